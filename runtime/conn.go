@@ -1,0 +1,168 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// Conn is a connection to one generic netlink family. It is safe for
+// concurrent use: each request borrows a socket from a small pool.
+type Conn struct {
+	cfg    config
+	family Family
+
+	mu     sync.Mutex
+	idle   []*sock
+	closed bool
+}
+
+// Dial connects to the generic netlink family called name, resolving its id,
+// version, maximum attribute and multicast groups through nlctrl. If the
+// kernel does not know the family, the error wraps both ErrFamilyNotFound
+// and unix.ENOENT.
+func Dial(ctx context.Context, name string, opts ...Option) (*Conn, error) {
+	c := &Conn{cfg: defaultConfig()}
+	for _, o := range opts {
+		o(&c.cfg)
+	}
+	s, err := c.get()
+	if err != nil {
+		return nil, fmt.Errorf("genlgen: dial %q: %w", name, err)
+	}
+	fam, err := getFamily(ctx, s, name)
+	c.put(s)
+	if err != nil {
+		c.Close()
+		var ke *Error
+		if errors.As(err, &ke) && ke.Errno == unix.ENOENT {
+			return nil, fmt.Errorf("genlgen: dial %q: %w (is the kernel module that provides it loaded?): %w", name, ErrFamilyNotFound, err)
+		}
+		return nil, fmt.Errorf("genlgen: dial %q: %w", name, err)
+	}
+	c.family = fam
+	return c, nil
+}
+
+// Family returns what Dial resolved about the family.
+func (c *Conn) Family() *Family { return &c.family }
+
+// Close closes the pooled sockets. Requests in flight finish on their
+// sockets, which are then closed too; new requests fail with ErrClosed.
+func (c *Conn) Close() error {
+	c.mu.Lock()
+	idle := c.idle
+	c.idle, c.closed = nil, true
+	c.mu.Unlock()
+	var errs []error
+	for _, s := range idle {
+		if err := s.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// get borrows a socket, opening one if none is idle.
+func (c *Conn) get() (*sock, error) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if n := len(c.idle); n > 0 {
+		s := c.idle[n-1]
+		c.idle = c.idle[:n-1]
+		c.mu.Unlock()
+		return s, nil
+	}
+	c.mu.Unlock()
+	return openSock(&c.cfg)
+}
+
+// put returns a socket to the pool, or closes it if its last exchange broke
+// off or the pool is full.
+func (c *Conn) put(s *sock) {
+	if !s.broken {
+		c.mu.Lock()
+		if !c.closed && len(c.idle) < c.cfg.maxIdle {
+			c.idle = append(c.idle, s)
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+	}
+	s.close()
+}
+
+// start encodes and sends one request on s and prepares s.rd to read the
+// replies.
+func (s *sock) start(family uint16, version uint8, flags uint16, op *Op, encode func(*Encoder)) error {
+	e := &s.enc
+	e.Begin(family, flags|op.Flags, op.Cmd, version)
+	if encode != nil {
+		encode(e)
+	}
+	if e.err != nil {
+		s.rd.finished = true // nothing was sent
+		return fmt.Errorf("genlgen: %s: %w", op.Name, e.err)
+	}
+	s.seq++
+	b := e.finish(s.seq, s.portID)
+	s.rd.reset(s, family, s.seq, s.portID, op, b, e.attrStart)
+	if err := s.send(b); err != nil {
+		s.broken = true
+		return fmt.Errorf("genlgen: %s: %w", op.Name, err)
+	}
+	return nil
+}
+
+// exchange runs a request that ends with an ACK (or an error) on s,
+// calling decode for each reply. A decode error is returned once the
+// kernel has finished answering, so the socket stays usable.
+func (s *sock) exchange(ctx context.Context, family uint16, version uint8, op *Op, encode func(*Encoder), decode func(Message) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("genlgen: %s: %w", op.Name, err)
+	}
+	if err := s.start(family, version, unix.NLM_F_REQUEST|unix.NLM_F_ACK, op, encode); err != nil {
+		return err
+	}
+	var decodeErr error
+	for {
+		m, done, err := s.rd.next(ctx)
+		if done || err != nil {
+			if !s.rd.finished {
+				s.broken = true
+			}
+			if decodeErr != nil {
+				return decodeErr
+			}
+			return err
+		}
+		if decode != nil && decodeErr == nil {
+			if err := decode(m); err != nil {
+				decodeErr = fmt.Errorf("genlgen: %s: %w", op.Name, err)
+			}
+		}
+	}
+}
+
+// Do sends one request for op (with NLM_F_ACK) and calls decode with each
+// reply message until the kernel acknowledges it. encode appends the fixed
+// header and attributes; either function may be nil. The returned error is
+// the kernel's (an *Error), a decode error, or a transport error.
+//
+// encode and decode are called on the calling goroutine before Do returns;
+// the Message payload is only valid during the decode call.
+func (c *Conn) Do(ctx context.Context, op *Op, encode func(*Encoder), decode func(Message) error) error {
+	s, err := c.get()
+	if err != nil {
+		return fmt.Errorf("genlgen: %s: %w", op.Name, err)
+	}
+	err = s.exchange(ctx, c.family.ID, c.cfg.version, op, encode, decode)
+	c.put(s)
+	return err
+}

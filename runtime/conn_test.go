@@ -1,0 +1,267 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// dialT dials family, skipping the test if netlink sockets are unavailable.
+func dialT(t testing.TB, family string, opts ...Option) *Conn {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
+	if err != nil {
+		t.Skipf("cannot open a generic netlink socket: %v", err)
+	}
+	unix.Close(fd)
+	c, err := Dial(context.Background(), family, opts...)
+	if err != nil {
+		t.Fatalf("Dial(%q): %v", family, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Test schema for nlctrl, as generated code would declare it.
+var (
+	testCtrlAttrs = AttrSet{Name: "ctrl-attrs", Attrs: []AttrSpec{
+		1: {Name: "family-id"},
+		2: {Name: "family-name"},
+	}}
+	testOpGetFamily = Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, Attrs: &testCtrlAttrs}
+
+	testDevAttrs = AttrSet{Name: "dev", Attrs: []AttrSpec{
+		1: {Name: "ifindex"},
+	}}
+	testOpDevGet = Op{Name: "dev-get", Cmd: 1, Attrs: &testDevAttrs}
+)
+
+// familyID decodes CTRL_ATTR_FAMILY_ID and _NAME from a getfamily reply.
+func decodeFamily(m Message) (id uint16, name string, err error) {
+	it := Attrs(m.Payload)
+	for it.Next() {
+		switch it.Type() {
+		case unix.CTRL_ATTR_FAMILY_ID:
+			if id, err = ReadU16("family-id", it.Data()); err != nil {
+				return
+			}
+		case unix.CTRL_ATTR_FAMILY_NAME:
+			if name, err = ReadString("family-name", it.Data()); err != nil {
+				return
+			}
+		}
+	}
+	return id, name, it.Err()
+}
+
+func getFamilyID(ctx context.Context, c *Conn, name string) (uint16, error) {
+	var id uint16
+	err := c.Do(ctx, &testOpGetFamily,
+		func(e *Encoder) { e.PutString(unix.CTRL_ATTR_FAMILY_NAME, name) },
+		func(m Message) error {
+			var err error
+			id, _, err = decodeFamily(m)
+			return err
+		})
+	return id, err
+}
+
+func TestDialNlctrl(t *testing.T) {
+	c := dialT(t, "nlctrl")
+	f := c.Family()
+	if f.ID != unix.GENL_ID_CTRL || f.Name != "nlctrl" {
+		t.Fatalf("family = %+v, want id %d name nlctrl", f, unix.GENL_ID_CTRL)
+	}
+	if _, ok := f.Groups["notify"]; !ok {
+		t.Errorf("nlctrl groups %v lack notify", f.Groups)
+	}
+}
+
+func TestDialNetdev(t *testing.T) {
+	c := dialT(t, "netdev")
+	f := c.Family()
+	if f.ID == 0 || f.Name != "netdev" {
+		t.Fatalf("family = %+v", f)
+	}
+	if _, ok := f.Groups["mgmt"]; !ok {
+		t.Errorf("netdev groups %v lack mgmt", f.Groups)
+	}
+}
+
+func TestDialMissingFamily(t *testing.T) {
+	dialT(t, "nlctrl")
+	_, err := Dial(context.Background(), "genlgen-nofam")
+	if !errors.Is(err, ErrFamilyNotFound) || !errors.Is(err, unix.ENOENT) {
+		t.Fatalf("err = %v, want ErrFamilyNotFound and ENOENT", err)
+	}
+	t.Log(err)
+}
+
+func TestDoGetFamily(t *testing.T) {
+	c := dialT(t, "nlctrl")
+	netdev := dialT(t, "netdev")
+	id, err := getFamilyID(context.Background(), c, "netdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != netdev.Family().ID {
+		t.Fatalf("id = %d, want %d", id, netdev.Family().ID)
+	}
+}
+
+func TestDoKernelError(t *testing.T) {
+	c := dialT(t, "nlctrl")
+	_, err := getFamilyID(context.Background(), c, "genlgen-nope")
+	var ke *Error
+	if !errors.As(err, &ke) || ke.Errno != unix.ENOENT || !errors.Is(err, unix.ENOENT) {
+		t.Fatalf("err = %#v, want *Error with ENOENT", err)
+	}
+	// The socket must still be usable.
+	if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDumpFamilies(t *testing.T) {
+	c := dialT(t, "nlctrl")
+	names := map[string]bool{}
+	for m, err := range c.Dump(context.Background(), &testOpGetFamily, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, name, err := decodeFamily(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names[name] = true
+	}
+	for _, want := range []string{"nlctrl", "netdev"} {
+		if !names[want] {
+			t.Errorf("dump lacks %q: %v", want, names)
+		}
+	}
+}
+
+func TestDumpEarlyBreak(t *testing.T) {
+	c := dialT(t, "nlctrl", WithPoolSize(1))
+	for range 3 {
+		n := 0
+		for _, err := range c.Dump(context.Background(), &testOpGetFamily, nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if n == 2 {
+				break
+			}
+		}
+		if n != 2 {
+			t.Fatalf("got %d messages before break", n)
+		}
+		if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
+			t.Fatalf("after early break: %v", err)
+		}
+	}
+}
+
+func TestExtAckPolicy(t *testing.T) {
+	c := dialT(t, "netdev")
+	err := c.Do(context.Background(), &testOpDevGet,
+		func(e *Encoder) { e.PutU32(1, 0) }, nil)
+	var ke *Error
+	if !errors.As(err, &ke) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	t.Log(err)
+	if ke.Errno != unix.ERANGE || !errors.Is(err, unix.ERANGE) {
+		t.Errorf("errno = %v, want ERANGE", ke.Errno)
+	}
+	if ke.Offset != nlmsgHdrLen+genlHdrLen {
+		t.Errorf("offset = %d, want %d", ke.Offset, nlmsgHdrLen+genlHdrLen)
+	}
+	if ke.AttrPath != "ifindex" {
+		t.Errorf("attr path = %q, want ifindex", ke.AttrPath)
+	}
+	if ke.Message == "" {
+		t.Errorf("no extack message")
+	}
+	if p := ke.Policy; p == nil || p.Type != unix.NL_ATTR_TYPE_U32 || !p.HasUnsignedRange || p.MinUnsigned != 1 {
+		t.Errorf("policy = %+v, want u32 with min 1", p)
+	}
+}
+
+func TestMissingAttr(t *testing.T) {
+	c := dialT(t, "netdev")
+	err := c.Do(context.Background(), &testOpDevGet, nil, nil)
+	var ke *Error
+	if !errors.As(err, &ke) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	t.Log(err)
+	if ke.MissingAttr != "ifindex" {
+		t.Errorf("missing attr = %q, want ifindex", ke.MissingAttr)
+	}
+}
+
+func TestDevGetNoDevice(t *testing.T) {
+	c := dialT(t, "netdev")
+	err := c.Do(context.Background(), &testOpDevGet,
+		func(e *Encoder) { e.PutU32(1, 0x7ffffff0) }, nil)
+	if !errors.Is(err, unix.ENODEV) {
+		t.Fatalf("err = %v, want ENODEV", err)
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	c := dialT(t, "nlctrl", WithPoolSize(4))
+	netdev := dialT(t, "netdev").Family().ID
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				id, err := getFamilyID(context.Background(), c, "netdev")
+				if err == nil && id != netdev {
+					err = errors.New("wrong family id")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestContext(t *testing.T) {
+	c := dialT(t, "nlctrl")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := getFamilyID(ctx, c, "nlctrl"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), -time.Second)
+	defer cancel()
+	if _, err := getFamilyID(ctx, c, "nlctrl"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	for _, err := range c.Dump(ctx, &testOpGetFamily, nil) {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("dump err = %v, want DeadlineExceeded", err)
+		}
+	}
+	if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,63 @@
+// Package runtime is the support library shared by every Go package that
+// genlgen generates. Generated clients import only this package and the
+// standard library.
+//
+// # What lives here
+//
+//   - [Dial] opens a [Conn] to one generic netlink family, resolving its id,
+//     version, maximum attribute and multicast groups once through nlctrl
+//     (CTRL_CMD_GETFAMILY).
+//   - [Encoder] builds a request (netlink header, genl header, optional fixed
+//     header, attributes) into a reused buffer.
+//   - [AttrIter] and the Read* helpers decode attributes straight from the
+//     receive buffer.
+//   - [Conn.Do] and [Conn.Dump] run one request; [Conn.Subscribe] receives
+//     multicast notifications.
+//   - [Error] carries the kernel's errno and extended ACK, with the offending
+//     attribute mapped back to spec names through the [AttrSet] tables that
+//     generated code supplies in each [Op].
+//
+// # Why not mdlayher/netlink on the hot path
+//
+// A generated "do" request is meant to cost about as much as a hand-written
+// C send/recv loop. Going through mdlayher/netlink's Conn costs several times
+// that: it peeks at every datagram (MSG_PEEK) before receiving it, parks the
+// goroutine in the runtime network poller, and allocates per message and per
+// attribute. This package therefore talks to an AF_NETLINK/NETLINK_GENERIC
+// socket directly with golang.org/x/sys/unix:
+//
+//   - blocking send/recvfrom system calls, no poller and no peek;
+//   - each socket owns one receive buffer (32 KiB by default, which is at least
+//     what the kernel fills a dump datagram with) that is reused for every
+//     request; the buffer grows only when the kernel reports MSG_TRUNC, and
+//     the request that saw the truncation fails because the rest of that
+//     datagram is gone;
+//   - replies are decoded in place: callbacks and iterators receive slices of
+//     the receive buffer, valid until they return;
+//   - encoding appends into a per-socket buffer, so a request allocates
+//     nothing once the buffers have grown;
+//   - operations are plain values ([Op]) and encoders/decoders plain
+//     functions: no reflection and no per-attribute closures.
+//
+// mdlayher/netlink and mdlayher/genetlink are not used by this package at all
+// (only its benchmarks use genetlink, as a point of comparison).
+//
+// # Concurrency and contexts
+//
+// A [Conn] keeps a small pool of sockets. Each request borrows one socket for
+// its whole exchange, so requests from many goroutines run in parallel and
+// never see each other's replies. Every socket numbers its requests; replies
+// must carry that sequence number and the socket's port id. Replies to an
+// older request (left behind by a cancelled call) are discarded, anything
+// else unexpected is an error. A socket whose exchange did not end cleanly
+// (cancelled context, malformed stream, a dump the caller stopped reading) is
+// closed instead of being returned to the pool, so the Conn stays usable.
+//
+// Receives block in the kernel with SO_RCVTIMEO set to a wake interval
+// (100ms by default, see [WithWakeInterval]). When the call's context has a
+// deadline closer than that, the timeout is shortened for that receive.
+// After every timeout the context is checked, so cancellation is noticed
+// within one wake interval and deadlines are honoured precisely. The fast
+// path pays for none of this: the socket option is only changed when a
+// deadline is near, and a reply that is already queued never waits.
+package runtime

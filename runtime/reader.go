@@ -1,0 +1,174 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// Message is one reply or notification of the family, handed to generated
+// decoders.
+type Message struct {
+	// Cmd and Version are the genl header's fields.
+	Cmd     uint8
+	Version uint8
+	// Flags are the netlink header's flags (NLM_F_MULTI and so on).
+	Flags uint16
+	// Payload follows the genl header: the fixed header, if the family
+	// has one, then the attributes. It aliases the receive buffer and is
+	// valid only until the callback returns or the iteration advances.
+	Payload []byte
+}
+
+// source delivers datagrams; sockets implement it, tests feed bytes.
+type source interface {
+	recv(ctx context.Context) ([]byte, error)
+}
+
+// reader splits the datagrams answering one request into messages and
+// interprets the control messages that end the exchange.
+type reader struct {
+	src       source
+	family    uint16
+	seq       uint32
+	portID    uint32
+	op        *Op
+	sent      []byte // the request, for mapping extended ACK offsets
+	attrStart int
+	rest      []byte // unread messages of the current datagram
+	intr      bool   // some message carried NLM_F_DUMP_INTR
+	finished  bool   // the kernel ended the exchange
+}
+
+func (r *reader) reset(src source, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int) {
+	*r = reader{src: src, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart}
+}
+
+// malformed builds a stream error.
+func (r *reader) malformed(format string, args ...any) error {
+	return fmt.Errorf("genlgen: %s: %s: %w", r.op.Name, fmt.Sprintf(format, args...), ErrMalformed)
+}
+
+// next returns the next message of the family. done is true once the kernel
+// has ended the exchange (an ACK, an error or NLMSG_DONE); err is then the
+// kernel's error, if any, or ErrDumpInterrupted. An error with finished
+// still false means the stream itself failed.
+func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
+	for {
+		if len(r.rest) == 0 {
+			b, err := r.src.recv(ctx)
+			if err != nil {
+				return Message{}, false, fmt.Errorf("genlgen: %s: %w", r.op.Name, err)
+			}
+			if len(b) == 0 {
+				return Message{}, false, r.malformed("empty datagram")
+			}
+			r.rest = b
+		}
+		if len(r.rest) < nlmsgHdrLen {
+			return Message{}, false, r.malformed("truncated netlink header: %d bytes", len(r.rest))
+		}
+		l := int(ne.Uint32(r.rest))
+		if l < nlmsgHdrLen || l > len(r.rest) {
+			return Message{}, false, r.malformed("netlink message length %d with %d bytes left", l, len(r.rest))
+		}
+		typ := ne.Uint16(r.rest[4:])
+		flags := ne.Uint16(r.rest[6:])
+		seq := ne.Uint32(r.rest[8:])
+		portID := ne.Uint32(r.rest[12:])
+		body := r.rest[nlmsgHdrLen:l]
+		r.rest = r.rest[min(align4(l), len(r.rest)):]
+
+		if portID != r.portID {
+			continue // not addressed to this request (e.g. a notification)
+		}
+		if seq != r.seq {
+			if int32(r.seq-seq) > 0 {
+				continue // reply to an earlier, abandoned request
+			}
+			return Message{}, false, r.malformed("reply with sequence number %d, want %d", seq, r.seq)
+		}
+		if flags&unix.NLM_F_DUMP_INTR != 0 {
+			r.intr = true
+		}
+		switch typ {
+		case unix.NLMSG_NOOP:
+			continue
+		case unix.NLMSG_ERROR:
+			return Message{}, true, r.errorMessage(flags, body)
+		case unix.NLMSG_DONE:
+			return Message{}, true, r.doneMessage(flags, body)
+		case unix.NLMSG_OVERRUN:
+			return Message{}, false, fmt.Errorf("genlgen: %s: %w", r.op.Name, ErrOverrun)
+		case r.family:
+		default:
+			return Message{}, false, r.malformed("unexpected message type %d", typ)
+		}
+		if len(body) < genlHdrLen {
+			return Message{}, false, r.malformed("truncated genl header: %d bytes", len(body))
+		}
+		return Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:]}, false, nil
+	}
+}
+
+// errorMessage interprets an NLMSG_ERROR body: struct nlmsgerr, the echoed
+// request (only its header if NLM_F_CAPPED), then extended ACK TLVs if
+// NLM_F_ACK_TLVS.
+func (r *reader) errorMessage(flags uint16, body []byte) error {
+	if len(body) < nlmsgerrLen {
+		return r.malformed("NLMSG_ERROR payload of %d bytes, want at least %d", len(body), nlmsgerrLen)
+	}
+	v := int32(ne.Uint32(body))
+	if v > 0 {
+		return r.malformed("NLMSG_ERROR with positive error %d", v)
+	}
+	r.finished = true
+	if v == 0 {
+		return r.interrupted()
+	}
+	ea := noExtAck
+	if flags&unix.NLM_F_ACK_TLVS != 0 {
+		tlvs := nlmsgerrLen
+		if flags&unix.NLM_F_CAPPED == 0 {
+			tlvs = 4 + align4(int(ne.Uint32(body[4:])))
+		}
+		if tlvs >= nlmsgerrLen && tlvs <= len(body) {
+			ea = parseExtAck(body[tlvs:])
+		}
+	}
+	return kernelError(r.op, unix.Errno(-v), ea, r.sent, r.attrStart)
+}
+
+// doneMessage interprets an NLMSG_DONE body: an int error, then extended
+// ACK TLVs if NLM_F_ACK_TLVS.
+func (r *reader) doneMessage(flags uint16, body []byte) error {
+	if len(body) == 0 {
+		r.finished = true
+		return r.interrupted()
+	}
+	if len(body) < 4 {
+		return r.malformed("NLMSG_DONE payload of %d bytes", len(body))
+	}
+	v := int32(ne.Uint32(body))
+	if v > 0 {
+		return r.malformed("NLMSG_DONE with positive error %d", v)
+	}
+	r.finished = true
+	if v == 0 {
+		return r.interrupted()
+	}
+	ea := noExtAck
+	if flags&unix.NLM_F_ACK_TLVS != 0 {
+		ea = parseExtAck(body[4:])
+	}
+	return kernelError(r.op, unix.Errno(-v), ea, r.sent, r.attrStart)
+}
+
+// interrupted returns the error for a successful end of the exchange.
+func (r *reader) interrupted() error {
+	if r.intr {
+		return fmt.Errorf("genlgen: %s: %w", r.op.Name, ErrDumpInterrupted)
+	}
+	return nil
+}
