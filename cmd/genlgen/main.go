@@ -1,0 +1,146 @@
+// Command genlgen generates Go clients and Linux kernel modules from YNL
+// generic netlink specs.
+//
+// Usage:
+//
+//	genlgen [flags] SPEC...
+//
+// With neither -go nor -kmod it validates each spec and prints a summary.
+// Exit status: 0 on success, 1 on a spec error (or, with -check, on stale
+// files), 2 on a usage error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/genlgen/genlgen/internal/gen"
+	"github.com/genlgen/genlgen/internal/gogen"
+	"github.com/genlgen/genlgen/internal/kgen"
+	"github.com/genlgen/genlgen/spec"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// config is what the flags ask for.
+type config struct {
+	goDir, kmodDir string
+	check          bool
+	familyName     string
+	forceHandlers  bool
+	quiet          bool
+	specs          []string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("genlgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.goDir, "go", "", "write the Go client package into `DIR` (DIR/<package> for several specs)")
+	fs.StringVar(&c.kmodDir, "kmod", "", "write the kernel module into `DIR` (DIR/<family> for several specs)")
+	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated")
+	fs.StringVar(&c.familyName, "family-name", "", "register the kernel family under `NAME` instead of the spec's name")
+	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs")
+	fs.BoolVar(&c.quiet, "q", false, "do not print warnings")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: genlgen [flags] SPEC...\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	c.specs = fs.Args()
+	if len(c.specs) == 0 {
+		fs.Usage()
+		return nil, errors.New("no spec given")
+	}
+	if c.familyName != "" && len(c.specs) > 1 {
+		return nil, errors.New("-family-name applies to a single spec")
+	}
+	return c, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "genlgen: %v\n", err)
+		}
+		return 2
+	}
+	status := 0
+	for _, path := range c.specs {
+		if s := c.one(path, stdout, stderr); s > status {
+			status = s
+		}
+	}
+	return status
+}
+
+// one handles one spec and returns its exit status.
+func (c *config) one(path string, stdout, stderr io.Writer) int {
+	f, err := spec.Load(path)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if !c.quiet {
+		for _, w := range f.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
+	}
+	if c.goDir == "" && c.kmodDir == "" {
+		fmt.Fprintf(stdout, "%s: family %s (%s, version %d): %d definitions, %d attribute sets, %d operations, %d multicast groups, %d warnings\n",
+			path, f.Name, f.Protocol, f.Version, len(f.Definitions), len(f.AttrSets), len(f.Ops.List), len(f.McastGroups), len(f.Warnings))
+		return 0
+	}
+	status := 0
+	if c.goDir != "" {
+		files, err := gogen.Generate(f, gogen.Options{})
+		status = max(status, c.emit(c.outDir(c.goDir, f.GoPackage), files, err, stdout, stderr))
+	}
+	if c.kmodDir != "" {
+		files, err := kgen.Generate(f, kgen.Options{FamilyName: c.familyName})
+		status = max(status, c.emit(c.outDir(c.kmodDir, f.CName), files, err, stdout, stderr))
+	}
+	return status
+}
+
+func (c *config) outDir(dir, name string) string {
+	if len(c.specs) > 1 {
+		return filepath.Join(dir, name)
+	}
+	return dir
+}
+
+func (c *config) emit(dir string, files []gen.File, genErr error, stdout, stderr io.Writer) int {
+	if genErr != nil {
+		fmt.Fprintln(stderr, genErr)
+		return 1
+	}
+	if c.check {
+		problems, err := gen.Check(dir, files)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "%s: %s\n", p.Path, p.Reason)
+		}
+		if len(problems) > 0 {
+			return 1
+		}
+		return 0
+	}
+	if _, err := gen.Write(dir, files, gen.WriteOptions{ForceUserOwned: c.forceHandlers}); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
+}

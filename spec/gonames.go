@@ -1,0 +1,42 @@
+package spec
+
+// goNames gives every node its Go identifier, resolving collisions once
+// here so generators never mangle names.
+func (rv *resolver) goNames() {
+	f := rv.f
+	types := newNamespace(ReservedGoTypeNames...)
+	for _, def := range f.Definitions {
+		if def.Header != "" && def.Kind == DefConst {
+			def.GoName = types.claim(goName(def.Name))
+			continue
+		}
+		def.GoName = types.claim(goName(def.Name), "Def")
+	}
+	for _, s := range f.AttrSets {
+		s.GoName = types.claim(goName(s.Name), "Attrs", "Set")
+	}
+	for _, g := range f.McastGroups {
+		g.GoName = types.claim("Group"+goName(g.Name), "Name")
+	}
+	for _, def := range f.Definitions {
+		for _, e := range def.Entries {
+			e.GoName = types.claim(def.GoName+goName(e.Name), "Value")
+		}
+		fields := newNamespace()
+		for _, m := range def.Members {
+			m.GoName = fields.claim(goName(m.Name))
+		}
+	}
+	for _, s := range f.AttrSets {
+		fields := newNamespace(ReservedGoFieldNames...)
+		for _, a := range s.Attrs {
+			a.GoName = fields.claim(goName(a.Name), "Attr")
+		}
+	}
+	methods := newNamespace(ReservedGoMethodNames...)
+	for _, op := range f.Ops.List {
+		op.GoName = methods.claim(goName(op.Name), "Op")
+		// The dump method is GoName+"Dump"; reserve it too.
+		methods.taken[op.GoName+"Dump"] = true
+	}
+}

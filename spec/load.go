@@ -1,0 +1,162 @@
+// Package spec loads YNL generic netlink specs (the Linux kernel's
+// Documentation/netlink/specs format) into one resolved model.
+//
+// Loading runs in two passes: the first reads every YAML node into model
+// nodes, checking keys and value types; the second resolves references
+// (nested sets, enums, structs, notify sources, groups), numbers, checks and
+// names. Every problem is reported with its file:line:col, all at once
+// where possible; suspicious but legal constructs become warnings.
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ErrUnsupportedProtocol is returned (inside an ErrorList) for specs of a
+// protocol genlgen cannot generate, such as netlink-raw.
+var ErrUnsupportedProtocol = errors.New("protocol not supported")
+
+// Load reads and resolves the spec at path.
+func Load(path string) (*Family, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("genlgen: load spec: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse resolves a spec held in memory; file names it in diagnostics.
+// On failure the error is an ErrorList.
+func Parse(file string, data []byte) (*Family, error) {
+	d := &diagnostics{file: file}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, ErrorList{yamlSyntaxError(file, err)}
+	}
+	if len(doc.Content) == 0 {
+		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "empty spec"}}
+	}
+	root := deref(doc.Content[0])
+	if unsupported := protocolProblem(file, root); unsupported != nil {
+		return nil, unsupported
+	}
+	l := &loader{r: reader{diag: d}}
+	f := l.family(root)
+	if d.nerrs == 0 {
+		resolve(f, d)
+	}
+	errs, warns := d.sorted()
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	f.Warnings = warns
+	return f, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func yamlSyntaxError(file string, err error) Diagnostic {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return Diagnostic{Pos: Pos{File: file, Line: line, Col: 1}, Msg: "invalid YAML: " + m[2]}
+	}
+	return Diagnostic{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "invalid YAML: " + msg}
+}
+
+// protocolProblem rejects netlink-raw (and unknown protocols) with a single
+// clear line before anything else is checked.
+func protocolProblem(file string, root *yaml.Node) error {
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "protocol" {
+			continue
+		}
+		v := deref(root.Content[i+1])
+		p := Pos{File: file, Line: v.Line, Col: v.Column}
+		if v.Value == "netlink-raw" {
+			return ErrorList{{Pos: p, Msg: fmt.Sprintf("protocol %q is not supported (yet): genlgen generates generic netlink families only", v.Value)}}
+		}
+		if v.Kind == yaml.ScalarNode && !contains(protocols, v.Value) {
+			return ErrorList{{Pos: p, Msg: fmt.Sprintf("unknown protocol %q, want genetlink, genetlink-c or genetlink-legacy%s",
+				v.Value, didYouMean(v.Value, protocols))}}
+		}
+	}
+	return nil
+}
+
+// loader is the first pass: YAML nodes into unresolved model nodes.
+type loader struct {
+	r    reader
+	keys *keySets
+}
+
+func (l *loader) family(root *yaml.Node) *Family {
+	f := &Family{Pos: l.r.pos(root), Protocol: ProtocolGenetlink, Version: 1, KernelPolicy: PolicySplit}
+	proto := ProtocolGenetlink
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "protocol" {
+				proto = Protocol(deref(root.Content[i+1]).Value)
+			}
+		}
+	}
+	f.Protocol = proto
+	l.keys = keysFor(proto)
+	o := l.r.object(root, "spec", l.keys.top, []string{"name", "doc", "attribute-sets", "operations"})
+	f.Name = o.str("name")
+	f.Doc = o.str("doc")
+	f.UAPIHeader = o.str("uapi-header")
+	f.CFamilyNameDefine = o.str("c-family-name")
+	f.CVersionDefine = o.str("c-version-name")
+	f.MaxByDefine = o.boolean("max-by-define")
+	if v, ok := o.uint("version"); ok {
+		if v < 1 || v > 255 {
+			l.r.diag.errorf(o.posOf("version"), "spec: \"version\" must be between 1 and 255 (the genl header carries a u8), got %d", v)
+		}
+		f.Version = v
+	}
+	if p := o.oneOf("kernel-policy", kernelPolicies); p != "" {
+		f.KernelPolicy = KernelPolicy(p)
+	}
+	f.raw.cmdMaxName = o.str("cmd-max-name")
+	f.raw.cmdCntName = o.str("cmd-cnt-name")
+	if o.has("kernel-family") {
+		kf := l.r.object(o.values["kernel-family"], "kernel-family", l.keys.kernelFamily, nil)
+		for _, h := range kf.strList("headers") {
+			f.KernelFamily.Headers = append(f.KernelFamily.Headers, h.Value)
+		}
+		f.KernelFamily.SockPriv = kf.str("sock-priv")
+	}
+	for _, n := range o.list("definitions") {
+		f.Definitions = append(f.Definitions, l.definition(n))
+	}
+	for _, n := range o.list("attribute-sets") {
+		f.AttrSets = append(f.AttrSets, l.attrSet(n))
+	}
+	if o.has("operations") {
+		l.operations(f, o.values["operations"])
+	}
+	if o.has("mcast-groups") {
+		g := l.r.object(o.values["mcast-groups"], "mcast-groups", l.keys.groups, []string{"list"})
+		for _, n := range g.list("list") {
+			f.McastGroups = append(f.McastGroups, l.group(n))
+		}
+	}
+	return f
+}
+
+func (l *loader) group(n *yaml.Node) *McastGroup {
+	o := l.r.object(n, "multicast group", l.keys.group, []string{"name"})
+	g := &McastGroup{Pos: l.r.pos(n), Name: o.str("name"), CDefine: o.str("c-define-name")}
+	g.Flags = o.enumList("flags", l.keys.opFlags)
+	return g
+}

@@ -1,0 +1,125 @@
+package spec
+
+import (
+	"gopkg.in/yaml.v3"
+)
+
+type attrSetRaw struct {
+	subsetOf      posString
+	namePrefix    string
+	hasNamePrefix bool
+	enumName      string
+	hasEnumName   bool
+	maxName       string
+	cntName       string
+}
+
+type attrRaw struct {
+	typePos      Pos
+	hasType      bool
+	hasValue     bool
+	namePrefix   string
+	nested       posString
+	enum         posString
+	structName   posString
+	len          lenRaw
+	checks       map[string]checkRaw
+	checksPos    Pos
+	subType      AttrType
+	subTypePos   Pos
+	multiAttrSet bool
+	duplicate    bool
+	keys         []string
+}
+
+// checkRaw is one check as written: a number, a name or a boolean.
+type checkRaw struct {
+	pos   Pos
+	num   int64
+	expr  string
+	isNum bool
+	flag  bool
+}
+
+func (l *loader) attrSet(n *yaml.Node) *AttrSet {
+	o := l.r.object(n, "attribute set", l.keys.attrSet, []string{"name", "attributes"})
+	s := &AttrSet{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc")}
+	o.what = "attribute set " + quote(s.Name)
+	s.raw.subsetOf = o.refName("subset-of")
+	s.raw.namePrefix = o.str("name-prefix")
+	s.raw.hasNamePrefix = o.has("name-prefix")
+	s.raw.enumName, s.raw.hasEnumName = o.nullableName("enum-name")
+	s.raw.maxName = o.str("attr-max-name")
+	s.raw.cntName = o.str("attr-cnt-name")
+	if s.raw.hasNamePrefix && s.raw.subsetOf.Value != "" {
+		l.r.diag.errorf(o.keyPos("name-prefix"), "%s: a subset inherits its names and cannot set \"name-prefix\"", o.what)
+	}
+	for _, a := range o.list("attributes") {
+		s.Attrs = append(s.Attrs, l.attr(a, s))
+	}
+	return s
+}
+
+func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
+	o := l.r.object(n, "attribute in set "+quote(s.Name), l.keys.attr, []string{"name"})
+	a := &Attr{Pos: l.r.pos(n), Set: s, Name: o.str("name"), Doc: o.str("doc")}
+	o.what = "attribute " + quote(s.Name+"."+a.Name)
+	for k := range o.values {
+		a.raw.keys = append(a.raw.keys, k)
+	}
+	a.raw.hasType = o.has("type")
+	a.raw.typePos = o.posOf("type")
+	a.Type = AttrType(o.oneOf("type", l.keys.attrTypes))
+	if v, ok := o.uint("value"); ok {
+		a.Value = v
+		a.raw.hasValue = true
+	}
+	for _, tv := range o.strList("type-value") {
+		a.TypeValue = append(a.TypeValue, tv.Value)
+	}
+	a.BigEndian = o.oneOf("byte-order", byteOrders) == "big-endian"
+	a.MultiAttr = o.boolean("multi-attr")
+	a.raw.multiAttrSet = o.has("multi-attr")
+	a.raw.nested = o.refName("nested-attributes")
+	a.raw.enum = o.refName("enum")
+	a.raw.structName = o.refName("struct")
+	a.EnumAsFlags = o.boolean("enum-as-flags")
+	a.DisplayHint = o.oneOf("display-hint", displayHints)
+	a.raw.namePrefix = o.str("name-prefix")
+	if o.has("sub-type") {
+		a.SubType = AttrType(o.oneOf("sub-type", l.keys.attrTypes))
+		a.raw.subTypePos = o.posOf("sub-type")
+	}
+	if o.has("len") {
+		num, expr, isNum, ok := o.intOrString("len")
+		if ok {
+			a.raw.len = lenRaw{num: num, expr: expr, isNum: isNum, pos: o.posOf("len"), set: true}
+		}
+	}
+	if o.has("checks") {
+		l.checks(a, o.values["checks"], o.what)
+	}
+	return a
+}
+
+func (l *loader) checks(a *Attr, n *yaml.Node, what string) {
+	o := l.r.object(n, what+" checks", l.keys.checks, nil)
+	a.raw.checks = map[string]checkRaw{}
+	a.raw.checksPos = l.r.pos(n)
+	for key, v := range o.values {
+		c := checkRaw{pos: l.r.pos(v)}
+		switch key {
+		case "unterminated-ok", "sparse":
+			c.flag = o.boolean(key)
+		case "flags-mask":
+			c.expr = o.str(key)
+		default:
+			num, expr, isNum, ok := o.intOrString(key)
+			if !ok {
+				continue
+			}
+			c.num, c.expr, c.isNum = num, expr, isNum
+		}
+		a.raw.checks[key] = c
+	}
+}

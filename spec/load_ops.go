@@ -1,0 +1,115 @@
+package spec
+
+import (
+	"gopkg.in/yaml.v3"
+)
+
+type opsRaw struct {
+	enumName       string
+	hasEnumName    bool
+	asyncEnum      string
+	hasAsyncEnum   bool
+	hasAsyncPrefix bool
+	fixedHeader    posString
+}
+
+type opRaw struct {
+	hasValue    bool
+	attrSet     posString
+	notify      posString
+	mcgrp       posString
+	fixedHeader posString
+	event       []posString
+	hasEvent    bool
+}
+
+type messageRaw struct {
+	attrs    []posString
+	hasValue bool
+}
+
+func (l *loader) operations(f *Family, n *yaml.Node) {
+	o := l.r.object(n, "operations", l.keys.ops, []string{"list"})
+	ops := &f.Ops
+	ops.Pos = l.r.pos(n)
+	models := []string{"unified"}
+	if l.keys.directional {
+		models = append(models, "directional")
+	}
+	ops.EnumModel = o.oneOf("enum-model", models)
+	if ops.EnumModel == "" {
+		ops.EnumModel = "unified"
+	}
+	ops.NamePrefix = o.str("name-prefix")
+	ops.AsyncPrefix = o.str("async-prefix")
+	ops.raw.hasAsyncPrefix = o.has("async-prefix")
+	ops.raw.enumName, ops.raw.hasEnumName = o.nullableName("enum-name")
+	ops.raw.asyncEnum, ops.raw.hasAsyncEnum = o.nullableName("async-enum")
+	ops.raw.fixedHeader = o.refName("fixed-header")
+	for _, item := range o.list("list") {
+		ops.List = append(ops.List, l.op(item))
+	}
+}
+
+func (l *loader) op(n *yaml.Node) *Op {
+	o := l.r.object(n, "operation", l.keys.op, []string{"name", "doc"})
+	op := &Op{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc")}
+	o.what = "operation " + quote(op.Name)
+	if v, ok := o.uint("value"); ok {
+		op.Value = v
+		op.raw.hasValue = true
+	}
+	op.raw.attrSet = o.refName("attribute-set")
+	op.Flags = o.enumList("flags", l.keys.opFlags)
+	for _, fl := range op.Flags {
+		op.AdminPerm = op.AdminPerm || fl == "admin-perm"
+		op.UnsAdmin = op.UnsAdmin || fl == "uns-admin-perm"
+	}
+	op.DontValidate = o.enumList("dont-validate", dontValidateOpts)
+	op.ConfigCond = o.str("config-cond")
+	op.raw.fixedHeader = o.refName("fixed-header")
+	if o.has("do") {
+		op.Do = l.mode(o.values["do"], o.what+" do")
+	}
+	if o.has("dump") {
+		op.Dump = l.mode(o.values["dump"], o.what+" dump")
+	}
+	op.raw.notify = o.refName("notify")
+	op.raw.mcgrp = o.refName("mcgrp")
+	if o.has("event") {
+		ev := l.r.object(o.values["event"], o.what+" event", l.keys.event, nil)
+		op.raw.event = ev.strList("attributes")
+		op.raw.hasEvent = true
+		op.IsEvent = true
+	}
+	if op.raw.hasEvent && op.raw.notify.Value != "" {
+		l.r.diag.errorf(o.keyPos("event"), "%s: an operation is either a notification (\"notify\") or an event (\"event\"), not both", o.what)
+	}
+	if (op.raw.hasEvent || op.raw.notify.Value != "") && (op.Do != nil || op.Dump != nil) {
+		l.r.diag.errorf(op.Pos, "%s: a notification or event cannot also have \"do\" or \"dump\"", o.what)
+	}
+	return op
+}
+
+func (l *loader) mode(n *yaml.Node, what string) *OpMode {
+	o := l.r.object(n, what, l.keys.mode, nil)
+	m := &OpMode{Pos: l.r.pos(n), Pre: o.str("pre"), Post: o.str("post")}
+	if o.has("request") {
+		m.Request = l.message(o.values["request"], what+" request")
+	}
+	if o.has("reply") {
+		m.Reply = l.message(o.values["reply"], what+" reply")
+	}
+	return m
+}
+
+func (l *loader) message(n *yaml.Node, what string) *Message {
+	o := l.r.object(n, what, l.keys.msg, nil)
+	m := &Message{Pos: l.r.pos(n)}
+	m.raw.attrs = o.strList("attributes")
+	if v, ok := o.uint("value"); ok {
+		m.Value = v
+		m.raw.hasValue = true
+	}
+	return m
+}
