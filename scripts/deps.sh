@@ -10,14 +10,18 @@
 #
 # With --check, or when installing is impossible (not root, no apt-get),
 # print the missing packages and exit 1. Never skips silently.
+# With --dry-run, print the apt-get install command instead of running it
+# (and do not run apt-get update).
 set -eu
 
-check_only=0
-if [ "${1:-}" = "--check" ]; then
-	check_only=1
-	shift
-fi
-kver=${1:?usage: deps.sh [--check] KVER}
+usage="usage: deps.sh [--check|--dry-run] KVER"
+mode=install
+case "${1:-}" in
+--check) mode=check; shift ;;
+--dry-run) mode=dry-run; shift ;;
+-*) echo "$usage" >&2; exit 2 ;;
+esac
+kver=${1:?$usage}
 
 # Packages that do not depend on the kernel release.
 base_pkgs="qemu-system-x86 busybox-static cpio linux-source-6.12 python3-yaml
@@ -40,15 +44,17 @@ fi
 
 say() { echo "deps: $*" >&2; }
 
-if [ "$check_only" = 1 ] || [ "$(id -u)" != 0 ] ||
+if [ "$mode" = check ] || { [ "$mode" = install ] && [ "$(id -u)" != 0 ]; } ||
 	! command -v apt-get >/dev/null 2>&1; then
 	say "missing packages:" $missing
 	say "install them as root with: make deps"
 	exit 1
 fi
 
-say "installing:" $missing
-apt-get update -qq
+say "missing:" $missing
+if [ "$mode" = install ]; then
+	apt-get update -qq
+fi
 
 # available PKG: true when apt has an installation candidate for PKG.
 available() {
@@ -80,6 +86,13 @@ if ! installed "linux-image-$kver" && ! available "linux-image-$kver"; then
 fi
 
 missing=$(missing_pkgs "$kver")
+if [ -z "$missing" ]; then
+	exit 0
+fi
+if [ "$mode" = dry-run ]; then
+	echo apt-get install -y --no-install-recommends $missing
+	exit 0
+fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	--no-install-recommends $missing
-say "done (kernel $kver)"
+say "installed (kernel $kver)"

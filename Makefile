@@ -1,0 +1,126 @@
+# genlgen's build entry points. `make help` lists the targets.
+#
+# Layout of this file: settings, then one section per area (deps, e2e, ...),
+# then housekeeping. A new area adds its own section; a target shows up in
+# `make help` when its rule line ends in "## description".
+
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------------------
+# Settings (override on the command line: make e2e KVER=...)
+# ---------------------------------------------------------------------------
+
+GO    ?= go
+BUILD ?= build
+
+# The kernel the project is tested against: Debian's 6.12 cloud kernel. It is
+# booted by the QEMU e2e harness and kernel modules are built against its
+# headers.
+KVER_PIN := 6.12.117+deb12-cloud-amd64
+
+# KVER is the pinned release, or the newest installed 6.12 cloud kernel when
+# the pinned one left the archive and `make deps` installed another one
+# instead. Deferred on purpose: it is re-read after deps has run.
+KVER ?= $(shell scripts/kver.sh $(KVER_PIN))
+
+# KDIR is the kernel build tree for modules: the running kernel's when its
+# headers are installed, else the pinned one's. Modules that go into the VM
+# are always built against VM_KDIR, the booted release's headers.
+HOST_KREL := $(shell uname -r)
+KDIR      ?= $(if $(wildcard /lib/modules/$(HOST_KREL)/build),/lib/modules/$(HOST_KREL)/build,/usr/src/linux-headers-$(KVER))
+VM_KDIR   ?= /usr/src/linux-headers-$(KVER)
+
+# The parts of Debian's kernel source we use (checkpatch, YNL tools and
+# specs, uapi headers), unpacked by `make deps`.
+LINUX_SRC_TAR ?= /usr/src/linux-source-6.12.tar.xz
+LINUX_SRC     ?= $(BUILD)/linux-source-6.12
+
+# Files and directories `make clean` removes; sections append to it.
+CLEAN_FILES :=
+
+# ---------------------------------------------------------------------------
+# Host dependencies
+# ---------------------------------------------------------------------------
+
+.PHONY: deps
+deps: ## Install host packages (as root) and unpack the kernel source parts
+	@scripts/deps.sh $(KVER)
+	@scripts/linux-source.sh $(LINUX_SRC_TAR) $(LINUX_SRC)
+
+.PHONY: deps-check
+deps-check: ## Fail, naming them, when host packages are missing
+	@scripts/deps.sh --check $(KVER)
+
+# ---------------------------------------------------------------------------
+# QEMU end-to-end tests
+#
+# Each suite boots KVER under QEMU with some modules and one guest test
+# binary (see e2e/vm). To add one: append its name to E2E_SUITES and write
+# an e2e-<name> rule that runs $(VMRUN), for example
+#
+#   e2e-doc_exmpl: deps $(VMRUN) kmod $(E2E_OUT)/doc_exmpl.test
+#   	$(VMRUN) $(VMRUN_FLAGS) -ko kmod/doc_exmpl.ko -test $(E2E_OUT)/doc_exmpl.test
+#
+# where the guest test binary comes from $(call guest-test,OUT,PACKAGE).
+# ---------------------------------------------------------------------------
+
+E2E_OUT     := $(BUILD)/e2e
+E2E_SUITES  := smoke
+VMRUN_BIN   := $(BUILD)/bin/vmrun
+VMRUN_FLAGS ?= -q
+VMRUN        = $(VMRUN_BIN) -kver $(KVER)
+
+# $(call guest-test,OUT,PACKAGE): build a static test binary that runs in the
+# guest. Guest-only test files carry the e2e_guest build tag.
+guest-test = CGO_ENABLED=0 $(GO) test -c -tags e2e_guest -o $(1) $(2)
+
+# $(call vm-module,DIR,SRCDIR): build the out-of-tree module in SRCDIR
+# against the VM's kernel, in DIR (a copy, so the source tree stays clean),
+# with W=1 and every warning an error.
+vm-module = mkdir -p $(1) && cp $(2)/Kbuild $(wildcard $(2)/*.c $(2)/*.h) $(1)/ && \
+	$(MAKE) -s -C $(VM_KDIR) M=$(abspath $(1)) W=1 KCFLAGS=-Werror modules
+
+.PHONY: e2e
+e2e: $(addprefix e2e-,$(E2E_SUITES)) ## Run every QEMU e2e suite
+
+.PHONY: e2e-smoke
+e2e-smoke: deps $(VMRUN_BIN) $(E2E_OUT)/hello/hello.ko $(E2E_OUT)/smoke.test ## Boot the VM with the hello module and the smoke test
+	$(VMRUN) $(VMRUN_FLAGS) -ko $(E2E_OUT)/hello/hello.ko -test $(E2E_OUT)/smoke.test
+
+# Go and Kbuild decide themselves what is up to date: always ask them.
+$(VMRUN_BIN): FORCE
+	$(GO) build -o $@ ./e2e/cmd/vmrun
+
+$(E2E_OUT)/hello/hello.ko: deps FORCE
+	$(call vm-module,$(E2E_OUT)/hello,e2e/testdata/hello)
+
+$(E2E_OUT)/smoke.test: FORCE
+	$(call guest-test,$@,./e2e/smoke)
+
+CLEAN_FILES += $(E2E_OUT) $(VMRUN_BIN)
+
+# ---------------------------------------------------------------------------
+# Housekeeping
+# ---------------------------------------------------------------------------
+
+.PHONY: clean
+clean: ## Remove build outputs (keeps the unpacked kernel source)
+	rm -rf $(CLEAN_FILES)
+
+.PHONY: distclean
+distclean: clean ## Remove all of $(BUILD), the unpacked kernel source too
+	rm -rf $(BUILD)
+
+.PHONY: help
+help: ## Show this list
+	@echo "usage: make TARGET [KVER=...] [KDIR=...]"
+	@awk -F':.*## ' '/^[A-Za-z0-9_.-]+:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "KVER=$(KVER) KDIR=$(KDIR)"
+
+# `make print-VAR` prints a variable (used by tests to read KVER).
+print-%:
+	@echo '$($*)'
+
+.PHONY: FORCE
+FORCE:
