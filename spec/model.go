@@ -219,6 +219,9 @@ type AttrSet struct {
 	UsedInRequest bool
 	UsedInReply   bool
 
+	// Go holds Go renderer names and facts.
+	Go AttrSetGo
+
 	byName map[string]*Attr
 	raw    attrSetRaw
 }
@@ -271,6 +274,9 @@ type Attr struct {
 	GoName string
 	// Parent is the attribute of the parent set a subset's entry mirrors.
 	Parent *Attr
+
+	// Go holds Go renderer names (nest-type-value entries).
+	Go AttrGo
 
 	raw attrRaw
 }
@@ -443,4 +449,27 @@ type McastGroup struct {
 type familyRaw struct {
 	cmdMaxName string
 	cmdCntName string
+}
+
+// Go client extras, filled in by goExtras (resolve_goextras.go).
+
+// AttrSetGo holds what the Go renderer needs beyond GoName.
+type AttrSetGo struct {
+	// FixedHeader is the fixed header of the messages whose top level is
+	// this set (from the ops that use it), nil if none.
+	FixedHeader *Definition
+	// HeaderField is the Go field that holds FixedHeader in the set's
+	// struct ("Header", or another name if an attribute took it).
+	HeaderField string
+}
+
+// AttrGo holds what the Go renderer needs beyond GoName.
+type AttrGo struct {
+	// EntryName is the Go type of one entry of a nest-type-value
+	// attribute: the type values followed by the nested set.
+	EntryName string
+	// TypeValueFields are the entry's Go fields for TypeValue, in order.
+	TypeValueFields []string
+	// AttrsField is the entry's Go field holding the nested set.
+	AttrsField string
 }

@@ -14,6 +14,7 @@ func resolve(f *Family, d *diagnostics) {
 	rv.groups()
 	rv.markUsage()
 	rv.goNames()
+	rv.goExtras()
 	rv.warnings()
 }
 

@@ -1,0 +1,46 @@
+package spec
+
+// goExtras names what only the Go renderer declares: the entry types of
+// nest-type-value attributes and the field holding a message's fixed
+// header. It runs after goNames so it can avoid every name given there.
+func (rv *resolver) goExtras() {
+	f := rv.f
+	types := newNamespace(ReservedGoTypeNames...)
+	for _, def := range f.Definitions {
+		types.taken[def.GoName] = true
+		for _, e := range def.Entries {
+			types.taken[e.GoName] = true
+		}
+	}
+	for _, s := range f.AttrSets {
+		types.taken[s.GoName] = true
+	}
+	for _, g := range f.McastGroups {
+		types.taken[g.GoName] = true
+	}
+	for _, s := range f.AttrSets {
+		for _, a := range s.Attrs {
+			if a.Type != TypeNestTypeValue {
+				continue
+			}
+			a.Go.EntryName = types.claim(s.GoName+a.GoName+"Entry", "Type")
+			fields := newNamespace()
+			for _, tv := range a.TypeValue {
+				a.Go.TypeValueFields = append(a.Go.TypeValueFields, fields.claim(goName(tv)))
+			}
+			a.Go.AttrsField = fields.claim("Attrs", "Value")
+		}
+	}
+	for _, op := range f.Ops.List {
+		s := op.AttrSet
+		if s == nil || op.FixedHeader == nil || s.Go.FixedHeader != nil {
+			continue
+		}
+		s.Go.FixedHeader = op.FixedHeader
+		fields := newNamespace(ReservedGoFieldNames...)
+		for _, a := range s.Attrs {
+			fields.taken[a.GoName] = true
+		}
+		s.Go.HeaderField = fields.claim("Header", "FixedHeader")
+	}
+}
