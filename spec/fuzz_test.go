@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzParse feeds arbitrary bytes to the loader. Properties: it never
@@ -18,7 +19,16 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(base))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fam, err := Parse("fuzz.yaml", data)
+		var fam *Family
+		var err error
+		done := make(chan struct{})
+		go func() { fam, err = Parse("fuzz.yaml", data); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			os.WriteFile(os.TempDir()+"/genlgen-hang.yaml", data, 0o644)
+			panic("Parse hung")
+		}
 		if err != nil {
 			var list ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {
