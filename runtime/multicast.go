@@ -1,0 +1,160 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+)
+
+// Subscription receives the family's multicast notifications on a socket of
+// its own.
+type Subscription struct {
+	ctx    context.Context
+	cancel context.CancelFunc // wakes a blocked receive on Close
+	family uint16
+	s      *sock
+
+	mu        sync.Mutex // held while a goroutine iterates
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Subscribe joins the named multicast groups (names from the spec, ids from
+// Dial) on a new socket. Notifications are read with
+// [Subscription.Messages] until ctx ends or the subscription is closed.
+func (c *Conn) Subscribe(ctx context.Context, groups ...string) (*Subscription, error) {
+	if len(groups) == 0 {
+		return nil, errors.New("genlgen: subscribe: no groups")
+	}
+	ids := make([]uint32, len(groups))
+	for i, g := range groups {
+		id, ok := c.family.Groups[g]
+		if !ok {
+			return nil, fmt.Errorf("genlgen: subscribe: family %q has no multicast group %q", c.family.Name, g)
+		}
+		ids[i] = id
+	}
+	s, err := openSock(&c.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("genlgen: subscribe: %w", err)
+	}
+	for i, id := range ids {
+		if err := unix.SetsockoptInt(s.fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(id)); err != nil {
+			s.close()
+			return nil, fmt.Errorf("genlgen: subscribe %q: %w", groups[i], err)
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	return &Subscription{ctx: ctx, cancel: cancel, family: c.family.ID, s: s}, nil
+}
+
+// Messages yields each notification of the family as it arrives, until the
+// subscription's context ends or Close is called; the subscription is then
+// closed. A lost burst of notifications (the socket's queue overflowed) is
+// yielded as an error wrapping ErrOverrun, after which receiving continues.
+// Other errors end the iteration.
+//
+// Breaking out of the loop keeps the subscription open; only one goroutine
+// may iterate at a time. Message payloads are only valid until the loop
+// body returns.
+func (sub *Subscription) Messages() iter.Seq2[Message, error] {
+	return func(yield func(Message, error) bool) {
+		if !sub.mu.TryLock() {
+			yield(Message{}, errors.New("genlgen: subscription: already being iterated"))
+			return
+		}
+		defer sub.release()
+		for {
+			if sub.closed.Load() {
+				return
+			}
+			b, err := sub.s.recv(sub.ctx)
+			switch {
+			case sub.ctx.Err() != nil:
+				sub.closed.Store(true)
+				return
+			case errors.Is(err, ErrOverrun):
+				if !yield(Message{}, fmt.Errorf("genlgen: subscription: %w", ErrOverrun)) {
+					return
+				}
+				continue
+			case err != nil:
+				yield(Message{}, fmt.Errorf("genlgen: subscription: %w", err))
+				return
+			}
+			more, err := eachNotification(b, sub.family, yield)
+			if err != nil {
+				yield(Message{}, err)
+				return
+			}
+			if !more {
+				return
+			}
+		}
+	}
+}
+
+// eachNotification yields the family's messages in one datagram; it
+// reports whether the caller wants more.
+func eachNotification(b []byte, family uint16, yield func(Message, error) bool) (bool, error) {
+	for len(b) > 0 {
+		if len(b) < nlmsgHdrLen {
+			return false, fmt.Errorf("genlgen: subscription: truncated netlink header: %d bytes: %w", len(b), ErrMalformed)
+		}
+		l := int(ne.Uint32(b))
+		if l < nlmsgHdrLen || l > len(b) {
+			return false, fmt.Errorf("genlgen: subscription: netlink message length %d with %d bytes left: %w", l, len(b), ErrMalformed)
+		}
+		typ := ne.Uint16(b[4:])
+		flags := ne.Uint16(b[6:])
+		body := b[nlmsgHdrLen:l]
+		b = b[min(align4(l), len(b)):]
+		if typ != family {
+			continue
+		}
+		if len(body) < genlHdrLen {
+			return false, fmt.Errorf("genlgen: subscription: truncated genl header: %d bytes: %w", len(body), ErrMalformed)
+		}
+		if !yield(Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:]}, nil) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// release ends an iteration, closing the socket if the subscription was
+// closed meanwhile.
+func (sub *Subscription) release() {
+	closed := sub.closed.Load()
+	if closed {
+		sub.closeSock()
+	}
+	sub.mu.Unlock()
+	// Close may have run while the lock was held and left the socket to us.
+	if !closed && sub.closed.Load() && sub.mu.TryLock() {
+		sub.closeSock()
+		sub.mu.Unlock()
+	}
+}
+
+func (sub *Subscription) closeSock() {
+	sub.closeOnce.Do(func() { sub.closeErr = sub.s.close() })
+}
+
+// Close ends the subscription. An iteration in progress stops within the
+// wake interval (see WithWakeInterval).
+func (sub *Subscription) Close() error {
+	sub.closed.Store(true)
+	sub.cancel()
+	if sub.mu.TryLock() {
+		sub.closeSock()
+		sub.mu.Unlock()
+	}
+	return nil
+}

@@ -1,0 +1,320 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// fakeSource feeds crafted datagrams to a reader.
+type fakeSource struct{ dgrams [][]byte }
+
+func (f *fakeSource) recv(ctx context.Context) ([]byte, error) {
+	if len(f.dgrams) == 0 {
+		return nil, context.DeadlineExceeded // the kernel went quiet
+	}
+	b := f.dgrams[0]
+	f.dgrams = f.dgrams[1:]
+	return b, nil
+}
+
+// msg builds one netlink message.
+func msg(typ, flags uint16, seq, pid uint32, body []byte) []byte {
+	b := make([]byte, nlmsgHdrLen, nlmsgHdrLen+align4(len(body)))
+	ne.PutUint32(b, uint32(nlmsgHdrLen+len(body)))
+	ne.PutUint16(b[4:], typ)
+	ne.PutUint16(b[6:], flags)
+	ne.PutUint32(b[8:], seq)
+	ne.PutUint32(b[12:], pid)
+	b = append(b, body...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+func errBody(errno int32, tlvs []byte) []byte {
+	b := make([]byte, nlmsgerrLen)
+	ne.PutUint32(b, uint32(errno)) // two's complement
+	ne.PutUint32(b[4:], nlmsgHdrLen) // echoed header's length
+	return append(b, tlvs...)
+}
+
+func doneBody(errno int32) []byte {
+	b := make([]byte, 4)
+	ne.PutUint32(b, uint32(errno)) // two's complement
+	return b
+}
+
+const (
+	tFamily = 30
+	tSeq    = 7
+	tPid    = 1234
+)
+
+var tOp = Op{Name: "thing-get", Cmd: 1, Attrs: &AttrSet{Name: "thing", Attrs: []AttrSpec{
+	1: {Name: "id"},
+	2: {Name: "header", Nested: &AttrSet{Name: "hdr", Attrs: []AttrSpec{1: {Name: "dev-index"}, 2: {Name: "dev-name"}}}},
+	3: {Name: "queues", IndexedArray: true, Nested: &AttrSet{Name: "queue", Attrs: []AttrSpec{1: {Name: "qid"}}}},
+}}}
+
+// run feeds datagrams to a reader and collects messages until done.
+func run(sent []byte, dgrams ...[]byte) (cmds []uint8, err error) {
+	var r reader
+	attrStart := nlmsgHdrLen + genlHdrLen
+	if len(sent) < attrStart {
+		attrStart = len(sent)
+	}
+	r.reset(&fakeSource{dgrams: dgrams}, tFamily, tSeq, tPid, &tOp, sent, attrStart)
+	for range 100 {
+		m, done, err := r.next(context.Background())
+		if err != nil || done {
+			return cmds, err
+		}
+		cmds = append(cmds, m.Cmd)
+	}
+	return cmds, errors.New("reader did not finish")
+}
+
+func genl(cmd uint8, attrs ...byte) []byte { return append([]byte{cmd, 1, 0, 0}, attrs...) }
+
+func TestReaderReplyThenAck(t *testing.T) {
+	cmds, err := run(nil,
+		msg(tFamily, 0, tSeq, tPid, genl(5)),
+		msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED, tSeq, tPid, errBody(0, nil)))
+	if err != nil || len(cmds) != 1 || cmds[0] != 5 {
+		t.Fatalf("cmds=%v err=%v", cmds, err)
+	}
+}
+
+func TestReaderMultiPartDump(t *testing.T) {
+	dg1 := append(msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(1)), msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(2))...)
+	dg2 := append(msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(3)), msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, tSeq, tPid, doneBody(0))...)
+	cmds, err := run(nil, dg1, dg2)
+	if err != nil || len(cmds) != 3 {
+		t.Fatalf("cmds=%v err=%v", cmds, err)
+	}
+}
+
+func TestReaderStaleAndForeign(t *testing.T) {
+	// Replies to an earlier request and to another port are skipped.
+	cmds, err := run(nil,
+		msg(tFamily, 0, tSeq-1, tPid, genl(9)),
+		msg(tFamily, 0, tSeq, tPid+1, genl(9)),
+		msg(tFamily, 0, tSeq, tPid, genl(1)),
+		msg(unix.NLMSG_ERROR, 0, tSeq, tPid, errBody(0, nil)))
+	if err != nil || len(cmds) != 1 || cmds[0] != 1 {
+		t.Fatalf("cmds=%v err=%v", cmds, err)
+	}
+	// A sequence number never sent is an error.
+	if _, err := run(nil, msg(tFamily, 0, tSeq+5, tPid, genl(1))); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("future seq: err = %v", err)
+	}
+}
+
+func TestReaderDumpInterrupted(t *testing.T) {
+	cmds, err := run(nil,
+		msg(tFamily, unix.NLM_F_MULTI|unix.NLM_F_DUMP_INTR, tSeq, tPid, genl(1)),
+		msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(2)),
+		msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, tSeq, tPid, doneBody(0)))
+	if !errors.Is(err, ErrDumpInterrupted) || len(cmds) != 2 {
+		t.Fatalf("cmds=%v err=%v", cmds, err)
+	}
+}
+
+func TestReaderDoneWithError(t *testing.T) {
+	var tlv Encoder
+	tlv.buf = nil
+	tlv.PutString(nlmsgerrAttrMsg, "dump went wrong")
+	_, err := run(nil, msg(unix.NLMSG_DONE, unix.NLM_F_MULTI|unix.NLM_F_ACK_TLVS, tSeq, tPid, append(doneBody(-int32(unix.EBUSY)), tlv.Bytes()...)))
+	var ke *Error
+	if !errors.As(err, &ke) || ke.Errno != unix.EBUSY || ke.Message != "dump went wrong" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestReaderMalformed(t *testing.T) {
+	good := msg(tFamily, 0, tSeq, tPid, genl(1))
+	tooLong := append([]byte(nil), good...)
+	ne.PutUint32(tooLong, 4096)
+	tooShort := append([]byte(nil), good...)
+	ne.PutUint32(tooShort, 8)
+	for name, dgrams := range map[string][][]byte{
+		"short header":      {good[:10]},
+		"length beyond":     {tooLong},
+		"length below hdr":  {tooShort},
+		"short genl header": {msg(tFamily, 0, tSeq, tPid, []byte{1, 2})},
+		"short NLMSG_ERROR": {msg(unix.NLMSG_ERROR, 0, tSeq, tPid, []byte{0, 0, 0, 0})},
+		"short NLMSG_DONE":  {msg(unix.NLMSG_DONE, 0, tSeq, tPid, []byte{0, 0})},
+		"unexpected type":   {msg(77, 0, tSeq, tPid, genl(1))},
+		"empty datagram":    {{}},
+		"positive errno":    {msg(unix.NLMSG_ERROR, 0, tSeq, tPid, errBody(5, nil))},
+		"overrun":           {msg(unix.NLMSG_OVERRUN, 0, tSeq, tPid, nil)},
+		"no NLMSG_DONE":     {msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(1))},
+	} {
+		_, err := run(nil, dgrams...)
+		if err == nil {
+			t.Errorf("%s: no error", name)
+			continue
+		}
+		var ke *Error
+		if errors.As(err, &ke) {
+			t.Errorf("%s: got a kernel error %v", name, err)
+		}
+		if !strings.Contains(err.Error(), "thing-get") {
+			t.Errorf("%s: error %q does not name the op", name, err)
+		}
+	}
+}
+
+// sentRequest encodes a request like generated code would.
+func sentRequest() []byte {
+	var e Encoder
+	e.Begin(tFamily, unix.NLM_F_REQUEST|unix.NLM_F_ACK, 1, 1)
+	e.PutU32(1, 42)
+	n := e.BeginNest(2)
+	e.PutU32(1, 3)
+	e.PutString(2, "eth0")
+	e.EndNest(n)
+	arr := e.BeginNest(3)
+	for i := range 3 {
+		el := e.BeginNest(uint16(i))
+		e.PutU32(1, uint32(i))
+		e.EndNest(el)
+	}
+	e.EndNest(arr)
+	return e.finish(tSeq, tPid)
+}
+
+// offsetOf returns the offset of the attribute reached by following types.
+func offsetOf(t *testing.T, sent []byte, types ...uint16) int {
+	t.Helper()
+	base, b := nlmsgHdrLen+genlHdrLen, sent[nlmsgHdrLen+genlHdrLen:]
+	off := -1
+	for _, typ := range types {
+		it := Attrs(b)
+		found := false
+		for it.Next() {
+			if it.Type() == typ {
+				off = base + it.Offset()
+				base, b = off+attrHdrLen, it.Data()
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("no attribute %v", types)
+		}
+	}
+	return off
+}
+
+func extackTLVs(f func(e *Encoder)) []byte {
+	var e Encoder
+	f(&e)
+	return e.Bytes()
+}
+
+func TestExtAckPathMapping(t *testing.T) {
+	sent := sentRequest()
+	for _, tc := range []struct {
+		name string
+		tlvs []byte
+		path string
+		miss string
+		text string
+	}{
+		{
+			name: "top level",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 1))) }),
+			path: "id",
+		},
+		{
+			name: "nested",
+			tlvs: extackTLVs(func(e *Encoder) {
+				e.PutString(nlmsgerrAttrMsg, "bad index")
+				e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 2, 1)))
+			}),
+			path: "header.dev-index",
+			text: "genlgen: thing-get: attribute header.dev-index: bad index: invalid argument",
+		},
+		{
+			name: "indexed array",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 3, 2, 1))) }),
+			path: "queues[2].qid",
+		},
+		{
+			name: "inside payload",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 2, 2)+5)) }),
+			path: "header.dev-name",
+		},
+		{
+			name: "missing top level",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrMissType, 1) }),
+			miss: "id",
+		},
+		{
+			name: "missing in nest",
+			tlvs: extackTLVs(func(e *Encoder) {
+				e.PutU32(nlmsgerrAttrMissType, 1)
+				e.PutU32(nlmsgerrAttrMissNest, uint32(offsetOf(t, sent, 3, 1)))
+			}),
+			miss: "queues[1].qid",
+			text: "genlgen: thing-get: missing attribute queues[1].qid: invalid argument",
+		},
+		{
+			name: "beyond request",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, 5000) }),
+			path: "at offset 5000",
+		},
+	} {
+		_, err := run(sent, msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED|unix.NLM_F_ACK_TLVS, tSeq, tPid, errBody(-int32(unix.EINVAL), tc.tlvs)))
+		var ke *Error
+		if !errors.As(err, &ke) {
+			t.Fatalf("%s: err = %v", tc.name, err)
+		}
+		if ke.AttrPath != tc.path || ke.MissingAttr != tc.miss {
+			t.Errorf("%s: path %q missing %q, want %q %q", tc.name, ke.AttrPath, ke.MissingAttr, tc.path, tc.miss)
+		}
+		if tc.text != "" && err.Error() != tc.text {
+			t.Errorf("%s: text %q, want %q", tc.name, err.Error(), tc.text)
+		}
+		if !errors.Is(err, unix.EINVAL) {
+			t.Errorf("%s: not EINVAL", tc.name)
+		}
+	}
+}
+
+func TestExtAckUncapped(t *testing.T) {
+	// Without NETLINK_CAP_ACK the request is echoed before the TLVs.
+	sent := sentRequest()
+	body := append(errBody(-int32(unix.EINVAL), nil)[:4], sent...)
+	body = append(body, extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 2))) })...)
+	_, err := run(sent, msg(unix.NLMSG_ERROR, unix.NLM_F_ACK_TLVS, tSeq, tPid, body))
+	var ke *Error
+	if !errors.As(err, &ke) || ke.AttrPath != "header" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestPolicyDecode(t *testing.T) {
+	tlvs := extackTLVs(func(e *Encoder) {
+		n := e.BeginNest(nlmsgerrAttrPolicy)
+		e.PutU32(unix.NL_POLICY_TYPE_ATTR_TYPE, unix.NL_ATTR_TYPE_S32)
+		e.PutS64(unix.NL_POLICY_TYPE_ATTR_MIN_VALUE_S, -3)
+		e.PutS64(unix.NL_POLICY_TYPE_ATTR_MAX_VALUE_S, 9)
+		e.PutU64(unix.NL_POLICY_TYPE_ATTR_MASK, 0xf0)
+		e.EndNest(n)
+	})
+	ea := parseExtAck(tlvs)
+	p := ea.policy
+	if p == nil || p.Type != unix.NL_ATTR_TYPE_S32 || p.MinSigned != -3 || p.MaxSigned != 9 || p.Mask != 0xf0 {
+		t.Fatalf("policy = %+v", p)
+	}
+	if got, want := p.String(), "s32 range [-3, 9] mask 0xf0"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
