@@ -1,0 +1,611 @@
+package gogen
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/genlgen/genlgen/spec"
+)
+
+// The view is the thin layer between the model and the templates: it
+// decides which declarations exist and precomputes every snippet, so the
+// templates only print.
+
+// fileView is the data of every template.
+type fileView struct {
+	Package   string
+	PkgDoc    string
+	Family    string
+	FamilyDoc string
+	Version   uint64
+
+	Consts  []constView
+	Enums   []enumView
+	Structs []structView
+	Sets    []setView
+	Entries []entryView
+	Ops     []opView
+	Groups  []groupView
+	Ntfs    []ntfView
+}
+
+type constView struct {
+	Name, Doc, Value string
+}
+
+type enumView struct {
+	Name, Doc, NamesVar, Underlying string
+	Flags                           bool
+	Entries                         []enumEntryView
+}
+
+type enumEntryView struct {
+	Name, Doc, SpecName, Value string
+}
+
+type structView struct {
+	Name, Doc string
+	Size      int
+	Members   []memberView
+}
+
+type memberView struct {
+	Name, Type, Tag, Doc string
+	Put, Get             string
+}
+
+type setView struct {
+	Name, Doc, AttrsVar, SpecName string
+	Fields                        []fieldView
+	Specs                         []attrSpecView
+	Ignored                       []uint64 // pad and unused attributes
+	Header                        *headerView
+}
+
+type headerView struct {
+	Field, Type string
+	Size, Len   int
+}
+
+type attrSpecView struct {
+	Value     uint64
+	Name      string
+	NestedVar string
+	Indexed   bool
+}
+
+// fieldView is one attribute's field and its codec. Shape says how the
+// element codec (Put, Get) is applied: "flag", "opt" (pointer field), "nil"
+// (nil-able field), "multi", "indexed" or "typevalue".
+type fieldView struct {
+	Name, Type, Tag, Doc string
+	Value                uint64
+	SpecName             string // quoted
+	Shape                string
+	Put                  string
+	Get                  string
+	ElemType             string
+
+	// typevalue
+	Entry     string
+	Depth     int
+	KeyExprs  string
+	KeyInit   string
+	AttrsName string
+}
+
+type entryView struct {
+	Name, Doc  string
+	Keys       []entryKeyView
+	AttrsField string
+	AttrsType  string
+	AttrsTag   string
+}
+
+type entryKeyView struct {
+	Name, Tag string
+}
+
+type opView struct {
+	Name, SpecName, Doc, Var, AttrsVar string
+	DoDoc, DumpDoc                     string
+	Cmd                                uint64
+	Type                               string
+	Do, Dump                           *modeView
+	Header                             bool
+}
+
+type modeView struct {
+	Request, Reply bool
+}
+
+type groupView struct {
+	Name, SpecName string
+}
+
+type ntfView struct {
+	Cmd            uint64
+	SpecName, Type string
+	Header         bool
+	Doc            string
+}
+
+// build makes the view of f.
+func build(f *spec.Family) (*fileView, error) {
+	v := &fileView{
+		Package: f.GoPackage,
+		Family:  f.Name,
+		Version: f.Version,
+	}
+	v.PkgDoc = comment(fmt.Sprintf("Package %s is a client for the %s generic netlink family.\n\n%s\n\n%s",
+		f.GoPackage, f.Name, strings.TrimSpace(f.Doc), pkgConventions))
+
+	widths := enumWidths(f)
+	for _, def := range f.Definitions {
+		switch def.Kind {
+		case spec.DefConst:
+			v.Consts = append(v.Consts, constView{
+				Name:  def.GoName,
+				Doc:   docFor(def.GoName, "is the "+q(def.Name)+" constant.", def.Doc),
+				Value: constValue(def),
+			})
+		case spec.DefEnum, spec.DefFlags:
+			v.Enums = append(v.Enums, enumOf(def, widths[def]))
+		case spec.DefStruct:
+			s, err := structOf(def)
+			if err != nil {
+				return nil, err
+			}
+			v.Structs = append(v.Structs, s)
+		}
+	}
+
+	sets := usedSets(f)
+	for _, s := range sets {
+		sv, entries, err := setOf(s)
+		if err != nil {
+			return nil, err
+		}
+		v.Sets = append(v.Sets, sv)
+		v.Entries = append(v.Entries, entries...)
+	}
+
+	for _, op := range f.Ops.List {
+		if op.IsReserved() {
+			continue
+		}
+		if op.IsAsync() {
+			v.Ntfs = append(v.Ntfs, ntfOf(op))
+			continue
+		}
+		v.Ops = append(v.Ops, opOf(op))
+	}
+	for _, g := range f.McastGroups {
+		v.Groups = append(v.Groups, groupView{Name: g.GoName, SpecName: q(g.Name)})
+	}
+	return v, nil
+}
+
+const pkgConventions = `Each attribute set the family's messages use is a struct. An attribute
+that may be absent is a pointer (a nil pointer is not sent and means "not
+received"), or a nil slice for binary and repeated attributes; flags are
+bools. A subset of an attribute set gets a struct of its own, with only the
+attributes the subset lists. Attributes that the spec does not know are kept
+raw in each struct's Unknown field, so nothing the kernel sends is lost.
+
+Dial connects to the family; each operation is a method of Client, and its
+dump form (if any) is a method whose name ends in Dump and that returns an
+iterator streaming the replies as they arrive.`
+
+// enumWidths picks each enum's underlying type: uint64 when a value or an
+// attribute carrying it needs 64 bits, uint32 otherwise.
+func enumWidths(f *spec.Family) map[*spec.Definition]string {
+	w := map[*spec.Definition]string{}
+	for _, def := range f.Definitions {
+		if !def.IsEnumLike() {
+			continue
+		}
+		w[def] = "uint32"
+		for _, e := range def.Entries {
+			if e.UserValue > math.MaxUint32 {
+				w[def] = "uint64"
+			}
+		}
+	}
+	for _, s := range f.AttrSets {
+		for _, a := range s.Attrs {
+			t := a.Type
+			if t == spec.TypeIndexedArray || (t == spec.TypeBinary && a.SubType != "") {
+				t = a.SubType
+			}
+			if a.Enum != nil && !isPlainInt(a) && t.IsInteger() && t.Bits() > 32 {
+				w[a.Enum] = "uint64"
+			}
+		}
+	}
+	for _, def := range f.Definitions {
+		for _, m := range def.Members {
+			if m.Enum != nil && m.Type.IsInteger() && m.Type.Bits() > 32 {
+				w[m.Enum] = "uint64"
+			}
+		}
+	}
+	return w
+}
+
+func constValue(def *spec.Definition) string {
+	if def.IsString {
+		return q(def.ValueExpr)
+	}
+	return strconv.FormatInt(def.Value, 10)
+}
+
+func enumOf(def *spec.Definition, underlying string) enumView {
+	kind := "enum"
+	if def.Kind == spec.DefFlags {
+		kind = "flags"
+	}
+	ev := enumView{
+		Name:       def.GoName,
+		Doc:        docFor(def.GoName, "is the "+q(def.Name)+" "+kind+".", def.Doc),
+		NamesVar:   "names" + def.GoName,
+		Underlying: underlying,
+		Flags:      def.Kind == spec.DefFlags,
+	}
+	for _, e := range def.Entries {
+		val := strconv.FormatUint(e.UserValue, 10)
+		if ev.Flags {
+			val = "1 << " + strconv.FormatInt(e.Value, 10)
+		}
+		ev.Entries = append(ev.Entries, enumEntryView{
+			Name:     e.GoName,
+			Doc:      docFor(e.GoName, "is "+q(e.Name)+".", e.Doc),
+			SpecName: q(e.Name),
+			Value:    val,
+		})
+	}
+	return ev
+}
+
+func structOf(def *spec.Definition) (structView, error) {
+	sv := structView{
+		Name: def.GoName,
+		Doc:  docFor(def.GoName, "is the "+q(def.Name)+" struct ("+strconv.Itoa(def.Size)+" bytes on the wire).", def.Doc),
+		Size: def.Size,
+	}
+	for _, m := range def.Members {
+		if m.Type == spec.TypePad {
+			continue
+		}
+		mv := memberView{
+			Name: m.GoName,
+			Tag:  "`json:\"" + m.Name + "\"`",
+			Doc:  docFor(m.GoName, "is the "+q(m.Name)+" member.", m.Doc),
+		}
+		off := strconv.Itoa(m.Offset)
+		switch {
+		case m.Type == spec.TypeBinary:
+			if m.Len <= 0 {
+				return sv, fmt.Errorf("genlgen: %s: struct %q: binary member %q needs a len", m.Pos, def.Name, m.Name)
+			}
+			mv.Type = "[" + strconv.Itoa(m.Len) + "]byte"
+			end := strconv.Itoa(m.Offset + m.Len)
+			mv.Put = "copy(b[" + off + ":" + end + "], s." + m.GoName + "[:])"
+			mv.Get = "copy(s." + m.GoName + "[:], b[" + off + ":" + end + "])"
+		case m.Type.IsInteger() && m.Type.Width() > 0:
+			k := intKinds[m.Type]
+			mv.Type = k.goType
+			if m.Enum != nil {
+				mv.Type = m.Enum.GoName
+			}
+			u := "uint" + strconv.Itoa(m.Type.Bits())
+			if m.Type.Width() == 1 {
+				mv.Put = "b[" + off + "] = " + conv(u, mv.Type, "s."+m.GoName)
+				mv.Get = "s." + m.GoName + " = " + conv(mv.Type, u, "b["+off+"]")
+				break
+			}
+			order := "binary.NativeEndian"
+			if m.BigEndian {
+				order = "binary.BigEndian"
+			}
+			bits := strconv.Itoa(m.Type.Bits())
+			mv.Put = order + ".PutUint" + bits + "(b[" + off + ":], " + conv(u, mv.Type, "s."+m.GoName) + ")"
+			mv.Get = "s." + m.GoName + " = " + conv(mv.Type, u, order+".Uint"+bits+"(b["+off+":])")
+		default:
+			return sv, fmt.Errorf("genlgen: %s: struct %q: member %q of type %s is not supported in Go", m.Pos, def.Name, m.Name, m.Type)
+		}
+		sv.Members = append(sv.Members, mv)
+	}
+	return sv, nil
+}
+
+// conv converts x (of type from) to type to, if they differ.
+func conv(to, from, x string) string {
+	if to == from {
+		return x
+	}
+	return to + "(" + x + ")"
+}
+
+// usedSets lists the sets messages carry, directly or through nests, in
+// spec order.
+func usedSets(f *spec.Family) []*spec.AttrSet {
+	used := map[*spec.AttrSet]bool{}
+	var visit func(s *spec.AttrSet)
+	visit = func(s *spec.AttrSet) {
+		if s == nil || used[s] {
+			return
+		}
+		used[s] = true
+		for _, a := range s.Attrs {
+			visit(a.Nested)
+		}
+	}
+	for _, s := range f.AttrSets {
+		if s.UsedInRequest || s.UsedInReply {
+			visit(s)
+		}
+	}
+	for _, op := range f.Ops.List {
+		if !op.IsReserved() {
+			visit(op.AttrSet)
+		}
+	}
+	var out []*spec.AttrSet
+	for _, s := range f.AttrSets {
+		if used[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func setOf(s *spec.AttrSet) (setView, []entryView, error) {
+	doc := "holds the attributes of the " + q(s.Name) + " attribute set."
+	if s.SubsetOf != nil {
+		doc = "holds the attributes of " + q(s.Name) + ", a subset of " + q(s.SubsetOf.Name) + ": only the attributes the subset lists."
+	}
+	sv := setView{
+		Name:     s.GoName,
+		SpecName: q(s.Name),
+		Doc:      docFor(s.GoName, doc, s.Doc),
+		AttrsVar: "attrs" + s.GoName,
+	}
+	if h := s.Go.FixedHeader; h != nil {
+		sv.Header = &headerView{Field: s.Go.HeaderField, Type: h.GoName, Size: h.Size, Len: (h.Size + 3) &^ 3}
+	}
+	var entries []entryView
+	for _, a := range s.Attrs {
+		spv := attrSpecView{Value: a.Value, Name: q(a.Name)}
+		if a.Nested != nil && a.Type != spec.TypeNestTypeValue {
+			spv.NestedVar = "attrs" + a.Nested.GoName
+			spv.Indexed = a.Type == spec.TypeIndexedArray
+		}
+		sv.Specs = append(sv.Specs, spv)
+		if a.Type == spec.TypePad || a.Type == spec.TypeUnused {
+			sv.Ignored = append(sv.Ignored, a.Value)
+			continue
+		}
+		fv, entry, err := fieldOf(a)
+		if err != nil {
+			return sv, nil, err
+		}
+		sv.Fields = append(sv.Fields, fv)
+		if entry != nil {
+			entries = append(entries, *entry)
+		}
+	}
+	slices.SortFunc(sv.Specs, func(a, b attrSpecView) int { return int(a.Value) - int(b.Value) })
+	return sv, entries, nil
+}
+
+func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
+	fv := fieldView{
+		Name:     a.GoName,
+		Tag:      "`json:\"" + a.Name + ",omitempty\"`",
+		Doc:      docFor(a.GoName, "is the "+q(a.Name)+" attribute.", a.Doc),
+		Value:    a.Value,
+		SpecName: q(a.Name),
+	}
+	typ := strconv.FormatUint(a.Value, 10)
+	switch a.Type {
+	case spec.TypeNestTypeValue:
+		return typeValueField(a, fv)
+	case spec.TypeIndexedArray:
+		k, ok := kinds[a.SubType]
+		if !ok || a.SubType == spec.TypeFlag {
+			return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: indexed-array of %q is not supported in Go", a.Pos, a.Name, a.SubType)
+		}
+		elem := subAttr(a)
+		fv.Shape = "indexed"
+		fv.ElemType = k.elem(elem)
+		fv.Type = "[]" + fv.ElemType
+		fv.Put = k.put(elem, "uint16(i+1)", "x")
+		fv.Get = k.get(elem, "d")
+		return fv, nil, nil
+	}
+	k, ok := kinds[a.Type]
+	if !ok {
+		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: type %q is not supported in Go", a.Pos, a.Name, a.Type)
+	}
+	fv.ElemType = k.elem(a)
+	fv.Get = k.get(a, "d")
+	switch {
+	case a.Type == spec.TypeFlag:
+		fv.Shape, fv.Type = "flag", "bool"
+		fv.Put = k.put(a, typ, "")
+	case a.MultiAttr:
+		fv.Shape, fv.Type = "multi", "[]"+fv.ElemType
+		fv.Put = k.put(a, typ, "x")
+	case k.nilable != nil && k.nilable(a):
+		fv.Shape, fv.Type = "nil", fv.ElemType
+		fv.Put = k.put(a, typ, "x")
+	default:
+		fv.Shape, fv.Type = "opt", "*"+fv.ElemType
+		if k.byRef {
+			fv.Put = k.put(a, typ, "x")
+		} else {
+			fv.Put = k.put(a, typ, "*x")
+		}
+	}
+	return fv, nil, nil
+}
+
+// subAttr is the element of an indexed array seen as an attribute of its
+// sub-type.
+func subAttr(a *spec.Attr) *spec.Attr {
+	e := *a
+	e.Type = a.SubType
+	e.SubType = ""
+	e.MultiAttr = false
+	return &e
+}
+
+func typeValueField(a *spec.Attr, fv fieldView) (fieldView, *entryView, error) {
+	if a.Nested == nil || len(a.TypeValue) == 0 {
+		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: nest-type-value needs type-value and nested-attributes", a.Pos, a.Name)
+	}
+	g := a.Go
+	fv.Shape = "typevalue"
+	fv.Entry = g.EntryName
+	fv.Type = "[]" + g.EntryName
+	fv.Depth = len(a.TypeValue)
+	fv.AttrsName = g.AttrsField
+	var keys, inits []string
+	for i, name := range g.TypeValueFields {
+		keys = append(keys, "v."+a.GoName+"[i]."+name)
+		inits = append(inits, name+": k["+strconv.Itoa(i)+"]")
+	}
+	fv.KeyExprs = strings.Join(keys, ", ")
+	fv.KeyInit = strings.Join(inits, ", ")
+	ev := entryView{
+		Name: g.EntryName,
+		Doc: comment(g.EntryName + " is one entry of the " + q(a.Name) + " attribute of " + q(a.Set.Name) +
+			": the nests around it carry " + strings.Join(a.TypeValue, ", ") + " in their types."),
+		AttrsField: g.AttrsField,
+		AttrsType:  a.Nested.GoName,
+		AttrsTag:   "`json:\"attrs\"`",
+	}
+	for i, name := range g.TypeValueFields {
+		ev.Keys = append(ev.Keys, entryKeyView{Name: name, Tag: "`json:\"" + a.TypeValue[i] + "\"`"})
+	}
+	return fv, &ev, nil
+}
+
+func opOf(op *spec.Op) opView {
+	ov := opView{
+		Name:     op.GoName,
+		SpecName: q(op.Name),
+		Var:      "op" + op.GoName,
+		AttrsVar: "attrs" + op.AttrSet.GoName,
+		Cmd:      op.RequestValue,
+		Type:     op.AttrSet.GoName,
+		Header:   op.AttrSet.Go.FixedHeader != nil,
+		Doc:      strings.TrimSpace(op.Doc),
+	}
+	mode := func(m *spec.OpMode) *modeView {
+		if m == nil {
+			return nil
+		}
+		return &modeView{
+			Request: ov.Header || (m.Request != nil && len(m.Request.Attrs) > 0),
+			Reply:   m.Reply != nil,
+		}
+	}
+	ov.Do, ov.Dump = mode(op.Do), mode(op.Dump)
+	if ov.Do != nil {
+		ov.DoDoc = docFor(op.GoName, "runs the "+q(op.Name)+" operation"+opDocTail(op, ov.Do, false), op.Doc)
+	}
+	if ov.Dump != nil {
+		ov.DumpDoc = docFor(op.GoName+"Dump", "runs the "+q(op.Name)+" operation as a dump"+opDocTail(op, ov.Dump, true), op.Doc)
+	}
+	return ov
+}
+
+// opDocTail says what a method returns.
+func opDocTail(op *spec.Op, m *modeView, dump bool) string {
+	switch {
+	case dump:
+		return ", yielding each reply as it arrives. Stopping the loop early is fine; the dump is not buffered."
+	case m.Reply:
+		return " and returns the kernel's reply (nil if it sent none)."
+	}
+	return "; the kernel sends no reply."
+}
+
+func ntfOf(op *spec.Op) ntfView {
+	return ntfView{
+		Cmd:      op.ReplyValue,
+		SpecName: q(op.Name),
+		Type:     op.AttrSet.GoName,
+		Header:   op.AttrSet.Go.FixedHeader != nil,
+		Doc:      strings.TrimSpace(op.Doc),
+	}
+}
+
+// docFor builds the doc comment of an exported identifier: name, what it
+// is, then the spec's doc.
+func docFor(name, what, doc string) string {
+	text := name + " " + what
+	if d := strings.TrimSpace(doc); d != "" {
+		text += "\n" + d
+	}
+	return comment(text)
+}
+
+// comment renders text as // lines wrapped at about 76 columns. Lines of
+// the spec's doc are joined into paragraphs; blank lines, and lines that
+// start like a list item, start new ones.
+func comment(text string) string {
+	var paras [][]string // words of each paragraph; nil is a blank line
+	var cur []string
+	flush := func() {
+		if cur != nil {
+			paras = append(paras, cur)
+			cur = nil
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+			flush()
+			paras = append(paras, nil)
+			continue
+		case strings.HasPrefix(line, "- "), strings.HasPrefix(line, "* "):
+			flush()
+		}
+		cur = append(cur, strings.Fields(line)...)
+	}
+	flush()
+	var b strings.Builder
+	for i, words := range paras {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if words == nil {
+			b.WriteString("//")
+			continue
+		}
+		n := 0
+		for j, w := range words {
+			switch {
+			case j == 0:
+				b.WriteString("// ")
+				n = 3
+			case n+1+len(w) > 76:
+				b.WriteString("\n// ")
+				n = 3
+			default:
+				b.WriteByte(' ')
+				n++
+			}
+			b.WriteString(w)
+			n += len(w)
+		}
+	}
+	return b.String()
+}
