@@ -11,7 +11,7 @@ import (
 // kernelProblems match kernel log lines that fail a run whatever the tests
 // said: warnings, BUGs, oopses, memory-safety and refcount reports, panics,
 // lockups and leaks.
-var kernelProblems = regexp.MustCompile(`WARNING:|BUG:|Oops|general protection|refcount_t|KASAN|UBSAN|Kernel panic|INFO: task .* blocked|rcu.*stall|soft lockup|hard LOCKUP|unreferenced object`)
+var kernelProblems = regexp.MustCompile(`WARNING:|BUG:|Oops|general protection|refcount_t|KASAN|UBSAN|Kernel panic|INFO: task .* blocked|detected stall|soft lockup|hard LOCKUP|unreferenced object`)
 
 // kernelLine matches a kernel console line with its printk timestamp.
 var kernelLine = regexp.MustCompile(`^\s*<?\d*>?\[\s*\d+\.\d+\]`)

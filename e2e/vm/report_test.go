@@ -18,6 +18,8 @@ PASS
 GENLGEN-E2E-RAN 'smoke.test' rc=0
 GENLGEN-E2E-DMESG-BEGIN
 [    0.000000] Linux version 6.12.0
+[    0.000000] Kernel command line: console=ttyS0 nowatchdog rcupdate.rcu_cpu_stall_timeout=300
+[    0.000000] 	RCU CPU stall warnings timeout set to 300 (rcu_cpu_stall_timeout).
 [    3.400000] hello: loading out-of-tree module taints kernel.
 GENLGEN-E2E-DMESG-END
 GENLGEN-E2E-DONE uptime=3.90
@@ -31,7 +33,7 @@ func TestAnalyzePass(t *testing.T) {
 	if r.BootUptime != 3.1 || r.DoneUptime != 3.9 || r.ExitStatus != 0 {
 		t.Errorf("uptimes %v %v exit %d", r.BootUptime, r.DoneUptime, r.ExitStatus)
 	}
-	if len(r.KernelLog) != 2 {
+	if len(r.KernelLog) != 4 {
 		t.Errorf("kernel log = %q", r.KernelLog)
 	}
 	if len(r.Tests) != 1 || r.Tests[0].Name != "smoke.test" || r.Tests[0].Passed != 1 {
@@ -65,6 +67,9 @@ func TestAnalyzeFailures(t *testing.T) {
 		{"panic on console", func(s string) string {
 			return s[:strings.Index(s, "GENLGEN-E2E-DMESG-BEGIN")] + "[    9.0] Kernel panic - not syncing: x\n"
 		}, false, "Kernel panic"},
+		{"rcu stall", func(s string) string {
+			return strings.Replace(s, "[    3.400000] hello", "[   25.1] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n[    3.400000] hello", 1)
+		}, false, "detected stalls"},
 		{"skip", func(s string) string {
 			return strings.Replace(s, "--- PASS: TestA", "--- SKIP: TestA", 1)
 		}, false, "skips fail"},
