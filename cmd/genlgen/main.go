@@ -33,6 +33,7 @@ type config struct {
 	goDir, kmodDir string
 	check          bool
 	familyName     string
+	netnsok        bool
 	forceHandlers  bool
 	quiet          bool
 	specs          []string
@@ -46,6 +47,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.kmodDir, "kmod", "", "write the kernel module into `DIR` (DIR/<family> for several specs)")
 	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated")
 	fs.StringVar(&c.familyName, "family-name", "", "register the kernel family under `NAME` instead of the spec's name")
+	fs.BoolVar(&c.netnsok, "netnsok", true, "register the kernel family in every network namespace; -netnsok=false limits it to the initial one")
 	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs")
 	fs.BoolVar(&c.quiet, "q", false, "do not print warnings")
 	fs.Usage = func() {
@@ -106,7 +108,7 @@ func (c *config) one(path string, stdout, stderr io.Writer) int {
 		status = max(status, c.emit(c.outDir(c.goDir, f.GoPackage), files, err, stdout, stderr))
 	}
 	if c.kmodDir != "" {
-		files, err := kgen.Generate(f, kgen.Options{FamilyName: c.familyName})
+		files, err := kgen.Generate(f, kgen.Options{FamilyName: c.familyName, NoNetns: !c.netnsok})
 		status = max(status, c.emit(c.outDir(c.kmodDir, f.CName), files, err, stdout, stderr))
 	}
 	return status
