@@ -53,7 +53,9 @@ fi
 
 say "missing:" $missing
 if [ "$mode" = install ]; then
-	apt-get update -qq
+	# A broken third-party source must not stop us: the install below
+	# fails, naming the package, if a list we need is really missing.
+	apt-get update -qq || say "apt-get update failed; using the lists we have"
 fi
 
 # available PKG: true when apt has an installation candidate for PKG.
