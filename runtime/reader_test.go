@@ -38,7 +38,7 @@ func msg(typ, flags uint16, seq, pid uint32, body []byte) []byte {
 
 func errBody(errno int32, tlvs []byte) []byte {
 	b := make([]byte, nlmsgerrLen)
-	ne.PutUint32(b, uint32(errno)) // two's complement
+	ne.PutUint32(b, uint32(errno))   // two's complement
 	ne.PutUint32(b[4:], nlmsgHdrLen) // echoed header's length
 	return append(b, tlvs...)
 }
