@@ -59,7 +59,7 @@ deps-check: ## Fail, naming them, when host packages are missing
 # binary (see e2e/vm). To add one: append its name to E2E_SUITES and write
 # an e2e-<name> rule that runs $(VMRUN), for example
 #
-#   e2e-doc_exmpl: deps $(VMRUN) kmod $(E2E_OUT)/doc_exmpl.test
+#   e2e-doc_exmpl: deps $(VMRUN_BIN) kmod $(E2E_OUT)/doc_exmpl.test
 #   	$(VMRUN) $(VMRUN_FLAGS) -ko kmod/doc_exmpl.ko -test $(E2E_OUT)/doc_exmpl.test
 #
 # where the guest test binary comes from $(call guest-test,OUT,PACKAGE).
