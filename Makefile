@@ -101,6 +101,47 @@ $(E2E_OUT)/smoke.test: FORCE
 CLEAN_FILES += $(E2E_OUT) $(VMRUN_BIN)
 
 # ---------------------------------------------------------------------------
+# Tests
+#
+# `make test` is the one command that runs every test on a fresh machine:
+# it installs what the tests need (deps), then runs the Go tests with the
+# kernel-dependent ones required (they fail instead of skipping), the QEMU
+# suites, and short runs of the benchmarks and fuzz targets so they cannot
+# rot. .ci/run calls exactly this.
+# ---------------------------------------------------------------------------
+
+TEST_ENV := GENLGEN_REQUIRE_KERNEL=1 GENLGEN_REQUIRE_VM=1
+
+.PHONY: test
+test: deps ## Install what tests need, then run every test (Go, QEMU e2e, bench and fuzz smoke)
+	$(GO) vet ./...
+	$(GO) vet -tags e2e_guest ./e2e/...
+	$(TEST_ENV) $(GO) test -count=1 -timeout 20m ./...
+	$(MAKE) e2e
+	$(MAKE) bench-smoke
+	$(MAKE) fuzz-smoke
+
+.PHONY: bench-smoke
+bench-smoke: ## Run every benchmark once (-benchtime 1x) so they keep compiling and running
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+FUZZTIME ?= 10s
+
+.PHONY: fuzz-smoke
+fuzz-smoke: ## Run each fuzz target for FUZZTIME (default 10s)
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | grep -v '^./build/' | sort); do \
+		dir=$$(dirname $$f); \
+		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+			log=$(BUILD)/fuzz/$$t.log; \
+			echo "fuzz $$dir $$t ($(FUZZTIME))"; \
+			$(GO) test $$dir -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s >$$log 2>&1 \
+				|| { tail -30 $$log; echo "fuzz target $$t in $$dir failed (log: $$log)"; exit 1; }; \
+			tail -2 $$log | head -1; \
+		done; \
+	done
+
+# ---------------------------------------------------------------------------
 # Housekeeping
 # ---------------------------------------------------------------------------
 
