@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -181,24 +180,6 @@ func CheckStruct(name string, b []byte, size int) error {
 	}
 	return nil
 }
-
-// StructBytes returns v's struct laid out by put in size bytes, padded to
-// the netlink alignment, for [Encoder.FixedHeader].
-func StructBytes(size int, put func(b []byte)) []byte {
-	b := make([]byte, size)
-	put(b)
-	return b
-}
-
-// FixedHeaderLen is the number of payload bytes a fixed header of size
-// bytes takes, padding included.
-func FixedHeaderLen(size int) int { return align4(size) }
-
-// BigEndian and HostEndian are the byte orders generated struct codecs use.
-var (
-	BigEndian  binary.AppendByteOrder = binary.BigEndian
-	HostEndian binary.AppendByteOrder = binary.NativeEndian
-)
 
 // EnumName names one value of an enum or one bit of a flags type.
 type EnumName struct {
