@@ -4,4 +4,4 @@
 // go generate.
 package families
 
-//go:generate go run ../../cmd/genlgen -go . /work/shared/ynl-6.12/specs/nlctrl.yaml /work/shared/ynl-6.12/specs/netdev.yaml /work/shared/ynl-6.12/specs/ethtool.yaml
+//go:generate go run ../../cmd/genlgen -go . ../../../shared/ynl-6.12/specs/nlctrl.yaml ../../../shared/ynl-6.12/specs/netdev.yaml ../../../shared/ynl-6.12/specs/ethtool.yaml
