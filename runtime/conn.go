@@ -29,12 +29,11 @@ func Dial(ctx context.Context, name string, opts ...Option) (*Conn, error) {
 	for _, o := range opts {
 		o(&c.cfg)
 	}
-	s, err := c.get()
-	if err != nil {
-		return nil, fmt.Errorf("genlgen: dial %q: %w", name, err)
+	fam, err := c.resolve(ctx, name)
+	if errors.Is(err, ErrTruncated) {
+		// The receive buffer has grown; asking again is harmless.
+		fam, err = c.resolve(ctx, name)
 	}
-	fam, err := getFamily(ctx, s, name)
-	c.put(s)
 	if err != nil {
 		c.Close()
 		var ke *Error
@@ -45,6 +44,17 @@ func Dial(ctx context.Context, name string, opts ...Option) (*Conn, error) {
 	}
 	c.family = fam
 	return c, nil
+}
+
+// resolve asks nlctrl about the family called name.
+func (c *Conn) resolve(ctx context.Context, name string) (Family, error) {
+	s, err := c.get()
+	if err != nil {
+		return Family{}, err
+	}
+	fam, err := getFamily(ctx, s, name)
+	c.put(s)
+	return fam, err
 }
 
 // Family returns what Dial resolved about the family.
@@ -79,13 +89,20 @@ func (c *Conn) get() (*sock, error) {
 		c.mu.Unlock()
 		return s, nil
 	}
+	cfg := c.cfg
 	c.mu.Unlock()
-	return openSock(&c.cfg)
+	return openSock(&cfg)
 }
 
 // put returns a socket to the pool, or closes it if its last exchange broke
 // off or the pool is full.
 func (c *Conn) put(s *sock) {
+	c.mu.Lock()
+	if len(s.rbuf) > c.cfg.recvBuf {
+		// A datagram was truncated: open later sockets big enough.
+		c.cfg.recvBuf = len(s.rbuf)
+	}
+	c.mu.Unlock()
 	if !s.broken {
 		c.mu.Lock()
 		if !c.closed && len(c.idle) < c.cfg.maxIdle {

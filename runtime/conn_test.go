@@ -265,3 +265,17 @@ func TestContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTruncatedReceiveGrows(t *testing.T) {
+	c := dialT(t, "nlctrl", WithReceiveBuffer(64)) // Dial itself retries
+	c.Close()
+	c = &Conn{cfg: c.cfg, family: c.family}
+	c.cfg.recvBuf = 64
+	_, err := getFamilyID(context.Background(), c, "nlctrl")
+	if !errors.Is(err, ErrTruncated) {
+		t.Fatalf("err = %v, want ErrTruncated", err)
+	}
+	if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
+		t.Fatalf("after growing: %v", err)
+	}
+}

@@ -76,7 +76,8 @@ func (sub *Subscription) Messages() iter.Seq2[Message, error] {
 			}
 			b, err := sub.s.recv(sub.ctx)
 			switch {
-			case sub.ctx.Err() != nil:
+			case sub.ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
+				// The deadline may pass before the context notices.
 				sub.closed.Store(true)
 				return
 			case errors.Is(err, ErrOverrun):
