@@ -179,10 +179,11 @@ func (b *policyBuilder) limit(l *spec.Limit) string {
 	return limitNum(l, "")
 }
 
-// constVisible reports whether a const's C name is declared in what the
-// generated code includes.
+// constVisible reports whether a definition's C names are declared by the
+// generated uAPI header. Definitions with a header are declared there
+// under names the spec does not spell, so their values print as numbers.
 func constVisible(d *spec.Definition) bool {
-	return d.Header != "" || d.Scope == "uapi" || d.Scope == ""
+	return d.Header == "" && (d.Scope == "uapi" || d.Scope == "")
 }
 
 // typeLimitMacro maps "u32-max" to U32_MAX (and any "-min" of an unsigned

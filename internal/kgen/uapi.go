@@ -47,6 +47,11 @@ type cStruct struct {
 
 // uapiView is what the uAPI header template prints.
 type uapiView struct {
+	// declared holds every name the header declares so far: specs may
+	// give two sets the same prefix (and so the same max names), and C
+	// refuses a second declaration.
+	declared map[string]bool
+
 	Guard    string
 	Includes []string
 	Family   []define
@@ -54,6 +59,40 @@ type uapiView struct {
 	Sets     []*cEnum
 	Cmds     []*cEnum
 	Groups   []define
+}
+
+// declare reports whether name is new, recording it.
+func (u *uapiView) declare(name string) bool {
+	if u.declared[name] {
+		return false
+	}
+	u.declared[name] = true
+	return true
+}
+
+// newEntries keeps the entries whose names are not declared yet.
+func (u *uapiView) newEntries(names []string, vals []int64) ([]string, []int64) {
+	var n []string
+	var v []int64
+	for i, name := range names {
+		if u.declare(name) {
+			n, v = append(n, name), append(v, vals[i])
+		}
+	}
+	return n, v
+}
+
+// finish drops tail names already declared; it reports false when the
+// enum would be empty.
+func (u *uapiView) finish(e *cEnum, cnt, maxName string, byDefine bool) bool {
+	newCnt, newMax := u.declare(cnt), u.declare(maxName)
+	switch {
+	case newCnt && newMax:
+		maxTail(e, cnt, maxName, byDefine)
+	case newCnt:
+		e.Tail = []string{cnt + ","}
+	}
+	return len(e.Entries) > 0 || len(e.Tail) > 0
 }
 
 func enumTag(name string) string {
@@ -104,6 +143,9 @@ func (v *view) buildUAPI() {
 	f := v.F
 	u := &v.UAPI
 	u.Guard = uapiGuard(f.UAPIHeader)
+	u.declared = map[string]bool{}
+	u.declare(f.CFamilyNameDefine)
+	u.declare(f.CVersionDefine)
 	u.Family = []define{
 		{Name: f.CFamilyNameDefine, Value: strconv.Quote(f.Name)},
 		{Name: f.CVersionDefine, Value: strconv.FormatUint(f.Version, 10)},
@@ -117,6 +159,9 @@ func (v *view) buildUAPI() {
 		}
 	}
 	for _, d := range f.Definitions {
+		if d.Scope != "" && d.Scope != "uapi" {
+			continue
+		}
 		if d.Header != "" {
 			if !seenInc[d.Header] {
 				seenInc[d.Header] = true
@@ -133,16 +178,26 @@ func (v *view) buildUAPI() {
 			if d.IsString {
 				val = strconv.Quote(d.ValueExpr)
 			}
-			consts = append(consts, define{Doc: comment("", d.Doc, prefCols), Name: d.CName, Value: val})
+			if u.declare(d.CName) {
+				consts = append(consts, define{Doc: comment("", d.Doc, prefCols), Name: d.CName, Value: val})
+			}
 		case spec.DefEnum, spec.DefFlags:
 			flush()
-			u.Blocks = append(u.Blocks, uapiBlock{Enum: defEnum(d)})
+			if e := u.defEnum(d); e != nil {
+				u.Blocks = append(u.Blocks, uapiBlock{Enum: e})
+			}
 		case spec.DefStruct:
 			flush()
 			u.Blocks = append(u.Blocks, uapiBlock{Struct: defStruct(d)})
 		}
 	}
 	flush()
+	for _, b := range u.Blocks {
+		if b.Struct != nil && !seenInc["linux/types.h"] {
+			seenInc["linux/types.h"] = true
+			u.Includes = append([]string{"linux/types.h"}, u.Includes...)
+		}
+	}
 	for _, s := range f.AttrSets {
 		if s.SubsetOf != nil {
 			continue
@@ -157,23 +212,36 @@ func (v *view) buildUAPI() {
 			names = append(names, a.CName)
 			vals = append(vals, int64(a.Value))
 		}
+		names, vals = u.newEntries(names, vals)
 		e.Entries = entryLines(names, vals, false)
-		maxTail(e, s.CntName, s.MaxName, f.MaxByDefine)
-		u.Sets = append(u.Sets, e)
+		if u.finish(e, s.CntName, s.MaxName, f.MaxByDefine) {
+			u.Sets = append(u.Sets, e)
+		}
 	}
 	v.buildCmdEnums()
 	for _, g := range f.McastGroups {
-		u.Groups = append(u.Groups, define{Name: g.CDefine, Value: strconv.Quote(g.Name)})
+		if u.declare(g.CDefine) {
+			u.Groups = append(u.Groups, define{Name: g.CDefine, Value: strconv.Quote(g.Name)})
+		}
 	}
 }
 
-func defEnum(d *spec.Definition) *cEnum {
+func (u *uapiView) defEnum(d *spec.Definition) *cEnum {
 	e := &cEnum{Tag: enumTag(d.EnumName)}
+	var names []string
+	var vals []int64
 	var items [][2]string
 	for _, x := range d.Entries {
+		if !u.declare(x.CName) {
+			continue
+		}
+		names, vals = append(names, x.CName), append(vals, int64(x.UserValue))
 		if x.Doc != "" {
 			items = append(items, [2]string{x.CName, x.Doc})
 		}
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	if d.Doc != "" || len(items) > 0 {
 		title := d.EnumName
@@ -187,17 +255,13 @@ func defEnum(d *spec.Definition) *cEnum {
 		}
 		e.Doc = kdoc(title, items)
 	}
-	for _, x := range d.Entries {
-		if x.Explicit {
-			e.Entries = append(e.Entries, fmt.Sprintf("%s = %d,", x.CName, int64(x.UserValue)))
-		} else {
-			e.Entries = append(e.Entries, x.CName+",")
-		}
-	}
+	e.Entries = entryLines(names, vals, d.Kind == spec.DefFlags)
 	if d.RenderMax {
 		if d.Kind == spec.DefFlags {
-			e.Tail = []string{"/* private: */", fmt.Sprintf("%s = %d,", d.MaxName, enumUserMask(d))}
-		} else {
+			if u.declare(d.MaxName) {
+				e.Tail = []string{"/* private: */", fmt.Sprintf("%s = %d,", d.MaxName, enumUserMask(d))}
+			}
+		} else if u.declare(d.EnumCntName) && u.declare(d.MaxName) {
 			e.Tail = []string{"/* private: */", d.EnumCntName + ",", d.MaxName + " = (" + d.EnumCntName + " - 1)"}
 		}
 	}
@@ -277,16 +341,18 @@ func (v *view) buildCmdEnums() {
 			}
 		}
 		e := &cEnum{Tag: enumTag(o.EnumName), Doc: comment("", "Requests, user space to kernel.", prefCols)}
-		n, vals := sortedEntries(req)
+		n, vals := u.newEntries(sortedEntries(req))
 		e.Entries = entryLines(n, vals, false)
-		maxTail(e, o.CmdCntName, o.CmdMaxName, f.MaxByDefine)
-		u.Cmds = append(u.Cmds, e)
+		if u.finish(e, o.CmdCntName, o.CmdMaxName, f.MaxByDefine) {
+			u.Cmds = append(u.Cmds, e)
+		}
 		r := &cEnum{Tag: "enum", Doc: comment("", "Replies and notifications, kernel to user space.", prefCols)}
-		n, vals = sortedEntries(rsp)
+		n, vals = u.newEntries(sortedEntries(rsp))
 		r.Entries = entryLines(n, vals, false)
 		cnt, mx := replyLimitNames(o)
-		maxTail(r, cnt, mx, f.MaxByDefine)
-		u.Cmds = append(u.Cmds, r)
+		if u.finish(r, cnt, mx, f.MaxByDefine) {
+			u.Cmds = append(u.Cmds, r)
+		}
 		return
 	}
 	var main, async []opEntry
@@ -298,14 +364,17 @@ func (v *view) buildCmdEnums() {
 		main = append(main, opEntry{op.CName, op.Value})
 	}
 	e := &cEnum{Tag: enumTag(o.EnumName)}
-	n, vals := sortedEntries(main)
+	n, vals := u.newEntries(sortedEntries(main))
 	e.Entries = entryLines(n, vals, false)
-	maxTail(e, o.CmdCntName, o.CmdMaxName, f.MaxByDefine)
-	u.Cmds = append(u.Cmds, e)
+	if u.finish(e, o.CmdCntName, o.CmdMaxName, f.MaxByDefine) {
+		u.Cmds = append(u.Cmds, e)
+	}
 	if o.HasAsyncEnum {
 		a := &cEnum{Tag: enumTag(o.AsyncEnumName)}
-		n, vals := sortedEntries(async)
+		n, vals := u.newEntries(sortedEntries(async))
 		a.Entries = entryLines(n, vals, true)
-		u.Cmds = append(u.Cmds, a)
+		if len(a.Entries) > 0 {
+			u.Cmds = append(u.Cmds, a)
+		}
 	}
 }

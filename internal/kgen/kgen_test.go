@@ -1,0 +1,146 @@
+package kgen
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/genlgen/genlgen/internal/gen"
+)
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	for _, name := range append([]string{"doc_exmpl"}, corpus...) {
+		f := loadSpec(t, name)
+		a, err := Generate(f, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		b, _ := Generate(loadSpec(t, name), Options{})
+		for i := range a {
+			if !bytes.Equal(a[i].Data, b[i].Data) {
+				t.Errorf("%s: %s differs between two runs", name, a[i].Path)
+			}
+		}
+	}
+}
+
+func TestFilesAndOwnership(t *testing.T) {
+	files, err := Generate(loadSpec(t, "doc_exmpl"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{
+		"doc_exmpl.h": false, "doc_exmpl-nl.h": false, "doc_exmpl-nl.c": false,
+		"doc_exmpl_main.c": true, "Kbuild": false, "Makefile": false,
+	}
+	for _, f := range files {
+		user, ok := want[f.Path]
+		if !ok {
+			t.Errorf("unexpected file %s", f.Path)
+			continue
+		}
+		if f.UserOwned != user {
+			t.Errorf("%s: UserOwned = %v, want %v", f.Path, f.UserOwned, user)
+		}
+		delete(want, f.Path)
+		first, _, _ := strings.Cut(string(f.Data), "\n")
+		if !strings.Contains(first, "SPDX-License-Identifier") {
+			t.Errorf("%s: first line %q is not an SPDX tag", f.Path, first)
+		}
+		if !user && !strings.Contains(string(f.Data), "DO NOT EDIT") {
+			t.Errorf("%s: generated file lacks DO NOT EDIT", f.Path)
+		}
+	}
+	for p := range want {
+		t.Errorf("missing file %s", p)
+	}
+}
+
+// TestRegenerateKeepsHandlers runs the generator twice over a directory
+// whose handler file the user edited: the edit survives, generated files
+// are restored.
+func TestRegenerateKeepsHandlers(t *testing.T) {
+	dir := t.TempDir()
+	generateInto(t, "doc_exmpl", dir, Options{})
+	main := filepath.Join(dir, "doc_exmpl_main.c")
+	nlc := filepath.Join(dir, "doc_exmpl-nl.c")
+	edited := []byte("// SPDX-License-Identifier: GPL-2.0\n/* the user's own handlers */\n")
+	if err := os.WriteFile(main, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	orig, _ := os.ReadFile(nlc)
+	if err := os.WriteFile(nlc, []byte("stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := generateInto(t, "doc_exmpl", dir, Options{})
+	if got, _ := os.ReadFile(main); !bytes.Equal(got, edited) {
+		t.Errorf("regeneration changed the user-owned %s:\n%s", main, got)
+	}
+	if got, _ := os.ReadFile(nlc); !bytes.Equal(got, orig) {
+		t.Errorf("regeneration did not restore %s", nlc)
+	}
+	if problems, err := gen.Check(dir, files); err != nil || len(problems) != 0 {
+		t.Errorf("check after regeneration: %v %v", problems, err)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	files, err := Generate(loadSpec(t, "doc_exmpl"), Options{FamilyName: "doc_exmpl_t", NoNetns: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nlc, uapi string
+	for _, f := range files {
+		switch f.Path {
+		case "doc_exmpl-nl.c":
+			nlc = string(f.Data)
+		case "doc_exmpl.h":
+			uapi = string(f.Data)
+		}
+	}
+	for _, want := range []string{`"doc_exmpl_t",`, "= false,", `MODULE_ALIAS_GENL_FAMILY("doc_exmpl_t");`} {
+		if !strings.Contains(nlc, want) {
+			t.Errorf("doc_exmpl-nl.c lacks %q", want)
+		}
+	}
+	if !strings.Contains(uapi, `#define DOC_EXMPL_FAMILY_NAME	"DOC_EXMPL"`) {
+		t.Errorf("the uAPI header must keep the spec's family name")
+	}
+	if _, err := Generate(loadSpec(t, "doc_exmpl"), Options{FamilyName: "a-name-longer-than-15"}); err == nil {
+		t.Errorf("a family name over 15 bytes must be refused")
+	}
+}
+
+// TestPolicyMapping spot-checks the C policy of each kind of check.
+func TestPolicyMapping(t *testing.T) {
+	cases := map[string][]string{
+		"doc_exmpl":   {"[DOC_EXMPL_A_MSG] = { .type = NLA_NUL_STRING, .len = DOC_EXMPL_MSG_MAX_LEN, },", "GENL_ADMIN_PERM | GENL_CMD_CAP_DO"},
+		"netdev":      {"NLA_POLICY_FULL_RANGE(NLA_UINT, &netdev_a_page_pool_id_range)", "NLA_POLICY_MASK(NLA_UINT, 0x1)", "NLA_POLICY_NESTED(netdev_queue_id_nl_policy)", "#ifdef CONFIG_PAGE_POOL", ".sock_priv_size"},
+		"team":        {"{ .type = NLA_STRING, .len = TEAM_STRING_MAX_LEN, }", "GENL_DONT_VALIDATE_STRICT"},
+		"fou":         {"NLA_BE16", "NLA_POLICY_MIN_LEN(16)", "fou_nl_policy"},
+		"devlink":     {"NLA_POLICY_BITFIELD32(", ".pre_doit", ".post_doit", ".resv_start_op"},
+		"nlctrl":      {"CTRL_CMD_GETPOLICY + 1,"},
+		"handshake":   {"NLA_POLICY_MAX(NLA_U32, 4095)"},
+		"ovs_flow":    {".hdrsize", "NLA_POLICY_NESTED("},
+		"tcp_metrics": {"NLA_POLICY_MIN_LEN(16)"},
+	}
+	for name, wants := range cases {
+		files, err := Generate(loadSpec(t, name), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nlc string
+		for _, f := range files {
+			if strings.HasSuffix(f.Path, "-nl.c") {
+				nlc = string(f.Data)
+			}
+		}
+		for _, w := range wants {
+			if !strings.Contains(nlc, w) {
+				t.Errorf("%s-nl.c lacks %q", name, w)
+			}
+		}
+	}
+}
