@@ -15,7 +15,7 @@ const specDir = "/work/shared/ynl-6.12/specs"
 // TestUpToDate fails if a checked-in package differs from what the
 // generator produces now.
 func TestUpToDate(t *testing.T) {
-	for _, name := range []string{"nlctrl", "netdev", "ethtool"} {
+	for _, name := range []string{"nlctrl", "netdev", "ethtool", "devlink"} {
 		path := filepath.Join(specDir, name+".yaml")
 		f, err := spec.Load(path)
 		if err != nil {
