@@ -1,0 +1,70 @@
+//go:build e2e_guest
+
+package docexmpl
+
+import (
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
+)
+
+// TestFamily checks what Dial resolved through nlctrl.
+func TestFamily(t *testing.T) {
+	ctx := testCtx(t, 30*time.Second)
+	c := dial(t, ctx)
+	f := c.Conn().Family()
+	if f.Name != docexmpl.FamilyName {
+		t.Errorf("family name %q, want %q", f.Name, docexmpl.FamilyName)
+	}
+	if f.ID <= unix.GENL_ID_CTRL {
+		t.Errorf("family id %d, want a dynamically allocated one (> %d)", f.ID, unix.GENL_ID_CTRL)
+	}
+	if f.Version != docexmpl.FamilyVersion {
+		t.Errorf("family version %d, want %d", f.Version, docexmpl.FamilyVersion)
+	}
+	if f.HeaderSize != 0 {
+		t.Errorf("header size %d, want 0 (the spec has no fixed header)", f.HeaderSize)
+	}
+	if id, ok := f.Groups[docexmpl.GroupEvents]; !ok || id == 0 {
+		t.Errorf("multicast groups %v, want %q with a non-zero id", f.Groups, docexmpl.GroupEvents)
+	}
+	if len(f.Groups) != 1 {
+		t.Errorf("multicast groups %v, want only %q", f.Groups, docexmpl.GroupEvents)
+	}
+}
+
+// TestEcho sends messages of 1, 100 and the maximum number of bytes and
+// checks the replies: same message, sequence numbers one apart, timestamps
+// of CLOCK_REALTIME taken while the request was in the kernel.
+func TestEcho(t *testing.T) {
+	ctx := testCtx(t, 30*time.Second)
+	c := dial(t, ctx)
+	const slack = time.Second // generous: both ends read the same clock
+	var prevSeq, prevTS uint64
+	for i, n := range []int{1, 100, docexmpl.MsgMaxLen, 1, docexmpl.MsgMaxLen} {
+		msg := msgOfLen(string(rune('a'+i)), n)
+		before := time.Now()
+		rsp := echo(t, ctx, c, msg)
+		after := time.Now()
+
+		seq, ts := *rsp.Seq, *rsp.Timestamp
+		if seq == 0 {
+			t.Errorf("echo of %d bytes: seq 0; the first echo is 1", n)
+		}
+		if i > 0 && seq != prevSeq+1 {
+			t.Errorf("echo of %d bytes: seq %d after %d, want %d", n, seq, prevSeq, prevSeq+1)
+		}
+		got := time.Unix(0, int64(ts))
+		if got.Before(before.Add(-slack)) || got.After(after.Add(slack)) {
+			t.Errorf("echo of %d bytes: timestamp %v, want between %v and %v", n, got, before, after)
+		}
+		if ts < prevTS {
+			t.Errorf("echo of %d bytes: timestamp %d before the previous echo's %d", n, ts, prevTS)
+		}
+		t.Logf("echo %3d bytes: seq %d, timestamp %v (round trip %v)", n, seq, got.Format(time.RFC3339Nano), after.Sub(before))
+		prevSeq, prevTS = seq, ts
+	}
+}
