@@ -98,20 +98,16 @@ func (c *Conn) get() (*sock, error) {
 // off or the pool is full.
 func (c *Conn) put(s *sock) {
 	c.mu.Lock()
-	if len(s.rbuf) > c.cfg.recvBuf {
+	if n := s.slotSize(); n > c.cfg.recvBuf {
 		// A datagram was truncated: open later sockets big enough.
-		c.cfg.recvBuf = len(s.rbuf)
+		c.cfg.recvBuf = n
+	}
+	if !s.broken && !c.closed && len(c.idle) < c.cfg.maxIdle {
+		c.idle = append(c.idle, s)
+		c.mu.Unlock()
+		return
 	}
 	c.mu.Unlock()
-	if !s.broken {
-		c.mu.Lock()
-		if !c.closed && len(c.idle) < c.cfg.maxIdle {
-			c.idle = append(c.idle, s)
-			c.mu.Unlock()
-			return
-		}
-		c.mu.Unlock()
-	}
 	s.close()
 }
 

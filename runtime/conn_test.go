@@ -146,6 +146,34 @@ func TestDumpFamilies(t *testing.T) {
 	}
 }
 
+// TestDumpSmallSlots makes the kernel split the family dump over many
+// datagrams, which recv then takes two at a time.
+func TestDumpSmallSlots(t *testing.T) {
+	count := func(c *Conn) int {
+		n := 0
+		for m, err := range c.Dump(context.Background(), &testOpGetFamily, nil) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := decodeFamily(m); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		return n
+	}
+	small := dialT(t, "nlctrl", WithReceiveBuffer(4096), WithPoolSize(1))
+	want := count(dialT(t, "nlctrl"))
+	for range 3 {
+		if got := count(small); got != want {
+			t.Fatalf("dump with 4 KiB slots: %d families, want %d", got, want)
+		}
+		if _, err := getFamilyID(context.Background(), small, "nlctrl"); err != nil {
+			t.Fatalf("after the dump: %v", err)
+		}
+	}
+}
+
 func TestDumpEarlyBreak(t *testing.T) {
 	c := dialT(t, "nlctrl", WithPoolSize(1))
 	for range 3 {

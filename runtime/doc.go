@@ -26,12 +26,17 @@
 // attribute. This package therefore talks to an AF_NETLINK/NETLINK_GENERIC
 // socket directly with golang.org/x/sys/unix:
 //
-//   - blocking send/recvfrom system calls, no poller and no peek;
-//   - each socket owns one receive buffer (32 KiB by default, which is at least
-//     what the kernel fills a dump datagram with) that is reused for every
-//     request; the buffer grows only when the kernel reports MSG_TRUNC, and
-//     the request that saw the truncation fails because the rest of that
-//     datagram is gone;
+//   - blocking send and recvmmsg system calls, no poller and no peek;
+//   - one recvmmsg returns up to two datagrams: a "do" request's reply and
+//     its ACK are both queued by the time the send returns (the kernel runs
+//     the handler inside sendmsg), and a dump's next datagram is built while
+//     the previous one is received, so a request with an ACK costs one
+//     receive system call, and a dump about one per two datagrams;
+//   - each socket owns one receive buffer (two slots of 32 KiB by default,
+//     which is at least what the kernel fills a dump datagram with) that is
+//     reused for every request; it grows only when the kernel reports
+//     MSG_TRUNC, and the request that saw the truncation fails because the
+//     rest of that datagram is gone;
 //   - replies are decoded in place: callbacks and iterators receive slices of
 //     the receive buffer, valid until they return;
 //   - encoding appends into a per-socket buffer, so a request allocates

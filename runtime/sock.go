@@ -10,13 +10,27 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// recvSlots is how many datagrams one receive system call can return. A
+// "do" request is answered by a reply and an ACK, both queued by the time
+// the send returns, and a dump's next datagram is built while the previous
+// one is being received: two slots let one recvmmsg(2) return both.
+const recvSlots = 2
+
 // sock is one AF_NETLINK/NETLINK_GENERIC socket with the buffers it reuses.
 // It is used by one goroutine at a time.
 type sock struct {
-	fd      int
-	portID  uint32
-	seq     uint32
-	rbuf    []byte
+	fd     int
+	portID uint32
+	seq    uint32
+	// rbuf holds recvSlots receive buffers of equal size back to back, one
+	// per datagram that a receive system call may return.
+	rbuf []byte
+	mm   [recvSlots]unix.Mmsghdr
+	iov  [recvSlots]unix.Iovec
+	// got datagrams came with the last system call; next is the first one
+	// recv has not returned yet.
+	got, next int
+
 	enc     Encoder
 	timeout time.Duration // SO_RCVTIMEO currently set
 	wake    time.Duration // SO_RCVTIMEO between context checks
@@ -31,7 +45,8 @@ func openSock(cfg *config) (*sock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("genlgen: socket: %w", err)
 	}
-	s := &sock{fd: fd, rbuf: make([]byte, cfg.recvBuf), wake: cfg.wake}
+	s := &sock{fd: fd, wake: cfg.wake}
+	s.grow(cfg.recvBuf)
 	if err := s.setup(cfg); err != nil {
 		unix.Close(fd)
 		return nil, err
@@ -112,9 +127,32 @@ func (s *sock) send(b []byte) error {
 	}
 }
 
-// recv receives one datagram into the socket's buffer, honouring ctx. The
-// returned slice is valid until the next recv.
+// slotSize is the size of each receive slot: the largest datagram that can
+// be received whole.
+func (s *sock) slotSize() int { return len(s.rbuf) / recvSlots }
+
+// grow replaces the receive buffers with ones of n bytes per slot and drops
+// the datagrams not returned yet.
+func (s *sock) grow(n int) {
+	s.rbuf = make([]byte, recvSlots*n)
+	s.got, s.next = 0, 0
+	for i := range s.mm {
+		s.iov[i].Base = &s.rbuf[i*n]
+		s.iov[i].SetLen(n)
+		s.mm[i].Hdr.Iov = &s.iov[i]
+		s.mm[i].Hdr.SetIovlen(1)
+	}
+}
+
+// recv returns the next datagram, receiving more first if none is left from
+// the last system call, honouring ctx. The returned slice is valid until the
+// next recv.
 func (s *sock) recv(ctx context.Context) ([]byte, error) {
+	if s.next < s.got {
+		// Already received: no system call and nothing to wait for.
+		s.next++
+		return s.slot(s.next - 1)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -132,9 +170,11 @@ func (s *sock) recv(ctx context.Context) ([]byte, error) {
 				return nil, err
 			}
 		}
-		// MSG_TRUNC makes the kernel report the datagram's real length.
-		n, _, errno := unix.Syscall6(unix.SYS_RECVFROM, uintptr(s.fd),
-			uintptr(unsafe.Pointer(&s.rbuf[0])), uintptr(len(s.rbuf)), unix.MSG_TRUNC, 0, 0)
+		// MSG_TRUNC makes the kernel report each datagram's real length;
+		// MSG_WAITFORONE waits (up to SO_RCVTIMEO) for the first datagram
+		// only and takes whatever else is queued without blocking.
+		n, _, errno := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(s.fd),
+			uintptr(unsafe.Pointer(&s.mm[0])), recvSlots, unix.MSG_TRUNC|unix.MSG_WAITFORONE, 0, 0)
 		switch errno {
 		case 0:
 		case unix.EINTR, unix.EAGAIN:
@@ -144,12 +184,25 @@ func (s *sock) recv(ctx context.Context) ([]byte, error) {
 		default:
 			return nil, fmt.Errorf("genlgen: recv: %w", errno)
 		}
-		if int(n) > len(s.rbuf) {
-			s.rbuf = make([]byte, align4(int(n))+4096)
-			return nil, fmt.Errorf("genlgen: recv: datagram of %d bytes: %w", n, ErrTruncated)
+		if n == 0 {
+			continue
 		}
-		return s.rbuf[:n], nil
+		s.got, s.next = int(n), 1
+		return s.slot(0)
 	}
+}
+
+// slot returns the datagram received into slot i. A datagram larger than
+// the slot was cut short and the rest is gone: the buffers grow for later
+// requests and the current one fails.
+func (s *sock) slot(i int) ([]byte, error) {
+	size := s.slotSize()
+	n := int(s.mm[i].Len)
+	if n > size {
+		s.grow(align4(n) + 4096)
+		return nil, fmt.Errorf("genlgen: recv: datagram of %d bytes: %w", n, ErrTruncated)
+	}
+	return s.rbuf[i*size : i*size+n : (i+1)*size], nil
 }
 
 func (s *sock) close() error { return unix.Close(s.fd) }
