@@ -86,14 +86,25 @@ func (fam *family) fuzz(f *testing.F) {
 // check decodes b as proto's type and checks the properties above.
 func check(t *testing.T, proto value, b []byte, perAttr int) {
 	name := reflect.TypeOf(proto).Elem().String()
-	v := newOf(proto)
-	var before, after goruntime.MemStats
-	goruntime.ReadMemStats(&before)
-	err := v.Decode(b)
-	goruntime.ReadMemStats(&after)
-	alloc := int(after.TotalAlloc - before.TotalAlloc)
-	if limit := (len(b)/4+1)*perAttr + 2*len(b); alloc > limit {
-		t.Fatalf("%s: decoding %d bytes allocated %d bytes (limit %d)", name, len(b), alloc, limit)
+	limit := (len(b)/4+1)*perAttr + 2*len(b)
+	var v value
+	var err error
+	// The fuzzing engine's own goroutines allocate now and then, which
+	// the process-wide counter sees too: only a decode that exceeds the
+	// limit three times running fails.
+	for try := 0; ; try++ {
+		v = newOf(proto)
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
+		err = v.Decode(b)
+		goruntime.ReadMemStats(&after)
+		alloc := int(after.TotalAlloc - before.TotalAlloc)
+		if alloc <= limit {
+			break
+		}
+		if try == 2 {
+			t.Fatalf("%s: decoding %d bytes allocated %d bytes (limit %d)", name, len(b), alloc, limit)
+		}
 	}
 	if err != nil {
 		return
