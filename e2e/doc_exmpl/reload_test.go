@@ -156,18 +156,22 @@ func TestReload(t *testing.T) {
 
 	rmmod(t, ctx)
 
-	reqCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
+	// Each request gets 10s: an answer or an error, not a hang.
+	reqCtx := func() context.Context {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		t.Cleanup(cancel)
+		return rctx
+	}
 	msg := "after rmmod"
-	_, err = old.Echo(reqCtx, &docexmpl.DocExmpl{Msg: &msg})
+	_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
 	goneErr(t, "echo on the subscribed client", err)
-	_, err = idle.Echo(reqCtx, &docexmpl.DocExmpl{Msg: &msg})
+	_, err = idle.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
 	goneErr(t, "echo on a pooled socket", err)
-	goneErr(t, "clear", idle.Clear(reqCtx))
-	for _, err := range idle.HistoryDump(reqCtx) {
+	goneErr(t, "clear", idle.Clear(reqCtx()))
+	for _, err := range idle.HistoryDump(reqCtx()) {
 		goneErr(t, "history dump", err)
 	}
-	if _, err := docexmpl.Dial(reqCtx); !errors.Is(err, runtime.ErrFamilyNotFound) {
+	if _, err := docexmpl.Dial(reqCtx()); !errors.Is(err, runtime.ErrFamilyNotFound) {
 		t.Errorf("dial after rmmod: %v, want ErrFamilyNotFound", err)
 	}
 
@@ -212,7 +216,7 @@ func TestReload(t *testing.T) {
 		s.Close()
 		// A client from before the reload must not hang, whether or
 		// not the family got its old id back.
-		_, err = old.Echo(reqCtx, &docexmpl.DocExmpl{Msg: &msg})
+		_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("cycle %d: echo on the client from before rmmod hung", cycle)
 		}
