@@ -32,6 +32,7 @@ func buildModule(kdir, dir string) (diags []string, out string, err error) {
 // TestModulesBuild builds the generated module of every corpus spec (and
 // doc_exmpl) against the 6.12 headers with W=1: no warning allowed.
 func TestModulesBuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds kernel modules")
 	}

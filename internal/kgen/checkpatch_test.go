@@ -1,0 +1,71 @@
+package kgen
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// mustPassCheckpatch are the families whose generated C must be free of
+// checkpatch errors, warnings and checks; the others are reported.
+var mustPassCheckpatch = map[string]bool{"doc_exmpl": true, "netdev": true}
+
+// issueRE matches one --terse checkpatch finding: file, line, level.
+var issueRE = regexp.MustCompile(`(?m)^(\S+):\d+: (ERROR|WARNING|CHECK):.*$`)
+
+var levels = map[string]int{"ERROR": 0, "WARNING": 1, "CHECK": 2}
+
+// TestCheckpatch runs checkpatch.pl --strict over the generated C and
+// headers of doc_exmpl and every corpus family, in one run (checkpatch's
+// start-up dominates its time).
+func TestCheckpatch(t *testing.T) {
+	t.Parallel()
+	script := checkpatchPath(t)
+	if _, err := exec.LookPath("perl"); err != nil {
+		skipOrFail(t, "perl not installed")
+	}
+	root := t.TempDir()
+	names := append([]string{"doc_exmpl"}, corpus...)
+	var paths []string
+	for _, name := range names {
+		dir := filepath.Join(root, name)
+		for _, f := range generateInto(t, name, dir, Options{}) {
+			if strings.HasSuffix(f.Path, ".c") || strings.HasSuffix(f.Path, ".h") {
+				paths = append(paths, filepath.Join(dir, f.Path))
+			}
+		}
+	}
+	args := append([]string{script, "--strict", "--no-tree", "--show-types", "--terse", "-f"}, paths...)
+	out, _ := exec.Command("perl", args...).CombinedOutput()
+	if strings.Contains(string(out), "Can't locate") || strings.Contains(string(out), "No such file") {
+		t.Fatalf("checkpatch did not run:\n%s", out)
+	}
+	counts := map[string]*[3]int{}
+	for _, name := range names {
+		counts[name] = &[3]int{}
+	}
+	for _, m := range issueRE.FindAllStringSubmatch(string(out), -1) {
+		rel, err := filepath.Rel(root, m[1])
+		if err != nil {
+			continue
+		}
+		name, _, _ := strings.Cut(rel, string(filepath.Separator))
+		if c := counts[name]; c != nil {
+			c[levels[m[2]]]++
+			if mustPassCheckpatch[name] {
+				t.Errorf("checkpatch --strict: %s", m[0])
+			}
+		}
+	}
+	var summary []string
+	for _, name := range names {
+		c := counts[name]
+		summary = append(summary, fmt.Sprintf("%-13s %d errors, %d warnings, %d checks", name, c[0], c[1], c[2]))
+	}
+	sort.Strings(summary)
+	t.Log("checkpatch --strict:\n" + strings.Join(summary, "\n"))
+}
