@@ -129,6 +129,24 @@ $(E2E_OUT)/storm.test: FORCE
 CLEAN_FILES += $(E2E_OUT) $(VMRUN_BIN)
 
 # ---------------------------------------------------------------------------
+# Kernel module of the doc_exmpl example (kmod/)
+#
+# kmod/ is genlgen's output for spec/doc_exmpl.yaml: the regenerated uAPI
+# header, policies, ops and family, and the hand-written handlers in the
+# user-owned kmod/doc_exmpl_main.c. `make kmod` builds kmod/doc_exmpl.ko in
+# place against KDIR with W=1.
+# ---------------------------------------------------------------------------
+
+.PHONY: kmod kmod-check
+kmod: ## Build kmod/doc_exmpl.ko against KDIR (W=1)
+	+$(MAKE) -C kmod KDIR=$(KDIR) W=1
+
+kmod-check: ## Fail when kmod/ is stale against spec/doc_exmpl.yaml
+	$(GO) run ./cmd/genlgen -check -kmod kmod spec/doc_exmpl.yaml
+
+CLEAN_FILES += $(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd Module.symvers modules.order)
+
+# ---------------------------------------------------------------------------
 # Tests
 #
 # `make test` is the one command that runs every test on a fresh machine:
