@@ -56,6 +56,8 @@ static struct {
 	unsigned int gen;
 } history = {
 	.lock = __SPIN_LOCK_UNLOCKED(history.lock),
+	/* Not 0: nl_dump_check_consistent() ignores a change from seq 0. */
+	.gen = 1,
 };
 
 /* Where a history dump resumes: the next sequence number to send. */
