@@ -4,6 +4,7 @@ package docexmpl
 
 import (
 	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -236,4 +237,42 @@ func rawHistory(t *testing.T, family uint16) ([]*docexmpl.DocExmpl, int) {
 			out = append(out, v)
 		}
 	}
+}
+
+// checkClearInterruptsDump starts a history dump of many datagrams, clears
+// the history after the first entry and checks that the dump ends with
+// ErrDumpInterrupted (the kernel flags NLM_F_DUMP_INTR) rather than
+// silently ending short. It leaves the history empty.
+func checkClearInterruptsDump(t *testing.T, ctx context.Context, c *docexmpl.Client) {
+	t.Helper()
+	// Entries of the maximum length: 1500 fill about 15 datagrams, more
+	// than the kernel prepares ahead of the reader.
+	for len(history(t, ctx, c)) < 1500 {
+		for i := range 100 {
+			echo(t, ctx, c, msgOfLen(fmt.Sprintf("intr-%d", i), docexmpl.MsgMaxLen))
+		}
+	}
+	clearer := dial(t, ctx)
+	n := 0
+	var last error
+	for _, err := range c.HistoryDump(ctx) {
+		if err != nil {
+			last = err
+			break
+		}
+		if n++; n == 1 {
+			clearHistory(t, ctx, clearer)
+		}
+	}
+	if !errors.Is(last, runtime.ErrDumpInterrupted) {
+		t.Errorf("history dump with a clear after its first entry: %d entries, then %v; want ErrDumpInterrupted", n, last)
+	} else {
+		t.Logf("history dump with a clear after its first entry: %d entries, then %v", n, last)
+	}
+}
+
+// TestClearInterruptsDump: see checkClearInterruptsDump.
+func TestClearInterruptsDump(t *testing.T) {
+	ctx := testCtx(t, 60*time.Second)
+	checkClearInterruptsDump(t, ctx, dial(t, ctx))
 }

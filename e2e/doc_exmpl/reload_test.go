@@ -214,6 +214,10 @@ func TestReload(t *testing.T) {
 			break
 		}
 		s.Close()
+		if cycle == 0 {
+			// A fresh module: nothing was ever cleared or evicted.
+			checkClearInterruptsDump(t, ctx, c)
+		}
 		// A client from before the reload must not hang, whether or
 		// not the family got its old id back.
 		_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
