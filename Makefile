@@ -66,7 +66,7 @@ deps-check: ## Fail, naming them, when host packages are missing
 # ---------------------------------------------------------------------------
 
 E2E_OUT     := $(BUILD)/e2e
-E2E_SUITES  := smoke storm
+E2E_SUITES  := smoke storm doc_exmpl
 VMRUN_BIN   := $(BUILD)/bin/vmrun
 VMRUN_FLAGS ?= -q
 VMRUN        = $(VMRUN_BIN) -kver $(KVER)
@@ -97,6 +97,25 @@ $(E2E_OUT)/hello/hello.ko: deps FORCE
 
 $(E2E_OUT)/smoke.test: FORCE
 	$(call guest-test,$@,./e2e/smoke)
+
+# e2e-doc_exmpl (e2e/doc_exmpl): the DOC_EXMPL family of kmod/ through the
+# generated Go client: echo, malformed requests and their extended ACKs, a
+# 10,000-entry history dump, notifications, the admin-only clear as nobody,
+# concurrent clients, rmmod/insmod under open sockets, and the generated
+# nlctrl and netdev clients. The tests reload the module from its path in
+# the guest, which -ko passes on.
+DOC_EXMPL_KO := $(E2E_OUT)/doc_exmpl/doc_exmpl.ko
+
+.PHONY: e2e-doc_exmpl
+e2e-doc_exmpl: deps $(VMRUN_BIN) $(DOC_EXMPL_KO) $(E2E_OUT)/doc_exmpl.test ## Run DOC_EXMPL end to end in the VM (kmod/ module, generated client)
+	$(VMRUN) $(VMRUN_FLAGS) -ko $(DOC_EXMPL_KO) \
+		-test '$(E2E_OUT)/doc_exmpl.test -ko=/e2e/modules/doc_exmpl.ko'
+
+$(DOC_EXMPL_KO): deps FORCE
+	$(call vm-module,$(@D),kmod)
+
+$(E2E_OUT)/doc_exmpl.test: FORCE
+	$(call guest-test,$@,./e2e/doc_exmpl)
 
 # e2e-storm (e2e/storm): two storms of 100,000 hostile messages at the
 # doc_exmpl module of kmod/, then permission and namespace probes of two
