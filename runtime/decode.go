@@ -92,6 +92,16 @@ func (it *AttrIter) Raw() RawAttr {
 	return RawAttr{Type: it.Type(), Data: append([]byte(nil), it.data...)}
 }
 
+// CountAttrs returns how many attributes b holds, counting up to the first
+// malformed one, so that a decoder can size a slice before filling it.
+func CountAttrs(b []byte) int {
+	n := 0
+	for it := Attrs(b); it.Next(); {
+		n++
+	}
+	return n
+}
+
 // Err returns the error that stopped the walk, if any.
 func (it *AttrIter) Err() error { return it.err }
 

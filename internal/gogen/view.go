@@ -59,10 +59,13 @@ type memberView struct {
 
 type setView struct {
 	Name, Doc, AttrsVar, SpecName string
-	Fields                        []fieldView
-	Specs                         []attrSpecView
-	Ignored                       []uint64 // pad and unused attributes
-	Header                        *headerView
+	// Vals names the type that holds the values of the set's pointer
+	// fields for Decode ("" if the set has none).
+	Vals    string
+	Fields  []fieldView
+	Specs   []attrSpecView
+	Ignored []uint64 // pad and unused attributes
+	Header  *headerView
 }
 
 type headerView struct {
@@ -394,6 +397,9 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 			return sv, nil, err
 		}
 		sv.Fields = append(sv.Fields, fv)
+		if fv.Shape == "opt" {
+			sv.Vals = "vals" + s.GoName
+		}
 		if entry != nil {
 			entries = append(entries, *entry)
 		}

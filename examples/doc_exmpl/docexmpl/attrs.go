@@ -41,10 +41,19 @@ func (v *DocExmpl) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDocExmpl holds the values that Decode points DocExmpl's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDocExmpl struct {
+	vMsg       string
+	vSeq       uint64
+	vTimestamp uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DocExmpl) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDocExmpl
 	for it.Next() {
 		switch it.Type() {
 		case 0: // pad or unused: never surfaced
@@ -55,21 +64,33 @@ func (v *DocExmpl) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Msg = &x
+			if s == nil {
+				s = new(valsDocExmpl)
+			}
+			s.vMsg = x
+			v.Msg = &s.vMsg
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU64("seq", d)
 			if err != nil {
 				return err
 			}
-			v.Seq = &x
+			if s == nil {
+				s = new(valsDocExmpl)
+			}
+			s.vSeq = x
+			v.Seq = &s.vSeq
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU64("timestamp", d)
 			if err != nil {
 				return err
 			}
-			v.Timestamp = &x
+			if s == nil {
+				s = new(valsDocExmpl)
+			}
+			s.vTimestamp = x
+			v.Timestamp = &s.vTimestamp
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

@@ -972,10 +972,164 @@ func (v *Devlink) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDevlink holds the values that Decode points Devlink's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDevlink struct {
+	vBusName                      string
+	vDevName                      string
+	vPortIndex                    uint32
+	vPortType                     PortType
+	vPortDesiredType              uint16
+	vPortNetdevIfindex            uint32
+	vPortNetdevName               string
+	vPortIbdevName                string
+	vPortSplitCount               uint32
+	vPortSplitGroup               uint32
+	vSbIndex                      uint32
+	vSbSize                       uint32
+	vSbIngressPoolCount           uint16
+	vSbEgressPoolCount            uint16
+	vSbIngressTcCount             uint16
+	vSbEgressTcCount              uint16
+	vSbPoolIndex                  uint16
+	vSbPoolType                   SbPoolType
+	vSbPoolSize                   uint32
+	vSbPoolThresholdType          SbThresholdType
+	vSbThreshold                  uint32
+	vSbTcIndex                    uint16
+	vSbOccCur                     uint32
+	vSbOccMax                     uint32
+	vEswitchMode                  EswitchMode
+	vEswitchInlineMode            EswitchInlineMode
+	vDpipeTables                  DlDpipeTables
+	vDpipeTableName               string
+	vDpipeTableSize               uint64
+	vDpipeTableMatches            DlDpipeTableMatches
+	vDpipeTableActions            DlDpipeTableActions
+	vDpipeTableCountersEnabled    uint8
+	vDpipeEntries                 DlDpipeEntries
+	vDpipeEntryIndex              uint64
+	vDpipeEntryMatchValues        DlDpipeEntryMatchValues
+	vDpipeEntryActionValues       DlDpipeEntryActionValues
+	vDpipeEntryCounter            uint64
+	vDpipeMatchType               DpipeMatchType
+	vDpipeActionType              DpipeActionType
+	vDpipeValueMapping            uint32
+	vDpipeHeaders                 DlDpipeHeaders
+	vDpipeHeaderName              string
+	vDpipeHeaderID                DpipeHeaderID
+	vDpipeHeaderFields            DlDpipeHeaderFields
+	vDpipeHeaderGlobal            uint8
+	vDpipeHeaderIndex             uint32
+	vDpipeFieldName               string
+	vDpipeFieldID                 uint32
+	vDpipeFieldBitwidth           uint32
+	vDpipeFieldMappingType        DpipeFieldMappingType
+	vEswitchEncapMode             EswitchEncapMode
+	vResourceList                 DlResourceList
+	vResourceName                 string
+	vResourceID                   uint64
+	vResourceSize                 uint64
+	vResourceSizeNew              uint64
+	vResourceSizeValid            uint8
+	vResourceSizeMin              uint64
+	vResourceSizeMax              uint64
+	vResourceSizeGran             uint64
+	vResourceUnit                 ResourceUnit
+	vResourceOcc                  uint64
+	vDpipeTableResourceID         uint64
+	vDpipeTableResourceUnits      uint64
+	vPortFlavour                  PortFlavour
+	vPortNumber                   uint32
+	vPortSplitSubportNumber       uint32
+	vParam                        DlParam
+	vParamName                    string
+	vParamType                    uint8
+	vParamValueCmode              ParamCmode
+	vRegionName                   string
+	vRegionSize                   uint64
+	vRegionSnapshots              DlRegionSnapshots
+	vRegionSnapshot               DlRegionSnapshot
+	vRegionSnapshotID             uint32
+	vRegionChunks                 DlRegionChunks
+	vRegionChunk                  DlRegionChunk
+	vRegionChunkAddr              uint64
+	vRegionChunkLen               uint64
+	vInfoDriverName               string
+	vInfoSerialNumber             string
+	vInfoVersionName              string
+	vInfoVersionValue             string
+	vSbPoolCellSize               uint32
+	vFmsg                         DlFmsg
+	vFmsgObjName                  string
+	vFmsgObjValueType             uint8
+	vHealthReporter               DlHealthReporter
+	vHealthReporterName           string
+	vHealthReporterState          uint8
+	vHealthReporterErrCount       uint64
+	vHealthReporterRecoverCount   uint64
+	vHealthReporterDumpTs         uint64
+	vHealthReporterGracefulPeriod uint64
+	vHealthReporterAutoRecover    uint8
+	vFlashUpdateFileName          string
+	vFlashUpdateComponent         string
+	vFlashUpdateStatusMsg         string
+	vFlashUpdateStatusDone        uint64
+	vFlashUpdateStatusTotal       uint64
+	vPortPCIPfNumber              uint16
+	vPortPCIVfNumber              uint16
+	vStats                        DlAttrStats
+	vTrapName                     string
+	vTrapAction                   TrapAction
+	vTrapType                     TrapType
+	vTrapMetadata                 DlTrapMetadata
+	vTrapGroupName                string
+	vReloadFailed                 uint8
+	vHealthReporterDumpTsNs       uint64
+	vNetnsFD                      uint32
+	vNetnsPID                     uint32
+	vNetnsID                      uint32
+	vHealthReporterAutoDump       uint8
+	vTrapPolicerID                uint32
+	vTrapPolicerRate              uint64
+	vTrapPolicerBurst             uint64
+	vPortFunction                 DlPortFunction
+	vInfoBoardSerialNumber        string
+	vPortLanes                    uint32
+	vPortSplittable               uint8
+	vPortExternal                 uint8
+	vPortControllerNumber         uint32
+	vFlashUpdateStatusTimeout     uint64
+	vFlashUpdateOverwriteMask     runtime.Bitfield32
+	vReloadAction                 ReloadAction
+	vReloadActionsPerformed       runtime.Bitfield32
+	vReloadLimits                 runtime.Bitfield32
+	vDevStats                     DlDevStats
+	vReloadStats                  DlReloadStats
+	vReloadStatsLimit             uint8
+	vReloadStatsValue             uint32
+	vRemoteReloadStats            DlReloadStats
+	vPortPCISfNumber              uint32
+	vRateType                     RateType
+	vRateTxShare                  uint64
+	vRateTxMax                    uint64
+	vRateNodeName                 string
+	vRateParentNodeName           string
+	vRegionMaxSnapshots           uint32
+	vLinecardIndex                uint32
+	vLinecardState                uint8
+	vLinecardType                 string
+	vLinecardSupportedTypes       DlLinecardSupportedTypes
+	vSelftests                    DlSelftestID
+	vRateTxPriority               uint32
+	vRateTxWeight                 uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Devlink) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDevlink
 	for it.Next() {
 		switch it.Type() {
 		case 61: // pad or unused: never surfaced
@@ -985,21 +1139,33 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.BusName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vBusName = x
+			v.BusName = &s.vBusName
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
-			v.DevName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDevName = x
+			v.DevName = &s.vDevName
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-index", d)
 			if err != nil {
 				return err
 			}
-			v.PortIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortIndex = x
+			v.PortIndex = &s.vPortIndex
 		case 4:
 			d := it.Data()
 			r, err := runtime.ReadU16("port-type", d)
@@ -1007,98 +1173,154 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := PortType(r)
-			v.PortType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortType = x
+			v.PortType = &s.vPortType
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU16("port-desired-type", d)
 			if err != nil {
 				return err
 			}
-			v.PortDesiredType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortDesiredType = x
+			v.PortDesiredType = &s.vPortDesiredType
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-netdev-ifindex", d)
 			if err != nil {
 				return err
 			}
-			v.PortNetdevIfindex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortNetdevIfindex = x
+			v.PortNetdevIfindex = &s.vPortNetdevIfindex
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadNulString("port-netdev-name", d)
 			if err != nil {
 				return err
 			}
-			v.PortNetdevName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortNetdevName = x
+			v.PortNetdevName = &s.vPortNetdevName
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadNulString("port-ibdev-name", d)
 			if err != nil {
 				return err
 			}
-			v.PortIbdevName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortIbdevName = x
+			v.PortIbdevName = &s.vPortIbdevName
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-split-count", d)
 			if err != nil {
 				return err
 			}
-			v.PortSplitCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortSplitCount = x
+			v.PortSplitCount = &s.vPortSplitCount
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-split-group", d)
 			if err != nil {
 				return err
 			}
-			v.PortSplitGroup = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortSplitGroup = x
+			v.PortSplitGroup = &s.vPortSplitGroup
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-index", d)
 			if err != nil {
 				return err
 			}
-			v.SbIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbIndex = x
+			v.SbIndex = &s.vSbIndex
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-size", d)
 			if err != nil {
 				return err
 			}
-			v.SbSize = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbSize = x
+			v.SbSize = &s.vSbSize
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-ingress-pool-count", d)
 			if err != nil {
 				return err
 			}
-			v.SbIngressPoolCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbIngressPoolCount = x
+			v.SbIngressPoolCount = &s.vSbIngressPoolCount
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-egress-pool-count", d)
 			if err != nil {
 				return err
 			}
-			v.SbEgressPoolCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbEgressPoolCount = x
+			v.SbEgressPoolCount = &s.vSbEgressPoolCount
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-ingress-tc-count", d)
 			if err != nil {
 				return err
 			}
-			v.SbIngressTcCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbIngressTcCount = x
+			v.SbIngressTcCount = &s.vSbIngressTcCount
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-egress-tc-count", d)
 			if err != nil {
 				return err
 			}
-			v.SbEgressTcCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbEgressTcCount = x
+			v.SbEgressTcCount = &s.vSbEgressTcCount
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-pool-index", d)
 			if err != nil {
 				return err
 			}
-			v.SbPoolIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbPoolIndex = x
+			v.SbPoolIndex = &s.vSbPoolIndex
 		case 18:
 			d := it.Data()
 			r, err := runtime.ReadU8("sb-pool-type", d)
@@ -1106,14 +1328,22 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := SbPoolType(r)
-			v.SbPoolType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbPoolType = x
+			v.SbPoolType = &s.vSbPoolType
 		case 19:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-pool-size", d)
 			if err != nil {
 				return err
 			}
-			v.SbPoolSize = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbPoolSize = x
+			v.SbPoolSize = &s.vSbPoolSize
 		case 20:
 			d := it.Data()
 			r, err := runtime.ReadU8("sb-pool-threshold-type", d)
@@ -1121,35 +1351,55 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := SbThresholdType(r)
-			v.SbPoolThresholdType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbPoolThresholdType = x
+			v.SbPoolThresholdType = &s.vSbPoolThresholdType
 		case 21:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-threshold", d)
 			if err != nil {
 				return err
 			}
-			v.SbThreshold = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbThreshold = x
+			v.SbThreshold = &s.vSbThreshold
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-tc-index", d)
 			if err != nil {
 				return err
 			}
-			v.SbTcIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbTcIndex = x
+			v.SbTcIndex = &s.vSbTcIndex
 		case 23:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-occ-cur", d)
 			if err != nil {
 				return err
 			}
-			v.SbOccCur = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbOccCur = x
+			v.SbOccCur = &s.vSbOccCur
 		case 24:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-occ-max", d)
 			if err != nil {
 				return err
 			}
-			v.SbOccMax = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbOccMax = x
+			v.SbOccMax = &s.vSbOccMax
 		case 25:
 			d := it.Data()
 			r, err := runtime.ReadU16("eswitch-mode", d)
@@ -1157,7 +1407,11 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := EswitchMode(r)
-			v.EswitchMode = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vEswitchMode = x
+			v.EswitchMode = &s.vEswitchMode
 		case 26:
 			d := it.Data()
 			r, err := runtime.ReadU8("eswitch-inline-mode", d)
@@ -1165,14 +1419,22 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := EswitchInlineMode(r)
-			v.EswitchInlineMode = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vEswitchInlineMode = x
+			v.EswitchInlineMode = &s.vEswitchInlineMode
 		case 27:
 			d := it.Data()
 			var x DlDpipeTables
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-tables", err)
 			}
-			v.DpipeTables = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTables = x
+			v.DpipeTables = &s.vDpipeTables
 		case 28:
 			d := it.Data()
 			var x DlDpipeTable
@@ -1186,42 +1448,66 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeTableName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableName = x
+			v.DpipeTableName = &s.vDpipeTableName
 		case 30:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-size", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableSize = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableSize = x
+			v.DpipeTableSize = &s.vDpipeTableSize
 		case 31:
 			d := it.Data()
 			var x DlDpipeTableMatches
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
-			v.DpipeTableMatches = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableMatches = x
+			v.DpipeTableMatches = &s.vDpipeTableMatches
 		case 32:
 			d := it.Data()
 			var x DlDpipeTableActions
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
-			v.DpipeTableActions = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableActions = x
+			v.DpipeTableActions = &s.vDpipeTableActions
 		case 33:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableCountersEnabled = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableCountersEnabled = x
+			v.DpipeTableCountersEnabled = &s.vDpipeTableCountersEnabled
 		case 34:
 			d := it.Data()
 			var x DlDpipeEntries
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entries", err)
 			}
-			v.DpipeEntries = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeEntries = x
+			v.DpipeEntries = &s.vDpipeEntries
 		case 35:
 			d := it.Data()
 			var x DlDpipeEntry
@@ -1235,28 +1521,44 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeEntryIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeEntryIndex = x
+			v.DpipeEntryIndex = &s.vDpipeEntryIndex
 		case 37:
 			d := it.Data()
 			var x DlDpipeEntryMatchValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
-			v.DpipeEntryMatchValues = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeEntryMatchValues = x
+			v.DpipeEntryMatchValues = &s.vDpipeEntryMatchValues
 		case 38:
 			d := it.Data()
 			var x DlDpipeEntryActionValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
-			v.DpipeEntryActionValues = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeEntryActionValues = x
+			v.DpipeEntryActionValues = &s.vDpipeEntryActionValues
 		case 39:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeEntryCounter = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeEntryCounter = x
+			v.DpipeEntryCounter = &s.vDpipeEntryCounter
 		case 40:
 			d := it.Data()
 			var x DlDpipeMatch
@@ -1278,7 +1580,11 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeMatchType(r)
-			v.DpipeMatchType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeMatchType = x
+			v.DpipeMatchType = &s.vDpipeMatchType
 		case 43:
 			d := it.Data()
 			var x DlDpipeAction
@@ -1300,7 +1606,11 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeActionType(r)
-			v.DpipeActionType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeActionType = x
+			v.DpipeActionType = &s.vDpipeActionType
 		case 46:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -1315,14 +1625,22 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeValueMapping = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeValueMapping = x
+			v.DpipeValueMapping = &s.vDpipeValueMapping
 		case 49:
 			d := it.Data()
 			var x DlDpipeHeaders
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-headers", err)
 			}
-			v.DpipeHeaders = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeHeaders = x
+			v.DpipeHeaders = &s.vDpipeHeaders
 		case 50:
 			d := it.Data()
 			var x DlDpipeHeader
@@ -1336,7 +1654,11 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeHeaderName = x
+			v.DpipeHeaderName = &s.vDpipeHeaderName
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -1344,28 +1666,44 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			v.DpipeHeaderID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeHeaderID = x
+			v.DpipeHeaderID = &s.vDpipeHeaderID
 		case 53:
 			d := it.Data()
 			var x DlDpipeHeaderFields
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
-			v.DpipeHeaderFields = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeHeaderFields = x
+			v.DpipeHeaderFields = &s.vDpipeHeaderFields
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderGlobal = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeHeaderGlobal = x
+			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
 		case 55:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeHeaderIndex = x
+			v.DpipeHeaderIndex = &s.vDpipeHeaderIndex
 		case 56:
 			d := it.Data()
 			var x DlDpipeField
@@ -1379,21 +1717,33 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeFieldName = x
+			v.DpipeFieldName = &s.vDpipeFieldName
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeFieldID = x
+			v.DpipeFieldID = &s.vDpipeFieldID
 		case 59:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldBitwidth = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeFieldBitwidth = x
+			v.DpipeFieldBitwidth = &s.vDpipeFieldBitwidth
 		case 60:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
@@ -1401,7 +1751,11 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeFieldMappingType(r)
-			v.DpipeFieldMappingType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeFieldMappingType = x
+			v.DpipeFieldMappingType = &s.vDpipeFieldMappingType
 		case 62:
 			d := it.Data()
 			r, err := runtime.ReadU8("eswitch-encap-mode", d)
@@ -1409,14 +1763,22 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := EswitchEncapMode(r)
-			v.EswitchEncapMode = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vEswitchEncapMode = x
+			v.EswitchEncapMode = &s.vEswitchEncapMode
 		case 63:
 			d := it.Data()
 			var x DlResourceList
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "resource-list", err)
 			}
-			v.ResourceList = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceList = x
+			v.ResourceList = &s.vResourceList
 		case 64:
 			d := it.Data()
 			var x DlResource
@@ -1430,56 +1792,88 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ResourceName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceName = x
+			v.ResourceName = &s.vResourceName
 		case 66:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-id", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceID = x
+			v.ResourceID = &s.vResourceID
 		case 67:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSize = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceSize = x
+			v.ResourceSize = &s.vResourceSize
 		case 68:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-new", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeNew = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceSizeNew = x
+			v.ResourceSizeNew = &s.vResourceSizeNew
 		case 69:
 			d := it.Data()
 			x, err := runtime.ReadU8("resource-size-valid", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeValid = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceSizeValid = x
+			v.ResourceSizeValid = &s.vResourceSizeValid
 		case 70:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-min", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeMin = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceSizeMin = x
+			v.ResourceSizeMin = &s.vResourceSizeMin
 		case 71:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-max", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeMax = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceSizeMax = x
+			v.ResourceSizeMax = &s.vResourceSizeMax
 		case 72:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-gran", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeGran = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceSizeGran = x
+			v.ResourceSizeGran = &s.vResourceSizeGran
 		case 73:
 			d := it.Data()
 			r, err := runtime.ReadU8("resource-unit", d)
@@ -1487,28 +1881,44 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := ResourceUnit(r)
-			v.ResourceUnit = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceUnit = x
+			v.ResourceUnit = &s.vResourceUnit
 		case 74:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-occ", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceOcc = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vResourceOcc = x
+			v.ResourceOcc = &s.vResourceOcc
 		case 75:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableResourceID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableResourceID = x
+			v.DpipeTableResourceID = &s.vDpipeTableResourceID
 		case 76:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableResourceUnits = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDpipeTableResourceUnits = x
+			v.DpipeTableResourceUnits = &s.vDpipeTableResourceUnits
 		case 77:
 			d := it.Data()
 			r, err := runtime.ReadU16("port-flavour", d)
@@ -1516,35 +1926,55 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := PortFlavour(r)
-			v.PortFlavour = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortFlavour = x
+			v.PortFlavour = &s.vPortFlavour
 		case 78:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-number", d)
 			if err != nil {
 				return err
 			}
-			v.PortNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortNumber = x
+			v.PortNumber = &s.vPortNumber
 		case 79:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-split-subport-number", d)
 			if err != nil {
 				return err
 			}
-			v.PortSplitSubportNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortSplitSubportNumber = x
+			v.PortSplitSubportNumber = &s.vPortSplitSubportNumber
 		case 80:
 			d := it.Data()
 			var x DlParam
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "param", err)
 			}
-			v.Param = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vParam = x
+			v.Param = &s.vParam
 		case 81:
 			d := it.Data()
 			x, err := runtime.ReadNulString("param-name", d)
 			if err != nil {
 				return err
 			}
-			v.ParamName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vParamName = x
+			v.ParamName = &s.vParamName
 		case 82:
 			d := it.Data()
 			x, err := runtime.ReadFlag("param-generic", d)
@@ -1558,7 +1988,11 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ParamType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vParamType = x
+			v.ParamType = &s.vParamType
 		case 87:
 			d := it.Data()
 			r, err := runtime.ReadU8("param-value-cmode", d)
@@ -1566,56 +2000,88 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := ParamCmode(r)
-			v.ParamValueCmode = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vParamValueCmode = x
+			v.ParamValueCmode = &s.vParamValueCmode
 		case 88:
 			d := it.Data()
 			x, err := runtime.ReadNulString("region-name", d)
 			if err != nil {
 				return err
 			}
-			v.RegionName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionName = x
+			v.RegionName = &s.vRegionName
 		case 89:
 			d := it.Data()
 			x, err := runtime.ReadU64("region-size", d)
 			if err != nil {
 				return err
 			}
-			v.RegionSize = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionSize = x
+			v.RegionSize = &s.vRegionSize
 		case 90:
 			d := it.Data()
 			var x DlRegionSnapshots
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshots", err)
 			}
-			v.RegionSnapshots = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionSnapshots = x
+			v.RegionSnapshots = &s.vRegionSnapshots
 		case 91:
 			d := it.Data()
 			var x DlRegionSnapshot
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
-			v.RegionSnapshot = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionSnapshot = x
+			v.RegionSnapshot = &s.vRegionSnapshot
 		case 92:
 			d := it.Data()
 			x, err := runtime.ReadU32("region-snapshot-id", d)
 			if err != nil {
 				return err
 			}
-			v.RegionSnapshotID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionSnapshotID = x
+			v.RegionSnapshotID = &s.vRegionSnapshotID
 		case 93:
 			d := it.Data()
 			var x DlRegionChunks
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunks", err)
 			}
-			v.RegionChunks = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionChunks = x
+			v.RegionChunks = &s.vRegionChunks
 		case 94:
 			d := it.Data()
 			var x DlRegionChunk
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
-			v.RegionChunk = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionChunk = x
+			v.RegionChunk = &s.vRegionChunk
 		case 95:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -1626,28 +2092,44 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.RegionChunkAddr = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionChunkAddr = x
+			v.RegionChunkAddr = &s.vRegionChunkAddr
 		case 97:
 			d := it.Data()
 			x, err := runtime.ReadU64("region-chunk-len", d)
 			if err != nil {
 				return err
 			}
-			v.RegionChunkLen = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionChunkLen = x
+			v.RegionChunkLen = &s.vRegionChunkLen
 		case 98:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-driver-name", d)
 			if err != nil {
 				return err
 			}
-			v.InfoDriverName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vInfoDriverName = x
+			v.InfoDriverName = &s.vInfoDriverName
 		case 99:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-serial-number", d)
 			if err != nil {
 				return err
 			}
-			v.InfoSerialNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vInfoSerialNumber = x
+			v.InfoSerialNumber = &s.vInfoSerialNumber
 		case 100:
 			d := it.Data()
 			var x DlInfoVersion
@@ -1675,28 +2157,44 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.InfoVersionName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vInfoVersionName = x
+			v.InfoVersionName = &s.vInfoVersionName
 		case 104:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
-			v.InfoVersionValue = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vInfoVersionValue = x
+			v.InfoVersionValue = &s.vInfoVersionValue
 		case 105:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-pool-cell-size", d)
 			if err != nil {
 				return err
 			}
-			v.SbPoolCellSize = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSbPoolCellSize = x
+			v.SbPoolCellSize = &s.vSbPoolCellSize
 		case 106:
 			d := it.Data()
 			var x DlFmsg
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "fmsg", err)
 			}
-			v.Fmsg = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFmsg = x
+			v.Fmsg = &s.vFmsg
 		case 107:
 			d := it.Data()
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
@@ -1731,133 +2229,209 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.FmsgObjName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFmsgObjName = x
+			v.FmsgObjName = &s.vFmsgObjName
 		case 112:
 			d := it.Data()
 			x, err := runtime.ReadU8("fmsg-obj-value-type", d)
 			if err != nil {
 				return err
 			}
-			v.FmsgObjValueType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFmsgObjValueType = x
+			v.FmsgObjValueType = &s.vFmsgObjValueType
 		case 114:
 			d := it.Data()
 			var x DlHealthReporter
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "health-reporter", err)
 			}
-			v.HealthReporter = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporter = x
+			v.HealthReporter = &s.vHealthReporter
 		case 115:
 			d := it.Data()
 			x, err := runtime.ReadNulString("health-reporter-name", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterName = x
+			v.HealthReporterName = &s.vHealthReporterName
 		case 116:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-state", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterState = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterState = x
+			v.HealthReporterState = &s.vHealthReporterState
 		case 117:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-err-count", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterErrCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterErrCount = x
+			v.HealthReporterErrCount = &s.vHealthReporterErrCount
 		case 118:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-recover-count", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterRecoverCount = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterRecoverCount = x
+			v.HealthReporterRecoverCount = &s.vHealthReporterRecoverCount
 		case 119:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterDumpTs = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterDumpTs = x
+			v.HealthReporterDumpTs = &s.vHealthReporterDumpTs
 		case 120:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterGracefulPeriod = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterGracefulPeriod = x
+			v.HealthReporterGracefulPeriod = &s.vHealthReporterGracefulPeriod
 		case 121:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterAutoRecover = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterAutoRecover = x
+			v.HealthReporterAutoRecover = &s.vHealthReporterAutoRecover
 		case 122:
 			d := it.Data()
 			x, err := runtime.ReadNulString("flash-update-file-name", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateFileName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateFileName = x
+			v.FlashUpdateFileName = &s.vFlashUpdateFileName
 		case 123:
 			d := it.Data()
 			x, err := runtime.ReadNulString("flash-update-component", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateComponent = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateComponent = x
+			v.FlashUpdateComponent = &s.vFlashUpdateComponent
 		case 124:
 			d := it.Data()
 			x, err := runtime.ReadNulString("flash-update-status-msg", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateStatusMsg = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateStatusMsg = x
+			v.FlashUpdateStatusMsg = &s.vFlashUpdateStatusMsg
 		case 125:
 			d := it.Data()
 			x, err := runtime.ReadU64("flash-update-status-done", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateStatusDone = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateStatusDone = x
+			v.FlashUpdateStatusDone = &s.vFlashUpdateStatusDone
 		case 126:
 			d := it.Data()
 			x, err := runtime.ReadU64("flash-update-status-total", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateStatusTotal = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateStatusTotal = x
+			v.FlashUpdateStatusTotal = &s.vFlashUpdateStatusTotal
 		case 127:
 			d := it.Data()
 			x, err := runtime.ReadU16("port-pci-pf-number", d)
 			if err != nil {
 				return err
 			}
-			v.PortPCIPfNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortPCIPfNumber = x
+			v.PortPCIPfNumber = &s.vPortPCIPfNumber
 		case 128:
 			d := it.Data()
 			x, err := runtime.ReadU16("port-pci-vf-number", d)
 			if err != nil {
 				return err
 			}
-			v.PortPCIVfNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortPCIVfNumber = x
+			v.PortPCIVfNumber = &s.vPortPCIVfNumber
 		case 129:
 			d := it.Data()
 			var x DlAttrStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vStats = x
+			v.Stats = &s.vStats
 		case 130:
 			d := it.Data()
 			x, err := runtime.ReadNulString("trap-name", d)
 			if err != nil {
 				return err
 			}
-			v.TrapName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapName = x
+			v.TrapName = &s.vTrapName
 		case 131:
 			d := it.Data()
 			r, err := runtime.ReadU8("trap-action", d)
@@ -1865,7 +2439,11 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := TrapAction(r)
-			v.TrapAction = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapAction = x
+			v.TrapAction = &s.vTrapAction
 		case 132:
 			d := it.Data()
 			r, err := runtime.ReadU8("trap-type", d)
@@ -1873,7 +2451,11 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := TrapType(r)
-			v.TrapType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapType = x
+			v.TrapType = &s.vTrapType
 		case 133:
 			d := it.Data()
 			x, err := runtime.ReadFlag("trap-generic", d)
@@ -1887,133 +2469,209 @@ func (v *Devlink) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "trap-metadata", err)
 			}
-			v.TrapMetadata = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapMetadata = x
+			v.TrapMetadata = &s.vTrapMetadata
 		case 135:
 			d := it.Data()
 			x, err := runtime.ReadNulString("trap-group-name", d)
 			if err != nil {
 				return err
 			}
-			v.TrapGroupName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapGroupName = x
+			v.TrapGroupName = &s.vTrapGroupName
 		case 136:
 			d := it.Data()
 			x, err := runtime.ReadU8("reload-failed", d)
 			if err != nil {
 				return err
 			}
-			v.ReloadFailed = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadFailed = x
+			v.ReloadFailed = &s.vReloadFailed
 		case 137:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterDumpTsNs = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterDumpTsNs = x
+			v.HealthReporterDumpTsNs = &s.vHealthReporterDumpTsNs
 		case 138:
 			d := it.Data()
 			x, err := runtime.ReadU32("netns-fd", d)
 			if err != nil {
 				return err
 			}
-			v.NetnsFD = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vNetnsFD = x
+			v.NetnsFD = &s.vNetnsFD
 		case 139:
 			d := it.Data()
 			x, err := runtime.ReadU32("netns-pid", d)
 			if err != nil {
 				return err
 			}
-			v.NetnsPID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vNetnsPID = x
+			v.NetnsPID = &s.vNetnsPID
 		case 140:
 			d := it.Data()
 			x, err := runtime.ReadU32("netns-id", d)
 			if err != nil {
 				return err
 			}
-			v.NetnsID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vNetnsID = x
+			v.NetnsID = &s.vNetnsID
 		case 141:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterAutoDump = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vHealthReporterAutoDump = x
+			v.HealthReporterAutoDump = &s.vHealthReporterAutoDump
 		case 142:
 			d := it.Data()
 			x, err := runtime.ReadU32("trap-policer-id", d)
 			if err != nil {
 				return err
 			}
-			v.TrapPolicerID = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapPolicerID = x
+			v.TrapPolicerID = &s.vTrapPolicerID
 		case 143:
 			d := it.Data()
 			x, err := runtime.ReadU64("trap-policer-rate", d)
 			if err != nil {
 				return err
 			}
-			v.TrapPolicerRate = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapPolicerRate = x
+			v.TrapPolicerRate = &s.vTrapPolicerRate
 		case 144:
 			d := it.Data()
 			x, err := runtime.ReadU64("trap-policer-burst", d)
 			if err != nil {
 				return err
 			}
-			v.TrapPolicerBurst = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vTrapPolicerBurst = x
+			v.TrapPolicerBurst = &s.vTrapPolicerBurst
 		case 145:
 			d := it.Data()
 			var x DlPortFunction
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "port-function", err)
 			}
-			v.PortFunction = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortFunction = x
+			v.PortFunction = &s.vPortFunction
 		case 146:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-board-serial-number", d)
 			if err != nil {
 				return err
 			}
-			v.InfoBoardSerialNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vInfoBoardSerialNumber = x
+			v.InfoBoardSerialNumber = &s.vInfoBoardSerialNumber
 		case 147:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-lanes", d)
 			if err != nil {
 				return err
 			}
-			v.PortLanes = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortLanes = x
+			v.PortLanes = &s.vPortLanes
 		case 148:
 			d := it.Data()
 			x, err := runtime.ReadU8("port-splittable", d)
 			if err != nil {
 				return err
 			}
-			v.PortSplittable = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortSplittable = x
+			v.PortSplittable = &s.vPortSplittable
 		case 149:
 			d := it.Data()
 			x, err := runtime.ReadU8("port-external", d)
 			if err != nil {
 				return err
 			}
-			v.PortExternal = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortExternal = x
+			v.PortExternal = &s.vPortExternal
 		case 150:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-controller-number", d)
 			if err != nil {
 				return err
 			}
-			v.PortControllerNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortControllerNumber = x
+			v.PortControllerNumber = &s.vPortControllerNumber
 		case 151:
 			d := it.Data()
 			x, err := runtime.ReadU64("flash-update-status-timeout", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateStatusTimeout = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateStatusTimeout = x
+			v.FlashUpdateStatusTimeout = &s.vFlashUpdateStatusTimeout
 		case 152:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("flash-update-overwrite-mask", d)
 			if err != nil {
 				return err
 			}
-			v.FlashUpdateOverwriteMask = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vFlashUpdateOverwriteMask = x
+			v.FlashUpdateOverwriteMask = &s.vFlashUpdateOverwriteMask
 		case 153:
 			d := it.Data()
 			r, err := runtime.ReadU8("reload-action", d)
@@ -2021,35 +2679,55 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := ReloadAction(r)
-			v.ReloadAction = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadAction = x
+			v.ReloadAction = &s.vReloadAction
 		case 154:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("reload-actions-performed", d)
 			if err != nil {
 				return err
 			}
-			v.ReloadActionsPerformed = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadActionsPerformed = x
+			v.ReloadActionsPerformed = &s.vReloadActionsPerformed
 		case 155:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("reload-limits", d)
 			if err != nil {
 				return err
 			}
-			v.ReloadLimits = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadLimits = x
+			v.ReloadLimits = &s.vReloadLimits
 		case 156:
 			d := it.Data()
 			var x DlDevStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dev-stats", err)
 			}
-			v.DevStats = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vDevStats = x
+			v.DevStats = &s.vDevStats
 		case 157:
 			d := it.Data()
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
-			v.ReloadStats = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadStats = x
+			v.ReloadStats = &s.vReloadStats
 		case 158:
 			d := it.Data()
 			var x DlReloadStatsEntry
@@ -2063,21 +2741,33 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ReloadStatsLimit = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadStatsLimit = x
+			v.ReloadStatsLimit = &s.vReloadStatsLimit
 		case 160:
 			d := it.Data()
 			x, err := runtime.ReadU32("reload-stats-value", d)
 			if err != nil {
 				return err
 			}
-			v.ReloadStatsValue = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vReloadStatsValue = x
+			v.ReloadStatsValue = &s.vReloadStatsValue
 		case 161:
 			d := it.Data()
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
-			v.RemoteReloadStats = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRemoteReloadStats = x
+			v.RemoteReloadStats = &s.vRemoteReloadStats
 		case 162:
 			d := it.Data()
 			var x DlReloadActInfo
@@ -2098,7 +2788,11 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.PortPCISfNumber = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vPortPCISfNumber = x
+			v.PortPCISfNumber = &s.vPortPCISfNumber
 		case 165:
 			d := it.Data()
 			r, err := runtime.ReadU16("rate-type", d)
@@ -2106,91 +2800,143 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := RateType(r)
-			v.RateType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateType = x
+			v.RateType = &s.vRateType
 		case 166:
 			d := it.Data()
 			x, err := runtime.ReadU64("rate-tx-share", d)
 			if err != nil {
 				return err
 			}
-			v.RateTxShare = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateTxShare = x
+			v.RateTxShare = &s.vRateTxShare
 		case 167:
 			d := it.Data()
 			x, err := runtime.ReadU64("rate-tx-max", d)
 			if err != nil {
 				return err
 			}
-			v.RateTxMax = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateTxMax = x
+			v.RateTxMax = &s.vRateTxMax
 		case 168:
 			d := it.Data()
 			x, err := runtime.ReadNulString("rate-node-name", d)
 			if err != nil {
 				return err
 			}
-			v.RateNodeName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateNodeName = x
+			v.RateNodeName = &s.vRateNodeName
 		case 169:
 			d := it.Data()
 			x, err := runtime.ReadNulString("rate-parent-node-name", d)
 			if err != nil {
 				return err
 			}
-			v.RateParentNodeName = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateParentNodeName = x
+			v.RateParentNodeName = &s.vRateParentNodeName
 		case 170:
 			d := it.Data()
 			x, err := runtime.ReadU32("region-max-snapshots", d)
 			if err != nil {
 				return err
 			}
-			v.RegionMaxSnapshots = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRegionMaxSnapshots = x
+			v.RegionMaxSnapshots = &s.vRegionMaxSnapshots
 		case 171:
 			d := it.Data()
 			x, err := runtime.ReadU32("linecard-index", d)
 			if err != nil {
 				return err
 			}
-			v.LinecardIndex = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vLinecardIndex = x
+			v.LinecardIndex = &s.vLinecardIndex
 		case 172:
 			d := it.Data()
 			x, err := runtime.ReadU8("linecard-state", d)
 			if err != nil {
 				return err
 			}
-			v.LinecardState = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vLinecardState = x
+			v.LinecardState = &s.vLinecardState
 		case 173:
 			d := it.Data()
 			x, err := runtime.ReadNulString("linecard-type", d)
 			if err != nil {
 				return err
 			}
-			v.LinecardType = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vLinecardType = x
+			v.LinecardType = &s.vLinecardType
 		case 174:
 			d := it.Data()
 			var x DlLinecardSupportedTypes
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "linecard-supported-types", err)
 			}
-			v.LinecardSupportedTypes = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vLinecardSupportedTypes = x
+			v.LinecardSupportedTypes = &s.vLinecardSupportedTypes
 		case 176:
 			d := it.Data()
 			var x DlSelftestID
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "selftests", err)
 			}
-			v.Selftests = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vSelftests = x
+			v.Selftests = &s.vSelftests
 		case 177:
 			d := it.Data()
 			x, err := runtime.ReadU32("rate-tx-priority", d)
 			if err != nil {
 				return err
 			}
-			v.RateTxPriority = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateTxPriority = x
+			v.RateTxPriority = &s.vRateTxPriority
 		case 178:
 			d := it.Data()
 			x, err := runtime.ReadU32("rate-tx-weight", d)
 			if err != nil {
 				return err
 			}
-			v.RateTxWeight = &x
+			if s == nil {
+				s = new(valsDevlink)
+			}
+			s.vRateTxWeight = x
+			v.RateTxWeight = &s.vRateTxWeight
 		case 179:
 			d := it.Data()
 			x, err := runtime.ReadFlag("region-direct", d)
@@ -2237,10 +2983,18 @@ func (v *DlDevStats) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDevStats holds the values that Decode points DlDevStats's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDevStats struct {
+	vReloadStats       DlReloadStats
+	vRemoteReloadStats DlReloadStats
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDevStats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDevStats
 	for it.Next() {
 		switch it.Type() {
 		case 157:
@@ -2249,14 +3003,22 @@ func (v *DlDevStats) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
-			v.ReloadStats = &x
+			if s == nil {
+				s = new(valsDlDevStats)
+			}
+			s.vReloadStats = x
+			v.ReloadStats = &s.vReloadStats
 		case 161:
 			d := it.Data()
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
-			v.RemoteReloadStats = &x
+			if s == nil {
+				s = new(valsDlDevStats)
+			}
+			s.vRemoteReloadStats = x
+			v.RemoteReloadStats = &s.vRemoteReloadStats
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2339,10 +3101,17 @@ func (v *DlReloadActInfo) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlReloadActInfo holds the values that Decode points DlReloadActInfo's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlReloadActInfo struct {
+	vReloadAction ReloadAction
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadActInfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlReloadActInfo
 	for it.Next() {
 		switch it.Type() {
 		case 153:
@@ -2352,7 +3121,11 @@ func (v *DlReloadActInfo) Decode(b []byte) error {
 				return err
 			}
 			x := ReloadAction(r)
-			v.ReloadAction = &x
+			if s == nil {
+				s = new(valsDlReloadActInfo)
+			}
+			s.vReloadAction = x
+			v.ReloadAction = &s.vReloadAction
 		case 163:
 			d := it.Data()
 			var x DlReloadActStats
@@ -2440,10 +3213,18 @@ func (v *DlReloadStatsEntry) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlReloadStatsEntry holds the values that Decode points DlReloadStatsEntry's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlReloadStatsEntry struct {
+	vReloadStatsLimit uint8
+	vReloadStatsValue uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadStatsEntry) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlReloadStatsEntry
 	for it.Next() {
 		switch it.Type() {
 		case 159:
@@ -2452,14 +3233,22 @@ func (v *DlReloadStatsEntry) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ReloadStatsLimit = &x
+			if s == nil {
+				s = new(valsDlReloadStatsEntry)
+			}
+			s.vReloadStatsLimit = x
+			v.ReloadStatsLimit = &s.vReloadStatsLimit
 		case 160:
 			d := it.Data()
 			x, err := runtime.ReadU32("reload-stats-value", d)
 			if err != nil {
 				return err
 			}
-			v.ReloadStatsValue = &x
+			if s == nil {
+				s = new(valsDlReloadStatsEntry)
+			}
+			s.vReloadStatsValue = x
+			v.ReloadStatsValue = &s.vReloadStatsValue
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2495,10 +3284,18 @@ func (v *DlInfoVersion) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlInfoVersion holds the values that Decode points DlInfoVersion's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlInfoVersion struct {
+	vInfoVersionName  string
+	vInfoVersionValue string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlInfoVersion) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlInfoVersion
 	for it.Next() {
 		switch it.Type() {
 		case 103:
@@ -2507,14 +3304,22 @@ func (v *DlInfoVersion) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.InfoVersionName = &x
+			if s == nil {
+				s = new(valsDlInfoVersion)
+			}
+			s.vInfoVersionName = x
+			v.InfoVersionName = &s.vInfoVersionName
 		case 104:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
-			v.InfoVersionValue = &x
+			if s == nil {
+				s = new(valsDlInfoVersion)
+			}
+			s.vInfoVersionValue = x
+			v.InfoVersionValue = &s.vInfoVersionValue
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2560,10 +3365,19 @@ func (v *DlPortFunction) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlPortFunction holds the values that Decode points DlPortFunction's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlPortFunction struct {
+	vState   PortFnState
+	vOpstate PortFnOpstate
+	vCaps    runtime.Bitfield32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlPortFunction) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlPortFunction
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2577,7 +3391,11 @@ func (v *DlPortFunction) Decode(b []byte) error {
 				return err
 			}
 			x := PortFnState(r)
-			v.State = &x
+			if s == nil {
+				s = new(valsDlPortFunction)
+			}
+			s.vState = x
+			v.State = &s.vState
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU8("opstate", d)
@@ -2585,14 +3403,22 @@ func (v *DlPortFunction) Decode(b []byte) error {
 				return err
 			}
 			x := PortFnOpstate(r)
-			v.Opstate = &x
+			if s == nil {
+				s = new(valsDlPortFunction)
+			}
+			s.vOpstate = x
+			v.Opstate = &s.vOpstate
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("caps", d)
 			if err != nil {
 				return err
 			}
-			v.Caps = &x
+			if s == nil {
+				s = new(valsDlPortFunction)
+			}
+			s.vCaps = x
+			v.Caps = &s.vCaps
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2703,10 +3529,23 @@ func (v *DlDpipeTable) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeTable holds the values that Decode points DlDpipeTable's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeTable struct {
+	vDpipeTableName            string
+	vDpipeTableSize            uint64
+	vDpipeTableMatches         DlDpipeTableMatches
+	vDpipeTableActions         DlDpipeTableActions
+	vDpipeTableCountersEnabled uint8
+	vDpipeTableResourceID      uint64
+	vDpipeTableResourceUnits   uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeTable) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeTable
 	for it.Next() {
 		switch it.Type() {
 		case 29:
@@ -2715,49 +3554,77 @@ func (v *DlDpipeTable) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeTableName = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableName = x
+			v.DpipeTableName = &s.vDpipeTableName
 		case 30:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-size", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableSize = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableSize = x
+			v.DpipeTableSize = &s.vDpipeTableSize
 		case 31:
 			d := it.Data()
 			var x DlDpipeTableMatches
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
-			v.DpipeTableMatches = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableMatches = x
+			v.DpipeTableMatches = &s.vDpipeTableMatches
 		case 32:
 			d := it.Data()
 			var x DlDpipeTableActions
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
-			v.DpipeTableActions = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableActions = x
+			v.DpipeTableActions = &s.vDpipeTableActions
 		case 33:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableCountersEnabled = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableCountersEnabled = x
+			v.DpipeTableCountersEnabled = &s.vDpipeTableCountersEnabled
 		case 75:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableResourceID = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableResourceID = x
+			v.DpipeTableResourceID = &s.vDpipeTableResourceID
 		case 76:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeTableResourceUnits = &x
+			if s == nil {
+				s = new(valsDlDpipeTable)
+			}
+			s.vDpipeTableResourceUnits = x
+			v.DpipeTableResourceUnits = &s.vDpipeTableResourceUnits
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2942,10 +3809,20 @@ func (v *DlDpipeEntry) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeEntry holds the values that Decode points DlDpipeEntry's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeEntry struct {
+	vDpipeEntryIndex        uint64
+	vDpipeEntryMatchValues  DlDpipeEntryMatchValues
+	vDpipeEntryActionValues DlDpipeEntryActionValues
+	vDpipeEntryCounter      uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeEntry) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeEntry
 	for it.Next() {
 		switch it.Type() {
 		case 36:
@@ -2954,28 +3831,44 @@ func (v *DlDpipeEntry) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeEntryIndex = &x
+			if s == nil {
+				s = new(valsDlDpipeEntry)
+			}
+			s.vDpipeEntryIndex = x
+			v.DpipeEntryIndex = &s.vDpipeEntryIndex
 		case 37:
 			d := it.Data()
 			var x DlDpipeEntryMatchValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
-			v.DpipeEntryMatchValues = &x
+			if s == nil {
+				s = new(valsDlDpipeEntry)
+			}
+			s.vDpipeEntryMatchValues = x
+			v.DpipeEntryMatchValues = &s.vDpipeEntryMatchValues
 		case 38:
 			d := it.Data()
 			var x DlDpipeEntryActionValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
-			v.DpipeEntryActionValues = &x
+			if s == nil {
+				s = new(valsDlDpipeEntry)
+			}
+			s.vDpipeEntryActionValues = x
+			v.DpipeEntryActionValues = &s.vDpipeEntryActionValues
 		case 39:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeEntryCounter = &x
+			if s == nil {
+				s = new(valsDlDpipeEntry)
+			}
+			s.vDpipeEntryCounter = x
+			v.DpipeEntryCounter = &s.vDpipeEntryCounter
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3118,10 +4011,21 @@ func (v *DlDpipeMatch) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeMatch holds the values that Decode points DlDpipeMatch's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeMatch struct {
+	vDpipeMatchType    DpipeMatchType
+	vDpipeHeaderID     DpipeHeaderID
+	vDpipeHeaderGlobal uint8
+	vDpipeHeaderIndex  uint32
+	vDpipeFieldID      uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeMatch) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeMatch
 	for it.Next() {
 		switch it.Type() {
 		case 42:
@@ -3131,7 +4035,11 @@ func (v *DlDpipeMatch) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeMatchType(r)
-			v.DpipeMatchType = &x
+			if s == nil {
+				s = new(valsDlDpipeMatch)
+			}
+			s.vDpipeMatchType = x
+			v.DpipeMatchType = &s.vDpipeMatchType
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -3139,28 +4047,44 @@ func (v *DlDpipeMatch) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			v.DpipeHeaderID = &x
+			if s == nil {
+				s = new(valsDlDpipeMatch)
+			}
+			s.vDpipeHeaderID = x
+			v.DpipeHeaderID = &s.vDpipeHeaderID
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderGlobal = &x
+			if s == nil {
+				s = new(valsDlDpipeMatch)
+			}
+			s.vDpipeHeaderGlobal = x
+			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
 		case 55:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderIndex = &x
+			if s == nil {
+				s = new(valsDlDpipeMatch)
+			}
+			s.vDpipeHeaderIndex = x
+			v.DpipeHeaderIndex = &s.vDpipeHeaderIndex
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldID = &x
+			if s == nil {
+				s = new(valsDlDpipeMatch)
+			}
+			s.vDpipeFieldID = x
+			v.DpipeFieldID = &s.vDpipeFieldID
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3208,10 +4132,17 @@ func (v *DlDpipeMatchValue) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeMatchValue holds the values that Decode points DlDpipeMatchValue's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeMatchValue struct {
+	vDpipeValueMapping uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeMatchValue) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeMatchValue
 	for it.Next() {
 		switch it.Type() {
 		case 40:
@@ -3235,7 +4166,11 @@ func (v *DlDpipeMatchValue) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeValueMapping = &x
+			if s == nil {
+				s = new(valsDlDpipeMatchValue)
+			}
+			s.vDpipeValueMapping = x
+			v.DpipeValueMapping = &s.vDpipeValueMapping
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3286,10 +4221,21 @@ func (v *DlDpipeAction) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeAction holds the values that Decode points DlDpipeAction's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeAction struct {
+	vDpipeActionType   DpipeActionType
+	vDpipeHeaderID     DpipeHeaderID
+	vDpipeHeaderGlobal uint8
+	vDpipeHeaderIndex  uint32
+	vDpipeFieldID      uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeAction) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeAction
 	for it.Next() {
 		switch it.Type() {
 		case 45:
@@ -3299,7 +4245,11 @@ func (v *DlDpipeAction) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeActionType(r)
-			v.DpipeActionType = &x
+			if s == nil {
+				s = new(valsDlDpipeAction)
+			}
+			s.vDpipeActionType = x
+			v.DpipeActionType = &s.vDpipeActionType
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -3307,28 +4257,44 @@ func (v *DlDpipeAction) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			v.DpipeHeaderID = &x
+			if s == nil {
+				s = new(valsDlDpipeAction)
+			}
+			s.vDpipeHeaderID = x
+			v.DpipeHeaderID = &s.vDpipeHeaderID
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderGlobal = &x
+			if s == nil {
+				s = new(valsDlDpipeAction)
+			}
+			s.vDpipeHeaderGlobal = x
+			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
 		case 55:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderIndex = &x
+			if s == nil {
+				s = new(valsDlDpipeAction)
+			}
+			s.vDpipeHeaderIndex = x
+			v.DpipeHeaderIndex = &s.vDpipeHeaderIndex
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldID = &x
+			if s == nil {
+				s = new(valsDlDpipeAction)
+			}
+			s.vDpipeFieldID = x
+			v.DpipeFieldID = &s.vDpipeFieldID
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3376,10 +4342,17 @@ func (v *DlDpipeActionValue) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeActionValue holds the values that Decode points DlDpipeActionValue's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeActionValue struct {
+	vDpipeValueMapping uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeActionValue) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeActionValue
 	for it.Next() {
 		switch it.Type() {
 		case 43:
@@ -3403,7 +4376,11 @@ func (v *DlDpipeActionValue) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeValueMapping = &x
+			if s == nil {
+				s = new(valsDlDpipeActionValue)
+			}
+			s.vDpipeValueMapping = x
+			v.DpipeValueMapping = &s.vDpipeValueMapping
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3496,10 +4473,20 @@ func (v *DlDpipeHeader) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeHeader holds the values that Decode points DlDpipeHeader's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeHeader struct {
+	vDpipeHeaderName   string
+	vDpipeHeaderID     DpipeHeaderID
+	vDpipeHeaderGlobal uint8
+	vDpipeHeaderFields DlDpipeHeaderFields
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeHeader) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeHeader
 	for it.Next() {
 		switch it.Type() {
 		case 51:
@@ -3508,7 +4495,11 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderName = &x
+			if s == nil {
+				s = new(valsDlDpipeHeader)
+			}
+			s.vDpipeHeaderName = x
+			v.DpipeHeaderName = &s.vDpipeHeaderName
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -3516,21 +4507,33 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			v.DpipeHeaderID = &x
+			if s == nil {
+				s = new(valsDlDpipeHeader)
+			}
+			s.vDpipeHeaderID = x
+			v.DpipeHeaderID = &s.vDpipeHeaderID
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeHeaderGlobal = &x
+			if s == nil {
+				s = new(valsDlDpipeHeader)
+			}
+			s.vDpipeHeaderGlobal = x
+			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
 		case 53:
 			d := it.Data()
 			var x DlDpipeHeaderFields
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
-			v.DpipeHeaderFields = &x
+			if s == nil {
+				s = new(valsDlDpipeHeader)
+			}
+			s.vDpipeHeaderFields = x
+			v.DpipeHeaderFields = &s.vDpipeHeaderFields
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3621,10 +4624,20 @@ func (v *DlDpipeField) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlDpipeField holds the values that Decode points DlDpipeField's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlDpipeField struct {
+	vDpipeFieldName        string
+	vDpipeFieldID          uint32
+	vDpipeFieldBitwidth    uint32
+	vDpipeFieldMappingType DpipeFieldMappingType
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeField) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlDpipeField
 	for it.Next() {
 		switch it.Type() {
 		case 57:
@@ -3633,21 +4646,33 @@ func (v *DlDpipeField) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldName = &x
+			if s == nil {
+				s = new(valsDlDpipeField)
+			}
+			s.vDpipeFieldName = x
+			v.DpipeFieldName = &s.vDpipeFieldName
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldID = &x
+			if s == nil {
+				s = new(valsDlDpipeField)
+			}
+			s.vDpipeFieldID = x
+			v.DpipeFieldID = &s.vDpipeFieldID
 		case 59:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
 			if err != nil {
 				return err
 			}
-			v.DpipeFieldBitwidth = &x
+			if s == nil {
+				s = new(valsDlDpipeField)
+			}
+			s.vDpipeFieldBitwidth = x
+			v.DpipeFieldBitwidth = &s.vDpipeFieldBitwidth
 		case 60:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
@@ -3655,7 +4680,11 @@ func (v *DlDpipeField) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeFieldMappingType(r)
-			v.DpipeFieldMappingType = &x
+			if s == nil {
+				s = new(valsDlDpipeField)
+			}
+			s.vDpipeFieldMappingType = x
+			v.DpipeFieldMappingType = &s.vDpipeFieldMappingType
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3731,10 +4760,26 @@ func (v *DlResource) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlResource holds the values that Decode points DlResource's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlResource struct {
+	vResourceName      string
+	vResourceID        uint64
+	vResourceSize      uint64
+	vResourceSizeNew   uint64
+	vResourceSizeValid uint8
+	vResourceSizeMin   uint64
+	vResourceSizeMax   uint64
+	vResourceSizeGran  uint64
+	vResourceUnit      ResourceUnit
+	vResourceOcc       uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlResource) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlResource
 	for it.Next() {
 		switch it.Type() {
 		case 65:
@@ -3743,56 +4788,88 @@ func (v *DlResource) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ResourceName = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceName = x
+			v.ResourceName = &s.vResourceName
 		case 66:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-id", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceID = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceID = x
+			v.ResourceID = &s.vResourceID
 		case 67:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSize = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceSize = x
+			v.ResourceSize = &s.vResourceSize
 		case 68:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-new", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeNew = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceSizeNew = x
+			v.ResourceSizeNew = &s.vResourceSizeNew
 		case 69:
 			d := it.Data()
 			x, err := runtime.ReadU8("resource-size-valid", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeValid = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceSizeValid = x
+			v.ResourceSizeValid = &s.vResourceSizeValid
 		case 70:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-min", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeMin = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceSizeMin = x
+			v.ResourceSizeMin = &s.vResourceSizeMin
 		case 71:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-max", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeMax = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceSizeMax = x
+			v.ResourceSizeMax = &s.vResourceSizeMax
 		case 72:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-gran", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceSizeGran = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceSizeGran = x
+			v.ResourceSizeGran = &s.vResourceSizeGran
 		case 73:
 			d := it.Data()
 			r, err := runtime.ReadU8("resource-unit", d)
@@ -3800,14 +4877,22 @@ func (v *DlResource) Decode(b []byte) error {
 				return err
 			}
 			x := ResourceUnit(r)
-			v.ResourceUnit = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceUnit = x
+			v.ResourceUnit = &s.vResourceUnit
 		case 74:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-occ", d)
 			if err != nil {
 				return err
 			}
-			v.ResourceOcc = &x
+			if s == nil {
+				s = new(valsDlResource)
+			}
+			s.vResourceOcc = x
+			v.ResourceOcc = &s.vResourceOcc
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3893,10 +4978,18 @@ func (v *DlParam) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlParam holds the values that Decode points DlParam's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlParam struct {
+	vParamName string
+	vParamType uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlParam) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlParam
 	for it.Next() {
 		switch it.Type() {
 		case 81:
@@ -3905,7 +4998,11 @@ func (v *DlParam) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ParamName = &x
+			if s == nil {
+				s = new(valsDlParam)
+			}
+			s.vParamName = x
+			v.ParamName = &s.vParamName
 		case 82:
 			d := it.Data()
 			x, err := runtime.ReadFlag("param-generic", d)
@@ -3919,7 +5016,11 @@ func (v *DlParam) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ParamType = &x
+			if s == nil {
+				s = new(valsDlParam)
+			}
+			s.vParamType = x
+			v.ParamType = &s.vParamType
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3952,10 +5053,17 @@ func (v *DlRegionSnapshots) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlRegionSnapshots holds the values that Decode points DlRegionSnapshots's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlRegionSnapshots struct {
+	vRegionSnapshot DlRegionSnapshot
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionSnapshots) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlRegionSnapshots
 	for it.Next() {
 		switch it.Type() {
 		case 91:
@@ -3964,7 +5072,11 @@ func (v *DlRegionSnapshots) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
-			v.RegionSnapshot = &x
+			if s == nil {
+				s = new(valsDlRegionSnapshots)
+			}
+			s.vRegionSnapshot = x
+			v.RegionSnapshot = &s.vRegionSnapshot
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3995,10 +5107,17 @@ func (v *DlRegionSnapshot) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlRegionSnapshot holds the values that Decode points DlRegionSnapshot's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlRegionSnapshot struct {
+	vRegionSnapshotID uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionSnapshot) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlRegionSnapshot
 	for it.Next() {
 		switch it.Type() {
 		case 92:
@@ -4007,7 +5126,11 @@ func (v *DlRegionSnapshot) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.RegionSnapshotID = &x
+			if s == nil {
+				s = new(valsDlRegionSnapshot)
+			}
+			s.vRegionSnapshotID = x
+			v.RegionSnapshotID = &s.vRegionSnapshotID
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4040,10 +5163,17 @@ func (v *DlRegionChunks) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlRegionChunks holds the values that Decode points DlRegionChunks's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlRegionChunks struct {
+	vRegionChunk DlRegionChunk
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionChunks) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlRegionChunks
 	for it.Next() {
 		switch it.Type() {
 		case 94:
@@ -4052,7 +5182,11 @@ func (v *DlRegionChunks) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
-			v.RegionChunk = &x
+			if s == nil {
+				s = new(valsDlRegionChunks)
+			}
+			s.vRegionChunk = x
+			v.RegionChunk = &s.vRegionChunk
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4088,10 +5222,17 @@ func (v *DlRegionChunk) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlRegionChunk holds the values that Decode points DlRegionChunk's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlRegionChunk struct {
+	vRegionChunkAddr uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionChunk) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlRegionChunk
 	for it.Next() {
 		switch it.Type() {
 		case 95:
@@ -4104,7 +5245,11 @@ func (v *DlRegionChunk) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.RegionChunkAddr = &x
+			if s == nil {
+				s = new(valsDlRegionChunk)
+			}
+			s.vRegionChunkAddr = x
+			v.RegionChunkAddr = &s.vRegionChunkAddr
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4155,10 +5300,17 @@ func (v *DlFmsg) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlFmsg holds the values that Decode points DlFmsg's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlFmsg struct {
+	vFmsgObjName string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlFmsg) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlFmsg
 	for it.Next() {
 		switch it.Type() {
 		case 107:
@@ -4195,7 +5347,11 @@ func (v *DlFmsg) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.FmsgObjName = &x
+			if s == nil {
+				s = new(valsDlFmsg)
+			}
+			s.vFmsgObjName = x
+			v.FmsgObjName = &s.vFmsgObjName
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4269,10 +5425,25 @@ func (v *DlHealthReporter) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlHealthReporter holds the values that Decode points DlHealthReporter's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlHealthReporter struct {
+	vHealthReporterName           string
+	vHealthReporterState          uint8
+	vHealthReporterErrCount       uint64
+	vHealthReporterRecoverCount   uint64
+	vHealthReporterGracefulPeriod uint64
+	vHealthReporterAutoRecover    uint8
+	vHealthReporterDumpTs         uint64
+	vHealthReporterDumpTsNs       uint64
+	vHealthReporterAutoDump       uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlHealthReporter) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlHealthReporter
 	for it.Next() {
 		switch it.Type() {
 		case 115:
@@ -4281,63 +5452,99 @@ func (v *DlHealthReporter) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.HealthReporterName = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterName = x
+			v.HealthReporterName = &s.vHealthReporterName
 		case 116:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-state", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterState = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterState = x
+			v.HealthReporterState = &s.vHealthReporterState
 		case 117:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-err-count", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterErrCount = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterErrCount = x
+			v.HealthReporterErrCount = &s.vHealthReporterErrCount
 		case 118:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-recover-count", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterRecoverCount = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterRecoverCount = x
+			v.HealthReporterRecoverCount = &s.vHealthReporterRecoverCount
 		case 120:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterGracefulPeriod = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterGracefulPeriod = x
+			v.HealthReporterGracefulPeriod = &s.vHealthReporterGracefulPeriod
 		case 121:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterAutoRecover = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterAutoRecover = x
+			v.HealthReporterAutoRecover = &s.vHealthReporterAutoRecover
 		case 119:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterDumpTs = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterDumpTs = x
+			v.HealthReporterDumpTs = &s.vHealthReporterDumpTs
 		case 137:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterDumpTsNs = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterDumpTsNs = x
+			v.HealthReporterDumpTsNs = &s.vHealthReporterDumpTsNs
 		case 141:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
 			if err != nil {
 				return err
 			}
-			v.HealthReporterAutoDump = &x
+			if s == nil {
+				s = new(valsDlHealthReporter)
+			}
+			s.vHealthReporterAutoDump = x
+			v.HealthReporterAutoDump = &s.vHealthReporterAutoDump
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4377,10 +5584,19 @@ func (v *DlAttrStats) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlAttrStats holds the values that Decode points DlAttrStats's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlAttrStats struct {
+	vStatsRxPackets uint64
+	vStatsRxBytes   uint64
+	vStatsRxDropped uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlAttrStats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlAttrStats
 	for it.Next() {
 		switch it.Type() {
 		case 0:
@@ -4389,21 +5605,33 @@ func (v *DlAttrStats) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.StatsRxPackets = &x
+			if s == nil {
+				s = new(valsDlAttrStats)
+			}
+			s.vStatsRxPackets = x
+			v.StatsRxPackets = &s.vStatsRxPackets
 		case 1:
 			d := it.Data()
 			x, err := runtime.ReadU64("stats-rx-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.StatsRxBytes = &x
+			if s == nil {
+				s = new(valsDlAttrStats)
+			}
+			s.vStatsRxBytes = x
+			v.StatsRxBytes = &s.vStatsRxBytes
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU64("stats-rx-dropped", d)
 			if err != nil {
 				return err
 			}
-			v.StatsRxDropped = &x
+			if s == nil {
+				s = new(valsDlAttrStats)
+			}
+			s.vStatsRxDropped = x
+			v.StatsRxDropped = &s.vStatsRxDropped
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4490,10 +5718,17 @@ func (v *DlLinecardSupportedTypes) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDlLinecardSupportedTypes holds the values that Decode points DlLinecardSupportedTypes's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDlLinecardSupportedTypes struct {
+	vLinecardType string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDlLinecardSupportedTypes
 	for it.Next() {
 		switch it.Type() {
 		case 173:
@@ -4502,7 +5737,11 @@ func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.LinecardType = &x
+			if s == nil {
+				s = new(valsDlLinecardSupportedTypes)
+			}
+			s.vLinecardType = x
+			v.LinecardType = &s.vLinecardType
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

@@ -45,10 +45,20 @@ func (v *Header) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsHeader holds the values that Decode points Header's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsHeader struct {
+	vDevIndex uint32
+	vDevName  string
+	vFlags    HeaderFlags
+	vPHYIndex uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Header) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsHeader
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -57,14 +67,22 @@ func (v *Header) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.DevIndex = &x
+			if s == nil {
+				s = new(valsHeader)
+			}
+			s.vDevIndex = x
+			v.DevIndex = &s.vDevIndex
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
-			v.DevName = &x
+			if s == nil {
+				s = new(valsHeader)
+			}
+			s.vDevName = x
+			v.DevName = &s.vDevName
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU32("flags", d)
@@ -72,14 +90,22 @@ func (v *Header) Decode(b []byte) error {
 				return err
 			}
 			x := HeaderFlags(r)
-			v.Flags = &x
+			if s == nil {
+				s = new(valsHeader)
+			}
+			s.vFlags = x
+			v.Flags = &s.vFlags
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("phy-index", d)
 			if err != nil {
 				return err
 			}
-			v.PHYIndex = &x
+			if s == nil {
+				s = new(valsHeader)
+			}
+			s.vPHYIndex = x
+			v.PHYIndex = &s.vPHYIndex
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -119,10 +145,18 @@ func (v *BitsetBit) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsBitsetBit holds the values that Decode points BitsetBit's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsBitsetBit struct {
+	vIndex uint32
+	vName  string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *BitsetBit) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsBitsetBit
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -131,14 +165,22 @@ func (v *BitsetBit) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Index = &x
+			if s == nil {
+				s = new(valsBitsetBit)
+			}
+			s.vIndex = x
+			v.Index = &s.vIndex
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
-			v.Name = &x
+			if s == nil {
+				s = new(valsBitsetBit)
+			}
+			s.vName = x
+			v.Name = &s.vName
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadFlag("value", d)
@@ -241,10 +283,18 @@ func (v *Bitset) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsBitset holds the values that Decode points Bitset's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsBitset struct {
+	vSize uint32
+	vBits BitsetBits
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Bitset) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsBitset
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -260,14 +310,22 @@ func (v *Bitset) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Size = &x
+			if s == nil {
+				s = new(valsBitset)
+			}
+			s.vSize = x
+			v.Size = &s.vSize
 		case 3:
 			d := it.Data()
 			var x BitsetBits
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "bits", err)
 			}
-			v.Bits = &x
+			if s == nil {
+				s = new(valsBitset)
+			}
+			s.vBits = x
+			v.Bits = &s.vBits
 		case 4:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -310,10 +368,18 @@ func (v *String) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsString holds the values that Decode points String's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsString struct {
+	vIndex uint32
+	vValue string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *String) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsString
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -322,14 +388,22 @@ func (v *String) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Index = &x
+			if s == nil {
+				s = new(valsString)
+			}
+			s.vIndex = x
+			v.Index = &s.vIndex
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("value", d)
 			if err != nil {
 				return err
 			}
-			v.Value = &x
+			if s == nil {
+				s = new(valsString)
+			}
+			s.vValue = x
+			v.Value = &s.vValue
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -415,10 +489,18 @@ func (v *StringsetAttrs) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsStringsetAttrs holds the values that Decode points StringsetAttrs's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsStringsetAttrs struct {
+	vID    uint32
+	vCount uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StringsetAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsStringsetAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -427,14 +509,22 @@ func (v *StringsetAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsStringsetAttrs)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("count", d)
 			if err != nil {
 				return err
 			}
-			v.Count = &x
+			if s == nil {
+				s = new(valsStringsetAttrs)
+			}
+			s.vCount = x
+			v.Count = &s.vCount
 		case 3:
 			d := it.Data()
 			var x Strings
@@ -529,10 +619,18 @@ func (v *Strset) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsStrset holds the values that Decode points Strset's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsStrset struct {
+	vHeader     Header
+	vStringsets Stringsets
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Strset) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsStrset
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -541,14 +639,22 @@ func (v *Strset) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsStrset)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Stringsets
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stringsets", err)
 			}
-			v.Stringsets = &x
+			if s == nil {
+				s = new(valsStrset)
+			}
+			s.vStringsets = x
+			v.Stringsets = &s.vStringsets
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadFlag("counts-only", d)
@@ -594,10 +700,18 @@ func (v *Privflags) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPrivflags holds the values that Decode points Privflags's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPrivflags struct {
+	vHeader Header
+	vFlags  Bitset
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Privflags) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPrivflags
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -606,14 +720,22 @@ func (v *Privflags) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsPrivflags)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "flags", err)
 			}
-			v.Flags = &x
+			if s == nil {
+				s = new(valsPrivflags)
+			}
+			s.vFlags = x
+			v.Flags = &s.vFlags
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -720,10 +842,32 @@ func (v *Rings) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsRings holds the values that Decode points Rings's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsRings struct {
+	vHeader          Header
+	vRxMax           uint32
+	vRxMiniMax       uint32
+	vRxJumboMax      uint32
+	vTxMax           uint32
+	vRx              uint32
+	vRxMini          uint32
+	vRxJumbo         uint32
+	vTx              uint32
+	vRxBufLen        uint32
+	vTCPDataSplit    uint8
+	vCqeSize         uint32
+	vTxPush          uint8
+	vRxPush          uint8
+	vTxPushBufLen    uint32
+	vTxPushBufLenMax uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Rings) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsRings
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -732,112 +876,176 @@ func (v *Rings) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
 				return err
 			}
-			v.RxMax = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxMax = x
+			v.RxMax = &s.vRxMax
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-mini-max", d)
 			if err != nil {
 				return err
 			}
-			v.RxMiniMax = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxMiniMax = x
+			v.RxMiniMax = &s.vRxMiniMax
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-jumbo-max", d)
 			if err != nil {
 				return err
 			}
-			v.RxJumboMax = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxJumboMax = x
+			v.RxJumboMax = &s.vRxJumboMax
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max", d)
 			if err != nil {
 				return err
 			}
-			v.TxMax = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vTxMax = x
+			v.TxMax = &s.vTxMax
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx", d)
 			if err != nil {
 				return err
 			}
-			v.Rx = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRx = x
+			v.Rx = &s.vRx
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-mini", d)
 			if err != nil {
 				return err
 			}
-			v.RxMini = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxMini = x
+			v.RxMini = &s.vRxMini
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-jumbo", d)
 			if err != nil {
 				return err
 			}
-			v.RxJumbo = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxJumbo = x
+			v.RxJumbo = &s.vRxJumbo
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx", d)
 			if err != nil {
 				return err
 			}
-			v.Tx = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vTx = x
+			v.Tx = &s.vTx
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-buf-len", d)
 			if err != nil {
 				return err
 			}
-			v.RxBufLen = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxBufLen = x
+			v.RxBufLen = &s.vRxBufLen
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU8("tcp-data-split", d)
 			if err != nil {
 				return err
 			}
-			v.TCPDataSplit = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vTCPDataSplit = x
+			v.TCPDataSplit = &s.vTCPDataSplit
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU32("cqe-size", d)
 			if err != nil {
 				return err
 			}
-			v.CqeSize = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vCqeSize = x
+			v.CqeSize = &s.vCqeSize
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-push", d)
 			if err != nil {
 				return err
 			}
-			v.TxPush = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vTxPush = x
+			v.TxPush = &s.vTxPush
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadU8("rx-push", d)
 			if err != nil {
 				return err
 			}
-			v.RxPush = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vRxPush = x
+			v.RxPush = &s.vRxPush
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-push-buf-len", d)
 			if err != nil {
 				return err
 			}
-			v.TxPushBufLen = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vTxPushBufLen = x
+			v.TxPushBufLen = &s.vTxPushBufLen
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-push-buf-len-max", d)
 			if err != nil {
 				return err
 			}
-			v.TxPushBufLenMax = &x
+			if s == nil {
+				s = new(valsRings)
+			}
+			s.vTxPushBufLenMax = x
+			v.TxPushBufLenMax = &s.vTxPushBufLenMax
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -892,10 +1100,22 @@ func (v *MmStat) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsMmStat holds the values that Decode points MmStat's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsMmStat struct {
+	vReassemblyErrors uint64
+	vSmdErrors        uint64
+	vReassemblyOk     uint64
+	vRxFragCount      uint64
+	vTxFragCount      uint64
+	vHoldCount        uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *MmStat) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsMmStat
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -905,42 +1125,66 @@ func (v *MmStat) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ReassemblyErrors = &x
+			if s == nil {
+				s = new(valsMmStat)
+			}
+			s.vReassemblyErrors = x
+			v.ReassemblyErrors = &s.vReassemblyErrors
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU64("smd-errors", d)
 			if err != nil {
 				return err
 			}
-			v.SmdErrors = &x
+			if s == nil {
+				s = new(valsMmStat)
+			}
+			s.vSmdErrors = x
+			v.SmdErrors = &s.vSmdErrors
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("reassembly-ok", d)
 			if err != nil {
 				return err
 			}
-			v.ReassemblyOk = &x
+			if s == nil {
+				s = new(valsMmStat)
+			}
+			s.vReassemblyOk = x
+			v.ReassemblyOk = &s.vReassemblyOk
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU64("rx-frag-count", d)
 			if err != nil {
 				return err
 			}
-			v.RxFragCount = &x
+			if s == nil {
+				s = new(valsMmStat)
+			}
+			s.vRxFragCount = x
+			v.RxFragCount = &s.vRxFragCount
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU64("tx-frag-count", d)
 			if err != nil {
 				return err
 			}
-			v.TxFragCount = &x
+			if s == nil {
+				s = new(valsMmStat)
+			}
+			s.vTxFragCount = x
+			v.TxFragCount = &s.vTxFragCount
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU64("hold-count", d)
 			if err != nil {
 				return err
 			}
-			v.HoldCount = &x
+			if s == nil {
+				s = new(valsMmStat)
+			}
+			s.vHoldCount = x
+			v.HoldCount = &s.vHoldCount
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1024,10 +1268,27 @@ func (v *Mm) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsMm holds the values that Decode points Mm's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsMm struct {
+	vHeader        Header
+	vPmacEnabled   uint8
+	vTxEnabled     uint8
+	vTxActive      uint8
+	vTxMinFragSize uint32
+	vRxMinFragSize uint32
+	vVerifyEnabled uint8
+	vVerifyStatus  uint8
+	vVerifyTime    uint32
+	vMaxVerifyTime uint32
+	vStats         MmStat
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Mm) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsMm
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1036,77 +1297,121 @@ func (v *Mm) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("pmac-enabled", d)
 			if err != nil {
 				return err
 			}
-			v.PmacEnabled = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vPmacEnabled = x
+			v.PmacEnabled = &s.vPmacEnabled
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-enabled", d)
 			if err != nil {
 				return err
 			}
-			v.TxEnabled = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vTxEnabled = x
+			v.TxEnabled = &s.vTxEnabled
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-active", d)
 			if err != nil {
 				return err
 			}
-			v.TxActive = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vTxActive = x
+			v.TxActive = &s.vTxActive
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-min-frag-size", d)
 			if err != nil {
 				return err
 			}
-			v.TxMinFragSize = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vTxMinFragSize = x
+			v.TxMinFragSize = &s.vTxMinFragSize
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-min-frag-size", d)
 			if err != nil {
 				return err
 			}
-			v.RxMinFragSize = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vRxMinFragSize = x
+			v.RxMinFragSize = &s.vRxMinFragSize
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU8("verify-enabled", d)
 			if err != nil {
 				return err
 			}
-			v.VerifyEnabled = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vVerifyEnabled = x
+			v.VerifyEnabled = &s.vVerifyEnabled
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU8("verify-status", d)
 			if err != nil {
 				return err
 			}
-			v.VerifyStatus = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vVerifyStatus = x
+			v.VerifyStatus = &s.vVerifyStatus
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("verify-time", d)
 			if err != nil {
 				return err
 			}
-			v.VerifyTime = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vVerifyTime = x
+			v.VerifyTime = &s.vVerifyTime
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("max-verify-time", d)
 			if err != nil {
 				return err
 			}
-			v.MaxVerifyTime = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vMaxVerifyTime = x
+			v.MaxVerifyTime = &s.vMaxVerifyTime
 		case 11:
 			d := it.Data()
 			var x MmStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			if s == nil {
+				s = new(valsMm)
+			}
+			s.vStats = x
+			v.Stats = &s.vStats
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1163,10 +1468,22 @@ func (v *Linkinfo) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsLinkinfo holds the values that Decode points Linkinfo's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsLinkinfo struct {
+	vHeader      Header
+	vPort        uint8
+	vPhyaddr     uint8
+	vTpMdix      uint8
+	vTpMdixCtrl  uint8
+	vTransceiver uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkinfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsLinkinfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1175,42 +1492,66 @@ func (v *Linkinfo) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsLinkinfo)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("port", d)
 			if err != nil {
 				return err
 			}
-			v.Port = &x
+			if s == nil {
+				s = new(valsLinkinfo)
+			}
+			s.vPort = x
+			v.Port = &s.vPort
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("phyaddr", d)
 			if err != nil {
 				return err
 			}
-			v.Phyaddr = &x
+			if s == nil {
+				s = new(valsLinkinfo)
+			}
+			s.vPhyaddr = x
+			v.Phyaddr = &s.vPhyaddr
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("tp-mdix", d)
 			if err != nil {
 				return err
 			}
-			v.TpMdix = &x
+			if s == nil {
+				s = new(valsLinkinfo)
+			}
+			s.vTpMdix = x
+			v.TpMdix = &s.vTpMdix
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("tp-mdix-ctrl", d)
 			if err != nil {
 				return err
 			}
-			v.TpMdixCtrl = &x
+			if s == nil {
+				s = new(valsLinkinfo)
+			}
+			s.vTpMdixCtrl = x
+			v.TpMdixCtrl = &s.vTpMdixCtrl
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("transceiver", d)
 			if err != nil {
 				return err
 			}
-			v.Transceiver = &x
+			if s == nil {
+				s = new(valsLinkinfo)
+			}
+			s.vTransceiver = x
+			v.Transceiver = &s.vTransceiver
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1291,10 +1632,26 @@ func (v *Linkmodes) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsLinkmodes holds the values that Decode points Linkmodes's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsLinkmodes struct {
+	vHeader           Header
+	vAutoneg          uint8
+	vOurs             Bitset
+	vPeer             Bitset
+	vSpeed            uint32
+	vDuplex           uint8
+	vMasterSlaveCfg   uint8
+	vMasterSlaveState uint8
+	vLanes            uint32
+	vRateMatching     uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkmodes) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsLinkmodes
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1303,70 +1660,110 @@ func (v *Linkmodes) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
 				return err
 			}
-			v.Autoneg = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vAutoneg = x
+			v.Autoneg = &s.vAutoneg
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "ours", err)
 			}
-			v.Ours = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vOurs = x
+			v.Ours = &s.vOurs
 		case 4:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "peer", err)
 			}
-			v.Peer = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vPeer = x
+			v.Peer = &s.vPeer
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("speed", d)
 			if err != nil {
 				return err
 			}
-			v.Speed = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vSpeed = x
+			v.Speed = &s.vSpeed
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("duplex", d)
 			if err != nil {
 				return err
 			}
-			v.Duplex = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vDuplex = x
+			v.Duplex = &s.vDuplex
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU8("master-slave-cfg", d)
 			if err != nil {
 				return err
 			}
-			v.MasterSlaveCfg = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vMasterSlaveCfg = x
+			v.MasterSlaveCfg = &s.vMasterSlaveCfg
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU8("master-slave-state", d)
 			if err != nil {
 				return err
 			}
-			v.MasterSlaveState = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vMasterSlaveState = x
+			v.MasterSlaveState = &s.vMasterSlaveState
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("lanes", d)
 			if err != nil {
 				return err
 			}
-			v.Lanes = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vLanes = x
+			v.Lanes = &s.vLanes
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU8("rate-matching", d)
 			if err != nil {
 				return err
 			}
-			v.RateMatching = &x
+			if s == nil {
+				s = new(valsLinkmodes)
+			}
+			s.vRateMatching = x
+			v.RateMatching = &s.vRateMatching
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1428,10 +1825,23 @@ func (v *Linkstate) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsLinkstate holds the values that Decode points Linkstate's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsLinkstate struct {
+	vHeader      Header
+	vLink        uint8
+	vSqi         uint32
+	vSqiMax      uint32
+	vExtState    uint8
+	vExtSubstate uint8
+	vExtDownCnt  uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkstate) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsLinkstate
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1440,49 +1850,77 @@ func (v *Linkstate) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("link", d)
 			if err != nil {
 				return err
 			}
-			v.Link = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vLink = x
+			v.Link = &s.vLink
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("sqi", d)
 			if err != nil {
 				return err
 			}
-			v.Sqi = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vSqi = x
+			v.Sqi = &s.vSqi
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("sqi-max", d)
 			if err != nil {
 				return err
 			}
-			v.SqiMax = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vSqiMax = x
+			v.SqiMax = &s.vSqiMax
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("ext-state", d)
 			if err != nil {
 				return err
 			}
-			v.ExtState = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vExtState = x
+			v.ExtState = &s.vExtState
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("ext-substate", d)
 			if err != nil {
 				return err
 			}
-			v.ExtSubstate = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vExtSubstate = x
+			v.ExtSubstate = &s.vExtSubstate
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("ext-down-cnt", d)
 			if err != nil {
 				return err
 			}
-			v.ExtDownCnt = &x
+			if s == nil {
+				s = new(valsLinkstate)
+			}
+			s.vExtDownCnt = x
+			v.ExtDownCnt = &s.vExtDownCnt
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1521,10 +1959,18 @@ func (v *Debug) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDebug holds the values that Decode points Debug's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDebug struct {
+	vHeader  Header
+	vMsgmask Bitset
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Debug) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDebug
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1533,14 +1979,22 @@ func (v *Debug) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsDebug)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "msgmask", err)
 			}
-			v.Msgmask = &x
+			if s == nil {
+				s = new(valsDebug)
+			}
+			s.vMsgmask = x
+			v.Msgmask = &s.vMsgmask
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1584,10 +2038,18 @@ func (v *Wol) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsWol holds the values that Decode points Wol's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsWol struct {
+	vHeader Header
+	vModes  Bitset
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Wol) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsWol
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1596,14 +2058,22 @@ func (v *Wol) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsWol)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
-			v.Modes = &x
+			if s == nil {
+				s = new(valsWol)
+			}
+			s.vModes = x
+			v.Modes = &s.vModes
 		case 3:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -1667,10 +2137,21 @@ func (v *Features) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsFeatures holds the values that Decode points Features's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsFeatures struct {
+	vHeader   Header
+	vHW       Bitset
+	vWanted   Bitset
+	vActive   Bitset
+	vNochange Bitset
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Features) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsFeatures
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1679,35 +2160,55 @@ func (v *Features) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsFeatures)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hw", err)
 			}
-			v.HW = &x
+			if s == nil {
+				s = new(valsFeatures)
+			}
+			s.vHW = x
+			v.HW = &s.vHW
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "wanted", err)
 			}
-			v.Wanted = &x
+			if s == nil {
+				s = new(valsFeatures)
+			}
+			s.vWanted = x
+			v.Wanted = &s.vWanted
 		case 4:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "active", err)
 			}
-			v.Active = &x
+			if s == nil {
+				s = new(valsFeatures)
+			}
+			s.vActive = x
+			v.Active = &s.vActive
 		case 5:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nochange", err)
 			}
-			v.Nochange = &x
+			if s == nil {
+				s = new(valsFeatures)
+			}
+			s.vNochange = x
+			v.Nochange = &s.vNochange
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1779,10 +2280,25 @@ func (v *Channels) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsChannels holds the values that Decode points Channels's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsChannels struct {
+	vHeader        Header
+	vRxMax         uint32
+	vTxMax         uint32
+	vOtherMax      uint32
+	vCombinedMax   uint32
+	vRxCount       uint32
+	vTxCount       uint32
+	vOtherCount    uint32
+	vCombinedCount uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Channels) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsChannels
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1791,63 +2307,99 @@ func (v *Channels) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
 				return err
 			}
-			v.RxMax = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vRxMax = x
+			v.RxMax = &s.vRxMax
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max", d)
 			if err != nil {
 				return err
 			}
-			v.TxMax = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vTxMax = x
+			v.TxMax = &s.vTxMax
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("other-max", d)
 			if err != nil {
 				return err
 			}
-			v.OtherMax = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vOtherMax = x
+			v.OtherMax = &s.vOtherMax
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("combined-max", d)
 			if err != nil {
 				return err
 			}
-			v.CombinedMax = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vCombinedMax = x
+			v.CombinedMax = &s.vCombinedMax
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-count", d)
 			if err != nil {
 				return err
 			}
-			v.RxCount = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vRxCount = x
+			v.RxCount = &s.vRxCount
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-count", d)
 			if err != nil {
 				return err
 			}
-			v.TxCount = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vTxCount = x
+			v.TxCount = &s.vTxCount
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("other-count", d)
 			if err != nil {
 				return err
 			}
-			v.OtherCount = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vOtherCount = x
+			v.OtherCount = &s.vOtherCount
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("combined-count", d)
 			if err != nil {
 				return err
 			}
-			v.CombinedCount = &x
+			if s == nil {
+				s = new(valsChannels)
+			}
+			s.vCombinedCount = x
+			v.CombinedCount = &s.vCombinedCount
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1887,10 +2439,19 @@ func (v *IRQModeration) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsIRQModeration holds the values that Decode points IRQModeration's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsIRQModeration struct {
+	vUsec  uint32
+	vPkts  uint32
+	vComps uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *IRQModeration) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsIRQModeration
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1899,21 +2460,33 @@ func (v *IRQModeration) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Usec = &x
+			if s == nil {
+				s = new(valsIRQModeration)
+			}
+			s.vUsec = x
+			v.Usec = &s.vUsec
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("pkts", d)
 			if err != nil {
 				return err
 			}
-			v.Pkts = &x
+			if s == nil {
+				s = new(valsIRQModeration)
+			}
+			s.vPkts = x
+			v.Pkts = &s.vPkts
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("comps", d)
 			if err != nil {
 				return err
 			}
-			v.Comps = &x
+			if s == nil {
+				s = new(valsIRQModeration)
+			}
+			s.vComps = x
+			v.Comps = &s.vComps
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2138,10 +2711,46 @@ func (v *Coalesce) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCoalesce holds the values that Decode points Coalesce's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCoalesce struct {
+	vHeader             Header
+	vRxUsecs            uint32
+	vRxMaxFrames        uint32
+	vRxUsecsIRQ         uint32
+	vRxMaxFramesIRQ     uint32
+	vTxUsecs            uint32
+	vTxMaxFrames        uint32
+	vTxUsecsIRQ         uint32
+	vTxMaxFramesIRQ     uint32
+	vStatsBlockUsecs    uint32
+	vUseAdaptiveRx      uint8
+	vUseAdaptiveTx      uint8
+	vPktRateLow         uint32
+	vRxUsecsLow         uint32
+	vRxMaxFramesLow     uint32
+	vTxUsecsLow         uint32
+	vTxMaxFramesLow     uint32
+	vPktRateHigh        uint32
+	vRxUsecsHigh        uint32
+	vRxMaxFramesHigh    uint32
+	vTxUsecsHigh        uint32
+	vTxMaxFramesHigh    uint32
+	vRateSampleInterval uint32
+	vUseCqeModeTx       uint8
+	vUseCqeModeRx       uint8
+	vTxAggrMaxBytes     uint32
+	vTxAggrMaxFrames    uint32
+	vTxAggrTimeUsecs    uint32
+	vRxProfile          Profile
+	vTxProfile          Profile
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Coalesce) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCoalesce
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2150,210 +2759,330 @@ func (v *Coalesce) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs", d)
 			if err != nil {
 				return err
 			}
-			v.RxUsecs = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxUsecs = x
+			v.RxUsecs = &s.vRxUsecs
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames", d)
 			if err != nil {
 				return err
 			}
-			v.RxMaxFrames = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxMaxFrames = x
+			v.RxMaxFrames = &s.vRxMaxFrames
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs-irq", d)
 			if err != nil {
 				return err
 			}
-			v.RxUsecsIRQ = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxUsecsIRQ = x
+			v.RxUsecsIRQ = &s.vRxUsecsIRQ
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames-irq", d)
 			if err != nil {
 				return err
 			}
-			v.RxMaxFramesIRQ = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxMaxFramesIRQ = x
+			v.RxMaxFramesIRQ = &s.vRxMaxFramesIRQ
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs", d)
 			if err != nil {
 				return err
 			}
-			v.TxUsecs = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxUsecs = x
+			v.TxUsecs = &s.vTxUsecs
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames", d)
 			if err != nil {
 				return err
 			}
-			v.TxMaxFrames = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxMaxFrames = x
+			v.TxMaxFrames = &s.vTxMaxFrames
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs-irq", d)
 			if err != nil {
 				return err
 			}
-			v.TxUsecsIRQ = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxUsecsIRQ = x
+			v.TxUsecsIRQ = &s.vTxUsecsIRQ
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames-irq", d)
 			if err != nil {
 				return err
 			}
-			v.TxMaxFramesIRQ = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxMaxFramesIRQ = x
+			v.TxMaxFramesIRQ = &s.vTxMaxFramesIRQ
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("stats-block-usecs", d)
 			if err != nil {
 				return err
 			}
-			v.StatsBlockUsecs = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vStatsBlockUsecs = x
+			v.StatsBlockUsecs = &s.vStatsBlockUsecs
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-adaptive-rx", d)
 			if err != nil {
 				return err
 			}
-			v.UseAdaptiveRx = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vUseAdaptiveRx = x
+			v.UseAdaptiveRx = &s.vUseAdaptiveRx
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-adaptive-tx", d)
 			if err != nil {
 				return err
 			}
-			v.UseAdaptiveTx = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vUseAdaptiveTx = x
+			v.UseAdaptiveTx = &s.vUseAdaptiveTx
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadU32("pkt-rate-low", d)
 			if err != nil {
 				return err
 			}
-			v.PktRateLow = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vPktRateLow = x
+			v.PktRateLow = &s.vPktRateLow
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs-low", d)
 			if err != nil {
 				return err
 			}
-			v.RxUsecsLow = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxUsecsLow = x
+			v.RxUsecsLow = &s.vRxUsecsLow
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames-low", d)
 			if err != nil {
 				return err
 			}
-			v.RxMaxFramesLow = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxMaxFramesLow = x
+			v.RxMaxFramesLow = &s.vRxMaxFramesLow
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs-low", d)
 			if err != nil {
 				return err
 			}
-			v.TxUsecsLow = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxUsecsLow = x
+			v.TxUsecsLow = &s.vTxUsecsLow
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames-low", d)
 			if err != nil {
 				return err
 			}
-			v.TxMaxFramesLow = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxMaxFramesLow = x
+			v.TxMaxFramesLow = &s.vTxMaxFramesLow
 		case 18:
 			d := it.Data()
 			x, err := runtime.ReadU32("pkt-rate-high", d)
 			if err != nil {
 				return err
 			}
-			v.PktRateHigh = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vPktRateHigh = x
+			v.PktRateHigh = &s.vPktRateHigh
 		case 19:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs-high", d)
 			if err != nil {
 				return err
 			}
-			v.RxUsecsHigh = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxUsecsHigh = x
+			v.RxUsecsHigh = &s.vRxUsecsHigh
 		case 20:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames-high", d)
 			if err != nil {
 				return err
 			}
-			v.RxMaxFramesHigh = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxMaxFramesHigh = x
+			v.RxMaxFramesHigh = &s.vRxMaxFramesHigh
 		case 21:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs-high", d)
 			if err != nil {
 				return err
 			}
-			v.TxUsecsHigh = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxUsecsHigh = x
+			v.TxUsecsHigh = &s.vTxUsecsHigh
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames-high", d)
 			if err != nil {
 				return err
 			}
-			v.TxMaxFramesHigh = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxMaxFramesHigh = x
+			v.TxMaxFramesHigh = &s.vTxMaxFramesHigh
 		case 23:
 			d := it.Data()
 			x, err := runtime.ReadU32("rate-sample-interval", d)
 			if err != nil {
 				return err
 			}
-			v.RateSampleInterval = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRateSampleInterval = x
+			v.RateSampleInterval = &s.vRateSampleInterval
 		case 24:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-cqe-mode-tx", d)
 			if err != nil {
 				return err
 			}
-			v.UseCqeModeTx = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vUseCqeModeTx = x
+			v.UseCqeModeTx = &s.vUseCqeModeTx
 		case 25:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-cqe-mode-rx", d)
 			if err != nil {
 				return err
 			}
-			v.UseCqeModeRx = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vUseCqeModeRx = x
+			v.UseCqeModeRx = &s.vUseCqeModeRx
 		case 26:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-aggr-max-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.TxAggrMaxBytes = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxAggrMaxBytes = x
+			v.TxAggrMaxBytes = &s.vTxAggrMaxBytes
 		case 27:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-aggr-max-frames", d)
 			if err != nil {
 				return err
 			}
-			v.TxAggrMaxFrames = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxAggrMaxFrames = x
+			v.TxAggrMaxFrames = &s.vTxAggrMaxFrames
 		case 28:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-aggr-time-usecs", d)
 			if err != nil {
 				return err
 			}
-			v.TxAggrTimeUsecs = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxAggrTimeUsecs = x
+			v.TxAggrTimeUsecs = &s.vTxAggrTimeUsecs
 		case 29:
 			d := it.Data()
 			var x Profile
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "rx-profile", err)
 			}
-			v.RxProfile = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vRxProfile = x
+			v.RxProfile = &s.vRxProfile
 		case 30:
 			d := it.Data()
 			var x Profile
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "tx-profile", err)
 			}
-			v.TxProfile = &x
+			if s == nil {
+				s = new(valsCoalesce)
+			}
+			s.vTxProfile = x
+			v.TxProfile = &s.vTxProfile
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2388,10 +3117,18 @@ func (v *PauseStat) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPauseStat holds the values that Decode points PauseStat's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPauseStat struct {
+	vTxFrames uint64
+	vRxFrames uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PauseStat) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPauseStat
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -2401,14 +3138,22 @@ func (v *PauseStat) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.TxFrames = &x
+			if s == nil {
+				s = new(valsPauseStat)
+			}
+			s.vTxFrames = x
+			v.TxFrames = &s.vTxFrames
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU64("rx-frames", d)
 			if err != nil {
 				return err
 			}
-			v.RxFrames = &x
+			if s == nil {
+				s = new(valsPauseStat)
+			}
+			s.vRxFrames = x
+			v.RxFrames = &s.vRxFrames
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2467,10 +3212,22 @@ func (v *Pause) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPause holds the values that Decode points Pause's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPause struct {
+	vHeader   Header
+	vAutoneg  uint8
+	vRx       uint8
+	vTx       uint8
+	vStats    PauseStat
+	vStatsSrc uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Pause) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPause
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2479,42 +3236,66 @@ func (v *Pause) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsPause)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
 				return err
 			}
-			v.Autoneg = &x
+			if s == nil {
+				s = new(valsPause)
+			}
+			s.vAutoneg = x
+			v.Autoneg = &s.vAutoneg
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("rx", d)
 			if err != nil {
 				return err
 			}
-			v.Rx = &x
+			if s == nil {
+				s = new(valsPause)
+			}
+			s.vRx = x
+			v.Rx = &s.vRx
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx", d)
 			if err != nil {
 				return err
 			}
-			v.Tx = &x
+			if s == nil {
+				s = new(valsPause)
+			}
+			s.vTx = x
+			v.Tx = &s.vTx
 		case 5:
 			d := it.Data()
 			var x PauseStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			if s == nil {
+				s = new(valsPause)
+			}
+			s.vStats = x
+			v.Stats = &s.vStats
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("stats-src", d)
 			if err != nil {
 				return err
 			}
-			v.StatsSrc = &x
+			if s == nil {
+				s = new(valsPause)
+			}
+			s.vStatsSrc = x
+			v.StatsSrc = &s.vStatsSrc
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2580,10 +3361,23 @@ func (v *EEE) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsEEE holds the values that Decode points EEE's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsEEE struct {
+	vHeader       Header
+	vModesOurs    Bitset
+	vModesPeer    Bitset
+	vActive       uint8
+	vEnabled      uint8
+	vTxLpiEnabled uint8
+	vTxLpiTimer   uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *EEE) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsEEE
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2592,49 +3386,77 @@ func (v *EEE) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes-ours", err)
 			}
-			v.ModesOurs = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vModesOurs = x
+			v.ModesOurs = &s.vModesOurs
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes-peer", err)
 			}
-			v.ModesPeer = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vModesPeer = x
+			v.ModesPeer = &s.vModesPeer
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("active", d)
 			if err != nil {
 				return err
 			}
-			v.Active = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vActive = x
+			v.Active = &s.vActive
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("enabled", d)
 			if err != nil {
 				return err
 			}
-			v.Enabled = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vEnabled = x
+			v.Enabled = &s.vEnabled
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-lpi-enabled", d)
 			if err != nil {
 				return err
 			}
-			v.TxLpiEnabled = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vTxLpiEnabled = x
+			v.TxLpiEnabled = &s.vTxLpiEnabled
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-lpi-timer", d)
 			if err != nil {
 				return err
 			}
-			v.TxLpiTimer = &x
+			if s == nil {
+				s = new(valsEEE)
+			}
+			s.vTxLpiTimer = x
+			v.TxLpiTimer = &s.vTxLpiTimer
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2674,10 +3496,19 @@ func (v *TsStat) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsTsStat holds the values that Decode points TsStat's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsTsStat struct {
+	vTxPkts uint64
+	vTxLost uint64
+	vTxErr  uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TsStat) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsTsStat
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2686,21 +3517,33 @@ func (v *TsStat) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.TxPkts = &x
+			if s == nil {
+				s = new(valsTsStat)
+			}
+			s.vTxPkts = x
+			v.TxPkts = &s.vTxPkts
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-lost", d)
 			if err != nil {
 				return err
 			}
-			v.TxLost = &x
+			if s == nil {
+				s = new(valsTsStat)
+			}
+			s.vTxLost = x
+			v.TxLost = &s.vTxLost
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-err", d)
 			if err != nil {
 				return err
 			}
-			v.TxErr = &x
+			if s == nil {
+				s = new(valsTsStat)
+			}
+			s.vTxErr = x
+			v.TxErr = &s.vTxErr
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2765,10 +3608,22 @@ func (v *Tsinfo) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsTsinfo holds the values that Decode points Tsinfo's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsTsinfo struct {
+	vHeader       Header
+	vTimestamping Bitset
+	vTxTypes      Bitset
+	vRxFilters    Bitset
+	vPhcIndex     uint32
+	vStats        TsStat
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Tsinfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsTsinfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2777,42 +3632,66 @@ func (v *Tsinfo) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsTsinfo)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "timestamping", err)
 			}
-			v.Timestamping = &x
+			if s == nil {
+				s = new(valsTsinfo)
+			}
+			s.vTimestamping = x
+			v.Timestamping = &s.vTimestamping
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "tx-types", err)
 			}
-			v.TxTypes = &x
+			if s == nil {
+				s = new(valsTsinfo)
+			}
+			s.vTxTypes = x
+			v.TxTypes = &s.vTxTypes
 		case 4:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "rx-filters", err)
 			}
-			v.RxFilters = &x
+			if s == nil {
+				s = new(valsTsinfo)
+			}
+			s.vRxFilters = x
+			v.RxFilters = &s.vRxFilters
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("phc-index", d)
 			if err != nil {
 				return err
 			}
-			v.PhcIndex = &x
+			if s == nil {
+				s = new(valsTsinfo)
+			}
+			s.vPhcIndex = x
+			v.PhcIndex = &s.vPhcIndex
 		case 6:
 			d := it.Data()
 			var x TsStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			if s == nil {
+				s = new(valsTsinfo)
+			}
+			s.vStats = x
+			v.Stats = &s.vStats
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2852,10 +3731,19 @@ func (v *CableResult) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableResult holds the values that Decode points CableResult's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableResult struct {
+	vPair uint8
+	vCode uint8
+	vSrc  uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableResult) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableResult
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2864,21 +3752,33 @@ func (v *CableResult) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Pair = &x
+			if s == nil {
+				s = new(valsCableResult)
+			}
+			s.vPair = x
+			v.Pair = &s.vPair
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("code", d)
 			if err != nil {
 				return err
 			}
-			v.Code = &x
+			if s == nil {
+				s = new(valsCableResult)
+			}
+			s.vCode = x
+			v.Code = &s.vCode
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
-			v.Src = &x
+			if s == nil {
+				s = new(valsCableResult)
+			}
+			s.vSrc = x
+			v.Src = &s.vSrc
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2919,10 +3819,19 @@ func (v *CableFaultLength) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableFaultLength holds the values that Decode points CableFaultLength's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableFaultLength struct {
+	vPair uint8
+	vCm   uint32
+	vSrc  uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableFaultLength) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableFaultLength
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2931,21 +3840,33 @@ func (v *CableFaultLength) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Pair = &x
+			if s == nil {
+				s = new(valsCableFaultLength)
+			}
+			s.vPair = x
+			v.Pair = &s.vPair
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("cm", d)
 			if err != nil {
 				return err
 			}
-			v.Cm = &x
+			if s == nil {
+				s = new(valsCableFaultLength)
+			}
+			s.vCm = x
+			v.Cm = &s.vCm
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
-			v.Src = &x
+			if s == nil {
+				s = new(valsCableFaultLength)
+			}
+			s.vSrc = x
+			v.Src = &s.vSrc
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2984,10 +3905,18 @@ func (v *CableNest) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableNest holds the values that Decode points CableNest's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableNest struct {
+	vResult      CableResult
+	vFaultLength CableFaultLength
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableNest) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableNest
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2996,14 +3925,22 @@ func (v *CableNest) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "result", err)
 			}
-			v.Result = &x
+			if s == nil {
+				s = new(valsCableNest)
+			}
+			s.vResult = x
+			v.Result = &s.vResult
 		case 2:
 			d := it.Data()
 			var x CableFaultLength
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "fault-length", err)
 			}
-			v.FaultLength = &x
+			if s == nil {
+				s = new(valsCableNest)
+			}
+			s.vFaultLength = x
+			v.FaultLength = &s.vFaultLength
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3035,10 +3972,17 @@ func (v *CableTest) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableTest holds the values that Decode points CableTest's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableTest struct {
+	vHeader Header
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTest) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableTest
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3047,7 +3991,11 @@ func (v *CableTest) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsCableTest)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3091,10 +4039,19 @@ func (v *CableTestNtf) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableTestNtf holds the values that Decode points CableTestNtf's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableTestNtf struct {
+	vHeader Header
+	vStatus uint8
+	vNest   CableNest
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestNtf) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableTestNtf
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3103,21 +4060,33 @@ func (v *CableTestNtf) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsCableTestNtf)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
-			v.Status = &x
+			if s == nil {
+				s = new(valsCableTestNtf)
+			}
+			s.vStatus = x
+			v.Status = &s.vStatus
 		case 3:
 			d := it.Data()
 			var x CableNest
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			v.Nest = &x
+			if s == nil {
+				s = new(valsCableTestNtf)
+			}
+			s.vNest = x
+			v.Nest = &s.vNest
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3163,10 +4132,20 @@ func (v *CableTestTdrCfg) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableTestTdrCfg holds the values that Decode points CableTestTdrCfg's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableTestTdrCfg struct {
+	vFirst uint32
+	vLast  uint32
+	vStep  uint32
+	vPair  uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdrCfg) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableTestTdrCfg
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3175,28 +4154,44 @@ func (v *CableTestTdrCfg) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.First = &x
+			if s == nil {
+				s = new(valsCableTestTdrCfg)
+			}
+			s.vFirst = x
+			v.First = &s.vFirst
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("last", d)
 			if err != nil {
 				return err
 			}
-			v.Last = &x
+			if s == nil {
+				s = new(valsCableTestTdrCfg)
+			}
+			s.vLast = x
+			v.Last = &s.vLast
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("step", d)
 			if err != nil {
 				return err
 			}
-			v.Step = &x
+			if s == nil {
+				s = new(valsCableTestTdrCfg)
+			}
+			s.vStep = x
+			v.Step = &s.vStep
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("pair", d)
 			if err != nil {
 				return err
 			}
-			v.Pair = &x
+			if s == nil {
+				s = new(valsCableTestTdrCfg)
+			}
+			s.vPair = x
+			v.Pair = &s.vPair
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3241,10 +4236,19 @@ func (v *CableTestTdrNtf) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableTestTdrNtf holds the values that Decode points CableTestTdrNtf's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableTestTdrNtf struct {
+	vHeader Header
+	vStatus uint8
+	vNest   CableNest
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdrNtf) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableTestTdrNtf
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3253,21 +4257,33 @@ func (v *CableTestTdrNtf) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsCableTestTdrNtf)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
-			v.Status = &x
+			if s == nil {
+				s = new(valsCableTestTdrNtf)
+			}
+			s.vStatus = x
+			v.Status = &s.vStatus
 		case 3:
 			d := it.Data()
 			var x CableNest
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			v.Nest = &x
+			if s == nil {
+				s = new(valsCableTestTdrNtf)
+			}
+			s.vNest = x
+			v.Nest = &s.vNest
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3306,10 +4322,18 @@ func (v *CableTestTdr) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCableTestTdr holds the values that Decode points CableTestTdr's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCableTestTdr struct {
+	vHeader Header
+	vCfg    CableTestTdrCfg
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdr) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCableTestTdr
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3318,14 +4342,22 @@ func (v *CableTestTdr) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsCableTestTdr)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x CableTestTdrCfg
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "cfg", err)
 			}
-			v.Cfg = &x
+			if s == nil {
+				s = new(valsCableTestTdr)
+			}
+			s.vCfg = x
+			v.Cfg = &s.vCfg
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3361,10 +4393,18 @@ func (v *TunnelUDPEntry) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsTunnelUDPEntry holds the values that Decode points TunnelUDPEntry's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsTunnelUDPEntry struct {
+	vPort uint16
+	vType UDPTunnelType
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDPEntry) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsTunnelUDPEntry
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3373,7 +4413,11 @@ func (v *TunnelUDPEntry) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Port = &x
+			if s == nil {
+				s = new(valsTunnelUDPEntry)
+			}
+			s.vPort = x
+			v.Port = &s.vPort
 		case 2:
 			d := it.Data()
 			r, err := runtime.ReadU32("type", d)
@@ -3381,7 +4425,11 @@ func (v *TunnelUDPEntry) Decode(b []byte) error {
 				return err
 			}
 			x := UDPTunnelType(r)
-			v.Type = &x
+			if s == nil {
+				s = new(valsTunnelUDPEntry)
+			}
+			s.vType = x
+			v.Type = &s.vType
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3426,10 +4474,18 @@ func (v *TunnelUDPTable) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsTunnelUDPTable holds the values that Decode points TunnelUDPTable's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsTunnelUDPTable struct {
+	vSize  uint32
+	vTypes Bitset
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDPTable) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsTunnelUDPTable
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3438,14 +4494,22 @@ func (v *TunnelUDPTable) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Size = &x
+			if s == nil {
+				s = new(valsTunnelUDPTable)
+			}
+			s.vSize = x
+			v.Size = &s.vSize
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "types", err)
 			}
-			v.Types = &x
+			if s == nil {
+				s = new(valsTunnelUDPTable)
+			}
+			s.vTypes = x
+			v.Types = &s.vTypes
 		case 3:
 			d := it.Data()
 			var x TunnelUDPEntry
@@ -3484,10 +4548,17 @@ func (v *TunnelUDP) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsTunnelUDP holds the values that Decode points TunnelUDP's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsTunnelUDP struct {
+	vTable TunnelUDPTable
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDP) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsTunnelUDP
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3496,7 +4567,11 @@ func (v *TunnelUDP) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "table", err)
 			}
-			v.Table = &x
+			if s == nil {
+				s = new(valsTunnelUDP)
+			}
+			s.vTable = x
+			v.Table = &s.vTable
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3535,10 +4610,18 @@ func (v *TunnelInfo) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsTunnelInfo holds the values that Decode points TunnelInfo's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsTunnelInfo struct {
+	vHeader   Header
+	vUDPPorts TunnelUDP
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelInfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsTunnelInfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3547,14 +4630,22 @@ func (v *TunnelInfo) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsTunnelInfo)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x TunnelUDP
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "udp-ports", err)
 			}
-			v.UDPPorts = &x
+			if s == nil {
+				s = new(valsTunnelInfo)
+			}
+			s.vUDPPorts = x
+			v.UDPPorts = &s.vUDPPorts
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3677,10 +4768,21 @@ func (v *FEC) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsFEC holds the values that Decode points FEC's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsFEC struct {
+	vHeader Header
+	vModes  Bitset
+	vAuto   uint8
+	vActive uint32
+	vStats  FECStat
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *FEC) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsFEC
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3689,35 +4791,55 @@ func (v *FEC) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsFEC)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
-			v.Modes = &x
+			if s == nil {
+				s = new(valsFEC)
+			}
+			s.vModes = x
+			v.Modes = &s.vModes
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("auto", d)
 			if err != nil {
 				return err
 			}
-			v.Auto = &x
+			if s == nil {
+				s = new(valsFEC)
+			}
+			s.vAuto = x
+			v.Auto = &s.vAuto
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("active", d)
 			if err != nil {
 				return err
 			}
-			v.Active = &x
+			if s == nil {
+				s = new(valsFEC)
+			}
+			s.vActive = x
+			v.Active = &s.vActive
 		case 5:
 			d := it.Data()
 			var x FECStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			if s == nil {
+				s = new(valsFEC)
+			}
+			s.vStats = x
+			v.Stats = &s.vStats
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3779,10 +4901,22 @@ func (v *ModuleEeprom) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsModuleEeprom holds the values that Decode points ModuleEeprom's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsModuleEeprom struct {
+	vHeader     Header
+	vOffset     uint32
+	vLength     uint32
+	vPage       uint8
+	vBank       uint8
+	vI2cAddress uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *ModuleEeprom) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsModuleEeprom
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3791,42 +4925,66 @@ func (v *ModuleEeprom) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsModuleEeprom)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("offset", d)
 			if err != nil {
 				return err
 			}
-			v.Offset = &x
+			if s == nil {
+				s = new(valsModuleEeprom)
+			}
+			s.vOffset = x
+			v.Offset = &s.vOffset
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("length", d)
 			if err != nil {
 				return err
 			}
-			v.Length = &x
+			if s == nil {
+				s = new(valsModuleEeprom)
+			}
+			s.vLength = x
+			v.Length = &s.vLength
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("page", d)
 			if err != nil {
 				return err
 			}
-			v.Page = &x
+			if s == nil {
+				s = new(valsModuleEeprom)
+			}
+			s.vPage = x
+			v.Page = &s.vPage
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("bank", d)
 			if err != nil {
 				return err
 			}
-			v.Bank = &x
+			if s == nil {
+				s = new(valsModuleEeprom)
+			}
+			s.vBank = x
+			v.Bank = &s.vBank
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("i2c-address", d)
 			if err != nil {
 				return err
 			}
-			v.I2cAddress = &x
+			if s == nil {
+				s = new(valsModuleEeprom)
+			}
+			s.vI2cAddress = x
+			v.I2cAddress = &s.vI2cAddress
 		case 7:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -3899,10 +5057,24 @@ func (v *StatsGrp) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsStatsGrp holds the values that Decode points StatsGrp's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsStatsGrp struct {
+	vID         uint32
+	vSsID       uint32
+	vStat       uint64
+	vHistRx     StatsGrpHist
+	vHistTx     StatsGrpHist
+	vHistBktLow uint32
+	vHistBktHi  uint32
+	vHistVal    uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StatsGrp) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsStatsGrp
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -3912,56 +5084,88 @@ func (v *StatsGrp) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("ss-id", d)
 			if err != nil {
 				return err
 			}
-			v.SsID = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vSsID = x
+			v.SsID = &s.vSsID
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("stat", d)
 			if err != nil {
 				return err
 			}
-			v.Stat = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vStat = x
+			v.Stat = &s.vStat
 		case 5:
 			d := it.Data()
 			var x StatsGrpHist
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hist-rx", err)
 			}
-			v.HistRx = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vHistRx = x
+			v.HistRx = &s.vHistRx
 		case 6:
 			d := it.Data()
 			var x StatsGrpHist
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hist-tx", err)
 			}
-			v.HistTx = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vHistTx = x
+			v.HistTx = &s.vHistTx
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("hist-bkt-low", d)
 			if err != nil {
 				return err
 			}
-			v.HistBktLow = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vHistBktLow = x
+			v.HistBktLow = &s.vHistBktLow
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("hist-bkt-hi", d)
 			if err != nil {
 				return err
 			}
-			v.HistBktHi = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vHistBktHi = x
+			v.HistBktHi = &s.vHistBktHi
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU64("hist-val", d)
 			if err != nil {
 				return err
 			}
-			v.HistVal = &x
+			if s == nil {
+				s = new(valsStatsGrp)
+			}
+			s.vHistVal = x
+			v.HistVal = &s.vHistVal
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4002,10 +5206,19 @@ func (v *StatsGrpHist) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsStatsGrpHist holds the values that Decode points StatsGrpHist's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsStatsGrpHist struct {
+	vHistBktLow uint32
+	vHistBktHi  uint32
+	vHistVal    uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StatsGrpHist) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsStatsGrpHist
 	for it.Next() {
 		switch it.Type() {
 		case 7:
@@ -4014,21 +5227,33 @@ func (v *StatsGrpHist) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.HistBktLow = &x
+			if s == nil {
+				s = new(valsStatsGrpHist)
+			}
+			s.vHistBktLow = x
+			v.HistBktLow = &s.vHistBktLow
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("hist-bkt-hi", d)
 			if err != nil {
 				return err
 			}
-			v.HistBktHi = &x
+			if s == nil {
+				s = new(valsStatsGrpHist)
+			}
+			s.vHistBktHi = x
+			v.HistBktHi = &s.vHistBktHi
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU64("hist-val", d)
 			if err != nil {
 				return err
 			}
-			v.HistVal = &x
+			if s == nil {
+				s = new(valsStatsGrpHist)
+			}
+			s.vHistVal = x
+			v.HistVal = &s.vHistVal
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4079,10 +5304,20 @@ func (v *Stats) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsStats holds the values that Decode points Stats's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsStats struct {
+	vHeader Header
+	vGroups Bitset
+	vGrp    StatsGrp
+	vSrc    uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Stats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsStats
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -4092,28 +5327,44 @@ func (v *Stats) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsStats)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "groups", err)
 			}
-			v.Groups = &x
+			if s == nil {
+				s = new(valsStats)
+			}
+			s.vGroups = x
+			v.Groups = &s.vGroups
 		case 4:
 			d := it.Data()
 			var x StatsGrp
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "grp", err)
 			}
-			v.Grp = &x
+			if s == nil {
+				s = new(valsStats)
+			}
+			s.vGrp = x
+			v.Grp = &s.vGrp
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
-			v.Src = &x
+			if s == nil {
+				s = new(valsStats)
+			}
+			s.vSrc = x
+			v.Src = &s.vSrc
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4155,10 +5406,18 @@ func (v *PhcVclocks) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPhcVclocks holds the values that Decode points PhcVclocks's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPhcVclocks struct {
+	vHeader Header
+	vNum    uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PhcVclocks) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPhcVclocks
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4167,14 +5426,22 @@ func (v *PhcVclocks) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsPhcVclocks)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("num", d)
 			if err != nil {
 				return err
 			}
-			v.Num = &x
+			if s == nil {
+				s = new(valsPhcVclocks)
+			}
+			s.vNum = x
+			v.Num = &s.vNum
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadIntArray[int32]("index", d, 4)
@@ -4223,10 +5490,19 @@ func (v *Module) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsModule holds the values that Decode points Module's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsModule struct {
+	vHeader          Header
+	vPowerModePolicy uint8
+	vPowerMode       uint8
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Module) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsModule
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4235,21 +5511,33 @@ func (v *Module) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsModule)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("power-mode-policy", d)
 			if err != nil {
 				return err
 			}
-			v.PowerModePolicy = &x
+			if s == nil {
+				s = new(valsModule)
+			}
+			s.vPowerModePolicy = x
+			v.PowerModePolicy = &s.vPowerModePolicy
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("power-mode", d)
 			if err != nil {
 				return err
 			}
-			v.PowerMode = &x
+			if s == nil {
+				s = new(valsModule)
+			}
+			s.vPowerMode = x
+			v.PowerMode = &s.vPowerMode
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4285,10 +5573,18 @@ func (v *C33PSEPwLimit) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsC33PSEPwLimit holds the values that Decode points C33PSEPwLimit's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsC33PSEPwLimit struct {
+	vMin uint32
+	vMax uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *C33PSEPwLimit) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsC33PSEPwLimit
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4297,14 +5593,22 @@ func (v *C33PSEPwLimit) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Min = &x
+			if s == nil {
+				s = new(valsC33PSEPwLimit)
+			}
+			s.vMin = x
+			v.Min = &s.vMin
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("max", d)
 			if err != nil {
 				return err
 			}
-			v.Max = &x
+			if s == nil {
+				s = new(valsC33PSEPwLimit)
+			}
+			s.vMax = x
+			v.Max = &s.vMax
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4398,10 +5702,28 @@ func (v *PSE) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPSE holds the values that Decode points PSE's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPSE struct {
+	vHeader              Header
+	vPodlPSEAdminState   uint32
+	vPodlPSEAdminControl uint32
+	vPodlPSEPwDStatus    uint32
+	vC33PSEAdminState    uint32
+	vC33PSEAdminControl  uint32
+	vC33PSEPwDStatus     uint32
+	vC33PSEPwClass       uint32
+	vC33PSEActualPw      uint32
+	vC33PSEExtState      C33PSEExtState
+	vC33PSEExtSubstate   uint32
+	vC33PSEAvailPwLimit  uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PSE) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPSE
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4410,63 +5732,99 @@ func (v *PSE) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("podl-pse-admin-state", d)
 			if err != nil {
 				return err
 			}
-			v.PodlPSEAdminState = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vPodlPSEAdminState = x
+			v.PodlPSEAdminState = &s.vPodlPSEAdminState
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("podl-pse-admin-control", d)
 			if err != nil {
 				return err
 			}
-			v.PodlPSEAdminControl = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vPodlPSEAdminControl = x
+			v.PodlPSEAdminControl = &s.vPodlPSEAdminControl
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("podl-pse-pw-d-status", d)
 			if err != nil {
 				return err
 			}
-			v.PodlPSEPwDStatus = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vPodlPSEPwDStatus = x
+			v.PodlPSEPwDStatus = &s.vPodlPSEPwDStatus
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-admin-state", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEAdminState = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEAdminState = x
+			v.C33PSEAdminState = &s.vC33PSEAdminState
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-admin-control", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEAdminControl = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEAdminControl = x
+			v.C33PSEAdminControl = &s.vC33PSEAdminControl
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-pw-d-status", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEPwDStatus = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEPwDStatus = x
+			v.C33PSEPwDStatus = &s.vC33PSEPwDStatus
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-pw-class", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEPwClass = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEPwClass = x
+			v.C33PSEPwClass = &s.vC33PSEPwClass
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-actual-pw", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEActualPw = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEActualPw = x
+			v.C33PSEActualPw = &s.vC33PSEActualPw
 		case 10:
 			d := it.Data()
 			r, err := runtime.ReadU32("c33-pse-ext-state", d)
@@ -4474,21 +5832,33 @@ func (v *PSE) Decode(b []byte) error {
 				return err
 			}
 			x := C33PSEExtState(r)
-			v.C33PSEExtState = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEExtState = x
+			v.C33PSEExtState = &s.vC33PSEExtState
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-ext-substate", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEExtSubstate = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEExtSubstate = x
+			v.C33PSEExtSubstate = &s.vC33PSEExtSubstate
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-avail-pw-limit", d)
 			if err != nil {
 				return err
 			}
-			v.C33PSEAvailPwLimit = &x
+			if s == nil {
+				s = new(valsPSE)
+			}
+			s.vC33PSEAvailPwLimit = x
+			v.C33PSEAvailPwLimit = &s.vC33PSEAvailPwLimit
 		case 13:
 			d := it.Data()
 			var x C33PSEPwLimit
@@ -4557,10 +5927,21 @@ func (v *RSS) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsRSS holds the values that Decode points RSS's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsRSS struct {
+	vHeader       Header
+	vContext      uint32
+	vHfunc        uint32
+	vInputXfrm    uint32
+	vStartContext uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *RSS) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsRSS
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4569,21 +5950,33 @@ func (v *RSS) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsRSS)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("context", d)
 			if err != nil {
 				return err
 			}
-			v.Context = &x
+			if s == nil {
+				s = new(valsRSS)
+			}
+			s.vContext = x
+			v.Context = &s.vContext
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("hfunc", d)
 			if err != nil {
 				return err
 			}
-			v.Hfunc = &x
+			if s == nil {
+				s = new(valsRSS)
+			}
+			s.vHfunc = x
+			v.Hfunc = &s.vHfunc
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadIntArray[uint32]("indir", d, 4)
@@ -4601,14 +5994,22 @@ func (v *RSS) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.InputXfrm = &x
+			if s == nil {
+				s = new(valsRSS)
+			}
+			s.vInputXfrm = x
+			v.InputXfrm = &s.vInputXfrm
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("start-context", d)
 			if err != nil {
 				return err
 			}
-			v.StartContext = &x
+			if s == nil {
+				s = new(valsRSS)
+			}
+			s.vStartContext = x
+			v.StartContext = &s.vStartContext
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4680,10 +6081,25 @@ func (v *Plca) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPlca holds the values that Decode points Plca's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPlca struct {
+	vHeader   Header
+	vVersion  uint16
+	vEnabled  uint8
+	vStatus   uint8
+	vNodeCnt  uint32
+	vNodeID   uint32
+	vToTmr    uint32
+	vBurstCnt uint32
+	vBurstTmr uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Plca) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPlca
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4692,63 +6108,99 @@ func (v *Plca) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU16("version", d)
 			if err != nil {
 				return err
 			}
-			v.Version = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vVersion = x
+			v.Version = &s.vVersion
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("enabled", d)
 			if err != nil {
 				return err
 			}
-			v.Enabled = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vEnabled = x
+			v.Enabled = &s.vEnabled
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
-			v.Status = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vStatus = x
+			v.Status = &s.vStatus
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("node-cnt", d)
 			if err != nil {
 				return err
 			}
-			v.NodeCnt = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vNodeCnt = x
+			v.NodeCnt = &s.vNodeCnt
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("node-id", d)
 			if err != nil {
 				return err
 			}
-			v.NodeID = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vNodeID = x
+			v.NodeID = &s.vNodeID
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("to-tmr", d)
 			if err != nil {
 				return err
 			}
-			v.ToTmr = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vToTmr = x
+			v.ToTmr = &s.vToTmr
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("burst-cnt", d)
 			if err != nil {
 				return err
 			}
-			v.BurstCnt = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vBurstCnt = x
+			v.BurstCnt = &s.vBurstCnt
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("burst-tmr", d)
 			if err != nil {
 				return err
 			}
-			v.BurstTmr = &x
+			if s == nil {
+				s = new(valsPlca)
+			}
+			s.vBurstTmr = x
+			v.BurstTmr = &s.vBurstTmr
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4811,10 +6263,23 @@ func (v *ModuleFwFlash) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsModuleFwFlash holds the values that Decode points ModuleFwFlash's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsModuleFwFlash struct {
+	vHeader    Header
+	vFileName  string
+	vPassword  uint32
+	vStatus    ModuleFwFlashStatus
+	vStatusMsg string
+	vDone      uint64
+	vTotal     uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *ModuleFwFlash) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsModuleFwFlash
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4823,21 +6288,33 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("file-name", d)
 			if err != nil {
 				return err
 			}
-			v.FileName = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vFileName = x
+			v.FileName = &s.vFileName
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("password", d)
 			if err != nil {
 				return err
 			}
-			v.Password = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vPassword = x
+			v.Password = &s.vPassword
 		case 4:
 			d := it.Data()
 			r, err := runtime.ReadU32("status", d)
@@ -4845,28 +6322,44 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 				return err
 			}
 			x := ModuleFwFlashStatus(r)
-			v.Status = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vStatus = x
+			v.Status = &s.vStatus
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadNulString("status-msg", d)
 			if err != nil {
 				return err
 			}
-			v.StatusMsg = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vStatusMsg = x
+			v.StatusMsg = &s.vStatusMsg
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadUint("done", d)
 			if err != nil {
 				return err
 			}
-			v.Done = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vDone = x
+			v.Done = &s.vDone
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadUint("total", d)
 			if err != nil {
 				return err
 			}
-			v.Total = &x
+			if s == nil {
+				s = new(valsModuleFwFlash)
+			}
+			s.vTotal = x
+			v.Total = &s.vTotal
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4933,10 +6426,24 @@ func (v *PHY) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPHY holds the values that Decode points PHY's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPHY struct {
+	vHeader            Header
+	vIndex             uint32
+	vDrvname           string
+	vName              string
+	vUpstreamType      PHYUpstreamType
+	vUpstreamIndex     uint32
+	vUpstreamSfpName   string
+	vDownstreamSfpName string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PHY) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPHY
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4945,28 +6452,44 @@ func (v *PHY) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vHeader = x
+			v.Header = &s.vHeader
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("index", d)
 			if err != nil {
 				return err
 			}
-			v.Index = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vIndex = x
+			v.Index = &s.vIndex
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadNulString("drvname", d)
 			if err != nil {
 				return err
 			}
-			v.Drvname = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vDrvname = x
+			v.Drvname = &s.vDrvname
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
-			v.Name = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vName = x
+			v.Name = &s.vName
 		case 5:
 			d := it.Data()
 			r, err := runtime.ReadU32("upstream-type", d)
@@ -4974,28 +6497,44 @@ func (v *PHY) Decode(b []byte) error {
 				return err
 			}
 			x := PHYUpstreamType(r)
-			v.UpstreamType = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vUpstreamType = x
+			v.UpstreamType = &s.vUpstreamType
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("upstream-index", d)
 			if err != nil {
 				return err
 			}
-			v.UpstreamIndex = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vUpstreamIndex = x
+			v.UpstreamIndex = &s.vUpstreamIndex
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadNulString("upstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
-			v.UpstreamSfpName = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vUpstreamSfpName = x
+			v.UpstreamSfpName = &s.vUpstreamSfpName
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadNulString("downstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
-			v.DownstreamSfpName = &x
+			if s == nil {
+				s = new(valsPHY)
+			}
+			s.vDownstreamSfpName = x
+			v.DownstreamSfpName = &s.vDownstreamSfpName
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

@@ -55,10 +55,21 @@ func (v *Dev) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDev holds the values that Decode points Dev's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDev struct {
+	vIfindex               uint32
+	vXDPFeatures           XDPAct
+	vXDPZcMaxSegs          uint32
+	vXDPRxMetadataFeatures XDPRxMetadata
+	vXSKFeatures           XSKFlags
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dev) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDev
 	for it.Next() {
 		switch it.Type() {
 		case 2: // pad or unused: never surfaced
@@ -68,7 +79,11 @@ func (v *Dev) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsDev)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU64("xdp-features", d)
@@ -76,14 +91,22 @@ func (v *Dev) Decode(b []byte) error {
 				return err
 			}
 			x := XDPAct(r)
-			v.XDPFeatures = &x
+			if s == nil {
+				s = new(valsDev)
+			}
+			s.vXDPFeatures = x
+			v.XDPFeatures = &s.vXDPFeatures
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("xdp-zc-max-segs", d)
 			if err != nil {
 				return err
 			}
-			v.XDPZcMaxSegs = &x
+			if s == nil {
+				s = new(valsDev)
+			}
+			s.vXDPZcMaxSegs = x
+			v.XDPZcMaxSegs = &s.vXDPZcMaxSegs
 		case 5:
 			d := it.Data()
 			r, err := runtime.ReadU64("xdp-rx-metadata-features", d)
@@ -91,7 +114,11 @@ func (v *Dev) Decode(b []byte) error {
 				return err
 			}
 			x := XDPRxMetadata(r)
-			v.XDPRxMetadataFeatures = &x
+			if s == nil {
+				s = new(valsDev)
+			}
+			s.vXDPRxMetadataFeatures = x
+			v.XDPRxMetadataFeatures = &s.vXDPRxMetadataFeatures
 		case 6:
 			d := it.Data()
 			r, err := runtime.ReadU64("xsk-features", d)
@@ -99,7 +126,11 @@ func (v *Dev) Decode(b []byte) error {
 				return err
 			}
 			x := XSKFlags(r)
-			v.XSKFeatures = &x
+			if s == nil {
+				s = new(valsDev)
+			}
+			s.vXSKFeatures = x
+			v.XSKFeatures = &s.vXSKFeatures
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -174,10 +205,23 @@ func (v *PagePool) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPagePool holds the values that Decode points PagePool's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPagePool struct {
+	vID          uint64
+	vIfindex     uint32
+	vNAPIID      uint64
+	vInflight    uint64
+	vInflightMem uint64
+	vDetachTime  uint64
+	vDmabuf      uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePool) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPagePool
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -186,49 +230,77 @@ func (v *PagePool) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadUint("napi-id", d)
 			if err != nil {
 				return err
 			}
-			v.NAPIID = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vNAPIID = x
+			v.NAPIID = &s.vNAPIID
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadUint("inflight", d)
 			if err != nil {
 				return err
 			}
-			v.Inflight = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vInflight = x
+			v.Inflight = &s.vInflight
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadUint("inflight-mem", d)
 			if err != nil {
 				return err
 			}
-			v.InflightMem = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vInflightMem = x
+			v.InflightMem = &s.vInflightMem
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadUint("detach-time", d)
 			if err != nil {
 				return err
 			}
-			v.DetachTime = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vDetachTime = x
+			v.DetachTime = &s.vDetachTime
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
-			v.Dmabuf = &x
+			if s == nil {
+				s = new(valsPagePool)
+			}
+			s.vDmabuf = x
+			v.Dmabuf = &s.vDmabuf
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -267,10 +339,18 @@ func (v *PagePoolInfo) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPagePoolInfo holds the values that Decode points PagePoolInfo's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPagePoolInfo struct {
+	vID      uint64
+	vIfindex uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolInfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPagePoolInfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -279,14 +359,22 @@ func (v *PagePoolInfo) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsPagePoolInfo)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsPagePoolInfo)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -375,10 +463,28 @@ func (v *PagePoolStats) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPagePoolStats holds the values that Decode points PagePoolStats's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPagePoolStats struct {
+	vInfo                  PagePoolInfo
+	vAllocFast             uint64
+	vAllocSlow             uint64
+	vAllocSlowHighOrder    uint64
+	vAllocEmpty            uint64
+	vAllocRefill           uint64
+	vAllocWaive            uint64
+	vRecycleCached         uint64
+	vRecycleCacheFull      uint64
+	vRecycleRing           uint64
+	vRecycleRingFull       uint64
+	vRecycleReleasedRefcnt uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolStats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPagePoolStats
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -387,84 +493,132 @@ func (v *PagePoolStats) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info", err)
 			}
-			v.Info = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vInfo = x
+			v.Info = &s.vInfo
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-fast", d)
 			if err != nil {
 				return err
 			}
-			v.AllocFast = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vAllocFast = x
+			v.AllocFast = &s.vAllocFast
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-slow", d)
 			if err != nil {
 				return err
 			}
-			v.AllocSlow = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vAllocSlow = x
+			v.AllocSlow = &s.vAllocSlow
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-slow-high-order", d)
 			if err != nil {
 				return err
 			}
-			v.AllocSlowHighOrder = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vAllocSlowHighOrder = x
+			v.AllocSlowHighOrder = &s.vAllocSlowHighOrder
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-empty", d)
 			if err != nil {
 				return err
 			}
-			v.AllocEmpty = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vAllocEmpty = x
+			v.AllocEmpty = &s.vAllocEmpty
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-refill", d)
 			if err != nil {
 				return err
 			}
-			v.AllocRefill = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vAllocRefill = x
+			v.AllocRefill = &s.vAllocRefill
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-waive", d)
 			if err != nil {
 				return err
 			}
-			v.AllocWaive = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vAllocWaive = x
+			v.AllocWaive = &s.vAllocWaive
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-cached", d)
 			if err != nil {
 				return err
 			}
-			v.RecycleCached = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vRecycleCached = x
+			v.RecycleCached = &s.vRecycleCached
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-cache-full", d)
 			if err != nil {
 				return err
 			}
-			v.RecycleCacheFull = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vRecycleCacheFull = x
+			v.RecycleCacheFull = &s.vRecycleCacheFull
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-ring", d)
 			if err != nil {
 				return err
 			}
-			v.RecycleRing = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vRecycleRing = x
+			v.RecycleRing = &s.vRecycleRing
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-ring-full", d)
 			if err != nil {
 				return err
 			}
-			v.RecycleRingFull = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vRecycleRingFull = x
+			v.RecycleRingFull = &s.vRecycleRingFull
 		case 18:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-released-refcnt", d)
 			if err != nil {
 				return err
 			}
-			v.RecycleReleasedRefcnt = &x
+			if s == nil {
+				s = new(valsPagePoolStats)
+			}
+			s.vRecycleReleasedRefcnt = x
+			v.RecycleReleasedRefcnt = &s.vRecycleReleasedRefcnt
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -513,10 +667,20 @@ func (v *NAPI) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsNAPI holds the values that Decode points NAPI's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsNAPI struct {
+	vIfindex uint32
+	vID      uint32
+	vIRQ     uint32
+	vPID     uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *NAPI) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsNAPI
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -525,28 +689,44 @@ func (v *NAPI) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsNAPI)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsNAPI)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("irq", d)
 			if err != nil {
 				return err
 			}
-			v.IRQ = &x
+			if s == nil {
+				s = new(valsNAPI)
+			}
+			s.vIRQ = x
+			v.IRQ = &s.vIRQ
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("pid", d)
 			if err != nil {
 				return err
 			}
-			v.PID = &x
+			if s == nil {
+				s = new(valsNAPI)
+			}
+			s.vPID = x
+			v.PID = &s.vPID
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -602,10 +782,21 @@ func (v *Queue) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsQueue holds the values that Decode points Queue's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsQueue struct {
+	vID      uint32
+	vIfindex uint32
+	vType    QueueType
+	vNAPIID  uint32
+	vDmabuf  uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Queue) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsQueue
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -614,14 +805,22 @@ func (v *Queue) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsQueue)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsQueue)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU32("type", d)
@@ -629,21 +828,33 @@ func (v *Queue) Decode(b []byte) error {
 				return err
 			}
 			x := QueueType(r)
-			v.Type = &x
+			if s == nil {
+				s = new(valsQueue)
+			}
+			s.vType = x
+			v.Type = &s.vType
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("napi-id", d)
 			if err != nil {
 				return err
 			}
-			v.NAPIID = &x
+			if s == nil {
+				s = new(valsQueue)
+			}
+			s.vNAPIID = x
+			v.NAPIID = &s.vNAPIID
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
-			v.Dmabuf = &x
+			if s == nil {
+				s = new(valsQueue)
+			}
+			s.vDmabuf = x
+			v.Dmabuf = &s.vDmabuf
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -880,10 +1091,47 @@ func (v *Qstats) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsQstats holds the values that Decode points Qstats's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsQstats struct {
+	vIfindex            uint32
+	vQueueType          QueueType
+	vQueueID            uint32
+	vScope              QstatsScope
+	vRxPackets          uint64
+	vRxBytes            uint64
+	vTxPackets          uint64
+	vTxBytes            uint64
+	vRxAllocFail        uint64
+	vRxHWDrops          uint64
+	vRxHWDropOverruns   uint64
+	vRxCsumComplete     uint64
+	vRxCsumUnnecessary  uint64
+	vRxCsumNone         uint64
+	vRxCsumBad          uint64
+	vRxHWGROPackets     uint64
+	vRxHWGROBytes       uint64
+	vRxHWGROWirePackets uint64
+	vRxHWGROWireBytes   uint64
+	vRxHWDropRatelimits uint64
+	vTxHWDrops          uint64
+	vTxHWDropErrors     uint64
+	vTxCsumNone         uint64
+	vTxNeedsCsum        uint64
+	vTxHWGSOPackets     uint64
+	vTxHWGSOBytes       uint64
+	vTxHWGSOWirePackets uint64
+	vTxHWGSOWireBytes   uint64
+	vTxHWDropRatelimits uint64
+	vTxStop             uint64
+	vTxWake             uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Qstats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsQstats
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -892,7 +1140,11 @@ func (v *Qstats) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		case 2:
 			d := it.Data()
 			r, err := runtime.ReadU32("queue-type", d)
@@ -900,14 +1152,22 @@ func (v *Qstats) Decode(b []byte) error {
 				return err
 			}
 			x := QueueType(r)
-			v.QueueType = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vQueueType = x
+			v.QueueType = &s.vQueueType
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("queue-id", d)
 			if err != nil {
 				return err
 			}
-			v.QueueID = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vQueueID = x
+			v.QueueID = &s.vQueueID
 		case 4:
 			d := it.Data()
 			r, err := runtime.ReadUint("scope", d)
@@ -915,196 +1175,308 @@ func (v *Qstats) Decode(b []byte) error {
 				return err
 			}
 			x := QstatsScope(r)
-			v.Scope = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vScope = x
+			v.Scope = &s.vScope
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-packets", d)
 			if err != nil {
 				return err
 			}
-			v.RxPackets = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxPackets = x
+			v.RxPackets = &s.vRxPackets
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.RxBytes = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxBytes = x
+			v.RxBytes = &s.vRxBytes
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-packets", d)
 			if err != nil {
 				return err
 			}
-			v.TxPackets = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxPackets = x
+			v.TxPackets = &s.vTxPackets
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.TxBytes = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxBytes = x
+			v.TxBytes = &s.vTxBytes
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-alloc-fail", d)
 			if err != nil {
 				return err
 			}
-			v.RxAllocFail = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxAllocFail = x
+			v.RxAllocFail = &s.vRxAllocFail
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-drops", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWDrops = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWDrops = x
+			v.RxHWDrops = &s.vRxHWDrops
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-drop-overruns", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWDropOverruns = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWDropOverruns = x
+			v.RxHWDropOverruns = &s.vRxHWDropOverruns
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-complete", d)
 			if err != nil {
 				return err
 			}
-			v.RxCsumComplete = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxCsumComplete = x
+			v.RxCsumComplete = &s.vRxCsumComplete
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-unnecessary", d)
 			if err != nil {
 				return err
 			}
-			v.RxCsumUnnecessary = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxCsumUnnecessary = x
+			v.RxCsumUnnecessary = &s.vRxCsumUnnecessary
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-none", d)
 			if err != nil {
 				return err
 			}
-			v.RxCsumNone = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxCsumNone = x
+			v.RxCsumNone = &s.vRxCsumNone
 		case 18:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-bad", d)
 			if err != nil {
 				return err
 			}
-			v.RxCsumBad = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxCsumBad = x
+			v.RxCsumBad = &s.vRxCsumBad
 		case 19:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-packets", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWGROPackets = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWGROPackets = x
+			v.RxHWGROPackets = &s.vRxHWGROPackets
 		case 20:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWGROBytes = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWGROBytes = x
+			v.RxHWGROBytes = &s.vRxHWGROBytes
 		case 21:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWGROWirePackets = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWGROWirePackets = x
+			v.RxHWGROWirePackets = &s.vRxHWGROWirePackets
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWGROWireBytes = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWGROWireBytes = x
+			v.RxHWGROWireBytes = &s.vRxHWGROWireBytes
 		case 23:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
-			v.RxHWDropRatelimits = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vRxHWDropRatelimits = x
+			v.RxHWDropRatelimits = &s.vRxHWDropRatelimits
 		case 24:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-drops", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWDrops = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWDrops = x
+			v.TxHWDrops = &s.vTxHWDrops
 		case 25:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-drop-errors", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWDropErrors = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWDropErrors = x
+			v.TxHWDropErrors = &s.vTxHWDropErrors
 		case 26:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-csum-none", d)
 			if err != nil {
 				return err
 			}
-			v.TxCsumNone = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxCsumNone = x
+			v.TxCsumNone = &s.vTxCsumNone
 		case 27:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-needs-csum", d)
 			if err != nil {
 				return err
 			}
-			v.TxNeedsCsum = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxNeedsCsum = x
+			v.TxNeedsCsum = &s.vTxNeedsCsum
 		case 28:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-packets", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWGSOPackets = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWGSOPackets = x
+			v.TxHWGSOPackets = &s.vTxHWGSOPackets
 		case 29:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWGSOBytes = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWGSOBytes = x
+			v.TxHWGSOBytes = &s.vTxHWGSOBytes
 		case 30:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWGSOWirePackets = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWGSOWirePackets = x
+			v.TxHWGSOWirePackets = &s.vTxHWGSOWirePackets
 		case 31:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWGSOWireBytes = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWGSOWireBytes = x
+			v.TxHWGSOWireBytes = &s.vTxHWGSOWireBytes
 		case 32:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
-			v.TxHWDropRatelimits = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxHWDropRatelimits = x
+			v.TxHWDropRatelimits = &s.vTxHWDropRatelimits
 		case 33:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-stop", d)
 			if err != nil {
 				return err
 			}
-			v.TxStop = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxStop = x
+			v.TxStop = &s.vTxStop
 		case 34:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-wake", d)
 			if err != nil {
 				return err
 			}
-			v.TxWake = &x
+			if s == nil {
+				s = new(valsQstats)
+			}
+			s.vTxWake = x
+			v.TxWake = &s.vTxWake
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1143,10 +1515,18 @@ func (v *QueueID) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsQueueID holds the values that Decode points QueueID's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsQueueID struct {
+	vID   uint32
+	vType QueueType
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *QueueID) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsQueueID
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1155,7 +1535,11 @@ func (v *QueueID) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsQueueID)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU32("type", d)
@@ -1163,7 +1547,11 @@ func (v *QueueID) Decode(b []byte) error {
 				return err
 			}
 			x := QueueType(r)
-			v.Type = &x
+			if s == nil {
+				s = new(valsQueueID)
+			}
+			s.vType = x
+			v.Type = &s.vType
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1210,10 +1598,19 @@ func (v *Dmabuf) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsDmabuf holds the values that Decode points Dmabuf's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsDmabuf struct {
+	vIfindex uint32
+	vFD      uint32
+	vID      uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dmabuf) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsDmabuf
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1222,7 +1619,11 @@ func (v *Dmabuf) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Ifindex = &x
+			if s == nil {
+				s = new(valsDmabuf)
+			}
+			s.vIfindex = x
+			v.Ifindex = &s.vIfindex
 		case 2:
 			d := it.Data()
 			var x QueueID
@@ -1236,14 +1637,22 @@ func (v *Dmabuf) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.FD = &x
+			if s == nil {
+				s = new(valsDmabuf)
+			}
+			s.vFD = x
+			v.FD = &s.vFD
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsDmabuf)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

@@ -91,10 +91,22 @@ func (v *CtrlAttrs) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsCtrlAttrs holds the values that Decode points CtrlAttrs's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsCtrlAttrs struct {
+	vFamilyID   uint16
+	vFamilyName string
+	vVersion    uint32
+	vHdrsize    uint32
+	vMaxattr    uint32
+	vOp         uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CtrlAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsCtrlAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -103,37 +115,57 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.FamilyID = &x
+			if s == nil {
+				s = new(valsCtrlAttrs)
+			}
+			s.vFamilyID = x
+			v.FamilyID = &s.vFamilyID
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("family-name", d)
 			if err != nil {
 				return err
 			}
-			v.FamilyName = &x
+			if s == nil {
+				s = new(valsCtrlAttrs)
+			}
+			s.vFamilyName = x
+			v.FamilyName = &s.vFamilyName
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("version", d)
 			if err != nil {
 				return err
 			}
-			v.Version = &x
+			if s == nil {
+				s = new(valsCtrlAttrs)
+			}
+			s.vVersion = x
+			v.Version = &s.vVersion
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("hdrsize", d)
 			if err != nil {
 				return err
 			}
-			v.Hdrsize = &x
+			if s == nil {
+				s = new(valsCtrlAttrs)
+			}
+			s.vHdrsize = x
+			v.Hdrsize = &s.vHdrsize
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("maxattr", d)
 			if err != nil {
 				return err
 			}
-			v.Maxattr = &x
+			if s == nil {
+				s = new(valsCtrlAttrs)
+			}
+			s.vMaxattr = x
+			v.Maxattr = &s.vMaxattr
 		case 6:
-			v.Ops = []OpAttrs{}
+			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachIndexed("ops", it.Data(), func(d []byte) error {
 				var x OpAttrs
 				if err := x.Decode(d); err != nil {
@@ -146,7 +178,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 7:
-			v.McastGroups = []McastGroupAttrs{}
+			v.McastGroups = make([]McastGroupAttrs, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachIndexed("mcast-groups", it.Data(), func(d []byte) error {
 				var x McastGroupAttrs
 				if err := x.Decode(d); err != nil {
@@ -159,7 +191,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 8:
-			v.Policy = []CtrlAttrsPolicyEntry{}
+			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachTypeValue("policy", it.Data(), 2, func(k []uint16, d []byte) error {
 				x := CtrlAttrsPolicyEntry{PolicyID: k[0], AttrID: k[1]}
 				if err := x.Attrs.Decode(d); err != nil {
@@ -172,7 +204,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 9:
-			v.OpPolicy = []CtrlAttrsOpPolicyEntry{}
+			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachTypeValue("op-policy", it.Data(), 1, func(k []uint16, d []byte) error {
 				x := CtrlAttrsOpPolicyEntry{OpID: k[0]}
 				if err := x.Attrs.Decode(d); err != nil {
@@ -190,7 +222,11 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Op = &x
+			if s == nil {
+				s = new(valsCtrlAttrs)
+			}
+			s.vOp = x
+			v.Op = &s.vOp
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -226,10 +262,18 @@ func (v *McastGroupAttrs) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsMcastGroupAttrs holds the values that Decode points McastGroupAttrs's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsMcastGroupAttrs struct {
+	vName string
+	vID   uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *McastGroupAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsMcastGroupAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -238,14 +282,22 @@ func (v *McastGroupAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Name = &x
+			if s == nil {
+				s = new(valsMcastGroupAttrs)
+			}
+			s.vName = x
+			v.Name = &s.vName
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsMcastGroupAttrs)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -280,10 +332,18 @@ func (v *OpAttrs) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsOpAttrs holds the values that Decode points OpAttrs's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsOpAttrs struct {
+	vID    uint32
+	vFlags OpFlags
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsOpAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -292,7 +352,11 @@ func (v *OpAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.ID = &x
+			if s == nil {
+				s = new(valsOpAttrs)
+			}
+			s.vID = x
+			v.ID = &s.vID
 		case 2:
 			d := it.Data()
 			r, err := runtime.ReadU32("flags", d)
@@ -300,7 +364,11 @@ func (v *OpAttrs) Decode(b []byte) error {
 				return err
 			}
 			x := OpFlags(r)
-			v.Flags = &x
+			if s == nil {
+				s = new(valsOpAttrs)
+			}
+			s.vFlags = x
+			v.Flags = &s.vFlags
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -380,10 +448,27 @@ func (v *PolicyAttrs) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsPolicyAttrs holds the values that Decode points PolicyAttrs's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsPolicyAttrs struct {
+	vType           AttrType
+	vMinValueS      int64
+	vMaxValueS      int64
+	vMinValueU      uint64
+	vMaxValueU      uint64
+	vMinLength      uint32
+	vMaxLength      uint32
+	vPolicyIdx      uint32
+	vPolicyMaxtype  uint32
+	vBitfield32Mask uint32
+	vMask           uint64
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PolicyAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsPolicyAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 12: // pad or unused: never surfaced
@@ -394,77 +479,121 @@ func (v *PolicyAttrs) Decode(b []byte) error {
 				return err
 			}
 			x := AttrType(r)
-			v.Type = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vType = x
+			v.Type = &s.vType
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadS64("min-value-s", d)
 			if err != nil {
 				return err
 			}
-			v.MinValueS = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMinValueS = x
+			v.MinValueS = &s.vMinValueS
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadS64("max-value-s", d)
 			if err != nil {
 				return err
 			}
-			v.MaxValueS = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMaxValueS = x
+			v.MaxValueS = &s.vMaxValueS
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("min-value-u", d)
 			if err != nil {
 				return err
 			}
-			v.MinValueU = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMinValueU = x
+			v.MinValueU = &s.vMinValueU
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU64("max-value-u", d)
 			if err != nil {
 				return err
 			}
-			v.MaxValueU = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMaxValueU = x
+			v.MaxValueU = &s.vMaxValueU
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("min-length", d)
 			if err != nil {
 				return err
 			}
-			v.MinLength = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMinLength = x
+			v.MinLength = &s.vMinLength
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("max-length", d)
 			if err != nil {
 				return err
 			}
-			v.MaxLength = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMaxLength = x
+			v.MaxLength = &s.vMaxLength
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("policy-idx", d)
 			if err != nil {
 				return err
 			}
-			v.PolicyIdx = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vPolicyIdx = x
+			v.PolicyIdx = &s.vPolicyIdx
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("policy-maxtype", d)
 			if err != nil {
 				return err
 			}
-			v.PolicyMaxtype = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vPolicyMaxtype = x
+			v.PolicyMaxtype = &s.vPolicyMaxtype
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("bitfield32-mask", d)
 			if err != nil {
 				return err
 			}
-			v.Bitfield32Mask = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vBitfield32Mask = x
+			v.Bitfield32Mask = &s.vBitfield32Mask
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU64("mask", d)
 			if err != nil {
 				return err
 			}
-			v.Mask = &x
+			if s == nil {
+				s = new(valsPolicyAttrs)
+			}
+			s.vMask = x
+			v.Mask = &s.vMask
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -500,10 +629,18 @@ func (v *OpPolicyAttrs) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsOpPolicyAttrs holds the values that Decode points OpPolicyAttrs's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsOpPolicyAttrs struct {
+	vDo   uint32
+	vDump uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpPolicyAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsOpPolicyAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -512,14 +649,22 @@ func (v *OpPolicyAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Do = &x
+			if s == nil {
+				s = new(valsOpPolicyAttrs)
+			}
+			s.vDo = x
+			v.Do = &s.vDo
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("dump", d)
 			if err != nil {
 				return err
 			}
-			v.Dump = &x
+			if s == nil {
+				s = new(valsOpPolicyAttrs)
+			}
+			s.vDump = x
+			v.Dump = &s.vDump
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

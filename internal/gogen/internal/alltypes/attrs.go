@@ -200,10 +200,37 @@ func (v *All) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsAll holds the values that Decode points All's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsAll struct {
+	vU8        uint8
+	vU16       uint16
+	vU32       uint32
+	vU64       uint64
+	vS8        int8
+	vS16       int16
+	vS32       int32
+	vS64       int64
+	vUint      uint64
+	vSint      int64
+	vBe16      uint16
+	vBe32      uint32
+	vBe64      uint64
+	vStr       string
+	vLooseStr  string
+	vStats     Stats
+	vNest      Inner
+	vBf        runtime.Bitfield32
+	vColor     Color
+	vPerms     Perm
+	vColorMask uint32
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *All) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsAll
 	for it.Next() {
 		switch it.Type() {
 		case 0: // pad or unused: never surfaced
@@ -214,91 +241,143 @@ func (v *All) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.U8 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vU8 = x
+			v.U8 = &s.vU8
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU16("u16", d)
 			if err != nil {
 				return err
 			}
-			v.U16 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vU16 = x
+			v.U16 = &s.vU16
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("u32", d)
 			if err != nil {
 				return err
 			}
-			v.U32 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vU32 = x
+			v.U32 = &s.vU32
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("u64", d)
 			if err != nil {
 				return err
 			}
-			v.U64 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vU64 = x
+			v.U64 = &s.vU64
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadS8("s8", d)
 			if err != nil {
 				return err
 			}
-			v.S8 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vS8 = x
+			v.S8 = &s.vS8
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadS16("s16", d)
 			if err != nil {
 				return err
 			}
-			v.S16 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vS16 = x
+			v.S16 = &s.vS16
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadS32("s32", d)
 			if err != nil {
 				return err
 			}
-			v.S32 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vS32 = x
+			v.S32 = &s.vS32
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadS64("s64", d)
 			if err != nil {
 				return err
 			}
-			v.S64 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vS64 = x
+			v.S64 = &s.vS64
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadUint("uint", d)
 			if err != nil {
 				return err
 			}
-			v.Uint = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vUint = x
+			v.Uint = &s.vUint
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadSint("sint", d)
 			if err != nil {
 				return err
 			}
-			v.Sint = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vSint = x
+			v.Sint = &s.vSint
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadBE16("be16", d)
 			if err != nil {
 				return err
 			}
-			v.Be16 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vBe16 = x
+			v.Be16 = &s.vBe16
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadBE32("be32", d)
 			if err != nil {
 				return err
 			}
-			v.Be32 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vBe32 = x
+			v.Be32 = &s.vBe32
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadBE64("be64", d)
 			if err != nil {
 				return err
 			}
-			v.Be64 = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vBe64 = x
+			v.Be64 = &s.vBe64
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadFlag("flag", d)
@@ -312,14 +391,22 @@ func (v *All) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Str = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vStr = x
+			v.Str = &s.vStr
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadString("loose-str", d)
 			if err != nil {
 				return err
 			}
-			v.LooseStr = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vLooseStr = x
+			v.LooseStr = &s.vLooseStr
 		case 17:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -345,14 +432,22 @@ func (v *All) Decode(b []byte) error {
 			}
 			var x Stats
 			x.get(d)
-			v.Stats = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vStats = x
+			v.Stats = &s.vStats
 		case 21:
 			d := it.Data()
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			v.Nest = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vNest = x
+			v.Nest = &s.vNest
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadU32("multi-u32", d)
@@ -375,7 +470,7 @@ func (v *All) Decode(b []byte) error {
 			}
 			v.MultiNest = append(v.MultiNest, x)
 		case 25:
-			v.IdxNest = []Inner{}
+			v.IdxNest = make([]Inner, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachIndexed("idx-nest", it.Data(), func(d []byte) error {
 				var x Inner
 				if err := x.Decode(d); err != nil {
@@ -388,7 +483,7 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 		case 26:
-			v.IdxU32 = []uint32{}
+			v.IdxU32 = make([]uint32, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachIndexed("idx-u32", it.Data(), func(d []byte) error {
 				x, err := runtime.ReadU32("idx-u32", d)
 				if err != nil {
@@ -401,7 +496,7 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 		case 27:
-			v.Tv = []AllTvEntry{}
+			v.Tv = make([]AllTvEntry, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachTypeValue("tv", it.Data(), 2, func(k []uint16, d []byte) error {
 				x := AllTvEntry{AID: k[0], BID: k[1]}
 				if err := x.Attrs.Decode(d); err != nil {
@@ -419,7 +514,11 @@ func (v *All) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.Bf = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vBf = x
+			v.Bf = &s.vBf
 		case 29:
 			d := it.Data()
 			r, err := runtime.ReadU8("color", d)
@@ -427,7 +526,11 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 			x := Color(r)
-			v.Color = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vColor = x
+			v.Color = &s.vColor
 		case 30:
 			d := it.Data()
 			r, err := runtime.ReadU32("perms", d)
@@ -435,14 +538,22 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 			x := Perm(r)
-			v.Perms = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vPerms = x
+			v.Perms = &s.vPerms
 		case 31:
 			d := it.Data()
 			x, err := runtime.ReadU32("color-mask", d)
 			if err != nil {
 				return err
 			}
-			v.ColorMask = &x
+			if s == nil {
+				s = new(valsAll)
+			}
+			s.vColorMask = x
+			v.ColorMask = &s.vColorMask
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -507,10 +618,19 @@ func (v *Inner) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsInner holds the values that Decode points Inner's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsInner struct {
+	vA     uint32
+	vB     string
+	vChild Inner
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Inner) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsInner
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -519,21 +639,33 @@ func (v *Inner) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.A = &x
+			if s == nil {
+				s = new(valsInner)
+			}
+			s.vA = x
+			v.A = &s.vA
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("b", d)
 			if err != nil {
 				return err
 			}
-			v.B = &x
+			if s == nil {
+				s = new(valsInner)
+			}
+			s.vB = x
+			v.B = &s.vB
 		case 3:
 			d := it.Data()
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "child", err)
 			}
-			v.Child = &x
+			if s == nil {
+				s = new(valsInner)
+			}
+			s.vChild = x
+			v.Child = &s.vChild
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -591,10 +723,18 @@ func (v *Some) Encode(e *runtime.Encoder) {
 	}
 }
 
+// valsSome holds the values that Decode points Some's
+// pointer fields at: one allocation for all of them, not one per value.
+type valsSome struct {
+	vU32 uint32
+	vStr string
+}
+
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Some) Decode(b []byte) error {
 	it := runtime.Attrs(b)
+	var s *valsSome
 	for it.Next() {
 		switch it.Type() {
 		case 3:
@@ -603,14 +743,22 @@ func (v *Some) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.U32 = &x
+			if s == nil {
+				s = new(valsSome)
+			}
+			s.vU32 = x
+			v.U32 = &s.vU32
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadNulString("str", d)
 			if err != nil {
 				return err
 			}
-			v.Str = &x
+			if s == nil {
+				s = new(valsSome)
+			}
+			s.vStr = x
+			v.Str = &s.vStr
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
