@@ -20,6 +20,12 @@ var corpus = []string{
 	"nfsd", "nlctrl", "ovs_datapath", "ovs_flow", "ovs_vport", "tcp_metrics", "team",
 }
 
+// extra are the specs besides the corpus every check covers: the example
+// and testdata/cover.yaml, which reaches the mappings the corpus does not
+// (sparse enums, signed and binary full ranges, big-endian u64, string
+// minimum lengths, indexed arrays, directional enums, all four hooks).
+var extra = []string{"doc_exmpl", "kgcover"}
+
 // pinnedKDIR is the kernel build tree the project builds modules against.
 const pinnedKDIR = "/usr/src/linux-headers-6.12.117+deb12-cloud-amd64"
 
@@ -83,8 +89,11 @@ func checkpatchPath(t *testing.T) string {
 func loadSpec(t *testing.T, name string) *spec.Family {
 	t.Helper()
 	path := filepath.Join(corpusDir, name+".yaml")
-	if name == "doc_exmpl" {
+	switch name {
+	case "doc_exmpl":
 		path = "../../spec/doc_exmpl.yaml"
+	case "kgcover":
+		path = "testdata/cover.yaml"
 	}
 	f, err := spec.Load(path)
 	if err != nil {

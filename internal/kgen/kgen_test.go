@@ -11,7 +11,7 @@ import (
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	for _, name := range append([]string{"doc_exmpl"}, corpus...) {
+	for _, name := range append(append([]string(nil), extra...), corpus...) {
 		f := loadSpec(t, name)
 		a, err := Generate(f, Options{})
 		if err != nil {
@@ -125,6 +125,25 @@ func TestPolicyMapping(t *testing.T) {
 		"handshake":   {"NLA_POLICY_MAX(NLA_U32, 4095)"},
 		"ovs_flow":    {".hdrsize", "NLA_POLICY_NESTED("},
 		"tcp_metrics": {"NLA_POLICY_MIN_LEN(16)"},
+		"kgcover": {
+			"NLA_POLICY_VALIDATE_FN(NLA_U32, &kgcover_a_main_sparse_validate)",
+			"NLA_POLICY_FULL_RANGE_SIGNED(NLA_S64, &kgcover_a_main_wide_range)",
+			"NLA_POLICY_MIN(NLA_BE16, 1)",
+			"NLA_POLICY_VALIDATE_FN(NLA_U64, &kgcover_a_main_big_validate)",
+			"NLA_POLICY_RANGE(NLA_BINARY, 4, 64)",
+			"NLA_POLICY_FULL_RANGE(NLA_BINARY, &kgcover_a_main_bigblob_range)",
+			"NLA_POLICY_EXACT_LEN(6)",
+			"NLA_POLICY_NESTED_ARRAY(kgcover_inner_nl_policy)",
+			"NLA_POLICY_MASK(NLA_U32, 0x7)",
+			"NLA_POLICY_BITFIELD32(0x7)",
+			"NLA_POLICY_FULL_RANGE(NLA_U16, &kgcover_a_main_huge_range)",
+			"NLA_POLICY_VALIDATE_FN(NLA_NUL_STRING, &kgcover_a_inner_label_validate)",
+			".validate\t= GENL_DONT_VALIDATE_STRICT,",
+			".validate\t= GENL_DONT_VALIDATE_DUMP,",
+			".start\t\t= kgcover_start,",
+			"#ifdef CONFIG_NET",
+			"GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO",
+		},
 	}
 	for name, wants := range cases {
 		files, err := Generate(loadSpec(t, name), Options{})
