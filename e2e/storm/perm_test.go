@@ -47,7 +47,7 @@ func probe(ctx context.Context, family string, op runtime.Op) string {
 			var rsp *docexmpl.DocExmpl
 			rsp, err = c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
 			if err == nil && (rsp == nil || rsp.Msg == nil || *rsp.Msg != msg) {
-				err = fmt.Errorf("wrong echo %+v", rsp)
+				err = fmt.Errorf("wrong echo %s", describe(rsp))
 			}
 			c.Close()
 		}

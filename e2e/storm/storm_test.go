@@ -4,6 +4,7 @@ package storm
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -325,6 +326,18 @@ func waitNoRefs(t *testing.T) {
 	}
 }
 
+// describe renders an echo reply for a failure message.
+func describe(rsp *docexmpl.DocExmpl) string {
+	if rsp == nil {
+		return "none"
+	}
+	b, err := json.Marshal(rsp)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
 // checkEcho checks that the module still echoes correctly and dumps its
 // history, then clears the history.
 func checkEcho(t *testing.T, label string) {
@@ -341,7 +354,7 @@ func checkEcho(t *testing.T, label string) {
 	case err != nil:
 		t.Fatalf("%s: echo: %v", label, err)
 	case rsp == nil || rsp.Msg == nil || *rsp.Msg != msg || rsp.Seq == nil || rsp.Timestamp == nil:
-		t.Fatalf("%s: echo reply %+v, want msg %q with seq and timestamp", label, rsp, msg)
+		t.Fatalf("%s: echo reply %s, want msg %q with seq and timestamp", label, describe(rsp), msg)
 	}
 	found := false
 	for e, err := range c.HistoryDump(ctx) {
