@@ -215,6 +215,26 @@ fuzz: ## Run each fuzz target for FUZZTIME_LONG (default 10m), one after the oth
 	$(MAKE) fuzz-smoke FUZZTIME=$(FUZZTIME_LONG)
 
 # ---------------------------------------------------------------------------
+# Benchmarks
+#
+# BENCHMARKS.md says what each benchmark measures and what it gave. The
+# machine is usually shared: -cpu 1, many rounds, and the cpu-ns metrics
+# (process CPU time, which scheduling delays do not inflate) next to ns/op.
+# ---------------------------------------------------------------------------
+
+BENCH_COUNT ?= 10
+BENCH_OUT   := $(BUILD)/bench
+BENCHSTAT   ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+.PHONY: bench
+bench: ## Run the performance benchmarks (bench/, runtime/; -cpu 1, BENCH_COUNT rounds) and summarise them with benchstat
+	@mkdir -p $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) -timeout 60m ./bench ./runtime | tee $(BENCH_OUT)/bench.txt
+	$(BENCHSTAT) $(BENCH_OUT)/bench.txt
+
+CLEAN_FILES += $(BENCH_OUT)
+
+# ---------------------------------------------------------------------------
 # Housekeeping
 # ---------------------------------------------------------------------------
 

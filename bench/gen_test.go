@@ -1,0 +1,60 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/genlgen/genlgen/internal/gogen"
+	"github.com/genlgen/genlgen/internal/kgen"
+	"github.com/genlgen/genlgen/spec"
+)
+
+// corpus holds the YNL specs genlgen is tested against; GENLGEN_CORPUS
+// overrides it.
+func corpus() string {
+	if d := os.Getenv("GENLGEN_CORPUS"); d != "" {
+		return d
+	}
+	return "/work/shared/ynl-6.12/specs"
+}
+
+// BenchmarkGenerate is goal 4: one op loads every genetlink spec of the
+// corpus (14 of them; the netlink-raw ones are not generic netlink) and
+// generates both the Go package and the kernel C for each. ns/op is the
+// total; the goal is under 0.5 s.
+func BenchmarkGenerate(b *testing.B) {
+	paths, _ := filepath.Glob(filepath.Join(corpus(), "*.yaml"))
+	var specs []string
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !strings.Contains(string(data), "netlink-raw") {
+			specs = append(specs, p)
+		}
+	}
+	if len(specs) == 0 {
+		b.Skipf("no spec corpus in %s", corpus())
+	}
+	b.ReportMetric(float64(len(specs)), "specs")
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		for _, p := range specs {
+			f, err := spec.Load(p)
+			if err != nil {
+				b.Fatalf("%s: %v", p, err)
+			}
+			if _, err := gogen.Generate(f, gogen.Options{}); err != nil {
+				b.Fatalf("%s: %v", p, err)
+			}
+			if _, err := kgen.Generate(f, kgen.Options{}); err != nil {
+				b.Fatalf("%s: %v", p, err)
+			}
+		}
+	}
+	cpu.report(b, 0, "")
+}

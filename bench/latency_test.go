@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mdlayher/genetlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/runtime"
+)
+
+// lookup is the family every latency benchmark asks nlctrl about.
+const lookup = "nlctrl"
+
+// BenchmarkGetFamily is goal 1, request latency: one CTRL_CMD_GETFAMILY
+// "do" for one family.
+//
+//   - raw-go is the baseline: a prebuilt request without NLM_F_ACK, one
+//     sendto and one recvfrom.
+//   - raw-go-ack is the same with NLM_F_ACK: reply and ACK arrive as two
+//     datagrams, received with two recvfrom calls.
+//   - genlgen is the generated nlctrl client: it encodes the request, asks
+//     for an ACK (receiving reply and ACK with one recvmmsg), checks
+//     sequence numbers and port ids and decodes the whole reply.
+//   - mdlayher is genetlink.Conn.GetFamily.
+func BenchmarkGetFamily(b *testing.B) {
+	b.Run("raw-go", func(b *testing.B) {
+		fd := rawSock(b)
+		req := rawRequest(unix.GENL_ID_CTRL, unix.NLM_F_REQUEST, unix.CTRL_CMD_GETFAMILY, 2,
+			func(e *runtime.Encoder) { e.PutString(unix.CTRL_ATTR_FAMILY_NAME, lookup) })
+		buf := make([]byte, 32<<10)
+		cpu := startCPU()
+		for b.Loop() {
+			rawExchange(b, fd, req, buf, unix.GENL_ID_CTRL, unix.GENL_ID_CTRL)
+		}
+		cpu.report(b, 0, "")
+	})
+	b.Run("raw-go-ack", func(b *testing.B) {
+		fd := rawSock(b)
+		req := rawRequest(unix.GENL_ID_CTRL, unix.NLM_F_REQUEST|unix.NLM_F_ACK, unix.CTRL_CMD_GETFAMILY, 2,
+			func(e *runtime.Encoder) { e.PutString(unix.CTRL_ATTR_FAMILY_NAME, lookup) })
+		buf := make([]byte, 32<<10)
+		cpu := startCPU()
+		for b.Loop() {
+			rawExchange(b, fd, req, buf, unix.GENL_ID_CTRL, unix.NLMSG_ERROR)
+		}
+		cpu.report(b, 0, "")
+	})
+	b.Run("genlgen", func(b *testing.B) {
+		c := dialNlctrl(b)
+		ctx := context.Background()
+		name := lookup
+		req := &nlctrl.CtrlAttrs{FamilyName: &name}
+		b.ReportAllocs()
+		cpu := startCPU()
+		for b.Loop() {
+			f, err := c.Getfamily(ctx, req)
+			if err != nil || f == nil || f.FamilyID == nil || *f.FamilyID != unix.GENL_ID_CTRL {
+				b.Fatal(f, err)
+			}
+		}
+		cpu.report(b, 0, "")
+	})
+	b.Run("mdlayher", func(b *testing.B) {
+		c, err := genetlink.Dial(nil)
+		if err != nil {
+			b.Skipf("no netlink: %v", err)
+		}
+		defer c.Close()
+		b.ReportAllocs()
+		cpu := startCPU()
+		for b.Loop() {
+			f, err := c.GetFamily(lookup)
+			if err != nil || f.ID != unix.GENL_ID_CTRL {
+				b.Fatal(f, err)
+			}
+		}
+		cpu.report(b, 0, "")
+	})
+}
+
+func dialNlctrl(b *testing.B) *nlctrl.Client {
+	c, err := nlctrl.Dial(context.Background())
+	if err != nil {
+		b.Skipf("no nlctrl: %v", err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return c
+}
