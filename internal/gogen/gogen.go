@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"text/template"
 
-	"golang.org/x/tools/imports"
 
 	"github.com/genlgen/genlgen/internal/gen"
 	"github.com/genlgen/genlgen/spec"
@@ -52,7 +51,7 @@ func Generate(f *spec.Family, opts Options) ([]gen.File, error) {
 		if err := tmpl.ExecuteTemplate(&buf, file.tmpl, v); err != nil {
 			return nil, fmt.Errorf("genlgen: %s: render %s: %w", f.Name, file.path, err)
 		}
-		src, err := imports.Process(file.path, buf.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8})
+		src, err := formatGo(file.path, buf.Bytes())
 		if err != nil {
 			return nil, fmt.Errorf("genlgen: %s: format %s: %w\n%s", f.Name, file.path, err, numbered(buf.Bytes()))
 		}
