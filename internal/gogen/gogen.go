@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"text/template"
 
-
 	"github.com/genlgen/genlgen/internal/gen"
 	"github.com/genlgen/genlgen/spec"
 	"github.com/genlgen/genlgen/templates"
