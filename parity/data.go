@@ -1,0 +1,274 @@
+package parity
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/genlgen/genlgen/internal/families/ethtool"
+	"github.com/genlgen/genlgen/internal/families/netdev"
+	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/parity/clients/mptcppm"
+	"github.com/genlgen/genlgen/parity/clients/tcpmetrics"
+	"github.com/genlgen/genlgen/spec"
+)
+
+// DataCase is one read-only op that both cli.py and a genlgen client run
+// against the host kernel.
+type DataCase struct {
+	// Spec is the family's spec name; Op the op's spec name.
+	Spec, Op string
+	// Dump runs the op as a dump (cli.py --dump), else as a do.
+	Dump bool
+	// Request is the request as JSON, for cli.py --json and decoded into
+	// the genlgen client's request struct ("" for none).
+	Request string
+	// Volatile lists top-level reply attributes that change between two
+	// runs (a timestamp's age); they are left out of the comparison.
+	Volatile []string
+	// run runs the op with genlgen's client and returns the replies (a
+	// dump) or the reply (a do) for encoding/json.
+	run func(ctx context.Context, req []byte) (any, error)
+}
+
+// Name identifies the case in PARITY.md.
+func (c DataCase) Name() string {
+	mode := "do"
+	if c.Dump {
+		mode = "dump"
+	}
+	s := fmt.Sprintf("%s %s %s", c.Spec, c.Op, mode)
+	if c.Request != "" {
+		s += " " + c.Request
+	}
+	return s
+}
+
+// dumpAll collects a dump's replies.
+func dumpAll[T any](seq func(yield func(T, error) bool)) ([]T, error) {
+	out := []T{}
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// request decodes a case's JSON request into a new T.
+func request[T any](b []byte) (*T, error) {
+	v := new(T)
+	if len(b) == 0 {
+		return v, nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return nil, fmt.Errorf("request %s: %w", b, err)
+	}
+	return v, nil
+}
+
+func ethtoolDo[T any](op func(*ethtool.Client, context.Context, *T) (*T, error)) func(context.Context, []byte) (any, error) {
+	return func(ctx context.Context, b []byte) (any, error) {
+		req, err := request[T](b)
+		if err != nil {
+			return nil, err
+		}
+		c, err := ethtool.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return op(c, ctx, req)
+	}
+}
+
+// DataCases are the comparisons `make parity` runs on the host.
+var DataCases = []DataCase{
+	{Spec: "nlctrl", Op: "getfamily", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
+		c, err := nlctrl.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return dumpAll(c.GetfamilyDump(ctx))
+	}},
+	{Spec: "nlctrl", Op: "getpolicy", Dump: true, Request: `{"family-name": "netdev"}`, run: func(ctx context.Context, b []byte) (any, error) {
+		req, err := request[nlctrl.CtrlAttrs](b)
+		if err != nil {
+			return nil, err
+		}
+		c, err := nlctrl.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return dumpAll(c.GetpolicyDump(ctx, req))
+	}},
+	{Spec: "netdev", Op: "dev-get", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
+		c, err := netdev.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return dumpAll(c.DevGetDump(ctx))
+	}},
+	{Spec: "ethtool", Op: "linkinfo-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).LinkinfoGet)},
+	{Spec: "ethtool", Op: "linkinfo-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).LinkinfoGet)},
+	{Spec: "ethtool", Op: "linkmodes-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).LinkmodesGet)},
+	{Spec: "ethtool", Op: "linkmodes-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).LinkmodesGet)},
+	{Spec: "ethtool", Op: "strset-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).StrsetGet)},
+	{Spec: "ethtool", Op: "strset-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).StrsetGet)},
+	{Spec: "tcp_metrics", Op: "get", Dump: true, Volatile: []string{"age"}, run: func(ctx context.Context, _ []byte) (any, error) {
+		c, err := tcpmetrics.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return dumpAll(c.GetDump(ctx))
+	}},
+	{Spec: "mptcp_pm", Op: "get-addr", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
+		c, err := mptcppm.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return dumpAll(c.GetAddrDump(ctx))
+	}},
+	{Spec: "mptcp_pm", Op: "get-limits", run: func(ctx context.Context, b []byte) (any, error) {
+		req, err := request[mptcppm.Attr](b)
+		if err != nil {
+			return nil, err
+		}
+		c, err := mptcppm.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return c.GetLimits(ctx, req)
+	}},
+}
+
+// Outcome is what one client did for a case: a normalised reply, or an
+// error (Errno set when the kernel refused the request).
+type Outcome struct {
+	Reply any
+	Errno int
+	Err   string
+}
+
+func (o Outcome) String() string {
+	switch {
+	case o.Errno != 0:
+		return fmt.Sprintf("kernel error %d (%s)", o.Errno, unix.Errno(o.Errno).Error())
+	case o.Err != "":
+		return "failure: " + o.Err
+	}
+	return "reply"
+}
+
+var reErrno = regexp.MustCompile(`(?m)^\s*error: (-\d+)`)
+
+// RunPython runs the case with the kernel's cli.py from the kernel tree at
+// linux.
+func RunPython(ctx context.Context, c DataCase, linux string, set *spec.AttrSet) Outcome {
+	args := []string{filepath.Join(linux, "tools/net/ynl/cli.py"),
+		"--spec", filepath.Join(linux, "Documentation/netlink/specs", c.Spec+".yaml"),
+		"--output-json"}
+	if c.Dump {
+		args = append(args, "--dump", c.Op)
+	} else {
+		args = append(args, "--do", c.Op)
+	}
+	if c.Request != "" {
+		args = append(args, "--json", c.Request)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "python3", args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	// cli.py prints a kernel error (NlError) on stdout and exits 1.
+	if m := reErrno.FindSubmatch(stdout.Bytes()); m != nil && strings.HasPrefix(stdout.String(), "Netlink error") {
+		n, _ := strconv.Atoi(string(m[1]))
+		return Outcome{Errno: -n}
+	}
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if lines := strings.Split(msg, "\n"); len(lines) > 0 {
+			msg = lines[len(lines)-1]
+		}
+		return Outcome{Err: fmt.Sprintf("cli.py: %v: %s", err, msg)}
+	}
+	v, err := decodeJSON(stdout.Bytes())
+	if err != nil {
+		return Outcome{Err: fmt.Sprintf("cli.py output: %v", err)}
+	}
+	return Outcome{Reply: NormaliseJSON(dropKeys(v, c.Volatile), set, Python)}
+}
+
+// RunGo runs the case with genlgen's client.
+func RunGo(ctx context.Context, c DataCase, set *spec.AttrSet) Outcome {
+	v, err := c.run(ctx, []byte(c.Request))
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		return Outcome{Errno: int(errno)}
+	}
+	if err != nil {
+		return Outcome{Err: err.Error()}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Outcome{Err: fmt.Sprintf("encoding/json: %v", err)}
+	}
+	r, err := decodeJSON(b)
+	if err != nil {
+		return Outcome{Err: err.Error()}
+	}
+	return Outcome{Reply: NormaliseJSON(dropKeys(r, c.Volatile), set, Go)}
+}
+
+func decodeJSON(b []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// dropKeys removes keys from a reply object or from each object of a list.
+func dropKeys(v any, keys []string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range keys {
+			delete(x, k)
+		}
+	case []any:
+		for _, e := range x {
+			dropKeys(e, keys)
+		}
+	}
+	return v
+}
+
+// CompareOutcomes lists the differences between cli.py's and genlgen's
+// outcomes of one case.
+func CompareOutcomes(py, gg Outcome) []string {
+	if py.Errno != 0 || gg.Errno != 0 || py.Err != "" || gg.Err != "" {
+		if py.Errno != 0 && py.Errno == gg.Errno {
+			return nil
+		}
+		return []string{fmt.Sprintf("(outcome): cli.py %s, genlgen %s", py, gg)}
+	}
+	return JSONDiff(py.Reply, gg.Reply)
+}

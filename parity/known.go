@@ -1,0 +1,132 @@
+package parity
+
+import "path"
+
+// Cause says where a known difference comes from.
+type Cause string
+
+// The causes of known differences.
+const (
+	// CauseKernel: the kernel's hand-written code does something the
+	// spec does not say (or cannot say); genlgen follows the spec.
+	CauseKernel Cause = "kernel code, not in the spec"
+	// CauseSpec: the spec is wrong or incomplete for this kernel.
+	CauseSpec Cause = "spec"
+	// CauseGenlgen: genlgen is wrong.
+	CauseGenlgen Cause = "genlgen"
+	// CausePython: the kernel's Python client is wrong or cannot decode.
+	CausePython Cause = "cli.py"
+	// CauseRendering: both clients are right; they render a value
+	// differently.
+	CauseRendering Cause = "rendering"
+)
+
+// KnownDiff explains differences: those of family Spec whose text
+// (Diff.Key.String() for policies, the case name and the difference line
+// for data) matches Match, a path.Match pattern.
+type KnownDiff struct {
+	Spec  string
+	Match string
+	Cause Cause
+	Why   string
+}
+
+// Explain returns the entry that explains difference text of family
+// specName, or nil.
+func Explain(known []KnownDiff, specName, text string) *KnownDiff {
+	for i, k := range known {
+		if k.Spec != specName {
+			continue
+		}
+		if ok, _ := path.Match(k.Match, text); ok {
+			return &known[i]
+		}
+	}
+	return nil
+}
+
+// Reasons shared by several families.
+const (
+	whyBE = "genlgen's kmod renders a big-endian u16/u32 as NLA_BE16/NLA_BE32 " +
+		"(internal/kgen/ctype.go, nlaBE), the kernel's YNL generator (6.12) as " +
+		"NLA_U16/NLA_U32; validation is the same, but net/netlink/policy.c " +
+		"does not dump NLA_BE* types, so getpolicy no longer shows the attribute"
+	whyMinLen = "for a binary with only min-len, genlgen renders " +
+		"NLA_POLICY_MIN_LEN(n), the kernel's YNL generator { .len = n } " +
+		"(NLA_UNSPEC, not dumped); both require n bytes, but getpolicy shows " +
+		"genlgen's as binary"
+	whyGroups = "the 6.12 spec has no mcast-groups; the kernel's family " +
+		"struct, hand-written next to the generated ops, registers them"
+	whySmallOps = "the kernel's family struct is hand-written: small ops with " +
+		"one family-wide policy, so getfamily reports its maxattr, and the " +
+		"kernel drops the policy of a dump marked dont-validate dump when it " +
+		"converts small ops (genl_cmd_full_to_split); genlgen registers split " +
+		"ops, whose dump keeps its policy (as nlctrl's own getfamily does)"
+	whyHandFlags = "the spec's op flags differ from the hand-written ops " +
+		"table (mostly uns-admin-perm, which the spec does not declare)"
+	whyHandPolicy = "the hand-written policy is not the spec's: one " +
+		"family-wide policy (every op accepts every attribute), value and " +
+		"length limits the spec does not state, nests the kernel parses " +
+		"itself (no nested policy), and attributes the spec lists in a " +
+		"request that the kernel never reads"
+)
+
+// handWritten explains the usual differences of a family whose kernel code
+// is not generated from its spec; specific entries must come first.
+func handWritten(specName string) []KnownDiff {
+	return []KnownDiff{
+		{specName, "family maxattr", CauseKernel, whySmallOps},
+		{specName, "family mcast-groups", CauseSpec, "the spec's multicast groups differ from the ones the hand-written family registers"},
+		{specName, "family version", CauseSpec, "the spec's version differs from the one the hand-written family registers"},
+		{specName, "cmd-*", CauseSpec, "the kernel has ops the spec does not list"},
+		{specName, "* flags", CauseSpec, whyHandFlags},
+		{specName, "* dump", CauseKernel, whySmallOps},
+		{specName, "* dump *", CauseKernel, whySmallOps},
+		{specName, "*", CauseSpec, whyHandPolicy},
+	}
+}
+
+// KnownPolicy explains the policy differences between the kernel's
+// families and genlgen's modules.
+var KnownPolicy = concat(
+	[]KnownDiff{
+		// Generated in the kernel too: every difference is named.
+		{"devlink", "family mcast-groups", CauseSpec, whyGroups},
+		{"mptcp_pm", "family mcast-groups", CauseSpec, whyGroups},
+		{"mptcp_pm", "* addr*.addr4", CauseGenlgen, whyBE},
+		{"team", "family mcast-groups", CauseSpec, whyGroups},
+		{"team", "family maxattr", CauseKernel, whySmallOps},
+		{"fou", "family maxattr", CauseKernel, whySmallOps},
+		{"fou", "get dump", CauseKernel, whySmallOps},
+		{"fou", "get dump *", CauseKernel, whySmallOps},
+		{"fou", "* port", CauseGenlgen, whyBE},
+		{"fou", "* peer_port", CauseGenlgen, whyBE},
+		{"fou", "* local_v6", CauseGenlgen, whyMinLen},
+		{"fou", "* peer_v6", CauseGenlgen, whyMinLen},
+		// Hand-written in the kernel: big-endian scalars first.
+		{"tcp_metrics", "* addr-ipv4", CauseGenlgen, whyBE},
+		{"tcp_metrics", "* saddr-ipv4", CauseGenlgen, whyBE},
+		{"ethtool", "* header", CauseKernel, "the kernel has several header policies (with or without phy-index, a flags mask per op); the spec has one header set"},
+		{"ethtool", "* header.*", CauseKernel, "the kernel has several header policies (with or without phy-index, a flags mask per op) and limits dev-name to ALTIFNAMSIZ - 1; the spec has one header set without checks"},
+	},
+	handWritten("ethtool"),
+	handWritten("tcp_metrics"),
+	handWritten("ovs_datapath"),
+	handWritten("ovs_vport"),
+	handWritten("ovs_flow"),
+)
+
+func concat(lists ...[]KnownDiff) []KnownDiff {
+	var out []KnownDiff
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// KnownData explains the data differences between cli.py and genlgen's
+// clients.
+var KnownData = []KnownDiff{
+	{"nlctrl", `*getpolicy dump *cli.py failure: *Unknown pad with name pad*`, CausePython,
+		"the 6.12 cli.py cannot decode a getpolicy reply at all: the nlctrl spec's policy-attrs set has a pad attribute, a type its ynl.py does not know; genlgen's client decodes every message (internal/families' TestGetPolicyNetdev checks it)"},
+}
