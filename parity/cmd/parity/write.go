@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/genlgen/genlgen/parity"
+)
+
+// write renders PARITY.md.
+func (r *report) write(w io.Writer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("# Parity with the kernel")
+	p("")
+	p("Written by `make parity` (parity/cmd/parity); do not edit by hand. Known")
+	p("differences and their causes live in parity/known.go; any other")
+	p("difference fails `make parity`.")
+	if r.pol != nil {
+		r.writePolicies(p)
+	}
+	if r.dat != nil {
+		r.writeData(p)
+	}
+}
+
+func (r *report) writePolicies(p func(string, ...any)) {
+	release := r.release
+	if release == "" {
+		release = "the QEMU guest's kernel"
+	}
+	p("")
+	p("## Policies: the kernel's families and genlgen's modules")
+	p("")
+	p("In one QEMU boot of %s, genlgen's module for each spec registers", release)
+	p("`<name>_gg` beside the kernel's family `<name>`. nlctrl's getfamily and")
+	p("getpolicy dumps of both are compared: family version, header size,")
+	p("maxattr and multicast groups; each op's flags (admin-perm,")
+	p("uns-admin-perm, cmd-cap-do, cmd-cap-dump, cmd-cap-haspol); whether its do")
+	p("and dump have a policy; and every attribute of those policies, nested")
+	p("ones too (walked from each op's root policy, so that the kernel's")
+	p("policy numbering does not matter), with its type, value and length")
+	p("limits, mask and nested policy size. Attributes whose policy is")
+	p("unspec or reject are not in the dump and so not compared.")
+	p("")
+	p("Families whose kernel code the kernel's own YNL generator wrote from the")
+	p("spec must be identical; hand-written ones are listed with every")
+	p("difference and its cause.")
+	p("")
+	p("| family | kernel code | generated from the spec | ops | attributes | result |")
+	p("|---|---|---|---:|---:|---|")
+	for _, res := range r.pol {
+		gen := "no (hand-written)"
+		if res.fam.Generated {
+			gen = "yes"
+		}
+		result := "identical"
+		switch {
+		case res.skip != "":
+			result = "not compared"
+		case !res.identical:
+			result = plural(len(res.diffs), "difference")
+		}
+		ops, attrs := fmt.Sprint(res.ops), fmt.Sprint(res.attrs)
+		if res.skip != "" {
+			ops, attrs = "-", "-"
+		}
+		p("| %s | `%s` | %s | %s | %s | %s |", res.fam.Spec, res.fam.Source, gen, ops, attrs, result)
+	}
+	for _, res := range r.pol {
+		if res.skip == "" && res.identical {
+			continue
+		}
+		p("")
+		p("### %s", res.fam.Spec)
+		p("")
+		if res.skip != "" {
+			p("Not compared: %s.", res.skip)
+			continue
+		}
+		writeExplained(p, res.diffs)
+	}
+}
+
+// writeExplained lists differences grouped by their explanation.
+func writeExplained(p func(string, ...any), diffs []explained) {
+	var order []*parity.KnownDiff
+	groups := map[*parity.KnownDiff][]string{}
+	for _, d := range diffs {
+		if _, ok := groups[d.known]; !ok {
+			order = append(order, d.known)
+		}
+		groups[d.known] = append(groups[d.known], d.text)
+	}
+	for _, k := range order {
+		if k == nil {
+			p("Unexplained (a failure):")
+		} else {
+			p("Cause: **%s**. %s", k.Cause, k.Why)
+		}
+		p("")
+		for _, t := range groups[k] {
+			p("- %s", strings.ReplaceAll(t, "|", "\\|"))
+		}
+		p("")
+	}
+}
+
+func (r *report) writeData(p func(string, ...any)) {
+	p("")
+	p("## Data: the kernel's Python YNL client and genlgen's clients")
+	p("")
+	p("On the host kernel, `tools/net/ynl/cli.py --output-json` (Debian's")
+	p("linux-source-6.12) and genlgen's generated client (internal/families,")
+	p("parity/clients) run the same read-only op; genlgen's reply goes through")
+	p("encoding/json (its JSON names are the spec's). Both are normalised")
+	p("before the comparison: flags become sorted lists of names (cli.py")
+	p("prints a list, genlgen `a|b`), binary values lower-case hex (cli.py")
+	p("prints hex, encoding/json base64); attribute order does not matter.")
+	p("Volatile attributes (a timestamp's age) are left out. When both clients")
+	p("get the same kernel error, that counts as the same outcome. The host's")
+	p("devices and connections decide what the replies hold, so this part of")
+	p("the file changes from machine to machine.")
+	p("")
+	p("| case | cli.py | genlgen | result |")
+	p("|---|---|---|---|")
+	for _, res := range r.dat {
+		result := "identical"
+		if len(res.diffs) > 0 {
+			result = plural(len(res.diffs), "difference")
+		}
+		p("| `%s` | %s | %s | %s |", res.c.Name(), res.py, res.gg, result)
+	}
+	for _, res := range r.dat {
+		if len(res.diffs) == 0 {
+			continue
+		}
+		p("")
+		p("### `%s`", res.c.Name())
+		p("")
+		writeExplained(p, res.diffs)
+	}
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
