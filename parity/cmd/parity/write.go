@@ -3,9 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/genlgen/genlgen/parity"
 )
 
 // write renders PARITY.md.
@@ -82,25 +79,26 @@ func (r *report) writePolicies(p func(string, ...any)) {
 	}
 }
 
-// writeExplained lists differences grouped by their explanation.
+// writeExplained lists differences grouped by their explanation (entries
+// with the same cause and reason form one group).
 func writeExplained(p func(string, ...any), diffs []explained) {
-	var order []*parity.KnownDiff
-	groups := map[*parity.KnownDiff][]string{}
+	var order []string
+	groups := map[string][]string{}
 	for _, d := range diffs {
-		if _, ok := groups[d.known]; !ok {
-			order = append(order, d.known)
+		head := "Unexplained (a failure):"
+		if d.known != nil {
+			head = fmt.Sprintf("Cause: **%s**. %s", d.known.Cause, d.known.Why)
 		}
-		groups[d.known] = append(groups[d.known], d.text)
+		if _, ok := groups[head]; !ok {
+			order = append(order, head)
+		}
+		groups[head] = append(groups[head], d.text)
 	}
-	for _, k := range order {
-		if k == nil {
-			p("Unexplained (a failure):")
-		} else {
-			p("Cause: **%s**. %s", k.Cause, k.Why)
-		}
+	for _, h := range order {
+		p("%s", h)
 		p("")
-		for _, t := range groups[k] {
-			p("- %s", strings.ReplaceAll(t, "|", "\\|"))
+		for _, t := range groups[h] {
+			p("- %s", t)
 		}
 		p("")
 	}
