@@ -30,12 +30,16 @@ static inline void *doc_exmpl_nl_echo_ntf_put(struct sk_buff *skb)
 			   DOC_EXMPL_C_ECHO_NTF);
 }
 
-/* Sends a DOC_EXMPL_C_ECHO_NTF message to the "events" group. */
+/*
+ * Sends a DOC_EXMPL_C_ECHO_NTF message to the listeners of the "events" group
+ * in net (use genl_info_net() or sock_net() of the request that caused it).
+ */
 static inline int
-doc_exmpl_nl_echo_ntf_multicast(struct sk_buff *skb, gfp_t flags)
+doc_exmpl_nl_echo_ntf_multicast(struct net *net, struct sk_buff *skb,
+				gfp_t flags)
 {
-	return genlmsg_multicast(&doc_exmpl_nl_family, skb, 0,
-				 DOC_EXMPL_NLGRP_EVENTS, flags);
+	return genlmsg_multicast_netns(&doc_exmpl_nl_family, net, skb, 0,
+				       DOC_EXMPL_NLGRP_EVENTS, flags);
 }
 
 #endif /* _DOC_EXMPL_NL_H */

@@ -110,13 +110,13 @@ static struct doc_exmpl_entry *doc_exmpl_record(struct doc_exmpl_entry *e,
 	return old;
 }
 
-static void doc_exmpl_notify(const char *msg, size_t len, u64 seq,
-			     u64 timestamp)
+static void doc_exmpl_notify(struct net *net, const char *msg, size_t len,
+			     u64 seq, u64 timestamp)
 {
 	struct sk_buff *ntf;
 	void *hdr;
 
-	if (!genl_has_listeners(&doc_exmpl_nl_family, &init_net,
+	if (!genl_has_listeners(&doc_exmpl_nl_family, net,
 				DOC_EXMPL_NLGRP_EVENTS))
 		return;
 	ntf = genlmsg_new(doc_exmpl_msg_size(len), GFP_KERNEL);
@@ -128,7 +128,7 @@ static void doc_exmpl_notify(const char *msg, size_t len, u64 seq,
 		return;
 	}
 	genlmsg_end(ntf, hdr);
-	doc_exmpl_nl_echo_ntf_multicast(ntf, GFP_KERNEL);
+	doc_exmpl_nl_echo_ntf_multicast(net, ntf, GFP_KERNEL);
 }
 
 /*
@@ -173,7 +173,7 @@ int doc_exmpl_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(rsp, hdr);
-	doc_exmpl_notify(msg, len, seq, timestamp);
+	doc_exmpl_notify(genl_info_net(info), msg, len, seq, timestamp);
 	return genlmsg_reply(rsp, info);
 }
 

@@ -47,14 +47,6 @@ func Explain(known []KnownDiff, specName, text string) *KnownDiff {
 
 // Reasons shared by several families.
 const (
-	whyBE = "genlgen's kmod renders a big-endian u16/u32 as NLA_BE16/NLA_BE32 " +
-		"(internal/kgen/ctype.go, nlaBE), the kernel's YNL generator (6.12) as " +
-		"NLA_U16/NLA_U32; validation is the same, but net/netlink/policy.c " +
-		"does not dump NLA_BE* types, so getpolicy no longer shows the attribute"
-	whyMinLen = "for a binary with only min-len, genlgen renders " +
-		"NLA_POLICY_MIN_LEN(n), the kernel's YNL generator { .len = n } " +
-		"(NLA_UNSPEC, not dumped); both require n bytes, but getpolicy shows " +
-		"genlgen's as binary"
 	whyGroups = "the 6.12 spec has no mcast-groups; the kernel's family " +
 		"struct, hand-written next to the generated ops, registers them"
 	whySmallOps = "the kernel's family struct is hand-written: small ops with " +
@@ -93,19 +85,12 @@ var KnownPolicy = concat(
 		// Generated in the kernel too: every difference is named.
 		{"devlink", "family mcast-groups", CauseSpec, whyGroups},
 		{"mptcp_pm", "family mcast-groups", CauseSpec, whyGroups},
-		{"mptcp_pm", "* addr*.addr4", CauseGenlgen, whyBE},
 		{"team", "family mcast-groups", CauseSpec, whyGroups},
 		{"team", "family maxattr", CauseKernel, whySmallOps},
 		{"fou", "family maxattr", CauseKernel, whySmallOps},
 		{"fou", "get dump", CauseKernel, whySmallOps},
 		{"fou", "get dump *", CauseKernel, whySmallOps},
-		{"fou", "* port", CauseGenlgen, whyBE},
-		{"fou", "* peer_port", CauseGenlgen, whyBE},
-		{"fou", "* local_v6", CauseGenlgen, whyMinLen},
-		{"fou", "* peer_v6", CauseGenlgen, whyMinLen},
-		// Hand-written in the kernel: big-endian scalars first.
-		{"tcp_metrics", "* addr-ipv4", CauseGenlgen, whyBE},
-		{"tcp_metrics", "* saddr-ipv4", CauseGenlgen, whyBE},
+		// Hand-written in the kernel.
 		{"ethtool", "* header", CauseKernel, "the kernel has several header policies (with or without phy-index, a flags mask per op); the spec has one header set"},
 		{"ethtool", "* header.*", CauseKernel, "the kernel has several header policies (with or without phy-index, a flags mask per op) and limits dev-name to ALTIFNAMSIZ - 1; the spec has one header set without checks"},
 	},

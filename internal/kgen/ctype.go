@@ -57,13 +57,23 @@ func init() {
 	}
 }
 
-// nlaType is the policy type of a, honouring its byte order.
+// nlaType is the policy type of a, honouring its byte order. Like the
+// kernel's own generator, a big-endian integer without value checks is
+// NLA_U16/NLA_U32 (same length check, and nlctrl's getpolicy can report
+// it: the policy dump skips NLA_BE*); only value checks, which must compare
+// the swapped value, need NLA_BE16/NLA_BE32.
 func nlaType(a *spec.Attr) string {
 	ct := cTypes[a.Type]
-	if a.BigEndian && ct.nlaBE != "" {
+	if a.BigEndian && ct.nlaBE != "" && hasValueChecks(a) {
 		return ct.nlaBE
 	}
 	return ct.nla
+}
+
+// hasValueChecks reports whether a's policy checks its value.
+func hasValueChecks(a *spec.Attr) bool {
+	ch := &a.Checks
+	return ch.Min != nil || ch.Max != nil || ch.HasMask || ch.Sparse
 }
 
 // policyExpr is the right-hand side of a's policy entry, "" if none.
@@ -148,7 +158,9 @@ func binaryPolicy(b *policyBuilder, a *spec.Attr, nla string) string {
 	case ch.MinLen != nil && ch.MaxLen != nil:
 		return "NLA_POLICY_FULL_RANGE(NLA_BINARY, &" + b.rangeStruct(a) + ")"
 	case ch.MinLen != nil:
-		return "NLA_POLICY_MIN_LEN(" + b.limit(ch.MinLen) + ")"
+		// An untyped entry with a length is the kernel's minimum-length
+		// check; its generator writes it so, and getpolicy shows it so.
+		return "{ .len = " + b.limit(ch.MinLen) + ", }"
 	case ch.MaxLen != nil:
 		return "{ .type = NLA_BINARY, .len = " + b.limit(ch.MaxLen) + ", }"
 	case a.Len > 0:

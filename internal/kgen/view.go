@@ -136,12 +136,12 @@ func (v *view) buildGroups() {
 			Cmd:       op.CName,
 			GroupName: op.McastGroup.Name,
 			PutHead:   proto("static inline void *", put, []string{"struct sk_buff *skb"}, ""),
-			SendHead:  proto("static inline int", send, []string{"struct sk_buff *skb", "gfp_t flags"}, ""),
+			SendHead:  proto("static inline int", send, []string{"struct net *net", "struct sk_buff *skb", "gfp_t flags"}, ""),
 		}
 		n.PutDoc = comment("", "Starts a "+op.CName+" message in skb; returns its user header or NULL.", prefCols)
-		n.SendDoc = comment("", "Sends a "+op.CName+" message to the \""+op.McastGroup.Name+"\" group.", prefCols)
+		n.SendDoc = comment("", "Sends a "+op.CName+" message to the listeners of the \""+op.McastGroup.Name+"\" group in net (use genl_info_net() or sock_net() of the request that caused it).", prefCols)
 		n.PutBody = strings.Split(wrapParams("\treturn genlmsg_put(", []string{"skb", "0", "0", "&" + v.FamilyIdent, "0", op.CName}, ";"), "\n")
-		n.SendBody = strings.Split(wrapParams("\treturn genlmsg_multicast(", []string{"&" + v.FamilyIdent, "skb", "0", index[op.McastGroup], "flags"}, ";"), "\n")
+		n.SendBody = strings.Split(wrapParams("\treturn genlmsg_multicast_netns(", []string{"&" + v.FamilyIdent, "net", "skb", "0", index[op.McastGroup], "flags"}, ";"), "\n")
 		v.Notify = append(v.Notify, n)
 	}
 }
