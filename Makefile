@@ -262,7 +262,7 @@ fuzz-smoke: ## Run each fuzz target for FUZZTIME (default 10s)
 			echo "fuzz $$dir $$t ($(FUZZTIME))"; \
 			$(GO) test $$dir -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s >$$log 2>&1 \
 				|| { tail -30 $$log; echo "fuzz target $$t in $$dir failed (log: $$log)"; exit 1; }; \
-			tail -2 $$log | head -1; \
+			grep 'fuzz: elapsed' $$log | tail -1; \
 		done; \
 	done
 
