@@ -3,9 +3,11 @@
 //
 // The output follows the shape of the kernel's own YNL-generated files:
 // <family>.h is the uAPI header, <family>-nl.h and <family>-nl.c hold the
-// policies, the split ops table, the multicast groups and the family (all
-// regenerated), and <family>_main.c holds the handlers, which genlgen
-// writes once as stubs and never overwrites.
+// policies, the ops table (small ops with one family-wide policy for
+// kernel-policy global, full ops with a policy each for per-op, split ops
+// for split), the multicast groups and the family (all regenerated), and
+// <family>_main.c holds the handlers, which genlgen writes once as stubs
+// and never overwrites.
 package kgen
 
 import (

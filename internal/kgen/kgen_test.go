@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/genlgen/genlgen/internal/gen"
+	"github.com/genlgen/genlgen/spec"
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
@@ -113,6 +114,87 @@ func TestOptions(t *testing.T) {
 	}
 }
 
+// TestOpsLayout checks the ops table and family fields of each
+// kernel-policy: small ops and one family-wide policy for global, full ops
+// with a policy each for per-op, split ops with a policy each otherwise.
+func TestOpsLayout(t *testing.T) {
+	cases := map[string]struct{ want, not []string }{
+		"fou": {
+			want: []string{
+				"static const struct genl_small_ops fou_nl_ops[] = {",
+				"static const struct nla_policy fou_nl_policy[FOU_ATTR_IFINDEX + 1] = {",
+				"\t.policy\t\t= fou_nl_policy,\n\t.maxattr\t= FOU_ATTR_IFINDEX,\n",
+				"\t.small_ops\t= fou_nl_ops,\n\t.n_small_ops\t= ARRAY_SIZE(fou_nl_ops),\n",
+				// The full dont-validate list; the kernel adds the caps.
+				"\t\t.validate\t= GENL_DONT_VALIDATE_STRICT | GENL_DONT_VALIDATE_DUMP,\n\t\t.doit\t\t= fou_nl_get_doit,\n\t\t.dumpit\t\t= fou_nl_get_dumpit,\n\t},",
+				".resv_start_op\t= FOU_CMD_GET + 1,",
+			},
+			not: []string{"genl_split_ops", "GENL_CMD_CAP_", "\t\t.policy"},
+		},
+		"team": {
+			want: []string{
+				"static const struct genl_small_ops team_nl_ops[] = {",
+				"\t.maxattr\t= TEAM_ATTR_LIST_OPTION,\n",
+				".resv_start_op\t= TEAM_CMD_PORT_LIST_GET + 1,",
+			},
+			not: []string{"genl_split_ops", "GENL_CMD_CAP_"},
+		},
+		"mptcp_pm": {
+			want: []string{
+				"static const struct genl_ops mptcp_pm_nl_ops[] = {",
+				"\t\t.doit\t\t= mptcp_pm_nl_get_addr_doit,\n\t\t.dumpit\t\t= mptcp_pm_nl_get_addr_dumpit,\n\t\t.policy\t\t= mptcp_pm_get_addr_nl_policy,\n",
+				"\t.ops\t\t= mptcp_pm_nl_ops,\n\t.n_ops\t\t= ARRAY_SIZE(mptcp_pm_nl_ops),\n",
+			},
+			not: []string{"genl_split_ops", "GENL_CMD_CAP_", "\t.policy\t\t= mptcp_pm_nl_policy"},
+		},
+		"netdev": {
+			want: []string{"static const struct genl_split_ops netdev_nl_ops[] = {", "\t.split_ops\t\t= netdev_nl_ops,", "GENL_CMD_CAP_DUMP"},
+			not:  []string{"genl_small_ops", "\n\t.maxattr"},
+		},
+	}
+	for name, c := range cases {
+		nlc := nlC(t, name, Options{})
+		for _, w := range c.want {
+			if !strings.Contains(nlc, w) {
+				t.Errorf("%s-nl.c lacks %q", name, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(nlc, w) {
+				t.Errorf("%s-nl.c has %q", name, w)
+			}
+		}
+	}
+}
+
+// TestOpsLayoutHooks: struct genl_ops has no pre_doit or post_doit and
+// struct genl_small_ops no hook at all, so such specs are refused.
+func TestOpsLayoutHooks(t *testing.T) {
+	for _, kp := range []spec.KernelPolicy{spec.PolicyPerOp, spec.PolicyGlobal} {
+		f := loadSpec(t, "kgcover")
+		f.KernelPolicy = kp
+		_, err := Generate(f, Options{})
+		if err == nil || !strings.Contains(err.Error(), "kernel-policy split") && !strings.Contains(err.Error(), "attribute set") {
+			t.Errorf("kernel-policy %s with hooks: err = %v, want a refusal", kp, err)
+		}
+	}
+}
+
+func nlC(t *testing.T, name string, opts Options) string {
+	t.Helper()
+	files, err := Generate(loadSpec(t, name), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, "-nl.c") {
+			return string(f.Data)
+		}
+	}
+	t.Fatalf("%s: no -nl.c", name)
+	return ""
+}
+
 // TestPolicyMapping spot-checks the C policy of each kind of check.
 func TestPolicyMapping(t *testing.T) {
 	cases := map[string][]string{
@@ -120,6 +202,7 @@ func TestPolicyMapping(t *testing.T) {
 		"netdev":      {"NLA_POLICY_FULL_RANGE(NLA_UINT, &netdev_a_page_pool_id_range)", "NLA_POLICY_MASK(NLA_UINT, 0x1)", "NLA_POLICY_NESTED(netdev_queue_id_nl_policy)", "#ifdef CONFIG_PAGE_POOL", ".sock_priv_size"},
 		"team":        {"{ .type = NLA_STRING, .len = TEAM_STRING_MAX_LEN, }", "GENL_DONT_VALIDATE_STRICT"},
 		"fou":         {"[FOU_ATTR_PORT] = { .type = NLA_U16, },", "[FOU_ATTR_LOCAL_V6] = { .len = 16, },", "fou_nl_policy"},
+		"mptcp_pm":    {".policy\t\t= mptcp_pm_add_addr_nl_policy,", ".maxattr\t= MPTCP_PM_ENDPOINT_ADDR,"},
 		"devlink":     {"NLA_POLICY_BITFIELD32(", ".pre_doit", ".post_doit", ".resv_start_op"},
 		"nlctrl":      {"CTRL_CMD_GETPOLICY + 1,"},
 		"handshake":   {"NLA_POLICY_MAX(NLA_U32, 4095)"},

@@ -8,8 +8,26 @@ import (
 	"github.com/genlgen/genlgen/spec"
 )
 
-// splitOp is one entry of the genl_split_ops table.
-type splitOp struct {
+// opsLayout is how a family registers its ops, by kernel-policy: the
+// struct of the ops table and the genl_family fields pointing to it.
+type opsLayout struct {
+	Struct, Field, Count string
+	// PerMode: one entry per do and per dump (split ops); otherwise one
+	// entry per command.
+	PerMode bool
+}
+
+var layouts = map[spec.KernelPolicy]opsLayout{
+	// One family-wide policy, given to the family; the entries have no
+	// policy and no hooks.
+	spec.PolicyGlobal: {Struct: "genl_small_ops", Field: "small_ops", Count: "n_small_ops"},
+	// One policy per command, shared by its do and dump.
+	spec.PolicyPerOp: {Struct: "genl_ops", Field: "ops", Count: "n_ops"},
+	spec.PolicySplit: {Struct: "genl_split_ops", Field: "split_ops", Count: "n_split_ops", PerMode: true},
+}
+
+// opsEntry is one entry of the ops table.
+type opsEntry struct {
 	Cond string
 	// Open and Close tell where an #ifdef Cond block starts and ends, so
 	// consecutive entries under one symbol share it.
@@ -19,7 +37,8 @@ type splitOp struct {
 	dump        bool
 }
 
-// hook kinds: the callback slot names of struct genl_split_ops.
+// hook kinds: the callback slot names of struct genl_split_ops (struct
+// genl_ops has start and done only, struct genl_small_ops none).
 const (
 	hookPreDoit  = "pre_doit"
 	hookPostDoit = "post_doit"
@@ -134,9 +153,8 @@ func (v *view) buildOps() error {
 			}
 		}
 		global = b.opPolicy(f.CName+"_nl_policy", "Global policy of "+f.Name, "", attrs)
-		if global != nil {
-			v.OpPolicies = append(v.OpPolicies, global)
-		}
+		v.addOpPolicy(global)
+		v.GlobalPolicy = global
 	}
 
 	hooks := map[string]string{}
@@ -157,23 +175,29 @@ func (v *view) buildOps() error {
 		return nil
 	}
 
-	var ops []*splitOp
+	layout := layouts[f.KernelPolicy]
+	var ops []*opsEntry
 	for _, op := range f.Ops.List {
 		if op.IsAsync() || (op.Do == nil && op.Dump == nil) {
 			continue
 		}
 		c := cond(op)
-		var perOp *policy
-		if f.KernelPolicy == spec.PolicyPerOp {
-			perOp = b.opPolicy(f.CName+"_"+op.CIdent+"_nl_policy", op.CName, c, unionRequests(op))
-			if perOp != nil {
-				v.OpPolicies = append(v.OpPolicies, perOp)
+		if !layout.PerMode {
+			// global: the family carries the policy, the entries none.
+			var pol *policy
+			if f.KernelPolicy == spec.PolicyPerOp {
+				pol = b.opPolicy(f.CName+"_"+op.CIdent+"_nl_policy", op.CName, c, unionRequests(op))
+				v.addOpPolicy(pol)
 			}
+			e, err := v.cmdEntry(op, layout, pol, addHook)
+			if err != nil {
+				return err
+			}
+			e.Cond = c
+			ops = append(ops, e)
+			continue
 		}
-		var doPol, dumpPol *policy
-		if f.KernelPolicy == spec.PolicySplit {
-			doPol, dumpPol = v.splitPolicies(op, c)
-		}
+		doPol, dumpPol := v.splitPolicies(op, c)
 		for _, mode := range []struct {
 			m    *spec.OpMode
 			dump bool
@@ -182,22 +206,16 @@ func (v *view) buildOps() error {
 			if mode.m == nil {
 				continue
 			}
-			pol := mode.pol
-			switch f.KernelPolicy {
-			case spec.PolicyGlobal:
-				pol = global
-			case spec.PolicyPerOp:
-				pol = perOp
-			}
-			so, err := v.splitOp(op, mode.m, mode.dump, pol, addHook)
+			e, err := v.splitEntry(op, mode.m, mode.dump, mode.pol, addHook)
 			if err != nil {
 				return err
 			}
-			so.Cond = c
-			ops = append(ops, so)
+			e.Cond = c
+			ops = append(ops, e)
 		}
 	}
-	// The kernel wants the table sorted by command, do before dump.
+	// The kernel wants split ops sorted by command, do before dump; the
+	// other tables follow the same order.
 	sort.SliceStable(ops, func(i, j int) bool {
 		if ops[i].value != ops[j].value {
 			return ops[i].value < ops[j].value
@@ -209,6 +227,7 @@ func (v *view) buildOps() error {
 		so.Close = so.Cond != "" && (i == len(ops)-1 || ops[i+1].Cond != so.Cond)
 	}
 	v.Ops = ops
+	v.OpsLayout = layout
 	for _, name := range hookOrder {
 		kind := hooks[name]
 		sig := hookSig[kind]
@@ -298,8 +317,9 @@ func (v *view) addOpPolicy(p *policy) {
 	}
 }
 
-// splitOp renders one genl_split_ops entry and records its handler.
-func (v *view) splitOp(op *spec.Op, m *spec.OpMode, dump bool, pol *policy, addHook func(kind, name string) error) (*splitOp, error) {
+// splitEntry renders one genl_split_ops entry (one mode of op) and
+// records its handler.
+func (v *view) splitEntry(op *spec.Op, m *spec.OpMode, dump bool, pol *policy, addHook func(kind, name string) error) (*opsEntry, error) {
 	fields := []field{{"cmd", op.CName}}
 	var dv []string
 	for _, x := range op.DontValidate {
@@ -311,50 +331,114 @@ func (v *view) splitOp(op *spec.Op, m *spec.OpMode, dump bool, pol *policy, addH
 	if len(dv) > 0 {
 		fields = append(fields, field{"validate", strings.Join(dv, " | ")})
 	}
-	preKind, postKind, fnKind, capFlag := hookPreDoit, hookPostDoit, "doit", "GENL_CMD_CAP_DO"
+	capFlag := "GENL_CMD_CAP_DO"
 	if dump {
-		preKind, postKind, fnKind, capFlag = hookStart, hookDone, "dumpit", "GENL_CMD_CAP_DUMP"
+		capFlag = "GENL_CMD_CAP_DUMP"
 	}
-	if err := addHook(preKind, m.Pre); err != nil {
+	fields, err := v.modeFields(fields, op, m, dump, true, addHook)
+	if err != nil {
 		return nil, err
-	}
-	if err := addHook(postKind, m.Post); err != nil {
-		return nil, err
-	}
-	if m.Pre != "" {
-		fields = append(fields, field{preKind, cLower(m.Pre)})
-	}
-	fn := v.fnName(op, fnKind)
-	fields = append(fields, field{fnKind, fn})
-	if m.Post != "" {
-		fields = append(fields, field{postKind, cLower(m.Post)})
 	}
 	if pol != nil {
 		fields = append(fields, field{"policy", pol.Name}, field{"maxattr", pol.MaxAttr})
 	}
+	flags := append(opFlags(op), capFlag)
+	fields = append(fields, field{"flags", strings.Join(flags, " | ")})
+	return &opsEntry{Fields: alignFields("\t\t", fields), value: cmdValue(op), dump: dump}, nil
+}
+
+// cmdEntry renders one genl_small_ops or genl_ops entry (both modes of
+// op) and records its handlers. The kernel adds the GENL_CMD_CAP_* flags
+// and drops the policy of a dump marked GENL_DONT_VALIDATE_DUMP itself.
+func (v *view) cmdEntry(op *spec.Op, layout opsLayout, pol *policy, addHook func(kind, name string) error) (*opsEntry, error) {
+	fields := []field{{"cmd", op.CName}}
+	var dv []string
+	for _, x := range op.DontValidate {
+		dv = append(dv, "GENL_DONT_VALIDATE_"+cUpper(x))
+	}
+	if len(dv) > 0 {
+		fields = append(fields, field{"validate", strings.Join(dv, " | ")})
+	}
+	// struct genl_ops has a dump's start and done; neither struct has a
+	// doit's pre_doit and post_doit, which the family holds for all ops.
+	hooks := map[string]bool{hookStart: layout.Struct == "genl_ops", hookDone: layout.Struct == "genl_ops"}
+	for _, mode := range []struct {
+		m    *spec.OpMode
+		dump bool
+	}{{op.Do, false}, {op.Dump, true}} {
+		if mode.m == nil {
+			continue
+		}
+		pre, post := hookPreDoit, hookPostDoit
+		if mode.dump {
+			pre, post = hookStart, hookDone
+		}
+		for _, h := range []struct{ kind, name string }{{pre, mode.m.Pre}, {post, mode.m.Post}} {
+			if h.name != "" && !hooks[h.kind] {
+				return nil, fmt.Errorf("genlgen: kmod: operation %q: struct %s has no %s hook (kernel-policy %s); use kernel-policy split", op.Name, layout.Struct, h.kind, v.F.KernelPolicy)
+			}
+		}
+		var err error
+		if fields, err = v.modeFields(fields, op, mode.m, mode.dump, hooks[pre], addHook); err != nil {
+			return nil, err
+		}
+	}
+	if pol != nil {
+		fields = append(fields, field{"policy", pol.Name}, field{"maxattr", pol.MaxAttr})
+	}
+	if flags := opFlags(op); len(flags) > 0 {
+		fields = append(fields, field{"flags", strings.Join(flags, " | ")})
+	}
+	return &opsEntry{Fields: alignFields("\t\t", fields), value: cmdValue(op)}, nil
+}
+
+// modeFields appends the callbacks of one mode of op (its hooks when
+// withHooks, and its doit or dumpit) and records the stub handler.
+func (v *view) modeFields(fields []field, op *spec.Op, m *spec.OpMode, dump, withHooks bool, addHook func(kind, name string) error) ([]field, error) {
+	preKind, postKind, fnKind := hookPreDoit, hookPostDoit, "doit"
+	mode, params := "do", doitParams
+	if dump {
+		preKind, postKind, fnKind = hookStart, hookDone, "dumpit"
+		mode, params = "dump", dumpitParams
+	}
+	fn := v.fnName(op, fnKind)
+	if withHooks {
+		if err := addHook(preKind, m.Pre); err != nil {
+			return nil, err
+		}
+		if err := addHook(postKind, m.Post); err != nil {
+			return nil, err
+		}
+		if m.Pre != "" {
+			fields = append(fields, field{preKind, cLower(m.Pre)})
+		}
+	}
+	fields = append(fields, field{fnKind, fn})
+	if withHooks && m.Post != "" {
+		fields = append(fields, field{postKind, cLower(m.Post)})
+	}
+	// The stub's description: what arrives and what the spec replies.
+	doc := comment("", fmt.Sprintf("%s (%s). Request: %s. Reply: %s.", op.CName, mode,
+		attrNames(msgAttrs(m.Request)), attrNames(msgAttrs(m.Reply))), prefCols)
+	v.Handlers = append(v.Handlers, newHandler("int", fn, params, doc, "return -EOPNOTSUPP;"))
+	return fields, nil
+}
+
+// opFlags are the GENL_* flags the spec gives op.
+func opFlags(op *spec.Op) []string {
 	var flags []string
 	for _, fl := range op.Flags {
 		flags = append(flags, "GENL_"+cUpper(fl))
 	}
-	flags = append(flags, capFlag)
-	fields = append(fields, field{"flags", strings.Join(flags, " | ")})
+	return flags
+}
 
-	// The stub's description: what arrives and what the spec replies.
-	mode := "do"
-	params := doitParams
-	if dump {
-		mode, params = "dump", dumpitParams
-	}
-	doc := comment("", fmt.Sprintf("%s (%s). Request: %s. Reply: %s.", op.CName, mode,
-		attrNames(msgAttrs(m.Request)), attrNames(msgAttrs(m.Reply))), prefCols)
-	h := newHandler("int", fn, params, doc, "return -EOPNOTSUPP;")
-	v.Handlers = append(v.Handlers, h)
-
-	value := op.RequestValue
+// cmdValue is the command number of op's requests.
+func cmdValue(op *spec.Op) uint64 {
 	if !op.HasRequestValue {
-		value = op.Value
+		return op.Value
 	}
-	return &splitOp{Fields: alignFields("\t\t", fields), value: value, dump: dump}, nil
+	return op.RequestValue
 }
 
 func cUpper(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }

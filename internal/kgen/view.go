@@ -27,10 +27,13 @@ type view struct {
 	Helpers    []*helper
 	Nested     []*policy
 	OpPolicies []*policy
-	Ops        []*splitOp
+	Ops        []*opsEntry
+	OpsLayout  opsLayout
 	OpsName    string
-	Handlers   []*handler
-	Hooks      []*handler
+	// GlobalPolicy is the family-wide policy of kernel-policy global.
+	GlobalPolicy *policy
+	Handlers     []*handler
+	Hooks        []*handler
 
 	Groups      []group
 	GroupsName  string
@@ -165,10 +168,15 @@ func (v *view) buildFamily() {
 		field{"netnsok", netns},
 		field{"parallel_ops", "true"},
 		field{"module", "THIS_MODULE"})
+	if p := v.GlobalPolicy; p != nil {
+		fields = append(fields,
+			field{"policy", p.Name},
+			field{"maxattr", p.MaxAttr})
+	}
 	if len(v.Ops) > 0 {
 		fields = append(fields,
-			field{"split_ops", v.OpsName},
-			field{"n_split_ops", "ARRAY_SIZE(" + v.OpsName + ")"})
+			field{v.OpsLayout.Field, v.OpsName},
+			field{v.OpsLayout.Count, "ARRAY_SIZE(" + v.OpsName + ")"})
 	}
 	if len(v.Groups) > 0 {
 		fields = append(fields,
