@@ -180,15 +180,16 @@ parity: deps $(VMRUN_BIN) $(PARITY_BIN) $(PARITY_OUT)/parity.test parity-modules
 
 # genlgen's modules, one per spec, built in one Kbuild directory (one
 # kernel make instead of a dozen) with vm-module's settings (W=1, -Werror).
-# Each is renamed <spec>_gg.ko so that it does not clash with the kernel's
-# module of the spec's name (fou, team, nfsd). Sources are generated aside
-# and copied only when they changed, so Kbuild rebuilds only what it must.
+# -family-name <spec>_gg also names the module <spec>_gg.ko, so it does not
+# clash with the kernel's module of the spec's name (fou, team, nfsd).
+# Sources are generated aside and copied only when they changed, so Kbuild
+# rebuilds only what it must.
 .PHONY: parity-modules
 parity-modules: $(GENLGEN_BIN)
 	@rm -rf $(PARITY_OUT)/src && mkdir -p $(PARITY_OUT)/src $(PARITY_OUT)/kmod
 	@set -e; for f in $(PARITY_FAMILIES); do \
 		$(GENLGEN_BIN) -q -kmod $(PARITY_OUT)/src/$$f -family-name $${f}_gg $(PARITY_SPECS)/$$f.yaml; \
-		sed -n "s/^obj-m += $$f\.o\$$/obj-m += $${f}_gg.o/p; s/^$$f-y :=/$${f}_gg-y :=/p" $(PARITY_OUT)/src/$$f/Kbuild; \
+		grep -v '^#' $(PARITY_OUT)/src/$$f/Kbuild; \
 		cp $(PARITY_OUT)/src/$$f/*.[ch] $(PARITY_OUT)/src/; \
 	done >$(PARITY_OUT)/src/Kbuild
 	@for f in $(PARITY_OUT)/src/Kbuild $(PARITY_OUT)/src/*.[ch]; do \

@@ -13,6 +13,7 @@ package kgen
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"text/template"
 
 	"github.com/genlgen/genlgen/internal/gen"
@@ -22,9 +23,10 @@ import (
 
 // Options controls kernel module generation.
 type Options struct {
-	// FamilyName registers the family under another name (so the module
-	// can load beside a built-in family of the spec's name). The uAPI
-	// header keeps the spec's name.
+	// FamilyName registers the family under another name and names the
+	// module after it (so the module can load beside the kernel's family
+	// and module of the spec's name). The uAPI header and the C
+	// identifiers keep the spec's name.
 	FamilyName string
 	// NoNetns registers the family for the initial network namespace
 	// only (netnsok = false). By default the family works in every
@@ -36,8 +38,11 @@ var tmpl = template.Must(template.New("kmod").ParseFS(templates.Kmod, "kmod/*.tm
 
 // Generate renders the kernel module files for f.
 func Generate(f *spec.Family, opts Options) ([]gen.File, error) {
-	if opts.FamilyName != "" && (len(opts.FamilyName) > 15 || opts.FamilyName == "") {
+	if len(opts.FamilyName) > 15 {
 		return nil, fmt.Errorf("genlgen: kmod: family name %q is longer than 15 bytes (GENL_NAMSIZ - 1)", opts.FamilyName)
+	}
+	if strings.TrimLeft(opts.FamilyName, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+		return nil, fmt.Errorf("genlgen: kmod: family name %q names the module: only letters, digits, '_' and '-' are allowed", opts.FamilyName)
 	}
 	v, err := newView(f, opts)
 	if err != nil {

@@ -112,6 +112,42 @@ func TestOptions(t *testing.T) {
 	if _, err := Generate(loadSpec(t, "doc_exmpl"), Options{FamilyName: "a-name-longer-than-15"}); err == nil {
 		t.Errorf("a family name over 15 bytes must be refused")
 	}
+	for _, bad := range []string{"a/b", "a b", "doc_exmpl_main"} {
+		if _, err := Generate(loadSpec(t, "doc_exmpl"), Options{FamilyName: bad}); err == nil {
+			t.Errorf("family name %q names no valid module and must be refused", bad)
+		}
+	}
+}
+
+// TestModuleName: the module is named after -family-name, so that it
+// cannot clash with the kernel's module of the spec's name; the files and
+// C identifiers keep the spec's name.
+func TestModuleName(t *testing.T) {
+	for _, c := range []struct {
+		opts Options
+		ko   string
+	}{
+		{Options{}, "fou"},
+		{Options{FamilyName: "fou_gg"}, "fou_gg"},
+	} {
+		files, err := Generate(loadSpec(t, "fou"), c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			switch f.Path {
+			case "Kbuild":
+				want := "obj-m += " + c.ko + ".o\n" + c.ko + "-y := fou-nl.o fou_main.o\n"
+				if !strings.HasSuffix(string(f.Data), want) {
+					t.Errorf("%+v: Kbuild:\n%s\nwant it to end with\n%s", c.opts, f.Data, want)
+				}
+			case "fou_main.c":
+				if !strings.Contains(string(f.Data), "module_init(fou_init);") {
+					t.Errorf("%+v: fou_main.c must keep the spec's C names", c.opts)
+				}
+			}
+		}
+	}
 }
 
 // TestOpsLayout checks the ops table and family fields of each

@@ -1,6 +1,7 @@
 package kgen
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,8 +18,12 @@ type view struct {
 	// Source is the spec's file name, for the DO NOT EDIT banners.
 	Source string
 	// File names.
-	UAPIFile, NlHFile, NlCFile, MainFile, Module string
-	NlGuard                                      string
+	UAPIFile, NlHFile, NlCFile, MainFile string
+	// Module is the module's name (Kbuild object): the family name when
+	// Options.FamilyName gives one, so that it cannot clash with the
+	// kernel's module of the spec's name; Objects are what it links.
+	Module, Objects string
+	NlGuard         string
 	// Includes are the kernel-family headers the generated code needs.
 	Includes []string
 
@@ -79,10 +84,17 @@ func newView(f *spec.Family, opts Options) (*view, error) {
 		v.Source = f.Name + ".yaml"
 	}
 	v.Module = f.CName
+	if opts.FamilyName != "" {
+		v.Module = opts.FamilyName
+	}
 	v.UAPIFile = f.CName + ".h"
 	v.NlHFile = f.CName + "-nl.h"
 	v.NlCFile = f.CName + "-nl.c"
 	v.MainFile = f.CName + "_main.c"
+	v.Objects = f.CName + "-nl.o " + f.CName + "_main.o"
+	if v.Module+".o" == f.CName+"-nl.o" || v.Module+".o" == f.CName+"_main.o" {
+		return nil, fmt.Errorf("genlgen: kmod: family name %q names the module like one of its objects (%s)", v.Module, v.Objects)
+	}
 	v.NlGuard = "_" + cUpper(f.CName) + "_NL_H"
 	v.Includes = f.KernelFamily.Headers
 	v.Description = firstSentence(f.Doc, f.Name)
