@@ -49,11 +49,13 @@ func Explain(known []KnownDiff, specName, text string) *KnownDiff {
 const (
 	whyGroups = "the 6.12 spec has no mcast-groups; the kernel's family " +
 		"struct, hand-written next to the generated ops, registers them"
-	whySmallOps = "the kernel's family struct is hand-written: small ops with " +
-		"one family-wide policy, so getfamily reports its maxattr, and the " +
-		"kernel drops the policy of a dump marked dont-validate dump when it " +
-		"converts small ops (genl_cmd_full_to_split); genlgen registers split " +
-		"ops, whose dump keeps its policy (as nlctrl's own getfamily does)"
+	whyHandOps = "the hand-written family registers its ops otherwise " +
+		"than genlgen does from the spec's kernel-policy: a family-wide " +
+		"policy where the spec says split or per-op, a family maxattr " +
+		"(which getfamily reports) of the attribute set's last attribute " +
+		"where genlgen gives the policy's last, or ops whose dump has no " +
+		"policy (the kernel drops it for a dump marked dont-validate dump " +
+		"when it converts small or full ops, genl_cmd_full_to_split)"
 	whyHandFlags = "the spec's op flags differ from the hand-written ops " +
 		"table (mostly uns-admin-perm, which the spec does not declare)"
 	whyHandPolicy = "the hand-written policy is not the spec's: one " +
@@ -67,13 +69,13 @@ const (
 // is not generated from its spec; specific entries must come first.
 func handWritten(specName string) []KnownDiff {
 	return []KnownDiff{
-		{specName, "family maxattr", CauseKernel, whySmallOps},
+		{specName, "family maxattr", CauseKernel, whyHandOps},
 		{specName, "family mcast-groups", CauseSpec, "the spec's multicast groups differ from the ones the hand-written family registers"},
 		{specName, "family version", CauseSpec, "the spec's version differs from the one the hand-written family registers"},
 		{specName, "cmd-*", CauseSpec, "the kernel has ops the spec does not list"},
 		{specName, "* flags", CauseSpec, whyHandFlags},
-		{specName, "* dump", CauseKernel, whySmallOps},
-		{specName, "* dump *", CauseKernel, whySmallOps},
+		{specName, "* dump", CauseKernel, whyHandOps},
+		{specName, "* dump *", CauseKernel, whyHandOps},
 		{specName, "*", CauseSpec, whyHandPolicy},
 	}
 }
@@ -86,10 +88,6 @@ var KnownPolicy = concat(
 		{"devlink", "family mcast-groups", CauseSpec, whyGroups},
 		{"mptcp_pm", "family mcast-groups", CauseSpec, whyGroups},
 		{"team", "family mcast-groups", CauseSpec, whyGroups},
-		{"team", "family maxattr", CauseKernel, whySmallOps},
-		{"fou", "family maxattr", CauseKernel, whySmallOps},
-		{"fou", "get dump", CauseKernel, whySmallOps},
-		{"fou", "get dump *", CauseKernel, whySmallOps},
 		// Hand-written in the kernel.
 		{"ethtool", "* header", CauseKernel, "the kernel has several header policies (with or without phy-index, a flags mask per op); the spec has one header set"},
 		{"ethtool", "* header.*", CauseKernel, "the kernel has several header policies (with or without phy-index, a flags mask per op) and limits dev-name to ALTIFNAMSIZ - 1; the spec has one header set without checks"},
