@@ -46,7 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.goDir, "go", "", "write the Go client package into `DIR` (DIR/<package> for several specs)")
 	fs.StringVar(&c.kmodDir, "kmod", "", "write the kernel module into `DIR` (DIR/<family> for several specs)")
 	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated")
-	fs.StringVar(&c.familyName, "family-name", "", "register the kernel family under `NAME` instead of the spec's name")
+	fs.StringVar(&c.familyName, "family-name", "", "register the kernel family (and name the module) `NAME` instead of the spec's name")
 	fs.BoolVar(&c.netnsok, "netnsok", true, "register the kernel family in every network namespace; -netnsok=false limits it to the initial one")
 	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs")
 	fs.BoolVar(&c.quiet, "q", false, "do not print warnings")
