@@ -11,12 +11,15 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
+	"sync"
 
 	"github.com/genlgen/genlgen/internal/gen"
 	"github.com/genlgen/genlgen/internal/gogen"
@@ -76,11 +79,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	return c.all(stdout, stderr)
+}
+
+// all handles every spec, several at a time (one per CPU): specs are
+// independent and write to different directories. Each spec's output is
+// buffered and printed in command-line order, so runs read the same.
+func (c *config) all(stdout, stderr io.Writer) int {
+	type result struct {
+		out, errOut bytes.Buffer
+		status      int
+	}
+	results := make([]result, len(c.specs))
+	sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, path := range c.specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := &results[i]
+			r.status = c.one(path, &r.out, &r.errOut)
+		}()
+	}
+	wg.Wait()
 	status := 0
-	for _, path := range c.specs {
-		if s := c.one(path, stdout, stderr); s > status {
-			status = s
-		}
+	for i := range results {
+		stdout.Write(results[i].out.Bytes())
+		stderr.Write(results[i].errOut.Bytes())
+		status = max(status, results[i].status)
 	}
 	return status
 }

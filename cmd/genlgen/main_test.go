@@ -70,3 +70,27 @@ func TestWarningsPrintedWithPosition(t *testing.T) {
 		t.Errorf("-q still printed %q", quiet)
 	}
 }
+
+func TestSeveralSpecsWriteOnePackageEach(t *testing.T) {
+	dir := t.TempDir()
+	specs := []string{"../../spec/doc_exmpl.yaml", "../../../shared/ynl-6.12/specs/netdev.yaml", "../../../shared/ynl-6.12/specs/fou.yaml"}
+	code, _, errOut := runCLI(append([]string{"-q", "-go", dir, "-kmod", dir + "/kmod"}, specs...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, p := range []string{"docexmpl/client.go", "netdev/client.go", "fou/client.go", "kmod/doc_exmpl/doc_exmpl.h", "kmod/netdev/netdev-nl.c", "kmod/fou/fou_main.c"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("missing %s", p)
+		}
+	}
+	// -check agrees with what was just written; one bad spec among good
+	// ones fails the run with its own error only.
+	if code, _, errOut := runCLI(append([]string{"-q", "-check", "-go", dir, "-kmod", dir + "/kmod"}, specs...)...); code != 0 {
+		t.Errorf("-check after writing: exit %d: %s", code, errOut)
+	}
+	os.WriteFile(filepath.Join(dir, "netdev/client.go"), []byte("package netdev\n"), 0o644)
+	code, _, errOut = runCLI(append([]string{"-q", "-check", "-go", dir}, specs...)...)
+	if code != 1 || !strings.Contains(errOut, "netdev/client.go: differs from the generated version") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("-check with one stale file: exit %d, stderr %q", code, errOut)
+	}
+}
