@@ -181,11 +181,14 @@ func badInputs() []badInput {
 			message: msgUnknown,
 		},
 		{
+			// The typed Echo never sends seq (echo's request lists only
+			// msg; see TestTypedRequestSendsOnlyItsAttributes), so the
+			// well-formed u64 goes raw.
 			name: "well-formed seq in echo",
 			send: func(ctx context.Context, c *docexmpl.Client) error {
-				msg := "ok"
-				_, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg, Seq: ptr(uint64(7))})
-				return err
+				return rawEcho(ctx, c,
+					runtime.RawAttr{Type: attrMsg, Data: []byte("ok\x00")},
+					runtime.RawAttr{Type: attrSeq, Data: []byte{7, 0, 0, 0, 0, 0, 0, 0}})
 			},
 			errno:   unix.EINVAL,
 			path:    "seq",
@@ -304,5 +307,31 @@ func TestBadInput(t *testing.T) {
 			}
 			echo(t, ctx, c, "still answering after: "+tc.name)
 		})
+	}
+}
+
+// TestTypedRequestSendsOnlyItsAttributes: a reply struct filled in
+// (msg, seq, timestamp) and passed back to Echo works, because the
+// generated method sends only the attributes echo's request lists; strict
+// validation would reject seq and timestamp otherwise.
+func TestTypedRequestSendsOnlyItsAttributes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := docexmpl.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	msg := "again"
+	first, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.Echo(ctx, first)
+	if err != nil {
+		t.Fatalf("echo of a reply struct (seq and timestamp set): %v", err)
+	}
+	if *second.Msg != msg || *second.Seq <= *first.Seq {
+		t.Errorf("second echo = %q seq %d, want %q after seq %d", *second.Msg, *second.Seq, msg, *first.Seq)
 	}
 }

@@ -119,10 +119,20 @@ type opView struct {
 	Type                               string
 	Do, Dump                           *modeView
 	Header                             bool
+	// Only lists the request attribute tables of the op's modes.
+	Only []onlyView
 }
 
 type modeView struct {
 	Request, Reply bool
+	// Encoder is the Go expression passed to Do/Dump as the request
+	// encoder.
+	Encoder string
+}
+
+// onlyView is a table of the attribute types a request carries.
+type onlyView struct {
+	Var, What, Init string
 }
 
 type groupView struct {
@@ -512,16 +522,38 @@ func opOf(op *spec.Op) opView {
 		Header:   op.AttrSet.Go.FixedHeader != nil,
 		Doc:      strings.TrimSpace(op.Doc),
 	}
-	mode := func(m *spec.OpMode) *modeView {
+	mode := func(m *spec.OpMode, kind string) *modeView {
 		if m == nil {
 			return nil
 		}
-		return &modeView{
+		mv := &modeView{
 			Request: ov.Header || (m.Request != nil && len(m.Request.Attrs) > 0),
 			Reply:   m.Reply != nil,
 		}
+		only := "nil"
+		if mv.Request && m.Request != nil && len(m.Request.Attrs) < countSent(op.AttrSet) {
+			o := onlyView{Var: "req" + op.GoName + kind, What: q(op.Name) + " " + strings.ToLower(kind) + " requests"}
+			var inits []string
+			for _, a := range m.Request.Attrs {
+				inits = append(inits, fmt.Sprintf("%d: true", a.Value))
+			}
+			o.Init = strings.Join(inits, ", ")
+			ov.Only = append(ov.Only, o)
+			only = o.Var
+		}
+		switch {
+		case !mv.Request:
+			mv.Encoder = "nil"
+		case ov.Header:
+			mv.Encoder = "func(e *runtime.Encoder) { req.encodeMessage(e, " + only + ") }"
+		case only == "nil":
+			mv.Encoder = "req.Encode"
+		default:
+			mv.Encoder = "func(e *runtime.Encoder) { req.encodeOnly(e, " + only + ") }"
+		}
+		return mv
 	}
-	ov.Do, ov.Dump = mode(op.Do), mode(op.Dump)
+	ov.Do, ov.Dump = mode(op.Do, "Do"), mode(op.Dump, "Dump")
 	if ov.Do != nil {
 		ov.DoDoc = docFor(op.GoName, "runs the "+q(op.Name)+" operation"+opDocTail(op, ov.Do, false), op.Doc)
 	}
@@ -614,4 +646,16 @@ func comment(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// countSent is how many attributes of s a message can carry (pad and
+// unused never are).
+func countSent(s *spec.AttrSet) int {
+	n := 0
+	for _, a := range s.Attrs {
+		if a.Type != spec.TypePad && a.Type != spec.TypeUnused {
+			n++
+		}
+	}
+	return n
 }

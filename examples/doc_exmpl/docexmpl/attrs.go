@@ -23,17 +23,22 @@ type DocExmpl struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DocExmpl) Encode(e *runtime.Encoder) {
+func (v *DocExmpl) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Msg; x != nil {
+	if x := v.Msg; x != nil && sends(only, 1) {
 		e.PutString(1, *x)
 	}
-	if x := v.Seq; x != nil {
+	if x := v.Seq; x != nil && sends(only, 2) {
 		e.PutU64(2, *x)
 	}
-	if x := v.Timestamp; x != nil {
+	if x := v.Timestamp; x != nil && sends(only, 3) {
 		e.PutU64(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -109,4 +114,10 @@ var attrsDocExmpl = runtime.AttrSet{Name: "doc-exmpl", Attrs: []runtime.AttrSpec
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

@@ -39,11 +39,14 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 // opEcho describes "echo" requests.
 var opEcho = runtime.Op{Name: "echo", Cmd: 1, Attrs: &attrsDocExmpl}
 
+// reqEchoDo marks the attributes "echo" do requests carry.
+var reqEchoDo = []bool{1: true}
+
 // Echo runs the "echo" operation and returns the kernel's reply (nil if it
 // sent none). Echo a message back; the kernel records it in its history.
 func (c *Client) Echo(ctx context.Context, req *DocExmpl) (*DocExmpl, error) {
 	var rsp *DocExmpl
-	err := c.conn.Do(ctx, &opEcho, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeOnly(e, reqEchoDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}

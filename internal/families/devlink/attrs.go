@@ -366,605 +366,655 @@ type Devlink struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Devlink) Encode(e *runtime.Encoder) {
+func (v *Devlink) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.BusName; x != nil {
+	if x := v.BusName; x != nil && sends(only, 1) {
 		e.PutString(1, *x)
 	}
-	if x := v.DevName; x != nil {
+	if x := v.DevName; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
-	if x := v.PortIndex; x != nil {
+	if x := v.PortIndex; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.PortType; x != nil {
+	if x := v.PortType; x != nil && sends(only, 4) {
 		e.PutU16(4, uint16(*x))
 	}
-	if x := v.PortDesiredType; x != nil {
+	if x := v.PortDesiredType; x != nil && sends(only, 5) {
 		e.PutU16(5, *x)
 	}
-	if x := v.PortNetdevIfindex; x != nil {
+	if x := v.PortNetdevIfindex; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.PortNetdevName; x != nil {
+	if x := v.PortNetdevName; x != nil && sends(only, 7) {
 		e.PutString(7, *x)
 	}
-	if x := v.PortIbdevName; x != nil {
+	if x := v.PortIbdevName; x != nil && sends(only, 8) {
 		e.PutString(8, *x)
 	}
-	if x := v.PortSplitCount; x != nil {
+	if x := v.PortSplitCount; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.PortSplitGroup; x != nil {
+	if x := v.PortSplitGroup; x != nil && sends(only, 10) {
 		e.PutU32(10, *x)
 	}
-	if x := v.SbIndex; x != nil {
+	if x := v.SbIndex; x != nil && sends(only, 11) {
 		e.PutU32(11, *x)
 	}
-	if x := v.SbSize; x != nil {
+	if x := v.SbSize; x != nil && sends(only, 12) {
 		e.PutU32(12, *x)
 	}
-	if x := v.SbIngressPoolCount; x != nil {
+	if x := v.SbIngressPoolCount; x != nil && sends(only, 13) {
 		e.PutU16(13, *x)
 	}
-	if x := v.SbEgressPoolCount; x != nil {
+	if x := v.SbEgressPoolCount; x != nil && sends(only, 14) {
 		e.PutU16(14, *x)
 	}
-	if x := v.SbIngressTcCount; x != nil {
+	if x := v.SbIngressTcCount; x != nil && sends(only, 15) {
 		e.PutU16(15, *x)
 	}
-	if x := v.SbEgressTcCount; x != nil {
+	if x := v.SbEgressTcCount; x != nil && sends(only, 16) {
 		e.PutU16(16, *x)
 	}
-	if x := v.SbPoolIndex; x != nil {
+	if x := v.SbPoolIndex; x != nil && sends(only, 17) {
 		e.PutU16(17, *x)
 	}
-	if x := v.SbPoolType; x != nil {
+	if x := v.SbPoolType; x != nil && sends(only, 18) {
 		e.PutU8(18, uint8(*x))
 	}
-	if x := v.SbPoolSize; x != nil {
+	if x := v.SbPoolSize; x != nil && sends(only, 19) {
 		e.PutU32(19, *x)
 	}
-	if x := v.SbPoolThresholdType; x != nil {
+	if x := v.SbPoolThresholdType; x != nil && sends(only, 20) {
 		e.PutU8(20, uint8(*x))
 	}
-	if x := v.SbThreshold; x != nil {
+	if x := v.SbThreshold; x != nil && sends(only, 21) {
 		e.PutU32(21, *x)
 	}
-	if x := v.SbTcIndex; x != nil {
+	if x := v.SbTcIndex; x != nil && sends(only, 22) {
 		e.PutU16(22, *x)
 	}
-	if x := v.SbOccCur; x != nil {
+	if x := v.SbOccCur; x != nil && sends(only, 23) {
 		e.PutU32(23, *x)
 	}
-	if x := v.SbOccMax; x != nil {
+	if x := v.SbOccMax; x != nil && sends(only, 24) {
 		e.PutU32(24, *x)
 	}
-	if x := v.EswitchMode; x != nil {
+	if x := v.EswitchMode; x != nil && sends(only, 25) {
 		e.PutU16(25, uint16(*x))
 	}
-	if x := v.EswitchInlineMode; x != nil {
+	if x := v.EswitchInlineMode; x != nil && sends(only, 26) {
 		e.PutU8(26, uint8(*x))
 	}
-	if x := v.DpipeTables; x != nil {
+	if x := v.DpipeTables; x != nil && sends(only, 27) {
 		n := e.BeginNest(27)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.DpipeTable {
+		if !sends(only, 28) {
+			break
+		}
 		n := e.BeginNest(28)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableName; x != nil {
+	if x := v.DpipeTableName; x != nil && sends(only, 29) {
 		e.PutString(29, *x)
 	}
-	if x := v.DpipeTableSize; x != nil {
+	if x := v.DpipeTableSize; x != nil && sends(only, 30) {
 		e.PutU64(30, *x)
 	}
-	if x := v.DpipeTableMatches; x != nil {
+	if x := v.DpipeTableMatches; x != nil && sends(only, 31) {
 		n := e.BeginNest(31)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableActions; x != nil {
+	if x := v.DpipeTableActions; x != nil && sends(only, 32) {
 		n := e.BeginNest(32)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableCountersEnabled; x != nil {
+	if x := v.DpipeTableCountersEnabled; x != nil && sends(only, 33) {
 		e.PutU8(33, *x)
 	}
-	if x := v.DpipeEntries; x != nil {
+	if x := v.DpipeEntries; x != nil && sends(only, 34) {
 		n := e.BeginNest(34)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.DpipeEntry {
+		if !sends(only, 35) {
+			break
+		}
 		n := e.BeginNest(35)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryIndex; x != nil {
+	if x := v.DpipeEntryIndex; x != nil && sends(only, 36) {
 		e.PutU64(36, *x)
 	}
-	if x := v.DpipeEntryMatchValues; x != nil {
+	if x := v.DpipeEntryMatchValues; x != nil && sends(only, 37) {
 		n := e.BeginNest(37)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryActionValues; x != nil {
+	if x := v.DpipeEntryActionValues; x != nil && sends(only, 38) {
 		n := e.BeginNest(38)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryCounter; x != nil {
+	if x := v.DpipeEntryCounter; x != nil && sends(only, 39) {
 		e.PutU64(39, *x)
 	}
 	for _, x := range v.DpipeMatch {
+		if !sends(only, 40) {
+			break
+		}
 		n := e.BeginNest(40)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.DpipeMatchValue {
+		if !sends(only, 41) {
+			break
+		}
 		n := e.BeginNest(41)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeMatchType; x != nil {
+	if x := v.DpipeMatchType; x != nil && sends(only, 42) {
 		e.PutU32(42, uint32(*x))
 	}
 	for _, x := range v.DpipeAction {
+		if !sends(only, 43) {
+			break
+		}
 		n := e.BeginNest(43)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.DpipeActionValue {
+		if !sends(only, 44) {
+			break
+		}
 		n := e.BeginNest(44)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeActionType; x != nil {
+	if x := v.DpipeActionType; x != nil && sends(only, 45) {
 		e.PutU32(45, uint32(*x))
 	}
-	if x := v.DpipeValue; x != nil {
+	if x := v.DpipeValue; x != nil && sends(only, 46) {
 		e.PutBytes(46, x)
 	}
-	if x := v.DpipeValueMask; x != nil {
+	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
 		e.PutBytes(47, x)
 	}
-	if x := v.DpipeValueMapping; x != nil {
+	if x := v.DpipeValueMapping; x != nil && sends(only, 48) {
 		e.PutU32(48, *x)
 	}
-	if x := v.DpipeHeaders; x != nil {
+	if x := v.DpipeHeaders; x != nil && sends(only, 49) {
 		n := e.BeginNest(49)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.DpipeHeader {
+		if !sends(only, 50) {
+			break
+		}
 		n := e.BeginNest(50)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeHeaderName; x != nil {
+	if x := v.DpipeHeaderName; x != nil && sends(only, 51) {
 		e.PutString(51, *x)
 	}
-	if x := v.DpipeHeaderID; x != nil {
+	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
 		e.PutU32(52, uint32(*x))
 	}
-	if x := v.DpipeHeaderFields; x != nil {
+	if x := v.DpipeHeaderFields; x != nil && sends(only, 53) {
 		n := e.BeginNest(53)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeHeaderGlobal; x != nil {
+	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
 		e.PutU8(54, *x)
 	}
-	if x := v.DpipeHeaderIndex; x != nil {
+	if x := v.DpipeHeaderIndex; x != nil && sends(only, 55) {
 		e.PutU32(55, *x)
 	}
 	for _, x := range v.DpipeField {
+		if !sends(only, 56) {
+			break
+		}
 		n := e.BeginNest(56)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeFieldName; x != nil {
+	if x := v.DpipeFieldName; x != nil && sends(only, 57) {
 		e.PutString(57, *x)
 	}
-	if x := v.DpipeFieldID; x != nil {
+	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
 		e.PutU32(58, *x)
 	}
-	if x := v.DpipeFieldBitwidth; x != nil {
+	if x := v.DpipeFieldBitwidth; x != nil && sends(only, 59) {
 		e.PutU32(59, *x)
 	}
-	if x := v.DpipeFieldMappingType; x != nil {
+	if x := v.DpipeFieldMappingType; x != nil && sends(only, 60) {
 		e.PutU32(60, uint32(*x))
 	}
-	if x := v.EswitchEncapMode; x != nil {
+	if x := v.EswitchEncapMode; x != nil && sends(only, 62) {
 		e.PutU8(62, uint8(*x))
 	}
-	if x := v.ResourceList; x != nil {
+	if x := v.ResourceList; x != nil && sends(only, 63) {
 		n := e.BeginNest(63)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.Resource {
+		if !sends(only, 64) {
+			break
+		}
 		n := e.BeginNest(64)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ResourceName; x != nil {
+	if x := v.ResourceName; x != nil && sends(only, 65) {
 		e.PutString(65, *x)
 	}
-	if x := v.ResourceID; x != nil {
+	if x := v.ResourceID; x != nil && sends(only, 66) {
 		e.PutU64(66, *x)
 	}
-	if x := v.ResourceSize; x != nil {
+	if x := v.ResourceSize; x != nil && sends(only, 67) {
 		e.PutU64(67, *x)
 	}
-	if x := v.ResourceSizeNew; x != nil {
+	if x := v.ResourceSizeNew; x != nil && sends(only, 68) {
 		e.PutU64(68, *x)
 	}
-	if x := v.ResourceSizeValid; x != nil {
+	if x := v.ResourceSizeValid; x != nil && sends(only, 69) {
 		e.PutU8(69, *x)
 	}
-	if x := v.ResourceSizeMin; x != nil {
+	if x := v.ResourceSizeMin; x != nil && sends(only, 70) {
 		e.PutU64(70, *x)
 	}
-	if x := v.ResourceSizeMax; x != nil {
+	if x := v.ResourceSizeMax; x != nil && sends(only, 71) {
 		e.PutU64(71, *x)
 	}
-	if x := v.ResourceSizeGran; x != nil {
+	if x := v.ResourceSizeGran; x != nil && sends(only, 72) {
 		e.PutU64(72, *x)
 	}
-	if x := v.ResourceUnit; x != nil {
+	if x := v.ResourceUnit; x != nil && sends(only, 73) {
 		e.PutU8(73, uint8(*x))
 	}
-	if x := v.ResourceOcc; x != nil {
+	if x := v.ResourceOcc; x != nil && sends(only, 74) {
 		e.PutU64(74, *x)
 	}
-	if x := v.DpipeTableResourceID; x != nil {
+	if x := v.DpipeTableResourceID; x != nil && sends(only, 75) {
 		e.PutU64(75, *x)
 	}
-	if x := v.DpipeTableResourceUnits; x != nil {
+	if x := v.DpipeTableResourceUnits; x != nil && sends(only, 76) {
 		e.PutU64(76, *x)
 	}
-	if x := v.PortFlavour; x != nil {
+	if x := v.PortFlavour; x != nil && sends(only, 77) {
 		e.PutU16(77, uint16(*x))
 	}
-	if x := v.PortNumber; x != nil {
+	if x := v.PortNumber; x != nil && sends(only, 78) {
 		e.PutU32(78, *x)
 	}
-	if x := v.PortSplitSubportNumber; x != nil {
+	if x := v.PortSplitSubportNumber; x != nil && sends(only, 79) {
 		e.PutU32(79, *x)
 	}
-	if x := v.Param; x != nil {
+	if x := v.Param; x != nil && sends(only, 80) {
 		n := e.BeginNest(80)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ParamName; x != nil {
+	if x := v.ParamName; x != nil && sends(only, 81) {
 		e.PutString(81, *x)
 	}
-	if v.ParamGeneric {
+	if v.ParamGeneric && sends(only, 82) {
 		e.PutFlag(82)
 	}
-	if x := v.ParamType; x != nil {
+	if x := v.ParamType; x != nil && sends(only, 83) {
 		e.PutU8(83, *x)
 	}
-	if x := v.ParamValueCmode; x != nil {
+	if x := v.ParamValueCmode; x != nil && sends(only, 87) {
 		e.PutU8(87, uint8(*x))
 	}
-	if x := v.RegionName; x != nil {
+	if x := v.RegionName; x != nil && sends(only, 88) {
 		e.PutString(88, *x)
 	}
-	if x := v.RegionSize; x != nil {
+	if x := v.RegionSize; x != nil && sends(only, 89) {
 		e.PutU64(89, *x)
 	}
-	if x := v.RegionSnapshots; x != nil {
+	if x := v.RegionSnapshots; x != nil && sends(only, 90) {
 		n := e.BeginNest(90)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionSnapshot; x != nil {
+	if x := v.RegionSnapshot; x != nil && sends(only, 91) {
 		n := e.BeginNest(91)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionSnapshotID; x != nil {
+	if x := v.RegionSnapshotID; x != nil && sends(only, 92) {
 		e.PutU32(92, *x)
 	}
-	if x := v.RegionChunks; x != nil {
+	if x := v.RegionChunks; x != nil && sends(only, 93) {
 		n := e.BeginNest(93)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionChunk; x != nil {
+	if x := v.RegionChunk; x != nil && sends(only, 94) {
 		n := e.BeginNest(94)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionChunkData; x != nil {
+	if x := v.RegionChunkData; x != nil && sends(only, 95) {
 		e.PutBytes(95, x)
 	}
-	if x := v.RegionChunkAddr; x != nil {
+	if x := v.RegionChunkAddr; x != nil && sends(only, 96) {
 		e.PutU64(96, *x)
 	}
-	if x := v.RegionChunkLen; x != nil {
+	if x := v.RegionChunkLen; x != nil && sends(only, 97) {
 		e.PutU64(97, *x)
 	}
-	if x := v.InfoDriverName; x != nil {
+	if x := v.InfoDriverName; x != nil && sends(only, 98) {
 		e.PutString(98, *x)
 	}
-	if x := v.InfoSerialNumber; x != nil {
+	if x := v.InfoSerialNumber; x != nil && sends(only, 99) {
 		e.PutString(99, *x)
 	}
 	for _, x := range v.InfoVersionFixed {
+		if !sends(only, 100) {
+			break
+		}
 		n := e.BeginNest(100)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.InfoVersionRunning {
+		if !sends(only, 101) {
+			break
+		}
 		n := e.BeginNest(101)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.InfoVersionStored {
+		if !sends(only, 102) {
+			break
+		}
 		n := e.BeginNest(102)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.InfoVersionName; x != nil {
+	if x := v.InfoVersionName; x != nil && sends(only, 103) {
 		e.PutString(103, *x)
 	}
-	if x := v.InfoVersionValue; x != nil {
+	if x := v.InfoVersionValue; x != nil && sends(only, 104) {
 		e.PutString(104, *x)
 	}
-	if x := v.SbPoolCellSize; x != nil {
+	if x := v.SbPoolCellSize; x != nil && sends(only, 105) {
 		e.PutU32(105, *x)
 	}
-	if x := v.Fmsg; x != nil {
+	if x := v.Fmsg; x != nil && sends(only, 106) {
 		n := e.BeginNest(106)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.FmsgObjNestStart {
+	if v.FmsgObjNestStart && sends(only, 107) {
 		e.PutFlag(107)
 	}
-	if v.FmsgPairNestStart {
+	if v.FmsgPairNestStart && sends(only, 108) {
 		e.PutFlag(108)
 	}
-	if v.FmsgArrNestStart {
+	if v.FmsgArrNestStart && sends(only, 109) {
 		e.PutFlag(109)
 	}
-	if v.FmsgNestEnd {
+	if v.FmsgNestEnd && sends(only, 110) {
 		e.PutFlag(110)
 	}
-	if x := v.FmsgObjName; x != nil {
+	if x := v.FmsgObjName; x != nil && sends(only, 111) {
 		e.PutString(111, *x)
 	}
-	if x := v.FmsgObjValueType; x != nil {
+	if x := v.FmsgObjValueType; x != nil && sends(only, 112) {
 		e.PutU8(112, *x)
 	}
-	if x := v.HealthReporter; x != nil {
+	if x := v.HealthReporter; x != nil && sends(only, 114) {
 		n := e.BeginNest(114)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HealthReporterName; x != nil {
+	if x := v.HealthReporterName; x != nil && sends(only, 115) {
 		e.PutString(115, *x)
 	}
-	if x := v.HealthReporterState; x != nil {
+	if x := v.HealthReporterState; x != nil && sends(only, 116) {
 		e.PutU8(116, *x)
 	}
-	if x := v.HealthReporterErrCount; x != nil {
+	if x := v.HealthReporterErrCount; x != nil && sends(only, 117) {
 		e.PutU64(117, *x)
 	}
-	if x := v.HealthReporterRecoverCount; x != nil {
+	if x := v.HealthReporterRecoverCount; x != nil && sends(only, 118) {
 		e.PutU64(118, *x)
 	}
-	if x := v.HealthReporterDumpTs; x != nil {
+	if x := v.HealthReporterDumpTs; x != nil && sends(only, 119) {
 		e.PutU64(119, *x)
 	}
-	if x := v.HealthReporterGracefulPeriod; x != nil {
+	if x := v.HealthReporterGracefulPeriod; x != nil && sends(only, 120) {
 		e.PutU64(120, *x)
 	}
-	if x := v.HealthReporterAutoRecover; x != nil {
+	if x := v.HealthReporterAutoRecover; x != nil && sends(only, 121) {
 		e.PutU8(121, *x)
 	}
-	if x := v.FlashUpdateFileName; x != nil {
+	if x := v.FlashUpdateFileName; x != nil && sends(only, 122) {
 		e.PutString(122, *x)
 	}
-	if x := v.FlashUpdateComponent; x != nil {
+	if x := v.FlashUpdateComponent; x != nil && sends(only, 123) {
 		e.PutString(123, *x)
 	}
-	if x := v.FlashUpdateStatusMsg; x != nil {
+	if x := v.FlashUpdateStatusMsg; x != nil && sends(only, 124) {
 		e.PutString(124, *x)
 	}
-	if x := v.FlashUpdateStatusDone; x != nil {
+	if x := v.FlashUpdateStatusDone; x != nil && sends(only, 125) {
 		e.PutU64(125, *x)
 	}
-	if x := v.FlashUpdateStatusTotal; x != nil {
+	if x := v.FlashUpdateStatusTotal; x != nil && sends(only, 126) {
 		e.PutU64(126, *x)
 	}
-	if x := v.PortPCIPfNumber; x != nil {
+	if x := v.PortPCIPfNumber; x != nil && sends(only, 127) {
 		e.PutU16(127, *x)
 	}
-	if x := v.PortPCIVfNumber; x != nil {
+	if x := v.PortPCIVfNumber; x != nil && sends(only, 128) {
 		e.PutU16(128, *x)
 	}
-	if x := v.Stats; x != nil {
+	if x := v.Stats; x != nil && sends(only, 129) {
 		n := e.BeginNest(129)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TrapName; x != nil {
+	if x := v.TrapName; x != nil && sends(only, 130) {
 		e.PutString(130, *x)
 	}
-	if x := v.TrapAction; x != nil {
+	if x := v.TrapAction; x != nil && sends(only, 131) {
 		e.PutU8(131, uint8(*x))
 	}
-	if x := v.TrapType; x != nil {
+	if x := v.TrapType; x != nil && sends(only, 132) {
 		e.PutU8(132, uint8(*x))
 	}
-	if v.TrapGeneric {
+	if v.TrapGeneric && sends(only, 133) {
 		e.PutFlag(133)
 	}
-	if x := v.TrapMetadata; x != nil {
+	if x := v.TrapMetadata; x != nil && sends(only, 134) {
 		n := e.BeginNest(134)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TrapGroupName; x != nil {
+	if x := v.TrapGroupName; x != nil && sends(only, 135) {
 		e.PutString(135, *x)
 	}
-	if x := v.ReloadFailed; x != nil {
+	if x := v.ReloadFailed; x != nil && sends(only, 136) {
 		e.PutU8(136, *x)
 	}
-	if x := v.HealthReporterDumpTsNs; x != nil {
+	if x := v.HealthReporterDumpTsNs; x != nil && sends(only, 137) {
 		e.PutU64(137, *x)
 	}
-	if x := v.NetnsFD; x != nil {
+	if x := v.NetnsFD; x != nil && sends(only, 138) {
 		e.PutU32(138, *x)
 	}
-	if x := v.NetnsPID; x != nil {
+	if x := v.NetnsPID; x != nil && sends(only, 139) {
 		e.PutU32(139, *x)
 	}
-	if x := v.NetnsID; x != nil {
+	if x := v.NetnsID; x != nil && sends(only, 140) {
 		e.PutU32(140, *x)
 	}
-	if x := v.HealthReporterAutoDump; x != nil {
+	if x := v.HealthReporterAutoDump; x != nil && sends(only, 141) {
 		e.PutU8(141, *x)
 	}
-	if x := v.TrapPolicerID; x != nil {
+	if x := v.TrapPolicerID; x != nil && sends(only, 142) {
 		e.PutU32(142, *x)
 	}
-	if x := v.TrapPolicerRate; x != nil {
+	if x := v.TrapPolicerRate; x != nil && sends(only, 143) {
 		e.PutU64(143, *x)
 	}
-	if x := v.TrapPolicerBurst; x != nil {
+	if x := v.TrapPolicerBurst; x != nil && sends(only, 144) {
 		e.PutU64(144, *x)
 	}
-	if x := v.PortFunction; x != nil {
+	if x := v.PortFunction; x != nil && sends(only, 145) {
 		n := e.BeginNest(145)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.InfoBoardSerialNumber; x != nil {
+	if x := v.InfoBoardSerialNumber; x != nil && sends(only, 146) {
 		e.PutString(146, *x)
 	}
-	if x := v.PortLanes; x != nil {
+	if x := v.PortLanes; x != nil && sends(only, 147) {
 		e.PutU32(147, *x)
 	}
-	if x := v.PortSplittable; x != nil {
+	if x := v.PortSplittable; x != nil && sends(only, 148) {
 		e.PutU8(148, *x)
 	}
-	if x := v.PortExternal; x != nil {
+	if x := v.PortExternal; x != nil && sends(only, 149) {
 		e.PutU8(149, *x)
 	}
-	if x := v.PortControllerNumber; x != nil {
+	if x := v.PortControllerNumber; x != nil && sends(only, 150) {
 		e.PutU32(150, *x)
 	}
-	if x := v.FlashUpdateStatusTimeout; x != nil {
+	if x := v.FlashUpdateStatusTimeout; x != nil && sends(only, 151) {
 		e.PutU64(151, *x)
 	}
-	if x := v.FlashUpdateOverwriteMask; x != nil {
+	if x := v.FlashUpdateOverwriteMask; x != nil && sends(only, 152) {
 		e.PutBitfield32(152, *x)
 	}
-	if x := v.ReloadAction; x != nil {
+	if x := v.ReloadAction; x != nil && sends(only, 153) {
 		e.PutU8(153, uint8(*x))
 	}
-	if x := v.ReloadActionsPerformed; x != nil {
+	if x := v.ReloadActionsPerformed; x != nil && sends(only, 154) {
 		e.PutBitfield32(154, *x)
 	}
-	if x := v.ReloadLimits; x != nil {
+	if x := v.ReloadLimits; x != nil && sends(only, 155) {
 		e.PutBitfield32(155, *x)
 	}
-	if x := v.DevStats; x != nil {
+	if x := v.DevStats; x != nil && sends(only, 156) {
 		n := e.BeginNest(156)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ReloadStats; x != nil {
+	if x := v.ReloadStats; x != nil && sends(only, 157) {
 		n := e.BeginNest(157)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.ReloadStatsEntry {
+		if !sends(only, 158) {
+			break
+		}
 		n := e.BeginNest(158)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ReloadStatsLimit; x != nil {
+	if x := v.ReloadStatsLimit; x != nil && sends(only, 159) {
 		e.PutU8(159, *x)
 	}
-	if x := v.ReloadStatsValue; x != nil {
+	if x := v.ReloadStatsValue; x != nil && sends(only, 160) {
 		e.PutU32(160, *x)
 	}
-	if x := v.RemoteReloadStats; x != nil {
+	if x := v.RemoteReloadStats; x != nil && sends(only, 161) {
 		n := e.BeginNest(161)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.ReloadActionInfo {
+		if !sends(only, 162) {
+			break
+		}
 		n := e.BeginNest(162)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.ReloadActionStats {
+		if !sends(only, 163) {
+			break
+		}
 		n := e.BeginNest(163)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PortPCISfNumber; x != nil {
+	if x := v.PortPCISfNumber; x != nil && sends(only, 164) {
 		e.PutU32(164, *x)
 	}
-	if x := v.RateType; x != nil {
+	if x := v.RateType; x != nil && sends(only, 165) {
 		e.PutU16(165, uint16(*x))
 	}
-	if x := v.RateTxShare; x != nil {
+	if x := v.RateTxShare; x != nil && sends(only, 166) {
 		e.PutU64(166, *x)
 	}
-	if x := v.RateTxMax; x != nil {
+	if x := v.RateTxMax; x != nil && sends(only, 167) {
 		e.PutU64(167, *x)
 	}
-	if x := v.RateNodeName; x != nil {
+	if x := v.RateNodeName; x != nil && sends(only, 168) {
 		e.PutString(168, *x)
 	}
-	if x := v.RateParentNodeName; x != nil {
+	if x := v.RateParentNodeName; x != nil && sends(only, 169) {
 		e.PutString(169, *x)
 	}
-	if x := v.RegionMaxSnapshots; x != nil {
+	if x := v.RegionMaxSnapshots; x != nil && sends(only, 170) {
 		e.PutU32(170, *x)
 	}
-	if x := v.LinecardIndex; x != nil {
+	if x := v.LinecardIndex; x != nil && sends(only, 171) {
 		e.PutU32(171, *x)
 	}
-	if x := v.LinecardState; x != nil {
+	if x := v.LinecardState; x != nil && sends(only, 172) {
 		e.PutU8(172, *x)
 	}
-	if x := v.LinecardType; x != nil {
+	if x := v.LinecardType; x != nil && sends(only, 173) {
 		e.PutString(173, *x)
 	}
-	if x := v.LinecardSupportedTypes; x != nil {
+	if x := v.LinecardSupportedTypes; x != nil && sends(only, 174) {
 		n := e.BeginNest(174)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Selftests; x != nil {
+	if x := v.Selftests; x != nil && sends(only, 176) {
 		n := e.BeginNest(176)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RateTxPriority; x != nil {
+	if x := v.RateTxPriority; x != nil && sends(only, 177) {
 		e.PutU32(177, *x)
 	}
-	if x := v.RateTxWeight; x != nil {
+	if x := v.RateTxWeight; x != nil && sends(only, 178) {
 		e.PutU32(178, *x)
 	}
-	if v.RegionDirect {
+	if v.RegionDirect && sends(only, 179) {
 		e.PutFlag(179)
 	}
 	for _, a := range v.Unknown {
@@ -2964,16 +3014,21 @@ type DlDevStats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDevStats) Encode(e *runtime.Encoder) {
+func (v *DlDevStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReloadStats; x != nil {
+	if x := v.ReloadStats; x != nil && sends(only, 157) {
 		n := e.BeginNest(157)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RemoteReloadStats; x != nil {
+	if x := v.RemoteReloadStats; x != nil && sends(only, 161) {
 		n := e.BeginNest(161)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3037,11 +3092,19 @@ type DlReloadStats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlReloadStats) Encode(e *runtime.Encoder) {
+func (v *DlReloadStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlReloadStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.ReloadActionInfo {
+		if !sends(only, 162) {
+			break
+		}
 		n := e.BeginNest(162)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3084,14 +3147,22 @@ type DlReloadActInfo struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlReloadActInfo) Encode(e *runtime.Encoder) {
+func (v *DlReloadActInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReloadAction; x != nil {
+	if x := v.ReloadAction; x != nil && sends(only, 153) {
 		e.PutU8(153, uint8(*x))
 	}
 	for _, x := range v.ReloadActionStats {
+		if !sends(only, 163) {
+			break
+		}
 		n := e.BeginNest(163)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3151,11 +3222,19 @@ type DlReloadActStats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlReloadActStats) Encode(e *runtime.Encoder) {
+func (v *DlReloadActStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlReloadActStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.ReloadStatsEntry {
+		if !sends(only, 158) {
+			break
+		}
 		n := e.BeginNest(158)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3198,14 +3277,19 @@ type DlReloadStatsEntry struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlReloadStatsEntry) Encode(e *runtime.Encoder) {
+func (v *DlReloadStatsEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReloadStatsLimit; x != nil {
+	if x := v.ReloadStatsLimit; x != nil && sends(only, 159) {
 		e.PutU8(159, *x)
 	}
-	if x := v.ReloadStatsValue; x != nil {
+	if x := v.ReloadStatsValue; x != nil && sends(only, 160) {
 		e.PutU32(160, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3269,14 +3353,19 @@ type DlInfoVersion struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlInfoVersion) Encode(e *runtime.Encoder) {
+func (v *DlInfoVersion) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.InfoVersionName; x != nil {
+	if x := v.InfoVersionName; x != nil && sends(only, 103) {
 		e.PutString(103, *x)
 	}
-	if x := v.InfoVersionValue; x != nil {
+	if x := v.InfoVersionValue; x != nil && sends(only, 104) {
 		e.PutString(104, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3344,20 +3433,25 @@ type DlPortFunction struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlPortFunction) Encode(e *runtime.Encoder) {
+func (v *DlPortFunction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.HWAddr; x != nil {
+	if x := v.HWAddr; x != nil && sends(only, 1) {
 		e.PutBytes(1, x)
 	}
-	if x := v.State; x != nil {
+	if x := v.State; x != nil && sends(only, 2) {
 		e.PutU8(2, uint8(*x))
 	}
-	if x := v.Opstate; x != nil {
+	if x := v.Opstate; x != nil && sends(only, 3) {
 		e.PutU8(3, uint8(*x))
 	}
-	if x := v.Caps; x != nil {
+	if x := v.Caps; x != nil && sends(only, 4) {
 		e.PutBitfield32(4, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3437,11 +3531,19 @@ type DlDpipeTables struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeTables) Encode(e *runtime.Encoder) {
+func (v *DlDpipeTables) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeTables) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeTable {
+		if !sends(only, 28) {
+			break
+		}
 		n := e.BeginNest(28)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3495,33 +3597,38 @@ type DlDpipeTable struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeTable) Encode(e *runtime.Encoder) {
+func (v *DlDpipeTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeTableName; x != nil {
+	if x := v.DpipeTableName; x != nil && sends(only, 29) {
 		e.PutString(29, *x)
 	}
-	if x := v.DpipeTableSize; x != nil {
+	if x := v.DpipeTableSize; x != nil && sends(only, 30) {
 		e.PutU64(30, *x)
 	}
-	if x := v.DpipeTableMatches; x != nil {
+	if x := v.DpipeTableMatches; x != nil && sends(only, 31) {
 		n := e.BeginNest(31)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableActions; x != nil {
+	if x := v.DpipeTableActions; x != nil && sends(only, 32) {
 		n := e.BeginNest(32)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableCountersEnabled; x != nil {
+	if x := v.DpipeTableCountersEnabled; x != nil && sends(only, 33) {
 		e.PutU8(33, *x)
 	}
-	if x := v.DpipeTableResourceID; x != nil {
+	if x := v.DpipeTableResourceID; x != nil && sends(only, 75) {
 		e.PutU64(75, *x)
 	}
-	if x := v.DpipeTableResourceUnits; x != nil {
+	if x := v.DpipeTableResourceUnits; x != nil && sends(only, 76) {
 		e.PutU64(76, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3643,11 +3750,19 @@ type DlDpipeTableMatches struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeTableMatches) Encode(e *runtime.Encoder) {
+func (v *DlDpipeTableMatches) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeTableMatches) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeMatch {
+		if !sends(only, 40) {
+			break
+		}
 		n := e.BeginNest(40)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3688,11 +3803,19 @@ type DlDpipeTableActions struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeTableActions) Encode(e *runtime.Encoder) {
+func (v *DlDpipeTableActions) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeTableActions) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeAction {
+		if !sends(only, 43) {
+			break
+		}
 		n := e.BeginNest(43)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3733,11 +3856,19 @@ type DlDpipeEntries struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeEntries) Encode(e *runtime.Encoder) {
+func (v *DlDpipeEntries) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeEntries) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeEntry {
+		if !sends(only, 35) {
+			break
+		}
 		n := e.BeginNest(35)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3784,24 +3915,29 @@ type DlDpipeEntry struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeEntry) Encode(e *runtime.Encoder) {
+func (v *DlDpipeEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeEntryIndex; x != nil {
+	if x := v.DpipeEntryIndex; x != nil && sends(only, 36) {
 		e.PutU64(36, *x)
 	}
-	if x := v.DpipeEntryMatchValues; x != nil {
+	if x := v.DpipeEntryMatchValues; x != nil && sends(only, 37) {
 		n := e.BeginNest(37)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryActionValues; x != nil {
+	if x := v.DpipeEntryActionValues; x != nil && sends(only, 38) {
 		n := e.BeginNest(38)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryCounter; x != nil {
+	if x := v.DpipeEntryCounter; x != nil && sends(only, 39) {
 		e.PutU64(39, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3888,11 +4024,19 @@ type DlDpipeEntryMatchValues struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeEntryMatchValues) Encode(e *runtime.Encoder) {
+func (v *DlDpipeEntryMatchValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeEntryMatchValues) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeMatchValue {
+		if !sends(only, 41) {
+			break
+		}
 		n := e.BeginNest(41)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3934,11 +4078,19 @@ type DlDpipeEntryActionValues struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeEntryActionValues) Encode(e *runtime.Encoder) {
+func (v *DlDpipeEntryActionValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeEntryActionValues) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeActionValue {
+		if !sends(only, 44) {
+			break
+		}
 		n := e.BeginNest(44)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3987,23 +4139,28 @@ type DlDpipeMatch struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeMatch) Encode(e *runtime.Encoder) {
+func (v *DlDpipeMatch) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeMatchType; x != nil {
+	if x := v.DpipeMatchType; x != nil && sends(only, 42) {
 		e.PutU32(42, uint32(*x))
 	}
-	if x := v.DpipeHeaderID; x != nil {
+	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
 		e.PutU32(52, uint32(*x))
 	}
-	if x := v.DpipeHeaderGlobal; x != nil {
+	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
 		e.PutU8(54, *x)
 	}
-	if x := v.DpipeHeaderIndex; x != nil {
+	if x := v.DpipeHeaderIndex; x != nil && sends(only, 55) {
 		e.PutU32(55, *x)
 	}
-	if x := v.DpipeFieldID; x != nil {
+	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
 		e.PutU32(58, *x)
 	}
 	for _, a := range v.Unknown {
@@ -4109,22 +4266,30 @@ type DlDpipeMatchValue struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeMatchValue) Encode(e *runtime.Encoder) {
+func (v *DlDpipeMatchValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeMatch {
+		if !sends(only, 40) {
+			break
+		}
 		n := e.BeginNest(40)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeValue; x != nil {
+	if x := v.DpipeValue; x != nil && sends(only, 46) {
 		e.PutBytes(46, x)
 	}
-	if x := v.DpipeValueMask; x != nil {
+	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
 		e.PutBytes(47, x)
 	}
-	if x := v.DpipeValueMapping; x != nil {
+	if x := v.DpipeValueMapping; x != nil && sends(only, 48) {
 		e.PutU32(48, *x)
 	}
 	for _, a := range v.Unknown {
@@ -4197,23 +4362,28 @@ type DlDpipeAction struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeAction) Encode(e *runtime.Encoder) {
+func (v *DlDpipeAction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeActionType; x != nil {
+	if x := v.DpipeActionType; x != nil && sends(only, 45) {
 		e.PutU32(45, uint32(*x))
 	}
-	if x := v.DpipeHeaderID; x != nil {
+	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
 		e.PutU32(52, uint32(*x))
 	}
-	if x := v.DpipeHeaderGlobal; x != nil {
+	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
 		e.PutU8(54, *x)
 	}
-	if x := v.DpipeHeaderIndex; x != nil {
+	if x := v.DpipeHeaderIndex; x != nil && sends(only, 55) {
 		e.PutU32(55, *x)
 	}
-	if x := v.DpipeFieldID; x != nil {
+	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
 		e.PutU32(58, *x)
 	}
 	for _, a := range v.Unknown {
@@ -4319,22 +4489,30 @@ type DlDpipeActionValue struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeActionValue) Encode(e *runtime.Encoder) {
+func (v *DlDpipeActionValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeAction {
+		if !sends(only, 43) {
+			break
+		}
 		n := e.BeginNest(43)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeValue; x != nil {
+	if x := v.DpipeValue; x != nil && sends(only, 46) {
 		e.PutBytes(46, x)
 	}
-	if x := v.DpipeValueMask; x != nil {
+	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
 		e.PutBytes(47, x)
 	}
-	if x := v.DpipeValueMapping; x != nil {
+	if x := v.DpipeValueMapping; x != nil && sends(only, 48) {
 		e.PutU32(48, *x)
 	}
 	for _, a := range v.Unknown {
@@ -4399,11 +4577,19 @@ type DlDpipeHeaders struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeHeaders) Encode(e *runtime.Encoder) {
+func (v *DlDpipeHeaders) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeHeaders) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeHeader {
+		if !sends(only, 50) {
+			break
+		}
 		n := e.BeginNest(50)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4450,20 +4636,25 @@ type DlDpipeHeader struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeHeader) Encode(e *runtime.Encoder) {
+func (v *DlDpipeHeader) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeHeaderName; x != nil {
+	if x := v.DpipeHeaderName; x != nil && sends(only, 51) {
 		e.PutString(51, *x)
 	}
-	if x := v.DpipeHeaderID; x != nil {
+	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
 		e.PutU32(52, uint32(*x))
 	}
-	if x := v.DpipeHeaderGlobal; x != nil {
+	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
 		e.PutU8(54, *x)
 	}
-	if x := v.DpipeHeaderFields; x != nil {
+	if x := v.DpipeHeaderFields; x != nil && sends(only, 53) {
 		n := e.BeginNest(53)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4552,11 +4743,19 @@ type DlDpipeHeaderFields struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeHeaderFields) Encode(e *runtime.Encoder) {
+func (v *DlDpipeHeaderFields) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeHeaderFields) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.DpipeField {
+		if !sends(only, 56) {
+			break
+		}
 		n := e.BeginNest(56)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4603,20 +4802,25 @@ type DlDpipeField struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlDpipeField) Encode(e *runtime.Encoder) {
+func (v *DlDpipeField) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeFieldName; x != nil {
+	if x := v.DpipeFieldName; x != nil && sends(only, 57) {
 		e.PutString(57, *x)
 	}
-	if x := v.DpipeFieldID; x != nil {
+	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
 		e.PutU32(58, *x)
 	}
-	if x := v.DpipeFieldBitwidth; x != nil {
+	if x := v.DpipeFieldBitwidth; x != nil && sends(only, 59) {
 		e.PutU32(59, *x)
 	}
-	if x := v.DpipeFieldMappingType; x != nil {
+	if x := v.DpipeFieldMappingType; x != nil && sends(only, 60) {
 		e.PutU32(60, uint32(*x))
 	}
 	for _, a := range v.Unknown {
@@ -4721,38 +4925,43 @@ type DlResource struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlResource) Encode(e *runtime.Encoder) {
+func (v *DlResource) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ResourceName; x != nil {
+	if x := v.ResourceName; x != nil && sends(only, 65) {
 		e.PutString(65, *x)
 	}
-	if x := v.ResourceID; x != nil {
+	if x := v.ResourceID; x != nil && sends(only, 66) {
 		e.PutU64(66, *x)
 	}
-	if x := v.ResourceSize; x != nil {
+	if x := v.ResourceSize; x != nil && sends(only, 67) {
 		e.PutU64(67, *x)
 	}
-	if x := v.ResourceSizeNew; x != nil {
+	if x := v.ResourceSizeNew; x != nil && sends(only, 68) {
 		e.PutU64(68, *x)
 	}
-	if x := v.ResourceSizeValid; x != nil {
+	if x := v.ResourceSizeValid; x != nil && sends(only, 69) {
 		e.PutU8(69, *x)
 	}
-	if x := v.ResourceSizeMin; x != nil {
+	if x := v.ResourceSizeMin; x != nil && sends(only, 70) {
 		e.PutU64(70, *x)
 	}
-	if x := v.ResourceSizeMax; x != nil {
+	if x := v.ResourceSizeMax; x != nil && sends(only, 71) {
 		e.PutU64(71, *x)
 	}
-	if x := v.ResourceSizeGran; x != nil {
+	if x := v.ResourceSizeGran; x != nil && sends(only, 72) {
 		e.PutU64(72, *x)
 	}
-	if x := v.ResourceUnit; x != nil {
+	if x := v.ResourceUnit; x != nil && sends(only, 73) {
 		e.PutU8(73, uint8(*x))
 	}
-	if x := v.ResourceOcc; x != nil {
+	if x := v.ResourceOcc; x != nil && sends(only, 74) {
 		e.PutU64(74, *x)
 	}
 	for _, a := range v.Unknown {
@@ -4911,11 +5120,19 @@ type DlResourceList struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlResourceList) Encode(e *runtime.Encoder) {
+func (v *DlResourceList) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlResourceList) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.Resource {
+		if !sends(only, 64) {
+			break
+		}
 		n := e.BeginNest(64)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4960,17 +5177,22 @@ type DlParam struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlParam) Encode(e *runtime.Encoder) {
+func (v *DlParam) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ParamName; x != nil {
+	if x := v.ParamName; x != nil && sends(only, 81) {
 		e.PutString(81, *x)
 	}
-	if v.ParamGeneric {
+	if v.ParamGeneric && sends(only, 82) {
 		e.PutFlag(82)
 	}
-	if x := v.ParamType; x != nil {
+	if x := v.ParamType; x != nil && sends(only, 83) {
 		e.PutU8(83, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5039,11 +5261,16 @@ type DlRegionSnapshots struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlRegionSnapshots) Encode(e *runtime.Encoder) {
+func (v *DlRegionSnapshots) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionSnapshot; x != nil {
+	if x := v.RegionSnapshot; x != nil && sends(only, 91) {
 		n := e.BeginNest(91)
 		x.Encode(e)
 		e.EndNest(n)
@@ -5095,11 +5322,16 @@ type DlRegionSnapshot struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlRegionSnapshot) Encode(e *runtime.Encoder) {
+func (v *DlRegionSnapshot) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionSnapshotID; x != nil {
+	if x := v.RegionSnapshotID; x != nil && sends(only, 92) {
 		e.PutU32(92, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5149,11 +5381,16 @@ type DlRegionChunks struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlRegionChunks) Encode(e *runtime.Encoder) {
+func (v *DlRegionChunks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionChunk; x != nil {
+	if x := v.RegionChunk; x != nil && sends(only, 94) {
 		n := e.BeginNest(94)
 		x.Encode(e)
 		e.EndNest(n)
@@ -5207,14 +5444,19 @@ type DlRegionChunk struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlRegionChunk) Encode(e *runtime.Encoder) {
+func (v *DlRegionChunk) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionChunkData; x != nil {
+	if x := v.RegionChunkData; x != nil && sends(only, 95) {
 		e.PutBytes(95, x)
 	}
-	if x := v.RegionChunkAddr; x != nil {
+	if x := v.RegionChunkAddr; x != nil && sends(only, 96) {
 		e.PutU64(96, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5276,23 +5518,28 @@ type DlFmsg struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlFmsg) Encode(e *runtime.Encoder) {
+func (v *DlFmsg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.FmsgObjNestStart {
+	if v.FmsgObjNestStart && sends(only, 107) {
 		e.PutFlag(107)
 	}
-	if v.FmsgPairNestStart {
+	if v.FmsgPairNestStart && sends(only, 108) {
 		e.PutFlag(108)
 	}
-	if v.FmsgArrNestStart {
+	if v.FmsgArrNestStart && sends(only, 109) {
 		e.PutFlag(109)
 	}
-	if v.FmsgNestEnd {
+	if v.FmsgNestEnd && sends(only, 110) {
 		e.PutFlag(110)
 	}
-	if x := v.FmsgObjName; x != nil {
+	if x := v.FmsgObjName; x != nil && sends(only, 111) {
 		e.PutString(111, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5389,35 +5636,40 @@ type DlHealthReporter struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlHealthReporter) Encode(e *runtime.Encoder) {
+func (v *DlHealthReporter) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.HealthReporterName; x != nil {
+	if x := v.HealthReporterName; x != nil && sends(only, 115) {
 		e.PutString(115, *x)
 	}
-	if x := v.HealthReporterState; x != nil {
+	if x := v.HealthReporterState; x != nil && sends(only, 116) {
 		e.PutU8(116, *x)
 	}
-	if x := v.HealthReporterErrCount; x != nil {
+	if x := v.HealthReporterErrCount; x != nil && sends(only, 117) {
 		e.PutU64(117, *x)
 	}
-	if x := v.HealthReporterRecoverCount; x != nil {
+	if x := v.HealthReporterRecoverCount; x != nil && sends(only, 118) {
 		e.PutU64(118, *x)
 	}
-	if x := v.HealthReporterGracefulPeriod; x != nil {
+	if x := v.HealthReporterGracefulPeriod; x != nil && sends(only, 120) {
 		e.PutU64(120, *x)
 	}
-	if x := v.HealthReporterAutoRecover; x != nil {
+	if x := v.HealthReporterAutoRecover; x != nil && sends(only, 121) {
 		e.PutU8(121, *x)
 	}
-	if x := v.HealthReporterDumpTs; x != nil {
+	if x := v.HealthReporterDumpTs; x != nil && sends(only, 119) {
 		e.PutU64(119, *x)
 	}
-	if x := v.HealthReporterDumpTsNs; x != nil {
+	if x := v.HealthReporterDumpTsNs; x != nil && sends(only, 137) {
 		e.PutU64(137, *x)
 	}
-	if x := v.HealthReporterAutoDump; x != nil {
+	if x := v.HealthReporterAutoDump; x != nil && sends(only, 141) {
 		e.PutU8(141, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5566,17 +5818,22 @@ type DlAttrStats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlAttrStats) Encode(e *runtime.Encoder) {
+func (v *DlAttrStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.StatsRxPackets; x != nil {
+	if x := v.StatsRxPackets; x != nil && sends(only, 0) {
 		e.PutU64(0, *x)
 	}
-	if x := v.StatsRxBytes; x != nil {
+	if x := v.StatsRxBytes; x != nil && sends(only, 1) {
 		e.PutU64(1, *x)
 	}
-	if x := v.StatsRxDropped; x != nil {
+	if x := v.StatsRxDropped; x != nil && sends(only, 2) {
 		e.PutU64(2, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5652,14 +5909,19 @@ type DlTrapMetadata struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlTrapMetadata) Encode(e *runtime.Encoder) {
+func (v *DlTrapMetadata) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlTrapMetadata) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.TrapMetadataTypeInPort {
+	if v.TrapMetadataTypeInPort && sends(only, 0) {
 		e.PutFlag(0)
 	}
-	if v.TrapMetadataTypeFaCookie {
+	if v.TrapMetadataTypeFaCookie && sends(only, 1) {
 		e.PutFlag(1)
 	}
 	for _, a := range v.Unknown {
@@ -5706,11 +5968,16 @@ type DlLinecardSupportedTypes struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlLinecardSupportedTypes) Encode(e *runtime.Encoder) {
+func (v *DlLinecardSupportedTypes) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.LinecardType; x != nil {
+	if x := v.LinecardType; x != nil && sends(only, 173) {
 		e.PutString(173, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5759,11 +6026,16 @@ type DlSelftestID struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *DlSelftestID) Encode(e *runtime.Encoder) {
+func (v *DlSelftestID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlSelftestID) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.Flash {
+	if v.Flash && sends(only, 1) {
 		e.PutFlag(1)
 	}
 	for _, a := range v.Unknown {
@@ -6276,4 +6548,10 @@ func init() {
 	attrsDlResourceList.Attrs[64].Nested = &attrsDlResource
 	attrsDlRegionSnapshots.Attrs[91].Nested = &attrsDlRegionSnapshot
 	attrsDlRegionChunks.Attrs[94].Nested = &attrsDlRegionChunk
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

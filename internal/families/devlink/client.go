@@ -39,11 +39,14 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 // opGet describes "get" requests.
 var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsDevlink}
 
+// reqGetDo marks the attributes "get" do requests carry.
+var reqGetDo = []bool{1: true, 2: true}
+
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none). Get devlink instances.
 func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -81,11 +84,17 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 // opPortGet describes "port-get" requests.
 var opPortGet = runtime.Op{Name: "port-get", Cmd: 5, Attrs: &attrsDevlink}
 
+// reqPortGetDo marks the attributes "port-get" do requests carry.
+var reqPortGetDo = []bool{1: true, 2: true, 3: true}
+
+// reqPortGetDump marks the attributes "port-get" dump requests carry.
+var reqPortGetDump = []bool{1: true, 2: true}
+
 // PortGet runs the "port-get" operation and returns the kernel's reply (nil
 // if it sent none). Get devlink port instances.
 func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opPortGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -103,7 +112,7 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // Get devlink port instances.
 func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPortGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -123,20 +132,26 @@ func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 // opPortSet describes "port-set" requests.
 var opPortSet = runtime.Op{Name: "port-set", Cmd: 6, Attrs: &attrsDevlink}
 
+// reqPortSetDo marks the attributes "port-set" do requests carry.
+var reqPortSetDo = []bool{1: true, 2: true, 3: true, 4: true, 145: true}
+
 // PortSet runs the "port-set" operation; the kernel sends no reply. Set
 // devlink port instances.
 func (c *Client) PortSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opPortSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opPortSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortSetDo) }, nil)
 }
 
 // opPortNew describes "port-new" requests.
 var opPortNew = runtime.Op{Name: "port-new", Cmd: 7, Attrs: &attrsDevlink}
 
+// reqPortNewDo marks the attributes "port-new" do requests carry.
+var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 164: true, 150: true}
+
 // PortNew runs the "port-new" operation and returns the kernel's reply (nil
 // if it sent none). Create devlink port instances.
 func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opPortNew, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPortNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -152,38 +167,53 @@ func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 // opPortDel describes "port-del" requests.
 var opPortDel = runtime.Op{Name: "port-del", Cmd: 8, Attrs: &attrsDevlink}
 
+// reqPortDelDo marks the attributes "port-del" do requests carry.
+var reqPortDelDo = []bool{1: true, 2: true, 3: true}
+
 // PortDel runs the "port-del" operation; the kernel sends no reply. Delete
 // devlink port instances.
 func (c *Client) PortDel(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opPortDel, req.Encode, nil)
+	return c.conn.Do(ctx, &opPortDel, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortDelDo) }, nil)
 }
 
 // opPortSplit describes "port-split" requests.
 var opPortSplit = runtime.Op{Name: "port-split", Cmd: 9, Attrs: &attrsDevlink}
 
+// reqPortSplitDo marks the attributes "port-split" do requests carry.
+var reqPortSplitDo = []bool{1: true, 2: true, 3: true, 9: true}
+
 // PortSplit runs the "port-split" operation; the kernel sends no reply.
 // Split devlink port instances.
 func (c *Client) PortSplit(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opPortSplit, req.Encode, nil)
+	return c.conn.Do(ctx, &opPortSplit, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortSplitDo) }, nil)
 }
 
 // opPortUnsplit describes "port-unsplit" requests.
 var opPortUnsplit = runtime.Op{Name: "port-unsplit", Cmd: 10, Attrs: &attrsDevlink}
 
+// reqPortUnsplitDo marks the attributes "port-unsplit" do requests carry.
+var reqPortUnsplitDo = []bool{1: true, 2: true, 3: true}
+
 // PortUnsplit runs the "port-unsplit" operation; the kernel sends no reply.
 // Unplit devlink port instances.
 func (c *Client) PortUnsplit(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opPortUnsplit, req.Encode, nil)
+	return c.conn.Do(ctx, &opPortUnsplit, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortUnsplitDo) }, nil)
 }
 
 // opSbGet describes "sb-get" requests.
 var opSbGet = runtime.Op{Name: "sb-get", Cmd: 11, Attrs: &attrsDevlink}
 
+// reqSbGetDo marks the attributes "sb-get" do requests carry.
+var reqSbGetDo = []bool{1: true, 2: true, 11: true}
+
+// reqSbGetDump marks the attributes "sb-get" dump requests carry.
+var reqSbGetDump = []bool{1: true, 2: true}
+
 // SbGet runs the "sb-get" operation and returns the kernel's reply (nil if
 // it sent none). Get shared buffer instances.
 func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opSbGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -201,7 +231,7 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // Get shared buffer instances.
 func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -221,11 +251,17 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink
 // opSbPoolGet describes "sb-pool-get" requests.
 var opSbPoolGet = runtime.Op{Name: "sb-pool-get", Cmd: 15, Attrs: &attrsDevlink}
 
+// reqSbPoolGetDo marks the attributes "sb-pool-get" do requests carry.
+var reqSbPoolGetDo = []bool{1: true, 2: true, 11: true, 17: true}
+
+// reqSbPoolGetDump marks the attributes "sb-pool-get" dump requests carry.
+var reqSbPoolGetDump = []bool{1: true, 2: true}
+
 // SbPoolGet runs the "sb-pool-get" operation and returns the kernel's reply
 // (nil if it sent none). Get shared buffer pool instances.
 func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opSbPoolGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -243,7 +279,7 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // buffered. Get shared buffer pool instances.
 func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbPoolGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -263,21 +299,30 @@ func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 // opSbPoolSet describes "sb-pool-set" requests.
 var opSbPoolSet = runtime.Op{Name: "sb-pool-set", Cmd: 16, Attrs: &attrsDevlink}
 
+// reqSbPoolSetDo marks the attributes "sb-pool-set" do requests carry.
+var reqSbPoolSetDo = []bool{1: true, 2: true, 11: true, 17: true, 20: true, 19: true}
+
 // SbPoolSet runs the "sb-pool-set" operation; the kernel sends no reply.
 // Set shared buffer pool instances.
 func (c *Client) SbPoolSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opSbPoolSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opSbPoolSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolSetDo) }, nil)
 }
 
 // opSbPortPoolGet describes "sb-port-pool-get" requests.
 var opSbPortPoolGet = runtime.Op{Name: "sb-port-pool-get", Cmd: 19, Attrs: &attrsDevlink}
+
+// reqSbPortPoolGetDo marks the attributes "sb-port-pool-get" do requests carry.
+var reqSbPortPoolGetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true}
+
+// reqSbPortPoolGetDump marks the attributes "sb-port-pool-get" dump requests carry.
+var reqSbPortPoolGetDump = []bool{1: true, 2: true}
 
 // SbPortPoolGet runs the "sb-port-pool-get" operation and returns the
 // kernel's reply (nil if it sent none). Get shared buffer port-pool
 // combinations and threshold.
 func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opSbPortPoolGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -296,7 +341,7 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 // threshold.
 func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbPortPoolGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -316,21 +361,30 @@ func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[
 // opSbPortPoolSet describes "sb-port-pool-set" requests.
 var opSbPortPoolSet = runtime.Op{Name: "sb-port-pool-set", Cmd: 20, Attrs: &attrsDevlink}
 
+// reqSbPortPoolSetDo marks the attributes "sb-port-pool-set" do requests carry.
+var reqSbPortPoolSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 21: true}
+
 // SbPortPoolSet runs the "sb-port-pool-set" operation; the kernel sends no
 // reply. Set shared buffer port-pool combinations and threshold.
 func (c *Client) SbPortPoolSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opSbPortPoolSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opSbPortPoolSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolSetDo) }, nil)
 }
 
 // opSbTcPoolBindGet describes "sb-tc-pool-bind-get" requests.
 var opSbTcPoolBindGet = runtime.Op{Name: "sb-tc-pool-bind-get", Cmd: 23, Attrs: &attrsDevlink}
+
+// reqSbTcPoolBindGetDo marks the attributes "sb-tc-pool-bind-get" do requests carry.
+var reqSbTcPoolBindGetDo = []bool{1: true, 2: true, 3: true, 11: true, 18: true, 22: true}
+
+// reqSbTcPoolBindGetDump marks the attributes "sb-tc-pool-bind-get" dump requests carry.
+var reqSbTcPoolBindGetDump = []bool{1: true, 2: true}
 
 // SbTcPoolBindGet runs the "sb-tc-pool-bind-get" operation and returns the
 // kernel's reply (nil if it sent none). Get shared buffer port-TC to pool
 // bindings and threshold.
 func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opSbTcPoolBindGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -349,7 +403,7 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 // threshold.
 func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbTcPoolBindGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -369,38 +423,50 @@ func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq
 // opSbTcPoolBindSet describes "sb-tc-pool-bind-set" requests.
 var opSbTcPoolBindSet = runtime.Op{Name: "sb-tc-pool-bind-set", Cmd: 24, Attrs: &attrsDevlink}
 
+// reqSbTcPoolBindSetDo marks the attributes "sb-tc-pool-bind-set" do requests carry.
+var reqSbTcPoolBindSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 18: true, 22: true, 21: true}
+
 // SbTcPoolBindSet runs the "sb-tc-pool-bind-set" operation; the kernel
 // sends no reply. Set shared buffer port-TC to pool bindings and threshold.
 func (c *Client) SbTcPoolBindSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opSbTcPoolBindSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opSbTcPoolBindSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindSetDo) }, nil)
 }
 
 // opSbOccSnapshot describes "sb-occ-snapshot" requests.
 var opSbOccSnapshot = runtime.Op{Name: "sb-occ-snapshot", Cmd: 27, Attrs: &attrsDevlink}
 
+// reqSbOccSnapshotDo marks the attributes "sb-occ-snapshot" do requests carry.
+var reqSbOccSnapshotDo = []bool{1: true, 2: true, 11: true}
+
 // SbOccSnapshot runs the "sb-occ-snapshot" operation; the kernel sends no
 // reply. Take occupancy snapshot of shared buffer.
 func (c *Client) SbOccSnapshot(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opSbOccSnapshot, req.Encode, nil)
+	return c.conn.Do(ctx, &opSbOccSnapshot, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbOccSnapshotDo) }, nil)
 }
 
 // opSbOccMaxClear describes "sb-occ-max-clear" requests.
 var opSbOccMaxClear = runtime.Op{Name: "sb-occ-max-clear", Cmd: 28, Attrs: &attrsDevlink}
 
+// reqSbOccMaxClearDo marks the attributes "sb-occ-max-clear" do requests carry.
+var reqSbOccMaxClearDo = []bool{1: true, 2: true, 11: true}
+
 // SbOccMaxClear runs the "sb-occ-max-clear" operation; the kernel sends no
 // reply. Clear occupancy watermarks of shared buffer.
 func (c *Client) SbOccMaxClear(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opSbOccMaxClear, req.Encode, nil)
+	return c.conn.Do(ctx, &opSbOccMaxClear, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbOccMaxClearDo) }, nil)
 }
 
 // opEswitchGet describes "eswitch-get" requests.
 var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: 29, Attrs: &attrsDevlink}
 
+// reqEswitchGetDo marks the attributes "eswitch-get" do requests carry.
+var reqEswitchGetDo = []bool{1: true, 2: true}
+
 // EswitchGet runs the "eswitch-get" operation and returns the kernel's
 // reply (nil if it sent none). Get eswitch attributes.
 func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opEswitchGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opEswitchGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEswitchGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -416,20 +482,26 @@ func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error)
 // opEswitchSet describes "eswitch-set" requests.
 var opEswitchSet = runtime.Op{Name: "eswitch-set", Cmd: 30, Attrs: &attrsDevlink}
 
+// reqEswitchSetDo marks the attributes "eswitch-set" do requests carry.
+var reqEswitchSetDo = []bool{1: true, 2: true, 25: true, 26: true, 62: true}
+
 // EswitchSet runs the "eswitch-set" operation; the kernel sends no reply.
 // Set eswitch attributes.
 func (c *Client) EswitchSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opEswitchSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opEswitchSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEswitchSetDo) }, nil)
 }
 
 // opDpipeTableGet describes "dpipe-table-get" requests.
 var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: 31, Attrs: &attrsDevlink}
 
+// reqDpipeTableGetDo marks the attributes "dpipe-table-get" do requests carry.
+var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true}
+
 // DpipeTableGet runs the "dpipe-table-get" operation and returns the
 // kernel's reply (nil if it sent none). Get dpipe table attributes.
 func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opDpipeTableGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opDpipeTableGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeTableGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -445,11 +517,14 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, err
 // opDpipeEntriesGet describes "dpipe-entries-get" requests.
 var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: 32, Attrs: &attrsDevlink}
 
+// reqDpipeEntriesGetDo marks the attributes "dpipe-entries-get" do requests carry.
+var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true}
+
 // DpipeEntriesGet runs the "dpipe-entries-get" operation and returns the
 // kernel's reply (nil if it sent none). Get dpipe entries attributes.
 func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opDpipeEntriesGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opDpipeEntriesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeEntriesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -465,11 +540,14 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, e
 // opDpipeHeadersGet describes "dpipe-headers-get" requests.
 var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: 33, Attrs: &attrsDevlink}
 
+// reqDpipeHeadersGetDo marks the attributes "dpipe-headers-get" do requests carry.
+var reqDpipeHeadersGetDo = []bool{1: true, 2: true}
+
 // DpipeHeadersGet runs the "dpipe-headers-get" operation and returns the
 // kernel's reply (nil if it sent none). Get dpipe headers attributes.
 func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opDpipeHeadersGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opDpipeHeadersGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeHeadersGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -485,29 +563,38 @@ func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, e
 // opDpipeTableCountersSet describes "dpipe-table-counters-set" requests.
 var opDpipeTableCountersSet = runtime.Op{Name: "dpipe-table-counters-set", Cmd: 34, Attrs: &attrsDevlink}
 
+// reqDpipeTableCountersSetDo marks the attributes "dpipe-table-counters-set" do requests carry.
+var reqDpipeTableCountersSetDo = []bool{1: true, 2: true, 29: true, 33: true}
+
 // DpipeTableCountersSet runs the "dpipe-table-counters-set" operation; the
 // kernel sends no reply. Set dpipe counter attributes.
 func (c *Client) DpipeTableCountersSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opDpipeTableCountersSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opDpipeTableCountersSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeTableCountersSetDo) }, nil)
 }
 
 // opResourceSet describes "resource-set" requests.
 var opResourceSet = runtime.Op{Name: "resource-set", Cmd: 35, Attrs: &attrsDevlink}
 
+// reqResourceSetDo marks the attributes "resource-set" do requests carry.
+var reqResourceSetDo = []bool{1: true, 2: true, 66: true, 67: true}
+
 // ResourceSet runs the "resource-set" operation; the kernel sends no reply.
 // Set resource attributes.
 func (c *Client) ResourceSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opResourceSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opResourceSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqResourceSetDo) }, nil)
 }
 
 // opResourceDump describes "resource-dump" requests.
 var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: 36, Attrs: &attrsDevlink}
 
+// reqResourceDumpDo marks the attributes "resource-dump" do requests carry.
+var reqResourceDumpDo = []bool{1: true, 2: true}
+
 // ResourceDump runs the "resource-dump" operation and returns the kernel's
 // reply (nil if it sent none). Get resource attributes.
 func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opResourceDump, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opResourceDump, func(e *runtime.Encoder) { req.encodeOnly(e, reqResourceDumpDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -523,11 +610,14 @@ func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, erro
 // opReload describes "reload" requests.
 var opReload = runtime.Op{Name: "reload", Cmd: 37, Attrs: &attrsDevlink}
 
+// reqReloadDo marks the attributes "reload" do requests carry.
+var reqReloadDo = []bool{1: true, 2: true, 153: true, 155: true, 139: true, 138: true, 140: true}
+
 // Reload runs the "reload" operation and returns the kernel's reply (nil if
 // it sent none). Reload devlink.
 func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opReload, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opReload, func(e *runtime.Encoder) { req.encodeOnly(e, reqReloadDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -543,11 +633,17 @@ func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 // opParamGet describes "param-get" requests.
 var opParamGet = runtime.Op{Name: "param-get", Cmd: 38, Attrs: &attrsDevlink}
 
+// reqParamGetDo marks the attributes "param-get" do requests carry.
+var reqParamGetDo = []bool{1: true, 2: true, 81: true}
+
+// reqParamGetDump marks the attributes "param-get" dump requests carry.
+var reqParamGetDump = []bool{1: true, 2: true}
+
 // ParamGet runs the "param-get" operation and returns the kernel's reply
 // (nil if it sent none). Get param instances.
 func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opParamGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -565,7 +661,7 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // buffered. Get param instances.
 func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opParamGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -585,20 +681,29 @@ func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devl
 // opParamSet describes "param-set" requests.
 var opParamSet = runtime.Op{Name: "param-set", Cmd: 39, Attrs: &attrsDevlink}
 
+// reqParamSetDo marks the attributes "param-set" do requests carry.
+var reqParamSetDo = []bool{1: true, 2: true, 81: true, 83: true, 87: true}
+
 // ParamSet runs the "param-set" operation; the kernel sends no reply. Set
 // param instances.
 func (c *Client) ParamSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opParamSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opParamSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamSetDo) }, nil)
 }
 
 // opRegionGet describes "region-get" requests.
 var opRegionGet = runtime.Op{Name: "region-get", Cmd: 42, Attrs: &attrsDevlink}
 
+// reqRegionGetDo marks the attributes "region-get" do requests carry.
+var reqRegionGetDo = []bool{1: true, 2: true, 3: true, 88: true}
+
+// reqRegionGetDump marks the attributes "region-get" dump requests carry.
+var reqRegionGetDump = []bool{1: true, 2: true}
+
 // RegionGet runs the "region-get" operation and returns the kernel's reply
 // (nil if it sent none). Get region instances.
 func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opRegionGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -616,7 +721,7 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // buffered. Get region instances.
 func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRegionGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -636,11 +741,14 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 // opRegionNew describes "region-new" requests.
 var opRegionNew = runtime.Op{Name: "region-new", Cmd: 44, Attrs: &attrsDevlink}
 
+// reqRegionNewDo marks the attributes "region-new" do requests carry.
+var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
+
 // RegionNew runs the "region-new" operation and returns the kernel's reply
 // (nil if it sent none). Create region snapshot.
 func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opRegionNew, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opRegionNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -656,21 +764,27 @@ func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) 
 // opRegionDel describes "region-del" requests.
 var opRegionDel = runtime.Op{Name: "region-del", Cmd: 45, Attrs: &attrsDevlink}
 
+// reqRegionDelDo marks the attributes "region-del" do requests carry.
+var reqRegionDelDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
+
 // RegionDel runs the "region-del" operation; the kernel sends no reply.
 // Delete region snapshot.
 func (c *Client) RegionDel(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opRegionDel, req.Encode, nil)
+	return c.conn.Do(ctx, &opRegionDel, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionDelDo) }, nil)
 }
 
 // opRegionRead describes "region-read" requests.
 var opRegionRead = runtime.Op{Name: "region-read", Cmd: 46, Attrs: &attrsDevlink}
+
+// reqRegionReadDump marks the attributes "region-read" dump requests carry.
+var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 179: true, 96: true, 97: true}
 
 // RegionReadDump runs the "region-read" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Read region data.
 func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRegionRead, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -690,11 +804,14 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*De
 // opPortParamGet describes "port-param-get" requests.
 var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: 47, Attrs: &attrsDevlink}
 
+// reqPortParamGetDo marks the attributes "port-param-get" do requests carry.
+var reqPortParamGetDo = []bool{1: true, 2: true, 3: true}
+
 // PortParamGet runs the "port-param-get" operation and returns the kernel's
 // reply (nil if it sent none). Get port param instances.
 func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opPortParamGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPortParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -732,21 +849,27 @@ func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error
 // opPortParamSet describes "port-param-set" requests.
 var opPortParamSet = runtime.Op{Name: "port-param-set", Cmd: 48, Attrs: &attrsDevlink}
 
+// reqPortParamSetDo marks the attributes "port-param-set" do requests carry.
+var reqPortParamSetDo = []bool{1: true, 2: true, 3: true}
+
 // PortParamSet runs the "port-param-set" operation; the kernel sends no
 // reply. Set port param instances.
 func (c *Client) PortParamSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opPortParamSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opPortParamSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortParamSetDo) }, nil)
 }
 
 // opInfoGet describes "info-get" requests.
 var opInfoGet = runtime.Op{Name: "info-get", Cmd: 51, Attrs: &attrsDevlink}
+
+// reqInfoGetDo marks the attributes "info-get" do requests carry.
+var reqInfoGetDo = []bool{1: true, 2: true}
 
 // InfoGet runs the "info-get" operation and returns the kernel's reply (nil
 // if it sent none). Get device information, like driver name, hardware and
 // firmware versions etc.
 func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opInfoGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -785,11 +908,17 @@ func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 // opHealthReporterGet describes "health-reporter-get" requests.
 var opHealthReporterGet = runtime.Op{Name: "health-reporter-get", Cmd: 52, Attrs: &attrsDevlink}
 
+// reqHealthReporterGetDo marks the attributes "health-reporter-get" do requests carry.
+var reqHealthReporterGetDo = []bool{1: true, 2: true, 3: true, 115: true}
+
+// reqHealthReporterGetDump marks the attributes "health-reporter-get" dump requests carry.
+var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true}
+
 // HealthReporterGet runs the "health-reporter-get" operation and returns
 // the kernel's reply (nil if it sent none). Get health reporter instances.
 func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opHealthReporterGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -807,7 +936,7 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 // dump is not buffered. Get health reporter instances.
 func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opHealthReporterGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -827,39 +956,51 @@ func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.S
 // opHealthReporterSet describes "health-reporter-set" requests.
 var opHealthReporterSet = runtime.Op{Name: "health-reporter-set", Cmd: 53, Attrs: &attrsDevlink}
 
+// reqHealthReporterSetDo marks the attributes "health-reporter-set" do requests carry.
+var reqHealthReporterSetDo = []bool{1: true, 2: true, 3: true, 115: true, 120: true, 121: true, 141: true}
+
 // HealthReporterSet runs the "health-reporter-set" operation; the kernel
 // sends no reply. Set health reporter instances.
 func (c *Client) HealthReporterSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opHealthReporterSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opHealthReporterSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterSetDo) }, nil)
 }
 
 // opHealthReporterRecover describes "health-reporter-recover" requests.
 var opHealthReporterRecover = runtime.Op{Name: "health-reporter-recover", Cmd: 54, Attrs: &attrsDevlink}
 
+// reqHealthReporterRecoverDo marks the attributes "health-reporter-recover" do requests carry.
+var reqHealthReporterRecoverDo = []bool{1: true, 2: true, 3: true, 115: true}
+
 // HealthReporterRecover runs the "health-reporter-recover" operation; the
 // kernel sends no reply. Recover health reporter instances.
 func (c *Client) HealthReporterRecover(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opHealthReporterRecover, req.Encode, nil)
+	return c.conn.Do(ctx, &opHealthReporterRecover, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterRecoverDo) }, nil)
 }
 
 // opHealthReporterDiagnose describes "health-reporter-diagnose" requests.
 var opHealthReporterDiagnose = runtime.Op{Name: "health-reporter-diagnose", Cmd: 55, Attrs: &attrsDevlink}
 
+// reqHealthReporterDiagnoseDo marks the attributes "health-reporter-diagnose" do requests carry.
+var reqHealthReporterDiagnoseDo = []bool{1: true, 2: true, 3: true, 115: true}
+
 // HealthReporterDiagnose runs the "health-reporter-diagnose" operation; the
 // kernel sends no reply. Diagnose health reporter instances.
 func (c *Client) HealthReporterDiagnose(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opHealthReporterDiagnose, req.Encode, nil)
+	return c.conn.Do(ctx, &opHealthReporterDiagnose, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDiagnoseDo) }, nil)
 }
 
 // opHealthReporterDumpGet describes "health-reporter-dump-get" requests.
 var opHealthReporterDumpGet = runtime.Op{Name: "health-reporter-dump-get", Cmd: 56, Attrs: &attrsDevlink}
+
+// reqHealthReporterDumpGetDump marks the attributes "health-reporter-dump-get" dump requests carry.
+var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 
 // HealthReporterDumpGetDump runs the "health-reporter-dump-get" operation
 // as a dump, yielding each reply as it arrives. Stopping the loop early is
 // fine; the dump is not buffered. Dump health reporter instances.
 func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opHealthReporterDumpGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -879,29 +1020,41 @@ func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) it
 // opHealthReporterDumpClear describes "health-reporter-dump-clear" requests.
 var opHealthReporterDumpClear = runtime.Op{Name: "health-reporter-dump-clear", Cmd: 57, Attrs: &attrsDevlink}
 
+// reqHealthReporterDumpClearDo marks the attributes "health-reporter-dump-clear" do requests carry.
+var reqHealthReporterDumpClearDo = []bool{1: true, 2: true, 3: true, 115: true}
+
 // HealthReporterDumpClear runs the "health-reporter-dump-clear" operation;
 // the kernel sends no reply. Clear dump of health reporter instances.
 func (c *Client) HealthReporterDumpClear(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opHealthReporterDumpClear, req.Encode, nil)
+	return c.conn.Do(ctx, &opHealthReporterDumpClear, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpClearDo) }, nil)
 }
 
 // opFlashUpdate describes "flash-update" requests.
 var opFlashUpdate = runtime.Op{Name: "flash-update", Cmd: 58, Attrs: &attrsDevlink}
 
+// reqFlashUpdateDo marks the attributes "flash-update" do requests carry.
+var reqFlashUpdateDo = []bool{1: true, 2: true, 122: true, 123: true, 152: true}
+
 // FlashUpdate runs the "flash-update" operation; the kernel sends no reply.
 // Flash update devlink instances.
 func (c *Client) FlashUpdate(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opFlashUpdate, req.Encode, nil)
+	return c.conn.Do(ctx, &opFlashUpdate, func(e *runtime.Encoder) { req.encodeOnly(e, reqFlashUpdateDo) }, nil)
 }
 
 // opTrapGet describes "trap-get" requests.
 var opTrapGet = runtime.Op{Name: "trap-get", Cmd: 61, Attrs: &attrsDevlink}
 
+// reqTrapGetDo marks the attributes "trap-get" do requests carry.
+var reqTrapGetDo = []bool{1: true, 2: true, 130: true}
+
+// reqTrapGetDump marks the attributes "trap-get" dump requests carry.
+var reqTrapGetDump = []bool{1: true, 2: true}
+
 // TrapGet runs the "trap-get" operation and returns the kernel's reply (nil
 // if it sent none). Get trap instances.
 func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opTrapGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -919,7 +1072,7 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // Get trap instances.
 func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTrapGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -939,20 +1092,29 @@ func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 // opTrapSet describes "trap-set" requests.
 var opTrapSet = runtime.Op{Name: "trap-set", Cmd: 62, Attrs: &attrsDevlink}
 
+// reqTrapSetDo marks the attributes "trap-set" do requests carry.
+var reqTrapSetDo = []bool{1: true, 2: true, 130: true, 131: true}
+
 // TrapSet runs the "trap-set" operation; the kernel sends no reply. Set
 // trap instances.
 func (c *Client) TrapSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opTrapSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opTrapSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapSetDo) }, nil)
 }
 
 // opTrapGroupGet describes "trap-group-get" requests.
 var opTrapGroupGet = runtime.Op{Name: "trap-group-get", Cmd: 65, Attrs: &attrsDevlink}
 
+// reqTrapGroupGetDo marks the attributes "trap-group-get" do requests carry.
+var reqTrapGroupGetDo = []bool{1: true, 2: true, 135: true}
+
+// reqTrapGroupGetDump marks the attributes "trap-group-get" dump requests carry.
+var reqTrapGroupGetDump = []bool{1: true, 2: true}
+
 // TrapGroupGet runs the "trap-group-get" operation and returns the kernel's
 // reply (nil if it sent none). Get trap group instances.
 func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opTrapGroupGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -970,7 +1132,7 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // not buffered. Get trap group instances.
 func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTrapGroupGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -990,20 +1152,29 @@ func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*
 // opTrapGroupSet describes "trap-group-set" requests.
 var opTrapGroupSet = runtime.Op{Name: "trap-group-set", Cmd: 66, Attrs: &attrsDevlink}
 
+// reqTrapGroupSetDo marks the attributes "trap-group-set" do requests carry.
+var reqTrapGroupSetDo = []bool{1: true, 2: true, 135: true, 131: true, 142: true}
+
 // TrapGroupSet runs the "trap-group-set" operation; the kernel sends no
 // reply. Set trap group instances.
 func (c *Client) TrapGroupSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opTrapGroupSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opTrapGroupSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupSetDo) }, nil)
 }
 
 // opTrapPolicerGet describes "trap-policer-get" requests.
 var opTrapPolicerGet = runtime.Op{Name: "trap-policer-get", Cmd: 69, Attrs: &attrsDevlink}
 
+// reqTrapPolicerGetDo marks the attributes "trap-policer-get" do requests carry.
+var reqTrapPolicerGetDo = []bool{1: true, 2: true, 142: true}
+
+// reqTrapPolicerGetDump marks the attributes "trap-policer-get" dump requests carry.
+var reqTrapPolicerGetDump = []bool{1: true, 2: true}
+
 // TrapPolicerGet runs the "trap-policer-get" operation and returns the
 // kernel's reply (nil if it sent none). Get trap policer instances.
 func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opTrapPolicerGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1021,7 +1192,7 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 // dump is not buffered. Get trap policer instances.
 func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTrapPolicerGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1041,29 +1212,41 @@ func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2
 // opTrapPolicerSet describes "trap-policer-set" requests.
 var opTrapPolicerSet = runtime.Op{Name: "trap-policer-set", Cmd: 70, Attrs: &attrsDevlink}
 
+// reqTrapPolicerSetDo marks the attributes "trap-policer-set" do requests carry.
+var reqTrapPolicerSetDo = []bool{1: true, 2: true, 142: true, 143: true, 144: true}
+
 // TrapPolicerSet runs the "trap-policer-set" operation; the kernel sends no
 // reply. Get trap policer instances.
 func (c *Client) TrapPolicerSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opTrapPolicerSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opTrapPolicerSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerSetDo) }, nil)
 }
 
 // opHealthReporterTest describes "health-reporter-test" requests.
 var opHealthReporterTest = runtime.Op{Name: "health-reporter-test", Cmd: 73, Attrs: &attrsDevlink}
 
+// reqHealthReporterTestDo marks the attributes "health-reporter-test" do requests carry.
+var reqHealthReporterTestDo = []bool{1: true, 2: true, 3: true, 115: true}
+
 // HealthReporterTest runs the "health-reporter-test" operation; the kernel
 // sends no reply. Test health reporter instances.
 func (c *Client) HealthReporterTest(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opHealthReporterTest, req.Encode, nil)
+	return c.conn.Do(ctx, &opHealthReporterTest, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterTestDo) }, nil)
 }
 
 // opRateGet describes "rate-get" requests.
 var opRateGet = runtime.Op{Name: "rate-get", Cmd: 74, Attrs: &attrsDevlink}
 
+// reqRateGetDo marks the attributes "rate-get" do requests carry.
+var reqRateGetDo = []bool{1: true, 2: true, 3: true, 168: true}
+
+// reqRateGetDump marks the attributes "rate-get" dump requests carry.
+var reqRateGetDump = []bool{1: true, 2: true}
+
 // RateGet runs the "rate-get" operation and returns the kernel's reply (nil
 // if it sent none). Get rate instances.
 func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opRateGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1081,7 +1264,7 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // Get rate instances.
 func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRateGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1101,38 +1284,53 @@ func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 // opRateSet describes "rate-set" requests.
 var opRateSet = runtime.Op{Name: "rate-set", Cmd: 75, Attrs: &attrsDevlink}
 
+// reqRateSetDo marks the attributes "rate-set" do requests carry.
+var reqRateSetDo = []bool{1: true, 2: true, 168: true, 166: true, 167: true, 177: true, 178: true, 169: true}
+
 // RateSet runs the "rate-set" operation; the kernel sends no reply. Set
 // rate instances.
 func (c *Client) RateSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opRateSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opRateSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateSetDo) }, nil)
 }
 
 // opRateNew describes "rate-new" requests.
 var opRateNew = runtime.Op{Name: "rate-new", Cmd: 76, Attrs: &attrsDevlink}
 
+// reqRateNewDo marks the attributes "rate-new" do requests carry.
+var reqRateNewDo = []bool{1: true, 2: true, 168: true, 166: true, 167: true, 177: true, 178: true, 169: true}
+
 // RateNew runs the "rate-new" operation; the kernel sends no reply. Create
 // rate instances.
 func (c *Client) RateNew(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opRateNew, req.Encode, nil)
+	return c.conn.Do(ctx, &opRateNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateNewDo) }, nil)
 }
 
 // opRateDel describes "rate-del" requests.
 var opRateDel = runtime.Op{Name: "rate-del", Cmd: 77, Attrs: &attrsDevlink}
 
+// reqRateDelDo marks the attributes "rate-del" do requests carry.
+var reqRateDelDo = []bool{1: true, 2: true, 168: true}
+
 // RateDel runs the "rate-del" operation; the kernel sends no reply. Delete
 // rate instances.
 func (c *Client) RateDel(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opRateDel, req.Encode, nil)
+	return c.conn.Do(ctx, &opRateDel, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateDelDo) }, nil)
 }
 
 // opLinecardGet describes "linecard-get" requests.
 var opLinecardGet = runtime.Op{Name: "linecard-get", Cmd: 78, Attrs: &attrsDevlink}
 
+// reqLinecardGetDo marks the attributes "linecard-get" do requests carry.
+var reqLinecardGetDo = []bool{1: true, 2: true, 171: true}
+
+// reqLinecardGetDump marks the attributes "linecard-get" dump requests carry.
+var reqLinecardGetDump = []bool{1: true, 2: true}
+
 // LinecardGet runs the "linecard-get" operation and returns the kernel's
 // reply (nil if it sent none). Get line card instances.
 func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opLinecardGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1150,7 +1348,7 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 // not buffered. Get line card instances.
 func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinecardGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1170,20 +1368,26 @@ func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*D
 // opLinecardSet describes "linecard-set" requests.
 var opLinecardSet = runtime.Op{Name: "linecard-set", Cmd: 79, Attrs: &attrsDevlink}
 
+// reqLinecardSetDo marks the attributes "linecard-set" do requests carry.
+var reqLinecardSetDo = []bool{1: true, 2: true, 171: true, 173: true}
+
 // LinecardSet runs the "linecard-set" operation; the kernel sends no reply.
 // Set line card instances.
 func (c *Client) LinecardSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opLinecardSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opLinecardSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardSetDo) }, nil)
 }
 
 // opSelftestsGet describes "selftests-get" requests.
 var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: 82, Attrs: &attrsDevlink}
 
+// reqSelftestsGetDo marks the attributes "selftests-get" do requests carry.
+var reqSelftestsGetDo = []bool{1: true, 2: true}
+
 // SelftestsGet runs the "selftests-get" operation and returns the kernel's
 // reply (nil if it sent none). Get device selftest instances.
 func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
-	err := c.conn.Do(ctx, &opSelftestsGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opSelftestsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSelftestsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1221,17 +1425,23 @@ func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error
 // opSelftestsRun describes "selftests-run" requests.
 var opSelftestsRun = runtime.Op{Name: "selftests-run", Cmd: 83, Attrs: &attrsDevlink}
 
+// reqSelftestsRunDo marks the attributes "selftests-run" do requests carry.
+var reqSelftestsRunDo = []bool{1: true, 2: true, 176: true}
+
 // SelftestsRun runs the "selftests-run" operation; the kernel sends no
 // reply. Run device selftest instances.
 func (c *Client) SelftestsRun(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opSelftestsRun, req.Encode, nil)
+	return c.conn.Do(ctx, &opSelftestsRun, func(e *runtime.Encoder) { req.encodeOnly(e, reqSelftestsRunDo) }, nil)
 }
 
 // opNotifyFilterSet describes "notify-filter-set" requests.
 var opNotifyFilterSet = runtime.Op{Name: "notify-filter-set", Cmd: 84, Attrs: &attrsDevlink}
 
+// reqNotifyFilterSetDo marks the attributes "notify-filter-set" do requests carry.
+var reqNotifyFilterSetDo = []bool{1: true, 2: true, 3: true}
+
 // NotifyFilterSet runs the "notify-filter-set" operation; the kernel sends
 // no reply. Set notification messages socket filter.
 func (c *Client) NotifyFilterSet(ctx context.Context, req *Devlink) error {
-	return c.conn.Do(ctx, &opNotifyFilterSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opNotifyFilterSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNotifyFilterSetDo) }, nil)
 }

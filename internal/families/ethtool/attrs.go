@@ -24,20 +24,25 @@ type Header struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Header) Encode(e *runtime.Encoder) {
+func (v *Header) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Header) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DevIndex; x != nil {
+	if x := v.DevIndex; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.DevName; x != nil {
+	if x := v.DevName; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
-	if x := v.Flags; x != nil {
+	if x := v.Flags; x != nil && sends(only, 3) {
 		e.PutU32(3, uint32(*x))
 	}
-	if x := v.PHYIndex; x != nil {
+	if x := v.PHYIndex; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
 	for _, a := range v.Unknown {
@@ -127,17 +132,22 @@ type BitsetBit struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *BitsetBit) Encode(e *runtime.Encoder) {
+func (v *BitsetBit) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Index; x != nil {
+	if x := v.Index; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Name; x != nil {
+	if x := v.Name; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
-	if v.Value {
+	if v.Value && sends(only, 3) {
 		e.PutFlag(3)
 	}
 	for _, a := range v.Unknown {
@@ -205,11 +215,19 @@ type BitsetBits struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *BitsetBits) Encode(e *runtime.Encoder) {
+func (v *BitsetBits) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *BitsetBits) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.Bit {
+		if !sends(only, 1) {
+			break
+		}
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -257,25 +275,30 @@ type Bitset struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Bitset) Encode(e *runtime.Encoder) {
+func (v *Bitset) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.Nomask {
+	if v.Nomask && sends(only, 1) {
 		e.PutFlag(1)
 	}
-	if x := v.Size; x != nil {
+	if x := v.Size; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Bits; x != nil {
+	if x := v.Bits; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Value; x != nil {
+	if x := v.Value; x != nil && sends(only, 4) {
 		e.PutBytes(4, x)
 	}
-	if x := v.Mask; x != nil {
+	if x := v.Mask; x != nil && sends(only, 5) {
 		e.PutBytes(5, x)
 	}
 	for _, a := range v.Unknown {
@@ -353,14 +376,19 @@ type String struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *String) Encode(e *runtime.Encoder) {
+func (v *String) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *String) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Index; x != nil {
+	if x := v.Index; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Value; x != nil {
+	if x := v.Value; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
 	for _, a := range v.Unknown {
@@ -421,11 +449,19 @@ type Strings struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Strings) Encode(e *runtime.Encoder) {
+func (v *Strings) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Strings) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.StringAttr {
+		if !sends(only, 1) {
+			break
+		}
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -469,17 +505,25 @@ type StringsetAttrs struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *StringsetAttrs) Encode(e *runtime.Encoder) {
+func (v *StringsetAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Count; x != nil {
+	if x := v.Count; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
 	for _, x := range v.Strings {
+		if !sends(only, 3) {
+			break
+		}
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -549,11 +593,19 @@ type Stringsets struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Stringsets) Encode(e *runtime.Encoder) {
+func (v *Stringsets) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Stringsets) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.Stringset {
+		if !sends(only, 1) {
+			break
+		}
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -597,21 +649,26 @@ type Strset struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Strset) Encode(e *runtime.Encoder) {
+func (v *Strset) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Strset) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Stringsets; x != nil {
+	if x := v.Stringsets; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.CountsOnly {
+	if v.CountsOnly && sends(only, 3) {
 		e.PutFlag(3)
 	}
 	for _, a := range v.Unknown {
@@ -681,16 +738,21 @@ type Privflags struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Privflags) Encode(e *runtime.Encoder) {
+func (v *Privflags) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Privflags) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Flags; x != nil {
+	if x := v.Flags; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -783,58 +845,63 @@ type Rings struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Rings) Encode(e *runtime.Encoder) {
+func (v *Rings) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxMax; x != nil {
+	if x := v.RxMax; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.RxMiniMax; x != nil {
+	if x := v.RxMiniMax; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.RxJumboMax; x != nil {
+	if x := v.RxJumboMax; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.TxMax; x != nil {
+	if x := v.TxMax; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.Rx; x != nil {
+	if x := v.Rx; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.RxMini; x != nil {
+	if x := v.RxMini; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.RxJumbo; x != nil {
+	if x := v.RxJumbo; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.Tx; x != nil {
+	if x := v.Tx; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.RxBufLen; x != nil {
+	if x := v.RxBufLen; x != nil && sends(only, 10) {
 		e.PutU32(10, *x)
 	}
-	if x := v.TCPDataSplit; x != nil {
+	if x := v.TCPDataSplit; x != nil && sends(only, 11) {
 		e.PutU8(11, *x)
 	}
-	if x := v.CqeSize; x != nil {
+	if x := v.CqeSize; x != nil && sends(only, 12) {
 		e.PutU32(12, *x)
 	}
-	if x := v.TxPush; x != nil {
+	if x := v.TxPush; x != nil && sends(only, 13) {
 		e.PutU8(13, *x)
 	}
-	if x := v.RxPush; x != nil {
+	if x := v.RxPush; x != nil && sends(only, 14) {
 		e.PutU8(14, *x)
 	}
-	if x := v.TxPushBufLen; x != nil {
+	if x := v.TxPushBufLen; x != nil && sends(only, 15) {
 		e.PutU32(15, *x)
 	}
-	if x := v.TxPushBufLenMax; x != nil {
+	if x := v.TxPushBufLenMax; x != nil && sends(only, 16) {
 		e.PutU32(16, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1073,26 +1140,31 @@ type MmStat struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *MmStat) Encode(e *runtime.Encoder) {
+func (v *MmStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *MmStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReassemblyErrors; x != nil {
+	if x := v.ReassemblyErrors; x != nil && sends(only, 2) {
 		e.PutU64(2, *x)
 	}
-	if x := v.SmdErrors; x != nil {
+	if x := v.SmdErrors; x != nil && sends(only, 3) {
 		e.PutU64(3, *x)
 	}
-	if x := v.ReassemblyOk; x != nil {
+	if x := v.ReassemblyOk; x != nil && sends(only, 4) {
 		e.PutU64(4, *x)
 	}
-	if x := v.RxFragCount; x != nil {
+	if x := v.RxFragCount; x != nil && sends(only, 5) {
 		e.PutU64(5, *x)
 	}
-	if x := v.TxFragCount; x != nil {
+	if x := v.TxFragCount; x != nil && sends(only, 6) {
 		e.PutU64(6, *x)
 	}
-	if x := v.HoldCount; x != nil {
+	if x := v.HoldCount; x != nil && sends(only, 7) {
 		e.PutU64(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1222,43 +1294,48 @@ type Mm struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Mm) Encode(e *runtime.Encoder) {
+func (v *Mm) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PmacEnabled; x != nil {
+	if x := v.PmacEnabled; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.TxEnabled; x != nil {
+	if x := v.TxEnabled; x != nil && sends(only, 3) {
 		e.PutU8(3, *x)
 	}
-	if x := v.TxActive; x != nil {
+	if x := v.TxActive; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
-	if x := v.TxMinFragSize; x != nil {
+	if x := v.TxMinFragSize; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.RxMinFragSize; x != nil {
+	if x := v.RxMinFragSize; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.VerifyEnabled; x != nil {
+	if x := v.VerifyEnabled; x != nil && sends(only, 7) {
 		e.PutU8(7, *x)
 	}
-	if x := v.VerifyStatus; x != nil {
+	if x := v.VerifyStatus; x != nil && sends(only, 8) {
 		e.PutU8(8, *x)
 	}
-	if x := v.VerifyTime; x != nil {
+	if x := v.VerifyTime; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.MaxVerifyTime; x != nil {
+	if x := v.MaxVerifyTime; x != nil && sends(only, 10) {
 		e.PutU32(10, *x)
 	}
-	if x := v.Stats; x != nil {
+	if x := v.Stats; x != nil && sends(only, 11) {
 		n := e.BeginNest(11)
 		x.Encode(e)
 		e.EndNest(n)
@@ -1439,28 +1516,33 @@ type Linkinfo struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Linkinfo) Encode(e *runtime.Encoder) {
+func (v *Linkinfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Linkinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Port; x != nil {
+	if x := v.Port; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Phyaddr; x != nil {
+	if x := v.Phyaddr; x != nil && sends(only, 3) {
 		e.PutU8(3, *x)
 	}
-	if x := v.TpMdix; x != nil {
+	if x := v.TpMdix; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
-	if x := v.TpMdixCtrl; x != nil {
+	if x := v.TpMdixCtrl; x != nil && sends(only, 5) {
 		e.PutU8(5, *x)
 	}
-	if x := v.Transceiver; x != nil {
+	if x := v.Transceiver; x != nil && sends(only, 6) {
 		e.PutU8(6, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1587,44 +1669,49 @@ type Linkmodes struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Linkmodes) Encode(e *runtime.Encoder) {
+func (v *Linkmodes) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Autoneg; x != nil {
+	if x := v.Autoneg; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Ours; x != nil {
+	if x := v.Ours; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Peer; x != nil {
+	if x := v.Peer; x != nil && sends(only, 4) {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Speed; x != nil {
+	if x := v.Speed; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.Duplex; x != nil {
+	if x := v.Duplex; x != nil && sends(only, 6) {
 		e.PutU8(6, *x)
 	}
-	if x := v.MasterSlaveCfg; x != nil {
+	if x := v.MasterSlaveCfg; x != nil && sends(only, 7) {
 		e.PutU8(7, *x)
 	}
-	if x := v.MasterSlaveState; x != nil {
+	if x := v.MasterSlaveState; x != nil && sends(only, 8) {
 		e.PutU8(8, *x)
 	}
-	if x := v.Lanes; x != nil {
+	if x := v.Lanes; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.RateMatching; x != nil {
+	if x := v.RateMatching; x != nil && sends(only, 10) {
 		e.PutU8(10, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1793,31 +1880,36 @@ type Linkstate struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Linkstate) Encode(e *runtime.Encoder) {
+func (v *Linkstate) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Linkstate) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Link; x != nil {
+	if x := v.Link; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Sqi; x != nil {
+	if x := v.Sqi; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.SqiMax; x != nil {
+	if x := v.SqiMax; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.ExtState; x != nil {
+	if x := v.ExtState; x != nil && sends(only, 5) {
 		e.PutU8(5, *x)
 	}
-	if x := v.ExtSubstate; x != nil {
+	if x := v.ExtSubstate; x != nil && sends(only, 6) {
 		e.PutU8(6, *x)
 	}
-	if x := v.ExtDownCnt; x != nil {
+	if x := v.ExtDownCnt; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1940,16 +2032,21 @@ type Debug struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Debug) Encode(e *runtime.Encoder) {
+func (v *Debug) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Debug) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Msgmask; x != nil {
+	if x := v.Msgmask; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -2016,21 +2113,26 @@ type Wol struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Wol) Encode(e *runtime.Encoder) {
+func (v *Wol) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Wol) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Modes; x != nil {
+	if x := v.Modes; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Sopass; x != nil {
+	if x := v.Sopass; x != nil && sends(only, 3) {
 		e.PutBytes(3, x)
 	}
 	for _, a := range v.Unknown {
@@ -2103,31 +2205,36 @@ type Features struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Features) Encode(e *runtime.Encoder) {
+func (v *Features) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Features) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HW; x != nil {
+	if x := v.HW; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Wanted; x != nil {
+	if x := v.Wanted; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Active; x != nil {
+	if x := v.Active; x != nil && sends(only, 4) {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Nochange; x != nil {
+	if x := v.Nochange; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
@@ -2242,37 +2349,42 @@ type Channels struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Channels) Encode(e *runtime.Encoder) {
+func (v *Channels) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Channels) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxMax; x != nil {
+	if x := v.RxMax; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.TxMax; x != nil {
+	if x := v.TxMax; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.OtherMax; x != nil {
+	if x := v.OtherMax; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.CombinedMax; x != nil {
+	if x := v.CombinedMax; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.RxCount; x != nil {
+	if x := v.RxCount; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.TxCount; x != nil {
+	if x := v.TxCount; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.OtherCount; x != nil {
+	if x := v.OtherCount; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.CombinedCount; x != nil {
+	if x := v.CombinedCount; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
 	for _, a := range v.Unknown {
@@ -2421,17 +2533,22 @@ type IRQModeration struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *IRQModeration) Encode(e *runtime.Encoder) {
+func (v *IRQModeration) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *IRQModeration) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Usec; x != nil {
+	if x := v.Usec; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Pkts; x != nil {
+	if x := v.Pkts; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Comps; x != nil {
+	if x := v.Comps; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -2504,11 +2621,19 @@ type Profile struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Profile) Encode(e *runtime.Encoder) {
+func (v *Profile) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Profile) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
 	for _, x := range v.IRQModeration {
+		if !sends(only, 1) {
+			break
+		}
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -2606,102 +2731,107 @@ type Coalesce struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Coalesce) Encode(e *runtime.Encoder) {
+func (v *Coalesce) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxUsecs; x != nil {
+	if x := v.RxUsecs; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.RxMaxFrames; x != nil {
+	if x := v.RxMaxFrames; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.RxUsecsIRQ; x != nil {
+	if x := v.RxUsecsIRQ; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.RxMaxFramesIRQ; x != nil {
+	if x := v.RxMaxFramesIRQ; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.TxUsecs; x != nil {
+	if x := v.TxUsecs; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.TxMaxFrames; x != nil {
+	if x := v.TxMaxFrames; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.TxUsecsIRQ; x != nil {
+	if x := v.TxUsecsIRQ; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.TxMaxFramesIRQ; x != nil {
+	if x := v.TxMaxFramesIRQ; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.StatsBlockUsecs; x != nil {
+	if x := v.StatsBlockUsecs; x != nil && sends(only, 10) {
 		e.PutU32(10, *x)
 	}
-	if x := v.UseAdaptiveRx; x != nil {
+	if x := v.UseAdaptiveRx; x != nil && sends(only, 11) {
 		e.PutU8(11, *x)
 	}
-	if x := v.UseAdaptiveTx; x != nil {
+	if x := v.UseAdaptiveTx; x != nil && sends(only, 12) {
 		e.PutU8(12, *x)
 	}
-	if x := v.PktRateLow; x != nil {
+	if x := v.PktRateLow; x != nil && sends(only, 13) {
 		e.PutU32(13, *x)
 	}
-	if x := v.RxUsecsLow; x != nil {
+	if x := v.RxUsecsLow; x != nil && sends(only, 14) {
 		e.PutU32(14, *x)
 	}
-	if x := v.RxMaxFramesLow; x != nil {
+	if x := v.RxMaxFramesLow; x != nil && sends(only, 15) {
 		e.PutU32(15, *x)
 	}
-	if x := v.TxUsecsLow; x != nil {
+	if x := v.TxUsecsLow; x != nil && sends(only, 16) {
 		e.PutU32(16, *x)
 	}
-	if x := v.TxMaxFramesLow; x != nil {
+	if x := v.TxMaxFramesLow; x != nil && sends(only, 17) {
 		e.PutU32(17, *x)
 	}
-	if x := v.PktRateHigh; x != nil {
+	if x := v.PktRateHigh; x != nil && sends(only, 18) {
 		e.PutU32(18, *x)
 	}
-	if x := v.RxUsecsHigh; x != nil {
+	if x := v.RxUsecsHigh; x != nil && sends(only, 19) {
 		e.PutU32(19, *x)
 	}
-	if x := v.RxMaxFramesHigh; x != nil {
+	if x := v.RxMaxFramesHigh; x != nil && sends(only, 20) {
 		e.PutU32(20, *x)
 	}
-	if x := v.TxUsecsHigh; x != nil {
+	if x := v.TxUsecsHigh; x != nil && sends(only, 21) {
 		e.PutU32(21, *x)
 	}
-	if x := v.TxMaxFramesHigh; x != nil {
+	if x := v.TxMaxFramesHigh; x != nil && sends(only, 22) {
 		e.PutU32(22, *x)
 	}
-	if x := v.RateSampleInterval; x != nil {
+	if x := v.RateSampleInterval; x != nil && sends(only, 23) {
 		e.PutU32(23, *x)
 	}
-	if x := v.UseCqeModeTx; x != nil {
+	if x := v.UseCqeModeTx; x != nil && sends(only, 24) {
 		e.PutU8(24, *x)
 	}
-	if x := v.UseCqeModeRx; x != nil {
+	if x := v.UseCqeModeRx; x != nil && sends(only, 25) {
 		e.PutU8(25, *x)
 	}
-	if x := v.TxAggrMaxBytes; x != nil {
+	if x := v.TxAggrMaxBytes; x != nil && sends(only, 26) {
 		e.PutU32(26, *x)
 	}
-	if x := v.TxAggrMaxFrames; x != nil {
+	if x := v.TxAggrMaxFrames; x != nil && sends(only, 27) {
 		e.PutU32(27, *x)
 	}
-	if x := v.TxAggrTimeUsecs; x != nil {
+	if x := v.TxAggrTimeUsecs; x != nil && sends(only, 28) {
 		e.PutU32(28, *x)
 	}
-	if x := v.RxProfile; x != nil {
+	if x := v.RxProfile; x != nil && sends(only, 29) {
 		n := e.BeginNest(29)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxProfile; x != nil {
+	if x := v.TxProfile; x != nil && sends(only, 30) {
 		n := e.BeginNest(30)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3102,14 +3232,19 @@ type PauseStat struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PauseStat) Encode(e *runtime.Encoder) {
+func (v *PauseStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.TxFrames; x != nil {
+	if x := v.TxFrames; x != nil && sends(only, 2) {
 		e.PutU64(2, *x)
 	}
-	if x := v.RxFrames; x != nil {
+	if x := v.RxFrames; x != nil && sends(only, 3) {
 		e.PutU64(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3181,30 +3316,35 @@ type Pause struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Pause) Encode(e *runtime.Encoder) {
+func (v *Pause) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Pause) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Autoneg; x != nil {
+	if x := v.Autoneg; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Rx; x != nil {
+	if x := v.Rx; x != nil && sends(only, 3) {
 		e.PutU8(3, *x)
 	}
-	if x := v.Tx; x != nil {
+	if x := v.Tx; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
-	if x := v.Stats; x != nil {
+	if x := v.Stats; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.StatsSrc; x != nil {
+	if x := v.StatsSrc; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3325,35 +3465,40 @@ type EEE struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *EEE) Encode(e *runtime.Encoder) {
+func (v *EEE) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *EEE) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ModesOurs; x != nil {
+	if x := v.ModesOurs; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ModesPeer; x != nil {
+	if x := v.ModesPeer; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Active; x != nil {
+	if x := v.Active; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
-	if x := v.Enabled; x != nil {
+	if x := v.Enabled; x != nil && sends(only, 5) {
 		e.PutU8(5, *x)
 	}
-	if x := v.TxLpiEnabled; x != nil {
+	if x := v.TxLpiEnabled; x != nil && sends(only, 6) {
 		e.PutU8(6, *x)
 	}
-	if x := v.TxLpiTimer; x != nil {
+	if x := v.TxLpiTimer; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3478,17 +3623,22 @@ type TsStat struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *TsStat) Encode(e *runtime.Encoder) {
+func (v *TsStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.TxPkts; x != nil {
+	if x := v.TxPkts; x != nil && sends(only, 1) {
 		e.PutUint(1, *x)
 	}
-	if x := v.TxLost; x != nil {
+	if x := v.TxLost; x != nil && sends(only, 2) {
 		e.PutUint(2, *x)
 	}
-	if x := v.TxErr; x != nil {
+	if x := v.TxErr; x != nil && sends(only, 3) {
 		e.PutUint(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3571,34 +3721,39 @@ type Tsinfo struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Tsinfo) Encode(e *runtime.Encoder) {
+func (v *Tsinfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Timestamping; x != nil {
+	if x := v.Timestamping; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxTypes; x != nil {
+	if x := v.TxTypes; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxFilters; x != nil {
+	if x := v.RxFilters; x != nil && sends(only, 4) {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PhcIndex; x != nil {
+	if x := v.PhcIndex; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.Stats; x != nil {
+	if x := v.Stats; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3713,17 +3868,22 @@ type CableResult struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableResult) Encode(e *runtime.Encoder) {
+func (v *CableResult) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableResult) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Pair; x != nil {
+	if x := v.Pair; x != nil && sends(only, 1) {
 		e.PutU8(1, *x)
 	}
-	if x := v.Code; x != nil {
+	if x := v.Code; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Src; x != nil {
+	if x := v.Src; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3801,17 +3961,22 @@ type CableFaultLength struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableFaultLength) Encode(e *runtime.Encoder) {
+func (v *CableFaultLength) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableFaultLength) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Pair; x != nil {
+	if x := v.Pair; x != nil && sends(only, 1) {
 		e.PutU8(1, *x)
 	}
-	if x := v.Cm; x != nil {
+	if x := v.Cm; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Src; x != nil {
+	if x := v.Src; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -3886,16 +4051,21 @@ type CableNest struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableNest) Encode(e *runtime.Encoder) {
+func (v *CableNest) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableNest) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Result; x != nil {
+	if x := v.Result; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FaultLength; x != nil {
+	if x := v.FaultLength; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3958,11 +4128,16 @@ type CableTest struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableTest) Encode(e *runtime.Encoder) {
+func (v *CableTest) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableTest) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4017,19 +4192,24 @@ type CableTestNtf struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableTestNtf) Encode(e *runtime.Encoder) {
+func (v *CableTestNtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Status; x != nil {
+	if x := v.Status; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Nest; x != nil {
+	if x := v.Nest; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4111,20 +4291,25 @@ type CableTestTdrCfg struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableTestTdrCfg) Encode(e *runtime.Encoder) {
+func (v *CableTestTdrCfg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableTestTdrCfg) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.First; x != nil {
+	if x := v.First; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Last; x != nil {
+	if x := v.Last; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Step; x != nil {
+	if x := v.Step; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Pair; x != nil {
+	if x := v.Pair; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
 	for _, a := range v.Unknown {
@@ -4214,19 +4399,24 @@ type CableTestTdrNtf struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableTestTdrNtf) Encode(e *runtime.Encoder) {
+func (v *CableTestTdrNtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Status; x != nil {
+	if x := v.Status; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Nest; x != nil {
+	if x := v.Nest; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4303,16 +4493,21 @@ type CableTestTdr struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CableTestTdr) Encode(e *runtime.Encoder) {
+func (v *CableTestTdr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CableTestTdr) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Cfg; x != nil {
+	if x := v.Cfg; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4378,14 +4573,19 @@ type TunnelUDPEntry struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *TunnelUDPEntry) Encode(e *runtime.Encoder) {
+func (v *TunnelUDPEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TunnelUDPEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Port; x != nil {
+	if x := v.Port; x != nil && sends(only, 1) {
 		e.PutBE16(1, *x)
 	}
-	if x := v.Type; x != nil {
+	if x := v.Type; x != nil && sends(only, 2) {
 		e.PutU32(2, uint32(*x))
 	}
 	for _, a := range v.Unknown {
@@ -4452,19 +4652,27 @@ type TunnelUDPTable struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *TunnelUDPTable) Encode(e *runtime.Encoder) {
+func (v *TunnelUDPTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Size; x != nil {
+	if x := v.Size; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Types; x != nil {
+	if x := v.Types; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.Entry {
+		if !sends(only, 3) {
+			break
+		}
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4534,11 +4742,16 @@ type TunnelUDP struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *TunnelUDP) Encode(e *runtime.Encoder) {
+func (v *TunnelUDP) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TunnelUDP) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Table; x != nil {
+	if x := v.Table; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4591,16 +4804,21 @@ type TunnelInfo struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *TunnelInfo) Encode(e *runtime.Encoder) {
+func (v *TunnelInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TunnelInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.UDPPorts; x != nil {
+	if x := v.UDPPorts; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4667,17 +4885,22 @@ type FECStat struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *FECStat) Encode(e *runtime.Encoder) {
+func (v *FECStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *FECStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Corrected; x != nil {
+	if x := v.Corrected; x != nil && sends(only, 2) {
 		runtime.PutIntArray(e, 2, 8, x)
 	}
-	if x := v.Uncorr; x != nil {
+	if x := v.Uncorr; x != nil && sends(only, 3) {
 		runtime.PutIntArray(e, 3, 8, x)
 	}
-	if x := v.CorrBits; x != nil {
+	if x := v.CorrBits; x != nil && sends(only, 4) {
 		runtime.PutIntArray(e, 4, 8, x)
 	}
 	for _, a := range v.Unknown {
@@ -4738,27 +4961,32 @@ type FEC struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *FEC) Encode(e *runtime.Encoder) {
+func (v *FEC) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Modes; x != nil {
+	if x := v.Modes; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Auto; x != nil {
+	if x := v.Auto; x != nil && sends(only, 3) {
 		e.PutU8(3, *x)
 	}
-	if x := v.Active; x != nil {
+	if x := v.Active; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.Stats; x != nil {
+	if x := v.Stats; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4869,31 +5097,36 @@ type ModuleEeprom struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *ModuleEeprom) Encode(e *runtime.Encoder) {
+func (v *ModuleEeprom) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Offset; x != nil {
+	if x := v.Offset; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Length; x != nil {
+	if x := v.Length; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Page; x != nil {
+	if x := v.Page; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
-	if x := v.Bank; x != nil {
+	if x := v.Bank; x != nil && sends(only, 5) {
 		e.PutU8(5, *x)
 	}
-	if x := v.I2cAddress; x != nil {
+	if x := v.I2cAddress; x != nil && sends(only, 6) {
 		e.PutU8(6, *x)
 	}
-	if x := v.Data; x != nil {
+	if x := v.Data; x != nil && sends(only, 7) {
 		e.PutBytes(7, x)
 	}
 	for _, a := range v.Unknown {
@@ -5020,36 +5253,41 @@ type StatsGrp struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *StatsGrp) Encode(e *runtime.Encoder) {
+func (v *StatsGrp) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.SsID; x != nil {
+	if x := v.SsID; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Stat; x != nil {
+	if x := v.Stat; x != nil && sends(only, 4) {
 		e.PutU64(4, *x)
 	}
-	if x := v.HistRx; x != nil {
+	if x := v.HistRx; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HistTx; x != nil {
+	if x := v.HistTx; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HistBktLow; x != nil {
+	if x := v.HistBktLow; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.HistBktHi; x != nil {
+	if x := v.HistBktHi; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.HistVal; x != nil {
+	if x := v.HistVal; x != nil && sends(only, 9) {
 		e.PutU64(9, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5188,17 +5426,22 @@ type StatsGrpHist struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *StatsGrpHist) Encode(e *runtime.Encoder) {
+func (v *StatsGrpHist) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *StatsGrpHist) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.HistBktLow; x != nil {
+	if x := v.HistBktLow; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.HistBktHi; x != nil {
+	if x := v.HistBktHi; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.HistVal; x != nil {
+	if x := v.HistVal; x != nil && sends(only, 9) {
 		e.PutU64(9, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5277,26 +5520,31 @@ type Stats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Stats) Encode(e *runtime.Encoder) {
+func (v *Stats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Stats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Groups; x != nil {
+	if x := v.Groups; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Grp; x != nil {
+	if x := v.Grp; x != nil && sends(only, 4) {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Src; x != nil {
+	if x := v.Src; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5386,19 +5634,24 @@ type PhcVclocks struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PhcVclocks) Encode(e *runtime.Encoder) {
+func (v *PhcVclocks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Num; x != nil {
+	if x := v.Num; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Index; x != nil {
+	if x := v.Index; x != nil && sends(only, 3) {
 		runtime.PutIntArray(e, 3, 4, x)
 	}
 	for _, a := range v.Unknown {
@@ -5470,19 +5723,24 @@ type Module struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Module) Encode(e *runtime.Encoder) {
+func (v *Module) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Module) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PowerModePolicy; x != nil {
+	if x := v.PowerModePolicy; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.PowerMode; x != nil {
+	if x := v.PowerMode; x != nil && sends(only, 3) {
 		e.PutU8(3, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5558,14 +5816,19 @@ type C33PSEPwLimit struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *C33PSEPwLimit) Encode(e *runtime.Encoder) {
+func (v *C33PSEPwLimit) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *C33PSEPwLimit) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Min; x != nil {
+	if x := v.Min; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Max; x != nil {
+	if x := v.Max; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
 	for _, a := range v.Unknown {
@@ -5650,49 +5913,57 @@ type PSE struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PSE) Encode(e *runtime.Encoder) {
+func (v *PSE) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PodlPSEAdminState; x != nil {
+	if x := v.PodlPSEAdminState; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.PodlPSEAdminControl; x != nil {
+	if x := v.PodlPSEAdminControl; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.PodlPSEPwDStatus; x != nil {
+	if x := v.PodlPSEPwDStatus; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.C33PSEAdminState; x != nil {
+	if x := v.C33PSEAdminState; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.C33PSEAdminControl; x != nil {
+	if x := v.C33PSEAdminControl; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.C33PSEPwDStatus; x != nil {
+	if x := v.C33PSEPwDStatus; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.C33PSEPwClass; x != nil {
+	if x := v.C33PSEPwClass; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.C33PSEActualPw; x != nil {
+	if x := v.C33PSEActualPw; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.C33PSEExtState; x != nil {
+	if x := v.C33PSEExtState; x != nil && sends(only, 10) {
 		e.PutU32(10, uint32(*x))
 	}
-	if x := v.C33PSEExtSubstate; x != nil {
+	if x := v.C33PSEExtSubstate; x != nil && sends(only, 11) {
 		e.PutU32(11, *x)
 	}
-	if x := v.C33PSEAvailPwLimit; x != nil {
+	if x := v.C33PSEAvailPwLimit; x != nil && sends(only, 12) {
 		e.PutU32(12, *x)
 	}
 	for _, x := range v.C33PSEPwLimitRanges {
+		if !sends(only, 13) {
+			break
+		}
 		n := e.BeginNest(13)
 		x.Encode(e)
 		e.EndNest(n)
@@ -5895,31 +6166,36 @@ type RSS struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *RSS) Encode(e *runtime.Encoder) {
+func (v *RSS) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Context; x != nil {
+	if x := v.Context; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Hfunc; x != nil {
+	if x := v.Hfunc; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Indir; x != nil {
+	if x := v.Indir; x != nil && sends(only, 4) {
 		runtime.PutIntArray(e, 4, 4, x)
 	}
-	if x := v.Hkey; x != nil {
+	if x := v.Hkey; x != nil && sends(only, 5) {
 		e.PutBytes(5, x)
 	}
-	if x := v.InputXfrm; x != nil {
+	if x := v.InputXfrm; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.StartContext; x != nil {
+	if x := v.StartContext; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -6043,37 +6319,42 @@ type Plca struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Plca) Encode(e *runtime.Encoder) {
+func (v *Plca) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Plca) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Version; x != nil {
+	if x := v.Version; x != nil && sends(only, 2) {
 		e.PutU16(2, *x)
 	}
-	if x := v.Enabled; x != nil {
+	if x := v.Enabled; x != nil && sends(only, 3) {
 		e.PutU8(3, *x)
 	}
-	if x := v.Status; x != nil {
+	if x := v.Status; x != nil && sends(only, 4) {
 		e.PutU8(4, *x)
 	}
-	if x := v.NodeCnt; x != nil {
+	if x := v.NodeCnt; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.NodeID; x != nil {
+	if x := v.NodeID; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.ToTmr; x != nil {
+	if x := v.ToTmr; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.BurstCnt; x != nil {
+	if x := v.BurstCnt; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.BurstTmr; x != nil {
+	if x := v.BurstTmr; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
 	for _, a := range v.Unknown {
@@ -6231,31 +6512,36 @@ type ModuleFwFlash struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *ModuleFwFlash) Encode(e *runtime.Encoder) {
+func (v *ModuleFwFlash) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *ModuleFwFlash) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FileName; x != nil {
+	if x := v.FileName; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
-	if x := v.Password; x != nil {
+	if x := v.Password; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Status; x != nil {
+	if x := v.Status; x != nil && sends(only, 4) {
 		e.PutU32(4, uint32(*x))
 	}
-	if x := v.StatusMsg; x != nil {
+	if x := v.StatusMsg; x != nil && sends(only, 5) {
 		e.PutString(5, *x)
 	}
-	if x := v.Done; x != nil {
+	if x := v.Done; x != nil && sends(only, 6) {
 		e.PutUint(6, *x)
 	}
-	if x := v.Total; x != nil {
+	if x := v.Total; x != nil && sends(only, 7) {
 		e.PutUint(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -6391,34 +6677,39 @@ type PHY struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PHY) Encode(e *runtime.Encoder) {
+func (v *PHY) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PHY) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil {
+	if x := v.Header; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Index; x != nil {
+	if x := v.Index; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Drvname; x != nil {
+	if x := v.Drvname; x != nil && sends(only, 3) {
 		e.PutString(3, *x)
 	}
-	if x := v.Name; x != nil {
+	if x := v.Name; x != nil && sends(only, 4) {
 		e.PutString(4, *x)
 	}
-	if x := v.UpstreamType; x != nil {
+	if x := v.UpstreamType; x != nil && sends(only, 5) {
 		e.PutU32(5, uint32(*x))
 	}
-	if x := v.UpstreamIndex; x != nil {
+	if x := v.UpstreamIndex; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.UpstreamSfpName; x != nil {
+	if x := v.UpstreamSfpName; x != nil && sends(only, 7) {
 		e.PutString(7, *x)
 	}
-	if x := v.DownstreamSfpName; x != nil {
+	if x := v.DownstreamSfpName; x != nil && sends(only, 8) {
 		e.PutString(8, *x)
 	}
 	for _, a := range v.Unknown {
@@ -7106,4 +7397,10 @@ func init() {
 	attrsPlca.Attrs[1].Nested = &attrsHeader
 	attrsModuleFwFlash.Attrs[1].Nested = &attrsHeader
 	attrsPHY.Attrs[1].Nested = &attrsHeader
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

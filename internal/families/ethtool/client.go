@@ -81,11 +81,17 @@ func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strs
 // opLinkinfoGet describes "linkinfo-get" requests.
 var opLinkinfoGet = runtime.Op{Name: "linkinfo-get", Cmd: 2, Attrs: &attrsLinkinfo}
 
+// reqLinkinfoGetDo marks the attributes "linkinfo-get" do requests carry.
+var reqLinkinfoGetDo = []bool{1: true}
+
+// reqLinkinfoGetDump marks the attributes "linkinfo-get" dump requests carry.
+var reqLinkinfoGetDump = []bool{1: true}
+
 // LinkinfoGet runs the "linkinfo-get" operation and returns the kernel's
 // reply (nil if it sent none). Get link info.
 func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, error) {
 	var rsp *Linkinfo
-	err := c.conn.Do(ctx, &opLinkinfoGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -103,7 +109,7 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 // not buffered. Get link info.
 func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*Linkinfo, error] {
 	return func(yield func(*Linkinfo, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinkinfoGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -132,11 +138,17 @@ func (c *Client) LinkinfoSet(ctx context.Context, req *Linkinfo) error {
 // opLinkmodesGet describes "linkmodes-get" requests.
 var opLinkmodesGet = runtime.Op{Name: "linkmodes-get", Cmd: 4, Attrs: &attrsLinkmodes}
 
+// reqLinkmodesGetDo marks the attributes "linkmodes-get" do requests carry.
+var reqLinkmodesGetDo = []bool{1: true}
+
+// reqLinkmodesGetDump marks the attributes "linkmodes-get" dump requests carry.
+var reqLinkmodesGetDump = []bool{1: true}
+
 // LinkmodesGet runs the "linkmodes-get" operation and returns the kernel's
 // reply (nil if it sent none). Get link modes.
 func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, error) {
 	var rsp *Linkmodes
-	err := c.conn.Do(ctx, &opLinkmodesGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -154,7 +166,7 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 // not buffered. Get link modes.
 func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2[*Linkmodes, error] {
 	return func(yield func(*Linkmodes, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinkmodesGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -183,11 +195,17 @@ func (c *Client) LinkmodesSet(ctx context.Context, req *Linkmodes) error {
 // opLinkstateGet describes "linkstate-get" requests.
 var opLinkstateGet = runtime.Op{Name: "linkstate-get", Cmd: 6, Attrs: &attrsLinkstate}
 
+// reqLinkstateGetDo marks the attributes "linkstate-get" do requests carry.
+var reqLinkstateGetDo = []bool{1: true}
+
+// reqLinkstateGetDump marks the attributes "linkstate-get" dump requests carry.
+var reqLinkstateGetDump = []bool{1: true}
+
 // LinkstateGet runs the "linkstate-get" operation and returns the kernel's
 // reply (nil if it sent none). Get link state.
 func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, error) {
 	var rsp *Linkstate
-	err := c.conn.Do(ctx, &opLinkstateGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -205,7 +223,7 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 // not buffered. Get link state.
 func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2[*Linkstate, error] {
 	return func(yield func(*Linkstate, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinkstateGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -225,11 +243,17 @@ func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2
 // opDebugGet describes "debug-get" requests.
 var opDebugGet = runtime.Op{Name: "debug-get", Cmd: 7, Attrs: &attrsDebug}
 
+// reqDebugGetDo marks the attributes "debug-get" do requests carry.
+var reqDebugGetDo = []bool{1: true}
+
+// reqDebugGetDump marks the attributes "debug-get" dump requests carry.
+var reqDebugGetDump = []bool{1: true}
+
 // DebugGet runs the "debug-get" operation and returns the kernel's reply
 // (nil if it sent none). Get debug message mask.
 func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 	var rsp *Debug
-	err := c.conn.Do(ctx, &opDebugGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -247,7 +271,7 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 // buffered. Get debug message mask.
 func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug, error] {
 	return func(yield func(*Debug, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opDebugGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -276,11 +300,17 @@ func (c *Client) DebugSet(ctx context.Context, req *Debug) error {
 // opWolGet describes "wol-get" requests.
 var opWolGet = runtime.Op{Name: "wol-get", Cmd: 9, Attrs: &attrsWol}
 
+// reqWolGetDo marks the attributes "wol-get" do requests carry.
+var reqWolGetDo = []bool{1: true}
+
+// reqWolGetDump marks the attributes "wol-get" dump requests carry.
+var reqWolGetDump = []bool{1: true}
+
 // WolGet runs the "wol-get" operation and returns the kernel's reply (nil
 // if it sent none). Get WOL params.
 func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 	var rsp *Wol
-	err := c.conn.Do(ctx, &opWolGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -298,7 +328,7 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 // Get WOL params.
 func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error] {
 	return func(yield func(*Wol, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opWolGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -327,11 +357,17 @@ func (c *Client) WolSet(ctx context.Context, req *Wol) error {
 // opFeaturesGet describes "features-get" requests.
 var opFeaturesGet = runtime.Op{Name: "features-get", Cmd: 11, Attrs: &attrsFeatures}
 
+// reqFeaturesGetDo marks the attributes "features-get" do requests carry.
+var reqFeaturesGetDo = []bool{1: true}
+
+// reqFeaturesGetDump marks the attributes "features-get" dump requests carry.
+var reqFeaturesGetDump = []bool{1: true}
+
 // FeaturesGet runs the "features-get" operation and returns the kernel's
 // reply (nil if it sent none). Get features.
 func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, error) {
 	var rsp *Features
-	err := c.conn.Do(ctx, &opFeaturesGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -349,7 +385,7 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 // not buffered. Get features.
 func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*Features, error] {
 	return func(yield func(*Features, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opFeaturesGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -389,11 +425,17 @@ func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, err
 // opPrivflagsGet describes "privflags-get" requests.
 var opPrivflagsGet = runtime.Op{Name: "privflags-get", Cmd: 13, Attrs: &attrsPrivflags}
 
+// reqPrivflagsGetDo marks the attributes "privflags-get" do requests carry.
+var reqPrivflagsGetDo = []bool{1: true}
+
+// reqPrivflagsGetDump marks the attributes "privflags-get" dump requests carry.
+var reqPrivflagsGetDump = []bool{1: true}
+
 // PrivflagsGet runs the "privflags-get" operation and returns the kernel's
 // reply (nil if it sent none). Get device private flags.
 func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, error) {
 	var rsp *Privflags
-	err := c.conn.Do(ctx, &opPrivflagsGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -411,7 +453,7 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 // not buffered. Get device private flags.
 func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2[*Privflags, error] {
 	return func(yield func(*Privflags, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPrivflagsGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -440,11 +482,17 @@ func (c *Client) PrivflagsSet(ctx context.Context, req *Privflags) error {
 // opRingsGet describes "rings-get" requests.
 var opRingsGet = runtime.Op{Name: "rings-get", Cmd: 15, Attrs: &attrsRings}
 
+// reqRingsGetDo marks the attributes "rings-get" do requests carry.
+var reqRingsGetDo = []bool{1: true}
+
+// reqRingsGetDump marks the attributes "rings-get" dump requests carry.
+var reqRingsGetDump = []bool{1: true}
+
 // RingsGet runs the "rings-get" operation and returns the kernel's reply
 // (nil if it sent none). Get ring params.
 func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 	var rsp *Rings
-	err := c.conn.Do(ctx, &opRingsGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -462,7 +510,7 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 // buffered. Get ring params.
 func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings, error] {
 	return func(yield func(*Rings, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRingsGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -491,11 +539,17 @@ func (c *Client) RingsSet(ctx context.Context, req *Rings) error {
 // opChannelsGet describes "channels-get" requests.
 var opChannelsGet = runtime.Op{Name: "channels-get", Cmd: 17, Attrs: &attrsChannels}
 
+// reqChannelsGetDo marks the attributes "channels-get" do requests carry.
+var reqChannelsGetDo = []bool{1: true}
+
+// reqChannelsGetDump marks the attributes "channels-get" dump requests carry.
+var reqChannelsGetDump = []bool{1: true}
+
 // ChannelsGet runs the "channels-get" operation and returns the kernel's
 // reply (nil if it sent none). Get channel params.
 func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, error) {
 	var rsp *Channels
-	err := c.conn.Do(ctx, &opChannelsGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -513,7 +567,7 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 // not buffered. Get channel params.
 func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*Channels, error] {
 	return func(yield func(*Channels, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opChannelsGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -542,11 +596,17 @@ func (c *Client) ChannelsSet(ctx context.Context, req *Channels) error {
 // opCoalesceGet describes "coalesce-get" requests.
 var opCoalesceGet = runtime.Op{Name: "coalesce-get", Cmd: 19, Attrs: &attrsCoalesce}
 
+// reqCoalesceGetDo marks the attributes "coalesce-get" do requests carry.
+var reqCoalesceGetDo = []bool{1: true}
+
+// reqCoalesceGetDump marks the attributes "coalesce-get" dump requests carry.
+var reqCoalesceGetDump = []bool{1: true}
+
 // CoalesceGet runs the "coalesce-get" operation and returns the kernel's
 // reply (nil if it sent none). Get coalesce params.
 func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, error) {
 	var rsp *Coalesce
-	err := c.conn.Do(ctx, &opCoalesceGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -564,7 +624,7 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 // not buffered. Get coalesce params.
 func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*Coalesce, error] {
 	return func(yield func(*Coalesce, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opCoalesceGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -593,11 +653,17 @@ func (c *Client) CoalesceSet(ctx context.Context, req *Coalesce) error {
 // opPauseGet describes "pause-get" requests.
 var opPauseGet = runtime.Op{Name: "pause-get", Cmd: 21, Attrs: &attrsPause}
 
+// reqPauseGetDo marks the attributes "pause-get" do requests carry.
+var reqPauseGetDo = []bool{1: true}
+
+// reqPauseGetDump marks the attributes "pause-get" dump requests carry.
+var reqPauseGetDump = []bool{1: true}
+
 // PauseGet runs the "pause-get" operation and returns the kernel's reply
 // (nil if it sent none). Get pause params.
 func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 	var rsp *Pause
-	err := c.conn.Do(ctx, &opPauseGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -615,7 +681,7 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 // buffered. Get pause params.
 func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause, error] {
 	return func(yield func(*Pause, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPauseGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -644,11 +710,17 @@ func (c *Client) PauseSet(ctx context.Context, req *Pause) error {
 // opEEEGet describes "eee-get" requests.
 var opEEEGet = runtime.Op{Name: "eee-get", Cmd: 23, Attrs: &attrsEEE}
 
+// reqEEEGetDo marks the attributes "eee-get" do requests carry.
+var reqEEEGetDo = []bool{1: true}
+
+// reqEEEGetDump marks the attributes "eee-get" dump requests carry.
+var reqEEEGetDump = []bool{1: true}
+
 // EEEGet runs the "eee-get" operation and returns the kernel's reply (nil
 // if it sent none). Get eee params.
 func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 	var rsp *EEE
-	err := c.conn.Do(ctx, &opEEEGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -666,7 +738,7 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 // Get eee params.
 func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error] {
 	return func(yield func(*EEE, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opEEEGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -695,11 +767,17 @@ func (c *Client) EEESet(ctx context.Context, req *EEE) error {
 // opTsinfoGet describes "tsinfo-get" requests.
 var opTsinfoGet = runtime.Op{Name: "tsinfo-get", Cmd: 25, Attrs: &attrsTsinfo}
 
+// reqTsinfoGetDo marks the attributes "tsinfo-get" do requests carry.
+var reqTsinfoGetDo = []bool{1: true}
+
+// reqTsinfoGetDump marks the attributes "tsinfo-get" dump requests carry.
+var reqTsinfoGetDump = []bool{1: true}
+
 // TsinfoGet runs the "tsinfo-get" operation and returns the kernel's reply
 // (nil if it sent none). Get tsinfo params.
 func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 	var rsp *Tsinfo
-	err := c.conn.Do(ctx, &opTsinfoGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -717,7 +795,7 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 // buffered. Get tsinfo params.
 func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsinfo, error] {
 	return func(yield func(*Tsinfo, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTsinfoGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -746,20 +824,29 @@ func (c *Client) CableTestAct(ctx context.Context, req *CableTest) error {
 // opCableTestTdrAct describes "cable-test-tdr-act" requests.
 var opCableTestTdrAct = runtime.Op{Name: "cable-test-tdr-act", Cmd: 27, Attrs: &attrsCableTestTdr}
 
+// reqCableTestTdrActDo marks the attributes "cable-test-tdr-act" do requests carry.
+var reqCableTestTdrActDo = []bool{1: true}
+
 // CableTestTdrAct runs the "cable-test-tdr-act" operation; the kernel sends
 // no reply. Cable test TDR.
 func (c *Client) CableTestTdrAct(ctx context.Context, req *CableTestTdr) error {
-	return c.conn.Do(ctx, &opCableTestTdrAct, req.Encode, nil)
+	return c.conn.Do(ctx, &opCableTestTdrAct, func(e *runtime.Encoder) { req.encodeOnly(e, reqCableTestTdrActDo) }, nil)
 }
 
 // opTunnelInfoGet describes "tunnel-info-get" requests.
 var opTunnelInfoGet = runtime.Op{Name: "tunnel-info-get", Cmd: 28, Attrs: &attrsTunnelInfo}
 
+// reqTunnelInfoGetDo marks the attributes "tunnel-info-get" do requests carry.
+var reqTunnelInfoGetDo = []bool{1: true}
+
+// reqTunnelInfoGetDump marks the attributes "tunnel-info-get" dump requests carry.
+var reqTunnelInfoGetDump = []bool{1: true}
+
 // TunnelInfoGet runs the "tunnel-info-get" operation and returns the
 // kernel's reply (nil if it sent none). Get tsinfo params.
 func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInfo, error) {
 	var rsp *TunnelInfo
-	err := c.conn.Do(ctx, &opTunnelInfoGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -777,7 +864,7 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 // dump is not buffered. Get tsinfo params.
 func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Seq2[*TunnelInfo, error] {
 	return func(yield func(*TunnelInfo, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTunnelInfoGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -797,11 +884,17 @@ func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Se
 // opFECGet describes "fec-get" requests.
 var opFECGet = runtime.Op{Name: "fec-get", Cmd: 29, Attrs: &attrsFEC}
 
+// reqFECGetDo marks the attributes "fec-get" do requests carry.
+var reqFECGetDo = []bool{1: true}
+
+// reqFECGetDump marks the attributes "fec-get" dump requests carry.
+var reqFECGetDump = []bool{1: true}
+
 // FECGet runs the "fec-get" operation and returns the kernel's reply (nil
 // if it sent none). Get FEC params.
 func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 	var rsp *FEC
-	err := c.conn.Do(ctx, &opFECGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -819,7 +912,7 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 // Get FEC params.
 func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error] {
 	return func(yield func(*FEC, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opFECGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -848,11 +941,17 @@ func (c *Client) FECSet(ctx context.Context, req *FEC) error {
 // opModuleEepromGet describes "module-eeprom-get" requests.
 var opModuleEepromGet = runtime.Op{Name: "module-eeprom-get", Cmd: 31, Attrs: &attrsModuleEeprom}
 
+// reqModuleEepromGetDo marks the attributes "module-eeprom-get" do requests carry.
+var reqModuleEepromGetDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+
+// reqModuleEepromGetDump marks the attributes "module-eeprom-get" dump requests carry.
+var reqModuleEepromGetDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+
 // ModuleEepromGet runs the "module-eeprom-get" operation and returns the
 // kernel's reply (nil if it sent none). Get module EEPROM params.
 func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*ModuleEeprom, error) {
 	var rsp *ModuleEeprom
-	err := c.conn.Do(ctx, &opModuleEepromGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -870,7 +969,7 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 // dump is not buffered. Get module EEPROM params.
 func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) iter.Seq2[*ModuleEeprom, error] {
 	return func(yield func(*ModuleEeprom, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opModuleEepromGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -890,11 +989,17 @@ func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) ite
 // opStatsGet describes "stats-get" requests.
 var opStatsGet = runtime.Op{Name: "stats-get", Cmd: 32, Attrs: &attrsStats}
 
+// reqStatsGetDo marks the attributes "stats-get" do requests carry.
+var reqStatsGetDo = []bool{2: true, 3: true}
+
+// reqStatsGetDump marks the attributes "stats-get" dump requests carry.
+var reqStatsGetDump = []bool{2: true, 3: true}
+
 // StatsGet runs the "stats-get" operation and returns the kernel's reply
 // (nil if it sent none). Get statistics.
 func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 	var rsp *Stats
-	err := c.conn.Do(ctx, &opStatsGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -912,7 +1017,7 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 // buffered. Get statistics.
 func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats, error] {
 	return func(yield func(*Stats, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opStatsGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -932,11 +1037,17 @@ func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats,
 // opPhcVclocksGet describes "phc-vclocks-get" requests.
 var opPhcVclocksGet = runtime.Op{Name: "phc-vclocks-get", Cmd: 33, Attrs: &attrsPhcVclocks}
 
+// reqPhcVclocksGetDo marks the attributes "phc-vclocks-get" do requests carry.
+var reqPhcVclocksGetDo = []bool{1: true}
+
+// reqPhcVclocksGetDump marks the attributes "phc-vclocks-get" dump requests carry.
+var reqPhcVclocksGetDump = []bool{1: true}
+
 // PhcVclocksGet runs the "phc-vclocks-get" operation and returns the
 // kernel's reply (nil if it sent none). Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclocks, error) {
 	var rsp *PhcVclocks
-	err := c.conn.Do(ctx, &opPhcVclocksGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -954,7 +1065,7 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 // dump is not buffered. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Seq2[*PhcVclocks, error] {
 	return func(yield func(*PhcVclocks, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPhcVclocksGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -974,11 +1085,17 @@ func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Se
 // opModuleGet describes "module-get" requests.
 var opModuleGet = runtime.Op{Name: "module-get", Cmd: 34, Attrs: &attrsModule}
 
+// reqModuleGetDo marks the attributes "module-get" do requests carry.
+var reqModuleGetDo = []bool{1: true}
+
+// reqModuleGetDump marks the attributes "module-get" dump requests carry.
+var reqModuleGetDump = []bool{1: true}
+
 // ModuleGet runs the "module-get" operation and returns the kernel's reply
 // (nil if it sent none). Get module params.
 func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 	var rsp *Module
-	err := c.conn.Do(ctx, &opModuleGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -996,7 +1113,7 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 // buffered. Get module params.
 func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Module, error] {
 	return func(yield func(*Module, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opModuleGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1025,11 +1142,17 @@ func (c *Client) ModuleSet(ctx context.Context, req *Module) error {
 // opPSEGet describes "pse-get" requests.
 var opPSEGet = runtime.Op{Name: "pse-get", Cmd: 36, Attrs: &attrsPSE}
 
+// reqPSEGetDo marks the attributes "pse-get" do requests carry.
+var reqPSEGetDo = []bool{1: true}
+
+// reqPSEGetDump marks the attributes "pse-get" dump requests carry.
+var reqPSEGetDump = []bool{1: true}
+
 // PSEGet runs the "pse-get" operation and returns the kernel's reply (nil
 // if it sent none). Get Power Sourcing Equipment params.
 func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 	var rsp *PSE
-	err := c.conn.Do(ctx, &opPSEGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1047,7 +1170,7 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 // Get Power Sourcing Equipment params.
 func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error] {
 	return func(yield func(*PSE, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPSEGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1067,20 +1190,29 @@ func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error
 // opPSESet describes "pse-set" requests.
 var opPSESet = runtime.Op{Name: "pse-set", Cmd: 37, Attrs: &attrsPSE}
 
+// reqPSESetDo marks the attributes "pse-set" do requests carry.
+var reqPSESetDo = []bool{1: true, 3: true, 6: true, 12: true}
+
 // PSESet runs the "pse-set" operation; the kernel sends no reply. Set Power
 // Sourcing Equipment params.
 func (c *Client) PSESet(ctx context.Context, req *PSE) error {
-	return c.conn.Do(ctx, &opPSESet, req.Encode, nil)
+	return c.conn.Do(ctx, &opPSESet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSESetDo) }, nil)
 }
 
 // opRSSGet describes "rss-get" requests.
 var opRSSGet = runtime.Op{Name: "rss-get", Cmd: 38, Attrs: &attrsRSS}
 
+// reqRSSGetDo marks the attributes "rss-get" do requests carry.
+var reqRSSGetDo = []bool{1: true, 2: true}
+
+// reqRSSGetDump marks the attributes "rss-get" dump requests carry.
+var reqRSSGetDump = []bool{1: true, 7: true}
+
 // RSSGet runs the "rss-get" operation and returns the kernel's reply (nil
 // if it sent none). Get RSS params.
 func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 	var rsp *RSS
-	err := c.conn.Do(ctx, &opRSSGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1098,7 +1230,7 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 // Get RSS params.
 func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error] {
 	return func(yield func(*RSS, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRSSGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1118,11 +1250,17 @@ func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error
 // opPlcaGetCfg describes "plca-get-cfg" requests.
 var opPlcaGetCfg = runtime.Op{Name: "plca-get-cfg", Cmd: 39, Attrs: &attrsPlca}
 
+// reqPlcaGetCfgDo marks the attributes "plca-get-cfg" do requests carry.
+var reqPlcaGetCfgDo = []bool{1: true}
+
+// reqPlcaGetCfgDump marks the attributes "plca-get-cfg" dump requests carry.
+var reqPlcaGetCfgDump = []bool{1: true}
+
 // PlcaGetCfg runs the "plca-get-cfg" operation and returns the kernel's
 // reply (nil if it sent none). Get PLCA params.
 func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 	var rsp *Plca
-	err := c.conn.Do(ctx, &opPlcaGetCfg, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1140,7 +1278,7 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 // buffered. Get PLCA params.
 func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPlcaGetCfg, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1169,11 +1307,17 @@ func (c *Client) PlcaSetCfg(ctx context.Context, req *Plca) error {
 // opPlcaGetStatus describes "plca-get-status" requests.
 var opPlcaGetStatus = runtime.Op{Name: "plca-get-status", Cmd: 41, Attrs: &attrsPlca}
 
+// reqPlcaGetStatusDo marks the attributes "plca-get-status" do requests carry.
+var reqPlcaGetStatusDo = []bool{1: true}
+
+// reqPlcaGetStatusDump marks the attributes "plca-get-status" dump requests carry.
+var reqPlcaGetStatusDump = []bool{1: true}
+
 // PlcaGetStatus runs the "plca-get-status" operation and returns the
 // kernel's reply (nil if it sent none). Get PLCA status params.
 func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 	var rsp *Plca
-	err := c.conn.Do(ctx, &opPlcaGetStatus, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1191,7 +1335,7 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 // dump is not buffered. Get PLCA status params.
 func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPlcaGetStatus, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1211,11 +1355,17 @@ func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Pl
 // opMmGet describes "mm-get" requests.
 var opMmGet = runtime.Op{Name: "mm-get", Cmd: 42, Attrs: &attrsMm}
 
+// reqMmGetDo marks the attributes "mm-get" do requests carry.
+var reqMmGetDo = []bool{1: true}
+
+// reqMmGetDump marks the attributes "mm-get" dump requests carry.
+var reqMmGetDump = []bool{1: true}
+
 // MmGet runs the "mm-get" operation and returns the kernel's reply (nil if
 // it sent none). Get MAC Merge configuration and state
 func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 	var rsp *Mm
-	err := c.conn.Do(ctx, &opMmGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1233,7 +1383,7 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 // Get MAC Merge configuration and state
 func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 	return func(yield func(*Mm, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opMmGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -1253,29 +1403,41 @@ func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 // opMmSet describes "mm-set" requests.
 var opMmSet = runtime.Op{Name: "mm-set", Cmd: 43, Attrs: &attrsMm}
 
+// reqMmSetDo marks the attributes "mm-set" do requests carry.
+var reqMmSetDo = []bool{1: true, 7: true, 9: true, 3: true, 2: true, 5: true}
+
 // MmSet runs the "mm-set" operation; the kernel sends no reply. Set MAC
 // Merge configuration
 func (c *Client) MmSet(ctx context.Context, req *Mm) error {
-	return c.conn.Do(ctx, &opMmSet, req.Encode, nil)
+	return c.conn.Do(ctx, &opMmSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmSetDo) }, nil)
 }
 
 // opModuleFwFlashAct describes "module-fw-flash-act" requests.
 var opModuleFwFlashAct = runtime.Op{Name: "module-fw-flash-act", Cmd: 44, Attrs: &attrsModuleFwFlash}
 
+// reqModuleFwFlashActDo marks the attributes "module-fw-flash-act" do requests carry.
+var reqModuleFwFlashActDo = []bool{1: true, 2: true, 3: true}
+
 // ModuleFwFlashAct runs the "module-fw-flash-act" operation; the kernel
 // sends no reply. Flash transceiver module firmware.
 func (c *Client) ModuleFwFlashAct(ctx context.Context, req *ModuleFwFlash) error {
-	return c.conn.Do(ctx, &opModuleFwFlashAct, req.Encode, nil)
+	return c.conn.Do(ctx, &opModuleFwFlashAct, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleFwFlashActDo) }, nil)
 }
 
 // opPHYGet describes "phy-get" requests.
 var opPHYGet = runtime.Op{Name: "phy-get", Cmd: 45, Attrs: &attrsPHY}
 
+// reqPHYGetDo marks the attributes "phy-get" do requests carry.
+var reqPHYGetDo = []bool{1: true}
+
+// reqPHYGetDump marks the attributes "phy-get" dump requests carry.
+var reqPHYGetDump = []bool{1: true}
+
 // PHYGet runs the "phy-get" operation and returns the kernel's reply (nil
 // if it sent none). Get PHY devices attached to an interface
 func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 	var rsp *PHY
-	err := c.conn.Do(ctx, &opPHYGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -1293,7 +1455,7 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 // Get PHY devices attached to an interface
 func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error] {
 	return func(yield func(*PHY, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPHYGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return

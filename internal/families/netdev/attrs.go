@@ -31,23 +31,28 @@ type Dev struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Dev) Encode(e *runtime.Encoder) {
+func (v *Dev) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.XDPFeatures; x != nil {
+	if x := v.XDPFeatures; x != nil && sends(only, 3) {
 		e.PutU64(3, uint64(*x))
 	}
-	if x := v.XDPZcMaxSegs; x != nil {
+	if x := v.XDPZcMaxSegs; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.XDPRxMetadataFeatures; x != nil {
+	if x := v.XDPRxMetadataFeatures; x != nil && sends(only, 5) {
 		e.PutU64(5, uint64(*x))
 	}
-	if x := v.XSKFeatures; x != nil {
+	if x := v.XSKFeatures; x != nil && sends(only, 6) {
 		e.PutU64(6, uint64(*x))
 	}
 	for _, a := range v.Unknown {
@@ -175,29 +180,34 @@ type PagePool struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PagePool) Encode(e *runtime.Encoder) {
+func (v *PagePool) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 1) {
 		e.PutUint(1, *x)
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.NAPIID; x != nil {
+	if x := v.NAPIID; x != nil && sends(only, 3) {
 		e.PutUint(3, *x)
 	}
-	if x := v.Inflight; x != nil {
+	if x := v.Inflight; x != nil && sends(only, 4) {
 		e.PutUint(4, *x)
 	}
-	if x := v.InflightMem; x != nil {
+	if x := v.InflightMem; x != nil && sends(only, 5) {
 		e.PutUint(5, *x)
 	}
-	if x := v.DetachTime; x != nil {
+	if x := v.DetachTime; x != nil && sends(only, 6) {
 		e.PutUint(6, *x)
 	}
-	if x := v.Dmabuf; x != nil {
+	if x := v.Dmabuf; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -324,14 +334,19 @@ type PagePoolInfo struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PagePoolInfo) Encode(e *runtime.Encoder) {
+func (v *PagePoolInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 1) {
 		e.PutUint(1, *x)
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
 	for _, a := range v.Unknown {
@@ -416,46 +431,51 @@ type PagePoolStats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PagePoolStats) Encode(e *runtime.Encoder) {
+func (v *PagePoolStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Info; x != nil {
+	if x := v.Info; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.AllocFast; x != nil {
+	if x := v.AllocFast; x != nil && sends(only, 8) {
 		e.PutUint(8, *x)
 	}
-	if x := v.AllocSlow; x != nil {
+	if x := v.AllocSlow; x != nil && sends(only, 9) {
 		e.PutUint(9, *x)
 	}
-	if x := v.AllocSlowHighOrder; x != nil {
+	if x := v.AllocSlowHighOrder; x != nil && sends(only, 10) {
 		e.PutUint(10, *x)
 	}
-	if x := v.AllocEmpty; x != nil {
+	if x := v.AllocEmpty; x != nil && sends(only, 11) {
 		e.PutUint(11, *x)
 	}
-	if x := v.AllocRefill; x != nil {
+	if x := v.AllocRefill; x != nil && sends(only, 12) {
 		e.PutUint(12, *x)
 	}
-	if x := v.AllocWaive; x != nil {
+	if x := v.AllocWaive; x != nil && sends(only, 13) {
 		e.PutUint(13, *x)
 	}
-	if x := v.RecycleCached; x != nil {
+	if x := v.RecycleCached; x != nil && sends(only, 14) {
 		e.PutUint(14, *x)
 	}
-	if x := v.RecycleCacheFull; x != nil {
+	if x := v.RecycleCacheFull; x != nil && sends(only, 15) {
 		e.PutUint(15, *x)
 	}
-	if x := v.RecycleRing; x != nil {
+	if x := v.RecycleRing; x != nil && sends(only, 16) {
 		e.PutUint(16, *x)
 	}
-	if x := v.RecycleRingFull; x != nil {
+	if x := v.RecycleRingFull; x != nil && sends(only, 17) {
 		e.PutUint(17, *x)
 	}
-	if x := v.RecycleReleasedRefcnt; x != nil {
+	if x := v.RecycleReleasedRefcnt; x != nil && sends(only, 18) {
 		e.PutUint(18, *x)
 	}
 	for _, a := range v.Unknown {
@@ -646,20 +666,25 @@ type NAPI struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *NAPI) Encode(e *runtime.Encoder) {
+func (v *NAPI) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.IRQ; x != nil {
+	if x := v.IRQ; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.PID; x != nil {
+	if x := v.PID; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
 	for _, a := range v.Unknown {
@@ -758,23 +783,28 @@ type Queue struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Queue) Encode(e *runtime.Encoder) {
+func (v *Queue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Type; x != nil {
+	if x := v.Type; x != nil && sends(only, 3) {
 		e.PutU32(3, uint32(*x))
 	}
-	if x := v.NAPIID; x != nil {
+	if x := v.NAPIID; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.Dmabuf; x != nil {
+	if x := v.Dmabuf; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
 	for _, a := range v.Unknown {
@@ -989,101 +1019,106 @@ type Qstats struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Qstats) Encode(e *runtime.Encoder) {
+func (v *Qstats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.QueueType; x != nil {
+	if x := v.QueueType; x != nil && sends(only, 2) {
 		e.PutU32(2, uint32(*x))
 	}
-	if x := v.QueueID; x != nil {
+	if x := v.QueueID; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Scope; x != nil {
+	if x := v.Scope; x != nil && sends(only, 4) {
 		e.PutUint(4, uint64(*x))
 	}
-	if x := v.RxPackets; x != nil {
+	if x := v.RxPackets; x != nil && sends(only, 8) {
 		e.PutUint(8, *x)
 	}
-	if x := v.RxBytes; x != nil {
+	if x := v.RxBytes; x != nil && sends(only, 9) {
 		e.PutUint(9, *x)
 	}
-	if x := v.TxPackets; x != nil {
+	if x := v.TxPackets; x != nil && sends(only, 10) {
 		e.PutUint(10, *x)
 	}
-	if x := v.TxBytes; x != nil {
+	if x := v.TxBytes; x != nil && sends(only, 11) {
 		e.PutUint(11, *x)
 	}
-	if x := v.RxAllocFail; x != nil {
+	if x := v.RxAllocFail; x != nil && sends(only, 12) {
 		e.PutUint(12, *x)
 	}
-	if x := v.RxHWDrops; x != nil {
+	if x := v.RxHWDrops; x != nil && sends(only, 13) {
 		e.PutUint(13, *x)
 	}
-	if x := v.RxHWDropOverruns; x != nil {
+	if x := v.RxHWDropOverruns; x != nil && sends(only, 14) {
 		e.PutUint(14, *x)
 	}
-	if x := v.RxCsumComplete; x != nil {
+	if x := v.RxCsumComplete; x != nil && sends(only, 15) {
 		e.PutUint(15, *x)
 	}
-	if x := v.RxCsumUnnecessary; x != nil {
+	if x := v.RxCsumUnnecessary; x != nil && sends(only, 16) {
 		e.PutUint(16, *x)
 	}
-	if x := v.RxCsumNone; x != nil {
+	if x := v.RxCsumNone; x != nil && sends(only, 17) {
 		e.PutUint(17, *x)
 	}
-	if x := v.RxCsumBad; x != nil {
+	if x := v.RxCsumBad; x != nil && sends(only, 18) {
 		e.PutUint(18, *x)
 	}
-	if x := v.RxHWGROPackets; x != nil {
+	if x := v.RxHWGROPackets; x != nil && sends(only, 19) {
 		e.PutUint(19, *x)
 	}
-	if x := v.RxHWGROBytes; x != nil {
+	if x := v.RxHWGROBytes; x != nil && sends(only, 20) {
 		e.PutUint(20, *x)
 	}
-	if x := v.RxHWGROWirePackets; x != nil {
+	if x := v.RxHWGROWirePackets; x != nil && sends(only, 21) {
 		e.PutUint(21, *x)
 	}
-	if x := v.RxHWGROWireBytes; x != nil {
+	if x := v.RxHWGROWireBytes; x != nil && sends(only, 22) {
 		e.PutUint(22, *x)
 	}
-	if x := v.RxHWDropRatelimits; x != nil {
+	if x := v.RxHWDropRatelimits; x != nil && sends(only, 23) {
 		e.PutUint(23, *x)
 	}
-	if x := v.TxHWDrops; x != nil {
+	if x := v.TxHWDrops; x != nil && sends(only, 24) {
 		e.PutUint(24, *x)
 	}
-	if x := v.TxHWDropErrors; x != nil {
+	if x := v.TxHWDropErrors; x != nil && sends(only, 25) {
 		e.PutUint(25, *x)
 	}
-	if x := v.TxCsumNone; x != nil {
+	if x := v.TxCsumNone; x != nil && sends(only, 26) {
 		e.PutUint(26, *x)
 	}
-	if x := v.TxNeedsCsum; x != nil {
+	if x := v.TxNeedsCsum; x != nil && sends(only, 27) {
 		e.PutUint(27, *x)
 	}
-	if x := v.TxHWGSOPackets; x != nil {
+	if x := v.TxHWGSOPackets; x != nil && sends(only, 28) {
 		e.PutUint(28, *x)
 	}
-	if x := v.TxHWGSOBytes; x != nil {
+	if x := v.TxHWGSOBytes; x != nil && sends(only, 29) {
 		e.PutUint(29, *x)
 	}
-	if x := v.TxHWGSOWirePackets; x != nil {
+	if x := v.TxHWGSOWirePackets; x != nil && sends(only, 30) {
 		e.PutUint(30, *x)
 	}
-	if x := v.TxHWGSOWireBytes; x != nil {
+	if x := v.TxHWGSOWireBytes; x != nil && sends(only, 31) {
 		e.PutUint(31, *x)
 	}
-	if x := v.TxHWDropRatelimits; x != nil {
+	if x := v.TxHWDropRatelimits; x != nil && sends(only, 32) {
 		e.PutUint(32, *x)
 	}
-	if x := v.TxStop; x != nil {
+	if x := v.TxStop; x != nil && sends(only, 33) {
 		e.PutUint(33, *x)
 	}
-	if x := v.TxWake; x != nil {
+	if x := v.TxWake; x != nil && sends(only, 34) {
 		e.PutUint(34, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1500,14 +1535,19 @@ type QueueID struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *QueueID) Encode(e *runtime.Encoder) {
+func (v *QueueID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Type; x != nil {
+	if x := v.Type; x != nil && sends(only, 3) {
 		e.PutU32(3, uint32(*x))
 	}
 	for _, a := range v.Unknown {
@@ -1575,22 +1615,30 @@ type Dmabuf struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Dmabuf) Encode(e *runtime.Encoder) {
+func (v *Dmabuf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil {
+	if x := v.Ifindex; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
 	for _, x := range v.Queues {
+		if !sends(only, 2) {
+			break
+		}
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FD; x != nil {
+	if x := v.FD; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
 	for _, a := range v.Unknown {
@@ -1773,4 +1821,10 @@ var attrsDmabuf = runtime.AttrSet{Name: "dmabuf", Attrs: []runtime.AttrSpec{
 func init() {
 	attrsPagePoolStats.Attrs[1].Nested = &attrsPagePoolInfo
 	attrsDmabuf.Attrs[2].Nested = &attrsQueueID
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

@@ -39,11 +39,14 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 // opDevGet describes "dev-get" requests.
 var opDevGet = runtime.Op{Name: "dev-get", Cmd: 1, Attrs: &attrsDev}
 
+// reqDevGetDo marks the attributes "dev-get" do requests carry.
+var reqDevGetDo = []bool{1: true}
+
 // DevGet runs the "dev-get" operation and returns the kernel's reply (nil
 // if it sent none). Get / dump information about a netdev.
 func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 	var rsp *Dev
-	err := c.conn.Do(ctx, &opDevGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opDevGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDevGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -81,12 +84,15 @@ func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 // opPagePoolGet describes "page-pool-get" requests.
 var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: 5, Attrs: &attrsPagePool}
 
+// reqPagePoolGetDo marks the attributes "page-pool-get" do requests carry.
+var reqPagePoolGetDo = []bool{1: true}
+
 // PagePoolGet runs the "page-pool-get" operation and returns the kernel's
 // reply (nil if it sent none). Get / dump information about Page Pools.
 // (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, error) {
 	var rsp *PagePool
-	err := c.conn.Do(ctx, &opPagePoolGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPagePoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -125,11 +131,14 @@ func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error
 // opPagePoolStatsGet describes "page-pool-stats-get" requests.
 var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: 9, Attrs: &attrsPagePoolStats}
 
+// reqPagePoolStatsGetDo marks the attributes "page-pool-stats-get" do requests carry.
+var reqPagePoolStatsGetDo = []bool{1: true}
+
 // PagePoolStatsGet runs the "page-pool-stats-get" operation and returns the
 // kernel's reply (nil if it sent none). Get page pool statistics.
 func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*PagePoolStats, error) {
 	var rsp *PagePoolStats
-	err := c.conn.Do(ctx, &opPagePoolStatsGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opPagePoolStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -167,13 +176,19 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolSt
 // opQueueGet describes "queue-get" requests.
 var opQueueGet = runtime.Op{Name: "queue-get", Cmd: 10, Attrs: &attrsQueue}
 
+// reqQueueGetDo marks the attributes "queue-get" do requests carry.
+var reqQueueGetDo = []bool{2: true, 3: true, 1: true}
+
+// reqQueueGetDump marks the attributes "queue-get" dump requests carry.
+var reqQueueGetDump = []bool{2: true}
+
 // QueueGet runs the "queue-get" operation and returns the kernel's reply
 // (nil if it sent none). Get queue information from the kernel. Only
 // configured queues will be reported (as opposed to all available hardware
 // queues).
 func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 	var rsp *Queue
-	err := c.conn.Do(ctx, &opQueueGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -192,7 +207,7 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 // will be reported (as opposed to all available hardware queues).
 func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue, error] {
 	return func(yield func(*Queue, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opQueueGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -212,12 +227,18 @@ func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue,
 // opNAPIGet describes "napi-get" requests.
 var opNAPIGet = runtime.Op{Name: "napi-get", Cmd: 11, Attrs: &attrsNAPI}
 
+// reqNAPIGetDo marks the attributes "napi-get" do requests carry.
+var reqNAPIGetDo = []bool{2: true}
+
+// reqNAPIGetDump marks the attributes "napi-get" dump requests carry.
+var reqNAPIGetDump = []bool{1: true}
+
 // NAPIGet runs the "napi-get" operation and returns the kernel's reply (nil
 // if it sent none). Get information about NAPI instances configured on the
 // system.
 func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 	var rsp *NAPI
-	err := c.conn.Do(ctx, &opNAPIGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -235,7 +256,7 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 // Get information about NAPI instances configured on the system.
 func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, error] {
 	return func(yield func(*NAPI, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opNAPIGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -255,6 +276,9 @@ func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, er
 // opQstatsGet describes "qstats-get" requests.
 var opQstatsGet = runtime.Op{Name: "qstats-get", Cmd: 12, Attrs: &attrsQstats}
 
+// reqQstatsGetDump marks the attributes "qstats-get" dump requests carry.
+var reqQstatsGetDump = []bool{1: true, 4: true}
+
 // QstatsGetDump runs the "qstats-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Get / dump fine grained statistics. Which statistics are
@@ -262,7 +286,7 @@ var opQstatsGet = runtime.Op{Name: "qstats-get", Cmd: 12, Attrs: &attrsQstats}
 // stores software counters per-queue.
 func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qstats, error] {
 	return func(yield func(*Qstats, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opQstatsGet, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -282,11 +306,14 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qsta
 // opBindRx describes "bind-rx" requests.
 var opBindRx = runtime.Op{Name: "bind-rx", Cmd: 13, Attrs: &attrsDmabuf}
 
+// reqBindRxDo marks the attributes "bind-rx" do requests carry.
+var reqBindRxDo = []bool{1: true, 3: true, 2: true}
+
 // BindRx runs the "bind-rx" operation and returns the kernel's reply (nil
 // if it sent none). Bind dmabuf to netdev
 func (c *Client) BindRx(ctx context.Context, req *Dmabuf) (*Dmabuf, error) {
 	var rsp *Dmabuf
-	err := c.conn.Do(ctx, &opBindRx, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opBindRx, func(e *runtime.Encoder) { req.encodeOnly(e, reqBindRxDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}

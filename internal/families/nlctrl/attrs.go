@@ -36,26 +36,31 @@ type CtrlAttrs struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *CtrlAttrs) Encode(e *runtime.Encoder) {
+func (v *CtrlAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.FamilyID; x != nil {
+	if x := v.FamilyID; x != nil && sends(only, 1) {
 		e.PutU16(1, *x)
 	}
-	if x := v.FamilyName; x != nil {
+	if x := v.FamilyName; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
-	if x := v.Version; x != nil {
+	if x := v.Version; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Hdrsize; x != nil {
+	if x := v.Hdrsize; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.Maxattr; x != nil {
+	if x := v.Maxattr; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if v.Ops != nil {
+	if v.Ops != nil && sends(only, 6) {
 		arr := e.BeginNest(6)
 		for i, x := range v.Ops {
 			n := e.BeginNest(uint16(i + 1))
@@ -64,7 +69,7 @@ func (v *CtrlAttrs) Encode(e *runtime.Encoder) {
 		}
 		e.EndNest(arr)
 	}
-	if v.McastGroups != nil {
+	if v.McastGroups != nil && sends(only, 7) {
 		arr := e.BeginNest(7)
 		for i, x := range v.McastGroups {
 			n := e.BeginNest(uint16(i + 1))
@@ -73,17 +78,17 @@ func (v *CtrlAttrs) Encode(e *runtime.Encoder) {
 		}
 		e.EndNest(arr)
 	}
-	if v.Policy != nil {
+	if v.Policy != nil && sends(only, 8) {
 		runtime.PutTypeValues(e, 8, len(v.Policy),
 			func(i int) []uint16 { return []uint16{v.Policy[i].PolicyID, v.Policy[i].AttrID} },
 			func(i int) { v.Policy[i].Attrs.Encode(e) })
 	}
-	if v.OpPolicy != nil {
+	if v.OpPolicy != nil && sends(only, 9) {
 		runtime.PutTypeValues(e, 9, len(v.OpPolicy),
 			func(i int) []uint16 { return []uint16{v.OpPolicy[i].OpID} },
 			func(i int) { v.OpPolicy[i].Attrs.Encode(e) })
 	}
-	if x := v.Op; x != nil {
+	if x := v.Op; x != nil && sends(only, 10) {
 		e.PutU32(10, *x)
 	}
 	for _, a := range v.Unknown {
@@ -247,14 +252,19 @@ type McastGroupAttrs struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *McastGroupAttrs) Encode(e *runtime.Encoder) {
+func (v *McastGroupAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Name; x != nil {
+	if x := v.Name; x != nil && sends(only, 1) {
 		e.PutString(1, *x)
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
 	for _, a := range v.Unknown {
@@ -317,14 +327,19 @@ type OpAttrs struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *OpAttrs) Encode(e *runtime.Encoder) {
+func (v *OpAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Flags; x != nil {
+	if x := v.Flags; x != nil && sends(only, 2) {
 		e.PutU32(2, uint32(*x))
 	}
 	for _, a := range v.Unknown {
@@ -406,41 +421,46 @@ type PolicyAttrs struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *PolicyAttrs) Encode(e *runtime.Encoder) {
+func (v *PolicyAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Type; x != nil {
+	if x := v.Type; x != nil && sends(only, 1) {
 		e.PutU32(1, uint32(*x))
 	}
-	if x := v.MinValueS; x != nil {
+	if x := v.MinValueS; x != nil && sends(only, 2) {
 		e.PutS64(2, *x)
 	}
-	if x := v.MaxValueS; x != nil {
+	if x := v.MaxValueS; x != nil && sends(only, 3) {
 		e.PutS64(3, *x)
 	}
-	if x := v.MinValueU; x != nil {
+	if x := v.MinValueU; x != nil && sends(only, 4) {
 		e.PutU64(4, *x)
 	}
-	if x := v.MaxValueU; x != nil {
+	if x := v.MaxValueU; x != nil && sends(only, 5) {
 		e.PutU64(5, *x)
 	}
-	if x := v.MinLength; x != nil {
+	if x := v.MinLength; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.MaxLength; x != nil {
+	if x := v.MaxLength; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
-	if x := v.PolicyIdx; x != nil {
+	if x := v.PolicyIdx; x != nil && sends(only, 8) {
 		e.PutU32(8, *x)
 	}
-	if x := v.PolicyMaxtype; x != nil {
+	if x := v.PolicyMaxtype; x != nil && sends(only, 9) {
 		e.PutU32(9, *x)
 	}
-	if x := v.Bitfield32Mask; x != nil {
+	if x := v.Bitfield32Mask; x != nil && sends(only, 10) {
 		e.PutU32(10, *x)
 	}
-	if x := v.Mask; x != nil {
+	if x := v.Mask; x != nil && sends(only, 11) {
 		e.PutU64(11, *x)
 	}
 	for _, a := range v.Unknown {
@@ -614,14 +634,19 @@ type OpPolicyAttrs struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *OpPolicyAttrs) Encode(e *runtime.Encoder) {
+func (v *OpPolicyAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Do; x != nil {
+	if x := v.Do; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Dump; x != nil {
+	if x := v.Dump; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
 	for _, a := range v.Unknown {
@@ -745,4 +770,10 @@ var attrsOpPolicyAttrs = runtime.AttrSet{Name: "op-policy-attrs", Attrs: []runti
 func init() {
 	attrsCtrlAttrs.Attrs[6].Nested = &attrsOpAttrs
 	attrsCtrlAttrs.Attrs[7].Nested = &attrsMcastGroupAttrs
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

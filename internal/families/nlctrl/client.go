@@ -39,11 +39,14 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 // opGetfamily describes "getfamily" requests.
 var opGetfamily = runtime.Op{Name: "getfamily", Cmd: 3, Attrs: &attrsCtrlAttrs}
 
+// reqGetfamilyDo marks the attributes "getfamily" do requests carry.
+var reqGetfamilyDo = []bool{2: true}
+
 // Getfamily runs the "getfamily" operation and returns the kernel's reply
 // (nil if it sent none). Get / dump genetlink families
 func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, error) {
 	var rsp *CtrlAttrs
-	err := c.conn.Do(ctx, &opGetfamily, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opGetfamily, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetfamilyDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -81,12 +84,15 @@ func (c *Client) GetfamilyDump(ctx context.Context) iter.Seq2[*CtrlAttrs, error]
 // opGetpolicy describes "getpolicy" requests.
 var opGetpolicy = runtime.Op{Name: "getpolicy", Cmd: 10, Attrs: &attrsCtrlAttrs}
 
+// reqGetpolicyDump marks the attributes "getpolicy" dump requests carry.
+var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
+
 // GetpolicyDump runs the "getpolicy" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Get / dump genetlink policies
 func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opGetpolicy, req.Encode) {
+		for m, err := range c.conn.Dump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return

@@ -30,29 +30,34 @@ type Address struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Address) Encode(e *runtime.Encoder) {
+func (v *Address) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Family; x != nil {
+	if x := v.Family; x != nil && sends(only, 1) {
 		e.PutU16(1, *x)
 	}
-	if x := v.ID; x != nil {
+	if x := v.ID; x != nil && sends(only, 2) {
 		e.PutU8(2, *x)
 	}
-	if x := v.Addr4; x != nil {
+	if x := v.Addr4; x != nil && sends(only, 3) {
 		e.PutBE32(3, *x)
 	}
-	if x := v.Addr6; x != nil {
+	if x := v.Addr6; x != nil && sends(only, 4) {
 		e.PutBytes(4, x)
 	}
-	if x := v.Port; x != nil {
+	if x := v.Port; x != nil && sends(only, 5) {
 		e.PutU16(5, *x)
 	}
-	if x := v.Flags; x != nil {
+	if x := v.Flags; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.IfIdx; x != nil {
+	if x := v.IfIdx; x != nil && sends(only, 7) {
 		e.PutS32(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -166,11 +171,16 @@ type Endpoint struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Endpoint) Encode(e *runtime.Encoder) {
+func (v *Endpoint) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Addr; x != nil {
+	if x := v.Addr; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -231,28 +241,33 @@ type Attr struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Attr) Encode(e *runtime.Encoder) {
+func (v *Attr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Addr; x != nil {
+	if x := v.Addr; x != nil && sends(only, 1) {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RcvAddAddrs; x != nil {
+	if x := v.RcvAddAddrs; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Subflows; x != nil {
+	if x := v.Subflows; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Token; x != nil {
+	if x := v.Token; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.LocID; x != nil {
+	if x := v.LocID; x != nil && sends(only, 5) {
 		e.PutU8(5, *x)
 	}
-	if x := v.AddrRemote; x != nil {
+	if x := v.AddrRemote; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
@@ -387,4 +402,10 @@ func init() {
 	attrsEndpoint.Attrs[1].Nested = &attrsAddress
 	attrsAttr.Attrs[1].Nested = &attrsAddress
 	attrsAttr.Attrs[6].Nested = &attrsAddress
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

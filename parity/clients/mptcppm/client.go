@@ -57,11 +57,14 @@ func (c *Client) DelAddr(ctx context.Context, req *Endpoint) error {
 // opGetAddr describes "get-addr" requests.
 var opGetAddr = runtime.Op{Name: "get-addr", Cmd: 3, Attrs: &attrsAttr}
 
+// reqGetAddrDo marks the attributes "get-addr" do requests carry.
+var reqGetAddrDo = []bool{1: true, 4: true}
+
 // GetAddr runs the "get-addr" operation and returns the kernel's reply (nil
 // if it sent none). Get endpoint information
 func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 	var rsp *Attr
-	err := c.conn.Do(ctx, &opGetAddr, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opGetAddr, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetAddrDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -108,20 +111,26 @@ func (c *Client) FlushAddrs(ctx context.Context, req *Endpoint) error {
 // opSetLimits describes "set-limits" requests.
 var opSetLimits = runtime.Op{Name: "set-limits", Cmd: 5, Attrs: &attrsAttr}
 
+// reqSetLimitsDo marks the attributes "set-limits" do requests carry.
+var reqSetLimitsDo = []bool{2: true, 3: true}
+
 // SetLimits runs the "set-limits" operation; the kernel sends no reply. Set
 // protocol limits
 func (c *Client) SetLimits(ctx context.Context, req *Attr) error {
-	return c.conn.Do(ctx, &opSetLimits, req.Encode, nil)
+	return c.conn.Do(ctx, &opSetLimits, func(e *runtime.Encoder) { req.encodeOnly(e, reqSetLimitsDo) }, nil)
 }
 
 // opGetLimits describes "get-limits" requests.
 var opGetLimits = runtime.Op{Name: "get-limits", Cmd: 6, Attrs: &attrsAttr}
 
+// reqGetLimitsDo marks the attributes "get-limits" do requests carry.
+var reqGetLimitsDo = []bool{2: true, 3: true}
+
 // GetLimits runs the "get-limits" operation and returns the kernel's reply
 // (nil if it sent none). Get protocol limits
 func (c *Client) GetLimits(ctx context.Context, req *Attr) (*Attr, error) {
 	var rsp *Attr
-	err := c.conn.Do(ctx, &opGetLimits, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opGetLimits, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetLimitsDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -137,44 +146,59 @@ func (c *Client) GetLimits(ctx context.Context, req *Attr) (*Attr, error) {
 // opSetFlags describes "set-flags" requests.
 var opSetFlags = runtime.Op{Name: "set-flags", Cmd: 7, Attrs: &attrsAttr}
 
+// reqSetFlagsDo marks the attributes "set-flags" do requests carry.
+var reqSetFlagsDo = []bool{1: true, 4: true, 6: true}
+
 // SetFlags runs the "set-flags" operation; the kernel sends no reply.
 // Change endpoint flags
 func (c *Client) SetFlags(ctx context.Context, req *Attr) error {
-	return c.conn.Do(ctx, &opSetFlags, req.Encode, nil)
+	return c.conn.Do(ctx, &opSetFlags, func(e *runtime.Encoder) { req.encodeOnly(e, reqSetFlagsDo) }, nil)
 }
 
 // opAnnounce describes "announce" requests.
 var opAnnounce = runtime.Op{Name: "announce", Cmd: 8, Attrs: &attrsAttr}
 
+// reqAnnounceDo marks the attributes "announce" do requests carry.
+var reqAnnounceDo = []bool{1: true, 4: true}
+
 // Announce runs the "announce" operation; the kernel sends no reply.
 // announce new sf
 func (c *Client) Announce(ctx context.Context, req *Attr) error {
-	return c.conn.Do(ctx, &opAnnounce, req.Encode, nil)
+	return c.conn.Do(ctx, &opAnnounce, func(e *runtime.Encoder) { req.encodeOnly(e, reqAnnounceDo) }, nil)
 }
 
 // opRemove describes "remove" requests.
 var opRemove = runtime.Op{Name: "remove", Cmd: 9, Attrs: &attrsAttr}
 
+// reqRemoveDo marks the attributes "remove" do requests carry.
+var reqRemoveDo = []bool{4: true, 5: true}
+
 // Remove runs the "remove" operation; the kernel sends no reply. announce
 // removal
 func (c *Client) Remove(ctx context.Context, req *Attr) error {
-	return c.conn.Do(ctx, &opRemove, req.Encode, nil)
+	return c.conn.Do(ctx, &opRemove, func(e *runtime.Encoder) { req.encodeOnly(e, reqRemoveDo) }, nil)
 }
 
 // opSubflowCreate describes "subflow-create" requests.
 var opSubflowCreate = runtime.Op{Name: "subflow-create", Cmd: 10, Attrs: &attrsAttr}
 
+// reqSubflowCreateDo marks the attributes "subflow-create" do requests carry.
+var reqSubflowCreateDo = []bool{1: true, 4: true, 6: true}
+
 // SubflowCreate runs the "subflow-create" operation; the kernel sends no
 // reply. todo
 func (c *Client) SubflowCreate(ctx context.Context, req *Attr) error {
-	return c.conn.Do(ctx, &opSubflowCreate, req.Encode, nil)
+	return c.conn.Do(ctx, &opSubflowCreate, func(e *runtime.Encoder) { req.encodeOnly(e, reqSubflowCreateDo) }, nil)
 }
 
 // opSubflowDestroy describes "subflow-destroy" requests.
 var opSubflowDestroy = runtime.Op{Name: "subflow-destroy", Cmd: 11, Attrs: &attrsAttr}
 
+// reqSubflowDestroyDo marks the attributes "subflow-destroy" do requests carry.
+var reqSubflowDestroyDo = []bool{1: true, 4: true, 6: true}
+
 // SubflowDestroy runs the "subflow-destroy" operation; the kernel sends no
 // reply. todo
 func (c *Client) SubflowDestroy(ctx context.Context, req *Attr) error {
-	return c.conn.Do(ctx, &opSubflowDestroy, req.Encode, nil)
+	return c.conn.Do(ctx, &opSubflowDestroy, func(e *runtime.Encoder) { req.encodeOnly(e, reqSubflowDestroyDo) }, nil)
 }

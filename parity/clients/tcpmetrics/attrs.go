@@ -40,46 +40,51 @@ type TCPMetrics struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *TCPMetrics) Encode(e *runtime.Encoder) {
+func (v *TCPMetrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.AddrIPv4; x != nil {
+	if x := v.AddrIPv4; x != nil && sends(only, 1) {
 		e.PutBE32(1, *x)
 	}
-	if x := v.AddrIPv6; x != nil {
+	if x := v.AddrIPv6; x != nil && sends(only, 2) {
 		e.PutBytes(2, x)
 	}
-	if x := v.Age; x != nil {
+	if x := v.Age; x != nil && sends(only, 3) {
 		e.PutU64(3, *x)
 	}
-	if x := v.TwTsval; x != nil {
+	if x := v.TwTsval; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.TwTsStamp; x != nil {
+	if x := v.TwTsStamp; x != nil && sends(only, 5) {
 		e.PutS32(5, *x)
 	}
-	if x := v.Vals; x != nil {
+	if x := v.Vals; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FopenMss; x != nil {
+	if x := v.FopenMss; x != nil && sends(only, 7) {
 		e.PutU16(7, *x)
 	}
-	if x := v.FopenSynDrops; x != nil {
+	if x := v.FopenSynDrops; x != nil && sends(only, 8) {
 		e.PutU16(8, *x)
 	}
-	if x := v.FopenSynDropTs; x != nil {
+	if x := v.FopenSynDropTs; x != nil && sends(only, 9) {
 		e.PutU64(9, *x)
 	}
-	if x := v.FopenCookie; x != nil {
+	if x := v.FopenCookie; x != nil && sends(only, 10) {
 		e.PutBytes(10, x)
 	}
-	if x := v.SaddrIPv4; x != nil {
+	if x := v.SaddrIPv4; x != nil && sends(only, 11) {
 		e.PutBE32(11, *x)
 	}
-	if x := v.SaddrIPv6; x != nil {
+	if x := v.SaddrIPv6; x != nil && sends(only, 12) {
 		e.PutBytes(12, x)
 	}
 	for _, a := range v.Unknown {
@@ -256,29 +261,34 @@ type Metrics struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Metrics) Encode(e *runtime.Encoder) {
+func (v *Metrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Rtt; x != nil {
+	if x := v.Rtt; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.Rttvar; x != nil {
+	if x := v.Rttvar; x != nil && sends(only, 2) {
 		e.PutU32(2, *x)
 	}
-	if x := v.Ssthresh; x != nil {
+	if x := v.Ssthresh; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Cwnd; x != nil {
+	if x := v.Cwnd; x != nil && sends(only, 4) {
 		e.PutU32(4, *x)
 	}
-	if x := v.Reodering; x != nil {
+	if x := v.Reodering; x != nil && sends(only, 5) {
 		e.PutU32(5, *x)
 	}
-	if x := v.RttUs; x != nil {
+	if x := v.RttUs; x != nil && sends(only, 6) {
 		e.PutU32(6, *x)
 	}
-	if x := v.RttvarUs; x != nil {
+	if x := v.RttvarUs; x != nil && sends(only, 7) {
 		e.PutU32(7, *x)
 	}
 	for _, a := range v.Unknown {
@@ -420,4 +430,10 @@ var attrsMetrics = runtime.AttrSet{Name: "metrics", Attrs: []runtime.AttrSpec{
 // init links nested attribute sets, which may refer to each other.
 func init() {
 	attrsTCPMetrics.Attrs[6].Nested = &attrsMetrics
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

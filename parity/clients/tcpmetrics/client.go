@@ -39,11 +39,14 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 // opGet describes "get" requests.
 var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsTCPMetrics}
 
+// reqGetDo marks the attributes "get" do requests carry.
+var reqGetDo = []bool{1: true, 2: true, 11: true, 12: true}
+
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none). Retrieve metrics.
 func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) {
 	var rsp *TCPMetrics
-	err := c.conn.Do(ctx, &opGet, req.Encode, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -81,7 +84,10 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*TCPMetrics, error] {
 // opDel describes "del" requests.
 var opDel = runtime.Op{Name: "del", Cmd: 2, Attrs: &attrsTCPMetrics}
 
+// reqDelDo marks the attributes "del" do requests carry.
+var reqDelDo = []bool{1: true, 2: true, 11: true, 12: true}
+
 // Del runs the "del" operation; the kernel sends no reply. Delete metrics.
 func (c *Client) Del(ctx context.Context, req *TCPMetrics) error {
-	return c.conn.Do(ctx, &opDel, req.Encode, nil)
+	return c.conn.Do(ctx, &opDel, func(e *runtime.Encoder) { req.encodeOnly(e, reqDelDo) }, nil)
 }

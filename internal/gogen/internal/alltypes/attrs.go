@@ -82,87 +82,101 @@ type All struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *All) Encode(e *runtime.Encoder) {
+func (v *All) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.U8; x != nil {
+	if x := v.U8; x != nil && sends(only, 1) {
 		e.PutU8(1, *x)
 	}
-	if x := v.U16; x != nil {
+	if x := v.U16; x != nil && sends(only, 2) {
 		e.PutU16(2, *x)
 	}
-	if x := v.U32; x != nil {
+	if x := v.U32; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.U64; x != nil {
+	if x := v.U64; x != nil && sends(only, 4) {
 		e.PutU64(4, *x)
 	}
-	if x := v.S8; x != nil {
+	if x := v.S8; x != nil && sends(only, 5) {
 		e.PutS8(5, *x)
 	}
-	if x := v.S16; x != nil {
+	if x := v.S16; x != nil && sends(only, 6) {
 		e.PutS16(6, *x)
 	}
-	if x := v.S32; x != nil {
+	if x := v.S32; x != nil && sends(only, 7) {
 		e.PutS32(7, *x)
 	}
-	if x := v.S64; x != nil {
+	if x := v.S64; x != nil && sends(only, 8) {
 		e.PutS64(8, *x)
 	}
-	if x := v.Uint; x != nil {
+	if x := v.Uint; x != nil && sends(only, 9) {
 		e.PutUint(9, *x)
 	}
-	if x := v.Sint; x != nil {
+	if x := v.Sint; x != nil && sends(only, 10) {
 		e.PutSint(10, *x)
 	}
-	if x := v.Be16; x != nil {
+	if x := v.Be16; x != nil && sends(only, 11) {
 		e.PutBE16(11, *x)
 	}
-	if x := v.Be32; x != nil {
+	if x := v.Be32; x != nil && sends(only, 12) {
 		e.PutBE32(12, *x)
 	}
-	if x := v.Be64; x != nil {
+	if x := v.Be64; x != nil && sends(only, 13) {
 		e.PutBE64(13, *x)
 	}
-	if v.Flag {
+	if v.Flag && sends(only, 14) {
 		e.PutFlag(14)
 	}
-	if x := v.Str; x != nil {
+	if x := v.Str; x != nil && sends(only, 15) {
 		e.PutString(15, *x)
 	}
-	if x := v.LooseStr; x != nil {
+	if x := v.LooseStr; x != nil && sends(only, 16) {
 		e.PutString(16, *x)
 	}
-	if x := v.Bin; x != nil {
+	if x := v.Bin; x != nil && sends(only, 17) {
 		e.PutBytes(17, x)
 	}
-	if x := v.U32Array; x != nil {
+	if x := v.U32Array; x != nil && sends(only, 18) {
 		runtime.PutIntArray(e, 18, 4, x)
 	}
-	if x := v.S16Array; x != nil {
+	if x := v.S16Array; x != nil && sends(only, 19) {
 		runtime.PutIntArray(e, 19, 2, x)
 	}
-	if x := v.Stats; x != nil {
+	if x := v.Stats; x != nil && sends(only, 20) {
 		e.PutStruct(20, 24, x.put)
 	}
-	if x := v.Nest; x != nil {
+	if x := v.Nest; x != nil && sends(only, 21) {
 		n := e.BeginNest(21)
 		x.Encode(e)
 		e.EndNest(n)
 	}
 	for _, x := range v.MultiU32 {
+		if !sends(only, 22) {
+			break
+		}
 		e.PutU32(22, x)
 	}
 	for _, x := range v.MultiStr {
+		if !sends(only, 23) {
+			break
+		}
 		e.PutString(23, x)
 	}
 	for _, x := range v.MultiNest {
+		if !sends(only, 24) {
+			break
+		}
 		n := e.BeginNest(24)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.IdxNest != nil {
+	if v.IdxNest != nil && sends(only, 25) {
 		arr := e.BeginNest(25)
 		for i, x := range v.IdxNest {
 			n := e.BeginNest(uint16(i + 1))
@@ -171,28 +185,28 @@ func (v *All) Encode(e *runtime.Encoder) {
 		}
 		e.EndNest(arr)
 	}
-	if v.IdxU32 != nil {
+	if v.IdxU32 != nil && sends(only, 26) {
 		arr := e.BeginNest(26)
 		for i, x := range v.IdxU32 {
 			e.PutU32(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if v.Tv != nil {
+	if v.Tv != nil && sends(only, 27) {
 		runtime.PutTypeValues(e, 27, len(v.Tv),
 			func(i int) []uint16 { return []uint16{v.Tv[i].AID, v.Tv[i].BID} },
 			func(i int) { v.Tv[i].Attrs.Encode(e) })
 	}
-	if x := v.Bf; x != nil {
+	if x := v.Bf; x != nil && sends(only, 28) {
 		e.PutBitfield32(28, *x)
 	}
-	if x := v.Color; x != nil {
+	if x := v.Color; x != nil && sends(only, 29) {
 		e.PutU8(29, uint8(*x))
 	}
-	if x := v.Perms; x != nil {
+	if x := v.Perms; x != nil && sends(only, 30) {
 		e.PutU32(30, uint32(*x))
 	}
-	if x := v.ColorMask; x != nil {
+	if x := v.ColorMask; x != nil && sends(only, 31) {
 		e.PutU32(31, *x)
 	}
 	for _, a := range v.Unknown {
@@ -561,14 +575,15 @@ func (v *All) Decode(b []byte) error {
 	return it.Err()
 }
 
-// encodeMessage appends the fixed header, then the attributes.
-func (v *All) encodeMessage(e *runtime.Encoder) {
+// encodeMessage appends the fixed header, then the attributes only
+// marks (nil: all of them).
+func (v *All) encodeMessage(e *runtime.Encoder, only []bool) {
 	var h [8]byte
 	if v != nil {
 		v.Header.put(h[:])
 	}
 	e.FixedHeader(h[:])
-	v.Encode(e)
+	v.encodeOnly(e, only)
 }
 
 // decodeMessage reads the fixed header, then the attributes.
@@ -598,17 +613,22 @@ type Inner struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Inner) Encode(e *runtime.Encoder) {
+func (v *Inner) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.A; x != nil {
+	if x := v.A; x != nil && sends(only, 1) {
 		e.PutU32(1, *x)
 	}
-	if x := v.B; x != nil {
+	if x := v.B; x != nil && sends(only, 2) {
 		e.PutString(2, *x)
 	}
-	if x := v.Child; x != nil {
+	if x := v.Child; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -673,14 +693,15 @@ func (v *Inner) Decode(b []byte) error {
 	return it.Err()
 }
 
-// encodeMessage appends the fixed header, then the attributes.
-func (v *Inner) encodeMessage(e *runtime.Encoder) {
+// encodeMessage appends the fixed header, then the attributes only
+// marks (nil: all of them).
+func (v *Inner) encodeMessage(e *runtime.Encoder, only []bool) {
 	var h [8]byte
 	if v != nil {
 		v.Header.put(h[:])
 	}
 	e.FixedHeader(h[:])
-	v.Encode(e)
+	v.encodeOnly(e, only)
 }
 
 // decodeMessage reads the fixed header, then the attributes.
@@ -708,14 +729,19 @@ type Some struct {
 
 // Encode appends v's attributes (not the fixed header) to e; nil and
 // absent fields are not sent.
-func (v *Some) Encode(e *runtime.Encoder) {
+func (v *Some) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.U32; x != nil {
+	if x := v.U32; x != nil && sends(only, 3) {
 		e.PutU32(3, *x)
 	}
-	if x := v.Str; x != nil {
+	if x := v.Str; x != nil && sends(only, 15) {
 		e.PutString(15, *x)
 	}
 	for _, a := range v.Unknown {
@@ -766,14 +792,15 @@ func (v *Some) Decode(b []byte) error {
 	return it.Err()
 }
 
-// encodeMessage appends the fixed header, then the attributes.
-func (v *Some) encodeMessage(e *runtime.Encoder) {
+// encodeMessage appends the fixed header, then the attributes only
+// marks (nil: all of them).
+func (v *Some) encodeMessage(e *runtime.Encoder, only []bool) {
 	var h [8]byte
 	if v != nil {
 		v.Header.put(h[:])
 	}
 	e.FixedHeader(h[:])
-	v.Encode(e)
+	v.encodeOnly(e, only)
 }
 
 // decodeMessage reads the fixed header, then the attributes.
@@ -852,4 +879,10 @@ func init() {
 	attrsAll.Attrs[24].Nested = &attrsInner
 	attrsAll.Attrs[25].Nested = &attrsInner
 	attrsInner.Attrs[3].Nested = &attrsInner
+}
+
+// sends reports whether an encoding limited to only carries attribute
+// type typ (nil only: every attribute).
+func sends(only []bool, typ int) bool {
+	return only == nil || typ < len(only) && only[typ]
 }

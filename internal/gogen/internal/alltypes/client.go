@@ -39,11 +39,14 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 // opDoAll describes "do-all" requests.
 var opDoAll = runtime.Op{Name: "do-all", Cmd: 1, Attrs: &attrsAll}
 
+// reqDoAllDo marks the attributes "do-all" do requests carry.
+var reqDoAllDo = []bool{1: true, 3: true, 15: true, 21: true}
+
 // DoAll runs the "do-all" operation and returns the kernel's reply (nil if
 // it sent none). Sends and receives every attribute.
 func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 	var rsp *All
-	err := c.conn.Do(ctx, &opDoAll, req.encodeMessage, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, reqDoAllDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -61,7 +64,7 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 // Sends and receives every attribute.
 func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error] {
 	return func(yield func(*All, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opDoAll, req.encodeMessage) {
+		for m, err := range c.conn.Dump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) }) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -81,11 +84,14 @@ func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error]
 // opGetSome describes "get-some" requests.
 var opGetSome = runtime.Op{Name: "get-some", Cmd: 2, Attrs: &attrsSome}
 
+// reqGetSomeDo marks the attributes "get-some" do requests carry.
+var reqGetSomeDo = []bool{3: true}
+
 // GetSome runs the "get-some" operation and returns the kernel's reply (nil
 // if it sent none). Uses the subset.
 func (c *Client) GetSome(ctx context.Context, req *Some) (*Some, error) {
 	var rsp *Some
-	err := c.conn.Do(ctx, &opGetSome, req.encodeMessage, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opGetSome, func(e *runtime.Encoder) { req.encodeMessage(e, reqGetSomeDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}

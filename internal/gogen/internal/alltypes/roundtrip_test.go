@@ -237,7 +237,7 @@ func TestFixedHeader(t *testing.T) {
 	in := &All{Header: Hdr{ID: 0x01020304, Port: 0x0506, Kind: ColorBlue, Reserved: 1}, U8: new(uint8(3))}
 	var e runtime.Encoder
 	e.Begin(0, 0, 0, 0)
-	in.encodeMessage(&e)
+	in.encodeMessage(&e, nil)
 	msg := e.Bytes()[16+4:] // after the netlink and genl headers
 	if len(msg) < 8 {
 		t.Fatalf("message %x", msg)
@@ -269,7 +269,8 @@ func encodeMsg(put func(*runtime.Encoder)) []byte {
 func TestNotifications(t *testing.T) {
 	// evt is the fourth op: command 4. The family's fixed header precedes
 	// the event's own attributes.
-	payload := encodeMsg((&Inner{Header: Hdr{ID: 8}, A: new(uint32(5)), B: new("ev")}).encodeMessage)
+	inner := &Inner{Header: Hdr{ID: 8}, A: new(uint32(5)), B: new("ev")}
+	payload := encodeMsg(func(e *runtime.Encoder) { inner.encodeMessage(e, nil) })
 	ntf, err := decodeNotification(runtime.Message{Cmd: 4, Payload: payload})
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +279,8 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("evt: %+v", ntf)
 	}
 	// all-ntf mirrors do-all's reply.
-	payload = encodeMsg((&All{Header: Hdr{ID: 3}, U8: new(uint8(9))}).encodeMessage)
+	all := &All{Header: Hdr{ID: 3}, U8: new(uint8(9))}
+	payload = encodeMsg(func(e *runtime.Encoder) { all.encodeMessage(e, nil) })
 	ntf, err = decodeNotification(runtime.Message{Cmd: 3, Payload: payload})
 	if err != nil {
 		t.Fatal(err)
@@ -289,5 +291,29 @@ func TestNotifications(t *testing.T) {
 	ntf, err = decodeNotification(runtime.Message{Cmd: 99})
 	if err != nil || ntf.Op != "" || ntf.Value != nil || ntf.Cmd != 99 {
 		t.Errorf("unknown command: %+v, %v", ntf, err)
+	}
+}
+
+// TestRequestCarriesOnlyItsAttributes: an op's request sends the
+// attributes the spec lists for it (and unknown ones the caller added),
+// never the other fields of the struct.
+func TestRequestCarriesOnlyItsAttributes(t *testing.T) {
+	req := &All{U8: new(uint8(1)), U32: new(uint32(2)), Str: new("s"),
+		Unknown: []runtime.RawAttr{{Type: 200, Data: []byte{7}}}}
+	var got []uint16
+	it := runtime.Attrs(encodeMsg(func(e *runtime.Encoder) { req.encodeMessage(e, reqGetSomeDo) })[8:])
+	for it.Next() {
+		got = append(got, it.Type())
+	}
+	if len(got) != 2 || got[0] != 3 || got[1] != 200 {
+		t.Errorf("get-some request carries attribute types %v, want [3 200] (u32, then the unknown one)", got)
+	}
+	all := 0
+	it = runtime.Attrs(encodeMsg(func(e *runtime.Encoder) { req.encodeMessage(e, nil) })[8:])
+	for it.Next() {
+		all++
+	}
+	if all != 4 {
+		t.Errorf("an unfiltered encode carries %d attributes, want 4", all)
 	}
 }
