@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -12,15 +13,6 @@ import (
 	"github.com/genlgen/genlgen/internal/kgen"
 	"github.com/genlgen/genlgen/spec"
 )
-
-// corpus holds the YNL specs genlgen is tested against; GENLGEN_CORPUS
-// overrides it.
-func corpus() string {
-	if d := os.Getenv("GENLGEN_CORPUS"); d != "" {
-		return d
-	}
-	return "../../shared/ynl-6.12/specs"
-}
 
 // BenchmarkGenerate is goal 4: one op loads every genetlink spec of the
 // corpus (14 of them; the netlink-raw ones are not generic netlink) and
@@ -84,7 +76,8 @@ func generateOne(b *testing.B, p string) {
 
 // genetlinkSpecs lists the corpus specs genlgen generates (not netlink-raw).
 func genetlinkSpecs(b *testing.B) []string {
-	paths, _ := filepath.Glob(filepath.Join(corpus(), "*.yaml"))
+	dir := corpus.Require(b)
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	var specs []string
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -96,7 +89,7 @@ func genetlinkSpecs(b *testing.B) []string {
 		}
 	}
 	if len(specs) == 0 {
-		b.Skipf("no spec corpus in %s", corpus())
+		b.Fatalf("no spec corpus in %s", dir)
 	}
 	return specs
 }

@@ -2,20 +2,19 @@ package spec
 
 import (
 	"errors"
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// corpusDir holds the kernel's 6.12 specs, unmodified.
-const corpusDir = "../../shared/ynl-6.12/specs"
-
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusDir, "*.yaml"))
+	dir := corpus.Require(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no specs in %s (%v)", corpusDir, err)
+		t.Fatalf("no specs in %s (%v)", dir, err)
 	}
 	return files
 }
@@ -109,7 +108,7 @@ func TestDocExmplNames(t *testing.T) {
 }
 
 func TestSubsetInheritsFromParent(t *testing.T) {
-	f, err := Load(filepath.Join(corpusDir, "netdev.yaml"))
+	f, err := Load(corpus.Spec(t, "netdev"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +173,7 @@ operations:
 }
 
 func TestDirectionalNumbering(t *testing.T) {
-	f, err := Load(filepath.Join(corpusDir, "ethtool.yaml"))
+	f, err := Load(corpus.Spec(t, "ethtool"))
 	if err != nil {
 		t.Fatal(err)
 	}

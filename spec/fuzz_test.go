@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +13,11 @@ import (
 // panics; it either returns a model or an ErrorList whose every entry has a
 // position and a message; a returned model is fully resolved.
 func FuzzParse(f *testing.F) {
-	for _, p := range []string{"doc_exmpl.yaml", filepath.Join(corpusDir, "netdev.yaml"), filepath.Join(corpusDir, "nlctrl.yaml")} {
+	seeds := []string{"doc_exmpl.yaml"}
+	if dir, err := corpus.Dir(); err == nil {
+		seeds = append(seeds, filepath.Join(dir, "netdev.yaml"), filepath.Join(dir, "nlctrl.yaml"))
+	}
+	for _, p := range seeds {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data)
 		}

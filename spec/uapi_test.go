@@ -3,6 +3,7 @@ package spec
 import (
 	"bufio"
 	"fmt"
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -138,7 +139,7 @@ func TestConstantsMatchKernelHeaders(t *testing.T) {
 	sort.Strings(names)
 	for _, specName := range names {
 		t.Run(strings.TrimSuffix(specName, ".yaml"), func(t *testing.T) {
-			f, err := Load(filepath.Join(corpusDir, specName))
+			f, err := Load(filepath.Join(corpus.Require(t), specName))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func TestSpecErrorExitsOne(t *testing.T) {
 	if !strings.Contains(errOut, bad+":7:40: operation \"a\": unknown attribute-set \"nope\"") {
 		t.Errorf("stderr = %q", errOut)
 	}
-	code, _, errOut = runCLI("../../../shared/ynl-6.12/specs/rt_link.yaml")
+	code, _, errOut = runCLI(corpus.Spec(t, "rt_link"))
 	if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "not supported (yet)") {
 		t.Errorf("netlink-raw: exit %d, stderr %q", code, errOut)
 	}
@@ -59,21 +60,21 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 }
 
 func TestWarningsPrintedWithPosition(t *testing.T) {
-	code, _, errOut := runCLI("../../../shared/ynl-6.12/specs/netdev.yaml")
+	code, _, errOut := runCLI(corpus.Spec(t, "netdev"))
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	if !strings.Contains(errOut, "netdev.yaml:") || !strings.Contains(errOut, ": warning: ") {
 		t.Errorf("warnings not printed with positions: %q", errOut)
 	}
-	if _, _, quiet := runCLI("-q", "../../../shared/ynl-6.12/specs/netdev.yaml"); quiet != "" {
+	if _, _, quiet := runCLI("-q", corpus.Spec(t, "netdev")); quiet != "" {
 		t.Errorf("-q still printed %q", quiet)
 	}
 }
 
 func TestSeveralSpecsWriteOnePackageEach(t *testing.T) {
 	dir := t.TempDir()
-	specs := []string{"../../spec/doc_exmpl.yaml", "../../../shared/ynl-6.12/specs/netdev.yaml", "../../../shared/ynl-6.12/specs/fou.yaml"}
+	specs := []string{"../../spec/doc_exmpl.yaml", corpus.Spec(t, "netdev"), corpus.Spec(t, "fou")}
 	code, _, errOut := runCLI(append([]string{"-q", "-go", dir, "-kmod", dir + "/kmod"}, specs...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

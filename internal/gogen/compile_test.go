@@ -1,6 +1,7 @@
 package gogen_test
 
 import (
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 )
 
 // corpus is the kernel's spec folder.
-const corpus = "/work/shared/ynl-6.12/specs"
 
 // repoRoot is the module root, two levels up from this package.
 func repoRoot(t *testing.T) string {
@@ -29,9 +29,10 @@ func repoRoot(t *testing.T) string {
 // ones are refused by spec.Load and skipped).
 func corpusSpecs(t *testing.T) []*spec.Family {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(corpus, "*.yaml"))
+	dir := corpus.Require(t)
+	paths, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil || len(paths) == 0 {
-		t.Skipf("no spec corpus in %s", corpus)
+		t.Fatalf("no spec corpus in %s", dir)
 	}
 	var out []*spec.Family
 	for _, p := range paths {

@@ -42,7 +42,7 @@ func TestModulesBuild(t *testing.T) {
 	root := t.TempDir()
 	var kbuild strings.Builder
 	var names []string
-	for _, name := range append(append([]string(nil), extra...), corpus...) {
+	for _, name := range append(append([]string(nil), extra...), corpusNames...) {
 		if _, skip := buildExceptions[name]; skip {
 			continue
 		}

@@ -29,7 +29,7 @@ func TestCheckpatch(t *testing.T) {
 		skipOrFail(t, "perl not installed")
 	}
 	root := t.TempDir()
-	names := append(append([]string(nil), extra...), corpus...)
+	names := append(append([]string(nil), extra...), corpusNames...)
 	var paths []string
 	for _, name := range names {
 		dir := filepath.Join(root, name)

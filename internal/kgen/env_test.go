@@ -1,6 +1,7 @@
 package kgen
 
 import (
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,11 +12,10 @@ import (
 )
 
 // corpusDir holds the kernel's 6.12 specs, unmodified.
-const corpusDir = "../../../shared/ynl-6.12/specs"
 
-// corpus lists the genetlink specs of the 6.12 corpus (the netlink-raw
+// corpusNames lists the genetlink specs of the 6.12 corpus (the netlink-raw
 // ones are refused by the loader).
-var corpus = []string{
+var corpusNames = []string{
 	"devlink", "dpll", "ethtool", "fou", "handshake", "mptcp_pm", "netdev",
 	"nfsd", "nlctrl", "ovs_datapath", "ovs_flow", "ovs_vport", "tcp_metrics", "team",
 }
@@ -88,12 +88,14 @@ func checkpatchPath(t *testing.T) string {
 
 func loadSpec(t *testing.T, name string) *spec.Family {
 	t.Helper()
-	path := filepath.Join(corpusDir, name+".yaml")
+	var path string
 	switch name {
 	case "doc_exmpl":
 		path = "../../spec/doc_exmpl.yaml"
 	case "kgcover":
 		path = "testdata/cover.yaml"
+	default:
+		path = corpus.Spec(t, name)
 	}
 	f, err := spec.Load(path)
 	if err != nil {

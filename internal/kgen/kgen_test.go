@@ -12,7 +12,7 @@ import (
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	for _, name := range append(append([]string(nil), extra...), corpus...) {
+	for _, name := range append(append([]string(nil), extra...), corpusNames...) {
 		f := loadSpec(t, name)
 		a, err := Generate(f, Options{})
 		if err != nil {

@@ -207,7 +207,7 @@ func TestUAPIMatchesKernel(t *testing.T) {
 	}
 	flags := cflags(t)
 	var report []string
-	for _, name := range corpus {
+	for _, name := range corpusNames {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			files := generateInto(t, name, dir, Options{})
