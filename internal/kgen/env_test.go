@@ -73,7 +73,6 @@ func checkpatchPath(t *testing.T) string {
 	for _, p := range []string{
 		os.Getenv("CHECKPATCH"),
 		"../../build/linux-source-6.12/scripts/checkpatch.pl",
-		"/tmp/ksrc/linux-source-6.12/scripts/checkpatch.pl",
 	} {
 		if p == "" {
 			continue
