@@ -14,48 +14,9 @@ import (
 	"testing"
 )
 
-// kernelHeaders maps corpus specs to the kernel uAPI headers that declare
-// their constants.
-var kernelHeaders = map[string][]string{
-	"netdev.yaml":       {"linux/netdev.h"},
-	"ethtool.yaml":      {"linux/ethtool.h", "linux/ethtool_netlink.h"},
-	"devlink.yaml":      {"linux/devlink.h"},
-	"nlctrl.yaml":       {"linux/genetlink.h"},
-	"dpll.yaml":         {"linux/dpll.h"},
-	"handshake.yaml":    {"linux/handshake.h"},
-	"mptcp_pm.yaml":     {"linux/mptcp_pm.h", "linux/mptcp.h"},
-	"nfsd.yaml":         {"linux/nfsd_netlink.h"},
-	"fou.yaml":          {"linux/fou.h"},
-	"ovs_datapath.yaml": {"linux/openvswitch.h"},
-	"ovs_flow.yaml":     {"linux/openvswitch.h"},
-	"ovs_vport.yaml":    {"linux/openvswitch.h"},
-	"tcp_metrics.yaml":  {"linux/tcp_metrics.h"},
-	"team.yaml":         {"linux/if_team.h"},
-}
-
-// knownSpecDifferences are constants where the 6.12 spec itself describes
-// the family differently from the kernel's (hand-written) header; the
-// model follows the spec, as the kernel's own generator would.
-var knownSpecDifferences = map[string]string{
-	// ethtool.yaml's enums lack the "value-start: 1" the header has.
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_STARTED":        "spec lacks value-start: 1",
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_IN_PROGRESS":    "spec lacks value-start: 1",
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_COMPLETED":      "spec lacks value-start: 1",
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_ERROR":          "spec lacks value-start: 1",
-	"ETHTOOL_C33_PSE_EXT_STATE_POWER_NOT_AVAILABLE": "spec has one entry fewer than the header",
-	"ETHTOOL_C33_PSE_EXT_STATE_SHORT_DETECTED":      "spec has one entry fewer than the header",
-	// ovs_flow.yaml's action-attrs set lacks the "drop" action.
-	"OVS_ACTION_ATTR_PSAMPLE": "spec lacks OVS_ACTION_ATTR_DROP before it",
-	"OVS_ACTION_ATTR_MAX":     "spec lacks OVS_ACTION_ATTR_DROP",
-	"__OVS_ACTION_ATTR_MAX":   "spec lacks OVS_ACTION_ATTR_DROP",
-	// devlink.yaml's dl-port-function set stops before the header's last
-	// two attributes.
-	"DEVLINK_PORT_FUNCTION_ATTR_MAX": "spec lacks the last two port function attributes",
-}
-
 // minShared is how many of the model's constants a header must declare
 // for the comparison to count (so a renamed prefix cannot pass vacuously).
-var minShared = map[string]int{"netdev.yaml": 40, "ethtool.yaml": 300, "devlink.yaml": 150, "nlctrl.yaml": 25}
+var minShared = map[string]int{"netdev": 40, "ethtool": 300, "devlink": 150, "nlctrl": 25}
 
 // uapiDir finds the 6.12 uAPI headers installed by `make deps`.
 func uapiDir(t *testing.T) string {
@@ -132,19 +93,19 @@ func TestConstantsMatchKernelHeaders(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc not installed")
 	}
-	names := make([]string, 0, len(kernelHeaders))
-	for n := range kernelHeaders {
+	names := make([]string, 0, len(corpus.KernelHeaders))
+	for n := range corpus.KernelHeaders {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, specName := range names {
-		t.Run(strings.TrimSuffix(specName, ".yaml"), func(t *testing.T) {
-			f, err := Load(filepath.Join(corpus.Require(t), specName))
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			f, err := Load(corpus.Spec(t, name))
 			if err != nil {
 				t.Fatal(err)
 			}
 			declared := map[string]bool{}
-			for _, h := range kernelHeaders[specName] {
+			for _, h := range corpus.KernelHeaders[name] {
 				text, err := os.ReadFile(filepath.Join(uapi, h))
 				if err != nil {
 					t.Fatal(err)
@@ -155,27 +116,27 @@ func TestConstantsMatchKernelHeaders(t *testing.T) {
 			}
 			want := modelConstants(f)
 			var shared []string
-			for name := range want {
-				if declared[name] {
-					shared = append(shared, name)
+			for c := range want {
+				if declared[c] {
+					shared = append(shared, c)
 				}
 			}
 			sort.Strings(shared)
-			got := printConstants(t, uapi, kernelHeaders[specName], shared)
-			for _, name := range shared {
-				if why, known := knownSpecDifferences[name]; known {
-					if got[name] == want[name] {
-						t.Errorf("%s: listed as a known difference (%s) but now equal: update the list", name, why)
+			got := printConstants(t, uapi, corpus.KernelHeaders[name], shared)
+			for _, c := range shared {
+				if why, known := corpus.SpecDifferences[c]; known {
+					if got[c] == want[c] {
+						t.Errorf("%s: listed as a known difference (%s) but now equal: update the list", c, why)
 					}
 					continue
 				}
-				if got[name] != want[name] {
-					t.Errorf("%s: kernel header says %d, model says %d", name, got[name], want[name])
+				if got[c] != want[c] {
+					t.Errorf("%s: kernel header says %d, model says %d", c, got[c], want[c])
 				}
 			}
-			t.Logf("%s: %d of the model's %d constants are in the kernel header, equal but for known spec differences", specName, len(shared), len(want))
-			if len(shared) < minShared[specName] {
-				t.Errorf("only %d shared constants, want at least %d", len(shared), minShared[specName])
+			t.Logf("%s: %d of the model's %d constants are in the kernel header, equal but for known spec differences", name, len(shared), len(want))
+			if len(shared) < minShared[name] {
+				t.Errorf("only %d shared constants, want at least %d", len(shared), minShared[name])
 			}
 		})
 	}

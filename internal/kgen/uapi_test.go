@@ -3,6 +3,7 @@ package kgen
 import (
 	"bufio"
 	"fmt"
+	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,40 +13,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// kernelUAPI names the kernel's own uAPI headers of each corpus family.
-var kernelUAPI = map[string][]string{
-	"devlink":      {"linux/devlink.h"},
-	"dpll":         {"linux/dpll.h"},
-	"ethtool":      {"linux/ethtool_netlink.h", "linux/ethtool.h"},
-	"fou":          {"linux/fou.h"},
-	"handshake":    {"linux/handshake.h"},
-	"mptcp_pm":     {"linux/mptcp_pm.h", "linux/mptcp.h"},
-	"netdev":       {"linux/netdev.h"},
-	"nfsd":         {"linux/nfsd_netlink.h"},
-	"nlctrl":       {"linux/genetlink.h"},
-	"ovs_datapath": {"linux/openvswitch.h"},
-	"ovs_flow":     {"linux/openvswitch.h"},
-	"ovs_vport":    {"linux/openvswitch.h"},
-	"tcp_metrics":  {"linux/tcp_metrics.h"},
-	"team":         {"linux/if_team.h"},
-}
-
-// specDifferences are constants whose value differs because the 6.12 spec
-// itself describes the family differently from the kernel's hand-written
-// header (the generator follows the spec).
-var specDifferences = map[string]string{
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_STARTED":        "ethtool.yaml lacks the header's value-start: 1",
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_IN_PROGRESS":    "ethtool.yaml lacks the header's value-start: 1",
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_COMPLETED":      "ethtool.yaml lacks the header's value-start: 1",
-	"ETHTOOL_MODULE_FW_FLASH_STATUS_ERROR":          "ethtool.yaml lacks the header's value-start: 1",
-	"ETHTOOL_C33_PSE_EXT_STATE_POWER_NOT_AVAILABLE": "ethtool.yaml has one entry fewer than the header",
-	"ETHTOOL_C33_PSE_EXT_STATE_SHORT_DETECTED":      "ethtool.yaml has one entry fewer than the header",
-	"OVS_ACTION_ATTR_PSAMPLE":                       "ovs_flow.yaml lacks OVS_ACTION_ATTR_DROP before it",
-	"OVS_ACTION_ATTR_MAX":                           "ovs_flow.yaml lacks OVS_ACTION_ATTR_DROP",
-	"__OVS_ACTION_ATTR_MAX":                         "ovs_flow.yaml lacks OVS_ACTION_ATTR_DROP",
-	"DEVLINK_PORT_FUNCTION_ATTR_MAX":                "devlink.yaml's port function set stops two attributes early",
-}
 
 // stubHeader lets the raw (not headers_install-ed) uAPI tree compile in
 // user space.
@@ -213,12 +180,12 @@ func TestUAPIMatchesKernel(t *testing.T) {
 			files := generateInto(t, name, dir, Options{})
 			ours := filepath.Join(dir, files[0].Path)
 			var kinc strings.Builder
-			for _, h := range kernelUAPI[name] {
+			for _, h := range corpus.KernelHeaders[name] {
 				fmt.Fprintf(&kinc, "#include <%s>\n", h)
 			}
 			ourInc := fmt.Sprintf("#include %q", ours)
 
-			kNames, kStrs := declared(t, kinc.String(), kernelUAPI[name], flags)
+			kNames, kStrs := declared(t, kinc.String(), corpus.KernelHeaders[name], flags)
 			oNames, oStrs := declared(t, ourInc, []string{filepath.Base(ours)}, flags)
 			ourSet := map[string]bool{}
 			for _, n := range oNames {
@@ -241,7 +208,7 @@ func TestUAPIMatchesKernel(t *testing.T) {
 				}
 				shared++
 				if k != o {
-					if reason, known := specDifferences[n]; known {
+					if reason, known := corpus.SpecDifferences[n]; known {
 						t.Logf("%s: kernel %d, generated %d (known: %s)", n, k, o, reason)
 						differ++
 						continue
@@ -265,7 +232,7 @@ func TestUAPIMatchesKernel(t *testing.T) {
 			report = append(report, line)
 			t.Log(line)
 			if shared == 0 {
-				t.Errorf("no constant in common with %v", kernelUAPI[name])
+				t.Errorf("no constant in common with %v", corpus.KernelHeaders[name])
 			}
 		})
 	}
