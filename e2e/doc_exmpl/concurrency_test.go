@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 )
 
@@ -22,7 +23,7 @@ func TestConcurrentEchoes(t *testing.T) {
 		clients       = 4
 		perWorker     = 1000
 	)
-	ctx := testCtx(t, 180*time.Second)
+	ctx := guest.Ctx(t, 180*time.Second)
 	shared := dial(t, ctx)
 	workers := make([]*docexmpl.Client, 0, sharedWorkers+clients)
 	for range sharedWorkers {

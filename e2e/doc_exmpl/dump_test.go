@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -43,7 +44,7 @@ func TestHistoryDump(t *testing.T) {
 	if n := historyCapacity(t); n < dumpEchoes {
 		t.Fatalf("the module keeps %d history entries, the test needs %d", n, dumpEchoes)
 	}
-	ctx := testCtx(t, 120*time.Second)
+	ctx := guest.Ctx(t, 120*time.Second)
 	c := dial(t, ctx)
 	clearHistory(t, ctx, c)
 	if h := history(t, ctx, c); len(h) != 0 {
@@ -131,7 +132,7 @@ func compareHistory(t *testing.T, what string, got []*docexmpl.DocExmpl, want []
 // complete.
 func TestDumpStopEarly(t *testing.T) {
 	const atLeast = 2000 // entries: several datagrams
-	ctx := testCtx(t, 60*time.Second)
+	ctx := guest.Ctx(t, 60*time.Second)
 	c := dial(t, ctx, runtime.WithPoolSize(1))
 	full := len(history(t, ctx, c))
 	for ; full < atLeast; full++ {
@@ -273,6 +274,6 @@ func checkClearInterruptsDump(t *testing.T, ctx context.Context, c *docexmpl.Cli
 
 // TestClearInterruptsDump: see checkClearInterruptsDump.
 func TestClearInterruptsDump(t *testing.T) {
-	ctx := testCtx(t, 60*time.Second)
+	ctx := guest.Ctx(t, 60*time.Second)
 	checkClearInterruptsDump(t, ctx, dial(t, ctx))
 }

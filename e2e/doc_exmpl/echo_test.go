@@ -8,12 +8,13 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 )
 
 // TestFamily checks what Dial resolved through nlctrl.
 func TestFamily(t *testing.T) {
-	ctx := testCtx(t, 30*time.Second)
+	ctx := guest.Ctx(t, 30*time.Second)
 	c := dial(t, ctx)
 	f := c.Conn().Family()
 	if f.Name != docexmpl.FamilyName {
@@ -40,7 +41,7 @@ func TestFamily(t *testing.T) {
 // checks the replies: same message, sequence numbers one apart, timestamps
 // of CLOCK_REALTIME taken while the request was in the kernel.
 func TestEcho(t *testing.T) {
-	ctx := testCtx(t, 30*time.Second)
+	ctx := guest.Ctx(t, 30*time.Second)
 	c := dial(t, ctx)
 	const slack = time.Second // generous: both ends read the same clock
 	var prevSeq, prevTS uint64

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -274,7 +275,7 @@ func badInputs() []badInput {
 // right errno and extended ACK (mapped to spec names), and that the module
 // still answers afterwards.
 func TestBadInput(t *testing.T) {
-	ctx := testCtx(t, 60*time.Second)
+	ctx := guest.Ctx(t, 60*time.Second)
 	c := dial(t, ctx)
 	for _, tc := range badInputs() {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/internal/families/netdev"
 	"github.com/genlgen/genlgen/internal/families/nlctrl"
@@ -15,7 +16,7 @@ import (
 // client and checks DOC_EXMPL's entry: id, version, ops with the
 // capabilities its spec implies, and the events group.
 func TestNlctrlListsDocExmpl(t *testing.T) {
-	ctx := testCtx(t, 30*time.Second)
+	ctx := guest.Ctx(t, 30*time.Second)
 	c, err := nlctrl.Dial(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +93,7 @@ func TestNlctrlListsDocExmpl(t *testing.T) {
 // nlctrl client: echo's do policy has msg as a nul-string of at most
 // MsgMaxLen bytes.
 func TestNlctrlPolicy(t *testing.T) {
-	ctx := testCtx(t, 30*time.Second)
+	ctx := guest.Ctx(t, 30*time.Second)
 	c, err := nlctrl.Dial(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +139,7 @@ func TestNlctrlPolicy(t *testing.T) {
 // TestNetdevDevDump dumps the network devices with the generated netdev
 // client: lo (ifindex 1) is there, and a do for it answers too.
 func TestNetdevDevDump(t *testing.T) {
-	ctx := testCtx(t, 30*time.Second)
+	ctx := guest.Ctx(t, 30*time.Second)
 	c, err := netdev.Dial(ctx)
 	if err != nil {
 		t.Fatal(err)

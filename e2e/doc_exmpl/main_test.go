@@ -7,11 +7,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -21,30 +20,9 @@ var (
 	moduleName = flag.String("module", "doc_exmpl", "the module's name, for rmmod and /sys/module")
 )
 
-// helperEnv selects a helper mode when the test binary re-executes itself
-// (see perm_test.go); the value names the mode.
-const helperEnv = "DOCEXMPL_E2E_HELPER"
-
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if os.Getenv("GENLGEN_E2E") != "1" {
-		// Guest-only: these tests load and unload modules.
-		println("doc_exmpl: not inside the e2e VM (GENLGEN_E2E unset); run it through vmrun")
-		os.Exit(1)
-	}
-	if mode := os.Getenv(helperEnv); mode != "" {
-		os.Exit(runHelper(mode))
-	}
-	os.Exit(m.Run())
-}
-
-// testCtx returns a context that ends when the test does or after d, so a
-// hang fails the test instead of the whole VM run.
-func testCtx(t *testing.T, d time.Duration) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
+	guest.Main(m, "doc_exmpl", runHelper)
 }
 
 // dial connects a new client, closed when the test ends.

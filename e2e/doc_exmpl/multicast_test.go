@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -24,7 +25,7 @@ const subscriberQueue = 32 << 20
 // another echoes, and checks one notification per echo, in order, with the
 // payload of the echo's reply.
 func TestNotifications(t *testing.T) {
-	ctx := testCtx(t, 120*time.Second)
+	ctx := guest.Ctx(t, 120*time.Second)
 	// SO_RCVBUF is capped by rmem_max; raise it in the throwaway guest.
 	if err := os.WriteFile("/proc/sys/net/core/rmem_max", []byte(fmt.Sprint(subscriberQueue)), 0); err != nil {
 		t.Fatalf("raise rmem_max: %v", err)

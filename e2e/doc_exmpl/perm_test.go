@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 )
 
@@ -30,7 +30,7 @@ const (
 // there echo and the history dump work and clear fails with EPERM, leaving
 // the history as it was.
 func TestClearPermission(t *testing.T) {
-	ctx := testCtx(t, 60*time.Second)
+	ctx := guest.Ctx(t, 60*time.Second)
 	c := dial(t, ctx)
 	echo(t, ctx, c, "before clear")
 	clearHistory(t, ctx, c)
@@ -39,17 +39,10 @@ func TestClearPermission(t *testing.T) {
 	}
 	echo(t, ctx, c, "kept: clear by nobody must fail")
 
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, exe)
-	cmd.Dir = "/"
-	cmd.Env = append(os.Environ(), helperEnv+"="+helperUnprivileged)
-	cmd.SysProcAttr = &syscall.SysProcAttr{
+	stdout, stderr, err := guest.Reexec(ctx, helperUnprivileged, &syscall.SysProcAttr{
 		Credential: &syscall.Credential{Uid: nobody, Gid: nobody, Groups: []uint32{}},
-	}
-	out, err := cmd.CombinedOutput()
+	})
+	out := append(stdout, stderr...)
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		t.Logf("helper: %s", line)
 	}

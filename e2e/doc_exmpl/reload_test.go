@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -110,7 +111,7 @@ func goneErr(t *testing.T, what string, err error) {
 // module again and checks that new clients start from a fresh family.
 // It runs last (files run in name order) and leaves the module loaded.
 func TestReload(t *testing.T) {
-	ctx := testCtx(t, 120*time.Second)
+	ctx := guest.Ctx(t, 120*time.Second)
 	params := moduleParams(t)
 	t.Logf("module parameters: %q", params)
 	t.Cleanup(func() {

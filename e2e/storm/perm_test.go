@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -90,14 +90,9 @@ func runHelper(mode string) int {
 // its outcomes by probe name.
 func runProbes(t *testing.T, attr *syscall.SysProcAttr) map[string]string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=probe")
-	cmd.SysProcAttr = attr
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, stderr, err := guest.Reexec(guest.Ctx(t, time.Minute), "probe", attr)
 	if err != nil {
-		t.Fatalf("helper: %v\nstdout: %s\nstderr: %s", err, out, stderr.Bytes())
+		t.Fatalf("helper: %v\nstdout: %s\nstderr: %s", err, out, stderr)
 	}
 	got := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))

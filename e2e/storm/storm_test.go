@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 )
 
@@ -342,7 +343,7 @@ func describe(rsp *docexmpl.DocExmpl) string {
 // history, then clears the history.
 func checkEcho(t *testing.T, label string) {
 	t.Helper()
-	ctx := testCtx(t, 30*time.Second)
+	ctx := guest.Ctx(t, 30*time.Second)
 	c, err := docexmpl.Dial(ctx)
 	if err != nil {
 		t.Fatalf("%s: dial: %v", label, err)
@@ -381,7 +382,7 @@ func checkEcho(t *testing.T, label string) {
 // within slabTolerance. (The kernel log and the final rmmod are judged by
 // the harness.)
 func TestStorm(t *testing.T) {
-	ctx := testCtx(t, 10*time.Second)
+	ctx := guest.Ctx(t, 10*time.Second)
 	c, err := docexmpl.Dial(ctx)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
