@@ -24,6 +24,8 @@ const lookup = "nlctrl"
 //   - genlgen is the generated nlctrl client: it encodes the request, asks
 //     for an ACK (receiving reply and ACK with one recvmmsg), checks
 //     sequence numbers and port ids and decodes the whole reply.
+//   - runtime-do is the runtime's transport alone (what genlgen does
+//     minus decoding the reply into structs).
 //   - mdlayher is genetlink.Conn.GetFamily.
 func BenchmarkGetFamily(b *testing.B) {
 	b.Run("raw-go", func(b *testing.B) {
@@ -59,6 +61,36 @@ func BenchmarkGetFamily(b *testing.B) {
 			f, err := c.Getfamily(ctx, req)
 			if err != nil || f == nil || f.FamilyID == nil || *f.FamilyID != unix.GENL_ID_CTRL {
 				b.Fatal(f, err)
+			}
+		}
+		cpu.report(b, 0, "")
+	})
+	b.Run("runtime-do", func(b *testing.B) {
+		// The transport alone: runtime.Conn.Do as genlgen uses it (ACK,
+		// one recvmmsg, sequence checks), reading only the family id.
+		c := dialNlctrl(b)
+		op := runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY}
+		ctx := context.Background()
+		var id uint16
+		b.ReportAllocs()
+		cpu := startCPU()
+		for b.Loop() {
+			err := c.Conn().Do(ctx, &op,
+				func(e *runtime.Encoder) { e.PutString(unix.CTRL_ATTR_FAMILY_NAME, lookup) },
+				func(m runtime.Message) error {
+					it := runtime.Attrs(m.Payload)
+					for it.Next() {
+						if it.Type() == unix.CTRL_ATTR_FAMILY_ID {
+							var err error
+							if id, err = runtime.ReadU16("family-id", it.Data()); err != nil {
+								return err
+							}
+						}
+					}
+					return it.Err()
+				})
+			if err != nil || id != unix.GENL_ID_CTRL {
+				b.Fatal(id, err)
 			}
 		}
 		cpu.report(b, 0, "")
