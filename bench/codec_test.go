@@ -53,7 +53,7 @@ func netdevPayload(b *testing.B) []byte {
 
 func docexmplPayload(b *testing.B) []byte {
 	msg, seq, ts := "hello, generic netlink", uint64(42), uint64(time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC).UnixNano())
-	p, err := runtime.MarshalAttrs((&docexmpl.DocExmpl{Msg: &msg, Seq: &seq, Timestamp: &ts}).Encode)
+	p, err := runtime.MarshalAttrs((&docexmpl.DocExmpl{Msg: runtime.Some(msg), Seq: runtime.Some(seq), Timestamp: runtime.Some(ts)}).Encode)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -88,7 +88,7 @@ var codecs = []codec{
 		genDecodeN: func(b *testing.B, p []byte) {
 			for b.Loop() {
 				var v nlctrl.CtrlAttrs
-				if err := v.Decode(p); err != nil || v.FamilyID == nil {
+				if err := v.Decode(p); err != nil || !v.FamilyID.Present {
 					b.Fatal(err)
 				}
 			}
@@ -116,7 +116,7 @@ var codecs = []codec{
 		genDecodeN: func(b *testing.B, p []byte) {
 			for b.Loop() {
 				var v netdev.Dev
-				if err := v.Decode(p); err != nil || v.Ifindex == nil {
+				if err := v.Decode(p); err != nil || !v.Ifindex.Present {
 					b.Fatal(err)
 				}
 			}
@@ -144,7 +144,7 @@ var codecs = []codec{
 		genDecodeN: func(b *testing.B, p []byte) {
 			for b.Loop() {
 				var v docexmpl.DocExmpl
-				if err := v.Decode(p); err != nil || v.Msg == nil {
+				if err := v.Decode(p); err != nil || !v.Msg.Present {
 					b.Fatal(err)
 				}
 			}

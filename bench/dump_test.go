@@ -40,7 +40,7 @@ func BenchmarkDumpFamilies(b *testing.B) {
 		cpu := startCPU()
 		for b.Loop() {
 			for f, err := range c.GetfamilyDump(ctx) {
-				if err != nil || f.FamilyID == nil {
+				if err != nil || !f.FamilyID.Present {
 					b.Fatal(f, err)
 				}
 				n++
@@ -97,7 +97,7 @@ func BenchmarkDumpDevices(b *testing.B) {
 		cpu := startCPU()
 		for b.Loop() {
 			for d, err := range c.DevGetDump(ctx) {
-				if err != nil || d.Ifindex == nil {
+				if err != nil || !d.Ifindex.Present {
 					b.Fatal(d, err)
 				}
 				n++

@@ -54,12 +54,12 @@ func BenchmarkGetFamily(b *testing.B) {
 		c := dialNlctrl(b)
 		ctx := context.Background()
 		name := lookup
-		req := &nlctrl.CtrlAttrs{FamilyName: &name}
+		req := &nlctrl.CtrlAttrs{FamilyName: runtime.Some(name)}
 		b.ReportAllocs()
 		cpu := startCPU()
 		for b.Loop() {
 			f, err := c.Getfamily(ctx, req)
-			if err != nil || f == nil || f.FamilyID == nil || *f.FamilyID != unix.GENL_ID_CTRL {
+			if err != nil || f == nil || !f.FamilyID.Present || f.FamilyID.V != unix.GENL_ID_CTRL {
 				b.Fatal(f, err)
 			}
 		}

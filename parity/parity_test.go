@@ -2,13 +2,14 @@ package parity
 
 import (
 	"encoding/json"
-	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/genlgen/genlgen/internal/corpus"
 	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/runtime"
 	"github.com/genlgen/genlgen/spec"
 )
 
@@ -40,8 +41,6 @@ func TestOursFitsGenlNamsiz(t *testing.T) {
 	}
 }
 
-func u32p(v uint32) *uint32 { return &v }
-
 // TestNormaliseIgnoresPolicyNumbering builds two snapshots of netdev's
 // dev-get that number their policies differently, and one that differs in
 // a limit.
@@ -51,10 +50,10 @@ func TestNormaliseIgnoresPolicyNumbering(t *testing.T) {
 	snap := func(idx uint32, min uint64) *Snapshot {
 		return &Snapshot{
 			Name:     "netdev",
-			Family:   &nlctrl.CtrlAttrs{Version: u32p(1), Ops: []nlctrl.OpAttrs{{ID: u32p(1), Flags: new(nlctrl.OpFlags(10))}}},
-			OpPolicy: []nlctrl.CtrlAttrsOpPolicyEntry{{OpID: 1, Attrs: nlctrl.OpPolicyAttrs{Do: u32p(idx)}}},
+			Family:   &nlctrl.CtrlAttrs{Version: runtime.Some[uint32](1), Ops: []nlctrl.OpAttrs{{ID: runtime.Some[uint32](1), Flags: runtime.Some(nlctrl.OpFlags(10))}}},
+			OpPolicy: []nlctrl.CtrlAttrsOpPolicyEntry{{OpID: 1, Attrs: nlctrl.OpPolicyAttrs{Do: runtime.Some(idx)}}},
 			Policy: []nlctrl.CtrlAttrsPolicyEntry{
-				{PolicyID: uint16(idx), AttrID: 1, Attrs: nlctrl.PolicyAttrs{Type: &u32, MinValueU: &min}},
+				{PolicyID: uint16(idx), AttrID: 1, Attrs: nlctrl.PolicyAttrs{Type: runtime.Some(u32), MinValueU: runtime.Some(min)}},
 			},
 		}
 	}

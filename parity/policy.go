@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/runtime"
 	"github.com/genlgen/genlgen/spec"
 )
 
@@ -82,8 +83,8 @@ func Normalise(s *Snapshot, f *spec.Family) (Model, error) {
 	m[Key{Op: "family", Path: "maxattr"}] = u32(fam.Maxattr)
 	var groups []string
 	for _, g := range fam.McastGroups {
-		if g.Name != nil {
-			groups = append(groups, *g.Name)
+		if g.Name.Present {
+			groups = append(groups, g.Name.V)
 		}
 	}
 	slices.Sort(groups)
@@ -102,14 +103,14 @@ func Normalise(s *Snapshot, f *spec.Family) (Model, error) {
 		return "cmd-" + strconv.FormatUint(uint64(cmd), 10)
 	}
 	for _, op := range fam.Ops {
-		if op.ID == nil {
+		if !op.ID.Present {
 			return nil, fmt.Errorf("parity: %s: op without an id", s.Name)
 		}
 		flags := "0"
-		if op.Flags != nil {
+		if op.Flags.Present {
 			flags = op.Flags.String()
 		}
-		m[Key{Op: opName(*op.ID), Path: "flags"}] = flags
+		m[Key{Op: opName(op.ID.V), Path: "flags"}] = flags
 	}
 
 	policies := map[uint32]map[uint32]nlctrl.PolicyAttrs{}
@@ -130,13 +131,13 @@ func Normalise(s *Snapshot, f *spec.Family) (Model, error) {
 		}
 		for _, mode := range []struct {
 			name string
-			idx  *uint32
+			idx  runtime.Opt[uint32]
 		}{{"do", op.Attrs.Do}, {"dump", op.Attrs.Dump}} {
-			if mode.idx == nil {
+			if !mode.idx.Present {
 				continue
 			}
 			m[Key{Op: name, Mode: mode.name}] = "policy"
-			if err := w.walk(Key{Op: name, Mode: mode.name}, *mode.idx, root, "", nil); err != nil {
+			if err := w.walk(Key{Op: name, Mode: mode.name}, mode.idx.V, root, "", nil); err != nil {
 				return nil, fmt.Errorf("parity: %s: %w", s.Name, err)
 			}
 		}
@@ -179,8 +180,8 @@ func (w *walker) walk(base Key, idx uint32, set *spec.AttrSet, prefix string, st
 		k := base
 		k.Path = prefix + name
 		desc := describe(a)
-		if a.PolicyIdx != nil {
-			if slices.Contains(stack, *a.PolicyIdx) {
+		if a.PolicyIdx.Present {
+			if slices.Contains(stack, a.PolicyIdx.V) {
 				desc += " (recursive)"
 			} else {
 				var nested *spec.AttrSet
@@ -188,10 +189,10 @@ func (w *walker) walk(base Key, idx uint32, set *spec.AttrSet, prefix string, st
 					nested = sa.Nested
 				}
 				child := k.Path + "."
-				if a.Type != nil && *a.Type == nlctrl.AttrTypeNestedArray {
+				if a.Type.Present && a.Type.V == nlctrl.AttrTypeNestedArray {
 					child = k.Path + "[]."
 				}
-				if err := w.walk(base, *a.PolicyIdx, nested, child, stack); err != nil {
+				if err := w.walk(base, a.PolicyIdx.V, nested, child, stack); err != nil {
 					return err
 				}
 			}
@@ -204,47 +205,47 @@ func (w *walker) walk(base Key, idx uint32, set *spec.AttrSet, prefix string, st
 // describe renders one attribute's policy without its policy index.
 func describe(a nlctrl.PolicyAttrs) string {
 	var b strings.Builder
-	if a.Type != nil {
+	if a.Type.Present {
 		b.WriteString(a.Type.String())
 	} else {
 		b.WriteString("?")
 	}
 	put := func(name, v string) { fmt.Fprintf(&b, " %s=%s", name, v) }
-	if a.MinValueS != nil {
-		put("min-value-s", strconv.FormatInt(*a.MinValueS, 10))
+	if a.MinValueS.Present {
+		put("min-value-s", strconv.FormatInt(a.MinValueS.V, 10))
 	}
-	if a.MaxValueS != nil {
-		put("max-value-s", strconv.FormatInt(*a.MaxValueS, 10))
+	if a.MaxValueS.Present {
+		put("max-value-s", strconv.FormatInt(a.MaxValueS.V, 10))
 	}
-	if a.MinValueU != nil {
-		put("min-value-u", strconv.FormatUint(*a.MinValueU, 10))
+	if a.MinValueU.Present {
+		put("min-value-u", strconv.FormatUint(a.MinValueU.V, 10))
 	}
-	if a.MaxValueU != nil {
-		put("max-value-u", strconv.FormatUint(*a.MaxValueU, 10))
+	if a.MaxValueU.Present {
+		put("max-value-u", strconv.FormatUint(a.MaxValueU.V, 10))
 	}
-	if a.MinLength != nil {
-		put("min-length", strconv.FormatUint(uint64(*a.MinLength), 10))
+	if a.MinLength.Present {
+		put("min-length", strconv.FormatUint(uint64(a.MinLength.V), 10))
 	}
-	if a.MaxLength != nil {
-		put("max-length", strconv.FormatUint(uint64(*a.MaxLength), 10))
+	if a.MaxLength.Present {
+		put("max-length", strconv.FormatUint(uint64(a.MaxLength.V), 10))
 	}
-	if a.PolicyMaxtype != nil {
-		put("policy-maxtype", strconv.FormatUint(uint64(*a.PolicyMaxtype), 10))
+	if a.PolicyMaxtype.Present {
+		put("policy-maxtype", strconv.FormatUint(uint64(a.PolicyMaxtype.V), 10))
 	}
-	if a.Bitfield32Mask != nil {
-		put("bitfield32-mask", "0x"+strconv.FormatUint(uint64(*a.Bitfield32Mask), 16))
+	if a.Bitfield32Mask.Present {
+		put("bitfield32-mask", "0x"+strconv.FormatUint(uint64(a.Bitfield32Mask.V), 16))
 	}
-	if a.Mask != nil {
-		put("mask", "0x"+strconv.FormatUint(*a.Mask, 16))
+	if a.Mask.Present {
+		put("mask", "0x"+strconv.FormatUint(a.Mask.V, 16))
 	}
 	return b.String()
 }
 
-func u32(p *uint32) string {
-	if p == nil {
+func u32(v runtime.Opt[uint32]) string {
+	if !v.Present {
 		return "-"
 	}
-	return strconv.FormatUint(uint64(*p), 10)
+	return strconv.FormatUint(uint64(v.V), 10)
 }
 
 // Diff is one fact on which the kernel's family and genlgen's differ; ""

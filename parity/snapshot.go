@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // Snapshot is what nlctrl reports about one registered family: its
@@ -26,13 +27,13 @@ type Snapshot struct {
 // does not hide the others.
 func Take(ctx context.Context, c *nlctrl.Client, name string) *Snapshot {
 	s := &Snapshot{Name: name}
-	fam, err := c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: &name})
+	fam, err := c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some(name)})
 	if err != nil {
 		s.Err = fmt.Sprintf("getfamily: %v", err)
 		return s
 	}
 	s.Family = fam
-	for msg, err := range c.GetpolicyDump(ctx, &nlctrl.CtrlAttrs{FamilyName: &name}) {
+	for msg, err := range c.GetpolicyDump(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some(name)}) {
 		if err != nil {
 			s.Err = fmt.Sprintf("getpolicy: %v", err)
 			return s

@@ -11,6 +11,7 @@ import (
 
 	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // TestConcurrentEchoes runs 16 goroutines on one client and 4 more clients
@@ -79,17 +80,17 @@ func echoLoop(ctx context.Context, c *docexmpl.Client, w, n int) ([]uint64, erro
 	seqs := make([]uint64, 0, n)
 	for i := range n {
 		msg := fmt.Sprintf("worker %02d echo %04d", w, i)
-		rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+		rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 		if err != nil {
 			return seqs, fmt.Errorf("echo %d: %w", i, err)
 		}
 		if err := checkReply(msg, rsp); err != nil {
 			return seqs, fmt.Errorf("echo %d: %w", i, err)
 		}
-		if i > 0 && *rsp.Seq <= seqs[i-1] {
-			return seqs, fmt.Errorf("echo %d: seq %d after %d", i, *rsp.Seq, seqs[i-1])
+		if i > 0 && rsp.Seq.V <= seqs[i-1] {
+			return seqs, fmt.Errorf("echo %d: seq %d after %d", i, rsp.Seq.V, seqs[i-1])
 		}
-		seqs = append(seqs, *rsp.Seq)
+		seqs = append(seqs, rsp.Seq.V)
 	}
 	return seqs, nil
 }

@@ -31,10 +31,10 @@ type entry struct {
 }
 
 func entryOf(v *docexmpl.DocExmpl) (entry, error) {
-	if v.Msg == nil || v.Seq == nil || v.Timestamp == nil {
+	if !v.Msg.Present || !v.Seq.Present || !v.Timestamp.Present {
 		return entry{}, fmt.Errorf("history entry %+v lacks msg, seq or timestamp", v)
 	}
-	return entry{*v.Msg, *v.Seq, *v.Timestamp}, nil
+	return entry{v.Msg.V, v.Seq.V, v.Timestamp.V}, nil
 }
 
 // TestHistoryDump echoes dumpEchoes messages into an empty history and
@@ -66,7 +66,7 @@ func TestHistoryDump(t *testing.T) {
 				// Lengths vary so that entries straddle datagram
 				// boundaries at different offsets.
 				msg := fmt.Sprintf("dump-%05d-%s", i, msgOfLen("p", i%61))
-				rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+				rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 				if err == nil {
 					err = checkReply(msg, rsp)
 				}
@@ -74,7 +74,7 @@ func TestHistoryDump(t *testing.T) {
 					errs[w] = fmt.Errorf("echo %d: %w", i, err)
 					return
 				}
-				replies[w] = append(replies[w], entry{msg, *rsp.Seq, *rsp.Timestamp})
+				replies[w] = append(replies[w], entry{msg, rsp.Seq.V, rsp.Timestamp.V})
 			}
 		}()
 	}

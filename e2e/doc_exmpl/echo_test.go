@@ -51,7 +51,7 @@ func TestEcho(t *testing.T) {
 		rsp := echo(t, ctx, c, msg)
 		after := time.Now()
 
-		seq, ts := *rsp.Seq, *rsp.Timestamp
+		seq, ts := rsp.Seq.V, rsp.Timestamp.V
 		if seq == 0 {
 			t.Errorf("echo of %d bytes: seq 0; the first echo is 1", n)
 		}

@@ -120,7 +120,7 @@ func badInputs() []badInput {
 		{
 			name: "msg one byte over the maximum",
 			send: func(ctx context.Context, c *docexmpl.Client) error {
-				_, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &over})
+				_, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(over)})
 				return err
 			},
 			errno:   unix.EINVAL,
@@ -324,7 +324,7 @@ func TestTypedRequestSendsOnlyItsAttributes(t *testing.T) {
 	}
 	defer c.Close()
 	msg := "again"
-	first, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+	first, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestTypedRequestSendsOnlyItsAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("echo of a reply struct (seq and timestamp set): %v", err)
 	}
-	if *second.Msg != msg || *second.Seq <= *first.Seq {
-		t.Errorf("second echo = %q seq %d, want %q after seq %d", *second.Msg, *second.Seq, msg, *first.Seq)
+	if second.Msg.V != msg || second.Seq.V <= first.Seq.V {
+		t.Errorf("second echo = %q seq %d, want %q after seq %d", second.Msg.V, second.Seq.V, msg, first.Seq.V)
 	}
 }

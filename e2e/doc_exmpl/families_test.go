@@ -10,6 +10,7 @@ import (
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
 	"github.com/genlgen/genlgen/internal/families/netdev"
 	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // TestNlctrlListsDocExmpl dumps every family with the generated nlctrl
@@ -30,11 +31,11 @@ func TestNlctrlListsDocExmpl(t *testing.T) {
 		if err != nil {
 			t.Fatalf("getfamily dump: %v", err)
 		}
-		if f.FamilyName == nil {
+		if !f.FamilyName.Present {
 			t.Fatalf("getfamily dump: entry without a name: %+v", f)
 		}
-		names[*f.FamilyName] = true
-		if *f.FamilyName == docexmpl.FamilyName {
+		names[f.FamilyName.V] = true
+		if f.FamilyName.V == docexmpl.FamilyName {
 			found = f
 		}
 	}
@@ -46,10 +47,10 @@ func TestNlctrlListsDocExmpl(t *testing.T) {
 	if found == nil {
 		t.FailNow()
 	}
-	if found.FamilyID == nil || *found.FamilyID != fam.ID {
+	if !found.FamilyID.Present || found.FamilyID.V != fam.ID {
 		t.Errorf("DOC_EXMPL id %v, Dial resolved %d", found.FamilyID, fam.ID)
 	}
-	if found.Version == nil || *found.Version != docexmpl.FamilyVersion {
+	if !found.Version.Present || found.Version.V != docexmpl.FamilyVersion {
 		t.Errorf("DOC_EXMPL version %v, want %d", found.Version, docexmpl.FamilyVersion)
 	}
 
@@ -62,11 +63,11 @@ func TestNlctrlListsDocExmpl(t *testing.T) {
 	}
 	gotOps := map[uint32]nlctrl.OpFlags{}
 	for _, op := range found.Ops {
-		if op.ID == nil || op.Flags == nil {
+		if !op.ID.Present || !op.Flags.Present {
 			t.Errorf("op without id or flags: %+v", op)
 			continue
 		}
-		gotOps[*op.ID] = *op.Flags
+		gotOps[op.ID.V] = op.Flags.V
 	}
 	for id, want := range wantOps {
 		if got, ok := gotOps[id]; !ok {
@@ -83,7 +84,7 @@ func TestNlctrlListsDocExmpl(t *testing.T) {
 		t.Errorf("multicast groups %+v, want only %q", found.McastGroups, docexmpl.GroupEvents)
 	}
 	for _, g := range found.McastGroups {
-		if g.Name == nil || *g.Name != docexmpl.GroupEvents || g.ID == nil || *g.ID != fam.Groups[docexmpl.GroupEvents] {
+		if !g.Name.Present || g.Name.V != docexmpl.GroupEvents || !g.ID.Present || g.ID.V != fam.Groups[docexmpl.GroupEvents] {
 			t.Errorf("multicast group %+v, want %q id %d", g, docexmpl.GroupEvents, fam.Groups[docexmpl.GroupEvents])
 		}
 	}
@@ -101,7 +102,7 @@ func TestNlctrlPolicy(t *testing.T) {
 	defer c.Close()
 	var policies []nlctrl.CtrlAttrsPolicyEntry
 	var opPolicies []nlctrl.CtrlAttrsOpPolicyEntry
-	for m, err := range c.GetpolicyDump(ctx, &nlctrl.CtrlAttrs{FamilyName: new(docexmpl.FamilyName)}) {
+	for m, err := range c.GetpolicyDump(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some(docexmpl.FamilyName)}) {
 		if err != nil {
 			t.Fatalf("getpolicy dump: %v", err)
 		}
@@ -110,8 +111,8 @@ func TestNlctrlPolicy(t *testing.T) {
 	}
 	echoPolicy := -1
 	for _, op := range opPolicies {
-		if op.OpID == cmdEcho && op.Attrs.Do != nil {
-			echoPolicy = int(*op.Attrs.Do)
+		if op.OpID == cmdEcho && op.Attrs.Do.Present {
+			echoPolicy = int(op.Attrs.Do.V)
 		}
 	}
 	if echoPolicy < 0 {
@@ -127,7 +128,7 @@ func TestNlctrlPolicy(t *testing.T) {
 			continue
 		}
 		a := p.Attrs
-		if a.Type == nil || *a.Type != nlctrl.AttrTypeNulString || a.MaxLength == nil || *a.MaxLength != docexmpl.MsgMaxLen {
+		if !a.Type.Present || a.Type.V != nlctrl.AttrTypeNulString || !a.MaxLength.Present || a.MaxLength.V != docexmpl.MsgMaxLen {
 			t.Errorf("echo's msg policy %+v, want nul-string of at most %d bytes", a, docexmpl.MsgMaxLen)
 		}
 	}
@@ -150,10 +151,10 @@ func TestNetdevDevDump(t *testing.T) {
 		if err != nil {
 			t.Fatalf("dev-get dump: %v", err)
 		}
-		if d.Ifindex == nil {
+		if !d.Ifindex.Present {
 			t.Fatalf("dev-get dump: device without ifindex: %+v", d)
 		}
-		ifindexes = append(ifindexes, *d.Ifindex)
+		ifindexes = append(ifindexes, d.Ifindex.V)
 	}
 	t.Logf("dev-get dump: ifindexes %v", ifindexes)
 	lo := false
@@ -163,11 +164,11 @@ func TestNetdevDevDump(t *testing.T) {
 	if !lo {
 		t.Fatalf("dev-get dump lists %v, want lo (1) among them", ifindexes)
 	}
-	d, err := c.DevGet(ctx, &netdev.Dev{Ifindex: new(uint32(1))})
+	d, err := c.DevGet(ctx, &netdev.Dev{Ifindex: runtime.Some(uint32(1))})
 	if err != nil {
 		t.Fatalf("dev-get lo: %v", err)
 	}
-	if d == nil || d.Ifindex == nil || *d.Ifindex != 1 {
+	if d == nil || !d.Ifindex.Present || d.Ifindex.V != 1 {
 		t.Errorf("dev-get lo: %+v", d)
 	}
 }

@@ -43,13 +43,13 @@ func checkReply(msg string, rsp *docexmpl.DocExmpl) error {
 	switch {
 	case rsp == nil:
 		return errors.New("no reply message")
-	case rsp.Msg == nil:
+	case !rsp.Msg.Present:
 		return errors.New("reply without msg")
-	case *rsp.Msg != msg:
-		return fmt.Errorf("reply msg %q (%d bytes), want %q (%d bytes)", short(*rsp.Msg), len(*rsp.Msg), short(msg), len(msg))
-	case rsp.Seq == nil:
+	case rsp.Msg.V != msg:
+		return fmt.Errorf("reply msg %q (%d bytes), want %q (%d bytes)", short(rsp.Msg.V), len(rsp.Msg.V), short(msg), len(msg))
+	case !rsp.Seq.Present:
 		return errors.New("reply without seq")
-	case rsp.Timestamp == nil:
+	case !rsp.Timestamp.Present:
 		return errors.New("reply without timestamp")
 	case len(rsp.Unknown) != 0:
 		return fmt.Errorf("reply with %d attributes the spec does not know", len(rsp.Unknown))
@@ -60,7 +60,7 @@ func checkReply(msg string, rsp *docexmpl.DocExmpl) error {
 // echo sends msg and checks that the reply carries it back.
 func echo(t *testing.T, ctx context.Context, c *docexmpl.Client, msg string) *docexmpl.DocExmpl {
 	t.Helper()
-	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	if err != nil {
 		t.Fatalf("echo %q: %v", short(msg), err)
 	}

@@ -70,12 +70,12 @@ func TestNotifications(t *testing.T) {
 	for i := range notifyEchoes {
 		msg := fmt.Sprintf("ntf-%04d %s", i, msgOfLen("n", i%200))
 		rsp := echo(t, ctx, sender, msg)
-		want = append(want, entry{msg, *rsp.Seq, *rsp.Timestamp})
+		want = append(want, entry{msg, rsp.Seq.V, rsp.Timestamp.V})
 	}
 	// A last echo marks the end: it must be the very next notification,
 	// so none was duplicated or left over.
 	rsp := echo(t, ctx, sender, "ntf-end")
-	want = append(want, entry{"ntf-end", *rsp.Seq, *rsp.Timestamp})
+	want = append(want, entry{"ntf-end", rsp.Seq.V, rsp.Timestamp.V})
 	t.Logf("%d echoes sent in %v", len(want), time.Since(start))
 
 	for i, w := range want {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // The unprivileged helper mode and the uid/gid it runs as (nobody).
@@ -56,8 +57,8 @@ func TestClearPermission(t *testing.T) {
 	h := history(t, ctx, c)
 	msgs := make([]string, 0, len(h))
 	for _, e := range h {
-		if e.Msg != nil {
-			msgs = append(msgs, *e.Msg)
+		if e.Msg.Present {
+			msgs = append(msgs, e.Msg.V)
 		}
 	}
 	want := []string{"kept: clear by nobody must fail", "echo by nobody"}
@@ -105,7 +106,7 @@ func unprivileged() error {
 	}
 	defer c.Close()
 	msg := "echo by nobody"
-	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	if err != nil {
 		return fmt.Errorf("echo (needs no privilege): %w", err)
 	}

@@ -139,8 +139,8 @@ func TestReload(t *testing.T) {
 				last = err
 				continue
 			}
-			if v, _ := n.Value.(*docexmpl.DocExmpl); v != nil && v.Msg != nil {
-				arrived <- *v.Msg
+			if v, _ := n.Value.(*docexmpl.DocExmpl); v != nil && v.Msg.Present {
+				arrived <- v.Msg.V
 			}
 		}
 		ended <- last
@@ -164,9 +164,9 @@ func TestReload(t *testing.T) {
 		return rctx
 	}
 	msg := "after rmmod"
-	_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
+	_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	goneErr(t, "echo on the subscribed client", err)
-	_, err = idle.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
+	_, err = idle.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	goneErr(t, "echo on a pooled socket", err)
 	goneErr(t, "clear", idle.Clear(reqCtx()))
 	for _, err := range idle.HistoryDump(reqCtx()) {
@@ -199,17 +199,17 @@ func TestReload(t *testing.T) {
 			t.Fatalf("cycle %d: subscribe: %v", cycle, err)
 		}
 		rsp := echo(t, ctx, c, "after insmod")
-		if *rsp.Seq != 1 {
-			t.Errorf("cycle %d: first echo after insmod has seq %d, want 1", cycle, *rsp.Seq)
+		if rsp.Seq.V != 1 {
+			t.Errorf("cycle %d: first echo after insmod has seq %d, want 1", cycle, rsp.Seq.V)
 		}
-		if h := history(t, ctx, c); len(h) != 1 || h[0].Msg == nil || *h[0].Msg != "after insmod" {
+		if h := history(t, ctx, c); len(h) != 1 || !h[0].Msg.Present || h[0].Msg.V != "after insmod" {
 			t.Errorf("cycle %d: history after insmod and one echo has %d entries", cycle, len(h))
 		}
 		for n, err := range s.All() {
 			if err != nil {
 				t.Fatalf("cycle %d: subscription: %v", cycle, err)
 			}
-			if v, _ := n.Value.(*docexmpl.DocExmpl); v == nil || v.Msg == nil || *v.Msg != "after insmod" {
+			if v, _ := n.Value.(*docexmpl.DocExmpl); v == nil || !v.Msg.Present || v.Msg.V != "after insmod" {
 				t.Errorf("cycle %d: notification %+v", cycle, n)
 			}
 			break
@@ -221,7 +221,7 @@ func TestReload(t *testing.T) {
 		}
 		// A client from before the reload must not hang, whether or
 		// not the family got its old id back.
-		_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: &msg})
+		_, err = old.Echo(reqCtx(), &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("cycle %d: echo on the client from before rmmod hung", cycle)
 		}

@@ -45,8 +45,8 @@ func probe(ctx context.Context, family string, op runtime.Op) string {
 		if c, err = docexmpl.Dial(ctx); err == nil {
 			msg := "probe"
 			var rsp *docexmpl.DocExmpl
-			rsp, err = c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
-			if err == nil && (rsp == nil || rsp.Msg == nil || *rsp.Msg != msg) {
+			rsp, err = c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
+			if err == nil && (rsp == nil || !rsp.Msg.Present || rsp.Msg.V != msg) {
 				err = fmt.Errorf("wrong echo %s", describe(rsp))
 			}
 			c.Close()

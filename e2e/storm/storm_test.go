@@ -20,6 +20,7 @@ import (
 
 	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 const (
@@ -350,11 +351,11 @@ func checkEcho(t *testing.T, label string) {
 	}
 	defer c.Close()
 	msg := "still here after " + label
-	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	switch {
 	case err != nil:
 		t.Fatalf("%s: echo: %v", label, err)
-	case rsp == nil || rsp.Msg == nil || *rsp.Msg != msg || rsp.Seq == nil || rsp.Timestamp == nil:
+	case rsp == nil || !rsp.Msg.Present || rsp.Msg.V != msg || !rsp.Seq.Present || !rsp.Timestamp.Present:
 		t.Fatalf("%s: echo reply %s, want msg %q with seq and timestamp", label, describe(rsp), msg)
 	}
 	found := false
@@ -362,12 +363,12 @@ func checkEcho(t *testing.T, label string) {
 		if err != nil {
 			t.Fatalf("%s: history dump: %v", label, err)
 		}
-		if e.Msg != nil && *e.Msg == msg && *e.Seq == *rsp.Seq {
+		if e.Msg.Present && e.Msg.V == msg && e.Seq.V == rsp.Seq.V {
 			found = true
 		}
 	}
 	if !found {
-		t.Fatalf("%s: history dump lacks the echo %q (seq %d)", label, msg, *rsp.Seq)
+		t.Fatalf("%s: history dump lacks the echo %q (seq %d)", label, msg, rsp.Seq.V)
 	}
 	// Empty the history, so the slab readings that follow do not count
 	// what the module legitimately keeps.

@@ -111,10 +111,10 @@ func TestGetFamilyMatchesGenl(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fam.FamilyName == nil {
+		if !fam.FamilyName.Present {
 			t.Fatalf("family without a name: %+v", fam)
 		}
-		got[*fam.FamilyName] = fam
+		got[fam.FamilyName.V] = fam
 	}
 	out, err := exec.CommandContext(ctx, genl, "ctrl", "list").Output()
 	if err != nil {
@@ -129,13 +129,13 @@ func TestGetFamilyMatchesGenl(t *testing.T) {
 	}
 	for name, w := range want {
 		g := got[name]
-		check := func(what string, got *uint32, want uint64) {
-			if got == nil || uint64(*got) != want {
-				t.Errorf("%s: %s = %v, genl says %d", name, what, deref(got), want)
+		check := func(what string, got runtime.Opt[uint32], want uint64) {
+			if !got.Present || uint64(got.V) != want {
+				t.Errorf("%s: %s = %v, genl says %d", name, what, got, want)
 			}
 		}
-		if g.FamilyID == nil || uint64(*g.FamilyID) != w.id {
-			t.Errorf("%s: id %v, genl says %d", name, deref(g.FamilyID), w.id)
+		if !g.FamilyID.Present || uint64(g.FamilyID.V) != w.id {
+			t.Errorf("%s: id %v, genl says %d", name, g.FamilyID, w.id)
 		}
 		check("version", g.Version, w.version)
 		check("hdrsize", g.Hdrsize, w.hdrsize)
@@ -144,10 +144,10 @@ func TestGetFamilyMatchesGenl(t *testing.T) {
 		// them where it does.
 		ops := map[uint64]uint64{}
 		for _, op := range g.Ops {
-			id := uint64(deref(op.ID))
+			id := uint64(op.ID.V)
 			ops[id] = 0
 			if w.caps[id] {
-				ops[id] = uint64(deref(op.Flags))
+				ops[id] = uint64(op.Flags.V)
 			}
 		}
 		if !mapsEqual(ops, w.ops) {
@@ -155,7 +155,7 @@ func TestGetFamilyMatchesGenl(t *testing.T) {
 		}
 		groups := map[string]uint64{}
 		for _, grp := range g.McastGroups {
-			groups[deref(grp.Name)] = uint64(deref(grp.ID))
+			groups[grp.Name.V] = uint64(grp.ID.V)
 		}
 		if !mapsEqual(groups, w.groups) {
 			t.Errorf("%s: groups %v, genl says %v", name, groups, w.groups)
@@ -175,7 +175,7 @@ func TestGetPolicyNetdev(t *testing.T) {
 	defer c.Close()
 	var policies []nlctrl.CtrlAttrsPolicyEntry
 	var opPolicies []nlctrl.CtrlAttrsOpPolicyEntry
-	for msg, err := range c.GetpolicyDump(ctx, &nlctrl.CtrlAttrs{FamilyName: new("netdev")}) {
+	for msg, err := range c.GetpolicyDump(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some("netdev")}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,15 +190,15 @@ func TestGetPolicyNetdev(t *testing.T) {
 	}
 	ifindexMin := false
 	for _, p := range policies {
-		if p.Attrs.Type == nil {
+		if !p.Attrs.Type.Present {
 			t.Errorf("policy %d attr %d has no type: %+v", p.PolicyID, p.AttrID, p.Attrs)
 		}
 		if len(p.Attrs.Unknown) > 0 {
 			t.Errorf("policy %d attr %d: unknown attributes %v", p.PolicyID, p.AttrID, p.Attrs.Unknown)
 		}
 		// dev-get's ifindex: u32 with a minimum of 1.
-		if p.AttrID == 1 && p.Attrs.Type != nil && *p.Attrs.Type == nlctrl.AttrTypeU32 &&
-			p.Attrs.MinValueU != nil && *p.Attrs.MinValueU == 1 {
+		if p.AttrID == 1 && p.Attrs.Type.Present && p.Attrs.Type.V == nlctrl.AttrTypeU32 &&
+			p.Attrs.MinValueU.Present && p.Attrs.MinValueU.V == 1 {
 			ifindexMin = true
 		}
 	}
@@ -206,7 +206,7 @@ func TestGetPolicyNetdev(t *testing.T) {
 		t.Errorf("no policy says ifindex is a u32 of at least 1")
 	}
 	for _, op := range opPolicies {
-		if op.Attrs.Do == nil && op.Attrs.Dump == nil {
+		if !op.Attrs.Do.Present && !op.Attrs.Dump.Present {
 			t.Errorf("op %d has neither do nor dump policy", op.OpID)
 		}
 	}
@@ -248,10 +248,10 @@ func TestNetdevDevGetDump(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if dev.Ifindex == nil {
+		if !dev.Ifindex.Present {
 			t.Fatalf("device without ifindex: %+v", dev)
 		}
-		got = append(got, *dev.Ifindex)
+		got = append(got, dev.Ifindex.V)
 	}
 	slices.Sort(got)
 	if want := sysIfindexes(t); !slices.Equal(got, want) {
@@ -268,12 +268,12 @@ func TestNetdevErrors(t *testing.T) {
 	}
 	defer c.Close()
 
-	_, err = c.DevGet(ctx, &netdev.Dev{Ifindex: new(uint32(0x7ffffff0))})
+	_, err = c.DevGet(ctx, &netdev.Dev{Ifindex: runtime.Some(uint32(0x7ffffff0))})
 	if !errors.Is(err, unix.ENODEV) {
 		t.Errorf("dev-get of a missing ifindex: %v, want ENODEV", err)
 	}
 
-	_, err = c.DevGet(ctx, &netdev.Dev{Ifindex: new(uint32(0))})
+	_, err = c.DevGet(ctx, &netdev.Dev{Ifindex: runtime.Some(uint32(0))})
 	var ke *runtime.Error
 	if !errors.As(err, &ke) {
 		t.Fatalf("dev-get ifindex 0: %v, want a *runtime.Error", err)
@@ -296,7 +296,7 @@ func TestEthtoolLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	lo := &ethtool.Header{DevName: new("lo")}
+	lo := &ethtool.Header{DevName: runtime.Some("lo")}
 	// lo has no link settings: linkinfo-get must fail with EOPNOTSUPP.
 	if _, err := c.LinkinfoGet(ctx, &ethtool.Linkinfo{Header: lo}); !errors.Is(err, unix.EOPNOTSUPP) {
 		t.Errorf("linkinfo-get lo: %v, want EOPNOTSUPP", err)
@@ -305,7 +305,7 @@ func TestEthtoolLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if feat.Header == nil || deref(feat.Header.DevName) != "lo" || feat.Header.DevIndex == nil {
+	if feat.Header == nil || feat.Header.DevName.V != "lo" || !feat.Header.DevIndex.Present {
 		t.Errorf("features-get lo: header %+v", feat.Header)
 	}
 	if feat.Active == nil || feat.HW == nil {
@@ -314,7 +314,7 @@ func TestEthtoolLoopback(t *testing.T) {
 	// Ask for the feature names (ETH_SS_FEATURES, 4): lo has no string
 	// sets of its own, so an unqualified request returns none.
 	set, err := c.StrsetGet(ctx, &ethtool.Strset{Header: lo, Stringsets: &ethtool.Stringsets{
-		Stringset: []ethtool.StringsetAttrs{{ID: new(uint32(4))}},
+		Stringset: []ethtool.StringsetAttrs{{ID: runtime.Some(uint32(4))}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -326,7 +326,7 @@ func TestEthtoolLoopback(t *testing.T) {
 	for _, ss := range set.Stringsets.Stringset {
 		for _, strs := range ss.Strings {
 			for _, s := range strs.StringAttr {
-				if s.Value != nil {
+				if s.Value.Present {
 					n++
 				}
 			}
@@ -335,15 +335,7 @@ func TestEthtoolLoopback(t *testing.T) {
 	if n == 0 {
 		t.Errorf("strset-get lo: no strings")
 	}
-	t.Logf("lo: ifindex %d, %d string sets, %d strings", deref(feat.Header.DevIndex), len(set.Stringsets.Stringset), n)
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
+	t.Logf("lo: ifindex %d, %d string sets, %d strings", feat.Header.DevIndex.V, len(set.Stringsets.Stringset), n)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

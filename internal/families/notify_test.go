@@ -48,7 +48,7 @@ func TestNetdevNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		dev, ok := n.Value.(*netdev.Dev)
-		if !ok || dev.Ifindex == nil {
+		if !ok || !dev.Ifindex.Present {
 			t.Fatalf("notification %+v", n)
 		}
 		seen[n.Op]++

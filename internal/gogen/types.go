@@ -19,11 +19,12 @@ type attrKind struct {
 	// get returns statements declaring x, the value decoded from payload
 	// d; they return the error on failure.
 	get func(a *spec.Attr, d string) string
-	// byRef marks kinds whose put calls a method on x, so an optional
-	// field passes its pointer rather than the dereferenced value.
-	byRef bool
+	// pointer marks kinds whose optional fields are pointers (nil:
+	// absent) rather than runtime.Opt values: a nested set may contain
+	// itself, which a value field cannot.
+	pointer bool
 	// nilable reports whether the Go type has a nil that means absent,
-	// so an optional field is not wrapped in a pointer.
+	// so an optional field needs no wrapper.
 	nilable func(a *spec.Attr) bool
 }
 
@@ -78,7 +79,7 @@ func init() {
 			return fmt.Sprintf("x, err := runtime.%s(%s, %s)\nif err != nil {\nreturn err\n}", read, q(a.Name), d)
 		},
 	}
-	kinds[spec.TypeBinary] = attrKind{elem: binaryElem, put: binaryPut, get: binaryGet, byRef: true,
+	kinds[spec.TypeBinary] = attrKind{elem: binaryElem, put: binaryPut, get: binaryGet,
 		nilable: func(a *spec.Attr) bool { return a.Struct == nil }}
 	kinds[spec.TypeBitfield32] = attrKind{
 		elem: func(*spec.Attr) string { return "runtime.Bitfield32" },
@@ -95,7 +96,7 @@ func init() {
 		get: func(a *spec.Attr, d string) string {
 			return fmt.Sprintf("var x %s\nif err := x.Decode(%s); err != nil {\nreturn fmt.Errorf(\"%%s: %%w\", %s, err)\n}", a.Nested.GoName, d, q(a.Name))
 		},
-		byRef: true,
+		pointer: true,
 	}
 }
 

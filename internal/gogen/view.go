@@ -59,9 +59,6 @@ type memberView struct {
 
 type setView struct {
 	Name, Doc, AttrsVar, SpecName string
-	// Vals names the type that holds the values of the set's pointer
-	// fields for Decode ("" if the set has none).
-	Vals    string
 	Fields  []fieldView
 	Specs   []attrSpecView
 	Ignored []uint64 // pad and unused attributes
@@ -81,8 +78,9 @@ type attrSpecView struct {
 }
 
 // fieldView is one attribute's field and its codec. Shape says how the
-// element codec (Put, Get) is applied: "flag", "opt" (pointer field), "nil"
-// (nil-able field), "multi", "indexed" or "typevalue".
+// element codec (Put, Get) is applied: "flag", "opt" (runtime.Opt field),
+// "ptr" (pointer field), "nil" (nil-able field), "multi", "indexed" or
+// "typevalue".
 type fieldView struct {
 	Name, Type, Tag, Doc string
 	Value                uint64
@@ -203,9 +201,10 @@ func build(f *spec.Family) (*fileView, error) {
 }
 
 const pkgConventions = `Each attribute set the family's messages use is a struct. An attribute
-that may be absent is a pointer (a nil pointer is not sent and means "not
-received"), or a nil slice for binary and repeated attributes; flags are
-bools. A subset of an attribute set gets a struct of its own, with only the
+that may be absent is a runtime.Opt value (runtime.Some(v) to send one;
+Present false means "not sent" or "not received"), a pointer for a nested
+attribute set, or a nil slice for binary and repeated attributes; flags
+are bools. A subset of an attribute set gets a struct of its own, with only the
 attributes the subset lists. Attributes that the spec does not know are kept
 raw in each struct's Unknown field, so nothing the kernel sends is lost.
 
@@ -407,9 +406,6 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 			return sv, nil, err
 		}
 		sv.Fields = append(sv.Fields, fv)
-		if fv.Shape == "opt" {
-			sv.Vals = "vals" + s.GoName
-		}
 		if entry != nil {
 			entries = append(entries, *entry)
 		}
@@ -459,13 +455,13 @@ func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
 	case k.nilable != nil && k.nilable(a):
 		fv.Shape, fv.Type = "nil", fv.ElemType
 		fv.Put = k.put(a, typ, "x")
+	case k.pointer:
+		fv.Shape, fv.Type = "ptr", "*"+fv.ElemType
+		fv.Put = k.put(a, typ, "x")
 	default:
-		fv.Shape, fv.Type = "opt", "*"+fv.ElemType
-		if k.byRef {
-			fv.Put = k.put(a, typ, "x")
-		} else {
-			fv.Put = k.put(a, typ, "*x")
-		}
+		fv.Shape, fv.Type = "opt", "runtime.Opt["+fv.ElemType+"]"
+		fv.Tag = "`json:\"" + a.Name + ",omitzero\"`"
+		fv.Put = k.put(a, typ, "x.V")
 	}
 	return fv, nil, nil
 }

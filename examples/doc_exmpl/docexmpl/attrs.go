@@ -10,19 +10,19 @@ import (
 // Attributes of every DOC_EXMPL message.
 type DocExmpl struct {
 	// Msg is the "msg" attribute. The message, NUL-terminated.
-	Msg *string `json:"msg,omitempty"`
+	Msg runtime.Opt[string] `json:"msg,omitzero"`
 	// Seq is the "seq" attribute. Sequence number the kernel gave the echo
 	// (first echo is 1).
-	Seq *uint64 `json:"seq,omitempty"`
+	Seq runtime.Opt[uint64] `json:"seq,omitzero"`
 	// Timestamp is the "timestamp" attribute. When the kernel received the
 	// echo, in nanoseconds of CLOCK_REALTIME.
-	Timestamp *uint64 `json:"timestamp,omitempty"`
+	Timestamp runtime.Opt[uint64] `json:"timestamp,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DocExmpl) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -32,33 +32,24 @@ func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Msg; x != nil && sends(only, 1) {
-		e.PutString(1, *x)
+	if x := &v.Msg; x.Present && sends(only, 1) {
+		e.PutString(1, x.V)
 	}
-	if x := v.Seq; x != nil && sends(only, 2) {
-		e.PutU64(2, *x)
+	if x := &v.Seq; x.Present && sends(only, 2) {
+		e.PutU64(2, x.V)
 	}
-	if x := v.Timestamp; x != nil && sends(only, 3) {
-		e.PutU64(3, *x)
+	if x := &v.Timestamp; x.Present && sends(only, 3) {
+		e.PutU64(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDocExmpl holds the values that Decode points DocExmpl's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDocExmpl struct {
-	vMsg       string
-	vSeq       uint64
-	vTimestamp uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DocExmpl) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDocExmpl
 	for it.Next() {
 		switch it.Type() {
 		case 0: // pad or unused: never surfaced
@@ -69,33 +60,21 @@ func (v *DocExmpl) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDocExmpl)
-			}
-			s.vMsg = x
-			v.Msg = &s.vMsg
+			v.Msg = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU64("seq", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDocExmpl)
-			}
-			s.vSeq = x
-			v.Seq = &s.vSeq
+			v.Seq = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU64("timestamp", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDocExmpl)
-			}
-			s.vTimestamp = x
-			v.Timestamp = &s.vTimestamp
+			v.Timestamp = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

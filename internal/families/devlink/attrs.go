@@ -11,182 +11,182 @@ import (
 // Devlink holds the attributes of the "devlink" attribute set.
 type Devlink struct {
 	// BusName is the "bus-name" attribute.
-	BusName *string `json:"bus-name,omitempty"`
+	BusName runtime.Opt[string] `json:"bus-name,omitzero"`
 	// DevName is the "dev-name" attribute.
-	DevName *string `json:"dev-name,omitempty"`
+	DevName runtime.Opt[string] `json:"dev-name,omitzero"`
 	// PortIndex is the "port-index" attribute.
-	PortIndex *uint32 `json:"port-index,omitempty"`
+	PortIndex runtime.Opt[uint32] `json:"port-index,omitzero"`
 	// PortType is the "port-type" attribute.
-	PortType *PortType `json:"port-type,omitempty"`
+	PortType runtime.Opt[PortType] `json:"port-type,omitzero"`
 	// PortDesiredType is the "port-desired-type" attribute.
-	PortDesiredType *uint16 `json:"port-desired-type,omitempty"`
+	PortDesiredType runtime.Opt[uint16] `json:"port-desired-type,omitzero"`
 	// PortNetdevIfindex is the "port-netdev-ifindex" attribute.
-	PortNetdevIfindex *uint32 `json:"port-netdev-ifindex,omitempty"`
+	PortNetdevIfindex runtime.Opt[uint32] `json:"port-netdev-ifindex,omitzero"`
 	// PortNetdevName is the "port-netdev-name" attribute.
-	PortNetdevName *string `json:"port-netdev-name,omitempty"`
+	PortNetdevName runtime.Opt[string] `json:"port-netdev-name,omitzero"`
 	// PortIbdevName is the "port-ibdev-name" attribute.
-	PortIbdevName *string `json:"port-ibdev-name,omitempty"`
+	PortIbdevName runtime.Opt[string] `json:"port-ibdev-name,omitzero"`
 	// PortSplitCount is the "port-split-count" attribute.
-	PortSplitCount *uint32 `json:"port-split-count,omitempty"`
+	PortSplitCount runtime.Opt[uint32] `json:"port-split-count,omitzero"`
 	// PortSplitGroup is the "port-split-group" attribute.
-	PortSplitGroup *uint32 `json:"port-split-group,omitempty"`
+	PortSplitGroup runtime.Opt[uint32] `json:"port-split-group,omitzero"`
 	// SbIndex is the "sb-index" attribute.
-	SbIndex *uint32 `json:"sb-index,omitempty"`
+	SbIndex runtime.Opt[uint32] `json:"sb-index,omitzero"`
 	// SbSize is the "sb-size" attribute.
-	SbSize *uint32 `json:"sb-size,omitempty"`
+	SbSize runtime.Opt[uint32] `json:"sb-size,omitzero"`
 	// SbIngressPoolCount is the "sb-ingress-pool-count" attribute.
-	SbIngressPoolCount *uint16 `json:"sb-ingress-pool-count,omitempty"`
+	SbIngressPoolCount runtime.Opt[uint16] `json:"sb-ingress-pool-count,omitzero"`
 	// SbEgressPoolCount is the "sb-egress-pool-count" attribute.
-	SbEgressPoolCount *uint16 `json:"sb-egress-pool-count,omitempty"`
+	SbEgressPoolCount runtime.Opt[uint16] `json:"sb-egress-pool-count,omitzero"`
 	// SbIngressTcCount is the "sb-ingress-tc-count" attribute.
-	SbIngressTcCount *uint16 `json:"sb-ingress-tc-count,omitempty"`
+	SbIngressTcCount runtime.Opt[uint16] `json:"sb-ingress-tc-count,omitzero"`
 	// SbEgressTcCount is the "sb-egress-tc-count" attribute.
-	SbEgressTcCount *uint16 `json:"sb-egress-tc-count,omitempty"`
+	SbEgressTcCount runtime.Opt[uint16] `json:"sb-egress-tc-count,omitzero"`
 	// SbPoolIndex is the "sb-pool-index" attribute.
-	SbPoolIndex *uint16 `json:"sb-pool-index,omitempty"`
+	SbPoolIndex runtime.Opt[uint16] `json:"sb-pool-index,omitzero"`
 	// SbPoolType is the "sb-pool-type" attribute.
-	SbPoolType *SbPoolType `json:"sb-pool-type,omitempty"`
+	SbPoolType runtime.Opt[SbPoolType] `json:"sb-pool-type,omitzero"`
 	// SbPoolSize is the "sb-pool-size" attribute.
-	SbPoolSize *uint32 `json:"sb-pool-size,omitempty"`
+	SbPoolSize runtime.Opt[uint32] `json:"sb-pool-size,omitzero"`
 	// SbPoolThresholdType is the "sb-pool-threshold-type" attribute.
-	SbPoolThresholdType *SbThresholdType `json:"sb-pool-threshold-type,omitempty"`
+	SbPoolThresholdType runtime.Opt[SbThresholdType] `json:"sb-pool-threshold-type,omitzero"`
 	// SbThreshold is the "sb-threshold" attribute.
-	SbThreshold *uint32 `json:"sb-threshold,omitempty"`
+	SbThreshold runtime.Opt[uint32] `json:"sb-threshold,omitzero"`
 	// SbTcIndex is the "sb-tc-index" attribute.
-	SbTcIndex *uint16 `json:"sb-tc-index,omitempty"`
+	SbTcIndex runtime.Opt[uint16] `json:"sb-tc-index,omitzero"`
 	// SbOccCur is the "sb-occ-cur" attribute.
-	SbOccCur *uint32 `json:"sb-occ-cur,omitempty"`
+	SbOccCur runtime.Opt[uint32] `json:"sb-occ-cur,omitzero"`
 	// SbOccMax is the "sb-occ-max" attribute.
-	SbOccMax *uint32 `json:"sb-occ-max,omitempty"`
+	SbOccMax runtime.Opt[uint32] `json:"sb-occ-max,omitzero"`
 	// EswitchMode is the "eswitch-mode" attribute.
-	EswitchMode *EswitchMode `json:"eswitch-mode,omitempty"`
+	EswitchMode runtime.Opt[EswitchMode] `json:"eswitch-mode,omitzero"`
 	// EswitchInlineMode is the "eswitch-inline-mode" attribute.
-	EswitchInlineMode *EswitchInlineMode `json:"eswitch-inline-mode,omitempty"`
+	EswitchInlineMode runtime.Opt[EswitchInlineMode] `json:"eswitch-inline-mode,omitzero"`
 	// DpipeTables is the "dpipe-tables" attribute.
 	DpipeTables *DlDpipeTables `json:"dpipe-tables,omitempty"`
 	// DpipeTable is the "dpipe-table" attribute.
 	DpipeTable []DlDpipeTable `json:"dpipe-table,omitempty"`
 	// DpipeTableName is the "dpipe-table-name" attribute.
-	DpipeTableName *string `json:"dpipe-table-name,omitempty"`
+	DpipeTableName runtime.Opt[string] `json:"dpipe-table-name,omitzero"`
 	// DpipeTableSize is the "dpipe-table-size" attribute.
-	DpipeTableSize *uint64 `json:"dpipe-table-size,omitempty"`
+	DpipeTableSize runtime.Opt[uint64] `json:"dpipe-table-size,omitzero"`
 	// DpipeTableMatches is the "dpipe-table-matches" attribute.
 	DpipeTableMatches *DlDpipeTableMatches `json:"dpipe-table-matches,omitempty"`
 	// DpipeTableActions is the "dpipe-table-actions" attribute.
 	DpipeTableActions *DlDpipeTableActions `json:"dpipe-table-actions,omitempty"`
 	// DpipeTableCountersEnabled is the "dpipe-table-counters-enabled"
 	// attribute.
-	DpipeTableCountersEnabled *uint8 `json:"dpipe-table-counters-enabled,omitempty"`
+	DpipeTableCountersEnabled runtime.Opt[uint8] `json:"dpipe-table-counters-enabled,omitzero"`
 	// DpipeEntries is the "dpipe-entries" attribute.
 	DpipeEntries *DlDpipeEntries `json:"dpipe-entries,omitempty"`
 	// DpipeEntry is the "dpipe-entry" attribute.
 	DpipeEntry []DlDpipeEntry `json:"dpipe-entry,omitempty"`
 	// DpipeEntryIndex is the "dpipe-entry-index" attribute.
-	DpipeEntryIndex *uint64 `json:"dpipe-entry-index,omitempty"`
+	DpipeEntryIndex runtime.Opt[uint64] `json:"dpipe-entry-index,omitzero"`
 	// DpipeEntryMatchValues is the "dpipe-entry-match-values" attribute.
 	DpipeEntryMatchValues *DlDpipeEntryMatchValues `json:"dpipe-entry-match-values,omitempty"`
 	// DpipeEntryActionValues is the "dpipe-entry-action-values" attribute.
 	DpipeEntryActionValues *DlDpipeEntryActionValues `json:"dpipe-entry-action-values,omitempty"`
 	// DpipeEntryCounter is the "dpipe-entry-counter" attribute.
-	DpipeEntryCounter *uint64 `json:"dpipe-entry-counter,omitempty"`
+	DpipeEntryCounter runtime.Opt[uint64] `json:"dpipe-entry-counter,omitzero"`
 	// DpipeMatch is the "dpipe-match" attribute.
 	DpipeMatch []DlDpipeMatch `json:"dpipe-match,omitempty"`
 	// DpipeMatchValue is the "dpipe-match-value" attribute.
 	DpipeMatchValue []DlDpipeMatchValue `json:"dpipe-match-value,omitempty"`
 	// DpipeMatchType is the "dpipe-match-type" attribute.
-	DpipeMatchType *DpipeMatchType `json:"dpipe-match-type,omitempty"`
+	DpipeMatchType runtime.Opt[DpipeMatchType] `json:"dpipe-match-type,omitzero"`
 	// DpipeAction is the "dpipe-action" attribute.
 	DpipeAction []DlDpipeAction `json:"dpipe-action,omitempty"`
 	// DpipeActionValue is the "dpipe-action-value" attribute.
 	DpipeActionValue []DlDpipeActionValue `json:"dpipe-action-value,omitempty"`
 	// DpipeActionType is the "dpipe-action-type" attribute.
-	DpipeActionType *DpipeActionType `json:"dpipe-action-type,omitempty"`
+	DpipeActionType runtime.Opt[DpipeActionType] `json:"dpipe-action-type,omitzero"`
 	// DpipeValue is the "dpipe-value" attribute.
 	DpipeValue []byte `json:"dpipe-value,omitempty"`
 	// DpipeValueMask is the "dpipe-value-mask" attribute.
 	DpipeValueMask []byte `json:"dpipe-value-mask,omitempty"`
 	// DpipeValueMapping is the "dpipe-value-mapping" attribute.
-	DpipeValueMapping *uint32 `json:"dpipe-value-mapping,omitempty"`
+	DpipeValueMapping runtime.Opt[uint32] `json:"dpipe-value-mapping,omitzero"`
 	// DpipeHeaders is the "dpipe-headers" attribute.
 	DpipeHeaders *DlDpipeHeaders `json:"dpipe-headers,omitempty"`
 	// DpipeHeader is the "dpipe-header" attribute.
 	DpipeHeader []DlDpipeHeader `json:"dpipe-header,omitempty"`
 	// DpipeHeaderName is the "dpipe-header-name" attribute.
-	DpipeHeaderName *string `json:"dpipe-header-name,omitempty"`
+	DpipeHeaderName runtime.Opt[string] `json:"dpipe-header-name,omitzero"`
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID *DpipeHeaderID `json:"dpipe-header-id,omitempty"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
 	// DpipeHeaderFields is the "dpipe-header-fields" attribute.
 	DpipeHeaderFields *DlDpipeHeaderFields `json:"dpipe-header-fields,omitempty"`
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal *uint8 `json:"dpipe-header-global,omitempty"`
+	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
 	// DpipeHeaderIndex is the "dpipe-header-index" attribute.
-	DpipeHeaderIndex *uint32 `json:"dpipe-header-index,omitempty"`
+	DpipeHeaderIndex runtime.Opt[uint32] `json:"dpipe-header-index,omitzero"`
 	// DpipeField is the "dpipe-field" attribute.
 	DpipeField []DlDpipeField `json:"dpipe-field,omitempty"`
 	// DpipeFieldName is the "dpipe-field-name" attribute.
-	DpipeFieldName *string `json:"dpipe-field-name,omitempty"`
+	DpipeFieldName runtime.Opt[string] `json:"dpipe-field-name,omitzero"`
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID *uint32 `json:"dpipe-field-id,omitempty"`
+	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
 	// DpipeFieldBitwidth is the "dpipe-field-bitwidth" attribute.
-	DpipeFieldBitwidth *uint32 `json:"dpipe-field-bitwidth,omitempty"`
+	DpipeFieldBitwidth runtime.Opt[uint32] `json:"dpipe-field-bitwidth,omitzero"`
 	// DpipeFieldMappingType is the "dpipe-field-mapping-type" attribute.
-	DpipeFieldMappingType *DpipeFieldMappingType `json:"dpipe-field-mapping-type,omitempty"`
+	DpipeFieldMappingType runtime.Opt[DpipeFieldMappingType] `json:"dpipe-field-mapping-type,omitzero"`
 	// EswitchEncapMode is the "eswitch-encap-mode" attribute.
-	EswitchEncapMode *EswitchEncapMode `json:"eswitch-encap-mode,omitempty"`
+	EswitchEncapMode runtime.Opt[EswitchEncapMode] `json:"eswitch-encap-mode,omitzero"`
 	// ResourceList is the "resource-list" attribute.
 	ResourceList *DlResourceList `json:"resource-list,omitempty"`
 	// Resource is the "resource" attribute.
 	Resource []DlResource `json:"resource,omitempty"`
 	// ResourceName is the "resource-name" attribute.
-	ResourceName *string `json:"resource-name,omitempty"`
+	ResourceName runtime.Opt[string] `json:"resource-name,omitzero"`
 	// ResourceID is the "resource-id" attribute.
-	ResourceID *uint64 `json:"resource-id,omitempty"`
+	ResourceID runtime.Opt[uint64] `json:"resource-id,omitzero"`
 	// ResourceSize is the "resource-size" attribute.
-	ResourceSize *uint64 `json:"resource-size,omitempty"`
+	ResourceSize runtime.Opt[uint64] `json:"resource-size,omitzero"`
 	// ResourceSizeNew is the "resource-size-new" attribute.
-	ResourceSizeNew *uint64 `json:"resource-size-new,omitempty"`
+	ResourceSizeNew runtime.Opt[uint64] `json:"resource-size-new,omitzero"`
 	// ResourceSizeValid is the "resource-size-valid" attribute.
-	ResourceSizeValid *uint8 `json:"resource-size-valid,omitempty"`
+	ResourceSizeValid runtime.Opt[uint8] `json:"resource-size-valid,omitzero"`
 	// ResourceSizeMin is the "resource-size-min" attribute.
-	ResourceSizeMin *uint64 `json:"resource-size-min,omitempty"`
+	ResourceSizeMin runtime.Opt[uint64] `json:"resource-size-min,omitzero"`
 	// ResourceSizeMax is the "resource-size-max" attribute.
-	ResourceSizeMax *uint64 `json:"resource-size-max,omitempty"`
+	ResourceSizeMax runtime.Opt[uint64] `json:"resource-size-max,omitzero"`
 	// ResourceSizeGran is the "resource-size-gran" attribute.
-	ResourceSizeGran *uint64 `json:"resource-size-gran,omitempty"`
+	ResourceSizeGran runtime.Opt[uint64] `json:"resource-size-gran,omitzero"`
 	// ResourceUnit is the "resource-unit" attribute.
-	ResourceUnit *ResourceUnit `json:"resource-unit,omitempty"`
+	ResourceUnit runtime.Opt[ResourceUnit] `json:"resource-unit,omitzero"`
 	// ResourceOcc is the "resource-occ" attribute.
-	ResourceOcc *uint64 `json:"resource-occ,omitempty"`
+	ResourceOcc runtime.Opt[uint64] `json:"resource-occ,omitzero"`
 	// DpipeTableResourceID is the "dpipe-table-resource-id" attribute.
-	DpipeTableResourceID *uint64 `json:"dpipe-table-resource-id,omitempty"`
+	DpipeTableResourceID runtime.Opt[uint64] `json:"dpipe-table-resource-id,omitzero"`
 	// DpipeTableResourceUnits is the "dpipe-table-resource-units" attribute.
-	DpipeTableResourceUnits *uint64 `json:"dpipe-table-resource-units,omitempty"`
+	DpipeTableResourceUnits runtime.Opt[uint64] `json:"dpipe-table-resource-units,omitzero"`
 	// PortFlavour is the "port-flavour" attribute.
-	PortFlavour *PortFlavour `json:"port-flavour,omitempty"`
+	PortFlavour runtime.Opt[PortFlavour] `json:"port-flavour,omitzero"`
 	// PortNumber is the "port-number" attribute.
-	PortNumber *uint32 `json:"port-number,omitempty"`
+	PortNumber runtime.Opt[uint32] `json:"port-number,omitzero"`
 	// PortSplitSubportNumber is the "port-split-subport-number" attribute.
-	PortSplitSubportNumber *uint32 `json:"port-split-subport-number,omitempty"`
+	PortSplitSubportNumber runtime.Opt[uint32] `json:"port-split-subport-number,omitzero"`
 	// Param is the "param" attribute.
 	Param *DlParam `json:"param,omitempty"`
 	// ParamName is the "param-name" attribute.
-	ParamName *string `json:"param-name,omitempty"`
+	ParamName runtime.Opt[string] `json:"param-name,omitzero"`
 	// ParamGeneric is the "param-generic" attribute.
 	ParamGeneric bool `json:"param-generic,omitempty"`
 	// ParamType is the "param-type" attribute.
-	ParamType *uint8 `json:"param-type,omitempty"`
+	ParamType runtime.Opt[uint8] `json:"param-type,omitzero"`
 	// ParamValueCmode is the "param-value-cmode" attribute.
-	ParamValueCmode *ParamCmode `json:"param-value-cmode,omitempty"`
+	ParamValueCmode runtime.Opt[ParamCmode] `json:"param-value-cmode,omitzero"`
 	// RegionName is the "region-name" attribute.
-	RegionName *string `json:"region-name,omitempty"`
+	RegionName runtime.Opt[string] `json:"region-name,omitzero"`
 	// RegionSize is the "region-size" attribute.
-	RegionSize *uint64 `json:"region-size,omitempty"`
+	RegionSize runtime.Opt[uint64] `json:"region-size,omitzero"`
 	// RegionSnapshots is the "region-snapshots" attribute.
 	RegionSnapshots *DlRegionSnapshots `json:"region-snapshots,omitempty"`
 	// RegionSnapshot is the "region-snapshot" attribute.
 	RegionSnapshot *DlRegionSnapshot `json:"region-snapshot,omitempty"`
 	// RegionSnapshotID is the "region-snapshot-id" attribute.
-	RegionSnapshotID *uint32 `json:"region-snapshot-id,omitempty"`
+	RegionSnapshotID runtime.Opt[uint32] `json:"region-snapshot-id,omitzero"`
 	// RegionChunks is the "region-chunks" attribute.
 	RegionChunks *DlRegionChunks `json:"region-chunks,omitempty"`
 	// RegionChunk is the "region-chunk" attribute.
@@ -194,13 +194,13 @@ type Devlink struct {
 	// RegionChunkData is the "region-chunk-data" attribute.
 	RegionChunkData []byte `json:"region-chunk-data,omitempty"`
 	// RegionChunkAddr is the "region-chunk-addr" attribute.
-	RegionChunkAddr *uint64 `json:"region-chunk-addr,omitempty"`
+	RegionChunkAddr runtime.Opt[uint64] `json:"region-chunk-addr,omitzero"`
 	// RegionChunkLen is the "region-chunk-len" attribute.
-	RegionChunkLen *uint64 `json:"region-chunk-len,omitempty"`
+	RegionChunkLen runtime.Opt[uint64] `json:"region-chunk-len,omitzero"`
 	// InfoDriverName is the "info-driver-name" attribute.
-	InfoDriverName *string `json:"info-driver-name,omitempty"`
+	InfoDriverName runtime.Opt[string] `json:"info-driver-name,omitzero"`
 	// InfoSerialNumber is the "info-serial-number" attribute.
-	InfoSerialNumber *string `json:"info-serial-number,omitempty"`
+	InfoSerialNumber runtime.Opt[string] `json:"info-serial-number,omitzero"`
 	// InfoVersionFixed is the "info-version-fixed" attribute.
 	InfoVersionFixed []DlInfoVersion `json:"info-version-fixed,omitempty"`
 	// InfoVersionRunning is the "info-version-running" attribute.
@@ -208,11 +208,11 @@ type Devlink struct {
 	// InfoVersionStored is the "info-version-stored" attribute.
 	InfoVersionStored []DlInfoVersion `json:"info-version-stored,omitempty"`
 	// InfoVersionName is the "info-version-name" attribute.
-	InfoVersionName *string `json:"info-version-name,omitempty"`
+	InfoVersionName runtime.Opt[string] `json:"info-version-name,omitzero"`
 	// InfoVersionValue is the "info-version-value" attribute.
-	InfoVersionValue *string `json:"info-version-value,omitempty"`
+	InfoVersionValue runtime.Opt[string] `json:"info-version-value,omitzero"`
 	// SbPoolCellSize is the "sb-pool-cell-size" attribute.
-	SbPoolCellSize *uint32 `json:"sb-pool-cell-size,omitempty"`
+	SbPoolCellSize runtime.Opt[uint32] `json:"sb-pool-cell-size,omitzero"`
 	// Fmsg is the "fmsg" attribute.
 	Fmsg *DlFmsg `json:"fmsg,omitempty"`
 	// FmsgObjNestStart is the "fmsg-obj-nest-start" attribute.
@@ -224,96 +224,96 @@ type Devlink struct {
 	// FmsgNestEnd is the "fmsg-nest-end" attribute.
 	FmsgNestEnd bool `json:"fmsg-nest-end,omitempty"`
 	// FmsgObjName is the "fmsg-obj-name" attribute.
-	FmsgObjName *string `json:"fmsg-obj-name,omitempty"`
+	FmsgObjName runtime.Opt[string] `json:"fmsg-obj-name,omitzero"`
 	// FmsgObjValueType is the "fmsg-obj-value-type" attribute.
-	FmsgObjValueType *uint8 `json:"fmsg-obj-value-type,omitempty"`
+	FmsgObjValueType runtime.Opt[uint8] `json:"fmsg-obj-value-type,omitzero"`
 	// HealthReporter is the "health-reporter" attribute.
 	HealthReporter *DlHealthReporter `json:"health-reporter,omitempty"`
 	// HealthReporterName is the "health-reporter-name" attribute.
-	HealthReporterName *string `json:"health-reporter-name,omitempty"`
+	HealthReporterName runtime.Opt[string] `json:"health-reporter-name,omitzero"`
 	// HealthReporterState is the "health-reporter-state" attribute.
-	HealthReporterState *uint8 `json:"health-reporter-state,omitempty"`
+	HealthReporterState runtime.Opt[uint8] `json:"health-reporter-state,omitzero"`
 	// HealthReporterErrCount is the "health-reporter-err-count" attribute.
-	HealthReporterErrCount *uint64 `json:"health-reporter-err-count,omitempty"`
+	HealthReporterErrCount runtime.Opt[uint64] `json:"health-reporter-err-count,omitzero"`
 	// HealthReporterRecoverCount is the "health-reporter-recover-count"
 	// attribute.
-	HealthReporterRecoverCount *uint64 `json:"health-reporter-recover-count,omitempty"`
+	HealthReporterRecoverCount runtime.Opt[uint64] `json:"health-reporter-recover-count,omitzero"`
 	// HealthReporterDumpTs is the "health-reporter-dump-ts" attribute.
-	HealthReporterDumpTs *uint64 `json:"health-reporter-dump-ts,omitempty"`
+	HealthReporterDumpTs runtime.Opt[uint64] `json:"health-reporter-dump-ts,omitzero"`
 	// HealthReporterGracefulPeriod is the "health-reporter-graceful-period"
 	// attribute.
-	HealthReporterGracefulPeriod *uint64 `json:"health-reporter-graceful-period,omitempty"`
+	HealthReporterGracefulPeriod runtime.Opt[uint64] `json:"health-reporter-graceful-period,omitzero"`
 	// HealthReporterAutoRecover is the "health-reporter-auto-recover"
 	// attribute.
-	HealthReporterAutoRecover *uint8 `json:"health-reporter-auto-recover,omitempty"`
+	HealthReporterAutoRecover runtime.Opt[uint8] `json:"health-reporter-auto-recover,omitzero"`
 	// FlashUpdateFileName is the "flash-update-file-name" attribute.
-	FlashUpdateFileName *string `json:"flash-update-file-name,omitempty"`
+	FlashUpdateFileName runtime.Opt[string] `json:"flash-update-file-name,omitzero"`
 	// FlashUpdateComponent is the "flash-update-component" attribute.
-	FlashUpdateComponent *string `json:"flash-update-component,omitempty"`
+	FlashUpdateComponent runtime.Opt[string] `json:"flash-update-component,omitzero"`
 	// FlashUpdateStatusMsg is the "flash-update-status-msg" attribute.
-	FlashUpdateStatusMsg *string `json:"flash-update-status-msg,omitempty"`
+	FlashUpdateStatusMsg runtime.Opt[string] `json:"flash-update-status-msg,omitzero"`
 	// FlashUpdateStatusDone is the "flash-update-status-done" attribute.
-	FlashUpdateStatusDone *uint64 `json:"flash-update-status-done,omitempty"`
+	FlashUpdateStatusDone runtime.Opt[uint64] `json:"flash-update-status-done,omitzero"`
 	// FlashUpdateStatusTotal is the "flash-update-status-total" attribute.
-	FlashUpdateStatusTotal *uint64 `json:"flash-update-status-total,omitempty"`
+	FlashUpdateStatusTotal runtime.Opt[uint64] `json:"flash-update-status-total,omitzero"`
 	// PortPCIPfNumber is the "port-pci-pf-number" attribute.
-	PortPCIPfNumber *uint16 `json:"port-pci-pf-number,omitempty"`
+	PortPCIPfNumber runtime.Opt[uint16] `json:"port-pci-pf-number,omitzero"`
 	// PortPCIVfNumber is the "port-pci-vf-number" attribute.
-	PortPCIVfNumber *uint16 `json:"port-pci-vf-number,omitempty"`
+	PortPCIVfNumber runtime.Opt[uint16] `json:"port-pci-vf-number,omitzero"`
 	// Stats is the "stats" attribute.
 	Stats *DlAttrStats `json:"stats,omitempty"`
 	// TrapName is the "trap-name" attribute.
-	TrapName *string `json:"trap-name,omitempty"`
+	TrapName runtime.Opt[string] `json:"trap-name,omitzero"`
 	// TrapAction is the "trap-action" attribute.
-	TrapAction *TrapAction `json:"trap-action,omitempty"`
+	TrapAction runtime.Opt[TrapAction] `json:"trap-action,omitzero"`
 	// TrapType is the "trap-type" attribute.
-	TrapType *TrapType `json:"trap-type,omitempty"`
+	TrapType runtime.Opt[TrapType] `json:"trap-type,omitzero"`
 	// TrapGeneric is the "trap-generic" attribute.
 	TrapGeneric bool `json:"trap-generic,omitempty"`
 	// TrapMetadata is the "trap-metadata" attribute.
 	TrapMetadata *DlTrapMetadata `json:"trap-metadata,omitempty"`
 	// TrapGroupName is the "trap-group-name" attribute.
-	TrapGroupName *string `json:"trap-group-name,omitempty"`
+	TrapGroupName runtime.Opt[string] `json:"trap-group-name,omitzero"`
 	// ReloadFailed is the "reload-failed" attribute.
-	ReloadFailed *uint8 `json:"reload-failed,omitempty"`
+	ReloadFailed runtime.Opt[uint8] `json:"reload-failed,omitzero"`
 	// HealthReporterDumpTsNs is the "health-reporter-dump-ts-ns" attribute.
-	HealthReporterDumpTsNs *uint64 `json:"health-reporter-dump-ts-ns,omitempty"`
+	HealthReporterDumpTsNs runtime.Opt[uint64] `json:"health-reporter-dump-ts-ns,omitzero"`
 	// NetnsFD is the "netns-fd" attribute.
-	NetnsFD *uint32 `json:"netns-fd,omitempty"`
+	NetnsFD runtime.Opt[uint32] `json:"netns-fd,omitzero"`
 	// NetnsPID is the "netns-pid" attribute.
-	NetnsPID *uint32 `json:"netns-pid,omitempty"`
+	NetnsPID runtime.Opt[uint32] `json:"netns-pid,omitzero"`
 	// NetnsID is the "netns-id" attribute.
-	NetnsID *uint32 `json:"netns-id,omitempty"`
+	NetnsID runtime.Opt[uint32] `json:"netns-id,omitzero"`
 	// HealthReporterAutoDump is the "health-reporter-auto-dump" attribute.
-	HealthReporterAutoDump *uint8 `json:"health-reporter-auto-dump,omitempty"`
+	HealthReporterAutoDump runtime.Opt[uint8] `json:"health-reporter-auto-dump,omitzero"`
 	// TrapPolicerID is the "trap-policer-id" attribute.
-	TrapPolicerID *uint32 `json:"trap-policer-id,omitempty"`
+	TrapPolicerID runtime.Opt[uint32] `json:"trap-policer-id,omitzero"`
 	// TrapPolicerRate is the "trap-policer-rate" attribute.
-	TrapPolicerRate *uint64 `json:"trap-policer-rate,omitempty"`
+	TrapPolicerRate runtime.Opt[uint64] `json:"trap-policer-rate,omitzero"`
 	// TrapPolicerBurst is the "trap-policer-burst" attribute.
-	TrapPolicerBurst *uint64 `json:"trap-policer-burst,omitempty"`
+	TrapPolicerBurst runtime.Opt[uint64] `json:"trap-policer-burst,omitzero"`
 	// PortFunction is the "port-function" attribute.
 	PortFunction *DlPortFunction `json:"port-function,omitempty"`
 	// InfoBoardSerialNumber is the "info-board-serial-number" attribute.
-	InfoBoardSerialNumber *string `json:"info-board-serial-number,omitempty"`
+	InfoBoardSerialNumber runtime.Opt[string] `json:"info-board-serial-number,omitzero"`
 	// PortLanes is the "port-lanes" attribute.
-	PortLanes *uint32 `json:"port-lanes,omitempty"`
+	PortLanes runtime.Opt[uint32] `json:"port-lanes,omitzero"`
 	// PortSplittable is the "port-splittable" attribute.
-	PortSplittable *uint8 `json:"port-splittable,omitempty"`
+	PortSplittable runtime.Opt[uint8] `json:"port-splittable,omitzero"`
 	// PortExternal is the "port-external" attribute.
-	PortExternal *uint8 `json:"port-external,omitempty"`
+	PortExternal runtime.Opt[uint8] `json:"port-external,omitzero"`
 	// PortControllerNumber is the "port-controller-number" attribute.
-	PortControllerNumber *uint32 `json:"port-controller-number,omitempty"`
+	PortControllerNumber runtime.Opt[uint32] `json:"port-controller-number,omitzero"`
 	// FlashUpdateStatusTimeout is the "flash-update-status-timeout" attribute.
-	FlashUpdateStatusTimeout *uint64 `json:"flash-update-status-timeout,omitempty"`
+	FlashUpdateStatusTimeout runtime.Opt[uint64] `json:"flash-update-status-timeout,omitzero"`
 	// FlashUpdateOverwriteMask is the "flash-update-overwrite-mask" attribute.
-	FlashUpdateOverwriteMask *runtime.Bitfield32 `json:"flash-update-overwrite-mask,omitempty"`
+	FlashUpdateOverwriteMask runtime.Opt[runtime.Bitfield32] `json:"flash-update-overwrite-mask,omitzero"`
 	// ReloadAction is the "reload-action" attribute.
-	ReloadAction *ReloadAction `json:"reload-action,omitempty"`
+	ReloadAction runtime.Opt[ReloadAction] `json:"reload-action,omitzero"`
 	// ReloadActionsPerformed is the "reload-actions-performed" attribute.
-	ReloadActionsPerformed *runtime.Bitfield32 `json:"reload-actions-performed,omitempty"`
+	ReloadActionsPerformed runtime.Opt[runtime.Bitfield32] `json:"reload-actions-performed,omitzero"`
 	// ReloadLimits is the "reload-limits" attribute.
-	ReloadLimits *runtime.Bitfield32 `json:"reload-limits,omitempty"`
+	ReloadLimits runtime.Opt[runtime.Bitfield32] `json:"reload-limits,omitzero"`
 	// DevStats is the "dev-stats" attribute.
 	DevStats *DlDevStats `json:"dev-stats,omitempty"`
 	// ReloadStats is the "reload-stats" attribute.
@@ -321,9 +321,9 @@ type Devlink struct {
 	// ReloadStatsEntry is the "reload-stats-entry" attribute.
 	ReloadStatsEntry []DlReloadStatsEntry `json:"reload-stats-entry,omitempty"`
 	// ReloadStatsLimit is the "reload-stats-limit" attribute.
-	ReloadStatsLimit *uint8 `json:"reload-stats-limit,omitempty"`
+	ReloadStatsLimit runtime.Opt[uint8] `json:"reload-stats-limit,omitzero"`
 	// ReloadStatsValue is the "reload-stats-value" attribute.
-	ReloadStatsValue *uint32 `json:"reload-stats-value,omitempty"`
+	ReloadStatsValue runtime.Opt[uint32] `json:"reload-stats-value,omitzero"`
 	// RemoteReloadStats is the "remote-reload-stats" attribute.
 	RemoteReloadStats *DlReloadStats `json:"remote-reload-stats,omitempty"`
 	// ReloadActionInfo is the "reload-action-info" attribute.
@@ -331,41 +331,41 @@ type Devlink struct {
 	// ReloadActionStats is the "reload-action-stats" attribute.
 	ReloadActionStats []DlReloadActStats `json:"reload-action-stats,omitempty"`
 	// PortPCISfNumber is the "port-pci-sf-number" attribute.
-	PortPCISfNumber *uint32 `json:"port-pci-sf-number,omitempty"`
+	PortPCISfNumber runtime.Opt[uint32] `json:"port-pci-sf-number,omitzero"`
 	// RateType is the "rate-type" attribute.
-	RateType *RateType `json:"rate-type,omitempty"`
+	RateType runtime.Opt[RateType] `json:"rate-type,omitzero"`
 	// RateTxShare is the "rate-tx-share" attribute.
-	RateTxShare *uint64 `json:"rate-tx-share,omitempty"`
+	RateTxShare runtime.Opt[uint64] `json:"rate-tx-share,omitzero"`
 	// RateTxMax is the "rate-tx-max" attribute.
-	RateTxMax *uint64 `json:"rate-tx-max,omitempty"`
+	RateTxMax runtime.Opt[uint64] `json:"rate-tx-max,omitzero"`
 	// RateNodeName is the "rate-node-name" attribute.
-	RateNodeName *string `json:"rate-node-name,omitempty"`
+	RateNodeName runtime.Opt[string] `json:"rate-node-name,omitzero"`
 	// RateParentNodeName is the "rate-parent-node-name" attribute.
-	RateParentNodeName *string `json:"rate-parent-node-name,omitempty"`
+	RateParentNodeName runtime.Opt[string] `json:"rate-parent-node-name,omitzero"`
 	// RegionMaxSnapshots is the "region-max-snapshots" attribute.
-	RegionMaxSnapshots *uint32 `json:"region-max-snapshots,omitempty"`
+	RegionMaxSnapshots runtime.Opt[uint32] `json:"region-max-snapshots,omitzero"`
 	// LinecardIndex is the "linecard-index" attribute.
-	LinecardIndex *uint32 `json:"linecard-index,omitempty"`
+	LinecardIndex runtime.Opt[uint32] `json:"linecard-index,omitzero"`
 	// LinecardState is the "linecard-state" attribute.
-	LinecardState *uint8 `json:"linecard-state,omitempty"`
+	LinecardState runtime.Opt[uint8] `json:"linecard-state,omitzero"`
 	// LinecardType is the "linecard-type" attribute.
-	LinecardType *string `json:"linecard-type,omitempty"`
+	LinecardType runtime.Opt[string] `json:"linecard-type,omitzero"`
 	// LinecardSupportedTypes is the "linecard-supported-types" attribute.
 	LinecardSupportedTypes *DlLinecardSupportedTypes `json:"linecard-supported-types,omitempty"`
 	// Selftests is the "selftests" attribute.
 	Selftests *DlSelftestID `json:"selftests,omitempty"`
 	// RateTxPriority is the "rate-tx-priority" attribute.
-	RateTxPriority *uint32 `json:"rate-tx-priority,omitempty"`
+	RateTxPriority runtime.Opt[uint32] `json:"rate-tx-priority,omitzero"`
 	// RateTxWeight is the "rate-tx-weight" attribute.
-	RateTxWeight *uint32 `json:"rate-tx-weight,omitempty"`
+	RateTxWeight runtime.Opt[uint32] `json:"rate-tx-weight,omitzero"`
 	// RegionDirect is the "region-direct" attribute.
 	RegionDirect bool `json:"region-direct,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Devlink) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -375,83 +375,83 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.BusName; x != nil && sends(only, 1) {
-		e.PutString(1, *x)
+	if x := &v.BusName; x.Present && sends(only, 1) {
+		e.PutString(1, x.V)
 	}
-	if x := v.DevName; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.DevName; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
-	if x := v.PortIndex; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.PortIndex; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.PortType; x != nil && sends(only, 4) {
-		e.PutU16(4, uint16(*x))
+	if x := &v.PortType; x.Present && sends(only, 4) {
+		e.PutU16(4, uint16(x.V))
 	}
-	if x := v.PortDesiredType; x != nil && sends(only, 5) {
-		e.PutU16(5, *x)
+	if x := &v.PortDesiredType; x.Present && sends(only, 5) {
+		e.PutU16(5, x.V)
 	}
-	if x := v.PortNetdevIfindex; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.PortNetdevIfindex; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.PortNetdevName; x != nil && sends(only, 7) {
-		e.PutString(7, *x)
+	if x := &v.PortNetdevName; x.Present && sends(only, 7) {
+		e.PutString(7, x.V)
 	}
-	if x := v.PortIbdevName; x != nil && sends(only, 8) {
-		e.PutString(8, *x)
+	if x := &v.PortIbdevName; x.Present && sends(only, 8) {
+		e.PutString(8, x.V)
 	}
-	if x := v.PortSplitCount; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.PortSplitCount; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.PortSplitGroup; x != nil && sends(only, 10) {
-		e.PutU32(10, *x)
+	if x := &v.PortSplitGroup; x.Present && sends(only, 10) {
+		e.PutU32(10, x.V)
 	}
-	if x := v.SbIndex; x != nil && sends(only, 11) {
-		e.PutU32(11, *x)
+	if x := &v.SbIndex; x.Present && sends(only, 11) {
+		e.PutU32(11, x.V)
 	}
-	if x := v.SbSize; x != nil && sends(only, 12) {
-		e.PutU32(12, *x)
+	if x := &v.SbSize; x.Present && sends(only, 12) {
+		e.PutU32(12, x.V)
 	}
-	if x := v.SbIngressPoolCount; x != nil && sends(only, 13) {
-		e.PutU16(13, *x)
+	if x := &v.SbIngressPoolCount; x.Present && sends(only, 13) {
+		e.PutU16(13, x.V)
 	}
-	if x := v.SbEgressPoolCount; x != nil && sends(only, 14) {
-		e.PutU16(14, *x)
+	if x := &v.SbEgressPoolCount; x.Present && sends(only, 14) {
+		e.PutU16(14, x.V)
 	}
-	if x := v.SbIngressTcCount; x != nil && sends(only, 15) {
-		e.PutU16(15, *x)
+	if x := &v.SbIngressTcCount; x.Present && sends(only, 15) {
+		e.PutU16(15, x.V)
 	}
-	if x := v.SbEgressTcCount; x != nil && sends(only, 16) {
-		e.PutU16(16, *x)
+	if x := &v.SbEgressTcCount; x.Present && sends(only, 16) {
+		e.PutU16(16, x.V)
 	}
-	if x := v.SbPoolIndex; x != nil && sends(only, 17) {
-		e.PutU16(17, *x)
+	if x := &v.SbPoolIndex; x.Present && sends(only, 17) {
+		e.PutU16(17, x.V)
 	}
-	if x := v.SbPoolType; x != nil && sends(only, 18) {
-		e.PutU8(18, uint8(*x))
+	if x := &v.SbPoolType; x.Present && sends(only, 18) {
+		e.PutU8(18, uint8(x.V))
 	}
-	if x := v.SbPoolSize; x != nil && sends(only, 19) {
-		e.PutU32(19, *x)
+	if x := &v.SbPoolSize; x.Present && sends(only, 19) {
+		e.PutU32(19, x.V)
 	}
-	if x := v.SbPoolThresholdType; x != nil && sends(only, 20) {
-		e.PutU8(20, uint8(*x))
+	if x := &v.SbPoolThresholdType; x.Present && sends(only, 20) {
+		e.PutU8(20, uint8(x.V))
 	}
-	if x := v.SbThreshold; x != nil && sends(only, 21) {
-		e.PutU32(21, *x)
+	if x := &v.SbThreshold; x.Present && sends(only, 21) {
+		e.PutU32(21, x.V)
 	}
-	if x := v.SbTcIndex; x != nil && sends(only, 22) {
-		e.PutU16(22, *x)
+	if x := &v.SbTcIndex; x.Present && sends(only, 22) {
+		e.PutU16(22, x.V)
 	}
-	if x := v.SbOccCur; x != nil && sends(only, 23) {
-		e.PutU32(23, *x)
+	if x := &v.SbOccCur; x.Present && sends(only, 23) {
+		e.PutU32(23, x.V)
 	}
-	if x := v.SbOccMax; x != nil && sends(only, 24) {
-		e.PutU32(24, *x)
+	if x := &v.SbOccMax; x.Present && sends(only, 24) {
+		e.PutU32(24, x.V)
 	}
-	if x := v.EswitchMode; x != nil && sends(only, 25) {
-		e.PutU16(25, uint16(*x))
+	if x := &v.EswitchMode; x.Present && sends(only, 25) {
+		e.PutU16(25, uint16(x.V))
 	}
-	if x := v.EswitchInlineMode; x != nil && sends(only, 26) {
-		e.PutU8(26, uint8(*x))
+	if x := &v.EswitchInlineMode; x.Present && sends(only, 26) {
+		e.PutU8(26, uint8(x.V))
 	}
 	if x := v.DpipeTables; x != nil && sends(only, 27) {
 		n := e.BeginNest(27)
@@ -466,11 +466,11 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableName; x != nil && sends(only, 29) {
-		e.PutString(29, *x)
+	if x := &v.DpipeTableName; x.Present && sends(only, 29) {
+		e.PutString(29, x.V)
 	}
-	if x := v.DpipeTableSize; x != nil && sends(only, 30) {
-		e.PutU64(30, *x)
+	if x := &v.DpipeTableSize; x.Present && sends(only, 30) {
+		e.PutU64(30, x.V)
 	}
 	if x := v.DpipeTableMatches; x != nil && sends(only, 31) {
 		n := e.BeginNest(31)
@@ -482,8 +482,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableCountersEnabled; x != nil && sends(only, 33) {
-		e.PutU8(33, *x)
+	if x := &v.DpipeTableCountersEnabled; x.Present && sends(only, 33) {
+		e.PutU8(33, x.V)
 	}
 	if x := v.DpipeEntries; x != nil && sends(only, 34) {
 		n := e.BeginNest(34)
@@ -498,8 +498,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryIndex; x != nil && sends(only, 36) {
-		e.PutU64(36, *x)
+	if x := &v.DpipeEntryIndex; x.Present && sends(only, 36) {
+		e.PutU64(36, x.V)
 	}
 	if x := v.DpipeEntryMatchValues; x != nil && sends(only, 37) {
 		n := e.BeginNest(37)
@@ -511,8 +511,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryCounter; x != nil && sends(only, 39) {
-		e.PutU64(39, *x)
+	if x := &v.DpipeEntryCounter; x.Present && sends(only, 39) {
+		e.PutU64(39, x.V)
 	}
 	for _, x := range v.DpipeMatch {
 		if !sends(only, 40) {
@@ -530,8 +530,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeMatchType; x != nil && sends(only, 42) {
-		e.PutU32(42, uint32(*x))
+	if x := &v.DpipeMatchType; x.Present && sends(only, 42) {
+		e.PutU32(42, uint32(x.V))
 	}
 	for _, x := range v.DpipeAction {
 		if !sends(only, 43) {
@@ -549,8 +549,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeActionType; x != nil && sends(only, 45) {
-		e.PutU32(45, uint32(*x))
+	if x := &v.DpipeActionType; x.Present && sends(only, 45) {
+		e.PutU32(45, uint32(x.V))
 	}
 	if x := v.DpipeValue; x != nil && sends(only, 46) {
 		e.PutBytes(46, x)
@@ -558,8 +558,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
 		e.PutBytes(47, x)
 	}
-	if x := v.DpipeValueMapping; x != nil && sends(only, 48) {
-		e.PutU32(48, *x)
+	if x := &v.DpipeValueMapping; x.Present && sends(only, 48) {
+		e.PutU32(48, x.V)
 	}
 	if x := v.DpipeHeaders; x != nil && sends(only, 49) {
 		n := e.BeginNest(49)
@@ -574,22 +574,22 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeHeaderName; x != nil && sends(only, 51) {
-		e.PutString(51, *x)
+	if x := &v.DpipeHeaderName; x.Present && sends(only, 51) {
+		e.PutString(51, x.V)
 	}
-	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
-		e.PutU32(52, uint32(*x))
+	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+		e.PutU32(52, uint32(x.V))
 	}
 	if x := v.DpipeHeaderFields; x != nil && sends(only, 53) {
 		n := e.BeginNest(53)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
-		e.PutU8(54, *x)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+		e.PutU8(54, x.V)
 	}
-	if x := v.DpipeHeaderIndex; x != nil && sends(only, 55) {
-		e.PutU32(55, *x)
+	if x := &v.DpipeHeaderIndex; x.Present && sends(only, 55) {
+		e.PutU32(55, x.V)
 	}
 	for _, x := range v.DpipeField {
 		if !sends(only, 56) {
@@ -599,20 +599,20 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeFieldName; x != nil && sends(only, 57) {
-		e.PutString(57, *x)
+	if x := &v.DpipeFieldName; x.Present && sends(only, 57) {
+		e.PutString(57, x.V)
 	}
-	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
-		e.PutU32(58, *x)
+	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+		e.PutU32(58, x.V)
 	}
-	if x := v.DpipeFieldBitwidth; x != nil && sends(only, 59) {
-		e.PutU32(59, *x)
+	if x := &v.DpipeFieldBitwidth; x.Present && sends(only, 59) {
+		e.PutU32(59, x.V)
 	}
-	if x := v.DpipeFieldMappingType; x != nil && sends(only, 60) {
-		e.PutU32(60, uint32(*x))
+	if x := &v.DpipeFieldMappingType; x.Present && sends(only, 60) {
+		e.PutU32(60, uint32(x.V))
 	}
-	if x := v.EswitchEncapMode; x != nil && sends(only, 62) {
-		e.PutU8(62, uint8(*x))
+	if x := &v.EswitchEncapMode; x.Present && sends(only, 62) {
+		e.PutU8(62, uint8(x.V))
 	}
 	if x := v.ResourceList; x != nil && sends(only, 63) {
 		n := e.BeginNest(63)
@@ -627,73 +627,73 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ResourceName; x != nil && sends(only, 65) {
-		e.PutString(65, *x)
+	if x := &v.ResourceName; x.Present && sends(only, 65) {
+		e.PutString(65, x.V)
 	}
-	if x := v.ResourceID; x != nil && sends(only, 66) {
-		e.PutU64(66, *x)
+	if x := &v.ResourceID; x.Present && sends(only, 66) {
+		e.PutU64(66, x.V)
 	}
-	if x := v.ResourceSize; x != nil && sends(only, 67) {
-		e.PutU64(67, *x)
+	if x := &v.ResourceSize; x.Present && sends(only, 67) {
+		e.PutU64(67, x.V)
 	}
-	if x := v.ResourceSizeNew; x != nil && sends(only, 68) {
-		e.PutU64(68, *x)
+	if x := &v.ResourceSizeNew; x.Present && sends(only, 68) {
+		e.PutU64(68, x.V)
 	}
-	if x := v.ResourceSizeValid; x != nil && sends(only, 69) {
-		e.PutU8(69, *x)
+	if x := &v.ResourceSizeValid; x.Present && sends(only, 69) {
+		e.PutU8(69, x.V)
 	}
-	if x := v.ResourceSizeMin; x != nil && sends(only, 70) {
-		e.PutU64(70, *x)
+	if x := &v.ResourceSizeMin; x.Present && sends(only, 70) {
+		e.PutU64(70, x.V)
 	}
-	if x := v.ResourceSizeMax; x != nil && sends(only, 71) {
-		e.PutU64(71, *x)
+	if x := &v.ResourceSizeMax; x.Present && sends(only, 71) {
+		e.PutU64(71, x.V)
 	}
-	if x := v.ResourceSizeGran; x != nil && sends(only, 72) {
-		e.PutU64(72, *x)
+	if x := &v.ResourceSizeGran; x.Present && sends(only, 72) {
+		e.PutU64(72, x.V)
 	}
-	if x := v.ResourceUnit; x != nil && sends(only, 73) {
-		e.PutU8(73, uint8(*x))
+	if x := &v.ResourceUnit; x.Present && sends(only, 73) {
+		e.PutU8(73, uint8(x.V))
 	}
-	if x := v.ResourceOcc; x != nil && sends(only, 74) {
-		e.PutU64(74, *x)
+	if x := &v.ResourceOcc; x.Present && sends(only, 74) {
+		e.PutU64(74, x.V)
 	}
-	if x := v.DpipeTableResourceID; x != nil && sends(only, 75) {
-		e.PutU64(75, *x)
+	if x := &v.DpipeTableResourceID; x.Present && sends(only, 75) {
+		e.PutU64(75, x.V)
 	}
-	if x := v.DpipeTableResourceUnits; x != nil && sends(only, 76) {
-		e.PutU64(76, *x)
+	if x := &v.DpipeTableResourceUnits; x.Present && sends(only, 76) {
+		e.PutU64(76, x.V)
 	}
-	if x := v.PortFlavour; x != nil && sends(only, 77) {
-		e.PutU16(77, uint16(*x))
+	if x := &v.PortFlavour; x.Present && sends(only, 77) {
+		e.PutU16(77, uint16(x.V))
 	}
-	if x := v.PortNumber; x != nil && sends(only, 78) {
-		e.PutU32(78, *x)
+	if x := &v.PortNumber; x.Present && sends(only, 78) {
+		e.PutU32(78, x.V)
 	}
-	if x := v.PortSplitSubportNumber; x != nil && sends(only, 79) {
-		e.PutU32(79, *x)
+	if x := &v.PortSplitSubportNumber; x.Present && sends(only, 79) {
+		e.PutU32(79, x.V)
 	}
 	if x := v.Param; x != nil && sends(only, 80) {
 		n := e.BeginNest(80)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ParamName; x != nil && sends(only, 81) {
-		e.PutString(81, *x)
+	if x := &v.ParamName; x.Present && sends(only, 81) {
+		e.PutString(81, x.V)
 	}
 	if v.ParamGeneric && sends(only, 82) {
 		e.PutFlag(82)
 	}
-	if x := v.ParamType; x != nil && sends(only, 83) {
-		e.PutU8(83, *x)
+	if x := &v.ParamType; x.Present && sends(only, 83) {
+		e.PutU8(83, x.V)
 	}
-	if x := v.ParamValueCmode; x != nil && sends(only, 87) {
-		e.PutU8(87, uint8(*x))
+	if x := &v.ParamValueCmode; x.Present && sends(only, 87) {
+		e.PutU8(87, uint8(x.V))
 	}
-	if x := v.RegionName; x != nil && sends(only, 88) {
-		e.PutString(88, *x)
+	if x := &v.RegionName; x.Present && sends(only, 88) {
+		e.PutString(88, x.V)
 	}
-	if x := v.RegionSize; x != nil && sends(only, 89) {
-		e.PutU64(89, *x)
+	if x := &v.RegionSize; x.Present && sends(only, 89) {
+		e.PutU64(89, x.V)
 	}
 	if x := v.RegionSnapshots; x != nil && sends(only, 90) {
 		n := e.BeginNest(90)
@@ -705,8 +705,8 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionSnapshotID; x != nil && sends(only, 92) {
-		e.PutU32(92, *x)
+	if x := &v.RegionSnapshotID; x.Present && sends(only, 92) {
+		e.PutU32(92, x.V)
 	}
 	if x := v.RegionChunks; x != nil && sends(only, 93) {
 		n := e.BeginNest(93)
@@ -721,17 +721,17 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.RegionChunkData; x != nil && sends(only, 95) {
 		e.PutBytes(95, x)
 	}
-	if x := v.RegionChunkAddr; x != nil && sends(only, 96) {
-		e.PutU64(96, *x)
+	if x := &v.RegionChunkAddr; x.Present && sends(only, 96) {
+		e.PutU64(96, x.V)
 	}
-	if x := v.RegionChunkLen; x != nil && sends(only, 97) {
-		e.PutU64(97, *x)
+	if x := &v.RegionChunkLen; x.Present && sends(only, 97) {
+		e.PutU64(97, x.V)
 	}
-	if x := v.InfoDriverName; x != nil && sends(only, 98) {
-		e.PutString(98, *x)
+	if x := &v.InfoDriverName; x.Present && sends(only, 98) {
+		e.PutString(98, x.V)
 	}
-	if x := v.InfoSerialNumber; x != nil && sends(only, 99) {
-		e.PutString(99, *x)
+	if x := &v.InfoSerialNumber; x.Present && sends(only, 99) {
+		e.PutString(99, x.V)
 	}
 	for _, x := range v.InfoVersionFixed {
 		if !sends(only, 100) {
@@ -757,14 +757,14 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.InfoVersionName; x != nil && sends(only, 103) {
-		e.PutString(103, *x)
+	if x := &v.InfoVersionName; x.Present && sends(only, 103) {
+		e.PutString(103, x.V)
 	}
-	if x := v.InfoVersionValue; x != nil && sends(only, 104) {
-		e.PutString(104, *x)
+	if x := &v.InfoVersionValue; x.Present && sends(only, 104) {
+		e.PutString(104, x.V)
 	}
-	if x := v.SbPoolCellSize; x != nil && sends(only, 105) {
-		e.PutU32(105, *x)
+	if x := &v.SbPoolCellSize; x.Present && sends(only, 105) {
+		e.PutU32(105, x.V)
 	}
 	if x := v.Fmsg; x != nil && sends(only, 106) {
 		n := e.BeginNest(106)
@@ -783,72 +783,72 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v.FmsgNestEnd && sends(only, 110) {
 		e.PutFlag(110)
 	}
-	if x := v.FmsgObjName; x != nil && sends(only, 111) {
-		e.PutString(111, *x)
+	if x := &v.FmsgObjName; x.Present && sends(only, 111) {
+		e.PutString(111, x.V)
 	}
-	if x := v.FmsgObjValueType; x != nil && sends(only, 112) {
-		e.PutU8(112, *x)
+	if x := &v.FmsgObjValueType; x.Present && sends(only, 112) {
+		e.PutU8(112, x.V)
 	}
 	if x := v.HealthReporter; x != nil && sends(only, 114) {
 		n := e.BeginNest(114)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HealthReporterName; x != nil && sends(only, 115) {
-		e.PutString(115, *x)
+	if x := &v.HealthReporterName; x.Present && sends(only, 115) {
+		e.PutString(115, x.V)
 	}
-	if x := v.HealthReporterState; x != nil && sends(only, 116) {
-		e.PutU8(116, *x)
+	if x := &v.HealthReporterState; x.Present && sends(only, 116) {
+		e.PutU8(116, x.V)
 	}
-	if x := v.HealthReporterErrCount; x != nil && sends(only, 117) {
-		e.PutU64(117, *x)
+	if x := &v.HealthReporterErrCount; x.Present && sends(only, 117) {
+		e.PutU64(117, x.V)
 	}
-	if x := v.HealthReporterRecoverCount; x != nil && sends(only, 118) {
-		e.PutU64(118, *x)
+	if x := &v.HealthReporterRecoverCount; x.Present && sends(only, 118) {
+		e.PutU64(118, x.V)
 	}
-	if x := v.HealthReporterDumpTs; x != nil && sends(only, 119) {
-		e.PutU64(119, *x)
+	if x := &v.HealthReporterDumpTs; x.Present && sends(only, 119) {
+		e.PutU64(119, x.V)
 	}
-	if x := v.HealthReporterGracefulPeriod; x != nil && sends(only, 120) {
-		e.PutU64(120, *x)
+	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(only, 120) {
+		e.PutU64(120, x.V)
 	}
-	if x := v.HealthReporterAutoRecover; x != nil && sends(only, 121) {
-		e.PutU8(121, *x)
+	if x := &v.HealthReporterAutoRecover; x.Present && sends(only, 121) {
+		e.PutU8(121, x.V)
 	}
-	if x := v.FlashUpdateFileName; x != nil && sends(only, 122) {
-		e.PutString(122, *x)
+	if x := &v.FlashUpdateFileName; x.Present && sends(only, 122) {
+		e.PutString(122, x.V)
 	}
-	if x := v.FlashUpdateComponent; x != nil && sends(only, 123) {
-		e.PutString(123, *x)
+	if x := &v.FlashUpdateComponent; x.Present && sends(only, 123) {
+		e.PutString(123, x.V)
 	}
-	if x := v.FlashUpdateStatusMsg; x != nil && sends(only, 124) {
-		e.PutString(124, *x)
+	if x := &v.FlashUpdateStatusMsg; x.Present && sends(only, 124) {
+		e.PutString(124, x.V)
 	}
-	if x := v.FlashUpdateStatusDone; x != nil && sends(only, 125) {
-		e.PutU64(125, *x)
+	if x := &v.FlashUpdateStatusDone; x.Present && sends(only, 125) {
+		e.PutU64(125, x.V)
 	}
-	if x := v.FlashUpdateStatusTotal; x != nil && sends(only, 126) {
-		e.PutU64(126, *x)
+	if x := &v.FlashUpdateStatusTotal; x.Present && sends(only, 126) {
+		e.PutU64(126, x.V)
 	}
-	if x := v.PortPCIPfNumber; x != nil && sends(only, 127) {
-		e.PutU16(127, *x)
+	if x := &v.PortPCIPfNumber; x.Present && sends(only, 127) {
+		e.PutU16(127, x.V)
 	}
-	if x := v.PortPCIVfNumber; x != nil && sends(only, 128) {
-		e.PutU16(128, *x)
+	if x := &v.PortPCIVfNumber; x.Present && sends(only, 128) {
+		e.PutU16(128, x.V)
 	}
 	if x := v.Stats; x != nil && sends(only, 129) {
 		n := e.BeginNest(129)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TrapName; x != nil && sends(only, 130) {
-		e.PutString(130, *x)
+	if x := &v.TrapName; x.Present && sends(only, 130) {
+		e.PutString(130, x.V)
 	}
-	if x := v.TrapAction; x != nil && sends(only, 131) {
-		e.PutU8(131, uint8(*x))
+	if x := &v.TrapAction; x.Present && sends(only, 131) {
+		e.PutU8(131, uint8(x.V))
 	}
-	if x := v.TrapType; x != nil && sends(only, 132) {
-		e.PutU8(132, uint8(*x))
+	if x := &v.TrapType; x.Present && sends(only, 132) {
+		e.PutU8(132, uint8(x.V))
 	}
 	if v.TrapGeneric && sends(only, 133) {
 		e.PutFlag(133)
@@ -858,70 +858,70 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TrapGroupName; x != nil && sends(only, 135) {
-		e.PutString(135, *x)
+	if x := &v.TrapGroupName; x.Present && sends(only, 135) {
+		e.PutString(135, x.V)
 	}
-	if x := v.ReloadFailed; x != nil && sends(only, 136) {
-		e.PutU8(136, *x)
+	if x := &v.ReloadFailed; x.Present && sends(only, 136) {
+		e.PutU8(136, x.V)
 	}
-	if x := v.HealthReporterDumpTsNs; x != nil && sends(only, 137) {
-		e.PutU64(137, *x)
+	if x := &v.HealthReporterDumpTsNs; x.Present && sends(only, 137) {
+		e.PutU64(137, x.V)
 	}
-	if x := v.NetnsFD; x != nil && sends(only, 138) {
-		e.PutU32(138, *x)
+	if x := &v.NetnsFD; x.Present && sends(only, 138) {
+		e.PutU32(138, x.V)
 	}
-	if x := v.NetnsPID; x != nil && sends(only, 139) {
-		e.PutU32(139, *x)
+	if x := &v.NetnsPID; x.Present && sends(only, 139) {
+		e.PutU32(139, x.V)
 	}
-	if x := v.NetnsID; x != nil && sends(only, 140) {
-		e.PutU32(140, *x)
+	if x := &v.NetnsID; x.Present && sends(only, 140) {
+		e.PutU32(140, x.V)
 	}
-	if x := v.HealthReporterAutoDump; x != nil && sends(only, 141) {
-		e.PutU8(141, *x)
+	if x := &v.HealthReporterAutoDump; x.Present && sends(only, 141) {
+		e.PutU8(141, x.V)
 	}
-	if x := v.TrapPolicerID; x != nil && sends(only, 142) {
-		e.PutU32(142, *x)
+	if x := &v.TrapPolicerID; x.Present && sends(only, 142) {
+		e.PutU32(142, x.V)
 	}
-	if x := v.TrapPolicerRate; x != nil && sends(only, 143) {
-		e.PutU64(143, *x)
+	if x := &v.TrapPolicerRate; x.Present && sends(only, 143) {
+		e.PutU64(143, x.V)
 	}
-	if x := v.TrapPolicerBurst; x != nil && sends(only, 144) {
-		e.PutU64(144, *x)
+	if x := &v.TrapPolicerBurst; x.Present && sends(only, 144) {
+		e.PutU64(144, x.V)
 	}
 	if x := v.PortFunction; x != nil && sends(only, 145) {
 		n := e.BeginNest(145)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.InfoBoardSerialNumber; x != nil && sends(only, 146) {
-		e.PutString(146, *x)
+	if x := &v.InfoBoardSerialNumber; x.Present && sends(only, 146) {
+		e.PutString(146, x.V)
 	}
-	if x := v.PortLanes; x != nil && sends(only, 147) {
-		e.PutU32(147, *x)
+	if x := &v.PortLanes; x.Present && sends(only, 147) {
+		e.PutU32(147, x.V)
 	}
-	if x := v.PortSplittable; x != nil && sends(only, 148) {
-		e.PutU8(148, *x)
+	if x := &v.PortSplittable; x.Present && sends(only, 148) {
+		e.PutU8(148, x.V)
 	}
-	if x := v.PortExternal; x != nil && sends(only, 149) {
-		e.PutU8(149, *x)
+	if x := &v.PortExternal; x.Present && sends(only, 149) {
+		e.PutU8(149, x.V)
 	}
-	if x := v.PortControllerNumber; x != nil && sends(only, 150) {
-		e.PutU32(150, *x)
+	if x := &v.PortControllerNumber; x.Present && sends(only, 150) {
+		e.PutU32(150, x.V)
 	}
-	if x := v.FlashUpdateStatusTimeout; x != nil && sends(only, 151) {
-		e.PutU64(151, *x)
+	if x := &v.FlashUpdateStatusTimeout; x.Present && sends(only, 151) {
+		e.PutU64(151, x.V)
 	}
-	if x := v.FlashUpdateOverwriteMask; x != nil && sends(only, 152) {
-		e.PutBitfield32(152, *x)
+	if x := &v.FlashUpdateOverwriteMask; x.Present && sends(only, 152) {
+		e.PutBitfield32(152, x.V)
 	}
-	if x := v.ReloadAction; x != nil && sends(only, 153) {
-		e.PutU8(153, uint8(*x))
+	if x := &v.ReloadAction; x.Present && sends(only, 153) {
+		e.PutU8(153, uint8(x.V))
 	}
-	if x := v.ReloadActionsPerformed; x != nil && sends(only, 154) {
-		e.PutBitfield32(154, *x)
+	if x := &v.ReloadActionsPerformed; x.Present && sends(only, 154) {
+		e.PutBitfield32(154, x.V)
 	}
-	if x := v.ReloadLimits; x != nil && sends(only, 155) {
-		e.PutBitfield32(155, *x)
+	if x := &v.ReloadLimits; x.Present && sends(only, 155) {
+		e.PutBitfield32(155, x.V)
 	}
 	if x := v.DevStats; x != nil && sends(only, 156) {
 		n := e.BeginNest(156)
@@ -941,11 +941,11 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ReloadStatsLimit; x != nil && sends(only, 159) {
-		e.PutU8(159, *x)
+	if x := &v.ReloadStatsLimit; x.Present && sends(only, 159) {
+		e.PutU8(159, x.V)
 	}
-	if x := v.ReloadStatsValue; x != nil && sends(only, 160) {
-		e.PutU32(160, *x)
+	if x := &v.ReloadStatsValue; x.Present && sends(only, 160) {
+		e.PutU32(160, x.V)
 	}
 	if x := v.RemoteReloadStats; x != nil && sends(only, 161) {
 		n := e.BeginNest(161)
@@ -968,35 +968,35 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PortPCISfNumber; x != nil && sends(only, 164) {
-		e.PutU32(164, *x)
+	if x := &v.PortPCISfNumber; x.Present && sends(only, 164) {
+		e.PutU32(164, x.V)
 	}
-	if x := v.RateType; x != nil && sends(only, 165) {
-		e.PutU16(165, uint16(*x))
+	if x := &v.RateType; x.Present && sends(only, 165) {
+		e.PutU16(165, uint16(x.V))
 	}
-	if x := v.RateTxShare; x != nil && sends(only, 166) {
-		e.PutU64(166, *x)
+	if x := &v.RateTxShare; x.Present && sends(only, 166) {
+		e.PutU64(166, x.V)
 	}
-	if x := v.RateTxMax; x != nil && sends(only, 167) {
-		e.PutU64(167, *x)
+	if x := &v.RateTxMax; x.Present && sends(only, 167) {
+		e.PutU64(167, x.V)
 	}
-	if x := v.RateNodeName; x != nil && sends(only, 168) {
-		e.PutString(168, *x)
+	if x := &v.RateNodeName; x.Present && sends(only, 168) {
+		e.PutString(168, x.V)
 	}
-	if x := v.RateParentNodeName; x != nil && sends(only, 169) {
-		e.PutString(169, *x)
+	if x := &v.RateParentNodeName; x.Present && sends(only, 169) {
+		e.PutString(169, x.V)
 	}
-	if x := v.RegionMaxSnapshots; x != nil && sends(only, 170) {
-		e.PutU32(170, *x)
+	if x := &v.RegionMaxSnapshots; x.Present && sends(only, 170) {
+		e.PutU32(170, x.V)
 	}
-	if x := v.LinecardIndex; x != nil && sends(only, 171) {
-		e.PutU32(171, *x)
+	if x := &v.LinecardIndex; x.Present && sends(only, 171) {
+		e.PutU32(171, x.V)
 	}
-	if x := v.LinecardState; x != nil && sends(only, 172) {
-		e.PutU8(172, *x)
+	if x := &v.LinecardState; x.Present && sends(only, 172) {
+		e.PutU8(172, x.V)
 	}
-	if x := v.LinecardType; x != nil && sends(only, 173) {
-		e.PutString(173, *x)
+	if x := &v.LinecardType; x.Present && sends(only, 173) {
+		e.PutString(173, x.V)
 	}
 	if x := v.LinecardSupportedTypes; x != nil && sends(only, 174) {
 		n := e.BeginNest(174)
@@ -1008,11 +1008,11 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RateTxPriority; x != nil && sends(only, 177) {
-		e.PutU32(177, *x)
+	if x := &v.RateTxPriority; x.Present && sends(only, 177) {
+		e.PutU32(177, x.V)
 	}
-	if x := v.RateTxWeight; x != nil && sends(only, 178) {
-		e.PutU32(178, *x)
+	if x := &v.RateTxWeight; x.Present && sends(only, 178) {
+		e.PutU32(178, x.V)
 	}
 	if v.RegionDirect && sends(only, 179) {
 		e.PutFlag(179)
@@ -1022,164 +1022,10 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDevlink holds the values that Decode points Devlink's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDevlink struct {
-	vBusName                      string
-	vDevName                      string
-	vPortIndex                    uint32
-	vPortType                     PortType
-	vPortDesiredType              uint16
-	vPortNetdevIfindex            uint32
-	vPortNetdevName               string
-	vPortIbdevName                string
-	vPortSplitCount               uint32
-	vPortSplitGroup               uint32
-	vSbIndex                      uint32
-	vSbSize                       uint32
-	vSbIngressPoolCount           uint16
-	vSbEgressPoolCount            uint16
-	vSbIngressTcCount             uint16
-	vSbEgressTcCount              uint16
-	vSbPoolIndex                  uint16
-	vSbPoolType                   SbPoolType
-	vSbPoolSize                   uint32
-	vSbPoolThresholdType          SbThresholdType
-	vSbThreshold                  uint32
-	vSbTcIndex                    uint16
-	vSbOccCur                     uint32
-	vSbOccMax                     uint32
-	vEswitchMode                  EswitchMode
-	vEswitchInlineMode            EswitchInlineMode
-	vDpipeTables                  DlDpipeTables
-	vDpipeTableName               string
-	vDpipeTableSize               uint64
-	vDpipeTableMatches            DlDpipeTableMatches
-	vDpipeTableActions            DlDpipeTableActions
-	vDpipeTableCountersEnabled    uint8
-	vDpipeEntries                 DlDpipeEntries
-	vDpipeEntryIndex              uint64
-	vDpipeEntryMatchValues        DlDpipeEntryMatchValues
-	vDpipeEntryActionValues       DlDpipeEntryActionValues
-	vDpipeEntryCounter            uint64
-	vDpipeMatchType               DpipeMatchType
-	vDpipeActionType              DpipeActionType
-	vDpipeValueMapping            uint32
-	vDpipeHeaders                 DlDpipeHeaders
-	vDpipeHeaderName              string
-	vDpipeHeaderID                DpipeHeaderID
-	vDpipeHeaderFields            DlDpipeHeaderFields
-	vDpipeHeaderGlobal            uint8
-	vDpipeHeaderIndex             uint32
-	vDpipeFieldName               string
-	vDpipeFieldID                 uint32
-	vDpipeFieldBitwidth           uint32
-	vDpipeFieldMappingType        DpipeFieldMappingType
-	vEswitchEncapMode             EswitchEncapMode
-	vResourceList                 DlResourceList
-	vResourceName                 string
-	vResourceID                   uint64
-	vResourceSize                 uint64
-	vResourceSizeNew              uint64
-	vResourceSizeValid            uint8
-	vResourceSizeMin              uint64
-	vResourceSizeMax              uint64
-	vResourceSizeGran             uint64
-	vResourceUnit                 ResourceUnit
-	vResourceOcc                  uint64
-	vDpipeTableResourceID         uint64
-	vDpipeTableResourceUnits      uint64
-	vPortFlavour                  PortFlavour
-	vPortNumber                   uint32
-	vPortSplitSubportNumber       uint32
-	vParam                        DlParam
-	vParamName                    string
-	vParamType                    uint8
-	vParamValueCmode              ParamCmode
-	vRegionName                   string
-	vRegionSize                   uint64
-	vRegionSnapshots              DlRegionSnapshots
-	vRegionSnapshot               DlRegionSnapshot
-	vRegionSnapshotID             uint32
-	vRegionChunks                 DlRegionChunks
-	vRegionChunk                  DlRegionChunk
-	vRegionChunkAddr              uint64
-	vRegionChunkLen               uint64
-	vInfoDriverName               string
-	vInfoSerialNumber             string
-	vInfoVersionName              string
-	vInfoVersionValue             string
-	vSbPoolCellSize               uint32
-	vFmsg                         DlFmsg
-	vFmsgObjName                  string
-	vFmsgObjValueType             uint8
-	vHealthReporter               DlHealthReporter
-	vHealthReporterName           string
-	vHealthReporterState          uint8
-	vHealthReporterErrCount       uint64
-	vHealthReporterRecoverCount   uint64
-	vHealthReporterDumpTs         uint64
-	vHealthReporterGracefulPeriod uint64
-	vHealthReporterAutoRecover    uint8
-	vFlashUpdateFileName          string
-	vFlashUpdateComponent         string
-	vFlashUpdateStatusMsg         string
-	vFlashUpdateStatusDone        uint64
-	vFlashUpdateStatusTotal       uint64
-	vPortPCIPfNumber              uint16
-	vPortPCIVfNumber              uint16
-	vStats                        DlAttrStats
-	vTrapName                     string
-	vTrapAction                   TrapAction
-	vTrapType                     TrapType
-	vTrapMetadata                 DlTrapMetadata
-	vTrapGroupName                string
-	vReloadFailed                 uint8
-	vHealthReporterDumpTsNs       uint64
-	vNetnsFD                      uint32
-	vNetnsPID                     uint32
-	vNetnsID                      uint32
-	vHealthReporterAutoDump       uint8
-	vTrapPolicerID                uint32
-	vTrapPolicerRate              uint64
-	vTrapPolicerBurst             uint64
-	vPortFunction                 DlPortFunction
-	vInfoBoardSerialNumber        string
-	vPortLanes                    uint32
-	vPortSplittable               uint8
-	vPortExternal                 uint8
-	vPortControllerNumber         uint32
-	vFlashUpdateStatusTimeout     uint64
-	vFlashUpdateOverwriteMask     runtime.Bitfield32
-	vReloadAction                 ReloadAction
-	vReloadActionsPerformed       runtime.Bitfield32
-	vReloadLimits                 runtime.Bitfield32
-	vDevStats                     DlDevStats
-	vReloadStats                  DlReloadStats
-	vReloadStatsLimit             uint8
-	vReloadStatsValue             uint32
-	vRemoteReloadStats            DlReloadStats
-	vPortPCISfNumber              uint32
-	vRateType                     RateType
-	vRateTxShare                  uint64
-	vRateTxMax                    uint64
-	vRateNodeName                 string
-	vRateParentNodeName           string
-	vRegionMaxSnapshots           uint32
-	vLinecardIndex                uint32
-	vLinecardState                uint8
-	vLinecardType                 string
-	vLinecardSupportedTypes       DlLinecardSupportedTypes
-	vSelftests                    DlSelftestID
-	vRateTxPriority               uint32
-	vRateTxWeight                 uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Devlink) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDevlink
 	for it.Next() {
 		switch it.Type() {
 		case 61: // pad or unused: never surfaced
@@ -1189,33 +1035,21 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vBusName = x
-			v.BusName = &s.vBusName
+			v.BusName = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDevName = x
-			v.DevName = &s.vDevName
+			v.DevName = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortIndex = x
-			v.PortIndex = &s.vPortIndex
+			v.PortIndex = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			r, err := runtime.ReadU16("port-type", d)
@@ -1223,154 +1057,98 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := PortType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortType = x
-			v.PortType = &s.vPortType
+			v.PortType = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU16("port-desired-type", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortDesiredType = x
-			v.PortDesiredType = &s.vPortDesiredType
+			v.PortDesiredType = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-netdev-ifindex", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortNetdevIfindex = x
-			v.PortNetdevIfindex = &s.vPortNetdevIfindex
+			v.PortNetdevIfindex = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadNulString("port-netdev-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortNetdevName = x
-			v.PortNetdevName = &s.vPortNetdevName
+			v.PortNetdevName = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadNulString("port-ibdev-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortIbdevName = x
-			v.PortIbdevName = &s.vPortIbdevName
+			v.PortIbdevName = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-split-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortSplitCount = x
-			v.PortSplitCount = &s.vPortSplitCount
+			v.PortSplitCount = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-split-group", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortSplitGroup = x
-			v.PortSplitGroup = &s.vPortSplitGroup
+			v.PortSplitGroup = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbIndex = x
-			v.SbIndex = &s.vSbIndex
+			v.SbIndex = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbSize = x
-			v.SbSize = &s.vSbSize
+			v.SbSize = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-ingress-pool-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbIngressPoolCount = x
-			v.SbIngressPoolCount = &s.vSbIngressPoolCount
+			v.SbIngressPoolCount = runtime.Some(x)
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-egress-pool-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbEgressPoolCount = x
-			v.SbEgressPoolCount = &s.vSbEgressPoolCount
+			v.SbEgressPoolCount = runtime.Some(x)
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-ingress-tc-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbIngressTcCount = x
-			v.SbIngressTcCount = &s.vSbIngressTcCount
+			v.SbIngressTcCount = runtime.Some(x)
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-egress-tc-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbEgressTcCount = x
-			v.SbEgressTcCount = &s.vSbEgressTcCount
+			v.SbEgressTcCount = runtime.Some(x)
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-pool-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbPoolIndex = x
-			v.SbPoolIndex = &s.vSbPoolIndex
+			v.SbPoolIndex = runtime.Some(x)
 		case 18:
 			d := it.Data()
 			r, err := runtime.ReadU8("sb-pool-type", d)
@@ -1378,22 +1156,14 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := SbPoolType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbPoolType = x
-			v.SbPoolType = &s.vSbPoolType
+			v.SbPoolType = runtime.Some(x)
 		case 19:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-pool-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbPoolSize = x
-			v.SbPoolSize = &s.vSbPoolSize
+			v.SbPoolSize = runtime.Some(x)
 		case 20:
 			d := it.Data()
 			r, err := runtime.ReadU8("sb-pool-threshold-type", d)
@@ -1401,55 +1171,35 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := SbThresholdType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbPoolThresholdType = x
-			v.SbPoolThresholdType = &s.vSbPoolThresholdType
+			v.SbPoolThresholdType = runtime.Some(x)
 		case 21:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-threshold", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbThreshold = x
-			v.SbThreshold = &s.vSbThreshold
+			v.SbThreshold = runtime.Some(x)
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadU16("sb-tc-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbTcIndex = x
-			v.SbTcIndex = &s.vSbTcIndex
+			v.SbTcIndex = runtime.Some(x)
 		case 23:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-occ-cur", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbOccCur = x
-			v.SbOccCur = &s.vSbOccCur
+			v.SbOccCur = runtime.Some(x)
 		case 24:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-occ-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbOccMax = x
-			v.SbOccMax = &s.vSbOccMax
+			v.SbOccMax = runtime.Some(x)
 		case 25:
 			d := it.Data()
 			r, err := runtime.ReadU16("eswitch-mode", d)
@@ -1457,11 +1207,7 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := EswitchMode(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vEswitchMode = x
-			v.EswitchMode = &s.vEswitchMode
+			v.EswitchMode = runtime.Some(x)
 		case 26:
 			d := it.Data()
 			r, err := runtime.ReadU8("eswitch-inline-mode", d)
@@ -1469,22 +1215,14 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := EswitchInlineMode(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vEswitchInlineMode = x
-			v.EswitchInlineMode = &s.vEswitchInlineMode
+			v.EswitchInlineMode = runtime.Some(x)
 		case 27:
 			d := it.Data()
 			var x DlDpipeTables
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-tables", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTables = x
-			v.DpipeTables = &s.vDpipeTables
+			v.DpipeTables = &x
 		case 28:
 			d := it.Data()
 			var x DlDpipeTable
@@ -1498,66 +1236,42 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableName = x
-			v.DpipeTableName = &s.vDpipeTableName
+			v.DpipeTableName = runtime.Some(x)
 		case 30:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableSize = x
-			v.DpipeTableSize = &s.vDpipeTableSize
+			v.DpipeTableSize = runtime.Some(x)
 		case 31:
 			d := it.Data()
 			var x DlDpipeTableMatches
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableMatches = x
-			v.DpipeTableMatches = &s.vDpipeTableMatches
+			v.DpipeTableMatches = &x
 		case 32:
 			d := it.Data()
 			var x DlDpipeTableActions
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableActions = x
-			v.DpipeTableActions = &s.vDpipeTableActions
+			v.DpipeTableActions = &x
 		case 33:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableCountersEnabled = x
-			v.DpipeTableCountersEnabled = &s.vDpipeTableCountersEnabled
+			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 34:
 			d := it.Data()
 			var x DlDpipeEntries
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entries", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeEntries = x
-			v.DpipeEntries = &s.vDpipeEntries
+			v.DpipeEntries = &x
 		case 35:
 			d := it.Data()
 			var x DlDpipeEntry
@@ -1571,44 +1285,28 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeEntryIndex = x
-			v.DpipeEntryIndex = &s.vDpipeEntryIndex
+			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
 			d := it.Data()
 			var x DlDpipeEntryMatchValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeEntryMatchValues = x
-			v.DpipeEntryMatchValues = &s.vDpipeEntryMatchValues
+			v.DpipeEntryMatchValues = &x
 		case 38:
 			d := it.Data()
 			var x DlDpipeEntryActionValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeEntryActionValues = x
-			v.DpipeEntryActionValues = &s.vDpipeEntryActionValues
+			v.DpipeEntryActionValues = &x
 		case 39:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeEntryCounter = x
-			v.DpipeEntryCounter = &s.vDpipeEntryCounter
+			v.DpipeEntryCounter = runtime.Some(x)
 		case 40:
 			d := it.Data()
 			var x DlDpipeMatch
@@ -1630,11 +1328,7 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeMatchType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeMatchType = x
-			v.DpipeMatchType = &s.vDpipeMatchType
+			v.DpipeMatchType = runtime.Some(x)
 		case 43:
 			d := it.Data()
 			var x DlDpipeAction
@@ -1656,11 +1350,7 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeActionType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeActionType = x
-			v.DpipeActionType = &s.vDpipeActionType
+			v.DpipeActionType = runtime.Some(x)
 		case 46:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -1675,22 +1365,14 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeValueMapping = x
-			v.DpipeValueMapping = &s.vDpipeValueMapping
+			v.DpipeValueMapping = runtime.Some(x)
 		case 49:
 			d := it.Data()
 			var x DlDpipeHeaders
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-headers", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeHeaders = x
-			v.DpipeHeaders = &s.vDpipeHeaders
+			v.DpipeHeaders = &x
 		case 50:
 			d := it.Data()
 			var x DlDpipeHeader
@@ -1704,11 +1386,7 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeHeaderName = x
-			v.DpipeHeaderName = &s.vDpipeHeaderName
+			v.DpipeHeaderName = runtime.Some(x)
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -1716,44 +1394,28 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeHeaderID = x
-			v.DpipeHeaderID = &s.vDpipeHeaderID
+			v.DpipeHeaderID = runtime.Some(x)
 		case 53:
 			d := it.Data()
 			var x DlDpipeHeaderFields
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeHeaderFields = x
-			v.DpipeHeaderFields = &s.vDpipeHeaderFields
+			v.DpipeHeaderFields = &x
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeHeaderGlobal = x
-			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
+			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeHeaderIndex = x
-			v.DpipeHeaderIndex = &s.vDpipeHeaderIndex
+			v.DpipeHeaderIndex = runtime.Some(x)
 		case 56:
 			d := it.Data()
 			var x DlDpipeField
@@ -1767,33 +1429,21 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeFieldName = x
-			v.DpipeFieldName = &s.vDpipeFieldName
+			v.DpipeFieldName = runtime.Some(x)
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeFieldID = x
-			v.DpipeFieldID = &s.vDpipeFieldID
+			v.DpipeFieldID = runtime.Some(x)
 		case 59:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeFieldBitwidth = x
-			v.DpipeFieldBitwidth = &s.vDpipeFieldBitwidth
+			v.DpipeFieldBitwidth = runtime.Some(x)
 		case 60:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
@@ -1801,11 +1451,7 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeFieldMappingType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeFieldMappingType = x
-			v.DpipeFieldMappingType = &s.vDpipeFieldMappingType
+			v.DpipeFieldMappingType = runtime.Some(x)
 		case 62:
 			d := it.Data()
 			r, err := runtime.ReadU8("eswitch-encap-mode", d)
@@ -1813,22 +1459,14 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := EswitchEncapMode(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vEswitchEncapMode = x
-			v.EswitchEncapMode = &s.vEswitchEncapMode
+			v.EswitchEncapMode = runtime.Some(x)
 		case 63:
 			d := it.Data()
 			var x DlResourceList
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "resource-list", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceList = x
-			v.ResourceList = &s.vResourceList
+			v.ResourceList = &x
 		case 64:
 			d := it.Data()
 			var x DlResource
@@ -1842,88 +1480,56 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceName = x
-			v.ResourceName = &s.vResourceName
+			v.ResourceName = runtime.Some(x)
 		case 66:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceID = x
-			v.ResourceID = &s.vResourceID
+			v.ResourceID = runtime.Some(x)
 		case 67:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceSize = x
-			v.ResourceSize = &s.vResourceSize
+			v.ResourceSize = runtime.Some(x)
 		case 68:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-new", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceSizeNew = x
-			v.ResourceSizeNew = &s.vResourceSizeNew
+			v.ResourceSizeNew = runtime.Some(x)
 		case 69:
 			d := it.Data()
 			x, err := runtime.ReadU8("resource-size-valid", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceSizeValid = x
-			v.ResourceSizeValid = &s.vResourceSizeValid
+			v.ResourceSizeValid = runtime.Some(x)
 		case 70:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-min", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceSizeMin = x
-			v.ResourceSizeMin = &s.vResourceSizeMin
+			v.ResourceSizeMin = runtime.Some(x)
 		case 71:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceSizeMax = x
-			v.ResourceSizeMax = &s.vResourceSizeMax
+			v.ResourceSizeMax = runtime.Some(x)
 		case 72:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-gran", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceSizeGran = x
-			v.ResourceSizeGran = &s.vResourceSizeGran
+			v.ResourceSizeGran = runtime.Some(x)
 		case 73:
 			d := it.Data()
 			r, err := runtime.ReadU8("resource-unit", d)
@@ -1931,44 +1537,28 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := ResourceUnit(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceUnit = x
-			v.ResourceUnit = &s.vResourceUnit
+			v.ResourceUnit = runtime.Some(x)
 		case 74:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-occ", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vResourceOcc = x
-			v.ResourceOcc = &s.vResourceOcc
+			v.ResourceOcc = runtime.Some(x)
 		case 75:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableResourceID = x
-			v.DpipeTableResourceID = &s.vDpipeTableResourceID
+			v.DpipeTableResourceID = runtime.Some(x)
 		case 76:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDpipeTableResourceUnits = x
-			v.DpipeTableResourceUnits = &s.vDpipeTableResourceUnits
+			v.DpipeTableResourceUnits = runtime.Some(x)
 		case 77:
 			d := it.Data()
 			r, err := runtime.ReadU16("port-flavour", d)
@@ -1976,55 +1566,35 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := PortFlavour(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortFlavour = x
-			v.PortFlavour = &s.vPortFlavour
+			v.PortFlavour = runtime.Some(x)
 		case 78:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortNumber = x
-			v.PortNumber = &s.vPortNumber
+			v.PortNumber = runtime.Some(x)
 		case 79:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-split-subport-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortSplitSubportNumber = x
-			v.PortSplitSubportNumber = &s.vPortSplitSubportNumber
+			v.PortSplitSubportNumber = runtime.Some(x)
 		case 80:
 			d := it.Data()
 			var x DlParam
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "param", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vParam = x
-			v.Param = &s.vParam
+			v.Param = &x
 		case 81:
 			d := it.Data()
 			x, err := runtime.ReadNulString("param-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vParamName = x
-			v.ParamName = &s.vParamName
+			v.ParamName = runtime.Some(x)
 		case 82:
 			d := it.Data()
 			x, err := runtime.ReadFlag("param-generic", d)
@@ -2038,11 +1608,7 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vParamType = x
-			v.ParamType = &s.vParamType
+			v.ParamType = runtime.Some(x)
 		case 87:
 			d := it.Data()
 			r, err := runtime.ReadU8("param-value-cmode", d)
@@ -2050,88 +1616,56 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := ParamCmode(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vParamValueCmode = x
-			v.ParamValueCmode = &s.vParamValueCmode
+			v.ParamValueCmode = runtime.Some(x)
 		case 88:
 			d := it.Data()
 			x, err := runtime.ReadNulString("region-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionName = x
-			v.RegionName = &s.vRegionName
+			v.RegionName = runtime.Some(x)
 		case 89:
 			d := it.Data()
 			x, err := runtime.ReadU64("region-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionSize = x
-			v.RegionSize = &s.vRegionSize
+			v.RegionSize = runtime.Some(x)
 		case 90:
 			d := it.Data()
 			var x DlRegionSnapshots
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshots", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionSnapshots = x
-			v.RegionSnapshots = &s.vRegionSnapshots
+			v.RegionSnapshots = &x
 		case 91:
 			d := it.Data()
 			var x DlRegionSnapshot
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionSnapshot = x
-			v.RegionSnapshot = &s.vRegionSnapshot
+			v.RegionSnapshot = &x
 		case 92:
 			d := it.Data()
 			x, err := runtime.ReadU32("region-snapshot-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionSnapshotID = x
-			v.RegionSnapshotID = &s.vRegionSnapshotID
+			v.RegionSnapshotID = runtime.Some(x)
 		case 93:
 			d := it.Data()
 			var x DlRegionChunks
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunks", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionChunks = x
-			v.RegionChunks = &s.vRegionChunks
+			v.RegionChunks = &x
 		case 94:
 			d := it.Data()
 			var x DlRegionChunk
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionChunk = x
-			v.RegionChunk = &s.vRegionChunk
+			v.RegionChunk = &x
 		case 95:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -2142,44 +1676,28 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionChunkAddr = x
-			v.RegionChunkAddr = &s.vRegionChunkAddr
+			v.RegionChunkAddr = runtime.Some(x)
 		case 97:
 			d := it.Data()
 			x, err := runtime.ReadU64("region-chunk-len", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionChunkLen = x
-			v.RegionChunkLen = &s.vRegionChunkLen
+			v.RegionChunkLen = runtime.Some(x)
 		case 98:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-driver-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vInfoDriverName = x
-			v.InfoDriverName = &s.vInfoDriverName
+			v.InfoDriverName = runtime.Some(x)
 		case 99:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-serial-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vInfoSerialNumber = x
-			v.InfoSerialNumber = &s.vInfoSerialNumber
+			v.InfoSerialNumber = runtime.Some(x)
 		case 100:
 			d := it.Data()
 			var x DlInfoVersion
@@ -2207,44 +1725,28 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vInfoVersionName = x
-			v.InfoVersionName = &s.vInfoVersionName
+			v.InfoVersionName = runtime.Some(x)
 		case 104:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vInfoVersionValue = x
-			v.InfoVersionValue = &s.vInfoVersionValue
+			v.InfoVersionValue = runtime.Some(x)
 		case 105:
 			d := it.Data()
 			x, err := runtime.ReadU32("sb-pool-cell-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSbPoolCellSize = x
-			v.SbPoolCellSize = &s.vSbPoolCellSize
+			v.SbPoolCellSize = runtime.Some(x)
 		case 106:
 			d := it.Data()
 			var x DlFmsg
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "fmsg", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFmsg = x
-			v.Fmsg = &s.vFmsg
+			v.Fmsg = &x
 		case 107:
 			d := it.Data()
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
@@ -2279,209 +1781,133 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFmsgObjName = x
-			v.FmsgObjName = &s.vFmsgObjName
+			v.FmsgObjName = runtime.Some(x)
 		case 112:
 			d := it.Data()
 			x, err := runtime.ReadU8("fmsg-obj-value-type", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFmsgObjValueType = x
-			v.FmsgObjValueType = &s.vFmsgObjValueType
+			v.FmsgObjValueType = runtime.Some(x)
 		case 114:
 			d := it.Data()
 			var x DlHealthReporter
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "health-reporter", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporter = x
-			v.HealthReporter = &s.vHealthReporter
+			v.HealthReporter = &x
 		case 115:
 			d := it.Data()
 			x, err := runtime.ReadNulString("health-reporter-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterName = x
-			v.HealthReporterName = &s.vHealthReporterName
+			v.HealthReporterName = runtime.Some(x)
 		case 116:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterState = x
-			v.HealthReporterState = &s.vHealthReporterState
+			v.HealthReporterState = runtime.Some(x)
 		case 117:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-err-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterErrCount = x
-			v.HealthReporterErrCount = &s.vHealthReporterErrCount
+			v.HealthReporterErrCount = runtime.Some(x)
 		case 118:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-recover-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterRecoverCount = x
-			v.HealthReporterRecoverCount = &s.vHealthReporterRecoverCount
+			v.HealthReporterRecoverCount = runtime.Some(x)
 		case 119:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterDumpTs = x
-			v.HealthReporterDumpTs = &s.vHealthReporterDumpTs
+			v.HealthReporterDumpTs = runtime.Some(x)
 		case 120:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterGracefulPeriod = x
-			v.HealthReporterGracefulPeriod = &s.vHealthReporterGracefulPeriod
+			v.HealthReporterGracefulPeriod = runtime.Some(x)
 		case 121:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterAutoRecover = x
-			v.HealthReporterAutoRecover = &s.vHealthReporterAutoRecover
+			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 122:
 			d := it.Data()
 			x, err := runtime.ReadNulString("flash-update-file-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateFileName = x
-			v.FlashUpdateFileName = &s.vFlashUpdateFileName
+			v.FlashUpdateFileName = runtime.Some(x)
 		case 123:
 			d := it.Data()
 			x, err := runtime.ReadNulString("flash-update-component", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateComponent = x
-			v.FlashUpdateComponent = &s.vFlashUpdateComponent
+			v.FlashUpdateComponent = runtime.Some(x)
 		case 124:
 			d := it.Data()
 			x, err := runtime.ReadNulString("flash-update-status-msg", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateStatusMsg = x
-			v.FlashUpdateStatusMsg = &s.vFlashUpdateStatusMsg
+			v.FlashUpdateStatusMsg = runtime.Some(x)
 		case 125:
 			d := it.Data()
 			x, err := runtime.ReadU64("flash-update-status-done", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateStatusDone = x
-			v.FlashUpdateStatusDone = &s.vFlashUpdateStatusDone
+			v.FlashUpdateStatusDone = runtime.Some(x)
 		case 126:
 			d := it.Data()
 			x, err := runtime.ReadU64("flash-update-status-total", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateStatusTotal = x
-			v.FlashUpdateStatusTotal = &s.vFlashUpdateStatusTotal
+			v.FlashUpdateStatusTotal = runtime.Some(x)
 		case 127:
 			d := it.Data()
 			x, err := runtime.ReadU16("port-pci-pf-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortPCIPfNumber = x
-			v.PortPCIPfNumber = &s.vPortPCIPfNumber
+			v.PortPCIPfNumber = runtime.Some(x)
 		case 128:
 			d := it.Data()
 			x, err := runtime.ReadU16("port-pci-vf-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortPCIVfNumber = x
-			v.PortPCIVfNumber = &s.vPortPCIVfNumber
+			v.PortPCIVfNumber = runtime.Some(x)
 		case 129:
 			d := it.Data()
 			var x DlAttrStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vStats = x
-			v.Stats = &s.vStats
+			v.Stats = &x
 		case 130:
 			d := it.Data()
 			x, err := runtime.ReadNulString("trap-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapName = x
-			v.TrapName = &s.vTrapName
+			v.TrapName = runtime.Some(x)
 		case 131:
 			d := it.Data()
 			r, err := runtime.ReadU8("trap-action", d)
@@ -2489,11 +1915,7 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := TrapAction(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapAction = x
-			v.TrapAction = &s.vTrapAction
+			v.TrapAction = runtime.Some(x)
 		case 132:
 			d := it.Data()
 			r, err := runtime.ReadU8("trap-type", d)
@@ -2501,11 +1923,7 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := TrapType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapType = x
-			v.TrapType = &s.vTrapType
+			v.TrapType = runtime.Some(x)
 		case 133:
 			d := it.Data()
 			x, err := runtime.ReadFlag("trap-generic", d)
@@ -2519,209 +1937,133 @@ func (v *Devlink) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "trap-metadata", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapMetadata = x
-			v.TrapMetadata = &s.vTrapMetadata
+			v.TrapMetadata = &x
 		case 135:
 			d := it.Data()
 			x, err := runtime.ReadNulString("trap-group-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapGroupName = x
-			v.TrapGroupName = &s.vTrapGroupName
+			v.TrapGroupName = runtime.Some(x)
 		case 136:
 			d := it.Data()
 			x, err := runtime.ReadU8("reload-failed", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadFailed = x
-			v.ReloadFailed = &s.vReloadFailed
+			v.ReloadFailed = runtime.Some(x)
 		case 137:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterDumpTsNs = x
-			v.HealthReporterDumpTsNs = &s.vHealthReporterDumpTsNs
+			v.HealthReporterDumpTsNs = runtime.Some(x)
 		case 138:
 			d := it.Data()
 			x, err := runtime.ReadU32("netns-fd", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vNetnsFD = x
-			v.NetnsFD = &s.vNetnsFD
+			v.NetnsFD = runtime.Some(x)
 		case 139:
 			d := it.Data()
 			x, err := runtime.ReadU32("netns-pid", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vNetnsPID = x
-			v.NetnsPID = &s.vNetnsPID
+			v.NetnsPID = runtime.Some(x)
 		case 140:
 			d := it.Data()
 			x, err := runtime.ReadU32("netns-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vNetnsID = x
-			v.NetnsID = &s.vNetnsID
+			v.NetnsID = runtime.Some(x)
 		case 141:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vHealthReporterAutoDump = x
-			v.HealthReporterAutoDump = &s.vHealthReporterAutoDump
+			v.HealthReporterAutoDump = runtime.Some(x)
 		case 142:
 			d := it.Data()
 			x, err := runtime.ReadU32("trap-policer-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapPolicerID = x
-			v.TrapPolicerID = &s.vTrapPolicerID
+			v.TrapPolicerID = runtime.Some(x)
 		case 143:
 			d := it.Data()
 			x, err := runtime.ReadU64("trap-policer-rate", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapPolicerRate = x
-			v.TrapPolicerRate = &s.vTrapPolicerRate
+			v.TrapPolicerRate = runtime.Some(x)
 		case 144:
 			d := it.Data()
 			x, err := runtime.ReadU64("trap-policer-burst", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vTrapPolicerBurst = x
-			v.TrapPolicerBurst = &s.vTrapPolicerBurst
+			v.TrapPolicerBurst = runtime.Some(x)
 		case 145:
 			d := it.Data()
 			var x DlPortFunction
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "port-function", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortFunction = x
-			v.PortFunction = &s.vPortFunction
+			v.PortFunction = &x
 		case 146:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-board-serial-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vInfoBoardSerialNumber = x
-			v.InfoBoardSerialNumber = &s.vInfoBoardSerialNumber
+			v.InfoBoardSerialNumber = runtime.Some(x)
 		case 147:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-lanes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortLanes = x
-			v.PortLanes = &s.vPortLanes
+			v.PortLanes = runtime.Some(x)
 		case 148:
 			d := it.Data()
 			x, err := runtime.ReadU8("port-splittable", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortSplittable = x
-			v.PortSplittable = &s.vPortSplittable
+			v.PortSplittable = runtime.Some(x)
 		case 149:
 			d := it.Data()
 			x, err := runtime.ReadU8("port-external", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortExternal = x
-			v.PortExternal = &s.vPortExternal
+			v.PortExternal = runtime.Some(x)
 		case 150:
 			d := it.Data()
 			x, err := runtime.ReadU32("port-controller-number", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortControllerNumber = x
-			v.PortControllerNumber = &s.vPortControllerNumber
+			v.PortControllerNumber = runtime.Some(x)
 		case 151:
 			d := it.Data()
 			x, err := runtime.ReadU64("flash-update-status-timeout", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateStatusTimeout = x
-			v.FlashUpdateStatusTimeout = &s.vFlashUpdateStatusTimeout
+			v.FlashUpdateStatusTimeout = runtime.Some(x)
 		case 152:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("flash-update-overwrite-mask", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vFlashUpdateOverwriteMask = x
-			v.FlashUpdateOverwriteMask = &s.vFlashUpdateOverwriteMask
+			v.FlashUpdateOverwriteMask = runtime.Some(x)
 		case 153:
 			d := it.Data()
 			r, err := runtime.ReadU8("reload-action", d)
@@ -2729,55 +2071,35 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := ReloadAction(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadAction = x
-			v.ReloadAction = &s.vReloadAction
+			v.ReloadAction = runtime.Some(x)
 		case 154:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("reload-actions-performed", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadActionsPerformed = x
-			v.ReloadActionsPerformed = &s.vReloadActionsPerformed
+			v.ReloadActionsPerformed = runtime.Some(x)
 		case 155:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("reload-limits", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadLimits = x
-			v.ReloadLimits = &s.vReloadLimits
+			v.ReloadLimits = runtime.Some(x)
 		case 156:
 			d := it.Data()
 			var x DlDevStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dev-stats", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vDevStats = x
-			v.DevStats = &s.vDevStats
+			v.DevStats = &x
 		case 157:
 			d := it.Data()
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadStats = x
-			v.ReloadStats = &s.vReloadStats
+			v.ReloadStats = &x
 		case 158:
 			d := it.Data()
 			var x DlReloadStatsEntry
@@ -2791,33 +2113,21 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadStatsLimit = x
-			v.ReloadStatsLimit = &s.vReloadStatsLimit
+			v.ReloadStatsLimit = runtime.Some(x)
 		case 160:
 			d := it.Data()
 			x, err := runtime.ReadU32("reload-stats-value", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vReloadStatsValue = x
-			v.ReloadStatsValue = &s.vReloadStatsValue
+			v.ReloadStatsValue = runtime.Some(x)
 		case 161:
 			d := it.Data()
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRemoteReloadStats = x
-			v.RemoteReloadStats = &s.vRemoteReloadStats
+			v.RemoteReloadStats = &x
 		case 162:
 			d := it.Data()
 			var x DlReloadActInfo
@@ -2838,11 +2148,7 @@ func (v *Devlink) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vPortPCISfNumber = x
-			v.PortPCISfNumber = &s.vPortPCISfNumber
+			v.PortPCISfNumber = runtime.Some(x)
 		case 165:
 			d := it.Data()
 			r, err := runtime.ReadU16("rate-type", d)
@@ -2850,143 +2156,91 @@ func (v *Devlink) Decode(b []byte) error {
 				return err
 			}
 			x := RateType(r)
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateType = x
-			v.RateType = &s.vRateType
+			v.RateType = runtime.Some(x)
 		case 166:
 			d := it.Data()
 			x, err := runtime.ReadU64("rate-tx-share", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateTxShare = x
-			v.RateTxShare = &s.vRateTxShare
+			v.RateTxShare = runtime.Some(x)
 		case 167:
 			d := it.Data()
 			x, err := runtime.ReadU64("rate-tx-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateTxMax = x
-			v.RateTxMax = &s.vRateTxMax
+			v.RateTxMax = runtime.Some(x)
 		case 168:
 			d := it.Data()
 			x, err := runtime.ReadNulString("rate-node-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateNodeName = x
-			v.RateNodeName = &s.vRateNodeName
+			v.RateNodeName = runtime.Some(x)
 		case 169:
 			d := it.Data()
 			x, err := runtime.ReadNulString("rate-parent-node-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateParentNodeName = x
-			v.RateParentNodeName = &s.vRateParentNodeName
+			v.RateParentNodeName = runtime.Some(x)
 		case 170:
 			d := it.Data()
 			x, err := runtime.ReadU32("region-max-snapshots", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRegionMaxSnapshots = x
-			v.RegionMaxSnapshots = &s.vRegionMaxSnapshots
+			v.RegionMaxSnapshots = runtime.Some(x)
 		case 171:
 			d := it.Data()
 			x, err := runtime.ReadU32("linecard-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vLinecardIndex = x
-			v.LinecardIndex = &s.vLinecardIndex
+			v.LinecardIndex = runtime.Some(x)
 		case 172:
 			d := it.Data()
 			x, err := runtime.ReadU8("linecard-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vLinecardState = x
-			v.LinecardState = &s.vLinecardState
+			v.LinecardState = runtime.Some(x)
 		case 173:
 			d := it.Data()
 			x, err := runtime.ReadNulString("linecard-type", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vLinecardType = x
-			v.LinecardType = &s.vLinecardType
+			v.LinecardType = runtime.Some(x)
 		case 174:
 			d := it.Data()
 			var x DlLinecardSupportedTypes
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "linecard-supported-types", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vLinecardSupportedTypes = x
-			v.LinecardSupportedTypes = &s.vLinecardSupportedTypes
+			v.LinecardSupportedTypes = &x
 		case 176:
 			d := it.Data()
 			var x DlSelftestID
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "selftests", err)
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vSelftests = x
-			v.Selftests = &s.vSelftests
+			v.Selftests = &x
 		case 177:
 			d := it.Data()
 			x, err := runtime.ReadU32("rate-tx-priority", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateTxPriority = x
-			v.RateTxPriority = &s.vRateTxPriority
+			v.RateTxPriority = runtime.Some(x)
 		case 178:
 			d := it.Data()
 			x, err := runtime.ReadU32("rate-tx-weight", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDevlink)
-			}
-			s.vRateTxWeight = x
-			v.RateTxWeight = &s.vRateTxWeight
+			v.RateTxWeight = runtime.Some(x)
 		case 179:
 			d := it.Data()
 			x, err := runtime.ReadFlag("region-direct", d)
@@ -3012,8 +2266,8 @@ type DlDevStats struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDevStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3038,18 +2292,10 @@ func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDlDevStats holds the values that Decode points DlDevStats's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDevStats struct {
-	vReloadStats       DlReloadStats
-	vRemoteReloadStats DlReloadStats
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDevStats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDevStats
 	for it.Next() {
 		switch it.Type() {
 		case 157:
@@ -3058,22 +2304,14 @@ func (v *DlDevStats) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
-			if s == nil {
-				s = new(valsDlDevStats)
-			}
-			s.vReloadStats = x
-			v.ReloadStats = &s.vReloadStats
+			v.ReloadStats = &x
 		case 161:
 			d := it.Data()
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
-			if s == nil {
-				s = new(valsDlDevStats)
-			}
-			s.vRemoteReloadStats = x
-			v.RemoteReloadStats = &s.vRemoteReloadStats
+			v.RemoteReloadStats = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3090,8 +2328,8 @@ type DlReloadStats struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlReloadStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3138,15 +2376,15 @@ func (v *DlReloadStats) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlReloadActInfo struct {
 	// ReloadAction is the "reload-action" attribute.
-	ReloadAction *ReloadAction `json:"reload-action,omitempty"`
+	ReloadAction runtime.Opt[ReloadAction] `json:"reload-action,omitzero"`
 	// ReloadActionStats is the "reload-action-stats" attribute.
 	ReloadActionStats []DlReloadActStats `json:"reload-action-stats,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlReloadActInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3156,8 +2394,8 @@ func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReloadAction; x != nil && sends(only, 153) {
-		e.PutU8(153, uint8(*x))
+	if x := &v.ReloadAction; x.Present && sends(only, 153) {
+		e.PutU8(153, uint8(x.V))
 	}
 	for _, x := range v.ReloadActionStats {
 		if !sends(only, 163) {
@@ -3172,17 +2410,10 @@ func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDlReloadActInfo holds the values that Decode points DlReloadActInfo's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlReloadActInfo struct {
-	vReloadAction ReloadAction
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadActInfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlReloadActInfo
 	for it.Next() {
 		switch it.Type() {
 		case 153:
@@ -3192,11 +2423,7 @@ func (v *DlReloadActInfo) Decode(b []byte) error {
 				return err
 			}
 			x := ReloadAction(r)
-			if s == nil {
-				s = new(valsDlReloadActInfo)
-			}
-			s.vReloadAction = x
-			v.ReloadAction = &s.vReloadAction
+			v.ReloadAction = runtime.Some(x)
 		case 163:
 			d := it.Data()
 			var x DlReloadActStats
@@ -3220,8 +2447,8 @@ type DlReloadActStats struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlReloadActStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3268,15 +2495,15 @@ func (v *DlReloadActStats) Decode(b []byte) error {
 // subset of "devlink": only the attributes the subset lists.
 type DlReloadStatsEntry struct {
 	// ReloadStatsLimit is the "reload-stats-limit" attribute.
-	ReloadStatsLimit *uint8 `json:"reload-stats-limit,omitempty"`
+	ReloadStatsLimit runtime.Opt[uint8] `json:"reload-stats-limit,omitzero"`
 	// ReloadStatsValue is the "reload-stats-value" attribute.
-	ReloadStatsValue *uint32 `json:"reload-stats-value,omitempty"`
+	ReloadStatsValue runtime.Opt[uint32] `json:"reload-stats-value,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlReloadStatsEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3286,29 +2513,21 @@ func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReloadStatsLimit; x != nil && sends(only, 159) {
-		e.PutU8(159, *x)
+	if x := &v.ReloadStatsLimit; x.Present && sends(only, 159) {
+		e.PutU8(159, x.V)
 	}
-	if x := v.ReloadStatsValue; x != nil && sends(only, 160) {
-		e.PutU32(160, *x)
+	if x := &v.ReloadStatsValue; x.Present && sends(only, 160) {
+		e.PutU32(160, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlReloadStatsEntry holds the values that Decode points DlReloadStatsEntry's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlReloadStatsEntry struct {
-	vReloadStatsLimit uint8
-	vReloadStatsValue uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadStatsEntry) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlReloadStatsEntry
 	for it.Next() {
 		switch it.Type() {
 		case 159:
@@ -3317,22 +2536,14 @@ func (v *DlReloadStatsEntry) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlReloadStatsEntry)
-			}
-			s.vReloadStatsLimit = x
-			v.ReloadStatsLimit = &s.vReloadStatsLimit
+			v.ReloadStatsLimit = runtime.Some(x)
 		case 160:
 			d := it.Data()
 			x, err := runtime.ReadU32("reload-stats-value", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlReloadStatsEntry)
-			}
-			s.vReloadStatsValue = x
-			v.ReloadStatsValue = &s.vReloadStatsValue
+			v.ReloadStatsValue = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3344,15 +2555,15 @@ func (v *DlReloadStatsEntry) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlInfoVersion struct {
 	// InfoVersionName is the "info-version-name" attribute.
-	InfoVersionName *string `json:"info-version-name,omitempty"`
+	InfoVersionName runtime.Opt[string] `json:"info-version-name,omitzero"`
 	// InfoVersionValue is the "info-version-value" attribute.
-	InfoVersionValue *string `json:"info-version-value,omitempty"`
+	InfoVersionValue runtime.Opt[string] `json:"info-version-value,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlInfoVersion) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3362,29 +2573,21 @@ func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.InfoVersionName; x != nil && sends(only, 103) {
-		e.PutString(103, *x)
+	if x := &v.InfoVersionName; x.Present && sends(only, 103) {
+		e.PutString(103, x.V)
 	}
-	if x := v.InfoVersionValue; x != nil && sends(only, 104) {
-		e.PutString(104, *x)
+	if x := &v.InfoVersionValue; x.Present && sends(only, 104) {
+		e.PutString(104, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlInfoVersion holds the values that Decode points DlInfoVersion's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlInfoVersion struct {
-	vInfoVersionName  string
-	vInfoVersionValue string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlInfoVersion) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlInfoVersion
 	for it.Next() {
 		switch it.Type() {
 		case 103:
@@ -3393,22 +2596,14 @@ func (v *DlInfoVersion) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlInfoVersion)
-			}
-			s.vInfoVersionName = x
-			v.InfoVersionName = &s.vInfoVersionName
+			v.InfoVersionName = runtime.Some(x)
 		case 104:
 			d := it.Data()
 			x, err := runtime.ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlInfoVersion)
-			}
-			s.vInfoVersionValue = x
-			v.InfoVersionValue = &s.vInfoVersionValue
+			v.InfoVersionValue = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3422,17 +2617,17 @@ type DlPortFunction struct {
 	// HWAddr is the "hw-addr" attribute.
 	HWAddr []byte `json:"hw-addr,omitempty"`
 	// State is the "state" attribute.
-	State *PortFnState `json:"state,omitempty"`
+	State runtime.Opt[PortFnState] `json:"state,omitzero"`
 	// Opstate is the "opstate" attribute.
-	Opstate *PortFnOpstate `json:"opstate,omitempty"`
+	Opstate runtime.Opt[PortFnOpstate] `json:"opstate,omitzero"`
 	// Caps is the "caps" attribute.
-	Caps *runtime.Bitfield32 `json:"caps,omitempty"`
+	Caps runtime.Opt[runtime.Bitfield32] `json:"caps,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlPortFunction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3445,33 +2640,24 @@ func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.HWAddr; x != nil && sends(only, 1) {
 		e.PutBytes(1, x)
 	}
-	if x := v.State; x != nil && sends(only, 2) {
-		e.PutU8(2, uint8(*x))
+	if x := &v.State; x.Present && sends(only, 2) {
+		e.PutU8(2, uint8(x.V))
 	}
-	if x := v.Opstate; x != nil && sends(only, 3) {
-		e.PutU8(3, uint8(*x))
+	if x := &v.Opstate; x.Present && sends(only, 3) {
+		e.PutU8(3, uint8(x.V))
 	}
-	if x := v.Caps; x != nil && sends(only, 4) {
-		e.PutBitfield32(4, *x)
+	if x := &v.Caps; x.Present && sends(only, 4) {
+		e.PutBitfield32(4, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlPortFunction holds the values that Decode points DlPortFunction's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlPortFunction struct {
-	vState   PortFnState
-	vOpstate PortFnOpstate
-	vCaps    runtime.Bitfield32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlPortFunction) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlPortFunction
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3485,11 +2671,7 @@ func (v *DlPortFunction) Decode(b []byte) error {
 				return err
 			}
 			x := PortFnState(r)
-			if s == nil {
-				s = new(valsDlPortFunction)
-			}
-			s.vState = x
-			v.State = &s.vState
+			v.State = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU8("opstate", d)
@@ -3497,22 +2679,14 @@ func (v *DlPortFunction) Decode(b []byte) error {
 				return err
 			}
 			x := PortFnOpstate(r)
-			if s == nil {
-				s = new(valsDlPortFunction)
-			}
-			s.vOpstate = x
-			v.Opstate = &s.vOpstate
+			v.Opstate = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadBitfield32("caps", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlPortFunction)
-			}
-			s.vCaps = x
-			v.Caps = &s.vCaps
+			v.Caps = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3529,8 +2703,8 @@ type DlDpipeTables struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeTables) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3577,26 +2751,26 @@ func (v *DlDpipeTables) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlDpipeTable struct {
 	// DpipeTableName is the "dpipe-table-name" attribute.
-	DpipeTableName *string `json:"dpipe-table-name,omitempty"`
+	DpipeTableName runtime.Opt[string] `json:"dpipe-table-name,omitzero"`
 	// DpipeTableSize is the "dpipe-table-size" attribute.
-	DpipeTableSize *uint64 `json:"dpipe-table-size,omitempty"`
+	DpipeTableSize runtime.Opt[uint64] `json:"dpipe-table-size,omitzero"`
 	// DpipeTableMatches is the "dpipe-table-matches" attribute.
 	DpipeTableMatches *DlDpipeTableMatches `json:"dpipe-table-matches,omitempty"`
 	// DpipeTableActions is the "dpipe-table-actions" attribute.
 	DpipeTableActions *DlDpipeTableActions `json:"dpipe-table-actions,omitempty"`
 	// DpipeTableCountersEnabled is the "dpipe-table-counters-enabled"
 	// attribute.
-	DpipeTableCountersEnabled *uint8 `json:"dpipe-table-counters-enabled,omitempty"`
+	DpipeTableCountersEnabled runtime.Opt[uint8] `json:"dpipe-table-counters-enabled,omitzero"`
 	// DpipeTableResourceID is the "dpipe-table-resource-id" attribute.
-	DpipeTableResourceID *uint64 `json:"dpipe-table-resource-id,omitempty"`
+	DpipeTableResourceID runtime.Opt[uint64] `json:"dpipe-table-resource-id,omitzero"`
 	// DpipeTableResourceUnits is the "dpipe-table-resource-units" attribute.
-	DpipeTableResourceUnits *uint64 `json:"dpipe-table-resource-units,omitempty"`
+	DpipeTableResourceUnits runtime.Opt[uint64] `json:"dpipe-table-resource-units,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3606,11 +2780,11 @@ func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeTableName; x != nil && sends(only, 29) {
-		e.PutString(29, *x)
+	if x := &v.DpipeTableName; x.Present && sends(only, 29) {
+		e.PutString(29, x.V)
 	}
-	if x := v.DpipeTableSize; x != nil && sends(only, 30) {
-		e.PutU64(30, *x)
+	if x := &v.DpipeTableSize; x.Present && sends(only, 30) {
+		e.PutU64(30, x.V)
 	}
 	if x := v.DpipeTableMatches; x != nil && sends(only, 31) {
 		n := e.BeginNest(31)
@@ -3622,37 +2796,24 @@ func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableCountersEnabled; x != nil && sends(only, 33) {
-		e.PutU8(33, *x)
+	if x := &v.DpipeTableCountersEnabled; x.Present && sends(only, 33) {
+		e.PutU8(33, x.V)
 	}
-	if x := v.DpipeTableResourceID; x != nil && sends(only, 75) {
-		e.PutU64(75, *x)
+	if x := &v.DpipeTableResourceID; x.Present && sends(only, 75) {
+		e.PutU64(75, x.V)
 	}
-	if x := v.DpipeTableResourceUnits; x != nil && sends(only, 76) {
-		e.PutU64(76, *x)
+	if x := &v.DpipeTableResourceUnits; x.Present && sends(only, 76) {
+		e.PutU64(76, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeTable holds the values that Decode points DlDpipeTable's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeTable struct {
-	vDpipeTableName            string
-	vDpipeTableSize            uint64
-	vDpipeTableMatches         DlDpipeTableMatches
-	vDpipeTableActions         DlDpipeTableActions
-	vDpipeTableCountersEnabled uint8
-	vDpipeTableResourceID      uint64
-	vDpipeTableResourceUnits   uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeTable) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeTable
 	for it.Next() {
 		switch it.Type() {
 		case 29:
@@ -3661,77 +2822,49 @@ func (v *DlDpipeTable) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableName = x
-			v.DpipeTableName = &s.vDpipeTableName
+			v.DpipeTableName = runtime.Some(x)
 		case 30:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableSize = x
-			v.DpipeTableSize = &s.vDpipeTableSize
+			v.DpipeTableSize = runtime.Some(x)
 		case 31:
 			d := it.Data()
 			var x DlDpipeTableMatches
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableMatches = x
-			v.DpipeTableMatches = &s.vDpipeTableMatches
+			v.DpipeTableMatches = &x
 		case 32:
 			d := it.Data()
 			var x DlDpipeTableActions
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableActions = x
-			v.DpipeTableActions = &s.vDpipeTableActions
+			v.DpipeTableActions = &x
 		case 33:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableCountersEnabled = x
-			v.DpipeTableCountersEnabled = &s.vDpipeTableCountersEnabled
+			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 75:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableResourceID = x
-			v.DpipeTableResourceID = &s.vDpipeTableResourceID
+			v.DpipeTableResourceID = runtime.Some(x)
 		case 76:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeTable)
-			}
-			s.vDpipeTableResourceUnits = x
-			v.DpipeTableResourceUnits = &s.vDpipeTableResourceUnits
+			v.DpipeTableResourceUnits = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3748,8 +2881,8 @@ type DlDpipeTableMatches struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeTableMatches) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3801,8 +2934,8 @@ type DlDpipeTableActions struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeTableActions) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3854,8 +2987,8 @@ type DlDpipeEntries struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeEntries) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3902,19 +3035,19 @@ func (v *DlDpipeEntries) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlDpipeEntry struct {
 	// DpipeEntryIndex is the "dpipe-entry-index" attribute.
-	DpipeEntryIndex *uint64 `json:"dpipe-entry-index,omitempty"`
+	DpipeEntryIndex runtime.Opt[uint64] `json:"dpipe-entry-index,omitzero"`
 	// DpipeEntryMatchValues is the "dpipe-entry-match-values" attribute.
 	DpipeEntryMatchValues *DlDpipeEntryMatchValues `json:"dpipe-entry-match-values,omitempty"`
 	// DpipeEntryActionValues is the "dpipe-entry-action-values" attribute.
 	DpipeEntryActionValues *DlDpipeEntryActionValues `json:"dpipe-entry-action-values,omitempty"`
 	// DpipeEntryCounter is the "dpipe-entry-counter" attribute.
-	DpipeEntryCounter *uint64 `json:"dpipe-entry-counter,omitempty"`
+	DpipeEntryCounter runtime.Opt[uint64] `json:"dpipe-entry-counter,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3924,8 +3057,8 @@ func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeEntryIndex; x != nil && sends(only, 36) {
-		e.PutU64(36, *x)
+	if x := &v.DpipeEntryIndex; x.Present && sends(only, 36) {
+		e.PutU64(36, x.V)
 	}
 	if x := v.DpipeEntryMatchValues; x != nil && sends(only, 37) {
 		n := e.BeginNest(37)
@@ -3937,28 +3070,18 @@ func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryCounter; x != nil && sends(only, 39) {
-		e.PutU64(39, *x)
+	if x := &v.DpipeEntryCounter; x.Present && sends(only, 39) {
+		e.PutU64(39, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeEntry holds the values that Decode points DlDpipeEntry's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeEntry struct {
-	vDpipeEntryIndex        uint64
-	vDpipeEntryMatchValues  DlDpipeEntryMatchValues
-	vDpipeEntryActionValues DlDpipeEntryActionValues
-	vDpipeEntryCounter      uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeEntry) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeEntry
 	for it.Next() {
 		switch it.Type() {
 		case 36:
@@ -3967,44 +3090,28 @@ func (v *DlDpipeEntry) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeEntry)
-			}
-			s.vDpipeEntryIndex = x
-			v.DpipeEntryIndex = &s.vDpipeEntryIndex
+			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
 			d := it.Data()
 			var x DlDpipeEntryMatchValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
-			if s == nil {
-				s = new(valsDlDpipeEntry)
-			}
-			s.vDpipeEntryMatchValues = x
-			v.DpipeEntryMatchValues = &s.vDpipeEntryMatchValues
+			v.DpipeEntryMatchValues = &x
 		case 38:
 			d := it.Data()
 			var x DlDpipeEntryActionValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
-			if s == nil {
-				s = new(valsDlDpipeEntry)
-			}
-			s.vDpipeEntryActionValues = x
-			v.DpipeEntryActionValues = &s.vDpipeEntryActionValues
+			v.DpipeEntryActionValues = &x
 		case 39:
 			d := it.Data()
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeEntry)
-			}
-			s.vDpipeEntryCounter = x
-			v.DpipeEntryCounter = &s.vDpipeEntryCounter
+			v.DpipeEntryCounter = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4022,8 +3129,8 @@ type DlDpipeEntryMatchValues struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeEntryMatchValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4076,8 +3183,8 @@ type DlDpipeEntryActionValues struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeEntryActionValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4124,21 +3231,21 @@ func (v *DlDpipeEntryActionValues) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlDpipeMatch struct {
 	// DpipeMatchType is the "dpipe-match-type" attribute.
-	DpipeMatchType *DpipeMatchType `json:"dpipe-match-type,omitempty"`
+	DpipeMatchType runtime.Opt[DpipeMatchType] `json:"dpipe-match-type,omitzero"`
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID *DpipeHeaderID `json:"dpipe-header-id,omitempty"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal *uint8 `json:"dpipe-header-global,omitempty"`
+	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
 	// DpipeHeaderIndex is the "dpipe-header-index" attribute.
-	DpipeHeaderIndex *uint32 `json:"dpipe-header-index,omitempty"`
+	DpipeHeaderIndex runtime.Opt[uint32] `json:"dpipe-header-index,omitzero"`
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID *uint32 `json:"dpipe-field-id,omitempty"`
+	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeMatch) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4148,41 +3255,30 @@ func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeMatchType; x != nil && sends(only, 42) {
-		e.PutU32(42, uint32(*x))
+	if x := &v.DpipeMatchType; x.Present && sends(only, 42) {
+		e.PutU32(42, uint32(x.V))
 	}
-	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
-		e.PutU32(52, uint32(*x))
+	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+		e.PutU32(52, uint32(x.V))
 	}
-	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
-		e.PutU8(54, *x)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+		e.PutU8(54, x.V)
 	}
-	if x := v.DpipeHeaderIndex; x != nil && sends(only, 55) {
-		e.PutU32(55, *x)
+	if x := &v.DpipeHeaderIndex; x.Present && sends(only, 55) {
+		e.PutU32(55, x.V)
 	}
-	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
-		e.PutU32(58, *x)
+	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+		e.PutU32(58, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeMatch holds the values that Decode points DlDpipeMatch's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeMatch struct {
-	vDpipeMatchType    DpipeMatchType
-	vDpipeHeaderID     DpipeHeaderID
-	vDpipeHeaderGlobal uint8
-	vDpipeHeaderIndex  uint32
-	vDpipeFieldID      uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeMatch) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeMatch
 	for it.Next() {
 		switch it.Type() {
 		case 42:
@@ -4192,11 +3288,7 @@ func (v *DlDpipeMatch) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeMatchType(r)
-			if s == nil {
-				s = new(valsDlDpipeMatch)
-			}
-			s.vDpipeMatchType = x
-			v.DpipeMatchType = &s.vDpipeMatchType
+			v.DpipeMatchType = runtime.Some(x)
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -4204,44 +3296,28 @@ func (v *DlDpipeMatch) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			if s == nil {
-				s = new(valsDlDpipeMatch)
-			}
-			s.vDpipeHeaderID = x
-			v.DpipeHeaderID = &s.vDpipeHeaderID
+			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeMatch)
-			}
-			s.vDpipeHeaderGlobal = x
-			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
+			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeMatch)
-			}
-			s.vDpipeHeaderIndex = x
-			v.DpipeHeaderIndex = &s.vDpipeHeaderIndex
+			v.DpipeHeaderIndex = runtime.Some(x)
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeMatch)
-			}
-			s.vDpipeFieldID = x
-			v.DpipeFieldID = &s.vDpipeFieldID
+			v.DpipeFieldID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4259,13 +3335,13 @@ type DlDpipeMatchValue struct {
 	// DpipeValueMask is the "dpipe-value-mask" attribute.
 	DpipeValueMask []byte `json:"dpipe-value-mask,omitempty"`
 	// DpipeValueMapping is the "dpipe-value-mapping" attribute.
-	DpipeValueMapping *uint32 `json:"dpipe-value-mapping,omitempty"`
+	DpipeValueMapping runtime.Opt[uint32] `json:"dpipe-value-mapping,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeMatchValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4289,25 +3365,18 @@ func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
 		e.PutBytes(47, x)
 	}
-	if x := v.DpipeValueMapping; x != nil && sends(only, 48) {
-		e.PutU32(48, *x)
+	if x := &v.DpipeValueMapping; x.Present && sends(only, 48) {
+		e.PutU32(48, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeMatchValue holds the values that Decode points DlDpipeMatchValue's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeMatchValue struct {
-	vDpipeValueMapping uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeMatchValue) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeMatchValue
 	for it.Next() {
 		switch it.Type() {
 		case 40:
@@ -4331,11 +3400,7 @@ func (v *DlDpipeMatchValue) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeMatchValue)
-			}
-			s.vDpipeValueMapping = x
-			v.DpipeValueMapping = &s.vDpipeValueMapping
+			v.DpipeValueMapping = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4347,21 +3412,21 @@ func (v *DlDpipeMatchValue) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlDpipeAction struct {
 	// DpipeActionType is the "dpipe-action-type" attribute.
-	DpipeActionType *DpipeActionType `json:"dpipe-action-type,omitempty"`
+	DpipeActionType runtime.Opt[DpipeActionType] `json:"dpipe-action-type,omitzero"`
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID *DpipeHeaderID `json:"dpipe-header-id,omitempty"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal *uint8 `json:"dpipe-header-global,omitempty"`
+	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
 	// DpipeHeaderIndex is the "dpipe-header-index" attribute.
-	DpipeHeaderIndex *uint32 `json:"dpipe-header-index,omitempty"`
+	DpipeHeaderIndex runtime.Opt[uint32] `json:"dpipe-header-index,omitzero"`
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID *uint32 `json:"dpipe-field-id,omitempty"`
+	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeAction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4371,41 +3436,30 @@ func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeActionType; x != nil && sends(only, 45) {
-		e.PutU32(45, uint32(*x))
+	if x := &v.DpipeActionType; x.Present && sends(only, 45) {
+		e.PutU32(45, uint32(x.V))
 	}
-	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
-		e.PutU32(52, uint32(*x))
+	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+		e.PutU32(52, uint32(x.V))
 	}
-	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
-		e.PutU8(54, *x)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+		e.PutU8(54, x.V)
 	}
-	if x := v.DpipeHeaderIndex; x != nil && sends(only, 55) {
-		e.PutU32(55, *x)
+	if x := &v.DpipeHeaderIndex; x.Present && sends(only, 55) {
+		e.PutU32(55, x.V)
 	}
-	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
-		e.PutU32(58, *x)
+	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+		e.PutU32(58, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeAction holds the values that Decode points DlDpipeAction's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeAction struct {
-	vDpipeActionType   DpipeActionType
-	vDpipeHeaderID     DpipeHeaderID
-	vDpipeHeaderGlobal uint8
-	vDpipeHeaderIndex  uint32
-	vDpipeFieldID      uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeAction) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeAction
 	for it.Next() {
 		switch it.Type() {
 		case 45:
@@ -4415,11 +3469,7 @@ func (v *DlDpipeAction) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeActionType(r)
-			if s == nil {
-				s = new(valsDlDpipeAction)
-			}
-			s.vDpipeActionType = x
-			v.DpipeActionType = &s.vDpipeActionType
+			v.DpipeActionType = runtime.Some(x)
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -4427,44 +3477,28 @@ func (v *DlDpipeAction) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			if s == nil {
-				s = new(valsDlDpipeAction)
-			}
-			s.vDpipeHeaderID = x
-			v.DpipeHeaderID = &s.vDpipeHeaderID
+			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeAction)
-			}
-			s.vDpipeHeaderGlobal = x
-			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
+			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeAction)
-			}
-			s.vDpipeHeaderIndex = x
-			v.DpipeHeaderIndex = &s.vDpipeHeaderIndex
+			v.DpipeHeaderIndex = runtime.Some(x)
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeAction)
-			}
-			s.vDpipeFieldID = x
-			v.DpipeFieldID = &s.vDpipeFieldID
+			v.DpipeFieldID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4482,13 +3516,13 @@ type DlDpipeActionValue struct {
 	// DpipeValueMask is the "dpipe-value-mask" attribute.
 	DpipeValueMask []byte `json:"dpipe-value-mask,omitempty"`
 	// DpipeValueMapping is the "dpipe-value-mapping" attribute.
-	DpipeValueMapping *uint32 `json:"dpipe-value-mapping,omitempty"`
+	DpipeValueMapping runtime.Opt[uint32] `json:"dpipe-value-mapping,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeActionValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4512,25 +3546,18 @@ func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
 		e.PutBytes(47, x)
 	}
-	if x := v.DpipeValueMapping; x != nil && sends(only, 48) {
-		e.PutU32(48, *x)
+	if x := &v.DpipeValueMapping; x.Present && sends(only, 48) {
+		e.PutU32(48, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeActionValue holds the values that Decode points DlDpipeActionValue's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeActionValue struct {
-	vDpipeValueMapping uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeActionValue) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeActionValue
 	for it.Next() {
 		switch it.Type() {
 		case 43:
@@ -4554,11 +3581,7 @@ func (v *DlDpipeActionValue) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeActionValue)
-			}
-			s.vDpipeValueMapping = x
-			v.DpipeValueMapping = &s.vDpipeValueMapping
+			v.DpipeValueMapping = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4575,8 +3598,8 @@ type DlDpipeHeaders struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeHeaders) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4623,19 +3646,19 @@ func (v *DlDpipeHeaders) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlDpipeHeader struct {
 	// DpipeHeaderName is the "dpipe-header-name" attribute.
-	DpipeHeaderName *string `json:"dpipe-header-name,omitempty"`
+	DpipeHeaderName runtime.Opt[string] `json:"dpipe-header-name,omitzero"`
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID *DpipeHeaderID `json:"dpipe-header-id,omitempty"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal *uint8 `json:"dpipe-header-global,omitempty"`
+	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
 	// DpipeHeaderFields is the "dpipe-header-fields" attribute.
 	DpipeHeaderFields *DlDpipeHeaderFields `json:"dpipe-header-fields,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeHeader) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4645,14 +3668,14 @@ func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeHeaderName; x != nil && sends(only, 51) {
-		e.PutString(51, *x)
+	if x := &v.DpipeHeaderName; x.Present && sends(only, 51) {
+		e.PutString(51, x.V)
 	}
-	if x := v.DpipeHeaderID; x != nil && sends(only, 52) {
-		e.PutU32(52, uint32(*x))
+	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+		e.PutU32(52, uint32(x.V))
 	}
-	if x := v.DpipeHeaderGlobal; x != nil && sends(only, 54) {
-		e.PutU8(54, *x)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+		e.PutU8(54, x.V)
 	}
 	if x := v.DpipeHeaderFields; x != nil && sends(only, 53) {
 		n := e.BeginNest(53)
@@ -4664,20 +3687,10 @@ func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDlDpipeHeader holds the values that Decode points DlDpipeHeader's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeHeader struct {
-	vDpipeHeaderName   string
-	vDpipeHeaderID     DpipeHeaderID
-	vDpipeHeaderGlobal uint8
-	vDpipeHeaderFields DlDpipeHeaderFields
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeHeader) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeHeader
 	for it.Next() {
 		switch it.Type() {
 		case 51:
@@ -4686,11 +3699,7 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeHeader)
-			}
-			s.vDpipeHeaderName = x
-			v.DpipeHeaderName = &s.vDpipeHeaderName
+			v.DpipeHeaderName = runtime.Some(x)
 		case 52:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-header-id", d)
@@ -4698,33 +3707,21 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeHeaderID(r)
-			if s == nil {
-				s = new(valsDlDpipeHeader)
-			}
-			s.vDpipeHeaderID = x
-			v.DpipeHeaderID = &s.vDpipeHeaderID
+			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
 			d := it.Data()
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeHeader)
-			}
-			s.vDpipeHeaderGlobal = x
-			v.DpipeHeaderGlobal = &s.vDpipeHeaderGlobal
+			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 53:
 			d := it.Data()
 			var x DlDpipeHeaderFields
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
-			if s == nil {
-				s = new(valsDlDpipeHeader)
-			}
-			s.vDpipeHeaderFields = x
-			v.DpipeHeaderFields = &s.vDpipeHeaderFields
+			v.DpipeHeaderFields = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4741,8 +3738,8 @@ type DlDpipeHeaderFields struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeHeaderFields) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4789,19 +3786,19 @@ func (v *DlDpipeHeaderFields) Decode(b []byte) error {
 // "devlink": only the attributes the subset lists.
 type DlDpipeField struct {
 	// DpipeFieldName is the "dpipe-field-name" attribute.
-	DpipeFieldName *string `json:"dpipe-field-name,omitempty"`
+	DpipeFieldName runtime.Opt[string] `json:"dpipe-field-name,omitzero"`
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID *uint32 `json:"dpipe-field-id,omitempty"`
+	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
 	// DpipeFieldBitwidth is the "dpipe-field-bitwidth" attribute.
-	DpipeFieldBitwidth *uint32 `json:"dpipe-field-bitwidth,omitempty"`
+	DpipeFieldBitwidth runtime.Opt[uint32] `json:"dpipe-field-bitwidth,omitzero"`
 	// DpipeFieldMappingType is the "dpipe-field-mapping-type" attribute.
-	DpipeFieldMappingType *DpipeFieldMappingType `json:"dpipe-field-mapping-type,omitempty"`
+	DpipeFieldMappingType runtime.Opt[DpipeFieldMappingType] `json:"dpipe-field-mapping-type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlDpipeField) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4811,37 +3808,27 @@ func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DpipeFieldName; x != nil && sends(only, 57) {
-		e.PutString(57, *x)
+	if x := &v.DpipeFieldName; x.Present && sends(only, 57) {
+		e.PutString(57, x.V)
 	}
-	if x := v.DpipeFieldID; x != nil && sends(only, 58) {
-		e.PutU32(58, *x)
+	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+		e.PutU32(58, x.V)
 	}
-	if x := v.DpipeFieldBitwidth; x != nil && sends(only, 59) {
-		e.PutU32(59, *x)
+	if x := &v.DpipeFieldBitwidth; x.Present && sends(only, 59) {
+		e.PutU32(59, x.V)
 	}
-	if x := v.DpipeFieldMappingType; x != nil && sends(only, 60) {
-		e.PutU32(60, uint32(*x))
+	if x := &v.DpipeFieldMappingType; x.Present && sends(only, 60) {
+		e.PutU32(60, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlDpipeField holds the values that Decode points DlDpipeField's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlDpipeField struct {
-	vDpipeFieldName        string
-	vDpipeFieldID          uint32
-	vDpipeFieldBitwidth    uint32
-	vDpipeFieldMappingType DpipeFieldMappingType
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeField) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlDpipeField
 	for it.Next() {
 		switch it.Type() {
 		case 57:
@@ -4850,33 +3837,21 @@ func (v *DlDpipeField) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeField)
-			}
-			s.vDpipeFieldName = x
-			v.DpipeFieldName = &s.vDpipeFieldName
+			v.DpipeFieldName = runtime.Some(x)
 		case 58:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeField)
-			}
-			s.vDpipeFieldID = x
-			v.DpipeFieldID = &s.vDpipeFieldID
+			v.DpipeFieldID = runtime.Some(x)
 		case 59:
 			d := it.Data()
 			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlDpipeField)
-			}
-			s.vDpipeFieldBitwidth = x
-			v.DpipeFieldBitwidth = &s.vDpipeFieldBitwidth
+			v.DpipeFieldBitwidth = runtime.Some(x)
 		case 60:
 			d := it.Data()
 			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
@@ -4884,11 +3859,7 @@ func (v *DlDpipeField) Decode(b []byte) error {
 				return err
 			}
 			x := DpipeFieldMappingType(r)
-			if s == nil {
-				s = new(valsDlDpipeField)
-			}
-			s.vDpipeFieldMappingType = x
-			v.DpipeFieldMappingType = &s.vDpipeFieldMappingType
+			v.DpipeFieldMappingType = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4900,31 +3871,31 @@ func (v *DlDpipeField) Decode(b []byte) error {
 // only the attributes the subset lists.
 type DlResource struct {
 	// ResourceName is the "resource-name" attribute.
-	ResourceName *string `json:"resource-name,omitempty"`
+	ResourceName runtime.Opt[string] `json:"resource-name,omitzero"`
 	// ResourceID is the "resource-id" attribute.
-	ResourceID *uint64 `json:"resource-id,omitempty"`
+	ResourceID runtime.Opt[uint64] `json:"resource-id,omitzero"`
 	// ResourceSize is the "resource-size" attribute.
-	ResourceSize *uint64 `json:"resource-size,omitempty"`
+	ResourceSize runtime.Opt[uint64] `json:"resource-size,omitzero"`
 	// ResourceSizeNew is the "resource-size-new" attribute.
-	ResourceSizeNew *uint64 `json:"resource-size-new,omitempty"`
+	ResourceSizeNew runtime.Opt[uint64] `json:"resource-size-new,omitzero"`
 	// ResourceSizeValid is the "resource-size-valid" attribute.
-	ResourceSizeValid *uint8 `json:"resource-size-valid,omitempty"`
+	ResourceSizeValid runtime.Opt[uint8] `json:"resource-size-valid,omitzero"`
 	// ResourceSizeMin is the "resource-size-min" attribute.
-	ResourceSizeMin *uint64 `json:"resource-size-min,omitempty"`
+	ResourceSizeMin runtime.Opt[uint64] `json:"resource-size-min,omitzero"`
 	// ResourceSizeMax is the "resource-size-max" attribute.
-	ResourceSizeMax *uint64 `json:"resource-size-max,omitempty"`
+	ResourceSizeMax runtime.Opt[uint64] `json:"resource-size-max,omitzero"`
 	// ResourceSizeGran is the "resource-size-gran" attribute.
-	ResourceSizeGran *uint64 `json:"resource-size-gran,omitempty"`
+	ResourceSizeGran runtime.Opt[uint64] `json:"resource-size-gran,omitzero"`
 	// ResourceUnit is the "resource-unit" attribute.
-	ResourceUnit *ResourceUnit `json:"resource-unit,omitempty"`
+	ResourceUnit runtime.Opt[ResourceUnit] `json:"resource-unit,omitzero"`
 	// ResourceOcc is the "resource-occ" attribute.
-	ResourceOcc *uint64 `json:"resource-occ,omitempty"`
+	ResourceOcc runtime.Opt[uint64] `json:"resource-occ,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlResource) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4934,61 +3905,45 @@ func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ResourceName; x != nil && sends(only, 65) {
-		e.PutString(65, *x)
+	if x := &v.ResourceName; x.Present && sends(only, 65) {
+		e.PutString(65, x.V)
 	}
-	if x := v.ResourceID; x != nil && sends(only, 66) {
-		e.PutU64(66, *x)
+	if x := &v.ResourceID; x.Present && sends(only, 66) {
+		e.PutU64(66, x.V)
 	}
-	if x := v.ResourceSize; x != nil && sends(only, 67) {
-		e.PutU64(67, *x)
+	if x := &v.ResourceSize; x.Present && sends(only, 67) {
+		e.PutU64(67, x.V)
 	}
-	if x := v.ResourceSizeNew; x != nil && sends(only, 68) {
-		e.PutU64(68, *x)
+	if x := &v.ResourceSizeNew; x.Present && sends(only, 68) {
+		e.PutU64(68, x.V)
 	}
-	if x := v.ResourceSizeValid; x != nil && sends(only, 69) {
-		e.PutU8(69, *x)
+	if x := &v.ResourceSizeValid; x.Present && sends(only, 69) {
+		e.PutU8(69, x.V)
 	}
-	if x := v.ResourceSizeMin; x != nil && sends(only, 70) {
-		e.PutU64(70, *x)
+	if x := &v.ResourceSizeMin; x.Present && sends(only, 70) {
+		e.PutU64(70, x.V)
 	}
-	if x := v.ResourceSizeMax; x != nil && sends(only, 71) {
-		e.PutU64(71, *x)
+	if x := &v.ResourceSizeMax; x.Present && sends(only, 71) {
+		e.PutU64(71, x.V)
 	}
-	if x := v.ResourceSizeGran; x != nil && sends(only, 72) {
-		e.PutU64(72, *x)
+	if x := &v.ResourceSizeGran; x.Present && sends(only, 72) {
+		e.PutU64(72, x.V)
 	}
-	if x := v.ResourceUnit; x != nil && sends(only, 73) {
-		e.PutU8(73, uint8(*x))
+	if x := &v.ResourceUnit; x.Present && sends(only, 73) {
+		e.PutU8(73, uint8(x.V))
 	}
-	if x := v.ResourceOcc; x != nil && sends(only, 74) {
-		e.PutU64(74, *x)
+	if x := &v.ResourceOcc; x.Present && sends(only, 74) {
+		e.PutU64(74, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlResource holds the values that Decode points DlResource's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlResource struct {
-	vResourceName      string
-	vResourceID        uint64
-	vResourceSize      uint64
-	vResourceSizeNew   uint64
-	vResourceSizeValid uint8
-	vResourceSizeMin   uint64
-	vResourceSizeMax   uint64
-	vResourceSizeGran  uint64
-	vResourceUnit      ResourceUnit
-	vResourceOcc       uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlResource) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlResource
 	for it.Next() {
 		switch it.Type() {
 		case 65:
@@ -4997,88 +3952,56 @@ func (v *DlResource) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceName = x
-			v.ResourceName = &s.vResourceName
+			v.ResourceName = runtime.Some(x)
 		case 66:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceID = x
-			v.ResourceID = &s.vResourceID
+			v.ResourceID = runtime.Some(x)
 		case 67:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceSize = x
-			v.ResourceSize = &s.vResourceSize
+			v.ResourceSize = runtime.Some(x)
 		case 68:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-new", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceSizeNew = x
-			v.ResourceSizeNew = &s.vResourceSizeNew
+			v.ResourceSizeNew = runtime.Some(x)
 		case 69:
 			d := it.Data()
 			x, err := runtime.ReadU8("resource-size-valid", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceSizeValid = x
-			v.ResourceSizeValid = &s.vResourceSizeValid
+			v.ResourceSizeValid = runtime.Some(x)
 		case 70:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-min", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceSizeMin = x
-			v.ResourceSizeMin = &s.vResourceSizeMin
+			v.ResourceSizeMin = runtime.Some(x)
 		case 71:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceSizeMax = x
-			v.ResourceSizeMax = &s.vResourceSizeMax
+			v.ResourceSizeMax = runtime.Some(x)
 		case 72:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-size-gran", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceSizeGran = x
-			v.ResourceSizeGran = &s.vResourceSizeGran
+			v.ResourceSizeGran = runtime.Some(x)
 		case 73:
 			d := it.Data()
 			r, err := runtime.ReadU8("resource-unit", d)
@@ -5086,22 +4009,14 @@ func (v *DlResource) Decode(b []byte) error {
 				return err
 			}
 			x := ResourceUnit(r)
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceUnit = x
-			v.ResourceUnit = &s.vResourceUnit
+			v.ResourceUnit = runtime.Some(x)
 		case 74:
 			d := it.Data()
 			x, err := runtime.ReadU64("resource-occ", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlResource)
-			}
-			s.vResourceOcc = x
-			v.ResourceOcc = &s.vResourceOcc
+			v.ResourceOcc = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5118,8 +4033,8 @@ type DlResourceList struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlResourceList) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5166,17 +4081,17 @@ func (v *DlResourceList) Decode(b []byte) error {
 // the attributes the subset lists.
 type DlParam struct {
 	// ParamName is the "param-name" attribute.
-	ParamName *string `json:"param-name,omitempty"`
+	ParamName runtime.Opt[string] `json:"param-name,omitzero"`
 	// ParamGeneric is the "param-generic" attribute.
 	ParamGeneric bool `json:"param-generic,omitempty"`
 	// ParamType is the "param-type" attribute.
-	ParamType *uint8 `json:"param-type,omitempty"`
+	ParamType runtime.Opt[uint8] `json:"param-type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlParam) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5186,32 +4101,24 @@ func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ParamName; x != nil && sends(only, 81) {
-		e.PutString(81, *x)
+	if x := &v.ParamName; x.Present && sends(only, 81) {
+		e.PutString(81, x.V)
 	}
 	if v.ParamGeneric && sends(only, 82) {
 		e.PutFlag(82)
 	}
-	if x := v.ParamType; x != nil && sends(only, 83) {
-		e.PutU8(83, *x)
+	if x := &v.ParamType; x.Present && sends(only, 83) {
+		e.PutU8(83, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlParam holds the values that Decode points DlParam's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlParam struct {
-	vParamName string
-	vParamType uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlParam) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlParam
 	for it.Next() {
 		switch it.Type() {
 		case 81:
@@ -5220,11 +4127,7 @@ func (v *DlParam) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlParam)
-			}
-			s.vParamName = x
-			v.ParamName = &s.vParamName
+			v.ParamName = runtime.Some(x)
 		case 82:
 			d := it.Data()
 			x, err := runtime.ReadFlag("param-generic", d)
@@ -5238,11 +4141,7 @@ func (v *DlParam) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlParam)
-			}
-			s.vParamType = x
-			v.ParamType = &s.vParamType
+			v.ParamType = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5259,8 +4158,8 @@ type DlRegionSnapshots struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlRegionSnapshots) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5280,17 +4179,10 @@ func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDlRegionSnapshots holds the values that Decode points DlRegionSnapshots's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlRegionSnapshots struct {
-	vRegionSnapshot DlRegionSnapshot
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionSnapshots) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlRegionSnapshots
 	for it.Next() {
 		switch it.Type() {
 		case 91:
@@ -5299,11 +4191,7 @@ func (v *DlRegionSnapshots) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
-			if s == nil {
-				s = new(valsDlRegionSnapshots)
-			}
-			s.vRegionSnapshot = x
-			v.RegionSnapshot = &s.vRegionSnapshot
+			v.RegionSnapshot = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5315,13 +4203,13 @@ func (v *DlRegionSnapshots) Decode(b []byte) error {
 // of "devlink": only the attributes the subset lists.
 type DlRegionSnapshot struct {
 	// RegionSnapshotID is the "region-snapshot-id" attribute.
-	RegionSnapshotID *uint32 `json:"region-snapshot-id,omitempty"`
+	RegionSnapshotID runtime.Opt[uint32] `json:"region-snapshot-id,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlRegionSnapshot) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5331,25 +4219,18 @@ func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionSnapshotID; x != nil && sends(only, 92) {
-		e.PutU32(92, *x)
+	if x := &v.RegionSnapshotID; x.Present && sends(only, 92) {
+		e.PutU32(92, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlRegionSnapshot holds the values that Decode points DlRegionSnapshot's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlRegionSnapshot struct {
-	vRegionSnapshotID uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionSnapshot) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlRegionSnapshot
 	for it.Next() {
 		switch it.Type() {
 		case 92:
@@ -5358,11 +4239,7 @@ func (v *DlRegionSnapshot) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlRegionSnapshot)
-			}
-			s.vRegionSnapshotID = x
-			v.RegionSnapshotID = &s.vRegionSnapshotID
+			v.RegionSnapshotID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5379,8 +4256,8 @@ type DlRegionChunks struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlRegionChunks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5400,17 +4277,10 @@ func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDlRegionChunks holds the values that Decode points DlRegionChunks's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlRegionChunks struct {
-	vRegionChunk DlRegionChunk
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionChunks) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlRegionChunks
 	for it.Next() {
 		switch it.Type() {
 		case 94:
@@ -5419,11 +4289,7 @@ func (v *DlRegionChunks) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
-			if s == nil {
-				s = new(valsDlRegionChunks)
-			}
-			s.vRegionChunk = x
-			v.RegionChunk = &s.vRegionChunk
+			v.RegionChunk = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5437,13 +4303,13 @@ type DlRegionChunk struct {
 	// RegionChunkData is the "region-chunk-data" attribute.
 	RegionChunkData []byte `json:"region-chunk-data,omitempty"`
 	// RegionChunkAddr is the "region-chunk-addr" attribute.
-	RegionChunkAddr *uint64 `json:"region-chunk-addr,omitempty"`
+	RegionChunkAddr runtime.Opt[uint64] `json:"region-chunk-addr,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlRegionChunk) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5456,25 +4322,18 @@ func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.RegionChunkData; x != nil && sends(only, 95) {
 		e.PutBytes(95, x)
 	}
-	if x := v.RegionChunkAddr; x != nil && sends(only, 96) {
-		e.PutU64(96, *x)
+	if x := &v.RegionChunkAddr; x.Present && sends(only, 96) {
+		e.PutU64(96, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlRegionChunk holds the values that Decode points DlRegionChunk's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlRegionChunk struct {
-	vRegionChunkAddr uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionChunk) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlRegionChunk
 	for it.Next() {
 		switch it.Type() {
 		case 95:
@@ -5487,11 +4346,7 @@ func (v *DlRegionChunk) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlRegionChunk)
-			}
-			s.vRegionChunkAddr = x
-			v.RegionChunkAddr = &s.vRegionChunkAddr
+			v.RegionChunkAddr = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5511,13 +4366,13 @@ type DlFmsg struct {
 	// FmsgNestEnd is the "fmsg-nest-end" attribute.
 	FmsgNestEnd bool `json:"fmsg-nest-end,omitempty"`
 	// FmsgObjName is the "fmsg-obj-name" attribute.
-	FmsgObjName *string `json:"fmsg-obj-name,omitempty"`
+	FmsgObjName runtime.Opt[string] `json:"fmsg-obj-name,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlFmsg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5539,25 +4394,18 @@ func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v.FmsgNestEnd && sends(only, 110) {
 		e.PutFlag(110)
 	}
-	if x := v.FmsgObjName; x != nil && sends(only, 111) {
-		e.PutString(111, *x)
+	if x := &v.FmsgObjName; x.Present && sends(only, 111) {
+		e.PutString(111, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlFmsg holds the values that Decode points DlFmsg's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlFmsg struct {
-	vFmsgObjName string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlFmsg) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlFmsg
 	for it.Next() {
 		switch it.Type() {
 		case 107:
@@ -5594,11 +4442,7 @@ func (v *DlFmsg) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlFmsg)
-			}
-			s.vFmsgObjName = x
-			v.FmsgObjName = &s.vFmsgObjName
+			v.FmsgObjName = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5610,32 +4454,32 @@ func (v *DlFmsg) Decode(b []byte) error {
 // of "devlink": only the attributes the subset lists.
 type DlHealthReporter struct {
 	// HealthReporterName is the "health-reporter-name" attribute.
-	HealthReporterName *string `json:"health-reporter-name,omitempty"`
+	HealthReporterName runtime.Opt[string] `json:"health-reporter-name,omitzero"`
 	// HealthReporterState is the "health-reporter-state" attribute.
-	HealthReporterState *uint8 `json:"health-reporter-state,omitempty"`
+	HealthReporterState runtime.Opt[uint8] `json:"health-reporter-state,omitzero"`
 	// HealthReporterErrCount is the "health-reporter-err-count" attribute.
-	HealthReporterErrCount *uint64 `json:"health-reporter-err-count,omitempty"`
+	HealthReporterErrCount runtime.Opt[uint64] `json:"health-reporter-err-count,omitzero"`
 	// HealthReporterRecoverCount is the "health-reporter-recover-count"
 	// attribute.
-	HealthReporterRecoverCount *uint64 `json:"health-reporter-recover-count,omitempty"`
+	HealthReporterRecoverCount runtime.Opt[uint64] `json:"health-reporter-recover-count,omitzero"`
 	// HealthReporterGracefulPeriod is the "health-reporter-graceful-period"
 	// attribute.
-	HealthReporterGracefulPeriod *uint64 `json:"health-reporter-graceful-period,omitempty"`
+	HealthReporterGracefulPeriod runtime.Opt[uint64] `json:"health-reporter-graceful-period,omitzero"`
 	// HealthReporterAutoRecover is the "health-reporter-auto-recover"
 	// attribute.
-	HealthReporterAutoRecover *uint8 `json:"health-reporter-auto-recover,omitempty"`
+	HealthReporterAutoRecover runtime.Opt[uint8] `json:"health-reporter-auto-recover,omitzero"`
 	// HealthReporterDumpTs is the "health-reporter-dump-ts" attribute.
-	HealthReporterDumpTs *uint64 `json:"health-reporter-dump-ts,omitempty"`
+	HealthReporterDumpTs runtime.Opt[uint64] `json:"health-reporter-dump-ts,omitzero"`
 	// HealthReporterDumpTsNs is the "health-reporter-dump-ts-ns" attribute.
-	HealthReporterDumpTsNs *uint64 `json:"health-reporter-dump-ts-ns,omitempty"`
+	HealthReporterDumpTsNs runtime.Opt[uint64] `json:"health-reporter-dump-ts-ns,omitzero"`
 	// HealthReporterAutoDump is the "health-reporter-auto-dump" attribute.
-	HealthReporterAutoDump *uint8 `json:"health-reporter-auto-dump,omitempty"`
+	HealthReporterAutoDump runtime.Opt[uint8] `json:"health-reporter-auto-dump,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlHealthReporter) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5645,57 +4489,42 @@ func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.HealthReporterName; x != nil && sends(only, 115) {
-		e.PutString(115, *x)
+	if x := &v.HealthReporterName; x.Present && sends(only, 115) {
+		e.PutString(115, x.V)
 	}
-	if x := v.HealthReporterState; x != nil && sends(only, 116) {
-		e.PutU8(116, *x)
+	if x := &v.HealthReporterState; x.Present && sends(only, 116) {
+		e.PutU8(116, x.V)
 	}
-	if x := v.HealthReporterErrCount; x != nil && sends(only, 117) {
-		e.PutU64(117, *x)
+	if x := &v.HealthReporterErrCount; x.Present && sends(only, 117) {
+		e.PutU64(117, x.V)
 	}
-	if x := v.HealthReporterRecoverCount; x != nil && sends(only, 118) {
-		e.PutU64(118, *x)
+	if x := &v.HealthReporterRecoverCount; x.Present && sends(only, 118) {
+		e.PutU64(118, x.V)
 	}
-	if x := v.HealthReporterGracefulPeriod; x != nil && sends(only, 120) {
-		e.PutU64(120, *x)
+	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(only, 120) {
+		e.PutU64(120, x.V)
 	}
-	if x := v.HealthReporterAutoRecover; x != nil && sends(only, 121) {
-		e.PutU8(121, *x)
+	if x := &v.HealthReporterAutoRecover; x.Present && sends(only, 121) {
+		e.PutU8(121, x.V)
 	}
-	if x := v.HealthReporterDumpTs; x != nil && sends(only, 119) {
-		e.PutU64(119, *x)
+	if x := &v.HealthReporterDumpTs; x.Present && sends(only, 119) {
+		e.PutU64(119, x.V)
 	}
-	if x := v.HealthReporterDumpTsNs; x != nil && sends(only, 137) {
-		e.PutU64(137, *x)
+	if x := &v.HealthReporterDumpTsNs; x.Present && sends(only, 137) {
+		e.PutU64(137, x.V)
 	}
-	if x := v.HealthReporterAutoDump; x != nil && sends(only, 141) {
-		e.PutU8(141, *x)
+	if x := &v.HealthReporterAutoDump; x.Present && sends(only, 141) {
+		e.PutU8(141, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlHealthReporter holds the values that Decode points DlHealthReporter's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlHealthReporter struct {
-	vHealthReporterName           string
-	vHealthReporterState          uint8
-	vHealthReporterErrCount       uint64
-	vHealthReporterRecoverCount   uint64
-	vHealthReporterGracefulPeriod uint64
-	vHealthReporterAutoRecover    uint8
-	vHealthReporterDumpTs         uint64
-	vHealthReporterDumpTsNs       uint64
-	vHealthReporterAutoDump       uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlHealthReporter) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlHealthReporter
 	for it.Next() {
 		switch it.Type() {
 		case 115:
@@ -5704,99 +4533,63 @@ func (v *DlHealthReporter) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterName = x
-			v.HealthReporterName = &s.vHealthReporterName
+			v.HealthReporterName = runtime.Some(x)
 		case 116:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterState = x
-			v.HealthReporterState = &s.vHealthReporterState
+			v.HealthReporterState = runtime.Some(x)
 		case 117:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-err-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterErrCount = x
-			v.HealthReporterErrCount = &s.vHealthReporterErrCount
+			v.HealthReporterErrCount = runtime.Some(x)
 		case 118:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-recover-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterRecoverCount = x
-			v.HealthReporterRecoverCount = &s.vHealthReporterRecoverCount
+			v.HealthReporterRecoverCount = runtime.Some(x)
 		case 120:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterGracefulPeriod = x
-			v.HealthReporterGracefulPeriod = &s.vHealthReporterGracefulPeriod
+			v.HealthReporterGracefulPeriod = runtime.Some(x)
 		case 121:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterAutoRecover = x
-			v.HealthReporterAutoRecover = &s.vHealthReporterAutoRecover
+			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 119:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterDumpTs = x
-			v.HealthReporterDumpTs = &s.vHealthReporterDumpTs
+			v.HealthReporterDumpTs = runtime.Some(x)
 		case 137:
 			d := it.Data()
 			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterDumpTsNs = x
-			v.HealthReporterDumpTsNs = &s.vHealthReporterDumpTsNs
+			v.HealthReporterDumpTsNs = runtime.Some(x)
 		case 141:
 			d := it.Data()
 			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlHealthReporter)
-			}
-			s.vHealthReporterAutoDump = x
-			v.HealthReporterAutoDump = &s.vHealthReporterAutoDump
+			v.HealthReporterAutoDump = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5807,17 +4600,17 @@ func (v *DlHealthReporter) Decode(b []byte) error {
 // DlAttrStats holds the attributes of the "dl-attr-stats" attribute set.
 type DlAttrStats struct {
 	// StatsRxPackets is the "stats-rx-packets" attribute.
-	StatsRxPackets *uint64 `json:"stats-rx-packets,omitempty"`
+	StatsRxPackets runtime.Opt[uint64] `json:"stats-rx-packets,omitzero"`
 	// StatsRxBytes is the "stats-rx-bytes" attribute.
-	StatsRxBytes *uint64 `json:"stats-rx-bytes,omitempty"`
+	StatsRxBytes runtime.Opt[uint64] `json:"stats-rx-bytes,omitzero"`
 	// StatsRxDropped is the "stats-rx-dropped" attribute.
-	StatsRxDropped *uint64 `json:"stats-rx-dropped,omitempty"`
+	StatsRxDropped runtime.Opt[uint64] `json:"stats-rx-dropped,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlAttrStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5827,33 +4620,24 @@ func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.StatsRxPackets; x != nil && sends(only, 0) {
-		e.PutU64(0, *x)
+	if x := &v.StatsRxPackets; x.Present && sends(only, 0) {
+		e.PutU64(0, x.V)
 	}
-	if x := v.StatsRxBytes; x != nil && sends(only, 1) {
-		e.PutU64(1, *x)
+	if x := &v.StatsRxBytes; x.Present && sends(only, 1) {
+		e.PutU64(1, x.V)
 	}
-	if x := v.StatsRxDropped; x != nil && sends(only, 2) {
-		e.PutU64(2, *x)
+	if x := &v.StatsRxDropped; x.Present && sends(only, 2) {
+		e.PutU64(2, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlAttrStats holds the values that Decode points DlAttrStats's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlAttrStats struct {
-	vStatsRxPackets uint64
-	vStatsRxBytes   uint64
-	vStatsRxDropped uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlAttrStats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlAttrStats
 	for it.Next() {
 		switch it.Type() {
 		case 0:
@@ -5862,33 +4646,21 @@ func (v *DlAttrStats) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlAttrStats)
-			}
-			s.vStatsRxPackets = x
-			v.StatsRxPackets = &s.vStatsRxPackets
+			v.StatsRxPackets = runtime.Some(x)
 		case 1:
 			d := it.Data()
 			x, err := runtime.ReadU64("stats-rx-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlAttrStats)
-			}
-			s.vStatsRxBytes = x
-			v.StatsRxBytes = &s.vStatsRxBytes
+			v.StatsRxBytes = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU64("stats-rx-dropped", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlAttrStats)
-			}
-			s.vStatsRxDropped = x
-			v.StatsRxDropped = &s.vStatsRxDropped
+			v.StatsRxDropped = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5907,8 +4679,8 @@ type DlTrapMetadata struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlTrapMetadata) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5961,13 +4733,13 @@ func (v *DlTrapMetadata) Decode(b []byte) error {
 // the subset lists.
 type DlLinecardSupportedTypes struct {
 	// LinecardType is the "linecard-type" attribute.
-	LinecardType *string `json:"linecard-type,omitempty"`
+	LinecardType runtime.Opt[string] `json:"linecard-type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlLinecardSupportedTypes) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5977,25 +4749,18 @@ func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.LinecardType; x != nil && sends(only, 173) {
-		e.PutString(173, *x)
+	if x := &v.LinecardType; x.Present && sends(only, 173) {
+		e.PutString(173, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDlLinecardSupportedTypes holds the values that Decode points DlLinecardSupportedTypes's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDlLinecardSupportedTypes struct {
-	vLinecardType string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDlLinecardSupportedTypes
 	for it.Next() {
 		switch it.Type() {
 		case 173:
@@ -6004,11 +4769,7 @@ func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDlLinecardSupportedTypes)
-			}
-			s.vLinecardType = x
-			v.LinecardType = &s.vLinecardType
+			v.LinecardType = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -6024,8 +4785,8 @@ type DlSelftestID struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *DlSelftestID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an

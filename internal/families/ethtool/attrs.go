@@ -11,19 +11,19 @@ import (
 // Header holds the attributes of the "header" attribute set.
 type Header struct {
 	// DevIndex is the "dev-index" attribute.
-	DevIndex *uint32 `json:"dev-index,omitempty"`
+	DevIndex runtime.Opt[uint32] `json:"dev-index,omitzero"`
 	// DevName is the "dev-name" attribute.
-	DevName *string `json:"dev-name,omitempty"`
+	DevName runtime.Opt[string] `json:"dev-name,omitzero"`
 	// Flags is the "flags" attribute.
-	Flags *HeaderFlags `json:"flags,omitempty"`
+	Flags runtime.Opt[HeaderFlags] `json:"flags,omitzero"`
 	// PHYIndex is the "phy-index" attribute.
-	PHYIndex *uint32 `json:"phy-index,omitempty"`
+	PHYIndex runtime.Opt[uint32] `json:"phy-index,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Header) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -33,37 +33,27 @@ func (v *Header) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.DevIndex; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.DevIndex; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.DevName; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.DevName; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
-	if x := v.Flags; x != nil && sends(only, 3) {
-		e.PutU32(3, uint32(*x))
+	if x := &v.Flags; x.Present && sends(only, 3) {
+		e.PutU32(3, uint32(x.V))
 	}
-	if x := v.PHYIndex; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.PHYIndex; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsHeader holds the values that Decode points Header's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsHeader struct {
-	vDevIndex uint32
-	vDevName  string
-	vFlags    HeaderFlags
-	vPHYIndex uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Header) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsHeader
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -72,22 +62,14 @@ func (v *Header) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsHeader)
-			}
-			s.vDevIndex = x
-			v.DevIndex = &s.vDevIndex
+			v.DevIndex = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsHeader)
-			}
-			s.vDevName = x
-			v.DevName = &s.vDevName
+			v.DevName = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU32("flags", d)
@@ -95,22 +77,14 @@ func (v *Header) Decode(b []byte) error {
 				return err
 			}
 			x := HeaderFlags(r)
-			if s == nil {
-				s = new(valsHeader)
-			}
-			s.vFlags = x
-			v.Flags = &s.vFlags
+			v.Flags = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("phy-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsHeader)
-			}
-			s.vPHYIndex = x
-			v.PHYIndex = &s.vPHYIndex
+			v.PHYIndex = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -121,17 +95,17 @@ func (v *Header) Decode(b []byte) error {
 // BitsetBit holds the attributes of the "bitset-bit" attribute set.
 type BitsetBit struct {
 	// Index is the "index" attribute.
-	Index *uint32 `json:"index,omitempty"`
+	Index runtime.Opt[uint32] `json:"index,omitzero"`
 	// Name is the "name" attribute.
-	Name *string `json:"name,omitempty"`
+	Name runtime.Opt[string] `json:"name,omitzero"`
 	// Value is the "value" attribute.
 	Value bool `json:"value,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *BitsetBit) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -141,11 +115,11 @@ func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Index; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Index; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Name; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.Name; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
 	if v.Value && sends(only, 3) {
 		e.PutFlag(3)
@@ -155,18 +129,10 @@ func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsBitsetBit holds the values that Decode points BitsetBit's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsBitsetBit struct {
-	vIndex uint32
-	vName  string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *BitsetBit) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsBitsetBit
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -175,22 +141,14 @@ func (v *BitsetBit) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsBitsetBit)
-			}
-			s.vIndex = x
-			v.Index = &s.vIndex
+			v.Index = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsBitsetBit)
-			}
-			s.vName = x
-			v.Name = &s.vName
+			v.Name = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadFlag("value", d)
@@ -213,8 +171,8 @@ type BitsetBits struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *BitsetBits) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -262,7 +220,7 @@ type Bitset struct {
 	// Nomask is the "nomask" attribute.
 	Nomask bool `json:"nomask,omitempty"`
 	// Size is the "size" attribute.
-	Size *uint32 `json:"size,omitempty"`
+	Size runtime.Opt[uint32] `json:"size,omitzero"`
 	// Bits is the "bits" attribute.
 	Bits *BitsetBits `json:"bits,omitempty"`
 	// Value is the "value" attribute.
@@ -273,8 +231,8 @@ type Bitset struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Bitset) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -287,8 +245,8 @@ func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v.Nomask && sends(only, 1) {
 		e.PutFlag(1)
 	}
-	if x := v.Size; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Size; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	if x := v.Bits; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
@@ -306,18 +264,10 @@ func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsBitset holds the values that Decode points Bitset's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsBitset struct {
-	vSize uint32
-	vBits BitsetBits
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Bitset) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsBitset
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -333,22 +283,14 @@ func (v *Bitset) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsBitset)
-			}
-			s.vSize = x
-			v.Size = &s.vSize
+			v.Size = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			var x BitsetBits
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "bits", err)
 			}
-			if s == nil {
-				s = new(valsBitset)
-			}
-			s.vBits = x
-			v.Bits = &s.vBits
+			v.Bits = &x
 		case 4:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -367,15 +309,15 @@ func (v *Bitset) Decode(b []byte) error {
 // String holds the attributes of the "string" attribute set.
 type String struct {
 	// Index is the "index" attribute.
-	Index *uint32 `json:"index,omitempty"`
+	Index runtime.Opt[uint32] `json:"index,omitzero"`
 	// Value is the "value" attribute.
-	Value *string `json:"value,omitempty"`
+	Value runtime.Opt[string] `json:"value,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *String) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -385,29 +327,21 @@ func (v *String) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Index; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Index; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Value; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.Value; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsString holds the values that Decode points String's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsString struct {
-	vIndex uint32
-	vValue string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *String) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsString
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -416,22 +350,14 @@ func (v *String) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsString)
-			}
-			s.vIndex = x
-			v.Index = &s.vIndex
+			v.Index = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("value", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsString)
-			}
-			s.vValue = x
-			v.Value = &s.vValue
+			v.Value = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -447,8 +373,8 @@ type Strings struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Strings) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -494,17 +420,17 @@ func (v *Strings) Decode(b []byte) error {
 // StringsetAttrs holds the attributes of the "stringset" attribute set.
 type StringsetAttrs struct {
 	// ID is the "id" attribute.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Count is the "count" attribute.
-	Count *uint32 `json:"count,omitempty"`
+	Count runtime.Opt[uint32] `json:"count,omitzero"`
 	// Strings is the "strings" attribute.
 	Strings []Strings `json:"strings,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *StringsetAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -514,11 +440,11 @@ func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.ID; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Count; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Count; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	for _, x := range v.Strings {
 		if !sends(only, 3) {
@@ -533,18 +459,10 @@ func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsStringsetAttrs holds the values that Decode points StringsetAttrs's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsStringsetAttrs struct {
-	vID    uint32
-	vCount uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StringsetAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsStringsetAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -553,22 +471,14 @@ func (v *StringsetAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStringsetAttrs)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStringsetAttrs)
-			}
-			s.vCount = x
-			v.Count = &s.vCount
+			v.Count = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			var x Strings
@@ -591,8 +501,8 @@ type Stringsets struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Stringsets) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -647,8 +557,8 @@ type Strset struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Strset) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -676,18 +586,10 @@ func (v *Strset) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsStrset holds the values that Decode points Strset's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsStrset struct {
-	vHeader     Header
-	vStringsets Stringsets
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Strset) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsStrset
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -696,22 +598,14 @@ func (v *Strset) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsStrset)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Stringsets
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stringsets", err)
 			}
-			if s == nil {
-				s = new(valsStrset)
-			}
-			s.vStringsets = x
-			v.Stringsets = &s.vStringsets
+			v.Stringsets = &x
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadFlag("counts-only", d)
@@ -736,8 +630,8 @@ type Privflags struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Privflags) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -762,18 +656,10 @@ func (v *Privflags) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsPrivflags holds the values that Decode points Privflags's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPrivflags struct {
-	vHeader Header
-	vFlags  Bitset
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Privflags) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPrivflags
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -782,22 +668,14 @@ func (v *Privflags) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsPrivflags)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "flags", err)
 			}
-			if s == nil {
-				s = new(valsPrivflags)
-			}
-			s.vFlags = x
-			v.Flags = &s.vFlags
+			v.Flags = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -810,41 +688,41 @@ type Rings struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// RxMax is the "rx-max" attribute.
-	RxMax *uint32 `json:"rx-max,omitempty"`
+	RxMax runtime.Opt[uint32] `json:"rx-max,omitzero"`
 	// RxMiniMax is the "rx-mini-max" attribute.
-	RxMiniMax *uint32 `json:"rx-mini-max,omitempty"`
+	RxMiniMax runtime.Opt[uint32] `json:"rx-mini-max,omitzero"`
 	// RxJumboMax is the "rx-jumbo-max" attribute.
-	RxJumboMax *uint32 `json:"rx-jumbo-max,omitempty"`
+	RxJumboMax runtime.Opt[uint32] `json:"rx-jumbo-max,omitzero"`
 	// TxMax is the "tx-max" attribute.
-	TxMax *uint32 `json:"tx-max,omitempty"`
+	TxMax runtime.Opt[uint32] `json:"tx-max,omitzero"`
 	// Rx is the "rx" attribute.
-	Rx *uint32 `json:"rx,omitempty"`
+	Rx runtime.Opt[uint32] `json:"rx,omitzero"`
 	// RxMini is the "rx-mini" attribute.
-	RxMini *uint32 `json:"rx-mini,omitempty"`
+	RxMini runtime.Opt[uint32] `json:"rx-mini,omitzero"`
 	// RxJumbo is the "rx-jumbo" attribute.
-	RxJumbo *uint32 `json:"rx-jumbo,omitempty"`
+	RxJumbo runtime.Opt[uint32] `json:"rx-jumbo,omitzero"`
 	// Tx is the "tx" attribute.
-	Tx *uint32 `json:"tx,omitempty"`
+	Tx runtime.Opt[uint32] `json:"tx,omitzero"`
 	// RxBufLen is the "rx-buf-len" attribute.
-	RxBufLen *uint32 `json:"rx-buf-len,omitempty"`
+	RxBufLen runtime.Opt[uint32] `json:"rx-buf-len,omitzero"`
 	// TCPDataSplit is the "tcp-data-split" attribute.
-	TCPDataSplit *uint8 `json:"tcp-data-split,omitempty"`
+	TCPDataSplit runtime.Opt[uint8] `json:"tcp-data-split,omitzero"`
 	// CqeSize is the "cqe-size" attribute.
-	CqeSize *uint32 `json:"cqe-size,omitempty"`
+	CqeSize runtime.Opt[uint32] `json:"cqe-size,omitzero"`
 	// TxPush is the "tx-push" attribute.
-	TxPush *uint8 `json:"tx-push,omitempty"`
+	TxPush runtime.Opt[uint8] `json:"tx-push,omitzero"`
 	// RxPush is the "rx-push" attribute.
-	RxPush *uint8 `json:"rx-push,omitempty"`
+	RxPush runtime.Opt[uint8] `json:"rx-push,omitzero"`
 	// TxPushBufLen is the "tx-push-buf-len" attribute.
-	TxPushBufLen *uint32 `json:"tx-push-buf-len,omitempty"`
+	TxPushBufLen runtime.Opt[uint32] `json:"tx-push-buf-len,omitzero"`
 	// TxPushBufLenMax is the "tx-push-buf-len-max" attribute.
-	TxPushBufLenMax *uint32 `json:"tx-push-buf-len-max,omitempty"`
+	TxPushBufLenMax runtime.Opt[uint32] `json:"tx-push-buf-len-max,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Rings) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -859,82 +737,60 @@ func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxMax; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.RxMax; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.RxMiniMax; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.RxMiniMax; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.RxJumboMax; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.RxJumboMax; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.TxMax; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.TxMax; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.Rx; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.Rx; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.RxMini; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.RxMini; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.RxJumbo; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.RxJumbo; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.Tx; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.Tx; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.RxBufLen; x != nil && sends(only, 10) {
-		e.PutU32(10, *x)
+	if x := &v.RxBufLen; x.Present && sends(only, 10) {
+		e.PutU32(10, x.V)
 	}
-	if x := v.TCPDataSplit; x != nil && sends(only, 11) {
-		e.PutU8(11, *x)
+	if x := &v.TCPDataSplit; x.Present && sends(only, 11) {
+		e.PutU8(11, x.V)
 	}
-	if x := v.CqeSize; x != nil && sends(only, 12) {
-		e.PutU32(12, *x)
+	if x := &v.CqeSize; x.Present && sends(only, 12) {
+		e.PutU32(12, x.V)
 	}
-	if x := v.TxPush; x != nil && sends(only, 13) {
-		e.PutU8(13, *x)
+	if x := &v.TxPush; x.Present && sends(only, 13) {
+		e.PutU8(13, x.V)
 	}
-	if x := v.RxPush; x != nil && sends(only, 14) {
-		e.PutU8(14, *x)
+	if x := &v.RxPush; x.Present && sends(only, 14) {
+		e.PutU8(14, x.V)
 	}
-	if x := v.TxPushBufLen; x != nil && sends(only, 15) {
-		e.PutU32(15, *x)
+	if x := &v.TxPushBufLen; x.Present && sends(only, 15) {
+		e.PutU32(15, x.V)
 	}
-	if x := v.TxPushBufLenMax; x != nil && sends(only, 16) {
-		e.PutU32(16, *x)
+	if x := &v.TxPushBufLenMax; x.Present && sends(only, 16) {
+		e.PutU32(16, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsRings holds the values that Decode points Rings's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsRings struct {
-	vHeader          Header
-	vRxMax           uint32
-	vRxMiniMax       uint32
-	vRxJumboMax      uint32
-	vTxMax           uint32
-	vRx              uint32
-	vRxMini          uint32
-	vRxJumbo         uint32
-	vTx              uint32
-	vRxBufLen        uint32
-	vTCPDataSplit    uint8
-	vCqeSize         uint32
-	vTxPush          uint8
-	vRxPush          uint8
-	vTxPushBufLen    uint32
-	vTxPushBufLenMax uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Rings) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsRings
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -943,176 +799,112 @@ func (v *Rings) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxMax = x
-			v.RxMax = &s.vRxMax
+			v.RxMax = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-mini-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxMiniMax = x
-			v.RxMiniMax = &s.vRxMiniMax
+			v.RxMiniMax = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-jumbo-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxJumboMax = x
-			v.RxJumboMax = &s.vRxJumboMax
+			v.RxJumboMax = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vTxMax = x
-			v.TxMax = &s.vTxMax
+			v.TxMax = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRx = x
-			v.Rx = &s.vRx
+			v.Rx = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-mini", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxMini = x
-			v.RxMini = &s.vRxMini
+			v.RxMini = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-jumbo", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxJumbo = x
-			v.RxJumbo = &s.vRxJumbo
+			v.RxJumbo = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vTx = x
-			v.Tx = &s.vTx
+			v.Tx = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-buf-len", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxBufLen = x
-			v.RxBufLen = &s.vRxBufLen
+			v.RxBufLen = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU8("tcp-data-split", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vTCPDataSplit = x
-			v.TCPDataSplit = &s.vTCPDataSplit
+			v.TCPDataSplit = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU32("cqe-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vCqeSize = x
-			v.CqeSize = &s.vCqeSize
+			v.CqeSize = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-push", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vTxPush = x
-			v.TxPush = &s.vTxPush
+			v.TxPush = runtime.Some(x)
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadU8("rx-push", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vRxPush = x
-			v.RxPush = &s.vRxPush
+			v.RxPush = runtime.Some(x)
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-push-buf-len", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vTxPushBufLen = x
-			v.TxPushBufLen = &s.vTxPushBufLen
+			v.TxPushBufLen = runtime.Some(x)
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-push-buf-len-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRings)
-			}
-			s.vTxPushBufLenMax = x
-			v.TxPushBufLenMax = &s.vTxPushBufLenMax
+			v.TxPushBufLenMax = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1123,23 +915,23 @@ func (v *Rings) Decode(b []byte) error {
 // MmStat holds the attributes of the "mm-stat" attribute set.
 type MmStat struct {
 	// ReassemblyErrors is the "reassembly-errors" attribute.
-	ReassemblyErrors *uint64 `json:"reassembly-errors,omitempty"`
+	ReassemblyErrors runtime.Opt[uint64] `json:"reassembly-errors,omitzero"`
 	// SmdErrors is the "smd-errors" attribute.
-	SmdErrors *uint64 `json:"smd-errors,omitempty"`
+	SmdErrors runtime.Opt[uint64] `json:"smd-errors,omitzero"`
 	// ReassemblyOk is the "reassembly-ok" attribute.
-	ReassemblyOk *uint64 `json:"reassembly-ok,omitempty"`
+	ReassemblyOk runtime.Opt[uint64] `json:"reassembly-ok,omitzero"`
 	// RxFragCount is the "rx-frag-count" attribute.
-	RxFragCount *uint64 `json:"rx-frag-count,omitempty"`
+	RxFragCount runtime.Opt[uint64] `json:"rx-frag-count,omitzero"`
 	// TxFragCount is the "tx-frag-count" attribute.
-	TxFragCount *uint64 `json:"tx-frag-count,omitempty"`
+	TxFragCount runtime.Opt[uint64] `json:"tx-frag-count,omitzero"`
 	// HoldCount is the "hold-count" attribute.
-	HoldCount *uint64 `json:"hold-count,omitempty"`
+	HoldCount runtime.Opt[uint64] `json:"hold-count,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *MmStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1149,45 +941,33 @@ func (v *MmStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReassemblyErrors; x != nil && sends(only, 2) {
-		e.PutU64(2, *x)
+	if x := &v.ReassemblyErrors; x.Present && sends(only, 2) {
+		e.PutU64(2, x.V)
 	}
-	if x := v.SmdErrors; x != nil && sends(only, 3) {
-		e.PutU64(3, *x)
+	if x := &v.SmdErrors; x.Present && sends(only, 3) {
+		e.PutU64(3, x.V)
 	}
-	if x := v.ReassemblyOk; x != nil && sends(only, 4) {
-		e.PutU64(4, *x)
+	if x := &v.ReassemblyOk; x.Present && sends(only, 4) {
+		e.PutU64(4, x.V)
 	}
-	if x := v.RxFragCount; x != nil && sends(only, 5) {
-		e.PutU64(5, *x)
+	if x := &v.RxFragCount; x.Present && sends(only, 5) {
+		e.PutU64(5, x.V)
 	}
-	if x := v.TxFragCount; x != nil && sends(only, 6) {
-		e.PutU64(6, *x)
+	if x := &v.TxFragCount; x.Present && sends(only, 6) {
+		e.PutU64(6, x.V)
 	}
-	if x := v.HoldCount; x != nil && sends(only, 7) {
-		e.PutU64(7, *x)
+	if x := &v.HoldCount; x.Present && sends(only, 7) {
+		e.PutU64(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsMmStat holds the values that Decode points MmStat's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsMmStat struct {
-	vReassemblyErrors uint64
-	vSmdErrors        uint64
-	vReassemblyOk     uint64
-	vRxFragCount      uint64
-	vTxFragCount      uint64
-	vHoldCount        uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *MmStat) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsMmStat
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -1197,66 +977,42 @@ func (v *MmStat) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMmStat)
-			}
-			s.vReassemblyErrors = x
-			v.ReassemblyErrors = &s.vReassemblyErrors
+			v.ReassemblyErrors = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU64("smd-errors", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMmStat)
-			}
-			s.vSmdErrors = x
-			v.SmdErrors = &s.vSmdErrors
+			v.SmdErrors = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("reassembly-ok", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMmStat)
-			}
-			s.vReassemblyOk = x
-			v.ReassemblyOk = &s.vReassemblyOk
+			v.ReassemblyOk = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU64("rx-frag-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMmStat)
-			}
-			s.vRxFragCount = x
-			v.RxFragCount = &s.vRxFragCount
+			v.RxFragCount = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU64("tx-frag-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMmStat)
-			}
-			s.vTxFragCount = x
-			v.TxFragCount = &s.vTxFragCount
+			v.TxFragCount = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU64("hold-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMmStat)
-			}
-			s.vHoldCount = x
-			v.HoldCount = &s.vHoldCount
+			v.HoldCount = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1269,31 +1025,31 @@ type Mm struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// PmacEnabled is the "pmac-enabled" attribute.
-	PmacEnabled *uint8 `json:"pmac-enabled,omitempty"`
+	PmacEnabled runtime.Opt[uint8] `json:"pmac-enabled,omitzero"`
 	// TxEnabled is the "tx-enabled" attribute.
-	TxEnabled *uint8 `json:"tx-enabled,omitempty"`
+	TxEnabled runtime.Opt[uint8] `json:"tx-enabled,omitzero"`
 	// TxActive is the "tx-active" attribute.
-	TxActive *uint8 `json:"tx-active,omitempty"`
+	TxActive runtime.Opt[uint8] `json:"tx-active,omitzero"`
 	// TxMinFragSize is the "tx-min-frag-size" attribute.
-	TxMinFragSize *uint32 `json:"tx-min-frag-size,omitempty"`
+	TxMinFragSize runtime.Opt[uint32] `json:"tx-min-frag-size,omitzero"`
 	// RxMinFragSize is the "rx-min-frag-size" attribute.
-	RxMinFragSize *uint32 `json:"rx-min-frag-size,omitempty"`
+	RxMinFragSize runtime.Opt[uint32] `json:"rx-min-frag-size,omitzero"`
 	// VerifyEnabled is the "verify-enabled" attribute.
-	VerifyEnabled *uint8 `json:"verify-enabled,omitempty"`
+	VerifyEnabled runtime.Opt[uint8] `json:"verify-enabled,omitzero"`
 	// VerifyStatus is the "verify-status" attribute.
-	VerifyStatus *uint8 `json:"verify-status,omitempty"`
+	VerifyStatus runtime.Opt[uint8] `json:"verify-status,omitzero"`
 	// VerifyTime is the "verify-time" attribute.
-	VerifyTime *uint32 `json:"verify-time,omitempty"`
+	VerifyTime runtime.Opt[uint32] `json:"verify-time,omitzero"`
 	// MaxVerifyTime is the "max-verify-time" attribute.
-	MaxVerifyTime *uint32 `json:"max-verify-time,omitempty"`
+	MaxVerifyTime runtime.Opt[uint32] `json:"max-verify-time,omitzero"`
 	// Stats is the "stats" attribute.
 	Stats *MmStat `json:"stats,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Mm) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1308,32 +1064,32 @@ func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PmacEnabled; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.PmacEnabled; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.TxEnabled; x != nil && sends(only, 3) {
-		e.PutU8(3, *x)
+	if x := &v.TxEnabled; x.Present && sends(only, 3) {
+		e.PutU8(3, x.V)
 	}
-	if x := v.TxActive; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.TxActive; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
-	if x := v.TxMinFragSize; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.TxMinFragSize; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.RxMinFragSize; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.RxMinFragSize; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.VerifyEnabled; x != nil && sends(only, 7) {
-		e.PutU8(7, *x)
+	if x := &v.VerifyEnabled; x.Present && sends(only, 7) {
+		e.PutU8(7, x.V)
 	}
-	if x := v.VerifyStatus; x != nil && sends(only, 8) {
-		e.PutU8(8, *x)
+	if x := &v.VerifyStatus; x.Present && sends(only, 8) {
+		e.PutU8(8, x.V)
 	}
-	if x := v.VerifyTime; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.VerifyTime; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.MaxVerifyTime; x != nil && sends(only, 10) {
-		e.PutU32(10, *x)
+	if x := &v.MaxVerifyTime; x.Present && sends(only, 10) {
+		e.PutU32(10, x.V)
 	}
 	if x := v.Stats; x != nil && sends(only, 11) {
 		n := e.BeginNest(11)
@@ -1345,27 +1101,10 @@ func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsMm holds the values that Decode points Mm's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsMm struct {
-	vHeader        Header
-	vPmacEnabled   uint8
-	vTxEnabled     uint8
-	vTxActive      uint8
-	vTxMinFragSize uint32
-	vRxMinFragSize uint32
-	vVerifyEnabled uint8
-	vVerifyStatus  uint8
-	vVerifyTime    uint32
-	vMaxVerifyTime uint32
-	vStats         MmStat
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Mm) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsMm
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1374,121 +1113,77 @@ func (v *Mm) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("pmac-enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vPmacEnabled = x
-			v.PmacEnabled = &s.vPmacEnabled
+			v.PmacEnabled = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vTxEnabled = x
-			v.TxEnabled = &s.vTxEnabled
+			v.TxEnabled = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-active", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vTxActive = x
-			v.TxActive = &s.vTxActive
+			v.TxActive = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-min-frag-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vTxMinFragSize = x
-			v.TxMinFragSize = &s.vTxMinFragSize
+			v.TxMinFragSize = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-min-frag-size", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vRxMinFragSize = x
-			v.RxMinFragSize = &s.vRxMinFragSize
+			v.RxMinFragSize = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU8("verify-enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vVerifyEnabled = x
-			v.VerifyEnabled = &s.vVerifyEnabled
+			v.VerifyEnabled = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU8("verify-status", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vVerifyStatus = x
-			v.VerifyStatus = &s.vVerifyStatus
+			v.VerifyStatus = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("verify-time", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vVerifyTime = x
-			v.VerifyTime = &s.vVerifyTime
+			v.VerifyTime = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("max-verify-time", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vMaxVerifyTime = x
-			v.MaxVerifyTime = &s.vMaxVerifyTime
+			v.MaxVerifyTime = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			var x MmStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			if s == nil {
-				s = new(valsMm)
-			}
-			s.vStats = x
-			v.Stats = &s.vStats
+			v.Stats = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1501,21 +1196,21 @@ type Linkinfo struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Port is the "port" attribute.
-	Port *uint8 `json:"port,omitempty"`
+	Port runtime.Opt[uint8] `json:"port,omitzero"`
 	// Phyaddr is the "phyaddr" attribute.
-	Phyaddr *uint8 `json:"phyaddr,omitempty"`
+	Phyaddr runtime.Opt[uint8] `json:"phyaddr,omitzero"`
 	// TpMdix is the "tp-mdix" attribute.
-	TpMdix *uint8 `json:"tp-mdix,omitempty"`
+	TpMdix runtime.Opt[uint8] `json:"tp-mdix,omitzero"`
 	// TpMdixCtrl is the "tp-mdix-ctrl" attribute.
-	TpMdixCtrl *uint8 `json:"tp-mdix-ctrl,omitempty"`
+	TpMdixCtrl runtime.Opt[uint8] `json:"tp-mdix-ctrl,omitzero"`
 	// Transceiver is the "transceiver" attribute.
-	Transceiver *uint8 `json:"transceiver,omitempty"`
+	Transceiver runtime.Opt[uint8] `json:"transceiver,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Linkinfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1530,42 +1225,30 @@ func (v *Linkinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Port; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Port; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.Phyaddr; x != nil && sends(only, 3) {
-		e.PutU8(3, *x)
+	if x := &v.Phyaddr; x.Present && sends(only, 3) {
+		e.PutU8(3, x.V)
 	}
-	if x := v.TpMdix; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.TpMdix; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
-	if x := v.TpMdixCtrl; x != nil && sends(only, 5) {
-		e.PutU8(5, *x)
+	if x := &v.TpMdixCtrl; x.Present && sends(only, 5) {
+		e.PutU8(5, x.V)
 	}
-	if x := v.Transceiver; x != nil && sends(only, 6) {
-		e.PutU8(6, *x)
+	if x := &v.Transceiver; x.Present && sends(only, 6) {
+		e.PutU8(6, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsLinkinfo holds the values that Decode points Linkinfo's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsLinkinfo struct {
-	vHeader      Header
-	vPort        uint8
-	vPhyaddr     uint8
-	vTpMdix      uint8
-	vTpMdixCtrl  uint8
-	vTransceiver uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkinfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsLinkinfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1574,66 +1257,42 @@ func (v *Linkinfo) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsLinkinfo)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("port", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkinfo)
-			}
-			s.vPort = x
-			v.Port = &s.vPort
+			v.Port = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("phyaddr", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkinfo)
-			}
-			s.vPhyaddr = x
-			v.Phyaddr = &s.vPhyaddr
+			v.Phyaddr = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("tp-mdix", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkinfo)
-			}
-			s.vTpMdix = x
-			v.TpMdix = &s.vTpMdix
+			v.TpMdix = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("tp-mdix-ctrl", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkinfo)
-			}
-			s.vTpMdixCtrl = x
-			v.TpMdixCtrl = &s.vTpMdixCtrl
+			v.TpMdixCtrl = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("transceiver", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkinfo)
-			}
-			s.vTransceiver = x
-			v.Transceiver = &s.vTransceiver
+			v.Transceiver = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1646,29 +1305,29 @@ type Linkmodes struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Autoneg is the "autoneg" attribute.
-	Autoneg *uint8 `json:"autoneg,omitempty"`
+	Autoneg runtime.Opt[uint8] `json:"autoneg,omitzero"`
 	// Ours is the "ours" attribute.
 	Ours *Bitset `json:"ours,omitempty"`
 	// Peer is the "peer" attribute.
 	Peer *Bitset `json:"peer,omitempty"`
 	// Speed is the "speed" attribute.
-	Speed *uint32 `json:"speed,omitempty"`
+	Speed runtime.Opt[uint32] `json:"speed,omitzero"`
 	// Duplex is the "duplex" attribute.
-	Duplex *uint8 `json:"duplex,omitempty"`
+	Duplex runtime.Opt[uint8] `json:"duplex,omitzero"`
 	// MasterSlaveCfg is the "master-slave-cfg" attribute.
-	MasterSlaveCfg *uint8 `json:"master-slave-cfg,omitempty"`
+	MasterSlaveCfg runtime.Opt[uint8] `json:"master-slave-cfg,omitzero"`
 	// MasterSlaveState is the "master-slave-state" attribute.
-	MasterSlaveState *uint8 `json:"master-slave-state,omitempty"`
+	MasterSlaveState runtime.Opt[uint8] `json:"master-slave-state,omitzero"`
 	// Lanes is the "lanes" attribute.
-	Lanes *uint32 `json:"lanes,omitempty"`
+	Lanes runtime.Opt[uint32] `json:"lanes,omitzero"`
 	// RateMatching is the "rate-matching" attribute.
-	RateMatching *uint8 `json:"rate-matching,omitempty"`
+	RateMatching runtime.Opt[uint8] `json:"rate-matching,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Linkmodes) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1683,8 +1342,8 @@ func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Autoneg; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Autoneg; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
 	if x := v.Ours; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
@@ -1696,49 +1355,33 @@ func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Speed; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.Speed; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.Duplex; x != nil && sends(only, 6) {
-		e.PutU8(6, *x)
+	if x := &v.Duplex; x.Present && sends(only, 6) {
+		e.PutU8(6, x.V)
 	}
-	if x := v.MasterSlaveCfg; x != nil && sends(only, 7) {
-		e.PutU8(7, *x)
+	if x := &v.MasterSlaveCfg; x.Present && sends(only, 7) {
+		e.PutU8(7, x.V)
 	}
-	if x := v.MasterSlaveState; x != nil && sends(only, 8) {
-		e.PutU8(8, *x)
+	if x := &v.MasterSlaveState; x.Present && sends(only, 8) {
+		e.PutU8(8, x.V)
 	}
-	if x := v.Lanes; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.Lanes; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.RateMatching; x != nil && sends(only, 10) {
-		e.PutU8(10, *x)
+	if x := &v.RateMatching; x.Present && sends(only, 10) {
+		e.PutU8(10, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsLinkmodes holds the values that Decode points Linkmodes's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsLinkmodes struct {
-	vHeader           Header
-	vAutoneg          uint8
-	vOurs             Bitset
-	vPeer             Bitset
-	vSpeed            uint32
-	vDuplex           uint8
-	vMasterSlaveCfg   uint8
-	vMasterSlaveState uint8
-	vLanes            uint32
-	vRateMatching     uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkmodes) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsLinkmodes
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1747,110 +1390,70 @@ func (v *Linkmodes) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vAutoneg = x
-			v.Autoneg = &s.vAutoneg
+			v.Autoneg = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "ours", err)
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vOurs = x
-			v.Ours = &s.vOurs
+			v.Ours = &x
 		case 4:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "peer", err)
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vPeer = x
-			v.Peer = &s.vPeer
+			v.Peer = &x
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("speed", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vSpeed = x
-			v.Speed = &s.vSpeed
+			v.Speed = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("duplex", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vDuplex = x
-			v.Duplex = &s.vDuplex
+			v.Duplex = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU8("master-slave-cfg", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vMasterSlaveCfg = x
-			v.MasterSlaveCfg = &s.vMasterSlaveCfg
+			v.MasterSlaveCfg = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU8("master-slave-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vMasterSlaveState = x
-			v.MasterSlaveState = &s.vMasterSlaveState
+			v.MasterSlaveState = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("lanes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vLanes = x
-			v.Lanes = &s.vLanes
+			v.Lanes = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU8("rate-matching", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkmodes)
-			}
-			s.vRateMatching = x
-			v.RateMatching = &s.vRateMatching
+			v.RateMatching = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1863,23 +1466,23 @@ type Linkstate struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Link is the "link" attribute.
-	Link *uint8 `json:"link,omitempty"`
+	Link runtime.Opt[uint8] `json:"link,omitzero"`
 	// Sqi is the "sqi" attribute.
-	Sqi *uint32 `json:"sqi,omitempty"`
+	Sqi runtime.Opt[uint32] `json:"sqi,omitzero"`
 	// SqiMax is the "sqi-max" attribute.
-	SqiMax *uint32 `json:"sqi-max,omitempty"`
+	SqiMax runtime.Opt[uint32] `json:"sqi-max,omitzero"`
 	// ExtState is the "ext-state" attribute.
-	ExtState *uint8 `json:"ext-state,omitempty"`
+	ExtState runtime.Opt[uint8] `json:"ext-state,omitzero"`
 	// ExtSubstate is the "ext-substate" attribute.
-	ExtSubstate *uint8 `json:"ext-substate,omitempty"`
+	ExtSubstate runtime.Opt[uint8] `json:"ext-substate,omitzero"`
 	// ExtDownCnt is the "ext-down-cnt" attribute.
-	ExtDownCnt *uint32 `json:"ext-down-cnt,omitempty"`
+	ExtDownCnt runtime.Opt[uint32] `json:"ext-down-cnt,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Linkstate) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1894,46 +1497,33 @@ func (v *Linkstate) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Link; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Link; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.Sqi; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Sqi; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.SqiMax; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.SqiMax; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.ExtState; x != nil && sends(only, 5) {
-		e.PutU8(5, *x)
+	if x := &v.ExtState; x.Present && sends(only, 5) {
+		e.PutU8(5, x.V)
 	}
-	if x := v.ExtSubstate; x != nil && sends(only, 6) {
-		e.PutU8(6, *x)
+	if x := &v.ExtSubstate; x.Present && sends(only, 6) {
+		e.PutU8(6, x.V)
 	}
-	if x := v.ExtDownCnt; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.ExtDownCnt; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsLinkstate holds the values that Decode points Linkstate's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsLinkstate struct {
-	vHeader      Header
-	vLink        uint8
-	vSqi         uint32
-	vSqiMax      uint32
-	vExtState    uint8
-	vExtSubstate uint8
-	vExtDownCnt  uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkstate) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsLinkstate
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1942,77 +1532,49 @@ func (v *Linkstate) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("link", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vLink = x
-			v.Link = &s.vLink
+			v.Link = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("sqi", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vSqi = x
-			v.Sqi = &s.vSqi
+			v.Sqi = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("sqi-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vSqiMax = x
-			v.SqiMax = &s.vSqiMax
+			v.SqiMax = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("ext-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vExtState = x
-			v.ExtState = &s.vExtState
+			v.ExtState = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("ext-substate", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vExtSubstate = x
-			v.ExtSubstate = &s.vExtSubstate
+			v.ExtSubstate = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("ext-down-cnt", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsLinkstate)
-			}
-			s.vExtDownCnt = x
-			v.ExtDownCnt = &s.vExtDownCnt
+			v.ExtDownCnt = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2030,8 +1592,8 @@ type Debug struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Debug) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2056,18 +1618,10 @@ func (v *Debug) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsDebug holds the values that Decode points Debug's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDebug struct {
-	vHeader  Header
-	vMsgmask Bitset
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Debug) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDebug
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2076,22 +1630,14 @@ func (v *Debug) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsDebug)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "msgmask", err)
 			}
-			if s == nil {
-				s = new(valsDebug)
-			}
-			s.vMsgmask = x
-			v.Msgmask = &s.vMsgmask
+			v.Msgmask = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2111,8 +1657,8 @@ type Wol struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Wol) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2140,18 +1686,10 @@ func (v *Wol) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsWol holds the values that Decode points Wol's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsWol struct {
-	vHeader Header
-	vModes  Bitset
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Wol) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsWol
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2160,22 +1698,14 @@ func (v *Wol) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsWol)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
-			if s == nil {
-				s = new(valsWol)
-			}
-			s.vModes = x
-			v.Modes = &s.vModes
+			v.Modes = &x
 		case 3:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -2203,8 +1733,8 @@ type Features struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Features) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2244,21 +1774,10 @@ func (v *Features) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsFeatures holds the values that Decode points Features's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsFeatures struct {
-	vHeader   Header
-	vHW       Bitset
-	vWanted   Bitset
-	vActive   Bitset
-	vNochange Bitset
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Features) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsFeatures
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2267,55 +1786,35 @@ func (v *Features) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsFeatures)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hw", err)
 			}
-			if s == nil {
-				s = new(valsFeatures)
-			}
-			s.vHW = x
-			v.HW = &s.vHW
+			v.HW = &x
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "wanted", err)
 			}
-			if s == nil {
-				s = new(valsFeatures)
-			}
-			s.vWanted = x
-			v.Wanted = &s.vWanted
+			v.Wanted = &x
 		case 4:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "active", err)
 			}
-			if s == nil {
-				s = new(valsFeatures)
-			}
-			s.vActive = x
-			v.Active = &s.vActive
+			v.Active = &x
 		case 5:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nochange", err)
 			}
-			if s == nil {
-				s = new(valsFeatures)
-			}
-			s.vNochange = x
-			v.Nochange = &s.vNochange
+			v.Nochange = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2328,27 +1827,27 @@ type Channels struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// RxMax is the "rx-max" attribute.
-	RxMax *uint32 `json:"rx-max,omitempty"`
+	RxMax runtime.Opt[uint32] `json:"rx-max,omitzero"`
 	// TxMax is the "tx-max" attribute.
-	TxMax *uint32 `json:"tx-max,omitempty"`
+	TxMax runtime.Opt[uint32] `json:"tx-max,omitzero"`
 	// OtherMax is the "other-max" attribute.
-	OtherMax *uint32 `json:"other-max,omitempty"`
+	OtherMax runtime.Opt[uint32] `json:"other-max,omitzero"`
 	// CombinedMax is the "combined-max" attribute.
-	CombinedMax *uint32 `json:"combined-max,omitempty"`
+	CombinedMax runtime.Opt[uint32] `json:"combined-max,omitzero"`
 	// RxCount is the "rx-count" attribute.
-	RxCount *uint32 `json:"rx-count,omitempty"`
+	RxCount runtime.Opt[uint32] `json:"rx-count,omitzero"`
 	// TxCount is the "tx-count" attribute.
-	TxCount *uint32 `json:"tx-count,omitempty"`
+	TxCount runtime.Opt[uint32] `json:"tx-count,omitzero"`
 	// OtherCount is the "other-count" attribute.
-	OtherCount *uint32 `json:"other-count,omitempty"`
+	OtherCount runtime.Opt[uint32] `json:"other-count,omitzero"`
 	// CombinedCount is the "combined-count" attribute.
-	CombinedCount *uint32 `json:"combined-count,omitempty"`
+	CombinedCount runtime.Opt[uint32] `json:"combined-count,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Channels) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2363,54 +1862,39 @@ func (v *Channels) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxMax; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.RxMax; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.TxMax; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.TxMax; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.OtherMax; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.OtherMax; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.CombinedMax; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.CombinedMax; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.RxCount; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.RxCount; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.TxCount; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.TxCount; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.OtherCount; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.OtherCount; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.CombinedCount; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.CombinedCount; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsChannels holds the values that Decode points Channels's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsChannels struct {
-	vHeader        Header
-	vRxMax         uint32
-	vTxMax         uint32
-	vOtherMax      uint32
-	vCombinedMax   uint32
-	vRxCount       uint32
-	vTxCount       uint32
-	vOtherCount    uint32
-	vCombinedCount uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Channels) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsChannels
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2419,99 +1903,63 @@ func (v *Channels) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vRxMax = x
-			v.RxMax = &s.vRxMax
+			v.RxMax = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vTxMax = x
-			v.TxMax = &s.vTxMax
+			v.TxMax = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("other-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vOtherMax = x
-			v.OtherMax = &s.vOtherMax
+			v.OtherMax = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("combined-max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vCombinedMax = x
-			v.CombinedMax = &s.vCombinedMax
+			v.CombinedMax = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vRxCount = x
-			v.RxCount = &s.vRxCount
+			v.RxCount = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vTxCount = x
-			v.TxCount = &s.vTxCount
+			v.TxCount = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("other-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vOtherCount = x
-			v.OtherCount = &s.vOtherCount
+			v.OtherCount = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("combined-count", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsChannels)
-			}
-			s.vCombinedCount = x
-			v.CombinedCount = &s.vCombinedCount
+			v.CombinedCount = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2522,17 +1970,17 @@ func (v *Channels) Decode(b []byte) error {
 // IRQModeration holds the attributes of the "irq-moderation" attribute set.
 type IRQModeration struct {
 	// Usec is the "usec" attribute.
-	Usec *uint32 `json:"usec,omitempty"`
+	Usec runtime.Opt[uint32] `json:"usec,omitzero"`
 	// Pkts is the "pkts" attribute.
-	Pkts *uint32 `json:"pkts,omitempty"`
+	Pkts runtime.Opt[uint32] `json:"pkts,omitzero"`
 	// Comps is the "comps" attribute.
-	Comps *uint32 `json:"comps,omitempty"`
+	Comps runtime.Opt[uint32] `json:"comps,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *IRQModeration) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2542,33 +1990,24 @@ func (v *IRQModeration) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Usec; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Usec; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Pkts; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Pkts; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Comps; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Comps; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsIRQModeration holds the values that Decode points IRQModeration's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsIRQModeration struct {
-	vUsec  uint32
-	vPkts  uint32
-	vComps uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *IRQModeration) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsIRQModeration
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2577,33 +2016,21 @@ func (v *IRQModeration) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsIRQModeration)
-			}
-			s.vUsec = x
-			v.Usec = &s.vUsec
+			v.Usec = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("pkts", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsIRQModeration)
-			}
-			s.vPkts = x
-			v.Pkts = &s.vPkts
+			v.Pkts = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("comps", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsIRQModeration)
-			}
-			s.vComps = x
-			v.Comps = &s.vComps
+			v.Comps = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -2619,8 +2046,8 @@ type Profile struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Profile) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2668,59 +2095,59 @@ type Coalesce struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// RxUsecs is the "rx-usecs" attribute.
-	RxUsecs *uint32 `json:"rx-usecs,omitempty"`
+	RxUsecs runtime.Opt[uint32] `json:"rx-usecs,omitzero"`
 	// RxMaxFrames is the "rx-max-frames" attribute.
-	RxMaxFrames *uint32 `json:"rx-max-frames,omitempty"`
+	RxMaxFrames runtime.Opt[uint32] `json:"rx-max-frames,omitzero"`
 	// RxUsecsIRQ is the "rx-usecs-irq" attribute.
-	RxUsecsIRQ *uint32 `json:"rx-usecs-irq,omitempty"`
+	RxUsecsIRQ runtime.Opt[uint32] `json:"rx-usecs-irq,omitzero"`
 	// RxMaxFramesIRQ is the "rx-max-frames-irq" attribute.
-	RxMaxFramesIRQ *uint32 `json:"rx-max-frames-irq,omitempty"`
+	RxMaxFramesIRQ runtime.Opt[uint32] `json:"rx-max-frames-irq,omitzero"`
 	// TxUsecs is the "tx-usecs" attribute.
-	TxUsecs *uint32 `json:"tx-usecs,omitempty"`
+	TxUsecs runtime.Opt[uint32] `json:"tx-usecs,omitzero"`
 	// TxMaxFrames is the "tx-max-frames" attribute.
-	TxMaxFrames *uint32 `json:"tx-max-frames,omitempty"`
+	TxMaxFrames runtime.Opt[uint32] `json:"tx-max-frames,omitzero"`
 	// TxUsecsIRQ is the "tx-usecs-irq" attribute.
-	TxUsecsIRQ *uint32 `json:"tx-usecs-irq,omitempty"`
+	TxUsecsIRQ runtime.Opt[uint32] `json:"tx-usecs-irq,omitzero"`
 	// TxMaxFramesIRQ is the "tx-max-frames-irq" attribute.
-	TxMaxFramesIRQ *uint32 `json:"tx-max-frames-irq,omitempty"`
+	TxMaxFramesIRQ runtime.Opt[uint32] `json:"tx-max-frames-irq,omitzero"`
 	// StatsBlockUsecs is the "stats-block-usecs" attribute.
-	StatsBlockUsecs *uint32 `json:"stats-block-usecs,omitempty"`
+	StatsBlockUsecs runtime.Opt[uint32] `json:"stats-block-usecs,omitzero"`
 	// UseAdaptiveRx is the "use-adaptive-rx" attribute.
-	UseAdaptiveRx *uint8 `json:"use-adaptive-rx,omitempty"`
+	UseAdaptiveRx runtime.Opt[uint8] `json:"use-adaptive-rx,omitzero"`
 	// UseAdaptiveTx is the "use-adaptive-tx" attribute.
-	UseAdaptiveTx *uint8 `json:"use-adaptive-tx,omitempty"`
+	UseAdaptiveTx runtime.Opt[uint8] `json:"use-adaptive-tx,omitzero"`
 	// PktRateLow is the "pkt-rate-low" attribute.
-	PktRateLow *uint32 `json:"pkt-rate-low,omitempty"`
+	PktRateLow runtime.Opt[uint32] `json:"pkt-rate-low,omitzero"`
 	// RxUsecsLow is the "rx-usecs-low" attribute.
-	RxUsecsLow *uint32 `json:"rx-usecs-low,omitempty"`
+	RxUsecsLow runtime.Opt[uint32] `json:"rx-usecs-low,omitzero"`
 	// RxMaxFramesLow is the "rx-max-frames-low" attribute.
-	RxMaxFramesLow *uint32 `json:"rx-max-frames-low,omitempty"`
+	RxMaxFramesLow runtime.Opt[uint32] `json:"rx-max-frames-low,omitzero"`
 	// TxUsecsLow is the "tx-usecs-low" attribute.
-	TxUsecsLow *uint32 `json:"tx-usecs-low,omitempty"`
+	TxUsecsLow runtime.Opt[uint32] `json:"tx-usecs-low,omitzero"`
 	// TxMaxFramesLow is the "tx-max-frames-low" attribute.
-	TxMaxFramesLow *uint32 `json:"tx-max-frames-low,omitempty"`
+	TxMaxFramesLow runtime.Opt[uint32] `json:"tx-max-frames-low,omitzero"`
 	// PktRateHigh is the "pkt-rate-high" attribute.
-	PktRateHigh *uint32 `json:"pkt-rate-high,omitempty"`
+	PktRateHigh runtime.Opt[uint32] `json:"pkt-rate-high,omitzero"`
 	// RxUsecsHigh is the "rx-usecs-high" attribute.
-	RxUsecsHigh *uint32 `json:"rx-usecs-high,omitempty"`
+	RxUsecsHigh runtime.Opt[uint32] `json:"rx-usecs-high,omitzero"`
 	// RxMaxFramesHigh is the "rx-max-frames-high" attribute.
-	RxMaxFramesHigh *uint32 `json:"rx-max-frames-high,omitempty"`
+	RxMaxFramesHigh runtime.Opt[uint32] `json:"rx-max-frames-high,omitzero"`
 	// TxUsecsHigh is the "tx-usecs-high" attribute.
-	TxUsecsHigh *uint32 `json:"tx-usecs-high,omitempty"`
+	TxUsecsHigh runtime.Opt[uint32] `json:"tx-usecs-high,omitzero"`
 	// TxMaxFramesHigh is the "tx-max-frames-high" attribute.
-	TxMaxFramesHigh *uint32 `json:"tx-max-frames-high,omitempty"`
+	TxMaxFramesHigh runtime.Opt[uint32] `json:"tx-max-frames-high,omitzero"`
 	// RateSampleInterval is the "rate-sample-interval" attribute.
-	RateSampleInterval *uint32 `json:"rate-sample-interval,omitempty"`
+	RateSampleInterval runtime.Opt[uint32] `json:"rate-sample-interval,omitzero"`
 	// UseCqeModeTx is the "use-cqe-mode-tx" attribute.
-	UseCqeModeTx *uint8 `json:"use-cqe-mode-tx,omitempty"`
+	UseCqeModeTx runtime.Opt[uint8] `json:"use-cqe-mode-tx,omitzero"`
 	// UseCqeModeRx is the "use-cqe-mode-rx" attribute.
-	UseCqeModeRx *uint8 `json:"use-cqe-mode-rx,omitempty"`
+	UseCqeModeRx runtime.Opt[uint8] `json:"use-cqe-mode-rx,omitzero"`
 	// TxAggrMaxBytes is the "tx-aggr-max-bytes" attribute.
-	TxAggrMaxBytes *uint32 `json:"tx-aggr-max-bytes,omitempty"`
+	TxAggrMaxBytes runtime.Opt[uint32] `json:"tx-aggr-max-bytes,omitzero"`
 	// TxAggrMaxFrames is the "tx-aggr-max-frames" attribute.
-	TxAggrMaxFrames *uint32 `json:"tx-aggr-max-frames,omitempty"`
+	TxAggrMaxFrames runtime.Opt[uint32] `json:"tx-aggr-max-frames,omitzero"`
 	// TxAggrTimeUsecs is the "tx-aggr-time-usecs" attribute.
-	TxAggrTimeUsecs *uint32 `json:"tx-aggr-time-usecs,omitempty"`
+	TxAggrTimeUsecs runtime.Opt[uint32] `json:"tx-aggr-time-usecs,omitzero"`
 	// RxProfile is the "rx-profile" attribute.
 	RxProfile *Profile `json:"rx-profile,omitempty"`
 	// TxProfile is the "tx-profile" attribute.
@@ -2729,8 +2156,8 @@ type Coalesce struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Coalesce) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -2745,86 +2172,86 @@ func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxUsecs; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.RxUsecs; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.RxMaxFrames; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.RxMaxFrames; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.RxUsecsIRQ; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.RxUsecsIRQ; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.RxMaxFramesIRQ; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.RxMaxFramesIRQ; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.TxUsecs; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.TxUsecs; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.TxMaxFrames; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.TxMaxFrames; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.TxUsecsIRQ; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.TxUsecsIRQ; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.TxMaxFramesIRQ; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.TxMaxFramesIRQ; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.StatsBlockUsecs; x != nil && sends(only, 10) {
-		e.PutU32(10, *x)
+	if x := &v.StatsBlockUsecs; x.Present && sends(only, 10) {
+		e.PutU32(10, x.V)
 	}
-	if x := v.UseAdaptiveRx; x != nil && sends(only, 11) {
-		e.PutU8(11, *x)
+	if x := &v.UseAdaptiveRx; x.Present && sends(only, 11) {
+		e.PutU8(11, x.V)
 	}
-	if x := v.UseAdaptiveTx; x != nil && sends(only, 12) {
-		e.PutU8(12, *x)
+	if x := &v.UseAdaptiveTx; x.Present && sends(only, 12) {
+		e.PutU8(12, x.V)
 	}
-	if x := v.PktRateLow; x != nil && sends(only, 13) {
-		e.PutU32(13, *x)
+	if x := &v.PktRateLow; x.Present && sends(only, 13) {
+		e.PutU32(13, x.V)
 	}
-	if x := v.RxUsecsLow; x != nil && sends(only, 14) {
-		e.PutU32(14, *x)
+	if x := &v.RxUsecsLow; x.Present && sends(only, 14) {
+		e.PutU32(14, x.V)
 	}
-	if x := v.RxMaxFramesLow; x != nil && sends(only, 15) {
-		e.PutU32(15, *x)
+	if x := &v.RxMaxFramesLow; x.Present && sends(only, 15) {
+		e.PutU32(15, x.V)
 	}
-	if x := v.TxUsecsLow; x != nil && sends(only, 16) {
-		e.PutU32(16, *x)
+	if x := &v.TxUsecsLow; x.Present && sends(only, 16) {
+		e.PutU32(16, x.V)
 	}
-	if x := v.TxMaxFramesLow; x != nil && sends(only, 17) {
-		e.PutU32(17, *x)
+	if x := &v.TxMaxFramesLow; x.Present && sends(only, 17) {
+		e.PutU32(17, x.V)
 	}
-	if x := v.PktRateHigh; x != nil && sends(only, 18) {
-		e.PutU32(18, *x)
+	if x := &v.PktRateHigh; x.Present && sends(only, 18) {
+		e.PutU32(18, x.V)
 	}
-	if x := v.RxUsecsHigh; x != nil && sends(only, 19) {
-		e.PutU32(19, *x)
+	if x := &v.RxUsecsHigh; x.Present && sends(only, 19) {
+		e.PutU32(19, x.V)
 	}
-	if x := v.RxMaxFramesHigh; x != nil && sends(only, 20) {
-		e.PutU32(20, *x)
+	if x := &v.RxMaxFramesHigh; x.Present && sends(only, 20) {
+		e.PutU32(20, x.V)
 	}
-	if x := v.TxUsecsHigh; x != nil && sends(only, 21) {
-		e.PutU32(21, *x)
+	if x := &v.TxUsecsHigh; x.Present && sends(only, 21) {
+		e.PutU32(21, x.V)
 	}
-	if x := v.TxMaxFramesHigh; x != nil && sends(only, 22) {
-		e.PutU32(22, *x)
+	if x := &v.TxMaxFramesHigh; x.Present && sends(only, 22) {
+		e.PutU32(22, x.V)
 	}
-	if x := v.RateSampleInterval; x != nil && sends(only, 23) {
-		e.PutU32(23, *x)
+	if x := &v.RateSampleInterval; x.Present && sends(only, 23) {
+		e.PutU32(23, x.V)
 	}
-	if x := v.UseCqeModeTx; x != nil && sends(only, 24) {
-		e.PutU8(24, *x)
+	if x := &v.UseCqeModeTx; x.Present && sends(only, 24) {
+		e.PutU8(24, x.V)
 	}
-	if x := v.UseCqeModeRx; x != nil && sends(only, 25) {
-		e.PutU8(25, *x)
+	if x := &v.UseCqeModeRx; x.Present && sends(only, 25) {
+		e.PutU8(25, x.V)
 	}
-	if x := v.TxAggrMaxBytes; x != nil && sends(only, 26) {
-		e.PutU32(26, *x)
+	if x := &v.TxAggrMaxBytes; x.Present && sends(only, 26) {
+		e.PutU32(26, x.V)
 	}
-	if x := v.TxAggrMaxFrames; x != nil && sends(only, 27) {
-		e.PutU32(27, *x)
+	if x := &v.TxAggrMaxFrames; x.Present && sends(only, 27) {
+		e.PutU32(27, x.V)
 	}
-	if x := v.TxAggrTimeUsecs; x != nil && sends(only, 28) {
-		e.PutU32(28, *x)
+	if x := &v.TxAggrTimeUsecs; x.Present && sends(only, 28) {
+		e.PutU32(28, x.V)
 	}
 	if x := v.RxProfile; x != nil && sends(only, 29) {
 		n := e.BeginNest(29)
@@ -2841,46 +2268,10 @@ func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsCoalesce holds the values that Decode points Coalesce's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCoalesce struct {
-	vHeader             Header
-	vRxUsecs            uint32
-	vRxMaxFrames        uint32
-	vRxUsecsIRQ         uint32
-	vRxMaxFramesIRQ     uint32
-	vTxUsecs            uint32
-	vTxMaxFrames        uint32
-	vTxUsecsIRQ         uint32
-	vTxMaxFramesIRQ     uint32
-	vStatsBlockUsecs    uint32
-	vUseAdaptiveRx      uint8
-	vUseAdaptiveTx      uint8
-	vPktRateLow         uint32
-	vRxUsecsLow         uint32
-	vRxMaxFramesLow     uint32
-	vTxUsecsLow         uint32
-	vTxMaxFramesLow     uint32
-	vPktRateHigh        uint32
-	vRxUsecsHigh        uint32
-	vRxMaxFramesHigh    uint32
-	vTxUsecsHigh        uint32
-	vTxMaxFramesHigh    uint32
-	vRateSampleInterval uint32
-	vUseCqeModeTx       uint8
-	vUseCqeModeRx       uint8
-	vTxAggrMaxBytes     uint32
-	vTxAggrMaxFrames    uint32
-	vTxAggrTimeUsecs    uint32
-	vRxProfile          Profile
-	vTxProfile          Profile
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Coalesce) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCoalesce
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -2889,330 +2280,210 @@ func (v *Coalesce) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxUsecs = x
-			v.RxUsecs = &s.vRxUsecs
+			v.RxUsecs = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxMaxFrames = x
-			v.RxMaxFrames = &s.vRxMaxFrames
+			v.RxMaxFrames = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs-irq", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxUsecsIRQ = x
-			v.RxUsecsIRQ = &s.vRxUsecsIRQ
+			v.RxUsecsIRQ = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames-irq", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxMaxFramesIRQ = x
-			v.RxMaxFramesIRQ = &s.vRxMaxFramesIRQ
+			v.RxMaxFramesIRQ = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxUsecs = x
-			v.TxUsecs = &s.vTxUsecs
+			v.TxUsecs = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxMaxFrames = x
-			v.TxMaxFrames = &s.vTxMaxFrames
+			v.TxMaxFrames = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs-irq", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxUsecsIRQ = x
-			v.TxUsecsIRQ = &s.vTxUsecsIRQ
+			v.TxUsecsIRQ = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames-irq", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxMaxFramesIRQ = x
-			v.TxMaxFramesIRQ = &s.vTxMaxFramesIRQ
+			v.TxMaxFramesIRQ = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("stats-block-usecs", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vStatsBlockUsecs = x
-			v.StatsBlockUsecs = &s.vStatsBlockUsecs
+			v.StatsBlockUsecs = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-adaptive-rx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vUseAdaptiveRx = x
-			v.UseAdaptiveRx = &s.vUseAdaptiveRx
+			v.UseAdaptiveRx = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-adaptive-tx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vUseAdaptiveTx = x
-			v.UseAdaptiveTx = &s.vUseAdaptiveTx
+			v.UseAdaptiveTx = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadU32("pkt-rate-low", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vPktRateLow = x
-			v.PktRateLow = &s.vPktRateLow
+			v.PktRateLow = runtime.Some(x)
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs-low", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxUsecsLow = x
-			v.RxUsecsLow = &s.vRxUsecsLow
+			v.RxUsecsLow = runtime.Some(x)
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames-low", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxMaxFramesLow = x
-			v.RxMaxFramesLow = &s.vRxMaxFramesLow
+			v.RxMaxFramesLow = runtime.Some(x)
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs-low", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxUsecsLow = x
-			v.TxUsecsLow = &s.vTxUsecsLow
+			v.TxUsecsLow = runtime.Some(x)
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames-low", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxMaxFramesLow = x
-			v.TxMaxFramesLow = &s.vTxMaxFramesLow
+			v.TxMaxFramesLow = runtime.Some(x)
 		case 18:
 			d := it.Data()
 			x, err := runtime.ReadU32("pkt-rate-high", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vPktRateHigh = x
-			v.PktRateHigh = &s.vPktRateHigh
+			v.PktRateHigh = runtime.Some(x)
 		case 19:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-usecs-high", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxUsecsHigh = x
-			v.RxUsecsHigh = &s.vRxUsecsHigh
+			v.RxUsecsHigh = runtime.Some(x)
 		case 20:
 			d := it.Data()
 			x, err := runtime.ReadU32("rx-max-frames-high", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxMaxFramesHigh = x
-			v.RxMaxFramesHigh = &s.vRxMaxFramesHigh
+			v.RxMaxFramesHigh = runtime.Some(x)
 		case 21:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-usecs-high", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxUsecsHigh = x
-			v.TxUsecsHigh = &s.vTxUsecsHigh
+			v.TxUsecsHigh = runtime.Some(x)
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-max-frames-high", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxMaxFramesHigh = x
-			v.TxMaxFramesHigh = &s.vTxMaxFramesHigh
+			v.TxMaxFramesHigh = runtime.Some(x)
 		case 23:
 			d := it.Data()
 			x, err := runtime.ReadU32("rate-sample-interval", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRateSampleInterval = x
-			v.RateSampleInterval = &s.vRateSampleInterval
+			v.RateSampleInterval = runtime.Some(x)
 		case 24:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-cqe-mode-tx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vUseCqeModeTx = x
-			v.UseCqeModeTx = &s.vUseCqeModeTx
+			v.UseCqeModeTx = runtime.Some(x)
 		case 25:
 			d := it.Data()
 			x, err := runtime.ReadU8("use-cqe-mode-rx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vUseCqeModeRx = x
-			v.UseCqeModeRx = &s.vUseCqeModeRx
+			v.UseCqeModeRx = runtime.Some(x)
 		case 26:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-aggr-max-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxAggrMaxBytes = x
-			v.TxAggrMaxBytes = &s.vTxAggrMaxBytes
+			v.TxAggrMaxBytes = runtime.Some(x)
 		case 27:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-aggr-max-frames", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxAggrMaxFrames = x
-			v.TxAggrMaxFrames = &s.vTxAggrMaxFrames
+			v.TxAggrMaxFrames = runtime.Some(x)
 		case 28:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-aggr-time-usecs", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxAggrTimeUsecs = x
-			v.TxAggrTimeUsecs = &s.vTxAggrTimeUsecs
+			v.TxAggrTimeUsecs = runtime.Some(x)
 		case 29:
 			d := it.Data()
 			var x Profile
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "rx-profile", err)
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vRxProfile = x
-			v.RxProfile = &s.vRxProfile
+			v.RxProfile = &x
 		case 30:
 			d := it.Data()
 			var x Profile
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "tx-profile", err)
 			}
-			if s == nil {
-				s = new(valsCoalesce)
-			}
-			s.vTxProfile = x
-			v.TxProfile = &s.vTxProfile
+			v.TxProfile = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3223,15 +2494,15 @@ func (v *Coalesce) Decode(b []byte) error {
 // PauseStat holds the attributes of the "pause-stat" attribute set.
 type PauseStat struct {
 	// TxFrames is the "tx-frames" attribute.
-	TxFrames *uint64 `json:"tx-frames,omitempty"`
+	TxFrames runtime.Opt[uint64] `json:"tx-frames,omitzero"`
 	// RxFrames is the "rx-frames" attribute.
-	RxFrames *uint64 `json:"rx-frames,omitempty"`
+	RxFrames runtime.Opt[uint64] `json:"rx-frames,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PauseStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3241,29 +2512,21 @@ func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.TxFrames; x != nil && sends(only, 2) {
-		e.PutU64(2, *x)
+	if x := &v.TxFrames; x.Present && sends(only, 2) {
+		e.PutU64(2, x.V)
 	}
-	if x := v.RxFrames; x != nil && sends(only, 3) {
-		e.PutU64(3, *x)
+	if x := &v.RxFrames; x.Present && sends(only, 3) {
+		e.PutU64(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPauseStat holds the values that Decode points PauseStat's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPauseStat struct {
-	vTxFrames uint64
-	vRxFrames uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PauseStat) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPauseStat
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -3273,22 +2536,14 @@ func (v *PauseStat) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPauseStat)
-			}
-			s.vTxFrames = x
-			v.TxFrames = &s.vTxFrames
+			v.TxFrames = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU64("rx-frames", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPauseStat)
-			}
-			s.vRxFrames = x
-			v.RxFrames = &s.vRxFrames
+			v.RxFrames = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3301,21 +2556,21 @@ type Pause struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Autoneg is the "autoneg" attribute.
-	Autoneg *uint8 `json:"autoneg,omitempty"`
+	Autoneg runtime.Opt[uint8] `json:"autoneg,omitzero"`
 	// Rx is the "rx" attribute.
-	Rx *uint8 `json:"rx,omitempty"`
+	Rx runtime.Opt[uint8] `json:"rx,omitzero"`
 	// Tx is the "tx" attribute.
-	Tx *uint8 `json:"tx,omitempty"`
+	Tx runtime.Opt[uint8] `json:"tx,omitzero"`
 	// Stats is the "stats" attribute.
 	Stats *PauseStat `json:"stats,omitempty"`
 	// StatsSrc is the "stats-src" attribute.
-	StatsSrc *uint32 `json:"stats-src,omitempty"`
+	StatsSrc runtime.Opt[uint32] `json:"stats-src,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Pause) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3330,44 +2585,32 @@ func (v *Pause) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Autoneg; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Autoneg; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.Rx; x != nil && sends(only, 3) {
-		e.PutU8(3, *x)
+	if x := &v.Rx; x.Present && sends(only, 3) {
+		e.PutU8(3, x.V)
 	}
-	if x := v.Tx; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.Tx; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
 	if x := v.Stats; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.StatsSrc; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.StatsSrc; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPause holds the values that Decode points Pause's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPause struct {
-	vHeader   Header
-	vAutoneg  uint8
-	vRx       uint8
-	vTx       uint8
-	vStats    PauseStat
-	vStatsSrc uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Pause) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPause
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3376,66 +2619,42 @@ func (v *Pause) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsPause)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPause)
-			}
-			s.vAutoneg = x
-			v.Autoneg = &s.vAutoneg
+			v.Autoneg = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("rx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPause)
-			}
-			s.vRx = x
-			v.Rx = &s.vRx
+			v.Rx = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPause)
-			}
-			s.vTx = x
-			v.Tx = &s.vTx
+			v.Tx = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			var x PauseStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			if s == nil {
-				s = new(valsPause)
-			}
-			s.vStats = x
-			v.Stats = &s.vStats
+			v.Stats = &x
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("stats-src", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPause)
-			}
-			s.vStatsSrc = x
-			v.StatsSrc = &s.vStatsSrc
+			v.StatsSrc = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3452,19 +2671,19 @@ type EEE struct {
 	// ModesPeer is the "modes-peer" attribute.
 	ModesPeer *Bitset `json:"modes-peer,omitempty"`
 	// Active is the "active" attribute.
-	Active *uint8 `json:"active,omitempty"`
+	Active runtime.Opt[uint8] `json:"active,omitzero"`
 	// Enabled is the "enabled" attribute.
-	Enabled *uint8 `json:"enabled,omitempty"`
+	Enabled runtime.Opt[uint8] `json:"enabled,omitzero"`
 	// TxLpiEnabled is the "tx-lpi-enabled" attribute.
-	TxLpiEnabled *uint8 `json:"tx-lpi-enabled,omitempty"`
+	TxLpiEnabled runtime.Opt[uint8] `json:"tx-lpi-enabled,omitzero"`
 	// TxLpiTimer is the "tx-lpi-timer" attribute.
-	TxLpiTimer *uint32 `json:"tx-lpi-timer,omitempty"`
+	TxLpiTimer runtime.Opt[uint32] `json:"tx-lpi-timer,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *EEE) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3489,40 +2708,27 @@ func (v *EEE) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Active; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.Active; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
-	if x := v.Enabled; x != nil && sends(only, 5) {
-		e.PutU8(5, *x)
+	if x := &v.Enabled; x.Present && sends(only, 5) {
+		e.PutU8(5, x.V)
 	}
-	if x := v.TxLpiEnabled; x != nil && sends(only, 6) {
-		e.PutU8(6, *x)
+	if x := &v.TxLpiEnabled; x.Present && sends(only, 6) {
+		e.PutU8(6, x.V)
 	}
-	if x := v.TxLpiTimer; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.TxLpiTimer; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsEEE holds the values that Decode points EEE's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsEEE struct {
-	vHeader       Header
-	vModesOurs    Bitset
-	vModesPeer    Bitset
-	vActive       uint8
-	vEnabled      uint8
-	vTxLpiEnabled uint8
-	vTxLpiTimer   uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *EEE) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsEEE
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3531,77 +2737,49 @@ func (v *EEE) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes-ours", err)
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vModesOurs = x
-			v.ModesOurs = &s.vModesOurs
+			v.ModesOurs = &x
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes-peer", err)
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vModesPeer = x
-			v.ModesPeer = &s.vModesPeer
+			v.ModesPeer = &x
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("active", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vActive = x
-			v.Active = &s.vActive
+			v.Active = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vEnabled = x
-			v.Enabled = &s.vEnabled
+			v.Enabled = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("tx-lpi-enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vTxLpiEnabled = x
-			v.TxLpiEnabled = &s.vTxLpiEnabled
+			v.TxLpiEnabled = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("tx-lpi-timer", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsEEE)
-			}
-			s.vTxLpiTimer = x
-			v.TxLpiTimer = &s.vTxLpiTimer
+			v.TxLpiTimer = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3612,17 +2790,17 @@ func (v *EEE) Decode(b []byte) error {
 // TsStat holds the attributes of the "ts-stat" attribute set.
 type TsStat struct {
 	// TxPkts is the "tx-pkts" attribute.
-	TxPkts *uint64 `json:"tx-pkts,omitempty"`
+	TxPkts runtime.Opt[uint64] `json:"tx-pkts,omitzero"`
 	// TxLost is the "tx-lost" attribute.
-	TxLost *uint64 `json:"tx-lost,omitempty"`
+	TxLost runtime.Opt[uint64] `json:"tx-lost,omitzero"`
 	// TxErr is the "tx-err" attribute.
-	TxErr *uint64 `json:"tx-err,omitempty"`
+	TxErr runtime.Opt[uint64] `json:"tx-err,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *TsStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3632,33 +2810,24 @@ func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.TxPkts; x != nil && sends(only, 1) {
-		e.PutUint(1, *x)
+	if x := &v.TxPkts; x.Present && sends(only, 1) {
+		e.PutUint(1, x.V)
 	}
-	if x := v.TxLost; x != nil && sends(only, 2) {
-		e.PutUint(2, *x)
+	if x := &v.TxLost; x.Present && sends(only, 2) {
+		e.PutUint(2, x.V)
 	}
-	if x := v.TxErr; x != nil && sends(only, 3) {
-		e.PutUint(3, *x)
+	if x := &v.TxErr; x.Present && sends(only, 3) {
+		e.PutUint(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsTsStat holds the values that Decode points TsStat's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTsStat struct {
-	vTxPkts uint64
-	vTxLost uint64
-	vTxErr  uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TsStat) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTsStat
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3667,33 +2836,21 @@ func (v *TsStat) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTsStat)
-			}
-			s.vTxPkts = x
-			v.TxPkts = &s.vTxPkts
+			v.TxPkts = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-lost", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTsStat)
-			}
-			s.vTxLost = x
-			v.TxLost = &s.vTxLost
+			v.TxLost = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-err", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTsStat)
-			}
-			s.vTxErr = x
-			v.TxErr = &s.vTxErr
+			v.TxErr = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3712,15 +2869,15 @@ type Tsinfo struct {
 	// RxFilters is the "rx-filters" attribute.
 	RxFilters *Bitset `json:"rx-filters,omitempty"`
 	// PhcIndex is the "phc-index" attribute.
-	PhcIndex *uint32 `json:"phc-index,omitempty"`
+	PhcIndex runtime.Opt[uint32] `json:"phc-index,omitzero"`
 	// Stats is the "stats" attribute.
 	Stats *TsStat `json:"stats,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Tsinfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3750,8 +2907,8 @@ func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PhcIndex; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.PhcIndex; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
 	if x := v.Stats; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
@@ -3763,22 +2920,10 @@ func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsTsinfo holds the values that Decode points Tsinfo's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTsinfo struct {
-	vHeader       Header
-	vTimestamping Bitset
-	vTxTypes      Bitset
-	vRxFilters    Bitset
-	vPhcIndex     uint32
-	vStats        TsStat
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Tsinfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTsinfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3787,66 +2932,42 @@ func (v *Tsinfo) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsTsinfo)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "timestamping", err)
 			}
-			if s == nil {
-				s = new(valsTsinfo)
-			}
-			s.vTimestamping = x
-			v.Timestamping = &s.vTimestamping
+			v.Timestamping = &x
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "tx-types", err)
 			}
-			if s == nil {
-				s = new(valsTsinfo)
-			}
-			s.vTxTypes = x
-			v.TxTypes = &s.vTxTypes
+			v.TxTypes = &x
 		case 4:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "rx-filters", err)
 			}
-			if s == nil {
-				s = new(valsTsinfo)
-			}
-			s.vRxFilters = x
-			v.RxFilters = &s.vRxFilters
+			v.RxFilters = &x
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("phc-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTsinfo)
-			}
-			s.vPhcIndex = x
-			v.PhcIndex = &s.vPhcIndex
+			v.PhcIndex = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			var x TsStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			if s == nil {
-				s = new(valsTsinfo)
-			}
-			s.vStats = x
-			v.Stats = &s.vStats
+			v.Stats = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3857,17 +2978,17 @@ func (v *Tsinfo) Decode(b []byte) error {
 // CableResult holds the attributes of the "cable-result" attribute set.
 type CableResult struct {
 	// Pair is the "pair" attribute.
-	Pair *uint8 `json:"pair,omitempty"`
+	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
 	// Code is the "code" attribute.
-	Code *uint8 `json:"code,omitempty"`
+	Code runtime.Opt[uint8] `json:"code,omitzero"`
 	// Src is the "src" attribute.
-	Src *uint32 `json:"src,omitempty"`
+	Src runtime.Opt[uint32] `json:"src,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableResult) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3877,33 +2998,24 @@ func (v *CableResult) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Pair; x != nil && sends(only, 1) {
-		e.PutU8(1, *x)
+	if x := &v.Pair; x.Present && sends(only, 1) {
+		e.PutU8(1, x.V)
 	}
-	if x := v.Code; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Code; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.Src; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Src; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsCableResult holds the values that Decode points CableResult's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableResult struct {
-	vPair uint8
-	vCode uint8
-	vSrc  uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableResult) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableResult
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -3912,33 +3024,21 @@ func (v *CableResult) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableResult)
-			}
-			s.vPair = x
-			v.Pair = &s.vPair
+			v.Pair = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("code", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableResult)
-			}
-			s.vCode = x
-			v.Code = &s.vCode
+			v.Code = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableResult)
-			}
-			s.vSrc = x
-			v.Src = &s.vSrc
+			v.Src = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -3950,17 +3050,17 @@ func (v *CableResult) Decode(b []byte) error {
 // attribute set.
 type CableFaultLength struct {
 	// Pair is the "pair" attribute.
-	Pair *uint8 `json:"pair,omitempty"`
+	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
 	// Cm is the "cm" attribute.
-	Cm *uint32 `json:"cm,omitempty"`
+	Cm runtime.Opt[uint32] `json:"cm,omitzero"`
 	// Src is the "src" attribute.
-	Src *uint32 `json:"src,omitempty"`
+	Src runtime.Opt[uint32] `json:"src,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableFaultLength) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -3970,33 +3070,24 @@ func (v *CableFaultLength) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Pair; x != nil && sends(only, 1) {
-		e.PutU8(1, *x)
+	if x := &v.Pair; x.Present && sends(only, 1) {
+		e.PutU8(1, x.V)
 	}
-	if x := v.Cm; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Cm; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Src; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Src; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsCableFaultLength holds the values that Decode points CableFaultLength's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableFaultLength struct {
-	vPair uint8
-	vCm   uint32
-	vSrc  uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableFaultLength) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableFaultLength
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4005,33 +3096,21 @@ func (v *CableFaultLength) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableFaultLength)
-			}
-			s.vPair = x
-			v.Pair = &s.vPair
+			v.Pair = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("cm", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableFaultLength)
-			}
-			s.vCm = x
-			v.Cm = &s.vCm
+			v.Cm = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableFaultLength)
-			}
-			s.vSrc = x
-			v.Src = &s.vSrc
+			v.Src = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4049,8 +3128,8 @@ type CableNest struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableNest) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4075,18 +3154,10 @@ func (v *CableNest) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsCableNest holds the values that Decode points CableNest's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableNest struct {
-	vResult      CableResult
-	vFaultLength CableFaultLength
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableNest) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableNest
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4095,22 +3166,14 @@ func (v *CableNest) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "result", err)
 			}
-			if s == nil {
-				s = new(valsCableNest)
-			}
-			s.vResult = x
-			v.Result = &s.vResult
+			v.Result = &x
 		case 2:
 			d := it.Data()
 			var x CableFaultLength
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "fault-length", err)
 			}
-			if s == nil {
-				s = new(valsCableNest)
-			}
-			s.vFaultLength = x
-			v.FaultLength = &s.vFaultLength
+			v.FaultLength = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4126,8 +3189,8 @@ type CableTest struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableTest) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4147,17 +3210,10 @@ func (v *CableTest) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsCableTest holds the values that Decode points CableTest's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableTest struct {
-	vHeader Header
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTest) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableTest
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4166,11 +3222,7 @@ func (v *CableTest) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsCableTest)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4183,15 +3235,15 @@ type CableTestNtf struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Status is the "status" attribute.
-	Status *uint8 `json:"status,omitempty"`
+	Status runtime.Opt[uint8] `json:"status,omitzero"`
 	// Nest is the "nest" attribute.
 	Nest *CableNest `json:"nest,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableTestNtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4206,8 +3258,8 @@ func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Status; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Status; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
 	if x := v.Nest; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
@@ -4219,19 +3271,10 @@ func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsCableTestNtf holds the values that Decode points CableTestNtf's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableTestNtf struct {
-	vHeader Header
-	vStatus uint8
-	vNest   CableNest
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestNtf) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableTestNtf
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4240,33 +3283,21 @@ func (v *CableTestNtf) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsCableTestNtf)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableTestNtf)
-			}
-			s.vStatus = x
-			v.Status = &s.vStatus
+			v.Status = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			var x CableNest
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			if s == nil {
-				s = new(valsCableTestNtf)
-			}
-			s.vNest = x
-			v.Nest = &s.vNest
+			v.Nest = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4278,19 +3309,19 @@ func (v *CableTestNtf) Decode(b []byte) error {
 // attribute set.
 type CableTestTdrCfg struct {
 	// First is the "first" attribute.
-	First *uint32 `json:"first,omitempty"`
+	First runtime.Opt[uint32] `json:"first,omitzero"`
 	// Last is the "last" attribute.
-	Last *uint32 `json:"last,omitempty"`
+	Last runtime.Opt[uint32] `json:"last,omitzero"`
 	// Step is the "step" attribute.
-	Step *uint32 `json:"step,omitempty"`
+	Step runtime.Opt[uint32] `json:"step,omitzero"`
 	// Pair is the "pair" attribute.
-	Pair *uint8 `json:"pair,omitempty"`
+	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableTestTdrCfg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4300,37 +3331,27 @@ func (v *CableTestTdrCfg) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.First; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.First; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Last; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Last; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Step; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Step; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Pair; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.Pair; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsCableTestTdrCfg holds the values that Decode points CableTestTdrCfg's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableTestTdrCfg struct {
-	vFirst uint32
-	vLast  uint32
-	vStep  uint32
-	vPair  uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdrCfg) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableTestTdrCfg
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4339,44 +3360,28 @@ func (v *CableTestTdrCfg) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableTestTdrCfg)
-			}
-			s.vFirst = x
-			v.First = &s.vFirst
+			v.First = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("last", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableTestTdrCfg)
-			}
-			s.vLast = x
-			v.Last = &s.vLast
+			v.Last = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("step", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableTestTdrCfg)
-			}
-			s.vStep = x
-			v.Step = &s.vStep
+			v.Step = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("pair", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableTestTdrCfg)
-			}
-			s.vPair = x
-			v.Pair = &s.vPair
+			v.Pair = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4390,15 +3395,15 @@ type CableTestTdrNtf struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Status is the "status" attribute.
-	Status *uint8 `json:"status,omitempty"`
+	Status runtime.Opt[uint8] `json:"status,omitzero"`
 	// Nest is the "nest" attribute.
 	Nest *CableNest `json:"nest,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableTestTdrNtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4413,8 +3418,8 @@ func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Status; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.Status; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
 	if x := v.Nest; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
@@ -4426,19 +3431,10 @@ func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsCableTestTdrNtf holds the values that Decode points CableTestTdrNtf's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableTestTdrNtf struct {
-	vHeader Header
-	vStatus uint8
-	vNest   CableNest
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdrNtf) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableTestTdrNtf
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4447,33 +3443,21 @@ func (v *CableTestTdrNtf) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsCableTestTdrNtf)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCableTestTdrNtf)
-			}
-			s.vStatus = x
-			v.Status = &s.vStatus
+			v.Status = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			var x CableNest
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			if s == nil {
-				s = new(valsCableTestTdrNtf)
-			}
-			s.vNest = x
-			v.Nest = &s.vNest
+			v.Nest = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4491,8 +3475,8 @@ type CableTestTdr struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CableTestTdr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4517,18 +3501,10 @@ func (v *CableTestTdr) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsCableTestTdr holds the values that Decode points CableTestTdr's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCableTestTdr struct {
-	vHeader Header
-	vCfg    CableTestTdrCfg
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdr) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCableTestTdr
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4537,22 +3513,14 @@ func (v *CableTestTdr) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsCableTestTdr)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x CableTestTdrCfg
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "cfg", err)
 			}
-			if s == nil {
-				s = new(valsCableTestTdr)
-			}
-			s.vCfg = x
-			v.Cfg = &s.vCfg
+			v.Cfg = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4564,15 +3532,15 @@ func (v *CableTestTdr) Decode(b []byte) error {
 // set.
 type TunnelUDPEntry struct {
 	// Port is the "port" attribute.
-	Port *uint16 `json:"port,omitempty"`
+	Port runtime.Opt[uint16] `json:"port,omitzero"`
 	// Type is the "type" attribute.
-	Type *UDPTunnelType `json:"type,omitempty"`
+	Type runtime.Opt[UDPTunnelType] `json:"type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *TunnelUDPEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4582,29 +3550,21 @@ func (v *TunnelUDPEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Port; x != nil && sends(only, 1) {
-		e.PutBE16(1, *x)
+	if x := &v.Port; x.Present && sends(only, 1) {
+		e.PutBE16(1, x.V)
 	}
-	if x := v.Type; x != nil && sends(only, 2) {
-		e.PutU32(2, uint32(*x))
+	if x := &v.Type; x.Present && sends(only, 2) {
+		e.PutU32(2, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsTunnelUDPEntry holds the values that Decode points TunnelUDPEntry's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTunnelUDPEntry struct {
-	vPort uint16
-	vType UDPTunnelType
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDPEntry) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTunnelUDPEntry
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4613,11 +3573,7 @@ func (v *TunnelUDPEntry) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTunnelUDPEntry)
-			}
-			s.vPort = x
-			v.Port = &s.vPort
+			v.Port = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			r, err := runtime.ReadU32("type", d)
@@ -4625,11 +3581,7 @@ func (v *TunnelUDPEntry) Decode(b []byte) error {
 				return err
 			}
 			x := UDPTunnelType(r)
-			if s == nil {
-				s = new(valsTunnelUDPEntry)
-			}
-			s.vType = x
-			v.Type = &s.vType
+			v.Type = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4641,7 +3593,7 @@ func (v *TunnelUDPEntry) Decode(b []byte) error {
 // set.
 type TunnelUDPTable struct {
 	// Size is the "size" attribute.
-	Size *uint32 `json:"size,omitempty"`
+	Size runtime.Opt[uint32] `json:"size,omitzero"`
 	// Types is the "types" attribute.
 	Types *Bitset `json:"types,omitempty"`
 	// Entry is the "entry" attribute.
@@ -4650,8 +3602,8 @@ type TunnelUDPTable struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *TunnelUDPTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4661,8 +3613,8 @@ func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Size; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Size; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
 	if x := v.Types; x != nil && sends(only, 2) {
 		n := e.BeginNest(2)
@@ -4682,18 +3634,10 @@ func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsTunnelUDPTable holds the values that Decode points TunnelUDPTable's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTunnelUDPTable struct {
-	vSize  uint32
-	vTypes Bitset
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDPTable) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTunnelUDPTable
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4702,22 +3646,14 @@ func (v *TunnelUDPTable) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTunnelUDPTable)
-			}
-			s.vSize = x
-			v.Size = &s.vSize
+			v.Size = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "types", err)
 			}
-			if s == nil {
-				s = new(valsTunnelUDPTable)
-			}
-			s.vTypes = x
-			v.Types = &s.vTypes
+			v.Types = &x
 		case 3:
 			d := it.Data()
 			var x TunnelUDPEntry
@@ -4740,8 +3676,8 @@ type TunnelUDP struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *TunnelUDP) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4761,17 +3697,10 @@ func (v *TunnelUDP) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsTunnelUDP holds the values that Decode points TunnelUDP's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTunnelUDP struct {
-	vTable TunnelUDPTable
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDP) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTunnelUDP
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4780,11 +3709,7 @@ func (v *TunnelUDP) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "table", err)
 			}
-			if s == nil {
-				s = new(valsTunnelUDP)
-			}
-			s.vTable = x
-			v.Table = &s.vTable
+			v.Table = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4802,8 +3727,8 @@ type TunnelInfo struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *TunnelInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4828,18 +3753,10 @@ func (v *TunnelInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsTunnelInfo holds the values that Decode points TunnelInfo's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTunnelInfo struct {
-	vHeader   Header
-	vUDPPorts TunnelUDP
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelInfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTunnelInfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -4848,22 +3765,14 @@ func (v *TunnelInfo) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsTunnelInfo)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x TunnelUDP
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "udp-ports", err)
 			}
-			if s == nil {
-				s = new(valsTunnelInfo)
-			}
-			s.vUDPPorts = x
-			v.UDPPorts = &s.vUDPPorts
+			v.UDPPorts = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -4883,8 +3792,8 @@ type FECStat struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *FECStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4950,17 +3859,17 @@ type FEC struct {
 	// Modes is the "modes" attribute.
 	Modes *Bitset `json:"modes,omitempty"`
 	// Auto is the "auto" attribute.
-	Auto *uint8 `json:"auto,omitempty"`
+	Auto runtime.Opt[uint8] `json:"auto,omitzero"`
 	// Active is the "active" attribute.
-	Active *uint32 `json:"active,omitempty"`
+	Active runtime.Opt[uint32] `json:"active,omitzero"`
 	// Stats is the "stats" attribute.
 	Stats *FECStat `json:"stats,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *FEC) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -4980,11 +3889,11 @@ func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Auto; x != nil && sends(only, 3) {
-		e.PutU8(3, *x)
+	if x := &v.Auto; x.Present && sends(only, 3) {
+		e.PutU8(3, x.V)
 	}
-	if x := v.Active; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.Active; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
 	if x := v.Stats; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
@@ -4996,21 +3905,10 @@ func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsFEC holds the values that Decode points FEC's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsFEC struct {
-	vHeader Header
-	vModes  Bitset
-	vAuto   uint8
-	vActive uint32
-	vStats  FECStat
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *FEC) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsFEC
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -5019,55 +3917,35 @@ func (v *FEC) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsFEC)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
-			if s == nil {
-				s = new(valsFEC)
-			}
-			s.vModes = x
-			v.Modes = &s.vModes
+			v.Modes = &x
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("auto", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsFEC)
-			}
-			s.vAuto = x
-			v.Auto = &s.vAuto
+			v.Auto = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("active", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsFEC)
-			}
-			s.vActive = x
-			v.Active = &s.vActive
+			v.Active = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			var x FECStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			if s == nil {
-				s = new(valsFEC)
-			}
-			s.vStats = x
-			v.Stats = &s.vStats
+			v.Stats = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5080,23 +3958,23 @@ type ModuleEeprom struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Offset is the "offset" attribute.
-	Offset *uint32 `json:"offset,omitempty"`
+	Offset runtime.Opt[uint32] `json:"offset,omitzero"`
 	// Length is the "length" attribute.
-	Length *uint32 `json:"length,omitempty"`
+	Length runtime.Opt[uint32] `json:"length,omitzero"`
 	// Page is the "page" attribute.
-	Page *uint8 `json:"page,omitempty"`
+	Page runtime.Opt[uint8] `json:"page,omitzero"`
 	// Bank is the "bank" attribute.
-	Bank *uint8 `json:"bank,omitempty"`
+	Bank runtime.Opt[uint8] `json:"bank,omitzero"`
 	// I2cAddress is the "i2c-address" attribute.
-	I2cAddress *uint8 `json:"i2c-address,omitempty"`
+	I2cAddress runtime.Opt[uint8] `json:"i2c-address,omitzero"`
 	// Data is the "data" attribute.
 	Data []byte `json:"data,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *ModuleEeprom) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5111,20 +3989,20 @@ func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Offset; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Offset; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Length; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Length; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Page; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.Page; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
-	if x := v.Bank; x != nil && sends(only, 5) {
-		e.PutU8(5, *x)
+	if x := &v.Bank; x.Present && sends(only, 5) {
+		e.PutU8(5, x.V)
 	}
-	if x := v.I2cAddress; x != nil && sends(only, 6) {
-		e.PutU8(6, *x)
+	if x := &v.I2cAddress; x.Present && sends(only, 6) {
+		e.PutU8(6, x.V)
 	}
 	if x := v.Data; x != nil && sends(only, 7) {
 		e.PutBytes(7, x)
@@ -5134,22 +4012,10 @@ func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsModuleEeprom holds the values that Decode points ModuleEeprom's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsModuleEeprom struct {
-	vHeader     Header
-	vOffset     uint32
-	vLength     uint32
-	vPage       uint8
-	vBank       uint8
-	vI2cAddress uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *ModuleEeprom) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsModuleEeprom
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -5158,66 +4024,42 @@ func (v *ModuleEeprom) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsModuleEeprom)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("offset", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleEeprom)
-			}
-			s.vOffset = x
-			v.Offset = &s.vOffset
+			v.Offset = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("length", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleEeprom)
-			}
-			s.vLength = x
-			v.Length = &s.vLength
+			v.Length = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("page", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleEeprom)
-			}
-			s.vPage = x
-			v.Page = &s.vPage
+			v.Page = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("bank", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleEeprom)
-			}
-			s.vBank = x
-			v.Bank = &s.vBank
+			v.Bank = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU8("i2c-address", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleEeprom)
-			}
-			s.vI2cAddress = x
-			v.I2cAddress = &s.vI2cAddress
+			v.I2cAddress = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -5232,27 +4074,27 @@ func (v *ModuleEeprom) Decode(b []byte) error {
 // StatsGrp holds the attributes of the "stats-grp" attribute set.
 type StatsGrp struct {
 	// ID is the "id" attribute.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// SsID is the "ss-id" attribute.
-	SsID *uint32 `json:"ss-id,omitempty"`
+	SsID runtime.Opt[uint32] `json:"ss-id,omitzero"`
 	// Stat is the "stat" attribute.
-	Stat *uint64 `json:"stat,omitempty"`
+	Stat runtime.Opt[uint64] `json:"stat,omitzero"`
 	// HistRx is the "hist-rx" attribute.
 	HistRx *StatsGrpHist `json:"hist-rx,omitempty"`
 	// HistTx is the "hist-tx" attribute.
 	HistTx *StatsGrpHist `json:"hist-tx,omitempty"`
 	// HistBktLow is the "hist-bkt-low" attribute.
-	HistBktLow *uint32 `json:"hist-bkt-low,omitempty"`
+	HistBktLow runtime.Opt[uint32] `json:"hist-bkt-low,omitzero"`
 	// HistBktHi is the "hist-bkt-hi" attribute.
-	HistBktHi *uint32 `json:"hist-bkt-hi,omitempty"`
+	HistBktHi runtime.Opt[uint32] `json:"hist-bkt-hi,omitzero"`
 	// HistVal is the "hist-val" attribute.
-	HistVal *uint64 `json:"hist-val,omitempty"`
+	HistVal runtime.Opt[uint64] `json:"hist-val,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *StatsGrp) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5262,14 +4104,14 @@ func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.ID; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.SsID; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.SsID; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Stat; x != nil && sends(only, 4) {
-		e.PutU64(4, *x)
+	if x := &v.Stat; x.Present && sends(only, 4) {
+		e.PutU64(4, x.V)
 	}
 	if x := v.HistRx; x != nil && sends(only, 5) {
 		n := e.BeginNest(5)
@@ -5281,38 +4123,24 @@ func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HistBktLow; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.HistBktLow; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.HistBktHi; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.HistBktHi; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.HistVal; x != nil && sends(only, 9) {
-		e.PutU64(9, *x)
+	if x := &v.HistVal; x.Present && sends(only, 9) {
+		e.PutU64(9, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsStatsGrp holds the values that Decode points StatsGrp's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsStatsGrp struct {
-	vID         uint32
-	vSsID       uint32
-	vStat       uint64
-	vHistRx     StatsGrpHist
-	vHistTx     StatsGrpHist
-	vHistBktLow uint32
-	vHistBktHi  uint32
-	vHistVal    uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StatsGrp) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsStatsGrp
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -5322,88 +4150,56 @@ func (v *StatsGrp) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("ss-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vSsID = x
-			v.SsID = &s.vSsID
+			v.SsID = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("stat", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vStat = x
-			v.Stat = &s.vStat
+			v.Stat = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			var x StatsGrpHist
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hist-rx", err)
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vHistRx = x
-			v.HistRx = &s.vHistRx
+			v.HistRx = &x
 		case 6:
 			d := it.Data()
 			var x StatsGrpHist
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hist-tx", err)
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vHistTx = x
-			v.HistTx = &s.vHistTx
+			v.HistTx = &x
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("hist-bkt-low", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vHistBktLow = x
-			v.HistBktLow = &s.vHistBktLow
+			v.HistBktLow = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("hist-bkt-hi", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vHistBktHi = x
-			v.HistBktHi = &s.vHistBktHi
+			v.HistBktHi = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU64("hist-val", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrp)
-			}
-			s.vHistVal = x
-			v.HistVal = &s.vHistVal
+			v.HistVal = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5415,17 +4211,17 @@ func (v *StatsGrp) Decode(b []byte) error {
 // "stats-grp": only the attributes the subset lists.
 type StatsGrpHist struct {
 	// HistBktLow is the "hist-bkt-low" attribute.
-	HistBktLow *uint32 `json:"hist-bkt-low,omitempty"`
+	HistBktLow runtime.Opt[uint32] `json:"hist-bkt-low,omitzero"`
 	// HistBktHi is the "hist-bkt-hi" attribute.
-	HistBktHi *uint32 `json:"hist-bkt-hi,omitempty"`
+	HistBktHi runtime.Opt[uint32] `json:"hist-bkt-hi,omitzero"`
 	// HistVal is the "hist-val" attribute.
-	HistVal *uint64 `json:"hist-val,omitempty"`
+	HistVal runtime.Opt[uint64] `json:"hist-val,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *StatsGrpHist) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5435,33 +4231,24 @@ func (v *StatsGrpHist) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.HistBktLow; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.HistBktLow; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.HistBktHi; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.HistBktHi; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.HistVal; x != nil && sends(only, 9) {
-		e.PutU64(9, *x)
+	if x := &v.HistVal; x.Present && sends(only, 9) {
+		e.PutU64(9, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsStatsGrpHist holds the values that Decode points StatsGrpHist's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsStatsGrpHist struct {
-	vHistBktLow uint32
-	vHistBktHi  uint32
-	vHistVal    uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StatsGrpHist) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsStatsGrpHist
 	for it.Next() {
 		switch it.Type() {
 		case 7:
@@ -5470,33 +4257,21 @@ func (v *StatsGrpHist) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrpHist)
-			}
-			s.vHistBktLow = x
-			v.HistBktLow = &s.vHistBktLow
+			v.HistBktLow = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("hist-bkt-hi", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrpHist)
-			}
-			s.vHistBktHi = x
-			v.HistBktHi = &s.vHistBktHi
+			v.HistBktHi = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU64("hist-val", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStatsGrpHist)
-			}
-			s.vHistVal = x
-			v.HistVal = &s.vHistVal
+			v.HistVal = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5513,13 +4288,13 @@ type Stats struct {
 	// Grp is the "grp" attribute.
 	Grp *StatsGrp `json:"grp,omitempty"`
 	// Src is the "src" attribute.
-	Src *uint32 `json:"src,omitempty"`
+	Src runtime.Opt[uint32] `json:"src,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Stats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5544,28 +4319,18 @@ func (v *Stats) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Src; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.Src; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsStats holds the values that Decode points Stats's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsStats struct {
-	vHeader Header
-	vGroups Bitset
-	vGrp    StatsGrp
-	vSrc    uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Stats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsStats
 	for it.Next() {
 		switch it.Type() {
 		case 1: // pad or unused: never surfaced
@@ -5575,44 +4340,28 @@ func (v *Stats) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsStats)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 3:
 			d := it.Data()
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "groups", err)
 			}
-			if s == nil {
-				s = new(valsStats)
-			}
-			s.vGroups = x
-			v.Groups = &s.vGroups
+			v.Groups = &x
 		case 4:
 			d := it.Data()
 			var x StatsGrp
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "grp", err)
 			}
-			if s == nil {
-				s = new(valsStats)
-			}
-			s.vGrp = x
-			v.Grp = &s.vGrp
+			v.Grp = &x
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsStats)
-			}
-			s.vSrc = x
-			v.Src = &s.vSrc
+			v.Src = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5625,15 +4374,15 @@ type PhcVclocks struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Num is the "num" attribute.
-	Num *uint32 `json:"num,omitempty"`
+	Num runtime.Opt[uint32] `json:"num,omitzero"`
 	// Index is the "index" attribute.
 	Index []int32 `json:"index,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PhcVclocks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5648,8 +4397,8 @@ func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Num; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Num; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	if x := v.Index; x != nil && sends(only, 3) {
 		runtime.PutIntArray(e, 3, 4, x)
@@ -5659,18 +4408,10 @@ func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsPhcVclocks holds the values that Decode points PhcVclocks's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPhcVclocks struct {
-	vHeader Header
-	vNum    uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PhcVclocks) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPhcVclocks
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -5679,22 +4420,14 @@ func (v *PhcVclocks) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsPhcVclocks)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("num", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPhcVclocks)
-			}
-			s.vNum = x
-			v.Num = &s.vNum
+			v.Num = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadIntArray[int32]("index", d, 4)
@@ -5714,15 +4447,15 @@ type Module struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// PowerModePolicy is the "power-mode-policy" attribute.
-	PowerModePolicy *uint8 `json:"power-mode-policy,omitempty"`
+	PowerModePolicy runtime.Opt[uint8] `json:"power-mode-policy,omitzero"`
 	// PowerMode is the "power-mode" attribute.
-	PowerMode *uint8 `json:"power-mode,omitempty"`
+	PowerMode runtime.Opt[uint8] `json:"power-mode,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Module) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5737,30 +4470,21 @@ func (v *Module) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PowerModePolicy; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.PowerModePolicy; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.PowerMode; x != nil && sends(only, 3) {
-		e.PutU8(3, *x)
+	if x := &v.PowerMode; x.Present && sends(only, 3) {
+		e.PutU8(3, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsModule holds the values that Decode points Module's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsModule struct {
-	vHeader          Header
-	vPowerModePolicy uint8
-	vPowerMode       uint8
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Module) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsModule
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -5769,33 +4493,21 @@ func (v *Module) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsModule)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("power-mode-policy", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModule)
-			}
-			s.vPowerModePolicy = x
-			v.PowerModePolicy = &s.vPowerModePolicy
+			v.PowerModePolicy = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("power-mode", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModule)
-			}
-			s.vPowerMode = x
-			v.PowerMode = &s.vPowerMode
+			v.PowerMode = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5807,15 +4519,15 @@ func (v *Module) Decode(b []byte) error {
 // set.
 type C33PSEPwLimit struct {
 	// Min is the "min" attribute.
-	Min *uint32 `json:"min,omitempty"`
+	Min runtime.Opt[uint32] `json:"min,omitzero"`
 	// Max is the "max" attribute.
-	Max *uint32 `json:"max,omitempty"`
+	Max runtime.Opt[uint32] `json:"max,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *C33PSEPwLimit) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5825,29 +4537,21 @@ func (v *C33PSEPwLimit) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Min; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Min; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Max; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Max; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsC33PSEPwLimit holds the values that Decode points C33PSEPwLimit's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsC33PSEPwLimit struct {
-	vMin uint32
-	vMax uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *C33PSEPwLimit) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsC33PSEPwLimit
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -5856,22 +4560,14 @@ func (v *C33PSEPwLimit) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsC33PSEPwLimit)
-			}
-			s.vMin = x
-			v.Min = &s.vMin
+			v.Min = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("max", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsC33PSEPwLimit)
-			}
-			s.vMax = x
-			v.Max = &s.vMax
+			v.Max = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -5884,35 +4580,35 @@ type PSE struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// PodlPSEAdminState is the "podl-pse-admin-state" attribute.
-	PodlPSEAdminState *uint32 `json:"podl-pse-admin-state,omitempty"`
+	PodlPSEAdminState runtime.Opt[uint32] `json:"podl-pse-admin-state,omitzero"`
 	// PodlPSEAdminControl is the "podl-pse-admin-control" attribute.
-	PodlPSEAdminControl *uint32 `json:"podl-pse-admin-control,omitempty"`
+	PodlPSEAdminControl runtime.Opt[uint32] `json:"podl-pse-admin-control,omitzero"`
 	// PodlPSEPwDStatus is the "podl-pse-pw-d-status" attribute.
-	PodlPSEPwDStatus *uint32 `json:"podl-pse-pw-d-status,omitempty"`
+	PodlPSEPwDStatus runtime.Opt[uint32] `json:"podl-pse-pw-d-status,omitzero"`
 	// C33PSEAdminState is the "c33-pse-admin-state" attribute.
-	C33PSEAdminState *uint32 `json:"c33-pse-admin-state,omitempty"`
+	C33PSEAdminState runtime.Opt[uint32] `json:"c33-pse-admin-state,omitzero"`
 	// C33PSEAdminControl is the "c33-pse-admin-control" attribute.
-	C33PSEAdminControl *uint32 `json:"c33-pse-admin-control,omitempty"`
+	C33PSEAdminControl runtime.Opt[uint32] `json:"c33-pse-admin-control,omitzero"`
 	// C33PSEPwDStatus is the "c33-pse-pw-d-status" attribute.
-	C33PSEPwDStatus *uint32 `json:"c33-pse-pw-d-status,omitempty"`
+	C33PSEPwDStatus runtime.Opt[uint32] `json:"c33-pse-pw-d-status,omitzero"`
 	// C33PSEPwClass is the "c33-pse-pw-class" attribute.
-	C33PSEPwClass *uint32 `json:"c33-pse-pw-class,omitempty"`
+	C33PSEPwClass runtime.Opt[uint32] `json:"c33-pse-pw-class,omitzero"`
 	// C33PSEActualPw is the "c33-pse-actual-pw" attribute.
-	C33PSEActualPw *uint32 `json:"c33-pse-actual-pw,omitempty"`
+	C33PSEActualPw runtime.Opt[uint32] `json:"c33-pse-actual-pw,omitzero"`
 	// C33PSEExtState is the "c33-pse-ext-state" attribute.
-	C33PSEExtState *C33PSEExtState `json:"c33-pse-ext-state,omitempty"`
+	C33PSEExtState runtime.Opt[C33PSEExtState] `json:"c33-pse-ext-state,omitzero"`
 	// C33PSEExtSubstate is the "c33-pse-ext-substate" attribute.
-	C33PSEExtSubstate *uint32 `json:"c33-pse-ext-substate,omitempty"`
+	C33PSEExtSubstate runtime.Opt[uint32] `json:"c33-pse-ext-substate,omitzero"`
 	// C33PSEAvailPwLimit is the "c33-pse-avail-pw-limit" attribute.
-	C33PSEAvailPwLimit *uint32 `json:"c33-pse-avail-pw-limit,omitempty"`
+	C33PSEAvailPwLimit runtime.Opt[uint32] `json:"c33-pse-avail-pw-limit,omitzero"`
 	// C33PSEPwLimitRanges is the "c33-pse-pw-limit-ranges" attribute.
 	C33PSEPwLimitRanges []C33PSEPwLimit `json:"c33-pse-pw-limit-ranges,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PSE) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -5927,38 +4623,38 @@ func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.PodlPSEAdminState; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.PodlPSEAdminState; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.PodlPSEAdminControl; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.PodlPSEAdminControl; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.PodlPSEPwDStatus; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.PodlPSEPwDStatus; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.C33PSEAdminState; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.C33PSEAdminState; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.C33PSEAdminControl; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.C33PSEAdminControl; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.C33PSEPwDStatus; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.C33PSEPwDStatus; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.C33PSEPwClass; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.C33PSEPwClass; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.C33PSEActualPw; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.C33PSEActualPw; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.C33PSEExtState; x != nil && sends(only, 10) {
-		e.PutU32(10, uint32(*x))
+	if x := &v.C33PSEExtState; x.Present && sends(only, 10) {
+		e.PutU32(10, uint32(x.V))
 	}
-	if x := v.C33PSEExtSubstate; x != nil && sends(only, 11) {
-		e.PutU32(11, *x)
+	if x := &v.C33PSEExtSubstate; x.Present && sends(only, 11) {
+		e.PutU32(11, x.V)
 	}
-	if x := v.C33PSEAvailPwLimit; x != nil && sends(only, 12) {
-		e.PutU32(12, *x)
+	if x := &v.C33PSEAvailPwLimit; x.Present && sends(only, 12) {
+		e.PutU32(12, x.V)
 	}
 	for _, x := range v.C33PSEPwLimitRanges {
 		if !sends(only, 13) {
@@ -5973,28 +4669,10 @@ func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsPSE holds the values that Decode points PSE's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPSE struct {
-	vHeader              Header
-	vPodlPSEAdminState   uint32
-	vPodlPSEAdminControl uint32
-	vPodlPSEPwDStatus    uint32
-	vC33PSEAdminState    uint32
-	vC33PSEAdminControl  uint32
-	vC33PSEPwDStatus     uint32
-	vC33PSEPwClass       uint32
-	vC33PSEActualPw      uint32
-	vC33PSEExtState      C33PSEExtState
-	vC33PSEExtSubstate   uint32
-	vC33PSEAvailPwLimit  uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PSE) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPSE
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -6003,99 +4681,63 @@ func (v *PSE) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("podl-pse-admin-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vPodlPSEAdminState = x
-			v.PodlPSEAdminState = &s.vPodlPSEAdminState
+			v.PodlPSEAdminState = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("podl-pse-admin-control", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vPodlPSEAdminControl = x
-			v.PodlPSEAdminControl = &s.vPodlPSEAdminControl
+			v.PodlPSEAdminControl = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("podl-pse-pw-d-status", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vPodlPSEPwDStatus = x
-			v.PodlPSEPwDStatus = &s.vPodlPSEPwDStatus
+			v.PodlPSEPwDStatus = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-admin-state", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEAdminState = x
-			v.C33PSEAdminState = &s.vC33PSEAdminState
+			v.C33PSEAdminState = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-admin-control", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEAdminControl = x
-			v.C33PSEAdminControl = &s.vC33PSEAdminControl
+			v.C33PSEAdminControl = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-pw-d-status", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEPwDStatus = x
-			v.C33PSEPwDStatus = &s.vC33PSEPwDStatus
+			v.C33PSEPwDStatus = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-pw-class", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEPwClass = x
-			v.C33PSEPwClass = &s.vC33PSEPwClass
+			v.C33PSEPwClass = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-actual-pw", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEActualPw = x
-			v.C33PSEActualPw = &s.vC33PSEActualPw
+			v.C33PSEActualPw = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			r, err := runtime.ReadU32("c33-pse-ext-state", d)
@@ -6103,33 +4745,21 @@ func (v *PSE) Decode(b []byte) error {
 				return err
 			}
 			x := C33PSEExtState(r)
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEExtState = x
-			v.C33PSEExtState = &s.vC33PSEExtState
+			v.C33PSEExtState = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-ext-substate", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEExtSubstate = x
-			v.C33PSEExtSubstate = &s.vC33PSEExtSubstate
+			v.C33PSEExtSubstate = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadU32("c33-pse-avail-pw-limit", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPSE)
-			}
-			s.vC33PSEAvailPwLimit = x
-			v.C33PSEAvailPwLimit = &s.vC33PSEAvailPwLimit
+			v.C33PSEAvailPwLimit = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			var x C33PSEPwLimit
@@ -6149,23 +4779,23 @@ type RSS struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Context is the "context" attribute.
-	Context *uint32 `json:"context,omitempty"`
+	Context runtime.Opt[uint32] `json:"context,omitzero"`
 	// Hfunc is the "hfunc" attribute.
-	Hfunc *uint32 `json:"hfunc,omitempty"`
+	Hfunc runtime.Opt[uint32] `json:"hfunc,omitzero"`
 	// Indir is the "indir" attribute.
 	Indir []uint32 `json:"indir,omitempty"`
 	// Hkey is the "hkey" attribute.
 	Hkey []byte `json:"hkey,omitempty"`
 	// InputXfrm is the "input_xfrm" attribute.
-	InputXfrm *uint32 `json:"input_xfrm,omitempty"`
+	InputXfrm runtime.Opt[uint32] `json:"input_xfrm,omitzero"`
 	// StartContext is the "start-context" attribute.
-	StartContext *uint32 `json:"start-context,omitempty"`
+	StartContext runtime.Opt[uint32] `json:"start-context,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *RSS) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -6180,11 +4810,11 @@ func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Context; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Context; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Hfunc; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Hfunc; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
 	if x := v.Indir; x != nil && sends(only, 4) {
 		runtime.PutIntArray(e, 4, 4, x)
@@ -6192,32 +4822,21 @@ func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.Hkey; x != nil && sends(only, 5) {
 		e.PutBytes(5, x)
 	}
-	if x := v.InputXfrm; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.InputXfrm; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.StartContext; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.StartContext; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsRSS holds the values that Decode points RSS's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsRSS struct {
-	vHeader       Header
-	vContext      uint32
-	vHfunc        uint32
-	vInputXfrm    uint32
-	vStartContext uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *RSS) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsRSS
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -6226,33 +4845,21 @@ func (v *RSS) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsRSS)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("context", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRSS)
-			}
-			s.vContext = x
-			v.Context = &s.vContext
+			v.Context = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("hfunc", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRSS)
-			}
-			s.vHfunc = x
-			v.Hfunc = &s.vHfunc
+			v.Hfunc = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadIntArray[uint32]("indir", d, 4)
@@ -6270,22 +4877,14 @@ func (v *RSS) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRSS)
-			}
-			s.vInputXfrm = x
-			v.InputXfrm = &s.vInputXfrm
+			v.InputXfrm = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("start-context", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsRSS)
-			}
-			s.vStartContext = x
-			v.StartContext = &s.vStartContext
+			v.StartContext = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -6298,27 +4897,27 @@ type Plca struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Version is the "version" attribute.
-	Version *uint16 `json:"version,omitempty"`
+	Version runtime.Opt[uint16] `json:"version,omitzero"`
 	// Enabled is the "enabled" attribute.
-	Enabled *uint8 `json:"enabled,omitempty"`
+	Enabled runtime.Opt[uint8] `json:"enabled,omitzero"`
 	// Status is the "status" attribute.
-	Status *uint8 `json:"status,omitempty"`
+	Status runtime.Opt[uint8] `json:"status,omitzero"`
 	// NodeCnt is the "node-cnt" attribute.
-	NodeCnt *uint32 `json:"node-cnt,omitempty"`
+	NodeCnt runtime.Opt[uint32] `json:"node-cnt,omitzero"`
 	// NodeID is the "node-id" attribute.
-	NodeID *uint32 `json:"node-id,omitempty"`
+	NodeID runtime.Opt[uint32] `json:"node-id,omitzero"`
 	// ToTmr is the "to-tmr" attribute.
-	ToTmr *uint32 `json:"to-tmr,omitempty"`
+	ToTmr runtime.Opt[uint32] `json:"to-tmr,omitzero"`
 	// BurstCnt is the "burst-cnt" attribute.
-	BurstCnt *uint32 `json:"burst-cnt,omitempty"`
+	BurstCnt runtime.Opt[uint32] `json:"burst-cnt,omitzero"`
 	// BurstTmr is the "burst-tmr" attribute.
-	BurstTmr *uint32 `json:"burst-tmr,omitempty"`
+	BurstTmr runtime.Opt[uint32] `json:"burst-tmr,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Plca) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -6333,54 +4932,39 @@ func (v *Plca) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Version; x != nil && sends(only, 2) {
-		e.PutU16(2, *x)
+	if x := &v.Version; x.Present && sends(only, 2) {
+		e.PutU16(2, x.V)
 	}
-	if x := v.Enabled; x != nil && sends(only, 3) {
-		e.PutU8(3, *x)
+	if x := &v.Enabled; x.Present && sends(only, 3) {
+		e.PutU8(3, x.V)
 	}
-	if x := v.Status; x != nil && sends(only, 4) {
-		e.PutU8(4, *x)
+	if x := &v.Status; x.Present && sends(only, 4) {
+		e.PutU8(4, x.V)
 	}
-	if x := v.NodeCnt; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.NodeCnt; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.NodeID; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.NodeID; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.ToTmr; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.ToTmr; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.BurstCnt; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.BurstCnt; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.BurstTmr; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.BurstTmr; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPlca holds the values that Decode points Plca's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPlca struct {
-	vHeader   Header
-	vVersion  uint16
-	vEnabled  uint8
-	vStatus   uint8
-	vNodeCnt  uint32
-	vNodeID   uint32
-	vToTmr    uint32
-	vBurstCnt uint32
-	vBurstTmr uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Plca) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPlca
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -6389,99 +4973,63 @@ func (v *Plca) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU16("version", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vVersion = x
-			v.Version = &s.vVersion
+			v.Version = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU8("enabled", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vEnabled = x
-			v.Enabled = &s.vEnabled
+			v.Enabled = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vStatus = x
-			v.Status = &s.vStatus
+			v.Status = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("node-cnt", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vNodeCnt = x
-			v.NodeCnt = &s.vNodeCnt
+			v.NodeCnt = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("node-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vNodeID = x
-			v.NodeID = &s.vNodeID
+			v.NodeID = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("to-tmr", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vToTmr = x
-			v.ToTmr = &s.vToTmr
+			v.ToTmr = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("burst-cnt", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vBurstCnt = x
-			v.BurstCnt = &s.vBurstCnt
+			v.BurstCnt = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("burst-tmr", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPlca)
-			}
-			s.vBurstTmr = x
-			v.BurstTmr = &s.vBurstTmr
+			v.BurstTmr = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -6495,23 +5043,23 @@ type ModuleFwFlash struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// FileName is the "file-name" attribute.
-	FileName *string `json:"file-name,omitempty"`
+	FileName runtime.Opt[string] `json:"file-name,omitzero"`
 	// Password is the "password" attribute.
-	Password *uint32 `json:"password,omitempty"`
+	Password runtime.Opt[uint32] `json:"password,omitzero"`
 	// Status is the "status" attribute.
-	Status *ModuleFwFlashStatus `json:"status,omitempty"`
+	Status runtime.Opt[ModuleFwFlashStatus] `json:"status,omitzero"`
 	// StatusMsg is the "status-msg" attribute.
-	StatusMsg *string `json:"status-msg,omitempty"`
+	StatusMsg runtime.Opt[string] `json:"status-msg,omitzero"`
 	// Done is the "done" attribute.
-	Done *uint64 `json:"done,omitempty"`
+	Done runtime.Opt[uint64] `json:"done,omitzero"`
 	// Total is the "total" attribute.
-	Total *uint64 `json:"total,omitempty"`
+	Total runtime.Opt[uint64] `json:"total,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *ModuleFwFlash) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -6526,46 +5074,33 @@ func (v *ModuleFwFlash) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FileName; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.FileName; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
-	if x := v.Password; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Password; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Status; x != nil && sends(only, 4) {
-		e.PutU32(4, uint32(*x))
+	if x := &v.Status; x.Present && sends(only, 4) {
+		e.PutU32(4, uint32(x.V))
 	}
-	if x := v.StatusMsg; x != nil && sends(only, 5) {
-		e.PutString(5, *x)
+	if x := &v.StatusMsg; x.Present && sends(only, 5) {
+		e.PutString(5, x.V)
 	}
-	if x := v.Done; x != nil && sends(only, 6) {
-		e.PutUint(6, *x)
+	if x := &v.Done; x.Present && sends(only, 6) {
+		e.PutUint(6, x.V)
 	}
-	if x := v.Total; x != nil && sends(only, 7) {
-		e.PutUint(7, *x)
+	if x := &v.Total; x.Present && sends(only, 7) {
+		e.PutUint(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsModuleFwFlash holds the values that Decode points ModuleFwFlash's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsModuleFwFlash struct {
-	vHeader    Header
-	vFileName  string
-	vPassword  uint32
-	vStatus    ModuleFwFlashStatus
-	vStatusMsg string
-	vDone      uint64
-	vTotal     uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *ModuleFwFlash) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsModuleFwFlash
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -6574,33 +5109,21 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("file-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vFileName = x
-			v.FileName = &s.vFileName
+			v.FileName = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("password", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vPassword = x
-			v.Password = &s.vPassword
+			v.Password = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			r, err := runtime.ReadU32("status", d)
@@ -6608,44 +5131,28 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 				return err
 			}
 			x := ModuleFwFlashStatus(r)
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vStatus = x
-			v.Status = &s.vStatus
+			v.Status = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadNulString("status-msg", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vStatusMsg = x
-			v.StatusMsg = &s.vStatusMsg
+			v.StatusMsg = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadUint("done", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vDone = x
-			v.Done = &s.vDone
+			v.Done = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadUint("total", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsModuleFwFlash)
-			}
-			s.vTotal = x
-			v.Total = &s.vTotal
+			v.Total = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -6658,25 +5165,25 @@ type PHY struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
 	// Index is the "index" attribute.
-	Index *uint32 `json:"index,omitempty"`
+	Index runtime.Opt[uint32] `json:"index,omitzero"`
 	// Drvname is the "drvname" attribute.
-	Drvname *string `json:"drvname,omitempty"`
+	Drvname runtime.Opt[string] `json:"drvname,omitzero"`
 	// Name is the "name" attribute.
-	Name *string `json:"name,omitempty"`
+	Name runtime.Opt[string] `json:"name,omitzero"`
 	// UpstreamType is the "upstream-type" attribute.
-	UpstreamType *PHYUpstreamType `json:"upstream-type,omitempty"`
+	UpstreamType runtime.Opt[PHYUpstreamType] `json:"upstream-type,omitzero"`
 	// UpstreamIndex is the "upstream-index" attribute.
-	UpstreamIndex *uint32 `json:"upstream-index,omitempty"`
+	UpstreamIndex runtime.Opt[uint32] `json:"upstream-index,omitzero"`
 	// UpstreamSfpName is the "upstream-sfp-name" attribute.
-	UpstreamSfpName *string `json:"upstream-sfp-name,omitempty"`
+	UpstreamSfpName runtime.Opt[string] `json:"upstream-sfp-name,omitzero"`
 	// DownstreamSfpName is the "downstream-sfp-name" attribute.
-	DownstreamSfpName *string `json:"downstream-sfp-name,omitempty"`
+	DownstreamSfpName runtime.Opt[string] `json:"downstream-sfp-name,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PHY) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -6691,50 +5198,36 @@ func (v *PHY) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Index; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Index; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Drvname; x != nil && sends(only, 3) {
-		e.PutString(3, *x)
+	if x := &v.Drvname; x.Present && sends(only, 3) {
+		e.PutString(3, x.V)
 	}
-	if x := v.Name; x != nil && sends(only, 4) {
-		e.PutString(4, *x)
+	if x := &v.Name; x.Present && sends(only, 4) {
+		e.PutString(4, x.V)
 	}
-	if x := v.UpstreamType; x != nil && sends(only, 5) {
-		e.PutU32(5, uint32(*x))
+	if x := &v.UpstreamType; x.Present && sends(only, 5) {
+		e.PutU32(5, uint32(x.V))
 	}
-	if x := v.UpstreamIndex; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.UpstreamIndex; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.UpstreamSfpName; x != nil && sends(only, 7) {
-		e.PutString(7, *x)
+	if x := &v.UpstreamSfpName; x.Present && sends(only, 7) {
+		e.PutString(7, x.V)
 	}
-	if x := v.DownstreamSfpName; x != nil && sends(only, 8) {
-		e.PutString(8, *x)
+	if x := &v.DownstreamSfpName; x.Present && sends(only, 8) {
+		e.PutString(8, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPHY holds the values that Decode points PHY's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPHY struct {
-	vHeader            Header
-	vIndex             uint32
-	vDrvname           string
-	vName              string
-	vUpstreamType      PHYUpstreamType
-	vUpstreamIndex     uint32
-	vUpstreamSfpName   string
-	vDownstreamSfpName string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PHY) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPHY
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -6743,44 +5236,28 @@ func (v *PHY) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vHeader = x
-			v.Header = &s.vHeader
+			v.Header = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vIndex = x
-			v.Index = &s.vIndex
+			v.Index = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadNulString("drvname", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vDrvname = x
-			v.Drvname = &s.vDrvname
+			v.Drvname = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vName = x
-			v.Name = &s.vName
+			v.Name = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			r, err := runtime.ReadU32("upstream-type", d)
@@ -6788,44 +5265,28 @@ func (v *PHY) Decode(b []byte) error {
 				return err
 			}
 			x := PHYUpstreamType(r)
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vUpstreamType = x
-			v.UpstreamType = &s.vUpstreamType
+			v.UpstreamType = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("upstream-index", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vUpstreamIndex = x
-			v.UpstreamIndex = &s.vUpstreamIndex
+			v.UpstreamIndex = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadNulString("upstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vUpstreamSfpName = x
-			v.UpstreamSfpName = &s.vUpstreamSfpName
+			v.UpstreamSfpName = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadNulString("downstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPHY)
-			}
-			s.vDownstreamSfpName = x
-			v.DownstreamSfpName = &s.vDownstreamSfpName
+			v.DownstreamSfpName = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

@@ -11,26 +11,26 @@ import (
 // Dev holds the attributes of the "dev" attribute set.
 type Dev struct {
 	// Ifindex is the "ifindex" attribute. netdev ifindex
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// XDPFeatures is the "xdp-features" attribute. Bitmask of enabled
 	// xdp-features.
-	XDPFeatures *XDPAct `json:"xdp-features,omitempty"`
+	XDPFeatures runtime.Opt[XDPAct] `json:"xdp-features,omitzero"`
 	// XDPZcMaxSegs is the "xdp-zc-max-segs" attribute. max fragment count
 	// supported by ZC driver
-	XDPZcMaxSegs *uint32 `json:"xdp-zc-max-segs,omitempty"`
+	XDPZcMaxSegs runtime.Opt[uint32] `json:"xdp-zc-max-segs,omitzero"`
 	// XDPRxMetadataFeatures is the "xdp-rx-metadata-features" attribute.
 	// Bitmask of supported XDP receive metadata features. See
 	// Documentation/networking/xdp-rx-metadata.rst for more details.
-	XDPRxMetadataFeatures *XDPRxMetadata `json:"xdp-rx-metadata-features,omitempty"`
+	XDPRxMetadataFeatures runtime.Opt[XDPRxMetadata] `json:"xdp-rx-metadata-features,omitzero"`
 	// XSKFeatures is the "xsk-features" attribute. Bitmask of enabled AF_XDP
 	// features.
-	XSKFeatures *XSKFlags `json:"xsk-features,omitempty"`
+	XSKFeatures runtime.Opt[XSKFlags] `json:"xsk-features,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Dev) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -40,41 +40,30 @@ func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.XDPFeatures; x != nil && sends(only, 3) {
-		e.PutU64(3, uint64(*x))
+	if x := &v.XDPFeatures; x.Present && sends(only, 3) {
+		e.PutU64(3, uint64(x.V))
 	}
-	if x := v.XDPZcMaxSegs; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.XDPZcMaxSegs; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.XDPRxMetadataFeatures; x != nil && sends(only, 5) {
-		e.PutU64(5, uint64(*x))
+	if x := &v.XDPRxMetadataFeatures; x.Present && sends(only, 5) {
+		e.PutU64(5, uint64(x.V))
 	}
-	if x := v.XSKFeatures; x != nil && sends(only, 6) {
-		e.PutU64(6, uint64(*x))
+	if x := &v.XSKFeatures; x.Present && sends(only, 6) {
+		e.PutU64(6, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDev holds the values that Decode points Dev's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDev struct {
-	vIfindex               uint32
-	vXDPFeatures           XDPAct
-	vXDPZcMaxSegs          uint32
-	vXDPRxMetadataFeatures XDPRxMetadata
-	vXSKFeatures           XSKFlags
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dev) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDev
 	for it.Next() {
 		switch it.Type() {
 		case 2: // pad or unused: never surfaced
@@ -84,11 +73,7 @@ func (v *Dev) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDev)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU64("xdp-features", d)
@@ -96,22 +81,14 @@ func (v *Dev) Decode(b []byte) error {
 				return err
 			}
 			x := XDPAct(r)
-			if s == nil {
-				s = new(valsDev)
-			}
-			s.vXDPFeatures = x
-			v.XDPFeatures = &s.vXDPFeatures
+			v.XDPFeatures = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("xdp-zc-max-segs", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDev)
-			}
-			s.vXDPZcMaxSegs = x
-			v.XDPZcMaxSegs = &s.vXDPZcMaxSegs
+			v.XDPZcMaxSegs = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			r, err := runtime.ReadU64("xdp-rx-metadata-features", d)
@@ -119,11 +96,7 @@ func (v *Dev) Decode(b []byte) error {
 				return err
 			}
 			x := XDPRxMetadata(r)
-			if s == nil {
-				s = new(valsDev)
-			}
-			s.vXDPRxMetadataFeatures = x
-			v.XDPRxMetadataFeatures = &s.vXDPRxMetadataFeatures
+			v.XDPRxMetadataFeatures = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			r, err := runtime.ReadU64("xsk-features", d)
@@ -131,11 +104,7 @@ func (v *Dev) Decode(b []byte) error {
 				return err
 			}
 			x := XSKFlags(r)
-			if s == nil {
-				s = new(valsDev)
-			}
-			s.vXSKFeatures = x
-			v.XSKFeatures = &s.vXSKFeatures
+			v.XSKFeatures = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -146,23 +115,23 @@ func (v *Dev) Decode(b []byte) error {
 // PagePool holds the attributes of the "page-pool" attribute set.
 type PagePool struct {
 	// ID is the "id" attribute. Unique ID of a Page Pool instance.
-	ID *uint64 `json:"id,omitempty"`
+	ID runtime.Opt[uint64] `json:"id,omitzero"`
 	// Ifindex is the "ifindex" attribute. ifindex of the netdev to which the
 	// pool belongs. May be reported as 0 if the page pool was allocated for a
 	// netdev which got destroyed already (page pools may outlast their netdevs
 	// because they wait for all memory to be returned).
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// NAPIID is the "napi-id" attribute. Id of NAPI using this Page Pool
 	// instance.
-	NAPIID *uint64 `json:"napi-id,omitempty"`
+	NAPIID runtime.Opt[uint64] `json:"napi-id,omitzero"`
 	// Inflight is the "inflight" attribute. Number of outstanding references to
 	// this page pool (allocated but yet to be freed pages). Allocated pages may
 	// be held in socket receive queues, driver receive ring, page pool
 	// recycling ring, the page pool cache, etc.
-	Inflight *uint64 `json:"inflight,omitempty"`
+	Inflight runtime.Opt[uint64] `json:"inflight,omitzero"`
 	// InflightMem is the "inflight-mem" attribute. Amount of memory held by
 	// inflight pages.
-	InflightMem *uint64 `json:"inflight-mem,omitempty"`
+	InflightMem runtime.Opt[uint64] `json:"inflight-mem,omitzero"`
 	// DetachTime is the "detach-time" attribute. Seconds in CLOCK_BOOTTIME of
 	// when Page Pool was detached by the driver. Once detached Page Pool can no
 	// longer be used to allocate memory. Page Pools wait for all the memory
@@ -170,16 +139,16 @@ type PagePool struct {
 	// Page Pools cannot be "re-attached", they are just waiting to disappear.
 	// Attribute is absent if Page Pool has not been detached, and can still be
 	// used to allocate new memory.
-	DetachTime *uint64 `json:"detach-time,omitempty"`
+	DetachTime runtime.Opt[uint64] `json:"detach-time,omitzero"`
 	// Dmabuf is the "dmabuf" attribute. ID of the dmabuf this page-pool is
 	// attached to.
-	Dmabuf *uint32 `json:"dmabuf,omitempty"`
+	Dmabuf runtime.Opt[uint32] `json:"dmabuf,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PagePool) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -189,49 +158,36 @@ func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 1) {
-		e.PutUint(1, *x)
+	if x := &v.ID; x.Present && sends(only, 1) {
+		e.PutUint(1, x.V)
 	}
-	if x := v.Ifindex; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.NAPIID; x != nil && sends(only, 3) {
-		e.PutUint(3, *x)
+	if x := &v.NAPIID; x.Present && sends(only, 3) {
+		e.PutUint(3, x.V)
 	}
-	if x := v.Inflight; x != nil && sends(only, 4) {
-		e.PutUint(4, *x)
+	if x := &v.Inflight; x.Present && sends(only, 4) {
+		e.PutUint(4, x.V)
 	}
-	if x := v.InflightMem; x != nil && sends(only, 5) {
-		e.PutUint(5, *x)
+	if x := &v.InflightMem; x.Present && sends(only, 5) {
+		e.PutUint(5, x.V)
 	}
-	if x := v.DetachTime; x != nil && sends(only, 6) {
-		e.PutUint(6, *x)
+	if x := &v.DetachTime; x.Present && sends(only, 6) {
+		e.PutUint(6, x.V)
 	}
-	if x := v.Dmabuf; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.Dmabuf; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPagePool holds the values that Decode points PagePool's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPagePool struct {
-	vID          uint64
-	vIfindex     uint32
-	vNAPIID      uint64
-	vInflight    uint64
-	vInflightMem uint64
-	vDetachTime  uint64
-	vDmabuf      uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePool) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPagePool
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -240,77 +196,49 @@ func (v *PagePool) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadUint("napi-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vNAPIID = x
-			v.NAPIID = &s.vNAPIID
+			v.NAPIID = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadUint("inflight", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vInflight = x
-			v.Inflight = &s.vInflight
+			v.Inflight = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadUint("inflight-mem", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vInflightMem = x
-			v.InflightMem = &s.vInflightMem
+			v.InflightMem = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadUint("detach-time", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vDetachTime = x
-			v.DetachTime = &s.vDetachTime
+			v.DetachTime = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePool)
-			}
-			s.vDmabuf = x
-			v.Dmabuf = &s.vDmabuf
+			v.Dmabuf = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -322,18 +250,18 @@ func (v *PagePool) Decode(b []byte) error {
 // "page-pool": only the attributes the subset lists.
 type PagePoolInfo struct {
 	// ID is the "id" attribute. Unique ID of a Page Pool instance.
-	ID *uint64 `json:"id,omitempty"`
+	ID runtime.Opt[uint64] `json:"id,omitzero"`
 	// Ifindex is the "ifindex" attribute. ifindex of the netdev to which the
 	// pool belongs. May be reported as 0 if the page pool was allocated for a
 	// netdev which got destroyed already (page pools may outlast their netdevs
 	// because they wait for all memory to be returned).
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PagePoolInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -343,29 +271,21 @@ func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 1) {
-		e.PutUint(1, *x)
+	if x := &v.ID; x.Present && sends(only, 1) {
+		e.PutUint(1, x.V)
 	}
-	if x := v.Ifindex; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPagePoolInfo holds the values that Decode points PagePoolInfo's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPagePoolInfo struct {
-	vID      uint64
-	vIfindex uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolInfo) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPagePoolInfo
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -374,22 +294,14 @@ func (v *PagePoolInfo) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolInfo)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolInfo)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -404,33 +316,33 @@ type PagePoolStats struct {
 	// Info is the "info" attribute. Page pool identifying information.
 	Info *PagePoolInfo `json:"info,omitempty"`
 	// AllocFast is the "alloc-fast" attribute.
-	AllocFast *uint64 `json:"alloc-fast,omitempty"`
+	AllocFast runtime.Opt[uint64] `json:"alloc-fast,omitzero"`
 	// AllocSlow is the "alloc-slow" attribute.
-	AllocSlow *uint64 `json:"alloc-slow,omitempty"`
+	AllocSlow runtime.Opt[uint64] `json:"alloc-slow,omitzero"`
 	// AllocSlowHighOrder is the "alloc-slow-high-order" attribute.
-	AllocSlowHighOrder *uint64 `json:"alloc-slow-high-order,omitempty"`
+	AllocSlowHighOrder runtime.Opt[uint64] `json:"alloc-slow-high-order,omitzero"`
 	// AllocEmpty is the "alloc-empty" attribute.
-	AllocEmpty *uint64 `json:"alloc-empty,omitempty"`
+	AllocEmpty runtime.Opt[uint64] `json:"alloc-empty,omitzero"`
 	// AllocRefill is the "alloc-refill" attribute.
-	AllocRefill *uint64 `json:"alloc-refill,omitempty"`
+	AllocRefill runtime.Opt[uint64] `json:"alloc-refill,omitzero"`
 	// AllocWaive is the "alloc-waive" attribute.
-	AllocWaive *uint64 `json:"alloc-waive,omitempty"`
+	AllocWaive runtime.Opt[uint64] `json:"alloc-waive,omitzero"`
 	// RecycleCached is the "recycle-cached" attribute.
-	RecycleCached *uint64 `json:"recycle-cached,omitempty"`
+	RecycleCached runtime.Opt[uint64] `json:"recycle-cached,omitzero"`
 	// RecycleCacheFull is the "recycle-cache-full" attribute.
-	RecycleCacheFull *uint64 `json:"recycle-cache-full,omitempty"`
+	RecycleCacheFull runtime.Opt[uint64] `json:"recycle-cache-full,omitzero"`
 	// RecycleRing is the "recycle-ring" attribute.
-	RecycleRing *uint64 `json:"recycle-ring,omitempty"`
+	RecycleRing runtime.Opt[uint64] `json:"recycle-ring,omitzero"`
 	// RecycleRingFull is the "recycle-ring-full" attribute.
-	RecycleRingFull *uint64 `json:"recycle-ring-full,omitempty"`
+	RecycleRingFull runtime.Opt[uint64] `json:"recycle-ring-full,omitzero"`
 	// RecycleReleasedRefcnt is the "recycle-released-refcnt" attribute.
-	RecycleReleasedRefcnt *uint64 `json:"recycle-released-refcnt,omitempty"`
+	RecycleReleasedRefcnt runtime.Opt[uint64] `json:"recycle-released-refcnt,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PagePoolStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -445,66 +357,48 @@ func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.AllocFast; x != nil && sends(only, 8) {
-		e.PutUint(8, *x)
+	if x := &v.AllocFast; x.Present && sends(only, 8) {
+		e.PutUint(8, x.V)
 	}
-	if x := v.AllocSlow; x != nil && sends(only, 9) {
-		e.PutUint(9, *x)
+	if x := &v.AllocSlow; x.Present && sends(only, 9) {
+		e.PutUint(9, x.V)
 	}
-	if x := v.AllocSlowHighOrder; x != nil && sends(only, 10) {
-		e.PutUint(10, *x)
+	if x := &v.AllocSlowHighOrder; x.Present && sends(only, 10) {
+		e.PutUint(10, x.V)
 	}
-	if x := v.AllocEmpty; x != nil && sends(only, 11) {
-		e.PutUint(11, *x)
+	if x := &v.AllocEmpty; x.Present && sends(only, 11) {
+		e.PutUint(11, x.V)
 	}
-	if x := v.AllocRefill; x != nil && sends(only, 12) {
-		e.PutUint(12, *x)
+	if x := &v.AllocRefill; x.Present && sends(only, 12) {
+		e.PutUint(12, x.V)
 	}
-	if x := v.AllocWaive; x != nil && sends(only, 13) {
-		e.PutUint(13, *x)
+	if x := &v.AllocWaive; x.Present && sends(only, 13) {
+		e.PutUint(13, x.V)
 	}
-	if x := v.RecycleCached; x != nil && sends(only, 14) {
-		e.PutUint(14, *x)
+	if x := &v.RecycleCached; x.Present && sends(only, 14) {
+		e.PutUint(14, x.V)
 	}
-	if x := v.RecycleCacheFull; x != nil && sends(only, 15) {
-		e.PutUint(15, *x)
+	if x := &v.RecycleCacheFull; x.Present && sends(only, 15) {
+		e.PutUint(15, x.V)
 	}
-	if x := v.RecycleRing; x != nil && sends(only, 16) {
-		e.PutUint(16, *x)
+	if x := &v.RecycleRing; x.Present && sends(only, 16) {
+		e.PutUint(16, x.V)
 	}
-	if x := v.RecycleRingFull; x != nil && sends(only, 17) {
-		e.PutUint(17, *x)
+	if x := &v.RecycleRingFull; x.Present && sends(only, 17) {
+		e.PutUint(17, x.V)
 	}
-	if x := v.RecycleReleasedRefcnt; x != nil && sends(only, 18) {
-		e.PutUint(18, *x)
+	if x := &v.RecycleReleasedRefcnt; x.Present && sends(only, 18) {
+		e.PutUint(18, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPagePoolStats holds the values that Decode points PagePoolStats's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPagePoolStats struct {
-	vInfo                  PagePoolInfo
-	vAllocFast             uint64
-	vAllocSlow             uint64
-	vAllocSlowHighOrder    uint64
-	vAllocEmpty            uint64
-	vAllocRefill           uint64
-	vAllocWaive            uint64
-	vRecycleCached         uint64
-	vRecycleCacheFull      uint64
-	vRecycleRing           uint64
-	vRecycleRingFull       uint64
-	vRecycleReleasedRefcnt uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolStats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPagePoolStats
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -513,132 +407,84 @@ func (v *PagePoolStats) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info", err)
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vInfo = x
-			v.Info = &s.vInfo
+			v.Info = &x
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-fast", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vAllocFast = x
-			v.AllocFast = &s.vAllocFast
+			v.AllocFast = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-slow", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vAllocSlow = x
-			v.AllocSlow = &s.vAllocSlow
+			v.AllocSlow = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-slow-high-order", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vAllocSlowHighOrder = x
-			v.AllocSlowHighOrder = &s.vAllocSlowHighOrder
+			v.AllocSlowHighOrder = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-empty", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vAllocEmpty = x
-			v.AllocEmpty = &s.vAllocEmpty
+			v.AllocEmpty = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-refill", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vAllocRefill = x
-			v.AllocRefill = &s.vAllocRefill
+			v.AllocRefill = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadUint("alloc-waive", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vAllocWaive = x
-			v.AllocWaive = &s.vAllocWaive
+			v.AllocWaive = runtime.Some(x)
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-cached", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vRecycleCached = x
-			v.RecycleCached = &s.vRecycleCached
+			v.RecycleCached = runtime.Some(x)
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-cache-full", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vRecycleCacheFull = x
-			v.RecycleCacheFull = &s.vRecycleCacheFull
+			v.RecycleCacheFull = runtime.Some(x)
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-ring", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vRecycleRing = x
-			v.RecycleRing = &s.vRecycleRing
+			v.RecycleRing = runtime.Some(x)
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-ring-full", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vRecycleRingFull = x
-			v.RecycleRingFull = &s.vRecycleRingFull
+			v.RecycleRingFull = runtime.Some(x)
 		case 18:
 			d := it.Data()
 			x, err := runtime.ReadUint("recycle-released-refcnt", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPagePoolStats)
-			}
-			s.vRecycleReleasedRefcnt = x
-			v.RecycleReleasedRefcnt = &s.vRecycleReleasedRefcnt
+			v.RecycleReleasedRefcnt = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -650,22 +496,22 @@ func (v *PagePoolStats) Decode(b []byte) error {
 type NAPI struct {
 	// Ifindex is the "ifindex" attribute. ifindex of the netdevice to which
 	// NAPI instance belongs.
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// ID is the "id" attribute. ID of the NAPI instance.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// IRQ is the "irq" attribute. The associated interrupt vector number for
 	// the napi
-	IRQ *uint32 `json:"irq,omitempty"`
+	IRQ runtime.Opt[uint32] `json:"irq,omitzero"`
 	// PID is the "pid" attribute. PID of the napi thread, if NAPI is configured
 	// to operate in threaded mode. If NAPI is not in threaded mode (i.e. uses
 	// normal softirq context), the attribute will be absent.
-	PID *uint32 `json:"pid,omitempty"`
+	PID runtime.Opt[uint32] `json:"pid,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *NAPI) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -675,37 +521,27 @@ func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.ID; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.ID; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.IRQ; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.IRQ; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.PID; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.PID; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsNAPI holds the values that Decode points NAPI's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsNAPI struct {
-	vIfindex uint32
-	vID      uint32
-	vIRQ     uint32
-	vPID     uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *NAPI) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsNAPI
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -714,44 +550,28 @@ func (v *NAPI) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsNAPI)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsNAPI)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("irq", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsNAPI)
-			}
-			s.vIRQ = x
-			v.IRQ = &s.vIRQ
+			v.IRQ = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("pid", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsNAPI)
-			}
-			s.vPID = x
-			v.PID = &s.vPID
+			v.PID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -764,25 +584,25 @@ type Queue struct {
 	// ID is the "id" attribute. Queue index; most queue types are indexed like
 	// a C array, with indexes starting at 0 and ending at queue count - 1.
 	// Queue indexes are scoped to an interface and queue type.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Ifindex is the "ifindex" attribute. ifindex of the netdevice to which the
 	// queue belongs.
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// Type is the "type" attribute. Queue type as rx, tx. Each queue type
 	// defines a separate ID space.
-	Type *QueueType `json:"type,omitempty"`
+	Type runtime.Opt[QueueType] `json:"type,omitzero"`
 	// NAPIID is the "napi-id" attribute. ID of the NAPI instance which services
 	// this queue.
-	NAPIID *uint32 `json:"napi-id,omitempty"`
+	NAPIID runtime.Opt[uint32] `json:"napi-id,omitzero"`
 	// Dmabuf is the "dmabuf" attribute. ID of the dmabuf attached to this
 	// queue, if any.
-	Dmabuf *uint32 `json:"dmabuf,omitempty"`
+	Dmabuf runtime.Opt[uint32] `json:"dmabuf,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Queue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -792,41 +612,30 @@ func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.ID; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Ifindex; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Type; x != nil && sends(only, 3) {
-		e.PutU32(3, uint32(*x))
+	if x := &v.Type; x.Present && sends(only, 3) {
+		e.PutU32(3, uint32(x.V))
 	}
-	if x := v.NAPIID; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.NAPIID; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.Dmabuf; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.Dmabuf; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsQueue holds the values that Decode points Queue's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsQueue struct {
-	vID      uint32
-	vIfindex uint32
-	vType    QueueType
-	vNAPIID  uint32
-	vDmabuf  uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Queue) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsQueue
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -835,22 +644,14 @@ func (v *Queue) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQueue)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQueue)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU32("type", d)
@@ -858,33 +659,21 @@ func (v *Queue) Decode(b []byte) error {
 				return err
 			}
 			x := QueueType(r)
-			if s == nil {
-				s = new(valsQueue)
-			}
-			s.vType = x
-			v.Type = &s.vType
+			v.Type = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("napi-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQueue)
-			}
-			s.vNAPIID = x
-			v.NAPIID = &s.vNAPIID
+			v.NAPIID = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQueue)
-			}
-			s.vDmabuf = x
-			v.Dmabuf = &s.vDmabuf
+			v.Dmabuf = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -905,120 +694,120 @@ func (v *Queue) Decode(b []byte) error {
 type Qstats struct {
 	// Ifindex is the "ifindex" attribute. ifindex of the netdevice to which
 	// stats belong.
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// QueueType is the "queue-type" attribute. Queue type as rx, tx, for
 	// queue-id.
-	QueueType *QueueType `json:"queue-type,omitempty"`
+	QueueType runtime.Opt[QueueType] `json:"queue-type,omitzero"`
 	// QueueID is the "queue-id" attribute. Queue ID, if stats are scoped to a
 	// single queue instance.
-	QueueID *uint32 `json:"queue-id,omitempty"`
+	QueueID runtime.Opt[uint32] `json:"queue-id,omitzero"`
 	// Scope is the "scope" attribute. What object type should be used to
 	// iterate over the stats.
-	Scope *QstatsScope `json:"scope,omitempty"`
+	Scope runtime.Opt[QstatsScope] `json:"scope,omitzero"`
 	// RxPackets is the "rx-packets" attribute. Number of wire packets
 	// successfully received and passed to the stack. For drivers supporting
 	// XDP, XDP is considered the first layer of the stack, so packets consumed
 	// by XDP are still counted here.
-	RxPackets *uint64 `json:"rx-packets,omitempty"`
+	RxPackets runtime.Opt[uint64] `json:"rx-packets,omitzero"`
 	// RxBytes is the "rx-bytes" attribute. Successfully received bytes, see
 	// `rx-packets`.
-	RxBytes *uint64 `json:"rx-bytes,omitempty"`
+	RxBytes runtime.Opt[uint64] `json:"rx-bytes,omitzero"`
 	// TxPackets is the "tx-packets" attribute. Number of wire packets
 	// successfully sent. Packet is considered to be successfully sent once it
 	// is in device memory (usually this means the device has issued a DMA
 	// completion for the packet).
-	TxPackets *uint64 `json:"tx-packets,omitempty"`
+	TxPackets runtime.Opt[uint64] `json:"tx-packets,omitzero"`
 	// TxBytes is the "tx-bytes" attribute. Successfully sent bytes, see
 	// `tx-packets`.
-	TxBytes *uint64 `json:"tx-bytes,omitempty"`
+	TxBytes runtime.Opt[uint64] `json:"tx-bytes,omitzero"`
 	// RxAllocFail is the "rx-alloc-fail" attribute. Number of times skb or
 	// buffer allocation failed on the Rx datapath. Allocation failure may, or
 	// may not result in a packet drop, depending on driver implementation and
 	// whether system recovers quickly.
-	RxAllocFail *uint64 `json:"rx-alloc-fail,omitempty"`
+	RxAllocFail runtime.Opt[uint64] `json:"rx-alloc-fail,omitzero"`
 	// RxHWDrops is the "rx-hw-drops" attribute. Number of all packets which
 	// entered the device, but never left it, including but not limited to:
 	// packets dropped due to lack of buffer space, processing errors, explicit
 	// or implicit policies and packet filters.
-	RxHWDrops *uint64 `json:"rx-hw-drops,omitempty"`
+	RxHWDrops runtime.Opt[uint64] `json:"rx-hw-drops,omitzero"`
 	// RxHWDropOverruns is the "rx-hw-drop-overruns" attribute. Number of
 	// packets dropped due to transient lack of resources, such as buffer space,
 	// host descriptors etc.
-	RxHWDropOverruns *uint64 `json:"rx-hw-drop-overruns,omitempty"`
+	RxHWDropOverruns runtime.Opt[uint64] `json:"rx-hw-drop-overruns,omitzero"`
 	// RxCsumComplete is the "rx-csum-complete" attribute. Number of packets
 	// that were marked as CHECKSUM_COMPLETE.
-	RxCsumComplete *uint64 `json:"rx-csum-complete,omitempty"`
+	RxCsumComplete runtime.Opt[uint64] `json:"rx-csum-complete,omitzero"`
 	// RxCsumUnnecessary is the "rx-csum-unnecessary" attribute. Number of
 	// packets that were marked as CHECKSUM_UNNECESSARY.
-	RxCsumUnnecessary *uint64 `json:"rx-csum-unnecessary,omitempty"`
+	RxCsumUnnecessary runtime.Opt[uint64] `json:"rx-csum-unnecessary,omitzero"`
 	// RxCsumNone is the "rx-csum-none" attribute. Number of packets that were
 	// not checksummed by device.
-	RxCsumNone *uint64 `json:"rx-csum-none,omitempty"`
+	RxCsumNone runtime.Opt[uint64] `json:"rx-csum-none,omitzero"`
 	// RxCsumBad is the "rx-csum-bad" attribute. Number of packets with bad
 	// checksum. The packets are not discarded, but still delivered to the
 	// stack.
-	RxCsumBad *uint64 `json:"rx-csum-bad,omitempty"`
+	RxCsumBad runtime.Opt[uint64] `json:"rx-csum-bad,omitzero"`
 	// RxHWGROPackets is the "rx-hw-gro-packets" attribute. Number of packets
 	// that were coalesced from smaller packets by the device. Counts only
 	// packets coalesced with the HW-GRO netdevice feature, LRO-coalesced
 	// packets are not counted.
-	RxHWGROPackets *uint64 `json:"rx-hw-gro-packets,omitempty"`
+	RxHWGROPackets runtime.Opt[uint64] `json:"rx-hw-gro-packets,omitzero"`
 	// RxHWGROBytes is the "rx-hw-gro-bytes" attribute. See `rx-hw-gro-packets`.
-	RxHWGROBytes *uint64 `json:"rx-hw-gro-bytes,omitempty"`
+	RxHWGROBytes runtime.Opt[uint64] `json:"rx-hw-gro-bytes,omitzero"`
 	// RxHWGROWirePackets is the "rx-hw-gro-wire-packets" attribute. Number of
 	// packets that were coalesced to bigger packetss with the HW-GRO netdevice
 	// feature. LRO-coalesced packets are not counted.
-	RxHWGROWirePackets *uint64 `json:"rx-hw-gro-wire-packets,omitempty"`
+	RxHWGROWirePackets runtime.Opt[uint64] `json:"rx-hw-gro-wire-packets,omitzero"`
 	// RxHWGROWireBytes is the "rx-hw-gro-wire-bytes" attribute. See
 	// `rx-hw-gro-wire-packets`.
-	RxHWGROWireBytes *uint64 `json:"rx-hw-gro-wire-bytes,omitempty"`
+	RxHWGROWireBytes runtime.Opt[uint64] `json:"rx-hw-gro-wire-bytes,omitzero"`
 	// RxHWDropRatelimits is the "rx-hw-drop-ratelimits" attribute. Number of
 	// the packets dropped by the device due to the received packets bitrate
 	// exceeding the device rate limit.
-	RxHWDropRatelimits *uint64 `json:"rx-hw-drop-ratelimits,omitempty"`
+	RxHWDropRatelimits runtime.Opt[uint64] `json:"rx-hw-drop-ratelimits,omitzero"`
 	// TxHWDrops is the "tx-hw-drops" attribute. Number of packets that arrived
 	// at the device but never left it, encompassing packets dropped for reasons
 	// such as processing errors, as well as those affected by explicitly
 	// defined policies and packet filtering criteria.
-	TxHWDrops *uint64 `json:"tx-hw-drops,omitempty"`
+	TxHWDrops runtime.Opt[uint64] `json:"tx-hw-drops,omitzero"`
 	// TxHWDropErrors is the "tx-hw-drop-errors" attribute. Number of packets
 	// dropped because they were invalid or malformed.
-	TxHWDropErrors *uint64 `json:"tx-hw-drop-errors,omitempty"`
+	TxHWDropErrors runtime.Opt[uint64] `json:"tx-hw-drop-errors,omitzero"`
 	// TxCsumNone is the "tx-csum-none" attribute. Number of packets that did
 	// not require the device to calculate the checksum.
-	TxCsumNone *uint64 `json:"tx-csum-none,omitempty"`
+	TxCsumNone runtime.Opt[uint64] `json:"tx-csum-none,omitzero"`
 	// TxNeedsCsum is the "tx-needs-csum" attribute. Number of packets that
 	// required the device to calculate the checksum.
-	TxNeedsCsum *uint64 `json:"tx-needs-csum,omitempty"`
+	TxNeedsCsum runtime.Opt[uint64] `json:"tx-needs-csum,omitzero"`
 	// TxHWGSOPackets is the "tx-hw-gso-packets" attribute. Number of packets
 	// that necessitated segmentation into smaller packets by the device.
-	TxHWGSOPackets *uint64 `json:"tx-hw-gso-packets,omitempty"`
+	TxHWGSOPackets runtime.Opt[uint64] `json:"tx-hw-gso-packets,omitzero"`
 	// TxHWGSOBytes is the "tx-hw-gso-bytes" attribute. See `tx-hw-gso-packets`.
-	TxHWGSOBytes *uint64 `json:"tx-hw-gso-bytes,omitempty"`
+	TxHWGSOBytes runtime.Opt[uint64] `json:"tx-hw-gso-bytes,omitzero"`
 	// TxHWGSOWirePackets is the "tx-hw-gso-wire-packets" attribute. Number of
 	// wire-sized packets generated by processing `tx-hw-gso-packets`
-	TxHWGSOWirePackets *uint64 `json:"tx-hw-gso-wire-packets,omitempty"`
+	TxHWGSOWirePackets runtime.Opt[uint64] `json:"tx-hw-gso-wire-packets,omitzero"`
 	// TxHWGSOWireBytes is the "tx-hw-gso-wire-bytes" attribute. See
 	// `tx-hw-gso-wire-packets`.
-	TxHWGSOWireBytes *uint64 `json:"tx-hw-gso-wire-bytes,omitempty"`
+	TxHWGSOWireBytes runtime.Opt[uint64] `json:"tx-hw-gso-wire-bytes,omitzero"`
 	// TxHWDropRatelimits is the "tx-hw-drop-ratelimits" attribute. Number of
 	// the packets dropped by the device due to the transmit packets bitrate
 	// exceeding the device rate limit.
-	TxHWDropRatelimits *uint64 `json:"tx-hw-drop-ratelimits,omitempty"`
+	TxHWDropRatelimits runtime.Opt[uint64] `json:"tx-hw-drop-ratelimits,omitzero"`
 	// TxStop is the "tx-stop" attribute. Number of times driver paused
 	// accepting new tx packets from the stack to this queue, because the queue
 	// was full. Note that if BQL is supported and enabled on the device the
 	// networking stack will avoid queuing a lot of data at once.
-	TxStop *uint64 `json:"tx-stop,omitempty"`
+	TxStop runtime.Opt[uint64] `json:"tx-stop,omitzero"`
 	// TxWake is the "tx-wake" attribute. Number of times driver re-started
 	// accepting send requests to this queue from the stack.
-	TxWake *uint64 `json:"tx-wake,omitempty"`
+	TxWake runtime.Opt[uint64] `json:"tx-wake,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Qstats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1028,145 +817,108 @@ func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.QueueType; x != nil && sends(only, 2) {
-		e.PutU32(2, uint32(*x))
+	if x := &v.QueueType; x.Present && sends(only, 2) {
+		e.PutU32(2, uint32(x.V))
 	}
-	if x := v.QueueID; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.QueueID; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Scope; x != nil && sends(only, 4) {
-		e.PutUint(4, uint64(*x))
+	if x := &v.Scope; x.Present && sends(only, 4) {
+		e.PutUint(4, uint64(x.V))
 	}
-	if x := v.RxPackets; x != nil && sends(only, 8) {
-		e.PutUint(8, *x)
+	if x := &v.RxPackets; x.Present && sends(only, 8) {
+		e.PutUint(8, x.V)
 	}
-	if x := v.RxBytes; x != nil && sends(only, 9) {
-		e.PutUint(9, *x)
+	if x := &v.RxBytes; x.Present && sends(only, 9) {
+		e.PutUint(9, x.V)
 	}
-	if x := v.TxPackets; x != nil && sends(only, 10) {
-		e.PutUint(10, *x)
+	if x := &v.TxPackets; x.Present && sends(only, 10) {
+		e.PutUint(10, x.V)
 	}
-	if x := v.TxBytes; x != nil && sends(only, 11) {
-		e.PutUint(11, *x)
+	if x := &v.TxBytes; x.Present && sends(only, 11) {
+		e.PutUint(11, x.V)
 	}
-	if x := v.RxAllocFail; x != nil && sends(only, 12) {
-		e.PutUint(12, *x)
+	if x := &v.RxAllocFail; x.Present && sends(only, 12) {
+		e.PutUint(12, x.V)
 	}
-	if x := v.RxHWDrops; x != nil && sends(only, 13) {
-		e.PutUint(13, *x)
+	if x := &v.RxHWDrops; x.Present && sends(only, 13) {
+		e.PutUint(13, x.V)
 	}
-	if x := v.RxHWDropOverruns; x != nil && sends(only, 14) {
-		e.PutUint(14, *x)
+	if x := &v.RxHWDropOverruns; x.Present && sends(only, 14) {
+		e.PutUint(14, x.V)
 	}
-	if x := v.RxCsumComplete; x != nil && sends(only, 15) {
-		e.PutUint(15, *x)
+	if x := &v.RxCsumComplete; x.Present && sends(only, 15) {
+		e.PutUint(15, x.V)
 	}
-	if x := v.RxCsumUnnecessary; x != nil && sends(only, 16) {
-		e.PutUint(16, *x)
+	if x := &v.RxCsumUnnecessary; x.Present && sends(only, 16) {
+		e.PutUint(16, x.V)
 	}
-	if x := v.RxCsumNone; x != nil && sends(only, 17) {
-		e.PutUint(17, *x)
+	if x := &v.RxCsumNone; x.Present && sends(only, 17) {
+		e.PutUint(17, x.V)
 	}
-	if x := v.RxCsumBad; x != nil && sends(only, 18) {
-		e.PutUint(18, *x)
+	if x := &v.RxCsumBad; x.Present && sends(only, 18) {
+		e.PutUint(18, x.V)
 	}
-	if x := v.RxHWGROPackets; x != nil && sends(only, 19) {
-		e.PutUint(19, *x)
+	if x := &v.RxHWGROPackets; x.Present && sends(only, 19) {
+		e.PutUint(19, x.V)
 	}
-	if x := v.RxHWGROBytes; x != nil && sends(only, 20) {
-		e.PutUint(20, *x)
+	if x := &v.RxHWGROBytes; x.Present && sends(only, 20) {
+		e.PutUint(20, x.V)
 	}
-	if x := v.RxHWGROWirePackets; x != nil && sends(only, 21) {
-		e.PutUint(21, *x)
+	if x := &v.RxHWGROWirePackets; x.Present && sends(only, 21) {
+		e.PutUint(21, x.V)
 	}
-	if x := v.RxHWGROWireBytes; x != nil && sends(only, 22) {
-		e.PutUint(22, *x)
+	if x := &v.RxHWGROWireBytes; x.Present && sends(only, 22) {
+		e.PutUint(22, x.V)
 	}
-	if x := v.RxHWDropRatelimits; x != nil && sends(only, 23) {
-		e.PutUint(23, *x)
+	if x := &v.RxHWDropRatelimits; x.Present && sends(only, 23) {
+		e.PutUint(23, x.V)
 	}
-	if x := v.TxHWDrops; x != nil && sends(only, 24) {
-		e.PutUint(24, *x)
+	if x := &v.TxHWDrops; x.Present && sends(only, 24) {
+		e.PutUint(24, x.V)
 	}
-	if x := v.TxHWDropErrors; x != nil && sends(only, 25) {
-		e.PutUint(25, *x)
+	if x := &v.TxHWDropErrors; x.Present && sends(only, 25) {
+		e.PutUint(25, x.V)
 	}
-	if x := v.TxCsumNone; x != nil && sends(only, 26) {
-		e.PutUint(26, *x)
+	if x := &v.TxCsumNone; x.Present && sends(only, 26) {
+		e.PutUint(26, x.V)
 	}
-	if x := v.TxNeedsCsum; x != nil && sends(only, 27) {
-		e.PutUint(27, *x)
+	if x := &v.TxNeedsCsum; x.Present && sends(only, 27) {
+		e.PutUint(27, x.V)
 	}
-	if x := v.TxHWGSOPackets; x != nil && sends(only, 28) {
-		e.PutUint(28, *x)
+	if x := &v.TxHWGSOPackets; x.Present && sends(only, 28) {
+		e.PutUint(28, x.V)
 	}
-	if x := v.TxHWGSOBytes; x != nil && sends(only, 29) {
-		e.PutUint(29, *x)
+	if x := &v.TxHWGSOBytes; x.Present && sends(only, 29) {
+		e.PutUint(29, x.V)
 	}
-	if x := v.TxHWGSOWirePackets; x != nil && sends(only, 30) {
-		e.PutUint(30, *x)
+	if x := &v.TxHWGSOWirePackets; x.Present && sends(only, 30) {
+		e.PutUint(30, x.V)
 	}
-	if x := v.TxHWGSOWireBytes; x != nil && sends(only, 31) {
-		e.PutUint(31, *x)
+	if x := &v.TxHWGSOWireBytes; x.Present && sends(only, 31) {
+		e.PutUint(31, x.V)
 	}
-	if x := v.TxHWDropRatelimits; x != nil && sends(only, 32) {
-		e.PutUint(32, *x)
+	if x := &v.TxHWDropRatelimits; x.Present && sends(only, 32) {
+		e.PutUint(32, x.V)
 	}
-	if x := v.TxStop; x != nil && sends(only, 33) {
-		e.PutUint(33, *x)
+	if x := &v.TxStop; x.Present && sends(only, 33) {
+		e.PutUint(33, x.V)
 	}
-	if x := v.TxWake; x != nil && sends(only, 34) {
-		e.PutUint(34, *x)
+	if x := &v.TxWake; x.Present && sends(only, 34) {
+		e.PutUint(34, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsQstats holds the values that Decode points Qstats's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsQstats struct {
-	vIfindex            uint32
-	vQueueType          QueueType
-	vQueueID            uint32
-	vScope              QstatsScope
-	vRxPackets          uint64
-	vRxBytes            uint64
-	vTxPackets          uint64
-	vTxBytes            uint64
-	vRxAllocFail        uint64
-	vRxHWDrops          uint64
-	vRxHWDropOverruns   uint64
-	vRxCsumComplete     uint64
-	vRxCsumUnnecessary  uint64
-	vRxCsumNone         uint64
-	vRxCsumBad          uint64
-	vRxHWGROPackets     uint64
-	vRxHWGROBytes       uint64
-	vRxHWGROWirePackets uint64
-	vRxHWGROWireBytes   uint64
-	vRxHWDropRatelimits uint64
-	vTxHWDrops          uint64
-	vTxHWDropErrors     uint64
-	vTxCsumNone         uint64
-	vTxNeedsCsum        uint64
-	vTxHWGSOPackets     uint64
-	vTxHWGSOBytes       uint64
-	vTxHWGSOWirePackets uint64
-	vTxHWGSOWireBytes   uint64
-	vTxHWDropRatelimits uint64
-	vTxStop             uint64
-	vTxWake             uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Qstats) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsQstats
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1175,11 +927,7 @@ func (v *Qstats) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			r, err := runtime.ReadU32("queue-type", d)
@@ -1187,22 +935,14 @@ func (v *Qstats) Decode(b []byte) error {
 				return err
 			}
 			x := QueueType(r)
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vQueueType = x
-			v.QueueType = &s.vQueueType
+			v.QueueType = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("queue-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vQueueID = x
-			v.QueueID = &s.vQueueID
+			v.QueueID = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			r, err := runtime.ReadUint("scope", d)
@@ -1210,308 +950,196 @@ func (v *Qstats) Decode(b []byte) error {
 				return err
 			}
 			x := QstatsScope(r)
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vScope = x
-			v.Scope = &s.vScope
+			v.Scope = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-packets", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxPackets = x
-			v.RxPackets = &s.vRxPackets
+			v.RxPackets = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxBytes = x
-			v.RxBytes = &s.vRxBytes
+			v.RxBytes = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-packets", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxPackets = x
-			v.TxPackets = &s.vTxPackets
+			v.TxPackets = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxBytes = x
-			v.TxBytes = &s.vTxBytes
+			v.TxBytes = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-alloc-fail", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxAllocFail = x
-			v.RxAllocFail = &s.vRxAllocFail
+			v.RxAllocFail = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-drops", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWDrops = x
-			v.RxHWDrops = &s.vRxHWDrops
+			v.RxHWDrops = runtime.Some(x)
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-drop-overruns", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWDropOverruns = x
-			v.RxHWDropOverruns = &s.vRxHWDropOverruns
+			v.RxHWDropOverruns = runtime.Some(x)
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-complete", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxCsumComplete = x
-			v.RxCsumComplete = &s.vRxCsumComplete
+			v.RxCsumComplete = runtime.Some(x)
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-unnecessary", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxCsumUnnecessary = x
-			v.RxCsumUnnecessary = &s.vRxCsumUnnecessary
+			v.RxCsumUnnecessary = runtime.Some(x)
 		case 17:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-none", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxCsumNone = x
-			v.RxCsumNone = &s.vRxCsumNone
+			v.RxCsumNone = runtime.Some(x)
 		case 18:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-csum-bad", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxCsumBad = x
-			v.RxCsumBad = &s.vRxCsumBad
+			v.RxCsumBad = runtime.Some(x)
 		case 19:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-packets", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWGROPackets = x
-			v.RxHWGROPackets = &s.vRxHWGROPackets
+			v.RxHWGROPackets = runtime.Some(x)
 		case 20:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWGROBytes = x
-			v.RxHWGROBytes = &s.vRxHWGROBytes
+			v.RxHWGROBytes = runtime.Some(x)
 		case 21:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWGROWirePackets = x
-			v.RxHWGROWirePackets = &s.vRxHWGROWirePackets
+			v.RxHWGROWirePackets = runtime.Some(x)
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWGROWireBytes = x
-			v.RxHWGROWireBytes = &s.vRxHWGROWireBytes
+			v.RxHWGROWireBytes = runtime.Some(x)
 		case 23:
 			d := it.Data()
 			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vRxHWDropRatelimits = x
-			v.RxHWDropRatelimits = &s.vRxHWDropRatelimits
+			v.RxHWDropRatelimits = runtime.Some(x)
 		case 24:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-drops", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWDrops = x
-			v.TxHWDrops = &s.vTxHWDrops
+			v.TxHWDrops = runtime.Some(x)
 		case 25:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-drop-errors", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWDropErrors = x
-			v.TxHWDropErrors = &s.vTxHWDropErrors
+			v.TxHWDropErrors = runtime.Some(x)
 		case 26:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-csum-none", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxCsumNone = x
-			v.TxCsumNone = &s.vTxCsumNone
+			v.TxCsumNone = runtime.Some(x)
 		case 27:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-needs-csum", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxNeedsCsum = x
-			v.TxNeedsCsum = &s.vTxNeedsCsum
+			v.TxNeedsCsum = runtime.Some(x)
 		case 28:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-packets", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWGSOPackets = x
-			v.TxHWGSOPackets = &s.vTxHWGSOPackets
+			v.TxHWGSOPackets = runtime.Some(x)
 		case 29:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWGSOBytes = x
-			v.TxHWGSOBytes = &s.vTxHWGSOBytes
+			v.TxHWGSOBytes = runtime.Some(x)
 		case 30:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWGSOWirePackets = x
-			v.TxHWGSOWirePackets = &s.vTxHWGSOWirePackets
+			v.TxHWGSOWirePackets = runtime.Some(x)
 		case 31:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWGSOWireBytes = x
-			v.TxHWGSOWireBytes = &s.vTxHWGSOWireBytes
+			v.TxHWGSOWireBytes = runtime.Some(x)
 		case 32:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxHWDropRatelimits = x
-			v.TxHWDropRatelimits = &s.vTxHWDropRatelimits
+			v.TxHWDropRatelimits = runtime.Some(x)
 		case 33:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-stop", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxStop = x
-			v.TxStop = &s.vTxStop
+			v.TxStop = runtime.Some(x)
 		case 34:
 			d := it.Data()
 			x, err := runtime.ReadUint("tx-wake", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQstats)
-			}
-			s.vTxWake = x
-			v.TxWake = &s.vTxWake
+			v.TxWake = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1525,16 +1153,16 @@ type QueueID struct {
 	// ID is the "id" attribute. Queue index; most queue types are indexed like
 	// a C array, with indexes starting at 0 and ending at queue count - 1.
 	// Queue indexes are scoped to an interface and queue type.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Type is the "type" attribute. Queue type as rx, tx. Each queue type
 	// defines a separate ID space.
-	Type *QueueType `json:"type,omitempty"`
+	Type runtime.Opt[QueueType] `json:"type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *QueueID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1544,29 +1172,21 @@ func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.ID; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Type; x != nil && sends(only, 3) {
-		e.PutU32(3, uint32(*x))
+	if x := &v.Type; x.Present && sends(only, 3) {
+		e.PutU32(3, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsQueueID holds the values that Decode points QueueID's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsQueueID struct {
-	vID   uint32
-	vType QueueType
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *QueueID) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsQueueID
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1575,11 +1195,7 @@ func (v *QueueID) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsQueueID)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			r, err := runtime.ReadU32("type", d)
@@ -1587,11 +1203,7 @@ func (v *QueueID) Decode(b []byte) error {
 				return err
 			}
 			x := QueueType(r)
-			if s == nil {
-				s = new(valsQueueID)
-			}
-			s.vType = x
-			v.Type = &s.vType
+			v.Type = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -1602,19 +1214,19 @@ func (v *QueueID) Decode(b []byte) error {
 // Dmabuf holds the attributes of the "dmabuf" attribute set.
 type Dmabuf struct {
 	// Ifindex is the "ifindex" attribute. netdev ifindex to bind the dmabuf to.
-	Ifindex *uint32 `json:"ifindex,omitempty"`
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// Queues is the "queues" attribute. receive queues to bind the dmabuf to.
 	Queues []QueueID `json:"queues,omitempty"`
 	// FD is the "fd" attribute. dmabuf file descriptor to bind.
-	FD *uint32 `json:"fd,omitempty"`
+	FD runtime.Opt[uint32] `json:"fd,omitzero"`
 	// ID is the "id" attribute. id of the dmabuf binding
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Dmabuf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -1624,8 +1236,8 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Ifindex; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Ifindex; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
 	for _, x := range v.Queues {
 		if !sends(only, 2) {
@@ -1635,30 +1247,21 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FD; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.FD; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.ID; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.ID; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsDmabuf holds the values that Decode points Dmabuf's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsDmabuf struct {
-	vIfindex uint32
-	vFD      uint32
-	vID      uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dmabuf) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsDmabuf
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -1667,11 +1270,7 @@ func (v *Dmabuf) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDmabuf)
-			}
-			s.vIfindex = x
-			v.Ifindex = &s.vIfindex
+			v.Ifindex = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			var x QueueID
@@ -1685,22 +1284,14 @@ func (v *Dmabuf) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDmabuf)
-			}
-			s.vFD = x
-			v.FD = &s.vFD
+			v.FD = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsDmabuf)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

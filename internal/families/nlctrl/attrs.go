@@ -11,15 +11,15 @@ import (
 // CtrlAttrs holds the attributes of the "ctrl-attrs" attribute set.
 type CtrlAttrs struct {
 	// FamilyID is the "family-id" attribute.
-	FamilyID *uint16 `json:"family-id,omitempty"`
+	FamilyID runtime.Opt[uint16] `json:"family-id,omitzero"`
 	// FamilyName is the "family-name" attribute.
-	FamilyName *string `json:"family-name,omitempty"`
+	FamilyName runtime.Opt[string] `json:"family-name,omitzero"`
 	// Version is the "version" attribute.
-	Version *uint32 `json:"version,omitempty"`
+	Version runtime.Opt[uint32] `json:"version,omitzero"`
 	// Hdrsize is the "hdrsize" attribute.
-	Hdrsize *uint32 `json:"hdrsize,omitempty"`
+	Hdrsize runtime.Opt[uint32] `json:"hdrsize,omitzero"`
 	// Maxattr is the "maxattr" attribute.
-	Maxattr *uint32 `json:"maxattr,omitempty"`
+	Maxattr runtime.Opt[uint32] `json:"maxattr,omitzero"`
 	// Ops is the "ops" attribute.
 	Ops []OpAttrs `json:"ops,omitempty"`
 	// McastGroups is the "mcast-groups" attribute.
@@ -29,13 +29,13 @@ type CtrlAttrs struct {
 	// OpPolicy is the "op-policy" attribute.
 	OpPolicy []CtrlAttrsOpPolicyEntry `json:"op-policy,omitempty"`
 	// Op is the "op" attribute.
-	Op *uint32 `json:"op,omitempty"`
+	Op runtime.Opt[uint32] `json:"op,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *CtrlAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -45,20 +45,20 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.FamilyID; x != nil && sends(only, 1) {
-		e.PutU16(1, *x)
+	if x := &v.FamilyID; x.Present && sends(only, 1) {
+		e.PutU16(1, x.V)
 	}
-	if x := v.FamilyName; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.FamilyName; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
-	if x := v.Version; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Version; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Hdrsize; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.Hdrsize; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.Maxattr; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.Maxattr; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
 	if v.Ops != nil && sends(only, 6) {
 		arr := e.BeginNest(6)
@@ -88,30 +88,18 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 			func(i int) []uint16 { return []uint16{v.OpPolicy[i].OpID} },
 			func(i int) { v.OpPolicy[i].Attrs.Encode(e) })
 	}
-	if x := v.Op; x != nil && sends(only, 10) {
-		e.PutU32(10, *x)
+	if x := &v.Op; x.Present && sends(only, 10) {
+		e.PutU32(10, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsCtrlAttrs holds the values that Decode points CtrlAttrs's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsCtrlAttrs struct {
-	vFamilyID   uint16
-	vFamilyName string
-	vVersion    uint32
-	vHdrsize    uint32
-	vMaxattr    uint32
-	vOp         uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CtrlAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsCtrlAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -120,55 +108,35 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCtrlAttrs)
-			}
-			s.vFamilyID = x
-			v.FamilyID = &s.vFamilyID
+			v.FamilyID = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("family-name", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCtrlAttrs)
-			}
-			s.vFamilyName = x
-			v.FamilyName = &s.vFamilyName
+			v.FamilyName = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("version", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCtrlAttrs)
-			}
-			s.vVersion = x
-			v.Version = &s.vVersion
+			v.Version = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("hdrsize", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCtrlAttrs)
-			}
-			s.vHdrsize = x
-			v.Hdrsize = &s.vHdrsize
+			v.Hdrsize = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("maxattr", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCtrlAttrs)
-			}
-			s.vMaxattr = x
-			v.Maxattr = &s.vMaxattr
+			v.Maxattr = runtime.Some(x)
 		case 6:
 			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(it.Data()))
 			err := runtime.EachIndexed("ops", it.Data(), func(d []byte) error {
@@ -227,11 +195,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsCtrlAttrs)
-			}
-			s.vOp = x
-			v.Op = &s.vOp
+			v.Op = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -243,15 +207,15 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 // set.
 type McastGroupAttrs struct {
 	// Name is the "name" attribute.
-	Name *string `json:"name,omitempty"`
+	Name runtime.Opt[string] `json:"name,omitzero"`
 	// ID is the "id" attribute.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *McastGroupAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -261,29 +225,21 @@ func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Name; x != nil && sends(only, 1) {
-		e.PutString(1, *x)
+	if x := &v.Name; x.Present && sends(only, 1) {
+		e.PutString(1, x.V)
 	}
-	if x := v.ID; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.ID; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsMcastGroupAttrs holds the values that Decode points McastGroupAttrs's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsMcastGroupAttrs struct {
-	vName string
-	vID   uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *McastGroupAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsMcastGroupAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -292,22 +248,14 @@ func (v *McastGroupAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMcastGroupAttrs)
-			}
-			s.vName = x
-			v.Name = &s.vName
+			v.Name = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMcastGroupAttrs)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -318,15 +266,15 @@ func (v *McastGroupAttrs) Decode(b []byte) error {
 // OpAttrs holds the attributes of the "op-attrs" attribute set.
 type OpAttrs struct {
 	// ID is the "id" attribute.
-	ID *uint32 `json:"id,omitempty"`
+	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Flags is the "flags" attribute.
-	Flags *OpFlags `json:"flags,omitempty"`
+	Flags runtime.Opt[OpFlags] `json:"flags,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *OpAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -336,29 +284,21 @@ func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ID; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.ID; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Flags; x != nil && sends(only, 2) {
-		e.PutU32(2, uint32(*x))
+	if x := &v.Flags; x.Present && sends(only, 2) {
+		e.PutU32(2, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsOpAttrs holds the values that Decode points OpAttrs's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsOpAttrs struct {
-	vID    uint32
-	vFlags OpFlags
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsOpAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -367,11 +307,7 @@ func (v *OpAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsOpAttrs)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			r, err := runtime.ReadU32("flags", d)
@@ -379,11 +315,7 @@ func (v *OpAttrs) Decode(b []byte) error {
 				return err
 			}
 			x := OpFlags(r)
-			if s == nil {
-				s = new(valsOpAttrs)
-			}
-			s.vFlags = x
-			v.Flags = &s.vFlags
+			v.Flags = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -394,33 +326,33 @@ func (v *OpAttrs) Decode(b []byte) error {
 // PolicyAttrs holds the attributes of the "policy-attrs" attribute set.
 type PolicyAttrs struct {
 	// Type is the "type" attribute.
-	Type *AttrType `json:"type,omitempty"`
+	Type runtime.Opt[AttrType] `json:"type,omitzero"`
 	// MinValueS is the "min-value-s" attribute.
-	MinValueS *int64 `json:"min-value-s,omitempty"`
+	MinValueS runtime.Opt[int64] `json:"min-value-s,omitzero"`
 	// MaxValueS is the "max-value-s" attribute.
-	MaxValueS *int64 `json:"max-value-s,omitempty"`
+	MaxValueS runtime.Opt[int64] `json:"max-value-s,omitzero"`
 	// MinValueU is the "min-value-u" attribute.
-	MinValueU *uint64 `json:"min-value-u,omitempty"`
+	MinValueU runtime.Opt[uint64] `json:"min-value-u,omitzero"`
 	// MaxValueU is the "max-value-u" attribute.
-	MaxValueU *uint64 `json:"max-value-u,omitempty"`
+	MaxValueU runtime.Opt[uint64] `json:"max-value-u,omitzero"`
 	// MinLength is the "min-length" attribute.
-	MinLength *uint32 `json:"min-length,omitempty"`
+	MinLength runtime.Opt[uint32] `json:"min-length,omitzero"`
 	// MaxLength is the "max-length" attribute.
-	MaxLength *uint32 `json:"max-length,omitempty"`
+	MaxLength runtime.Opt[uint32] `json:"max-length,omitzero"`
 	// PolicyIdx is the "policy-idx" attribute.
-	PolicyIdx *uint32 `json:"policy-idx,omitempty"`
+	PolicyIdx runtime.Opt[uint32] `json:"policy-idx,omitzero"`
 	// PolicyMaxtype is the "policy-maxtype" attribute.
-	PolicyMaxtype *uint32 `json:"policy-maxtype,omitempty"`
+	PolicyMaxtype runtime.Opt[uint32] `json:"policy-maxtype,omitzero"`
 	// Bitfield32Mask is the "bitfield32-mask" attribute.
-	Bitfield32Mask *uint32 `json:"bitfield32-mask,omitempty"`
+	Bitfield32Mask runtime.Opt[uint32] `json:"bitfield32-mask,omitzero"`
 	// Mask is the "mask" attribute.
-	Mask *uint64 `json:"mask,omitempty"`
+	Mask runtime.Opt[uint64] `json:"mask,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *PolicyAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -430,65 +362,48 @@ func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Type; x != nil && sends(only, 1) {
-		e.PutU32(1, uint32(*x))
+	if x := &v.Type; x.Present && sends(only, 1) {
+		e.PutU32(1, uint32(x.V))
 	}
-	if x := v.MinValueS; x != nil && sends(only, 2) {
-		e.PutS64(2, *x)
+	if x := &v.MinValueS; x.Present && sends(only, 2) {
+		e.PutS64(2, x.V)
 	}
-	if x := v.MaxValueS; x != nil && sends(only, 3) {
-		e.PutS64(3, *x)
+	if x := &v.MaxValueS; x.Present && sends(only, 3) {
+		e.PutS64(3, x.V)
 	}
-	if x := v.MinValueU; x != nil && sends(only, 4) {
-		e.PutU64(4, *x)
+	if x := &v.MinValueU; x.Present && sends(only, 4) {
+		e.PutU64(4, x.V)
 	}
-	if x := v.MaxValueU; x != nil && sends(only, 5) {
-		e.PutU64(5, *x)
+	if x := &v.MaxValueU; x.Present && sends(only, 5) {
+		e.PutU64(5, x.V)
 	}
-	if x := v.MinLength; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.MinLength; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.MaxLength; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.MaxLength; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
-	if x := v.PolicyIdx; x != nil && sends(only, 8) {
-		e.PutU32(8, *x)
+	if x := &v.PolicyIdx; x.Present && sends(only, 8) {
+		e.PutU32(8, x.V)
 	}
-	if x := v.PolicyMaxtype; x != nil && sends(only, 9) {
-		e.PutU32(9, *x)
+	if x := &v.PolicyMaxtype; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
 	}
-	if x := v.Bitfield32Mask; x != nil && sends(only, 10) {
-		e.PutU32(10, *x)
+	if x := &v.Bitfield32Mask; x.Present && sends(only, 10) {
+		e.PutU32(10, x.V)
 	}
-	if x := v.Mask; x != nil && sends(only, 11) {
-		e.PutU64(11, *x)
+	if x := &v.Mask; x.Present && sends(only, 11) {
+		e.PutU64(11, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsPolicyAttrs holds the values that Decode points PolicyAttrs's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsPolicyAttrs struct {
-	vType           AttrType
-	vMinValueS      int64
-	vMaxValueS      int64
-	vMinValueU      uint64
-	vMaxValueU      uint64
-	vMinLength      uint32
-	vMaxLength      uint32
-	vPolicyIdx      uint32
-	vPolicyMaxtype  uint32
-	vBitfield32Mask uint32
-	vMask           uint64
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PolicyAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsPolicyAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 12: // pad or unused: never surfaced
@@ -499,121 +414,77 @@ func (v *PolicyAttrs) Decode(b []byte) error {
 				return err
 			}
 			x := AttrType(r)
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vType = x
-			v.Type = &s.vType
+			v.Type = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadS64("min-value-s", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMinValueS = x
-			v.MinValueS = &s.vMinValueS
+			v.MinValueS = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadS64("max-value-s", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMaxValueS = x
-			v.MaxValueS = &s.vMaxValueS
+			v.MaxValueS = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("min-value-u", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMinValueU = x
-			v.MinValueU = &s.vMinValueU
+			v.MinValueU = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU64("max-value-u", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMaxValueU = x
-			v.MaxValueU = &s.vMaxValueU
+			v.MaxValueU = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("min-length", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMinLength = x
-			v.MinLength = &s.vMinLength
+			v.MinLength = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("max-length", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMaxLength = x
-			v.MaxLength = &s.vMaxLength
+			v.MaxLength = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU32("policy-idx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vPolicyIdx = x
-			v.PolicyIdx = &s.vPolicyIdx
+			v.PolicyIdx = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU32("policy-maxtype", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vPolicyMaxtype = x
-			v.PolicyMaxtype = &s.vPolicyMaxtype
+			v.PolicyMaxtype = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadU32("bitfield32-mask", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vBitfield32Mask = x
-			v.Bitfield32Mask = &s.vBitfield32Mask
+			v.Bitfield32Mask = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadU64("mask", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsPolicyAttrs)
-			}
-			s.vMask = x
-			v.Mask = &s.vMask
+			v.Mask = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -625,15 +496,15 @@ func (v *PolicyAttrs) Decode(b []byte) error {
 // set.
 type OpPolicyAttrs struct {
 	// Do is the "do" attribute.
-	Do *uint32 `json:"do,omitempty"`
+	Do runtime.Opt[uint32] `json:"do,omitzero"`
 	// Dump is the "dump" attribute.
-	Dump *uint32 `json:"dump,omitempty"`
+	Dump runtime.Opt[uint32] `json:"dump,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *OpPolicyAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -643,29 +514,21 @@ func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Do; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Do; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Dump; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Dump; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsOpPolicyAttrs holds the values that Decode points OpPolicyAttrs's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsOpPolicyAttrs struct {
-	vDo   uint32
-	vDump uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpPolicyAttrs) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsOpPolicyAttrs
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -674,22 +537,14 @@ func (v *OpPolicyAttrs) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsOpPolicyAttrs)
-			}
-			s.vDo = x
-			v.Do = &s.vDo
+			v.Do = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("dump", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsOpPolicyAttrs)
-			}
-			s.vDump = x
-			v.Dump = &s.vDump
+			v.Dump = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

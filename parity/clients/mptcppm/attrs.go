@@ -11,25 +11,25 @@ import (
 // Address holds the attributes of the "address" attribute set.
 type Address struct {
 	// Family is the "family" attribute.
-	Family *uint16 `json:"family,omitempty"`
+	Family runtime.Opt[uint16] `json:"family,omitzero"`
 	// ID is the "id" attribute.
-	ID *uint8 `json:"id,omitempty"`
+	ID runtime.Opt[uint8] `json:"id,omitzero"`
 	// Addr4 is the "addr4" attribute.
-	Addr4 *uint32 `json:"addr4,omitempty"`
+	Addr4 runtime.Opt[uint32] `json:"addr4,omitzero"`
 	// Addr6 is the "addr6" attribute.
 	Addr6 []byte `json:"addr6,omitempty"`
 	// Port is the "port" attribute.
-	Port *uint16 `json:"port,omitempty"`
+	Port runtime.Opt[uint16] `json:"port,omitzero"`
 	// Flags is the "flags" attribute.
-	Flags *uint32 `json:"flags,omitempty"`
+	Flags runtime.Opt[uint32] `json:"flags,omitzero"`
 	// IfIdx is the "if-idx" attribute.
-	IfIdx *int32 `json:"if-idx,omitempty"`
+	IfIdx runtime.Opt[int32] `json:"if-idx,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Address) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -39,48 +39,36 @@ func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Family; x != nil && sends(only, 1) {
-		e.PutU16(1, *x)
+	if x := &v.Family; x.Present && sends(only, 1) {
+		e.PutU16(1, x.V)
 	}
-	if x := v.ID; x != nil && sends(only, 2) {
-		e.PutU8(2, *x)
+	if x := &v.ID; x.Present && sends(only, 2) {
+		e.PutU8(2, x.V)
 	}
-	if x := v.Addr4; x != nil && sends(only, 3) {
-		e.PutBE32(3, *x)
+	if x := &v.Addr4; x.Present && sends(only, 3) {
+		e.PutBE32(3, x.V)
 	}
 	if x := v.Addr6; x != nil && sends(only, 4) {
 		e.PutBytes(4, x)
 	}
-	if x := v.Port; x != nil && sends(only, 5) {
-		e.PutU16(5, *x)
+	if x := &v.Port; x.Present && sends(only, 5) {
+		e.PutU16(5, x.V)
 	}
-	if x := v.Flags; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.Flags; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.IfIdx; x != nil && sends(only, 7) {
-		e.PutS32(7, *x)
+	if x := &v.IfIdx; x.Present && sends(only, 7) {
+		e.PutS32(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsAddress holds the values that Decode points Address's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsAddress struct {
-	vFamily uint16
-	vID     uint8
-	vAddr4  uint32
-	vPort   uint16
-	vFlags  uint32
-	vIfIdx  int32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Address) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsAddress
 	for it.Next() {
 		switch it.Type() {
 		case 0: // pad or unused: never surfaced
@@ -90,33 +78,21 @@ func (v *Address) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAddress)
-			}
-			s.vFamily = x
-			v.Family = &s.vFamily
+			v.Family = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU8("id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAddress)
-			}
-			s.vID = x
-			v.ID = &s.vID
+			v.ID = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadBE32("addr4", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAddress)
-			}
-			s.vAddr4 = x
-			v.Addr4 = &s.vAddr4
+			v.Addr4 = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -127,33 +103,21 @@ func (v *Address) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAddress)
-			}
-			s.vPort = x
-			v.Port = &s.vPort
+			v.Port = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("flags", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAddress)
-			}
-			s.vFlags = x
-			v.Flags = &s.vFlags
+			v.Flags = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadS32("if-idx", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAddress)
-			}
-			s.vIfIdx = x
-			v.IfIdx = &s.vIfIdx
+			v.IfIdx = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -169,8 +133,8 @@ type Endpoint struct {
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Endpoint) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -190,17 +154,10 @@ func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsEndpoint holds the values that Decode points Endpoint's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsEndpoint struct {
-	vAddr Address
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Endpoint) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsEndpoint
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -209,11 +166,7 @@ func (v *Endpoint) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
-			if s == nil {
-				s = new(valsEndpoint)
-			}
-			s.vAddr = x
-			v.Addr = &s.vAddr
+			v.Addr = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -226,21 +179,21 @@ type Attr struct {
 	// Addr is the "addr" attribute.
 	Addr *Address `json:"addr,omitempty"`
 	// RcvAddAddrs is the "rcv-add-addrs" attribute.
-	RcvAddAddrs *uint32 `json:"rcv-add-addrs,omitempty"`
+	RcvAddAddrs runtime.Opt[uint32] `json:"rcv-add-addrs,omitzero"`
 	// Subflows is the "subflows" attribute.
-	Subflows *uint32 `json:"subflows,omitempty"`
+	Subflows runtime.Opt[uint32] `json:"subflows,omitzero"`
 	// Token is the "token" attribute.
-	Token *uint32 `json:"token,omitempty"`
+	Token runtime.Opt[uint32] `json:"token,omitzero"`
 	// LocID is the "loc-id" attribute.
-	LocID *uint8 `json:"loc-id,omitempty"`
+	LocID runtime.Opt[uint8] `json:"loc-id,omitzero"`
 	// AddrRemote is the "addr-remote" attribute.
 	AddrRemote *Address `json:"addr-remote,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Attr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -255,17 +208,17 @@ func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RcvAddAddrs; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.RcvAddAddrs; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Subflows; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Subflows; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Token; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.Token; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.LocID; x != nil && sends(only, 5) {
-		e.PutU8(5, *x)
+	if x := &v.LocID; x.Present && sends(only, 5) {
+		e.PutU8(5, x.V)
 	}
 	if x := v.AddrRemote; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
@@ -277,22 +230,10 @@ func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsAttr holds the values that Decode points Attr's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsAttr struct {
-	vAddr        Address
-	vRcvAddAddrs uint32
-	vSubflows    uint32
-	vToken       uint32
-	vLocID       uint8
-	vAddrRemote  Address
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Attr) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsAttr
 	for it.Next() {
 		switch it.Type() {
 		case 0: // pad or unused: never surfaced
@@ -302,66 +243,42 @@ func (v *Attr) Decode(b []byte) error {
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
-			if s == nil {
-				s = new(valsAttr)
-			}
-			s.vAddr = x
-			v.Addr = &s.vAddr
+			v.Addr = &x
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rcv-add-addrs", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAttr)
-			}
-			s.vRcvAddAddrs = x
-			v.RcvAddAddrs = &s.vRcvAddAddrs
+			v.RcvAddAddrs = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("subflows", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAttr)
-			}
-			s.vSubflows = x
-			v.Subflows = &s.vSubflows
+			v.Subflows = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("token", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAttr)
-			}
-			s.vToken = x
-			v.Token = &s.vToken
+			v.Token = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU8("loc-id", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAttr)
-			}
-			s.vLocID = x
-			v.LocID = &s.vLocID
+			v.LocID = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			var x Address
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "addr-remote", err)
 			}
-			if s == nil {
-				s = new(valsAttr)
-			}
-			s.vAddrRemote = x
-			v.AddrRemote = &s.vAddrRemote
+			v.AddrRemote = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

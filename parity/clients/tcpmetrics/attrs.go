@@ -11,35 +11,35 @@ import (
 // TCPMetrics holds the attributes of the "tcp-metrics" attribute set.
 type TCPMetrics struct {
 	// AddrIPv4 is the "addr-ipv4" attribute.
-	AddrIPv4 *uint32 `json:"addr-ipv4,omitempty"`
+	AddrIPv4 runtime.Opt[uint32] `json:"addr-ipv4,omitzero"`
 	// AddrIPv6 is the "addr-ipv6" attribute.
 	AddrIPv6 []byte `json:"addr-ipv6,omitempty"`
 	// Age is the "age" attribute.
-	Age *uint64 `json:"age,omitempty"`
+	Age runtime.Opt[uint64] `json:"age,omitzero"`
 	// TwTsval is the "tw-tsval" attribute. unused
-	TwTsval *uint32 `json:"tw-tsval,omitempty"`
+	TwTsval runtime.Opt[uint32] `json:"tw-tsval,omitzero"`
 	// TwTsStamp is the "tw-ts-stamp" attribute. unused
-	TwTsStamp *int32 `json:"tw-ts-stamp,omitempty"`
+	TwTsStamp runtime.Opt[int32] `json:"tw-ts-stamp,omitzero"`
 	// Vals is the "vals" attribute.
 	Vals *Metrics `json:"vals,omitempty"`
 	// FopenMss is the "fopen-mss" attribute.
-	FopenMss *uint16 `json:"fopen-mss,omitempty"`
+	FopenMss runtime.Opt[uint16] `json:"fopen-mss,omitzero"`
 	// FopenSynDrops is the "fopen-syn-drops" attribute.
-	FopenSynDrops *uint16 `json:"fopen-syn-drops,omitempty"`
+	FopenSynDrops runtime.Opt[uint16] `json:"fopen-syn-drops,omitzero"`
 	// FopenSynDropTs is the "fopen-syn-drop-ts" attribute.
-	FopenSynDropTs *uint64 `json:"fopen-syn-drop-ts,omitempty"`
+	FopenSynDropTs runtime.Opt[uint64] `json:"fopen-syn-drop-ts,omitzero"`
 	// FopenCookie is the "fopen-cookie" attribute.
 	FopenCookie []byte `json:"fopen-cookie,omitempty"`
 	// SaddrIPv4 is the "saddr-ipv4" attribute.
-	SaddrIPv4 *uint32 `json:"saddr-ipv4,omitempty"`
+	SaddrIPv4 runtime.Opt[uint32] `json:"saddr-ipv4,omitzero"`
 	// SaddrIPv6 is the "saddr-ipv6" attribute.
 	SaddrIPv6 []byte `json:"saddr-ipv6,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *TCPMetrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -49,40 +49,40 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.AddrIPv4; x != nil && sends(only, 1) {
-		e.PutBE32(1, *x)
+	if x := &v.AddrIPv4; x.Present && sends(only, 1) {
+		e.PutBE32(1, x.V)
 	}
 	if x := v.AddrIPv6; x != nil && sends(only, 2) {
 		e.PutBytes(2, x)
 	}
-	if x := v.Age; x != nil && sends(only, 3) {
-		e.PutU64(3, *x)
+	if x := &v.Age; x.Present && sends(only, 3) {
+		e.PutU64(3, x.V)
 	}
-	if x := v.TwTsval; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.TwTsval; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.TwTsStamp; x != nil && sends(only, 5) {
-		e.PutS32(5, *x)
+	if x := &v.TwTsStamp; x.Present && sends(only, 5) {
+		e.PutS32(5, x.V)
 	}
 	if x := v.Vals; x != nil && sends(only, 6) {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FopenMss; x != nil && sends(only, 7) {
-		e.PutU16(7, *x)
+	if x := &v.FopenMss; x.Present && sends(only, 7) {
+		e.PutU16(7, x.V)
 	}
-	if x := v.FopenSynDrops; x != nil && sends(only, 8) {
-		e.PutU16(8, *x)
+	if x := &v.FopenSynDrops; x.Present && sends(only, 8) {
+		e.PutU16(8, x.V)
 	}
-	if x := v.FopenSynDropTs; x != nil && sends(only, 9) {
-		e.PutU64(9, *x)
+	if x := &v.FopenSynDropTs; x.Present && sends(only, 9) {
+		e.PutU64(9, x.V)
 	}
 	if x := v.FopenCookie; x != nil && sends(only, 10) {
 		e.PutBytes(10, x)
 	}
-	if x := v.SaddrIPv4; x != nil && sends(only, 11) {
-		e.PutBE32(11, *x)
+	if x := &v.SaddrIPv4; x.Present && sends(only, 11) {
+		e.PutBE32(11, x.V)
 	}
 	if x := v.SaddrIPv6; x != nil && sends(only, 12) {
 		e.PutBytes(12, x)
@@ -92,25 +92,10 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsTCPMetrics holds the values that Decode points TCPMetrics's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsTCPMetrics struct {
-	vAddrIPv4       uint32
-	vAge            uint64
-	vTwTsval        uint32
-	vTwTsStamp      int32
-	vVals           Metrics
-	vFopenMss       uint16
-	vFopenSynDrops  uint16
-	vFopenSynDropTs uint64
-	vSaddrIPv4      uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TCPMetrics) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsTCPMetrics
 	for it.Next() {
 		switch it.Type() {
 		case 13: // pad or unused: never surfaced
@@ -120,11 +105,7 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vAddrIPv4 = x
-			v.AddrIPv4 = &s.vAddrIPv4
+			v.AddrIPv4 = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -135,77 +116,49 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vAge = x
-			v.Age = &s.vAge
+			v.Age = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("tw-tsval", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vTwTsval = x
-			v.TwTsval = &s.vTwTsval
+			v.TwTsval = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadS32("tw-ts-stamp", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vTwTsStamp = x
-			v.TwTsStamp = &s.vTwTsStamp
+			v.TwTsStamp = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			var x Metrics
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "vals", err)
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vVals = x
-			v.Vals = &s.vVals
+			v.Vals = &x
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU16("fopen-mss", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vFopenMss = x
-			v.FopenMss = &s.vFopenMss
+			v.FopenMss = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadU16("fopen-syn-drops", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vFopenSynDrops = x
-			v.FopenSynDrops = &s.vFopenSynDrops
+			v.FopenSynDrops = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadU64("fopen-syn-drop-ts", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vFopenSynDropTs = x
-			v.FopenSynDropTs = &s.vFopenSynDropTs
+			v.FopenSynDropTs = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -216,11 +169,7 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsTCPMetrics)
-			}
-			s.vSaddrIPv4 = x
-			v.SaddrIPv4 = &s.vSaddrIPv4
+			v.SaddrIPv4 = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -239,28 +188,28 @@ func (v *TCPMetrics) Decode(b []byte) error {
 type Metrics struct {
 	// Rtt is the "rtt" attribute. Round Trip Time (RTT), in msecs with 3 bits
 	// fractional (left-shift by 3 to get the msec value).
-	Rtt *uint32 `json:"rtt,omitempty"`
+	Rtt runtime.Opt[uint32] `json:"rtt,omitzero"`
 	// Rttvar is the "rttvar" attribute. Round Trip Time VARiance (RTT), in
 	// msecs with 2 bits fractional (left-shift by 2 to get the msec value).
-	Rttvar *uint32 `json:"rttvar,omitempty"`
+	Rttvar runtime.Opt[uint32] `json:"rttvar,omitzero"`
 	// Ssthresh is the "ssthresh" attribute. Slow Start THRESHold.
-	Ssthresh *uint32 `json:"ssthresh,omitempty"`
+	Ssthresh runtime.Opt[uint32] `json:"ssthresh,omitzero"`
 	// Cwnd is the "cwnd" attribute. Congestion Window.
-	Cwnd *uint32 `json:"cwnd,omitempty"`
+	Cwnd runtime.Opt[uint32] `json:"cwnd,omitzero"`
 	// Reodering is the "reodering" attribute. Reodering metric.
-	Reodering *uint32 `json:"reodering,omitempty"`
+	Reodering runtime.Opt[uint32] `json:"reodering,omitzero"`
 	// RttUs is the "rtt-us" attribute. Round Trip Time (RTT), in usecs, with 3
 	// bits fractional (left-shift by 3 to get the msec value).
-	RttUs *uint32 `json:"rtt-us,omitempty"`
+	RttUs runtime.Opt[uint32] `json:"rtt-us,omitzero"`
 	// RttvarUs is the "rttvar-us" attribute. Round Trip Time (RTT), in usecs,
 	// with 2 bits fractional (left-shift by 3 to get the msec value).
-	RttvarUs *uint32 `json:"rttvar-us,omitempty"`
+	RttvarUs runtime.Opt[uint32] `json:"rttvar-us,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Metrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -270,49 +219,36 @@ func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Rtt; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.Rtt; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.Rttvar; x != nil && sends(only, 2) {
-		e.PutU32(2, *x)
+	if x := &v.Rttvar; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
 	}
-	if x := v.Ssthresh; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.Ssthresh; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Cwnd; x != nil && sends(only, 4) {
-		e.PutU32(4, *x)
+	if x := &v.Cwnd; x.Present && sends(only, 4) {
+		e.PutU32(4, x.V)
 	}
-	if x := v.Reodering; x != nil && sends(only, 5) {
-		e.PutU32(5, *x)
+	if x := &v.Reodering; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
-	if x := v.RttUs; x != nil && sends(only, 6) {
-		e.PutU32(6, *x)
+	if x := &v.RttUs; x.Present && sends(only, 6) {
+		e.PutU32(6, x.V)
 	}
-	if x := v.RttvarUs; x != nil && sends(only, 7) {
-		e.PutU32(7, *x)
+	if x := &v.RttvarUs; x.Present && sends(only, 7) {
+		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsMetrics holds the values that Decode points Metrics's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsMetrics struct {
-	vRtt       uint32
-	vRttvar    uint32
-	vSsthresh  uint32
-	vCwnd      uint32
-	vReodering uint32
-	vRttUs     uint32
-	vRttvarUs  uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Metrics) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsMetrics
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -321,77 +257,49 @@ func (v *Metrics) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vRtt = x
-			v.Rtt = &s.vRtt
+			v.Rtt = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU32("rttvar", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vRttvar = x
-			v.Rttvar = &s.vRttvar
+			v.Rttvar = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("ssthresh", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vSsthresh = x
-			v.Ssthresh = &s.vSsthresh
+			v.Ssthresh = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU32("cwnd", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vCwnd = x
-			v.Cwnd = &s.vCwnd
+			v.Cwnd = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadU32("reodering", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vReodering = x
-			v.Reodering = &s.vReodering
+			v.Reodering = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadU32("rtt-us", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vRttUs = x
-			v.RttUs = &s.vRttUs
+			v.RttUs = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadU32("rttvar-us", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsMetrics)
-			}
-			s.vRttvarUs = x
-			v.RttvarUs = &s.vRttvarUs
+			v.RttvarUs = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

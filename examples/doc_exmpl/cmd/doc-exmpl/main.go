@@ -64,7 +64,7 @@ func run(msg string, wait time.Duration, clear bool) error {
 		fmt.Println("history cleared")
 	}
 
-	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: &msg})
+	rsp, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: runtime.Some(msg)})
 	if err != nil {
 		return err
 	}
@@ -94,14 +94,14 @@ func run(msg string, wait time.Duration, clear bool) error {
 // describe prints a message's attributes.
 func describe(m *docexmpl.DocExmpl) string {
 	s := "seq"
-	if m.Seq != nil {
-		s = fmt.Sprintf("#%d", *m.Seq)
+	if m.Seq.Present {
+		s = fmt.Sprintf("#%d", m.Seq.V)
 	}
-	if m.Msg != nil {
-		s += fmt.Sprintf(" %q", *m.Msg)
+	if m.Msg.Present {
+		s += fmt.Sprintf(" %q", m.Msg.V)
 	}
-	if m.Timestamp != nil {
-		s += " at " + time.Unix(0, int64(*m.Timestamp)).UTC().Format(time.RFC3339Nano)
+	if m.Timestamp.Present {
+		s += " at " + time.Unix(0, int64(m.Timestamp.V)).UTC().Format(time.RFC3339Nano)
 	}
 	return s
 }

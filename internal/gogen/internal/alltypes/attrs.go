@@ -15,37 +15,37 @@ type All struct {
 	// messages whose top level is this set; it is ignored in nests.
 	Header Hdr `json:"header"`
 	// U8 is the "u8" attribute.
-	U8 *uint8 `json:"u8,omitempty"`
+	U8 runtime.Opt[uint8] `json:"u8,omitzero"`
 	// U16 is the "u16" attribute.
-	U16 *uint16 `json:"u16,omitempty"`
+	U16 runtime.Opt[uint16] `json:"u16,omitzero"`
 	// U32 is the "u32" attribute.
-	U32 *uint32 `json:"u32,omitempty"`
+	U32 runtime.Opt[uint32] `json:"u32,omitzero"`
 	// U64 is the "u64" attribute.
-	U64 *uint64 `json:"u64,omitempty"`
+	U64 runtime.Opt[uint64] `json:"u64,omitzero"`
 	// S8 is the "s8" attribute.
-	S8 *int8 `json:"s8,omitempty"`
+	S8 runtime.Opt[int8] `json:"s8,omitzero"`
 	// S16 is the "s16" attribute.
-	S16 *int16 `json:"s16,omitempty"`
+	S16 runtime.Opt[int16] `json:"s16,omitzero"`
 	// S32 is the "s32" attribute.
-	S32 *int32 `json:"s32,omitempty"`
+	S32 runtime.Opt[int32] `json:"s32,omitzero"`
 	// S64 is the "s64" attribute.
-	S64 *int64 `json:"s64,omitempty"`
+	S64 runtime.Opt[int64] `json:"s64,omitzero"`
 	// Uint is the "uint" attribute.
-	Uint *uint64 `json:"uint,omitempty"`
+	Uint runtime.Opt[uint64] `json:"uint,omitzero"`
 	// Sint is the "sint" attribute.
-	Sint *int64 `json:"sint,omitempty"`
+	Sint runtime.Opt[int64] `json:"sint,omitzero"`
 	// Be16 is the "be16" attribute.
-	Be16 *uint16 `json:"be16,omitempty"`
+	Be16 runtime.Opt[uint16] `json:"be16,omitzero"`
 	// Be32 is the "be32" attribute.
-	Be32 *uint32 `json:"be32,omitempty"`
+	Be32 runtime.Opt[uint32] `json:"be32,omitzero"`
 	// Be64 is the "be64" attribute.
-	Be64 *uint64 `json:"be64,omitempty"`
+	Be64 runtime.Opt[uint64] `json:"be64,omitzero"`
 	// Flag is the "flag" attribute.
 	Flag bool `json:"flag,omitempty"`
 	// Str is the "str" attribute.
-	Str *string `json:"str,omitempty"`
+	Str runtime.Opt[string] `json:"str,omitzero"`
 	// LooseStr is the "loose-str" attribute.
-	LooseStr *string `json:"loose-str,omitempty"`
+	LooseStr runtime.Opt[string] `json:"loose-str,omitzero"`
 	// Bin is the "bin" attribute.
 	Bin []byte `json:"bin,omitempty"`
 	// U32Array is the "u32-array" attribute.
@@ -53,7 +53,7 @@ type All struct {
 	// S16Array is the "s16-array" attribute.
 	S16Array []int16 `json:"s16-array,omitempty"`
 	// Stats is the "stats" attribute.
-	Stats *Stats `json:"stats,omitempty"`
+	Stats runtime.Opt[Stats] `json:"stats,omitzero"`
 	// Nest is the "nest" attribute.
 	Nest *Inner `json:"nest,omitempty"`
 	// MultiU32 is the "multi-u32" attribute.
@@ -69,19 +69,19 @@ type All struct {
 	// Tv is the "tv" attribute.
 	Tv []AllTvEntry `json:"tv,omitempty"`
 	// Bf is the "bf" attribute.
-	Bf *runtime.Bitfield32 `json:"bf,omitempty"`
+	Bf runtime.Opt[runtime.Bitfield32] `json:"bf,omitzero"`
 	// Color is the "color" attribute.
-	Color *Color `json:"color,omitempty"`
+	Color runtime.Opt[Color] `json:"color,omitzero"`
 	// Perms is the "perms" attribute.
-	Perms *Perm `json:"perms,omitempty"`
+	Perms runtime.Opt[Perm] `json:"perms,omitzero"`
 	// ColorMask is the "color-mask" attribute.
-	ColorMask *uint32 `json:"color-mask,omitempty"`
+	ColorMask runtime.Opt[uint32] `json:"color-mask,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *All) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -91,53 +91,53 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.U8; x != nil && sends(only, 1) {
-		e.PutU8(1, *x)
+	if x := &v.U8; x.Present && sends(only, 1) {
+		e.PutU8(1, x.V)
 	}
-	if x := v.U16; x != nil && sends(only, 2) {
-		e.PutU16(2, *x)
+	if x := &v.U16; x.Present && sends(only, 2) {
+		e.PutU16(2, x.V)
 	}
-	if x := v.U32; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.U32; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.U64; x != nil && sends(only, 4) {
-		e.PutU64(4, *x)
+	if x := &v.U64; x.Present && sends(only, 4) {
+		e.PutU64(4, x.V)
 	}
-	if x := v.S8; x != nil && sends(only, 5) {
-		e.PutS8(5, *x)
+	if x := &v.S8; x.Present && sends(only, 5) {
+		e.PutS8(5, x.V)
 	}
-	if x := v.S16; x != nil && sends(only, 6) {
-		e.PutS16(6, *x)
+	if x := &v.S16; x.Present && sends(only, 6) {
+		e.PutS16(6, x.V)
 	}
-	if x := v.S32; x != nil && sends(only, 7) {
-		e.PutS32(7, *x)
+	if x := &v.S32; x.Present && sends(only, 7) {
+		e.PutS32(7, x.V)
 	}
-	if x := v.S64; x != nil && sends(only, 8) {
-		e.PutS64(8, *x)
+	if x := &v.S64; x.Present && sends(only, 8) {
+		e.PutS64(8, x.V)
 	}
-	if x := v.Uint; x != nil && sends(only, 9) {
-		e.PutUint(9, *x)
+	if x := &v.Uint; x.Present && sends(only, 9) {
+		e.PutUint(9, x.V)
 	}
-	if x := v.Sint; x != nil && sends(only, 10) {
-		e.PutSint(10, *x)
+	if x := &v.Sint; x.Present && sends(only, 10) {
+		e.PutSint(10, x.V)
 	}
-	if x := v.Be16; x != nil && sends(only, 11) {
-		e.PutBE16(11, *x)
+	if x := &v.Be16; x.Present && sends(only, 11) {
+		e.PutBE16(11, x.V)
 	}
-	if x := v.Be32; x != nil && sends(only, 12) {
-		e.PutBE32(12, *x)
+	if x := &v.Be32; x.Present && sends(only, 12) {
+		e.PutBE32(12, x.V)
 	}
-	if x := v.Be64; x != nil && sends(only, 13) {
-		e.PutBE64(13, *x)
+	if x := &v.Be64; x.Present && sends(only, 13) {
+		e.PutBE64(13, x.V)
 	}
 	if v.Flag && sends(only, 14) {
 		e.PutFlag(14)
 	}
-	if x := v.Str; x != nil && sends(only, 15) {
-		e.PutString(15, *x)
+	if x := &v.Str; x.Present && sends(only, 15) {
+		e.PutString(15, x.V)
 	}
-	if x := v.LooseStr; x != nil && sends(only, 16) {
-		e.PutString(16, *x)
+	if x := &v.LooseStr; x.Present && sends(only, 16) {
+		e.PutString(16, x.V)
 	}
 	if x := v.Bin; x != nil && sends(only, 17) {
 		e.PutBytes(17, x)
@@ -148,8 +148,8 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.S16Array; x != nil && sends(only, 19) {
 		runtime.PutIntArray(e, 19, 2, x)
 	}
-	if x := v.Stats; x != nil && sends(only, 20) {
-		e.PutStruct(20, 24, x.put)
+	if x := &v.Stats; x.Present && sends(only, 20) {
+		e.PutStruct(20, 24, x.V.put)
 	}
 	if x := v.Nest; x != nil && sends(only, 21) {
 		n := e.BeginNest(21)
@@ -197,54 +197,27 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 			func(i int) []uint16 { return []uint16{v.Tv[i].AID, v.Tv[i].BID} },
 			func(i int) { v.Tv[i].Attrs.Encode(e) })
 	}
-	if x := v.Bf; x != nil && sends(only, 28) {
-		e.PutBitfield32(28, *x)
+	if x := &v.Bf; x.Present && sends(only, 28) {
+		e.PutBitfield32(28, x.V)
 	}
-	if x := v.Color; x != nil && sends(only, 29) {
-		e.PutU8(29, uint8(*x))
+	if x := &v.Color; x.Present && sends(only, 29) {
+		e.PutU8(29, uint8(x.V))
 	}
-	if x := v.Perms; x != nil && sends(only, 30) {
-		e.PutU32(30, uint32(*x))
+	if x := &v.Perms; x.Present && sends(only, 30) {
+		e.PutU32(30, uint32(x.V))
 	}
-	if x := v.ColorMask; x != nil && sends(only, 31) {
-		e.PutU32(31, *x)
+	if x := &v.ColorMask; x.Present && sends(only, 31) {
+		e.PutU32(31, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsAll holds the values that Decode points All's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsAll struct {
-	vU8        uint8
-	vU16       uint16
-	vU32       uint32
-	vU64       uint64
-	vS8        int8
-	vS16       int16
-	vS32       int32
-	vS64       int64
-	vUint      uint64
-	vSint      int64
-	vBe16      uint16
-	vBe32      uint32
-	vBe64      uint64
-	vStr       string
-	vLooseStr  string
-	vStats     Stats
-	vNest      Inner
-	vBf        runtime.Bitfield32
-	vColor     Color
-	vPerms     Perm
-	vColorMask uint32
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *All) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsAll
 	for it.Next() {
 		switch it.Type() {
 		case 0: // pad or unused: never surfaced
@@ -255,143 +228,91 @@ func (v *All) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vU8 = x
-			v.U8 = &s.vU8
+			v.U8 = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadU16("u16", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vU16 = x
-			v.U16 = &s.vU16
+			v.U16 = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			x, err := runtime.ReadU32("u32", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vU32 = x
-			v.U32 = &s.vU32
+			v.U32 = runtime.Some(x)
 		case 4:
 			d := it.Data()
 			x, err := runtime.ReadU64("u64", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vU64 = x
-			v.U64 = &s.vU64
+			v.U64 = runtime.Some(x)
 		case 5:
 			d := it.Data()
 			x, err := runtime.ReadS8("s8", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vS8 = x
-			v.S8 = &s.vS8
+			v.S8 = runtime.Some(x)
 		case 6:
 			d := it.Data()
 			x, err := runtime.ReadS16("s16", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vS16 = x
-			v.S16 = &s.vS16
+			v.S16 = runtime.Some(x)
 		case 7:
 			d := it.Data()
 			x, err := runtime.ReadS32("s32", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vS32 = x
-			v.S32 = &s.vS32
+			v.S32 = runtime.Some(x)
 		case 8:
 			d := it.Data()
 			x, err := runtime.ReadS64("s64", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vS64 = x
-			v.S64 = &s.vS64
+			v.S64 = runtime.Some(x)
 		case 9:
 			d := it.Data()
 			x, err := runtime.ReadUint("uint", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vUint = x
-			v.Uint = &s.vUint
+			v.Uint = runtime.Some(x)
 		case 10:
 			d := it.Data()
 			x, err := runtime.ReadSint("sint", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vSint = x
-			v.Sint = &s.vSint
+			v.Sint = runtime.Some(x)
 		case 11:
 			d := it.Data()
 			x, err := runtime.ReadBE16("be16", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vBe16 = x
-			v.Be16 = &s.vBe16
+			v.Be16 = runtime.Some(x)
 		case 12:
 			d := it.Data()
 			x, err := runtime.ReadBE32("be32", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vBe32 = x
-			v.Be32 = &s.vBe32
+			v.Be32 = runtime.Some(x)
 		case 13:
 			d := it.Data()
 			x, err := runtime.ReadBE64("be64", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vBe64 = x
-			v.Be64 = &s.vBe64
+			v.Be64 = runtime.Some(x)
 		case 14:
 			d := it.Data()
 			x, err := runtime.ReadFlag("flag", d)
@@ -405,22 +326,14 @@ func (v *All) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vStr = x
-			v.Str = &s.vStr
+			v.Str = runtime.Some(x)
 		case 16:
 			d := it.Data()
 			x, err := runtime.ReadString("loose-str", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vLooseStr = x
-			v.LooseStr = &s.vLooseStr
+			v.LooseStr = runtime.Some(x)
 		case 17:
 			d := it.Data()
 			x := append([]byte{}, d...)
@@ -446,22 +359,14 @@ func (v *All) Decode(b []byte) error {
 			}
 			var x Stats
 			x.get(d)
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vStats = x
-			v.Stats = &s.vStats
+			v.Stats = runtime.Some(x)
 		case 21:
 			d := it.Data()
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vNest = x
-			v.Nest = &s.vNest
+			v.Nest = &x
 		case 22:
 			d := it.Data()
 			x, err := runtime.ReadU32("multi-u32", d)
@@ -528,11 +433,7 @@ func (v *All) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vBf = x
-			v.Bf = &s.vBf
+			v.Bf = runtime.Some(x)
 		case 29:
 			d := it.Data()
 			r, err := runtime.ReadU8("color", d)
@@ -540,11 +441,7 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 			x := Color(r)
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vColor = x
-			v.Color = &s.vColor
+			v.Color = runtime.Some(x)
 		case 30:
 			d := it.Data()
 			r, err := runtime.ReadU32("perms", d)
@@ -552,22 +449,14 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 			x := Perm(r)
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vPerms = x
-			v.Perms = &s.vPerms
+			v.Perms = runtime.Some(x)
 		case 31:
 			d := it.Data()
 			x, err := runtime.ReadU32("color-mask", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsAll)
-			}
-			s.vColorMask = x
-			v.ColorMask = &s.vColorMask
+			v.ColorMask = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -602,17 +491,17 @@ type Inner struct {
 	// messages whose top level is this set; it is ignored in nests.
 	Header Hdr `json:"header"`
 	// A is the "a" attribute.
-	A *uint32 `json:"a,omitempty"`
+	A runtime.Opt[uint32] `json:"a,omitzero"`
 	// B is the "b" attribute.
-	B *string `json:"b,omitempty"`
+	B runtime.Opt[string] `json:"b,omitzero"`
 	// Child is the "child" attribute.
 	Child *Inner `json:"child,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Inner) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -622,11 +511,11 @@ func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.A; x != nil && sends(only, 1) {
-		e.PutU32(1, *x)
+	if x := &v.A; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
 	}
-	if x := v.B; x != nil && sends(only, 2) {
-		e.PutString(2, *x)
+	if x := &v.B; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
 	}
 	if x := v.Child; x != nil && sends(only, 3) {
 		n := e.BeginNest(3)
@@ -638,19 +527,10 @@ func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 }
 
-// valsInner holds the values that Decode points Inner's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsInner struct {
-	vA     uint32
-	vB     string
-	vChild Inner
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Inner) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsInner
 	for it.Next() {
 		switch it.Type() {
 		case 1:
@@ -659,33 +539,21 @@ func (v *Inner) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsInner)
-			}
-			s.vA = x
-			v.A = &s.vA
+			v.A = runtime.Some(x)
 		case 2:
 			d := it.Data()
 			x, err := runtime.ReadNulString("b", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsInner)
-			}
-			s.vB = x
-			v.B = &s.vB
+			v.B = runtime.Some(x)
 		case 3:
 			d := it.Data()
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "child", err)
 			}
-			if s == nil {
-				s = new(valsInner)
-			}
-			s.vChild = x
-			v.Child = &s.vChild
+			v.Child = &x
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}
@@ -720,15 +588,15 @@ type Some struct {
 	// messages whose top level is this set; it is ignored in nests.
 	Header Hdr `json:"header"`
 	// U32 is the "u32" attribute.
-	U32 *uint32 `json:"u32,omitempty"`
+	U32 runtime.Opt[uint32] `json:"u32,omitzero"`
 	// Str is the "str" attribute.
-	Str *string `json:"str,omitempty"`
+	Str runtime.Opt[string] `json:"str,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
 
-// Encode appends v's attributes (not the fixed header) to e; nil and
-// absent fields are not sent.
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
 func (v *Some) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
@@ -738,29 +606,21 @@ func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.U32; x != nil && sends(only, 3) {
-		e.PutU32(3, *x)
+	if x := &v.U32; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
 	}
-	if x := v.Str; x != nil && sends(only, 15) {
-		e.PutString(15, *x)
+	if x := &v.Str; x.Present && sends(only, 15) {
+		e.PutString(15, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
 }
 
-// valsSome holds the values that Decode points Some's
-// pointer fields at: one allocation for all of them, not one per value.
-type valsSome struct {
-	vU32 uint32
-	vStr string
-}
-
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Some) Decode(b []byte) error {
 	it := runtime.Attrs(b)
-	var s *valsSome
 	for it.Next() {
 		switch it.Type() {
 		case 3:
@@ -769,22 +629,14 @@ func (v *Some) Decode(b []byte) error {
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsSome)
-			}
-			s.vU32 = x
-			v.U32 = &s.vU32
+			v.U32 = runtime.Some(x)
 		case 15:
 			d := it.Data()
 			x, err := runtime.ReadNulString("str", d)
 			if err != nil {
 				return err
 			}
-			if s == nil {
-				s = new(valsSome)
-			}
-			s.vStr = x
-			v.Str = &s.vStr
+			v.Str = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, it.Raw())
 		}

@@ -6,12 +6,13 @@
 // round-trip tests.
 //
 // Each attribute set the family's messages use is a struct. An attribute
-// that may be absent is a pointer (a nil pointer is not sent and means "not
-// received"), or a nil slice for binary and repeated attributes; flags are
-// bools. A subset of an attribute set gets a struct of its own, with only
-// the attributes the subset lists. Attributes that the spec does not know
-// are kept raw in each struct's Unknown field, so nothing the kernel sends
-// is lost.
+// that may be absent is a runtime.Opt value (runtime.Some(v) to send one;
+// Present false means "not sent" or "not received"), a pointer for a nested
+// attribute set, or a nil slice for binary and repeated attributes; flags
+// are bools. A subset of an attribute set gets a struct of its own, with
+// only the attributes the subset lists. Attributes that the spec does not
+// know are kept raw in each struct's Unknown field, so nothing the kernel
+// sends is lost.
 //
 // Dial connects to the family; each operation is a method of Client, and
 // its dump form (if any) is a method whose name ends in Dump and that

@@ -17,42 +17,42 @@ import (
 func full() *All {
 	return &All{
 		Header:    Hdr{ID: 7, Port: 0x1234, Kind: ColorBlue, Reserved: 9},
-		U8:        new(uint8(0xfe)),
-		U16:       new(uint16(0xfedc)),
-		U32:       new(uint32(0xfedcba98)),
-		U64:       new(uint64(0xfedcba9876543210)),
-		S8:        new(int8(-2)),
-		S16:       new(int16(-300)),
-		S32:       new(int32(-70000)),
-		S64:       new(int64(-1 << 40)),
-		Uint:      new(uint64(1 << 40)),
-		Sint:      new(int64(-5)),
-		Be16:      new(uint16(0x0102)),
-		Be32:      new(uint32(0x01020304)),
-		Be64:      new(uint64(0x0102030405060708)),
+		U8:        runtime.Some(uint8(0xfe)),
+		U16:       runtime.Some(uint16(0xfedc)),
+		U32:       runtime.Some(uint32(0xfedcba98)),
+		U64:       runtime.Some(uint64(0xfedcba9876543210)),
+		S8:        runtime.Some(int8(-2)),
+		S16:       runtime.Some(int16(-300)),
+		S32:       runtime.Some(int32(-70000)),
+		S64:       runtime.Some(int64(-1 << 40)),
+		Uint:      runtime.Some(uint64(1 << 40)),
+		Sint:      runtime.Some(int64(-5)),
+		Be16:      runtime.Some(uint16(0x0102)),
+		Be32:      runtime.Some(uint32(0x01020304)),
+		Be64:      runtime.Some(uint64(0x0102030405060708)),
 		Flag:      true,
-		Str:       new("hello"),
-		LooseStr:  new(""),
+		Str:       runtime.Some("hello"),
+		LooseStr:  runtime.Some(""),
 		Bin:       []byte{},
 		U32Array:  []uint32{1, 2, 0xffffffff},
 		S16Array:  []int16{-1, 0, 1},
-		Stats:     &Stats{Packets: 1 << 50, Delta: -3, Addr: 0x0a000001, MAC: [6]byte{1, 2, 3, 4, 5, 6}, Tail: 0xbeef},
-		Nest:      &Inner{A: new(uint32(1)), Child: &Inner{B: new("deep"), Child: &Inner{}}},
+		Stats:     runtime.Some(Stats{Packets: 1 << 50, Delta: -3, Addr: 0x0a000001, MAC: [6]byte{1, 2, 3, 4, 5, 6}, Tail: 0xbeef}),
+		Nest:      &Inner{A: runtime.Some(uint32(1)), Child: &Inner{B: runtime.Some("deep"), Child: &Inner{}}},
 		MultiU32:  []uint32{3, 1, 2},
 		MultiStr:  []string{"x", "", "z"},
-		MultiNest: []Inner{{A: new(uint32(1))}, {}, {B: new("b")}},
-		IdxNest:   []Inner{{A: new(uint32(10))}, {B: new("second")}},
+		MultiNest: []Inner{{A: runtime.Some(uint32(1))}, {}, {B: runtime.Some("b")}},
+		IdxNest:   []Inner{{A: runtime.Some(uint32(10))}, {B: runtime.Some("second")}},
 		IdxU32:    []uint32{},
 		Tv: []AllTvEntry{
-			{AID: 1, BID: 1, Attrs: Inner{A: new(uint32(11))}},
-			{AID: 1, BID: 2, Attrs: Inner{B: new("12")}},
+			{AID: 1, BID: 1, Attrs: Inner{A: runtime.Some(uint32(11))}},
+			{AID: 1, BID: 2, Attrs: Inner{B: runtime.Some("12")}},
 			{AID: 2, BID: 1, Attrs: Inner{}},
-			{AID: 1, BID: 3, Attrs: Inner{A: new(uint32(13))}},
+			{AID: 1, BID: 3, Attrs: Inner{A: runtime.Some(uint32(13))}},
 		},
-		Bf:        &runtime.Bitfield32{Value: uint32(PermRead), Selector: uint32(PermRead | PermWrite)},
-		Color:     new(ColorGreen),
-		Perms:     new(PermRead | PermExec),
-		ColorMask: new(uint32(1<<ColorRed | 1<<ColorBlue)),
+		Bf:        runtime.Some(runtime.Bitfield32{Value: uint32(PermRead), Selector: uint32(PermRead | PermWrite)}),
+		Color:     runtime.Some(ColorGreen),
+		Perms:     runtime.Some(PermRead | PermExec),
+		ColorMask: runtime.Some(uint32(1<<ColorRed | 1<<ColorBlue)),
 	}
 }
 
@@ -112,10 +112,10 @@ func attr(t *testing.T, b []byte, typ uint16) []byte {
 
 func TestWireForms(t *testing.T) {
 	b := marshal(t, &All{
-		Be32:     new(uint32(0x01020304)),
-		Uint:     new(uint64(5)),
-		Sint:     new(int64(-1 << 40)),
-		Str:      new("ab"),
+		Be32:     runtime.Some(uint32(0x01020304)),
+		Uint:     runtime.Some(uint64(5)),
+		Sint:     runtime.Some(int64(-1 << 40)),
+		Str:      runtime.Some("ab"),
 		U32Array: []uint32{1, 2},
 		IdxU32:   []uint32{7, 8},
 	})
@@ -158,7 +158,7 @@ func TestTypeValueSharesOuterNests(t *testing.T) {
 }
 
 func TestUnknownAttributesKeptRaw(t *testing.T) {
-	b := marshal(t, &All{U8: new(uint8(1))})
+	b := marshal(t, &All{U8: runtime.Some(uint8(1))})
 	extra, _ := runtime.MarshalAttrs(func(e *runtime.Encoder) {
 		e.PutU32(200, 42)
 		n := e.BeginNest(201)
@@ -197,7 +197,7 @@ func TestStringNUL(t *testing.T) {
 		e.PutBytes(16, []byte("loose"))
 	})
 	out = All{}
-	if err := out.Decode(raw); err != nil || out.LooseStr == nil || *out.LooseStr != "loose" {
+	if err := out.Decode(raw); err != nil || !out.LooseStr.Present || out.LooseStr.V != "loose" {
 		t.Errorf("unterminated loose-str: %v, %v", out.LooseStr, err)
 	}
 }
@@ -220,12 +220,12 @@ func TestEnumsAndFlags(t *testing.T) {
 	if s := (PermRead | PermExec | 0x40).String(); s != "read|exec|0x40" {
 		t.Errorf("flags = %q", s)
 	}
-	js, err := json.Marshal(&All{Color: new(ColorBlue), Perms: new(PermWrite | PermExec)})
+	js, err := json.Marshal(&All{Color: runtime.Some(ColorBlue), Perms: runtime.Some(PermWrite | PermExec)})
 	if err != nil || string(js) != `{"header":{"id":0,"port":0,"kind":"red","reserved":0},"color":"blue","perms":"write|exec"}` {
 		t.Errorf("JSON %s, %v", js, err)
 	}
 	var back All
-	if err := json.Unmarshal(js, &back); err != nil || *back.Color != ColorBlue || *back.Perms != PermWrite|PermExec {
+	if err := json.Unmarshal(js, &back); err != nil || back.Color.V != ColorBlue || back.Perms.V != PermWrite|PermExec {
 		t.Errorf("JSON back: %+v, %v", back, err)
 	}
 	if MaxThings != 16 || GroupName != "things" {
@@ -234,7 +234,7 @@ func TestEnumsAndFlags(t *testing.T) {
 }
 
 func TestFixedHeader(t *testing.T) {
-	in := &All{Header: Hdr{ID: 0x01020304, Port: 0x0506, Kind: ColorBlue, Reserved: 1}, U8: new(uint8(3))}
+	in := &All{Header: Hdr{ID: 0x01020304, Port: 0x0506, Kind: ColorBlue, Reserved: 1}, U8: runtime.Some(uint8(3))}
 	var e runtime.Encoder
 	e.Begin(0, 0, 0, 0)
 	in.encodeMessage(&e, nil)
@@ -269,23 +269,23 @@ func encodeMsg(put func(*runtime.Encoder)) []byte {
 func TestNotifications(t *testing.T) {
 	// evt is the fourth op: command 4. The family's fixed header precedes
 	// the event's own attributes.
-	inner := &Inner{Header: Hdr{ID: 8}, A: new(uint32(5)), B: new("ev")}
+	inner := &Inner{Header: Hdr{ID: 8}, A: runtime.Some(uint32(5)), B: runtime.Some("ev")}
 	payload := encodeMsg(func(e *runtime.Encoder) { inner.encodeMessage(e, nil) })
 	ntf, err := decodeNotification(runtime.Message{Cmd: 4, Payload: payload})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in, ok := ntf.Value.(*Inner); ntf.Op != "evt" || !ok || in.Header.ID != 8 || *in.A != 5 || *in.B != "ev" {
+	if in, ok := ntf.Value.(*Inner); ntf.Op != "evt" || !ok || in.Header.ID != 8 || in.A.V != 5 || in.B.V != "ev" {
 		t.Errorf("evt: %+v", ntf)
 	}
 	// all-ntf mirrors do-all's reply.
-	all := &All{Header: Hdr{ID: 3}, U8: new(uint8(9))}
+	all := &All{Header: Hdr{ID: 3}, U8: runtime.Some(uint8(9))}
 	payload = encodeMsg(func(e *runtime.Encoder) { all.encodeMessage(e, nil) })
 	ntf, err = decodeNotification(runtime.Message{Cmd: 3, Payload: payload})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := ntf.Value.(*All); ntf.Op != "all-ntf" || !ok || a.Header.ID != 3 || *a.U8 != 9 {
+	if a, ok := ntf.Value.(*All); ntf.Op != "all-ntf" || !ok || a.Header.ID != 3 || a.U8.V != 9 {
 		t.Errorf("all-ntf: %+v", ntf)
 	}
 	ntf, err = decodeNotification(runtime.Message{Cmd: 99})
@@ -298,7 +298,7 @@ func TestNotifications(t *testing.T) {
 // attributes the spec lists for it (and unknown ones the caller added),
 // never the other fields of the struct.
 func TestRequestCarriesOnlyItsAttributes(t *testing.T) {
-	req := &All{U8: new(uint8(1)), U32: new(uint32(2)), Str: new("s"),
+	req := &All{U8: runtime.Some(uint8(1)), U32: runtime.Some(uint32(2)), Str: runtime.Some("s"),
 		Unknown: []runtime.RawAttr{{Type: 200, Data: []byte{7}}}}
 	var got []uint16
 	it := runtime.Attrs(encodeMsg(func(e *runtime.Encoder) { req.encodeMessage(e, reqGetSomeDo) })[8:])
