@@ -21,9 +21,10 @@ const lookup = "nlctrl"
 //     sendto and one recvfrom.
 //   - raw-go-ack is the same with NLM_F_ACK: reply and ACK arrive as two
 //     datagrams, received with two recvfrom calls.
-//   - genlgen is the generated nlctrl client: it encodes the request, asks
-//     for an ACK (receiving reply and ACK with one recvmmsg), checks
-//     sequence numbers and port ids and decodes the whole reply.
+//   - genlgen is the generated nlctrl client: it encodes the request
+//     (without NLM_F_ACK: getfamily has a reply, which ends the exchange),
+//     receives with one recvmmsg, checks sequence numbers and port ids and
+//     decodes the whole reply.
 //   - runtime-do is the runtime's transport alone (what genlgen does
 //     minus decoding the reply into structs).
 //   - mdlayher is genetlink.Conn.GetFamily.
@@ -66,10 +67,10 @@ func BenchmarkGetFamily(b *testing.B) {
 		cpu.report(b, 0, "")
 	})
 	b.Run("runtime-do", func(b *testing.B) {
-		// The transport alone: runtime.Conn.Do as genlgen uses it (ACK,
-		// one recvmmsg, sequence checks), reading only the family id.
+		// The transport alone: runtime.Conn.Do as genlgen uses it (no
+		// ACK, one recvmmsg, sequence checks), reading only the family id.
 		c := dialNlctrl(b)
-		op := runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY}
+		op := runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, DoReply: true}
 		ctx := context.Background()
 		var id uint16
 		b.ReportAllocs()

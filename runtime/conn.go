@@ -125,7 +125,8 @@ func (s *sock) start(family uint16, version uint8, flags uint16, op *Op, encode 
 	}
 	s.seq++
 	b := e.finish(s.seq, s.portID)
-	s.rd.reset(s, family, s.seq, s.portID, op, b, e.attrStart)
+	replyEnds := flags&(unix.NLM_F_ACK|unix.NLM_F_DUMP) == 0
+	s.rd.reset(s, family, s.seq, s.portID, op, b, e.attrStart, replyEnds)
 	if err := s.send(b); err != nil {
 		s.broken = true
 		return fmt.Errorf("genlgen: %s: %w", op.Name, err)
@@ -133,14 +134,19 @@ func (s *sock) start(family uint16, version uint8, flags uint16, op *Op, encode 
 	return nil
 }
 
-// exchange runs a request that ends with an ACK (or an error) on s,
-// calling decode for each reply. A decode error is returned once the
-// kernel has finished answering, so the socket stays usable.
+// exchange runs a "do" request on s, calling decode for each reply. It
+// ends with the kernel's ACK or error, or, for an op with DoReply, with
+// the reply itself. A decode error is returned once the kernel has
+// finished answering, so the socket stays usable.
 func (s *sock) exchange(ctx context.Context, family uint16, version uint8, op *Op, encode func(*Encoder), decode func(Message) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("genlgen: %s: %w", op.Name, err)
 	}
-	if err := s.start(family, version, unix.NLM_F_REQUEST|unix.NLM_F_ACK, op, encode); err != nil {
+	flags := uint16(unix.NLM_F_REQUEST | unix.NLM_F_ACK)
+	if op.DoReply {
+		flags = unix.NLM_F_REQUEST
+	}
+	if err := s.start(family, version, flags, op, encode); err != nil {
 		return err
 	}
 	var decodeErr error
@@ -163,8 +169,8 @@ func (s *sock) exchange(ctx context.Context, family uint16, version uint8, op *O
 	}
 }
 
-// Do sends one request for op (with NLM_F_ACK) and calls decode with each
-// reply message until the kernel acknowledges it. encode appends the fixed
+// Do sends one request for op and calls decode with each reply message
+// until the kernel acknowledges it (or, if op.DoReply, until its reply). encode appends the fixed
 // header and attributes; either function may be nil. The returned error is
 // the kernel's (an *Error), a decode error, or a transport error.
 //

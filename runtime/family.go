@@ -25,7 +25,7 @@ var ctrlAttrs = AttrSet{Name: "ctrl-attrs", Attrs: []AttrSpec{
 	unix.CTRL_ATTR_FAMILY_NAME: {Name: "family-name"},
 }}
 
-var opGetFamily = Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, Attrs: &ctrlAttrs}
+var opGetFamily = Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, Attrs: &ctrlAttrs, DoReply: true}
 
 // ctrlVersion is the genl version nlctrl speaks.
 const ctrlVersion = 2

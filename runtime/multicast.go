@@ -74,7 +74,7 @@ func (sub *Subscription) Messages() iter.Seq2[Message, error] {
 			if sub.closed.Load() {
 				return
 			}
-			b, err := sub.s.recv(sub.ctx)
+			b, err := sub.s.recv(sub.ctx, true)
 			switch {
 			case sub.ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
 				// The deadline may pass before the context notices.

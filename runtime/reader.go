@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -23,8 +24,14 @@ type Message struct {
 
 // source delivers datagrams; sockets implement it, tests feed bytes.
 type source interface {
-	recv(ctx context.Context) ([]byte, error)
+	// recv returns the next datagram. With wait false it returns
+	// errNothingQueued at once if none is queued.
+	recv(ctx context.Context, wait bool) ([]byte, error)
 }
+
+// errNothingQueued is recv's answer when it may not wait and no datagram
+// is queued.
+var errNothingQueued = errors.New("no datagram queued")
 
 // reader splits the datagrams answering one request into messages and
 // interprets the control messages that end the exchange.
@@ -39,10 +46,14 @@ type reader struct {
 	rest      []byte // unread messages of the current datagram
 	intr      bool   // some message carried NLM_F_DUMP_INTR
 	finished  bool   // the kernel ended the exchange
+	// replyEnds is set for a request sent without NLM_F_ACK that the
+	// kernel answers with one reply (Op.DoReply): that reply ends the
+	// exchange, and so does finding nothing queued at the first receive.
+	replyEnds bool
 }
 
-func (r *reader) reset(src source, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int) {
-	*r = reader{src: src, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart}
+func (r *reader) reset(src source, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int, replyEnds bool) {
+	*r = reader{src: src, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart, replyEnds: replyEnds}
 }
 
 // malformed builds a stream error.
@@ -55,9 +66,18 @@ func (r *reader) malformed(format string, args ...any) error {
 // kernel's error, if any, or ErrDumpInterrupted. An error with finished
 // still false means the stream itself failed.
 func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
+	if r.finished {
+		return Message{}, true, nil
+	}
 	for {
 		if len(r.rest) == 0 {
-			b, err := r.src.recv(ctx)
+			// A request that a reply ends was handled before its send
+			// returned: whatever answers it is already queued.
+			b, err := r.src.recv(ctx, !r.replyEnds)
+			if err == errNothingQueued {
+				r.finished = true // succeeded without a reply
+				return Message{}, true, nil
+			}
 			if err != nil {
 				return Message{}, false, fmt.Errorf("genlgen: %s: %w", r.op.Name, err)
 			}
@@ -107,6 +127,9 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 		}
 		if len(body) < genlHdrLen {
 			return Message{}, false, r.malformed("truncated genl header: %d bytes", len(body))
+		}
+		if r.replyEnds {
+			r.finished = true // the next call reports the end
 		}
 		return Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:]}, false, nil
 	}

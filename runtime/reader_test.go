@@ -12,8 +12,11 @@ import (
 // fakeSource feeds crafted datagrams to a reader.
 type fakeSource struct{ dgrams [][]byte }
 
-func (f *fakeSource) recv(ctx context.Context) ([]byte, error) {
+func (f *fakeSource) recv(ctx context.Context, wait bool) ([]byte, error) {
 	if len(f.dgrams) == 0 {
+		if !wait {
+			return nil, errNothingQueued
+		}
 		return nil, context.DeadlineExceeded // the kernel went quiet
 	}
 	b := f.dgrams[0]
@@ -63,20 +66,29 @@ var tOp = Op{Name: "thing-get", Cmd: 1, Attrs: &AttrSet{Name: "thing", Attrs: []
 
 // run feeds datagrams to a reader and collects messages until done.
 func run(sent []byte, dgrams ...[]byte) (cmds []uint8, err error) {
+	cmds, _, err = runMode(false, sent, dgrams...)
+	return cmds, err
+}
+
+// runMode is run for a request that an ACK (replyEnds false) or its reply
+// (true) ends; left is what the reader did not consume.
+func runMode(replyEnds bool, sent []byte, dgrams ...[]byte) (cmds []uint8, left int, err error) {
+	src := &fakeSource{dgrams: dgrams}
+	defer func() { left = len(src.dgrams) }()
 	var r reader
 	attrStart := nlmsgHdrLen + genlHdrLen
 	if len(sent) < attrStart {
 		attrStart = len(sent)
 	}
-	r.reset(&fakeSource{dgrams: dgrams}, tFamily, tSeq, tPid, &tOp, sent, attrStart)
+	r.reset(src, tFamily, tSeq, tPid, &tOp, sent, attrStart, replyEnds)
 	for range 100 {
 		m, done, err := r.next(context.Background())
 		if err != nil || done {
-			return cmds, err
+			return cmds, 0, err
 		}
 		cmds = append(cmds, m.Cmd)
 	}
-	return cmds, errors.New("reader did not finish")
+	return cmds, 0, errors.New("reader did not finish")
 }
 
 func genl(cmd uint8, attrs ...byte) []byte { return append([]byte{cmd, 1, 0, 0}, attrs...) }
@@ -87,6 +99,32 @@ func TestReaderReplyThenAck(t *testing.T) {
 		msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED, tSeq, tPid, errBody(0, nil)))
 	if err != nil || len(cmds) != 1 || cmds[0] != 5 {
 		t.Fatalf("cmds=%v err=%v", cmds, err)
+	}
+}
+
+func TestReaderReplyEnds(t *testing.T) {
+	// Sent without NLM_F_ACK: the reply ends the exchange, and a second
+	// one (never expected) is left for the next request to skip.
+	cmds, left, err := runMode(true, nil,
+		msg(tFamily, 0, tSeq-1, tPid, genl(9)), // stale, skipped
+		msg(tFamily, 0, tSeq, tPid, genl(5)),
+		msg(tFamily, 0, tSeq, tPid, genl(6)))
+	if err != nil || len(cmds) != 1 || cmds[0] != 5 || left != 1 {
+		t.Fatalf("cmds=%v left=%d err=%v", cmds, left, err)
+	}
+	// Nothing queued once the send returned: success without a reply.
+	cmds, _, err = runMode(true, nil, msg(tFamily, 0, tSeq-1, tPid, genl(9)))
+	if err != nil || len(cmds) != 0 {
+		t.Fatalf("no reply: cmds=%v err=%v", cmds, err)
+	}
+	// A failure still comes as an error message.
+	_, _, err = runMode(true, nil, msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED, tSeq, tPid, errBody(-int32(unix.EINVAL), nil)))
+	if !errors.Is(err, unix.EINVAL) {
+		t.Fatalf("error reply: %v", err)
+	}
+	// Waiting requests must not take "nothing queued" for success.
+	if _, _, err := runMode(false, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("ACK mode with nothing queued: %v", err)
 	}
 }
 

@@ -18,6 +18,13 @@ type Op struct {
 	// Attrs is the attribute set of the request, used to name the
 	// attribute an extended ACK points at. It may be nil.
 	Attrs *AttrSet
+	// DoReply says that the kernel answers a successful "do" request with
+	// a reply message. Such requests are sent without NLM_F_ACK: the
+	// reply, or the error message the kernel always sends on failure,
+	// ends the exchange, saving the ACK's allocation, copy and receive.
+	// The kernel handles a request before the send returns, so if nothing
+	// is queued then, the request succeeded without a reply.
+	DoReply bool
 }
 
 // AttrSet is the static schema of one attribute set, indexed by attribute

@@ -146,12 +146,16 @@ func (s *sock) grow(n int) {
 
 // recv returns the next datagram, receiving more first if none is left from
 // the last system call, honouring ctx. The returned slice is valid until the
-// next recv.
-func (s *sock) recv(ctx context.Context) ([]byte, error) {
+// next recv. With wait false it does not block: if nothing is queued it
+// returns errNothingQueued.
+func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 	if s.next < s.got {
 		// Already received: no system call and nothing to wait for.
 		s.next++
 		return s.slot(s.next - 1)
+	}
+	if !wait {
+		return s.recvQueued()
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -186,6 +190,27 @@ func (s *sock) recv(ctx context.Context) ([]byte, error) {
 		}
 		if n == 0 {
 			continue
+		}
+		s.got, s.next = int(n), 1
+		return s.slot(0)
+	}
+}
+
+// recvQueued is recv without waiting: it takes what is queued, or returns
+// errNothingQueued.
+func (s *sock) recvQueued() ([]byte, error) {
+	for {
+		n, _, errno := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(s.fd),
+			uintptr(unsafe.Pointer(&s.mm[0])), recvSlots, unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)
+		switch {
+		case errno == unix.EINTR:
+			continue
+		case errno == unix.EAGAIN || errno == 0 && n == 0:
+			return nil, errNothingQueued
+		case errno == unix.ENOBUFS:
+			return nil, fmt.Errorf("genlgen: recv: %w: %w", ErrOverrun, errno)
+		case errno != 0:
+			return nil, fmt.Errorf("genlgen: recv: %w", errno)
 		}
 		s.got, s.next = int(n), 1
 		return s.slot(0)

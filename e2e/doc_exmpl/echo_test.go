@@ -10,6 +10,7 @@ import (
 
 	"github.com/genlgen/genlgen/e2e/guest"
 	"github.com/genlgen/genlgen/examples/doc_exmpl/docexmpl"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // TestFamily checks what Dial resolved through nlctrl.
@@ -67,5 +68,41 @@ func TestEcho(t *testing.T) {
 		}
 		t.Logf("echo %3d bytes: seq %d, timestamp %v (round trip %v)", n, seq, got.Format(time.RFC3339Nano), after.Sub(before))
 		prevSeq, prevTS = seq, ts
+	}
+}
+
+// TestNoAckRequestWithoutReply sends "clear", which has no reply, the way
+// operations with a reply are sent: without NLM_F_ACK (runtime.Op.DoReply).
+// Finding nothing queued once the send returns must read as success, the
+// handler must really have run, and the pooled socket must stay in step
+// for the requests after it.
+func TestNoAckRequestWithoutReply(t *testing.T) {
+	ctx := guest.Ctx(t, 30*time.Second)
+	c := dial(t, ctx)
+	echo(t, ctx, c, "before")
+	clearNoAck := runtime.Op{Name: "clear", Cmd: 3, DoReply: true} // spec/doc_exmpl.yaml: clear is command 3
+	replies := 0
+	for range 3 {
+		err := c.Conn().Do(ctx, &clearNoAck, nil, func(runtime.Message) error { replies++; return nil })
+		if err != nil {
+			t.Fatalf("clear without NLM_F_ACK: %v", err)
+		}
+	}
+	if replies != 0 {
+		t.Fatalf("clear without NLM_F_ACK: %d replies, want none", replies)
+	}
+	entries := 0
+	for _, err := range c.HistoryDump(ctx) {
+		if err != nil {
+			t.Fatalf("history: %v", err)
+		}
+		entries++
+	}
+	if entries != 0 {
+		t.Fatalf("history has %d entries after clear: the request did not run", entries)
+	}
+	rsp := echo(t, ctx, c, "after")
+	if rsp.Seq.V == 0 {
+		t.Fatalf("echo after clear: seq 0")
 	}
 }

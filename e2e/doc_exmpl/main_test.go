@@ -36,8 +36,6 @@ func dial(t *testing.T, ctx context.Context, opts ...runtime.Option) *docexmpl.C
 	return c
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // checkReply reports what is wrong with an echo reply to msg, or nil.
 func checkReply(msg string, rsp *docexmpl.DocExmpl) error {
 	switch {

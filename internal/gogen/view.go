@@ -117,6 +117,9 @@ type opView struct {
 	Type                               string
 	Do, Dump                           *modeView
 	Header                             bool
+	// DoReply marks ops whose do form has a reply: they are sent
+	// without NLM_F_ACK (runtime.Op.DoReply).
+	DoReply bool
 	// Only lists the request attribute tables of the op's modes.
 	Only []onlyView
 }
@@ -550,6 +553,7 @@ func opOf(op *spec.Op) opView {
 		return mv
 	}
 	ov.Do, ov.Dump = mode(op.Do, "Do"), mode(op.Dump, "Dump")
+	ov.DoReply = ov.Do != nil && ov.Do.Reply
 	if ov.Do != nil {
 		ov.DoDoc = docFor(op.GoName, "runs the "+q(op.Name)+" operation"+opDocTail(op, ov.Do, false), op.Doc)
 	}

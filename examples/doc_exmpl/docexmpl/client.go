@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opEcho describes "echo" requests.
-var opEcho = runtime.Op{Name: "echo", Cmd: 1, Attrs: &attrsDocExmpl}
+var opEcho = runtime.Op{Name: "echo", Cmd: 1, Attrs: &attrsDocExmpl, DoReply: true}
 
 // reqEchoDo marks the attributes "echo" do requests carry.
 var reqEchoDo = []bool{1: true}

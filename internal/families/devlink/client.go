@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opGet describes "get" requests.
-var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsDevlink}
+var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsDevlink, DoReply: true}
 
 // reqGetDo marks the attributes "get" do requests carry.
 var reqGetDo = []bool{1: true, 2: true}
@@ -82,7 +82,7 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 }
 
 // opPortGet describes "port-get" requests.
-var opPortGet = runtime.Op{Name: "port-get", Cmd: 5, Attrs: &attrsDevlink}
+var opPortGet = runtime.Op{Name: "port-get", Cmd: 5, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortGetDo marks the attributes "port-get" do requests carry.
 var reqPortGetDo = []bool{1: true, 2: true, 3: true}
@@ -142,7 +142,7 @@ func (c *Client) PortSet(ctx context.Context, req *Devlink) error {
 }
 
 // opPortNew describes "port-new" requests.
-var opPortNew = runtime.Op{Name: "port-new", Cmd: 7, Attrs: &attrsDevlink}
+var opPortNew = runtime.Op{Name: "port-new", Cmd: 7, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortNewDo marks the attributes "port-new" do requests carry.
 var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 164: true, 150: true}
@@ -201,7 +201,7 @@ func (c *Client) PortUnsplit(ctx context.Context, req *Devlink) error {
 }
 
 // opSbGet describes "sb-get" requests.
-var opSbGet = runtime.Op{Name: "sb-get", Cmd: 11, Attrs: &attrsDevlink}
+var opSbGet = runtime.Op{Name: "sb-get", Cmd: 11, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbGetDo marks the attributes "sb-get" do requests carry.
 var reqSbGetDo = []bool{1: true, 2: true, 11: true}
@@ -249,7 +249,7 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink
 }
 
 // opSbPoolGet describes "sb-pool-get" requests.
-var opSbPoolGet = runtime.Op{Name: "sb-pool-get", Cmd: 15, Attrs: &attrsDevlink}
+var opSbPoolGet = runtime.Op{Name: "sb-pool-get", Cmd: 15, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbPoolGetDo marks the attributes "sb-pool-get" do requests carry.
 var reqSbPoolGetDo = []bool{1: true, 2: true, 11: true, 17: true}
@@ -309,7 +309,7 @@ func (c *Client) SbPoolSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSbPortPoolGet describes "sb-port-pool-get" requests.
-var opSbPortPoolGet = runtime.Op{Name: "sb-port-pool-get", Cmd: 19, Attrs: &attrsDevlink}
+var opSbPortPoolGet = runtime.Op{Name: "sb-port-pool-get", Cmd: 19, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbPortPoolGetDo marks the attributes "sb-port-pool-get" do requests carry.
 var reqSbPortPoolGetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true}
@@ -371,7 +371,7 @@ func (c *Client) SbPortPoolSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSbTcPoolBindGet describes "sb-tc-pool-bind-get" requests.
-var opSbTcPoolBindGet = runtime.Op{Name: "sb-tc-pool-bind-get", Cmd: 23, Attrs: &attrsDevlink}
+var opSbTcPoolBindGet = runtime.Op{Name: "sb-tc-pool-bind-get", Cmd: 23, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbTcPoolBindGetDo marks the attributes "sb-tc-pool-bind-get" do requests carry.
 var reqSbTcPoolBindGetDo = []bool{1: true, 2: true, 3: true, 11: true, 18: true, 22: true}
@@ -457,7 +457,7 @@ func (c *Client) SbOccMaxClear(ctx context.Context, req *Devlink) error {
 }
 
 // opEswitchGet describes "eswitch-get" requests.
-var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: 29, Attrs: &attrsDevlink}
+var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: 29, Attrs: &attrsDevlink, DoReply: true}
 
 // reqEswitchGetDo marks the attributes "eswitch-get" do requests carry.
 var reqEswitchGetDo = []bool{1: true, 2: true}
@@ -492,7 +492,7 @@ func (c *Client) EswitchSet(ctx context.Context, req *Devlink) error {
 }
 
 // opDpipeTableGet describes "dpipe-table-get" requests.
-var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: 31, Attrs: &attrsDevlink}
+var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: 31, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeTableGetDo marks the attributes "dpipe-table-get" do requests carry.
 var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true}
@@ -515,7 +515,7 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, err
 }
 
 // opDpipeEntriesGet describes "dpipe-entries-get" requests.
-var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: 32, Attrs: &attrsDevlink}
+var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: 32, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeEntriesGetDo marks the attributes "dpipe-entries-get" do requests carry.
 var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true}
@@ -538,7 +538,7 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, e
 }
 
 // opDpipeHeadersGet describes "dpipe-headers-get" requests.
-var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: 33, Attrs: &attrsDevlink}
+var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: 33, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeHeadersGetDo marks the attributes "dpipe-headers-get" do requests carry.
 var reqDpipeHeadersGetDo = []bool{1: true, 2: true}
@@ -585,7 +585,7 @@ func (c *Client) ResourceSet(ctx context.Context, req *Devlink) error {
 }
 
 // opResourceDump describes "resource-dump" requests.
-var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: 36, Attrs: &attrsDevlink}
+var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: 36, Attrs: &attrsDevlink, DoReply: true}
 
 // reqResourceDumpDo marks the attributes "resource-dump" do requests carry.
 var reqResourceDumpDo = []bool{1: true, 2: true}
@@ -608,7 +608,7 @@ func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, erro
 }
 
 // opReload describes "reload" requests.
-var opReload = runtime.Op{Name: "reload", Cmd: 37, Attrs: &attrsDevlink}
+var opReload = runtime.Op{Name: "reload", Cmd: 37, Attrs: &attrsDevlink, DoReply: true}
 
 // reqReloadDo marks the attributes "reload" do requests carry.
 var reqReloadDo = []bool{1: true, 2: true, 153: true, 155: true, 139: true, 138: true, 140: true}
@@ -631,7 +631,7 @@ func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 }
 
 // opParamGet describes "param-get" requests.
-var opParamGet = runtime.Op{Name: "param-get", Cmd: 38, Attrs: &attrsDevlink}
+var opParamGet = runtime.Op{Name: "param-get", Cmd: 38, Attrs: &attrsDevlink, DoReply: true}
 
 // reqParamGetDo marks the attributes "param-get" do requests carry.
 var reqParamGetDo = []bool{1: true, 2: true, 81: true}
@@ -691,7 +691,7 @@ func (c *Client) ParamSet(ctx context.Context, req *Devlink) error {
 }
 
 // opRegionGet describes "region-get" requests.
-var opRegionGet = runtime.Op{Name: "region-get", Cmd: 42, Attrs: &attrsDevlink}
+var opRegionGet = runtime.Op{Name: "region-get", Cmd: 42, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRegionGetDo marks the attributes "region-get" do requests carry.
 var reqRegionGetDo = []bool{1: true, 2: true, 3: true, 88: true}
@@ -739,7 +739,7 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 }
 
 // opRegionNew describes "region-new" requests.
-var opRegionNew = runtime.Op{Name: "region-new", Cmd: 44, Attrs: &attrsDevlink}
+var opRegionNew = runtime.Op{Name: "region-new", Cmd: 44, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRegionNewDo marks the attributes "region-new" do requests carry.
 var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
@@ -802,7 +802,7 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*De
 }
 
 // opPortParamGet describes "port-param-get" requests.
-var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: 47, Attrs: &attrsDevlink}
+var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: 47, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortParamGetDo marks the attributes "port-param-get" do requests carry.
 var reqPortParamGetDo = []bool{1: true, 2: true, 3: true}
@@ -859,7 +859,7 @@ func (c *Client) PortParamSet(ctx context.Context, req *Devlink) error {
 }
 
 // opInfoGet describes "info-get" requests.
-var opInfoGet = runtime.Op{Name: "info-get", Cmd: 51, Attrs: &attrsDevlink}
+var opInfoGet = runtime.Op{Name: "info-get", Cmd: 51, Attrs: &attrsDevlink, DoReply: true}
 
 // reqInfoGetDo marks the attributes "info-get" do requests carry.
 var reqInfoGetDo = []bool{1: true, 2: true}
@@ -906,7 +906,7 @@ func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 }
 
 // opHealthReporterGet describes "health-reporter-get" requests.
-var opHealthReporterGet = runtime.Op{Name: "health-reporter-get", Cmd: 52, Attrs: &attrsDevlink}
+var opHealthReporterGet = runtime.Op{Name: "health-reporter-get", Cmd: 52, Attrs: &attrsDevlink, DoReply: true}
 
 // reqHealthReporterGetDo marks the attributes "health-reporter-get" do requests carry.
 var reqHealthReporterGetDo = []bool{1: true, 2: true, 3: true, 115: true}
@@ -1042,7 +1042,7 @@ func (c *Client) FlashUpdate(ctx context.Context, req *Devlink) error {
 }
 
 // opTrapGet describes "trap-get" requests.
-var opTrapGet = runtime.Op{Name: "trap-get", Cmd: 61, Attrs: &attrsDevlink}
+var opTrapGet = runtime.Op{Name: "trap-get", Cmd: 61, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapGetDo marks the attributes "trap-get" do requests carry.
 var reqTrapGetDo = []bool{1: true, 2: true, 130: true}
@@ -1102,7 +1102,7 @@ func (c *Client) TrapSet(ctx context.Context, req *Devlink) error {
 }
 
 // opTrapGroupGet describes "trap-group-get" requests.
-var opTrapGroupGet = runtime.Op{Name: "trap-group-get", Cmd: 65, Attrs: &attrsDevlink}
+var opTrapGroupGet = runtime.Op{Name: "trap-group-get", Cmd: 65, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapGroupGetDo marks the attributes "trap-group-get" do requests carry.
 var reqTrapGroupGetDo = []bool{1: true, 2: true, 135: true}
@@ -1162,7 +1162,7 @@ func (c *Client) TrapGroupSet(ctx context.Context, req *Devlink) error {
 }
 
 // opTrapPolicerGet describes "trap-policer-get" requests.
-var opTrapPolicerGet = runtime.Op{Name: "trap-policer-get", Cmd: 69, Attrs: &attrsDevlink}
+var opTrapPolicerGet = runtime.Op{Name: "trap-policer-get", Cmd: 69, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapPolicerGetDo marks the attributes "trap-policer-get" do requests carry.
 var reqTrapPolicerGetDo = []bool{1: true, 2: true, 142: true}
@@ -1234,7 +1234,7 @@ func (c *Client) HealthReporterTest(ctx context.Context, req *Devlink) error {
 }
 
 // opRateGet describes "rate-get" requests.
-var opRateGet = runtime.Op{Name: "rate-get", Cmd: 74, Attrs: &attrsDevlink}
+var opRateGet = runtime.Op{Name: "rate-get", Cmd: 74, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRateGetDo marks the attributes "rate-get" do requests carry.
 var reqRateGetDo = []bool{1: true, 2: true, 3: true, 168: true}
@@ -1318,7 +1318,7 @@ func (c *Client) RateDel(ctx context.Context, req *Devlink) error {
 }
 
 // opLinecardGet describes "linecard-get" requests.
-var opLinecardGet = runtime.Op{Name: "linecard-get", Cmd: 78, Attrs: &attrsDevlink}
+var opLinecardGet = runtime.Op{Name: "linecard-get", Cmd: 78, Attrs: &attrsDevlink, DoReply: true}
 
 // reqLinecardGetDo marks the attributes "linecard-get" do requests carry.
 var reqLinecardGetDo = []bool{1: true, 2: true, 171: true}
@@ -1378,7 +1378,7 @@ func (c *Client) LinecardSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSelftestsGet describes "selftests-get" requests.
-var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: 82, Attrs: &attrsDevlink}
+var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: 82, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSelftestsGetDo marks the attributes "selftests-get" do requests carry.
 var reqSelftestsGetDo = []bool{1: true, 2: true}

@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opStrsetGet describes "strset-get" requests.
-var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: 1, Attrs: &attrsStrset}
+var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: 1, Attrs: &attrsStrset, DoReply: true}
 
 // StrsetGet runs the "strset-get" operation and returns the kernel's reply
 // (nil if it sent none). Get string set from the kernel.
@@ -79,7 +79,7 @@ func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strs
 }
 
 // opLinkinfoGet describes "linkinfo-get" requests.
-var opLinkinfoGet = runtime.Op{Name: "linkinfo-get", Cmd: 2, Attrs: &attrsLinkinfo}
+var opLinkinfoGet = runtime.Op{Name: "linkinfo-get", Cmd: 2, Attrs: &attrsLinkinfo, DoReply: true}
 
 // reqLinkinfoGetDo marks the attributes "linkinfo-get" do requests carry.
 var reqLinkinfoGetDo = []bool{1: true}
@@ -136,7 +136,7 @@ func (c *Client) LinkinfoSet(ctx context.Context, req *Linkinfo) error {
 }
 
 // opLinkmodesGet describes "linkmodes-get" requests.
-var opLinkmodesGet = runtime.Op{Name: "linkmodes-get", Cmd: 4, Attrs: &attrsLinkmodes}
+var opLinkmodesGet = runtime.Op{Name: "linkmodes-get", Cmd: 4, Attrs: &attrsLinkmodes, DoReply: true}
 
 // reqLinkmodesGetDo marks the attributes "linkmodes-get" do requests carry.
 var reqLinkmodesGetDo = []bool{1: true}
@@ -193,7 +193,7 @@ func (c *Client) LinkmodesSet(ctx context.Context, req *Linkmodes) error {
 }
 
 // opLinkstateGet describes "linkstate-get" requests.
-var opLinkstateGet = runtime.Op{Name: "linkstate-get", Cmd: 6, Attrs: &attrsLinkstate}
+var opLinkstateGet = runtime.Op{Name: "linkstate-get", Cmd: 6, Attrs: &attrsLinkstate, DoReply: true}
 
 // reqLinkstateGetDo marks the attributes "linkstate-get" do requests carry.
 var reqLinkstateGetDo = []bool{1: true}
@@ -241,7 +241,7 @@ func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2
 }
 
 // opDebugGet describes "debug-get" requests.
-var opDebugGet = runtime.Op{Name: "debug-get", Cmd: 7, Attrs: &attrsDebug}
+var opDebugGet = runtime.Op{Name: "debug-get", Cmd: 7, Attrs: &attrsDebug, DoReply: true}
 
 // reqDebugGetDo marks the attributes "debug-get" do requests carry.
 var reqDebugGetDo = []bool{1: true}
@@ -298,7 +298,7 @@ func (c *Client) DebugSet(ctx context.Context, req *Debug) error {
 }
 
 // opWolGet describes "wol-get" requests.
-var opWolGet = runtime.Op{Name: "wol-get", Cmd: 9, Attrs: &attrsWol}
+var opWolGet = runtime.Op{Name: "wol-get", Cmd: 9, Attrs: &attrsWol, DoReply: true}
 
 // reqWolGetDo marks the attributes "wol-get" do requests carry.
 var reqWolGetDo = []bool{1: true}
@@ -355,7 +355,7 @@ func (c *Client) WolSet(ctx context.Context, req *Wol) error {
 }
 
 // opFeaturesGet describes "features-get" requests.
-var opFeaturesGet = runtime.Op{Name: "features-get", Cmd: 11, Attrs: &attrsFeatures}
+var opFeaturesGet = runtime.Op{Name: "features-get", Cmd: 11, Attrs: &attrsFeatures, DoReply: true}
 
 // reqFeaturesGetDo marks the attributes "features-get" do requests carry.
 var reqFeaturesGetDo = []bool{1: true}
@@ -403,7 +403,7 @@ func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*
 }
 
 // opFeaturesSet describes "features-set" requests.
-var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: 12, Attrs: &attrsFeatures}
+var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: 12, Attrs: &attrsFeatures, DoReply: true}
 
 // FeaturesSet runs the "features-set" operation and returns the kernel's
 // reply (nil if it sent none). Set features.
@@ -423,7 +423,7 @@ func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, err
 }
 
 // opPrivflagsGet describes "privflags-get" requests.
-var opPrivflagsGet = runtime.Op{Name: "privflags-get", Cmd: 13, Attrs: &attrsPrivflags}
+var opPrivflagsGet = runtime.Op{Name: "privflags-get", Cmd: 13, Attrs: &attrsPrivflags, DoReply: true}
 
 // reqPrivflagsGetDo marks the attributes "privflags-get" do requests carry.
 var reqPrivflagsGetDo = []bool{1: true}
@@ -480,7 +480,7 @@ func (c *Client) PrivflagsSet(ctx context.Context, req *Privflags) error {
 }
 
 // opRingsGet describes "rings-get" requests.
-var opRingsGet = runtime.Op{Name: "rings-get", Cmd: 15, Attrs: &attrsRings}
+var opRingsGet = runtime.Op{Name: "rings-get", Cmd: 15, Attrs: &attrsRings, DoReply: true}
 
 // reqRingsGetDo marks the attributes "rings-get" do requests carry.
 var reqRingsGetDo = []bool{1: true}
@@ -537,7 +537,7 @@ func (c *Client) RingsSet(ctx context.Context, req *Rings) error {
 }
 
 // opChannelsGet describes "channels-get" requests.
-var opChannelsGet = runtime.Op{Name: "channels-get", Cmd: 17, Attrs: &attrsChannels}
+var opChannelsGet = runtime.Op{Name: "channels-get", Cmd: 17, Attrs: &attrsChannels, DoReply: true}
 
 // reqChannelsGetDo marks the attributes "channels-get" do requests carry.
 var reqChannelsGetDo = []bool{1: true}
@@ -594,7 +594,7 @@ func (c *Client) ChannelsSet(ctx context.Context, req *Channels) error {
 }
 
 // opCoalesceGet describes "coalesce-get" requests.
-var opCoalesceGet = runtime.Op{Name: "coalesce-get", Cmd: 19, Attrs: &attrsCoalesce}
+var opCoalesceGet = runtime.Op{Name: "coalesce-get", Cmd: 19, Attrs: &attrsCoalesce, DoReply: true}
 
 // reqCoalesceGetDo marks the attributes "coalesce-get" do requests carry.
 var reqCoalesceGetDo = []bool{1: true}
@@ -651,7 +651,7 @@ func (c *Client) CoalesceSet(ctx context.Context, req *Coalesce) error {
 }
 
 // opPauseGet describes "pause-get" requests.
-var opPauseGet = runtime.Op{Name: "pause-get", Cmd: 21, Attrs: &attrsPause}
+var opPauseGet = runtime.Op{Name: "pause-get", Cmd: 21, Attrs: &attrsPause, DoReply: true}
 
 // reqPauseGetDo marks the attributes "pause-get" do requests carry.
 var reqPauseGetDo = []bool{1: true}
@@ -708,7 +708,7 @@ func (c *Client) PauseSet(ctx context.Context, req *Pause) error {
 }
 
 // opEEEGet describes "eee-get" requests.
-var opEEEGet = runtime.Op{Name: "eee-get", Cmd: 23, Attrs: &attrsEEE}
+var opEEEGet = runtime.Op{Name: "eee-get", Cmd: 23, Attrs: &attrsEEE, DoReply: true}
 
 // reqEEEGetDo marks the attributes "eee-get" do requests carry.
 var reqEEEGetDo = []bool{1: true}
@@ -765,7 +765,7 @@ func (c *Client) EEESet(ctx context.Context, req *EEE) error {
 }
 
 // opTsinfoGet describes "tsinfo-get" requests.
-var opTsinfoGet = runtime.Op{Name: "tsinfo-get", Cmd: 25, Attrs: &attrsTsinfo}
+var opTsinfoGet = runtime.Op{Name: "tsinfo-get", Cmd: 25, Attrs: &attrsTsinfo, DoReply: true}
 
 // reqTsinfoGetDo marks the attributes "tsinfo-get" do requests carry.
 var reqTsinfoGetDo = []bool{1: true}
@@ -834,7 +834,7 @@ func (c *Client) CableTestTdrAct(ctx context.Context, req *CableTestTdr) error {
 }
 
 // opTunnelInfoGet describes "tunnel-info-get" requests.
-var opTunnelInfoGet = runtime.Op{Name: "tunnel-info-get", Cmd: 28, Attrs: &attrsTunnelInfo}
+var opTunnelInfoGet = runtime.Op{Name: "tunnel-info-get", Cmd: 28, Attrs: &attrsTunnelInfo, DoReply: true}
 
 // reqTunnelInfoGetDo marks the attributes "tunnel-info-get" do requests carry.
 var reqTunnelInfoGetDo = []bool{1: true}
@@ -882,7 +882,7 @@ func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Se
 }
 
 // opFECGet describes "fec-get" requests.
-var opFECGet = runtime.Op{Name: "fec-get", Cmd: 29, Attrs: &attrsFEC}
+var opFECGet = runtime.Op{Name: "fec-get", Cmd: 29, Attrs: &attrsFEC, DoReply: true}
 
 // reqFECGetDo marks the attributes "fec-get" do requests carry.
 var reqFECGetDo = []bool{1: true}
@@ -939,7 +939,7 @@ func (c *Client) FECSet(ctx context.Context, req *FEC) error {
 }
 
 // opModuleEepromGet describes "module-eeprom-get" requests.
-var opModuleEepromGet = runtime.Op{Name: "module-eeprom-get", Cmd: 31, Attrs: &attrsModuleEeprom}
+var opModuleEepromGet = runtime.Op{Name: "module-eeprom-get", Cmd: 31, Attrs: &attrsModuleEeprom, DoReply: true}
 
 // reqModuleEepromGetDo marks the attributes "module-eeprom-get" do requests carry.
 var reqModuleEepromGetDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
@@ -987,7 +987,7 @@ func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) ite
 }
 
 // opStatsGet describes "stats-get" requests.
-var opStatsGet = runtime.Op{Name: "stats-get", Cmd: 32, Attrs: &attrsStats}
+var opStatsGet = runtime.Op{Name: "stats-get", Cmd: 32, Attrs: &attrsStats, DoReply: true}
 
 // reqStatsGetDo marks the attributes "stats-get" do requests carry.
 var reqStatsGetDo = []bool{2: true, 3: true}
@@ -1035,7 +1035,7 @@ func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats,
 }
 
 // opPhcVclocksGet describes "phc-vclocks-get" requests.
-var opPhcVclocksGet = runtime.Op{Name: "phc-vclocks-get", Cmd: 33, Attrs: &attrsPhcVclocks}
+var opPhcVclocksGet = runtime.Op{Name: "phc-vclocks-get", Cmd: 33, Attrs: &attrsPhcVclocks, DoReply: true}
 
 // reqPhcVclocksGetDo marks the attributes "phc-vclocks-get" do requests carry.
 var reqPhcVclocksGetDo = []bool{1: true}
@@ -1083,7 +1083,7 @@ func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Se
 }
 
 // opModuleGet describes "module-get" requests.
-var opModuleGet = runtime.Op{Name: "module-get", Cmd: 34, Attrs: &attrsModule}
+var opModuleGet = runtime.Op{Name: "module-get", Cmd: 34, Attrs: &attrsModule, DoReply: true}
 
 // reqModuleGetDo marks the attributes "module-get" do requests carry.
 var reqModuleGetDo = []bool{1: true}
@@ -1140,7 +1140,7 @@ func (c *Client) ModuleSet(ctx context.Context, req *Module) error {
 }
 
 // opPSEGet describes "pse-get" requests.
-var opPSEGet = runtime.Op{Name: "pse-get", Cmd: 36, Attrs: &attrsPSE}
+var opPSEGet = runtime.Op{Name: "pse-get", Cmd: 36, Attrs: &attrsPSE, DoReply: true}
 
 // reqPSEGetDo marks the attributes "pse-get" do requests carry.
 var reqPSEGetDo = []bool{1: true}
@@ -1200,7 +1200,7 @@ func (c *Client) PSESet(ctx context.Context, req *PSE) error {
 }
 
 // opRSSGet describes "rss-get" requests.
-var opRSSGet = runtime.Op{Name: "rss-get", Cmd: 38, Attrs: &attrsRSS}
+var opRSSGet = runtime.Op{Name: "rss-get", Cmd: 38, Attrs: &attrsRSS, DoReply: true}
 
 // reqRSSGetDo marks the attributes "rss-get" do requests carry.
 var reqRSSGetDo = []bool{1: true, 2: true}
@@ -1248,7 +1248,7 @@ func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error
 }
 
 // opPlcaGetCfg describes "plca-get-cfg" requests.
-var opPlcaGetCfg = runtime.Op{Name: "plca-get-cfg", Cmd: 39, Attrs: &attrsPlca}
+var opPlcaGetCfg = runtime.Op{Name: "plca-get-cfg", Cmd: 39, Attrs: &attrsPlca, DoReply: true}
 
 // reqPlcaGetCfgDo marks the attributes "plca-get-cfg" do requests carry.
 var reqPlcaGetCfgDo = []bool{1: true}
@@ -1305,7 +1305,7 @@ func (c *Client) PlcaSetCfg(ctx context.Context, req *Plca) error {
 }
 
 // opPlcaGetStatus describes "plca-get-status" requests.
-var opPlcaGetStatus = runtime.Op{Name: "plca-get-status", Cmd: 41, Attrs: &attrsPlca}
+var opPlcaGetStatus = runtime.Op{Name: "plca-get-status", Cmd: 41, Attrs: &attrsPlca, DoReply: true}
 
 // reqPlcaGetStatusDo marks the attributes "plca-get-status" do requests carry.
 var reqPlcaGetStatusDo = []bool{1: true}
@@ -1353,7 +1353,7 @@ func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Pl
 }
 
 // opMmGet describes "mm-get" requests.
-var opMmGet = runtime.Op{Name: "mm-get", Cmd: 42, Attrs: &attrsMm}
+var opMmGet = runtime.Op{Name: "mm-get", Cmd: 42, Attrs: &attrsMm, DoReply: true}
 
 // reqMmGetDo marks the attributes "mm-get" do requests carry.
 var reqMmGetDo = []bool{1: true}
@@ -1425,7 +1425,7 @@ func (c *Client) ModuleFwFlashAct(ctx context.Context, req *ModuleFwFlash) error
 }
 
 // opPHYGet describes "phy-get" requests.
-var opPHYGet = runtime.Op{Name: "phy-get", Cmd: 45, Attrs: &attrsPHY}
+var opPHYGet = runtime.Op{Name: "phy-get", Cmd: 45, Attrs: &attrsPHY, DoReply: true}
 
 // reqPHYGetDo marks the attributes "phy-get" do requests carry.
 var reqPHYGetDo = []bool{1: true}

@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opDevGet describes "dev-get" requests.
-var opDevGet = runtime.Op{Name: "dev-get", Cmd: 1, Attrs: &attrsDev}
+var opDevGet = runtime.Op{Name: "dev-get", Cmd: 1, Attrs: &attrsDev, DoReply: true}
 
 // reqDevGetDo marks the attributes "dev-get" do requests carry.
 var reqDevGetDo = []bool{1: true}
@@ -82,7 +82,7 @@ func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 }
 
 // opPagePoolGet describes "page-pool-get" requests.
-var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: 5, Attrs: &attrsPagePool}
+var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: 5, Attrs: &attrsPagePool, DoReply: true}
 
 // reqPagePoolGetDo marks the attributes "page-pool-get" do requests carry.
 var reqPagePoolGetDo = []bool{1: true}
@@ -129,7 +129,7 @@ func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error
 }
 
 // opPagePoolStatsGet describes "page-pool-stats-get" requests.
-var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: 9, Attrs: &attrsPagePoolStats}
+var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: 9, Attrs: &attrsPagePoolStats, DoReply: true}
 
 // reqPagePoolStatsGetDo marks the attributes "page-pool-stats-get" do requests carry.
 var reqPagePoolStatsGetDo = []bool{1: true}
@@ -174,7 +174,7 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolSt
 }
 
 // opQueueGet describes "queue-get" requests.
-var opQueueGet = runtime.Op{Name: "queue-get", Cmd: 10, Attrs: &attrsQueue}
+var opQueueGet = runtime.Op{Name: "queue-get", Cmd: 10, Attrs: &attrsQueue, DoReply: true}
 
 // reqQueueGetDo marks the attributes "queue-get" do requests carry.
 var reqQueueGetDo = []bool{2: true, 3: true, 1: true}
@@ -225,7 +225,7 @@ func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue,
 }
 
 // opNAPIGet describes "napi-get" requests.
-var opNAPIGet = runtime.Op{Name: "napi-get", Cmd: 11, Attrs: &attrsNAPI}
+var opNAPIGet = runtime.Op{Name: "napi-get", Cmd: 11, Attrs: &attrsNAPI, DoReply: true}
 
 // reqNAPIGetDo marks the attributes "napi-get" do requests carry.
 var reqNAPIGetDo = []bool{2: true}
@@ -304,7 +304,7 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qsta
 }
 
 // opBindRx describes "bind-rx" requests.
-var opBindRx = runtime.Op{Name: "bind-rx", Cmd: 13, Attrs: &attrsDmabuf}
+var opBindRx = runtime.Op{Name: "bind-rx", Cmd: 13, Attrs: &attrsDmabuf, DoReply: true}
 
 // reqBindRxDo marks the attributes "bind-rx" do requests carry.
 var reqBindRxDo = []bool{1: true, 3: true, 2: true}

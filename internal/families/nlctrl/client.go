@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opGetfamily describes "getfamily" requests.
-var opGetfamily = runtime.Op{Name: "getfamily", Cmd: 3, Attrs: &attrsCtrlAttrs}
+var opGetfamily = runtime.Op{Name: "getfamily", Cmd: 3, Attrs: &attrsCtrlAttrs, DoReply: true}
 
 // reqGetfamilyDo marks the attributes "getfamily" do requests carry.
 var reqGetfamilyDo = []bool{2: true}

@@ -55,7 +55,7 @@ func (c *Client) DelAddr(ctx context.Context, req *Endpoint) error {
 }
 
 // opGetAddr describes "get-addr" requests.
-var opGetAddr = runtime.Op{Name: "get-addr", Cmd: 3, Attrs: &attrsAttr}
+var opGetAddr = runtime.Op{Name: "get-addr", Cmd: 3, Attrs: &attrsAttr, DoReply: true}
 
 // reqGetAddrDo marks the attributes "get-addr" do requests carry.
 var reqGetAddrDo = []bool{1: true, 4: true}
@@ -121,7 +121,7 @@ func (c *Client) SetLimits(ctx context.Context, req *Attr) error {
 }
 
 // opGetLimits describes "get-limits" requests.
-var opGetLimits = runtime.Op{Name: "get-limits", Cmd: 6, Attrs: &attrsAttr}
+var opGetLimits = runtime.Op{Name: "get-limits", Cmd: 6, Attrs: &attrsAttr, DoReply: true}
 
 // reqGetLimitsDo marks the attributes "get-limits" do requests carry.
 var reqGetLimitsDo = []bool{2: true, 3: true}

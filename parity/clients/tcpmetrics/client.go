@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opGet describes "get" requests.
-var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsTCPMetrics}
+var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsTCPMetrics, DoReply: true}
 
 // reqGetDo marks the attributes "get" do requests carry.
 var reqGetDo = []bool{1: true, 2: true, 11: true, 12: true}

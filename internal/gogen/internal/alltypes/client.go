@@ -37,7 +37,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opDoAll describes "do-all" requests.
-var opDoAll = runtime.Op{Name: "do-all", Cmd: 1, Attrs: &attrsAll}
+var opDoAll = runtime.Op{Name: "do-all", Cmd: 1, Attrs: &attrsAll, DoReply: true}
 
 // reqDoAllDo marks the attributes "do-all" do requests carry.
 var reqDoAllDo = []bool{1: true, 3: true, 15: true, 21: true}
@@ -82,7 +82,7 @@ func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error]
 }
 
 // opGetSome describes "get-some" requests.
-var opGetSome = runtime.Op{Name: "get-some", Cmd: 2, Attrs: &attrsSome}
+var opGetSome = runtime.Op{Name: "get-some", Cmd: 2, Attrs: &attrsSome, DoReply: true}
 
 // reqGetSomeDo marks the attributes "get-some" do requests carry.
 var reqGetSomeDo = []bool{3: true}
