@@ -59,10 +59,10 @@ type memberView struct {
 
 type setView struct {
 	Name, Doc, AttrsVar, SpecName string
-	Fields  []fieldView
-	Specs   []attrSpecView
-	Ignored []uint64 // pad and unused attributes
-	Header  *headerView
+	Fields                        []fieldView
+	Specs                         []attrSpecView
+	Ignored                       []uint64 // pad and unused attributes
+	Header                        *headerView
 }
 
 type headerView struct {
