@@ -3,6 +3,7 @@ package runtime
 import (
 	"encoding/binary"
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -32,41 +33,49 @@ type RawAttr struct {
 // A truncated header or a length running past the slice stops the walk and
 // is reported by Err.
 type AttrIter struct {
-	b     []byte // all attributes
-	next  int    // offset of the next attribute in b
-	cur   int    // offset of the current attribute in b
-	typ   uint16 // raw type field of the current attribute
-	data  []byte
-	err   error
-	valid bool
+	b      []byte // all attributes
+	off    int    // offset of the next attribute in b
+	ds, de int    // the current attribute's payload is b[ds:de]
+	typ    uint16 // raw type field of the current attribute
+	err    error
 }
 
 // Attrs returns an iterator over the attributes in b.
 func Attrs(b []byte) AttrIter { return AttrIter{b: b} }
 
 // Next advances to the next attribute and reports whether there is one.
+// It keeps offsets rather than slices (no pointer writes) and leaves the
+// error path to stop, to stay cheap.
 func (it *AttrIter) Next() bool {
-	it.valid = false
-	if it.err != nil || it.next >= len(it.b) {
+	if off := it.off; off < len(it.b) {
+		r := it.b[off:]
+		if len(r) >= attrHdrLen {
+			if l := int(ne.Uint16(r)); l >= attrHdrLen && l <= len(r) {
+				it.typ = ne.Uint16(r[2:])
+				it.ds, it.de = off+attrHdrLen, off+l
+				it.off = off + min(align4(l), len(r))
+				return true
+			}
+		}
+	}
+	return it.stop()
+}
+
+// stop ends the walk, recording why if the attributes are malformed.
+func (it *AttrIter) stop() bool {
+	off := it.off
+	if off >= len(it.b) {
 		return false
 	}
-	rest := it.b[it.next:]
-	if len(rest) < attrHdrLen {
-		it.err = fmt.Errorf("genlgen: decode: truncated attribute header at offset %d: %d bytes left: %w", it.next, len(rest), ErrMalformed)
+	r := it.b[off:]
+	it.off = len(it.b) // later calls return false at once
+	if len(r) < attrHdrLen {
+		it.err = fmt.Errorf("genlgen: decode: truncated attribute header at offset %d: %d bytes left: %w", off, len(r), ErrMalformed)
 		return false
 	}
-	l := int(ne.Uint16(rest))
-	typ := ne.Uint16(rest[2:])
-	if l < attrHdrLen || l > len(rest) {
-		it.err = fmt.Errorf("genlgen: decode: attribute type %d at offset %d: length %d, %d bytes left: %w", typ&attrTypeMask, it.next, l, len(rest), ErrMalformed)
-		return false
-	}
-	it.cur = it.next
-	it.typ = typ
-	it.data = rest[attrHdrLen:l]
-	it.next += min(align4(l), len(rest))
-	it.valid = true
-	return true
+	l, typ := int(ne.Uint16(r)), ne.Uint16(r[2:])
+	it.err = fmt.Errorf("genlgen: decode: attribute type %d at offset %d: length %d, %d bytes left: %w", typ&attrTypeMask, off, l, len(r), ErrMalformed)
+	return false
 }
 
 // Type returns the current attribute's type, flags masked off.
@@ -81,23 +90,28 @@ func (it *AttrIter) NetByteOrder() bool { return it.typ&unix.NLA_F_NET_BYTEORDER
 
 // Data returns the current attribute's payload. It aliases the decoded
 // buffer; copy it to keep it.
-func (it *AttrIter) Data() []byte { return it.data }
+func (it *AttrIter) Data() []byte { return it.b[it.ds:it.de] }
 
 // Offset returns the offset of the current attribute's header within the
 // slice given to Attrs.
-func (it *AttrIter) Offset() int { return it.cur }
+func (it *AttrIter) Offset() int { return it.ds - attrHdrLen }
 
 // Raw returns a copy of the current attribute.
 func (it *AttrIter) Raw() RawAttr {
-	return RawAttr{Type: it.Type(), Data: append([]byte(nil), it.data...)}
+	return RawAttr{Type: it.Type(), Data: append([]byte(nil), it.Data()...)}
 }
 
 // CountAttrs returns how many attributes b holds, counting up to the first
 // malformed one, so that a decoder can size a slice before filling it.
 func CountAttrs(b []byte) int {
 	n := 0
-	for it := Attrs(b); it.Next(); {
+	for len(b) >= attrHdrLen {
+		l := int(ne.Uint16(b))
+		if l < attrHdrLen || l > len(b) {
+			break
+		}
 		n++
+		b = b[min(align4(l), len(b)):]
 	}
 	return n
 }
@@ -110,42 +124,41 @@ func lengthError(name string, want string, got int) error {
 	return fmt.Errorf("genlgen: attribute %q: want %s bytes, got %d: %w", name, want, got, ErrMalformed)
 }
 
-func exact(name string, b []byte, n int) error {
-	if len(b) != n {
-		return lengthError(name, fmt.Sprint(n), len(b))
-	}
-	return nil
+// sizeError describes a payload of got bytes where the attribute's type
+// has exactly want.
+func sizeError(name string, want, got int) error {
+	return lengthError(name, strconv.Itoa(want), got)
 }
 
 // ReadU8 decodes a u8 payload; name (the spec's attribute name) is used in
 // errors.
 func ReadU8(name string, b []byte) (uint8, error) {
-	if err := exact(name, b, 1); err != nil {
-		return 0, err
+	if len(b) != 1 {
+		return 0, sizeError(name, 1, len(b))
 	}
 	return b[0], nil
 }
 
 // ReadU16 decodes a u16 payload in host byte order.
 func ReadU16(name string, b []byte) (uint16, error) {
-	if err := exact(name, b, 2); err != nil {
-		return 0, err
+	if len(b) != 2 {
+		return 0, sizeError(name, 2, len(b))
 	}
 	return ne.Uint16(b), nil
 }
 
 // ReadU32 decodes a u32 payload in host byte order.
 func ReadU32(name string, b []byte) (uint32, error) {
-	if err := exact(name, b, 4); err != nil {
-		return 0, err
+	if len(b) != 4 {
+		return 0, sizeError(name, 4, len(b))
 	}
 	return ne.Uint32(b), nil
 }
 
 // ReadU64 decodes a u64 payload in host byte order.
 func ReadU64(name string, b []byte) (uint64, error) {
-	if err := exact(name, b, 8); err != nil {
-		return 0, err
+	if len(b) != 8 {
+		return 0, sizeError(name, 8, len(b))
 	}
 	return ne.Uint64(b), nil
 }
@@ -176,24 +189,24 @@ func ReadS64(name string, b []byte) (int64, error) {
 
 // ReadBE16 decodes a 16-bit big-endian payload.
 func ReadBE16(name string, b []byte) (uint16, error) {
-	if err := exact(name, b, 2); err != nil {
-		return 0, err
+	if len(b) != 2 {
+		return 0, sizeError(name, 2, len(b))
 	}
 	return binary.BigEndian.Uint16(b), nil
 }
 
 // ReadBE32 decodes a 32-bit big-endian payload.
 func ReadBE32(name string, b []byte) (uint32, error) {
-	if err := exact(name, b, 4); err != nil {
-		return 0, err
+	if len(b) != 4 {
+		return 0, sizeError(name, 4, len(b))
 	}
 	return binary.BigEndian.Uint32(b), nil
 }
 
 // ReadBE64 decodes a 64-bit big-endian payload.
 func ReadBE64(name string, b []byte) (uint64, error) {
-	if err := exact(name, b, 8); err != nil {
-		return 0, err
+	if len(b) != 8 {
+		return 0, sizeError(name, 8, len(b))
 	}
 	return binary.BigEndian.Uint64(b), nil
 }
@@ -247,8 +260,8 @@ func ReadBytes(b []byte) []byte { return append([]byte(nil), b...) }
 // ReadFlag checks that a flag attribute has no payload; its presence is the
 // value.
 func ReadFlag(name string, b []byte) (bool, error) {
-	if err := exact(name, b, 0); err != nil {
-		return false, err
+	if len(b) != 0 {
+		return false, sizeError(name, 0, len(b))
 	}
 	return true, nil
 }

@@ -26,8 +26,8 @@ func (e *Encoder) PutBitfield32(typ uint16, v Bitfield32) {
 
 // ReadBitfield32 decodes a bitfield32 payload.
 func ReadBitfield32(name string, b []byte) (Bitfield32, error) {
-	if err := exact(name, b, 8); err != nil {
-		return Bitfield32{}, err
+	if len(b) != 8 {
+		return Bitfield32{}, sizeError(name, 8, len(b))
 	}
 	return Bitfield32{Value: ne.Uint32(b), Selector: ne.Uint32(b[4:])}, nil
 }
@@ -141,27 +141,16 @@ func EachTypeValue(name string, b []byte, depth int, fn func(keys []uint16, attr
 			}
 		}
 		if err := it.Err(); err != nil {
-			return fmt.Errorf("genlgen: attribute %q: %w", name, err)
+			return AttrError(name, err)
 		}
 		return nil
 	}
 	return walk(b)
 }
 
-// EachIndexed walks the elements of an indexed-array attribute, calling fn
-// with each element's payload in wire order. The kernel numbers elements
-// from 1 (or from 0 in a few older families); the index is not kept.
-func EachIndexed(name string, b []byte, fn func(elem []byte) error) error {
-	it := Attrs(b)
-	for it.Next() {
-		if err := fn(it.Data()); err != nil {
-			return err
-		}
-	}
-	if err := it.Err(); err != nil {
-		return fmt.Errorf("genlgen: attribute %q: %w", name, err)
-	}
-	return nil
+// AttrError reports err, met while decoding the attribute called name.
+func AttrError(name string, err error) error {
+	return fmt.Errorf("genlgen: attribute %q: %w", name, err)
 }
 
 // PutStruct appends a binary attribute of size bytes that put fills in,

@@ -138,30 +138,34 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			}
 			v.Maxattr = runtime.Some(x)
 		case 6:
+			// The elements' types only number them; wire order is kept.
+			elems := runtime.Attrs(it.Data())
 			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(it.Data()))
-			err := runtime.EachIndexed("ops", it.Data(), func(d []byte) error {
+			for elems.Next() {
+				d := elems.Data()
 				var x OpAttrs
 				if err := x.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "ops", err)
 				}
 				v.Ops = append(v.Ops, x)
-				return nil
-			})
-			if err != nil {
-				return err
+			}
+			if err := elems.Err(); err != nil {
+				return runtime.AttrError("ops", err)
 			}
 		case 7:
+			// The elements' types only number them; wire order is kept.
+			elems := runtime.Attrs(it.Data())
 			v.McastGroups = make([]McastGroupAttrs, 0, runtime.CountAttrs(it.Data()))
-			err := runtime.EachIndexed("mcast-groups", it.Data(), func(d []byte) error {
+			for elems.Next() {
+				d := elems.Data()
 				var x McastGroupAttrs
 				if err := x.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "mcast-groups", err)
 				}
 				v.McastGroups = append(v.McastGroups, x)
-				return nil
-			})
-			if err != nil {
-				return err
+			}
+			if err := elems.Err(); err != nil {
+				return runtime.AttrError("mcast-groups", err)
 			}
 		case 8:
 			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(it.Data()))

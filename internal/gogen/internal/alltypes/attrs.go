@@ -389,30 +389,34 @@ func (v *All) Decode(b []byte) error {
 			}
 			v.MultiNest = append(v.MultiNest, x)
 		case 25:
+			// The elements' types only number them; wire order is kept.
+			elems := runtime.Attrs(it.Data())
 			v.IdxNest = make([]Inner, 0, runtime.CountAttrs(it.Data()))
-			err := runtime.EachIndexed("idx-nest", it.Data(), func(d []byte) error {
+			for elems.Next() {
+				d := elems.Data()
 				var x Inner
 				if err := x.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "idx-nest", err)
 				}
 				v.IdxNest = append(v.IdxNest, x)
-				return nil
-			})
-			if err != nil {
-				return err
+			}
+			if err := elems.Err(); err != nil {
+				return runtime.AttrError("idx-nest", err)
 			}
 		case 26:
+			// The elements' types only number them; wire order is kept.
+			elems := runtime.Attrs(it.Data())
 			v.IdxU32 = make([]uint32, 0, runtime.CountAttrs(it.Data()))
-			err := runtime.EachIndexed("idx-u32", it.Data(), func(d []byte) error {
+			for elems.Next() {
+				d := elems.Data()
 				x, err := runtime.ReadU32("idx-u32", d)
 				if err != nil {
 					return err
 				}
 				v.IdxU32 = append(v.IdxU32, x)
-				return nil
-			})
-			if err != nil {
-				return err
+			}
+			if err := elems.Err(); err != nil {
+				return runtime.AttrError("idx-u32", err)
 			}
 		case 27:
 			v.Tv = make([]AllTvEntry, 0, runtime.CountAttrs(it.Data()))
