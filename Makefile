@@ -248,7 +248,7 @@ test: deps ## Install what tests need, then run every test (Go, QEMU e2e, parity
 	$(MAKE) fuzz-smoke
 
 .PHONY: bench-smoke
-bench-smoke: ## Run every benchmark once (-benchtime 1x) so they keep compiling and running
+bench-smoke: bench-c-smoke ## Run every benchmark once (-benchtime 1x) so they keep compiling and running
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 FUZZTIME ?= 10s
@@ -287,13 +287,36 @@ BENCH_COUNT ?= 10
 BENCH_OUT   := $(BUILD)/bench
 BENCHSTAT   ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
+# The C baselines (bench/c/ynlbench.c): raw netlink loops in C and the
+# kernel's own C library, libynl, whose nlctrl and netdev clients
+# bench/c/Makefile generates with the 6.12 tree's ynl-gen-c.py and builds
+# into build/libynl. Output in Go benchmark format, named like the Go
+# benchmarks they are baselines of.
+YNLBENCH   := $(BUILD)/libynl/ynlbench
+YNLBENCH_N ?= 20000
+
 .PHONY: bench
-bench: ## Run the performance benchmarks (bench/, runtime/; -cpu 1, BENCH_COUNT rounds) and summarise them with benchstat
-	@mkdir -p $(BENCH_OUT)
-	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) -timeout 60m ./bench ./runtime | tee $(BENCH_OUT)/bench.txt
+# Rounds interleave the Go benchmarks and the C baselines (scripts/bench.sh);
+# benchstat summarises every figure, bench/cmd/benchtable the ratios.
+bench: $(YNLBENCH) ## Run the performance benchmarks against the C baselines (-cpu 1, BENCH_COUNT interleaved rounds); tables in build/bench
+	GO=$(GO) scripts/bench.sh $(BENCH_OUT) $(BENCH_COUNT) $(YNLBENCH) $(YNLBENCH_N)
 	$(BENCHSTAT) $(BENCH_OUT)/bench.txt
 
-CLEAN_FILES += $(BENCH_OUT)
+.PHONY: bench-c bench-c-smoke
+# pipefail: tee must not hide ynlbench failing.
+bench-c: SHELL := /bin/bash
+bench-c: .SHELLFLAGS := -o pipefail -c
+bench-c: $(YNLBENCH) ## Run the C baselines (raw C loops, the kernel's libynl), BENCH_COUNT rounds
+	@mkdir -p $(BENCH_OUT)
+	$(YNLBENCH) -n $(YNLBENCH_N) -count $(BENCH_COUNT) | tee $(BENCH_OUT)/c.txt
+
+bench-c-smoke: $(YNLBENCH) ## Run each C baseline a few iterations so they keep building and running
+	$(YNLBENCH) -n 5 -count 1
+
+$(YNLBENCH): deps FORCE
+	+$(MAKE) -s -f bench/c/Makefile LINUX_SRC=$(LINUX_SRC) OUT=$(@D)
+
+CLEAN_FILES += $(BENCH_OUT) $(BUILD)/libynl
 
 # ---------------------------------------------------------------------------
 # Housekeeping

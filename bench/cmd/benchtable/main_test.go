@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestTable(t *testing.T) {
+	in := `goos: linux
+BenchmarkGetFamily/genlgen 	 1000	 9000 ns/op	 8000 cpu-ns/op	 352 B/op	 5 allocs/op
+BenchmarkGetFamily/raw-c 	 1000	 5000 ns/op	 4000 cpu-ns/op
+BenchmarkGetFamily/genlgen 	 1000	 9900 ns/op	 9000 cpu-ns/op	 352 B/op	 5 allocs/op
+BenchmarkGetFamily/raw-c 	 1000	 5500 ns/op	 5000 cpu-ns/op
+BenchmarkGetFamily/genlgen 	 1000	 9500 ns/op	 6000 cpu-ns/op	 352 B/op	 5 allocs/op
+BenchmarkGetFamily/raw-c 	 1000	 5200 ns/op	 6000 cpu-ns/op
+BenchmarkDecode/x/genlgen 	 1000	 100 ns/op
+BenchmarkDecode/x/mdlayher 	 1000	 400 ns/op
+BenchmarkNoVariants 	 1000	 400 ns/op
+`
+	rs, err := parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	write(&out, summarise(rs))
+	got := out.String()
+	for _, want := range []string{
+		// raw-c first; medians 5000 and 8000; best 4000 and 6000.
+		"| raw-c | 5000 (4000) | 3 | 1.00x | 5200 | - |",
+		"| genlgen | 8000 (6000) | 3 | 1.60x | 9500 | 5 |",
+		"| genlgen | 100 (100) | 1 | 0.25x | 100 | - |",
+		"GetFamily (cpu-ns/op",
+		"Decode/x (ns/op",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "NoVariants") {
+		t.Errorf("a benchmark without variants got a table:\n%s", got)
+	}
+	if _, err := parse(strings.NewReader("BenchmarkA/b 1 2 ns/op 3\n")); err == nil {
+		t.Error("a value without a unit was accepted")
+	}
+}
