@@ -27,11 +27,18 @@
 // socket directly with golang.org/x/sys/unix:
 //
 //   - blocking send and recvmmsg system calls, no poller and no peek;
-//   - one recvmmsg returns up to two datagrams: a "do" request's reply and
-//     its ACK are both queued by the time the send returns (the kernel runs
-//     the handler inside sendmsg), and a dump's next datagram is built while
-//     the previous one is received, so a request with an ACK costs one
-//     receive system call, and a dump about one per two datagrams;
+//   - the kernel runs a request's handler inside sendmsg, so everything
+//     that answers a "do" request is queued by the time the send returns.
+//     An operation whose do form has a reply ([Op].DoReply) is therefore
+//     sent without NLM_F_ACK: the reply ends the exchange (a failure still
+//     comes as an error message), and one non-blocking recvfrom that finds
+//     nothing queued means the request succeeded without a reply. That
+//     receive never sleeps, so it is a raw system call, without the Go
+//     scheduler's bookkeeping. Other requests ask for an ACK;
+//   - one recvmmsg returns up to two datagrams: a reply and an ACK queued
+//     together, or a dump's datagram and the next one the kernel builds
+//     while the first is received, so a dump costs about one receive
+//     system call per two datagrams;
 //   - each socket owns one receive buffer (two slots of 32 KiB by default,
 //     which is at least what the kernel fills a dump datagram with) that is
 //     reused for every request; it grows only when the kernel reports
