@@ -1,8 +1,9 @@
 // Command benchtable reads Go benchmark output (go test -bench, and
-// ynlbench's lines in the same format) and prints, for each benchmark with
-// variants (BenchmarkGetFamily/raw-c, BenchmarkGetFamily/genlgen, ...), a
-// Markdown table of each variant's median and best over the rounds and its
-// ratio to the baselines measured in the same run. BENCHMARKS.md's tables
+// ynlbench's lines in the same format) and prints, for each benchmark, a
+// Markdown table of its variants (BenchmarkGetFamily/raw-c,
+// BenchmarkGetFamily/genlgen, ...; "-" for a benchmark without any) with
+// their median and best over the rounds and their ratios to the baselines
+// measured in the same run. BENCHMARKS.md's tables
 // come from it:
 //
 //	go run ./bench/cmd/benchtable build/bench/bench.txt
@@ -61,11 +62,10 @@ func parse(r io.Reader) ([]result, error) {
 			continue
 		}
 		name := strings.TrimPrefix(f[0], "Benchmark")
-		i := strings.LastIndexByte(name, '/')
-		if i < 0 {
-			continue // no variants to compare
+		res := result{group: name, variant: "-", values: map[string]float64{}}
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			res.group, res.variant = name[:i], name[i+1:]
 		}
-		res := result{group: name[:i], variant: name[i+1:], values: map[string]float64{}}
 		if len(f)%2 != 0 {
 			return nil, fmt.Errorf("line %d: value without unit: %q", line, sc.Text())
 		}
