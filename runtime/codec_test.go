@@ -251,3 +251,33 @@ func TestAttrIterZeroAlloc(t *testing.T) {
 		t.Fatalf("%v allocations per walk", a)
 	}
 }
+
+// TestRawAttrKeepsFlags: an attribute kept raw (an unknown one) is sent
+// back with the NLA_F_NESTED and NLA_F_NET_BYTEORDER bits it came with.
+func TestRawAttrKeepsFlags(t *testing.T) {
+	var e Encoder
+	e.Begin(1, 0, 1, 1)
+	n := e.BeginNest(7)
+	e.PutU32(1, 5)
+	e.EndNest(n)
+	e.PutBytes(8|unix.NLA_F_NET_BYTEORDER, []byte{0, 0, 0, 9})
+	e.PutU8(9, 1)
+	in := e.Bytes()[nlmsgHdrLen+genlHdrLen:]
+
+	var raws []RawAttr
+	for it := Attrs(in); it.Next(); {
+		raws = append(raws, it.Raw())
+	}
+	if len(raws) != 3 || raws[0].Type != 7 || raws[0].Flags != unix.NLA_F_NESTED ||
+		raws[1].Type != 8 || raws[1].Flags != unix.NLA_F_NET_BYTEORDER || raws[2].Flags != 0 {
+		t.Fatalf("raw attributes: %+v", raws)
+	}
+	var out Encoder
+	out.Begin(1, 0, 1, 1)
+	for _, a := range raws {
+		out.PutRaw(a)
+	}
+	if got := out.Bytes()[nlmsgHdrLen+genlHdrLen:]; !bytes.Equal(got, in) {
+		t.Fatalf("re-encoded\n%x\nwant\n%x", got, in)
+	}
+}

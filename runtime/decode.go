@@ -13,7 +13,10 @@ import (
 // Unknown []RawAttr field so nothing the kernel sent is silently lost.
 type RawAttr struct {
 	Type uint16 // attribute type with NLA_F_NESTED and NLA_F_NET_BYTEORDER masked off
-	Data []byte // payload, owned by the RawAttr
+	// Flags holds the NLA_F_NESTED and NLA_F_NET_BYTEORDER bits as
+	// received, so that an attribute sent back is sent as it came.
+	Flags uint16
+	Data  []byte // payload, owned by the RawAttr
 }
 
 // AttrIter walks the attributes in a byte slice without allocating:
@@ -98,7 +101,7 @@ func (it *AttrIter) Offset() int { return it.ds - attrHdrLen }
 
 // Raw returns a copy of the current attribute.
 func (it *AttrIter) Raw() RawAttr {
-	return RawAttr{Type: it.Type(), Data: append([]byte(nil), it.Data()...)}
+	return RawAttr{Type: it.Type(), Flags: it.typ &^ attrTypeMask, Data: append([]byte(nil), it.Data()...)}
 }
 
 // CountAttrs returns how many attributes b holds, counting up to the first

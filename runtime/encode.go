@@ -159,7 +159,9 @@ func (e *Encoder) PutBytes(typ uint16, p []byte) { copy(e.attr(typ, len(p)), p) 
 
 // PutRaw appends an attribute kept raw by a decoder, such as one of a
 // struct's Unknown attributes.
-func (e *Encoder) PutRaw(a RawAttr) { e.PutBytes(a.Type, a.Data) }
+func (e *Encoder) PutRaw(a RawAttr) {
+	e.PutBytes(a.Type&attrTypeMask|a.Flags&^attrTypeMask, a.Data)
+}
 
 // BeginNest opens a nested attribute (NLA_F_NESTED is set) and returns a
 // token to pass to EndNest once its contents have been appended. For an
