@@ -104,6 +104,45 @@ func (it *AttrIter) Raw() RawAttr {
 	return RawAttr{Type: it.Type(), Flags: it.typ &^ attrTypeMask, Data: append([]byte(nil), it.Data()...)}
 }
 
+// AttrLen returns the length (header included, padding not) of the
+// attribute that starts at off in b, or 0 if no whole attribute does. With
+// AttrType, AttrData and NextAttr it walks attributes the way AttrIter
+// does, in pieces small enough to be inlined into generated decoders.
+func AttrLen(b []byte, off int) int {
+	r := b[off:]
+	if len(r) < attrHdrLen {
+		return 0
+	}
+	if l := int(ne.Uint16(r)); l >= attrHdrLen && l <= len(r) {
+		return l
+	}
+	return 0
+}
+
+// AttrType returns the type of attribute a (header first), flags masked
+// off.
+func AttrType(a []byte) uint16 { return ne.Uint16(a[2:]) & attrTypeMask }
+
+// AttrData returns the payload of attribute a (header first).
+func AttrData(a []byte) []byte { return a[attrHdrLen:] }
+
+// NextAttr returns the offset in b of the attribute after the one of
+// length l at off.
+func NextAttr(b []byte, off, l int) int { return min(off+align4(l), len(b)) }
+
+// RawAttrOf returns a copy of attribute a (header first).
+func RawAttrOf(a []byte) RawAttr {
+	typ := ne.Uint16(a[2:])
+	return RawAttr{Type: typ & attrTypeMask, Flags: typ &^ attrTypeMask, Data: append([]byte(nil), a[attrHdrLen:]...)}
+}
+
+// AttrsError describes why no whole attribute starts at off in b.
+func AttrsError(b []byte, off int) error {
+	it := AttrIter{b: b, off: off}
+	it.stop()
+	return it.err
+}
+
 // CountAttrs returns how many attributes b holds, counting up to the first
 // malformed one, so that a decoder can size a slice before filling it.
 func CountAttrs(b []byte) int {

@@ -63,19 +63,25 @@ func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dev) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 2: // pad or unused: never surfaced
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU64("xdp-features", d)
 			if err != nil {
 				return err
@@ -83,14 +89,14 @@ func (v *Dev) Decode(b []byte) error {
 			x := XDPAct(r)
 			v.XDPFeatures = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("xdp-zc-max-segs", d)
 			if err != nil {
 				return err
 			}
 			v.XDPZcMaxSegs = runtime.Some(x)
 		case 5:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU64("xdp-rx-metadata-features", d)
 			if err != nil {
 				return err
@@ -98,7 +104,7 @@ func (v *Dev) Decode(b []byte) error {
 			x := XDPRxMetadata(r)
 			v.XDPRxMetadataFeatures = runtime.Some(x)
 		case 6:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU64("xsk-features", d)
 			if err != nil {
 				return err
@@ -106,10 +112,10 @@ func (v *Dev) Decode(b []byte) error {
 			x := XSKFlags(r)
 			v.XSKFeatures = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // PagePool holds the attributes of the "page-pool" attribute set.
@@ -187,63 +193,69 @@ func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePool) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("napi-id", d)
 			if err != nil {
 				return err
 			}
 			v.NAPIID = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("inflight", d)
 			if err != nil {
 				return err
 			}
 			v.Inflight = runtime.Some(x)
 		case 5:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("inflight-mem", d)
 			if err != nil {
 				return err
 			}
 			v.InflightMem = runtime.Some(x)
 		case 6:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("detach-time", d)
 			if err != nil {
 				return err
 			}
 			v.DetachTime = runtime.Some(x)
 		case 7:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
 			v.Dmabuf = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // PagePoolInfo holds the attributes of "page-pool-info", a subset of
@@ -285,28 +297,34 @@ func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolInfo) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // PagePoolStats holds the attributes of the "page-pool-stats" attribute
@@ -398,98 +416,104 @@ func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolStats) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			var x PagePoolInfo
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info", err)
 			}
 			v.Info = &x
 		case 8:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-fast", d)
 			if err != nil {
 				return err
 			}
 			v.AllocFast = runtime.Some(x)
 		case 9:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-slow", d)
 			if err != nil {
 				return err
 			}
 			v.AllocSlow = runtime.Some(x)
 		case 10:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-slow-high-order", d)
 			if err != nil {
 				return err
 			}
 			v.AllocSlowHighOrder = runtime.Some(x)
 		case 11:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-empty", d)
 			if err != nil {
 				return err
 			}
 			v.AllocEmpty = runtime.Some(x)
 		case 12:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-refill", d)
 			if err != nil {
 				return err
 			}
 			v.AllocRefill = runtime.Some(x)
 		case 13:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-waive", d)
 			if err != nil {
 				return err
 			}
 			v.AllocWaive = runtime.Some(x)
 		case 14:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-cached", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleCached = runtime.Some(x)
 		case 15:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-cache-full", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleCacheFull = runtime.Some(x)
 		case 16:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-ring", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleRing = runtime.Some(x)
 		case 17:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-ring-full", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleRingFull = runtime.Some(x)
 		case 18:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-released-refcnt", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleReleasedRefcnt = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // NAPI holds the attributes of the "napi" attribute set.
@@ -541,42 +565,48 @@ func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *NAPI) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("irq", d)
 			if err != nil {
 				return err
 			}
 			v.IRQ = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("pid", d)
 			if err != nil {
 				return err
 			}
 			v.PID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // Queue holds the attributes of the "queue" attribute set.
@@ -635,25 +665,31 @@ func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Queue) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -661,24 +697,24 @@ func (v *Queue) Decode(b []byte) error {
 			x := QueueType(r)
 			v.Type = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("napi-id", d)
 			if err != nil {
 				return err
 			}
 			v.NAPIID = runtime.Some(x)
 		case 5:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
 			v.Dmabuf = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // Qstats holds the attributes of the "qstats" attribute set. Get device
@@ -918,18 +954,24 @@ func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Qstats) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("queue-type", d)
 			if err != nil {
 				return err
@@ -937,14 +979,14 @@ func (v *Qstats) Decode(b []byte) error {
 			x := QueueType(r)
 			v.QueueType = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("queue-id", d)
 			if err != nil {
 				return err
 			}
 			v.QueueID = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadUint("scope", d)
 			if err != nil {
 				return err
@@ -952,199 +994,199 @@ func (v *Qstats) Decode(b []byte) error {
 			x := QstatsScope(r)
 			v.Scope = runtime.Some(x)
 		case 8:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-packets", d)
 			if err != nil {
 				return err
 			}
 			v.RxPackets = runtime.Some(x)
 		case 9:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.RxBytes = runtime.Some(x)
 		case 10:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-packets", d)
 			if err != nil {
 				return err
 			}
 			v.TxPackets = runtime.Some(x)
 		case 11:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxBytes = runtime.Some(x)
 		case 12:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-alloc-fail", d)
 			if err != nil {
 				return err
 			}
 			v.RxAllocFail = runtime.Some(x)
 		case 13:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-drops", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWDrops = runtime.Some(x)
 		case 14:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-drop-overruns", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWDropOverruns = runtime.Some(x)
 		case 15:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-complete", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumComplete = runtime.Some(x)
 		case 16:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-unnecessary", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumUnnecessary = runtime.Some(x)
 		case 17:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-none", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumNone = runtime.Some(x)
 		case 18:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-bad", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumBad = runtime.Some(x)
 		case 19:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-packets", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROPackets = runtime.Some(x)
 		case 20:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROBytes = runtime.Some(x)
 		case 21:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWirePackets = runtime.Some(x)
 		case 22:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWireBytes = runtime.Some(x)
 		case 23:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWDropRatelimits = runtime.Some(x)
 		case 24:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-drops", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWDrops = runtime.Some(x)
 		case 25:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-drop-errors", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWDropErrors = runtime.Some(x)
 		case 26:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-csum-none", d)
 			if err != nil {
 				return err
 			}
 			v.TxCsumNone = runtime.Some(x)
 		case 27:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-needs-csum", d)
 			if err != nil {
 				return err
 			}
 			v.TxNeedsCsum = runtime.Some(x)
 		case 28:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-packets", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOPackets = runtime.Some(x)
 		case 29:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOBytes = runtime.Some(x)
 		case 30:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWirePackets = runtime.Some(x)
 		case 31:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWireBytes = runtime.Some(x)
 		case 32:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWDropRatelimits = runtime.Some(x)
 		case 33:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-stop", d)
 			if err != nil {
 				return err
 			}
 			v.TxStop = runtime.Some(x)
 		case 34:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-wake", d)
 			if err != nil {
 				return err
 			}
 			v.TxWake = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // QueueID holds the attributes of "queue-id", a subset of "queue": only the
@@ -1186,18 +1228,24 @@ func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *QueueID) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -1205,10 +1253,10 @@ func (v *QueueID) Decode(b []byte) error {
 			x := QueueType(r)
 			v.Type = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // Dmabuf holds the attributes of the "dmabuf" attribute set.
@@ -1261,42 +1309,48 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dmabuf) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			var x QueueID
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "queues", err)
 			}
 			v.Queues = append(v.Queues, x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("fd", d)
 			if err != nil {
 				return err
 			}
 			v.FD = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // attrsDev names the attributes of "dev" in kernel errors.

@@ -99,39 +99,45 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CtrlAttrs) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("family-id", d)
 			if err != nil {
 				return err
 			}
 			v.FamilyID = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("family-name", d)
 			if err != nil {
 				return err
 			}
 			v.FamilyName = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("version", d)
 			if err != nil {
 				return err
 			}
 			v.Version = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hdrsize", d)
 			if err != nil {
 				return err
 			}
 			v.Hdrsize = runtime.Some(x)
 		case 5:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("maxattr", d)
 			if err != nil {
 				return err
@@ -139,37 +145,41 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			v.Maxattr = runtime.Some(x)
 		case 6:
 			// The elements' types only number them; wire order is kept.
-			elems := runtime.Attrs(it.Data())
-			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(it.Data()))
-			for elems.Next() {
-				d := elems.Data()
+			arr := runtime.AttrData(a)
+			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(arr))
+			for eoff := 0; eoff < len(arr); {
+				el := runtime.AttrLen(arr, eoff)
+				if el == 0 {
+					return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
+				}
+				d := runtime.AttrData(arr[eoff : eoff+el])
+				eoff = runtime.NextAttr(arr, eoff, el)
 				var x OpAttrs
 				if err := x.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "ops", err)
 				}
 				v.Ops = append(v.Ops, x)
 			}
-			if err := elems.Err(); err != nil {
-				return runtime.AttrError("ops", err)
-			}
 		case 7:
 			// The elements' types only number them; wire order is kept.
-			elems := runtime.Attrs(it.Data())
-			v.McastGroups = make([]McastGroupAttrs, 0, runtime.CountAttrs(it.Data()))
-			for elems.Next() {
-				d := elems.Data()
+			arr := runtime.AttrData(a)
+			v.McastGroups = make([]McastGroupAttrs, 0, runtime.CountAttrs(arr))
+			for eoff := 0; eoff < len(arr); {
+				el := runtime.AttrLen(arr, eoff)
+				if el == 0 {
+					return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
+				}
+				d := runtime.AttrData(arr[eoff : eoff+el])
+				eoff = runtime.NextAttr(arr, eoff, el)
 				var x McastGroupAttrs
 				if err := x.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "mcast-groups", err)
 				}
 				v.McastGroups = append(v.McastGroups, x)
 			}
-			if err := elems.Err(); err != nil {
-				return runtime.AttrError("mcast-groups", err)
-			}
 		case 8:
-			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(it.Data()))
-			err := runtime.EachTypeValue("policy", it.Data(), 2, func(k []uint16, d []byte) error {
+			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(runtime.AttrData(a)))
+			err := runtime.EachTypeValue("policy", runtime.AttrData(a), 2, func(k []uint16, d []byte) error {
 				x := CtrlAttrsPolicyEntry{PolicyID: k[0], AttrID: k[1]}
 				if err := x.Attrs.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "policy", err)
@@ -181,8 +191,8 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 9:
-			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(it.Data()))
-			err := runtime.EachTypeValue("op-policy", it.Data(), 1, func(k []uint16, d []byte) error {
+			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(runtime.AttrData(a)))
+			err := runtime.EachTypeValue("op-policy", runtime.AttrData(a), 1, func(k []uint16, d []byte) error {
 				x := CtrlAttrsOpPolicyEntry{OpID: k[0]}
 				if err := x.Attrs.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "op-policy", err)
@@ -194,17 +204,17 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 10:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("op", d)
 			if err != nil {
 				return err
 			}
 			v.Op = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // McastGroupAttrs holds the attributes of the "mcast-group-attrs" attribute
@@ -243,28 +253,34 @@ func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *McastGroupAttrs) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // OpAttrs holds the attributes of the "op-attrs" attribute set.
@@ -302,18 +318,24 @@ func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpAttrs) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("flags", d)
 			if err != nil {
 				return err
@@ -321,10 +343,10 @@ func (v *OpAttrs) Decode(b []byte) error {
 			x := OpFlags(r)
 			v.Flags = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // PolicyAttrs holds the attributes of the "policy-attrs" attribute set.
@@ -407,12 +429,18 @@ func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PolicyAttrs) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 12: // pad or unused: never surfaced
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -420,80 +448,80 @@ func (v *PolicyAttrs) Decode(b []byte) error {
 			x := AttrType(r)
 			v.Type = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadS64("min-value-s", d)
 			if err != nil {
 				return err
 			}
 			v.MinValueS = runtime.Some(x)
 		case 3:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadS64("max-value-s", d)
 			if err != nil {
 				return err
 			}
 			v.MaxValueS = runtime.Some(x)
 		case 4:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("min-value-u", d)
 			if err != nil {
 				return err
 			}
 			v.MinValueU = runtime.Some(x)
 		case 5:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("max-value-u", d)
 			if err != nil {
 				return err
 			}
 			v.MaxValueU = runtime.Some(x)
 		case 6:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("min-length", d)
 			if err != nil {
 				return err
 			}
 			v.MinLength = runtime.Some(x)
 		case 7:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("max-length", d)
 			if err != nil {
 				return err
 			}
 			v.MaxLength = runtime.Some(x)
 		case 8:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("policy-idx", d)
 			if err != nil {
 				return err
 			}
 			v.PolicyIdx = runtime.Some(x)
 		case 9:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("policy-maxtype", d)
 			if err != nil {
 				return err
 			}
 			v.PolicyMaxtype = runtime.Some(x)
 		case 10:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("bitfield32-mask", d)
 			if err != nil {
 				return err
 			}
 			v.Bitfield32Mask = runtime.Some(x)
 		case 11:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("mask", d)
 			if err != nil {
 				return err
 			}
 			v.Mask = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // OpPolicyAttrs holds the attributes of the "op-policy-attrs" attribute
@@ -532,28 +560,34 @@ func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpPolicyAttrs) Decode(b []byte) error {
-	it := runtime.Attrs(b)
-	for it.Next() {
-		switch it.Type() {
+	// Each turn takes one attribute, a (header and payload).
+	for off := 0; off < len(b); {
+		l := runtime.AttrLen(b, off)
+		if l == 0 {
+			return runtime.AttrsError(b, off)
+		}
+		a := b[off : off+l]
+		off = runtime.NextAttr(b, off, l)
+		switch runtime.AttrType(a) {
 		case 1:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("do", d)
 			if err != nil {
 				return err
 			}
 			v.Do = runtime.Some(x)
 		case 2:
-			d := it.Data()
+			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dump", d)
 			if err != nil {
 				return err
 			}
 			v.Dump = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, it.Raw())
+			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
 		}
 	}
-	return it.Err()
+	return nil
 }
 
 // CtrlAttrsPolicyEntry is one entry of the "policy" attribute of
