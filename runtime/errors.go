@@ -29,6 +29,12 @@ var (
 	// its tail was lost. The buffer has been grown for the next request.
 	ErrTruncated = errors.New("datagram truncated by a short receive buffer")
 
+	// ErrFamilyRemoved ends a subscription whose family the kernel
+	// unregistered (nlctrl announced CTRL_CMD_DELFAMILY for its id),
+	// usually because its module was unloaded. Dial again once it is back:
+	// the family may get another id.
+	ErrFamilyRemoved = errors.New("generic netlink family removed from the kernel")
+
 	// ErrClosed is returned when a closed Conn or Subscription is used.
 	ErrClosed = errors.New("use of closed connection")
 )

@@ -17,7 +17,11 @@ type Subscription struct {
 	ctx    context.Context
 	cancel context.CancelFunc // wakes a blocked receive on Close
 	family uint16
-	s      *sock
+	name   string
+	// watchCtrl: the socket is in nlctrl's "notify" group too, to learn
+	// that the family was unregistered.
+	watchCtrl bool
+	s         *sock
 
 	mu        sync.Mutex // held while a goroutine iterates
 	closed    atomic.Bool
@@ -28,6 +32,11 @@ type Subscription struct {
 // Subscribe joins the named multicast groups (names from the spec, ids from
 // Dial) on a new socket. Notifications are read with
 // [Subscription.Messages] until ctx ends or the subscription is closed.
+//
+// The socket also joins nlctrl's "notify" group, so that the iteration
+// ends with an error wrapping [ErrFamilyRemoved] when the kernel
+// unregisters the family (its module is unloaded) instead of going
+// silent.
 func (c *Conn) Subscribe(ctx context.Context, groups ...string) (*Subscription, error) {
 	if len(groups) == 0 {
 		return nil, errors.New("genlgen: subscribe: no groups")
@@ -44,6 +53,22 @@ func (c *Conn) Subscribe(ctx context.Context, groups ...string) (*Subscription, 
 	if err != nil {
 		return nil, fmt.Errorf("genlgen: subscribe: %w", err)
 	}
+	watchCtrl := c.family.ID != unix.GENL_ID_CTRL
+	if watchCtrl {
+		// nlctrl's own group ids, asked on this socket before it joins
+		// any group.
+		ctrl, err := getFamily(ctx, s, "nlctrl")
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("genlgen: subscribe: %w", err)
+		}
+		id, ok := ctrl.Groups["notify"]
+		if !ok {
+			s.close()
+			return nil, errors.New(`genlgen: subscribe: nlctrl has no "notify" multicast group`)
+		}
+		ids, groups = append(ids, id), append(groups, "nlctrl notify")
+	}
 	for i, id := range ids {
 		if err := unix.SetsockoptInt(s.fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(id)); err != nil {
 			s.close()
@@ -51,7 +76,7 @@ func (c *Conn) Subscribe(ctx context.Context, groups ...string) (*Subscription, 
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	return &Subscription{ctx: ctx, cancel: cancel, family: c.family.ID, s: s}, nil
+	return &Subscription{ctx: ctx, cancel: cancel, family: c.family.ID, name: c.family.Name, watchCtrl: watchCtrl, s: s}, nil
 }
 
 // Messages yields each notification of the family as it arrives, until the
@@ -89,7 +114,7 @@ func (sub *Subscription) Messages() iter.Seq2[Message, error] {
 				yield(Message{}, fmt.Errorf("genlgen: subscription: %w", err))
 				return
 			}
-			more, err := eachNotification(b, sub.family, yield)
+			more, err := sub.eachNotification(b, yield)
 			if err != nil {
 				yield(Message{}, err)
 				return
@@ -102,8 +127,9 @@ func (sub *Subscription) Messages() iter.Seq2[Message, error] {
 }
 
 // eachNotification yields the family's messages in one datagram; it
-// reports whether the caller wants more.
-func eachNotification(b []byte, family uint16, yield func(Message, error) bool) (bool, error) {
+// reports whether the caller wants more. nlctrl's announcement that the
+// family is gone ends the subscription with ErrFamilyRemoved.
+func (sub *Subscription) eachNotification(b []byte, yield func(Message, error) bool) (bool, error) {
 	for len(b) > 0 {
 		if len(b) < nlmsgHdrLen {
 			return false, fmt.Errorf("genlgen: subscription: truncated netlink header: %d bytes: %w", len(b), ErrMalformed)
@@ -116,7 +142,13 @@ func eachNotification(b []byte, family uint16, yield func(Message, error) bool) 
 		flags := ne.Uint16(b[6:])
 		body := b[nlmsgHdrLen:l]
 		b = b[min(align4(l), len(b)):]
-		if typ != family {
+		if typ == unix.GENL_ID_CTRL && sub.watchCtrl {
+			if sub.removed(body) {
+				return false, fmt.Errorf("genlgen: subscription: family %q (id %d) was unregistered: %w", sub.name, sub.family, ErrFamilyRemoved)
+			}
+			continue
+		}
+		if typ != sub.family {
 			continue
 		}
 		if len(body) < genlHdrLen {
@@ -127,6 +159,21 @@ func eachNotification(b []byte, family uint16, yield func(Message, error) bool) 
 		}
 	}
 	return true, nil
+}
+
+// removed reports whether an nlctrl notification says that the family was
+// unregistered. A malformed one is ignored: it is not the family's.
+func (sub *Subscription) removed(body []byte) bool {
+	if len(body) < genlHdrLen || body[0] != unix.CTRL_CMD_DELFAMILY {
+		return false
+	}
+	for it := Attrs(body[genlHdrLen:]); it.Next(); {
+		if it.Type() == unix.CTRL_ATTR_FAMILY_ID {
+			id, err := ReadU16("family-id", it.Data())
+			return err == nil && id == sub.family
+		}
+	}
+	return false
 }
 
 // release ends an iteration, closing the socket if the subscription was

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	goruntime "runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,15 +119,57 @@ func TestSubscribeClose(t *testing.T) {
 
 func TestEachNotificationOverrunAndMalformed(t *testing.T) {
 	var got []uint8
+	sub := &Subscription{family: 20, name: "thing"}
 	dg := append(msg(20, 0, 0, 0, []byte{7, 1, 0, 0}), msg(99, 0, 0, 0, []byte{8, 1, 0, 0})...)
-	more, err := eachNotification(dg, 20, func(m Message, err error) bool {
+	more, err := sub.eachNotification(dg, func(m Message, err error) bool {
 		got = append(got, m.Cmd)
 		return true
 	})
 	if !more || err != nil || len(got) != 1 || got[0] != 7 {
 		t.Fatalf("more=%v err=%v cmds=%v", more, err, got)
 	}
-	if _, err := eachNotification(dg[:10], 20, nil); !errors.Is(err, ErrMalformed) {
+	if _, err := sub.eachNotification(dg[:10], nil); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("truncated: err = %v", err)
+	}
+}
+
+// TestEachNotificationFamilyRemoved: nlctrl's CTRL_CMD_DELFAMILY for the
+// subscription's family ends it with ErrFamilyRemoved; the same for
+// another family, nlctrl's other notifications and malformed ones do not.
+func TestEachNotificationFamilyRemoved(t *testing.T) {
+	ctrl := func(cmd uint8, id uint16) []byte {
+		var e Encoder
+		e.Begin(unix.GENL_ID_CTRL, 0, cmd, 2)
+		e.PutU16(unix.CTRL_ATTR_FAMILY_ID, id)
+		e.PutString(unix.CTRL_ATTR_FAMILY_NAME, "thing")
+		return e.finish(0, 0)
+	}
+	sub := &Subscription{family: 30, name: "thing", watchCtrl: true}
+	var got []uint8
+	collect := func(m Message, err error) bool { got = append(got, m.Cmd); return true }
+	quiet := [][]byte{
+		ctrl(unix.CTRL_CMD_DELFAMILY, 31),
+		ctrl(unix.CTRL_CMD_NEWFAMILY, 30),
+		ctrl(unix.CTRL_CMD_DELMCAST_GRP, 30),
+		msg(unix.GENL_ID_CTRL, 0, 0, 0, []byte{unix.CTRL_CMD_DELFAMILY, 2, 0, 0, 5, 0}), // malformed attribute
+		msg(30, 0, 0, 0, []byte{4, 1, 0, 0}),
+	}
+	for _, dg := range quiet {
+		if more, err := sub.eachNotification(dg, collect); !more || err != nil {
+			t.Fatalf("%x: more=%v err=%v", dg, more, err)
+		}
+	}
+	if len(got) != 1 || got[0] != 4 {
+		t.Fatalf("yielded commands %v, want only the family's own [4]", got)
+	}
+	more, err := sub.eachNotification(ctrl(unix.CTRL_CMD_DELFAMILY, 30), collect)
+	if more || !errors.Is(err, ErrFamilyRemoved) || !strings.Contains(err.Error(), `"thing"`) {
+		t.Fatalf("family removed: more=%v err=%v", more, err)
+	}
+	// A subscription to nlctrl itself sees DELFAMILY as a notification.
+	self := &Subscription{family: unix.GENL_ID_CTRL, name: "nlctrl"}
+	got = nil
+	if more, err := self.eachNotification(ctrl(unix.CTRL_CMD_DELFAMILY, 30), collect); !more || err != nil || len(got) != 1 {
+		t.Fatalf("nlctrl subscriber: more=%v err=%v got=%v", more, err, got)
 	}
 }

@@ -107,7 +107,8 @@ func goneErr(t *testing.T, what string, err error) {
 }
 
 // TestReload unloads the module under a client that holds sockets and a
-// subscription, checks they fail cleanly instead of hanging, loads the
+// subscription, checks they fail cleanly instead of hanging (the
+// subscription ends with ErrFamilyRemoved), loads the
 // module again and checks that new clients start from a fresh family.
 // It runs last (files run in name order) and leaves the module loaded.
 func TestReload(t *testing.T) {
@@ -176,15 +177,19 @@ func TestReload(t *testing.T) {
 		t.Errorf("dial after rmmod: %v, want ErrFamilyNotFound", err)
 	}
 
-	// The subscription outlives its group quietly; closing it must end
-	// the iteration promptly.
-	sub.Close()
+	// nlctrl announced the family's removal to the subscription's socket:
+	// the iteration ends by itself, saying so.
 	select {
 	case err := <-ended:
-		t.Logf("subscription ended (last error: %v)", err)
+		if !errors.Is(err, runtime.ErrFamilyRemoved) {
+			t.Errorf("subscription ended with %v, want ErrFamilyRemoved", err)
+		} else {
+			t.Logf("subscription ended: %v", err)
+		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("subscription iteration still running 5s after Close")
+		t.Fatal("subscription iteration still running 5s after rmmod")
 	}
+	sub.Close()
 	select {
 	case m := <-arrived:
 		t.Errorf("notification %q arrived after rmmod", m)

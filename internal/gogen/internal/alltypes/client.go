@@ -137,7 +137,9 @@ func (c *Client) Subscribe(ctx context.Context, groups ...string) (*Notification
 // ends or Close is called. Lost notifications (the socket's queue
 // overflowed) are yielded as an error wrapping runtime.ErrOverrun, and
 // receiving goes on; a message that fails to decode is yielded as an error
-// too. Other errors end the iteration.
+// too. Other errors end the iteration, among them one wrapping
+// runtime.ErrFamilyRemoved when the kernel unregisters the family (its
+// module is unloaded).
 func (n *Notifications) All() iter.Seq2[Notification, error] {
 	return func(yield func(Notification, error) bool) {
 		for m, err := range n.sub.Messages() {
