@@ -125,7 +125,8 @@ func (s *sock) start(family uint16, version uint8, flags uint16, op *Op, encode 
 	}
 	s.seq++
 	b := e.finish(s.seq, s.portID)
-	replyEnds := flags&(unix.NLM_F_ACK|unix.NLM_F_DUMP) == 0
+	// Without an ACK or a dump's NLMSG_DONE, the reply ends the exchange.
+	replyEnds := (flags|op.Flags)&(unix.NLM_F_ACK|unix.NLM_F_DUMP) == 0
 	s.rd.reset(s, family, s.seq, s.portID, op, b, e.attrStart, replyEnds)
 	if err := s.send(b); err != nil {
 		s.broken = true
@@ -170,9 +171,10 @@ func (s *sock) exchange(ctx context.Context, family uint16, version uint8, op *O
 }
 
 // Do sends one request for op and calls decode with each reply message
-// until the kernel acknowledges it (or, if op.DoReply, until its reply). encode appends the fixed
-// header and attributes; either function may be nil. The returned error is
-// the kernel's (an *Error), a decode error, or a transport error.
+// until the kernel acknowledges it (or, if op.DoReply, with its reply).
+// encode appends the fixed header and attributes; either function may be
+// nil. The returned error is the kernel's (an *Error), a decode error, or
+// a transport error.
 //
 // encode and decode are called on the calling goroutine before Do returns;
 // the Message payload is only valid during the decode call.
