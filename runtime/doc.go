@@ -10,9 +10,14 @@
 //   - [Encoder] builds a request (netlink header, genl header, optional fixed
 //     header, attributes) into a reused buffer.
 //   - [AttrIter] and the Read* helpers decode attributes straight from the
-//     receive buffer.
+//     receive buffer; generated decoders use the inlinable pieces
+//     [AttrLen], [AttrType], [AttrData] and [NextAttr] instead.
+//   - [Opt] holds an optional attribute's value inside a generated struct,
+//     so decoding it allocates nothing.
 //   - [Conn.Do] and [Conn.Dump] run one request; [Conn.Subscribe] receives
 //     multicast notifications.
+//   - [Conn.Subscribe] ends with [ErrFamilyRemoved] when the kernel
+//     unregisters the family.
 //   - [Error] carries the kernel's errno and extended ACK, with the offending
 //     attribute mapped back to spec names through the [AttrSet] tables that
 //     generated code supplies in each [Op].
