@@ -51,14 +51,11 @@ func Attrs(b []byte) AttrIter { return AttrIter{b: b} }
 // error path to stop, to stay cheap.
 func (it *AttrIter) Next() bool {
 	if off := it.off; off < len(it.b) {
-		r := it.b[off:]
-		if len(r) >= attrHdrLen {
-			if l := int(ne.Uint16(r)); l >= attrHdrLen && l <= len(r) {
-				it.typ = ne.Uint16(r[2:])
-				it.ds, it.de = off+attrHdrLen, off+l
-				it.off = off + min(align4(l), len(r))
-				return true
-			}
+		if l := AttrLen(it.b, off); l != 0 {
+			it.typ = ne.Uint16(it.b[off+2:])
+			it.ds, it.de = off+attrHdrLen, off+l
+			it.off = NextAttr(it.b, off, l)
+			return true
 		}
 	}
 	return it.stop()
@@ -100,14 +97,13 @@ func (it *AttrIter) Data() []byte { return it.b[it.ds:it.de] }
 func (it *AttrIter) Offset() int { return it.ds - attrHdrLen }
 
 // Raw returns a copy of the current attribute.
-func (it *AttrIter) Raw() RawAttr {
-	return RawAttr{Type: it.Type(), Flags: it.typ &^ attrTypeMask, Data: append([]byte(nil), it.Data()...)}
-}
+func (it *AttrIter) Raw() RawAttr { return RawAttrOf(it.b[it.Offset():it.de]) }
 
 // AttrLen returns the length (header included, padding not) of the
-// attribute that starts at off in b, or 0 if no whole attribute does. With
-// AttrType, AttrData and NextAttr it walks attributes the way AttrIter
-// does, in pieces small enough to be inlined into generated decoders.
+// attribute that starts at off in b, or 0 if no whole attribute does. It
+// and NextAttr are the only readers of the attribute header's length;
+// with AttrType and AttrData they walk attributes as AttrIter does, in
+// pieces small enough to be inlined into generated decoders.
 func AttrLen(b []byte, off int) int {
 	r := b[off:]
 	if len(r) < attrHdrLen {
@@ -147,13 +143,12 @@ func AttrsError(b []byte, off int) error {
 // malformed one, so that a decoder can size a slice before filling it.
 func CountAttrs(b []byte) int {
 	n := 0
-	for len(b) >= attrHdrLen {
-		l := int(ne.Uint16(b))
-		if l < attrHdrLen || l > len(b) {
+	for off := 0; off < len(b); n++ {
+		l := AttrLen(b, off)
+		if l == 0 {
 			break
 		}
-		n++
-		b = b[min(align4(l), len(b)):]
+		off = NextAttr(b, off, l)
 	}
 	return n
 }

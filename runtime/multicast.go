@@ -167,13 +167,8 @@ func (sub *Subscription) removed(body []byte) bool {
 	if len(body) < genlHdrLen || body[0] != unix.CTRL_CMD_DELFAMILY {
 		return false
 	}
-	for it := Attrs(body[genlHdrLen:]); it.Next(); {
-		if it.Type() == unix.CTRL_ATTR_FAMILY_ID {
-			id, err := ReadU16("family-id", it.Data())
-			return err == nil && id == sub.family
-		}
-	}
-	return false
+	var f Family
+	return f.decode(body[genlHdrLen:]) == nil && f.ID == sub.family
 }
 
 // release ends an iteration, closing the socket if the subscription was

@@ -183,10 +183,8 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 		case 0:
 		case unix.EINTR, unix.EAGAIN:
 			continue
-		case unix.ENOBUFS:
-			return nil, fmt.Errorf("genlgen: recv: %w: %w", ErrOverrun, errno)
 		default:
-			return nil, fmt.Errorf("genlgen: recv: %w", errno)
+			return nil, recvError(errno)
 		}
 		if n == 0 {
 			continue
@@ -212,15 +210,22 @@ func (s *sock) recvQueued() ([]byte, error) {
 			continue
 		case errno == unix.EAGAIN:
 			return nil, errNothingQueued
-		case errno == unix.ENOBUFS:
-			return nil, fmt.Errorf("genlgen: recv: %w: %w", ErrOverrun, errno)
 		case errno != 0:
-			return nil, fmt.Errorf("genlgen: recv: %w", errno)
+			return nil, recvError(errno)
 		}
 		s.mm[0].Len = uint32(n)
 		s.got, s.next = 1, 1
 		return s.slot(0)
 	}
+}
+
+// recvError wraps a receive's errno; ENOBUFS means notifications or
+// replies were dropped (ErrOverrun).
+func recvError(errno unix.Errno) error {
+	if errno == unix.ENOBUFS {
+		return fmt.Errorf("genlgen: recv: %w: %w", ErrOverrun, errno)
+	}
+	return fmt.Errorf("genlgen: recv: %w", errno)
 }
 
 // slot returns the datagram received into slot i. A datagram larger than
