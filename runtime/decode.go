@@ -51,10 +51,10 @@ func Attrs(b []byte) AttrIter { return AttrIter{b: b} }
 // error path to stop, to stay cheap.
 func (it *AttrIter) Next() bool {
 	if off := it.off; off < len(it.b) {
-		if l := AttrLen(it.b, off); l != 0 {
+		if _, d, next := AttrAt(it.b, off); next >= 0 {
 			it.typ = ne.Uint16(it.b[off+2:])
-			it.ds, it.de = off+attrHdrLen, off+l
-			it.off = NextAttr(it.b, off, l)
+			it.ds, it.de = off+attrHdrLen, off+attrHdrLen+len(d)
+			it.off = next
 			return true
 		}
 	}
@@ -97,39 +97,50 @@ func (it *AttrIter) Data() []byte { return it.b[it.ds:it.de] }
 func (it *AttrIter) Offset() int { return it.ds - attrHdrLen }
 
 // Raw returns a copy of the current attribute.
-func (it *AttrIter) Raw() RawAttr { return RawAttrOf(it.b[it.Offset():it.de]) }
+func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 
-// AttrLen returns the length (header included, padding not) of the
-// attribute that starts at off in b, or 0 if no whole attribute does. It
-// and NextAttr are the only readers of the attribute header's length;
-// with AttrType and AttrData they walk attributes as AttrIter does, in
-// pieces small enough to be inlined into generated decoders.
-func AttrLen(b []byte, off int) int {
-	r := b[off:]
-	if len(r) < attrHdrLen {
-		return 0
+// AttrAt reads the attribute that starts at off (0 <= off <= len(b)) in b: its type (flags
+// masked off), its payload, and the offset of the attribute after it. next
+// is -1 if no whole attribute starts at off; AttrsError then says why. It
+// is the only reader of the attribute header's length, small enough to be
+// inlined into generated decoders, which walk attributes with it:
+//
+//	for off := 0; off < len(b); {
+//		typ, d, next := runtime.AttrAt(b, off)
+//		if next < 0 {
+//			return runtime.AttrsError(b, off)
+//		}
+//		switch typ { ... }
+//		off = next
+//	}
+func AttrAt(b []byte, off int) (typ uint16, data []byte, next int) {
+	if len(b)-off < attrHdrLen {
+		return 0, nil, -1
 	}
-	if l := int(ne.Uint16(r)); l >= attrHdrLen && l <= len(r) {
-		return l
+	h := b[off : off+attrHdrLen]
+	l := int(ne.Uint16(h))
+	if l < attrHdrLen || l > len(b)-off {
+		return 0, nil, -1
 	}
-	return 0
+	return ne.Uint16(h[2:]) & attrTypeMask, b[off+attrHdrLen : off+l], min(off+align4(l), len(b))
 }
 
-// AttrType returns the type of attribute a (header first), flags masked
-// off.
-func AttrType(a []byte) uint16 { return ne.Uint16(a[2:]) & attrTypeMask }
+// RawAttrAt returns a copy of the attribute that starts at off in b, which
+// AttrAt has read.
+func RawAttrAt(b []byte, off int) RawAttr {
+	typ, d, _ := AttrAt(b, off)
+	return RawAttr{Type: typ, Flags: ne.Uint16(b[off+2:]) &^ attrTypeMask, Data: append([]byte(nil), d...)}
+}
 
-// AttrData returns the payload of attribute a (header first).
-func AttrData(a []byte) []byte { return a[attrHdrLen:] }
-
-// NextAttr returns the offset in b of the attribute after the one of
-// length l at off.
-func NextAttr(b []byte, off, l int) int { return min(off+align4(l), len(b)) }
-
-// RawAttrOf returns a copy of attribute a (header first).
-func RawAttrOf(a []byte) RawAttr {
-	typ := ne.Uint16(a[2:])
-	return RawAttr{Type: typ & attrTypeMask, Flags: typ &^ attrTypeMask, Data: append([]byte(nil), a[attrHdrLen:]...)}
+// Extend returns s with one more element, the zero value, reusing s's
+// capacity when it has room, so that a decoder can fill the new element in
+// place.
+func Extend[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	var zero T
+	return append(s, zero)
 }
 
 // AttrsError describes why no whole attribute starts at off in b.
@@ -144,11 +155,9 @@ func AttrsError(b []byte, off int) error {
 func CountAttrs(b []byte) int {
 	n := 0
 	for off := 0; off < len(b); n++ {
-		l := AttrLen(b, off)
-		if l == 0 {
+		if _, _, off = AttrAt(b, off); off < 0 {
 			break
 		}
-		off = NextAttr(b, off, l)
 	}
 	return n
 }

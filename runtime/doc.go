@@ -10,8 +10,9 @@
 //   - [Encoder] builds a request (netlink header, genl header, optional fixed
 //     header, attributes) into a reused buffer.
 //   - [AttrIter] and the Read* helpers decode attributes straight from the
-//     receive buffer; generated decoders use the inlinable pieces
-//     [AttrLen], [AttrType], [AttrData] and [NextAttr] instead.
+//     receive buffer; generated decoders walk attributes with the
+//     inlinable [AttrAt] instead, and fill arrays of nested sets in place
+//     ([Extend]).
 //   - [Opt] holds an optional attribute's value inside a generated struct,
 //     so decoding it allocates nothing.
 //   - [Conn.Do] and [Conn.Dump] run one request; [Conn.Subscribe] receives

@@ -87,12 +87,15 @@ func tempModule(t *testing.T) string {
 	return dir
 }
 
-// goCmd runs the go command in dir, offline.
+// goCmd runs the go command in dir. The module proxy stays as the
+// environment sets it: the temporary module's graph can need go.mod files
+// (github.com/google/go-cmp's, say) that building genlgen itself never
+// downloaded, so a fresh machine's module cache may lack them.
 func goCmd(t *testing.T, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)

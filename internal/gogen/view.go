@@ -89,6 +89,9 @@ type fieldView struct {
 	Put                  string
 	Get                  string
 	ElemType             string
+	// ElemInPlace marks an indexed array of nested sets: each element is
+	// decoded in place in the slice rather than copied into it.
+	ElemInPlace bool
 
 	// typevalue
 	Entry     string
@@ -440,6 +443,7 @@ func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
 		fv.Type = "[]" + fv.ElemType
 		fv.Put = k.put(elem, "uint16(i+1)", "x")
 		fv.Get = k.get(elem, "d")
+		fv.ElemInPlace = a.SubType == spec.TypeNest
 		return fv, nil, nil
 	}
 	k, ok := kinds[a.Type]

@@ -49,41 +49,36 @@ func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DocExmpl) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 4: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("msg", d)
 			if err != nil {
 				return err
 			}
 			v.Msg = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("seq", d)
 			if err != nil {
 				return err
 			}
 			v.Seq = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("timestamp", d)
 			if err != nil {
 				return err
 			}
 			v.Timestamp = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

@@ -1025,39 +1025,32 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Devlink) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 61: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("bus-name", d)
 			if err != nil {
 				return err
 			}
 			v.BusName = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-index", d)
 			if err != nil {
 				return err
 			}
 			v.PortIndex = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU16("port-type", d)
 			if err != nil {
 				return err
@@ -1065,98 +1058,84 @@ func (v *Devlink) Decode(b []byte) error {
 			x := PortType(r)
 			v.PortType = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("port-desired-type", d)
 			if err != nil {
 				return err
 			}
 			v.PortDesiredType = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-netdev-ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.PortNetdevIfindex = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("port-netdev-name", d)
 			if err != nil {
 				return err
 			}
 			v.PortNetdevName = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("port-ibdev-name", d)
 			if err != nil {
 				return err
 			}
 			v.PortIbdevName = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-split-count", d)
 			if err != nil {
 				return err
 			}
 			v.PortSplitCount = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-split-group", d)
 			if err != nil {
 				return err
 			}
 			v.PortSplitGroup = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-index", d)
 			if err != nil {
 				return err
 			}
 			v.SbIndex = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-size", d)
 			if err != nil {
 				return err
 			}
 			v.SbSize = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("sb-ingress-pool-count", d)
 			if err != nil {
 				return err
 			}
 			v.SbIngressPoolCount = runtime.Some(x)
 		case 14:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("sb-egress-pool-count", d)
 			if err != nil {
 				return err
 			}
 			v.SbEgressPoolCount = runtime.Some(x)
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("sb-ingress-tc-count", d)
 			if err != nil {
 				return err
 			}
 			v.SbIngressTcCount = runtime.Some(x)
 		case 16:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("sb-egress-tc-count", d)
 			if err != nil {
 				return err
 			}
 			v.SbEgressTcCount = runtime.Some(x)
 		case 17:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("sb-pool-index", d)
 			if err != nil {
 				return err
 			}
 			v.SbPoolIndex = runtime.Some(x)
 		case 18:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("sb-pool-type", d)
 			if err != nil {
 				return err
@@ -1164,14 +1143,12 @@ func (v *Devlink) Decode(b []byte) error {
 			x := SbPoolType(r)
 			v.SbPoolType = runtime.Some(x)
 		case 19:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-pool-size", d)
 			if err != nil {
 				return err
 			}
 			v.SbPoolSize = runtime.Some(x)
 		case 20:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("sb-pool-threshold-type", d)
 			if err != nil {
 				return err
@@ -1179,35 +1156,30 @@ func (v *Devlink) Decode(b []byte) error {
 			x := SbThresholdType(r)
 			v.SbPoolThresholdType = runtime.Some(x)
 		case 21:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-threshold", d)
 			if err != nil {
 				return err
 			}
 			v.SbThreshold = runtime.Some(x)
 		case 22:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("sb-tc-index", d)
 			if err != nil {
 				return err
 			}
 			v.SbTcIndex = runtime.Some(x)
 		case 23:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-occ-cur", d)
 			if err != nil {
 				return err
 			}
 			v.SbOccCur = runtime.Some(x)
 		case 24:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-occ-max", d)
 			if err != nil {
 				return err
 			}
 			v.SbOccMax = runtime.Some(x)
 		case 25:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU16("eswitch-mode", d)
 			if err != nil {
 				return err
@@ -1215,7 +1187,6 @@ func (v *Devlink) Decode(b []byte) error {
 			x := EswitchMode(r)
 			v.EswitchMode = runtime.Some(x)
 		case 26:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("eswitch-inline-mode", d)
 			if err != nil {
 				return err
@@ -1223,112 +1194,96 @@ func (v *Devlink) Decode(b []byte) error {
 			x := EswitchInlineMode(r)
 			v.EswitchInlineMode = runtime.Some(x)
 		case 27:
-			d := runtime.AttrData(a)
 			var x DlDpipeTables
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-tables", err)
 			}
 			v.DpipeTables = &x
 		case 28:
-			d := runtime.AttrData(a)
 			var x DlDpipeTable
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		case 29:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dpipe-table-name", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableName = runtime.Some(x)
 		case 30:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-table-size", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableSize = runtime.Some(x)
 		case 31:
-			d := runtime.AttrData(a)
 			var x DlDpipeTableMatches
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
 			v.DpipeTableMatches = &x
 		case 32:
-			d := runtime.AttrData(a)
 			var x DlDpipeTableActions
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
 			v.DpipeTableActions = &x
 		case 33:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 34:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntries
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entries", err)
 			}
 			v.DpipeEntries = &x
 		case 35:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntry
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
 		case 36:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-entry-index", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntryMatchValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
 			v.DpipeEntryMatchValues = &x
 		case 38:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntryActionValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
 			v.DpipeEntryActionValues = &x
 		case 39:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeEntryCounter = runtime.Some(x)
 		case 40:
-			d := runtime.AttrData(a)
 			var x DlDpipeMatch
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 41:
-			d := runtime.AttrData(a)
 			var x DlDpipeMatchValue
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 		case 42:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-match-type", d)
 			if err != nil {
 				return err
@@ -1336,21 +1291,18 @@ func (v *Devlink) Decode(b []byte) error {
 			x := DpipeMatchType(r)
 			v.DpipeMatchType = runtime.Some(x)
 		case 43:
-			d := runtime.AttrData(a)
 			var x DlDpipeAction
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 44:
-			d := runtime.AttrData(a)
 			var x DlDpipeActionValue
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
 		case 45:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-action-type", d)
 			if err != nil {
 				return err
@@ -1358,43 +1310,36 @@ func (v *Devlink) Decode(b []byte) error {
 			x := DpipeActionType(r)
 			v.DpipeActionType = runtime.Some(x)
 		case 46:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.DpipeValue = x
 		case 47:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.DpipeValueMask = x
 		case 48:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-value-mapping", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeValueMapping = runtime.Some(x)
 		case 49:
-			d := runtime.AttrData(a)
 			var x DlDpipeHeaders
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-headers", err)
 			}
 			v.DpipeHeaders = &x
 		case 50:
-			d := runtime.AttrData(a)
 			var x DlDpipeHeader
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		case 51:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dpipe-header-name", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderName = runtime.Some(x)
 		case 52:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-header-id", d)
 			if err != nil {
 				return err
@@ -1402,56 +1347,48 @@ func (v *Devlink) Decode(b []byte) error {
 			x := DpipeHeaderID(r)
 			v.DpipeHeaderID = runtime.Some(x)
 		case 53:
-			d := runtime.AttrData(a)
 			var x DlDpipeHeaderFields
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
 			v.DpipeHeaderFields = &x
 		case 54:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 56:
-			d := runtime.AttrData(a)
 			var x DlDpipeField
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-field", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		case 57:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dpipe-field-name", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldName = runtime.Some(x)
 		case 58:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldID = runtime.Some(x)
 		case 59:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldBitwidth = runtime.Some(x)
 		case 60:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
 			if err != nil {
 				return err
@@ -1459,7 +1396,6 @@ func (v *Devlink) Decode(b []byte) error {
 			x := DpipeFieldMappingType(r)
 			v.DpipeFieldMappingType = runtime.Some(x)
 		case 62:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("eswitch-encap-mode", d)
 			if err != nil {
 				return err
@@ -1467,77 +1403,66 @@ func (v *Devlink) Decode(b []byte) error {
 			x := EswitchEncapMode(r)
 			v.EswitchEncapMode = runtime.Some(x)
 		case 63:
-			d := runtime.AttrData(a)
 			var x DlResourceList
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "resource-list", err)
 			}
 			v.ResourceList = &x
 		case 64:
-			d := runtime.AttrData(a)
 			var x DlResource
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "resource", err)
 			}
 			v.Resource = append(v.Resource, x)
 		case 65:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("resource-name", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceName = runtime.Some(x)
 		case 66:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-id", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceID = runtime.Some(x)
 		case 67:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSize = runtime.Some(x)
 		case 68:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-new", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeNew = runtime.Some(x)
 		case 69:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("resource-size-valid", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeValid = runtime.Some(x)
 		case 70:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-min", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeMin = runtime.Some(x)
 		case 71:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-max", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeMax = runtime.Some(x)
 		case 72:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-gran", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeGran = runtime.Some(x)
 		case 73:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("resource-unit", d)
 			if err != nil {
 				return err
@@ -1545,28 +1470,24 @@ func (v *Devlink) Decode(b []byte) error {
 			x := ResourceUnit(r)
 			v.ResourceUnit = runtime.Some(x)
 		case 74:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-occ", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceOcc = runtime.Some(x)
 		case 75:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableResourceID = runtime.Some(x)
 		case 76:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableResourceUnits = runtime.Some(x)
 		case 77:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU16("port-flavour", d)
 			if err != nil {
 				return err
@@ -1574,49 +1495,42 @@ func (v *Devlink) Decode(b []byte) error {
 			x := PortFlavour(r)
 			v.PortFlavour = runtime.Some(x)
 		case 78:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-number", d)
 			if err != nil {
 				return err
 			}
 			v.PortNumber = runtime.Some(x)
 		case 79:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-split-subport-number", d)
 			if err != nil {
 				return err
 			}
 			v.PortSplitSubportNumber = runtime.Some(x)
 		case 80:
-			d := runtime.AttrData(a)
 			var x DlParam
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "param", err)
 			}
 			v.Param = &x
 		case 81:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("param-name", d)
 			if err != nil {
 				return err
 			}
 			v.ParamName = runtime.Some(x)
 		case 82:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("param-generic", d)
 			if err != nil {
 				return err
 			}
 			v.ParamGeneric = x
 		case 83:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("param-type", d)
 			if err != nil {
 				return err
 			}
 			v.ParamType = runtime.Some(x)
 		case 87:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("param-value-cmode", d)
 			if err != nil {
 				return err
@@ -1624,298 +1538,255 @@ func (v *Devlink) Decode(b []byte) error {
 			x := ParamCmode(r)
 			v.ParamValueCmode = runtime.Some(x)
 		case 88:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("region-name", d)
 			if err != nil {
 				return err
 			}
 			v.RegionName = runtime.Some(x)
 		case 89:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("region-size", d)
 			if err != nil {
 				return err
 			}
 			v.RegionSize = runtime.Some(x)
 		case 90:
-			d := runtime.AttrData(a)
 			var x DlRegionSnapshots
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshots", err)
 			}
 			v.RegionSnapshots = &x
 		case 91:
-			d := runtime.AttrData(a)
 			var x DlRegionSnapshot
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
 			v.RegionSnapshot = &x
 		case 92:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("region-snapshot-id", d)
 			if err != nil {
 				return err
 			}
 			v.RegionSnapshotID = runtime.Some(x)
 		case 93:
-			d := runtime.AttrData(a)
 			var x DlRegionChunks
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunks", err)
 			}
 			v.RegionChunks = &x
 		case 94:
-			d := runtime.AttrData(a)
 			var x DlRegionChunk
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
 			v.RegionChunk = &x
 		case 95:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.RegionChunkData = x
 		case 96:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("region-chunk-addr", d)
 			if err != nil {
 				return err
 			}
 			v.RegionChunkAddr = runtime.Some(x)
 		case 97:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("region-chunk-len", d)
 			if err != nil {
 				return err
 			}
 			v.RegionChunkLen = runtime.Some(x)
 		case 98:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-driver-name", d)
 			if err != nil {
 				return err
 			}
 			v.InfoDriverName = runtime.Some(x)
 		case 99:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-serial-number", d)
 			if err != nil {
 				return err
 			}
 			v.InfoSerialNumber = runtime.Some(x)
 		case 100:
-			d := runtime.AttrData(a)
 			var x DlInfoVersion
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-fixed", err)
 			}
 			v.InfoVersionFixed = append(v.InfoVersionFixed, x)
 		case 101:
-			d := runtime.AttrData(a)
 			var x DlInfoVersion
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-running", err)
 			}
 			v.InfoVersionRunning = append(v.InfoVersionRunning, x)
 		case 102:
-			d := runtime.AttrData(a)
 			var x DlInfoVersion
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-stored", err)
 			}
 			v.InfoVersionStored = append(v.InfoVersionStored, x)
 		case 103:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-version-name", d)
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
 		case 104:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
 			v.InfoVersionValue = runtime.Some(x)
 		case 105:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sb-pool-cell-size", d)
 			if err != nil {
 				return err
 			}
 			v.SbPoolCellSize = runtime.Some(x)
 		case 106:
-			d := runtime.AttrData(a)
 			var x DlFmsg
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "fmsg", err)
 			}
 			v.Fmsg = &x
 		case 107:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgObjNestStart = x
 		case 108:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-pair-nest-start", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgPairNestStart = x
 		case 109:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-arr-nest-start", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgArrNestStart = x
 		case 110:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-nest-end", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgNestEnd = x
 		case 111:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("fmsg-obj-name", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgObjName = runtime.Some(x)
 		case 112:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("fmsg-obj-value-type", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgObjValueType = runtime.Some(x)
 		case 114:
-			d := runtime.AttrData(a)
 			var x DlHealthReporter
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "health-reporter", err)
 			}
 			v.HealthReporter = &x
 		case 115:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("health-reporter-name", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterName = runtime.Some(x)
 		case 116:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("health-reporter-state", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterState = runtime.Some(x)
 		case 117:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-err-count", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterErrCount = runtime.Some(x)
 		case 118:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-recover-count", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterRecoverCount = runtime.Some(x)
 		case 119:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterDumpTs = runtime.Some(x)
 		case 120:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterGracefulPeriod = runtime.Some(x)
 		case 121:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 122:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("flash-update-file-name", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateFileName = runtime.Some(x)
 		case 123:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("flash-update-component", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateComponent = runtime.Some(x)
 		case 124:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("flash-update-status-msg", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateStatusMsg = runtime.Some(x)
 		case 125:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("flash-update-status-done", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateStatusDone = runtime.Some(x)
 		case 126:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("flash-update-status-total", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateStatusTotal = runtime.Some(x)
 		case 127:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("port-pci-pf-number", d)
 			if err != nil {
 				return err
 			}
 			v.PortPCIPfNumber = runtime.Some(x)
 		case 128:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("port-pci-vf-number", d)
 			if err != nil {
 				return err
 			}
 			v.PortPCIVfNumber = runtime.Some(x)
 		case 129:
-			d := runtime.AttrData(a)
 			var x DlAttrStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = &x
 		case 130:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("trap-name", d)
 			if err != nil {
 				return err
 			}
 			v.TrapName = runtime.Some(x)
 		case 131:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("trap-action", d)
 			if err != nil {
 				return err
@@ -1923,7 +1794,6 @@ func (v *Devlink) Decode(b []byte) error {
 			x := TrapAction(r)
 			v.TrapAction = runtime.Some(x)
 		case 132:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("trap-type", d)
 			if err != nil {
 				return err
@@ -1931,147 +1801,126 @@ func (v *Devlink) Decode(b []byte) error {
 			x := TrapType(r)
 			v.TrapType = runtime.Some(x)
 		case 133:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("trap-generic", d)
 			if err != nil {
 				return err
 			}
 			v.TrapGeneric = x
 		case 134:
-			d := runtime.AttrData(a)
 			var x DlTrapMetadata
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "trap-metadata", err)
 			}
 			v.TrapMetadata = &x
 		case 135:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("trap-group-name", d)
 			if err != nil {
 				return err
 			}
 			v.TrapGroupName = runtime.Some(x)
 		case 136:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("reload-failed", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadFailed = runtime.Some(x)
 		case 137:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterDumpTsNs = runtime.Some(x)
 		case 138:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("netns-fd", d)
 			if err != nil {
 				return err
 			}
 			v.NetnsFD = runtime.Some(x)
 		case 139:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("netns-pid", d)
 			if err != nil {
 				return err
 			}
 			v.NetnsPID = runtime.Some(x)
 		case 140:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("netns-id", d)
 			if err != nil {
 				return err
 			}
 			v.NetnsID = runtime.Some(x)
 		case 141:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterAutoDump = runtime.Some(x)
 		case 142:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("trap-policer-id", d)
 			if err != nil {
 				return err
 			}
 			v.TrapPolicerID = runtime.Some(x)
 		case 143:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("trap-policer-rate", d)
 			if err != nil {
 				return err
 			}
 			v.TrapPolicerRate = runtime.Some(x)
 		case 144:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("trap-policer-burst", d)
 			if err != nil {
 				return err
 			}
 			v.TrapPolicerBurst = runtime.Some(x)
 		case 145:
-			d := runtime.AttrData(a)
 			var x DlPortFunction
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "port-function", err)
 			}
 			v.PortFunction = &x
 		case 146:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-board-serial-number", d)
 			if err != nil {
 				return err
 			}
 			v.InfoBoardSerialNumber = runtime.Some(x)
 		case 147:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-lanes", d)
 			if err != nil {
 				return err
 			}
 			v.PortLanes = runtime.Some(x)
 		case 148:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("port-splittable", d)
 			if err != nil {
 				return err
 			}
 			v.PortSplittable = runtime.Some(x)
 		case 149:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("port-external", d)
 			if err != nil {
 				return err
 			}
 			v.PortExternal = runtime.Some(x)
 		case 150:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-controller-number", d)
 			if err != nil {
 				return err
 			}
 			v.PortControllerNumber = runtime.Some(x)
 		case 151:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("flash-update-status-timeout", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateStatusTimeout = runtime.Some(x)
 		case 152:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBitfield32("flash-update-overwrite-mask", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateOverwriteMask = runtime.Some(x)
 		case 153:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("reload-action", d)
 			if err != nil {
 				return err
@@ -2079,84 +1928,72 @@ func (v *Devlink) Decode(b []byte) error {
 			x := ReloadAction(r)
 			v.ReloadAction = runtime.Some(x)
 		case 154:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBitfield32("reload-actions-performed", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadActionsPerformed = runtime.Some(x)
 		case 155:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBitfield32("reload-limits", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadLimits = runtime.Some(x)
 		case 156:
-			d := runtime.AttrData(a)
 			var x DlDevStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dev-stats", err)
 			}
 			v.DevStats = &x
 		case 157:
-			d := runtime.AttrData(a)
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
 			v.ReloadStats = &x
 		case 158:
-			d := runtime.AttrData(a)
 			var x DlReloadStatsEntry
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 		case 159:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("reload-stats-limit", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadStatsLimit = runtime.Some(x)
 		case 160:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("reload-stats-value", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadStatsValue = runtime.Some(x)
 		case 161:
-			d := runtime.AttrData(a)
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
 			v.RemoteReloadStats = &x
 		case 162:
-			d := runtime.AttrData(a)
 			var x DlReloadActInfo
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-info", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		case 163:
-			d := runtime.AttrData(a)
 			var x DlReloadActStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-stats", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
 		case 164:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("port-pci-sf-number", d)
 			if err != nil {
 				return err
 			}
 			v.PortPCISfNumber = runtime.Some(x)
 		case 165:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU16("rate-type", d)
 			if err != nil {
 				return err
@@ -2164,99 +2001,87 @@ func (v *Devlink) Decode(b []byte) error {
 			x := RateType(r)
 			v.RateType = runtime.Some(x)
 		case 166:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("rate-tx-share", d)
 			if err != nil {
 				return err
 			}
 			v.RateTxShare = runtime.Some(x)
 		case 167:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("rate-tx-max", d)
 			if err != nil {
 				return err
 			}
 			v.RateTxMax = runtime.Some(x)
 		case 168:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("rate-node-name", d)
 			if err != nil {
 				return err
 			}
 			v.RateNodeName = runtime.Some(x)
 		case 169:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("rate-parent-node-name", d)
 			if err != nil {
 				return err
 			}
 			v.RateParentNodeName = runtime.Some(x)
 		case 170:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("region-max-snapshots", d)
 			if err != nil {
 				return err
 			}
 			v.RegionMaxSnapshots = runtime.Some(x)
 		case 171:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("linecard-index", d)
 			if err != nil {
 				return err
 			}
 			v.LinecardIndex = runtime.Some(x)
 		case 172:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("linecard-state", d)
 			if err != nil {
 				return err
 			}
 			v.LinecardState = runtime.Some(x)
 		case 173:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("linecard-type", d)
 			if err != nil {
 				return err
 			}
 			v.LinecardType = runtime.Some(x)
 		case 174:
-			d := runtime.AttrData(a)
 			var x DlLinecardSupportedTypes
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "linecard-supported-types", err)
 			}
 			v.LinecardSupportedTypes = &x
 		case 176:
-			d := runtime.AttrData(a)
 			var x DlSelftestID
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "selftests", err)
 			}
 			v.Selftests = &x
 		case 177:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rate-tx-priority", d)
 			if err != nil {
 				return err
 			}
 			v.RateTxPriority = runtime.Some(x)
 		case 178:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rate-tx-weight", d)
 			if err != nil {
 				return err
 			}
 			v.RateTxWeight = runtime.Some(x)
 		case 179:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("region-direct", d)
 			if err != nil {
 				return err
 			}
 			v.RegionDirect = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2301,32 +2126,28 @@ func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDevStats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 157:
-			d := runtime.AttrData(a)
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
 			v.ReloadStats = &x
 		case 161:
-			d := runtime.AttrData(a)
 			var x DlReloadStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
 			v.RemoteReloadStats = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2367,25 +2188,22 @@ func (v *DlReloadStats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadStats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 162:
-			d := runtime.AttrData(a)
 			var x DlReloadActInfo
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-info", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2431,17 +2249,13 @@ func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadActInfo) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 153:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("reload-action", d)
 			if err != nil {
 				return err
@@ -2449,15 +2263,15 @@ func (v *DlReloadActInfo) Decode(b []byte) error {
 			x := ReloadAction(r)
 			v.ReloadAction = runtime.Some(x)
 		case 163:
-			d := runtime.AttrData(a)
 			var x DlReloadActStats
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-stats", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2498,25 +2312,22 @@ func (v *DlReloadActStats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadActStats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 158:
-			d := runtime.AttrData(a)
 			var x DlReloadStatsEntry
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2557,32 +2368,28 @@ func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlReloadStatsEntry) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 159:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("reload-stats-limit", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadStatsLimit = runtime.Some(x)
 		case 160:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("reload-stats-value", d)
 			if err != nil {
 				return err
 			}
 			v.ReloadStatsValue = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2623,32 +2430,28 @@ func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlInfoVersion) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 103:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-version-name", d)
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
 		case 104:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
 			v.InfoVersionValue = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2699,21 +2502,16 @@ func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlPortFunction) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.HWAddr = x
 		case 2:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("state", d)
 			if err != nil {
 				return err
@@ -2721,7 +2519,6 @@ func (v *DlPortFunction) Decode(b []byte) error {
 			x := PortFnState(r)
 			v.State = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("opstate", d)
 			if err != nil {
 				return err
@@ -2729,15 +2526,15 @@ func (v *DlPortFunction) Decode(b []byte) error {
 			x := PortFnOpstate(r)
 			v.Opstate = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBitfield32("caps", d)
 			if err != nil {
 				return err
 			}
 			v.Caps = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2778,25 +2575,22 @@ func (v *DlDpipeTables) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeTables) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 28:
-			d := runtime.AttrData(a)
 			var x DlDpipeTable
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2867,67 +2661,58 @@ func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeTable) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 29:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dpipe-table-name", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableName = runtime.Some(x)
 		case 30:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-table-size", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableSize = runtime.Some(x)
 		case 31:
-			d := runtime.AttrData(a)
 			var x DlDpipeTableMatches
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
 			v.DpipeTableMatches = &x
 		case 32:
-			d := runtime.AttrData(a)
 			var x DlDpipeTableActions
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
 			v.DpipeTableActions = &x
 		case 33:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 75:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableResourceID = runtime.Some(x)
 		case 76:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeTableResourceUnits = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2968,25 +2753,22 @@ func (v *DlDpipeTableMatches) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeTableMatches) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 40:
-			d := runtime.AttrData(a)
 			var x DlDpipeMatch
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3027,25 +2809,22 @@ func (v *DlDpipeTableActions) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeTableActions) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 43:
-			d := runtime.AttrData(a)
 			var x DlDpipeAction
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3086,25 +2865,22 @@ func (v *DlDpipeEntries) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeEntries) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 35:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntry
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3159,46 +2935,40 @@ func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeEntry) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 36:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-entry-index", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntryMatchValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
 			v.DpipeEntryMatchValues = &x
 		case 38:
-			d := runtime.AttrData(a)
 			var x DlDpipeEntryActionValues
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
 			v.DpipeEntryActionValues = &x
 		case 39:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeEntryCounter = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3240,25 +3010,22 @@ func (v *DlDpipeEntryMatchValues) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeEntryMatchValues) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 41:
-			d := runtime.AttrData(a)
 			var x DlDpipeMatchValue
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3300,25 +3067,22 @@ func (v *DlDpipeEntryActionValues) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeEntryActionValues) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 44:
-			d := runtime.AttrData(a)
 			var x DlDpipeActionValue
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3374,17 +3138,13 @@ func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeMatch) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 42:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-match-type", d)
 			if err != nil {
 				return err
@@ -3392,7 +3152,6 @@ func (v *DlDpipeMatch) Decode(b []byte) error {
 			x := DpipeMatchType(r)
 			v.DpipeMatchType = runtime.Some(x)
 		case 52:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-header-id", d)
 			if err != nil {
 				return err
@@ -3400,29 +3159,27 @@ func (v *DlDpipeMatch) Decode(b []byte) error {
 			x := DpipeHeaderID(r)
 			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 58:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3478,40 +3235,34 @@ func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeMatchValue) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 40:
-			d := runtime.AttrData(a)
 			var x DlDpipeMatch
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 46:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.DpipeValue = x
 		case 47:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.DpipeValueMask = x
 		case 48:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-value-mapping", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeValueMapping = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3567,17 +3318,13 @@ func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeAction) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 45:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-action-type", d)
 			if err != nil {
 				return err
@@ -3585,7 +3332,6 @@ func (v *DlDpipeAction) Decode(b []byte) error {
 			x := DpipeActionType(r)
 			v.DpipeActionType = runtime.Some(x)
 		case 52:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-header-id", d)
 			if err != nil {
 				return err
@@ -3593,29 +3339,27 @@ func (v *DlDpipeAction) Decode(b []byte) error {
 			x := DpipeHeaderID(r)
 			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-header-index", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 58:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3671,40 +3415,34 @@ func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeActionValue) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 43:
-			d := runtime.AttrData(a)
 			var x DlDpipeAction
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 46:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.DpipeValue = x
 		case 47:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.DpipeValueMask = x
 		case 48:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-value-mapping", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeValueMapping = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3745,25 +3483,22 @@ func (v *DlDpipeHeaders) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeHeaders) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 50:
-			d := runtime.AttrData(a)
 			var x DlDpipeHeader
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3816,24 +3551,19 @@ func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeHeader) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 51:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dpipe-header-name", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderName = runtime.Some(x)
 		case 52:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-header-id", d)
 			if err != nil {
 				return err
@@ -3841,22 +3571,21 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 			x := DpipeHeaderID(r)
 			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 53:
-			d := runtime.AttrData(a)
 			var x DlDpipeHeaderFields
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
 			v.DpipeHeaderFields = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3897,25 +3626,22 @@ func (v *DlDpipeHeaderFields) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeHeaderFields) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 56:
-			d := runtime.AttrData(a)
 			var x DlDpipeField
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-field", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3966,38 +3692,31 @@ func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlDpipeField) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 57:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dpipe-field-name", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldName = runtime.Some(x)
 		case 58:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-field-id", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldID = runtime.Some(x)
 		case 59:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldBitwidth = runtime.Some(x)
 		case 60:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
 			if err != nil {
 				return err
@@ -4005,8 +3724,9 @@ func (v *DlDpipeField) Decode(b []byte) error {
 			x := DpipeFieldMappingType(r)
 			v.DpipeFieldMappingType = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4087,73 +3807,61 @@ func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlResource) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 65:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("resource-name", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceName = runtime.Some(x)
 		case 66:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-id", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceID = runtime.Some(x)
 		case 67:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSize = runtime.Some(x)
 		case 68:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-new", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeNew = runtime.Some(x)
 		case 69:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("resource-size-valid", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeValid = runtime.Some(x)
 		case 70:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-min", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeMin = runtime.Some(x)
 		case 71:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-max", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeMax = runtime.Some(x)
 		case 72:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-size-gran", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceSizeGran = runtime.Some(x)
 		case 73:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("resource-unit", d)
 			if err != nil {
 				return err
@@ -4161,15 +3869,15 @@ func (v *DlResource) Decode(b []byte) error {
 			x := ResourceUnit(r)
 			v.ResourceUnit = runtime.Some(x)
 		case 74:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("resource-occ", d)
 			if err != nil {
 				return err
 			}
 			v.ResourceOcc = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4210,25 +3918,22 @@ func (v *DlResourceList) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlResourceList) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 64:
-			d := runtime.AttrData(a)
 			var x DlResource
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "resource", err)
 			}
 			v.Resource = append(v.Resource, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4274,39 +3979,34 @@ func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlParam) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 81:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("param-name", d)
 			if err != nil {
 				return err
 			}
 			v.ParamName = runtime.Some(x)
 		case 82:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("param-generic", d)
 			if err != nil {
 				return err
 			}
 			v.ParamGeneric = x
 		case 83:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("param-type", d)
 			if err != nil {
 				return err
 			}
 			v.ParamType = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4344,25 +4044,22 @@ func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionSnapshots) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 91:
-			d := runtime.AttrData(a)
 			var x DlRegionSnapshot
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
 			v.RegionSnapshot = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4398,25 +4095,22 @@ func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionSnapshot) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 92:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("region-snapshot-id", d)
 			if err != nil {
 				return err
 			}
 			v.RegionSnapshotID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4454,25 +4148,22 @@ func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionChunks) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 94:
-			d := runtime.AttrData(a)
 			var x DlRegionChunk
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
 			v.RegionChunk = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4513,29 +4204,25 @@ func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlRegionChunk) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 95:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.RegionChunkData = x
 		case 96:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("region-chunk-addr", d)
 			if err != nil {
 				return err
 			}
 			v.RegionChunkAddr = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4591,53 +4278,46 @@ func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlFmsg) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 107:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgObjNestStart = x
 		case 108:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-pair-nest-start", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgPairNestStart = x
 		case 109:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-arr-nest-start", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgArrNestStart = x
 		case 110:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("fmsg-nest-end", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgNestEnd = x
 		case 111:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("fmsg-obj-name", d)
 			if err != nil {
 				return err
 			}
 			v.FmsgObjName = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4716,81 +4396,70 @@ func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlHealthReporter) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 115:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("health-reporter-name", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterName = runtime.Some(x)
 		case 116:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("health-reporter-state", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterState = runtime.Some(x)
 		case 117:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-err-count", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterErrCount = runtime.Some(x)
 		case 118:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-recover-count", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterRecoverCount = runtime.Some(x)
 		case 120:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterGracefulPeriod = runtime.Some(x)
 		case 121:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 119:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterDumpTs = runtime.Some(x)
 		case 137:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterDumpTsNs = runtime.Some(x)
 		case 141:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
 			if err != nil {
 				return err
 			}
 			v.HealthReporterAutoDump = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4835,39 +4504,34 @@ func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlAttrStats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 0:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("stats-rx-packets", d)
 			if err != nil {
 				return err
 			}
 			v.StatsRxPackets = runtime.Some(x)
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("stats-rx-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.StatsRxBytes = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("stats-rx-dropped", d)
 			if err != nil {
 				return err
 			}
 			v.StatsRxDropped = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4908,32 +4572,28 @@ func (v *DlTrapMetadata) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlTrapMetadata) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 0:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("trap-metadata-type-in-port", d)
 			if err != nil {
 				return err
 			}
 			v.TrapMetadataTypeInPort = x
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("trap-metadata-type-fa-cookie", d)
 			if err != nil {
 				return err
 			}
 			v.TrapMetadataTypeFaCookie = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4970,25 +4630,22 @@ func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 173:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("linecard-type", d)
 			if err != nil {
 				return err
 			}
 			v.LinecardType = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -5023,25 +4680,22 @@ func (v *DlSelftestID) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *DlSelftestID) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("flash", d)
 			if err != nil {
 				return err
 			}
 			v.Flash = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

@@ -53,31 +53,25 @@ func (v *Header) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Header) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dev-index", d)
 			if err != nil {
 				return err
 			}
 			v.DevIndex = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("flags", d)
 			if err != nil {
 				return err
@@ -85,15 +79,15 @@ func (v *Header) Decode(b []byte) error {
 			x := HeaderFlags(r)
 			v.Flags = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("phy-index", d)
 			if err != nil {
 				return err
 			}
 			v.PHYIndex = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -138,39 +132,34 @@ func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *BitsetBit) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("index", d)
 			if err != nil {
 				return err
 			}
 			v.Index = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("value", d)
 			if err != nil {
 				return err
 			}
 			v.Value = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -210,25 +199,22 @@ func (v *BitsetBits) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *BitsetBits) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x BitsetBit
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "bit", err)
 			}
 			v.Bit = append(v.Bit, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -285,47 +271,40 @@ func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Bitset) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("nomask", d)
 			if err != nil {
 				return err
 			}
 			v.Nomask = x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("size", d)
 			if err != nil {
 				return err
 			}
 			v.Size = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			var x BitsetBits
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "bits", err)
 			}
 			v.Bits = &x
 		case 4:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Value = x
 		case 5:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Mask = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -365,32 +344,28 @@ func (v *String) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *String) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("index", d)
 			if err != nil {
 				return err
 			}
 			v.Index = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("value", d)
 			if err != nil {
 				return err
 			}
 			v.Value = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -430,25 +405,22 @@ func (v *Strings) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Strings) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x String
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "string", err)
 			}
 			v.StringAttr = append(v.StringAttr, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -498,39 +470,34 @@ func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StringsetAttrs) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("count", d)
 			if err != nil {
 				return err
 			}
 			v.Count = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			var x Strings
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "strings", err)
 			}
 			v.Strings = append(v.Strings, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -570,25 +537,22 @@ func (v *Stringsets) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Stringsets) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x StringsetAttrs
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stringset", err)
 			}
 			v.Stringset = append(v.Stringset, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -637,39 +601,34 @@ func (v *Strset) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Strset) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Stringsets
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stringsets", err)
 			}
 			v.Stringsets = &x
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("counts-only", d)
 			if err != nil {
 				return err
 			}
 			v.CountsOnly = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -713,32 +672,28 @@ func (v *Privflags) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Privflags) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "flags", err)
 			}
 			v.Flags = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -850,130 +805,112 @@ func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Rings) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
 				return err
 			}
 			v.RxMax = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-mini-max", d)
 			if err != nil {
 				return err
 			}
 			v.RxMiniMax = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-jumbo-max", d)
 			if err != nil {
 				return err
 			}
 			v.RxJumboMax = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-max", d)
 			if err != nil {
 				return err
 			}
 			v.TxMax = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx", d)
 			if err != nil {
 				return err
 			}
 			v.Rx = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-mini", d)
 			if err != nil {
 				return err
 			}
 			v.RxMini = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-jumbo", d)
 			if err != nil {
 				return err
 			}
 			v.RxJumbo = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx", d)
 			if err != nil {
 				return err
 			}
 			v.Tx = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-buf-len", d)
 			if err != nil {
 				return err
 			}
 			v.RxBufLen = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tcp-data-split", d)
 			if err != nil {
 				return err
 			}
 			v.TCPDataSplit = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("cqe-size", d)
 			if err != nil {
 				return err
 			}
 			v.CqeSize = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tx-push", d)
 			if err != nil {
 				return err
 			}
 			v.TxPush = runtime.Some(x)
 		case 14:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("rx-push", d)
 			if err != nil {
 				return err
 			}
 			v.RxPush = runtime.Some(x)
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-push-buf-len", d)
 			if err != nil {
 				return err
 			}
 			v.TxPushBufLen = runtime.Some(x)
 		case 16:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-push-buf-len-max", d)
 			if err != nil {
 				return err
 			}
 			v.TxPushBufLenMax = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1033,61 +970,53 @@ func (v *MmStat) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *MmStat) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("reassembly-errors", d)
 			if err != nil {
 				return err
 			}
 			v.ReassemblyErrors = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("smd-errors", d)
 			if err != nil {
 				return err
 			}
 			v.SmdErrors = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("reassembly-ok", d)
 			if err != nil {
 				return err
 			}
 			v.ReassemblyOk = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("rx-frag-count", d)
 			if err != nil {
 				return err
 			}
 			v.RxFragCount = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("tx-frag-count", d)
 			if err != nil {
 				return err
 			}
 			v.TxFragCount = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("hold-count", d)
 			if err != nil {
 				return err
 			}
 			v.HoldCount = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1176,95 +1105,82 @@ func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Mm) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("pmac-enabled", d)
 			if err != nil {
 				return err
 			}
 			v.PmacEnabled = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tx-enabled", d)
 			if err != nil {
 				return err
 			}
 			v.TxEnabled = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tx-active", d)
 			if err != nil {
 				return err
 			}
 			v.TxActive = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-min-frag-size", d)
 			if err != nil {
 				return err
 			}
 			v.TxMinFragSize = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-min-frag-size", d)
 			if err != nil {
 				return err
 			}
 			v.RxMinFragSize = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("verify-enabled", d)
 			if err != nil {
 				return err
 			}
 			v.VerifyEnabled = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("verify-status", d)
 			if err != nil {
 				return err
 			}
 			v.VerifyStatus = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("verify-time", d)
 			if err != nil {
 				return err
 			}
 			v.VerifyTime = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("max-verify-time", d)
 			if err != nil {
 				return err
 			}
 			v.MaxVerifyTime = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			var x MmStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1326,60 +1242,52 @@ func (v *Linkinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkinfo) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("port", d)
 			if err != nil {
 				return err
 			}
 			v.Port = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("phyaddr", d)
 			if err != nil {
 				return err
 			}
 			v.Phyaddr = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tp-mdix", d)
 			if err != nil {
 				return err
 			}
 			v.TpMdix = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tp-mdix-ctrl", d)
 			if err != nil {
 				return err
 			}
 			v.TpMdixCtrl = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("transceiver", d)
 			if err != nil {
 				return err
 			}
 			v.Transceiver = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1465,88 +1373,76 @@ func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkmodes) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
 				return err
 			}
 			v.Autoneg = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "ours", err)
 			}
 			v.Ours = &x
 		case 4:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "peer", err)
 			}
 			v.Peer = &x
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("speed", d)
 			if err != nil {
 				return err
 			}
 			v.Speed = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("duplex", d)
 			if err != nil {
 				return err
 			}
 			v.Duplex = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("master-slave-cfg", d)
 			if err != nil {
 				return err
 			}
 			v.MasterSlaveCfg = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("master-slave-state", d)
 			if err != nil {
 				return err
 			}
 			v.MasterSlaveState = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("lanes", d)
 			if err != nil {
 				return err
 			}
 			v.Lanes = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("rate-matching", d)
 			if err != nil {
 				return err
 			}
 			v.RateMatching = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1613,67 +1509,58 @@ func (v *Linkstate) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Linkstate) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("link", d)
 			if err != nil {
 				return err
 			}
 			v.Link = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sqi", d)
 			if err != nil {
 				return err
 			}
 			v.Sqi = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("sqi-max", d)
 			if err != nil {
 				return err
 			}
 			v.SqiMax = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("ext-state", d)
 			if err != nil {
 				return err
 			}
 			v.ExtState = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("ext-substate", d)
 			if err != nil {
 				return err
 			}
 			v.ExtSubstate = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ext-down-cnt", d)
 			if err != nil {
 				return err
 			}
 			v.ExtDownCnt = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1717,32 +1604,28 @@ func (v *Debug) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Debug) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "msgmask", err)
 			}
 			v.Msgmask = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1791,36 +1674,31 @@ func (v *Wol) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Wol) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
 			v.Modes = &x
 		case 3:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Sopass = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1885,53 +1763,46 @@ func (v *Features) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Features) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hw", err)
 			}
 			v.HW = &x
 		case 3:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "wanted", err)
 			}
 			v.Wanted = &x
 		case 4:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "active", err)
 			}
 			v.Active = &x
 		case 5:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nochange", err)
 			}
 			v.Nochange = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2008,81 +1879,70 @@ func (v *Channels) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Channels) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
 				return err
 			}
 			v.RxMax = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-max", d)
 			if err != nil {
 				return err
 			}
 			v.TxMax = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("other-max", d)
 			if err != nil {
 				return err
 			}
 			v.OtherMax = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("combined-max", d)
 			if err != nil {
 				return err
 			}
 			v.CombinedMax = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-count", d)
 			if err != nil {
 				return err
 			}
 			v.RxCount = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-count", d)
 			if err != nil {
 				return err
 			}
 			v.TxCount = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("other-count", d)
 			if err != nil {
 				return err
 			}
 			v.OtherCount = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("combined-count", d)
 			if err != nil {
 				return err
 			}
 			v.CombinedCount = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2127,39 +1987,34 @@ func (v *IRQModeration) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *IRQModeration) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("usec", d)
 			if err != nil {
 				return err
 			}
 			v.Usec = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("pkts", d)
 			if err != nil {
 				return err
 			}
 			v.Pkts = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("comps", d)
 			if err != nil {
 				return err
 			}
 			v.Comps = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2199,25 +2054,22 @@ func (v *Profile) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Profile) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x IRQModeration
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "irq-moderation", err)
 			}
 			v.IRQModeration = append(v.IRQModeration, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2403,228 +2255,196 @@ func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Coalesce) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-usecs", d)
 			if err != nil {
 				return err
 			}
 			v.RxUsecs = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-max-frames", d)
 			if err != nil {
 				return err
 			}
 			v.RxMaxFrames = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-usecs-irq", d)
 			if err != nil {
 				return err
 			}
 			v.RxUsecsIRQ = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-max-frames-irq", d)
 			if err != nil {
 				return err
 			}
 			v.RxMaxFramesIRQ = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-usecs", d)
 			if err != nil {
 				return err
 			}
 			v.TxUsecs = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-max-frames", d)
 			if err != nil {
 				return err
 			}
 			v.TxMaxFrames = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-usecs-irq", d)
 			if err != nil {
 				return err
 			}
 			v.TxUsecsIRQ = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-max-frames-irq", d)
 			if err != nil {
 				return err
 			}
 			v.TxMaxFramesIRQ = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("stats-block-usecs", d)
 			if err != nil {
 				return err
 			}
 			v.StatsBlockUsecs = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("use-adaptive-rx", d)
 			if err != nil {
 				return err
 			}
 			v.UseAdaptiveRx = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("use-adaptive-tx", d)
 			if err != nil {
 				return err
 			}
 			v.UseAdaptiveTx = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("pkt-rate-low", d)
 			if err != nil {
 				return err
 			}
 			v.PktRateLow = runtime.Some(x)
 		case 14:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-usecs-low", d)
 			if err != nil {
 				return err
 			}
 			v.RxUsecsLow = runtime.Some(x)
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-max-frames-low", d)
 			if err != nil {
 				return err
 			}
 			v.RxMaxFramesLow = runtime.Some(x)
 		case 16:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-usecs-low", d)
 			if err != nil {
 				return err
 			}
 			v.TxUsecsLow = runtime.Some(x)
 		case 17:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-max-frames-low", d)
 			if err != nil {
 				return err
 			}
 			v.TxMaxFramesLow = runtime.Some(x)
 		case 18:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("pkt-rate-high", d)
 			if err != nil {
 				return err
 			}
 			v.PktRateHigh = runtime.Some(x)
 		case 19:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-usecs-high", d)
 			if err != nil {
 				return err
 			}
 			v.RxUsecsHigh = runtime.Some(x)
 		case 20:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rx-max-frames-high", d)
 			if err != nil {
 				return err
 			}
 			v.RxMaxFramesHigh = runtime.Some(x)
 		case 21:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-usecs-high", d)
 			if err != nil {
 				return err
 			}
 			v.TxUsecsHigh = runtime.Some(x)
 		case 22:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-max-frames-high", d)
 			if err != nil {
 				return err
 			}
 			v.TxMaxFramesHigh = runtime.Some(x)
 		case 23:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rate-sample-interval", d)
 			if err != nil {
 				return err
 			}
 			v.RateSampleInterval = runtime.Some(x)
 		case 24:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("use-cqe-mode-tx", d)
 			if err != nil {
 				return err
 			}
 			v.UseCqeModeTx = runtime.Some(x)
 		case 25:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("use-cqe-mode-rx", d)
 			if err != nil {
 				return err
 			}
 			v.UseCqeModeRx = runtime.Some(x)
 		case 26:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-aggr-max-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxAggrMaxBytes = runtime.Some(x)
 		case 27:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-aggr-max-frames", d)
 			if err != nil {
 				return err
 			}
 			v.TxAggrMaxFrames = runtime.Some(x)
 		case 28:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-aggr-time-usecs", d)
 			if err != nil {
 				return err
 			}
 			v.TxAggrTimeUsecs = runtime.Some(x)
 		case 29:
-			d := runtime.AttrData(a)
 			var x Profile
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "rx-profile", err)
 			}
 			v.RxProfile = &x
 		case 30:
-			d := runtime.AttrData(a)
 			var x Profile
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "tx-profile", err)
 			}
 			v.TxProfile = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2664,33 +2484,29 @@ func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PauseStat) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("tx-frames", d)
 			if err != nil {
 				return err
 			}
 			v.TxFrames = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("rx-frames", d)
 			if err != nil {
 				return err
 			}
 			v.RxFrames = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2754,60 +2570,52 @@ func (v *Pause) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Pause) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
 				return err
 			}
 			v.Autoneg = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("rx", d)
 			if err != nil {
 				return err
 			}
 			v.Rx = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tx", d)
 			if err != nil {
 				return err
 			}
 			v.Tx = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			var x PauseStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = &x
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("stats-src", d)
 			if err != nil {
 				return err
 			}
 			v.StatsSrc = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2878,67 +2686,58 @@ func (v *EEE) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *EEE) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes-ours", err)
 			}
 			v.ModesOurs = &x
 		case 3:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes-peer", err)
 			}
 			v.ModesPeer = &x
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("active", d)
 			if err != nil {
 				return err
 			}
 			v.Active = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("enabled", d)
 			if err != nil {
 				return err
 			}
 			v.Enabled = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("tx-lpi-enabled", d)
 			if err != nil {
 				return err
 			}
 			v.TxLpiEnabled = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tx-lpi-timer", d)
 			if err != nil {
 				return err
 			}
 			v.TxLpiTimer = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -2983,39 +2782,34 @@ func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TsStat) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-pkts", d)
 			if err != nil {
 				return err
 			}
 			v.TxPkts = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-lost", d)
 			if err != nil {
 				return err
 			}
 			v.TxLost = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-err", d)
 			if err != nil {
 				return err
 			}
 			v.TxErr = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3085,60 +2879,52 @@ func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Tsinfo) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "timestamping", err)
 			}
 			v.Timestamping = &x
 		case 3:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "tx-types", err)
 			}
 			v.TxTypes = &x
 		case 4:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "rx-filters", err)
 			}
 			v.RxFilters = &x
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("phc-index", d)
 			if err != nil {
 				return err
 			}
 			v.PhcIndex = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			var x TsStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3183,39 +2969,34 @@ func (v *CableResult) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableResult) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("pair", d)
 			if err != nil {
 				return err
 			}
 			v.Pair = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("code", d)
 			if err != nil {
 				return err
 			}
 			v.Code = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
 			v.Src = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3261,39 +3042,34 @@ func (v *CableFaultLength) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableFaultLength) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("pair", d)
 			if err != nil {
 				return err
 			}
 			v.Pair = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("cm", d)
 			if err != nil {
 				return err
 			}
 			v.Cm = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
 			v.Src = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3337,32 +3113,28 @@ func (v *CableNest) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableNest) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x CableResult
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "result", err)
 			}
 			v.Result = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x CableFaultLength
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "fault-length", err)
 			}
 			v.FaultLength = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3399,25 +3171,22 @@ func (v *CableTest) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTest) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3466,39 +3235,34 @@ func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestNtf) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
 			v.Status = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			var x CableNest
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
 			v.Nest = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3549,46 +3313,40 @@ func (v *CableTestTdrCfg) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdrCfg) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("first", d)
 			if err != nil {
 				return err
 			}
 			v.First = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("last", d)
 			if err != nil {
 				return err
 			}
 			v.Last = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("step", d)
 			if err != nil {
 				return err
 			}
 			v.Step = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("pair", d)
 			if err != nil {
 				return err
 			}
 			v.Pair = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3638,39 +3396,34 @@ func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdrNtf) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
 			v.Status = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			var x CableNest
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
 			v.Nest = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3714,32 +3467,28 @@ func (v *CableTestTdr) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CableTestTdr) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x CableTestTdrCfg
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "cfg", err)
 			}
 			v.Cfg = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3780,24 +3529,19 @@ func (v *TunnelUDPEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDPEntry) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE16("port", d)
 			if err != nil {
 				return err
 			}
 			v.Port = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -3805,8 +3549,9 @@ func (v *TunnelUDPEntry) Decode(b []byte) error {
 			x := UDPTunnelType(r)
 			v.Type = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3859,39 +3604,34 @@ func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDPTable) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("size", d)
 			if err != nil {
 				return err
 			}
 			v.Size = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "types", err)
 			}
 			v.Types = &x
 		case 3:
-			d := runtime.AttrData(a)
 			var x TunnelUDPEntry
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "entry", err)
 			}
 			v.Entry = append(v.Entry, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3928,25 +3668,22 @@ func (v *TunnelUDP) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelUDP) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x TunnelUDPTable
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "table", err)
 			}
 			v.Table = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -3990,32 +3727,28 @@ func (v *TunnelInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TunnelInfo) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x TunnelUDP
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "udp-ports", err)
 			}
 			v.UDPPorts = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4060,40 +3793,35 @@ func (v *FECStat) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *FECStat) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[uint64]("corrected", d, 8)
 			if err != nil {
 				return err
 			}
 			v.Corrected = x
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[uint64]("uncorr", d, 8)
 			if err != nil {
 				return err
 			}
 			v.Uncorr = x
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[uint64]("corr-bits", d, 8)
 			if err != nil {
 				return err
 			}
 			v.CorrBits = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4154,53 +3882,46 @@ func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *FEC) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
 			v.Modes = &x
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("auto", d)
 			if err != nil {
 				return err
 			}
 			v.Auto = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("active", d)
 			if err != nil {
 				return err
 			}
 			v.Active = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			var x FECStat
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4267,64 +3988,55 @@ func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *ModuleEeprom) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("offset", d)
 			if err != nil {
 				return err
 			}
 			v.Offset = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("length", d)
 			if err != nil {
 				return err
 			}
 			v.Length = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("page", d)
 			if err != nil {
 				return err
 			}
 			v.Page = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("bank", d)
 			if err != nil {
 				return err
 			}
 			v.Bank = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("i2c-address", d)
 			if err != nil {
 				return err
 			}
 			v.I2cAddress = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Data = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4398,75 +4110,65 @@ func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StatsGrp) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ss-id", d)
 			if err != nil {
 				return err
 			}
 			v.SsID = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("stat", d)
 			if err != nil {
 				return err
 			}
 			v.Stat = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			var x StatsGrpHist
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hist-rx", err)
 			}
 			v.HistRx = &x
 		case 6:
-			d := runtime.AttrData(a)
 			var x StatsGrpHist
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "hist-tx", err)
 			}
 			v.HistTx = &x
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hist-bkt-low", d)
 			if err != nil {
 				return err
 			}
 			v.HistBktLow = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hist-bkt-hi", d)
 			if err != nil {
 				return err
 			}
 			v.HistBktHi = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("hist-val", d)
 			if err != nil {
 				return err
 			}
 			v.HistVal = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4512,39 +4214,34 @@ func (v *StatsGrpHist) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *StatsGrpHist) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hist-bkt-low", d)
 			if err != nil {
 				return err
 			}
 			v.HistBktLow = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hist-bkt-hi", d)
 			if err != nil {
 				return err
 			}
 			v.HistBktHi = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("hist-val", d)
 			if err != nil {
 				return err
 			}
 			v.HistVal = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4600,47 +4297,41 @@ func (v *Stats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Stats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 3:
-			d := runtime.AttrData(a)
 			var x Bitset
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "groups", err)
 			}
 			v.Groups = &x
 		case 4:
-			d := runtime.AttrData(a)
 			var x StatsGrp
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "grp", err)
 			}
 			v.Grp = &x
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
 				return err
 			}
 			v.Src = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4687,39 +4378,34 @@ func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PhcVclocks) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("num", d)
 			if err != nil {
 				return err
 			}
 			v.Num = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[int32]("index", d, 4)
 			if err != nil {
 				return err
 			}
 			v.Index = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4766,39 +4452,34 @@ func (v *Module) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Module) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("power-mode-policy", d)
 			if err != nil {
 				return err
 			}
 			v.PowerModePolicy = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("power-mode", d)
 			if err != nil {
 				return err
 			}
 			v.PowerMode = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4839,32 +4520,28 @@ func (v *C33PSEPwLimit) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *C33PSEPwLimit) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("min", d)
 			if err != nil {
 				return err
 			}
 			v.Min = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("max", d)
 			if err != nil {
 				return err
 			}
 			v.Max = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -4966,80 +4643,67 @@ func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PSE) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("podl-pse-admin-state", d)
 			if err != nil {
 				return err
 			}
 			v.PodlPSEAdminState = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("podl-pse-admin-control", d)
 			if err != nil {
 				return err
 			}
 			v.PodlPSEAdminControl = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("podl-pse-pw-d-status", d)
 			if err != nil {
 				return err
 			}
 			v.PodlPSEPwDStatus = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-admin-state", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEAdminState = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-admin-control", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEAdminControl = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-pw-d-status", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEPwDStatus = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-pw-class", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEPwClass = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-actual-pw", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEActualPw = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("c33-pse-ext-state", d)
 			if err != nil {
 				return err
@@ -5047,29 +4711,27 @@ func (v *PSE) Decode(b []byte) error {
 			x := C33PSEExtState(r)
 			v.C33PSEExtState = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-ext-substate", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEExtSubstate = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("c33-pse-avail-pw-limit", d)
 			if err != nil {
 				return err
 			}
 			v.C33PSEAvailPwLimit = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			var x C33PSEPwLimit
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "c33-pse-pw-limit-ranges", err)
 			}
 			v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -5136,64 +4798,55 @@ func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *RSS) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("context", d)
 			if err != nil {
 				return err
 			}
 			v.Context = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hfunc", d)
 			if err != nil {
 				return err
 			}
 			v.Hfunc = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[uint32]("indir", d, 4)
 			if err != nil {
 				return err
 			}
 			v.Indir = x
 		case 5:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Hkey = x
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("input_xfrm", d)
 			if err != nil {
 				return err
 			}
 			v.InputXfrm = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("start-context", d)
 			if err != nil {
 				return err
 			}
 			v.StartContext = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -5270,81 +4923,70 @@ func (v *Plca) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Plca) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("version", d)
 			if err != nil {
 				return err
 			}
 			v.Version = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("enabled", d)
 			if err != nil {
 				return err
 			}
 			v.Enabled = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
 				return err
 			}
 			v.Status = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("node-cnt", d)
 			if err != nil {
 				return err
 			}
 			v.NodeCnt = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("node-id", d)
 			if err != nil {
 				return err
 			}
 			v.NodeID = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("to-tmr", d)
 			if err != nil {
 				return err
 			}
 			v.ToTmr = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("burst-cnt", d)
 			if err != nil {
 				return err
 			}
 			v.BurstCnt = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("burst-tmr", d)
 			if err != nil {
 				return err
 			}
 			v.BurstTmr = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -5412,38 +5054,31 @@ func (v *ModuleFwFlash) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *ModuleFwFlash) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("file-name", d)
 			if err != nil {
 				return err
 			}
 			v.FileName = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("password", d)
 			if err != nil {
 				return err
 			}
 			v.Password = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("status", d)
 			if err != nil {
 				return err
@@ -5451,29 +5086,27 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 			x := ModuleFwFlashStatus(r)
 			v.Status = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("status-msg", d)
 			if err != nil {
 				return err
 			}
 			v.StatusMsg = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("done", d)
 			if err != nil {
 				return err
 			}
 			v.Done = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("total", d)
 			if err != nil {
 				return err
 			}
 			v.Total = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -5545,45 +5178,37 @@ func (v *PHY) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PHY) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Header
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("index", d)
 			if err != nil {
 				return err
 			}
 			v.Index = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("drvname", d)
 			if err != nil {
 				return err
 			}
 			v.Drvname = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("upstream-type", d)
 			if err != nil {
 				return err
@@ -5591,29 +5216,27 @@ func (v *PHY) Decode(b []byte) error {
 			x := PHYUpstreamType(r)
 			v.UpstreamType = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("upstream-index", d)
 			if err != nil {
 				return err
 			}
 			v.UpstreamIndex = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("upstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
 			v.UpstreamSfpName = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("downstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
 			v.DownstreamSfpName = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

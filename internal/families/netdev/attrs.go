@@ -63,25 +63,20 @@ func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dev) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 2: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU64("xdp-features", d)
 			if err != nil {
 				return err
@@ -89,14 +84,12 @@ func (v *Dev) Decode(b []byte) error {
 			x := XDPAct(r)
 			v.XDPFeatures = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("xdp-zc-max-segs", d)
 			if err != nil {
 				return err
 			}
 			v.XDPZcMaxSegs = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU64("xdp-rx-metadata-features", d)
 			if err != nil {
 				return err
@@ -104,7 +97,6 @@ func (v *Dev) Decode(b []byte) error {
 			x := XDPRxMetadata(r)
 			v.XDPRxMetadataFeatures = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU64("xsk-features", d)
 			if err != nil {
 				return err
@@ -112,8 +104,9 @@ func (v *Dev) Decode(b []byte) error {
 			x := XSKFlags(r)
 			v.XSKFeatures = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -193,67 +186,58 @@ func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePool) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("napi-id", d)
 			if err != nil {
 				return err
 			}
 			v.NAPIID = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("inflight", d)
 			if err != nil {
 				return err
 			}
 			v.Inflight = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("inflight-mem", d)
 			if err != nil {
 				return err
 			}
 			v.InflightMem = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("detach-time", d)
 			if err != nil {
 				return err
 			}
 			v.DetachTime = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
 			v.Dmabuf = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -297,32 +281,28 @@ func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolInfo) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -416,102 +396,88 @@ func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PagePoolStats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x PagePoolInfo
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "info", err)
 			}
 			v.Info = &x
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-fast", d)
 			if err != nil {
 				return err
 			}
 			v.AllocFast = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-slow", d)
 			if err != nil {
 				return err
 			}
 			v.AllocSlow = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-slow-high-order", d)
 			if err != nil {
 				return err
 			}
 			v.AllocSlowHighOrder = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-empty", d)
 			if err != nil {
 				return err
 			}
 			v.AllocEmpty = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-refill", d)
 			if err != nil {
 				return err
 			}
 			v.AllocRefill = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("alloc-waive", d)
 			if err != nil {
 				return err
 			}
 			v.AllocWaive = runtime.Some(x)
 		case 14:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-cached", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleCached = runtime.Some(x)
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-cache-full", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleCacheFull = runtime.Some(x)
 		case 16:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-ring", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleRing = runtime.Some(x)
 		case 17:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-ring-full", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleRingFull = runtime.Some(x)
 		case 18:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("recycle-released-refcnt", d)
 			if err != nil {
 				return err
 			}
 			v.RecycleReleasedRefcnt = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -565,46 +531,40 @@ func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *NAPI) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("irq", d)
 			if err != nil {
 				return err
 			}
 			v.IRQ = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("pid", d)
 			if err != nil {
 				return err
 			}
 			v.PID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -665,31 +625,25 @@ func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Queue) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -697,22 +651,21 @@ func (v *Queue) Decode(b []byte) error {
 			x := QueueType(r)
 			v.Type = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("napi-id", d)
 			if err != nil {
 				return err
 			}
 			v.NAPIID = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dmabuf", d)
 			if err != nil {
 				return err
 			}
 			v.Dmabuf = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -954,24 +907,19 @@ func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Qstats) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("queue-type", d)
 			if err != nil {
 				return err
@@ -979,14 +927,12 @@ func (v *Qstats) Decode(b []byte) error {
 			x := QueueType(r)
 			v.QueueType = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("queue-id", d)
 			if err != nil {
 				return err
 			}
 			v.QueueID = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadUint("scope", d)
 			if err != nil {
 				return err
@@ -994,197 +940,171 @@ func (v *Qstats) Decode(b []byte) error {
 			x := QstatsScope(r)
 			v.Scope = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-packets", d)
 			if err != nil {
 				return err
 			}
 			v.RxPackets = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.RxBytes = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-packets", d)
 			if err != nil {
 				return err
 			}
 			v.TxPackets = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxBytes = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-alloc-fail", d)
 			if err != nil {
 				return err
 			}
 			v.RxAllocFail = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-drops", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWDrops = runtime.Some(x)
 		case 14:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-drop-overruns", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWDropOverruns = runtime.Some(x)
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-complete", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumComplete = runtime.Some(x)
 		case 16:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-unnecessary", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumUnnecessary = runtime.Some(x)
 		case 17:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-none", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumNone = runtime.Some(x)
 		case 18:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-csum-bad", d)
 			if err != nil {
 				return err
 			}
 			v.RxCsumBad = runtime.Some(x)
 		case 19:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-packets", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROPackets = runtime.Some(x)
 		case 20:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROBytes = runtime.Some(x)
 		case 21:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWirePackets = runtime.Some(x)
 		case 22:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWireBytes = runtime.Some(x)
 		case 23:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
 			v.RxHWDropRatelimits = runtime.Some(x)
 		case 24:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-drops", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWDrops = runtime.Some(x)
 		case 25:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-drop-errors", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWDropErrors = runtime.Some(x)
 		case 26:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-csum-none", d)
 			if err != nil {
 				return err
 			}
 			v.TxCsumNone = runtime.Some(x)
 		case 27:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-needs-csum", d)
 			if err != nil {
 				return err
 			}
 			v.TxNeedsCsum = runtime.Some(x)
 		case 28:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-packets", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOPackets = runtime.Some(x)
 		case 29:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOBytes = runtime.Some(x)
 		case 30:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWirePackets = runtime.Some(x)
 		case 31:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWireBytes = runtime.Some(x)
 		case 32:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", d)
 			if err != nil {
 				return err
 			}
 			v.TxHWDropRatelimits = runtime.Some(x)
 		case 33:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-stop", d)
 			if err != nil {
 				return err
 			}
 			v.TxStop = runtime.Some(x)
 		case 34:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("tx-wake", d)
 			if err != nil {
 				return err
 			}
 			v.TxWake = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1228,24 +1148,19 @@ func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *QueueID) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -1253,8 +1168,9 @@ func (v *QueueID) Decode(b []byte) error {
 			x := QueueType(r)
 			v.Type = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -1309,46 +1225,40 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Dmabuf) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ifindex", d)
 			if err != nil {
 				return err
 			}
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			var x QueueID
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "queues", err)
 			}
 			v.Queues = append(v.Queues, x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("fd", d)
 			if err != nil {
 				return err
 			}
 			v.FD = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

@@ -99,45 +99,37 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *CtrlAttrs) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("family-id", d)
 			if err != nil {
 				return err
 			}
 			v.FamilyID = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("family-name", d)
 			if err != nil {
 				return err
 			}
 			v.FamilyName = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("version", d)
 			if err != nil {
 				return err
 			}
 			v.Version = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("hdrsize", d)
 			if err != nil {
 				return err
 			}
 			v.Hdrsize = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("maxattr", d)
 			if err != nil {
 				return err
@@ -145,41 +137,37 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			v.Maxattr = runtime.Some(x)
 		case 6:
 			// The elements' types only number them; wire order is kept.
-			arr := runtime.AttrData(a)
+			arr := d
 			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(arr))
 			for eoff := 0; eoff < len(arr); {
-				el := runtime.AttrLen(arr, eoff)
-				if el == 0 {
+				_, d, enext := runtime.AttrAt(arr, eoff)
+				if enext < 0 {
 					return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
 				}
-				d := runtime.AttrData(arr[eoff : eoff+el])
-				eoff = runtime.NextAttr(arr, eoff, el)
-				var x OpAttrs
-				if err := x.Decode(d); err != nil {
+				eoff = enext
+				v.Ops = runtime.Extend(v.Ops)
+				if err := v.Ops[len(v.Ops)-1].Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "ops", err)
 				}
-				v.Ops = append(v.Ops, x)
 			}
 		case 7:
 			// The elements' types only number them; wire order is kept.
-			arr := runtime.AttrData(a)
+			arr := d
 			v.McastGroups = make([]McastGroupAttrs, 0, runtime.CountAttrs(arr))
 			for eoff := 0; eoff < len(arr); {
-				el := runtime.AttrLen(arr, eoff)
-				if el == 0 {
+				_, d, enext := runtime.AttrAt(arr, eoff)
+				if enext < 0 {
 					return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
 				}
-				d := runtime.AttrData(arr[eoff : eoff+el])
-				eoff = runtime.NextAttr(arr, eoff, el)
-				var x McastGroupAttrs
-				if err := x.Decode(d); err != nil {
+				eoff = enext
+				v.McastGroups = runtime.Extend(v.McastGroups)
+				if err := v.McastGroups[len(v.McastGroups)-1].Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "mcast-groups", err)
 				}
-				v.McastGroups = append(v.McastGroups, x)
 			}
 		case 8:
-			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(runtime.AttrData(a)))
-			err := runtime.EachTypeValue("policy", runtime.AttrData(a), 2, func(k []uint16, d []byte) error {
+			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(d))
+			err := runtime.EachTypeValue("policy", d, 2, func(k []uint16, d []byte) error {
 				x := CtrlAttrsPolicyEntry{PolicyID: k[0], AttrID: k[1]}
 				if err := x.Attrs.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "policy", err)
@@ -191,8 +179,8 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 9:
-			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(runtime.AttrData(a)))
-			err := runtime.EachTypeValue("op-policy", runtime.AttrData(a), 1, func(k []uint16, d []byte) error {
+			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(d))
+			err := runtime.EachTypeValue("op-policy", d, 1, func(k []uint16, d []byte) error {
 				x := CtrlAttrsOpPolicyEntry{OpID: k[0]}
 				if err := x.Attrs.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "op-policy", err)
@@ -204,15 +192,15 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 				return err
 			}
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("op", d)
 			if err != nil {
 				return err
 			}
 			v.Op = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -253,32 +241,28 @@ func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *McastGroupAttrs) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -318,24 +302,19 @@ func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpAttrs) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("flags", d)
 			if err != nil {
 				return err
@@ -343,8 +322,9 @@ func (v *OpAttrs) Decode(b []byte) error {
 			x := OpFlags(r)
 			v.Flags = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -429,18 +409,14 @@ func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *PolicyAttrs) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 12: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("type", d)
 			if err != nil {
 				return err
@@ -448,78 +424,69 @@ func (v *PolicyAttrs) Decode(b []byte) error {
 			x := AttrType(r)
 			v.Type = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS64("min-value-s", d)
 			if err != nil {
 				return err
 			}
 			v.MinValueS = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS64("max-value-s", d)
 			if err != nil {
 				return err
 			}
 			v.MaxValueS = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("min-value-u", d)
 			if err != nil {
 				return err
 			}
 			v.MinValueU = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("max-value-u", d)
 			if err != nil {
 				return err
 			}
 			v.MaxValueU = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("min-length", d)
 			if err != nil {
 				return err
 			}
 			v.MinLength = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("max-length", d)
 			if err != nil {
 				return err
 			}
 			v.MaxLength = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("policy-idx", d)
 			if err != nil {
 				return err
 			}
 			v.PolicyIdx = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("policy-maxtype", d)
 			if err != nil {
 				return err
 			}
 			v.PolicyMaxtype = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("bitfield32-mask", d)
 			if err != nil {
 				return err
 			}
 			v.Bitfield32Mask = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("mask", d)
 			if err != nil {
 				return err
 			}
 			v.Mask = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -560,32 +527,28 @@ func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *OpPolicyAttrs) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("do", d)
 			if err != nil {
 				return err
 			}
 			v.Do = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("dump", d)
 			if err != nil {
 				return err
 			}
 			v.Dump = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

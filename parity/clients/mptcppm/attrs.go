@@ -68,65 +68,56 @@ func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Address) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("family", d)
 			if err != nil {
 				return err
 			}
 			v.Family = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("id", d)
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE32("addr4", d)
 			if err != nil {
 				return err
 			}
 			v.Addr4 = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Addr6 = x
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("port", d)
 			if err != nil {
 				return err
 			}
 			v.Port = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("flags", d)
 			if err != nil {
 				return err
 			}
 			v.Flags = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS32("if-idx", d)
 			if err != nil {
 				return err
 			}
 			v.IfIdx = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -163,25 +154,22 @@ func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Endpoint) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			var x Address
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
 			v.Addr = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -245,61 +233,53 @@ func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Attr) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			var x Address
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
 			v.Addr = &x
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rcv-add-addrs", d)
 			if err != nil {
 				return err
 			}
 			v.RcvAddAddrs = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("subflows", d)
 			if err != nil {
 				return err
 			}
 			v.Subflows = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("token", d)
 			if err != nil {
 				return err
 			}
 			v.Token = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("loc-id", d)
 			if err != nil {
 				return err
 			}
 			v.LocID = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			var x Address
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "addr-remote", err)
 			}
 			v.AddrRemote = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

@@ -95,94 +95,80 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *TCPMetrics) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 13: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE32("addr-ipv4", d)
 			if err != nil {
 				return err
 			}
 			v.AddrIPv4 = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.AddrIPv6 = x
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("age", d)
 			if err != nil {
 				return err
 			}
 			v.Age = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("tw-tsval", d)
 			if err != nil {
 				return err
 			}
 			v.TwTsval = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS32("tw-ts-stamp", d)
 			if err != nil {
 				return err
 			}
 			v.TwTsStamp = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			var x Metrics
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "vals", err)
 			}
 			v.Vals = &x
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("fopen-mss", d)
 			if err != nil {
 				return err
 			}
 			v.FopenMss = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("fopen-syn-drops", d)
 			if err != nil {
 				return err
 			}
 			v.FopenSynDrops = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("fopen-syn-drop-ts", d)
 			if err != nil {
 				return err
 			}
 			v.FopenSynDropTs = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.FopenCookie = x
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE32("saddr-ipv4", d)
 			if err != nil {
 				return err
 			}
 			v.SaddrIPv4 = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.SaddrIPv6 = x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -254,67 +240,58 @@ func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Metrics) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rtt", d)
 			if err != nil {
 				return err
 			}
 			v.Rtt = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rttvar", d)
 			if err != nil {
 				return err
 			}
 			v.Rttvar = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("ssthresh", d)
 			if err != nil {
 				return err
 			}
 			v.Ssthresh = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("cwnd", d)
 			if err != nil {
 				return err
 			}
 			v.Cwnd = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("reodering", d)
 			if err != nil {
 				return err
 			}
 			v.Reodering = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rtt-us", d)
 			if err != nil {
 				return err
 			}
 			v.RttUs = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("rttvar-us", d)
 			if err != nil {
 				return err
 			}
 			v.RttvarUs = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }

@@ -217,149 +217,126 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *All) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 32: // pad or unused: never surfaced
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU8("u8", d)
 			if err != nil {
 				return err
 			}
 			v.U8 = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU16("u16", d)
 			if err != nil {
 				return err
 			}
 			v.U16 = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("u32", d)
 			if err != nil {
 				return err
 			}
 			v.U32 = runtime.Some(x)
 		case 4:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU64("u64", d)
 			if err != nil {
 				return err
 			}
 			v.U64 = runtime.Some(x)
 		case 5:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS8("s8", d)
 			if err != nil {
 				return err
 			}
 			v.S8 = runtime.Some(x)
 		case 6:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS16("s16", d)
 			if err != nil {
 				return err
 			}
 			v.S16 = runtime.Some(x)
 		case 7:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS32("s32", d)
 			if err != nil {
 				return err
 			}
 			v.S32 = runtime.Some(x)
 		case 8:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadS64("s64", d)
 			if err != nil {
 				return err
 			}
 			v.S64 = runtime.Some(x)
 		case 9:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadUint("uint", d)
 			if err != nil {
 				return err
 			}
 			v.Uint = runtime.Some(x)
 		case 10:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadSint("sint", d)
 			if err != nil {
 				return err
 			}
 			v.Sint = runtime.Some(x)
 		case 11:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE16("be16", d)
 			if err != nil {
 				return err
 			}
 			v.Be16 = runtime.Some(x)
 		case 12:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE32("be32", d)
 			if err != nil {
 				return err
 			}
 			v.Be32 = runtime.Some(x)
 		case 13:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBE64("be64", d)
 			if err != nil {
 				return err
 			}
 			v.Be64 = runtime.Some(x)
 		case 14:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadFlag("flag", d)
 			if err != nil {
 				return err
 			}
 			v.Flag = x
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("str", d)
 			if err != nil {
 				return err
 			}
 			v.Str = runtime.Some(x)
 		case 16:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadString("loose-str", d)
 			if err != nil {
 				return err
 			}
 			v.LooseStr = runtime.Some(x)
 		case 17:
-			d := runtime.AttrData(a)
 			x := append([]byte{}, d...)
 			v.Bin = x
 		case 18:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[uint32]("u32-array", d, 4)
 			if err != nil {
 				return err
 			}
 			v.U32Array = x
 		case 19:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadIntArray[int16]("s16-array", d, 2)
 			if err != nil {
 				return err
 			}
 			v.S16Array = x
 		case 20:
-			d := runtime.AttrData(a)
 			if err := runtime.CheckStruct("stats", d, 24); err != nil {
 				return err
 			}
@@ -367,28 +344,24 @@ func (v *All) Decode(b []byte) error {
 			x.get(d)
 			v.Stats = runtime.Some(x)
 		case 21:
-			d := runtime.AttrData(a)
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
 			v.Nest = &x
 		case 22:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("multi-u32", d)
 			if err != nil {
 				return err
 			}
 			v.MultiU32 = append(v.MultiU32, x)
 		case 23:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("multi-str", d)
 			if err != nil {
 				return err
 			}
 			v.MultiStr = append(v.MultiStr, x)
 		case 24:
-			d := runtime.AttrData(a)
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "multi-nest", err)
@@ -396,32 +369,29 @@ func (v *All) Decode(b []byte) error {
 			v.MultiNest = append(v.MultiNest, x)
 		case 25:
 			// The elements' types only number them; wire order is kept.
-			arr := runtime.AttrData(a)
+			arr := d
 			v.IdxNest = make([]Inner, 0, runtime.CountAttrs(arr))
 			for eoff := 0; eoff < len(arr); {
-				el := runtime.AttrLen(arr, eoff)
-				if el == 0 {
+				_, d, enext := runtime.AttrAt(arr, eoff)
+				if enext < 0 {
 					return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
 				}
-				d := runtime.AttrData(arr[eoff : eoff+el])
-				eoff = runtime.NextAttr(arr, eoff, el)
-				var x Inner
-				if err := x.Decode(d); err != nil {
+				eoff = enext
+				v.IdxNest = runtime.Extend(v.IdxNest)
+				if err := v.IdxNest[len(v.IdxNest)-1].Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "idx-nest", err)
 				}
-				v.IdxNest = append(v.IdxNest, x)
 			}
 		case 26:
 			// The elements' types only number them; wire order is kept.
-			arr := runtime.AttrData(a)
+			arr := d
 			v.IdxU32 = make([]uint32, 0, runtime.CountAttrs(arr))
 			for eoff := 0; eoff < len(arr); {
-				el := runtime.AttrLen(arr, eoff)
-				if el == 0 {
+				_, d, enext := runtime.AttrAt(arr, eoff)
+				if enext < 0 {
 					return runtime.AttrError("idx-u32", runtime.AttrsError(arr, eoff))
 				}
-				d := runtime.AttrData(arr[eoff : eoff+el])
-				eoff = runtime.NextAttr(arr, eoff, el)
+				eoff = enext
 				x, err := runtime.ReadU32("idx-u32", d)
 				if err != nil {
 					return err
@@ -429,8 +399,8 @@ func (v *All) Decode(b []byte) error {
 				v.IdxU32 = append(v.IdxU32, x)
 			}
 		case 27:
-			v.Tv = make([]AllTvEntry, 0, runtime.CountAttrs(runtime.AttrData(a)))
-			err := runtime.EachTypeValue("tv", runtime.AttrData(a), 2, func(k []uint16, d []byte) error {
+			v.Tv = make([]AllTvEntry, 0, runtime.CountAttrs(d))
+			err := runtime.EachTypeValue("tv", d, 2, func(k []uint16, d []byte) error {
 				x := AllTvEntry{AID: k[0], BID: k[1]}
 				if err := x.Attrs.Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "tv", err)
@@ -442,14 +412,12 @@ func (v *All) Decode(b []byte) error {
 				return err
 			}
 		case 28:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadBitfield32("bf", d)
 			if err != nil {
 				return err
 			}
 			v.Bf = runtime.Some(x)
 		case 29:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU8("color", d)
 			if err != nil {
 				return err
@@ -457,7 +425,6 @@ func (v *All) Decode(b []byte) error {
 			x := Color(r)
 			v.Color = runtime.Some(x)
 		case 30:
-			d := runtime.AttrData(a)
 			r, err := runtime.ReadU32("perms", d)
 			if err != nil {
 				return err
@@ -465,15 +432,15 @@ func (v *All) Decode(b []byte) error {
 			x := Perm(r)
 			v.Perms = runtime.Some(x)
 		case 31:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("color-mask", d)
 			if err != nil {
 				return err
 			}
 			v.ColorMask = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -544,39 +511,34 @@ func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Inner) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 1:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("a", d)
 			if err != nil {
 				return err
 			}
 			v.A = runtime.Some(x)
 		case 2:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("b", d)
 			if err != nil {
 				return err
 			}
 			v.B = runtime.Some(x)
 		case 3:
-			d := runtime.AttrData(a)
 			var x Inner
 			if err := x.Decode(d); err != nil {
 				return fmt.Errorf("%s: %w", "child", err)
 			}
 			v.Child = &x
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
@@ -640,32 +602,28 @@ func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
 func (v *Some) Decode(b []byte) error {
-	// Each turn takes one attribute, a (header and payload).
 	for off := 0; off < len(b); {
-		l := runtime.AttrLen(b, off)
-		if l == 0 {
+		typ, d, next := runtime.AttrAt(b, off)
+		if next < 0 {
 			return runtime.AttrsError(b, off)
 		}
-		a := b[off : off+l]
-		off = runtime.NextAttr(b, off, l)
-		switch runtime.AttrType(a) {
+		switch typ {
 		case 3:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadU32("u32", d)
 			if err != nil {
 				return err
 			}
 			v.U32 = runtime.Some(x)
 		case 15:
-			d := runtime.AttrData(a)
 			x, err := runtime.ReadNulString("str", d)
 			if err != nil {
 				return err
 			}
 			v.Str = runtime.Some(x)
 		default:
-			v.Unknown = append(v.Unknown, runtime.RawAttrOf(a))
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
+		off = next
 	}
 	return nil
 }
