@@ -101,9 +101,10 @@ func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 
 // AttrAt reads the attribute that starts at off (0 <= off <= len(b)) in b: its type (flags
 // masked off), its payload, and the offset of the attribute after it. next
-// is -1 if no whole attribute starts at off; AttrsError then says why. It
-// is the only reader of the attribute header's length, small enough to be
-// inlined into generated decoders, which walk attributes with it:
+// is -1 if no whole attribute starts at off; AttrsError then says why.
+// With CountAttrs it is the only reader of the attribute header's length;
+// it is small enough to be inlined into generated decoders, which walk
+// attributes with it:
 //
 //	for off := 0; off < len(b); {
 //		typ, d, next := runtime.AttrAt(b, off)
@@ -114,15 +115,15 @@ func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 //		off = next
 //	}
 func AttrAt(b []byte, off int) (typ uint16, data []byte, next int) {
-	if len(b)-off < attrHdrLen {
+	r := b[off:]
+	if len(r) < attrHdrLen {
 		return 0, nil, -1
 	}
-	h := b[off : off+attrHdrLen]
-	l := int(ne.Uint16(h))
-	if l < attrHdrLen || l > len(b)-off {
+	l := int(ne.Uint16(r))
+	if l < attrHdrLen || l > len(r) {
 		return 0, nil, -1
 	}
-	return ne.Uint16(h[2:]) & attrTypeMask, b[off+attrHdrLen : off+l], min(off+align4(l), len(b))
+	return ne.Uint16(r[2:]) & attrTypeMask, r[attrHdrLen:l], min(off+align4(l), len(b))
 }
 
 // RawAttrAt returns a copy of the attribute that starts at off in b, which
@@ -153,11 +154,14 @@ func AttrsError(b []byte, off int) error {
 // CountAttrs returns how many attributes b holds, counting up to the first
 // malformed one, so that a decoder can size a slice before filling it.
 func CountAttrs(b []byte) int {
+	// The header checks of AttrAt, without slicing the payload.
 	n := 0
-	for off := 0; off < len(b); n++ {
-		if _, _, off = AttrAt(b, off); off < 0 {
+	for r := b; len(r) >= attrHdrLen; n++ {
+		l := int(ne.Uint16(r))
+		if l < attrHdrLen || l > len(r) {
 			break
 		}
+		r = r[min(align4(l), len(r)):]
 	}
 	return n
 }
