@@ -52,17 +52,3 @@ func TestAttrAt(t *testing.T) {
 		}
 	}
 }
-
-func TestExtend(t *testing.T) {
-	s := make([]int, 0, 2)
-	s = Extend(s)
-	s[0] = 5
-	s = Extend(s)
-	if len(s) != 2 || cap(s) != 2 || s[1] != 0 {
-		t.Fatalf("within capacity: %v (cap %d)", s, cap(s))
-	}
-	s = Extend(s)
-	if len(s) != 3 || s[0] != 5 || s[2] != 0 {
-		t.Fatalf("grown: %v", s)
-	}
-}

@@ -133,17 +133,6 @@ func RawAttrAt(b []byte, off int) RawAttr {
 	return RawAttr{Type: typ, Flags: ne.Uint16(b[off+2:]) &^ attrTypeMask, Data: append([]byte(nil), d...)}
 }
 
-// Extend returns s with one more element, the zero value, reusing s's
-// capacity when it has room, so that a decoder can fill the new element in
-// place.
-func Extend[T any](s []T) []T {
-	if len(s) < cap(s) {
-		return s[:len(s)+1]
-	}
-	var zero T
-	return append(s, zero)
-}
-
 // AttrsError describes why no whole attribute starts at off in b.
 func AttrsError(b []byte, off int) error {
 	it := AttrIter{b: b, off: off}

@@ -11,8 +11,8 @@
 //     header, attributes) into a reused buffer.
 //   - [AttrIter] and the Read* helpers decode attributes straight from the
 //     receive buffer; generated decoders walk attributes with the
-//     inlinable [AttrAt] instead, and fill arrays of nested sets in place
-//     ([Extend]).
+//     inlinable [AttrAt] instead, and fill the elements of an array in
+//     place in a slice sized once.
 //   - [Opt] holds an optional attribute's value inside a generated struct,
 //     so decoding it allocates nothing.
 //   - [Conn.Do] and [Conn.Dump] run one request; [Conn.Subscribe] receives

@@ -137,34 +137,46 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			v.Maxattr = runtime.Some(x)
 		case 6:
 			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
 			arr := d
-			v.Ops = make([]OpAttrs, 0, runtime.CountAttrs(arr))
-			for eoff := 0; eoff < len(arr); {
+			elems := make([]OpAttrs, runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
 				if enext < 0 {
 					return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
 				}
 				eoff = enext
-				v.Ops = runtime.Extend(v.Ops)
-				if err := v.Ops[len(v.Ops)-1].Decode(d); err != nil {
+				if err := elems[i].Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "ops", err)
 				}
 			}
+			if eoff < len(arr) {
+				return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
+			}
+			v.Ops = elems
 		case 7:
 			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
 			arr := d
-			v.McastGroups = make([]McastGroupAttrs, 0, runtime.CountAttrs(arr))
-			for eoff := 0; eoff < len(arr); {
+			elems := make([]McastGroupAttrs, runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
 				if enext < 0 {
 					return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
 				}
 				eoff = enext
-				v.McastGroups = runtime.Extend(v.McastGroups)
-				if err := v.McastGroups[len(v.McastGroups)-1].Decode(d); err != nil {
+				if err := elems[i].Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "mcast-groups", err)
 				}
 			}
+			if eoff < len(arr) {
+				return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
+			}
+			v.McastGroups = elems
 		case 8:
 			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(d))
 			err := runtime.EachTypeValue("policy", d, 2, func(k []uint16, d []byte) error {

@@ -369,24 +369,33 @@ func (v *All) Decode(b []byte) error {
 			v.MultiNest = append(v.MultiNest, x)
 		case 25:
 			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
 			arr := d
-			v.IdxNest = make([]Inner, 0, runtime.CountAttrs(arr))
-			for eoff := 0; eoff < len(arr); {
+			elems := make([]Inner, runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
 				if enext < 0 {
 					return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
 				}
 				eoff = enext
-				v.IdxNest = runtime.Extend(v.IdxNest)
-				if err := v.IdxNest[len(v.IdxNest)-1].Decode(d); err != nil {
+				if err := elems[i].Decode(d); err != nil {
 					return fmt.Errorf("%s: %w", "idx-nest", err)
 				}
 			}
+			if eoff < len(arr) {
+				return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
+			}
+			v.IdxNest = elems
 		case 26:
 			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
 			arr := d
-			v.IdxU32 = make([]uint32, 0, runtime.CountAttrs(arr))
-			for eoff := 0; eoff < len(arr); {
+			elems := make([]uint32, runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
 				if enext < 0 {
 					return runtime.AttrError("idx-u32", runtime.AttrsError(arr, eoff))
@@ -396,8 +405,12 @@ func (v *All) Decode(b []byte) error {
 				if err != nil {
 					return err
 				}
-				v.IdxU32 = append(v.IdxU32, x)
+				elems[i] = x
 			}
+			if eoff < len(arr) {
+				return runtime.AttrError("idx-u32", runtime.AttrsError(arr, eoff))
+			}
+			v.IdxU32 = elems
 		case 27:
 			v.Tv = make([]AllTvEntry, 0, runtime.CountAttrs(d))
 			err := runtime.EachTypeValue("tv", d, 2, func(k []uint16, d []byte) error {

@@ -317,3 +317,55 @@ func TestRequestCarriesOnlyItsAttributes(t *testing.T) {
 		t.Errorf("an unfiltered encode carries %d attributes, want 4", all)
 	}
 }
+
+func TestMalformedIndexedArrays(t *testing.T) {
+	// Each array holds one good element, then something that is not an
+	// attribute or does not decode; the error names the array and the
+	// good element is not kept.
+	cases := []struct {
+		name, want string
+		put        func(e *runtime.Encoder)
+	}{
+		{"nested, trailing bytes", `idx-nest`, func(e *runtime.Encoder) {
+			arr := e.BeginNest(25)
+			n := e.BeginNest(1)
+			e.PutU32(1, 10)
+			e.EndNest(n)
+			e.PutU16(2, 7)
+			e.EndNest(arr)
+		}},
+		{"nested, bad element", `idx-nest`, func(e *runtime.Encoder) {
+			arr := e.BeginNest(25)
+			n := e.BeginNest(1)
+			e.PutU16(1, 10) // Inner's a is a u32
+			e.EndNest(n)
+			e.EndNest(arr)
+		}},
+		{"u32, short element", `idx-u32`, func(e *runtime.Encoder) {
+			arr := e.BeginNest(26)
+			e.PutU32(1, 1)
+			e.PutU16(2, 2)
+			e.EndNest(arr)
+		}},
+	}
+	for _, c := range cases {
+		raw, err := runtime.MarshalAttrs(c.put)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(c.name, "trailing bytes") {
+			// After the array's header (4 bytes) and its first element
+			// (12), make the second attribute claim more bytes than the
+			// array holds.
+			binary.NativeEndian.PutUint16(raw[4+12:], 64)
+		}
+		var out All
+		err = out.Decode(raw)
+		if !errors.Is(err, runtime.ErrMalformed) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want ErrMalformed naming %s", c.name, err, c.want)
+		}
+		if out.IdxNest != nil || out.IdxU32 != nil {
+			t.Errorf("%s: kept %v %v from a malformed array", c.name, out.IdxNest, out.IdxU32)
+		}
+	}
+}
