@@ -18,17 +18,29 @@ var kernelLine = regexp.MustCompile(`^\s*<?\d*>?\[\s*\d+\.\d+\]`)
 
 // Result is what a run printed and how it was judged.
 type Result struct {
-	Serial      string        // everything the console printed
-	KernelLog   []string      // the guest's dmesg, or the kernel lines of Serial without it
-	ExitStatus  int           // the guest's exit marker, -1 when missing
-	BootUptime  float64       // guest seconds from kernel start to /init
-	DoneUptime  float64       // guest seconds from kernel start to the end
-	Elapsed     time.Duration // host time from starting QEMU to its exit
-	TimedOut    bool          // the VM was killed by the timeout
-	Tests       []TestResult  // one per test binary, in run order
-	Problems    []string      // why the run failed; empty when it passed
-	Dir         string        // where the logs are
+	Serial     string        // everything the console printed
+	KernelLog  []string      // the guest's dmesg, or the kernel lines of Serial without it
+	ExitStatus int           // the guest's exit marker, -1 when missing
+	BootUptime float64       // guest seconds from kernel start to /init
+	DoneUptime float64       // guest seconds from kernel start to the end
+	Elapsed    time.Duration // host time from starting QEMU to its exit
+	TimedOut   bool          // the VM was killed by the timeout
+	Tests      []TestResult  // one per test binary, in run order
+	Problems   []string      // why the run failed; empty when it passed
+	Dir        string        // where the logs are
+	// FailedBoots says why earlier boots of this run were retried: the
+	// emulated machine failed before the guest's /init started, so nothing
+	// of the run (modules, tests) had been reached.
+	FailedBoots []string
 	sawDmesgEnd bool
+	sawBooted   bool // the guest's /init started
+}
+
+// failedBeforeInit reports whether the guest failed before its /init
+// started (a kernel panic while booting, say): a failure of the emulated
+// machine, not of anything the run loads or tests.
+func (r *Result) failedBeforeInit() bool {
+	return !r.sawBooted && !r.TimedOut && len(r.Problems) > 0
 }
 
 // TestResult is the outcome of one test binary in the guest.
@@ -89,6 +101,7 @@ func analyze(serial []byte, allowSkip bool) *Result {
 			continue
 		case strings.HasPrefix(marker, markerBooted):
 			r.BootUptime = uptime(marker)
+			r.sawBooted = true
 		case strings.HasPrefix(marker, markerDone):
 			r.DoneUptime = uptime(marker)
 		case strings.HasPrefix(marker, markerExit):

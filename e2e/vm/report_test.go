@@ -96,3 +96,30 @@ func TestAnalyzeAllowSkip(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFailedBeforeInit(t *testing.T) {
+	bootPanic := console(
+		"[    1.911012] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI",
+		"[    1.912000] RIP: 0010:sched_clock_cpu+0x9/0x190",
+		"[    1.915679] Kernel panic - not syncing: Fatal exception in interrupt",
+	)
+	r := analyze(bootPanic, false)
+	if r.Err() == nil || !r.failedBeforeInit() {
+		t.Errorf("a panic before /init: err %v, failedBeforeInit %v; want a failure before init", r.Err(), r.failedBeforeInit())
+	}
+	r.TimedOut = true
+	if r.failedBeforeInit() {
+		t.Error("a boot that hung until the timeout is not retried")
+	}
+
+	// Once /init has started, any failure is the run's own.
+	lines := strings.Split(passingRun, "\n")
+	lines = append(lines[:2:2], append([]string{"[    3.500000] Oops: general protection fault"}, lines[2:]...)...)
+	r = analyze(console(lines...), false)
+	if r.Err() == nil || r.failedBeforeInit() {
+		t.Errorf("an oops after /init: err %v, failedBeforeInit %v; want a failure of the run", r.Err(), r.failedBeforeInit())
+	}
+	if r = analyze(console(strings.Split(passingRun, "\n")...), false); r.failedBeforeInit() {
+		t.Error("a passing run failed before init")
+	}
+}

@@ -117,6 +117,9 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "vmrun:", err)
 		return 1
 	}
+	for _, f := range res.FailedBoots {
+		fmt.Fprintf(os.Stderr, "vmrun: %s; booted again\n", f)
+	}
 	for _, t := range res.Tests {
 		fmt.Fprintf(os.Stderr, "vmrun: %s: exit %d, %d passed, %d failed, %d skipped\n",
 			t.Name, t.Exit, t.Passed, t.Failed, t.Skip)
