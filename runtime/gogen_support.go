@@ -85,69 +85,6 @@ func getInt(b []byte, size int) uint64 {
 	return ne.Uint64(b)
 }
 
-// PutTypeValues appends a nest-type-value attribute of n entries whose
-// keys (the types of the nests around each entry, outermost first) keys
-// returns; put appends entry i's attributes. Consecutive entries that share
-// outer keys share those nests, as the kernel sends them.
-func PutTypeValues(e *Encoder, typ uint16, n int, keys func(i int) []uint16, put func(i int)) {
-	outer := e.BeginNest(typ)
-	var open []int        // tokens of the open nests
-	var openKeys []uint16 // their types
-	for i := range n {
-		k := keys(i)
-		common := 0
-		for common < len(k)-1 && common < len(openKeys) && openKeys[common] == k[common] {
-			common++
-		}
-		for j := len(open) - 1; j >= common; j-- {
-			e.EndNest(open[j])
-		}
-		open, openKeys = open[:common], openKeys[:common]
-		for _, t := range k[common:] {
-			open = append(open, e.BeginNest(t))
-			openKeys = append(openKeys, t)
-		}
-		put(i)
-		// The innermost nest holds one entry only.
-		e.EndNest(open[len(open)-1])
-		open, openKeys = open[:len(open)-1], openKeys[:len(openKeys)-1]
-	}
-	for j := len(open) - 1; j >= 0; j-- {
-		e.EndNest(open[j])
-	}
-	e.EndNest(outer)
-}
-
-// EachTypeValue walks the payload of a nest-type-value attribute whose
-// entries sit depth nests deep, calling fn with the nests' types
-// (outermost first; the slice is reused between calls) and the entry's
-// attributes.
-func EachTypeValue(name string, b []byte, depth int, fn func(keys []uint16, attrs []byte) error) error {
-	keys := make([]uint16, 0, depth)
-	var walk func(b []byte) error
-	walk = func(b []byte) error {
-		it := Attrs(b)
-		for it.Next() {
-			keys = append(keys, it.Type())
-			var err error
-			if len(keys) == depth {
-				err = fn(keys, it.Data())
-			} else {
-				err = walk(it.Data())
-			}
-			keys = keys[:len(keys)-1]
-			if err != nil {
-				return err
-			}
-		}
-		if err := it.Err(); err != nil {
-			return AttrError(name, err)
-		}
-		return nil
-	}
-	return walk(b)
-}
-
 // AttrError reports err, met while decoding the attribute called name.
 func AttrError(name string, err error) error {
 	return fmt.Errorf("genlgen: attribute %q: %w", name, err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/genlgen/genlgen/runtime"
 	"github.com/genlgen/genlgen/spec"
 )
 
@@ -487,6 +488,9 @@ func typeValueField(a *spec.Attr, fv fieldView) (fieldView, *entryView, error) {
 	if a.Nested == nil || len(a.TypeValue) == 0 {
 		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: nest-type-value needs type-value and nested-attributes", a.Pos, a.Name)
 	}
+	if len(a.TypeValue) > runtime.MaxTypeValueDepth {
+		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: nest-type-value with %d type-value keys; Go clients handle at most %d", a.Pos, a.Name, len(a.TypeValue), runtime.MaxTypeValueDepth)
+	}
 	g := a.Go
 	fv.Shape = "typevalue"
 	fv.Entry = g.EntryName
@@ -495,8 +499,8 @@ func typeValueField(a *spec.Attr, fv fieldView) (fieldView, *entryView, error) {
 	fv.AttrsName = g.AttrsField
 	var keys, inits []string
 	for i, name := range g.TypeValueFields {
-		keys = append(keys, "v."+a.GoName+"[i]."+name)
-		inits = append(inits, name+": k["+strconv.Itoa(i)+"]")
+		keys = append(keys, "x."+name)
+		inits = append(inits, name+": it.Key("+strconv.Itoa(i)+")")
 	}
 	fv.KeyExprs = strings.Join(keys, ", ")
 	fv.KeyInit = strings.Join(inits, ", ")

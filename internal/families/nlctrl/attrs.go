@@ -79,14 +79,24 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.EndNest(arr)
 	}
 	if v.Policy != nil && sends(only, 8) {
-		runtime.PutTypeValues(e, 8, len(v.Policy),
-			func(i int) []uint16 { return []uint16{v.Policy[i].PolicyID, v.Policy[i].AttrID} },
-			func(i int) { v.Policy[i].Attrs.Encode(e) })
+		tv := e.BeginTypeValues(8)
+		for i := range v.Policy {
+			x := &v.Policy[i]
+			tv.Entry(e, x.PolicyID, x.AttrID)
+			x.Attrs.Encode(e)
+			tv.EndEntry(e)
+		}
+		tv.End(e)
 	}
 	if v.OpPolicy != nil && sends(only, 9) {
-		runtime.PutTypeValues(e, 9, len(v.OpPolicy),
-			func(i int) []uint16 { return []uint16{v.OpPolicy[i].OpID} },
-			func(i int) { v.OpPolicy[i].Attrs.Encode(e) })
+		tv := e.BeginTypeValues(9)
+		for i := range v.OpPolicy {
+			x := &v.OpPolicy[i]
+			tv.Entry(e, x.OpID)
+			x.Attrs.Encode(e)
+			tv.EndEntry(e)
+		}
+		tv.End(e)
 	}
 	if x := &v.Op; x.Present && sends(only, 10) {
 		e.PutU32(10, x.V)
@@ -178,31 +188,35 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			}
 			v.McastGroups = elems
 		case 8:
-			v.Policy = make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(d))
-			err := runtime.EachTypeValue("policy", d, 2, func(k []uint16, d []byte) error {
-				x := CtrlAttrsPolicyEntry{PolicyID: k[0], AttrID: k[1]}
-				if err := x.Attrs.Decode(d); err != nil {
+			// Entries in wire order; the nests around each give its keys.
+			entries := make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(d))
+			it := runtime.TypeValues(d, 2)
+			for it.Next() {
+				x := CtrlAttrsPolicyEntry{PolicyID: it.Key(0), AttrID: it.Key(1)}
+				if err := x.Attrs.Decode(it.Data()); err != nil {
 					return fmt.Errorf("%s: %w", "policy", err)
 				}
-				v.Policy = append(v.Policy, x)
-				return nil
-			})
-			if err != nil {
-				return err
+				entries = append(entries, x)
 			}
+			if err := it.Err(); err != nil {
+				return runtime.AttrError("policy", err)
+			}
+			v.Policy = entries
 		case 9:
-			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(d))
-			err := runtime.EachTypeValue("op-policy", d, 1, func(k []uint16, d []byte) error {
-				x := CtrlAttrsOpPolicyEntry{OpID: k[0]}
-				if err := x.Attrs.Decode(d); err != nil {
+			// Entries in wire order; the nests around each give its keys.
+			entries := make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(d))
+			it := runtime.TypeValues(d, 1)
+			for it.Next() {
+				x := CtrlAttrsOpPolicyEntry{OpID: it.Key(0)}
+				if err := x.Attrs.Decode(it.Data()); err != nil {
 					return fmt.Errorf("%s: %w", "op-policy", err)
 				}
-				v.OpPolicy = append(v.OpPolicy, x)
-				return nil
-			})
-			if err != nil {
-				return err
+				entries = append(entries, x)
 			}
+			if err := it.Err(); err != nil {
+				return runtime.AttrError("op-policy", err)
+			}
+			v.OpPolicy = entries
 		case 10:
 			x, err := runtime.ReadU32("op", d)
 			if err != nil {

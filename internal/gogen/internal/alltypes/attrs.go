@@ -193,9 +193,14 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.EndNest(arr)
 	}
 	if v.Tv != nil && sends(only, 27) {
-		runtime.PutTypeValues(e, 27, len(v.Tv),
-			func(i int) []uint16 { return []uint16{v.Tv[i].AID, v.Tv[i].BID} },
-			func(i int) { v.Tv[i].Attrs.Encode(e) })
+		tv := e.BeginTypeValues(27)
+		for i := range v.Tv {
+			x := &v.Tv[i]
+			tv.Entry(e, x.AID, x.BID)
+			x.Attrs.Encode(e)
+			tv.EndEntry(e)
+		}
+		tv.End(e)
 	}
 	if x := &v.Bf; x.Present && sends(only, 28) {
 		e.PutBitfield32(28, x.V)
@@ -412,18 +417,20 @@ func (v *All) Decode(b []byte) error {
 			}
 			v.IdxU32 = elems
 		case 27:
-			v.Tv = make([]AllTvEntry, 0, runtime.CountAttrs(d))
-			err := runtime.EachTypeValue("tv", d, 2, func(k []uint16, d []byte) error {
-				x := AllTvEntry{AID: k[0], BID: k[1]}
-				if err := x.Attrs.Decode(d); err != nil {
+			// Entries in wire order; the nests around each give its keys.
+			entries := make([]AllTvEntry, 0, runtime.CountAttrs(d))
+			it := runtime.TypeValues(d, 2)
+			for it.Next() {
+				x := AllTvEntry{AID: it.Key(0), BID: it.Key(1)}
+				if err := x.Attrs.Decode(it.Data()); err != nil {
 					return fmt.Errorf("%s: %w", "tv", err)
 				}
-				v.Tv = append(v.Tv, x)
-				return nil
-			})
-			if err != nil {
-				return err
+				entries = append(entries, x)
 			}
+			if err := it.Err(); err != nil {
+				return runtime.AttrError("tv", err)
+			}
+			v.Tv = entries
 		case 28:
 			x, err := runtime.ReadBitfield32("bf", d)
 			if err != nil {
