@@ -99,12 +99,12 @@ func (it *AttrIter) Offset() int { return it.ds - attrHdrLen }
 // Raw returns a copy of the current attribute.
 func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 
-// AttrAt reads the attribute that starts at off (0 <= off <= len(b)) in b: its type (flags
-// masked off), its payload, and the offset of the attribute after it. next
-// is -1 if no whole attribute starts at off; AttrsError then says why.
-// With CountAttrs it is the only reader of the attribute header's length;
-// it is small enough to be inlined into generated decoders, which walk
-// attributes with it:
+// AttrAt reads the attribute that starts at off in b (0 <= off <=
+// len(b)): its type (flags masked off), its payload, and the offset of the
+// attribute after it. next is -1 if no whole attribute starts at off;
+// AttrsError then says why. AttrIter, CountAttrs and generated decoders
+// all read attribute headers this way; it is small enough to be inlined
+// into generated decoders, which walk attributes with it:
 //
 //	for off := 0; off < len(b); {
 //		typ, d, next := runtime.AttrAt(b, off)
