@@ -154,7 +154,7 @@ func (sub *Subscription) eachNotification(b []byte, yield func(Message, error) b
 		if len(body) < genlHdrLen {
 			return false, fmt.Errorf("genlgen: subscription: truncated genl header: %d bytes: %w", len(body), ErrMalformed)
 		}
-		if !yield(Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:]}, nil) {
+		if !yield(Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:], Batch: 1}, nil) {
 			return false, nil
 		}
 	}

@@ -20,6 +20,11 @@ type Message struct {
 	// has one, then the attributes. It aliases the receive buffer and is
 	// valid only until the callback returns or the iteration advances.
 	Payload []byte
+	// Batch is how many messages of the family, this one included, the
+	// rest of its datagram holds, at least 1 and at most MaxBatch: a
+	// dump's decoder allocates the structs of that many replies at once.
+	// Notifications come one by one (Batch 1).
+	Batch int
 }
 
 // source delivers datagrams; sockets implement it, tests feed bytes.
@@ -44,6 +49,7 @@ type reader struct {
 	sent      []byte // the request, for mapping extended ACK offsets
 	attrStart int
 	rest      []byte // unread messages of the current datagram
+	batch     int    // messages of the family left in rest
 	intr      bool   // some message carried NLM_F_DUMP_INTR
 	finished  bool   // the kernel ended the exchange
 	// replyEnds is set for a request sent without NLM_F_ACK that the
@@ -85,6 +91,7 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 				return Message{}, false, r.malformed("empty datagram")
 			}
 			r.rest = b
+			r.batch = countMessages(b, r.family)
 		}
 		if len(r.rest) < nlmsgHdrLen {
 			return Message{}, false, r.malformed("truncated netlink header: %d bytes", len(r.rest))
@@ -131,8 +138,31 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 		if r.replyEnds {
 			r.finished = true // the next call reports the end
 		}
-		return Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:]}, false, nil
+		batch := min(max(r.batch, 1), MaxBatch)
+		r.batch--
+		return Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:], Batch: batch}, false, nil
 	}
+}
+
+// MaxBatch bounds Message.Batch, so that a reply a caller keeps holds at
+// most MaxBatch structs of its dump alive.
+const MaxBatch = 32
+
+// countMessages counts the messages of type family in datagram b, stopping
+// at the first malformed header (next reports it).
+func countMessages(b []byte, family uint16) int {
+	n := 0
+	for len(b) >= nlmsgHdrLen {
+		l := int(ne.Uint32(b))
+		if l < nlmsgHdrLen || l > len(b) {
+			break
+		}
+		if ne.Uint16(b[4:]) == family {
+			n++
+		}
+		b = b[min(align4(l), len(b)):]
+	}
+	return n
 }
 
 // errorMessage interprets an NLMSG_ERROR body: struct nlmsgerr, the echoed

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -354,5 +355,41 @@ func TestPolicyDecode(t *testing.T) {
 	}
 	if got, want := p.String(), "s32 range [-3, 9] mask 0xf0"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestReaderBatch(t *testing.T) {
+	// Datagram 1: three replies, a NOOP between them; datagram 2: MaxBatch
+	// + 2 replies and the DONE.
+	var dg1, dg2 []byte
+	for i := range 3 {
+		if i == 1 {
+			dg1 = append(dg1, msg(unix.NLMSG_NOOP, 0, tSeq, tPid, nil)...)
+		}
+		dg1 = append(dg1, msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(1))...)
+	}
+	for range MaxBatch + 2 {
+		dg2 = append(dg2, msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(2))...)
+	}
+	dg2 = append(dg2, msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, tSeq, tPid, doneBody(0))...)
+	var r reader
+	r.reset(&fakeSource{dgrams: [][]byte{dg1, dg2}}, tFamily, tSeq, tPid, &tOp, nil, 0, false)
+	var got []int
+	for {
+		m, done, err := r.next(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done {
+			break
+		}
+		got = append(got, m.Batch)
+	}
+	want := []int{3, 2, 1}
+	for i := MaxBatch + 2; i > 0; i-- {
+		want = append(want, min(i, MaxBatch))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("batches %v, want %v", got, want)
 	}
 }

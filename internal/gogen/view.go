@@ -575,7 +575,7 @@ func opOf(op *spec.Op) opView {
 func opDocTail(op *spec.Op, m *modeView, dump bool) string {
 	switch {
 	case dump:
-		return ", yielding each reply as it arrives. Stopping the loop early is fine; the dump is not buffered."
+		return ", yielding each reply as it arrives. Stopping the loop early is fine; the dump is not buffered. The replies of one datagram share one allocation, which stays alive while any of them is referenced."
 	case m.Reply:
 		return " and returns the kernel's reply (nil if it sent none)."
 	}

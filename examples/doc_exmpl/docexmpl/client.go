@@ -64,15 +64,22 @@ var opHistory = runtime.Op{Name: "history", Cmd: 2, Attrs: &attrsDocExmpl}
 
 // HistoryDump runs the "history" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// List the recently echoed messages, oldest first.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. List the recently echoed messages, oldest
+// first.
 func (c *Client) HistoryDump(ctx context.Context) iter.Seq2[*DocExmpl, error] {
 	return func(yield func(*DocExmpl, error) bool) {
+		var batch []DocExmpl // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opHistory, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(DocExmpl)
+			if len(batch) == 0 {
+				batch = make([]DocExmpl, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "history", err))
 				return

@@ -60,16 +60,22 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 }
 
 // GetDump runs the "get" operation as a dump, yielding each reply as it
-// arrives. Stopping the loop early is fine; the dump is not buffered. Get
-// devlink instances.
+// arrives. Stopping the loop early is fine; the dump is not buffered. The
+// replies of one datagram share one allocation, which stays alive while any
+// of them is referenced. Get devlink instances.
 func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
 				return
@@ -109,15 +115,21 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // PortGetDump runs the "port-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get devlink port instances.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get devlink port instances.
 func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-get", err))
 				return
@@ -228,15 +240,21 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // SbGetDump runs the "sb-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get shared buffer instances.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get shared buffer instances.
 func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-get", err))
 				return
@@ -276,15 +294,21 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 
 // SbPoolGetDump runs the "sb-pool-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get shared buffer pool instances.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get shared buffer pool instances.
 func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-pool-get", err))
 				return
@@ -337,16 +361,22 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 
 // SbPortPoolGetDump runs the "sb-port-pool-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get shared buffer port-pool combinations and
-// threshold.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get shared buffer
+// port-pool combinations and threshold.
 func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-port-pool-get", err))
 				return
@@ -399,16 +429,22 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 
 // SbTcPoolBindGetDump runs the "sb-tc-pool-bind-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get shared buffer port-TC to pool bindings and
-// threshold.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get shared buffer
+// port-TC to pool bindings and threshold.
 func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-tc-pool-bind-get", err))
 				return
@@ -658,15 +694,21 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // ParamGetDump runs the "param-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get param instances.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get param instances.
 func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "param-get", err))
 				return
@@ -718,15 +760,21 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 
 // RegionGetDump runs the "region-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get region instances.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get region instances.
 func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-get", err))
 				return
@@ -781,15 +829,21 @@ var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 17
 
 // RegionReadDump runs the "region-read" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Read region data.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Read region data.
 func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-read", err))
 				return
@@ -826,15 +880,21 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 
 // PortParamGetDump runs the "port-param-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get port param instances.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get port param instances.
 func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPortParamGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-param-get", err))
 				return
@@ -884,16 +944,22 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // InfoGetDump runs the "info-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get device information, like driver name, hardware and firmware versions
-// etc.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get device information, like driver name,
+// hardware and firmware versions etc.
 func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opInfoGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "info-get", err))
 				return
@@ -933,15 +999,22 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 
 // HealthReporterGetDump runs the "health-reporter-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get health reporter instances.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get health reporter
+// instances.
 func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-get", err))
 				return
@@ -997,15 +1070,22 @@ var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 
 // HealthReporterDumpGetDump runs the "health-reporter-dump-get" operation
 // as a dump, yielding each reply as it arrives. Stopping the loop early is
-// fine; the dump is not buffered. Dump health reporter instances.
+// fine; the dump is not buffered. The replies of one datagram share one
+// allocation, which stays alive while any of them is referenced. Dump
+// health reporter instances.
 func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-dump-get", err))
 				return
@@ -1069,15 +1149,21 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // TrapGetDump runs the "trap-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get trap instances.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get trap instances.
 func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-get", err))
 				return
@@ -1129,15 +1215,21 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 
 // TrapGroupGetDump runs the "trap-group-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get trap group instances.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get trap group instances.
 func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-group-get", err))
 				return
@@ -1189,15 +1281,22 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 
 // TrapPolicerGetDump runs the "trap-policer-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get trap policer instances.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get trap policer
+// instances.
 func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-policer-get", err))
 				return
@@ -1261,15 +1360,21 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // RateGetDump runs the "rate-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get rate instances.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get rate instances.
 func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rate-get", err))
 				return
@@ -1345,15 +1450,21 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 
 // LinecardGetDump runs the "linecard-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get line card instances.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get line card instances.
 func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linecard-get", err))
 				return
@@ -1402,15 +1513,22 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 
 // SelftestsGetDump runs the "selftests-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get device selftest instances.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get device selftest
+// instances.
 func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
+		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSelftestsGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Devlink)
+			if len(batch) == 0 {
+				batch = make([]Devlink, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "selftests-get", err))
 				return

@@ -58,15 +58,21 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 
 // StrsetGetDump runs the "strset-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get string set from the kernel.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get string set from the kernel.
 func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strset, error] {
 	return func(yield func(*Strset, error) bool) {
+		var batch []Strset // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opStrsetGet, req.Encode) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Strset)
+			if len(batch) == 0 {
+				batch = make([]Strset, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "strset-get", err))
 				return
@@ -106,15 +112,21 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 
 // LinkinfoGetDump runs the "linkinfo-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get link info.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get link info.
 func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*Linkinfo, error] {
 	return func(yield func(*Linkinfo, error) bool) {
+		var batch []Linkinfo // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Linkinfo)
+			if len(batch) == 0 {
+				batch = make([]Linkinfo, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-get", err))
 				return
@@ -163,15 +175,21 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 
 // LinkmodesGetDump runs the "linkmodes-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get link modes.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get link modes.
 func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2[*Linkmodes, error] {
 	return func(yield func(*Linkmodes, error) bool) {
+		var batch []Linkmodes // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Linkmodes)
+			if len(batch) == 0 {
+				batch = make([]Linkmodes, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-get", err))
 				return
@@ -220,15 +238,21 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 
 // LinkstateGetDump runs the "linkstate-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get link state.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get link state.
 func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2[*Linkstate, error] {
 	return func(yield func(*Linkstate, error) bool) {
+		var batch []Linkstate // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Linkstate)
+			if len(batch) == 0 {
+				batch = make([]Linkstate, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkstate-get", err))
 				return
@@ -268,15 +292,21 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 
 // DebugGetDump runs the "debug-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get debug message mask.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get debug message mask.
 func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug, error] {
 	return func(yield func(*Debug, error) bool) {
+		var batch []Debug // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Debug)
+			if len(batch) == 0 {
+				batch = make([]Debug, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "debug-get", err))
 				return
@@ -325,15 +355,21 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 
 // WolGetDump runs the "wol-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get WOL params.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get WOL params.
 func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error] {
 	return func(yield func(*Wol, error) bool) {
+		var batch []Wol // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Wol)
+			if len(batch) == 0 {
+				batch = make([]Wol, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "wol-get", err))
 				return
@@ -382,15 +418,21 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 
 // FeaturesGetDump runs the "features-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get features.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get features.
 func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*Features, error] {
 	return func(yield func(*Features, error) bool) {
+		var batch []Features // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Features)
+			if len(batch) == 0 {
+				batch = make([]Features, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "features-get", err))
 				return
@@ -450,15 +492,21 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 
 // PrivflagsGetDump runs the "privflags-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get device private flags.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get device private flags.
 func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2[*Privflags, error] {
 	return func(yield func(*Privflags, error) bool) {
+		var batch []Privflags // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Privflags)
+			if len(batch) == 0 {
+				batch = make([]Privflags, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "privflags-get", err))
 				return
@@ -507,15 +555,21 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 
 // RingsGetDump runs the "rings-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get ring params.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get ring params.
 func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings, error] {
 	return func(yield func(*Rings, error) bool) {
+		var batch []Rings // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Rings)
+			if len(batch) == 0 {
+				batch = make([]Rings, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rings-get", err))
 				return
@@ -564,15 +618,21 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 
 // ChannelsGetDump runs the "channels-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get channel params.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get channel params.
 func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*Channels, error] {
 	return func(yield func(*Channels, error) bool) {
+		var batch []Channels // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Channels)
+			if len(batch) == 0 {
+				batch = make([]Channels, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "channels-get", err))
 				return
@@ -621,15 +681,21 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 
 // CoalesceGetDump runs the "coalesce-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get coalesce params.
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get coalesce params.
 func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*Coalesce, error] {
 	return func(yield func(*Coalesce, error) bool) {
+		var batch []Coalesce // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Coalesce)
+			if len(batch) == 0 {
+				batch = make([]Coalesce, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "coalesce-get", err))
 				return
@@ -678,15 +744,21 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 
 // PauseGetDump runs the "pause-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get pause params.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get pause params.
 func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause, error] {
 	return func(yield func(*Pause, error) bool) {
+		var batch []Pause // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Pause)
+			if len(batch) == 0 {
+				batch = make([]Pause, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pause-get", err))
 				return
@@ -735,15 +807,21 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 
 // EEEGetDump runs the "eee-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get eee params.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get eee params.
 func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error] {
 	return func(yield func(*EEE, error) bool) {
+		var batch []EEE // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(EEE)
+			if len(batch) == 0 {
+				batch = make([]EEE, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "eee-get", err))
 				return
@@ -792,15 +870,21 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 
 // TsinfoGetDump runs the "tsinfo-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get tsinfo params.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get tsinfo params.
 func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsinfo, error] {
 	return func(yield func(*Tsinfo, error) bool) {
+		var batch []Tsinfo // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Tsinfo)
+			if len(batch) == 0 {
+				batch = make([]Tsinfo, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsinfo-get", err))
 				return
@@ -861,15 +945,21 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 
 // TunnelInfoGetDump runs the "tunnel-info-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get tsinfo params.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get tsinfo params.
 func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Seq2[*TunnelInfo, error] {
 	return func(yield func(*TunnelInfo, error) bool) {
+		var batch []TunnelInfo // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(TunnelInfo)
+			if len(batch) == 0 {
+				batch = make([]TunnelInfo, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tunnel-info-get", err))
 				return
@@ -909,15 +999,21 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 
 // FECGetDump runs the "fec-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get FEC params.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get FEC params.
 func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error] {
 	return func(yield func(*FEC, error) bool) {
+		var batch []FEC // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(FEC)
+			if len(batch) == 0 {
+				batch = make([]FEC, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "fec-get", err))
 				return
@@ -966,15 +1062,22 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 
 // ModuleEepromGetDump runs the "module-eeprom-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get module EEPROM params.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get module EEPROM
+// params.
 func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) iter.Seq2[*ModuleEeprom, error] {
 	return func(yield func(*ModuleEeprom, error) bool) {
+		var batch []ModuleEeprom // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(ModuleEeprom)
+			if len(batch) == 0 {
+				batch = make([]ModuleEeprom, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-eeprom-get", err))
 				return
@@ -1014,15 +1117,21 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 
 // StatsGetDump runs the "stats-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get statistics.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get statistics.
 func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats, error] {
 	return func(yield func(*Stats, error) bool) {
+		var batch []Stats // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Stats)
+			if len(batch) == 0 {
+				batch = make([]Stats, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "stats-get", err))
 				return
@@ -1062,15 +1171,21 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 
 // PhcVclocksGetDump runs the "phc-vclocks-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get PHC VCLOCKs.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Seq2[*PhcVclocks, error] {
 	return func(yield func(*PhcVclocks, error) bool) {
+		var batch []PhcVclocks // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(PhcVclocks)
+			if len(batch) == 0 {
+				batch = make([]PhcVclocks, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phc-vclocks-get", err))
 				return
@@ -1110,15 +1225,21 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 
 // ModuleGetDump runs the "module-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get module params.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get module params.
 func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Module, error] {
 	return func(yield func(*Module, error) bool) {
+		var batch []Module // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Module)
+			if len(batch) == 0 {
+				batch = make([]Module, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-get", err))
 				return
@@ -1167,15 +1288,21 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 
 // PSEGetDump runs the "pse-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get Power Sourcing Equipment params.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get Power Sourcing Equipment params.
 func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error] {
 	return func(yield func(*PSE, error) bool) {
+		var batch []PSE // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(PSE)
+			if len(batch) == 0 {
+				batch = make([]PSE, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pse-get", err))
 				return
@@ -1227,15 +1354,21 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 
 // RSSGetDump runs the "rss-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get RSS params.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get RSS params.
 func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error] {
 	return func(yield func(*RSS, error) bool) {
+		var batch []RSS // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(RSS)
+			if len(batch) == 0 {
+				batch = make([]RSS, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rss-get", err))
 				return
@@ -1275,15 +1408,21 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 
 // PlcaGetCfgDump runs the "plca-get-cfg" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get PLCA params.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get PLCA params.
 func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
+		var batch []Plca // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Plca)
+			if len(batch) == 0 {
+				batch = make([]Plca, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-cfg", err))
 				return
@@ -1332,15 +1471,22 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 
 // PlcaGetStatusDump runs the "plca-get-status" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get PLCA status params.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get PLCA status
+// params.
 func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
+		var batch []Plca // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Plca)
+			if len(batch) == 0 {
+				batch = make([]Plca, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-status", err))
 				return
@@ -1380,15 +1526,21 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 
 // MmGetDump runs the "mm-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get MAC Merge configuration and state
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get MAC Merge configuration and state
 func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 	return func(yield func(*Mm, error) bool) {
+		var batch []Mm // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Mm)
+			if len(batch) == 0 {
+				batch = make([]Mm, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "mm-get", err))
 				return
@@ -1452,15 +1604,21 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 
 // PHYGetDump runs the "phy-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get PHY devices attached to an interface
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get PHY devices attached to an interface
 func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error] {
 	return func(yield func(*PHY, error) bool) {
+		var batch []PHY // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(PHY)
+			if len(batch) == 0 {
+				batch = make([]PHY, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phy-get", err))
 				return

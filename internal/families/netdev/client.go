@@ -61,15 +61,21 @@ func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 
 // DevGetDump runs the "dev-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get / dump information about a netdev.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get / dump information about a netdev.
 func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 	return func(yield func(*Dev, error) bool) {
+		var batch []Dev // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opDevGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Dev)
+			if len(batch) == 0 {
+				batch = make([]Dev, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "dev-get", err))
 				return
@@ -107,16 +113,22 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, err
 
 // PagePoolGetDump runs the "page-pool-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. Get / dump information about Page Pools. (Only Page Pools
-// associated with a net_device can be listed.)
+// not buffered. The replies of one datagram share one allocation, which
+// stays alive while any of them is referenced. Get / dump information about
+// Page Pools. (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error] {
 	return func(yield func(*PagePool, error) bool) {
+		var batch []PagePool // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPagePoolGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(PagePool)
+			if len(batch) == 0 {
+				batch = make([]PagePool, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-get", err))
 				return
@@ -153,15 +165,22 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*Pag
 
 // PagePoolStatsGetDump runs the "page-pool-stats-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. Get page pool statistics.
+// dump is not buffered. The replies of one datagram share one allocation,
+// which stays alive while any of them is referenced. Get page pool
+// statistics.
 func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolStats, error] {
 	return func(yield func(*PagePoolStats, error) bool) {
+		var batch []PagePoolStats // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPagePoolStatsGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(PagePoolStats)
+			if len(batch) == 0 {
+				batch = make([]PagePoolStats, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-stats-get", err))
 				return
@@ -203,16 +222,23 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 
 // QueueGetDump runs the "queue-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get queue information from the kernel. Only configured queues
-// will be reported (as opposed to all available hardware queues).
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get queue information from the
+// kernel. Only configured queues will be reported (as opposed to all
+// available hardware queues).
 func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue, error] {
 	return func(yield func(*Queue, error) bool) {
+		var batch []Queue // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Queue)
+			if len(batch) == 0 {
+				batch = make([]Queue, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "queue-get", err))
 				return
@@ -253,15 +279,22 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 
 // NAPIGetDump runs the "napi-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get information about NAPI instances configured on the system.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get information about NAPI instances
+// configured on the system.
 func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, error] {
 	return func(yield func(*NAPI, error) bool) {
+		var batch []NAPI // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(NAPI)
+			if len(batch) == 0 {
+				batch = make([]NAPI, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "napi-get", err))
 				return
@@ -281,17 +314,23 @@ var reqQstatsGetDump = []bool{1: true, 4: true}
 
 // QstatsGetDump runs the "qstats-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get / dump fine grained statistics. Which statistics are
-// reported depends on the device and the driver, and whether the driver
-// stores software counters per-queue.
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get / dump fine grained
+// statistics. Which statistics are reported depends on the device and the
+// driver, and whether the driver stores software counters per-queue.
 func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qstats, error] {
 	return func(yield func(*Qstats, error) bool) {
+		var batch []Qstats // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Qstats)
+			if len(batch) == 0 {
+				batch = make([]Qstats, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "qstats-get", err))
 				return

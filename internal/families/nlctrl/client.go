@@ -61,15 +61,21 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, err
 
 // GetfamilyDump runs the "getfamily" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get / dump genetlink families
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get / dump genetlink families
 func (c *Client) GetfamilyDump(ctx context.Context) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
+		var batch []CtrlAttrs // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGetfamily, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(CtrlAttrs)
+			if len(batch) == 0 {
+				batch = make([]CtrlAttrs, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getfamily", err))
 				return
@@ -89,15 +95,21 @@ var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
 
 // GetpolicyDump runs the "getpolicy" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. Get / dump genetlink policies
+// buffered. The replies of one datagram share one allocation, which stays
+// alive while any of them is referenced. Get / dump genetlink policies
 func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
+		var batch []CtrlAttrs // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(CtrlAttrs)
+			if len(batch) == 0 {
+				batch = make([]CtrlAttrs, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getpolicy", err))
 				return

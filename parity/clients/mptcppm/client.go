@@ -79,15 +79,21 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 
 // GetAddrDump runs the "get-addr" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Get endpoint information
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Get endpoint information
 func (c *Client) GetAddrDump(ctx context.Context) iter.Seq2[*Attr, error] {
 	return func(yield func(*Attr, error) bool) {
+		var batch []Attr // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGetAddr, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(Attr)
+			if len(batch) == 0 {
+				batch = make([]Attr, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get-addr", err))
 				return

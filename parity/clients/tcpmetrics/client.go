@@ -60,16 +60,22 @@ func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) 
 }
 
 // GetDump runs the "get" operation as a dump, yielding each reply as it
-// arrives. Stopping the loop early is fine; the dump is not buffered.
-// Retrieve metrics.
+// arrives. Stopping the loop early is fine; the dump is not buffered. The
+// replies of one datagram share one allocation, which stays alive while any
+// of them is referenced. Retrieve metrics.
 func (c *Client) GetDump(ctx context.Context) iter.Seq2[*TCPMetrics, error] {
 	return func(yield func(*TCPMetrics, error) bool) {
+		var batch []TCPMetrics // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(TCPMetrics)
+			if len(batch) == 0 {
+				batch = make([]TCPMetrics, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.Decode(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
 				return

@@ -61,15 +61,21 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 
 // DoAllDump runs the "do-all" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// Sends and receives every attribute.
+// The replies of one datagram share one allocation, which stays alive while
+// any of them is referenced. Sends and receives every attribute.
 func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error] {
 	return func(yield func(*All, error) bool) {
+		var batch []All // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			rsp := new(All)
+			if len(batch) == 0 {
+				batch = make([]All, m.Batch)
+			}
+			rsp := &batch[0]
+			batch = batch[1:]
 			if err := rsp.decodeMessage(m.Payload); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "do-all", err))
 				return
