@@ -51,7 +51,9 @@
 //     MSG_TRUNC, and the request that saw the truncation fails because the
 //     rest of that datagram is gone;
 //   - replies are decoded in place: callbacks and iterators receive slices of
-//     the receive buffer, valid until they return;
+//     the receive buffer, valid until they return; a dump's [Message].Batch
+//     tells generated iterators how many replies of the datagram are left,
+//     so they allocate the structs of up to [MaxBatch] replies at once;
 //   - encoding appends into a per-socket buffer, so a request allocates
 //     nothing once the buffers have grown;
 //   - operations are plain values ([Op]) and encoders/decoders plain
