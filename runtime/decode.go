@@ -143,7 +143,9 @@ func AttrsError(b []byte, off int) error {
 // CountAttrs returns how many attributes b holds, counting up to the first
 // malformed one, so that a decoder can size a slice before filling it.
 func CountAttrs(b []byte) int {
-	// The header checks of AttrAt, without slicing the payload.
+	// AttrAt's header checks, written out: built on AttrAt (or on a
+	// helper both share) it is not inlined and the code around it gets
+	// worse; callgrind put the cost at 3-10% of a family dump.
 	n := 0
 	for r := b; len(r) >= attrHdrLen; n++ {
 		l := int(ne.Uint16(r))

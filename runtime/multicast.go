@@ -131,30 +131,25 @@ func (sub *Subscription) Messages() iter.Seq2[Message, error] {
 // family is gone ends the subscription with ErrFamilyRemoved.
 func (sub *Subscription) eachNotification(b []byte, yield func(Message, error) bool) (bool, error) {
 	for len(b) > 0 {
-		if len(b) < nlmsgHdrLen {
-			return false, fmt.Errorf("genlgen: subscription: truncated netlink header: %d bytes: %w", len(b), ErrMalformed)
+		msg, next := msgAt(b)
+		if next < 0 {
+			return false, fmt.Errorf("genlgen: subscription: %s: %w", msgError(b), ErrMalformed)
 		}
-		l := int(ne.Uint32(b))
-		if l < nlmsgHdrLen || l > len(b) {
-			return false, fmt.Errorf("genlgen: subscription: netlink message length %d with %d bytes left: %w", l, len(b), ErrMalformed)
-		}
-		typ := ne.Uint16(b[4:])
-		flags := ne.Uint16(b[6:])
-		body := b[nlmsgHdrLen:l]
-		b = b[min(align4(l), len(b)):]
-		if typ == unix.GENL_ID_CTRL && sub.watchCtrl {
-			if sub.removed(body) {
+		b = b[next:]
+		if msg.typ() == unix.GENL_ID_CTRL && sub.watchCtrl {
+			if sub.removed(msg.body()) {
 				return false, fmt.Errorf("genlgen: subscription: family %q (id %d) was unregistered: %w", sub.name, sub.family, ErrFamilyRemoved)
 			}
 			continue
 		}
-		if typ != sub.family {
+		if msg.typ() != sub.family {
 			continue
 		}
-		if len(body) < genlHdrLen {
-			return false, fmt.Errorf("genlgen: subscription: truncated genl header: %d bytes: %w", len(body), ErrMalformed)
+		m, ok := genlMessage(msg, 1)
+		if !ok {
+			return false, fmt.Errorf("genlgen: subscription: truncated genl header: %d bytes: %w", len(msg.body()), ErrMalformed)
 		}
-		if !yield(Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:], Batch: 1}, nil) {
+		if !yield(m, nil) {
 			return false, nil
 		}
 	}

@@ -91,79 +91,56 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 				return Message{}, false, r.malformed("empty datagram")
 			}
 			r.rest = b
-			r.batch = countMessages(b, r.family)
+			if !r.replyEnds { // a reply that ends the exchange comes alone
+				r.batch = countMessages(b, r.family)
+			}
 		}
-		if len(r.rest) < nlmsgHdrLen {
-			return Message{}, false, r.malformed("truncated netlink header: %d bytes", len(r.rest))
+		msg, next := msgAt(r.rest)
+		if next < 0 {
+			return Message{}, false, r.malformed("%s", msgError(r.rest))
 		}
-		l := int(ne.Uint32(r.rest))
-		if l < nlmsgHdrLen || l > len(r.rest) {
-			return Message{}, false, r.malformed("netlink message length %d with %d bytes left", l, len(r.rest))
-		}
-		typ := ne.Uint16(r.rest[4:])
-		flags := ne.Uint16(r.rest[6:])
-		seq := ne.Uint32(r.rest[8:])
-		portID := ne.Uint32(r.rest[12:])
-		body := r.rest[nlmsgHdrLen:l]
-		r.rest = r.rest[min(align4(l), len(r.rest)):]
+		r.rest = r.rest[next:]
 
-		if portID != r.portID {
+		if msg.portID() != r.portID {
 			continue // not addressed to this request (e.g. a notification)
 		}
-		if seq != r.seq {
-			if int32(r.seq-seq) > 0 {
+		if msg.seq() != r.seq {
+			if int32(r.seq-msg.seq()) > 0 {
 				continue // reply to an earlier, abandoned request
 			}
-			return Message{}, false, r.malformed("reply with sequence number %d, want %d", seq, r.seq)
+			return Message{}, false, r.malformed("reply with sequence number %d, want %d", msg.seq(), r.seq)
 		}
-		if flags&unix.NLM_F_DUMP_INTR != 0 {
+		if msg.flags()&unix.NLM_F_DUMP_INTR != 0 {
 			r.intr = true
 		}
-		switch typ {
+		switch msg.typ() {
 		case unix.NLMSG_NOOP:
 			continue
 		case unix.NLMSG_ERROR:
-			return Message{}, true, r.errorMessage(flags, body)
+			return Message{}, true, r.errorMessage(msg.flags(), msg.body())
 		case unix.NLMSG_DONE:
-			return Message{}, true, r.doneMessage(flags, body)
+			return Message{}, true, r.doneMessage(msg.flags(), msg.body())
 		case unix.NLMSG_OVERRUN:
 			return Message{}, false, fmt.Errorf("genlgen: %s: %w", r.op.Name, ErrOverrun)
 		case r.family:
 		default:
-			return Message{}, false, r.malformed("unexpected message type %d", typ)
+			return Message{}, false, r.malformed("unexpected message type %d", msg.typ())
 		}
-		if len(body) < genlHdrLen {
-			return Message{}, false, r.malformed("truncated genl header: %d bytes", len(body))
+		m, ok := genlMessage(msg, min(max(r.batch, 1), MaxBatch))
+		if !ok {
+			return Message{}, false, r.malformed("truncated genl header: %d bytes", len(msg.body()))
 		}
 		if r.replyEnds {
 			r.finished = true // the next call reports the end
 		}
-		batch := min(max(r.batch, 1), MaxBatch)
 		r.batch--
-		return Message{Cmd: body[0], Version: body[1], Flags: flags, Payload: body[genlHdrLen:], Batch: batch}, false, nil
+		return m, false, nil
 	}
 }
 
 // MaxBatch bounds Message.Batch, so that a reply a caller keeps holds at
 // most MaxBatch structs of its dump alive.
 const MaxBatch = 32
-
-// countMessages counts the messages of type family in datagram b, stopping
-// at the first malformed header (next reports it).
-func countMessages(b []byte, family uint16) int {
-	n := 0
-	for len(b) >= nlmsgHdrLen {
-		l := int(ne.Uint32(b))
-		if l < nlmsgHdrLen || l > len(b) {
-			break
-		}
-		if ne.Uint16(b[4:]) == family {
-			n++
-		}
-		b = b[min(align4(l), len(b)):]
-	}
-	return n
-}
 
 // errorMessage interprets an NLMSG_ERROR body: struct nlmsgerr, the echoed
 // request (only its header if NLM_F_CAPPED), then extended ACK TLVs if
