@@ -279,20 +279,27 @@ func ReadSint(name string, b []byte) (int64, error) {
 // ReadString decodes a string payload, dropping one trailing NUL if there is
 // one. An unterminated payload is accepted as is.
 func ReadString(name string, b []byte) (string, error) {
-	if n := len(b); n > 0 && b[n-1] == 0 {
-		b = b[:n-1]
-	}
-	return string(b), nil
+	return (*Bytes)(nil).ReadString(name, b)
 }
 
 // ReadNulString decodes a string payload that must end with a NUL, which is
 // dropped.
 func ReadNulString(name string, b []byte) (string, error) {
+	return (*Bytes)(nil).ReadNulString(name, b)
+}
+
+// stringPayload returns a string attribute's bytes without the NUL that
+// ends them: one NUL is dropped if there is one, and with nul it must be
+// there.
+func stringPayload(name string, b []byte, nul bool) ([]byte, error) {
 	n := len(b)
-	if n == 0 || b[n-1] != 0 {
-		return "", fmt.Errorf("genlgen: attribute %q: string of %d bytes is not NUL-terminated: %w", name, n, ErrMalformed)
+	if n > 0 && b[n-1] == 0 {
+		return b[:n-1], nil
 	}
-	return string(b[:n-1]), nil
+	if nul {
+		return nil, fmt.Errorf("genlgen: attribute %q: string of %d bytes is not NUL-terminated: %w", name, n, ErrMalformed)
+	}
+	return b, nil
 }
 
 // ReadBytes returns a copy of a binary payload.

@@ -51,9 +51,13 @@
 //     MSG_TRUNC, and the request that saw the truncation fails because the
 //     rest of that datagram is gone;
 //   - replies are decoded in place: callbacks and iterators receive slices of
-//     the receive buffer, valid until they return; a dump's [Message].Batch
-//     tells generated iterators how many replies of the datagram are left,
-//     so they allocate the structs of up to [MaxBatch] replies at once;
+//     the receive buffer, valid until they return;
+//   - generated clients carve the structs, strings and byte slices of
+//     replies out of chunks of [ChunkBytes] kept with each socket
+//     ([Message].Scratch, [Chunk], [Bytes]), so a request allocates once
+//     every few dozen requests rather than several times each: right
+//     after the system calls, allocating costs several times what it
+//     costs in a hot loop;
 //   - encoding appends into a per-socket buffer, so a request allocates
 //     nothing once the buffers have grown;
 //   - operations are plain values ([Op]) and encoders/decoders plain

@@ -17,7 +17,7 @@ func FuzzParseMessages(f *testing.F) {
 		stopped := false
 		parse := func() {
 			var r reader
-			r.reset(&fakeSource{dgrams: [][]byte{dgram}}, tFamily, tSeq, tPid, &tOp, sent, nlmsgHdrLen+genlHdrLen, len(dgram)%2 == 0)
+			r.reset(&fakeSource{dgrams: [][]byte{dgram}}, nil, tFamily, tSeq, tPid, &tOp, sent, nlmsgHdrLen+genlHdrLen, len(dgram)%2 == 0)
 			for range len(dgram)/nlmsgHdrLen + 2 {
 				m, done, err := r.next(context.Background())
 				if err != nil || done {

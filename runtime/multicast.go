@@ -145,7 +145,7 @@ func (sub *Subscription) eachNotification(b []byte, yield func(Message, error) b
 		if msg.typ() != sub.family {
 			continue
 		}
-		m, ok := genlMessage(msg, 1)
+		m, ok := genlMessage(msg, &sub.s.scratch)
 		if !ok {
 			return false, fmt.Errorf("genlgen: subscription: truncated genl header: %d bytes: %w", len(msg.body()), ErrMalformed)
 		}

@@ -119,7 +119,7 @@ func TestSubscribeClose(t *testing.T) {
 
 func TestEachNotificationOverrunAndMalformed(t *testing.T) {
 	var got []uint8
-	sub := &Subscription{family: 20, name: "thing"}
+	sub := &Subscription{s: &sock{}, family: 20, name: "thing"}
 	dg := append(msg(20, 0, 0, 0, []byte{7, 1, 0, 0}), msg(99, 0, 0, 0, []byte{8, 1, 0, 0})...)
 	more, err := sub.eachNotification(dg, func(m Message, err error) bool {
 		got = append(got, m.Cmd)
@@ -144,7 +144,7 @@ func TestEachNotificationFamilyRemoved(t *testing.T) {
 		e.PutString(unix.CTRL_ATTR_FAMILY_NAME, "thing")
 		return e.finish(0, 0)
 	}
-	sub := &Subscription{family: 30, name: "thing", watchCtrl: true}
+	sub := &Subscription{s: &sock{}, family: 30, name: "thing", watchCtrl: true}
 	var got []uint8
 	collect := func(m Message, err error) bool { got = append(got, m.Cmd); return true }
 	quiet := [][]byte{
@@ -167,7 +167,7 @@ func TestEachNotificationFamilyRemoved(t *testing.T) {
 		t.Fatalf("family removed: more=%v err=%v", more, err)
 	}
 	// A subscription to nlctrl itself sees DELFAMILY as a notification.
-	self := &Subscription{family: unix.GENL_ID_CTRL, name: "nlctrl"}
+	self := &Subscription{s: &sock{}, family: unix.GENL_ID_CTRL, name: "nlctrl"}
 	got = nil
 	if more, err := self.eachNotification(ctrl(unix.CTRL_CMD_DELFAMILY, 30), collect); !more || err != nil || len(got) != 1 {
 		t.Fatalf("nlctrl subscriber: more=%v err=%v got=%v", more, err, got)

@@ -17,7 +17,7 @@ func (m nlmsg) body() []byte { return m[nlmsgHdrLen:] }
 // msgLen returns the length of the netlink message at the start of
 // datagram b, or 0 if no whole message starts there; msgError then says
 // why. It is the one check of the netlink header, for replies,
-// notifications and countMessages.
+// and notifications.
 func msgLen(b []byte) int {
 	if len(b) < nlmsgHdrLen {
 		return 0
@@ -47,25 +47,12 @@ func msgError(b []byte) string {
 	return fmt.Sprintf("netlink message length %d with %d bytes left", ne.Uint32(b), len(b))
 }
 
-// countMessages counts the messages of type family in datagram b, stopping
-// at the first malformed one (which the reader then reports).
-func countMessages(b []byte, family uint16) int {
-	n := 0
-	for l := msgLen(b); l > 0; l = msgLen(b) {
-		if ne.Uint16(b[4:]) == family {
-			n++
-		}
-		b = b[min(align4(l), len(b)):]
-	}
-	return n
-}
-
 // genlMessage returns the Message of a family message's body (genl header
 // first), or false if the body is too short for the genl header.
-func genlMessage(m nlmsg, batch int) (Message, bool) {
+func genlMessage(m nlmsg, scratch *any) (Message, bool) {
 	body := m.body()
 	if len(body) < genlHdrLen {
 		return Message{}, false
 	}
-	return Message{Cmd: body[0], Version: body[1], Flags: m.flags(), Payload: body[genlHdrLen:], Batch: batch}, true
+	return Message{Cmd: body[0], Version: body[1], Flags: m.flags(), Payload: body[genlHdrLen:], Scratch: scratch}, true
 }

@@ -20,11 +20,12 @@ type Message struct {
 	// has one, then the attributes. It aliases the receive buffer and is
 	// valid only until the callback returns or the iteration advances.
 	Payload []byte
-	// Batch is how many messages of the family, this one included, the
-	// rest of its datagram holds, at least 1 and at most MaxBatch: a
-	// dump's decoder allocates the structs of that many replies at once.
-	// Notifications come one by one (Batch 1).
-	Batch int
+	// Scratch is a slot kept with the socket that received the message,
+	// for its whole life: generated clients keep their decoding chunks
+	// there (see Chunk). It is only used during the callback or the loop
+	// body, by the goroutine that owns the socket then. It is nil for
+	// messages that no socket received.
+	Scratch *any
 }
 
 // source delivers datagrams; sockets implement it, tests feed bytes.
@@ -49,7 +50,7 @@ type reader struct {
 	sent      []byte // the request, for mapping extended ACK offsets
 	attrStart int
 	rest      []byte // unread messages of the current datagram
-	batch     int    // messages of the family left in rest
+	scratch   *any   // the socket's Message.Scratch
 	intr      bool   // some message carried NLM_F_DUMP_INTR
 	finished  bool   // the kernel ended the exchange
 	// replyEnds is set for a request sent without NLM_F_ACK that the
@@ -58,8 +59,8 @@ type reader struct {
 	replyEnds bool
 }
 
-func (r *reader) reset(src source, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int, replyEnds bool) {
-	*r = reader{src: src, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart, replyEnds: replyEnds}
+func (r *reader) reset(src source, scratch *any, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int, replyEnds bool) {
+	*r = reader{src: src, scratch: scratch, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart, replyEnds: replyEnds}
 }
 
 // malformed builds a stream error.
@@ -91,9 +92,6 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 				return Message{}, false, r.malformed("empty datagram")
 			}
 			r.rest = b
-			if !r.replyEnds { // a reply that ends the exchange comes alone
-				r.batch = countMessages(b, r.family)
-			}
 		}
 		msg, next := msgAt(r.rest)
 		if next < 0 {
@@ -126,21 +124,16 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 		default:
 			return Message{}, false, r.malformed("unexpected message type %d", msg.typ())
 		}
-		m, ok := genlMessage(msg, min(max(r.batch, 1), MaxBatch))
+		m, ok := genlMessage(msg, r.scratch)
 		if !ok {
 			return Message{}, false, r.malformed("truncated genl header: %d bytes", len(msg.body()))
 		}
 		if r.replyEnds {
 			r.finished = true // the next call reports the end
 		}
-		r.batch--
 		return m, false, nil
 	}
 }
-
-// MaxBatch bounds Message.Batch, so that a reply a caller keeps holds at
-// most MaxBatch structs of its dump alive.
-const MaxBatch = 32
 
 // errorMessage interprets an NLMSG_ERROR body: struct nlmsgerr, the echoed
 // request (only its header if NLM_F_CAPPED), then extended ACK TLVs if

@@ -37,6 +37,7 @@ type sock struct {
 	wake    time.Duration // SO_RCVTIMEO between context checks
 	broken  bool          // the exchange did not end cleanly; do not reuse
 	calls   uint32        // system calls that the scheduler sees, for yield
+	scratch any           // Message.Scratch of the replies received here
 	rd      reader
 }
 

@@ -76,7 +76,7 @@ func init() {
 			if a.Checks.UnterminatedOK {
 				read = "ReadString"
 			}
-			return fmt.Sprintf("x, err := runtime.%s(%s, %s)\nif err != nil {\nreturn err\n}", read, q(a.Name), d)
+			return fmt.Sprintf("x, err := dc.bytes().%s(%s, %s)\nif err != nil {\nreturn err\n}", read, q(a.Name), d)
 		},
 	}
 	kinds[spec.TypeBinary] = attrKind{elem: binaryElem, put: binaryPut, get: binaryGet,
@@ -94,7 +94,7 @@ func init() {
 			return fmt.Sprintf("n := e.BeginNest(%s)\n%s.Encode(e)\ne.EndNest(n)", typ, x)
 		},
 		get: func(a *spec.Attr, d string) string {
-			return fmt.Sprintf("var x %s\nif err := x.Decode(%s); err != nil {\nreturn fmt.Errorf(\"%%s: %%w\", %s, err)\n}", a.Nested.GoName, d, q(a.Name))
+			return fmt.Sprintf("var x %s\nif err := x.decode(%s, dc); err != nil {\nreturn fmt.Errorf(\"%%s: %%w\", %s, err)\n}", a.Nested.GoName, d, q(a.Name))
 		},
 		pointer: true,
 	}
@@ -171,7 +171,7 @@ func binaryGet(a *spec.Attr, d string) string {
 	case a.SubType != "":
 		return fmt.Sprintf("x, err := runtime.ReadIntArray[%s](%s, %s, %d)\nif err != nil {\nreturn err\n}", intKinds[a.SubType].goType, q(a.Name), d, a.SubType.Width())
 	}
-	return fmt.Sprintf("x := append([]byte{}, %s...)", d)
+	return fmt.Sprintf("x := dc.bytes().Copy(%s)", d)
 }
 
 // q quotes a spec name as a Go string literal.

@@ -575,9 +575,9 @@ func opOf(op *spec.Op) opView {
 func opDocTail(op *spec.Op, m *modeView, dump bool) string {
 	switch {
 	case dump:
-		return ", yielding each reply as it arrives. Stopping the loop early is fine; the dump is not buffered. The replies of one datagram share one allocation, which stays alive while any of them is referenced."
+		return ", yielding each reply as it arrives. Stopping the loop early is fine; the dump is not buffered. Replies are carved from chunks shared with earlier and later replies on the same socket (see runtime.Chunk): a reply kept holds its chunks, a few KiB, alive."
 	case m.Reply:
-		return " and returns the kernel's reply (nil if it sent none)."
+		return " and returns the kernel's reply (nil if it sent none), carved from chunks shared with other replies on the same socket (see runtime.Chunk)."
 	}
 	return "; the kernel sends no reply."
 }

@@ -48,7 +48,11 @@ func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DocExmpl) Decode(b []byte) error {
+func (v *DocExmpl) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DocExmpl) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -58,7 +62,7 @@ func (v *DocExmpl) Decode(b []byte) error {
 		case 0: // pad or unused: never surfaced
 		case 4: // pad or unused: never surfaced
 		case 1:
-			x, err := runtime.ReadNulString("msg", d)
+			x, err := dc.bytes().ReadNulString("msg", d)
 			if err != nil {
 				return err
 			}
@@ -91,6 +95,45 @@ var attrsDocExmpl = runtime.AttrSet{Name: "doc-exmpl", Attrs: []runtime.AttrSpec
 	3: {Name: "timestamp"},
 	4: {Name: "pad"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies        runtime.Bytes
+	chunkDocExmpl runtime.Chunk[DocExmpl]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeDocExmpl(n int) []DocExmpl {
+	if dc == nil {
+		return make([]DocExmpl, n)
+	}
+	return dc.chunkDocExmpl.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

@@ -43,15 +43,18 @@ var opEcho = runtime.Op{Name: "echo", Cmd: 1, Attrs: &attrsDocExmpl, DoReply: tr
 var reqEchoDo = []bool{1: true}
 
 // Echo runs the "echo" operation and returns the kernel's reply (nil if it
-// sent none). Echo a message back; the kernel records it in its history.
+// sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Echo a message back; the kernel records it in
+// its history.
 func (c *Client) Echo(ctx context.Context, req *DocExmpl) (*DocExmpl, error) {
 	var rsp *DocExmpl
 	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeOnly(e, reqEchoDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(DocExmpl)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDocExmpl(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -64,23 +67,19 @@ var opHistory = runtime.Op{Name: "history", Cmd: 2, Attrs: &attrsDocExmpl}
 
 // HistoryDump runs the "history" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. List the recently echoed messages, oldest
-// first.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. List the recently echoed messages, oldest first.
 func (c *Client) HistoryDump(ctx context.Context) iter.Seq2[*DocExmpl, error] {
 	return func(yield func(*DocExmpl, error) bool) {
-		var batch []DocExmpl // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opHistory, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]DocExmpl, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDocExmpl(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "history", err))
 				return
 			}
@@ -160,8 +159,9 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 4:
-		v := new(DocExmpl)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takeDocExmpl(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)
 		}
 		ntf.Op, ntf.Value = "echo-ntf", v

@@ -1024,7 +1024,11 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Devlink) Decode(b []byte) error {
+func (v *Devlink) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Devlink) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1033,13 +1037,13 @@ func (v *Devlink) Decode(b []byte) error {
 		switch typ {
 		case 61: // pad or unused: never surfaced
 		case 1:
-			x, err := runtime.ReadNulString("bus-name", d)
+			x, err := dc.bytes().ReadNulString("bus-name", d)
 			if err != nil {
 				return err
 			}
 			v.BusName = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadNulString("dev-name", d)
+			x, err := dc.bytes().ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
@@ -1070,13 +1074,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.PortNetdevIfindex = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadNulString("port-netdev-name", d)
+			x, err := dc.bytes().ReadNulString("port-netdev-name", d)
 			if err != nil {
 				return err
 			}
 			v.PortNetdevName = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadNulString("port-ibdev-name", d)
+			x, err := dc.bytes().ReadNulString("port-ibdev-name", d)
 			if err != nil {
 				return err
 			}
@@ -1194,19 +1198,19 @@ func (v *Devlink) Decode(b []byte) error {
 			x := EswitchInlineMode(r)
 			v.EswitchInlineMode = runtime.Some(x)
 		case 27:
-			var x DlDpipeTables
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeTables(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-tables", err)
 			}
-			v.DpipeTables = &x
+			v.DpipeTables = x
 		case 28:
 			var x DlDpipeTable
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		case 29:
-			x, err := runtime.ReadNulString("dpipe-table-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-table-name", d)
 			if err != nil {
 				return err
 			}
@@ -1218,17 +1222,17 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.DpipeTableSize = runtime.Some(x)
 		case 31:
-			var x DlDpipeTableMatches
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeTableMatches(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
-			v.DpipeTableMatches = &x
+			v.DpipeTableMatches = x
 		case 32:
-			var x DlDpipeTableActions
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeTableActions(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
-			v.DpipeTableActions = &x
+			v.DpipeTableActions = x
 		case 33:
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
@@ -1236,14 +1240,14 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 34:
-			var x DlDpipeEntries
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeEntries(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entries", err)
 			}
-			v.DpipeEntries = &x
+			v.DpipeEntries = x
 		case 35:
 			var x DlDpipeEntry
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
@@ -1254,17 +1258,17 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
-			var x DlDpipeEntryMatchValues
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
-			v.DpipeEntryMatchValues = &x
+			v.DpipeEntryMatchValues = x
 		case 38:
-			var x DlDpipeEntryActionValues
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeEntryActionValues(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
-			v.DpipeEntryActionValues = &x
+			v.DpipeEntryActionValues = x
 		case 39:
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
@@ -1273,13 +1277,13 @@ func (v *Devlink) Decode(b []byte) error {
 			v.DpipeEntryCounter = runtime.Some(x)
 		case 40:
 			var x DlDpipeMatch
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 41:
 			var x DlDpipeMatchValue
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
@@ -1292,13 +1296,13 @@ func (v *Devlink) Decode(b []byte) error {
 			v.DpipeMatchType = runtime.Some(x)
 		case 43:
 			var x DlDpipeAction
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 44:
 			var x DlDpipeActionValue
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
@@ -1310,10 +1314,10 @@ func (v *Devlink) Decode(b []byte) error {
 			x := DpipeActionType(r)
 			v.DpipeActionType = runtime.Some(x)
 		case 46:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.DpipeValue = x
 		case 47:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.DpipeValueMask = x
 		case 48:
 			x, err := runtime.ReadU32("dpipe-value-mapping", d)
@@ -1322,19 +1326,19 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.DpipeValueMapping = runtime.Some(x)
 		case 49:
-			var x DlDpipeHeaders
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeHeaders(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-headers", err)
 			}
-			v.DpipeHeaders = &x
+			v.DpipeHeaders = x
 		case 50:
 			var x DlDpipeHeader
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		case 51:
-			x, err := runtime.ReadNulString("dpipe-header-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-header-name", d)
 			if err != nil {
 				return err
 			}
@@ -1347,11 +1351,11 @@ func (v *Devlink) Decode(b []byte) error {
 			x := DpipeHeaderID(r)
 			v.DpipeHeaderID = runtime.Some(x)
 		case 53:
-			var x DlDpipeHeaderFields
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeHeaderFields(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
-			v.DpipeHeaderFields = &x
+			v.DpipeHeaderFields = x
 		case 54:
 			x, err := runtime.ReadU8("dpipe-header-global", d)
 			if err != nil {
@@ -1366,12 +1370,12 @@ func (v *Devlink) Decode(b []byte) error {
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 56:
 			var x DlDpipeField
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-field", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		case 57:
-			x, err := runtime.ReadNulString("dpipe-field-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-field-name", d)
 			if err != nil {
 				return err
 			}
@@ -1403,19 +1407,19 @@ func (v *Devlink) Decode(b []byte) error {
 			x := EswitchEncapMode(r)
 			v.EswitchEncapMode = runtime.Some(x)
 		case 63:
-			var x DlResourceList
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlResourceList(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "resource-list", err)
 			}
-			v.ResourceList = &x
+			v.ResourceList = x
 		case 64:
 			var x DlResource
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "resource", err)
 			}
 			v.Resource = append(v.Resource, x)
 		case 65:
-			x, err := runtime.ReadNulString("resource-name", d)
+			x, err := dc.bytes().ReadNulString("resource-name", d)
 			if err != nil {
 				return err
 			}
@@ -1507,13 +1511,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.PortSplitSubportNumber = runtime.Some(x)
 		case 80:
-			var x DlParam
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlParam(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "param", err)
 			}
-			v.Param = &x
+			v.Param = x
 		case 81:
-			x, err := runtime.ReadNulString("param-name", d)
+			x, err := dc.bytes().ReadNulString("param-name", d)
 			if err != nil {
 				return err
 			}
@@ -1538,7 +1542,7 @@ func (v *Devlink) Decode(b []byte) error {
 			x := ParamCmode(r)
 			v.ParamValueCmode = runtime.Some(x)
 		case 88:
-			x, err := runtime.ReadNulString("region-name", d)
+			x, err := dc.bytes().ReadNulString("region-name", d)
 			if err != nil {
 				return err
 			}
@@ -1550,17 +1554,17 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.RegionSize = runtime.Some(x)
 		case 90:
-			var x DlRegionSnapshots
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlRegionSnapshots(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshots", err)
 			}
-			v.RegionSnapshots = &x
+			v.RegionSnapshots = x
 		case 91:
-			var x DlRegionSnapshot
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlRegionSnapshot(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
-			v.RegionSnapshot = &x
+			v.RegionSnapshot = x
 		case 92:
 			x, err := runtime.ReadU32("region-snapshot-id", d)
 			if err != nil {
@@ -1568,19 +1572,19 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.RegionSnapshotID = runtime.Some(x)
 		case 93:
-			var x DlRegionChunks
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlRegionChunks(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunks", err)
 			}
-			v.RegionChunks = &x
+			v.RegionChunks = x
 		case 94:
-			var x DlRegionChunk
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlRegionChunk(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
-			v.RegionChunk = &x
+			v.RegionChunk = x
 		case 95:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.RegionChunkData = x
 		case 96:
 			x, err := runtime.ReadU64("region-chunk-addr", d)
@@ -1595,43 +1599,43 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.RegionChunkLen = runtime.Some(x)
 		case 98:
-			x, err := runtime.ReadNulString("info-driver-name", d)
+			x, err := dc.bytes().ReadNulString("info-driver-name", d)
 			if err != nil {
 				return err
 			}
 			v.InfoDriverName = runtime.Some(x)
 		case 99:
-			x, err := runtime.ReadNulString("info-serial-number", d)
+			x, err := dc.bytes().ReadNulString("info-serial-number", d)
 			if err != nil {
 				return err
 			}
 			v.InfoSerialNumber = runtime.Some(x)
 		case 100:
 			var x DlInfoVersion
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-fixed", err)
 			}
 			v.InfoVersionFixed = append(v.InfoVersionFixed, x)
 		case 101:
 			var x DlInfoVersion
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-running", err)
 			}
 			v.InfoVersionRunning = append(v.InfoVersionRunning, x)
 		case 102:
 			var x DlInfoVersion
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-stored", err)
 			}
 			v.InfoVersionStored = append(v.InfoVersionStored, x)
 		case 103:
-			x, err := runtime.ReadNulString("info-version-name", d)
+			x, err := dc.bytes().ReadNulString("info-version-name", d)
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
 		case 104:
-			x, err := runtime.ReadNulString("info-version-value", d)
+			x, err := dc.bytes().ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
@@ -1643,11 +1647,11 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.SbPoolCellSize = runtime.Some(x)
 		case 106:
-			var x DlFmsg
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlFmsg(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "fmsg", err)
 			}
-			v.Fmsg = &x
+			v.Fmsg = x
 		case 107:
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
 			if err != nil {
@@ -1673,7 +1677,7 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.FmsgNestEnd = x
 		case 111:
-			x, err := runtime.ReadNulString("fmsg-obj-name", d)
+			x, err := dc.bytes().ReadNulString("fmsg-obj-name", d)
 			if err != nil {
 				return err
 			}
@@ -1685,13 +1689,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.FmsgObjValueType = runtime.Some(x)
 		case 114:
-			var x DlHealthReporter
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlHealthReporter(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "health-reporter", err)
 			}
-			v.HealthReporter = &x
+			v.HealthReporter = x
 		case 115:
-			x, err := runtime.ReadNulString("health-reporter-name", d)
+			x, err := dc.bytes().ReadNulString("health-reporter-name", d)
 			if err != nil {
 				return err
 			}
@@ -1733,19 +1737,19 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 122:
-			x, err := runtime.ReadNulString("flash-update-file-name", d)
+			x, err := dc.bytes().ReadNulString("flash-update-file-name", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateFileName = runtime.Some(x)
 		case 123:
-			x, err := runtime.ReadNulString("flash-update-component", d)
+			x, err := dc.bytes().ReadNulString("flash-update-component", d)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateComponent = runtime.Some(x)
 		case 124:
-			x, err := runtime.ReadNulString("flash-update-status-msg", d)
+			x, err := dc.bytes().ReadNulString("flash-update-status-msg", d)
 			if err != nil {
 				return err
 			}
@@ -1775,13 +1779,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.PortPCIVfNumber = runtime.Some(x)
 		case 129:
-			var x DlAttrStats
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlAttrStats(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			v.Stats = x
 		case 130:
-			x, err := runtime.ReadNulString("trap-name", d)
+			x, err := dc.bytes().ReadNulString("trap-name", d)
 			if err != nil {
 				return err
 			}
@@ -1807,13 +1811,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.TrapGeneric = x
 		case 134:
-			var x DlTrapMetadata
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlTrapMetadata(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "trap-metadata", err)
 			}
-			v.TrapMetadata = &x
+			v.TrapMetadata = x
 		case 135:
-			x, err := runtime.ReadNulString("trap-group-name", d)
+			x, err := dc.bytes().ReadNulString("trap-group-name", d)
 			if err != nil {
 				return err
 			}
@@ -1873,13 +1877,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.TrapPolicerBurst = runtime.Some(x)
 		case 145:
-			var x DlPortFunction
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlPortFunction(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "port-function", err)
 			}
-			v.PortFunction = &x
+			v.PortFunction = x
 		case 146:
-			x, err := runtime.ReadNulString("info-board-serial-number", d)
+			x, err := dc.bytes().ReadNulString("info-board-serial-number", d)
 			if err != nil {
 				return err
 			}
@@ -1940,20 +1944,20 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.ReloadLimits = runtime.Some(x)
 		case 156:
-			var x DlDevStats
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDevStats(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dev-stats", err)
 			}
-			v.DevStats = &x
+			v.DevStats = x
 		case 157:
-			var x DlReloadStats
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlReloadStats(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
-			v.ReloadStats = &x
+			v.ReloadStats = x
 		case 158:
 			var x DlReloadStatsEntry
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
@@ -1970,20 +1974,20 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.ReloadStatsValue = runtime.Some(x)
 		case 161:
-			var x DlReloadStats
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlReloadStats(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
-			v.RemoteReloadStats = &x
+			v.RemoteReloadStats = x
 		case 162:
 			var x DlReloadActInfo
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-info", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		case 163:
 			var x DlReloadActStats
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-stats", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
@@ -2013,13 +2017,13 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.RateTxMax = runtime.Some(x)
 		case 168:
-			x, err := runtime.ReadNulString("rate-node-name", d)
+			x, err := dc.bytes().ReadNulString("rate-node-name", d)
 			if err != nil {
 				return err
 			}
 			v.RateNodeName = runtime.Some(x)
 		case 169:
-			x, err := runtime.ReadNulString("rate-parent-node-name", d)
+			x, err := dc.bytes().ReadNulString("rate-parent-node-name", d)
 			if err != nil {
 				return err
 			}
@@ -2043,23 +2047,23 @@ func (v *Devlink) Decode(b []byte) error {
 			}
 			v.LinecardState = runtime.Some(x)
 		case 173:
-			x, err := runtime.ReadNulString("linecard-type", d)
+			x, err := dc.bytes().ReadNulString("linecard-type", d)
 			if err != nil {
 				return err
 			}
 			v.LinecardType = runtime.Some(x)
 		case 174:
-			var x DlLinecardSupportedTypes
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlLinecardSupportedTypes(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "linecard-supported-types", err)
 			}
-			v.LinecardSupportedTypes = &x
+			v.LinecardSupportedTypes = x
 		case 176:
-			var x DlSelftestID
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlSelftestID(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "selftests", err)
 			}
-			v.Selftests = &x
+			v.Selftests = x
 		case 177:
 			x, err := runtime.ReadU32("rate-tx-priority", d)
 			if err != nil {
@@ -2125,7 +2129,11 @@ func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDevStats) Decode(b []byte) error {
+func (v *DlDevStats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDevStats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2133,17 +2141,17 @@ func (v *DlDevStats) Decode(b []byte) error {
 		}
 		switch typ {
 		case 157:
-			var x DlReloadStats
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlReloadStats(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
-			v.ReloadStats = &x
+			v.ReloadStats = x
 		case 161:
-			var x DlReloadStats
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlReloadStats(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
-			v.RemoteReloadStats = &x
+			v.RemoteReloadStats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -2187,7 +2195,11 @@ func (v *DlReloadStats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlReloadStats) Decode(b []byte) error {
+func (v *DlReloadStats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlReloadStats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2196,7 +2208,7 @@ func (v *DlReloadStats) Decode(b []byte) error {
 		switch typ {
 		case 162:
 			var x DlReloadActInfo
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-info", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
@@ -2248,7 +2260,11 @@ func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlReloadActInfo) Decode(b []byte) error {
+func (v *DlReloadActInfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlReloadActInfo) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2264,7 +2280,7 @@ func (v *DlReloadActInfo) Decode(b []byte) error {
 			v.ReloadAction = runtime.Some(x)
 		case 163:
 			var x DlReloadActStats
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-stats", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
@@ -2311,7 +2327,11 @@ func (v *DlReloadActStats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlReloadActStats) Decode(b []byte) error {
+func (v *DlReloadActStats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlReloadActStats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2320,7 +2340,7 @@ func (v *DlReloadActStats) Decode(b []byte) error {
 		switch typ {
 		case 158:
 			var x DlReloadStatsEntry
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
@@ -2367,7 +2387,11 @@ func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlReloadStatsEntry) Decode(b []byte) error {
+func (v *DlReloadStatsEntry) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlReloadStatsEntry) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2429,7 +2453,11 @@ func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlInfoVersion) Decode(b []byte) error {
+func (v *DlInfoVersion) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlInfoVersion) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2437,13 +2465,13 @@ func (v *DlInfoVersion) Decode(b []byte) error {
 		}
 		switch typ {
 		case 103:
-			x, err := runtime.ReadNulString("info-version-name", d)
+			x, err := dc.bytes().ReadNulString("info-version-name", d)
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
 		case 104:
-			x, err := runtime.ReadNulString("info-version-value", d)
+			x, err := dc.bytes().ReadNulString("info-version-value", d)
 			if err != nil {
 				return err
 			}
@@ -2501,7 +2529,11 @@ func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlPortFunction) Decode(b []byte) error {
+func (v *DlPortFunction) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlPortFunction) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2509,7 +2541,7 @@ func (v *DlPortFunction) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.HWAddr = x
 		case 2:
 			r, err := runtime.ReadU8("state", d)
@@ -2574,7 +2606,11 @@ func (v *DlDpipeTables) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeTables) Decode(b []byte) error {
+func (v *DlDpipeTables) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeTables) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2583,7 +2619,7 @@ func (v *DlDpipeTables) Decode(b []byte) error {
 		switch typ {
 		case 28:
 			var x DlDpipeTable
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
@@ -2660,7 +2696,11 @@ func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeTable) Decode(b []byte) error {
+func (v *DlDpipeTable) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeTable) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2668,7 +2708,7 @@ func (v *DlDpipeTable) Decode(b []byte) error {
 		}
 		switch typ {
 		case 29:
-			x, err := runtime.ReadNulString("dpipe-table-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-table-name", d)
 			if err != nil {
 				return err
 			}
@@ -2680,17 +2720,17 @@ func (v *DlDpipeTable) Decode(b []byte) error {
 			}
 			v.DpipeTableSize = runtime.Some(x)
 		case 31:
-			var x DlDpipeTableMatches
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeTableMatches(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
-			v.DpipeTableMatches = &x
+			v.DpipeTableMatches = x
 		case 32:
-			var x DlDpipeTableActions
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeTableActions(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
-			v.DpipeTableActions = &x
+			v.DpipeTableActions = x
 		case 33:
 			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
 			if err != nil {
@@ -2752,7 +2792,11 @@ func (v *DlDpipeTableMatches) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeTableMatches) Decode(b []byte) error {
+func (v *DlDpipeTableMatches) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeTableMatches) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2761,7 +2805,7 @@ func (v *DlDpipeTableMatches) Decode(b []byte) error {
 		switch typ {
 		case 40:
 			var x DlDpipeMatch
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
@@ -2808,7 +2852,11 @@ func (v *DlDpipeTableActions) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeTableActions) Decode(b []byte) error {
+func (v *DlDpipeTableActions) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeTableActions) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2817,7 +2865,7 @@ func (v *DlDpipeTableActions) Decode(b []byte) error {
 		switch typ {
 		case 43:
 			var x DlDpipeAction
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
@@ -2864,7 +2912,11 @@ func (v *DlDpipeEntries) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeEntries) Decode(b []byte) error {
+func (v *DlDpipeEntries) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeEntries) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2873,7 +2925,7 @@ func (v *DlDpipeEntries) Decode(b []byte) error {
 		switch typ {
 		case 35:
 			var x DlDpipeEntry
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
@@ -2934,7 +2986,11 @@ func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeEntry) Decode(b []byte) error {
+func (v *DlDpipeEntry) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeEntry) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2948,17 +3004,17 @@ func (v *DlDpipeEntry) Decode(b []byte) error {
 			}
 			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
-			var x DlDpipeEntryMatchValues
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
-			v.DpipeEntryMatchValues = &x
+			v.DpipeEntryMatchValues = x
 		case 38:
-			var x DlDpipeEntryActionValues
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeEntryActionValues(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
-			v.DpipeEntryActionValues = &x
+			v.DpipeEntryActionValues = x
 		case 39:
 			x, err := runtime.ReadU64("dpipe-entry-counter", d)
 			if err != nil {
@@ -3009,7 +3065,11 @@ func (v *DlDpipeEntryMatchValues) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeEntryMatchValues) Decode(b []byte) error {
+func (v *DlDpipeEntryMatchValues) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeEntryMatchValues) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3018,7 +3078,7 @@ func (v *DlDpipeEntryMatchValues) Decode(b []byte) error {
 		switch typ {
 		case 41:
 			var x DlDpipeMatchValue
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
@@ -3066,7 +3126,11 @@ func (v *DlDpipeEntryActionValues) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeEntryActionValues) Decode(b []byte) error {
+func (v *DlDpipeEntryActionValues) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeEntryActionValues) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3075,7 +3139,7 @@ func (v *DlDpipeEntryActionValues) Decode(b []byte) error {
 		switch typ {
 		case 44:
 			var x DlDpipeActionValue
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
@@ -3137,7 +3201,11 @@ func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeMatch) Decode(b []byte) error {
+func (v *DlDpipeMatch) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeMatch) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3234,7 +3302,11 @@ func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeMatchValue) Decode(b []byte) error {
+func (v *DlDpipeMatchValue) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeMatchValue) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3243,15 +3315,15 @@ func (v *DlDpipeMatchValue) Decode(b []byte) error {
 		switch typ {
 		case 40:
 			var x DlDpipeMatch
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 46:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.DpipeValue = x
 		case 47:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.DpipeValueMask = x
 		case 48:
 			x, err := runtime.ReadU32("dpipe-value-mapping", d)
@@ -3317,7 +3389,11 @@ func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeAction) Decode(b []byte) error {
+func (v *DlDpipeAction) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeAction) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3414,7 +3490,11 @@ func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeActionValue) Decode(b []byte) error {
+func (v *DlDpipeActionValue) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeActionValue) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3423,15 +3503,15 @@ func (v *DlDpipeActionValue) Decode(b []byte) error {
 		switch typ {
 		case 43:
 			var x DlDpipeAction
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 46:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.DpipeValue = x
 		case 47:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.DpipeValueMask = x
 		case 48:
 			x, err := runtime.ReadU32("dpipe-value-mapping", d)
@@ -3482,7 +3562,11 @@ func (v *DlDpipeHeaders) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeHeaders) Decode(b []byte) error {
+func (v *DlDpipeHeaders) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeHeaders) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3491,7 +3575,7 @@ func (v *DlDpipeHeaders) Decode(b []byte) error {
 		switch typ {
 		case 50:
 			var x DlDpipeHeader
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
@@ -3550,7 +3634,11 @@ func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeHeader) Decode(b []byte) error {
+func (v *DlDpipeHeader) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeHeader) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3558,7 +3646,7 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 		}
 		switch typ {
 		case 51:
-			x, err := runtime.ReadNulString("dpipe-header-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-header-name", d)
 			if err != nil {
 				return err
 			}
@@ -3577,11 +3665,11 @@ func (v *DlDpipeHeader) Decode(b []byte) error {
 			}
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 53:
-			var x DlDpipeHeaderFields
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlDpipeHeaderFields(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
-			v.DpipeHeaderFields = &x
+			v.DpipeHeaderFields = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3625,7 +3713,11 @@ func (v *DlDpipeHeaderFields) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeHeaderFields) Decode(b []byte) error {
+func (v *DlDpipeHeaderFields) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeHeaderFields) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3634,7 +3726,7 @@ func (v *DlDpipeHeaderFields) Decode(b []byte) error {
 		switch typ {
 		case 56:
 			var x DlDpipeField
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-field", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
@@ -3691,7 +3783,11 @@ func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlDpipeField) Decode(b []byte) error {
+func (v *DlDpipeField) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlDpipeField) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3699,7 +3795,7 @@ func (v *DlDpipeField) Decode(b []byte) error {
 		}
 		switch typ {
 		case 57:
-			x, err := runtime.ReadNulString("dpipe-field-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-field-name", d)
 			if err != nil {
 				return err
 			}
@@ -3806,7 +3902,11 @@ func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlResource) Decode(b []byte) error {
+func (v *DlResource) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlResource) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3814,7 +3914,7 @@ func (v *DlResource) Decode(b []byte) error {
 		}
 		switch typ {
 		case 65:
-			x, err := runtime.ReadNulString("resource-name", d)
+			x, err := dc.bytes().ReadNulString("resource-name", d)
 			if err != nil {
 				return err
 			}
@@ -3917,7 +4017,11 @@ func (v *DlResourceList) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlResourceList) Decode(b []byte) error {
+func (v *DlResourceList) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlResourceList) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3926,7 +4030,7 @@ func (v *DlResourceList) Decode(b []byte) error {
 		switch typ {
 		case 64:
 			var x DlResource
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "resource", err)
 			}
 			v.Resource = append(v.Resource, x)
@@ -3978,7 +4082,11 @@ func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlParam) Decode(b []byte) error {
+func (v *DlParam) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlParam) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3986,7 +4094,7 @@ func (v *DlParam) Decode(b []byte) error {
 		}
 		switch typ {
 		case 81:
-			x, err := runtime.ReadNulString("param-name", d)
+			x, err := dc.bytes().ReadNulString("param-name", d)
 			if err != nil {
 				return err
 			}
@@ -4043,7 +4151,11 @@ func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlRegionSnapshots) Decode(b []byte) error {
+func (v *DlRegionSnapshots) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlRegionSnapshots) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4051,11 +4163,11 @@ func (v *DlRegionSnapshots) Decode(b []byte) error {
 		}
 		switch typ {
 		case 91:
-			var x DlRegionSnapshot
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlRegionSnapshot(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
-			v.RegionSnapshot = &x
+			v.RegionSnapshot = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -4094,7 +4206,11 @@ func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlRegionSnapshot) Decode(b []byte) error {
+func (v *DlRegionSnapshot) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlRegionSnapshot) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4147,7 +4263,11 @@ func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlRegionChunks) Decode(b []byte) error {
+func (v *DlRegionChunks) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlRegionChunks) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4155,11 +4275,11 @@ func (v *DlRegionChunks) Decode(b []byte) error {
 		}
 		switch typ {
 		case 94:
-			var x DlRegionChunk
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeDlRegionChunk(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
-			v.RegionChunk = &x
+			v.RegionChunk = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -4203,7 +4323,11 @@ func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlRegionChunk) Decode(b []byte) error {
+func (v *DlRegionChunk) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlRegionChunk) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4211,7 +4335,7 @@ func (v *DlRegionChunk) Decode(b []byte) error {
 		}
 		switch typ {
 		case 95:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.RegionChunkData = x
 		case 96:
 			x, err := runtime.ReadU64("region-chunk-addr", d)
@@ -4277,7 +4401,11 @@ func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlFmsg) Decode(b []byte) error {
+func (v *DlFmsg) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlFmsg) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4309,7 +4437,7 @@ func (v *DlFmsg) Decode(b []byte) error {
 			}
 			v.FmsgNestEnd = x
 		case 111:
-			x, err := runtime.ReadNulString("fmsg-obj-name", d)
+			x, err := dc.bytes().ReadNulString("fmsg-obj-name", d)
 			if err != nil {
 				return err
 			}
@@ -4395,7 +4523,11 @@ func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlHealthReporter) Decode(b []byte) error {
+func (v *DlHealthReporter) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlHealthReporter) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4403,7 +4535,7 @@ func (v *DlHealthReporter) Decode(b []byte) error {
 		}
 		switch typ {
 		case 115:
-			x, err := runtime.ReadNulString("health-reporter-name", d)
+			x, err := dc.bytes().ReadNulString("health-reporter-name", d)
 			if err != nil {
 				return err
 			}
@@ -4503,7 +4635,11 @@ func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlAttrStats) Decode(b []byte) error {
+func (v *DlAttrStats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlAttrStats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4571,7 +4707,11 @@ func (v *DlTrapMetadata) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlTrapMetadata) Decode(b []byte) error {
+func (v *DlTrapMetadata) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlTrapMetadata) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4629,7 +4769,11 @@ func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
+func (v *DlLinecardSupportedTypes) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlLinecardSupportedTypes) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4637,7 +4781,7 @@ func (v *DlLinecardSupportedTypes) Decode(b []byte) error {
 		}
 		switch typ {
 		case 173:
-			x, err := runtime.ReadNulString("linecard-type", d)
+			x, err := dc.bytes().ReadNulString("linecard-type", d)
 			if err != nil {
 				return err
 			}
@@ -4679,7 +4823,11 @@ func (v *DlSelftestID) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *DlSelftestID) Decode(b []byte) error {
+func (v *DlSelftestID) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlSelftestID) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -5120,6 +5268,333 @@ var attrsDlLinecardSupportedTypes = runtime.AttrSet{Name: "dl-linecard-supported
 var attrsDlSelftestID = runtime.AttrSet{Name: "dl-selftest-id", Attrs: []runtime.AttrSpec{
 	1: {Name: "flash"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies                        runtime.Bytes
+	chunkDevlink                  runtime.Chunk[Devlink]
+	chunkDlDevStats               runtime.Chunk[DlDevStats]
+	chunkDlReloadStats            runtime.Chunk[DlReloadStats]
+	chunkDlReloadActInfo          runtime.Chunk[DlReloadActInfo]
+	chunkDlReloadActStats         runtime.Chunk[DlReloadActStats]
+	chunkDlReloadStatsEntry       runtime.Chunk[DlReloadStatsEntry]
+	chunkDlInfoVersion            runtime.Chunk[DlInfoVersion]
+	chunkDlPortFunction           runtime.Chunk[DlPortFunction]
+	chunkDlDpipeTables            runtime.Chunk[DlDpipeTables]
+	chunkDlDpipeTable             runtime.Chunk[DlDpipeTable]
+	chunkDlDpipeTableMatches      runtime.Chunk[DlDpipeTableMatches]
+	chunkDlDpipeTableActions      runtime.Chunk[DlDpipeTableActions]
+	chunkDlDpipeEntries           runtime.Chunk[DlDpipeEntries]
+	chunkDlDpipeEntry             runtime.Chunk[DlDpipeEntry]
+	chunkDlDpipeEntryMatchValues  runtime.Chunk[DlDpipeEntryMatchValues]
+	chunkDlDpipeEntryActionValues runtime.Chunk[DlDpipeEntryActionValues]
+	chunkDlDpipeMatch             runtime.Chunk[DlDpipeMatch]
+	chunkDlDpipeMatchValue        runtime.Chunk[DlDpipeMatchValue]
+	chunkDlDpipeAction            runtime.Chunk[DlDpipeAction]
+	chunkDlDpipeActionValue       runtime.Chunk[DlDpipeActionValue]
+	chunkDlDpipeHeaders           runtime.Chunk[DlDpipeHeaders]
+	chunkDlDpipeHeader            runtime.Chunk[DlDpipeHeader]
+	chunkDlDpipeHeaderFields      runtime.Chunk[DlDpipeHeaderFields]
+	chunkDlDpipeField             runtime.Chunk[DlDpipeField]
+	chunkDlResource               runtime.Chunk[DlResource]
+	chunkDlResourceList           runtime.Chunk[DlResourceList]
+	chunkDlParam                  runtime.Chunk[DlParam]
+	chunkDlRegionSnapshots        runtime.Chunk[DlRegionSnapshots]
+	chunkDlRegionSnapshot         runtime.Chunk[DlRegionSnapshot]
+	chunkDlRegionChunks           runtime.Chunk[DlRegionChunks]
+	chunkDlRegionChunk            runtime.Chunk[DlRegionChunk]
+	chunkDlFmsg                   runtime.Chunk[DlFmsg]
+	chunkDlHealthReporter         runtime.Chunk[DlHealthReporter]
+	chunkDlAttrStats              runtime.Chunk[DlAttrStats]
+	chunkDlTrapMetadata           runtime.Chunk[DlTrapMetadata]
+	chunkDlLinecardSupportedTypes runtime.Chunk[DlLinecardSupportedTypes]
+	chunkDlSelftestID             runtime.Chunk[DlSelftestID]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeDevlink(n int) []Devlink {
+	if dc == nil {
+		return make([]Devlink, n)
+	}
+	return dc.chunkDevlink.Take(n)
+}
+
+func (dc *decoder) takeDlDevStats(n int) []DlDevStats {
+	if dc == nil {
+		return make([]DlDevStats, n)
+	}
+	return dc.chunkDlDevStats.Take(n)
+}
+
+func (dc *decoder) takeDlReloadStats(n int) []DlReloadStats {
+	if dc == nil {
+		return make([]DlReloadStats, n)
+	}
+	return dc.chunkDlReloadStats.Take(n)
+}
+
+func (dc *decoder) takeDlReloadActInfo(n int) []DlReloadActInfo {
+	if dc == nil {
+		return make([]DlReloadActInfo, n)
+	}
+	return dc.chunkDlReloadActInfo.Take(n)
+}
+
+func (dc *decoder) takeDlReloadActStats(n int) []DlReloadActStats {
+	if dc == nil {
+		return make([]DlReloadActStats, n)
+	}
+	return dc.chunkDlReloadActStats.Take(n)
+}
+
+func (dc *decoder) takeDlReloadStatsEntry(n int) []DlReloadStatsEntry {
+	if dc == nil {
+		return make([]DlReloadStatsEntry, n)
+	}
+	return dc.chunkDlReloadStatsEntry.Take(n)
+}
+
+func (dc *decoder) takeDlInfoVersion(n int) []DlInfoVersion {
+	if dc == nil {
+		return make([]DlInfoVersion, n)
+	}
+	return dc.chunkDlInfoVersion.Take(n)
+}
+
+func (dc *decoder) takeDlPortFunction(n int) []DlPortFunction {
+	if dc == nil {
+		return make([]DlPortFunction, n)
+	}
+	return dc.chunkDlPortFunction.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeTables(n int) []DlDpipeTables {
+	if dc == nil {
+		return make([]DlDpipeTables, n)
+	}
+	return dc.chunkDlDpipeTables.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeTable(n int) []DlDpipeTable {
+	if dc == nil {
+		return make([]DlDpipeTable, n)
+	}
+	return dc.chunkDlDpipeTable.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeTableMatches(n int) []DlDpipeTableMatches {
+	if dc == nil {
+		return make([]DlDpipeTableMatches, n)
+	}
+	return dc.chunkDlDpipeTableMatches.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeTableActions(n int) []DlDpipeTableActions {
+	if dc == nil {
+		return make([]DlDpipeTableActions, n)
+	}
+	return dc.chunkDlDpipeTableActions.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeEntries(n int) []DlDpipeEntries {
+	if dc == nil {
+		return make([]DlDpipeEntries, n)
+	}
+	return dc.chunkDlDpipeEntries.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeEntry(n int) []DlDpipeEntry {
+	if dc == nil {
+		return make([]DlDpipeEntry, n)
+	}
+	return dc.chunkDlDpipeEntry.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeEntryMatchValues(n int) []DlDpipeEntryMatchValues {
+	if dc == nil {
+		return make([]DlDpipeEntryMatchValues, n)
+	}
+	return dc.chunkDlDpipeEntryMatchValues.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeEntryActionValues(n int) []DlDpipeEntryActionValues {
+	if dc == nil {
+		return make([]DlDpipeEntryActionValues, n)
+	}
+	return dc.chunkDlDpipeEntryActionValues.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeMatch(n int) []DlDpipeMatch {
+	if dc == nil {
+		return make([]DlDpipeMatch, n)
+	}
+	return dc.chunkDlDpipeMatch.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeMatchValue(n int) []DlDpipeMatchValue {
+	if dc == nil {
+		return make([]DlDpipeMatchValue, n)
+	}
+	return dc.chunkDlDpipeMatchValue.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeAction(n int) []DlDpipeAction {
+	if dc == nil {
+		return make([]DlDpipeAction, n)
+	}
+	return dc.chunkDlDpipeAction.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeActionValue(n int) []DlDpipeActionValue {
+	if dc == nil {
+		return make([]DlDpipeActionValue, n)
+	}
+	return dc.chunkDlDpipeActionValue.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeHeaders(n int) []DlDpipeHeaders {
+	if dc == nil {
+		return make([]DlDpipeHeaders, n)
+	}
+	return dc.chunkDlDpipeHeaders.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeHeader(n int) []DlDpipeHeader {
+	if dc == nil {
+		return make([]DlDpipeHeader, n)
+	}
+	return dc.chunkDlDpipeHeader.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeHeaderFields(n int) []DlDpipeHeaderFields {
+	if dc == nil {
+		return make([]DlDpipeHeaderFields, n)
+	}
+	return dc.chunkDlDpipeHeaderFields.Take(n)
+}
+
+func (dc *decoder) takeDlDpipeField(n int) []DlDpipeField {
+	if dc == nil {
+		return make([]DlDpipeField, n)
+	}
+	return dc.chunkDlDpipeField.Take(n)
+}
+
+func (dc *decoder) takeDlResource(n int) []DlResource {
+	if dc == nil {
+		return make([]DlResource, n)
+	}
+	return dc.chunkDlResource.Take(n)
+}
+
+func (dc *decoder) takeDlResourceList(n int) []DlResourceList {
+	if dc == nil {
+		return make([]DlResourceList, n)
+	}
+	return dc.chunkDlResourceList.Take(n)
+}
+
+func (dc *decoder) takeDlParam(n int) []DlParam {
+	if dc == nil {
+		return make([]DlParam, n)
+	}
+	return dc.chunkDlParam.Take(n)
+}
+
+func (dc *decoder) takeDlRegionSnapshots(n int) []DlRegionSnapshots {
+	if dc == nil {
+		return make([]DlRegionSnapshots, n)
+	}
+	return dc.chunkDlRegionSnapshots.Take(n)
+}
+
+func (dc *decoder) takeDlRegionSnapshot(n int) []DlRegionSnapshot {
+	if dc == nil {
+		return make([]DlRegionSnapshot, n)
+	}
+	return dc.chunkDlRegionSnapshot.Take(n)
+}
+
+func (dc *decoder) takeDlRegionChunks(n int) []DlRegionChunks {
+	if dc == nil {
+		return make([]DlRegionChunks, n)
+	}
+	return dc.chunkDlRegionChunks.Take(n)
+}
+
+func (dc *decoder) takeDlRegionChunk(n int) []DlRegionChunk {
+	if dc == nil {
+		return make([]DlRegionChunk, n)
+	}
+	return dc.chunkDlRegionChunk.Take(n)
+}
+
+func (dc *decoder) takeDlFmsg(n int) []DlFmsg {
+	if dc == nil {
+		return make([]DlFmsg, n)
+	}
+	return dc.chunkDlFmsg.Take(n)
+}
+
+func (dc *decoder) takeDlHealthReporter(n int) []DlHealthReporter {
+	if dc == nil {
+		return make([]DlHealthReporter, n)
+	}
+	return dc.chunkDlHealthReporter.Take(n)
+}
+
+func (dc *decoder) takeDlAttrStats(n int) []DlAttrStats {
+	if dc == nil {
+		return make([]DlAttrStats, n)
+	}
+	return dc.chunkDlAttrStats.Take(n)
+}
+
+func (dc *decoder) takeDlTrapMetadata(n int) []DlTrapMetadata {
+	if dc == nil {
+		return make([]DlTrapMetadata, n)
+	}
+	return dc.chunkDlTrapMetadata.Take(n)
+}
+
+func (dc *decoder) takeDlLinecardSupportedTypes(n int) []DlLinecardSupportedTypes {
+	if dc == nil {
+		return make([]DlLinecardSupportedTypes, n)
+	}
+	return dc.chunkDlLinecardSupportedTypes.Take(n)
+}
+
+func (dc *decoder) takeDlSelftestID(n int) []DlSelftestID {
+	if dc == nil {
+		return make([]DlSelftestID, n)
+	}
+	return dc.chunkDlSelftestID.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

@@ -43,15 +43,17 @@ var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsDevlink, DoReply: true}
 var reqGetDo = []bool{1: true, 2: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
-// sent none). Get devlink instances.
+// sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Get devlink instances.
 func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -60,23 +62,20 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 }
 
 // GetDump runs the "get" operation as a dump, yielding each reply as it
-// arrives. Stopping the loop early is fine; the dump is not buffered. The
-// replies of one datagram share one allocation, which stays alive while any
-// of them is referenced. Get devlink instances.
+// arrives. Stopping the loop early is fine; the dump is not buffered.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get devlink instances.
 func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
 				return
 			}
@@ -97,15 +96,17 @@ var reqPortGetDo = []bool{1: true, 2: true, 3: true}
 var reqPortGetDump = []bool{1: true, 2: true}
 
 // PortGet runs the "port-get" operation and returns the kernel's reply (nil
-// if it sent none). Get devlink port instances.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get devlink port instances.
 func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -115,22 +116,19 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // PortGetDump runs the "port-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get devlink port instances.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get devlink port instances.
 func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-get", err))
 				return
 			}
@@ -160,15 +158,17 @@ var opPortNew = runtime.Op{Name: "port-new", Cmd: 7, Attrs: &attrsDevlink, DoRep
 var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 164: true, 150: true}
 
 // PortNew runs the "port-new" operation and returns the kernel's reply (nil
-// if it sent none). Create devlink port instances.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Create devlink port instances.
 func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opPortNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -222,15 +222,17 @@ var reqSbGetDo = []bool{1: true, 2: true, 11: true}
 var reqSbGetDump = []bool{1: true, 2: true}
 
 // SbGet runs the "sb-get" operation and returns the kernel's reply (nil if
-// it sent none). Get shared buffer instances.
+// it sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Get shared buffer instances.
 func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -240,22 +242,19 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // SbGetDump runs the "sb-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get shared buffer instances.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get shared buffer instances.
 func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-get", err))
 				return
 			}
@@ -276,15 +275,17 @@ var reqSbPoolGetDo = []bool{1: true, 2: true, 11: true, 17: true}
 var reqSbPoolGetDump = []bool{1: true, 2: true}
 
 // SbPoolGet runs the "sb-pool-get" operation and returns the kernel's reply
-// (nil if it sent none). Get shared buffer pool instances.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get shared buffer pool instances.
 func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -294,22 +295,19 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 
 // SbPoolGetDump runs the "sb-pool-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get shared buffer pool instances.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get shared buffer pool instances.
 func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-pool-get", err))
 				return
 			}
@@ -342,16 +340,18 @@ var reqSbPortPoolGetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true}
 var reqSbPortPoolGetDump = []bool{1: true, 2: true}
 
 // SbPortPoolGet runs the "sb-port-pool-get" operation and returns the
-// kernel's reply (nil if it sent none). Get shared buffer port-pool
-// combinations and threshold.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get shared buffer
+// port-pool combinations and threshold.
 func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -361,23 +361,20 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 
 // SbPortPoolGetDump runs the "sb-port-pool-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get shared buffer
-// port-pool combinations and threshold.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get shared buffer port-pool
+// combinations and threshold.
 func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-port-pool-get", err))
 				return
 			}
@@ -410,16 +407,18 @@ var reqSbTcPoolBindGetDo = []bool{1: true, 2: true, 3: true, 11: true, 18: true,
 var reqSbTcPoolBindGetDump = []bool{1: true, 2: true}
 
 // SbTcPoolBindGet runs the "sb-tc-pool-bind-get" operation and returns the
-// kernel's reply (nil if it sent none). Get shared buffer port-TC to pool
-// bindings and threshold.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get shared buffer
+// port-TC to pool bindings and threshold.
 func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -429,23 +428,20 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 
 // SbTcPoolBindGetDump runs the "sb-tc-pool-bind-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get shared buffer
-// port-TC to pool bindings and threshold.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get shared buffer port-TC to pool
+// bindings and threshold.
 func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-tc-pool-bind-get", err))
 				return
 			}
@@ -499,15 +495,17 @@ var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: 29, Attrs: &attrsDevlink
 var reqEswitchGetDo = []bool{1: true, 2: true}
 
 // EswitchGet runs the "eswitch-get" operation and returns the kernel's
-// reply (nil if it sent none). Get eswitch attributes.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get eswitch attributes.
 func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opEswitchGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEswitchGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -534,15 +532,18 @@ var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: 31, Attrs: &attrs
 var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true}
 
 // DpipeTableGet runs the "dpipe-table-get" operation and returns the
-// kernel's reply (nil if it sent none). Get dpipe table attributes.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get dpipe table
+// attributes.
 func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opDpipeTableGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeTableGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -557,15 +558,18 @@ var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: 32, Attrs: &a
 var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true}
 
 // DpipeEntriesGet runs the "dpipe-entries-get" operation and returns the
-// kernel's reply (nil if it sent none). Get dpipe entries attributes.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get dpipe entries
+// attributes.
 func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opDpipeEntriesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeEntriesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -580,15 +584,18 @@ var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: 33, Attrs: &a
 var reqDpipeHeadersGetDo = []bool{1: true, 2: true}
 
 // DpipeHeadersGet runs the "dpipe-headers-get" operation and returns the
-// kernel's reply (nil if it sent none). Get dpipe headers attributes.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get dpipe headers
+// attributes.
 func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opDpipeHeadersGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeHeadersGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -627,15 +634,17 @@ var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: 36, Attrs: &attrsDev
 var reqResourceDumpDo = []bool{1: true, 2: true}
 
 // ResourceDump runs the "resource-dump" operation and returns the kernel's
-// reply (nil if it sent none). Get resource attributes.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get resource attributes.
 func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opResourceDump, func(e *runtime.Encoder) { req.encodeOnly(e, reqResourceDumpDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -650,15 +659,17 @@ var opReload = runtime.Op{Name: "reload", Cmd: 37, Attrs: &attrsDevlink, DoReply
 var reqReloadDo = []bool{1: true, 2: true, 153: true, 155: true, 139: true, 138: true, 140: true}
 
 // Reload runs the "reload" operation and returns the kernel's reply (nil if
-// it sent none). Reload devlink.
+// it sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Reload devlink.
 func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opReload, func(e *runtime.Encoder) { req.encodeOnly(e, reqReloadDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -676,15 +687,17 @@ var reqParamGetDo = []bool{1: true, 2: true, 81: true}
 var reqParamGetDump = []bool{1: true, 2: true}
 
 // ParamGet runs the "param-get" operation and returns the kernel's reply
-// (nil if it sent none). Get param instances.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get param instances.
 func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -694,22 +707,19 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // ParamGetDump runs the "param-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get param instances.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get param instances.
 func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "param-get", err))
 				return
 			}
@@ -742,15 +752,17 @@ var reqRegionGetDo = []bool{1: true, 2: true, 3: true, 88: true}
 var reqRegionGetDump = []bool{1: true, 2: true}
 
 // RegionGet runs the "region-get" operation and returns the kernel's reply
-// (nil if it sent none). Get region instances.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get region instances.
 func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -760,22 +772,19 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 
 // RegionGetDump runs the "region-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get region instances.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get region instances.
 func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-get", err))
 				return
 			}
@@ -793,15 +802,17 @@ var opRegionNew = runtime.Op{Name: "region-new", Cmd: 44, Attrs: &attrsDevlink, 
 var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
 
 // RegionNew runs the "region-new" operation and returns the kernel's reply
-// (nil if it sent none). Create region snapshot.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Create region snapshot.
 func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opRegionNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -829,22 +840,19 @@ var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 17
 
 // RegionReadDump runs the "region-read" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Read region data.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Read region data.
 func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-read", err))
 				return
 			}
@@ -862,15 +870,17 @@ var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: 47, Attrs: &attrsDe
 var reqPortParamGetDo = []bool{1: true, 2: true, 3: true}
 
 // PortParamGet runs the "port-param-get" operation and returns the kernel's
-// reply (nil if it sent none). Get port param instances.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get port param instances.
 func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opPortParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -880,22 +890,19 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 
 // PortParamGetDump runs the "port-param-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get port param instances.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get port param instances.
 func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPortParamGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-param-get", err))
 				return
 			}
@@ -925,16 +932,18 @@ var opInfoGet = runtime.Op{Name: "info-get", Cmd: 51, Attrs: &attrsDevlink, DoRe
 var reqInfoGetDo = []bool{1: true, 2: true}
 
 // InfoGet runs the "info-get" operation and returns the kernel's reply (nil
-// if it sent none). Get device information, like driver name, hardware and
-// firmware versions etc.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get device information, like driver
+// name, hardware and firmware versions etc.
 func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -944,23 +953,20 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // InfoGetDump runs the "info-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get device information, like driver name,
-// hardware and firmware versions etc.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get device information, like driver name, hardware and
+// firmware versions etc.
 func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opInfoGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "info-get", err))
 				return
 			}
@@ -981,15 +987,18 @@ var reqHealthReporterGetDo = []bool{1: true, 2: true, 3: true, 115: true}
 var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true}
 
 // HealthReporterGet runs the "health-reporter-get" operation and returns
-// the kernel's reply (nil if it sent none). Get health reporter instances.
+// the kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get health reporter
+// instances.
 func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -999,23 +1008,19 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 
 // HealthReporterGetDump runs the "health-reporter-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get health reporter
-// instances.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get health reporter instances.
 func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-get", err))
 				return
 			}
@@ -1070,23 +1075,20 @@ var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 
 // HealthReporterDumpGetDump runs the "health-reporter-dump-get" operation
 // as a dump, yielding each reply as it arrives. Stopping the loop early is
-// fine; the dump is not buffered. The replies of one datagram share one
-// allocation, which stays alive while any of them is referenced. Dump
-// health reporter instances.
+// fine; the dump is not buffered. Replies are carved from chunks shared
+// with earlier and later replies on the same socket (see runtime.Chunk): a
+// reply kept holds its chunks, a few KiB, alive. Dump health reporter
+// instances.
 func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-dump-get", err))
 				return
 			}
@@ -1131,15 +1133,17 @@ var reqTrapGetDo = []bool{1: true, 2: true, 130: true}
 var reqTrapGetDump = []bool{1: true, 2: true}
 
 // TrapGet runs the "trap-get" operation and returns the kernel's reply (nil
-// if it sent none). Get trap instances.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get trap instances.
 func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1149,22 +1153,19 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // TrapGetDump runs the "trap-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get trap instances.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get trap instances.
 func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-get", err))
 				return
 			}
@@ -1197,15 +1198,17 @@ var reqTrapGroupGetDo = []bool{1: true, 2: true, 135: true}
 var reqTrapGroupGetDump = []bool{1: true, 2: true}
 
 // TrapGroupGet runs the "trap-group-get" operation and returns the kernel's
-// reply (nil if it sent none). Get trap group instances.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get trap group instances.
 func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1215,22 +1218,19 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 
 // TrapGroupGetDump runs the "trap-group-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get trap group instances.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get trap group instances.
 func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-group-get", err))
 				return
 			}
@@ -1263,15 +1263,18 @@ var reqTrapPolicerGetDo = []bool{1: true, 2: true, 142: true}
 var reqTrapPolicerGetDump = []bool{1: true, 2: true}
 
 // TrapPolicerGet runs the "trap-policer-get" operation and returns the
-// kernel's reply (nil if it sent none). Get trap policer instances.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get trap policer
+// instances.
 func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1281,23 +1284,19 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 
 // TrapPolicerGetDump runs the "trap-policer-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get trap policer
-// instances.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get trap policer instances.
 func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-policer-get", err))
 				return
 			}
@@ -1342,15 +1341,17 @@ var reqRateGetDo = []bool{1: true, 2: true, 3: true, 168: true}
 var reqRateGetDump = []bool{1: true, 2: true}
 
 // RateGet runs the "rate-get" operation and returns the kernel's reply (nil
-// if it sent none). Get rate instances.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get rate instances.
 func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1360,22 +1361,19 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 
 // RateGetDump runs the "rate-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get rate instances.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get rate instances.
 func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rate-get", err))
 				return
 			}
@@ -1432,15 +1430,17 @@ var reqLinecardGetDo = []bool{1: true, 2: true, 171: true}
 var reqLinecardGetDump = []bool{1: true, 2: true}
 
 // LinecardGet runs the "linecard-get" operation and returns the kernel's
-// reply (nil if it sent none). Get line card instances.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get line card instances.
 func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1450,22 +1450,19 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 
 // LinecardGetDump runs the "linecard-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get line card instances.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get line card instances.
 func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linecard-get", err))
 				return
 			}
@@ -1495,15 +1492,17 @@ var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: 82, Attrs: &attrsDev
 var reqSelftestsGetDo = []bool{1: true, 2: true}
 
 // SelftestsGet runs the "selftests-get" operation and returns the kernel's
-// reply (nil if it sent none). Get device selftest instances.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get device selftest instances.
 func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 	var rsp *Devlink
 	err := c.conn.Do(ctx, &opSelftestsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSelftestsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Devlink)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDevlink(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1513,23 +1512,19 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 
 // SelftestsGetDump runs the "selftests-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get device selftest
-// instances.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get device selftest instances.
 func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		var batch []Devlink // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opSelftestsGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Devlink, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "selftests-get", err))
 				return
 			}

@@ -52,7 +52,11 @@ func (v *Header) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Header) Decode(b []byte) error {
+func (v *Header) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Header) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -66,7 +70,7 @@ func (v *Header) Decode(b []byte) error {
 			}
 			v.DevIndex = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadNulString("dev-name", d)
+			x, err := dc.bytes().ReadNulString("dev-name", d)
 			if err != nil {
 				return err
 			}
@@ -131,7 +135,11 @@ func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *BitsetBit) Decode(b []byte) error {
+func (v *BitsetBit) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *BitsetBit) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -145,7 +153,7 @@ func (v *BitsetBit) Decode(b []byte) error {
 			}
 			v.Index = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadNulString("name", d)
+			x, err := dc.bytes().ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
@@ -198,7 +206,11 @@ func (v *BitsetBits) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *BitsetBits) Decode(b []byte) error {
+func (v *BitsetBits) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *BitsetBits) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -207,7 +219,7 @@ func (v *BitsetBits) Decode(b []byte) error {
 		switch typ {
 		case 1:
 			var x BitsetBit
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "bit", err)
 			}
 			v.Bit = append(v.Bit, x)
@@ -270,7 +282,11 @@ func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Bitset) Decode(b []byte) error {
+func (v *Bitset) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Bitset) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -290,16 +306,16 @@ func (v *Bitset) Decode(b []byte) error {
 			}
 			v.Size = runtime.Some(x)
 		case 3:
-			var x BitsetBits
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitsetBits(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "bits", err)
 			}
-			v.Bits = &x
+			v.Bits = x
 		case 4:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Value = x
 		case 5:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Mask = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
@@ -343,7 +359,11 @@ func (v *String) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *String) Decode(b []byte) error {
+func (v *String) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *String) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -357,7 +377,7 @@ func (v *String) Decode(b []byte) error {
 			}
 			v.Index = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadNulString("value", d)
+			x, err := dc.bytes().ReadNulString("value", d)
 			if err != nil {
 				return err
 			}
@@ -404,7 +424,11 @@ func (v *Strings) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Strings) Decode(b []byte) error {
+func (v *Strings) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Strings) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -413,7 +437,7 @@ func (v *Strings) Decode(b []byte) error {
 		switch typ {
 		case 1:
 			var x String
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "string", err)
 			}
 			v.StringAttr = append(v.StringAttr, x)
@@ -469,7 +493,11 @@ func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *StringsetAttrs) Decode(b []byte) error {
+func (v *StringsetAttrs) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *StringsetAttrs) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -490,7 +518,7 @@ func (v *StringsetAttrs) Decode(b []byte) error {
 			v.Count = runtime.Some(x)
 		case 3:
 			var x Strings
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "strings", err)
 			}
 			v.Strings = append(v.Strings, x)
@@ -536,7 +564,11 @@ func (v *Stringsets) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Stringsets) Decode(b []byte) error {
+func (v *Stringsets) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Stringsets) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -545,7 +577,7 @@ func (v *Stringsets) Decode(b []byte) error {
 		switch typ {
 		case 1:
 			var x StringsetAttrs
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stringset", err)
 			}
 			v.Stringset = append(v.Stringset, x)
@@ -600,7 +632,11 @@ func (v *Strset) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Strset) Decode(b []byte) error {
+func (v *Strset) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Strset) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -608,17 +644,17 @@ func (v *Strset) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Stringsets
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeStringsets(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stringsets", err)
 			}
-			v.Stringsets = &x
+			v.Stringsets = x
 		case 3:
 			x, err := runtime.ReadFlag("counts-only", d)
 			if err != nil {
@@ -671,7 +707,11 @@ func (v *Privflags) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Privflags) Decode(b []byte) error {
+func (v *Privflags) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Privflags) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -679,17 +719,17 @@ func (v *Privflags) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "flags", err)
 			}
-			v.Flags = &x
+			v.Flags = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -804,7 +844,11 @@ func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Rings) Decode(b []byte) error {
+func (v *Rings) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Rings) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -812,11 +856,11 @@ func (v *Rings) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
@@ -969,7 +1013,11 @@ func (v *MmStat) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *MmStat) Decode(b []byte) error {
+func (v *MmStat) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *MmStat) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1104,7 +1152,11 @@ func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Mm) Decode(b []byte) error {
+func (v *Mm) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Mm) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1112,11 +1164,11 @@ func (v *Mm) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("pmac-enabled", d)
 			if err != nil {
@@ -1172,11 +1224,11 @@ func (v *Mm) Decode(b []byte) error {
 			}
 			v.MaxVerifyTime = runtime.Some(x)
 		case 11:
-			var x MmStat
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeMmStat(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			v.Stats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -1241,7 +1293,11 @@ func (v *Linkinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Linkinfo) Decode(b []byte) error {
+func (v *Linkinfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Linkinfo) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1249,11 +1305,11 @@ func (v *Linkinfo) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("port", d)
 			if err != nil {
@@ -1372,7 +1428,11 @@ func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Linkmodes) Decode(b []byte) error {
+func (v *Linkmodes) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Linkmodes) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1380,11 +1440,11 @@ func (v *Linkmodes) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
@@ -1392,17 +1452,17 @@ func (v *Linkmodes) Decode(b []byte) error {
 			}
 			v.Autoneg = runtime.Some(x)
 		case 3:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "ours", err)
 			}
-			v.Ours = &x
+			v.Ours = x
 		case 4:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "peer", err)
 			}
-			v.Peer = &x
+			v.Peer = x
 		case 5:
 			x, err := runtime.ReadU32("speed", d)
 			if err != nil {
@@ -1508,7 +1568,11 @@ func (v *Linkstate) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Linkstate) Decode(b []byte) error {
+func (v *Linkstate) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Linkstate) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1516,11 +1580,11 @@ func (v *Linkstate) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("link", d)
 			if err != nil {
@@ -1603,7 +1667,11 @@ func (v *Debug) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Debug) Decode(b []byte) error {
+func (v *Debug) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Debug) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1611,17 +1679,17 @@ func (v *Debug) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "msgmask", err)
 			}
-			v.Msgmask = &x
+			v.Msgmask = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -1673,7 +1741,11 @@ func (v *Wol) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Wol) Decode(b []byte) error {
+func (v *Wol) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Wol) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1681,19 +1753,19 @@ func (v *Wol) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
-			v.Modes = &x
+			v.Modes = x
 		case 3:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Sopass = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
@@ -1762,7 +1834,11 @@ func (v *Features) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Features) Decode(b []byte) error {
+func (v *Features) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Features) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1770,35 +1846,35 @@ func (v *Features) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "hw", err)
 			}
-			v.HW = &x
+			v.HW = x
 		case 3:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "wanted", err)
 			}
-			v.Wanted = &x
+			v.Wanted = x
 		case 4:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "active", err)
 			}
-			v.Active = &x
+			v.Active = x
 		case 5:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "nochange", err)
 			}
-			v.Nochange = &x
+			v.Nochange = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -1878,7 +1954,11 @@ func (v *Channels) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Channels) Decode(b []byte) error {
+func (v *Channels) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Channels) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1886,11 +1966,11 @@ func (v *Channels) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("rx-max", d)
 			if err != nil {
@@ -1986,7 +2066,11 @@ func (v *IRQModeration) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *IRQModeration) Decode(b []byte) error {
+func (v *IRQModeration) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *IRQModeration) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2053,7 +2137,11 @@ func (v *Profile) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Profile) Decode(b []byte) error {
+func (v *Profile) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Profile) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2062,7 +2150,7 @@ func (v *Profile) Decode(b []byte) error {
 		switch typ {
 		case 1:
 			var x IRQModeration
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "irq-moderation", err)
 			}
 			v.IRQModeration = append(v.IRQModeration, x)
@@ -2254,7 +2342,11 @@ func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Coalesce) Decode(b []byte) error {
+func (v *Coalesce) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Coalesce) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2262,11 +2354,11 @@ func (v *Coalesce) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("rx-usecs", d)
 			if err != nil {
@@ -2430,17 +2522,17 @@ func (v *Coalesce) Decode(b []byte) error {
 			}
 			v.TxAggrTimeUsecs = runtime.Some(x)
 		case 29:
-			var x Profile
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeProfile(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "rx-profile", err)
 			}
-			v.RxProfile = &x
+			v.RxProfile = x
 		case 30:
-			var x Profile
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeProfile(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "tx-profile", err)
 			}
-			v.TxProfile = &x
+			v.TxProfile = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -2483,7 +2575,11 @@ func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PauseStat) Decode(b []byte) error {
+func (v *PauseStat) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PauseStat) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2569,7 +2665,11 @@ func (v *Pause) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Pause) Decode(b []byte) error {
+func (v *Pause) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Pause) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2577,11 +2677,11 @@ func (v *Pause) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("autoneg", d)
 			if err != nil {
@@ -2601,11 +2701,11 @@ func (v *Pause) Decode(b []byte) error {
 			}
 			v.Tx = runtime.Some(x)
 		case 5:
-			var x PauseStat
-			if err := x.Decode(d); err != nil {
+			x := &dc.takePauseStat(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			v.Stats = x
 		case 6:
 			x, err := runtime.ReadU32("stats-src", d)
 			if err != nil {
@@ -2685,7 +2785,11 @@ func (v *EEE) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *EEE) Decode(b []byte) error {
+func (v *EEE) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *EEE) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2693,23 +2797,23 @@ func (v *EEE) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes-ours", err)
 			}
-			v.ModesOurs = &x
+			v.ModesOurs = x
 		case 3:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes-peer", err)
 			}
-			v.ModesPeer = &x
+			v.ModesPeer = x
 		case 4:
 			x, err := runtime.ReadU8("active", d)
 			if err != nil {
@@ -2781,7 +2885,11 @@ func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *TsStat) Decode(b []byte) error {
+func (v *TsStat) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TsStat) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2878,7 +2986,11 @@ func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Tsinfo) Decode(b []byte) error {
+func (v *Tsinfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -2886,29 +2998,29 @@ func (v *Tsinfo) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "timestamping", err)
 			}
-			v.Timestamping = &x
+			v.Timestamping = x
 		case 3:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "tx-types", err)
 			}
-			v.TxTypes = &x
+			v.TxTypes = x
 		case 4:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "rx-filters", err)
 			}
-			v.RxFilters = &x
+			v.RxFilters = x
 		case 5:
 			x, err := runtime.ReadU32("phc-index", d)
 			if err != nil {
@@ -2916,11 +3028,11 @@ func (v *Tsinfo) Decode(b []byte) error {
 			}
 			v.PhcIndex = runtime.Some(x)
 		case 6:
-			var x TsStat
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeTsStat(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			v.Stats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -2968,7 +3080,11 @@ func (v *CableResult) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableResult) Decode(b []byte) error {
+func (v *CableResult) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableResult) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3041,7 +3157,11 @@ func (v *CableFaultLength) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableFaultLength) Decode(b []byte) error {
+func (v *CableFaultLength) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableFaultLength) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3112,7 +3232,11 @@ func (v *CableNest) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableNest) Decode(b []byte) error {
+func (v *CableNest) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableNest) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3120,17 +3244,17 @@ func (v *CableNest) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x CableResult
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeCableResult(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "result", err)
 			}
-			v.Result = &x
+			v.Result = x
 		case 2:
-			var x CableFaultLength
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeCableFaultLength(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "fault-length", err)
 			}
-			v.FaultLength = &x
+			v.FaultLength = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3170,7 +3294,11 @@ func (v *CableTest) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableTest) Decode(b []byte) error {
+func (v *CableTest) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableTest) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3178,11 +3306,11 @@ func (v *CableTest) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3234,7 +3362,11 @@ func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableTestNtf) Decode(b []byte) error {
+func (v *CableTestNtf) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3242,11 +3374,11 @@ func (v *CableTestNtf) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
@@ -3254,11 +3386,11 @@ func (v *CableTestNtf) Decode(b []byte) error {
 			}
 			v.Status = runtime.Some(x)
 		case 3:
-			var x CableNest
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeCableNest(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			v.Nest = &x
+			v.Nest = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3312,7 +3444,11 @@ func (v *CableTestTdrCfg) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableTestTdrCfg) Decode(b []byte) error {
+func (v *CableTestTdrCfg) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableTestTdrCfg) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3395,7 +3531,11 @@ func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableTestTdrNtf) Decode(b []byte) error {
+func (v *CableTestTdrNtf) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3403,11 +3543,11 @@ func (v *CableTestTdrNtf) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("status", d)
 			if err != nil {
@@ -3415,11 +3555,11 @@ func (v *CableTestTdrNtf) Decode(b []byte) error {
 			}
 			v.Status = runtime.Some(x)
 		case 3:
-			var x CableNest
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeCableNest(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			v.Nest = &x
+			v.Nest = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3466,7 +3606,11 @@ func (v *CableTestTdr) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CableTestTdr) Decode(b []byte) error {
+func (v *CableTestTdr) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CableTestTdr) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3474,17 +3618,17 @@ func (v *CableTestTdr) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x CableTestTdrCfg
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeCableTestTdrCfg(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "cfg", err)
 			}
-			v.Cfg = &x
+			v.Cfg = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3528,7 +3672,11 @@ func (v *TunnelUDPEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *TunnelUDPEntry) Decode(b []byte) error {
+func (v *TunnelUDPEntry) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TunnelUDPEntry) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3603,7 +3751,11 @@ func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *TunnelUDPTable) Decode(b []byte) error {
+func (v *TunnelUDPTable) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TunnelUDPTable) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3617,14 +3769,14 @@ func (v *TunnelUDPTable) Decode(b []byte) error {
 			}
 			v.Size = runtime.Some(x)
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "types", err)
 			}
-			v.Types = &x
+			v.Types = x
 		case 3:
 			var x TunnelUDPEntry
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "entry", err)
 			}
 			v.Entry = append(v.Entry, x)
@@ -3667,7 +3819,11 @@ func (v *TunnelUDP) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *TunnelUDP) Decode(b []byte) error {
+func (v *TunnelUDP) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TunnelUDP) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3675,11 +3831,11 @@ func (v *TunnelUDP) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x TunnelUDPTable
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeTunnelUDPTable(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "table", err)
 			}
-			v.Table = &x
+			v.Table = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3726,7 +3882,11 @@ func (v *TunnelInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *TunnelInfo) Decode(b []byte) error {
+func (v *TunnelInfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3734,17 +3894,17 @@ func (v *TunnelInfo) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x TunnelUDP
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeTunnelUDP(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "udp-ports", err)
 			}
-			v.UDPPorts = &x
+			v.UDPPorts = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3792,7 +3952,11 @@ func (v *FECStat) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *FECStat) Decode(b []byte) error {
+func (v *FECStat) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *FECStat) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3881,7 +4045,11 @@ func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *FEC) Decode(b []byte) error {
+func (v *FEC) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *FEC) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3889,17 +4057,17 @@ func (v *FEC) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
-			v.Modes = &x
+			v.Modes = x
 		case 3:
 			x, err := runtime.ReadU8("auto", d)
 			if err != nil {
@@ -3913,11 +4081,11 @@ func (v *FEC) Decode(b []byte) error {
 			}
 			v.Active = runtime.Some(x)
 		case 5:
-			var x FECStat
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeFECStat(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
-			v.Stats = &x
+			v.Stats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3987,7 +4155,11 @@ func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *ModuleEeprom) Decode(b []byte) error {
+func (v *ModuleEeprom) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *ModuleEeprom) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -3995,11 +4167,11 @@ func (v *ModuleEeprom) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("offset", d)
 			if err != nil {
@@ -4031,7 +4203,7 @@ func (v *ModuleEeprom) Decode(b []byte) error {
 			}
 			v.I2cAddress = runtime.Some(x)
 		case 7:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Data = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
@@ -4109,7 +4281,11 @@ func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *StatsGrp) Decode(b []byte) error {
+func (v *StatsGrp) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *StatsGrp) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4136,17 +4312,17 @@ func (v *StatsGrp) Decode(b []byte) error {
 			}
 			v.Stat = runtime.Some(x)
 		case 5:
-			var x StatsGrpHist
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeStatsGrpHist(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "hist-rx", err)
 			}
-			v.HistRx = &x
+			v.HistRx = x
 		case 6:
-			var x StatsGrpHist
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeStatsGrpHist(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "hist-tx", err)
 			}
-			v.HistTx = &x
+			v.HistTx = x
 		case 7:
 			x, err := runtime.ReadU32("hist-bkt-low", d)
 			if err != nil {
@@ -4213,7 +4389,11 @@ func (v *StatsGrpHist) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *StatsGrpHist) Decode(b []byte) error {
+func (v *StatsGrpHist) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *StatsGrpHist) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4296,7 +4476,11 @@ func (v *Stats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Stats) Decode(b []byte) error {
+func (v *Stats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Stats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4305,23 +4489,23 @@ func (v *Stats) Decode(b []byte) error {
 		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 3:
-			var x Bitset
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "groups", err)
 			}
-			v.Groups = &x
+			v.Groups = x
 		case 4:
-			var x StatsGrp
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeStatsGrp(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "grp", err)
 			}
-			v.Grp = &x
+			v.Grp = x
 		case 5:
 			x, err := runtime.ReadU32("src", d)
 			if err != nil {
@@ -4377,7 +4561,11 @@ func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PhcVclocks) Decode(b []byte) error {
+func (v *PhcVclocks) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4385,11 +4573,11 @@ func (v *PhcVclocks) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("num", d)
 			if err != nil {
@@ -4451,7 +4639,11 @@ func (v *Module) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Module) Decode(b []byte) error {
+func (v *Module) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Module) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4459,11 +4651,11 @@ func (v *Module) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU8("power-mode-policy", d)
 			if err != nil {
@@ -4519,7 +4711,11 @@ func (v *C33PSEPwLimit) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *C33PSEPwLimit) Decode(b []byte) error {
+func (v *C33PSEPwLimit) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *C33PSEPwLimit) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4642,7 +4838,11 @@ func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PSE) Decode(b []byte) error {
+func (v *PSE) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PSE) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4650,11 +4850,11 @@ func (v *PSE) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("podl-pse-admin-state", d)
 			if err != nil {
@@ -4724,7 +4924,7 @@ func (v *PSE) Decode(b []byte) error {
 			v.C33PSEAvailPwLimit = runtime.Some(x)
 		case 13:
 			var x C33PSEPwLimit
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "c33-pse-pw-limit-ranges", err)
 			}
 			v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
@@ -4797,7 +4997,11 @@ func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *RSS) Decode(b []byte) error {
+func (v *RSS) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *RSS) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4805,11 +5009,11 @@ func (v *RSS) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("context", d)
 			if err != nil {
@@ -4829,7 +5033,7 @@ func (v *RSS) Decode(b []byte) error {
 			}
 			v.Indir = x
 		case 5:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Hkey = x
 		case 6:
 			x, err := runtime.ReadU32("input_xfrm", d)
@@ -4922,7 +5126,11 @@ func (v *Plca) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Plca) Decode(b []byte) error {
+func (v *Plca) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Plca) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -4930,11 +5138,11 @@ func (v *Plca) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU16("version", d)
 			if err != nil {
@@ -5053,7 +5261,11 @@ func (v *ModuleFwFlash) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *ModuleFwFlash) Decode(b []byte) error {
+func (v *ModuleFwFlash) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -5061,13 +5273,13 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
-			x, err := runtime.ReadNulString("file-name", d)
+			x, err := dc.bytes().ReadNulString("file-name", d)
 			if err != nil {
 				return err
 			}
@@ -5086,7 +5298,7 @@ func (v *ModuleFwFlash) Decode(b []byte) error {
 			x := ModuleFwFlashStatus(r)
 			v.Status = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadNulString("status-msg", d)
+			x, err := dc.bytes().ReadNulString("status-msg", d)
 			if err != nil {
 				return err
 			}
@@ -5177,7 +5389,11 @@ func (v *PHY) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PHY) Decode(b []byte) error {
+func (v *PHY) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PHY) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -5185,11 +5401,11 @@ func (v *PHY) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Header
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
-			v.Header = &x
+			v.Header = x
 		case 2:
 			x, err := runtime.ReadU32("index", d)
 			if err != nil {
@@ -5197,13 +5413,13 @@ func (v *PHY) Decode(b []byte) error {
 			}
 			v.Index = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadNulString("drvname", d)
+			x, err := dc.bytes().ReadNulString("drvname", d)
 			if err != nil {
 				return err
 			}
 			v.Drvname = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadNulString("name", d)
+			x, err := dc.bytes().ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
@@ -5222,13 +5438,13 @@ func (v *PHY) Decode(b []byte) error {
 			}
 			v.UpstreamIndex = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadNulString("upstream-sfp-name", d)
+			x, err := dc.bytes().ReadNulString("upstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
 			v.UpstreamSfpName = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadNulString("downstream-sfp-name", d)
+			x, err := dc.bytes().ReadNulString("downstream-sfp-name", d)
 			if err != nil {
 				return err
 			}
@@ -5730,6 +5946,469 @@ var attrsPHY = runtime.AttrSet{Name: "phy", Attrs: []runtime.AttrSpec{
 	7: {Name: "upstream-sfp-name"},
 	8: {Name: "downstream-sfp-name"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies                runtime.Bytes
+	chunkHeader           runtime.Chunk[Header]
+	chunkBitsetBit        runtime.Chunk[BitsetBit]
+	chunkBitsetBits       runtime.Chunk[BitsetBits]
+	chunkBitset           runtime.Chunk[Bitset]
+	chunkString           runtime.Chunk[String]
+	chunkStrings          runtime.Chunk[Strings]
+	chunkStringsetAttrs   runtime.Chunk[StringsetAttrs]
+	chunkStringsets       runtime.Chunk[Stringsets]
+	chunkStrset           runtime.Chunk[Strset]
+	chunkPrivflags        runtime.Chunk[Privflags]
+	chunkRings            runtime.Chunk[Rings]
+	chunkMmStat           runtime.Chunk[MmStat]
+	chunkMm               runtime.Chunk[Mm]
+	chunkLinkinfo         runtime.Chunk[Linkinfo]
+	chunkLinkmodes        runtime.Chunk[Linkmodes]
+	chunkLinkstate        runtime.Chunk[Linkstate]
+	chunkDebug            runtime.Chunk[Debug]
+	chunkWol              runtime.Chunk[Wol]
+	chunkFeatures         runtime.Chunk[Features]
+	chunkChannels         runtime.Chunk[Channels]
+	chunkIRQModeration    runtime.Chunk[IRQModeration]
+	chunkProfile          runtime.Chunk[Profile]
+	chunkCoalesce         runtime.Chunk[Coalesce]
+	chunkPauseStat        runtime.Chunk[PauseStat]
+	chunkPause            runtime.Chunk[Pause]
+	chunkEEE              runtime.Chunk[EEE]
+	chunkTsStat           runtime.Chunk[TsStat]
+	chunkTsinfo           runtime.Chunk[Tsinfo]
+	chunkCableResult      runtime.Chunk[CableResult]
+	chunkCableFaultLength runtime.Chunk[CableFaultLength]
+	chunkCableNest        runtime.Chunk[CableNest]
+	chunkCableTest        runtime.Chunk[CableTest]
+	chunkCableTestNtf     runtime.Chunk[CableTestNtf]
+	chunkCableTestTdrCfg  runtime.Chunk[CableTestTdrCfg]
+	chunkCableTestTdrNtf  runtime.Chunk[CableTestTdrNtf]
+	chunkCableTestTdr     runtime.Chunk[CableTestTdr]
+	chunkTunnelUDPEntry   runtime.Chunk[TunnelUDPEntry]
+	chunkTunnelUDPTable   runtime.Chunk[TunnelUDPTable]
+	chunkTunnelUDP        runtime.Chunk[TunnelUDP]
+	chunkTunnelInfo       runtime.Chunk[TunnelInfo]
+	chunkFECStat          runtime.Chunk[FECStat]
+	chunkFEC              runtime.Chunk[FEC]
+	chunkModuleEeprom     runtime.Chunk[ModuleEeprom]
+	chunkStatsGrp         runtime.Chunk[StatsGrp]
+	chunkStatsGrpHist     runtime.Chunk[StatsGrpHist]
+	chunkStats            runtime.Chunk[Stats]
+	chunkPhcVclocks       runtime.Chunk[PhcVclocks]
+	chunkModule           runtime.Chunk[Module]
+	chunkC33PSEPwLimit    runtime.Chunk[C33PSEPwLimit]
+	chunkPSE              runtime.Chunk[PSE]
+	chunkRSS              runtime.Chunk[RSS]
+	chunkPlca             runtime.Chunk[Plca]
+	chunkModuleFwFlash    runtime.Chunk[ModuleFwFlash]
+	chunkPHY              runtime.Chunk[PHY]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeHeader(n int) []Header {
+	if dc == nil {
+		return make([]Header, n)
+	}
+	return dc.chunkHeader.Take(n)
+}
+
+func (dc *decoder) takeBitsetBit(n int) []BitsetBit {
+	if dc == nil {
+		return make([]BitsetBit, n)
+	}
+	return dc.chunkBitsetBit.Take(n)
+}
+
+func (dc *decoder) takeBitsetBits(n int) []BitsetBits {
+	if dc == nil {
+		return make([]BitsetBits, n)
+	}
+	return dc.chunkBitsetBits.Take(n)
+}
+
+func (dc *decoder) takeBitset(n int) []Bitset {
+	if dc == nil {
+		return make([]Bitset, n)
+	}
+	return dc.chunkBitset.Take(n)
+}
+
+func (dc *decoder) takeString(n int) []String {
+	if dc == nil {
+		return make([]String, n)
+	}
+	return dc.chunkString.Take(n)
+}
+
+func (dc *decoder) takeStrings(n int) []Strings {
+	if dc == nil {
+		return make([]Strings, n)
+	}
+	return dc.chunkStrings.Take(n)
+}
+
+func (dc *decoder) takeStringsetAttrs(n int) []StringsetAttrs {
+	if dc == nil {
+		return make([]StringsetAttrs, n)
+	}
+	return dc.chunkStringsetAttrs.Take(n)
+}
+
+func (dc *decoder) takeStringsets(n int) []Stringsets {
+	if dc == nil {
+		return make([]Stringsets, n)
+	}
+	return dc.chunkStringsets.Take(n)
+}
+
+func (dc *decoder) takeStrset(n int) []Strset {
+	if dc == nil {
+		return make([]Strset, n)
+	}
+	return dc.chunkStrset.Take(n)
+}
+
+func (dc *decoder) takePrivflags(n int) []Privflags {
+	if dc == nil {
+		return make([]Privflags, n)
+	}
+	return dc.chunkPrivflags.Take(n)
+}
+
+func (dc *decoder) takeRings(n int) []Rings {
+	if dc == nil {
+		return make([]Rings, n)
+	}
+	return dc.chunkRings.Take(n)
+}
+
+func (dc *decoder) takeMmStat(n int) []MmStat {
+	if dc == nil {
+		return make([]MmStat, n)
+	}
+	return dc.chunkMmStat.Take(n)
+}
+
+func (dc *decoder) takeMm(n int) []Mm {
+	if dc == nil {
+		return make([]Mm, n)
+	}
+	return dc.chunkMm.Take(n)
+}
+
+func (dc *decoder) takeLinkinfo(n int) []Linkinfo {
+	if dc == nil {
+		return make([]Linkinfo, n)
+	}
+	return dc.chunkLinkinfo.Take(n)
+}
+
+func (dc *decoder) takeLinkmodes(n int) []Linkmodes {
+	if dc == nil {
+		return make([]Linkmodes, n)
+	}
+	return dc.chunkLinkmodes.Take(n)
+}
+
+func (dc *decoder) takeLinkstate(n int) []Linkstate {
+	if dc == nil {
+		return make([]Linkstate, n)
+	}
+	return dc.chunkLinkstate.Take(n)
+}
+
+func (dc *decoder) takeDebug(n int) []Debug {
+	if dc == nil {
+		return make([]Debug, n)
+	}
+	return dc.chunkDebug.Take(n)
+}
+
+func (dc *decoder) takeWol(n int) []Wol {
+	if dc == nil {
+		return make([]Wol, n)
+	}
+	return dc.chunkWol.Take(n)
+}
+
+func (dc *decoder) takeFeatures(n int) []Features {
+	if dc == nil {
+		return make([]Features, n)
+	}
+	return dc.chunkFeatures.Take(n)
+}
+
+func (dc *decoder) takeChannels(n int) []Channels {
+	if dc == nil {
+		return make([]Channels, n)
+	}
+	return dc.chunkChannels.Take(n)
+}
+
+func (dc *decoder) takeIRQModeration(n int) []IRQModeration {
+	if dc == nil {
+		return make([]IRQModeration, n)
+	}
+	return dc.chunkIRQModeration.Take(n)
+}
+
+func (dc *decoder) takeProfile(n int) []Profile {
+	if dc == nil {
+		return make([]Profile, n)
+	}
+	return dc.chunkProfile.Take(n)
+}
+
+func (dc *decoder) takeCoalesce(n int) []Coalesce {
+	if dc == nil {
+		return make([]Coalesce, n)
+	}
+	return dc.chunkCoalesce.Take(n)
+}
+
+func (dc *decoder) takePauseStat(n int) []PauseStat {
+	if dc == nil {
+		return make([]PauseStat, n)
+	}
+	return dc.chunkPauseStat.Take(n)
+}
+
+func (dc *decoder) takePause(n int) []Pause {
+	if dc == nil {
+		return make([]Pause, n)
+	}
+	return dc.chunkPause.Take(n)
+}
+
+func (dc *decoder) takeEEE(n int) []EEE {
+	if dc == nil {
+		return make([]EEE, n)
+	}
+	return dc.chunkEEE.Take(n)
+}
+
+func (dc *decoder) takeTsStat(n int) []TsStat {
+	if dc == nil {
+		return make([]TsStat, n)
+	}
+	return dc.chunkTsStat.Take(n)
+}
+
+func (dc *decoder) takeTsinfo(n int) []Tsinfo {
+	if dc == nil {
+		return make([]Tsinfo, n)
+	}
+	return dc.chunkTsinfo.Take(n)
+}
+
+func (dc *decoder) takeCableResult(n int) []CableResult {
+	if dc == nil {
+		return make([]CableResult, n)
+	}
+	return dc.chunkCableResult.Take(n)
+}
+
+func (dc *decoder) takeCableFaultLength(n int) []CableFaultLength {
+	if dc == nil {
+		return make([]CableFaultLength, n)
+	}
+	return dc.chunkCableFaultLength.Take(n)
+}
+
+func (dc *decoder) takeCableNest(n int) []CableNest {
+	if dc == nil {
+		return make([]CableNest, n)
+	}
+	return dc.chunkCableNest.Take(n)
+}
+
+func (dc *decoder) takeCableTest(n int) []CableTest {
+	if dc == nil {
+		return make([]CableTest, n)
+	}
+	return dc.chunkCableTest.Take(n)
+}
+
+func (dc *decoder) takeCableTestNtf(n int) []CableTestNtf {
+	if dc == nil {
+		return make([]CableTestNtf, n)
+	}
+	return dc.chunkCableTestNtf.Take(n)
+}
+
+func (dc *decoder) takeCableTestTdrCfg(n int) []CableTestTdrCfg {
+	if dc == nil {
+		return make([]CableTestTdrCfg, n)
+	}
+	return dc.chunkCableTestTdrCfg.Take(n)
+}
+
+func (dc *decoder) takeCableTestTdrNtf(n int) []CableTestTdrNtf {
+	if dc == nil {
+		return make([]CableTestTdrNtf, n)
+	}
+	return dc.chunkCableTestTdrNtf.Take(n)
+}
+
+func (dc *decoder) takeCableTestTdr(n int) []CableTestTdr {
+	if dc == nil {
+		return make([]CableTestTdr, n)
+	}
+	return dc.chunkCableTestTdr.Take(n)
+}
+
+func (dc *decoder) takeTunnelUDPEntry(n int) []TunnelUDPEntry {
+	if dc == nil {
+		return make([]TunnelUDPEntry, n)
+	}
+	return dc.chunkTunnelUDPEntry.Take(n)
+}
+
+func (dc *decoder) takeTunnelUDPTable(n int) []TunnelUDPTable {
+	if dc == nil {
+		return make([]TunnelUDPTable, n)
+	}
+	return dc.chunkTunnelUDPTable.Take(n)
+}
+
+func (dc *decoder) takeTunnelUDP(n int) []TunnelUDP {
+	if dc == nil {
+		return make([]TunnelUDP, n)
+	}
+	return dc.chunkTunnelUDP.Take(n)
+}
+
+func (dc *decoder) takeTunnelInfo(n int) []TunnelInfo {
+	if dc == nil {
+		return make([]TunnelInfo, n)
+	}
+	return dc.chunkTunnelInfo.Take(n)
+}
+
+func (dc *decoder) takeFECStat(n int) []FECStat {
+	if dc == nil {
+		return make([]FECStat, n)
+	}
+	return dc.chunkFECStat.Take(n)
+}
+
+func (dc *decoder) takeFEC(n int) []FEC {
+	if dc == nil {
+		return make([]FEC, n)
+	}
+	return dc.chunkFEC.Take(n)
+}
+
+func (dc *decoder) takeModuleEeprom(n int) []ModuleEeprom {
+	if dc == nil {
+		return make([]ModuleEeprom, n)
+	}
+	return dc.chunkModuleEeprom.Take(n)
+}
+
+func (dc *decoder) takeStatsGrp(n int) []StatsGrp {
+	if dc == nil {
+		return make([]StatsGrp, n)
+	}
+	return dc.chunkStatsGrp.Take(n)
+}
+
+func (dc *decoder) takeStatsGrpHist(n int) []StatsGrpHist {
+	if dc == nil {
+		return make([]StatsGrpHist, n)
+	}
+	return dc.chunkStatsGrpHist.Take(n)
+}
+
+func (dc *decoder) takeStats(n int) []Stats {
+	if dc == nil {
+		return make([]Stats, n)
+	}
+	return dc.chunkStats.Take(n)
+}
+
+func (dc *decoder) takePhcVclocks(n int) []PhcVclocks {
+	if dc == nil {
+		return make([]PhcVclocks, n)
+	}
+	return dc.chunkPhcVclocks.Take(n)
+}
+
+func (dc *decoder) takeModule(n int) []Module {
+	if dc == nil {
+		return make([]Module, n)
+	}
+	return dc.chunkModule.Take(n)
+}
+
+func (dc *decoder) takeC33PSEPwLimit(n int) []C33PSEPwLimit {
+	if dc == nil {
+		return make([]C33PSEPwLimit, n)
+	}
+	return dc.chunkC33PSEPwLimit.Take(n)
+}
+
+func (dc *decoder) takePSE(n int) []PSE {
+	if dc == nil {
+		return make([]PSE, n)
+	}
+	return dc.chunkPSE.Take(n)
+}
+
+func (dc *decoder) takeRSS(n int) []RSS {
+	if dc == nil {
+		return make([]RSS, n)
+	}
+	return dc.chunkRSS.Take(n)
+}
+
+func (dc *decoder) takePlca(n int) []Plca {
+	if dc == nil {
+		return make([]Plca, n)
+	}
+	return dc.chunkPlca.Take(n)
+}
+
+func (dc *decoder) takeModuleFwFlash(n int) []ModuleFwFlash {
+	if dc == nil {
+		return make([]ModuleFwFlash, n)
+	}
+	return dc.chunkModuleFwFlash.Take(n)
+}
+
+func (dc *decoder) takePHY(n int) []PHY {
+	if dc == nil {
+		return make([]PHY, n)
+	}
+	return dc.chunkPHY.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

@@ -40,15 +40,17 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: 1, Attrs: &attrsStrset, DoReply: true}
 
 // StrsetGet runs the "strset-get" operation and returns the kernel's reply
-// (nil if it sent none). Get string set from the kernel.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get string set from the kernel.
 func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 	var rsp *Strset
 	err := c.conn.Do(ctx, &opStrsetGet, req.Encode, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Strset)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeStrset(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -58,22 +60,19 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 
 // StrsetGetDump runs the "strset-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get string set from the kernel.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get string set from the kernel.
 func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strset, error] {
 	return func(yield func(*Strset, error) bool) {
-		var batch []Strset // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opStrsetGet, req.Encode) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Strset, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeStrset(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "strset-get", err))
 				return
 			}
@@ -94,15 +93,17 @@ var reqLinkinfoGetDo = []bool{1: true}
 var reqLinkinfoGetDump = []bool{1: true}
 
 // LinkinfoGet runs the "linkinfo-get" operation and returns the kernel's
-// reply (nil if it sent none). Get link info.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get link info.
 func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, error) {
 	var rsp *Linkinfo
 	err := c.conn.Do(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Linkinfo)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeLinkinfo(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -112,22 +113,19 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 
 // LinkinfoGetDump runs the "linkinfo-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get link info.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get link info.
 func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*Linkinfo, error] {
 	return func(yield func(*Linkinfo, error) bool) {
-		var batch []Linkinfo // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Linkinfo, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeLinkinfo(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-get", err))
 				return
 			}
@@ -157,15 +155,17 @@ var reqLinkmodesGetDo = []bool{1: true}
 var reqLinkmodesGetDump = []bool{1: true}
 
 // LinkmodesGet runs the "linkmodes-get" operation and returns the kernel's
-// reply (nil if it sent none). Get link modes.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get link modes.
 func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, error) {
 	var rsp *Linkmodes
 	err := c.conn.Do(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Linkmodes)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeLinkmodes(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -175,22 +175,19 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 
 // LinkmodesGetDump runs the "linkmodes-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get link modes.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get link modes.
 func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2[*Linkmodes, error] {
 	return func(yield func(*Linkmodes, error) bool) {
-		var batch []Linkmodes // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Linkmodes, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeLinkmodes(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-get", err))
 				return
 			}
@@ -220,15 +217,17 @@ var reqLinkstateGetDo = []bool{1: true}
 var reqLinkstateGetDump = []bool{1: true}
 
 // LinkstateGet runs the "linkstate-get" operation and returns the kernel's
-// reply (nil if it sent none). Get link state.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get link state.
 func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, error) {
 	var rsp *Linkstate
 	err := c.conn.Do(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Linkstate)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeLinkstate(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -238,22 +237,19 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 
 // LinkstateGetDump runs the "linkstate-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get link state.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get link state.
 func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2[*Linkstate, error] {
 	return func(yield func(*Linkstate, error) bool) {
-		var batch []Linkstate // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Linkstate, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeLinkstate(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkstate-get", err))
 				return
 			}
@@ -274,15 +270,17 @@ var reqDebugGetDo = []bool{1: true}
 var reqDebugGetDump = []bool{1: true}
 
 // DebugGet runs the "debug-get" operation and returns the kernel's reply
-// (nil if it sent none). Get debug message mask.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get debug message mask.
 func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 	var rsp *Debug
 	err := c.conn.Do(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Debug)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDebug(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -292,22 +290,19 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 
 // DebugGetDump runs the "debug-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get debug message mask.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get debug message mask.
 func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug, error] {
 	return func(yield func(*Debug, error) bool) {
-		var batch []Debug // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Debug, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDebug(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "debug-get", err))
 				return
 			}
@@ -337,15 +332,17 @@ var reqWolGetDo = []bool{1: true}
 var reqWolGetDump = []bool{1: true}
 
 // WolGet runs the "wol-get" operation and returns the kernel's reply (nil
-// if it sent none). Get WOL params.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get WOL params.
 func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 	var rsp *Wol
 	err := c.conn.Do(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Wol)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeWol(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -355,22 +352,19 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 
 // WolGetDump runs the "wol-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get WOL params.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get WOL params.
 func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error] {
 	return func(yield func(*Wol, error) bool) {
-		var batch []Wol // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Wol, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeWol(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "wol-get", err))
 				return
 			}
@@ -400,15 +394,17 @@ var reqFeaturesGetDo = []bool{1: true}
 var reqFeaturesGetDump = []bool{1: true}
 
 // FeaturesGet runs the "features-get" operation and returns the kernel's
-// reply (nil if it sent none). Get features.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get features.
 func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, error) {
 	var rsp *Features
 	err := c.conn.Do(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Features)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeFeatures(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -418,22 +414,19 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 
 // FeaturesGetDump runs the "features-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get features.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get features.
 func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*Features, error] {
 	return func(yield func(*Features, error) bool) {
-		var batch []Features // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Features, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeFeatures(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "features-get", err))
 				return
 			}
@@ -448,15 +441,17 @@ func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*
 var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: 12, Attrs: &attrsFeatures, DoReply: true}
 
 // FeaturesSet runs the "features-set" operation and returns the kernel's
-// reply (nil if it sent none). Set features.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Set features.
 func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, error) {
 	var rsp *Features
 	err := c.conn.Do(ctx, &opFeaturesSet, req.Encode, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Features)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeFeatures(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -474,15 +469,17 @@ var reqPrivflagsGetDo = []bool{1: true}
 var reqPrivflagsGetDump = []bool{1: true}
 
 // PrivflagsGet runs the "privflags-get" operation and returns the kernel's
-// reply (nil if it sent none). Get device private flags.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get device private flags.
 func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, error) {
 	var rsp *Privflags
 	err := c.conn.Do(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Privflags)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePrivflags(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -492,22 +489,19 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 
 // PrivflagsGetDump runs the "privflags-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get device private flags.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get device private flags.
 func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2[*Privflags, error] {
 	return func(yield func(*Privflags, error) bool) {
-		var batch []Privflags // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Privflags, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePrivflags(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "privflags-get", err))
 				return
 			}
@@ -537,15 +531,17 @@ var reqRingsGetDo = []bool{1: true}
 var reqRingsGetDump = []bool{1: true}
 
 // RingsGet runs the "rings-get" operation and returns the kernel's reply
-// (nil if it sent none). Get ring params.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get ring params.
 func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 	var rsp *Rings
 	err := c.conn.Do(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Rings)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeRings(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -555,22 +551,19 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 
 // RingsGetDump runs the "rings-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get ring params.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get ring params.
 func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings, error] {
 	return func(yield func(*Rings, error) bool) {
-		var batch []Rings // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Rings, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeRings(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rings-get", err))
 				return
 			}
@@ -600,15 +593,17 @@ var reqChannelsGetDo = []bool{1: true}
 var reqChannelsGetDump = []bool{1: true}
 
 // ChannelsGet runs the "channels-get" operation and returns the kernel's
-// reply (nil if it sent none). Get channel params.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get channel params.
 func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, error) {
 	var rsp *Channels
 	err := c.conn.Do(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Channels)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeChannels(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -618,22 +613,19 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 
 // ChannelsGetDump runs the "channels-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get channel params.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get channel params.
 func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*Channels, error] {
 	return func(yield func(*Channels, error) bool) {
-		var batch []Channels // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Channels, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeChannels(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "channels-get", err))
 				return
 			}
@@ -663,15 +655,17 @@ var reqCoalesceGetDo = []bool{1: true}
 var reqCoalesceGetDump = []bool{1: true}
 
 // CoalesceGet runs the "coalesce-get" operation and returns the kernel's
-// reply (nil if it sent none). Get coalesce params.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get coalesce params.
 func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, error) {
 	var rsp *Coalesce
 	err := c.conn.Do(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Coalesce)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeCoalesce(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -681,22 +675,19 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 
 // CoalesceGetDump runs the "coalesce-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get coalesce params.
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get coalesce params.
 func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*Coalesce, error] {
 	return func(yield func(*Coalesce, error) bool) {
-		var batch []Coalesce // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Coalesce, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeCoalesce(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "coalesce-get", err))
 				return
 			}
@@ -726,15 +717,17 @@ var reqPauseGetDo = []bool{1: true}
 var reqPauseGetDump = []bool{1: true}
 
 // PauseGet runs the "pause-get" operation and returns the kernel's reply
-// (nil if it sent none). Get pause params.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get pause params.
 func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 	var rsp *Pause
 	err := c.conn.Do(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Pause)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePause(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -744,22 +737,19 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 
 // PauseGetDump runs the "pause-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get pause params.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get pause params.
 func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause, error] {
 	return func(yield func(*Pause, error) bool) {
-		var batch []Pause // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Pause, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePause(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pause-get", err))
 				return
 			}
@@ -789,15 +779,17 @@ var reqEEEGetDo = []bool{1: true}
 var reqEEEGetDump = []bool{1: true}
 
 // EEEGet runs the "eee-get" operation and returns the kernel's reply (nil
-// if it sent none). Get eee params.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get eee params.
 func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 	var rsp *EEE
 	err := c.conn.Do(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(EEE)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeEEE(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -807,22 +799,19 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 
 // EEEGetDump runs the "eee-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get eee params.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get eee params.
 func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error] {
 	return func(yield func(*EEE, error) bool) {
-		var batch []EEE // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]EEE, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeEEE(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "eee-get", err))
 				return
 			}
@@ -852,15 +841,17 @@ var reqTsinfoGetDo = []bool{1: true}
 var reqTsinfoGetDump = []bool{1: true}
 
 // TsinfoGet runs the "tsinfo-get" operation and returns the kernel's reply
-// (nil if it sent none). Get tsinfo params.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get tsinfo params.
 func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 	var rsp *Tsinfo
 	err := c.conn.Do(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Tsinfo)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeTsinfo(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -870,22 +861,19 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 
 // TsinfoGetDump runs the "tsinfo-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get tsinfo params.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get tsinfo params.
 func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsinfo, error] {
 	return func(yield func(*Tsinfo, error) bool) {
-		var batch []Tsinfo // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Tsinfo, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeTsinfo(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsinfo-get", err))
 				return
 			}
@@ -927,15 +915,17 @@ var reqTunnelInfoGetDo = []bool{1: true}
 var reqTunnelInfoGetDump = []bool{1: true}
 
 // TunnelInfoGet runs the "tunnel-info-get" operation and returns the
-// kernel's reply (nil if it sent none). Get tsinfo params.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get tsinfo params.
 func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInfo, error) {
 	var rsp *TunnelInfo
 	err := c.conn.Do(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(TunnelInfo)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeTunnelInfo(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -945,22 +935,19 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 
 // TunnelInfoGetDump runs the "tunnel-info-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get tsinfo params.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get tsinfo params.
 func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Seq2[*TunnelInfo, error] {
 	return func(yield func(*TunnelInfo, error) bool) {
-		var batch []TunnelInfo // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]TunnelInfo, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeTunnelInfo(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tunnel-info-get", err))
 				return
 			}
@@ -981,15 +968,17 @@ var reqFECGetDo = []bool{1: true}
 var reqFECGetDump = []bool{1: true}
 
 // FECGet runs the "fec-get" operation and returns the kernel's reply (nil
-// if it sent none). Get FEC params.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get FEC params.
 func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 	var rsp *FEC
 	err := c.conn.Do(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(FEC)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeFEC(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -999,22 +988,19 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 
 // FECGetDump runs the "fec-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get FEC params.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get FEC params.
 func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error] {
 	return func(yield func(*FEC, error) bool) {
-		var batch []FEC // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]FEC, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeFEC(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "fec-get", err))
 				return
 			}
@@ -1044,15 +1030,18 @@ var reqModuleEepromGetDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6
 var reqModuleEepromGetDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
 
 // ModuleEepromGet runs the "module-eeprom-get" operation and returns the
-// kernel's reply (nil if it sent none). Get module EEPROM params.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get module EEPROM
+// params.
 func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*ModuleEeprom, error) {
 	var rsp *ModuleEeprom
 	err := c.conn.Do(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(ModuleEeprom)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeModuleEeprom(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1062,23 +1051,19 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 
 // ModuleEepromGetDump runs the "module-eeprom-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get module EEPROM
-// params.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get module EEPROM params.
 func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) iter.Seq2[*ModuleEeprom, error] {
 	return func(yield func(*ModuleEeprom, error) bool) {
-		var batch []ModuleEeprom // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]ModuleEeprom, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeModuleEeprom(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-eeprom-get", err))
 				return
 			}
@@ -1099,15 +1084,17 @@ var reqStatsGetDo = []bool{2: true, 3: true}
 var reqStatsGetDump = []bool{2: true, 3: true}
 
 // StatsGet runs the "stats-get" operation and returns the kernel's reply
-// (nil if it sent none). Get statistics.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get statistics.
 func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 	var rsp *Stats
 	err := c.conn.Do(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Stats)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeStats(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1117,22 +1104,19 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 
 // StatsGetDump runs the "stats-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get statistics.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get statistics.
 func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats, error] {
 	return func(yield func(*Stats, error) bool) {
-		var batch []Stats // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Stats, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeStats(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "stats-get", err))
 				return
 			}
@@ -1153,15 +1137,17 @@ var reqPhcVclocksGetDo = []bool{1: true}
 var reqPhcVclocksGetDump = []bool{1: true}
 
 // PhcVclocksGet runs the "phc-vclocks-get" operation and returns the
-// kernel's reply (nil if it sent none). Get PHC VCLOCKs.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclocks, error) {
 	var rsp *PhcVclocks
 	err := c.conn.Do(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(PhcVclocks)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePhcVclocks(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1171,22 +1157,19 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 
 // PhcVclocksGetDump runs the "phc-vclocks-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get PHC VCLOCKs.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Seq2[*PhcVclocks, error] {
 	return func(yield func(*PhcVclocks, error) bool) {
-		var batch []PhcVclocks // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]PhcVclocks, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePhcVclocks(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phc-vclocks-get", err))
 				return
 			}
@@ -1207,15 +1190,17 @@ var reqModuleGetDo = []bool{1: true}
 var reqModuleGetDump = []bool{1: true}
 
 // ModuleGet runs the "module-get" operation and returns the kernel's reply
-// (nil if it sent none). Get module params.
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get module params.
 func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 	var rsp *Module
 	err := c.conn.Do(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Module)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeModule(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1225,22 +1210,19 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 
 // ModuleGetDump runs the "module-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get module params.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get module params.
 func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Module, error] {
 	return func(yield func(*Module, error) bool) {
-		var batch []Module // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Module, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeModule(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-get", err))
 				return
 			}
@@ -1270,15 +1252,17 @@ var reqPSEGetDo = []bool{1: true}
 var reqPSEGetDump = []bool{1: true}
 
 // PSEGet runs the "pse-get" operation and returns the kernel's reply (nil
-// if it sent none). Get Power Sourcing Equipment params.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get Power Sourcing Equipment params.
 func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 	var rsp *PSE
 	err := c.conn.Do(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(PSE)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePSE(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1288,22 +1272,19 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 
 // PSEGetDump runs the "pse-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get Power Sourcing Equipment params.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get Power Sourcing Equipment params.
 func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error] {
 	return func(yield func(*PSE, error) bool) {
-		var batch []PSE // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]PSE, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePSE(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pse-get", err))
 				return
 			}
@@ -1336,15 +1317,17 @@ var reqRSSGetDo = []bool{1: true, 2: true}
 var reqRSSGetDump = []bool{1: true, 7: true}
 
 // RSSGet runs the "rss-get" operation and returns the kernel's reply (nil
-// if it sent none). Get RSS params.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get RSS params.
 func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 	var rsp *RSS
 	err := c.conn.Do(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(RSS)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeRSS(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1354,22 +1337,19 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 
 // RSSGetDump runs the "rss-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get RSS params.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get RSS params.
 func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error] {
 	return func(yield func(*RSS, error) bool) {
-		var batch []RSS // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]RSS, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeRSS(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rss-get", err))
 				return
 			}
@@ -1390,15 +1370,17 @@ var reqPlcaGetCfgDo = []bool{1: true}
 var reqPlcaGetCfgDump = []bool{1: true}
 
 // PlcaGetCfg runs the "plca-get-cfg" operation and returns the kernel's
-// reply (nil if it sent none). Get PLCA params.
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get PLCA params.
 func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 	var rsp *Plca
 	err := c.conn.Do(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Plca)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePlca(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1408,22 +1390,19 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 
 // PlcaGetCfgDump runs the "plca-get-cfg" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get PLCA params.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get PLCA params.
 func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		var batch []Plca // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Plca, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePlca(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-cfg", err))
 				return
 			}
@@ -1453,15 +1432,18 @@ var reqPlcaGetStatusDo = []bool{1: true}
 var reqPlcaGetStatusDump = []bool{1: true}
 
 // PlcaGetStatus runs the "plca-get-status" operation and returns the
-// kernel's reply (nil if it sent none). Get PLCA status params.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get PLCA status
+// params.
 func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 	var rsp *Plca
 	err := c.conn.Do(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Plca)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePlca(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1471,23 +1453,19 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 
 // PlcaGetStatusDump runs the "plca-get-status" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get PLCA status
-// params.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get PLCA status params.
 func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		var batch []Plca // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Plca, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePlca(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-status", err))
 				return
 			}
@@ -1508,15 +1486,17 @@ var reqMmGetDo = []bool{1: true}
 var reqMmGetDump = []bool{1: true}
 
 // MmGet runs the "mm-get" operation and returns the kernel's reply (nil if
-// it sent none). Get MAC Merge configuration and state
+// it sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Get MAC Merge configuration and state
 func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 	var rsp *Mm
 	err := c.conn.Do(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Mm)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeMm(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1526,22 +1506,19 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 
 // MmGetDump runs the "mm-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get MAC Merge configuration and state
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get MAC Merge configuration and state
 func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 	return func(yield func(*Mm, error) bool) {
-		var batch []Mm // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Mm, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeMm(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "mm-get", err))
 				return
 			}
@@ -1586,15 +1563,17 @@ var reqPHYGetDo = []bool{1: true}
 var reqPHYGetDump = []bool{1: true}
 
 // PHYGet runs the "phy-get" operation and returns the kernel's reply (nil
-// if it sent none). Get PHY devices attached to an interface
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get PHY devices attached to an interface
 func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 	var rsp *PHY
 	err := c.conn.Do(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(PHY)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePHY(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -1604,22 +1583,19 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 
 // PHYGetDump runs the "phy-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get PHY devices attached to an interface
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get PHY devices attached to an interface
 func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error] {
 	return func(yield func(*PHY, error) bool) {
-		var batch []PHY // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]PHY, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePHY(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phy-get", err))
 				return
 			}

@@ -62,7 +62,11 @@ func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Dev) Decode(b []byte) error {
+func (v *Dev) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Dev) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -185,7 +189,11 @@ func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PagePool) Decode(b []byte) error {
+func (v *PagePool) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PagePool) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -280,7 +288,11 @@ func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PagePoolInfo) Decode(b []byte) error {
+func (v *PagePoolInfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PagePoolInfo) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -395,7 +407,11 @@ func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PagePoolStats) Decode(b []byte) error {
+func (v *PagePoolStats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PagePoolStats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -403,11 +419,11 @@ func (v *PagePoolStats) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x PagePoolInfo
-			if err := x.Decode(d); err != nil {
+			x := &dc.takePagePoolInfo(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "info", err)
 			}
-			v.Info = &x
+			v.Info = x
 		case 8:
 			x, err := runtime.ReadUint("alloc-fast", d)
 			if err != nil {
@@ -530,7 +546,11 @@ func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *NAPI) Decode(b []byte) error {
+func (v *NAPI) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *NAPI) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -624,7 +644,11 @@ func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Queue) Decode(b []byte) error {
+func (v *Queue) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Queue) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -906,7 +930,11 @@ func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Qstats) Decode(b []byte) error {
+func (v *Qstats) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Qstats) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1147,7 +1175,11 @@ func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *QueueID) Decode(b []byte) error {
+func (v *QueueID) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *QueueID) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1224,7 +1256,11 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Dmabuf) Decode(b []byte) error {
+func (v *Dmabuf) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Dmabuf) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -1239,7 +1275,7 @@ func (v *Dmabuf) Decode(b []byte) error {
 			v.Ifindex = runtime.Some(x)
 		case 2:
 			var x QueueID
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "queues", err)
 			}
 			v.Queues = append(v.Queues, x)
@@ -1371,6 +1407,109 @@ var attrsDmabuf = runtime.AttrSet{Name: "dmabuf", Attrs: []runtime.AttrSpec{
 	3: {Name: "fd"},
 	4: {Name: "id"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies             runtime.Bytes
+	chunkDev           runtime.Chunk[Dev]
+	chunkPagePool      runtime.Chunk[PagePool]
+	chunkPagePoolInfo  runtime.Chunk[PagePoolInfo]
+	chunkPagePoolStats runtime.Chunk[PagePoolStats]
+	chunkNAPI          runtime.Chunk[NAPI]
+	chunkQueue         runtime.Chunk[Queue]
+	chunkQstats        runtime.Chunk[Qstats]
+	chunkQueueID       runtime.Chunk[QueueID]
+	chunkDmabuf        runtime.Chunk[Dmabuf]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeDev(n int) []Dev {
+	if dc == nil {
+		return make([]Dev, n)
+	}
+	return dc.chunkDev.Take(n)
+}
+
+func (dc *decoder) takePagePool(n int) []PagePool {
+	if dc == nil {
+		return make([]PagePool, n)
+	}
+	return dc.chunkPagePool.Take(n)
+}
+
+func (dc *decoder) takePagePoolInfo(n int) []PagePoolInfo {
+	if dc == nil {
+		return make([]PagePoolInfo, n)
+	}
+	return dc.chunkPagePoolInfo.Take(n)
+}
+
+func (dc *decoder) takePagePoolStats(n int) []PagePoolStats {
+	if dc == nil {
+		return make([]PagePoolStats, n)
+	}
+	return dc.chunkPagePoolStats.Take(n)
+}
+
+func (dc *decoder) takeNAPI(n int) []NAPI {
+	if dc == nil {
+		return make([]NAPI, n)
+	}
+	return dc.chunkNAPI.Take(n)
+}
+
+func (dc *decoder) takeQueue(n int) []Queue {
+	if dc == nil {
+		return make([]Queue, n)
+	}
+	return dc.chunkQueue.Take(n)
+}
+
+func (dc *decoder) takeQstats(n int) []Qstats {
+	if dc == nil {
+		return make([]Qstats, n)
+	}
+	return dc.chunkQstats.Take(n)
+}
+
+func (dc *decoder) takeQueueID(n int) []QueueID {
+	if dc == nil {
+		return make([]QueueID, n)
+	}
+	return dc.chunkQueueID.Take(n)
+}
+
+func (dc *decoder) takeDmabuf(n int) []Dmabuf {
+	if dc == nil {
+		return make([]Dmabuf, n)
+	}
+	return dc.chunkDmabuf.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

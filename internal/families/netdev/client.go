@@ -43,15 +43,17 @@ var opDevGet = runtime.Op{Name: "dev-get", Cmd: 1, Attrs: &attrsDev, DoReply: tr
 var reqDevGetDo = []bool{1: true}
 
 // DevGet runs the "dev-get" operation and returns the kernel's reply (nil
-// if it sent none). Get / dump information about a netdev.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get / dump information about a netdev.
 func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 	var rsp *Dev
 	err := c.conn.Do(ctx, &opDevGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDevGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Dev)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDev(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -61,22 +63,19 @@ func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 
 // DevGetDump runs the "dev-get" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get / dump information about a netdev.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get / dump information about a netdev.
 func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 	return func(yield func(*Dev, error) bool) {
-		var batch []Dev // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opDevGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Dev, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeDev(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "dev-get", err))
 				return
 			}
@@ -94,16 +93,18 @@ var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: 5, Attrs: &attrsPageP
 var reqPagePoolGetDo = []bool{1: true}
 
 // PagePoolGet runs the "page-pool-get" operation and returns the kernel's
-// reply (nil if it sent none). Get / dump information about Page Pools.
-// (Only Page Pools associated with a net_device can be listed.)
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). Get / dump information about Page
+// Pools. (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, error) {
 	var rsp *PagePool
 	err := c.conn.Do(ctx, &opPagePoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(PagePool)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePagePool(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -113,23 +114,20 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, err
 
 // PagePoolGetDump runs the "page-pool-get" operation as a dump, yielding
 // each reply as it arrives. Stopping the loop early is fine; the dump is
-// not buffered. The replies of one datagram share one allocation, which
-// stays alive while any of them is referenced. Get / dump information about
-// Page Pools. (Only Page Pools associated with a net_device can be listed.)
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. Get / dump information about Page Pools.
+// (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error] {
 	return func(yield func(*PagePool, error) bool) {
-		var batch []PagePool // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPagePoolGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]PagePool, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePagePool(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-get", err))
 				return
 			}
@@ -147,15 +145,18 @@ var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: 9, Attrs: 
 var reqPagePoolStatsGetDo = []bool{1: true}
 
 // PagePoolStatsGet runs the "page-pool-stats-get" operation and returns the
-// kernel's reply (nil if it sent none). Get page pool statistics.
+// kernel's reply (nil if it sent none), carved from chunks shared with
+// other replies on the same socket (see runtime.Chunk). Get page pool
+// statistics.
 func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*PagePoolStats, error) {
 	var rsp *PagePoolStats
 	err := c.conn.Do(ctx, &opPagePoolStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(PagePoolStats)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takePagePoolStats(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -165,23 +166,19 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*Pag
 
 // PagePoolStatsGetDump runs the "page-pool-stats-get" operation as a dump,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
-// dump is not buffered. The replies of one datagram share one allocation,
-// which stays alive while any of them is referenced. Get page pool
-// statistics.
+// dump is not buffered. Replies are carved from chunks shared with earlier
+// and later replies on the same socket (see runtime.Chunk): a reply kept
+// holds its chunks, a few KiB, alive. Get page pool statistics.
 func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolStats, error] {
 	return func(yield func(*PagePoolStats, error) bool) {
-		var batch []PagePoolStats // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opPagePoolStatsGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]PagePoolStats, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takePagePoolStats(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-stats-get", err))
 				return
 			}
@@ -202,17 +199,19 @@ var reqQueueGetDo = []bool{2: true, 3: true, 1: true}
 var reqQueueGetDump = []bool{2: true}
 
 // QueueGet runs the "queue-get" operation and returns the kernel's reply
-// (nil if it sent none). Get queue information from the kernel. Only
-// configured queues will be reported (as opposed to all available hardware
-// queues).
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get queue information from the
+// kernel. Only configured queues will be reported (as opposed to all
+// available hardware queues).
 func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 	var rsp *Queue
 	err := c.conn.Do(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Queue)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeQueue(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -222,24 +221,21 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 
 // QueueGetDump runs the "queue-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get queue information from the
-// kernel. Only configured queues will be reported (as opposed to all
-// available hardware queues).
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get queue information from the kernel. Only
+// configured queues will be reported (as opposed to all available hardware
+// queues).
 func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue, error] {
 	return func(yield func(*Queue, error) bool) {
-		var batch []Queue // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Queue, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeQueue(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "queue-get", err))
 				return
 			}
@@ -260,16 +256,18 @@ var reqNAPIGetDo = []bool{2: true}
 var reqNAPIGetDump = []bool{1: true}
 
 // NAPIGet runs the "napi-get" operation and returns the kernel's reply (nil
-// if it sent none). Get information about NAPI instances configured on the
-// system.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get information about NAPI instances
+// configured on the system.
 func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 	var rsp *NAPI
 	err := c.conn.Do(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(NAPI)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeNAPI(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -279,23 +277,20 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 
 // NAPIGetDump runs the "napi-get" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get information about NAPI instances
-// configured on the system.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get information about NAPI instances configured on the
+// system.
 func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, error] {
 	return func(yield func(*NAPI, error) bool) {
-		var batch []NAPI // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]NAPI, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeNAPI(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "napi-get", err))
 				return
 			}
@@ -314,24 +309,21 @@ var reqQstatsGetDump = []bool{1: true, 4: true}
 
 // QstatsGetDump runs the "qstats-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get / dump fine grained
-// statistics. Which statistics are reported depends on the device and the
-// driver, and whether the driver stores software counters per-queue.
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get / dump fine grained statistics. Which
+// statistics are reported depends on the device and the driver, and whether
+// the driver stores software counters per-queue.
 func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qstats, error] {
 	return func(yield func(*Qstats, error) bool) {
-		var batch []Qstats // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Qstats, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeQstats(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "qstats-get", err))
 				return
 			}
@@ -349,15 +341,17 @@ var opBindRx = runtime.Op{Name: "bind-rx", Cmd: 13, Attrs: &attrsDmabuf, DoReply
 var reqBindRxDo = []bool{1: true, 3: true, 2: true}
 
 // BindRx runs the "bind-rx" operation and returns the kernel's reply (nil
-// if it sent none). Bind dmabuf to netdev
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Bind dmabuf to netdev
 func (c *Client) BindRx(ctx context.Context, req *Dmabuf) (*Dmabuf, error) {
 	var rsp *Dmabuf
 	err := c.conn.Do(ctx, &opBindRx, func(e *runtime.Encoder) { req.encodeOnly(e, reqBindRxDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Dmabuf)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeDmabuf(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -430,38 +424,44 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 2:
-		v := new(Dev)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takeDev(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-add-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-add-ntf", v
 	case 3:
-		v := new(Dev)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takeDev(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-del-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-del-ntf", v
 	case 4:
-		v := new(Dev)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takeDev(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-change-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-change-ntf", v
 	case 6:
-		v := new(PagePool)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takePagePool(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-add-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-add-ntf", v
 	case 7:
-		v := new(PagePool)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takePagePool(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-del-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-del-ntf", v
 	case 8:
-		v := new(PagePool)
-		if err := v.Decode(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takePagePool(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-change-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-change-ntf", v

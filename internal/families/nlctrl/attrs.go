@@ -108,7 +108,11 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *CtrlAttrs) Decode(b []byte) error {
+func (v *CtrlAttrs) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -122,7 +126,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			}
 			v.FamilyID = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadNulString("family-name", d)
+			x, err := dc.bytes().ReadNulString("family-name", d)
 			if err != nil {
 				return err
 			}
@@ -150,7 +154,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
 			arr := d
-			elems := make([]OpAttrs, runtime.CountAttrs(arr))
+			elems := dc.takeOpAttrs(runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
@@ -158,7 +162,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 					return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
 				}
 				eoff = enext
-				if err := elems[i].Decode(d); err != nil {
+				if err := elems[i].decode(d, dc); err != nil {
 					return fmt.Errorf("%s: %w", "ops", err)
 				}
 			}
@@ -171,7 +175,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
 			arr := d
-			elems := make([]McastGroupAttrs, runtime.CountAttrs(arr))
+			elems := dc.takeMcastGroupAttrs(runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
@@ -179,7 +183,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 					return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
 				}
 				eoff = enext
-				if err := elems[i].Decode(d); err != nil {
+				if err := elems[i].decode(d, dc); err != nil {
 					return fmt.Errorf("%s: %w", "mcast-groups", err)
 				}
 			}
@@ -193,7 +197,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			it := runtime.TypeValues(d, 2)
 			for it.Next() {
 				x := CtrlAttrsPolicyEntry{PolicyID: it.Key(0), AttrID: it.Key(1)}
-				if err := x.Attrs.Decode(it.Data()); err != nil {
+				if err := x.Attrs.decode(it.Data(), dc); err != nil {
 					return fmt.Errorf("%s: %w", "policy", err)
 				}
 				entries = append(entries, x)
@@ -208,7 +212,7 @@ func (v *CtrlAttrs) Decode(b []byte) error {
 			it := runtime.TypeValues(d, 1)
 			for it.Next() {
 				x := CtrlAttrsOpPolicyEntry{OpID: it.Key(0)}
-				if err := x.Attrs.Decode(it.Data()); err != nil {
+				if err := x.Attrs.decode(it.Data(), dc); err != nil {
 					return fmt.Errorf("%s: %w", "op-policy", err)
 				}
 				entries = append(entries, x)
@@ -266,7 +270,11 @@ func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *McastGroupAttrs) Decode(b []byte) error {
+func (v *McastGroupAttrs) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *McastGroupAttrs) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -274,7 +282,7 @@ func (v *McastGroupAttrs) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadNulString("name", d)
+			x, err := dc.bytes().ReadNulString("name", d)
 			if err != nil {
 				return err
 			}
@@ -327,7 +335,11 @@ func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *OpAttrs) Decode(b []byte) error {
+func (v *OpAttrs) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *OpAttrs) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -434,7 +446,11 @@ func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *PolicyAttrs) Decode(b []byte) error {
+func (v *PolicyAttrs) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PolicyAttrs) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -552,7 +568,11 @@ func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *OpPolicyAttrs) Decode(b []byte) error {
+func (v *OpPolicyAttrs) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *OpPolicyAttrs) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -647,6 +667,77 @@ var attrsOpPolicyAttrs = runtime.AttrSet{Name: "op-policy-attrs", Attrs: []runti
 	1: {Name: "do"},
 	2: {Name: "dump"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies               runtime.Bytes
+	chunkCtrlAttrs       runtime.Chunk[CtrlAttrs]
+	chunkMcastGroupAttrs runtime.Chunk[McastGroupAttrs]
+	chunkOpAttrs         runtime.Chunk[OpAttrs]
+	chunkPolicyAttrs     runtime.Chunk[PolicyAttrs]
+	chunkOpPolicyAttrs   runtime.Chunk[OpPolicyAttrs]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeCtrlAttrs(n int) []CtrlAttrs {
+	if dc == nil {
+		return make([]CtrlAttrs, n)
+	}
+	return dc.chunkCtrlAttrs.Take(n)
+}
+
+func (dc *decoder) takeMcastGroupAttrs(n int) []McastGroupAttrs {
+	if dc == nil {
+		return make([]McastGroupAttrs, n)
+	}
+	return dc.chunkMcastGroupAttrs.Take(n)
+}
+
+func (dc *decoder) takeOpAttrs(n int) []OpAttrs {
+	if dc == nil {
+		return make([]OpAttrs, n)
+	}
+	return dc.chunkOpAttrs.Take(n)
+}
+
+func (dc *decoder) takePolicyAttrs(n int) []PolicyAttrs {
+	if dc == nil {
+		return make([]PolicyAttrs, n)
+	}
+	return dc.chunkPolicyAttrs.Take(n)
+}
+
+func (dc *decoder) takeOpPolicyAttrs(n int) []OpPolicyAttrs {
+	if dc == nil {
+		return make([]OpPolicyAttrs, n)
+	}
+	return dc.chunkOpPolicyAttrs.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

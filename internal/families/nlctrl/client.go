@@ -43,15 +43,17 @@ var opGetfamily = runtime.Op{Name: "getfamily", Cmd: 3, Attrs: &attrsCtrlAttrs, 
 var reqGetfamilyDo = []bool{2: true}
 
 // Getfamily runs the "getfamily" operation and returns the kernel's reply
-// (nil if it sent none). Get / dump genetlink families
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get / dump genetlink families
 func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, error) {
 	var rsp *CtrlAttrs
 	err := c.conn.Do(ctx, &opGetfamily, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetfamilyDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(CtrlAttrs)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeCtrlAttrs(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -61,22 +63,19 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, err
 
 // GetfamilyDump runs the "getfamily" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get / dump genetlink families
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get / dump genetlink families
 func (c *Client) GetfamilyDump(ctx context.Context) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		var batch []CtrlAttrs // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGetfamily, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]CtrlAttrs, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeCtrlAttrs(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getfamily", err))
 				return
 			}
@@ -95,22 +94,19 @@ var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
 
 // GetpolicyDump runs the "getpolicy" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
-// buffered. The replies of one datagram share one allocation, which stays
-// alive while any of them is referenced. Get / dump genetlink policies
+// buffered. Replies are carved from chunks shared with earlier and later
+// replies on the same socket (see runtime.Chunk): a reply kept holds its
+// chunks, a few KiB, alive. Get / dump genetlink policies
 func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		var batch []CtrlAttrs // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]CtrlAttrs, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeCtrlAttrs(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getpolicy", err))
 				return
 			}

@@ -67,7 +67,11 @@ func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Address) Decode(b []byte) error {
+func (v *Address) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Address) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -94,7 +98,7 @@ func (v *Address) Decode(b []byte) error {
 			}
 			v.Addr4 = runtime.Some(x)
 		case 4:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Addr6 = x
 		case 5:
 			x, err := runtime.ReadU16("port", d)
@@ -153,7 +157,11 @@ func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Endpoint) Decode(b []byte) error {
+func (v *Endpoint) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Endpoint) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -161,11 +169,11 @@ func (v *Endpoint) Decode(b []byte) error {
 		}
 		switch typ {
 		case 1:
-			var x Address
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeAddress(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
-			v.Addr = &x
+			v.Addr = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -232,7 +240,11 @@ func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Attr) Decode(b []byte) error {
+func (v *Attr) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Attr) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -241,11 +253,11 @@ func (v *Attr) Decode(b []byte) error {
 		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 1:
-			var x Address
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeAddress(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
-			v.Addr = &x
+			v.Addr = x
 		case 2:
 			x, err := runtime.ReadU32("rcv-add-addrs", d)
 			if err != nil {
@@ -271,11 +283,11 @@ func (v *Attr) Decode(b []byte) error {
 			}
 			v.LocID = runtime.Some(x)
 		case 6:
-			var x Address
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeAddress(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "addr-remote", err)
 			}
-			v.AddrRemote = &x
+			v.AddrRemote = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -311,6 +323,61 @@ var attrsAttr = runtime.AttrSet{Name: "attr", Attrs: []runtime.AttrSpec{
 	5: {Name: "loc-id"},
 	6: {Name: "addr-remote"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies        runtime.Bytes
+	chunkAddress  runtime.Chunk[Address]
+	chunkEndpoint runtime.Chunk[Endpoint]
+	chunkAttr     runtime.Chunk[Attr]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeAddress(n int) []Address {
+	if dc == nil {
+		return make([]Address, n)
+	}
+	return dc.chunkAddress.Take(n)
+}
+
+func (dc *decoder) takeEndpoint(n int) []Endpoint {
+	if dc == nil {
+		return make([]Endpoint, n)
+	}
+	return dc.chunkEndpoint.Take(n)
+}
+
+func (dc *decoder) takeAttr(n int) []Attr {
+	if dc == nil {
+		return make([]Attr, n)
+	}
+	return dc.chunkAttr.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

@@ -61,15 +61,17 @@ var opGetAddr = runtime.Op{Name: "get-addr", Cmd: 3, Attrs: &attrsAttr, DoReply:
 var reqGetAddrDo = []bool{1: true, 4: true}
 
 // GetAddr runs the "get-addr" operation and returns the kernel's reply (nil
-// if it sent none). Get endpoint information
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Get endpoint information
 func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 	var rsp *Attr
 	err := c.conn.Do(ctx, &opGetAddr, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetAddrDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Attr)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeAttr(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -79,22 +81,19 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 
 // GetAddrDump runs the "get-addr" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Get endpoint information
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Get endpoint information
 func (c *Client) GetAddrDump(ctx context.Context) iter.Seq2[*Attr, error] {
 	return func(yield func(*Attr, error) bool) {
-		var batch []Attr // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGetAddr, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]Attr, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeAttr(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get-addr", err))
 				return
 			}
@@ -133,15 +132,17 @@ var opGetLimits = runtime.Op{Name: "get-limits", Cmd: 6, Attrs: &attrsAttr, DoRe
 var reqGetLimitsDo = []bool{2: true, 3: true}
 
 // GetLimits runs the "get-limits" operation and returns the kernel's reply
-// (nil if it sent none). Get protocol limits
+// (nil if it sent none), carved from chunks shared with other replies on
+// the same socket (see runtime.Chunk). Get protocol limits
 func (c *Client) GetLimits(ctx context.Context, req *Attr) (*Attr, error) {
 	var rsp *Attr
 	err := c.conn.Do(ctx, &opGetLimits, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetLimitsDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Attr)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeAttr(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err

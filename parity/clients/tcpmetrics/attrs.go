@@ -94,7 +94,11 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *TCPMetrics) Decode(b []byte) error {
+func (v *TCPMetrics) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -109,7 +113,7 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			}
 			v.AddrIPv4 = runtime.Some(x)
 		case 2:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.AddrIPv6 = x
 		case 3:
 			x, err := runtime.ReadU64("age", d)
@@ -130,11 +134,11 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			}
 			v.TwTsStamp = runtime.Some(x)
 		case 6:
-			var x Metrics
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeMetrics(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "vals", err)
 			}
-			v.Vals = &x
+			v.Vals = x
 		case 7:
 			x, err := runtime.ReadU16("fopen-mss", d)
 			if err != nil {
@@ -154,7 +158,7 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			}
 			v.FopenSynDropTs = runtime.Some(x)
 		case 10:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.FopenCookie = x
 		case 11:
 			x, err := runtime.ReadBE32("saddr-ipv4", d)
@@ -163,7 +167,7 @@ func (v *TCPMetrics) Decode(b []byte) error {
 			}
 			v.SaddrIPv4 = runtime.Some(x)
 		case 12:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.SaddrIPv6 = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
@@ -239,7 +243,11 @@ func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Metrics) Decode(b []byte) error {
+func (v *Metrics) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Metrics) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -323,6 +331,53 @@ var attrsMetrics = runtime.AttrSet{Name: "metrics", Attrs: []runtime.AttrSpec{
 	6: {Name: "rtt-us"},
 	7: {Name: "rttvar-us"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies          runtime.Bytes
+	chunkTCPMetrics runtime.Chunk[TCPMetrics]
+	chunkMetrics    runtime.Chunk[Metrics]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeTCPMetrics(n int) []TCPMetrics {
+	if dc == nil {
+		return make([]TCPMetrics, n)
+	}
+	return dc.chunkTCPMetrics.Take(n)
+}
+
+func (dc *decoder) takeMetrics(n int) []Metrics {
+	if dc == nil {
+		return make([]Metrics, n)
+	}
+	return dc.chunkMetrics.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

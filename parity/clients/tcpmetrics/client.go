@@ -43,15 +43,17 @@ var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsTCPMetrics, DoReply: tr
 var reqGetDo = []bool{1: true, 2: true, 11: true, 12: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
-// sent none). Retrieve metrics.
+// sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Retrieve metrics.
 func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) {
 	var rsp *TCPMetrics
 	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(TCPMetrics)
-		return rsp.Decode(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeTCPMetrics(1)[0]
+		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -60,23 +62,20 @@ func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) 
 }
 
 // GetDump runs the "get" operation as a dump, yielding each reply as it
-// arrives. Stopping the loop early is fine; the dump is not buffered. The
-// replies of one datagram share one allocation, which stays alive while any
-// of them is referenced. Retrieve metrics.
+// arrives. Stopping the loop early is fine; the dump is not buffered.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Retrieve metrics.
 func (c *Client) GetDump(ctx context.Context) iter.Seq2[*TCPMetrics, error] {
 	return func(yield func(*TCPMetrics, error) bool) {
-		var batch []TCPMetrics // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opGet, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]TCPMetrics, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.Decode(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeTCPMetrics(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
 				return
 			}

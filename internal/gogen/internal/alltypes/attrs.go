@@ -221,7 +221,11 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *All) Decode(b []byte) error {
+func (v *All) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *All) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -315,19 +319,19 @@ func (v *All) Decode(b []byte) error {
 			}
 			v.Flag = x
 		case 15:
-			x, err := runtime.ReadNulString("str", d)
+			x, err := dc.bytes().ReadNulString("str", d)
 			if err != nil {
 				return err
 			}
 			v.Str = runtime.Some(x)
 		case 16:
-			x, err := runtime.ReadString("loose-str", d)
+			x, err := dc.bytes().ReadString("loose-str", d)
 			if err != nil {
 				return err
 			}
 			v.LooseStr = runtime.Some(x)
 		case 17:
-			x := append([]byte{}, d...)
+			x := dc.bytes().Copy(d)
 			v.Bin = x
 		case 18:
 			x, err := runtime.ReadIntArray[uint32]("u32-array", d, 4)
@@ -349,11 +353,11 @@ func (v *All) Decode(b []byte) error {
 			x.get(d)
 			v.Stats = runtime.Some(x)
 		case 21:
-			var x Inner
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeInner(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
-			v.Nest = &x
+			v.Nest = x
 		case 22:
 			x, err := runtime.ReadU32("multi-u32", d)
 			if err != nil {
@@ -361,14 +365,14 @@ func (v *All) Decode(b []byte) error {
 			}
 			v.MultiU32 = append(v.MultiU32, x)
 		case 23:
-			x, err := runtime.ReadNulString("multi-str", d)
+			x, err := dc.bytes().ReadNulString("multi-str", d)
 			if err != nil {
 				return err
 			}
 			v.MultiStr = append(v.MultiStr, x)
 		case 24:
 			var x Inner
-			if err := x.Decode(d); err != nil {
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "multi-nest", err)
 			}
 			v.MultiNest = append(v.MultiNest, x)
@@ -377,7 +381,7 @@ func (v *All) Decode(b []byte) error {
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
 			arr := d
-			elems := make([]Inner, runtime.CountAttrs(arr))
+			elems := dc.takeInner(runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
 				_, d, enext := runtime.AttrAt(arr, eoff)
@@ -385,7 +389,7 @@ func (v *All) Decode(b []byte) error {
 					return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
 				}
 				eoff = enext
-				if err := elems[i].Decode(d); err != nil {
+				if err := elems[i].decode(d, dc); err != nil {
 					return fmt.Errorf("%s: %w", "idx-nest", err)
 				}
 			}
@@ -422,7 +426,7 @@ func (v *All) Decode(b []byte) error {
 			it := runtime.TypeValues(d, 2)
 			for it.Next() {
 				x := AllTvEntry{AID: it.Key(0), BID: it.Key(1)}
-				if err := x.Attrs.Decode(it.Data()); err != nil {
+				if err := x.Attrs.decode(it.Data(), dc); err != nil {
 					return fmt.Errorf("%s: %w", "tv", err)
 				}
 				entries = append(entries, x)
@@ -477,12 +481,12 @@ func (v *All) encodeMessage(e *runtime.Encoder, only []bool) {
 }
 
 // decodeMessage reads the fixed header, then the attributes.
-func (v *All) decodeMessage(b []byte) error {
+func (v *All) decodeMessage(b []byte, dc *decoder) error {
 	if err := runtime.CheckStruct("fixed header", b, 8); err != nil {
 		return err
 	}
 	v.Header.get(b)
-	return v.Decode(b[min(8, len(b)):])
+	return v.decode(b[min(8, len(b)):], dc)
 }
 
 // Inner holds the attributes of the "inner" attribute set. A nested set
@@ -530,7 +534,11 @@ func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Inner) Decode(b []byte) error {
+func (v *Inner) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Inner) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -544,17 +552,17 @@ func (v *Inner) Decode(b []byte) error {
 			}
 			v.A = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadNulString("b", d)
+			x, err := dc.bytes().ReadNulString("b", d)
 			if err != nil {
 				return err
 			}
 			v.B = runtime.Some(x)
 		case 3:
-			var x Inner
-			if err := x.Decode(d); err != nil {
+			x := &dc.takeInner(1)[0]
+			if err := x.decode(d, dc); err != nil {
 				return fmt.Errorf("%s: %w", "child", err)
 			}
-			v.Child = &x
+			v.Child = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -575,12 +583,12 @@ func (v *Inner) encodeMessage(e *runtime.Encoder, only []bool) {
 }
 
 // decodeMessage reads the fixed header, then the attributes.
-func (v *Inner) decodeMessage(b []byte) error {
+func (v *Inner) decodeMessage(b []byte, dc *decoder) error {
 	if err := runtime.CheckStruct("fixed header", b, 8); err != nil {
 		return err
 	}
 	v.Header.get(b)
-	return v.Decode(b[min(8, len(b)):])
+	return v.decode(b[min(8, len(b)):], dc)
 }
 
 // Some holds the attributes of "some", a subset of "all": only the
@@ -621,7 +629,11 @@ func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
 
 // Decode fills v from the attributes in b. Attributes the spec does not
 // know are appended to Unknown.
-func (v *Some) Decode(b []byte) error {
+func (v *Some) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Some) decode(b []byte, dc *decoder) error {
 	for off := 0; off < len(b); {
 		typ, d, next := runtime.AttrAt(b, off)
 		if next < 0 {
@@ -635,7 +647,7 @@ func (v *Some) Decode(b []byte) error {
 			}
 			v.U32 = runtime.Some(x)
 		case 15:
-			x, err := runtime.ReadNulString("str", d)
+			x, err := dc.bytes().ReadNulString("str", d)
 			if err != nil {
 				return err
 			}
@@ -660,12 +672,12 @@ func (v *Some) encodeMessage(e *runtime.Encoder, only []bool) {
 }
 
 // decodeMessage reads the fixed header, then the attributes.
-func (v *Some) decodeMessage(b []byte) error {
+func (v *Some) decodeMessage(b []byte, dc *decoder) error {
 	if err := runtime.CheckStruct("fixed header", b, 8); err != nil {
 		return err
 	}
 	v.Header.get(b)
-	return v.Decode(b[min(8, len(b)):])
+	return v.decode(b[min(8, len(b)):], dc)
 }
 
 // AllTvEntry is one entry of the "tv" attribute of "all": the nests around
@@ -728,6 +740,61 @@ var attrsSome = runtime.AttrSet{Name: "some", Attrs: []runtime.AttrSpec{
 	3:  {Name: "u32"},
 	15: {Name: "str"},
 }}
+
+// decoder carves the structs, strings and byte slices that one socket's
+// replies decode into out of shared chunks (see runtime.Chunk): a reply a
+// caller keeps holds its chunks, a few KiB, alive. A nil *decoder
+// allocates each value alone.
+type decoder struct {
+	copies     runtime.Bytes
+	chunkAll   runtime.Chunk[All]
+	chunkInner runtime.Chunk[Inner]
+	chunkSome  runtime.Chunk[Some]
+}
+
+// decoderOf returns the decoder kept with the socket that received m,
+// or nil if none did.
+func decoderOf(m runtime.Message) *decoder {
+	if m.Scratch == nil {
+		return nil
+	}
+	dc, ok := (*m.Scratch).(*decoder)
+	if !ok {
+		dc = new(decoder)
+		*m.Scratch = dc
+	}
+	return dc
+}
+
+// bytes returns where dc copies strings and byte slices (nil for a nil
+// dc).
+func (dc *decoder) bytes() *runtime.Bytes {
+	if dc == nil {
+		return nil
+	}
+	return &dc.copies
+}
+
+func (dc *decoder) takeAll(n int) []All {
+	if dc == nil {
+		return make([]All, n)
+	}
+	return dc.chunkAll.Take(n)
+}
+
+func (dc *decoder) takeInner(n int) []Inner {
+	if dc == nil {
+		return make([]Inner, n)
+	}
+	return dc.chunkInner.Take(n)
+}
+
+func (dc *decoder) takeSome(n int) []Some {
+	if dc == nil {
+		return make([]Some, n)
+	}
+	return dc.chunkSome.Take(n)
+}
 
 // init links nested attribute sets, which may refer to each other.
 func init() {

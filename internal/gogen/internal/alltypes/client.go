@@ -43,15 +43,17 @@ var opDoAll = runtime.Op{Name: "do-all", Cmd: 1, Attrs: &attrsAll, DoReply: true
 var reqDoAllDo = []bool{1: true, 3: true, 15: true, 21: true}
 
 // DoAll runs the "do-all" operation and returns the kernel's reply (nil if
-// it sent none). Sends and receives every attribute.
+// it sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). Sends and receives every attribute.
 func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 	var rsp *All
 	err := c.conn.Do(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, reqDoAllDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(All)
-		return rsp.decodeMessage(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeAll(1)[0]
+		return rsp.decodeMessage(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -61,22 +63,19 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 
 // DoAllDump runs the "do-all" operation as a dump, yielding each reply as
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
-// The replies of one datagram share one allocation, which stays alive while
-// any of them is referenced. Sends and receives every attribute.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. Sends and receives every attribute.
 func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error] {
 	return func(yield func(*All, error) bool) {
-		var batch []All // the structs of the current datagram's replies
 		for m, err := range c.conn.Dump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) }) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if len(batch) == 0 {
-				batch = make([]All, m.Batch)
-			}
-			rsp := &batch[0]
-			batch = batch[1:]
-			if err := rsp.decodeMessage(m.Payload); err != nil {
+			dc := decoderOf(m)
+			rsp := &dc.takeAll(1)[0]
+			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "do-all", err))
 				return
 			}
@@ -94,15 +93,17 @@ var opGetSome = runtime.Op{Name: "get-some", Cmd: 2, Attrs: &attrsSome, DoReply:
 var reqGetSomeDo = []bool{3: true}
 
 // GetSome runs the "get-some" operation and returns the kernel's reply (nil
-// if it sent none). Uses the subset.
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). Uses the subset.
 func (c *Client) GetSome(ctx context.Context, req *Some) (*Some, error) {
 	var rsp *Some
 	err := c.conn.Do(ctx, &opGetSome, func(e *runtime.Encoder) { req.encodeMessage(e, reqGetSomeDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		rsp = new(Some)
-		return rsp.decodeMessage(m.Payload)
+		dc := decoderOf(m)
+		rsp = &dc.takeSome(1)[0]
+		return rsp.decodeMessage(m.Payload, dc)
 	})
 	if err != nil {
 		return nil, err
@@ -171,14 +172,16 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 3:
-		v := new(All)
-		if err := v.decodeMessage(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takeAll(1)[0]
+		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "all-ntf", err)
 		}
 		ntf.Op, ntf.Value = "all-ntf", v
 	case 4:
-		v := new(Inner)
-		if err := v.decodeMessage(m.Payload); err != nil {
+		dc := decoderOf(m)
+		v := &dc.takeInner(1)[0]
+		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "evt", err)
 		}
 		ntf.Op, ntf.Value = "evt", v

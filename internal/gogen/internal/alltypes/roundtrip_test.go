@@ -246,13 +246,13 @@ func TestFixedHeader(t *testing.T) {
 		t.Errorf("big-endian port %x", got)
 	}
 	var out All
-	if err := out.decodeMessage(msg); err != nil {
+	if err := out.decodeMessage(msg, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(in, &out) {
 		t.Errorf("got %+v, want %+v", out, in)
 	}
-	if err := out.decodeMessage(msg[:3]); !errors.Is(err, runtime.ErrMalformed) {
+	if err := out.decodeMessage(msg[:3], nil); !errors.Is(err, runtime.ErrMalformed) {
 		t.Errorf("short header: %v", err)
 	}
 }

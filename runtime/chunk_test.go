@@ -1,0 +1,100 @@
+package runtime
+
+import (
+	"strings"
+	"testing"
+	"unsafe"
+)
+
+type chunkElem struct {
+	A uint64
+	B string
+}
+
+func TestChunkTake(t *testing.T) {
+	var c Chunk[chunkElem]
+	per := ChunkBytes / int(unsafe.Sizeof(chunkElem{}))
+	a := c.Take(3)
+	b := c.Take(2)
+	if len(a) != 3 || cap(a) != 3 || len(b) != 2 || cap(b) != 2 {
+		t.Fatalf("len/cap %d/%d and %d/%d, want 3/3 and 2/2", len(a), cap(a), len(b), cap(b))
+	}
+	if &a[2] == &b[0] || uintptr(unsafe.Pointer(&b[0]))-uintptr(unsafe.Pointer(&a[0])) != 3*unsafe.Sizeof(chunkElem{}) {
+		t.Errorf("second take does not follow the first in the chunk")
+	}
+	// Appending to a part never overwrites the next one.
+	a = append(a, chunkElem{A: 7})
+	if b[0].A != 0 {
+		t.Errorf("append to one part wrote into the next")
+	}
+	// A big request gets its own slice and leaves the chunk alone.
+	big := c.Take(per)
+	if len(big) != per {
+		t.Fatalf("big take: len %d, want %d", len(big), per)
+	}
+	next := c.Take(1)
+	if uintptr(unsafe.Pointer(&next[0]))-uintptr(unsafe.Pointer(&b[0])) != 2*unsafe.Sizeof(chunkElem{}) {
+		t.Errorf("the chunk was dropped for a big take")
+	}
+	// An exhausted chunk is replaced; parts are always zeroed.
+	for range 2 * per {
+		p := c.Take(1)
+		if p[0] != (chunkElem{}) {
+			t.Fatal("part not zeroed")
+		}
+		p[0] = chunkElem{A: 1, B: "x"}
+	}
+	var none *Chunk[chunkElem]
+	if got := none.Take(4); len(got) != 4 || cap(got) != 4 {
+		t.Errorf("nil chunk: len/cap %d/%d, want 4/4", len(got), cap(got))
+	}
+}
+
+func TestBytesCopies(t *testing.T) {
+	var c Bytes
+	buf := []byte("family\x00other")
+	s, err := c.ReadNulString("name", buf[:7])
+	if err != nil || s != "family" {
+		t.Fatalf("ReadNulString = %q, %v", s, err)
+	}
+	o, err := c.ReadString("other", buf[7:])
+	if err != nil || o != "other" {
+		t.Fatalf("ReadString = %q, %v", o, err)
+	}
+	cp := c.Copy(buf[:3])
+	// The copies do not alias the receive buffer.
+	for i := range buf {
+		buf[i] = 'Z'
+	}
+	if s != "family" || o != "other" || string(cp) != "fam" {
+		t.Errorf("copies changed with the buffer: %q %q %q", s, o, cp)
+	}
+	if cap(cp) != 3 {
+		t.Errorf("Copy capacity %d, want 3", cap(cp))
+	}
+	cp = append(cp, 'x', 'y')
+	if next := c.String([]byte("ab")); next != "ab" {
+		t.Errorf("append to a copy wrote into the chunk: %q", next)
+	}
+	if e := c.Copy(nil); e == nil || len(e) != 0 {
+		t.Errorf("Copy(nil) = %#v, want empty non-nil", e)
+	}
+	if _, err := c.ReadNulString("name", []byte("x")); err == nil || !strings.Contains(err.Error(), `"name"`) {
+		t.Errorf("unterminated: err %v", err)
+	}
+	long := strings.Repeat("y", maxShared+1)
+	if got := c.String([]byte(long)); got != long {
+		t.Errorf("long string changed")
+	}
+	var none *Bytes
+	if got, err := none.ReadNulString("n", []byte("a\x00")); got != "a" || err != nil {
+		t.Errorf("nil Bytes: %q, %v", got, err)
+	}
+}
+
+func BenchmarkChunkTake(b *testing.B) {
+	var c Chunk[chunkElem]
+	for b.Loop() {
+		_ = c.Take(2)
+	}
+}
