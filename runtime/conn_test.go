@@ -196,6 +196,51 @@ func TestDumpEarlyBreak(t *testing.T) {
 	}
 }
 
+// TestDumpReader: the pull form of a dump reads every family, gives its
+// socket back at the end, and leaves a socket it closed early out of the
+// pool; on a closed Conn it reads nothing and says why.
+func TestDumpReader(t *testing.T) {
+	c := dialT(t, "nlctrl", WithPoolSize(1))
+	d := c.StartDump(context.Background(), &testOpGetFamily, nil)
+	n := 0
+	for d.Next() {
+		if _, _, err := decodeFamily(d.Message()); err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if d.Err() != nil || n < 2 {
+		t.Fatalf("%d families, err %v", n, d.Err())
+	}
+	d.Close() // already closed by the end of the dump: a no-op
+	if len(c.idle) != 1 {
+		t.Fatalf("%d idle sockets after a whole dump, want 1", len(c.idle))
+	}
+	pooled := c.idle[0]
+
+	d = c.StartDump(context.Background(), &testOpGetFamily, nil)
+	if !d.Next() {
+		t.Fatal(d.Err())
+	}
+	d.Close()
+	if len(c.idle) != 0 {
+		t.Fatalf("a socket closed mid-dump went back to the pool")
+	}
+	if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
+		t.Fatalf("after an early close: %v", err)
+	}
+	if len(c.idle) != 1 || c.idle[0] == pooled {
+		t.Fatalf("pool after an early close: %v", c.idle)
+	}
+
+	c.Close()
+	d = c.StartDump(context.Background(), &testOpGetFamily, nil)
+	if d.Next() || !errors.Is(d.Err(), ErrClosed) {
+		t.Fatalf("dump on a closed Conn: err %v", d.Err())
+	}
+	d.Close()
+}
+
 func TestExtAckPolicy(t *testing.T) {
 	c := dialT(t, "netdev")
 	err := c.Do(context.Background(), &testOpDevGet,
@@ -284,10 +329,15 @@ func TestContext(t *testing.T) {
 	if _, err := getFamilyID(ctx, c, "nlctrl"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
 	}
+	n := 0
 	for _, err := range c.Dump(ctx, &testOpGetFamily, nil) {
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("dump err = %v, want DeadlineExceeded", err)
 		}
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("dump with an expired context yielded %d pairs, want 1 (the error)", n)
 	}
 	if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
 		t.Fatal(err)

@@ -72,11 +72,10 @@ var opHistory = runtime.Op{Name: "history", Cmd: 2, Attrs: &attrsDocExmpl}
 // KiB, alive. List the recently echoed messages, oldest first.
 func (c *Client) HistoryDump(ctx context.Context) iter.Seq2[*DocExmpl, error] {
 	return func(yield func(*DocExmpl, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opHistory, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opHistory, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDocExmpl(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -86,6 +85,9 @@ func (c *Client) HistoryDump(ctx context.Context) iter.Seq2[*DocExmpl, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

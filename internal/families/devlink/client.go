@@ -68,11 +68,10 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 // KiB, alive. Get devlink instances.
 func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -82,6 +81,9 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -121,11 +123,10 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // KiB, alive. Get devlink port instances.
 func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -135,6 +136,9 @@ func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -247,11 +251,10 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // KiB, alive. Get shared buffer instances.
 func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -261,6 +264,9 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -300,11 +306,10 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // chunks, a few KiB, alive. Get shared buffer pool instances.
 func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -314,6 +319,9 @@ func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -367,11 +375,10 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 // combinations and threshold.
 func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -381,6 +388,9 @@ func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -434,11 +444,10 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 // bindings and threshold.
 func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -448,6 +457,9 @@ func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -712,11 +724,10 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // chunks, a few KiB, alive. Get param instances.
 func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -726,6 +737,9 @@ func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devl
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -777,11 +791,10 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // chunks, a few KiB, alive. Get region instances.
 func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -791,6 +804,9 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -845,11 +861,10 @@ var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 17
 // chunks, a few KiB, alive. Read region data.
 func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -859,6 +874,9 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*De
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -895,11 +913,10 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // its chunks, a few KiB, alive. Get port param instances.
 func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPortParamGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPortParamGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -909,6 +926,9 @@ func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -959,11 +979,10 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // firmware versions etc.
 func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opInfoGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opInfoGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -973,6 +992,9 @@ func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1013,11 +1035,10 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 // holds its chunks, a few KiB, alive. Get health reporter instances.
 func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1027,6 +1048,9 @@ func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.S
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1081,11 +1105,10 @@ var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 // instances.
 func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1095,6 +1118,9 @@ func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) it
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1158,11 +1184,10 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // KiB, alive. Get trap instances.
 func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1172,6 +1197,9 @@ func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1223,11 +1251,10 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // its chunks, a few KiB, alive. Get trap group instances.
 func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1237,6 +1264,9 @@ func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1289,11 +1319,10 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 // holds its chunks, a few KiB, alive. Get trap policer instances.
 func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1303,6 +1332,9 @@ func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1366,11 +1398,10 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // KiB, alive. Get rate instances.
 func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1380,6 +1411,9 @@ func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1455,11 +1489,10 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 // its chunks, a few KiB, alive. Get line card instances.
 func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1469,6 +1502,9 @@ func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*D
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1517,11 +1553,10 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // its chunks, a few KiB, alive. Get device selftest instances.
 func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opSelftestsGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opSelftestsGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1531,6 +1566,9 @@ func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

@@ -65,11 +65,10 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 // chunks, a few KiB, alive. Get string set from the kernel.
 func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strset, error] {
 	return func(yield func(*Strset, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opStrsetGet, req.Encode) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opStrsetGet, req.Encode)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeStrset(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -79,6 +78,9 @@ func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strs
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -118,11 +120,10 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 // its chunks, a few KiB, alive. Get link info.
 func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*Linkinfo, error] {
 	return func(yield func(*Linkinfo, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeLinkinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -132,6 +133,9 @@ func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -180,11 +184,10 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 // its chunks, a few KiB, alive. Get link modes.
 func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2[*Linkmodes, error] {
 	return func(yield func(*Linkmodes, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeLinkmodes(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -194,6 +197,9 @@ func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -242,11 +248,10 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 // its chunks, a few KiB, alive. Get link state.
 func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2[*Linkstate, error] {
 	return func(yield func(*Linkstate, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeLinkstate(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -256,6 +261,9 @@ func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -295,11 +303,10 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 // chunks, a few KiB, alive. Get debug message mask.
 func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug, error] {
 	return func(yield func(*Debug, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDebug(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -309,6 +316,9 @@ func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug,
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -357,11 +367,10 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 // KiB, alive. Get WOL params.
 func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error] {
 	return func(yield func(*Wol, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeWol(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -371,6 +380,9 @@ func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -419,11 +431,10 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 // its chunks, a few KiB, alive. Get features.
 func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*Features, error] {
 	return func(yield func(*Features, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeFeatures(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -433,6 +444,9 @@ func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -494,11 +508,10 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 // its chunks, a few KiB, alive. Get device private flags.
 func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2[*Privflags, error] {
 	return func(yield func(*Privflags, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePrivflags(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -508,6 +521,9 @@ func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -556,11 +572,10 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 // chunks, a few KiB, alive. Get ring params.
 func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings, error] {
 	return func(yield func(*Rings, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeRings(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -570,6 +585,9 @@ func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings,
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -618,11 +636,10 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 // its chunks, a few KiB, alive. Get channel params.
 func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*Channels, error] {
 	return func(yield func(*Channels, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeChannels(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -632,6 +649,9 @@ func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -680,11 +700,10 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 // its chunks, a few KiB, alive. Get coalesce params.
 func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*Coalesce, error] {
 	return func(yield func(*Coalesce, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeCoalesce(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -694,6 +713,9 @@ func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -742,11 +764,10 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 // chunks, a few KiB, alive. Get pause params.
 func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause, error] {
 	return func(yield func(*Pause, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePause(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -756,6 +777,9 @@ func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause,
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -804,11 +828,10 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 // KiB, alive. Get eee params.
 func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error] {
 	return func(yield func(*EEE, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeEEE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -818,6 +841,9 @@ func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -866,11 +892,10 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 // chunks, a few KiB, alive. Get tsinfo params.
 func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsinfo, error] {
 	return func(yield func(*Tsinfo, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeTsinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -880,6 +905,9 @@ func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsin
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -940,11 +968,10 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 // holds its chunks, a few KiB, alive. Get tsinfo params.
 func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Seq2[*TunnelInfo, error] {
 	return func(yield func(*TunnelInfo, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeTunnelInfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -954,6 +981,9 @@ func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Se
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -993,11 +1023,10 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 // KiB, alive. Get FEC params.
 func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error] {
 	return func(yield func(*FEC, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeFEC(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1007,6 +1036,9 @@ func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1056,11 +1088,10 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 // holds its chunks, a few KiB, alive. Get module EEPROM params.
 func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) iter.Seq2[*ModuleEeprom, error] {
 	return func(yield func(*ModuleEeprom, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeModuleEeprom(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1070,6 +1101,9 @@ func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) ite
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1109,11 +1143,10 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 // chunks, a few KiB, alive. Get statistics.
 func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats, error] {
 	return func(yield func(*Stats, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1123,6 +1156,9 @@ func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats,
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1162,11 +1198,10 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 // holds its chunks, a few KiB, alive. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Seq2[*PhcVclocks, error] {
 	return func(yield func(*PhcVclocks, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePhcVclocks(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1176,6 +1211,9 @@ func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Se
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1215,11 +1253,10 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 // chunks, a few KiB, alive. Get module params.
 func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Module, error] {
 	return func(yield func(*Module, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeModule(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1229,6 +1266,9 @@ func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Modu
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1277,11 +1317,10 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 // KiB, alive. Get Power Sourcing Equipment params.
 func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error] {
 	return func(yield func(*PSE, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePSE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1291,6 +1330,9 @@ func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1342,11 +1384,10 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 // KiB, alive. Get RSS params.
 func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error] {
 	return func(yield func(*RSS, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeRSS(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1356,6 +1397,9 @@ func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1395,11 +1439,10 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 // chunks, a few KiB, alive. Get PLCA params.
 func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1409,6 +1452,9 @@ func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca,
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1458,11 +1504,10 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 // holds its chunks, a few KiB, alive. Get PLCA status params.
 func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1472,6 +1517,9 @@ func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Pl
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1511,11 +1559,10 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 // KiB, alive. Get MAC Merge configuration and state
 func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 	return func(yield func(*Mm, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeMm(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1525,6 +1572,9 @@ func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -1588,11 +1638,10 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 // KiB, alive. Get PHY devices attached to an interface
 func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error] {
 	return func(yield func(*PHY, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePHY(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -1602,6 +1651,9 @@ func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

@@ -68,11 +68,10 @@ func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 // KiB, alive. Get / dump information about a netdev.
 func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 	return func(yield func(*Dev, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opDevGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opDevGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeDev(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -82,6 +81,9 @@ func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -120,11 +122,10 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, err
 // (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error] {
 	return func(yield func(*PagePool, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPagePoolGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPagePoolGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePagePool(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -134,6 +135,9 @@ func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -171,11 +175,10 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*Pag
 // holds its chunks, a few KiB, alive. Get page pool statistics.
 func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolStats, error] {
 	return func(yield func(*PagePoolStats, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opPagePoolStatsGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opPagePoolStatsGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takePagePoolStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -185,6 +188,9 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolSt
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -228,11 +234,10 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 // queues).
 func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue, error] {
 	return func(yield func(*Queue, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeQueue(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -242,6 +247,9 @@ func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue,
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -283,11 +291,10 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 // system.
 func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, error] {
 	return func(yield func(*NAPI, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeNAPI(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -297,6 +304,9 @@ func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, er
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -316,11 +326,10 @@ var reqQstatsGetDump = []bool{1: true, 4: true}
 // the driver stores software counters per-queue.
 func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qstats, error] {
 	return func(yield func(*Qstats, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeQstats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -330,6 +339,9 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qsta
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

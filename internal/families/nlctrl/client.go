@@ -68,11 +68,10 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, err
 // chunks, a few KiB, alive. Get / dump genetlink families
 func (c *Client) GetfamilyDump(ctx context.Context) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opGetfamily, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opGetfamily, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -82,6 +81,9 @@ func (c *Client) GetfamilyDump(ctx context.Context) iter.Seq2[*CtrlAttrs, error]
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -99,11 +101,10 @@ var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
 // chunks, a few KiB, alive. Get / dump genetlink policies
 func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -113,6 +114,9 @@ func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs) iter.Seq2[*C
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

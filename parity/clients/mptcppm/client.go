@@ -86,11 +86,10 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 // KiB, alive. Get endpoint information
 func (c *Client) GetAddrDump(ctx context.Context) iter.Seq2[*Attr, error] {
 	return func(yield func(*Attr, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opGetAddr, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opGetAddr, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeAttr(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -100,6 +99,9 @@ func (c *Client) GetAddrDump(ctx context.Context) iter.Seq2[*Attr, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

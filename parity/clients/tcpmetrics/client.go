@@ -68,11 +68,10 @@ func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) 
 // KiB, alive. Retrieve metrics.
 func (c *Client) GetDump(ctx context.Context) iter.Seq2[*TCPMetrics, error] {
 	return func(yield func(*TCPMetrics, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opGet, nil) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opGet, nil)
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeTCPMetrics(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
@@ -82,6 +81,9 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*TCPMetrics, error] {
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }

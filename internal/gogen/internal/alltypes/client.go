@@ -68,11 +68,10 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 // KiB, alive. Sends and receives every attribute.
 func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error] {
 	return func(yield func(*All, error) bool) {
-		for m, err := range c.conn.Dump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) }) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		d := c.conn.StartDump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
 			dc := decoderOf(m)
 			rsp := &dc.takeAll(1)[0]
 			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
@@ -82,6 +81,9 @@ func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error]
 			if !yield(rsp, nil) {
 				return
 			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
 		}
 	}
 }
