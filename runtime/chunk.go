@@ -92,9 +92,8 @@ func (c *Bytes) String(b []byte) string {
 // ReadString is the package-level ReadString with the string's bytes in
 // c's chunks.
 func (c *Bytes) ReadString(name string, b []byte) (string, error) {
-	b, err := stringPayload(name, b, false)
-	if err != nil {
-		return "", err
+	if n := len(b) - 1; n >= 0 && b[n] == 0 {
+		b = b[:n]
 	}
 	return c.String(b), nil
 }
@@ -102,9 +101,9 @@ func (c *Bytes) ReadString(name string, b []byte) (string, error) {
 // ReadNulString is the package-level ReadNulString with the string's
 // bytes in c's chunks.
 func (c *Bytes) ReadNulString(name string, b []byte) (string, error) {
-	b, err := stringPayload(name, b, true)
-	if err != nil {
-		return "", err
+	n := len(b) - 1
+	if n < 0 || b[n] != 0 {
+		return "", notNulTerminated(name, len(b))
 	}
-	return c.String(b), nil
+	return c.String(b[:n]), nil
 }

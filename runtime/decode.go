@@ -288,18 +288,10 @@ func ReadNulString(name string, b []byte) (string, error) {
 	return (*Bytes)(nil).ReadNulString(name, b)
 }
 
-// stringPayload returns a string attribute's bytes without the NUL that
-// ends them: one NUL is dropped if there is one, and with nul it must be
-// there.
-func stringPayload(name string, b []byte, nul bool) ([]byte, error) {
-	n := len(b)
-	if n > 0 && b[n-1] == 0 {
-		return b[:n-1], nil
-	}
-	if nul {
-		return nil, fmt.Errorf("genlgen: attribute %q: string of %d bytes is not NUL-terminated: %w", name, n, ErrMalformed)
-	}
-	return b, nil
+// notNulTerminated describes a string payload of n bytes that lacks its
+// NUL.
+func notNulTerminated(name string, n int) error {
+	return fmt.Errorf("genlgen: attribute %q: string of %d bytes is not NUL-terminated: %w", name, n, ErrMalformed)
 }
 
 // ReadBytes returns a copy of a binary payload.
