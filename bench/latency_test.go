@@ -23,8 +23,8 @@ const lookup = "nlctrl"
 //     datagrams, received with two recvfrom calls.
 //   - genlgen is the generated nlctrl client: it encodes the request
 //     (without NLM_F_ACK: getfamily has a reply, which ends the exchange),
-//     receives with one recvmmsg, checks sequence numbers and port ids and
-//     decodes the whole reply.
+//     receives with one non-blocking recvfrom, checks sequence numbers and
+//     port ids and decodes the whole reply.
 //   - runtime-do is the runtime's transport alone (what genlgen does
 //     minus decoding the reply into structs).
 //   - mdlayher is genetlink.Conn.GetFamily.
@@ -68,7 +68,7 @@ func BenchmarkGetFamily(b *testing.B) {
 	})
 	b.Run("runtime-do", func(b *testing.B) {
 		// The transport alone: runtime.Conn.Do as genlgen uses it (no
-		// ACK, one recvmmsg, sequence checks), reading only the family id.
+		// ACK, one recvfrom, sequence checks), reading only the family id.
 		c := dialNlctrl(b)
 		op := runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, DoReply: true}
 		ctx := context.Background()

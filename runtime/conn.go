@@ -98,7 +98,7 @@ func (c *Conn) get() (*sock, error) {
 // off or the pool is full.
 func (c *Conn) put(s *sock) {
 	c.mu.Lock()
-	if n := s.slotSize(); n > c.cfg.recvBuf {
+	if n := s.bufSize(); n > c.cfg.recvBuf {
 		// A datagram was truncated: open later sockets big enough.
 		c.cfg.recvBuf = n
 	}

@@ -146,9 +146,9 @@ func TestDumpFamilies(t *testing.T) {
 	}
 }
 
-// TestDumpSmallSlots makes the kernel split the family dump over many
-// datagrams, which recv then takes two at a time.
-func TestDumpSmallSlots(t *testing.T) {
+// TestDumpSmallBuffer makes the kernel split the family dump over many
+// datagrams.
+func TestDumpSmallBuffer(t *testing.T) {
 	count := func(c *Conn) int {
 		n := 0
 		for m, err := range c.Dump(context.Background(), &testOpGetFamily, nil) {
@@ -166,7 +166,7 @@ func TestDumpSmallSlots(t *testing.T) {
 	want := count(dialT(t, "nlctrl"))
 	for range 3 {
 		if got := count(small); got != want {
-			t.Fatalf("dump with 4 KiB slots: %d families, want %d", got, want)
+			t.Fatalf("dump with a 4 KiB buffer: %d families, want %d", got, want)
 		}
 		if _, err := getFamilyID(context.Background(), small, "nlctrl"); err != nil {
 			t.Fatalf("after the dump: %v", err)

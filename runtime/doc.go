@@ -32,7 +32,7 @@
 // attribute. This package therefore talks to an AF_NETLINK/NETLINK_GENERIC
 // socket directly with golang.org/x/sys/unix:
 //
-//   - blocking send and recvmmsg system calls, no poller and no peek;
+//   - blocking send and recvfrom system calls, no poller and no peek;
 //   - the kernel runs a request's handler inside sendmsg, so everything
 //     that answers a "do" request is queued by the time the send returns.
 //     An operation whose do form has a reply ([Op].DoReply) is therefore
@@ -41,11 +41,10 @@
 //     nothing queued means the request succeeded without a reply. That
 //     receive never sleeps, so it is a raw system call, without the Go
 //     scheduler's bookkeeping. Other requests ask for an ACK;
-//   - one recvmmsg returns up to two datagrams: a reply and an ACK queued
-//     together, or a dump's datagram and the next one the kernel builds
-//     while the first is received, so a dump costs about one receive
-//     system call per two datagrams;
-//   - each socket owns one receive buffer (two slots of 32 KiB by default,
+//   - one datagram per receive system call. recvmmsg could take two at
+//     once, but it also tries for a second datagram when the first ended
+//     the exchange, and measured slower on both benchmark dumps;
+//   - each socket owns one receive buffer (32 KiB by default,
 //     which is at least what the kernel fills a dump datagram with) that is
 //     reused for every request; it grows only when the kernel reports
 //     MSG_TRUNC, and the request that saw the truncation fails because the

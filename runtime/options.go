@@ -55,9 +55,9 @@ func WithCappedAck(on bool) Option { return func(c *config) { c.capAck = on } }
 // opened for them and closed afterwards.
 func WithPoolSize(n int) Option { return func(c *config) { c.maxIdle = max(n, 0) } }
 
-// WithReceiveBuffer sets the initial size of each of a socket's two receive
-// slots, the largest datagram received whole (default 32 KiB). They grow by
-// themselves when the kernel reports a truncated datagram.
+// WithReceiveBuffer sets the initial size of a socket's receive buffer,
+// the largest datagram received whole (default 32 KiB). It grows by itself
+// when the kernel reports a truncated datagram.
 func WithReceiveBuffer(n int) Option {
 	return func(c *config) { c.recvBuf = max(n, nlmsgHdrLen+nlmsgerrLen) }
 }

@@ -11,26 +11,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// recvSlots is how many datagrams one receive system call can return. A
-// "do" request is answered by a reply and an ACK, both queued by the time
-// the send returns, and a dump's next datagram is built while the previous
-// one is being received: two slots let one recvmmsg(2) return both.
-const recvSlots = 2
-
 // sock is one AF_NETLINK/NETLINK_GENERIC socket with the buffers it reuses.
 // It is used by one goroutine at a time.
 type sock struct {
 	fd     int
 	portID uint32
 	seq    uint32
-	// rbuf holds recvSlots receive buffers of equal size back to back, one
-	// per datagram that a receive system call may return.
+	// rbuf receives one datagram at a time; its length is the largest
+	// datagram received whole.
 	rbuf []byte
-	mm   [recvSlots]unix.Mmsghdr
-	iov  [recvSlots]unix.Iovec
-	// got datagrams came with the last system call; next is the first one
-	// recv has not returned yet.
-	got, next int
 
 	enc     Encoder
 	timeout time.Duration // SO_RCVTIMEO currently set
@@ -152,33 +141,23 @@ func (s *sock) send(b []byte) error {
 	}
 }
 
-// slotSize is the size of each receive slot: the largest datagram that can
-// be received whole.
-func (s *sock) slotSize() int { return len(s.rbuf) / recvSlots }
+// bufSize is the size of the receive buffer: the largest datagram that
+// can be received whole.
+func (s *sock) bufSize() int { return len(s.rbuf) }
 
-// grow replaces the receive buffers with ones of n bytes per slot and drops
-// the datagrams not returned yet.
-func (s *sock) grow(n int) {
-	s.rbuf = make([]byte, recvSlots*n)
-	s.got, s.next = 0, 0
-	for i := range s.mm {
-		s.iov[i].Base = &s.rbuf[i*n]
-		s.iov[i].SetLen(n)
-		s.mm[i].Hdr.Iov = &s.iov[i]
-		s.mm[i].Hdr.SetIovlen(1)
-	}
-}
+// grow replaces the receive buffer with one of n bytes.
+func (s *sock) grow(n int) { s.rbuf = make([]byte, n) }
 
-// recv returns the next datagram, receiving more first if none is left from
-// the last system call, honouring ctx. The returned slice is valid until the
-// next recv. With wait false it does not block: if nothing is queued it
-// returns errNothingQueued.
+// recv returns the next datagram, honouring ctx. The returned slice is
+// valid until the next recv. With wait false it does not block: if
+// nothing is queued it returns errNothingQueued.
+//
+// It receives one datagram per recvfrom(2). recvmmsg(2) could take two at
+// once (a dump's next datagram is built while the previous one is being
+// received), but it tries for the second even when the first ended the
+// dump, and measured slower: 4-5% on a device dump, 2-9% on a family dump
+// (BENCHMARKS.md).
 func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
-	if s.next < s.got {
-		// Already received: no system call and nothing to wait for.
-		s.next++
-		return s.slot(s.next - 1)
-	}
 	if !wait {
 		return s.recvQueued()
 	}
@@ -200,11 +179,11 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 			}
 		}
 		s.yield()
-		// MSG_TRUNC makes the kernel report each datagram's real length;
-		// MSG_WAITFORONE waits (up to SO_RCVTIMEO) for the first datagram
-		// only and takes whatever else is queued without blocking.
-		n, _, errno := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(s.fd),
-			uintptr(unsafe.Pointer(&s.mm[0])), recvSlots, unix.MSG_TRUNC|unix.MSG_WAITFORONE, 0, 0)
+		// MSG_TRUNC makes the kernel report the datagram's real length.
+		// The call waits up to SO_RCVTIMEO, then the context is checked
+		// again.
+		n, _, errno := unix.Syscall6(unix.SYS_RECVFROM, uintptr(s.fd),
+			uintptr(unsafe.Pointer(&s.rbuf[0])), uintptr(len(s.rbuf)), unix.MSG_TRUNC, 0, 0)
 		switch errno {
 		case 0:
 		case unix.EINTR, unix.EAGAIN:
@@ -212,17 +191,12 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 		default:
 			return nil, recvError(errno)
 		}
-		if n == 0 {
-			continue
-		}
-		s.got, s.next = int(n), 1
-		return s.slot(0)
+		return s.datagram(int(n))
 	}
 }
 
 // recvQueued is recv without waiting: it takes what is queued, or returns
-// errNothingQueued. It serves requests that one datagram answers, so it
-// receives one with recvfrom(2), which costs less than recvmmsg(2).
+// errNothingQueued. It serves requests that one datagram answers.
 func (s *sock) recvQueued() ([]byte, error) {
 	for {
 		// MSG_TRUNC: the kernel returns the datagram's real length.
@@ -230,7 +204,7 @@ func (s *sock) recvQueued() ([]byte, error) {
 		// system call, without telling the Go scheduler (which costs
 		// more than the call itself here).
 		n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(s.fd),
-			uintptr(unsafe.Pointer(&s.rbuf[0])), uintptr(s.slotSize()), unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)
+			uintptr(unsafe.Pointer(&s.rbuf[0])), uintptr(len(s.rbuf)), unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)
 		switch {
 		case errno == unix.EINTR:
 			continue
@@ -239,9 +213,7 @@ func (s *sock) recvQueued() ([]byte, error) {
 		case errno != 0:
 			return nil, recvError(errno)
 		}
-		s.mm[0].Len = uint32(n)
-		s.got, s.next = 1, 1
-		return s.slot(0)
+		return s.datagram(int(n))
 	}
 }
 
@@ -254,17 +226,15 @@ func recvError(errno unix.Errno) error {
 	return fmt.Errorf("genlgen: recv: %w", errno)
 }
 
-// slot returns the datagram received into slot i. A datagram larger than
-// the slot was cut short and the rest is gone: the buffers grow for later
-// requests and the current one fails.
-func (s *sock) slot(i int) ([]byte, error) {
-	size := s.slotSize()
-	n := int(s.mm[i].Len)
-	if n > size {
+// datagram returns the datagram of n bytes just received. A datagram
+// larger than the buffer was cut short and the rest is gone: the buffer
+// grows for later requests and the current one fails.
+func (s *sock) datagram(n int) ([]byte, error) {
+	if n > len(s.rbuf) {
 		s.grow(align4(n) + 4096)
 		return nil, fmt.Errorf("genlgen: recv: datagram of %d bytes: %w", n, ErrTruncated)
 	}
-	return s.rbuf[i*size : i*size+n : (i+1)*size], nil
+	return s.rbuf[:n], nil
 }
 
 func (s *sock) close() error { return unix.Close(s.fd) }
