@@ -3,8 +3,10 @@
 // Markdown table of its variants (BenchmarkGetFamily/raw-c,
 // BenchmarkGetFamily/genlgen, ...; "-" for a benchmark without any) with
 // their median and best over the rounds and their ratios to the baselines
-// measured in the same run. BENCHMARKS.md's tables
-// come from it:
+// measured in the same run, of the medians and of the bests. The best
+// rounds show what the code costs when the machine is quiet: on a shared
+// VM some rounds run 40% slower for every variant at once.
+// BENCHMARKS.md's tables come from it:
 //
 //	go run ./bench/cmd/benchtable build/bench/bench.txt
 package main
@@ -194,7 +196,7 @@ func write(w io.Writer, tables []table) {
 				}
 			}
 		}
-		fmt.Fprintf(w, "%s (%s: median of the rounds, best in brackets; ratios of medians)\n\n", t.group, t.unit)
+		fmt.Fprintf(w, "%s (%s: median of the rounds, best in brackets; ratios of the medians, of the bests in brackets)\n\n", t.group, t.unit)
 		head := "| variant | " + t.unit + " | rounds |"
 		rule := "|---|---|---|"
 		for _, b := range bases {
@@ -206,7 +208,7 @@ func write(w io.Writer, tables []table) {
 		for _, s := range t.stats {
 			row := fmt.Sprintf("| %s | %s (%s) | %d |", s.variant, num(s.median), num(s.best), s.rounds)
 			for _, b := range bases {
-				row += fmt.Sprintf(" %.2fx |", s.median/b.median)
+				row += fmt.Sprintf(" %.2fx (%.2fx) |", s.median/b.median, s.best/b.best)
 			}
 			allocs := "-"
 			if s.allocs >= 0 {
