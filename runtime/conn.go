@@ -152,7 +152,7 @@ func (s *sock) exchange(ctx context.Context, family uint16, version uint8, op *O
 	}
 	var decodeErr error
 	for {
-		m, done, err := s.rd.next(ctx)
+		done, err := s.rd.next(ctx)
 		if done || err != nil {
 			if !s.rd.finished {
 				s.broken = true
@@ -163,7 +163,7 @@ func (s *sock) exchange(ctx context.Context, family uint16, version uint8, op *O
 			return err
 		}
 		if decode != nil && decodeErr == nil {
-			if err := decode(m); err != nil {
+			if err := decode(s.rd.msg); err != nil {
 				decodeErr = fmt.Errorf("genlgen: %s: %w", op.Name, err)
 			}
 		}

@@ -204,7 +204,7 @@ func TestDumpReader(t *testing.T) {
 	d := c.StartDump(context.Background(), &testOpGetFamily, nil)
 	n := 0
 	for d.Next() {
-		if _, _, err := decodeFamily(d.Message()); err != nil {
+		if _, _, err := decodeFamily(*d.Message()); err != nil {
 			t.Fatal(err)
 		}
 		n++

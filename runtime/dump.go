@@ -15,7 +15,7 @@ import (
 //	d := conn.StartDump(ctx, op, encode)
 //	defer d.Close()
 //	for d.Next() {
-//		m := d.Message()
+//		m := d.Message() // a *Message
 //		...
 //	}
 //	if err := d.Err(); err != nil { ... }
@@ -25,7 +25,7 @@ type DumpReader struct {
 	c   *Conn
 	s   *sock // nil once closed, or if the request was never sent
 	ctx context.Context
-	m   Message
+	m   *Message // the reply Next read
 	err error
 }
 
@@ -66,19 +66,19 @@ func (d *DumpReader) Next() bool {
 	if d.s == nil {
 		return false
 	}
-	m, done, err := d.s.rd.next(d.ctx)
+	done, err := d.s.rd.next(d.ctx)
 	if done || err != nil {
 		d.err = err
 		d.Close()
 		return false
 	}
-	d.m = m
+	d.m = &d.s.rd.msg
 	return true
 }
 
-// Message returns the reply Next read. Its payload is valid until the
-// next call of Next or Close.
-func (d *DumpReader) Message() Message { return d.m }
+// Message returns the reply Next read. It, and its payload, are valid
+// until the next call of Next or Close.
+func (d *DumpReader) Message() *Message { return d.m }
 
 // Err returns the error that ended the dump, if any.
 func (d *DumpReader) Err() error { return d.err }
@@ -106,7 +106,7 @@ func (c *Conn) Dump(ctx context.Context, op *Op, encode func(*Encoder)) iter.Seq
 		d := c.StartDump(ctx, op, encode)
 		defer d.Close()
 		for d.Next() {
-			if !yield(d.Message(), nil) {
+			if !yield(*d.Message(), nil) {
 				return
 			}
 		}

@@ -19,7 +19,8 @@ func FuzzParseMessages(f *testing.F) {
 			var r reader
 			r.reset(&fakeSource{dgrams: [][]byte{dgram}}, nil, tFamily, tSeq, tPid, &tOp, sent, nlmsgHdrLen+genlHdrLen, len(dgram)%2 == 0)
 			for range len(dgram)/nlmsgHdrLen + 2 {
-				m, done, err := r.next(context.Background())
+				done, err := r.next(context.Background())
+				m := r.msg
 				if err != nil || done {
 					stopped = true
 					return

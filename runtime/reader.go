@@ -51,6 +51,7 @@ type reader struct {
 	attrStart int
 	rest      []byte // unread messages of the current datagram
 	scratch   *any   // the socket's Message.Scratch
+	msg       Message // the message next read last
 	intr      bool   // some message carried NLM_F_DUMP_INTR
 	finished  bool   // the kernel ended the exchange
 	// replyEnds is set for a request sent without NLM_F_ACK that the
@@ -68,13 +69,13 @@ func (r *reader) malformed(format string, args ...any) error {
 	return fmt.Errorf("genlgen: %s: %s: %w", r.op.Name, fmt.Sprintf(format, args...), ErrMalformed)
 }
 
-// next returns the next message of the family. done is true once the kernel
-// has ended the exchange (an ACK, an error or NLMSG_DONE); err is then the
-// kernel's error, if any, or ErrDumpInterrupted. An error with finished
-// still false means the stream itself failed.
-func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
+// next reads the next message of the family into r.msg. done is true once
+// the kernel has ended the exchange (an ACK, an error or NLMSG_DONE); err
+// is then the kernel's error, if any, or ErrDumpInterrupted. An error with
+// finished still false means the stream itself failed.
+func (r *reader) next(ctx context.Context) (done bool, err error) {
 	if r.finished {
-		return Message{}, true, nil
+		return true, nil
 	}
 	for {
 		if len(r.rest) == 0 {
@@ -83,19 +84,19 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 			b, err := r.src.recv(ctx, !r.replyEnds)
 			if err == errNothingQueued {
 				r.finished = true // succeeded without a reply
-				return Message{}, true, nil
+				return true, nil
 			}
 			if err != nil {
-				return Message{}, false, fmt.Errorf("genlgen: %s: %w", r.op.Name, err)
+				return false, fmt.Errorf("genlgen: %s: %w", r.op.Name, err)
 			}
 			if len(b) == 0 {
-				return Message{}, false, r.malformed("empty datagram")
+				return false, r.malformed("empty datagram")
 			}
 			r.rest = b
 		}
 		msg, next := msgAt(r.rest)
 		if next < 0 {
-			return Message{}, false, r.malformed("%s", msgError(r.rest))
+			return false, r.malformed("%s", msgError(r.rest))
 		}
 		r.rest = r.rest[next:]
 
@@ -106,7 +107,7 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 			if int32(r.seq-msg.seq()) > 0 {
 				continue // reply to an earlier, abandoned request
 			}
-			return Message{}, false, r.malformed("reply with sequence number %d, want %d", msg.seq(), r.seq)
+			return false, r.malformed("reply with sequence number %d, want %d", msg.seq(), r.seq)
 		}
 		if msg.flags()&unix.NLM_F_DUMP_INTR != 0 {
 			r.intr = true
@@ -115,23 +116,24 @@ func (r *reader) next(ctx context.Context) (m Message, done bool, err error) {
 		case unix.NLMSG_NOOP:
 			continue
 		case unix.NLMSG_ERROR:
-			return Message{}, true, r.errorMessage(msg.flags(), msg.body())
+			return true, r.errorMessage(msg.flags(), msg.body())
 		case unix.NLMSG_DONE:
-			return Message{}, true, r.doneMessage(msg.flags(), msg.body())
+			return true, r.doneMessage(msg.flags(), msg.body())
 		case unix.NLMSG_OVERRUN:
-			return Message{}, false, fmt.Errorf("genlgen: %s: %w", r.op.Name, ErrOverrun)
+			return false, fmt.Errorf("genlgen: %s: %w", r.op.Name, ErrOverrun)
 		case r.family:
 		default:
-			return Message{}, false, r.malformed("unexpected message type %d", msg.typ())
+			return false, r.malformed("unexpected message type %d", msg.typ())
 		}
 		m, ok := genlMessage(msg, r.scratch)
 		if !ok {
-			return Message{}, false, r.malformed("truncated genl header: %d bytes", len(msg.body()))
+			return false, r.malformed("truncated genl header: %d bytes", len(msg.body()))
 		}
 		if r.replyEnds {
 			r.finished = true // the next call reports the end
 		}
-		return m, false, nil
+		r.msg = m
+		return false, nil
 	}
 }
 

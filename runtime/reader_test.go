@@ -82,7 +82,8 @@ func runMode(replyEnds bool, sent []byte, dgrams ...[]byte) (cmds []uint8, left 
 	}
 	r.reset(src, nil, tFamily, tSeq, tPid, &tOp, sent, attrStart, replyEnds)
 	for range 100 {
-		m, done, err := r.next(context.Background())
+		done, err := r.next(context.Background())
+		m := r.msg
 		if err != nil || done {
 			return cmds, 0, err
 		}
@@ -370,7 +371,8 @@ func TestReaderScratch(t *testing.T) {
 	r.reset(&fakeSource{dgrams: [][]byte{dg}}, &slot, tFamily, tSeq, tPid, &tOp, nil, 0, false)
 	n := 0
 	for {
-		m, done, err := r.next(context.Background())
+		done, err := r.next(context.Background())
+		m := r.msg
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5314,16 +5314,16 @@ type decoder struct {
 	chunkDlSelftestID             runtime.Chunk[DlSelftestID]
 }
 
-// decoderOf returns the decoder kept with the socket that received m,
-// or nil if none did.
-func decoderOf(m runtime.Message) *decoder {
-	if m.Scratch == nil {
+// decoderOf returns the decoder kept in a message's Scratch slot, making
+// it the first time; nil for a message no socket received.
+func decoderOf(scratch *any) *decoder {
+	if scratch == nil {
 		return nil
 	}
-	dc, ok := (*m.Scratch).(*decoder)
+	dc, ok := (*scratch).(*decoder)
 	if !ok {
 		dc = new(decoder)
-		*m.Scratch = dc
+		*scratch = dc
 	}
 	return dc
 }

@@ -335,16 +335,16 @@ type decoder struct {
 	chunkAttr     runtime.Chunk[Attr]
 }
 
-// decoderOf returns the decoder kept with the socket that received m,
-// or nil if none did.
-func decoderOf(m runtime.Message) *decoder {
-	if m.Scratch == nil {
+// decoderOf returns the decoder kept in a message's Scratch slot, making
+// it the first time; nil for a message no socket received.
+func decoderOf(scratch *any) *decoder {
+	if scratch == nil {
 		return nil
 	}
-	dc, ok := (*m.Scratch).(*decoder)
+	dc, ok := (*scratch).(*decoder)
 	if !ok {
 		dc = new(decoder)
-		*m.Scratch = dc
+		*scratch = dc
 	}
 	return dc
 }

@@ -98,7 +98,7 @@ func TestChunkedDecodeMatches(t *testing.T) {
 	m := runtime.Message{Payload: b, Scratch: &slot}
 	var kept []*All
 	for range 300 { // several chunks of every type
-		dc := decoderOf(m)
+		dc := decoderOf(m.Scratch)
 		if dc == nil || slot != any(dc) {
 			t.Fatal("decoderOf did not keep its decoder in the slot")
 		}
