@@ -49,11 +49,11 @@ type reader struct {
 	op        *Op
 	sent      []byte // the request, for mapping extended ACK offsets
 	attrStart int
-	rest      []byte // unread messages of the current datagram
-	scratch   *any   // the socket's Message.Scratch
+	rest      []byte  // unread messages of the current datagram
+	scratch   *any    // the socket's Message.Scratch
 	msg       Message // the message next read last
-	intr      bool   // some message carried NLM_F_DUMP_INTR
-	finished  bool   // the kernel ended the exchange
+	intr      bool    // some message carried NLM_F_DUMP_INTR
+	finished  bool    // the kernel ended the exchange
 	// replyEnds is set for a request sent without NLM_F_ACK that the
 	// kernel answers with one reply (Op.DoReply): that reply ends the
 	// exchange, and so does finding nothing queued at the first receive.
