@@ -51,7 +51,7 @@ type reader struct {
 	attrStart int
 	rest      []byte  // unread messages of the current datagram
 	scratch   *any    // the socket's Message.Scratch
-	msg       Message // the message next read last
+	msg       Message // the message next returned last
 	intr      bool    // some message carried NLM_F_DUMP_INTR
 	finished  bool    // the kernel ended the exchange
 	// replyEnds is set for a request sent without NLM_F_ACK that the
