@@ -19,7 +19,9 @@ const ChunkBytes = 4096
 // allocations per request and about 150 ns faster.
 //
 // The price is retention: a value a caller keeps holds its whole chunk
-// alive, at most ChunkBytes (or the value itself, if larger).
+// alive, at most ChunkBytes (or the value itself, if larger), and a socket
+// idle in its Conn's pool keeps the unused rest of its current chunk of
+// each type it has decoded.
 //
 // A nil *Chunk allocates every slice on its own, which is what a
 // generated Decode outside a socket's exchange uses. A Chunk is not safe
