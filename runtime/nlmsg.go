@@ -16,8 +16,8 @@ func (m nlmsg) body() []byte { return m[nlmsgHdrLen:] }
 
 // msgLen returns the length of the netlink message at the start of
 // datagram b, or 0 if no whole message starts there; msgError then says
-// why. It is the one check of the netlink header, for replies,
-// and notifications.
+// why. It is the one check of the netlink header, for replies and
+// notifications.
 func msgLen(b []byte) int {
 	if len(b) < nlmsgHdrLen {
 		return 0

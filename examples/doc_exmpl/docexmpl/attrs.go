@@ -128,6 +128,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeDocExmpl returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDocExmpl(n int) []DocExmpl {
 	if dc == nil {
 		return make([]DocExmpl, n)

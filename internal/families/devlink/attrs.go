@@ -5337,6 +5337,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeDevlink returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDevlink(n int) []Devlink {
 	if dc == nil {
 		return make([]Devlink, n)
@@ -5344,6 +5345,7 @@ func (dc *decoder) takeDevlink(n int) []Devlink {
 	return dc.chunkDevlink.Take(n)
 }
 
+// takeDlDevStats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDevStats(n int) []DlDevStats {
 	if dc == nil {
 		return make([]DlDevStats, n)
@@ -5351,6 +5353,7 @@ func (dc *decoder) takeDlDevStats(n int) []DlDevStats {
 	return dc.chunkDlDevStats.Take(n)
 }
 
+// takeDlReloadStats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlReloadStats(n int) []DlReloadStats {
 	if dc == nil {
 		return make([]DlReloadStats, n)
@@ -5358,6 +5361,7 @@ func (dc *decoder) takeDlReloadStats(n int) []DlReloadStats {
 	return dc.chunkDlReloadStats.Take(n)
 }
 
+// takeDlReloadActInfo returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlReloadActInfo(n int) []DlReloadActInfo {
 	if dc == nil {
 		return make([]DlReloadActInfo, n)
@@ -5365,6 +5369,7 @@ func (dc *decoder) takeDlReloadActInfo(n int) []DlReloadActInfo {
 	return dc.chunkDlReloadActInfo.Take(n)
 }
 
+// takeDlReloadActStats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlReloadActStats(n int) []DlReloadActStats {
 	if dc == nil {
 		return make([]DlReloadActStats, n)
@@ -5372,6 +5377,7 @@ func (dc *decoder) takeDlReloadActStats(n int) []DlReloadActStats {
 	return dc.chunkDlReloadActStats.Take(n)
 }
 
+// takeDlReloadStatsEntry returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlReloadStatsEntry(n int) []DlReloadStatsEntry {
 	if dc == nil {
 		return make([]DlReloadStatsEntry, n)
@@ -5379,6 +5385,7 @@ func (dc *decoder) takeDlReloadStatsEntry(n int) []DlReloadStatsEntry {
 	return dc.chunkDlReloadStatsEntry.Take(n)
 }
 
+// takeDlInfoVersion returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlInfoVersion(n int) []DlInfoVersion {
 	if dc == nil {
 		return make([]DlInfoVersion, n)
@@ -5386,6 +5393,7 @@ func (dc *decoder) takeDlInfoVersion(n int) []DlInfoVersion {
 	return dc.chunkDlInfoVersion.Take(n)
 }
 
+// takeDlPortFunction returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlPortFunction(n int) []DlPortFunction {
 	if dc == nil {
 		return make([]DlPortFunction, n)
@@ -5393,6 +5401,7 @@ func (dc *decoder) takeDlPortFunction(n int) []DlPortFunction {
 	return dc.chunkDlPortFunction.Take(n)
 }
 
+// takeDlDpipeTables returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeTables(n int) []DlDpipeTables {
 	if dc == nil {
 		return make([]DlDpipeTables, n)
@@ -5400,6 +5409,7 @@ func (dc *decoder) takeDlDpipeTables(n int) []DlDpipeTables {
 	return dc.chunkDlDpipeTables.Take(n)
 }
 
+// takeDlDpipeTable returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeTable(n int) []DlDpipeTable {
 	if dc == nil {
 		return make([]DlDpipeTable, n)
@@ -5407,6 +5417,7 @@ func (dc *decoder) takeDlDpipeTable(n int) []DlDpipeTable {
 	return dc.chunkDlDpipeTable.Take(n)
 }
 
+// takeDlDpipeTableMatches returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeTableMatches(n int) []DlDpipeTableMatches {
 	if dc == nil {
 		return make([]DlDpipeTableMatches, n)
@@ -5414,6 +5425,7 @@ func (dc *decoder) takeDlDpipeTableMatches(n int) []DlDpipeTableMatches {
 	return dc.chunkDlDpipeTableMatches.Take(n)
 }
 
+// takeDlDpipeTableActions returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeTableActions(n int) []DlDpipeTableActions {
 	if dc == nil {
 		return make([]DlDpipeTableActions, n)
@@ -5421,6 +5433,7 @@ func (dc *decoder) takeDlDpipeTableActions(n int) []DlDpipeTableActions {
 	return dc.chunkDlDpipeTableActions.Take(n)
 }
 
+// takeDlDpipeEntries returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeEntries(n int) []DlDpipeEntries {
 	if dc == nil {
 		return make([]DlDpipeEntries, n)
@@ -5428,6 +5441,7 @@ func (dc *decoder) takeDlDpipeEntries(n int) []DlDpipeEntries {
 	return dc.chunkDlDpipeEntries.Take(n)
 }
 
+// takeDlDpipeEntry returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeEntry(n int) []DlDpipeEntry {
 	if dc == nil {
 		return make([]DlDpipeEntry, n)
@@ -5435,6 +5449,7 @@ func (dc *decoder) takeDlDpipeEntry(n int) []DlDpipeEntry {
 	return dc.chunkDlDpipeEntry.Take(n)
 }
 
+// takeDlDpipeEntryMatchValues returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeEntryMatchValues(n int) []DlDpipeEntryMatchValues {
 	if dc == nil {
 		return make([]DlDpipeEntryMatchValues, n)
@@ -5442,6 +5457,7 @@ func (dc *decoder) takeDlDpipeEntryMatchValues(n int) []DlDpipeEntryMatchValues 
 	return dc.chunkDlDpipeEntryMatchValues.Take(n)
 }
 
+// takeDlDpipeEntryActionValues returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeEntryActionValues(n int) []DlDpipeEntryActionValues {
 	if dc == nil {
 		return make([]DlDpipeEntryActionValues, n)
@@ -5449,6 +5465,7 @@ func (dc *decoder) takeDlDpipeEntryActionValues(n int) []DlDpipeEntryActionValue
 	return dc.chunkDlDpipeEntryActionValues.Take(n)
 }
 
+// takeDlDpipeMatch returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeMatch(n int) []DlDpipeMatch {
 	if dc == nil {
 		return make([]DlDpipeMatch, n)
@@ -5456,6 +5473,7 @@ func (dc *decoder) takeDlDpipeMatch(n int) []DlDpipeMatch {
 	return dc.chunkDlDpipeMatch.Take(n)
 }
 
+// takeDlDpipeMatchValue returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeMatchValue(n int) []DlDpipeMatchValue {
 	if dc == nil {
 		return make([]DlDpipeMatchValue, n)
@@ -5463,6 +5481,7 @@ func (dc *decoder) takeDlDpipeMatchValue(n int) []DlDpipeMatchValue {
 	return dc.chunkDlDpipeMatchValue.Take(n)
 }
 
+// takeDlDpipeAction returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeAction(n int) []DlDpipeAction {
 	if dc == nil {
 		return make([]DlDpipeAction, n)
@@ -5470,6 +5489,7 @@ func (dc *decoder) takeDlDpipeAction(n int) []DlDpipeAction {
 	return dc.chunkDlDpipeAction.Take(n)
 }
 
+// takeDlDpipeActionValue returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeActionValue(n int) []DlDpipeActionValue {
 	if dc == nil {
 		return make([]DlDpipeActionValue, n)
@@ -5477,6 +5497,7 @@ func (dc *decoder) takeDlDpipeActionValue(n int) []DlDpipeActionValue {
 	return dc.chunkDlDpipeActionValue.Take(n)
 }
 
+// takeDlDpipeHeaders returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeHeaders(n int) []DlDpipeHeaders {
 	if dc == nil {
 		return make([]DlDpipeHeaders, n)
@@ -5484,6 +5505,7 @@ func (dc *decoder) takeDlDpipeHeaders(n int) []DlDpipeHeaders {
 	return dc.chunkDlDpipeHeaders.Take(n)
 }
 
+// takeDlDpipeHeader returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeHeader(n int) []DlDpipeHeader {
 	if dc == nil {
 		return make([]DlDpipeHeader, n)
@@ -5491,6 +5513,7 @@ func (dc *decoder) takeDlDpipeHeader(n int) []DlDpipeHeader {
 	return dc.chunkDlDpipeHeader.Take(n)
 }
 
+// takeDlDpipeHeaderFields returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeHeaderFields(n int) []DlDpipeHeaderFields {
 	if dc == nil {
 		return make([]DlDpipeHeaderFields, n)
@@ -5498,6 +5521,7 @@ func (dc *decoder) takeDlDpipeHeaderFields(n int) []DlDpipeHeaderFields {
 	return dc.chunkDlDpipeHeaderFields.Take(n)
 }
 
+// takeDlDpipeField returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlDpipeField(n int) []DlDpipeField {
 	if dc == nil {
 		return make([]DlDpipeField, n)
@@ -5505,6 +5529,7 @@ func (dc *decoder) takeDlDpipeField(n int) []DlDpipeField {
 	return dc.chunkDlDpipeField.Take(n)
 }
 
+// takeDlResource returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlResource(n int) []DlResource {
 	if dc == nil {
 		return make([]DlResource, n)
@@ -5512,6 +5537,7 @@ func (dc *decoder) takeDlResource(n int) []DlResource {
 	return dc.chunkDlResource.Take(n)
 }
 
+// takeDlResourceList returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlResourceList(n int) []DlResourceList {
 	if dc == nil {
 		return make([]DlResourceList, n)
@@ -5519,6 +5545,7 @@ func (dc *decoder) takeDlResourceList(n int) []DlResourceList {
 	return dc.chunkDlResourceList.Take(n)
 }
 
+// takeDlParam returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlParam(n int) []DlParam {
 	if dc == nil {
 		return make([]DlParam, n)
@@ -5526,6 +5553,7 @@ func (dc *decoder) takeDlParam(n int) []DlParam {
 	return dc.chunkDlParam.Take(n)
 }
 
+// takeDlRegionSnapshots returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlRegionSnapshots(n int) []DlRegionSnapshots {
 	if dc == nil {
 		return make([]DlRegionSnapshots, n)
@@ -5533,6 +5561,7 @@ func (dc *decoder) takeDlRegionSnapshots(n int) []DlRegionSnapshots {
 	return dc.chunkDlRegionSnapshots.Take(n)
 }
 
+// takeDlRegionSnapshot returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlRegionSnapshot(n int) []DlRegionSnapshot {
 	if dc == nil {
 		return make([]DlRegionSnapshot, n)
@@ -5540,6 +5569,7 @@ func (dc *decoder) takeDlRegionSnapshot(n int) []DlRegionSnapshot {
 	return dc.chunkDlRegionSnapshot.Take(n)
 }
 
+// takeDlRegionChunks returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlRegionChunks(n int) []DlRegionChunks {
 	if dc == nil {
 		return make([]DlRegionChunks, n)
@@ -5547,6 +5577,7 @@ func (dc *decoder) takeDlRegionChunks(n int) []DlRegionChunks {
 	return dc.chunkDlRegionChunks.Take(n)
 }
 
+// takeDlRegionChunk returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlRegionChunk(n int) []DlRegionChunk {
 	if dc == nil {
 		return make([]DlRegionChunk, n)
@@ -5554,6 +5585,7 @@ func (dc *decoder) takeDlRegionChunk(n int) []DlRegionChunk {
 	return dc.chunkDlRegionChunk.Take(n)
 }
 
+// takeDlFmsg returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlFmsg(n int) []DlFmsg {
 	if dc == nil {
 		return make([]DlFmsg, n)
@@ -5561,6 +5593,7 @@ func (dc *decoder) takeDlFmsg(n int) []DlFmsg {
 	return dc.chunkDlFmsg.Take(n)
 }
 
+// takeDlHealthReporter returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlHealthReporter(n int) []DlHealthReporter {
 	if dc == nil {
 		return make([]DlHealthReporter, n)
@@ -5568,6 +5601,7 @@ func (dc *decoder) takeDlHealthReporter(n int) []DlHealthReporter {
 	return dc.chunkDlHealthReporter.Take(n)
 }
 
+// takeDlAttrStats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlAttrStats(n int) []DlAttrStats {
 	if dc == nil {
 		return make([]DlAttrStats, n)
@@ -5575,6 +5609,7 @@ func (dc *decoder) takeDlAttrStats(n int) []DlAttrStats {
 	return dc.chunkDlAttrStats.Take(n)
 }
 
+// takeDlTrapMetadata returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlTrapMetadata(n int) []DlTrapMetadata {
 	if dc == nil {
 		return make([]DlTrapMetadata, n)
@@ -5582,6 +5617,7 @@ func (dc *decoder) takeDlTrapMetadata(n int) []DlTrapMetadata {
 	return dc.chunkDlTrapMetadata.Take(n)
 }
 
+// takeDlLinecardSupportedTypes returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlLinecardSupportedTypes(n int) []DlLinecardSupportedTypes {
 	if dc == nil {
 		return make([]DlLinecardSupportedTypes, n)
@@ -5589,6 +5625,7 @@ func (dc *decoder) takeDlLinecardSupportedTypes(n int) []DlLinecardSupportedType
 	return dc.chunkDlLinecardSupportedTypes.Take(n)
 }
 
+// takeDlSelftestID returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDlSelftestID(n int) []DlSelftestID {
 	if dc == nil {
 		return make([]DlSelftestID, n)

@@ -6032,6 +6032,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeHeader returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeHeader(n int) []Header {
 	if dc == nil {
 		return make([]Header, n)
@@ -6039,6 +6040,7 @@ func (dc *decoder) takeHeader(n int) []Header {
 	return dc.chunkHeader.Take(n)
 }
 
+// takeBitsetBit returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeBitsetBit(n int) []BitsetBit {
 	if dc == nil {
 		return make([]BitsetBit, n)
@@ -6046,6 +6048,7 @@ func (dc *decoder) takeBitsetBit(n int) []BitsetBit {
 	return dc.chunkBitsetBit.Take(n)
 }
 
+// takeBitsetBits returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeBitsetBits(n int) []BitsetBits {
 	if dc == nil {
 		return make([]BitsetBits, n)
@@ -6053,6 +6056,7 @@ func (dc *decoder) takeBitsetBits(n int) []BitsetBits {
 	return dc.chunkBitsetBits.Take(n)
 }
 
+// takeBitset returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeBitset(n int) []Bitset {
 	if dc == nil {
 		return make([]Bitset, n)
@@ -6060,6 +6064,7 @@ func (dc *decoder) takeBitset(n int) []Bitset {
 	return dc.chunkBitset.Take(n)
 }
 
+// takeString returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeString(n int) []String {
 	if dc == nil {
 		return make([]String, n)
@@ -6067,6 +6072,7 @@ func (dc *decoder) takeString(n int) []String {
 	return dc.chunkString.Take(n)
 }
 
+// takeStrings returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStrings(n int) []Strings {
 	if dc == nil {
 		return make([]Strings, n)
@@ -6074,6 +6080,7 @@ func (dc *decoder) takeStrings(n int) []Strings {
 	return dc.chunkStrings.Take(n)
 }
 
+// takeStringsetAttrs returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStringsetAttrs(n int) []StringsetAttrs {
 	if dc == nil {
 		return make([]StringsetAttrs, n)
@@ -6081,6 +6088,7 @@ func (dc *decoder) takeStringsetAttrs(n int) []StringsetAttrs {
 	return dc.chunkStringsetAttrs.Take(n)
 }
 
+// takeStringsets returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStringsets(n int) []Stringsets {
 	if dc == nil {
 		return make([]Stringsets, n)
@@ -6088,6 +6096,7 @@ func (dc *decoder) takeStringsets(n int) []Stringsets {
 	return dc.chunkStringsets.Take(n)
 }
 
+// takeStrset returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStrset(n int) []Strset {
 	if dc == nil {
 		return make([]Strset, n)
@@ -6095,6 +6104,7 @@ func (dc *decoder) takeStrset(n int) []Strset {
 	return dc.chunkStrset.Take(n)
 }
 
+// takePrivflags returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePrivflags(n int) []Privflags {
 	if dc == nil {
 		return make([]Privflags, n)
@@ -6102,6 +6112,7 @@ func (dc *decoder) takePrivflags(n int) []Privflags {
 	return dc.chunkPrivflags.Take(n)
 }
 
+// takeRings returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeRings(n int) []Rings {
 	if dc == nil {
 		return make([]Rings, n)
@@ -6109,6 +6120,7 @@ func (dc *decoder) takeRings(n int) []Rings {
 	return dc.chunkRings.Take(n)
 }
 
+// takeMmStat returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeMmStat(n int) []MmStat {
 	if dc == nil {
 		return make([]MmStat, n)
@@ -6116,6 +6128,7 @@ func (dc *decoder) takeMmStat(n int) []MmStat {
 	return dc.chunkMmStat.Take(n)
 }
 
+// takeMm returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeMm(n int) []Mm {
 	if dc == nil {
 		return make([]Mm, n)
@@ -6123,6 +6136,7 @@ func (dc *decoder) takeMm(n int) []Mm {
 	return dc.chunkMm.Take(n)
 }
 
+// takeLinkinfo returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeLinkinfo(n int) []Linkinfo {
 	if dc == nil {
 		return make([]Linkinfo, n)
@@ -6130,6 +6144,7 @@ func (dc *decoder) takeLinkinfo(n int) []Linkinfo {
 	return dc.chunkLinkinfo.Take(n)
 }
 
+// takeLinkmodes returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeLinkmodes(n int) []Linkmodes {
 	if dc == nil {
 		return make([]Linkmodes, n)
@@ -6137,6 +6152,7 @@ func (dc *decoder) takeLinkmodes(n int) []Linkmodes {
 	return dc.chunkLinkmodes.Take(n)
 }
 
+// takeLinkstate returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeLinkstate(n int) []Linkstate {
 	if dc == nil {
 		return make([]Linkstate, n)
@@ -6144,6 +6160,7 @@ func (dc *decoder) takeLinkstate(n int) []Linkstate {
 	return dc.chunkLinkstate.Take(n)
 }
 
+// takeDebug returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDebug(n int) []Debug {
 	if dc == nil {
 		return make([]Debug, n)
@@ -6151,6 +6168,7 @@ func (dc *decoder) takeDebug(n int) []Debug {
 	return dc.chunkDebug.Take(n)
 }
 
+// takeWol returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeWol(n int) []Wol {
 	if dc == nil {
 		return make([]Wol, n)
@@ -6158,6 +6176,7 @@ func (dc *decoder) takeWol(n int) []Wol {
 	return dc.chunkWol.Take(n)
 }
 
+// takeFeatures returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeFeatures(n int) []Features {
 	if dc == nil {
 		return make([]Features, n)
@@ -6165,6 +6184,7 @@ func (dc *decoder) takeFeatures(n int) []Features {
 	return dc.chunkFeatures.Take(n)
 }
 
+// takeChannels returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeChannels(n int) []Channels {
 	if dc == nil {
 		return make([]Channels, n)
@@ -6172,6 +6192,7 @@ func (dc *decoder) takeChannels(n int) []Channels {
 	return dc.chunkChannels.Take(n)
 }
 
+// takeIRQModeration returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeIRQModeration(n int) []IRQModeration {
 	if dc == nil {
 		return make([]IRQModeration, n)
@@ -6179,6 +6200,7 @@ func (dc *decoder) takeIRQModeration(n int) []IRQModeration {
 	return dc.chunkIRQModeration.Take(n)
 }
 
+// takeProfile returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeProfile(n int) []Profile {
 	if dc == nil {
 		return make([]Profile, n)
@@ -6186,6 +6208,7 @@ func (dc *decoder) takeProfile(n int) []Profile {
 	return dc.chunkProfile.Take(n)
 }
 
+// takeCoalesce returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCoalesce(n int) []Coalesce {
 	if dc == nil {
 		return make([]Coalesce, n)
@@ -6193,6 +6216,7 @@ func (dc *decoder) takeCoalesce(n int) []Coalesce {
 	return dc.chunkCoalesce.Take(n)
 }
 
+// takePauseStat returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePauseStat(n int) []PauseStat {
 	if dc == nil {
 		return make([]PauseStat, n)
@@ -6200,6 +6224,7 @@ func (dc *decoder) takePauseStat(n int) []PauseStat {
 	return dc.chunkPauseStat.Take(n)
 }
 
+// takePause returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePause(n int) []Pause {
 	if dc == nil {
 		return make([]Pause, n)
@@ -6207,6 +6232,7 @@ func (dc *decoder) takePause(n int) []Pause {
 	return dc.chunkPause.Take(n)
 }
 
+// takeEEE returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeEEE(n int) []EEE {
 	if dc == nil {
 		return make([]EEE, n)
@@ -6214,6 +6240,7 @@ func (dc *decoder) takeEEE(n int) []EEE {
 	return dc.chunkEEE.Take(n)
 }
 
+// takeTsStat returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTsStat(n int) []TsStat {
 	if dc == nil {
 		return make([]TsStat, n)
@@ -6221,6 +6248,7 @@ func (dc *decoder) takeTsStat(n int) []TsStat {
 	return dc.chunkTsStat.Take(n)
 }
 
+// takeTsinfo returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTsinfo(n int) []Tsinfo {
 	if dc == nil {
 		return make([]Tsinfo, n)
@@ -6228,6 +6256,7 @@ func (dc *decoder) takeTsinfo(n int) []Tsinfo {
 	return dc.chunkTsinfo.Take(n)
 }
 
+// takeCableResult returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableResult(n int) []CableResult {
 	if dc == nil {
 		return make([]CableResult, n)
@@ -6235,6 +6264,7 @@ func (dc *decoder) takeCableResult(n int) []CableResult {
 	return dc.chunkCableResult.Take(n)
 }
 
+// takeCableFaultLength returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableFaultLength(n int) []CableFaultLength {
 	if dc == nil {
 		return make([]CableFaultLength, n)
@@ -6242,6 +6272,7 @@ func (dc *decoder) takeCableFaultLength(n int) []CableFaultLength {
 	return dc.chunkCableFaultLength.Take(n)
 }
 
+// takeCableNest returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableNest(n int) []CableNest {
 	if dc == nil {
 		return make([]CableNest, n)
@@ -6249,6 +6280,7 @@ func (dc *decoder) takeCableNest(n int) []CableNest {
 	return dc.chunkCableNest.Take(n)
 }
 
+// takeCableTest returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableTest(n int) []CableTest {
 	if dc == nil {
 		return make([]CableTest, n)
@@ -6256,6 +6288,7 @@ func (dc *decoder) takeCableTest(n int) []CableTest {
 	return dc.chunkCableTest.Take(n)
 }
 
+// takeCableTestNtf returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableTestNtf(n int) []CableTestNtf {
 	if dc == nil {
 		return make([]CableTestNtf, n)
@@ -6263,6 +6296,7 @@ func (dc *decoder) takeCableTestNtf(n int) []CableTestNtf {
 	return dc.chunkCableTestNtf.Take(n)
 }
 
+// takeCableTestTdrCfg returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableTestTdrCfg(n int) []CableTestTdrCfg {
 	if dc == nil {
 		return make([]CableTestTdrCfg, n)
@@ -6270,6 +6304,7 @@ func (dc *decoder) takeCableTestTdrCfg(n int) []CableTestTdrCfg {
 	return dc.chunkCableTestTdrCfg.Take(n)
 }
 
+// takeCableTestTdrNtf returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableTestTdrNtf(n int) []CableTestTdrNtf {
 	if dc == nil {
 		return make([]CableTestTdrNtf, n)
@@ -6277,6 +6312,7 @@ func (dc *decoder) takeCableTestTdrNtf(n int) []CableTestTdrNtf {
 	return dc.chunkCableTestTdrNtf.Take(n)
 }
 
+// takeCableTestTdr returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCableTestTdr(n int) []CableTestTdr {
 	if dc == nil {
 		return make([]CableTestTdr, n)
@@ -6284,6 +6320,7 @@ func (dc *decoder) takeCableTestTdr(n int) []CableTestTdr {
 	return dc.chunkCableTestTdr.Take(n)
 }
 
+// takeTunnelUDPEntry returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTunnelUDPEntry(n int) []TunnelUDPEntry {
 	if dc == nil {
 		return make([]TunnelUDPEntry, n)
@@ -6291,6 +6328,7 @@ func (dc *decoder) takeTunnelUDPEntry(n int) []TunnelUDPEntry {
 	return dc.chunkTunnelUDPEntry.Take(n)
 }
 
+// takeTunnelUDPTable returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTunnelUDPTable(n int) []TunnelUDPTable {
 	if dc == nil {
 		return make([]TunnelUDPTable, n)
@@ -6298,6 +6336,7 @@ func (dc *decoder) takeTunnelUDPTable(n int) []TunnelUDPTable {
 	return dc.chunkTunnelUDPTable.Take(n)
 }
 
+// takeTunnelUDP returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTunnelUDP(n int) []TunnelUDP {
 	if dc == nil {
 		return make([]TunnelUDP, n)
@@ -6305,6 +6344,7 @@ func (dc *decoder) takeTunnelUDP(n int) []TunnelUDP {
 	return dc.chunkTunnelUDP.Take(n)
 }
 
+// takeTunnelInfo returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTunnelInfo(n int) []TunnelInfo {
 	if dc == nil {
 		return make([]TunnelInfo, n)
@@ -6312,6 +6352,7 @@ func (dc *decoder) takeTunnelInfo(n int) []TunnelInfo {
 	return dc.chunkTunnelInfo.Take(n)
 }
 
+// takeFECStat returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeFECStat(n int) []FECStat {
 	if dc == nil {
 		return make([]FECStat, n)
@@ -6319,6 +6360,7 @@ func (dc *decoder) takeFECStat(n int) []FECStat {
 	return dc.chunkFECStat.Take(n)
 }
 
+// takeFEC returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeFEC(n int) []FEC {
 	if dc == nil {
 		return make([]FEC, n)
@@ -6326,6 +6368,7 @@ func (dc *decoder) takeFEC(n int) []FEC {
 	return dc.chunkFEC.Take(n)
 }
 
+// takeModuleEeprom returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeModuleEeprom(n int) []ModuleEeprom {
 	if dc == nil {
 		return make([]ModuleEeprom, n)
@@ -6333,6 +6376,7 @@ func (dc *decoder) takeModuleEeprom(n int) []ModuleEeprom {
 	return dc.chunkModuleEeprom.Take(n)
 }
 
+// takeStatsGrp returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStatsGrp(n int) []StatsGrp {
 	if dc == nil {
 		return make([]StatsGrp, n)
@@ -6340,6 +6384,7 @@ func (dc *decoder) takeStatsGrp(n int) []StatsGrp {
 	return dc.chunkStatsGrp.Take(n)
 }
 
+// takeStatsGrpHist returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStatsGrpHist(n int) []StatsGrpHist {
 	if dc == nil {
 		return make([]StatsGrpHist, n)
@@ -6347,6 +6392,7 @@ func (dc *decoder) takeStatsGrpHist(n int) []StatsGrpHist {
 	return dc.chunkStatsGrpHist.Take(n)
 }
 
+// takeStats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeStats(n int) []Stats {
 	if dc == nil {
 		return make([]Stats, n)
@@ -6354,6 +6400,7 @@ func (dc *decoder) takeStats(n int) []Stats {
 	return dc.chunkStats.Take(n)
 }
 
+// takePhcVclocks returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePhcVclocks(n int) []PhcVclocks {
 	if dc == nil {
 		return make([]PhcVclocks, n)
@@ -6361,6 +6408,7 @@ func (dc *decoder) takePhcVclocks(n int) []PhcVclocks {
 	return dc.chunkPhcVclocks.Take(n)
 }
 
+// takeModule returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeModule(n int) []Module {
 	if dc == nil {
 		return make([]Module, n)
@@ -6368,6 +6416,7 @@ func (dc *decoder) takeModule(n int) []Module {
 	return dc.chunkModule.Take(n)
 }
 
+// takeC33PSEPwLimit returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeC33PSEPwLimit(n int) []C33PSEPwLimit {
 	if dc == nil {
 		return make([]C33PSEPwLimit, n)
@@ -6375,6 +6424,7 @@ func (dc *decoder) takeC33PSEPwLimit(n int) []C33PSEPwLimit {
 	return dc.chunkC33PSEPwLimit.Take(n)
 }
 
+// takePSE returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePSE(n int) []PSE {
 	if dc == nil {
 		return make([]PSE, n)
@@ -6382,6 +6432,7 @@ func (dc *decoder) takePSE(n int) []PSE {
 	return dc.chunkPSE.Take(n)
 }
 
+// takeRSS returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeRSS(n int) []RSS {
 	if dc == nil {
 		return make([]RSS, n)
@@ -6389,6 +6440,7 @@ func (dc *decoder) takeRSS(n int) []RSS {
 	return dc.chunkRSS.Take(n)
 }
 
+// takePlca returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePlca(n int) []Plca {
 	if dc == nil {
 		return make([]Plca, n)
@@ -6396,6 +6448,7 @@ func (dc *decoder) takePlca(n int) []Plca {
 	return dc.chunkPlca.Take(n)
 }
 
+// takeModuleFwFlash returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeModuleFwFlash(n int) []ModuleFwFlash {
 	if dc == nil {
 		return make([]ModuleFwFlash, n)
@@ -6403,6 +6456,7 @@ func (dc *decoder) takeModuleFwFlash(n int) []ModuleFwFlash {
 	return dc.chunkModuleFwFlash.Take(n)
 }
 
+// takePHY returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePHY(n int) []PHY {
 	if dc == nil {
 		return make([]PHY, n)

@@ -1448,6 +1448,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeDev returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDev(n int) []Dev {
 	if dc == nil {
 		return make([]Dev, n)
@@ -1455,6 +1456,7 @@ func (dc *decoder) takeDev(n int) []Dev {
 	return dc.chunkDev.Take(n)
 }
 
+// takePagePool returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePagePool(n int) []PagePool {
 	if dc == nil {
 		return make([]PagePool, n)
@@ -1462,6 +1464,7 @@ func (dc *decoder) takePagePool(n int) []PagePool {
 	return dc.chunkPagePool.Take(n)
 }
 
+// takePagePoolInfo returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePagePoolInfo(n int) []PagePoolInfo {
 	if dc == nil {
 		return make([]PagePoolInfo, n)
@@ -1469,6 +1472,7 @@ func (dc *decoder) takePagePoolInfo(n int) []PagePoolInfo {
 	return dc.chunkPagePoolInfo.Take(n)
 }
 
+// takePagePoolStats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePagePoolStats(n int) []PagePoolStats {
 	if dc == nil {
 		return make([]PagePoolStats, n)
@@ -1476,6 +1480,7 @@ func (dc *decoder) takePagePoolStats(n int) []PagePoolStats {
 	return dc.chunkPagePoolStats.Take(n)
 }
 
+// takeNAPI returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeNAPI(n int) []NAPI {
 	if dc == nil {
 		return make([]NAPI, n)
@@ -1483,6 +1488,7 @@ func (dc *decoder) takeNAPI(n int) []NAPI {
 	return dc.chunkNAPI.Take(n)
 }
 
+// takeQueue returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeQueue(n int) []Queue {
 	if dc == nil {
 		return make([]Queue, n)
@@ -1490,6 +1496,7 @@ func (dc *decoder) takeQueue(n int) []Queue {
 	return dc.chunkQueue.Take(n)
 }
 
+// takeQstats returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeQstats(n int) []Qstats {
 	if dc == nil {
 		return make([]Qstats, n)
@@ -1497,6 +1504,7 @@ func (dc *decoder) takeQstats(n int) []Qstats {
 	return dc.chunkQstats.Take(n)
 }
 
+// takeQueueID returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeQueueID(n int) []QueueID {
 	if dc == nil {
 		return make([]QueueID, n)
@@ -1504,6 +1512,7 @@ func (dc *decoder) takeQueueID(n int) []QueueID {
 	return dc.chunkQueueID.Take(n)
 }
 
+// takeDmabuf returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDmabuf(n int) []Dmabuf {
 	if dc == nil {
 		return make([]Dmabuf, n)

@@ -704,6 +704,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeCtrlAttrs returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeCtrlAttrs(n int) []CtrlAttrs {
 	if dc == nil {
 		return make([]CtrlAttrs, n)
@@ -711,6 +712,7 @@ func (dc *decoder) takeCtrlAttrs(n int) []CtrlAttrs {
 	return dc.chunkCtrlAttrs.Take(n)
 }
 
+// takeMcastGroupAttrs returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeMcastGroupAttrs(n int) []McastGroupAttrs {
 	if dc == nil {
 		return make([]McastGroupAttrs, n)
@@ -718,6 +720,7 @@ func (dc *decoder) takeMcastGroupAttrs(n int) []McastGroupAttrs {
 	return dc.chunkMcastGroupAttrs.Take(n)
 }
 
+// takeOpAttrs returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeOpAttrs(n int) []OpAttrs {
 	if dc == nil {
 		return make([]OpAttrs, n)
@@ -725,6 +728,7 @@ func (dc *decoder) takeOpAttrs(n int) []OpAttrs {
 	return dc.chunkOpAttrs.Take(n)
 }
 
+// takePolicyAttrs returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takePolicyAttrs(n int) []PolicyAttrs {
 	if dc == nil {
 		return make([]PolicyAttrs, n)
@@ -732,6 +736,7 @@ func (dc *decoder) takePolicyAttrs(n int) []PolicyAttrs {
 	return dc.chunkPolicyAttrs.Take(n)
 }
 
+// takeOpPolicyAttrs returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeOpPolicyAttrs(n int) []OpPolicyAttrs {
 	if dc == nil {
 		return make([]OpPolicyAttrs, n)

@@ -358,6 +358,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeAddress returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeAddress(n int) []Address {
 	if dc == nil {
 		return make([]Address, n)
@@ -365,6 +366,7 @@ func (dc *decoder) takeAddress(n int) []Address {
 	return dc.chunkAddress.Take(n)
 }
 
+// takeEndpoint returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeEndpoint(n int) []Endpoint {
 	if dc == nil {
 		return make([]Endpoint, n)
@@ -372,6 +374,7 @@ func (dc *decoder) takeEndpoint(n int) []Endpoint {
 	return dc.chunkEndpoint.Take(n)
 }
 
+// takeAttr returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeAttr(n int) []Attr {
 	if dc == nil {
 		return make([]Attr, n)

@@ -365,6 +365,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeTCPMetrics returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTCPMetrics(n int) []TCPMetrics {
 	if dc == nil {
 		return make([]TCPMetrics, n)
@@ -372,6 +373,7 @@ func (dc *decoder) takeTCPMetrics(n int) []TCPMetrics {
 	return dc.chunkTCPMetrics.Take(n)
 }
 
+// takeMetrics returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeMetrics(n int) []Metrics {
 	if dc == nil {
 		return make([]Metrics, n)

@@ -775,6 +775,7 @@ func (dc *decoder) bytes() *runtime.Bytes {
 	return &dc.copies
 }
 
+// takeAll returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeAll(n int) []All {
 	if dc == nil {
 		return make([]All, n)
@@ -782,6 +783,7 @@ func (dc *decoder) takeAll(n int) []All {
 	return dc.chunkAll.Take(n)
 }
 
+// takeInner returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeInner(n int) []Inner {
 	if dc == nil {
 		return make([]Inner, n)
@@ -789,6 +791,7 @@ func (dc *decoder) takeInner(n int) []Inner {
 	return dc.chunkInner.Take(n)
 }
 
+// takeSome returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeSome(n int) []Some {
 	if dc == nil {
 		return make([]Some, n)
