@@ -48,6 +48,22 @@ func (c *Chunk[T]) Take(n int) []T {
 	return s
 }
 
+// ScratchOf returns the *T kept in a Message.Scratch slot, storing a new
+// one there the first time (or if the slot holds something else); nil
+// for a nil slot, that is for a message that no socket received.
+// Generated clients keep their decoder, which holds their Chunks, there.
+func ScratchOf[T any](slot *any) *T {
+	if slot == nil {
+		return nil
+	}
+	v, ok := (*slot).(*T)
+	if !ok {
+		v = new(T)
+		*slot = v
+	}
+	return v
+}
+
 // Bytes is Chunk's counterpart for the strings and byte slices that
 // decoders copy out of the receive buffer: their bytes are copied into
 // shared chunks of ChunkBytes. A string's bytes are never written again

@@ -98,3 +98,18 @@ func BenchmarkChunkTake(b *testing.B) {
 		_ = c.Take(2)
 	}
 }
+
+func TestScratchOf(t *testing.T) {
+	if ScratchOf[chunkElem](nil) != nil {
+		t.Error("nil slot: want nil")
+	}
+	var slot any
+	a := ScratchOf[chunkElem](&slot)
+	if a == nil || ScratchOf[chunkElem](&slot) != a {
+		t.Fatal("the slot did not keep its value")
+	}
+	slot = "something else"
+	if b := ScratchOf[chunkElem](&slot); b == nil || b == a || slot != any(b) {
+		t.Error("a slot holding another type was not given a fresh value")
+	}
+}

@@ -52,7 +52,7 @@ func (c *Client) Echo(ctx context.Context, req *DocExmpl) (*DocExmpl, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDocExmpl(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -76,7 +76,7 @@ func (c *Client) HistoryDump(ctx context.Context) iter.Seq2[*DocExmpl, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDocExmpl(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "history", err))
@@ -161,7 +161,7 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 4:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takeDocExmpl(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)

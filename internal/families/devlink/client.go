@@ -51,7 +51,7 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -72,7 +72,7 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
@@ -106,7 +106,7 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -127,7 +127,7 @@ func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-get", err))
@@ -170,7 +170,7 @@ func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -234,7 +234,7 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -255,7 +255,7 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-get", err))
@@ -289,7 +289,7 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -310,7 +310,7 @@ func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-pool-get", err))
@@ -357,7 +357,7 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -379,7 +379,7 @@ func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-port-pool-get", err))
@@ -426,7 +426,7 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -448,7 +448,7 @@ func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-tc-pool-bind-get", err))
@@ -515,7 +515,7 @@ func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error)
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -553,7 +553,7 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -579,7 +579,7 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -605,7 +605,7 @@ func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -654,7 +654,7 @@ func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -679,7 +679,7 @@ func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -707,7 +707,7 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -728,7 +728,7 @@ func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devl
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "param-get", err))
@@ -774,7 +774,7 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -795,7 +795,7 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Dev
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-get", err))
@@ -826,7 +826,7 @@ func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -865,7 +865,7 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*De
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-read", err))
@@ -896,7 +896,7 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -917,7 +917,7 @@ func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-param-get", err))
@@ -961,7 +961,7 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -983,7 +983,7 @@ func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "info-get", err))
@@ -1018,7 +1018,7 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1039,7 +1039,7 @@ func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.S
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-get", err))
@@ -1109,7 +1109,7 @@ func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) it
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-dump-get", err))
@@ -1167,7 +1167,7 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1188,7 +1188,7 @@ func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-get", err))
@@ -1234,7 +1234,7 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1255,7 +1255,7 @@ func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-group-get", err))
@@ -1302,7 +1302,7 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1323,7 +1323,7 @@ func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-policer-get", err))
@@ -1381,7 +1381,7 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1402,7 +1402,7 @@ func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devli
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rate-get", err))
@@ -1472,7 +1472,7 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1493,7 +1493,7 @@ func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*D
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linecard-get", err))
@@ -1536,7 +1536,7 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1557,7 +1557,7 @@ func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "selftests-get", err))

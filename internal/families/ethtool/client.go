@@ -48,7 +48,7 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeStrset(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -69,7 +69,7 @@ func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strs
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeStrset(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "strset-get", err))
@@ -103,7 +103,7 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeLinkinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -124,7 +124,7 @@ func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeLinkinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-get", err))
@@ -167,7 +167,7 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeLinkmodes(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -188,7 +188,7 @@ func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeLinkmodes(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-get", err))
@@ -231,7 +231,7 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeLinkstate(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -252,7 +252,7 @@ func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeLinkstate(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkstate-get", err))
@@ -286,7 +286,7 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDebug(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -307,7 +307,7 @@ func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug,
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDebug(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "debug-get", err))
@@ -350,7 +350,7 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeWol(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -371,7 +371,7 @@ func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeWol(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "wol-get", err))
@@ -414,7 +414,7 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -435,7 +435,7 @@ func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeFeatures(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "features-get", err))
@@ -463,7 +463,7 @@ func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -491,7 +491,7 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePrivflags(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -512,7 +512,7 @@ func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePrivflags(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "privflags-get", err))
@@ -555,7 +555,7 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeRings(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -576,7 +576,7 @@ func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings,
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeRings(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rings-get", err))
@@ -619,7 +619,7 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeChannels(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -640,7 +640,7 @@ func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeChannels(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "channels-get", err))
@@ -683,7 +683,7 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeCoalesce(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -704,7 +704,7 @@ func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeCoalesce(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "coalesce-get", err))
@@ -747,7 +747,7 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePause(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -768,7 +768,7 @@ func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause,
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePause(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pause-get", err))
@@ -811,7 +811,7 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeEEE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -832,7 +832,7 @@ func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeEEE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "eee-get", err))
@@ -875,7 +875,7 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeTsinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -896,7 +896,7 @@ func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsin
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeTsinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsinfo-get", err))
@@ -951,7 +951,7 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeTunnelInfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -972,7 +972,7 @@ func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Se
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeTunnelInfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tunnel-info-get", err))
@@ -1006,7 +1006,7 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeFEC(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1027,7 +1027,7 @@ func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeFEC(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "fec-get", err))
@@ -1071,7 +1071,7 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeModuleEeprom(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1092,7 +1092,7 @@ func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) ite
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeModuleEeprom(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-eeprom-get", err))
@@ -1126,7 +1126,7 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1147,7 +1147,7 @@ func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats,
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "stats-get", err))
@@ -1181,7 +1181,7 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePhcVclocks(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1202,7 +1202,7 @@ func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Se
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePhcVclocks(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phc-vclocks-get", err))
@@ -1236,7 +1236,7 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeModule(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1257,7 +1257,7 @@ func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Modu
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeModule(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-get", err))
@@ -1300,7 +1300,7 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePSE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1321,7 +1321,7 @@ func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePSE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pse-get", err))
@@ -1367,7 +1367,7 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeRSS(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1388,7 +1388,7 @@ func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeRSS(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rss-get", err))
@@ -1422,7 +1422,7 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1443,7 +1443,7 @@ func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca,
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-cfg", err))
@@ -1487,7 +1487,7 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1508,7 +1508,7 @@ func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Pl
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-status", err))
@@ -1542,7 +1542,7 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeMm(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1563,7 +1563,7 @@ func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeMm(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "mm-get", err))
@@ -1621,7 +1621,7 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePHY(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1642,7 +1642,7 @@ func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePHY(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phy-get", err))

@@ -51,7 +51,7 @@ func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDev(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -72,7 +72,7 @@ func (c *Client) DevGetDump(ctx context.Context) iter.Seq2[*Dev, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeDev(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "dev-get", err))
@@ -104,7 +104,7 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePagePool(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -126,7 +126,7 @@ func (c *Client) PagePoolGetDump(ctx context.Context) iter.Seq2[*PagePool, error
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePagePool(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-get", err))
@@ -158,7 +158,7 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*Pag
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takePagePoolStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -179,7 +179,7 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context) iter.Seq2[*PagePoolSt
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takePagePoolStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-stats-get", err))
@@ -215,7 +215,7 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeQueue(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -238,7 +238,7 @@ func (c *Client) QueueGetDump(ctx context.Context, req *Queue) iter.Seq2[*Queue,
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeQueue(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "queue-get", err))
@@ -273,7 +273,7 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeNAPI(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -295,7 +295,7 @@ func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI) iter.Seq2[*NAPI, er
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeNAPI(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "napi-get", err))
@@ -330,7 +330,7 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats) iter.Seq2[*Qsta
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeQstats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "qstats-get", err))
@@ -361,7 +361,7 @@ func (c *Client) BindRx(ctx context.Context, req *Dmabuf) (*Dmabuf, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeDmabuf(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -436,42 +436,42 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 2:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-add-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-add-ntf", v
 	case 3:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-del-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-del-ntf", v
 	case 4:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-change-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-change-ntf", v
 	case 6:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-add-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-add-ntf", v
 	case 7:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-del-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-del-ntf", v
 	case 8:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-change-ntf", err)

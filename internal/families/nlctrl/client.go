@@ -51,7 +51,7 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeCtrlAttrs(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -72,7 +72,7 @@ func (c *Client) GetfamilyDump(ctx context.Context) iter.Seq2[*CtrlAttrs, error]
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getfamily", err))
@@ -105,7 +105,7 @@ func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs) iter.Seq2[*C
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getpolicy", err))

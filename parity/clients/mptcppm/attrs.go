@@ -335,20 +335,6 @@ type decoder struct {
 	chunkAttr     runtime.Chunk[Attr]
 }
 
-// decoderOf returns the decoder kept in a message's Scratch slot, making
-// it the first time; nil for a message no socket received.
-func decoderOf(scratch *any) *decoder {
-	if scratch == nil {
-		return nil
-	}
-	dc, ok := (*scratch).(*decoder)
-	if !ok {
-		dc = new(decoder)
-		*scratch = dc
-	}
-	return dc
-}
-
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

@@ -69,7 +69,7 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeAttr(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -90,7 +90,7 @@ func (c *Client) GetAddrDump(ctx context.Context) iter.Seq2[*Attr, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeAttr(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get-addr", err))
@@ -142,7 +142,7 @@ func (c *Client) GetLimits(ctx context.Context, req *Attr) (*Attr, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeAttr(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

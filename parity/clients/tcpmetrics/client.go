@@ -51,7 +51,7 @@ func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeTCPMetrics(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -72,7 +72,7 @@ func (c *Client) GetDump(ctx context.Context) iter.Seq2[*TCPMetrics, error] {
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeTCPMetrics(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))

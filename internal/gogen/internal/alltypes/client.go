@@ -51,7 +51,7 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeAll(1)[0]
 		return rsp.decodeMessage(m.Payload, dc)
 	})
@@ -72,7 +72,7 @@ func (c *Client) DoAllDump(ctx context.Context, req *All) iter.Seq2[*All, error]
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch)
+			dc := runtime.ScratchOf[decoder](m.Scratch)
 			rsp := &dc.takeAll(1)[0]
 			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "do-all", err))
@@ -103,7 +103,7 @@ func (c *Client) GetSome(ctx context.Context, req *Some) (*Some, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		rsp = &dc.takeSome(1)[0]
 		return rsp.decodeMessage(m.Payload, dc)
 	})
@@ -174,14 +174,14 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 3:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takeAll(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "all-ntf", err)
 		}
 		ntf.Op, ntf.Value = "all-ntf", v
 	case 4:
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		v := &dc.takeInner(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "evt", err)

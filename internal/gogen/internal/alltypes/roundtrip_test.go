@@ -98,9 +98,9 @@ func TestChunkedDecodeMatches(t *testing.T) {
 	m := runtime.Message{Payload: b, Scratch: &slot}
 	var kept []*All
 	for range 300 { // several chunks of every type
-		dc := decoderOf(m.Scratch)
+		dc := runtime.ScratchOf[decoder](m.Scratch)
 		if dc == nil || slot != any(dc) {
-			t.Fatal("decoderOf did not keep its decoder in the slot")
+			t.Fatal("ScratchOf did not keep the decoder in the slot")
 		}
 		v := &dc.takeAll(1)[0]
 		if err := v.decode(b, dc); err != nil {
