@@ -1,0 +1,82 @@
+package families_test
+
+import (
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"github.com/genlgen/genlgen/internal/families/nlctrl"
+	"github.com/genlgen/genlgen/runtime"
+)
+
+// TestKeptRepliesStayIntact: replies are carved from chunks kept with each
+// socket, and sockets pass between goroutines through the Conn's pool.
+// Replies that goroutines keep while others go on decoding into the same
+// chunks must not change. Run with -race, it also checks that no chunk is
+// shared between goroutines while in use.
+func TestKeptRepliesStayIntact(t *testing.T) {
+	ctx := needNetlink(t)
+	c, err := nlctrl.Dial(ctx, runtime.WithPoolSize(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	snapshot := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	want := map[string]string{}
+	for f, err := range c.GetfamilyDump(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[f.FamilyName.V] = snapshot(f)
+	}
+	type kept struct {
+		name string
+		v    *nlctrl.CtrlAttrs
+	}
+	const workers, rounds = 4, 40
+	results := make([][]kept, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds {
+				if i%2 == 0 {
+					f, err := c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some("nlctrl")})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					results[w] = append(results[w], kept{"nlctrl", f})
+					continue
+				}
+				for f, err := range c.GetfamilyDump(ctx) {
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					results[w] = append(results[w], kept{f.FamilyName.V, f})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, rs := range results {
+		for _, r := range rs {
+			if got := snapshot(r.v); got != want[r.name] {
+				t.Fatalf("kept reply about %q changed:\n got  %s\n want %s", r.name, got, want[r.name])
+			}
+			n++
+		}
+	}
+	if n < workers*rounds/2*len(want) {
+		t.Errorf("only %d replies kept", n)
+	}
+}
