@@ -30,14 +30,15 @@ type Chunk[T any] struct {
 	free []T
 }
 
-// Take returns n zeroed elements. A request too big to share a chunk gets
-// its own allocation; the current chunk is kept for later requests.
+// Take returns n zeroed elements, never nil (as make would). A request
+// too big to share a chunk gets its own allocation; the current chunk is
+// kept for later requests.
 func (c *Chunk[T]) Take(n int) []T {
-	if c == nil {
+	if c == nil || n == 0 {
 		return make([]T, n)
 	}
 	if n > len(c.free) {
-		per := max(1, ChunkBytes/int(unsafe.Sizeof(*new(T))))
+		per := max(1, ChunkBytes/max(1, int(unsafe.Sizeof(*new(T)))))
 		if 4*n > per {
 			return make([]T, n)
 		}

@@ -44,6 +44,14 @@ func TestChunkTake(t *testing.T) {
 		}
 		p[0] = chunkElem{A: 1, B: "x"}
 	}
+	var fresh Chunk[chunkElem]
+	if got := fresh.Take(0); got == nil || len(got) != 0 {
+		t.Errorf("Take(0) = %#v, want empty and non-nil", got)
+	}
+	var empty Chunk[struct{}]
+	if got := empty.Take(3); len(got) != 3 {
+		t.Errorf("zero-size elements: len %d, want 3", len(got))
+	}
 	var none *Chunk[chunkElem]
 	if got := none.Take(4); len(got) != 4 || cap(got) != 4 {
 		t.Errorf("nil chunk: len/cap %d/%d, want 4/4", len(got), cap(got))

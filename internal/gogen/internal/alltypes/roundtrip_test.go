@@ -115,6 +115,19 @@ func TestChunkedDecodeMatches(t *testing.T) {
 			t.Fatalf("decode %d differs:\n got %s\nwant %s", i, got, w)
 		}
 	}
+	// A present but empty array stays present (non-nil) from a fresh
+	// chunk too.
+	empty := marshal(t, &All{IdxNest: []Inner{}})
+	var plain All
+	if err := plain.Decode(empty); err != nil || plain.IdxNest == nil {
+		t.Fatalf("Decode: IdxNest %#v, %v", plain.IdxNest, err)
+	}
+	var fresh any
+	dc := runtime.ScratchOf[decoder](&fresh)
+	chunked := &dc.takeAll(1)[0]
+	if err := chunked.decode(empty, dc); err != nil || !reflect.DeepEqual(chunked, &plain) {
+		t.Errorf("chunked decode of an empty array: %#v, %v", chunked.IdxNest, err)
+	}
 	// Appending to a decoded slice never writes into a later value.
 	kept[0].Bin = append(kept[0].Bin, 0xee)
 	kept[0].IdxNest = append(kept[0].IdxNest, Inner{A: runtime.Some(uint32(99))})
