@@ -27,6 +27,8 @@ const lookup = "nlctrl"
 //     port ids and decodes the whole reply.
 //   - runtime-do is the runtime's transport alone (what genlgen does
 //     minus decoding the reply into structs).
+//   - runtime-do-ack is runtime-do asking for an ACK, as requests without
+//     a reply do; compare raw-go-ack.
 //   - mdlayher is genetlink.Conn.GetFamily.
 func BenchmarkGetFamily(b *testing.B) {
 	b.Run("raw-go", func(b *testing.B) {
@@ -69,32 +71,12 @@ func BenchmarkGetFamily(b *testing.B) {
 	b.Run("runtime-do", func(b *testing.B) {
 		// The transport alone: runtime.Conn.Do as genlgen uses it (no
 		// ACK, one recvfrom, sequence checks), reading only the family id.
-		c := dialNlctrl(b)
-		op := runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, DoReply: true}
-		ctx := context.Background()
-		var id uint16
-		b.ReportAllocs()
-		cpu := startCPU()
-		for b.Loop() {
-			err := c.Conn().Do(ctx, &op,
-				func(e *runtime.Encoder) { e.PutString(unix.CTRL_ATTR_FAMILY_NAME, lookup) },
-				func(m runtime.Message) error {
-					it := runtime.Attrs(m.Payload)
-					for it.Next() {
-						if it.Type() == unix.CTRL_ATTR_FAMILY_ID {
-							var err error
-							if id, err = runtime.ReadU16("family-id", it.Data()); err != nil {
-								return err
-							}
-						}
-					}
-					return it.Err()
-				})
-			if err != nil || id != unix.GENL_ID_CTRL {
-				b.Fatal(id, err)
-			}
-		}
-		cpu.report(b, 0, "")
+		runtimeDo(b, &runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY, DoReply: true})
+	})
+	b.Run("runtime-do-ack", func(b *testing.B) {
+		// runtime-do asking for an ACK, as requests without a reply do:
+		// reply and ACK come as two datagrams (compare raw-go-ack).
+		runtimeDo(b, &runtime.Op{Name: "getfamily", Cmd: unix.CTRL_CMD_GETFAMILY})
 	})
 	b.Run("mdlayher", func(b *testing.B) {
 		c, err := genetlink.Dial(nil)
@@ -121,4 +103,34 @@ func dialNlctrl(b *testing.B) *nlctrl.Client {
 	}
 	b.Cleanup(func() { c.Close() })
 	return c
+}
+
+// runtimeDo runs op (nlctrl getfamily about nlctrl) through runtime.Conn.Do
+// and reads only the family id from the reply.
+func runtimeDo(b *testing.B, op *runtime.Op) {
+	c := dialNlctrl(b)
+	ctx := context.Background()
+	var id uint16
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		err := c.Conn().Do(ctx, op,
+			func(e *runtime.Encoder) { e.PutString(unix.CTRL_ATTR_FAMILY_NAME, lookup) },
+			func(m runtime.Message) error {
+				it := runtime.Attrs(m.Payload)
+				for it.Next() {
+					if it.Type() == unix.CTRL_ATTR_FAMILY_ID {
+						var err error
+						if id, err = runtime.ReadU16("family-id", it.Data()); err != nil {
+							return err
+						}
+					}
+				}
+				return it.Err()
+			})
+		if err != nil || id != unix.GENL_ID_CTRL {
+			b.Fatal(id, err)
+		}
+	}
+	cpu.report(b, 0, "")
 }

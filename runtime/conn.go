@@ -125,9 +125,7 @@ func (s *sock) start(family uint16, version uint8, flags uint16, op *Op, encode 
 	}
 	s.seq++
 	b := e.finish(s.seq, s.portID)
-	// Without an ACK or a dump's NLMSG_DONE, the reply ends the exchange.
-	replyEnds := (flags|op.Flags)&(unix.NLM_F_ACK|unix.NLM_F_DUMP) == 0
-	s.rd.reset(s, &s.scratch, family, s.seq, s.portID, op, b, e.attrStart, replyEnds)
+	s.rd.reset(s, &s.scratch, family, s.seq, s.portID, op, b, e.attrStart, flags|op.Flags)
 	if err := s.send(b); err != nil {
 		s.broken = true
 		return fmt.Errorf("genlgen: %s: %w", op.Name, err)

@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // FuzzParseMessages feeds arbitrary datagrams to the reply parser: it must
@@ -17,7 +19,8 @@ func FuzzParseMessages(f *testing.F) {
 		stopped := false
 		parse := func() {
 			var r reader
-			r.reset(&fakeSource{dgrams: [][]byte{dgram}}, nil, tFamily, tSeq, tPid, &tOp, sent, nlmsgHdrLen+genlHdrLen, len(dgram)%2 == 0)
+			flags := []uint16{unix.NLM_F_REQUEST, unix.NLM_F_REQUEST | unix.NLM_F_ACK, unix.NLM_F_REQUEST | unix.NLM_F_DUMP}[len(dgram)%3]
+			r.reset(&fakeSource{dgrams: [][]byte{dgram}}, nil, tFamily, tSeq, tPid, &tOp, sent, nlmsgHdrLen+genlHdrLen, flags)
 			for range len(dgram)/nlmsgHdrLen + 2 {
 				done, err := r.next(context.Background())
 				m := r.msg

@@ -58,10 +58,34 @@ type reader struct {
 	// kernel answers with one reply (Op.DoReply): that reply ends the
 	// exchange, and so does finding nothing queued at the first receive.
 	replyEnds bool
+	// dump is set for NLM_F_DUMP requests. The kernel answers any other
+	// request inside its send, so all of the answer is queued by the time
+	// the reader starts; a dump's datagrams are built as they are read.
+	dump bool
 }
 
-func (r *reader) reset(src source, scratch *any, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int, replyEnds bool) {
-	*r = reader{src: src, scratch: scratch, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart, replyEnds: replyEnds}
+// reset prepares r for the answer to a request sent with netlink flags
+// flags.
+func (r *reader) reset(src source, scratch *any, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int, flags uint16) {
+	*r = reader{src: src, scratch: scratch, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart,
+		replyEnds: flags&(unix.NLM_F_ACK|unix.NLM_F_DUMP) == 0,
+		dump:      flags&unix.NLM_F_DUMP != 0}
+}
+
+// receive returns the next datagram of the answer. What answers a request
+// other than a dump is already queued, so it is taken without waiting
+// first: a raw system call that skips the Go scheduler's bookkeeping (the
+// socket runs no dump, so the kernel's receive only copies). A request
+// that a reply ends stops there if nothing is queued; any other waits, in
+// case an answer is late after all.
+func (r *reader) receive(ctx context.Context) ([]byte, error) {
+	if !r.dump {
+		b, err := r.src.recv(ctx, false)
+		if err != errNothingQueued || r.replyEnds {
+			return b, err
+		}
+	}
+	return r.src.recv(ctx, true)
 }
 
 // malformed builds a stream error.
@@ -79,9 +103,7 @@ func (r *reader) next(ctx context.Context) (done bool, err error) {
 	}
 	for {
 		if len(r.rest) == 0 {
-			// A request that a reply ends was handled before its send
-			// returned: whatever answers it is already queued.
-			b, err := r.src.recv(ctx, !r.replyEnds)
+			b, err := r.receive(ctx)
 			if err == errNothingQueued {
 				r.finished = true // succeeded without a reply
 				return true, nil

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,7 +81,11 @@ func runMode(replyEnds bool, sent []byte, dgrams ...[]byte) (cmds []uint8, left 
 	if len(sent) < attrStart {
 		attrStart = len(sent)
 	}
-	r.reset(src, nil, tFamily, tSeq, tPid, &tOp, sent, attrStart, replyEnds)
+	flags := uint16(unix.NLM_F_REQUEST | unix.NLM_F_ACK)
+	if replyEnds {
+		flags = unix.NLM_F_REQUEST
+	}
+	r.reset(src, nil, tFamily, tSeq, tPid, &tOp, sent, attrStart, flags)
 	for range 100 {
 		done, err := r.next(context.Background())
 		m := r.msg
@@ -368,7 +373,7 @@ func TestReaderScratch(t *testing.T) {
 	dg = append(dg, msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, tSeq, tPid, doneBody(0))...)
 	var slot any
 	var r reader
-	r.reset(&fakeSource{dgrams: [][]byte{dg}}, &slot, tFamily, tSeq, tPid, &tOp, nil, 0, false)
+	r.reset(&fakeSource{dgrams: [][]byte{dg}}, &slot, tFamily, tSeq, tPid, &tOp, nil, 0, unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
 	n := 0
 	for {
 		done, err := r.next(context.Background())
@@ -386,5 +391,57 @@ func TestReaderScratch(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("%d messages, want 3", n)
+	}
+}
+
+// waitLog is a fakeSource that records how each receive was asked for.
+type waitLog struct {
+	fakeSource
+	waits []bool
+}
+
+func (w *waitLog) recv(ctx context.Context, wait bool) ([]byte, error) {
+	w.waits = append(w.waits, wait)
+	return w.fakeSource.recv(ctx, wait)
+}
+
+// TestReaderWaitsOnlyWhenItMust: the answer to a request other than a dump
+// is queued before the send returns, so the reader takes it without
+// waiting, and waits only if it finds nothing where an ACK must come. A
+// dump's datagrams are built as they are read: it always waits.
+func TestReaderWaitsOnlyWhenItMust(t *testing.T) {
+	reply := msg(tFamily, 0, tSeq, tPid, genl(5))
+	ack := msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED, tSeq, tPid, errBody(0, nil))
+	done := msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, tSeq, tPid, doneBody(0))
+	multi := msg(tFamily, unix.NLM_F_MULTI, tSeq, tPid, genl(5))
+	for _, c := range []struct {
+		name   string
+		flags  uint16
+		dgrams [][]byte
+		waits  []bool
+		err    error
+	}{
+		{"reply and ACK queued", unix.NLM_F_REQUEST | unix.NLM_F_ACK, [][]byte{reply, ack}, []bool{false, false}, nil},
+		{"ACK late", unix.NLM_F_REQUEST | unix.NLM_F_ACK, nil, []bool{false, true}, context.DeadlineExceeded},
+		{"reply ends it", unix.NLM_F_REQUEST, [][]byte{reply}, []bool{false}, nil},
+		{"no reply", unix.NLM_F_REQUEST, nil, []bool{false}, nil},
+		{"dump", unix.NLM_F_REQUEST | unix.NLM_F_DUMP, [][]byte{multi, done}, []bool{true, true}, nil},
+	} {
+		src := &waitLog{fakeSource: fakeSource{dgrams: c.dgrams}}
+		var r reader
+		r.reset(src, nil, tFamily, tSeq, tPid, &tOp, nil, 0, c.flags)
+		var err error
+		for range 10 {
+			var finished bool
+			if finished, err = r.next(context.Background()); finished || err != nil {
+				break
+			}
+		}
+		if !errors.Is(err, c.err) || (c.err == nil && err != nil) {
+			t.Errorf("%s: err %v, want %v", c.name, err, c.err)
+		}
+		if !slices.Equal(src.waits, c.waits) {
+			t.Errorf("%s: receives waited %v, want %v", c.name, src.waits, c.waits)
+		}
 	}
 }
