@@ -40,7 +40,10 @@
 //     comes as an error message), and one non-blocking recvfrom that finds
 //     nothing queued means the request succeeded without a reply. That
 //     receive never sleeps, so it is a raw system call, without the Go
-//     scheduler's bookkeeping. Other requests ask for an ACK;
+//     scheduler's bookkeeping. Other requests ask for an ACK, which they
+//     take the same way (waiting only if it is not there). A dump's
+//     receives wait normally: the kernel builds its datagrams as they are
+//     read, running the family's dump callback, which may take locks;
 //   - one datagram per receive system call. recvmmsg could take two at
 //     once, but it also tries for a second datagram when the first ended
 //     the exchange, and measured slower on both benchmark dumps;
