@@ -65,46 +65,32 @@ func ScratchOf[T any](slot *any) *T {
 	return v
 }
 
-// Bytes is Chunk's counterpart for the strings and byte slices that
-// decoders copy out of the receive buffer: their bytes are copied into
-// shared chunks of ChunkBytes. A string's bytes are never written again
-// once the string refers to them. A nil *Bytes allocates each copy on its
-// own.
+// Bytes is a Chunk of bytes for the strings and byte slices that decoders
+// copy out of the receive buffer. A string's bytes are never written
+// again once the string refers to them: every part is handed out once,
+// with its capacity cut to its length. A nil *Bytes allocates each copy
+// on its own.
 type Bytes struct {
-	free []byte
-}
-
-// maxShared is the longest copy that shares a chunk.
-const maxShared = ChunkBytes / 4
-
-// copyOf copies b into the current chunk (b must be short enough) and
-// returns the copy, with its capacity cut to its length.
-func (c *Bytes) copyOf(b []byte) []byte {
-	if len(b) > len(c.free) {
-		c.free = make([]byte, ChunkBytes)
-	}
-	n := copy(c.free, b)
-	s := c.free[:n:n]
-	c.free = c.free[n:]
-	return s
+	chunk Chunk[byte]
 }
 
 // Copy returns a copy of b; an empty b gives an empty, non-nil slice.
-// Appending to the copy never writes into the chunk: its capacity is its
-// length.
+// Appending to the copy never writes into the chunk.
 func (c *Bytes) Copy(b []byte) []byte {
-	if c == nil || len(b) == 0 || len(b) > maxShared {
+	if c == nil {
 		return append([]byte{}, b...)
 	}
-	return c.copyOf(b)
+	s := c.chunk.Take(len(b))
+	copy(s, b)
+	return s
 }
 
 // String returns b as a string.
 func (c *Bytes) String(b []byte) string {
-	if c == nil || len(b) == 0 || len(b) > maxShared {
+	if c == nil || len(b) == 0 {
 		return string(b)
 	}
-	s := c.copyOf(b)
+	s := c.Copy(b)
 	return unsafe.String(&s[0], len(s))
 }
 

@@ -196,7 +196,8 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 }
 
 // recvQueued is recv without waiting: it takes what is queued, or returns
-// errNothingQueued. It serves requests that one datagram answers.
+// errNothingQueued. It serves requests other than dumps, whose whole
+// answer is queued before their send returns.
 func (s *sock) recvQueued() ([]byte, error) {
 	for {
 		// MSG_TRUNC: the kernel returns the datagram's real length.
