@@ -52,3 +52,44 @@ func TestAttrAt(t *testing.T) {
 		}
 	}
 }
+
+func TestAttrHeader(t *testing.T) {
+	var e Encoder
+	e.PutU32(1, 7)
+	n := e.BeginNest(2)
+	e.EndNest(n)
+	b := append([]byte(nil), e.Bytes()...)
+
+	if typ, l := AttrHeader(b, 0); typ != 1 || l != 8 {
+		t.Fatalf("first: type %d, length %d", typ, l)
+	}
+	if typ, l := AttrHeader(b, 8); typ != 2 || l != 4 {
+		t.Fatalf("nested: type %d, length %d (NLA_F_NESTED must be masked off)", typ, l)
+	}
+	// No whole header at off: length 0, which every caller rejects as
+	// shorter than a header. Nothing outside b is read.
+	for _, off := range []int{-1, len(b) - 3, len(b), len(b) + 4, -1 << 62, 1<<62 + 1} {
+		if typ, l := AttrHeader(b, off); typ != 0 || l != 0 {
+			t.Errorf("off %d: type %d, length %d; want 0, 0", off, typ, l)
+		}
+	}
+	if _, l := AttrHeader(nil, 0); l != 0 {
+		t.Errorf("nil: length %d", l)
+	}
+}
+
+func TestFixedReaders(t *testing.T) {
+	b := []byte{1, 2, 3, 4, 5, 6, 7, 8}
+	if U8(b) != 1 || U16(b) != ne.Uint16(b) || U32(b) != ne.Uint32(b) || U64(b) != ne.Uint64(b) {
+		t.Error("host order readers")
+	}
+	if BE16(b) != 0x0102 || BE32(b) != 0x01020304 || BE64(b) != 0x0102030405060708 {
+		t.Error("big-endian readers")
+	}
+	if _, err := ReadU32("x", b[:3]); err == nil || err.Error() != SizeError("x", 4, 3).Error() {
+		t.Errorf("ReadU32 of 3 bytes: %v", err)
+	}
+	if v, err := ReadBE16("x", b[:2]); err != nil || v != 0x0102 {
+		t.Errorf("ReadBE16: %v %v", v, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -99,31 +100,48 @@ func (it *AttrIter) Offset() int { return it.ds - attrHdrLen }
 // Raw returns a copy of the current attribute.
 func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 
+// AttrHeader reads the header of the attribute that starts at off in b:
+// its type (flags masked off) and its length, header included (nla_len).
+// l is 0 when no whole header starts at off. Generated decoders walk
+// attributes with it, checking the length themselves:
+//
+//	for off := 0; off < len(b); {
+//		typ, l := runtime.AttrHeader(b, off)
+//		end := off + l
+//		if l < 4 || end > len(b) {
+//			return runtime.AttrsError(b, off)
+//		}
+//		switch typ { ... } // the payload is b[off+4 : end]
+//		off += (l + 3) &^ 3
+//	}
+//
+// Why this shape and not AttrAt's: it keeps a decoder's loop free of
+// slices it does not need and of a second test of a sentinel, which
+// callgrind put at 20-35 of the 100-140 instructions an attribute cost
+// (BENCHMARKS.md).
+func AttrHeader(b []byte, off int) (typ uint16, l int) {
+	if off < 0 || off > len(b)-attrHdrLen {
+		return 0, 0
+	}
+	// The two fields of struct nlattr, read in place: the test above
+	// is the only bounds check (with b[off:] and ne.Uint16 there were
+	// four, and the loop cost a third more).
+	h := (*[2]uint16)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off))
+	return h[1] & attrTypeMask, int(h[0])
+}
+
 // AttrAt reads the attribute that starts at off in b (0 <= off <=
 // len(b)): its type (flags masked off), its payload, and the offset of the
 // attribute after it. next is -1 if no whole attribute starts at off;
-// AttrsError then says why. AttrIter, CountAttrs and generated decoders
-// all read attribute headers this way; it is small enough to be inlined
-// into generated decoders, which walk attributes with it:
-//
-//	for off := 0; off < len(b); {
-//		typ, d, next := runtime.AttrAt(b, off)
-//		if next < 0 {
-//			return runtime.AttrsError(b, off)
-//		}
-//		switch typ { ... }
-//		off = next
-//	}
+// AttrsError then says why. AttrIter, TypeValues and RawAttrAt read
+// attributes this way.
 func AttrAt(b []byte, off int) (typ uint16, data []byte, next int) {
-	r := b[off:]
-	if len(r) < attrHdrLen {
+	typ, l := AttrHeader(b, off)
+	end := off + l
+	if l < attrHdrLen || end > len(b) {
 		return 0, nil, -1
 	}
-	l := int(ne.Uint16(r))
-	if l < attrHdrLen || l > len(r) {
-		return 0, nil, -1
-	}
-	return ne.Uint16(r[2:]) & attrTypeMask, r[attrHdrLen:l], min(off+align4(l), len(b))
+	return typ, b[off+attrHdrLen : end : end], min(off+align4(l), len(b))
 }
 
 // RawAttrAt returns a copy of the attribute that starts at off in b, which
@@ -143,16 +161,13 @@ func AttrsError(b []byte, off int) error {
 // CountAttrs returns how many attributes b holds, counting up to the first
 // malformed one, so that a decoder can size a slice before filling it.
 func CountAttrs(b []byte) int {
-	// AttrAt's header checks, written out: built on AttrAt (or on a
-	// helper both share) it is not inlined and the code around it gets
-	// worse; callgrind put the cost at 3-10% of a family dump.
 	n := 0
-	for r := b; len(r) >= attrHdrLen; n++ {
-		l := int(ne.Uint16(r))
-		if l < attrHdrLen || l > len(r) {
+	for off := 0; off < len(b); n++ {
+		_, l := AttrHeader(b, off)
+		if l < attrHdrLen || off+l > len(b) {
 			break
 		}
-		r = r[min(align4(l), len(r)):]
+		off += align4(l)
 	}
 	return n
 }
@@ -171,38 +186,52 @@ func sizeError(name string, want, got int) error {
 	return lengthError(name, strconv.Itoa(want), got)
 }
 
+// SizeError is the error for a fixed-size attribute (name, from the
+// spec) whose payload is got bytes instead of want. Generated decoders
+// check the size themselves and read the value with U8, U16, ... BE64.
+func SizeError(name string, want, got int) error { return sizeError(name, want, got) }
+
+// U8, U16, U32 and U64 read a value in host byte order from the start of
+// b, BE16, BE32 and BE64 one in network byte order: the payload of an
+// attribute whose size the caller has checked. Unlike ReadU8 ... ReadBE64
+// they return no error, which keeps a generated decoder's loop from
+// carrying one per attribute (BENCHMARKS.md).
+func U8(b []byte) uint8 { return b[0] }
+
+func U16(b []byte) uint16 { return ne.Uint16(b) }
+
+func U32(b []byte) uint32 { return ne.Uint32(b) }
+
+func U64(b []byte) uint64 { return ne.Uint64(b) }
+
+func BE16(b []byte) uint16 { return binary.BigEndian.Uint16(b) }
+
+func BE32(b []byte) uint32 { return binary.BigEndian.Uint32(b) }
+
+func BE64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
+
+// readFixed checks that b holds exactly size bytes and reads it with
+// read.
+func readFixed[T any](name string, b []byte, size int, read func([]byte) T) (T, error) {
+	if len(b) != size {
+		var zero T
+		return zero, sizeError(name, size, len(b))
+	}
+	return read(b), nil
+}
+
 // ReadU8 decodes a u8 payload; name (the spec's attribute name) is used in
 // errors.
-func ReadU8(name string, b []byte) (uint8, error) {
-	if len(b) != 1 {
-		return 0, sizeError(name, 1, len(b))
-	}
-	return b[0], nil
-}
+func ReadU8(name string, b []byte) (uint8, error) { return readFixed(name, b, 1, U8) }
 
 // ReadU16 decodes a u16 payload in host byte order.
-func ReadU16(name string, b []byte) (uint16, error) {
-	if len(b) != 2 {
-		return 0, sizeError(name, 2, len(b))
-	}
-	return ne.Uint16(b), nil
-}
+func ReadU16(name string, b []byte) (uint16, error) { return readFixed(name, b, 2, U16) }
 
 // ReadU32 decodes a u32 payload in host byte order.
-func ReadU32(name string, b []byte) (uint32, error) {
-	if len(b) != 4 {
-		return 0, sizeError(name, 4, len(b))
-	}
-	return ne.Uint32(b), nil
-}
+func ReadU32(name string, b []byte) (uint32, error) { return readFixed(name, b, 4, U32) }
 
 // ReadU64 decodes a u64 payload in host byte order.
-func ReadU64(name string, b []byte) (uint64, error) {
-	if len(b) != 8 {
-		return 0, sizeError(name, 8, len(b))
-	}
-	return ne.Uint64(b), nil
-}
+func ReadU64(name string, b []byte) (uint64, error) { return readFixed(name, b, 8, U64) }
 
 // ReadS8 decodes an s8 payload.
 func ReadS8(name string, b []byte) (int8, error) {
@@ -229,28 +258,13 @@ func ReadS64(name string, b []byte) (int64, error) {
 }
 
 // ReadBE16 decodes a 16-bit big-endian payload.
-func ReadBE16(name string, b []byte) (uint16, error) {
-	if len(b) != 2 {
-		return 0, sizeError(name, 2, len(b))
-	}
-	return binary.BigEndian.Uint16(b), nil
-}
+func ReadBE16(name string, b []byte) (uint16, error) { return readFixed(name, b, 2, BE16) }
 
 // ReadBE32 decodes a 32-bit big-endian payload.
-func ReadBE32(name string, b []byte) (uint32, error) {
-	if len(b) != 4 {
-		return 0, sizeError(name, 4, len(b))
-	}
-	return binary.BigEndian.Uint32(b), nil
-}
+func ReadBE32(name string, b []byte) (uint32, error) { return readFixed(name, b, 4, BE32) }
 
 // ReadBE64 decodes a 64-bit big-endian payload.
-func ReadBE64(name string, b []byte) (uint64, error) {
-	if len(b) != 8 {
-		return 0, sizeError(name, 8, len(b))
-	}
-	return binary.BigEndian.Uint64(b), nil
-}
+func ReadBE64(name string, b []byte) (uint64, error) { return readFixed(name, b, 8, BE64) }
 
 // ReadUint decodes a variable-width unsigned payload (YNL type uint), which
 // the kernel sends as 4 or 8 bytes.

@@ -17,8 +17,8 @@ type attrKind struct {
 	// put returns statements appending value x as attribute type typ.
 	put func(a *spec.Attr, typ, x string) string
 	// get returns statements declaring x, the value decoded from payload
-	// d; they return the error on failure.
-	get func(a *spec.Attr, d string) string
+	// p; they return the error on failure.
+	get func(a *spec.Attr, p payload) string
 	// pointer marks kinds whose optional fields are pointers (nil:
 	// absent) rather than runtime.Opt values: a nested set may contain
 	// itself, which a value field cannot.
@@ -28,24 +28,34 @@ type attrKind struct {
 	nilable func(a *spec.Attr) bool
 }
 
+// payload is how generated code refers to an attribute's payload: data is
+// a []byte expression, size an int expression for its length that costs
+// nothing to evaluate (the decode loop has the attribute's length at hand
+// before it slices the payload).
+type payload struct{ data, size string }
+
 // intKind describes one integer type: its Go type, and the encoder and
 // decoder names for host and big-endian byte order.
 type intKind struct {
 	goType       string
-	put, get     string
-	putBE, getBE string
+	put          string
+	get          string // the checked reader of the variable-width uint and sint
+	putBE        string
 	wire, wireBE string // Go type the Put/Read functions take
+	// width is the payload's size in bytes, 0 for the variable-width
+	// uint and sint.
+	width int
 }
 
 var intKinds = map[spec.AttrType]intKind{
-	spec.TypeU8:   {goType: "uint8", put: "PutU8", get: "ReadU8", wire: "uint8"},
-	spec.TypeU16:  {goType: "uint16", put: "PutU16", get: "ReadU16", putBE: "PutBE16", getBE: "ReadBE16", wire: "uint16", wireBE: "uint16"},
-	spec.TypeU32:  {goType: "uint32", put: "PutU32", get: "ReadU32", putBE: "PutBE32", getBE: "ReadBE32", wire: "uint32", wireBE: "uint32"},
-	spec.TypeU64:  {goType: "uint64", put: "PutU64", get: "ReadU64", putBE: "PutBE64", getBE: "ReadBE64", wire: "uint64", wireBE: "uint64"},
-	spec.TypeS8:   {goType: "int8", put: "PutS8", get: "ReadS8", wire: "int8"},
-	spec.TypeS16:  {goType: "int16", put: "PutS16", get: "ReadS16", putBE: "PutBE16", getBE: "ReadBE16", wire: "int16", wireBE: "uint16"},
-	spec.TypeS32:  {goType: "int32", put: "PutS32", get: "ReadS32", putBE: "PutBE32", getBE: "ReadBE32", wire: "int32", wireBE: "uint32"},
-	spec.TypeS64:  {goType: "int64", put: "PutS64", get: "ReadS64", putBE: "PutBE64", getBE: "ReadBE64", wire: "int64", wireBE: "uint64"},
+	spec.TypeU8:   {goType: "uint8", put: "PutU8", wire: "uint8", width: 1},
+	spec.TypeU16:  {goType: "uint16", put: "PutU16", putBE: "PutBE16", wire: "uint16", wireBE: "uint16", width: 2},
+	spec.TypeU32:  {goType: "uint32", put: "PutU32", putBE: "PutBE32", wire: "uint32", wireBE: "uint32", width: 4},
+	spec.TypeU64:  {goType: "uint64", put: "PutU64", putBE: "PutBE64", wire: "uint64", wireBE: "uint64", width: 8},
+	spec.TypeS8:   {goType: "int8", put: "PutS8", wire: "int8", width: 1},
+	spec.TypeS16:  {goType: "int16", put: "PutS16", putBE: "PutBE16", wire: "int16", wireBE: "uint16", width: 2},
+	spec.TypeS32:  {goType: "int32", put: "PutS32", putBE: "PutBE32", wire: "int32", wireBE: "uint32", width: 4},
+	spec.TypeS64:  {goType: "int64", put: "PutS64", putBE: "PutBE64", wire: "int64", wireBE: "uint64", width: 8},
 	spec.TypeUint: {goType: "uint64", put: "PutUint", get: "ReadUint", wire: "uint64"},
 	spec.TypeSint: {goType: "int64", put: "PutSint", get: "ReadSint", wire: "int64"},
 }
@@ -62,21 +72,21 @@ func init() {
 	kinds[spec.TypeFlag] = attrKind{
 		elem: func(*spec.Attr) string { return "bool" },
 		put:  func(_ *spec.Attr, typ, _ string) string { return "e.PutFlag(" + typ + ")" },
-		get: func(a *spec.Attr, d string) string {
-			return fmt.Sprintf("x, err := runtime.ReadFlag(%s, %s)\nif err != nil {\nreturn err\n}", q(a.Name), d)
+		get: func(a *spec.Attr, p payload) string {
+			return fmt.Sprintf("x, err := runtime.ReadFlag(%s, %s)\nif err != nil {\nreturn err\n}", q(a.Name), p.data)
 		},
 	}
 	kinds[spec.TypeString] = attrKind{
 		elem: func(*spec.Attr) string { return "string" },
 		put:  func(_ *spec.Attr, typ, x string) string { return fmt.Sprintf("e.PutString(%s, %s)", typ, x) },
-		get: func(a *spec.Attr, d string) string {
+		get: func(a *spec.Attr, p payload) string {
 			// A string the policy lets go unterminated is read leniently;
 			// any other must carry its NUL.
 			read := "ReadNulString"
 			if a.Checks.UnterminatedOK {
 				read = "ReadString"
 			}
-			return fmt.Sprintf("x, err := dc.bytes().%s(%s, %s)\nif err != nil {\nreturn err\n}", read, q(a.Name), d)
+			return fmt.Sprintf("x, err := dc.bytes().%s(%s, %s)\nif err != nil {\nreturn err\n}", read, q(a.Name), p.data)
 		},
 	}
 	kinds[spec.TypeBinary] = attrKind{elem: binaryElem, put: binaryPut, get: binaryGet,
@@ -84,8 +94,8 @@ func init() {
 	kinds[spec.TypeBitfield32] = attrKind{
 		elem: func(*spec.Attr) string { return "runtime.Bitfield32" },
 		put:  func(_ *spec.Attr, typ, x string) string { return fmt.Sprintf("e.PutBitfield32(%s, %s)", typ, x) },
-		get: func(a *spec.Attr, d string) string {
-			return fmt.Sprintf("x, err := runtime.ReadBitfield32(%s, %s)\nif err != nil {\nreturn err\n}", q(a.Name), d)
+		get: func(a *spec.Attr, p payload) string {
+			return fmt.Sprintf("x, err := runtime.ReadBitfield32(%s, %s)\nif err != nil {\nreturn err\n}", q(a.Name), p.data)
 		},
 	}
 	kinds[spec.TypeNest] = attrKind{
@@ -93,8 +103,8 @@ func init() {
 		put: func(_ *spec.Attr, typ, x string) string {
 			return fmt.Sprintf("n := e.BeginNest(%s)\n%s.Encode(e)\ne.EndNest(n)", typ, x)
 		},
-		get: func(a *spec.Attr, d string) string {
-			return fmt.Sprintf("var x %s\nif err := x.decode(%s, dc); err != nil {\nreturn fmt.Errorf(\"%%s: %%w\", %s, err)\n}", a.Nested.GoName, d, q(a.Name))
+		get: func(a *spec.Attr, p payload) string {
+			return fmt.Sprintf("var x %s\nif err := x.decode(%s, dc); err != nil {\nreturn fmt.Errorf(\"%%s: %%w\", %s, err)\n}", a.Nested.GoName, p.data, q(a.Name))
 		},
 		pointer: true,
 	}
@@ -129,17 +139,28 @@ func intPut(a *spec.Attr, typ, x string) string {
 	return fmt.Sprintf("e.%s(%s, %s)", put, typ, x)
 }
 
-func intGet(a *spec.Attr, d string) string {
+func intGet(a *spec.Attr, p payload) string {
 	k := intKinds[a.Type]
-	get, wire := k.get, k.wire
-	if bigEndian(a, k) {
-		get, wire = k.getBE, k.wireBE
-	}
 	elem := intElem(a)
-	if elem == wire {
-		return fmt.Sprintf("x, err := runtime.%s(%s, %s)\nif err != nil {\nreturn err\n}", get, q(a.Name), d)
+	if k.width == 0 {
+		// uint and sint: 4 or 8 bytes, which ReadUint and ReadSint
+		// check.
+		if elem == k.wire {
+			return fmt.Sprintf("x, err := runtime.%s(%s, %s)\nif err != nil {\nreturn err\n}", k.get, q(a.Name), p.data)
+		}
+		return fmt.Sprintf("r, err := runtime.%s(%s, %s)\nif err != nil {\nreturn err\n}\nx := %s(r)", k.get, q(a.Name), p.data, elem)
 	}
-	return fmt.Sprintf("r, err := runtime.%s(%s, %s)\nif err != nil {\nreturn err\n}\nx := %s(r)", get, q(a.Name), d, elem)
+	// Fixed widths: the size is checked here and the value read by an
+	// unchecked reader, so that no error value travels through the
+	// decode loop (BENCHMARKS.md: 10-20% of a family dump's decoding).
+	read := fmt.Sprintf("runtime.U%d(%s)", 8*k.width, p.data)
+	if bigEndian(a, k) {
+		read = fmt.Sprintf("runtime.BE%d(%s)", 8*k.width, p.data)
+	}
+	if unsigned := fmt.Sprintf("uint%d", 8*k.width); elem != unsigned {
+		read = elem + "(" + read + ")"
+	}
+	return fmt.Sprintf("if %s != %d {\nreturn runtime.SizeError(%s, %d, %s)\n}\nx := %s", p.size, k.width, q(a.Name), k.width, p.size, read)
 }
 
 // binaryElem: raw bytes, a packed array of integers (sub-type) or a C
@@ -164,7 +185,8 @@ func binaryPut(a *spec.Attr, typ, x string) string {
 	return fmt.Sprintf("e.PutBytes(%s, %s)", typ, x)
 }
 
-func binaryGet(a *spec.Attr, d string) string {
+func binaryGet(a *spec.Attr, p payload) string {
+	d := p.data
 	switch {
 	case a.Struct != nil:
 		return fmt.Sprintf("if err := runtime.CheckStruct(%s, %s, %d); err != nil {\nreturn err\n}\nvar x %s\nx.get(%s)", q(a.Name), d, a.Struct.Size, a.Struct.GoName, d)

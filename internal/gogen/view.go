@@ -421,6 +421,14 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 	return sv, entries, nil
 }
 
+// attrPayload and elemPayload are the payloads of the attribute a
+// generated decode loop is at and of the element its indexed-array loop is
+// at (templates/go/attrs.go.tmpl names the variables).
+var (
+	attrPayload = payload{data: "b[off+4 : end]", size: "l-4"}
+	elemPayload = payload{data: "arr[eoff+4 : eend]", size: "el-4"}
+)
+
 func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
 	fv := fieldView{
 		Name:     a.GoName,
@@ -443,7 +451,7 @@ func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
 		fv.ElemType = k.elem(elem)
 		fv.Type = "[]" + fv.ElemType
 		fv.Put = k.put(elem, "uint16(i+1)", "x")
-		fv.Get = k.get(elem, "d")
+		fv.Get = k.get(elem, elemPayload)
 		fv.ElemInPlace = a.SubType == spec.TypeNest
 		return fv, nil, nil
 	}
@@ -452,7 +460,7 @@ func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
 		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: type %q is not supported in Go", a.Pos, a.Name, a.Type)
 	}
 	fv.ElemType = k.elem(a)
-	fv.Get = k.get(a, "d")
+	fv.Get = k.get(a, attrPayload)
 	switch {
 	case a.Type == spec.TypeFlag:
 		fv.Shape, fv.Type = "flag", "bool"

@@ -53,36 +53,39 @@ func (v *DocExmpl) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DocExmpl) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 4: // pad or unused: never surfaced
 		case 1:
-			x, err := dc.bytes().ReadNulString("msg", d)
+			x, err := dc.bytes().ReadNulString("msg", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Msg = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU64("seq", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("seq", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.Seq = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU64("timestamp", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("timestamp", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.Timestamp = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

@@ -1029,1055 +1029,1041 @@ func (v *Devlink) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Devlink) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 61: // pad or unused: never surfaced
 		case 1:
-			x, err := dc.bytes().ReadNulString("bus-name", d)
+			x, err := dc.bytes().ReadNulString("bus-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.BusName = runtime.Some(x)
 		case 2:
-			x, err := dc.bytes().ReadNulString("dev-name", d)
+			x, err := dc.bytes().ReadNulString("dev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("port-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortIndex = runtime.Some(x)
 		case 4:
-			r, err := runtime.ReadU16("port-type", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port-type", 2, l-4)
 			}
-			x := PortType(r)
+			x := PortType(runtime.U16(b[off+4 : end]))
 			v.PortType = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU16("port-desired-type", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port-desired-type", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.PortDesiredType = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("port-netdev-ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-netdev-ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortNetdevIfindex = runtime.Some(x)
 		case 7:
-			x, err := dc.bytes().ReadNulString("port-netdev-name", d)
+			x, err := dc.bytes().ReadNulString("port-netdev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.PortNetdevName = runtime.Some(x)
 		case 8:
-			x, err := dc.bytes().ReadNulString("port-ibdev-name", d)
+			x, err := dc.bytes().ReadNulString("port-ibdev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.PortIbdevName = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("port-split-count", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-split-count", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortSplitCount = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadU32("port-split-group", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-split-group", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortSplitGroup = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadU32("sb-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbIndex = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadU32("sb-size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbSize = runtime.Some(x)
 		case 13:
-			x, err := runtime.ReadU16("sb-ingress-pool-count", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("sb-ingress-pool-count", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.SbIngressPoolCount = runtime.Some(x)
 		case 14:
-			x, err := runtime.ReadU16("sb-egress-pool-count", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("sb-egress-pool-count", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.SbEgressPoolCount = runtime.Some(x)
 		case 15:
-			x, err := runtime.ReadU16("sb-ingress-tc-count", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("sb-ingress-tc-count", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.SbIngressTcCount = runtime.Some(x)
 		case 16:
-			x, err := runtime.ReadU16("sb-egress-tc-count", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("sb-egress-tc-count", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.SbEgressTcCount = runtime.Some(x)
 		case 17:
-			x, err := runtime.ReadU16("sb-pool-index", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("sb-pool-index", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.SbPoolIndex = runtime.Some(x)
 		case 18:
-			r, err := runtime.ReadU8("sb-pool-type", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("sb-pool-type", 1, l-4)
 			}
-			x := SbPoolType(r)
+			x := SbPoolType(runtime.U8(b[off+4 : end]))
 			v.SbPoolType = runtime.Some(x)
 		case 19:
-			x, err := runtime.ReadU32("sb-pool-size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-pool-size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbPoolSize = runtime.Some(x)
 		case 20:
-			r, err := runtime.ReadU8("sb-pool-threshold-type", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("sb-pool-threshold-type", 1, l-4)
 			}
-			x := SbThresholdType(r)
+			x := SbThresholdType(runtime.U8(b[off+4 : end]))
 			v.SbPoolThresholdType = runtime.Some(x)
 		case 21:
-			x, err := runtime.ReadU32("sb-threshold", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-threshold", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbThreshold = runtime.Some(x)
 		case 22:
-			x, err := runtime.ReadU16("sb-tc-index", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("sb-tc-index", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.SbTcIndex = runtime.Some(x)
 		case 23:
-			x, err := runtime.ReadU32("sb-occ-cur", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-occ-cur", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbOccCur = runtime.Some(x)
 		case 24:
-			x, err := runtime.ReadU32("sb-occ-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-occ-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbOccMax = runtime.Some(x)
 		case 25:
-			r, err := runtime.ReadU16("eswitch-mode", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("eswitch-mode", 2, l-4)
 			}
-			x := EswitchMode(r)
+			x := EswitchMode(runtime.U16(b[off+4 : end]))
 			v.EswitchMode = runtime.Some(x)
 		case 26:
-			r, err := runtime.ReadU8("eswitch-inline-mode", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("eswitch-inline-mode", 1, l-4)
 			}
-			x := EswitchInlineMode(r)
+			x := EswitchInlineMode(runtime.U8(b[off+4 : end]))
 			v.EswitchInlineMode = runtime.Some(x)
 		case 27:
 			x := &dc.takeDlDpipeTables(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-tables", err)
 			}
 			v.DpipeTables = x
 		case 28:
 			var x DlDpipeTable
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		case 29:
-			x, err := dc.bytes().ReadNulString("dpipe-table-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-table-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeTableName = runtime.Some(x)
 		case 30:
-			x, err := runtime.ReadU64("dpipe-table-size", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-table-size", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableSize = runtime.Some(x)
 		case 31:
 			x := &dc.takeDlDpipeTableMatches(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
 			v.DpipeTableMatches = x
 		case 32:
 			x := &dc.takeDlDpipeTableActions(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
 			v.DpipeTableActions = x
 		case 33:
-			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("dpipe-table-counters-enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 34:
 			x := &dc.takeDlDpipeEntries(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entries", err)
 			}
 			v.DpipeEntries = x
 		case 35:
 			var x DlDpipeEntry
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
 		case 36:
-			x, err := runtime.ReadU64("dpipe-entry-index", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-entry-index", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
 			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
 			v.DpipeEntryMatchValues = x
 		case 38:
 			x := &dc.takeDlDpipeEntryActionValues(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
 			v.DpipeEntryActionValues = x
 		case 39:
-			x, err := runtime.ReadU64("dpipe-entry-counter", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-entry-counter", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryCounter = runtime.Some(x)
 		case 40:
 			var x DlDpipeMatch
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 41:
 			var x DlDpipeMatchValue
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 		case 42:
-			r, err := runtime.ReadU32("dpipe-match-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-match-type", 4, l-4)
 			}
-			x := DpipeMatchType(r)
+			x := DpipeMatchType(runtime.U32(b[off+4 : end]))
 			v.DpipeMatchType = runtime.Some(x)
 		case 43:
 			var x DlDpipeAction
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 44:
 			var x DlDpipeActionValue
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
 		case 45:
-			r, err := runtime.ReadU32("dpipe-action-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-action-type", 4, l-4)
 			}
-			x := DpipeActionType(r)
+			x := DpipeActionType(runtime.U32(b[off+4 : end]))
 			v.DpipeActionType = runtime.Some(x)
 		case 46:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValue = x
 		case 47:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValueMask = x
 		case 48:
-			x, err := runtime.ReadU32("dpipe-value-mapping", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-value-mapping", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeValueMapping = runtime.Some(x)
 		case 49:
 			x := &dc.takeDlDpipeHeaders(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-headers", err)
 			}
 			v.DpipeHeaders = x
 		case 50:
 			var x DlDpipeHeader
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		case 51:
-			x, err := dc.bytes().ReadNulString("dpipe-header-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-header-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderName = runtime.Some(x)
 		case 52:
-			r, err := runtime.ReadU32("dpipe-header-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
-			x := DpipeHeaderID(r)
+			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
 		case 53:
 			x := &dc.takeDlDpipeHeaderFields(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
 			v.DpipeHeaderFields = x
 		case 54:
-			x, err := runtime.ReadU8("dpipe-header-global", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
-			x, err := runtime.ReadU32("dpipe-header-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 56:
 			var x DlDpipeField
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-field", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		case 57:
-			x, err := dc.bytes().ReadNulString("dpipe-field-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-field-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldName = runtime.Some(x)
 		case 58:
-			x, err := runtime.ReadU32("dpipe-field-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldID = runtime.Some(x)
 		case 59:
-			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-bitwidth", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldBitwidth = runtime.Some(x)
 		case 60:
-			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-mapping-type", 4, l-4)
 			}
-			x := DpipeFieldMappingType(r)
+			x := DpipeFieldMappingType(runtime.U32(b[off+4 : end]))
 			v.DpipeFieldMappingType = runtime.Some(x)
 		case 62:
-			r, err := runtime.ReadU8("eswitch-encap-mode", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("eswitch-encap-mode", 1, l-4)
 			}
-			x := EswitchEncapMode(r)
+			x := EswitchEncapMode(runtime.U8(b[off+4 : end]))
 			v.EswitchEncapMode = runtime.Some(x)
 		case 63:
 			x := &dc.takeDlResourceList(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "resource-list", err)
 			}
 			v.ResourceList = x
 		case 64:
 			var x DlResource
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "resource", err)
 			}
 			v.Resource = append(v.Resource, x)
 		case 65:
-			x, err := dc.bytes().ReadNulString("resource-name", d)
+			x, err := dc.bytes().ReadNulString("resource-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ResourceName = runtime.Some(x)
 		case 66:
-			x, err := runtime.ReadU64("resource-id", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-id", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceID = runtime.Some(x)
 		case 67:
-			x, err := runtime.ReadU64("resource-size", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSize = runtime.Some(x)
 		case 68:
-			x, err := runtime.ReadU64("resource-size-new", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-new", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeNew = runtime.Some(x)
 		case 69:
-			x, err := runtime.ReadU8("resource-size-valid", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("resource-size-valid", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ResourceSizeValid = runtime.Some(x)
 		case 70:
-			x, err := runtime.ReadU64("resource-size-min", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-min", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMin = runtime.Some(x)
 		case 71:
-			x, err := runtime.ReadU64("resource-size-max", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-max", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMax = runtime.Some(x)
 		case 72:
-			x, err := runtime.ReadU64("resource-size-gran", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-gran", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeGran = runtime.Some(x)
 		case 73:
-			r, err := runtime.ReadU8("resource-unit", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("resource-unit", 1, l-4)
 			}
-			x := ResourceUnit(r)
+			x := ResourceUnit(runtime.U8(b[off+4 : end]))
 			v.ResourceUnit = runtime.Some(x)
 		case 74:
-			x, err := runtime.ReadU64("resource-occ", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-occ", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceOcc = runtime.Some(x)
 		case 75:
-			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-table-resource-id", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceID = runtime.Some(x)
 		case 76:
-			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-table-resource-units", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceUnits = runtime.Some(x)
 		case 77:
-			r, err := runtime.ReadU16("port-flavour", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port-flavour", 2, l-4)
 			}
-			x := PortFlavour(r)
+			x := PortFlavour(runtime.U16(b[off+4 : end]))
 			v.PortFlavour = runtime.Some(x)
 		case 78:
-			x, err := runtime.ReadU32("port-number", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-number", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortNumber = runtime.Some(x)
 		case 79:
-			x, err := runtime.ReadU32("port-split-subport-number", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-split-subport-number", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortSplitSubportNumber = runtime.Some(x)
 		case 80:
 			x := &dc.takeDlParam(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "param", err)
 			}
 			v.Param = x
 		case 81:
-			x, err := dc.bytes().ReadNulString("param-name", d)
+			x, err := dc.bytes().ReadNulString("param-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamName = runtime.Some(x)
 		case 82:
-			x, err := runtime.ReadFlag("param-generic", d)
+			x, err := runtime.ReadFlag("param-generic", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamGeneric = x
 		case 83:
-			x, err := runtime.ReadU8("param-type", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("param-type", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ParamType = runtime.Some(x)
 		case 87:
-			r, err := runtime.ReadU8("param-value-cmode", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("param-value-cmode", 1, l-4)
 			}
-			x := ParamCmode(r)
+			x := ParamCmode(runtime.U8(b[off+4 : end]))
 			v.ParamValueCmode = runtime.Some(x)
 		case 88:
-			x, err := dc.bytes().ReadNulString("region-name", d)
+			x, err := dc.bytes().ReadNulString("region-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RegionName = runtime.Some(x)
 		case 89:
-			x, err := runtime.ReadU64("region-size", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("region-size", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RegionSize = runtime.Some(x)
 		case 90:
 			x := &dc.takeDlRegionSnapshots(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshots", err)
 			}
 			v.RegionSnapshots = x
 		case 91:
 			x := &dc.takeDlRegionSnapshot(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
 			v.RegionSnapshot = x
 		case 92:
-			x, err := runtime.ReadU32("region-snapshot-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("region-snapshot-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RegionSnapshotID = runtime.Some(x)
 		case 93:
 			x := &dc.takeDlRegionChunks(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunks", err)
 			}
 			v.RegionChunks = x
 		case 94:
 			x := &dc.takeDlRegionChunk(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
 			v.RegionChunk = x
 		case 95:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.RegionChunkData = x
 		case 96:
-			x, err := runtime.ReadU64("region-chunk-addr", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("region-chunk-addr", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RegionChunkAddr = runtime.Some(x)
 		case 97:
-			x, err := runtime.ReadU64("region-chunk-len", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("region-chunk-len", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RegionChunkLen = runtime.Some(x)
 		case 98:
-			x, err := dc.bytes().ReadNulString("info-driver-name", d)
+			x, err := dc.bytes().ReadNulString("info-driver-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoDriverName = runtime.Some(x)
 		case 99:
-			x, err := dc.bytes().ReadNulString("info-serial-number", d)
+			x, err := dc.bytes().ReadNulString("info-serial-number", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoSerialNumber = runtime.Some(x)
 		case 100:
 			var x DlInfoVersion
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-fixed", err)
 			}
 			v.InfoVersionFixed = append(v.InfoVersionFixed, x)
 		case 101:
 			var x DlInfoVersion
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-running", err)
 			}
 			v.InfoVersionRunning = append(v.InfoVersionRunning, x)
 		case 102:
 			var x DlInfoVersion
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "info-version-stored", err)
 			}
 			v.InfoVersionStored = append(v.InfoVersionStored, x)
 		case 103:
-			x, err := dc.bytes().ReadNulString("info-version-name", d)
+			x, err := dc.bytes().ReadNulString("info-version-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
 		case 104:
-			x, err := dc.bytes().ReadNulString("info-version-value", d)
+			x, err := dc.bytes().ReadNulString("info-version-value", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoVersionValue = runtime.Some(x)
 		case 105:
-			x, err := runtime.ReadU32("sb-pool-cell-size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sb-pool-cell-size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SbPoolCellSize = runtime.Some(x)
 		case 106:
 			x := &dc.takeDlFmsg(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "fmsg", err)
 			}
 			v.Fmsg = x
 		case 107:
-			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
+			x, err := runtime.ReadFlag("fmsg-obj-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgObjNestStart = x
 		case 108:
-			x, err := runtime.ReadFlag("fmsg-pair-nest-start", d)
+			x, err := runtime.ReadFlag("fmsg-pair-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgPairNestStart = x
 		case 109:
-			x, err := runtime.ReadFlag("fmsg-arr-nest-start", d)
+			x, err := runtime.ReadFlag("fmsg-arr-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgArrNestStart = x
 		case 110:
-			x, err := runtime.ReadFlag("fmsg-nest-end", d)
+			x, err := runtime.ReadFlag("fmsg-nest-end", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgNestEnd = x
 		case 111:
-			x, err := dc.bytes().ReadNulString("fmsg-obj-name", d)
+			x, err := dc.bytes().ReadNulString("fmsg-obj-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgObjName = runtime.Some(x)
 		case 112:
-			x, err := runtime.ReadU8("fmsg-obj-value-type", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("fmsg-obj-value-type", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.FmsgObjValueType = runtime.Some(x)
 		case 114:
 			x := &dc.takeDlHealthReporter(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "health-reporter", err)
 			}
 			v.HealthReporter = x
 		case 115:
-			x, err := dc.bytes().ReadNulString("health-reporter-name", d)
+			x, err := dc.bytes().ReadNulString("health-reporter-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.HealthReporterName = runtime.Some(x)
 		case 116:
-			x, err := runtime.ReadU8("health-reporter-state", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("health-reporter-state", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterState = runtime.Some(x)
 		case 117:
-			x, err := runtime.ReadU64("health-reporter-err-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-err-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterErrCount = runtime.Some(x)
 		case 118:
-			x, err := runtime.ReadU64("health-reporter-recover-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-recover-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterRecoverCount = runtime.Some(x)
 		case 119:
-			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-dump-ts", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTs = runtime.Some(x)
 		case 120:
-			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-graceful-period", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterGracefulPeriod = runtime.Some(x)
 		case 121:
-			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("health-reporter-auto-recover", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 122:
-			x, err := dc.bytes().ReadNulString("flash-update-file-name", d)
+			x, err := dc.bytes().ReadNulString("flash-update-file-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateFileName = runtime.Some(x)
 		case 123:
-			x, err := dc.bytes().ReadNulString("flash-update-component", d)
+			x, err := dc.bytes().ReadNulString("flash-update-component", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateComponent = runtime.Some(x)
 		case 124:
-			x, err := dc.bytes().ReadNulString("flash-update-status-msg", d)
+			x, err := dc.bytes().ReadNulString("flash-update-status-msg", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateStatusMsg = runtime.Some(x)
 		case 125:
-			x, err := runtime.ReadU64("flash-update-status-done", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("flash-update-status-done", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.FlashUpdateStatusDone = runtime.Some(x)
 		case 126:
-			x, err := runtime.ReadU64("flash-update-status-total", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("flash-update-status-total", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.FlashUpdateStatusTotal = runtime.Some(x)
 		case 127:
-			x, err := runtime.ReadU16("port-pci-pf-number", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port-pci-pf-number", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.PortPCIPfNumber = runtime.Some(x)
 		case 128:
-			x, err := runtime.ReadU16("port-pci-vf-number", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port-pci-vf-number", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.PortPCIVfNumber = runtime.Some(x)
 		case 129:
 			x := &dc.takeDlAttrStats(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = x
 		case 130:
-			x, err := dc.bytes().ReadNulString("trap-name", d)
+			x, err := dc.bytes().ReadNulString("trap-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapName = runtime.Some(x)
 		case 131:
-			r, err := runtime.ReadU8("trap-action", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("trap-action", 1, l-4)
 			}
-			x := TrapAction(r)
+			x := TrapAction(runtime.U8(b[off+4 : end]))
 			v.TrapAction = runtime.Some(x)
 		case 132:
-			r, err := runtime.ReadU8("trap-type", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("trap-type", 1, l-4)
 			}
-			x := TrapType(r)
+			x := TrapType(runtime.U8(b[off+4 : end]))
 			v.TrapType = runtime.Some(x)
 		case 133:
-			x, err := runtime.ReadFlag("trap-generic", d)
+			x, err := runtime.ReadFlag("trap-generic", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapGeneric = x
 		case 134:
 			x := &dc.takeDlTrapMetadata(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "trap-metadata", err)
 			}
 			v.TrapMetadata = x
 		case 135:
-			x, err := dc.bytes().ReadNulString("trap-group-name", d)
+			x, err := dc.bytes().ReadNulString("trap-group-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapGroupName = runtime.Some(x)
 		case 136:
-			x, err := runtime.ReadU8("reload-failed", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("reload-failed", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ReloadFailed = runtime.Some(x)
 		case 137:
-			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-dump-ts-ns", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTsNs = runtime.Some(x)
 		case 138:
-			x, err := runtime.ReadU32("netns-fd", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("netns-fd", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.NetnsFD = runtime.Some(x)
 		case 139:
-			x, err := runtime.ReadU32("netns-pid", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("netns-pid", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.NetnsPID = runtime.Some(x)
 		case 140:
-			x, err := runtime.ReadU32("netns-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("netns-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.NetnsID = runtime.Some(x)
 		case 141:
-			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("health-reporter-auto-dump", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoDump = runtime.Some(x)
 		case 142:
-			x, err := runtime.ReadU32("trap-policer-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("trap-policer-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TrapPolicerID = runtime.Some(x)
 		case 143:
-			x, err := runtime.ReadU64("trap-policer-rate", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("trap-policer-rate", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.TrapPolicerRate = runtime.Some(x)
 		case 144:
-			x, err := runtime.ReadU64("trap-policer-burst", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("trap-policer-burst", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.TrapPolicerBurst = runtime.Some(x)
 		case 145:
 			x := &dc.takeDlPortFunction(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "port-function", err)
 			}
 			v.PortFunction = x
 		case 146:
-			x, err := dc.bytes().ReadNulString("info-board-serial-number", d)
+			x, err := dc.bytes().ReadNulString("info-board-serial-number", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoBoardSerialNumber = runtime.Some(x)
 		case 147:
-			x, err := runtime.ReadU32("port-lanes", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-lanes", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortLanes = runtime.Some(x)
 		case 148:
-			x, err := runtime.ReadU8("port-splittable", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("port-splittable", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.PortSplittable = runtime.Some(x)
 		case 149:
-			x, err := runtime.ReadU8("port-external", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("port-external", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.PortExternal = runtime.Some(x)
 		case 150:
-			x, err := runtime.ReadU32("port-controller-number", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-controller-number", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortControllerNumber = runtime.Some(x)
 		case 151:
-			x, err := runtime.ReadU64("flash-update-status-timeout", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("flash-update-status-timeout", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.FlashUpdateStatusTimeout = runtime.Some(x)
 		case 152:
-			x, err := runtime.ReadBitfield32("flash-update-overwrite-mask", d)
+			x, err := runtime.ReadBitfield32("flash-update-overwrite-mask", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateOverwriteMask = runtime.Some(x)
 		case 153:
-			r, err := runtime.ReadU8("reload-action", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("reload-action", 1, l-4)
 			}
-			x := ReloadAction(r)
+			x := ReloadAction(runtime.U8(b[off+4 : end]))
 			v.ReloadAction = runtime.Some(x)
 		case 154:
-			x, err := runtime.ReadBitfield32("reload-actions-performed", d)
+			x, err := runtime.ReadBitfield32("reload-actions-performed", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ReloadActionsPerformed = runtime.Some(x)
 		case 155:
-			x, err := runtime.ReadBitfield32("reload-limits", d)
+			x, err := runtime.ReadBitfield32("reload-limits", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ReloadLimits = runtime.Some(x)
 		case 156:
 			x := &dc.takeDlDevStats(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dev-stats", err)
 			}
 			v.DevStats = x
 		case 157:
 			x := &dc.takeDlReloadStats(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
 			v.ReloadStats = x
 		case 158:
 			var x DlReloadStatsEntry
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 		case 159:
-			x, err := runtime.ReadU8("reload-stats-limit", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("reload-stats-limit", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ReloadStatsLimit = runtime.Some(x)
 		case 160:
-			x, err := runtime.ReadU32("reload-stats-value", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("reload-stats-value", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ReloadStatsValue = runtime.Some(x)
 		case 161:
 			x := &dc.takeDlReloadStats(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
 			v.RemoteReloadStats = x
 		case 162:
 			var x DlReloadActInfo
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-info", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		case 163:
 			var x DlReloadActStats
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-stats", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
 		case 164:
-			x, err := runtime.ReadU32("port-pci-sf-number", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("port-pci-sf-number", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PortPCISfNumber = runtime.Some(x)
 		case 165:
-			r, err := runtime.ReadU16("rate-type", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("rate-type", 2, l-4)
 			}
-			x := RateType(r)
+			x := RateType(runtime.U16(b[off+4 : end]))
 			v.RateType = runtime.Some(x)
 		case 166:
-			x, err := runtime.ReadU64("rate-tx-share", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("rate-tx-share", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RateTxShare = runtime.Some(x)
 		case 167:
-			x, err := runtime.ReadU64("rate-tx-max", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("rate-tx-max", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RateTxMax = runtime.Some(x)
 		case 168:
-			x, err := dc.bytes().ReadNulString("rate-node-name", d)
+			x, err := dc.bytes().ReadNulString("rate-node-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RateNodeName = runtime.Some(x)
 		case 169:
-			x, err := dc.bytes().ReadNulString("rate-parent-node-name", d)
+			x, err := dc.bytes().ReadNulString("rate-parent-node-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RateParentNodeName = runtime.Some(x)
 		case 170:
-			x, err := runtime.ReadU32("region-max-snapshots", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("region-max-snapshots", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RegionMaxSnapshots = runtime.Some(x)
 		case 171:
-			x, err := runtime.ReadU32("linecard-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("linecard-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.LinecardIndex = runtime.Some(x)
 		case 172:
-			x, err := runtime.ReadU8("linecard-state", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("linecard-state", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.LinecardState = runtime.Some(x)
 		case 173:
-			x, err := dc.bytes().ReadNulString("linecard-type", d)
+			x, err := dc.bytes().ReadNulString("linecard-type", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.LinecardType = runtime.Some(x)
 		case 174:
 			x := &dc.takeDlLinecardSupportedTypes(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "linecard-supported-types", err)
 			}
 			v.LinecardSupportedTypes = x
 		case 176:
 			x := &dc.takeDlSelftestID(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "selftests", err)
 			}
 			v.Selftests = x
 		case 177:
-			x, err := runtime.ReadU32("rate-tx-priority", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rate-tx-priority", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RateTxPriority = runtime.Some(x)
 		case 178:
-			x, err := runtime.ReadU32("rate-tx-weight", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rate-tx-weight", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RateTxWeight = runtime.Some(x)
 		case 179:
-			x, err := runtime.ReadFlag("region-direct", d)
+			x, err := runtime.ReadFlag("region-direct", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -2085,7 +2071,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2134,28 +2120,31 @@ func (v *DlDevStats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDevStats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 157:
 			x := &dc.takeDlReloadStats(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats", err)
 			}
 			v.ReloadStats = x
 		case 161:
 			x := &dc.takeDlReloadStats(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
 			}
 			v.RemoteReloadStats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2200,22 +2189,25 @@ func (v *DlReloadStats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlReloadStats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 162:
 			var x DlReloadActInfo
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-info", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2265,29 +2257,31 @@ func (v *DlReloadActInfo) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlReloadActInfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 153:
-			r, err := runtime.ReadU8("reload-action", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("reload-action", 1, l-4)
 			}
-			x := ReloadAction(r)
+			x := ReloadAction(runtime.U8(b[off+4 : end]))
 			v.ReloadAction = runtime.Some(x)
 		case 163:
 			var x DlReloadActStats
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-action-stats", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2332,22 +2326,25 @@ func (v *DlReloadActStats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlReloadActStats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 158:
 			var x DlReloadStatsEntry
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2392,28 +2389,31 @@ func (v *DlReloadStatsEntry) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlReloadStatsEntry) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 159:
-			x, err := runtime.ReadU8("reload-stats-limit", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("reload-stats-limit", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ReloadStatsLimit = runtime.Some(x)
 		case 160:
-			x, err := runtime.ReadU32("reload-stats-value", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("reload-stats-value", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ReloadStatsValue = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2458,20 +2458,23 @@ func (v *DlInfoVersion) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlInfoVersion) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 103:
-			x, err := dc.bytes().ReadNulString("info-version-name", d)
+			x, err := dc.bytes().ReadNulString("info-version-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
 		case 104:
-			x, err := dc.bytes().ReadNulString("info-version-value", d)
+			x, err := dc.bytes().ReadNulString("info-version-value", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -2479,7 +2482,7 @@ func (v *DlInfoVersion) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2534,31 +2537,32 @@ func (v *DlPortFunction) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlPortFunction) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.HWAddr = x
 		case 2:
-			r, err := runtime.ReadU8("state", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("state", 1, l-4)
 			}
-			x := PortFnState(r)
+			x := PortFnState(runtime.U8(b[off+4 : end]))
 			v.State = runtime.Some(x)
 		case 3:
-			r, err := runtime.ReadU8("opstate", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("opstate", 1, l-4)
 			}
-			x := PortFnOpstate(r)
+			x := PortFnOpstate(runtime.U8(b[off+4 : end]))
 			v.Opstate = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadBitfield32("caps", d)
+			x, err := runtime.ReadBitfield32("caps", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -2566,7 +2570,7 @@ func (v *DlPortFunction) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2611,22 +2615,25 @@ func (v *DlDpipeTables) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeTables) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 28:
 			var x DlDpipeTable
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2701,58 +2708,61 @@ func (v *DlDpipeTable) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeTable) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 29:
-			x, err := dc.bytes().ReadNulString("dpipe-table-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-table-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeTableName = runtime.Some(x)
 		case 30:
-			x, err := runtime.ReadU64("dpipe-table-size", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-table-size", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableSize = runtime.Some(x)
 		case 31:
 			x := &dc.takeDlDpipeTableMatches(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
 			}
 			v.DpipeTableMatches = x
 		case 32:
 			x := &dc.takeDlDpipeTableActions(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
 			}
 			v.DpipeTableActions = x
 		case 33:
-			x, err := runtime.ReadU8("dpipe-table-counters-enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("dpipe-table-counters-enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.DpipeTableCountersEnabled = runtime.Some(x)
 		case 75:
-			x, err := runtime.ReadU64("dpipe-table-resource-id", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-table-resource-id", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceID = runtime.Some(x)
 		case 76:
-			x, err := runtime.ReadU64("dpipe-table-resource-units", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-table-resource-units", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceUnits = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2797,22 +2807,25 @@ func (v *DlDpipeTableMatches) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeTableMatches) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 40:
 			var x DlDpipeMatch
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2857,22 +2870,25 @@ func (v *DlDpipeTableActions) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeTableActions) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 43:
 			var x DlDpipeAction
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2917,22 +2933,25 @@ func (v *DlDpipeEntries) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeEntries) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 35:
 			var x DlDpipeEntry
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2991,40 +3010,43 @@ func (v *DlDpipeEntry) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeEntry) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 36:
-			x, err := runtime.ReadU64("dpipe-entry-index", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-entry-index", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryIndex = runtime.Some(x)
 		case 37:
 			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
 			}
 			v.DpipeEntryMatchValues = x
 		case 38:
 			x := &dc.takeDlDpipeEntryActionValues(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
 			}
 			v.DpipeEntryActionValues = x
 		case 39:
-			x, err := runtime.ReadU64("dpipe-entry-counter", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("dpipe-entry-counter", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryCounter = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3070,22 +3092,25 @@ func (v *DlDpipeEntryMatchValues) Decode(b []byte) error { return v.decode(b, ni
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeEntryMatchValues) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 41:
 			var x DlDpipeMatchValue
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3131,22 +3156,25 @@ func (v *DlDpipeEntryActionValues) Decode(b []byte) error { return v.decode(b, n
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeEntryActionValues) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 44:
 			var x DlDpipeActionValue
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3206,48 +3234,49 @@ func (v *DlDpipeMatch) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeMatch) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 42:
-			r, err := runtime.ReadU32("dpipe-match-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-match-type", 4, l-4)
 			}
-			x := DpipeMatchType(r)
+			x := DpipeMatchType(runtime.U32(b[off+4 : end]))
 			v.DpipeMatchType = runtime.Some(x)
 		case 52:
-			r, err := runtime.ReadU32("dpipe-header-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
-			x := DpipeHeaderID(r)
+			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
-			x, err := runtime.ReadU8("dpipe-header-global", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
-			x, err := runtime.ReadU32("dpipe-header-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 58:
-			x, err := runtime.ReadU32("dpipe-field-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3307,34 +3336,37 @@ func (v *DlDpipeMatchValue) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeMatchValue) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 40:
 			var x DlDpipeMatch
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-match", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 46:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValue = x
 		case 47:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValueMask = x
 		case 48:
-			x, err := runtime.ReadU32("dpipe-value-mapping", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-value-mapping", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeValueMapping = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3394,48 +3426,49 @@ func (v *DlDpipeAction) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeAction) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 45:
-			r, err := runtime.ReadU32("dpipe-action-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-action-type", 4, l-4)
 			}
-			x := DpipeActionType(r)
+			x := DpipeActionType(runtime.U32(b[off+4 : end]))
 			v.DpipeActionType = runtime.Some(x)
 		case 52:
-			r, err := runtime.ReadU32("dpipe-header-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
-			x := DpipeHeaderID(r)
+			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
-			x, err := runtime.ReadU8("dpipe-header-global", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 55:
-			x, err := runtime.ReadU32("dpipe-header-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeHeaderIndex = runtime.Some(x)
 		case 58:
-			x, err := runtime.ReadU32("dpipe-field-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3495,34 +3528,37 @@ func (v *DlDpipeActionValue) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeActionValue) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 43:
 			var x DlDpipeAction
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-action", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 46:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValue = x
 		case 47:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValueMask = x
 		case 48:
-			x, err := runtime.ReadU32("dpipe-value-mapping", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-value-mapping", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeValueMapping = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3567,22 +3603,25 @@ func (v *DlDpipeHeaders) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeHeaders) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 50:
 			var x DlDpipeHeader
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3639,41 +3678,43 @@ func (v *DlDpipeHeader) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeHeader) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 51:
-			x, err := dc.bytes().ReadNulString("dpipe-header-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-header-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderName = runtime.Some(x)
 		case 52:
-			r, err := runtime.ReadU32("dpipe-header-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
-			x := DpipeHeaderID(r)
+			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
 		case 54:
-			x, err := runtime.ReadU8("dpipe-header-global", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
 		case 53:
 			x := &dc.takeDlDpipeHeaderFields(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
 			}
 			v.DpipeHeaderFields = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3718,22 +3759,25 @@ func (v *DlDpipeHeaderFields) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeHeaderFields) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 56:
 			var x DlDpipeField
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "dpipe-field", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3788,41 +3832,43 @@ func (v *DlDpipeField) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlDpipeField) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 57:
-			x, err := dc.bytes().ReadNulString("dpipe-field-name", d)
+			x, err := dc.bytes().ReadNulString("dpipe-field-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldName = runtime.Some(x)
 		case 58:
-			x, err := runtime.ReadU32("dpipe-field-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldID = runtime.Some(x)
 		case 59:
-			x, err := runtime.ReadU32("dpipe-field-bitwidth", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-bitwidth", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldBitwidth = runtime.Some(x)
 		case 60:
-			r, err := runtime.ReadU32("dpipe-field-mapping-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dpipe-field-mapping-type", 4, l-4)
 			}
-			x := DpipeFieldMappingType(r)
+			x := DpipeFieldMappingType(runtime.U32(b[off+4 : end]))
 			v.DpipeFieldMappingType = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3907,77 +3953,79 @@ func (v *DlResource) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlResource) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 65:
-			x, err := dc.bytes().ReadNulString("resource-name", d)
+			x, err := dc.bytes().ReadNulString("resource-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ResourceName = runtime.Some(x)
 		case 66:
-			x, err := runtime.ReadU64("resource-id", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-id", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceID = runtime.Some(x)
 		case 67:
-			x, err := runtime.ReadU64("resource-size", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSize = runtime.Some(x)
 		case 68:
-			x, err := runtime.ReadU64("resource-size-new", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-new", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeNew = runtime.Some(x)
 		case 69:
-			x, err := runtime.ReadU8("resource-size-valid", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("resource-size-valid", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ResourceSizeValid = runtime.Some(x)
 		case 70:
-			x, err := runtime.ReadU64("resource-size-min", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-min", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMin = runtime.Some(x)
 		case 71:
-			x, err := runtime.ReadU64("resource-size-max", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-max", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMax = runtime.Some(x)
 		case 72:
-			x, err := runtime.ReadU64("resource-size-gran", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-size-gran", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeGran = runtime.Some(x)
 		case 73:
-			r, err := runtime.ReadU8("resource-unit", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("resource-unit", 1, l-4)
 			}
-			x := ResourceUnit(r)
+			x := ResourceUnit(runtime.U8(b[off+4 : end]))
 			v.ResourceUnit = runtime.Some(x)
 		case 74:
-			x, err := runtime.ReadU64("resource-occ", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("resource-occ", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ResourceOcc = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4022,22 +4070,25 @@ func (v *DlResourceList) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlResourceList) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 64:
 			var x DlResource
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "resource", err)
 			}
 			v.Resource = append(v.Resource, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4087,34 +4138,37 @@ func (v *DlParam) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlParam) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 81:
-			x, err := dc.bytes().ReadNulString("param-name", d)
+			x, err := dc.bytes().ReadNulString("param-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamName = runtime.Some(x)
 		case 82:
-			x, err := runtime.ReadFlag("param-generic", d)
+			x, err := runtime.ReadFlag("param-generic", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamGeneric = x
 		case 83:
-			x, err := runtime.ReadU8("param-type", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("param-type", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ParamType = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4156,22 +4210,25 @@ func (v *DlRegionSnapshots) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlRegionSnapshots) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 91:
 			x := &dc.takeDlRegionSnapshot(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-snapshot", err)
 			}
 			v.RegionSnapshot = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4211,22 +4268,25 @@ func (v *DlRegionSnapshot) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlRegionSnapshot) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 92:
-			x, err := runtime.ReadU32("region-snapshot-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("region-snapshot-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RegionSnapshotID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4268,22 +4328,25 @@ func (v *DlRegionChunks) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlRegionChunks) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 94:
 			x := &dc.takeDlRegionChunk(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "region-chunk", err)
 			}
 			v.RegionChunk = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4328,25 +4391,28 @@ func (v *DlRegionChunk) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlRegionChunk) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 95:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.RegionChunkData = x
 		case 96:
-			x, err := runtime.ReadU64("region-chunk-addr", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("region-chunk-addr", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RegionChunkAddr = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4406,38 +4472,41 @@ func (v *DlFmsg) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlFmsg) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 107:
-			x, err := runtime.ReadFlag("fmsg-obj-nest-start", d)
+			x, err := runtime.ReadFlag("fmsg-obj-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgObjNestStart = x
 		case 108:
-			x, err := runtime.ReadFlag("fmsg-pair-nest-start", d)
+			x, err := runtime.ReadFlag("fmsg-pair-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgPairNestStart = x
 		case 109:
-			x, err := runtime.ReadFlag("fmsg-arr-nest-start", d)
+			x, err := runtime.ReadFlag("fmsg-arr-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgArrNestStart = x
 		case 110:
-			x, err := runtime.ReadFlag("fmsg-nest-end", d)
+			x, err := runtime.ReadFlag("fmsg-nest-end", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgNestEnd = x
 		case 111:
-			x, err := dc.bytes().ReadNulString("fmsg-obj-name", d)
+			x, err := dc.bytes().ReadNulString("fmsg-obj-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -4445,7 +4514,7 @@ func (v *DlFmsg) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4528,70 +4597,73 @@ func (v *DlHealthReporter) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlHealthReporter) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 115:
-			x, err := dc.bytes().ReadNulString("health-reporter-name", d)
+			x, err := dc.bytes().ReadNulString("health-reporter-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.HealthReporterName = runtime.Some(x)
 		case 116:
-			x, err := runtime.ReadU8("health-reporter-state", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("health-reporter-state", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterState = runtime.Some(x)
 		case 117:
-			x, err := runtime.ReadU64("health-reporter-err-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-err-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterErrCount = runtime.Some(x)
 		case 118:
-			x, err := runtime.ReadU64("health-reporter-recover-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-recover-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterRecoverCount = runtime.Some(x)
 		case 120:
-			x, err := runtime.ReadU64("health-reporter-graceful-period", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-graceful-period", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterGracefulPeriod = runtime.Some(x)
 		case 121:
-			x, err := runtime.ReadU8("health-reporter-auto-recover", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("health-reporter-auto-recover", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoRecover = runtime.Some(x)
 		case 119:
-			x, err := runtime.ReadU64("health-reporter-dump-ts", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-dump-ts", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTs = runtime.Some(x)
 		case 137:
-			x, err := runtime.ReadU64("health-reporter-dump-ts-ns", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-dump-ts-ns", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTsNs = runtime.Some(x)
 		case 141:
-			x, err := runtime.ReadU8("health-reporter-auto-dump", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("health-reporter-auto-dump", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoDump = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4640,34 +4712,37 @@ func (v *DlAttrStats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlAttrStats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 0:
-			x, err := runtime.ReadU64("stats-rx-packets", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("stats-rx-packets", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.StatsRxPackets = runtime.Some(x)
 		case 1:
-			x, err := runtime.ReadU64("stats-rx-bytes", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("stats-rx-bytes", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.StatsRxBytes = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU64("stats-rx-dropped", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("stats-rx-dropped", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.StatsRxDropped = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4712,20 +4787,23 @@ func (v *DlTrapMetadata) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlTrapMetadata) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 0:
-			x, err := runtime.ReadFlag("trap-metadata-type-in-port", d)
+			x, err := runtime.ReadFlag("trap-metadata-type-in-port", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapMetadataTypeInPort = x
 		case 1:
-			x, err := runtime.ReadFlag("trap-metadata-type-fa-cookie", d)
+			x, err := runtime.ReadFlag("trap-metadata-type-fa-cookie", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -4733,7 +4811,7 @@ func (v *DlTrapMetadata) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4774,14 +4852,17 @@ func (v *DlLinecardSupportedTypes) Decode(b []byte) error { return v.decode(b, n
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlLinecardSupportedTypes) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 173:
-			x, err := dc.bytes().ReadNulString("linecard-type", d)
+			x, err := dc.bytes().ReadNulString("linecard-type", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -4789,7 +4870,7 @@ func (v *DlLinecardSupportedTypes) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4828,14 +4909,17 @@ func (v *DlSelftestID) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *DlSelftestID) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadFlag("flash", d)
+			x, err := runtime.ReadFlag("flash", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -4843,7 +4927,7 @@ func (v *DlSelftestID) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

@@ -57,41 +57,43 @@ func (v *Header) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Header) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("dev-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dev-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.DevIndex = runtime.Some(x)
 		case 2:
-			x, err := dc.bytes().ReadNulString("dev-name", d)
+			x, err := dc.bytes().ReadNulString("dev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
 		case 3:
-			r, err := runtime.ReadU32("flags", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("flags", 4, l-4)
 			}
-			x := HeaderFlags(r)
+			x := HeaderFlags(runtime.U32(b[off+4 : end]))
 			v.Flags = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("phy-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("phy-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PHYIndex = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -140,26 +142,29 @@ func (v *BitsetBit) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *BitsetBit) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
 		case 2:
-			x, err := dc.bytes().ReadNulString("name", d)
+			x, err := dc.bytes().ReadNulString("name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadFlag("value", d)
+			x, err := runtime.ReadFlag("value", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -167,7 +172,7 @@ func (v *BitsetBit) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -211,22 +216,25 @@ func (v *BitsetBits) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *BitsetBits) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			var x BitsetBit
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "bit", err)
 			}
 			v.Bit = append(v.Bit, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -287,40 +295,43 @@ func (v *Bitset) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Bitset) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadFlag("nomask", d)
+			x, err := runtime.ReadFlag("nomask", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Nomask = x
 		case 2:
-			x, err := runtime.ReadU32("size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Size = runtime.Some(x)
 		case 3:
 			x := &dc.takeBitsetBits(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "bits", err)
 			}
 			v.Bits = x
 		case 4:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Value = x
 		case 5:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Mask = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -364,20 +375,23 @@ func (v *String) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *String) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
 		case 2:
-			x, err := dc.bytes().ReadNulString("value", d)
+			x, err := dc.bytes().ReadNulString("value", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -385,7 +399,7 @@ func (v *String) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -429,22 +443,25 @@ func (v *Strings) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Strings) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			var x String
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "string", err)
 			}
 			v.StringAttr = append(v.StringAttr, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -498,34 +515,37 @@ func (v *StringsetAttrs) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *StringsetAttrs) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("count", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("count", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Count = runtime.Some(x)
 		case 3:
 			var x Strings
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "strings", err)
 			}
 			v.Strings = append(v.Strings, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -569,22 +589,25 @@ func (v *Stringsets) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Stringsets) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			var x StringsetAttrs
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stringset", err)
 			}
 			v.Stringset = append(v.Stringset, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -637,26 +660,29 @@ func (v *Strset) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Strset) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeStringsets(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stringsets", err)
 			}
 			v.Stringsets = x
 		case 3:
-			x, err := runtime.ReadFlag("counts-only", d)
+			x, err := runtime.ReadFlag("counts-only", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -664,7 +690,7 @@ func (v *Strset) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -712,28 +738,31 @@ func (v *Privflags) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Privflags) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "flags", err)
 			}
 			v.Flags = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -849,112 +878,115 @@ func (v *Rings) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Rings) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("rx-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMax = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("rx-mini-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-mini-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMiniMax = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("rx-jumbo-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-jumbo-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxJumboMax = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("tx-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMax = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("rx", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Rx = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("rx-mini", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-mini", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMini = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("rx-jumbo", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-jumbo", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxJumbo = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("tx", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Tx = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadU32("rx-buf-len", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-buf-len", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxBufLen = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadU8("tcp-data-split", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tcp-data-split", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TCPDataSplit = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadU32("cqe-size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("cqe-size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.CqeSize = runtime.Some(x)
 		case 13:
-			x, err := runtime.ReadU8("tx-push", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tx-push", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TxPush = runtime.Some(x)
 		case 14:
-			x, err := runtime.ReadU8("rx-push", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("rx-push", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.RxPush = runtime.Some(x)
 		case 15:
-			x, err := runtime.ReadU32("tx-push-buf-len", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-push-buf-len", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxPushBufLen = runtime.Some(x)
 		case 16:
-			x, err := runtime.ReadU32("tx-push-buf-len-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-push-buf-len-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxPushBufLenMax = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1018,53 +1050,56 @@ func (v *MmStat) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *MmStat) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			x, err := runtime.ReadU64("reassembly-errors", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("reassembly-errors", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ReassemblyErrors = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU64("smd-errors", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("smd-errors", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.SmdErrors = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU64("reassembly-ok", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("reassembly-ok", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.ReassemblyOk = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU64("rx-frag-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("rx-frag-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RxFragCount = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU64("tx-frag-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("tx-frag-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.TxFragCount = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU64("hold-count", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("hold-count", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HoldCount = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1157,82 +1192,85 @@ func (v *Mm) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Mm) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("pmac-enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("pmac-enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.PmacEnabled = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU8("tx-enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tx-enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TxEnabled = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU8("tx-active", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tx-active", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TxActive = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("tx-min-frag-size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-min-frag-size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMinFragSize = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("rx-min-frag-size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-min-frag-size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMinFragSize = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU8("verify-enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("verify-enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.VerifyEnabled = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU8("verify-status", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("verify-status", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.VerifyStatus = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("verify-time", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("verify-time", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.VerifyTime = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadU32("max-verify-time", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("max-verify-time", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.MaxVerifyTime = runtime.Some(x)
 		case 11:
 			x := &dc.takeMmStat(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1298,52 +1336,55 @@ func (v *Linkinfo) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Linkinfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("port", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("port", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Port = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU8("phyaddr", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("phyaddr", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Phyaddr = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU8("tp-mdix", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tp-mdix", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TpMdix = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU8("tp-mdix-ctrl", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tp-mdix-ctrl", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TpMdixCtrl = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU8("transceiver", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("transceiver", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Transceiver = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1433,76 +1474,79 @@ func (v *Linkmodes) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Linkmodes) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("autoneg", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("autoneg", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Autoneg = runtime.Some(x)
 		case 3:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "ours", err)
 			}
 			v.Ours = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "peer", err)
 			}
 			v.Peer = x
 		case 5:
-			x, err := runtime.ReadU32("speed", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("speed", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Speed = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU8("duplex", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("duplex", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Duplex = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU8("master-slave-cfg", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("master-slave-cfg", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.MasterSlaveCfg = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU8("master-slave-state", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("master-slave-state", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.MasterSlaveState = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("lanes", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("lanes", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Lanes = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadU8("rate-matching", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("rate-matching", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.RateMatching = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1573,58 +1617,61 @@ func (v *Linkstate) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Linkstate) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("link", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("link", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Link = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("sqi", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sqi", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Sqi = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("sqi-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("sqi-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SqiMax = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU8("ext-state", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("ext-state", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ExtState = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU8("ext-substate", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("ext-substate", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ExtSubstate = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("ext-down-cnt", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ext-down-cnt", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ExtDownCnt = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1672,28 +1719,31 @@ func (v *Debug) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Debug) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "msgmask", err)
 			}
 			v.Msgmask = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1746,31 +1796,34 @@ func (v *Wol) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Wol) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
 			v.Modes = x
 		case 3:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Sopass = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1839,46 +1892,49 @@ func (v *Features) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Features) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "hw", err)
 			}
 			v.HW = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "wanted", err)
 			}
 			v.Wanted = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "active", err)
 			}
 			v.Active = x
 		case 5:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "nochange", err)
 			}
 			v.Nochange = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1959,70 +2015,73 @@ func (v *Channels) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Channels) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("rx-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMax = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("tx-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMax = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("other-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("other-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.OtherMax = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("combined-max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("combined-max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.CombinedMax = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("rx-count", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-count", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxCount = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("tx-count", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-count", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxCount = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("other-count", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("other-count", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.OtherCount = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("combined-count", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("combined-count", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.CombinedCount = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2071,34 +2130,37 @@ func (v *IRQModeration) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *IRQModeration) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("usec", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("usec", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Usec = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("pkts", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("pkts", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Pkts = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("comps", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("comps", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Comps = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2142,22 +2204,25 @@ func (v *Profile) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Profile) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			var x IRQModeration
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "irq-moderation", err)
 			}
 			v.IRQModeration = append(v.IRQModeration, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2347,196 +2412,199 @@ func (v *Coalesce) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Coalesce) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("rx-usecs", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-usecs", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxUsecs = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("rx-max-frames", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-max-frames", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFrames = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("rx-usecs-irq", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-usecs-irq", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxUsecsIRQ = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("rx-max-frames-irq", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-max-frames-irq", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFramesIRQ = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("tx-usecs", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-usecs", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxUsecs = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("tx-max-frames", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-max-frames", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFrames = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("tx-usecs-irq", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-usecs-irq", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxUsecsIRQ = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("tx-max-frames-irq", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-max-frames-irq", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFramesIRQ = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadU32("stats-block-usecs", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("stats-block-usecs", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.StatsBlockUsecs = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadU8("use-adaptive-rx", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("use-adaptive-rx", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.UseAdaptiveRx = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadU8("use-adaptive-tx", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("use-adaptive-tx", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.UseAdaptiveTx = runtime.Some(x)
 		case 13:
-			x, err := runtime.ReadU32("pkt-rate-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("pkt-rate-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PktRateLow = runtime.Some(x)
 		case 14:
-			x, err := runtime.ReadU32("rx-usecs-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-usecs-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxUsecsLow = runtime.Some(x)
 		case 15:
-			x, err := runtime.ReadU32("rx-max-frames-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-max-frames-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFramesLow = runtime.Some(x)
 		case 16:
-			x, err := runtime.ReadU32("tx-usecs-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-usecs-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxUsecsLow = runtime.Some(x)
 		case 17:
-			x, err := runtime.ReadU32("tx-max-frames-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-max-frames-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFramesLow = runtime.Some(x)
 		case 18:
-			x, err := runtime.ReadU32("pkt-rate-high", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("pkt-rate-high", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PktRateHigh = runtime.Some(x)
 		case 19:
-			x, err := runtime.ReadU32("rx-usecs-high", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-usecs-high", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxUsecsHigh = runtime.Some(x)
 		case 20:
-			x, err := runtime.ReadU32("rx-max-frames-high", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rx-max-frames-high", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFramesHigh = runtime.Some(x)
 		case 21:
-			x, err := runtime.ReadU32("tx-usecs-high", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-usecs-high", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxUsecsHigh = runtime.Some(x)
 		case 22:
-			x, err := runtime.ReadU32("tx-max-frames-high", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-max-frames-high", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFramesHigh = runtime.Some(x)
 		case 23:
-			x, err := runtime.ReadU32("rate-sample-interval", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rate-sample-interval", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RateSampleInterval = runtime.Some(x)
 		case 24:
-			x, err := runtime.ReadU8("use-cqe-mode-tx", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("use-cqe-mode-tx", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.UseCqeModeTx = runtime.Some(x)
 		case 25:
-			x, err := runtime.ReadU8("use-cqe-mode-rx", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("use-cqe-mode-rx", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.UseCqeModeRx = runtime.Some(x)
 		case 26:
-			x, err := runtime.ReadU32("tx-aggr-max-bytes", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-aggr-max-bytes", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxAggrMaxBytes = runtime.Some(x)
 		case 27:
-			x, err := runtime.ReadU32("tx-aggr-max-frames", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-aggr-max-frames", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxAggrMaxFrames = runtime.Some(x)
 		case 28:
-			x, err := runtime.ReadU32("tx-aggr-time-usecs", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-aggr-time-usecs", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxAggrTimeUsecs = runtime.Some(x)
 		case 29:
 			x := &dc.takeProfile(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "rx-profile", err)
 			}
 			v.RxProfile = x
 		case 30:
 			x := &dc.takeProfile(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "tx-profile", err)
 			}
 			v.TxProfile = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2580,29 +2648,32 @@ func (v *PauseStat) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PauseStat) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			x, err := runtime.ReadU64("tx-frames", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("tx-frames", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.TxFrames = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU64("rx-frames", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("rx-frames", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.RxFrames = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2670,52 +2741,55 @@ func (v *Pause) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Pause) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("autoneg", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("autoneg", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Autoneg = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU8("rx", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("rx", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Rx = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU8("tx", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tx", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Tx = runtime.Some(x)
 		case 5:
 			x := &dc.takePauseStat(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = x
 		case 6:
-			x, err := runtime.ReadU32("stats-src", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("stats-src", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.StatsSrc = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2790,58 +2864,61 @@ func (v *EEE) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *EEE) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes-ours", err)
 			}
 			v.ModesOurs = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes-peer", err)
 			}
 			v.ModesPeer = x
 		case 4:
-			x, err := runtime.ReadU8("active", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("active", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Active = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU8("enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Enabled = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU8("tx-lpi-enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("tx-lpi-enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.TxLpiEnabled = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("tx-lpi-timer", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tx-lpi-timer", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TxLpiTimer = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2890,26 +2967,29 @@ func (v *TsStat) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *TsStat) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadUint("tx-pkts", d)
+			x, err := runtime.ReadUint("tx-pkts", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxPkts = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadUint("tx-lost", d)
+			x, err := runtime.ReadUint("tx-lost", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxLost = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadUint("tx-err", d)
+			x, err := runtime.ReadUint("tx-err", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -2917,7 +2997,7 @@ func (v *TsStat) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -2991,52 +3071,55 @@ func (v *Tsinfo) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Tsinfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "timestamping", err)
 			}
 			v.Timestamping = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "tx-types", err)
 			}
 			v.TxTypes = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "rx-filters", err)
 			}
 			v.RxFilters = x
 		case 5:
-			x, err := runtime.ReadU32("phc-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("phc-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PhcIndex = runtime.Some(x)
 		case 6:
 			x := &dc.takeTsStat(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3085,34 +3168,37 @@ func (v *CableResult) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableResult) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU8("pair", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("pair", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Pair = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU8("code", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("code", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Code = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("src", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("src", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Src = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3162,34 +3248,37 @@ func (v *CableFaultLength) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableFaultLength) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU8("pair", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("pair", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Pair = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("cm", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("cm", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Cm = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("src", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("src", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Src = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3237,28 +3326,31 @@ func (v *CableNest) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableNest) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeCableResult(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "result", err)
 			}
 			v.Result = x
 		case 2:
 			x := &dc.takeCableFaultLength(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "fault-length", err)
 			}
 			v.FaultLength = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3299,22 +3391,25 @@ func (v *CableTest) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableTest) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3367,34 +3462,37 @@ func (v *CableTestNtf) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("status", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("status", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Status = runtime.Some(x)
 		case 3:
 			x := &dc.takeCableNest(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
 			v.Nest = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3449,40 +3547,43 @@ func (v *CableTestTdrCfg) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableTestTdrCfg) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("first", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("first", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.First = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("last", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("last", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Last = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("step", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("step", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Step = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU8("pair", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("pair", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Pair = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3536,34 +3637,37 @@ func (v *CableTestTdrNtf) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("status", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("status", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Status = runtime.Some(x)
 		case 3:
 			x := &dc.takeCableNest(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
 			v.Nest = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3611,28 +3715,31 @@ func (v *CableTestTdr) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CableTestTdr) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeCableTestTdrCfg(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "cfg", err)
 			}
 			v.Cfg = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3677,29 +3784,31 @@ func (v *TunnelUDPEntry) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *TunnelUDPEntry) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadBE16("port", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port", 2, l-4)
 			}
+			x := runtime.BE16(b[off+4 : end])
 			v.Port = runtime.Some(x)
 		case 2:
-			r, err := runtime.ReadU32("type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("type", 4, l-4)
 			}
-			x := UDPTunnelType(r)
+			x := UDPTunnelType(runtime.U32(b[off+4 : end]))
 			v.Type = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3756,34 +3865,37 @@ func (v *TunnelUDPTable) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *TunnelUDPTable) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("size", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("size", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Size = runtime.Some(x)
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "types", err)
 			}
 			v.Types = x
 		case 3:
 			var x TunnelUDPEntry
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "entry", err)
 			}
 			v.Entry = append(v.Entry, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3824,22 +3936,25 @@ func (v *TunnelUDP) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *TunnelUDP) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeTunnelUDPTable(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "table", err)
 			}
 			v.Table = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3887,28 +4002,31 @@ func (v *TunnelInfo) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeTunnelUDP(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "udp-ports", err)
 			}
 			v.UDPPorts = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -3957,27 +4075,30 @@ func (v *FECStat) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *FECStat) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			x, err := runtime.ReadIntArray[uint64]("corrected", d, 8)
+			x, err := runtime.ReadIntArray[uint64]("corrected", b[off+4:end], 8)
 			if err != nil {
 				return err
 			}
 			v.Corrected = x
 		case 3:
-			x, err := runtime.ReadIntArray[uint64]("uncorr", d, 8)
+			x, err := runtime.ReadIntArray[uint64]("uncorr", b[off+4:end], 8)
 			if err != nil {
 				return err
 			}
 			v.Uncorr = x
 		case 4:
-			x, err := runtime.ReadIntArray[uint64]("corr-bits", d, 8)
+			x, err := runtime.ReadIntArray[uint64]("corr-bits", b[off+4:end], 8)
 			if err != nil {
 				return err
 			}
@@ -3985,7 +4106,7 @@ func (v *FECStat) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4050,46 +4171,49 @@ func (v *FEC) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *FEC) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "modes", err)
 			}
 			v.Modes = x
 		case 3:
-			x, err := runtime.ReadU8("auto", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("auto", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Auto = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("active", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("active", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Active = runtime.Some(x)
 		case 5:
 			x := &dc.takeFECStat(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4160,55 +4284,58 @@ func (v *ModuleEeprom) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *ModuleEeprom) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("offset", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("offset", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Offset = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("length", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("length", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Length = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU8("page", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("page", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Page = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU8("bank", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("bank", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Bank = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU8("i2c-address", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("i2c-address", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.I2cAddress = runtime.Some(x)
 		case 7:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Data = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4286,65 +4413,68 @@ func (v *StatsGrp) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *StatsGrp) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("ss-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ss-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.SsID = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU64("stat", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("stat", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.Stat = runtime.Some(x)
 		case 5:
 			x := &dc.takeStatsGrpHist(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "hist-rx", err)
 			}
 			v.HistRx = x
 		case 6:
 			x := &dc.takeStatsGrpHist(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "hist-tx", err)
 			}
 			v.HistTx = x
 		case 7:
-			x, err := runtime.ReadU32("hist-bkt-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("hist-bkt-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.HistBktLow = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("hist-bkt-hi", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("hist-bkt-hi", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.HistBktHi = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU64("hist-val", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("hist-val", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HistVal = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4394,34 +4524,37 @@ func (v *StatsGrpHist) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *StatsGrpHist) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 7:
-			x, err := runtime.ReadU32("hist-bkt-low", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("hist-bkt-low", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.HistBktLow = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("hist-bkt-hi", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("hist-bkt-hi", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.HistBktHi = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU64("hist-val", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("hist-val", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.HistVal = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4481,41 +4614,44 @@ func (v *Stats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Stats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1: // pad or unused: never surfaced
 		case 2:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "groups", err)
 			}
 			v.Groups = x
 		case 4:
 			x := &dc.takeStatsGrp(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "grp", err)
 			}
 			v.Grp = x
 		case 5:
-			x, err := runtime.ReadU32("src", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("src", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Src = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4566,26 +4702,29 @@ func (v *PhcVclocks) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("num", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("num", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Num = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadIntArray[int32]("index", d, 4)
+			x, err := runtime.ReadIntArray[int32]("index", b[off+4:end], 4)
 			if err != nil {
 				return err
 			}
@@ -4593,7 +4732,7 @@ func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4644,34 +4783,37 @@ func (v *Module) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Module) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU8("power-mode-policy", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("power-mode-policy", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.PowerModePolicy = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU8("power-mode", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("power-mode", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.PowerMode = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4716,28 +4858,31 @@ func (v *C33PSEPwLimit) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *C33PSEPwLimit) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("min", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("min", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Min = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("max", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("max", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Max = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -4843,95 +4988,97 @@ func (v *PSE) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PSE) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("podl-pse-admin-state", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("podl-pse-admin-state", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PodlPSEAdminState = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("podl-pse-admin-control", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("podl-pse-admin-control", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PodlPSEAdminControl = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("podl-pse-pw-d-status", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("podl-pse-pw-d-status", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PodlPSEPwDStatus = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("c33-pse-admin-state", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-admin-state", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEAdminState = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("c33-pse-admin-control", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-admin-control", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEAdminControl = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("c33-pse-pw-d-status", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-pw-d-status", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEPwDStatus = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("c33-pse-pw-class", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-pw-class", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEPwClass = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("c33-pse-actual-pw", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-actual-pw", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEActualPw = runtime.Some(x)
 		case 10:
-			r, err := runtime.ReadU32("c33-pse-ext-state", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-ext-state", 4, l-4)
 			}
-			x := C33PSEExtState(r)
+			x := C33PSEExtState(runtime.U32(b[off+4 : end]))
 			v.C33PSEExtState = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadU32("c33-pse-ext-substate", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-ext-substate", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEExtSubstate = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadU32("c33-pse-avail-pw-limit", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("c33-pse-avail-pw-limit", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.C33PSEAvailPwLimit = runtime.Some(x)
 		case 13:
 			var x C33PSEPwLimit
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "c33-pse-pw-limit-ranges", err)
 			}
 			v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -5002,55 +5149,58 @@ func (v *RSS) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *RSS) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("context", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("context", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Context = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("hfunc", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("hfunc", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Hfunc = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadIntArray[uint32]("indir", d, 4)
+			x, err := runtime.ReadIntArray[uint32]("indir", b[off+4:end], 4)
 			if err != nil {
 				return err
 			}
 			v.Indir = x
 		case 5:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Hkey = x
 		case 6:
-			x, err := runtime.ReadU32("input_xfrm", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("input_xfrm", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.InputXfrm = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("start-context", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("start-context", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.StartContext = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -5131,70 +5281,73 @@ func (v *Plca) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Plca) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU16("version", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("version", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.Version = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU8("enabled", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("enabled", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Enabled = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU8("status", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("status", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.Status = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("node-cnt", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("node-cnt", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.NodeCnt = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("node-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("node-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.NodeID = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("to-tmr", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("to-tmr", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ToTmr = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("burst-cnt", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("burst-cnt", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.BurstCnt = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("burst-tmr", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("burst-tmr", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.BurstTmr = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -5266,51 +5419,53 @@ func (v *ModuleFwFlash) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := dc.bytes().ReadNulString("file-name", d)
+			x, err := dc.bytes().ReadNulString("file-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FileName = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("password", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("password", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Password = runtime.Some(x)
 		case 4:
-			r, err := runtime.ReadU32("status", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("status", 4, l-4)
 			}
-			x := ModuleFwFlashStatus(r)
+			x := ModuleFwFlashStatus(runtime.U32(b[off+4 : end]))
 			v.Status = runtime.Some(x)
 		case 5:
-			x, err := dc.bytes().ReadNulString("status-msg", d)
+			x, err := dc.bytes().ReadNulString("status-msg", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.StatusMsg = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadUint("done", d)
+			x, err := runtime.ReadUint("done", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Done = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadUint("total", d)
+			x, err := runtime.ReadUint("total", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -5318,7 +5473,7 @@ func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -5394,57 +5549,59 @@ func (v *PHY) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PHY) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeHeader(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "header", err)
 			}
 			v.Header = x
 		case 2:
-			x, err := runtime.ReadU32("index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
 		case 3:
-			x, err := dc.bytes().ReadNulString("drvname", d)
+			x, err := dc.bytes().ReadNulString("drvname", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Drvname = runtime.Some(x)
 		case 4:
-			x, err := dc.bytes().ReadNulString("name", d)
+			x, err := dc.bytes().ReadNulString("name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 5:
-			r, err := runtime.ReadU32("upstream-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("upstream-type", 4, l-4)
 			}
-			x := PHYUpstreamType(r)
+			x := PHYUpstreamType(runtime.U32(b[off+4 : end]))
 			v.UpstreamType = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("upstream-index", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("upstream-index", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.UpstreamIndex = runtime.Some(x)
 		case 7:
-			x, err := dc.bytes().ReadNulString("upstream-sfp-name", d)
+			x, err := dc.bytes().ReadNulString("upstream-sfp-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.UpstreamSfpName = runtime.Some(x)
 		case 8:
-			x, err := dc.bytes().ReadNulString("downstream-sfp-name", d)
+			x, err := dc.bytes().ReadNulString("downstream-sfp-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -5452,7 +5609,7 @@ func (v *PHY) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

@@ -67,50 +67,50 @@ func (v *Dev) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Dev) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 2: // pad or unused: never surfaced
 		case 1:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			r, err := runtime.ReadU64("xdp-features", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("xdp-features", 8, l-4)
 			}
-			x := XDPAct(r)
+			x := XDPAct(runtime.U64(b[off+4 : end]))
 			v.XDPFeatures = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("xdp-zc-max-segs", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("xdp-zc-max-segs", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.XDPZcMaxSegs = runtime.Some(x)
 		case 5:
-			r, err := runtime.ReadU64("xdp-rx-metadata-features", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("xdp-rx-metadata-features", 8, l-4)
 			}
-			x := XDPRxMetadata(r)
+			x := XDPRxMetadata(runtime.U64(b[off+4 : end]))
 			v.XDPRxMetadataFeatures = runtime.Some(x)
 		case 6:
-			r, err := runtime.ReadU64("xsk-features", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("xsk-features", 8, l-4)
 			}
-			x := XSKFlags(r)
+			x := XSKFlags(runtime.U64(b[off+4 : end]))
 			v.XSKFeatures = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -194,58 +194,61 @@ func (v *PagePool) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PagePool) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadUint("id", d)
+			x, err := runtime.ReadUint("id", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadUint("napi-id", d)
+			x, err := runtime.ReadUint("napi-id", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.NAPIID = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadUint("inflight", d)
+			x, err := runtime.ReadUint("inflight", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Inflight = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadUint("inflight-mem", d)
+			x, err := runtime.ReadUint("inflight-mem", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InflightMem = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadUint("detach-time", d)
+			x, err := runtime.ReadUint("detach-time", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DetachTime = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("dmabuf", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dmabuf", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Dmabuf = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -293,28 +296,31 @@ func (v *PagePoolInfo) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PagePoolInfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadUint("id", d)
+			x, err := runtime.ReadUint("id", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -412,80 +418,83 @@ func (v *PagePoolStats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PagePoolStats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takePagePoolInfo(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "info", err)
 			}
 			v.Info = x
 		case 8:
-			x, err := runtime.ReadUint("alloc-fast", d)
+			x, err := runtime.ReadUint("alloc-fast", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocFast = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadUint("alloc-slow", d)
+			x, err := runtime.ReadUint("alloc-slow", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocSlow = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadUint("alloc-slow-high-order", d)
+			x, err := runtime.ReadUint("alloc-slow-high-order", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocSlowHighOrder = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadUint("alloc-empty", d)
+			x, err := runtime.ReadUint("alloc-empty", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocEmpty = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadUint("alloc-refill", d)
+			x, err := runtime.ReadUint("alloc-refill", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocRefill = runtime.Some(x)
 		case 13:
-			x, err := runtime.ReadUint("alloc-waive", d)
+			x, err := runtime.ReadUint("alloc-waive", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocWaive = runtime.Some(x)
 		case 14:
-			x, err := runtime.ReadUint("recycle-cached", d)
+			x, err := runtime.ReadUint("recycle-cached", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleCached = runtime.Some(x)
 		case 15:
-			x, err := runtime.ReadUint("recycle-cache-full", d)
+			x, err := runtime.ReadUint("recycle-cache-full", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleCacheFull = runtime.Some(x)
 		case 16:
-			x, err := runtime.ReadUint("recycle-ring", d)
+			x, err := runtime.ReadUint("recycle-ring", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleRing = runtime.Some(x)
 		case 17:
-			x, err := runtime.ReadUint("recycle-ring-full", d)
+			x, err := runtime.ReadUint("recycle-ring-full", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleRingFull = runtime.Some(x)
 		case 18:
-			x, err := runtime.ReadUint("recycle-released-refcnt", d)
+			x, err := runtime.ReadUint("recycle-released-refcnt", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -493,7 +502,7 @@ func (v *PagePoolStats) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -551,40 +560,43 @@ func (v *NAPI) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *NAPI) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("irq", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("irq", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.IRQ = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("pid", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("pid", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -649,47 +661,49 @@ func (v *Queue) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Queue) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		case 3:
-			r, err := runtime.ReadU32("type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("type", 4, l-4)
 			}
-			x := QueueType(r)
+			x := QueueType(runtime.U32(b[off+4 : end]))
 			v.Type = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("napi-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("napi-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.NAPIID = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("dmabuf", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dmabuf", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Dmabuf = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -935,196 +949,198 @@ func (v *Qstats) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Qstats) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		case 2:
-			r, err := runtime.ReadU32("queue-type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("queue-type", 4, l-4)
 			}
-			x := QueueType(r)
+			x := QueueType(runtime.U32(b[off+4 : end]))
 			v.QueueType = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("queue-id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("queue-id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.QueueID = runtime.Some(x)
 		case 4:
-			r, err := runtime.ReadUint("scope", d)
+			r, err := runtime.ReadUint("scope", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := QstatsScope(r)
 			v.Scope = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadUint("rx-packets", d)
+			x, err := runtime.ReadUint("rx-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxPackets = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadUint("rx-bytes", d)
+			x, err := runtime.ReadUint("rx-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxBytes = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadUint("tx-packets", d)
+			x, err := runtime.ReadUint("tx-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxPackets = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadUint("tx-bytes", d)
+			x, err := runtime.ReadUint("tx-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxBytes = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadUint("rx-alloc-fail", d)
+			x, err := runtime.ReadUint("rx-alloc-fail", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxAllocFail = runtime.Some(x)
 		case 13:
-			x, err := runtime.ReadUint("rx-hw-drops", d)
+			x, err := runtime.ReadUint("rx-hw-drops", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWDrops = runtime.Some(x)
 		case 14:
-			x, err := runtime.ReadUint("rx-hw-drop-overruns", d)
+			x, err := runtime.ReadUint("rx-hw-drop-overruns", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWDropOverruns = runtime.Some(x)
 		case 15:
-			x, err := runtime.ReadUint("rx-csum-complete", d)
+			x, err := runtime.ReadUint("rx-csum-complete", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumComplete = runtime.Some(x)
 		case 16:
-			x, err := runtime.ReadUint("rx-csum-unnecessary", d)
+			x, err := runtime.ReadUint("rx-csum-unnecessary", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumUnnecessary = runtime.Some(x)
 		case 17:
-			x, err := runtime.ReadUint("rx-csum-none", d)
+			x, err := runtime.ReadUint("rx-csum-none", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumNone = runtime.Some(x)
 		case 18:
-			x, err := runtime.ReadUint("rx-csum-bad", d)
+			x, err := runtime.ReadUint("rx-csum-bad", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumBad = runtime.Some(x)
 		case 19:
-			x, err := runtime.ReadUint("rx-hw-gro-packets", d)
+			x, err := runtime.ReadUint("rx-hw-gro-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROPackets = runtime.Some(x)
 		case 20:
-			x, err := runtime.ReadUint("rx-hw-gro-bytes", d)
+			x, err := runtime.ReadUint("rx-hw-gro-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROBytes = runtime.Some(x)
 		case 21:
-			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", d)
+			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWirePackets = runtime.Some(x)
 		case 22:
-			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", d)
+			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWireBytes = runtime.Some(x)
 		case 23:
-			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", d)
+			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWDropRatelimits = runtime.Some(x)
 		case 24:
-			x, err := runtime.ReadUint("tx-hw-drops", d)
+			x, err := runtime.ReadUint("tx-hw-drops", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWDrops = runtime.Some(x)
 		case 25:
-			x, err := runtime.ReadUint("tx-hw-drop-errors", d)
+			x, err := runtime.ReadUint("tx-hw-drop-errors", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWDropErrors = runtime.Some(x)
 		case 26:
-			x, err := runtime.ReadUint("tx-csum-none", d)
+			x, err := runtime.ReadUint("tx-csum-none", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxCsumNone = runtime.Some(x)
 		case 27:
-			x, err := runtime.ReadUint("tx-needs-csum", d)
+			x, err := runtime.ReadUint("tx-needs-csum", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxNeedsCsum = runtime.Some(x)
 		case 28:
-			x, err := runtime.ReadUint("tx-hw-gso-packets", d)
+			x, err := runtime.ReadUint("tx-hw-gso-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOPackets = runtime.Some(x)
 		case 29:
-			x, err := runtime.ReadUint("tx-hw-gso-bytes", d)
+			x, err := runtime.ReadUint("tx-hw-gso-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOBytes = runtime.Some(x)
 		case 30:
-			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", d)
+			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWirePackets = runtime.Some(x)
 		case 31:
-			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", d)
+			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWireBytes = runtime.Some(x)
 		case 32:
-			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", d)
+			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWDropRatelimits = runtime.Some(x)
 		case 33:
-			x, err := runtime.ReadUint("tx-stop", d)
+			x, err := runtime.ReadUint("tx-stop", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxStop = runtime.Some(x)
 		case 34:
-			x, err := runtime.ReadUint("tx-wake", d)
+			x, err := runtime.ReadUint("tx-wake", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -1132,7 +1148,7 @@ func (v *Qstats) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1180,29 +1196,31 @@ func (v *QueueID) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *QueueID) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 3:
-			r, err := runtime.ReadU32("type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("type", 4, l-4)
 			}
-			x := QueueType(r)
+			x := QueueType(runtime.U32(b[off+4 : end]))
 			v.Type = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -1261,40 +1279,43 @@ func (v *Dmabuf) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Dmabuf) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("ifindex", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
 		case 2:
 			var x QueueID
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "queues", err)
 			}
 			v.Queues = append(v.Queues, x)
 		case 3:
-			x, err := runtime.ReadU32("fd", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("fd", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.FD = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

@@ -113,58 +113,62 @@ func (v *CtrlAttrs) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU16("family-id", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("family-id", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.FamilyID = runtime.Some(x)
 		case 2:
-			x, err := dc.bytes().ReadNulString("family-name", d)
+			x, err := dc.bytes().ReadNulString("family-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FamilyName = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("version", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("version", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Version = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("hdrsize", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("hdrsize", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Hdrsize = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("maxattr", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("maxattr", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Maxattr = runtime.Some(x)
 		case 6:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
-			arr := d
+			arr := b[off+4 : end]
 			elems := dc.takeOpAttrs(runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
-				_, d, enext := runtime.AttrAt(arr, eoff)
-				if enext < 0 {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
 					return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
 				}
-				eoff = enext
-				if err := elems[i].decode(d, dc); err != nil {
+				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
 					return fmt.Errorf("%s: %w", "ops", err)
 				}
+				eoff += (el + 3) &^ 3
 			}
 			if eoff < len(arr) {
 				return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
@@ -174,18 +178,19 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
-			arr := d
+			arr := b[off+4 : end]
 			elems := dc.takeMcastGroupAttrs(runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
-				_, d, enext := runtime.AttrAt(arr, eoff)
-				if enext < 0 {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
 					return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
 				}
-				eoff = enext
-				if err := elems[i].decode(d, dc); err != nil {
+				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
 					return fmt.Errorf("%s: %w", "mcast-groups", err)
 				}
+				eoff += (el + 3) &^ 3
 			}
 			if eoff < len(arr) {
 				return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
@@ -193,6 +198,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			v.McastGroups = elems
 		case 8:
 			// Entries in wire order; the nests around each give its keys.
+			d := b[off+4 : end]
 			entries := make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(d))
 			it := runtime.TypeValues(d, 2)
 			for it.Next() {
@@ -208,6 +214,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			v.Policy = entries
 		case 9:
 			// Entries in wire order; the nests around each give its keys.
+			d := b[off+4 : end]
 			entries := make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(d))
 			it := runtime.TypeValues(d, 1)
 			for it.Next() {
@@ -222,15 +229,15 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			}
 			v.OpPolicy = entries
 		case 10:
-			x, err := runtime.ReadU32("op", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("op", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Op = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -275,28 +282,31 @@ func (v *McastGroupAttrs) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *McastGroupAttrs) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := dc.bytes().ReadNulString("name", d)
+			x, err := dc.bytes().ReadNulString("name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -340,29 +350,31 @@ func (v *OpAttrs) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *OpAttrs) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("id", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("id", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 2:
-			r, err := runtime.ReadU32("flags", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("flags", 4, l-4)
 			}
-			x := OpFlags(r)
+			x := OpFlags(runtime.U32(b[off+4 : end]))
 			v.Flags = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -451,84 +463,86 @@ func (v *PolicyAttrs) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *PolicyAttrs) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 12: // pad or unused: never surfaced
 		case 1:
-			r, err := runtime.ReadU32("type", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("type", 4, l-4)
 			}
-			x := AttrType(r)
+			x := AttrType(runtime.U32(b[off+4 : end]))
 			v.Type = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadS64("min-value-s", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("min-value-s", 8, l-4)
 			}
+			x := int64(runtime.U64(b[off+4 : end]))
 			v.MinValueS = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadS64("max-value-s", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("max-value-s", 8, l-4)
 			}
+			x := int64(runtime.U64(b[off+4 : end]))
 			v.MaxValueS = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU64("min-value-u", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("min-value-u", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.MinValueU = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU64("max-value-u", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("max-value-u", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.MaxValueU = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("min-length", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("min-length", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.MinLength = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("max-length", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("max-length", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.MaxLength = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU32("policy-idx", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("policy-idx", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PolicyIdx = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU32("policy-maxtype", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("policy-maxtype", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.PolicyMaxtype = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadU32("bitfield32-mask", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("bitfield32-mask", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Bitfield32Mask = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadU64("mask", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("mask", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.Mask = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -573,28 +587,31 @@ func (v *OpPolicyAttrs) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *OpPolicyAttrs) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("do", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("do", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Do = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("dump", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("dump", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Dump = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

@@ -72,56 +72,59 @@ func (v *Address) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Address) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 1:
-			x, err := runtime.ReadU16("family", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("family", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.Family = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU8("id", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("id", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.ID = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadBE32("addr4", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("addr4", 4, l-4)
 			}
+			x := runtime.BE32(b[off+4 : end])
 			v.Addr4 = runtime.Some(x)
 		case 4:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Addr6 = x
 		case 5:
-			x, err := runtime.ReadU16("port", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("port", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.Port = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("flags", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("flags", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Flags = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadS32("if-idx", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("if-idx", 4, l-4)
 			}
+			x := int32(runtime.U32(b[off+4 : end]))
 			v.IfIdx = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -162,22 +165,25 @@ func (v *Endpoint) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Endpoint) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
 			x := &dc.takeAddress(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
 			v.Addr = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -245,53 +251,56 @@ func (v *Attr) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Attr) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeAddress(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "addr", err)
 			}
 			v.Addr = x
 		case 2:
-			x, err := runtime.ReadU32("rcv-add-addrs", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rcv-add-addrs", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RcvAddAddrs = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("subflows", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("subflows", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Subflows = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("token", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("token", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Token = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU8("loc-id", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("loc-id", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.LocID = runtime.Some(x)
 		case 6:
 			x := &dc.takeAddress(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "addr-remote", err)
 			}
 			v.AddrRemote = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

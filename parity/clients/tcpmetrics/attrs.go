@@ -99,80 +99,83 @@ func (v *TCPMetrics) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 13: // pad or unused: never surfaced
 		case 1:
-			x, err := runtime.ReadBE32("addr-ipv4", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("addr-ipv4", 4, l-4)
 			}
+			x := runtime.BE32(b[off+4 : end])
 			v.AddrIPv4 = runtime.Some(x)
 		case 2:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.AddrIPv6 = x
 		case 3:
-			x, err := runtime.ReadU64("age", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("age", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.Age = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("tw-tsval", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tw-tsval", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.TwTsval = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadS32("tw-ts-stamp", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("tw-ts-stamp", 4, l-4)
 			}
+			x := int32(runtime.U32(b[off+4 : end]))
 			v.TwTsStamp = runtime.Some(x)
 		case 6:
 			x := &dc.takeMetrics(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "vals", err)
 			}
 			v.Vals = x
 		case 7:
-			x, err := runtime.ReadU16("fopen-mss", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("fopen-mss", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.FopenMss = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadU16("fopen-syn-drops", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("fopen-syn-drops", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.FopenSynDrops = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadU64("fopen-syn-drop-ts", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("fopen-syn-drop-ts", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.FopenSynDropTs = runtime.Some(x)
 		case 10:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.FopenCookie = x
 		case 11:
-			x, err := runtime.ReadBE32("saddr-ipv4", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("saddr-ipv4", 4, l-4)
 			}
+			x := runtime.BE32(b[off+4 : end])
 			v.SaddrIPv4 = runtime.Some(x)
 		case 12:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.SaddrIPv6 = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -248,58 +251,61 @@ func (v *Metrics) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Metrics) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("rtt", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rtt", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Rtt = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU32("rttvar", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rttvar", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Rttvar = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("ssthresh", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("ssthresh", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Ssthresh = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU32("cwnd", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("cwnd", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Cwnd = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadU32("reodering", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("reodering", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.Reodering = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadU32("rtt-us", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rtt-us", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RttUs = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadU32("rttvar-us", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("rttvar-us", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.RttvarUs = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

@@ -226,153 +226,156 @@ func (v *All) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *All) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 0: // pad or unused: never surfaced
 		case 32: // pad or unused: never surfaced
 		case 1:
-			x, err := runtime.ReadU8("u8", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("u8", 1, l-4)
 			}
+			x := runtime.U8(b[off+4 : end])
 			v.U8 = runtime.Some(x)
 		case 2:
-			x, err := runtime.ReadU16("u16", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("u16", 2, l-4)
 			}
+			x := runtime.U16(b[off+4 : end])
 			v.U16 = runtime.Some(x)
 		case 3:
-			x, err := runtime.ReadU32("u32", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("u32", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.U32 = runtime.Some(x)
 		case 4:
-			x, err := runtime.ReadU64("u64", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("u64", 8, l-4)
 			}
+			x := runtime.U64(b[off+4 : end])
 			v.U64 = runtime.Some(x)
 		case 5:
-			x, err := runtime.ReadS8("s8", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("s8", 1, l-4)
 			}
+			x := int8(runtime.U8(b[off+4 : end]))
 			v.S8 = runtime.Some(x)
 		case 6:
-			x, err := runtime.ReadS16("s16", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("s16", 2, l-4)
 			}
+			x := int16(runtime.U16(b[off+4 : end]))
 			v.S16 = runtime.Some(x)
 		case 7:
-			x, err := runtime.ReadS32("s32", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("s32", 4, l-4)
 			}
+			x := int32(runtime.U32(b[off+4 : end]))
 			v.S32 = runtime.Some(x)
 		case 8:
-			x, err := runtime.ReadS64("s64", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("s64", 8, l-4)
 			}
+			x := int64(runtime.U64(b[off+4 : end]))
 			v.S64 = runtime.Some(x)
 		case 9:
-			x, err := runtime.ReadUint("uint", d)
+			x, err := runtime.ReadUint("uint", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Uint = runtime.Some(x)
 		case 10:
-			x, err := runtime.ReadSint("sint", d)
+			x, err := runtime.ReadSint("sint", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Sint = runtime.Some(x)
 		case 11:
-			x, err := runtime.ReadBE16("be16", d)
-			if err != nil {
-				return err
+			if l-4 != 2 {
+				return runtime.SizeError("be16", 2, l-4)
 			}
+			x := runtime.BE16(b[off+4 : end])
 			v.Be16 = runtime.Some(x)
 		case 12:
-			x, err := runtime.ReadBE32("be32", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("be32", 4, l-4)
 			}
+			x := runtime.BE32(b[off+4 : end])
 			v.Be32 = runtime.Some(x)
 		case 13:
-			x, err := runtime.ReadBE64("be64", d)
-			if err != nil {
-				return err
+			if l-4 != 8 {
+				return runtime.SizeError("be64", 8, l-4)
 			}
+			x := runtime.BE64(b[off+4 : end])
 			v.Be64 = runtime.Some(x)
 		case 14:
-			x, err := runtime.ReadFlag("flag", d)
+			x, err := runtime.ReadFlag("flag", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Flag = x
 		case 15:
-			x, err := dc.bytes().ReadNulString("str", d)
+			x, err := dc.bytes().ReadNulString("str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Str = runtime.Some(x)
 		case 16:
-			x, err := dc.bytes().ReadString("loose-str", d)
+			x, err := dc.bytes().ReadString("loose-str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.LooseStr = runtime.Some(x)
 		case 17:
-			x := dc.bytes().Copy(d)
+			x := dc.bytes().Copy(b[off+4 : end])
 			v.Bin = x
 		case 18:
-			x, err := runtime.ReadIntArray[uint32]("u32-array", d, 4)
+			x, err := runtime.ReadIntArray[uint32]("u32-array", b[off+4:end], 4)
 			if err != nil {
 				return err
 			}
 			v.U32Array = x
 		case 19:
-			x, err := runtime.ReadIntArray[int16]("s16-array", d, 2)
+			x, err := runtime.ReadIntArray[int16]("s16-array", b[off+4:end], 2)
 			if err != nil {
 				return err
 			}
 			v.S16Array = x
 		case 20:
-			if err := runtime.CheckStruct("stats", d, 24); err != nil {
+			if err := runtime.CheckStruct("stats", b[off+4:end], 24); err != nil {
 				return err
 			}
 			var x Stats
-			x.get(d)
+			x.get(b[off+4 : end])
 			v.Stats = runtime.Some(x)
 		case 21:
 			x := &dc.takeInner(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "nest", err)
 			}
 			v.Nest = x
 		case 22:
-			x, err := runtime.ReadU32("multi-u32", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("multi-u32", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.MultiU32 = append(v.MultiU32, x)
 		case 23:
-			x, err := dc.bytes().ReadNulString("multi-str", d)
+			x, err := dc.bytes().ReadNulString("multi-str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.MultiStr = append(v.MultiStr, x)
 		case 24:
 			var x Inner
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "multi-nest", err)
 			}
 			v.MultiNest = append(v.MultiNest, x)
@@ -380,18 +383,19 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
-			arr := d
+			arr := b[off+4 : end]
 			elems := dc.takeInner(runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
-				_, d, enext := runtime.AttrAt(arr, eoff)
-				if enext < 0 {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
 					return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
 				}
-				eoff = enext
-				if err := elems[i].decode(d, dc); err != nil {
+				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
 					return fmt.Errorf("%s: %w", "idx-nest", err)
 				}
+				eoff += (el + 3) &^ 3
 			}
 			if eoff < len(arr) {
 				return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
@@ -401,20 +405,21 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
-			arr := d
+			arr := b[off+4 : end]
 			elems := make([]uint32, runtime.CountAttrs(arr))
 			eoff := 0
 			for i := range elems {
-				_, d, enext := runtime.AttrAt(arr, eoff)
-				if enext < 0 {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
 					return runtime.AttrError("idx-u32", runtime.AttrsError(arr, eoff))
 				}
-				eoff = enext
-				x, err := runtime.ReadU32("idx-u32", d)
-				if err != nil {
-					return err
+				if el-4 != 4 {
+					return runtime.SizeError("idx-u32", 4, el-4)
 				}
+				x := runtime.U32(arr[eoff+4 : eend])
 				elems[i] = x
+				eoff += (el + 3) &^ 3
 			}
 			if eoff < len(arr) {
 				return runtime.AttrError("idx-u32", runtime.AttrsError(arr, eoff))
@@ -422,6 +427,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			v.IdxU32 = elems
 		case 27:
 			// Entries in wire order; the nests around each give its keys.
+			d := b[off+4 : end]
 			entries := make([]AllTvEntry, 0, runtime.CountAttrs(d))
 			it := runtime.TypeValues(d, 2)
 			for it.Next() {
@@ -436,35 +442,33 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			}
 			v.Tv = entries
 		case 28:
-			x, err := runtime.ReadBitfield32("bf", d)
+			x, err := runtime.ReadBitfield32("bf", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Bf = runtime.Some(x)
 		case 29:
-			r, err := runtime.ReadU8("color", d)
-			if err != nil {
-				return err
+			if l-4 != 1 {
+				return runtime.SizeError("color", 1, l-4)
 			}
-			x := Color(r)
+			x := Color(runtime.U8(b[off+4 : end]))
 			v.Color = runtime.Some(x)
 		case 30:
-			r, err := runtime.ReadU32("perms", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("perms", 4, l-4)
 			}
-			x := Perm(r)
+			x := Perm(runtime.U32(b[off+4 : end]))
 			v.Perms = runtime.Some(x)
 		case 31:
-			x, err := runtime.ReadU32("color-mask", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("color-mask", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.ColorMask = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -539,34 +543,37 @@ func (v *Inner) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Inner) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 1:
-			x, err := runtime.ReadU32("a", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("a", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.A = runtime.Some(x)
 		case 2:
-			x, err := dc.bytes().ReadNulString("b", d)
+			x, err := dc.bytes().ReadNulString("b", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.B = runtime.Some(x)
 		case 3:
 			x := &dc.takeInner(1)[0]
-			if err := x.decode(d, dc); err != nil {
+			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("%s: %w", "child", err)
 			}
 			v.Child = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }
@@ -634,20 +641,23 @@ func (v *Some) Decode(b []byte) error { return v.decode(b, nil) }
 // decode is Decode taking nested values, strings and byte slices from
 // dc's chunks (nil: each allocated alone).
 func (v *Some) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
 	for off := 0; off < len(b); {
-		typ, d, next := runtime.AttrAt(b, off)
-		if next < 0 {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
 		case 3:
-			x, err := runtime.ReadU32("u32", d)
-			if err != nil {
-				return err
+			if l-4 != 4 {
+				return runtime.SizeError("u32", 4, l-4)
 			}
+			x := runtime.U32(b[off+4 : end])
 			v.U32 = runtime.Some(x)
 		case 15:
-			x, err := dc.bytes().ReadNulString("str", d)
+			x, err := dc.bytes().ReadNulString("str", b[off+4:end])
 			if err != nil {
 				return err
 			}
@@ -655,7 +665,7 @@ func (v *Some) decode(b []byte, dc *decoder) error {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
-		off = next
+		off += (l + 3) &^ 3
 	}
 	return nil
 }

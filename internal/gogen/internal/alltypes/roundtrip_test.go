@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -256,10 +257,27 @@ func TestStringNUL(t *testing.T) {
 }
 
 func TestMalformedPayload(t *testing.T) {
-	raw, _ := runtime.MarshalAttrs(func(e *runtime.Encoder) { e.PutU16(3, 1) }) // u32 attribute
-	var out All
-	if err := out.Decode(raw); !errors.Is(err, runtime.ErrMalformed) || !strings.Contains(err.Error(), `"u32"`) {
-		t.Errorf("short u32: %v", err)
+	// Every fixed-size integer, one byte short and one byte long: the
+	// generated decoder checks the size before it reads.
+	widths := map[string]int{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "s8": 1, "s16": 2, "s32": 4, "s64": 8, "be16": 2, "be32": 4, "be64": 8}
+	for typ, a := range attrsAll.Attrs {
+		w, ok := widths[a.Name]
+		if !ok {
+			continue
+		}
+		delete(widths, a.Name)
+		for _, n := range []int{w - 1, w + 1} {
+			raw, _ := runtime.MarshalAttrs(func(e *runtime.Encoder) { e.PutBytes(uint16(typ), make([]byte, n)) })
+			var out All
+			err := out.Decode(raw)
+			want := fmt.Sprintf("%q: want %d bytes, got %d", a.Name, w, n)
+			if !errors.Is(err, runtime.ErrMalformed) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s of %d bytes: %v; want ErrMalformed and %s", a.Name, n, err, want)
+			}
+		}
+	}
+	if len(widths) != 0 {
+		t.Errorf("attributes not in the all-types spec: %v", widths)
 	}
 }
 
