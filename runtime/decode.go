@@ -52,10 +52,11 @@ func Attrs(b []byte) AttrIter { return AttrIter{b: b} }
 // error path to stop, to stay cheap.
 func (it *AttrIter) Next() bool {
 	if off := it.off; off < len(it.b) {
-		if _, d, next := AttrAt(it.b, off); next >= 0 {
-			it.typ = ne.Uint16(it.b[off+2:])
-			it.ds, it.de = off+attrHdrLen, off+attrHdrLen+len(d)
-			it.off = next
+		typ, l := attrHeader(it.b, off)
+		if end := off + l; l >= attrHdrLen && end <= len(it.b) {
+			it.typ = typ
+			it.ds, it.de = off+attrHdrLen, end
+			it.off = min(off+align4(l), len(it.b))
 			return true
 		}
 	}
@@ -120,6 +121,12 @@ func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 // callgrind put at 20-35 of the 100-140 instructions an attribute cost
 // (BENCHMARKS.md).
 func AttrHeader(b []byte, off int) (typ uint16, l int) {
+	typ, l = attrHeader(b, off)
+	return typ & attrTypeMask, l
+}
+
+// attrHeader is AttrHeader keeping the type's flags.
+func attrHeader(b []byte, off int) (typ uint16, l int) {
 	if off < 0 || off > len(b)-attrHdrLen {
 		return 0, 0
 	}
@@ -127,21 +134,24 @@ func AttrHeader(b []byte, off int) (typ uint16, l int) {
 	// is the only bounds check (with b[off:] and ne.Uint16 there were
 	// four, and the loop cost a third more).
 	h := (*[2]uint16)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off))
-	return h[1] & attrTypeMask, int(h[0])
+	return h[1], int(h[0])
 }
 
 // AttrAt reads the attribute that starts at off in b (0 <= off <=
 // len(b)): its type (flags masked off), its payload, and the offset of the
 // attribute after it. next is -1 if no whole attribute starts at off;
-// AttrsError then says why. AttrIter, TypeValues and RawAttrAt read
-// attributes this way.
+// AttrsError then says why. TypeValues and RawAttrAt read attributes this
+// way.
 func AttrAt(b []byte, off int) (typ uint16, data []byte, next int) {
-	typ, l := AttrHeader(b, off)
-	end := off + l
-	if l < attrHdrLen || end > len(b) {
+	r := b[off:]
+	if len(r) < attrHdrLen {
 		return 0, nil, -1
 	}
-	return typ, b[off+attrHdrLen : end : end], min(off+align4(l), len(b))
+	l := int(ne.Uint16(r))
+	if l < attrHdrLen || l > len(r) {
+		return 0, nil, -1
+	}
+	return ne.Uint16(r[2:]) & attrTypeMask, r[attrHdrLen:l], min(off+align4(l), len(b))
 }
 
 // RawAttrAt returns a copy of the attribute that starts at off in b, which
