@@ -10,9 +10,10 @@
 //   - [Encoder] builds a request (netlink header, genl header, optional fixed
 //     header, attributes) into a reused buffer.
 //   - [AttrIter] and the Read* helpers decode attributes straight from the
-//     receive buffer; generated decoders walk attributes with the
-//     inlinable [AttrAt] instead, and fill the elements of an array in
-//     place in a slice sized once.
+//     receive buffer; generated decoders walk attributes with
+//     [AttrHeader] instead, read fixed-size integers with [U32] and its
+//     kin after checking the size themselves, and fill the elements of an
+//     array in place in a slice sized once.
 //   - [Opt] holds an optional attribute's value inside a generated struct,
 //     so decoding it allocates nothing.
 //   - [Conn.Do] and [Conn.Dump] run one request; [Conn.Subscribe] receives
