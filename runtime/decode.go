@@ -201,23 +201,30 @@ func sizeError(name string, want, got int) error {
 // check the size themselves and read the value with U8, U16, ... BE64.
 func SizeError(name string, want, got int) error { return sizeError(name, want, got) }
 
-// U8, U16, U32 and U64 read a value in host byte order from the start of
-// b, BE16, BE32 and BE64 one in network byte order: the payload of an
-// attribute whose size the caller has checked. Unlike ReadU8 ... ReadBE64
-// they return no error, which keeps a generated decoder's loop from
-// carrying one per attribute (BENCHMARKS.md).
+// U8 reads the one-byte payload of an attribute whose size the caller has
+// checked. It and the other unchecked readers (U16, U32, U64 in host byte
+// order; BE16, BE32, BE64 in network byte order) return no error, unlike
+// ReadU8 ... ReadBE64: generated decoders check the size in the case
+// itself, so that no error value travels through their loop
+// (BENCHMARKS.md, goal 2). Each panics if b is too short.
 func U8(b []byte) uint8 { return b[0] }
 
+// U16 reads a u16 in host byte order; see U8.
 func U16(b []byte) uint16 { return ne.Uint16(b) }
 
+// U32 reads a u32 in host byte order; see U8.
 func U32(b []byte) uint32 { return ne.Uint32(b) }
 
+// U64 reads a u64 in host byte order; see U8.
 func U64(b []byte) uint64 { return ne.Uint64(b) }
 
+// BE16 reads a 16-bit value in network byte order; see U8.
 func BE16(b []byte) uint16 { return binary.BigEndian.Uint16(b) }
 
+// BE32 reads a 32-bit value in network byte order; see U8.
 func BE32(b []byte) uint32 { return binary.BigEndian.Uint32(b) }
 
+// BE64 reads a 64-bit value in network byte order; see U8.
 func BE64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 
 // ReadU8 decodes a u8 payload; name (the spec's attribute name) is used in
