@@ -34,8 +34,9 @@ type attrKind struct {
 // before it slices the payload).
 type payload struct{ data, size string }
 
-// intKind describes one integer type: its Go type, and the encoder and
-// decoder names for host and big-endian byte order.
+// intKind describes one integer type: its Go type, its encoder names for
+// host and big-endian byte order, and its size, which says how it is read
+// back.
 type intKind struct {
 	goType       string
 	put          string
@@ -152,7 +153,7 @@ func intGet(a *spec.Attr, p payload) string {
 	}
 	// Fixed widths: the size is checked here and the value read by an
 	// unchecked reader, so that no error value travels through the
-	// decode loop (BENCHMARKS.md: 10-20% of a family dump's decoding).
+	// decode loop (BENCHMARKS.md, goal 2).
 	read := fmt.Sprintf("runtime.U%d(%s)", 8*k.width, p.data)
 	if bigEndian(a, k) {
 		read = fmt.Sprintf("runtime.BE%d(%s)", 8*k.width, p.data)
