@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -130,11 +129,11 @@ func attrHeader(b []byte, off int) (typ uint16, l int) {
 	if off < 0 || off > len(b)-attrHdrLen {
 		return 0, 0
 	}
-	// The two fields of struct nlattr, read in place: the test above
-	// is the only bounds check (with b[off:] and ne.Uint16 there were
-	// four, and the loop cost a third more).
-	h := (*[2]uint16)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off))
-	return h[1], int(h[0])
+	// The two fields of struct nlattr, read through an array pointer:
+	// the test above is the only bounds check (with b[off:] and
+	// ne.Uint16 there were four, and the loop cost a third more).
+	h := (*[attrHdrLen]byte)(b[off : off+attrHdrLen])
+	return ne.Uint16(h[2:]), int(ne.Uint16(h[:2]))
 }
 
 // AttrAt reads the attribute that starts at off in b (0 <= off <=
