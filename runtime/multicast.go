@@ -145,8 +145,8 @@ func (sub *Subscription) eachNotification(b []byte, yield func(Message, error) b
 		if msg.typ() != sub.family {
 			continue
 		}
-		m, ok := genlMessage(msg, &sub.s.scratch)
-		if !ok {
+		m := Message{Scratch: &sub.s.scratch}
+		if !m.setGenl(msg) {
 			return false, fmt.Errorf("genlgen: subscription: truncated genl header: %d bytes: %w", len(msg.body()), ErrMalformed)
 		}
 		if !yield(m, nil) {

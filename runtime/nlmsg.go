@@ -47,12 +47,16 @@ func msgError(b []byte) string {
 	return fmt.Sprintf("netlink message length %d with %d bytes left", ne.Uint32(b), len(b))
 }
 
-// genlMessage returns the Message of a family message's body (genl header
-// first), or false if the body is too short for the genl header.
-func genlMessage(m nlmsg, scratch *any) (Message, bool) {
+// setGenl fills dst's header fields and payload from a family message's
+// body (genl header first), leaving Scratch alone; false if the body is
+// too short for the genl header. A reader fills the one Message it keeps
+// in place, so that each message writes one pointer (the payload), not a
+// whole Message.
+func (dst *Message) setGenl(m nlmsg) bool {
 	body := m.body()
 	if len(body) < genlHdrLen {
-		return Message{}, false
+		return false
 	}
-	return Message{Cmd: body[0], Version: body[1], Flags: m.flags(), Payload: body[genlHdrLen:], Scratch: scratch}, true
+	dst.Cmd, dst.Version, dst.Flags, dst.Payload = body[0], body[1], m.flags(), body[genlHdrLen:]
+	return true
 }

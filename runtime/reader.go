@@ -49,11 +49,15 @@ type reader struct {
 	op        *Op
 	sent      []byte // the request, for mapping extended ACK offsets
 	attrStart int
-	rest      []byte  // unread messages of the current datagram
-	scratch   *any    // the socket's Message.Scratch
-	msg       Message // the message next returned last
-	intr      bool    // some message carried NLM_F_DUMP_INTR
-	finished  bool    // the kernel ended the exchange
+	// dgram[off:] holds the unread messages of the current datagram.
+	// An offset rather than a re-sliced dgram: moving on to the next
+	// message then writes no pointer (see Chunk).
+	dgram []byte
+	off   int
+	msg   Message // the message next returned last; Scratch set once
+
+	intr     bool // some message carried NLM_F_DUMP_INTR
+	finished bool // the kernel ended the exchange
 	// replyEnds is set for a request sent without NLM_F_ACK that the
 	// kernel answers with one reply (Op.DoReply): that reply ends the
 	// exchange, and so does finding nothing queued at the first receive.
@@ -67,7 +71,8 @@ type reader struct {
 // reset prepares r for the answer to a request sent with netlink flags
 // flags.
 func (r *reader) reset(src source, scratch *any, family uint16, seq, portID uint32, op *Op, sent []byte, attrStart int, flags uint16) {
-	*r = reader{src: src, scratch: scratch, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart,
+	*r = reader{src: src, family: family, seq: seq, portID: portID, op: op, sent: sent, attrStart: attrStart,
+		msg:       Message{Scratch: scratch},
 		replyEnds: flags&(unix.NLM_F_ACK|unix.NLM_F_DUMP) == 0,
 		dump:      flags&unix.NLM_F_DUMP != 0}
 }
@@ -102,7 +107,7 @@ func (r *reader) next(ctx context.Context) (done bool, err error) {
 		return true, nil
 	}
 	for {
-		if len(r.rest) == 0 {
+		if r.off >= len(r.dgram) {
 			b, err := r.receive(ctx)
 			if err == errNothingQueued {
 				r.finished = true // succeeded without a reply
@@ -114,13 +119,14 @@ func (r *reader) next(ctx context.Context) (done bool, err error) {
 			if len(b) == 0 {
 				return false, r.malformed("empty datagram")
 			}
-			r.rest = b
+			r.dgram, r.off = b, 0
 		}
-		msg, next := msgAt(r.rest)
+		rest := r.dgram[r.off:]
+		msg, next := msgAt(rest)
 		if next < 0 {
-			return false, r.malformed("%s", msgError(r.rest))
+			return false, r.malformed("%s", msgError(rest))
 		}
-		r.rest = r.rest[next:]
+		r.off += next
 
 		if msg.portID() != r.portID {
 			continue // not addressed to this request (e.g. a notification)
@@ -147,14 +153,12 @@ func (r *reader) next(ctx context.Context) (done bool, err error) {
 		default:
 			return false, r.malformed("unexpected message type %d", msg.typ())
 		}
-		m, ok := genlMessage(msg, r.scratch)
-		if !ok {
+		if !r.msg.setGenl(msg) {
 			return false, r.malformed("truncated genl header: %d bytes", len(msg.body()))
 		}
 		if r.replyEnds {
 			r.finished = true // the next call reports the end
 		}
-		r.msg = m
 		return false, nil
 	}
 }
