@@ -31,6 +31,10 @@ type fileView struct {
 	Ops     []opView
 	Groups  []groupView
 	Ntfs    []ntfView
+
+	// Payload and ElemPayload are attrPayload.data and elemPayload.data,
+	// for the template's own uses of the payloads.
+	Payload, ElemPayload string
 }
 
 type constView struct {
@@ -154,9 +158,11 @@ type ntfView struct {
 // build makes the view of f.
 func build(f *spec.Family) (*fileView, error) {
 	v := &fileView{
-		Package: f.GoPackage,
-		Family:  f.Name,
-		Version: f.Version,
+		Package:     f.GoPackage,
+		Family:      f.Name,
+		Version:     f.Version,
+		Payload:     attrPayload.data,
+		ElemPayload: elemPayload.data,
 	}
 	v.PkgDoc = comment(fmt.Sprintf("Package %s is a client for the %s generic netlink family.\n\n%s\n\n%s",
 		f.GoPackage, f.Name, strings.TrimSpace(f.Doc), pkgConventions))
@@ -423,7 +429,9 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 
 // attrPayload and elemPayload are the payloads of the attribute a
 // generated decode loop is at and of the element its indexed-array loop is
-// at (templates/go/attrs.go.tmpl names the variables).
+// at. templates/go/attrs.go.tmpl declares the variables they use (off,
+// end, l; arr, eoff, eend, el) and reads the payloads from here too
+// (fileView.Payload, ElemPayload).
 var (
 	attrPayload = payload{data: "b[off+4 : end]", size: "l-4"}
 	elemPayload = payload{data: "arr[eoff+4 : eend]", size: "el-4"}
