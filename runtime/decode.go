@@ -51,10 +51,9 @@ func Attrs(b []byte) AttrIter { return AttrIter{b: b} }
 // error path to stop, to stay cheap.
 func (it *AttrIter) Next() bool {
 	if off := it.off; off < len(it.b) {
-		typ, l := attrHeader(it.b, off)
-		if end := off + l; l >= attrHdrLen && end <= len(it.b) {
+		if typ, l, ok := attrSpan(it.b, off); ok {
 			it.typ = typ
-			it.ds, it.de = off+attrHdrLen, end
+			it.ds, it.de = off+attrHdrLen, off+l
 			it.off = min(off+align4(l), len(it.b))
 			return true
 		}
@@ -118,10 +117,18 @@ func (it *AttrIter) Raw() RawAttr { return RawAttrAt(it.b, it.Offset()) }
 // Why this shape and not AttrAt's: it keeps the loop free of payload
 // slices no case needs and of a second test of a sentinel. Under
 // callgrind, an nlctrl operation (a nest of two u32 attributes) took 140
-// instructions to decode with AttrAt, 108 this way (BENCHMARKS.md).
+// instructions to decode with AttrAt and ReadU32, 91 this way with U32
+// (BENCHMARKS.md, goal 2).
 func AttrHeader(b []byte, off int) (typ uint16, l int) {
 	typ, l = attrHeader(b, off)
 	return typ & attrTypeMask, l
+}
+
+// attrSpan is attrHeader plus the check every walker makes: ok says that
+// a whole attribute of l bytes starts at off.
+func attrSpan(b []byte, off int) (typ uint16, l int, ok bool) {
+	typ, l = attrHeader(b, off)
+	return typ, l, l >= attrHdrLen && off+l <= len(b)
 }
 
 // attrHeader is AttrHeader keeping the type's flags.
@@ -131,7 +138,8 @@ func attrHeader(b []byte, off int) (typ uint16, l int) {
 	}
 	// The two fields of struct nlattr, read through an array pointer:
 	// the test above is the only bounds check (with b[off:] and
-	// ne.Uint16 there were four, and the loop cost a third more).
+	// ne.Uint16 there were four, and a decoder's loop took half as many
+	// instructions again).
 	h := (*[attrHdrLen]byte)(b[off : off+attrHdrLen])
 	return ne.Uint16(h[2:]), int(ne.Uint16(h[:2]))
 }
@@ -140,17 +148,12 @@ func attrHeader(b []byte, off int) (typ uint16, l int) {
 // len(b)): its type (flags masked off), its payload, and the offset of the
 // attribute after it. next is -1 if no whole attribute starts at off;
 // AttrsError then says why. TypeValues and RawAttrAt read attributes this
-// way.
+// way; like AttrIter and CountAttrs, it checks the header with attrSpan.
 func AttrAt(b []byte, off int) (typ uint16, data []byte, next int) {
-	r := b[off:]
-	if len(r) < attrHdrLen {
-		return 0, nil, -1
+	if typ, l, ok := attrSpan(b, off); ok {
+		return typ & attrTypeMask, b[off+attrHdrLen : off+l], min(off+align4(l), len(b))
 	}
-	l := int(ne.Uint16(r))
-	if l < attrHdrLen || l > len(r) {
-		return 0, nil, -1
-	}
-	return ne.Uint16(r[2:]) & attrTypeMask, r[attrHdrLen:l], min(off+align4(l), len(b))
+	return 0, nil, -1
 }
 
 // RawAttrAt returns a copy of the attribute that starts at off in b, which
@@ -172,8 +175,8 @@ func AttrsError(b []byte, off int) error {
 func CountAttrs(b []byte) int {
 	n := 0
 	for off := 0; off < len(b); n++ {
-		_, l := attrHeader(b, off)
-		if l < attrHdrLen || off+l > len(b) {
+		_, l, ok := attrSpan(b, off)
+		if !ok {
 			break
 		}
 		off += align4(l)
