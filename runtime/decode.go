@@ -192,16 +192,12 @@ func lengthError(name string, want string, got int) error {
 	return fmt.Errorf("genlgen: attribute %q: want %s bytes, got %d: %w", name, want, got, ErrMalformed)
 }
 
-// sizeError describes a payload of got bytes where the attribute's type
-// has exactly want.
-func sizeError(name string, want, got int) error {
-	return lengthError(name, strconv.Itoa(want), got)
-}
-
 // SizeError is the error for a fixed-size attribute (name, from the
 // spec) whose payload is got bytes instead of want. Generated decoders
 // check the size themselves and read the value with U8, U16, ... BE64.
-func SizeError(name string, want, got int) error { return sizeError(name, want, got) }
+func SizeError(name string, want, got int) error {
+	return lengthError(name, strconv.Itoa(want), got)
+}
 
 // U8 reads the one-byte payload of an attribute whose size the caller has
 // checked. It and the other unchecked readers (U16, U32, U64 in host byte
@@ -233,7 +229,7 @@ func BE64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 // errors.
 func ReadU8(name string, b []byte) (uint8, error) {
 	if len(b) != 1 {
-		return 0, sizeError(name, 1, len(b))
+		return 0, SizeError(name, 1, len(b))
 	}
 	return U8(b), nil
 }
@@ -241,7 +237,7 @@ func ReadU8(name string, b []byte) (uint8, error) {
 // ReadU16 decodes a u16 payload in host byte order.
 func ReadU16(name string, b []byte) (uint16, error) {
 	if len(b) != 2 {
-		return 0, sizeError(name, 2, len(b))
+		return 0, SizeError(name, 2, len(b))
 	}
 	return U16(b), nil
 }
@@ -249,7 +245,7 @@ func ReadU16(name string, b []byte) (uint16, error) {
 // ReadU32 decodes a u32 payload in host byte order.
 func ReadU32(name string, b []byte) (uint32, error) {
 	if len(b) != 4 {
-		return 0, sizeError(name, 4, len(b))
+		return 0, SizeError(name, 4, len(b))
 	}
 	return U32(b), nil
 }
@@ -257,7 +253,7 @@ func ReadU32(name string, b []byte) (uint32, error) {
 // ReadU64 decodes a u64 payload in host byte order.
 func ReadU64(name string, b []byte) (uint64, error) {
 	if len(b) != 8 {
-		return 0, sizeError(name, 8, len(b))
+		return 0, SizeError(name, 8, len(b))
 	}
 	return U64(b), nil
 }
@@ -289,7 +285,7 @@ func ReadS64(name string, b []byte) (int64, error) {
 // ReadBE16 decodes a 16-bit big-endian payload.
 func ReadBE16(name string, b []byte) (uint16, error) {
 	if len(b) != 2 {
-		return 0, sizeError(name, 2, len(b))
+		return 0, SizeError(name, 2, len(b))
 	}
 	return BE16(b), nil
 }
@@ -297,7 +293,7 @@ func ReadBE16(name string, b []byte) (uint16, error) {
 // ReadBE32 decodes a 32-bit big-endian payload.
 func ReadBE32(name string, b []byte) (uint32, error) {
 	if len(b) != 4 {
-		return 0, sizeError(name, 4, len(b))
+		return 0, SizeError(name, 4, len(b))
 	}
 	return BE32(b), nil
 }
@@ -305,7 +301,7 @@ func ReadBE32(name string, b []byte) (uint32, error) {
 // ReadBE64 decodes a 64-bit big-endian payload.
 func ReadBE64(name string, b []byte) (uint64, error) {
 	if len(b) != 8 {
-		return 0, sizeError(name, 8, len(b))
+		return 0, SizeError(name, 8, len(b))
 	}
 	return BE64(b), nil
 }
@@ -359,7 +355,7 @@ func ReadBytes(b []byte) []byte { return append([]byte(nil), b...) }
 // value.
 func ReadFlag(name string, b []byte) (bool, error) {
 	if len(b) != 0 {
-		return false, sizeError(name, 0, len(b))
+		return false, SizeError(name, 0, len(b))
 	}
 	return true, nil
 }

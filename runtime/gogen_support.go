@@ -27,7 +27,7 @@ func (e *Encoder) PutBitfield32(typ uint16, v Bitfield32) {
 // ReadBitfield32 decodes a bitfield32 payload.
 func ReadBitfield32(name string, b []byte) (Bitfield32, error) {
 	if len(b) != 8 {
-		return Bitfield32{}, sizeError(name, 8, len(b))
+		return Bitfield32{}, SizeError(name, 8, len(b))
 	}
 	return Bitfield32{Value: ne.Uint32(b), Selector: ne.Uint32(b[4:])}, nil
 }
