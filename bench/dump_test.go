@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/genlgen/genlgen/internal/families/netdev"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // BenchmarkDumpFamilies is goal 2 for nlctrl: a CTRL_CMD_GETFAMILY dump of
@@ -18,7 +19,9 @@ import (
 //   - raw-go is the baseline: a prebuilt dump request, sendto, recvfrom
 //     until NLMSG_DONE, counting messages.
 //   - genlgen is the generated nlctrl client's GetfamilyDump, which
-//     decodes every family into a CtrlAttrs.
+//     decodes every family into a CtrlAttrs the caller may keep;
+//   - genlgen-reuse is GetfamilyDump with runtime.ReuseReplies: each
+//     family is decoded into the memory of the one before.
 //   - mdlayher is genetlink.Conn.ListFamilies.
 func BenchmarkDumpFamilies(b *testing.B) {
 	b.Run("raw-go", func(b *testing.B) {
@@ -32,22 +35,26 @@ func BenchmarkDumpFamilies(b *testing.B) {
 		}
 		cpu.report(b, n, "family")
 	})
-	b.Run("genlgen", func(b *testing.B) {
-		c := dialNlctrl(b)
-		ctx := context.Background()
-		n := 0
-		b.ReportAllocs()
-		cpu := startCPU()
-		for b.Loop() {
-			for f, err := range c.GetfamilyDump(ctx) {
-				if err != nil || !f.FamilyID.Present {
-					b.Fatal(f, err)
+	genlgen := func(opts ...runtime.DumpOption) func(b *testing.B) {
+		return func(b *testing.B) {
+			c := dialNlctrl(b)
+			ctx := context.Background()
+			n := 0
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				for f, err := range c.GetfamilyDump(ctx, opts...) {
+					if err != nil || !f.FamilyID.Present {
+						b.Fatal(f, err)
+					}
+					n++
 				}
-				n++
 			}
+			cpu.report(b, n, "family")
 		}
-		cpu.report(b, n, "family")
-	})
+	}
+	b.Run("genlgen", genlgen())
+	b.Run("genlgen-reuse", genlgen(runtime.ReuseReplies()))
 	b.Run("mdlayher", func(b *testing.B) {
 		c, err := genetlink.Dial(nil)
 		if err != nil {
@@ -90,21 +97,25 @@ func BenchmarkDumpDevices(b *testing.B) {
 		}
 		cpu.report(b, n, "device")
 	})
-	b.Run("genlgen", func(b *testing.B) {
-		ctx := context.Background()
-		n := 0
-		b.ReportAllocs()
-		cpu := startCPU()
-		for b.Loop() {
-			for d, err := range c.DevGetDump(ctx) {
-				if err != nil || !d.Ifindex.Present {
-					b.Fatal(d, err)
+	genlgen := func(opts ...runtime.DumpOption) func(b *testing.B) {
+		return func(b *testing.B) {
+			ctx := context.Background()
+			n := 0
+			b.ReportAllocs()
+			cpu := startCPU()
+			for b.Loop() {
+				for d, err := range c.DevGetDump(ctx, opts...) {
+					if err != nil || !d.Ifindex.Present {
+						b.Fatal(d, err)
+					}
+					n++
 				}
-				n++
 			}
+			cpu.report(b, n, "device")
 		}
-		cpu.report(b, n, "device")
-	})
+	}
+	b.Run("genlgen", genlgen())
+	b.Run("genlgen-reuse", genlgen(runtime.ReuseReplies()))
 	b.Run("mdlayher", func(b *testing.B) {
 		conn, err := genetlink.Dial(nil)
 		if err != nil {

@@ -7,7 +7,8 @@ import "unsafe"
 const ChunkBytes = 4096
 
 // Chunk hands out zeroed slices of T carved from shared allocations of
-// about ChunkBytes, each part handed out once and never reused.
+// about ChunkBytes, each part handed out once and never reused unless the
+// Chunk is rewound (Rewind, for dumps run with ReuseReplies).
 //
 // Why: right after the system calls of a request, allocating costs far
 // more than in a hot loop. On the benchmark machine five allocations of a
@@ -52,6 +53,19 @@ func (c *Chunk[T]) Take(n int) []T {
 	s := c.buf[c.used : c.used+n : c.used+n]
 	c.used += n
 	return s
+}
+
+// Rewind makes c hand out its current chunk again from the start,
+// zeroed, overwriting every part handed out since it was allocated or
+// last rewound. Generated decoders rewind only for a dump run with
+// ReuseReplies, whose previous reply the caller no longer uses. A nil
+// Chunk has nothing to rewind.
+func (c *Chunk[T]) Rewind() {
+	if c == nil {
+		return
+	}
+	clear(c.buf[:c.used])
+	c.used = 0
 }
 
 // ScratchOf returns the *T kept in a Message.Scratch slot, storing a new

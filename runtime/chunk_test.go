@@ -58,6 +58,39 @@ func TestChunkTake(t *testing.T) {
 	}
 }
 
+func TestChunkRewind(t *testing.T) {
+	var c Chunk[chunkElem]
+	c.Rewind() // nothing taken yet: a no-op
+	a := c.Take(3)
+	for i := range a {
+		a[i] = chunkElem{A: uint64(i + 1), B: "old"}
+	}
+	c.Rewind()
+	b := c.Take(2)
+	if &b[0] != &a[0] {
+		t.Fatal("a rewound chunk does not hand out its start again")
+	}
+	for i, e := range a {
+		if e != (chunkElem{}) {
+			t.Errorf("part %d handed out before Rewind is %+v, want zeroed", i, e)
+		}
+	}
+	if next := c.Take(1); &next[0] != &a[2] {
+		t.Error("takes after Rewind do not follow each other")
+	}
+	var none *Chunk[chunkElem]
+	none.Rewind() // allocates every part alone: nothing to rewind
+}
+
+func TestDumpOptions(t *testing.T) {
+	if DumpOptions(nil).Reuse {
+		t.Error("no options: Reuse set")
+	}
+	if !DumpOptions([]DumpOption{ReuseReplies()}).Reuse {
+		t.Error("ReuseReplies: Reuse not set")
+	}
+}
+
 func TestBytesCopies(t *testing.T) {
 	var c Bytes
 	buf := []byte("family\x00other")

@@ -80,3 +80,57 @@ func TestKeptRepliesStayIntact(t *testing.T) {
 		t.Errorf("only %d replies kept", n)
 	}
 }
+
+// TestReuseRepliesMatchesKept: a dump run with runtime.ReuseReplies decodes
+// every reply into the memory of the one before, and yet each reply, while
+// its iteration lasts, equals the kept reply of a plain dump: nothing is
+// left over from the reply before (families differ in which attributes
+// they have), and the strings it yielded stay intact afterwards.
+func TestReuseRepliesMatchesKept(t *testing.T) {
+	ctx := needNetlink(t)
+	c, err := nlctrl.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	snapshot := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	want := map[string]string{}
+	for f, err := range c.GetfamilyDump(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[f.FamilyName.V] = snapshot(f)
+	}
+	for round := range 3 {
+		var names []string
+		var first *nlctrl.CtrlAttrs
+		for f, err := range c.GetfamilyDump(ctx, runtime.ReuseReplies()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = f
+			} else if f != first {
+				t.Fatalf("round %d: reply %d not decoded into the memory of the one before", round, len(names))
+			}
+			if got := snapshot(f); got != want[f.FamilyName.V] {
+				t.Fatalf("round %d: reused reply about %q:\n got  %s\n want %s", round, f.FamilyName.V, got, want[f.FamilyName.V])
+			}
+			names = append(names, f.FamilyName.V)
+		}
+		if len(names) != len(want) {
+			t.Fatalf("round %d: %d replies, want %d", round, len(names), len(want))
+		}
+		for _, name := range names {
+			if _, ok := want[name]; !ok {
+				t.Fatalf("round %d: a kept family name changed to %q", round, name)
+			}
+		}
+	}
+}

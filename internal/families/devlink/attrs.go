@@ -5398,6 +5398,49 @@ type decoder struct {
 	chunkDlSelftestID             runtime.Chunk[DlSelftestID]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkDevlink.Rewind()
+	dc.chunkDlDevStats.Rewind()
+	dc.chunkDlReloadStats.Rewind()
+	dc.chunkDlReloadActInfo.Rewind()
+	dc.chunkDlReloadActStats.Rewind()
+	dc.chunkDlReloadStatsEntry.Rewind()
+	dc.chunkDlInfoVersion.Rewind()
+	dc.chunkDlPortFunction.Rewind()
+	dc.chunkDlDpipeTables.Rewind()
+	dc.chunkDlDpipeTable.Rewind()
+	dc.chunkDlDpipeTableMatches.Rewind()
+	dc.chunkDlDpipeTableActions.Rewind()
+	dc.chunkDlDpipeEntries.Rewind()
+	dc.chunkDlDpipeEntry.Rewind()
+	dc.chunkDlDpipeEntryMatchValues.Rewind()
+	dc.chunkDlDpipeEntryActionValues.Rewind()
+	dc.chunkDlDpipeMatch.Rewind()
+	dc.chunkDlDpipeMatchValue.Rewind()
+	dc.chunkDlDpipeAction.Rewind()
+	dc.chunkDlDpipeActionValue.Rewind()
+	dc.chunkDlDpipeHeaders.Rewind()
+	dc.chunkDlDpipeHeader.Rewind()
+	dc.chunkDlDpipeHeaderFields.Rewind()
+	dc.chunkDlDpipeField.Rewind()
+	dc.chunkDlResource.Rewind()
+	dc.chunkDlResourceList.Rewind()
+	dc.chunkDlParam.Rewind()
+	dc.chunkDlRegionSnapshots.Rewind()
+	dc.chunkDlRegionSnapshot.Rewind()
+	dc.chunkDlRegionChunks.Rewind()
+	dc.chunkDlRegionChunk.Rewind()
+	dc.chunkDlFmsg.Rewind()
+	dc.chunkDlHealthReporter.Rewind()
+	dc.chunkDlAttrStats.Rewind()
+	dc.chunkDlTrapMetadata.Rewind()
+	dc.chunkDlLinecardSupportedTypes.Rewind()
+	dc.chunkDlSelftestID.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

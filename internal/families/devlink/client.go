@@ -29,6 +29,29 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
+// decoders is what each socket keeps for this package, in its
+// runtime.Message.Scratch slot: kept hands every part out once, for
+// replies a caller may keep; reused is rewound before each reply of a dump
+// run with runtime.ReuseReplies.
+type decoders struct {
+	kept, reused decoder
+}
+
+// decoderOf returns the decoder kept in a message's Scratch slot: reused,
+// rewound, if reuse is set, else kept; nil for a nil slot (a message no
+// socket received).
+func decoderOf(slot *any, reuse bool) *decoder {
+	ds := runtime.ScratchOf[decoders](slot)
+	switch {
+	case ds == nil:
+		return nil
+	case reuse:
+		ds.reused.rewind()
+		return &ds.reused
+	}
+	return &ds.kept
+}
+
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -51,7 +74,7 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -65,14 +88,17 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 // arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get devlink instances.
-func (c *Client) GetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get devlink instances.
+func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
@@ -106,7 +132,7 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -120,14 +146,17 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get devlink port instances.
-func (c *Client) PortGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get devlink port instances.
+func (c *Client) PortGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-get", err))
@@ -170,7 +199,7 @@ func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -234,7 +263,7 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -248,14 +277,17 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get shared buffer instances.
-func (c *Client) SbGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get shared buffer instances.
+func (c *Client) SbGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-get", err))
@@ -289,7 +321,7 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -303,14 +335,17 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get shared buffer pool instances.
-func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get shared buffer pool instances.
+func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-pool-get", err))
@@ -357,7 +392,7 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -371,15 +406,18 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get shared buffer port-pool
-// combinations and threshold.
-func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get shared buffer port-pool combinations
+// and threshold.
+func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-port-pool-get", err))
@@ -426,7 +464,7 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -440,15 +478,18 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get shared buffer port-TC to pool
-// bindings and threshold.
-func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get shared buffer port-TC to pool bindings
+// and threshold.
+func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-tc-pool-bind-get", err))
@@ -515,7 +556,7 @@ func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error)
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -553,7 +594,7 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -579,7 +620,7 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -605,7 +646,7 @@ func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -654,7 +695,7 @@ func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -679,7 +720,7 @@ func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -707,7 +748,7 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -721,14 +762,17 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get param instances.
-func (c *Client) ParamGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get param instances.
+func (c *Client) ParamGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "param-get", err))
@@ -774,7 +818,7 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -788,14 +832,17 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get region instances.
-func (c *Client) RegionGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get region instances.
+func (c *Client) RegionGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-get", err))
@@ -826,7 +873,7 @@ func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -858,14 +905,17 @@ var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 17
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Read region data.
-func (c *Client) RegionReadDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Read region data.
+func (c *Client) RegionReadDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-read", err))
@@ -896,7 +946,7 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -910,14 +960,17 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get port param instances.
-func (c *Client) PortParamGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get port param instances.
+func (c *Client) PortParamGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opPortParamGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-param-get", err))
@@ -961,7 +1014,7 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -975,15 +1028,18 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get device information, like driver name, hardware and
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get device information, like driver name, hardware and
 // firmware versions etc.
-func (c *Client) InfoGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
+func (c *Client) InfoGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opInfoGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "info-get", err))
@@ -1018,7 +1074,7 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1032,14 +1088,17 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get health reporter instances.
-func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get health reporter instances.
+func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-get", err))
@@ -1101,15 +1160,17 @@ var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 // as a dump, yielding each reply as it arrives. Stopping the loop early is
 // fine; the dump is not buffered. Replies are carved from chunks shared
 // with earlier and later replies on the same socket (see runtime.Chunk): a
-// reply kept holds its chunks, a few KiB, alive. Dump health reporter
-// instances.
-func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// reply kept holds its chunks, a few KiB, alive. With runtime.ReuseReplies
+// each reply is decoded into the memory of the one before instead, and is
+// valid only until its loop iteration ends. Dump health reporter instances.
+func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-dump-get", err))
@@ -1167,7 +1228,7 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1181,14 +1242,17 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get trap instances.
-func (c *Client) TrapGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get trap instances.
+func (c *Client) TrapGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-get", err))
@@ -1234,7 +1298,7 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1248,14 +1312,17 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get trap group instances.
-func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get trap group instances.
+func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-group-get", err))
@@ -1302,7 +1369,7 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1316,14 +1383,17 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get trap policer instances.
-func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get trap policer instances.
+func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-policer-get", err))
@@ -1381,7 +1451,7 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1395,14 +1465,17 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get rate instances.
-func (c *Client) RateGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get rate instances.
+func (c *Client) RateGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rate-get", err))
@@ -1472,7 +1545,7 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1486,14 +1559,17 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get line card instances.
-func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink) iter.Seq2[*Devlink, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get line card instances.
+func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linecard-get", err))
@@ -1536,7 +1612,7 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1550,14 +1626,17 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get device selftest instances.
-func (c *Client) SelftestsGetDump(ctx context.Context) iter.Seq2[*Devlink, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get device selftest instances.
+func (c *Client) SelftestsGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
 		d := c.conn.StartDump(ctx, &opSelftestsGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "selftests-get", err))

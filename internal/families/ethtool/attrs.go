@@ -6166,6 +6166,66 @@ type decoder struct {
 	chunkPHY              runtime.Chunk[PHY]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkHeader.Rewind()
+	dc.chunkBitsetBit.Rewind()
+	dc.chunkBitsetBits.Rewind()
+	dc.chunkBitset.Rewind()
+	dc.chunkString.Rewind()
+	dc.chunkStrings.Rewind()
+	dc.chunkStringsetAttrs.Rewind()
+	dc.chunkStringsets.Rewind()
+	dc.chunkStrset.Rewind()
+	dc.chunkPrivflags.Rewind()
+	dc.chunkRings.Rewind()
+	dc.chunkMmStat.Rewind()
+	dc.chunkMm.Rewind()
+	dc.chunkLinkinfo.Rewind()
+	dc.chunkLinkmodes.Rewind()
+	dc.chunkLinkstate.Rewind()
+	dc.chunkDebug.Rewind()
+	dc.chunkWol.Rewind()
+	dc.chunkFeatures.Rewind()
+	dc.chunkChannels.Rewind()
+	dc.chunkIRQModeration.Rewind()
+	dc.chunkProfile.Rewind()
+	dc.chunkCoalesce.Rewind()
+	dc.chunkPauseStat.Rewind()
+	dc.chunkPause.Rewind()
+	dc.chunkEEE.Rewind()
+	dc.chunkTsStat.Rewind()
+	dc.chunkTsinfo.Rewind()
+	dc.chunkCableResult.Rewind()
+	dc.chunkCableFaultLength.Rewind()
+	dc.chunkCableNest.Rewind()
+	dc.chunkCableTest.Rewind()
+	dc.chunkCableTestNtf.Rewind()
+	dc.chunkCableTestTdrCfg.Rewind()
+	dc.chunkCableTestTdrNtf.Rewind()
+	dc.chunkCableTestTdr.Rewind()
+	dc.chunkTunnelUDPEntry.Rewind()
+	dc.chunkTunnelUDPTable.Rewind()
+	dc.chunkTunnelUDP.Rewind()
+	dc.chunkTunnelInfo.Rewind()
+	dc.chunkFECStat.Rewind()
+	dc.chunkFEC.Rewind()
+	dc.chunkModuleEeprom.Rewind()
+	dc.chunkStatsGrp.Rewind()
+	dc.chunkStatsGrpHist.Rewind()
+	dc.chunkStats.Rewind()
+	dc.chunkPhcVclocks.Rewind()
+	dc.chunkModule.Rewind()
+	dc.chunkC33PSEPwLimit.Rewind()
+	dc.chunkPSE.Rewind()
+	dc.chunkRSS.Rewind()
+	dc.chunkPlca.Rewind()
+	dc.chunkModuleFwFlash.Rewind()
+	dc.chunkPHY.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

@@ -29,6 +29,29 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
+// decoders is what each socket keeps for this package, in its
+// runtime.Message.Scratch slot: kept hands every part out once, for
+// replies a caller may keep; reused is rewound before each reply of a dump
+// run with runtime.ReuseReplies.
+type decoders struct {
+	kept, reused decoder
+}
+
+// decoderOf returns the decoder kept in a message's Scratch slot: reused,
+// rewound, if reuse is set, else kept; nil for a nil slot (a message no
+// socket received).
+func decoderOf(slot *any, reuse bool) *decoder {
+	ds := runtime.ScratchOf[decoders](slot)
+	switch {
+	case ds == nil:
+		return nil
+	case reuse:
+		ds.reused.rewind()
+		return &ds.reused
+	}
+	return &ds.kept
+}
+
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -48,7 +71,7 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeStrset(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -62,14 +85,17 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get string set from the kernel.
-func (c *Client) StrsetGetDump(ctx context.Context, req *Strset) iter.Seq2[*Strset, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get string set from the kernel.
+func (c *Client) StrsetGetDump(ctx context.Context, req *Strset, opts ...runtime.DumpOption) iter.Seq2[*Strset, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Strset, error) bool) {
 		d := c.conn.StartDump(ctx, &opStrsetGet, req.Encode)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeStrset(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "strset-get", err))
@@ -103,7 +129,7 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeLinkinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -117,14 +143,17 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get link info.
-func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo) iter.Seq2[*Linkinfo, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get link info.
+func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo, opts ...runtime.DumpOption) iter.Seq2[*Linkinfo, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Linkinfo, error) bool) {
 		d := c.conn.StartDump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeLinkinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-get", err))
@@ -167,7 +196,7 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeLinkmodes(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -181,14 +210,17 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get link modes.
-func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes) iter.Seq2[*Linkmodes, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get link modes.
+func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes, opts ...runtime.DumpOption) iter.Seq2[*Linkmodes, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Linkmodes, error) bool) {
 		d := c.conn.StartDump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeLinkmodes(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-get", err))
@@ -231,7 +263,7 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeLinkstate(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -245,14 +277,17 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get link state.
-func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate) iter.Seq2[*Linkstate, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get link state.
+func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate, opts ...runtime.DumpOption) iter.Seq2[*Linkstate, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Linkstate, error) bool) {
 		d := c.conn.StartDump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeLinkstate(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkstate-get", err))
@@ -286,7 +321,7 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeDebug(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -300,14 +335,17 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get debug message mask.
-func (c *Client) DebugGetDump(ctx context.Context, req *Debug) iter.Seq2[*Debug, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get debug message mask.
+func (c *Client) DebugGetDump(ctx context.Context, req *Debug, opts ...runtime.DumpOption) iter.Seq2[*Debug, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Debug, error) bool) {
 		d := c.conn.StartDump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeDebug(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "debug-get", err))
@@ -350,7 +388,7 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeWol(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -364,14 +402,17 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get WOL params.
-func (c *Client) WolGetDump(ctx context.Context, req *Wol) iter.Seq2[*Wol, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get WOL params.
+func (c *Client) WolGetDump(ctx context.Context, req *Wol, opts ...runtime.DumpOption) iter.Seq2[*Wol, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Wol, error) bool) {
 		d := c.conn.StartDump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeWol(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "wol-get", err))
@@ -414,7 +455,7 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -428,14 +469,17 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get features.
-func (c *Client) FeaturesGetDump(ctx context.Context, req *Features) iter.Seq2[*Features, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get features.
+func (c *Client) FeaturesGetDump(ctx context.Context, req *Features, opts ...runtime.DumpOption) iter.Seq2[*Features, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Features, error) bool) {
 		d := c.conn.StartDump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeFeatures(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "features-get", err))
@@ -463,7 +507,7 @@ func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -491,7 +535,7 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePrivflags(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -505,14 +549,17 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get device private flags.
-func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags) iter.Seq2[*Privflags, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get device private flags.
+func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags, opts ...runtime.DumpOption) iter.Seq2[*Privflags, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Privflags, error) bool) {
 		d := c.conn.StartDump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePrivflags(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "privflags-get", err))
@@ -555,7 +602,7 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeRings(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -569,14 +616,17 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get ring params.
-func (c *Client) RingsGetDump(ctx context.Context, req *Rings) iter.Seq2[*Rings, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get ring params.
+func (c *Client) RingsGetDump(ctx context.Context, req *Rings, opts ...runtime.DumpOption) iter.Seq2[*Rings, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Rings, error) bool) {
 		d := c.conn.StartDump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeRings(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rings-get", err))
@@ -619,7 +669,7 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeChannels(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -633,14 +683,17 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get channel params.
-func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels) iter.Seq2[*Channels, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get channel params.
+func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels, opts ...runtime.DumpOption) iter.Seq2[*Channels, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Channels, error) bool) {
 		d := c.conn.StartDump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeChannels(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "channels-get", err))
@@ -683,7 +736,7 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeCoalesce(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -697,14 +750,17 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 // each reply as it arrives. Stopping the loop early is fine; the dump is
 // not buffered. Replies are carved from chunks shared with earlier and
 // later replies on the same socket (see runtime.Chunk): a reply kept holds
-// its chunks, a few KiB, alive. Get coalesce params.
-func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce) iter.Seq2[*Coalesce, error] {
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get coalesce params.
+func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce, opts ...runtime.DumpOption) iter.Seq2[*Coalesce, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Coalesce, error) bool) {
 		d := c.conn.StartDump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeCoalesce(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "coalesce-get", err))
@@ -747,7 +803,7 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePause(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -761,14 +817,17 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get pause params.
-func (c *Client) PauseGetDump(ctx context.Context, req *Pause) iter.Seq2[*Pause, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get pause params.
+func (c *Client) PauseGetDump(ctx context.Context, req *Pause, opts ...runtime.DumpOption) iter.Seq2[*Pause, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Pause, error) bool) {
 		d := c.conn.StartDump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePause(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pause-get", err))
@@ -811,7 +870,7 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeEEE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -825,14 +884,17 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get eee params.
-func (c *Client) EEEGetDump(ctx context.Context, req *EEE) iter.Seq2[*EEE, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get eee params.
+func (c *Client) EEEGetDump(ctx context.Context, req *EEE, opts ...runtime.DumpOption) iter.Seq2[*EEE, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*EEE, error) bool) {
 		d := c.conn.StartDump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeEEE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "eee-get", err))
@@ -875,7 +937,7 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeTsinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -889,14 +951,17 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get tsinfo params.
-func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo) iter.Seq2[*Tsinfo, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get tsinfo params.
+func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo, opts ...runtime.DumpOption) iter.Seq2[*Tsinfo, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Tsinfo, error) bool) {
 		d := c.conn.StartDump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeTsinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsinfo-get", err))
@@ -951,7 +1016,7 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeTunnelInfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -965,14 +1030,17 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get tsinfo params.
-func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo) iter.Seq2[*TunnelInfo, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get tsinfo params.
+func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo, opts ...runtime.DumpOption) iter.Seq2[*TunnelInfo, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*TunnelInfo, error) bool) {
 		d := c.conn.StartDump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeTunnelInfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tunnel-info-get", err))
@@ -1006,7 +1074,7 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeFEC(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1020,14 +1088,17 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get FEC params.
-func (c *Client) FECGetDump(ctx context.Context, req *FEC) iter.Seq2[*FEC, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get FEC params.
+func (c *Client) FECGetDump(ctx context.Context, req *FEC, opts ...runtime.DumpOption) iter.Seq2[*FEC, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*FEC, error) bool) {
 		d := c.conn.StartDump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeFEC(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "fec-get", err))
@@ -1071,7 +1142,7 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeModuleEeprom(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1085,14 +1156,17 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get module EEPROM params.
-func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom) iter.Seq2[*ModuleEeprom, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get module EEPROM params.
+func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom, opts ...runtime.DumpOption) iter.Seq2[*ModuleEeprom, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*ModuleEeprom, error) bool) {
 		d := c.conn.StartDump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeModuleEeprom(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-eeprom-get", err))
@@ -1126,7 +1200,7 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1140,14 +1214,17 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get statistics.
-func (c *Client) StatsGetDump(ctx context.Context, req *Stats) iter.Seq2[*Stats, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get statistics.
+func (c *Client) StatsGetDump(ctx context.Context, req *Stats, opts ...runtime.DumpOption) iter.Seq2[*Stats, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Stats, error) bool) {
 		d := c.conn.StartDump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "stats-get", err))
@@ -1181,7 +1258,7 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePhcVclocks(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1195,14 +1272,17 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get PHC VCLOCKs.
-func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks) iter.Seq2[*PhcVclocks, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get PHC VCLOCKs.
+func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks, opts ...runtime.DumpOption) iter.Seq2[*PhcVclocks, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PhcVclocks, error) bool) {
 		d := c.conn.StartDump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePhcVclocks(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phc-vclocks-get", err))
@@ -1236,7 +1316,7 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeModule(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1250,14 +1330,17 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get module params.
-func (c *Client) ModuleGetDump(ctx context.Context, req *Module) iter.Seq2[*Module, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get module params.
+func (c *Client) ModuleGetDump(ctx context.Context, req *Module, opts ...runtime.DumpOption) iter.Seq2[*Module, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Module, error) bool) {
 		d := c.conn.StartDump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeModule(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-get", err))
@@ -1300,7 +1383,7 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePSE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1314,14 +1397,17 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get Power Sourcing Equipment params.
-func (c *Client) PSEGetDump(ctx context.Context, req *PSE) iter.Seq2[*PSE, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get Power Sourcing Equipment params.
+func (c *Client) PSEGetDump(ctx context.Context, req *PSE, opts ...runtime.DumpOption) iter.Seq2[*PSE, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PSE, error) bool) {
 		d := c.conn.StartDump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePSE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pse-get", err))
@@ -1367,7 +1453,7 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeRSS(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1381,14 +1467,17 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get RSS params.
-func (c *Client) RSSGetDump(ctx context.Context, req *RSS) iter.Seq2[*RSS, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get RSS params.
+func (c *Client) RSSGetDump(ctx context.Context, req *RSS, opts ...runtime.DumpOption) iter.Seq2[*RSS, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*RSS, error) bool) {
 		d := c.conn.StartDump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeRSS(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rss-get", err))
@@ -1422,7 +1511,7 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1436,14 +1525,17 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 // reply as it arrives. Stopping the loop early is fine; the dump is not
 // buffered. Replies are carved from chunks shared with earlier and later
 // replies on the same socket (see runtime.Chunk): a reply kept holds its
-// chunks, a few KiB, alive. Get PLCA params.
-func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
+// chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded
+// into the memory of the one before instead, and is valid only until its
+// loop iteration ends. Get PLCA params.
+func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca, opts ...runtime.DumpOption) iter.Seq2[*Plca, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Plca, error) bool) {
 		d := c.conn.StartDump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-cfg", err))
@@ -1487,7 +1579,7 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1501,14 +1593,17 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 // yielding each reply as it arrives. Stopping the loop early is fine; the
 // dump is not buffered. Replies are carved from chunks shared with earlier
 // and later replies on the same socket (see runtime.Chunk): a reply kept
-// holds its chunks, a few KiB, alive. Get PLCA status params.
-func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca) iter.Seq2[*Plca, error] {
+// holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
+// is decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get PLCA status params.
+func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca, opts ...runtime.DumpOption) iter.Seq2[*Plca, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Plca, error) bool) {
 		d := c.conn.StartDump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-status", err))
@@ -1542,7 +1637,7 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeMm(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1556,14 +1651,17 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get MAC Merge configuration and state
-func (c *Client) MmGetDump(ctx context.Context, req *Mm) iter.Seq2[*Mm, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get MAC Merge configuration and state
+func (c *Client) MmGetDump(ctx context.Context, req *Mm, opts ...runtime.DumpOption) iter.Seq2[*Mm, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Mm, error) bool) {
 		d := c.conn.StartDump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeMm(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "mm-get", err))
@@ -1621,7 +1719,7 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takePHY(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1635,14 +1733,17 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 // it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get PHY devices attached to an interface
-func (c *Client) PHYGetDump(ctx context.Context, req *PHY) iter.Seq2[*PHY, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get PHY devices attached to an interface
+func (c *Client) PHYGetDump(ctx context.Context, req *PHY, opts ...runtime.DumpOption) iter.Seq2[*PHY, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PHY, error) bool) {
 		d := c.conn.StartDump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takePHY(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phy-get", err))

@@ -1446,6 +1446,21 @@ type decoder struct {
 	chunkDmabuf        runtime.Chunk[Dmabuf]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkDev.Rewind()
+	dc.chunkPagePool.Rewind()
+	dc.chunkPagePoolInfo.Rewind()
+	dc.chunkPagePoolStats.Rewind()
+	dc.chunkNAPI.Rewind()
+	dc.chunkQueue.Rewind()
+	dc.chunkQstats.Rewind()
+	dc.chunkQueueID.Rewind()
+	dc.chunkDmabuf.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

@@ -698,6 +698,17 @@ type decoder struct {
 	chunkOpPolicyAttrs   runtime.Chunk[OpPolicyAttrs]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkCtrlAttrs.Rewind()
+	dc.chunkMcastGroupAttrs.Rewind()
+	dc.chunkOpAttrs.Rewind()
+	dc.chunkPolicyAttrs.Rewind()
+	dc.chunkOpPolicyAttrs.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

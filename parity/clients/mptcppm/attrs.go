@@ -344,6 +344,15 @@ type decoder struct {
 	chunkAttr     runtime.Chunk[Attr]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkAddress.Rewind()
+	dc.chunkEndpoint.Rewind()
+	dc.chunkAttr.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

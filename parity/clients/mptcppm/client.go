@@ -29,6 +29,29 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
+// decoders is what each socket keeps for this package, in its
+// runtime.Message.Scratch slot: kept hands every part out once, for
+// replies a caller may keep; reused is rewound before each reply of a dump
+// run with runtime.ReuseReplies.
+type decoders struct {
+	kept, reused decoder
+}
+
+// decoderOf returns the decoder kept in a message's Scratch slot: reused,
+// rewound, if reuse is set, else kept; nil for a nil slot (a message no
+// socket received).
+func decoderOf(slot *any, reuse bool) *decoder {
+	ds := runtime.ScratchOf[decoders](slot)
+	switch {
+	case ds == nil:
+		return nil
+	case reuse:
+		ds.reused.rewind()
+		return &ds.reused
+	}
+	return &ds.kept
+}
+
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -69,7 +92,7 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeAttr(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -83,14 +106,17 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
 // Replies are carved from chunks shared with earlier and later replies on
 // the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
-// KiB, alive. Get endpoint information
-func (c *Client) GetAddrDump(ctx context.Context) iter.Seq2[*Attr, error] {
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get endpoint information
+func (c *Client) GetAddrDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Attr, error] {
+	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Attr, error) bool) {
 		d := c.conn.StartDump(ctx, &opGetAddr, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := runtime.ScratchOf[decoder](m.Scratch)
+			dc := decoderOf(m.Scratch, reuse)
 			rsp := &dc.takeAttr(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get-addr", err))
@@ -142,7 +168,7 @@ func (c *Client) GetLimits(ctx context.Context, req *Attr) (*Attr, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.ScratchOf[decoder](m.Scratch)
+		dc := decoderOf(m.Scratch, false)
 		rsp = &dc.takeAttr(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

@@ -348,6 +348,14 @@ type decoder struct {
 	chunkMetrics    runtime.Chunk[Metrics]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkTCPMetrics.Rewind()
+	dc.chunkMetrics.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {

@@ -762,6 +762,15 @@ type decoder struct {
 	chunkSome  runtime.Chunk[Some]
 }
 
+// rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
+// rewound: a string's bytes never change.
+func (dc *decoder) rewind() {
+	dc.chunkAll.Rewind()
+	dc.chunkInner.Rewind()
+	dc.chunkSome.Rewind()
+}
+
 // bytes returns where dc copies strings and byte slices (nil for a nil
 // dc).
 func (dc *decoder) bytes() *runtime.Bytes {
