@@ -35,26 +35,8 @@ func BenchmarkDumpFamilies(b *testing.B) {
 		}
 		cpu.report(b, n, "family")
 	})
-	genlgen := func(opts ...runtime.DumpOption) func(b *testing.B) {
-		return func(b *testing.B) {
-			c := dialNlctrl(b)
-			ctx := context.Background()
-			n := 0
-			b.ReportAllocs()
-			cpu := startCPU()
-			for b.Loop() {
-				for f, err := range c.GetfamilyDump(ctx, opts...) {
-					if err != nil || !f.FamilyID.Present {
-						b.Fatal(f, err)
-					}
-					n++
-				}
-			}
-			cpu.report(b, n, "family")
-		}
-	}
-	b.Run("genlgen", genlgen())
-	b.Run("genlgen-reuse", genlgen(runtime.ReuseReplies()))
+	b.Run("genlgen", func(b *testing.B) { dumpFamilies(b, false) })
+	b.Run("genlgen-reuse", func(b *testing.B) { dumpFamilies(b, true) })
 	b.Run("mdlayher", func(b *testing.B) {
 		c, err := genetlink.Dial(nil)
 		if err != nil {
@@ -97,25 +79,8 @@ func BenchmarkDumpDevices(b *testing.B) {
 		}
 		cpu.report(b, n, "device")
 	})
-	genlgen := func(opts ...runtime.DumpOption) func(b *testing.B) {
-		return func(b *testing.B) {
-			ctx := context.Background()
-			n := 0
-			b.ReportAllocs()
-			cpu := startCPU()
-			for b.Loop() {
-				for d, err := range c.DevGetDump(ctx, opts...) {
-					if err != nil || !d.Ifindex.Present {
-						b.Fatal(d, err)
-					}
-					n++
-				}
-			}
-			cpu.report(b, n, "device")
-		}
-	}
-	b.Run("genlgen", genlgen())
-	b.Run("genlgen-reuse", genlgen(runtime.ReuseReplies()))
+	b.Run("genlgen", func(b *testing.B) { dumpDevices(b, c, false) })
+	b.Run("genlgen-reuse", func(b *testing.B) { dumpDevices(b, c, true) })
 	b.Run("mdlayher", func(b *testing.B) {
 		conn, err := genetlink.Dial(nil)
 		if err != nil {
@@ -145,3 +110,49 @@ func BenchmarkDumpDevices(b *testing.B) {
 
 // cmdDevGet is netdev's dev-get command (the generated package keeps its ops unexported).
 const cmdDevGet = 1
+
+// dumpOptions is what the genlgen-reuse variants pass to the dump methods
+// (runtime.ReuseReplies), and nothing for the genlgen ones.
+func dumpOptions(reuse bool) []runtime.DumpOption {
+	if reuse {
+		return []runtime.DumpOption{runtime.ReuseReplies()}
+	}
+	return nil
+}
+
+// dumpFamilies is the genlgen variants of BenchmarkDumpFamilies.
+func dumpFamilies(b *testing.B, reuse bool) {
+	opts := dumpOptions(reuse)
+	c := dialNlctrl(b)
+	ctx := context.Background()
+	n := 0
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		for f, err := range c.GetfamilyDump(ctx, opts...) {
+			if err != nil || !f.FamilyID.Present {
+				b.Fatal(f, err)
+			}
+			n++
+		}
+	}
+	cpu.report(b, n, "family")
+}
+
+// dumpDevices is the genlgen variants of BenchmarkDumpDevices.
+func dumpDevices(b *testing.B, c *netdev.Client, reuse bool) {
+	opts := dumpOptions(reuse)
+	ctx := context.Background()
+	n := 0
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		for d, err := range c.DevGetDump(ctx, opts...) {
+			if err != nil || !d.Ifindex.Present {
+				b.Fatal(d, err)
+			}
+			n++
+		}
+	}
+	cpu.report(b, n, "device")
+}

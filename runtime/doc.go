@@ -61,6 +61,11 @@
 //     every few dozen requests rather than several times each: right
 //     after the system calls, allocating costs several times what it
 //     costs in a hot loop;
+//   - a dump run with [ReuseReplies] decodes each reply into the memory of
+//     the one before ([Chunk.Rewind]): fresh chunk memory must still be
+//     allocated, zeroed, brought into the caches and marked by the garbage
+//     collector, reused memory is warm and costs none of that. The reply
+//     is then valid only until its loop iteration ends;
 //   - encoding appends into a per-socket buffer, so a request allocates
 //     nothing once the buffers have grown;
 //   - operations are plain values ([Op]) and encoders/decoders plain

@@ -1,7 +1,10 @@
 package runtime
 
 // DumpOption tunes one dump of a generated client (its XxxDump methods).
-type DumpOption func(*DumpConfig)
+// Options are plain values, so that passing them allocates nothing.
+type DumpOption struct {
+	reuse bool
+}
 
 // DumpConfig is what a dump's DumpOptions set; generated code reads it
 // with DumpOptions.
@@ -10,11 +13,11 @@ type DumpConfig struct {
 	Reuse bool
 }
 
-// DumpOptions applies opts, in order, to a zero DumpConfig.
+// DumpOptions combines opts.
 func DumpOptions(opts []DumpOption) DumpConfig {
 	var c DumpConfig
 	for _, o := range opts {
-		o(&c)
+		c.Reuse = c.Reuse || o.reuse
 	}
 	return c
 }
@@ -31,4 +34,4 @@ func DumpOptions(opts []DumpOption) DumpConfig {
 //
 // Without it, every reply is carved from fresh chunk memory (see Chunk)
 // and stays valid for as long as the caller keeps it.
-func ReuseReplies() DumpOption { return func(c *DumpConfig) { c.Reuse = true } }
+func ReuseReplies() DumpOption { return DumpOption{reuse: true} }

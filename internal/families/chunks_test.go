@@ -1,6 +1,7 @@
 package families_test
 
 import (
+	"context"
 	"encoding/json"
 	"sync"
 	"testing"
@@ -21,20 +22,8 @@ func TestKeptRepliesStayIntact(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	snapshot := func(v any) string {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	want := map[string]string{}
-	for f, err := range c.GetfamilyDump(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		want[f.FamilyName.V] = snapshot(f)
-	}
+	snapshot := func(v any) string { return snapshotJSON(t, v) }
+	want := familySnapshots(t, ctx, c)
 	type kept struct {
 		name string
 		v    *nlctrl.CtrlAttrs
@@ -93,20 +82,8 @@ func TestReuseRepliesMatchesKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	snapshot := func(v any) string {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	want := map[string]string{}
-	for f, err := range c.GetfamilyDump(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		want[f.FamilyName.V] = snapshot(f)
-	}
+	snapshot := func(v any) string { return snapshotJSON(t, v) }
+	want := familySnapshots(t, ctx, c)
 	for round := range 3 {
 		var names []string
 		var first *nlctrl.CtrlAttrs
@@ -133,4 +110,28 @@ func TestReuseRepliesMatchesKept(t *testing.T) {
 			}
 		}
 	}
+}
+
+// snapshotJSON is v as JSON, to compare decoded values by content.
+func snapshotJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// familySnapshots dumps the kernel's families and returns each one's
+// snapshotJSON by name.
+func familySnapshots(t *testing.T, ctx context.Context, c *nlctrl.Client) map[string]string {
+	t.Helper()
+	want := map[string]string{}
+	for f, err := range c.GetfamilyDump(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[f.FamilyName.V] = snapshotJSON(t, f)
+	}
+	return want
 }

@@ -29,29 +29,6 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
-// decoders is what each socket keeps for this package, in its
-// runtime.Message.Scratch slot: kept hands every part out once, for
-// replies a caller may keep; reused is rewound before each reply of a dump
-// run with runtime.ReuseReplies.
-type decoders struct {
-	kept, reused decoder
-}
-
-// decoderOf returns the decoder kept in a message's Scratch slot: reused,
-// rewound, if reuse is set, else kept; nil for a nil slot (a message no
-// socket received).
-func decoderOf(slot *any, reuse bool) *decoder {
-	ds := runtime.ScratchOf[decoders](slot)
-	switch {
-	case ds == nil:
-		return nil
-	case reuse:
-		ds.reused.rewind()
-		return &ds.reused
-	}
-	return &ds.kept
-}
-
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -75,7 +52,7 @@ func (c *Client) Echo(ctx context.Context, req *DocExmpl) (*DocExmpl, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDocExmpl(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -96,13 +73,13 @@ var opHistory = runtime.Op{Name: "history", Cmd: 2, Attrs: &attrsDocExmpl}
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. List the recently echoed messages, oldest first.
 func (c *Client) HistoryDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*DocExmpl, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*DocExmpl, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opHistory, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDocExmpl(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "history", err))
@@ -187,7 +164,7 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 4:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takeDocExmpl(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)

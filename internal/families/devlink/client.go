@@ -29,29 +29,6 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
-// decoders is what each socket keeps for this package, in its
-// runtime.Message.Scratch slot: kept hands every part out once, for
-// replies a caller may keep; reused is rewound before each reply of a dump
-// run with runtime.ReuseReplies.
-type decoders struct {
-	kept, reused decoder
-}
-
-// decoderOf returns the decoder kept in a message's Scratch slot: reused,
-// rewound, if reuse is set, else kept; nil for a nil slot (a message no
-// socket received).
-func decoderOf(slot *any, reuse bool) *decoder {
-	ds := runtime.ScratchOf[decoders](slot)
-	switch {
-	case ds == nil:
-		return nil
-	case reuse:
-		ds.reused.rewind()
-		return &ds.reused
-	}
-	return &ds.kept
-}
-
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -74,7 +51,7 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -92,13 +69,13 @@ func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get devlink instances.
 func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
@@ -132,7 +109,7 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -150,13 +127,13 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get devlink port instances.
 func (c *Client) PortGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-get", err))
@@ -199,7 +176,7 @@ func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -263,7 +240,7 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -281,13 +258,13 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get shared buffer instances.
 func (c *Client) SbGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-get", err))
@@ -321,7 +298,7 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -339,13 +316,13 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get shared buffer pool instances.
 func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-pool-get", err))
@@ -392,7 +369,7 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -411,13 +388,13 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, err
 // until its loop iteration ends. Get shared buffer port-pool combinations
 // and threshold.
 func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-port-pool-get", err))
@@ -464,7 +441,7 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -483,13 +460,13 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, e
 // until its loop iteration ends. Get shared buffer port-TC to pool bindings
 // and threshold.
 func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-tc-pool-bind-get", err))
@@ -556,7 +533,7 @@ func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error)
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -594,7 +571,7 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -620,7 +597,7 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -646,7 +623,7 @@ func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, e
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -695,7 +672,7 @@ func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -720,7 +697,7 @@ func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -748,7 +725,7 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -766,13 +743,13 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get param instances.
 func (c *Client) ParamGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "param-get", err))
@@ -818,7 +795,7 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -836,13 +813,13 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) 
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get region instances.
 func (c *Client) RegionGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-get", err))
@@ -873,7 +850,7 @@ func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -909,13 +886,13 @@ var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 17
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Read region data.
 func (c *Client) RegionReadDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-read", err))
@@ -946,7 +923,7 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -964,13 +941,13 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get port param instances.
 func (c *Client) PortParamGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPortParamGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-param-get", err))
@@ -1014,7 +991,7 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1033,13 +1010,13 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // iteration ends. Get device information, like driver name, hardware and
 // firmware versions etc.
 func (c *Client) InfoGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opInfoGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "info-get", err))
@@ -1074,7 +1051,7 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1092,13 +1069,13 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink,
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get health reporter instances.
 func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-get", err))
@@ -1164,13 +1141,13 @@ var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 // each reply is decoded into the memory of the one before instead, and is
 // valid only until its loop iteration ends. Dump health reporter instances.
 func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-dump-get", err))
@@ -1228,7 +1205,7 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1246,13 +1223,13 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get trap instances.
 func (c *Client) TrapGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-get", err))
@@ -1298,7 +1275,7 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1316,13 +1293,13 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get trap group instances.
 func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-group-get", err))
@@ -1369,7 +1346,7 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1387,13 +1364,13 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, er
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get trap policer instances.
 func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-policer-get", err))
@@ -1451,7 +1428,7 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1469,13 +1446,13 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get rate instances.
 func (c *Client) RateGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rate-get", err))
@@ -1545,7 +1522,7 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1563,13 +1540,13 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get line card instances.
 func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linecard-get", err))
@@ -1612,7 +1589,7 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1630,13 +1607,13 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, erro
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get device selftest instances.
 func (c *Client) SelftestsGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opSelftestsGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "selftests-get", err))

@@ -29,29 +29,6 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
-// decoders is what each socket keeps for this package, in its
-// runtime.Message.Scratch slot: kept hands every part out once, for
-// replies a caller may keep; reused is rewound before each reply of a dump
-// run with runtime.ReuseReplies.
-type decoders struct {
-	kept, reused decoder
-}
-
-// decoderOf returns the decoder kept in a message's Scratch slot: reused,
-// rewound, if reuse is set, else kept; nil for a nil slot (a message no
-// socket received).
-func decoderOf(slot *any, reuse bool) *decoder {
-	ds := runtime.ScratchOf[decoders](slot)
-	switch {
-	case ds == nil:
-		return nil
-	case reuse:
-		ds.reused.rewind()
-		return &ds.reused
-	}
-	return &ds.kept
-}
-
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -71,7 +48,7 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeStrset(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -89,13 +66,13 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get string set from the kernel.
 func (c *Client) StrsetGetDump(ctx context.Context, req *Strset, opts ...runtime.DumpOption) iter.Seq2[*Strset, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Strset, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opStrsetGet, req.Encode)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeStrset(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "strset-get", err))
@@ -129,7 +106,7 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeLinkinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -147,13 +124,13 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, err
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get link info.
 func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo, opts ...runtime.DumpOption) iter.Seq2[*Linkinfo, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Linkinfo, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeLinkinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-get", err))
@@ -196,7 +173,7 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeLinkmodes(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -214,13 +191,13 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, 
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get link modes.
 func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes, opts ...runtime.DumpOption) iter.Seq2[*Linkmodes, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Linkmodes, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeLinkmodes(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-get", err))
@@ -263,7 +240,7 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeLinkstate(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -281,13 +258,13 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, 
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get link state.
 func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate, opts ...runtime.DumpOption) iter.Seq2[*Linkstate, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Linkstate, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeLinkstate(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkstate-get", err))
@@ -321,7 +298,7 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDebug(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -339,13 +316,13 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get debug message mask.
 func (c *Client) DebugGetDump(ctx context.Context, req *Debug, opts ...runtime.DumpOption) iter.Seq2[*Debug, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Debug, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDebug(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "debug-get", err))
@@ -388,7 +365,7 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeWol(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -406,13 +383,13 @@ func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get WOL params.
 func (c *Client) WolGetDump(ctx context.Context, req *Wol, opts ...runtime.DumpOption) iter.Seq2[*Wol, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Wol, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeWol(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "wol-get", err))
@@ -455,7 +432,7 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -473,13 +450,13 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, err
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get features.
 func (c *Client) FeaturesGetDump(ctx context.Context, req *Features, opts ...runtime.DumpOption) iter.Seq2[*Features, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Features, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeFeatures(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "features-get", err))
@@ -507,7 +484,7 @@ func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -535,7 +512,7 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePrivflags(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -553,13 +530,13 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, 
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get device private flags.
 func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags, opts ...runtime.DumpOption) iter.Seq2[*Privflags, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Privflags, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePrivflags(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "privflags-get", err))
@@ -602,7 +579,7 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeRings(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -620,13 +597,13 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get ring params.
 func (c *Client) RingsGetDump(ctx context.Context, req *Rings, opts ...runtime.DumpOption) iter.Seq2[*Rings, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Rings, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeRings(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rings-get", err))
@@ -669,7 +646,7 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeChannels(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -687,13 +664,13 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, err
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get channel params.
 func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels, opts ...runtime.DumpOption) iter.Seq2[*Channels, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Channels, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeChannels(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "channels-get", err))
@@ -736,7 +713,7 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeCoalesce(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -754,13 +731,13 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, err
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get coalesce params.
 func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce, opts ...runtime.DumpOption) iter.Seq2[*Coalesce, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Coalesce, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeCoalesce(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "coalesce-get", err))
@@ -803,7 +780,7 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePause(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -821,13 +798,13 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get pause params.
 func (c *Client) PauseGetDump(ctx context.Context, req *Pause, opts ...runtime.DumpOption) iter.Seq2[*Pause, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Pause, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePause(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pause-get", err))
@@ -870,7 +847,7 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeEEE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -888,13 +865,13 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get eee params.
 func (c *Client) EEEGetDump(ctx context.Context, req *EEE, opts ...runtime.DumpOption) iter.Seq2[*EEE, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*EEE, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeEEE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "eee-get", err))
@@ -937,7 +914,7 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeTsinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -955,13 +932,13 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get tsinfo params.
 func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo, opts ...runtime.DumpOption) iter.Seq2[*Tsinfo, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Tsinfo, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeTsinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsinfo-get", err))
@@ -1016,7 +993,7 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeTunnelInfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1034,13 +1011,13 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInf
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get tsinfo params.
 func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo, opts ...runtime.DumpOption) iter.Seq2[*TunnelInfo, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*TunnelInfo, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeTunnelInfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "tunnel-info-get", err))
@@ -1074,7 +1051,7 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeFEC(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1092,13 +1069,13 @@ func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get FEC params.
 func (c *Client) FECGetDump(ctx context.Context, req *FEC, opts ...runtime.DumpOption) iter.Seq2[*FEC, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*FEC, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeFEC(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "fec-get", err))
@@ -1142,7 +1119,7 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeModuleEeprom(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1160,13 +1137,13 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*Modul
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get module EEPROM params.
 func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom, opts ...runtime.DumpOption) iter.Seq2[*ModuleEeprom, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*ModuleEeprom, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeModuleEeprom(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-eeprom-get", err))
@@ -1200,7 +1177,7 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1218,13 +1195,13 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get statistics.
 func (c *Client) StatsGetDump(ctx context.Context, req *Stats, opts ...runtime.DumpOption) iter.Seq2[*Stats, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Stats, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "stats-get", err))
@@ -1258,7 +1235,7 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePhcVclocks(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1276,13 +1253,13 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclock
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks, opts ...runtime.DumpOption) iter.Seq2[*PhcVclocks, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PhcVclocks, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePhcVclocks(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phc-vclocks-get", err))
@@ -1316,7 +1293,7 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeModule(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1334,13 +1311,13 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get module params.
 func (c *Client) ModuleGetDump(ctx context.Context, req *Module, opts ...runtime.DumpOption) iter.Seq2[*Module, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Module, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeModule(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-get", err))
@@ -1383,7 +1360,7 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePSE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1401,13 +1378,13 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get Power Sourcing Equipment params.
 func (c *Client) PSEGetDump(ctx context.Context, req *PSE, opts ...runtime.DumpOption) iter.Seq2[*PSE, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PSE, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePSE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "pse-get", err))
@@ -1453,7 +1430,7 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeRSS(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1471,13 +1448,13 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get RSS params.
 func (c *Client) RSSGetDump(ctx context.Context, req *RSS, opts ...runtime.DumpOption) iter.Seq2[*RSS, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*RSS, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeRSS(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "rss-get", err))
@@ -1511,7 +1488,7 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1529,13 +1506,13 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get PLCA params.
 func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca, opts ...runtime.DumpOption) iter.Seq2[*Plca, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Plca, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-cfg", err))
@@ -1579,7 +1556,7 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1597,13 +1574,13 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get PLCA status params.
 func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca, opts ...runtime.DumpOption) iter.Seq2[*Plca, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Plca, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-status", err))
@@ -1637,7 +1614,7 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeMm(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1655,13 +1632,13 @@ func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get MAC Merge configuration and state
 func (c *Client) MmGetDump(ctx context.Context, req *Mm, opts ...runtime.DumpOption) iter.Seq2[*Mm, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Mm, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeMm(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "mm-get", err))
@@ -1719,7 +1696,7 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePHY(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1737,13 +1714,13 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get PHY devices attached to an interface
 func (c *Client) PHYGetDump(ctx context.Context, req *PHY, opts ...runtime.DumpOption) iter.Seq2[*PHY, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PHY, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePHY(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "phy-get", err))

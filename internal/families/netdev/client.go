@@ -29,29 +29,6 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
-// decoders is what each socket keeps for this package, in its
-// runtime.Message.Scratch slot: kept hands every part out once, for
-// replies a caller may keep; reused is rewound before each reply of a dump
-// run with runtime.ReuseReplies.
-type decoders struct {
-	kept, reused decoder
-}
-
-// decoderOf returns the decoder kept in a message's Scratch slot: reused,
-// rewound, if reuse is set, else kept; nil for a nil slot (a message no
-// socket received).
-func decoderOf(slot *any, reuse bool) *decoder {
-	ds := runtime.ScratchOf[decoders](slot)
-	switch {
-	case ds == nil:
-		return nil
-	case reuse:
-		ds.reused.rewind()
-		return &ds.reused
-	}
-	return &ds.kept
-}
-
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -74,7 +51,7 @@ func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDev(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -92,13 +69,13 @@ func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Get / dump information about a netdev.
 func (c *Client) DevGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Dev, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Dev, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opDevGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDev(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "dev-get", err))
@@ -130,7 +107,7 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePagePool(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -149,13 +126,13 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, err
 // until its loop iteration ends. Get / dump information about Page Pools.
 // (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*PagePool, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PagePool, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPagePoolGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePagePool(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-get", err))
@@ -187,7 +164,7 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*Pag
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takePagePoolStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -205,13 +182,13 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*Pag
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get page pool statistics.
 func (c *Client) PagePoolStatsGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*PagePoolStats, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*PagePoolStats, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opPagePoolStatsGet, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePagePoolStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-stats-get", err))
@@ -247,7 +224,7 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeQueue(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -267,13 +244,13 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
 // configured queues will be reported (as opposed to all available hardware
 // queues).
 func (c *Client) QueueGetDump(ctx context.Context, req *Queue, opts ...runtime.DumpOption) iter.Seq2[*Queue, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Queue, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeQueue(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "queue-get", err))
@@ -308,7 +285,7 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeNAPI(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -327,13 +304,13 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
 // iteration ends. Get information about NAPI instances configured on the
 // system.
 func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI, opts ...runtime.DumpOption) iter.Seq2[*NAPI, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*NAPI, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeNAPI(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "napi-get", err))
@@ -365,13 +342,13 @@ var reqQstatsGetDump = []bool{1: true, 4: true}
 // are reported depends on the device and the driver, and whether the driver
 // stores software counters per-queue.
 func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats, opts ...runtime.DumpOption) iter.Seq2[*Qstats, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*Qstats, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeQstats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "qstats-get", err))
@@ -402,7 +379,7 @@ func (c *Client) BindRx(ctx context.Context, req *Dmabuf) (*Dmabuf, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeDmabuf(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -477,42 +454,42 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 2:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-add-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-add-ntf", v
 	case 3:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-del-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-del-ntf", v
 	case 4:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-change-ntf", err)
 		}
 		ntf.Op, ntf.Value = "dev-change-ntf", v
 	case 6:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-add-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-add-ntf", v
 	case 7:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-del-ntf", err)
 		}
 		ntf.Op, ntf.Value = "page-pool-del-ntf", v
 	case 8:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-change-ntf", err)

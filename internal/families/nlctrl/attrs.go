@@ -698,10 +698,10 @@ type decoder struct {
 	chunkOpPolicyAttrs   runtime.Chunk[OpPolicyAttrs]
 }
 
-// rewind readies dc to decode the next reply into the memory of the
-// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
-// rewound: a string's bytes never change.
-func (dc *decoder) rewind() {
+// Rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind; see runtime.DecoderOf). Strings and
+// byte slices are not rewound: a string's bytes never change.
+func (dc *decoder) Rewind() {
 	dc.chunkCtrlAttrs.Rewind()
 	dc.chunkMcastGroupAttrs.Rewind()
 	dc.chunkOpAttrs.Rewind()

@@ -29,29 +29,6 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
-// decoders is what each socket keeps for this package, in its
-// runtime.Message.Scratch slot: kept hands every part out once, for
-// replies a caller may keep; reused is rewound before each reply of a dump
-// run with runtime.ReuseReplies.
-type decoders struct {
-	kept, reused decoder
-}
-
-// decoderOf returns the decoder kept in a message's Scratch slot: reused,
-// rewound, if reuse is set, else kept; nil for a nil slot (a message no
-// socket received).
-func decoderOf(slot *any, reuse bool) *decoder {
-	ds := runtime.ScratchOf[decoders](slot)
-	switch {
-	case ds == nil:
-		return nil
-	case reuse:
-		ds.reused.rewind()
-		return &ds.reused
-	}
-	return &ds.kept
-}
-
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -74,7 +51,7 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, err
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeCtrlAttrs(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -92,13 +69,13 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, err
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get / dump genetlink families
 func (c *Client) GetfamilyDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*CtrlAttrs, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*CtrlAttrs, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opGetfamily, nil)
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getfamily", err))
@@ -128,13 +105,13 @@ var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
 // into the memory of the one before instead, and is valid only until its
 // loop iteration ends. Get / dump genetlink policies
 func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs, opts ...runtime.DumpOption) iter.Seq2[*CtrlAttrs, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*CtrlAttrs, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "getpolicy", err))

@@ -344,10 +344,10 @@ type decoder struct {
 	chunkAttr     runtime.Chunk[Attr]
 }
 
-// rewind readies dc to decode the next reply into the memory of the
-// previous one (runtime.Chunk.Rewind). Strings and byte slices are not
-// rewound: a string's bytes never change.
-func (dc *decoder) rewind() {
+// Rewind readies dc to decode the next reply into the memory of the
+// previous one (runtime.Chunk.Rewind; see runtime.DecoderOf). Strings and
+// byte slices are not rewound: a string's bytes never change.
+func (dc *decoder) Rewind() {
 	dc.chunkAddress.Rewind()
 	dc.chunkEndpoint.Rewind()
 	dc.chunkAttr.Rewind()

@@ -29,29 +29,6 @@ func Dial(ctx context.Context, opts ...runtime.Option) (*Client, error) {
 	return &Client{conn: conn}, nil
 }
 
-// decoders is what each socket keeps for this package, in its
-// runtime.Message.Scratch slot: kept hands every part out once, for
-// replies a caller may keep; reused is rewound before each reply of a dump
-// run with runtime.ReuseReplies.
-type decoders struct {
-	kept, reused decoder
-}
-
-// decoderOf returns the decoder kept in a message's Scratch slot: reused,
-// rewound, if reuse is set, else kept; nil for a nil slot (a message no
-// socket received).
-func decoderOf(slot *any, reuse bool) *decoder {
-	ds := runtime.ScratchOf[decoders](slot)
-	switch {
-	case ds == nil:
-		return nil
-	case reuse:
-		ds.reused.rewind()
-		return &ds.reused
-	}
-	return &ds.kept
-}
-
 // Close closes the connection.
 func (c *Client) Close() error { return c.conn.Close() }
 
@@ -74,7 +51,7 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeAll(1)[0]
 		return rsp.decodeMessage(m.Payload, dc)
 	})
@@ -92,13 +69,13 @@ func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
 // memory of the one before instead, and is valid only until its loop
 // iteration ends. Sends and receives every attribute.
 func (c *Client) DoAllDump(ctx context.Context, req *All, opts ...runtime.DumpOption) iter.Seq2[*All, error] {
-	reuse := runtime.DumpOptions(opts).Reuse
 	return func(yield func(*All, error) bool) {
+		reuse := runtime.DumpOptions(opts).Reuse
 		d := c.conn.StartDump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
-			dc := decoderOf(m.Scratch, reuse)
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeAll(1)[0]
 			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
 				yield(nil, fmt.Errorf("genlgen: %s: %w", "do-all", err))
@@ -129,7 +106,7 @@ func (c *Client) GetSome(ctx context.Context, req *Some) (*Some, error) {
 		if rsp != nil {
 			return nil
 		}
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		rsp = &dc.takeSome(1)[0]
 		return rsp.decodeMessage(m.Payload, dc)
 	})
@@ -200,14 +177,14 @@ func decodeNotification(m runtime.Message) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 3:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takeAll(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "all-ntf", err)
 		}
 		ntf.Op, ntf.Value = "all-ntf", v
 	case 4:
-		dc := decoderOf(m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, false)
 		v := &dc.takeInner(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "evt", err)
