@@ -25,6 +25,8 @@ const lookup = "nlctrl"
 //     (without NLM_F_ACK: getfamily has a reply, which ends the exchange),
 //     receives with one non-blocking recvfrom, checks sequence numbers and
 //     port ids and decodes the whole reply.
+//   - genlgen-reuse is genlgen decoding every reply into the same
+//     runtime.ReplyArena (runtime.ReuseReply).
 //   - runtime-do is the runtime's transport alone (what genlgen does
 //     minus decoding the reply into structs).
 //   - runtime-do-ack is runtime-do asking for an ACK, as requests without
@@ -53,21 +55,8 @@ func BenchmarkGetFamily(b *testing.B) {
 		}
 		cpu.report(b, 0, "")
 	})
-	b.Run("genlgen", func(b *testing.B) {
-		c := dialNlctrl(b)
-		ctx := context.Background()
-		name := lookup
-		req := &nlctrl.CtrlAttrs{FamilyName: runtime.Some(name)}
-		b.ReportAllocs()
-		cpu := startCPU()
-		for b.Loop() {
-			f, err := c.Getfamily(ctx, req)
-			if err != nil || f == nil || !f.FamilyID.Present || f.FamilyID.V != unix.GENL_ID_CTRL {
-				b.Fatal(f, err)
-			}
-		}
-		cpu.report(b, 0, "")
-	})
+	b.Run("genlgen", func(b *testing.B) { getFamily(b, nil) })
+	b.Run("genlgen-reuse", func(b *testing.B) { getFamily(b, new(runtime.ReplyArena)) })
 	b.Run("runtime-do", func(b *testing.B) {
 		// The transport alone: runtime.Conn.Do as genlgen uses it (no
 		// ACK, one recvfrom, sequence checks), reading only the family id.
@@ -130,6 +119,24 @@ func runtimeDo(b *testing.B, op *runtime.Op) {
 			})
 		if err != nil || id != unix.GENL_ID_CTRL {
 			b.Fatal(id, err)
+		}
+	}
+	cpu.report(b, 0, "")
+}
+
+// getFamily is the genlgen variants of BenchmarkGetFamily: without an
+// arena each reply is carved from fresh chunk memory, with one each reply
+// reuses the memory of the one before.
+func getFamily(b *testing.B, arena *runtime.ReplyArena) {
+	c := dialNlctrl(b)
+	ctx := context.Background()
+	req := &nlctrl.CtrlAttrs{FamilyName: runtime.Some(lookup)}
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		f, err := c.Getfamily(ctx, req, runtime.ReuseReply(arena))
+		if err != nil || f == nil || !f.FamilyID.Present || f.FamilyID.V != unix.GENL_ID_CTRL {
+			b.Fatal(f, err)
 		}
 	}
 	cpu.report(b, 0, "")

@@ -19,6 +19,7 @@ import (
 	"github.com/genlgen/genlgen/internal/families/nlctrl"
 	"github.com/genlgen/genlgen/parity/clients/mptcppm"
 	"github.com/genlgen/genlgen/parity/clients/tcpmetrics"
+	"github.com/genlgen/genlgen/runtime"
 	"github.com/genlgen/genlgen/spec"
 )
 
@@ -77,7 +78,7 @@ func request[T any](b []byte) (*T, error) {
 	return v, nil
 }
 
-func ethtoolDo[T any](op func(*ethtool.Client, context.Context, *T) (*T, error)) func(context.Context, []byte) (any, error) {
+func ethtoolDo[T any](op func(*ethtool.Client, context.Context, *T, ...runtime.DoOption) (*T, error)) func(context.Context, []byte) (any, error) {
 	return func(ctx context.Context, b []byte) (any, error) {
 		req, err := request[T](b)
 		if err != nil {

@@ -107,6 +107,19 @@ func DecoderOf[D any, P interface {
 	return &ds.kept
 }
 
+// ReplyDecoderOf is DecoderOf for the reply of a "do" request: the
+// reused decoder kept in arena if there is one (ReuseReply), else the
+// kept decoder of the socket's Scratch slot.
+func ReplyDecoderOf[D any, P interface {
+	*D
+	Rewind()
+}](slot *any, arena *ReplyArena) *D {
+	if arena != nil {
+		return DecoderOf[D, P](&arena.slot, true)
+	}
+	return DecoderOf[D, P](slot, false)
+}
+
 // decoders is what DecoderOf keeps in a socket's Scratch slot.
 type decoders[D any] struct {
 	kept, reused D

@@ -91,6 +91,19 @@ func TestDumpOptions(t *testing.T) {
 	}
 }
 
+func TestDoOptions(t *testing.T) {
+	var a, b ReplyArena
+	if got := DoOptions(nil).Arena; got != nil {
+		t.Errorf("no options: arena %p", got)
+	}
+	if got := DoOptions([]DoOption{ReuseReply(&a), ReuseReply(&b)}).Arena; got != &b {
+		t.Errorf("two arenas: got %p, want the last, %p", got, &b)
+	}
+	if got := DoOptions([]DoOption{ReuseReply(&a), ReuseReply(nil)}).Arena; got != &a {
+		t.Errorf("ReuseReply(nil) after an arena: got %p, want %p", got, &a)
+	}
+}
+
 func TestBytesCopies(t *testing.T) {
 	var c Bytes
 	buf := []byte("family\x00other")

@@ -35,3 +35,44 @@ func DumpOptions(opts []DumpOption) DumpConfig {
 // Without it, every reply is carved from fresh chunk memory (see Chunk)
 // and stays valid for as long as the caller keeps it.
 func ReuseReplies() DumpOption { return DumpOption{reuse: true} }
+
+// DoOption tunes one "do" request of a generated client (its methods
+// whose operation has a reply). Like DumpOption, a plain value.
+type DoOption struct {
+	arena *ReplyArena
+}
+
+// DoConfig is what a request's DoOptions set; generated code reads it
+// with DoOptions.
+type DoConfig struct {
+	// Arena is set by ReuseReply.
+	Arena *ReplyArena
+}
+
+// DoOptions combines opts; the last ReuseReply wins.
+func DoOptions(opts []DoOption) DoConfig {
+	var c DoConfig
+	for _, o := range opts {
+		if o.arena != nil {
+			c.Arena = o.arena
+		}
+	}
+	return c
+}
+
+// ReplyArena is memory a caller owns for the replies of "do" requests
+// run with ReuseReply. Its zero value is ready to use. It must not be
+// used by two requests at the same time.
+type ReplyArena struct {
+	slot any // what DecoderOf keeps, as in a socket's Message.Scratch
+}
+
+// ReuseReply makes a "do" request decode its reply into a, reusing the
+// memory of the reply decoded into a before: that earlier reply, with the
+// structs and slices of structs it holds, is no longer valid. Strings and
+// byte slices are fresh copies and stay valid. Use it for requests made
+// again and again whose replies are read and dropped: the reply then
+// costs no fresh memory, so there is none to zero, to miss in the caches,
+// or for the garbage collector to reclaim (BENCHMARKS.md, goal 1). A nil
+// a changes nothing.
+func ReuseReply(a *ReplyArena) DoOption { return DoOption{arena: a} }

@@ -135,3 +135,53 @@ func familySnapshots(t *testing.T, ctx context.Context, c *nlctrl.Client) map[st
 	}
 	return want
 }
+
+// TestReuseReplyArena: "do" requests run with runtime.ReuseReply decode
+// into the caller's arena: the second reply takes the memory of the
+// first, equals a plain request's reply whatever the first held, and the
+// first reply's strings stay intact.
+func TestReuseReplyArena(t *testing.T) {
+	ctx := needNetlink(t)
+	c, err := nlctrl.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	want := familySnapshots(t, ctx, c)
+	if len(want) < 2 {
+		t.Skipf("%d families: need two", len(want))
+	}
+	var arena runtime.ReplyArena
+	var first *nlctrl.CtrlAttrs
+	var names [][2]string // asked, and the string the reply held
+	for round := range 3 {
+		for name := range want {
+			f, err := c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some(name)}, runtime.ReuseReply(&arena))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = f
+			} else if f != first {
+				t.Fatalf("round %d: reply about %q not decoded into the arena's memory", round, name)
+			}
+			if got := snapshotJSON(t, f); got != want[name] {
+				t.Fatalf("round %d: reply about %q from the arena:\n got  %s\n want %s", round, name, got, want[name])
+			}
+			names = append(names, [2]string{name, f.FamilyName.V})
+		}
+	}
+	for _, n := range names {
+		if n[0] != n[1] {
+			t.Fatalf("the name of a reply about %q from the arena changed to %q", n[0], n[1])
+		}
+	}
+	// Without the option, replies are kept as before: not in the arena.
+	kept, err := c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some("nlctrl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept == first {
+		t.Error("a reply without ReuseReply was decoded into the arena")
+	}
+}

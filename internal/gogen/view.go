@@ -593,7 +593,7 @@ func opDocTail(op *spec.Op, m *modeView, dump bool) string {
 	case dump:
 		return ", yielding each reply as it arrives. Stopping the loop early is fine; the dump is not buffered. Replies are carved from chunks shared with earlier and later replies on the same socket (see runtime.Chunk): a reply kept holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is decoded into the memory of the one before instead, and is valid only until its loop iteration ends."
 	case m.Reply:
-		return " and returns the kernel's reply (nil if it sent none), carved from chunks shared with other replies on the same socket (see runtime.Chunk)."
+		return " and returns the kernel's reply (nil if it sent none), carved from chunks shared with other replies on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is decoded into the arena instead, and is valid only until the next request that uses it."
 	}
 	return "; the kernel sends no reply."
 }

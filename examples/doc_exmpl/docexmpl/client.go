@@ -44,15 +44,17 @@ var reqEchoDo = []bool{1: true}
 
 // Echo runs the "echo" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Echo a message back; the kernel records it in
-// its history.
-func (c *Client) Echo(ctx context.Context, req *DocExmpl) (*DocExmpl, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Echo a message back; the kernel records it in its history.
+func (c *Client) Echo(ctx context.Context, req *DocExmpl, opts ...runtime.DoOption) (*DocExmpl, error) {
 	var rsp *DocExmpl
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeOnly(e, reqEchoDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDocExmpl(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

@@ -44,14 +44,17 @@ var reqGetDo = []bool{1: true, 2: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Get devlink instances.
-func (c *Client) Get(ctx context.Context, req *Devlink) (*Devlink, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Get devlink instances.
+func (c *Client) Get(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -102,14 +105,17 @@ var reqPortGetDump = []bool{1: true, 2: true}
 
 // PortGet runs the "port-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get devlink port instances.
-func (c *Client) PortGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get devlink port instances.
+func (c *Client) PortGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -169,14 +175,17 @@ var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 164: t
 
 // PortNew runs the "port-new" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Create devlink port instances.
-func (c *Client) PortNew(ctx context.Context, req *Devlink) (*Devlink, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Create devlink port instances.
+func (c *Client) PortNew(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPortNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -233,14 +242,17 @@ var reqSbGetDump = []bool{1: true, 2: true}
 
 // SbGet runs the "sb-get" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Get shared buffer instances.
-func (c *Client) SbGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Get shared buffer instances.
+func (c *Client) SbGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -291,14 +303,17 @@ var reqSbPoolGetDump = []bool{1: true, 2: true}
 
 // SbPoolGet runs the "sb-pool-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get shared buffer pool instances.
-func (c *Client) SbPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get shared buffer pool instances.
+func (c *Client) SbPoolGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -361,15 +376,18 @@ var reqSbPortPoolGetDump = []bool{1: true, 2: true}
 
 // SbPortPoolGet runs the "sb-port-pool-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get shared buffer
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get shared buffer
 // port-pool combinations and threshold.
-func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -433,15 +451,18 @@ var reqSbTcPoolBindGetDump = []bool{1: true, 2: true}
 
 // SbTcPoolBindGet runs the "sb-tc-pool-bind-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get shared buffer
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get shared buffer
 // port-TC to pool bindings and threshold.
-func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -526,14 +547,17 @@ var reqEswitchGetDo = []bool{1: true, 2: true}
 
 // EswitchGet runs the "eswitch-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get eswitch attributes.
-func (c *Client) EswitchGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get eswitch attributes.
+func (c *Client) EswitchGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opEswitchGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEswitchGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -563,15 +587,18 @@ var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true}
 
 // DpipeTableGet runs the "dpipe-table-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get dpipe table
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get dpipe table
 // attributes.
-func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opDpipeTableGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeTableGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -589,15 +616,18 @@ var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true}
 
 // DpipeEntriesGet runs the "dpipe-entries-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get dpipe entries
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get dpipe entries
 // attributes.
-func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opDpipeEntriesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeEntriesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -615,15 +645,18 @@ var reqDpipeHeadersGetDo = []bool{1: true, 2: true}
 
 // DpipeHeadersGet runs the "dpipe-headers-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get dpipe headers
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get dpipe headers
 // attributes.
-func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opDpipeHeadersGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeHeadersGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -665,14 +698,17 @@ var reqResourceDumpDo = []bool{1: true, 2: true}
 
 // ResourceDump runs the "resource-dump" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get resource attributes.
-func (c *Client) ResourceDump(ctx context.Context, req *Devlink) (*Devlink, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get resource attributes.
+func (c *Client) ResourceDump(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opResourceDump, func(e *runtime.Encoder) { req.encodeOnly(e, reqResourceDumpDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -690,14 +726,17 @@ var reqReloadDo = []bool{1: true, 2: true, 153: true, 155: true, 139: true, 138:
 
 // Reload runs the "reload" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Reload devlink.
-func (c *Client) Reload(ctx context.Context, req *Devlink) (*Devlink, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Reload devlink.
+func (c *Client) Reload(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opReload, func(e *runtime.Encoder) { req.encodeOnly(e, reqReloadDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -718,14 +757,17 @@ var reqParamGetDump = []bool{1: true, 2: true}
 
 // ParamGet runs the "param-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get param instances.
-func (c *Client) ParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get param instances.
+func (c *Client) ParamGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -788,14 +830,17 @@ var reqRegionGetDump = []bool{1: true, 2: true}
 
 // RegionGet runs the "region-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get region instances.
-func (c *Client) RegionGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get region instances.
+func (c *Client) RegionGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -843,14 +888,17 @@ var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
 
 // RegionNew runs the "region-new" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Create region snapshot.
-func (c *Client) RegionNew(ctx context.Context, req *Devlink) (*Devlink, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Create region snapshot.
+func (c *Client) RegionNew(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opRegionNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -916,14 +964,17 @@ var reqPortParamGetDo = []bool{1: true, 2: true, 3: true}
 
 // PortParamGet runs the "port-param-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get port param instances.
-func (c *Client) PortParamGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get port param instances.
+func (c *Client) PortParamGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPortParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -983,15 +1034,18 @@ var reqInfoGetDo = []bool{1: true, 2: true}
 
 // InfoGet runs the "info-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get device information, like driver
-// name, hardware and firmware versions etc.
-func (c *Client) InfoGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get device information, like driver name, hardware
+// and firmware versions etc.
+func (c *Client) InfoGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1043,15 +1097,18 @@ var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true}
 
 // HealthReporterGet runs the "health-reporter-get" operation and returns
 // the kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get health reporter
-// instances.
-func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get health
+// reporter instances.
+func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1198,14 +1255,17 @@ var reqTrapGetDump = []bool{1: true, 2: true}
 
 // TrapGet runs the "trap-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get trap instances.
-func (c *Client) TrapGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get trap instances.
+func (c *Client) TrapGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1268,14 +1328,17 @@ var reqTrapGroupGetDump = []bool{1: true, 2: true}
 
 // TrapGroupGet runs the "trap-group-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get trap group instances.
-func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get trap group instances.
+func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1338,15 +1401,18 @@ var reqTrapPolicerGetDump = []bool{1: true, 2: true}
 
 // TrapPolicerGet runs the "trap-policer-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get trap policer
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get trap policer
 // instances.
-func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1421,14 +1487,17 @@ var reqRateGetDump = []bool{1: true, 2: true}
 
 // RateGet runs the "rate-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get rate instances.
-func (c *Client) RateGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get rate instances.
+func (c *Client) RateGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1515,14 +1584,17 @@ var reqLinecardGetDump = []bool{1: true, 2: true}
 
 // LinecardGet runs the "linecard-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get line card instances.
-func (c *Client) LinecardGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get line card instances.
+func (c *Client) LinecardGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1582,14 +1654,17 @@ var reqSelftestsGetDo = []bool{1: true, 2: true}
 
 // SelftestsGet runs the "selftests-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get device selftest instances.
-func (c *Client) SelftestsGet(ctx context.Context, req *Devlink) (*Devlink, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get device selftest instances.
+func (c *Client) SelftestsGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opSelftestsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSelftestsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDevlink(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

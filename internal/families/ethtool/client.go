@@ -41,14 +41,17 @@ var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: 1, Attrs: &attrsStrset, Do
 
 // StrsetGet runs the "strset-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get string set from the kernel.
-func (c *Client) StrsetGet(ctx context.Context, req *Strset) (*Strset, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get string set from the kernel.
+func (c *Client) StrsetGet(ctx context.Context, req *Strset, opts ...runtime.DoOption) (*Strset, error) {
 	var rsp *Strset
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opStrsetGet, req.Encode, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeStrset(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -99,14 +102,17 @@ var reqLinkinfoGetDump = []bool{1: true}
 
 // LinkinfoGet runs the "linkinfo-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get link info.
-func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo) (*Linkinfo, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get link info.
+func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo, opts ...runtime.DoOption) (*Linkinfo, error) {
 	var rsp *Linkinfo
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeLinkinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -166,14 +172,17 @@ var reqLinkmodesGetDump = []bool{1: true}
 
 // LinkmodesGet runs the "linkmodes-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get link modes.
-func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes) (*Linkmodes, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get link modes.
+func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes, opts ...runtime.DoOption) (*Linkmodes, error) {
 	var rsp *Linkmodes
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeLinkmodes(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -233,14 +242,17 @@ var reqLinkstateGetDump = []bool{1: true}
 
 // LinkstateGet runs the "linkstate-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get link state.
-func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate) (*Linkstate, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get link state.
+func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate, opts ...runtime.DoOption) (*Linkstate, error) {
 	var rsp *Linkstate
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeLinkstate(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -291,14 +303,17 @@ var reqDebugGetDump = []bool{1: true}
 
 // DebugGet runs the "debug-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get debug message mask.
-func (c *Client) DebugGet(ctx context.Context, req *Debug) (*Debug, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get debug message mask.
+func (c *Client) DebugGet(ctx context.Context, req *Debug, opts ...runtime.DoOption) (*Debug, error) {
 	var rsp *Debug
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDebug(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -358,14 +373,17 @@ var reqWolGetDump = []bool{1: true}
 
 // WolGet runs the "wol-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get WOL params.
-func (c *Client) WolGet(ctx context.Context, req *Wol) (*Wol, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get WOL params.
+func (c *Client) WolGet(ctx context.Context, req *Wol, opts ...runtime.DoOption) (*Wol, error) {
 	var rsp *Wol
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeWol(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -425,14 +443,17 @@ var reqFeaturesGetDump = []bool{1: true}
 
 // FeaturesGet runs the "features-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get features.
-func (c *Client) FeaturesGet(ctx context.Context, req *Features) (*Features, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get features.
+func (c *Client) FeaturesGet(ctx context.Context, req *Features, opts ...runtime.DoOption) (*Features, error) {
 	var rsp *Features
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -477,14 +498,17 @@ var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: 12, Attrs: &attrsFeatu
 
 // FeaturesSet runs the "features-set" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Set features.
-func (c *Client) FeaturesSet(ctx context.Context, req *Features) (*Features, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Set features.
+func (c *Client) FeaturesSet(ctx context.Context, req *Features, opts ...runtime.DoOption) (*Features, error) {
 	var rsp *Features
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opFeaturesSet, req.Encode, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeFeatures(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -505,14 +529,17 @@ var reqPrivflagsGetDump = []bool{1: true}
 
 // PrivflagsGet runs the "privflags-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get device private flags.
-func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags) (*Privflags, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get device private flags.
+func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags, opts ...runtime.DoOption) (*Privflags, error) {
 	var rsp *Privflags
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePrivflags(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -572,14 +599,17 @@ var reqRingsGetDump = []bool{1: true}
 
 // RingsGet runs the "rings-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get ring params.
-func (c *Client) RingsGet(ctx context.Context, req *Rings) (*Rings, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get ring params.
+func (c *Client) RingsGet(ctx context.Context, req *Rings, opts ...runtime.DoOption) (*Rings, error) {
 	var rsp *Rings
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeRings(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -639,14 +669,17 @@ var reqChannelsGetDump = []bool{1: true}
 
 // ChannelsGet runs the "channels-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get channel params.
-func (c *Client) ChannelsGet(ctx context.Context, req *Channels) (*Channels, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get channel params.
+func (c *Client) ChannelsGet(ctx context.Context, req *Channels, opts ...runtime.DoOption) (*Channels, error) {
 	var rsp *Channels
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeChannels(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -706,14 +739,17 @@ var reqCoalesceGetDump = []bool{1: true}
 
 // CoalesceGet runs the "coalesce-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get coalesce params.
-func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce) (*Coalesce, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get coalesce params.
+func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce, opts ...runtime.DoOption) (*Coalesce, error) {
 	var rsp *Coalesce
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeCoalesce(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -773,14 +809,17 @@ var reqPauseGetDump = []bool{1: true}
 
 // PauseGet runs the "pause-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get pause params.
-func (c *Client) PauseGet(ctx context.Context, req *Pause) (*Pause, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get pause params.
+func (c *Client) PauseGet(ctx context.Context, req *Pause, opts ...runtime.DoOption) (*Pause, error) {
 	var rsp *Pause
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePause(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -840,14 +879,17 @@ var reqEEEGetDump = []bool{1: true}
 
 // EEEGet runs the "eee-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get eee params.
-func (c *Client) EEEGet(ctx context.Context, req *EEE) (*EEE, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get eee params.
+func (c *Client) EEEGet(ctx context.Context, req *EEE, opts ...runtime.DoOption) (*EEE, error) {
 	var rsp *EEE
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeEEE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -907,14 +949,17 @@ var reqTsinfoGetDump = []bool{1: true}
 
 // TsinfoGet runs the "tsinfo-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get tsinfo params.
-func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo) (*Tsinfo, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get tsinfo params.
+func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo, opts ...runtime.DoOption) (*Tsinfo, error) {
 	var rsp *Tsinfo
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeTsinfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -986,14 +1031,17 @@ var reqTunnelInfoGetDump = []bool{1: true}
 
 // TunnelInfoGet runs the "tunnel-info-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get tsinfo params.
-func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo) (*TunnelInfo, error) {
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get tsinfo params.
+func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo, opts ...runtime.DoOption) (*TunnelInfo, error) {
 	var rsp *TunnelInfo
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeTunnelInfo(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1044,14 +1092,17 @@ var reqFECGetDump = []bool{1: true}
 
 // FECGet runs the "fec-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get FEC params.
-func (c *Client) FECGet(ctx context.Context, req *FEC) (*FEC, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get FEC params.
+func (c *Client) FECGet(ctx context.Context, req *FEC, opts ...runtime.DoOption) (*FEC, error) {
 	var rsp *FEC
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeFEC(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1111,15 +1162,18 @@ var reqModuleEepromGetDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true,
 
 // ModuleEepromGet runs the "module-eeprom-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get module EEPROM
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get module EEPROM
 // params.
-func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom) (*ModuleEeprom, error) {
+func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom, opts ...runtime.DoOption) (*ModuleEeprom, error) {
 	var rsp *ModuleEeprom
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeModuleEeprom(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1170,14 +1224,17 @@ var reqStatsGetDump = []bool{2: true, 3: true}
 
 // StatsGet runs the "stats-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get statistics.
-func (c *Client) StatsGet(ctx context.Context, req *Stats) (*Stats, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get statistics.
+func (c *Client) StatsGet(ctx context.Context, req *Stats, opts ...runtime.DoOption) (*Stats, error) {
 	var rsp *Stats
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1228,14 +1285,17 @@ var reqPhcVclocksGetDump = []bool{1: true}
 
 // PhcVclocksGet runs the "phc-vclocks-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get PHC VCLOCKs.
-func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks) (*PhcVclocks, error) {
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get PHC VCLOCKs.
+func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks, opts ...runtime.DoOption) (*PhcVclocks, error) {
 	var rsp *PhcVclocks
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePhcVclocks(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1286,14 +1346,17 @@ var reqModuleGetDump = []bool{1: true}
 
 // ModuleGet runs the "module-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get module params.
-func (c *Client) ModuleGet(ctx context.Context, req *Module) (*Module, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get module params.
+func (c *Client) ModuleGet(ctx context.Context, req *Module, opts ...runtime.DoOption) (*Module, error) {
 	var rsp *Module
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeModule(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1353,14 +1416,17 @@ var reqPSEGetDump = []bool{1: true}
 
 // PSEGet runs the "pse-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get Power Sourcing Equipment params.
-func (c *Client) PSEGet(ctx context.Context, req *PSE) (*PSE, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get Power Sourcing Equipment params.
+func (c *Client) PSEGet(ctx context.Context, req *PSE, opts ...runtime.DoOption) (*PSE, error) {
 	var rsp *PSE
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePSE(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1423,14 +1489,17 @@ var reqRSSGetDump = []bool{1: true, 7: true}
 
 // RSSGet runs the "rss-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get RSS params.
-func (c *Client) RSSGet(ctx context.Context, req *RSS) (*RSS, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get RSS params.
+func (c *Client) RSSGet(ctx context.Context, req *RSS, opts ...runtime.DoOption) (*RSS, error) {
 	var rsp *RSS
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeRSS(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1481,14 +1550,17 @@ var reqPlcaGetCfgDump = []bool{1: true}
 
 // PlcaGetCfg runs the "plca-get-cfg" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get PLCA params.
-func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca) (*Plca, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get PLCA params.
+func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca, opts ...runtime.DoOption) (*Plca, error) {
 	var rsp *Plca
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1548,15 +1620,18 @@ var reqPlcaGetStatusDump = []bool{1: true}
 
 // PlcaGetStatus runs the "plca-get-status" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get PLCA status
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get PLCA status
 // params.
-func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca) (*Plca, error) {
+func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca, opts ...runtime.DoOption) (*Plca, error) {
 	var rsp *Plca
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePlca(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1607,14 +1682,17 @@ var reqMmGetDump = []bool{1: true}
 
 // MmGet runs the "mm-get" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Get MAC Merge configuration and state
-func (c *Client) MmGet(ctx context.Context, req *Mm) (*Mm, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Get MAC Merge configuration and state
+func (c *Client) MmGet(ctx context.Context, req *Mm, opts ...runtime.DoOption) (*Mm, error) {
 	var rsp *Mm
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeMm(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -1689,14 +1767,17 @@ var reqPHYGetDump = []bool{1: true}
 
 // PHYGet runs the "phy-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get PHY devices attached to an interface
-func (c *Client) PHYGet(ctx context.Context, req *PHY) (*PHY, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get PHY devices attached to an interface
+func (c *Client) PHYGet(ctx context.Context, req *PHY, opts ...runtime.DoOption) (*PHY, error) {
 	var rsp *PHY
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePHY(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

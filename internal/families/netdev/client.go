@@ -44,14 +44,17 @@ var reqDevGetDo = []bool{1: true}
 
 // DevGet runs the "dev-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get / dump information about a netdev.
-func (c *Client) DevGet(ctx context.Context, req *Dev) (*Dev, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get / dump information about a netdev.
+func (c *Client) DevGet(ctx context.Context, req *Dev, opts ...runtime.DoOption) (*Dev, error) {
 	var rsp *Dev
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opDevGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDevGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDev(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -99,15 +102,18 @@ var reqPagePoolGetDo = []bool{1: true}
 
 // PagePoolGet runs the "page-pool-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
-// on the same socket (see runtime.Chunk). Get / dump information about Page
-// Pools. (Only Page Pools associated with a net_device can be listed.)
-func (c *Client) PagePoolGet(ctx context.Context, req *PagePool) (*PagePool, error) {
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get / dump information about Page Pools. (Only
+// Page Pools associated with a net_device can be listed.)
+func (c *Client) PagePoolGet(ctx context.Context, req *PagePool, opts ...runtime.DoOption) (*PagePool, error) {
 	var rsp *PagePool
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPagePoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePagePool(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -156,15 +162,18 @@ var reqPagePoolStatsGetDo = []bool{1: true}
 
 // PagePoolStatsGet runs the "page-pool-stats-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
-// other replies on the same socket (see runtime.Chunk). Get page pool
+// other replies on the same socket (see runtime.Chunk). With
+// runtime.ReuseReply(arena) the reply is decoded into the arena instead,
+// and is valid only until the next request that uses it. Get page pool
 // statistics.
-func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats) (*PagePoolStats, error) {
+func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats, opts ...runtime.DoOption) (*PagePoolStats, error) {
 	var rsp *PagePoolStats
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opPagePoolStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takePagePoolStats(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -215,16 +224,19 @@ var reqQueueGetDump = []bool{2: true}
 
 // QueueGet runs the "queue-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get queue information from the
-// kernel. Only configured queues will be reported (as opposed to all
-// available hardware queues).
-func (c *Client) QueueGet(ctx context.Context, req *Queue) (*Queue, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get queue information from the kernel. Only
+// configured queues will be reported (as opposed to all available hardware
+// queues).
+func (c *Client) QueueGet(ctx context.Context, req *Queue, opts ...runtime.DoOption) (*Queue, error) {
 	var rsp *Queue
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeQueue(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -277,15 +289,18 @@ var reqNAPIGetDump = []bool{1: true}
 
 // NAPIGet runs the "napi-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get information about NAPI instances
-// configured on the system.
-func (c *Client) NAPIGet(ctx context.Context, req *NAPI) (*NAPI, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get information about NAPI instances configured on
+// the system.
+func (c *Client) NAPIGet(ctx context.Context, req *NAPI, opts ...runtime.DoOption) (*NAPI, error) {
 	var rsp *NAPI
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeNAPI(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -372,14 +387,17 @@ var reqBindRxDo = []bool{1: true, 3: true, 2: true}
 
 // BindRx runs the "bind-rx" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Bind dmabuf to netdev
-func (c *Client) BindRx(ctx context.Context, req *Dmabuf) (*Dmabuf, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Bind dmabuf to netdev
+func (c *Client) BindRx(ctx context.Context, req *Dmabuf, opts ...runtime.DoOption) (*Dmabuf, error) {
 	var rsp *Dmabuf
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opBindRx, func(e *runtime.Encoder) { req.encodeOnly(e, reqBindRxDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDmabuf(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

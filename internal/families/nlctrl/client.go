@@ -44,14 +44,17 @@ var reqGetfamilyDo = []bool{2: true}
 
 // Getfamily runs the "getfamily" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get / dump genetlink families
-func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs) (*CtrlAttrs, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get / dump genetlink families
+func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs, opts ...runtime.DoOption) (*CtrlAttrs, error) {
 	var rsp *CtrlAttrs
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opGetfamily, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetfamilyDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeCtrlAttrs(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

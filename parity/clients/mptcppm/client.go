@@ -62,14 +62,17 @@ var reqGetAddrDo = []bool{1: true, 4: true}
 
 // GetAddr runs the "get-addr" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Get endpoint information
-func (c *Client) GetAddr(ctx context.Context, req *Attr) (*Attr, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get endpoint information
+func (c *Client) GetAddr(ctx context.Context, req *Attr, opts ...runtime.DoOption) (*Attr, error) {
 	var rsp *Attr
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opGetAddr, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetAddrDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeAttr(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
@@ -138,14 +141,17 @@ var reqGetLimitsDo = []bool{2: true, 3: true}
 
 // GetLimits runs the "get-limits" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
-// the same socket (see runtime.Chunk). Get protocol limits
-func (c *Client) GetLimits(ctx context.Context, req *Attr) (*Attr, error) {
+// the same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the
+// reply is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get protocol limits
+func (c *Client) GetLimits(ctx context.Context, req *Attr, opts ...runtime.DoOption) (*Attr, error) {
 	var rsp *Attr
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opGetLimits, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetLimitsDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeAttr(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

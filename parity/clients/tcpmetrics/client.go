@@ -44,14 +44,17 @@ var reqGetDo = []bool{1: true, 2: true, 11: true, 12: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Retrieve metrics.
-func (c *Client) Get(ctx context.Context, req *TCPMetrics) (*TCPMetrics, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Retrieve metrics.
+func (c *Client) Get(ctx context.Context, req *TCPMetrics, opts ...runtime.DoOption) (*TCPMetrics, error) {
 	var rsp *TCPMetrics
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeTCPMetrics(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})

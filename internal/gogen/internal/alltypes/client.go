@@ -44,14 +44,17 @@ var reqDoAllDo = []bool{1: true, 3: true, 15: true, 21: true}
 
 // DoAll runs the "do-all" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
-// socket (see runtime.Chunk). Sends and receives every attribute.
-func (c *Client) DoAll(ctx context.Context, req *All) (*All, error) {
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Sends and receives every attribute.
+func (c *Client) DoAll(ctx context.Context, req *All, opts ...runtime.DoOption) (*All, error) {
 	var rsp *All
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, reqDoAllDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeAll(1)[0]
 		return rsp.decodeMessage(m.Payload, dc)
 	})
@@ -99,14 +102,17 @@ var reqGetSomeDo = []bool{3: true}
 
 // GetSome runs the "get-some" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
-// same socket (see runtime.Chunk). Uses the subset.
-func (c *Client) GetSome(ctx context.Context, req *Some) (*Some, error) {
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Uses the subset.
+func (c *Client) GetSome(ctx context.Context, req *Some, opts ...runtime.DoOption) (*Some, error) {
 	var rsp *Some
+	arena := runtime.DoOptions(opts).Arena
 	err := c.conn.Do(ctx, &opGetSome, func(e *runtime.Encoder) { req.encodeMessage(e, reqGetSomeDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeSome(1)[0]
 		return rsp.decodeMessage(m.Payload, dc)
 	})
