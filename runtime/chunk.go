@@ -8,7 +8,8 @@ const ChunkBytes = 4096
 
 // Chunk hands out zeroed slices of T carved from shared allocations of
 // about ChunkBytes, each part handed out once and never reused unless the
-// Chunk is rewound (Rewind, for dumps run with ReuseReplies).
+// Chunk is rewound (Rewind: dumps run with ReuseReplies, requests with
+// ReuseReply).
 //
 // Why: right after the system calls of a request, allocating costs far
 // more than in a hot loop. On the benchmark machine five allocations of a
@@ -57,9 +58,9 @@ func (c *Chunk[T]) Take(n int) []T {
 
 // Rewind makes c hand out its current chunk again from the start,
 // zeroed, overwriting every part handed out since it was allocated or
-// last rewound. Generated decoders rewind only for a dump run with
-// ReuseReplies, whose previous reply the caller no longer uses. A nil
-// Chunk has nothing to rewind.
+// last rewound. Generated decoders rewind only when the caller no longer
+// uses the reply before: in a dump run with ReuseReplies, and in a
+// request's ReplyArena (ReuseReply). A nil Chunk has nothing to rewind.
 func (c *Chunk[T]) Rewind() {
 	if c == nil {
 		return

@@ -96,6 +96,32 @@ func TestHistoryDump(t *testing.T) {
 	t.Logf("typed dump of %d entries in %v", len(got), time.Since(start))
 	compareHistory(t, "typed dump", got, want)
 
+	// The same dump decoding every entry into the memory of the one
+	// before (runtime.ReuseReplies): each is copied as it comes, strings
+	// included, and checked against the echoes once the dump is over.
+	start = time.Now()
+	var reused []entry
+	for v, err := range c.HistoryDump(ctx, runtime.ReuseReplies()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := entryOf(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reused = append(reused, e)
+	}
+	t.Logf("typed dump reusing memory: %d entries in %v", len(reused), time.Since(start))
+	if len(reused) != len(want) {
+		t.Errorf("dump reusing memory: %d entries, want %d", len(reused), len(want))
+	}
+	for i := range min(len(reused), len(want)) {
+		if reused[i] != want[i] {
+			t.Fatalf("dump reusing memory: entry %d is {%q seq %d ts %d}, want {%q seq %d ts %d}",
+				i, short(reused[i].msg), reused[i].seq, reused[i].ts, short(want[i].msg), want[i].seq, want[i].ts)
+		}
+	}
+
 	// The same dump on a socket of our own, to see its datagrams.
 	raw, datagrams := rawHistory(t, c.Conn().Family().ID)
 	t.Logf("raw dump: %d entries in %d datagrams", len(raw), datagrams)

@@ -16,7 +16,10 @@
 //
 // Dial connects to the family; each operation is a method of Client, and
 // its dump form (if any) is a method whose name ends in Dump and that
-// returns an iterator streaming the replies as they arrive.
+// returns an iterator streaming the replies as they arrive. Replies stay
+// valid for as long as they are kept; a loop that keeps none can pass
+// runtime.ReuseReplies() to a dump, or runtime.ReuseReply(&arena) to a
+// request, to have each reply decoded into the memory of the one before.
 package tcpmetrics
 
 const (

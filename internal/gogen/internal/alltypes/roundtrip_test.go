@@ -440,3 +440,52 @@ func TestMalformedIndexedArrays(t *testing.T) {
 		}
 	}
 }
+
+// TestReusedDecodeMatches: a decoder rewound before every message (what
+// dumps with runtime.ReuseReplies and requests with runtime.ReuseReply
+// use) decodes each message into the memory of the one before, yet every
+// result equals Decode's, whichever fields the message before had, and
+// the strings it handed out earlier never change.
+func TestReusedDecodeMatches(t *testing.T) {
+	sparse := &All{U8: runtime.Some(uint8(1)), Str: runtime.Some("sparse"), IdxNest: []Inner{{}}}
+	msgs := [][]byte{marshal(t, full()), marshal(t, sparse), marshal(t, &All{})}
+	var slot any
+	var first *All
+	var strs [][2]string // want, got
+	for i := range 30 {
+		b := msgs[i%len(msgs)]
+		var want All
+		if err := want.Decode(b); err != nil {
+			t.Fatal(err)
+		}
+		dc := runtime.DecoderOf[decoder](&slot, true)
+		v := &dc.takeAll(1)[0]
+		if first == nil {
+			first = v
+		} else if v != first {
+			t.Fatalf("decode %d: not decoded into the memory of the one before", i)
+		}
+		if err := v.decode(b, dc); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(v, &want) {
+			got, _ := json.MarshalIndent(v, "", " ")
+			w, _ := json.MarshalIndent(&want, "", " ")
+			t.Fatalf("decode %d differs:\n got %s\nwant %s", i, got, w)
+		}
+		strs = append(strs, [2]string{want.Str.V, v.Str.V})
+		for _, s := range v.MultiStr {
+			strs = append(strs, [2]string{s, s})
+		}
+	}
+	for i, s := range strs {
+		if s[0] != s[1] {
+			t.Fatalf("string %d handed out by a reused decoder changed: %q, want %q", i, s[1], s[0])
+		}
+	}
+	// The socket's other decoder, for replies callers keep, is a
+	// different one.
+	if kept := runtime.DecoderOf[decoder](&slot, false); kept == runtime.DecoderOf[decoder](&slot, true) {
+		t.Error("kept and reused decoders are the same")
+	}
+}
