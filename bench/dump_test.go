@@ -59,7 +59,8 @@ func BenchmarkDumpFamilies(b *testing.B) {
 
 // BenchmarkDumpDevices is goal 2 for netdev: a dev-get dump of every
 // network device of the benchmark's network namespace, reported per device.
-// The mdlayher variant is what a user of mdlayher/genetlink would write:
+// genlgen-reuse passes runtime.ReuseReplies, as for families. The mdlayher
+// variant is what a user of mdlayher/genetlink would write:
 // Execute with NLM_F_DUMP and an AttributeDecoder per message.
 func BenchmarkDumpDevices(b *testing.B) {
 	c, err := netdev.Dial(context.Background())
