@@ -70,8 +70,10 @@ func run(msg string, wait time.Duration, clear bool) error {
 	}
 	fmt.Printf("echo: %s\n", describe(rsp))
 
+	// Each entry is printed and dropped, so the dump may decode every
+	// entry into the memory of the one before.
 	fmt.Println("history:")
-	for m, err := range c.HistoryDump(ctx) {
+	for m, err := range c.HistoryDump(ctx, runtime.ReuseReplies()) {
 		if err != nil {
 			return err
 		}
