@@ -35,7 +35,17 @@ type Chunk[T any] struct {
 	// through its write barrier, and a family dump takes parts 50 times.
 	buf  []T
 	used int
+	// taken counts the elements handed out since the last Rewind, those
+	// of chunks given up and of allocations of their own included: what
+	// a rewound Chunk needs to serve a reply like the last one from one
+	// chunk, without allocating.
+	taken int
 }
+
+// maxRewound caps, in bytes, the chunk that Rewind grows to fit a
+// reply, so that one huge reply does not leave a socket holding that
+// much memory for good. Bigger replies allocate what exceeds it.
+const maxRewound = 16 * ChunkBytes
 
 // Take returns n zeroed elements, never nil (as make would). A request
 // too big to share a chunk gets its own allocation; the current chunk is
@@ -44,6 +54,7 @@ func (c *Chunk[T]) Take(n int) []T {
 	if c == nil || n == 0 {
 		return make([]T, n)
 	}
+	c.taken += n
 	if n > len(c.buf)-c.used {
 		per := max(1, ChunkBytes/max(1, int(unsafe.Sizeof(*new(T)))))
 		if 4*n > per {
@@ -61,12 +72,21 @@ func (c *Chunk[T]) Take(n int) []T {
 // last rewound. Generated decoders rewind only when the caller no longer
 // uses the reply before: in a dump run with ReuseReplies, and in a
 // request's ReplyArena (ReuseReply). A nil Chunk has nothing to rewind.
+//
+// If the parts taken since the last Rewind did not fit in the current
+// chunk, c gets a chunk that holds them all (up to maxRewound bytes), so
+// that replies like the last one allocate nothing from then on.
 func (c *Chunk[T]) Rewind() {
 	if c == nil {
 		return
 	}
-	clear(c.buf[:c.used])
-	c.used = 0
+	limit := maxRewound / max(1, int(unsafe.Sizeof(*new(T))))
+	if grow := min(c.taken, limit); grow > len(c.buf) {
+		c.buf = make([]T, grow) // zeroed; the old chunk goes to the collector
+	} else {
+		clear(c.buf[:c.used])
+	}
+	c.used, c.taken = 0, 0
 }
 
 // Bytes is a Chunk of bytes for the strings and byte slices that decoders

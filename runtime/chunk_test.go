@@ -167,3 +167,49 @@ func TestScratchOf(t *testing.T) {
 		t.Error("a slot holding another type was not given a fresh value")
 	}
 }
+
+// TestRewindGrows: parts taken since the last Rewind that did not fit in
+// one chunk make Rewind get a chunk that holds them all, so replies like
+// the last one take no allocation after it (the point of reusing memory),
+// up to maxRewound; bigger replies keep allocating what exceeds it.
+func TestRewindGrows(t *testing.T) {
+	per := ChunkBytes / int(unsafe.Sizeof(chunkElem{}))
+	var c Chunk[chunkElem]
+	reply := func(takes ...int) {
+		c.Rewind()
+		for _, n := range takes {
+			p := c.Take(n)
+			for i := range p {
+				if p[i] != (chunkElem{}) {
+					t.Fatalf("take of %d: element %d not zeroed", n, i)
+				}
+				p[i] = chunkElem{A: 1, B: "x"}
+			}
+		}
+	}
+	big := []int{per / 2, per / 2, per / 2, per} // 2.5 chunks, one take too big to share
+	reply(big...)
+	if n := testing.AllocsPerRun(20, func() { reply(big...) }); n != 0 {
+		t.Errorf("a rewound chunk still allocates %v times per reply like the last", n)
+	}
+	if got, want := len(c.buf), 5*per/2; got != want {
+		t.Errorf("grown chunk holds %d elements, want %d", got, want)
+	}
+	// A reply beyond maxRewound: the chunk stops at the cap.
+	limit := maxRewound / int(unsafe.Sizeof(chunkElem{}))
+	huge := make([]int, 0, 40)
+	for range 40 {
+		huge = append(huge, per/2)
+	}
+	reply(huge...)
+	reply(huge...)
+	if len(c.buf) != limit {
+		t.Errorf("after a huge reply the chunk holds %d elements, want the cap %d", len(c.buf), limit)
+	}
+	// Smaller replies keep the grown chunk and zero what they used.
+	reply(3)
+	reply(1)
+	if p := c.Take(3); p[1] != (chunkElem{}) || p[2] != (chunkElem{}) {
+		t.Error("a part used by the reply before was not zeroed")
+	}
+}
