@@ -23,7 +23,8 @@ const ChunkBytes = 4096
 // The price is retention: a value a caller keeps holds its whole chunk
 // alive, at most ChunkBytes (or the value itself, if larger), and a socket
 // idle in its Conn's pool keeps the unused rest of its current chunk of
-// each type it has decoded.
+// each type it has decoded; with reuse (ReuseReplies), also a rewound
+// chunk per type, as big as the largest reply needed, up to maxRewound.
 //
 // A nil *Chunk allocates every slice on its own, which is what a
 // generated Decode outside a socket's exchange uses. A Chunk is not safe
