@@ -36,11 +36,12 @@ type Chunk[T any] struct {
 	// through its write barrier, and a family dump takes parts 50 times.
 	buf  []T
 	used int
-	// taken counts the elements handed out since the last Rewind, those
-	// of chunks given up and of allocations of their own included: what
+	// spilled counts the elements handed out since the last Rewind that
+	// are not in buf: those of chunks given up and of allocations of
+	// their own. Only Take's slow paths add to it; with used, it is what
 	// a rewound Chunk needs to serve a reply like the last one from one
 	// chunk, without allocating.
-	taken int
+	spilled int
 }
 
 // maxRewound caps, in bytes, the chunk that Rewind grows to fit a
@@ -55,12 +56,13 @@ func (c *Chunk[T]) Take(n int) []T {
 	if c == nil || n == 0 {
 		return make([]T, n)
 	}
-	c.taken += n
 	if n > len(c.buf)-c.used {
 		per := max(1, ChunkBytes/max(1, int(unsafe.Sizeof(*new(T)))))
 		if 4*n > per {
+			c.spilled += n
 			return make([]T, n)
 		}
+		c.spilled += c.used
 		c.buf, c.used = make([]T, per), 0
 	}
 	s := c.buf[c.used : c.used+n : c.used+n]
@@ -82,12 +84,12 @@ func (c *Chunk[T]) Rewind() {
 		return
 	}
 	limit := maxRewound / max(1, int(unsafe.Sizeof(*new(T))))
-	if grow := min(c.taken, limit); grow > len(c.buf) {
+	if grow := min(c.spilled+c.used, limit); grow > len(c.buf) {
 		c.buf = make([]T, grow) // zeroed; the old chunk goes to the collector
 	} else {
 		clear(c.buf[:c.used])
 	}
-	c.used, c.taken = 0, 0
+	c.used, c.spilled = 0, 0
 }
 
 // Bytes is a Chunk of bytes for the strings and byte slices that decoders
