@@ -36,12 +36,15 @@ type Chunk[T any] struct {
 	// through its write barrier, and a family dump takes parts 50 times.
 	buf  []T
 	used int
-	// spilled counts the elements handed out since the last Rewind that
-	// are not in buf: those of chunks given up and of allocations of
-	// their own. Only Take's slow paths add to it; with used, it is what
+	// taken counts the elements handed out since the last Rewind, those
+	// of chunks given up and of allocations of their own included: what
 	// a rewound Chunk needs to serve a reply like the last one from one
-	// chunk, without allocating.
-	spilled int
+	// chunk, without allocating. Take counts on every call, kept replies
+	// included, because counting only on its slow paths pushed Take over
+	// the inlining budget (cost 81-95 against 80; 76 this way) and made
+	// every take a call: callgrind, family dump with reuse, 41,400
+	// instructions this way against 42,600 with the call.
+	taken int
 }
 
 // maxRewound caps, in bytes, the chunk that Rewind grows to fit a
@@ -56,13 +59,12 @@ func (c *Chunk[T]) Take(n int) []T {
 	if c == nil || n == 0 {
 		return make([]T, n)
 	}
+	c.taken += n
 	if n > len(c.buf)-c.used {
 		per := max(1, ChunkBytes/max(1, int(unsafe.Sizeof(*new(T)))))
 		if 4*n > per {
-			c.spilled += n
 			return make([]T, n)
 		}
-		c.spilled += c.used
 		c.buf, c.used = make([]T, per), 0
 	}
 	s := c.buf[c.used : c.used+n : c.used+n]
@@ -84,12 +86,12 @@ func (c *Chunk[T]) Rewind() {
 		return
 	}
 	limit := maxRewound / max(1, int(unsafe.Sizeof(*new(T))))
-	if grow := min(c.spilled+c.used, limit); grow > len(c.buf) {
+	if grow := min(c.taken, limit); grow > len(c.buf) {
 		c.buf = make([]T, grow) // zeroed; the old chunk goes to the collector
 	} else {
 		clear(c.buf[:c.used])
 	}
-	c.used, c.spilled = 0, 0
+	c.used, c.taken = 0, 0
 }
 
 // Bytes is a Chunk of bytes for the strings and byte slices that decoders
