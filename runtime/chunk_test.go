@@ -82,28 +82,6 @@ func TestChunkRewind(t *testing.T) {
 	none.Rewind() // allocates every part alone: nothing to rewind
 }
 
-func TestDumpOptions(t *testing.T) {
-	if DumpOptions(nil).Reuse {
-		t.Error("no options: Reuse set")
-	}
-	if !DumpOptions([]DumpOption{ReuseReplies()}).Reuse {
-		t.Error("ReuseReplies: Reuse not set")
-	}
-}
-
-func TestDoOptions(t *testing.T) {
-	var a, b ReplyArena
-	if got := DoOptions(nil).Arena; got != nil {
-		t.Errorf("no options: arena %p", got)
-	}
-	if got := DoOptions([]DoOption{ReuseReply(&a), ReuseReply(&b)}).Arena; got != &b {
-		t.Errorf("two arenas: got %p, want the last, %p", got, &b)
-	}
-	if got := DoOptions([]DoOption{ReuseReply(&a), ReuseReply(nil)}).Arena; got != &a {
-		t.Errorf("ReuseReply(nil) after an arena: got %p, want %p", got, &a)
-	}
-}
-
 func TestBytesCopies(t *testing.T) {
 	var c Bytes
 	buf := []byte("family\x00other")

@@ -6,20 +6,15 @@ type DumpOption struct {
 	reuse bool
 }
 
-// DumpConfig is what a dump's DumpOptions set; generated code reads it
-// with DumpOptions.
-type DumpConfig struct {
-	// Reuse is set by ReuseReplies.
-	Reuse bool
-}
-
-// DumpOptions combines opts.
-func DumpOptions(opts []DumpOption) DumpConfig {
-	var c DumpConfig
+// ReusesReplies reports whether opts hold ReuseReplies; generated dump
+// methods ask it once per dump.
+func ReusesReplies(opts []DumpOption) bool {
 	for _, o := range opts {
-		c.Reuse = c.Reuse || o.reuse
+		if o.reuse {
+			return true
+		}
 	}
-	return c
+	return false
 }
 
 // ReuseReplies makes a dump decode each reply into the memory of the one
@@ -42,22 +37,16 @@ type DoOption struct {
 	arena *ReplyArena
 }
 
-// DoConfig is what a request's DoOptions set; generated code reads it
-// with DoOptions.
-type DoConfig struct {
-	// Arena is set by ReuseReply.
-	Arena *ReplyArena
-}
-
-// DoOptions combines opts; the last ReuseReply wins.
-func DoOptions(opts []DoOption) DoConfig {
-	var c DoConfig
+// ReplyArenaOf returns the arena of the last ReuseReply in opts, nil if
+// there is none; generated request methods ask it once per request.
+func ReplyArenaOf(opts []DoOption) *ReplyArena {
+	var a *ReplyArena
 	for _, o := range opts {
 		if o.arena != nil {
-			c.Arena = o.arena
+			a = o.arena
 		}
 	}
-	return c
+	return a
 }
 
 // ReplyArena is memory a caller owns for the replies of "do" requests

@@ -49,7 +49,7 @@ var reqEchoDo = []bool{1: true}
 // that uses it. Echo a message back; the kernel records it in its history.
 func (c *Client) Echo(ctx context.Context, req *DocExmpl, opts ...runtime.DoOption) (*DocExmpl, error) {
 	var rsp *DocExmpl
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeOnly(e, reqEchoDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -76,7 +76,7 @@ var opHistory = runtime.Op{Name: "history", Cmd: 2, Attrs: &attrsDocExmpl}
 // iteration ends. List the recently echoed messages, oldest first.
 func (c *Client) HistoryDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*DocExmpl, error] {
 	return func(yield func(*DocExmpl, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opHistory, nil)
 		defer d.Close()
 		for d.Next() {

@@ -49,7 +49,7 @@ var reqGetDo = []bool{1: true, 2: true}
 // that uses it. Get devlink instances.
 func (c *Client) Get(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -73,7 +73,7 @@ func (c *Client) Get(ctx context.Context, req *Devlink, opts ...runtime.DoOption
 // iteration ends. Get devlink instances.
 func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opGet, nil)
 		defer d.Close()
 		for d.Next() {
@@ -110,7 +110,7 @@ var reqPortGetDump = []bool{1: true, 2: true}
 // request that uses it. Get devlink port instances.
 func (c *Client) PortGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -134,7 +134,7 @@ func (c *Client) PortGet(ctx context.Context, req *Devlink, opts ...runtime.DoOp
 // iteration ends. Get devlink port instances.
 func (c *Client) PortGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPortGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -180,7 +180,7 @@ var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 164: t
 // request that uses it. Create devlink port instances.
 func (c *Client) PortNew(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPortNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -247,7 +247,7 @@ var reqSbGetDump = []bool{1: true, 2: true}
 // that uses it. Get shared buffer instances.
 func (c *Client) SbGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -271,7 +271,7 @@ func (c *Client) SbGet(ctx context.Context, req *Devlink, opts ...runtime.DoOpti
 // iteration ends. Get shared buffer instances.
 func (c *Client) SbGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opSbGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -308,7 +308,7 @@ var reqSbPoolGetDump = []bool{1: true, 2: true}
 // request that uses it. Get shared buffer pool instances.
 func (c *Client) SbPoolGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -332,7 +332,7 @@ func (c *Client) SbPoolGet(ctx context.Context, req *Devlink, opts ...runtime.Do
 // loop iteration ends. Get shared buffer pool instances.
 func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opSbPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPoolGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -382,7 +382,7 @@ var reqSbPortPoolGetDump = []bool{1: true, 2: true}
 // port-pool combinations and threshold.
 func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -407,7 +407,7 @@ func (c *Client) SbPortPoolGet(ctx context.Context, req *Devlink, opts ...runtim
 // and threshold.
 func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opSbPortPoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbPortPoolGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -457,7 +457,7 @@ var reqSbTcPoolBindGetDump = []bool{1: true, 2: true}
 // port-TC to pool bindings and threshold.
 func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -482,7 +482,7 @@ func (c *Client) SbTcPoolBindGet(ctx context.Context, req *Devlink, opts ...runt
 // and threshold.
 func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opSbTcPoolBindGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSbTcPoolBindGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -552,7 +552,7 @@ var reqEswitchGetDo = []bool{1: true, 2: true}
 // next request that uses it. Get eswitch attributes.
 func (c *Client) EswitchGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opEswitchGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEswitchGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -593,7 +593,7 @@ var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true}
 // attributes.
 func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opDpipeTableGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeTableGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -622,7 +622,7 @@ var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true}
 // attributes.
 func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opDpipeEntriesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeEntriesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -651,7 +651,7 @@ var reqDpipeHeadersGetDo = []bool{1: true, 2: true}
 // attributes.
 func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opDpipeHeadersGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDpipeHeadersGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -703,7 +703,7 @@ var reqResourceDumpDo = []bool{1: true, 2: true}
 // next request that uses it. Get resource attributes.
 func (c *Client) ResourceDump(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opResourceDump, func(e *runtime.Encoder) { req.encodeOnly(e, reqResourceDumpDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -731,7 +731,7 @@ var reqReloadDo = []bool{1: true, 2: true, 153: true, 155: true, 139: true, 138:
 // that uses it. Reload devlink.
 func (c *Client) Reload(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opReload, func(e *runtime.Encoder) { req.encodeOnly(e, reqReloadDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -762,7 +762,7 @@ var reqParamGetDump = []bool{1: true, 2: true}
 // request that uses it. Get param instances.
 func (c *Client) ParamGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -786,7 +786,7 @@ func (c *Client) ParamGet(ctx context.Context, req *Devlink, opts ...runtime.DoO
 // loop iteration ends. Get param instances.
 func (c *Client) ParamGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqParamGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -835,7 +835,7 @@ var reqRegionGetDump = []bool{1: true, 2: true}
 // request that uses it. Get region instances.
 func (c *Client) RegionGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -859,7 +859,7 @@ func (c *Client) RegionGet(ctx context.Context, req *Devlink, opts ...runtime.Do
 // loop iteration ends. Get region instances.
 func (c *Client) RegionGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opRegionGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -893,7 +893,7 @@ var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
 // request that uses it. Create region snapshot.
 func (c *Client) RegionNew(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opRegionNew, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionNewDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -935,7 +935,7 @@ var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 17
 // loop iteration ends. Read region data.
 func (c *Client) RegionReadDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opRegionRead, func(e *runtime.Encoder) { req.encodeOnly(e, reqRegionReadDump) })
 		defer d.Close()
 		for d.Next() {
@@ -969,7 +969,7 @@ var reqPortParamGetDo = []bool{1: true, 2: true, 3: true}
 // next request that uses it. Get port param instances.
 func (c *Client) PortParamGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPortParamGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPortParamGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -993,7 +993,7 @@ func (c *Client) PortParamGet(ctx context.Context, req *Devlink, opts ...runtime
 // until its loop iteration ends. Get port param instances.
 func (c *Client) PortParamGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPortParamGet, nil)
 		defer d.Close()
 		for d.Next() {
@@ -1040,7 +1040,7 @@ var reqInfoGetDo = []bool{1: true, 2: true}
 // and firmware versions etc.
 func (c *Client) InfoGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1065,7 +1065,7 @@ func (c *Client) InfoGet(ctx context.Context, req *Devlink, opts ...runtime.DoOp
 // firmware versions etc.
 func (c *Client) InfoGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opInfoGet, nil)
 		defer d.Close()
 		for d.Next() {
@@ -1103,7 +1103,7 @@ var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true}
 // reporter instances.
 func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1127,7 +1127,7 @@ func (c *Client) HealthReporterGet(ctx context.Context, req *Devlink, opts ...ru
 // until its loop iteration ends. Get health reporter instances.
 func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opHealthReporterGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1199,7 +1199,7 @@ var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
 // valid only until its loop iteration ends. Dump health reporter instances.
 func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opHealthReporterDumpGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqHealthReporterDumpGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1260,7 +1260,7 @@ var reqTrapGetDump = []bool{1: true, 2: true}
 // request that uses it. Get trap instances.
 func (c *Client) TrapGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1284,7 +1284,7 @@ func (c *Client) TrapGet(ctx context.Context, req *Devlink, opts ...runtime.DoOp
 // iteration ends. Get trap instances.
 func (c *Client) TrapGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opTrapGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1333,7 +1333,7 @@ var reqTrapGroupGetDump = []bool{1: true, 2: true}
 // next request that uses it. Get trap group instances.
 func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1357,7 +1357,7 @@ func (c *Client) TrapGroupGet(ctx context.Context, req *Devlink, opts ...runtime
 // until its loop iteration ends. Get trap group instances.
 func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opTrapGroupGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapGroupGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1407,7 +1407,7 @@ var reqTrapPolicerGetDump = []bool{1: true, 2: true}
 // instances.
 func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1431,7 +1431,7 @@ func (c *Client) TrapPolicerGet(ctx context.Context, req *Devlink, opts ...runti
 // until its loop iteration ends. Get trap policer instances.
 func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opTrapPolicerGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTrapPolicerGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1492,7 +1492,7 @@ var reqRateGetDump = []bool{1: true, 2: true}
 // request that uses it. Get rate instances.
 func (c *Client) RateGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1516,7 +1516,7 @@ func (c *Client) RateGet(ctx context.Context, req *Devlink, opts ...runtime.DoOp
 // iteration ends. Get rate instances.
 func (c *Client) RateGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opRateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRateGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1589,7 +1589,7 @@ var reqLinecardGetDump = []bool{1: true, 2: true}
 // next request that uses it. Get line card instances.
 func (c *Client) LinecardGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1613,7 +1613,7 @@ func (c *Client) LinecardGet(ctx context.Context, req *Devlink, opts ...runtime.
 // until its loop iteration ends. Get line card instances.
 func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opLinecardGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinecardGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1659,7 +1659,7 @@ var reqSelftestsGetDo = []bool{1: true, 2: true}
 // next request that uses it. Get device selftest instances.
 func (c *Client) SelftestsGet(ctx context.Context, req *Devlink, opts ...runtime.DoOption) (*Devlink, error) {
 	var rsp *Devlink
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opSelftestsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqSelftestsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1683,7 +1683,7 @@ func (c *Client) SelftestsGet(ctx context.Context, req *Devlink, opts ...runtime
 // until its loop iteration ends. Get device selftest instances.
 func (c *Client) SelftestsGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
 	return func(yield func(*Devlink, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opSelftestsGet, nil)
 		defer d.Close()
 		for d.Next() {

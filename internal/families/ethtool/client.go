@@ -46,7 +46,7 @@ var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: 1, Attrs: &attrsStrset, Do
 // request that uses it. Get string set from the kernel.
 func (c *Client) StrsetGet(ctx context.Context, req *Strset, opts ...runtime.DoOption) (*Strset, error) {
 	var rsp *Strset
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opStrsetGet, req.Encode, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -70,7 +70,7 @@ func (c *Client) StrsetGet(ctx context.Context, req *Strset, opts ...runtime.DoO
 // loop iteration ends. Get string set from the kernel.
 func (c *Client) StrsetGetDump(ctx context.Context, req *Strset, opts ...runtime.DumpOption) iter.Seq2[*Strset, error] {
 	return func(yield func(*Strset, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opStrsetGet, req.Encode)
 		defer d.Close()
 		for d.Next() {
@@ -107,7 +107,7 @@ var reqLinkinfoGetDump = []bool{1: true}
 // next request that uses it. Get link info.
 func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo, opts ...runtime.DoOption) (*Linkinfo, error) {
 	var rsp *Linkinfo
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -131,7 +131,7 @@ func (c *Client) LinkinfoGet(ctx context.Context, req *Linkinfo, opts ...runtime
 // until its loop iteration ends. Get link info.
 func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo, opts ...runtime.DumpOption) iter.Seq2[*Linkinfo, error] {
 	return func(yield func(*Linkinfo, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opLinkinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkinfoGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -177,7 +177,7 @@ var reqLinkmodesGetDump = []bool{1: true}
 // next request that uses it. Get link modes.
 func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes, opts ...runtime.DoOption) (*Linkmodes, error) {
 	var rsp *Linkmodes
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -201,7 +201,7 @@ func (c *Client) LinkmodesGet(ctx context.Context, req *Linkmodes, opts ...runti
 // until its loop iteration ends. Get link modes.
 func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes, opts ...runtime.DumpOption) iter.Seq2[*Linkmodes, error] {
 	return func(yield func(*Linkmodes, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opLinkmodesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkmodesGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -247,7 +247,7 @@ var reqLinkstateGetDump = []bool{1: true}
 // next request that uses it. Get link state.
 func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate, opts ...runtime.DoOption) (*Linkstate, error) {
 	var rsp *Linkstate
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -271,7 +271,7 @@ func (c *Client) LinkstateGet(ctx context.Context, req *Linkstate, opts ...runti
 // until its loop iteration ends. Get link state.
 func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate, opts ...runtime.DumpOption) iter.Seq2[*Linkstate, error] {
 	return func(yield func(*Linkstate, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opLinkstateGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqLinkstateGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -308,7 +308,7 @@ var reqDebugGetDump = []bool{1: true}
 // request that uses it. Get debug message mask.
 func (c *Client) DebugGet(ctx context.Context, req *Debug, opts ...runtime.DoOption) (*Debug, error) {
 	var rsp *Debug
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -332,7 +332,7 @@ func (c *Client) DebugGet(ctx context.Context, req *Debug, opts ...runtime.DoOpt
 // loop iteration ends. Get debug message mask.
 func (c *Client) DebugGetDump(ctx context.Context, req *Debug, opts ...runtime.DumpOption) iter.Seq2[*Debug, error] {
 	return func(yield func(*Debug, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opDebugGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDebugGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -378,7 +378,7 @@ var reqWolGetDump = []bool{1: true}
 // request that uses it. Get WOL params.
 func (c *Client) WolGet(ctx context.Context, req *Wol, opts ...runtime.DoOption) (*Wol, error) {
 	var rsp *Wol
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -402,7 +402,7 @@ func (c *Client) WolGet(ctx context.Context, req *Wol, opts ...runtime.DoOption)
 // iteration ends. Get WOL params.
 func (c *Client) WolGetDump(ctx context.Context, req *Wol, opts ...runtime.DumpOption) iter.Seq2[*Wol, error] {
 	return func(yield func(*Wol, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opWolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqWolGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -448,7 +448,7 @@ var reqFeaturesGetDump = []bool{1: true}
 // next request that uses it. Get features.
 func (c *Client) FeaturesGet(ctx context.Context, req *Features, opts ...runtime.DoOption) (*Features, error) {
 	var rsp *Features
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -472,7 +472,7 @@ func (c *Client) FeaturesGet(ctx context.Context, req *Features, opts ...runtime
 // until its loop iteration ends. Get features.
 func (c *Client) FeaturesGetDump(ctx context.Context, req *Features, opts ...runtime.DumpOption) iter.Seq2[*Features, error] {
 	return func(yield func(*Features, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opFeaturesGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFeaturesGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -503,7 +503,7 @@ var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: 12, Attrs: &attrsFeatu
 // next request that uses it. Set features.
 func (c *Client) FeaturesSet(ctx context.Context, req *Features, opts ...runtime.DoOption) (*Features, error) {
 	var rsp *Features
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opFeaturesSet, req.Encode, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -534,7 +534,7 @@ var reqPrivflagsGetDump = []bool{1: true}
 // next request that uses it. Get device private flags.
 func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags, opts ...runtime.DoOption) (*Privflags, error) {
 	var rsp *Privflags
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -558,7 +558,7 @@ func (c *Client) PrivflagsGet(ctx context.Context, req *Privflags, opts ...runti
 // until its loop iteration ends. Get device private flags.
 func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags, opts ...runtime.DumpOption) iter.Seq2[*Privflags, error] {
 	return func(yield func(*Privflags, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPrivflagsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPrivflagsGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -604,7 +604,7 @@ var reqRingsGetDump = []bool{1: true}
 // request that uses it. Get ring params.
 func (c *Client) RingsGet(ctx context.Context, req *Rings, opts ...runtime.DoOption) (*Rings, error) {
 	var rsp *Rings
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -628,7 +628,7 @@ func (c *Client) RingsGet(ctx context.Context, req *Rings, opts ...runtime.DoOpt
 // loop iteration ends. Get ring params.
 func (c *Client) RingsGetDump(ctx context.Context, req *Rings, opts ...runtime.DumpOption) iter.Seq2[*Rings, error] {
 	return func(yield func(*Rings, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opRingsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRingsGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -674,7 +674,7 @@ var reqChannelsGetDump = []bool{1: true}
 // next request that uses it. Get channel params.
 func (c *Client) ChannelsGet(ctx context.Context, req *Channels, opts ...runtime.DoOption) (*Channels, error) {
 	var rsp *Channels
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -698,7 +698,7 @@ func (c *Client) ChannelsGet(ctx context.Context, req *Channels, opts ...runtime
 // until its loop iteration ends. Get channel params.
 func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels, opts ...runtime.DumpOption) iter.Seq2[*Channels, error] {
 	return func(yield func(*Channels, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opChannelsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqChannelsGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -744,7 +744,7 @@ var reqCoalesceGetDump = []bool{1: true}
 // next request that uses it. Get coalesce params.
 func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce, opts ...runtime.DoOption) (*Coalesce, error) {
 	var rsp *Coalesce
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -768,7 +768,7 @@ func (c *Client) CoalesceGet(ctx context.Context, req *Coalesce, opts ...runtime
 // until its loop iteration ends. Get coalesce params.
 func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce, opts ...runtime.DumpOption) iter.Seq2[*Coalesce, error] {
 	return func(yield func(*Coalesce, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opCoalesceGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqCoalesceGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -814,7 +814,7 @@ var reqPauseGetDump = []bool{1: true}
 // request that uses it. Get pause params.
 func (c *Client) PauseGet(ctx context.Context, req *Pause, opts ...runtime.DoOption) (*Pause, error) {
 	var rsp *Pause
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -838,7 +838,7 @@ func (c *Client) PauseGet(ctx context.Context, req *Pause, opts ...runtime.DoOpt
 // loop iteration ends. Get pause params.
 func (c *Client) PauseGetDump(ctx context.Context, req *Pause, opts ...runtime.DumpOption) iter.Seq2[*Pause, error] {
 	return func(yield func(*Pause, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPauseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPauseGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -884,7 +884,7 @@ var reqEEEGetDump = []bool{1: true}
 // request that uses it. Get eee params.
 func (c *Client) EEEGet(ctx context.Context, req *EEE, opts ...runtime.DoOption) (*EEE, error) {
 	var rsp *EEE
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -908,7 +908,7 @@ func (c *Client) EEEGet(ctx context.Context, req *EEE, opts ...runtime.DoOption)
 // iteration ends. Get eee params.
 func (c *Client) EEEGetDump(ctx context.Context, req *EEE, opts ...runtime.DumpOption) iter.Seq2[*EEE, error] {
 	return func(yield func(*EEE, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opEEEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqEEEGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -954,7 +954,7 @@ var reqTsinfoGetDump = []bool{1: true}
 // request that uses it. Get tsinfo params.
 func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo, opts ...runtime.DoOption) (*Tsinfo, error) {
 	var rsp *Tsinfo
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -978,7 +978,7 @@ func (c *Client) TsinfoGet(ctx context.Context, req *Tsinfo, opts ...runtime.DoO
 // loop iteration ends. Get tsinfo params.
 func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo, opts ...runtime.DumpOption) iter.Seq2[*Tsinfo, error] {
 	return func(yield func(*Tsinfo, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opTsinfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsinfoGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1036,7 +1036,7 @@ var reqTunnelInfoGetDump = []bool{1: true}
 // and is valid only until the next request that uses it. Get tsinfo params.
 func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo, opts ...runtime.DoOption) (*TunnelInfo, error) {
 	var rsp *TunnelInfo
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1060,7 +1060,7 @@ func (c *Client) TunnelInfoGet(ctx context.Context, req *TunnelInfo, opts ...run
 // until its loop iteration ends. Get tsinfo params.
 func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo, opts ...runtime.DumpOption) iter.Seq2[*TunnelInfo, error] {
 	return func(yield func(*TunnelInfo, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opTunnelInfoGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTunnelInfoGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1097,7 +1097,7 @@ var reqFECGetDump = []bool{1: true}
 // request that uses it. Get FEC params.
 func (c *Client) FECGet(ctx context.Context, req *FEC, opts ...runtime.DoOption) (*FEC, error) {
 	var rsp *FEC
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1121,7 +1121,7 @@ func (c *Client) FECGet(ctx context.Context, req *FEC, opts ...runtime.DoOption)
 // iteration ends. Get FEC params.
 func (c *Client) FECGetDump(ctx context.Context, req *FEC, opts ...runtime.DumpOption) iter.Seq2[*FEC, error] {
 	return func(yield func(*FEC, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opFECGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqFECGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1168,7 +1168,7 @@ var reqModuleEepromGetDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true,
 // params.
 func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom, opts ...runtime.DoOption) (*ModuleEeprom, error) {
 	var rsp *ModuleEeprom
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1192,7 +1192,7 @@ func (c *Client) ModuleEepromGet(ctx context.Context, req *ModuleEeprom, opts ..
 // until its loop iteration ends. Get module EEPROM params.
 func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom, opts ...runtime.DumpOption) iter.Seq2[*ModuleEeprom, error] {
 	return func(yield func(*ModuleEeprom, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opModuleEepromGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleEepromGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1229,7 +1229,7 @@ var reqStatsGetDump = []bool{2: true, 3: true}
 // request that uses it. Get statistics.
 func (c *Client) StatsGet(ctx context.Context, req *Stats, opts ...runtime.DoOption) (*Stats, error) {
 	var rsp *Stats
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1253,7 +1253,7 @@ func (c *Client) StatsGet(ctx context.Context, req *Stats, opts ...runtime.DoOpt
 // loop iteration ends. Get statistics.
 func (c *Client) StatsGetDump(ctx context.Context, req *Stats, opts ...runtime.DumpOption) iter.Seq2[*Stats, error] {
 	return func(yield func(*Stats, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqStatsGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1290,7 +1290,7 @@ var reqPhcVclocksGetDump = []bool{1: true}
 // and is valid only until the next request that uses it. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks, opts ...runtime.DoOption) (*PhcVclocks, error) {
 	var rsp *PhcVclocks
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1314,7 +1314,7 @@ func (c *Client) PhcVclocksGet(ctx context.Context, req *PhcVclocks, opts ...run
 // until its loop iteration ends. Get PHC VCLOCKs.
 func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks, opts ...runtime.DumpOption) iter.Seq2[*PhcVclocks, error] {
 	return func(yield func(*PhcVclocks, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPhcVclocksGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPhcVclocksGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1351,7 +1351,7 @@ var reqModuleGetDump = []bool{1: true}
 // request that uses it. Get module params.
 func (c *Client) ModuleGet(ctx context.Context, req *Module, opts ...runtime.DoOption) (*Module, error) {
 	var rsp *Module
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1375,7 +1375,7 @@ func (c *Client) ModuleGet(ctx context.Context, req *Module, opts ...runtime.DoO
 // loop iteration ends. Get module params.
 func (c *Client) ModuleGetDump(ctx context.Context, req *Module, opts ...runtime.DumpOption) iter.Seq2[*Module, error] {
 	return func(yield func(*Module, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opModuleGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqModuleGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1421,7 +1421,7 @@ var reqPSEGetDump = []bool{1: true}
 // request that uses it. Get Power Sourcing Equipment params.
 func (c *Client) PSEGet(ctx context.Context, req *PSE, opts ...runtime.DoOption) (*PSE, error) {
 	var rsp *PSE
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1445,7 +1445,7 @@ func (c *Client) PSEGet(ctx context.Context, req *PSE, opts ...runtime.DoOption)
 // iteration ends. Get Power Sourcing Equipment params.
 func (c *Client) PSEGetDump(ctx context.Context, req *PSE, opts ...runtime.DumpOption) iter.Seq2[*PSE, error] {
 	return func(yield func(*PSE, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPSEGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPSEGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1494,7 +1494,7 @@ var reqRSSGetDump = []bool{1: true, 7: true}
 // request that uses it. Get RSS params.
 func (c *Client) RSSGet(ctx context.Context, req *RSS, opts ...runtime.DoOption) (*RSS, error) {
 	var rsp *RSS
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1518,7 +1518,7 @@ func (c *Client) RSSGet(ctx context.Context, req *RSS, opts ...runtime.DoOption)
 // iteration ends. Get RSS params.
 func (c *Client) RSSGetDump(ctx context.Context, req *RSS, opts ...runtime.DumpOption) iter.Seq2[*RSS, error] {
 	return func(yield func(*RSS, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opRSSGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1555,7 +1555,7 @@ var reqPlcaGetCfgDump = []bool{1: true}
 // next request that uses it. Get PLCA params.
 func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca, opts ...runtime.DoOption) (*Plca, error) {
 	var rsp *Plca
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1579,7 +1579,7 @@ func (c *Client) PlcaGetCfg(ctx context.Context, req *Plca, opts ...runtime.DoOp
 // loop iteration ends. Get PLCA params.
 func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca, opts ...runtime.DumpOption) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPlcaGetCfg, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetCfgDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1626,7 +1626,7 @@ var reqPlcaGetStatusDump = []bool{1: true}
 // params.
 func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca, opts ...runtime.DoOption) (*Plca, error) {
 	var rsp *Plca
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1650,7 +1650,7 @@ func (c *Client) PlcaGetStatus(ctx context.Context, req *Plca, opts ...runtime.D
 // until its loop iteration ends. Get PLCA status params.
 func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca, opts ...runtime.DumpOption) iter.Seq2[*Plca, error] {
 	return func(yield func(*Plca, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPlcaGetStatus, func(e *runtime.Encoder) { req.encodeOnly(e, reqPlcaGetStatusDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1687,7 +1687,7 @@ var reqMmGetDump = []bool{1: true}
 // that uses it. Get MAC Merge configuration and state
 func (c *Client) MmGet(ctx context.Context, req *Mm, opts ...runtime.DoOption) (*Mm, error) {
 	var rsp *Mm
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1711,7 +1711,7 @@ func (c *Client) MmGet(ctx context.Context, req *Mm, opts ...runtime.DoOption) (
 // iteration ends. Get MAC Merge configuration and state
 func (c *Client) MmGetDump(ctx context.Context, req *Mm, opts ...runtime.DumpOption) iter.Seq2[*Mm, error] {
 	return func(yield func(*Mm, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opMmGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMmGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -1772,7 +1772,7 @@ var reqPHYGetDump = []bool{1: true}
 // request that uses it. Get PHY devices attached to an interface
 func (c *Client) PHYGet(ctx context.Context, req *PHY, opts ...runtime.DoOption) (*PHY, error) {
 	var rsp *PHY
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -1796,7 +1796,7 @@ func (c *Client) PHYGet(ctx context.Context, req *PHY, opts ...runtime.DoOption)
 // iteration ends. Get PHY devices attached to an interface
 func (c *Client) PHYGetDump(ctx context.Context, req *PHY, opts ...runtime.DumpOption) iter.Seq2[*PHY, error] {
 	return func(yield func(*PHY, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPHYGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPHYGetDump) })
 		defer d.Close()
 		for d.Next() {

@@ -49,7 +49,7 @@ var reqDevGetDo = []bool{1: true}
 // request that uses it. Get / dump information about a netdev.
 func (c *Client) DevGet(ctx context.Context, req *Dev, opts ...runtime.DoOption) (*Dev, error) {
 	var rsp *Dev
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opDevGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqDevGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -73,7 +73,7 @@ func (c *Client) DevGet(ctx context.Context, req *Dev, opts ...runtime.DoOption)
 // iteration ends. Get / dump information about a netdev.
 func (c *Client) DevGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Dev, error] {
 	return func(yield func(*Dev, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opDevGet, nil)
 		defer d.Close()
 		for d.Next() {
@@ -108,7 +108,7 @@ var reqPagePoolGetDo = []bool{1: true}
 // Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGet(ctx context.Context, req *PagePool, opts ...runtime.DoOption) (*PagePool, error) {
 	var rsp *PagePool
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPagePoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -133,7 +133,7 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool, opts ...runtime
 // (Only Page Pools associated with a net_device can be listed.)
 func (c *Client) PagePoolGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*PagePool, error] {
 	return func(yield func(*PagePool, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPagePoolGet, nil)
 		defer d.Close()
 		for d.Next() {
@@ -168,7 +168,7 @@ var reqPagePoolStatsGetDo = []bool{1: true}
 // statistics.
 func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats, opts ...runtime.DoOption) (*PagePoolStats, error) {
 	var rsp *PagePoolStats
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opPagePoolStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolStatsGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -192,7 +192,7 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats, opts 
 // until its loop iteration ends. Get page pool statistics.
 func (c *Client) PagePoolStatsGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*PagePoolStats, error] {
 	return func(yield func(*PagePoolStats, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opPagePoolStatsGet, nil)
 		defer d.Close()
 		for d.Next() {
@@ -231,7 +231,7 @@ var reqQueueGetDump = []bool{2: true}
 // queues).
 func (c *Client) QueueGet(ctx context.Context, req *Queue, opts ...runtime.DoOption) (*Queue, error) {
 	var rsp *Queue
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -257,7 +257,7 @@ func (c *Client) QueueGet(ctx context.Context, req *Queue, opts ...runtime.DoOpt
 // queues).
 func (c *Client) QueueGetDump(ctx context.Context, req *Queue, opts ...runtime.DumpOption) iter.Seq2[*Queue, error] {
 	return func(yield func(*Queue, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opQueueGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -295,7 +295,7 @@ var reqNAPIGetDump = []bool{1: true}
 // the system.
 func (c *Client) NAPIGet(ctx context.Context, req *NAPI, opts ...runtime.DoOption) (*NAPI, error) {
 	var rsp *NAPI
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -320,7 +320,7 @@ func (c *Client) NAPIGet(ctx context.Context, req *NAPI, opts ...runtime.DoOptio
 // system.
 func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI, opts ...runtime.DumpOption) iter.Seq2[*NAPI, error] {
 	return func(yield func(*NAPI, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opNAPIGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPIGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -358,7 +358,7 @@ var reqQstatsGetDump = []bool{1: true, 4: true}
 // stores software counters per-queue.
 func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats, opts ...runtime.DumpOption) iter.Seq2[*Qstats, error] {
 	return func(yield func(*Qstats, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opQstatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqQstatsGetDump) })
 		defer d.Close()
 		for d.Next() {
@@ -392,7 +392,7 @@ var reqBindRxDo = []bool{1: true, 3: true, 2: true}
 // request that uses it. Bind dmabuf to netdev
 func (c *Client) BindRx(ctx context.Context, req *Dmabuf, opts ...runtime.DoOption) (*Dmabuf, error) {
 	var rsp *Dmabuf
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opBindRx, func(e *runtime.Encoder) { req.encodeOnly(e, reqBindRxDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil

@@ -49,7 +49,7 @@ var reqGetfamilyDo = []bool{2: true}
 // request that uses it. Get / dump genetlink families
 func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs, opts ...runtime.DoOption) (*CtrlAttrs, error) {
 	var rsp *CtrlAttrs
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opGetfamily, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetfamilyDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -73,7 +73,7 @@ func (c *Client) Getfamily(ctx context.Context, req *CtrlAttrs, opts ...runtime.
 // loop iteration ends. Get / dump genetlink families
 func (c *Client) GetfamilyDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opGetfamily, nil)
 		defer d.Close()
 		for d.Next() {
@@ -109,7 +109,7 @@ var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
 // loop iteration ends. Get / dump genetlink policies
 func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs, opts ...runtime.DumpOption) iter.Seq2[*CtrlAttrs, error] {
 	return func(yield func(*CtrlAttrs, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opGetpolicy, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetpolicyDump) })
 		defer d.Close()
 		for d.Next() {

@@ -67,7 +67,7 @@ var reqGetAddrDo = []bool{1: true, 4: true}
 // request that uses it. Get endpoint information
 func (c *Client) GetAddr(ctx context.Context, req *Attr, opts ...runtime.DoOption) (*Attr, error) {
 	var rsp *Attr
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opGetAddr, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetAddrDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -91,7 +91,7 @@ func (c *Client) GetAddr(ctx context.Context, req *Attr, opts ...runtime.DoOptio
 // iteration ends. Get endpoint information
 func (c *Client) GetAddrDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*Attr, error] {
 	return func(yield func(*Attr, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opGetAddr, nil)
 		defer d.Close()
 		for d.Next() {
@@ -146,7 +146,7 @@ var reqGetLimitsDo = []bool{2: true, 3: true}
 // request that uses it. Get protocol limits
 func (c *Client) GetLimits(ctx context.Context, req *Attr, opts ...runtime.DoOption) (*Attr, error) {
 	var rsp *Attr
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opGetLimits, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetLimitsDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil

@@ -49,7 +49,7 @@ var reqGetDo = []bool{1: true, 2: true, 11: true, 12: true}
 // that uses it. Retrieve metrics.
 func (c *Client) Get(ctx context.Context, req *TCPMetrics, opts ...runtime.DoOption) (*TCPMetrics, error) {
 	var rsp *TCPMetrics
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqGetDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -73,7 +73,7 @@ func (c *Client) Get(ctx context.Context, req *TCPMetrics, opts ...runtime.DoOpt
 // iteration ends. Retrieve metrics.
 func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*TCPMetrics, error] {
 	return func(yield func(*TCPMetrics, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opGet, nil)
 		defer d.Close()
 		for d.Next() {

@@ -49,7 +49,7 @@ var reqDoAllDo = []bool{1: true, 3: true, 15: true, 21: true}
 // that uses it. Sends and receives every attribute.
 func (c *Client) DoAll(ctx context.Context, req *All, opts ...runtime.DoOption) (*All, error) {
 	var rsp *All
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, reqDoAllDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
@@ -73,7 +73,7 @@ func (c *Client) DoAll(ctx context.Context, req *All, opts ...runtime.DoOption) 
 // iteration ends. Sends and receives every attribute.
 func (c *Client) DoAllDump(ctx context.Context, req *All, opts ...runtime.DumpOption) iter.Seq2[*All, error] {
 	return func(yield func(*All, error) bool) {
-		reuse := runtime.DumpOptions(opts).Reuse
+		reuse := runtime.ReusesReplies(opts)
 		d := c.conn.StartDump(ctx, &opDoAll, func(e *runtime.Encoder) { req.encodeMessage(e, nil) })
 		defer d.Close()
 		for d.Next() {
@@ -107,7 +107,7 @@ var reqGetSomeDo = []bool{3: true}
 // request that uses it. Uses the subset.
 func (c *Client) GetSome(ctx context.Context, req *Some, opts ...runtime.DoOption) (*Some, error) {
 	var rsp *Some
-	arena := runtime.DoOptions(opts).Arena
+	arena := runtime.ReplyArenaOf(opts)
 	err := c.conn.Do(ctx, &opGetSome, func(e *runtime.Encoder) { req.encodeMessage(e, reqGetSomeDo) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
