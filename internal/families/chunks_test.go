@@ -20,13 +20,8 @@ import (
 // in use.
 func TestKeptRepliesStayIntact(t *testing.T) {
 	ctx := needNetlink(t)
-	c, err := nlctrl.Dial(ctx, runtime.WithPoolSize(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, want := dialWithFamilies(t, ctx, runtime.WithPoolSize(2))
 	snapshot := func(v any) string { return snapshotJSON(t, v) }
-	want := familySnapshots(t, ctx, c)
 	type kept struct {
 		name string
 		v    *nlctrl.CtrlAttrs
@@ -104,13 +99,8 @@ func TestKeptRepliesStayIntact(t *testing.T) {
 // they have), and the strings it yielded stay intact afterwards.
 func TestReuseRepliesMatchesKept(t *testing.T) {
 	ctx := needNetlink(t)
-	c, err := nlctrl.Dial(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, want := dialWithFamilies(t, ctx)
 	snapshot := func(v any) string { return snapshotJSON(t, v) }
-	want := familySnapshots(t, ctx, c)
 	for round := range 3 {
 		var names []string
 		var first *nlctrl.CtrlAttrs
@@ -149,10 +139,16 @@ func snapshotJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// familySnapshots dumps the kernel's families and returns each one's
-// snapshotJSON by name.
-func familySnapshots(t *testing.T, ctx context.Context, c *nlctrl.Client) map[string]string {
+// dialWithFamilies dials nlctrl with opts, closing it when the test
+// ends, and dumps the kernel's families: it returns the client and each
+// family's snapshotJSON by name.
+func dialWithFamilies(t *testing.T, ctx context.Context, opts ...runtime.Option) (*nlctrl.Client, map[string]string) {
 	t.Helper()
+	c, err := nlctrl.Dial(ctx, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
 	want := map[string]string{}
 	for f, err := range c.GetfamilyDump(ctx) {
 		if err != nil {
@@ -160,7 +156,7 @@ func familySnapshots(t *testing.T, ctx context.Context, c *nlctrl.Client) map[st
 		}
 		want[f.FamilyName.V] = snapshotJSON(t, f)
 	}
-	return want
+	return c, want
 }
 
 // TestReuseReplyArena: "do" requests run with runtime.ReuseReply decode
@@ -169,12 +165,7 @@ func familySnapshots(t *testing.T, ctx context.Context, c *nlctrl.Client) map[st
 // first reply's strings stay intact.
 func TestReuseReplyArena(t *testing.T) {
 	ctx := needNetlink(t)
-	c, err := nlctrl.Dial(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	want := familySnapshots(t, ctx, c)
+	c, want := dialWithFamilies(t, ctx)
 	if len(want) < 2 {
 		t.Skipf("%d families: need two", len(want))
 	}
