@@ -65,7 +65,8 @@
 //     the one before ([Chunk.Rewind]): fresh chunk memory must still be
 //     allocated, zeroed, brought into the caches and marked by the garbage
 //     collector, reused memory is warm and costs none of that. The reply
-//     is then valid only until its loop iteration ends. [ReuseReply] does
+//     is then valid only until its loop iteration ends (generated
+//     Notifications.All takes the option too). [ReuseReply] does
 //     the same for a "do" request's reply, in a [ReplyArena] the caller
 //     owns (a socket's memory cannot serve: the pool hands sockets to any
 //     goroutine);

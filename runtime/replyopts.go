@@ -1,13 +1,15 @@
 package runtime
 
-// DumpOption tunes one dump of a generated client (its XxxDump methods).
-// Options are plain values, so that passing them allocates nothing.
+// DumpOption tunes one dump of a generated client (its XxxDump methods),
+// or one reading of its notifications (Notifications.All): a stream of
+// replies. Options are plain values, so that passing them allocates
+// nothing.
 type DumpOption struct {
 	reuse bool
 }
 
 // ReusesReplies reports whether opts hold ReuseReplies; generated dump
-// methods ask it once per dump.
+// methods ask it once per dump, Notifications.All once per loop.
 func ReusesReplies(opts []DumpOption) bool {
 	for _, o := range opts {
 		if o.reuse {
@@ -17,10 +19,11 @@ func ReusesReplies(opts []DumpOption) bool {
 	return false
 }
 
-// ReuseReplies makes a dump decode each reply into the memory of the one
-// before: the reply a loop iteration receives, with the structs and
-// slices of structs it holds, is valid only until that iteration ends.
-// Its strings and byte slices are fresh copies and stay valid. Use it when
+// ReuseReplies makes a dump (or Notifications.All) decode each reply
+// (notification) into the memory of the one before: the reply a loop
+// iteration receives, with the structs and slices of structs it holds,
+// is valid only until that iteration ends. Its strings and byte slices
+// are fresh copies and stay valid. Use it when
 // the loop does not keep replies (it reads, prints or copies what it
 // needs): a dump then allocates no new memory per reply, so there is none
 // to zero, to miss in the caches, or for the garbage collector to reclaim.

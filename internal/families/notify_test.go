@@ -7,17 +7,28 @@ import (
 	"time"
 
 	"github.com/genlgen/genlgen/internal/families/netdev"
+	"github.com/genlgen/genlgen/runtime"
 )
 
 // TestNetdevNotifications subscribes to netdev's mgmt group and sees the
-// dev-add-ntf and dev-del-ntf of a veth pair it creates. It needs
-// permission to create links (skipped otherwise).
+// dev-add-ntf and dev-del-ntf of a veth pair it creates, by default and
+// with runtime.ReuseReplies. It needs permission to create links (skipped
+// otherwise).
 func TestNetdevNotifications(t *testing.T) {
 	ctx := needNetlink(t)
 	ip, err := exec.LookPath("ip")
 	if err != nil {
 		t.Skip("ip (iproute2) is not installed")
 	}
+	t.Run("kept", func(t *testing.T) { watchVethPair(t, ctx, ip) })
+	t.Run("reuse", func(t *testing.T) { watchVethPair(t, ctx, ip, runtime.ReuseReplies()) })
+}
+
+// watchVethPair creates and deletes a veth pair and checks that its
+// notifications arrive, read with opts; each notification's ifindex is
+// checked before the next one is read, since with reuse it is overwritten
+// then. The pair's two devices give two notifications of each kind.
+func watchVethPair(t *testing.T, ctx context.Context, ip string, opts ...runtime.DumpOption) {
 	c, err := netdev.Dial(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +54,8 @@ func TestNetdevNotifications(t *testing.T) {
 	}()
 
 	seen := map[string]int{}
-	for n, err := range sub.All() {
+	devs := map[*netdev.Dev]bool{} // where the notifications were decoded
+	for n, err := range sub.All(opts...) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,6 +63,7 @@ func TestNetdevNotifications(t *testing.T) {
 		if !ok || !dev.Ifindex.Present {
 			t.Fatalf("notification %+v", n)
 		}
+		devs[dev] = true
 		seen[n.Op]++
 		if n.Op == "dev-add-ntf" && seen["dev-add-ntf"] == 2 && added {
 			if out, err := exec.Command(ip, "link", "del", name).CombinedOutput(); err != nil {
@@ -64,5 +77,14 @@ func TestNetdevNotifications(t *testing.T) {
 	}
 	if seen["dev-add-ntf"] < 2 || seen["dev-del-ntf"] < 2 {
 		t.Errorf("notifications seen: %v, want two dev-add-ntf and two dev-del-ntf", seen)
+	}
+	total := 0
+	for _, n := range seen {
+		total += n
+	}
+	if reuse := runtime.ReusesReplies(opts); reuse && len(devs) != 1 {
+		t.Errorf("with ReuseReplies, %d notifications were decoded at %d places, want one", total, len(devs))
+	} else if !reuse && len(devs) != total {
+		t.Errorf("%d notifications a caller may keep were decoded at %d places, want %d", total, len(devs), total)
 	}
 }

@@ -141,8 +141,14 @@ func (c *Client) Subscribe(ctx context.Context, groups ...string) (*Notification
 // too. Other errors end the iteration, among them one wrapping
 // runtime.ErrFamilyRemoved when the kernel unregisters the family (its
 // module is unloaded).
-func (n *Notifications) All() iter.Seq2[Notification, error] {
+//
+// Notifications are carved from chunks shared with earlier and later ones
+// (see runtime.Chunk): one kept holds its chunks, a few KiB, alive. With
+// runtime.ReuseReplies each is decoded into the memory of the one before
+// instead, and its Value is valid only until its loop iteration ends.
+func (n *Notifications) All(opts ...runtime.DumpOption) iter.Seq2[Notification, error] {
 	return func(yield func(Notification, error) bool) {
+		reuse := runtime.ReusesReplies(opts)
 		for m, err := range n.sub.Messages() {
 			if err != nil {
 				if !yield(Notification{}, err) {
@@ -150,7 +156,7 @@ func (n *Notifications) All() iter.Seq2[Notification, error] {
 				}
 				continue
 			}
-			ntf, err := decodeNotification(m)
+			ntf, err := decodeNotification(m, reuse)
 			if !yield(ntf, err) {
 				return
 			}
@@ -161,12 +167,13 @@ func (n *Notifications) All() iter.Seq2[Notification, error] {
 // Close ends the subscription.
 func (n *Notifications) Close() error { return n.sub.Close() }
 
-// decodeNotification decodes a multicast message by its command.
-func decodeNotification(m runtime.Message) (Notification, error) {
+// decodeNotification decodes a multicast message by its command, with
+// the socket's reused decoder if reuse (runtime.ReuseReplies).
+func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 4:
-		dc := runtime.DecoderOf[decoder](m.Scratch, false)
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDocExmpl(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)

@@ -80,8 +80,9 @@ func run(msg string, wait time.Duration, clear bool) error {
 		fmt.Printf("  %s\n", describe(m))
 	}
 
+	// Notifications are printed and dropped too.
 	fmt.Printf("notifications (for %s):\n", wait)
-	for n, err := range sub.All() {
+	for n, err := range sub.All(runtime.ReuseReplies()) {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "doc-exmpl: notification:", err)
 			continue

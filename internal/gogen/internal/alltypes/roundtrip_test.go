@@ -342,7 +342,7 @@ func TestNotifications(t *testing.T) {
 	// the event's own attributes.
 	inner := &Inner{Header: Hdr{ID: 8}, A: runtime.Some(uint32(5)), B: runtime.Some("ev")}
 	payload := encodeMsg(func(e *runtime.Encoder) { inner.encodeMessage(e, nil) })
-	ntf, err := decodeNotification(runtime.Message{Cmd: 4, Payload: payload})
+	ntf, err := decodeNotification(runtime.Message{Cmd: 4, Payload: payload}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,16 +352,47 @@ func TestNotifications(t *testing.T) {
 	// all-ntf mirrors do-all's reply.
 	all := &All{Header: Hdr{ID: 3}, U8: runtime.Some(uint8(9))}
 	payload = encodeMsg(func(e *runtime.Encoder) { all.encodeMessage(e, nil) })
-	ntf, err = decodeNotification(runtime.Message{Cmd: 3, Payload: payload})
+	ntf, err = decodeNotification(runtime.Message{Cmd: 3, Payload: payload}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a, ok := ntf.Value.(*All); ntf.Op != "all-ntf" || !ok || a.Header.ID != 3 || a.U8.V != 9 {
 		t.Errorf("all-ntf: %+v", ntf)
 	}
-	ntf, err = decodeNotification(runtime.Message{Cmd: 99})
+	ntf, err = decodeNotification(runtime.Message{Cmd: 99}, false)
 	if err != nil || ntf.Op != "" || ntf.Value != nil || ntf.Cmd != 99 {
 		t.Errorf("unknown command: %+v, %v", ntf, err)
+	}
+}
+
+// TestReusedNotifications: with reuse (Notifications.All with
+// runtime.ReuseReplies), each notification of a socket is decoded into
+// the memory of the one before, and still decodes right; without, each
+// gets memory of its own.
+func TestReusedNotifications(t *testing.T) {
+	var slot any
+	values := func(reuse bool) []*Inner {
+		var got []*Inner
+		for i := range 3 {
+			in := &Inner{Header: Hdr{ID: uint32(i)}, A: runtime.Some(uint32(10 + i)), B: runtime.Some(fmt.Sprint("ev", i))}
+			payload := encodeMsg(func(e *runtime.Encoder) { in.encodeMessage(e, nil) })
+			ntf, err := decodeNotification(runtime.Message{Cmd: 4, Payload: payload, Scratch: &slot}, reuse)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, ok := ntf.Value.(*Inner)
+			if !ok || !reflect.DeepEqual(v, in) {
+				t.Fatalf("reuse %v, notification %d: %+v, want %+v", reuse, i, ntf.Value, in)
+			}
+			got = append(got, v)
+		}
+		return got
+	}
+	if r := values(true); r[0] != r[1] || r[1] != r[2] {
+		t.Error("with reuse, notifications were not decoded into the memory of the one before")
+	}
+	if k := values(false); k[0] == k[1] || k[1] == k[2] || k[0].A.V != 10 || k[0].B.V != "ev0" {
+		t.Errorf("without reuse, notifications share memory or changed: %+v %+v", k[0], k[1])
 	}
 }
 
