@@ -164,8 +164,12 @@ func build(f *spec.Family) (*fileView, error) {
 		Payload:     attrPayload.data,
 		ElemPayload: elemPayload.data,
 	}
+	conventions := pkgConventions
+	if len(f.McastGroups) > 0 {
+		conventions += "\n\n" + pkgNotifications
+	}
 	v.PkgDoc = comment(fmt.Sprintf("Package %s is a client for the %s generic netlink family.\n\n%s\n\n%s",
-		f.GoPackage, f.Name, strings.TrimSpace(f.Doc), pkgConventions))
+		f.GoPackage, f.Name, strings.TrimSpace(f.Doc), conventions))
 
 	widths := enumWidths(f)
 	for _, def := range f.Definitions {
@@ -227,6 +231,11 @@ iterator streaming the replies as they arrive. Replies stay valid for as
 long as they are kept; a loop that keeps none can pass
 runtime.ReuseReplies() to a dump, or runtime.ReuseReply(&arena) to a
 request, to have each reply decoded into the memory of the one before.`
+
+// pkgNotifications ends the package doc of a family with multicast groups.
+const pkgNotifications = `Client.Subscribe joins multicast groups; Notifications.All streams what
+they carry, decoded by command. Like a dump, it takes
+runtime.ReuseReplies().`
 
 // enumWidths picks each enum's underlying type: uint64 when a value or an
 // attribute carrying it needs 64 bits, uint32 otherwise.

@@ -19,6 +19,10 @@
 // valid for as long as they are kept; a loop that keeps none can pass
 // runtime.ReuseReplies() to a dump, or runtime.ReuseReply(&arena) to a
 // request, to have each reply decoded into the memory of the one before.
+//
+// Client.Subscribe joins multicast groups; Notifications.All streams what
+// they carry, decoded by command. Like a dump, it takes
+// runtime.ReuseReplies().
 package netdev
 
 const (
