@@ -93,6 +93,48 @@ func (r *reader) receive(ctx context.Context) ([]byte, error) {
 	return r.src.recv(ctx, true)
 }
 
+// take makes datagram b, which a receive returned with err, the one that
+// next reads from; done and err are next's results when that ends the
+// exchange or fails.
+func (r *reader) take(b []byte, err error) (done bool, _ error) {
+	switch {
+	case err == errNothingQueued:
+		r.finished = true // succeeded without a reply
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("genlgen: %s: %w", r.op.Name, err)
+	case len(b) == 0:
+		return false, r.malformed("empty datagram")
+	}
+	r.dgram, r.off = b, 0
+	return false, nil
+}
+
+// firstReply starts reading the answer to a request that its reply ends
+// (Op.DoReply) from b, the first datagram, which a non-blocking receive
+// returned with err. only reports the datagram that nearly every such
+// request gets: a single message, the family's, addressed to this
+// request (port id and sequence number), with a whole genl header and no
+// NLM_F_DUMP_INTR. That is the message next would return for b, and then
+// it would end the exchange: firstReply sets r.msg to it and ends the
+// exchange itself. Anything else it hands to next (take), with done and
+// err as take returns them.
+//
+// Why: see sock.exchange; TestFirstReplyAsNext checks that reading with
+// firstReply gives what next alone gives.
+func (r *reader) firstReply(b []byte, err error) (only, done bool, _ error) {
+	if err == nil {
+		msg, n := msgAt(b)
+		if n == len(b) && msg.portID() == r.portID && msg.seq() == r.seq && msg.typ() == r.family &&
+			msg.flags()&unix.NLM_F_DUMP_INTR == 0 && r.msg.setGenl(msg) {
+			r.finished = true
+			return true, true, nil
+		}
+	}
+	done, err = r.take(b, err)
+	return false, done, err
+}
+
 // malformed builds a stream error.
 func (r *reader) malformed(format string, args ...any) error {
 	return fmt.Errorf("genlgen: %s: %s: %w", r.op.Name, fmt.Sprintf(format, args...), ErrMalformed)
@@ -108,18 +150,9 @@ func (r *reader) next(ctx context.Context) (done bool, err error) {
 	}
 	for {
 		if r.off >= len(r.dgram) {
-			b, err := r.receive(ctx)
-			if err == errNothingQueued {
-				r.finished = true // succeeded without a reply
-				return true, nil
+			if done, err := r.take(r.receive(ctx)); done || err != nil {
+				return done, err
 			}
-			if err != nil {
-				return false, fmt.Errorf("genlgen: %s: %w", r.op.Name, err)
-			}
-			if len(b) == 0 {
-				return false, r.malformed("empty datagram")
-			}
-			r.dgram, r.off = b, 0
 		}
 		rest := r.dgram[r.off:]
 		msg, next := msgAt(rest)

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -442,6 +443,72 @@ func TestReaderWaitsOnlyWhenItMust(t *testing.T) {
 		}
 		if !slices.Equal(src.waits, c.waits) {
 			t.Errorf("%s: receives waited %v, want %v", c.name, src.waits, c.waits)
+		}
+	}
+}
+
+// runFirst is runMode(true, ...) reading the first datagram the way
+// sock.exchange does, through firstReply; only is what it reported.
+func runFirst(dgrams ...[]byte) (cmds []uint8, left int, only bool, err error) {
+	src := &fakeSource{dgrams: dgrams}
+	defer func() { left = len(src.dgrams) }()
+	var r reader
+	r.reset(src, nil, tFamily, tSeq, tPid, &tOp, nil, 0, unix.NLM_F_REQUEST)
+	only, done, err := r.firstReply(src.recv(context.Background(), false))
+	if only {
+		return []uint8{r.msg.Cmd}, 0, true, nil
+	}
+	for range 100 {
+		if done || err != nil {
+			return cmds, 0, false, err
+		}
+		done, err = r.next(context.Background())
+		if !done && err == nil {
+			cmds = append(cmds, r.msg.Cmd)
+		}
+	}
+	return cmds, 0, false, errors.New("reader did not finish")
+}
+
+// TestFirstReplyAsNext: reading a request's answer with firstReply first
+// (sock.exchange, for operations with a reply) gives the same messages,
+// leaves the same datagrams and fails the same way as reading it with
+// next alone, and takes the shortcut only for a lone reply.
+func TestFirstReplyAsNext(t *testing.T) {
+	reply := msg(tFamily, 0, tSeq, tPid, genl(5))
+	cat := func(ms ...[]byte) []byte { return slices.Concat(ms...) }
+	cases := []struct {
+		name   string
+		dgrams [][]byte
+		only   bool
+	}{
+		{"lone reply", [][]byte{reply}, true},
+		{"lone reply, more queued", [][]byte{reply, msg(tFamily, 0, tSeq, tPid, genl(6))}, true},
+		{"two messages", [][]byte{cat(reply, msg(tFamily, 0, tSeq, tPid, genl(6)))}, false},
+		{"stale, then reply", [][]byte{msg(tFamily, 0, tSeq-1, tPid, genl(9)), reply}, false},
+		{"stale and reply in one datagram", [][]byte{cat(msg(tFamily, 0, tSeq-1, tPid, genl(9)), reply)}, false},
+		{"foreign port", [][]byte{msg(tFamily, 0, tSeq, tPid+1, genl(9)), reply}, false},
+		{"later sequence number", [][]byte{msg(tFamily, 0, tSeq+1, tPid, genl(9))}, false},
+		{"error", [][]byte{msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED, tSeq, tPid, errBody(-int32(unix.EINVAL), nil))}, false},
+		{"ack", [][]byte{msg(unix.NLMSG_ERROR, unix.NLM_F_CAPPED, tSeq, tPid, errBody(0, nil))}, false},
+		{"done", [][]byte{msg(unix.NLMSG_DONE, 0, tSeq, tPid, doneBody(0))}, false},
+		{"nothing queued", nil, false},
+		{"interrupted", [][]byte{msg(tFamily, unix.NLM_F_DUMP_INTR, tSeq, tPid, genl(5))}, false},
+		{"short genl header", [][]byte{msg(tFamily, 0, tSeq, tPid, []byte{5, 1})}, false},
+		{"other type", [][]byte{msg(99, 0, tSeq, tPid, genl(5))}, false},
+		{"empty datagram", [][]byte{{}}, false},
+		{"bad length", [][]byte{func() []byte { b := slices.Clone(reply); ne.PutUint32(b, 200); return b }()}, false},
+		{"trailing bytes", [][]byte{cat(reply, []byte{1, 2, 3, 4, 5, 6, 7, 8})}, false},
+	}
+	for _, c := range cases {
+		wantCmds, wantLeft, wantErr := runMode(true, nil, slices.Clone(c.dgrams)...)
+		cmds, left, only, err := runFirst(slices.Clone(c.dgrams)...)
+		if !slices.Equal(cmds, wantCmds) || left != wantLeft || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: firstReply gave %v, %d left, %v; next alone %v, %d left, %v",
+				c.name, cmds, left, err, wantCmds, wantLeft, wantErr)
+		}
+		if only != c.only {
+			t.Errorf("%s: firstReply took the shortcut: %v, want %v", c.name, only, c.only)
 		}
 	}
 }
