@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -15,9 +16,17 @@ type Conn struct {
 	cfg    config
 	family Family
 
-	mu     sync.Mutex
-	idle   []*sock
-	closed bool
+	// hot is one idle socket of the pool, lent and taken back with one
+	// atomic operation each, so that a caller making one request at a
+	// time never takes mu. Why: the code between two requests' system
+	// calls is the dearest there is (BENCHMARKS.md, goal 1), and the
+	// mutex's four atomic operations and the idle slice cost about 100
+	// ns a request there.
+	hot    atomic.Pointer[sock]
+	closed atomic.Bool // set under mu
+
+	mu   sync.Mutex
+	idle []*sock // the other idle sockets, at most cfg.maxIdle-1
 }
 
 // Dial connects to the generic netlink family called name, resolving its id,
@@ -64,9 +73,15 @@ func (c *Conn) Family() *Family { return &c.family }
 // sockets, which are then closed too; new requests fail with ErrClosed.
 func (c *Conn) Close() error {
 	c.mu.Lock()
+	c.closed.Store(true)
 	idle := c.idle
-	c.idle, c.closed = nil, true
+	c.idle = nil
 	c.mu.Unlock()
+	// A put that stores into hot after this sees closed and takes its
+	// socket back itself.
+	if s := c.hot.Swap(nil); s != nil {
+		idle = append(idle, s)
+	}
 	var errs []error
 	for _, s := range idle {
 		if err := s.close(); err != nil {
@@ -78,8 +93,16 @@ func (c *Conn) Close() error {
 
 // get borrows a socket, opening one if none is idle.
 func (c *Conn) get() (*sock, error) {
+	if c.closed.Load() {
+		return nil, ErrClosed
+	}
+	if c.hot.Load() != nil {
+		if s := c.hot.Swap(nil); s != nil {
+			return s, nil
+		}
+	}
 	c.mu.Lock()
-	if c.closed {
+	if c.closed.Load() {
 		c.mu.Unlock()
 		return nil, ErrClosed
 	}
@@ -97,12 +120,27 @@ func (c *Conn) get() (*sock, error) {
 // put returns a socket to the pool, or closes it if its last exchange broke
 // off or the pool is full.
 func (c *Conn) put(s *sock) {
-	c.mu.Lock()
-	if n := s.bufSize(); n > c.cfg.recvBuf {
+	if s.grown {
 		// A datagram was truncated: open later sockets big enough.
-		c.cfg.recvBuf = n
+		c.mu.Lock()
+		c.cfg.recvBuf = max(c.cfg.recvBuf, s.bufSize())
+		c.mu.Unlock()
+		s.grown = false
 	}
-	if !s.broken && !c.closed && len(c.idle) < c.cfg.maxIdle {
+	if s.broken || c.cfg.maxIdle == 0 {
+		s.close()
+		return
+	}
+	if c.hot.CompareAndSwap(nil, s) {
+		// Close may have emptied hot before s went in; then whichever
+		// of the two takes s out again closes it.
+		if c.closed.Load() && c.hot.CompareAndSwap(s, nil) {
+			s.close()
+		}
+		return
+	}
+	c.mu.Lock()
+	if !c.closed.Load() && len(c.idle) < c.cfg.maxIdle-1 {
 		c.idle = append(c.idle, s)
 		c.mu.Unlock()
 		return

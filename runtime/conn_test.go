@@ -213,24 +213,25 @@ func TestDumpReader(t *testing.T) {
 		t.Fatalf("%d families, err %v", n, d.Err())
 	}
 	d.Close() // already closed by the end of the dump: a no-op
-	if len(c.idle) != 1 {
-		t.Fatalf("%d idle sockets after a whole dump, want 1", len(c.idle))
+	idle := c.idleSockets()
+	if len(idle) != 1 {
+		t.Fatalf("%d idle sockets after a whole dump, want 1", len(idle))
 	}
-	pooled := c.idle[0]
+	pooled := idle[0]
 
 	d = c.StartDump(context.Background(), &testOpGetFamily, nil)
 	if !d.Next() {
 		t.Fatal(d.Err())
 	}
 	d.Close()
-	if len(c.idle) != 0 {
+	if len(c.idleSockets()) != 0 {
 		t.Fatalf("a socket closed mid-dump went back to the pool")
 	}
 	if _, err := getFamilyID(context.Background(), c, "nlctrl"); err != nil {
 		t.Fatalf("after an early close: %v", err)
 	}
-	if len(c.idle) != 1 || c.idle[0] == pooled {
-		t.Fatalf("pool after an early close: %v", c.idle)
+	if idle := c.idleSockets(); len(idle) != 1 || idle[0] == pooled {
+		t.Fatalf("pool after an early close: %v", idle)
 	}
 
 	c.Close()
@@ -286,6 +287,98 @@ func TestDevGetNoDevice(t *testing.T) {
 		func(e *Encoder) { e.PutU32(1, 0x7ffffff0) }, nil)
 	if !errors.Is(err, unix.ENODEV) {
 		t.Fatalf("err = %v, want ENODEV", err)
+	}
+}
+
+// idleSockets returns the pool's idle sockets, hot first.
+func (c *Conn) idleSockets() []*sock {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var idle []*sock
+	if s := c.hot.Load(); s != nil {
+		idle = append(idle, s)
+	}
+	return append(idle, c.idle...)
+}
+
+// fdOpen reports whether fd is an open file descriptor.
+func fdOpen(fd int) bool {
+	_, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+	return err == nil
+}
+
+// TestPool: one caller at a time keeps using one socket (the hot slot);
+// sockets borrowed at once all come back, up to the pool's size, and the
+// rest are closed; Close closes every idle socket, and a socket given back
+// after Close is closed instead of pooled. A pool of size 0 keeps nothing.
+func TestPool(t *testing.T) {
+	c := dialT(t, "nlctrl", WithPoolSize(2))
+	ctx := context.Background()
+	first := c.idleSockets()
+	for range 3 {
+		if _, err := getFamilyID(ctx, c, "nlctrl"); err != nil {
+			t.Fatal(err)
+		}
+		if idle := c.idleSockets(); len(idle) != 1 || idle[0] != first[0] || c.hot.Load() != first[0] {
+			t.Fatalf("sequential requests: idle %v, want just %v in the hot slot", idle, first)
+		}
+	}
+
+	var lent []*sock
+	for range 3 {
+		s, err := c.get()
+		if err != nil {
+			t.Fatal(err)
+		}
+		lent = append(lent, s)
+	}
+	if len(c.idleSockets()) != 0 {
+		t.Fatal("sockets lent are still idle")
+	}
+	for _, s := range lent {
+		c.put(s)
+	}
+	// Nothing opens a file between the puts and these checks, so a
+	// closed socket's descriptor is not reused yet.
+	idle := c.idleSockets()
+	if len(idle) != 2 || idle[0] != lent[0] || idle[1] != lent[1] {
+		t.Fatalf("after giving back 3 sockets to a pool of 2: idle %v, want %v", idle, lent[:2])
+	}
+	if !fdOpen(lent[0].fd) || !fdOpen(lent[1].fd) || fdOpen(lent[2].fd) {
+		t.Fatal("want the two pooled sockets open and the third closed")
+	}
+
+	again, err := c.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.idleSockets()) != 0 {
+		t.Fatal("idle sockets left after Close")
+	}
+	for _, s := range idle {
+		if s != again && fdOpen(s.fd) {
+			t.Errorf("Close left idle socket %d open", s.fd)
+		}
+	}
+	c.put(again) // a request that was in flight during Close
+	if c.hot.Load() != nil || fdOpen(again.fd) {
+		t.Error("a socket given back after Close was pooled or left open")
+	}
+	if _, err := c.get(); !errors.Is(err, ErrClosed) {
+		t.Errorf("get after Close: %v", err)
+	}
+
+	none := dialT(t, "nlctrl", WithPoolSize(0))
+	s, err := none.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	none.put(s)
+	if len(none.idleSockets()) != 0 || fdOpen(s.fd) {
+		t.Error("a pool of size 0 kept a socket")
 	}
 }
 

@@ -25,6 +25,7 @@ type sock struct {
 	timeout time.Duration // SO_RCVTIMEO currently set
 	wake    time.Duration // SO_RCVTIMEO between context checks
 	broken  bool          // the exchange did not end cleanly; do not reuse
+	grown   bool          // rbuf grew since the socket was last pooled
 	calls   uint32        // system calls that the scheduler sees, for yield
 	scratch any           // Message.Scratch of the replies received here
 	rd      reader
@@ -233,6 +234,7 @@ func recvError(errno unix.Errno) error {
 func (s *sock) datagram(n int) ([]byte, error) {
 	if n > len(s.rbuf) {
 		s.grow(align4(n) + 4096)
+		s.grown = true
 		return nil, fmt.Errorf("genlgen: recv: datagram of %d bytes: %w", n, ErrTruncated)
 	}
 	return s.rbuf[:n], nil
