@@ -5,7 +5,12 @@
 // their median and best over the rounds and their ratios to the baselines
 // measured in the same run, of the medians and of the bests. The best
 // rounds show what the code costs when the machine is quiet: on a shared
-// VM some rounds run 40% slower for every variant at once.
+// VM some rounds run 40% slower for every variant at once. A last column
+// pairs each round with the first baseline's same round (the i-th result
+// of each variant; scripts/bench.sh runs a round's variants seconds
+// apart) and gives the median of those ratios and their range: a slow
+// spell that hits a whole round moves both sides of its ratio, so these
+// are the steadiest figures of the table.
 // BENCHMARKS.md's tables come from it:
 //
 //	go run ./bench/cmd/benchtable build/bench/bench.txt
@@ -89,7 +94,7 @@ type stat struct {
 	median, best float64 // of the primary unit
 	wall         float64 // median ns/op
 	allocs       float64 // median allocs/op, -1 if not reported
-	rounds       int
+	rounds       []float64 // of the primary unit, in the order run
 }
 
 // table is one benchmark's variants.
@@ -153,7 +158,7 @@ func summarise(runs []result) []table {
 			if len(p) == 0 {
 				continue
 			}
-			s := stat{variant: v, median: median(p), best: slices.Min(p), wall: median(vals[v]["ns/op"]), allocs: -1, rounds: len(p)}
+			s := stat{variant: v, median: median(p), best: slices.Min(p), wall: median(vals[v]["ns/op"]), allocs: -1, rounds: p}
 			if a := vals[v]["allocs/op"]; len(a) > 0 {
 				s.allocs = median(a)
 			}
@@ -203,12 +208,19 @@ func write(w io.Writer, tables []table) {
 			head += " vs " + b.variant + " |"
 			rule += "---|"
 		}
+		if len(bases) > 0 {
+			head += " per round vs " + bases[0].variant + " |"
+			rule += "---|"
+		}
 		fmt.Fprintln(w, head+" wall ns/op | allocs/op |")
 		fmt.Fprintln(w, rule+"---|---|")
 		for _, s := range t.stats {
-			row := fmt.Sprintf("| %s | %s (%s) | %d |", s.variant, num(s.median), num(s.best), s.rounds)
+			row := fmt.Sprintf("| %s | %s (%s) | %d |", s.variant, num(s.median), num(s.best), len(s.rounds))
 			for _, b := range bases {
 				row += fmt.Sprintf(" %.2fx (%.2fx) |", s.median/b.median, s.best/b.best)
+			}
+			if len(bases) > 0 {
+				row += " " + perRound(s.rounds, bases[0].rounds) + " |"
 			}
 			allocs := "-"
 			if s.allocs >= 0 {
@@ -218,6 +230,22 @@ func write(w io.Writer, tables []table) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// perRound pairs the i-th round of v with the i-th of base and prints the
+// median of the ratios and, in brackets, their range; "-" if base has no
+// round to pair with.
+func perRound(v, base []float64) string {
+	var ratios []float64
+	for i := range min(len(v), len(base)) {
+		if base[i] > 0 {
+			ratios = append(ratios, v[i]/base[i])
+		}
+	}
+	if len(ratios) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx (%.2fx-%.2fx)", median(ratios), slices.Min(ratios), slices.Max(ratios))
 }
 
 // num prints a figure without spurious precision.
