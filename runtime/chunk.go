@@ -82,7 +82,11 @@ func (c *Chunk[T]) Take(n int) []T {
 // chunk, c gets a chunk that holds them all (up to maxRewound bytes), so
 // that replies like the last one allocate nothing from then on.
 func (c *Chunk[T]) Rewind() {
-	if c == nil {
+	// Nothing taken since the last Rewind: nothing to clear or to grow
+	// for. A decoder rewinds every struct type it has before each
+	// reply, and most replies use a few of them: the nlctrl family
+	// dump skips 30 clears a dump this way.
+	if c == nil || c.taken == 0 {
 		return
 	}
 	limit := maxRewound / max(1, int(unsafe.Sizeof(*new(T))))
