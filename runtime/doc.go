@@ -45,6 +45,11 @@
 //     take the same way (waiting only if it is not there). A dump's
 //     receives wait normally: the kernel builds its datagrams as they are
 //     read, running the family's dump callback, which may take locks;
+//   - the code between two system calls runs cold (the kernel's work has
+//     emptied the caches, and with page-table isolation the TLB), so the
+//     common case takes the fewest steps there: a request's lone reply is
+//     taken without the reader's loop, and the socket a caller used last
+//     is lent again through one atomic slot, not the pool's mutex;
 //   - one datagram per receive system call. recvmmsg could take two at
 //     once, but it also tries for a second datagram when the first ended
 //     the exchange, and measured slower on both benchmark dumps;
