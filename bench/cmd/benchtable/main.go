@@ -91,9 +91,9 @@ func parse(r io.Reader) ([]result, error) {
 // stat is a variant's summary over its rounds.
 type stat struct {
 	variant      string
-	median, best float64 // of the primary unit
-	wall         float64 // median ns/op
-	allocs       float64 // median allocs/op, -1 if not reported
+	median, best float64   // of the primary unit
+	wall         float64   // median ns/op
+	allocs       float64   // median allocs/op, -1 if not reported
 	rounds       []float64 // of the primary unit, in the order run
 }
 
