@@ -239,6 +239,7 @@ TEST_ENV := GENLGEN_REQUIRE_KERNEL=1 GENLGEN_REQUIRE_VM=1
 
 .PHONY: test
 test: deps ## Install what tests need, then run every test (Go, QEMU e2e, parity, bench and fuzz smoke)
+	$(MAKE) fmt-check
 	$(GO) vet ./...
 	$(GO) vet -tags e2e_guest ./e2e/...
 	$(TEST_ENV) $(GO) test -count=1 -timeout 20m ./...
@@ -246,6 +247,10 @@ test: deps ## Install what tests need, then run every test (Go, QEMU e2e, parity
 	$(MAKE) parity
 	$(MAKE) bench-smoke
 	$(MAKE) fuzz-smoke
+
+.PHONY: fmt-check
+fmt-check: ## Fail, naming them, when Go files are not gofmt-formatted
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -w needed on:"; echo "$$out"; exit 1; fi
 
 .PHONY: bench-smoke
 bench-smoke: bench-c-smoke ## Run every benchmark once (-benchtime 1x) so they keep compiling and running

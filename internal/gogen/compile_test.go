@@ -1,19 +1,17 @@
 package gogen_test
 
 import (
-	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/genlgen/genlgen/internal/corpus"
 	"github.com/genlgen/genlgen/internal/gen"
 	"github.com/genlgen/genlgen/internal/gogen"
 	"github.com/genlgen/genlgen/spec"
 )
-
-// corpus is the kernel's spec folder.
 
 // repoRoot is the module root, two levels up from this package.
 func repoRoot(t *testing.T) string {
