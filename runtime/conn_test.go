@@ -315,6 +315,9 @@ func TestPool(t *testing.T) {
 	c := dialT(t, "nlctrl", WithPoolSize(2))
 	ctx := context.Background()
 	first := c.idleSockets()
+	if len(first) != 1 {
+		t.Fatalf("after Dial: %d idle sockets, want the one it used", len(first))
+	}
 	for range 3 {
 		if _, err := getFamilyID(ctx, c, "nlctrl"); err != nil {
 			t.Fatal(err)

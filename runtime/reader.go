@@ -121,7 +121,11 @@ func (r *reader) take(b []byte, err error) (done bool, _ error) {
 // err as take returns them.
 //
 // Why: see sock.exchange; TestFirstReplyAsNext checks that reading with
-// firstReply gives what next alone gives.
+// firstReply gives what next alone gives. Its test is a prefix of next's
+// checks, written again rather than shared: moving next's per-message
+// checks into a function both could call cost every dump message a call
+// (callgrind: family dump 41,519 to 42,085 instructions, device dump
+// 3,772 to 3,991).
 func (r *reader) firstReply(b []byte, err error) (only, done bool, _ error) {
 	if err == nil {
 		msg, n := msgAt(b)
