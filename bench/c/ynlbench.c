@@ -6,8 +6,10 @@
  *   GetFamily/raw-c        CTRL_CMD_GETFAMILY "nlctrl", prebuilt request
  *                          without NLM_F_ACK: one send(), one recv()
  *   GetFamily/libynl       the kernel's libynl: nlctrl_getfamily()
+ *   GetFamily/libynl-fixed the same, with upstream's array-counting fix
  *   DumpFamilies/raw-c     CTRL_CMD_GETFAMILY dump, recv() until NLMSG_DONE
  *   DumpFamilies/libynl    nlctrl_getfamily_dump()
+ *   DumpFamilies/libynl-fixed  the same, with upstream's array-counting fix
  *   DumpDevices/raw-c      netdev dev-get dump, recv() until NLMSG_DONE
  *   DumpDevices/libynl     netdev_dev_get_dump()
  *
@@ -18,6 +20,14 @@
  * The raw loops decode nothing; they count the messages of the family and
  * stop at the end of the answer, as bench/raw_test.go does. libynl asks
  * for an ACK, checks sequence numbers and decodes every reply into structs.
+ *
+ * But 6.12's nlctrl client never decodes a family's ops and mcast-groups:
+ * its generator counts them into dst->n_ops and then allocates and parses
+ * only if a local count, never incremented, is non-zero (fixed upstream
+ * in b4ada0618eed, "tools: ynl-gen: fix nested array counting"). The
+ * libynl-fixed variants run the same generated code with that fix
+ * applied (nlctrlfix_*, see bench/c/Makefile), so they decode what the
+ * Go clients decode; they check that they did.
  *
  * Each variant runs a warm-up of N/10 operations, then COUNT rounds of N
  * operations. Rounds of the variants are interleaved, so a change in the
@@ -44,6 +54,7 @@
 
 #include "ynl.h"
 #include "nlctrl-user.h"
+#include "nlctrlfix-user.h"
 #include "netdev-user.h"
 
 #define BUF_SIZE (32 << 10) /* the Go raw loops' receive buffer */
@@ -214,8 +225,9 @@ static long devdump_raw(void)
 
 /* ---- libynl ---- */
 
-static struct ynl_sock *ys_nlctrl, *ys_netdev;
+static struct ynl_sock *ys_nlctrl, *ys_nlctrlfix, *ys_netdev;
 static struct nlctrl_getfamily_req *ynl_req;
+static struct nlctrlfix_getfamily_req *ynlfix_req;
 
 static struct ynl_sock *ynl_open(const struct ynl_family *f)
 {
@@ -244,6 +256,20 @@ static long getfamily_ynl(void)
 	return 0;
 }
 
+/* libynl-fixed's reply about nlctrl must hold its decoded ops. */
+static long getfamily_ynlfix(void)
+{
+	struct nlctrlfix_getfamily_rsp *rsp = nlctrlfix_getfamily(ys_nlctrlfix, ynlfix_req);
+
+	if (!rsp)
+		ynl_die(ys_nlctrlfix, "nlctrlfix_getfamily");
+	if (!rsp->_present.family_id || rsp->family_id != GENL_ID_CTRL ||
+	    !rsp->n_ops || !rsp->ops)
+		die("nlctrlfix_getfamily: wrong reply");
+	nlctrlfix_getfamily_rsp_free(rsp);
+	return 0;
+}
+
 static long dumpfamilies_ynl(void)
 {
 	struct nlctrl_getfamily_list *l = nlctrl_getfamily_dump(ys_nlctrl);
@@ -254,6 +280,22 @@ static long dumpfamilies_ynl(void)
 	ynl_dump_foreach(l, f)
 		n++;
 	nlctrl_getfamily_list_free(l);
+	return n;
+}
+
+static long dumpfamilies_ynlfix(void)
+{
+	struct nlctrlfix_getfamily_list *l = nlctrlfix_getfamily_dump(ys_nlctrlfix);
+	long n = 0;
+
+	if (!l)
+		ynl_die(ys_nlctrlfix, "nlctrlfix_getfamily_dump");
+	ynl_dump_foreach(l, f) {
+		if ((f->n_ops && !f->ops) || (f->n_mcast_groups && !f->mcast_groups))
+			die("nlctrlfix_getfamily_dump: %s: arrays not decoded", f->family_name);
+		n++;
+	}
+	nlctrlfix_getfamily_list_free(l);
 	return n;
 }
 
@@ -283,8 +325,10 @@ struct variant {
 static struct variant variants[] = {
 	{ "GetFamily/raw-c", NULL, getfamily_raw, 0, 0 },
 	{ "GetFamily/libynl", NULL, getfamily_ynl, 0, 0 },
+	{ "GetFamily/libynl-fixed", NULL, getfamily_ynlfix, 0, 0 },
 	{ "DumpFamilies/raw-c", "family", dumpfamilies_raw, 0, 0 },
 	{ "DumpFamilies/libynl", "family", dumpfamilies_ynl, 0, 0 },
+	{ "DumpFamilies/libynl-fixed", "family", dumpfamilies_ynlfix, 0, 0 },
 	{ "DumpDevices/raw-c", "device", devdump_raw, 1, 0 },
 	{ "DumpDevices/libynl", "device", devdump_ynl, 1, 0 },
 };
@@ -377,6 +421,9 @@ int main(int argc, char **argv)
 	ys_nlctrl = ynl_open(&ynl_nlctrl_family);
 	ynl_req = nlctrl_getfamily_req_alloc();
 	nlctrl_getfamily_req_set_family_name(ynl_req, "nlctrl");
+	ys_nlctrlfix = ynl_open(&ynl_nlctrlfix_family);
+	ynlfix_req = nlctrlfix_getfamily_req_alloc();
+	nlctrlfix_getfamily_req_set_family_name(ynlfix_req, "nlctrl");
 
 	netdev_id = raw_family_id("netdev");
 	if (netdev_id) {
@@ -405,7 +452,9 @@ int main(int argc, char **argv)
 				measure(&variants[i], n);
 
 	nlctrl_getfamily_req_free(ynl_req);
+	nlctrlfix_getfamily_req_free(ynlfix_req);
 	ynl_sock_destroy(ys_nlctrl);
+	ynl_sock_destroy(ys_nlctrlfix);
 	if (ys_netdev)
 		ynl_sock_destroy(ys_netdev);
 	close(raw_fd);

@@ -27,8 +27,9 @@ import (
 )
 
 // baselines are the variants other variants are compared with, in the
-// order their ratio columns appear.
-var baselines = []string{"raw-c", "raw-go", "libynl", "mdlayher"}
+// order their ratio columns appear. libynl-fixed is libynl with upstream's
+// fix for decoding indexed arrays (bench/c/ynlbench.c).
+var baselines = []string{"raw-c", "raw-go", "libynl", "libynl-fixed", "mdlayher"}
 
 func main() {
 	if len(os.Args) < 2 {

@@ -14,6 +14,9 @@ BenchmarkGetFamily/genlgen 	 1000	 9900 ns/op	 9000 cpu-ns/op	 352 B/op	 5 alloc
 BenchmarkGetFamily/raw-c 	 1000	 5500 ns/op	 5000 cpu-ns/op
 BenchmarkGetFamily/genlgen 	 1000	 9500 ns/op	 6000 cpu-ns/op	 352 B/op	 5 allocs/op
 BenchmarkGetFamily/raw-c 	 1000	 5200 ns/op	 6000 cpu-ns/op
+BenchmarkDump/libynl 	 1000	 300 ns/op
+BenchmarkDump/libynl-fixed 	 1000	 400 ns/op
+BenchmarkDump/genlgen 	 1000	 360 ns/op
 BenchmarkDecode/x/genlgen 	 1000	 100 ns/op
 BenchmarkDecode/x/mdlayher 	 1000	 400 ns/op
 BenchmarkNoVariants 	 1000	 400 ns/op
@@ -31,6 +34,9 @@ BenchmarkNoVariants 	 1000	 400 ns/op
 		"| raw-c | 5000 (4000) | 3 | 1.00x (1.00x) | 1.00x (1.00x-1.00x) | 5200 | - |",
 		"| genlgen | 8000 (6000) | 3 | 1.60x (1.50x) | 1.80x (1.00x-2.00x) | 9500 | 5 |",
 		"| genlgen | 100 (100) | 1 | 0.25x (0.25x) | 0.25x (0.25x-0.25x) | 100 | - |",
+		// Both libynl columns, in the order of baselines.
+		"| variant | ns/op | rounds | vs libynl | vs libynl-fixed | per round vs libynl |",
+		"| genlgen | 360 (360) | 1 | 1.20x (1.20x) | 0.90x (0.90x) | 1.20x (1.20x-1.20x) | 360 | - |",
 		"GetFamily (cpu-ns/op",
 		"Decode/x (ns/op",
 	} {
