@@ -22,6 +22,9 @@ import (
 //     decodes every family into a CtrlAttrs the caller may keep;
 //   - genlgen-reuse is GetfamilyDump with runtime.ReuseReplies: each
 //     family is decoded into the memory of the one before.
+//   - genlgen and genlgen-reuse send the request and take the first
+//     datagram in one io_uring_enter where the kernel has io_uring;
+//     genlgen-plain is genlgen with runtime.WithIOURing(false).
 //   - mdlayher is genetlink.Conn.ListFamilies.
 func BenchmarkDumpFamilies(b *testing.B) {
 	b.Run("raw-go", func(b *testing.B) {
@@ -37,6 +40,7 @@ func BenchmarkDumpFamilies(b *testing.B) {
 	})
 	b.Run("genlgen", func(b *testing.B) { dumpFamilies(b, false) })
 	b.Run("genlgen-reuse", func(b *testing.B) { dumpFamilies(b, true) })
+	b.Run("genlgen-plain", func(b *testing.B) { dumpFamilies(b, false, runtime.WithIOURing(false)) })
 	b.Run("mdlayher", func(b *testing.B) {
 		c, err := genetlink.Dial(nil)
 		if err != nil {
@@ -59,7 +63,8 @@ func BenchmarkDumpFamilies(b *testing.B) {
 
 // BenchmarkDumpDevices is goal 2 for netdev: a dev-get dump of every
 // network device of the benchmark's network namespace, reported per device.
-// genlgen-reuse passes runtime.ReuseReplies, as for families. The mdlayher
+// genlgen-reuse passes runtime.ReuseReplies and genlgen-plain
+// runtime.WithIOURing(false), as for families. The mdlayher
 // variant is what a user of mdlayher/genetlink would write:
 // Execute with NLM_F_DUMP and an AttributeDecoder per message.
 func BenchmarkDumpDevices(b *testing.B) {
@@ -82,6 +87,14 @@ func BenchmarkDumpDevices(b *testing.B) {
 	})
 	b.Run("genlgen", func(b *testing.B) { dumpDevices(b, c, false) })
 	b.Run("genlgen-reuse", func(b *testing.B) { dumpDevices(b, c, true) })
+	b.Run("genlgen-plain", func(b *testing.B) {
+		plain, err := netdev.Dial(context.Background(), runtime.WithIOURing(false))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer plain.Close()
+		dumpDevices(b, plain, false)
+	})
 	b.Run("mdlayher", func(b *testing.B) {
 		conn, err := genetlink.Dial(nil)
 		if err != nil {
@@ -122,9 +135,9 @@ func dumpOptions(reuse bool) []runtime.DumpOption {
 }
 
 // dumpFamilies is the genlgen variants of BenchmarkDumpFamilies.
-func dumpFamilies(b *testing.B, reuse bool) {
+func dumpFamilies(b *testing.B, reuse bool, dialOpts ...runtime.Option) {
 	opts := dumpOptions(reuse)
-	c := dialNlctrl(b)
+	c := dialNlctrl(b, dialOpts...)
 	ctx := context.Background()
 	n := 0
 	b.ReportAllocs()

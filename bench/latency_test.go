@@ -23,10 +23,15 @@ const lookup = "nlctrl"
 //     datagrams, received with two recvfrom calls.
 //   - genlgen is the generated nlctrl client: it encodes the request
 //     (without NLM_F_ACK: getfamily has a reply, which ends the exchange),
-//     receives with one non-blocking recvfrom, checks sequence numbers and
-//     port ids and decodes the whole reply.
+//     sends it and receives without waiting in one io_uring_enter where
+//     the kernel has io_uring (runtime.WithIOURing), checks sequence
+//     numbers and port ids and decodes the whole reply.
 //   - genlgen-reuse is genlgen decoding every reply into the same
 //     runtime.ReplyArena (runtime.ReuseReply).
+//   - genlgen-plain is genlgen with runtime.WithIOURing(false): a sendto
+//     and a non-blocking recvfrom, as raw-go makes them.
+//   - ynlbench's raw-c-uring (bench/c) is raw C's send and recv linked
+//     in one io_uring_enter.
 //   - runtime-do is the runtime's transport alone (what genlgen does
 //     minus decoding the reply into structs).
 //   - runtime-do-ack is runtime-do asking for an ACK, as requests without
@@ -57,6 +62,7 @@ func BenchmarkGetFamily(b *testing.B) {
 	})
 	b.Run("genlgen", func(b *testing.B) { getFamily(b, nil) })
 	b.Run("genlgen-reuse", func(b *testing.B) { getFamily(b, new(runtime.ReplyArena)) })
+	b.Run("genlgen-plain", func(b *testing.B) { getFamily(b, nil, runtime.WithIOURing(false)) })
 	b.Run("runtime-do", func(b *testing.B) {
 		// The transport alone: runtime.Conn.Do as genlgen uses it (no
 		// ACK, one recvfrom, sequence checks), reading only the family id.
@@ -85,8 +91,8 @@ func BenchmarkGetFamily(b *testing.B) {
 	})
 }
 
-func dialNlctrl(b *testing.B) *nlctrl.Client {
-	c, err := nlctrl.Dial(context.Background())
+func dialNlctrl(b *testing.B, opts ...runtime.Option) *nlctrl.Client {
+	c, err := nlctrl.Dial(context.Background(), opts...)
 	if err != nil {
 		b.Skipf("no nlctrl: %v", err)
 	}
@@ -127,8 +133,8 @@ func runtimeDo(b *testing.B, op *runtime.Op) {
 // getFamily is the genlgen variants of BenchmarkGetFamily: without an
 // arena each reply is carved from fresh chunk memory, with one each reply
 // reuses the memory of the one before.
-func getFamily(b *testing.B, arena *runtime.ReplyArena) {
-	c := dialNlctrl(b)
+func getFamily(b *testing.B, arena *runtime.ReplyArena, opts ...runtime.Option) {
+	c := dialNlctrl(b, opts...)
 	ctx := context.Background()
 	req := &nlctrl.CtrlAttrs{FamilyName: runtime.Some(lookup)}
 	b.ReportAllocs()

@@ -114,7 +114,7 @@ func (c *Conn) get() (*sock, error) {
 	}
 	cfg := c.cfg
 	c.mu.Unlock()
-	return openSock(&cfg)
+	return openSock(&cfg, true)
 }
 
 // put returns a socket to the pool, or closes it if its last exchange broke
@@ -164,7 +164,7 @@ func (s *sock) start(family uint16, version uint8, flags uint16, op *Op, encode 
 	s.seq++
 	b := e.finish(s.seq, s.portID)
 	s.rd.reset(s, &s.scratch, family, s.seq, s.portID, op, b, e.attrStart, flags|op.Flags)
-	if err := s.send(b); err != nil {
+	if err := s.sendRequest(b); err != nil {
 		s.broken = true
 		return fmt.Errorf("genlgen: %s: %w", op.Name, err)
 	}

@@ -44,7 +44,18 @@
 //     scheduler's bookkeeping. Other requests ask for an ACK, which they
 //     take the same way (waiting only if it is not there). A dump's
 //     receives wait normally: the kernel builds its datagrams as they are
-//     read, running the family's dump callback, which may take locks;
+//     read, running the family's dump callback, which may take locks
+//     (the first datagram excepted: the kernel queues it during the send);
+//   - where the kernel has io_uring ([WithIOURing], on by default), a
+//     request's send and that first non-blocking receive are one
+//     io_uring_enter: a send linked to a receive with MSG_DONTWAIT, on a
+//     two-entry ring each pooled socket owns. Entering the kernel is the
+//     dearest part of a short request (BENCHMARKS.md, goal 1), and this
+//     enters it once instead of twice. Later receives are plain
+//     recvfrom calls, which honour SO_RCVTIMEO (see "Concurrency and contexts"). The ring
+//     is used only after a probe has seen this kernel complete such a
+//     receive at once with EAGAIN when nothing is queued; without a
+//     usable io_uring, sockets make the two system calls;
 //   - the code between two system calls runs cold (the kernel's work has
 //     emptied the caches, and with page-table isolation the TLB), so the
 //     common case takes the fewest steps there: a request's lone reply is

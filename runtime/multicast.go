@@ -49,7 +49,7 @@ func (c *Conn) Subscribe(ctx context.Context, groups ...string) (*Subscription, 
 		}
 		ids[i] = id
 	}
-	s, err := openSock(&c.cfg)
+	s, err := openSock(&c.cfg, false)
 	if err != nil {
 		return nil, fmt.Errorf("genlgen: subscribe: %w", err)
 	}

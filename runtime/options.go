@@ -15,6 +15,7 @@ type config struct {
 	recvBuf    int
 	sockRcvBuf int
 	wake       time.Duration
+	ioURing    bool
 }
 
 func defaultConfig() config {
@@ -26,6 +27,7 @@ func defaultConfig() config {
 		maxIdle: goruntime.GOMAXPROCS(0),
 		recvBuf: 32 << 10,
 		wake:    100 * time.Millisecond,
+		ioURing: true,
 	}
 }
 
@@ -76,3 +78,12 @@ func WithWakeInterval(d time.Duration) Option {
 		}
 	}
 }
+
+// WithIOURing turns on or off (on by default) sending each request and
+// taking the first datagram of its answer in one io_uring_enter(2) rather
+// than a send and a receive: one entry into the kernel instead of two.
+// Where the kernel has no usable io_uring (too old, disabled by the
+// kernel.io_uring_disabled sysctl or a seccomp filter), sockets use the
+// two system calls anyway. Each pooled socket then holds a ring too: one
+// more file descriptor and two small mappings.
+func WithIOURing(on bool) Option { return func(c *config) { c.ioURing = on } }

@@ -29,11 +29,19 @@ type sock struct {
 	calls   uint32        // system calls that the scheduler sees, for yield
 	scratch any           // Message.Scratch of the replies received here
 	rd      reader
+
+	// ring, if not nil, makes a request's send and first receive one
+	// system call (uring.go); queued is that receive's result (bytes or
+	// a negated errno), which the next receive hands out if hasQueued.
+	ring      *uring
+	queued    int32
+	hasQueued bool
 }
 
 // openSock opens and configures a socket connected to the kernel, so that
-// only the kernel can send it unicast messages.
-func openSock(cfg *config) (*sock, error) {
+// only the kernel can send it unicast messages. A socket for requests
+// gets an io_uring if cfg allows and the kernel has one that works.
+func openSock(cfg *config, requests bool) (*sock, error) {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
 	if err != nil {
 		return nil, fmt.Errorf("genlgen: socket: %w", err)
@@ -43,6 +51,11 @@ func openSock(cfg *config) (*sock, error) {
 	if err := s.setup(cfg); err != nil {
 		unix.Close(fd)
 		return nil, err
+	}
+	if requests && cfg.ioURing && uringWorks() {
+		// A ring that cannot be had (a limit on locked memory, say)
+		// only costs this socket the second system call.
+		s.ring, _ = newURing()
 	}
 	return s, nil
 }
@@ -142,6 +155,28 @@ func (s *sock) send(b []byte) error {
 	}
 }
 
+// sendRequest sends request b. With a ring it also receives, without
+// waiting, the first datagram of the answer, which the kernel queued
+// while handling the send (for a dump, the first part of it), for the
+// next receive to hand out.
+func (s *sock) sendRequest(b []byte) error {
+	if s.ring == nil {
+		return s.send(b)
+	}
+	s.yield()
+	r, errno := s.ring.sendRecv(s.fd, b, s.rbuf, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
+	switch {
+	case errno != 0:
+		return fmt.Errorf("genlgen: send: io_uring_enter: %w", errno)
+	case r.sent < 0:
+		return fmt.Errorf("genlgen: send: %w", unix.Errno(-r.sent))
+	case int(r.sent) != len(b):
+		return fmt.Errorf("genlgen: send: short write of %d of %d bytes", r.sent, len(b))
+	}
+	s.queued, s.hasQueued = r.received, true
+	return nil
+}
+
 // bufSize is the size of the receive buffer: the largest datagram that
 // can be received whole.
 func (s *sock) bufSize() int { return len(s.rbuf) }
@@ -159,8 +194,11 @@ func (s *sock) grow(n int) { s.rbuf = make([]byte, n) }
 // dump, and measured slower: 4-5% on a device dump, 2-9% on a family dump
 // (BENCHMARKS.md).
 func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
-	if !wait {
-		return s.recvQueued()
+	if !wait || s.hasQueued {
+		b, err := s.recvQueued()
+		if !wait || err != errNothingQueued {
+			return b, err
+		}
 	}
 	for {
 		if err := ctx.Err(); err != nil {
@@ -200,6 +238,18 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 // errNothingQueued. It serves requests other than dumps, whose whole
 // answer is queued before their send returns.
 func (s *sock) recvQueued() ([]byte, error) {
+	if s.hasQueued {
+		s.hasQueued = false
+		switch n := s.queued; {
+		case n >= 0:
+			return s.datagram(int(n))
+		case n == -int32(unix.EAGAIN):
+			return nil, errNothingQueued
+		case n != -int32(unix.EINTR):
+			return nil, recvError(unix.Errno(-n))
+		}
+		// Interrupted: receive again below.
+	}
 	for {
 		// MSG_TRUNC: the kernel returns the datagram's real length.
 		// MSG_DONTWAIT makes this a short, never sleeping call: a raw
@@ -240,4 +290,10 @@ func (s *sock) datagram(n int) ([]byte, error) {
 	return s.rbuf[:n], nil
 }
 
-func (s *sock) close() error { return unix.Close(s.fd) }
+func (s *sock) close() error {
+	if s.ring != nil {
+		s.ring.close()
+		s.ring = nil
+	}
+	return unix.Close(s.fd)
+}

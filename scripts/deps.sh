@@ -25,7 +25,8 @@ kver=${1:?$usage}
 
 # Packages that do not depend on the kernel release.
 base_pkgs="qemu-system-x86 busybox-static cpio linux-source-6.12 python3-yaml
-python3-jsonschema xz-utils bc flex bison libelf-dev make gcc iproute2"
+python3-jsonschema xz-utils bc flex bison libelf-dev make gcc iproute2
+liburing-dev"
 
 installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

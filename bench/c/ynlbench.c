@@ -5,12 +5,17 @@
  *
  *   GetFamily/raw-c        CTRL_CMD_GETFAMILY "nlctrl", prebuilt request
  *                          without NLM_F_ACK: one send(), one recv()
+ *   GetFamily/raw-c-uring  the same send and recv linked in one
+ *                          io_uring_enter (liburing), as genlgen's runtime
+ *                          makes them where the kernel has io_uring
  *   GetFamily/libynl       the kernel's libynl: nlctrl_getfamily()
  *   GetFamily/libynl-fixed the same, with upstream's array-counting fix
  *   DumpFamilies/raw-c     CTRL_CMD_GETFAMILY dump, recv() until NLMSG_DONE
+ *   DumpFamilies/raw-c-uring  the send and first recv in one io_uring_enter
  *   DumpFamilies/libynl    nlctrl_getfamily_dump()
  *   DumpFamilies/libynl-fixed  the same, with upstream's array-counting fix
  *   DumpDevices/raw-c      netdev dev-get dump, recv() until NLMSG_DONE
+ *   DumpDevices/raw-c-uring   the send and first recv in one io_uring_enter
  *   DumpDevices/libynl     netdev_dev_get_dump()
  *
  * The names are those of the Go benchmarks in bench/ that measure the same
@@ -51,6 +56,7 @@
 #include <linux/genetlink.h>
 #include <linux/netdev.h>
 #include <linux/netlink.h>
+#include <liburing.h>
 
 #include "ynl.h"
 #include "nlctrl-user.h"
@@ -146,29 +152,92 @@ static void raw_check_error(const struct nlmsghdr *nlh)
 }
 
 /*
+ * Counts the messages of type family among the len bytes in raw_buf; sets
+ * *done at NLMSG_DONE.
+ */
+static long raw_walk(size_t len, __u16 family, int *done)
+{
+	const struct nlmsghdr *nlh;
+	long msgs = 0;
+	size_t off;
+
+	for (off = 0; off + NLMSG_HDRLEN <= len; off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+		nlh = (const struct nlmsghdr *)(raw_buf + off);
+		if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > len - off)
+			die("malformed message in a dump");
+		if (nlh->nlmsg_type == family)
+			msgs++;
+		else if (nlh->nlmsg_type == NLMSG_DONE) {
+			*done = 1;
+			return msgs;
+		}
+		raw_check_error(nlh);
+	}
+	return msgs;
+}
+
+/*
  * Sends a prebuilt dump request and receives until NLMSG_DONE; returns
  * the number of messages of type family.
  */
 static long raw_dump(const struct raw_req *r, __u16 family)
 {
 	long msgs = 0;
+	int done = 0;
 
 	raw_send(r);
-	for (;;) {
-		size_t len = raw_recv(), off;
-		const struct nlmsghdr *nlh;
+	while (!done)
+		msgs += raw_walk(raw_recv(), family, &done);
+	return msgs;
+}
 
-		for (off = 0; off + NLMSG_HDRLEN <= len; off += NLMSG_ALIGN(nlh->nlmsg_len)) {
-			nlh = (const struct nlmsghdr *)(raw_buf + off);
-			if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > len - off)
-				die("malformed message in a dump");
-			if (nlh->nlmsg_type == family)
-				msgs++;
-			else if (nlh->nlmsg_type == NLMSG_DONE)
-				return msgs;
-			raw_check_error(nlh);
-		}
+/* ---- raw netlink through io_uring ---- */
+
+static struct io_uring ring;
+static int have_ring;
+
+/*
+ * Sends r and receives the first datagram of the answer into raw_buf in
+ * one io_uring_enter: a send linked to a recv. Returns its length.
+ */
+static size_t uring_send_recv(const struct raw_req *r)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+	struct io_uring_cqe *cqe;
+	int sent = 0, got = 0;
+
+	io_uring_prep_send(sqe, raw_fd, r, r->nlh.nlmsg_len, 0);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_recv(sqe, raw_fd, raw_buf, sizeof(raw_buf), 0);
+	sqe->user_data = 2;
+	if (io_uring_submit_and_wait(&ring, 2) < 0)
+		die("io_uring_submit_and_wait: %s", strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		if (io_uring_peek_cqe(&ring, &cqe))
+			die("io_uring: a completion is missing");
+		if (cqe->user_data == 1)
+			sent = cqe->res;
+		else
+			got = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
 	}
+	if (sent != (int)r->nlh.nlmsg_len)
+		die("io_uring send: %s", sent < 0 ? strerror(-sent) : "short write");
+	if (got < 0)
+		die("io_uring recv: %s", strerror(-got));
+	return got;
+}
+
+static long uring_dump(const struct raw_req *r, __u16 family)
+{
+	int done = 0;
+	long msgs = raw_walk(uring_send_recv(r), family, &done);
+
+	while (!done)
+		msgs += raw_walk(raw_recv(), family, &done);
+	return msgs;
 }
 
 /* Asks nlctrl for a family's id; 0 when the kernel has no such family. */
@@ -213,14 +282,36 @@ static long getfamily_raw(void)
 	return 0;
 }
 
+static long getfamily_uring(void)
+{
+	const struct nlmsghdr *nlh = (struct nlmsghdr *)raw_buf;
+
+	if (uring_send_recv(&getfamily_req) < NLMSG_HDRLEN)
+		die("short reply");
+	raw_check_error(nlh);
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		die("reply of type %u, want %u", nlh->nlmsg_type, GENL_ID_CTRL);
+	return 0;
+}
+
 static long dumpfamilies_raw(void)
 {
 	return raw_dump(&families_req, GENL_ID_CTRL);
 }
 
+static long dumpfamilies_uring(void)
+{
+	return uring_dump(&families_req, GENL_ID_CTRL);
+}
+
 static long devdump_raw(void)
 {
 	return raw_dump(&devices_req, netdev_id);
+}
+
+static long devdump_uring(void)
+{
+	return uring_dump(&devices_req, netdev_id);
 }
 
 /* ---- libynl ---- */
@@ -319,18 +410,23 @@ struct variant {
 	const char *unit; /* what a dump's entries are; NULL for a "do" */
 	long (*op)(void); /* one operation; returns the entries it handled */
 	int needs_netdev;
+	int needs_ring;
 	int on;
 };
 
 static struct variant variants[] = {
-	{ "GetFamily/raw-c", NULL, getfamily_raw, 0, 0 },
-	{ "GetFamily/libynl", NULL, getfamily_ynl, 0, 0 },
-	{ "GetFamily/libynl-fixed", NULL, getfamily_ynlfix, 0, 0 },
-	{ "DumpFamilies/raw-c", "family", dumpfamilies_raw, 0, 0 },
-	{ "DumpFamilies/libynl", "family", dumpfamilies_ynl, 0, 0 },
-	{ "DumpFamilies/libynl-fixed", "family", dumpfamilies_ynlfix, 0, 0 },
-	{ "DumpDevices/raw-c", "device", devdump_raw, 1, 0 },
-	{ "DumpDevices/libynl", "device", devdump_ynl, 1, 0 },
+	/* name, entry unit, op, needs netdev, needs io_uring, on */
+	{ "GetFamily/raw-c", NULL, getfamily_raw, 0, 0, 0 },
+	{ "GetFamily/raw-c-uring", NULL, getfamily_uring, 0, 1, 0 },
+	{ "GetFamily/libynl", NULL, getfamily_ynl, 0, 0, 0 },
+	{ "GetFamily/libynl-fixed", NULL, getfamily_ynlfix, 0, 0, 0 },
+	{ "DumpFamilies/raw-c", "family", dumpfamilies_raw, 0, 0, 0 },
+	{ "DumpFamilies/raw-c-uring", "family", dumpfamilies_uring, 0, 1, 0 },
+	{ "DumpFamilies/libynl", "family", dumpfamilies_ynl, 0, 0, 0 },
+	{ "DumpFamilies/libynl-fixed", "family", dumpfamilies_ynlfix, 0, 0, 0 },
+	{ "DumpDevices/raw-c", "device", devdump_raw, 1, 0, 0 },
+	{ "DumpDevices/raw-c-uring", "device", devdump_uring, 1, 1, 0 },
+	{ "DumpDevices/libynl", "device", devdump_ynl, 1, 0, 0 },
 };
 #define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
 
@@ -425,6 +521,7 @@ int main(int argc, char **argv)
 	ynlfix_req = nlctrlfix_getfamily_req_alloc();
 	nlctrlfix_getfamily_req_set_family_name(ynlfix_req, "nlctrl");
 
+	have_ring = io_uring_queue_init(4, &ring, 0) == 0;
 	netdev_id = raw_family_id("netdev");
 	if (netdev_id) {
 		raw_build(&devices_req, netdev_id, NLM_F_REQUEST | NLM_F_DUMP,
@@ -438,6 +535,10 @@ int main(int argc, char **argv)
 
 		if (!strstr(v->name, run))
 			continue;
+		if (v->needs_ring && !have_ring) {
+			fprintf(stderr, "ynlbench: skipping %s: no io_uring here\n", v->name);
+			continue;
+		}
 		if (v->needs_netdev && !netdev_id) {
 			fprintf(stderr, "ynlbench: skipping %s: the kernel has no netdev family\n", v->name);
 			continue;
@@ -457,6 +558,8 @@ int main(int argc, char **argv)
 	ynl_sock_destroy(ys_nlctrlfix);
 	if (ys_netdev)
 		ynl_sock_destroy(ys_netdev);
+	if (have_ring)
+		io_uring_queue_exit(&ring);
 	close(raw_fd);
 	return 0;
 }
