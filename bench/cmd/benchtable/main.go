@@ -5,12 +5,12 @@
 // their median and best over the rounds and their ratios to the baselines
 // measured in the same run, of the medians and of the bests. The best
 // rounds show what the code costs when the machine is quiet: on a shared
-// VM some rounds run 40% slower for every variant at once. A last column
-// pairs each round with the first baseline's same round (the i-th result
-// of each variant; scripts/bench.sh runs a round's variants seconds
-// apart) and gives the median of those ratios and their range: a slow
-// spell that hits a whole round moves both sides of its ratio, so these
-// are the steadiest figures of the table.
+// VM some rounds run 40% slower for every variant at once. The last
+// columns pair each round with the same round of raw-c and of the libynl
+// baselines (the i-th result of each variant; scripts/bench.sh runs a
+// round's variants seconds apart) and give the median of those ratios
+// and their range: a slow spell that hits a whole round moves both sides
+// of its ratio, so these are the steadiest figures of the table.
 // BENCHMARKS.md's tables come from it:
 //
 //	go run ./bench/cmd/benchtable build/bench/bench.txt
@@ -30,6 +30,11 @@ import (
 // order their ratio columns appear. libynl-fixed is libynl with upstream's
 // fix for decoding indexed arrays (bench/c/ynlbench.c).
 var baselines = []string{"raw-c", "raw-go", "libynl", "libynl-fixed", "mdlayher"}
+
+// pairedBaselines are the baselines that also get a "per round" column:
+// those the goals compare with. Decode and Encode tables, which have
+// none of them, pair with their first baseline instead.
+var pairedBaselines = []string{"raw-c", "libynl", "libynl-fixed"}
 
 func main() {
 	if len(os.Args) < 2 {
@@ -209,8 +214,9 @@ func write(w io.Writer, tables []table) {
 			head += " vs " + b.variant + " |"
 			rule += "---|"
 		}
-		if len(bases) > 0 {
-			head += " per round vs " + bases[0].variant + " |"
+		paired := pairedOf(bases)
+		for _, b := range paired {
+			head += " per round vs " + b.variant + " |"
 			rule += "---|"
 		}
 		fmt.Fprintln(w, head+" wall ns/op | allocs/op |")
@@ -220,8 +226,8 @@ func write(w io.Writer, tables []table) {
 			for _, b := range bases {
 				row += fmt.Sprintf(" %.2fx (%.2fx) |", s.median/b.median, s.best/b.best)
 			}
-			if len(bases) > 0 {
-				row += " " + perRound(s.rounds, bases[0].rounds) + " |"
+			for _, b := range paired {
+				row += " " + perRound(s.rounds, b.rounds) + " |"
 			}
 			allocs := "-"
 			if s.allocs >= 0 {
@@ -231,6 +237,20 @@ func write(w io.Writer, tables []table) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// pairedOf returns the bases that get a per-round column.
+func pairedOf(bases []stat) []stat {
+	var paired []stat
+	for _, b := range bases {
+		if slices.Contains(pairedBaselines, b.variant) {
+			paired = append(paired, b)
+		}
+	}
+	if len(paired) == 0 && len(bases) > 0 {
+		paired = bases[:1]
+	}
+	return paired
 }
 
 // perRound pairs the i-th round of v with the i-th of base and prints the
