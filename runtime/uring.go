@@ -135,36 +135,51 @@ type uringResult struct{ sent, received int32 }
 // completes with -ECANCELED. errno is io_uring_enter's own failure, after
 // which the ring must not be used again.
 func (u *uring) sendRecv(fd int, req, buf []byte, recvFlags uint32) (r uringResult, errno unix.Errno) {
-	tail := atomic.LoadUint32(u.sqTail)
-	u.put(tail, uringSQE{opcode: ioringOpSend, flags: iosqeIOLink, fd: int32(fd),
-		addr: uint64(uintptr(unsafe.Pointer(&req[0]))), len: uint32(len(req)), userData: uringSendTag})
-	u.put(tail+1, uringSQE{opcode: ioringOpRecv, fd: int32(fd),
-		addr: uint64(uintptr(unsafe.Pointer(&buf[0]))), len: uint32(len(buf)), msgFlags: recvFlags, userData: uringRecvTag})
-	atomic.StoreUint32(u.sqTail, tail+2)
+	tail := u.queueSendRecv(fd, req, buf, recvFlags)
 	for got := 0; got < 2; {
 		// SQEs the kernel has not consumed yet are submitted again
 		// after an interrupted wait; consumed ones never are.
-		pending := tail + 2 - atomic.LoadUint32(u.sqHead)
+		pending := tail - atomic.LoadUint32(u.sqHead)
 		_, _, e := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), uintptr(pending), uintptr(2-got), ioringEnterGetEvents, 0, 0)
 		if e != 0 && e != unix.EINTR {
 			return r, e
 		}
-		for head := *u.cqHead; head != atomic.LoadUint32(u.cqTail); head++ {
-			c := &u.cqes[head&u.cqMask]
-			if c.userData == uringSendTag {
-				r.sent = c.res
-			} else {
-				r.received = c.res
-			}
-			atomic.StoreUint32(u.cqHead, head+1)
-			got++
-		}
+		got += u.reap(&r)
 	}
 	// The kernel wrote into buf and read req through the addresses above,
 	// which the garbage collector does not see.
 	goruntime.KeepAlive(req)
 	goruntime.KeepAlive(buf)
 	return r, 0
+}
+
+// queueSendRecv writes sendRecv's two SQEs and makes them visible to the
+// kernel; it returns the new SQ tail.
+func (u *uring) queueSendRecv(fd int, req, buf []byte, recvFlags uint32) uint32 {
+	tail := atomic.LoadUint32(u.sqTail)
+	u.put(tail, uringSQE{opcode: ioringOpSend, flags: iosqeIOLink, fd: int32(fd),
+		addr: uint64(uintptr(unsafe.Pointer(&req[0]))), len: uint32(len(req)), userData: uringSendTag})
+	u.put(tail+1, uringSQE{opcode: ioringOpRecv, fd: int32(fd),
+		addr: uint64(uintptr(unsafe.Pointer(&buf[0]))), len: uint32(len(buf)), msgFlags: recvFlags, userData: uringRecvTag})
+	atomic.StoreUint32(u.sqTail, tail+2)
+	return tail + 2
+}
+
+// reap takes the completions the kernel has posted into r and returns how
+// many there were.
+func (u *uring) reap(r *uringResult) int {
+	n := 0
+	for head := *u.cqHead; head != atomic.LoadUint32(u.cqTail); head++ {
+		c := &u.cqes[head&u.cqMask]
+		if c.userData == uringSendTag {
+			r.sent = c.res
+		} else {
+			r.received = c.res
+		}
+		atomic.StoreUint32(u.cqHead, head+1)
+		n++
+	}
+	return n
 }
 
 // put writes SQE e into the slot of ring position pos.
@@ -177,19 +192,27 @@ func (u *uring) put(pos uint32, e uringSQE) {
 var (
 	uringOnce   sync.Once
 	uringUsable bool
-	// probeBuf is the probe's receive buffer: a variable that lives as
-	// long as the process, since a receive the kernel left waiting is
-	// only cancelled once the probe has returned.
-	probeBuf [64]byte
+	// probeBuf and probeNoop are the probe's buffers: variables that
+	// live as long as the process, since a receive the kernel left
+	// waiting is only cancelled once the probe has returned.
+	probeBuf  [64]byte
+	probeNoop = func() (b [nlmsgHdrLen]byte) {
+		ne.PutUint32(b[0:], nlmsgHdrLen)
+		ne.PutUint16(b[4:], unix.NLMSG_NOOP)
+		ne.PutUint16(b[6:], unix.NLM_F_REQUEST)
+		return b
+	}()
 )
 
 // uringWorks reports, once per process, whether io_uring can run a
-// socket's send and receive: the kernel must set rings up, and must
-// complete a non-blocking receive on a netlink socket with nothing queued
-// at once, with EAGAIN. (Kernels that predate honouring MSG_DONTWAIT in
-// io_uring would wait for a datagram instead, and a request that succeeds
-// without a reply would then wait forever.) The probe submits such a
-// receive without waiting and looks for its completion.
+// socket's send and receive the way sendRecv asks: rings must set up, a
+// send linked to a receive must both run, and a receive with MSG_DONTWAIT
+// must complete at once with EAGAIN when nothing is queued. (Kernels that
+// predate honouring MSG_DONTWAIT in io_uring would wait for a datagram
+// instead, and a request that succeeds without a reply would then wait
+// forever; sandboxes such as gVisor implement only some operations.) The
+// probe sends the kernel an NLMSG_NOOP, which it answers with nothing,
+// linked to such a receive, without waiting for their completions.
 func uringWorks() bool {
 	uringOnce.Do(func() { uringUsable = probeURing() })
 	return uringUsable
@@ -206,18 +229,20 @@ func probeURing() bool {
 		return false
 	}
 	defer unix.Close(fd)
-	tail := atomic.LoadUint32(u.sqTail)
-	u.put(tail, uringSQE{opcode: ioringOpRecv, fd: int32(fd), addr: uint64(uintptr(unsafe.Pointer(&probeBuf[0]))),
-		len: uint32(len(probeBuf)), msgFlags: unix.MSG_DONTWAIT, userData: uringRecvTag})
-	atomic.StoreUint32(u.sqTail, tail+1)
-	if _, _, e := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 1, 0, 0, 0, 0); e != 0 {
+	if unix.Connect(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}) != nil {
 		return false
 	}
-	head := *u.cqHead
-	if head == atomic.LoadUint32(u.cqTail) {
-		return false // the receive is waiting
+	u.queueSendRecv(fd, probeNoop[:], probeBuf[:], unix.MSG_DONTWAIT)
+	if _, _, e := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 2, 0, 0, 0, 0); e != 0 {
+		return false
 	}
-	c := u.cqes[head&u.cqMask]
-	atomic.StoreUint32(u.cqHead, head+1)
-	return c.userData == uringRecvTag && c.res == -int32(unix.EAGAIN)
+	var r uringResult
+	got := u.reap(&r)
+	if got < 2 {
+		// Give completions left as task work a chance, still without
+		// waiting for any.
+		unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 0, 0, ioringEnterGetEvents, 0, 0)
+		got += u.reap(&r)
+	}
+	return got == 2 && r.sent == int32(len(probeNoop)) && r.received == -int32(unix.EAGAIN)
 }

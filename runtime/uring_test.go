@@ -179,3 +179,35 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// The probe must accept this kernel's io_uring (these tests' machines have
+// one that works) and reject a ring on which the receive would wait: a
+// socket with nothing to send back but no MSG_DONTWAIT.
+func TestURingProbe(t *testing.T) {
+	u := ringOrSkip(t)
+	if !probeURing() {
+		t.Fatal("the probe rejects a working io_uring")
+	}
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Connect(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		t.Fatal(err)
+	}
+	// What the probe checks for, made to fail: without MSG_DONTWAIT the
+	// receive waits, and no second completion comes.
+	u.queueSendRecv(fd, probeNoop[:], waitingBuf[:], 0)
+	if _, _, e := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 2, 0, 0, 0, 0); e != 0 {
+		t.Fatal(e)
+	}
+	var r uringResult
+	if got := u.reap(&r); got != 1 || r.sent != nlmsgHdrLen {
+		t.Fatalf("%d completions (sent %d), want the send's alone", got, r.sent)
+	}
+}
+
+// waitingBuf is the receive buffer TestURingProbe leaves a receive waiting
+// on until the ring closes: it must outlive the test.
+var waitingBuf [64]byte
