@@ -80,9 +80,11 @@ func (r *reader) reset(src source, scratch *any, family uint16, seq, portID uint
 // receive returns the next datagram of the answer. What answers a request
 // other than a dump is already queued, so it is taken without waiting
 // first: a raw system call that skips the Go scheduler's bookkeeping (the
-// socket runs no dump, so the kernel's receive only copies). A request
-// that a reply ends stops there if nothing is queued; any other waits, in
-// case an answer is late after all.
+// socket runs no dump, so the kernel's receive only copies), or, for the
+// first datagram, the one a socket with a ring received along with the
+// send (sock.sendRequest). A request that a reply ends stops there if
+// nothing is queued; any other waits, in case an answer is late after
+// all.
 func (r *reader) receive(ctx context.Context) ([]byte, error) {
 	if !r.dump {
 		b, err := r.src.recv(ctx, false)

@@ -186,7 +186,9 @@ func (s *sock) grow(n int) { s.rbuf = make([]byte, n) }
 
 // recv returns the next datagram, honouring ctx. The returned slice is
 // valid until the next recv. With wait false it does not block: if
-// nothing is queued it returns errNothingQueued.
+// nothing is queued it returns errNothingQueued. The first receive after
+// sendRequest hands out what the ring received with the send, and waits
+// only if that was nothing.
 //
 // It receives one datagram per recvfrom(2). recvmmsg(2) could take two at
 // once (a dump's next datagram is built while the previous one is being
@@ -234,9 +236,11 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 	}
 }
 
-// recvQueued is recv without waiting: it takes what is queued, or returns
-// errNothingQueued. It serves requests other than dumps, whose whole
-// answer is queued before their send returns.
+// recvQueued is recv without waiting: it hands out the datagram that
+// sendRequest received with the send, if there is one, and otherwise
+// takes what is queued, or returns errNothingQueued. It serves requests
+// other than dumps, whose whole answer is queued before their send
+// returns, and, through recv, a dump's first receive.
 func (s *sock) recvQueued() ([]byte, error) {
 	if s.hasQueued {
 		s.hasQueued = false

@@ -40,12 +40,30 @@ const (
 	uringOffsetsPerStruct = 10 // uint32 slots of io_sqring_offsets and io_cqring_offsets
 )
 
+// Indexes of the offsets used, in io_sqring_offsets (head, tail,
+// ring_mask, ring_entries, flags, dropped, array, resv1, resv2 as two
+// slots) and io_cqring_offsets (head, tail, ring_mask, ring_entries,
+// overflow, cqes, flags, resv1, resv2).
+const (
+	offHead     = 0
+	offTail     = 1
+	offRingMask = 2
+	sqOffArray  = 6
+	cqOffCQEs   = 5
+)
+
 // uringParams is struct io_uring_params.
 type uringParams struct {
-	sqEntries, cqEntries, flags, sqThreadCPU, sqThreadIdle, features, wqFD uint32
-	_                                                                      [3]uint32
-	sqOff                                                                  [uringOffsetsPerStruct]uint32 // head, tail, ring_mask, ring_entries, flags, dropped, array, resv1, resv2
-	cqOff                                                                  [uringOffsetsPerStruct]uint32 // head, tail, ring_mask, ring_entries, overflow, cqes, flags, resv1, resv2
+	sqEntries    uint32
+	cqEntries    uint32
+	flags        uint32
+	sqThreadCPU  uint32
+	sqThreadIdle uint32
+	features     uint32
+	wqFD         uint32
+	_            [3]uint32
+	sqOff        [uringOffsetsPerStruct]uint32
+	cqOff        [uringOffsetsPerStruct]uint32
 }
 
 // uringSQE is struct io_uring_sqe, with the union members a send and a
@@ -97,8 +115,8 @@ func newURing() (*uring, error) {
 		unix.Close(u.fd)
 		return nil, unix.EOPNOTSUPP
 	}
-	sqLen := int(p.sqOff[6]) + int(p.sqEntries)*4
-	cqLen := int(p.cqOff[5]) + int(p.cqEntries)*cqeSize
+	sqLen := int(p.sqOff[sqOffArray]) + int(p.sqEntries)*4
+	cqLen := int(p.cqOff[cqOffCQEs]) + int(p.cqEntries)*cqeSize
 	rings, err := unix.Mmap(u.fd, ioringOffSQRing, max(sqLen, cqLen), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_POPULATE)
 	if err != nil {
 		unix.Close(u.fd)
@@ -112,10 +130,10 @@ func newURing() (*uring, error) {
 	}
 	u.rings, u.sqes = rings, sqes
 	u32 := func(off uint32) *uint32 { return (*uint32)(unsafe.Pointer(&rings[off])) }
-	u.sqHead, u.sqTail, u.sqMask = u32(p.sqOff[0]), u32(p.sqOff[1]), *u32(p.sqOff[2])
-	u.sqArray = unsafe.Slice(u32(p.sqOff[6]), p.sqEntries)
-	u.cqHead, u.cqTail, u.cqMask = u32(p.cqOff[0]), u32(p.cqOff[1]), *u32(p.cqOff[2])
-	u.cqes = unsafe.Slice((*uringCQE)(unsafe.Pointer(&rings[p.cqOff[5]])), p.cqEntries)
+	u.sqHead, u.sqTail, u.sqMask = u32(p.sqOff[offHead]), u32(p.sqOff[offTail]), *u32(p.sqOff[offRingMask])
+	u.sqArray = unsafe.Slice(u32(p.sqOff[sqOffArray]), p.sqEntries)
+	u.cqHead, u.cqTail, u.cqMask = u32(p.cqOff[offHead]), u32(p.cqOff[offTail]), *u32(p.cqOff[offRingMask])
+	u.cqes = unsafe.Slice((*uringCQE)(unsafe.Pointer(&rings[p.cqOff[cqOffCQEs]])), p.cqEntries)
 	return u, nil
 }
 
