@@ -87,3 +87,8 @@ func WithWakeInterval(d time.Duration) Option {
 // two system calls anyway. Each pooled socket then holds a ring too: one
 // more file descriptor and two small mappings.
 func WithIOURing(on bool) Option { return func(c *config) { c.ioURing = on } }
+
+// IOURingUsable reports whether this kernel lets request sockets make a
+// request's send and first receive one io_uring_enter (see WithIOURing).
+// The answer comes from a probe run once per process.
+func IOURingUsable() bool { return uringWorks() }

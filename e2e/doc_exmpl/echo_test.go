@@ -42,8 +42,33 @@ func TestFamily(t *testing.T) {
 // checks the replies: same message, sequence numbers one apart, timestamps
 // of CLOCK_REALTIME taken while the request was in the kernel.
 func TestEcho(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) { testEcho(t, tr.opts...) })
+	}
+}
+
+// transports are the two ways a request socket can talk to the kernel:
+// one io_uring_enter for the send and the first receive (the default),
+// and a send and a recvfrom.
+var transports = []struct {
+	name string
+	opts []runtime.Option
+}{
+	{"io_uring", nil},
+	{"plain", []runtime.Option{runtime.WithIOURing(false)}},
+}
+
+// TestIOURingUsable: the guest's 6.12 kernel has an io_uring the runtime
+// can use, so the default transport the other tests run is the ring.
+func TestIOURingUsable(t *testing.T) {
+	if !runtime.IOURingUsable() {
+		t.Fatal("the runtime's probe rejects the 6.12 kernel's io_uring")
+	}
+}
+
+func testEcho(t *testing.T, opts ...runtime.Option) {
 	ctx := guest.Ctx(t, 30*time.Second)
-	c := dial(t, ctx)
+	c := dial(t, ctx, opts...)
 	const slack = time.Second // generous: both ends read the same clock
 	var prevSeq, prevTS uint64
 	for i, n := range []int{1, 100, docexmpl.MsgMaxLen, 1, docexmpl.MsgMaxLen} {
@@ -77,8 +102,14 @@ func TestEcho(t *testing.T) {
 // handler must really have run, and the pooled socket must stay in step
 // for the requests after it.
 func TestNoAckRequestWithoutReply(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) { testNoAckRequestWithoutReply(t, tr.opts...) })
+	}
+}
+
+func testNoAckRequestWithoutReply(t *testing.T, opts ...runtime.Option) {
 	ctx := guest.Ctx(t, 30*time.Second)
-	c := dial(t, ctx)
+	c := dial(t, ctx, opts...)
 	echo(t, ctx, c, "before")
 	clearNoAck := runtime.Op{Name: "clear", Cmd: 3, DoReply: true} // spec/doc_exmpl.yaml: clear is command 3
 	replies := 0
