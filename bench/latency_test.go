@@ -29,7 +29,8 @@ const lookup = "nlctrl"
 //   - genlgen-reuse is genlgen decoding every reply into the same
 //     runtime.ReplyArena (runtime.ReuseReply).
 //   - genlgen-plain is genlgen with runtime.WithIOURing(false): a sendto
-//     and a non-blocking recvfrom, as raw-go makes them.
+//     and a non-blocking recvfrom, the runtime's transport before the
+//     ring (raw-go's receive waits instead; it has nothing to wait for).
 //   - ynlbench's raw-c-uring (bench/c) is raw C's send and recv linked
 //     in one io_uring_enter.
 //   - runtime-do is the runtime's transport alone (what genlgen does
