@@ -143,16 +143,39 @@ func (s *sock) send(b []byte) error {
 	for {
 		n, _, errno := unix.Syscall6(unix.SYS_SENDTO, uintptr(s.fd),
 			uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), 0, 0, 0)
-		switch {
-		case errno == unix.EINTR:
+		if errno == unix.EINTR {
 			continue
-		case errno != 0:
-			return fmt.Errorf("genlgen: send: %w", errno)
-		case int(n) != len(b):
-			return fmt.Errorf("genlgen: send: short write of %d of %d bytes", n, len(b))
 		}
+		return sendError(int(n), errno, len(b))
+	}
+}
+
+// sendError is the error of a send of want bytes that sent n or failed
+// with errno, or nil. Small enough to inline; the failure is built out of
+// line.
+func sendError(n int, errno unix.Errno, want int) error {
+	if errno == 0 && n == want {
 		return nil
 	}
+	return sendFailure(n, errno, want)
+}
+
+func sendFailure(n int, errno unix.Errno, want int) error {
+	switch {
+	case errno != 0:
+		return fmt.Errorf("genlgen: send: %w", errno)
+	case n != want:
+		return fmt.Errorf("genlgen: send: short write of %d of %d bytes", n, want)
+	}
+	return nil
+}
+
+// completion splits an io_uring result, bytes or a negated errno.
+func completion(res int32) (int, unix.Errno) {
+	if res < 0 {
+		return 0, unix.Errno(-res)
+	}
+	return int(res), 0
 }
 
 // sendRequest sends request b. With a ring it also receives, without
@@ -165,13 +188,12 @@ func (s *sock) sendRequest(b []byte) error {
 	}
 	s.yield()
 	r, errno := s.ring.sendRecv(s.fd, b, s.rbuf, unix.MSG_TRUNC|unix.MSG_DONTWAIT)
-	switch {
-	case errno != 0:
+	if errno != 0 {
 		return fmt.Errorf("genlgen: send: io_uring_enter: %w", errno)
-	case r.sent < 0:
-		return fmt.Errorf("genlgen: send: %w", unix.Errno(-r.sent))
-	case int(r.sent) != len(b):
-		return fmt.Errorf("genlgen: send: short write of %d of %d bytes", r.sent, len(b))
+	}
+	n, sendErrno := completion(r.sent)
+	if err := sendError(n, sendErrno, len(b)); err != nil {
+		return err
 	}
 	s.queued, s.hasQueued = r.received, true
 	return nil
@@ -242,25 +264,17 @@ func (s *sock) recv(ctx context.Context, wait bool) ([]byte, error) {
 // other than dumps, whose whole answer is queued before their send
 // returns, and, through recv, a dump's first receive.
 func (s *sock) recvQueued() ([]byte, error) {
-	if s.hasQueued {
-		s.hasQueued = false
-		switch n := s.queued; {
-		case n >= 0:
-			return s.datagram(int(n))
-		case n == -int32(unix.EAGAIN):
-			return nil, errNothingQueued
-		case n != -int32(unix.EINTR):
-			return nil, recvError(unix.Errno(-n))
-		}
-		// Interrupted: receive again below.
-	}
 	for {
-		// MSG_TRUNC: the kernel returns the datagram's real length.
-		// MSG_DONTWAIT makes this a short, never sleeping call: a raw
-		// system call, without telling the Go scheduler (which costs
-		// more than the call itself here).
-		n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(s.fd),
-			uintptr(unsafe.Pointer(&s.rbuf[0])), uintptr(len(s.rbuf)), unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)
+		// The datagram the ring received with the send, once; or else
+		// a recvfrom.
+		var n int
+		var errno unix.Errno
+		if s.hasQueued {
+			s.hasQueued = false
+			n, errno = completion(s.queued)
+		} else {
+			n, errno = s.recvNow()
+		}
 		switch {
 		case errno == unix.EINTR:
 			continue
@@ -269,8 +283,19 @@ func (s *sock) recvQueued() ([]byte, error) {
 		case errno != 0:
 			return nil, recvError(errno)
 		}
-		return s.datagram(int(n))
+		return s.datagram(n)
 	}
+}
+
+// recvNow is a non-blocking recvfrom into the receive buffer.
+func (s *sock) recvNow() (int, unix.Errno) {
+	// MSG_TRUNC: the kernel returns the datagram's real length.
+	// MSG_DONTWAIT makes this a short, never sleeping call: a raw system
+	// call, without telling the Go scheduler (which costs more than the
+	// call itself here).
+	n, _, errno := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(s.fd),
+		uintptr(unsafe.Pointer(&s.rbuf[0])), uintptr(len(s.rbuf)), unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)
+	return int(n), errno
 }
 
 // recvError wraps a receive's errno; ENOBUFS means notifications or
