@@ -269,12 +269,12 @@ static __u16 raw_family_id(const char *name)
 static struct raw_req getfamily_req, families_req, devices_req;
 static __u16 netdev_id;
 
-static long getfamily_raw(void)
+/* Checks that raw_buf's len bytes are nlctrl's reply to a getfamily. */
+static long getfamily_check(size_t len)
 {
 	const struct nlmsghdr *nlh = (struct nlmsghdr *)raw_buf;
 
-	raw_send(&getfamily_req);
-	if (raw_recv() < NLMSG_HDRLEN)
+	if (len < NLMSG_HDRLEN)
 		die("short reply");
 	raw_check_error(nlh);
 	if (nlh->nlmsg_type != GENL_ID_CTRL)
@@ -282,16 +282,15 @@ static long getfamily_raw(void)
 	return 0;
 }
 
+static long getfamily_raw(void)
+{
+	raw_send(&getfamily_req);
+	return getfamily_check(raw_recv());
+}
+
 static long getfamily_uring(void)
 {
-	const struct nlmsghdr *nlh = (struct nlmsghdr *)raw_buf;
-
-	if (uring_send_recv(&getfamily_req) < NLMSG_HDRLEN)
-		die("short reply");
-	raw_check_error(nlh);
-	if (nlh->nlmsg_type != GENL_ID_CTRL)
-		die("reply of type %u, want %u", nlh->nlmsg_type, GENL_ID_CTRL);
-	return 0;
+	return getfamily_check(uring_send_recv(&getfamily_req));
 }
 
 static long dumpfamilies_raw(void)
