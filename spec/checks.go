@@ -42,6 +42,9 @@ func (rv *resolver) limitExpr(expr string, pos Pos, what string, allowMinus1 boo
 		return lim, true
 	}
 	def := rv.f.defs[name]
+	if def == nil {
+		def = rv.constByCName(cUpper(name))
+	}
 	if def == nil || def.Kind != DefConst || def.IsString {
 		rv.d.errorf(pos, "%s: limit %q is not a number, a const or a type limit like u32-max%s", what, expr, didYouMean(name, rv.defNames(DefConst)))
 		return nil, false
@@ -57,6 +60,18 @@ func (rv *resolver) limitExpr(expr string, pos Pos, what string, allowMinus1 boo
 		lim.Abs = uint64(v)
 	}
 	return lim, true
+}
+
+// constByCName finds a const by its C name: a check may name a const the
+// way C does (wireguard's "wg-key-len" for key-len with name-prefix wg-),
+// as the kernel's generator, which prints such names verbatim, allows.
+func (rv *resolver) constByCName(cname string) *Definition {
+	for _, d := range rv.f.Definitions {
+		if d.Kind == DefConst && d.CName == cname {
+			return d
+		}
+	}
+	return nil
 }
 
 func (rv *resolver) limit(c checkRaw, what string, allowMinus1 bool) *Limit {

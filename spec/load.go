@@ -95,8 +95,9 @@ func protocolProblem(file string, root *yaml.Node) error {
 
 // loader is the first pass: YAML nodes into unresolved model nodes.
 type loader struct {
-	r    reader
-	keys *keySets
+	r        reader
+	keys     *keySets
+	protocol Protocol
 }
 
 func (l *loader) family(root *yaml.Node) *Family {
@@ -110,9 +111,9 @@ func (l *loader) family(root *yaml.Node) *Family {
 		}
 	}
 	f.Protocol = proto
-	l.keys = keysFor(proto)
+	l.keys, l.protocol = keysFor(proto), proto
 	o := l.r.object(root, "spec", l.keys.top, []string{"name", "doc", "attribute-sets", "operations"})
-	f.Name = o.str("name")
+	f.Name = l.name(o, "spec")
 	f.Doc = o.str("doc")
 	f.UAPIHeader = o.str("uapi-header")
 	f.CFamilyNameDefine = o.str("c-family-name")
@@ -124,7 +125,7 @@ func (l *loader) family(root *yaml.Node) *Family {
 		}
 		f.Version = v
 	}
-	if p := o.oneOf("kernel-policy", kernelPolicies); p != "" {
+	if p := o.oneOf("kernel-policy", l.keys.kernelPolicies); p != "" {
 		f.KernelPolicy = KernelPolicy(p)
 	}
 	f.raw.cmdMaxName = o.str("cmd-max-name")
@@ -154,9 +155,23 @@ func (l *loader) family(root *yaml.Node) *Family {
 	return f
 }
 
+// name reads the "name" of an object of the given kind. Where the
+// protocol's schema gives that kind's names a pattern (7.3's do; 6.12's
+// did not, and its specs use underscores), a name outside it is a warning.
+func (l *loader) name(o *object, kind string) string {
+	s := o.str("name")
+	if s != "" && contains(l.keys.patternNames, kind) && !namePatternRE.MatchString(s) {
+		l.r.diag.warnf(o.posOf("name"), "%s name %q does not match %s, which the 7.3 schema of protocol %s requires (lower-case letters, digits and dashes)",
+			kind, s, namePattern, l.protocol)
+	}
+	return s
+}
+
+var namePatternRE = regexp.MustCompile(namePattern)
+
 func (l *loader) group(n *yaml.Node) *McastGroup {
 	o := l.r.object(n, "multicast group", l.keys.group, []string{"name"})
-	g := &McastGroup{Pos: l.r.pos(n), Name: o.str("name"), CDefine: o.str("c-define-name")}
+	g := &McastGroup{Pos: l.r.pos(n), Name: l.name(o, "multicast group"), CDefine: o.str("c-define-name")}
 	g.Flags = o.enumList("flags", l.keys.opFlags)
 	return g
 }

@@ -43,7 +43,7 @@ type checkRaw struct {
 
 func (l *loader) attrSet(n *yaml.Node) *AttrSet {
 	o := l.r.object(n, "attribute set", l.keys.attrSet, []string{"name", "attributes"})
-	s := &AttrSet{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc")}
+	s := &AttrSet{Pos: l.r.pos(n), Name: l.name(o, "attribute set"), Doc: o.str("doc")}
 	o.what = "attribute set " + quote(s.Name)
 	s.raw.subsetOf = o.refName("subset-of")
 	s.raw.namePrefix = o.str("name-prefix")
@@ -62,7 +62,7 @@ func (l *loader) attrSet(n *yaml.Node) *AttrSet {
 
 func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
 	o := l.r.object(n, "attribute in set "+quote(s.Name), l.keys.attr, []string{"name"})
-	a := &Attr{Pos: l.r.pos(n), Set: s, Name: o.str("name"), Doc: o.str("doc")}
+	a := &Attr{Pos: l.r.pos(n), Set: s, Name: l.name(o, "attribute"), Doc: o.str("doc")}
 	o.what = "attribute " + quote(s.Name+"."+a.Name)
 	for k := range o.values {
 		a.raw.keys = append(a.raw.keys, k)
@@ -77,14 +77,14 @@ func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
 	for _, tv := range o.strList("type-value") {
 		a.TypeValue = append(a.TypeValue, tv.Value)
 	}
-	a.BigEndian = o.oneOf("byte-order", byteOrders) == "big-endian"
+	a.BigEndian = o.oneOf("byte-order", l.keys.byteOrders) == "big-endian"
 	a.MultiAttr = o.boolean("multi-attr")
 	a.raw.multiAttrSet = o.has("multi-attr")
 	a.raw.nested = o.refName("nested-attributes")
 	a.raw.enum = o.refName("enum")
 	a.raw.structName = o.refName("struct")
 	a.EnumAsFlags = o.boolean("enum-as-flags")
-	a.DisplayHint = o.oneOf("display-hint", displayHints)
+	a.DisplayHint = o.oneOf("display-hint", l.keys.displayHints)
 	a.raw.namePrefix = o.str("name-prefix")
 	if o.has("sub-type") {
 		a.SubType = AttrType(o.oneOf("sub-type", l.keys.attrTypes))

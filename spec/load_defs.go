@@ -13,19 +13,22 @@ type definitionRaw struct {
 	valueIsNum     bool
 	hasValue       bool
 	valueStartExpr string
+	// Struct layout state: a struct member lays out its struct first.
+	layingOut, laidOut bool
 }
 
 func (l *loader) definition(n *yaml.Node) *Definition {
 	o := l.r.object(n, "definition", l.keys.definition, []string{"type", "name"})
-	d := &Definition{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc"), Header: o.str("header"), Scope: o.oneOf("scope", scopes)}
+	d := &Definition{Pos: l.r.pos(n), Name: l.name(o, "definition"), Doc: o.str("doc"), Header: o.str("header"), Scope: o.oneOf("scope", l.keys.scopes)}
 	if d.Scope == "" {
 		d.Scope = "uapi"
 	}
 	what := "definition " + quote(d.Name)
 	o.what = what
-	d.Kind = DefKind(o.oneOf("type", defKinds))
-	if d.Kind == DefStruct && !contains(l.keys.definition, "members") {
+	if o.has("type") && o.str("type") == string(DefStruct) && !contains(l.keys.defTypes, string(DefStruct)) {
 		l.r.diag.errorf(o.posOf("type"), "%s: struct definitions need protocol genetlink-legacy", what)
+	} else {
+		d.Kind = DefKind(o.oneOf("type", l.keys.defTypes))
 	}
 	d.raw.namePrefix = o.str("name-prefix")
 	d.raw.hasNamePrefix = o.has("name-prefix")
@@ -49,7 +52,7 @@ func (l *loader) definition(n *yaml.Node) *Definition {
 	onlyFor("value-start", DefEnum, DefFlags)
 	onlyFor("render-max", DefEnum, DefFlags)
 	onlyFor("enum-cnt-name", DefEnum)
-	onlyFor("name-prefix", DefEnum, DefFlags)
+	onlyFor("name-prefix", DefConst, DefEnum, DefFlags)
 	onlyFor("enum-name", DefEnum, DefFlags, DefStruct)
 	onlyFor("members", DefStruct)
 
@@ -96,7 +99,7 @@ func (l *loader) entry(n *yaml.Node, owner string) *EnumEntry {
 		return &EnumEntry{Pos: l.r.pos(n), Name: n.Value}
 	}
 	o := l.r.object(n, owner+" entry", l.keys.entry, []string{"name"})
-	e := &EnumEntry{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc")}
+	e := &EnumEntry{Pos: l.r.pos(n), Name: l.name(o, "entry"), Doc: o.str("doc")}
 	o.what = owner + " entry " + quote(e.Name)
 	if v, ok := o.intOrStringNum("value"); ok {
 		e.Value = v
@@ -107,19 +110,23 @@ func (l *loader) entry(n *yaml.Node, owner string) *EnumEntry {
 
 func (l *loader) member(n *yaml.Node, owner string) *StructMember {
 	o := l.r.object(n, owner+" member", l.keys.member, []string{"name", "type"})
-	m := &StructMember{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc")}
+	m := &StructMember{Pos: l.r.pos(n), Name: l.name(o, "member"), Doc: o.str("doc")}
 	o.what = owner + " member " + quote(m.Name)
-	m.Type = AttrType(o.oneOf("type", memberTypes))
-	m.BigEndian = o.oneOf("byte-order", byteOrders) == "big-endian"
-	m.DisplayHint = o.oneOf("display-hint", displayHints)
+	m.Type = AttrType(o.oneOf("type", l.keys.memberTypes))
+	m.BigEndian = o.oneOf("byte-order", l.keys.byteOrders) == "big-endian"
+	m.DisplayHint = o.oneOf("display-hint", l.keys.displayHints)
 	m.raw.enum = o.refName("enum")
+	m.raw.structName = o.refName("struct")
+	if m.raw.structName.Value != "" && m.Type != "" && m.Type != TypeBinary {
+		l.r.diag.errorf(o.keyPos("struct"), "%s: \"struct\" applies to a binary member, not a %s", o.what, m.Type)
+	}
 	if o.has("len") {
 		num, expr, isNum, ok := o.intOrString("len")
 		if ok {
 			m.raw.len = lenRaw{num: num, expr: expr, isNum: isNum, pos: o.posOf("len"), set: true}
 		}
 	}
-	if (m.Type == TypeString || m.Type == TypeBinary) && !o.has("len") {
+	if (m.Type == TypeString || m.Type == TypeBinary) && !o.has("len") && m.raw.structName.Value == "" {
 		l.r.diag.errorf(m.Pos, "%s: a %s member needs a \"len\"", o.what, m.Type)
 	}
 	return m

@@ -32,11 +32,7 @@ func (l *loader) operations(f *Family, n *yaml.Node) {
 	o := l.r.object(n, "operations", l.keys.ops, []string{"list"})
 	ops := &f.Ops
 	ops.Pos = l.r.pos(n)
-	models := []string{"unified"}
-	if l.keys.directional {
-		models = append(models, "directional")
-	}
-	ops.EnumModel = o.oneOf("enum-model", models)
+	ops.EnumModel = o.oneOf("enum-model", l.keys.enumModels)
 	if ops.EnumModel == "" {
 		ops.EnumModel = "unified"
 	}
@@ -53,7 +49,7 @@ func (l *loader) operations(f *Family, n *yaml.Node) {
 
 func (l *loader) op(n *yaml.Node) *Op {
 	o := l.r.object(n, "operation", l.keys.op, []string{"name", "doc"})
-	op := &Op{Pos: l.r.pos(n), Name: o.str("name"), Doc: o.str("doc")}
+	op := &Op{Pos: l.r.pos(n), Name: l.name(o, "operation"), Doc: o.str("doc")}
 	o.what = "operation " + quote(op.Name)
 	if v, ok := o.uint("value"); ok {
 		op.Value = v
@@ -65,7 +61,7 @@ func (l *loader) op(n *yaml.Node) *Op {
 		op.AdminPerm = op.AdminPerm || fl == "admin-perm"
 		op.UnsAdmin = op.UnsAdmin || fl == "uns-admin-perm"
 	}
-	op.DontValidate = o.enumList("dont-validate", dontValidateOpts)
+	op.DontValidate = o.enumList("dont-validate", l.keys.dontValidate)
 	op.ConfigCond = o.str("config-cond")
 	op.raw.fixedHeader = o.refName("fixed-header")
 	if o.has("do") {

@@ -131,6 +131,8 @@ type Definition struct {
 	Members []*StructMember
 	// Size is the wire size of a struct in bytes.
 	Size int
+	// align is the struct's alignment, for structs that hold it.
+	align int
 
 	raw definitionRaw
 }
@@ -185,9 +187,14 @@ type StructMember struct {
 	CName  string
 	GoName string
 
+	// Struct is the struct a binary member holds (its Size is the
+	// struct's), nil otherwise.
+	Struct *Definition
+
 	raw struct {
-		enum posString
-		len  lenRaw
+		enum       posString
+		structName posString
+		len        lenRaw
 	}
 }
 

@@ -64,10 +64,14 @@ func (rv *resolver) definitions() {
 		}
 		f.defs[def.Name] = def
 	}
+	// Consts first: enums, structs and checks may name them.
+	for _, def := range f.Definitions {
+		if def.Kind == DefConst {
+			rv.constDef(def)
+		}
+	}
 	for _, def := range f.Definitions {
 		switch def.Kind {
-		case DefConst:
-			rv.constDef(def)
 		case DefEnum, DefFlags:
 			rv.enumDef(def)
 		case DefStruct:
@@ -77,7 +81,11 @@ func (rv *resolver) definitions() {
 }
 
 func (rv *resolver) constDef(def *Definition) {
-	def.CName = cUpper(rv.f.IdentName + "-" + def.Name)
+	prefix := rv.f.IdentName + "-"
+	if def.raw.hasNamePrefix {
+		prefix = def.raw.namePrefix
+	}
+	def.CName = cUpper(prefix + def.Name)
 	// A const given as a string is a string constant (C renders it quoted).
 	def.IsString = def.raw.hasValue && !def.raw.valueIsNum
 }
@@ -179,7 +187,14 @@ func orDefault(s, def string) string {
 	return s
 }
 
+// structDef lays out a struct; a member holding another struct lays that
+// one out first.
 func (rv *resolver) structDef(def *Definition) {
+	if def.raw.laidOut || def.raw.layingOut {
+		return
+	}
+	def.raw.layingOut = true
+	defer func() { def.raw.layingOut, def.raw.laidOut = false, true }()
 	def.CName = cLower(rv.f.IdentName + "-" + def.Name)
 	offset, align := 0, 1
 	seen := map[string]bool{}
@@ -193,6 +208,22 @@ func (rv *resolver) structDef(def *Definition) {
 			m.Enum = rv.enumRef(m.raw.enum, "member "+quote(m.Name))
 		}
 		size, a := m.Type.Width(), m.Type.Width()
+		if ref := m.raw.structName; ref.Value != "" {
+			inner := rv.f.defs[ref.Value]
+			switch {
+			case inner == nil || inner.Kind != DefStruct:
+				rv.d.errorf(ref.Pos, "definition %q member %q: struct %q is not a struct definition%s", def.Name, m.Name, ref.Value, didYouMean(ref.Value, rv.defNames(DefStruct)))
+			case inner.raw.layingOut:
+				rv.d.errorf(ref.Pos, "definition %q member %q: struct %q contains itself", def.Name, m.Name, ref.Value)
+			default:
+				rv.structDef(inner)
+				m.Struct = inner
+				size, a = inner.Size, inner.align
+				if m.raw.len.set {
+					rv.d.errorf(m.raw.len.pos, "definition %q member %q: a struct member takes its length from struct %q", def.Name, m.Name, ref.Value)
+				}
+			}
+		}
 		if m.raw.len.set {
 			n, expr, ok := rv.length(m.raw.len, "definition "+quote(def.Name)+" member "+quote(m.Name))
 			if ok {
@@ -211,6 +242,7 @@ func (rv *resolver) structDef(def *Definition) {
 		align = max(align, a)
 	}
 	def.Size = (offset + align - 1) / align * align
+	def.align = align
 }
 
 // length resolves a len-or-define value.

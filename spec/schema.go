@@ -1,15 +1,39 @@
 package spec
 
-// keySets lists the keys each kind of YAML object may hold, per protocol.
-// genetlink-c adds C naming keys to genetlink; genetlink-legacy adds
-// legacy layout keys to genetlink-c. A few keys the issue tracker asked
-// for beyond the 6.12 schemas (enum-cnt-name, sparse, attribute len, s8 and
-// s16) are accepted by every protocol.
+// keySets is the loader's copy of one protocol's JSON schema
+// (Documentation/netlink/<protocol>.yaml): the keys each kind of YAML
+// object may hold, the values each enumerated key may take, and which
+// names must match namePattern. genetlink-c adds C naming keys to
+// genetlink; genetlink-legacy adds legacy layout keys to genetlink-c.
+//
+// A few keys go beyond the kernel's schemas, asked for by genlgen's users
+// and accepted by every protocol: enum-cnt-name on every enum, the check
+// "sparse" and an attribute's "len". Everything else is the 7.3 schemas'
+// (a superset of 6.12's); spec/schemadrift_test.go walks the kernel's
+// schema files and fails naming whatever a new kernel adds that these
+// tables lack.
 type keySets struct {
+	// Keys, per object kind.
 	top, definition, entry, member, attrSet, attr, checks, ops, op, mode, msg, event, groups, group, kernelFamily []string
-	attrTypes, opFlags                                                                                            []string
-	directional                                                                                                   bool
+
+	// Values, per enumerated key.
+	defTypes, memberTypes, attrTypes, byteOrders, displayHints, scopes []string
+	kernelPolicies, enumModels, opFlags, dontValidate                  []string
+
+	// patternNames lists the object kinds (as named in diagnostics:
+	// "spec", "definition", ...) whose "name" must match namePattern.
+	patternNames []string
 }
+
+// The schemas' patterns ($defs), as the loader applies them.
+const (
+	// namePattern is $defs/name: the names a spec gives its elements.
+	namePattern = `^[0-9a-z-]+$`
+	// lenOrDefinePattern is $defs/len-or-define: a length given by name.
+	lenOrDefinePattern = `^[0-9A-Za-z_-]+( - 1)?$`
+	// lenOrLimitPattern is $defs/len-or-limit: a min or max given by name.
+	lenOrLimitPattern = `^[0-9A-Za-z_-]+$`
+)
 
 func join(lists ...[]string) []string {
 	var out []string
@@ -36,15 +60,26 @@ var (
 		groups:       []string{"list"},
 		group:        []string{"name", "flags"},
 		kernelFamily: []string{"headers", "sock-priv"},
+
+		defTypes:    []string{"const", "enum", "flags"},
+		memberTypes: []string{"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "binary"},
 		attrTypes: []string{"unused", "pad", "flag", "binary", "uint", "sint", "u8", "u16", "u32", "u64",
 			"s8", "s16", "s32", "s64", "string", "nest", "indexed-array", "nest-type-value"},
-		opFlags: []string{"admin-perm"},
+		byteOrders:     []string{"little-endian", "big-endian"},
+		displayHints:   []string{"hex", "mac", "fddi", "ipv4", "ipv6", "ipv4-or-v6", "uuid"},
+		scopes:         []string{"uapi", "kernel", "user"},
+		kernelPolicies: []string{"split", "per-op", "global"},
+		enumModels:     []string{"unified"},
+		opFlags:        []string{"admin-perm", "uns-admin-perm"},
+		dontValidate:   []string{"strict", "dump", "dump-strict"},
+
+		patternNames: []string{"spec", "definition", "entry", "attribute set", "attribute", "operation", "multicast group"},
 	}
 	cKeys = keySets{
 		top:          join(baseKeys.top, []string{"c-family-name", "c-version-name", "max-by-define", "cmd-max-name", "cmd-cnt-name"}),
 		definition:   join(baseKeys.definition, []string{"enum-name", "name-prefix"}),
 		entry:        baseKeys.entry,
-		attrSet:      join(baseKeys.attrSet, []string{"attr-cnt-name", "attr-max-name"}),
+		attrSet:      join(baseKeys.attrSet, []string{"attr-cnt-name", "attr-max-name", "header"}),
 		attr:         join(baseKeys.attr, []string{"name-prefix"}),
 		checks:       join(baseKeys.checks, []string{"unterminated-ok"}),
 		ops:          baseKeys.ops,
@@ -55,14 +90,26 @@ var (
 		groups:       baseKeys.groups,
 		group:        join(baseKeys.group, []string{"c-define-name"}),
 		kernelFamily: baseKeys.kernelFamily,
-		attrTypes:    baseKeys.attrTypes,
-		opFlags:      baseKeys.opFlags,
+
+		defTypes:       baseKeys.defTypes,
+		memberTypes:    baseKeys.memberTypes,
+		attrTypes:      baseKeys.attrTypes,
+		byteOrders:     baseKeys.byteOrders,
+		displayHints:   baseKeys.displayHints,
+		scopes:         baseKeys.scopes,
+		kernelPolicies: baseKeys.kernelPolicies,
+		enumModels:     baseKeys.enumModels,
+		// genetlink-c never took uns-admin-perm (7.3 neither).
+		opFlags:      []string{"admin-perm"},
+		dontValidate: baseKeys.dontValidate,
+		// genetlink-c names are free-form (C names such as DOC_EXMPL).
+		patternNames: nil,
 	}
 	legacyKeys = keySets{
 		top:          join(cKeys.top, []string{"kernel-policy", "version"}),
 		definition:   join(cKeys.definition, []string{"members"}),
 		entry:        cKeys.entry,
-		member:       []string{"name", "type", "len", "byte-order", "doc", "enum", "display-hint"},
+		member:       []string{"name", "type", "len", "byte-order", "doc", "enum", "display-hint", "struct"},
 		attrSet:      cKeys.attrSet,
 		attr:         join(cKeys.attr, []string{"struct"}),
 		checks:       cKeys.checks,
@@ -74,9 +121,19 @@ var (
 		groups:       cKeys.groups,
 		group:        cKeys.group,
 		kernelFamily: cKeys.kernelFamily,
-		attrTypes:    join(cKeys.attrTypes, []string{"bitfield32"}),
-		opFlags:      []string{"admin-perm", "uns-admin-perm"},
-		directional:  true,
+
+		defTypes:       join(cKeys.defTypes, []string{"struct"}),
+		memberTypes:    cKeys.memberTypes,
+		attrTypes:      join(cKeys.attrTypes, []string{"bitfield32"}),
+		byteOrders:     cKeys.byteOrders,
+		displayHints:   cKeys.displayHints,
+		scopes:         cKeys.scopes,
+		kernelPolicies: cKeys.kernelPolicies,
+		enumModels:     join(cKeys.enumModels, []string{"directional"}),
+		opFlags:        []string{"admin-perm", "uns-admin-perm"},
+		dontValidate:   cKeys.dontValidate,
+		// The family name is free-form here (mptcp_pm, tcp_metrics).
+		patternNames: []string{"definition", "entry", "member", "attribute set", "attribute", "operation"},
 	}
 )
 
@@ -90,13 +147,5 @@ func keysFor(p Protocol) *keySets {
 	return &baseKeys
 }
 
-var (
-	protocols        = []string{"genetlink", "genetlink-c", "genetlink-legacy", "netlink-raw"}
-	defKinds         = []string{"const", "enum", "flags", "struct"}
-	memberTypes      = []string{"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "string", "binary"}
-	byteOrders       = []string{"little-endian", "big-endian"}
-	displayHints     = []string{"hex", "mac", "fddi", "ipv4", "ipv6", "uuid"}
-	scopes           = []string{"uapi", "kernel", "user"}
-	kernelPolicies   = []string{"split", "per-op", "global"}
-	dontValidateOpts = []string{"strict", "dump", "dump-strict"}
-)
+// protocols are the values of the top-level "protocol" key.
+var protocols = []string{"genetlink", "genetlink-c", "genetlink-legacy", "netlink-raw"}

@@ -93,8 +93,8 @@ func TestConstantsMatchKernelHeaders(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc not installed")
 	}
-	names := make([]string, 0, len(corpus.KernelHeaders))
-	for n := range corpus.KernelHeaders {
+	names := make([]string, 0, len(corpus.K612.KernelHeaders))
+	for n := range corpus.K612.KernelHeaders {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -105,7 +105,7 @@ func TestConstantsMatchKernelHeaders(t *testing.T) {
 				t.Fatal(err)
 			}
 			declared := map[string]bool{}
-			for _, h := range corpus.KernelHeaders[name] {
+			for _, h := range corpus.K612.KernelHeaders[name] {
 				text, err := os.ReadFile(filepath.Join(uapi, h))
 				if err != nil {
 					t.Fatal(err)
@@ -122,9 +122,9 @@ func TestConstantsMatchKernelHeaders(t *testing.T) {
 				}
 			}
 			sort.Strings(shared)
-			got := printConstants(t, uapi, corpus.KernelHeaders[name], shared)
+			got := printConstants(t, uapi, corpus.K612.KernelHeaders[name], shared)
 			for _, c := range shared {
-				if why, known := corpus.SpecDifferences[c]; known {
+				if why, known := corpus.K612.SpecDifferences[c]; known {
 					if got[c] == want[c] {
 						t.Errorf("%s: listed as a known difference (%s) but now equal: update the list", c, why)
 					}

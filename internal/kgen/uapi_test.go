@@ -180,12 +180,12 @@ func TestUAPIMatchesKernel(t *testing.T) {
 			files := generateInto(t, name, dir, Options{})
 			ours := filepath.Join(dir, files[0].Path)
 			var kinc strings.Builder
-			for _, h := range corpus.KernelHeaders[name] {
+			for _, h := range corpus.K612.KernelHeaders[name] {
 				fmt.Fprintf(&kinc, "#include <%s>\n", h)
 			}
 			ourInc := fmt.Sprintf("#include %q", ours)
 
-			kNames, kStrs := declared(t, kinc.String(), corpus.KernelHeaders[name], flags)
+			kNames, kStrs := declared(t, kinc.String(), corpus.K612.KernelHeaders[name], flags)
 			oNames, oStrs := declared(t, ourInc, []string{filepath.Base(ours)}, flags)
 			ourSet := map[string]bool{}
 			for _, n := range oNames {
@@ -208,7 +208,7 @@ func TestUAPIMatchesKernel(t *testing.T) {
 				}
 				shared++
 				if k != o {
-					if reason, known := corpus.SpecDifferences[n]; known {
+					if reason, known := corpus.K612.SpecDifferences[n]; known {
 						t.Logf("%s: kernel %d, generated %d (known: %s)", n, k, o, reason)
 						differ++
 						continue
@@ -232,7 +232,7 @@ func TestUAPIMatchesKernel(t *testing.T) {
 			report = append(report, line)
 			t.Log(line)
 			if shared == 0 {
-				t.Errorf("no constant in common with %v", corpus.KernelHeaders[name])
+				t.Errorf("no constant in common with %v", corpus.K612.KernelHeaders[name])
 			}
 		})
 	}
