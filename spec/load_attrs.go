@@ -46,6 +46,7 @@ func (l *loader) attrSet(n *yaml.Node) *AttrSet {
 	s := &AttrSet{Pos: l.r.pos(n), Name: l.name(o, "attribute set"), Doc: o.str("doc")}
 	o.what = "attribute set " + quote(s.Name)
 	s.raw.subsetOf = o.refName("subset-of")
+	s.Header = o.str("header")
 	s.raw.namePrefix = o.str("name-prefix")
 	s.raw.hasNamePrefix = o.has("name-prefix")
 	s.raw.enumName, s.raw.hasEnumName = o.nullableName("enum-name")

@@ -205,7 +205,10 @@ type AttrSet struct {
 	Doc  string
 	// SubsetOf is the parent set of a subset, nil otherwise.
 	SubsetOf *AttrSet
-	Attrs    []*Attr
+	// Header names a C header that already defines the set's enum (not
+	// rendered; the uAPI header includes it instead).
+	Header string
+	Attrs  []*Attr
 
 	// NamePrefix is the C prefix of attribute names (e.g. NETDEV_A_DEV_).
 	NamePrefix string
@@ -362,9 +365,15 @@ type Operations struct {
 	AsyncEnumName string
 	FixedHeader   *Definition
 	List          []*Op
-	// CmdMaxName and CmdCntName are the C names of the max and count.
+	// CmdMaxName and CmdCntName are the C names of the max and count of
+	// the command enum (in the directional model: of the requests).
 	CmdMaxName string
 	CmdCntName string
+	// The directional model's other names, as the kernel's generator
+	// spells them: the zero entries of both enums (ETHTOOL_MSG_USER_NONE,
+	// ETHTOOL_MSG_KERNEL_NONE) and the replies' max and count.
+	CmdNoneName, ReplyNoneName string
+	ReplyMaxName, ReplyCntName string
 
 	raw opsRaw
 }

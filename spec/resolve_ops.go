@@ -20,8 +20,19 @@ func (rv *resolver) operations() {
 	if ops.raw.hasAsyncEnum && ops.raw.asyncEnum != "" {
 		ops.AsyncEnumName = cLower(ops.raw.asyncEnum)
 	}
-	ops.CmdMaxName = cUpper(orDefault(f.raw.cmdMaxName, ops.NamePrefix+"MAX"))
-	ops.CmdCntName = cUpper(orDefault(f.raw.cmdCntName, "__"+ops.NamePrefix+"MAX"))
+	if ops.Directional() {
+		// The kernel's generator names both enums' limits after the
+		// direction and ignores cmd-max-name and cmd-cnt-name.
+		ops.CmdNoneName = cUpper(f.Name + "-msg-user-none")
+		ops.CmdMaxName = ops.NamePrefix + "USER_MAX"
+		ops.CmdCntName = "__" + ops.NamePrefix + "USER_CNT"
+		ops.ReplyNoneName = cUpper(f.Name + "-msg-kernel-none")
+		ops.ReplyMaxName = ops.NamePrefix + "KERNEL_MAX"
+		ops.ReplyCntName = "__" + ops.NamePrefix + "KERNEL_CNT"
+	} else {
+		ops.CmdMaxName = cUpper(orDefault(f.raw.cmdMaxName, ops.NamePrefix+"MAX"))
+		ops.CmdCntName = cUpper(orDefault(f.raw.cmdCntName, "__"+ops.NamePrefix+"MAX"))
+	}
 	if ops.raw.fixedHeader.Value != "" {
 		ops.FixedHeader = rv.structRef(ops.raw.fixedHeader, "operations")
 	}

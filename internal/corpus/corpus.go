@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -190,3 +192,27 @@ func repoRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// GenetlinkSpecs returns the names (file names without .yaml) of the
+// corpus's generic netlink specs, sorted, leaving out the netlink-raw
+// ones; it fails the test when there are not Genetlink of them.
+func (r *Release) GenetlinkSpecs(tb testing.TB) []string {
+	tb.Helper()
+	var names []string
+	for _, p := range r.Specs(tb) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if rawProtocolRE.Match(data) {
+			continue
+		}
+		names = append(names, strings.TrimSuffix(filepath.Base(p), ".yaml"))
+	}
+	if len(names) != r.Genetlink {
+		tb.Fatalf("corpus %s: %d genetlink specs, want %d", r.Name, len(names), r.Genetlink)
+	}
+	return names
+}
+
+var rawProtocolRE = regexp.MustCompile(`(?m)^protocol:\s*netlink-raw\s*$`)

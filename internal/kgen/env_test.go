@@ -1,30 +1,57 @@
 package kgen
 
 import (
-	"github.com/genlgen/genlgen/internal/corpus"
 	"os"
 	"path/filepath"
-	"sort"
+	"strings"
 	"testing"
+
+	"github.com/genlgen/genlgen/internal/corpus"
 
 	"github.com/genlgen/genlgen/internal/gen"
 	"github.com/genlgen/genlgen/spec"
 )
 
-// corpusDir holds the kernel's 6.12 specs, unmodified.
-
-// corpusNames lists the genetlink specs of the 6.12 corpus (the netlink-raw
-// ones are refused by the loader).
-var corpusNames = []string{
-	"devlink", "dpll", "ethtool", "fou", "handshake", "mptcp_pm", "netdev",
-	"nfsd", "nlctrl", "ovs_datapath", "ovs_flow", "ovs_vport", "tcp_metrics", "team",
+// specCase is one spec every kgen check covers: an extra spec of this
+// repository, or a genetlink spec of one of the kernel's corpora.
+type specCase struct {
+	// name is "doc_exmpl", "kgcover", or "<release>/<spec>" such as
+	// "7.3/netdev": unique, and a relative folder for its output.
+	name string
+	// spec is the spec's file name without .yaml (the module's name).
+	spec string
+	path string
+	// release is the corpus, nil for the extras.
+	release *corpus.Release
 }
 
-// extra are the specs besides the corpus every check covers: the example
-// and testdata/cover.yaml, which reaches the mappings the corpus does not
+// extra are the specs besides the corpora every check covers: the example
+// and testdata/cover.yaml, which reaches the mappings the corpora do not
 // (sparse enums, signed and binary full ranges, big-endian u64, string
 // minimum lengths, indexed arrays, directional enums, all four hooks).
-var extra = []string{"doc_exmpl", "kgcover"}
+var extra = []specCase{
+	{name: "doc_exmpl", spec: "doc_exmpl", path: "../../spec/doc_exmpl.yaml"},
+	{name: "kgcover", spec: "kgcover", path: "testdata/cover.yaml"},
+}
+
+// corpusCases lists the genetlink specs of every corpus (the netlink-raw
+// ones are refused by the loader): 14 of 6.12 and 25 of 7.3.
+func corpusCases(t *testing.T) []specCase {
+	t.Helper()
+	var out []specCase
+	for _, r := range corpus.Releases {
+		for _, name := range r.GenetlinkSpecs(t) {
+			out = append(out, specCase{name: r.Name + "/" + name, spec: name, path: r.Spec(t, name), release: r})
+		}
+	}
+	return out
+}
+
+// allCases is the extras and every corpus spec.
+func allCases(t *testing.T) []specCase {
+	t.Helper()
+	return append(append([]specCase(nil), extra...), corpusCases(t)...)
+}
 
 // pinnedKDIR is the kernel build tree the project builds modules against.
 const pinnedKDIR = "/usr/src/linux-headers-6.12.117+deb12-cloud-amd64"
@@ -56,17 +83,6 @@ func kdir(t *testing.T) string {
 	return ""
 }
 
-// uapiInclude finds the 6.12 uAPI headers of the common header package.
-func uapiInclude(t *testing.T) string {
-	t.Helper()
-	dirs, _ := filepath.Glob("/usr/src/linux-headers-6.12*-common/include/uapi")
-	if len(dirs) == 0 {
-		skipOrFail(t, "6.12 uAPI headers missing (make deps)")
-	}
-	sort.Strings(dirs)
-	return dirs[len(dirs)-1]
-}
-
 // checkpatchPath finds checkpatch.pl with its data files next to it.
 func checkpatchPath(t *testing.T) string {
 	t.Helper()
@@ -85,20 +101,34 @@ func checkpatchPath(t *testing.T) string {
 	return ""
 }
 
+// caseNamed finds a spec by its case name: an extra, "<release>/<spec>",
+// or a bare spec name for the 6.12 corpus.
+func caseNamed(t *testing.T, name string) specCase {
+	t.Helper()
+	for _, c := range extra {
+		if c.name == name {
+			return c
+		}
+	}
+	rel, spec, ok := strings.Cut(name, "/")
+	if !ok {
+		return specCase{name: name, spec: name, path: corpus.K612.Spec(t, name), release: corpus.K612}
+	}
+	for _, r := range corpus.Releases {
+		if r.Name == rel {
+			return specCase{name: name, spec: spec, path: r.Spec(t, spec), release: r}
+		}
+	}
+	t.Fatalf("no corpus %q", rel)
+	return specCase{}
+}
+
 func loadSpec(t *testing.T, name string) *spec.Family {
 	t.Helper()
-	var path string
-	switch name {
-	case "doc_exmpl":
-		path = "../../spec/doc_exmpl.yaml"
-	case "kgcover":
-		path = "testdata/cover.yaml"
-	default:
-		path = corpus.Spec(t, name)
-	}
-	f, err := spec.Load(path)
+	c := caseNamed(t, name)
+	f, err := spec.Load(c.path)
 	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		t.Fatalf("%s: %v", c.name, err)
 	}
 	return f
 }

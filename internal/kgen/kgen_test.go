@@ -12,7 +12,8 @@ import (
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
-	for _, name := range append(append([]string(nil), extra...), corpusNames...) {
+	for _, c := range allCases(t) {
+		name := c.name
 		f := loadSpec(t, name)
 		a, err := Generate(f, Options{})
 		if err != nil {

@@ -202,6 +202,13 @@ func (v *view) buildUAPI() {
 		if s.SubsetOf != nil {
 			continue
 		}
+		if s.Header != "" {
+			if !seenInc[s.Header] {
+				seenInc[s.Header] = true
+				u.Includes = append(u.Includes, s.Header)
+			}
+			continue
+		}
 		e := &cEnum{Tag: enumTag(s.EnumName)}
 		if s.Doc != "" {
 			e.Doc = comment("", s.Doc, prefCols)
@@ -300,12 +307,6 @@ func defStruct(d *spec.Definition) *cStruct {
 	return s
 }
 
-// directional enum names: the reply enum mirrors the request enum's
-// names with REPLY inserted after the op prefix.
-func replyLimitNames(o *spec.Operations) (cnt, maxName string) {
-	return "__" + o.NamePrefix + "REPLY_MAX", o.NamePrefix + "REPLY_MAX"
-}
-
 type opEntry struct {
 	name  string
 	value uint64
@@ -340,6 +341,9 @@ func (v *view) buildCmdEnums() {
 				rsp = append(rsp, opEntry{name, op.ReplyValue})
 			}
 		}
+		// Each direction's enum starts with its NONE entry at 0.
+		req = append(req, opEntry{o.CmdNoneName, 0})
+		rsp = append(rsp, opEntry{o.ReplyNoneName, 0})
 		e := &cEnum{Tag: enumTag(o.EnumName), Doc: comment("", "Requests, user space to kernel.", prefCols)}
 		n, vals := u.newEntries(sortedEntries(req))
 		e.Entries = entryLines(n, vals, false)
@@ -349,8 +353,7 @@ func (v *view) buildCmdEnums() {
 		r := &cEnum{Tag: "enum", Doc: comment("", "Replies and notifications, kernel to user space.", prefCols)}
 		n, vals = u.newEntries(sortedEntries(rsp))
 		r.Entries = entryLines(n, vals, false)
-		cnt, mx := replyLimitNames(o)
-		if u.finish(r, cnt, mx, f.MaxByDefine) {
+		if u.finish(r, o.ReplyCntName, o.ReplyMaxName, f.MaxByDefine) {
 			u.Cmds = append(u.Cmds, r)
 		}
 		return

@@ -19,6 +19,12 @@ type view struct {
 	Source string
 	// File names.
 	UAPIFile, NlHFile, NlCFile, MainFile string
+	// UAPIInclude is how the generated code includes the uAPI header:
+	// the copy beside it, or the kernel's own (see kernelOwnedUAPI).
+	UAPIInclude string
+	// FamilyDefines are the family name and version defines, for a
+	// kernel-owned uAPI header that may lack them.
+	FamilyDefines []define
 	// Module is the module's name (Kbuild object): the family name when
 	// Options.FamilyName gives one, so that it cannot clash with the
 	// kernel's module of the spec's name; Objects are what it links.
@@ -88,6 +94,10 @@ func newView(f *spec.Family, opts Options) (*view, error) {
 		v.Module = opts.FamilyName
 	}
 	v.UAPIFile = f.CName + ".h"
+	v.UAPIInclude = `"` + v.UAPIFile + `"`
+	if kernelOwnedUAPI[f.UAPIHeader] {
+		v.UAPIInclude = "<" + f.UAPIHeader + ">"
+	}
 	v.NlHFile = f.CName + "-nl.h"
 	v.NlCFile = f.CName + "-nl.c"
 	v.MainFile = f.CName + "_main.c"
@@ -100,6 +110,9 @@ func newView(f *spec.Family, opts Options) (*view, error) {
 	v.Description = firstSentence(f.Doc, f.Name)
 
 	v.buildUAPI()
+	if kernelOwnedUAPI[f.UAPIHeader] {
+		v.FamilyDefines = v.UAPI.Family
+	}
 	// Shared nested policies: every set reachable from a request.
 	if err := v.buildOps(); err != nil {
 		return nil, err
@@ -113,6 +126,15 @@ func newView(f *spec.Family, opts Options) (*view, error) {
 	v.buildFamily()
 	return v, nil
 }
+
+// kernelOwnedUAPI are the uAPI headers that <net/genetlink.h>, which
+// every module includes, already pulls in from the kernel tree: nlctrl's
+// linux/genetlink.h. A second copy beside the module would declare every
+// enum again, which C refuses, and the build tree's copy is the one the
+// running kernel was built with, so the module includes that one. The
+// header genlgen writes stays the spec's, for user space; the uAPI tests
+// hold both to the same names and values.
+var kernelOwnedUAPI = map[string]bool{"linux/genetlink.h": true}
 
 func firstSentence(doc, name string) string {
 	s := strings.Join(strings.Fields(doc), " ")
