@@ -184,3 +184,36 @@ func TestDirectionalNumbering(t *testing.T) {
 		t.Errorf("linkinfo-ntf: source %v, has request value %v", ntf.NotifySource, ntf.HasRequestValue)
 	}
 }
+
+// TestWireguardConstPrefix: 7.3's wireguard names its key length const
+// with a name-prefix (WG_KEY_LEN) and its checks refer to it by that C
+// name, as the kernel's generator allows.
+func TestWireguardConstPrefix(t *testing.T) {
+	f, err := Load(corpus.K73.Spec(t, "wireguard"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kl := f.Definition("key-len")
+	if kl.CName != "WG_KEY_LEN" || kl.Value != 32 {
+		t.Errorf("key-len = %s %d, want WG_KEY_LEN 32", kl.CName, kl.Value)
+	}
+	pk := f.AttrSet("wgdevice").Attr("private-key")
+	if l := pk.Checks.ExactLen; l == nil || l.Const != kl || l.Abs != 32 {
+		t.Errorf("private-key exact-len = %+v, want the key-len const", l)
+	}
+	if hint := f.AttrSet("wgallowedip").Attr("ipaddr").DisplayHint; hint != "ipv4-or-v6" {
+		t.Errorf("ipaddr display hint %q", hint)
+	}
+}
+
+// TestNetdevUnsAdminPerm: 7.3's netdev (protocol genetlink) flags bind-rx
+// uns-admin-perm, which 6.12's genetlink schema did not allow.
+func TestNetdevUnsAdminPerm(t *testing.T) {
+	f, err := Load(corpus.K73.Spec(t, "netdev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if op := f.Op("bind-rx"); !op.UnsAdmin || op.AdminPerm {
+		t.Errorf("bind-rx: uns-admin %v admin %v", op.UnsAdmin, op.AdminPerm)
+	}
+}

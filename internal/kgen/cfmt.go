@@ -78,14 +78,53 @@ func wrapParams(head string, params []string, tail string) string {
 	return b.String()
 }
 
-// initLine renders "\t[NAME] = value," inside an initializer, moving the
-// value to the next line when it would pass 100 columns.
+// initLine renders "\t[NAME] = value," inside an initializer. Past 100
+// columns a braced value ("{ .type = X, .len = Y, }") opens its brace on
+// the key's line and puts a field a line, as kernel style wants (a "{"
+// alone on the next line is checkpatch's OPEN_BRACE); any other value
+// moves to the next line.
 func initLine(indent, key, value string) string {
 	one := indent + key + " = " + value + ","
 	if cols(one) <= maxCols {
 		return one
 	}
+	if inner, ok := strings.CutPrefix(value, "{ "); ok && strings.HasSuffix(inner, " }") {
+		var b strings.Builder
+		b.WriteString(indent + key + " = {\n")
+		for _, f := range splitFields(strings.TrimSuffix(inner, " }")) {
+			b.WriteString(indent + "\t" + f + ",\n")
+		}
+		b.WriteString(indent + "},")
+		return b.String()
+	}
 	return indent + key + " =\n" + indent + "\t" + value + ","
+}
+
+// splitFields splits "a = x, b = f(y, z)," at the commas outside
+// parentheses, dropping empty fields.
+func splitFields(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	flush := func(end int) {
+		if f := strings.TrimSpace(s[start:end]); f != "" {
+			out = append(out, f)
+		}
+	}
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				flush(i)
+				start = i + 1
+			}
+		}
+	}
+	flush(len(s))
+	return out
 }
 
 // field is one member of a designated struct initializer.

@@ -263,6 +263,7 @@ func TestPolicyMapping(t *testing.T) {
 			".start\t\t= kgcover_start,",
 			"#ifdef CONFIG_NET",
 			"GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO",
+			"[KGCOVER_A_MAIN_LABEL_WHOSE_POLICY_ENTRY_IS_TOO_LONG_FOR_ONE_LINE] = {\n\t\t.type = NLA_NUL_STRING,\n\t\t.len = KGCOVER_THE_LONGEST_LABEL_THAT_A_LONG_ATTRIBUTE_MAY_HOLD,\n\t},",
 		},
 	}
 	for name, wants := range cases {
@@ -281,5 +282,24 @@ func TestPolicyMapping(t *testing.T) {
 				t.Errorf("%s-nl.c lacks %q", name, w)
 			}
 		}
+	}
+}
+
+// TestInitLineWrapsBraces: a policy entry too long for one line keeps its
+// opening brace on the key's line (checkpatch's OPEN_BRACE otherwise) and
+// puts one field a line; a macro value moves to the next line whole.
+func TestInitLineWrapsBraces(t *testing.T) {
+	key := "[" + strings.Repeat("LONG_", 12) + "ATTR]"
+	got := initLine("\t", key, "{ .type = NLA_NUL_STRING, .len = "+strings.Repeat("X", 30)+"_MAX_LEN - 1, }")
+	want := "\t" + key + " = {\n\t\t.type = NLA_NUL_STRING,\n\t\t.len = " + strings.Repeat("X", 30) + "_MAX_LEN - 1,\n\t},"
+	if got != want {
+		t.Errorf("braced value:\n%s\nwant\n%s", got, want)
+	}
+	got = initLine("\t", key, "NLA_POLICY_RANGE(NLA_U32, 1, "+strings.Repeat("9", 40)+")")
+	if !strings.HasPrefix(got, "\t"+key+" =\n\t\tNLA_POLICY_RANGE(NLA_U32, 1, ") {
+		t.Errorf("macro value not moved to the next line:\n%s", got)
+	}
+	if short := initLine("\t", "[A]", "{ .type = NLA_U8, }"); short != "\t[A] = { .type = NLA_U8, }," {
+		t.Errorf("short entry = %q", short)
 	}
 }

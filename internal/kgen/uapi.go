@@ -290,6 +290,10 @@ func defStruct(d *spec.Definition) *cStruct {
 		s.Doc = comment("", d.Doc, prefCols)
 	}
 	for _, m := range d.Members {
+		if m.Struct != nil {
+			s.Members = append(s.Members, "struct "+m.Struct.CName+" "+m.CName+";")
+			continue
+		}
 		ct := cTypes[m.Type]
 		typ := ct.uapi
 		if m.BigEndian && ct.uapiBE != "" {
