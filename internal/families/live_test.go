@@ -288,6 +288,70 @@ func TestNetdevErrors(t *testing.T) {
 	t.Logf("dev-get ifindex 0: %v", err)
 }
 
+// TestOpsNewerThanTheKernel calls operations of the 7.3 specs that the
+// host's kernel may lack (6.18 has neither): each such call must fail at
+// once with a *runtime.Error naming the op and carrying the kernel's
+// EOPNOTSUPP. Ops the kernel lists are skipped. e2e/doc_exmpl does the
+// same against the guest's 6.12, with more ops.
+func TestOpsNewerThanTheKernel(t *testing.T) {
+	ctx := needNetlink(t)
+	nd, err := netdev.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Close()
+	et, err := ethtool.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer et.Close()
+	ctl, err := nlctrl.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl.Close()
+	lo := &ethtool.Header{DevName: runtime.Some("lo")}
+	calls := []struct {
+		family, op string
+		cmd        uint32 // NETDEV_CMD_QUEUE_CREATE, ETHTOOL_MSG_MSE_GET
+		call       func() error
+	}{
+		{"netdev", "queue-create", 16, func() error {
+			_, err := nd.QueueCreate(ctx, &netdev.Queue{Ifindex: runtime.Some[uint32](1), Type: runtime.Some(netdev.QueueTypeRx)})
+			return err
+		}},
+		{"ethtool", "mse-get", 51, func() error {
+			_, err := et.MseGet(ctx, &ethtool.Mse{Header: lo})
+			return err
+		}},
+	}
+	ran := 0
+	for _, c := range calls {
+		fam, err := ctl.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some(c.family)})
+		if err != nil {
+			t.Fatalf("getfamily %s: %v", c.family, err)
+		}
+		if slices.ContainsFunc(fam.Ops, func(op nlctrl.OpAttrs) bool { return op.ID.V == c.cmd }) {
+			t.Logf("%s %s: the kernel has it", c.family, c.op)
+			continue
+		}
+		ran++
+		err = c.call()
+		var ke *runtime.Error
+		if !errors.As(err, &ke) || ke.Op != c.op || ke.Errno != unix.EOPNOTSUPP {
+			t.Errorf("%s %s: %v (%T), want a *runtime.Error for %s with EOPNOTSUPP", c.family, c.op, err, err, c.op)
+			continue
+		}
+		t.Logf("%s %s: %v", c.family, c.op, err)
+	}
+	if ran == 0 {
+		t.Skip("the kernel has every op tried")
+	}
+	if _, err := nd.DevGet(ctx, &netdev.Dev{Ifindex: runtime.Some[uint32](1)}); err != nil {
+		t.Errorf("dev-get lo after the failures: %v", err)
+	}
+}
+
 // TestEthtoolLoopback decodes link info and string sets of lo.
 func TestEthtoolLoopback(t *testing.T) {
 	ctx := needNetlink(t)

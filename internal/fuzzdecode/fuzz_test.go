@@ -34,6 +34,9 @@ var (
 		(*netdev.Qstats)(nil),
 		(*netdev.QueueID)(nil),
 		(*netdev.Dmabuf)(nil),
+		(*netdev.IoUringProviderInfo)(nil),
+		(*netdev.XSKInfo)(nil),
+		(*netdev.Lease)(nil),
 	}}
 	ethtoolFamily = &family{dir: "../../internal/families/ethtool", types: []value{
 		(*ethtool.Header)(nil),
@@ -90,6 +93,14 @@ var (
 		(*ethtool.Plca)(nil),
 		(*ethtool.ModuleFwFlash)(nil),
 		(*ethtool.PHY)(nil),
+		(*ethtool.TsHwtstampProvider)(nil),
+		(*ethtool.FECHist)(nil),
+		(*ethtool.Flow)(nil),
+		(*ethtool.Tsconfig)(nil),
+		(*ethtool.PSENtf)(nil),
+		(*ethtool.MseCapabilities)(nil),
+		(*ethtool.MseSnapshot)(nil),
+		(*ethtool.Mse)(nil),
 	}}
 	devlinkFamily = &family{dir: "../../internal/families/devlink", types: []value{
 		(*devlink.Devlink)(nil),
@@ -129,6 +140,8 @@ var (
 		(*devlink.DlTrapMetadata)(nil),
 		(*devlink.DlLinecardSupportedTypes)(nil),
 		(*devlink.DlSelftestID)(nil),
+		(*devlink.DlRateTcBws)(nil),
+		(*devlink.DlParentDev)(nil),
 	}}
 )
 

@@ -32,6 +32,10 @@ type fileView struct {
 	Groups  []groupView
 	Ntfs    []ntfView
 
+	// LinksNests marks a package whose attribute tables point to
+	// nested ones, which its init links.
+	LinksNests bool
+
 	// Payload and ElemPayload are attrPayload.data and elemPayload.data,
 	// for the template's own uses of the payloads.
 	Payload, ElemPayload string
@@ -199,6 +203,7 @@ func build(f *spec.Family) (*fileView, error) {
 		}
 		v.Sets = append(v.Sets, sv)
 		v.Entries = append(v.Entries, entries...)
+		v.LinksNests = v.LinksNests || slices.ContainsFunc(sv.Specs, func(a attrSpecView) bool { return a.NestedVar != "" })
 	}
 
 	for _, op := range f.Ops.List {
@@ -324,6 +329,12 @@ func structOf(def *spec.Definition) (structView, error) {
 		}
 		off := strconv.Itoa(m.Offset)
 		switch {
+		case m.Type == spec.TypeBinary && m.Struct != nil:
+			// Another struct, laid out by its own put and get.
+			mv.Type = m.Struct.GoName
+			b := "b[" + off + ":" + strconv.Itoa(m.Offset+m.Size) + "]"
+			mv.Put = "s." + m.GoName + ".put(" + b + ")"
+			mv.Get = "s." + m.GoName + ".get(" + b + ")"
 		case m.Type == spec.TypeBinary:
 			if m.Len <= 0 {
 				return sv, fmt.Errorf("genlgen: %s: struct %q: binary member %q needs a len", m.Pos, def.Name, m.Name)
@@ -568,9 +579,15 @@ func opOf(op *spec.Op) opView {
 		only := "nil"
 		if mv.Request && m.Request != nil && len(m.Request.Attrs) < countSent(op.AttrSet) {
 			o := onlyView{Var: "req" + op.GoName + kind, What: q(op.Name) + " " + strings.ToLower(kind) + " requests"}
-			var inits []string
+			// In attribute order, however the spec lists them.
+			var values []uint64
 			for _, a := range m.Request.Attrs {
-				inits = append(inits, fmt.Sprintf("%d: true", a.Value))
+				values = append(values, a.Value)
+			}
+			slices.Sort(values)
+			var inits []string
+			for _, val := range values {
+				inits = append(inits, fmt.Sprintf("%d: true", val))
 			}
 			o.Init = strings.Join(inits, ", ")
 			ov.Only = append(ov.Only, o)

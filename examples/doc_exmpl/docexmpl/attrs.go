@@ -132,10 +132,6 @@ func (dc *decoder) takeDocExmpl(n int) []DocExmpl {
 	return dc.chunkDocExmpl.Take(n)
 }
 
-// init links nested attribute sets, which may refer to each other.
-func init() {
-}
-
 // sends reports whether an encoding limited to only carries attribute
 // type typ (nil only: every attribute).
 func sends(only []bool, typ int) bool {

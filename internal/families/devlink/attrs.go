@@ -174,7 +174,7 @@ type Devlink struct {
 	// ParamGeneric is the "param-generic" attribute.
 	ParamGeneric bool `json:"param-generic,omitempty"`
 	// ParamType is the "param-type" attribute.
-	ParamType runtime.Opt[uint8] `json:"param-type,omitzero"`
+	ParamType runtime.Opt[VarAttrType] `json:"param-type,omitzero"`
 	// ParamValueCmode is the "param-value-cmode" attribute.
 	ParamValueCmode runtime.Opt[ParamCmode] `json:"param-value-cmode,omitzero"`
 	// RegionName is the "region-name" attribute.
@@ -226,7 +226,7 @@ type Devlink struct {
 	// FmsgObjName is the "fmsg-obj-name" attribute.
 	FmsgObjName runtime.Opt[string] `json:"fmsg-obj-name,omitzero"`
 	// FmsgObjValueType is the "fmsg-obj-value-type" attribute.
-	FmsgObjValueType runtime.Opt[uint8] `json:"fmsg-obj-value-type,omitzero"`
+	FmsgObjValueType runtime.Opt[VarAttrType] `json:"fmsg-obj-value-type,omitzero"`
 	// HealthReporter is the "health-reporter" attribute.
 	HealthReporter *DlHealthReporter `json:"health-reporter,omitempty"`
 	// HealthReporterName is the "health-reporter-name" attribute.
@@ -360,6 +360,28 @@ type Devlink struct {
 	RateTxWeight runtime.Opt[uint32] `json:"rate-tx-weight,omitzero"`
 	// RegionDirect is the "region-direct" attribute.
 	RegionDirect bool `json:"region-direct,omitempty"`
+	// RateTcBws is the "rate-tc-bws" attribute.
+	RateTcBws []DlRateTcBws `json:"rate-tc-bws,omitempty"`
+	// HealthReporterBurstPeriod is the "health-reporter-burst-period"
+	// attribute. Time (in msec) for recoveries before starting the grace
+	// period.
+	HealthReporterBurstPeriod runtime.Opt[uint64] `json:"health-reporter-burst-period,omitzero"`
+	// ParamResetDefault is the "param-reset-default" attribute. Request
+	// restoring parameter to its default value.
+	ParamResetDefault bool `json:"param-reset-default,omitempty"`
+	// Index is the "index" attribute. Unique devlink instance index.
+	Index runtime.Opt[uint64] `json:"index,omitzero"`
+	// ResourceScopeMask is the "resource-scope-mask" attribute. Bitmask
+	// selecting which resource classes to include in a resource-dump response.
+	// Bit 0 (dev) selects device-level resources; bit 1 (port) selects
+	// port-level resources. When absent all classes are returned.
+	ResourceScopeMask runtime.Opt[uint32] `json:"resource-scope-mask,omitzero"`
+	// ParentDev is the "parent-dev" attribute. Identifies the devlink instance
+	// which owns the parent rate node. Used with rate-set and rate-new to
+	// parent a rate object to a node on a different devlink instance, enabling
+	// cross-device rate scheduling. When absent, the parent node is resolved on
+	// the same instance.
+	ParentDev *DlParentDev `json:"parent-dev,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -684,7 +706,7 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.PutFlag(82)
 	}
 	if x := &v.ParamType; x.Present && sends(only, 83) {
-		e.PutU8(83, x.V)
+		e.PutU8(83, uint8(x.V))
 	}
 	if x := &v.ParamValueCmode; x.Present && sends(only, 87) {
 		e.PutU8(87, uint8(x.V))
@@ -787,7 +809,7 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.PutString(111, x.V)
 	}
 	if x := &v.FmsgObjValueType; x.Present && sends(only, 112) {
-		e.PutU8(112, x.V)
+		e.PutU8(112, uint8(x.V))
 	}
 	if x := v.HealthReporter; x != nil && sends(only, 114) {
 		n := e.BeginNest(114)
@@ -1016,6 +1038,31 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if v.RegionDirect && sends(only, 179) {
 		e.PutFlag(179)
+	}
+	for _, x := range v.RateTcBws {
+		if !sends(only, 180) {
+			break
+		}
+		n := e.BeginNest(180)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := &v.HealthReporterBurstPeriod; x.Present && sends(only, 181) {
+		e.PutU64(181, x.V)
+	}
+	if v.ParamResetDefault && sends(only, 183) {
+		e.PutFlag(183)
+	}
+	if x := &v.Index; x.Present && sends(only, 184) {
+		e.PutUint(184, x.V)
+	}
+	if x := &v.ResourceScopeMask; x.Present && sends(only, 185) {
+		e.PutU32(185, x.V)
+	}
+	if x := v.ParentDev; x != nil && sends(only, 186) {
+		n := e.BeginNest(186)
+		x.Encode(e)
+		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1523,7 +1570,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 			if l-4 != 1 {
 				return runtime.SizeError("param-type", 1, l-4)
 			}
-			x := runtime.U8(b[off+4 : end])
+			x := VarAttrType(runtime.U8(b[off+4 : end]))
 			v.ParamType = runtime.Some(x)
 		case 87:
 			if l-4 != 1 {
@@ -1676,7 +1723,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 			if l-4 != 1 {
 				return runtime.SizeError("fmsg-obj-value-type", 1, l-4)
 			}
-			x := runtime.U8(b[off+4 : end])
+			x := VarAttrType(runtime.U8(b[off+4 : end]))
 			v.FmsgObjValueType = runtime.Some(x)
 		case 114:
 			x := &dc.takeDlHealthReporter(1)[0]
@@ -2068,6 +2115,42 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 				return err
 			}
 			v.RegionDirect = x
+		case 180:
+			var x DlRateTcBws
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "rate-tc-bws", err)
+			}
+			v.RateTcBws = append(v.RateTcBws, x)
+		case 181:
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-burst-period", 8, l-4)
+			}
+			x := runtime.U64(b[off+4 : end])
+			v.HealthReporterBurstPeriod = runtime.Some(x)
+		case 183:
+			x, err := runtime.ReadFlag("param-reset-default", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.ParamResetDefault = x
+		case 184:
+			x, err := runtime.ReadUint("index", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case 185:
+			if l-4 != 4 {
+				return runtime.SizeError("resource-scope-mask", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.ResourceScopeMask = runtime.Some(x)
+		case 186:
+			x := &dc.takeDlParentDev(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "parent-dev", err)
+			}
+			v.ParentDev = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -4101,7 +4184,7 @@ type DlParam struct {
 	// ParamGeneric is the "param-generic" attribute.
 	ParamGeneric bool `json:"param-generic,omitempty"`
 	// ParamType is the "param-type" attribute.
-	ParamType runtime.Opt[uint8] `json:"param-type,omitzero"`
+	ParamType runtime.Opt[VarAttrType] `json:"param-type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -4124,7 +4207,7 @@ func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.PutFlag(82)
 	}
 	if x := &v.ParamType; x.Present && sends(only, 83) {
-		e.PutU8(83, x.V)
+		e.PutU8(83, uint8(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4163,7 +4246,7 @@ func (v *DlParam) decode(b []byte, dc *decoder) error {
 			if l-4 != 1 {
 				return runtime.SizeError("param-type", 1, l-4)
 			}
-			x := runtime.U8(b[off+4 : end])
+			x := VarAttrType(runtime.U8(b[off+4 : end]))
 			v.ParamType = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
@@ -4543,6 +4626,10 @@ type DlHealthReporter struct {
 	HealthReporterDumpTsNs runtime.Opt[uint64] `json:"health-reporter-dump-ts-ns,omitzero"`
 	// HealthReporterAutoDump is the "health-reporter-auto-dump" attribute.
 	HealthReporterAutoDump runtime.Opt[uint8] `json:"health-reporter-auto-dump,omitzero"`
+	// HealthReporterBurstPeriod is the "health-reporter-burst-period"
+	// attribute. Time (in msec) for recoveries before starting the grace
+	// period.
+	HealthReporterBurstPeriod runtime.Opt[uint64] `json:"health-reporter-burst-period,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -4584,6 +4671,9 @@ func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.HealthReporterAutoDump; x.Present && sends(only, 141) {
 		e.PutU8(141, x.V)
+	}
+	if x := &v.HealthReporterBurstPeriod; x.Present && sends(only, 181) {
+		e.PutU64(181, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4660,6 +4750,12 @@ func (v *DlHealthReporter) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoDump = runtime.Some(x)
+		case 181:
+			if l-4 != 8 {
+				return runtime.SizeError("health-reporter-burst-period", 8, l-4)
+			}
+			x := runtime.U64(b[off+4 : end])
+			v.HealthReporterBurstPeriod = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -4932,6 +5028,156 @@ func (v *DlSelftestID) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// DlRateTcBws holds the attributes of the "dl-rate-tc-bws" attribute set.
+type DlRateTcBws struct {
+	// Index is the "index" attribute.
+	Index runtime.Opt[uint8] `json:"index,omitzero"`
+	// Bw is the "bw" attribute. Specifies the bandwidth share assigned to the
+	// Traffic Class. The bandwidth for the traffic class is determined in
+	// proportion to the sum of the shares of all configured classes.
+	Bw runtime.Opt[uint32] `json:"bw,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *DlRateTcBws) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlRateTcBws) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.Index; x.Present && sends(only, 1) {
+		e.PutU8(1, x.V)
+	}
+	if x := &v.Bw; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *DlRateTcBws) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlRateTcBws) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			if l-4 != 1 {
+				return runtime.SizeError("index", 1, l-4)
+			}
+			x := runtime.U8(b[off+4 : end])
+			v.Index = runtime.Some(x)
+		case 2:
+			if l-4 != 4 {
+				return runtime.SizeError("bw", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.Bw = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// DlParentDev holds the attributes of "dl-parent-dev", a subset of
+// "devlink": only the attributes the subset lists.
+type DlParentDev struct {
+	// BusName is the "bus-name" attribute.
+	BusName runtime.Opt[string] `json:"bus-name,omitzero"`
+	// DevName is the "dev-name" attribute.
+	DevName runtime.Opt[string] `json:"dev-name,omitzero"`
+	// Index is the "index" attribute. Unique devlink instance index.
+	Index runtime.Opt[uint64] `json:"index,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *DlParentDev) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *DlParentDev) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.BusName; x.Present && sends(only, 1) {
+		e.PutString(1, x.V)
+	}
+	if x := &v.DevName; x.Present && sends(only, 2) {
+		e.PutString(2, x.V)
+	}
+	if x := &v.Index; x.Present && sends(only, 184) {
+		e.PutUint(184, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *DlParentDev) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *DlParentDev) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			x, err := dc.bytes().ReadNulString("bus-name", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.BusName = runtime.Some(x)
+		case 2:
+			x, err := dc.bytes().ReadNulString("dev-name", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.DevName = runtime.Some(x)
+		case 184:
+			x, err := runtime.ReadUint("index", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
 // attrsDevlink names the attributes of "devlink" in kernel errors.
 var attrsDevlink = runtime.AttrSet{Name: "devlink", Attrs: []runtime.AttrSpec{
 	1:   {Name: "bus-name"},
@@ -5108,6 +5354,12 @@ var attrsDevlink = runtime.AttrSet{Name: "devlink", Attrs: []runtime.AttrSpec{
 	177: {Name: "rate-tx-priority"},
 	178: {Name: "rate-tx-weight"},
 	179: {Name: "region-direct"},
+	180: {Name: "rate-tc-bws"},
+	181: {Name: "health-reporter-burst-period"},
+	183: {Name: "param-reset-default"},
+	184: {Name: "index"},
+	185: {Name: "resource-scope-mask"},
+	186: {Name: "parent-dev"},
 }}
 
 // attrsDlDevStats names the attributes of "dl-dev-stats" in kernel errors.
@@ -5328,6 +5580,7 @@ var attrsDlHealthReporter = runtime.AttrSet{Name: "dl-health-reporter", Attrs: [
 	121: {Name: "health-reporter-auto-recover"},
 	137: {Name: "health-reporter-dump-ts-ns"},
 	141: {Name: "health-reporter-auto-dump"},
+	181: {Name: "health-reporter-burst-period"},
 }}
 
 // attrsDlAttrStats names the attributes of "dl-attr-stats" in kernel errors.
@@ -5351,6 +5604,19 @@ var attrsDlLinecardSupportedTypes = runtime.AttrSet{Name: "dl-linecard-supported
 // attrsDlSelftestID names the attributes of "dl-selftest-id" in kernel errors.
 var attrsDlSelftestID = runtime.AttrSet{Name: "dl-selftest-id", Attrs: []runtime.AttrSpec{
 	1: {Name: "flash"},
+}}
+
+// attrsDlRateTcBws names the attributes of "dl-rate-tc-bws" in kernel errors.
+var attrsDlRateTcBws = runtime.AttrSet{Name: "dl-rate-tc-bws", Attrs: []runtime.AttrSpec{
+	1: {Name: "index"},
+	2: {Name: "bw"},
+}}
+
+// attrsDlParentDev names the attributes of "dl-parent-dev" in kernel errors.
+var attrsDlParentDev = runtime.AttrSet{Name: "dl-parent-dev", Attrs: []runtime.AttrSpec{
+	1:   {Name: "bus-name"},
+	2:   {Name: "dev-name"},
+	184: {Name: "index"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -5396,6 +5662,8 @@ type decoder struct {
 	chunkDlTrapMetadata           runtime.Chunk[DlTrapMetadata]
 	chunkDlLinecardSupportedTypes runtime.Chunk[DlLinecardSupportedTypes]
 	chunkDlSelftestID             runtime.Chunk[DlSelftestID]
+	chunkDlRateTcBws              runtime.Chunk[DlRateTcBws]
+	chunkDlParentDev              runtime.Chunk[DlParentDev]
 }
 
 // Rewind readies dc to decode the next reply into the memory of the
@@ -5439,6 +5707,8 @@ func (dc *decoder) Rewind() {
 	dc.chunkDlTrapMetadata.Rewind()
 	dc.chunkDlLinecardSupportedTypes.Rewind()
 	dc.chunkDlSelftestID.Rewind()
+	dc.chunkDlRateTcBws.Rewind()
+	dc.chunkDlParentDev.Rewind()
 }
 
 // bytes returns where dc copies strings and byte slices (nil for a nil
@@ -5746,6 +6016,22 @@ func (dc *decoder) takeDlSelftestID(n int) []DlSelftestID {
 	return dc.chunkDlSelftestID.Take(n)
 }
 
+// takeDlRateTcBws returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeDlRateTcBws(n int) []DlRateTcBws {
+	if dc == nil {
+		return make([]DlRateTcBws, n)
+	}
+	return dc.chunkDlRateTcBws.Take(n)
+}
+
+// takeDlParentDev returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeDlParentDev(n int) []DlParentDev {
+	if dc == nil {
+		return make([]DlParentDev, n)
+	}
+	return dc.chunkDlParentDev.Take(n)
+}
+
 // init links nested attribute sets, which may refer to each other.
 func init() {
 	attrsDevlink.Attrs[27].Nested = &attrsDlDpipeTables
@@ -5787,6 +6073,8 @@ func init() {
 	attrsDevlink.Attrs[163].Nested = &attrsDlReloadActStats
 	attrsDevlink.Attrs[174].Nested = &attrsDlLinecardSupportedTypes
 	attrsDevlink.Attrs[176].Nested = &attrsDlSelftestID
+	attrsDevlink.Attrs[180].Nested = &attrsDlRateTcBws
+	attrsDevlink.Attrs[186].Nested = &attrsDlParentDev
 	attrsDlDevStats.Attrs[157].Nested = &attrsDlReloadStats
 	attrsDlDevStats.Attrs[161].Nested = &attrsDlReloadStats
 	attrsDlReloadStats.Attrs[162].Nested = &attrsDlReloadActInfo

@@ -40,7 +40,7 @@ func (c *Client) Conn() *runtime.Conn { return c.conn }
 var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsDevlink, DoReply: true}
 
 // reqGetDo marks the attributes "get" do requests carry.
-var reqGetDo = []bool{1: true, 2: true}
+var reqGetDo = []bool{1: true, 2: true, 184: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
@@ -98,10 +98,10 @@ func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.S
 var opPortGet = runtime.Op{Name: "port-get", Cmd: 5, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortGetDo marks the attributes "port-get" do requests carry.
-var reqPortGetDo = []bool{1: true, 2: true, 3: true}
+var reqPortGetDo = []bool{1: true, 2: true, 3: true, 184: true}
 
 // reqPortGetDump marks the attributes "port-get" dump requests carry.
-var reqPortGetDump = []bool{1: true, 2: true}
+var reqPortGetDump = []bool{1: true, 2: true, 184: true}
 
 // PortGet runs the "port-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -159,7 +159,7 @@ func (c *Client) PortGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 var opPortSet = runtime.Op{Name: "port-set", Cmd: 6, Attrs: &attrsDevlink}
 
 // reqPortSetDo marks the attributes "port-set" do requests carry.
-var reqPortSetDo = []bool{1: true, 2: true, 3: true, 4: true, 145: true}
+var reqPortSetDo = []bool{1: true, 2: true, 3: true, 4: true, 145: true, 184: true}
 
 // PortSet runs the "port-set" operation; the kernel sends no reply. Set
 // devlink port instances.
@@ -171,7 +171,7 @@ func (c *Client) PortSet(ctx context.Context, req *Devlink) error {
 var opPortNew = runtime.Op{Name: "port-new", Cmd: 7, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortNewDo marks the attributes "port-new" do requests carry.
-var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 164: true, 150: true}
+var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 150: true, 164: true, 184: true}
 
 // PortNew runs the "port-new" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -199,7 +199,7 @@ func (c *Client) PortNew(ctx context.Context, req *Devlink, opts ...runtime.DoOp
 var opPortDel = runtime.Op{Name: "port-del", Cmd: 8, Attrs: &attrsDevlink}
 
 // reqPortDelDo marks the attributes "port-del" do requests carry.
-var reqPortDelDo = []bool{1: true, 2: true, 3: true}
+var reqPortDelDo = []bool{1: true, 2: true, 3: true, 184: true}
 
 // PortDel runs the "port-del" operation; the kernel sends no reply. Delete
 // devlink port instances.
@@ -211,7 +211,7 @@ func (c *Client) PortDel(ctx context.Context, req *Devlink) error {
 var opPortSplit = runtime.Op{Name: "port-split", Cmd: 9, Attrs: &attrsDevlink}
 
 // reqPortSplitDo marks the attributes "port-split" do requests carry.
-var reqPortSplitDo = []bool{1: true, 2: true, 3: true, 9: true}
+var reqPortSplitDo = []bool{1: true, 2: true, 3: true, 9: true, 184: true}
 
 // PortSplit runs the "port-split" operation; the kernel sends no reply.
 // Split devlink port instances.
@@ -223,7 +223,7 @@ func (c *Client) PortSplit(ctx context.Context, req *Devlink) error {
 var opPortUnsplit = runtime.Op{Name: "port-unsplit", Cmd: 10, Attrs: &attrsDevlink}
 
 // reqPortUnsplitDo marks the attributes "port-unsplit" do requests carry.
-var reqPortUnsplitDo = []bool{1: true, 2: true, 3: true}
+var reqPortUnsplitDo = []bool{1: true, 2: true, 3: true, 184: true}
 
 // PortUnsplit runs the "port-unsplit" operation; the kernel sends no reply.
 // Unplit devlink port instances.
@@ -235,10 +235,10 @@ func (c *Client) PortUnsplit(ctx context.Context, req *Devlink) error {
 var opSbGet = runtime.Op{Name: "sb-get", Cmd: 11, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbGetDo marks the attributes "sb-get" do requests carry.
-var reqSbGetDo = []bool{1: true, 2: true, 11: true}
+var reqSbGetDo = []bool{1: true, 2: true, 11: true, 184: true}
 
 // reqSbGetDump marks the attributes "sb-get" dump requests carry.
-var reqSbGetDump = []bool{1: true, 2: true}
+var reqSbGetDump = []bool{1: true, 2: true, 184: true}
 
 // SbGet runs the "sb-get" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
@@ -296,10 +296,10 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink, opts ...runtime.Du
 var opSbPoolGet = runtime.Op{Name: "sb-pool-get", Cmd: 15, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbPoolGetDo marks the attributes "sb-pool-get" do requests carry.
-var reqSbPoolGetDo = []bool{1: true, 2: true, 11: true, 17: true}
+var reqSbPoolGetDo = []bool{1: true, 2: true, 11: true, 17: true, 184: true}
 
 // reqSbPoolGetDump marks the attributes "sb-pool-get" dump requests carry.
-var reqSbPoolGetDump = []bool{1: true, 2: true}
+var reqSbPoolGetDump = []bool{1: true, 2: true, 184: true}
 
 // SbPoolGet runs the "sb-pool-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -357,7 +357,7 @@ func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink, opts ...runtim
 var opSbPoolSet = runtime.Op{Name: "sb-pool-set", Cmd: 16, Attrs: &attrsDevlink}
 
 // reqSbPoolSetDo marks the attributes "sb-pool-set" do requests carry.
-var reqSbPoolSetDo = []bool{1: true, 2: true, 11: true, 17: true, 20: true, 19: true}
+var reqSbPoolSetDo = []bool{1: true, 2: true, 11: true, 17: true, 19: true, 20: true, 184: true}
 
 // SbPoolSet runs the "sb-pool-set" operation; the kernel sends no reply.
 // Set shared buffer pool instances.
@@ -369,10 +369,10 @@ func (c *Client) SbPoolSet(ctx context.Context, req *Devlink) error {
 var opSbPortPoolGet = runtime.Op{Name: "sb-port-pool-get", Cmd: 19, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbPortPoolGetDo marks the attributes "sb-port-pool-get" do requests carry.
-var reqSbPortPoolGetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true}
+var reqSbPortPoolGetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 184: true}
 
 // reqSbPortPoolGetDump marks the attributes "sb-port-pool-get" dump requests carry.
-var reqSbPortPoolGetDump = []bool{1: true, 2: true}
+var reqSbPortPoolGetDump = []bool{1: true, 2: true, 184: true}
 
 // SbPortPoolGet runs the "sb-port-pool-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -432,7 +432,7 @@ func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink, opts ...ru
 var opSbPortPoolSet = runtime.Op{Name: "sb-port-pool-set", Cmd: 20, Attrs: &attrsDevlink}
 
 // reqSbPortPoolSetDo marks the attributes "sb-port-pool-set" do requests carry.
-var reqSbPortPoolSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 21: true}
+var reqSbPortPoolSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 21: true, 184: true}
 
 // SbPortPoolSet runs the "sb-port-pool-set" operation; the kernel sends no
 // reply. Set shared buffer port-pool combinations and threshold.
@@ -444,10 +444,10 @@ func (c *Client) SbPortPoolSet(ctx context.Context, req *Devlink) error {
 var opSbTcPoolBindGet = runtime.Op{Name: "sb-tc-pool-bind-get", Cmd: 23, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbTcPoolBindGetDo marks the attributes "sb-tc-pool-bind-get" do requests carry.
-var reqSbTcPoolBindGetDo = []bool{1: true, 2: true, 3: true, 11: true, 18: true, 22: true}
+var reqSbTcPoolBindGetDo = []bool{1: true, 2: true, 3: true, 11: true, 18: true, 22: true, 184: true}
 
 // reqSbTcPoolBindGetDump marks the attributes "sb-tc-pool-bind-get" dump requests carry.
-var reqSbTcPoolBindGetDump = []bool{1: true, 2: true}
+var reqSbTcPoolBindGetDump = []bool{1: true, 2: true, 184: true}
 
 // SbTcPoolBindGet runs the "sb-tc-pool-bind-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -507,7 +507,7 @@ func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink, opts ...
 var opSbTcPoolBindSet = runtime.Op{Name: "sb-tc-pool-bind-set", Cmd: 24, Attrs: &attrsDevlink}
 
 // reqSbTcPoolBindSetDo marks the attributes "sb-tc-pool-bind-set" do requests carry.
-var reqSbTcPoolBindSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 18: true, 22: true, 21: true}
+var reqSbTcPoolBindSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 18: true, 21: true, 22: true, 184: true}
 
 // SbTcPoolBindSet runs the "sb-tc-pool-bind-set" operation; the kernel
 // sends no reply. Set shared buffer port-TC to pool bindings and threshold.
@@ -519,7 +519,7 @@ func (c *Client) SbTcPoolBindSet(ctx context.Context, req *Devlink) error {
 var opSbOccSnapshot = runtime.Op{Name: "sb-occ-snapshot", Cmd: 27, Attrs: &attrsDevlink}
 
 // reqSbOccSnapshotDo marks the attributes "sb-occ-snapshot" do requests carry.
-var reqSbOccSnapshotDo = []bool{1: true, 2: true, 11: true}
+var reqSbOccSnapshotDo = []bool{1: true, 2: true, 11: true, 184: true}
 
 // SbOccSnapshot runs the "sb-occ-snapshot" operation; the kernel sends no
 // reply. Take occupancy snapshot of shared buffer.
@@ -531,7 +531,7 @@ func (c *Client) SbOccSnapshot(ctx context.Context, req *Devlink) error {
 var opSbOccMaxClear = runtime.Op{Name: "sb-occ-max-clear", Cmd: 28, Attrs: &attrsDevlink}
 
 // reqSbOccMaxClearDo marks the attributes "sb-occ-max-clear" do requests carry.
-var reqSbOccMaxClearDo = []bool{1: true, 2: true, 11: true}
+var reqSbOccMaxClearDo = []bool{1: true, 2: true, 11: true, 184: true}
 
 // SbOccMaxClear runs the "sb-occ-max-clear" operation; the kernel sends no
 // reply. Clear occupancy watermarks of shared buffer.
@@ -543,7 +543,7 @@ func (c *Client) SbOccMaxClear(ctx context.Context, req *Devlink) error {
 var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: 29, Attrs: &attrsDevlink, DoReply: true}
 
 // reqEswitchGetDo marks the attributes "eswitch-get" do requests carry.
-var reqEswitchGetDo = []bool{1: true, 2: true}
+var reqEswitchGetDo = []bool{1: true, 2: true, 184: true}
 
 // EswitchGet runs the "eswitch-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -571,7 +571,7 @@ func (c *Client) EswitchGet(ctx context.Context, req *Devlink, opts ...runtime.D
 var opEswitchSet = runtime.Op{Name: "eswitch-set", Cmd: 30, Attrs: &attrsDevlink}
 
 // reqEswitchSetDo marks the attributes "eswitch-set" do requests carry.
-var reqEswitchSetDo = []bool{1: true, 2: true, 25: true, 26: true, 62: true}
+var reqEswitchSetDo = []bool{1: true, 2: true, 25: true, 26: true, 62: true, 184: true}
 
 // EswitchSet runs the "eswitch-set" operation; the kernel sends no reply.
 // Set eswitch attributes.
@@ -583,7 +583,7 @@ func (c *Client) EswitchSet(ctx context.Context, req *Devlink) error {
 var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: 31, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeTableGetDo marks the attributes "dpipe-table-get" do requests carry.
-var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true}
+var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true, 184: true}
 
 // DpipeTableGet runs the "dpipe-table-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -612,7 +612,7 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink, opts ...runtim
 var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: 32, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeEntriesGetDo marks the attributes "dpipe-entries-get" do requests carry.
-var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true}
+var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true, 184: true}
 
 // DpipeEntriesGet runs the "dpipe-entries-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -641,7 +641,7 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink, opts ...runt
 var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: 33, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeHeadersGetDo marks the attributes "dpipe-headers-get" do requests carry.
-var reqDpipeHeadersGetDo = []bool{1: true, 2: true}
+var reqDpipeHeadersGetDo = []bool{1: true, 2: true, 184: true}
 
 // DpipeHeadersGet runs the "dpipe-headers-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -670,7 +670,7 @@ func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink, opts ...runt
 var opDpipeTableCountersSet = runtime.Op{Name: "dpipe-table-counters-set", Cmd: 34, Attrs: &attrsDevlink}
 
 // reqDpipeTableCountersSetDo marks the attributes "dpipe-table-counters-set" do requests carry.
-var reqDpipeTableCountersSetDo = []bool{1: true, 2: true, 29: true, 33: true}
+var reqDpipeTableCountersSetDo = []bool{1: true, 2: true, 29: true, 33: true, 184: true}
 
 // DpipeTableCountersSet runs the "dpipe-table-counters-set" operation; the
 // kernel sends no reply. Set dpipe counter attributes.
@@ -682,7 +682,7 @@ func (c *Client) DpipeTableCountersSet(ctx context.Context, req *Devlink) error 
 var opResourceSet = runtime.Op{Name: "resource-set", Cmd: 35, Attrs: &attrsDevlink}
 
 // reqResourceSetDo marks the attributes "resource-set" do requests carry.
-var reqResourceSetDo = []bool{1: true, 2: true, 66: true, 67: true}
+var reqResourceSetDo = []bool{1: true, 2: true, 66: true, 67: true, 184: true}
 
 // ResourceSet runs the "resource-set" operation; the kernel sends no reply.
 // Set resource attributes.
@@ -694,7 +694,10 @@ func (c *Client) ResourceSet(ctx context.Context, req *Devlink) error {
 var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: 36, Attrs: &attrsDevlink, DoReply: true}
 
 // reqResourceDumpDo marks the attributes "resource-dump" do requests carry.
-var reqResourceDumpDo = []bool{1: true, 2: true}
+var reqResourceDumpDo = []bool{1: true, 2: true, 3: true, 184: true}
+
+// reqResourceDumpDump marks the attributes "resource-dump" dump requests carry.
+var reqResourceDumpDump = []bool{1: true, 2: true, 184: true, 185: true}
 
 // ResourceDump runs the "resource-dump" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -718,11 +721,41 @@ func (c *Client) ResourceDump(ctx context.Context, req *Devlink, opts ...runtime
 	return rsp, nil
 }
 
+// ResourceDumpDump runs the "resource-dump" operation as a dump, yielding
+// each reply as it arrives. Stopping the loop early is fine; the dump is
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get resource attributes.
+func (c *Client) ResourceDumpDump(ctx context.Context, req *Devlink, opts ...runtime.DumpOption) iter.Seq2[*Devlink, error] {
+	return func(yield func(*Devlink, error) bool) {
+		reuse := runtime.ReusesReplies(opts)
+		d := c.conn.StartDump(ctx, &opResourceDump, func(e *runtime.Encoder) { req.encodeOnly(e, reqResourceDumpDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+			rsp := &dc.takeDevlink(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
+				yield(nil, fmt.Errorf("genlgen: %s: %w", "resource-dump", err))
+				return
+			}
+			if !yield(rsp, nil) {
+				return
+			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
 // opReload describes "reload" requests.
 var opReload = runtime.Op{Name: "reload", Cmd: 37, Attrs: &attrsDevlink, DoReply: true}
 
 // reqReloadDo marks the attributes "reload" do requests carry.
-var reqReloadDo = []bool{1: true, 2: true, 153: true, 155: true, 139: true, 138: true, 140: true}
+var reqReloadDo = []bool{1: true, 2: true, 138: true, 139: true, 140: true, 153: true, 155: true, 184: true}
 
 // Reload runs the "reload" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
@@ -750,10 +783,10 @@ func (c *Client) Reload(ctx context.Context, req *Devlink, opts ...runtime.DoOpt
 var opParamGet = runtime.Op{Name: "param-get", Cmd: 38, Attrs: &attrsDevlink, DoReply: true}
 
 // reqParamGetDo marks the attributes "param-get" do requests carry.
-var reqParamGetDo = []bool{1: true, 2: true, 81: true}
+var reqParamGetDo = []bool{1: true, 2: true, 81: true, 184: true}
 
 // reqParamGetDump marks the attributes "param-get" dump requests carry.
-var reqParamGetDump = []bool{1: true, 2: true}
+var reqParamGetDump = []bool{1: true, 2: true, 184: true}
 
 // ParamGet runs the "param-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -811,7 +844,7 @@ func (c *Client) ParamGetDump(ctx context.Context, req *Devlink, opts ...runtime
 var opParamSet = runtime.Op{Name: "param-set", Cmd: 39, Attrs: &attrsDevlink}
 
 // reqParamSetDo marks the attributes "param-set" do requests carry.
-var reqParamSetDo = []bool{1: true, 2: true, 81: true, 83: true, 87: true}
+var reqParamSetDo = []bool{1: true, 2: true, 81: true, 83: true, 87: true, 183: true, 184: true}
 
 // ParamSet runs the "param-set" operation; the kernel sends no reply. Set
 // param instances.
@@ -823,10 +856,10 @@ func (c *Client) ParamSet(ctx context.Context, req *Devlink) error {
 var opRegionGet = runtime.Op{Name: "region-get", Cmd: 42, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRegionGetDo marks the attributes "region-get" do requests carry.
-var reqRegionGetDo = []bool{1: true, 2: true, 3: true, 88: true}
+var reqRegionGetDo = []bool{1: true, 2: true, 3: true, 88: true, 184: true}
 
 // reqRegionGetDump marks the attributes "region-get" dump requests carry.
-var reqRegionGetDump = []bool{1: true, 2: true}
+var reqRegionGetDump = []bool{1: true, 2: true, 184: true}
 
 // RegionGet runs the "region-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -884,7 +917,7 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink, opts ...runtim
 var opRegionNew = runtime.Op{Name: "region-new", Cmd: 44, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRegionNewDo marks the attributes "region-new" do requests carry.
-var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
+var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 184: true}
 
 // RegionNew runs the "region-new" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -912,7 +945,7 @@ func (c *Client) RegionNew(ctx context.Context, req *Devlink, opts ...runtime.Do
 var opRegionDel = runtime.Op{Name: "region-del", Cmd: 45, Attrs: &attrsDevlink}
 
 // reqRegionDelDo marks the attributes "region-del" do requests carry.
-var reqRegionDelDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true}
+var reqRegionDelDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 184: true}
 
 // RegionDel runs the "region-del" operation; the kernel sends no reply.
 // Delete region snapshot.
@@ -924,7 +957,7 @@ func (c *Client) RegionDel(ctx context.Context, req *Devlink) error {
 var opRegionRead = runtime.Op{Name: "region-read", Cmd: 46, Attrs: &attrsDevlink}
 
 // reqRegionReadDump marks the attributes "region-read" dump requests carry.
-var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 179: true, 96: true, 97: true}
+var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 96: true, 97: true, 179: true, 184: true}
 
 // RegionReadDump runs the "region-read" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
@@ -960,7 +993,7 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink, opts ...runti
 var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: 47, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortParamGetDo marks the attributes "port-param-get" do requests carry.
-var reqPortParamGetDo = []bool{1: true, 2: true, 3: true}
+var reqPortParamGetDo = []bool{1: true, 2: true, 3: true, 184: true}
 
 // PortParamGet runs the "port-param-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1018,7 +1051,7 @@ func (c *Client) PortParamGetDump(ctx context.Context, opts ...runtime.DumpOptio
 var opPortParamSet = runtime.Op{Name: "port-param-set", Cmd: 48, Attrs: &attrsDevlink}
 
 // reqPortParamSetDo marks the attributes "port-param-set" do requests carry.
-var reqPortParamSetDo = []bool{1: true, 2: true, 3: true}
+var reqPortParamSetDo = []bool{1: true, 2: true, 3: true, 184: true}
 
 // PortParamSet runs the "port-param-set" operation; the kernel sends no
 // reply. Set port param instances.
@@ -1030,7 +1063,7 @@ func (c *Client) PortParamSet(ctx context.Context, req *Devlink) error {
 var opInfoGet = runtime.Op{Name: "info-get", Cmd: 51, Attrs: &attrsDevlink, DoReply: true}
 
 // reqInfoGetDo marks the attributes "info-get" do requests carry.
-var reqInfoGetDo = []bool{1: true, 2: true}
+var reqInfoGetDo = []bool{1: true, 2: true, 184: true}
 
 // InfoGet runs the "info-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1090,10 +1123,10 @@ func (c *Client) InfoGetDump(ctx context.Context, opts ...runtime.DumpOption) it
 var opHealthReporterGet = runtime.Op{Name: "health-reporter-get", Cmd: 52, Attrs: &attrsDevlink, DoReply: true}
 
 // reqHealthReporterGetDo marks the attributes "health-reporter-get" do requests carry.
-var reqHealthReporterGetDo = []bool{1: true, 2: true, 3: true, 115: true}
+var reqHealthReporterGetDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
 
 // reqHealthReporterGetDump marks the attributes "health-reporter-get" dump requests carry.
-var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true}
+var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true, 184: true}
 
 // HealthReporterGet runs the "health-reporter-get" operation and returns
 // the kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1152,7 +1185,7 @@ func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink, opts .
 var opHealthReporterSet = runtime.Op{Name: "health-reporter-set", Cmd: 53, Attrs: &attrsDevlink}
 
 // reqHealthReporterSetDo marks the attributes "health-reporter-set" do requests carry.
-var reqHealthReporterSetDo = []bool{1: true, 2: true, 3: true, 115: true, 120: true, 121: true, 141: true}
+var reqHealthReporterSetDo = []bool{1: true, 2: true, 3: true, 115: true, 120: true, 121: true, 141: true, 181: true, 184: true}
 
 // HealthReporterSet runs the "health-reporter-set" operation; the kernel
 // sends no reply. Set health reporter instances.
@@ -1164,7 +1197,7 @@ func (c *Client) HealthReporterSet(ctx context.Context, req *Devlink) error {
 var opHealthReporterRecover = runtime.Op{Name: "health-reporter-recover", Cmd: 54, Attrs: &attrsDevlink}
 
 // reqHealthReporterRecoverDo marks the attributes "health-reporter-recover" do requests carry.
-var reqHealthReporterRecoverDo = []bool{1: true, 2: true, 3: true, 115: true}
+var reqHealthReporterRecoverDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
 
 // HealthReporterRecover runs the "health-reporter-recover" operation; the
 // kernel sends no reply. Recover health reporter instances.
@@ -1176,7 +1209,7 @@ func (c *Client) HealthReporterRecover(ctx context.Context, req *Devlink) error 
 var opHealthReporterDiagnose = runtime.Op{Name: "health-reporter-diagnose", Cmd: 55, Attrs: &attrsDevlink}
 
 // reqHealthReporterDiagnoseDo marks the attributes "health-reporter-diagnose" do requests carry.
-var reqHealthReporterDiagnoseDo = []bool{1: true, 2: true, 3: true, 115: true}
+var reqHealthReporterDiagnoseDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
 
 // HealthReporterDiagnose runs the "health-reporter-diagnose" operation; the
 // kernel sends no reply. Diagnose health reporter instances.
@@ -1188,7 +1221,7 @@ func (c *Client) HealthReporterDiagnose(ctx context.Context, req *Devlink) error
 var opHealthReporterDumpGet = runtime.Op{Name: "health-reporter-dump-get", Cmd: 56, Attrs: &attrsDevlink}
 
 // reqHealthReporterDumpGetDump marks the attributes "health-reporter-dump-get" dump requests carry.
-var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true}
+var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
 
 // HealthReporterDumpGetDump runs the "health-reporter-dump-get" operation
 // as a dump, yielding each reply as it arrives. Stopping the loop early is
@@ -1224,7 +1257,7 @@ func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink, op
 var opHealthReporterDumpClear = runtime.Op{Name: "health-reporter-dump-clear", Cmd: 57, Attrs: &attrsDevlink}
 
 // reqHealthReporterDumpClearDo marks the attributes "health-reporter-dump-clear" do requests carry.
-var reqHealthReporterDumpClearDo = []bool{1: true, 2: true, 3: true, 115: true}
+var reqHealthReporterDumpClearDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
 
 // HealthReporterDumpClear runs the "health-reporter-dump-clear" operation;
 // the kernel sends no reply. Clear dump of health reporter instances.
@@ -1236,7 +1269,7 @@ func (c *Client) HealthReporterDumpClear(ctx context.Context, req *Devlink) erro
 var opFlashUpdate = runtime.Op{Name: "flash-update", Cmd: 58, Attrs: &attrsDevlink}
 
 // reqFlashUpdateDo marks the attributes "flash-update" do requests carry.
-var reqFlashUpdateDo = []bool{1: true, 2: true, 122: true, 123: true, 152: true}
+var reqFlashUpdateDo = []bool{1: true, 2: true, 122: true, 123: true, 152: true, 184: true}
 
 // FlashUpdate runs the "flash-update" operation; the kernel sends no reply.
 // Flash update devlink instances.
@@ -1248,10 +1281,10 @@ func (c *Client) FlashUpdate(ctx context.Context, req *Devlink) error {
 var opTrapGet = runtime.Op{Name: "trap-get", Cmd: 61, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapGetDo marks the attributes "trap-get" do requests carry.
-var reqTrapGetDo = []bool{1: true, 2: true, 130: true}
+var reqTrapGetDo = []bool{1: true, 2: true, 130: true, 184: true}
 
 // reqTrapGetDump marks the attributes "trap-get" dump requests carry.
-var reqTrapGetDump = []bool{1: true, 2: true}
+var reqTrapGetDump = []bool{1: true, 2: true, 184: true}
 
 // TrapGet runs the "trap-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1309,7 +1342,7 @@ func (c *Client) TrapGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 var opTrapSet = runtime.Op{Name: "trap-set", Cmd: 62, Attrs: &attrsDevlink}
 
 // reqTrapSetDo marks the attributes "trap-set" do requests carry.
-var reqTrapSetDo = []bool{1: true, 2: true, 130: true, 131: true}
+var reqTrapSetDo = []bool{1: true, 2: true, 130: true, 131: true, 184: true}
 
 // TrapSet runs the "trap-set" operation; the kernel sends no reply. Set
 // trap instances.
@@ -1321,10 +1354,10 @@ func (c *Client) TrapSet(ctx context.Context, req *Devlink) error {
 var opTrapGroupGet = runtime.Op{Name: "trap-group-get", Cmd: 65, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapGroupGetDo marks the attributes "trap-group-get" do requests carry.
-var reqTrapGroupGetDo = []bool{1: true, 2: true, 135: true}
+var reqTrapGroupGetDo = []bool{1: true, 2: true, 135: true, 184: true}
 
 // reqTrapGroupGetDump marks the attributes "trap-group-get" dump requests carry.
-var reqTrapGroupGetDump = []bool{1: true, 2: true}
+var reqTrapGroupGetDump = []bool{1: true, 2: true, 184: true}
 
 // TrapGroupGet runs the "trap-group-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1382,7 +1415,7 @@ func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink, opts ...run
 var opTrapGroupSet = runtime.Op{Name: "trap-group-set", Cmd: 66, Attrs: &attrsDevlink}
 
 // reqTrapGroupSetDo marks the attributes "trap-group-set" do requests carry.
-var reqTrapGroupSetDo = []bool{1: true, 2: true, 135: true, 131: true, 142: true}
+var reqTrapGroupSetDo = []bool{1: true, 2: true, 131: true, 135: true, 142: true, 184: true}
 
 // TrapGroupSet runs the "trap-group-set" operation; the kernel sends no
 // reply. Set trap group instances.
@@ -1394,10 +1427,10 @@ func (c *Client) TrapGroupSet(ctx context.Context, req *Devlink) error {
 var opTrapPolicerGet = runtime.Op{Name: "trap-policer-get", Cmd: 69, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapPolicerGetDo marks the attributes "trap-policer-get" do requests carry.
-var reqTrapPolicerGetDo = []bool{1: true, 2: true, 142: true}
+var reqTrapPolicerGetDo = []bool{1: true, 2: true, 142: true, 184: true}
 
 // reqTrapPolicerGetDump marks the attributes "trap-policer-get" dump requests carry.
-var reqTrapPolicerGetDump = []bool{1: true, 2: true}
+var reqTrapPolicerGetDump = []bool{1: true, 2: true, 184: true}
 
 // TrapPolicerGet runs the "trap-policer-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1456,7 +1489,7 @@ func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink, opts ...r
 var opTrapPolicerSet = runtime.Op{Name: "trap-policer-set", Cmd: 70, Attrs: &attrsDevlink}
 
 // reqTrapPolicerSetDo marks the attributes "trap-policer-set" do requests carry.
-var reqTrapPolicerSetDo = []bool{1: true, 2: true, 142: true, 143: true, 144: true}
+var reqTrapPolicerSetDo = []bool{1: true, 2: true, 142: true, 143: true, 144: true, 184: true}
 
 // TrapPolicerSet runs the "trap-policer-set" operation; the kernel sends no
 // reply. Get trap policer instances.
@@ -1468,7 +1501,7 @@ func (c *Client) TrapPolicerSet(ctx context.Context, req *Devlink) error {
 var opHealthReporterTest = runtime.Op{Name: "health-reporter-test", Cmd: 73, Attrs: &attrsDevlink}
 
 // reqHealthReporterTestDo marks the attributes "health-reporter-test" do requests carry.
-var reqHealthReporterTestDo = []bool{1: true, 2: true, 3: true, 115: true}
+var reqHealthReporterTestDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
 
 // HealthReporterTest runs the "health-reporter-test" operation; the kernel
 // sends no reply. Test health reporter instances.
@@ -1480,10 +1513,10 @@ func (c *Client) HealthReporterTest(ctx context.Context, req *Devlink) error {
 var opRateGet = runtime.Op{Name: "rate-get", Cmd: 74, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRateGetDo marks the attributes "rate-get" do requests carry.
-var reqRateGetDo = []bool{1: true, 2: true, 3: true, 168: true}
+var reqRateGetDo = []bool{1: true, 2: true, 3: true, 168: true, 184: true}
 
 // reqRateGetDump marks the attributes "rate-get" dump requests carry.
-var reqRateGetDump = []bool{1: true, 2: true}
+var reqRateGetDump = []bool{1: true, 2: true, 184: true}
 
 // RateGet runs the "rate-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1541,7 +1574,7 @@ func (c *Client) RateGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 var opRateSet = runtime.Op{Name: "rate-set", Cmd: 75, Attrs: &attrsDevlink}
 
 // reqRateSetDo marks the attributes "rate-set" do requests carry.
-var reqRateSetDo = []bool{1: true, 2: true, 168: true, 166: true, 167: true, 177: true, 178: true, 169: true}
+var reqRateSetDo = []bool{1: true, 2: true, 166: true, 167: true, 168: true, 169: true, 177: true, 178: true, 180: true, 184: true, 186: true}
 
 // RateSet runs the "rate-set" operation; the kernel sends no reply. Set
 // rate instances.
@@ -1553,7 +1586,7 @@ func (c *Client) RateSet(ctx context.Context, req *Devlink) error {
 var opRateNew = runtime.Op{Name: "rate-new", Cmd: 76, Attrs: &attrsDevlink}
 
 // reqRateNewDo marks the attributes "rate-new" do requests carry.
-var reqRateNewDo = []bool{1: true, 2: true, 168: true, 166: true, 167: true, 177: true, 178: true, 169: true}
+var reqRateNewDo = []bool{1: true, 2: true, 166: true, 167: true, 168: true, 169: true, 177: true, 178: true, 180: true, 184: true, 186: true}
 
 // RateNew runs the "rate-new" operation; the kernel sends no reply. Create
 // rate instances.
@@ -1565,7 +1598,7 @@ func (c *Client) RateNew(ctx context.Context, req *Devlink) error {
 var opRateDel = runtime.Op{Name: "rate-del", Cmd: 77, Attrs: &attrsDevlink}
 
 // reqRateDelDo marks the attributes "rate-del" do requests carry.
-var reqRateDelDo = []bool{1: true, 2: true, 168: true}
+var reqRateDelDo = []bool{1: true, 2: true, 168: true, 184: true}
 
 // RateDel runs the "rate-del" operation; the kernel sends no reply. Delete
 // rate instances.
@@ -1577,10 +1610,10 @@ func (c *Client) RateDel(ctx context.Context, req *Devlink) error {
 var opLinecardGet = runtime.Op{Name: "linecard-get", Cmd: 78, Attrs: &attrsDevlink, DoReply: true}
 
 // reqLinecardGetDo marks the attributes "linecard-get" do requests carry.
-var reqLinecardGetDo = []bool{1: true, 2: true, 171: true}
+var reqLinecardGetDo = []bool{1: true, 2: true, 171: true, 184: true}
 
 // reqLinecardGetDump marks the attributes "linecard-get" dump requests carry.
-var reqLinecardGetDump = []bool{1: true, 2: true}
+var reqLinecardGetDump = []bool{1: true, 2: true, 184: true}
 
 // LinecardGet runs the "linecard-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1638,7 +1671,7 @@ func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink, opts ...runt
 var opLinecardSet = runtime.Op{Name: "linecard-set", Cmd: 79, Attrs: &attrsDevlink}
 
 // reqLinecardSetDo marks the attributes "linecard-set" do requests carry.
-var reqLinecardSetDo = []bool{1: true, 2: true, 171: true, 173: true}
+var reqLinecardSetDo = []bool{1: true, 2: true, 171: true, 173: true, 184: true}
 
 // LinecardSet runs the "linecard-set" operation; the kernel sends no reply.
 // Set line card instances.
@@ -1650,7 +1683,7 @@ func (c *Client) LinecardSet(ctx context.Context, req *Devlink) error {
 var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: 82, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSelftestsGetDo marks the attributes "selftests-get" do requests carry.
-var reqSelftestsGetDo = []bool{1: true, 2: true}
+var reqSelftestsGetDo = []bool{1: true, 2: true, 184: true}
 
 // SelftestsGet runs the "selftests-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1708,7 +1741,7 @@ func (c *Client) SelftestsGetDump(ctx context.Context, opts ...runtime.DumpOptio
 var opSelftestsRun = runtime.Op{Name: "selftests-run", Cmd: 83, Attrs: &attrsDevlink}
 
 // reqSelftestsRunDo marks the attributes "selftests-run" do requests carry.
-var reqSelftestsRunDo = []bool{1: true, 2: true, 176: true}
+var reqSelftestsRunDo = []bool{1: true, 2: true, 176: true, 184: true}
 
 // SelftestsRun runs the "selftests-run" operation; the kernel sends no
 // reply. Run device selftest instances.
@@ -1720,7 +1753,7 @@ func (c *Client) SelftestsRun(ctx context.Context, req *Devlink) error {
 var opNotifyFilterSet = runtime.Op{Name: "notify-filter-set", Cmd: 84, Attrs: &attrsDevlink}
 
 // reqNotifyFilterSetDo marks the attributes "notify-filter-set" do requests carry.
-var reqNotifyFilterSetDo = []bool{1: true, 2: true, 3: true}
+var reqNotifyFilterSetDo = []bool{1: true, 2: true, 3: true, 184: true}
 
 // NotifyFilterSet runs the "notify-filter-set" operation; the kernel sends
 // no reply. Set notification messages socket filter.

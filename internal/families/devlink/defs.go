@@ -6,6 +6,9 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// RateTcIndexMax is the "rate-tc-index-max" constant.
+const RateTcIndexMax = 7
+
 // SbPoolType is the "sb-pool-type" enum.
 type SbPoolType uint32
 
@@ -80,15 +83,15 @@ const (
 	PortFlavourCPU PortFlavour = 1
 	// PortFlavourDsa is "dsa".
 	PortFlavourDsa PortFlavour = 2
-	// PortFlavourPCIPf is "pci_pf".
+	// PortFlavourPCIPf is "pci-pf".
 	PortFlavourPCIPf PortFlavour = 3
-	// PortFlavourPCIVf is "pci_vf".
+	// PortFlavourPCIVf is "pci-vf".
 	PortFlavourPCIVf PortFlavour = 4
 	// PortFlavourVirtual is "virtual".
 	PortFlavourVirtual PortFlavour = 5
 	// PortFlavourUnused is "unused".
 	PortFlavourUnused PortFlavour = 6
-	// PortFlavourPCISf is "pci_sf".
+	// PortFlavourPCISf is "pci-sf".
 	PortFlavourPCISf PortFlavour = 7
 )
 
@@ -97,11 +100,11 @@ var namesPortFlavour = []runtime.EnumName{
 	{Value: uint64(PortFlavourPhysical), Name: "physical"},
 	{Value: uint64(PortFlavourCPU), Name: "cpu"},
 	{Value: uint64(PortFlavourDsa), Name: "dsa"},
-	{Value: uint64(PortFlavourPCIPf), Name: "pci_pf"},
-	{Value: uint64(PortFlavourPCIVf), Name: "pci_vf"},
+	{Value: uint64(PortFlavourPCIPf), Name: "pci-pf"},
+	{Value: uint64(PortFlavourPCIVf), Name: "pci-vf"},
 	{Value: uint64(PortFlavourVirtual), Name: "virtual"},
 	{Value: uint64(PortFlavourUnused), Name: "unused"},
-	{Value: uint64(PortFlavourPCISf), Name: "pci_sf"},
+	{Value: uint64(PortFlavourPCISf), Name: "pci-sf"},
 }
 
 // String returns the spec name of v, or its number if it has none.
@@ -276,12 +279,15 @@ const (
 	EswitchModeLegacy EswitchMode = 0
 	// EswitchModeSwitchdev is "switchdev".
 	EswitchModeSwitchdev EswitchMode = 1
+	// EswitchModeSwitchdevInactive is "switchdev-inactive".
+	EswitchModeSwitchdevInactive EswitchMode = 2
 )
 
 // namesEswitchMode lists the spec names of EswitchMode's values.
 var namesEswitchMode = []runtime.EnumName{
 	{Value: uint64(EswitchModeLegacy), Name: "legacy"},
 	{Value: uint64(EswitchModeSwitchdev), Name: "switchdev"},
+	{Value: uint64(EswitchModeSwitchdevInactive), Name: "switchdev-inactive"},
 }
 
 // String returns the spec name of v, or its number if it has none.
@@ -506,6 +512,35 @@ func (v *ResourceUnit) UnmarshalText(b []byte) error {
 // MarshalText returns String's form, so JSON shows spec names.
 func (v ResourceUnit) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
+// ResourceScope is the "resource-scope" enum.
+type ResourceScope uint32
+
+const (
+	// ResourceScopeDev is "dev".
+	ResourceScopeDev ResourceScope = 0
+	// ResourceScopePort is "port".
+	ResourceScopePort ResourceScope = 1
+)
+
+// namesResourceScope lists the spec names of ResourceScope's values.
+var namesResourceScope = []runtime.EnumName{
+	{Value: uint64(ResourceScopeDev), Name: "dev"},
+	{Value: uint64(ResourceScopePort), Name: "port"},
+}
+
+// String returns the spec name of v, or its number if it has none.
+func (v ResourceScope) String() string { return runtime.FormatEnum(uint64(v), namesResourceScope) }
+
+// UnmarshalText parses a spec name (or a number).
+func (v *ResourceScope) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseEnum(string(b), namesResourceScope)
+	*v = ResourceScope(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v ResourceScope) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
 // ReloadAction is the "reload-action" enum.
 type ReloadAction uint32
 
@@ -659,3 +694,53 @@ func (v *TrapType) UnmarshalText(b []byte) error {
 
 // MarshalText returns String's form, so JSON shows spec names.
 func (v TrapType) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// VarAttrType is the "var-attr-type" enum.
+type VarAttrType uint32
+
+const (
+	// VarAttrTypeU8 is "u8".
+	VarAttrTypeU8 VarAttrType = 1
+	// VarAttrTypeU16 is "u16".
+	VarAttrTypeU16 VarAttrType = 2
+	// VarAttrTypeU32 is "u32".
+	VarAttrTypeU32 VarAttrType = 3
+	// VarAttrTypeU64 is "u64".
+	VarAttrTypeU64 VarAttrType = 4
+	// VarAttrTypeString is "string".
+	VarAttrTypeString VarAttrType = 5
+	// VarAttrTypeFlag is "flag".
+	VarAttrTypeFlag VarAttrType = 6
+	// VarAttrTypeNulString is "nul-string".
+	VarAttrTypeNulString VarAttrType = 10
+	// VarAttrTypeBinary is "binary".
+	VarAttrTypeBinary VarAttrType = 11
+	// VarAttrTypeU64Array is "u64-array".
+	VarAttrTypeU64Array VarAttrType = 129
+)
+
+// namesVarAttrType lists the spec names of VarAttrType's values.
+var namesVarAttrType = []runtime.EnumName{
+	{Value: uint64(VarAttrTypeU8), Name: "u8"},
+	{Value: uint64(VarAttrTypeU16), Name: "u16"},
+	{Value: uint64(VarAttrTypeU32), Name: "u32"},
+	{Value: uint64(VarAttrTypeU64), Name: "u64"},
+	{Value: uint64(VarAttrTypeString), Name: "string"},
+	{Value: uint64(VarAttrTypeFlag), Name: "flag"},
+	{Value: uint64(VarAttrTypeNulString), Name: "nul-string"},
+	{Value: uint64(VarAttrTypeBinary), Name: "binary"},
+	{Value: uint64(VarAttrTypeU64Array), Name: "u64-array"},
+}
+
+// String returns the spec name of v, or its number if it has none.
+func (v VarAttrType) String() string { return runtime.FormatEnum(uint64(v), namesVarAttrType) }
+
+// UnmarshalText parses a spec name (or a number).
+func (v *VarAttrType) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseEnum(string(b), namesVarAttrType)
+	*v = VarAttrType(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v VarAttrType) MarshalText() ([]byte, error) { return []byte(v.String()), nil }

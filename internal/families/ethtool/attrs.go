@@ -66,6 +66,7 @@ func (v *Header) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("dev-index", 4, l-4)
@@ -151,6 +152,7 @@ func (v *BitsetBit) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("index", 4, l-4)
@@ -225,6 +227,7 @@ func (v *BitsetBits) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			var x BitsetBit
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -304,6 +307,7 @@ func (v *Bitset) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x, err := runtime.ReadFlag("nomask", b[off+4:end])
 			if err != nil {
@@ -384,6 +388,7 @@ func (v *String) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("index", 4, l-4)
@@ -452,6 +457,7 @@ func (v *Strings) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			var x String
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -524,6 +530,7 @@ func (v *StringsetAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
@@ -598,6 +605,7 @@ func (v *Stringsets) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			var x StringsetAttrs
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -669,6 +677,7 @@ func (v *Strset) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -747,6 +756,7 @@ func (v *Privflags) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -790,7 +800,7 @@ type Rings struct {
 	// RxBufLen is the "rx-buf-len" attribute.
 	RxBufLen runtime.Opt[uint32] `json:"rx-buf-len,omitzero"`
 	// TCPDataSplit is the "tcp-data-split" attribute.
-	TCPDataSplit runtime.Opt[uint8] `json:"tcp-data-split,omitzero"`
+	TCPDataSplit runtime.Opt[TCPDataSplit] `json:"tcp-data-split,omitzero"`
 	// CqeSize is the "cqe-size" attribute.
 	CqeSize runtime.Opt[uint32] `json:"cqe-size,omitzero"`
 	// TxPush is the "tx-push" attribute.
@@ -801,6 +811,10 @@ type Rings struct {
 	TxPushBufLen runtime.Opt[uint32] `json:"tx-push-buf-len,omitzero"`
 	// TxPushBufLenMax is the "tx-push-buf-len-max" attribute.
 	TxPushBufLenMax runtime.Opt[uint32] `json:"tx-push-buf-len-max,omitzero"`
+	// HdsThresh is the "hds-thresh" attribute.
+	HdsThresh runtime.Opt[uint32] `json:"hds-thresh,omitzero"`
+	// HdsThreshMax is the "hds-thresh-max" attribute.
+	HdsThreshMax runtime.Opt[uint32] `json:"hds-thresh-max,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -849,7 +863,7 @@ func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.PutU32(10, x.V)
 	}
 	if x := &v.TCPDataSplit; x.Present && sends(only, 11) {
-		e.PutU8(11, x.V)
+		e.PutU8(11, uint8(x.V))
 	}
 	if x := &v.CqeSize; x.Present && sends(only, 12) {
 		e.PutU32(12, x.V)
@@ -865,6 +879,12 @@ func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.TxPushBufLenMax; x.Present && sends(only, 16) {
 		e.PutU32(16, x.V)
+	}
+	if x := &v.HdsThresh; x.Present && sends(only, 17) {
+		e.PutU32(17, x.V)
+	}
+	if x := &v.HdsThreshMax; x.Present && sends(only, 18) {
+		e.PutU32(18, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -887,6 +907,7 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -951,7 +972,7 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 			if l-4 != 1 {
 				return runtime.SizeError("tcp-data-split", 1, l-4)
 			}
-			x := runtime.U8(b[off+4 : end])
+			x := TCPDataSplit(runtime.U8(b[off+4 : end]))
 			v.TCPDataSplit = runtime.Some(x)
 		case 12:
 			if l-4 != 4 {
@@ -983,6 +1004,18 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxPushBufLenMax = runtime.Some(x)
+		case 17:
+			if l-4 != 4 {
+				return runtime.SizeError("hds-thresh", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.HdsThresh = runtime.Some(x)
+		case 18:
+			if l-4 != 4 {
+				return runtime.SizeError("hds-thresh-max", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.HdsThreshMax = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -991,19 +1024,21 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
-// MmStat holds the attributes of the "mm-stat" attribute set.
+// MmStat holds the attributes of the "mm-stat" attribute set. MAC Merge
+// (802.3)
 type MmStat struct {
 	// ReassemblyErrors is the "reassembly-errors" attribute.
+	// aMACMergeFrameAssErrorCount
 	ReassemblyErrors runtime.Opt[uint64] `json:"reassembly-errors,omitzero"`
-	// SmdErrors is the "smd-errors" attribute.
+	// SmdErrors is the "smd-errors" attribute. aMACMergeFrameSmdErrorCount
 	SmdErrors runtime.Opt[uint64] `json:"smd-errors,omitzero"`
-	// ReassemblyOk is the "reassembly-ok" attribute.
+	// ReassemblyOk is the "reassembly-ok" attribute. aMACMergeFrameAssOkCount
 	ReassemblyOk runtime.Opt[uint64] `json:"reassembly-ok,omitzero"`
-	// RxFragCount is the "rx-frag-count" attribute.
+	// RxFragCount is the "rx-frag-count" attribute. aMACMergeFragCountRx
 	RxFragCount runtime.Opt[uint64] `json:"rx-frag-count,omitzero"`
-	// TxFragCount is the "tx-frag-count" attribute.
+	// TxFragCount is the "tx-frag-count" attribute. aMACMergeFragCountTx
 	TxFragCount runtime.Opt[uint64] `json:"tx-frag-count,omitzero"`
-	// HoldCount is the "hold-count" attribute.
+	// HoldCount is the "hold-count" attribute. aMACMergeHoldCount
 	HoldCount runtime.Opt[uint64] `json:"hold-count,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
@@ -1059,6 +1094,7 @@ func (v *MmStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1: // pad or unused: never surfaced
 		case 2:
 			if l-4 != 8 {
@@ -1201,6 +1237,7 @@ func (v *Mm) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -1345,6 +1382,7 @@ func (v *Linkinfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -1483,6 +1521,7 @@ func (v *Linkmodes) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -1626,6 +1665,7 @@ func (v *Linkstate) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -1728,6 +1768,7 @@ func (v *Debug) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -1805,6 +1846,7 @@ func (v *Wol) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -1901,6 +1943,7 @@ func (v *Features) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -2024,6 +2067,7 @@ func (v *Channels) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -2139,6 +2183,7 @@ func (v *IRQModeration) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("usec", 4, l-4)
@@ -2213,6 +2258,7 @@ func (v *Profile) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			var x IRQModeration
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -2289,6 +2335,10 @@ type Coalesce struct {
 	RxProfile *Profile `json:"rx-profile,omitempty"`
 	// TxProfile is the "tx-profile" attribute.
 	TxProfile *Profile `json:"tx-profile,omitempty"`
+	// RxCqeFrames is the "rx-cqe-frames" attribute.
+	RxCqeFrames runtime.Opt[uint32] `json:"rx-cqe-frames,omitzero"`
+	// RxCqeNsecs is the "rx-cqe-nsecs" attribute.
+	RxCqeNsecs runtime.Opt[uint32] `json:"rx-cqe-nsecs,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -2400,6 +2450,12 @@ func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
+	if x := &v.RxCqeFrames; x.Present && sends(only, 31) {
+		e.PutU32(31, x.V)
+	}
+	if x := &v.RxCqeNsecs; x.Present && sends(only, 32) {
+		e.PutU32(32, x.V)
+	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
@@ -2421,6 +2477,7 @@ func (v *Coalesce) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -2601,6 +2658,18 @@ func (v *Coalesce) decode(b []byte, dc *decoder) error {
 				return fmt.Errorf("%s: %w", "tx-profile", err)
 			}
 			v.TxProfile = x
+		case 31:
+			if l-4 != 4 {
+				return runtime.SizeError("rx-cqe-frames", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.RxCqeFrames = runtime.Some(x)
+		case 32:
+			if l-4 != 4 {
+				return runtime.SizeError("rx-cqe-nsecs", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.RxCqeNsecs = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -2615,6 +2684,14 @@ type PauseStat struct {
 	TxFrames runtime.Opt[uint64] `json:"tx-frames,omitzero"`
 	// RxFrames is the "rx-frames" attribute.
 	RxFrames runtime.Opt[uint64] `json:"rx-frames,omitzero"`
+	// TxPauseStormEvents is the "tx-pause-storm-events" attribute. TX pause
+	// storm event count. Increments each time device detects that its pause
+	// assertion condition has been true for too long for normal operation. As a
+	// result, the device has temporarily disabled its own Pause TX function to
+	// protect the network from itself. This counter should never increment
+	// under normal overload conditions; it indicates catastrophic failure like
+	// an OS crash. The rate of incrementing is implementation specific.
+	TxPauseStormEvents runtime.Opt[uint64] `json:"tx-pause-storm-events,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -2635,6 +2712,9 @@ func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.RxFrames; x.Present && sends(only, 3) {
 		e.PutU64(3, x.V)
+	}
+	if x := &v.TxPauseStormEvents; x.Present && sends(only, 4) {
+		e.PutU64(4, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2657,6 +2737,7 @@ func (v *PauseStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1: // pad or unused: never surfaced
 		case 2:
 			if l-4 != 8 {
@@ -2670,6 +2751,12 @@ func (v *PauseStat) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RxFrames = runtime.Some(x)
+		case 4:
+			if l-4 != 8 {
+				return runtime.SizeError("tx-pause-storm-events", 8, l-4)
+			}
+			x := runtime.U64(b[off+4 : end])
+			v.TxPauseStormEvents = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -2750,6 +2837,7 @@ func (v *Pause) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -2873,6 +2961,7 @@ func (v *EEE) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -2931,6 +3020,8 @@ type TsStat struct {
 	TxLost runtime.Opt[uint64] `json:"tx-lost,omitzero"`
 	// TxErr is the "tx-err" attribute.
 	TxErr runtime.Opt[uint64] `json:"tx-err,omitzero"`
+	// TxOnestepPktsUnconfirmed is the "tx-onestep-pkts-unconfirmed" attribute.
+	TxOnestepPktsUnconfirmed runtime.Opt[uint64] `json:"tx-onestep-pkts-unconfirmed,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -2955,6 +3046,9 @@ func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := &v.TxErr; x.Present && sends(only, 3) {
 		e.PutUint(3, x.V)
 	}
+	if x := &v.TxOnestepPktsUnconfirmed; x.Present && sends(only, 4) {
+		e.PutUint(4, x.V)
+	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
@@ -2976,6 +3070,7 @@ func (v *TsStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x, err := runtime.ReadUint("tx-pkts", b[off+4:end])
 			if err != nil {
@@ -2994,6 +3089,82 @@ func (v *TsStat) decode(b []byte, dc *decoder) error {
 				return err
 			}
 			v.TxErr = runtime.Some(x)
+		case 4:
+			x, err := runtime.ReadUint("tx-onestep-pkts-unconfirmed", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.TxOnestepPktsUnconfirmed = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// TsHwtstampProvider holds the attributes of the "ts-hwtstamp-provider"
+// attribute set.
+type TsHwtstampProvider struct {
+	// Index is the "index" attribute.
+	Index runtime.Opt[uint32] `json:"index,omitzero"`
+	// Qualifier is the "qualifier" attribute.
+	Qualifier runtime.Opt[uint32] `json:"qualifier,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *TsHwtstampProvider) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *TsHwtstampProvider) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.Index; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
+	}
+	if x := &v.Qualifier; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *TsHwtstampProvider) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *TsHwtstampProvider) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 0: // pad or unused: never surfaced
+		case 1:
+			if l-4 != 4 {
+				return runtime.SizeError("index", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.Index = runtime.Some(x)
+		case 2:
+			if l-4 != 4 {
+				return runtime.SizeError("qualifier", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.Qualifier = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3016,6 +3187,12 @@ type Tsinfo struct {
 	PhcIndex runtime.Opt[uint32] `json:"phc-index,omitzero"`
 	// Stats is the "stats" attribute.
 	Stats *TsStat `json:"stats,omitempty"`
+	// HwtstampProvider is the "hwtstamp-provider" attribute.
+	HwtstampProvider *TsHwtstampProvider `json:"hwtstamp-provider,omitempty"`
+	// HwtstampSource is the "hwtstamp-source" attribute.
+	HwtstampSource runtime.Opt[HwtstampSource] `json:"hwtstamp-source,omitzero"`
+	// HwtstampPhyindex is the "hwtstamp-phyindex" attribute.
+	HwtstampPhyindex runtime.Opt[uint32] `json:"hwtstamp-phyindex,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -3059,6 +3236,17 @@ func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
+	if x := v.HwtstampProvider; x != nil && sends(only, 7) {
+		n := e.BeginNest(7)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := &v.HwtstampSource; x.Present && sends(only, 8) {
+		e.PutU32(8, uint32(x.V))
+	}
+	if x := &v.HwtstampPhyindex; x.Present && sends(only, 9) {
+		e.PutU32(9, x.V)
+	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
@@ -3080,6 +3268,7 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -3116,6 +3305,24 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 				return fmt.Errorf("%s: %w", "stats", err)
 			}
 			v.Stats = x
+		case 7:
+			x := &dc.takeTsHwtstampProvider(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "hwtstamp-provider", err)
+			}
+			v.HwtstampProvider = x
+		case 8:
+			if l-4 != 4 {
+				return runtime.SizeError("hwtstamp-source", 4, l-4)
+			}
+			x := HwtstampSource(runtime.U32(b[off+4 : end]))
+			v.HwtstampSource = runtime.Some(x)
+		case 9:
+			if l-4 != 4 {
+				return runtime.SizeError("hwtstamp-phyindex", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.HwtstampPhyindex = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -3126,11 +3333,11 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 
 // CableResult holds the attributes of the "cable-result" attribute set.
 type CableResult struct {
-	// Pair is the "pair" attribute.
+	// Pair is the "pair" attribute. ETHTOOL_A_CABLE_PAIR
 	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
-	// Code is the "code" attribute.
+	// Code is the "code" attribute. ETHTOOL_A_CABLE_RESULT_CODE
 	Code runtime.Opt[uint8] `json:"code,omitzero"`
-	// Src is the "src" attribute.
+	// Src is the "src" attribute. ETHTOOL_A_CABLE_INF_SRC
 	Src runtime.Opt[uint32] `json:"src,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
@@ -3177,6 +3384,7 @@ func (v *CableResult) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 1 {
 				return runtime.SizeError("pair", 1, l-4)
@@ -3257,6 +3465,7 @@ func (v *CableFaultLength) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 1 {
 				return runtime.SizeError("pair", 1, l-4)
@@ -3335,6 +3544,7 @@ func (v *CableNest) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeCableResult(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -3400,6 +3610,7 @@ func (v *CableTest) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -3418,7 +3629,7 @@ func (v *CableTest) decode(b []byte, dc *decoder) error {
 type CableTestNtf struct {
 	// Header is the "header" attribute.
 	Header *Header `json:"header,omitempty"`
-	// Status is the "status" attribute.
+	// Status is the "status" attribute. _STARTED/_COMPLETE
 	Status runtime.Opt[uint8] `json:"status,omitzero"`
 	// Nest is the "nest" attribute.
 	Nest *CableNest `json:"nest,omitempty"`
@@ -3471,6 +3682,7 @@ func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -3556,6 +3768,7 @@ func (v *CableTestTdrCfg) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("first", 4, l-4)
@@ -3646,6 +3859,7 @@ func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -3724,6 +3938,7 @@ func (v *CableTestTdr) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -3793,6 +4008,7 @@ func (v *TunnelUDPEntry) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 2 {
 				return runtime.SizeError("port", 2, l-4)
@@ -3874,6 +4090,7 @@ func (v *TunnelUDPTable) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("size", 4, l-4)
@@ -3945,6 +4162,7 @@ func (v *TunnelUDP) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeTunnelUDPTable(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -4011,6 +4229,7 @@ func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -4031,6 +4250,99 @@ func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// FECHist holds the attributes of the "fec-hist" attribute set.
+type FECHist struct {
+	// BinLow is the "bin-low" attribute. Low bound of FEC bin (inclusive)
+	BinLow runtime.Opt[uint32] `json:"bin-low,omitzero"`
+	// BinHigh is the "bin-high" attribute. High bound of FEC bin (inclusive)
+	BinHigh runtime.Opt[uint32] `json:"bin-high,omitzero"`
+	// BinVal is the "bin-val" attribute. Error count in the bin (optional if
+	// per-lane values exist)
+	BinVal runtime.Opt[uint64] `json:"bin-val,omitzero"`
+	// BinValPerLane is the "bin-val-per-lane" attribute. An array of per-lane
+	// error counters in the bin (optional)
+	BinValPerLane []uint64 `json:"bin-val-per-lane,omitempty"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *FECHist) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *FECHist) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.BinLow; x.Present && sends(only, 2) {
+		e.PutU32(2, x.V)
+	}
+	if x := &v.BinHigh; x.Present && sends(only, 3) {
+		e.PutU32(3, x.V)
+	}
+	if x := &v.BinVal; x.Present && sends(only, 4) {
+		e.PutUint(4, x.V)
+	}
+	if x := v.BinValPerLane; x != nil && sends(only, 5) {
+		runtime.PutIntArray(e, 5, 8, x)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *FECHist) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *FECHist) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1: // pad or unused: never surfaced
+		case 2:
+			if l-4 != 4 {
+				return runtime.SizeError("bin-low", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.BinLow = runtime.Some(x)
+		case 3:
+			if l-4 != 4 {
+				return runtime.SizeError("bin-high", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.BinHigh = runtime.Some(x)
+		case 4:
+			x, err := runtime.ReadUint("bin-val", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.BinVal = runtime.Some(x)
+		case 5:
+			x, err := runtime.ReadIntArray[uint64]("bin-val-per-lane", b[off+4:end], 8)
+			if err != nil {
+				return err
+			}
+			v.BinValPerLane = x
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
 // FECStat holds the attributes of the "fec-stat" attribute set.
 type FECStat struct {
 	// Corrected is the "corrected" attribute.
@@ -4039,6 +4351,8 @@ type FECStat struct {
 	Uncorr []uint64 `json:"uncorr,omitempty"`
 	// CorrBits is the "corr-bits" attribute.
 	CorrBits []uint64 `json:"corr-bits,omitempty"`
+	// Hist is the "hist" attribute.
+	Hist []FECHist `json:"hist,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -4063,6 +4377,14 @@ func (v *FECStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.CorrBits; x != nil && sends(only, 4) {
 		runtime.PutIntArray(e, 4, 8, x)
 	}
+	for _, x := range v.Hist {
+		if !sends(only, 5) {
+			break
+		}
+		n := e.BeginNest(5)
+		x.Encode(e)
+		e.EndNest(n)
+	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
@@ -4084,6 +4406,7 @@ func (v *FECStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1: // pad or unused: never surfaced
 		case 2:
 			x, err := runtime.ReadIntArray[uint64]("corrected", b[off+4:end], 8)
@@ -4103,6 +4426,12 @@ func (v *FECStat) decode(b []byte, dc *decoder) error {
 				return err
 			}
 			v.CorrBits = x
+		case 5:
+			var x FECHist
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "hist", err)
+			}
+			v.Hist = append(v.Hist, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -4180,6 +4509,7 @@ func (v *FEC) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -4293,6 +4623,7 @@ func (v *ModuleEeprom) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -4422,6 +4753,7 @@ func (v *StatsGrp) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1: // pad or unused: never surfaced
 		case 2:
 			if l-4 != 4 {
@@ -4623,6 +4955,7 @@ func (v *Stats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1: // pad or unused: never surfaced
 		case 2:
 			x := &dc.takeHeader(1)[0]
@@ -4711,6 +5044,7 @@ func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -4792,6 +5126,7 @@ func (v *Module) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -4867,6 +5202,7 @@ func (v *C33PSEPwLimit) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			if l-4 != 4 {
 				return runtime.SizeError("min", 4, l-4)
@@ -4915,6 +5251,12 @@ type PSE struct {
 	C33PSEAvailPwLimit runtime.Opt[uint32] `json:"c33-pse-avail-pw-limit,omitzero"`
 	// C33PSEPwLimitRanges is the "c33-pse-pw-limit-ranges" attribute.
 	C33PSEPwLimitRanges []C33PSEPwLimit `json:"c33-pse-pw-limit-ranges,omitempty"`
+	// PSEPwDID is the "pse-pw-d-id" attribute.
+	PSEPwDID runtime.Opt[uint32] `json:"pse-pw-d-id,omitzero"`
+	// PSEPrioMax is the "pse-prio-max" attribute.
+	PSEPrioMax runtime.Opt[uint32] `json:"pse-prio-max,omitzero"`
+	// PSEPrio is the "pse-prio" attribute.
+	PSEPrio runtime.Opt[uint32] `json:"pse-prio,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -4976,6 +5318,15 @@ func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 		x.Encode(e)
 		e.EndNest(n)
 	}
+	if x := &v.PSEPwDID; x.Present && sends(only, 14) {
+		e.PutU32(14, x.V)
+	}
+	if x := &v.PSEPrioMax; x.Present && sends(only, 15) {
+		e.PutU32(15, x.V)
+	}
+	if x := &v.PSEPrio; x.Present && sends(only, 16) {
+		e.PutU32(16, x.V)
+	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
 	}
@@ -4997,6 +5348,7 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -5075,6 +5427,398 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 				return fmt.Errorf("%s: %w", "c33-pse-pw-limit-ranges", err)
 			}
 			v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
+		case 14:
+			if l-4 != 4 {
+				return runtime.SizeError("pse-pw-d-id", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.PSEPwDID = runtime.Some(x)
+		case 15:
+			if l-4 != 4 {
+				return runtime.SizeError("pse-prio-max", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.PSEPrioMax = runtime.Some(x)
+		case 16:
+			if l-4 != 4 {
+				return runtime.SizeError("pse-prio", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.PSEPrio = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// Flow holds the attributes of the "flow" attribute set. Flow types,
+// corresponding to those defined in the old ethtool header for RXFH and
+// RXNFC as ${PROTO}_FLOW. The values are not matching the old ones to avoid
+// carrying into Netlink the IP_USER_FLOW vs IPV4_FLOW vs IPV4_USER_FLOW
+// confusion.
+type Flow struct {
+	// Ether is the "ether" attribute.
+	Ether runtime.Opt[RxfhFields] `json:"ether,omitzero"`
+	// Ip4 is the "ip4" attribute.
+	Ip4 runtime.Opt[RxfhFields] `json:"ip4,omitzero"`
+	// Ip6 is the "ip6" attribute.
+	Ip6 runtime.Opt[RxfhFields] `json:"ip6,omitzero"`
+	// Tcp4 is the "tcp4" attribute.
+	Tcp4 runtime.Opt[RxfhFields] `json:"tcp4,omitzero"`
+	// Tcp6 is the "tcp6" attribute.
+	Tcp6 runtime.Opt[RxfhFields] `json:"tcp6,omitzero"`
+	// Udp4 is the "udp4" attribute.
+	Udp4 runtime.Opt[RxfhFields] `json:"udp4,omitzero"`
+	// Udp6 is the "udp6" attribute.
+	Udp6 runtime.Opt[RxfhFields] `json:"udp6,omitzero"`
+	// Sctp4 is the "sctp4" attribute.
+	Sctp4 runtime.Opt[RxfhFields] `json:"sctp4,omitzero"`
+	// Sctp6 is the "sctp6" attribute.
+	Sctp6 runtime.Opt[RxfhFields] `json:"sctp6,omitzero"`
+	// Ah4 is the "ah4" attribute.
+	Ah4 runtime.Opt[RxfhFields] `json:"ah4,omitzero"`
+	// Ah6 is the "ah6" attribute.
+	Ah6 runtime.Opt[RxfhFields] `json:"ah6,omitzero"`
+	// Esp4 is the "esp4" attribute.
+	Esp4 runtime.Opt[RxfhFields] `json:"esp4,omitzero"`
+	// Esp6 is the "esp6" attribute.
+	Esp6 runtime.Opt[RxfhFields] `json:"esp6,omitzero"`
+	// AhEsp4 is the "ah-esp4" attribute.
+	AhEsp4 runtime.Opt[RxfhFields] `json:"ah-esp4,omitzero"`
+	// AhEsp6 is the "ah-esp6" attribute.
+	AhEsp6 runtime.Opt[RxfhFields] `json:"ah-esp6,omitzero"`
+	// Gtpu4 is the "gtpu4" attribute.
+	Gtpu4 runtime.Opt[RxfhFields] `json:"gtpu4,omitzero"`
+	// Gtpu6 is the "gtpu6" attribute.
+	Gtpu6 runtime.Opt[RxfhFields] `json:"gtpu6,omitzero"`
+	// Gtpc4 is the "gtpc4" attribute.
+	Gtpc4 runtime.Opt[RxfhFields] `json:"gtpc4,omitzero"`
+	// Gtpc6 is the "gtpc6" attribute.
+	Gtpc6 runtime.Opt[RxfhFields] `json:"gtpc6,omitzero"`
+	// GtpcTeid4 is the "gtpc-teid4" attribute.
+	GtpcTeid4 runtime.Opt[RxfhFields] `json:"gtpc-teid4,omitzero"`
+	// GtpcTeid6 is the "gtpc-teid6" attribute.
+	GtpcTeid6 runtime.Opt[RxfhFields] `json:"gtpc-teid6,omitzero"`
+	// GtpuEh4 is the "gtpu-eh4" attribute.
+	GtpuEh4 runtime.Opt[RxfhFields] `json:"gtpu-eh4,omitzero"`
+	// GtpuEh6 is the "gtpu-eh6" attribute.
+	GtpuEh6 runtime.Opt[RxfhFields] `json:"gtpu-eh6,omitzero"`
+	// GtpuUl4 is the "gtpu-ul4" attribute.
+	GtpuUl4 runtime.Opt[RxfhFields] `json:"gtpu-ul4,omitzero"`
+	// GtpuUl6 is the "gtpu-ul6" attribute.
+	GtpuUl6 runtime.Opt[RxfhFields] `json:"gtpu-ul6,omitzero"`
+	// GtpuDl4 is the "gtpu-dl4" attribute.
+	GtpuDl4 runtime.Opt[RxfhFields] `json:"gtpu-dl4,omitzero"`
+	// GtpuDl6 is the "gtpu-dl6" attribute.
+	GtpuDl6 runtime.Opt[RxfhFields] `json:"gtpu-dl6,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *Flow) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Flow) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.Ether; x.Present && sends(only, 1) {
+		e.PutUint(1, uint64(x.V))
+	}
+	if x := &v.Ip4; x.Present && sends(only, 2) {
+		e.PutUint(2, uint64(x.V))
+	}
+	if x := &v.Ip6; x.Present && sends(only, 3) {
+		e.PutUint(3, uint64(x.V))
+	}
+	if x := &v.Tcp4; x.Present && sends(only, 4) {
+		e.PutUint(4, uint64(x.V))
+	}
+	if x := &v.Tcp6; x.Present && sends(only, 5) {
+		e.PutUint(5, uint64(x.V))
+	}
+	if x := &v.Udp4; x.Present && sends(only, 6) {
+		e.PutUint(6, uint64(x.V))
+	}
+	if x := &v.Udp6; x.Present && sends(only, 7) {
+		e.PutUint(7, uint64(x.V))
+	}
+	if x := &v.Sctp4; x.Present && sends(only, 8) {
+		e.PutUint(8, uint64(x.V))
+	}
+	if x := &v.Sctp6; x.Present && sends(only, 9) {
+		e.PutUint(9, uint64(x.V))
+	}
+	if x := &v.Ah4; x.Present && sends(only, 10) {
+		e.PutUint(10, uint64(x.V))
+	}
+	if x := &v.Ah6; x.Present && sends(only, 11) {
+		e.PutUint(11, uint64(x.V))
+	}
+	if x := &v.Esp4; x.Present && sends(only, 12) {
+		e.PutUint(12, uint64(x.V))
+	}
+	if x := &v.Esp6; x.Present && sends(only, 13) {
+		e.PutUint(13, uint64(x.V))
+	}
+	if x := &v.AhEsp4; x.Present && sends(only, 14) {
+		e.PutUint(14, uint64(x.V))
+	}
+	if x := &v.AhEsp6; x.Present && sends(only, 15) {
+		e.PutUint(15, uint64(x.V))
+	}
+	if x := &v.Gtpu4; x.Present && sends(only, 16) {
+		e.PutUint(16, uint64(x.V))
+	}
+	if x := &v.Gtpu6; x.Present && sends(only, 17) {
+		e.PutUint(17, uint64(x.V))
+	}
+	if x := &v.Gtpc4; x.Present && sends(only, 18) {
+		e.PutUint(18, uint64(x.V))
+	}
+	if x := &v.Gtpc6; x.Present && sends(only, 19) {
+		e.PutUint(19, uint64(x.V))
+	}
+	if x := &v.GtpcTeid4; x.Present && sends(only, 20) {
+		e.PutUint(20, uint64(x.V))
+	}
+	if x := &v.GtpcTeid6; x.Present && sends(only, 21) {
+		e.PutUint(21, uint64(x.V))
+	}
+	if x := &v.GtpuEh4; x.Present && sends(only, 22) {
+		e.PutUint(22, uint64(x.V))
+	}
+	if x := &v.GtpuEh6; x.Present && sends(only, 23) {
+		e.PutUint(23, uint64(x.V))
+	}
+	if x := &v.GtpuUl4; x.Present && sends(only, 24) {
+		e.PutUint(24, uint64(x.V))
+	}
+	if x := &v.GtpuUl6; x.Present && sends(only, 25) {
+		e.PutUint(25, uint64(x.V))
+	}
+	if x := &v.GtpuDl4; x.Present && sends(only, 26) {
+		e.PutUint(26, uint64(x.V))
+	}
+	if x := &v.GtpuDl6; x.Present && sends(only, 27) {
+		e.PutUint(27, uint64(x.V))
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *Flow) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Flow) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			r, err := runtime.ReadUint("ether", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ether = runtime.Some(x)
+		case 2:
+			r, err := runtime.ReadUint("ip4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ip4 = runtime.Some(x)
+		case 3:
+			r, err := runtime.ReadUint("ip6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ip6 = runtime.Some(x)
+		case 4:
+			r, err := runtime.ReadUint("tcp4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Tcp4 = runtime.Some(x)
+		case 5:
+			r, err := runtime.ReadUint("tcp6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Tcp6 = runtime.Some(x)
+		case 6:
+			r, err := runtime.ReadUint("udp4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Udp4 = runtime.Some(x)
+		case 7:
+			r, err := runtime.ReadUint("udp6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Udp6 = runtime.Some(x)
+		case 8:
+			r, err := runtime.ReadUint("sctp4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Sctp4 = runtime.Some(x)
+		case 9:
+			r, err := runtime.ReadUint("sctp6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Sctp6 = runtime.Some(x)
+		case 10:
+			r, err := runtime.ReadUint("ah4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ah4 = runtime.Some(x)
+		case 11:
+			r, err := runtime.ReadUint("ah6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ah6 = runtime.Some(x)
+		case 12:
+			r, err := runtime.ReadUint("esp4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Esp4 = runtime.Some(x)
+		case 13:
+			r, err := runtime.ReadUint("esp6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Esp6 = runtime.Some(x)
+		case 14:
+			r, err := runtime.ReadUint("ah-esp4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.AhEsp4 = runtime.Some(x)
+		case 15:
+			r, err := runtime.ReadUint("ah-esp6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.AhEsp6 = runtime.Some(x)
+		case 16:
+			r, err := runtime.ReadUint("gtpu4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpu4 = runtime.Some(x)
+		case 17:
+			r, err := runtime.ReadUint("gtpu6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpu6 = runtime.Some(x)
+		case 18:
+			r, err := runtime.ReadUint("gtpc4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpc4 = runtime.Some(x)
+		case 19:
+			r, err := runtime.ReadUint("gtpc6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpc6 = runtime.Some(x)
+		case 20:
+			r, err := runtime.ReadUint("gtpc-teid4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpcTeid4 = runtime.Some(x)
+		case 21:
+			r, err := runtime.ReadUint("gtpc-teid6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpcTeid6 = runtime.Some(x)
+		case 22:
+			r, err := runtime.ReadUint("gtpu-eh4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuEh4 = runtime.Some(x)
+		case 23:
+			r, err := runtime.ReadUint("gtpu-eh6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuEh6 = runtime.Some(x)
+		case 24:
+			r, err := runtime.ReadUint("gtpu-ul4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuUl4 = runtime.Some(x)
+		case 25:
+			r, err := runtime.ReadUint("gtpu-ul6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuUl6 = runtime.Some(x)
+		case 26:
+			r, err := runtime.ReadUint("gtpu-dl4", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuDl4 = runtime.Some(x)
+		case 27:
+			r, err := runtime.ReadUint("gtpu-dl6", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuDl6 = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -5095,10 +5839,12 @@ type RSS struct {
 	Indir []uint32 `json:"indir,omitempty"`
 	// Hkey is the "hkey" attribute.
 	Hkey []byte `json:"hkey,omitempty"`
-	// InputXfrm is the "input_xfrm" attribute.
-	InputXfrm runtime.Opt[uint32] `json:"input_xfrm,omitzero"`
+	// InputXfrm is the "input-xfrm" attribute.
+	InputXfrm runtime.Opt[InputXfrm] `json:"input-xfrm,omitzero"`
 	// StartContext is the "start-context" attribute.
 	StartContext runtime.Opt[uint32] `json:"start-context,omitzero"`
+	// FlowHash is the "flow-hash" attribute.
+	FlowHash *Flow `json:"flow-hash,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -5132,10 +5878,15 @@ func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.PutBytes(5, x)
 	}
 	if x := &v.InputXfrm; x.Present && sends(only, 6) {
-		e.PutU32(6, x.V)
+		e.PutU32(6, uint32(x.V))
 	}
 	if x := &v.StartContext; x.Present && sends(only, 7) {
 		e.PutU32(7, x.V)
+	}
+	if x := v.FlowHash; x != nil && sends(only, 8) {
+		n := e.BeginNest(8)
+		x.Encode(e)
+		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5158,6 +5909,7 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -5187,9 +5939,9 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 			v.Hkey = x
 		case 6:
 			if l-4 != 4 {
-				return runtime.SizeError("input_xfrm", 4, l-4)
+				return runtime.SizeError("input-xfrm", 4, l-4)
 			}
-			x := runtime.U32(b[off+4 : end])
+			x := InputXfrm(runtime.U32(b[off+4 : end]))
 			v.InputXfrm = runtime.Some(x)
 		case 7:
 			if l-4 != 4 {
@@ -5197,6 +5949,12 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.StartContext = runtime.Some(x)
+		case 8:
+			x := &dc.takeFlow(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "flow-hash", err)
+			}
+			v.FlowHash = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -5290,6 +6048,7 @@ func (v *Plca) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -5428,6 +6187,7 @@ func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -5558,6 +6318,7 @@ func (v *PHY) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
+		case 0: // pad or unused: never surfaced
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
@@ -5614,8 +6375,514 @@ func (v *PHY) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// Tsconfig holds the attributes of the "tsconfig" attribute set.
+type Tsconfig struct {
+	// Header is the "header" attribute.
+	Header *Header `json:"header,omitempty"`
+	// HwtstampProvider is the "hwtstamp-provider" attribute.
+	HwtstampProvider *TsHwtstampProvider `json:"hwtstamp-provider,omitempty"`
+	// TxTypes is the "tx-types" attribute.
+	TxTypes *Bitset `json:"tx-types,omitempty"`
+	// RxFilters is the "rx-filters" attribute.
+	RxFilters *Bitset `json:"rx-filters,omitempty"`
+	// HwtstampFlags is the "hwtstamp-flags" attribute.
+	HwtstampFlags *Bitset `json:"hwtstamp-flags,omitempty"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *Tsconfig) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Tsconfig) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := v.Header; x != nil && sends(only, 1) {
+		n := e.BeginNest(1)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.HwtstampProvider; x != nil && sends(only, 2) {
+		n := e.BeginNest(2)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.TxTypes; x != nil && sends(only, 3) {
+		n := e.BeginNest(3)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.RxFilters; x != nil && sends(only, 4) {
+		n := e.BeginNest(4)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.HwtstampFlags; x != nil && sends(only, 5) {
+		n := e.BeginNest(5)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *Tsconfig) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Tsconfig) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 0: // pad or unused: never surfaced
+		case 1:
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "header", err)
+			}
+			v.Header = x
+		case 2:
+			x := &dc.takeTsHwtstampProvider(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "hwtstamp-provider", err)
+			}
+			v.HwtstampProvider = x
+		case 3:
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "tx-types", err)
+			}
+			v.TxTypes = x
+		case 4:
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "rx-filters", err)
+			}
+			v.RxFilters = x
+		case 5:
+			x := &dc.takeBitset(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "hwtstamp-flags", err)
+			}
+			v.HwtstampFlags = x
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// PSENtf holds the attributes of the "pse-ntf" attribute set.
+type PSENtf struct {
+	// Header is the "header" attribute.
+	Header *Header `json:"header,omitempty"`
+	// Events is the "events" attribute. List of events reported by the PSE
+	// controller
+	Events runtime.Opt[PSEEvent] `json:"events,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *PSENtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *PSENtf) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := v.Header; x != nil && sends(only, 1) {
+		n := e.BeginNest(1)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := &v.Events; x.Present && sends(only, 2) {
+		e.PutUint(2, uint64(x.V))
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *PSENtf) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *PSENtf) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "header", err)
+			}
+			v.Header = x
+		case 2:
+			r, err := runtime.ReadUint("events", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			x := PSEEvent(r)
+			v.Events = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// MseCapabilities holds the attributes of the "mse-capabilities" attribute
+// set. MSE capabilities attribute set
+type MseCapabilities struct {
+	// MaxAverageMse is the "max-average-mse" attribute.
+	MaxAverageMse runtime.Opt[uint64] `json:"max-average-mse,omitzero"`
+	// MaxPeakMse is the "max-peak-mse" attribute.
+	MaxPeakMse runtime.Opt[uint64] `json:"max-peak-mse,omitzero"`
+	// RefreshRatePs is the "refresh-rate-ps" attribute.
+	RefreshRatePs runtime.Opt[uint64] `json:"refresh-rate-ps,omitzero"`
+	// NumSymbols is the "num-symbols" attribute.
+	NumSymbols runtime.Opt[uint64] `json:"num-symbols,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *MseCapabilities) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *MseCapabilities) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.MaxAverageMse; x.Present && sends(only, 1) {
+		e.PutUint(1, x.V)
+	}
+	if x := &v.MaxPeakMse; x.Present && sends(only, 2) {
+		e.PutUint(2, x.V)
+	}
+	if x := &v.RefreshRatePs; x.Present && sends(only, 3) {
+		e.PutUint(3, x.V)
+	}
+	if x := &v.NumSymbols; x.Present && sends(only, 4) {
+		e.PutUint(4, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *MseCapabilities) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *MseCapabilities) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			x, err := runtime.ReadUint("max-average-mse", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.MaxAverageMse = runtime.Some(x)
+		case 2:
+			x, err := runtime.ReadUint("max-peak-mse", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.MaxPeakMse = runtime.Some(x)
+		case 3:
+			x, err := runtime.ReadUint("refresh-rate-ps", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.RefreshRatePs = runtime.Some(x)
+		case 4:
+			x, err := runtime.ReadUint("num-symbols", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.NumSymbols = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// MseSnapshot holds the attributes of the "mse-snapshot" attribute set. MSE
+// snapshot attribute set
+type MseSnapshot struct {
+	// AverageMse is the "average-mse" attribute.
+	AverageMse runtime.Opt[uint64] `json:"average-mse,omitzero"`
+	// PeakMse is the "peak-mse" attribute.
+	PeakMse runtime.Opt[uint64] `json:"peak-mse,omitzero"`
+	// WorstPeakMse is the "worst-peak-mse" attribute.
+	WorstPeakMse runtime.Opt[uint64] `json:"worst-peak-mse,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *MseSnapshot) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *MseSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.AverageMse; x.Present && sends(only, 1) {
+		e.PutUint(1, x.V)
+	}
+	if x := &v.PeakMse; x.Present && sends(only, 2) {
+		e.PutUint(2, x.V)
+	}
+	if x := &v.WorstPeakMse; x.Present && sends(only, 3) {
+		e.PutUint(3, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *MseSnapshot) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *MseSnapshot) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			x, err := runtime.ReadUint("average-mse", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.AverageMse = runtime.Some(x)
+		case 2:
+			x, err := runtime.ReadUint("peak-mse", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.PeakMse = runtime.Some(x)
+		case 3:
+			x, err := runtime.ReadUint("worst-peak-mse", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.WorstPeakMse = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// Mse holds the attributes of the "mse" attribute set.
+type Mse struct {
+	// Header is the "header" attribute.
+	Header *Header `json:"header,omitempty"`
+	// Capabilities is the "capabilities" attribute.
+	Capabilities *MseCapabilities `json:"capabilities,omitempty"`
+	// ChannelA is the "channel-a" attribute.
+	ChannelA *MseSnapshot `json:"channel-a,omitempty"`
+	// ChannelB is the "channel-b" attribute.
+	ChannelB *MseSnapshot `json:"channel-b,omitempty"`
+	// ChannelC is the "channel-c" attribute.
+	ChannelC *MseSnapshot `json:"channel-c,omitempty"`
+	// ChannelD is the "channel-d" attribute.
+	ChannelD *MseSnapshot `json:"channel-d,omitempty"`
+	// WorstChannel is the "worst-channel" attribute.
+	WorstChannel *MseSnapshot `json:"worst-channel,omitempty"`
+	// Link is the "link" attribute.
+	Link *MseSnapshot `json:"link,omitempty"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *Mse) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Mse) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := v.Header; x != nil && sends(only, 1) {
+		n := e.BeginNest(1)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.Capabilities; x != nil && sends(only, 2) {
+		n := e.BeginNest(2)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.ChannelA; x != nil && sends(only, 3) {
+		n := e.BeginNest(3)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.ChannelB; x != nil && sends(only, 4) {
+		n := e.BeginNest(4)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.ChannelC; x != nil && sends(only, 5) {
+		n := e.BeginNest(5)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.ChannelD; x != nil && sends(only, 6) {
+		n := e.BeginNest(6)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.WorstChannel; x != nil && sends(only, 7) {
+		n := e.BeginNest(7)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.Link; x != nil && sends(only, 8) {
+		n := e.BeginNest(8)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *Mse) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Mse) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			x := &dc.takeHeader(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "header", err)
+			}
+			v.Header = x
+		case 2:
+			x := &dc.takeMseCapabilities(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "capabilities", err)
+			}
+			v.Capabilities = x
+		case 3:
+			x := &dc.takeMseSnapshot(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "channel-a", err)
+			}
+			v.ChannelA = x
+		case 4:
+			x := &dc.takeMseSnapshot(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "channel-b", err)
+			}
+			v.ChannelB = x
+		case 5:
+			x := &dc.takeMseSnapshot(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "channel-c", err)
+			}
+			v.ChannelC = x
+		case 6:
+			x := &dc.takeMseSnapshot(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "channel-d", err)
+			}
+			v.ChannelD = x
+		case 7:
+			x := &dc.takeMseSnapshot(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "worst-channel", err)
+			}
+			v.WorstChannel = x
+		case 8:
+			x := &dc.takeMseSnapshot(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "link", err)
+			}
+			v.Link = x
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
 // attrsHeader names the attributes of "header" in kernel errors.
 var attrsHeader = runtime.AttrSet{Name: "header", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "dev-index"},
 	2: {Name: "dev-name"},
 	3: {Name: "flags"},
@@ -5624,6 +6891,7 @@ var attrsHeader = runtime.AttrSet{Name: "header", Attrs: []runtime.AttrSpec{
 
 // attrsBitsetBit names the attributes of "bitset-bit" in kernel errors.
 var attrsBitsetBit = runtime.AttrSet{Name: "bitset-bit", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "index"},
 	2: {Name: "name"},
 	3: {Name: "value"},
@@ -5631,11 +6899,13 @@ var attrsBitsetBit = runtime.AttrSet{Name: "bitset-bit", Attrs: []runtime.AttrSp
 
 // attrsBitsetBits names the attributes of "bitset-bits" in kernel errors.
 var attrsBitsetBits = runtime.AttrSet{Name: "bitset-bits", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "bit"},
 }}
 
 // attrsBitset names the attributes of "bitset" in kernel errors.
 var attrsBitset = runtime.AttrSet{Name: "bitset", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "nomask"},
 	2: {Name: "size"},
 	3: {Name: "bits"},
@@ -5645,17 +6915,20 @@ var attrsBitset = runtime.AttrSet{Name: "bitset", Attrs: []runtime.AttrSpec{
 
 // attrsString names the attributes of "string" in kernel errors.
 var attrsString = runtime.AttrSet{Name: "string", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "index"},
 	2: {Name: "value"},
 }}
 
 // attrsStrings names the attributes of "strings" in kernel errors.
 var attrsStrings = runtime.AttrSet{Name: "strings", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "string"},
 }}
 
 // attrsStringsetAttrs names the attributes of "stringset" in kernel errors.
 var attrsStringsetAttrs = runtime.AttrSet{Name: "stringset", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "id"},
 	2: {Name: "count"},
 	3: {Name: "strings"},
@@ -5663,11 +6936,13 @@ var attrsStringsetAttrs = runtime.AttrSet{Name: "stringset", Attrs: []runtime.At
 
 // attrsStringsets names the attributes of "stringsets" in kernel errors.
 var attrsStringsets = runtime.AttrSet{Name: "stringsets", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "stringset"},
 }}
 
 // attrsStrset names the attributes of "strset" in kernel errors.
 var attrsStrset = runtime.AttrSet{Name: "strset", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "stringsets"},
 	3: {Name: "counts-only"},
@@ -5675,12 +6950,14 @@ var attrsStrset = runtime.AttrSet{Name: "strset", Attrs: []runtime.AttrSpec{
 
 // attrsPrivflags names the attributes of "privflags" in kernel errors.
 var attrsPrivflags = runtime.AttrSet{Name: "privflags", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "flags"},
 }}
 
 // attrsRings names the attributes of "rings" in kernel errors.
 var attrsRings = runtime.AttrSet{Name: "rings", Attrs: []runtime.AttrSpec{
+	0:  {Name: "unspec"},
 	1:  {Name: "header"},
 	2:  {Name: "rx-max"},
 	3:  {Name: "rx-mini-max"},
@@ -5697,10 +6974,13 @@ var attrsRings = runtime.AttrSet{Name: "rings", Attrs: []runtime.AttrSpec{
 	14: {Name: "rx-push"},
 	15: {Name: "tx-push-buf-len"},
 	16: {Name: "tx-push-buf-len-max"},
+	17: {Name: "hds-thresh"},
+	18: {Name: "hds-thresh-max"},
 }}
 
 // attrsMmStat names the attributes of "mm-stat" in kernel errors.
 var attrsMmStat = runtime.AttrSet{Name: "mm-stat", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pad"},
 	2: {Name: "reassembly-errors"},
 	3: {Name: "smd-errors"},
@@ -5712,6 +6992,7 @@ var attrsMmStat = runtime.AttrSet{Name: "mm-stat", Attrs: []runtime.AttrSpec{
 
 // attrsMm names the attributes of "mm" in kernel errors.
 var attrsMm = runtime.AttrSet{Name: "mm", Attrs: []runtime.AttrSpec{
+	0:  {Name: "unspec"},
 	1:  {Name: "header"},
 	2:  {Name: "pmac-enabled"},
 	3:  {Name: "tx-enabled"},
@@ -5727,6 +7008,7 @@ var attrsMm = runtime.AttrSet{Name: "mm", Attrs: []runtime.AttrSpec{
 
 // attrsLinkinfo names the attributes of "linkinfo" in kernel errors.
 var attrsLinkinfo = runtime.AttrSet{Name: "linkinfo", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "port"},
 	3: {Name: "phyaddr"},
@@ -5737,6 +7019,7 @@ var attrsLinkinfo = runtime.AttrSet{Name: "linkinfo", Attrs: []runtime.AttrSpec{
 
 // attrsLinkmodes names the attributes of "linkmodes" in kernel errors.
 var attrsLinkmodes = runtime.AttrSet{Name: "linkmodes", Attrs: []runtime.AttrSpec{
+	0:  {Name: "unspec"},
 	1:  {Name: "header"},
 	2:  {Name: "autoneg"},
 	3:  {Name: "ours"},
@@ -5751,6 +7034,7 @@ var attrsLinkmodes = runtime.AttrSet{Name: "linkmodes", Attrs: []runtime.AttrSpe
 
 // attrsLinkstate names the attributes of "linkstate" in kernel errors.
 var attrsLinkstate = runtime.AttrSet{Name: "linkstate", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "link"},
 	3: {Name: "sqi"},
@@ -5762,12 +7046,14 @@ var attrsLinkstate = runtime.AttrSet{Name: "linkstate", Attrs: []runtime.AttrSpe
 
 // attrsDebug names the attributes of "debug" in kernel errors.
 var attrsDebug = runtime.AttrSet{Name: "debug", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "msgmask"},
 }}
 
 // attrsWol names the attributes of "wol" in kernel errors.
 var attrsWol = runtime.AttrSet{Name: "wol", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "modes"},
 	3: {Name: "sopass"},
@@ -5775,6 +7061,7 @@ var attrsWol = runtime.AttrSet{Name: "wol", Attrs: []runtime.AttrSpec{
 
 // attrsFeatures names the attributes of "features" in kernel errors.
 var attrsFeatures = runtime.AttrSet{Name: "features", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "hw"},
 	3: {Name: "wanted"},
@@ -5784,6 +7071,7 @@ var attrsFeatures = runtime.AttrSet{Name: "features", Attrs: []runtime.AttrSpec{
 
 // attrsChannels names the attributes of "channels" in kernel errors.
 var attrsChannels = runtime.AttrSet{Name: "channels", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "rx-max"},
 	3: {Name: "tx-max"},
@@ -5797,6 +7085,7 @@ var attrsChannels = runtime.AttrSet{Name: "channels", Attrs: []runtime.AttrSpec{
 
 // attrsIRQModeration names the attributes of "irq-moderation" in kernel errors.
 var attrsIRQModeration = runtime.AttrSet{Name: "irq-moderation", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "usec"},
 	2: {Name: "pkts"},
 	3: {Name: "comps"},
@@ -5804,11 +7093,13 @@ var attrsIRQModeration = runtime.AttrSet{Name: "irq-moderation", Attrs: []runtim
 
 // attrsProfile names the attributes of "profile" in kernel errors.
 var attrsProfile = runtime.AttrSet{Name: "profile", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "irq-moderation"},
 }}
 
 // attrsCoalesce names the attributes of "coalesce" in kernel errors.
 var attrsCoalesce = runtime.AttrSet{Name: "coalesce", Attrs: []runtime.AttrSpec{
+	0:  {Name: "unspec"},
 	1:  {Name: "header"},
 	2:  {Name: "rx-usecs"},
 	3:  {Name: "rx-max-frames"},
@@ -5839,17 +7130,22 @@ var attrsCoalesce = runtime.AttrSet{Name: "coalesce", Attrs: []runtime.AttrSpec{
 	28: {Name: "tx-aggr-time-usecs"},
 	29: {Name: "rx-profile"},
 	30: {Name: "tx-profile"},
+	31: {Name: "rx-cqe-frames"},
+	32: {Name: "rx-cqe-nsecs"},
 }}
 
 // attrsPauseStat names the attributes of "pause-stat" in kernel errors.
 var attrsPauseStat = runtime.AttrSet{Name: "pause-stat", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pad"},
 	2: {Name: "tx-frames"},
 	3: {Name: "rx-frames"},
+	4: {Name: "tx-pause-storm-events"},
 }}
 
 // attrsPause names the attributes of "pause" in kernel errors.
 var attrsPause = runtime.AttrSet{Name: "pause", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "autoneg"},
 	3: {Name: "rx"},
@@ -5860,6 +7156,7 @@ var attrsPause = runtime.AttrSet{Name: "pause", Attrs: []runtime.AttrSpec{
 
 // attrsEEE names the attributes of "eee" in kernel errors.
 var attrsEEE = runtime.AttrSet{Name: "eee", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "modes-ours"},
 	3: {Name: "modes-peer"},
@@ -5871,23 +7168,37 @@ var attrsEEE = runtime.AttrSet{Name: "eee", Attrs: []runtime.AttrSpec{
 
 // attrsTsStat names the attributes of "ts-stat" in kernel errors.
 var attrsTsStat = runtime.AttrSet{Name: "ts-stat", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "tx-pkts"},
 	2: {Name: "tx-lost"},
 	3: {Name: "tx-err"},
+	4: {Name: "tx-onestep-pkts-unconfirmed"},
+}}
+
+// attrsTsHwtstampProvider names the attributes of "ts-hwtstamp-provider" in kernel errors.
+var attrsTsHwtstampProvider = runtime.AttrSet{Name: "ts-hwtstamp-provider", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
+	1: {Name: "index"},
+	2: {Name: "qualifier"},
 }}
 
 // attrsTsinfo names the attributes of "tsinfo" in kernel errors.
 var attrsTsinfo = runtime.AttrSet{Name: "tsinfo", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "timestamping"},
 	3: {Name: "tx-types"},
 	4: {Name: "rx-filters"},
 	5: {Name: "phc-index"},
 	6: {Name: "stats"},
+	7: {Name: "hwtstamp-provider"},
+	8: {Name: "hwtstamp-source"},
+	9: {Name: "hwtstamp-phyindex"},
 }}
 
 // attrsCableResult names the attributes of "cable-result" in kernel errors.
 var attrsCableResult = runtime.AttrSet{Name: "cable-result", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pair"},
 	2: {Name: "code"},
 	3: {Name: "src"},
@@ -5895,6 +7206,7 @@ var attrsCableResult = runtime.AttrSet{Name: "cable-result", Attrs: []runtime.At
 
 // attrsCableFaultLength names the attributes of "cable-fault-length" in kernel errors.
 var attrsCableFaultLength = runtime.AttrSet{Name: "cable-fault-length", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pair"},
 	2: {Name: "cm"},
 	3: {Name: "src"},
@@ -5902,17 +7214,20 @@ var attrsCableFaultLength = runtime.AttrSet{Name: "cable-fault-length", Attrs: [
 
 // attrsCableNest names the attributes of "cable-nest" in kernel errors.
 var attrsCableNest = runtime.AttrSet{Name: "cable-nest", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "result"},
 	2: {Name: "fault-length"},
 }}
 
 // attrsCableTest names the attributes of "cable-test" in kernel errors.
 var attrsCableTest = runtime.AttrSet{Name: "cable-test", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 }}
 
 // attrsCableTestNtf names the attributes of "cable-test-ntf" in kernel errors.
 var attrsCableTestNtf = runtime.AttrSet{Name: "cable-test-ntf", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "status"},
 	3: {Name: "nest"},
@@ -5920,6 +7235,7 @@ var attrsCableTestNtf = runtime.AttrSet{Name: "cable-test-ntf", Attrs: []runtime
 
 // attrsCableTestTdrCfg names the attributes of "cable-test-tdr-cfg" in kernel errors.
 var attrsCableTestTdrCfg = runtime.AttrSet{Name: "cable-test-tdr-cfg", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "first"},
 	2: {Name: "last"},
 	3: {Name: "step"},
@@ -5928,6 +7244,7 @@ var attrsCableTestTdrCfg = runtime.AttrSet{Name: "cable-test-tdr-cfg", Attrs: []
 
 // attrsCableTestTdrNtf names the attributes of "cable-test-tdr-ntf" in kernel errors.
 var attrsCableTestTdrNtf = runtime.AttrSet{Name: "cable-test-tdr-ntf", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "status"},
 	3: {Name: "nest"},
@@ -5935,18 +7252,21 @@ var attrsCableTestTdrNtf = runtime.AttrSet{Name: "cable-test-tdr-ntf", Attrs: []
 
 // attrsCableTestTdr names the attributes of "cable-test-tdr" in kernel errors.
 var attrsCableTestTdr = runtime.AttrSet{Name: "cable-test-tdr", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "cfg"},
 }}
 
 // attrsTunnelUDPEntry names the attributes of "tunnel-udp-entry" in kernel errors.
 var attrsTunnelUDPEntry = runtime.AttrSet{Name: "tunnel-udp-entry", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "port"},
 	2: {Name: "type"},
 }}
 
 // attrsTunnelUDPTable names the attributes of "tunnel-udp-table" in kernel errors.
 var attrsTunnelUDPTable = runtime.AttrSet{Name: "tunnel-udp-table", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "size"},
 	2: {Name: "types"},
 	3: {Name: "entry"},
@@ -5954,25 +7274,39 @@ var attrsTunnelUDPTable = runtime.AttrSet{Name: "tunnel-udp-table", Attrs: []run
 
 // attrsTunnelUDP names the attributes of "tunnel-udp" in kernel errors.
 var attrsTunnelUDP = runtime.AttrSet{Name: "tunnel-udp", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "table"},
 }}
 
 // attrsTunnelInfo names the attributes of "tunnel-info" in kernel errors.
 var attrsTunnelInfo = runtime.AttrSet{Name: "tunnel-info", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "udp-ports"},
 }}
 
+// attrsFECHist names the attributes of "fec-hist" in kernel errors.
+var attrsFECHist = runtime.AttrSet{Name: "fec-hist", Attrs: []runtime.AttrSpec{
+	1: {Name: "pad"},
+	2: {Name: "bin-low"},
+	3: {Name: "bin-high"},
+	4: {Name: "bin-val"},
+	5: {Name: "bin-val-per-lane"},
+}}
+
 // attrsFECStat names the attributes of "fec-stat" in kernel errors.
 var attrsFECStat = runtime.AttrSet{Name: "fec-stat", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pad"},
 	2: {Name: "corrected"},
 	3: {Name: "uncorr"},
 	4: {Name: "corr-bits"},
+	5: {Name: "hist"},
 }}
 
 // attrsFEC names the attributes of "fec" in kernel errors.
 var attrsFEC = runtime.AttrSet{Name: "fec", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "modes"},
 	3: {Name: "auto"},
@@ -5982,6 +7316,7 @@ var attrsFEC = runtime.AttrSet{Name: "fec", Attrs: []runtime.AttrSpec{
 
 // attrsModuleEeprom names the attributes of "module-eeprom" in kernel errors.
 var attrsModuleEeprom = runtime.AttrSet{Name: "module-eeprom", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "offset"},
 	3: {Name: "length"},
@@ -5993,6 +7328,7 @@ var attrsModuleEeprom = runtime.AttrSet{Name: "module-eeprom", Attrs: []runtime.
 
 // attrsStatsGrp names the attributes of "stats-grp" in kernel errors.
 var attrsStatsGrp = runtime.AttrSet{Name: "stats-grp", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pad"},
 	2: {Name: "id"},
 	3: {Name: "ss-id"},
@@ -6013,6 +7349,7 @@ var attrsStatsGrpHist = runtime.AttrSet{Name: "stats-grp-hist", Attrs: []runtime
 
 // attrsStats names the attributes of "stats" in kernel errors.
 var attrsStats = runtime.AttrSet{Name: "stats", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "pad"},
 	2: {Name: "header"},
 	3: {Name: "groups"},
@@ -6022,6 +7359,7 @@ var attrsStats = runtime.AttrSet{Name: "stats", Attrs: []runtime.AttrSpec{
 
 // attrsPhcVclocks names the attributes of "phc-vclocks" in kernel errors.
 var attrsPhcVclocks = runtime.AttrSet{Name: "phc-vclocks", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "num"},
 	3: {Name: "index"},
@@ -6029,6 +7367,7 @@ var attrsPhcVclocks = runtime.AttrSet{Name: "phc-vclocks", Attrs: []runtime.Attr
 
 // attrsModule names the attributes of "module" in kernel errors.
 var attrsModule = runtime.AttrSet{Name: "module", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "power-mode-policy"},
 	3: {Name: "power-mode"},
@@ -6036,12 +7375,14 @@ var attrsModule = runtime.AttrSet{Name: "module", Attrs: []runtime.AttrSpec{
 
 // attrsC33PSEPwLimit names the attributes of "c33-pse-pw-limit" in kernel errors.
 var attrsC33PSEPwLimit = runtime.AttrSet{Name: "c33-pse-pw-limit", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "min"},
 	2: {Name: "max"},
 }}
 
 // attrsPSE names the attributes of "pse" in kernel errors.
 var attrsPSE = runtime.AttrSet{Name: "pse", Attrs: []runtime.AttrSpec{
+	0:  {Name: "unspec"},
 	1:  {Name: "header"},
 	2:  {Name: "podl-pse-admin-state"},
 	3:  {Name: "podl-pse-admin-control"},
@@ -6055,21 +7396,58 @@ var attrsPSE = runtime.AttrSet{Name: "pse", Attrs: []runtime.AttrSpec{
 	11: {Name: "c33-pse-ext-substate"},
 	12: {Name: "c33-pse-avail-pw-limit"},
 	13: {Name: "c33-pse-pw-limit-ranges"},
+	14: {Name: "pse-pw-d-id"},
+	15: {Name: "pse-prio-max"},
+	16: {Name: "pse-prio"},
+}}
+
+// attrsFlow names the attributes of "flow" in kernel errors.
+var attrsFlow = runtime.AttrSet{Name: "flow", Attrs: []runtime.AttrSpec{
+	1:  {Name: "ether"},
+	2:  {Name: "ip4"},
+	3:  {Name: "ip6"},
+	4:  {Name: "tcp4"},
+	5:  {Name: "tcp6"},
+	6:  {Name: "udp4"},
+	7:  {Name: "udp6"},
+	8:  {Name: "sctp4"},
+	9:  {Name: "sctp6"},
+	10: {Name: "ah4"},
+	11: {Name: "ah6"},
+	12: {Name: "esp4"},
+	13: {Name: "esp6"},
+	14: {Name: "ah-esp4"},
+	15: {Name: "ah-esp6"},
+	16: {Name: "gtpu4"},
+	17: {Name: "gtpu6"},
+	18: {Name: "gtpc4"},
+	19: {Name: "gtpc6"},
+	20: {Name: "gtpc-teid4"},
+	21: {Name: "gtpc-teid6"},
+	22: {Name: "gtpu-eh4"},
+	23: {Name: "gtpu-eh6"},
+	24: {Name: "gtpu-ul4"},
+	25: {Name: "gtpu-ul6"},
+	26: {Name: "gtpu-dl4"},
+	27: {Name: "gtpu-dl6"},
 }}
 
 // attrsRSS names the attributes of "rss" in kernel errors.
 var attrsRSS = runtime.AttrSet{Name: "rss", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "context"},
 	3: {Name: "hfunc"},
 	4: {Name: "indir"},
 	5: {Name: "hkey"},
-	6: {Name: "input_xfrm"},
+	6: {Name: "input-xfrm"},
 	7: {Name: "start-context"},
+	8: {Name: "flow-hash"},
 }}
 
 // attrsPlca names the attributes of "plca" in kernel errors.
 var attrsPlca = runtime.AttrSet{Name: "plca", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "version"},
 	3: {Name: "enabled"},
@@ -6083,6 +7461,7 @@ var attrsPlca = runtime.AttrSet{Name: "plca", Attrs: []runtime.AttrSpec{
 
 // attrsModuleFwFlash names the attributes of "module-fw-flash" in kernel errors.
 var attrsModuleFwFlash = runtime.AttrSet{Name: "module-fw-flash", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "file-name"},
 	3: {Name: "password"},
@@ -6094,6 +7473,7 @@ var attrsModuleFwFlash = runtime.AttrSet{Name: "module-fw-flash", Attrs: []runti
 
 // attrsPHY names the attributes of "phy" in kernel errors.
 var attrsPHY = runtime.AttrSet{Name: "phy", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
 	1: {Name: "header"},
 	2: {Name: "index"},
 	3: {Name: "drvname"},
@@ -6104,66 +7484,117 @@ var attrsPHY = runtime.AttrSet{Name: "phy", Attrs: []runtime.AttrSpec{
 	8: {Name: "downstream-sfp-name"},
 }}
 
+// attrsTsconfig names the attributes of "tsconfig" in kernel errors.
+var attrsTsconfig = runtime.AttrSet{Name: "tsconfig", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
+	1: {Name: "header"},
+	2: {Name: "hwtstamp-provider"},
+	3: {Name: "tx-types"},
+	4: {Name: "rx-filters"},
+	5: {Name: "hwtstamp-flags"},
+}}
+
+// attrsPSENtf names the attributes of "pse-ntf" in kernel errors.
+var attrsPSENtf = runtime.AttrSet{Name: "pse-ntf", Attrs: []runtime.AttrSpec{
+	1: {Name: "header"},
+	2: {Name: "events"},
+}}
+
+// attrsMseCapabilities names the attributes of "mse-capabilities" in kernel errors.
+var attrsMseCapabilities = runtime.AttrSet{Name: "mse-capabilities", Attrs: []runtime.AttrSpec{
+	1: {Name: "max-average-mse"},
+	2: {Name: "max-peak-mse"},
+	3: {Name: "refresh-rate-ps"},
+	4: {Name: "num-symbols"},
+}}
+
+// attrsMseSnapshot names the attributes of "mse-snapshot" in kernel errors.
+var attrsMseSnapshot = runtime.AttrSet{Name: "mse-snapshot", Attrs: []runtime.AttrSpec{
+	1: {Name: "average-mse"},
+	2: {Name: "peak-mse"},
+	3: {Name: "worst-peak-mse"},
+}}
+
+// attrsMse names the attributes of "mse" in kernel errors.
+var attrsMse = runtime.AttrSet{Name: "mse", Attrs: []runtime.AttrSpec{
+	1: {Name: "header"},
+	2: {Name: "capabilities"},
+	3: {Name: "channel-a"},
+	4: {Name: "channel-b"},
+	5: {Name: "channel-c"},
+	6: {Name: "channel-d"},
+	7: {Name: "worst-channel"},
+	8: {Name: "link"},
+}}
+
 // decoder carves the structs, strings and byte slices that one socket's
 // replies decode into out of shared chunks (see runtime.Chunk): a reply a
 // caller keeps holds its chunks, a few KiB, alive. A nil *decoder
 // allocates each value alone.
 type decoder struct {
-	copies                runtime.Bytes
-	chunkHeader           runtime.Chunk[Header]
-	chunkBitsetBit        runtime.Chunk[BitsetBit]
-	chunkBitsetBits       runtime.Chunk[BitsetBits]
-	chunkBitset           runtime.Chunk[Bitset]
-	chunkString           runtime.Chunk[String]
-	chunkStrings          runtime.Chunk[Strings]
-	chunkStringsetAttrs   runtime.Chunk[StringsetAttrs]
-	chunkStringsets       runtime.Chunk[Stringsets]
-	chunkStrset           runtime.Chunk[Strset]
-	chunkPrivflags        runtime.Chunk[Privflags]
-	chunkRings            runtime.Chunk[Rings]
-	chunkMmStat           runtime.Chunk[MmStat]
-	chunkMm               runtime.Chunk[Mm]
-	chunkLinkinfo         runtime.Chunk[Linkinfo]
-	chunkLinkmodes        runtime.Chunk[Linkmodes]
-	chunkLinkstate        runtime.Chunk[Linkstate]
-	chunkDebug            runtime.Chunk[Debug]
-	chunkWol              runtime.Chunk[Wol]
-	chunkFeatures         runtime.Chunk[Features]
-	chunkChannels         runtime.Chunk[Channels]
-	chunkIRQModeration    runtime.Chunk[IRQModeration]
-	chunkProfile          runtime.Chunk[Profile]
-	chunkCoalesce         runtime.Chunk[Coalesce]
-	chunkPauseStat        runtime.Chunk[PauseStat]
-	chunkPause            runtime.Chunk[Pause]
-	chunkEEE              runtime.Chunk[EEE]
-	chunkTsStat           runtime.Chunk[TsStat]
-	chunkTsinfo           runtime.Chunk[Tsinfo]
-	chunkCableResult      runtime.Chunk[CableResult]
-	chunkCableFaultLength runtime.Chunk[CableFaultLength]
-	chunkCableNest        runtime.Chunk[CableNest]
-	chunkCableTest        runtime.Chunk[CableTest]
-	chunkCableTestNtf     runtime.Chunk[CableTestNtf]
-	chunkCableTestTdrCfg  runtime.Chunk[CableTestTdrCfg]
-	chunkCableTestTdrNtf  runtime.Chunk[CableTestTdrNtf]
-	chunkCableTestTdr     runtime.Chunk[CableTestTdr]
-	chunkTunnelUDPEntry   runtime.Chunk[TunnelUDPEntry]
-	chunkTunnelUDPTable   runtime.Chunk[TunnelUDPTable]
-	chunkTunnelUDP        runtime.Chunk[TunnelUDP]
-	chunkTunnelInfo       runtime.Chunk[TunnelInfo]
-	chunkFECStat          runtime.Chunk[FECStat]
-	chunkFEC              runtime.Chunk[FEC]
-	chunkModuleEeprom     runtime.Chunk[ModuleEeprom]
-	chunkStatsGrp         runtime.Chunk[StatsGrp]
-	chunkStatsGrpHist     runtime.Chunk[StatsGrpHist]
-	chunkStats            runtime.Chunk[Stats]
-	chunkPhcVclocks       runtime.Chunk[PhcVclocks]
-	chunkModule           runtime.Chunk[Module]
-	chunkC33PSEPwLimit    runtime.Chunk[C33PSEPwLimit]
-	chunkPSE              runtime.Chunk[PSE]
-	chunkRSS              runtime.Chunk[RSS]
-	chunkPlca             runtime.Chunk[Plca]
-	chunkModuleFwFlash    runtime.Chunk[ModuleFwFlash]
-	chunkPHY              runtime.Chunk[PHY]
+	copies                  runtime.Bytes
+	chunkHeader             runtime.Chunk[Header]
+	chunkBitsetBit          runtime.Chunk[BitsetBit]
+	chunkBitsetBits         runtime.Chunk[BitsetBits]
+	chunkBitset             runtime.Chunk[Bitset]
+	chunkString             runtime.Chunk[String]
+	chunkStrings            runtime.Chunk[Strings]
+	chunkStringsetAttrs     runtime.Chunk[StringsetAttrs]
+	chunkStringsets         runtime.Chunk[Stringsets]
+	chunkStrset             runtime.Chunk[Strset]
+	chunkPrivflags          runtime.Chunk[Privflags]
+	chunkRings              runtime.Chunk[Rings]
+	chunkMmStat             runtime.Chunk[MmStat]
+	chunkMm                 runtime.Chunk[Mm]
+	chunkLinkinfo           runtime.Chunk[Linkinfo]
+	chunkLinkmodes          runtime.Chunk[Linkmodes]
+	chunkLinkstate          runtime.Chunk[Linkstate]
+	chunkDebug              runtime.Chunk[Debug]
+	chunkWol                runtime.Chunk[Wol]
+	chunkFeatures           runtime.Chunk[Features]
+	chunkChannels           runtime.Chunk[Channels]
+	chunkIRQModeration      runtime.Chunk[IRQModeration]
+	chunkProfile            runtime.Chunk[Profile]
+	chunkCoalesce           runtime.Chunk[Coalesce]
+	chunkPauseStat          runtime.Chunk[PauseStat]
+	chunkPause              runtime.Chunk[Pause]
+	chunkEEE                runtime.Chunk[EEE]
+	chunkTsStat             runtime.Chunk[TsStat]
+	chunkTsHwtstampProvider runtime.Chunk[TsHwtstampProvider]
+	chunkTsinfo             runtime.Chunk[Tsinfo]
+	chunkCableResult        runtime.Chunk[CableResult]
+	chunkCableFaultLength   runtime.Chunk[CableFaultLength]
+	chunkCableNest          runtime.Chunk[CableNest]
+	chunkCableTest          runtime.Chunk[CableTest]
+	chunkCableTestNtf       runtime.Chunk[CableTestNtf]
+	chunkCableTestTdrCfg    runtime.Chunk[CableTestTdrCfg]
+	chunkCableTestTdrNtf    runtime.Chunk[CableTestTdrNtf]
+	chunkCableTestTdr       runtime.Chunk[CableTestTdr]
+	chunkTunnelUDPEntry     runtime.Chunk[TunnelUDPEntry]
+	chunkTunnelUDPTable     runtime.Chunk[TunnelUDPTable]
+	chunkTunnelUDP          runtime.Chunk[TunnelUDP]
+	chunkTunnelInfo         runtime.Chunk[TunnelInfo]
+	chunkFECHist            runtime.Chunk[FECHist]
+	chunkFECStat            runtime.Chunk[FECStat]
+	chunkFEC                runtime.Chunk[FEC]
+	chunkModuleEeprom       runtime.Chunk[ModuleEeprom]
+	chunkStatsGrp           runtime.Chunk[StatsGrp]
+	chunkStatsGrpHist       runtime.Chunk[StatsGrpHist]
+	chunkStats              runtime.Chunk[Stats]
+	chunkPhcVclocks         runtime.Chunk[PhcVclocks]
+	chunkModule             runtime.Chunk[Module]
+	chunkC33PSEPwLimit      runtime.Chunk[C33PSEPwLimit]
+	chunkPSE                runtime.Chunk[PSE]
+	chunkFlow               runtime.Chunk[Flow]
+	chunkRSS                runtime.Chunk[RSS]
+	chunkPlca               runtime.Chunk[Plca]
+	chunkModuleFwFlash      runtime.Chunk[ModuleFwFlash]
+	chunkPHY                runtime.Chunk[PHY]
+	chunkTsconfig           runtime.Chunk[Tsconfig]
+	chunkPSENtf             runtime.Chunk[PSENtf]
+	chunkMseCapabilities    runtime.Chunk[MseCapabilities]
+	chunkMseSnapshot        runtime.Chunk[MseSnapshot]
+	chunkMse                runtime.Chunk[Mse]
 }
 
 // Rewind readies dc to decode the next reply into the memory of the
@@ -6197,6 +7628,7 @@ func (dc *decoder) Rewind() {
 	dc.chunkPause.Rewind()
 	dc.chunkEEE.Rewind()
 	dc.chunkTsStat.Rewind()
+	dc.chunkTsHwtstampProvider.Rewind()
 	dc.chunkTsinfo.Rewind()
 	dc.chunkCableResult.Rewind()
 	dc.chunkCableFaultLength.Rewind()
@@ -6210,6 +7642,7 @@ func (dc *decoder) Rewind() {
 	dc.chunkTunnelUDPTable.Rewind()
 	dc.chunkTunnelUDP.Rewind()
 	dc.chunkTunnelInfo.Rewind()
+	dc.chunkFECHist.Rewind()
 	dc.chunkFECStat.Rewind()
 	dc.chunkFEC.Rewind()
 	dc.chunkModuleEeprom.Rewind()
@@ -6220,10 +7653,16 @@ func (dc *decoder) Rewind() {
 	dc.chunkModule.Rewind()
 	dc.chunkC33PSEPwLimit.Rewind()
 	dc.chunkPSE.Rewind()
+	dc.chunkFlow.Rewind()
 	dc.chunkRSS.Rewind()
 	dc.chunkPlca.Rewind()
 	dc.chunkModuleFwFlash.Rewind()
 	dc.chunkPHY.Rewind()
+	dc.chunkTsconfig.Rewind()
+	dc.chunkPSENtf.Rewind()
+	dc.chunkMseCapabilities.Rewind()
+	dc.chunkMseSnapshot.Rewind()
+	dc.chunkMse.Rewind()
 }
 
 // bytes returns where dc copies strings and byte slices (nil for a nil
@@ -6451,6 +7890,14 @@ func (dc *decoder) takeTsStat(n int) []TsStat {
 	return dc.chunkTsStat.Take(n)
 }
 
+// takeTsHwtstampProvider returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeTsHwtstampProvider(n int) []TsHwtstampProvider {
+	if dc == nil {
+		return make([]TsHwtstampProvider, n)
+	}
+	return dc.chunkTsHwtstampProvider.Take(n)
+}
+
 // takeTsinfo returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeTsinfo(n int) []Tsinfo {
 	if dc == nil {
@@ -6555,6 +8002,14 @@ func (dc *decoder) takeTunnelInfo(n int) []TunnelInfo {
 	return dc.chunkTunnelInfo.Take(n)
 }
 
+// takeFECHist returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeFECHist(n int) []FECHist {
+	if dc == nil {
+		return make([]FECHist, n)
+	}
+	return dc.chunkFECHist.Take(n)
+}
+
 // takeFECStat returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeFECStat(n int) []FECStat {
 	if dc == nil {
@@ -6635,6 +8090,14 @@ func (dc *decoder) takePSE(n int) []PSE {
 	return dc.chunkPSE.Take(n)
 }
 
+// takeFlow returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeFlow(n int) []Flow {
+	if dc == nil {
+		return make([]Flow, n)
+	}
+	return dc.chunkFlow.Take(n)
+}
+
 // takeRSS returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeRSS(n int) []RSS {
 	if dc == nil {
@@ -6665,6 +8128,46 @@ func (dc *decoder) takePHY(n int) []PHY {
 		return make([]PHY, n)
 	}
 	return dc.chunkPHY.Take(n)
+}
+
+// takeTsconfig returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeTsconfig(n int) []Tsconfig {
+	if dc == nil {
+		return make([]Tsconfig, n)
+	}
+	return dc.chunkTsconfig.Take(n)
+}
+
+// takePSENtf returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takePSENtf(n int) []PSENtf {
+	if dc == nil {
+		return make([]PSENtf, n)
+	}
+	return dc.chunkPSENtf.Take(n)
+}
+
+// takeMseCapabilities returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeMseCapabilities(n int) []MseCapabilities {
+	if dc == nil {
+		return make([]MseCapabilities, n)
+	}
+	return dc.chunkMseCapabilities.Take(n)
+}
+
+// takeMseSnapshot returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeMseSnapshot(n int) []MseSnapshot {
+	if dc == nil {
+		return make([]MseSnapshot, n)
+	}
+	return dc.chunkMseSnapshot.Take(n)
+}
+
+// takeMse returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeMse(n int) []Mse {
+	if dc == nil {
+		return make([]Mse, n)
+	}
+	return dc.chunkMse.Take(n)
 }
 
 // init links nested attribute sets, which may refer to each other.
@@ -6710,6 +8213,7 @@ func init() {
 	attrsTsinfo.Attrs[3].Nested = &attrsBitset
 	attrsTsinfo.Attrs[4].Nested = &attrsBitset
 	attrsTsinfo.Attrs[6].Nested = &attrsTsStat
+	attrsTsinfo.Attrs[7].Nested = &attrsTsHwtstampProvider
 	attrsCableNest.Attrs[1].Nested = &attrsCableResult
 	attrsCableNest.Attrs[2].Nested = &attrsCableFaultLength
 	attrsCableTest.Attrs[1].Nested = &attrsHeader
@@ -6724,6 +8228,7 @@ func init() {
 	attrsTunnelUDP.Attrs[1].Nested = &attrsTunnelUDPTable
 	attrsTunnelInfo.Attrs[1].Nested = &attrsHeader
 	attrsTunnelInfo.Attrs[2].Nested = &attrsTunnelUDP
+	attrsFECStat.Attrs[5].Nested = &attrsFECHist
 	attrsFEC.Attrs[1].Nested = &attrsHeader
 	attrsFEC.Attrs[2].Nested = &attrsBitset
 	attrsFEC.Attrs[5].Nested = &attrsFECStat
@@ -6738,9 +8243,24 @@ func init() {
 	attrsPSE.Attrs[1].Nested = &attrsHeader
 	attrsPSE.Attrs[13].Nested = &attrsC33PSEPwLimit
 	attrsRSS.Attrs[1].Nested = &attrsHeader
+	attrsRSS.Attrs[8].Nested = &attrsFlow
 	attrsPlca.Attrs[1].Nested = &attrsHeader
 	attrsModuleFwFlash.Attrs[1].Nested = &attrsHeader
 	attrsPHY.Attrs[1].Nested = &attrsHeader
+	attrsTsconfig.Attrs[1].Nested = &attrsHeader
+	attrsTsconfig.Attrs[2].Nested = &attrsTsHwtstampProvider
+	attrsTsconfig.Attrs[3].Nested = &attrsBitset
+	attrsTsconfig.Attrs[4].Nested = &attrsBitset
+	attrsTsconfig.Attrs[5].Nested = &attrsBitset
+	attrsPSENtf.Attrs[1].Nested = &attrsHeader
+	attrsMse.Attrs[1].Nested = &attrsHeader
+	attrsMse.Attrs[2].Nested = &attrsMseCapabilities
+	attrsMse.Attrs[3].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[4].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[5].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[6].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[7].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[8].Nested = &attrsMseSnapshot
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -942,10 +942,10 @@ func (c *Client) EEESet(ctx context.Context, req *EEE) error {
 var opTsinfoGet = runtime.Op{Name: "tsinfo-get", Cmd: 25, Attrs: &attrsTsinfo, DoReply: true}
 
 // reqTsinfoGetDo marks the attributes "tsinfo-get" do requests carry.
-var reqTsinfoGetDo = []bool{1: true}
+var reqTsinfoGetDo = []bool{1: true, 7: true}
 
 // reqTsinfoGetDump marks the attributes "tsinfo-get" dump requests carry.
-var reqTsinfoGetDump = []bool{1: true}
+var reqTsinfoGetDump = []bool{1: true, 7: true}
 
 // TsinfoGet runs the "tsinfo-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -1470,7 +1470,7 @@ func (c *Client) PSEGetDump(ctx context.Context, req *PSE, opts ...runtime.DumpO
 var opPSESet = runtime.Op{Name: "pse-set", Cmd: 37, Attrs: &attrsPSE}
 
 // reqPSESetDo marks the attributes "pse-set" do requests carry.
-var reqPSESetDo = []bool{1: true, 3: true, 6: true, 12: true}
+var reqPSESetDo = []bool{1: true, 3: true, 6: true, 12: true, 16: true}
 
 // PSESet runs the "pse-set" operation; the kernel sends no reply. Set Power
 // Sourcing Equipment params.
@@ -1736,7 +1736,7 @@ func (c *Client) MmGetDump(ctx context.Context, req *Mm, opts ...runtime.DumpOpt
 var opMmSet = runtime.Op{Name: "mm-set", Cmd: 43, Attrs: &attrsMm}
 
 // reqMmSetDo marks the attributes "mm-set" do requests carry.
-var reqMmSetDo = []bool{1: true, 7: true, 9: true, 3: true, 2: true, 5: true}
+var reqMmSetDo = []bool{1: true, 2: true, 3: true, 5: true, 7: true, 9: true}
 
 // MmSet runs the "mm-set" operation; the kernel sends no reply. Set MAC
 // Merge configuration
@@ -1815,4 +1815,456 @@ func (c *Client) PHYGetDump(ctx context.Context, req *PHY, opts ...runtime.DumpO
 			yield(nil, err)
 		}
 	}
+}
+
+// opTsconfigGet describes "tsconfig-get" requests.
+var opTsconfigGet = runtime.Op{Name: "tsconfig-get", Cmd: 46, Attrs: &attrsTsconfig, DoReply: true}
+
+// reqTsconfigGetDo marks the attributes "tsconfig-get" do requests carry.
+var reqTsconfigGetDo = []bool{1: true}
+
+// reqTsconfigGetDump marks the attributes "tsconfig-get" dump requests carry.
+var reqTsconfigGetDump = []bool{1: true}
+
+// TsconfigGet runs the "tsconfig-get" operation and returns the kernel's
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Get hwtstamp config.
+func (c *Client) TsconfigGet(ctx context.Context, req *Tsconfig, opts ...runtime.DoOption) (*Tsconfig, error) {
+	var rsp *Tsconfig
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opTsconfigGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsconfigGetDo) }, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeTsconfig(1)[0]
+		return rsp.decode(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// TsconfigGetDump runs the "tsconfig-get" operation as a dump, yielding
+// each reply as it arrives. Stopping the loop early is fine; the dump is
+// not buffered. Replies are carved from chunks shared with earlier and
+// later replies on the same socket (see runtime.Chunk): a reply kept holds
+// its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
+// decoded into the memory of the one before instead, and is valid only
+// until its loop iteration ends. Get hwtstamp config.
+func (c *Client) TsconfigGetDump(ctx context.Context, req *Tsconfig, opts ...runtime.DumpOption) iter.Seq2[*Tsconfig, error] {
+	return func(yield func(*Tsconfig, error) bool) {
+		reuse := runtime.ReusesReplies(opts)
+		d := c.conn.StartDump(ctx, &opTsconfigGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqTsconfigGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+			rsp := &dc.takeTsconfig(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
+				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsconfig-get", err))
+				return
+			}
+			if !yield(rsp, nil) {
+				return
+			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+// opTsconfigSet describes "tsconfig-set" requests.
+var opTsconfigSet = runtime.Op{Name: "tsconfig-set", Cmd: 47, Attrs: &attrsTsconfig, DoReply: true}
+
+// TsconfigSet runs the "tsconfig-set" operation and returns the kernel's
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Set hwtstamp config.
+func (c *Client) TsconfigSet(ctx context.Context, req *Tsconfig, opts ...runtime.DoOption) (*Tsconfig, error) {
+	var rsp *Tsconfig
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opTsconfigSet, req.Encode, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeTsconfig(1)[0]
+		return rsp.decode(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// opRSSSet describes "rss-set" requests.
+var opRSSSet = runtime.Op{Name: "rss-set", Cmd: 48, Attrs: &attrsRSS}
+
+// reqRSSSetDo marks the attributes "rss-set" do requests carry.
+var reqRSSSetDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 8: true}
+
+// RSSSet runs the "rss-set" operation; the kernel sends no reply. Set RSS
+// params.
+func (c *Client) RSSSet(ctx context.Context, req *RSS) error {
+	return c.conn.Do(ctx, &opRSSSet, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSSetDo) }, nil)
+}
+
+// opRSSCreateAct describes "rss-create-act" requests.
+var opRSSCreateAct = runtime.Op{Name: "rss-create-act", Cmd: 49, Attrs: &attrsRSS, DoReply: true}
+
+// reqRSSCreateActDo marks the attributes "rss-create-act" do requests carry.
+var reqRSSCreateActDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+
+// RSSCreateAct runs the "rss-create-act" operation and returns the kernel's
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Create an RSS context.
+func (c *Client) RSSCreateAct(ctx context.Context, req *RSS, opts ...runtime.DoOption) (*RSS, error) {
+	var rsp *RSS
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opRSSCreateAct, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSCreateActDo) }, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeRSS(1)[0]
+		return rsp.decode(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// opRSSDeleteAct describes "rss-delete-act" requests.
+var opRSSDeleteAct = runtime.Op{Name: "rss-delete-act", Cmd: 50, Attrs: &attrsRSS}
+
+// reqRSSDeleteActDo marks the attributes "rss-delete-act" do requests carry.
+var reqRSSDeleteActDo = []bool{1: true, 2: true}
+
+// RSSDeleteAct runs the "rss-delete-act" operation; the kernel sends no
+// reply. Delete an RSS context.
+func (c *Client) RSSDeleteAct(ctx context.Context, req *RSS) error {
+	return c.conn.Do(ctx, &opRSSDeleteAct, func(e *runtime.Encoder) { req.encodeOnly(e, reqRSSDeleteActDo) }, nil)
+}
+
+// opMseGet describes "mse-get" requests.
+var opMseGet = runtime.Op{Name: "mse-get", Cmd: 51, Attrs: &attrsMse, DoReply: true}
+
+// reqMseGetDo marks the attributes "mse-get" do requests carry.
+var reqMseGetDo = []bool{1: true}
+
+// reqMseGetDump marks the attributes "mse-get" dump requests carry.
+var reqMseGetDump = []bool{1: true}
+
+// MseGet runs the "mse-get" operation and returns the kernel's reply (nil
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Get PHY MSE measurement data and capabilities.
+func (c *Client) MseGet(ctx context.Context, req *Mse, opts ...runtime.DoOption) (*Mse, error) {
+	var rsp *Mse
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opMseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMseGetDo) }, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeMse(1)[0]
+		return rsp.decode(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// MseGetDump runs the "mse-get" operation as a dump, yielding each reply as
+// it arrives. Stopping the loop early is fine; the dump is not buffered.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Get PHY MSE measurement data and capabilities.
+func (c *Client) MseGetDump(ctx context.Context, req *Mse, opts ...runtime.DumpOption) iter.Seq2[*Mse, error] {
+	return func(yield func(*Mse, error) bool) {
+		reuse := runtime.ReusesReplies(opts)
+		d := c.conn.StartDump(ctx, &opMseGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqMseGetDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+			rsp := &dc.takeMse(1)[0]
+			if err := rsp.decode(m.Payload, dc); err != nil {
+				yield(nil, fmt.Errorf("genlgen: %s: %w", "mse-get", err))
+				return
+			}
+			if !yield(rsp, nil) {
+				return
+			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+// Notification is one multicast message of the family.
+type Notification struct {
+	// Op is the spec name of the notification ("" if the spec does not
+	// know Cmd).
+	Op string
+	// Cmd is the genl command of the message.
+	Cmd uint8
+	// Value is the decoded message, nil if Op is "":
+	//   - "linkinfo-ntf": *Linkinfo
+	//   - "linkmodes-ntf": *Linkmodes
+	//   - "debug-ntf": *Debug
+	//   - "wol-ntf": *Wol
+	//   - "features-ntf": *Features
+	//   - "privflags-ntf": *Privflags
+	//   - "rings-ntf": *Rings
+	//   - "channels-ntf": *Channels
+	//   - "coalesce-ntf": *Coalesce
+	//   - "pause-ntf": *Pause
+	//   - "eee-ntf": *EEE
+	//   - "cable-test-ntf": *CableTestNtf
+	//   - "cable-test-tdr-ntf": *CableTestTdrNtf
+	//   - "fec-ntf": *FEC
+	//   - "module-ntf": *Module
+	//   - "plca-ntf": *Plca
+	//   - "mm-ntf": *Mm
+	//   - "module-fw-flash-ntf": *ModuleFwFlash
+	//   - "phy-ntf": *PHY
+	//   - "pse-ntf": *PSENtf
+	//   - "rss-ntf": *RSS
+	//   - "rss-create-ntf": *RSS
+	//   - "rss-delete-ntf": *RSS
+	Value any
+}
+
+// Notifications is a subscription to some of the family's multicast groups.
+type Notifications struct {
+	sub *runtime.Subscription
+}
+
+// Subscribe joins the multicast groups named (Group* constants) on a socket
+// of its own. Read the notifications with All; they queue in the kernel
+// from the moment Subscribe returns.
+func (c *Client) Subscribe(ctx context.Context, groups ...string) (*Notifications, error) {
+	sub, err := c.conn.Subscribe(ctx, groups...)
+	if err != nil {
+		return nil, err
+	}
+	return &Notifications{sub: sub}, nil
+}
+
+// All yields each notification as it arrives, until Subscribe's context
+// ends or Close is called. Lost notifications (the socket's queue
+// overflowed) are yielded as an error wrapping runtime.ErrOverrun, and
+// receiving goes on; a message that fails to decode is yielded as an error
+// too. Other errors end the iteration, among them one wrapping
+// runtime.ErrFamilyRemoved when the kernel unregisters the family (its
+// module is unloaded).
+//
+// Notifications are carved from chunks shared with earlier and later ones
+// (see runtime.Chunk): one kept holds its chunks, a few KiB, alive. With
+// runtime.ReuseReplies each is decoded into the memory of the one before
+// instead, and its Value is valid only until its loop iteration ends.
+func (n *Notifications) All(opts ...runtime.DumpOption) iter.Seq2[Notification, error] {
+	return func(yield func(Notification, error) bool) {
+		reuse := runtime.ReusesReplies(opts)
+		for m, err := range n.sub.Messages() {
+			if err != nil {
+				if !yield(Notification{}, err) {
+					return
+				}
+				continue
+			}
+			ntf, err := decodeNotification(m, reuse)
+			if !yield(ntf, err) {
+				return
+			}
+		}
+	}
+}
+
+// Close ends the subscription.
+func (n *Notifications) Close() error { return n.sub.Close() }
+
+// decodeNotification decodes a multicast message by its command, with
+// the socket's reused decoder if reuse (runtime.ReuseReplies).
+func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
+	ntf := Notification{Cmd: m.Cmd}
+	switch m.Cmd {
+	case 3:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeLinkinfo(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "linkinfo-ntf", err)
+		}
+		ntf.Op, ntf.Value = "linkinfo-ntf", v
+	case 5:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeLinkmodes(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "linkmodes-ntf", err)
+		}
+		ntf.Op, ntf.Value = "linkmodes-ntf", v
+	case 8:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeDebug(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "debug-ntf", err)
+		}
+		ntf.Op, ntf.Value = "debug-ntf", v
+	case 10:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeWol(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "wol-ntf", err)
+		}
+		ntf.Op, ntf.Value = "wol-ntf", v
+	case 13:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeFeatures(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "features-ntf", err)
+		}
+		ntf.Op, ntf.Value = "features-ntf", v
+	case 15:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takePrivflags(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "privflags-ntf", err)
+		}
+		ntf.Op, ntf.Value = "privflags-ntf", v
+	case 17:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeRings(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "rings-ntf", err)
+		}
+		ntf.Op, ntf.Value = "rings-ntf", v
+	case 19:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeChannels(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "channels-ntf", err)
+		}
+		ntf.Op, ntf.Value = "channels-ntf", v
+	case 21:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeCoalesce(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "coalesce-ntf", err)
+		}
+		ntf.Op, ntf.Value = "coalesce-ntf", v
+	case 23:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takePause(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "pause-ntf", err)
+		}
+		ntf.Op, ntf.Value = "pause-ntf", v
+	case 25:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeEEE(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "eee-ntf", err)
+		}
+		ntf.Op, ntf.Value = "eee-ntf", v
+	case 27:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeCableTestNtf(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "cable-test-ntf", err)
+		}
+		ntf.Op, ntf.Value = "cable-test-ntf", v
+	case 28:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeCableTestTdrNtf(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "cable-test-tdr-ntf", err)
+		}
+		ntf.Op, ntf.Value = "cable-test-tdr-ntf", v
+	case 31:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeFEC(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "fec-ntf", err)
+		}
+		ntf.Op, ntf.Value = "fec-ntf", v
+	case 36:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeModule(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "module-ntf", err)
+		}
+		ntf.Op, ntf.Value = "module-ntf", v
+	case 41:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takePlca(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "plca-ntf", err)
+		}
+		ntf.Op, ntf.Value = "plca-ntf", v
+	case 43:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeMm(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "mm-ntf", err)
+		}
+		ntf.Op, ntf.Value = "mm-ntf", v
+	case 44:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeModuleFwFlash(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "module-fw-flash-ntf", err)
+		}
+		ntf.Op, ntf.Value = "module-fw-flash-ntf", v
+	case 46:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takePHY(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "phy-ntf", err)
+		}
+		ntf.Op, ntf.Value = "phy-ntf", v
+	case 49:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takePSENtf(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "pse-ntf", err)
+		}
+		ntf.Op, ntf.Value = "pse-ntf", v
+	case 50:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeRSS(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "rss-ntf", err)
+		}
+		ntf.Op, ntf.Value = "rss-ntf", v
+	case 52:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeRSS(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "rss-create-ntf", err)
+		}
+		ntf.Op, ntf.Value = "rss-create-ntf", v
+	case 53:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeRSS(1)[0]
+		if err := v.decode(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "rss-delete-ntf", err)
+		}
+		ntf.Op, ntf.Value = "rss-delete-ntf", v
+	}
+	return ntf, nil
 }

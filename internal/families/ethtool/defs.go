@@ -57,15 +57,18 @@ func (v *Stringset) UnmarshalText(b []byte) error {
 // MarshalText returns String's form, so JSON shows spec names.
 func (v Stringset) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
-// HeaderFlags is the "header-flags" flags.
+// HeaderFlags is the "header-flags" flags. common ethtool header flags
 type HeaderFlags uint32
 
 const (
-	// HeaderFlagsCompactBitsets is "compact-bitsets".
+	// HeaderFlagsCompactBitsets is "compact-bitsets". use compact bitsets in
+	// reply
 	HeaderFlagsCompactBitsets HeaderFlags = 1 << 0
-	// HeaderFlagsOmitReply is "omit-reply".
+	// HeaderFlagsOmitReply is "omit-reply". provide optional reply for SET or
+	// ACT requests
 	HeaderFlagsOmitReply HeaderFlags = 1 << 1
-	// HeaderFlagsStats is "stats".
+	// HeaderFlagsStats is "stats". request statistics, if supported by the
+	// driver
 	HeaderFlagsStats HeaderFlags = 1 << 2
 )
 
@@ -90,24 +93,29 @@ func (v *HeaderFlags) UnmarshalText(b []byte) error {
 // MarshalText returns String's form, so JSON shows spec names.
 func (v HeaderFlags) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
-// ModuleFwFlashStatus is the "module-fw-flash-status" enum.
+// ModuleFwFlashStatus is the "module-fw-flash-status" enum. plug-in module
+// firmware flashing status
 type ModuleFwFlashStatus uint32
 
 const (
-	// ModuleFwFlashStatusStarted is "started".
+	// ModuleFwFlashStatusStarted is "started". The firmware flashing process
+	// has started.
 	ModuleFwFlashStatusStarted ModuleFwFlashStatus = 0
-	// ModuleFwFlashStatusInProgress is "in_progress".
+	// ModuleFwFlashStatusInProgress is "in-progress". The firmware flashing
+	// process is in progress.
 	ModuleFwFlashStatusInProgress ModuleFwFlashStatus = 1
-	// ModuleFwFlashStatusCompleted is "completed".
+	// ModuleFwFlashStatusCompleted is "completed". The firmware flashing
+	// process was completed successfully.
 	ModuleFwFlashStatusCompleted ModuleFwFlashStatus = 2
-	// ModuleFwFlashStatusError is "error".
+	// ModuleFwFlashStatusError is "error". The firmware flashing process was
+	// stopped due to an error.
 	ModuleFwFlashStatusError ModuleFwFlashStatus = 3
 )
 
 // namesModuleFwFlashStatus lists the spec names of ModuleFwFlashStatus's values.
 var namesModuleFwFlashStatus = []runtime.EnumName{
 	{Value: uint64(ModuleFwFlashStatusStarted), Name: "started"},
-	{Value: uint64(ModuleFwFlashStatusInProgress), Name: "in_progress"},
+	{Value: uint64(ModuleFwFlashStatusInProgress), Name: "in-progress"},
 	{Value: uint64(ModuleFwFlashStatusCompleted), Name: "completed"},
 	{Value: uint64(ModuleFwFlashStatusError), Name: "error"},
 }
@@ -127,27 +135,35 @@ func (v *ModuleFwFlashStatus) UnmarshalText(b []byte) error {
 // MarshalText returns String's form, so JSON shows spec names.
 func (v ModuleFwFlashStatus) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
-// C33PSEExtState is the "c33-pse-ext-state" enum.
+// C33PSEExtState is the "c33-pse-ext-state" enum. "groups of PSE extended
+// states functions. IEEE 802.3-2022 33.2.4.4 Variables"
 type C33PSEExtState uint32
 
 const (
-	// C33PSEExtStateNone is "none".
+	// C33PSEExtStateNone is "none". none
 	C33PSEExtStateNone C33PSEExtState = 0
-	// C33PSEExtStateErrorCondition is "error-condition".
+	// C33PSEExtStateErrorCondition is "error-condition". Group of
+	// error_condition states
 	C33PSEExtStateErrorCondition C33PSEExtState = 1
-	// C33PSEExtStateMrMpsValid is "mr-mps-valid".
+	// C33PSEExtStateMrMpsValid is "mr-mps-valid". Group of mr_mps_valid states
 	C33PSEExtStateMrMpsValid C33PSEExtState = 2
-	// C33PSEExtStateMrPSEEnable is "mr-pse-enable".
+	// C33PSEExtStateMrPSEEnable is "mr-pse-enable". Group of mr_pse_enable
+	// states
 	C33PSEExtStateMrPSEEnable C33PSEExtState = 3
-	// C33PSEExtStateOptionDetectTed is "option-detect-ted".
+	// C33PSEExtStateOptionDetectTed is "option-detect-ted". Group of
+	// option_detect_ted states
 	C33PSEExtStateOptionDetectTed C33PSEExtState = 4
-	// C33PSEExtStateOptionVportLim is "option-vport-lim".
+	// C33PSEExtStateOptionVportLim is "option-vport-lim". Group of
+	// option_vport_lim states
 	C33PSEExtStateOptionVportLim C33PSEExtState = 5
-	// C33PSEExtStateOvldDetected is "ovld-detected".
+	// C33PSEExtStateOvldDetected is "ovld-detected". Group of ovld_detected
+	// states
 	C33PSEExtStateOvldDetected C33PSEExtState = 6
-	// C33PSEExtStatePowerNotAvailable is "power-not-available".
+	// C33PSEExtStatePowerNotAvailable is "power-not-available". Group of
+	// power_not_available states
 	C33PSEExtStatePowerNotAvailable C33PSEExtState = 7
-	// C33PSEExtStateShortDetected is "short-detected".
+	// C33PSEExtStateShortDetected is "short-detected". Group of short_detected
+	// states
 	C33PSEExtStateShortDetected C33PSEExtState = 8
 )
 
@@ -205,3 +221,213 @@ func (v *PHYUpstreamType) UnmarshalText(b []byte) error {
 
 // MarshalText returns String's form, so JSON shows spec names.
 func (v PHYUpstreamType) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// TCPDataSplit is the "tcp-data-split" enum.
+type TCPDataSplit uint32
+
+const (
+	// TCPDataSplitUnknown is "unknown".
+	TCPDataSplitUnknown TCPDataSplit = 0
+	// TCPDataSplitDisabled is "disabled".
+	TCPDataSplitDisabled TCPDataSplit = 1
+	// TCPDataSplitEnabled is "enabled".
+	TCPDataSplitEnabled TCPDataSplit = 2
+)
+
+// namesTCPDataSplit lists the spec names of TCPDataSplit's values.
+var namesTCPDataSplit = []runtime.EnumName{
+	{Value: uint64(TCPDataSplitUnknown), Name: "unknown"},
+	{Value: uint64(TCPDataSplitDisabled), Name: "disabled"},
+	{Value: uint64(TCPDataSplitEnabled), Name: "enabled"},
+}
+
+// String returns the spec name of v, or its number if it has none.
+func (v TCPDataSplit) String() string { return runtime.FormatEnum(uint64(v), namesTCPDataSplit) }
+
+// UnmarshalText parses a spec name (or a number).
+func (v *TCPDataSplit) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseEnum(string(b), namesTCPDataSplit)
+	*v = TCPDataSplit(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v TCPDataSplit) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// HwtstampSource is the "hwtstamp-source" enum. Source of the hardware
+// timestamp
+type HwtstampSource uint32
+
+const (
+	// HwtstampSourceNetdev is "netdev". Hardware timestamp comes from a MAC or
+	// a device which has MAC and PHY integrated
+	HwtstampSourceNetdev HwtstampSource = 1
+	// HwtstampSourcePhylib is "phylib". Hardware timestamp comes from one PHY
+	// device of the network topology
+	HwtstampSourcePhylib HwtstampSource = 2
+)
+
+// namesHwtstampSource lists the spec names of HwtstampSource's values.
+var namesHwtstampSource = []runtime.EnumName{
+	{Value: uint64(HwtstampSourceNetdev), Name: "netdev"},
+	{Value: uint64(HwtstampSourcePhylib), Name: "phylib"},
+}
+
+// String returns the spec name of v, or its number if it has none.
+func (v HwtstampSource) String() string { return runtime.FormatEnum(uint64(v), namesHwtstampSource) }
+
+// UnmarshalText parses a spec name (or a number).
+func (v *HwtstampSource) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseEnum(string(b), namesHwtstampSource)
+	*v = HwtstampSource(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v HwtstampSource) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// PSEEvent is the "pse-event" flags. PSE event list for the PSE controller
+type PSEEvent uint64
+
+const (
+	// PSEEventPSEEventOverCurrent is "pse-event-over-current". PSE output
+	// current is too high
+	PSEEventPSEEventOverCurrent PSEEvent = 1 << 0
+	// PSEEventPSEEventOverTemp is "pse-event-over-temp". PSE in over
+	// temperature state
+	PSEEventPSEEventOverTemp PSEEvent = 1 << 1
+	// PSEEventC33PSEEventDetection is "c33-pse-event-detection". detection
+	// process occur on the PSE. IEEE 802.3-2022 33.2.5 and 145.2.6 PSE
+	// detection of PDs. IEEE 802.3-202 30.9.1.1.5 aPSEPowerDetectionStatus
+	PSEEventC33PSEEventDetection PSEEvent = 1 << 2
+	// PSEEventC33PSEEventClassification is "c33-pse-event-classification".
+	// classification process occur on the PSE. IEEE 802.3-2022 33.2.6 and
+	// 145.2.8 classification of PDs mutual identification. IEEE 802.3-2022
+	// 30.9.1.1.8 aPSEPowerClassification.
+	PSEEventC33PSEEventClassification PSEEvent = 1 << 3
+	// PSEEventC33PSEEventDisconnection is "c33-pse-event-disconnection". PD has
+	// been disconnected on the PSE. IEEE 802.3-2022 33.3.8 and 145.3.9 PD
+	// Maintain Power Signature. IEEE 802.3-2022 33.5.1.2.9 MPS Absent. IEEE
+	// 802.3-2022 30.9.1.1.20 aPSEMPSAbsentCounter.
+	PSEEventC33PSEEventDisconnection PSEEvent = 1 << 4
+	// PSEEventPSEEventOverBudget is "pse-event-over-budget". PSE turned off due
+	// to over budget situation
+	PSEEventPSEEventOverBudget PSEEvent = 1 << 5
+	// PSEEventPSEEventSwPwControlError is "pse-event-sw-pw-control-error". PSE
+	// faced an error managing the power control from software
+	PSEEventPSEEventSwPwControlError PSEEvent = 1 << 6
+)
+
+// namesPSEEvent lists the spec names of PSEEvent's values.
+var namesPSEEvent = []runtime.EnumName{
+	{Value: uint64(PSEEventPSEEventOverCurrent), Name: "pse-event-over-current"},
+	{Value: uint64(PSEEventPSEEventOverTemp), Name: "pse-event-over-temp"},
+	{Value: uint64(PSEEventC33PSEEventDetection), Name: "c33-pse-event-detection"},
+	{Value: uint64(PSEEventC33PSEEventClassification), Name: "c33-pse-event-classification"},
+	{Value: uint64(PSEEventC33PSEEventDisconnection), Name: "c33-pse-event-disconnection"},
+	{Value: uint64(PSEEventPSEEventOverBudget), Name: "pse-event-over-budget"},
+	{Value: uint64(PSEEventPSEEventSwPwControlError), Name: "pse-event-sw-pw-control-error"},
+}
+
+// String lists the names of the bits set in v, joined by "|", with any
+// unnamed bits in hex.
+func (v PSEEvent) String() string { return runtime.FormatFlags(uint64(v), namesPSEEvent) }
+
+// UnmarshalText parses the form String returns.
+func (v *PSEEvent) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseFlags(string(b), namesPSEEvent)
+	*v = PSEEvent(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v PSEEvent) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// InputXfrm is the "input-xfrm" flags. RSS hash function transformations.
+type InputXfrm uint32
+
+const (
+	// InputXfrmSymXor is "sym-xor". XOR the corresponding source and
+	// destination fields of each specified protocol. Both copies of the XOR'ed
+	// fields are fed into the RSS and RXHASH calculation. Note that this XORing
+	// reduces the input set entropy and could be exploited to reduce the RSS
+	// queue spread.
+	InputXfrmSymXor InputXfrm = 1 << 0
+	// InputXfrmSymOrXor is "sym-or-xor". Similar to SYM_XOR, except that one
+	// copy of the XOR'ed fields is replaced by an OR of the same fields.
+	InputXfrmSymOrXor InputXfrm = 1 << 1
+)
+
+// namesInputXfrm lists the spec names of InputXfrm's values.
+var namesInputXfrm = []runtime.EnumName{
+	{Value: uint64(InputXfrmSymXor), Name: "sym-xor"},
+	{Value: uint64(InputXfrmSymOrXor), Name: "sym-or-xor"},
+}
+
+// String lists the names of the bits set in v, joined by "|", with any
+// unnamed bits in hex.
+func (v InputXfrm) String() string { return runtime.FormatFlags(uint64(v), namesInputXfrm) }
+
+// UnmarshalText parses the form String returns.
+func (v *InputXfrm) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseFlags(string(b), namesInputXfrm)
+	*v = InputXfrm(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v InputXfrm) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// RxfhFields is the "rxfh-fields" flags.
+type RxfhFields uint64
+
+const (
+	// RxfhFieldsL2da is "l2da".
+	RxfhFieldsL2da RxfhFields = 1 << 1
+	// RxfhFieldsVLAN is "vlan".
+	RxfhFieldsVLAN RxfhFields = 1 << 2
+	// RxfhFieldsL3Proto is "l3-proto".
+	RxfhFieldsL3Proto RxfhFields = 1 << 3
+	// RxfhFieldsIPSrc is "ip-src".
+	RxfhFieldsIPSrc RxfhFields = 1 << 4
+	// RxfhFieldsIPDst is "ip-dst".
+	RxfhFieldsIPDst RxfhFields = 1 << 5
+	// RxfhFieldsL4B01 is "l4-b-0-1". src port in case of TCP/UDP/SCTP
+	RxfhFieldsL4B01 RxfhFields = 1 << 6
+	// RxfhFieldsL4B23 is "l4-b-2-3". dst port in case of TCP/UDP/SCTP
+	RxfhFieldsL4B23 RxfhFields = 1 << 7
+	// RxfhFieldsGtpTeid is "gtp-teid".
+	RxfhFieldsGtpTeid RxfhFields = 1 << 8
+	// RxfhFieldsIp6Fl is "ip6-fl". IPv6 Flow Label
+	RxfhFieldsIp6Fl RxfhFields = 1 << 9
+	// RxfhFieldsDiscard is "discard".
+	RxfhFieldsDiscard RxfhFields = 1 << 31
+)
+
+// namesRxfhFields lists the spec names of RxfhFields's values.
+var namesRxfhFields = []runtime.EnumName{
+	{Value: uint64(RxfhFieldsL2da), Name: "l2da"},
+	{Value: uint64(RxfhFieldsVLAN), Name: "vlan"},
+	{Value: uint64(RxfhFieldsL3Proto), Name: "l3-proto"},
+	{Value: uint64(RxfhFieldsIPSrc), Name: "ip-src"},
+	{Value: uint64(RxfhFieldsIPDst), Name: "ip-dst"},
+	{Value: uint64(RxfhFieldsL4B01), Name: "l4-b-0-1"},
+	{Value: uint64(RxfhFieldsL4B23), Name: "l4-b-2-3"},
+	{Value: uint64(RxfhFieldsGtpTeid), Name: "gtp-teid"},
+	{Value: uint64(RxfhFieldsIp6Fl), Name: "ip6-fl"},
+	{Value: uint64(RxfhFieldsDiscard), Name: "discard"},
+}
+
+// String lists the names of the bits set in v, joined by "|", with any
+// unnamed bits in hex.
+func (v RxfhFields) String() string { return runtime.FormatFlags(uint64(v), namesRxfhFields) }
+
+// UnmarshalText parses the form String returns.
+func (v *RxfhFields) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseFlags(string(b), namesRxfhFields)
+	*v = RxfhFields(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v RxfhFields) MarshalText() ([]byte, error) { return []byte(v.String()), nil }

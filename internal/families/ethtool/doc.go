@@ -19,6 +19,10 @@
 // valid for as long as they are kept; a loop that keeps none can pass
 // runtime.ReuseReplies() to a dump, or runtime.ReuseReply(&arena) to a
 // request, to have each reply decoded into the memory of the one before.
+//
+// Client.Subscribe joins multicast groups; Notifications.All streams what
+// they carry, decoded by command. Like a dump, it takes
+// runtime.ReuseReplies().
 package ethtool
 
 const (
@@ -26,4 +30,10 @@ const (
 	FamilyName = "ethtool"
 	// FamilyVersion is the family's version, sent in every request.
 	FamilyVersion = 1
+)
+
+// The family's multicast groups, for Client.Subscribe.
+const (
+	// GroupMonitor is the "monitor" multicast group.
+	GroupMonitor = "monitor"
 )

@@ -115,12 +115,72 @@ func (v *Dev) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// IoUringProviderInfo holds the attributes of the "io-uring-provider-info"
+// attribute set.
+type IoUringProviderInfo struct {
+	// RxBufLen is the "rx-buf-len" attribute. RX buffer length in bytes for
+	// this io_uring memory provider. Reflects the rx_buf_len passed at io_uring
+	// zerocopy rx registration time.
+	RxBufLen runtime.Opt[uint64] `json:"rx-buf-len,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *IoUringProviderInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *IoUringProviderInfo) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.RxBufLen; x.Present && sends(only, 1) {
+		e.PutUint(1, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *IoUringProviderInfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *IoUringProviderInfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			x, err := runtime.ReadUint("rx-buf-len", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.RxBufLen = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
 // PagePool holds the attributes of the "page-pool" attribute set.
 type PagePool struct {
 	// ID is the "id" attribute. Unique ID of a Page Pool instance.
 	ID runtime.Opt[uint64] `json:"id,omitzero"`
 	// Ifindex is the "ifindex" attribute. ifindex of the netdev to which the
-	// pool belongs. May be reported as 0 if the page pool was allocated for a
+	// pool belongs. May not be reported if the page pool was allocated for a
 	// netdev which got destroyed already (page pools may outlast their netdevs
 	// because they wait for all memory to be returned).
 	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
@@ -146,6 +206,9 @@ type PagePool struct {
 	// Dmabuf is the "dmabuf" attribute. ID of the dmabuf this page-pool is
 	// attached to.
 	Dmabuf runtime.Opt[uint32] `json:"dmabuf,omitzero"`
+	// IoUring is the "io-uring" attribute. io-uring memory provider
+	// information.
+	IoUring *IoUringProviderInfo `json:"io-uring,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -181,6 +244,11 @@ func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.Dmabuf; x.Present && sends(only, 7) {
 		e.PutU32(7, x.V)
+	}
+	if x := v.IoUring; x != nil && sends(only, 8) {
+		n := e.BeginNest(8)
+		x.Encode(e)
+		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -245,6 +313,12 @@ func (v *PagePool) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Dmabuf = runtime.Some(x)
+		case 8:
+			x := &dc.takeIoUringProviderInfo(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "io-uring", err)
+			}
+			v.IoUring = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -259,7 +333,7 @@ type PagePoolInfo struct {
 	// ID is the "id" attribute. Unique ID of a Page Pool instance.
 	ID runtime.Opt[uint64] `json:"id,omitzero"`
 	// Ifindex is the "ifindex" attribute. ifindex of the netdev to which the
-	// pool belongs. May be reported as 0 if the page pool was allocated for a
+	// pool belongs. May not be reported if the page pool was allocated for a
 	// netdev which got destroyed already (page pools may outlast their netdevs
 	// because they wait for all memory to be returned).
 	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
@@ -521,6 +595,26 @@ type NAPI struct {
 	// to operate in threaded mode. If NAPI is not in threaded mode (i.e. uses
 	// normal softirq context), the attribute will be absent.
 	PID runtime.Opt[uint32] `json:"pid,omitzero"`
+	// DeferHardIrqs is the "defer-hard-irqs" attribute. The number of
+	// consecutive empty polls before IRQ deferral ends and hardware IRQs are
+	// re-enabled.
+	DeferHardIrqs runtime.Opt[uint32] `json:"defer-hard-irqs,omitzero"`
+	// GROFlushTimeout is the "gro-flush-timeout" attribute. The timeout, in
+	// nanoseconds, of when to trigger the NAPI watchdog timer which schedules
+	// NAPI processing. Additionally, a non-zero value will also prevent GRO
+	// from flushing recent super-frames at the end of a NAPI cycle. This may
+	// add receive latency in exchange for reducing the number of frames
+	// processed by the network stack.
+	GROFlushTimeout runtime.Opt[uint64] `json:"gro-flush-timeout,omitzero"`
+	// IRQSuspendTimeout is the "irq-suspend-timeout" attribute. The timeout, in
+	// nanoseconds, of how long to suspend irq processing, if event polling
+	// finds events
+	IRQSuspendTimeout runtime.Opt[uint64] `json:"irq-suspend-timeout,omitzero"`
+	// Threaded is the "threaded" attribute. Whether the NAPI is configured to
+	// operate in threaded polling mode. If this is set to enabled then the NAPI
+	// context operates in threaded polling mode. If this is set to busy-poll,
+	// then the threaded polling mode also busy polls.
+	Threaded runtime.Opt[NAPIThreaded] `json:"threaded,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -547,6 +641,18 @@ func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.PID; x.Present && sends(only, 4) {
 		e.PutU32(4, x.V)
+	}
+	if x := &v.DeferHardIrqs; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
+	}
+	if x := &v.GROFlushTimeout; x.Present && sends(only, 6) {
+		e.PutUint(6, x.V)
+	}
+	if x := &v.IRQSuspendTimeout; x.Present && sends(only, 7) {
+		e.PutUint(7, x.V)
+	}
+	if x := &v.Threaded; x.Present && sends(only, 8) {
+		e.PutU32(8, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -593,6 +699,76 @@ func (v *NAPI) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PID = runtime.Some(x)
+		case 5:
+			if l-4 != 4 {
+				return runtime.SizeError("defer-hard-irqs", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.DeferHardIrqs = runtime.Some(x)
+		case 6:
+			x, err := runtime.ReadUint("gro-flush-timeout", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.GROFlushTimeout = runtime.Some(x)
+		case 7:
+			x, err := runtime.ReadUint("irq-suspend-timeout", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.IRQSuspendTimeout = runtime.Some(x)
+		case 8:
+			if l-4 != 4 {
+				return runtime.SizeError("threaded", 4, l-4)
+			}
+			x := NAPIThreaded(runtime.U32(b[off+4 : end]))
+			v.Threaded = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
+// XSKInfo holds the attributes of the "xsk-info" attribute set.
+type XSKInfo struct {
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *XSKInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *XSKInfo) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *XSKInfo) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *XSKInfo) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -611,7 +787,9 @@ type Queue struct {
 	// queue belongs.
 	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
 	// Type is the "type" attribute. Queue type as rx, tx. Each queue type
-	// defines a separate ID space.
+	// defines a separate ID space. XDP TX queues allocated in the kernel are
+	// not linked to NAPIs and thus not listed. AF_XDP queues will have more
+	// information set in the xsk attribute.
 	Type runtime.Opt[QueueType] `json:"type,omitzero"`
 	// NAPIID is the "napi-id" attribute. ID of the NAPI instance which services
 	// this queue.
@@ -619,6 +797,17 @@ type Queue struct {
 	// Dmabuf is the "dmabuf" attribute. ID of the dmabuf attached to this
 	// queue, if any.
 	Dmabuf runtime.Opt[uint32] `json:"dmabuf,omitzero"`
+	// IoUring is the "io-uring" attribute. io_uring memory provider
+	// information.
+	IoUring *IoUringProviderInfo `json:"io-uring,omitempty"`
+	// XSK is the "xsk" attribute. XSK information for this queue, if any.
+	XSK *XSKInfo `json:"xsk,omitempty"`
+	// Lease is the "lease" attribute. A queue from a virtual device can have a
+	// lease which refers to another queue from a physical device. This is
+	// useful for memory providers and AF_XDP operations which take an ifindex
+	// and queue id to allow applications to bind against virtual devices in
+	// containers.
+	Lease *Lease `json:"lease,omitempty"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -648,6 +837,21 @@ func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.Dmabuf; x.Present && sends(only, 5) {
 		e.PutU32(5, x.V)
+	}
+	if x := v.IoUring; x != nil && sends(only, 6) {
+		n := e.BeginNest(6)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.XSK; x != nil && sends(only, 7) {
+		n := e.BeginNest(7)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := v.Lease; x != nil && sends(only, 8) {
+		n := e.BeginNest(8)
+		x.Encode(e)
+		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -700,6 +904,24 @@ func (v *Queue) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Dmabuf = runtime.Some(x)
+		case 6:
+			x := &dc.takeIoUringProviderInfo(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "io-uring", err)
+			}
+			v.IoUring = x
+		case 7:
+			x := &dc.takeXSKInfo(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "xsk", err)
+			}
+			v.XSK = x
+		case 8:
+			x := &dc.takeLease(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "lease", err)
+			}
+			v.Lease = x
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -804,7 +1026,8 @@ type Qstats struct {
 	// not require the device to calculate the checksum.
 	TxCsumNone runtime.Opt[uint64] `json:"tx-csum-none,omitzero"`
 	// TxNeedsCsum is the "tx-needs-csum" attribute. Number of packets that
-	// required the device to calculate the checksum.
+	// required the device to calculate the checksum. This counter includes the
+	// number of GSO wire packets for which device calculated the L4 checksum.
 	TxNeedsCsum runtime.Opt[uint64] `json:"tx-needs-csum,omitzero"`
 	// TxHWGSOPackets is the "tx-hw-gso-packets" attribute. Number of packets
 	// that necessitated segmentation into smaller packets by the device.
@@ -1161,7 +1384,9 @@ type QueueID struct {
 	// Queue indexes are scoped to an interface and queue type.
 	ID runtime.Opt[uint32] `json:"id,omitzero"`
 	// Type is the "type" attribute. Queue type as rx, tx. Each queue type
-	// defines a separate ID space.
+	// defines a separate ID space. XDP TX queues allocated in the kernel are
+	// not linked to NAPIs and thus not listed. AF_XDP queues will have more
+	// information set in the xsk attribute.
 	Type runtime.Opt[QueueType] `json:"type,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
@@ -1225,6 +1450,89 @@ func (v *QueueID) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// Lease holds the attributes of the "lease" attribute set.
+type Lease struct {
+	// Ifindex is the "ifindex" attribute. The netdev ifindex to lease the queue
+	// from.
+	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	// Queue is the "queue" attribute. The netdev queue to lease from.
+	Queue *QueueID `json:"queue,omitempty"`
+	// NetnsID is the "netns-id" attribute. The network namespace id of the
+	// netdev.
+	NetnsID runtime.Opt[int32] `json:"netns-id,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *Lease) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Lease) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.Ifindex; x.Present && sends(only, 1) {
+		e.PutU32(1, x.V)
+	}
+	if x := v.Queue; x != nil && sends(only, 2) {
+		n := e.BeginNest(2)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if x := &v.NetnsID; x.Present && sends(only, 3) {
+		e.PutS32(3, x.V)
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *Lease) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Lease) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 1:
+			if l-4 != 4 {
+				return runtime.SizeError("ifindex", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.Ifindex = runtime.Some(x)
+		case 2:
+			x := &dc.takeQueueID(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "queue", err)
+			}
+			v.Queue = x
+		case 3:
+			if l-4 != 4 {
+				return runtime.SizeError("netns-id", 4, l-4)
+			}
+			x := int32(runtime.U32(b[off+4 : end]))
+			v.NetnsID = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
 // Dmabuf holds the attributes of the "dmabuf" attribute set.
 type Dmabuf struct {
 	// Ifindex is the "ifindex" attribute. netdev ifindex to bind the dmabuf to.
@@ -1235,6 +1543,10 @@ type Dmabuf struct {
 	FD runtime.Opt[uint32] `json:"fd,omitzero"`
 	// ID is the "id" attribute. id of the dmabuf binding
 	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	// RxPageSize is the "rx-page-size" attribute. Size in bytes of each device
+	// page the NIC writes into from the bound dmabuf. Must be a power of two
+	// and >= PAGE_SIZE; defaults to PAGE_SIZE.
+	RxPageSize runtime.Opt[uint32] `json:"rx-page-size,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -1266,6 +1578,9 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.ID; x.Present && sends(only, 4) {
 		e.PutU32(4, x.V)
+	}
+	if x := &v.RxPageSize; x.Present && sends(only, 5) {
+		e.PutU32(5, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1312,6 +1627,12 @@ func (v *Dmabuf) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
+		case 5:
+			if l-4 != 4 {
+				return runtime.SizeError("rx-page-size", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.RxPageSize = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -1330,6 +1651,11 @@ var attrsDev = runtime.AttrSet{Name: "dev", Attrs: []runtime.AttrSpec{
 	6: {Name: "xsk-features"},
 }}
 
+// attrsIoUringProviderInfo names the attributes of "io-uring-provider-info" in kernel errors.
+var attrsIoUringProviderInfo = runtime.AttrSet{Name: "io-uring-provider-info", Attrs: []runtime.AttrSpec{
+	1: {Name: "rx-buf-len"},
+}}
+
 // attrsPagePool names the attributes of "page-pool" in kernel errors.
 var attrsPagePool = runtime.AttrSet{Name: "page-pool", Attrs: []runtime.AttrSpec{
 	1: {Name: "id"},
@@ -1339,6 +1665,7 @@ var attrsPagePool = runtime.AttrSet{Name: "page-pool", Attrs: []runtime.AttrSpec
 	5: {Name: "inflight-mem"},
 	6: {Name: "detach-time"},
 	7: {Name: "dmabuf"},
+	8: {Name: "io-uring"},
 }}
 
 // attrsPagePoolInfo names the attributes of "page-pool-info" in kernel errors.
@@ -1369,7 +1696,14 @@ var attrsNAPI = runtime.AttrSet{Name: "napi", Attrs: []runtime.AttrSpec{
 	2: {Name: "id"},
 	3: {Name: "irq"},
 	4: {Name: "pid"},
+	5: {Name: "defer-hard-irqs"},
+	6: {Name: "gro-flush-timeout"},
+	7: {Name: "irq-suspend-timeout"},
+	8: {Name: "threaded"},
 }}
+
+// attrsXSKInfo names the attributes of "xsk-info" in kernel errors.
+var attrsXSKInfo = runtime.AttrSet{Name: "xsk-info", Attrs: []runtime.AttrSpec{}}
 
 // attrsQueue names the attributes of "queue" in kernel errors.
 var attrsQueue = runtime.AttrSet{Name: "queue", Attrs: []runtime.AttrSpec{
@@ -1378,6 +1712,9 @@ var attrsQueue = runtime.AttrSet{Name: "queue", Attrs: []runtime.AttrSpec{
 	3: {Name: "type"},
 	4: {Name: "napi-id"},
 	5: {Name: "dmabuf"},
+	6: {Name: "io-uring"},
+	7: {Name: "xsk"},
+	8: {Name: "lease"},
 }}
 
 // attrsQstats names the attributes of "qstats" in kernel errors.
@@ -1421,12 +1758,20 @@ var attrsQueueID = runtime.AttrSet{Name: "queue-id", Attrs: []runtime.AttrSpec{
 	3: {Name: "type"},
 }}
 
+// attrsLease names the attributes of "lease" in kernel errors.
+var attrsLease = runtime.AttrSet{Name: "lease", Attrs: []runtime.AttrSpec{
+	1: {Name: "ifindex"},
+	2: {Name: "queue"},
+	3: {Name: "netns-id"},
+}}
+
 // attrsDmabuf names the attributes of "dmabuf" in kernel errors.
 var attrsDmabuf = runtime.AttrSet{Name: "dmabuf", Attrs: []runtime.AttrSpec{
 	1: {Name: "ifindex"},
 	2: {Name: "queues"},
 	3: {Name: "fd"},
 	4: {Name: "id"},
+	5: {Name: "rx-page-size"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -1434,16 +1779,19 @@ var attrsDmabuf = runtime.AttrSet{Name: "dmabuf", Attrs: []runtime.AttrSpec{
 // caller keeps holds its chunks, a few KiB, alive. A nil *decoder
 // allocates each value alone.
 type decoder struct {
-	copies             runtime.Bytes
-	chunkDev           runtime.Chunk[Dev]
-	chunkPagePool      runtime.Chunk[PagePool]
-	chunkPagePoolInfo  runtime.Chunk[PagePoolInfo]
-	chunkPagePoolStats runtime.Chunk[PagePoolStats]
-	chunkNAPI          runtime.Chunk[NAPI]
-	chunkQueue         runtime.Chunk[Queue]
-	chunkQstats        runtime.Chunk[Qstats]
-	chunkQueueID       runtime.Chunk[QueueID]
-	chunkDmabuf        runtime.Chunk[Dmabuf]
+	copies                   runtime.Bytes
+	chunkDev                 runtime.Chunk[Dev]
+	chunkIoUringProviderInfo runtime.Chunk[IoUringProviderInfo]
+	chunkPagePool            runtime.Chunk[PagePool]
+	chunkPagePoolInfo        runtime.Chunk[PagePoolInfo]
+	chunkPagePoolStats       runtime.Chunk[PagePoolStats]
+	chunkNAPI                runtime.Chunk[NAPI]
+	chunkXSKInfo             runtime.Chunk[XSKInfo]
+	chunkQueue               runtime.Chunk[Queue]
+	chunkQstats              runtime.Chunk[Qstats]
+	chunkQueueID             runtime.Chunk[QueueID]
+	chunkLease               runtime.Chunk[Lease]
+	chunkDmabuf              runtime.Chunk[Dmabuf]
 }
 
 // Rewind readies dc to decode the next reply into the memory of the
@@ -1451,13 +1799,16 @@ type decoder struct {
 // byte slices are not rewound: a string's bytes never change.
 func (dc *decoder) Rewind() {
 	dc.chunkDev.Rewind()
+	dc.chunkIoUringProviderInfo.Rewind()
 	dc.chunkPagePool.Rewind()
 	dc.chunkPagePoolInfo.Rewind()
 	dc.chunkPagePoolStats.Rewind()
 	dc.chunkNAPI.Rewind()
+	dc.chunkXSKInfo.Rewind()
 	dc.chunkQueue.Rewind()
 	dc.chunkQstats.Rewind()
 	dc.chunkQueueID.Rewind()
+	dc.chunkLease.Rewind()
 	dc.chunkDmabuf.Rewind()
 }
 
@@ -1476,6 +1827,14 @@ func (dc *decoder) takeDev(n int) []Dev {
 		return make([]Dev, n)
 	}
 	return dc.chunkDev.Take(n)
+}
+
+// takeIoUringProviderInfo returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeIoUringProviderInfo(n int) []IoUringProviderInfo {
+	if dc == nil {
+		return make([]IoUringProviderInfo, n)
+	}
+	return dc.chunkIoUringProviderInfo.Take(n)
 }
 
 // takePagePool returns n zeroed structs, from dc's chunk if dc is not nil.
@@ -1510,6 +1869,14 @@ func (dc *decoder) takeNAPI(n int) []NAPI {
 	return dc.chunkNAPI.Take(n)
 }
 
+// takeXSKInfo returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeXSKInfo(n int) []XSKInfo {
+	if dc == nil {
+		return make([]XSKInfo, n)
+	}
+	return dc.chunkXSKInfo.Take(n)
+}
+
 // takeQueue returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeQueue(n int) []Queue {
 	if dc == nil {
@@ -1534,6 +1901,14 @@ func (dc *decoder) takeQueueID(n int) []QueueID {
 	return dc.chunkQueueID.Take(n)
 }
 
+// takeLease returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeLease(n int) []Lease {
+	if dc == nil {
+		return make([]Lease, n)
+	}
+	return dc.chunkLease.Take(n)
+}
+
 // takeDmabuf returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeDmabuf(n int) []Dmabuf {
 	if dc == nil {
@@ -1544,7 +1919,12 @@ func (dc *decoder) takeDmabuf(n int) []Dmabuf {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
+	attrsPagePool.Attrs[8].Nested = &attrsIoUringProviderInfo
 	attrsPagePoolStats.Attrs[1].Nested = &attrsPagePoolInfo
+	attrsQueue.Attrs[6].Nested = &attrsIoUringProviderInfo
+	attrsQueue.Attrs[7].Nested = &attrsXSKInfo
+	attrsQueue.Attrs[8].Nested = &attrsLease
+	attrsLease.Attrs[2].Nested = &attrsQueueID
 	attrsDmabuf.Attrs[2].Nested = &attrsQueueID
 }
 

@@ -100,12 +100,16 @@ var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: 5, Attrs: &attrsPageP
 // reqPagePoolGetDo marks the attributes "page-pool-get" do requests carry.
 var reqPagePoolGetDo = []bool{1: true}
 
+// reqPagePoolGetDump marks the attributes "page-pool-get" dump requests carry.
+var reqPagePoolGetDump = []bool{2: true}
+
 // PagePoolGet runs the "page-pool-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
 // on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
 // the reply is decoded into the arena instead, and is valid only until the
-// next request that uses it. Get / dump information about Page Pools. (Only
-// Page Pools associated with a net_device can be listed.)
+// next request that uses it. Get / dump information about Page Pools. Only
+// Page Pools associated by the driver with a net_device can be listed.
+// ifindex will not be reported if the net_device no longer exists.
 func (c *Client) PagePoolGet(ctx context.Context, req *PagePool, opts ...runtime.DoOption) (*PagePool, error) {
 	var rsp *PagePool
 	arena := runtime.ReplyArenaOf(opts)
@@ -130,11 +134,12 @@ func (c *Client) PagePoolGet(ctx context.Context, req *PagePool, opts ...runtime
 // its chunks, a few KiB, alive. With runtime.ReuseReplies each reply is
 // decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get / dump information about Page Pools.
-// (Only Page Pools associated with a net_device can be listed.)
-func (c *Client) PagePoolGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*PagePool, error] {
+// Only Page Pools associated by the driver with a net_device can be listed.
+// ifindex will not be reported if the net_device no longer exists.
+func (c *Client) PagePoolGetDump(ctx context.Context, req *PagePool, opts ...runtime.DumpOption) iter.Seq2[*PagePool, error] {
 	return func(yield func(*PagePool, error) bool) {
 		reuse := runtime.ReusesReplies(opts)
-		d := c.conn.StartDump(ctx, &opPagePoolGet, nil)
+		d := c.conn.StartDump(ctx, &opPagePoolGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
@@ -159,6 +164,9 @@ var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: 9, Attrs: 
 
 // reqPagePoolStatsGetDo marks the attributes "page-pool-stats-get" do requests carry.
 var reqPagePoolStatsGetDo = []bool{1: true}
+
+// reqPagePoolStatsGetDump marks the attributes "page-pool-stats-get" dump requests carry.
+var reqPagePoolStatsGetDump = []bool{1: true}
 
 // PagePoolStatsGet runs the "page-pool-stats-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -190,10 +198,10 @@ func (c *Client) PagePoolStatsGet(ctx context.Context, req *PagePoolStats, opts 
 // holds its chunks, a few KiB, alive. With runtime.ReuseReplies each reply
 // is decoded into the memory of the one before instead, and is valid only
 // until its loop iteration ends. Get page pool statistics.
-func (c *Client) PagePoolStatsGetDump(ctx context.Context, opts ...runtime.DumpOption) iter.Seq2[*PagePoolStats, error] {
+func (c *Client) PagePoolStatsGetDump(ctx context.Context, req *PagePoolStats, opts ...runtime.DumpOption) iter.Seq2[*PagePoolStats, error] {
 	return func(yield func(*PagePoolStats, error) bool) {
 		reuse := runtime.ReusesReplies(opts)
-		d := c.conn.StartDump(ctx, &opPagePoolStatsGet, nil)
+		d := c.conn.StartDump(ctx, &opPagePoolStatsGet, func(e *runtime.Encoder) { req.encodeOnly(e, reqPagePoolStatsGetDump) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
@@ -217,7 +225,7 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context, opts ...runtime.DumpO
 var opQueueGet = runtime.Op{Name: "queue-get", Cmd: 10, Attrs: &attrsQueue, DoReply: true}
 
 // reqQueueGetDo marks the attributes "queue-get" do requests carry.
-var reqQueueGetDo = []bool{2: true, 3: true, 1: true}
+var reqQueueGetDo = []bool{1: true, 2: true, 3: true}
 
 // reqQueueGetDump marks the attributes "queue-get" dump requests carry.
 var reqQueueGetDump = []bool{2: true}
@@ -383,7 +391,7 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats, opts ...runtime
 var opBindRx = runtime.Op{Name: "bind-rx", Cmd: 13, Attrs: &attrsDmabuf, DoReply: true}
 
 // reqBindRxDo marks the attributes "bind-rx" do requests carry.
-var reqBindRxDo = []bool{1: true, 3: true, 2: true}
+var reqBindRxDo = []bool{1: true, 2: true, 3: true, 5: true}
 
 // BindRx runs the "bind-rx" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -399,6 +407,75 @@ func (c *Client) BindRx(ctx context.Context, req *Dmabuf, opts ...runtime.DoOpti
 		}
 		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
 		rsp = &dc.takeDmabuf(1)[0]
+		return rsp.decode(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// opNAPISet describes "napi-set" requests.
+var opNAPISet = runtime.Op{Name: "napi-set", Cmd: 14, Attrs: &attrsNAPI}
+
+// reqNAPISetDo marks the attributes "napi-set" do requests carry.
+var reqNAPISetDo = []bool{2: true, 5: true, 6: true, 7: true, 8: true}
+
+// NAPISet runs the "napi-set" operation; the kernel sends no reply. Set
+// configurable NAPI instance settings.
+func (c *Client) NAPISet(ctx context.Context, req *NAPI) error {
+	return c.conn.Do(ctx, &opNAPISet, func(e *runtime.Encoder) { req.encodeOnly(e, reqNAPISetDo) }, nil)
+}
+
+// opBindTx describes "bind-tx" requests.
+var opBindTx = runtime.Op{Name: "bind-tx", Cmd: 15, Attrs: &attrsDmabuf, DoReply: true}
+
+// reqBindTxDo marks the attributes "bind-tx" do requests carry.
+var reqBindTxDo = []bool{1: true, 3: true}
+
+// BindTx runs the "bind-tx" operation and returns the kernel's reply (nil
+// if it sent none), carved from chunks shared with other replies on the
+// same socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply
+// is decoded into the arena instead, and is valid only until the next
+// request that uses it. Bind dmabuf to netdev for TX
+func (c *Client) BindTx(ctx context.Context, req *Dmabuf, opts ...runtime.DoOption) (*Dmabuf, error) {
+	var rsp *Dmabuf
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opBindTx, func(e *runtime.Encoder) { req.encodeOnly(e, reqBindTxDo) }, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeDmabuf(1)[0]
+		return rsp.decode(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// opQueueCreate describes "queue-create" requests.
+var opQueueCreate = runtime.Op{Name: "queue-create", Cmd: 16, Attrs: &attrsQueue, DoReply: true}
+
+// reqQueueCreateDo marks the attributes "queue-create" do requests carry.
+var reqQueueCreateDo = []bool{2: true, 3: true, 8: true}
+
+// QueueCreate runs the "queue-create" operation and returns the kernel's
+// reply (nil if it sent none), carved from chunks shared with other replies
+// on the same socket (see runtime.Chunk). With runtime.ReuseReply(arena)
+// the reply is decoded into the arena instead, and is valid only until the
+// next request that uses it. Create a new queue for the given netdevice.
+// Whether this operation is supported depends on the device and the driver.
+func (c *Client) QueueCreate(ctx context.Context, req *Queue, opts ...runtime.DoOption) (*Queue, error) {
+	var rsp *Queue
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opQueueCreate, func(e *runtime.Encoder) { req.encodeOnly(e, reqQueueCreateDo) }, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeQueue(1)[0]
 		return rsp.decode(m.Payload, dc)
 	})
 	if err != nil {

@@ -6,6 +6,9 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// PageSize is the "page-size" constant.
+const PageSize = 0
+
 // XDPAct is the "xdp-act" flags.
 type XDPAct uint64
 
@@ -103,12 +106,16 @@ const (
 	// XSKFlagsTxChecksum is "tx-checksum". L3 checksum HW offload is supported
 	// by the driver.
 	XSKFlagsTxChecksum XSKFlags = 1 << 1
+	// XSKFlagsTxLaunchTimeFifo is "tx-launch-time-fifo". Launch time HW offload
+	// is supported by the driver.
+	XSKFlagsTxLaunchTimeFifo XSKFlags = 1 << 2
 )
 
 // namesXSKFlags lists the spec names of XSKFlags's values.
 var namesXSKFlags = []runtime.EnumName{
 	{Value: uint64(XSKFlagsTxTimestamp), Name: "tx-timestamp"},
 	{Value: uint64(XSKFlagsTxChecksum), Name: "tx-checksum"},
+	{Value: uint64(XSKFlagsTxLaunchTimeFifo), Name: "tx-launch-time-fifo"},
 }
 
 // String lists the names of the bits set in v, joined by "|", with any
@@ -180,3 +187,35 @@ func (v *QstatsScope) UnmarshalText(b []byte) error {
 
 // MarshalText returns String's form, so JSON shows spec names.
 func (v QstatsScope) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// NAPIThreaded is the "napi-threaded" enum.
+type NAPIThreaded uint32
+
+const (
+	// NAPIThreadedDisabled is "disabled".
+	NAPIThreadedDisabled NAPIThreaded = 0
+	// NAPIThreadedEnabled is "enabled".
+	NAPIThreadedEnabled NAPIThreaded = 1
+	// NAPIThreadedBusyPoll is "busy-poll".
+	NAPIThreadedBusyPoll NAPIThreaded = 2
+)
+
+// namesNAPIThreaded lists the spec names of NAPIThreaded's values.
+var namesNAPIThreaded = []runtime.EnumName{
+	{Value: uint64(NAPIThreadedDisabled), Name: "disabled"},
+	{Value: uint64(NAPIThreadedEnabled), Name: "enabled"},
+	{Value: uint64(NAPIThreadedBusyPoll), Name: "busy-poll"},
+}
+
+// String returns the spec name of v, or its number if it has none.
+func (v NAPIThreaded) String() string { return runtime.FormatEnum(uint64(v), namesNAPIThreaded) }
+
+// UnmarshalText parses a spec name (or a number).
+func (v *NAPIThreaded) UnmarshalText(b []byte) error {
+	x, err := runtime.ParseEnum(string(b), namesNAPIThreaded)
+	*v = NAPIThreaded(x)
+	return err
+}
+
+// MarshalText returns String's form, so JSON shows spec names.
+func (v NAPIThreaded) MarshalText() ([]byte, error) { return []byte(v.String()), nil }

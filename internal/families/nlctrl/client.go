@@ -98,7 +98,7 @@ func (c *Client) GetfamilyDump(ctx context.Context, opts ...runtime.DumpOption) 
 var opGetpolicy = runtime.Op{Name: "getpolicy", Cmd: 10, Attrs: &attrsCtrlAttrs}
 
 // reqGetpolicyDump marks the attributes "getpolicy" dump requests carry.
-var reqGetpolicyDump = []bool{2: true, 1: true, 10: true}
+var reqGetpolicyDump = []bool{1: true, 2: true, 10: true}
 
 // GetpolicyDump runs the "getpolicy" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not

@@ -149,7 +149,7 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		runtime.PutIntArray(e, 19, 2, x)
 	}
 	if x := &v.Stats; x.Present && sends(only, 20) {
-		e.PutStruct(20, 24, x.V.put)
+		e.PutStruct(20, 32, x.V.put)
 	}
 	if x := v.Nest; x != nil && sends(only, 21) {
 		n := e.BeginNest(21)
@@ -349,7 +349,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			}
 			v.S16Array = x
 		case 20:
-			if err := runtime.CheckStruct("stats", b[off+4:end], 24); err != nil {
+			if err := runtime.CheckStruct("stats", b[off+4:end], 32); err != nil {
 				return err
 			}
 			var x Stats

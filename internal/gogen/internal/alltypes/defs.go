@@ -109,7 +109,7 @@ func (s *Hdr) get(b []byte) {
 	s.Reserved = b[7]
 }
 
-// Stats is the "stats" struct (24 bytes on the wire). A struct carried in a
+// Stats is the "stats" struct (32 bytes on the wire). A struct carried in a
 // binary attribute.
 type Stats struct {
 	// Packets is the "packets" member.
@@ -122,24 +122,28 @@ type Stats struct {
 	MAC [6]byte `json:"mac"`
 	// Tail is the "tail" member.
 	Tail uint16 `json:"tail"`
+	// Hdr is the "hdr" member. A member holding another struct.
+	Hdr Hdr `json:"hdr"`
 }
 
-// put lays s out in b, which holds at least 24 bytes.
+// put lays s out in b, which holds at least 32 bytes.
 func (s *Stats) put(b []byte) {
-	_ = b[24-1]
+	_ = b[32-1]
 	binary.NativeEndian.PutUint64(b[0:], s.Packets)
 	binary.NativeEndian.PutUint32(b[8:], uint32(s.Delta))
 	binary.BigEndian.PutUint32(b[12:], s.Addr)
 	copy(b[16:22], s.MAC[:])
 	binary.NativeEndian.PutUint16(b[22:], s.Tail)
+	s.Hdr.put(b[24:32])
 }
 
-// get reads s from b, which holds at least 24 bytes.
+// get reads s from b, which holds at least 32 bytes.
 func (s *Stats) get(b []byte) {
-	_ = b[24-1]
+	_ = b[32-1]
 	s.Packets = binary.NativeEndian.Uint64(b[0:])
 	s.Delta = int32(binary.NativeEndian.Uint32(b[8:]))
 	s.Addr = binary.BigEndian.Uint32(b[12:])
 	copy(s.MAC[:], b[16:22])
 	s.Tail = binary.NativeEndian.Uint16(b[22:])
+	s.Hdr.get(b[24:32])
 }

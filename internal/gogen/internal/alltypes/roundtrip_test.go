@@ -37,7 +37,7 @@ func full() *All {
 		Bin:       []byte{},
 		U32Array:  []uint32{1, 2, 0xffffffff},
 		S16Array:  []int16{-1, 0, 1},
-		Stats:     runtime.Some(Stats{Packets: 1 << 50, Delta: -3, Addr: 0x0a000001, MAC: [6]byte{1, 2, 3, 4, 5, 6}, Tail: 0xbeef}),
+		Stats:     runtime.Some(Stats{Packets: 1 << 50, Delta: -3, Addr: 0x0a000001, MAC: [6]byte{1, 2, 3, 4, 5, 6}, Tail: 0xbeef, Hdr: Hdr{ID: 7, Port: 0x1234, Kind: ColorBlue, Reserved: 1}}),
 		Nest:      &Inner{A: runtime.Some(uint32(1)), Child: &Inner{B: runtime.Some("deep"), Child: &Inner{}}},
 		MultiU32:  []uint32{3, 1, 2},
 		MultiStr:  []string{"x", "", "z"},
