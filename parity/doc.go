@@ -8,6 +8,14 @@
 //     attribute names, with policy indexes replaced by the path from the op's
 //     root policy (Normalise), and the two Models are compared (Compare).
 //
+//   - Policy parity with the kernel's generator on the 7.3 specs: for every
+//     genetlink spec of the Linux 7.3 corpus, the kernel's own YNL
+//     generator's kernel code (ynl_gen_c.py --mode kernel) is built into a
+//     module registering <spec>_yk (parity/cmd/paritymods, BuildYNLModule)
+//     and loaded in the same guest beside genlgen's module of the spec,
+//     <spec>_g7; their snapshots are compared the same way. The generator
+//     is only run, into build/; none of its code is in the repository.
+//
 //   - Data parity: on the host, the kernel's Python YNL client (cli.py) and
 //     a genlgen-generated Go client run the same read-only op against the
 //     host kernel, and their JSON outputs are compared after normalising
@@ -15,6 +23,7 @@
 //
 // The guest test (build tag e2e_guest) only collects snapshots and prints
 // them on the console; the parity command (parity/cmd/parity) compares,
-// judges the differences against Known and writes PARITY.md. `make parity`
-// runs both.
+// judges the differences against KnownPolicy, KnownPolicy73 and KnownData
+// and writes PARITY.md. `make parity` builds the modules (paritymods), boots
+// the guest once and runs the parity command.
 package parity

@@ -62,18 +62,14 @@ func init() {
 // NLA_U16/NLA_U32 (same length check, and nlctrl's getpolicy can report
 // it: the policy dump skips NLA_BE*); only value checks, which must compare
 // the swapped value, need NLA_BE16/NLA_BE32.
+// A big-endian u16 or u32 is NLA_BE16 or NLA_BE32, checks or not, as the
+// 7.3 generator writes it (6.12's wrote NLA_U16 without checks).
 func nlaType(a *spec.Attr) string {
 	ct := cTypes[a.Type]
-	if a.BigEndian && ct.nlaBE != "" && hasValueChecks(a) {
+	if a.BigEndian && ct.nlaBE != "" {
 		return ct.nlaBE
 	}
 	return ct.nla
-}
-
-// hasValueChecks reports whether a's policy checks its value.
-func hasValueChecks(a *spec.Attr) bool {
-	ch := &a.Checks
-	return ch.Min != nil || ch.Max != nil || ch.HasMask || ch.Sparse
 }
 
 // policyExpr is the right-hand side of a's policy entry, "" if none.
@@ -158,9 +154,10 @@ func binaryPolicy(b *policyBuilder, a *spec.Attr, nla string) string {
 	case ch.MinLen != nil && ch.MaxLen != nil:
 		return "NLA_POLICY_FULL_RANGE(NLA_BINARY, &" + b.rangeStruct(a) + ")"
 	case ch.MinLen != nil:
-		// An untyped entry with a length is the kernel's minimum-length
-		// check; its generator writes it so, and getpolicy shows it so.
-		return "{ .len = " + b.limit(ch.MinLen) + ", }"
+		// Not the untyped "{ .len = N, }" of 6.12's generator: strict
+		// validation rejects an NLA_UNSPEC attribute outright, so an op
+		// that validates strictly could never receive it.
+		return "NLA_POLICY_MIN_LEN(" + b.limit(ch.MinLen) + ")"
 	case ch.MaxLen != nil:
 		return "{ .type = NLA_BINARY, .len = " + b.limit(ch.MaxLen) + ", }"
 	case a.Len > 0:

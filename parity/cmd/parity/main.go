@@ -1,14 +1,17 @@
 // Command parity compares genlgen with the kernel and writes PARITY.md:
 // the policy snapshots that parity's guest test printed on the QEMU
-// console (-serial), and the replies of the kernel's Python YNL client and
-// genlgen's clients on the host kernel. It exits 1 when a difference is not
-// explained by parity.KnownPolicy or parity.KnownData, or when an
-// explanation no longer matches anything.
+// console (-serial), those of the 7.3 specs' modules that
+// parity/cmd/paritymods built (-k73, its k73.json), and the replies of the
+// kernel's Python YNL client and genlgen's clients on the host kernel. It
+// exits 1 when a difference is not explained by parity.KnownPolicy,
+// parity.KnownPolicy73 or parity.KnownData, or when an explanation no
+// longer matches anything.
 //
 // Usage:
 //
 //	parity -serial build/parity/vm/serial.log -linux build/linux-source-6.12 \
-//	    -specs build/linux-source-6.12/Documentation/netlink/specs -o PARITY.md
+//	    -specs build/linux-source-6.12/Documentation/netlink/specs \
+//	    -k73 build/parity/k73.json -specs73 ../shared/ynl-7.3/specs -o PARITY.md
 package main
 
 import (
@@ -32,6 +35,8 @@ func main() {
 	linux := flag.String("linux", "build/linux-source-6.12", "kernel source tree holding tools/net/ynl/cli.py; empty skips the data comparison")
 	specs := flag.String("specs", "", "directory of the YNL specs (default LINUX/Documentation/netlink/specs)")
 	out := flag.String("o", "", "write the report to this file (default: standard output)")
+	k73 := flag.String("k73", "", "status file of the 7.3 modules (k73.json from parity/cmd/paritymods); empty skips the 7.3 comparison")
+	specs73 := flag.String("specs73", "../shared/ynl-7.3/specs", "directory of the 7.3 specs")
 	flag.Parse()
 	if *specs == "" {
 		*specs = filepath.Join(*linux, "Documentation/netlink/specs")
@@ -42,9 +47,18 @@ func main() {
 		os.Exit(1)
 	}
 	if *serial != "" {
-		if err := r.policies(*serial); err != nil {
+		log, err := readSerial(*serial)
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "parity:", err)
 			os.Exit(1)
+		}
+		r.release = log.release
+		r.policies(log, *serial)
+		if *k73 != "" {
+			if err := r.policies73(log, *k73, *specs73); err != nil {
+				fmt.Fprintln(os.Stderr, "parity:", err)
+				os.Exit(1)
+			}
 		}
 	}
 	if *linux != "" {
@@ -64,12 +78,13 @@ func main() {
 	if len(r.failures) > 0 {
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "parity: %d policy families, %d data cases, no unexplained difference\n", len(r.pol), len(r.dat))
+	fmt.Fprintf(os.Stderr, "parity: %d policy families, %d 7.3 specs, %d data cases, no unexplained difference\n", len(r.pol), len(r.k73), len(r.dat))
 }
 
 type report struct {
 	specs    map[string]*spec.Family
 	pol      []policyResult
+	k73      []k73Result
 	dat      []dataResult
 	release  string
 	failures []string
@@ -84,6 +99,17 @@ type explained struct {
 
 type policyResult struct {
 	fam       parity.Family
+	skip      string
+	ops       int
+	attrs     int
+	diffs     []explained
+	identical bool
+}
+
+// k73Result is one 7.3 spec: the kernel generator's module against
+// genlgen's.
+type k73Result struct {
+	s         parity.K73Spec
 	skip      string
 	ops       int
 	attrs     int
@@ -119,22 +145,35 @@ func (r *report) fail(format string, args ...any) {
 	r.failures = append(r.failures, fmt.Sprintf(format, args...))
 }
 
-// readSnapshots collects the snapshot lines of a serial log.
-func readSnapshots(path string) (map[string]*parity.Snapshot, string, error) {
+// serialLog is what the parity VM run's console says.
+type serialLog struct {
+	snaps   map[string]*parity.Snapshot
+	release string
+	// registerErr holds, by family name, the error of a kernel
+	// generator's module whose genl_register_family failed.
+	registerErr map[string]string
+}
+
+// readSerial collects the snapshot lines of a serial log.
+func readSerial(path string) (*serialLog, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	defer f.Close()
-	snaps := map[string]*parity.Snapshot{}
-	release := ""
+	l := &serialLog{snaps: map[string]*parity.Snapshot{}, registerErr: map[string]string{}}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 64<<20)
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
-		if i := strings.Index(line, "Linux version "); i >= 0 && release == "" {
+		if i := strings.Index(line, "Linux version "); i >= 0 && l.release == "" {
 			if fs := strings.Fields(line[i:]); len(fs) > 2 {
-				release = fs[2]
+				l.release = fs[2]
+			}
+		}
+		if i := strings.Index(line, parity.YNLRegisterMarker); i >= 0 {
+			if fs := strings.Fields(line[i+len(parity.YNLRegisterMarker):]); len(fs) == 2 {
+				l.registerErr[fs[0]] = fs[1]
 			}
 		}
 		i := strings.Index(line, parity.SnapshotMarker)
@@ -143,19 +182,15 @@ func readSnapshots(path string) (map[string]*parity.Snapshot, string, error) {
 		}
 		s := new(parity.Snapshot)
 		if err := json.Unmarshal([]byte(line[i+len(parity.SnapshotMarker):]), s); err != nil {
-			return nil, "", fmt.Errorf("%s: snapshot line: %w", path, err)
+			return nil, fmt.Errorf("%s: snapshot line: %w", path, err)
 		}
-		snaps[s.Name] = s
+		l.snaps[s.Name] = s
 	}
-	return snaps, release, sc.Err()
+	return l, sc.Err()
 }
 
-func (r *report) policies(serial string) error {
-	snaps, release, err := readSnapshots(serial)
-	if err != nil {
-		return err
-	}
-	r.release = release
+func (r *report) policies(log *serialLog, serial string) {
+	snaps := log.snaps
 	r.usedPol = map[*parity.KnownDiff]bool{}
 	for _, f := range parity.Families {
 		res := policyResult{fam: f}
@@ -184,21 +219,7 @@ func (r *report) policies(serial string) error {
 			r.pol = append(r.pol, res)
 			continue
 		}
-		ops := map[string]bool{}
-		for _, m := range models {
-			for _, op := range m.Ops() {
-				ops[op] = true
-			}
-		}
-		attrs := map[parity.Key]bool{}
-		for _, m := range models {
-			for k := range m {
-				if k.IsAttr() {
-					attrs[k] = true
-				}
-			}
-		}
-		res.ops, res.attrs = len(ops), len(attrs)
+		res.ops, res.attrs = countModels(models)
 		for _, d := range parity.Compare(models[0], models[1]) {
 			text := d.String()
 			k := parity.Explain(parity.KnownPolicy, f.Spec, d.Key.String())
@@ -220,7 +241,114 @@ func (r *report) policies(serial string) error {
 			r.fail("%s policy: known difference %q no longer occurs; remove it from parity/known.go", k.Spec, k.Match)
 		}
 	}
+}
+
+// policies73 compares, for every 7.3 spec of the status file whose two
+// modules built, the kernel generator's family with genlgen's.
+func (r *report) policies73(log *serialLog, status, specsDir string) error {
+	b, err := os.ReadFile(status)
+	if err != nil {
+		return err
+	}
+	var specs []parity.K73Spec
+	if err := json.Unmarshal(b, &specs); err != nil {
+		return fmt.Errorf("%s: %w", status, err)
+	}
+	if len(specs) == 0 {
+		r.fail("%s lists no 7.3 spec", status)
+	}
+	used := map[*parity.KnownDiff]bool{}
+	for _, st := range specs {
+		res := k73Result{s: st}
+		var why []string
+		if st.YNLErr != "" {
+			why = append(why, "kernel generator's module: "+st.YNLErr)
+		}
+		if st.GenlgenErr != "" {
+			why = append(why, "genlgen's module: "+st.GenlgenErr)
+		}
+		switch {
+		case len(why) > 0:
+			res.skip = strings.Join(why, "; ")
+		case st.NotLoaded != "":
+			res.skip = "both modules build, not loaded: " + st.NotLoaded
+		}
+		if res.skip != "" {
+			r.k73 = append(r.k73, res)
+			continue
+		}
+		if e, ok := log.registerErr[st.YNL]; ok {
+			res.skip = "kernel generator's module: genl_register_family fails on 6.12 with " + e
+			r.k73 = append(r.k73, res)
+			continue
+		}
+		sp, err := spec.Load(filepath.Join(specsDir, st.Spec+".yaml"))
+		if err != nil {
+			r.fail("%s (7.3): %v", st.Spec, err)
+			continue
+		}
+		var models [2]parity.Model
+		for i, name := range []string{st.YNL, st.Genlgen} {
+			s := log.snaps[name]
+			if s == nil {
+				r.fail("%s (7.3): no snapshot of %s in the serial log", st.Spec, name)
+				continue
+			}
+			if models[i], err = parity.Normalise(s, sp); err != nil {
+				r.fail("%s (7.3): %v", st.Spec, err)
+			}
+		}
+		if models[0] == nil || models[1] == nil {
+			res.skip = "snapshot missing (see the failures)"
+			r.k73 = append(r.k73, res)
+			continue
+		}
+		res.ops, res.attrs = countModels(models)
+		for _, d := range parity.Compare(models[0], models[1]) {
+			text := d.String()
+			k := parity.Explain(parity.KnownPolicy73, st.Spec, d.Key.String())
+			if k == nil {
+				r.fail("%s (7.3) policy: unexplained difference between the kernel generator's module and genlgen's: %s", st.Spec, text)
+			} else {
+				used[k] = true
+			}
+			res.diffs = append(res.diffs, explained{text, k})
+		}
+		res.identical = len(res.diffs) == 0
+		r.k73 = append(r.k73, res)
+	}
+	for _, res := range r.k73 {
+		why, expected := parity.NotCompared73[res.s.Spec]
+		switch {
+		case res.skip != "" && !expected:
+			r.fail("%s (7.3): not compared (%s), and parity/known.go does not expect it", res.s.Spec, res.skip)
+		case res.skip == "" && expected:
+			r.fail("%s (7.3): compared, but parity/known.go lists it as not comparable (%s): remove it", res.s.Spec, why)
+		}
+	}
+	for i, k := range parity.KnownPolicy73 {
+		if !used[&parity.KnownPolicy73[i]] {
+			r.fail("%s (7.3) policy: known difference %q no longer occurs; remove it from parity/known.go", k.Spec, k.Match)
+		}
+	}
 	return nil
+}
+
+// countModels counts the ops and attribute facts of two models together.
+func countModels(models [2]parity.Model) (ops, attrs int) {
+	opSet := map[string]bool{}
+	attrSet := map[parity.Key]bool{}
+	for _, m := range models {
+		for _, op := range m.Ops() {
+			opSet[op] = true
+		}
+		for k := range m {
+			if k.IsAttr() {
+				attrSet[k] = true
+			}
+		}
+	}
+	return len(opSet), len(attrSet)
 }
 
 func (r *report) data(linux string) {

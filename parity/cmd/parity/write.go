@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // write renders PARITY.md.
@@ -15,6 +16,9 @@ func (r *report) write(w io.Writer) {
 	p("difference fails `make parity`.")
 	if r.pol != nil {
 		r.writePolicies(p)
+	}
+	if r.k73 != nil {
+		r.writeK73(p)
 	}
 	if r.dat != nil {
 		r.writeData(p)
@@ -77,6 +81,98 @@ func (r *report) writePolicies(p func(string, ...any)) {
 		}
 		writeExplained(p, res.diffs)
 	}
+}
+
+func (r *report) writeK73(p func(string, ...any)) {
+	compared, total := 0, 0
+	for _, res := range r.k73 {
+		if res.skip == "" {
+			compared++
+		}
+		total++
+	}
+	p("")
+	p("## Policies of the 7.3 specs: the kernel's YNL generator and genlgen")
+	p("")
+	p("For each genetlink spec of Linux 7.3, the kernel's own generator")
+	p("(`ynl_gen_c.py --mode kernel`, the `<spec>-nl.c` and `-nl.h` the kernel")
+	p("tree holds) is built against the 6.12 tree into a module, with the 7.3")
+	p("tree's uAPI header (the generator's where the tree has none; the 7.3")
+	p("uAPI headers the spec's definitions name, and those they include that")
+	p("6.12 lacks, come along), stub handlers for every function the ops table")
+	p("names, and the family struct the generator writes; for genetlink-legacy")
+	p("specs, whose struct the kernel hand-writes, one with the same fields")
+	p("plus the fixed header's size, the small ops' global policy and")
+	p("resv_start_op past the last op, its split ops sorted by command (the")
+	p("generator keeps the spec's order, which 6.12 refuses with a WARNING:")
+	p("ovs_datapath, ovs_flow). It registers `<spec>_yk`; genlgen's module of")
+	p("the spec registers `<spec>_g7` (names cut to fit GENL_NAMSIZ). All are")
+	p("built in the same kernel make as the modules above (W=1, -Werror, but")
+	p("unused static functions only warn in the generator's modules: it")
+	p("writes sparse-enum validators that ethtool's policies never use),")
+	p("loaded in the same QEMU boot, and their getfamily and getpolicy dumps")
+	p("compared the same way; \"kernel\" in a difference below is the kernel")
+	p("generator's module. Both come from the same spec, so every difference")
+	p("is named in parity/known.go with its cause. Specs whose generator")
+	p("output or genlgen module does not build against 6.12 are listed with")
+	p("the first error (parity/cmd/paritymods; build/parity/kbuild.log).")
+	p("")
+	p("%d of %d specs compared.", compared, total)
+	p("")
+	p("| spec | families | ops | attributes | result |")
+	p("|---|---|---:|---:|---|")
+	for _, res := range r.k73 {
+		result := "identical"
+		ops, attrs := fmt.Sprint(res.ops), fmt.Sprint(res.attrs)
+		switch {
+		case res.skip != "":
+			result, ops, attrs = "not compared", "-", "-"
+		case !res.identical:
+			result = plural(len(res.diffs), "difference")
+		}
+		p("| %s | `%s`, `%s` | %s | %s | %s |", res.s.Spec, res.s.YNL, res.s.Genlgen, ops, attrs, result)
+	}
+	var skipped, partial []k73Result
+	for _, res := range r.k73 {
+		if res.skip != "" {
+			skipped = append(skipped, res)
+		} else if len(res.s.SkipOps) > 0 {
+			partial = append(partial, res)
+		}
+	}
+	if len(partial) > 0 {
+		p("")
+		p("Compared without some ops' policies (dumped op by op, those left out;")
+		p("their flags are still compared):")
+		p("")
+		for _, res := range partial {
+			p("- %s: %s. %s", res.s.Spec, strings.Join(res.s.SkipOpNames, ", "), mdCode(res.s.SkipWhy))
+		}
+	}
+	if len(skipped) > 0 {
+		p("")
+		p("Not compared:")
+		p("")
+		for _, res := range skipped {
+			p("- %s: %s", res.s.Spec, mdCode(res.skip))
+		}
+	}
+	for _, res := range r.k73 {
+		if res.skip != "" || res.identical {
+			continue
+		}
+		p("")
+		p("### %s (7.3)", res.s.Spec)
+		p("")
+		writeExplained(p, res.diffs)
+	}
+}
+
+// mdCode keeps a compiler message readable in Markdown: its quoted names
+// (gcc's ‘...’) in backticks.
+func mdCode(s string) string {
+	s = strings.NewReplacer("‘", "`", "’", "`").Replace(s)
+	return s
 }
 
 // writeExplained lists differences grouped by their explanation (entries
