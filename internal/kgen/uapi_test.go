@@ -169,6 +169,16 @@ func values(t *testing.T, include string, names []string, flags []string) map[st
 	return vals
 }
 
+// mustShare are constants a generated header must declare with the
+// kernel header's value: names that genlgen once spelt its own way.
+var mustShare = map[string][]string{
+	"7.3/ethtool": {
+		"ETHTOOL_MSG_USER_NONE", "__ETHTOOL_MSG_USER_CNT", "ETHTOOL_MSG_USER_MAX",
+		"ETHTOOL_MSG_KERNEL_NONE", "__ETHTOOL_MSG_KERNEL_CNT", "ETHTOOL_MSG_KERNEL_MAX",
+	},
+	"7.3/wireguard": {"WG_KEY_LEN"},
+}
+
 // TestUAPIMatchesKernel compares the generated uAPI header of each corpus
 // family with the kernel's own: every constant both declare has the same
 // value, and most of the kernel's constants are declared.
@@ -226,6 +236,11 @@ func TestUAPIMatchesKernel(t *testing.T) {
 						continue
 					}
 					t.Errorf("%s: kernel header says %d, generated header %d", n, k, o)
+				}
+			}
+			for _, n := range mustShare[name] {
+				if k, ok := kv[n]; !ok || ov[n] != k {
+					t.Errorf("%s: not declared with the kernel header's value (kernel %d, present %v; generated %d)", n, k, ok, ov[n])
 				}
 			}
 			for n, k := range kStrs {
