@@ -50,3 +50,149 @@ struct genl_family doc_exmpl_nl_family __ro_after_init = {
 };
 
 MODULE_ALIAS_GENL_FAMILY(DOC_EXMPL_FAMILY_NAME);
+
+/* Room the attributes of struct doc_exmpl_echo_rsp take in a message. */
+static size_t doc_exmpl_nl_size_2(const struct doc_exmpl_echo_rsp *src)
+{
+	size_t size = 0;
+
+	if (src->_present.msg)
+		size += nla_total_size(strlen(src->msg) + 1);
+	if (src->_present.seq)
+		size += nla_total_size_64bit(sizeof(u64));
+	if (src->_present.timestamp)
+		size += nla_total_size_64bit(sizeof(u64));
+	return size;
+}
+
+/*
+ * Puts the present attributes of struct doc_exmpl_echo_rsp, in the spec's
+ * order; -EMSGSIZE when skb is full.
+ */
+static int
+doc_exmpl_nl_put_2(struct sk_buff *skb, const struct doc_exmpl_echo_rsp *src)
+{
+	if (src->_present.msg &&
+	    nla_put_string(skb, DOC_EXMPL_A_MSG, src->msg))
+		return -EMSGSIZE;
+	if (src->_present.seq &&
+	    nla_put_u64_64bit(skb, DOC_EXMPL_A_SEQ, src->seq, DOC_EXMPL_A_PAD))
+		return -EMSGSIZE;
+	if (src->_present.timestamp &&
+	    nla_put_u64_64bit(skb, DOC_EXMPL_A_TIMESTAMP, src->timestamp,
+			      DOC_EXMPL_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Puts the present attributes of struct doc_exmpl_history_rsp, in the spec's
+ * order; -EMSGSIZE when skb is full.
+ */
+static int
+doc_exmpl_nl_put_3(struct sk_buff *skb, const struct doc_exmpl_history_rsp *src)
+{
+	if (src->_present.msg &&
+	    nla_put_string(skb, DOC_EXMPL_A_MSG, src->msg))
+		return -EMSGSIZE;
+	if (src->_present.seq &&
+	    nla_put_u64_64bit(skb, DOC_EXMPL_A_SEQ, src->seq, DOC_EXMPL_A_PAD))
+		return -EMSGSIZE;
+	if (src->_present.timestamp &&
+	    nla_put_u64_64bit(skb, DOC_EXMPL_A_TIMESTAMP, src->timestamp,
+			      DOC_EXMPL_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int doc_exmpl_nl_echo_parse(const struct genl_info *info,
+			    struct doc_exmpl_echo_req *req)
+{
+	const struct nlattr *attr;
+
+	memset(req, 0, sizeof(*req));
+	attr = info->attrs[DOC_EXMPL_A_MSG];
+	if (attr) {
+		req->msg = nla_data(attr);
+		req->msg_len = strnlen(req->msg, nla_len(attr));
+		req->_present.msg = 1;
+	}
+	return 0;
+}
+
+int doc_exmpl_nl_echo_reply(struct genl_info *info,
+			    const struct doc_exmpl_echo_rsp *rsp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = genlmsg_new(doc_exmpl_nl_size_2(rsp), GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, info->snd_portid, info->snd_seq,
+			  &doc_exmpl_nl_family, 0, DOC_EXMPL_C_ECHO);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = doc_exmpl_nl_put_2(skb, rsp);
+	if (err)
+		goto err_free;
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+err_free:
+	nlmsg_free(skb);
+	return err;
+}
+
+int doc_exmpl_nl_history_entry(struct sk_buff *skb, struct netlink_callback *cb,
+			       const struct doc_exmpl_history_rsp *rsp)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &doc_exmpl_nl_family, NLM_F_MULTI,
+			  DOC_EXMPL_C_HISTORY);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	err = doc_exmpl_nl_put_3(skb, rsp);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+int doc_exmpl_nl_echo_ntf_notify(struct net *net,
+				 const struct doc_exmpl_echo_rsp *rsp,
+				 gfp_t gfp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	if (!genl_has_listeners(&doc_exmpl_nl_family, net, DOC_EXMPL_NLGRP_EVENTS))
+		return 0;
+	skb = genlmsg_new(doc_exmpl_nl_size_2(rsp), gfp);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &doc_exmpl_nl_family, 0,
+			  DOC_EXMPL_C_ECHO_NTF);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = doc_exmpl_nl_put_2(skb, rsp);
+	if (err)
+		goto err_free;
+	genlmsg_end(skb, hdr);
+	return genlmsg_multicast_netns(&doc_exmpl_nl_family, net, skb, 0,
+				       DOC_EXMPL_NLGRP_EVENTS, gfp);
+err_free:
+	nlmsg_free(skb);
+	return err;
+}

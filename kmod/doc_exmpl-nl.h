@@ -20,6 +20,111 @@ enum {
 
 extern struct genl_family doc_exmpl_nl_family;
 
+/**
+ * struct doc_exmpl_echo_req - attributes of the "doc-exmpl" set
+ * @_present: which attributes are present (to parse or to put)
+ * @msg: DOC_EXMPL_A_MSG, NUL-terminated
+ * @msg_len: its length without the NUL (set by parsing)
+ */
+struct doc_exmpl_echo_req {
+	struct {
+		u32 msg:1;
+	} _present;
+	const char *msg;
+	u32 msg_len;
+};
+
+/**
+ * struct doc_exmpl_echo_rsp - attributes of the "doc-exmpl" set
+ * @_present: which attributes are present (to parse or to put)
+ * @msg: DOC_EXMPL_A_MSG, NUL-terminated
+ * @msg_len: its length without the NUL (set by parsing)
+ * @seq: DOC_EXMPL_A_SEQ
+ * @timestamp: DOC_EXMPL_A_TIMESTAMP
+ */
+struct doc_exmpl_echo_rsp {
+	struct {
+		u32 msg:1;
+		u32 seq:1;
+		u32 timestamp:1;
+	} _present;
+	const char *msg;
+	u32 msg_len;
+	u64 seq;
+	u64 timestamp;
+};
+
+/**
+ * struct doc_exmpl_history_rsp - attributes of the "doc-exmpl" set
+ * @_present: which attributes are present (to parse or to put)
+ * @msg: DOC_EXMPL_A_MSG, NUL-terminated
+ * @msg_len: its length without the NUL (set by parsing)
+ * @seq: DOC_EXMPL_A_SEQ
+ * @timestamp: DOC_EXMPL_A_TIMESTAMP
+ */
+struct doc_exmpl_history_rsp {
+	struct {
+		u32 msg:1;
+		u32 seq:1;
+		u32 timestamp:1;
+	} _present;
+	const char *msg;
+	u32 msg_len;
+	u64 seq;
+	u64 timestamp;
+};
+
+/**
+ * doc_exmpl_nl_echo_parse() - Read the request of DOC_EXMPL_C_ECHO (do) from
+ * its attributes.
+ * @info: the request
+ * @req: filled in; pointers point into the request, valid while the handler
+ * runs
+ *
+ * Return: 0 or a negative error (reported through the request's extack)
+ */
+int doc_exmpl_nl_echo_parse(const struct genl_info *info,
+			    struct doc_exmpl_echo_req *req);
+
+/**
+ * doc_exmpl_nl_echo_reply() - Answer the DOC_EXMPL_C_ECHO request in info with
+ * rsp.
+ * @info: the request
+ * @rsp: the reply's attributes
+ *
+ * Return: 0 or a negative error (return it from the doit)
+ */
+int doc_exmpl_nl_echo_reply(struct genl_info *info,
+			    const struct doc_exmpl_echo_rsp *rsp);
+
+/**
+ * doc_exmpl_nl_history_entry() - Add one entry of the DOC_EXMPL_C_HISTORY dump
+ * to skb. Set cb->seq for the dump to be marked inconsistent (NLM_F_DUMP_INTR)
+ * when what it lists changed.
+ * @skb: the dump's message, as the dumpit got it
+ * @cb: the dump
+ * @rsp: the entry's attributes
+ *
+ * Return: 0, or -EMSGSIZE when skb is full: stop, and resume from this entry in
+ * the next dumpit call
+ */
+int doc_exmpl_nl_history_entry(struct sk_buff *skb, struct netlink_callback *cb,
+			       const struct doc_exmpl_history_rsp *rsp);
+
+/**
+ * doc_exmpl_nl_echo_ntf_notify() - Send DOC_EXMPL_C_ECHO_NTF with rsp's
+ * attributes to the listeners of the "events" group in net; nothing is
+ * allocated when there are none.
+ * @net: the namespace (genl_info_net() of the request that caused it)
+ * @rsp: the notification's attributes
+ * @gfp: allocation flags
+ *
+ * Return: 0 (also when nobody listens) or a negative error
+ */
+int doc_exmpl_nl_echo_ntf_notify(struct net *net,
+				 const struct doc_exmpl_echo_rsp *rsp,
+				 gfp_t gfp);
+
 /*
  * Starts a DOC_EXMPL_C_ECHO_NTF message in skb; returns its user header or
  * NULL.

@@ -196,6 +196,11 @@ func (rv *resolver) structDef(def *Definition) {
 	def.raw.layingOut = true
 	defer func() { def.raw.layingOut, def.raw.laidOut = false, true }()
 	def.CName = cLower(rv.f.IdentName + "-" + def.Name)
+	if def.Header != "" {
+		// Defined by that header under its own name (wireguard's
+		// --kernel-timespec is struct __kernel_timespec).
+		def.CName = cLower(def.Name)
+	}
 	offset, align := 0, 1
 	seen := map[string]bool{}
 	for _, m := range def.Members {

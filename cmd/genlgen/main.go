@@ -7,7 +7,11 @@
 //
 // With neither -go nor -kmod it validates each spec and prints a summary.
 // Exit status: 0 on success, 1 on a spec error (or, with -check, on stale
-// files), 2 on a usage error.
+// files or a handler file lacking a handler), 2 on a usage error.
+//
+// The handler file of a kernel module (<family>_main.c) is the user's:
+// regeneration never changes its bytes, it only appends the stubs of the
+// functions it lacks and says so on stderr, even with -q.
 package main
 
 import (
@@ -48,10 +52,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.goDir, "go", "", "write the Go client package into `DIR` (DIR/<package> for several specs)")
 	fs.StringVar(&c.kmodDir, "kmod", "", "write the kernel module into `DIR` (DIR/<family> for several specs)")
-	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated")
+	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated, and handlers the handler file lacks")
 	fs.StringVar(&c.familyName, "family-name", "", "register the kernel family (and name the module) `NAME` instead of the spec's name")
 	fs.BoolVar(&c.netnsok, "netnsok", true, "register the kernel family in every network namespace; -netnsok=false limits it to the initial one")
-	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs")
+	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs (without it, regeneration only appends the stubs it lacks)")
 	fs.BoolVar(&c.quiet, "q", false, "do not print warnings")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: genlgen [flags] SPEC...\n\nflags:\n")
@@ -159,17 +163,38 @@ func (c *config) emit(dir string, files []gen.File, genErr error, stdout, stderr
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-		for _, p := range problems {
-			fmt.Fprintf(stderr, "%s: %s\n", p.Path, p.Reason)
-		}
-		if len(problems) > 0 {
+		c.problems(problems, stderr)
+		if gen.Failed(problems) {
 			return 1
 		}
 		return 0
 	}
-	if _, err := gen.Write(dir, files, gen.WriteOptions{ForceUserOwned: c.forceHandlers}); err != nil {
+	r, err := gen.Write(dir, files, gen.WriteOptions{ForceUserOwned: c.forceHandlers})
+	// An append notice is printed even with -q, which silences warnings
+	// only: it is not advice about the spec or the code but the report of
+	// a change genlgen made to a file the user owns, whose new stubs they
+	// have to fill in (and will see in their diff). It is printed even
+	// when a later file failed: that append happened.
+	for _, a := range r.Appended {
+		fmt.Fprintf(stderr, "genlgen: %s\n", a)
+	}
+	c.problems(r.Warnings, stderr)
+	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	return 0
+}
+
+// problems prints what -check or a write found: warnings (stale handlers)
+// unless -q, and every problem that fails -check.
+func (c *config) problems(problems []gen.Problem, stderr io.Writer) {
+	for _, p := range problems {
+		switch {
+		case !p.Warning:
+			fmt.Fprintf(stderr, "%s: %s\n", p.Path, p.Reason)
+		case !c.quiet:
+			fmt.Fprintf(stderr, "%s: warning: %s\n", p.Path, p.Reason)
+		}
+	}
 }

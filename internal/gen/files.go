@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 )
 
 // File is one generated file.
@@ -17,9 +19,29 @@ type File struct {
 	// Path is relative to the output directory.
 	Path string
 	Data []byte
-	// UserOwned files are written only when missing (or when forced):
-	// users edit them, regeneration must never destroy their work.
+	// UserOwned files are written whole only when missing (or when
+	// forced): users edit them, regeneration must never destroy their
+	// work. It only appends the stubs of the Required functions they lack.
 	UserOwned bool
+	// Required are the functions a user-owned file must define because
+	// the generated files use them, in the order Data defines them.
+	Required []Func
+	// Stale matches the names of the functions the generator could
+	// require of a user-owned file (a family's handlers and hooks): one
+	// the file defines that matches and is not Required is reported as
+	// stale, and kept. Nil reports none.
+	Stale *regexp.Regexp
+}
+
+// Func is one function a user-owned file must define.
+type Func struct {
+	Name string
+	// Stub is the function as a fresh file has it: its doc comment and
+	// definition, ending in a newline.
+	Stub []byte
+	// Use says what needs it, completing "NAME, which ...": "the ops
+	// table references".
+	Use string
 }
 
 // WriteOptions controls Write.
@@ -28,43 +50,131 @@ type WriteOptions struct {
 	ForceUserOwned bool
 }
 
+// Report is what Write did, and what it found in user-owned files.
+type Report struct {
+	// Written are the paths written: created, replaced or appended to.
+	Written []string
+	// Appended are the user-owned files Write appended stubs to.
+	Appended []Appended
+	// Warnings are the stale functions of user-owned files (Warning set).
+	Warnings []Problem
+}
+
+// Appended is one user-owned file that gained stubs.
+type Appended struct {
+	Path  string
+	Funcs []string
+}
+
 // Write writes files under dir, creating folders as needed. Generated
 // files are replaced only when their content changed, so timestamps (and
-// make) see real changes only. It returns the paths written.
-func Write(dir string, files []File, opts WriteOptions) ([]string, error) {
-	var written []string
+// make) see real changes only. A user-owned file that exists is kept byte
+// for byte; the stubs of the Required functions it does not define are
+// appended to it, each after a blank line. It returns what it wrote and
+// appended, and the stale functions user-owned files still define, even
+// when it stops at an error.
+func Write(dir string, files []File, opts WriteOptions) (*Report, error) {
+	r := &Report{}
 	for _, f := range files {
 		path := filepath.Join(dir, f.Path)
 		old, err := os.ReadFile(path)
 		exists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return written, fmt.Errorf("genlgen: read %s: %w", path, err)
+			return r, fmt.Errorf("genlgen: read %s: %w", path, err)
 		}
+		data := f.Data
+		var appended *Appended
 		if exists && f.UserOwned && !opts.ForceUserOwned {
-			continue
+			missing, stale := scanUserOwned(old, f)
+			for _, name := range stale {
+				r.Warnings = append(r.Warnings, staleProblem(path, name))
+			}
+			if len(missing) == 0 {
+				continue
+			}
+			data = appendStubs(old, missing)
+			appended = &Appended{Path: path}
+			for _, fn := range missing {
+				appended.Funcs = append(appended.Funcs, fn.Name)
+			}
 		}
-		if exists && bytes.Equal(old, f.Data) {
+		if exists && bytes.Equal(old, data) {
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return written, fmt.Errorf("genlgen: create %s: %w", filepath.Dir(path), err)
+			return r, fmt.Errorf("genlgen: create %s: %w", filepath.Dir(path), err)
 		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			return written, fmt.Errorf("genlgen: write %s: %w", path, err)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return r, fmt.Errorf("genlgen: write %s: %w", path, err)
 		}
-		written = append(written, path)
+		r.Written = append(r.Written, path)
+		if appended != nil {
+			r.Appended = append(r.Appended, *appended)
+		}
 	}
-	return written, nil
+	return r, nil
+}
+
+// appendStubs returns old followed by the stubs of fns, each after a
+// blank line, old ending in a newline first if it did not.
+func appendStubs(old []byte, fns []Func) []byte {
+	out := append([]byte(nil), old...)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	for _, fn := range fns {
+		out = append(out, '\n')
+		out = append(out, fn.Stub...)
+	}
+	return out
+}
+
+// scanUserOwned returns the Required functions of f that src does not
+// define, and the functions src defines that f.Stale matches but f does
+// not require.
+func scanUserOwned(src []byte, f File) (missing []Func, stale []string) {
+	defined := map[string]bool{}
+	names := definedFuncs(src)
+	for _, n := range names {
+		defined[n] = true
+	}
+	required := map[string]bool{}
+	for _, fn := range f.Required {
+		if !defined[fn.Name] && !required[fn.Name] {
+			missing = append(missing, fn)
+		}
+		required[fn.Name] = true
+	}
+	if f.Stale != nil {
+		seen := map[string]bool{}
+		for _, n := range names {
+			if !required[n] && !seen[n] && f.Stale.MatchString(n) {
+				stale = append(stale, n)
+			}
+			seen[n] = true
+		}
+	}
+	return missing, stale
+}
+
+func staleProblem(path, name string) Problem {
+	return Problem{Path: path, Warning: true,
+		Reason: "defines " + name + ", named like a handler of the family, which nothing generated uses any more (kept; delete it if it is dead code)"}
 }
 
 // Problem is one file that does not match what would be generated.
 type Problem struct {
 	Path   string
 	Reason string
+	// Warning problems (a stale function of a user-owned file) are
+	// reported but fail nothing.
+	Warning bool
 }
 
 // Check compares files with what is under dir, writing nothing. A user-owned
-// file only has to exist.
+// file has to exist and define its Required functions; the stale functions
+// it defines are Warning problems. Problems are sorted by path, a file's in
+// the order of its Required functions.
 func Check(dir string, files []File) ([]Problem, error) {
 	var problems []Problem
 	for _, f := range files {
@@ -75,10 +185,42 @@ func Check(dir string, files []File) ([]Problem, error) {
 			problems = append(problems, Problem{Path: path, Reason: "missing"})
 		case err != nil:
 			return problems, fmt.Errorf("genlgen: read %s: %w", path, err)
-		case !f.UserOwned && !bytes.Equal(old, f.Data):
+		case f.UserOwned:
+			missing, stale := scanUserOwned(old, f)
+			for _, fn := range missing {
+				use := fn.Use
+				if use == "" {
+					use = "the generated code uses"
+				}
+				problems = append(problems, Problem{Path: path,
+					Reason: "lacks " + fn.Name + ", which " + use + " (regenerate to append its stub)"})
+			}
+			for _, name := range stale {
+				problems = append(problems, staleProblem(path, name))
+			}
+		case !bytes.Equal(old, f.Data):
 			problems = append(problems, Problem{Path: path, Reason: "differs from the generated version"})
 		}
 	}
-	sort.Slice(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })
 	return problems, nil
+}
+
+// Failed reports whether problems hold one that is not a warning.
+func Failed(problems []Problem) bool {
+	for _, p := range problems {
+		if !p.Warning {
+			return true
+		}
+	}
+	return false
+}
+
+// String is the notice for a: "PATH: appended stubs for f, g".
+func (a Appended) String() string {
+	what := "stubs for "
+	if len(a.Funcs) == 1 {
+		what = "the stub of "
+	}
+	return a.Path + ": appended " + what + strings.Join(a.Funcs, ", ")
 }

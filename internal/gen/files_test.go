@@ -18,12 +18,12 @@ func TestWriteKeepsUserOwnedAndCheckFindsDrift(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a/user.c"), []byte("my handler\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	written, err := Write(dir, files, WriteOptions{})
+	r, err := Write(dir, files, WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(written) != 0 {
-		t.Errorf("second write rewrote %v, want nothing", written)
+	if len(r.Written) != 0 {
+		t.Errorf("second write rewrote %v, want nothing", r.Written)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "a/user.c")); string(b) != "my handler\n" {
 		t.Errorf("user-owned file overwritten: %q", b)

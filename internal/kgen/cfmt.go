@@ -33,6 +33,44 @@ func indentTo(n int) string {
 // ""), breaking after commas and aligning continuation lines with the open
 // parenthesis when the line is longer than 80 columns.
 func proto(ret, name string, params []string, tail string) string {
+	out := protoAligned(ret, name, params, tail)
+	if fits(out) {
+		return out
+	}
+	// A long return type and name leave too little room: the return type
+	// goes on its own line, and a parameter still too long for the
+	// aligned column breaks after its "struct" (a break checkpatch
+	// accepts, where any other indentation would not be aligned).
+	head := name + "("
+	out = ret + "\n" + wrapParams(head, params, tail)
+	if fits(out) {
+		return out
+	}
+	pad := indentTo(cols(head))
+	split := make([]string, len(params))
+	for i, p := range params {
+		split[i] = p
+		if cols(pad+p+")"+tail) > maxCols {
+			if k := strings.LastIndex(p, "struct "); k >= 0 {
+				split[i] = p[:k+len("struct")] + "\n" + pad + p[k+len("struct "):]
+			}
+		}
+	}
+	return ret + "\n" + wrapParams(head, split, tail)
+}
+
+// fits reports whether every line of s keeps to maxCols.
+func fits(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if cols(l) > maxCols {
+			return false
+		}
+	}
+	return true
+}
+
+// protoAligned is proto's usual layout.
+func protoAligned(ret, name string, params []string, tail string) string {
 	sep := " "
 	if strings.HasSuffix(ret, "*") {
 		sep = ""

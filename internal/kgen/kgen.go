@@ -7,7 +7,8 @@
 // kernel-policy global, full ops with a policy each for per-op, split ops
 // for split), the multicast groups and the family (all regenerated), and
 // <family>_main.c holds the handlers, which genlgen writes once as stubs
-// and never overwrites.
+// and never overwrites: regeneration only appends the stubs of the
+// functions it lacks (gen.File.Required).
 package kgen
 
 import (
@@ -66,6 +67,16 @@ func Generate(f *spec.Family, opts Options) ([]gen.File, error) {
 			return nil, fmt.Errorf("genlgen: kmod: render %s: %w", o.path, err)
 		}
 		files = append(files, gen.File{Path: o.path, Data: buf.Bytes(), UserOwned: o.user})
+	}
+	// The handler file must define what the ops table and the family use:
+	// regeneration appends the stubs of what it lacks.
+	for i := range files {
+		if files[i].UserOwned {
+			if files[i].Required, err = required(v); err != nil {
+				return nil, err
+			}
+			files[i].Stale = staleRE(v)
+		}
 	}
 	return files, nil
 }

@@ -68,7 +68,8 @@ func TestRegenerateKeepsHandlers(t *testing.T) {
 	generateInto(t, "doc_exmpl", dir, Options{})
 	main := filepath.Join(dir, "doc_exmpl_main.c")
 	nlc := filepath.Join(dir, "doc_exmpl-nl.c")
-	edited := []byte("// SPDX-License-Identifier: GPL-2.0\n/* the user's own handlers */\n")
+	fresh, _ := os.ReadFile(main)
+	edited := append(fresh, "\n/* the user's own code */\n"...)
 	if err := os.WriteFile(main, edited, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +264,7 @@ func TestPolicyMapping(t *testing.T) {
 			".start\t\t= kgcover_start,",
 			"#ifdef CONFIG_NET",
 			"GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO",
-			"[KGCOVER_A_MAIN_LABEL_WHOSE_POLICY_ENTRY_IS_TOO_LONG_FOR_ONE_LINE] = {\n\t\t.type = NLA_NUL_STRING,\n\t\t.len = KGCOVER_THE_LONGEST_LABEL_THAT_A_LONG_ATTRIBUTE_MAY_HOLD,\n\t},",
+			"[KGCOVER_A_MAIN_LABEL_WITH_A_LONG_LIMIT] = {\n\t\t.type = NLA_NUL_STRING,\n\t\t.len = KGCOVER_THE_LONGEST_LABEL_THAT_A_LONG_ATTRIBUTE_MAY_HOLD_IN_THIS_FAMILY,\n\t},",
 		},
 	}
 	for name, wants := range cases {

@@ -56,6 +56,11 @@ type view struct {
 
 	Description string
 
+	// HelperTypes, HelperProtos and HelperFuncs are the typed handler
+	// helpers (helpers.go): struct declarations and prototypes for the
+	// -nl.h, definitions for the -nl.c.
+	HelperTypes, HelperProtos, HelperFuncs []string
+
 	pb *policyBuilder
 }
 
@@ -124,6 +129,7 @@ func newView(f *spec.Family, opts Options) (*view, error) {
 	v.FamilyIdent = f.CName + "_nl_family"
 	v.buildGroups()
 	v.buildFamily()
+	v.buildHelpers()
 	return v, nil
 }
 
