@@ -38,25 +38,8 @@ func proto(ret, name string, params []string, tail string) string {
 		return out
 	}
 	// A long return type and name leave too little room: the return type
-	// goes on its own line, and a parameter still too long for the
-	// aligned column breaks after its "struct" (a break checkpatch
-	// accepts, where any other indentation would not be aligned).
-	head := name + "("
-	out = ret + "\n" + wrapParams(head, params, tail)
-	if fits(out) {
-		return out
-	}
-	pad := indentTo(cols(head))
-	split := make([]string, len(params))
-	for i, p := range params {
-		split[i] = p
-		if cols(pad+p+")"+tail) > maxCols {
-			if k := strings.LastIndex(p, "struct "); k >= 0 {
-				split[i] = p[:k+len("struct")] + "\n" + pad + p[k+len("struct "):]
-			}
-		}
-	}
-	return ret + "\n" + wrapParams(head, split, tail)
+	// goes on its own line.
+	return ret + "\n" + wrapParams(name+"(", params, tail)
 }
 
 // fits reports whether every line of s keeps to maxCols.
