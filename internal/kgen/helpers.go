@@ -181,6 +181,71 @@ func (v *view) buildHelpers() {
 		}
 	}
 	v.HelperTypes, v.HelperProtos, v.HelperFuncs = b.Types, b.Protos, b.Funcs
+	b.stubBodies(msgs)
+}
+
+// stubBodies writes the handler stubs on the helpers: a doit or dumpit
+// parses its request and says how to answer, then returns -EOPNOTSUPP
+// until its author fills it in.
+func (b *helperBuilder) stubBodies(msgs []msg) {
+	handlers := map[string]*handler{}
+	for _, h := range b.v.Handlers {
+		handlers[h.Name] = h
+	}
+	type modeMsgs struct{ req, rsp *helperSet }
+	do, dump := map[*spec.Op]*modeMsgs{}, map[*spec.Op]*modeMsgs{}
+	for _, m := range msgs {
+		if m.notify {
+			continue
+		}
+		set := do
+		if m.dump {
+			set = dump
+		}
+		mm := set[m.op]
+		if mm == nil {
+			mm = &modeMsgs{}
+			set[m.op] = mm
+		}
+		if m.request {
+			mm.req = m.s
+		} else {
+			mm.rsp = m.s
+		}
+	}
+	c := b.f.CName + "_nl_"
+	for _, op := range b.f.Ops.List {
+		if mm := do[op]; mm != nil {
+			if h := handlers[b.v.fnName(op, "doit")]; h != nil {
+				var body []string
+				if mm.req != nil {
+					body = append(body, "struct "+mm.req.Tag+" req;", "int err;", "",
+						"err = "+c+op.CIdent+"_parse(info, &req);", "if (err)", "\treturn err;")
+				}
+				if mm.rsp != nil {
+					body = append(body, "/*")
+					body = append(body, fill2(" * ", " * ", docWords("Answer with a struct "+mm.rsp.Tag+", its _present bits set for the attributes it carries: return "+c+op.CIdent+"_reply(info, &rsp);"), prefCols-8)...)
+					body = append(body, " */")
+				}
+				h.Body = append(body, "return -EOPNOTSUPP;")
+			}
+		}
+		if mm := dump[op]; mm != nil {
+			if h := handlers[b.v.fnName(op, "dumpit")]; h != nil {
+				var body []string
+				if mm.req != nil {
+					body = append(body, "struct "+mm.req.Tag+" req;", "int err;", "",
+						"err = "+c+op.CIdent+"_dump_parse(cb, &req);", "if (err)", "\treturn err;")
+				}
+				if mm.rsp != nil {
+					body = append(body, "/*")
+					body = append(body, fill2(" * ", " * ", docWords("Add each entry, a struct "+mm.rsp.Tag+", with "+c+op.CIdent+"_entry(skb, cb, &rsp); when it returns -EMSGSIZE, keep where the dump stopped in cb->args and return skb->len, to go on in the next call."), prefCols-8)...)
+					body = append(body, " */")
+				}
+				h.Body = append(body, "return -EOPNOTSUPP;")
+			}
+		}
+	}
 }
 
 // markPut marks s and the sets it nests as put, and as sized when the
