@@ -65,22 +65,6 @@ struct doc_exmpl_dump_ctx {
 	u64 next_seq;
 };
 
-static int doc_exmpl_fill(struct sk_buff *skb, const char *msg, u64 seq,
-			  u64 timestamp)
-{
-	if (nla_put_string(skb, DOC_EXMPL_A_MSG, msg) ||
-	    nla_put_u64_64bit(skb, DOC_EXMPL_A_SEQ, seq, DOC_EXMPL_A_PAD) ||
-	    nla_put_u64_64bit(skb, DOC_EXMPL_A_TIMESTAMP, timestamp,
-			      DOC_EXMPL_A_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static size_t doc_exmpl_msg_size(size_t len)
-{
-	return nla_total_size(len + 1) + 2 * nla_total_size_64bit(sizeof(u64));
-}
-
 /*
  * Numbers, stamps and records e, evicting the oldest entry when the
  * history is full; returns the evicted entry for the caller to free and
@@ -110,71 +94,37 @@ static struct doc_exmpl_entry *doc_exmpl_record(struct doc_exmpl_entry *e,
 	return old;
 }
 
-static void doc_exmpl_notify(struct net *net, const char *msg, size_t len,
-			     u64 seq, u64 timestamp)
-{
-	struct sk_buff *ntf;
-	void *hdr;
-
-	if (!genl_has_listeners(&doc_exmpl_nl_family, net,
-				DOC_EXMPL_NLGRP_EVENTS))
-		return;
-	ntf = genlmsg_new(doc_exmpl_msg_size(len), GFP_KERNEL);
-	if (!ntf)
-		return;
-	hdr = doc_exmpl_nl_echo_ntf_put(ntf);
-	if (!hdr || doc_exmpl_fill(ntf, msg, seq, timestamp)) {
-		nlmsg_free(ntf);
-		return;
-	}
-	genlmsg_end(ntf, hdr);
-	doc_exmpl_nl_echo_ntf_multicast(net, ntf, GFP_KERNEL);
-}
-
 /*
  * DOC_EXMPL_C_ECHO (do). Request: DOC_EXMPL_A_MSG. Reply: DOC_EXMPL_A_MSG,
  * DOC_EXMPL_A_SEQ, DOC_EXMPL_A_TIMESTAMP.
  */
 int doc_exmpl_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct doc_exmpl_entry *e, *old;
-	const struct nlattr *attr;
-	u64 seq, timestamp;
-	struct sk_buff *rsp;
-	const char *msg;
-	void *hdr;
-	size_t len;
+	struct doc_exmpl_echo_rsp rsp = {
+		._present = { .msg = 1, .seq = 1, .timestamp = 1 },
+	};
+	struct doc_exmpl_echo_req req;
+	struct doc_exmpl_entry *e;
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, DOC_EXMPL_A_MSG))
 		return -EINVAL;
-	attr = info->attrs[DOC_EXMPL_A_MSG];
-	/* The policy (NLA_NUL_STRING) guarantees the terminating NUL. */
-	msg = nla_data(attr);
-	len = strnlen(msg, nla_len(attr));
+	err = doc_exmpl_nl_echo_parse(info, &req);
+	if (err)
+		return err;
 
-	e = kmalloc(struct_size(e, msg, len + 1), GFP_KERNEL);
+	e = kmalloc(struct_size(e, msg, req.msg_len + 1), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
-	e->len = len;
-	memcpy(e->msg, msg, len + 1);
+	e->len = req.msg_len;
+	/* The policy (NLA_NUL_STRING) guarantees the terminating NUL. */
+	memcpy(e->msg, req.msg, req.msg_len + 1);
+	kfree(doc_exmpl_record(e, &rsp.seq, &rsp.timestamp));
 
-	rsp = genlmsg_new(doc_exmpl_msg_size(len), GFP_KERNEL);
-	if (!rsp) {
-		kfree(e);
-		return -ENOMEM;
-	}
-
-	old = doc_exmpl_record(e, &seq, &timestamp);
-	kfree(old);
-
-	hdr = genlmsg_iput(rsp, info);
-	if (!hdr || doc_exmpl_fill(rsp, msg, seq, timestamp)) {
-		nlmsg_free(rsp);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(rsp, hdr);
-	doc_exmpl_notify(genl_info_net(info), msg, len, seq, timestamp);
-	return genlmsg_reply(rsp, info);
+	/* e may be gone already: the reply and event quote the request. */
+	rsp.msg = req.msg;
+	doc_exmpl_nl_echo_ntf_notify(genl_info_net(info), &rsp, GFP_KERNEL);
+	return doc_exmpl_nl_echo_reply(info, &rsp);
 }
 
 /*
@@ -185,11 +135,9 @@ int doc_exmpl_nl_history_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	struct doc_exmpl_dump_ctx *ctx = (void *)cb->ctx;
-	const struct doc_exmpl_entry *e;
 	unsigned int i = 0, sent = 0;
 	bool more;
 	u64 first;
-	void *hdr;
 
 	NL_ASSERT_DUMP_CTX_FITS(struct doc_exmpl_dump_ctx);
 
@@ -201,18 +149,18 @@ int doc_exmpl_nl_history_dumpit(struct sk_buff *skb,
 	if (ctx->next_seq > first)
 		i = min_t(u64, ctx->next_seq - first, history.count);
 	for (; i < history.count; i++) {
-		e = history.ring[(history.head + i) % history_size];
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &doc_exmpl_nl_family,
-				  NLM_F_MULTI, DOC_EXMPL_C_HISTORY);
-		if (!hdr)
+		const struct doc_exmpl_entry *e =
+			history.ring[(history.head + i) % history_size];
+		struct doc_exmpl_history_rsp rsp = {
+			._present = { .msg = 1, .seq = 1, .timestamp = 1 },
+			.msg = e->msg,
+			.seq = e->seq,
+			.timestamp = e->timestamp,
+		};
+
+		/* Nothing is allocated: the entry goes into skb. */
+		if (doc_exmpl_nl_history_entry(skb, cb, &rsp))
 			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (doc_exmpl_fill(skb, e->msg, e->seq, e->timestamp)) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		ctx->next_seq = e->seq + 1;
 		sent++;
 	}
