@@ -214,37 +214,29 @@ func (b *helperBuilder) stubBodies(msgs []msg) {
 		}
 	}
 	c := b.f.CName + "_nl_"
+	// stub writes one handler's body: parse with parse(arg, &req), and
+	// the advice on answering.
+	stub := func(h *handler, mm *modeMsgs, parse, advice string) {
+		if h == nil || mm == nil {
+			return
+		}
+		var body []string
+		if mm.req != nil {
+			body = append(body, "struct "+mm.req.Tag+" req;", "int err;", "",
+				"err = "+parse+";", "if (err)", "\treturn err;")
+		}
+		if mm.rsp != nil {
+			body = append(body, "/*")
+			body = append(body, fill2(" * ", " * ", docWords(strings.ReplaceAll(advice, "RSP", mm.rsp.Tag)), prefCols-8)...)
+			body = append(body, " */")
+		}
+		h.Body = append(body, "return -EOPNOTSUPP;")
+	}
 	for _, op := range b.f.Ops.List {
-		if mm := do[op]; mm != nil {
-			if h := handlers[b.v.fnName(op, "doit")]; h != nil {
-				var body []string
-				if mm.req != nil {
-					body = append(body, "struct "+mm.req.Tag+" req;", "int err;", "",
-						"err = "+c+op.CIdent+"_parse(info, &req);", "if (err)", "\treturn err;")
-				}
-				if mm.rsp != nil {
-					body = append(body, "/*")
-					body = append(body, fill2(" * ", " * ", docWords("Answer with a struct "+mm.rsp.Tag+", its _present bits set for the attributes it carries: return "+c+op.CIdent+"_reply(info, &rsp);"), prefCols-8)...)
-					body = append(body, " */")
-				}
-				h.Body = append(body, "return -EOPNOTSUPP;")
-			}
-		}
-		if mm := dump[op]; mm != nil {
-			if h := handlers[b.v.fnName(op, "dumpit")]; h != nil {
-				var body []string
-				if mm.req != nil {
-					body = append(body, "struct "+mm.req.Tag+" req;", "int err;", "",
-						"err = "+c+op.CIdent+"_dump_parse(cb, &req);", "if (err)", "\treturn err;")
-				}
-				if mm.rsp != nil {
-					body = append(body, "/*")
-					body = append(body, fill2(" * ", " * ", docWords("Add each entry, a struct "+mm.rsp.Tag+", with "+c+op.CIdent+"_entry(skb, cb, &rsp); when it returns -EMSGSIZE, keep where the dump stopped in cb->args and return skb->len, to go on in the next call."), prefCols-8)...)
-					body = append(body, " */")
-				}
-				h.Body = append(body, "return -EOPNOTSUPP;")
-			}
-		}
+		stub(handlers[b.v.fnName(op, "doit")], do[op], c+op.CIdent+"_parse(info, &req)",
+			"Answer with a struct RSP, its _present bits set for the attributes it carries: return "+c+op.CIdent+"_reply(info, &rsp);")
+		stub(handlers[b.v.fnName(op, "dumpit")], dump[op], c+op.CIdent+"_dump_parse(cb, &req)",
+			"Add each entry, a struct RSP, with "+c+op.CIdent+"_entry(skb, cb, &rsp); when it returns -EMSGSIZE, keep where the dump stopped in cb->args and return skb->len, to go on in the next call.")
 	}
 }
 
