@@ -117,7 +117,7 @@ func indexPathAt(name string, set *AttrSet, elems []byte, base, off int) (string
 			continue
 		}
 		elem := name + "[" + strconv.Itoa(int(it.Type())) + "]"
-		if off == start {
+		if off == start || set == nil { // a scalar element holds no attributes
 			return elem, set, true
 		}
 		if p, n, ok := pathAt(set, it.Data(), start+attrHdrLen, off); ok {

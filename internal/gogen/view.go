@@ -430,8 +430,9 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 		spv := attrSpecView{Value: a.Value, Name: q(a.Name)}
 		if a.Nested != nil && a.Type != spec.TypeNestTypeValue {
 			spv.NestedVar = "attrs" + a.Nested.GoName
-			spv.Indexed = a.Type == spec.TypeIndexedArray
 		}
+		// Scalar elements too: an error in one is "name[i]".
+		spv.Indexed = a.Type == spec.TypeIndexedArray
 		sv.Specs = append(sv.Specs, spv)
 		if a.Type == spec.TypePad || a.Type == spec.TypeUnused {
 			sv.Ignored = append(sv.Ignored, a.Value)

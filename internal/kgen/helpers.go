@@ -539,8 +539,13 @@ func (b *helperBuilder) setType(s *helperSet) {
 		switch b.shapeOf(a) {
 		case shapeNone, shapeFlag:
 		case shapeString:
-			item(n, a.CName+", NUL-terminated")
-			item(n+"_len", "its length without the NUL (set by parsing)")
+			if a.Checks.UnterminatedOK {
+				item(n, a.CName+", not necessarily NUL-terminated")
+				item(n+"_len", "its length in bytes (sent as it is)")
+			} else {
+				item(n, a.CName+", NUL-terminated")
+				item(n+"_len", "its length without the NUL (set by parsing)")
+			}
 		case shapeBinary:
 			item(n, a.CName)
 			item(n+"_len", "its length in bytes")
@@ -587,7 +592,9 @@ func (b *helperBuilder) setType(s *helperSet) {
 		case shapeArray:
 			et := b.elemType(a)
 			if et == "" {
-				et = "struct nlattr *"
+				// Elements kept as their attributes: an array of
+				// pointers to them.
+				et = "struct nlattr *const *"
 			} else {
 				et += " *"
 			}
@@ -856,6 +863,9 @@ func (b *helperBuilder) sizeExpr(a *spec.Attr, m string) string {
 		}
 		return fmt.Sprintf("nla_total_size(sizeof(%s))", scalarC(a.Type))
 	case shapeString:
+		if a.Checks.UnterminatedOK {
+			return "nla_total_size(" + m + "_len)"
+		}
 		return "nla_total_size(strlen(" + m + ") + 1)"
 	case shapeBinary:
 		return "nla_total_size(" + m + "_len)"
@@ -978,7 +988,12 @@ func (b *helperBuilder) putFunc(s *helperSet) {
 		case shapeScalar:
 			put(b.putScalar(a, a.Type, s, a.CName, m))
 		case shapeString:
-			put(call{"nla_put_string", []string{"skb", a.CName, m}})
+			if a.Checks.UnterminatedOK {
+				// It need not end in a NUL: its length says where.
+				put(call{"nla_put", []string{"skb", a.CName, m + "_len", m}})
+			} else {
+				put(call{"nla_put_string", []string{"skb", a.CName, m}})
+			}
 		case shapeBinary:
 			put(call{"nla_put", []string{"skb", a.CName, m + "_len", m}})
 		case shapeStruct:
@@ -1086,10 +1101,19 @@ func (b *helperBuilder) replyFunc(s *helperSet, op *spec.Op, cmd string) {
 	b.fn(doc, "int", name, []string{"struct genl_info *info", "const struct " + s.Tag + " *rsp"}, body)
 }
 
+// msgSize is the payload genlmsg_new() needs for a message of struct s:
+// the fixed header (which genlmsg_put reserves too) and the attributes.
+func (b *helperBuilder) msgSize(s *helperSet) string {
+	if s.Hdr != nil {
+		return "sizeof(rsp->_hdr) + " + b.sizeName(s) + "(rsp)"
+	}
+	return b.sizeName(s) + "(rsp)"
+}
+
 // newMsg allocates and fills a message of struct s (variable rsp).
 func (b *helperBuilder) newMsg(s *helperSet, gfp, portSeq, flags, cmd string) []string {
 	body := []string{"\tstruct sk_buff *skb;", "\tvoid *hdr;", "\tint err;", "",
-		"\tskb = genlmsg_new(" + b.sizeName(s) + "(rsp), " + gfp + ");",
+		"\tskb = genlmsg_new(" + b.msgSize(s) + ", " + gfp + ");",
 		"\tif (!skb)", "\t\treturn -ENOMEM;",
 		wrapParams("\thdr = genlmsg_put(", []string{"skb", portSeq, "&" + b.v.FamilyIdent, flags, cmd}, ";"),
 		"\tif (!hdr) {", "\t\terr = -EMSGSIZE;", "\t\tgoto err_free;", "\t}"}
@@ -1124,7 +1148,7 @@ func (b *helperBuilder) notifyFunc(s *helperSet, op *spec.Op) {
 	grp := cUpper(b.f.CName + "_nlgrp_" + op.McastGroup.Name)
 	body := []string{"\tstruct sk_buff *skb;", "\tvoid *hdr;", "\tint err;", "",
 		"\tif (!genl_has_listeners(&" + b.v.FamilyIdent + ", net, " + grp + "))", "\t\treturn 0;",
-		"\tskb = genlmsg_new(" + b.sizeName(s) + "(rsp), gfp);",
+		"\tskb = genlmsg_new(" + b.msgSize(s) + ", gfp);",
 		"\tif (!skb)", "\t\treturn -ENOMEM;",
 		wrapParams("\thdr = genlmsg_put(", []string{"skb", "0", "0", "&" + b.v.FamilyIdent, "0", op.CName}, ";"),
 		"\tif (!hdr) {", "\t\terr = -EMSGSIZE;", "\t\tgoto err_free;", "\t}"}

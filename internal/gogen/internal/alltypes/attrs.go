@@ -76,6 +76,58 @@ type All struct {
 	Perms runtime.Opt[Perm] `json:"perms,omitzero"`
 	// ColorMask is the "color-mask" attribute.
 	ColorMask runtime.Opt[uint32] `json:"color-mask,omitzero"`
+	// U8Range is the "u8-range" attribute.
+	U8Range runtime.Opt[uint8] `json:"u8-range,omitzero"`
+	// U16Max is the "u16-max" attribute.
+	U16Max runtime.Opt[uint16] `json:"u16-max,omitzero"`
+	// U32Range is the "u32-range" attribute.
+	U32Range runtime.Opt[uint32] `json:"u32-range,omitzero"`
+	// U64Max is the "u64-max" attribute.
+	U64Max runtime.Opt[uint64] `json:"u64-max,omitzero"`
+	// S8Range is the "s8-range" attribute.
+	S8Range runtime.Opt[int8] `json:"s8-range,omitzero"`
+	// S16Range is the "s16-range" attribute.
+	S16Range runtime.Opt[int16] `json:"s16-range,omitzero"`
+	// S32Range is the "s32-range" attribute.
+	S32Range runtime.Opt[int32] `json:"s32-range,omitzero"`
+	// S64Range is the "s64-range" attribute.
+	S64Range runtime.Opt[int64] `json:"s64-range,omitzero"`
+	// UintMax is the "uint-max" attribute.
+	UintMax runtime.Opt[uint64] `json:"uint-max,omitzero"`
+	// SintRange is the "sint-range" attribute.
+	SintRange runtime.Opt[int64] `json:"sint-range,omitzero"`
+	// Be32Max is the "be32-max" attribute.
+	Be32Max runtime.Opt[uint32] `json:"be32-max,omitzero"`
+	// U32Mask is the "u32-mask" attribute.
+	U32Mask runtime.Opt[uint32] `json:"u32-mask,omitzero"`
+	// StrMax is the "str-max" attribute.
+	StrMax runtime.Opt[string] `json:"str-max,omitzero"`
+	// StrRange is the "str-range" attribute.
+	StrRange runtime.Opt[string] `json:"str-range,omitzero"`
+	// BinMin is the "bin-min" attribute.
+	BinMin []byte `json:"bin-min,omitempty"`
+	// BinMax is the "bin-max" attribute.
+	BinMax []byte `json:"bin-max,omitempty"`
+	// BinExact is the "bin-exact" attribute.
+	BinExact []byte `json:"bin-exact,omitempty"`
+	// BinRange is the "bin-range" attribute.
+	BinRange []byte `json:"bin-range,omitempty"`
+	// Leaf is the "leaf" attribute.
+	Leaf *Leaf `json:"leaf,omitempty"`
+	// MultiLeaf is the "multi-leaf" attribute.
+	MultiLeaf []Leaf `json:"multi-leaf,omitempty"`
+	// IdxLeaf is the "idx-leaf" attribute.
+	IdxLeaf []Leaf `json:"idx-leaf,omitempty"`
+	// MultiS64 is the "multi-s64" attribute.
+	MultiS64 []int64 `json:"multi-s64,omitempty"`
+	// MultiBin is the "multi-bin" attribute.
+	MultiBin [][]byte `json:"multi-bin,omitempty"`
+	// IdxS16 is the "idx-s16" attribute.
+	IdxS16 []int16 `json:"idx-s16,omitempty"`
+	// IdxU64 is the "idx-u64" attribute.
+	IdxU64 []uint64 `json:"idx-u64,omitempty"`
+	// Count is the "count" attribute.
+	Count runtime.Opt[uint32] `json:"count,omitzero"`
 	// Unknown holds the attributes the spec does not know, kept raw.
 	Unknown []runtime.RawAttr `json:"-"`
 }
@@ -213,6 +265,111 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 	}
 	if x := &v.ColorMask; x.Present && sends(only, 31) {
 		e.PutU32(31, x.V)
+	}
+	if x := &v.U8Range; x.Present && sends(only, 33) {
+		e.PutU8(33, x.V)
+	}
+	if x := &v.U16Max; x.Present && sends(only, 34) {
+		e.PutU16(34, x.V)
+	}
+	if x := &v.U32Range; x.Present && sends(only, 35) {
+		e.PutU32(35, x.V)
+	}
+	if x := &v.U64Max; x.Present && sends(only, 36) {
+		e.PutU64(36, x.V)
+	}
+	if x := &v.S8Range; x.Present && sends(only, 37) {
+		e.PutS8(37, x.V)
+	}
+	if x := &v.S16Range; x.Present && sends(only, 38) {
+		e.PutS16(38, x.V)
+	}
+	if x := &v.S32Range; x.Present && sends(only, 39) {
+		e.PutS32(39, x.V)
+	}
+	if x := &v.S64Range; x.Present && sends(only, 40) {
+		e.PutS64(40, x.V)
+	}
+	if x := &v.UintMax; x.Present && sends(only, 41) {
+		e.PutUint(41, x.V)
+	}
+	if x := &v.SintRange; x.Present && sends(only, 42) {
+		e.PutSint(42, x.V)
+	}
+	if x := &v.Be32Max; x.Present && sends(only, 43) {
+		e.PutBE32(43, x.V)
+	}
+	if x := &v.U32Mask; x.Present && sends(only, 44) {
+		e.PutU32(44, x.V)
+	}
+	if x := &v.StrMax; x.Present && sends(only, 45) {
+		e.PutString(45, x.V)
+	}
+	if x := &v.StrRange; x.Present && sends(only, 46) {
+		e.PutString(46, x.V)
+	}
+	if x := v.BinMin; x != nil && sends(only, 47) {
+		e.PutBytes(47, x)
+	}
+	if x := v.BinMax; x != nil && sends(only, 48) {
+		e.PutBytes(48, x)
+	}
+	if x := v.BinExact; x != nil && sends(only, 49) {
+		e.PutBytes(49, x)
+	}
+	if x := v.BinRange; x != nil && sends(only, 50) {
+		e.PutBytes(50, x)
+	}
+	if x := v.Leaf; x != nil && sends(only, 51) {
+		n := e.BeginNest(51)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	for _, x := range v.MultiLeaf {
+		if !sends(only, 52) {
+			break
+		}
+		n := e.BeginNest(52)
+		x.Encode(e)
+		e.EndNest(n)
+	}
+	if v.IdxLeaf != nil && sends(only, 53) {
+		arr := e.BeginNest(53)
+		for i, x := range v.IdxLeaf {
+			n := e.BeginNest(uint16(i + 1))
+			x.Encode(e)
+			e.EndNest(n)
+		}
+		e.EndNest(arr)
+	}
+	for _, x := range v.MultiS64 {
+		if !sends(only, 54) {
+			break
+		}
+		e.PutS64(54, x)
+	}
+	for _, x := range v.MultiBin {
+		if !sends(only, 55) {
+			break
+		}
+		e.PutBytes(55, x)
+	}
+	if v.IdxS16 != nil && sends(only, 56) {
+		arr := e.BeginNest(56)
+		for i, x := range v.IdxS16 {
+			e.PutS16(uint16(i+1), x)
+		}
+		e.EndNest(arr)
+	}
+	if v.IdxU64 != nil && sends(only, 57) {
+		arr := e.BeginNest(57)
+		for i, x := range v.IdxU64 {
+			e.PutU64(uint16(i+1), x)
+		}
+		e.EndNest(arr)
+	}
+	if x := &v.Count; x.Present && sends(only, 58) {
+		e.PutU32(58, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -465,6 +622,199 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ColorMask = runtime.Some(x)
+		case 33:
+			if l-4 != 1 {
+				return runtime.SizeError("u8-range", 1, l-4)
+			}
+			x := runtime.U8(b[off+4 : end])
+			v.U8Range = runtime.Some(x)
+		case 34:
+			if l-4 != 2 {
+				return runtime.SizeError("u16-max", 2, l-4)
+			}
+			x := runtime.U16(b[off+4 : end])
+			v.U16Max = runtime.Some(x)
+		case 35:
+			if l-4 != 4 {
+				return runtime.SizeError("u32-range", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.U32Range = runtime.Some(x)
+		case 36:
+			if l-4 != 8 {
+				return runtime.SizeError("u64-max", 8, l-4)
+			}
+			x := runtime.U64(b[off+4 : end])
+			v.U64Max = runtime.Some(x)
+		case 37:
+			if l-4 != 1 {
+				return runtime.SizeError("s8-range", 1, l-4)
+			}
+			x := int8(runtime.U8(b[off+4 : end]))
+			v.S8Range = runtime.Some(x)
+		case 38:
+			if l-4 != 2 {
+				return runtime.SizeError("s16-range", 2, l-4)
+			}
+			x := int16(runtime.U16(b[off+4 : end]))
+			v.S16Range = runtime.Some(x)
+		case 39:
+			if l-4 != 4 {
+				return runtime.SizeError("s32-range", 4, l-4)
+			}
+			x := int32(runtime.U32(b[off+4 : end]))
+			v.S32Range = runtime.Some(x)
+		case 40:
+			if l-4 != 8 {
+				return runtime.SizeError("s64-range", 8, l-4)
+			}
+			x := int64(runtime.U64(b[off+4 : end]))
+			v.S64Range = runtime.Some(x)
+		case 41:
+			x, err := runtime.ReadUint("uint-max", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.UintMax = runtime.Some(x)
+		case 42:
+			x, err := runtime.ReadSint("sint-range", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.SintRange = runtime.Some(x)
+		case 43:
+			if l-4 != 4 {
+				return runtime.SizeError("be32-max", 4, l-4)
+			}
+			x := runtime.BE32(b[off+4 : end])
+			v.Be32Max = runtime.Some(x)
+		case 44:
+			if l-4 != 4 {
+				return runtime.SizeError("u32-mask", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.U32Mask = runtime.Some(x)
+		case 45:
+			x, err := dc.bytes().ReadNulString("str-max", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.StrMax = runtime.Some(x)
+		case 46:
+			x, err := dc.bytes().ReadNulString("str-range", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.StrRange = runtime.Some(x)
+		case 47:
+			x := dc.bytes().Copy(b[off+4 : end])
+			v.BinMin = x
+		case 48:
+			x := dc.bytes().Copy(b[off+4 : end])
+			v.BinMax = x
+		case 49:
+			x := dc.bytes().Copy(b[off+4 : end])
+			v.BinExact = x
+		case 50:
+			x := dc.bytes().Copy(b[off+4 : end])
+			v.BinRange = x
+		case 51:
+			x := &dc.takeLeaf(1)[0]
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "leaf", err)
+			}
+			v.Leaf = x
+		case 52:
+			var x Leaf
+			if err := x.decode(b[off+4:end], dc); err != nil {
+				return fmt.Errorf("%s: %w", "multi-leaf", err)
+			}
+			v.MultiLeaf = append(v.MultiLeaf, x)
+		case 53:
+			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
+			arr := b[off+4 : end]
+			elems := dc.takeLeaf(runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
+					return runtime.AttrError("idx-leaf", runtime.AttrsError(arr, eoff))
+				}
+				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
+					return fmt.Errorf("%s: %w", "idx-leaf", err)
+				}
+				eoff += (el + 3) &^ 3
+			}
+			if eoff < len(arr) {
+				return runtime.AttrError("idx-leaf", runtime.AttrsError(arr, eoff))
+			}
+			v.IdxLeaf = elems
+		case 54:
+			if l-4 != 8 {
+				return runtime.SizeError("multi-s64", 8, l-4)
+			}
+			x := int64(runtime.U64(b[off+4 : end]))
+			v.MultiS64 = append(v.MultiS64, x)
+		case 55:
+			x := dc.bytes().Copy(b[off+4 : end])
+			v.MultiBin = append(v.MultiBin, x)
+		case 56:
+			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
+			arr := b[off+4 : end]
+			elems := make([]int16, runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
+					return runtime.AttrError("idx-s16", runtime.AttrsError(arr, eoff))
+				}
+				if el-4 != 2 {
+					return runtime.SizeError("idx-s16", 2, el-4)
+				}
+				x := int16(runtime.U16(arr[eoff+4 : eend]))
+				elems[i] = x
+				eoff += (el + 3) &^ 3
+			}
+			if eoff < len(arr) {
+				return runtime.AttrError("idx-s16", runtime.AttrsError(arr, eoff))
+			}
+			v.IdxS16 = elems
+		case 57:
+			// The elements' types only number them; wire order is kept.
+			// CountAttrs counts the whole attributes, which the loop
+			// decodes; whatever follows them is malformed.
+			arr := b[off+4 : end]
+			elems := make([]uint64, runtime.CountAttrs(arr))
+			eoff := 0
+			for i := range elems {
+				_, el := runtime.AttrHeader(arr, eoff)
+				eend := eoff + el
+				if el < 4 || eend > len(arr) {
+					return runtime.AttrError("idx-u64", runtime.AttrsError(arr, eoff))
+				}
+				if el-4 != 8 {
+					return runtime.SizeError("idx-u64", 8, el-4)
+				}
+				x := runtime.U64(arr[eoff+4 : eend])
+				elems[i] = x
+				eoff += (el + 3) &^ 3
+			}
+			if eoff < len(arr) {
+				return runtime.AttrError("idx-u64", runtime.AttrsError(arr, eoff))
+			}
+			v.IdxU64 = elems
+		case 58:
+			if l-4 != 4 {
+				return runtime.SizeError("count", 4, l-4)
+			}
+			x := runtime.U32(b[off+4 : end])
+			v.Count = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -598,6 +948,141 @@ func (v *Inner) decodeMessage(b []byte, dc *decoder) error {
 	return v.decode(b[min(8, len(b)):], dc)
 }
 
+// Leaf holds the attributes of the "leaf" attribute set. A nested set that
+// does not nest itself, with checks of its own.
+type Leaf struct {
+	// U16 is the "u16" attribute.
+	U16 runtime.Opt[uint16] `json:"u16,omitzero"`
+	// S64 is the "s64" attribute.
+	S64 runtime.Opt[int64] `json:"s64,omitzero"`
+	// Uint is the "uint" attribute.
+	Uint runtime.Opt[uint64] `json:"uint,omitzero"`
+	// Flag is the "flag" attribute.
+	Flag bool `json:"flag,omitempty"`
+	// Str is the "str" attribute.
+	Str runtime.Opt[string] `json:"str,omitzero"`
+	// Bin is the "bin" attribute.
+	Bin []byte `json:"bin,omitempty"`
+	// Stats is the "stats" attribute.
+	Stats runtime.Opt[Stats] `json:"stats,omitzero"`
+	// Color is the "color" attribute.
+	Color runtime.Opt[Color] `json:"color,omitzero"`
+	// Unknown holds the attributes the spec does not know, kept raw.
+	Unknown []runtime.RawAttr `json:"-"`
+}
+
+// Encode appends v's attributes (not the fixed header) to e; absent
+// (not Present, nil or false) fields are not sent.
+func (v *Leaf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
+
+// encodeOnly is Encode limited to the attribute types only marks (an
+// operation's request attributes); nil means every attribute. Unknown
+// attributes are always sent: the caller put them there on purpose.
+func (v *Leaf) encodeOnly(e *runtime.Encoder, only []bool) {
+	if v == nil {
+		return
+	}
+	if x := &v.U16; x.Present && sends(only, 1) {
+		e.PutU16(1, x.V)
+	}
+	if x := &v.S64; x.Present && sends(only, 2) {
+		e.PutS64(2, x.V)
+	}
+	if x := &v.Uint; x.Present && sends(only, 3) {
+		e.PutUint(3, x.V)
+	}
+	if v.Flag && sends(only, 4) {
+		e.PutFlag(4)
+	}
+	if x := &v.Str; x.Present && sends(only, 5) {
+		e.PutString(5, x.V)
+	}
+	if x := v.Bin; x != nil && sends(only, 6) {
+		e.PutBytes(6, x)
+	}
+	if x := &v.Stats; x.Present && sends(only, 7) {
+		e.PutStruct(7, 32, x.V.put)
+	}
+	if x := &v.Color; x.Present && sends(only, 8) {
+		e.PutU8(8, uint8(x.V))
+	}
+	for _, a := range v.Unknown {
+		e.PutRaw(a)
+	}
+}
+
+// Decode fills v from the attributes in b. Attributes the spec does not
+// know are appended to Unknown.
+func (v *Leaf) Decode(b []byte) error { return v.decode(b, nil) }
+
+// decode is Decode taking nested values, strings and byte slices from
+// dc's chunks (nil: each allocated alone).
+func (v *Leaf) decode(b []byte, dc *decoder) error {
+	// An attribute is a 4-byte header (length, type) and its payload,
+	// b[off+4 : end], padded to 4 bytes.
+	for off := 0; off < len(b); {
+		typ, l := runtime.AttrHeader(b, off)
+		end := off + l
+		if l < 4 || end > len(b) {
+			return runtime.AttrsError(b, off)
+		}
+		switch typ {
+		case 0: // pad or unused: never surfaced
+		case 9: // pad or unused: never surfaced
+		case 1:
+			if l-4 != 2 {
+				return runtime.SizeError("u16", 2, l-4)
+			}
+			x := runtime.U16(b[off+4 : end])
+			v.U16 = runtime.Some(x)
+		case 2:
+			if l-4 != 8 {
+				return runtime.SizeError("s64", 8, l-4)
+			}
+			x := int64(runtime.U64(b[off+4 : end]))
+			v.S64 = runtime.Some(x)
+		case 3:
+			x, err := runtime.ReadUint("uint", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.Uint = runtime.Some(x)
+		case 4:
+			x, err := runtime.ReadFlag("flag", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.Flag = x
+		case 5:
+			x, err := dc.bytes().ReadNulString("str", b[off+4:end])
+			if err != nil {
+				return err
+			}
+			v.Str = runtime.Some(x)
+		case 6:
+			x := dc.bytes().Copy(b[off+4 : end])
+			v.Bin = x
+		case 7:
+			if err := runtime.CheckStruct("stats", b[off+4:end], 32); err != nil {
+				return err
+			}
+			var x Stats
+			x.get(b[off+4 : end])
+			v.Stats = runtime.Some(x)
+		case 8:
+			if l-4 != 1 {
+				return runtime.SizeError("color", 1, l-4)
+			}
+			x := Color(runtime.U8(b[off+4 : end]))
+			v.Color = runtime.Some(x)
+		default:
+			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
+		}
+		off += (l + 3) &^ 3
+	}
+	return nil
+}
+
 // Some holds the attributes of "some", a subset of "all": only the
 // attributes the subset lists.
 type Some struct {
@@ -729,13 +1214,39 @@ var attrsAll = runtime.AttrSet{Name: "all", Attrs: []runtime.AttrSpec{
 	23: {Name: "multi-str"},
 	24: {Name: "multi-nest"},
 	25: {Name: "idx-nest", IndexedArray: true},
-	26: {Name: "idx-u32"},
+	26: {Name: "idx-u32", IndexedArray: true},
 	27: {Name: "tv"},
 	28: {Name: "bf"},
 	29: {Name: "color"},
 	30: {Name: "perms"},
 	31: {Name: "color-mask"},
 	32: {Name: "pad"},
+	33: {Name: "u8-range"},
+	34: {Name: "u16-max"},
+	35: {Name: "u32-range"},
+	36: {Name: "u64-max"},
+	37: {Name: "s8-range"},
+	38: {Name: "s16-range"},
+	39: {Name: "s32-range"},
+	40: {Name: "s64-range"},
+	41: {Name: "uint-max"},
+	42: {Name: "sint-range"},
+	43: {Name: "be32-max"},
+	44: {Name: "u32-mask"},
+	45: {Name: "str-max"},
+	46: {Name: "str-range"},
+	47: {Name: "bin-min"},
+	48: {Name: "bin-max"},
+	49: {Name: "bin-exact"},
+	50: {Name: "bin-range"},
+	51: {Name: "leaf"},
+	52: {Name: "multi-leaf"},
+	53: {Name: "idx-leaf", IndexedArray: true},
+	54: {Name: "multi-s64"},
+	55: {Name: "multi-bin"},
+	56: {Name: "idx-s16", IndexedArray: true},
+	57: {Name: "idx-u64", IndexedArray: true},
+	58: {Name: "count"},
 }}
 
 // attrsInner names the attributes of "inner" in kernel errors.
@@ -743,6 +1254,20 @@ var attrsInner = runtime.AttrSet{Name: "inner", Attrs: []runtime.AttrSpec{
 	1: {Name: "a"},
 	2: {Name: "b"},
 	3: {Name: "child"},
+}}
+
+// attrsLeaf names the attributes of "leaf" in kernel errors.
+var attrsLeaf = runtime.AttrSet{Name: "leaf", Attrs: []runtime.AttrSpec{
+	0: {Name: "unspec"},
+	1: {Name: "u16"},
+	2: {Name: "s64"},
+	3: {Name: "uint"},
+	4: {Name: "flag"},
+	5: {Name: "str"},
+	6: {Name: "bin"},
+	7: {Name: "stats"},
+	8: {Name: "color"},
+	9: {Name: "pad"},
 }}
 
 // attrsSome names the attributes of "some" in kernel errors.
@@ -759,6 +1284,7 @@ type decoder struct {
 	copies     runtime.Bytes
 	chunkAll   runtime.Chunk[All]
 	chunkInner runtime.Chunk[Inner]
+	chunkLeaf  runtime.Chunk[Leaf]
 	chunkSome  runtime.Chunk[Some]
 }
 
@@ -768,6 +1294,7 @@ type decoder struct {
 func (dc *decoder) Rewind() {
 	dc.chunkAll.Rewind()
 	dc.chunkInner.Rewind()
+	dc.chunkLeaf.Rewind()
 	dc.chunkSome.Rewind()
 }
 
@@ -796,6 +1323,14 @@ func (dc *decoder) takeInner(n int) []Inner {
 	return dc.chunkInner.Take(n)
 }
 
+// takeLeaf returns n zeroed structs, from dc's chunk if dc is not nil.
+func (dc *decoder) takeLeaf(n int) []Leaf {
+	if dc == nil {
+		return make([]Leaf, n)
+	}
+	return dc.chunkLeaf.Take(n)
+}
+
 // takeSome returns n zeroed structs, from dc's chunk if dc is not nil.
 func (dc *decoder) takeSome(n int) []Some {
 	if dc == nil {
@@ -809,6 +1344,9 @@ func init() {
 	attrsAll.Attrs[21].Nested = &attrsInner
 	attrsAll.Attrs[24].Nested = &attrsInner
 	attrsAll.Attrs[25].Nested = &attrsInner
+	attrsAll.Attrs[51].Nested = &attrsLeaf
+	attrsAll.Attrs[52].Nested = &attrsLeaf
+	attrsAll.Attrs[53].Nested = &attrsLeaf
 	attrsInner.Attrs[3].Nested = &attrsInner
 }
 

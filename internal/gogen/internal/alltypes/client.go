@@ -122,6 +122,77 @@ func (c *Client) GetSome(ctx context.Context, req *Some, opts ...runtime.DoOptio
 	return rsp, nil
 }
 
+// opEcho describes "echo" requests.
+var opEcho = runtime.Op{Name: "echo", Cmd: 5, Attrs: &attrsAll, DoReply: true}
+
+// reqEchoDo marks the attributes "echo" do requests carry.
+var reqEchoDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true, 33: true, 34: true, 35: true, 36: true, 37: true, 38: true, 39: true, 40: true, 41: true, 42: true, 43: true, 44: true, 45: true, 46: true, 47: true, 48: true, 49: true, 50: true, 51: true, 52: true, 53: true, 54: true, 56: true, 57: true, 58: true}
+
+// reqEchoDump marks the attributes "echo" dump requests carry.
+var reqEchoDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true, 33: true, 34: true, 35: true, 36: true, 37: true, 38: true, 39: true, 40: true, 41: true, 42: true, 43: true, 44: true, 45: true, 46: true, 47: true, 48: true, 49: true, 50: true, 51: true, 52: true, 53: true, 54: true, 56: true, 57: true, 58: true}
+
+// Echo runs the "echo" operation and returns the kernel's reply (nil if it
+// sent none), carved from chunks shared with other replies on the same
+// socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
+// decoded into the arena instead, and is valid only until the next request
+// that uses it. Echoes every attribute of the request in its reply and to
+// the "things" group (echo-ntf). As a dump it replies with count entries
+// (count: its request attribute), each the request's attributes with count
+// set to the entry's index. Every attribute of the set but multi-str and
+// multi-bin, multi-attr strings and binaries, whose kernel helpers do not
+// compile yet.
+func (c *Client) Echo(ctx context.Context, req *All, opts ...runtime.DoOption) (*All, error) {
+	var rsp *All
+	arena := runtime.ReplyArenaOf(opts)
+	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeMessage(e, reqEchoDo) }, func(m runtime.Message) error {
+		if rsp != nil {
+			return nil
+		}
+		dc := runtime.ReplyDecoderOf[decoder](m.Scratch, arena)
+		rsp = &dc.takeAll(1)[0]
+		return rsp.decodeMessage(m.Payload, dc)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rsp, nil
+}
+
+// EchoDump runs the "echo" operation as a dump, yielding each reply as it
+// arrives. Stopping the loop early is fine; the dump is not buffered.
+// Replies are carved from chunks shared with earlier and later replies on
+// the same socket (see runtime.Chunk): a reply kept holds its chunks, a few
+// KiB, alive. With runtime.ReuseReplies each reply is decoded into the
+// memory of the one before instead, and is valid only until its loop
+// iteration ends. Echoes every attribute of the request in its reply and to
+// the "things" group (echo-ntf). As a dump it replies with count entries
+// (count: its request attribute), each the request's attributes with count
+// set to the entry's index. Every attribute of the set but multi-str and
+// multi-bin, multi-attr strings and binaries, whose kernel helpers do not
+// compile yet.
+func (c *Client) EchoDump(ctx context.Context, req *All, opts ...runtime.DumpOption) iter.Seq2[*All, error] {
+	return func(yield func(*All, error) bool) {
+		reuse := runtime.ReusesReplies(opts)
+		d := c.conn.StartDump(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeMessage(e, reqEchoDump) })
+		defer d.Close()
+		for d.Next() {
+			m := d.Message()
+			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+			rsp := &dc.takeAll(1)[0]
+			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
+				yield(nil, fmt.Errorf("genlgen: %s: %w", "echo", err))
+				return
+			}
+			if !yield(rsp, nil) {
+				return
+			}
+		}
+		if err := d.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
 // Notification is one multicast message of the family.
 type Notification struct {
 	// Op is the spec name of the notification ("" if the spec does not
@@ -132,6 +203,7 @@ type Notification struct {
 	// Value is the decoded message, nil if Op is "":
 	//   - "all-ntf": *All
 	//   - "evt": *Inner
+	//   - "echo-ntf": *All
 	Value any
 }
 
@@ -203,6 +275,13 @@ func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 			return ntf, fmt.Errorf("genlgen: %s: %w", "evt", err)
 		}
 		ntf.Op, ntf.Value = "evt", v
+	case 6:
+		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
+		v := &dc.takeAll(1)[0]
+		if err := v.decodeMessage(m.Payload, dc); err != nil {
+			return ntf, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)
+		}
+		ntf.Op, ntf.Value = "echo-ntf", v
 	}
 	return ntf, nil
 }
