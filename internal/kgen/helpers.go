@@ -180,6 +180,7 @@ func (v *view) buildHelpers() {
 			b.replyFunc(m.s, m.op, m.cmd)
 		}
 	}
+	v.HelperLimits = b.limits()
 	v.HelperTypes, v.HelperProtos, v.HelperFuncs = b.Types, b.Protos, b.Funcs
 	b.stubBodies(msgs)
 }
@@ -238,6 +239,31 @@ func (b *helperBuilder) stubBodies(msgs []msg) {
 		stub(handlers[b.v.fnName(op, "dumpit")], dump[op], c+op.CIdent+"_dump_parse(cb, &req)",
 			"Add each entry, a struct RSP, with "+c+op.CIdent+"_entry(skb, cb, &rsp); when it returns -EMSGSIZE, keep where the dump stopped in cb->args and return skb->len, to go on in the next call.")
 	}
+}
+
+// limits names the length checks the spec writes as numbers (an
+// exact-length binary's 6, say), so that handlers size their buffers by
+// name: <ATTR>_LEN, _MIN_LEN, _MAX_LEN. Limits given by a const already
+// have its name in the uAPI header.
+func (b *helperBuilder) limits() []define {
+	var out []define
+	for _, s := range b.f.AttrSets {
+		if s.SubsetOf != nil {
+			continue
+		}
+		for _, a := range s.Attrs {
+			for _, l := range []struct {
+				lim    *spec.Limit
+				suffix string
+			}{{a.Checks.ExactLen, "_LEN"}, {a.Checks.MinLen, "_MIN_LEN"}, {a.Checks.MaxLen, "_MAX_LEN"}} {
+				if l.lim == nil || l.lim.Const != nil || l.lim.Expr != "" {
+					continue
+				}
+				out = append(out, define{Name: a.CName + l.suffix, Value: fmt.Sprint(l.lim.Abs)})
+			}
+		}
+	}
+	return out
 }
 
 // markPut marks s and the sets it nests as put, and as sized when the

@@ -304,3 +304,27 @@ func TestInitLineWrapsBraces(t *testing.T) {
 		t.Errorf("short entry = %q", short)
 	}
 }
+
+// TestLengthLimitsNamed: a length check the spec writes as a number gets
+// a name in the -nl.h for handlers to size buffers by; one given by a
+// const keeps the const's name.
+func TestLengthLimitsNamed(t *testing.T) {
+	files, err := Generate(loadSpec(t, "kgcover"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nlh string
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, "-nl.h") {
+			nlh = string(f.Data)
+		}
+	}
+	for _, want := range []string{"#define KGCOVER_A_MAIN_EXACT_LEN\t6\n", "#define KGCOVER_A_MAIN_BLOB_MAX_LEN\t64\n", "#define KGCOVER_A_INNER_LABEL_MIN_LEN\t2\n"} {
+		if !strings.Contains(nlh, want) {
+			t.Errorf("-nl.h lacks %q", want)
+		}
+	}
+	if strings.Contains(nlh, "KGCOVER_A_INNER_LABEL_MAX_LEN") {
+		t.Error("a max-len given by a const got a name of its own")
+	}
+}

@@ -60,6 +60,8 @@ type view struct {
 	// helpers (helpers.go): struct declarations and prototypes for the
 	// -nl.h, definitions for the -nl.c.
 	HelperTypes, HelperProtos, HelperFuncs []string
+	// HelperLimits name the spec's numeric length checks.
+	HelperLimits []define
 
 	pb *policyBuilder
 }
