@@ -18,8 +18,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	at "github.com/genlgen/genlgen/e2e/alltypes/alltypes"
 	"github.com/genlgen/genlgen/e2e/guest"
+	at "github.com/genlgen/genlgen/internal/gogen/alltypes"
 	"github.com/genlgen/genlgen/runtime"
 )
 

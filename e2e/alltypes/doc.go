@@ -15,15 +15,11 @@
 //   - the slab stays flat across a second batch, the kernel log stays
 //     clean, and the module unloads.
 //
-// The client it dials is alltypes/, generated from the same spec as
-// internal/gogen/internal/alltypes (which e2e code may not import);
-// TestClientUpToDate, a host test, keeps it current:
-//
-//	go run ./cmd/genlgen -go e2e/alltypes/alltypes internal/gogen/testdata/alltypes.yaml
+// The client it dials is internal/gogen/alltypes, the one the Go
+// round-trip tests use (internal/gogen's TestAllTypesUpToDate keeps it
+// current).
 //
 // The Makefile's e2e-alltypes rule builds and runs it; by hand:
 //
 //	CGO_ENABLED=0 go test -c -tags e2e_guest -o build/e2e/alltypes.test ./e2e/alltypes
 package e2ealltypes
-
-//go:generate go run ../../cmd/genlgen -go alltypes ../../internal/gogen/testdata/alltypes.yaml

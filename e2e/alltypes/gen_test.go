@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"strings"
 
-	at "github.com/genlgen/genlgen/e2e/alltypes/alltypes"
+	at "github.com/genlgen/genlgen/internal/gogen/alltypes"
 	"github.com/genlgen/genlgen/runtime"
 )
 

@@ -5,35 +5,9 @@ package e2ealltypes
 import (
 	"testing"
 
-	at "github.com/genlgen/genlgen/e2e/alltypes/alltypes"
-	genfiles "github.com/genlgen/genlgen/internal/gen"
-	"github.com/genlgen/genlgen/internal/gogen"
+	at "github.com/genlgen/genlgen/internal/gogen/alltypes"
 	"github.com/genlgen/genlgen/runtime"
-	"github.com/genlgen/genlgen/spec"
 )
-
-// specPath is the all-types spec, shared with internal/gogen's tests.
-const specPath = "../../internal/gogen/testdata/alltypes.yaml"
-
-// TestClientUpToDate fails if the checked-in client (alltypes/, a copy of
-// internal/gogen/internal/alltypes that e2e code may import) is stale.
-func TestClientUpToDate(t *testing.T) {
-	f, err := spec.Load(specPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := gogen.Generate(f, gogen.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	problems, err := genfiles.Check("alltypes", files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Errorf("%s: %s (run go run ./cmd/genlgen -go e2e/alltypes/alltypes %s)", p.Path, p.Reason, "internal/gogen/testdata/alltypes.yaml")
-	}
-}
 
 // TestGeneratorRoundTripsLocally: the random requests the guest sends
 // survive the Go client's own encode and decode unchanged, so a difference

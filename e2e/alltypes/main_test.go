@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	at "github.com/genlgen/genlgen/e2e/alltypes/alltypes"
 	"github.com/genlgen/genlgen/e2e/guest"
+	at "github.com/genlgen/genlgen/internal/gogen/alltypes"
 	"github.com/genlgen/genlgen/runtime"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/genlgen/genlgen/spec"
 )
 
-//go:generate go run ../../cmd/genlgen -go internal/alltypes testdata/alltypes.yaml
+//go:generate go run ../../cmd/genlgen -go alltypes testdata/alltypes.yaml
 
 // TestAllTypesUpToDate fails if the checked-in test package is stale.
 func TestAllTypesUpToDate(t *testing.T) {
@@ -26,7 +26,7 @@ func TestAllTypesUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems, err := gen.Check("internal/alltypes", files)
+	problems, err := gen.Check("alltypes", files)
 	if err != nil {
 		t.Fatal(err)
 	}
