@@ -3,7 +3,6 @@
 package e2ealltypes
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -682,7 +681,7 @@ func readSlab(t *testing.T) slabReading {
 		}
 		time.Sleep(500 * time.Millisecond)
 		best.meminfo = min(best.meminfo, meminfoSlab(t))
-		objects, caches := slabinfo(t)
+		objects, caches := guest.Slabinfo(t)
 		best.objects = min(best.objects, objects)
 		for name, n := range caches {
 			if old, ok := best.caches[name]; !ok || i == 0 || n < old {
@@ -709,32 +708,6 @@ func meminfoSlab(t *testing.T) int {
 	}
 	t.Fatal("meminfo: no Slab: line")
 	return 0
-}
-
-// slabinfo sums active_objs*objsize over /proc/slabinfo and returns the
-// active objects of each cache.
-func slabinfo(t *testing.T) (int, map[string]int) {
-	f, err := os.Open("/proc/slabinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	total, caches := 0, map[string]int{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 4 || strings.HasPrefix(fields[0], "#") || fields[0] == "slabinfo" {
-			continue
-		}
-		active, err1 := strconv.Atoi(fields[1])
-		size, err2 := strconv.Atoi(fields[3])
-		if err1 != nil || err2 != nil {
-			t.Fatalf("slabinfo: bad line %q", sc.Text())
-		}
-		total += active * size
-		caches[fields[0]] += active
-	}
-	return total, caches
 }
 
 // slabTolerance is how much the slab may grow across the second batch, in
@@ -859,14 +832,14 @@ func TestKernelLogClean(t *testing.T) {
 // rmmod.
 func TestUnload(t *testing.T) {
 	ctx := guest.Ctx(t, 60*time.Second)
-	run(t, ctx, "rmmod", *moduleName)
-	if loaded() {
+	guest.Run(t, ctx, "rmmod", *moduleName)
+	if guest.ModuleLoaded(*moduleName) {
 		t.Fatalf("rmmod %s returned but /sys/module still lists it", *moduleName)
 	}
 	if _, err := at.Dial(ctx); !errors.Is(err, runtime.ErrFamilyNotFound) {
 		t.Errorf("dial after rmmod: %v, want ErrFamilyNotFound", err)
 	}
-	run(t, ctx, "insmod", *koPath)
+	guest.Run(t, ctx, "insmod", *koPath)
 	c := dial(t, ctx)
 	req := newGen(4).all(modeFull)
 	rsp, err := c.Echo(ctx, req)

@@ -9,9 +9,6 @@ import (
 	"fmt"
 	"iter"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -90,18 +87,4 @@ func kernelErr(err error) (*runtime.Error, error) {
 		return nil, fmt.Errorf("%v (%T), want a *runtime.Error from the kernel", err, err)
 	}
 	return ke, nil
-}
-
-func loaded() bool {
-	_, err := os.Stat(filepath.Join("/sys/module", *moduleName))
-	return err == nil
-}
-
-// run runs a command of the guest's busybox.
-func run(t *testing.T, ctx context.Context, name string, args ...string) {
-	t.Helper()
-	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
 }

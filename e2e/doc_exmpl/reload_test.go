@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -60,32 +59,18 @@ func historyCapacity(t *testing.T) int {
 	return 0
 }
 
-func loaded() bool {
-	_, err := os.Stat(filepath.Join("/sys/module", *moduleName))
-	return err == nil
-}
-
-// run runs a command of the guest's busybox.
-func run(t *testing.T, ctx context.Context, name string, args ...string) {
-	t.Helper()
-	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-}
-
 func rmmod(t *testing.T, ctx context.Context) {
 	t.Helper()
-	run(t, ctx, "rmmod", *moduleName)
-	if loaded() {
+	guest.Run(t, ctx, "rmmod", *moduleName)
+	if guest.ModuleLoaded(*moduleName) {
 		t.Fatalf("rmmod %s returned but /sys/module still lists it", *moduleName)
 	}
 }
 
 func insmod(t *testing.T, ctx context.Context, params []string) {
 	t.Helper()
-	run(t, ctx, "insmod", append([]string{*koPath}, params...)...)
-	if !loaded() {
+	guest.Run(t, ctx, "insmod", append([]string{*koPath}, params...)...)
+	if !guest.ModuleLoaded(*moduleName) {
 		t.Fatalf("insmod %s returned but /sys/module does not list %s", *koPath, *moduleName)
 	}
 }
@@ -116,7 +101,7 @@ func TestReload(t *testing.T) {
 	params := moduleParams(t)
 	t.Logf("module parameters: %q", params)
 	t.Cleanup(func() {
-		if !loaded() {
+		if !guest.ModuleLoaded(*moduleName) {
 			insmod(t, context.Background(), params)
 		}
 	})
