@@ -85,23 +85,11 @@ func (v *view) buildHelpers() {
 		}
 		if m := op.Dump; m != nil {
 			if m.Request != nil && len(m.Request.Attrs) > 0 {
-				s := doReq
-				switch {
-				case s == nil:
-					s = b.message(op, "req", m.Request.Attrs)
-				case !sameAttrs(s.Attrs, m.Request.Attrs):
-					s = b.message(op, "dump_req", m.Request.Attrs)
-				}
+				s := b.dumpMessage(op, doReq, "req", m.Request.Attrs)
 				msgs = append(msgs, msg{s: s, op: op, request: true, dump: true})
 			}
 			if m.Reply != nil {
-				s := doRsp
-				switch {
-				case s == nil:
-					s = b.message(op, "rsp", m.Reply.Attrs)
-				case !sameAttrs(s.Attrs, m.Reply.Attrs):
-					s = b.message(op, "dump_rsp", m.Reply.Attrs)
-				}
+				s := b.dumpMessage(op, doRsp, "rsp", m.Reply.Attrs)
 				msgs = append(msgs, msg{s: s, op: op, dump: true, cmd: replyCmd(b.f, op)})
 				if rsps[op] == nil {
 					rsps[op] = s
@@ -352,6 +340,19 @@ func replyCmd(f *spec.Family, op *spec.Op) string {
 		return fmt.Sprint(op.ReplyValue)
 	}
 	return op.ReplyCName
+}
+
+// dumpMessage is the struct of a dump's request or reply (kind "req" or
+// "rsp"): the do's (doMsg) when it carries the same attributes, else its
+// own, named _dump_<kind> beside a do's.
+func (b *helperBuilder) dumpMessage(op *spec.Op, doMsg *helperSet, kind string, attrs []*spec.Attr) *helperSet {
+	switch {
+	case doMsg == nil:
+		return b.message(op, kind, attrs)
+	case !sameAttrs(doMsg.Attrs, attrs):
+		return b.message(op, "dump_"+kind, attrs)
+	}
+	return doMsg
 }
 
 func (b *helperBuilder) message(op *spec.Op, kind string, attrs []*spec.Attr) *helperSet {
