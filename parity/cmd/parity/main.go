@@ -53,7 +53,7 @@ func main() {
 			os.Exit(1)
 		}
 		r.release = log.release
-		r.policies(log, *serial)
+		r.policies(log)
 		if *k73 != "" {
 			if err := r.policies73(log, *k73, *specs73); err != nil {
 				fmt.Fprintln(os.Stderr, "parity:", err)
@@ -189,8 +189,42 @@ func readSerial(path string) (*serialLog, error) {
 	return l, sc.Err()
 }
 
-func (r *report) policies(log *serialLog, serial string) {
-	snaps := log.snaps
+// comparePolicies normalises the snapshots of two families registered from
+// one spec (names: the reference's, then genlgen's) and compares them,
+// each difference explained by an entry of known (marked in used) or
+// failing the run; ok is false when a snapshot is missing or malformed.
+func (r *report) comparePolicies(log *serialLog, specName, what string, names [2]string, sp *spec.Family, known []parity.KnownDiff, used map[*parity.KnownDiff]bool) (ops, attrs int, diffs []explained, ok bool) {
+	var models [2]parity.Model
+	for i, name := range names {
+		s := log.snaps[name]
+		if s == nil {
+			r.fail("%s: no snapshot of %s in the serial log", what, name)
+			continue
+		}
+		m, err := parity.Normalise(s, sp)
+		if err != nil {
+			r.fail("%s: %v", what, err)
+			continue
+		}
+		models[i] = m
+	}
+	if models[0] == nil || models[1] == nil {
+		return 0, 0, nil, false
+	}
+	ops, attrs = countModels(models)
+	for _, d := range parity.Compare(models[0], models[1]) {
+		k := parity.Explain(known, specName, d.Key.String())
+		if k == nil {
+			r.fail("%s policy: unexplained difference: %s", what, d.String())
+		} else {
+			used[k] = true
+		}
+		diffs = append(diffs, explained{d.String(), k})
+	}
+	return ops, attrs, diffs, true
+}
+
+func (r *report) policies(log *serialLog) {
 	r.usedPol = map[*parity.KnownDiff]bool{}
 	for _, f := range parity.Families {
 		res := policyResult{fam: f}
@@ -200,35 +234,12 @@ func (r *report) policies(log *serialLog, serial string) {
 			continue
 		}
 		sp := r.specs[f.Spec]
-		var models [2]parity.Model
-		for i, name := range []string{f.Spec, f.Ours()} {
-			s := snaps[name]
-			if s == nil {
-				r.fail("%s: no snapshot of %s in %s", f.Spec, name, serial)
-				continue
-			}
-			m, err := parity.Normalise(s, sp)
-			if err != nil {
-				r.fail("%v", err)
-				continue
-			}
-			models[i] = m
-		}
-		if models[0] == nil || models[1] == nil {
+		var ok bool
+		res.ops, res.attrs, res.diffs, ok = r.comparePolicies(log, f.Spec, f.Spec, [2]string{f.Spec, f.Ours()}, sp, parity.KnownPolicy, r.usedPol)
+		if !ok {
 			res.skip = "snapshot missing (see the failures above)"
 			r.pol = append(r.pol, res)
 			continue
-		}
-		res.ops, res.attrs = countModels(models)
-		for _, d := range parity.Compare(models[0], models[1]) {
-			text := d.String()
-			k := parity.Explain(parity.KnownPolicy, f.Spec, d.Key.String())
-			if k == nil {
-				r.fail("%s policy: unexplained difference: %s", f.Spec, text)
-			} else {
-				r.usedPol[k] = true
-			}
-			res.diffs = append(res.diffs, explained{text, k})
 		}
 		res.identical = len(res.diffs) == 0
 		r.pol = append(r.pol, res)
@@ -287,32 +298,12 @@ func (r *report) policies73(log *serialLog, status, specsDir string) error {
 			r.fail("%s (7.3): %v", st.Spec, err)
 			continue
 		}
-		var models [2]parity.Model
-		for i, name := range []string{st.YNL, st.Genlgen} {
-			s := log.snaps[name]
-			if s == nil {
-				r.fail("%s (7.3): no snapshot of %s in the serial log", st.Spec, name)
-				continue
-			}
-			if models[i], err = parity.Normalise(s, sp); err != nil {
-				r.fail("%s (7.3): %v", st.Spec, err)
-			}
-		}
-		if models[0] == nil || models[1] == nil {
+		var ok bool
+		res.ops, res.attrs, res.diffs, ok = r.comparePolicies(log, st.Spec, st.Spec+" (7.3)", [2]string{st.YNL, st.Genlgen}, sp, parity.KnownPolicy73, used)
+		if !ok {
 			res.skip = "snapshot missing (see the failures)"
 			r.k73 = append(r.k73, res)
 			continue
-		}
-		res.ops, res.attrs = countModels(models)
-		for _, d := range parity.Compare(models[0], models[1]) {
-			text := d.String()
-			k := parity.Explain(parity.KnownPolicy73, st.Spec, d.Key.String())
-			if k == nil {
-				r.fail("%s (7.3) policy: unexplained difference between the kernel generator's module and genlgen's: %s", st.Spec, text)
-			} else {
-				used[k] = true
-			}
-			res.diffs = append(res.diffs, explained{text, k})
 		}
 		res.identical = len(res.diffs) == 0
 		r.k73 = append(r.k73, res)
