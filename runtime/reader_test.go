@@ -64,6 +64,7 @@ var tOp = Op{Name: "thing-get", Cmd: 1, Attrs: &AttrSet{Name: "thing", Attrs: []
 	1: {Name: "id"},
 	2: {Name: "header", Nested: &AttrSet{Name: "hdr", Attrs: []AttrSpec{1: {Name: "dev-index"}, 2: {Name: "dev-name"}}}},
 	3: {Name: "queues", IndexedArray: true, Nested: &AttrSet{Name: "queue", Attrs: []AttrSpec{1: {Name: "qid"}}}},
+	4: {Name: "policy", TypeValues: 2, Nested: &AttrSet{Name: "policy-attrs", Attrs: []AttrSpec{1: {Name: "type"}}}},
 }}}
 
 // run feeds datagrams to a reader and collects messages until done.
@@ -231,6 +232,13 @@ func sentRequest() []byte {
 		e.EndNest(el)
 	}
 	e.EndNest(arr)
+	w := e.BeginTypeValues(4)
+	for _, k := range [][2]uint16{{1, 5}, {1, 7}, {2, 5}} {
+		w.Entry(&e, k[0], k[1])
+		e.PutU32(1, 9)
+		w.EndEntry(&e)
+	}
+	w.End(&e)
 	return e.finish(tSeq, tPid)
 }
 
@@ -290,6 +298,16 @@ func TestExtAckPathMapping(t *testing.T) {
 			name: "indexed array",
 			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 3, 2, 1))) }),
 			path: "queues[2].qid",
+		},
+		{
+			name: "nest-type-value entry",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 4, 1, 7, 1))) }),
+			path: "policy[1][7].type",
+		},
+		{
+			name: "nest-type-value key",
+			tlvs: extackTLVs(func(e *Encoder) { e.PutU32(nlmsgerrAttrOffs, uint32(offsetOf(t, sent, 4, 2))) }),
+			path: "policy[2]",
 		},
 		{
 			name: "inside payload",

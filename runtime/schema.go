@@ -53,6 +53,10 @@ type AttrSpec struct {
 	// IndexedArray marks an attribute whose payload is a list of
 	// elements whose types are their indexes.
 	IndexedArray bool
+	// TypeValues is the depth of a nest-type-value attribute: each of
+	// its entries, holding Nested's attributes, sits that many nests
+	// deep, and is named by the nests' types, "name[k0][k1]".
+	TypeValues int
 }
 
 // Lookup returns the spec of attribute type t, or nil if s does not know it.
@@ -96,6 +100,9 @@ func pathAt(set *AttrSet, attrs []byte, base, off int) (path string, nested *Att
 		if spec != nil && spec.IndexedArray {
 			return indexPathAt(name, inner, it.Data(), start+attrHdrLen, off)
 		}
+		if spec != nil && spec.TypeValues > 0 {
+			return typeValuePathAt(name, inner, spec.TypeValues, it.Data(), start+attrHdrLen, off)
+		}
 		if inner != nil || it.Nested() {
 			if p, n, ok := pathAt(inner, it.Data(), start+attrHdrLen, off); ok {
 				return name + "." + p, n, true
@@ -124,6 +131,31 @@ func indexPathAt(name string, set *AttrSet, elems []byte, base, off int) (string
 			return elem + "." + p, n, true
 		}
 		return elem, set, true
+	}
+	return name, set, true
+}
+
+// typeValuePathAt is pathAt inside a nest-type-value named name, whose
+// entries, depth nests deep, use set.
+func typeValuePathAt(name string, set *AttrSet, depth int, nests []byte, base, off int) (string, *AttrSet, bool) {
+	it := Attrs(nests)
+	for it.Next() {
+		start := base + it.Offset()
+		end := start + attrHdrLen + len(it.Data())
+		if off < start || off >= max(end, start+attrHdrLen) {
+			continue
+		}
+		name += "[" + strconv.Itoa(int(it.Type())) + "]"
+		switch {
+		case off == start:
+			return name, set, true
+		case depth > 1:
+			return typeValuePathAt(name, set, depth-1, it.Data(), start+attrHdrLen, off)
+		}
+		if p, n, ok := pathAt(set, it.Data(), start+attrHdrLen, off); ok {
+			return name + "." + p, n, true
+		}
+		return name, set, true
 	}
 	return name, set, true
 }

@@ -269,7 +269,7 @@ func TestEcho(t *testing.T) {
 	if len(f.short) > 0 {
 		t.Logf("BUG: %d of %d echoes failed with EMSGSIZE (short reply skb), attribute sizes %v", len(f.short), f.echoes, f.short)
 	}
-	t.Logf("types covered: u8 u16 u32 u64 s8 s16 s32 s64 uint sint be16 be32 be64 flag string (NUL, unterminated-ok, max-len, min/max-len) binary (free, min, max, exact, range) binary sub-type u32/s16 arrays, struct (nested struct member), nest (recursive, by value), multi-attr u32/s64/nest, indexed-array of nests/u32/s16/u64, nest-type-value, bitfield32, enum u8, flags u32, enum-as-flags u32, checked ranges and masks of every integer width")
+	t.Logf("types covered: u8 u16 u32 u64 s8 s16 s32 s64 uint sint be16 be32 be64 flag string (NUL, unterminated-ok, max-len, min/max-len) binary (free, min, max, exact, range) binary sub-type u32/s16 arrays, struct (nested struct member), nest (recursive, by value), multi-attr u32/s64/string/binary/nest, indexed-array of nests/u32/s16/u64 (empty ones too), nest-type-value of two keys (validated entries), bitfield32, enum u8, flags u32, enum-as-flags u32, checked ranges and masks of every integer width")
 }
 
 func minCount(m map[string]int, names []string) int {
@@ -352,6 +352,7 @@ func invalidCases() []invalidCase {
 		tU8, tU16, tU32, tU64, tS16 = 1, 2, 3, 4, 6
 		tBe16, tBe64, tFlag, tStr   = 11, 13, 14, 15
 		tStats, tMultiStr, tIdxU32  = 20, 23, 26
+		tTv                         = 27
 		tBf, tIdxU64                = 28, 57
 	)
 	cases := []invalidCase{
@@ -459,9 +460,40 @@ func invalidCases() []invalidCase {
 			raw(r, tStr, []byte(g.str(1, 40)))
 			return "str"
 		}},
-		{"multi-str, not an echo attribute", eInval, func(g *gen, r *at.All) string {
-			raw(r, tMultiStr, []byte("x\x00"))
+		{"multi-str without its NUL", eInval, func(g *gen, r *at.All) string {
+			r.MultiStr = nil
+			raw(r, tMultiStr, []byte(g.str(1, 40)))
 			return "multi-str"
+		}},
+		// The entries of a nest-type-value have no policy of their own
+		// (the attribute's is NLA_NESTED): the generated reader
+		// validates them against the nested set's.
+		{"tv entry a wrong length", eInval, func(g *gen, r *at.All) string {
+			r.Tv = nil
+			a, b := uint16(1+g.r.IntN(4)), uint16(1+g.r.IntN(4))
+			rawNest(r, tTv, func(e *runtime.Encoder) {
+				outer := e.BeginNest(a)
+				entry := e.BeginNest(b)
+				e.PutBytes(1, make([]byte, g.wrongLen(4)))
+				e.EndNest(entry)
+				e.EndNest(outer)
+			})
+			return fmt.Sprintf("tv[%d][%d].a", a, b)
+		}},
+		{"tv second entry b without its NUL", eInval, func(g *gen, r *at.All) string {
+			r.Tv = nil
+			b := uint16(1 + g.r.IntN(4))
+			rawNest(r, tTv, func(e *runtime.Encoder) {
+				outer := e.BeginNest(1)
+				entry := e.BeginNest(1)
+				e.PutU32(1, uint32(g.unsigned(32))) // a valid first entry
+				e.EndNest(entry)
+				entry = e.BeginNest(b)
+				e.PutBytes(2, []byte(g.str(1, 40)))
+				e.EndNest(entry)
+				e.EndNest(outer)
+			})
+			return fmt.Sprintf("tv[1][%d].b", b)
 		}},
 		{"type beyond the set", eInval, func(g *gen, r *at.All) string {
 			typ := uint16(59 + g.r.IntN(200))

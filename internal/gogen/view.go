@@ -84,6 +84,8 @@ type attrSpecView struct {
 	Name      string
 	NestedVar string
 	Indexed   bool
+	// TypeValues is a nest-type-value's depth (runtime.AttrSpec).
+	TypeValues int
 }
 
 // fieldView is one attribute's field and its codec. Shape says how the
@@ -428,8 +430,11 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 	var entries []entryView
 	for _, a := range s.Attrs {
 		spv := attrSpecView{Value: a.Value, Name: q(a.Name)}
-		if a.Nested != nil && a.Type != spec.TypeNestTypeValue {
+		if a.Nested != nil {
 			spv.NestedVar = "attrs" + a.Nested.GoName
+		}
+		if a.Type == spec.TypeNestTypeValue {
+			spv.TypeValues = len(a.TypeValue)
 		}
 		// Scalar elements too: an error in one is "name[i]".
 		spv.Indexed = a.Type == spec.TypeIndexedArray

@@ -15,7 +15,7 @@ import (
 // the reply and notification senders, which allocate the message itself.
 //
 // A message struct holds, per attribute (in the spec's order):
-//   - a presence bit in _present (every attribute but arrays);
+//   - a presence bit in _present;
 //   - a scalar in host order (big-endian values are converted);
 //   - for a string, a pointer to it and its length without the NUL;
 //   - for a binary, a pointer and a length; for a binary holding a
@@ -24,8 +24,8 @@ import (
 //     its own set, directly or not, a pointer to the raw attribute);
 //   - for a multi-attr, an indexed-array or a nest-type-value, the
 //     elements to put (a pointer and a count), and once parsed, the count
-//     and the first attribute (the array's nest) to walk, since copying
-//     them out would allocate.
+//     and where they are, for the element type's reader (arrays.go):
+//     copying them out would allocate.
 // Pointers point into the request, which stays valid while the handler
 // runs.
 
@@ -42,8 +42,9 @@ type helperSet struct {
 	Hdr *spec.Definition
 	// Key numbers the struct's static functions (<family>_nl_put_<key>).
 	Key int
-	// put, sized, parse and public say which functions the struct needs.
-	put, sized, parse, public bool
+	// put, sized, parse and public say which functions the struct needs;
+	// request, that it is an op's request.
+	put, sized, parse, public, request bool
 }
 
 // helperBuilder collects the structs and functions of a family.
@@ -120,9 +121,19 @@ func (v *view) buildHelpers() {
 			all = append(all, m.s)
 		}
 	}
+	for _, m := range msgs {
+		m.s.request = m.s.request || m.request
+	}
+	b.arrayTypes(all)
+	tvs := b.tvAttrs(all)
 	for i, s := range all {
 		s.Key = i + 1
 		b.setType(s)
+		if b.nested[s.Set] == s {
+			for _, a := range tvs[s.Set] {
+				b.tvType(a)
+			}
+		}
 	}
 	// What each struct needs: a put (and size) when a reply, dump entry
 	// or notification sends it, directly or nested; a parse when a
@@ -139,6 +150,9 @@ func (v *view) buildHelpers() {
 		}
 	}
 	// The static functions, children first: each is defined before use.
+	if b.parsesArrays(all) {
+		b.countFunc()
+	}
 	for _, s := range all {
 		if s.parse && b.nested[s.Set] == s {
 			b.nestParse(s)
@@ -151,6 +165,7 @@ func (v *view) buildHelpers() {
 		}
 	}
 	// The public functions handlers call.
+	b.readers(all)
 	for _, s := range b.order {
 		if s.parse && s.public {
 			b.publicParse(s)
@@ -271,15 +286,15 @@ func (b *helperBuilder) markPut(s *helperSet, sized bool) {
 	}
 }
 
-// markParse marks the sets s nests as parsed; an array's elements and a
-// raw nest are the handler's to parse, with the public function.
+// markParse marks the sets s nests as parsed; a raw nest is the
+// handler's to parse, with the public function.
 func (b *helperBuilder) markParse(s *helperSet) {
 	for _, a := range s.Attrs {
 		n := b.nestedOf(a)
 		if n == nil {
 			continue
 		}
-		if b.shapeOf(a) != shapeNest {
+		if b.shapeOf(a) == shapeRawNest {
 			n.public = true
 		}
 		if !n.parse {
@@ -307,16 +322,6 @@ type msg struct {
 	request      bool
 	dump, notify bool
 	cmd          string
-}
-
-// hasReplyUse reports whether a request's struct also serves a reply.
-func hasReplyUse(msgs []msg, s *helperSet) bool {
-	for _, m := range msgs {
-		if m.s == s && !m.request {
-			return true
-		}
-	}
-	return false
 }
 
 func notifyAttrs(src *spec.Op) []*spec.Attr {
@@ -440,17 +445,15 @@ const (
 	shapeStruct              // pointer to a definitions struct
 	shapeBitfield
 	shapeNest    // nested set by value
-	shapeRawNest // the raw attribute (a nest of a recursive set, nest-type-value)
-	shapeArray   // elements to put, count, first attribute
+	shapeRawNest // the raw attribute (a nest of a recursive set)
+	shapeArray   // elements to put, their count, where they are (arrays.go)
 )
 
 func (b *helperBuilder) shapeOf(a *spec.Attr) shape {
 	switch {
 	case a.Type == spec.TypeUnused || a.Type == spec.TypePad:
 		return shapeNone
-	case a.Type == spec.TypeNestTypeValue:
-		return shapeRawNest
-	case a.MultiAttr || a.Type == spec.TypeIndexedArray:
+	case isArray(a):
 		return shapeArray
 	case a.Type == spec.TypeFlag:
 		return shapeFlag
@@ -497,21 +500,6 @@ func reaches(from, to *spec.AttrSet) bool {
 		return false
 	}
 	return walk(from)
-}
-
-// elemType is the C type of one element of an array attribute.
-func (b *helperBuilder) elemType(a *spec.Attr) string {
-	t := a.Type
-	if a.Type == spec.TypeIndexedArray {
-		t = a.SubType
-	}
-	switch {
-	case t == spec.TypeNest && a.Nested != nil:
-		return "struct " + b.nested[a.Nested].Tag
-	case t.IsInteger():
-		return scalarC(t)
-	}
-	return ""
 }
 
 func scalarC(t spec.AttrType) string {
@@ -579,7 +567,11 @@ func (b *helperBuilder) setType(s *helperSet) {
 		case shapeArray:
 			item(n, a.CName+" elements to put")
 			item("n_"+n, "how many (parsing counts them)")
-			item(n+"_attr", "parsing: the first element (multi-attr) or the array's nest")
+			if r := b.elemOf(a).reader; r != "" {
+				item(n+"_elems", "parsing: where they are, for "+r+"()")
+			} else {
+				item(n+"_elems", "parsing: where they are")
+			}
 		default:
 			item(n, a.CName)
 		}
@@ -587,7 +579,7 @@ func (b *helperBuilder) setType(s *helperSet) {
 	lines = append(lines, " */", "struct "+s.Tag+" {", "\tstruct {")
 	var bits int
 	for _, a := range s.Attrs {
-		if sh := b.shapeOf(a); sh != shapeNone && sh != shapeArray {
+		if b.shapeOf(a) != shapeNone {
 			lines = append(lines, "\t\tu32 "+memberName(a)+":1;")
 			bits++
 		}
@@ -617,15 +609,8 @@ func (b *helperBuilder) setType(s *helperSet) {
 		case shapeRawNest:
 			lines = append(lines, "\tconst struct nlattr *"+n+";")
 		case shapeArray:
-			et := b.elemType(a)
-			if et == "" {
-				// Elements kept as their attributes: an array of
-				// pointers to them.
-				et = "struct nlattr *const *"
-			} else {
-				et += " *"
-			}
-			lines = append(lines, "\tconst "+et+n+";", "\tunsigned int n_"+n+";", "\tconst struct nlattr *"+n+"_attr;")
+			lines = append(lines, "\tconst "+b.elemOf(a).ctype+" *"+n+";", "\tunsigned int n_"+n+";",
+				"\tstruct "+b.f.CName+"_nl_elems "+n+"_elems;")
 		}
 	}
 	lines = append(lines, "};")
@@ -707,8 +692,9 @@ func getExpr(a *spec.Attr, nla string) string {
 	return ct.get + "(" + nla + ")"
 }
 
-// assign fills member n of dst from the attribute nla (lines at indent).
-func (b *helperBuilder) assign(a *spec.Attr, dst, nla, ind string, extack string) []string {
+// assign fills member n of dst from the attribute nla (lines at indent;
+// rem: the bytes from nla to the end of the attributes it is among).
+func (b *helperBuilder) assign(a *spec.Attr, dst, nla, rem, ind string, extack string) []string {
 	n := memberName(a)
 	m := dst + "->" + n
 	present := ind + dst + "->_present." + n + " = 1;"
@@ -731,7 +717,7 @@ func (b *helperBuilder) assign(a *spec.Attr, dst, nla, ind string, extack string
 	case shapeRawNest:
 		return []string{ind + m + " = " + nla + ";", present}
 	case shapeArray:
-		return []string{ind + "if (!" + m + "_attr)", ind + "\t" + m + "_attr = " + nla + ";", ind + dst + "->n_" + n + "++;"}
+		return b.assignArray(a, dst, nla, rem, ind)
 	}
 	return nil
 }
@@ -741,9 +727,6 @@ func (b *helperBuilder) nestParse(s *helperSet) {
 	name := b.parseName(s)
 	params := []string{"struct " + s.Tag + " *dst", "const struct nlattr *nest", "struct netlink_ext_ack *extack"}
 	body := []string{"\tconst struct nlattr *attr;", "\tint rem;"}
-	if b.countsArrays(s) {
-		body = append(body, "\tconst struct nlattr *pos;", "\tint prem;")
-	}
 	if b.needsErr(s) {
 		body = append(body, "\tint err;")
 	}
@@ -753,33 +736,11 @@ func (b *helperBuilder) nestParse(s *helperSet) {
 			continue
 		}
 		body = append(body, "\t\tcase "+a.CName+":")
-		body = append(body, b.assignOne(a, "dst", "attr", "\t\t\t", "extack")...)
+		body = append(body, b.assign(a, "dst", "attr", "rem", "\t\t\t", "extack")...)
 		body = append(body, "\t\t\tbreak;")
 	}
 	body = append(body, "\t\t}", "\t}", "\treturn 0;")
 	b.static("Reads a nest of struct "+s.Tag+" the policy validated.", "int", name, params, body)
-}
-
-// assignOne is assign, with an indexed-array's or a nest-type-value's
-// elements counted from its single nest.
-func (b *helperBuilder) assignOne(a *spec.Attr, dst, nla, ind, extack string) []string {
-	if b.shapeOf(a) == shapeArray && !a.MultiAttr {
-		m := dst + "->" + memberName(a)
-		return []string{ind + m + "_attr = " + nla + ";",
-			ind + "nla_for_each_nested(pos, " + nla + ", prem)",
-			ind + "\t" + dst + "->n_" + memberName(a) + "++;"}
-	}
-	return b.assign(a, dst, nla, ind, extack)
-}
-
-// countsArrays reports whether parsing s counts an array's elements.
-func (b *helperBuilder) countsArrays(s *helperSet) bool {
-	for _, a := range s.Attrs {
-		if b.shapeOf(a) == shapeArray && !a.MultiAttr {
-			return true
-		}
-	}
-	return false
 }
 
 func (b *helperBuilder) needsErr(s *helperSet) bool {
@@ -814,9 +775,6 @@ func (b *helperBuilder) requestParse(s *helperSet, op *spec.Op, dump bool) {
 	if multi {
 		body = append(body, "\tint rem;")
 	}
-	if b.countsArrays(s) {
-		body = append(body, "\tconst struct nlattr *pos;", "\tint prem;")
-	}
 	if b.needsErr(s) {
 		body = append(body, "\tint err;")
 	}
@@ -832,7 +790,7 @@ func (b *helperBuilder) requestParse(s *helperSet, op *spec.Op, dump bool) {
 			continue
 		}
 		body = append(body, "\tattr = info->attrs["+a.CName+"];")
-		lines := b.assignOne(a, "req", "attr", "\t\t", "info->extack")
+		lines := b.assign(a, "req", "attr", "", "\t\t", "info->extack")
 		if len(lines) == 1 {
 			body = append(body, "\tif (attr)", lines[0])
 			continue
@@ -854,7 +812,7 @@ func (b *helperBuilder) requestParse(s *helperSet, op *spec.Op, dump bool) {
 		for _, a := range s.Attrs {
 			if a.MultiAttr && b.shapeOf(a) == shapeArray {
 				body = append(body, "\t\tcase "+a.CName+":")
-				body = append(body, b.assign(a, "req", "attr", "\t\t\t", "info->extack")...)
+				body = append(body, b.assign(a, "req", "attr", "rem", "\t\t\t", "info->extack")...)
 				body = append(body, "\t\t\tbreak;")
 			}
 		}
@@ -925,12 +883,7 @@ func (b *helperBuilder) sizeFunc(s *helperSet) {
 		switch sh := b.shapeOf(a); sh {
 		case shapeNone:
 		case shapeArray:
-			elem := b.elemSize(a, m+"[i]")
-			loop := []string{"\tfor (i = 0; i < src->n_" + memberName(a) + "; i++)", wrapExpr("\t\tsize += ", elem, ";")}
-			if !a.MultiAttr {
-				body = append(body, "\tif (src->n_"+memberName(a)+")", "\t\tsize += nla_total_size(0);")
-			}
-			body = append(body, loop...)
+			body = append(body, b.sizeArray(a, m)...)
 		default:
 			body = append(body, "\tif (src->_present."+memberName(a)+")", wrapExpr("\t\tsize += ", b.sizeExpr(a, m), ";"))
 		}
@@ -943,20 +896,6 @@ func (b *helperBuilder) sizeFunc(s *helperSet) {
 		body = append(body, "\treturn size;")
 	}
 	b.static(what, "size_t", name, []string{"const struct " + s.Tag + " *src"}, body)
-}
-
-// elemSize is the size of one array element m.
-func (b *helperBuilder) elemSize(a *spec.Attr, m string) string {
-	et := b.elemType(a)
-	switch {
-	case strings.HasPrefix(et, "struct "):
-		return b.sizeName(b.nested[a.Nested]) + "(&" + m + ")"
-	case et == "u64" || et == "s64":
-		return "nla_total_size_64bit(sizeof(u64))"
-	case et != "":
-		return "nla_total_size(sizeof(" + et + "))"
-	}
-	return "nla_total_size(nla_len(" + m + "))"
 }
 
 // call is a C function call, rendered wrapped to the line length.
@@ -1054,68 +993,6 @@ func (b *helperBuilder) putFunc(s *helperSet) {
 	body = append(append(decls, body...), "\treturn 0;")
 	b.static("Puts the present attributes of struct "+s.Tag+", in the spec's order; -EMSGSIZE when skb is full.",
 		"int", name, []string{"struct sk_buff *skb", "const struct " + s.Tag + " *src"}, body)
-}
-
-// putArray puts a multi-attr (one attribute per element) or an
-// indexed-array (a nest holding the elements, numbered from 1). A full
-// message drops the indexed-array's nest with all it holds.
-func (b *helperBuilder) putArray(a *spec.Attr, s *helperSet, m string, needNest *bool) []string {
-	n := memberName(a)
-	et := b.elemType(a)
-	elemT := a.Type
-	if a.Type == spec.TypeIndexedArray {
-		elemT = a.SubType
-	}
-	ind, typ := "\t\t", a.CName
-	var out []string
-	if a.MultiAttr {
-		out = append(out, "\tfor (i = 0; i < src->n_"+n+"; i++) {")
-	} else {
-		ind, typ = "\t\t\t", "i + 1"
-		out = append(out, "\tif (src->n_"+n+") {", "\t\tstruct nlattr *array;", "",
-			"\t\tarray = nla_nest_start(skb, "+a.CName+");", "\t\tif (!array)", "\t\t\treturn -EMSGSIZE;",
-			"\t\tfor (i = 0; i < src->n_"+n+"; i++) {")
-	}
-	// block fails the put when cond holds, dropping the element's nest
-	// (cancelElem) or the whole array.
-	block := func(cond call, cancelElem bool) {
-		var lines []string
-		if cancelElem {
-			lines = append(lines, "nla_nest_cancel(skb, nest);")
-		}
-		if !a.MultiAttr {
-			lines = append(lines, "nla_nest_cancel(skb, array);")
-		}
-		lines = append(lines, "return -EMSGSIZE;")
-		if len(lines) == 1 {
-			out = append(out, cond.at(ind+"if (", ")"), ind+"\t"+lines[0])
-			return
-		}
-		out = append(out, cond.at(ind+"if (", ") {"))
-		for _, l := range lines {
-			out = append(out, ind+"\t"+l)
-		}
-		out = append(out, ind+"}")
-	}
-	switch {
-	case strings.HasPrefix(et, "struct "):
-		*needNest = true
-		out = append(out, ind+"nest = nla_nest_start(skb, "+typ+");")
-		block(call{"!nest", nil}, false)
-		// Cancelling an array drops the element's nest with it.
-		block(call{b.putName(b.nested[a.Nested]), []string{"skb", "&" + m + "[i]"}}, a.MultiAttr)
-		out = append(out, ind+"nla_nest_end(skb, nest);")
-	case et != "":
-		block(b.putScalar(a, elemT, s, typ, m+"[i]"), false)
-	default:
-		block(call{"nla_put", []string{"skb", typ, "nla_len(" + m + "[i])", "nla_data(" + m + "[i])"}}, false)
-	}
-	if a.MultiAttr {
-		out = append(out, "\t}")
-	} else {
-		out = append(out, "\t\t}", "\t\tnla_nest_end(skb, array);", "\t}")
-	}
-	return out
 }
 
 // replyFunc answers a do with its reply.

@@ -124,6 +124,7 @@ func newView(f *spec.Family, opts Options) (*view, error) {
 	if err := v.buildOps(); err != nil {
 		return nil, err
 	}
+	v.typeValuePolicies()
 	v.pb.finishHelpers()
 	v.Helpers = v.pb.helpers
 	v.Nested = v.pb.nestedList

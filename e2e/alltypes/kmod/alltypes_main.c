@@ -16,9 +16,6 @@
 
 #include "alltypes-nl.h"
 
-/* Where a request's attributes start: the genl header and the fixed one. */
-#define ALLTYPES_ATTR_OFFSET	(GENL_HDRLEN + sizeof(struct alltypes_hdr))
-
 /* Entries of a dump whose request does not say (no count attribute). */
 #define ALLTYPES_DUMP_DEFAULT	3
 
@@ -109,8 +106,9 @@ int alltypes_nl_get_some_doit(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * The echo's request and reply, and the arrays of the reply, which the
- * request holds as attributes: read element by element into kernel memory.
- * Too big for the stack together, so allocated per request.
+ * request only counts and locates: the generated readers copy them into
+ * memory allocated here. Too big for the stack together, so allocated per
+ * request.
  */
 struct alltypes_echo {
 	struct alltypes_echo_req req;
@@ -119,9 +117,12 @@ struct alltypes_echo {
 	struct alltypes_nl_inner *multi_nest;
 	struct alltypes_nl_inner *idx_nest;
 	u32 *idx_u32;
+	struct alltypes_nl_all_tv *tv;
 	struct alltypes_nl_leaf *multi_leaf;
 	struct alltypes_nl_leaf *idx_leaf;
 	s64 *multi_s64;
+	struct alltypes_nl_str *multi_str;
+	struct alltypes_nl_bin *multi_bin;
 	s16 *idx_s16;
 	u64 *idx_u64;
 };
@@ -132,156 +133,15 @@ static void alltypes_echo_free(struct alltypes_echo *e)
 	kfree(e->multi_nest);
 	kfree(e->idx_nest);
 	kfree(e->idx_u32);
+	kfree(e->tv);
 	kfree(e->multi_leaf);
 	kfree(e->idx_leaf);
 	kfree(e->multi_s64);
+	kfree(e->multi_str);
+	kfree(e->multi_bin);
 	kfree(e->idx_s16);
 	kfree(e->idx_u64);
 	kfree(e);
-}
-
-/* Reads element i of an array from attr into arr. */
-typedef int (*alltypes_elem_fn)(void *arr, unsigned int i,
-				const struct nlattr *attr,
-				struct netlink_ext_ack *extack);
-
-static int alltypes_elem_inner(void *arr, unsigned int i,
-			       const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
-{
-	struct alltypes_nl_inner *dst = arr;
-
-	return alltypes_nl_inner_parse(&dst[i], attr, extack);
-}
-
-static int alltypes_elem_leaf(void *arr, unsigned int i,
-			      const struct nlattr *attr,
-			      struct netlink_ext_ack *extack)
-{
-	struct alltypes_nl_leaf *dst = arr;
-
-	return alltypes_nl_leaf_parse(&dst[i], attr, extack);
-}
-
-/*
- * The scalar elements of indexed arrays have no policy of their own (the
- * array's is NLA_NESTED_ARRAY), so their length is checked here; the helpers
- * offer no reader for a scalar element, hence the nla_get_*() below.
- */
-static int alltypes_elem_len(const struct nlattr *attr, int len,
-			     struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) == len)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "array element has the wrong length");
-	return -EINVAL;
-}
-
-static int alltypes_elem_u32(void *arr, unsigned int i,
-			     const struct nlattr *attr,
-			     struct netlink_ext_ack *extack)
-{
-	u32 *dst = arr;
-	int err;
-
-	err = alltypes_elem_len(attr, sizeof(u32), extack);
-	if (!err)
-		dst[i] = nla_get_u32(attr);
-	return err;
-}
-
-static int alltypes_elem_s16(void *arr, unsigned int i,
-			     const struct nlattr *attr,
-			     struct netlink_ext_ack *extack)
-{
-	s16 *dst = arr;
-	int err;
-
-	err = alltypes_elem_len(attr, sizeof(s16), extack);
-	if (!err)
-		dst[i] = nla_get_s16(attr);
-	return err;
-}
-
-static int alltypes_elem_s64(void *arr, unsigned int i,
-			     const struct nlattr *attr,
-			     struct netlink_ext_ack *extack)
-{
-	s64 *dst = arr;
-	int err;
-
-	err = alltypes_elem_len(attr, sizeof(s64), extack);
-	if (!err)
-		dst[i] = nla_get_s64(attr);
-	return err;
-}
-
-static int alltypes_elem_u64(void *arr, unsigned int i,
-			     const struct nlattr *attr,
-			     struct netlink_ext_ack *extack)
-{
-	u64 *dst = arr;
-	int err;
-
-	err = alltypes_elem_len(attr, sizeof(u64), extack);
-	if (!err)
-		dst[i] = nla_get_u64(attr);
-	return err;
-}
-
-/*
- * Reads the n elements of a multi-attr array (first: its first element, as
- * the parse helper found it) from the top level of the request nlh into a
- * new array *out of n elements of size bytes each.
- */
-static int alltypes_read_multi(const struct nlmsghdr *nlh,
-			       const struct nlattr *first, unsigned int n,
-			       size_t size, void **out, alltypes_elem_fn fn,
-			       struct netlink_ext_ack *extack)
-{
-	const struct nlattr *pos;
-	unsigned int i = 0;
-	int rem, err;
-
-	if (!n)
-		return 0;
-	*out = kcalloc(n, size, GFP_KERNEL);
-	if (!*out)
-		return -ENOMEM;
-	nlmsg_for_each_attr(pos, nlh, ALLTYPES_ATTR_OFFSET, rem) {
-		if (nla_type(pos) != nla_type(first))
-			continue;
-		if (i == n)
-			break;
-		err = fn(*out, i++, pos, extack);
-		if (err)
-			return err;
-	}
-	return i == n ? 0 : -EINVAL;
-}
-
-/* Reads the n elements of the indexed array nest, in their wire order. */
-static int alltypes_read_indexed(const struct nlattr *nest, unsigned int n,
-				 size_t size, void **out, alltypes_elem_fn fn,
-				 struct netlink_ext_ack *extack)
-{
-	const struct nlattr *pos;
-	unsigned int i = 0;
-	int rem, err;
-
-	if (!n)
-		return 0;
-	*out = kcalloc(n, size, GFP_KERNEL);
-	if (!*out)
-		return -ENOMEM;
-	nla_for_each_nested(pos, nest, rem) {
-		if (i == n)
-			break;
-		err = fn(*out, i++, pos, extack);
-		if (err)
-			return err;
-	}
-	return i == n ? 0 : -EINVAL;
 }
 
 /* Copies a present scalar, pointer or struct field of the request. */
@@ -303,30 +163,35 @@ static int alltypes_read_indexed(const struct nlattr *nest, unsigned int n,
 		}						\
 	} while (0)
 
-/* Reads a multi-attr array of the request and hands it to the reply. */
-#define ALLTYPES_MULTI(e, nlh, f, fn, extack)				\
+/*
+ * Reads a present array of the request with its generated reader into a
+ * new array of e, and hands that to the reply. Evaluates to 0 or a negative
+ * error.
+ */
+#define ALLTYPES_ARRAY(e, f, read, extack)				\
 	({								\
-		(e)->rsp.n_##f = (e)->req.n_##f;			\
-		alltypes_read_multi(nlh, (e)->req.f##_attr,		\
-				    (e)->req.n_##f, sizeof(*(e)->f),	\
-				    (void **)&(e)->f, fn, extack);	\
-	})
-
-/* Reads an indexed array of the request and hands it to the reply. */
-#define ALLTYPES_INDEXED(e, f, fn, extack)				\
-	({								\
-		(e)->rsp.n_##f = (e)->req.n_##f;			\
-		alltypes_read_indexed((e)->req.f##_attr,		\
-				      (e)->req.n_##f, sizeof(*(e)->f),	\
-				      (void **)&(e)->f, fn, extack);	\
+		int __ret = 0;						\
+									\
+		if ((e)->req._present.f) {				\
+			(e)->f = kcalloc((e)->req.n_##f,		\
+					 sizeof(*(e)->f), GFP_KERNEL);	\
+			__ret = (e)->f ? read(&(e)->req.f##_elems,	\
+					      (e)->f, (e)->req.n_##f,	\
+					      extack) : -ENOMEM;	\
+		}							\
+		if (__ret >= 0 && (e)->req._present.f) {		\
+			(e)->rsp.f = (e)->f;				\
+			(e)->rsp.n_##f = __ret;				\
+			(e)->rsp._present.f = 1;			\
+		}							\
+		__ret < 0 ? __ret : 0;					\
 	})
 
 /*
- * Fills e->rsp with every attribute of e->req, the request parsed from nlh.
- * The reply's pointers point into the request and into e's arrays.
+ * Fills e->rsp with every attribute of e->req. The reply's pointers point
+ * into the request and into e's arrays.
  */
 static int alltypes_echo_fill(struct alltypes_echo *e,
-			      const struct nlmsghdr *nlh,
 			      struct netlink_ext_ack *extack)
 {
 	int err;
@@ -354,7 +219,6 @@ static int alltypes_echo_fill(struct alltypes_echo *e,
 	ALLTYPES_COPY_LEN(e, s16_array);
 	ALLTYPES_COPY(e, stats);
 	ALLTYPES_COPY(e, nest);
-	ALLTYPES_COPY(e, tv);
 	ALLTYPES_COPY(e, bf);
 	ALLTYPES_COPY(e, color);
 	ALLTYPES_COPY(e, perms);
@@ -380,39 +244,32 @@ static int alltypes_echo_fill(struct alltypes_echo *e,
 	ALLTYPES_COPY(e, leaf);
 	ALLTYPES_COPY(e, count);
 
-	err = ALLTYPES_MULTI(e, nlh, multi_u32, alltypes_elem_u32, extack);
+	err = ALLTYPES_ARRAY(e, multi_u32, alltypes_nl_read_u32, extack);
 	if (!err)
-		err = ALLTYPES_MULTI(e, nlh, multi_nest, alltypes_elem_inner,
+		err = ALLTYPES_ARRAY(e, multi_nest, alltypes_nl_inner_read,
 				     extack);
 	if (!err)
-		err = ALLTYPES_MULTI(e, nlh, multi_leaf, alltypes_elem_leaf,
+		err = ALLTYPES_ARRAY(e, idx_nest, alltypes_nl_inner_read, extack);
+	if (!err)
+		err = ALLTYPES_ARRAY(e, idx_u32, alltypes_nl_read_u32, extack);
+	if (!err)
+		err = ALLTYPES_ARRAY(e, tv, alltypes_nl_all_tv_read, extack);
+	if (!err)
+		err = ALLTYPES_ARRAY(e, multi_leaf, alltypes_nl_leaf_read,
 				     extack);
 	if (!err)
-		err = ALLTYPES_MULTI(e, nlh, multi_s64, alltypes_elem_s64,
-				     extack);
+		err = ALLTYPES_ARRAY(e, idx_leaf, alltypes_nl_leaf_read, extack);
 	if (!err)
-		err = ALLTYPES_INDEXED(e, idx_nest, alltypes_elem_inner, extack);
+		err = ALLTYPES_ARRAY(e, multi_s64, alltypes_nl_read_s64, extack);
 	if (!err)
-		err = ALLTYPES_INDEXED(e, idx_u32, alltypes_elem_u32, extack);
+		err = ALLTYPES_ARRAY(e, multi_str, alltypes_nl_read_str, extack);
 	if (!err)
-		err = ALLTYPES_INDEXED(e, idx_leaf, alltypes_elem_leaf, extack);
+		err = ALLTYPES_ARRAY(e, multi_bin, alltypes_nl_read_bin, extack);
 	if (!err)
-		err = ALLTYPES_INDEXED(e, idx_s16, alltypes_elem_s16, extack);
+		err = ALLTYPES_ARRAY(e, idx_s16, alltypes_nl_read_s16, extack);
 	if (!err)
-		err = ALLTYPES_INDEXED(e, idx_u64, alltypes_elem_u64, extack);
-	if (err)
-		return err;
-	/* The arrays exist now: point the reply at them. */
-	e->rsp.multi_u32 = e->multi_u32;
-	e->rsp.multi_nest = e->multi_nest;
-	e->rsp.multi_leaf = e->multi_leaf;
-	e->rsp.multi_s64 = e->multi_s64;
-	e->rsp.idx_nest = e->idx_nest;
-	e->rsp.idx_u32 = e->idx_u32;
-	e->rsp.idx_leaf = e->idx_leaf;
-	e->rsp.idx_s16 = e->idx_s16;
-	e->rsp.idx_u64 = e->idx_u64;
-	return 0;
+		err = ALLTYPES_ARRAY(e, idx_u64, alltypes_nl_read_u64, extack);
+	return err;
 }
 
 /*
@@ -429,7 +286,7 @@ int alltypes_nl_echo_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	err = alltypes_nl_echo_parse(info, &e->req);
 	if (!err)
-		err = alltypes_echo_fill(e, info->nlhdr, info->extack);
+		err = alltypes_echo_fill(e, info->extack);
 	if (!err) {
 		/* Best effort, as notifications are. */
 		alltypes_nl_echo_ntf_notify(genl_info_net(info), &e->rsp,
@@ -457,7 +314,7 @@ int alltypes_nl_echo_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return -ENOMEM;
 	err = alltypes_nl_echo_dump_parse(cb, &e->req);
 	if (!err)
-		err = alltypes_echo_fill(e, cb->nlh, cb->extack);
+		err = alltypes_echo_fill(e, cb->extack);
 	if (err)
 		goto out;
 	n = e->req._present.count ? e->req.count : ALLTYPES_DUMP_DEFAULT;

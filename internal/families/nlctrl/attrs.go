@@ -646,8 +646,8 @@ var attrsCtrlAttrs = runtime.AttrSet{Name: "ctrl-attrs", Attrs: []runtime.AttrSp
 	5:  {Name: "maxattr"},
 	6:  {Name: "ops", IndexedArray: true},
 	7:  {Name: "mcast-groups", IndexedArray: true},
-	8:  {Name: "policy"},
-	9:  {Name: "op-policy"},
+	8:  {Name: "policy", TypeValues: 2},
+	9:  {Name: "op-policy", TypeValues: 1},
 	10: {Name: "op"},
 }}
 
@@ -762,6 +762,8 @@ func (dc *decoder) takeOpPolicyAttrs(n int) []OpPolicyAttrs {
 func init() {
 	attrsCtrlAttrs.Attrs[6].Nested = &attrsOpAttrs
 	attrsCtrlAttrs.Attrs[7].Nested = &attrsMcastGroupAttrs
+	attrsCtrlAttrs.Attrs[8].Nested = &attrsPolicyAttrs
+	attrsCtrlAttrs.Attrs[9].Nested = &attrsOpPolicyAttrs
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -1215,7 +1215,7 @@ var attrsAll = runtime.AttrSet{Name: "all", Attrs: []runtime.AttrSpec{
 	24: {Name: "multi-nest"},
 	25: {Name: "idx-nest", IndexedArray: true},
 	26: {Name: "idx-u32", IndexedArray: true},
-	27: {Name: "tv"},
+	27: {Name: "tv", TypeValues: 2},
 	28: {Name: "bf"},
 	29: {Name: "color"},
 	30: {Name: "perms"},
@@ -1344,6 +1344,7 @@ func init() {
 	attrsAll.Attrs[21].Nested = &attrsInner
 	attrsAll.Attrs[24].Nested = &attrsInner
 	attrsAll.Attrs[25].Nested = &attrsInner
+	attrsAll.Attrs[27].Nested = &attrsInner
 	attrsAll.Attrs[51].Nested = &attrsLeaf
 	attrsAll.Attrs[52].Nested = &attrsLeaf
 	attrsAll.Attrs[53].Nested = &attrsLeaf

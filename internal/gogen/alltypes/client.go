@@ -125,12 +125,6 @@ func (c *Client) GetSome(ctx context.Context, req *Some, opts ...runtime.DoOptio
 // opEcho describes "echo" requests.
 var opEcho = runtime.Op{Name: "echo", Cmd: 5, Attrs: &attrsAll, DoReply: true}
 
-// reqEchoDo marks the attributes "echo" do requests carry.
-var reqEchoDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true, 33: true, 34: true, 35: true, 36: true, 37: true, 38: true, 39: true, 40: true, 41: true, 42: true, 43: true, 44: true, 45: true, 46: true, 47: true, 48: true, 49: true, 50: true, 51: true, 52: true, 53: true, 54: true, 56: true, 57: true, 58: true}
-
-// reqEchoDump marks the attributes "echo" dump requests carry.
-var reqEchoDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true, 19: true, 20: true, 21: true, 22: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true, 31: true, 33: true, 34: true, 35: true, 36: true, 37: true, 38: true, 39: true, 40: true, 41: true, 42: true, 43: true, 44: true, 45: true, 46: true, 47: true, 48: true, 49: true, 50: true, 51: true, 52: true, 53: true, 54: true, 56: true, 57: true, 58: true}
-
 // Echo runs the "echo" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
 // socket (see runtime.Chunk). With runtime.ReuseReply(arena) the reply is
@@ -138,13 +132,11 @@ var reqEchoDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7
 // that uses it. Echoes every attribute of the request in its reply and to
 // the "things" group (echo-ntf). As a dump it replies with count entries
 // (count: its request attribute), each the request's attributes with count
-// set to the entry's index. Every attribute of the set but multi-str and
-// multi-bin, multi-attr strings and binaries, whose kernel helpers do not
-// compile yet.
+// set to the entry's index. Every attribute of the set.
 func (c *Client) Echo(ctx context.Context, req *All, opts ...runtime.DoOption) (*All, error) {
 	var rsp *All
 	arena := runtime.ReplyArenaOf(opts)
-	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeMessage(e, reqEchoDo) }, func(m runtime.Message) error {
+	err := c.conn.Do(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeMessage(e, nil) }, func(m runtime.Message) error {
 		if rsp != nil {
 			return nil
 		}
@@ -167,13 +159,11 @@ func (c *Client) Echo(ctx context.Context, req *All, opts ...runtime.DoOption) (
 // iteration ends. Echoes every attribute of the request in its reply and to
 // the "things" group (echo-ntf). As a dump it replies with count entries
 // (count: its request attribute), each the request's attributes with count
-// set to the entry's index. Every attribute of the set but multi-str and
-// multi-bin, multi-attr strings and binaries, whose kernel helpers do not
-// compile yet.
+// set to the entry's index. Every attribute of the set.
 func (c *Client) EchoDump(ctx context.Context, req *All, opts ...runtime.DumpOption) iter.Seq2[*All, error] {
 	return func(yield func(*All, error) bool) {
 		reuse := runtime.ReusesReplies(opts)
-		d := c.conn.StartDump(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeMessage(e, reqEchoDump) })
+		d := c.conn.StartDump(ctx, &opEcho, func(e *runtime.Encoder) { req.encodeMessage(e, nil) })
 		defer d.Close()
 		for d.Next() {
 			m := d.Message()
