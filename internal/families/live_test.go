@@ -164,6 +164,40 @@ func TestGetFamilyMatchesGenl(t *testing.T) {
 	t.Logf("%d families match genl ctrl list", len(want))
 }
 
+// TestGetFamilyByID asks the host's nlctrl for a family by id, which its
+// spec does not list among getfamily's request attributes (only
+// family-name): the typed request refuses the field, naming it, before
+// anything is sent, and the same id as an Unknown attribute, which is
+// always sent, gets the family.
+func TestGetFamilyByID(t *testing.T) {
+	ctx := needNetlink(t)
+	c, err := nlctrl.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	byName, err := c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyName: runtime.Some("nlctrl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := byName.FamilyID
+	_, err = c.Getfamily(ctx, &nlctrl.CtrlAttrs{FamilyID: id})
+	if !errors.Is(err, runtime.ErrNotInRequest) || !strings.Contains(err.Error(), "getfamily") || !strings.Contains(err.Error(), "FamilyID") {
+		t.Fatalf("getfamily with FamilyID set: %v, want runtime.ErrNotInRequest naming getfamily and FamilyID", err)
+	}
+	t.Logf("refused: %v", err)
+	var e runtime.Encoder
+	e.PutU16(1, id.V) // CTRL_ATTR_FAMILY_ID
+	req := &nlctrl.CtrlAttrs{Unknown: []runtime.RawAttr{{Type: 1, Data: e.Bytes()[4:]}}}
+	byID, err := c.Getfamily(ctx, req)
+	if err != nil {
+		t.Fatalf("getfamily by id %d as an Unknown attribute: %v", id.V, err)
+	}
+	if byID.FamilyName != byName.FamilyName || byID.FamilyID != id {
+		t.Fatalf("getfamily by id %d: %v %v, want nlctrl", id.V, byID.FamilyName, byID.FamilyID)
+	}
+}
+
 // TestGetPolicyNetdev dumps netdev's policies through nlctrl: a doubly
 // nested nest-type-value attribute.
 func TestGetPolicyNetdev(t *testing.T) {

@@ -26,19 +26,23 @@ type DocExmpl struct {
 func (v *DocExmpl) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Msg; x.Present && sends(only, 1) {
+	if x := &v.Msg; x.Present && sends(e, only, 1, "Msg", "msg") {
 		e.PutString(1, x.V)
 	}
-	if x := &v.Seq; x.Present && sends(only, 2) {
+	if x := &v.Seq; x.Present && sends(e, only, 2, "Seq", "seq") {
 		e.PutU64(2, x.V)
 	}
-	if x := &v.Timestamp; x.Present && sends(only, 3) {
+	if x := &v.Timestamp; x.Present && sends(e, only, 3, "Timestamp", "timestamp") {
 		e.PutU64(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -133,7 +137,12 @@ func (dc *decoder) takeDocExmpl(n int) []DocExmpl {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

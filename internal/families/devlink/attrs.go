@@ -391,675 +391,663 @@ type Devlink struct {
 func (v *Devlink) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.BusName; x.Present && sends(only, 1) {
+	if x := &v.BusName; x.Present && sends(e, only, 1, "BusName", "bus-name") {
 		e.PutString(1, x.V)
 	}
-	if x := &v.DevName; x.Present && sends(only, 2) {
+	if x := &v.DevName; x.Present && sends(e, only, 2, "DevName", "dev-name") {
 		e.PutString(2, x.V)
 	}
-	if x := &v.PortIndex; x.Present && sends(only, 3) {
+	if x := &v.PortIndex; x.Present && sends(e, only, 3, "PortIndex", "port-index") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.PortType; x.Present && sends(only, 4) {
+	if x := &v.PortType; x.Present && sends(e, only, 4, "PortType", "port-type") {
 		e.PutU16(4, uint16(x.V))
 	}
-	if x := &v.PortDesiredType; x.Present && sends(only, 5) {
+	if x := &v.PortDesiredType; x.Present && sends(e, only, 5, "PortDesiredType", "port-desired-type") {
 		e.PutU16(5, x.V)
 	}
-	if x := &v.PortNetdevIfindex; x.Present && sends(only, 6) {
+	if x := &v.PortNetdevIfindex; x.Present && sends(e, only, 6, "PortNetdevIfindex", "port-netdev-ifindex") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.PortNetdevName; x.Present && sends(only, 7) {
+	if x := &v.PortNetdevName; x.Present && sends(e, only, 7, "PortNetdevName", "port-netdev-name") {
 		e.PutString(7, x.V)
 	}
-	if x := &v.PortIbdevName; x.Present && sends(only, 8) {
+	if x := &v.PortIbdevName; x.Present && sends(e, only, 8, "PortIbdevName", "port-ibdev-name") {
 		e.PutString(8, x.V)
 	}
-	if x := &v.PortSplitCount; x.Present && sends(only, 9) {
+	if x := &v.PortSplitCount; x.Present && sends(e, only, 9, "PortSplitCount", "port-split-count") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.PortSplitGroup; x.Present && sends(only, 10) {
+	if x := &v.PortSplitGroup; x.Present && sends(e, only, 10, "PortSplitGroup", "port-split-group") {
 		e.PutU32(10, x.V)
 	}
-	if x := &v.SbIndex; x.Present && sends(only, 11) {
+	if x := &v.SbIndex; x.Present && sends(e, only, 11, "SbIndex", "sb-index") {
 		e.PutU32(11, x.V)
 	}
-	if x := &v.SbSize; x.Present && sends(only, 12) {
+	if x := &v.SbSize; x.Present && sends(e, only, 12, "SbSize", "sb-size") {
 		e.PutU32(12, x.V)
 	}
-	if x := &v.SbIngressPoolCount; x.Present && sends(only, 13) {
+	if x := &v.SbIngressPoolCount; x.Present && sends(e, only, 13, "SbIngressPoolCount", "sb-ingress-pool-count") {
 		e.PutU16(13, x.V)
 	}
-	if x := &v.SbEgressPoolCount; x.Present && sends(only, 14) {
+	if x := &v.SbEgressPoolCount; x.Present && sends(e, only, 14, "SbEgressPoolCount", "sb-egress-pool-count") {
 		e.PutU16(14, x.V)
 	}
-	if x := &v.SbIngressTcCount; x.Present && sends(only, 15) {
+	if x := &v.SbIngressTcCount; x.Present && sends(e, only, 15, "SbIngressTcCount", "sb-ingress-tc-count") {
 		e.PutU16(15, x.V)
 	}
-	if x := &v.SbEgressTcCount; x.Present && sends(only, 16) {
+	if x := &v.SbEgressTcCount; x.Present && sends(e, only, 16, "SbEgressTcCount", "sb-egress-tc-count") {
 		e.PutU16(16, x.V)
 	}
-	if x := &v.SbPoolIndex; x.Present && sends(only, 17) {
+	if x := &v.SbPoolIndex; x.Present && sends(e, only, 17, "SbPoolIndex", "sb-pool-index") {
 		e.PutU16(17, x.V)
 	}
-	if x := &v.SbPoolType; x.Present && sends(only, 18) {
+	if x := &v.SbPoolType; x.Present && sends(e, only, 18, "SbPoolType", "sb-pool-type") {
 		e.PutU8(18, uint8(x.V))
 	}
-	if x := &v.SbPoolSize; x.Present && sends(only, 19) {
+	if x := &v.SbPoolSize; x.Present && sends(e, only, 19, "SbPoolSize", "sb-pool-size") {
 		e.PutU32(19, x.V)
 	}
-	if x := &v.SbPoolThresholdType; x.Present && sends(only, 20) {
+	if x := &v.SbPoolThresholdType; x.Present && sends(e, only, 20, "SbPoolThresholdType", "sb-pool-threshold-type") {
 		e.PutU8(20, uint8(x.V))
 	}
-	if x := &v.SbThreshold; x.Present && sends(only, 21) {
+	if x := &v.SbThreshold; x.Present && sends(e, only, 21, "SbThreshold", "sb-threshold") {
 		e.PutU32(21, x.V)
 	}
-	if x := &v.SbTcIndex; x.Present && sends(only, 22) {
+	if x := &v.SbTcIndex; x.Present && sends(e, only, 22, "SbTcIndex", "sb-tc-index") {
 		e.PutU16(22, x.V)
 	}
-	if x := &v.SbOccCur; x.Present && sends(only, 23) {
+	if x := &v.SbOccCur; x.Present && sends(e, only, 23, "SbOccCur", "sb-occ-cur") {
 		e.PutU32(23, x.V)
 	}
-	if x := &v.SbOccMax; x.Present && sends(only, 24) {
+	if x := &v.SbOccMax; x.Present && sends(e, only, 24, "SbOccMax", "sb-occ-max") {
 		e.PutU32(24, x.V)
 	}
-	if x := &v.EswitchMode; x.Present && sends(only, 25) {
+	if x := &v.EswitchMode; x.Present && sends(e, only, 25, "EswitchMode", "eswitch-mode") {
 		e.PutU16(25, uint16(x.V))
 	}
-	if x := &v.EswitchInlineMode; x.Present && sends(only, 26) {
+	if x := &v.EswitchInlineMode; x.Present && sends(e, only, 26, "EswitchInlineMode", "eswitch-inline-mode") {
 		e.PutU8(26, uint8(x.V))
 	}
-	if x := v.DpipeTables; x != nil && sends(only, 27) {
+	if x := v.DpipeTables; x != nil && sends(e, only, 27, "DpipeTables", "dpipe-tables") {
 		n := e.BeginNest(27)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.DpipeTable {
-		if !sends(only, 28) {
-			break
+	if len(v.DpipeTable) > 0 && sends(e, only, 28, "DpipeTable", "dpipe-table") {
+		for _, x := range v.DpipeTable {
+			n := e.BeginNest(28)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(28)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.DpipeTableName; x.Present && sends(only, 29) {
+	if x := &v.DpipeTableName; x.Present && sends(e, only, 29, "DpipeTableName", "dpipe-table-name") {
 		e.PutString(29, x.V)
 	}
-	if x := &v.DpipeTableSize; x.Present && sends(only, 30) {
+	if x := &v.DpipeTableSize; x.Present && sends(e, only, 30, "DpipeTableSize", "dpipe-table-size") {
 		e.PutU64(30, x.V)
 	}
-	if x := v.DpipeTableMatches; x != nil && sends(only, 31) {
+	if x := v.DpipeTableMatches; x != nil && sends(e, only, 31, "DpipeTableMatches", "dpipe-table-matches") {
 		n := e.BeginNest(31)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableActions; x != nil && sends(only, 32) {
+	if x := v.DpipeTableActions; x != nil && sends(e, only, 32, "DpipeTableActions", "dpipe-table-actions") {
 		n := e.BeginNest(32)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeTableCountersEnabled; x.Present && sends(only, 33) {
+	if x := &v.DpipeTableCountersEnabled; x.Present && sends(e, only, 33, "DpipeTableCountersEnabled", "dpipe-table-counters-enabled") {
 		e.PutU8(33, x.V)
 	}
-	if x := v.DpipeEntries; x != nil && sends(only, 34) {
+	if x := v.DpipeEntries; x != nil && sends(e, only, 34, "DpipeEntries", "dpipe-entries") {
 		n := e.BeginNest(34)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.DpipeEntry {
-		if !sends(only, 35) {
-			break
+	if len(v.DpipeEntry) > 0 && sends(e, only, 35, "DpipeEntry", "dpipe-entry") {
+		for _, x := range v.DpipeEntry {
+			n := e.BeginNest(35)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(35)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.DpipeEntryIndex; x.Present && sends(only, 36) {
+	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, 36, "DpipeEntryIndex", "dpipe-entry-index") {
 		e.PutU64(36, x.V)
 	}
-	if x := v.DpipeEntryMatchValues; x != nil && sends(only, 37) {
+	if x := v.DpipeEntryMatchValues; x != nil && sends(e, only, 37, "DpipeEntryMatchValues", "dpipe-entry-match-values") {
 		n := e.BeginNest(37)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryActionValues; x != nil && sends(only, 38) {
+	if x := v.DpipeEntryActionValues; x != nil && sends(e, only, 38, "DpipeEntryActionValues", "dpipe-entry-action-values") {
 		n := e.BeginNest(38)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeEntryCounter; x.Present && sends(only, 39) {
+	if x := &v.DpipeEntryCounter; x.Present && sends(e, only, 39, "DpipeEntryCounter", "dpipe-entry-counter") {
 		e.PutU64(39, x.V)
 	}
-	for _, x := range v.DpipeMatch {
-		if !sends(only, 40) {
-			break
+	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
+		for _, x := range v.DpipeMatch {
+			n := e.BeginNest(40)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(40)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	for _, x := range v.DpipeMatchValue {
-		if !sends(only, 41) {
-			break
+	if len(v.DpipeMatchValue) > 0 && sends(e, only, 41, "DpipeMatchValue", "dpipe-match-value") {
+		for _, x := range v.DpipeMatchValue {
+			n := e.BeginNest(41)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(41)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.DpipeMatchType; x.Present && sends(only, 42) {
+	if x := &v.DpipeMatchType; x.Present && sends(e, only, 42, "DpipeMatchType", "dpipe-match-type") {
 		e.PutU32(42, uint32(x.V))
 	}
-	for _, x := range v.DpipeAction {
-		if !sends(only, 43) {
-			break
+	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
+		for _, x := range v.DpipeAction {
+			n := e.BeginNest(43)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(43)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	for _, x := range v.DpipeActionValue {
-		if !sends(only, 44) {
-			break
+	if len(v.DpipeActionValue) > 0 && sends(e, only, 44, "DpipeActionValue", "dpipe-action-value") {
+		for _, x := range v.DpipeActionValue {
+			n := e.BeginNest(44)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(44)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.DpipeActionType; x.Present && sends(only, 45) {
+	if x := &v.DpipeActionType; x.Present && sends(e, only, 45, "DpipeActionType", "dpipe-action-type") {
 		e.PutU32(45, uint32(x.V))
 	}
-	if x := v.DpipeValue; x != nil && sends(only, 46) {
+	if x := v.DpipeValue; x != nil && sends(e, only, 46, "DpipeValue", "dpipe-value") {
 		e.PutBytes(46, x)
 	}
-	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
+	if x := v.DpipeValueMask; x != nil && sends(e, only, 47, "DpipeValueMask", "dpipe-value-mask") {
 		e.PutBytes(47, x)
 	}
-	if x := &v.DpipeValueMapping; x.Present && sends(only, 48) {
+	if x := &v.DpipeValueMapping; x.Present && sends(e, only, 48, "DpipeValueMapping", "dpipe-value-mapping") {
 		e.PutU32(48, x.V)
 	}
-	if x := v.DpipeHeaders; x != nil && sends(only, 49) {
+	if x := v.DpipeHeaders; x != nil && sends(e, only, 49, "DpipeHeaders", "dpipe-headers") {
 		n := e.BeginNest(49)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.DpipeHeader {
-		if !sends(only, 50) {
-			break
+	if len(v.DpipeHeader) > 0 && sends(e, only, 50, "DpipeHeader", "dpipe-header") {
+		for _, x := range v.DpipeHeader {
+			n := e.BeginNest(50)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(50)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.DpipeHeaderName; x.Present && sends(only, 51) {
+	if x := &v.DpipeHeaderName; x.Present && sends(e, only, 51, "DpipeHeaderName", "dpipe-header-name") {
 		e.PutString(51, x.V)
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
 		e.PutU32(52, uint32(x.V))
 	}
-	if x := v.DpipeHeaderFields; x != nil && sends(only, 53) {
+	if x := v.DpipeHeaderFields; x != nil && sends(e, only, 53, "DpipeHeaderFields", "dpipe-header-fields") {
 		n := e.BeginNest(53)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
 		e.PutU8(54, x.V)
 	}
-	if x := &v.DpipeHeaderIndex; x.Present && sends(only, 55) {
+	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, 55, "DpipeHeaderIndex", "dpipe-header-index") {
 		e.PutU32(55, x.V)
 	}
-	for _, x := range v.DpipeField {
-		if !sends(only, 56) {
-			break
+	if len(v.DpipeField) > 0 && sends(e, only, 56, "DpipeField", "dpipe-field") {
+		for _, x := range v.DpipeField {
+			n := e.BeginNest(56)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(56)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.DpipeFieldName; x.Present && sends(only, 57) {
+	if x := &v.DpipeFieldName; x.Present && sends(e, only, 57, "DpipeFieldName", "dpipe-field-name") {
 		e.PutString(57, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
 		e.PutU32(58, x.V)
 	}
-	if x := &v.DpipeFieldBitwidth; x.Present && sends(only, 59) {
+	if x := &v.DpipeFieldBitwidth; x.Present && sends(e, only, 59, "DpipeFieldBitwidth", "dpipe-field-bitwidth") {
 		e.PutU32(59, x.V)
 	}
-	if x := &v.DpipeFieldMappingType; x.Present && sends(only, 60) {
+	if x := &v.DpipeFieldMappingType; x.Present && sends(e, only, 60, "DpipeFieldMappingType", "dpipe-field-mapping-type") {
 		e.PutU32(60, uint32(x.V))
 	}
-	if x := &v.EswitchEncapMode; x.Present && sends(only, 62) {
+	if x := &v.EswitchEncapMode; x.Present && sends(e, only, 62, "EswitchEncapMode", "eswitch-encap-mode") {
 		e.PutU8(62, uint8(x.V))
 	}
-	if x := v.ResourceList; x != nil && sends(only, 63) {
+	if x := v.ResourceList; x != nil && sends(e, only, 63, "ResourceList", "resource-list") {
 		n := e.BeginNest(63)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.Resource {
-		if !sends(only, 64) {
-			break
+	if len(v.Resource) > 0 && sends(e, only, 64, "Resource", "resource") {
+		for _, x := range v.Resource {
+			n := e.BeginNest(64)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(64)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.ResourceName; x.Present && sends(only, 65) {
+	if x := &v.ResourceName; x.Present && sends(e, only, 65, "ResourceName", "resource-name") {
 		e.PutString(65, x.V)
 	}
-	if x := &v.ResourceID; x.Present && sends(only, 66) {
+	if x := &v.ResourceID; x.Present && sends(e, only, 66, "ResourceID", "resource-id") {
 		e.PutU64(66, x.V)
 	}
-	if x := &v.ResourceSize; x.Present && sends(only, 67) {
+	if x := &v.ResourceSize; x.Present && sends(e, only, 67, "ResourceSize", "resource-size") {
 		e.PutU64(67, x.V)
 	}
-	if x := &v.ResourceSizeNew; x.Present && sends(only, 68) {
+	if x := &v.ResourceSizeNew; x.Present && sends(e, only, 68, "ResourceSizeNew", "resource-size-new") {
 		e.PutU64(68, x.V)
 	}
-	if x := &v.ResourceSizeValid; x.Present && sends(only, 69) {
+	if x := &v.ResourceSizeValid; x.Present && sends(e, only, 69, "ResourceSizeValid", "resource-size-valid") {
 		e.PutU8(69, x.V)
 	}
-	if x := &v.ResourceSizeMin; x.Present && sends(only, 70) {
+	if x := &v.ResourceSizeMin; x.Present && sends(e, only, 70, "ResourceSizeMin", "resource-size-min") {
 		e.PutU64(70, x.V)
 	}
-	if x := &v.ResourceSizeMax; x.Present && sends(only, 71) {
+	if x := &v.ResourceSizeMax; x.Present && sends(e, only, 71, "ResourceSizeMax", "resource-size-max") {
 		e.PutU64(71, x.V)
 	}
-	if x := &v.ResourceSizeGran; x.Present && sends(only, 72) {
+	if x := &v.ResourceSizeGran; x.Present && sends(e, only, 72, "ResourceSizeGran", "resource-size-gran") {
 		e.PutU64(72, x.V)
 	}
-	if x := &v.ResourceUnit; x.Present && sends(only, 73) {
+	if x := &v.ResourceUnit; x.Present && sends(e, only, 73, "ResourceUnit", "resource-unit") {
 		e.PutU8(73, uint8(x.V))
 	}
-	if x := &v.ResourceOcc; x.Present && sends(only, 74) {
+	if x := &v.ResourceOcc; x.Present && sends(e, only, 74, "ResourceOcc", "resource-occ") {
 		e.PutU64(74, x.V)
 	}
-	if x := &v.DpipeTableResourceID; x.Present && sends(only, 75) {
+	if x := &v.DpipeTableResourceID; x.Present && sends(e, only, 75, "DpipeTableResourceID", "dpipe-table-resource-id") {
 		e.PutU64(75, x.V)
 	}
-	if x := &v.DpipeTableResourceUnits; x.Present && sends(only, 76) {
+	if x := &v.DpipeTableResourceUnits; x.Present && sends(e, only, 76, "DpipeTableResourceUnits", "dpipe-table-resource-units") {
 		e.PutU64(76, x.V)
 	}
-	if x := &v.PortFlavour; x.Present && sends(only, 77) {
+	if x := &v.PortFlavour; x.Present && sends(e, only, 77, "PortFlavour", "port-flavour") {
 		e.PutU16(77, uint16(x.V))
 	}
-	if x := &v.PortNumber; x.Present && sends(only, 78) {
+	if x := &v.PortNumber; x.Present && sends(e, only, 78, "PortNumber", "port-number") {
 		e.PutU32(78, x.V)
 	}
-	if x := &v.PortSplitSubportNumber; x.Present && sends(only, 79) {
+	if x := &v.PortSplitSubportNumber; x.Present && sends(e, only, 79, "PortSplitSubportNumber", "port-split-subport-number") {
 		e.PutU32(79, x.V)
 	}
-	if x := v.Param; x != nil && sends(only, 80) {
+	if x := v.Param; x != nil && sends(e, only, 80, "Param", "param") {
 		n := e.BeginNest(80)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.ParamName; x.Present && sends(only, 81) {
+	if x := &v.ParamName; x.Present && sends(e, only, 81, "ParamName", "param-name") {
 		e.PutString(81, x.V)
 	}
-	if v.ParamGeneric && sends(only, 82) {
+	if v.ParamGeneric && sends(e, only, 82, "ParamGeneric", "param-generic") {
 		e.PutFlag(82)
 	}
-	if x := &v.ParamType; x.Present && sends(only, 83) {
+	if x := &v.ParamType; x.Present && sends(e, only, 83, "ParamType", "param-type") {
 		e.PutU8(83, uint8(x.V))
 	}
-	if x := &v.ParamValueCmode; x.Present && sends(only, 87) {
+	if x := &v.ParamValueCmode; x.Present && sends(e, only, 87, "ParamValueCmode", "param-value-cmode") {
 		e.PutU8(87, uint8(x.V))
 	}
-	if x := &v.RegionName; x.Present && sends(only, 88) {
+	if x := &v.RegionName; x.Present && sends(e, only, 88, "RegionName", "region-name") {
 		e.PutString(88, x.V)
 	}
-	if x := &v.RegionSize; x.Present && sends(only, 89) {
+	if x := &v.RegionSize; x.Present && sends(e, only, 89, "RegionSize", "region-size") {
 		e.PutU64(89, x.V)
 	}
-	if x := v.RegionSnapshots; x != nil && sends(only, 90) {
+	if x := v.RegionSnapshots; x != nil && sends(e, only, 90, "RegionSnapshots", "region-snapshots") {
 		n := e.BeginNest(90)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionSnapshot; x != nil && sends(only, 91) {
+	if x := v.RegionSnapshot; x != nil && sends(e, only, 91, "RegionSnapshot", "region-snapshot") {
 		n := e.BeginNest(91)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RegionSnapshotID; x.Present && sends(only, 92) {
+	if x := &v.RegionSnapshotID; x.Present && sends(e, only, 92, "RegionSnapshotID", "region-snapshot-id") {
 		e.PutU32(92, x.V)
 	}
-	if x := v.RegionChunks; x != nil && sends(only, 93) {
+	if x := v.RegionChunks; x != nil && sends(e, only, 93, "RegionChunks", "region-chunks") {
 		n := e.BeginNest(93)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionChunk; x != nil && sends(only, 94) {
+	if x := v.RegionChunk; x != nil && sends(e, only, 94, "RegionChunk", "region-chunk") {
 		n := e.BeginNest(94)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionChunkData; x != nil && sends(only, 95) {
+	if x := v.RegionChunkData; x != nil && sends(e, only, 95, "RegionChunkData", "region-chunk-data") {
 		e.PutBytes(95, x)
 	}
-	if x := &v.RegionChunkAddr; x.Present && sends(only, 96) {
+	if x := &v.RegionChunkAddr; x.Present && sends(e, only, 96, "RegionChunkAddr", "region-chunk-addr") {
 		e.PutU64(96, x.V)
 	}
-	if x := &v.RegionChunkLen; x.Present && sends(only, 97) {
+	if x := &v.RegionChunkLen; x.Present && sends(e, only, 97, "RegionChunkLen", "region-chunk-len") {
 		e.PutU64(97, x.V)
 	}
-	if x := &v.InfoDriverName; x.Present && sends(only, 98) {
+	if x := &v.InfoDriverName; x.Present && sends(e, only, 98, "InfoDriverName", "info-driver-name") {
 		e.PutString(98, x.V)
 	}
-	if x := &v.InfoSerialNumber; x.Present && sends(only, 99) {
+	if x := &v.InfoSerialNumber; x.Present && sends(e, only, 99, "InfoSerialNumber", "info-serial-number") {
 		e.PutString(99, x.V)
 	}
-	for _, x := range v.InfoVersionFixed {
-		if !sends(only, 100) {
-			break
+	if len(v.InfoVersionFixed) > 0 && sends(e, only, 100, "InfoVersionFixed", "info-version-fixed") {
+		for _, x := range v.InfoVersionFixed {
+			n := e.BeginNest(100)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(100)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	for _, x := range v.InfoVersionRunning {
-		if !sends(only, 101) {
-			break
+	if len(v.InfoVersionRunning) > 0 && sends(e, only, 101, "InfoVersionRunning", "info-version-running") {
+		for _, x := range v.InfoVersionRunning {
+			n := e.BeginNest(101)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(101)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	for _, x := range v.InfoVersionStored {
-		if !sends(only, 102) {
-			break
+	if len(v.InfoVersionStored) > 0 && sends(e, only, 102, "InfoVersionStored", "info-version-stored") {
+		for _, x := range v.InfoVersionStored {
+			n := e.BeginNest(102)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(102)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.InfoVersionName; x.Present && sends(only, 103) {
+	if x := &v.InfoVersionName; x.Present && sends(e, only, 103, "InfoVersionName", "info-version-name") {
 		e.PutString(103, x.V)
 	}
-	if x := &v.InfoVersionValue; x.Present && sends(only, 104) {
+	if x := &v.InfoVersionValue; x.Present && sends(e, only, 104, "InfoVersionValue", "info-version-value") {
 		e.PutString(104, x.V)
 	}
-	if x := &v.SbPoolCellSize; x.Present && sends(only, 105) {
+	if x := &v.SbPoolCellSize; x.Present && sends(e, only, 105, "SbPoolCellSize", "sb-pool-cell-size") {
 		e.PutU32(105, x.V)
 	}
-	if x := v.Fmsg; x != nil && sends(only, 106) {
+	if x := v.Fmsg; x != nil && sends(e, only, 106, "Fmsg", "fmsg") {
 		n := e.BeginNest(106)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.FmsgObjNestStart && sends(only, 107) {
+	if v.FmsgObjNestStart && sends(e, only, 107, "FmsgObjNestStart", "fmsg-obj-nest-start") {
 		e.PutFlag(107)
 	}
-	if v.FmsgPairNestStart && sends(only, 108) {
+	if v.FmsgPairNestStart && sends(e, only, 108, "FmsgPairNestStart", "fmsg-pair-nest-start") {
 		e.PutFlag(108)
 	}
-	if v.FmsgArrNestStart && sends(only, 109) {
+	if v.FmsgArrNestStart && sends(e, only, 109, "FmsgArrNestStart", "fmsg-arr-nest-start") {
 		e.PutFlag(109)
 	}
-	if v.FmsgNestEnd && sends(only, 110) {
+	if v.FmsgNestEnd && sends(e, only, 110, "FmsgNestEnd", "fmsg-nest-end") {
 		e.PutFlag(110)
 	}
-	if x := &v.FmsgObjName; x.Present && sends(only, 111) {
+	if x := &v.FmsgObjName; x.Present && sends(e, only, 111, "FmsgObjName", "fmsg-obj-name") {
 		e.PutString(111, x.V)
 	}
-	if x := &v.FmsgObjValueType; x.Present && sends(only, 112) {
+	if x := &v.FmsgObjValueType; x.Present && sends(e, only, 112, "FmsgObjValueType", "fmsg-obj-value-type") {
 		e.PutU8(112, uint8(x.V))
 	}
-	if x := v.HealthReporter; x != nil && sends(only, 114) {
+	if x := v.HealthReporter; x != nil && sends(e, only, 114, "HealthReporter", "health-reporter") {
 		n := e.BeginNest(114)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.HealthReporterName; x.Present && sends(only, 115) {
+	if x := &v.HealthReporterName; x.Present && sends(e, only, 115, "HealthReporterName", "health-reporter-name") {
 		e.PutString(115, x.V)
 	}
-	if x := &v.HealthReporterState; x.Present && sends(only, 116) {
+	if x := &v.HealthReporterState; x.Present && sends(e, only, 116, "HealthReporterState", "health-reporter-state") {
 		e.PutU8(116, x.V)
 	}
-	if x := &v.HealthReporterErrCount; x.Present && sends(only, 117) {
+	if x := &v.HealthReporterErrCount; x.Present && sends(e, only, 117, "HealthReporterErrCount", "health-reporter-err-count") {
 		e.PutU64(117, x.V)
 	}
-	if x := &v.HealthReporterRecoverCount; x.Present && sends(only, 118) {
+	if x := &v.HealthReporterRecoverCount; x.Present && sends(e, only, 118, "HealthReporterRecoverCount", "health-reporter-recover-count") {
 		e.PutU64(118, x.V)
 	}
-	if x := &v.HealthReporterDumpTs; x.Present && sends(only, 119) {
+	if x := &v.HealthReporterDumpTs; x.Present && sends(e, only, 119, "HealthReporterDumpTs", "health-reporter-dump-ts") {
 		e.PutU64(119, x.V)
 	}
-	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(only, 120) {
+	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(e, only, 120, "HealthReporterGracefulPeriod", "health-reporter-graceful-period") {
 		e.PutU64(120, x.V)
 	}
-	if x := &v.HealthReporterAutoRecover; x.Present && sends(only, 121) {
+	if x := &v.HealthReporterAutoRecover; x.Present && sends(e, only, 121, "HealthReporterAutoRecover", "health-reporter-auto-recover") {
 		e.PutU8(121, x.V)
 	}
-	if x := &v.FlashUpdateFileName; x.Present && sends(only, 122) {
+	if x := &v.FlashUpdateFileName; x.Present && sends(e, only, 122, "FlashUpdateFileName", "flash-update-file-name") {
 		e.PutString(122, x.V)
 	}
-	if x := &v.FlashUpdateComponent; x.Present && sends(only, 123) {
+	if x := &v.FlashUpdateComponent; x.Present && sends(e, only, 123, "FlashUpdateComponent", "flash-update-component") {
 		e.PutString(123, x.V)
 	}
-	if x := &v.FlashUpdateStatusMsg; x.Present && sends(only, 124) {
+	if x := &v.FlashUpdateStatusMsg; x.Present && sends(e, only, 124, "FlashUpdateStatusMsg", "flash-update-status-msg") {
 		e.PutString(124, x.V)
 	}
-	if x := &v.FlashUpdateStatusDone; x.Present && sends(only, 125) {
+	if x := &v.FlashUpdateStatusDone; x.Present && sends(e, only, 125, "FlashUpdateStatusDone", "flash-update-status-done") {
 		e.PutU64(125, x.V)
 	}
-	if x := &v.FlashUpdateStatusTotal; x.Present && sends(only, 126) {
+	if x := &v.FlashUpdateStatusTotal; x.Present && sends(e, only, 126, "FlashUpdateStatusTotal", "flash-update-status-total") {
 		e.PutU64(126, x.V)
 	}
-	if x := &v.PortPCIPfNumber; x.Present && sends(only, 127) {
+	if x := &v.PortPCIPfNumber; x.Present && sends(e, only, 127, "PortPCIPfNumber", "port-pci-pf-number") {
 		e.PutU16(127, x.V)
 	}
-	if x := &v.PortPCIVfNumber; x.Present && sends(only, 128) {
+	if x := &v.PortPCIVfNumber; x.Present && sends(e, only, 128, "PortPCIVfNumber", "port-pci-vf-number") {
 		e.PutU16(128, x.V)
 	}
-	if x := v.Stats; x != nil && sends(only, 129) {
+	if x := v.Stats; x != nil && sends(e, only, 129, "Stats", "stats") {
 		n := e.BeginNest(129)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.TrapName; x.Present && sends(only, 130) {
+	if x := &v.TrapName; x.Present && sends(e, only, 130, "TrapName", "trap-name") {
 		e.PutString(130, x.V)
 	}
-	if x := &v.TrapAction; x.Present && sends(only, 131) {
+	if x := &v.TrapAction; x.Present && sends(e, only, 131, "TrapAction", "trap-action") {
 		e.PutU8(131, uint8(x.V))
 	}
-	if x := &v.TrapType; x.Present && sends(only, 132) {
+	if x := &v.TrapType; x.Present && sends(e, only, 132, "TrapType", "trap-type") {
 		e.PutU8(132, uint8(x.V))
 	}
-	if v.TrapGeneric && sends(only, 133) {
+	if v.TrapGeneric && sends(e, only, 133, "TrapGeneric", "trap-generic") {
 		e.PutFlag(133)
 	}
-	if x := v.TrapMetadata; x != nil && sends(only, 134) {
+	if x := v.TrapMetadata; x != nil && sends(e, only, 134, "TrapMetadata", "trap-metadata") {
 		n := e.BeginNest(134)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.TrapGroupName; x.Present && sends(only, 135) {
+	if x := &v.TrapGroupName; x.Present && sends(e, only, 135, "TrapGroupName", "trap-group-name") {
 		e.PutString(135, x.V)
 	}
-	if x := &v.ReloadFailed; x.Present && sends(only, 136) {
+	if x := &v.ReloadFailed; x.Present && sends(e, only, 136, "ReloadFailed", "reload-failed") {
 		e.PutU8(136, x.V)
 	}
-	if x := &v.HealthReporterDumpTsNs; x.Present && sends(only, 137) {
+	if x := &v.HealthReporterDumpTsNs; x.Present && sends(e, only, 137, "HealthReporterDumpTsNs", "health-reporter-dump-ts-ns") {
 		e.PutU64(137, x.V)
 	}
-	if x := &v.NetnsFD; x.Present && sends(only, 138) {
+	if x := &v.NetnsFD; x.Present && sends(e, only, 138, "NetnsFD", "netns-fd") {
 		e.PutU32(138, x.V)
 	}
-	if x := &v.NetnsPID; x.Present && sends(only, 139) {
+	if x := &v.NetnsPID; x.Present && sends(e, only, 139, "NetnsPID", "netns-pid") {
 		e.PutU32(139, x.V)
 	}
-	if x := &v.NetnsID; x.Present && sends(only, 140) {
+	if x := &v.NetnsID; x.Present && sends(e, only, 140, "NetnsID", "netns-id") {
 		e.PutU32(140, x.V)
 	}
-	if x := &v.HealthReporterAutoDump; x.Present && sends(only, 141) {
+	if x := &v.HealthReporterAutoDump; x.Present && sends(e, only, 141, "HealthReporterAutoDump", "health-reporter-auto-dump") {
 		e.PutU8(141, x.V)
 	}
-	if x := &v.TrapPolicerID; x.Present && sends(only, 142) {
+	if x := &v.TrapPolicerID; x.Present && sends(e, only, 142, "TrapPolicerID", "trap-policer-id") {
 		e.PutU32(142, x.V)
 	}
-	if x := &v.TrapPolicerRate; x.Present && sends(only, 143) {
+	if x := &v.TrapPolicerRate; x.Present && sends(e, only, 143, "TrapPolicerRate", "trap-policer-rate") {
 		e.PutU64(143, x.V)
 	}
-	if x := &v.TrapPolicerBurst; x.Present && sends(only, 144) {
+	if x := &v.TrapPolicerBurst; x.Present && sends(e, only, 144, "TrapPolicerBurst", "trap-policer-burst") {
 		e.PutU64(144, x.V)
 	}
-	if x := v.PortFunction; x != nil && sends(only, 145) {
+	if x := v.PortFunction; x != nil && sends(e, only, 145, "PortFunction", "port-function") {
 		n := e.BeginNest(145)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.InfoBoardSerialNumber; x.Present && sends(only, 146) {
+	if x := &v.InfoBoardSerialNumber; x.Present && sends(e, only, 146, "InfoBoardSerialNumber", "info-board-serial-number") {
 		e.PutString(146, x.V)
 	}
-	if x := &v.PortLanes; x.Present && sends(only, 147) {
+	if x := &v.PortLanes; x.Present && sends(e, only, 147, "PortLanes", "port-lanes") {
 		e.PutU32(147, x.V)
 	}
-	if x := &v.PortSplittable; x.Present && sends(only, 148) {
+	if x := &v.PortSplittable; x.Present && sends(e, only, 148, "PortSplittable", "port-splittable") {
 		e.PutU8(148, x.V)
 	}
-	if x := &v.PortExternal; x.Present && sends(only, 149) {
+	if x := &v.PortExternal; x.Present && sends(e, only, 149, "PortExternal", "port-external") {
 		e.PutU8(149, x.V)
 	}
-	if x := &v.PortControllerNumber; x.Present && sends(only, 150) {
+	if x := &v.PortControllerNumber; x.Present && sends(e, only, 150, "PortControllerNumber", "port-controller-number") {
 		e.PutU32(150, x.V)
 	}
-	if x := &v.FlashUpdateStatusTimeout; x.Present && sends(only, 151) {
+	if x := &v.FlashUpdateStatusTimeout; x.Present && sends(e, only, 151, "FlashUpdateStatusTimeout", "flash-update-status-timeout") {
 		e.PutU64(151, x.V)
 	}
-	if x := &v.FlashUpdateOverwriteMask; x.Present && sends(only, 152) {
+	if x := &v.FlashUpdateOverwriteMask; x.Present && sends(e, only, 152, "FlashUpdateOverwriteMask", "flash-update-overwrite-mask") {
 		e.PutBitfield32(152, x.V)
 	}
-	if x := &v.ReloadAction; x.Present && sends(only, 153) {
+	if x := &v.ReloadAction; x.Present && sends(e, only, 153, "ReloadAction", "reload-action") {
 		e.PutU8(153, uint8(x.V))
 	}
-	if x := &v.ReloadActionsPerformed; x.Present && sends(only, 154) {
+	if x := &v.ReloadActionsPerformed; x.Present && sends(e, only, 154, "ReloadActionsPerformed", "reload-actions-performed") {
 		e.PutBitfield32(154, x.V)
 	}
-	if x := &v.ReloadLimits; x.Present && sends(only, 155) {
+	if x := &v.ReloadLimits; x.Present && sends(e, only, 155, "ReloadLimits", "reload-limits") {
 		e.PutBitfield32(155, x.V)
 	}
-	if x := v.DevStats; x != nil && sends(only, 156) {
+	if x := v.DevStats; x != nil && sends(e, only, 156, "DevStats", "dev-stats") {
 		n := e.BeginNest(156)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ReloadStats; x != nil && sends(only, 157) {
+	if x := v.ReloadStats; x != nil && sends(e, only, 157, "ReloadStats", "reload-stats") {
 		n := e.BeginNest(157)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.ReloadStatsEntry {
-		if !sends(only, 158) {
-			break
+	if len(v.ReloadStatsEntry) > 0 && sends(e, only, 158, "ReloadStatsEntry", "reload-stats-entry") {
+		for _, x := range v.ReloadStatsEntry {
+			n := e.BeginNest(158)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(158)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.ReloadStatsLimit; x.Present && sends(only, 159) {
+	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, 159, "ReloadStatsLimit", "reload-stats-limit") {
 		e.PutU8(159, x.V)
 	}
-	if x := &v.ReloadStatsValue; x.Present && sends(only, 160) {
+	if x := &v.ReloadStatsValue; x.Present && sends(e, only, 160, "ReloadStatsValue", "reload-stats-value") {
 		e.PutU32(160, x.V)
 	}
-	if x := v.RemoteReloadStats; x != nil && sends(only, 161) {
+	if x := v.RemoteReloadStats; x != nil && sends(e, only, 161, "RemoteReloadStats", "remote-reload-stats") {
 		n := e.BeginNest(161)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.ReloadActionInfo {
-		if !sends(only, 162) {
-			break
+	if len(v.ReloadActionInfo) > 0 && sends(e, only, 162, "ReloadActionInfo", "reload-action-info") {
+		for _, x := range v.ReloadActionInfo {
+			n := e.BeginNest(162)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(162)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	for _, x := range v.ReloadActionStats {
-		if !sends(only, 163) {
-			break
+	if len(v.ReloadActionStats) > 0 && sends(e, only, 163, "ReloadActionStats", "reload-action-stats") {
+		for _, x := range v.ReloadActionStats {
+			n := e.BeginNest(163)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(163)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.PortPCISfNumber; x.Present && sends(only, 164) {
+	if x := &v.PortPCISfNumber; x.Present && sends(e, only, 164, "PortPCISfNumber", "port-pci-sf-number") {
 		e.PutU32(164, x.V)
 	}
-	if x := &v.RateType; x.Present && sends(only, 165) {
+	if x := &v.RateType; x.Present && sends(e, only, 165, "RateType", "rate-type") {
 		e.PutU16(165, uint16(x.V))
 	}
-	if x := &v.RateTxShare; x.Present && sends(only, 166) {
+	if x := &v.RateTxShare; x.Present && sends(e, only, 166, "RateTxShare", "rate-tx-share") {
 		e.PutU64(166, x.V)
 	}
-	if x := &v.RateTxMax; x.Present && sends(only, 167) {
+	if x := &v.RateTxMax; x.Present && sends(e, only, 167, "RateTxMax", "rate-tx-max") {
 		e.PutU64(167, x.V)
 	}
-	if x := &v.RateNodeName; x.Present && sends(only, 168) {
+	if x := &v.RateNodeName; x.Present && sends(e, only, 168, "RateNodeName", "rate-node-name") {
 		e.PutString(168, x.V)
 	}
-	if x := &v.RateParentNodeName; x.Present && sends(only, 169) {
+	if x := &v.RateParentNodeName; x.Present && sends(e, only, 169, "RateParentNodeName", "rate-parent-node-name") {
 		e.PutString(169, x.V)
 	}
-	if x := &v.RegionMaxSnapshots; x.Present && sends(only, 170) {
+	if x := &v.RegionMaxSnapshots; x.Present && sends(e, only, 170, "RegionMaxSnapshots", "region-max-snapshots") {
 		e.PutU32(170, x.V)
 	}
-	if x := &v.LinecardIndex; x.Present && sends(only, 171) {
+	if x := &v.LinecardIndex; x.Present && sends(e, only, 171, "LinecardIndex", "linecard-index") {
 		e.PutU32(171, x.V)
 	}
-	if x := &v.LinecardState; x.Present && sends(only, 172) {
+	if x := &v.LinecardState; x.Present && sends(e, only, 172, "LinecardState", "linecard-state") {
 		e.PutU8(172, x.V)
 	}
-	if x := &v.LinecardType; x.Present && sends(only, 173) {
+	if x := &v.LinecardType; x.Present && sends(e, only, 173, "LinecardType", "linecard-type") {
 		e.PutString(173, x.V)
 	}
-	if x := v.LinecardSupportedTypes; x != nil && sends(only, 174) {
+	if x := v.LinecardSupportedTypes; x != nil && sends(e, only, 174, "LinecardSupportedTypes", "linecard-supported-types") {
 		n := e.BeginNest(174)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Selftests; x != nil && sends(only, 176) {
+	if x := v.Selftests; x != nil && sends(e, only, 176, "Selftests", "selftests") {
 		n := e.BeginNest(176)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RateTxPriority; x.Present && sends(only, 177) {
+	if x := &v.RateTxPriority; x.Present && sends(e, only, 177, "RateTxPriority", "rate-tx-priority") {
 		e.PutU32(177, x.V)
 	}
-	if x := &v.RateTxWeight; x.Present && sends(only, 178) {
+	if x := &v.RateTxWeight; x.Present && sends(e, only, 178, "RateTxWeight", "rate-tx-weight") {
 		e.PutU32(178, x.V)
 	}
-	if v.RegionDirect && sends(only, 179) {
+	if v.RegionDirect && sends(e, only, 179, "RegionDirect", "region-direct") {
 		e.PutFlag(179)
 	}
-	for _, x := range v.RateTcBws {
-		if !sends(only, 180) {
-			break
+	if len(v.RateTcBws) > 0 && sends(e, only, 180, "RateTcBws", "rate-tc-bws") {
+		for _, x := range v.RateTcBws {
+			n := e.BeginNest(180)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(180)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.HealthReporterBurstPeriod; x.Present && sends(only, 181) {
+	if x := &v.HealthReporterBurstPeriod; x.Present && sends(e, only, 181, "HealthReporterBurstPeriod", "health-reporter-burst-period") {
 		e.PutU64(181, x.V)
 	}
-	if v.ParamResetDefault && sends(only, 183) {
+	if v.ParamResetDefault && sends(e, only, 183, "ParamResetDefault", "param-reset-default") {
 		e.PutFlag(183)
 	}
-	if x := &v.Index; x.Present && sends(only, 184) {
+	if x := &v.Index; x.Present && sends(e, only, 184, "Index", "index") {
 		e.PutUint(184, x.V)
 	}
-	if x := &v.ResourceScopeMask; x.Present && sends(only, 185) {
+	if x := &v.ResourceScopeMask; x.Present && sends(e, only, 185, "ResourceScopeMask", "resource-scope-mask") {
 		e.PutU32(185, x.V)
 	}
-	if x := v.ParentDev; x != nil && sends(only, 186) {
+	if x := v.ParentDev; x != nil && sends(e, only, 186, "ParentDev", "parent-dev") {
 		n := e.BeginNest(186)
 		x.Encode(e)
 		e.EndNest(n)
@@ -2175,18 +2163,22 @@ type DlDevStats struct {
 func (v *DlDevStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.ReloadStats; x != nil && sends(only, 157) {
+	if x := v.ReloadStats; x != nil && sends(e, only, 157, "ReloadStats", "reload-stats") {
 		n := e.BeginNest(157)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RemoteReloadStats; x != nil && sends(only, 161) {
+	if x := v.RemoteReloadStats; x != nil && sends(e, only, 161, "RemoteReloadStats", "remote-reload-stats") {
 		n := e.BeginNest(161)
 		x.Encode(e)
 		e.EndNest(n)
@@ -2246,19 +2238,22 @@ type DlReloadStats struct {
 func (v *DlReloadStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.ReloadActionInfo {
-		if !sends(only, 162) {
-			break
+	if len(v.ReloadActionInfo) > 0 && sends(e, only, 162, "ReloadActionInfo", "reload-action-info") {
+		for _, x := range v.ReloadActionInfo {
+			n := e.BeginNest(162)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(162)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2311,22 +2306,25 @@ type DlReloadActInfo struct {
 func (v *DlReloadActInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ReloadAction; x.Present && sends(only, 153) {
+	if x := &v.ReloadAction; x.Present && sends(e, only, 153, "ReloadAction", "reload-action") {
 		e.PutU8(153, uint8(x.V))
 	}
-	for _, x := range v.ReloadActionStats {
-		if !sends(only, 163) {
-			break
+	if len(v.ReloadActionStats) > 0 && sends(e, only, 163, "ReloadActionStats", "reload-action-stats") {
+		for _, x := range v.ReloadActionStats {
+			n := e.BeginNest(163)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(163)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2383,19 +2381,22 @@ type DlReloadActStats struct {
 func (v *DlReloadActStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadActStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.ReloadStatsEntry {
-		if !sends(only, 158) {
-			break
+	if len(v.ReloadStatsEntry) > 0 && sends(e, only, 158, "ReloadStatsEntry", "reload-stats-entry") {
+		for _, x := range v.ReloadStatsEntry {
+			n := e.BeginNest(158)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(158)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2448,16 +2449,20 @@ type DlReloadStatsEntry struct {
 func (v *DlReloadStatsEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ReloadStatsLimit; x.Present && sends(only, 159) {
+	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, 159, "ReloadStatsLimit", "reload-stats-limit") {
 		e.PutU8(159, x.V)
 	}
-	if x := &v.ReloadStatsValue; x.Present && sends(only, 160) {
+	if x := &v.ReloadStatsValue; x.Present && sends(e, only, 160, "ReloadStatsValue", "reload-stats-value") {
 		e.PutU32(160, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2517,16 +2522,20 @@ type DlInfoVersion struct {
 func (v *DlInfoVersion) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.InfoVersionName; x.Present && sends(only, 103) {
+	if x := &v.InfoVersionName; x.Present && sends(e, only, 103, "InfoVersionName", "info-version-name") {
 		e.PutString(103, x.V)
 	}
-	if x := &v.InfoVersionValue; x.Present && sends(only, 104) {
+	if x := &v.InfoVersionValue; x.Present && sends(e, only, 104, "InfoVersionValue", "info-version-value") {
 		e.PutString(104, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2590,22 +2599,26 @@ type DlPortFunction struct {
 func (v *DlPortFunction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.HWAddr; x != nil && sends(only, 1) {
+	if x := v.HWAddr; x != nil && sends(e, only, 1, "HWAddr", "hw-addr") {
 		e.PutBytes(1, x)
 	}
-	if x := &v.State; x.Present && sends(only, 2) {
+	if x := &v.State; x.Present && sends(e, only, 2, "State", "state") {
 		e.PutU8(2, uint8(x.V))
 	}
-	if x := &v.Opstate; x.Present && sends(only, 3) {
+	if x := &v.Opstate; x.Present && sends(e, only, 3, "Opstate", "opstate") {
 		e.PutU8(3, uint8(x.V))
 	}
-	if x := &v.Caps; x.Present && sends(only, 4) {
+	if x := &v.Caps; x.Present && sends(e, only, 4, "Caps", "caps") {
 		e.PutBitfield32(4, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2672,19 +2685,22 @@ type DlDpipeTables struct {
 func (v *DlDpipeTables) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTables) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeTable {
-		if !sends(only, 28) {
-			break
+	if len(v.DpipeTable) > 0 && sends(e, only, 28, "DpipeTable", "dpipe-table") {
+		for _, x := range v.DpipeTable {
+			n := e.BeginNest(28)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(28)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2748,35 +2764,39 @@ type DlDpipeTable struct {
 func (v *DlDpipeTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DpipeTableName; x.Present && sends(only, 29) {
+	if x := &v.DpipeTableName; x.Present && sends(e, only, 29, "DpipeTableName", "dpipe-table-name") {
 		e.PutString(29, x.V)
 	}
-	if x := &v.DpipeTableSize; x.Present && sends(only, 30) {
+	if x := &v.DpipeTableSize; x.Present && sends(e, only, 30, "DpipeTableSize", "dpipe-table-size") {
 		e.PutU64(30, x.V)
 	}
-	if x := v.DpipeTableMatches; x != nil && sends(only, 31) {
+	if x := v.DpipeTableMatches; x != nil && sends(e, only, 31, "DpipeTableMatches", "dpipe-table-matches") {
 		n := e.BeginNest(31)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableActions; x != nil && sends(only, 32) {
+	if x := v.DpipeTableActions; x != nil && sends(e, only, 32, "DpipeTableActions", "dpipe-table-actions") {
 		n := e.BeginNest(32)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeTableCountersEnabled; x.Present && sends(only, 33) {
+	if x := &v.DpipeTableCountersEnabled; x.Present && sends(e, only, 33, "DpipeTableCountersEnabled", "dpipe-table-counters-enabled") {
 		e.PutU8(33, x.V)
 	}
-	if x := &v.DpipeTableResourceID; x.Present && sends(only, 75) {
+	if x := &v.DpipeTableResourceID; x.Present && sends(e, only, 75, "DpipeTableResourceID", "dpipe-table-resource-id") {
 		e.PutU64(75, x.V)
 	}
-	if x := &v.DpipeTableResourceUnits; x.Present && sends(only, 76) {
+	if x := &v.DpipeTableResourceUnits; x.Present && sends(e, only, 76, "DpipeTableResourceUnits", "dpipe-table-resource-units") {
 		e.PutU64(76, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2864,19 +2884,22 @@ type DlDpipeTableMatches struct {
 func (v *DlDpipeTableMatches) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTableMatches) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeMatch {
-		if !sends(only, 40) {
-			break
+	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
+		for _, x := range v.DpipeMatch {
+			n := e.BeginNest(40)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(40)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2927,19 +2950,22 @@ type DlDpipeTableActions struct {
 func (v *DlDpipeTableActions) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTableActions) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeAction {
-		if !sends(only, 43) {
-			break
+	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
+		for _, x := range v.DpipeAction {
+			n := e.BeginNest(43)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(43)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2990,19 +3016,22 @@ type DlDpipeEntries struct {
 func (v *DlDpipeEntries) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntries) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeEntry {
-		if !sends(only, 35) {
-			break
+	if len(v.DpipeEntry) > 0 && sends(e, only, 35, "DpipeEntry", "dpipe-entry") {
+		for _, x := range v.DpipeEntry {
+			n := e.BeginNest(35)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(35)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3059,26 +3088,30 @@ type DlDpipeEntry struct {
 func (v *DlDpipeEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DpipeEntryIndex; x.Present && sends(only, 36) {
+	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, 36, "DpipeEntryIndex", "dpipe-entry-index") {
 		e.PutU64(36, x.V)
 	}
-	if x := v.DpipeEntryMatchValues; x != nil && sends(only, 37) {
+	if x := v.DpipeEntryMatchValues; x != nil && sends(e, only, 37, "DpipeEntryMatchValues", "dpipe-entry-match-values") {
 		n := e.BeginNest(37)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryActionValues; x != nil && sends(only, 38) {
+	if x := v.DpipeEntryActionValues; x != nil && sends(e, only, 38, "DpipeEntryActionValues", "dpipe-entry-action-values") {
 		n := e.BeginNest(38)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeEntryCounter; x.Present && sends(only, 39) {
+	if x := &v.DpipeEntryCounter; x.Present && sends(e, only, 39, "DpipeEntryCounter", "dpipe-entry-counter") {
 		e.PutU64(39, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3149,19 +3182,22 @@ type DlDpipeEntryMatchValues struct {
 func (v *DlDpipeEntryMatchValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntryMatchValues) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeMatchValue {
-		if !sends(only, 41) {
-			break
+	if len(v.DpipeMatchValue) > 0 && sends(e, only, 41, "DpipeMatchValue", "dpipe-match-value") {
+		for _, x := range v.DpipeMatchValue {
+			n := e.BeginNest(41)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(41)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3213,19 +3249,22 @@ type DlDpipeEntryActionValues struct {
 func (v *DlDpipeEntryActionValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntryActionValues) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeActionValue {
-		if !sends(only, 44) {
-			break
+	if len(v.DpipeActionValue) > 0 && sends(e, only, 44, "DpipeActionValue", "dpipe-action-value") {
+		for _, x := range v.DpipeActionValue {
+			n := e.BeginNest(44)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(44)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3284,25 +3323,29 @@ type DlDpipeMatch struct {
 func (v *DlDpipeMatch) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DpipeMatchType; x.Present && sends(only, 42) {
+	if x := &v.DpipeMatchType; x.Present && sends(e, only, 42, "DpipeMatchType", "dpipe-match-type") {
 		e.PutU32(42, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
 		e.PutU32(52, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
 		e.PutU8(54, x.V)
 	}
-	if x := &v.DpipeHeaderIndex; x.Present && sends(only, 55) {
+	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, 55, "DpipeHeaderIndex", "dpipe-header-index") {
 		e.PutU32(55, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
 		e.PutU32(58, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3384,27 +3427,30 @@ type DlDpipeMatchValue struct {
 func (v *DlDpipeMatchValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeMatch {
-		if !sends(only, 40) {
-			break
+	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
+		for _, x := range v.DpipeMatch {
+			n := e.BeginNest(40)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(40)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := v.DpipeValue; x != nil && sends(only, 46) {
+	if x := v.DpipeValue; x != nil && sends(e, only, 46, "DpipeValue", "dpipe-value") {
 		e.PutBytes(46, x)
 	}
-	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
+	if x := v.DpipeValueMask; x != nil && sends(e, only, 47, "DpipeValueMask", "dpipe-value-mask") {
 		e.PutBytes(47, x)
 	}
-	if x := &v.DpipeValueMapping; x.Present && sends(only, 48) {
+	if x := &v.DpipeValueMapping; x.Present && sends(e, only, 48, "DpipeValueMapping", "dpipe-value-mapping") {
 		e.PutU32(48, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3476,25 +3522,29 @@ type DlDpipeAction struct {
 func (v *DlDpipeAction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DpipeActionType; x.Present && sends(only, 45) {
+	if x := &v.DpipeActionType; x.Present && sends(e, only, 45, "DpipeActionType", "dpipe-action-type") {
 		e.PutU32(45, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
 		e.PutU32(52, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
 		e.PutU8(54, x.V)
 	}
-	if x := &v.DpipeHeaderIndex; x.Present && sends(only, 55) {
+	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, 55, "DpipeHeaderIndex", "dpipe-header-index") {
 		e.PutU32(55, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
 		e.PutU32(58, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3576,27 +3626,30 @@ type DlDpipeActionValue struct {
 func (v *DlDpipeActionValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeAction {
-		if !sends(only, 43) {
-			break
+	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
+		for _, x := range v.DpipeAction {
+			n := e.BeginNest(43)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(43)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := v.DpipeValue; x != nil && sends(only, 46) {
+	if x := v.DpipeValue; x != nil && sends(e, only, 46, "DpipeValue", "dpipe-value") {
 		e.PutBytes(46, x)
 	}
-	if x := v.DpipeValueMask; x != nil && sends(only, 47) {
+	if x := v.DpipeValueMask; x != nil && sends(e, only, 47, "DpipeValueMask", "dpipe-value-mask") {
 		e.PutBytes(47, x)
 	}
-	if x := &v.DpipeValueMapping; x.Present && sends(only, 48) {
+	if x := &v.DpipeValueMapping; x.Present && sends(e, only, 48, "DpipeValueMapping", "dpipe-value-mapping") {
 		e.PutU32(48, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3660,19 +3713,22 @@ type DlDpipeHeaders struct {
 func (v *DlDpipeHeaders) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeHeaders) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeHeader {
-		if !sends(only, 50) {
-			break
+	if len(v.DpipeHeader) > 0 && sends(e, only, 50, "DpipeHeader", "dpipe-header") {
+		for _, x := range v.DpipeHeader {
+			n := e.BeginNest(50)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(50)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3729,22 +3785,26 @@ type DlDpipeHeader struct {
 func (v *DlDpipeHeader) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DpipeHeaderName; x.Present && sends(only, 51) {
+	if x := &v.DpipeHeaderName; x.Present && sends(e, only, 51, "DpipeHeaderName", "dpipe-header-name") {
 		e.PutString(51, x.V)
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(only, 52) {
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
 		e.PutU32(52, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(only, 54) {
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
 		e.PutU8(54, x.V)
 	}
-	if x := v.DpipeHeaderFields; x != nil && sends(only, 53) {
+	if x := v.DpipeHeaderFields; x != nil && sends(e, only, 53, "DpipeHeaderFields", "dpipe-header-fields") {
 		n := e.BeginNest(53)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3816,19 +3876,22 @@ type DlDpipeHeaderFields struct {
 func (v *DlDpipeHeaderFields) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeHeaderFields) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.DpipeField {
-		if !sends(only, 56) {
-			break
+	if len(v.DpipeField) > 0 && sends(e, only, 56, "DpipeField", "dpipe-field") {
+		for _, x := range v.DpipeField {
+			n := e.BeginNest(56)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(56)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3885,22 +3948,26 @@ type DlDpipeField struct {
 func (v *DlDpipeField) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DpipeFieldName; x.Present && sends(only, 57) {
+	if x := &v.DpipeFieldName; x.Present && sends(e, only, 57, "DpipeFieldName", "dpipe-field-name") {
 		e.PutString(57, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(only, 58) {
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
 		e.PutU32(58, x.V)
 	}
-	if x := &v.DpipeFieldBitwidth; x.Present && sends(only, 59) {
+	if x := &v.DpipeFieldBitwidth; x.Present && sends(e, only, 59, "DpipeFieldBitwidth", "dpipe-field-bitwidth") {
 		e.PutU32(59, x.V)
 	}
-	if x := &v.DpipeFieldMappingType; x.Present && sends(only, 60) {
+	if x := &v.DpipeFieldMappingType; x.Present && sends(e, only, 60, "DpipeFieldMappingType", "dpipe-field-mapping-type") {
 		e.PutU32(60, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -3988,40 +4055,44 @@ type DlResource struct {
 func (v *DlResource) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ResourceName; x.Present && sends(only, 65) {
+	if x := &v.ResourceName; x.Present && sends(e, only, 65, "ResourceName", "resource-name") {
 		e.PutString(65, x.V)
 	}
-	if x := &v.ResourceID; x.Present && sends(only, 66) {
+	if x := &v.ResourceID; x.Present && sends(e, only, 66, "ResourceID", "resource-id") {
 		e.PutU64(66, x.V)
 	}
-	if x := &v.ResourceSize; x.Present && sends(only, 67) {
+	if x := &v.ResourceSize; x.Present && sends(e, only, 67, "ResourceSize", "resource-size") {
 		e.PutU64(67, x.V)
 	}
-	if x := &v.ResourceSizeNew; x.Present && sends(only, 68) {
+	if x := &v.ResourceSizeNew; x.Present && sends(e, only, 68, "ResourceSizeNew", "resource-size-new") {
 		e.PutU64(68, x.V)
 	}
-	if x := &v.ResourceSizeValid; x.Present && sends(only, 69) {
+	if x := &v.ResourceSizeValid; x.Present && sends(e, only, 69, "ResourceSizeValid", "resource-size-valid") {
 		e.PutU8(69, x.V)
 	}
-	if x := &v.ResourceSizeMin; x.Present && sends(only, 70) {
+	if x := &v.ResourceSizeMin; x.Present && sends(e, only, 70, "ResourceSizeMin", "resource-size-min") {
 		e.PutU64(70, x.V)
 	}
-	if x := &v.ResourceSizeMax; x.Present && sends(only, 71) {
+	if x := &v.ResourceSizeMax; x.Present && sends(e, only, 71, "ResourceSizeMax", "resource-size-max") {
 		e.PutU64(71, x.V)
 	}
-	if x := &v.ResourceSizeGran; x.Present && sends(only, 72) {
+	if x := &v.ResourceSizeGran; x.Present && sends(e, only, 72, "ResourceSizeGran", "resource-size-gran") {
 		e.PutU64(72, x.V)
 	}
-	if x := &v.ResourceUnit; x.Present && sends(only, 73) {
+	if x := &v.ResourceUnit; x.Present && sends(e, only, 73, "ResourceUnit", "resource-unit") {
 		e.PutU8(73, uint8(x.V))
 	}
-	if x := &v.ResourceOcc; x.Present && sends(only, 74) {
+	if x := &v.ResourceOcc; x.Present && sends(e, only, 74, "ResourceOcc", "resource-occ") {
 		e.PutU64(74, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4127,19 +4198,22 @@ type DlResourceList struct {
 func (v *DlResourceList) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlResourceList) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.Resource {
-		if !sends(only, 64) {
-			break
+	if len(v.Resource) > 0 && sends(e, only, 64, "Resource", "resource") {
+		for _, x := range v.Resource {
+			n := e.BeginNest(64)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(64)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4194,19 +4268,23 @@ type DlParam struct {
 func (v *DlParam) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ParamName; x.Present && sends(only, 81) {
+	if x := &v.ParamName; x.Present && sends(e, only, 81, "ParamName", "param-name") {
 		e.PutString(81, x.V)
 	}
-	if v.ParamGeneric && sends(only, 82) {
+	if v.ParamGeneric && sends(e, only, 82, "ParamGeneric", "param-generic") {
 		e.PutFlag(82)
 	}
-	if x := &v.ParamType; x.Present && sends(only, 83) {
+	if x := &v.ParamType; x.Present && sends(e, only, 83, "ParamType", "param-type") {
 		e.PutU8(83, uint8(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -4270,13 +4348,17 @@ type DlRegionSnapshots struct {
 func (v *DlRegionSnapshots) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.RegionSnapshot; x != nil && sends(only, 91) {
+	if x := v.RegionSnapshot; x != nil && sends(e, only, 91, "RegionSnapshot", "region-snapshot") {
 		n := e.BeginNest(91)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4330,13 +4412,17 @@ type DlRegionSnapshot struct {
 func (v *DlRegionSnapshot) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.RegionSnapshotID; x.Present && sends(only, 92) {
+	if x := &v.RegionSnapshotID; x.Present && sends(e, only, 92, "RegionSnapshotID", "region-snapshot-id") {
 		e.PutU32(92, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4388,13 +4474,17 @@ type DlRegionChunks struct {
 func (v *DlRegionChunks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.RegionChunk; x != nil && sends(only, 94) {
+	if x := v.RegionChunk; x != nil && sends(e, only, 94, "RegionChunk", "region-chunk") {
 		n := e.BeginNest(94)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4450,16 +4540,20 @@ type DlRegionChunk struct {
 func (v *DlRegionChunk) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.RegionChunkData; x != nil && sends(only, 95) {
+	if x := v.RegionChunkData; x != nil && sends(e, only, 95, "RegionChunkData", "region-chunk-data") {
 		e.PutBytes(95, x)
 	}
-	if x := &v.RegionChunkAddr; x.Present && sends(only, 96) {
+	if x := &v.RegionChunkAddr; x.Present && sends(e, only, 96, "RegionChunkAddr", "region-chunk-addr") {
 		e.PutU64(96, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4522,25 +4616,29 @@ type DlFmsg struct {
 func (v *DlFmsg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if v.FmsgObjNestStart && sends(only, 107) {
+	if v.FmsgObjNestStart && sends(e, only, 107, "FmsgObjNestStart", "fmsg-obj-nest-start") {
 		e.PutFlag(107)
 	}
-	if v.FmsgPairNestStart && sends(only, 108) {
+	if v.FmsgPairNestStart && sends(e, only, 108, "FmsgPairNestStart", "fmsg-pair-nest-start") {
 		e.PutFlag(108)
 	}
-	if v.FmsgArrNestStart && sends(only, 109) {
+	if v.FmsgArrNestStart && sends(e, only, 109, "FmsgArrNestStart", "fmsg-arr-nest-start") {
 		e.PutFlag(109)
 	}
-	if v.FmsgNestEnd && sends(only, 110) {
+	if v.FmsgNestEnd && sends(e, only, 110, "FmsgNestEnd", "fmsg-nest-end") {
 		e.PutFlag(110)
 	}
-	if x := &v.FmsgObjName; x.Present && sends(only, 111) {
+	if x := &v.FmsgObjName; x.Present && sends(e, only, 111, "FmsgObjName", "fmsg-obj-name") {
 		e.PutString(111, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4639,40 +4737,44 @@ type DlHealthReporter struct {
 func (v *DlHealthReporter) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.HealthReporterName; x.Present && sends(only, 115) {
+	if x := &v.HealthReporterName; x.Present && sends(e, only, 115, "HealthReporterName", "health-reporter-name") {
 		e.PutString(115, x.V)
 	}
-	if x := &v.HealthReporterState; x.Present && sends(only, 116) {
+	if x := &v.HealthReporterState; x.Present && sends(e, only, 116, "HealthReporterState", "health-reporter-state") {
 		e.PutU8(116, x.V)
 	}
-	if x := &v.HealthReporterErrCount; x.Present && sends(only, 117) {
+	if x := &v.HealthReporterErrCount; x.Present && sends(e, only, 117, "HealthReporterErrCount", "health-reporter-err-count") {
 		e.PutU64(117, x.V)
 	}
-	if x := &v.HealthReporterRecoverCount; x.Present && sends(only, 118) {
+	if x := &v.HealthReporterRecoverCount; x.Present && sends(e, only, 118, "HealthReporterRecoverCount", "health-reporter-recover-count") {
 		e.PutU64(118, x.V)
 	}
-	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(only, 120) {
+	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(e, only, 120, "HealthReporterGracefulPeriod", "health-reporter-graceful-period") {
 		e.PutU64(120, x.V)
 	}
-	if x := &v.HealthReporterAutoRecover; x.Present && sends(only, 121) {
+	if x := &v.HealthReporterAutoRecover; x.Present && sends(e, only, 121, "HealthReporterAutoRecover", "health-reporter-auto-recover") {
 		e.PutU8(121, x.V)
 	}
-	if x := &v.HealthReporterDumpTs; x.Present && sends(only, 119) {
+	if x := &v.HealthReporterDumpTs; x.Present && sends(e, only, 119, "HealthReporterDumpTs", "health-reporter-dump-ts") {
 		e.PutU64(119, x.V)
 	}
-	if x := &v.HealthReporterDumpTsNs; x.Present && sends(only, 137) {
+	if x := &v.HealthReporterDumpTsNs; x.Present && sends(e, only, 137, "HealthReporterDumpTsNs", "health-reporter-dump-ts-ns") {
 		e.PutU64(137, x.V)
 	}
-	if x := &v.HealthReporterAutoDump; x.Present && sends(only, 141) {
+	if x := &v.HealthReporterAutoDump; x.Present && sends(e, only, 141, "HealthReporterAutoDump", "health-reporter-auto-dump") {
 		e.PutU8(141, x.V)
 	}
-	if x := &v.HealthReporterBurstPeriod; x.Present && sends(only, 181) {
+	if x := &v.HealthReporterBurstPeriod; x.Present && sends(e, only, 181, "HealthReporterBurstPeriod", "health-reporter-burst-period") {
 		e.PutU64(181, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4781,19 +4883,23 @@ type DlAttrStats struct {
 func (v *DlAttrStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.StatsRxPackets; x.Present && sends(only, 0) {
+	if x := &v.StatsRxPackets; x.Present && sends(e, only, 0, "StatsRxPackets", "stats-rx-packets") {
 		e.PutU64(0, x.V)
 	}
-	if x := &v.StatsRxBytes; x.Present && sends(only, 1) {
+	if x := &v.StatsRxBytes; x.Present && sends(e, only, 1, "StatsRxBytes", "stats-rx-bytes") {
 		e.PutU64(1, x.V)
 	}
-	if x := &v.StatsRxDropped; x.Present && sends(only, 2) {
+	if x := &v.StatsRxDropped; x.Present && sends(e, only, 2, "StatsRxDropped", "stats-rx-dropped") {
 		e.PutU64(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4859,16 +4965,20 @@ type DlTrapMetadata struct {
 func (v *DlTrapMetadata) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlTrapMetadata) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if v.TrapMetadataTypeInPort && sends(only, 0) {
+	if v.TrapMetadataTypeInPort && sends(e, only, 0, "TrapMetadataTypeInPort", "trap-metadata-type-in-port") {
 		e.PutFlag(0)
 	}
-	if v.TrapMetadataTypeFaCookie && sends(only, 1) {
+	if v.TrapMetadataTypeFaCookie && sends(e, only, 1, "TrapMetadataTypeFaCookie", "trap-metadata-type-fa-cookie") {
 		e.PutFlag(1)
 	}
 	for _, a := range v.Unknown {
@@ -4927,13 +5037,17 @@ type DlLinecardSupportedTypes struct {
 func (v *DlLinecardSupportedTypes) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.LinecardType; x.Present && sends(only, 173) {
+	if x := &v.LinecardType; x.Present && sends(e, only, 173, "LinecardType", "linecard-type") {
 		e.PutString(173, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4984,13 +5098,17 @@ type DlSelftestID struct {
 func (v *DlSelftestID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlSelftestID) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if v.Flash && sends(only, 1) {
+	if v.Flash && sends(e, only, 1, "Flash", "flash") {
 		e.PutFlag(1)
 	}
 	for _, a := range v.Unknown {
@@ -5045,16 +5163,20 @@ type DlRateTcBws struct {
 func (v *DlRateTcBws) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRateTcBws) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(only, 1) {
+	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
 		e.PutU8(1, x.V)
 	}
-	if x := &v.Bw; x.Present && sends(only, 2) {
+	if x := &v.Bw; x.Present && sends(e, only, 2, "Bw", "bw") {
 		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -5116,19 +5238,23 @@ type DlParentDev struct {
 func (v *DlParentDev) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlParentDev) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.BusName; x.Present && sends(only, 1) {
+	if x := &v.BusName; x.Present && sends(e, only, 1, "BusName", "bus-name") {
 		e.PutString(1, x.V)
 	}
-	if x := &v.DevName; x.Present && sends(only, 2) {
+	if x := &v.DevName; x.Present && sends(e, only, 2, "DevName", "dev-name") {
 		e.PutString(2, x.V)
 	}
-	if x := &v.Index; x.Present && sends(only, 184) {
+	if x := &v.Index; x.Present && sends(e, only, 184, "Index", "index") {
 		e.PutUint(184, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -6101,7 +6227,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

@@ -27,22 +27,26 @@ type Header struct {
 func (v *Header) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Header) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.DevIndex; x.Present && sends(only, 1) {
+	if x := &v.DevIndex; x.Present && sends(e, only, 1, "DevIndex", "dev-index") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.DevName; x.Present && sends(only, 2) {
+	if x := &v.DevName; x.Present && sends(e, only, 2, "DevName", "dev-name") {
 		e.PutString(2, x.V)
 	}
-	if x := &v.Flags; x.Present && sends(only, 3) {
+	if x := &v.Flags; x.Present && sends(e, only, 3, "Flags", "flags") {
 		e.PutU32(3, uint32(x.V))
 	}
-	if x := &v.PHYIndex; x.Present && sends(only, 4) {
+	if x := &v.PHYIndex; x.Present && sends(e, only, 4, "PHYIndex", "phy-index") {
 		e.PutU32(4, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -116,19 +120,23 @@ type BitsetBit struct {
 func (v *BitsetBit) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(only, 1) {
+	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Name; x.Present && sends(only, 2) {
+	if x := &v.Name; x.Present && sends(e, only, 2, "Name", "name") {
 		e.PutString(2, x.V)
 	}
-	if v.Value && sends(only, 3) {
+	if v.Value && sends(e, only, 3, "Value", "value") {
 		e.PutFlag(3)
 	}
 	for _, a := range v.Unknown {
@@ -192,19 +200,22 @@ type BitsetBits struct {
 func (v *BitsetBits) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *BitsetBits) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.Bit {
-		if !sends(only, 1) {
-			break
+	if len(v.Bit) > 0 && sends(e, only, 1, "Bit", "bit") {
+		for _, x := range v.Bit {
+			n := e.BeginNest(1)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(1)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -263,27 +274,31 @@ type Bitset struct {
 func (v *Bitset) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if v.Nomask && sends(only, 1) {
+	if v.Nomask && sends(e, only, 1, "Nomask", "nomask") {
 		e.PutFlag(1)
 	}
-	if x := &v.Size; x.Present && sends(only, 2) {
+	if x := &v.Size; x.Present && sends(e, only, 2, "Size", "size") {
 		e.PutU32(2, x.V)
 	}
-	if x := v.Bits; x != nil && sends(only, 3) {
+	if x := v.Bits; x != nil && sends(e, only, 3, "Bits", "bits") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Value; x != nil && sends(only, 4) {
+	if x := v.Value; x != nil && sends(e, only, 4, "Value", "value") {
 		e.PutBytes(4, x)
 	}
-	if x := v.Mask; x != nil && sends(only, 5) {
+	if x := v.Mask; x != nil && sends(e, only, 5, "Mask", "mask") {
 		e.PutBytes(5, x)
 	}
 	for _, a := range v.Unknown {
@@ -355,16 +370,20 @@ type String struct {
 func (v *String) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *String) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(only, 1) {
+	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Value; x.Present && sends(only, 2) {
+	if x := &v.Value; x.Present && sends(e, only, 2, "Value", "value") {
 		e.PutString(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -422,19 +441,22 @@ type Strings struct {
 func (v *Strings) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Strings) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.StringAttr {
-		if !sends(only, 1) {
-			break
+	if len(v.StringAttr) > 0 && sends(e, only, 1, "StringAttr", "string") {
+		for _, x := range v.StringAttr {
+			n := e.BeginNest(1)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(1)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -489,25 +511,28 @@ type StringsetAttrs struct {
 func (v *StringsetAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 1) {
+	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Count; x.Present && sends(only, 2) {
+	if x := &v.Count; x.Present && sends(e, only, 2, "Count", "count") {
 		e.PutU32(2, x.V)
 	}
-	for _, x := range v.Strings {
-		if !sends(only, 3) {
-			break
+	if len(v.Strings) > 0 && sends(e, only, 3, "Strings", "strings") {
+		for _, x := range v.Strings {
+			n := e.BeginNest(3)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(3)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -570,19 +595,22 @@ type Stringsets struct {
 func (v *Stringsets) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Stringsets) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.Stringset {
-		if !sends(only, 1) {
-			break
+	if len(v.Stringset) > 0 && sends(e, only, 1, "Stringset", "stringset") {
+		for _, x := range v.Stringset {
+			n := e.BeginNest(1)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(1)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -637,23 +665,27 @@ type Strset struct {
 func (v *Strset) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Strset) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Stringsets; x != nil && sends(only, 2) {
+	if x := v.Stringsets; x != nil && sends(e, only, 2, "Stringsets", "stringsets") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.CountsOnly && sends(only, 3) {
+	if v.CountsOnly && sends(e, only, 3, "CountsOnly", "counts-only") {
 		e.PutFlag(3)
 	}
 	for _, a := range v.Unknown {
@@ -719,18 +751,22 @@ type Privflags struct {
 func (v *Privflags) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Privflags) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Flags; x != nil && sends(only, 2) {
+	if x := v.Flags; x != nil && sends(e, only, 2, "Flags", "flags") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -824,66 +860,70 @@ type Rings struct {
 func (v *Rings) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxMax; x.Present && sends(only, 2) {
+	if x := &v.RxMax; x.Present && sends(e, only, 2, "RxMax", "rx-max") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.RxMiniMax; x.Present && sends(only, 3) {
+	if x := &v.RxMiniMax; x.Present && sends(e, only, 3, "RxMiniMax", "rx-mini-max") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.RxJumboMax; x.Present && sends(only, 4) {
+	if x := &v.RxJumboMax; x.Present && sends(e, only, 4, "RxJumboMax", "rx-jumbo-max") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.TxMax; x.Present && sends(only, 5) {
+	if x := &v.TxMax; x.Present && sends(e, only, 5, "TxMax", "tx-max") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.Rx; x.Present && sends(only, 6) {
+	if x := &v.Rx; x.Present && sends(e, only, 6, "Rx", "rx") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.RxMini; x.Present && sends(only, 7) {
+	if x := &v.RxMini; x.Present && sends(e, only, 7, "RxMini", "rx-mini") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.RxJumbo; x.Present && sends(only, 8) {
+	if x := &v.RxJumbo; x.Present && sends(e, only, 8, "RxJumbo", "rx-jumbo") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.Tx; x.Present && sends(only, 9) {
+	if x := &v.Tx; x.Present && sends(e, only, 9, "Tx", "tx") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.RxBufLen; x.Present && sends(only, 10) {
+	if x := &v.RxBufLen; x.Present && sends(e, only, 10, "RxBufLen", "rx-buf-len") {
 		e.PutU32(10, x.V)
 	}
-	if x := &v.TCPDataSplit; x.Present && sends(only, 11) {
+	if x := &v.TCPDataSplit; x.Present && sends(e, only, 11, "TCPDataSplit", "tcp-data-split") {
 		e.PutU8(11, uint8(x.V))
 	}
-	if x := &v.CqeSize; x.Present && sends(only, 12) {
+	if x := &v.CqeSize; x.Present && sends(e, only, 12, "CqeSize", "cqe-size") {
 		e.PutU32(12, x.V)
 	}
-	if x := &v.TxPush; x.Present && sends(only, 13) {
+	if x := &v.TxPush; x.Present && sends(e, only, 13, "TxPush", "tx-push") {
 		e.PutU8(13, x.V)
 	}
-	if x := &v.RxPush; x.Present && sends(only, 14) {
+	if x := &v.RxPush; x.Present && sends(e, only, 14, "RxPush", "rx-push") {
 		e.PutU8(14, x.V)
 	}
-	if x := &v.TxPushBufLen; x.Present && sends(only, 15) {
+	if x := &v.TxPushBufLen; x.Present && sends(e, only, 15, "TxPushBufLen", "tx-push-buf-len") {
 		e.PutU32(15, x.V)
 	}
-	if x := &v.TxPushBufLenMax; x.Present && sends(only, 16) {
+	if x := &v.TxPushBufLenMax; x.Present && sends(e, only, 16, "TxPushBufLenMax", "tx-push-buf-len-max") {
 		e.PutU32(16, x.V)
 	}
-	if x := &v.HdsThresh; x.Present && sends(only, 17) {
+	if x := &v.HdsThresh; x.Present && sends(e, only, 17, "HdsThresh", "hds-thresh") {
 		e.PutU32(17, x.V)
 	}
-	if x := &v.HdsThreshMax; x.Present && sends(only, 18) {
+	if x := &v.HdsThreshMax; x.Present && sends(e, only, 18, "HdsThreshMax", "hds-thresh-max") {
 		e.PutU32(18, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1049,28 +1089,32 @@ type MmStat struct {
 func (v *MmStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *MmStat) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ReassemblyErrors; x.Present && sends(only, 2) {
+	if x := &v.ReassemblyErrors; x.Present && sends(e, only, 2, "ReassemblyErrors", "reassembly-errors") {
 		e.PutU64(2, x.V)
 	}
-	if x := &v.SmdErrors; x.Present && sends(only, 3) {
+	if x := &v.SmdErrors; x.Present && sends(e, only, 3, "SmdErrors", "smd-errors") {
 		e.PutU64(3, x.V)
 	}
-	if x := &v.ReassemblyOk; x.Present && sends(only, 4) {
+	if x := &v.ReassemblyOk; x.Present && sends(e, only, 4, "ReassemblyOk", "reassembly-ok") {
 		e.PutU64(4, x.V)
 	}
-	if x := &v.RxFragCount; x.Present && sends(only, 5) {
+	if x := &v.RxFragCount; x.Present && sends(e, only, 5, "RxFragCount", "rx-frag-count") {
 		e.PutU64(5, x.V)
 	}
-	if x := &v.TxFragCount; x.Present && sends(only, 6) {
+	if x := &v.TxFragCount; x.Present && sends(e, only, 6, "TxFragCount", "tx-frag-count") {
 		e.PutU64(6, x.V)
 	}
-	if x := &v.HoldCount; x.Present && sends(only, 7) {
+	if x := &v.HoldCount; x.Present && sends(e, only, 7, "HoldCount", "hold-count") {
 		e.PutU64(7, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1173,45 +1217,49 @@ type Mm struct {
 func (v *Mm) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PmacEnabled; x.Present && sends(only, 2) {
+	if x := &v.PmacEnabled; x.Present && sends(e, only, 2, "PmacEnabled", "pmac-enabled") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.TxEnabled; x.Present && sends(only, 3) {
+	if x := &v.TxEnabled; x.Present && sends(e, only, 3, "TxEnabled", "tx-enabled") {
 		e.PutU8(3, x.V)
 	}
-	if x := &v.TxActive; x.Present && sends(only, 4) {
+	if x := &v.TxActive; x.Present && sends(e, only, 4, "TxActive", "tx-active") {
 		e.PutU8(4, x.V)
 	}
-	if x := &v.TxMinFragSize; x.Present && sends(only, 5) {
+	if x := &v.TxMinFragSize; x.Present && sends(e, only, 5, "TxMinFragSize", "tx-min-frag-size") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.RxMinFragSize; x.Present && sends(only, 6) {
+	if x := &v.RxMinFragSize; x.Present && sends(e, only, 6, "RxMinFragSize", "rx-min-frag-size") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.VerifyEnabled; x.Present && sends(only, 7) {
+	if x := &v.VerifyEnabled; x.Present && sends(e, only, 7, "VerifyEnabled", "verify-enabled") {
 		e.PutU8(7, x.V)
 	}
-	if x := &v.VerifyStatus; x.Present && sends(only, 8) {
+	if x := &v.VerifyStatus; x.Present && sends(e, only, 8, "VerifyStatus", "verify-status") {
 		e.PutU8(8, x.V)
 	}
-	if x := &v.VerifyTime; x.Present && sends(only, 9) {
+	if x := &v.VerifyTime; x.Present && sends(e, only, 9, "VerifyTime", "verify-time") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.MaxVerifyTime; x.Present && sends(only, 10) {
+	if x := &v.MaxVerifyTime; x.Present && sends(e, only, 10, "MaxVerifyTime", "max-verify-time") {
 		e.PutU32(10, x.V)
 	}
-	if x := v.Stats; x != nil && sends(only, 11) {
+	if x := v.Stats; x != nil && sends(e, only, 11, "Stats", "stats") {
 		n := e.BeginNest(11)
 		x.Encode(e)
 		e.EndNest(n)
@@ -1335,30 +1383,34 @@ type Linkinfo struct {
 func (v *Linkinfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Linkinfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Port; x.Present && sends(only, 2) {
+	if x := &v.Port; x.Present && sends(e, only, 2, "Port", "port") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.Phyaddr; x.Present && sends(only, 3) {
+	if x := &v.Phyaddr; x.Present && sends(e, only, 3, "Phyaddr", "phyaddr") {
 		e.PutU8(3, x.V)
 	}
-	if x := &v.TpMdix; x.Present && sends(only, 4) {
+	if x := &v.TpMdix; x.Present && sends(e, only, 4, "TpMdix", "tp-mdix") {
 		e.PutU8(4, x.V)
 	}
-	if x := &v.TpMdixCtrl; x.Present && sends(only, 5) {
+	if x := &v.TpMdixCtrl; x.Present && sends(e, only, 5, "TpMdixCtrl", "tp-mdix-ctrl") {
 		e.PutU8(5, x.V)
 	}
-	if x := &v.Transceiver; x.Present && sends(only, 6) {
+	if x := &v.Transceiver; x.Present && sends(e, only, 6, "Transceiver", "transceiver") {
 		e.PutU8(6, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1458,46 +1510,50 @@ type Linkmodes struct {
 func (v *Linkmodes) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Autoneg; x.Present && sends(only, 2) {
+	if x := &v.Autoneg; x.Present && sends(e, only, 2, "Autoneg", "autoneg") {
 		e.PutU8(2, x.V)
 	}
-	if x := v.Ours; x != nil && sends(only, 3) {
+	if x := v.Ours; x != nil && sends(e, only, 3, "Ours", "ours") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Peer; x != nil && sends(only, 4) {
+	if x := v.Peer; x != nil && sends(e, only, 4, "Peer", "peer") {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Speed; x.Present && sends(only, 5) {
+	if x := &v.Speed; x.Present && sends(e, only, 5, "Speed", "speed") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.Duplex; x.Present && sends(only, 6) {
+	if x := &v.Duplex; x.Present && sends(e, only, 6, "Duplex", "duplex") {
 		e.PutU8(6, x.V)
 	}
-	if x := &v.MasterSlaveCfg; x.Present && sends(only, 7) {
+	if x := &v.MasterSlaveCfg; x.Present && sends(e, only, 7, "MasterSlaveCfg", "master-slave-cfg") {
 		e.PutU8(7, x.V)
 	}
-	if x := &v.MasterSlaveState; x.Present && sends(only, 8) {
+	if x := &v.MasterSlaveState; x.Present && sends(e, only, 8, "MasterSlaveState", "master-slave-state") {
 		e.PutU8(8, x.V)
 	}
-	if x := &v.Lanes; x.Present && sends(only, 9) {
+	if x := &v.Lanes; x.Present && sends(e, only, 9, "Lanes", "lanes") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.RateMatching; x.Present && sends(only, 10) {
+	if x := &v.RateMatching; x.Present && sends(e, only, 10, "RateMatching", "rate-matching") {
 		e.PutU8(10, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1615,33 +1671,37 @@ type Linkstate struct {
 func (v *Linkstate) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Linkstate) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Link; x.Present && sends(only, 2) {
+	if x := &v.Link; x.Present && sends(e, only, 2, "Link", "link") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.Sqi; x.Present && sends(only, 3) {
+	if x := &v.Sqi; x.Present && sends(e, only, 3, "Sqi", "sqi") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.SqiMax; x.Present && sends(only, 4) {
+	if x := &v.SqiMax; x.Present && sends(e, only, 4, "SqiMax", "sqi-max") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.ExtState; x.Present && sends(only, 5) {
+	if x := &v.ExtState; x.Present && sends(e, only, 5, "ExtState", "ext-state") {
 		e.PutU8(5, x.V)
 	}
-	if x := &v.ExtSubstate; x.Present && sends(only, 6) {
+	if x := &v.ExtSubstate; x.Present && sends(e, only, 6, "ExtSubstate", "ext-substate") {
 		e.PutU8(6, x.V)
 	}
-	if x := &v.ExtDownCnt; x.Present && sends(only, 7) {
+	if x := &v.ExtDownCnt; x.Present && sends(e, only, 7, "ExtDownCnt", "ext-down-cnt") {
 		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1731,18 +1791,22 @@ type Debug struct {
 func (v *Debug) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Debug) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Msgmask; x != nil && sends(only, 2) {
+	if x := v.Msgmask; x != nil && sends(e, only, 2, "Msgmask", "msgmask") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -1806,23 +1870,27 @@ type Wol struct {
 func (v *Wol) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Wol) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Modes; x != nil && sends(only, 2) {
+	if x := v.Modes; x != nil && sends(e, only, 2, "Modes", "modes") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Sopass; x != nil && sends(only, 3) {
+	if x := v.Sopass; x != nil && sends(e, only, 3, "Sopass", "sopass") {
 		e.PutBytes(3, x)
 	}
 	for _, a := range v.Unknown {
@@ -1891,33 +1959,37 @@ type Features struct {
 func (v *Features) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Features) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HW; x != nil && sends(only, 2) {
+	if x := v.HW; x != nil && sends(e, only, 2, "HW", "hw") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Wanted; x != nil && sends(only, 3) {
+	if x := v.Wanted; x != nil && sends(e, only, 3, "Wanted", "wanted") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Active; x != nil && sends(only, 4) {
+	if x := v.Active; x != nil && sends(e, only, 4, "Active", "active") {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Nochange; x != nil && sends(only, 5) {
+	if x := v.Nochange; x != nil && sends(e, only, 5, "Nochange", "nochange") {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
@@ -2011,39 +2083,43 @@ type Channels struct {
 func (v *Channels) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Channels) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxMax; x.Present && sends(only, 2) {
+	if x := &v.RxMax; x.Present && sends(e, only, 2, "RxMax", "rx-max") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.TxMax; x.Present && sends(only, 3) {
+	if x := &v.TxMax; x.Present && sends(e, only, 3, "TxMax", "tx-max") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.OtherMax; x.Present && sends(only, 4) {
+	if x := &v.OtherMax; x.Present && sends(e, only, 4, "OtherMax", "other-max") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.CombinedMax; x.Present && sends(only, 5) {
+	if x := &v.CombinedMax; x.Present && sends(e, only, 5, "CombinedMax", "combined-max") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.RxCount; x.Present && sends(only, 6) {
+	if x := &v.RxCount; x.Present && sends(e, only, 6, "RxCount", "rx-count") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.TxCount; x.Present && sends(only, 7) {
+	if x := &v.TxCount; x.Present && sends(e, only, 7, "TxCount", "tx-count") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.OtherCount; x.Present && sends(only, 8) {
+	if x := &v.OtherCount; x.Present && sends(e, only, 8, "OtherCount", "other-count") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.CombinedCount; x.Present && sends(only, 9) {
+	if x := &v.CombinedCount; x.Present && sends(e, only, 9, "CombinedCount", "combined-count") {
 		e.PutU32(9, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2147,19 +2223,23 @@ type IRQModeration struct {
 func (v *IRQModeration) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *IRQModeration) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Usec; x.Present && sends(only, 1) {
+	if x := &v.Usec; x.Present && sends(e, only, 1, "Usec", "usec") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Pkts; x.Present && sends(only, 2) {
+	if x := &v.Pkts; x.Present && sends(e, only, 2, "Pkts", "pkts") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Comps; x.Present && sends(only, 3) {
+	if x := &v.Comps; x.Present && sends(e, only, 3, "Comps", "comps") {
 		e.PutU32(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2223,19 +2303,22 @@ type Profile struct {
 func (v *Profile) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Profile) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	for _, x := range v.IRQModeration {
-		if !sends(only, 1) {
-			break
+	if len(v.IRQModeration) > 0 && sends(e, only, 1, "IRQModeration", "irq-moderation") {
+		for _, x := range v.IRQModeration {
+			n := e.BeginNest(1)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(1)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2348,112 +2431,116 @@ type Coalesce struct {
 func (v *Coalesce) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxUsecs; x.Present && sends(only, 2) {
+	if x := &v.RxUsecs; x.Present && sends(e, only, 2, "RxUsecs", "rx-usecs") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.RxMaxFrames; x.Present && sends(only, 3) {
+	if x := &v.RxMaxFrames; x.Present && sends(e, only, 3, "RxMaxFrames", "rx-max-frames") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.RxUsecsIRQ; x.Present && sends(only, 4) {
+	if x := &v.RxUsecsIRQ; x.Present && sends(e, only, 4, "RxUsecsIRQ", "rx-usecs-irq") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.RxMaxFramesIRQ; x.Present && sends(only, 5) {
+	if x := &v.RxMaxFramesIRQ; x.Present && sends(e, only, 5, "RxMaxFramesIRQ", "rx-max-frames-irq") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.TxUsecs; x.Present && sends(only, 6) {
+	if x := &v.TxUsecs; x.Present && sends(e, only, 6, "TxUsecs", "tx-usecs") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.TxMaxFrames; x.Present && sends(only, 7) {
+	if x := &v.TxMaxFrames; x.Present && sends(e, only, 7, "TxMaxFrames", "tx-max-frames") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.TxUsecsIRQ; x.Present && sends(only, 8) {
+	if x := &v.TxUsecsIRQ; x.Present && sends(e, only, 8, "TxUsecsIRQ", "tx-usecs-irq") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.TxMaxFramesIRQ; x.Present && sends(only, 9) {
+	if x := &v.TxMaxFramesIRQ; x.Present && sends(e, only, 9, "TxMaxFramesIRQ", "tx-max-frames-irq") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.StatsBlockUsecs; x.Present && sends(only, 10) {
+	if x := &v.StatsBlockUsecs; x.Present && sends(e, only, 10, "StatsBlockUsecs", "stats-block-usecs") {
 		e.PutU32(10, x.V)
 	}
-	if x := &v.UseAdaptiveRx; x.Present && sends(only, 11) {
+	if x := &v.UseAdaptiveRx; x.Present && sends(e, only, 11, "UseAdaptiveRx", "use-adaptive-rx") {
 		e.PutU8(11, x.V)
 	}
-	if x := &v.UseAdaptiveTx; x.Present && sends(only, 12) {
+	if x := &v.UseAdaptiveTx; x.Present && sends(e, only, 12, "UseAdaptiveTx", "use-adaptive-tx") {
 		e.PutU8(12, x.V)
 	}
-	if x := &v.PktRateLow; x.Present && sends(only, 13) {
+	if x := &v.PktRateLow; x.Present && sends(e, only, 13, "PktRateLow", "pkt-rate-low") {
 		e.PutU32(13, x.V)
 	}
-	if x := &v.RxUsecsLow; x.Present && sends(only, 14) {
+	if x := &v.RxUsecsLow; x.Present && sends(e, only, 14, "RxUsecsLow", "rx-usecs-low") {
 		e.PutU32(14, x.V)
 	}
-	if x := &v.RxMaxFramesLow; x.Present && sends(only, 15) {
+	if x := &v.RxMaxFramesLow; x.Present && sends(e, only, 15, "RxMaxFramesLow", "rx-max-frames-low") {
 		e.PutU32(15, x.V)
 	}
-	if x := &v.TxUsecsLow; x.Present && sends(only, 16) {
+	if x := &v.TxUsecsLow; x.Present && sends(e, only, 16, "TxUsecsLow", "tx-usecs-low") {
 		e.PutU32(16, x.V)
 	}
-	if x := &v.TxMaxFramesLow; x.Present && sends(only, 17) {
+	if x := &v.TxMaxFramesLow; x.Present && sends(e, only, 17, "TxMaxFramesLow", "tx-max-frames-low") {
 		e.PutU32(17, x.V)
 	}
-	if x := &v.PktRateHigh; x.Present && sends(only, 18) {
+	if x := &v.PktRateHigh; x.Present && sends(e, only, 18, "PktRateHigh", "pkt-rate-high") {
 		e.PutU32(18, x.V)
 	}
-	if x := &v.RxUsecsHigh; x.Present && sends(only, 19) {
+	if x := &v.RxUsecsHigh; x.Present && sends(e, only, 19, "RxUsecsHigh", "rx-usecs-high") {
 		e.PutU32(19, x.V)
 	}
-	if x := &v.RxMaxFramesHigh; x.Present && sends(only, 20) {
+	if x := &v.RxMaxFramesHigh; x.Present && sends(e, only, 20, "RxMaxFramesHigh", "rx-max-frames-high") {
 		e.PutU32(20, x.V)
 	}
-	if x := &v.TxUsecsHigh; x.Present && sends(only, 21) {
+	if x := &v.TxUsecsHigh; x.Present && sends(e, only, 21, "TxUsecsHigh", "tx-usecs-high") {
 		e.PutU32(21, x.V)
 	}
-	if x := &v.TxMaxFramesHigh; x.Present && sends(only, 22) {
+	if x := &v.TxMaxFramesHigh; x.Present && sends(e, only, 22, "TxMaxFramesHigh", "tx-max-frames-high") {
 		e.PutU32(22, x.V)
 	}
-	if x := &v.RateSampleInterval; x.Present && sends(only, 23) {
+	if x := &v.RateSampleInterval; x.Present && sends(e, only, 23, "RateSampleInterval", "rate-sample-interval") {
 		e.PutU32(23, x.V)
 	}
-	if x := &v.UseCqeModeTx; x.Present && sends(only, 24) {
+	if x := &v.UseCqeModeTx; x.Present && sends(e, only, 24, "UseCqeModeTx", "use-cqe-mode-tx") {
 		e.PutU8(24, x.V)
 	}
-	if x := &v.UseCqeModeRx; x.Present && sends(only, 25) {
+	if x := &v.UseCqeModeRx; x.Present && sends(e, only, 25, "UseCqeModeRx", "use-cqe-mode-rx") {
 		e.PutU8(25, x.V)
 	}
-	if x := &v.TxAggrMaxBytes; x.Present && sends(only, 26) {
+	if x := &v.TxAggrMaxBytes; x.Present && sends(e, only, 26, "TxAggrMaxBytes", "tx-aggr-max-bytes") {
 		e.PutU32(26, x.V)
 	}
-	if x := &v.TxAggrMaxFrames; x.Present && sends(only, 27) {
+	if x := &v.TxAggrMaxFrames; x.Present && sends(e, only, 27, "TxAggrMaxFrames", "tx-aggr-max-frames") {
 		e.PutU32(27, x.V)
 	}
-	if x := &v.TxAggrTimeUsecs; x.Present && sends(only, 28) {
+	if x := &v.TxAggrTimeUsecs; x.Present && sends(e, only, 28, "TxAggrTimeUsecs", "tx-aggr-time-usecs") {
 		e.PutU32(28, x.V)
 	}
-	if x := v.RxProfile; x != nil && sends(only, 29) {
+	if x := v.RxProfile; x != nil && sends(e, only, 29, "RxProfile", "rx-profile") {
 		n := e.BeginNest(29)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxProfile; x != nil && sends(only, 30) {
+	if x := v.TxProfile; x != nil && sends(e, only, 30, "TxProfile", "tx-profile") {
 		n := e.BeginNest(30)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxCqeFrames; x.Present && sends(only, 31) {
+	if x := &v.RxCqeFrames; x.Present && sends(e, only, 31, "RxCqeFrames", "rx-cqe-frames") {
 		e.PutU32(31, x.V)
 	}
-	if x := &v.RxCqeNsecs; x.Present && sends(only, 32) {
+	if x := &v.RxCqeNsecs; x.Present && sends(e, only, 32, "RxCqeNsecs", "rx-cqe-nsecs") {
 		e.PutU32(32, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2701,19 +2788,23 @@ type PauseStat struct {
 func (v *PauseStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.TxFrames; x.Present && sends(only, 2) {
+	if x := &v.TxFrames; x.Present && sends(e, only, 2, "TxFrames", "tx-frames") {
 		e.PutU64(2, x.V)
 	}
-	if x := &v.RxFrames; x.Present && sends(only, 3) {
+	if x := &v.RxFrames; x.Present && sends(e, only, 3, "RxFrames", "rx-frames") {
 		e.PutU64(3, x.V)
 	}
-	if x := &v.TxPauseStormEvents; x.Present && sends(only, 4) {
+	if x := &v.TxPauseStormEvents; x.Present && sends(e, only, 4, "TxPauseStormEvents", "tx-pause-storm-events") {
 		e.PutU64(4, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2788,32 +2879,36 @@ type Pause struct {
 func (v *Pause) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Pause) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Autoneg; x.Present && sends(only, 2) {
+	if x := &v.Autoneg; x.Present && sends(e, only, 2, "Autoneg", "autoneg") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.Rx; x.Present && sends(only, 3) {
+	if x := &v.Rx; x.Present && sends(e, only, 3, "Rx", "rx") {
 		e.PutU8(3, x.V)
 	}
-	if x := &v.Tx; x.Present && sends(only, 4) {
+	if x := &v.Tx; x.Present && sends(e, only, 4, "Tx", "tx") {
 		e.PutU8(4, x.V)
 	}
-	if x := v.Stats; x != nil && sends(only, 5) {
+	if x := v.Stats; x != nil && sends(e, only, 5, "Stats", "stats") {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.StatsSrc; x.Present && sends(only, 6) {
+	if x := &v.StatsSrc; x.Present && sends(e, only, 6, "StatsSrc", "stats-src") {
 		e.PutU32(6, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -2907,37 +3002,41 @@ type EEE struct {
 func (v *EEE) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *EEE) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ModesOurs; x != nil && sends(only, 2) {
+	if x := v.ModesOurs; x != nil && sends(e, only, 2, "ModesOurs", "modes-ours") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ModesPeer; x != nil && sends(only, 3) {
+	if x := v.ModesPeer; x != nil && sends(e, only, 3, "ModesPeer", "modes-peer") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Active; x.Present && sends(only, 4) {
+	if x := &v.Active; x.Present && sends(e, only, 4, "Active", "active") {
 		e.PutU8(4, x.V)
 	}
-	if x := &v.Enabled; x.Present && sends(only, 5) {
+	if x := &v.Enabled; x.Present && sends(e, only, 5, "Enabled", "enabled") {
 		e.PutU8(5, x.V)
 	}
-	if x := &v.TxLpiEnabled; x.Present && sends(only, 6) {
+	if x := &v.TxLpiEnabled; x.Present && sends(e, only, 6, "TxLpiEnabled", "tx-lpi-enabled") {
 		e.PutU8(6, x.V)
 	}
-	if x := &v.TxLpiTimer; x.Present && sends(only, 7) {
+	if x := &v.TxLpiTimer; x.Present && sends(e, only, 7, "TxLpiTimer", "tx-lpi-timer") {
 		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3031,22 +3130,26 @@ type TsStat struct {
 func (v *TsStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.TxPkts; x.Present && sends(only, 1) {
+	if x := &v.TxPkts; x.Present && sends(e, only, 1, "TxPkts", "tx-pkts") {
 		e.PutUint(1, x.V)
 	}
-	if x := &v.TxLost; x.Present && sends(only, 2) {
+	if x := &v.TxLost; x.Present && sends(e, only, 2, "TxLost", "tx-lost") {
 		e.PutUint(2, x.V)
 	}
-	if x := &v.TxErr; x.Present && sends(only, 3) {
+	if x := &v.TxErr; x.Present && sends(e, only, 3, "TxErr", "tx-err") {
 		e.PutUint(3, x.V)
 	}
-	if x := &v.TxOnestepPktsUnconfirmed; x.Present && sends(only, 4) {
+	if x := &v.TxOnestepPktsUnconfirmed; x.Present && sends(e, only, 4, "TxOnestepPktsUnconfirmed", "tx-onestep-pkts-unconfirmed") {
 		e.PutUint(4, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3119,16 +3222,20 @@ type TsHwtstampProvider struct {
 func (v *TsHwtstampProvider) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TsHwtstampProvider) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(only, 1) {
+	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Qualifier; x.Present && sends(only, 2) {
+	if x := &v.Qualifier; x.Present && sends(e, only, 2, "Qualifier", "qualifier") {
 		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3202,49 +3309,53 @@ type Tsinfo struct {
 func (v *Tsinfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Timestamping; x != nil && sends(only, 2) {
+	if x := v.Timestamping; x != nil && sends(e, only, 2, "Timestamping", "timestamping") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxTypes; x != nil && sends(only, 3) {
+	if x := v.TxTypes; x != nil && sends(e, only, 3, "TxTypes", "tx-types") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxFilters; x != nil && sends(only, 4) {
+	if x := v.RxFilters; x != nil && sends(e, only, 4, "RxFilters", "rx-filters") {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PhcIndex; x.Present && sends(only, 5) {
+	if x := &v.PhcIndex; x.Present && sends(e, only, 5, "PhcIndex", "phc-index") {
 		e.PutU32(5, x.V)
 	}
-	if x := v.Stats; x != nil && sends(only, 6) {
+	if x := v.Stats; x != nil && sends(e, only, 6, "Stats", "stats") {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HwtstampProvider; x != nil && sends(only, 7) {
+	if x := v.HwtstampProvider; x != nil && sends(e, only, 7, "HwtstampProvider", "hwtstamp-provider") {
 		n := e.BeginNest(7)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.HwtstampSource; x.Present && sends(only, 8) {
+	if x := &v.HwtstampSource; x.Present && sends(e, only, 8, "HwtstampSource", "hwtstamp-source") {
 		e.PutU32(8, uint32(x.V))
 	}
-	if x := &v.HwtstampPhyindex; x.Present && sends(only, 9) {
+	if x := &v.HwtstampPhyindex; x.Present && sends(e, only, 9, "HwtstampPhyindex", "hwtstamp-phyindex") {
 		e.PutU32(9, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3348,19 +3459,23 @@ type CableResult struct {
 func (v *CableResult) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableResult) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Pair; x.Present && sends(only, 1) {
+	if x := &v.Pair; x.Present && sends(e, only, 1, "Pair", "pair") {
 		e.PutU8(1, x.V)
 	}
-	if x := &v.Code; x.Present && sends(only, 2) {
+	if x := &v.Code; x.Present && sends(e, only, 2, "Code", "code") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.Src; x.Present && sends(only, 3) {
+	if x := &v.Src; x.Present && sends(e, only, 3, "Src", "src") {
 		e.PutU32(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3429,19 +3544,23 @@ type CableFaultLength struct {
 func (v *CableFaultLength) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableFaultLength) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Pair; x.Present && sends(only, 1) {
+	if x := &v.Pair; x.Present && sends(e, only, 1, "Pair", "pair") {
 		e.PutU8(1, x.V)
 	}
-	if x := &v.Cm; x.Present && sends(only, 2) {
+	if x := &v.Cm; x.Present && sends(e, only, 2, "Cm", "cm") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Src; x.Present && sends(only, 3) {
+	if x := &v.Src; x.Present && sends(e, only, 3, "Src", "src") {
 		e.PutU32(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3507,18 +3626,22 @@ type CableNest struct {
 func (v *CableNest) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableNest) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Result; x != nil && sends(only, 1) {
+	if x := v.Result; x != nil && sends(e, only, 1, "Result", "result") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FaultLength; x != nil && sends(only, 2) {
+	if x := v.FaultLength; x != nil && sends(e, only, 2, "FaultLength", "fault-length") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3578,13 +3701,17 @@ type CableTest struct {
 func (v *CableTest) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableTest) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3642,21 +3769,25 @@ type CableTestNtf struct {
 func (v *CableTestNtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Status; x.Present && sends(only, 2) {
+	if x := &v.Status; x.Present && sends(e, only, 2, "Status", "status") {
 		e.PutU8(2, x.V)
 	}
-	if x := v.Nest; x != nil && sends(only, 3) {
+	if x := v.Nest; x != nil && sends(e, only, 3, "Nest", "nest") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3729,22 +3860,26 @@ type CableTestTdrCfg struct {
 func (v *CableTestTdrCfg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableTestTdrCfg) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.First; x.Present && sends(only, 1) {
+	if x := &v.First; x.Present && sends(e, only, 1, "First", "first") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Last; x.Present && sends(only, 2) {
+	if x := &v.Last; x.Present && sends(e, only, 2, "Last", "last") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Step; x.Present && sends(only, 3) {
+	if x := &v.Step; x.Present && sends(e, only, 3, "Step", "step") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Pair; x.Present && sends(only, 4) {
+	if x := &v.Pair; x.Present && sends(e, only, 4, "Pair", "pair") {
 		e.PutU8(4, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -3819,21 +3954,25 @@ type CableTestTdrNtf struct {
 func (v *CableTestTdrNtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Status; x.Present && sends(only, 2) {
+	if x := &v.Status; x.Present && sends(e, only, 2, "Status", "status") {
 		e.PutU8(2, x.V)
 	}
-	if x := v.Nest; x != nil && sends(only, 3) {
+	if x := v.Nest; x != nil && sends(e, only, 3, "Nest", "nest") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3901,18 +4040,22 @@ type CableTestTdr struct {
 func (v *CableTestTdr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CableTestTdr) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Cfg; x != nil && sends(only, 2) {
+	if x := v.Cfg; x != nil && sends(e, only, 2, "Cfg", "cfg") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -3975,16 +4118,20 @@ type TunnelUDPEntry struct {
 func (v *TunnelUDPEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TunnelUDPEntry) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Port; x.Present && sends(only, 1) {
+	if x := &v.Port; x.Present && sends(e, only, 1, "Port", "port") {
 		e.PutBE16(1, x.V)
 	}
-	if x := &v.Type; x.Present && sends(only, 2) {
+	if x := &v.Type; x.Present && sends(e, only, 2, "Type", "type") {
 		e.PutU32(2, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -4047,27 +4194,30 @@ type TunnelUDPTable struct {
 func (v *TunnelUDPTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Size; x.Present && sends(only, 1) {
+	if x := &v.Size; x.Present && sends(e, only, 1, "Size", "size") {
 		e.PutU32(1, x.V)
 	}
-	if x := v.Types; x != nil && sends(only, 2) {
+	if x := v.Types; x != nil && sends(e, only, 2, "Types", "types") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.Entry {
-		if !sends(only, 3) {
-			break
+	if len(v.Entry) > 0 && sends(e, only, 3, "Entry", "entry") {
+		for _, x := range v.Entry {
+			n := e.BeginNest(3)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(3)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4130,13 +4280,17 @@ type TunnelUDP struct {
 func (v *TunnelUDP) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TunnelUDP) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Table; x != nil && sends(only, 1) {
+	if x := v.Table; x != nil && sends(e, only, 1, "Table", "table") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4192,18 +4346,22 @@ type TunnelInfo struct {
 func (v *TunnelInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TunnelInfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.UDPPorts; x != nil && sends(only, 2) {
+	if x := v.UDPPorts; x != nil && sends(e, only, 2, "UDPPorts", "udp-ports") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4271,22 +4429,26 @@ type FECHist struct {
 func (v *FECHist) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *FECHist) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.BinLow; x.Present && sends(only, 2) {
+	if x := &v.BinLow; x.Present && sends(e, only, 2, "BinLow", "bin-low") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.BinHigh; x.Present && sends(only, 3) {
+	if x := &v.BinHigh; x.Present && sends(e, only, 3, "BinHigh", "bin-high") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.BinVal; x.Present && sends(only, 4) {
+	if x := &v.BinVal; x.Present && sends(e, only, 4, "BinVal", "bin-val") {
 		e.PutUint(4, x.V)
 	}
-	if x := v.BinValPerLane; x != nil && sends(only, 5) {
+	if x := v.BinValPerLane; x != nil && sends(e, only, 5, "BinValPerLane", "bin-val-per-lane") {
 		runtime.PutIntArray(e, 5, 8, x)
 	}
 	for _, a := range v.Unknown {
@@ -4362,28 +4524,31 @@ type FECStat struct {
 func (v *FECStat) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *FECStat) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Corrected; x != nil && sends(only, 2) {
+	if x := v.Corrected; x != nil && sends(e, only, 2, "Corrected", "corrected") {
 		runtime.PutIntArray(e, 2, 8, x)
 	}
-	if x := v.Uncorr; x != nil && sends(only, 3) {
+	if x := v.Uncorr; x != nil && sends(e, only, 3, "Uncorr", "uncorr") {
 		runtime.PutIntArray(e, 3, 8, x)
 	}
-	if x := v.CorrBits; x != nil && sends(only, 4) {
+	if x := v.CorrBits; x != nil && sends(e, only, 4, "CorrBits", "corr-bits") {
 		runtime.PutIntArray(e, 4, 8, x)
 	}
-	for _, x := range v.Hist {
-		if !sends(only, 5) {
-			break
+	if len(v.Hist) > 0 && sends(e, only, 5, "Hist", "hist") {
+		for _, x := range v.Hist {
+			n := e.BeginNest(5)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(5)
-		x.Encode(e)
-		e.EndNest(n)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4461,29 +4626,33 @@ type FEC struct {
 func (v *FEC) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Modes; x != nil && sends(only, 2) {
+	if x := v.Modes; x != nil && sends(e, only, 2, "Modes", "modes") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Auto; x.Present && sends(only, 3) {
+	if x := &v.Auto; x.Present && sends(e, only, 3, "Auto", "auto") {
 		e.PutU8(3, x.V)
 	}
-	if x := &v.Active; x.Present && sends(only, 4) {
+	if x := &v.Active; x.Present && sends(e, only, 4, "Active", "active") {
 		e.PutU32(4, x.V)
 	}
-	if x := v.Stats; x != nil && sends(only, 5) {
+	if x := v.Stats; x != nil && sends(e, only, 5, "Stats", "stats") {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
@@ -4573,33 +4742,37 @@ type ModuleEeprom struct {
 func (v *ModuleEeprom) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Offset; x.Present && sends(only, 2) {
+	if x := &v.Offset; x.Present && sends(e, only, 2, "Offset", "offset") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Length; x.Present && sends(only, 3) {
+	if x := &v.Length; x.Present && sends(e, only, 3, "Length", "length") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Page; x.Present && sends(only, 4) {
+	if x := &v.Page; x.Present && sends(e, only, 4, "Page", "page") {
 		e.PutU8(4, x.V)
 	}
-	if x := &v.Bank; x.Present && sends(only, 5) {
+	if x := &v.Bank; x.Present && sends(e, only, 5, "Bank", "bank") {
 		e.PutU8(5, x.V)
 	}
-	if x := &v.I2cAddress; x.Present && sends(only, 6) {
+	if x := &v.I2cAddress; x.Present && sends(e, only, 6, "I2cAddress", "i2c-address") {
 		e.PutU8(6, x.V)
 	}
-	if x := v.Data; x != nil && sends(only, 7) {
+	if x := v.Data; x != nil && sends(e, only, 7, "Data", "data") {
 		e.PutBytes(7, x)
 	}
 	for _, a := range v.Unknown {
@@ -4698,38 +4871,42 @@ type StatsGrp struct {
 func (v *StatsGrp) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 2) {
+	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.SsID; x.Present && sends(only, 3) {
+	if x := &v.SsID; x.Present && sends(e, only, 3, "SsID", "ss-id") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Stat; x.Present && sends(only, 4) {
+	if x := &v.Stat; x.Present && sends(e, only, 4, "Stat", "stat") {
 		e.PutU64(4, x.V)
 	}
-	if x := v.HistRx; x != nil && sends(only, 5) {
+	if x := v.HistRx; x != nil && sends(e, only, 5, "HistRx", "hist-rx") {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HistTx; x != nil && sends(only, 6) {
+	if x := v.HistTx; x != nil && sends(e, only, 6, "HistTx", "hist-tx") {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.HistBktLow; x.Present && sends(only, 7) {
+	if x := &v.HistBktLow; x.Present && sends(e, only, 7, "HistBktLow", "hist-bkt-low") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.HistBktHi; x.Present && sends(only, 8) {
+	if x := &v.HistBktHi; x.Present && sends(e, only, 8, "HistBktHi", "hist-bkt-hi") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.HistVal; x.Present && sends(only, 9) {
+	if x := &v.HistVal; x.Present && sends(e, only, 9, "HistVal", "hist-val") {
 		e.PutU64(9, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4829,19 +5006,23 @@ type StatsGrpHist struct {
 func (v *StatsGrpHist) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *StatsGrpHist) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.HistBktLow; x.Present && sends(only, 7) {
+	if x := &v.HistBktLow; x.Present && sends(e, only, 7, "HistBktLow", "hist-bkt-low") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.HistBktHi; x.Present && sends(only, 8) {
+	if x := &v.HistBktHi; x.Present && sends(e, only, 8, "HistBktHi", "hist-bkt-hi") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.HistVal; x.Present && sends(only, 9) {
+	if x := &v.HistVal; x.Present && sends(e, only, 9, "HistVal", "hist-val") {
 		e.PutU64(9, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -4910,28 +5091,32 @@ type Stats struct {
 func (v *Stats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Stats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 2) {
+	if x := v.Header; x != nil && sends(e, only, 2, "Header", "header") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Groups; x != nil && sends(only, 3) {
+	if x := v.Groups; x != nil && sends(e, only, 3, "Groups", "groups") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Grp; x != nil && sends(only, 4) {
+	if x := v.Grp; x != nil && sends(e, only, 4, "Grp", "grp") {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Src; x.Present && sends(only, 5) {
+	if x := &v.Src; x.Present && sends(e, only, 5, "Src", "src") {
 		e.PutU32(5, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -5006,21 +5191,25 @@ type PhcVclocks struct {
 func (v *PhcVclocks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Num; x.Present && sends(only, 2) {
+	if x := &v.Num; x.Present && sends(e, only, 2, "Num", "num") {
 		e.PutU32(2, x.V)
 	}
-	if x := v.Index; x != nil && sends(only, 3) {
+	if x := v.Index; x != nil && sends(e, only, 3, "Index", "index") {
 		runtime.PutIntArray(e, 3, 4, x)
 	}
 	for _, a := range v.Unknown {
@@ -5088,21 +5277,25 @@ type Module struct {
 func (v *Module) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Module) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PowerModePolicy; x.Present && sends(only, 2) {
+	if x := &v.PowerModePolicy; x.Present && sends(e, only, 2, "PowerModePolicy", "power-mode-policy") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.PowerMode; x.Present && sends(only, 3) {
+	if x := &v.PowerMode; x.Present && sends(e, only, 3, "PowerMode", "power-mode") {
 		e.PutU8(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -5169,16 +5362,20 @@ type C33PSEPwLimit struct {
 func (v *C33PSEPwLimit) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *C33PSEPwLimit) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Min; x.Present && sends(only, 1) {
+	if x := &v.Min; x.Present && sends(e, only, 1, "Min", "min") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Max; x.Present && sends(only, 2) {
+	if x := &v.Max; x.Present && sends(e, only, 2, "Max", "max") {
 		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -5266,65 +5463,68 @@ type PSE struct {
 func (v *PSE) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PodlPSEAdminState; x.Present && sends(only, 2) {
+	if x := &v.PodlPSEAdminState; x.Present && sends(e, only, 2, "PodlPSEAdminState", "podl-pse-admin-state") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.PodlPSEAdminControl; x.Present && sends(only, 3) {
+	if x := &v.PodlPSEAdminControl; x.Present && sends(e, only, 3, "PodlPSEAdminControl", "podl-pse-admin-control") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.PodlPSEPwDStatus; x.Present && sends(only, 4) {
+	if x := &v.PodlPSEPwDStatus; x.Present && sends(e, only, 4, "PodlPSEPwDStatus", "podl-pse-pw-d-status") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.C33PSEAdminState; x.Present && sends(only, 5) {
+	if x := &v.C33PSEAdminState; x.Present && sends(e, only, 5, "C33PSEAdminState", "c33-pse-admin-state") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.C33PSEAdminControl; x.Present && sends(only, 6) {
+	if x := &v.C33PSEAdminControl; x.Present && sends(e, only, 6, "C33PSEAdminControl", "c33-pse-admin-control") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.C33PSEPwDStatus; x.Present && sends(only, 7) {
+	if x := &v.C33PSEPwDStatus; x.Present && sends(e, only, 7, "C33PSEPwDStatus", "c33-pse-pw-d-status") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.C33PSEPwClass; x.Present && sends(only, 8) {
+	if x := &v.C33PSEPwClass; x.Present && sends(e, only, 8, "C33PSEPwClass", "c33-pse-pw-class") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.C33PSEActualPw; x.Present && sends(only, 9) {
+	if x := &v.C33PSEActualPw; x.Present && sends(e, only, 9, "C33PSEActualPw", "c33-pse-actual-pw") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.C33PSEExtState; x.Present && sends(only, 10) {
+	if x := &v.C33PSEExtState; x.Present && sends(e, only, 10, "C33PSEExtState", "c33-pse-ext-state") {
 		e.PutU32(10, uint32(x.V))
 	}
-	if x := &v.C33PSEExtSubstate; x.Present && sends(only, 11) {
+	if x := &v.C33PSEExtSubstate; x.Present && sends(e, only, 11, "C33PSEExtSubstate", "c33-pse-ext-substate") {
 		e.PutU32(11, x.V)
 	}
-	if x := &v.C33PSEAvailPwLimit; x.Present && sends(only, 12) {
+	if x := &v.C33PSEAvailPwLimit; x.Present && sends(e, only, 12, "C33PSEAvailPwLimit", "c33-pse-avail-pw-limit") {
 		e.PutU32(12, x.V)
 	}
-	for _, x := range v.C33PSEPwLimitRanges {
-		if !sends(only, 13) {
-			break
+	if len(v.C33PSEPwLimitRanges) > 0 && sends(e, only, 13, "C33PSEPwLimitRanges", "c33-pse-pw-limit-ranges") {
+		for _, x := range v.C33PSEPwLimitRanges {
+			n := e.BeginNest(13)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(13)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.PSEPwDID; x.Present && sends(only, 14) {
+	if x := &v.PSEPwDID; x.Present && sends(e, only, 14, "PSEPwDID", "pse-pw-d-id") {
 		e.PutU32(14, x.V)
 	}
-	if x := &v.PSEPrioMax; x.Present && sends(only, 15) {
+	if x := &v.PSEPrioMax; x.Present && sends(e, only, 15, "PSEPrioMax", "pse-prio-max") {
 		e.PutU32(15, x.V)
 	}
-	if x := &v.PSEPrio; x.Present && sends(only, 16) {
+	if x := &v.PSEPrio; x.Present && sends(e, only, 16, "PSEPrio", "pse-prio") {
 		e.PutU32(16, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -5522,91 +5722,95 @@ type Flow struct {
 func (v *Flow) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Flow) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Ether; x.Present && sends(only, 1) {
+	if x := &v.Ether; x.Present && sends(e, only, 1, "Ether", "ether") {
 		e.PutUint(1, uint64(x.V))
 	}
-	if x := &v.Ip4; x.Present && sends(only, 2) {
+	if x := &v.Ip4; x.Present && sends(e, only, 2, "Ip4", "ip4") {
 		e.PutUint(2, uint64(x.V))
 	}
-	if x := &v.Ip6; x.Present && sends(only, 3) {
+	if x := &v.Ip6; x.Present && sends(e, only, 3, "Ip6", "ip6") {
 		e.PutUint(3, uint64(x.V))
 	}
-	if x := &v.Tcp4; x.Present && sends(only, 4) {
+	if x := &v.Tcp4; x.Present && sends(e, only, 4, "Tcp4", "tcp4") {
 		e.PutUint(4, uint64(x.V))
 	}
-	if x := &v.Tcp6; x.Present && sends(only, 5) {
+	if x := &v.Tcp6; x.Present && sends(e, only, 5, "Tcp6", "tcp6") {
 		e.PutUint(5, uint64(x.V))
 	}
-	if x := &v.Udp4; x.Present && sends(only, 6) {
+	if x := &v.Udp4; x.Present && sends(e, only, 6, "Udp4", "udp4") {
 		e.PutUint(6, uint64(x.V))
 	}
-	if x := &v.Udp6; x.Present && sends(only, 7) {
+	if x := &v.Udp6; x.Present && sends(e, only, 7, "Udp6", "udp6") {
 		e.PutUint(7, uint64(x.V))
 	}
-	if x := &v.Sctp4; x.Present && sends(only, 8) {
+	if x := &v.Sctp4; x.Present && sends(e, only, 8, "Sctp4", "sctp4") {
 		e.PutUint(8, uint64(x.V))
 	}
-	if x := &v.Sctp6; x.Present && sends(only, 9) {
+	if x := &v.Sctp6; x.Present && sends(e, only, 9, "Sctp6", "sctp6") {
 		e.PutUint(9, uint64(x.V))
 	}
-	if x := &v.Ah4; x.Present && sends(only, 10) {
+	if x := &v.Ah4; x.Present && sends(e, only, 10, "Ah4", "ah4") {
 		e.PutUint(10, uint64(x.V))
 	}
-	if x := &v.Ah6; x.Present && sends(only, 11) {
+	if x := &v.Ah6; x.Present && sends(e, only, 11, "Ah6", "ah6") {
 		e.PutUint(11, uint64(x.V))
 	}
-	if x := &v.Esp4; x.Present && sends(only, 12) {
+	if x := &v.Esp4; x.Present && sends(e, only, 12, "Esp4", "esp4") {
 		e.PutUint(12, uint64(x.V))
 	}
-	if x := &v.Esp6; x.Present && sends(only, 13) {
+	if x := &v.Esp6; x.Present && sends(e, only, 13, "Esp6", "esp6") {
 		e.PutUint(13, uint64(x.V))
 	}
-	if x := &v.AhEsp4; x.Present && sends(only, 14) {
+	if x := &v.AhEsp4; x.Present && sends(e, only, 14, "AhEsp4", "ah-esp4") {
 		e.PutUint(14, uint64(x.V))
 	}
-	if x := &v.AhEsp6; x.Present && sends(only, 15) {
+	if x := &v.AhEsp6; x.Present && sends(e, only, 15, "AhEsp6", "ah-esp6") {
 		e.PutUint(15, uint64(x.V))
 	}
-	if x := &v.Gtpu4; x.Present && sends(only, 16) {
+	if x := &v.Gtpu4; x.Present && sends(e, only, 16, "Gtpu4", "gtpu4") {
 		e.PutUint(16, uint64(x.V))
 	}
-	if x := &v.Gtpu6; x.Present && sends(only, 17) {
+	if x := &v.Gtpu6; x.Present && sends(e, only, 17, "Gtpu6", "gtpu6") {
 		e.PutUint(17, uint64(x.V))
 	}
-	if x := &v.Gtpc4; x.Present && sends(only, 18) {
+	if x := &v.Gtpc4; x.Present && sends(e, only, 18, "Gtpc4", "gtpc4") {
 		e.PutUint(18, uint64(x.V))
 	}
-	if x := &v.Gtpc6; x.Present && sends(only, 19) {
+	if x := &v.Gtpc6; x.Present && sends(e, only, 19, "Gtpc6", "gtpc6") {
 		e.PutUint(19, uint64(x.V))
 	}
-	if x := &v.GtpcTeid4; x.Present && sends(only, 20) {
+	if x := &v.GtpcTeid4; x.Present && sends(e, only, 20, "GtpcTeid4", "gtpc-teid4") {
 		e.PutUint(20, uint64(x.V))
 	}
-	if x := &v.GtpcTeid6; x.Present && sends(only, 21) {
+	if x := &v.GtpcTeid6; x.Present && sends(e, only, 21, "GtpcTeid6", "gtpc-teid6") {
 		e.PutUint(21, uint64(x.V))
 	}
-	if x := &v.GtpuEh4; x.Present && sends(only, 22) {
+	if x := &v.GtpuEh4; x.Present && sends(e, only, 22, "GtpuEh4", "gtpu-eh4") {
 		e.PutUint(22, uint64(x.V))
 	}
-	if x := &v.GtpuEh6; x.Present && sends(only, 23) {
+	if x := &v.GtpuEh6; x.Present && sends(e, only, 23, "GtpuEh6", "gtpu-eh6") {
 		e.PutUint(23, uint64(x.V))
 	}
-	if x := &v.GtpuUl4; x.Present && sends(only, 24) {
+	if x := &v.GtpuUl4; x.Present && sends(e, only, 24, "GtpuUl4", "gtpu-ul4") {
 		e.PutUint(24, uint64(x.V))
 	}
-	if x := &v.GtpuUl6; x.Present && sends(only, 25) {
+	if x := &v.GtpuUl6; x.Present && sends(e, only, 25, "GtpuUl6", "gtpu-ul6") {
 		e.PutUint(25, uint64(x.V))
 	}
-	if x := &v.GtpuDl4; x.Present && sends(only, 26) {
+	if x := &v.GtpuDl4; x.Present && sends(e, only, 26, "GtpuDl4", "gtpu-dl4") {
 		e.PutUint(26, uint64(x.V))
 	}
-	if x := &v.GtpuDl6; x.Present && sends(only, 27) {
+	if x := &v.GtpuDl6; x.Present && sends(e, only, 27, "GtpuDl6", "gtpu-dl6") {
 		e.PutUint(27, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -5854,36 +6058,40 @@ type RSS struct {
 func (v *RSS) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Context; x.Present && sends(only, 2) {
+	if x := &v.Context; x.Present && sends(e, only, 2, "Context", "context") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Hfunc; x.Present && sends(only, 3) {
+	if x := &v.Hfunc; x.Present && sends(e, only, 3, "Hfunc", "hfunc") {
 		e.PutU32(3, x.V)
 	}
-	if x := v.Indir; x != nil && sends(only, 4) {
+	if x := v.Indir; x != nil && sends(e, only, 4, "Indir", "indir") {
 		runtime.PutIntArray(e, 4, 4, x)
 	}
-	if x := v.Hkey; x != nil && sends(only, 5) {
+	if x := v.Hkey; x != nil && sends(e, only, 5, "Hkey", "hkey") {
 		e.PutBytes(5, x)
 	}
-	if x := &v.InputXfrm; x.Present && sends(only, 6) {
+	if x := &v.InputXfrm; x.Present && sends(e, only, 6, "InputXfrm", "input-xfrm") {
 		e.PutU32(6, uint32(x.V))
 	}
-	if x := &v.StartContext; x.Present && sends(only, 7) {
+	if x := &v.StartContext; x.Present && sends(e, only, 7, "StartContext", "start-context") {
 		e.PutU32(7, x.V)
 	}
-	if x := v.FlowHash; x != nil && sends(only, 8) {
+	if x := v.FlowHash; x != nil && sends(e, only, 8, "FlowHash", "flow-hash") {
 		n := e.BeginNest(8)
 		x.Encode(e)
 		e.EndNest(n)
@@ -5992,39 +6200,43 @@ type Plca struct {
 func (v *Plca) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Plca) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Version; x.Present && sends(only, 2) {
+	if x := &v.Version; x.Present && sends(e, only, 2, "Version", "version") {
 		e.PutU16(2, x.V)
 	}
-	if x := &v.Enabled; x.Present && sends(only, 3) {
+	if x := &v.Enabled; x.Present && sends(e, only, 3, "Enabled", "enabled") {
 		e.PutU8(3, x.V)
 	}
-	if x := &v.Status; x.Present && sends(only, 4) {
+	if x := &v.Status; x.Present && sends(e, only, 4, "Status", "status") {
 		e.PutU8(4, x.V)
 	}
-	if x := &v.NodeCnt; x.Present && sends(only, 5) {
+	if x := &v.NodeCnt; x.Present && sends(e, only, 5, "NodeCnt", "node-cnt") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.NodeID; x.Present && sends(only, 6) {
+	if x := &v.NodeID; x.Present && sends(e, only, 6, "NodeID", "node-id") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.ToTmr; x.Present && sends(only, 7) {
+	if x := &v.ToTmr; x.Present && sends(e, only, 7, "ToTmr", "to-tmr") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.BurstCnt; x.Present && sends(only, 8) {
+	if x := &v.BurstCnt; x.Present && sends(e, only, 8, "BurstCnt", "burst-cnt") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.BurstTmr; x.Present && sends(only, 9) {
+	if x := &v.BurstTmr; x.Present && sends(e, only, 9, "BurstTmr", "burst-tmr") {
 		e.PutU32(9, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -6137,33 +6349,37 @@ type ModuleFwFlash struct {
 func (v *ModuleFwFlash) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *ModuleFwFlash) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.FileName; x.Present && sends(only, 2) {
+	if x := &v.FileName; x.Present && sends(e, only, 2, "FileName", "file-name") {
 		e.PutString(2, x.V)
 	}
-	if x := &v.Password; x.Present && sends(only, 3) {
+	if x := &v.Password; x.Present && sends(e, only, 3, "Password", "password") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Status; x.Present && sends(only, 4) {
+	if x := &v.Status; x.Present && sends(e, only, 4, "Status", "status") {
 		e.PutU32(4, uint32(x.V))
 	}
-	if x := &v.StatusMsg; x.Present && sends(only, 5) {
+	if x := &v.StatusMsg; x.Present && sends(e, only, 5, "StatusMsg", "status-msg") {
 		e.PutString(5, x.V)
 	}
-	if x := &v.Done; x.Present && sends(only, 6) {
+	if x := &v.Done; x.Present && sends(e, only, 6, "Done", "done") {
 		e.PutUint(6, x.V)
 	}
-	if x := &v.Total; x.Present && sends(only, 7) {
+	if x := &v.Total; x.Present && sends(e, only, 7, "Total", "total") {
 		e.PutUint(7, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -6265,36 +6481,40 @@ type PHY struct {
 func (v *PHY) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PHY) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Index; x.Present && sends(only, 2) {
+	if x := &v.Index; x.Present && sends(e, only, 2, "Index", "index") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Drvname; x.Present && sends(only, 3) {
+	if x := &v.Drvname; x.Present && sends(e, only, 3, "Drvname", "drvname") {
 		e.PutString(3, x.V)
 	}
-	if x := &v.Name; x.Present && sends(only, 4) {
+	if x := &v.Name; x.Present && sends(e, only, 4, "Name", "name") {
 		e.PutString(4, x.V)
 	}
-	if x := &v.UpstreamType; x.Present && sends(only, 5) {
+	if x := &v.UpstreamType; x.Present && sends(e, only, 5, "UpstreamType", "upstream-type") {
 		e.PutU32(5, uint32(x.V))
 	}
-	if x := &v.UpstreamIndex; x.Present && sends(only, 6) {
+	if x := &v.UpstreamIndex; x.Present && sends(e, only, 6, "UpstreamIndex", "upstream-index") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.UpstreamSfpName; x.Present && sends(only, 7) {
+	if x := &v.UpstreamSfpName; x.Present && sends(e, only, 7, "UpstreamSfpName", "upstream-sfp-name") {
 		e.PutString(7, x.V)
 	}
-	if x := &v.DownstreamSfpName; x.Present && sends(only, 8) {
+	if x := &v.DownstreamSfpName; x.Present && sends(e, only, 8, "DownstreamSfpName", "downstream-sfp-name") {
 		e.PutString(8, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -6396,33 +6616,37 @@ type Tsconfig struct {
 func (v *Tsconfig) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Tsconfig) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HwtstampProvider; x != nil && sends(only, 2) {
+	if x := v.HwtstampProvider; x != nil && sends(e, only, 2, "HwtstampProvider", "hwtstamp-provider") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxTypes; x != nil && sends(only, 3) {
+	if x := v.TxTypes; x != nil && sends(e, only, 3, "TxTypes", "tx-types") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxFilters; x != nil && sends(only, 4) {
+	if x := v.RxFilters; x != nil && sends(e, only, 4, "RxFilters", "rx-filters") {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HwtstampFlags; x != nil && sends(only, 5) {
+	if x := v.HwtstampFlags; x != nil && sends(e, only, 5, "HwtstampFlags", "hwtstamp-flags") {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
@@ -6503,18 +6727,22 @@ type PSENtf struct {
 func (v *PSENtf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PSENtf) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Events; x.Present && sends(only, 2) {
+	if x := &v.Events; x.Present && sends(e, only, 2, "Events", "events") {
 		e.PutUint(2, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -6579,22 +6807,26 @@ type MseCapabilities struct {
 func (v *MseCapabilities) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *MseCapabilities) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.MaxAverageMse; x.Present && sends(only, 1) {
+	if x := &v.MaxAverageMse; x.Present && sends(e, only, 1, "MaxAverageMse", "max-average-mse") {
 		e.PutUint(1, x.V)
 	}
-	if x := &v.MaxPeakMse; x.Present && sends(only, 2) {
+	if x := &v.MaxPeakMse; x.Present && sends(e, only, 2, "MaxPeakMse", "max-peak-mse") {
 		e.PutUint(2, x.V)
 	}
-	if x := &v.RefreshRatePs; x.Present && sends(only, 3) {
+	if x := &v.RefreshRatePs; x.Present && sends(e, only, 3, "RefreshRatePs", "refresh-rate-ps") {
 		e.PutUint(3, x.V)
 	}
-	if x := &v.NumSymbols; x.Present && sends(only, 4) {
+	if x := &v.NumSymbols; x.Present && sends(e, only, 4, "NumSymbols", "num-symbols") {
 		e.PutUint(4, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -6668,19 +6900,23 @@ type MseSnapshot struct {
 func (v *MseSnapshot) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *MseSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.AverageMse; x.Present && sends(only, 1) {
+	if x := &v.AverageMse; x.Present && sends(e, only, 1, "AverageMse", "average-mse") {
 		e.PutUint(1, x.V)
 	}
-	if x := &v.PeakMse; x.Present && sends(only, 2) {
+	if x := &v.PeakMse; x.Present && sends(e, only, 2, "PeakMse", "peak-mse") {
 		e.PutUint(2, x.V)
 	}
-	if x := &v.WorstPeakMse; x.Present && sends(only, 3) {
+	if x := &v.WorstPeakMse; x.Present && sends(e, only, 3, "WorstPeakMse", "worst-peak-mse") {
 		e.PutUint(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -6757,48 +6993,52 @@ type Mse struct {
 func (v *Mse) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Mse) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(only, 1) {
+	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Capabilities; x != nil && sends(only, 2) {
+	if x := v.Capabilities; x != nil && sends(e, only, 2, "Capabilities", "capabilities") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelA; x != nil && sends(only, 3) {
+	if x := v.ChannelA; x != nil && sends(e, only, 3, "ChannelA", "channel-a") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelB; x != nil && sends(only, 4) {
+	if x := v.ChannelB; x != nil && sends(e, only, 4, "ChannelB", "channel-b") {
 		n := e.BeginNest(4)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelC; x != nil && sends(only, 5) {
+	if x := v.ChannelC; x != nil && sends(e, only, 5, "ChannelC", "channel-c") {
 		n := e.BeginNest(5)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelD; x != nil && sends(only, 6) {
+	if x := v.ChannelD; x != nil && sends(e, only, 6, "ChannelD", "channel-d") {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.WorstChannel; x != nil && sends(only, 7) {
+	if x := v.WorstChannel; x != nil && sends(e, only, 7, "WorstChannel", "worst-channel") {
 		n := e.BeginNest(7)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Link; x != nil && sends(only, 8) {
+	if x := v.Link; x != nil && sends(e, only, 8, "Link", "link") {
 		n := e.BeginNest(8)
 		x.Encode(e)
 		e.EndNest(n)
@@ -8264,7 +8504,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

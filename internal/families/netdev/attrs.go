@@ -34,25 +34,29 @@ type Dev struct {
 func (v *Dev) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 1) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.XDPFeatures; x.Present && sends(only, 3) {
+	if x := &v.XDPFeatures; x.Present && sends(e, only, 3, "XDPFeatures", "xdp-features") {
 		e.PutU64(3, uint64(x.V))
 	}
-	if x := &v.XDPZcMaxSegs; x.Present && sends(only, 4) {
+	if x := &v.XDPZcMaxSegs; x.Present && sends(e, only, 4, "XDPZcMaxSegs", "xdp-zc-max-segs") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.XDPRxMetadataFeatures; x.Present && sends(only, 5) {
+	if x := &v.XDPRxMetadataFeatures; x.Present && sends(e, only, 5, "XDPRxMetadataFeatures", "xdp-rx-metadata-features") {
 		e.PutU64(5, uint64(x.V))
 	}
-	if x := &v.XSKFeatures; x.Present && sends(only, 6) {
+	if x := &v.XSKFeatures; x.Present && sends(e, only, 6, "XSKFeatures", "xsk-features") {
 		e.PutU64(6, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -131,13 +135,17 @@ type IoUringProviderInfo struct {
 func (v *IoUringProviderInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *IoUringProviderInfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.RxBufLen; x.Present && sends(only, 1) {
+	if x := &v.RxBufLen; x.Present && sends(e, only, 1, "RxBufLen", "rx-buf-len") {
 		e.PutUint(1, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -218,34 +226,38 @@ type PagePool struct {
 func (v *PagePool) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 1) {
+	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
 		e.PutUint(1, x.V)
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 2) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 2, "Ifindex", "ifindex") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.NAPIID; x.Present && sends(only, 3) {
+	if x := &v.NAPIID; x.Present && sends(e, only, 3, "NAPIID", "napi-id") {
 		e.PutUint(3, x.V)
 	}
-	if x := &v.Inflight; x.Present && sends(only, 4) {
+	if x := &v.Inflight; x.Present && sends(e, only, 4, "Inflight", "inflight") {
 		e.PutUint(4, x.V)
 	}
-	if x := &v.InflightMem; x.Present && sends(only, 5) {
+	if x := &v.InflightMem; x.Present && sends(e, only, 5, "InflightMem", "inflight-mem") {
 		e.PutUint(5, x.V)
 	}
-	if x := &v.DetachTime; x.Present && sends(only, 6) {
+	if x := &v.DetachTime; x.Present && sends(e, only, 6, "DetachTime", "detach-time") {
 		e.PutUint(6, x.V)
 	}
-	if x := &v.Dmabuf; x.Present && sends(only, 7) {
+	if x := &v.Dmabuf; x.Present && sends(e, only, 7, "Dmabuf", "dmabuf") {
 		e.PutU32(7, x.V)
 	}
-	if x := v.IoUring; x != nil && sends(only, 8) {
+	if x := v.IoUring; x != nil && sends(e, only, 8, "IoUring", "io-uring") {
 		n := e.BeginNest(8)
 		x.Encode(e)
 		e.EndNest(n)
@@ -346,16 +358,20 @@ type PagePoolInfo struct {
 func (v *PagePoolInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 1) {
+	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
 		e.PutUint(1, x.V)
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 2) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 2, "Ifindex", "ifindex") {
 		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -436,48 +452,52 @@ type PagePoolStats struct {
 func (v *PagePoolStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Info; x != nil && sends(only, 1) {
+	if x := v.Info; x != nil && sends(e, only, 1, "Info", "info") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.AllocFast; x.Present && sends(only, 8) {
+	if x := &v.AllocFast; x.Present && sends(e, only, 8, "AllocFast", "alloc-fast") {
 		e.PutUint(8, x.V)
 	}
-	if x := &v.AllocSlow; x.Present && sends(only, 9) {
+	if x := &v.AllocSlow; x.Present && sends(e, only, 9, "AllocSlow", "alloc-slow") {
 		e.PutUint(9, x.V)
 	}
-	if x := &v.AllocSlowHighOrder; x.Present && sends(only, 10) {
+	if x := &v.AllocSlowHighOrder; x.Present && sends(e, only, 10, "AllocSlowHighOrder", "alloc-slow-high-order") {
 		e.PutUint(10, x.V)
 	}
-	if x := &v.AllocEmpty; x.Present && sends(only, 11) {
+	if x := &v.AllocEmpty; x.Present && sends(e, only, 11, "AllocEmpty", "alloc-empty") {
 		e.PutUint(11, x.V)
 	}
-	if x := &v.AllocRefill; x.Present && sends(only, 12) {
+	if x := &v.AllocRefill; x.Present && sends(e, only, 12, "AllocRefill", "alloc-refill") {
 		e.PutUint(12, x.V)
 	}
-	if x := &v.AllocWaive; x.Present && sends(only, 13) {
+	if x := &v.AllocWaive; x.Present && sends(e, only, 13, "AllocWaive", "alloc-waive") {
 		e.PutUint(13, x.V)
 	}
-	if x := &v.RecycleCached; x.Present && sends(only, 14) {
+	if x := &v.RecycleCached; x.Present && sends(e, only, 14, "RecycleCached", "recycle-cached") {
 		e.PutUint(14, x.V)
 	}
-	if x := &v.RecycleCacheFull; x.Present && sends(only, 15) {
+	if x := &v.RecycleCacheFull; x.Present && sends(e, only, 15, "RecycleCacheFull", "recycle-cache-full") {
 		e.PutUint(15, x.V)
 	}
-	if x := &v.RecycleRing; x.Present && sends(only, 16) {
+	if x := &v.RecycleRing; x.Present && sends(e, only, 16, "RecycleRing", "recycle-ring") {
 		e.PutUint(16, x.V)
 	}
-	if x := &v.RecycleRingFull; x.Present && sends(only, 17) {
+	if x := &v.RecycleRingFull; x.Present && sends(e, only, 17, "RecycleRingFull", "recycle-ring-full") {
 		e.PutUint(17, x.V)
 	}
-	if x := &v.RecycleReleasedRefcnt; x.Present && sends(only, 18) {
+	if x := &v.RecycleReleasedRefcnt; x.Present && sends(e, only, 18, "RecycleReleasedRefcnt", "recycle-released-refcnt") {
 		e.PutUint(18, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -624,34 +644,38 @@ type NAPI struct {
 func (v *NAPI) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 1) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.ID; x.Present && sends(only, 2) {
+	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.IRQ; x.Present && sends(only, 3) {
+	if x := &v.IRQ; x.Present && sends(e, only, 3, "IRQ", "irq") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.PID; x.Present && sends(only, 4) {
+	if x := &v.PID; x.Present && sends(e, only, 4, "PID", "pid") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.DeferHardIrqs; x.Present && sends(only, 5) {
+	if x := &v.DeferHardIrqs; x.Present && sends(e, only, 5, "DeferHardIrqs", "defer-hard-irqs") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.GROFlushTimeout; x.Present && sends(only, 6) {
+	if x := &v.GROFlushTimeout; x.Present && sends(e, only, 6, "GROFlushTimeout", "gro-flush-timeout") {
 		e.PutUint(6, x.V)
 	}
-	if x := &v.IRQSuspendTimeout; x.Present && sends(only, 7) {
+	if x := &v.IRQSuspendTimeout; x.Present && sends(e, only, 7, "IRQSuspendTimeout", "irq-suspend-timeout") {
 		e.PutUint(7, x.V)
 	}
-	if x := &v.Threaded; x.Present && sends(only, 8) {
+	if x := &v.Threaded; x.Present && sends(e, only, 8, "Threaded", "threaded") {
 		e.PutU32(8, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -742,10 +766,14 @@ type XSKInfo struct {
 func (v *XSKInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *XSKInfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
 	for _, a := range v.Unknown {
@@ -817,38 +845,42 @@ type Queue struct {
 func (v *Queue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 1) {
+	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 2) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 2, "Ifindex", "ifindex") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Type; x.Present && sends(only, 3) {
+	if x := &v.Type; x.Present && sends(e, only, 3, "Type", "type") {
 		e.PutU32(3, uint32(x.V))
 	}
-	if x := &v.NAPIID; x.Present && sends(only, 4) {
+	if x := &v.NAPIID; x.Present && sends(e, only, 4, "NAPIID", "napi-id") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.Dmabuf; x.Present && sends(only, 5) {
+	if x := &v.Dmabuf; x.Present && sends(e, only, 5, "Dmabuf", "dmabuf") {
 		e.PutU32(5, x.V)
 	}
-	if x := v.IoUring; x != nil && sends(only, 6) {
+	if x := v.IoUring; x != nil && sends(e, only, 6, "IoUring", "io-uring") {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.XSK; x != nil && sends(only, 7) {
+	if x := v.XSK; x != nil && sends(e, only, 7, "XSK", "xsk") {
 		n := e.BeginNest(7)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Lease; x != nil && sends(only, 8) {
+	if x := v.Lease; x != nil && sends(e, only, 8, "Lease", "lease") {
 		n := e.BeginNest(8)
 		x.Encode(e)
 		e.EndNest(n)
@@ -1061,103 +1093,107 @@ type Qstats struct {
 func (v *Qstats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 1) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.QueueType; x.Present && sends(only, 2) {
+	if x := &v.QueueType; x.Present && sends(e, only, 2, "QueueType", "queue-type") {
 		e.PutU32(2, uint32(x.V))
 	}
-	if x := &v.QueueID; x.Present && sends(only, 3) {
+	if x := &v.QueueID; x.Present && sends(e, only, 3, "QueueID", "queue-id") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Scope; x.Present && sends(only, 4) {
+	if x := &v.Scope; x.Present && sends(e, only, 4, "Scope", "scope") {
 		e.PutUint(4, uint64(x.V))
 	}
-	if x := &v.RxPackets; x.Present && sends(only, 8) {
+	if x := &v.RxPackets; x.Present && sends(e, only, 8, "RxPackets", "rx-packets") {
 		e.PutUint(8, x.V)
 	}
-	if x := &v.RxBytes; x.Present && sends(only, 9) {
+	if x := &v.RxBytes; x.Present && sends(e, only, 9, "RxBytes", "rx-bytes") {
 		e.PutUint(9, x.V)
 	}
-	if x := &v.TxPackets; x.Present && sends(only, 10) {
+	if x := &v.TxPackets; x.Present && sends(e, only, 10, "TxPackets", "tx-packets") {
 		e.PutUint(10, x.V)
 	}
-	if x := &v.TxBytes; x.Present && sends(only, 11) {
+	if x := &v.TxBytes; x.Present && sends(e, only, 11, "TxBytes", "tx-bytes") {
 		e.PutUint(11, x.V)
 	}
-	if x := &v.RxAllocFail; x.Present && sends(only, 12) {
+	if x := &v.RxAllocFail; x.Present && sends(e, only, 12, "RxAllocFail", "rx-alloc-fail") {
 		e.PutUint(12, x.V)
 	}
-	if x := &v.RxHWDrops; x.Present && sends(only, 13) {
+	if x := &v.RxHWDrops; x.Present && sends(e, only, 13, "RxHWDrops", "rx-hw-drops") {
 		e.PutUint(13, x.V)
 	}
-	if x := &v.RxHWDropOverruns; x.Present && sends(only, 14) {
+	if x := &v.RxHWDropOverruns; x.Present && sends(e, only, 14, "RxHWDropOverruns", "rx-hw-drop-overruns") {
 		e.PutUint(14, x.V)
 	}
-	if x := &v.RxCsumComplete; x.Present && sends(only, 15) {
+	if x := &v.RxCsumComplete; x.Present && sends(e, only, 15, "RxCsumComplete", "rx-csum-complete") {
 		e.PutUint(15, x.V)
 	}
-	if x := &v.RxCsumUnnecessary; x.Present && sends(only, 16) {
+	if x := &v.RxCsumUnnecessary; x.Present && sends(e, only, 16, "RxCsumUnnecessary", "rx-csum-unnecessary") {
 		e.PutUint(16, x.V)
 	}
-	if x := &v.RxCsumNone; x.Present && sends(only, 17) {
+	if x := &v.RxCsumNone; x.Present && sends(e, only, 17, "RxCsumNone", "rx-csum-none") {
 		e.PutUint(17, x.V)
 	}
-	if x := &v.RxCsumBad; x.Present && sends(only, 18) {
+	if x := &v.RxCsumBad; x.Present && sends(e, only, 18, "RxCsumBad", "rx-csum-bad") {
 		e.PutUint(18, x.V)
 	}
-	if x := &v.RxHWGROPackets; x.Present && sends(only, 19) {
+	if x := &v.RxHWGROPackets; x.Present && sends(e, only, 19, "RxHWGROPackets", "rx-hw-gro-packets") {
 		e.PutUint(19, x.V)
 	}
-	if x := &v.RxHWGROBytes; x.Present && sends(only, 20) {
+	if x := &v.RxHWGROBytes; x.Present && sends(e, only, 20, "RxHWGROBytes", "rx-hw-gro-bytes") {
 		e.PutUint(20, x.V)
 	}
-	if x := &v.RxHWGROWirePackets; x.Present && sends(only, 21) {
+	if x := &v.RxHWGROWirePackets; x.Present && sends(e, only, 21, "RxHWGROWirePackets", "rx-hw-gro-wire-packets") {
 		e.PutUint(21, x.V)
 	}
-	if x := &v.RxHWGROWireBytes; x.Present && sends(only, 22) {
+	if x := &v.RxHWGROWireBytes; x.Present && sends(e, only, 22, "RxHWGROWireBytes", "rx-hw-gro-wire-bytes") {
 		e.PutUint(22, x.V)
 	}
-	if x := &v.RxHWDropRatelimits; x.Present && sends(only, 23) {
+	if x := &v.RxHWDropRatelimits; x.Present && sends(e, only, 23, "RxHWDropRatelimits", "rx-hw-drop-ratelimits") {
 		e.PutUint(23, x.V)
 	}
-	if x := &v.TxHWDrops; x.Present && sends(only, 24) {
+	if x := &v.TxHWDrops; x.Present && sends(e, only, 24, "TxHWDrops", "tx-hw-drops") {
 		e.PutUint(24, x.V)
 	}
-	if x := &v.TxHWDropErrors; x.Present && sends(only, 25) {
+	if x := &v.TxHWDropErrors; x.Present && sends(e, only, 25, "TxHWDropErrors", "tx-hw-drop-errors") {
 		e.PutUint(25, x.V)
 	}
-	if x := &v.TxCsumNone; x.Present && sends(only, 26) {
+	if x := &v.TxCsumNone; x.Present && sends(e, only, 26, "TxCsumNone", "tx-csum-none") {
 		e.PutUint(26, x.V)
 	}
-	if x := &v.TxNeedsCsum; x.Present && sends(only, 27) {
+	if x := &v.TxNeedsCsum; x.Present && sends(e, only, 27, "TxNeedsCsum", "tx-needs-csum") {
 		e.PutUint(27, x.V)
 	}
-	if x := &v.TxHWGSOPackets; x.Present && sends(only, 28) {
+	if x := &v.TxHWGSOPackets; x.Present && sends(e, only, 28, "TxHWGSOPackets", "tx-hw-gso-packets") {
 		e.PutUint(28, x.V)
 	}
-	if x := &v.TxHWGSOBytes; x.Present && sends(only, 29) {
+	if x := &v.TxHWGSOBytes; x.Present && sends(e, only, 29, "TxHWGSOBytes", "tx-hw-gso-bytes") {
 		e.PutUint(29, x.V)
 	}
-	if x := &v.TxHWGSOWirePackets; x.Present && sends(only, 30) {
+	if x := &v.TxHWGSOWirePackets; x.Present && sends(e, only, 30, "TxHWGSOWirePackets", "tx-hw-gso-wire-packets") {
 		e.PutUint(30, x.V)
 	}
-	if x := &v.TxHWGSOWireBytes; x.Present && sends(only, 31) {
+	if x := &v.TxHWGSOWireBytes; x.Present && sends(e, only, 31, "TxHWGSOWireBytes", "tx-hw-gso-wire-bytes") {
 		e.PutUint(31, x.V)
 	}
-	if x := &v.TxHWDropRatelimits; x.Present && sends(only, 32) {
+	if x := &v.TxHWDropRatelimits; x.Present && sends(e, only, 32, "TxHWDropRatelimits", "tx-hw-drop-ratelimits") {
 		e.PutUint(32, x.V)
 	}
-	if x := &v.TxStop; x.Present && sends(only, 33) {
+	if x := &v.TxStop; x.Present && sends(e, only, 33, "TxStop", "tx-stop") {
 		e.PutUint(33, x.V)
 	}
-	if x := &v.TxWake; x.Present && sends(only, 34) {
+	if x := &v.TxWake; x.Present && sends(e, only, 34, "TxWake", "tx-wake") {
 		e.PutUint(34, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1397,16 +1433,20 @@ type QueueID struct {
 func (v *QueueID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 1) {
+	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Type; x.Present && sends(only, 3) {
+	if x := &v.Type; x.Present && sends(e, only, 3, "Type", "type") {
 		e.PutU32(3, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -1469,21 +1509,25 @@ type Lease struct {
 func (v *Lease) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Lease) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 1) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
 		e.PutU32(1, x.V)
 	}
-	if x := v.Queue; x != nil && sends(only, 2) {
+	if x := v.Queue; x != nil && sends(e, only, 2, "Queue", "queue") {
 		n := e.BeginNest(2)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.NetnsID; x.Present && sends(only, 3) {
+	if x := &v.NetnsID; x.Present && sends(e, only, 3, "NetnsID", "netns-id") {
 		e.PutS32(3, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1556,30 +1600,33 @@ type Dmabuf struct {
 func (v *Dmabuf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(only, 1) {
+	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
 		e.PutU32(1, x.V)
 	}
-	for _, x := range v.Queues {
-		if !sends(only, 2) {
-			break
+	if len(v.Queues) > 0 && sends(e, only, 2, "Queues", "queues") {
+		for _, x := range v.Queues {
+			n := e.BeginNest(2)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(2)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if x := &v.FD; x.Present && sends(only, 3) {
+	if x := &v.FD; x.Present && sends(e, only, 3, "FD", "fd") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.ID; x.Present && sends(only, 4) {
+	if x := &v.ID; x.Present && sends(e, only, 4, "ID", "id") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.RxPageSize; x.Present && sends(only, 5) {
+	if x := &v.RxPageSize; x.Present && sends(e, only, 5, "RxPageSize", "rx-page-size") {
 		e.PutU32(5, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1929,7 +1976,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

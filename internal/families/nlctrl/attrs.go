@@ -39,28 +39,32 @@ type CtrlAttrs struct {
 func (v *CtrlAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.FamilyID; x.Present && sends(only, 1) {
+	if x := &v.FamilyID; x.Present && sends(e, only, 1, "FamilyID", "family-id") {
 		e.PutU16(1, x.V)
 	}
-	if x := &v.FamilyName; x.Present && sends(only, 2) {
+	if x := &v.FamilyName; x.Present && sends(e, only, 2, "FamilyName", "family-name") {
 		e.PutString(2, x.V)
 	}
-	if x := &v.Version; x.Present && sends(only, 3) {
+	if x := &v.Version; x.Present && sends(e, only, 3, "Version", "version") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Hdrsize; x.Present && sends(only, 4) {
+	if x := &v.Hdrsize; x.Present && sends(e, only, 4, "Hdrsize", "hdrsize") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.Maxattr; x.Present && sends(only, 5) {
+	if x := &v.Maxattr; x.Present && sends(e, only, 5, "Maxattr", "maxattr") {
 		e.PutU32(5, x.V)
 	}
-	if v.Ops != nil && sends(only, 6) {
+	if v.Ops != nil && sends(e, only, 6, "Ops", "ops") {
 		arr := e.BeginNest(6)
 		for i, x := range v.Ops {
 			n := e.BeginNest(uint16(i + 1))
@@ -69,7 +73,7 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if v.McastGroups != nil && sends(only, 7) {
+	if v.McastGroups != nil && sends(e, only, 7, "McastGroups", "mcast-groups") {
 		arr := e.BeginNest(7)
 		for i, x := range v.McastGroups {
 			n := e.BeginNest(uint16(i + 1))
@@ -78,7 +82,7 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if v.Policy != nil && sends(only, 8) {
+	if v.Policy != nil && sends(e, only, 8, "Policy", "policy") {
 		tv := e.BeginTypeValues(8)
 		for i := range v.Policy {
 			x := &v.Policy[i]
@@ -88,7 +92,7 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		tv.End(e)
 	}
-	if v.OpPolicy != nil && sends(only, 9) {
+	if v.OpPolicy != nil && sends(e, only, 9, "OpPolicy", "op-policy") {
 		tv := e.BeginTypeValues(9)
 		for i := range v.OpPolicy {
 			x := &v.OpPolicy[i]
@@ -98,7 +102,7 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		tv.End(e)
 	}
-	if x := &v.Op; x.Present && sends(only, 10) {
+	if x := &v.Op; x.Present && sends(e, only, 10, "Op", "op") {
 		e.PutU32(10, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -258,16 +262,20 @@ type McastGroupAttrs struct {
 func (v *McastGroupAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Name; x.Present && sends(only, 1) {
+	if x := &v.Name; x.Present && sends(e, only, 1, "Name", "name") {
 		e.PutString(1, x.V)
 	}
-	if x := &v.ID; x.Present && sends(only, 2) {
+	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
 		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -326,16 +334,20 @@ type OpAttrs struct {
 func (v *OpAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(only, 1) {
+	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Flags; x.Present && sends(only, 2) {
+	if x := &v.Flags; x.Present && sends(e, only, 2, "Flags", "flags") {
 		e.PutU32(2, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -412,43 +424,47 @@ type PolicyAttrs struct {
 func (v *PolicyAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Type; x.Present && sends(only, 1) {
+	if x := &v.Type; x.Present && sends(e, only, 1, "Type", "type") {
 		e.PutU32(1, uint32(x.V))
 	}
-	if x := &v.MinValueS; x.Present && sends(only, 2) {
+	if x := &v.MinValueS; x.Present && sends(e, only, 2, "MinValueS", "min-value-s") {
 		e.PutS64(2, x.V)
 	}
-	if x := &v.MaxValueS; x.Present && sends(only, 3) {
+	if x := &v.MaxValueS; x.Present && sends(e, only, 3, "MaxValueS", "max-value-s") {
 		e.PutS64(3, x.V)
 	}
-	if x := &v.MinValueU; x.Present && sends(only, 4) {
+	if x := &v.MinValueU; x.Present && sends(e, only, 4, "MinValueU", "min-value-u") {
 		e.PutU64(4, x.V)
 	}
-	if x := &v.MaxValueU; x.Present && sends(only, 5) {
+	if x := &v.MaxValueU; x.Present && sends(e, only, 5, "MaxValueU", "max-value-u") {
 		e.PutU64(5, x.V)
 	}
-	if x := &v.MinLength; x.Present && sends(only, 6) {
+	if x := &v.MinLength; x.Present && sends(e, only, 6, "MinLength", "min-length") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.MaxLength; x.Present && sends(only, 7) {
+	if x := &v.MaxLength; x.Present && sends(e, only, 7, "MaxLength", "max-length") {
 		e.PutU32(7, x.V)
 	}
-	if x := &v.PolicyIdx; x.Present && sends(only, 8) {
+	if x := &v.PolicyIdx; x.Present && sends(e, only, 8, "PolicyIdx", "policy-idx") {
 		e.PutU32(8, x.V)
 	}
-	if x := &v.PolicyMaxtype; x.Present && sends(only, 9) {
+	if x := &v.PolicyMaxtype; x.Present && sends(e, only, 9, "PolicyMaxtype", "policy-maxtype") {
 		e.PutU32(9, x.V)
 	}
-	if x := &v.Bitfield32Mask; x.Present && sends(only, 10) {
+	if x := &v.Bitfield32Mask; x.Present && sends(e, only, 10, "Bitfield32Mask", "bitfield32-mask") {
 		e.PutU32(10, x.V)
 	}
-	if x := &v.Mask; x.Present && sends(only, 11) {
+	if x := &v.Mask; x.Present && sends(e, only, 11, "Mask", "mask") {
 		e.PutU64(11, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -563,16 +579,20 @@ type OpPolicyAttrs struct {
 func (v *OpPolicyAttrs) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Do; x.Present && sends(only, 1) {
+	if x := &v.Do; x.Present && sends(e, only, 1, "Do", "do") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Dump; x.Present && sends(only, 2) {
+	if x := &v.Dump; x.Present && sends(e, only, 2, "Dump", "dump") {
 		e.PutU32(2, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -767,7 +787,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

@@ -137,98 +137,99 @@ type All struct {
 func (v *All) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.U8; x.Present && sends(only, 1) {
+	if x := &v.U8; x.Present && sends(e, only, 1, "U8", "u8") {
 		e.PutU8(1, x.V)
 	}
-	if x := &v.U16; x.Present && sends(only, 2) {
+	if x := &v.U16; x.Present && sends(e, only, 2, "U16", "u16") {
 		e.PutU16(2, x.V)
 	}
-	if x := &v.U32; x.Present && sends(only, 3) {
+	if x := &v.U32; x.Present && sends(e, only, 3, "U32", "u32") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.U64; x.Present && sends(only, 4) {
+	if x := &v.U64; x.Present && sends(e, only, 4, "U64", "u64") {
 		e.PutU64(4, x.V)
 	}
-	if x := &v.S8; x.Present && sends(only, 5) {
+	if x := &v.S8; x.Present && sends(e, only, 5, "S8", "s8") {
 		e.PutS8(5, x.V)
 	}
-	if x := &v.S16; x.Present && sends(only, 6) {
+	if x := &v.S16; x.Present && sends(e, only, 6, "S16", "s16") {
 		e.PutS16(6, x.V)
 	}
-	if x := &v.S32; x.Present && sends(only, 7) {
+	if x := &v.S32; x.Present && sends(e, only, 7, "S32", "s32") {
 		e.PutS32(7, x.V)
 	}
-	if x := &v.S64; x.Present && sends(only, 8) {
+	if x := &v.S64; x.Present && sends(e, only, 8, "S64", "s64") {
 		e.PutS64(8, x.V)
 	}
-	if x := &v.Uint; x.Present && sends(only, 9) {
+	if x := &v.Uint; x.Present && sends(e, only, 9, "Uint", "uint") {
 		e.PutUint(9, x.V)
 	}
-	if x := &v.Sint; x.Present && sends(only, 10) {
+	if x := &v.Sint; x.Present && sends(e, only, 10, "Sint", "sint") {
 		e.PutSint(10, x.V)
 	}
-	if x := &v.Be16; x.Present && sends(only, 11) {
+	if x := &v.Be16; x.Present && sends(e, only, 11, "Be16", "be16") {
 		e.PutBE16(11, x.V)
 	}
-	if x := &v.Be32; x.Present && sends(only, 12) {
+	if x := &v.Be32; x.Present && sends(e, only, 12, "Be32", "be32") {
 		e.PutBE32(12, x.V)
 	}
-	if x := &v.Be64; x.Present && sends(only, 13) {
+	if x := &v.Be64; x.Present && sends(e, only, 13, "Be64", "be64") {
 		e.PutBE64(13, x.V)
 	}
-	if v.Flag && sends(only, 14) {
+	if v.Flag && sends(e, only, 14, "Flag", "flag") {
 		e.PutFlag(14)
 	}
-	if x := &v.Str; x.Present && sends(only, 15) {
+	if x := &v.Str; x.Present && sends(e, only, 15, "Str", "str") {
 		e.PutString(15, x.V)
 	}
-	if x := &v.LooseStr; x.Present && sends(only, 16) {
+	if x := &v.LooseStr; x.Present && sends(e, only, 16, "LooseStr", "loose-str") {
 		e.PutString(16, x.V)
 	}
-	if x := v.Bin; x != nil && sends(only, 17) {
+	if x := v.Bin; x != nil && sends(e, only, 17, "Bin", "bin") {
 		e.PutBytes(17, x)
 	}
-	if x := v.U32Array; x != nil && sends(only, 18) {
+	if x := v.U32Array; x != nil && sends(e, only, 18, "U32Array", "u32-array") {
 		runtime.PutIntArray(e, 18, 4, x)
 	}
-	if x := v.S16Array; x != nil && sends(only, 19) {
+	if x := v.S16Array; x != nil && sends(e, only, 19, "S16Array", "s16-array") {
 		runtime.PutIntArray(e, 19, 2, x)
 	}
-	if x := &v.Stats; x.Present && sends(only, 20) {
+	if x := &v.Stats; x.Present && sends(e, only, 20, "Stats", "stats") {
 		e.PutStruct(20, 32, x.V.put)
 	}
-	if x := v.Nest; x != nil && sends(only, 21) {
+	if x := v.Nest; x != nil && sends(e, only, 21, "Nest", "nest") {
 		n := e.BeginNest(21)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.MultiU32 {
-		if !sends(only, 22) {
-			break
+	if len(v.MultiU32) > 0 && sends(e, only, 22, "MultiU32", "multi-u32") {
+		for _, x := range v.MultiU32 {
+			e.PutU32(22, x)
 		}
-		e.PutU32(22, x)
 	}
-	for _, x := range v.MultiStr {
-		if !sends(only, 23) {
-			break
+	if len(v.MultiStr) > 0 && sends(e, only, 23, "MultiStr", "multi-str") {
+		for _, x := range v.MultiStr {
+			e.PutString(23, x)
 		}
-		e.PutString(23, x)
 	}
-	for _, x := range v.MultiNest {
-		if !sends(only, 24) {
-			break
+	if len(v.MultiNest) > 0 && sends(e, only, 24, "MultiNest", "multi-nest") {
+		for _, x := range v.MultiNest {
+			n := e.BeginNest(24)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(24)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if v.IdxNest != nil && sends(only, 25) {
+	if v.IdxNest != nil && sends(e, only, 25, "IdxNest", "idx-nest") {
 		arr := e.BeginNest(25)
 		for i, x := range v.IdxNest {
 			n := e.BeginNest(uint16(i + 1))
@@ -237,14 +238,14 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if v.IdxU32 != nil && sends(only, 26) {
+	if v.IdxU32 != nil && sends(e, only, 26, "IdxU32", "idx-u32") {
 		arr := e.BeginNest(26)
 		for i, x := range v.IdxU32 {
 			e.PutU32(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if v.Tv != nil && sends(only, 27) {
+	if v.Tv != nil && sends(e, only, 27, "Tv", "tv") {
 		tv := e.BeginTypeValues(27)
 		for i := range v.Tv {
 			x := &v.Tv[i]
@@ -254,86 +255,85 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		tv.End(e)
 	}
-	if x := &v.Bf; x.Present && sends(only, 28) {
+	if x := &v.Bf; x.Present && sends(e, only, 28, "Bf", "bf") {
 		e.PutBitfield32(28, x.V)
 	}
-	if x := &v.Color; x.Present && sends(only, 29) {
+	if x := &v.Color; x.Present && sends(e, only, 29, "Color", "color") {
 		e.PutU8(29, uint8(x.V))
 	}
-	if x := &v.Perms; x.Present && sends(only, 30) {
+	if x := &v.Perms; x.Present && sends(e, only, 30, "Perms", "perms") {
 		e.PutU32(30, uint32(x.V))
 	}
-	if x := &v.ColorMask; x.Present && sends(only, 31) {
+	if x := &v.ColorMask; x.Present && sends(e, only, 31, "ColorMask", "color-mask") {
 		e.PutU32(31, x.V)
 	}
-	if x := &v.U8Range; x.Present && sends(only, 33) {
+	if x := &v.U8Range; x.Present && sends(e, only, 33, "U8Range", "u8-range") {
 		e.PutU8(33, x.V)
 	}
-	if x := &v.U16Max; x.Present && sends(only, 34) {
+	if x := &v.U16Max; x.Present && sends(e, only, 34, "U16Max", "u16-max") {
 		e.PutU16(34, x.V)
 	}
-	if x := &v.U32Range; x.Present && sends(only, 35) {
+	if x := &v.U32Range; x.Present && sends(e, only, 35, "U32Range", "u32-range") {
 		e.PutU32(35, x.V)
 	}
-	if x := &v.U64Max; x.Present && sends(only, 36) {
+	if x := &v.U64Max; x.Present && sends(e, only, 36, "U64Max", "u64-max") {
 		e.PutU64(36, x.V)
 	}
-	if x := &v.S8Range; x.Present && sends(only, 37) {
+	if x := &v.S8Range; x.Present && sends(e, only, 37, "S8Range", "s8-range") {
 		e.PutS8(37, x.V)
 	}
-	if x := &v.S16Range; x.Present && sends(only, 38) {
+	if x := &v.S16Range; x.Present && sends(e, only, 38, "S16Range", "s16-range") {
 		e.PutS16(38, x.V)
 	}
-	if x := &v.S32Range; x.Present && sends(only, 39) {
+	if x := &v.S32Range; x.Present && sends(e, only, 39, "S32Range", "s32-range") {
 		e.PutS32(39, x.V)
 	}
-	if x := &v.S64Range; x.Present && sends(only, 40) {
+	if x := &v.S64Range; x.Present && sends(e, only, 40, "S64Range", "s64-range") {
 		e.PutS64(40, x.V)
 	}
-	if x := &v.UintMax; x.Present && sends(only, 41) {
+	if x := &v.UintMax; x.Present && sends(e, only, 41, "UintMax", "uint-max") {
 		e.PutUint(41, x.V)
 	}
-	if x := &v.SintRange; x.Present && sends(only, 42) {
+	if x := &v.SintRange; x.Present && sends(e, only, 42, "SintRange", "sint-range") {
 		e.PutSint(42, x.V)
 	}
-	if x := &v.Be32Max; x.Present && sends(only, 43) {
+	if x := &v.Be32Max; x.Present && sends(e, only, 43, "Be32Max", "be32-max") {
 		e.PutBE32(43, x.V)
 	}
-	if x := &v.U32Mask; x.Present && sends(only, 44) {
+	if x := &v.U32Mask; x.Present && sends(e, only, 44, "U32Mask", "u32-mask") {
 		e.PutU32(44, x.V)
 	}
-	if x := &v.StrMax; x.Present && sends(only, 45) {
+	if x := &v.StrMax; x.Present && sends(e, only, 45, "StrMax", "str-max") {
 		e.PutString(45, x.V)
 	}
-	if x := &v.StrRange; x.Present && sends(only, 46) {
+	if x := &v.StrRange; x.Present && sends(e, only, 46, "StrRange", "str-range") {
 		e.PutString(46, x.V)
 	}
-	if x := v.BinMin; x != nil && sends(only, 47) {
+	if x := v.BinMin; x != nil && sends(e, only, 47, "BinMin", "bin-min") {
 		e.PutBytes(47, x)
 	}
-	if x := v.BinMax; x != nil && sends(only, 48) {
+	if x := v.BinMax; x != nil && sends(e, only, 48, "BinMax", "bin-max") {
 		e.PutBytes(48, x)
 	}
-	if x := v.BinExact; x != nil && sends(only, 49) {
+	if x := v.BinExact; x != nil && sends(e, only, 49, "BinExact", "bin-exact") {
 		e.PutBytes(49, x)
 	}
-	if x := v.BinRange; x != nil && sends(only, 50) {
+	if x := v.BinRange; x != nil && sends(e, only, 50, "BinRange", "bin-range") {
 		e.PutBytes(50, x)
 	}
-	if x := v.Leaf; x != nil && sends(only, 51) {
+	if x := v.Leaf; x != nil && sends(e, only, 51, "Leaf", "leaf") {
 		n := e.BeginNest(51)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	for _, x := range v.MultiLeaf {
-		if !sends(only, 52) {
-			break
+	if len(v.MultiLeaf) > 0 && sends(e, only, 52, "MultiLeaf", "multi-leaf") {
+		for _, x := range v.MultiLeaf {
+			n := e.BeginNest(52)
+			x.Encode(e)
+			e.EndNest(n)
 		}
-		n := e.BeginNest(52)
-		x.Encode(e)
-		e.EndNest(n)
 	}
-	if v.IdxLeaf != nil && sends(only, 53) {
+	if v.IdxLeaf != nil && sends(e, only, 53, "IdxLeaf", "idx-leaf") {
 		arr := e.BeginNest(53)
 		for i, x := range v.IdxLeaf {
 			n := e.BeginNest(uint16(i + 1))
@@ -342,33 +342,31 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	for _, x := range v.MultiS64 {
-		if !sends(only, 54) {
-			break
+	if len(v.MultiS64) > 0 && sends(e, only, 54, "MultiS64", "multi-s64") {
+		for _, x := range v.MultiS64 {
+			e.PutS64(54, x)
 		}
-		e.PutS64(54, x)
 	}
-	for _, x := range v.MultiBin {
-		if !sends(only, 55) {
-			break
+	if len(v.MultiBin) > 0 && sends(e, only, 55, "MultiBin", "multi-bin") {
+		for _, x := range v.MultiBin {
+			e.PutBytes(55, x)
 		}
-		e.PutBytes(55, x)
 	}
-	if v.IdxS16 != nil && sends(only, 56) {
+	if v.IdxS16 != nil && sends(e, only, 56, "IdxS16", "idx-s16") {
 		arr := e.BeginNest(56)
 		for i, x := range v.IdxS16 {
 			e.PutS16(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if v.IdxU64 != nil && sends(only, 57) {
+	if v.IdxU64 != nil && sends(e, only, 57, "IdxU64", "idx-u64") {
 		arr := e.BeginNest(57)
 		for i, x := range v.IdxU64 {
 			e.PutU64(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if x := &v.Count; x.Present && sends(only, 58) {
+	if x := &v.Count; x.Present && sends(e, only, 58, "Count", "count") {
 		e.PutU32(58, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -864,19 +862,23 @@ type Inner struct {
 func (v *Inner) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.A; x.Present && sends(only, 1) {
+	if x := &v.A; x.Present && sends(e, only, 1, "A", "a") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.B; x.Present && sends(only, 2) {
+	if x := &v.B; x.Present && sends(e, only, 2, "B", "b") {
 		e.PutString(2, x.V)
 	}
-	if x := v.Child; x != nil && sends(only, 3) {
+	if x := v.Child; x != nil && sends(e, only, 3, "Child", "child") {
 		n := e.BeginNest(3)
 		x.Encode(e)
 		e.EndNest(n)
@@ -976,34 +978,38 @@ type Leaf struct {
 func (v *Leaf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Leaf) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.U16; x.Present && sends(only, 1) {
+	if x := &v.U16; x.Present && sends(e, only, 1, "U16", "u16") {
 		e.PutU16(1, x.V)
 	}
-	if x := &v.S64; x.Present && sends(only, 2) {
+	if x := &v.S64; x.Present && sends(e, only, 2, "S64", "s64") {
 		e.PutS64(2, x.V)
 	}
-	if x := &v.Uint; x.Present && sends(only, 3) {
+	if x := &v.Uint; x.Present && sends(e, only, 3, "Uint", "uint") {
 		e.PutUint(3, x.V)
 	}
-	if v.Flag && sends(only, 4) {
+	if v.Flag && sends(e, only, 4, "Flag", "flag") {
 		e.PutFlag(4)
 	}
-	if x := &v.Str; x.Present && sends(only, 5) {
+	if x := &v.Str; x.Present && sends(e, only, 5, "Str", "str") {
 		e.PutString(5, x.V)
 	}
-	if x := v.Bin; x != nil && sends(only, 6) {
+	if x := v.Bin; x != nil && sends(e, only, 6, "Bin", "bin") {
 		e.PutBytes(6, x)
 	}
-	if x := &v.Stats; x.Present && sends(only, 7) {
+	if x := &v.Stats; x.Present && sends(e, only, 7, "Stats", "stats") {
 		e.PutStruct(7, 32, x.V.put)
 	}
-	if x := &v.Color; x.Present && sends(only, 8) {
+	if x := &v.Color; x.Present && sends(e, only, 8, "Color", "color") {
 		e.PutU8(8, uint8(x.V))
 	}
 	for _, a := range v.Unknown {
@@ -1102,16 +1108,20 @@ type Some struct {
 func (v *Some) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.U32; x.Present && sends(only, 3) {
+	if x := &v.U32; x.Present && sends(e, only, 3, "U32", "u32") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Str; x.Present && sends(only, 15) {
+	if x := &v.Str; x.Present && sends(e, only, 15, "Str", "str") {
 		e.PutString(15, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -1352,7 +1362,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

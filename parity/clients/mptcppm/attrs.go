@@ -35,8 +35,10 @@ func (v *Address) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // encodeOnly is Encode limited to the attribute types only marks (an
 // operation's request attributes); nil means every attribute. Unknown
 // attributes are always sent: the caller put them there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
 	if x := &v.Family; x.Present && sends(only, 1) {
@@ -144,8 +146,10 @@ func (v *Endpoint) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // encodeOnly is Encode limited to the attribute types only marks (an
 // operation's request attributes); nil means every attribute. Unknown
 // attributes are always sent: the caller put them there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
 	if x := v.Addr; x != nil && sends(only, 1) {
@@ -213,8 +217,10 @@ func (v *Attr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // encodeOnly is Encode limited to the attribute types only marks (an
 // operation's request attributes); nil means every attribute. Unknown
 // attributes are always sent: the caller put them there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
 	if x := v.Addr; x != nil && sends(only, 1) {

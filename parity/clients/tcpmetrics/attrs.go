@@ -45,8 +45,10 @@ func (v *TCPMetrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // encodeOnly is Encode limited to the attribute types only marks (an
 // operation's request attributes); nil means every attribute. Unknown
 // attributes are always sent: the caller put them there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
 	if x := &v.AddrIPv4; x.Present && sends(only, 1) {
@@ -214,8 +216,10 @@ func (v *Metrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // encodeOnly is Encode limited to the attribute types only marks (an
 // operation's request attributes); nil means every attribute. Unknown
 // attributes are always sent: the caller put them there on purpose.
+// Nothing more is encoded once e has failed, which ends the recursion of
+// a value that contains itself (runtime.MaxNestDepth).
 func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil {
+	if v == nil || e.Err() != nil {
 		return
 	}
 	if x := &v.Rtt; x.Present && sends(only, 1) {
