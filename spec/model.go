@@ -423,6 +423,9 @@ type Op struct {
 	CIdent string
 	// GoName is the Go method name stem (e.g. DevGet).
 	GoName string
+	// GoNtfName is the Go type of a notification or event (async ops),
+	// its name unless a type has it already (goExtras).
+	GoNtfName string
 
 	raw opRaw
 }

@@ -106,7 +106,7 @@ func (ns *namespace) claim(name string, suffixes ...string) string {
 // ReservedGoTypeNames are package-level identifiers every generated Go
 // package declares itself; spec names that would collide get a suffix.
 var ReservedGoTypeNames = []string{
-	"Client", "Dial", "DialOption", "Notification", "Notifications", "FamilyName", "FamilyVersion",
+	"Client", "Dial", "DialOption", "Notification", "Notifications", "UnknownNotification", "FamilyName", "FamilyVersion",
 	"Error", "RawAttr", "Conn", "Option",
 }
 

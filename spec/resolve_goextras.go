@@ -1,8 +1,8 @@
 package spec
 
 // goExtras names what only the Go renderer declares: the entry types of
-// nest-type-value attributes and the field holding a message's fixed
-// header. It runs after goNames so it can avoid every name given there.
+// nest-type-value attributes, the types of notifications and the field
+// holding a message's fixed header. It runs after goNames so it can avoid every name given there.
 func (rv *resolver) goExtras() {
 	f := rv.f
 	types := newNamespace(ReservedGoTypeNames...)
@@ -29,6 +29,11 @@ func (rv *resolver) goExtras() {
 				a.Go.TypeValueFields = append(a.Go.TypeValueFields, fields.claim(goName(tv)))
 			}
 			a.Go.AttrsField = fields.claim("Attrs", "Value")
+		}
+	}
+	for _, op := range f.Ops.List {
+		if op.IsAsync() {
+			op.GoNtfName = types.claim(op.GoName, "Notification", "Msg")
 		}
 	}
 	for _, op := range f.Ops.List {

@@ -81,11 +81,11 @@ func resync(t *testing.T, ctx context.Context, c *at.Client, next func() (at.Not
 		if err != nil {
 			t.Fatalf("echo %d: notification: %v", i, err)
 		}
-		v, _ := n.Value.(*at.All)
-		if v != nil && v.Str.V == mark {
+		v, _ := n.(at.EchoNtf)
+		if v.All != nil && v.Str.V == mark {
 			return
 		}
-		if d := diff(v, w); d != "" {
+		if d := diff(v.All, w); d != "" {
 			t.Fatalf("echo %d: the notification differs from the request:%s", i, d)
 		}
 		total.checked++
@@ -106,22 +106,26 @@ func TestOtherOps(t *testing.T) {
 		U32:    runtime.Some(uint32(0xdeadbeef)),
 		Str:    runtime.Some("do-all"),
 		Nest:   &at.Inner{A: runtime.Some(uint32(7)), Child: &at.Inner{B: runtime.Some("deep")}},
-		U16:    runtime.Some(uint16(9)), // not a do-all request attribute: not sent
+		U16:    runtime.Some(uint16(9)), // not a do-all request attribute
 	}
+	if _, err := c.DoAll(ctx, req); !errors.Is(err, runtime.ErrNotInRequest) || !strings.Contains(err.Error(), "U16") {
+		t.Fatalf("do-all with u16 set: %v, want runtime.ErrNotInRequest naming U16", err)
+	}
+	req.U16 = runtime.Opt[uint16]{}
 	rsp, err := c.DoAll(ctx, req)
 	if err != nil {
 		t.Fatalf("do-all: %v", err)
 	}
 	w := *req
-	w.U16 = runtime.Opt[uint16]{}
 	if d := diff(rsp, &w); d != "" {
 		t.Errorf("do-all reply differs:%s", d)
 	}
 	n, err := next()
-	if err != nil || n.Op != "all-ntf" {
+	a, ok := n.(at.AllNtf)
+	if err != nil || !ok {
 		t.Fatalf("all-ntf: %+v, %v", n, err)
 	}
-	if d := diff(n.Value.(*at.All), &w); d != "" {
+	if d := diff(a.All, &w); d != "" {
 		t.Errorf("all-ntf differs:%s", d)
 	}
 
@@ -173,10 +177,11 @@ func echoBatch(t *testing.T, ctx context.Context, c *at.Client, next func() (at.
 			t.Fatalf("echo %d: notification: %v", i, err)
 		}
 		f.ntfs++
-		v, _ := ntf.Value.(*at.All)
-		if ntf.Op != "echo-ntf" || v == nil {
-			t.Fatalf("echo %d: notification %q (cmd %d, %T), want echo-ntf", i, ntf.Op, ntf.Cmd, ntf.Value)
+		e, ok := ntf.(at.EchoNtf)
+		if !ok {
+			t.Fatalf("echo %d: notification %#v, want echo-ntf", i, ntf)
 		}
+		v := e.All
 		if d := diff(v, w); d != "" {
 			t.Fatalf("echo %d: the notification differs from the request:%s", i, d)
 		}
@@ -250,7 +255,7 @@ func TestEcho(t *testing.T) {
 	if _, err := c.Echo(ctx, &at.All{Str: runtime.Some("end")}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := next(); err != nil || n.Value.(*at.All).Str.V != "end" {
+	if n, err := next(); err != nil || !isEnd(n) {
 		t.Fatalf("notification after the dumps: %+v, %v; want the end mark", n, err)
 	}
 
@@ -884,4 +889,10 @@ func TestUnload(t *testing.T) {
 	t.Logf("rmmod and insmod of %s: fine", *moduleName)
 	t.Logf("suite: %d requests sent by the batches, %d replies, dump entries and notifications equal to their requests, %d invalid requests rejected naming their attribute",
 		total.requests, total.checked, total.rejected)
+}
+
+// isEnd reports whether n is the echo-ntf of the end mark.
+func isEnd(n at.Notification) bool {
+	e, ok := n.(at.EchoNtf)
+	return ok && e.Str.V == "end"
 }

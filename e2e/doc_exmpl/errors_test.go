@@ -4,6 +4,7 @@ package docexmpl
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -311,11 +312,12 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestTypedRequestSendsOnlyItsAttributes: a reply struct filled in
-// (msg, seq, timestamp) and passed back to Echo works, because the
-// generated method sends only the attributes echo's request lists; strict
-// validation would reject seq and timestamp otherwise.
-func TestTypedRequestSendsOnlyItsAttributes(t *testing.T) {
+// TestTypedRequestLosesNothing: a reply struct filled in (msg, seq,
+// timestamp) passed back to Echo fails before anything is sent, naming
+// seq, which echo's request does not carry (it would be lost); with only
+// msg copied over, the echo goes through, and its sequence number shows
+// that the refused one never reached the kernel.
+func TestTypedRequestLosesNothing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c, err := docexmpl.Dial(ctx)
@@ -328,11 +330,15 @@ func TestTypedRequestSendsOnlyItsAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := c.Echo(ctx, first)
-	if err != nil {
-		t.Fatalf("echo of a reply struct (seq and timestamp set): %v", err)
+	_, err = c.Echo(ctx, first)
+	if !errors.Is(err, runtime.ErrNotInRequest) || !strings.Contains(err.Error(), "Seq") {
+		t.Fatalf("echo of a reply struct (seq and timestamp set): %v, want runtime.ErrNotInRequest naming Seq", err)
 	}
-	if second.Msg.V != msg || second.Seq.V <= first.Seq.V {
-		t.Errorf("second echo = %q seq %d, want %q after seq %d", second.Msg.V, second.Seq.V, msg, first.Seq.V)
+	second, err := c.Echo(ctx, &docexmpl.DocExmpl{Msg: first.Msg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Msg.V != msg || second.Seq.V != first.Seq.V+1 {
+		t.Errorf("second echo = %q seq %d, want %q seq %d (the refused one unsent)", second.Msg.V, second.Seq.V, msg, first.Seq.V+1)
 	}
 }

@@ -49,14 +49,15 @@ func TestNotifications(t *testing.T) {
 		// next, so it may be decoded into the memory of the one before;
 		// the reload tests read notifications the default way.
 		for n, err := range sub.All(runtime.ReuseReplies()) {
-			if err == nil && n.Op != "echo-ntf" {
-				err = fmt.Errorf("notification with command %d (%q), want echo-ntf", n.Cmd, n.Op)
+			ntf, ok := n.(docexmpl.EchoNtf)
+			if err == nil && !ok {
+				err = fmt.Errorf("notification %#v, want echo-ntf", n)
 			}
 			var e entry
 			if err == nil {
-				v, _ := n.Value.(*docexmpl.DocExmpl)
+				v := ntf.DocExmpl
 				if v == nil {
-					err = fmt.Errorf("echo-ntf with value %T", n.Value)
+					err = fmt.Errorf("echo-ntf without attributes")
 				} else if e, err = entryOf(v); err == nil && len(v.Unknown) != 0 {
 					err = fmt.Errorf("echo-ntf with %d unknown attributes", len(v.Unknown))
 				}

@@ -125,7 +125,7 @@ func TestReload(t *testing.T) {
 				last = err
 				continue
 			}
-			if v, _ := n.Value.(*docexmpl.DocExmpl); v != nil && v.Msg.Present {
+			if v, ok := n.(docexmpl.EchoNtf); ok && v.Msg.Present {
 				arrived <- v.Msg.V
 			}
 		}
@@ -199,7 +199,7 @@ func TestReload(t *testing.T) {
 			if err != nil {
 				t.Fatalf("cycle %d: subscription: %v", cycle, err)
 			}
-			if v, _ := n.Value.(*docexmpl.DocExmpl); v == nil || !v.Msg.Present || v.Msg.V != "after insmod" {
+			if v, ok := n.(docexmpl.EchoNtf); !ok || !v.Msg.Present || v.Msg.V != "after insmod" {
 				t.Errorf("cycle %d: notification %+v", cycle, n)
 			}
 			break

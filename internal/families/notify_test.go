@@ -59,13 +59,21 @@ func watchVethPair(t *testing.T, ctx context.Context, ip string, opts ...runtime
 		if err != nil {
 			t.Fatal(err)
 		}
-		dev, ok := n.Value.(*netdev.Dev)
-		if !ok || !dev.Ifindex.Present {
+		var dev *netdev.Dev
+		switch n := n.(type) {
+		case netdev.DevAddNtf:
+			dev = n.Dev
+		case netdev.DevDelNtf:
+			dev = n.Dev
+		case netdev.DevChangeNtf:
+			dev = n.Dev
+		}
+		if dev == nil || !dev.Ifindex.Present {
 			t.Fatalf("notification %+v", n)
 		}
 		devs[dev] = true
-		seen[n.Op]++
-		if n.Op == "dev-add-ntf" && seen["dev-add-ntf"] == 2 && added {
+		seen[n.Op()]++
+		if n.Op() == "dev-add-ntf" && seen["dev-add-ntf"] == 2 && added {
 			if out, err := exec.Command(ip, "link", "del", name).CombinedOutput(); err != nil {
 				t.Fatalf("ip link del: %v: %s", err, out)
 			}

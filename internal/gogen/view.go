@@ -154,11 +154,13 @@ type groupView struct {
 	Name, SpecName string
 }
 
+// ntfView is one notification or event: its Go type Name wraps a pointer
+// to the attribute set's struct Type.
 type ntfView struct {
-	Cmd            uint64
-	SpecName, Type string
-	Header         bool
-	Doc            string
+	Cmd                  uint64
+	SpecName, Name, Type string
+	Header               bool
+	Doc                  string
 }
 
 // build makes the view of f.
@@ -637,9 +639,10 @@ func ntfOf(op *spec.Op) ntfView {
 	return ntfView{
 		Cmd:      op.ReplyValue,
 		SpecName: q(op.Name),
+		Name:     op.GoNtfName,
 		Type:     op.AttrSet.GoName,
 		Header:   op.AttrSet.Go.FixedHeader != nil,
-		Doc:      strings.TrimSpace(op.Doc),
+		Doc:      docFor(op.GoNtfName, "is the "+q(op.Name)+" notification, its attributes those of "+op.AttrSet.GoName+".", op.Doc),
 	}
 }
 

@@ -106,17 +106,44 @@ func (c *Client) Clear(ctx context.Context) error {
 	return c.conn.Do(ctx, &opClear, nil, nil)
 }
 
-// Notification is one multicast message of the family.
-type Notification struct {
-	// Op is the spec name of the notification ("" if the spec does not
-	// know Cmd).
-	Op string
+// Notification is one multicast message of the family, one of
+//   - EchoNtf
+//   - UnknownNotification (a command the spec does not describe)
+//
+// Switch on its type to read it.
+type Notification interface {
+	// Op returns the notification's spec name ("" for an
+	// UnknownNotification).
+	Op() string
+	// cmd returns the genl command of the message; being unexported, it
+	// closes the set of implementations to this package.
+	cmd() uint8
+}
+
+// EchoNtf is the "echo-ntf" notification, its attributes those of DocExmpl.
+// Sent to the events group for every echo.
+type EchoNtf struct {
+	*DocExmpl
+}
+
+// Op returns "echo-ntf".
+func (EchoNtf) Op() string { return "echo-ntf" }
+
+func (EchoNtf) cmd() uint8 { return 4 }
+
+// UnknownNotification is a multicast message whose command the spec does
+// not describe, passed on undecoded.
+type UnknownNotification struct {
 	// Cmd is the genl command of the message.
 	Cmd uint8
-	// Value is the decoded message, nil if Op is "":
-	//   - "echo-ntf": *DocExmpl
-	Value any
+	// Payload is the message after the genl header.
+	Payload []byte
 }
+
+// Op returns "": the spec does not know the command.
+func (UnknownNotification) Op() string { return "" }
+
+func (n UnknownNotification) cmd() uint8 { return n.Cmd }
 
 // Notifications is a subscription to some of the family's multicast groups.
 type Notifications struct {
@@ -145,13 +172,13 @@ func (c *Client) Subscribe(ctx context.Context, groups ...string) (*Notification
 // Notifications are carved from chunks shared with earlier and later ones
 // (see runtime.Chunk): one kept holds its chunks, a few KiB, alive. With
 // runtime.ReuseReplies each is decoded into the memory of the one before
-// instead, and its Value is valid only until its loop iteration ends.
+// instead, and is valid only until its loop iteration ends.
 func (n *Notifications) All(opts ...runtime.DumpOption) iter.Seq2[Notification, error] {
 	return func(yield func(Notification, error) bool) {
 		reuse := runtime.ReusesReplies(opts)
 		for m, err := range n.sub.Messages() {
 			if err != nil {
-				if !yield(Notification{}, err) {
+				if !yield(nil, err) {
 					return
 				}
 				continue
@@ -170,15 +197,14 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // decodeNotification decodes a multicast message by its command, with
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
-	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 4:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDocExmpl(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)
 		}
-		ntf.Op, ntf.Value = "echo-ntf", v
+		return EchoNtf{v}, nil
 	}
-	return ntf, nil
+	return UnknownNotification{Cmd: m.Cmd, Payload: append([]byte(nil), m.Payload...)}, nil
 }

@@ -2016,39 +2016,311 @@ func (c *Client) MseGetDump(ctx context.Context, req *Mse, opts ...runtime.DumpO
 	}
 }
 
-// Notification is one multicast message of the family.
-type Notification struct {
-	// Op is the spec name of the notification ("" if the spec does not
-	// know Cmd).
-	Op string
+// Notification is one multicast message of the family, one of
+//   - LinkinfoNtf
+//   - LinkmodesNtf
+//   - DebugNtf
+//   - WolNtf
+//   - FeaturesNtf
+//   - PrivflagsNtf
+//   - RingsNtf
+//   - ChannelsNtf
+//   - CoalesceNtf
+//   - PauseNtf
+//   - EEENtf
+//   - CableTestNtfNotification
+//   - CableTestTdrNtfNotification
+//   - FECNtf
+//   - ModuleNtf
+//   - PlcaNtf
+//   - MmNtf
+//   - ModuleFwFlashNtf
+//   - PHYNtf
+//   - PSENtfNotification
+//   - RSSNtf
+//   - RSSCreateNtf
+//   - RSSDeleteNtf
+//   - UnknownNotification (a command the spec does not describe)
+//
+// Switch on its type to read it.
+type Notification interface {
+	// Op returns the notification's spec name ("" for an
+	// UnknownNotification).
+	Op() string
+	// cmd returns the genl command of the message; being unexported, it
+	// closes the set of implementations to this package.
+	cmd() uint8
+}
+
+// LinkinfoNtf is the "linkinfo-ntf" notification, its attributes those of
+// Linkinfo. Notification for change in link info.
+type LinkinfoNtf struct {
+	*Linkinfo
+}
+
+// Op returns "linkinfo-ntf".
+func (LinkinfoNtf) Op() string { return "linkinfo-ntf" }
+
+func (LinkinfoNtf) cmd() uint8 { return 3 }
+
+// LinkmodesNtf is the "linkmodes-ntf" notification, its attributes those of
+// Linkmodes. Notification for change in link modes.
+type LinkmodesNtf struct {
+	*Linkmodes
+}
+
+// Op returns "linkmodes-ntf".
+func (LinkmodesNtf) Op() string { return "linkmodes-ntf" }
+
+func (LinkmodesNtf) cmd() uint8 { return 5 }
+
+// DebugNtf is the "debug-ntf" notification, its attributes those of Debug.
+// Notification for change in debug message mask.
+type DebugNtf struct {
+	*Debug
+}
+
+// Op returns "debug-ntf".
+func (DebugNtf) Op() string { return "debug-ntf" }
+
+func (DebugNtf) cmd() uint8 { return 8 }
+
+// WolNtf is the "wol-ntf" notification, its attributes those of Wol.
+// Notification for change in WOL params.
+type WolNtf struct {
+	*Wol
+}
+
+// Op returns "wol-ntf".
+func (WolNtf) Op() string { return "wol-ntf" }
+
+func (WolNtf) cmd() uint8 { return 10 }
+
+// FeaturesNtf is the "features-ntf" notification, its attributes those of
+// Features. Notification for change in features.
+type FeaturesNtf struct {
+	*Features
+}
+
+// Op returns "features-ntf".
+func (FeaturesNtf) Op() string { return "features-ntf" }
+
+func (FeaturesNtf) cmd() uint8 { return 13 }
+
+// PrivflagsNtf is the "privflags-ntf" notification, its attributes those of
+// Privflags. Notification for change in device private flags.
+type PrivflagsNtf struct {
+	*Privflags
+}
+
+// Op returns "privflags-ntf".
+func (PrivflagsNtf) Op() string { return "privflags-ntf" }
+
+func (PrivflagsNtf) cmd() uint8 { return 15 }
+
+// RingsNtf is the "rings-ntf" notification, its attributes those of Rings.
+// Notification for change in ring params.
+type RingsNtf struct {
+	*Rings
+}
+
+// Op returns "rings-ntf".
+func (RingsNtf) Op() string { return "rings-ntf" }
+
+func (RingsNtf) cmd() uint8 { return 17 }
+
+// ChannelsNtf is the "channels-ntf" notification, its attributes those of
+// Channels. Notification for change in channel params.
+type ChannelsNtf struct {
+	*Channels
+}
+
+// Op returns "channels-ntf".
+func (ChannelsNtf) Op() string { return "channels-ntf" }
+
+func (ChannelsNtf) cmd() uint8 { return 19 }
+
+// CoalesceNtf is the "coalesce-ntf" notification, its attributes those of
+// Coalesce. Notification for change in coalesce params.
+type CoalesceNtf struct {
+	*Coalesce
+}
+
+// Op returns "coalesce-ntf".
+func (CoalesceNtf) Op() string { return "coalesce-ntf" }
+
+func (CoalesceNtf) cmd() uint8 { return 21 }
+
+// PauseNtf is the "pause-ntf" notification, its attributes those of Pause.
+// Notification for change in pause params.
+type PauseNtf struct {
+	*Pause
+}
+
+// Op returns "pause-ntf".
+func (PauseNtf) Op() string { return "pause-ntf" }
+
+func (PauseNtf) cmd() uint8 { return 23 }
+
+// EEENtf is the "eee-ntf" notification, its attributes those of EEE.
+// Notification for change in eee params.
+type EEENtf struct {
+	*EEE
+}
+
+// Op returns "eee-ntf".
+func (EEENtf) Op() string { return "eee-ntf" }
+
+func (EEENtf) cmd() uint8 { return 25 }
+
+// CableTestNtfNotification is the "cable-test-ntf" notification, its
+// attributes those of CableTestNtf. Cable test notification.
+type CableTestNtfNotification struct {
+	*CableTestNtf
+}
+
+// Op returns "cable-test-ntf".
+func (CableTestNtfNotification) Op() string { return "cable-test-ntf" }
+
+func (CableTestNtfNotification) cmd() uint8 { return 27 }
+
+// CableTestTdrNtfNotification is the "cable-test-tdr-ntf" notification, its
+// attributes those of CableTestTdrNtf. Cable test TDR notification.
+type CableTestTdrNtfNotification struct {
+	*CableTestTdrNtf
+}
+
+// Op returns "cable-test-tdr-ntf".
+func (CableTestTdrNtfNotification) Op() string { return "cable-test-tdr-ntf" }
+
+func (CableTestTdrNtfNotification) cmd() uint8 { return 28 }
+
+// FECNtf is the "fec-ntf" notification, its attributes those of FEC.
+// Notification for change in FEC params.
+type FECNtf struct {
+	*FEC
+}
+
+// Op returns "fec-ntf".
+func (FECNtf) Op() string { return "fec-ntf" }
+
+func (FECNtf) cmd() uint8 { return 31 }
+
+// ModuleNtf is the "module-ntf" notification, its attributes those of
+// Module. Notification for change in module params.
+type ModuleNtf struct {
+	*Module
+}
+
+// Op returns "module-ntf".
+func (ModuleNtf) Op() string { return "module-ntf" }
+
+func (ModuleNtf) cmd() uint8 { return 36 }
+
+// PlcaNtf is the "plca-ntf" notification, its attributes those of Plca.
+// Notification for change in PLCA params.
+type PlcaNtf struct {
+	*Plca
+}
+
+// Op returns "plca-ntf".
+func (PlcaNtf) Op() string { return "plca-ntf" }
+
+func (PlcaNtf) cmd() uint8 { return 41 }
+
+// MmNtf is the "mm-ntf" notification, its attributes those of Mm.
+// Notification for change in MAC Merge configuration.
+type MmNtf struct {
+	*Mm
+}
+
+// Op returns "mm-ntf".
+func (MmNtf) Op() string { return "mm-ntf" }
+
+func (MmNtf) cmd() uint8 { return 43 }
+
+// ModuleFwFlashNtf is the "module-fw-flash-ntf" notification, its
+// attributes those of ModuleFwFlash. Notification for firmware flashing
+// progress and status.
+type ModuleFwFlashNtf struct {
+	*ModuleFwFlash
+}
+
+// Op returns "module-fw-flash-ntf".
+func (ModuleFwFlashNtf) Op() string { return "module-fw-flash-ntf" }
+
+func (ModuleFwFlashNtf) cmd() uint8 { return 44 }
+
+// PHYNtf is the "phy-ntf" notification, its attributes those of PHY.
+// Notification for change in PHY devices.
+type PHYNtf struct {
+	*PHY
+}
+
+// Op returns "phy-ntf".
+func (PHYNtf) Op() string { return "phy-ntf" }
+
+func (PHYNtf) cmd() uint8 { return 46 }
+
+// PSENtfNotification is the "pse-ntf" notification, its attributes those of
+// PSENtf. Notification for PSE events.
+type PSENtfNotification struct {
+	*PSENtf
+}
+
+// Op returns "pse-ntf".
+func (PSENtfNotification) Op() string { return "pse-ntf" }
+
+func (PSENtfNotification) cmd() uint8 { return 49 }
+
+// RSSNtf is the "rss-ntf" notification, its attributes those of RSS.
+// Notification for change in RSS configuration. For additional contexts
+// only modifications use this notification, creation and deletion have
+// dedicated messages.
+type RSSNtf struct {
+	*RSS
+}
+
+// Op returns "rss-ntf".
+func (RSSNtf) Op() string { return "rss-ntf" }
+
+func (RSSNtf) cmd() uint8 { return 50 }
+
+// RSSCreateNtf is the "rss-create-ntf" notification, its attributes those
+// of RSS. Notification for creation of an additional RSS context.
+type RSSCreateNtf struct {
+	*RSS
+}
+
+// Op returns "rss-create-ntf".
+func (RSSCreateNtf) Op() string { return "rss-create-ntf" }
+
+func (RSSCreateNtf) cmd() uint8 { return 52 }
+
+// RSSDeleteNtf is the "rss-delete-ntf" notification, its attributes those
+// of RSS. Notification for deletion of an additional RSS context.
+type RSSDeleteNtf struct {
+	*RSS
+}
+
+// Op returns "rss-delete-ntf".
+func (RSSDeleteNtf) Op() string { return "rss-delete-ntf" }
+
+func (RSSDeleteNtf) cmd() uint8 { return 53 }
+
+// UnknownNotification is a multicast message whose command the spec does
+// not describe, passed on undecoded.
+type UnknownNotification struct {
 	// Cmd is the genl command of the message.
 	Cmd uint8
-	// Value is the decoded message, nil if Op is "":
-	//   - "linkinfo-ntf": *Linkinfo
-	//   - "linkmodes-ntf": *Linkmodes
-	//   - "debug-ntf": *Debug
-	//   - "wol-ntf": *Wol
-	//   - "features-ntf": *Features
-	//   - "privflags-ntf": *Privflags
-	//   - "rings-ntf": *Rings
-	//   - "channels-ntf": *Channels
-	//   - "coalesce-ntf": *Coalesce
-	//   - "pause-ntf": *Pause
-	//   - "eee-ntf": *EEE
-	//   - "cable-test-ntf": *CableTestNtf
-	//   - "cable-test-tdr-ntf": *CableTestTdrNtf
-	//   - "fec-ntf": *FEC
-	//   - "module-ntf": *Module
-	//   - "plca-ntf": *Plca
-	//   - "mm-ntf": *Mm
-	//   - "module-fw-flash-ntf": *ModuleFwFlash
-	//   - "phy-ntf": *PHY
-	//   - "pse-ntf": *PSENtf
-	//   - "rss-ntf": *RSS
-	//   - "rss-create-ntf": *RSS
-	//   - "rss-delete-ntf": *RSS
-	Value any
+	// Payload is the message after the genl header.
+	Payload []byte
 }
+
+// Op returns "": the spec does not know the command.
+func (UnknownNotification) Op() string { return "" }
+
+func (n UnknownNotification) cmd() uint8 { return n.Cmd }
 
 // Notifications is a subscription to some of the family's multicast groups.
 type Notifications struct {
@@ -2077,13 +2349,13 @@ func (c *Client) Subscribe(ctx context.Context, groups ...string) (*Notification
 // Notifications are carved from chunks shared with earlier and later ones
 // (see runtime.Chunk): one kept holds its chunks, a few KiB, alive. With
 // runtime.ReuseReplies each is decoded into the memory of the one before
-// instead, and its Value is valid only until its loop iteration ends.
+// instead, and is valid only until its loop iteration ends.
 func (n *Notifications) All(opts ...runtime.DumpOption) iter.Seq2[Notification, error] {
 	return func(yield func(Notification, error) bool) {
 		reuse := runtime.ReusesReplies(opts)
 		for m, err := range n.sub.Messages() {
 			if err != nil {
-				if !yield(Notification{}, err) {
+				if !yield(nil, err) {
 					return
 				}
 				continue
@@ -2102,169 +2374,168 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // decodeNotification decodes a multicast message by its command, with
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
-	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 3:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeLinkinfo(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "linkinfo-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-ntf", err)
 		}
-		ntf.Op, ntf.Value = "linkinfo-ntf", v
+		return LinkinfoNtf{v}, nil
 	case 5:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeLinkmodes(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "linkmodes-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-ntf", err)
 		}
-		ntf.Op, ntf.Value = "linkmodes-ntf", v
+		return LinkmodesNtf{v}, nil
 	case 8:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDebug(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "debug-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "debug-ntf", err)
 		}
-		ntf.Op, ntf.Value = "debug-ntf", v
+		return DebugNtf{v}, nil
 	case 10:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeWol(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "wol-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "wol-ntf", err)
 		}
-		ntf.Op, ntf.Value = "wol-ntf", v
+		return WolNtf{v}, nil
 	case 13:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeFeatures(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "features-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "features-ntf", err)
 		}
-		ntf.Op, ntf.Value = "features-ntf", v
+		return FeaturesNtf{v}, nil
 	case 15:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePrivflags(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "privflags-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "privflags-ntf", err)
 		}
-		ntf.Op, ntf.Value = "privflags-ntf", v
+		return PrivflagsNtf{v}, nil
 	case 17:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRings(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "rings-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "rings-ntf", err)
 		}
-		ntf.Op, ntf.Value = "rings-ntf", v
+		return RingsNtf{v}, nil
 	case 19:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeChannels(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "channels-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "channels-ntf", err)
 		}
-		ntf.Op, ntf.Value = "channels-ntf", v
+		return ChannelsNtf{v}, nil
 	case 21:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCoalesce(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "coalesce-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "coalesce-ntf", err)
 		}
-		ntf.Op, ntf.Value = "coalesce-ntf", v
+		return CoalesceNtf{v}, nil
 	case 23:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePause(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "pause-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "pause-ntf", err)
 		}
-		ntf.Op, ntf.Value = "pause-ntf", v
+		return PauseNtf{v}, nil
 	case 25:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeEEE(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "eee-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "eee-ntf", err)
 		}
-		ntf.Op, ntf.Value = "eee-ntf", v
+		return EEENtf{v}, nil
 	case 27:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCableTestNtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "cable-test-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "cable-test-ntf", err)
 		}
-		ntf.Op, ntf.Value = "cable-test-ntf", v
+		return CableTestNtfNotification{v}, nil
 	case 28:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCableTestTdrNtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "cable-test-tdr-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "cable-test-tdr-ntf", err)
 		}
-		ntf.Op, ntf.Value = "cable-test-tdr-ntf", v
+		return CableTestTdrNtfNotification{v}, nil
 	case 31:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeFEC(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "fec-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "fec-ntf", err)
 		}
-		ntf.Op, ntf.Value = "fec-ntf", v
+		return FECNtf{v}, nil
 	case 36:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeModule(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "module-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "module-ntf", err)
 		}
-		ntf.Op, ntf.Value = "module-ntf", v
+		return ModuleNtf{v}, nil
 	case 41:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePlca(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "plca-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "plca-ntf", err)
 		}
-		ntf.Op, ntf.Value = "plca-ntf", v
+		return PlcaNtf{v}, nil
 	case 43:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeMm(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "mm-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "mm-ntf", err)
 		}
-		ntf.Op, ntf.Value = "mm-ntf", v
+		return MmNtf{v}, nil
 	case 44:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeModuleFwFlash(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "module-fw-flash-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "module-fw-flash-ntf", err)
 		}
-		ntf.Op, ntf.Value = "module-fw-flash-ntf", v
+		return ModuleFwFlashNtf{v}, nil
 	case 46:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePHY(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "phy-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "phy-ntf", err)
 		}
-		ntf.Op, ntf.Value = "phy-ntf", v
+		return PHYNtf{v}, nil
 	case 49:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePSENtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "pse-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "pse-ntf", err)
 		}
-		ntf.Op, ntf.Value = "pse-ntf", v
+		return PSENtfNotification{v}, nil
 	case 50:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "rss-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "rss-ntf", err)
 		}
-		ntf.Op, ntf.Value = "rss-ntf", v
+		return RSSNtf{v}, nil
 	case 52:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "rss-create-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "rss-create-ntf", err)
 		}
-		ntf.Op, ntf.Value = "rss-create-ntf", v
+		return RSSCreateNtf{v}, nil
 	case 53:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "rss-delete-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "rss-delete-ntf", err)
 		}
-		ntf.Op, ntf.Value = "rss-delete-ntf", v
+		return RSSDeleteNtf{v}, nil
 	}
-	return ntf, nil
+	return UnknownNotification{Cmd: m.Cmd, Payload: append([]byte(nil), m.Payload...)}, nil
 }

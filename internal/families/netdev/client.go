@@ -484,22 +484,105 @@ func (c *Client) QueueCreate(ctx context.Context, req *Queue, opts ...runtime.Do
 	return rsp, nil
 }
 
-// Notification is one multicast message of the family.
-type Notification struct {
-	// Op is the spec name of the notification ("" if the spec does not
-	// know Cmd).
-	Op string
+// Notification is one multicast message of the family, one of
+//   - DevAddNtf
+//   - DevDelNtf
+//   - DevChangeNtf
+//   - PagePoolAddNtf
+//   - PagePoolDelNtf
+//   - PagePoolChangeNtf
+//   - UnknownNotification (a command the spec does not describe)
+//
+// Switch on its type to read it.
+type Notification interface {
+	// Op returns the notification's spec name ("" for an
+	// UnknownNotification).
+	Op() string
+	// cmd returns the genl command of the message; being unexported, it
+	// closes the set of implementations to this package.
+	cmd() uint8
+}
+
+// DevAddNtf is the "dev-add-ntf" notification, its attributes those of Dev.
+// Notification about device appearing.
+type DevAddNtf struct {
+	*Dev
+}
+
+// Op returns "dev-add-ntf".
+func (DevAddNtf) Op() string { return "dev-add-ntf" }
+
+func (DevAddNtf) cmd() uint8 { return 2 }
+
+// DevDelNtf is the "dev-del-ntf" notification, its attributes those of Dev.
+// Notification about device disappearing.
+type DevDelNtf struct {
+	*Dev
+}
+
+// Op returns "dev-del-ntf".
+func (DevDelNtf) Op() string { return "dev-del-ntf" }
+
+func (DevDelNtf) cmd() uint8 { return 3 }
+
+// DevChangeNtf is the "dev-change-ntf" notification, its attributes those
+// of Dev. Notification about device configuration being changed.
+type DevChangeNtf struct {
+	*Dev
+}
+
+// Op returns "dev-change-ntf".
+func (DevChangeNtf) Op() string { return "dev-change-ntf" }
+
+func (DevChangeNtf) cmd() uint8 { return 4 }
+
+// PagePoolAddNtf is the "page-pool-add-ntf" notification, its attributes
+// those of PagePool. Notification about page pool appearing.
+type PagePoolAddNtf struct {
+	*PagePool
+}
+
+// Op returns "page-pool-add-ntf".
+func (PagePoolAddNtf) Op() string { return "page-pool-add-ntf" }
+
+func (PagePoolAddNtf) cmd() uint8 { return 6 }
+
+// PagePoolDelNtf is the "page-pool-del-ntf" notification, its attributes
+// those of PagePool. Notification about page pool disappearing.
+type PagePoolDelNtf struct {
+	*PagePool
+}
+
+// Op returns "page-pool-del-ntf".
+func (PagePoolDelNtf) Op() string { return "page-pool-del-ntf" }
+
+func (PagePoolDelNtf) cmd() uint8 { return 7 }
+
+// PagePoolChangeNtf is the "page-pool-change-ntf" notification, its
+// attributes those of PagePool. Notification about page pool configuration
+// being changed.
+type PagePoolChangeNtf struct {
+	*PagePool
+}
+
+// Op returns "page-pool-change-ntf".
+func (PagePoolChangeNtf) Op() string { return "page-pool-change-ntf" }
+
+func (PagePoolChangeNtf) cmd() uint8 { return 8 }
+
+// UnknownNotification is a multicast message whose command the spec does
+// not describe, passed on undecoded.
+type UnknownNotification struct {
 	// Cmd is the genl command of the message.
 	Cmd uint8
-	// Value is the decoded message, nil if Op is "":
-	//   - "dev-add-ntf": *Dev
-	//   - "dev-del-ntf": *Dev
-	//   - "dev-change-ntf": *Dev
-	//   - "page-pool-add-ntf": *PagePool
-	//   - "page-pool-del-ntf": *PagePool
-	//   - "page-pool-change-ntf": *PagePool
-	Value any
+	// Payload is the message after the genl header.
+	Payload []byte
 }
+
+// Op returns "": the spec does not know the command.
+func (UnknownNotification) Op() string { return "" }
+
+func (n UnknownNotification) cmd() uint8 { return n.Cmd }
 
 // Notifications is a subscription to some of the family's multicast groups.
 type Notifications struct {
@@ -528,13 +611,13 @@ func (c *Client) Subscribe(ctx context.Context, groups ...string) (*Notification
 // Notifications are carved from chunks shared with earlier and later ones
 // (see runtime.Chunk): one kept holds its chunks, a few KiB, alive. With
 // runtime.ReuseReplies each is decoded into the memory of the one before
-// instead, and its Value is valid only until its loop iteration ends.
+// instead, and is valid only until its loop iteration ends.
 func (n *Notifications) All(opts ...runtime.DumpOption) iter.Seq2[Notification, error] {
 	return func(yield func(Notification, error) bool) {
 		reuse := runtime.ReusesReplies(opts)
 		for m, err := range n.sub.Messages() {
 			if err != nil {
-				if !yield(Notification{}, err) {
+				if !yield(nil, err) {
 					return
 				}
 				continue
@@ -553,50 +636,49 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // decodeNotification decodes a multicast message by its command, with
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
-	ntf := Notification{Cmd: m.Cmd}
 	switch m.Cmd {
 	case 2:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-add-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "dev-add-ntf", err)
 		}
-		ntf.Op, ntf.Value = "dev-add-ntf", v
+		return DevAddNtf{v}, nil
 	case 3:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-del-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "dev-del-ntf", err)
 		}
-		ntf.Op, ntf.Value = "dev-del-ntf", v
+		return DevDelNtf{v}, nil
 	case 4:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "dev-change-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "dev-change-ntf", err)
 		}
-		ntf.Op, ntf.Value = "dev-change-ntf", v
+		return DevChangeNtf{v}, nil
 	case 6:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-add-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "page-pool-add-ntf", err)
 		}
-		ntf.Op, ntf.Value = "page-pool-add-ntf", v
+		return PagePoolAddNtf{v}, nil
 	case 7:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-del-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "page-pool-del-ntf", err)
 		}
-		ntf.Op, ntf.Value = "page-pool-del-ntf", v
+		return PagePoolDelNtf{v}, nil
 	case 8:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return ntf, fmt.Errorf("genlgen: %s: %w", "page-pool-change-ntf", err)
+			return nil, fmt.Errorf("genlgen: %s: %w", "page-pool-change-ntf", err)
 		}
-		ntf.Op, ntf.Value = "page-pool-change-ntf", v
+		return PagePoolChangeNtf{v}, nil
 	}
-	return ntf, nil
+	return UnknownNotification{Cmd: m.Cmd, Payload: append([]byte(nil), m.Payload...)}, nil
 }

@@ -372,7 +372,7 @@ func TestNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in, ok := ntf.Value.(*Inner); ntf.Op != "evt" || !ok || in.Header.ID != 8 || in.A.V != 5 || in.B.V != "ev" {
+	if in, ok := ntf.(Evt); !ok || in.Op() != "evt" || in.Header.ID != 8 || in.A.V != 5 || in.B.V != "ev" {
 		t.Errorf("evt: %+v", ntf)
 	}
 	// all-ntf mirrors do-all's reply.
@@ -382,11 +382,11 @@ func TestNotifications(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, ok := ntf.Value.(*All); ntf.Op != "all-ntf" || !ok || a.Header.ID != 3 || a.U8.V != 9 {
+	if a, ok := ntf.(AllNtf); !ok || a.Op() != "all-ntf" || a.Header.ID != 3 || a.U8.V != 9 {
 		t.Errorf("all-ntf: %+v", ntf)
 	}
 	ntf, err = decodeNotification(runtime.Message{Cmd: 99}, false)
-	if err != nil || ntf.Op != "" || ntf.Value != nil || ntf.Cmd != 99 {
+	if u, ok := ntf.(UnknownNotification); err != nil || !ok || u.Op() != "" || u.Cmd != 99 {
 		t.Errorf("unknown command: %+v, %v", ntf, err)
 	}
 }
@@ -406,11 +406,11 @@ func TestReusedNotifications(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, ok := ntf.Value.(*Inner)
-			if !ok || !reflect.DeepEqual(v, in) {
-				t.Fatalf("reuse %v, notification %d: %+v, want %+v", reuse, i, ntf.Value, in)
+			v, ok := ntf.(Evt)
+			if !ok || !reflect.DeepEqual(v.Inner, in) {
+				t.Fatalf("reuse %v, notification %d: %+v, want %+v", reuse, i, ntf, in)
 			}
-			got = append(got, v)
+			got = append(got, v.Inner)
 		}
 		return got
 	}

@@ -33,33 +33,35 @@ type Address struct {
 func (v *Address) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
 // Nothing more is encoded once e has failed, which ends the recursion of
 // a value that contains itself (runtime.MaxNestDepth).
 func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Family; x.Present && sends(only, 1) {
+	if x := &v.Family; x.Present && sends(e, only, 1, "Family", "family") {
 		e.PutU16(1, x.V)
 	}
-	if x := &v.ID; x.Present && sends(only, 2) {
+	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
 		e.PutU8(2, x.V)
 	}
-	if x := &v.Addr4; x.Present && sends(only, 3) {
+	if x := &v.Addr4; x.Present && sends(e, only, 3, "Addr4", "addr4") {
 		e.PutBE32(3, x.V)
 	}
-	if x := v.Addr6; x != nil && sends(only, 4) {
+	if x := v.Addr6; x != nil && sends(e, only, 4, "Addr6", "addr6") {
 		e.PutBytes(4, x)
 	}
-	if x := &v.Port; x.Present && sends(only, 5) {
+	if x := &v.Port; x.Present && sends(e, only, 5, "Port", "port") {
 		e.PutU16(5, x.V)
 	}
-	if x := &v.Flags; x.Present && sends(only, 6) {
+	if x := &v.Flags; x.Present && sends(e, only, 6, "Flags", "flags") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.IfIdx; x.Present && sends(only, 7) {
+	if x := &v.IfIdx; x.Present && sends(e, only, 7, "IfIdx", "if-idx") {
 		e.PutS32(7, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -144,15 +146,17 @@ type Endpoint struct {
 func (v *Endpoint) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
 // Nothing more is encoded once e has failed, which ends the recursion of
 // a value that contains itself (runtime.MaxNestDepth).
 func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Addr; x != nil && sends(only, 1) {
+	if x := v.Addr; x != nil && sends(e, only, 1, "Addr", "addr") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
@@ -215,32 +219,34 @@ type Attr struct {
 func (v *Attr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
 // Nothing more is encoded once e has failed, which ends the recursion of
 // a value that contains itself (runtime.MaxNestDepth).
 func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := v.Addr; x != nil && sends(only, 1) {
+	if x := v.Addr; x != nil && sends(e, only, 1, "Addr", "addr") {
 		n := e.BeginNest(1)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RcvAddAddrs; x.Present && sends(only, 2) {
+	if x := &v.RcvAddAddrs; x.Present && sends(e, only, 2, "RcvAddAddrs", "rcv-add-addrs") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Subflows; x.Present && sends(only, 3) {
+	if x := &v.Subflows; x.Present && sends(e, only, 3, "Subflows", "subflows") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Token; x.Present && sends(only, 4) {
+	if x := &v.Token; x.Present && sends(e, only, 4, "Token", "token") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.LocID; x.Present && sends(only, 5) {
+	if x := &v.LocID; x.Present && sends(e, only, 5, "LocID", "loc-id") {
 		e.PutU8(5, x.V)
 	}
-	if x := v.AddrRemote; x != nil && sends(only, 6) {
+	if x := v.AddrRemote; x != nil && sends(e, only, 6, "AddrRemote", "addr-remote") {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
@@ -400,7 +406,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

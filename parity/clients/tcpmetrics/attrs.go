@@ -43,50 +43,52 @@ type TCPMetrics struct {
 func (v *TCPMetrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
 // Nothing more is encoded once e has failed, which ends the recursion of
 // a value that contains itself (runtime.MaxNestDepth).
 func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.AddrIPv4; x.Present && sends(only, 1) {
+	if x := &v.AddrIPv4; x.Present && sends(e, only, 1, "AddrIPv4", "addr-ipv4") {
 		e.PutBE32(1, x.V)
 	}
-	if x := v.AddrIPv6; x != nil && sends(only, 2) {
+	if x := v.AddrIPv6; x != nil && sends(e, only, 2, "AddrIPv6", "addr-ipv6") {
 		e.PutBytes(2, x)
 	}
-	if x := &v.Age; x.Present && sends(only, 3) {
+	if x := &v.Age; x.Present && sends(e, only, 3, "Age", "age") {
 		e.PutU64(3, x.V)
 	}
-	if x := &v.TwTsval; x.Present && sends(only, 4) {
+	if x := &v.TwTsval; x.Present && sends(e, only, 4, "TwTsval", "tw-tsval") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.TwTsStamp; x.Present && sends(only, 5) {
+	if x := &v.TwTsStamp; x.Present && sends(e, only, 5, "TwTsStamp", "tw-ts-stamp") {
 		e.PutS32(5, x.V)
 	}
-	if x := v.Vals; x != nil && sends(only, 6) {
+	if x := v.Vals; x != nil && sends(e, only, 6, "Vals", "vals") {
 		n := e.BeginNest(6)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.FopenMss; x.Present && sends(only, 7) {
+	if x := &v.FopenMss; x.Present && sends(e, only, 7, "FopenMss", "fopen-mss") {
 		e.PutU16(7, x.V)
 	}
-	if x := &v.FopenSynDrops; x.Present && sends(only, 8) {
+	if x := &v.FopenSynDrops; x.Present && sends(e, only, 8, "FopenSynDrops", "fopen-syn-drops") {
 		e.PutU16(8, x.V)
 	}
-	if x := &v.FopenSynDropTs; x.Present && sends(only, 9) {
+	if x := &v.FopenSynDropTs; x.Present && sends(e, only, 9, "FopenSynDropTs", "fopen-syn-drop-ts") {
 		e.PutU64(9, x.V)
 	}
-	if x := v.FopenCookie; x != nil && sends(only, 10) {
+	if x := v.FopenCookie; x != nil && sends(e, only, 10, "FopenCookie", "fopen-cookie") {
 		e.PutBytes(10, x)
 	}
-	if x := &v.SaddrIPv4; x.Present && sends(only, 11) {
+	if x := &v.SaddrIPv4; x.Present && sends(e, only, 11, "SaddrIPv4", "saddr-ipv4") {
 		e.PutBE32(11, x.V)
 	}
-	if x := v.SaddrIPv6; x != nil && sends(only, 12) {
+	if x := v.SaddrIPv6; x != nil && sends(e, only, 12, "SaddrIPv6", "saddr-ipv6") {
 		e.PutBytes(12, x)
 	}
 	for _, a := range v.Unknown {
@@ -214,33 +216,35 @@ type Metrics struct {
 func (v *Metrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 
 // encodeOnly is Encode limited to the attribute types only marks (an
-// operation's request attributes); nil means every attribute. Unknown
-// attributes are always sent: the caller put them there on purpose.
+// operation's request attributes); nil means every attribute. A field set
+// outside them fails the encoding (runtime.ErrNotInRequest) rather than
+// go unsent. Unknown attributes are always sent: the caller put them
+// there on purpose.
 // Nothing more is encoded once e has failed, which ends the recursion of
 // a value that contains itself (runtime.MaxNestDepth).
 func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil || e.Err() != nil {
 		return
 	}
-	if x := &v.Rtt; x.Present && sends(only, 1) {
+	if x := &v.Rtt; x.Present && sends(e, only, 1, "Rtt", "rtt") {
 		e.PutU32(1, x.V)
 	}
-	if x := &v.Rttvar; x.Present && sends(only, 2) {
+	if x := &v.Rttvar; x.Present && sends(e, only, 2, "Rttvar", "rttvar") {
 		e.PutU32(2, x.V)
 	}
-	if x := &v.Ssthresh; x.Present && sends(only, 3) {
+	if x := &v.Ssthresh; x.Present && sends(e, only, 3, "Ssthresh", "ssthresh") {
 		e.PutU32(3, x.V)
 	}
-	if x := &v.Cwnd; x.Present && sends(only, 4) {
+	if x := &v.Cwnd; x.Present && sends(e, only, 4, "Cwnd", "cwnd") {
 		e.PutU32(4, x.V)
 	}
-	if x := &v.Reodering; x.Present && sends(only, 5) {
+	if x := &v.Reodering; x.Present && sends(e, only, 5, "Reodering", "reodering") {
 		e.PutU32(5, x.V)
 	}
-	if x := &v.RttUs; x.Present && sends(only, 6) {
+	if x := &v.RttUs; x.Present && sends(e, only, 6, "RttUs", "rtt-us") {
 		e.PutU32(6, x.V)
 	}
-	if x := &v.RttvarUs; x.Present && sends(only, 7) {
+	if x := &v.RttvarUs; x.Present && sends(e, only, 7, "RttvarUs", "rttvar-us") {
 		e.PutU32(7, x.V)
 	}
 	for _, a := range v.Unknown {
@@ -391,7 +395,12 @@ func init() {
 }
 
 // sends reports whether an encoding limited to only carries attribute
-// type typ (nil only: every attribute).
-func sends(only []bool, typ int) bool {
-	return only == nil || typ < len(only) && only[typ]
+// type typ (nil only: every attribute); when it does not, it fails e,
+// naming the field that holds a value the request would lose.
+func sends(e *runtime.Encoder, only []bool, typ int, field, attr string) bool {
+	if only == nil || typ < len(only) && only[typ] {
+		return true
+	}
+	e.Unsent(field, attr)
+	return false
 }

@@ -87,8 +87,11 @@ func run(msg string, wait time.Duration, clear bool) error {
 			fmt.Fprintln(os.Stderr, "doc-exmpl: notification:", err)
 			continue
 		}
-		if m, ok := n.Value.(*docexmpl.DocExmpl); ok {
-			fmt.Printf("  %s: %s\n", n.Op, describe(m))
+		switch n := n.(type) {
+		case docexmpl.EchoNtf:
+			fmt.Printf("  %s: %s\n", n.Op(), describe(n.DocExmpl))
+		default:
+			fmt.Printf("  %s: not described by the spec\n", n.Op())
 		}
 	}
 	return nil
