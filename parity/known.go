@@ -169,7 +169,4 @@ func concat(lists ...[]KnownDiff) []KnownDiff {
 
 // KnownData explains the data differences between cli.py and genlgen's
 // clients.
-var KnownData = []KnownDiff{
-	{"nlctrl", `*getpolicy dump *cli.py failure: *Unknown pad with name pad*`, CausePython,
-		"the 6.12 cli.py cannot decode a getpolicy reply at all: the nlctrl spec's policy-attrs set has a pad attribute, a type its ynl.py does not know; genlgen's client decodes every message (internal/families' TestGetPolicyNetdev checks it)"},
-}
+var KnownData = []KnownDiff{}

@@ -3,7 +3,6 @@ package parity
 import (
 	"encoding/json"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -84,11 +83,11 @@ func TestNormaliseIgnoresPolicyNumbering(t *testing.T) {
 	}
 }
 
-func TestNormaliseJSON(t *testing.T) {
-	f := loadSpec(t, "netdev")
-	set := f.Op("dev-get").AttrSet
-	py := `[{"ifindex": 1, "xdp-features": ["rx-sg", "basic"]}]`
-	gg := `[{"ifindex": 1, "xdp-features": "basic|rx-sg"}]`
+// TestJSONDiff: replies compared as decoded JSON differ only where their
+// values do, member order aside.
+func TestJSONDiff(t *testing.T) {
+	py := `[{"ifindex": 1, "xdp-features": ["basic", "rx-sg"]}]`
+	gg := `[{"xdp-features": ["basic", "rx-sg"], "ifindex": 1}]`
 	var a, b any
 	if err := json.Unmarshal([]byte(py), &a); err != nil {
 		t.Fatal(err)
@@ -96,12 +95,11 @@ func TestNormaliseJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(gg), &b); err != nil {
 		t.Fatal(err)
 	}
-	na, nb := NormaliseJSON(a, set, Python), NormaliseJSON(b, set, Go)
-	if !reflect.DeepEqual(na, nb) {
-		t.Errorf("normalised replies differ: %v", JSONDiff(na, nb))
+	if d := JSONDiff(a, b); len(d) != 0 {
+		t.Errorf("replies differ: %v", d)
 	}
 	b.([]any)[0].(map[string]any)["ifindex"] = 2.0
-	if d := JSONDiff(na, NormaliseJSON(b, set, Go)); len(d) != 1 || !strings.HasPrefix(d[0], "[0].ifindex:") {
+	if d := JSONDiff(a, b); len(d) != 1 || !strings.HasPrefix(d[0], "[0].ifindex:") {
 		t.Errorf("want one ifindex difference, got %v", d)
 	}
 }

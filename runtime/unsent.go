@@ -16,7 +16,12 @@ var ErrNotInRequest = errors.New("not in the operation's request")
 // Unsent fails the encoding: field (the Go field, attribute attr of the
 // spec) holds a value the operation's request does not carry.
 func (e *Encoder) Unsent(field, attr string) {
+	e.fail(fmt.Errorf("%s (attribute %q) is set: %w", field, attr, ErrNotInRequest))
+}
+
+// fail records err as the encoding's error unless it already has one.
+func (e *Encoder) fail(err error) {
 	if e.err == nil {
-		e.err = fmt.Errorf("%s (attribute %q) is set: %w", field, attr, ErrNotInRequest)
+		e.err = err
 	}
 }

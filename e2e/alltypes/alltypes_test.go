@@ -357,7 +357,7 @@ func invalidCases() []invalidCase {
 		tU8, tU16, tU32, tU64, tS16 = 1, 2, 3, 4, 6
 		tBe16, tBe64, tFlag, tStr   = 11, 13, 14, 15
 		tStats, tMultiStr, tIdxU32  = 20, 23, 26
-		tTv                         = 27
+		tTv, tBinExact, tLeafBin    = 27, 49, 6
 		tBf, tIdxU64                = 28, 57
 	)
 	cases := []invalidCase{
@@ -405,9 +405,15 @@ func invalidCases() []invalidCase {
 		}},
 		{"bin-min too short", eRange, func(g *gen, r *at.All) string { r.BinMin = g.bytes(0, binMinLen-1); return "bin-min" }},
 		{"bin-max too long", eRange, func(g *gen, r *at.All) string { r.BinMax = g.bytes(binMaxLen+1, 200); return "bin-max" }},
-		{"bin-exact too short", eRange, func(g *gen, r *at.All) string { r.BinExact = g.bytes(0, binExactLen-1); return "bin-exact" }},
+		// bin-exact and leaf.bin are [N]byte in Go: a wrong length goes raw.
+		{"bin-exact too short", eRange, func(g *gen, r *at.All) string {
+			r.BinExact = runtime.Opt[[binExactLen]byte]{}
+			raw(r, tBinExact, g.bytes(0, binExactLen-1))
+			return "bin-exact"
+		}},
 		{"bin-exact too long", eRange, func(g *gen, r *at.All) string {
-			r.BinExact = g.bytes(binExactLen+1, 100)
+			r.BinExact = runtime.Opt[[binExactLen]byte]{}
+			raw(r, tBinExact, g.bytes(binExactLen+1, 100))
 			return "bin-exact"
 		}},
 		{"bin-range too short", eRange, func(g *gen, r *at.All) string { r.BinRange = g.bytes(0, binRangeMin-1); return "bin-range" }},
@@ -422,7 +428,7 @@ func invalidCases() []invalidCase {
 			return "leaf.str"
 		}},
 		{"leaf.bin wrong length", eRange, func(g *gen, r *at.All) string {
-			r.Leaf = &at.Leaf{Bin: make([]byte, g.wrongLen(leafBinLen))}
+			r.Leaf = &at.Leaf{Unknown: []runtime.RawAttr{{Type: tLeafBin, Data: make([]byte, g.wrongLen(leafBinLen))}}}
 			return "leaf.bin"
 		}},
 		{"leaf.color", eRange, func(g *gen, r *at.All) string {
@@ -440,7 +446,7 @@ func invalidCases() []invalidCase {
 			return fmt.Sprintf("idx-leaf[%d].color", k+1)
 		}},
 		{"multi-leaf.bin", eRange, func(g *gen, r *at.All) string {
-			r.MultiLeaf = []at.Leaf{g.leaf(), {Bin: make([]byte, g.wrongLen(leafBinLen))}}
+			r.MultiLeaf = []at.Leaf{g.leaf(), {Unknown: []runtime.RawAttr{{Type: tLeafBin, Data: make([]byte, g.wrongLen(leafBinLen))}}}}
 			return "multi-leaf.bin"
 		}},
 		{"u8 wrong length", eInval, func(g *gen, r *at.All) string { raw(r, tU8, make([]byte, 2+g.r.IntN(6))); return "u8" }},

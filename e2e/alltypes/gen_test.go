@@ -227,7 +227,7 @@ func (g *gen) leaf() at.Leaf {
 		Color: opt(g, func() at.Color { return at.Color(g.urange(0, colorMax)) }),
 	}
 	if g.present() {
-		v.Bin = g.bytes(leafBinLen, leafBinLen)
+		v.Bin = runtime.Some([leafBinLen]byte(g.bytes(leafBinLen, leafBinLen)))
 	}
 	return v
 }
@@ -300,7 +300,7 @@ func (g *gen) all(mode int) *at.All {
 		v.BinMax = g.bytes(0, binMaxLen)
 	}
 	if g.present() {
-		v.BinExact = g.bytes(binExactLen, binExactLen)
+		v.BinExact = runtime.Some([binExactLen]byte(g.bytes(binExactLen, binExactLen)))
 	}
 	if g.present() {
 		v.BinRange = g.bytes(binRangeMin, binRangeMax)

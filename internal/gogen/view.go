@@ -47,6 +47,7 @@ type constView struct {
 
 type enumView struct {
 	Name, Doc, NamesVar, Underlying string
+	SpecName                        string // quoted
 	Flags                           bool
 	Entries                         []enumEntryView
 }
@@ -57,13 +58,18 @@ type enumEntryView struct {
 
 type structView struct {
 	Name, Doc string
+	SpecName  string // quoted
 	Size      int
 	Members   []memberView
 }
 
 type memberView struct {
 	Name, Type, Tag, Doc string
+	SpecName             string // quoted
 	Put, Get             string
+	// JSONPut and JSONGet are the member's part of MarshalJSON and
+	// UnmarshalJSON (json.go).
+	JSONPut, JSONGet string
 }
 
 type setView struct {
@@ -72,11 +78,16 @@ type setView struct {
 	Specs                         []attrSpecView
 	Ignored                       []uint64 // pad and unused attributes
 	Header                        *headerView
+	// JSONCases says whether UnmarshalJSON knows any member name.
+	JSONCases bool
 }
 
 type headerView struct {
 	Field, Type string
 	Size, Len   int
+	// JSONNames are the quoted names of its members that stand beside
+	// the attributes in JSON ("" if none).
+	JSONNames string
 }
 
 type attrSpecView struct {
@@ -103,6 +114,9 @@ type fieldView struct {
 	// ElemInPlace marks an indexed array of nested sets: each element is
 	// decoded in place in the slice rather than copied into it.
 	ElemInPlace bool
+	// JSONPut and JSONGet are the field's part of MarshalJSON and
+	// UnmarshalJSON (json.go).
+	JSONPut, JSONGet string
 
 	// typevalue
 	Entry     string
@@ -117,11 +131,14 @@ type entryView struct {
 	Keys       []entryKeyView
 	AttrsField string
 	AttrsType  string
-	AttrsTag   string
+	// Attr is the spec name of the attribute (quoted), for errors.
+	Attr string
+	// AttrsJSON is the JSON value of the attributes (x.AttrsField).
+	AttrsJSON string
 }
 
 type entryKeyView struct {
-	Name, Tag string
+	Name, SpecName string
 }
 
 type opView struct {
@@ -233,6 +250,9 @@ attribute set, or a nil slice for binary and repeated attributes; flags
 are bools. A subset of an attribute set gets a struct of its own, with only the
 attributes the subset lists. Attributes that the spec does not know are kept
 raw in each struct's Unknown field, so nothing the kernel sends is lost.
+Every type marshals to JSON as the kernel's own client prints it (cli.py
+--output-json: spec names, enums and flags by name, binary as hex) and
+reads the same JSON back.
 
 Dial connects to the family; each operation is a method of Client, and its
 dump form (if any) is a method whose name ends in Dump and that returns an
@@ -298,6 +318,7 @@ func enumOf(def *spec.Definition, underlying string) enumView {
 		Name:       def.GoName,
 		Doc:        docFor(def.GoName, "is the "+q(def.Name)+" "+kind+".", def.Doc),
 		NamesVar:   "names" + def.GoName,
+		SpecName:   q(def.Name),
 		Underlying: underlying,
 		Flags:      def.Kind == spec.DefFlags,
 	}
@@ -318,18 +339,19 @@ func enumOf(def *spec.Definition, underlying string) enumView {
 
 func structOf(def *spec.Definition) (structView, error) {
 	sv := structView{
-		Name: def.GoName,
-		Doc:  docFor(def.GoName, "is the "+q(def.Name)+" struct ("+strconv.Itoa(def.Size)+" bytes on the wire).", def.Doc),
-		Size: def.Size,
+		Name:     def.GoName,
+		Doc:      docFor(def.GoName, "is the "+q(def.Name)+" struct ("+strconv.Itoa(def.Size)+" bytes on the wire).", def.Doc),
+		Size:     def.Size,
+		SpecName: q(def.Name),
 	}
 	for _, m := range def.Members {
 		if m.Type == spec.TypePad {
 			continue
 		}
 		mv := memberView{
-			Name: m.GoName,
-			Tag:  "`json:\"" + m.Name + "\"`",
-			Doc:  docFor(m.GoName, "is the "+q(m.Name)+" member.", m.Doc),
+			Name:     m.GoName,
+			SpecName: q(m.Name),
+			Doc:      docFor(m.GoName, "is the "+q(m.Name)+" member.", m.Doc),
 		}
 		off := strconv.Itoa(m.Offset)
 		switch {
@@ -369,6 +391,7 @@ func structOf(def *spec.Definition) (structView, error) {
 		default:
 			return sv, fmt.Errorf("genlgen: %s: struct %q: member %q of type %s is not supported in Go", m.Pos, def.Name, m.Name, m.Type)
 		}
+		memberJSON(m, &mv)
 		sv.Members = append(sv.Members, mv)
 	}
 	return sv, nil
@@ -427,7 +450,7 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 		AttrsVar: "attrs" + s.GoName,
 	}
 	if h := s.Go.FixedHeader; h != nil {
-		sv.Header = &headerView{Field: s.Go.HeaderField, Type: h.GoName, Size: h.Size, Len: (h.Size + 3) &^ 3}
+		sv.Header = &headerView{Field: s.Go.HeaderField, Type: h.GoName, Size: h.Size, Len: (h.Size + 3) &^ 3, JSONNames: headerNames(h, s)}
 	}
 	var entries []entryView
 	for _, a := range s.Attrs {
@@ -455,6 +478,7 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 		}
 	}
 	slices.SortFunc(sv.Specs, func(a, b attrSpecView) int { return int(a.Value) - int(b.Value) })
+	sv.JSONCases = len(sv.Fields) > 0 || sv.Header != nil && sv.Header.JSONNames != ""
 	return sv, entries, nil
 }
 
@@ -468,7 +492,16 @@ var (
 	elemPayload = payload{data: "arr[eoff+4 : eend]", size: "el-4"}
 )
 
+// fieldOf is a's field: its Go type, wire codec and JSON.
 func fieldOf(a *spec.Attr) (fieldView, *entryView, error) {
+	fv, entry, err := fieldCodec(a)
+	if err == nil {
+		jsonField(a, &fv)
+	}
+	return fv, entry, err
+}
+
+func fieldCodec(a *spec.Attr) (fieldView, *entryView, error) {
 	fv := fieldView{
 		Name:     a.GoName,
 		Tag:      "`json:\"" + a.Name + ",omitempty\"`",
@@ -557,10 +590,11 @@ func typeValueField(a *spec.Attr, fv fieldView) (fieldView, *entryView, error) {
 			": the nests around it carry " + strings.Join(a.TypeValue, ", ") + " in their types."),
 		AttrsField: g.AttrsField,
 		AttrsType:  a.Nested.GoName,
-		AttrsTag:   "`json:\"attrs\"`",
+		Attr:       q(a.Name),
+		AttrsJSON:  nestJSON(a.Nested, "&x."+g.AttrsField),
 	}
 	for i, name := range g.TypeValueFields {
-		ev.Keys = append(ev.Keys, entryKeyView{Name: name, Tag: "`json:\"" + a.TypeValue[i] + "\"`"})
+		ev.Keys = append(ev.Keys, entryKeyView{Name: name, SpecName: q(a.TypeValue[i])})
 	}
 	return fv, &ev, nil
 }

@@ -3,4 +3,4 @@
 // them with go generate.
 package clients
 
-//go:generate go run ../../cmd/genlgen -go . ../../../shared/ynl-6.12/specs/tcp_metrics.yaml ../../../shared/ynl-6.12/specs/mptcp_pm.yaml
+//go:generate go run ../../cmd/genlgen -go . ../../../shared/ynl-7.3/specs/tcp_metrics.yaml ../../../shared/ynl-7.3/specs/mptcp_pm.yaml

@@ -3,6 +3,8 @@
 package docexmpl
 
 import (
+	"encoding/json"
+
 	"github.com/genlgen/genlgen/runtime"
 )
 
@@ -10,15 +12,16 @@ import (
 // Attributes of every DOC_EXMPL message.
 type DocExmpl struct {
 	// Msg is the "msg" attribute. The message, NUL-terminated.
-	Msg runtime.Opt[string] `json:"msg,omitzero"`
+	Msg runtime.Opt[string]
 	// Seq is the "seq" attribute. Sequence number the kernel gave the echo
 	// (first echo is 1).
-	Seq runtime.Opt[uint64] `json:"seq,omitzero"`
+	Seq runtime.Opt[uint64]
 	// Timestamp is the "timestamp" attribute. When the kernel received the
 	// echo, in nanoseconds of CLOCK_REALTIME.
-	Timestamp runtime.Opt[uint64] `json:"timestamp,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Timestamp runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -92,6 +95,52 @@ func (v *DocExmpl) decode(b []byte, dc *decoder) error {
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DocExmpl) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Msg.Present {
+		o.Put("msg", v.Msg.V)
+	}
+	if v.Seq.Present {
+		o.Put("seq", v.Seq.V)
+	}
+	if v.Timestamp.Present {
+		o.Put("timestamp", v.Timestamp.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DocExmpl) UnmarshalJSON(b []byte) error {
+	*v = DocExmpl{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "msg":
+			var x string
+			if err := runtime.ReadJSON("msg", raw, &x); err != nil {
+				return err
+			}
+			v.Msg = runtime.Some(x)
+		case "seq":
+			var x uint64
+			if err := runtime.ReadJSON("seq", raw, &x); err != nil {
+				return err
+			}
+			v.Seq = runtime.Some(x)
+		case "timestamp":
+			var x uint64
+			if err := runtime.ReadJSON("timestamp", raw, &x); err != nil {
+				return err
+			}
+			v.Timestamp = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("doc-exmpl", name)
+		}
+		return nil
+	})
 }
 
 // attrsDocExmpl names the attributes of "doc-exmpl" in kernel errors.

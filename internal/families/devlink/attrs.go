@@ -3,6 +3,7 @@
 package devlink
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/genlgen/genlgen/runtime"
@@ -11,379 +12,380 @@ import (
 // Devlink holds the attributes of the "devlink" attribute set.
 type Devlink struct {
 	// BusName is the "bus-name" attribute.
-	BusName runtime.Opt[string] `json:"bus-name,omitzero"`
+	BusName runtime.Opt[string]
 	// DevName is the "dev-name" attribute.
-	DevName runtime.Opt[string] `json:"dev-name,omitzero"`
+	DevName runtime.Opt[string]
 	// PortIndex is the "port-index" attribute.
-	PortIndex runtime.Opt[uint32] `json:"port-index,omitzero"`
+	PortIndex runtime.Opt[uint32]
 	// PortType is the "port-type" attribute.
-	PortType runtime.Opt[PortType] `json:"port-type,omitzero"`
+	PortType runtime.Opt[PortType]
 	// PortDesiredType is the "port-desired-type" attribute.
-	PortDesiredType runtime.Opt[uint16] `json:"port-desired-type,omitzero"`
+	PortDesiredType runtime.Opt[uint16]
 	// PortNetdevIfindex is the "port-netdev-ifindex" attribute.
-	PortNetdevIfindex runtime.Opt[uint32] `json:"port-netdev-ifindex,omitzero"`
+	PortNetdevIfindex runtime.Opt[uint32]
 	// PortNetdevName is the "port-netdev-name" attribute.
-	PortNetdevName runtime.Opt[string] `json:"port-netdev-name,omitzero"`
+	PortNetdevName runtime.Opt[string]
 	// PortIbdevName is the "port-ibdev-name" attribute.
-	PortIbdevName runtime.Opt[string] `json:"port-ibdev-name,omitzero"`
+	PortIbdevName runtime.Opt[string]
 	// PortSplitCount is the "port-split-count" attribute.
-	PortSplitCount runtime.Opt[uint32] `json:"port-split-count,omitzero"`
+	PortSplitCount runtime.Opt[uint32]
 	// PortSplitGroup is the "port-split-group" attribute.
-	PortSplitGroup runtime.Opt[uint32] `json:"port-split-group,omitzero"`
+	PortSplitGroup runtime.Opt[uint32]
 	// SbIndex is the "sb-index" attribute.
-	SbIndex runtime.Opt[uint32] `json:"sb-index,omitzero"`
+	SbIndex runtime.Opt[uint32]
 	// SbSize is the "sb-size" attribute.
-	SbSize runtime.Opt[uint32] `json:"sb-size,omitzero"`
+	SbSize runtime.Opt[uint32]
 	// SbIngressPoolCount is the "sb-ingress-pool-count" attribute.
-	SbIngressPoolCount runtime.Opt[uint16] `json:"sb-ingress-pool-count,omitzero"`
+	SbIngressPoolCount runtime.Opt[uint16]
 	// SbEgressPoolCount is the "sb-egress-pool-count" attribute.
-	SbEgressPoolCount runtime.Opt[uint16] `json:"sb-egress-pool-count,omitzero"`
+	SbEgressPoolCount runtime.Opt[uint16]
 	// SbIngressTcCount is the "sb-ingress-tc-count" attribute.
-	SbIngressTcCount runtime.Opt[uint16] `json:"sb-ingress-tc-count,omitzero"`
+	SbIngressTcCount runtime.Opt[uint16]
 	// SbEgressTcCount is the "sb-egress-tc-count" attribute.
-	SbEgressTcCount runtime.Opt[uint16] `json:"sb-egress-tc-count,omitzero"`
+	SbEgressTcCount runtime.Opt[uint16]
 	// SbPoolIndex is the "sb-pool-index" attribute.
-	SbPoolIndex runtime.Opt[uint16] `json:"sb-pool-index,omitzero"`
+	SbPoolIndex runtime.Opt[uint16]
 	// SbPoolType is the "sb-pool-type" attribute.
-	SbPoolType runtime.Opt[SbPoolType] `json:"sb-pool-type,omitzero"`
+	SbPoolType runtime.Opt[SbPoolType]
 	// SbPoolSize is the "sb-pool-size" attribute.
-	SbPoolSize runtime.Opt[uint32] `json:"sb-pool-size,omitzero"`
+	SbPoolSize runtime.Opt[uint32]
 	// SbPoolThresholdType is the "sb-pool-threshold-type" attribute.
-	SbPoolThresholdType runtime.Opt[SbThresholdType] `json:"sb-pool-threshold-type,omitzero"`
+	SbPoolThresholdType runtime.Opt[SbThresholdType]
 	// SbThreshold is the "sb-threshold" attribute.
-	SbThreshold runtime.Opt[uint32] `json:"sb-threshold,omitzero"`
+	SbThreshold runtime.Opt[uint32]
 	// SbTcIndex is the "sb-tc-index" attribute.
-	SbTcIndex runtime.Opt[uint16] `json:"sb-tc-index,omitzero"`
+	SbTcIndex runtime.Opt[uint16]
 	// SbOccCur is the "sb-occ-cur" attribute.
-	SbOccCur runtime.Opt[uint32] `json:"sb-occ-cur,omitzero"`
+	SbOccCur runtime.Opt[uint32]
 	// SbOccMax is the "sb-occ-max" attribute.
-	SbOccMax runtime.Opt[uint32] `json:"sb-occ-max,omitzero"`
+	SbOccMax runtime.Opt[uint32]
 	// EswitchMode is the "eswitch-mode" attribute.
-	EswitchMode runtime.Opt[EswitchMode] `json:"eswitch-mode,omitzero"`
+	EswitchMode runtime.Opt[EswitchMode]
 	// EswitchInlineMode is the "eswitch-inline-mode" attribute.
-	EswitchInlineMode runtime.Opt[EswitchInlineMode] `json:"eswitch-inline-mode,omitzero"`
+	EswitchInlineMode runtime.Opt[EswitchInlineMode]
 	// DpipeTables is the "dpipe-tables" attribute.
-	DpipeTables *DlDpipeTables `json:"dpipe-tables,omitempty"`
+	DpipeTables *DlDpipeTables
 	// DpipeTable is the "dpipe-table" attribute.
-	DpipeTable []DlDpipeTable `json:"dpipe-table,omitempty"`
+	DpipeTable []DlDpipeTable
 	// DpipeTableName is the "dpipe-table-name" attribute.
-	DpipeTableName runtime.Opt[string] `json:"dpipe-table-name,omitzero"`
+	DpipeTableName runtime.Opt[string]
 	// DpipeTableSize is the "dpipe-table-size" attribute.
-	DpipeTableSize runtime.Opt[uint64] `json:"dpipe-table-size,omitzero"`
+	DpipeTableSize runtime.Opt[uint64]
 	// DpipeTableMatches is the "dpipe-table-matches" attribute.
-	DpipeTableMatches *DlDpipeTableMatches `json:"dpipe-table-matches,omitempty"`
+	DpipeTableMatches *DlDpipeTableMatches
 	// DpipeTableActions is the "dpipe-table-actions" attribute.
-	DpipeTableActions *DlDpipeTableActions `json:"dpipe-table-actions,omitempty"`
+	DpipeTableActions *DlDpipeTableActions
 	// DpipeTableCountersEnabled is the "dpipe-table-counters-enabled"
 	// attribute.
-	DpipeTableCountersEnabled runtime.Opt[uint8] `json:"dpipe-table-counters-enabled,omitzero"`
+	DpipeTableCountersEnabled runtime.Opt[uint8]
 	// DpipeEntries is the "dpipe-entries" attribute.
-	DpipeEntries *DlDpipeEntries `json:"dpipe-entries,omitempty"`
+	DpipeEntries *DlDpipeEntries
 	// DpipeEntry is the "dpipe-entry" attribute.
-	DpipeEntry []DlDpipeEntry `json:"dpipe-entry,omitempty"`
+	DpipeEntry []DlDpipeEntry
 	// DpipeEntryIndex is the "dpipe-entry-index" attribute.
-	DpipeEntryIndex runtime.Opt[uint64] `json:"dpipe-entry-index,omitzero"`
+	DpipeEntryIndex runtime.Opt[uint64]
 	// DpipeEntryMatchValues is the "dpipe-entry-match-values" attribute.
-	DpipeEntryMatchValues *DlDpipeEntryMatchValues `json:"dpipe-entry-match-values,omitempty"`
+	DpipeEntryMatchValues *DlDpipeEntryMatchValues
 	// DpipeEntryActionValues is the "dpipe-entry-action-values" attribute.
-	DpipeEntryActionValues *DlDpipeEntryActionValues `json:"dpipe-entry-action-values,omitempty"`
+	DpipeEntryActionValues *DlDpipeEntryActionValues
 	// DpipeEntryCounter is the "dpipe-entry-counter" attribute.
-	DpipeEntryCounter runtime.Opt[uint64] `json:"dpipe-entry-counter,omitzero"`
+	DpipeEntryCounter runtime.Opt[uint64]
 	// DpipeMatch is the "dpipe-match" attribute.
-	DpipeMatch []DlDpipeMatch `json:"dpipe-match,omitempty"`
+	DpipeMatch []DlDpipeMatch
 	// DpipeMatchValue is the "dpipe-match-value" attribute.
-	DpipeMatchValue []DlDpipeMatchValue `json:"dpipe-match-value,omitempty"`
+	DpipeMatchValue []DlDpipeMatchValue
 	// DpipeMatchType is the "dpipe-match-type" attribute.
-	DpipeMatchType runtime.Opt[DpipeMatchType] `json:"dpipe-match-type,omitzero"`
+	DpipeMatchType runtime.Opt[DpipeMatchType]
 	// DpipeAction is the "dpipe-action" attribute.
-	DpipeAction []DlDpipeAction `json:"dpipe-action,omitempty"`
+	DpipeAction []DlDpipeAction
 	// DpipeActionValue is the "dpipe-action-value" attribute.
-	DpipeActionValue []DlDpipeActionValue `json:"dpipe-action-value,omitempty"`
+	DpipeActionValue []DlDpipeActionValue
 	// DpipeActionType is the "dpipe-action-type" attribute.
-	DpipeActionType runtime.Opt[DpipeActionType] `json:"dpipe-action-type,omitzero"`
+	DpipeActionType runtime.Opt[DpipeActionType]
 	// DpipeValue is the "dpipe-value" attribute.
-	DpipeValue []byte `json:"dpipe-value,omitempty"`
+	DpipeValue []byte
 	// DpipeValueMask is the "dpipe-value-mask" attribute.
-	DpipeValueMask []byte `json:"dpipe-value-mask,omitempty"`
+	DpipeValueMask []byte
 	// DpipeValueMapping is the "dpipe-value-mapping" attribute.
-	DpipeValueMapping runtime.Opt[uint32] `json:"dpipe-value-mapping,omitzero"`
+	DpipeValueMapping runtime.Opt[uint32]
 	// DpipeHeaders is the "dpipe-headers" attribute.
-	DpipeHeaders *DlDpipeHeaders `json:"dpipe-headers,omitempty"`
+	DpipeHeaders *DlDpipeHeaders
 	// DpipeHeader is the "dpipe-header" attribute.
-	DpipeHeader []DlDpipeHeader `json:"dpipe-header,omitempty"`
+	DpipeHeader []DlDpipeHeader
 	// DpipeHeaderName is the "dpipe-header-name" attribute.
-	DpipeHeaderName runtime.Opt[string] `json:"dpipe-header-name,omitzero"`
+	DpipeHeaderName runtime.Opt[string]
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID]
 	// DpipeHeaderFields is the "dpipe-header-fields" attribute.
-	DpipeHeaderFields *DlDpipeHeaderFields `json:"dpipe-header-fields,omitempty"`
+	DpipeHeaderFields *DlDpipeHeaderFields
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
+	DpipeHeaderGlobal runtime.Opt[uint8]
 	// DpipeHeaderIndex is the "dpipe-header-index" attribute.
-	DpipeHeaderIndex runtime.Opt[uint32] `json:"dpipe-header-index,omitzero"`
+	DpipeHeaderIndex runtime.Opt[uint32]
 	// DpipeField is the "dpipe-field" attribute.
-	DpipeField []DlDpipeField `json:"dpipe-field,omitempty"`
+	DpipeField []DlDpipeField
 	// DpipeFieldName is the "dpipe-field-name" attribute.
-	DpipeFieldName runtime.Opt[string] `json:"dpipe-field-name,omitzero"`
+	DpipeFieldName runtime.Opt[string]
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
+	DpipeFieldID runtime.Opt[uint32]
 	// DpipeFieldBitwidth is the "dpipe-field-bitwidth" attribute.
-	DpipeFieldBitwidth runtime.Opt[uint32] `json:"dpipe-field-bitwidth,omitzero"`
+	DpipeFieldBitwidth runtime.Opt[uint32]
 	// DpipeFieldMappingType is the "dpipe-field-mapping-type" attribute.
-	DpipeFieldMappingType runtime.Opt[DpipeFieldMappingType] `json:"dpipe-field-mapping-type,omitzero"`
+	DpipeFieldMappingType runtime.Opt[DpipeFieldMappingType]
 	// EswitchEncapMode is the "eswitch-encap-mode" attribute.
-	EswitchEncapMode runtime.Opt[EswitchEncapMode] `json:"eswitch-encap-mode,omitzero"`
+	EswitchEncapMode runtime.Opt[EswitchEncapMode]
 	// ResourceList is the "resource-list" attribute.
-	ResourceList *DlResourceList `json:"resource-list,omitempty"`
+	ResourceList *DlResourceList
 	// Resource is the "resource" attribute.
-	Resource []DlResource `json:"resource,omitempty"`
+	Resource []DlResource
 	// ResourceName is the "resource-name" attribute.
-	ResourceName runtime.Opt[string] `json:"resource-name,omitzero"`
+	ResourceName runtime.Opt[string]
 	// ResourceID is the "resource-id" attribute.
-	ResourceID runtime.Opt[uint64] `json:"resource-id,omitzero"`
+	ResourceID runtime.Opt[uint64]
 	// ResourceSize is the "resource-size" attribute.
-	ResourceSize runtime.Opt[uint64] `json:"resource-size,omitzero"`
+	ResourceSize runtime.Opt[uint64]
 	// ResourceSizeNew is the "resource-size-new" attribute.
-	ResourceSizeNew runtime.Opt[uint64] `json:"resource-size-new,omitzero"`
+	ResourceSizeNew runtime.Opt[uint64]
 	// ResourceSizeValid is the "resource-size-valid" attribute.
-	ResourceSizeValid runtime.Opt[uint8] `json:"resource-size-valid,omitzero"`
+	ResourceSizeValid runtime.Opt[uint8]
 	// ResourceSizeMin is the "resource-size-min" attribute.
-	ResourceSizeMin runtime.Opt[uint64] `json:"resource-size-min,omitzero"`
+	ResourceSizeMin runtime.Opt[uint64]
 	// ResourceSizeMax is the "resource-size-max" attribute.
-	ResourceSizeMax runtime.Opt[uint64] `json:"resource-size-max,omitzero"`
+	ResourceSizeMax runtime.Opt[uint64]
 	// ResourceSizeGran is the "resource-size-gran" attribute.
-	ResourceSizeGran runtime.Opt[uint64] `json:"resource-size-gran,omitzero"`
+	ResourceSizeGran runtime.Opt[uint64]
 	// ResourceUnit is the "resource-unit" attribute.
-	ResourceUnit runtime.Opt[ResourceUnit] `json:"resource-unit,omitzero"`
+	ResourceUnit runtime.Opt[ResourceUnit]
 	// ResourceOcc is the "resource-occ" attribute.
-	ResourceOcc runtime.Opt[uint64] `json:"resource-occ,omitzero"`
+	ResourceOcc runtime.Opt[uint64]
 	// DpipeTableResourceID is the "dpipe-table-resource-id" attribute.
-	DpipeTableResourceID runtime.Opt[uint64] `json:"dpipe-table-resource-id,omitzero"`
+	DpipeTableResourceID runtime.Opt[uint64]
 	// DpipeTableResourceUnits is the "dpipe-table-resource-units" attribute.
-	DpipeTableResourceUnits runtime.Opt[uint64] `json:"dpipe-table-resource-units,omitzero"`
+	DpipeTableResourceUnits runtime.Opt[uint64]
 	// PortFlavour is the "port-flavour" attribute.
-	PortFlavour runtime.Opt[PortFlavour] `json:"port-flavour,omitzero"`
+	PortFlavour runtime.Opt[PortFlavour]
 	// PortNumber is the "port-number" attribute.
-	PortNumber runtime.Opt[uint32] `json:"port-number,omitzero"`
+	PortNumber runtime.Opt[uint32]
 	// PortSplitSubportNumber is the "port-split-subport-number" attribute.
-	PortSplitSubportNumber runtime.Opt[uint32] `json:"port-split-subport-number,omitzero"`
+	PortSplitSubportNumber runtime.Opt[uint32]
 	// Param is the "param" attribute.
-	Param *DlParam `json:"param,omitempty"`
+	Param *DlParam
 	// ParamName is the "param-name" attribute.
-	ParamName runtime.Opt[string] `json:"param-name,omitzero"`
+	ParamName runtime.Opt[string]
 	// ParamGeneric is the "param-generic" attribute.
-	ParamGeneric bool `json:"param-generic,omitempty"`
+	ParamGeneric bool
 	// ParamType is the "param-type" attribute.
-	ParamType runtime.Opt[VarAttrType] `json:"param-type,omitzero"`
+	ParamType runtime.Opt[VarAttrType]
 	// ParamValueCmode is the "param-value-cmode" attribute.
-	ParamValueCmode runtime.Opt[ParamCmode] `json:"param-value-cmode,omitzero"`
+	ParamValueCmode runtime.Opt[ParamCmode]
 	// RegionName is the "region-name" attribute.
-	RegionName runtime.Opt[string] `json:"region-name,omitzero"`
+	RegionName runtime.Opt[string]
 	// RegionSize is the "region-size" attribute.
-	RegionSize runtime.Opt[uint64] `json:"region-size,omitzero"`
+	RegionSize runtime.Opt[uint64]
 	// RegionSnapshots is the "region-snapshots" attribute.
-	RegionSnapshots *DlRegionSnapshots `json:"region-snapshots,omitempty"`
+	RegionSnapshots *DlRegionSnapshots
 	// RegionSnapshot is the "region-snapshot" attribute.
-	RegionSnapshot *DlRegionSnapshot `json:"region-snapshot,omitempty"`
+	RegionSnapshot *DlRegionSnapshot
 	// RegionSnapshotID is the "region-snapshot-id" attribute.
-	RegionSnapshotID runtime.Opt[uint32] `json:"region-snapshot-id,omitzero"`
+	RegionSnapshotID runtime.Opt[uint32]
 	// RegionChunks is the "region-chunks" attribute.
-	RegionChunks *DlRegionChunks `json:"region-chunks,omitempty"`
+	RegionChunks *DlRegionChunks
 	// RegionChunk is the "region-chunk" attribute.
-	RegionChunk *DlRegionChunk `json:"region-chunk,omitempty"`
+	RegionChunk *DlRegionChunk
 	// RegionChunkData is the "region-chunk-data" attribute.
-	RegionChunkData []byte `json:"region-chunk-data,omitempty"`
+	RegionChunkData []byte
 	// RegionChunkAddr is the "region-chunk-addr" attribute.
-	RegionChunkAddr runtime.Opt[uint64] `json:"region-chunk-addr,omitzero"`
+	RegionChunkAddr runtime.Opt[uint64]
 	// RegionChunkLen is the "region-chunk-len" attribute.
-	RegionChunkLen runtime.Opt[uint64] `json:"region-chunk-len,omitzero"`
+	RegionChunkLen runtime.Opt[uint64]
 	// InfoDriverName is the "info-driver-name" attribute.
-	InfoDriverName runtime.Opt[string] `json:"info-driver-name,omitzero"`
+	InfoDriverName runtime.Opt[string]
 	// InfoSerialNumber is the "info-serial-number" attribute.
-	InfoSerialNumber runtime.Opt[string] `json:"info-serial-number,omitzero"`
+	InfoSerialNumber runtime.Opt[string]
 	// InfoVersionFixed is the "info-version-fixed" attribute.
-	InfoVersionFixed []DlInfoVersion `json:"info-version-fixed,omitempty"`
+	InfoVersionFixed []DlInfoVersion
 	// InfoVersionRunning is the "info-version-running" attribute.
-	InfoVersionRunning []DlInfoVersion `json:"info-version-running,omitempty"`
+	InfoVersionRunning []DlInfoVersion
 	// InfoVersionStored is the "info-version-stored" attribute.
-	InfoVersionStored []DlInfoVersion `json:"info-version-stored,omitempty"`
+	InfoVersionStored []DlInfoVersion
 	// InfoVersionName is the "info-version-name" attribute.
-	InfoVersionName runtime.Opt[string] `json:"info-version-name,omitzero"`
+	InfoVersionName runtime.Opt[string]
 	// InfoVersionValue is the "info-version-value" attribute.
-	InfoVersionValue runtime.Opt[string] `json:"info-version-value,omitzero"`
+	InfoVersionValue runtime.Opt[string]
 	// SbPoolCellSize is the "sb-pool-cell-size" attribute.
-	SbPoolCellSize runtime.Opt[uint32] `json:"sb-pool-cell-size,omitzero"`
+	SbPoolCellSize runtime.Opt[uint32]
 	// Fmsg is the "fmsg" attribute.
-	Fmsg *DlFmsg `json:"fmsg,omitempty"`
+	Fmsg *DlFmsg
 	// FmsgObjNestStart is the "fmsg-obj-nest-start" attribute.
-	FmsgObjNestStart bool `json:"fmsg-obj-nest-start,omitempty"`
+	FmsgObjNestStart bool
 	// FmsgPairNestStart is the "fmsg-pair-nest-start" attribute.
-	FmsgPairNestStart bool `json:"fmsg-pair-nest-start,omitempty"`
+	FmsgPairNestStart bool
 	// FmsgArrNestStart is the "fmsg-arr-nest-start" attribute.
-	FmsgArrNestStart bool `json:"fmsg-arr-nest-start,omitempty"`
+	FmsgArrNestStart bool
 	// FmsgNestEnd is the "fmsg-nest-end" attribute.
-	FmsgNestEnd bool `json:"fmsg-nest-end,omitempty"`
+	FmsgNestEnd bool
 	// FmsgObjName is the "fmsg-obj-name" attribute.
-	FmsgObjName runtime.Opt[string] `json:"fmsg-obj-name,omitzero"`
+	FmsgObjName runtime.Opt[string]
 	// FmsgObjValueType is the "fmsg-obj-value-type" attribute.
-	FmsgObjValueType runtime.Opt[VarAttrType] `json:"fmsg-obj-value-type,omitzero"`
+	FmsgObjValueType runtime.Opt[VarAttrType]
 	// HealthReporter is the "health-reporter" attribute.
-	HealthReporter *DlHealthReporter `json:"health-reporter,omitempty"`
+	HealthReporter *DlHealthReporter
 	// HealthReporterName is the "health-reporter-name" attribute.
-	HealthReporterName runtime.Opt[string] `json:"health-reporter-name,omitzero"`
+	HealthReporterName runtime.Opt[string]
 	// HealthReporterState is the "health-reporter-state" attribute.
-	HealthReporterState runtime.Opt[uint8] `json:"health-reporter-state,omitzero"`
+	HealthReporterState runtime.Opt[uint8]
 	// HealthReporterErrCount is the "health-reporter-err-count" attribute.
-	HealthReporterErrCount runtime.Opt[uint64] `json:"health-reporter-err-count,omitzero"`
+	HealthReporterErrCount runtime.Opt[uint64]
 	// HealthReporterRecoverCount is the "health-reporter-recover-count"
 	// attribute.
-	HealthReporterRecoverCount runtime.Opt[uint64] `json:"health-reporter-recover-count,omitzero"`
+	HealthReporterRecoverCount runtime.Opt[uint64]
 	// HealthReporterDumpTs is the "health-reporter-dump-ts" attribute.
-	HealthReporterDumpTs runtime.Opt[uint64] `json:"health-reporter-dump-ts,omitzero"`
+	HealthReporterDumpTs runtime.Opt[uint64]
 	// HealthReporterGracefulPeriod is the "health-reporter-graceful-period"
 	// attribute.
-	HealthReporterGracefulPeriod runtime.Opt[uint64] `json:"health-reporter-graceful-period,omitzero"`
+	HealthReporterGracefulPeriod runtime.Opt[uint64]
 	// HealthReporterAutoRecover is the "health-reporter-auto-recover"
 	// attribute.
-	HealthReporterAutoRecover runtime.Opt[uint8] `json:"health-reporter-auto-recover,omitzero"`
+	HealthReporterAutoRecover runtime.Opt[uint8]
 	// FlashUpdateFileName is the "flash-update-file-name" attribute.
-	FlashUpdateFileName runtime.Opt[string] `json:"flash-update-file-name,omitzero"`
+	FlashUpdateFileName runtime.Opt[string]
 	// FlashUpdateComponent is the "flash-update-component" attribute.
-	FlashUpdateComponent runtime.Opt[string] `json:"flash-update-component,omitzero"`
+	FlashUpdateComponent runtime.Opt[string]
 	// FlashUpdateStatusMsg is the "flash-update-status-msg" attribute.
-	FlashUpdateStatusMsg runtime.Opt[string] `json:"flash-update-status-msg,omitzero"`
+	FlashUpdateStatusMsg runtime.Opt[string]
 	// FlashUpdateStatusDone is the "flash-update-status-done" attribute.
-	FlashUpdateStatusDone runtime.Opt[uint64] `json:"flash-update-status-done,omitzero"`
+	FlashUpdateStatusDone runtime.Opt[uint64]
 	// FlashUpdateStatusTotal is the "flash-update-status-total" attribute.
-	FlashUpdateStatusTotal runtime.Opt[uint64] `json:"flash-update-status-total,omitzero"`
+	FlashUpdateStatusTotal runtime.Opt[uint64]
 	// PortPCIPfNumber is the "port-pci-pf-number" attribute.
-	PortPCIPfNumber runtime.Opt[uint16] `json:"port-pci-pf-number,omitzero"`
+	PortPCIPfNumber runtime.Opt[uint16]
 	// PortPCIVfNumber is the "port-pci-vf-number" attribute.
-	PortPCIVfNumber runtime.Opt[uint16] `json:"port-pci-vf-number,omitzero"`
+	PortPCIVfNumber runtime.Opt[uint16]
 	// Stats is the "stats" attribute.
-	Stats *DlAttrStats `json:"stats,omitempty"`
+	Stats *DlAttrStats
 	// TrapName is the "trap-name" attribute.
-	TrapName runtime.Opt[string] `json:"trap-name,omitzero"`
+	TrapName runtime.Opt[string]
 	// TrapAction is the "trap-action" attribute.
-	TrapAction runtime.Opt[TrapAction] `json:"trap-action,omitzero"`
+	TrapAction runtime.Opt[TrapAction]
 	// TrapType is the "trap-type" attribute.
-	TrapType runtime.Opt[TrapType] `json:"trap-type,omitzero"`
+	TrapType runtime.Opt[TrapType]
 	// TrapGeneric is the "trap-generic" attribute.
-	TrapGeneric bool `json:"trap-generic,omitempty"`
+	TrapGeneric bool
 	// TrapMetadata is the "trap-metadata" attribute.
-	TrapMetadata *DlTrapMetadata `json:"trap-metadata,omitempty"`
+	TrapMetadata *DlTrapMetadata
 	// TrapGroupName is the "trap-group-name" attribute.
-	TrapGroupName runtime.Opt[string] `json:"trap-group-name,omitzero"`
+	TrapGroupName runtime.Opt[string]
 	// ReloadFailed is the "reload-failed" attribute.
-	ReloadFailed runtime.Opt[uint8] `json:"reload-failed,omitzero"`
+	ReloadFailed runtime.Opt[uint8]
 	// HealthReporterDumpTsNs is the "health-reporter-dump-ts-ns" attribute.
-	HealthReporterDumpTsNs runtime.Opt[uint64] `json:"health-reporter-dump-ts-ns,omitzero"`
+	HealthReporterDumpTsNs runtime.Opt[uint64]
 	// NetnsFD is the "netns-fd" attribute.
-	NetnsFD runtime.Opt[uint32] `json:"netns-fd,omitzero"`
+	NetnsFD runtime.Opt[uint32]
 	// NetnsPID is the "netns-pid" attribute.
-	NetnsPID runtime.Opt[uint32] `json:"netns-pid,omitzero"`
+	NetnsPID runtime.Opt[uint32]
 	// NetnsID is the "netns-id" attribute.
-	NetnsID runtime.Opt[uint32] `json:"netns-id,omitzero"`
+	NetnsID runtime.Opt[uint32]
 	// HealthReporterAutoDump is the "health-reporter-auto-dump" attribute.
-	HealthReporterAutoDump runtime.Opt[uint8] `json:"health-reporter-auto-dump,omitzero"`
+	HealthReporterAutoDump runtime.Opt[uint8]
 	// TrapPolicerID is the "trap-policer-id" attribute.
-	TrapPolicerID runtime.Opt[uint32] `json:"trap-policer-id,omitzero"`
+	TrapPolicerID runtime.Opt[uint32]
 	// TrapPolicerRate is the "trap-policer-rate" attribute.
-	TrapPolicerRate runtime.Opt[uint64] `json:"trap-policer-rate,omitzero"`
+	TrapPolicerRate runtime.Opt[uint64]
 	// TrapPolicerBurst is the "trap-policer-burst" attribute.
-	TrapPolicerBurst runtime.Opt[uint64] `json:"trap-policer-burst,omitzero"`
+	TrapPolicerBurst runtime.Opt[uint64]
 	// PortFunction is the "port-function" attribute.
-	PortFunction *DlPortFunction `json:"port-function,omitempty"`
+	PortFunction *DlPortFunction
 	// InfoBoardSerialNumber is the "info-board-serial-number" attribute.
-	InfoBoardSerialNumber runtime.Opt[string] `json:"info-board-serial-number,omitzero"`
+	InfoBoardSerialNumber runtime.Opt[string]
 	// PortLanes is the "port-lanes" attribute.
-	PortLanes runtime.Opt[uint32] `json:"port-lanes,omitzero"`
+	PortLanes runtime.Opt[uint32]
 	// PortSplittable is the "port-splittable" attribute.
-	PortSplittable runtime.Opt[uint8] `json:"port-splittable,omitzero"`
+	PortSplittable runtime.Opt[uint8]
 	// PortExternal is the "port-external" attribute.
-	PortExternal runtime.Opt[uint8] `json:"port-external,omitzero"`
+	PortExternal runtime.Opt[uint8]
 	// PortControllerNumber is the "port-controller-number" attribute.
-	PortControllerNumber runtime.Opt[uint32] `json:"port-controller-number,omitzero"`
+	PortControllerNumber runtime.Opt[uint32]
 	// FlashUpdateStatusTimeout is the "flash-update-status-timeout" attribute.
-	FlashUpdateStatusTimeout runtime.Opt[uint64] `json:"flash-update-status-timeout,omitzero"`
+	FlashUpdateStatusTimeout runtime.Opt[uint64]
 	// FlashUpdateOverwriteMask is the "flash-update-overwrite-mask" attribute.
-	FlashUpdateOverwriteMask runtime.Opt[runtime.Bitfield32] `json:"flash-update-overwrite-mask,omitzero"`
+	FlashUpdateOverwriteMask runtime.Opt[runtime.Bitfield32]
 	// ReloadAction is the "reload-action" attribute.
-	ReloadAction runtime.Opt[ReloadAction] `json:"reload-action,omitzero"`
+	ReloadAction runtime.Opt[ReloadAction]
 	// ReloadActionsPerformed is the "reload-actions-performed" attribute.
-	ReloadActionsPerformed runtime.Opt[runtime.Bitfield32] `json:"reload-actions-performed,omitzero"`
+	ReloadActionsPerformed runtime.Opt[runtime.Bitfield32]
 	// ReloadLimits is the "reload-limits" attribute.
-	ReloadLimits runtime.Opt[runtime.Bitfield32] `json:"reload-limits,omitzero"`
+	ReloadLimits runtime.Opt[runtime.Bitfield32]
 	// DevStats is the "dev-stats" attribute.
-	DevStats *DlDevStats `json:"dev-stats,omitempty"`
+	DevStats *DlDevStats
 	// ReloadStats is the "reload-stats" attribute.
-	ReloadStats *DlReloadStats `json:"reload-stats,omitempty"`
+	ReloadStats *DlReloadStats
 	// ReloadStatsEntry is the "reload-stats-entry" attribute.
-	ReloadStatsEntry []DlReloadStatsEntry `json:"reload-stats-entry,omitempty"`
+	ReloadStatsEntry []DlReloadStatsEntry
 	// ReloadStatsLimit is the "reload-stats-limit" attribute.
-	ReloadStatsLimit runtime.Opt[uint8] `json:"reload-stats-limit,omitzero"`
+	ReloadStatsLimit runtime.Opt[uint8]
 	// ReloadStatsValue is the "reload-stats-value" attribute.
-	ReloadStatsValue runtime.Opt[uint32] `json:"reload-stats-value,omitzero"`
+	ReloadStatsValue runtime.Opt[uint32]
 	// RemoteReloadStats is the "remote-reload-stats" attribute.
-	RemoteReloadStats *DlReloadStats `json:"remote-reload-stats,omitempty"`
+	RemoteReloadStats *DlReloadStats
 	// ReloadActionInfo is the "reload-action-info" attribute.
-	ReloadActionInfo []DlReloadActInfo `json:"reload-action-info,omitempty"`
+	ReloadActionInfo []DlReloadActInfo
 	// ReloadActionStats is the "reload-action-stats" attribute.
-	ReloadActionStats []DlReloadActStats `json:"reload-action-stats,omitempty"`
+	ReloadActionStats []DlReloadActStats
 	// PortPCISfNumber is the "port-pci-sf-number" attribute.
-	PortPCISfNumber runtime.Opt[uint32] `json:"port-pci-sf-number,omitzero"`
+	PortPCISfNumber runtime.Opt[uint32]
 	// RateType is the "rate-type" attribute.
-	RateType runtime.Opt[RateType] `json:"rate-type,omitzero"`
+	RateType runtime.Opt[RateType]
 	// RateTxShare is the "rate-tx-share" attribute.
-	RateTxShare runtime.Opt[uint64] `json:"rate-tx-share,omitzero"`
+	RateTxShare runtime.Opt[uint64]
 	// RateTxMax is the "rate-tx-max" attribute.
-	RateTxMax runtime.Opt[uint64] `json:"rate-tx-max,omitzero"`
+	RateTxMax runtime.Opt[uint64]
 	// RateNodeName is the "rate-node-name" attribute.
-	RateNodeName runtime.Opt[string] `json:"rate-node-name,omitzero"`
+	RateNodeName runtime.Opt[string]
 	// RateParentNodeName is the "rate-parent-node-name" attribute.
-	RateParentNodeName runtime.Opt[string] `json:"rate-parent-node-name,omitzero"`
+	RateParentNodeName runtime.Opt[string]
 	// RegionMaxSnapshots is the "region-max-snapshots" attribute.
-	RegionMaxSnapshots runtime.Opt[uint32] `json:"region-max-snapshots,omitzero"`
+	RegionMaxSnapshots runtime.Opt[uint32]
 	// LinecardIndex is the "linecard-index" attribute.
-	LinecardIndex runtime.Opt[uint32] `json:"linecard-index,omitzero"`
+	LinecardIndex runtime.Opt[uint32]
 	// LinecardState is the "linecard-state" attribute.
-	LinecardState runtime.Opt[uint8] `json:"linecard-state,omitzero"`
+	LinecardState runtime.Opt[uint8]
 	// LinecardType is the "linecard-type" attribute.
-	LinecardType runtime.Opt[string] `json:"linecard-type,omitzero"`
+	LinecardType runtime.Opt[string]
 	// LinecardSupportedTypes is the "linecard-supported-types" attribute.
-	LinecardSupportedTypes *DlLinecardSupportedTypes `json:"linecard-supported-types,omitempty"`
+	LinecardSupportedTypes *DlLinecardSupportedTypes
 	// Selftests is the "selftests" attribute.
-	Selftests *DlSelftestID `json:"selftests,omitempty"`
+	Selftests *DlSelftestID
 	// RateTxPriority is the "rate-tx-priority" attribute.
-	RateTxPriority runtime.Opt[uint32] `json:"rate-tx-priority,omitzero"`
+	RateTxPriority runtime.Opt[uint32]
 	// RateTxWeight is the "rate-tx-weight" attribute.
-	RateTxWeight runtime.Opt[uint32] `json:"rate-tx-weight,omitzero"`
+	RateTxWeight runtime.Opt[uint32]
 	// RegionDirect is the "region-direct" attribute.
-	RegionDirect bool `json:"region-direct,omitempty"`
+	RegionDirect bool
 	// RateTcBws is the "rate-tc-bws" attribute.
-	RateTcBws []DlRateTcBws `json:"rate-tc-bws,omitempty"`
+	RateTcBws []DlRateTcBws
 	// HealthReporterBurstPeriod is the "health-reporter-burst-period"
 	// attribute. Time (in msec) for recoveries before starting the grace
 	// period.
-	HealthReporterBurstPeriod runtime.Opt[uint64] `json:"health-reporter-burst-period,omitzero"`
+	HealthReporterBurstPeriod runtime.Opt[uint64]
 	// ParamResetDefault is the "param-reset-default" attribute. Request
 	// restoring parameter to its default value.
-	ParamResetDefault bool `json:"param-reset-default,omitempty"`
+	ParamResetDefault bool
 	// Index is the "index" attribute. Unique devlink instance index.
-	Index runtime.Opt[uint64] `json:"index,omitzero"`
+	Index runtime.Opt[uint64]
 	// ResourceScopeMask is the "resource-scope-mask" attribute. Bitmask
 	// selecting which resource classes to include in a resource-dump response.
 	// Bit 0 (dev) selects device-level resources; bit 1 (port) selects
 	// port-level resources. When absent all classes are returned.
-	ResourceScopeMask runtime.Opt[uint32] `json:"resource-scope-mask,omitzero"`
+	ResourceScopeMask runtime.Opt[uint32]
 	// ParentDev is the "parent-dev" attribute. Identifies the devlink instance
 	// which owns the parent rate node. Used with rate-set and rate-new to
 	// parent a rate object to a node on a different devlink instance, enabling
 	// cross-device rate scheduling. When absent, the parent node is resolved on
 	// the same instance.
-	ParentDev *DlParentDev `json:"parent-dev,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ParentDev *DlParentDev
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2147,15 +2149,1810 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Devlink) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.BusName.Present {
+		o.Put("bus-name", v.BusName.V)
+	}
+	if v.DevName.Present {
+		o.Put("dev-name", v.DevName.V)
+	}
+	if v.PortIndex.Present {
+		o.Put("port-index", v.PortIndex.V)
+	}
+	if v.PortType.Present {
+		o.Put("port-type", v.PortType.V)
+	}
+	if v.PortDesiredType.Present {
+		o.Put("port-desired-type", v.PortDesiredType.V)
+	}
+	if v.PortNetdevIfindex.Present {
+		o.Put("port-netdev-ifindex", v.PortNetdevIfindex.V)
+	}
+	if v.PortNetdevName.Present {
+		o.Put("port-netdev-name", v.PortNetdevName.V)
+	}
+	if v.PortIbdevName.Present {
+		o.Put("port-ibdev-name", v.PortIbdevName.V)
+	}
+	if v.PortSplitCount.Present {
+		o.Put("port-split-count", v.PortSplitCount.V)
+	}
+	if v.PortSplitGroup.Present {
+		o.Put("port-split-group", v.PortSplitGroup.V)
+	}
+	if v.SbIndex.Present {
+		o.Put("sb-index", v.SbIndex.V)
+	}
+	if v.SbSize.Present {
+		o.Put("sb-size", v.SbSize.V)
+	}
+	if v.SbIngressPoolCount.Present {
+		o.Put("sb-ingress-pool-count", v.SbIngressPoolCount.V)
+	}
+	if v.SbEgressPoolCount.Present {
+		o.Put("sb-egress-pool-count", v.SbEgressPoolCount.V)
+	}
+	if v.SbIngressTcCount.Present {
+		o.Put("sb-ingress-tc-count", v.SbIngressTcCount.V)
+	}
+	if v.SbEgressTcCount.Present {
+		o.Put("sb-egress-tc-count", v.SbEgressTcCount.V)
+	}
+	if v.SbPoolIndex.Present {
+		o.Put("sb-pool-index", v.SbPoolIndex.V)
+	}
+	if v.SbPoolType.Present {
+		o.Put("sb-pool-type", v.SbPoolType.V)
+	}
+	if v.SbPoolSize.Present {
+		o.Put("sb-pool-size", v.SbPoolSize.V)
+	}
+	if v.SbPoolThresholdType.Present {
+		o.Put("sb-pool-threshold-type", v.SbPoolThresholdType.V)
+	}
+	if v.SbThreshold.Present {
+		o.Put("sb-threshold", v.SbThreshold.V)
+	}
+	if v.SbTcIndex.Present {
+		o.Put("sb-tc-index", v.SbTcIndex.V)
+	}
+	if v.SbOccCur.Present {
+		o.Put("sb-occ-cur", v.SbOccCur.V)
+	}
+	if v.SbOccMax.Present {
+		o.Put("sb-occ-max", v.SbOccMax.V)
+	}
+	if v.EswitchMode.Present {
+		o.Put("eswitch-mode", v.EswitchMode.V)
+	}
+	if v.EswitchInlineMode.Present {
+		o.Put("eswitch-inline-mode", v.EswitchInlineMode.V)
+	}
+	if v.DpipeTables != nil {
+		o.Put("dpipe-tables", v.DpipeTables)
+	}
+	if len(v.DpipeTable) > 0 {
+		l := make([]any, len(v.DpipeTable))
+		for i := range v.DpipeTable {
+			l[i] = &v.DpipeTable[i]
+		}
+		o.Put("dpipe-table", l)
+	}
+	if v.DpipeTableName.Present {
+		o.Put("dpipe-table-name", v.DpipeTableName.V)
+	}
+	if v.DpipeTableSize.Present {
+		o.Put("dpipe-table-size", v.DpipeTableSize.V)
+	}
+	if v.DpipeTableMatches != nil {
+		o.Put("dpipe-table-matches", v.DpipeTableMatches)
+	}
+	if v.DpipeTableActions != nil {
+		o.Put("dpipe-table-actions", v.DpipeTableActions)
+	}
+	if v.DpipeTableCountersEnabled.Present {
+		o.Put("dpipe-table-counters-enabled", v.DpipeTableCountersEnabled.V)
+	}
+	if v.DpipeEntries != nil {
+		o.Put("dpipe-entries", v.DpipeEntries)
+	}
+	if len(v.DpipeEntry) > 0 {
+		l := make([]any, len(v.DpipeEntry))
+		for i := range v.DpipeEntry {
+			l[i] = &v.DpipeEntry[i]
+		}
+		o.Put("dpipe-entry", l)
+	}
+	if v.DpipeEntryIndex.Present {
+		o.Put("dpipe-entry-index", v.DpipeEntryIndex.V)
+	}
+	if v.DpipeEntryMatchValues != nil {
+		o.Put("dpipe-entry-match-values", v.DpipeEntryMatchValues)
+	}
+	if v.DpipeEntryActionValues != nil {
+		o.Put("dpipe-entry-action-values", v.DpipeEntryActionValues)
+	}
+	if v.DpipeEntryCounter.Present {
+		o.Put("dpipe-entry-counter", v.DpipeEntryCounter.V)
+	}
+	if len(v.DpipeMatch) > 0 {
+		l := make([]any, len(v.DpipeMatch))
+		for i := range v.DpipeMatch {
+			l[i] = &v.DpipeMatch[i]
+		}
+		o.Put("dpipe-match", l)
+	}
+	if len(v.DpipeMatchValue) > 0 {
+		l := make([]any, len(v.DpipeMatchValue))
+		for i := range v.DpipeMatchValue {
+			l[i] = &v.DpipeMatchValue[i]
+		}
+		o.Put("dpipe-match-value", l)
+	}
+	if v.DpipeMatchType.Present {
+		o.Put("dpipe-match-type", v.DpipeMatchType.V)
+	}
+	if len(v.DpipeAction) > 0 {
+		l := make([]any, len(v.DpipeAction))
+		for i := range v.DpipeAction {
+			l[i] = &v.DpipeAction[i]
+		}
+		o.Put("dpipe-action", l)
+	}
+	if len(v.DpipeActionValue) > 0 {
+		l := make([]any, len(v.DpipeActionValue))
+		for i := range v.DpipeActionValue {
+			l[i] = &v.DpipeActionValue[i]
+		}
+		o.Put("dpipe-action-value", l)
+	}
+	if v.DpipeActionType.Present {
+		o.Put("dpipe-action-type", v.DpipeActionType.V)
+	}
+	if v.DpipeValue != nil {
+		o.Put("dpipe-value", runtime.HexBytes(v.DpipeValue))
+	}
+	if v.DpipeValueMask != nil {
+		o.Put("dpipe-value-mask", runtime.HexBytes(v.DpipeValueMask))
+	}
+	if v.DpipeValueMapping.Present {
+		o.Put("dpipe-value-mapping", v.DpipeValueMapping.V)
+	}
+	if v.DpipeHeaders != nil {
+		o.Put("dpipe-headers", v.DpipeHeaders)
+	}
+	if len(v.DpipeHeader) > 0 {
+		l := make([]any, len(v.DpipeHeader))
+		for i := range v.DpipeHeader {
+			l[i] = &v.DpipeHeader[i]
+		}
+		o.Put("dpipe-header", l)
+	}
+	if v.DpipeHeaderName.Present {
+		o.Put("dpipe-header-name", v.DpipeHeaderName.V)
+	}
+	if v.DpipeHeaderID.Present {
+		o.Put("dpipe-header-id", v.DpipeHeaderID.V)
+	}
+	if v.DpipeHeaderFields != nil {
+		o.Put("dpipe-header-fields", v.DpipeHeaderFields)
+	}
+	if v.DpipeHeaderGlobal.Present {
+		o.Put("dpipe-header-global", v.DpipeHeaderGlobal.V)
+	}
+	if v.DpipeHeaderIndex.Present {
+		o.Put("dpipe-header-index", v.DpipeHeaderIndex.V)
+	}
+	if len(v.DpipeField) > 0 {
+		l := make([]any, len(v.DpipeField))
+		for i := range v.DpipeField {
+			l[i] = &v.DpipeField[i]
+		}
+		o.Put("dpipe-field", l)
+	}
+	if v.DpipeFieldName.Present {
+		o.Put("dpipe-field-name", v.DpipeFieldName.V)
+	}
+	if v.DpipeFieldID.Present {
+		o.Put("dpipe-field-id", v.DpipeFieldID.V)
+	}
+	if v.DpipeFieldBitwidth.Present {
+		o.Put("dpipe-field-bitwidth", v.DpipeFieldBitwidth.V)
+	}
+	if v.DpipeFieldMappingType.Present {
+		o.Put("dpipe-field-mapping-type", v.DpipeFieldMappingType.V)
+	}
+	if v.EswitchEncapMode.Present {
+		o.Put("eswitch-encap-mode", v.EswitchEncapMode.V)
+	}
+	if v.ResourceList != nil {
+		o.Put("resource-list", v.ResourceList)
+	}
+	if len(v.Resource) > 0 {
+		l := make([]any, len(v.Resource))
+		for i := range v.Resource {
+			l[i] = &v.Resource[i]
+		}
+		o.Put("resource", l)
+	}
+	if v.ResourceName.Present {
+		o.Put("resource-name", v.ResourceName.V)
+	}
+	if v.ResourceID.Present {
+		o.Put("resource-id", v.ResourceID.V)
+	}
+	if v.ResourceSize.Present {
+		o.Put("resource-size", v.ResourceSize.V)
+	}
+	if v.ResourceSizeNew.Present {
+		o.Put("resource-size-new", v.ResourceSizeNew.V)
+	}
+	if v.ResourceSizeValid.Present {
+		o.Put("resource-size-valid", v.ResourceSizeValid.V)
+	}
+	if v.ResourceSizeMin.Present {
+		o.Put("resource-size-min", v.ResourceSizeMin.V)
+	}
+	if v.ResourceSizeMax.Present {
+		o.Put("resource-size-max", v.ResourceSizeMax.V)
+	}
+	if v.ResourceSizeGran.Present {
+		o.Put("resource-size-gran", v.ResourceSizeGran.V)
+	}
+	if v.ResourceUnit.Present {
+		o.Put("resource-unit", v.ResourceUnit.V)
+	}
+	if v.ResourceOcc.Present {
+		o.Put("resource-occ", v.ResourceOcc.V)
+	}
+	if v.DpipeTableResourceID.Present {
+		o.Put("dpipe-table-resource-id", v.DpipeTableResourceID.V)
+	}
+	if v.DpipeTableResourceUnits.Present {
+		o.Put("dpipe-table-resource-units", v.DpipeTableResourceUnits.V)
+	}
+	if v.PortFlavour.Present {
+		o.Put("port-flavour", v.PortFlavour.V)
+	}
+	if v.PortNumber.Present {
+		o.Put("port-number", v.PortNumber.V)
+	}
+	if v.PortSplitSubportNumber.Present {
+		o.Put("port-split-subport-number", v.PortSplitSubportNumber.V)
+	}
+	if v.Param != nil {
+		o.Put("param", v.Param)
+	}
+	if v.ParamName.Present {
+		o.Put("param-name", v.ParamName.V)
+	}
+	if v.ParamGeneric {
+		o.Put("param-generic", true)
+	}
+	if v.ParamType.Present {
+		o.Put("param-type", v.ParamType.V)
+	}
+	if v.ParamValueCmode.Present {
+		o.Put("param-value-cmode", v.ParamValueCmode.V)
+	}
+	if v.RegionName.Present {
+		o.Put("region-name", v.RegionName.V)
+	}
+	if v.RegionSize.Present {
+		o.Put("region-size", v.RegionSize.V)
+	}
+	if v.RegionSnapshots != nil {
+		o.Put("region-snapshots", v.RegionSnapshots)
+	}
+	if v.RegionSnapshot != nil {
+		o.Put("region-snapshot", v.RegionSnapshot)
+	}
+	if v.RegionSnapshotID.Present {
+		o.Put("region-snapshot-id", v.RegionSnapshotID.V)
+	}
+	if v.RegionChunks != nil {
+		o.Put("region-chunks", v.RegionChunks)
+	}
+	if v.RegionChunk != nil {
+		o.Put("region-chunk", v.RegionChunk)
+	}
+	if v.RegionChunkData != nil {
+		o.Put("region-chunk-data", runtime.HexBytes(v.RegionChunkData))
+	}
+	if v.RegionChunkAddr.Present {
+		o.Put("region-chunk-addr", v.RegionChunkAddr.V)
+	}
+	if v.RegionChunkLen.Present {
+		o.Put("region-chunk-len", v.RegionChunkLen.V)
+	}
+	if v.InfoDriverName.Present {
+		o.Put("info-driver-name", v.InfoDriverName.V)
+	}
+	if v.InfoSerialNumber.Present {
+		o.Put("info-serial-number", v.InfoSerialNumber.V)
+	}
+	if len(v.InfoVersionFixed) > 0 {
+		l := make([]any, len(v.InfoVersionFixed))
+		for i := range v.InfoVersionFixed {
+			l[i] = &v.InfoVersionFixed[i]
+		}
+		o.Put("info-version-fixed", l)
+	}
+	if len(v.InfoVersionRunning) > 0 {
+		l := make([]any, len(v.InfoVersionRunning))
+		for i := range v.InfoVersionRunning {
+			l[i] = &v.InfoVersionRunning[i]
+		}
+		o.Put("info-version-running", l)
+	}
+	if len(v.InfoVersionStored) > 0 {
+		l := make([]any, len(v.InfoVersionStored))
+		for i := range v.InfoVersionStored {
+			l[i] = &v.InfoVersionStored[i]
+		}
+		o.Put("info-version-stored", l)
+	}
+	if v.InfoVersionName.Present {
+		o.Put("info-version-name", v.InfoVersionName.V)
+	}
+	if v.InfoVersionValue.Present {
+		o.Put("info-version-value", v.InfoVersionValue.V)
+	}
+	if v.SbPoolCellSize.Present {
+		o.Put("sb-pool-cell-size", v.SbPoolCellSize.V)
+	}
+	if v.Fmsg != nil {
+		o.Put("fmsg", v.Fmsg)
+	}
+	if v.FmsgObjNestStart {
+		o.Put("fmsg-obj-nest-start", true)
+	}
+	if v.FmsgPairNestStart {
+		o.Put("fmsg-pair-nest-start", true)
+	}
+	if v.FmsgArrNestStart {
+		o.Put("fmsg-arr-nest-start", true)
+	}
+	if v.FmsgNestEnd {
+		o.Put("fmsg-nest-end", true)
+	}
+	if v.FmsgObjName.Present {
+		o.Put("fmsg-obj-name", v.FmsgObjName.V)
+	}
+	if v.FmsgObjValueType.Present {
+		o.Put("fmsg-obj-value-type", v.FmsgObjValueType.V)
+	}
+	if v.HealthReporter != nil {
+		o.Put("health-reporter", v.HealthReporter)
+	}
+	if v.HealthReporterName.Present {
+		o.Put("health-reporter-name", v.HealthReporterName.V)
+	}
+	if v.HealthReporterState.Present {
+		o.Put("health-reporter-state", v.HealthReporterState.V)
+	}
+	if v.HealthReporterErrCount.Present {
+		o.Put("health-reporter-err-count", v.HealthReporterErrCount.V)
+	}
+	if v.HealthReporterRecoverCount.Present {
+		o.Put("health-reporter-recover-count", v.HealthReporterRecoverCount.V)
+	}
+	if v.HealthReporterDumpTs.Present {
+		o.Put("health-reporter-dump-ts", v.HealthReporterDumpTs.V)
+	}
+	if v.HealthReporterGracefulPeriod.Present {
+		o.Put("health-reporter-graceful-period", v.HealthReporterGracefulPeriod.V)
+	}
+	if v.HealthReporterAutoRecover.Present {
+		o.Put("health-reporter-auto-recover", v.HealthReporterAutoRecover.V)
+	}
+	if v.FlashUpdateFileName.Present {
+		o.Put("flash-update-file-name", v.FlashUpdateFileName.V)
+	}
+	if v.FlashUpdateComponent.Present {
+		o.Put("flash-update-component", v.FlashUpdateComponent.V)
+	}
+	if v.FlashUpdateStatusMsg.Present {
+		o.Put("flash-update-status-msg", v.FlashUpdateStatusMsg.V)
+	}
+	if v.FlashUpdateStatusDone.Present {
+		o.Put("flash-update-status-done", v.FlashUpdateStatusDone.V)
+	}
+	if v.FlashUpdateStatusTotal.Present {
+		o.Put("flash-update-status-total", v.FlashUpdateStatusTotal.V)
+	}
+	if v.PortPCIPfNumber.Present {
+		o.Put("port-pci-pf-number", v.PortPCIPfNumber.V)
+	}
+	if v.PortPCIVfNumber.Present {
+		o.Put("port-pci-vf-number", v.PortPCIVfNumber.V)
+	}
+	if v.Stats != nil {
+		o.Put("stats", v.Stats)
+	}
+	if v.TrapName.Present {
+		o.Put("trap-name", v.TrapName.V)
+	}
+	if v.TrapAction.Present {
+		o.Put("trap-action", v.TrapAction.V)
+	}
+	if v.TrapType.Present {
+		o.Put("trap-type", v.TrapType.V)
+	}
+	if v.TrapGeneric {
+		o.Put("trap-generic", true)
+	}
+	if v.TrapMetadata != nil {
+		o.Put("trap-metadata", v.TrapMetadata)
+	}
+	if v.TrapGroupName.Present {
+		o.Put("trap-group-name", v.TrapGroupName.V)
+	}
+	if v.ReloadFailed.Present {
+		o.Put("reload-failed", v.ReloadFailed.V)
+	}
+	if v.HealthReporterDumpTsNs.Present {
+		o.Put("health-reporter-dump-ts-ns", v.HealthReporterDumpTsNs.V)
+	}
+	if v.NetnsFD.Present {
+		o.Put("netns-fd", v.NetnsFD.V)
+	}
+	if v.NetnsPID.Present {
+		o.Put("netns-pid", v.NetnsPID.V)
+	}
+	if v.NetnsID.Present {
+		o.Put("netns-id", v.NetnsID.V)
+	}
+	if v.HealthReporterAutoDump.Present {
+		o.Put("health-reporter-auto-dump", v.HealthReporterAutoDump.V)
+	}
+	if v.TrapPolicerID.Present {
+		o.Put("trap-policer-id", v.TrapPolicerID.V)
+	}
+	if v.TrapPolicerRate.Present {
+		o.Put("trap-policer-rate", v.TrapPolicerRate.V)
+	}
+	if v.TrapPolicerBurst.Present {
+		o.Put("trap-policer-burst", v.TrapPolicerBurst.V)
+	}
+	if v.PortFunction != nil {
+		o.Put("port-function", v.PortFunction)
+	}
+	if v.InfoBoardSerialNumber.Present {
+		o.Put("info-board-serial-number", v.InfoBoardSerialNumber.V)
+	}
+	if v.PortLanes.Present {
+		o.Put("port-lanes", v.PortLanes.V)
+	}
+	if v.PortSplittable.Present {
+		o.Put("port-splittable", v.PortSplittable.V)
+	}
+	if v.PortExternal.Present {
+		o.Put("port-external", v.PortExternal.V)
+	}
+	if v.PortControllerNumber.Present {
+		o.Put("port-controller-number", v.PortControllerNumber.V)
+	}
+	if v.FlashUpdateStatusTimeout.Present {
+		o.Put("flash-update-status-timeout", v.FlashUpdateStatusTimeout.V)
+	}
+	if v.FlashUpdateOverwriteMask.Present {
+		o.Put("flash-update-overwrite-mask", runtime.FlagsBitfield(v.FlashUpdateOverwriteMask.V, namesFlashOverwrite, true))
+	}
+	if v.ReloadAction.Present {
+		o.Put("reload-action", v.ReloadAction.V)
+	}
+	if v.ReloadActionsPerformed.Present {
+		o.Put("reload-actions-performed", runtime.FlagsBitfield(v.ReloadActionsPerformed.V, namesReloadAction, true))
+	}
+	if v.ReloadLimits.Present {
+		o.Put("reload-limits", runtime.FlagsBitfield(v.ReloadLimits.V, namesReloadAction, true))
+	}
+	if v.DevStats != nil {
+		o.Put("dev-stats", v.DevStats)
+	}
+	if v.ReloadStats != nil {
+		o.Put("reload-stats", v.ReloadStats)
+	}
+	if len(v.ReloadStatsEntry) > 0 {
+		l := make([]any, len(v.ReloadStatsEntry))
+		for i := range v.ReloadStatsEntry {
+			l[i] = &v.ReloadStatsEntry[i]
+		}
+		o.Put("reload-stats-entry", l)
+	}
+	if v.ReloadStatsLimit.Present {
+		o.Put("reload-stats-limit", v.ReloadStatsLimit.V)
+	}
+	if v.ReloadStatsValue.Present {
+		o.Put("reload-stats-value", v.ReloadStatsValue.V)
+	}
+	if v.RemoteReloadStats != nil {
+		o.Put("remote-reload-stats", v.RemoteReloadStats)
+	}
+	if len(v.ReloadActionInfo) > 0 {
+		l := make([]any, len(v.ReloadActionInfo))
+		for i := range v.ReloadActionInfo {
+			l[i] = &v.ReloadActionInfo[i]
+		}
+		o.Put("reload-action-info", l)
+	}
+	if len(v.ReloadActionStats) > 0 {
+		l := make([]any, len(v.ReloadActionStats))
+		for i := range v.ReloadActionStats {
+			l[i] = &v.ReloadActionStats[i]
+		}
+		o.Put("reload-action-stats", l)
+	}
+	if v.PortPCISfNumber.Present {
+		o.Put("port-pci-sf-number", v.PortPCISfNumber.V)
+	}
+	if v.RateType.Present {
+		o.Put("rate-type", v.RateType.V)
+	}
+	if v.RateTxShare.Present {
+		o.Put("rate-tx-share", v.RateTxShare.V)
+	}
+	if v.RateTxMax.Present {
+		o.Put("rate-tx-max", v.RateTxMax.V)
+	}
+	if v.RateNodeName.Present {
+		o.Put("rate-node-name", v.RateNodeName.V)
+	}
+	if v.RateParentNodeName.Present {
+		o.Put("rate-parent-node-name", v.RateParentNodeName.V)
+	}
+	if v.RegionMaxSnapshots.Present {
+		o.Put("region-max-snapshots", v.RegionMaxSnapshots.V)
+	}
+	if v.LinecardIndex.Present {
+		o.Put("linecard-index", v.LinecardIndex.V)
+	}
+	if v.LinecardState.Present {
+		o.Put("linecard-state", v.LinecardState.V)
+	}
+	if v.LinecardType.Present {
+		o.Put("linecard-type", v.LinecardType.V)
+	}
+	if v.LinecardSupportedTypes != nil {
+		o.Put("linecard-supported-types", v.LinecardSupportedTypes)
+	}
+	if v.Selftests != nil {
+		o.Put("selftests", v.Selftests)
+	}
+	if v.RateTxPriority.Present {
+		o.Put("rate-tx-priority", v.RateTxPriority.V)
+	}
+	if v.RateTxWeight.Present {
+		o.Put("rate-tx-weight", v.RateTxWeight.V)
+	}
+	if v.RegionDirect {
+		o.Put("region-direct", true)
+	}
+	if len(v.RateTcBws) > 0 {
+		l := make([]any, len(v.RateTcBws))
+		for i := range v.RateTcBws {
+			l[i] = &v.RateTcBws[i]
+		}
+		o.Put("rate-tc-bws", l)
+	}
+	if v.HealthReporterBurstPeriod.Present {
+		o.Put("health-reporter-burst-period", v.HealthReporterBurstPeriod.V)
+	}
+	if v.ParamResetDefault {
+		o.Put("param-reset-default", true)
+	}
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	if v.ResourceScopeMask.Present {
+		o.Put("resource-scope-mask", runtime.FlagList(uint64(v.ResourceScopeMask.V), namesResourceScope, true))
+	}
+	if v.ParentDev != nil {
+		o.Put("parent-dev", v.ParentDev)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Devlink) UnmarshalJSON(b []byte) error {
+	*v = Devlink{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "bus-name":
+			var x string
+			if err := runtime.ReadJSON("bus-name", raw, &x); err != nil {
+				return err
+			}
+			v.BusName = runtime.Some(x)
+		case "dev-name":
+			var x string
+			if err := runtime.ReadJSON("dev-name", raw, &x); err != nil {
+				return err
+			}
+			v.DevName = runtime.Some(x)
+		case "port-index":
+			var x uint32
+			if err := runtime.ReadJSON("port-index", raw, &x); err != nil {
+				return err
+			}
+			v.PortIndex = runtime.Some(x)
+		case "port-type":
+			var x PortType
+			if err := runtime.ReadJSON("port-type", raw, &x); err != nil {
+				return err
+			}
+			v.PortType = runtime.Some(x)
+		case "port-desired-type":
+			var x uint16
+			if err := runtime.ReadJSON("port-desired-type", raw, &x); err != nil {
+				return err
+			}
+			v.PortDesiredType = runtime.Some(x)
+		case "port-netdev-ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("port-netdev-ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.PortNetdevIfindex = runtime.Some(x)
+		case "port-netdev-name":
+			var x string
+			if err := runtime.ReadJSON("port-netdev-name", raw, &x); err != nil {
+				return err
+			}
+			v.PortNetdevName = runtime.Some(x)
+		case "port-ibdev-name":
+			var x string
+			if err := runtime.ReadJSON("port-ibdev-name", raw, &x); err != nil {
+				return err
+			}
+			v.PortIbdevName = runtime.Some(x)
+		case "port-split-count":
+			var x uint32
+			if err := runtime.ReadJSON("port-split-count", raw, &x); err != nil {
+				return err
+			}
+			v.PortSplitCount = runtime.Some(x)
+		case "port-split-group":
+			var x uint32
+			if err := runtime.ReadJSON("port-split-group", raw, &x); err != nil {
+				return err
+			}
+			v.PortSplitGroup = runtime.Some(x)
+		case "sb-index":
+			var x uint32
+			if err := runtime.ReadJSON("sb-index", raw, &x); err != nil {
+				return err
+			}
+			v.SbIndex = runtime.Some(x)
+		case "sb-size":
+			var x uint32
+			if err := runtime.ReadJSON("sb-size", raw, &x); err != nil {
+				return err
+			}
+			v.SbSize = runtime.Some(x)
+		case "sb-ingress-pool-count":
+			var x uint16
+			if err := runtime.ReadJSON("sb-ingress-pool-count", raw, &x); err != nil {
+				return err
+			}
+			v.SbIngressPoolCount = runtime.Some(x)
+		case "sb-egress-pool-count":
+			var x uint16
+			if err := runtime.ReadJSON("sb-egress-pool-count", raw, &x); err != nil {
+				return err
+			}
+			v.SbEgressPoolCount = runtime.Some(x)
+		case "sb-ingress-tc-count":
+			var x uint16
+			if err := runtime.ReadJSON("sb-ingress-tc-count", raw, &x); err != nil {
+				return err
+			}
+			v.SbIngressTcCount = runtime.Some(x)
+		case "sb-egress-tc-count":
+			var x uint16
+			if err := runtime.ReadJSON("sb-egress-tc-count", raw, &x); err != nil {
+				return err
+			}
+			v.SbEgressTcCount = runtime.Some(x)
+		case "sb-pool-index":
+			var x uint16
+			if err := runtime.ReadJSON("sb-pool-index", raw, &x); err != nil {
+				return err
+			}
+			v.SbPoolIndex = runtime.Some(x)
+		case "sb-pool-type":
+			var x SbPoolType
+			if err := runtime.ReadJSON("sb-pool-type", raw, &x); err != nil {
+				return err
+			}
+			v.SbPoolType = runtime.Some(x)
+		case "sb-pool-size":
+			var x uint32
+			if err := runtime.ReadJSON("sb-pool-size", raw, &x); err != nil {
+				return err
+			}
+			v.SbPoolSize = runtime.Some(x)
+		case "sb-pool-threshold-type":
+			var x SbThresholdType
+			if err := runtime.ReadJSON("sb-pool-threshold-type", raw, &x); err != nil {
+				return err
+			}
+			v.SbPoolThresholdType = runtime.Some(x)
+		case "sb-threshold":
+			var x uint32
+			if err := runtime.ReadJSON("sb-threshold", raw, &x); err != nil {
+				return err
+			}
+			v.SbThreshold = runtime.Some(x)
+		case "sb-tc-index":
+			var x uint16
+			if err := runtime.ReadJSON("sb-tc-index", raw, &x); err != nil {
+				return err
+			}
+			v.SbTcIndex = runtime.Some(x)
+		case "sb-occ-cur":
+			var x uint32
+			if err := runtime.ReadJSON("sb-occ-cur", raw, &x); err != nil {
+				return err
+			}
+			v.SbOccCur = runtime.Some(x)
+		case "sb-occ-max":
+			var x uint32
+			if err := runtime.ReadJSON("sb-occ-max", raw, &x); err != nil {
+				return err
+			}
+			v.SbOccMax = runtime.Some(x)
+		case "eswitch-mode":
+			var x EswitchMode
+			if err := runtime.ReadJSON("eswitch-mode", raw, &x); err != nil {
+				return err
+			}
+			v.EswitchMode = runtime.Some(x)
+		case "eswitch-inline-mode":
+			var x EswitchInlineMode
+			if err := runtime.ReadJSON("eswitch-inline-mode", raw, &x); err != nil {
+				return err
+			}
+			v.EswitchInlineMode = runtime.Some(x)
+		case "dpipe-tables":
+			x := new(DlDpipeTables)
+			if err := runtime.ReadJSON("dpipe-tables", raw, x); err != nil {
+				return err
+			}
+			v.DpipeTables = x
+		case "dpipe-table":
+			l, err := runtime.ReadJSONList("dpipe-table", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeTable = make([]DlDpipeTable, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeTable
+				if err := runtime.ReadJSON("dpipe-table", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeTable = append(v.DpipeTable, x)
+			}
+		case "dpipe-table-name":
+			var x string
+			if err := runtime.ReadJSON("dpipe-table-name", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableName = runtime.Some(x)
+		case "dpipe-table-size":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-table-size", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableSize = runtime.Some(x)
+		case "dpipe-table-matches":
+			x := new(DlDpipeTableMatches)
+			if err := runtime.ReadJSON("dpipe-table-matches", raw, x); err != nil {
+				return err
+			}
+			v.DpipeTableMatches = x
+		case "dpipe-table-actions":
+			x := new(DlDpipeTableActions)
+			if err := runtime.ReadJSON("dpipe-table-actions", raw, x); err != nil {
+				return err
+			}
+			v.DpipeTableActions = x
+		case "dpipe-table-counters-enabled":
+			var x uint8
+			if err := runtime.ReadJSON("dpipe-table-counters-enabled", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableCountersEnabled = runtime.Some(x)
+		case "dpipe-entries":
+			x := new(DlDpipeEntries)
+			if err := runtime.ReadJSON("dpipe-entries", raw, x); err != nil {
+				return err
+			}
+			v.DpipeEntries = x
+		case "dpipe-entry":
+			l, err := runtime.ReadJSONList("dpipe-entry", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeEntry = make([]DlDpipeEntry, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeEntry
+				if err := runtime.ReadJSON("dpipe-entry", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeEntry = append(v.DpipeEntry, x)
+			}
+		case "dpipe-entry-index":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-entry-index", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeEntryIndex = runtime.Some(x)
+		case "dpipe-entry-match-values":
+			x := new(DlDpipeEntryMatchValues)
+			if err := runtime.ReadJSON("dpipe-entry-match-values", raw, x); err != nil {
+				return err
+			}
+			v.DpipeEntryMatchValues = x
+		case "dpipe-entry-action-values":
+			x := new(DlDpipeEntryActionValues)
+			if err := runtime.ReadJSON("dpipe-entry-action-values", raw, x); err != nil {
+				return err
+			}
+			v.DpipeEntryActionValues = x
+		case "dpipe-entry-counter":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-entry-counter", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeEntryCounter = runtime.Some(x)
+		case "dpipe-match":
+			l, err := runtime.ReadJSONList("dpipe-match", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeMatch = make([]DlDpipeMatch, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeMatch
+				if err := runtime.ReadJSON("dpipe-match", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeMatch = append(v.DpipeMatch, x)
+			}
+		case "dpipe-match-value":
+			l, err := runtime.ReadJSONList("dpipe-match-value", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeMatchValue = make([]DlDpipeMatchValue, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeMatchValue
+				if err := runtime.ReadJSON("dpipe-match-value", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeMatchValue = append(v.DpipeMatchValue, x)
+			}
+		case "dpipe-match-type":
+			var x DpipeMatchType
+			if err := runtime.ReadJSON("dpipe-match-type", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeMatchType = runtime.Some(x)
+		case "dpipe-action":
+			l, err := runtime.ReadJSONList("dpipe-action", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeAction = make([]DlDpipeAction, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeAction
+				if err := runtime.ReadJSON("dpipe-action", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeAction = append(v.DpipeAction, x)
+			}
+		case "dpipe-action-value":
+			l, err := runtime.ReadJSONList("dpipe-action-value", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeActionValue = make([]DlDpipeActionValue, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeActionValue
+				if err := runtime.ReadJSON("dpipe-action-value", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeActionValue = append(v.DpipeActionValue, x)
+			}
+		case "dpipe-action-type":
+			var x DpipeActionType
+			if err := runtime.ReadJSON("dpipe-action-type", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeActionType = runtime.Some(x)
+		case "dpipe-value":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("dpipe-value", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.DpipeValue = x
+		case "dpipe-value-mask":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("dpipe-value-mask", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.DpipeValueMask = x
+		case "dpipe-value-mapping":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-value-mapping", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeValueMapping = runtime.Some(x)
+		case "dpipe-headers":
+			x := new(DlDpipeHeaders)
+			if err := runtime.ReadJSON("dpipe-headers", raw, x); err != nil {
+				return err
+			}
+			v.DpipeHeaders = x
+		case "dpipe-header":
+			l, err := runtime.ReadJSONList("dpipe-header", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeHeader = make([]DlDpipeHeader, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeHeader
+				if err := runtime.ReadJSON("dpipe-header", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeHeader = append(v.DpipeHeader, x)
+			}
+		case "dpipe-header-name":
+			var x string
+			if err := runtime.ReadJSON("dpipe-header-name", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderName = runtime.Some(x)
+		case "dpipe-header-id":
+			var x DpipeHeaderID
+			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderID = runtime.Some(x)
+		case "dpipe-header-fields":
+			x := new(DlDpipeHeaderFields)
+			if err := runtime.ReadJSON("dpipe-header-fields", raw, x); err != nil {
+				return err
+			}
+			v.DpipeHeaderFields = x
+		case "dpipe-header-global":
+			var x uint8
+			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderGlobal = runtime.Some(x)
+		case "dpipe-header-index":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-header-index", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderIndex = runtime.Some(x)
+		case "dpipe-field":
+			l, err := runtime.ReadJSONList("dpipe-field", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeField = make([]DlDpipeField, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeField
+				if err := runtime.ReadJSON("dpipe-field", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeField = append(v.DpipeField, x)
+			}
+		case "dpipe-field-name":
+			var x string
+			if err := runtime.ReadJSON("dpipe-field-name", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldName = runtime.Some(x)
+		case "dpipe-field-id":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldID = runtime.Some(x)
+		case "dpipe-field-bitwidth":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-field-bitwidth", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldBitwidth = runtime.Some(x)
+		case "dpipe-field-mapping-type":
+			var x DpipeFieldMappingType
+			if err := runtime.ReadJSON("dpipe-field-mapping-type", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldMappingType = runtime.Some(x)
+		case "eswitch-encap-mode":
+			var x EswitchEncapMode
+			if err := runtime.ReadJSON("eswitch-encap-mode", raw, &x); err != nil {
+				return err
+			}
+			v.EswitchEncapMode = runtime.Some(x)
+		case "resource-list":
+			x := new(DlResourceList)
+			if err := runtime.ReadJSON("resource-list", raw, x); err != nil {
+				return err
+			}
+			v.ResourceList = x
+		case "resource":
+			l, err := runtime.ReadJSONList("resource", raw)
+			if err != nil {
+				return err
+			}
+			v.Resource = make([]DlResource, 0, len(l))
+			for _, raw := range l {
+				var x DlResource
+				if err := runtime.ReadJSON("resource", raw, &x); err != nil {
+					return err
+				}
+				v.Resource = append(v.Resource, x)
+			}
+		case "resource-name":
+			var x string
+			if err := runtime.ReadJSON("resource-name", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceName = runtime.Some(x)
+		case "resource-id":
+			var x uint64
+			if err := runtime.ReadJSON("resource-id", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceID = runtime.Some(x)
+		case "resource-size":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSize = runtime.Some(x)
+		case "resource-size-new":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-new", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeNew = runtime.Some(x)
+		case "resource-size-valid":
+			var x uint8
+			if err := runtime.ReadJSON("resource-size-valid", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeValid = runtime.Some(x)
+		case "resource-size-min":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-min", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeMin = runtime.Some(x)
+		case "resource-size-max":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-max", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeMax = runtime.Some(x)
+		case "resource-size-gran":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-gran", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeGran = runtime.Some(x)
+		case "resource-unit":
+			var x ResourceUnit
+			if err := runtime.ReadJSON("resource-unit", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceUnit = runtime.Some(x)
+		case "resource-occ":
+			var x uint64
+			if err := runtime.ReadJSON("resource-occ", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceOcc = runtime.Some(x)
+		case "dpipe-table-resource-id":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-table-resource-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableResourceID = runtime.Some(x)
+		case "dpipe-table-resource-units":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-table-resource-units", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableResourceUnits = runtime.Some(x)
+		case "port-flavour":
+			var x PortFlavour
+			if err := runtime.ReadJSON("port-flavour", raw, &x); err != nil {
+				return err
+			}
+			v.PortFlavour = runtime.Some(x)
+		case "port-number":
+			var x uint32
+			if err := runtime.ReadJSON("port-number", raw, &x); err != nil {
+				return err
+			}
+			v.PortNumber = runtime.Some(x)
+		case "port-split-subport-number":
+			var x uint32
+			if err := runtime.ReadJSON("port-split-subport-number", raw, &x); err != nil {
+				return err
+			}
+			v.PortSplitSubportNumber = runtime.Some(x)
+		case "param":
+			x := new(DlParam)
+			if err := runtime.ReadJSON("param", raw, x); err != nil {
+				return err
+			}
+			v.Param = x
+		case "param-name":
+			var x string
+			if err := runtime.ReadJSON("param-name", raw, &x); err != nil {
+				return err
+			}
+			v.ParamName = runtime.Some(x)
+		case "param-generic":
+			if err := runtime.ReadJSON("param-generic", raw, &v.ParamGeneric); err != nil {
+				return err
+			}
+		case "param-type":
+			var x VarAttrType
+			if err := runtime.ReadJSON("param-type", raw, &x); err != nil {
+				return err
+			}
+			v.ParamType = runtime.Some(x)
+		case "param-value-cmode":
+			var x ParamCmode
+			if err := runtime.ReadJSON("param-value-cmode", raw, &x); err != nil {
+				return err
+			}
+			v.ParamValueCmode = runtime.Some(x)
+		case "region-name":
+			var x string
+			if err := runtime.ReadJSON("region-name", raw, &x); err != nil {
+				return err
+			}
+			v.RegionName = runtime.Some(x)
+		case "region-size":
+			var x uint64
+			if err := runtime.ReadJSON("region-size", raw, &x); err != nil {
+				return err
+			}
+			v.RegionSize = runtime.Some(x)
+		case "region-snapshots":
+			x := new(DlRegionSnapshots)
+			if err := runtime.ReadJSON("region-snapshots", raw, x); err != nil {
+				return err
+			}
+			v.RegionSnapshots = x
+		case "region-snapshot":
+			x := new(DlRegionSnapshot)
+			if err := runtime.ReadJSON("region-snapshot", raw, x); err != nil {
+				return err
+			}
+			v.RegionSnapshot = x
+		case "region-snapshot-id":
+			var x uint32
+			if err := runtime.ReadJSON("region-snapshot-id", raw, &x); err != nil {
+				return err
+			}
+			v.RegionSnapshotID = runtime.Some(x)
+		case "region-chunks":
+			x := new(DlRegionChunks)
+			if err := runtime.ReadJSON("region-chunks", raw, x); err != nil {
+				return err
+			}
+			v.RegionChunks = x
+		case "region-chunk":
+			x := new(DlRegionChunk)
+			if err := runtime.ReadJSON("region-chunk", raw, x); err != nil {
+				return err
+			}
+			v.RegionChunk = x
+		case "region-chunk-data":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("region-chunk-data", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.RegionChunkData = x
+		case "region-chunk-addr":
+			var x uint64
+			if err := runtime.ReadJSON("region-chunk-addr", raw, &x); err != nil {
+				return err
+			}
+			v.RegionChunkAddr = runtime.Some(x)
+		case "region-chunk-len":
+			var x uint64
+			if err := runtime.ReadJSON("region-chunk-len", raw, &x); err != nil {
+				return err
+			}
+			v.RegionChunkLen = runtime.Some(x)
+		case "info-driver-name":
+			var x string
+			if err := runtime.ReadJSON("info-driver-name", raw, &x); err != nil {
+				return err
+			}
+			v.InfoDriverName = runtime.Some(x)
+		case "info-serial-number":
+			var x string
+			if err := runtime.ReadJSON("info-serial-number", raw, &x); err != nil {
+				return err
+			}
+			v.InfoSerialNumber = runtime.Some(x)
+		case "info-version-fixed":
+			l, err := runtime.ReadJSONList("info-version-fixed", raw)
+			if err != nil {
+				return err
+			}
+			v.InfoVersionFixed = make([]DlInfoVersion, 0, len(l))
+			for _, raw := range l {
+				var x DlInfoVersion
+				if err := runtime.ReadJSON("info-version-fixed", raw, &x); err != nil {
+					return err
+				}
+				v.InfoVersionFixed = append(v.InfoVersionFixed, x)
+			}
+		case "info-version-running":
+			l, err := runtime.ReadJSONList("info-version-running", raw)
+			if err != nil {
+				return err
+			}
+			v.InfoVersionRunning = make([]DlInfoVersion, 0, len(l))
+			for _, raw := range l {
+				var x DlInfoVersion
+				if err := runtime.ReadJSON("info-version-running", raw, &x); err != nil {
+					return err
+				}
+				v.InfoVersionRunning = append(v.InfoVersionRunning, x)
+			}
+		case "info-version-stored":
+			l, err := runtime.ReadJSONList("info-version-stored", raw)
+			if err != nil {
+				return err
+			}
+			v.InfoVersionStored = make([]DlInfoVersion, 0, len(l))
+			for _, raw := range l {
+				var x DlInfoVersion
+				if err := runtime.ReadJSON("info-version-stored", raw, &x); err != nil {
+					return err
+				}
+				v.InfoVersionStored = append(v.InfoVersionStored, x)
+			}
+		case "info-version-name":
+			var x string
+			if err := runtime.ReadJSON("info-version-name", raw, &x); err != nil {
+				return err
+			}
+			v.InfoVersionName = runtime.Some(x)
+		case "info-version-value":
+			var x string
+			if err := runtime.ReadJSON("info-version-value", raw, &x); err != nil {
+				return err
+			}
+			v.InfoVersionValue = runtime.Some(x)
+		case "sb-pool-cell-size":
+			var x uint32
+			if err := runtime.ReadJSON("sb-pool-cell-size", raw, &x); err != nil {
+				return err
+			}
+			v.SbPoolCellSize = runtime.Some(x)
+		case "fmsg":
+			x := new(DlFmsg)
+			if err := runtime.ReadJSON("fmsg", raw, x); err != nil {
+				return err
+			}
+			v.Fmsg = x
+		case "fmsg-obj-nest-start":
+			if err := runtime.ReadJSON("fmsg-obj-nest-start", raw, &v.FmsgObjNestStart); err != nil {
+				return err
+			}
+		case "fmsg-pair-nest-start":
+			if err := runtime.ReadJSON("fmsg-pair-nest-start", raw, &v.FmsgPairNestStart); err != nil {
+				return err
+			}
+		case "fmsg-arr-nest-start":
+			if err := runtime.ReadJSON("fmsg-arr-nest-start", raw, &v.FmsgArrNestStart); err != nil {
+				return err
+			}
+		case "fmsg-nest-end":
+			if err := runtime.ReadJSON("fmsg-nest-end", raw, &v.FmsgNestEnd); err != nil {
+				return err
+			}
+		case "fmsg-obj-name":
+			var x string
+			if err := runtime.ReadJSON("fmsg-obj-name", raw, &x); err != nil {
+				return err
+			}
+			v.FmsgObjName = runtime.Some(x)
+		case "fmsg-obj-value-type":
+			var x VarAttrType
+			if err := runtime.ReadJSON("fmsg-obj-value-type", raw, &x); err != nil {
+				return err
+			}
+			v.FmsgObjValueType = runtime.Some(x)
+		case "health-reporter":
+			x := new(DlHealthReporter)
+			if err := runtime.ReadJSON("health-reporter", raw, x); err != nil {
+				return err
+			}
+			v.HealthReporter = x
+		case "health-reporter-name":
+			var x string
+			if err := runtime.ReadJSON("health-reporter-name", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterName = runtime.Some(x)
+		case "health-reporter-state":
+			var x uint8
+			if err := runtime.ReadJSON("health-reporter-state", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterState = runtime.Some(x)
+		case "health-reporter-err-count":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-err-count", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterErrCount = runtime.Some(x)
+		case "health-reporter-recover-count":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-recover-count", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterRecoverCount = runtime.Some(x)
+		case "health-reporter-dump-ts":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-dump-ts", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterDumpTs = runtime.Some(x)
+		case "health-reporter-graceful-period":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-graceful-period", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterGracefulPeriod = runtime.Some(x)
+		case "health-reporter-auto-recover":
+			var x uint8
+			if err := runtime.ReadJSON("health-reporter-auto-recover", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterAutoRecover = runtime.Some(x)
+		case "flash-update-file-name":
+			var x string
+			if err := runtime.ReadJSON("flash-update-file-name", raw, &x); err != nil {
+				return err
+			}
+			v.FlashUpdateFileName = runtime.Some(x)
+		case "flash-update-component":
+			var x string
+			if err := runtime.ReadJSON("flash-update-component", raw, &x); err != nil {
+				return err
+			}
+			v.FlashUpdateComponent = runtime.Some(x)
+		case "flash-update-status-msg":
+			var x string
+			if err := runtime.ReadJSON("flash-update-status-msg", raw, &x); err != nil {
+				return err
+			}
+			v.FlashUpdateStatusMsg = runtime.Some(x)
+		case "flash-update-status-done":
+			var x uint64
+			if err := runtime.ReadJSON("flash-update-status-done", raw, &x); err != nil {
+				return err
+			}
+			v.FlashUpdateStatusDone = runtime.Some(x)
+		case "flash-update-status-total":
+			var x uint64
+			if err := runtime.ReadJSON("flash-update-status-total", raw, &x); err != nil {
+				return err
+			}
+			v.FlashUpdateStatusTotal = runtime.Some(x)
+		case "port-pci-pf-number":
+			var x uint16
+			if err := runtime.ReadJSON("port-pci-pf-number", raw, &x); err != nil {
+				return err
+			}
+			v.PortPCIPfNumber = runtime.Some(x)
+		case "port-pci-vf-number":
+			var x uint16
+			if err := runtime.ReadJSON("port-pci-vf-number", raw, &x); err != nil {
+				return err
+			}
+			v.PortPCIVfNumber = runtime.Some(x)
+		case "stats":
+			x := new(DlAttrStats)
+			if err := runtime.ReadJSON("stats", raw, x); err != nil {
+				return err
+			}
+			v.Stats = x
+		case "trap-name":
+			var x string
+			if err := runtime.ReadJSON("trap-name", raw, &x); err != nil {
+				return err
+			}
+			v.TrapName = runtime.Some(x)
+		case "trap-action":
+			var x TrapAction
+			if err := runtime.ReadJSON("trap-action", raw, &x); err != nil {
+				return err
+			}
+			v.TrapAction = runtime.Some(x)
+		case "trap-type":
+			var x TrapType
+			if err := runtime.ReadJSON("trap-type", raw, &x); err != nil {
+				return err
+			}
+			v.TrapType = runtime.Some(x)
+		case "trap-generic":
+			if err := runtime.ReadJSON("trap-generic", raw, &v.TrapGeneric); err != nil {
+				return err
+			}
+		case "trap-metadata":
+			x := new(DlTrapMetadata)
+			if err := runtime.ReadJSON("trap-metadata", raw, x); err != nil {
+				return err
+			}
+			v.TrapMetadata = x
+		case "trap-group-name":
+			var x string
+			if err := runtime.ReadJSON("trap-group-name", raw, &x); err != nil {
+				return err
+			}
+			v.TrapGroupName = runtime.Some(x)
+		case "reload-failed":
+			var x uint8
+			if err := runtime.ReadJSON("reload-failed", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadFailed = runtime.Some(x)
+		case "health-reporter-dump-ts-ns":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-dump-ts-ns", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterDumpTsNs = runtime.Some(x)
+		case "netns-fd":
+			var x uint32
+			if err := runtime.ReadJSON("netns-fd", raw, &x); err != nil {
+				return err
+			}
+			v.NetnsFD = runtime.Some(x)
+		case "netns-pid":
+			var x uint32
+			if err := runtime.ReadJSON("netns-pid", raw, &x); err != nil {
+				return err
+			}
+			v.NetnsPID = runtime.Some(x)
+		case "netns-id":
+			var x uint32
+			if err := runtime.ReadJSON("netns-id", raw, &x); err != nil {
+				return err
+			}
+			v.NetnsID = runtime.Some(x)
+		case "health-reporter-auto-dump":
+			var x uint8
+			if err := runtime.ReadJSON("health-reporter-auto-dump", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterAutoDump = runtime.Some(x)
+		case "trap-policer-id":
+			var x uint32
+			if err := runtime.ReadJSON("trap-policer-id", raw, &x); err != nil {
+				return err
+			}
+			v.TrapPolicerID = runtime.Some(x)
+		case "trap-policer-rate":
+			var x uint64
+			if err := runtime.ReadJSON("trap-policer-rate", raw, &x); err != nil {
+				return err
+			}
+			v.TrapPolicerRate = runtime.Some(x)
+		case "trap-policer-burst":
+			var x uint64
+			if err := runtime.ReadJSON("trap-policer-burst", raw, &x); err != nil {
+				return err
+			}
+			v.TrapPolicerBurst = runtime.Some(x)
+		case "port-function":
+			x := new(DlPortFunction)
+			if err := runtime.ReadJSON("port-function", raw, x); err != nil {
+				return err
+			}
+			v.PortFunction = x
+		case "info-board-serial-number":
+			var x string
+			if err := runtime.ReadJSON("info-board-serial-number", raw, &x); err != nil {
+				return err
+			}
+			v.InfoBoardSerialNumber = runtime.Some(x)
+		case "port-lanes":
+			var x uint32
+			if err := runtime.ReadJSON("port-lanes", raw, &x); err != nil {
+				return err
+			}
+			v.PortLanes = runtime.Some(x)
+		case "port-splittable":
+			var x uint8
+			if err := runtime.ReadJSON("port-splittable", raw, &x); err != nil {
+				return err
+			}
+			v.PortSplittable = runtime.Some(x)
+		case "port-external":
+			var x uint8
+			if err := runtime.ReadJSON("port-external", raw, &x); err != nil {
+				return err
+			}
+			v.PortExternal = runtime.Some(x)
+		case "port-controller-number":
+			var x uint32
+			if err := runtime.ReadJSON("port-controller-number", raw, &x); err != nil {
+				return err
+			}
+			v.PortControllerNumber = runtime.Some(x)
+		case "flash-update-status-timeout":
+			var x uint64
+			if err := runtime.ReadJSON("flash-update-status-timeout", raw, &x); err != nil {
+				return err
+			}
+			v.FlashUpdateStatusTimeout = runtime.Some(x)
+		case "flash-update-overwrite-mask":
+			x, err := runtime.ParseFlagsBitfield("flash-update-overwrite-mask", raw, namesFlashOverwrite, true)
+			if err != nil {
+				return err
+			}
+			v.FlashUpdateOverwriteMask = runtime.Some(x)
+		case "reload-action":
+			var x ReloadAction
+			if err := runtime.ReadJSON("reload-action", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadAction = runtime.Some(x)
+		case "reload-actions-performed":
+			x, err := runtime.ParseFlagsBitfield("reload-actions-performed", raw, namesReloadAction, true)
+			if err != nil {
+				return err
+			}
+			v.ReloadActionsPerformed = runtime.Some(x)
+		case "reload-limits":
+			x, err := runtime.ParseFlagsBitfield("reload-limits", raw, namesReloadAction, true)
+			if err != nil {
+				return err
+			}
+			v.ReloadLimits = runtime.Some(x)
+		case "dev-stats":
+			x := new(DlDevStats)
+			if err := runtime.ReadJSON("dev-stats", raw, x); err != nil {
+				return err
+			}
+			v.DevStats = x
+		case "reload-stats":
+			x := new(DlReloadStats)
+			if err := runtime.ReadJSON("reload-stats", raw, x); err != nil {
+				return err
+			}
+			v.ReloadStats = x
+		case "reload-stats-entry":
+			l, err := runtime.ReadJSONList("reload-stats-entry", raw)
+			if err != nil {
+				return err
+			}
+			v.ReloadStatsEntry = make([]DlReloadStatsEntry, 0, len(l))
+			for _, raw := range l {
+				var x DlReloadStatsEntry
+				if err := runtime.ReadJSON("reload-stats-entry", raw, &x); err != nil {
+					return err
+				}
+				v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
+			}
+		case "reload-stats-limit":
+			var x uint8
+			if err := runtime.ReadJSON("reload-stats-limit", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadStatsLimit = runtime.Some(x)
+		case "reload-stats-value":
+			var x uint32
+			if err := runtime.ReadJSON("reload-stats-value", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadStatsValue = runtime.Some(x)
+		case "remote-reload-stats":
+			x := new(DlReloadStats)
+			if err := runtime.ReadJSON("remote-reload-stats", raw, x); err != nil {
+				return err
+			}
+			v.RemoteReloadStats = x
+		case "reload-action-info":
+			l, err := runtime.ReadJSONList("reload-action-info", raw)
+			if err != nil {
+				return err
+			}
+			v.ReloadActionInfo = make([]DlReloadActInfo, 0, len(l))
+			for _, raw := range l {
+				var x DlReloadActInfo
+				if err := runtime.ReadJSON("reload-action-info", raw, &x); err != nil {
+					return err
+				}
+				v.ReloadActionInfo = append(v.ReloadActionInfo, x)
+			}
+		case "reload-action-stats":
+			l, err := runtime.ReadJSONList("reload-action-stats", raw)
+			if err != nil {
+				return err
+			}
+			v.ReloadActionStats = make([]DlReloadActStats, 0, len(l))
+			for _, raw := range l {
+				var x DlReloadActStats
+				if err := runtime.ReadJSON("reload-action-stats", raw, &x); err != nil {
+					return err
+				}
+				v.ReloadActionStats = append(v.ReloadActionStats, x)
+			}
+		case "port-pci-sf-number":
+			var x uint32
+			if err := runtime.ReadJSON("port-pci-sf-number", raw, &x); err != nil {
+				return err
+			}
+			v.PortPCISfNumber = runtime.Some(x)
+		case "rate-type":
+			var x RateType
+			if err := runtime.ReadJSON("rate-type", raw, &x); err != nil {
+				return err
+			}
+			v.RateType = runtime.Some(x)
+		case "rate-tx-share":
+			var x uint64
+			if err := runtime.ReadJSON("rate-tx-share", raw, &x); err != nil {
+				return err
+			}
+			v.RateTxShare = runtime.Some(x)
+		case "rate-tx-max":
+			var x uint64
+			if err := runtime.ReadJSON("rate-tx-max", raw, &x); err != nil {
+				return err
+			}
+			v.RateTxMax = runtime.Some(x)
+		case "rate-node-name":
+			var x string
+			if err := runtime.ReadJSON("rate-node-name", raw, &x); err != nil {
+				return err
+			}
+			v.RateNodeName = runtime.Some(x)
+		case "rate-parent-node-name":
+			var x string
+			if err := runtime.ReadJSON("rate-parent-node-name", raw, &x); err != nil {
+				return err
+			}
+			v.RateParentNodeName = runtime.Some(x)
+		case "region-max-snapshots":
+			var x uint32
+			if err := runtime.ReadJSON("region-max-snapshots", raw, &x); err != nil {
+				return err
+			}
+			v.RegionMaxSnapshots = runtime.Some(x)
+		case "linecard-index":
+			var x uint32
+			if err := runtime.ReadJSON("linecard-index", raw, &x); err != nil {
+				return err
+			}
+			v.LinecardIndex = runtime.Some(x)
+		case "linecard-state":
+			var x uint8
+			if err := runtime.ReadJSON("linecard-state", raw, &x); err != nil {
+				return err
+			}
+			v.LinecardState = runtime.Some(x)
+		case "linecard-type":
+			var x string
+			if err := runtime.ReadJSON("linecard-type", raw, &x); err != nil {
+				return err
+			}
+			v.LinecardType = runtime.Some(x)
+		case "linecard-supported-types":
+			x := new(DlLinecardSupportedTypes)
+			if err := runtime.ReadJSON("linecard-supported-types", raw, x); err != nil {
+				return err
+			}
+			v.LinecardSupportedTypes = x
+		case "selftests":
+			x := new(DlSelftestID)
+			if err := runtime.ReadJSON("selftests", raw, x); err != nil {
+				return err
+			}
+			v.Selftests = x
+		case "rate-tx-priority":
+			var x uint32
+			if err := runtime.ReadJSON("rate-tx-priority", raw, &x); err != nil {
+				return err
+			}
+			v.RateTxPriority = runtime.Some(x)
+		case "rate-tx-weight":
+			var x uint32
+			if err := runtime.ReadJSON("rate-tx-weight", raw, &x); err != nil {
+				return err
+			}
+			v.RateTxWeight = runtime.Some(x)
+		case "region-direct":
+			if err := runtime.ReadJSON("region-direct", raw, &v.RegionDirect); err != nil {
+				return err
+			}
+		case "rate-tc-bws":
+			l, err := runtime.ReadJSONList("rate-tc-bws", raw)
+			if err != nil {
+				return err
+			}
+			v.RateTcBws = make([]DlRateTcBws, 0, len(l))
+			for _, raw := range l {
+				var x DlRateTcBws
+				if err := runtime.ReadJSON("rate-tc-bws", raw, &x); err != nil {
+					return err
+				}
+				v.RateTcBws = append(v.RateTcBws, x)
+			}
+		case "health-reporter-burst-period":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-burst-period", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterBurstPeriod = runtime.Some(x)
+		case "param-reset-default":
+			if err := runtime.ReadJSON("param-reset-default", raw, &v.ParamResetDefault); err != nil {
+				return err
+			}
+		case "index":
+			var x uint64
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case "resource-scope-mask":
+			r, err := runtime.ParseFlagList("resource-scope-mask", raw, namesResourceScope, true)
+			if err != nil {
+				return err
+			}
+			x := uint32(r)
+			v.ResourceScopeMask = runtime.Some(x)
+		case "parent-dev":
+			x := new(DlParentDev)
+			if err := runtime.ReadJSON("parent-dev", raw, x); err != nil {
+				return err
+			}
+			v.ParentDev = x
+		default:
+			return runtime.UnknownJSON("devlink", name)
+		}
+		return nil
+	})
+}
+
 // DlDevStats holds the attributes of "dl-dev-stats", a subset of "devlink":
 // only the attributes the subset lists.
 type DlDevStats struct {
 	// ReloadStats is the "reload-stats" attribute.
-	ReloadStats *DlReloadStats `json:"reload-stats,omitempty"`
+	ReloadStats *DlReloadStats
 	// RemoteReloadStats is the "remote-reload-stats" attribute.
-	RemoteReloadStats *DlReloadStats `json:"remote-reload-stats,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RemoteReloadStats *DlReloadStats
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2224,13 +4021,51 @@ func (v *DlDevStats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDevStats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ReloadStats != nil {
+		o.Put("reload-stats", v.ReloadStats)
+	}
+	if v.RemoteReloadStats != nil {
+		o.Put("remote-reload-stats", v.RemoteReloadStats)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDevStats) UnmarshalJSON(b []byte) error {
+	*v = DlDevStats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "reload-stats":
+			x := new(DlReloadStats)
+			if err := runtime.ReadJSON("reload-stats", raw, x); err != nil {
+				return err
+			}
+			v.ReloadStats = x
+		case "remote-reload-stats":
+			x := new(DlReloadStats)
+			if err := runtime.ReadJSON("remote-reload-stats", raw, x); err != nil {
+				return err
+			}
+			v.RemoteReloadStats = x
+		default:
+			return runtime.UnknownJSON("dl-dev-stats", name)
+		}
+		return nil
+	})
+}
+
 // DlReloadStats holds the attributes of "dl-reload-stats", a subset of
 // "devlink": only the attributes the subset lists.
 type DlReloadStats struct {
 	// ReloadActionInfo is the "reload-action-info" attribute.
-	ReloadActionInfo []DlReloadActInfo `json:"reload-action-info,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ReloadActionInfo []DlReloadActInfo
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2290,15 +4125,55 @@ func (v *DlReloadStats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlReloadStats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.ReloadActionInfo) > 0 {
+		l := make([]any, len(v.ReloadActionInfo))
+		for i := range v.ReloadActionInfo {
+			l[i] = &v.ReloadActionInfo[i]
+		}
+		o.Put("reload-action-info", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlReloadStats) UnmarshalJSON(b []byte) error {
+	*v = DlReloadStats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "reload-action-info":
+			l, err := runtime.ReadJSONList("reload-action-info", raw)
+			if err != nil {
+				return err
+			}
+			v.ReloadActionInfo = make([]DlReloadActInfo, 0, len(l))
+			for _, raw := range l {
+				var x DlReloadActInfo
+				if err := runtime.ReadJSON("reload-action-info", raw, &x); err != nil {
+					return err
+				}
+				v.ReloadActionInfo = append(v.ReloadActionInfo, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-reload-stats", name)
+		}
+		return nil
+	})
+}
+
 // DlReloadActInfo holds the attributes of "dl-reload-act-info", a subset of
 // "devlink": only the attributes the subset lists.
 type DlReloadActInfo struct {
 	// ReloadAction is the "reload-action" attribute.
-	ReloadAction runtime.Opt[ReloadAction] `json:"reload-action,omitzero"`
+	ReloadAction runtime.Opt[ReloadAction]
 	// ReloadActionStats is the "reload-action-stats" attribute.
-	ReloadActionStats []DlReloadActStats `json:"reload-action-stats,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ReloadActionStats []DlReloadActStats
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2367,13 +4242,62 @@ func (v *DlReloadActInfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlReloadActInfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ReloadAction.Present {
+		o.Put("reload-action", v.ReloadAction.V)
+	}
+	if len(v.ReloadActionStats) > 0 {
+		l := make([]any, len(v.ReloadActionStats))
+		for i := range v.ReloadActionStats {
+			l[i] = &v.ReloadActionStats[i]
+		}
+		o.Put("reload-action-stats", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlReloadActInfo) UnmarshalJSON(b []byte) error {
+	*v = DlReloadActInfo{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "reload-action":
+			var x ReloadAction
+			if err := runtime.ReadJSON("reload-action", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadAction = runtime.Some(x)
+		case "reload-action-stats":
+			l, err := runtime.ReadJSONList("reload-action-stats", raw)
+			if err != nil {
+				return err
+			}
+			v.ReloadActionStats = make([]DlReloadActStats, 0, len(l))
+			for _, raw := range l {
+				var x DlReloadActStats
+				if err := runtime.ReadJSON("reload-action-stats", raw, &x); err != nil {
+					return err
+				}
+				v.ReloadActionStats = append(v.ReloadActionStats, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-reload-act-info", name)
+		}
+		return nil
+	})
+}
+
 // DlReloadActStats holds the attributes of "dl-reload-act-stats", a subset
 // of "devlink": only the attributes the subset lists.
 type DlReloadActStats struct {
 	// ReloadStatsEntry is the "reload-stats-entry" attribute.
-	ReloadStatsEntry []DlReloadStatsEntry `json:"reload-stats-entry,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ReloadStatsEntry []DlReloadStatsEntry
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2433,15 +4357,55 @@ func (v *DlReloadActStats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlReloadActStats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.ReloadStatsEntry) > 0 {
+		l := make([]any, len(v.ReloadStatsEntry))
+		for i := range v.ReloadStatsEntry {
+			l[i] = &v.ReloadStatsEntry[i]
+		}
+		o.Put("reload-stats-entry", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlReloadActStats) UnmarshalJSON(b []byte) error {
+	*v = DlReloadActStats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "reload-stats-entry":
+			l, err := runtime.ReadJSONList("reload-stats-entry", raw)
+			if err != nil {
+				return err
+			}
+			v.ReloadStatsEntry = make([]DlReloadStatsEntry, 0, len(l))
+			for _, raw := range l {
+				var x DlReloadStatsEntry
+				if err := runtime.ReadJSON("reload-stats-entry", raw, &x); err != nil {
+					return err
+				}
+				v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-reload-act-stats", name)
+		}
+		return nil
+	})
+}
+
 // DlReloadStatsEntry holds the attributes of "dl-reload-stats-entry", a
 // subset of "devlink": only the attributes the subset lists.
 type DlReloadStatsEntry struct {
 	// ReloadStatsLimit is the "reload-stats-limit" attribute.
-	ReloadStatsLimit runtime.Opt[uint8] `json:"reload-stats-limit,omitzero"`
+	ReloadStatsLimit runtime.Opt[uint8]
 	// ReloadStatsValue is the "reload-stats-value" attribute.
-	ReloadStatsValue runtime.Opt[uint32] `json:"reload-stats-value,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ReloadStatsValue runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2506,15 +4470,53 @@ func (v *DlReloadStatsEntry) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlReloadStatsEntry) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ReloadStatsLimit.Present {
+		o.Put("reload-stats-limit", v.ReloadStatsLimit.V)
+	}
+	if v.ReloadStatsValue.Present {
+		o.Put("reload-stats-value", v.ReloadStatsValue.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlReloadStatsEntry) UnmarshalJSON(b []byte) error {
+	*v = DlReloadStatsEntry{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "reload-stats-limit":
+			var x uint8
+			if err := runtime.ReadJSON("reload-stats-limit", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadStatsLimit = runtime.Some(x)
+		case "reload-stats-value":
+			var x uint32
+			if err := runtime.ReadJSON("reload-stats-value", raw, &x); err != nil {
+				return err
+			}
+			v.ReloadStatsValue = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-reload-stats-entry", name)
+		}
+		return nil
+	})
+}
+
 // DlInfoVersion holds the attributes of "dl-info-version", a subset of
 // "devlink": only the attributes the subset lists.
 type DlInfoVersion struct {
 	// InfoVersionName is the "info-version-name" attribute.
-	InfoVersionName runtime.Opt[string] `json:"info-version-name,omitzero"`
+	InfoVersionName runtime.Opt[string]
 	// InfoVersionValue is the "info-version-value" attribute.
-	InfoVersionValue runtime.Opt[string] `json:"info-version-value,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	InfoVersionValue runtime.Opt[string]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2579,19 +4581,57 @@ func (v *DlInfoVersion) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlInfoVersion) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.InfoVersionName.Present {
+		o.Put("info-version-name", v.InfoVersionName.V)
+	}
+	if v.InfoVersionValue.Present {
+		o.Put("info-version-value", v.InfoVersionValue.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlInfoVersion) UnmarshalJSON(b []byte) error {
+	*v = DlInfoVersion{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "info-version-name":
+			var x string
+			if err := runtime.ReadJSON("info-version-name", raw, &x); err != nil {
+				return err
+			}
+			v.InfoVersionName = runtime.Some(x)
+		case "info-version-value":
+			var x string
+			if err := runtime.ReadJSON("info-version-value", raw, &x); err != nil {
+				return err
+			}
+			v.InfoVersionValue = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-info-version", name)
+		}
+		return nil
+	})
+}
+
 // DlPortFunction holds the attributes of the "dl-port-function" attribute
 // set.
 type DlPortFunction struct {
 	// HWAddr is the "hw-addr" attribute.
-	HWAddr []byte `json:"hw-addr,omitempty"`
+	HWAddr []byte
 	// State is the "state" attribute.
-	State runtime.Opt[PortFnState] `json:"state,omitzero"`
+	State runtime.Opt[PortFnState]
 	// Opstate is the "opstate" attribute.
-	Opstate runtime.Opt[PortFnOpstate] `json:"opstate,omitzero"`
+	Opstate runtime.Opt[PortFnOpstate]
 	// Caps is the "caps" attribute.
-	Caps runtime.Opt[runtime.Bitfield32] `json:"caps,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Caps runtime.Opt[runtime.Bitfield32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2671,13 +4711,70 @@ func (v *DlPortFunction) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlPortFunction) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.HWAddr != nil {
+		o.Put("hw-addr", runtime.HexBytes(v.HWAddr))
+	}
+	if v.State.Present {
+		o.Put("state", v.State.V)
+	}
+	if v.Opstate.Present {
+		o.Put("opstate", v.Opstate.V)
+	}
+	if v.Caps.Present {
+		o.Put("caps", runtime.FlagsBitfield(v.Caps.V, namesPortFnAttrCap, true))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlPortFunction) UnmarshalJSON(b []byte) error {
+	*v = DlPortFunction{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "hw-addr":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("hw-addr", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.HWAddr = x
+		case "state":
+			var x PortFnState
+			if err := runtime.ReadJSON("state", raw, &x); err != nil {
+				return err
+			}
+			v.State = runtime.Some(x)
+		case "opstate":
+			var x PortFnOpstate
+			if err := runtime.ReadJSON("opstate", raw, &x); err != nil {
+				return err
+			}
+			v.Opstate = runtime.Some(x)
+		case "caps":
+			x, err := runtime.ParseFlagsBitfield("caps", raw, namesPortFnAttrCap, true)
+			if err != nil {
+				return err
+			}
+			v.Caps = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-port-function", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeTables holds the attributes of "dl-dpipe-tables", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeTables struct {
 	// DpipeTable is the "dpipe-table" attribute.
-	DpipeTable []DlDpipeTable `json:"dpipe-table,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeTable []DlDpipeTable
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2737,26 +4834,66 @@ func (v *DlDpipeTables) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeTables) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeTable) > 0 {
+		l := make([]any, len(v.DpipeTable))
+		for i := range v.DpipeTable {
+			l[i] = &v.DpipeTable[i]
+		}
+		o.Put("dpipe-table", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeTables) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeTables{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-table":
+			l, err := runtime.ReadJSONList("dpipe-table", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeTable = make([]DlDpipeTable, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeTable
+				if err := runtime.ReadJSON("dpipe-table", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeTable = append(v.DpipeTable, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-tables", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeTable holds the attributes of "dl-dpipe-table", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeTable struct {
 	// DpipeTableName is the "dpipe-table-name" attribute.
-	DpipeTableName runtime.Opt[string] `json:"dpipe-table-name,omitzero"`
+	DpipeTableName runtime.Opt[string]
 	// DpipeTableSize is the "dpipe-table-size" attribute.
-	DpipeTableSize runtime.Opt[uint64] `json:"dpipe-table-size,omitzero"`
+	DpipeTableSize runtime.Opt[uint64]
 	// DpipeTableMatches is the "dpipe-table-matches" attribute.
-	DpipeTableMatches *DlDpipeTableMatches `json:"dpipe-table-matches,omitempty"`
+	DpipeTableMatches *DlDpipeTableMatches
 	// DpipeTableActions is the "dpipe-table-actions" attribute.
-	DpipeTableActions *DlDpipeTableActions `json:"dpipe-table-actions,omitempty"`
+	DpipeTableActions *DlDpipeTableActions
 	// DpipeTableCountersEnabled is the "dpipe-table-counters-enabled"
 	// attribute.
-	DpipeTableCountersEnabled runtime.Opt[uint8] `json:"dpipe-table-counters-enabled,omitzero"`
+	DpipeTableCountersEnabled runtime.Opt[uint8]
 	// DpipeTableResourceID is the "dpipe-table-resource-id" attribute.
-	DpipeTableResourceID runtime.Opt[uint64] `json:"dpipe-table-resource-id,omitzero"`
+	DpipeTableResourceID runtime.Opt[uint64]
 	// DpipeTableResourceUnits is the "dpipe-table-resource-units" attribute.
-	DpipeTableResourceUnits runtime.Opt[uint64] `json:"dpipe-table-resource-units,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeTableResourceUnits runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2870,13 +5007,96 @@ func (v *DlDpipeTable) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeTable) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DpipeTableName.Present {
+		o.Put("dpipe-table-name", v.DpipeTableName.V)
+	}
+	if v.DpipeTableSize.Present {
+		o.Put("dpipe-table-size", v.DpipeTableSize.V)
+	}
+	if v.DpipeTableMatches != nil {
+		o.Put("dpipe-table-matches", v.DpipeTableMatches)
+	}
+	if v.DpipeTableActions != nil {
+		o.Put("dpipe-table-actions", v.DpipeTableActions)
+	}
+	if v.DpipeTableCountersEnabled.Present {
+		o.Put("dpipe-table-counters-enabled", v.DpipeTableCountersEnabled.V)
+	}
+	if v.DpipeTableResourceID.Present {
+		o.Put("dpipe-table-resource-id", v.DpipeTableResourceID.V)
+	}
+	if v.DpipeTableResourceUnits.Present {
+		o.Put("dpipe-table-resource-units", v.DpipeTableResourceUnits.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeTable) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeTable{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-table-name":
+			var x string
+			if err := runtime.ReadJSON("dpipe-table-name", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableName = runtime.Some(x)
+		case "dpipe-table-size":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-table-size", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableSize = runtime.Some(x)
+		case "dpipe-table-matches":
+			x := new(DlDpipeTableMatches)
+			if err := runtime.ReadJSON("dpipe-table-matches", raw, x); err != nil {
+				return err
+			}
+			v.DpipeTableMatches = x
+		case "dpipe-table-actions":
+			x := new(DlDpipeTableActions)
+			if err := runtime.ReadJSON("dpipe-table-actions", raw, x); err != nil {
+				return err
+			}
+			v.DpipeTableActions = x
+		case "dpipe-table-counters-enabled":
+			var x uint8
+			if err := runtime.ReadJSON("dpipe-table-counters-enabled", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableCountersEnabled = runtime.Some(x)
+		case "dpipe-table-resource-id":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-table-resource-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableResourceID = runtime.Some(x)
+		case "dpipe-table-resource-units":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-table-resource-units", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeTableResourceUnits = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-table", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeTableMatches holds the attributes of "dl-dpipe-table-matches", a
 // subset of "devlink": only the attributes the subset lists.
 type DlDpipeTableMatches struct {
 	// DpipeMatch is the "dpipe-match" attribute.
-	DpipeMatch []DlDpipeMatch `json:"dpipe-match,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeMatch []DlDpipeMatch
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2936,13 +5156,53 @@ func (v *DlDpipeTableMatches) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeTableMatches) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeMatch) > 0 {
+		l := make([]any, len(v.DpipeMatch))
+		for i := range v.DpipeMatch {
+			l[i] = &v.DpipeMatch[i]
+		}
+		o.Put("dpipe-match", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeTableMatches) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeTableMatches{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-match":
+			l, err := runtime.ReadJSONList("dpipe-match", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeMatch = make([]DlDpipeMatch, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeMatch
+				if err := runtime.ReadJSON("dpipe-match", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeMatch = append(v.DpipeMatch, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-table-matches", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeTableActions holds the attributes of "dl-dpipe-table-actions", a
 // subset of "devlink": only the attributes the subset lists.
 type DlDpipeTableActions struct {
 	// DpipeAction is the "dpipe-action" attribute.
-	DpipeAction []DlDpipeAction `json:"dpipe-action,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeAction []DlDpipeAction
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3002,13 +5262,53 @@ func (v *DlDpipeTableActions) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeTableActions) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeAction) > 0 {
+		l := make([]any, len(v.DpipeAction))
+		for i := range v.DpipeAction {
+			l[i] = &v.DpipeAction[i]
+		}
+		o.Put("dpipe-action", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeTableActions) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeTableActions{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-action":
+			l, err := runtime.ReadJSONList("dpipe-action", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeAction = make([]DlDpipeAction, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeAction
+				if err := runtime.ReadJSON("dpipe-action", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeAction = append(v.DpipeAction, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-table-actions", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeEntries holds the attributes of "dl-dpipe-entries", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeEntries struct {
 	// DpipeEntry is the "dpipe-entry" attribute.
-	DpipeEntry []DlDpipeEntry `json:"dpipe-entry,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeEntry []DlDpipeEntry
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3068,19 +5368,59 @@ func (v *DlDpipeEntries) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeEntries) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeEntry) > 0 {
+		l := make([]any, len(v.DpipeEntry))
+		for i := range v.DpipeEntry {
+			l[i] = &v.DpipeEntry[i]
+		}
+		o.Put("dpipe-entry", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeEntries) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeEntries{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-entry":
+			l, err := runtime.ReadJSONList("dpipe-entry", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeEntry = make([]DlDpipeEntry, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeEntry
+				if err := runtime.ReadJSON("dpipe-entry", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeEntry = append(v.DpipeEntry, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-entries", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeEntry holds the attributes of "dl-dpipe-entry", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeEntry struct {
 	// DpipeEntryIndex is the "dpipe-entry-index" attribute.
-	DpipeEntryIndex runtime.Opt[uint64] `json:"dpipe-entry-index,omitzero"`
+	DpipeEntryIndex runtime.Opt[uint64]
 	// DpipeEntryMatchValues is the "dpipe-entry-match-values" attribute.
-	DpipeEntryMatchValues *DlDpipeEntryMatchValues `json:"dpipe-entry-match-values,omitempty"`
+	DpipeEntryMatchValues *DlDpipeEntryMatchValues
 	// DpipeEntryActionValues is the "dpipe-entry-action-values" attribute.
-	DpipeEntryActionValues *DlDpipeEntryActionValues `json:"dpipe-entry-action-values,omitempty"`
+	DpipeEntryActionValues *DlDpipeEntryActionValues
 	// DpipeEntryCounter is the "dpipe-entry-counter" attribute.
-	DpipeEntryCounter runtime.Opt[uint64] `json:"dpipe-entry-counter,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeEntryCounter runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3167,14 +5507,70 @@ func (v *DlDpipeEntry) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeEntry) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DpipeEntryIndex.Present {
+		o.Put("dpipe-entry-index", v.DpipeEntryIndex.V)
+	}
+	if v.DpipeEntryMatchValues != nil {
+		o.Put("dpipe-entry-match-values", v.DpipeEntryMatchValues)
+	}
+	if v.DpipeEntryActionValues != nil {
+		o.Put("dpipe-entry-action-values", v.DpipeEntryActionValues)
+	}
+	if v.DpipeEntryCounter.Present {
+		o.Put("dpipe-entry-counter", v.DpipeEntryCounter.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeEntry) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeEntry{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-entry-index":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-entry-index", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeEntryIndex = runtime.Some(x)
+		case "dpipe-entry-match-values":
+			x := new(DlDpipeEntryMatchValues)
+			if err := runtime.ReadJSON("dpipe-entry-match-values", raw, x); err != nil {
+				return err
+			}
+			v.DpipeEntryMatchValues = x
+		case "dpipe-entry-action-values":
+			x := new(DlDpipeEntryActionValues)
+			if err := runtime.ReadJSON("dpipe-entry-action-values", raw, x); err != nil {
+				return err
+			}
+			v.DpipeEntryActionValues = x
+		case "dpipe-entry-counter":
+			var x uint64
+			if err := runtime.ReadJSON("dpipe-entry-counter", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeEntryCounter = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-entry", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeEntryMatchValues holds the attributes of
 // "dl-dpipe-entry-match-values", a subset of "devlink": only the attributes
 // the subset lists.
 type DlDpipeEntryMatchValues struct {
 	// DpipeMatchValue is the "dpipe-match-value" attribute.
-	DpipeMatchValue []DlDpipeMatchValue `json:"dpipe-match-value,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeMatchValue []DlDpipeMatchValue
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3234,14 +5630,54 @@ func (v *DlDpipeEntryMatchValues) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeEntryMatchValues) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeMatchValue) > 0 {
+		l := make([]any, len(v.DpipeMatchValue))
+		for i := range v.DpipeMatchValue {
+			l[i] = &v.DpipeMatchValue[i]
+		}
+		o.Put("dpipe-match-value", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeEntryMatchValues) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeEntryMatchValues{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-match-value":
+			l, err := runtime.ReadJSONList("dpipe-match-value", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeMatchValue = make([]DlDpipeMatchValue, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeMatchValue
+				if err := runtime.ReadJSON("dpipe-match-value", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeMatchValue = append(v.DpipeMatchValue, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-entry-match-values", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeEntryActionValues holds the attributes of
 // "dl-dpipe-entry-action-values", a subset of "devlink": only the
 // attributes the subset lists.
 type DlDpipeEntryActionValues struct {
 	// DpipeActionValue is the "dpipe-action-value" attribute.
-	DpipeActionValue []DlDpipeActionValue `json:"dpipe-action-value,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeActionValue []DlDpipeActionValue
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3301,21 +5737,61 @@ func (v *DlDpipeEntryActionValues) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeEntryActionValues) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeActionValue) > 0 {
+		l := make([]any, len(v.DpipeActionValue))
+		for i := range v.DpipeActionValue {
+			l[i] = &v.DpipeActionValue[i]
+		}
+		o.Put("dpipe-action-value", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeEntryActionValues) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeEntryActionValues{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-action-value":
+			l, err := runtime.ReadJSONList("dpipe-action-value", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeActionValue = make([]DlDpipeActionValue, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeActionValue
+				if err := runtime.ReadJSON("dpipe-action-value", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeActionValue = append(v.DpipeActionValue, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-entry-action-values", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeMatch holds the attributes of "dl-dpipe-match", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeMatch struct {
 	// DpipeMatchType is the "dpipe-match-type" attribute.
-	DpipeMatchType runtime.Opt[DpipeMatchType] `json:"dpipe-match-type,omitzero"`
+	DpipeMatchType runtime.Opt[DpipeMatchType]
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID]
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
+	DpipeHeaderGlobal runtime.Opt[uint8]
 	// DpipeHeaderIndex is the "dpipe-header-index" attribute.
-	DpipeHeaderIndex runtime.Opt[uint32] `json:"dpipe-header-index,omitzero"`
+	DpipeHeaderIndex runtime.Opt[uint32]
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeFieldID runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3407,19 +5883,84 @@ func (v *DlDpipeMatch) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeMatch) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DpipeMatchType.Present {
+		o.Put("dpipe-match-type", v.DpipeMatchType.V)
+	}
+	if v.DpipeHeaderID.Present {
+		o.Put("dpipe-header-id", v.DpipeHeaderID.V)
+	}
+	if v.DpipeHeaderGlobal.Present {
+		o.Put("dpipe-header-global", v.DpipeHeaderGlobal.V)
+	}
+	if v.DpipeHeaderIndex.Present {
+		o.Put("dpipe-header-index", v.DpipeHeaderIndex.V)
+	}
+	if v.DpipeFieldID.Present {
+		o.Put("dpipe-field-id", v.DpipeFieldID.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeMatch) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeMatch{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-match-type":
+			var x DpipeMatchType
+			if err := runtime.ReadJSON("dpipe-match-type", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeMatchType = runtime.Some(x)
+		case "dpipe-header-id":
+			var x DpipeHeaderID
+			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderID = runtime.Some(x)
+		case "dpipe-header-global":
+			var x uint8
+			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderGlobal = runtime.Some(x)
+		case "dpipe-header-index":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-header-index", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderIndex = runtime.Some(x)
+		case "dpipe-field-id":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldID = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-match", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeMatchValue holds the attributes of "dl-dpipe-match-value", a
 // subset of "devlink": only the attributes the subset lists.
 type DlDpipeMatchValue struct {
 	// DpipeMatch is the "dpipe-match" attribute.
-	DpipeMatch []DlDpipeMatch `json:"dpipe-match,omitempty"`
+	DpipeMatch []DlDpipeMatch
 	// DpipeValue is the "dpipe-value" attribute.
-	DpipeValue []byte `json:"dpipe-value,omitempty"`
+	DpipeValue []byte
 	// DpipeValueMask is the "dpipe-value-mask" attribute.
-	DpipeValueMask []byte `json:"dpipe-value-mask,omitempty"`
+	DpipeValueMask []byte
 	// DpipeValueMapping is the "dpipe-value-mapping" attribute.
-	DpipeValueMapping runtime.Opt[uint32] `json:"dpipe-value-mapping,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeValueMapping runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3500,21 +6041,90 @@ func (v *DlDpipeMatchValue) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeMatchValue) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeMatch) > 0 {
+		l := make([]any, len(v.DpipeMatch))
+		for i := range v.DpipeMatch {
+			l[i] = &v.DpipeMatch[i]
+		}
+		o.Put("dpipe-match", l)
+	}
+	if v.DpipeValue != nil {
+		o.Put("dpipe-value", runtime.HexBytes(v.DpipeValue))
+	}
+	if v.DpipeValueMask != nil {
+		o.Put("dpipe-value-mask", runtime.HexBytes(v.DpipeValueMask))
+	}
+	if v.DpipeValueMapping.Present {
+		o.Put("dpipe-value-mapping", v.DpipeValueMapping.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeMatchValue) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeMatchValue{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-match":
+			l, err := runtime.ReadJSONList("dpipe-match", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeMatch = make([]DlDpipeMatch, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeMatch
+				if err := runtime.ReadJSON("dpipe-match", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeMatch = append(v.DpipeMatch, x)
+			}
+		case "dpipe-value":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("dpipe-value", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.DpipeValue = x
+		case "dpipe-value-mask":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("dpipe-value-mask", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.DpipeValueMask = x
+		case "dpipe-value-mapping":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-value-mapping", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeValueMapping = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-match-value", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeAction holds the attributes of "dl-dpipe-action", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeAction struct {
 	// DpipeActionType is the "dpipe-action-type" attribute.
-	DpipeActionType runtime.Opt[DpipeActionType] `json:"dpipe-action-type,omitzero"`
+	DpipeActionType runtime.Opt[DpipeActionType]
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID]
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
+	DpipeHeaderGlobal runtime.Opt[uint8]
 	// DpipeHeaderIndex is the "dpipe-header-index" attribute.
-	DpipeHeaderIndex runtime.Opt[uint32] `json:"dpipe-header-index,omitzero"`
+	DpipeHeaderIndex runtime.Opt[uint32]
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeFieldID runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3606,19 +6216,84 @@ func (v *DlDpipeAction) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeAction) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DpipeActionType.Present {
+		o.Put("dpipe-action-type", v.DpipeActionType.V)
+	}
+	if v.DpipeHeaderID.Present {
+		o.Put("dpipe-header-id", v.DpipeHeaderID.V)
+	}
+	if v.DpipeHeaderGlobal.Present {
+		o.Put("dpipe-header-global", v.DpipeHeaderGlobal.V)
+	}
+	if v.DpipeHeaderIndex.Present {
+		o.Put("dpipe-header-index", v.DpipeHeaderIndex.V)
+	}
+	if v.DpipeFieldID.Present {
+		o.Put("dpipe-field-id", v.DpipeFieldID.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeAction) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeAction{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-action-type":
+			var x DpipeActionType
+			if err := runtime.ReadJSON("dpipe-action-type", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeActionType = runtime.Some(x)
+		case "dpipe-header-id":
+			var x DpipeHeaderID
+			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderID = runtime.Some(x)
+		case "dpipe-header-global":
+			var x uint8
+			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderGlobal = runtime.Some(x)
+		case "dpipe-header-index":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-header-index", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderIndex = runtime.Some(x)
+		case "dpipe-field-id":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldID = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-action", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeActionValue holds the attributes of "dl-dpipe-action-value", a
 // subset of "devlink": only the attributes the subset lists.
 type DlDpipeActionValue struct {
 	// DpipeAction is the "dpipe-action" attribute.
-	DpipeAction []DlDpipeAction `json:"dpipe-action,omitempty"`
+	DpipeAction []DlDpipeAction
 	// DpipeValue is the "dpipe-value" attribute.
-	DpipeValue []byte `json:"dpipe-value,omitempty"`
+	DpipeValue []byte
 	// DpipeValueMask is the "dpipe-value-mask" attribute.
-	DpipeValueMask []byte `json:"dpipe-value-mask,omitempty"`
+	DpipeValueMask []byte
 	// DpipeValueMapping is the "dpipe-value-mapping" attribute.
-	DpipeValueMapping runtime.Opt[uint32] `json:"dpipe-value-mapping,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeValueMapping runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3699,13 +6374,82 @@ func (v *DlDpipeActionValue) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeActionValue) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeAction) > 0 {
+		l := make([]any, len(v.DpipeAction))
+		for i := range v.DpipeAction {
+			l[i] = &v.DpipeAction[i]
+		}
+		o.Put("dpipe-action", l)
+	}
+	if v.DpipeValue != nil {
+		o.Put("dpipe-value", runtime.HexBytes(v.DpipeValue))
+	}
+	if v.DpipeValueMask != nil {
+		o.Put("dpipe-value-mask", runtime.HexBytes(v.DpipeValueMask))
+	}
+	if v.DpipeValueMapping.Present {
+		o.Put("dpipe-value-mapping", v.DpipeValueMapping.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeActionValue) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeActionValue{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-action":
+			l, err := runtime.ReadJSONList("dpipe-action", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeAction = make([]DlDpipeAction, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeAction
+				if err := runtime.ReadJSON("dpipe-action", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeAction = append(v.DpipeAction, x)
+			}
+		case "dpipe-value":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("dpipe-value", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.DpipeValue = x
+		case "dpipe-value-mask":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("dpipe-value-mask", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.DpipeValueMask = x
+		case "dpipe-value-mapping":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-value-mapping", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeValueMapping = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-action-value", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeHeaders holds the attributes of "dl-dpipe-headers", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeHeaders struct {
 	// DpipeHeader is the "dpipe-header" attribute.
-	DpipeHeader []DlDpipeHeader `json:"dpipe-header,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeHeader []DlDpipeHeader
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3765,19 +6509,59 @@ func (v *DlDpipeHeaders) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeHeaders) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeHeader) > 0 {
+		l := make([]any, len(v.DpipeHeader))
+		for i := range v.DpipeHeader {
+			l[i] = &v.DpipeHeader[i]
+		}
+		o.Put("dpipe-header", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeHeaders) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeHeaders{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-header":
+			l, err := runtime.ReadJSONList("dpipe-header", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeHeader = make([]DlDpipeHeader, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeHeader
+				if err := runtime.ReadJSON("dpipe-header", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeHeader = append(v.DpipeHeader, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-headers", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeHeader holds the attributes of "dl-dpipe-header", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeHeader struct {
 	// DpipeHeaderName is the "dpipe-header-name" attribute.
-	DpipeHeaderName runtime.Opt[string] `json:"dpipe-header-name,omitzero"`
+	DpipeHeaderName runtime.Opt[string]
 	// DpipeHeaderID is the "dpipe-header-id" attribute.
-	DpipeHeaderID runtime.Opt[DpipeHeaderID] `json:"dpipe-header-id,omitzero"`
+	DpipeHeaderID runtime.Opt[DpipeHeaderID]
 	// DpipeHeaderGlobal is the "dpipe-header-global" attribute.
-	DpipeHeaderGlobal runtime.Opt[uint8] `json:"dpipe-header-global,omitzero"`
+	DpipeHeaderGlobal runtime.Opt[uint8]
 	// DpipeHeaderFields is the "dpipe-header-fields" attribute.
-	DpipeHeaderFields *DlDpipeHeaderFields `json:"dpipe-header-fields,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeHeaderFields *DlDpipeHeaderFields
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3862,13 +6646,69 @@ func (v *DlDpipeHeader) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeHeader) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DpipeHeaderName.Present {
+		o.Put("dpipe-header-name", v.DpipeHeaderName.V)
+	}
+	if v.DpipeHeaderID.Present {
+		o.Put("dpipe-header-id", v.DpipeHeaderID.V)
+	}
+	if v.DpipeHeaderGlobal.Present {
+		o.Put("dpipe-header-global", v.DpipeHeaderGlobal.V)
+	}
+	if v.DpipeHeaderFields != nil {
+		o.Put("dpipe-header-fields", v.DpipeHeaderFields)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeHeader) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeHeader{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-header-name":
+			var x string
+			if err := runtime.ReadJSON("dpipe-header-name", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderName = runtime.Some(x)
+		case "dpipe-header-id":
+			var x DpipeHeaderID
+			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderID = runtime.Some(x)
+		case "dpipe-header-global":
+			var x uint8
+			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeHeaderGlobal = runtime.Some(x)
+		case "dpipe-header-fields":
+			x := new(DlDpipeHeaderFields)
+			if err := runtime.ReadJSON("dpipe-header-fields", raw, x); err != nil {
+				return err
+			}
+			v.DpipeHeaderFields = x
+		default:
+			return runtime.UnknownJSON("dl-dpipe-header", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeHeaderFields holds the attributes of "dl-dpipe-header-fields", a
 // subset of "devlink": only the attributes the subset lists.
 type DlDpipeHeaderFields struct {
 	// DpipeField is the "dpipe-field" attribute.
-	DpipeField []DlDpipeField `json:"dpipe-field,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeField []DlDpipeField
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3928,19 +6768,59 @@ func (v *DlDpipeHeaderFields) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeHeaderFields) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.DpipeField) > 0 {
+		l := make([]any, len(v.DpipeField))
+		for i := range v.DpipeField {
+			l[i] = &v.DpipeField[i]
+		}
+		o.Put("dpipe-field", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeHeaderFields) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeHeaderFields{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-field":
+			l, err := runtime.ReadJSONList("dpipe-field", raw)
+			if err != nil {
+				return err
+			}
+			v.DpipeField = make([]DlDpipeField, 0, len(l))
+			for _, raw := range l {
+				var x DlDpipeField
+				if err := runtime.ReadJSON("dpipe-field", raw, &x); err != nil {
+					return err
+				}
+				v.DpipeField = append(v.DpipeField, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-dpipe-header-fields", name)
+		}
+		return nil
+	})
+}
+
 // DlDpipeField holds the attributes of "dl-dpipe-field", a subset of
 // "devlink": only the attributes the subset lists.
 type DlDpipeField struct {
 	// DpipeFieldName is the "dpipe-field-name" attribute.
-	DpipeFieldName runtime.Opt[string] `json:"dpipe-field-name,omitzero"`
+	DpipeFieldName runtime.Opt[string]
 	// DpipeFieldID is the "dpipe-field-id" attribute.
-	DpipeFieldID runtime.Opt[uint32] `json:"dpipe-field-id,omitzero"`
+	DpipeFieldID runtime.Opt[uint32]
 	// DpipeFieldBitwidth is the "dpipe-field-bitwidth" attribute.
-	DpipeFieldBitwidth runtime.Opt[uint32] `json:"dpipe-field-bitwidth,omitzero"`
+	DpipeFieldBitwidth runtime.Opt[uint32]
 	// DpipeFieldMappingType is the "dpipe-field-mapping-type" attribute.
-	DpipeFieldMappingType runtime.Opt[DpipeFieldMappingType] `json:"dpipe-field-mapping-type,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DpipeFieldMappingType runtime.Opt[DpipeFieldMappingType]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4023,31 +6903,87 @@ func (v *DlDpipeField) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlDpipeField) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DpipeFieldName.Present {
+		o.Put("dpipe-field-name", v.DpipeFieldName.V)
+	}
+	if v.DpipeFieldID.Present {
+		o.Put("dpipe-field-id", v.DpipeFieldID.V)
+	}
+	if v.DpipeFieldBitwidth.Present {
+		o.Put("dpipe-field-bitwidth", v.DpipeFieldBitwidth.V)
+	}
+	if v.DpipeFieldMappingType.Present {
+		o.Put("dpipe-field-mapping-type", v.DpipeFieldMappingType.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlDpipeField) UnmarshalJSON(b []byte) error {
+	*v = DlDpipeField{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dpipe-field-name":
+			var x string
+			if err := runtime.ReadJSON("dpipe-field-name", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldName = runtime.Some(x)
+		case "dpipe-field-id":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldID = runtime.Some(x)
+		case "dpipe-field-bitwidth":
+			var x uint32
+			if err := runtime.ReadJSON("dpipe-field-bitwidth", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldBitwidth = runtime.Some(x)
+		case "dpipe-field-mapping-type":
+			var x DpipeFieldMappingType
+			if err := runtime.ReadJSON("dpipe-field-mapping-type", raw, &x); err != nil {
+				return err
+			}
+			v.DpipeFieldMappingType = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-dpipe-field", name)
+		}
+		return nil
+	})
+}
+
 // DlResource holds the attributes of "dl-resource", a subset of "devlink":
 // only the attributes the subset lists.
 type DlResource struct {
 	// ResourceName is the "resource-name" attribute.
-	ResourceName runtime.Opt[string] `json:"resource-name,omitzero"`
+	ResourceName runtime.Opt[string]
 	// ResourceID is the "resource-id" attribute.
-	ResourceID runtime.Opt[uint64] `json:"resource-id,omitzero"`
+	ResourceID runtime.Opt[uint64]
 	// ResourceSize is the "resource-size" attribute.
-	ResourceSize runtime.Opt[uint64] `json:"resource-size,omitzero"`
+	ResourceSize runtime.Opt[uint64]
 	// ResourceSizeNew is the "resource-size-new" attribute.
-	ResourceSizeNew runtime.Opt[uint64] `json:"resource-size-new,omitzero"`
+	ResourceSizeNew runtime.Opt[uint64]
 	// ResourceSizeValid is the "resource-size-valid" attribute.
-	ResourceSizeValid runtime.Opt[uint8] `json:"resource-size-valid,omitzero"`
+	ResourceSizeValid runtime.Opt[uint8]
 	// ResourceSizeMin is the "resource-size-min" attribute.
-	ResourceSizeMin runtime.Opt[uint64] `json:"resource-size-min,omitzero"`
+	ResourceSizeMin runtime.Opt[uint64]
 	// ResourceSizeMax is the "resource-size-max" attribute.
-	ResourceSizeMax runtime.Opt[uint64] `json:"resource-size-max,omitzero"`
+	ResourceSizeMax runtime.Opt[uint64]
 	// ResourceSizeGran is the "resource-size-gran" attribute.
-	ResourceSizeGran runtime.Opt[uint64] `json:"resource-size-gran,omitzero"`
+	ResourceSizeGran runtime.Opt[uint64]
 	// ResourceUnit is the "resource-unit" attribute.
-	ResourceUnit runtime.Opt[ResourceUnit] `json:"resource-unit,omitzero"`
+	ResourceUnit runtime.Opt[ResourceUnit]
 	// ResourceOcc is the "resource-occ" attribute.
-	ResourceOcc runtime.Opt[uint64] `json:"resource-occ,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ResourceOcc runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4184,13 +7120,123 @@ func (v *DlResource) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlResource) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ResourceName.Present {
+		o.Put("resource-name", v.ResourceName.V)
+	}
+	if v.ResourceID.Present {
+		o.Put("resource-id", v.ResourceID.V)
+	}
+	if v.ResourceSize.Present {
+		o.Put("resource-size", v.ResourceSize.V)
+	}
+	if v.ResourceSizeNew.Present {
+		o.Put("resource-size-new", v.ResourceSizeNew.V)
+	}
+	if v.ResourceSizeValid.Present {
+		o.Put("resource-size-valid", v.ResourceSizeValid.V)
+	}
+	if v.ResourceSizeMin.Present {
+		o.Put("resource-size-min", v.ResourceSizeMin.V)
+	}
+	if v.ResourceSizeMax.Present {
+		o.Put("resource-size-max", v.ResourceSizeMax.V)
+	}
+	if v.ResourceSizeGran.Present {
+		o.Put("resource-size-gran", v.ResourceSizeGran.V)
+	}
+	if v.ResourceUnit.Present {
+		o.Put("resource-unit", v.ResourceUnit.V)
+	}
+	if v.ResourceOcc.Present {
+		o.Put("resource-occ", v.ResourceOcc.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlResource) UnmarshalJSON(b []byte) error {
+	*v = DlResource{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "resource-name":
+			var x string
+			if err := runtime.ReadJSON("resource-name", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceName = runtime.Some(x)
+		case "resource-id":
+			var x uint64
+			if err := runtime.ReadJSON("resource-id", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceID = runtime.Some(x)
+		case "resource-size":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSize = runtime.Some(x)
+		case "resource-size-new":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-new", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeNew = runtime.Some(x)
+		case "resource-size-valid":
+			var x uint8
+			if err := runtime.ReadJSON("resource-size-valid", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeValid = runtime.Some(x)
+		case "resource-size-min":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-min", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeMin = runtime.Some(x)
+		case "resource-size-max":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-max", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeMax = runtime.Some(x)
+		case "resource-size-gran":
+			var x uint64
+			if err := runtime.ReadJSON("resource-size-gran", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceSizeGran = runtime.Some(x)
+		case "resource-unit":
+			var x ResourceUnit
+			if err := runtime.ReadJSON("resource-unit", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceUnit = runtime.Some(x)
+		case "resource-occ":
+			var x uint64
+			if err := runtime.ReadJSON("resource-occ", raw, &x); err != nil {
+				return err
+			}
+			v.ResourceOcc = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-resource", name)
+		}
+		return nil
+	})
+}
+
 // DlResourceList holds the attributes of "dl-resource-list", a subset of
 // "devlink": only the attributes the subset lists.
 type DlResourceList struct {
 	// Resource is the "resource" attribute.
-	Resource []DlResource `json:"resource,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Resource []DlResource
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4250,17 +7296,57 @@ func (v *DlResourceList) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlResourceList) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.Resource) > 0 {
+		l := make([]any, len(v.Resource))
+		for i := range v.Resource {
+			l[i] = &v.Resource[i]
+		}
+		o.Put("resource", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlResourceList) UnmarshalJSON(b []byte) error {
+	*v = DlResourceList{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "resource":
+			l, err := runtime.ReadJSONList("resource", raw)
+			if err != nil {
+				return err
+			}
+			v.Resource = make([]DlResource, 0, len(l))
+			for _, raw := range l {
+				var x DlResource
+				if err := runtime.ReadJSON("resource", raw, &x); err != nil {
+					return err
+				}
+				v.Resource = append(v.Resource, x)
+			}
+		default:
+			return runtime.UnknownJSON("dl-resource-list", name)
+		}
+		return nil
+	})
+}
+
 // DlParam holds the attributes of "dl-param", a subset of "devlink": only
 // the attributes the subset lists.
 type DlParam struct {
 	// ParamName is the "param-name" attribute.
-	ParamName runtime.Opt[string] `json:"param-name,omitzero"`
+	ParamName runtime.Opt[string]
 	// ParamGeneric is the "param-generic" attribute.
-	ParamGeneric bool `json:"param-generic,omitempty"`
+	ParamGeneric bool
 	// ParamType is the "param-type" attribute.
-	ParamType runtime.Opt[VarAttrType] `json:"param-type,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ParamType runtime.Opt[VarAttrType]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4334,13 +7420,58 @@ func (v *DlParam) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlParam) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ParamName.Present {
+		o.Put("param-name", v.ParamName.V)
+	}
+	if v.ParamGeneric {
+		o.Put("param-generic", true)
+	}
+	if v.ParamType.Present {
+		o.Put("param-type", v.ParamType.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlParam) UnmarshalJSON(b []byte) error {
+	*v = DlParam{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "param-name":
+			var x string
+			if err := runtime.ReadJSON("param-name", raw, &x); err != nil {
+				return err
+			}
+			v.ParamName = runtime.Some(x)
+		case "param-generic":
+			if err := runtime.ReadJSON("param-generic", raw, &v.ParamGeneric); err != nil {
+				return err
+			}
+		case "param-type":
+			var x VarAttrType
+			if err := runtime.ReadJSON("param-type", raw, &x); err != nil {
+				return err
+			}
+			v.ParamType = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-param", name)
+		}
+		return nil
+	})
+}
+
 // DlRegionSnapshots holds the attributes of "dl-region-snapshots", a subset
 // of "devlink": only the attributes the subset lists.
 type DlRegionSnapshots struct {
 	// RegionSnapshot is the "region-snapshot" attribute.
-	RegionSnapshot *DlRegionSnapshot `json:"region-snapshot,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RegionSnapshot *DlRegionSnapshot
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4398,13 +7529,42 @@ func (v *DlRegionSnapshots) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlRegionSnapshots) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.RegionSnapshot != nil {
+		o.Put("region-snapshot", v.RegionSnapshot)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlRegionSnapshots) UnmarshalJSON(b []byte) error {
+	*v = DlRegionSnapshots{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "region-snapshot":
+			x := new(DlRegionSnapshot)
+			if err := runtime.ReadJSON("region-snapshot", raw, x); err != nil {
+				return err
+			}
+			v.RegionSnapshot = x
+		default:
+			return runtime.UnknownJSON("dl-region-snapshots", name)
+		}
+		return nil
+	})
+}
+
 // DlRegionSnapshot holds the attributes of "dl-region-snapshot", a subset
 // of "devlink": only the attributes the subset lists.
 type DlRegionSnapshot struct {
 	// RegionSnapshotID is the "region-snapshot-id" attribute.
-	RegionSnapshotID runtime.Opt[uint32] `json:"region-snapshot-id,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RegionSnapshotID runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4460,13 +7620,42 @@ func (v *DlRegionSnapshot) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlRegionSnapshot) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.RegionSnapshotID.Present {
+		o.Put("region-snapshot-id", v.RegionSnapshotID.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlRegionSnapshot) UnmarshalJSON(b []byte) error {
+	*v = DlRegionSnapshot{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "region-snapshot-id":
+			var x uint32
+			if err := runtime.ReadJSON("region-snapshot-id", raw, &x); err != nil {
+				return err
+			}
+			v.RegionSnapshotID = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-region-snapshot", name)
+		}
+		return nil
+	})
+}
+
 // DlRegionChunks holds the attributes of "dl-region-chunks", a subset of
 // "devlink": only the attributes the subset lists.
 type DlRegionChunks struct {
 	// RegionChunk is the "region-chunk" attribute.
-	RegionChunk *DlRegionChunk `json:"region-chunk,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RegionChunk *DlRegionChunk
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4524,15 +7713,44 @@ func (v *DlRegionChunks) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlRegionChunks) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.RegionChunk != nil {
+		o.Put("region-chunk", v.RegionChunk)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlRegionChunks) UnmarshalJSON(b []byte) error {
+	*v = DlRegionChunks{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "region-chunk":
+			x := new(DlRegionChunk)
+			if err := runtime.ReadJSON("region-chunk", raw, x); err != nil {
+				return err
+			}
+			v.RegionChunk = x
+		default:
+			return runtime.UnknownJSON("dl-region-chunks", name)
+		}
+		return nil
+	})
+}
+
 // DlRegionChunk holds the attributes of "dl-region-chunk", a subset of
 // "devlink": only the attributes the subset lists.
 type DlRegionChunk struct {
 	// RegionChunkData is the "region-chunk-data" attribute.
-	RegionChunkData []byte `json:"region-chunk-data,omitempty"`
+	RegionChunkData []byte
 	// RegionChunkAddr is the "region-chunk-addr" attribute.
-	RegionChunkAddr runtime.Opt[uint64] `json:"region-chunk-addr,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RegionChunkAddr runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4594,21 +7812,60 @@ func (v *DlRegionChunk) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlRegionChunk) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.RegionChunkData != nil {
+		o.Put("region-chunk-data", runtime.HexBytes(v.RegionChunkData))
+	}
+	if v.RegionChunkAddr.Present {
+		o.Put("region-chunk-addr", v.RegionChunkAddr.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlRegionChunk) UnmarshalJSON(b []byte) error {
+	*v = DlRegionChunk{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "region-chunk-data":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("region-chunk-data", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.RegionChunkData = x
+		case "region-chunk-addr":
+			var x uint64
+			if err := runtime.ReadJSON("region-chunk-addr", raw, &x); err != nil {
+				return err
+			}
+			v.RegionChunkAddr = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-region-chunk", name)
+		}
+		return nil
+	})
+}
+
 // DlFmsg holds the attributes of "dl-fmsg", a subset of "devlink": only the
 // attributes the subset lists.
 type DlFmsg struct {
 	// FmsgObjNestStart is the "fmsg-obj-nest-start" attribute.
-	FmsgObjNestStart bool `json:"fmsg-obj-nest-start,omitempty"`
+	FmsgObjNestStart bool
 	// FmsgPairNestStart is the "fmsg-pair-nest-start" attribute.
-	FmsgPairNestStart bool `json:"fmsg-pair-nest-start,omitempty"`
+	FmsgPairNestStart bool
 	// FmsgArrNestStart is the "fmsg-arr-nest-start" attribute.
-	FmsgArrNestStart bool `json:"fmsg-arr-nest-start,omitempty"`
+	FmsgArrNestStart bool
 	// FmsgNestEnd is the "fmsg-nest-end" attribute.
-	FmsgNestEnd bool `json:"fmsg-nest-end,omitempty"`
+	FmsgNestEnd bool
 	// FmsgObjName is the "fmsg-obj-name" attribute.
-	FmsgObjName runtime.Opt[string] `json:"fmsg-obj-name,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	FmsgObjName runtime.Opt[string]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4700,36 +7957,93 @@ func (v *DlFmsg) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlFmsg) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.FmsgObjNestStart {
+		o.Put("fmsg-obj-nest-start", true)
+	}
+	if v.FmsgPairNestStart {
+		o.Put("fmsg-pair-nest-start", true)
+	}
+	if v.FmsgArrNestStart {
+		o.Put("fmsg-arr-nest-start", true)
+	}
+	if v.FmsgNestEnd {
+		o.Put("fmsg-nest-end", true)
+	}
+	if v.FmsgObjName.Present {
+		o.Put("fmsg-obj-name", v.FmsgObjName.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlFmsg) UnmarshalJSON(b []byte) error {
+	*v = DlFmsg{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "fmsg-obj-nest-start":
+			if err := runtime.ReadJSON("fmsg-obj-nest-start", raw, &v.FmsgObjNestStart); err != nil {
+				return err
+			}
+		case "fmsg-pair-nest-start":
+			if err := runtime.ReadJSON("fmsg-pair-nest-start", raw, &v.FmsgPairNestStart); err != nil {
+				return err
+			}
+		case "fmsg-arr-nest-start":
+			if err := runtime.ReadJSON("fmsg-arr-nest-start", raw, &v.FmsgArrNestStart); err != nil {
+				return err
+			}
+		case "fmsg-nest-end":
+			if err := runtime.ReadJSON("fmsg-nest-end", raw, &v.FmsgNestEnd); err != nil {
+				return err
+			}
+		case "fmsg-obj-name":
+			var x string
+			if err := runtime.ReadJSON("fmsg-obj-name", raw, &x); err != nil {
+				return err
+			}
+			v.FmsgObjName = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-fmsg", name)
+		}
+		return nil
+	})
+}
+
 // DlHealthReporter holds the attributes of "dl-health-reporter", a subset
 // of "devlink": only the attributes the subset lists.
 type DlHealthReporter struct {
 	// HealthReporterName is the "health-reporter-name" attribute.
-	HealthReporterName runtime.Opt[string] `json:"health-reporter-name,omitzero"`
+	HealthReporterName runtime.Opt[string]
 	// HealthReporterState is the "health-reporter-state" attribute.
-	HealthReporterState runtime.Opt[uint8] `json:"health-reporter-state,omitzero"`
+	HealthReporterState runtime.Opt[uint8]
 	// HealthReporterErrCount is the "health-reporter-err-count" attribute.
-	HealthReporterErrCount runtime.Opt[uint64] `json:"health-reporter-err-count,omitzero"`
+	HealthReporterErrCount runtime.Opt[uint64]
 	// HealthReporterRecoverCount is the "health-reporter-recover-count"
 	// attribute.
-	HealthReporterRecoverCount runtime.Opt[uint64] `json:"health-reporter-recover-count,omitzero"`
+	HealthReporterRecoverCount runtime.Opt[uint64]
 	// HealthReporterGracefulPeriod is the "health-reporter-graceful-period"
 	// attribute.
-	HealthReporterGracefulPeriod runtime.Opt[uint64] `json:"health-reporter-graceful-period,omitzero"`
+	HealthReporterGracefulPeriod runtime.Opt[uint64]
 	// HealthReporterAutoRecover is the "health-reporter-auto-recover"
 	// attribute.
-	HealthReporterAutoRecover runtime.Opt[uint8] `json:"health-reporter-auto-recover,omitzero"`
+	HealthReporterAutoRecover runtime.Opt[uint8]
 	// HealthReporterDumpTs is the "health-reporter-dump-ts" attribute.
-	HealthReporterDumpTs runtime.Opt[uint64] `json:"health-reporter-dump-ts,omitzero"`
+	HealthReporterDumpTs runtime.Opt[uint64]
 	// HealthReporterDumpTsNs is the "health-reporter-dump-ts-ns" attribute.
-	HealthReporterDumpTsNs runtime.Opt[uint64] `json:"health-reporter-dump-ts-ns,omitzero"`
+	HealthReporterDumpTsNs runtime.Opt[uint64]
 	// HealthReporterAutoDump is the "health-reporter-auto-dump" attribute.
-	HealthReporterAutoDump runtime.Opt[uint8] `json:"health-reporter-auto-dump,omitzero"`
+	HealthReporterAutoDump runtime.Opt[uint8]
 	// HealthReporterBurstPeriod is the "health-reporter-burst-period"
 	// attribute. Time (in msec) for recoveries before starting the grace
 	// period.
-	HealthReporterBurstPeriod runtime.Opt[uint64] `json:"health-reporter-burst-period,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HealthReporterBurstPeriod runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4866,16 +8180,126 @@ func (v *DlHealthReporter) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlHealthReporter) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.HealthReporterName.Present {
+		o.Put("health-reporter-name", v.HealthReporterName.V)
+	}
+	if v.HealthReporterState.Present {
+		o.Put("health-reporter-state", v.HealthReporterState.V)
+	}
+	if v.HealthReporterErrCount.Present {
+		o.Put("health-reporter-err-count", v.HealthReporterErrCount.V)
+	}
+	if v.HealthReporterRecoverCount.Present {
+		o.Put("health-reporter-recover-count", v.HealthReporterRecoverCount.V)
+	}
+	if v.HealthReporterGracefulPeriod.Present {
+		o.Put("health-reporter-graceful-period", v.HealthReporterGracefulPeriod.V)
+	}
+	if v.HealthReporterAutoRecover.Present {
+		o.Put("health-reporter-auto-recover", v.HealthReporterAutoRecover.V)
+	}
+	if v.HealthReporterDumpTs.Present {
+		o.Put("health-reporter-dump-ts", v.HealthReporterDumpTs.V)
+	}
+	if v.HealthReporterDumpTsNs.Present {
+		o.Put("health-reporter-dump-ts-ns", v.HealthReporterDumpTsNs.V)
+	}
+	if v.HealthReporterAutoDump.Present {
+		o.Put("health-reporter-auto-dump", v.HealthReporterAutoDump.V)
+	}
+	if v.HealthReporterBurstPeriod.Present {
+		o.Put("health-reporter-burst-period", v.HealthReporterBurstPeriod.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlHealthReporter) UnmarshalJSON(b []byte) error {
+	*v = DlHealthReporter{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "health-reporter-name":
+			var x string
+			if err := runtime.ReadJSON("health-reporter-name", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterName = runtime.Some(x)
+		case "health-reporter-state":
+			var x uint8
+			if err := runtime.ReadJSON("health-reporter-state", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterState = runtime.Some(x)
+		case "health-reporter-err-count":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-err-count", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterErrCount = runtime.Some(x)
+		case "health-reporter-recover-count":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-recover-count", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterRecoverCount = runtime.Some(x)
+		case "health-reporter-graceful-period":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-graceful-period", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterGracefulPeriod = runtime.Some(x)
+		case "health-reporter-auto-recover":
+			var x uint8
+			if err := runtime.ReadJSON("health-reporter-auto-recover", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterAutoRecover = runtime.Some(x)
+		case "health-reporter-dump-ts":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-dump-ts", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterDumpTs = runtime.Some(x)
+		case "health-reporter-dump-ts-ns":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-dump-ts-ns", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterDumpTsNs = runtime.Some(x)
+		case "health-reporter-auto-dump":
+			var x uint8
+			if err := runtime.ReadJSON("health-reporter-auto-dump", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterAutoDump = runtime.Some(x)
+		case "health-reporter-burst-period":
+			var x uint64
+			if err := runtime.ReadJSON("health-reporter-burst-period", raw, &x); err != nil {
+				return err
+			}
+			v.HealthReporterBurstPeriod = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-health-reporter", name)
+		}
+		return nil
+	})
+}
+
 // DlAttrStats holds the attributes of the "dl-attr-stats" attribute set.
 type DlAttrStats struct {
 	// StatsRxPackets is the "stats-rx-packets" attribute.
-	StatsRxPackets runtime.Opt[uint64] `json:"stats-rx-packets,omitzero"`
+	StatsRxPackets runtime.Opt[uint64]
 	// StatsRxBytes is the "stats-rx-bytes" attribute.
-	StatsRxBytes runtime.Opt[uint64] `json:"stats-rx-bytes,omitzero"`
+	StatsRxBytes runtime.Opt[uint64]
 	// StatsRxDropped is the "stats-rx-dropped" attribute.
-	StatsRxDropped runtime.Opt[uint64] `json:"stats-rx-dropped,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	StatsRxDropped runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4949,15 +8373,62 @@ func (v *DlAttrStats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlAttrStats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.StatsRxPackets.Present {
+		o.Put("stats-rx-packets", v.StatsRxPackets.V)
+	}
+	if v.StatsRxBytes.Present {
+		o.Put("stats-rx-bytes", v.StatsRxBytes.V)
+	}
+	if v.StatsRxDropped.Present {
+		o.Put("stats-rx-dropped", v.StatsRxDropped.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlAttrStats) UnmarshalJSON(b []byte) error {
+	*v = DlAttrStats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "stats-rx-packets":
+			var x uint64
+			if err := runtime.ReadJSON("stats-rx-packets", raw, &x); err != nil {
+				return err
+			}
+			v.StatsRxPackets = runtime.Some(x)
+		case "stats-rx-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("stats-rx-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.StatsRxBytes = runtime.Some(x)
+		case "stats-rx-dropped":
+			var x uint64
+			if err := runtime.ReadJSON("stats-rx-dropped", raw, &x); err != nil {
+				return err
+			}
+			v.StatsRxDropped = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-attr-stats", name)
+		}
+		return nil
+	})
+}
+
 // DlTrapMetadata holds the attributes of the "dl-trap-metadata" attribute
 // set.
 type DlTrapMetadata struct {
 	// TrapMetadataTypeInPort is the "trap-metadata-type-in-port" attribute.
-	TrapMetadataTypeInPort bool `json:"trap-metadata-type-in-port,omitempty"`
+	TrapMetadataTypeInPort bool
 	// TrapMetadataTypeFaCookie is the "trap-metadata-type-fa-cookie" attribute.
-	TrapMetadataTypeFaCookie bool `json:"trap-metadata-type-fa-cookie,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	TrapMetadataTypeFaCookie bool
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5022,14 +8493,48 @@ func (v *DlTrapMetadata) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlTrapMetadata) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.TrapMetadataTypeInPort {
+		o.Put("trap-metadata-type-in-port", true)
+	}
+	if v.TrapMetadataTypeFaCookie {
+		o.Put("trap-metadata-type-fa-cookie", true)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlTrapMetadata) UnmarshalJSON(b []byte) error {
+	*v = DlTrapMetadata{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "trap-metadata-type-in-port":
+			if err := runtime.ReadJSON("trap-metadata-type-in-port", raw, &v.TrapMetadataTypeInPort); err != nil {
+				return err
+			}
+		case "trap-metadata-type-fa-cookie":
+			if err := runtime.ReadJSON("trap-metadata-type-fa-cookie", raw, &v.TrapMetadataTypeFaCookie); err != nil {
+				return err
+			}
+		default:
+			return runtime.UnknownJSON("dl-trap-metadata", name)
+		}
+		return nil
+	})
+}
+
 // DlLinecardSupportedTypes holds the attributes of
 // "dl-linecard-supported-types", a subset of "devlink": only the attributes
 // the subset lists.
 type DlLinecardSupportedTypes struct {
 	// LinecardType is the "linecard-type" attribute.
-	LinecardType runtime.Opt[string] `json:"linecard-type,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	LinecardType runtime.Opt[string]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5085,12 +8590,41 @@ func (v *DlLinecardSupportedTypes) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlLinecardSupportedTypes) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.LinecardType.Present {
+		o.Put("linecard-type", v.LinecardType.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlLinecardSupportedTypes) UnmarshalJSON(b []byte) error {
+	*v = DlLinecardSupportedTypes{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "linecard-type":
+			var x string
+			if err := runtime.ReadJSON("linecard-type", raw, &x); err != nil {
+				return err
+			}
+			v.LinecardType = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-linecard-supported-types", name)
+		}
+		return nil
+	})
+}
+
 // DlSelftestID holds the attributes of the "dl-selftest-id" attribute set.
 type DlSelftestID struct {
 	// Flash is the "flash" attribute.
-	Flash bool `json:"flash,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Flash bool
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5146,16 +8680,43 @@ func (v *DlSelftestID) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlSelftestID) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Flash {
+		o.Put("flash", true)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlSelftestID) UnmarshalJSON(b []byte) error {
+	*v = DlSelftestID{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "flash":
+			if err := runtime.ReadJSON("flash", raw, &v.Flash); err != nil {
+				return err
+			}
+		default:
+			return runtime.UnknownJSON("dl-selftest-id", name)
+		}
+		return nil
+	})
+}
+
 // DlRateTcBws holds the attributes of the "dl-rate-tc-bws" attribute set.
 type DlRateTcBws struct {
 	// Index is the "index" attribute.
-	Index runtime.Opt[uint8] `json:"index,omitzero"`
+	Index runtime.Opt[uint8]
 	// Bw is the "bw" attribute. Specifies the bandwidth share assigned to the
 	// Traffic Class. The bandwidth for the traffic class is determined in
 	// proportion to the sum of the shares of all configured classes.
-	Bw runtime.Opt[uint32] `json:"bw,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Bw runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5220,17 +8781,55 @@ func (v *DlRateTcBws) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlRateTcBws) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	if v.Bw.Present {
+		o.Put("bw", v.Bw.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlRateTcBws) UnmarshalJSON(b []byte) error {
+	*v = DlRateTcBws{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "index":
+			var x uint8
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case "bw":
+			var x uint32
+			if err := runtime.ReadJSON("bw", raw, &x); err != nil {
+				return err
+			}
+			v.Bw = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-rate-tc-bws", name)
+		}
+		return nil
+	})
+}
+
 // DlParentDev holds the attributes of "dl-parent-dev", a subset of
 // "devlink": only the attributes the subset lists.
 type DlParentDev struct {
 	// BusName is the "bus-name" attribute.
-	BusName runtime.Opt[string] `json:"bus-name,omitzero"`
+	BusName runtime.Opt[string]
 	// DevName is the "dev-name" attribute.
-	DevName runtime.Opt[string] `json:"dev-name,omitzero"`
+	DevName runtime.Opt[string]
 	// Index is the "index" attribute. Unique devlink instance index.
-	Index runtime.Opt[uint64] `json:"index,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Index runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5302,6 +8901,52 @@ func (v *DlParentDev) decode(b []byte, dc *decoder) error {
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *DlParentDev) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.BusName.Present {
+		o.Put("bus-name", v.BusName.V)
+	}
+	if v.DevName.Present {
+		o.Put("dev-name", v.DevName.V)
+	}
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *DlParentDev) UnmarshalJSON(b []byte) error {
+	*v = DlParentDev{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "bus-name":
+			var x string
+			if err := runtime.ReadJSON("bus-name", raw, &x); err != nil {
+				return err
+			}
+			v.BusName = runtime.Some(x)
+		case "dev-name":
+			var x string
+			if err := runtime.ReadJSON("dev-name", raw, &x); err != nil {
+				return err
+			}
+			v.DevName = runtime.Some(x)
+		case "index":
+			var x uint64
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dl-parent-dev", name)
+		}
+		return nil
+	})
 }
 
 // attrsDevlink names the attributes of "devlink" in kernel errors.

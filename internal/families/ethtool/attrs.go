@@ -3,6 +3,7 @@
 package ethtool
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/genlgen/genlgen/runtime"
@@ -11,15 +12,16 @@ import (
 // Header holds the attributes of the "header" attribute set.
 type Header struct {
 	// DevIndex is the "dev-index" attribute.
-	DevIndex runtime.Opt[uint32] `json:"dev-index,omitzero"`
+	DevIndex runtime.Opt[uint32]
 	// DevName is the "dev-name" attribute.
-	DevName runtime.Opt[string] `json:"dev-name,omitzero"`
+	DevName runtime.Opt[string]
 	// Flags is the "flags" attribute.
-	Flags runtime.Opt[HeaderFlags] `json:"flags,omitzero"`
+	Flags runtime.Opt[HeaderFlags]
 	// PHYIndex is the "phy-index" attribute.
-	PHYIndex runtime.Opt[uint32] `json:"phy-index,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	PHYIndex runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -103,16 +105,73 @@ func (v *Header) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Header) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.DevIndex.Present {
+		o.Put("dev-index", v.DevIndex.V)
+	}
+	if v.DevName.Present {
+		o.Put("dev-name", v.DevName.V)
+	}
+	if v.Flags.Present {
+		o.Put("flags", runtime.FlagList(uint64(v.Flags.V), namesHeaderFlags, false))
+	}
+	if v.PHYIndex.Present {
+		o.Put("phy-index", v.PHYIndex.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Header) UnmarshalJSON(b []byte) error {
+	*v = Header{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "dev-index":
+			var x uint32
+			if err := runtime.ReadJSON("dev-index", raw, &x); err != nil {
+				return err
+			}
+			v.DevIndex = runtime.Some(x)
+		case "dev-name":
+			var x string
+			if err := runtime.ReadJSON("dev-name", raw, &x); err != nil {
+				return err
+			}
+			v.DevName = runtime.Some(x)
+		case "flags":
+			r, err := runtime.ParseFlagList("flags", raw, namesHeaderFlags, false)
+			if err != nil {
+				return err
+			}
+			x := HeaderFlags(r)
+			v.Flags = runtime.Some(x)
+		case "phy-index":
+			var x uint32
+			if err := runtime.ReadJSON("phy-index", raw, &x); err != nil {
+				return err
+			}
+			v.PHYIndex = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("header", name)
+		}
+		return nil
+	})
+}
+
 // BitsetBit holds the attributes of the "bitset-bit" attribute set.
 type BitsetBit struct {
 	// Index is the "index" attribute.
-	Index runtime.Opt[uint32] `json:"index,omitzero"`
+	Index runtime.Opt[uint32]
 	// Name is the "name" attribute.
-	Name runtime.Opt[string] `json:"name,omitzero"`
+	Name runtime.Opt[string]
 	// Value is the "value" attribute.
-	Value bool `json:"value,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Value bool
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -187,12 +246,57 @@ func (v *BitsetBit) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *BitsetBit) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	if v.Name.Present {
+		o.Put("name", v.Name.V)
+	}
+	if v.Value {
+		o.Put("value", true)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *BitsetBit) UnmarshalJSON(b []byte) error {
+	*v = BitsetBit{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "index":
+			var x uint32
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case "name":
+			var x string
+			if err := runtime.ReadJSON("name", raw, &x); err != nil {
+				return err
+			}
+			v.Name = runtime.Some(x)
+		case "value":
+			if err := runtime.ReadJSON("value", raw, &v.Value); err != nil {
+				return err
+			}
+		default:
+			return runtime.UnknownJSON("bitset-bit", name)
+		}
+		return nil
+	})
+}
+
 // BitsetBits holds the attributes of the "bitset-bits" attribute set.
 type BitsetBits struct {
 	// Bit is the "bit" attribute.
-	Bit []BitsetBit `json:"bit,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Bit []BitsetBit
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -253,20 +357,60 @@ func (v *BitsetBits) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *BitsetBits) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.Bit) > 0 {
+		l := make([]any, len(v.Bit))
+		for i := range v.Bit {
+			l[i] = &v.Bit[i]
+		}
+		o.Put("bit", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *BitsetBits) UnmarshalJSON(b []byte) error {
+	*v = BitsetBits{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "bit":
+			l, err := runtime.ReadJSONList("bit", raw)
+			if err != nil {
+				return err
+			}
+			v.Bit = make([]BitsetBit, 0, len(l))
+			for _, raw := range l {
+				var x BitsetBit
+				if err := runtime.ReadJSON("bit", raw, &x); err != nil {
+					return err
+				}
+				v.Bit = append(v.Bit, x)
+			}
+		default:
+			return runtime.UnknownJSON("bitset-bits", name)
+		}
+		return nil
+	})
+}
+
 // Bitset holds the attributes of the "bitset" attribute set.
 type Bitset struct {
 	// Nomask is the "nomask" attribute.
-	Nomask bool `json:"nomask,omitempty"`
+	Nomask bool
 	// Size is the "size" attribute.
-	Size runtime.Opt[uint32] `json:"size,omitzero"`
+	Size runtime.Opt[uint32]
 	// Bits is the "bits" attribute.
-	Bits *BitsetBits `json:"bits,omitempty"`
+	Bits *BitsetBits
 	// Value is the "value" attribute.
-	Value []byte `json:"value,omitempty"`
+	Value []byte
 	// Mask is the "mask" attribute.
-	Mask []byte `json:"mask,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Mask []byte
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -355,14 +499,79 @@ func (v *Bitset) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Bitset) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Nomask {
+		o.Put("nomask", true)
+	}
+	if v.Size.Present {
+		o.Put("size", v.Size.V)
+	}
+	if v.Bits != nil {
+		o.Put("bits", v.Bits)
+	}
+	if v.Value != nil {
+		o.Put("value", runtime.HexBytes(v.Value))
+	}
+	if v.Mask != nil {
+		o.Put("mask", runtime.HexBytes(v.Mask))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Bitset) UnmarshalJSON(b []byte) error {
+	*v = Bitset{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "nomask":
+			if err := runtime.ReadJSON("nomask", raw, &v.Nomask); err != nil {
+				return err
+			}
+		case "size":
+			var x uint32
+			if err := runtime.ReadJSON("size", raw, &x); err != nil {
+				return err
+			}
+			v.Size = runtime.Some(x)
+		case "bits":
+			x := new(BitsetBits)
+			if err := runtime.ReadJSON("bits", raw, x); err != nil {
+				return err
+			}
+			v.Bits = x
+		case "value":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("value", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.Value = x
+		case "mask":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("mask", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.Mask = x
+		default:
+			return runtime.UnknownJSON("bitset", name)
+		}
+		return nil
+	})
+}
+
 // String holds the attributes of the "string" attribute set.
 type String struct {
 	// Index is the "index" attribute.
-	Index runtime.Opt[uint32] `json:"index,omitzero"`
+	Index runtime.Opt[uint32]
 	// Value is the "value" attribute.
-	Value runtime.Opt[string] `json:"value,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Value runtime.Opt[string]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -428,12 +637,50 @@ func (v *String) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *String) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	if v.Value.Present {
+		o.Put("value", v.Value.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *String) UnmarshalJSON(b []byte) error {
+	*v = String{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "index":
+			var x uint32
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case "value":
+			var x string
+			if err := runtime.ReadJSON("value", raw, &x); err != nil {
+				return err
+			}
+			v.Value = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("string", name)
+		}
+		return nil
+	})
+}
+
 // Strings holds the attributes of the "strings" attribute set.
 type Strings struct {
 	// StringAttr is the "string" attribute.
-	StringAttr []String `json:"string,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	StringAttr []String
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -494,16 +741,56 @@ func (v *Strings) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Strings) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.StringAttr) > 0 {
+		l := make([]any, len(v.StringAttr))
+		for i := range v.StringAttr {
+			l[i] = &v.StringAttr[i]
+		}
+		o.Put("string", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Strings) UnmarshalJSON(b []byte) error {
+	*v = Strings{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "string":
+			l, err := runtime.ReadJSONList("string", raw)
+			if err != nil {
+				return err
+			}
+			v.StringAttr = make([]String, 0, len(l))
+			for _, raw := range l {
+				var x String
+				if err := runtime.ReadJSON("string", raw, &x); err != nil {
+					return err
+				}
+				v.StringAttr = append(v.StringAttr, x)
+			}
+		default:
+			return runtime.UnknownJSON("strings", name)
+		}
+		return nil
+	})
+}
+
 // StringsetAttrs holds the attributes of the "stringset" attribute set.
 type StringsetAttrs struct {
 	// ID is the "id" attribute.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// Count is the "count" attribute.
-	Count runtime.Opt[uint32] `json:"count,omitzero"`
+	Count runtime.Opt[uint32]
 	// Strings is the "strings" attribute.
-	Strings []Strings `json:"strings,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Strings []Strings
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -582,12 +869,70 @@ func (v *StringsetAttrs) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *StringsetAttrs) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Count.Present {
+		o.Put("count", v.Count.V)
+	}
+	if len(v.Strings) > 0 {
+		l := make([]any, len(v.Strings))
+		for i := range v.Strings {
+			l[i] = &v.Strings[i]
+		}
+		o.Put("strings", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *StringsetAttrs) UnmarshalJSON(b []byte) error {
+	*v = StringsetAttrs{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "count":
+			var x uint32
+			if err := runtime.ReadJSON("count", raw, &x); err != nil {
+				return err
+			}
+			v.Count = runtime.Some(x)
+		case "strings":
+			l, err := runtime.ReadJSONList("strings", raw)
+			if err != nil {
+				return err
+			}
+			v.Strings = make([]Strings, 0, len(l))
+			for _, raw := range l {
+				var x Strings
+				if err := runtime.ReadJSON("strings", raw, &x); err != nil {
+					return err
+				}
+				v.Strings = append(v.Strings, x)
+			}
+		default:
+			return runtime.UnknownJSON("stringset", name)
+		}
+		return nil
+	})
+}
+
 // Stringsets holds the attributes of the "stringsets" attribute set.
 type Stringsets struct {
 	// Stringset is the "stringset" attribute.
-	Stringset []StringsetAttrs `json:"stringset,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Stringset []StringsetAttrs
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -648,16 +993,56 @@ func (v *Stringsets) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Stringsets) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.Stringset) > 0 {
+		l := make([]any, len(v.Stringset))
+		for i := range v.Stringset {
+			l[i] = &v.Stringset[i]
+		}
+		o.Put("stringset", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Stringsets) UnmarshalJSON(b []byte) error {
+	*v = Stringsets{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "stringset":
+			l, err := runtime.ReadJSONList("stringset", raw)
+			if err != nil {
+				return err
+			}
+			v.Stringset = make([]StringsetAttrs, 0, len(l))
+			for _, raw := range l {
+				var x StringsetAttrs
+				if err := runtime.ReadJSON("stringset", raw, &x); err != nil {
+					return err
+				}
+				v.Stringset = append(v.Stringset, x)
+			}
+		default:
+			return runtime.UnknownJSON("stringsets", name)
+		}
+		return nil
+	})
+}
+
 // Strset holds the attributes of the "strset" attribute set.
 type Strset struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Stringsets is the "stringsets" attribute.
-	Stringsets *Stringsets `json:"stringsets,omitempty"`
+	Stringsets *Stringsets
 	// CountsOnly is the "counts-only" attribute.
-	CountsOnly bool `json:"counts-only,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	CountsOnly bool
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -736,14 +1121,59 @@ func (v *Strset) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Strset) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Stringsets != nil {
+		o.Put("stringsets", v.Stringsets)
+	}
+	if v.CountsOnly {
+		o.Put("counts-only", true)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Strset) UnmarshalJSON(b []byte) error {
+	*v = Strset{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "stringsets":
+			x := new(Stringsets)
+			if err := runtime.ReadJSON("stringsets", raw, x); err != nil {
+				return err
+			}
+			v.Stringsets = x
+		case "counts-only":
+			if err := runtime.ReadJSON("counts-only", raw, &v.CountsOnly); err != nil {
+				return err
+			}
+		default:
+			return runtime.UnknownJSON("strset", name)
+		}
+		return nil
+	})
+}
+
 // Privflags holds the attributes of the "privflags" attribute set.
 type Privflags struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Flags is the "flags" attribute.
-	Flags *Bitset `json:"flags,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Flags *Bitset
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -813,46 +1243,84 @@ func (v *Privflags) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Privflags) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Flags != nil {
+		o.Put("flags", v.Flags)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Privflags) UnmarshalJSON(b []byte) error {
+	*v = Privflags{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "flags":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("flags", raw, x); err != nil {
+				return err
+			}
+			v.Flags = x
+		default:
+			return runtime.UnknownJSON("privflags", name)
+		}
+		return nil
+	})
+}
+
 // Rings holds the attributes of the "rings" attribute set.
 type Rings struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// RxMax is the "rx-max" attribute.
-	RxMax runtime.Opt[uint32] `json:"rx-max,omitzero"`
+	RxMax runtime.Opt[uint32]
 	// RxMiniMax is the "rx-mini-max" attribute.
-	RxMiniMax runtime.Opt[uint32] `json:"rx-mini-max,omitzero"`
+	RxMiniMax runtime.Opt[uint32]
 	// RxJumboMax is the "rx-jumbo-max" attribute.
-	RxJumboMax runtime.Opt[uint32] `json:"rx-jumbo-max,omitzero"`
+	RxJumboMax runtime.Opt[uint32]
 	// TxMax is the "tx-max" attribute.
-	TxMax runtime.Opt[uint32] `json:"tx-max,omitzero"`
+	TxMax runtime.Opt[uint32]
 	// Rx is the "rx" attribute.
-	Rx runtime.Opt[uint32] `json:"rx,omitzero"`
+	Rx runtime.Opt[uint32]
 	// RxMini is the "rx-mini" attribute.
-	RxMini runtime.Opt[uint32] `json:"rx-mini,omitzero"`
+	RxMini runtime.Opt[uint32]
 	// RxJumbo is the "rx-jumbo" attribute.
-	RxJumbo runtime.Opt[uint32] `json:"rx-jumbo,omitzero"`
+	RxJumbo runtime.Opt[uint32]
 	// Tx is the "tx" attribute.
-	Tx runtime.Opt[uint32] `json:"tx,omitzero"`
+	Tx runtime.Opt[uint32]
 	// RxBufLen is the "rx-buf-len" attribute.
-	RxBufLen runtime.Opt[uint32] `json:"rx-buf-len,omitzero"`
+	RxBufLen runtime.Opt[uint32]
 	// TCPDataSplit is the "tcp-data-split" attribute.
-	TCPDataSplit runtime.Opt[TCPDataSplit] `json:"tcp-data-split,omitzero"`
+	TCPDataSplit runtime.Opt[TCPDataSplit]
 	// CqeSize is the "cqe-size" attribute.
-	CqeSize runtime.Opt[uint32] `json:"cqe-size,omitzero"`
+	CqeSize runtime.Opt[uint32]
 	// TxPush is the "tx-push" attribute.
-	TxPush runtime.Opt[uint8] `json:"tx-push,omitzero"`
+	TxPush runtime.Opt[uint8]
 	// RxPush is the "rx-push" attribute.
-	RxPush runtime.Opt[uint8] `json:"rx-push,omitzero"`
+	RxPush runtime.Opt[uint8]
 	// TxPushBufLen is the "tx-push-buf-len" attribute.
-	TxPushBufLen runtime.Opt[uint32] `json:"tx-push-buf-len,omitzero"`
+	TxPushBufLen runtime.Opt[uint32]
 	// TxPushBufLenMax is the "tx-push-buf-len-max" attribute.
-	TxPushBufLenMax runtime.Opt[uint32] `json:"tx-push-buf-len-max,omitzero"`
+	TxPushBufLenMax runtime.Opt[uint32]
 	// HdsThresh is the "hds-thresh" attribute.
-	HdsThresh runtime.Opt[uint32] `json:"hds-thresh,omitzero"`
+	HdsThresh runtime.Opt[uint32]
 	// HdsThreshMax is the "hds-thresh-max" attribute.
-	HdsThreshMax runtime.Opt[uint32] `json:"hds-thresh-max,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HdsThreshMax runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1064,24 +1532,206 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Rings) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.RxMax.Present {
+		o.Put("rx-max", v.RxMax.V)
+	}
+	if v.RxMiniMax.Present {
+		o.Put("rx-mini-max", v.RxMiniMax.V)
+	}
+	if v.RxJumboMax.Present {
+		o.Put("rx-jumbo-max", v.RxJumboMax.V)
+	}
+	if v.TxMax.Present {
+		o.Put("tx-max", v.TxMax.V)
+	}
+	if v.Rx.Present {
+		o.Put("rx", v.Rx.V)
+	}
+	if v.RxMini.Present {
+		o.Put("rx-mini", v.RxMini.V)
+	}
+	if v.RxJumbo.Present {
+		o.Put("rx-jumbo", v.RxJumbo.V)
+	}
+	if v.Tx.Present {
+		o.Put("tx", v.Tx.V)
+	}
+	if v.RxBufLen.Present {
+		o.Put("rx-buf-len", v.RxBufLen.V)
+	}
+	if v.TCPDataSplit.Present {
+		o.Put("tcp-data-split", v.TCPDataSplit.V)
+	}
+	if v.CqeSize.Present {
+		o.Put("cqe-size", v.CqeSize.V)
+	}
+	if v.TxPush.Present {
+		o.Put("tx-push", v.TxPush.V)
+	}
+	if v.RxPush.Present {
+		o.Put("rx-push", v.RxPush.V)
+	}
+	if v.TxPushBufLen.Present {
+		o.Put("tx-push-buf-len", v.TxPushBufLen.V)
+	}
+	if v.TxPushBufLenMax.Present {
+		o.Put("tx-push-buf-len-max", v.TxPushBufLenMax.V)
+	}
+	if v.HdsThresh.Present {
+		o.Put("hds-thresh", v.HdsThresh.V)
+	}
+	if v.HdsThreshMax.Present {
+		o.Put("hds-thresh-max", v.HdsThreshMax.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Rings) UnmarshalJSON(b []byte) error {
+	*v = Rings{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "rx-max":
+			var x uint32
+			if err := runtime.ReadJSON("rx-max", raw, &x); err != nil {
+				return err
+			}
+			v.RxMax = runtime.Some(x)
+		case "rx-mini-max":
+			var x uint32
+			if err := runtime.ReadJSON("rx-mini-max", raw, &x); err != nil {
+				return err
+			}
+			v.RxMiniMax = runtime.Some(x)
+		case "rx-jumbo-max":
+			var x uint32
+			if err := runtime.ReadJSON("rx-jumbo-max", raw, &x); err != nil {
+				return err
+			}
+			v.RxJumboMax = runtime.Some(x)
+		case "tx-max":
+			var x uint32
+			if err := runtime.ReadJSON("tx-max", raw, &x); err != nil {
+				return err
+			}
+			v.TxMax = runtime.Some(x)
+		case "rx":
+			var x uint32
+			if err := runtime.ReadJSON("rx", raw, &x); err != nil {
+				return err
+			}
+			v.Rx = runtime.Some(x)
+		case "rx-mini":
+			var x uint32
+			if err := runtime.ReadJSON("rx-mini", raw, &x); err != nil {
+				return err
+			}
+			v.RxMini = runtime.Some(x)
+		case "rx-jumbo":
+			var x uint32
+			if err := runtime.ReadJSON("rx-jumbo", raw, &x); err != nil {
+				return err
+			}
+			v.RxJumbo = runtime.Some(x)
+		case "tx":
+			var x uint32
+			if err := runtime.ReadJSON("tx", raw, &x); err != nil {
+				return err
+			}
+			v.Tx = runtime.Some(x)
+		case "rx-buf-len":
+			var x uint32
+			if err := runtime.ReadJSON("rx-buf-len", raw, &x); err != nil {
+				return err
+			}
+			v.RxBufLen = runtime.Some(x)
+		case "tcp-data-split":
+			var x TCPDataSplit
+			if err := runtime.ReadJSON("tcp-data-split", raw, &x); err != nil {
+				return err
+			}
+			v.TCPDataSplit = runtime.Some(x)
+		case "cqe-size":
+			var x uint32
+			if err := runtime.ReadJSON("cqe-size", raw, &x); err != nil {
+				return err
+			}
+			v.CqeSize = runtime.Some(x)
+		case "tx-push":
+			var x uint8
+			if err := runtime.ReadJSON("tx-push", raw, &x); err != nil {
+				return err
+			}
+			v.TxPush = runtime.Some(x)
+		case "rx-push":
+			var x uint8
+			if err := runtime.ReadJSON("rx-push", raw, &x); err != nil {
+				return err
+			}
+			v.RxPush = runtime.Some(x)
+		case "tx-push-buf-len":
+			var x uint32
+			if err := runtime.ReadJSON("tx-push-buf-len", raw, &x); err != nil {
+				return err
+			}
+			v.TxPushBufLen = runtime.Some(x)
+		case "tx-push-buf-len-max":
+			var x uint32
+			if err := runtime.ReadJSON("tx-push-buf-len-max", raw, &x); err != nil {
+				return err
+			}
+			v.TxPushBufLenMax = runtime.Some(x)
+		case "hds-thresh":
+			var x uint32
+			if err := runtime.ReadJSON("hds-thresh", raw, &x); err != nil {
+				return err
+			}
+			v.HdsThresh = runtime.Some(x)
+		case "hds-thresh-max":
+			var x uint32
+			if err := runtime.ReadJSON("hds-thresh-max", raw, &x); err != nil {
+				return err
+			}
+			v.HdsThreshMax = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("rings", name)
+		}
+		return nil
+	})
+}
+
 // MmStat holds the attributes of the "mm-stat" attribute set. MAC Merge
 // (802.3)
 type MmStat struct {
 	// ReassemblyErrors is the "reassembly-errors" attribute.
 	// aMACMergeFrameAssErrorCount
-	ReassemblyErrors runtime.Opt[uint64] `json:"reassembly-errors,omitzero"`
+	ReassemblyErrors runtime.Opt[uint64]
 	// SmdErrors is the "smd-errors" attribute. aMACMergeFrameSmdErrorCount
-	SmdErrors runtime.Opt[uint64] `json:"smd-errors,omitzero"`
+	SmdErrors runtime.Opt[uint64]
 	// ReassemblyOk is the "reassembly-ok" attribute. aMACMergeFrameAssOkCount
-	ReassemblyOk runtime.Opt[uint64] `json:"reassembly-ok,omitzero"`
+	ReassemblyOk runtime.Opt[uint64]
 	// RxFragCount is the "rx-frag-count" attribute. aMACMergeFragCountRx
-	RxFragCount runtime.Opt[uint64] `json:"rx-frag-count,omitzero"`
+	RxFragCount runtime.Opt[uint64]
 	// TxFragCount is the "tx-frag-count" attribute. aMACMergeFragCountTx
-	TxFragCount runtime.Opt[uint64] `json:"tx-frag-count,omitzero"`
+	TxFragCount runtime.Opt[uint64]
 	// HoldCount is the "hold-count" attribute. aMACMergeHoldCount
-	HoldCount runtime.Opt[uint64] `json:"hold-count,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HoldCount runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1184,32 +1834,106 @@ func (v *MmStat) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *MmStat) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ReassemblyErrors.Present {
+		o.Put("reassembly-errors", v.ReassemblyErrors.V)
+	}
+	if v.SmdErrors.Present {
+		o.Put("smd-errors", v.SmdErrors.V)
+	}
+	if v.ReassemblyOk.Present {
+		o.Put("reassembly-ok", v.ReassemblyOk.V)
+	}
+	if v.RxFragCount.Present {
+		o.Put("rx-frag-count", v.RxFragCount.V)
+	}
+	if v.TxFragCount.Present {
+		o.Put("tx-frag-count", v.TxFragCount.V)
+	}
+	if v.HoldCount.Present {
+		o.Put("hold-count", v.HoldCount.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *MmStat) UnmarshalJSON(b []byte) error {
+	*v = MmStat{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "reassembly-errors":
+			var x uint64
+			if err := runtime.ReadJSON("reassembly-errors", raw, &x); err != nil {
+				return err
+			}
+			v.ReassemblyErrors = runtime.Some(x)
+		case "smd-errors":
+			var x uint64
+			if err := runtime.ReadJSON("smd-errors", raw, &x); err != nil {
+				return err
+			}
+			v.SmdErrors = runtime.Some(x)
+		case "reassembly-ok":
+			var x uint64
+			if err := runtime.ReadJSON("reassembly-ok", raw, &x); err != nil {
+				return err
+			}
+			v.ReassemblyOk = runtime.Some(x)
+		case "rx-frag-count":
+			var x uint64
+			if err := runtime.ReadJSON("rx-frag-count", raw, &x); err != nil {
+				return err
+			}
+			v.RxFragCount = runtime.Some(x)
+		case "tx-frag-count":
+			var x uint64
+			if err := runtime.ReadJSON("tx-frag-count", raw, &x); err != nil {
+				return err
+			}
+			v.TxFragCount = runtime.Some(x)
+		case "hold-count":
+			var x uint64
+			if err := runtime.ReadJSON("hold-count", raw, &x); err != nil {
+				return err
+			}
+			v.HoldCount = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("mm-stat", name)
+		}
+		return nil
+	})
+}
+
 // Mm holds the attributes of the "mm" attribute set.
 type Mm struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// PmacEnabled is the "pmac-enabled" attribute.
-	PmacEnabled runtime.Opt[uint8] `json:"pmac-enabled,omitzero"`
+	PmacEnabled runtime.Opt[uint8]
 	// TxEnabled is the "tx-enabled" attribute.
-	TxEnabled runtime.Opt[uint8] `json:"tx-enabled,omitzero"`
+	TxEnabled runtime.Opt[uint8]
 	// TxActive is the "tx-active" attribute.
-	TxActive runtime.Opt[uint8] `json:"tx-active,omitzero"`
+	TxActive runtime.Opt[uint8]
 	// TxMinFragSize is the "tx-min-frag-size" attribute.
-	TxMinFragSize runtime.Opt[uint32] `json:"tx-min-frag-size,omitzero"`
+	TxMinFragSize runtime.Opt[uint32]
 	// RxMinFragSize is the "rx-min-frag-size" attribute.
-	RxMinFragSize runtime.Opt[uint32] `json:"rx-min-frag-size,omitzero"`
+	RxMinFragSize runtime.Opt[uint32]
 	// VerifyEnabled is the "verify-enabled" attribute.
-	VerifyEnabled runtime.Opt[uint8] `json:"verify-enabled,omitzero"`
+	VerifyEnabled runtime.Opt[uint8]
 	// VerifyStatus is the "verify-status" attribute.
-	VerifyStatus runtime.Opt[uint8] `json:"verify-status,omitzero"`
+	VerifyStatus runtime.Opt[uint8]
 	// VerifyTime is the "verify-time" attribute.
-	VerifyTime runtime.Opt[uint32] `json:"verify-time,omitzero"`
+	VerifyTime runtime.Opt[uint32]
 	// MaxVerifyTime is the "max-verify-time" attribute.
-	MaxVerifyTime runtime.Opt[uint32] `json:"max-verify-time,omitzero"`
+	MaxVerifyTime runtime.Opt[uint32]
 	// Stats is the "stats" attribute.
-	Stats *MmStat `json:"stats,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Stats *MmStat
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1360,22 +2084,141 @@ func (v *Mm) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Mm) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.PmacEnabled.Present {
+		o.Put("pmac-enabled", v.PmacEnabled.V)
+	}
+	if v.TxEnabled.Present {
+		o.Put("tx-enabled", v.TxEnabled.V)
+	}
+	if v.TxActive.Present {
+		o.Put("tx-active", v.TxActive.V)
+	}
+	if v.TxMinFragSize.Present {
+		o.Put("tx-min-frag-size", v.TxMinFragSize.V)
+	}
+	if v.RxMinFragSize.Present {
+		o.Put("rx-min-frag-size", v.RxMinFragSize.V)
+	}
+	if v.VerifyEnabled.Present {
+		o.Put("verify-enabled", v.VerifyEnabled.V)
+	}
+	if v.VerifyStatus.Present {
+		o.Put("verify-status", v.VerifyStatus.V)
+	}
+	if v.VerifyTime.Present {
+		o.Put("verify-time", v.VerifyTime.V)
+	}
+	if v.MaxVerifyTime.Present {
+		o.Put("max-verify-time", v.MaxVerifyTime.V)
+	}
+	if v.Stats != nil {
+		o.Put("stats", v.Stats)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Mm) UnmarshalJSON(b []byte) error {
+	*v = Mm{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "pmac-enabled":
+			var x uint8
+			if err := runtime.ReadJSON("pmac-enabled", raw, &x); err != nil {
+				return err
+			}
+			v.PmacEnabled = runtime.Some(x)
+		case "tx-enabled":
+			var x uint8
+			if err := runtime.ReadJSON("tx-enabled", raw, &x); err != nil {
+				return err
+			}
+			v.TxEnabled = runtime.Some(x)
+		case "tx-active":
+			var x uint8
+			if err := runtime.ReadJSON("tx-active", raw, &x); err != nil {
+				return err
+			}
+			v.TxActive = runtime.Some(x)
+		case "tx-min-frag-size":
+			var x uint32
+			if err := runtime.ReadJSON("tx-min-frag-size", raw, &x); err != nil {
+				return err
+			}
+			v.TxMinFragSize = runtime.Some(x)
+		case "rx-min-frag-size":
+			var x uint32
+			if err := runtime.ReadJSON("rx-min-frag-size", raw, &x); err != nil {
+				return err
+			}
+			v.RxMinFragSize = runtime.Some(x)
+		case "verify-enabled":
+			var x uint8
+			if err := runtime.ReadJSON("verify-enabled", raw, &x); err != nil {
+				return err
+			}
+			v.VerifyEnabled = runtime.Some(x)
+		case "verify-status":
+			var x uint8
+			if err := runtime.ReadJSON("verify-status", raw, &x); err != nil {
+				return err
+			}
+			v.VerifyStatus = runtime.Some(x)
+		case "verify-time":
+			var x uint32
+			if err := runtime.ReadJSON("verify-time", raw, &x); err != nil {
+				return err
+			}
+			v.VerifyTime = runtime.Some(x)
+		case "max-verify-time":
+			var x uint32
+			if err := runtime.ReadJSON("max-verify-time", raw, &x); err != nil {
+				return err
+			}
+			v.MaxVerifyTime = runtime.Some(x)
+		case "stats":
+			x := new(MmStat)
+			if err := runtime.ReadJSON("stats", raw, x); err != nil {
+				return err
+			}
+			v.Stats = x
+		default:
+			return runtime.UnknownJSON("mm", name)
+		}
+		return nil
+	})
+}
+
 // Linkinfo holds the attributes of the "linkinfo" attribute set.
 type Linkinfo struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Port is the "port" attribute.
-	Port runtime.Opt[uint8] `json:"port,omitzero"`
+	Port runtime.Opt[uint8]
 	// Phyaddr is the "phyaddr" attribute.
-	Phyaddr runtime.Opt[uint8] `json:"phyaddr,omitzero"`
+	Phyaddr runtime.Opt[uint8]
 	// TpMdix is the "tp-mdix" attribute.
-	TpMdix runtime.Opt[uint8] `json:"tp-mdix,omitzero"`
+	TpMdix runtime.Opt[uint8]
 	// TpMdixCtrl is the "tp-mdix-ctrl" attribute.
-	TpMdixCtrl runtime.Opt[uint8] `json:"tp-mdix-ctrl,omitzero"`
+	TpMdixCtrl runtime.Opt[uint8]
 	// Transceiver is the "transceiver" attribute.
-	Transceiver runtime.Opt[uint8] `json:"transceiver,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Transceiver runtime.Opt[uint8]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1479,30 +2322,104 @@ func (v *Linkinfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Linkinfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Port.Present {
+		o.Put("port", v.Port.V)
+	}
+	if v.Phyaddr.Present {
+		o.Put("phyaddr", v.Phyaddr.V)
+	}
+	if v.TpMdix.Present {
+		o.Put("tp-mdix", v.TpMdix.V)
+	}
+	if v.TpMdixCtrl.Present {
+		o.Put("tp-mdix-ctrl", v.TpMdixCtrl.V)
+	}
+	if v.Transceiver.Present {
+		o.Put("transceiver", v.Transceiver.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Linkinfo) UnmarshalJSON(b []byte) error {
+	*v = Linkinfo{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "port":
+			var x uint8
+			if err := runtime.ReadJSON("port", raw, &x); err != nil {
+				return err
+			}
+			v.Port = runtime.Some(x)
+		case "phyaddr":
+			var x uint8
+			if err := runtime.ReadJSON("phyaddr", raw, &x); err != nil {
+				return err
+			}
+			v.Phyaddr = runtime.Some(x)
+		case "tp-mdix":
+			var x uint8
+			if err := runtime.ReadJSON("tp-mdix", raw, &x); err != nil {
+				return err
+			}
+			v.TpMdix = runtime.Some(x)
+		case "tp-mdix-ctrl":
+			var x uint8
+			if err := runtime.ReadJSON("tp-mdix-ctrl", raw, &x); err != nil {
+				return err
+			}
+			v.TpMdixCtrl = runtime.Some(x)
+		case "transceiver":
+			var x uint8
+			if err := runtime.ReadJSON("transceiver", raw, &x); err != nil {
+				return err
+			}
+			v.Transceiver = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("linkinfo", name)
+		}
+		return nil
+	})
+}
+
 // Linkmodes holds the attributes of the "linkmodes" attribute set.
 type Linkmodes struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Autoneg is the "autoneg" attribute.
-	Autoneg runtime.Opt[uint8] `json:"autoneg,omitzero"`
+	Autoneg runtime.Opt[uint8]
 	// Ours is the "ours" attribute.
-	Ours *Bitset `json:"ours,omitempty"`
+	Ours *Bitset
 	// Peer is the "peer" attribute.
-	Peer *Bitset `json:"peer,omitempty"`
+	Peer *Bitset
 	// Speed is the "speed" attribute.
-	Speed runtime.Opt[uint32] `json:"speed,omitzero"`
+	Speed runtime.Opt[uint32]
 	// Duplex is the "duplex" attribute.
-	Duplex runtime.Opt[uint8] `json:"duplex,omitzero"`
+	Duplex runtime.Opt[uint8]
 	// MasterSlaveCfg is the "master-slave-cfg" attribute.
-	MasterSlaveCfg runtime.Opt[uint8] `json:"master-slave-cfg,omitzero"`
+	MasterSlaveCfg runtime.Opt[uint8]
 	// MasterSlaveState is the "master-slave-state" attribute.
-	MasterSlaveState runtime.Opt[uint8] `json:"master-slave-state,omitzero"`
+	MasterSlaveState runtime.Opt[uint8]
 	// Lanes is the "lanes" attribute.
-	Lanes runtime.Opt[uint32] `json:"lanes,omitzero"`
+	Lanes runtime.Opt[uint32]
 	// RateMatching is the "rate-matching" attribute.
-	RateMatching runtime.Opt[uint8] `json:"rate-matching,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RateMatching runtime.Opt[uint8]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1646,24 +2563,134 @@ func (v *Linkmodes) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Linkmodes) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Autoneg.Present {
+		o.Put("autoneg", v.Autoneg.V)
+	}
+	if v.Ours != nil {
+		o.Put("ours", v.Ours)
+	}
+	if v.Peer != nil {
+		o.Put("peer", v.Peer)
+	}
+	if v.Speed.Present {
+		o.Put("speed", v.Speed.V)
+	}
+	if v.Duplex.Present {
+		o.Put("duplex", v.Duplex.V)
+	}
+	if v.MasterSlaveCfg.Present {
+		o.Put("master-slave-cfg", v.MasterSlaveCfg.V)
+	}
+	if v.MasterSlaveState.Present {
+		o.Put("master-slave-state", v.MasterSlaveState.V)
+	}
+	if v.Lanes.Present {
+		o.Put("lanes", v.Lanes.V)
+	}
+	if v.RateMatching.Present {
+		o.Put("rate-matching", v.RateMatching.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Linkmodes) UnmarshalJSON(b []byte) error {
+	*v = Linkmodes{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "autoneg":
+			var x uint8
+			if err := runtime.ReadJSON("autoneg", raw, &x); err != nil {
+				return err
+			}
+			v.Autoneg = runtime.Some(x)
+		case "ours":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("ours", raw, x); err != nil {
+				return err
+			}
+			v.Ours = x
+		case "peer":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("peer", raw, x); err != nil {
+				return err
+			}
+			v.Peer = x
+		case "speed":
+			var x uint32
+			if err := runtime.ReadJSON("speed", raw, &x); err != nil {
+				return err
+			}
+			v.Speed = runtime.Some(x)
+		case "duplex":
+			var x uint8
+			if err := runtime.ReadJSON("duplex", raw, &x); err != nil {
+				return err
+			}
+			v.Duplex = runtime.Some(x)
+		case "master-slave-cfg":
+			var x uint8
+			if err := runtime.ReadJSON("master-slave-cfg", raw, &x); err != nil {
+				return err
+			}
+			v.MasterSlaveCfg = runtime.Some(x)
+		case "master-slave-state":
+			var x uint8
+			if err := runtime.ReadJSON("master-slave-state", raw, &x); err != nil {
+				return err
+			}
+			v.MasterSlaveState = runtime.Some(x)
+		case "lanes":
+			var x uint32
+			if err := runtime.ReadJSON("lanes", raw, &x); err != nil {
+				return err
+			}
+			v.Lanes = runtime.Some(x)
+		case "rate-matching":
+			var x uint8
+			if err := runtime.ReadJSON("rate-matching", raw, &x); err != nil {
+				return err
+			}
+			v.RateMatching = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("linkmodes", name)
+		}
+		return nil
+	})
+}
+
 // Linkstate holds the attributes of the "linkstate" attribute set.
 type Linkstate struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Link is the "link" attribute.
-	Link runtime.Opt[uint8] `json:"link,omitzero"`
+	Link runtime.Opt[uint8]
 	// Sqi is the "sqi" attribute.
-	Sqi runtime.Opt[uint32] `json:"sqi,omitzero"`
+	Sqi runtime.Opt[uint32]
 	// SqiMax is the "sqi-max" attribute.
-	SqiMax runtime.Opt[uint32] `json:"sqi-max,omitzero"`
+	SqiMax runtime.Opt[uint32]
 	// ExtState is the "ext-state" attribute.
-	ExtState runtime.Opt[uint8] `json:"ext-state,omitzero"`
+	ExtState runtime.Opt[uint8]
 	// ExtSubstate is the "ext-substate" attribute.
-	ExtSubstate runtime.Opt[uint8] `json:"ext-substate,omitzero"`
+	ExtSubstate runtime.Opt[uint8]
 	// ExtDownCnt is the "ext-down-cnt" attribute.
-	ExtDownCnt runtime.Opt[uint32] `json:"ext-down-cnt,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ExtDownCnt runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1776,14 +2803,97 @@ func (v *Linkstate) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Linkstate) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Link.Present {
+		o.Put("link", v.Link.V)
+	}
+	if v.Sqi.Present {
+		o.Put("sqi", v.Sqi.V)
+	}
+	if v.SqiMax.Present {
+		o.Put("sqi-max", v.SqiMax.V)
+	}
+	if v.ExtState.Present {
+		o.Put("ext-state", v.ExtState.V)
+	}
+	if v.ExtSubstate.Present {
+		o.Put("ext-substate", v.ExtSubstate.V)
+	}
+	if v.ExtDownCnt.Present {
+		o.Put("ext-down-cnt", v.ExtDownCnt.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Linkstate) UnmarshalJSON(b []byte) error {
+	*v = Linkstate{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "link":
+			var x uint8
+			if err := runtime.ReadJSON("link", raw, &x); err != nil {
+				return err
+			}
+			v.Link = runtime.Some(x)
+		case "sqi":
+			var x uint32
+			if err := runtime.ReadJSON("sqi", raw, &x); err != nil {
+				return err
+			}
+			v.Sqi = runtime.Some(x)
+		case "sqi-max":
+			var x uint32
+			if err := runtime.ReadJSON("sqi-max", raw, &x); err != nil {
+				return err
+			}
+			v.SqiMax = runtime.Some(x)
+		case "ext-state":
+			var x uint8
+			if err := runtime.ReadJSON("ext-state", raw, &x); err != nil {
+				return err
+			}
+			v.ExtState = runtime.Some(x)
+		case "ext-substate":
+			var x uint8
+			if err := runtime.ReadJSON("ext-substate", raw, &x); err != nil {
+				return err
+			}
+			v.ExtSubstate = runtime.Some(x)
+		case "ext-down-cnt":
+			var x uint32
+			if err := runtime.ReadJSON("ext-down-cnt", raw, &x); err != nil {
+				return err
+			}
+			v.ExtDownCnt = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("linkstate", name)
+		}
+		return nil
+	})
+}
+
 // Debug holds the attributes of the "debug" attribute set.
 type Debug struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Msgmask is the "msgmask" attribute.
-	Msgmask *Bitset `json:"msgmask,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Msgmask *Bitset
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1853,16 +2963,54 @@ func (v *Debug) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Debug) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Msgmask != nil {
+		o.Put("msgmask", v.Msgmask)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Debug) UnmarshalJSON(b []byte) error {
+	*v = Debug{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "msgmask":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("msgmask", raw, x); err != nil {
+				return err
+			}
+			v.Msgmask = x
+		default:
+			return runtime.UnknownJSON("debug", name)
+		}
+		return nil
+	})
+}
+
 // Wol holds the attributes of the "wol" attribute set.
 type Wol struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Modes is the "modes" attribute.
-	Modes *Bitset `json:"modes,omitempty"`
+	Modes *Bitset
 	// Sopass is the "sopass" attribute.
-	Sopass []byte `json:"sopass,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Sopass []byte
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1938,20 +3086,68 @@ func (v *Wol) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Wol) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Modes != nil {
+		o.Put("modes", v.Modes)
+	}
+	if v.Sopass != nil {
+		o.Put("sopass", runtime.HexBytes(v.Sopass))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Wol) UnmarshalJSON(b []byte) error {
+	*v = Wol{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "modes":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("modes", raw, x); err != nil {
+				return err
+			}
+			v.Modes = x
+		case "sopass":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("sopass", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.Sopass = x
+		default:
+			return runtime.UnknownJSON("wol", name)
+		}
+		return nil
+	})
+}
+
 // Features holds the attributes of the "features" attribute set.
 type Features struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// HW is the "hw" attribute.
-	HW *Bitset `json:"hw,omitempty"`
+	HW *Bitset
 	// Wanted is the "wanted" attribute.
-	Wanted *Bitset `json:"wanted,omitempty"`
+	Wanted *Bitset
 	// Active is the "active" attribute.
-	Active *Bitset `json:"active,omitempty"`
+	Active *Bitset
 	// Nochange is the "nochange" attribute.
-	Nochange *Bitset `json:"nochange,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Nochange *Bitset
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2054,28 +3250,93 @@ func (v *Features) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Features) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.HW != nil {
+		o.Put("hw", v.HW)
+	}
+	if v.Wanted != nil {
+		o.Put("wanted", v.Wanted)
+	}
+	if v.Active != nil {
+		o.Put("active", v.Active)
+	}
+	if v.Nochange != nil {
+		o.Put("nochange", v.Nochange)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Features) UnmarshalJSON(b []byte) error {
+	*v = Features{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "hw":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("hw", raw, x); err != nil {
+				return err
+			}
+			v.HW = x
+		case "wanted":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("wanted", raw, x); err != nil {
+				return err
+			}
+			v.Wanted = x
+		case "active":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("active", raw, x); err != nil {
+				return err
+			}
+			v.Active = x
+		case "nochange":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("nochange", raw, x); err != nil {
+				return err
+			}
+			v.Nochange = x
+		default:
+			return runtime.UnknownJSON("features", name)
+		}
+		return nil
+	})
+}
+
 // Channels holds the attributes of the "channels" attribute set.
 type Channels struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// RxMax is the "rx-max" attribute.
-	RxMax runtime.Opt[uint32] `json:"rx-max,omitzero"`
+	RxMax runtime.Opt[uint32]
 	// TxMax is the "tx-max" attribute.
-	TxMax runtime.Opt[uint32] `json:"tx-max,omitzero"`
+	TxMax runtime.Opt[uint32]
 	// OtherMax is the "other-max" attribute.
-	OtherMax runtime.Opt[uint32] `json:"other-max,omitzero"`
+	OtherMax runtime.Opt[uint32]
 	// CombinedMax is the "combined-max" attribute.
-	CombinedMax runtime.Opt[uint32] `json:"combined-max,omitzero"`
+	CombinedMax runtime.Opt[uint32]
 	// RxCount is the "rx-count" attribute.
-	RxCount runtime.Opt[uint32] `json:"rx-count,omitzero"`
+	RxCount runtime.Opt[uint32]
 	// TxCount is the "tx-count" attribute.
-	TxCount runtime.Opt[uint32] `json:"tx-count,omitzero"`
+	TxCount runtime.Opt[uint32]
 	// OtherCount is the "other-count" attribute.
-	OtherCount runtime.Opt[uint32] `json:"other-count,omitzero"`
+	OtherCount runtime.Opt[uint32]
 	// CombinedCount is the "combined-count" attribute.
-	CombinedCount runtime.Opt[uint32] `json:"combined-count,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	CombinedCount runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2206,16 +3467,117 @@ func (v *Channels) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Channels) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.RxMax.Present {
+		o.Put("rx-max", v.RxMax.V)
+	}
+	if v.TxMax.Present {
+		o.Put("tx-max", v.TxMax.V)
+	}
+	if v.OtherMax.Present {
+		o.Put("other-max", v.OtherMax.V)
+	}
+	if v.CombinedMax.Present {
+		o.Put("combined-max", v.CombinedMax.V)
+	}
+	if v.RxCount.Present {
+		o.Put("rx-count", v.RxCount.V)
+	}
+	if v.TxCount.Present {
+		o.Put("tx-count", v.TxCount.V)
+	}
+	if v.OtherCount.Present {
+		o.Put("other-count", v.OtherCount.V)
+	}
+	if v.CombinedCount.Present {
+		o.Put("combined-count", v.CombinedCount.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Channels) UnmarshalJSON(b []byte) error {
+	*v = Channels{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "rx-max":
+			var x uint32
+			if err := runtime.ReadJSON("rx-max", raw, &x); err != nil {
+				return err
+			}
+			v.RxMax = runtime.Some(x)
+		case "tx-max":
+			var x uint32
+			if err := runtime.ReadJSON("tx-max", raw, &x); err != nil {
+				return err
+			}
+			v.TxMax = runtime.Some(x)
+		case "other-max":
+			var x uint32
+			if err := runtime.ReadJSON("other-max", raw, &x); err != nil {
+				return err
+			}
+			v.OtherMax = runtime.Some(x)
+		case "combined-max":
+			var x uint32
+			if err := runtime.ReadJSON("combined-max", raw, &x); err != nil {
+				return err
+			}
+			v.CombinedMax = runtime.Some(x)
+		case "rx-count":
+			var x uint32
+			if err := runtime.ReadJSON("rx-count", raw, &x); err != nil {
+				return err
+			}
+			v.RxCount = runtime.Some(x)
+		case "tx-count":
+			var x uint32
+			if err := runtime.ReadJSON("tx-count", raw, &x); err != nil {
+				return err
+			}
+			v.TxCount = runtime.Some(x)
+		case "other-count":
+			var x uint32
+			if err := runtime.ReadJSON("other-count", raw, &x); err != nil {
+				return err
+			}
+			v.OtherCount = runtime.Some(x)
+		case "combined-count":
+			var x uint32
+			if err := runtime.ReadJSON("combined-count", raw, &x); err != nil {
+				return err
+			}
+			v.CombinedCount = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("channels", name)
+		}
+		return nil
+	})
+}
+
 // IRQModeration holds the attributes of the "irq-moderation" attribute set.
 type IRQModeration struct {
 	// Usec is the "usec" attribute.
-	Usec runtime.Opt[uint32] `json:"usec,omitzero"`
+	Usec runtime.Opt[uint32]
 	// Pkts is the "pkts" attribute.
-	Pkts runtime.Opt[uint32] `json:"pkts,omitzero"`
+	Pkts runtime.Opt[uint32]
 	// Comps is the "comps" attribute.
-	Comps runtime.Opt[uint32] `json:"comps,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Comps runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2290,12 +3652,59 @@ func (v *IRQModeration) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *IRQModeration) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Usec.Present {
+		o.Put("usec", v.Usec.V)
+	}
+	if v.Pkts.Present {
+		o.Put("pkts", v.Pkts.V)
+	}
+	if v.Comps.Present {
+		o.Put("comps", v.Comps.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *IRQModeration) UnmarshalJSON(b []byte) error {
+	*v = IRQModeration{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "usec":
+			var x uint32
+			if err := runtime.ReadJSON("usec", raw, &x); err != nil {
+				return err
+			}
+			v.Usec = runtime.Some(x)
+		case "pkts":
+			var x uint32
+			if err := runtime.ReadJSON("pkts", raw, &x); err != nil {
+				return err
+			}
+			v.Pkts = runtime.Some(x)
+		case "comps":
+			var x uint32
+			if err := runtime.ReadJSON("comps", raw, &x); err != nil {
+				return err
+			}
+			v.Comps = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("irq-moderation", name)
+		}
+		return nil
+	})
+}
+
 // Profile holds the attributes of the "profile" attribute set.
 type Profile struct {
 	// IRQModeration is the "irq-moderation" attribute.
-	IRQModeration []IRQModeration `json:"irq-moderation,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	IRQModeration []IRQModeration
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2356,74 +3765,114 @@ func (v *Profile) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Profile) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if len(v.IRQModeration) > 0 {
+		l := make([]any, len(v.IRQModeration))
+		for i := range v.IRQModeration {
+			l[i] = &v.IRQModeration[i]
+		}
+		o.Put("irq-moderation", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Profile) UnmarshalJSON(b []byte) error {
+	*v = Profile{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "irq-moderation":
+			l, err := runtime.ReadJSONList("irq-moderation", raw)
+			if err != nil {
+				return err
+			}
+			v.IRQModeration = make([]IRQModeration, 0, len(l))
+			for _, raw := range l {
+				var x IRQModeration
+				if err := runtime.ReadJSON("irq-moderation", raw, &x); err != nil {
+					return err
+				}
+				v.IRQModeration = append(v.IRQModeration, x)
+			}
+		default:
+			return runtime.UnknownJSON("profile", name)
+		}
+		return nil
+	})
+}
+
 // Coalesce holds the attributes of the "coalesce" attribute set.
 type Coalesce struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// RxUsecs is the "rx-usecs" attribute.
-	RxUsecs runtime.Opt[uint32] `json:"rx-usecs,omitzero"`
+	RxUsecs runtime.Opt[uint32]
 	// RxMaxFrames is the "rx-max-frames" attribute.
-	RxMaxFrames runtime.Opt[uint32] `json:"rx-max-frames,omitzero"`
+	RxMaxFrames runtime.Opt[uint32]
 	// RxUsecsIRQ is the "rx-usecs-irq" attribute.
-	RxUsecsIRQ runtime.Opt[uint32] `json:"rx-usecs-irq,omitzero"`
+	RxUsecsIRQ runtime.Opt[uint32]
 	// RxMaxFramesIRQ is the "rx-max-frames-irq" attribute.
-	RxMaxFramesIRQ runtime.Opt[uint32] `json:"rx-max-frames-irq,omitzero"`
+	RxMaxFramesIRQ runtime.Opt[uint32]
 	// TxUsecs is the "tx-usecs" attribute.
-	TxUsecs runtime.Opt[uint32] `json:"tx-usecs,omitzero"`
+	TxUsecs runtime.Opt[uint32]
 	// TxMaxFrames is the "tx-max-frames" attribute.
-	TxMaxFrames runtime.Opt[uint32] `json:"tx-max-frames,omitzero"`
+	TxMaxFrames runtime.Opt[uint32]
 	// TxUsecsIRQ is the "tx-usecs-irq" attribute.
-	TxUsecsIRQ runtime.Opt[uint32] `json:"tx-usecs-irq,omitzero"`
+	TxUsecsIRQ runtime.Opt[uint32]
 	// TxMaxFramesIRQ is the "tx-max-frames-irq" attribute.
-	TxMaxFramesIRQ runtime.Opt[uint32] `json:"tx-max-frames-irq,omitzero"`
+	TxMaxFramesIRQ runtime.Opt[uint32]
 	// StatsBlockUsecs is the "stats-block-usecs" attribute.
-	StatsBlockUsecs runtime.Opt[uint32] `json:"stats-block-usecs,omitzero"`
+	StatsBlockUsecs runtime.Opt[uint32]
 	// UseAdaptiveRx is the "use-adaptive-rx" attribute.
-	UseAdaptiveRx runtime.Opt[uint8] `json:"use-adaptive-rx,omitzero"`
+	UseAdaptiveRx runtime.Opt[uint8]
 	// UseAdaptiveTx is the "use-adaptive-tx" attribute.
-	UseAdaptiveTx runtime.Opt[uint8] `json:"use-adaptive-tx,omitzero"`
+	UseAdaptiveTx runtime.Opt[uint8]
 	// PktRateLow is the "pkt-rate-low" attribute.
-	PktRateLow runtime.Opt[uint32] `json:"pkt-rate-low,omitzero"`
+	PktRateLow runtime.Opt[uint32]
 	// RxUsecsLow is the "rx-usecs-low" attribute.
-	RxUsecsLow runtime.Opt[uint32] `json:"rx-usecs-low,omitzero"`
+	RxUsecsLow runtime.Opt[uint32]
 	// RxMaxFramesLow is the "rx-max-frames-low" attribute.
-	RxMaxFramesLow runtime.Opt[uint32] `json:"rx-max-frames-low,omitzero"`
+	RxMaxFramesLow runtime.Opt[uint32]
 	// TxUsecsLow is the "tx-usecs-low" attribute.
-	TxUsecsLow runtime.Opt[uint32] `json:"tx-usecs-low,omitzero"`
+	TxUsecsLow runtime.Opt[uint32]
 	// TxMaxFramesLow is the "tx-max-frames-low" attribute.
-	TxMaxFramesLow runtime.Opt[uint32] `json:"tx-max-frames-low,omitzero"`
+	TxMaxFramesLow runtime.Opt[uint32]
 	// PktRateHigh is the "pkt-rate-high" attribute.
-	PktRateHigh runtime.Opt[uint32] `json:"pkt-rate-high,omitzero"`
+	PktRateHigh runtime.Opt[uint32]
 	// RxUsecsHigh is the "rx-usecs-high" attribute.
-	RxUsecsHigh runtime.Opt[uint32] `json:"rx-usecs-high,omitzero"`
+	RxUsecsHigh runtime.Opt[uint32]
 	// RxMaxFramesHigh is the "rx-max-frames-high" attribute.
-	RxMaxFramesHigh runtime.Opt[uint32] `json:"rx-max-frames-high,omitzero"`
+	RxMaxFramesHigh runtime.Opt[uint32]
 	// TxUsecsHigh is the "tx-usecs-high" attribute.
-	TxUsecsHigh runtime.Opt[uint32] `json:"tx-usecs-high,omitzero"`
+	TxUsecsHigh runtime.Opt[uint32]
 	// TxMaxFramesHigh is the "tx-max-frames-high" attribute.
-	TxMaxFramesHigh runtime.Opt[uint32] `json:"tx-max-frames-high,omitzero"`
+	TxMaxFramesHigh runtime.Opt[uint32]
 	// RateSampleInterval is the "rate-sample-interval" attribute.
-	RateSampleInterval runtime.Opt[uint32] `json:"rate-sample-interval,omitzero"`
+	RateSampleInterval runtime.Opt[uint32]
 	// UseCqeModeTx is the "use-cqe-mode-tx" attribute.
-	UseCqeModeTx runtime.Opt[uint8] `json:"use-cqe-mode-tx,omitzero"`
+	UseCqeModeTx runtime.Opt[uint8]
 	// UseCqeModeRx is the "use-cqe-mode-rx" attribute.
-	UseCqeModeRx runtime.Opt[uint8] `json:"use-cqe-mode-rx,omitzero"`
+	UseCqeModeRx runtime.Opt[uint8]
 	// TxAggrMaxBytes is the "tx-aggr-max-bytes" attribute.
-	TxAggrMaxBytes runtime.Opt[uint32] `json:"tx-aggr-max-bytes,omitzero"`
+	TxAggrMaxBytes runtime.Opt[uint32]
 	// TxAggrMaxFrames is the "tx-aggr-max-frames" attribute.
-	TxAggrMaxFrames runtime.Opt[uint32] `json:"tx-aggr-max-frames,omitzero"`
+	TxAggrMaxFrames runtime.Opt[uint32]
 	// TxAggrTimeUsecs is the "tx-aggr-time-usecs" attribute.
-	TxAggrTimeUsecs runtime.Opt[uint32] `json:"tx-aggr-time-usecs,omitzero"`
+	TxAggrTimeUsecs runtime.Opt[uint32]
 	// RxProfile is the "rx-profile" attribute.
-	RxProfile *Profile `json:"rx-profile,omitempty"`
+	RxProfile *Profile
 	// TxProfile is the "tx-profile" attribute.
-	TxProfile *Profile `json:"tx-profile,omitempty"`
+	TxProfile *Profile
 	// RxCqeFrames is the "rx-cqe-frames" attribute.
-	RxCqeFrames runtime.Opt[uint32] `json:"rx-cqe-frames,omitzero"`
+	RxCqeFrames runtime.Opt[uint32]
 	// RxCqeNsecs is the "rx-cqe-nsecs" attribute.
-	RxCqeNsecs runtime.Opt[uint32] `json:"rx-cqe-nsecs,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RxCqeNsecs runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2765,12 +4214,319 @@ func (v *Coalesce) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Coalesce) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.RxUsecs.Present {
+		o.Put("rx-usecs", v.RxUsecs.V)
+	}
+	if v.RxMaxFrames.Present {
+		o.Put("rx-max-frames", v.RxMaxFrames.V)
+	}
+	if v.RxUsecsIRQ.Present {
+		o.Put("rx-usecs-irq", v.RxUsecsIRQ.V)
+	}
+	if v.RxMaxFramesIRQ.Present {
+		o.Put("rx-max-frames-irq", v.RxMaxFramesIRQ.V)
+	}
+	if v.TxUsecs.Present {
+		o.Put("tx-usecs", v.TxUsecs.V)
+	}
+	if v.TxMaxFrames.Present {
+		o.Put("tx-max-frames", v.TxMaxFrames.V)
+	}
+	if v.TxUsecsIRQ.Present {
+		o.Put("tx-usecs-irq", v.TxUsecsIRQ.V)
+	}
+	if v.TxMaxFramesIRQ.Present {
+		o.Put("tx-max-frames-irq", v.TxMaxFramesIRQ.V)
+	}
+	if v.StatsBlockUsecs.Present {
+		o.Put("stats-block-usecs", v.StatsBlockUsecs.V)
+	}
+	if v.UseAdaptiveRx.Present {
+		o.Put("use-adaptive-rx", v.UseAdaptiveRx.V)
+	}
+	if v.UseAdaptiveTx.Present {
+		o.Put("use-adaptive-tx", v.UseAdaptiveTx.V)
+	}
+	if v.PktRateLow.Present {
+		o.Put("pkt-rate-low", v.PktRateLow.V)
+	}
+	if v.RxUsecsLow.Present {
+		o.Put("rx-usecs-low", v.RxUsecsLow.V)
+	}
+	if v.RxMaxFramesLow.Present {
+		o.Put("rx-max-frames-low", v.RxMaxFramesLow.V)
+	}
+	if v.TxUsecsLow.Present {
+		o.Put("tx-usecs-low", v.TxUsecsLow.V)
+	}
+	if v.TxMaxFramesLow.Present {
+		o.Put("tx-max-frames-low", v.TxMaxFramesLow.V)
+	}
+	if v.PktRateHigh.Present {
+		o.Put("pkt-rate-high", v.PktRateHigh.V)
+	}
+	if v.RxUsecsHigh.Present {
+		o.Put("rx-usecs-high", v.RxUsecsHigh.V)
+	}
+	if v.RxMaxFramesHigh.Present {
+		o.Put("rx-max-frames-high", v.RxMaxFramesHigh.V)
+	}
+	if v.TxUsecsHigh.Present {
+		o.Put("tx-usecs-high", v.TxUsecsHigh.V)
+	}
+	if v.TxMaxFramesHigh.Present {
+		o.Put("tx-max-frames-high", v.TxMaxFramesHigh.V)
+	}
+	if v.RateSampleInterval.Present {
+		o.Put("rate-sample-interval", v.RateSampleInterval.V)
+	}
+	if v.UseCqeModeTx.Present {
+		o.Put("use-cqe-mode-tx", v.UseCqeModeTx.V)
+	}
+	if v.UseCqeModeRx.Present {
+		o.Put("use-cqe-mode-rx", v.UseCqeModeRx.V)
+	}
+	if v.TxAggrMaxBytes.Present {
+		o.Put("tx-aggr-max-bytes", v.TxAggrMaxBytes.V)
+	}
+	if v.TxAggrMaxFrames.Present {
+		o.Put("tx-aggr-max-frames", v.TxAggrMaxFrames.V)
+	}
+	if v.TxAggrTimeUsecs.Present {
+		o.Put("tx-aggr-time-usecs", v.TxAggrTimeUsecs.V)
+	}
+	if v.RxProfile != nil {
+		o.Put("rx-profile", v.RxProfile)
+	}
+	if v.TxProfile != nil {
+		o.Put("tx-profile", v.TxProfile)
+	}
+	if v.RxCqeFrames.Present {
+		o.Put("rx-cqe-frames", v.RxCqeFrames.V)
+	}
+	if v.RxCqeNsecs.Present {
+		o.Put("rx-cqe-nsecs", v.RxCqeNsecs.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Coalesce) UnmarshalJSON(b []byte) error {
+	*v = Coalesce{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "rx-usecs":
+			var x uint32
+			if err := runtime.ReadJSON("rx-usecs", raw, &x); err != nil {
+				return err
+			}
+			v.RxUsecs = runtime.Some(x)
+		case "rx-max-frames":
+			var x uint32
+			if err := runtime.ReadJSON("rx-max-frames", raw, &x); err != nil {
+				return err
+			}
+			v.RxMaxFrames = runtime.Some(x)
+		case "rx-usecs-irq":
+			var x uint32
+			if err := runtime.ReadJSON("rx-usecs-irq", raw, &x); err != nil {
+				return err
+			}
+			v.RxUsecsIRQ = runtime.Some(x)
+		case "rx-max-frames-irq":
+			var x uint32
+			if err := runtime.ReadJSON("rx-max-frames-irq", raw, &x); err != nil {
+				return err
+			}
+			v.RxMaxFramesIRQ = runtime.Some(x)
+		case "tx-usecs":
+			var x uint32
+			if err := runtime.ReadJSON("tx-usecs", raw, &x); err != nil {
+				return err
+			}
+			v.TxUsecs = runtime.Some(x)
+		case "tx-max-frames":
+			var x uint32
+			if err := runtime.ReadJSON("tx-max-frames", raw, &x); err != nil {
+				return err
+			}
+			v.TxMaxFrames = runtime.Some(x)
+		case "tx-usecs-irq":
+			var x uint32
+			if err := runtime.ReadJSON("tx-usecs-irq", raw, &x); err != nil {
+				return err
+			}
+			v.TxUsecsIRQ = runtime.Some(x)
+		case "tx-max-frames-irq":
+			var x uint32
+			if err := runtime.ReadJSON("tx-max-frames-irq", raw, &x); err != nil {
+				return err
+			}
+			v.TxMaxFramesIRQ = runtime.Some(x)
+		case "stats-block-usecs":
+			var x uint32
+			if err := runtime.ReadJSON("stats-block-usecs", raw, &x); err != nil {
+				return err
+			}
+			v.StatsBlockUsecs = runtime.Some(x)
+		case "use-adaptive-rx":
+			var x uint8
+			if err := runtime.ReadJSON("use-adaptive-rx", raw, &x); err != nil {
+				return err
+			}
+			v.UseAdaptiveRx = runtime.Some(x)
+		case "use-adaptive-tx":
+			var x uint8
+			if err := runtime.ReadJSON("use-adaptive-tx", raw, &x); err != nil {
+				return err
+			}
+			v.UseAdaptiveTx = runtime.Some(x)
+		case "pkt-rate-low":
+			var x uint32
+			if err := runtime.ReadJSON("pkt-rate-low", raw, &x); err != nil {
+				return err
+			}
+			v.PktRateLow = runtime.Some(x)
+		case "rx-usecs-low":
+			var x uint32
+			if err := runtime.ReadJSON("rx-usecs-low", raw, &x); err != nil {
+				return err
+			}
+			v.RxUsecsLow = runtime.Some(x)
+		case "rx-max-frames-low":
+			var x uint32
+			if err := runtime.ReadJSON("rx-max-frames-low", raw, &x); err != nil {
+				return err
+			}
+			v.RxMaxFramesLow = runtime.Some(x)
+		case "tx-usecs-low":
+			var x uint32
+			if err := runtime.ReadJSON("tx-usecs-low", raw, &x); err != nil {
+				return err
+			}
+			v.TxUsecsLow = runtime.Some(x)
+		case "tx-max-frames-low":
+			var x uint32
+			if err := runtime.ReadJSON("tx-max-frames-low", raw, &x); err != nil {
+				return err
+			}
+			v.TxMaxFramesLow = runtime.Some(x)
+		case "pkt-rate-high":
+			var x uint32
+			if err := runtime.ReadJSON("pkt-rate-high", raw, &x); err != nil {
+				return err
+			}
+			v.PktRateHigh = runtime.Some(x)
+		case "rx-usecs-high":
+			var x uint32
+			if err := runtime.ReadJSON("rx-usecs-high", raw, &x); err != nil {
+				return err
+			}
+			v.RxUsecsHigh = runtime.Some(x)
+		case "rx-max-frames-high":
+			var x uint32
+			if err := runtime.ReadJSON("rx-max-frames-high", raw, &x); err != nil {
+				return err
+			}
+			v.RxMaxFramesHigh = runtime.Some(x)
+		case "tx-usecs-high":
+			var x uint32
+			if err := runtime.ReadJSON("tx-usecs-high", raw, &x); err != nil {
+				return err
+			}
+			v.TxUsecsHigh = runtime.Some(x)
+		case "tx-max-frames-high":
+			var x uint32
+			if err := runtime.ReadJSON("tx-max-frames-high", raw, &x); err != nil {
+				return err
+			}
+			v.TxMaxFramesHigh = runtime.Some(x)
+		case "rate-sample-interval":
+			var x uint32
+			if err := runtime.ReadJSON("rate-sample-interval", raw, &x); err != nil {
+				return err
+			}
+			v.RateSampleInterval = runtime.Some(x)
+		case "use-cqe-mode-tx":
+			var x uint8
+			if err := runtime.ReadJSON("use-cqe-mode-tx", raw, &x); err != nil {
+				return err
+			}
+			v.UseCqeModeTx = runtime.Some(x)
+		case "use-cqe-mode-rx":
+			var x uint8
+			if err := runtime.ReadJSON("use-cqe-mode-rx", raw, &x); err != nil {
+				return err
+			}
+			v.UseCqeModeRx = runtime.Some(x)
+		case "tx-aggr-max-bytes":
+			var x uint32
+			if err := runtime.ReadJSON("tx-aggr-max-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.TxAggrMaxBytes = runtime.Some(x)
+		case "tx-aggr-max-frames":
+			var x uint32
+			if err := runtime.ReadJSON("tx-aggr-max-frames", raw, &x); err != nil {
+				return err
+			}
+			v.TxAggrMaxFrames = runtime.Some(x)
+		case "tx-aggr-time-usecs":
+			var x uint32
+			if err := runtime.ReadJSON("tx-aggr-time-usecs", raw, &x); err != nil {
+				return err
+			}
+			v.TxAggrTimeUsecs = runtime.Some(x)
+		case "rx-profile":
+			x := new(Profile)
+			if err := runtime.ReadJSON("rx-profile", raw, x); err != nil {
+				return err
+			}
+			v.RxProfile = x
+		case "tx-profile":
+			x := new(Profile)
+			if err := runtime.ReadJSON("tx-profile", raw, x); err != nil {
+				return err
+			}
+			v.TxProfile = x
+		case "rx-cqe-frames":
+			var x uint32
+			if err := runtime.ReadJSON("rx-cqe-frames", raw, &x); err != nil {
+				return err
+			}
+			v.RxCqeFrames = runtime.Some(x)
+		case "rx-cqe-nsecs":
+			var x uint32
+			if err := runtime.ReadJSON("rx-cqe-nsecs", raw, &x); err != nil {
+				return err
+			}
+			v.RxCqeNsecs = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("coalesce", name)
+		}
+		return nil
+	})
+}
+
 // PauseStat holds the attributes of the "pause-stat" attribute set.
 type PauseStat struct {
 	// TxFrames is the "tx-frames" attribute.
-	TxFrames runtime.Opt[uint64] `json:"tx-frames,omitzero"`
+	TxFrames runtime.Opt[uint64]
 	// RxFrames is the "rx-frames" attribute.
-	RxFrames runtime.Opt[uint64] `json:"rx-frames,omitzero"`
+	RxFrames runtime.Opt[uint64]
 	// TxPauseStormEvents is the "tx-pause-storm-events" attribute. TX pause
 	// storm event count. Increments each time device detects that its pause
 	// assertion condition has been true for too long for normal operation. As a
@@ -2778,9 +4534,10 @@ type PauseStat struct {
 	// protect the network from itself. This counter should never increment
 	// under normal overload conditions; it indicates catastrophic failure like
 	// an OS crash. The rate of incrementing is implementation specific.
-	TxPauseStormEvents runtime.Opt[uint64] `json:"tx-pause-storm-events,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	TxPauseStormEvents runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2856,22 +4613,69 @@ func (v *PauseStat) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PauseStat) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.TxFrames.Present {
+		o.Put("tx-frames", v.TxFrames.V)
+	}
+	if v.RxFrames.Present {
+		o.Put("rx-frames", v.RxFrames.V)
+	}
+	if v.TxPauseStormEvents.Present {
+		o.Put("tx-pause-storm-events", v.TxPauseStormEvents.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PauseStat) UnmarshalJSON(b []byte) error {
+	*v = PauseStat{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "tx-frames":
+			var x uint64
+			if err := runtime.ReadJSON("tx-frames", raw, &x); err != nil {
+				return err
+			}
+			v.TxFrames = runtime.Some(x)
+		case "rx-frames":
+			var x uint64
+			if err := runtime.ReadJSON("rx-frames", raw, &x); err != nil {
+				return err
+			}
+			v.RxFrames = runtime.Some(x)
+		case "tx-pause-storm-events":
+			var x uint64
+			if err := runtime.ReadJSON("tx-pause-storm-events", raw, &x); err != nil {
+				return err
+			}
+			v.TxPauseStormEvents = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("pause-stat", name)
+		}
+		return nil
+	})
+}
+
 // Pause holds the attributes of the "pause" attribute set.
 type Pause struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Autoneg is the "autoneg" attribute.
-	Autoneg runtime.Opt[uint8] `json:"autoneg,omitzero"`
+	Autoneg runtime.Opt[uint8]
 	// Rx is the "rx" attribute.
-	Rx runtime.Opt[uint8] `json:"rx,omitzero"`
+	Rx runtime.Opt[uint8]
 	// Tx is the "tx" attribute.
-	Tx runtime.Opt[uint8] `json:"tx,omitzero"`
+	Tx runtime.Opt[uint8]
 	// Stats is the "stats" attribute.
-	Stats *PauseStat `json:"stats,omitempty"`
+	Stats *PauseStat
 	// StatsSrc is the "stats-src" attribute.
-	StatsSrc runtime.Opt[uint32] `json:"stats-src,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	StatsSrc runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -2977,24 +4781,98 @@ func (v *Pause) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Pause) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Autoneg.Present {
+		o.Put("autoneg", v.Autoneg.V)
+	}
+	if v.Rx.Present {
+		o.Put("rx", v.Rx.V)
+	}
+	if v.Tx.Present {
+		o.Put("tx", v.Tx.V)
+	}
+	if v.Stats != nil {
+		o.Put("stats", v.Stats)
+	}
+	if v.StatsSrc.Present {
+		o.Put("stats-src", v.StatsSrc.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Pause) UnmarshalJSON(b []byte) error {
+	*v = Pause{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "autoneg":
+			var x uint8
+			if err := runtime.ReadJSON("autoneg", raw, &x); err != nil {
+				return err
+			}
+			v.Autoneg = runtime.Some(x)
+		case "rx":
+			var x uint8
+			if err := runtime.ReadJSON("rx", raw, &x); err != nil {
+				return err
+			}
+			v.Rx = runtime.Some(x)
+		case "tx":
+			var x uint8
+			if err := runtime.ReadJSON("tx", raw, &x); err != nil {
+				return err
+			}
+			v.Tx = runtime.Some(x)
+		case "stats":
+			x := new(PauseStat)
+			if err := runtime.ReadJSON("stats", raw, x); err != nil {
+				return err
+			}
+			v.Stats = x
+		case "stats-src":
+			var x uint32
+			if err := runtime.ReadJSON("stats-src", raw, &x); err != nil {
+				return err
+			}
+			v.StatsSrc = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("pause", name)
+		}
+		return nil
+	})
+}
+
 // EEE holds the attributes of the "eee" attribute set.
 type EEE struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// ModesOurs is the "modes-ours" attribute.
-	ModesOurs *Bitset `json:"modes-ours,omitempty"`
+	ModesOurs *Bitset
 	// ModesPeer is the "modes-peer" attribute.
-	ModesPeer *Bitset `json:"modes-peer,omitempty"`
+	ModesPeer *Bitset
 	// Active is the "active" attribute.
-	Active runtime.Opt[uint8] `json:"active,omitzero"`
+	Active runtime.Opt[uint8]
 	// Enabled is the "enabled" attribute.
-	Enabled runtime.Opt[uint8] `json:"enabled,omitzero"`
+	Enabled runtime.Opt[uint8]
 	// TxLpiEnabled is the "tx-lpi-enabled" attribute.
-	TxLpiEnabled runtime.Opt[uint8] `json:"tx-lpi-enabled,omitzero"`
+	TxLpiEnabled runtime.Opt[uint8]
 	// TxLpiTimer is the "tx-lpi-timer" attribute.
-	TxLpiTimer runtime.Opt[uint32] `json:"tx-lpi-timer,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	TxLpiTimer runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3111,18 +4989,101 @@ func (v *EEE) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *EEE) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.ModesOurs != nil {
+		o.Put("modes-ours", v.ModesOurs)
+	}
+	if v.ModesPeer != nil {
+		o.Put("modes-peer", v.ModesPeer)
+	}
+	if v.Active.Present {
+		o.Put("active", v.Active.V)
+	}
+	if v.Enabled.Present {
+		o.Put("enabled", v.Enabled.V)
+	}
+	if v.TxLpiEnabled.Present {
+		o.Put("tx-lpi-enabled", v.TxLpiEnabled.V)
+	}
+	if v.TxLpiTimer.Present {
+		o.Put("tx-lpi-timer", v.TxLpiTimer.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *EEE) UnmarshalJSON(b []byte) error {
+	*v = EEE{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "modes-ours":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("modes-ours", raw, x); err != nil {
+				return err
+			}
+			v.ModesOurs = x
+		case "modes-peer":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("modes-peer", raw, x); err != nil {
+				return err
+			}
+			v.ModesPeer = x
+		case "active":
+			var x uint8
+			if err := runtime.ReadJSON("active", raw, &x); err != nil {
+				return err
+			}
+			v.Active = runtime.Some(x)
+		case "enabled":
+			var x uint8
+			if err := runtime.ReadJSON("enabled", raw, &x); err != nil {
+				return err
+			}
+			v.Enabled = runtime.Some(x)
+		case "tx-lpi-enabled":
+			var x uint8
+			if err := runtime.ReadJSON("tx-lpi-enabled", raw, &x); err != nil {
+				return err
+			}
+			v.TxLpiEnabled = runtime.Some(x)
+		case "tx-lpi-timer":
+			var x uint32
+			if err := runtime.ReadJSON("tx-lpi-timer", raw, &x); err != nil {
+				return err
+			}
+			v.TxLpiTimer = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("eee", name)
+		}
+		return nil
+	})
+}
+
 // TsStat holds the attributes of the "ts-stat" attribute set.
 type TsStat struct {
 	// TxPkts is the "tx-pkts" attribute.
-	TxPkts runtime.Opt[uint64] `json:"tx-pkts,omitzero"`
+	TxPkts runtime.Opt[uint64]
 	// TxLost is the "tx-lost" attribute.
-	TxLost runtime.Opt[uint64] `json:"tx-lost,omitzero"`
+	TxLost runtime.Opt[uint64]
 	// TxErr is the "tx-err" attribute.
-	TxErr runtime.Opt[uint64] `json:"tx-err,omitzero"`
+	TxErr runtime.Opt[uint64]
 	// TxOnestepPktsUnconfirmed is the "tx-onestep-pkts-unconfirmed" attribute.
-	TxOnestepPktsUnconfirmed runtime.Opt[uint64] `json:"tx-onestep-pkts-unconfirmed,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	TxOnestepPktsUnconfirmed runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3206,15 +5167,71 @@ func (v *TsStat) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TsStat) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.TxPkts.Present {
+		o.Put("tx-pkts", v.TxPkts.V)
+	}
+	if v.TxLost.Present {
+		o.Put("tx-lost", v.TxLost.V)
+	}
+	if v.TxErr.Present {
+		o.Put("tx-err", v.TxErr.V)
+	}
+	if v.TxOnestepPktsUnconfirmed.Present {
+		o.Put("tx-onestep-pkts-unconfirmed", v.TxOnestepPktsUnconfirmed.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TsStat) UnmarshalJSON(b []byte) error {
+	*v = TsStat{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "tx-pkts":
+			var x uint64
+			if err := runtime.ReadJSON("tx-pkts", raw, &x); err != nil {
+				return err
+			}
+			v.TxPkts = runtime.Some(x)
+		case "tx-lost":
+			var x uint64
+			if err := runtime.ReadJSON("tx-lost", raw, &x); err != nil {
+				return err
+			}
+			v.TxLost = runtime.Some(x)
+		case "tx-err":
+			var x uint64
+			if err := runtime.ReadJSON("tx-err", raw, &x); err != nil {
+				return err
+			}
+			v.TxErr = runtime.Some(x)
+		case "tx-onestep-pkts-unconfirmed":
+			var x uint64
+			if err := runtime.ReadJSON("tx-onestep-pkts-unconfirmed", raw, &x); err != nil {
+				return err
+			}
+			v.TxOnestepPktsUnconfirmed = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("ts-stat", name)
+		}
+		return nil
+	})
+}
+
 // TsHwtstampProvider holds the attributes of the "ts-hwtstamp-provider"
 // attribute set.
 type TsHwtstampProvider struct {
 	// Index is the "index" attribute.
-	Index runtime.Opt[uint32] `json:"index,omitzero"`
+	Index runtime.Opt[uint32]
 	// Qualifier is the "qualifier" attribute.
-	Qualifier runtime.Opt[uint32] `json:"qualifier,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Qualifier runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3280,28 +5297,66 @@ func (v *TsHwtstampProvider) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TsHwtstampProvider) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	if v.Qualifier.Present {
+		o.Put("qualifier", v.Qualifier.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TsHwtstampProvider) UnmarshalJSON(b []byte) error {
+	*v = TsHwtstampProvider{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "index":
+			var x uint32
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case "qualifier":
+			var x uint32
+			if err := runtime.ReadJSON("qualifier", raw, &x); err != nil {
+				return err
+			}
+			v.Qualifier = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("ts-hwtstamp-provider", name)
+		}
+		return nil
+	})
+}
+
 // Tsinfo holds the attributes of the "tsinfo" attribute set.
 type Tsinfo struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Timestamping is the "timestamping" attribute.
-	Timestamping *Bitset `json:"timestamping,omitempty"`
+	Timestamping *Bitset
 	// TxTypes is the "tx-types" attribute.
-	TxTypes *Bitset `json:"tx-types,omitempty"`
+	TxTypes *Bitset
 	// RxFilters is the "rx-filters" attribute.
-	RxFilters *Bitset `json:"rx-filters,omitempty"`
+	RxFilters *Bitset
 	// PhcIndex is the "phc-index" attribute.
-	PhcIndex runtime.Opt[uint32] `json:"phc-index,omitzero"`
+	PhcIndex runtime.Opt[uint32]
 	// Stats is the "stats" attribute.
-	Stats *TsStat `json:"stats,omitempty"`
+	Stats *TsStat
 	// HwtstampProvider is the "hwtstamp-provider" attribute.
-	HwtstampProvider *TsHwtstampProvider `json:"hwtstamp-provider,omitempty"`
+	HwtstampProvider *TsHwtstampProvider
 	// HwtstampSource is the "hwtstamp-source" attribute.
-	HwtstampSource runtime.Opt[HwtstampSource] `json:"hwtstamp-source,omitzero"`
+	HwtstampSource runtime.Opt[HwtstampSource]
 	// HwtstampPhyindex is the "hwtstamp-phyindex" attribute.
-	HwtstampPhyindex runtime.Opt[uint32] `json:"hwtstamp-phyindex,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HwtstampPhyindex runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3442,16 +5497,117 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Tsinfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Timestamping != nil {
+		o.Put("timestamping", v.Timestamping)
+	}
+	if v.TxTypes != nil {
+		o.Put("tx-types", v.TxTypes)
+	}
+	if v.RxFilters != nil {
+		o.Put("rx-filters", v.RxFilters)
+	}
+	if v.PhcIndex.Present {
+		o.Put("phc-index", v.PhcIndex.V)
+	}
+	if v.Stats != nil {
+		o.Put("stats", v.Stats)
+	}
+	if v.HwtstampProvider != nil {
+		o.Put("hwtstamp-provider", v.HwtstampProvider)
+	}
+	if v.HwtstampSource.Present {
+		o.Put("hwtstamp-source", v.HwtstampSource.V)
+	}
+	if v.HwtstampPhyindex.Present {
+		o.Put("hwtstamp-phyindex", v.HwtstampPhyindex.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Tsinfo) UnmarshalJSON(b []byte) error {
+	*v = Tsinfo{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "timestamping":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("timestamping", raw, x); err != nil {
+				return err
+			}
+			v.Timestamping = x
+		case "tx-types":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("tx-types", raw, x); err != nil {
+				return err
+			}
+			v.TxTypes = x
+		case "rx-filters":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("rx-filters", raw, x); err != nil {
+				return err
+			}
+			v.RxFilters = x
+		case "phc-index":
+			var x uint32
+			if err := runtime.ReadJSON("phc-index", raw, &x); err != nil {
+				return err
+			}
+			v.PhcIndex = runtime.Some(x)
+		case "stats":
+			x := new(TsStat)
+			if err := runtime.ReadJSON("stats", raw, x); err != nil {
+				return err
+			}
+			v.Stats = x
+		case "hwtstamp-provider":
+			x := new(TsHwtstampProvider)
+			if err := runtime.ReadJSON("hwtstamp-provider", raw, x); err != nil {
+				return err
+			}
+			v.HwtstampProvider = x
+		case "hwtstamp-source":
+			var x HwtstampSource
+			if err := runtime.ReadJSON("hwtstamp-source", raw, &x); err != nil {
+				return err
+			}
+			v.HwtstampSource = runtime.Some(x)
+		case "hwtstamp-phyindex":
+			var x uint32
+			if err := runtime.ReadJSON("hwtstamp-phyindex", raw, &x); err != nil {
+				return err
+			}
+			v.HwtstampPhyindex = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("tsinfo", name)
+		}
+		return nil
+	})
+}
+
 // CableResult holds the attributes of the "cable-result" attribute set.
 type CableResult struct {
 	// Pair is the "pair" attribute. ETHTOOL_A_CABLE_PAIR
-	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
+	Pair runtime.Opt[uint8]
 	// Code is the "code" attribute. ETHTOOL_A_CABLE_RESULT_CODE
-	Code runtime.Opt[uint8] `json:"code,omitzero"`
+	Code runtime.Opt[uint8]
 	// Src is the "src" attribute. ETHTOOL_A_CABLE_INF_SRC
-	Src runtime.Opt[uint32] `json:"src,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Src runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3526,17 +5682,64 @@ func (v *CableResult) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableResult) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Pair.Present {
+		o.Put("pair", v.Pair.V)
+	}
+	if v.Code.Present {
+		o.Put("code", v.Code.V)
+	}
+	if v.Src.Present {
+		o.Put("src", v.Src.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableResult) UnmarshalJSON(b []byte) error {
+	*v = CableResult{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "pair":
+			var x uint8
+			if err := runtime.ReadJSON("pair", raw, &x); err != nil {
+				return err
+			}
+			v.Pair = runtime.Some(x)
+		case "code":
+			var x uint8
+			if err := runtime.ReadJSON("code", raw, &x); err != nil {
+				return err
+			}
+			v.Code = runtime.Some(x)
+		case "src":
+			var x uint32
+			if err := runtime.ReadJSON("src", raw, &x); err != nil {
+				return err
+			}
+			v.Src = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("cable-result", name)
+		}
+		return nil
+	})
+}
+
 // CableFaultLength holds the attributes of the "cable-fault-length"
 // attribute set.
 type CableFaultLength struct {
 	// Pair is the "pair" attribute.
-	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
+	Pair runtime.Opt[uint8]
 	// Cm is the "cm" attribute.
-	Cm runtime.Opt[uint32] `json:"cm,omitzero"`
+	Cm runtime.Opt[uint32]
 	// Src is the "src" attribute.
-	Src runtime.Opt[uint32] `json:"src,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Src runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3611,14 +5814,61 @@ func (v *CableFaultLength) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableFaultLength) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Pair.Present {
+		o.Put("pair", v.Pair.V)
+	}
+	if v.Cm.Present {
+		o.Put("cm", v.Cm.V)
+	}
+	if v.Src.Present {
+		o.Put("src", v.Src.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableFaultLength) UnmarshalJSON(b []byte) error {
+	*v = CableFaultLength{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "pair":
+			var x uint8
+			if err := runtime.ReadJSON("pair", raw, &x); err != nil {
+				return err
+			}
+			v.Pair = runtime.Some(x)
+		case "cm":
+			var x uint32
+			if err := runtime.ReadJSON("cm", raw, &x); err != nil {
+				return err
+			}
+			v.Cm = runtime.Some(x)
+		case "src":
+			var x uint32
+			if err := runtime.ReadJSON("src", raw, &x); err != nil {
+				return err
+			}
+			v.Src = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("cable-fault-length", name)
+		}
+		return nil
+	})
+}
+
 // CableNest holds the attributes of the "cable-nest" attribute set.
 type CableNest struct {
 	// Result is the "result" attribute.
-	Result *CableResult `json:"result,omitempty"`
+	Result *CableResult
 	// FaultLength is the "fault-length" attribute.
-	FaultLength *CableFaultLength `json:"fault-length,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	FaultLength *CableFaultLength
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3688,12 +5938,50 @@ func (v *CableNest) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableNest) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Result != nil {
+		o.Put("result", v.Result)
+	}
+	if v.FaultLength != nil {
+		o.Put("fault-length", v.FaultLength)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableNest) UnmarshalJSON(b []byte) error {
+	*v = CableNest{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "result":
+			x := new(CableResult)
+			if err := runtime.ReadJSON("result", raw, x); err != nil {
+				return err
+			}
+			v.Result = x
+		case "fault-length":
+			x := new(CableFaultLength)
+			if err := runtime.ReadJSON("fault-length", raw, x); err != nil {
+				return err
+			}
+			v.FaultLength = x
+		default:
+			return runtime.UnknownJSON("cable-nest", name)
+		}
+		return nil
+	})
+}
+
 // CableTest holds the attributes of the "cable-test" attribute set.
 type CableTest struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Header *Header
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3752,16 +6040,45 @@ func (v *CableTest) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableTest) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableTest) UnmarshalJSON(b []byte) error {
+	*v = CableTest{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		default:
+			return runtime.UnknownJSON("cable-test", name)
+		}
+		return nil
+	})
+}
+
 // CableTestNtf holds the attributes of the "cable-test-ntf" attribute set.
 type CableTestNtf struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Status is the "status" attribute. _STARTED/_COMPLETE
-	Status runtime.Opt[uint8] `json:"status,omitzero"`
+	Status runtime.Opt[uint8]
 	// Nest is the "nest" attribute.
-	Nest *CableNest `json:"nest,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Nest *CableNest
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3840,19 +6157,66 @@ func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableTestNtf) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Status.Present {
+		o.Put("status", v.Status.V)
+	}
+	if v.Nest != nil {
+		o.Put("nest", v.Nest)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableTestNtf) UnmarshalJSON(b []byte) error {
+	*v = CableTestNtf{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "status":
+			var x uint8
+			if err := runtime.ReadJSON("status", raw, &x); err != nil {
+				return err
+			}
+			v.Status = runtime.Some(x)
+		case "nest":
+			x := new(CableNest)
+			if err := runtime.ReadJSON("nest", raw, x); err != nil {
+				return err
+			}
+			v.Nest = x
+		default:
+			return runtime.UnknownJSON("cable-test-ntf", name)
+		}
+		return nil
+	})
+}
+
 // CableTestTdrCfg holds the attributes of the "cable-test-tdr-cfg"
 // attribute set.
 type CableTestTdrCfg struct {
 	// First is the "first" attribute.
-	First runtime.Opt[uint32] `json:"first,omitzero"`
+	First runtime.Opt[uint32]
 	// Last is the "last" attribute.
-	Last runtime.Opt[uint32] `json:"last,omitzero"`
+	Last runtime.Opt[uint32]
 	// Step is the "step" attribute.
-	Step runtime.Opt[uint32] `json:"step,omitzero"`
+	Step runtime.Opt[uint32]
 	// Pair is the "pair" attribute.
-	Pair runtime.Opt[uint8] `json:"pair,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Pair runtime.Opt[uint8]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -3936,17 +6300,73 @@ func (v *CableTestTdrCfg) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableTestTdrCfg) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.First.Present {
+		o.Put("first", v.First.V)
+	}
+	if v.Last.Present {
+		o.Put("last", v.Last.V)
+	}
+	if v.Step.Present {
+		o.Put("step", v.Step.V)
+	}
+	if v.Pair.Present {
+		o.Put("pair", v.Pair.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableTestTdrCfg) UnmarshalJSON(b []byte) error {
+	*v = CableTestTdrCfg{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "first":
+			var x uint32
+			if err := runtime.ReadJSON("first", raw, &x); err != nil {
+				return err
+			}
+			v.First = runtime.Some(x)
+		case "last":
+			var x uint32
+			if err := runtime.ReadJSON("last", raw, &x); err != nil {
+				return err
+			}
+			v.Last = runtime.Some(x)
+		case "step":
+			var x uint32
+			if err := runtime.ReadJSON("step", raw, &x); err != nil {
+				return err
+			}
+			v.Step = runtime.Some(x)
+		case "pair":
+			var x uint8
+			if err := runtime.ReadJSON("pair", raw, &x); err != nil {
+				return err
+			}
+			v.Pair = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("cable-test-tdr-cfg", name)
+		}
+		return nil
+	})
+}
+
 // CableTestTdrNtf holds the attributes of the "cable-test-tdr-ntf"
 // attribute set.
 type CableTestTdrNtf struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Status is the "status" attribute.
-	Status runtime.Opt[uint8] `json:"status,omitzero"`
+	Status runtime.Opt[uint8]
 	// Nest is the "nest" attribute.
-	Nest *CableNest `json:"nest,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Nest *CableNest
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4025,14 +6445,61 @@ func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableTestTdrNtf) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Status.Present {
+		o.Put("status", v.Status.V)
+	}
+	if v.Nest != nil {
+		o.Put("nest", v.Nest)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableTestTdrNtf) UnmarshalJSON(b []byte) error {
+	*v = CableTestTdrNtf{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "status":
+			var x uint8
+			if err := runtime.ReadJSON("status", raw, &x); err != nil {
+				return err
+			}
+			v.Status = runtime.Some(x)
+		case "nest":
+			x := new(CableNest)
+			if err := runtime.ReadJSON("nest", raw, x); err != nil {
+				return err
+			}
+			v.Nest = x
+		default:
+			return runtime.UnknownJSON("cable-test-tdr-ntf", name)
+		}
+		return nil
+	})
+}
+
 // CableTestTdr holds the attributes of the "cable-test-tdr" attribute set.
 type CableTestTdr struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Cfg is the "cfg" attribute.
-	Cfg *CableTestTdrCfg `json:"cfg,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Cfg *CableTestTdrCfg
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4102,15 +6569,53 @@ func (v *CableTestTdr) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CableTestTdr) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Cfg != nil {
+		o.Put("cfg", v.Cfg)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CableTestTdr) UnmarshalJSON(b []byte) error {
+	*v = CableTestTdr{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "cfg":
+			x := new(CableTestTdrCfg)
+			if err := runtime.ReadJSON("cfg", raw, x); err != nil {
+				return err
+			}
+			v.Cfg = x
+		default:
+			return runtime.UnknownJSON("cable-test-tdr", name)
+		}
+		return nil
+	})
+}
+
 // TunnelUDPEntry holds the attributes of the "tunnel-udp-entry" attribute
 // set.
 type TunnelUDPEntry struct {
 	// Port is the "port" attribute.
-	Port runtime.Opt[uint16] `json:"port,omitzero"`
+	Port runtime.Opt[uint16]
 	// Type is the "type" attribute.
-	Type runtime.Opt[UDPTunnelType] `json:"type,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Type runtime.Opt[UDPTunnelType]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4176,17 +6681,55 @@ func (v *TunnelUDPEntry) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TunnelUDPEntry) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Port.Present {
+		o.Put("port", v.Port.V)
+	}
+	if v.Type.Present {
+		o.Put("type", v.Type.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TunnelUDPEntry) UnmarshalJSON(b []byte) error {
+	*v = TunnelUDPEntry{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "port":
+			var x uint16
+			if err := runtime.ReadJSON("port", raw, &x); err != nil {
+				return err
+			}
+			v.Port = runtime.Some(x)
+		case "type":
+			var x UDPTunnelType
+			if err := runtime.ReadJSON("type", raw, &x); err != nil {
+				return err
+			}
+			v.Type = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("tunnel-udp-entry", name)
+		}
+		return nil
+	})
+}
+
 // TunnelUDPTable holds the attributes of the "tunnel-udp-table" attribute
 // set.
 type TunnelUDPTable struct {
 	// Size is the "size" attribute.
-	Size runtime.Opt[uint32] `json:"size,omitzero"`
+	Size runtime.Opt[uint32]
 	// Types is the "types" attribute.
-	Types *Bitset `json:"types,omitempty"`
+	Types *Bitset
 	// Entry is the "entry" attribute.
-	Entry []TunnelUDPEntry `json:"entry,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Entry []TunnelUDPEntry
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4267,12 +6810,70 @@ func (v *TunnelUDPTable) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TunnelUDPTable) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Size.Present {
+		o.Put("size", v.Size.V)
+	}
+	if v.Types != nil {
+		o.Put("types", v.Types)
+	}
+	if len(v.Entry) > 0 {
+		l := make([]any, len(v.Entry))
+		for i := range v.Entry {
+			l[i] = &v.Entry[i]
+		}
+		o.Put("entry", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TunnelUDPTable) UnmarshalJSON(b []byte) error {
+	*v = TunnelUDPTable{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "size":
+			var x uint32
+			if err := runtime.ReadJSON("size", raw, &x); err != nil {
+				return err
+			}
+			v.Size = runtime.Some(x)
+		case "types":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("types", raw, x); err != nil {
+				return err
+			}
+			v.Types = x
+		case "entry":
+			l, err := runtime.ReadJSONList("entry", raw)
+			if err != nil {
+				return err
+			}
+			v.Entry = make([]TunnelUDPEntry, 0, len(l))
+			for _, raw := range l {
+				var x TunnelUDPEntry
+				if err := runtime.ReadJSON("entry", raw, &x); err != nil {
+					return err
+				}
+				v.Entry = append(v.Entry, x)
+			}
+		default:
+			return runtime.UnknownJSON("tunnel-udp-table", name)
+		}
+		return nil
+	})
+}
+
 // TunnelUDP holds the attributes of the "tunnel-udp" attribute set.
 type TunnelUDP struct {
 	// Table is the "table" attribute.
-	Table *TunnelUDPTable `json:"table,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Table *TunnelUDPTable
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4331,14 +6932,43 @@ func (v *TunnelUDP) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TunnelUDP) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Table != nil {
+		o.Put("table", v.Table)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TunnelUDP) UnmarshalJSON(b []byte) error {
+	*v = TunnelUDP{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "table":
+			x := new(TunnelUDPTable)
+			if err := runtime.ReadJSON("table", raw, x); err != nil {
+				return err
+			}
+			v.Table = x
+		default:
+			return runtime.UnknownJSON("tunnel-udp", name)
+		}
+		return nil
+	})
+}
+
 // TunnelInfo holds the attributes of the "tunnel-info" attribute set.
 type TunnelInfo struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// UDPPorts is the "udp-ports" attribute.
-	UDPPorts *TunnelUDP `json:"udp-ports,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	UDPPorts *TunnelUDP
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4408,20 +7038,58 @@ func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TunnelInfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.UDPPorts != nil {
+		o.Put("udp-ports", v.UDPPorts)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TunnelInfo) UnmarshalJSON(b []byte) error {
+	*v = TunnelInfo{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "udp-ports":
+			x := new(TunnelUDP)
+			if err := runtime.ReadJSON("udp-ports", raw, x); err != nil {
+				return err
+			}
+			v.UDPPorts = x
+		default:
+			return runtime.UnknownJSON("tunnel-info", name)
+		}
+		return nil
+	})
+}
+
 // FECHist holds the attributes of the "fec-hist" attribute set.
 type FECHist struct {
 	// BinLow is the "bin-low" attribute. Low bound of FEC bin (inclusive)
-	BinLow runtime.Opt[uint32] `json:"bin-low,omitzero"`
+	BinLow runtime.Opt[uint32]
 	// BinHigh is the "bin-high" attribute. High bound of FEC bin (inclusive)
-	BinHigh runtime.Opt[uint32] `json:"bin-high,omitzero"`
+	BinHigh runtime.Opt[uint32]
 	// BinVal is the "bin-val" attribute. Error count in the bin (optional if
 	// per-lane values exist)
-	BinVal runtime.Opt[uint64] `json:"bin-val,omitzero"`
+	BinVal runtime.Opt[uint64]
 	// BinValPerLane is the "bin-val-per-lane" attribute. An array of per-lane
 	// error counters in the bin (optional)
-	BinValPerLane []uint64 `json:"bin-val-per-lane,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	BinValPerLane []uint64
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4505,18 +7173,74 @@ func (v *FECHist) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *FECHist) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.BinLow.Present {
+		o.Put("bin-low", v.BinLow.V)
+	}
+	if v.BinHigh.Present {
+		o.Put("bin-high", v.BinHigh.V)
+	}
+	if v.BinVal.Present {
+		o.Put("bin-val", v.BinVal.V)
+	}
+	if v.BinValPerLane != nil {
+		o.Put("bin-val-per-lane", v.BinValPerLane)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *FECHist) UnmarshalJSON(b []byte) error {
+	*v = FECHist{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "bin-low":
+			var x uint32
+			if err := runtime.ReadJSON("bin-low", raw, &x); err != nil {
+				return err
+			}
+			v.BinLow = runtime.Some(x)
+		case "bin-high":
+			var x uint32
+			if err := runtime.ReadJSON("bin-high", raw, &x); err != nil {
+				return err
+			}
+			v.BinHigh = runtime.Some(x)
+		case "bin-val":
+			var x uint64
+			if err := runtime.ReadJSON("bin-val", raw, &x); err != nil {
+				return err
+			}
+			v.BinVal = runtime.Some(x)
+		case "bin-val-per-lane":
+			var x []uint64
+			if err := runtime.ReadJSON("bin-val-per-lane", raw, &x); err != nil {
+				return err
+			}
+			v.BinValPerLane = x
+		default:
+			return runtime.UnknownJSON("fec-hist", name)
+		}
+		return nil
+	})
+}
+
 // FECStat holds the attributes of the "fec-stat" attribute set.
 type FECStat struct {
 	// Corrected is the "corrected" attribute.
-	Corrected []uint64 `json:"corrected,omitempty"`
+	Corrected []uint64
 	// Uncorr is the "uncorr" attribute.
-	Uncorr []uint64 `json:"uncorr,omitempty"`
+	Uncorr []uint64
 	// CorrBits is the "corr-bits" attribute.
-	CorrBits []uint64 `json:"corr-bits,omitempty"`
+	CorrBits []uint64
 	// Hist is the "hist" attribute.
-	Hist []FECHist `json:"hist,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Hist []FECHist
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4605,20 +7329,87 @@ func (v *FECStat) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *FECStat) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Corrected != nil {
+		o.Put("corrected", v.Corrected)
+	}
+	if v.Uncorr != nil {
+		o.Put("uncorr", v.Uncorr)
+	}
+	if v.CorrBits != nil {
+		o.Put("corr-bits", v.CorrBits)
+	}
+	if len(v.Hist) > 0 {
+		l := make([]any, len(v.Hist))
+		for i := range v.Hist {
+			l[i] = &v.Hist[i]
+		}
+		o.Put("hist", l)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *FECStat) UnmarshalJSON(b []byte) error {
+	*v = FECStat{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "corrected":
+			var x []uint64
+			if err := runtime.ReadJSON("corrected", raw, &x); err != nil {
+				return err
+			}
+			v.Corrected = x
+		case "uncorr":
+			var x []uint64
+			if err := runtime.ReadJSON("uncorr", raw, &x); err != nil {
+				return err
+			}
+			v.Uncorr = x
+		case "corr-bits":
+			var x []uint64
+			if err := runtime.ReadJSON("corr-bits", raw, &x); err != nil {
+				return err
+			}
+			v.CorrBits = x
+		case "hist":
+			l, err := runtime.ReadJSONList("hist", raw)
+			if err != nil {
+				return err
+			}
+			v.Hist = make([]FECHist, 0, len(l))
+			for _, raw := range l {
+				var x FECHist
+				if err := runtime.ReadJSON("hist", raw, &x); err != nil {
+					return err
+				}
+				v.Hist = append(v.Hist, x)
+			}
+		default:
+			return runtime.UnknownJSON("fec-stat", name)
+		}
+		return nil
+	})
+}
+
 // FEC holds the attributes of the "fec" attribute set.
 type FEC struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Modes is the "modes" attribute.
-	Modes *Bitset `json:"modes,omitempty"`
+	Modes *Bitset
 	// Auto is the "auto" attribute.
-	Auto runtime.Opt[uint8] `json:"auto,omitzero"`
+	Auto runtime.Opt[uint8]
 	// Active is the "active" attribute.
-	Active runtime.Opt[uint32] `json:"active,omitzero"`
+	Active runtime.Opt[uint32]
 	// Stats is the "stats" attribute.
-	Stats *FECStat `json:"stats,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Stats *FECStat
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4717,24 +7508,89 @@ func (v *FEC) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *FEC) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Modes != nil {
+		o.Put("modes", v.Modes)
+	}
+	if v.Auto.Present {
+		o.Put("auto", v.Auto.V)
+	}
+	if v.Active.Present {
+		o.Put("active", v.Active.V)
+	}
+	if v.Stats != nil {
+		o.Put("stats", v.Stats)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *FEC) UnmarshalJSON(b []byte) error {
+	*v = FEC{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "modes":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("modes", raw, x); err != nil {
+				return err
+			}
+			v.Modes = x
+		case "auto":
+			var x uint8
+			if err := runtime.ReadJSON("auto", raw, &x); err != nil {
+				return err
+			}
+			v.Auto = runtime.Some(x)
+		case "active":
+			var x uint32
+			if err := runtime.ReadJSON("active", raw, &x); err != nil {
+				return err
+			}
+			v.Active = runtime.Some(x)
+		case "stats":
+			x := new(FECStat)
+			if err := runtime.ReadJSON("stats", raw, x); err != nil {
+				return err
+			}
+			v.Stats = x
+		default:
+			return runtime.UnknownJSON("fec", name)
+		}
+		return nil
+	})
+}
+
 // ModuleEeprom holds the attributes of the "module-eeprom" attribute set.
 type ModuleEeprom struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Offset is the "offset" attribute.
-	Offset runtime.Opt[uint32] `json:"offset,omitzero"`
+	Offset runtime.Opt[uint32]
 	// Length is the "length" attribute.
-	Length runtime.Opt[uint32] `json:"length,omitzero"`
+	Length runtime.Opt[uint32]
 	// Page is the "page" attribute.
-	Page runtime.Opt[uint8] `json:"page,omitzero"`
+	Page runtime.Opt[uint8]
 	// Bank is the "bank" attribute.
-	Bank runtime.Opt[uint8] `json:"bank,omitzero"`
+	Bank runtime.Opt[uint8]
 	// I2cAddress is the "i2c-address" attribute.
-	I2cAddress runtime.Opt[uint8] `json:"i2c-address,omitzero"`
+	I2cAddress runtime.Opt[uint8]
 	// Data is the "data" attribute.
-	Data []byte `json:"data,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Data []byte
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4844,26 +7700,110 @@ func (v *ModuleEeprom) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *ModuleEeprom) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Offset.Present {
+		o.Put("offset", v.Offset.V)
+	}
+	if v.Length.Present {
+		o.Put("length", v.Length.V)
+	}
+	if v.Page.Present {
+		o.Put("page", v.Page.V)
+	}
+	if v.Bank.Present {
+		o.Put("bank", v.Bank.V)
+	}
+	if v.I2cAddress.Present {
+		o.Put("i2c-address", v.I2cAddress.V)
+	}
+	if v.Data != nil {
+		o.Put("data", runtime.HexBytes(v.Data))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *ModuleEeprom) UnmarshalJSON(b []byte) error {
+	*v = ModuleEeprom{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "offset":
+			var x uint32
+			if err := runtime.ReadJSON("offset", raw, &x); err != nil {
+				return err
+			}
+			v.Offset = runtime.Some(x)
+		case "length":
+			var x uint32
+			if err := runtime.ReadJSON("length", raw, &x); err != nil {
+				return err
+			}
+			v.Length = runtime.Some(x)
+		case "page":
+			var x uint8
+			if err := runtime.ReadJSON("page", raw, &x); err != nil {
+				return err
+			}
+			v.Page = runtime.Some(x)
+		case "bank":
+			var x uint8
+			if err := runtime.ReadJSON("bank", raw, &x); err != nil {
+				return err
+			}
+			v.Bank = runtime.Some(x)
+		case "i2c-address":
+			var x uint8
+			if err := runtime.ReadJSON("i2c-address", raw, &x); err != nil {
+				return err
+			}
+			v.I2cAddress = runtime.Some(x)
+		case "data":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("data", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.Data = x
+		default:
+			return runtime.UnknownJSON("module-eeprom", name)
+		}
+		return nil
+	})
+}
+
 // StatsGrp holds the attributes of the "stats-grp" attribute set.
 type StatsGrp struct {
 	// ID is the "id" attribute.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// SsID is the "ss-id" attribute.
-	SsID runtime.Opt[uint32] `json:"ss-id,omitzero"`
+	SsID runtime.Opt[uint32]
 	// Stat is the "stat" attribute.
-	Stat runtime.Opt[uint64] `json:"stat,omitzero"`
+	Stat runtime.Opt[uint64]
 	// HistRx is the "hist-rx" attribute.
-	HistRx *StatsGrpHist `json:"hist-rx,omitempty"`
+	HistRx *StatsGrpHist
 	// HistTx is the "hist-tx" attribute.
-	HistTx *StatsGrpHist `json:"hist-tx,omitempty"`
+	HistTx *StatsGrpHist
 	// HistBktLow is the "hist-bkt-low" attribute.
-	HistBktLow runtime.Opt[uint32] `json:"hist-bkt-low,omitzero"`
+	HistBktLow runtime.Opt[uint32]
 	// HistBktHi is the "hist-bkt-hi" attribute.
-	HistBktHi runtime.Opt[uint32] `json:"hist-bkt-hi,omitzero"`
+	HistBktHi runtime.Opt[uint32]
 	// HistVal is the "hist-val" attribute.
-	HistVal runtime.Opt[uint64] `json:"hist-val,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HistVal runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -4988,17 +7928,109 @@ func (v *StatsGrp) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *StatsGrp) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.SsID.Present {
+		o.Put("ss-id", v.SsID.V)
+	}
+	if v.Stat.Present {
+		o.Put("stat", v.Stat.V)
+	}
+	if v.HistRx != nil {
+		o.Put("hist-rx", v.HistRx)
+	}
+	if v.HistTx != nil {
+		o.Put("hist-tx", v.HistTx)
+	}
+	if v.HistBktLow.Present {
+		o.Put("hist-bkt-low", v.HistBktLow.V)
+	}
+	if v.HistBktHi.Present {
+		o.Put("hist-bkt-hi", v.HistBktHi.V)
+	}
+	if v.HistVal.Present {
+		o.Put("hist-val", v.HistVal.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *StatsGrp) UnmarshalJSON(b []byte) error {
+	*v = StatsGrp{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "ss-id":
+			var x uint32
+			if err := runtime.ReadJSON("ss-id", raw, &x); err != nil {
+				return err
+			}
+			v.SsID = runtime.Some(x)
+		case "stat":
+			var x uint64
+			if err := runtime.ReadJSON("stat", raw, &x); err != nil {
+				return err
+			}
+			v.Stat = runtime.Some(x)
+		case "hist-rx":
+			x := new(StatsGrpHist)
+			if err := runtime.ReadJSON("hist-rx", raw, x); err != nil {
+				return err
+			}
+			v.HistRx = x
+		case "hist-tx":
+			x := new(StatsGrpHist)
+			if err := runtime.ReadJSON("hist-tx", raw, x); err != nil {
+				return err
+			}
+			v.HistTx = x
+		case "hist-bkt-low":
+			var x uint32
+			if err := runtime.ReadJSON("hist-bkt-low", raw, &x); err != nil {
+				return err
+			}
+			v.HistBktLow = runtime.Some(x)
+		case "hist-bkt-hi":
+			var x uint32
+			if err := runtime.ReadJSON("hist-bkt-hi", raw, &x); err != nil {
+				return err
+			}
+			v.HistBktHi = runtime.Some(x)
+		case "hist-val":
+			var x uint64
+			if err := runtime.ReadJSON("hist-val", raw, &x); err != nil {
+				return err
+			}
+			v.HistVal = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("stats-grp", name)
+		}
+		return nil
+	})
+}
+
 // StatsGrpHist holds the attributes of "stats-grp-hist", a subset of
 // "stats-grp": only the attributes the subset lists.
 type StatsGrpHist struct {
 	// HistBktLow is the "hist-bkt-low" attribute.
-	HistBktLow runtime.Opt[uint32] `json:"hist-bkt-low,omitzero"`
+	HistBktLow runtime.Opt[uint32]
 	// HistBktHi is the "hist-bkt-hi" attribute.
-	HistBktHi runtime.Opt[uint32] `json:"hist-bkt-hi,omitzero"`
+	HistBktHi runtime.Opt[uint32]
 	// HistVal is the "hist-val" attribute.
-	HistVal runtime.Opt[uint64] `json:"hist-val,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HistVal runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5072,18 +8104,65 @@ func (v *StatsGrpHist) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *StatsGrpHist) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.HistBktLow.Present {
+		o.Put("hist-bkt-low", v.HistBktLow.V)
+	}
+	if v.HistBktHi.Present {
+		o.Put("hist-bkt-hi", v.HistBktHi.V)
+	}
+	if v.HistVal.Present {
+		o.Put("hist-val", v.HistVal.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *StatsGrpHist) UnmarshalJSON(b []byte) error {
+	*v = StatsGrpHist{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "hist-bkt-low":
+			var x uint32
+			if err := runtime.ReadJSON("hist-bkt-low", raw, &x); err != nil {
+				return err
+			}
+			v.HistBktLow = runtime.Some(x)
+		case "hist-bkt-hi":
+			var x uint32
+			if err := runtime.ReadJSON("hist-bkt-hi", raw, &x); err != nil {
+				return err
+			}
+			v.HistBktHi = runtime.Some(x)
+		case "hist-val":
+			var x uint64
+			if err := runtime.ReadJSON("hist-val", raw, &x); err != nil {
+				return err
+			}
+			v.HistVal = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("stats-grp-hist", name)
+		}
+		return nil
+	})
+}
+
 // Stats holds the attributes of the "stats" attribute set.
 type Stats struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Groups is the "groups" attribute.
-	Groups *Bitset `json:"groups,omitempty"`
+	Groups *Bitset
 	// Grp is the "grp" attribute.
-	Grp *StatsGrp `json:"grp,omitempty"`
+	Grp *StatsGrp
 	// Src is the "src" attribute.
-	Src runtime.Opt[uint32] `json:"src,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Src runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5174,16 +8253,72 @@ func (v *Stats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Stats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Groups != nil {
+		o.Put("groups", v.Groups)
+	}
+	if v.Grp != nil {
+		o.Put("grp", v.Grp)
+	}
+	if v.Src.Present {
+		o.Put("src", v.Src.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Stats) UnmarshalJSON(b []byte) error {
+	*v = Stats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "groups":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("groups", raw, x); err != nil {
+				return err
+			}
+			v.Groups = x
+		case "grp":
+			x := new(StatsGrp)
+			if err := runtime.ReadJSON("grp", raw, x); err != nil {
+				return err
+			}
+			v.Grp = x
+		case "src":
+			var x uint32
+			if err := runtime.ReadJSON("src", raw, &x); err != nil {
+				return err
+			}
+			v.Src = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("stats", name)
+		}
+		return nil
+	})
+}
+
 // PhcVclocks holds the attributes of the "phc-vclocks" attribute set.
 type PhcVclocks struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Num is the "num" attribute.
-	Num runtime.Opt[uint32] `json:"num,omitzero"`
+	Num runtime.Opt[uint32]
 	// Index is the "index" attribute.
-	Index []int32 `json:"index,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Index []int32
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5260,16 +8395,63 @@ func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PhcVclocks) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Num.Present {
+		o.Put("num", v.Num.V)
+	}
+	if v.Index != nil {
+		o.Put("index", v.Index)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PhcVclocks) UnmarshalJSON(b []byte) error {
+	*v = PhcVclocks{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "num":
+			var x uint32
+			if err := runtime.ReadJSON("num", raw, &x); err != nil {
+				return err
+			}
+			v.Num = runtime.Some(x)
+		case "index":
+			var x []int32
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = x
+		default:
+			return runtime.UnknownJSON("phc-vclocks", name)
+		}
+		return nil
+	})
+}
+
 // Module holds the attributes of the "module" attribute set.
 type Module struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// PowerModePolicy is the "power-mode-policy" attribute.
-	PowerModePolicy runtime.Opt[uint8] `json:"power-mode-policy,omitzero"`
+	PowerModePolicy runtime.Opt[uint8]
 	// PowerMode is the "power-mode" attribute.
-	PowerMode runtime.Opt[uint8] `json:"power-mode,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	PowerMode runtime.Opt[uint8]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5346,15 +8528,62 @@ func (v *Module) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Module) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.PowerModePolicy.Present {
+		o.Put("power-mode-policy", v.PowerModePolicy.V)
+	}
+	if v.PowerMode.Present {
+		o.Put("power-mode", v.PowerMode.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Module) UnmarshalJSON(b []byte) error {
+	*v = Module{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "power-mode-policy":
+			var x uint8
+			if err := runtime.ReadJSON("power-mode-policy", raw, &x); err != nil {
+				return err
+			}
+			v.PowerModePolicy = runtime.Some(x)
+		case "power-mode":
+			var x uint8
+			if err := runtime.ReadJSON("power-mode", raw, &x); err != nil {
+				return err
+			}
+			v.PowerMode = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("module", name)
+		}
+		return nil
+	})
+}
+
 // C33PSEPwLimit holds the attributes of the "c33-pse-pw-limit" attribute
 // set.
 type C33PSEPwLimit struct {
 	// Min is the "min" attribute.
-	Min runtime.Opt[uint32] `json:"min,omitzero"`
+	Min runtime.Opt[uint32]
 	// Max is the "max" attribute.
-	Max runtime.Opt[uint32] `json:"max,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Max runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5420,42 +8649,80 @@ func (v *C33PSEPwLimit) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *C33PSEPwLimit) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Min.Present {
+		o.Put("min", v.Min.V)
+	}
+	if v.Max.Present {
+		o.Put("max", v.Max.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *C33PSEPwLimit) UnmarshalJSON(b []byte) error {
+	*v = C33PSEPwLimit{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "min":
+			var x uint32
+			if err := runtime.ReadJSON("min", raw, &x); err != nil {
+				return err
+			}
+			v.Min = runtime.Some(x)
+		case "max":
+			var x uint32
+			if err := runtime.ReadJSON("max", raw, &x); err != nil {
+				return err
+			}
+			v.Max = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("c33-pse-pw-limit", name)
+		}
+		return nil
+	})
+}
+
 // PSE holds the attributes of the "pse" attribute set.
 type PSE struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// PodlPSEAdminState is the "podl-pse-admin-state" attribute.
-	PodlPSEAdminState runtime.Opt[uint32] `json:"podl-pse-admin-state,omitzero"`
+	PodlPSEAdminState runtime.Opt[uint32]
 	// PodlPSEAdminControl is the "podl-pse-admin-control" attribute.
-	PodlPSEAdminControl runtime.Opt[uint32] `json:"podl-pse-admin-control,omitzero"`
+	PodlPSEAdminControl runtime.Opt[uint32]
 	// PodlPSEPwDStatus is the "podl-pse-pw-d-status" attribute.
-	PodlPSEPwDStatus runtime.Opt[uint32] `json:"podl-pse-pw-d-status,omitzero"`
+	PodlPSEPwDStatus runtime.Opt[uint32]
 	// C33PSEAdminState is the "c33-pse-admin-state" attribute.
-	C33PSEAdminState runtime.Opt[uint32] `json:"c33-pse-admin-state,omitzero"`
+	C33PSEAdminState runtime.Opt[uint32]
 	// C33PSEAdminControl is the "c33-pse-admin-control" attribute.
-	C33PSEAdminControl runtime.Opt[uint32] `json:"c33-pse-admin-control,omitzero"`
+	C33PSEAdminControl runtime.Opt[uint32]
 	// C33PSEPwDStatus is the "c33-pse-pw-d-status" attribute.
-	C33PSEPwDStatus runtime.Opt[uint32] `json:"c33-pse-pw-d-status,omitzero"`
+	C33PSEPwDStatus runtime.Opt[uint32]
 	// C33PSEPwClass is the "c33-pse-pw-class" attribute.
-	C33PSEPwClass runtime.Opt[uint32] `json:"c33-pse-pw-class,omitzero"`
+	C33PSEPwClass runtime.Opt[uint32]
 	// C33PSEActualPw is the "c33-pse-actual-pw" attribute.
-	C33PSEActualPw runtime.Opt[uint32] `json:"c33-pse-actual-pw,omitzero"`
+	C33PSEActualPw runtime.Opt[uint32]
 	// C33PSEExtState is the "c33-pse-ext-state" attribute.
-	C33PSEExtState runtime.Opt[C33PSEExtState] `json:"c33-pse-ext-state,omitzero"`
+	C33PSEExtState runtime.Opt[C33PSEExtState]
 	// C33PSEExtSubstate is the "c33-pse-ext-substate" attribute.
-	C33PSEExtSubstate runtime.Opt[uint32] `json:"c33-pse-ext-substate,omitzero"`
+	C33PSEExtSubstate runtime.Opt[uint32]
 	// C33PSEAvailPwLimit is the "c33-pse-avail-pw-limit" attribute.
-	C33PSEAvailPwLimit runtime.Opt[uint32] `json:"c33-pse-avail-pw-limit,omitzero"`
+	C33PSEAvailPwLimit runtime.Opt[uint32]
 	// C33PSEPwLimitRanges is the "c33-pse-pw-limit-ranges" attribute.
-	C33PSEPwLimitRanges []C33PSEPwLimit `json:"c33-pse-pw-limit-ranges,omitempty"`
+	C33PSEPwLimitRanges []C33PSEPwLimit
 	// PSEPwDID is the "pse-pw-d-id" attribute.
-	PSEPwDID runtime.Opt[uint32] `json:"pse-pw-d-id,omitzero"`
+	PSEPwDID runtime.Opt[uint32]
 	// PSEPrioMax is the "pse-prio-max" attribute.
-	PSEPrioMax runtime.Opt[uint32] `json:"pse-prio-max,omitzero"`
+	PSEPrioMax runtime.Opt[uint32]
 	// PSEPrio is the "pse-prio" attribute.
-	PSEPrio runtime.Opt[uint32] `json:"pse-prio,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	PSEPrio runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -5653,6 +8920,180 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PSE) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.PodlPSEAdminState.Present {
+		o.Put("podl-pse-admin-state", v.PodlPSEAdminState.V)
+	}
+	if v.PodlPSEAdminControl.Present {
+		o.Put("podl-pse-admin-control", v.PodlPSEAdminControl.V)
+	}
+	if v.PodlPSEPwDStatus.Present {
+		o.Put("podl-pse-pw-d-status", v.PodlPSEPwDStatus.V)
+	}
+	if v.C33PSEAdminState.Present {
+		o.Put("c33-pse-admin-state", v.C33PSEAdminState.V)
+	}
+	if v.C33PSEAdminControl.Present {
+		o.Put("c33-pse-admin-control", v.C33PSEAdminControl.V)
+	}
+	if v.C33PSEPwDStatus.Present {
+		o.Put("c33-pse-pw-d-status", v.C33PSEPwDStatus.V)
+	}
+	if v.C33PSEPwClass.Present {
+		o.Put("c33-pse-pw-class", v.C33PSEPwClass.V)
+	}
+	if v.C33PSEActualPw.Present {
+		o.Put("c33-pse-actual-pw", v.C33PSEActualPw.V)
+	}
+	if v.C33PSEExtState.Present {
+		o.Put("c33-pse-ext-state", v.C33PSEExtState.V)
+	}
+	if v.C33PSEExtSubstate.Present {
+		o.Put("c33-pse-ext-substate", v.C33PSEExtSubstate.V)
+	}
+	if v.C33PSEAvailPwLimit.Present {
+		o.Put("c33-pse-avail-pw-limit", v.C33PSEAvailPwLimit.V)
+	}
+	if len(v.C33PSEPwLimitRanges) > 0 {
+		l := make([]any, len(v.C33PSEPwLimitRanges))
+		for i := range v.C33PSEPwLimitRanges {
+			l[i] = &v.C33PSEPwLimitRanges[i]
+		}
+		o.Put("c33-pse-pw-limit-ranges", l)
+	}
+	if v.PSEPwDID.Present {
+		o.Put("pse-pw-d-id", v.PSEPwDID.V)
+	}
+	if v.PSEPrioMax.Present {
+		o.Put("pse-prio-max", v.PSEPrioMax.V)
+	}
+	if v.PSEPrio.Present {
+		o.Put("pse-prio", v.PSEPrio.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PSE) UnmarshalJSON(b []byte) error {
+	*v = PSE{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "podl-pse-admin-state":
+			var x uint32
+			if err := runtime.ReadJSON("podl-pse-admin-state", raw, &x); err != nil {
+				return err
+			}
+			v.PodlPSEAdminState = runtime.Some(x)
+		case "podl-pse-admin-control":
+			var x uint32
+			if err := runtime.ReadJSON("podl-pse-admin-control", raw, &x); err != nil {
+				return err
+			}
+			v.PodlPSEAdminControl = runtime.Some(x)
+		case "podl-pse-pw-d-status":
+			var x uint32
+			if err := runtime.ReadJSON("podl-pse-pw-d-status", raw, &x); err != nil {
+				return err
+			}
+			v.PodlPSEPwDStatus = runtime.Some(x)
+		case "c33-pse-admin-state":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-admin-state", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEAdminState = runtime.Some(x)
+		case "c33-pse-admin-control":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-admin-control", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEAdminControl = runtime.Some(x)
+		case "c33-pse-pw-d-status":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-pw-d-status", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEPwDStatus = runtime.Some(x)
+		case "c33-pse-pw-class":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-pw-class", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEPwClass = runtime.Some(x)
+		case "c33-pse-actual-pw":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-actual-pw", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEActualPw = runtime.Some(x)
+		case "c33-pse-ext-state":
+			var x C33PSEExtState
+			if err := runtime.ReadJSON("c33-pse-ext-state", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEExtState = runtime.Some(x)
+		case "c33-pse-ext-substate":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-ext-substate", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEExtSubstate = runtime.Some(x)
+		case "c33-pse-avail-pw-limit":
+			var x uint32
+			if err := runtime.ReadJSON("c33-pse-avail-pw-limit", raw, &x); err != nil {
+				return err
+			}
+			v.C33PSEAvailPwLimit = runtime.Some(x)
+		case "c33-pse-pw-limit-ranges":
+			l, err := runtime.ReadJSONList("c33-pse-pw-limit-ranges", raw)
+			if err != nil {
+				return err
+			}
+			v.C33PSEPwLimitRanges = make([]C33PSEPwLimit, 0, len(l))
+			for _, raw := range l {
+				var x C33PSEPwLimit
+				if err := runtime.ReadJSON("c33-pse-pw-limit-ranges", raw, &x); err != nil {
+					return err
+				}
+				v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
+			}
+		case "pse-pw-d-id":
+			var x uint32
+			if err := runtime.ReadJSON("pse-pw-d-id", raw, &x); err != nil {
+				return err
+			}
+			v.PSEPwDID = runtime.Some(x)
+		case "pse-prio-max":
+			var x uint32
+			if err := runtime.ReadJSON("pse-prio-max", raw, &x); err != nil {
+				return err
+			}
+			v.PSEPrioMax = runtime.Some(x)
+		case "pse-prio":
+			var x uint32
+			if err := runtime.ReadJSON("pse-prio", raw, &x); err != nil {
+				return err
+			}
+			v.PSEPrio = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("pse", name)
+		}
+		return nil
+	})
+}
+
 // Flow holds the attributes of the "flow" attribute set. Flow types,
 // corresponding to those defined in the old ethtool header for RXFH and
 // RXNFC as ${PROTO}_FLOW. The values are not matching the old ones to avoid
@@ -5660,61 +9101,62 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 // confusion.
 type Flow struct {
 	// Ether is the "ether" attribute.
-	Ether runtime.Opt[RxfhFields] `json:"ether,omitzero"`
+	Ether runtime.Opt[RxfhFields]
 	// Ip4 is the "ip4" attribute.
-	Ip4 runtime.Opt[RxfhFields] `json:"ip4,omitzero"`
+	Ip4 runtime.Opt[RxfhFields]
 	// Ip6 is the "ip6" attribute.
-	Ip6 runtime.Opt[RxfhFields] `json:"ip6,omitzero"`
+	Ip6 runtime.Opt[RxfhFields]
 	// Tcp4 is the "tcp4" attribute.
-	Tcp4 runtime.Opt[RxfhFields] `json:"tcp4,omitzero"`
+	Tcp4 runtime.Opt[RxfhFields]
 	// Tcp6 is the "tcp6" attribute.
-	Tcp6 runtime.Opt[RxfhFields] `json:"tcp6,omitzero"`
+	Tcp6 runtime.Opt[RxfhFields]
 	// Udp4 is the "udp4" attribute.
-	Udp4 runtime.Opt[RxfhFields] `json:"udp4,omitzero"`
+	Udp4 runtime.Opt[RxfhFields]
 	// Udp6 is the "udp6" attribute.
-	Udp6 runtime.Opt[RxfhFields] `json:"udp6,omitzero"`
+	Udp6 runtime.Opt[RxfhFields]
 	// Sctp4 is the "sctp4" attribute.
-	Sctp4 runtime.Opt[RxfhFields] `json:"sctp4,omitzero"`
+	Sctp4 runtime.Opt[RxfhFields]
 	// Sctp6 is the "sctp6" attribute.
-	Sctp6 runtime.Opt[RxfhFields] `json:"sctp6,omitzero"`
+	Sctp6 runtime.Opt[RxfhFields]
 	// Ah4 is the "ah4" attribute.
-	Ah4 runtime.Opt[RxfhFields] `json:"ah4,omitzero"`
+	Ah4 runtime.Opt[RxfhFields]
 	// Ah6 is the "ah6" attribute.
-	Ah6 runtime.Opt[RxfhFields] `json:"ah6,omitzero"`
+	Ah6 runtime.Opt[RxfhFields]
 	// Esp4 is the "esp4" attribute.
-	Esp4 runtime.Opt[RxfhFields] `json:"esp4,omitzero"`
+	Esp4 runtime.Opt[RxfhFields]
 	// Esp6 is the "esp6" attribute.
-	Esp6 runtime.Opt[RxfhFields] `json:"esp6,omitzero"`
+	Esp6 runtime.Opt[RxfhFields]
 	// AhEsp4 is the "ah-esp4" attribute.
-	AhEsp4 runtime.Opt[RxfhFields] `json:"ah-esp4,omitzero"`
+	AhEsp4 runtime.Opt[RxfhFields]
 	// AhEsp6 is the "ah-esp6" attribute.
-	AhEsp6 runtime.Opt[RxfhFields] `json:"ah-esp6,omitzero"`
+	AhEsp6 runtime.Opt[RxfhFields]
 	// Gtpu4 is the "gtpu4" attribute.
-	Gtpu4 runtime.Opt[RxfhFields] `json:"gtpu4,omitzero"`
+	Gtpu4 runtime.Opt[RxfhFields]
 	// Gtpu6 is the "gtpu6" attribute.
-	Gtpu6 runtime.Opt[RxfhFields] `json:"gtpu6,omitzero"`
+	Gtpu6 runtime.Opt[RxfhFields]
 	// Gtpc4 is the "gtpc4" attribute.
-	Gtpc4 runtime.Opt[RxfhFields] `json:"gtpc4,omitzero"`
+	Gtpc4 runtime.Opt[RxfhFields]
 	// Gtpc6 is the "gtpc6" attribute.
-	Gtpc6 runtime.Opt[RxfhFields] `json:"gtpc6,omitzero"`
+	Gtpc6 runtime.Opt[RxfhFields]
 	// GtpcTeid4 is the "gtpc-teid4" attribute.
-	GtpcTeid4 runtime.Opt[RxfhFields] `json:"gtpc-teid4,omitzero"`
+	GtpcTeid4 runtime.Opt[RxfhFields]
 	// GtpcTeid6 is the "gtpc-teid6" attribute.
-	GtpcTeid6 runtime.Opt[RxfhFields] `json:"gtpc-teid6,omitzero"`
+	GtpcTeid6 runtime.Opt[RxfhFields]
 	// GtpuEh4 is the "gtpu-eh4" attribute.
-	GtpuEh4 runtime.Opt[RxfhFields] `json:"gtpu-eh4,omitzero"`
+	GtpuEh4 runtime.Opt[RxfhFields]
 	// GtpuEh6 is the "gtpu-eh6" attribute.
-	GtpuEh6 runtime.Opt[RxfhFields] `json:"gtpu-eh6,omitzero"`
+	GtpuEh6 runtime.Opt[RxfhFields]
 	// GtpuUl4 is the "gtpu-ul4" attribute.
-	GtpuUl4 runtime.Opt[RxfhFields] `json:"gtpu-ul4,omitzero"`
+	GtpuUl4 runtime.Opt[RxfhFields]
 	// GtpuUl6 is the "gtpu-ul6" attribute.
-	GtpuUl6 runtime.Opt[RxfhFields] `json:"gtpu-ul6,omitzero"`
+	GtpuUl6 runtime.Opt[RxfhFields]
 	// GtpuDl4 is the "gtpu-dl4" attribute.
-	GtpuDl4 runtime.Opt[RxfhFields] `json:"gtpu-dl4,omitzero"`
+	GtpuDl4 runtime.Opt[RxfhFields]
 	// GtpuDl6 is the "gtpu-dl6" attribute.
-	GtpuDl6 runtime.Opt[RxfhFields] `json:"gtpu-dl6,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	GtpuDl6 runtime.Opt[RxfhFields]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6031,26 +9473,316 @@ func (v *Flow) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Flow) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Ether.Present {
+		o.Put("ether", runtime.FlagList(uint64(v.Ether.V), namesRxfhFields, false))
+	}
+	if v.Ip4.Present {
+		o.Put("ip4", runtime.FlagList(uint64(v.Ip4.V), namesRxfhFields, false))
+	}
+	if v.Ip6.Present {
+		o.Put("ip6", runtime.FlagList(uint64(v.Ip6.V), namesRxfhFields, false))
+	}
+	if v.Tcp4.Present {
+		o.Put("tcp4", runtime.FlagList(uint64(v.Tcp4.V), namesRxfhFields, false))
+	}
+	if v.Tcp6.Present {
+		o.Put("tcp6", runtime.FlagList(uint64(v.Tcp6.V), namesRxfhFields, false))
+	}
+	if v.Udp4.Present {
+		o.Put("udp4", runtime.FlagList(uint64(v.Udp4.V), namesRxfhFields, false))
+	}
+	if v.Udp6.Present {
+		o.Put("udp6", runtime.FlagList(uint64(v.Udp6.V), namesRxfhFields, false))
+	}
+	if v.Sctp4.Present {
+		o.Put("sctp4", runtime.FlagList(uint64(v.Sctp4.V), namesRxfhFields, false))
+	}
+	if v.Sctp6.Present {
+		o.Put("sctp6", runtime.FlagList(uint64(v.Sctp6.V), namesRxfhFields, false))
+	}
+	if v.Ah4.Present {
+		o.Put("ah4", runtime.FlagList(uint64(v.Ah4.V), namesRxfhFields, false))
+	}
+	if v.Ah6.Present {
+		o.Put("ah6", runtime.FlagList(uint64(v.Ah6.V), namesRxfhFields, false))
+	}
+	if v.Esp4.Present {
+		o.Put("esp4", runtime.FlagList(uint64(v.Esp4.V), namesRxfhFields, false))
+	}
+	if v.Esp6.Present {
+		o.Put("esp6", runtime.FlagList(uint64(v.Esp6.V), namesRxfhFields, false))
+	}
+	if v.AhEsp4.Present {
+		o.Put("ah-esp4", runtime.FlagList(uint64(v.AhEsp4.V), namesRxfhFields, false))
+	}
+	if v.AhEsp6.Present {
+		o.Put("ah-esp6", runtime.FlagList(uint64(v.AhEsp6.V), namesRxfhFields, false))
+	}
+	if v.Gtpu4.Present {
+		o.Put("gtpu4", runtime.FlagList(uint64(v.Gtpu4.V), namesRxfhFields, false))
+	}
+	if v.Gtpu6.Present {
+		o.Put("gtpu6", runtime.FlagList(uint64(v.Gtpu6.V), namesRxfhFields, false))
+	}
+	if v.Gtpc4.Present {
+		o.Put("gtpc4", runtime.FlagList(uint64(v.Gtpc4.V), namesRxfhFields, false))
+	}
+	if v.Gtpc6.Present {
+		o.Put("gtpc6", runtime.FlagList(uint64(v.Gtpc6.V), namesRxfhFields, false))
+	}
+	if v.GtpcTeid4.Present {
+		o.Put("gtpc-teid4", runtime.FlagList(uint64(v.GtpcTeid4.V), namesRxfhFields, false))
+	}
+	if v.GtpcTeid6.Present {
+		o.Put("gtpc-teid6", runtime.FlagList(uint64(v.GtpcTeid6.V), namesRxfhFields, false))
+	}
+	if v.GtpuEh4.Present {
+		o.Put("gtpu-eh4", runtime.FlagList(uint64(v.GtpuEh4.V), namesRxfhFields, false))
+	}
+	if v.GtpuEh6.Present {
+		o.Put("gtpu-eh6", runtime.FlagList(uint64(v.GtpuEh6.V), namesRxfhFields, false))
+	}
+	if v.GtpuUl4.Present {
+		o.Put("gtpu-ul4", runtime.FlagList(uint64(v.GtpuUl4.V), namesRxfhFields, false))
+	}
+	if v.GtpuUl6.Present {
+		o.Put("gtpu-ul6", runtime.FlagList(uint64(v.GtpuUl6.V), namesRxfhFields, false))
+	}
+	if v.GtpuDl4.Present {
+		o.Put("gtpu-dl4", runtime.FlagList(uint64(v.GtpuDl4.V), namesRxfhFields, false))
+	}
+	if v.GtpuDl6.Present {
+		o.Put("gtpu-dl6", runtime.FlagList(uint64(v.GtpuDl6.V), namesRxfhFields, false))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Flow) UnmarshalJSON(b []byte) error {
+	*v = Flow{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "ether":
+			r, err := runtime.ParseFlagList("ether", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ether = runtime.Some(x)
+		case "ip4":
+			r, err := runtime.ParseFlagList("ip4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ip4 = runtime.Some(x)
+		case "ip6":
+			r, err := runtime.ParseFlagList("ip6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ip6 = runtime.Some(x)
+		case "tcp4":
+			r, err := runtime.ParseFlagList("tcp4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Tcp4 = runtime.Some(x)
+		case "tcp6":
+			r, err := runtime.ParseFlagList("tcp6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Tcp6 = runtime.Some(x)
+		case "udp4":
+			r, err := runtime.ParseFlagList("udp4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Udp4 = runtime.Some(x)
+		case "udp6":
+			r, err := runtime.ParseFlagList("udp6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Udp6 = runtime.Some(x)
+		case "sctp4":
+			r, err := runtime.ParseFlagList("sctp4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Sctp4 = runtime.Some(x)
+		case "sctp6":
+			r, err := runtime.ParseFlagList("sctp6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Sctp6 = runtime.Some(x)
+		case "ah4":
+			r, err := runtime.ParseFlagList("ah4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ah4 = runtime.Some(x)
+		case "ah6":
+			r, err := runtime.ParseFlagList("ah6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Ah6 = runtime.Some(x)
+		case "esp4":
+			r, err := runtime.ParseFlagList("esp4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Esp4 = runtime.Some(x)
+		case "esp6":
+			r, err := runtime.ParseFlagList("esp6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Esp6 = runtime.Some(x)
+		case "ah-esp4":
+			r, err := runtime.ParseFlagList("ah-esp4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.AhEsp4 = runtime.Some(x)
+		case "ah-esp6":
+			r, err := runtime.ParseFlagList("ah-esp6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.AhEsp6 = runtime.Some(x)
+		case "gtpu4":
+			r, err := runtime.ParseFlagList("gtpu4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpu4 = runtime.Some(x)
+		case "gtpu6":
+			r, err := runtime.ParseFlagList("gtpu6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpu6 = runtime.Some(x)
+		case "gtpc4":
+			r, err := runtime.ParseFlagList("gtpc4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpc4 = runtime.Some(x)
+		case "gtpc6":
+			r, err := runtime.ParseFlagList("gtpc6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.Gtpc6 = runtime.Some(x)
+		case "gtpc-teid4":
+			r, err := runtime.ParseFlagList("gtpc-teid4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpcTeid4 = runtime.Some(x)
+		case "gtpc-teid6":
+			r, err := runtime.ParseFlagList("gtpc-teid6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpcTeid6 = runtime.Some(x)
+		case "gtpu-eh4":
+			r, err := runtime.ParseFlagList("gtpu-eh4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuEh4 = runtime.Some(x)
+		case "gtpu-eh6":
+			r, err := runtime.ParseFlagList("gtpu-eh6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuEh6 = runtime.Some(x)
+		case "gtpu-ul4":
+			r, err := runtime.ParseFlagList("gtpu-ul4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuUl4 = runtime.Some(x)
+		case "gtpu-ul6":
+			r, err := runtime.ParseFlagList("gtpu-ul6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuUl6 = runtime.Some(x)
+		case "gtpu-dl4":
+			r, err := runtime.ParseFlagList("gtpu-dl4", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuDl4 = runtime.Some(x)
+		case "gtpu-dl6":
+			r, err := runtime.ParseFlagList("gtpu-dl6", raw, namesRxfhFields, false)
+			if err != nil {
+				return err
+			}
+			x := RxfhFields(r)
+			v.GtpuDl6 = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("flow", name)
+		}
+		return nil
+	})
+}
+
 // RSS holds the attributes of the "rss" attribute set.
 type RSS struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Context is the "context" attribute.
-	Context runtime.Opt[uint32] `json:"context,omitzero"`
+	Context runtime.Opt[uint32]
 	// Hfunc is the "hfunc" attribute.
-	Hfunc runtime.Opt[uint32] `json:"hfunc,omitzero"`
+	Hfunc runtime.Opt[uint32]
 	// Indir is the "indir" attribute.
-	Indir []uint32 `json:"indir,omitempty"`
+	Indir []uint32
 	// Hkey is the "hkey" attribute.
-	Hkey []byte `json:"hkey,omitempty"`
+	Hkey []byte
 	// InputXfrm is the "input-xfrm" attribute.
-	InputXfrm runtime.Opt[InputXfrm] `json:"input-xfrm,omitzero"`
+	InputXfrm runtime.Opt[InputXfrm]
 	// StartContext is the "start-context" attribute.
-	StartContext runtime.Opt[uint32] `json:"start-context,omitzero"`
+	StartContext runtime.Opt[uint32]
 	// FlowHash is the "flow-hash" attribute.
-	FlowHash *Flow `json:"flow-hash,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	FlowHash *Flow
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6171,28 +9903,122 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *RSS) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Context.Present {
+		o.Put("context", v.Context.V)
+	}
+	if v.Hfunc.Present {
+		o.Put("hfunc", v.Hfunc.V)
+	}
+	if v.Indir != nil {
+		o.Put("indir", v.Indir)
+	}
+	if v.Hkey != nil {
+		o.Put("hkey", runtime.HexBytes(v.Hkey))
+	}
+	if v.InputXfrm.Present {
+		o.Put("input-xfrm", runtime.FlagList(uint64(v.InputXfrm.V), namesInputXfrm, false))
+	}
+	if v.StartContext.Present {
+		o.Put("start-context", v.StartContext.V)
+	}
+	if v.FlowHash != nil {
+		o.Put("flow-hash", v.FlowHash)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *RSS) UnmarshalJSON(b []byte) error {
+	*v = RSS{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "context":
+			var x uint32
+			if err := runtime.ReadJSON("context", raw, &x); err != nil {
+				return err
+			}
+			v.Context = runtime.Some(x)
+		case "hfunc":
+			var x uint32
+			if err := runtime.ReadJSON("hfunc", raw, &x); err != nil {
+				return err
+			}
+			v.Hfunc = runtime.Some(x)
+		case "indir":
+			var x []uint32
+			if err := runtime.ReadJSON("indir", raw, &x); err != nil {
+				return err
+			}
+			v.Indir = x
+		case "hkey":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("hkey", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.Hkey = x
+		case "input-xfrm":
+			r, err := runtime.ParseFlagList("input-xfrm", raw, namesInputXfrm, false)
+			if err != nil {
+				return err
+			}
+			x := InputXfrm(r)
+			v.InputXfrm = runtime.Some(x)
+		case "start-context":
+			var x uint32
+			if err := runtime.ReadJSON("start-context", raw, &x); err != nil {
+				return err
+			}
+			v.StartContext = runtime.Some(x)
+		case "flow-hash":
+			x := new(Flow)
+			if err := runtime.ReadJSON("flow-hash", raw, x); err != nil {
+				return err
+			}
+			v.FlowHash = x
+		default:
+			return runtime.UnknownJSON("rss", name)
+		}
+		return nil
+	})
+}
+
 // Plca holds the attributes of the "plca" attribute set.
 type Plca struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Version is the "version" attribute.
-	Version runtime.Opt[uint16] `json:"version,omitzero"`
+	Version runtime.Opt[uint16]
 	// Enabled is the "enabled" attribute.
-	Enabled runtime.Opt[uint8] `json:"enabled,omitzero"`
+	Enabled runtime.Opt[uint8]
 	// Status is the "status" attribute.
-	Status runtime.Opt[uint8] `json:"status,omitzero"`
+	Status runtime.Opt[uint8]
 	// NodeCnt is the "node-cnt" attribute.
-	NodeCnt runtime.Opt[uint32] `json:"node-cnt,omitzero"`
+	NodeCnt runtime.Opt[uint32]
 	// NodeID is the "node-id" attribute.
-	NodeID runtime.Opt[uint32] `json:"node-id,omitzero"`
+	NodeID runtime.Opt[uint32]
 	// ToTmr is the "to-tmr" attribute.
-	ToTmr runtime.Opt[uint32] `json:"to-tmr,omitzero"`
+	ToTmr runtime.Opt[uint32]
 	// BurstCnt is the "burst-cnt" attribute.
-	BurstCnt runtime.Opt[uint32] `json:"burst-cnt,omitzero"`
+	BurstCnt runtime.Opt[uint32]
 	// BurstTmr is the "burst-tmr" attribute.
-	BurstTmr runtime.Opt[uint32] `json:"burst-tmr,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	BurstTmr runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6323,25 +10149,126 @@ func (v *Plca) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Plca) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Version.Present {
+		o.Put("version", v.Version.V)
+	}
+	if v.Enabled.Present {
+		o.Put("enabled", v.Enabled.V)
+	}
+	if v.Status.Present {
+		o.Put("status", v.Status.V)
+	}
+	if v.NodeCnt.Present {
+		o.Put("node-cnt", v.NodeCnt.V)
+	}
+	if v.NodeID.Present {
+		o.Put("node-id", v.NodeID.V)
+	}
+	if v.ToTmr.Present {
+		o.Put("to-tmr", v.ToTmr.V)
+	}
+	if v.BurstCnt.Present {
+		o.Put("burst-cnt", v.BurstCnt.V)
+	}
+	if v.BurstTmr.Present {
+		o.Put("burst-tmr", v.BurstTmr.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Plca) UnmarshalJSON(b []byte) error {
+	*v = Plca{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "version":
+			var x uint16
+			if err := runtime.ReadJSON("version", raw, &x); err != nil {
+				return err
+			}
+			v.Version = runtime.Some(x)
+		case "enabled":
+			var x uint8
+			if err := runtime.ReadJSON("enabled", raw, &x); err != nil {
+				return err
+			}
+			v.Enabled = runtime.Some(x)
+		case "status":
+			var x uint8
+			if err := runtime.ReadJSON("status", raw, &x); err != nil {
+				return err
+			}
+			v.Status = runtime.Some(x)
+		case "node-cnt":
+			var x uint32
+			if err := runtime.ReadJSON("node-cnt", raw, &x); err != nil {
+				return err
+			}
+			v.NodeCnt = runtime.Some(x)
+		case "node-id":
+			var x uint32
+			if err := runtime.ReadJSON("node-id", raw, &x); err != nil {
+				return err
+			}
+			v.NodeID = runtime.Some(x)
+		case "to-tmr":
+			var x uint32
+			if err := runtime.ReadJSON("to-tmr", raw, &x); err != nil {
+				return err
+			}
+			v.ToTmr = runtime.Some(x)
+		case "burst-cnt":
+			var x uint32
+			if err := runtime.ReadJSON("burst-cnt", raw, &x); err != nil {
+				return err
+			}
+			v.BurstCnt = runtime.Some(x)
+		case "burst-tmr":
+			var x uint32
+			if err := runtime.ReadJSON("burst-tmr", raw, &x); err != nil {
+				return err
+			}
+			v.BurstTmr = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("plca", name)
+		}
+		return nil
+	})
+}
+
 // ModuleFwFlash holds the attributes of the "module-fw-flash" attribute
 // set.
 type ModuleFwFlash struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// FileName is the "file-name" attribute.
-	FileName runtime.Opt[string] `json:"file-name,omitzero"`
+	FileName runtime.Opt[string]
 	// Password is the "password" attribute.
-	Password runtime.Opt[uint32] `json:"password,omitzero"`
+	Password runtime.Opt[uint32]
 	// Status is the "status" attribute.
-	Status runtime.Opt[ModuleFwFlashStatus] `json:"status,omitzero"`
+	Status runtime.Opt[ModuleFwFlashStatus]
 	// StatusMsg is the "status-msg" attribute.
-	StatusMsg runtime.Opt[string] `json:"status-msg,omitzero"`
+	StatusMsg runtime.Opt[string]
 	// Done is the "done" attribute.
-	Done runtime.Opt[uint64] `json:"done,omitzero"`
+	Done runtime.Opt[uint64]
 	// Total is the "total" attribute.
-	Total runtime.Opt[uint64] `json:"total,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Total runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6454,26 +10381,109 @@ func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *ModuleFwFlash) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.FileName.Present {
+		o.Put("file-name", v.FileName.V)
+	}
+	if v.Password.Present {
+		o.Put("password", v.Password.V)
+	}
+	if v.Status.Present {
+		o.Put("status", v.Status.V)
+	}
+	if v.StatusMsg.Present {
+		o.Put("status-msg", v.StatusMsg.V)
+	}
+	if v.Done.Present {
+		o.Put("done", v.Done.V)
+	}
+	if v.Total.Present {
+		o.Put("total", v.Total.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *ModuleFwFlash) UnmarshalJSON(b []byte) error {
+	*v = ModuleFwFlash{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "file-name":
+			var x string
+			if err := runtime.ReadJSON("file-name", raw, &x); err != nil {
+				return err
+			}
+			v.FileName = runtime.Some(x)
+		case "password":
+			var x uint32
+			if err := runtime.ReadJSON("password", raw, &x); err != nil {
+				return err
+			}
+			v.Password = runtime.Some(x)
+		case "status":
+			var x ModuleFwFlashStatus
+			if err := runtime.ReadJSON("status", raw, &x); err != nil {
+				return err
+			}
+			v.Status = runtime.Some(x)
+		case "status-msg":
+			var x string
+			if err := runtime.ReadJSON("status-msg", raw, &x); err != nil {
+				return err
+			}
+			v.StatusMsg = runtime.Some(x)
+		case "done":
+			var x uint64
+			if err := runtime.ReadJSON("done", raw, &x); err != nil {
+				return err
+			}
+			v.Done = runtime.Some(x)
+		case "total":
+			var x uint64
+			if err := runtime.ReadJSON("total", raw, &x); err != nil {
+				return err
+			}
+			v.Total = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("module-fw-flash", name)
+		}
+		return nil
+	})
+}
+
 // PHY holds the attributes of the "phy" attribute set.
 type PHY struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Index is the "index" attribute.
-	Index runtime.Opt[uint32] `json:"index,omitzero"`
+	Index runtime.Opt[uint32]
 	// Drvname is the "drvname" attribute.
-	Drvname runtime.Opt[string] `json:"drvname,omitzero"`
+	Drvname runtime.Opt[string]
 	// Name is the "name" attribute.
-	Name runtime.Opt[string] `json:"name,omitzero"`
+	Name runtime.Opt[string]
 	// UpstreamType is the "upstream-type" attribute.
-	UpstreamType runtime.Opt[PHYUpstreamType] `json:"upstream-type,omitzero"`
+	UpstreamType runtime.Opt[PHYUpstreamType]
 	// UpstreamIndex is the "upstream-index" attribute.
-	UpstreamIndex runtime.Opt[uint32] `json:"upstream-index,omitzero"`
+	UpstreamIndex runtime.Opt[uint32]
 	// UpstreamSfpName is the "upstream-sfp-name" attribute.
-	UpstreamSfpName runtime.Opt[string] `json:"upstream-sfp-name,omitzero"`
+	UpstreamSfpName runtime.Opt[string]
 	// DownstreamSfpName is the "downstream-sfp-name" attribute.
-	DownstreamSfpName runtime.Opt[string] `json:"downstream-sfp-name,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	DownstreamSfpName runtime.Opt[string]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6595,20 +10605,112 @@ func (v *PHY) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PHY) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Index.Present {
+		o.Put("index", v.Index.V)
+	}
+	if v.Drvname.Present {
+		o.Put("drvname", v.Drvname.V)
+	}
+	if v.Name.Present {
+		o.Put("name", v.Name.V)
+	}
+	if v.UpstreamType.Present {
+		o.Put("upstream-type", v.UpstreamType.V)
+	}
+	if v.UpstreamIndex.Present {
+		o.Put("upstream-index", v.UpstreamIndex.V)
+	}
+	if v.UpstreamSfpName.Present {
+		o.Put("upstream-sfp-name", v.UpstreamSfpName.V)
+	}
+	if v.DownstreamSfpName.Present {
+		o.Put("downstream-sfp-name", v.DownstreamSfpName.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PHY) UnmarshalJSON(b []byte) error {
+	*v = PHY{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "index":
+			var x uint32
+			if err := runtime.ReadJSON("index", raw, &x); err != nil {
+				return err
+			}
+			v.Index = runtime.Some(x)
+		case "drvname":
+			var x string
+			if err := runtime.ReadJSON("drvname", raw, &x); err != nil {
+				return err
+			}
+			v.Drvname = runtime.Some(x)
+		case "name":
+			var x string
+			if err := runtime.ReadJSON("name", raw, &x); err != nil {
+				return err
+			}
+			v.Name = runtime.Some(x)
+		case "upstream-type":
+			var x PHYUpstreamType
+			if err := runtime.ReadJSON("upstream-type", raw, &x); err != nil {
+				return err
+			}
+			v.UpstreamType = runtime.Some(x)
+		case "upstream-index":
+			var x uint32
+			if err := runtime.ReadJSON("upstream-index", raw, &x); err != nil {
+				return err
+			}
+			v.UpstreamIndex = runtime.Some(x)
+		case "upstream-sfp-name":
+			var x string
+			if err := runtime.ReadJSON("upstream-sfp-name", raw, &x); err != nil {
+				return err
+			}
+			v.UpstreamSfpName = runtime.Some(x)
+		case "downstream-sfp-name":
+			var x string
+			if err := runtime.ReadJSON("downstream-sfp-name", raw, &x); err != nil {
+				return err
+			}
+			v.DownstreamSfpName = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("phy", name)
+		}
+		return nil
+	})
+}
+
 // Tsconfig holds the attributes of the "tsconfig" attribute set.
 type Tsconfig struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// HwtstampProvider is the "hwtstamp-provider" attribute.
-	HwtstampProvider *TsHwtstampProvider `json:"hwtstamp-provider,omitempty"`
+	HwtstampProvider *TsHwtstampProvider
 	// TxTypes is the "tx-types" attribute.
-	TxTypes *Bitset `json:"tx-types,omitempty"`
+	TxTypes *Bitset
 	// RxFilters is the "rx-filters" attribute.
-	RxFilters *Bitset `json:"rx-filters,omitempty"`
+	RxFilters *Bitset
 	// HwtstampFlags is the "hwtstamp-flags" attribute.
-	HwtstampFlags *Bitset `json:"hwtstamp-flags,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	HwtstampFlags *Bitset
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6711,15 +10813,80 @@ func (v *Tsconfig) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Tsconfig) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.HwtstampProvider != nil {
+		o.Put("hwtstamp-provider", v.HwtstampProvider)
+	}
+	if v.TxTypes != nil {
+		o.Put("tx-types", v.TxTypes)
+	}
+	if v.RxFilters != nil {
+		o.Put("rx-filters", v.RxFilters)
+	}
+	if v.HwtstampFlags != nil {
+		o.Put("hwtstamp-flags", v.HwtstampFlags)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Tsconfig) UnmarshalJSON(b []byte) error {
+	*v = Tsconfig{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "hwtstamp-provider":
+			x := new(TsHwtstampProvider)
+			if err := runtime.ReadJSON("hwtstamp-provider", raw, x); err != nil {
+				return err
+			}
+			v.HwtstampProvider = x
+		case "tx-types":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("tx-types", raw, x); err != nil {
+				return err
+			}
+			v.TxTypes = x
+		case "rx-filters":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("rx-filters", raw, x); err != nil {
+				return err
+			}
+			v.RxFilters = x
+		case "hwtstamp-flags":
+			x := new(Bitset)
+			if err := runtime.ReadJSON("hwtstamp-flags", raw, x); err != nil {
+				return err
+			}
+			v.HwtstampFlags = x
+		default:
+			return runtime.UnknownJSON("tsconfig", name)
+		}
+		return nil
+	})
+}
+
 // PSENtf holds the attributes of the "pse-ntf" attribute set.
 type PSENtf struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Events is the "events" attribute. List of events reported by the PSE
 	// controller
-	Events runtime.Opt[PSEEvent] `json:"events,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Events runtime.Opt[PSEEvent]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6787,19 +10954,58 @@ func (v *PSENtf) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PSENtf) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Events.Present {
+		o.Put("events", runtime.FlagList(uint64(v.Events.V), namesPSEEvent, false))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PSENtf) UnmarshalJSON(b []byte) error {
+	*v = PSENtf{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "events":
+			r, err := runtime.ParseFlagList("events", raw, namesPSEEvent, false)
+			if err != nil {
+				return err
+			}
+			x := PSEEvent(r)
+			v.Events = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("pse-ntf", name)
+		}
+		return nil
+	})
+}
+
 // MseCapabilities holds the attributes of the "mse-capabilities" attribute
 // set. MSE capabilities attribute set
 type MseCapabilities struct {
 	// MaxAverageMse is the "max-average-mse" attribute.
-	MaxAverageMse runtime.Opt[uint64] `json:"max-average-mse,omitzero"`
+	MaxAverageMse runtime.Opt[uint64]
 	// MaxPeakMse is the "max-peak-mse" attribute.
-	MaxPeakMse runtime.Opt[uint64] `json:"max-peak-mse,omitzero"`
+	MaxPeakMse runtime.Opt[uint64]
 	// RefreshRatePs is the "refresh-rate-ps" attribute.
-	RefreshRatePs runtime.Opt[uint64] `json:"refresh-rate-ps,omitzero"`
+	RefreshRatePs runtime.Opt[uint64]
 	// NumSymbols is the "num-symbols" attribute.
-	NumSymbols runtime.Opt[uint64] `json:"num-symbols,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	NumSymbols runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6882,17 +11088,73 @@ func (v *MseCapabilities) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *MseCapabilities) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.MaxAverageMse.Present {
+		o.Put("max-average-mse", v.MaxAverageMse.V)
+	}
+	if v.MaxPeakMse.Present {
+		o.Put("max-peak-mse", v.MaxPeakMse.V)
+	}
+	if v.RefreshRatePs.Present {
+		o.Put("refresh-rate-ps", v.RefreshRatePs.V)
+	}
+	if v.NumSymbols.Present {
+		o.Put("num-symbols", v.NumSymbols.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *MseCapabilities) UnmarshalJSON(b []byte) error {
+	*v = MseCapabilities{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "max-average-mse":
+			var x uint64
+			if err := runtime.ReadJSON("max-average-mse", raw, &x); err != nil {
+				return err
+			}
+			v.MaxAverageMse = runtime.Some(x)
+		case "max-peak-mse":
+			var x uint64
+			if err := runtime.ReadJSON("max-peak-mse", raw, &x); err != nil {
+				return err
+			}
+			v.MaxPeakMse = runtime.Some(x)
+		case "refresh-rate-ps":
+			var x uint64
+			if err := runtime.ReadJSON("refresh-rate-ps", raw, &x); err != nil {
+				return err
+			}
+			v.RefreshRatePs = runtime.Some(x)
+		case "num-symbols":
+			var x uint64
+			if err := runtime.ReadJSON("num-symbols", raw, &x); err != nil {
+				return err
+			}
+			v.NumSymbols = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("mse-capabilities", name)
+		}
+		return nil
+	})
+}
+
 // MseSnapshot holds the attributes of the "mse-snapshot" attribute set. MSE
 // snapshot attribute set
 type MseSnapshot struct {
 	// AverageMse is the "average-mse" attribute.
-	AverageMse runtime.Opt[uint64] `json:"average-mse,omitzero"`
+	AverageMse runtime.Opt[uint64]
 	// PeakMse is the "peak-mse" attribute.
-	PeakMse runtime.Opt[uint64] `json:"peak-mse,omitzero"`
+	PeakMse runtime.Opt[uint64]
 	// WorstPeakMse is the "worst-peak-mse" attribute.
-	WorstPeakMse runtime.Opt[uint64] `json:"worst-peak-mse,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	WorstPeakMse runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -6966,26 +11228,73 @@ func (v *MseSnapshot) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *MseSnapshot) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.AverageMse.Present {
+		o.Put("average-mse", v.AverageMse.V)
+	}
+	if v.PeakMse.Present {
+		o.Put("peak-mse", v.PeakMse.V)
+	}
+	if v.WorstPeakMse.Present {
+		o.Put("worst-peak-mse", v.WorstPeakMse.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *MseSnapshot) UnmarshalJSON(b []byte) error {
+	*v = MseSnapshot{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "average-mse":
+			var x uint64
+			if err := runtime.ReadJSON("average-mse", raw, &x); err != nil {
+				return err
+			}
+			v.AverageMse = runtime.Some(x)
+		case "peak-mse":
+			var x uint64
+			if err := runtime.ReadJSON("peak-mse", raw, &x); err != nil {
+				return err
+			}
+			v.PeakMse = runtime.Some(x)
+		case "worst-peak-mse":
+			var x uint64
+			if err := runtime.ReadJSON("worst-peak-mse", raw, &x); err != nil {
+				return err
+			}
+			v.WorstPeakMse = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("mse-snapshot", name)
+		}
+		return nil
+	})
+}
+
 // Mse holds the attributes of the "mse" attribute set.
 type Mse struct {
 	// Header is the "header" attribute.
-	Header *Header `json:"header,omitempty"`
+	Header *Header
 	// Capabilities is the "capabilities" attribute.
-	Capabilities *MseCapabilities `json:"capabilities,omitempty"`
+	Capabilities *MseCapabilities
 	// ChannelA is the "channel-a" attribute.
-	ChannelA *MseSnapshot `json:"channel-a,omitempty"`
+	ChannelA *MseSnapshot
 	// ChannelB is the "channel-b" attribute.
-	ChannelB *MseSnapshot `json:"channel-b,omitempty"`
+	ChannelB *MseSnapshot
 	// ChannelC is the "channel-c" attribute.
-	ChannelC *MseSnapshot `json:"channel-c,omitempty"`
+	ChannelC *MseSnapshot
 	// ChannelD is the "channel-d" attribute.
-	ChannelD *MseSnapshot `json:"channel-d,omitempty"`
+	ChannelD *MseSnapshot
 	// WorstChannel is the "worst-channel" attribute.
-	WorstChannel *MseSnapshot `json:"worst-channel,omitempty"`
+	WorstChannel *MseSnapshot
 	// Link is the "link" attribute.
-	Link *MseSnapshot `json:"link,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Link *MseSnapshot
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -7118,6 +11427,97 @@ func (v *Mse) decode(b []byte, dc *decoder) error {
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Mse) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Header != nil {
+		o.Put("header", v.Header)
+	}
+	if v.Capabilities != nil {
+		o.Put("capabilities", v.Capabilities)
+	}
+	if v.ChannelA != nil {
+		o.Put("channel-a", v.ChannelA)
+	}
+	if v.ChannelB != nil {
+		o.Put("channel-b", v.ChannelB)
+	}
+	if v.ChannelC != nil {
+		o.Put("channel-c", v.ChannelC)
+	}
+	if v.ChannelD != nil {
+		o.Put("channel-d", v.ChannelD)
+	}
+	if v.WorstChannel != nil {
+		o.Put("worst-channel", v.WorstChannel)
+	}
+	if v.Link != nil {
+		o.Put("link", v.Link)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Mse) UnmarshalJSON(b []byte) error {
+	*v = Mse{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "header":
+			x := new(Header)
+			if err := runtime.ReadJSON("header", raw, x); err != nil {
+				return err
+			}
+			v.Header = x
+		case "capabilities":
+			x := new(MseCapabilities)
+			if err := runtime.ReadJSON("capabilities", raw, x); err != nil {
+				return err
+			}
+			v.Capabilities = x
+		case "channel-a":
+			x := new(MseSnapshot)
+			if err := runtime.ReadJSON("channel-a", raw, x); err != nil {
+				return err
+			}
+			v.ChannelA = x
+		case "channel-b":
+			x := new(MseSnapshot)
+			if err := runtime.ReadJSON("channel-b", raw, x); err != nil {
+				return err
+			}
+			v.ChannelB = x
+		case "channel-c":
+			x := new(MseSnapshot)
+			if err := runtime.ReadJSON("channel-c", raw, x); err != nil {
+				return err
+			}
+			v.ChannelC = x
+		case "channel-d":
+			x := new(MseSnapshot)
+			if err := runtime.ReadJSON("channel-d", raw, x); err != nil {
+				return err
+			}
+			v.ChannelD = x
+		case "worst-channel":
+			x := new(MseSnapshot)
+			if err := runtime.ReadJSON("worst-channel", raw, x); err != nil {
+				return err
+			}
+			v.WorstChannel = x
+		case "link":
+			x := new(MseSnapshot)
+			if err := runtime.ReadJSON("link", raw, x); err != nil {
+				return err
+			}
+			v.Link = x
+		default:
+			return runtime.UnknownJSON("mse", name)
+		}
+		return nil
+	})
 }
 
 // attrsHeader names the attributes of "header" in kernel errors.

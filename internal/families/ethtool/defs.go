@@ -3,6 +3,8 @@
 package ethtool
 
 import (
+	"encoding/json"
+
 	"github.com/genlgen/genlgen/runtime"
 )
 
@@ -82,6 +84,19 @@ var namesHeaderFlags = []runtime.EnumName{
 // String lists the names of the bits set in v, joined by "|", with any
 // unnamed bits in hex.
 func (v HeaderFlags) String() string { return runtime.FormatFlags(uint64(v), namesHeaderFlags) }
+
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v HeaderFlags) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesHeaderFlags, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *HeaderFlags) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("header-flags", b, namesHeaderFlags, false)
+	*v = HeaderFlags(x)
+	return err
+}
 
 // UnmarshalText parses the form String returns.
 func (v *HeaderFlags) UnmarshalText(b []byte) error {
@@ -333,6 +348,19 @@ var namesPSEEvent = []runtime.EnumName{
 // unnamed bits in hex.
 func (v PSEEvent) String() string { return runtime.FormatFlags(uint64(v), namesPSEEvent) }
 
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v PSEEvent) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesPSEEvent, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *PSEEvent) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("pse-event", b, namesPSEEvent, false)
+	*v = PSEEvent(x)
+	return err
+}
+
 // UnmarshalText parses the form String returns.
 func (v *PSEEvent) UnmarshalText(b []byte) error {
 	x, err := runtime.ParseFlags(string(b), namesPSEEvent)
@@ -367,6 +395,19 @@ var namesInputXfrm = []runtime.EnumName{
 // String lists the names of the bits set in v, joined by "|", with any
 // unnamed bits in hex.
 func (v InputXfrm) String() string { return runtime.FormatFlags(uint64(v), namesInputXfrm) }
+
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v InputXfrm) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesInputXfrm, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *InputXfrm) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("input-xfrm", b, namesInputXfrm, false)
+	*v = InputXfrm(x)
+	return err
+}
 
 // UnmarshalText parses the form String returns.
 func (v *InputXfrm) UnmarshalText(b []byte) error {
@@ -421,6 +462,19 @@ var namesRxfhFields = []runtime.EnumName{
 // String lists the names of the bits set in v, joined by "|", with any
 // unnamed bits in hex.
 func (v RxfhFields) String() string { return runtime.FormatFlags(uint64(v), namesRxfhFields) }
+
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v RxfhFields) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesRxfhFields, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *RxfhFields) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("rxfh-fields", b, namesRxfhFields, false)
+	*v = RxfhFields(x)
+	return err
+}
 
 // UnmarshalText parses the form String returns.
 func (v *RxfhFields) UnmarshalText(b []byte) error {

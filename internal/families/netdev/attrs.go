@@ -3,6 +3,7 @@
 package netdev
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/genlgen/genlgen/runtime"
@@ -11,22 +12,23 @@ import (
 // Dev holds the attributes of the "dev" attribute set.
 type Dev struct {
 	// Ifindex is the "ifindex" attribute. netdev ifindex
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// XDPFeatures is the "xdp-features" attribute. Bitmask of enabled
 	// xdp-features.
-	XDPFeatures runtime.Opt[XDPAct] `json:"xdp-features,omitzero"`
+	XDPFeatures runtime.Opt[XDPAct]
 	// XDPZcMaxSegs is the "xdp-zc-max-segs" attribute. max fragment count
 	// supported by ZC driver
-	XDPZcMaxSegs runtime.Opt[uint32] `json:"xdp-zc-max-segs,omitzero"`
+	XDPZcMaxSegs runtime.Opt[uint32]
 	// XDPRxMetadataFeatures is the "xdp-rx-metadata-features" attribute.
 	// Bitmask of supported XDP receive metadata features. See
 	// Documentation/networking/xdp-rx-metadata.rst for more details.
-	XDPRxMetadataFeatures runtime.Opt[XDPRxMetadata] `json:"xdp-rx-metadata-features,omitzero"`
+	XDPRxMetadataFeatures runtime.Opt[XDPRxMetadata]
 	// XSKFeatures is the "xsk-features" attribute. Bitmask of enabled AF_XDP
 	// features.
-	XSKFeatures runtime.Opt[XSKFlags] `json:"xsk-features,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	XSKFeatures runtime.Opt[XSKFlags]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -119,15 +121,83 @@ func (v *Dev) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Dev) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if v.XDPFeatures.Present {
+		o.Put("xdp-features", runtime.FlagList(uint64(v.XDPFeatures.V), namesXDPAct, false))
+	}
+	if v.XDPZcMaxSegs.Present {
+		o.Put("xdp-zc-max-segs", v.XDPZcMaxSegs.V)
+	}
+	if v.XDPRxMetadataFeatures.Present {
+		o.Put("xdp-rx-metadata-features", runtime.FlagList(uint64(v.XDPRxMetadataFeatures.V), namesXDPRxMetadata, false))
+	}
+	if v.XSKFeatures.Present {
+		o.Put("xsk-features", runtime.FlagList(uint64(v.XSKFeatures.V), namesXSKFlags, false))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Dev) UnmarshalJSON(b []byte) error {
+	*v = Dev{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "xdp-features":
+			r, err := runtime.ParseFlagList("xdp-features", raw, namesXDPAct, false)
+			if err != nil {
+				return err
+			}
+			x := XDPAct(r)
+			v.XDPFeatures = runtime.Some(x)
+		case "xdp-zc-max-segs":
+			var x uint32
+			if err := runtime.ReadJSON("xdp-zc-max-segs", raw, &x); err != nil {
+				return err
+			}
+			v.XDPZcMaxSegs = runtime.Some(x)
+		case "xdp-rx-metadata-features":
+			r, err := runtime.ParseFlagList("xdp-rx-metadata-features", raw, namesXDPRxMetadata, false)
+			if err != nil {
+				return err
+			}
+			x := XDPRxMetadata(r)
+			v.XDPRxMetadataFeatures = runtime.Some(x)
+		case "xsk-features":
+			r, err := runtime.ParseFlagList("xsk-features", raw, namesXSKFlags, false)
+			if err != nil {
+				return err
+			}
+			x := XSKFlags(r)
+			v.XSKFeatures = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dev", name)
+		}
+		return nil
+	})
+}
+
 // IoUringProviderInfo holds the attributes of the "io-uring-provider-info"
 // attribute set.
 type IoUringProviderInfo struct {
 	// RxBufLen is the "rx-buf-len" attribute. RX buffer length in bytes for
 	// this io_uring memory provider. Reflects the rx_buf_len passed at io_uring
 	// zerocopy rx registration time.
-	RxBufLen runtime.Opt[uint64] `json:"rx-buf-len,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RxBufLen runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -183,26 +253,54 @@ func (v *IoUringProviderInfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *IoUringProviderInfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.RxBufLen.Present {
+		o.Put("rx-buf-len", v.RxBufLen.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *IoUringProviderInfo) UnmarshalJSON(b []byte) error {
+	*v = IoUringProviderInfo{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "rx-buf-len":
+			var x uint64
+			if err := runtime.ReadJSON("rx-buf-len", raw, &x); err != nil {
+				return err
+			}
+			v.RxBufLen = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("io-uring-provider-info", name)
+		}
+		return nil
+	})
+}
+
 // PagePool holds the attributes of the "page-pool" attribute set.
 type PagePool struct {
 	// ID is the "id" attribute. Unique ID of a Page Pool instance.
-	ID runtime.Opt[uint64] `json:"id,omitzero"`
+	ID runtime.Opt[uint64]
 	// Ifindex is the "ifindex" attribute. ifindex of the netdev to which the
 	// pool belongs. May not be reported if the page pool was allocated for a
 	// netdev which got destroyed already (page pools may outlast their netdevs
 	// because they wait for all memory to be returned).
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// NAPIID is the "napi-id" attribute. Id of NAPI using this Page Pool
 	// instance.
-	NAPIID runtime.Opt[uint64] `json:"napi-id,omitzero"`
+	NAPIID runtime.Opt[uint64]
 	// Inflight is the "inflight" attribute. Number of outstanding references to
 	// this page pool (allocated but yet to be freed pages). Allocated pages may
 	// be held in socket receive queues, driver receive ring, page pool
 	// recycling ring, the page pool cache, etc.
-	Inflight runtime.Opt[uint64] `json:"inflight,omitzero"`
+	Inflight runtime.Opt[uint64]
 	// InflightMem is the "inflight-mem" attribute. Amount of memory held by
 	// inflight pages.
-	InflightMem runtime.Opt[uint64] `json:"inflight-mem,omitzero"`
+	InflightMem runtime.Opt[uint64]
 	// DetachTime is the "detach-time" attribute. Seconds in CLOCK_BOOTTIME of
 	// when Page Pool was detached by the driver. Once detached Page Pool can no
 	// longer be used to allocate memory. Page Pools wait for all the memory
@@ -210,15 +308,16 @@ type PagePool struct {
 	// Page Pools cannot be "re-attached", they are just waiting to disappear.
 	// Attribute is absent if Page Pool has not been detached, and can still be
 	// used to allocate new memory.
-	DetachTime runtime.Opt[uint64] `json:"detach-time,omitzero"`
+	DetachTime runtime.Opt[uint64]
 	// Dmabuf is the "dmabuf" attribute. ID of the dmabuf this page-pool is
 	// attached to.
-	Dmabuf runtime.Opt[uint32] `json:"dmabuf,omitzero"`
+	Dmabuf runtime.Opt[uint32]
 	// IoUring is the "io-uring" attribute. io-uring memory provider
 	// information.
-	IoUring *IoUringProviderInfo `json:"io-uring,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	IoUring *IoUringProviderInfo
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -339,18 +438,110 @@ func (v *PagePool) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PagePool) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if v.NAPIID.Present {
+		o.Put("napi-id", v.NAPIID.V)
+	}
+	if v.Inflight.Present {
+		o.Put("inflight", v.Inflight.V)
+	}
+	if v.InflightMem.Present {
+		o.Put("inflight-mem", v.InflightMem.V)
+	}
+	if v.DetachTime.Present {
+		o.Put("detach-time", v.DetachTime.V)
+	}
+	if v.Dmabuf.Present {
+		o.Put("dmabuf", v.Dmabuf.V)
+	}
+	if v.IoUring != nil {
+		o.Put("io-uring", v.IoUring)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PagePool) UnmarshalJSON(b []byte) error {
+	*v = PagePool{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint64
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "napi-id":
+			var x uint64
+			if err := runtime.ReadJSON("napi-id", raw, &x); err != nil {
+				return err
+			}
+			v.NAPIID = runtime.Some(x)
+		case "inflight":
+			var x uint64
+			if err := runtime.ReadJSON("inflight", raw, &x); err != nil {
+				return err
+			}
+			v.Inflight = runtime.Some(x)
+		case "inflight-mem":
+			var x uint64
+			if err := runtime.ReadJSON("inflight-mem", raw, &x); err != nil {
+				return err
+			}
+			v.InflightMem = runtime.Some(x)
+		case "detach-time":
+			var x uint64
+			if err := runtime.ReadJSON("detach-time", raw, &x); err != nil {
+				return err
+			}
+			v.DetachTime = runtime.Some(x)
+		case "dmabuf":
+			var x uint32
+			if err := runtime.ReadJSON("dmabuf", raw, &x); err != nil {
+				return err
+			}
+			v.Dmabuf = runtime.Some(x)
+		case "io-uring":
+			x := new(IoUringProviderInfo)
+			if err := runtime.ReadJSON("io-uring", raw, x); err != nil {
+				return err
+			}
+			v.IoUring = x
+		default:
+			return runtime.UnknownJSON("page-pool", name)
+		}
+		return nil
+	})
+}
+
 // PagePoolInfo holds the attributes of "page-pool-info", a subset of
 // "page-pool": only the attributes the subset lists.
 type PagePoolInfo struct {
 	// ID is the "id" attribute. Unique ID of a Page Pool instance.
-	ID runtime.Opt[uint64] `json:"id,omitzero"`
+	ID runtime.Opt[uint64]
 	// Ifindex is the "ifindex" attribute. ifindex of the netdev to which the
 	// pool belongs. May not be reported if the page pool was allocated for a
 	// netdev which got destroyed already (page pools may outlast their netdevs
 	// because they wait for all memory to be returned).
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Ifindex runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -415,36 +606,74 @@ func (v *PagePoolInfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PagePoolInfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PagePoolInfo) UnmarshalJSON(b []byte) error {
+	*v = PagePoolInfo{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint64
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("page-pool-info", name)
+		}
+		return nil
+	})
+}
+
 // PagePoolStats holds the attributes of the "page-pool-stats" attribute
 // set. Page pool statistics, see docs for struct page_pool_stats for
 // information about individual statistics.
 type PagePoolStats struct {
 	// Info is the "info" attribute. Page pool identifying information.
-	Info *PagePoolInfo `json:"info,omitempty"`
+	Info *PagePoolInfo
 	// AllocFast is the "alloc-fast" attribute.
-	AllocFast runtime.Opt[uint64] `json:"alloc-fast,omitzero"`
+	AllocFast runtime.Opt[uint64]
 	// AllocSlow is the "alloc-slow" attribute.
-	AllocSlow runtime.Opt[uint64] `json:"alloc-slow,omitzero"`
+	AllocSlow runtime.Opt[uint64]
 	// AllocSlowHighOrder is the "alloc-slow-high-order" attribute.
-	AllocSlowHighOrder runtime.Opt[uint64] `json:"alloc-slow-high-order,omitzero"`
+	AllocSlowHighOrder runtime.Opt[uint64]
 	// AllocEmpty is the "alloc-empty" attribute.
-	AllocEmpty runtime.Opt[uint64] `json:"alloc-empty,omitzero"`
+	AllocEmpty runtime.Opt[uint64]
 	// AllocRefill is the "alloc-refill" attribute.
-	AllocRefill runtime.Opt[uint64] `json:"alloc-refill,omitzero"`
+	AllocRefill runtime.Opt[uint64]
 	// AllocWaive is the "alloc-waive" attribute.
-	AllocWaive runtime.Opt[uint64] `json:"alloc-waive,omitzero"`
+	AllocWaive runtime.Opt[uint64]
 	// RecycleCached is the "recycle-cached" attribute.
-	RecycleCached runtime.Opt[uint64] `json:"recycle-cached,omitzero"`
+	RecycleCached runtime.Opt[uint64]
 	// RecycleCacheFull is the "recycle-cache-full" attribute.
-	RecycleCacheFull runtime.Opt[uint64] `json:"recycle-cache-full,omitzero"`
+	RecycleCacheFull runtime.Opt[uint64]
 	// RecycleRing is the "recycle-ring" attribute.
-	RecycleRing runtime.Opt[uint64] `json:"recycle-ring,omitzero"`
+	RecycleRing runtime.Opt[uint64]
 	// RecycleRingFull is the "recycle-ring-full" attribute.
-	RecycleRingFull runtime.Opt[uint64] `json:"recycle-ring-full,omitzero"`
+	RecycleRingFull runtime.Opt[uint64]
 	// RecycleReleasedRefcnt is the "recycle-released-refcnt" attribute.
-	RecycleReleasedRefcnt runtime.Opt[uint64] `json:"recycle-released-refcnt,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RecycleReleasedRefcnt runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -601,42 +830,170 @@ func (v *PagePoolStats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PagePoolStats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Info != nil {
+		o.Put("info", v.Info)
+	}
+	if v.AllocFast.Present {
+		o.Put("alloc-fast", v.AllocFast.V)
+	}
+	if v.AllocSlow.Present {
+		o.Put("alloc-slow", v.AllocSlow.V)
+	}
+	if v.AllocSlowHighOrder.Present {
+		o.Put("alloc-slow-high-order", v.AllocSlowHighOrder.V)
+	}
+	if v.AllocEmpty.Present {
+		o.Put("alloc-empty", v.AllocEmpty.V)
+	}
+	if v.AllocRefill.Present {
+		o.Put("alloc-refill", v.AllocRefill.V)
+	}
+	if v.AllocWaive.Present {
+		o.Put("alloc-waive", v.AllocWaive.V)
+	}
+	if v.RecycleCached.Present {
+		o.Put("recycle-cached", v.RecycleCached.V)
+	}
+	if v.RecycleCacheFull.Present {
+		o.Put("recycle-cache-full", v.RecycleCacheFull.V)
+	}
+	if v.RecycleRing.Present {
+		o.Put("recycle-ring", v.RecycleRing.V)
+	}
+	if v.RecycleRingFull.Present {
+		o.Put("recycle-ring-full", v.RecycleRingFull.V)
+	}
+	if v.RecycleReleasedRefcnt.Present {
+		o.Put("recycle-released-refcnt", v.RecycleReleasedRefcnt.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PagePoolStats) UnmarshalJSON(b []byte) error {
+	*v = PagePoolStats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "info":
+			x := new(PagePoolInfo)
+			if err := runtime.ReadJSON("info", raw, x); err != nil {
+				return err
+			}
+			v.Info = x
+		case "alloc-fast":
+			var x uint64
+			if err := runtime.ReadJSON("alloc-fast", raw, &x); err != nil {
+				return err
+			}
+			v.AllocFast = runtime.Some(x)
+		case "alloc-slow":
+			var x uint64
+			if err := runtime.ReadJSON("alloc-slow", raw, &x); err != nil {
+				return err
+			}
+			v.AllocSlow = runtime.Some(x)
+		case "alloc-slow-high-order":
+			var x uint64
+			if err := runtime.ReadJSON("alloc-slow-high-order", raw, &x); err != nil {
+				return err
+			}
+			v.AllocSlowHighOrder = runtime.Some(x)
+		case "alloc-empty":
+			var x uint64
+			if err := runtime.ReadJSON("alloc-empty", raw, &x); err != nil {
+				return err
+			}
+			v.AllocEmpty = runtime.Some(x)
+		case "alloc-refill":
+			var x uint64
+			if err := runtime.ReadJSON("alloc-refill", raw, &x); err != nil {
+				return err
+			}
+			v.AllocRefill = runtime.Some(x)
+		case "alloc-waive":
+			var x uint64
+			if err := runtime.ReadJSON("alloc-waive", raw, &x); err != nil {
+				return err
+			}
+			v.AllocWaive = runtime.Some(x)
+		case "recycle-cached":
+			var x uint64
+			if err := runtime.ReadJSON("recycle-cached", raw, &x); err != nil {
+				return err
+			}
+			v.RecycleCached = runtime.Some(x)
+		case "recycle-cache-full":
+			var x uint64
+			if err := runtime.ReadJSON("recycle-cache-full", raw, &x); err != nil {
+				return err
+			}
+			v.RecycleCacheFull = runtime.Some(x)
+		case "recycle-ring":
+			var x uint64
+			if err := runtime.ReadJSON("recycle-ring", raw, &x); err != nil {
+				return err
+			}
+			v.RecycleRing = runtime.Some(x)
+		case "recycle-ring-full":
+			var x uint64
+			if err := runtime.ReadJSON("recycle-ring-full", raw, &x); err != nil {
+				return err
+			}
+			v.RecycleRingFull = runtime.Some(x)
+		case "recycle-released-refcnt":
+			var x uint64
+			if err := runtime.ReadJSON("recycle-released-refcnt", raw, &x); err != nil {
+				return err
+			}
+			v.RecycleReleasedRefcnt = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("page-pool-stats", name)
+		}
+		return nil
+	})
+}
+
 // NAPI holds the attributes of the "napi" attribute set.
 type NAPI struct {
 	// Ifindex is the "ifindex" attribute. ifindex of the netdevice to which
 	// NAPI instance belongs.
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// ID is the "id" attribute. ID of the NAPI instance.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// IRQ is the "irq" attribute. The associated interrupt vector number for
 	// the napi
-	IRQ runtime.Opt[uint32] `json:"irq,omitzero"`
+	IRQ runtime.Opt[uint32]
 	// PID is the "pid" attribute. PID of the napi thread, if NAPI is configured
 	// to operate in threaded mode. If NAPI is not in threaded mode (i.e. uses
 	// normal softirq context), the attribute will be absent.
-	PID runtime.Opt[uint32] `json:"pid,omitzero"`
+	PID runtime.Opt[uint32]
 	// DeferHardIrqs is the "defer-hard-irqs" attribute. The number of
 	// consecutive empty polls before IRQ deferral ends and hardware IRQs are
 	// re-enabled.
-	DeferHardIrqs runtime.Opt[uint32] `json:"defer-hard-irqs,omitzero"`
+	DeferHardIrqs runtime.Opt[uint32]
 	// GROFlushTimeout is the "gro-flush-timeout" attribute. The timeout, in
 	// nanoseconds, of when to trigger the NAPI watchdog timer which schedules
 	// NAPI processing. Additionally, a non-zero value will also prevent GRO
 	// from flushing recent super-frames at the end of a NAPI cycle. This may
 	// add receive latency in exchange for reducing the number of frames
 	// processed by the network stack.
-	GROFlushTimeout runtime.Opt[uint64] `json:"gro-flush-timeout,omitzero"`
+	GROFlushTimeout runtime.Opt[uint64]
 	// IRQSuspendTimeout is the "irq-suspend-timeout" attribute. The timeout, in
 	// nanoseconds, of how long to suspend irq processing, if event polling
 	// finds events
-	IRQSuspendTimeout runtime.Opt[uint64] `json:"irq-suspend-timeout,omitzero"`
+	IRQSuspendTimeout runtime.Opt[uint64]
 	// Threaded is the "threaded" attribute. Whether the NAPI is configured to
 	// operate in threaded polling mode. If this is set to enabled then the NAPI
 	// context operates in threaded polling mode. If this is set to busy-poll,
 	// then the threaded polling mode also busy polls.
-	Threaded runtime.Opt[NAPIThreaded] `json:"threaded,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Threaded runtime.Opt[NAPIThreaded]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -755,10 +1112,102 @@ func (v *NAPI) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *NAPI) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.IRQ.Present {
+		o.Put("irq", v.IRQ.V)
+	}
+	if v.PID.Present {
+		o.Put("pid", v.PID.V)
+	}
+	if v.DeferHardIrqs.Present {
+		o.Put("defer-hard-irqs", v.DeferHardIrqs.V)
+	}
+	if v.GROFlushTimeout.Present {
+		o.Put("gro-flush-timeout", v.GROFlushTimeout.V)
+	}
+	if v.IRQSuspendTimeout.Present {
+		o.Put("irq-suspend-timeout", v.IRQSuspendTimeout.V)
+	}
+	if v.Threaded.Present {
+		o.Put("threaded", v.Threaded.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *NAPI) UnmarshalJSON(b []byte) error {
+	*v = NAPI{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "irq":
+			var x uint32
+			if err := runtime.ReadJSON("irq", raw, &x); err != nil {
+				return err
+			}
+			v.IRQ = runtime.Some(x)
+		case "pid":
+			var x uint32
+			if err := runtime.ReadJSON("pid", raw, &x); err != nil {
+				return err
+			}
+			v.PID = runtime.Some(x)
+		case "defer-hard-irqs":
+			var x uint32
+			if err := runtime.ReadJSON("defer-hard-irqs", raw, &x); err != nil {
+				return err
+			}
+			v.DeferHardIrqs = runtime.Some(x)
+		case "gro-flush-timeout":
+			var x uint64
+			if err := runtime.ReadJSON("gro-flush-timeout", raw, &x); err != nil {
+				return err
+			}
+			v.GROFlushTimeout = runtime.Some(x)
+		case "irq-suspend-timeout":
+			var x uint64
+			if err := runtime.ReadJSON("irq-suspend-timeout", raw, &x); err != nil {
+				return err
+			}
+			v.IRQSuspendTimeout = runtime.Some(x)
+		case "threaded":
+			var x NAPIThreaded
+			if err := runtime.ReadJSON("threaded", raw, &x); err != nil {
+				return err
+			}
+			v.Threaded = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("napi", name)
+		}
+		return nil
+	})
+}
+
 // XSKInfo holds the attributes of the "xsk-info" attribute set.
 type XSKInfo struct {
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -805,39 +1254,55 @@ func (v *XSKInfo) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *XSKInfo) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *XSKInfo) UnmarshalJSON(b []byte) error {
+	*v = XSKInfo{}
+	return runtime.ReadJSONObject(b, func(name string, _ json.RawMessage) error {
+		return runtime.UnknownJSON("xsk-info", name)
+	})
+}
+
 // Queue holds the attributes of the "queue" attribute set.
 type Queue struct {
 	// ID is the "id" attribute. Queue index; most queue types are indexed like
 	// a C array, with indexes starting at 0 and ending at queue count - 1.
 	// Queue indexes are scoped to an interface and queue type.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// Ifindex is the "ifindex" attribute. ifindex of the netdevice to which the
 	// queue belongs.
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// Type is the "type" attribute. Queue type as rx, tx. Each queue type
 	// defines a separate ID space. XDP TX queues allocated in the kernel are
 	// not linked to NAPIs and thus not listed. AF_XDP queues will have more
 	// information set in the xsk attribute.
-	Type runtime.Opt[QueueType] `json:"type,omitzero"`
+	Type runtime.Opt[QueueType]
 	// NAPIID is the "napi-id" attribute. ID of the NAPI instance which services
 	// this queue.
-	NAPIID runtime.Opt[uint32] `json:"napi-id,omitzero"`
+	NAPIID runtime.Opt[uint32]
 	// Dmabuf is the "dmabuf" attribute. ID of the dmabuf attached to this
 	// queue, if any.
-	Dmabuf runtime.Opt[uint32] `json:"dmabuf,omitzero"`
+	Dmabuf runtime.Opt[uint32]
 	// IoUring is the "io-uring" attribute. io_uring memory provider
 	// information.
-	IoUring *IoUringProviderInfo `json:"io-uring,omitempty"`
+	IoUring *IoUringProviderInfo
 	// XSK is the "xsk" attribute. XSK information for this queue, if any.
-	XSK *XSKInfo `json:"xsk,omitempty"`
+	XSK *XSKInfo
 	// Lease is the "lease" attribute. A queue from a virtual device can have a
 	// lease which refers to another queue from a physical device. This is
 	// useful for memory providers and AF_XDP operations which take an ifindex
 	// and queue id to allow applications to bind against virtual devices in
 	// containers.
-	Lease *Lease `json:"lease,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Lease *Lease
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -962,6 +1427,97 @@ func (v *Queue) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Queue) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if v.Type.Present {
+		o.Put("type", v.Type.V)
+	}
+	if v.NAPIID.Present {
+		o.Put("napi-id", v.NAPIID.V)
+	}
+	if v.Dmabuf.Present {
+		o.Put("dmabuf", v.Dmabuf.V)
+	}
+	if v.IoUring != nil {
+		o.Put("io-uring", v.IoUring)
+	}
+	if v.XSK != nil {
+		o.Put("xsk", v.XSK)
+	}
+	if v.Lease != nil {
+		o.Put("lease", v.Lease)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Queue) UnmarshalJSON(b []byte) error {
+	*v = Queue{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "type":
+			var x QueueType
+			if err := runtime.ReadJSON("type", raw, &x); err != nil {
+				return err
+			}
+			v.Type = runtime.Some(x)
+		case "napi-id":
+			var x uint32
+			if err := runtime.ReadJSON("napi-id", raw, &x); err != nil {
+				return err
+			}
+			v.NAPIID = runtime.Some(x)
+		case "dmabuf":
+			var x uint32
+			if err := runtime.ReadJSON("dmabuf", raw, &x); err != nil {
+				return err
+			}
+			v.Dmabuf = runtime.Some(x)
+		case "io-uring":
+			x := new(IoUringProviderInfo)
+			if err := runtime.ReadJSON("io-uring", raw, x); err != nil {
+				return err
+			}
+			v.IoUring = x
+		case "xsk":
+			x := new(XSKInfo)
+			if err := runtime.ReadJSON("xsk", raw, x); err != nil {
+				return err
+			}
+			v.XSK = x
+		case "lease":
+			x := new(Lease)
+			if err := runtime.ReadJSON("lease", raw, x); err != nil {
+				return err
+			}
+			v.Lease = x
+		default:
+			return runtime.UnknownJSON("queue", name)
+		}
+		return nil
+	})
+}
+
 // Qstats holds the attributes of the "qstats" attribute set. Get device
 // statistics, scoped to a device or a queue. These statistics extend (and
 // partially duplicate) statistics available in struct rtnl_link_stats64.
@@ -975,117 +1531,118 @@ func (v *Queue) decode(b []byte, dc *decoder) error {
 type Qstats struct {
 	// Ifindex is the "ifindex" attribute. ifindex of the netdevice to which
 	// stats belong.
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// QueueType is the "queue-type" attribute. Queue type as rx, tx, for
 	// queue-id.
-	QueueType runtime.Opt[QueueType] `json:"queue-type,omitzero"`
+	QueueType runtime.Opt[QueueType]
 	// QueueID is the "queue-id" attribute. Queue ID, if stats are scoped to a
 	// single queue instance.
-	QueueID runtime.Opt[uint32] `json:"queue-id,omitzero"`
+	QueueID runtime.Opt[uint32]
 	// Scope is the "scope" attribute. What object type should be used to
 	// iterate over the stats.
-	Scope runtime.Opt[QstatsScope] `json:"scope,omitzero"`
+	Scope runtime.Opt[QstatsScope]
 	// RxPackets is the "rx-packets" attribute. Number of wire packets
 	// successfully received and passed to the stack. For drivers supporting
 	// XDP, XDP is considered the first layer of the stack, so packets consumed
 	// by XDP are still counted here.
-	RxPackets runtime.Opt[uint64] `json:"rx-packets,omitzero"`
+	RxPackets runtime.Opt[uint64]
 	// RxBytes is the "rx-bytes" attribute. Successfully received bytes, see
 	// `rx-packets`.
-	RxBytes runtime.Opt[uint64] `json:"rx-bytes,omitzero"`
+	RxBytes runtime.Opt[uint64]
 	// TxPackets is the "tx-packets" attribute. Number of wire packets
 	// successfully sent. Packet is considered to be successfully sent once it
 	// is in device memory (usually this means the device has issued a DMA
 	// completion for the packet).
-	TxPackets runtime.Opt[uint64] `json:"tx-packets,omitzero"`
+	TxPackets runtime.Opt[uint64]
 	// TxBytes is the "tx-bytes" attribute. Successfully sent bytes, see
 	// `tx-packets`.
-	TxBytes runtime.Opt[uint64] `json:"tx-bytes,omitzero"`
+	TxBytes runtime.Opt[uint64]
 	// RxAllocFail is the "rx-alloc-fail" attribute. Number of times skb or
 	// buffer allocation failed on the Rx datapath. Allocation failure may, or
 	// may not result in a packet drop, depending on driver implementation and
 	// whether system recovers quickly.
-	RxAllocFail runtime.Opt[uint64] `json:"rx-alloc-fail,omitzero"`
+	RxAllocFail runtime.Opt[uint64]
 	// RxHWDrops is the "rx-hw-drops" attribute. Number of all packets which
 	// entered the device, but never left it, including but not limited to:
 	// packets dropped due to lack of buffer space, processing errors, explicit
 	// or implicit policies and packet filters.
-	RxHWDrops runtime.Opt[uint64] `json:"rx-hw-drops,omitzero"`
+	RxHWDrops runtime.Opt[uint64]
 	// RxHWDropOverruns is the "rx-hw-drop-overruns" attribute. Number of
 	// packets dropped due to transient lack of resources, such as buffer space,
 	// host descriptors etc.
-	RxHWDropOverruns runtime.Opt[uint64] `json:"rx-hw-drop-overruns,omitzero"`
+	RxHWDropOverruns runtime.Opt[uint64]
 	// RxCsumComplete is the "rx-csum-complete" attribute. Number of packets
 	// that were marked as CHECKSUM_COMPLETE.
-	RxCsumComplete runtime.Opt[uint64] `json:"rx-csum-complete,omitzero"`
+	RxCsumComplete runtime.Opt[uint64]
 	// RxCsumUnnecessary is the "rx-csum-unnecessary" attribute. Number of
 	// packets that were marked as CHECKSUM_UNNECESSARY.
-	RxCsumUnnecessary runtime.Opt[uint64] `json:"rx-csum-unnecessary,omitzero"`
+	RxCsumUnnecessary runtime.Opt[uint64]
 	// RxCsumNone is the "rx-csum-none" attribute. Number of packets that were
 	// not checksummed by device.
-	RxCsumNone runtime.Opt[uint64] `json:"rx-csum-none,omitzero"`
+	RxCsumNone runtime.Opt[uint64]
 	// RxCsumBad is the "rx-csum-bad" attribute. Number of packets with bad
 	// checksum. The packets are not discarded, but still delivered to the
 	// stack.
-	RxCsumBad runtime.Opt[uint64] `json:"rx-csum-bad,omitzero"`
+	RxCsumBad runtime.Opt[uint64]
 	// RxHWGROPackets is the "rx-hw-gro-packets" attribute. Number of packets
 	// that were coalesced from smaller packets by the device. Counts only
 	// packets coalesced with the HW-GRO netdevice feature, LRO-coalesced
 	// packets are not counted.
-	RxHWGROPackets runtime.Opt[uint64] `json:"rx-hw-gro-packets,omitzero"`
+	RxHWGROPackets runtime.Opt[uint64]
 	// RxHWGROBytes is the "rx-hw-gro-bytes" attribute. See `rx-hw-gro-packets`.
-	RxHWGROBytes runtime.Opt[uint64] `json:"rx-hw-gro-bytes,omitzero"`
+	RxHWGROBytes runtime.Opt[uint64]
 	// RxHWGROWirePackets is the "rx-hw-gro-wire-packets" attribute. Number of
 	// packets that were coalesced to bigger packetss with the HW-GRO netdevice
 	// feature. LRO-coalesced packets are not counted.
-	RxHWGROWirePackets runtime.Opt[uint64] `json:"rx-hw-gro-wire-packets,omitzero"`
+	RxHWGROWirePackets runtime.Opt[uint64]
 	// RxHWGROWireBytes is the "rx-hw-gro-wire-bytes" attribute. See
 	// `rx-hw-gro-wire-packets`.
-	RxHWGROWireBytes runtime.Opt[uint64] `json:"rx-hw-gro-wire-bytes,omitzero"`
+	RxHWGROWireBytes runtime.Opt[uint64]
 	// RxHWDropRatelimits is the "rx-hw-drop-ratelimits" attribute. Number of
 	// the packets dropped by the device due to the received packets bitrate
 	// exceeding the device rate limit.
-	RxHWDropRatelimits runtime.Opt[uint64] `json:"rx-hw-drop-ratelimits,omitzero"`
+	RxHWDropRatelimits runtime.Opt[uint64]
 	// TxHWDrops is the "tx-hw-drops" attribute. Number of packets that arrived
 	// at the device but never left it, encompassing packets dropped for reasons
 	// such as processing errors, as well as those affected by explicitly
 	// defined policies and packet filtering criteria.
-	TxHWDrops runtime.Opt[uint64] `json:"tx-hw-drops,omitzero"`
+	TxHWDrops runtime.Opt[uint64]
 	// TxHWDropErrors is the "tx-hw-drop-errors" attribute. Number of packets
 	// dropped because they were invalid or malformed.
-	TxHWDropErrors runtime.Opt[uint64] `json:"tx-hw-drop-errors,omitzero"`
+	TxHWDropErrors runtime.Opt[uint64]
 	// TxCsumNone is the "tx-csum-none" attribute. Number of packets that did
 	// not require the device to calculate the checksum.
-	TxCsumNone runtime.Opt[uint64] `json:"tx-csum-none,omitzero"`
+	TxCsumNone runtime.Opt[uint64]
 	// TxNeedsCsum is the "tx-needs-csum" attribute. Number of packets that
 	// required the device to calculate the checksum. This counter includes the
 	// number of GSO wire packets for which device calculated the L4 checksum.
-	TxNeedsCsum runtime.Opt[uint64] `json:"tx-needs-csum,omitzero"`
+	TxNeedsCsum runtime.Opt[uint64]
 	// TxHWGSOPackets is the "tx-hw-gso-packets" attribute. Number of packets
 	// that necessitated segmentation into smaller packets by the device.
-	TxHWGSOPackets runtime.Opt[uint64] `json:"tx-hw-gso-packets,omitzero"`
+	TxHWGSOPackets runtime.Opt[uint64]
 	// TxHWGSOBytes is the "tx-hw-gso-bytes" attribute. See `tx-hw-gso-packets`.
-	TxHWGSOBytes runtime.Opt[uint64] `json:"tx-hw-gso-bytes,omitzero"`
+	TxHWGSOBytes runtime.Opt[uint64]
 	// TxHWGSOWirePackets is the "tx-hw-gso-wire-packets" attribute. Number of
 	// wire-sized packets generated by processing `tx-hw-gso-packets`
-	TxHWGSOWirePackets runtime.Opt[uint64] `json:"tx-hw-gso-wire-packets,omitzero"`
+	TxHWGSOWirePackets runtime.Opt[uint64]
 	// TxHWGSOWireBytes is the "tx-hw-gso-wire-bytes" attribute. See
 	// `tx-hw-gso-wire-packets`.
-	TxHWGSOWireBytes runtime.Opt[uint64] `json:"tx-hw-gso-wire-bytes,omitzero"`
+	TxHWGSOWireBytes runtime.Opt[uint64]
 	// TxHWDropRatelimits is the "tx-hw-drop-ratelimits" attribute. Number of
 	// the packets dropped by the device due to the transmit packets bitrate
 	// exceeding the device rate limit.
-	TxHWDropRatelimits runtime.Opt[uint64] `json:"tx-hw-drop-ratelimits,omitzero"`
+	TxHWDropRatelimits runtime.Opt[uint64]
 	// TxStop is the "tx-stop" attribute. Number of times driver paused
 	// accepting new tx packets from the stack to this queue, because the queue
 	// was full. Note that if BQL is supported and enabled on the device the
 	// networking stack will avoid queuing a lot of data at once.
-	TxStop runtime.Opt[uint64] `json:"tx-stop,omitzero"`
+	TxStop runtime.Opt[uint64]
 	// TxWake is the "tx-wake" attribute. Number of times driver re-started
 	// accepting send requests to this queue from the stack.
-	TxWake runtime.Opt[uint64] `json:"tx-wake,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	TxWake runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1412,20 +1969,320 @@ func (v *Qstats) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Qstats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if v.QueueType.Present {
+		o.Put("queue-type", v.QueueType.V)
+	}
+	if v.QueueID.Present {
+		o.Put("queue-id", v.QueueID.V)
+	}
+	if v.Scope.Present {
+		o.Put("scope", runtime.FlagList(uint64(v.Scope.V), namesQstatsScope, false))
+	}
+	if v.RxPackets.Present {
+		o.Put("rx-packets", v.RxPackets.V)
+	}
+	if v.RxBytes.Present {
+		o.Put("rx-bytes", v.RxBytes.V)
+	}
+	if v.TxPackets.Present {
+		o.Put("tx-packets", v.TxPackets.V)
+	}
+	if v.TxBytes.Present {
+		o.Put("tx-bytes", v.TxBytes.V)
+	}
+	if v.RxAllocFail.Present {
+		o.Put("rx-alloc-fail", v.RxAllocFail.V)
+	}
+	if v.RxHWDrops.Present {
+		o.Put("rx-hw-drops", v.RxHWDrops.V)
+	}
+	if v.RxHWDropOverruns.Present {
+		o.Put("rx-hw-drop-overruns", v.RxHWDropOverruns.V)
+	}
+	if v.RxCsumComplete.Present {
+		o.Put("rx-csum-complete", v.RxCsumComplete.V)
+	}
+	if v.RxCsumUnnecessary.Present {
+		o.Put("rx-csum-unnecessary", v.RxCsumUnnecessary.V)
+	}
+	if v.RxCsumNone.Present {
+		o.Put("rx-csum-none", v.RxCsumNone.V)
+	}
+	if v.RxCsumBad.Present {
+		o.Put("rx-csum-bad", v.RxCsumBad.V)
+	}
+	if v.RxHWGROPackets.Present {
+		o.Put("rx-hw-gro-packets", v.RxHWGROPackets.V)
+	}
+	if v.RxHWGROBytes.Present {
+		o.Put("rx-hw-gro-bytes", v.RxHWGROBytes.V)
+	}
+	if v.RxHWGROWirePackets.Present {
+		o.Put("rx-hw-gro-wire-packets", v.RxHWGROWirePackets.V)
+	}
+	if v.RxHWGROWireBytes.Present {
+		o.Put("rx-hw-gro-wire-bytes", v.RxHWGROWireBytes.V)
+	}
+	if v.RxHWDropRatelimits.Present {
+		o.Put("rx-hw-drop-ratelimits", v.RxHWDropRatelimits.V)
+	}
+	if v.TxHWDrops.Present {
+		o.Put("tx-hw-drops", v.TxHWDrops.V)
+	}
+	if v.TxHWDropErrors.Present {
+		o.Put("tx-hw-drop-errors", v.TxHWDropErrors.V)
+	}
+	if v.TxCsumNone.Present {
+		o.Put("tx-csum-none", v.TxCsumNone.V)
+	}
+	if v.TxNeedsCsum.Present {
+		o.Put("tx-needs-csum", v.TxNeedsCsum.V)
+	}
+	if v.TxHWGSOPackets.Present {
+		o.Put("tx-hw-gso-packets", v.TxHWGSOPackets.V)
+	}
+	if v.TxHWGSOBytes.Present {
+		o.Put("tx-hw-gso-bytes", v.TxHWGSOBytes.V)
+	}
+	if v.TxHWGSOWirePackets.Present {
+		o.Put("tx-hw-gso-wire-packets", v.TxHWGSOWirePackets.V)
+	}
+	if v.TxHWGSOWireBytes.Present {
+		o.Put("tx-hw-gso-wire-bytes", v.TxHWGSOWireBytes.V)
+	}
+	if v.TxHWDropRatelimits.Present {
+		o.Put("tx-hw-drop-ratelimits", v.TxHWDropRatelimits.V)
+	}
+	if v.TxStop.Present {
+		o.Put("tx-stop", v.TxStop.V)
+	}
+	if v.TxWake.Present {
+		o.Put("tx-wake", v.TxWake.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Qstats) UnmarshalJSON(b []byte) error {
+	*v = Qstats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "queue-type":
+			var x QueueType
+			if err := runtime.ReadJSON("queue-type", raw, &x); err != nil {
+				return err
+			}
+			v.QueueType = runtime.Some(x)
+		case "queue-id":
+			var x uint32
+			if err := runtime.ReadJSON("queue-id", raw, &x); err != nil {
+				return err
+			}
+			v.QueueID = runtime.Some(x)
+		case "scope":
+			r, err := runtime.ParseFlagList("scope", raw, namesQstatsScope, false)
+			if err != nil {
+				return err
+			}
+			x := QstatsScope(r)
+			v.Scope = runtime.Some(x)
+		case "rx-packets":
+			var x uint64
+			if err := runtime.ReadJSON("rx-packets", raw, &x); err != nil {
+				return err
+			}
+			v.RxPackets = runtime.Some(x)
+		case "rx-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("rx-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.RxBytes = runtime.Some(x)
+		case "tx-packets":
+			var x uint64
+			if err := runtime.ReadJSON("tx-packets", raw, &x); err != nil {
+				return err
+			}
+			v.TxPackets = runtime.Some(x)
+		case "tx-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("tx-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.TxBytes = runtime.Some(x)
+		case "rx-alloc-fail":
+			var x uint64
+			if err := runtime.ReadJSON("rx-alloc-fail", raw, &x); err != nil {
+				return err
+			}
+			v.RxAllocFail = runtime.Some(x)
+		case "rx-hw-drops":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-drops", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWDrops = runtime.Some(x)
+		case "rx-hw-drop-overruns":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-drop-overruns", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWDropOverruns = runtime.Some(x)
+		case "rx-csum-complete":
+			var x uint64
+			if err := runtime.ReadJSON("rx-csum-complete", raw, &x); err != nil {
+				return err
+			}
+			v.RxCsumComplete = runtime.Some(x)
+		case "rx-csum-unnecessary":
+			var x uint64
+			if err := runtime.ReadJSON("rx-csum-unnecessary", raw, &x); err != nil {
+				return err
+			}
+			v.RxCsumUnnecessary = runtime.Some(x)
+		case "rx-csum-none":
+			var x uint64
+			if err := runtime.ReadJSON("rx-csum-none", raw, &x); err != nil {
+				return err
+			}
+			v.RxCsumNone = runtime.Some(x)
+		case "rx-csum-bad":
+			var x uint64
+			if err := runtime.ReadJSON("rx-csum-bad", raw, &x); err != nil {
+				return err
+			}
+			v.RxCsumBad = runtime.Some(x)
+		case "rx-hw-gro-packets":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-gro-packets", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWGROPackets = runtime.Some(x)
+		case "rx-hw-gro-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-gro-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWGROBytes = runtime.Some(x)
+		case "rx-hw-gro-wire-packets":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-gro-wire-packets", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWGROWirePackets = runtime.Some(x)
+		case "rx-hw-gro-wire-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-gro-wire-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWGROWireBytes = runtime.Some(x)
+		case "rx-hw-drop-ratelimits":
+			var x uint64
+			if err := runtime.ReadJSON("rx-hw-drop-ratelimits", raw, &x); err != nil {
+				return err
+			}
+			v.RxHWDropRatelimits = runtime.Some(x)
+		case "tx-hw-drops":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-drops", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWDrops = runtime.Some(x)
+		case "tx-hw-drop-errors":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-drop-errors", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWDropErrors = runtime.Some(x)
+		case "tx-csum-none":
+			var x uint64
+			if err := runtime.ReadJSON("tx-csum-none", raw, &x); err != nil {
+				return err
+			}
+			v.TxCsumNone = runtime.Some(x)
+		case "tx-needs-csum":
+			var x uint64
+			if err := runtime.ReadJSON("tx-needs-csum", raw, &x); err != nil {
+				return err
+			}
+			v.TxNeedsCsum = runtime.Some(x)
+		case "tx-hw-gso-packets":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-gso-packets", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWGSOPackets = runtime.Some(x)
+		case "tx-hw-gso-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-gso-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWGSOBytes = runtime.Some(x)
+		case "tx-hw-gso-wire-packets":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-gso-wire-packets", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWGSOWirePackets = runtime.Some(x)
+		case "tx-hw-gso-wire-bytes":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-gso-wire-bytes", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWGSOWireBytes = runtime.Some(x)
+		case "tx-hw-drop-ratelimits":
+			var x uint64
+			if err := runtime.ReadJSON("tx-hw-drop-ratelimits", raw, &x); err != nil {
+				return err
+			}
+			v.TxHWDropRatelimits = runtime.Some(x)
+		case "tx-stop":
+			var x uint64
+			if err := runtime.ReadJSON("tx-stop", raw, &x); err != nil {
+				return err
+			}
+			v.TxStop = runtime.Some(x)
+		case "tx-wake":
+			var x uint64
+			if err := runtime.ReadJSON("tx-wake", raw, &x); err != nil {
+				return err
+			}
+			v.TxWake = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("qstats", name)
+		}
+		return nil
+	})
+}
+
 // QueueID holds the attributes of "queue-id", a subset of "queue": only the
 // attributes the subset lists.
 type QueueID struct {
 	// ID is the "id" attribute. Queue index; most queue types are indexed like
 	// a C array, with indexes starting at 0 and ending at queue count - 1.
 	// Queue indexes are scoped to an interface and queue type.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// Type is the "type" attribute. Queue type as rx, tx. Each queue type
 	// defines a separate ID space. XDP TX queues allocated in the kernel are
 	// not linked to NAPIs and thus not listed. AF_XDP queues will have more
 	// information set in the xsk attribute.
-	Type runtime.Opt[QueueType] `json:"type,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Type runtime.Opt[QueueType]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1490,18 +2347,56 @@ func (v *QueueID) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *QueueID) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Type.Present {
+		o.Put("type", v.Type.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *QueueID) UnmarshalJSON(b []byte) error {
+	*v = QueueID{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "type":
+			var x QueueType
+			if err := runtime.ReadJSON("type", raw, &x); err != nil {
+				return err
+			}
+			v.Type = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("queue-id", name)
+		}
+		return nil
+	})
+}
+
 // Lease holds the attributes of the "lease" attribute set.
 type Lease struct {
 	// Ifindex is the "ifindex" attribute. The netdev ifindex to lease the queue
 	// from.
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// Queue is the "queue" attribute. The netdev queue to lease from.
-	Queue *QueueID `json:"queue,omitempty"`
+	Queue *QueueID
 	// NetnsID is the "netns-id" attribute. The network namespace id of the
 	// netdev.
-	NetnsID runtime.Opt[int32] `json:"netns-id,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	NetnsID runtime.Opt[int32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1577,22 +2472,69 @@ func (v *Lease) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Lease) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if v.Queue != nil {
+		o.Put("queue", v.Queue)
+	}
+	if v.NetnsID.Present {
+		o.Put("netns-id", v.NetnsID.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Lease) UnmarshalJSON(b []byte) error {
+	*v = Lease{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "queue":
+			x := new(QueueID)
+			if err := runtime.ReadJSON("queue", raw, x); err != nil {
+				return err
+			}
+			v.Queue = x
+		case "netns-id":
+			var x int32
+			if err := runtime.ReadJSON("netns-id", raw, &x); err != nil {
+				return err
+			}
+			v.NetnsID = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("lease", name)
+		}
+		return nil
+	})
+}
+
 // Dmabuf holds the attributes of the "dmabuf" attribute set.
 type Dmabuf struct {
 	// Ifindex is the "ifindex" attribute. netdev ifindex to bind the dmabuf to.
-	Ifindex runtime.Opt[uint32] `json:"ifindex,omitzero"`
+	Ifindex runtime.Opt[uint32]
 	// Queues is the "queues" attribute. receive queues to bind the dmabuf to.
-	Queues []QueueID `json:"queues,omitempty"`
+	Queues []QueueID
 	// FD is the "fd" attribute. dmabuf file descriptor to bind.
-	FD runtime.Opt[uint32] `json:"fd,omitzero"`
+	FD runtime.Opt[uint32]
 	// ID is the "id" attribute. id of the dmabuf binding
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// RxPageSize is the "rx-page-size" attribute. Size in bytes of each device
 	// page the NIC writes into from the bound dmabuf. Must be a power of two
 	// and >= PAGE_SIZE; defaults to PAGE_SIZE.
-	RxPageSize runtime.Opt[uint32] `json:"rx-page-size,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RxPageSize runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1686,6 +2628,81 @@ func (v *Dmabuf) decode(b []byte, dc *decoder) error {
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Dmabuf) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Ifindex.Present {
+		o.Put("ifindex", v.Ifindex.V)
+	}
+	if len(v.Queues) > 0 {
+		l := make([]any, len(v.Queues))
+		for i := range v.Queues {
+			l[i] = &v.Queues[i]
+		}
+		o.Put("queues", l)
+	}
+	if v.FD.Present {
+		o.Put("fd", v.FD.V)
+	}
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.RxPageSize.Present {
+		o.Put("rx-page-size", v.RxPageSize.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Dmabuf) UnmarshalJSON(b []byte) error {
+	*v = Dmabuf{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "ifindex":
+			var x uint32
+			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
+				return err
+			}
+			v.Ifindex = runtime.Some(x)
+		case "queues":
+			l, err := runtime.ReadJSONList("queues", raw)
+			if err != nil {
+				return err
+			}
+			v.Queues = make([]QueueID, 0, len(l))
+			for _, raw := range l {
+				var x QueueID
+				if err := runtime.ReadJSON("queues", raw, &x); err != nil {
+					return err
+				}
+				v.Queues = append(v.Queues, x)
+			}
+		case "fd":
+			var x uint32
+			if err := runtime.ReadJSON("fd", raw, &x); err != nil {
+				return err
+			}
+			v.FD = runtime.Some(x)
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "rx-page-size":
+			var x uint32
+			if err := runtime.ReadJSON("rx-page-size", raw, &x); err != nil {
+				return err
+			}
+			v.RxPageSize = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("dmabuf", name)
+		}
+		return nil
+	})
 }
 
 // attrsDev names the attributes of "dev" in kernel errors.

@@ -3,6 +3,8 @@
 package netdev
 
 import (
+	"encoding/json"
+
 	"github.com/genlgen/genlgen/runtime"
 )
 
@@ -50,6 +52,19 @@ var namesXDPAct = []runtime.EnumName{
 // unnamed bits in hex.
 func (v XDPAct) String() string { return runtime.FormatFlags(uint64(v), namesXDPAct) }
 
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v XDPAct) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesXDPAct, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *XDPAct) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("xdp-act", b, namesXDPAct, false)
+	*v = XDPAct(x)
+	return err
+}
+
 // UnmarshalText parses the form String returns.
 func (v *XDPAct) UnmarshalText(b []byte) error {
 	x, err := runtime.ParseFlags(string(b), namesXDPAct)
@@ -86,6 +101,19 @@ var namesXDPRxMetadata = []runtime.EnumName{
 // unnamed bits in hex.
 func (v XDPRxMetadata) String() string { return runtime.FormatFlags(uint64(v), namesXDPRxMetadata) }
 
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v XDPRxMetadata) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesXDPRxMetadata, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *XDPRxMetadata) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("xdp-rx-metadata", b, namesXDPRxMetadata, false)
+	*v = XDPRxMetadata(x)
+	return err
+}
+
 // UnmarshalText parses the form String returns.
 func (v *XDPRxMetadata) UnmarshalText(b []byte) error {
 	x, err := runtime.ParseFlags(string(b), namesXDPRxMetadata)
@@ -121,6 +149,19 @@ var namesXSKFlags = []runtime.EnumName{
 // String lists the names of the bits set in v, joined by "|", with any
 // unnamed bits in hex.
 func (v XSKFlags) String() string { return runtime.FormatFlags(uint64(v), namesXSKFlags) }
+
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v XSKFlags) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesXSKFlags, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *XSKFlags) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("xsk-flags", b, namesXSKFlags, false)
+	*v = XSKFlags(x)
+	return err
+}
 
 // UnmarshalText parses the form String returns.
 func (v *XSKFlags) UnmarshalText(b []byte) error {
@@ -177,6 +218,19 @@ var namesQstatsScope = []runtime.EnumName{
 // String lists the names of the bits set in v, joined by "|", with any
 // unnamed bits in hex.
 func (v QstatsScope) String() string { return runtime.FormatFlags(uint64(v), namesQstatsScope) }
+
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v QstatsScope) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesQstatsScope, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *QstatsScope) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("qstats-scope", b, namesQstatsScope, false)
+	*v = QstatsScope(x)
+	return err
+}
 
 // UnmarshalText parses the form String returns.
 func (v *QstatsScope) UnmarshalText(b []byte) error {

@@ -3,6 +3,7 @@
 package nlctrl
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/genlgen/genlgen/runtime"
@@ -11,27 +12,28 @@ import (
 // CtrlAttrs holds the attributes of the "ctrl-attrs" attribute set.
 type CtrlAttrs struct {
 	// FamilyID is the "family-id" attribute.
-	FamilyID runtime.Opt[uint16] `json:"family-id,omitzero"`
+	FamilyID runtime.Opt[uint16]
 	// FamilyName is the "family-name" attribute.
-	FamilyName runtime.Opt[string] `json:"family-name,omitzero"`
+	FamilyName runtime.Opt[string]
 	// Version is the "version" attribute.
-	Version runtime.Opt[uint32] `json:"version,omitzero"`
+	Version runtime.Opt[uint32]
 	// Hdrsize is the "hdrsize" attribute.
-	Hdrsize runtime.Opt[uint32] `json:"hdrsize,omitzero"`
+	Hdrsize runtime.Opt[uint32]
 	// Maxattr is the "maxattr" attribute.
-	Maxattr runtime.Opt[uint32] `json:"maxattr,omitzero"`
+	Maxattr runtime.Opt[uint32]
 	// Ops is the "ops" attribute.
-	Ops []OpAttrs `json:"ops,omitempty"`
+	Ops []OpAttrs
 	// McastGroups is the "mcast-groups" attribute.
-	McastGroups []McastGroupAttrs `json:"mcast-groups,omitempty"`
+	McastGroups []McastGroupAttrs
 	// Policy is the "policy" attribute.
-	Policy []CtrlAttrsPolicyEntry `json:"policy,omitempty"`
+	Policy []CtrlAttrsPolicyEntry
 	// OpPolicy is the "op-policy" attribute.
-	OpPolicy []CtrlAttrsOpPolicyEntry `json:"op-policy,omitempty"`
+	OpPolicy []CtrlAttrsOpPolicyEntry
 	// Op is the "op" attribute.
-	Op runtime.Opt[uint32] `json:"op,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Op runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -246,15 +248,175 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *CtrlAttrs) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.FamilyID.Present {
+		o.Put("family-id", v.FamilyID.V)
+	}
+	if v.FamilyName.Present {
+		o.Put("family-name", v.FamilyName.V)
+	}
+	if v.Version.Present {
+		o.Put("version", v.Version.V)
+	}
+	if v.Hdrsize.Present {
+		o.Put("hdrsize", v.Hdrsize.V)
+	}
+	if v.Maxattr.Present {
+		o.Put("maxattr", v.Maxattr.V)
+	}
+	if v.Ops != nil {
+		l := make([]any, len(v.Ops))
+		for i := range v.Ops {
+			l[i] = runtime.IndexedJSON(i, &v.Ops[i])
+		}
+		o.Put("ops", l)
+	}
+	if v.McastGroups != nil {
+		l := make([]any, len(v.McastGroups))
+		for i := range v.McastGroups {
+			l[i] = runtime.IndexedJSON(i, &v.McastGroups[i])
+		}
+		o.Put("mcast-groups", l)
+	}
+	if len(v.Policy) == 1 {
+		o.Put("policy", &v.Policy[0])
+	} else if v.Policy != nil {
+		l := make([]any, len(v.Policy))
+		for i := range v.Policy {
+			l[i] = &v.Policy[i]
+		}
+		o.Put("policy", l)
+	}
+	if len(v.OpPolicy) == 1 {
+		o.Put("op-policy", &v.OpPolicy[0])
+	} else if v.OpPolicy != nil {
+		l := make([]any, len(v.OpPolicy))
+		for i := range v.OpPolicy {
+			l[i] = &v.OpPolicy[i]
+		}
+		o.Put("op-policy", l)
+	}
+	if v.Op.Present {
+		o.Put("op", v.Op.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *CtrlAttrs) UnmarshalJSON(b []byte) error {
+	*v = CtrlAttrs{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "family-id":
+			var x uint16
+			if err := runtime.ReadJSON("family-id", raw, &x); err != nil {
+				return err
+			}
+			v.FamilyID = runtime.Some(x)
+		case "family-name":
+			var x string
+			if err := runtime.ReadJSON("family-name", raw, &x); err != nil {
+				return err
+			}
+			v.FamilyName = runtime.Some(x)
+		case "version":
+			var x uint32
+			if err := runtime.ReadJSON("version", raw, &x); err != nil {
+				return err
+			}
+			v.Version = runtime.Some(x)
+		case "hdrsize":
+			var x uint32
+			if err := runtime.ReadJSON("hdrsize", raw, &x); err != nil {
+				return err
+			}
+			v.Hdrsize = runtime.Some(x)
+		case "maxattr":
+			var x uint32
+			if err := runtime.ReadJSON("maxattr", raw, &x); err != nil {
+				return err
+			}
+			v.Maxattr = runtime.Some(x)
+		case "ops":
+			l, err := runtime.ReadJSONList("ops", raw)
+			if err != nil {
+				return err
+			}
+			v.Ops = make([]OpAttrs, 0, len(l))
+			for _, raw := range l {
+				raw := runtime.UnwrapIndexedJSON(raw)
+				var x OpAttrs
+				if err := runtime.ReadJSON("ops", raw, &x); err != nil {
+					return err
+				}
+				v.Ops = append(v.Ops, x)
+			}
+		case "mcast-groups":
+			l, err := runtime.ReadJSONList("mcast-groups", raw)
+			if err != nil {
+				return err
+			}
+			v.McastGroups = make([]McastGroupAttrs, 0, len(l))
+			for _, raw := range l {
+				raw := runtime.UnwrapIndexedJSON(raw)
+				var x McastGroupAttrs
+				if err := runtime.ReadJSON("mcast-groups", raw, &x); err != nil {
+					return err
+				}
+				v.McastGroups = append(v.McastGroups, x)
+			}
+		case "policy":
+			l, err := runtime.ReadJSONList("policy", raw)
+			if err != nil {
+				return err
+			}
+			v.Policy = make([]CtrlAttrsPolicyEntry, 0, len(l))
+			for _, raw := range l {
+				var x CtrlAttrsPolicyEntry
+				if err := runtime.ReadJSON("policy", raw, &x); err != nil {
+					return err
+				}
+				v.Policy = append(v.Policy, x)
+			}
+		case "op-policy":
+			l, err := runtime.ReadJSONList("op-policy", raw)
+			if err != nil {
+				return err
+			}
+			v.OpPolicy = make([]CtrlAttrsOpPolicyEntry, 0, len(l))
+			for _, raw := range l {
+				var x CtrlAttrsOpPolicyEntry
+				if err := runtime.ReadJSON("op-policy", raw, &x); err != nil {
+					return err
+				}
+				v.OpPolicy = append(v.OpPolicy, x)
+			}
+		case "op":
+			var x uint32
+			if err := runtime.ReadJSON("op", raw, &x); err != nil {
+				return err
+			}
+			v.Op = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("ctrl-attrs", name)
+		}
+		return nil
+	})
+}
+
 // McastGroupAttrs holds the attributes of the "mcast-group-attrs" attribute
 // set.
 type McastGroupAttrs struct {
 	// Name is the "name" attribute.
-	Name runtime.Opt[string] `json:"name,omitzero"`
+	Name runtime.Opt[string]
 	// ID is the "id" attribute.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	ID runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -319,14 +481,52 @@ func (v *McastGroupAttrs) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *McastGroupAttrs) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Name.Present {
+		o.Put("name", v.Name.V)
+	}
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *McastGroupAttrs) UnmarshalJSON(b []byte) error {
+	*v = McastGroupAttrs{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "name":
+			var x string
+			if err := runtime.ReadJSON("name", raw, &x); err != nil {
+				return err
+			}
+			v.Name = runtime.Some(x)
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("mcast-group-attrs", name)
+		}
+		return nil
+	})
+}
+
 // OpAttrs holds the attributes of the "op-attrs" attribute set.
 type OpAttrs struct {
 	// ID is the "id" attribute.
-	ID runtime.Opt[uint32] `json:"id,omitzero"`
+	ID runtime.Opt[uint32]
 	// Flags is the "flags" attribute.
-	Flags runtime.Opt[OpFlags] `json:"flags,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Flags runtime.Opt[OpFlags]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -391,32 +591,71 @@ func (v *OpAttrs) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *OpAttrs) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Flags.Present {
+		o.Put("flags", runtime.FlagList(uint64(v.Flags.V), namesOpFlags, false))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *OpAttrs) UnmarshalJSON(b []byte) error {
+	*v = OpAttrs{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "flags":
+			r, err := runtime.ParseFlagList("flags", raw, namesOpFlags, false)
+			if err != nil {
+				return err
+			}
+			x := OpFlags(r)
+			v.Flags = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("op-attrs", name)
+		}
+		return nil
+	})
+}
+
 // PolicyAttrs holds the attributes of the "policy-attrs" attribute set.
 type PolicyAttrs struct {
 	// Type is the "type" attribute.
-	Type runtime.Opt[AttrType] `json:"type,omitzero"`
+	Type runtime.Opt[AttrType]
 	// MinValueS is the "min-value-s" attribute.
-	MinValueS runtime.Opt[int64] `json:"min-value-s,omitzero"`
+	MinValueS runtime.Opt[int64]
 	// MaxValueS is the "max-value-s" attribute.
-	MaxValueS runtime.Opt[int64] `json:"max-value-s,omitzero"`
+	MaxValueS runtime.Opt[int64]
 	// MinValueU is the "min-value-u" attribute.
-	MinValueU runtime.Opt[uint64] `json:"min-value-u,omitzero"`
+	MinValueU runtime.Opt[uint64]
 	// MaxValueU is the "max-value-u" attribute.
-	MaxValueU runtime.Opt[uint64] `json:"max-value-u,omitzero"`
+	MaxValueU runtime.Opt[uint64]
 	// MinLength is the "min-length" attribute.
-	MinLength runtime.Opt[uint32] `json:"min-length,omitzero"`
+	MinLength runtime.Opt[uint32]
 	// MaxLength is the "max-length" attribute.
-	MaxLength runtime.Opt[uint32] `json:"max-length,omitzero"`
+	MaxLength runtime.Opt[uint32]
 	// PolicyIdx is the "policy-idx" attribute.
-	PolicyIdx runtime.Opt[uint32] `json:"policy-idx,omitzero"`
+	PolicyIdx runtime.Opt[uint32]
 	// PolicyMaxtype is the "policy-maxtype" attribute.
-	PolicyMaxtype runtime.Opt[uint32] `json:"policy-maxtype,omitzero"`
+	PolicyMaxtype runtime.Opt[uint32]
 	// Bitfield32Mask is the "bitfield32-mask" attribute.
-	Bitfield32Mask runtime.Opt[uint32] `json:"bitfield32-mask,omitzero"`
+	Bitfield32Mask runtime.Opt[uint32]
 	// Mask is the "mask" attribute.
-	Mask runtime.Opt[uint64] `json:"mask,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Mask runtime.Opt[uint64]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -563,15 +802,134 @@ func (v *PolicyAttrs) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *PolicyAttrs) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Type.Present {
+		o.Put("type", v.Type.V)
+	}
+	if v.MinValueS.Present {
+		o.Put("min-value-s", v.MinValueS.V)
+	}
+	if v.MaxValueS.Present {
+		o.Put("max-value-s", v.MaxValueS.V)
+	}
+	if v.MinValueU.Present {
+		o.Put("min-value-u", v.MinValueU.V)
+	}
+	if v.MaxValueU.Present {
+		o.Put("max-value-u", v.MaxValueU.V)
+	}
+	if v.MinLength.Present {
+		o.Put("min-length", v.MinLength.V)
+	}
+	if v.MaxLength.Present {
+		o.Put("max-length", v.MaxLength.V)
+	}
+	if v.PolicyIdx.Present {
+		o.Put("policy-idx", v.PolicyIdx.V)
+	}
+	if v.PolicyMaxtype.Present {
+		o.Put("policy-maxtype", v.PolicyMaxtype.V)
+	}
+	if v.Bitfield32Mask.Present {
+		o.Put("bitfield32-mask", v.Bitfield32Mask.V)
+	}
+	if v.Mask.Present {
+		o.Put("mask", v.Mask.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *PolicyAttrs) UnmarshalJSON(b []byte) error {
+	*v = PolicyAttrs{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "type":
+			var x AttrType
+			if err := runtime.ReadJSON("type", raw, &x); err != nil {
+				return err
+			}
+			v.Type = runtime.Some(x)
+		case "min-value-s":
+			var x int64
+			if err := runtime.ReadJSON("min-value-s", raw, &x); err != nil {
+				return err
+			}
+			v.MinValueS = runtime.Some(x)
+		case "max-value-s":
+			var x int64
+			if err := runtime.ReadJSON("max-value-s", raw, &x); err != nil {
+				return err
+			}
+			v.MaxValueS = runtime.Some(x)
+		case "min-value-u":
+			var x uint64
+			if err := runtime.ReadJSON("min-value-u", raw, &x); err != nil {
+				return err
+			}
+			v.MinValueU = runtime.Some(x)
+		case "max-value-u":
+			var x uint64
+			if err := runtime.ReadJSON("max-value-u", raw, &x); err != nil {
+				return err
+			}
+			v.MaxValueU = runtime.Some(x)
+		case "min-length":
+			var x uint32
+			if err := runtime.ReadJSON("min-length", raw, &x); err != nil {
+				return err
+			}
+			v.MinLength = runtime.Some(x)
+		case "max-length":
+			var x uint32
+			if err := runtime.ReadJSON("max-length", raw, &x); err != nil {
+				return err
+			}
+			v.MaxLength = runtime.Some(x)
+		case "policy-idx":
+			var x uint32
+			if err := runtime.ReadJSON("policy-idx", raw, &x); err != nil {
+				return err
+			}
+			v.PolicyIdx = runtime.Some(x)
+		case "policy-maxtype":
+			var x uint32
+			if err := runtime.ReadJSON("policy-maxtype", raw, &x); err != nil {
+				return err
+			}
+			v.PolicyMaxtype = runtime.Some(x)
+		case "bitfield32-mask":
+			var x uint32
+			if err := runtime.ReadJSON("bitfield32-mask", raw, &x); err != nil {
+				return err
+			}
+			v.Bitfield32Mask = runtime.Some(x)
+		case "mask":
+			var x uint64
+			if err := runtime.ReadJSON("mask", raw, &x); err != nil {
+				return err
+			}
+			v.Mask = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("policy-attrs", name)
+		}
+		return nil
+	})
+}
+
 // OpPolicyAttrs holds the attributes of the "op-policy-attrs" attribute
 // set.
 type OpPolicyAttrs struct {
 	// Do is the "do" attribute.
-	Do runtime.Opt[uint32] `json:"do,omitzero"`
+	Do runtime.Opt[uint32]
 	// Dump is the "dump" attribute.
-	Dump runtime.Opt[uint32] `json:"dump,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Dump runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -636,25 +994,100 @@ func (v *OpPolicyAttrs) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *OpPolicyAttrs) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Do.Present {
+		o.Put("do", v.Do.V)
+	}
+	if v.Dump.Present {
+		o.Put("dump", v.Dump.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *OpPolicyAttrs) UnmarshalJSON(b []byte) error {
+	*v = OpPolicyAttrs{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "do":
+			var x uint32
+			if err := runtime.ReadJSON("do", raw, &x); err != nil {
+				return err
+			}
+			v.Do = runtime.Some(x)
+		case "dump":
+			var x uint32
+			if err := runtime.ReadJSON("dump", raw, &x); err != nil {
+				return err
+			}
+			v.Dump = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("op-policy-attrs", name)
+		}
+		return nil
+	})
+}
+
 // CtrlAttrsPolicyEntry is one entry of the "policy" attribute of
 // "ctrl-attrs": the nests around it carry policy-id, attr-id in their
 // types.
 type CtrlAttrsPolicyEntry struct {
 	// PolicyID is carried in the type of a nest around the entry.
-	PolicyID uint16 `json:"policy-id"`
+	PolicyID uint16
 	// AttrID is carried in the type of a nest around the entry.
-	AttrID uint16 `json:"attr-id"`
+	AttrID uint16
 	// Attrs holds the entry's attributes.
-	Attrs PolicyAttrs `json:"attrs"`
+	Attrs PolicyAttrs
+}
+
+// MarshalJSON returns x as one object: its keys beside its attributes.
+func (x *CtrlAttrsPolicyEntry) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Put("policy-id", x.PolicyID)
+	o.Put("attr-id", x.AttrID)
+	o.Merge(&x.Attrs)
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes.
+func (x *CtrlAttrsPolicyEntry) UnmarshalJSON(b []byte) error {
+	keys, rest, err := runtime.TypeValueKeys("policy", b, []string{"policy-id", "attr-id"})
+	if err != nil {
+		return err
+	}
+	x.PolicyID = keys[0]
+	x.AttrID = keys[1]
+	return x.Attrs.UnmarshalJSON(rest)
 }
 
 // CtrlAttrsOpPolicyEntry is one entry of the "op-policy" attribute of
 // "ctrl-attrs": the nests around it carry op-id in their types.
 type CtrlAttrsOpPolicyEntry struct {
 	// OpID is carried in the type of a nest around the entry.
-	OpID uint16 `json:"op-id"`
+	OpID uint16
 	// Attrs holds the entry's attributes.
-	Attrs OpPolicyAttrs `json:"attrs"`
+	Attrs OpPolicyAttrs
+}
+
+// MarshalJSON returns x as one object: its keys beside its attributes.
+func (x *CtrlAttrsOpPolicyEntry) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Put("op-id", x.OpID)
+	o.Merge(&x.Attrs)
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes.
+func (x *CtrlAttrsOpPolicyEntry) UnmarshalJSON(b []byte) error {
+	keys, rest, err := runtime.TypeValueKeys("op-policy", b, []string{"op-id"})
+	if err != nil {
+		return err
+	}
+	x.OpID = keys[0]
+	return x.Attrs.UnmarshalJSON(rest)
 }
 
 // attrsCtrlAttrs names the attributes of "ctrl-attrs" in kernel errors.

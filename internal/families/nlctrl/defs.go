@@ -3,6 +3,8 @@
 package nlctrl
 
 import (
+	"encoding/json"
+
 	"github.com/genlgen/genlgen/runtime"
 )
 
@@ -34,6 +36,19 @@ var namesOpFlags = []runtime.EnumName{
 // String lists the names of the bits set in v, joined by "|", with any
 // unnamed bits in hex.
 func (v OpFlags) String() string { return runtime.FormatFlags(uint64(v), namesOpFlags) }
+
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v OpFlags) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesOpFlags, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *OpFlags) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("op-flags", b, namesOpFlags, false)
+	*v = OpFlags(x)
+	return err
+}
 
 // UnmarshalText parses the form String returns.
 func (v *OpFlags) UnmarshalText(b []byte) error {

@@ -3,6 +3,7 @@
 package alltypes
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/genlgen/genlgen/runtime"
@@ -13,123 +14,124 @@ import (
 type All struct {
 	// Header is the fixed header that precedes the attributes in
 	// messages whose top level is this set; it is ignored in nests.
-	Header Hdr `json:"header"`
+	Header Hdr
 	// U8 is the "u8" attribute.
-	U8 runtime.Opt[uint8] `json:"u8,omitzero"`
+	U8 runtime.Opt[uint8]
 	// U16 is the "u16" attribute.
-	U16 runtime.Opt[uint16] `json:"u16,omitzero"`
+	U16 runtime.Opt[uint16]
 	// U32 is the "u32" attribute.
-	U32 runtime.Opt[uint32] `json:"u32,omitzero"`
+	U32 runtime.Opt[uint32]
 	// U64 is the "u64" attribute.
-	U64 runtime.Opt[uint64] `json:"u64,omitzero"`
+	U64 runtime.Opt[uint64]
 	// S8 is the "s8" attribute.
-	S8 runtime.Opt[int8] `json:"s8,omitzero"`
+	S8 runtime.Opt[int8]
 	// S16 is the "s16" attribute.
-	S16 runtime.Opt[int16] `json:"s16,omitzero"`
+	S16 runtime.Opt[int16]
 	// S32 is the "s32" attribute.
-	S32 runtime.Opt[int32] `json:"s32,omitzero"`
+	S32 runtime.Opt[int32]
 	// S64 is the "s64" attribute.
-	S64 runtime.Opt[int64] `json:"s64,omitzero"`
+	S64 runtime.Opt[int64]
 	// Uint is the "uint" attribute.
-	Uint runtime.Opt[uint64] `json:"uint,omitzero"`
+	Uint runtime.Opt[uint64]
 	// Sint is the "sint" attribute.
-	Sint runtime.Opt[int64] `json:"sint,omitzero"`
+	Sint runtime.Opt[int64]
 	// Be16 is the "be16" attribute.
-	Be16 runtime.Opt[uint16] `json:"be16,omitzero"`
+	Be16 runtime.Opt[uint16]
 	// Be32 is the "be32" attribute.
-	Be32 runtime.Opt[uint32] `json:"be32,omitzero"`
+	Be32 runtime.Opt[uint32]
 	// Be64 is the "be64" attribute.
-	Be64 runtime.Opt[uint64] `json:"be64,omitzero"`
+	Be64 runtime.Opt[uint64]
 	// Flag is the "flag" attribute.
-	Flag bool `json:"flag,omitempty"`
+	Flag bool
 	// Str is the "str" attribute.
-	Str runtime.Opt[string] `json:"str,omitzero"`
+	Str runtime.Opt[string]
 	// LooseStr is the "loose-str" attribute.
-	LooseStr runtime.Opt[string] `json:"loose-str,omitzero"`
+	LooseStr runtime.Opt[string]
 	// Bin is the "bin" attribute.
-	Bin []byte `json:"bin,omitempty"`
+	Bin []byte
 	// U32Array is the "u32-array" attribute.
-	U32Array []uint32 `json:"u32-array,omitempty"`
+	U32Array []uint32
 	// S16Array is the "s16-array" attribute.
-	S16Array []int16 `json:"s16-array,omitempty"`
+	S16Array []int16
 	// Stats is the "stats" attribute.
-	Stats runtime.Opt[Stats] `json:"stats,omitzero"`
+	Stats runtime.Opt[Stats]
 	// Nest is the "nest" attribute.
-	Nest *Inner `json:"nest,omitempty"`
+	Nest *Inner
 	// MultiU32 is the "multi-u32" attribute.
-	MultiU32 []uint32 `json:"multi-u32,omitempty"`
+	MultiU32 []uint32
 	// MultiStr is the "multi-str" attribute.
-	MultiStr []string `json:"multi-str,omitempty"`
+	MultiStr []string
 	// MultiNest is the "multi-nest" attribute.
-	MultiNest []Inner `json:"multi-nest,omitempty"`
+	MultiNest []Inner
 	// IdxNest is the "idx-nest" attribute.
-	IdxNest []Inner `json:"idx-nest,omitempty"`
+	IdxNest []Inner
 	// IdxU32 is the "idx-u32" attribute.
-	IdxU32 []uint32 `json:"idx-u32,omitempty"`
+	IdxU32 []uint32
 	// Tv is the "tv" attribute.
-	Tv []AllTvEntry `json:"tv,omitempty"`
+	Tv []AllTvEntry
 	// Bf is the "bf" attribute.
-	Bf runtime.Opt[runtime.Bitfield32] `json:"bf,omitzero"`
+	Bf runtime.Opt[runtime.Bitfield32]
 	// Color is the "color" attribute.
-	Color runtime.Opt[Color] `json:"color,omitzero"`
+	Color runtime.Opt[Color]
 	// Perms is the "perms" attribute.
-	Perms runtime.Opt[Perm] `json:"perms,omitzero"`
+	Perms runtime.Opt[Perm]
 	// ColorMask is the "color-mask" attribute.
-	ColorMask runtime.Opt[uint32] `json:"color-mask,omitzero"`
+	ColorMask runtime.Opt[uint32]
 	// U8Range is the "u8-range" attribute.
-	U8Range runtime.Opt[uint8] `json:"u8-range,omitzero"`
+	U8Range runtime.Opt[uint8]
 	// U16Max is the "u16-max" attribute.
-	U16Max runtime.Opt[uint16] `json:"u16-max,omitzero"`
+	U16Max runtime.Opt[uint16]
 	// U32Range is the "u32-range" attribute.
-	U32Range runtime.Opt[uint32] `json:"u32-range,omitzero"`
+	U32Range runtime.Opt[uint32]
 	// U64Max is the "u64-max" attribute.
-	U64Max runtime.Opt[uint64] `json:"u64-max,omitzero"`
+	U64Max runtime.Opt[uint64]
 	// S8Range is the "s8-range" attribute.
-	S8Range runtime.Opt[int8] `json:"s8-range,omitzero"`
+	S8Range runtime.Opt[int8]
 	// S16Range is the "s16-range" attribute.
-	S16Range runtime.Opt[int16] `json:"s16-range,omitzero"`
+	S16Range runtime.Opt[int16]
 	// S32Range is the "s32-range" attribute.
-	S32Range runtime.Opt[int32] `json:"s32-range,omitzero"`
+	S32Range runtime.Opt[int32]
 	// S64Range is the "s64-range" attribute.
-	S64Range runtime.Opt[int64] `json:"s64-range,omitzero"`
+	S64Range runtime.Opt[int64]
 	// UintMax is the "uint-max" attribute.
-	UintMax runtime.Opt[uint64] `json:"uint-max,omitzero"`
+	UintMax runtime.Opt[uint64]
 	// SintRange is the "sint-range" attribute.
-	SintRange runtime.Opt[int64] `json:"sint-range,omitzero"`
+	SintRange runtime.Opt[int64]
 	// Be32Max is the "be32-max" attribute.
-	Be32Max runtime.Opt[uint32] `json:"be32-max,omitzero"`
+	Be32Max runtime.Opt[uint32]
 	// U32Mask is the "u32-mask" attribute.
-	U32Mask runtime.Opt[uint32] `json:"u32-mask,omitzero"`
+	U32Mask runtime.Opt[uint32]
 	// StrMax is the "str-max" attribute.
-	StrMax runtime.Opt[string] `json:"str-max,omitzero"`
+	StrMax runtime.Opt[string]
 	// StrRange is the "str-range" attribute.
-	StrRange runtime.Opt[string] `json:"str-range,omitzero"`
+	StrRange runtime.Opt[string]
 	// BinMin is the "bin-min" attribute.
-	BinMin []byte `json:"bin-min,omitempty"`
+	BinMin []byte
 	// BinMax is the "bin-max" attribute.
-	BinMax []byte `json:"bin-max,omitempty"`
+	BinMax []byte
 	// BinExact is the "bin-exact" attribute.
-	BinExact []byte `json:"bin-exact,omitempty"`
+	BinExact runtime.Opt[[16]byte]
 	// BinRange is the "bin-range" attribute.
-	BinRange []byte `json:"bin-range,omitempty"`
+	BinRange []byte
 	// Leaf is the "leaf" attribute.
-	Leaf *Leaf `json:"leaf,omitempty"`
+	Leaf *Leaf
 	// MultiLeaf is the "multi-leaf" attribute.
-	MultiLeaf []Leaf `json:"multi-leaf,omitempty"`
+	MultiLeaf []Leaf
 	// IdxLeaf is the "idx-leaf" attribute.
-	IdxLeaf []Leaf `json:"idx-leaf,omitempty"`
+	IdxLeaf []Leaf
 	// MultiS64 is the "multi-s64" attribute.
-	MultiS64 []int64 `json:"multi-s64,omitempty"`
+	MultiS64 []int64
 	// MultiBin is the "multi-bin" attribute.
-	MultiBin [][]byte `json:"multi-bin,omitempty"`
+	MultiBin [][]byte
 	// IdxS16 is the "idx-s16" attribute.
-	IdxS16 []int16 `json:"idx-s16,omitempty"`
+	IdxS16 []int16
 	// IdxU64 is the "idx-u64" attribute.
-	IdxU64 []uint64 `json:"idx-u64,omitempty"`
+	IdxU64 []uint64
 	// Count is the "count" attribute.
-	Count runtime.Opt[uint32] `json:"count,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Count runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -315,8 +317,8 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := v.BinMax; x != nil && sends(e, only, 48, "BinMax", "bin-max") {
 		e.PutBytes(48, x)
 	}
-	if x := v.BinExact; x != nil && sends(e, only, 49, "BinExact", "bin-exact") {
-		e.PutBytes(49, x)
+	if x := &v.BinExact; x.Present && sends(e, only, 49, "BinExact", "bin-exact") {
+		e.PutBytes(49, x.V[:])
 	}
 	if x := v.BinRange; x != nil && sends(e, only, 50, "BinRange", "bin-range") {
 		e.PutBytes(50, x)
@@ -711,8 +713,12 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.BinMax = x
 		case 49:
-			x := dc.bytes().Copy(b[off+4 : end])
-			v.BinExact = x
+			if l-4 != 16 {
+				return runtime.SizeError("bin-exact", 16, l-4)
+			}
+			var x [16]byte
+			copy(x[:], b[off+4:end])
+			v.BinExact = runtime.Some(x)
 		case 50:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.BinRange = x
@@ -821,6 +827,697 @@ func (v *All) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *All) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Merge(v.Header)
+	o.Merge(runtime.JSONFunc(v.attrsJSON))
+	return o.Bytes()
+}
+
+// attrsJSON is MarshalJSON without the fixed header, which only a
+// message's top level carries: the JSON of the set in a nest.
+func (v *All) attrsJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.U8.Present {
+		o.Put("u8", v.U8.V)
+	}
+	if v.U16.Present {
+		o.Put("u16", v.U16.V)
+	}
+	if v.U32.Present {
+		o.Put("u32", v.U32.V)
+	}
+	if v.U64.Present {
+		o.Put("u64", v.U64.V)
+	}
+	if v.S8.Present {
+		o.Put("s8", v.S8.V)
+	}
+	if v.S16.Present {
+		o.Put("s16", v.S16.V)
+	}
+	if v.S32.Present {
+		o.Put("s32", v.S32.V)
+	}
+	if v.S64.Present {
+		o.Put("s64", v.S64.V)
+	}
+	if v.Uint.Present {
+		o.Put("uint", v.Uint.V)
+	}
+	if v.Sint.Present {
+		o.Put("sint", v.Sint.V)
+	}
+	if v.Be16.Present {
+		o.Put("be16", v.Be16.V)
+	}
+	if v.Be32.Present {
+		o.Put("be32", v.Be32.V)
+	}
+	if v.Be64.Present {
+		o.Put("be64", v.Be64.V)
+	}
+	if v.Flag {
+		o.Put("flag", true)
+	}
+	if v.Str.Present {
+		o.Put("str", v.Str.V)
+	}
+	if v.LooseStr.Present {
+		o.Put("loose-str", v.LooseStr.V)
+	}
+	if v.Bin != nil {
+		o.Put("bin", runtime.HexBytes(v.Bin))
+	}
+	if v.U32Array != nil {
+		o.Put("u32-array", v.U32Array)
+	}
+	if v.S16Array != nil {
+		o.Put("s16-array", v.S16Array)
+	}
+	if v.Stats.Present {
+		o.Put("stats", v.Stats.V)
+	}
+	if v.Nest != nil {
+		o.Put("nest", runtime.JSONFunc((v.Nest).attrsJSON))
+	}
+	if len(v.MultiU32) > 0 {
+		l := make([]any, len(v.MultiU32))
+		for i := range v.MultiU32 {
+			l[i] = v.MultiU32[i]
+		}
+		o.Put("multi-u32", l)
+	}
+	if len(v.MultiStr) > 0 {
+		l := make([]any, len(v.MultiStr))
+		for i := range v.MultiStr {
+			l[i] = v.MultiStr[i]
+		}
+		o.Put("multi-str", l)
+	}
+	if len(v.MultiNest) > 0 {
+		l := make([]any, len(v.MultiNest))
+		for i := range v.MultiNest {
+			l[i] = runtime.JSONFunc((&v.MultiNest[i]).attrsJSON)
+		}
+		o.Put("multi-nest", l)
+	}
+	if v.IdxNest != nil {
+		l := make([]any, len(v.IdxNest))
+		for i := range v.IdxNest {
+			l[i] = runtime.IndexedJSON(i, runtime.JSONFunc((&v.IdxNest[i]).attrsJSON))
+		}
+		o.Put("idx-nest", l)
+	}
+	if v.IdxU32 != nil {
+		l := make([]any, len(v.IdxU32))
+		for i := range v.IdxU32 {
+			l[i] = v.IdxU32[i]
+		}
+		o.Put("idx-u32", l)
+	}
+	if len(v.Tv) == 1 {
+		o.Put("tv", &v.Tv[0])
+	} else if v.Tv != nil {
+		l := make([]any, len(v.Tv))
+		for i := range v.Tv {
+			l[i] = &v.Tv[i]
+		}
+		o.Put("tv", l)
+	}
+	if v.Bf.Present {
+		o.Put("bf", runtime.FlagsBitfield(v.Bf.V, namesPerm, false))
+	}
+	if v.Color.Present {
+		o.Put("color", v.Color.V)
+	}
+	if v.Perms.Present {
+		o.Put("perms", runtime.FlagList(uint64(v.Perms.V), namesPerm, false))
+	}
+	if v.ColorMask.Present {
+		o.Put("color-mask", runtime.FlagList(uint64(v.ColorMask.V), namesColor, true))
+	}
+	if v.U8Range.Present {
+		o.Put("u8-range", v.U8Range.V)
+	}
+	if v.U16Max.Present {
+		o.Put("u16-max", v.U16Max.V)
+	}
+	if v.U32Range.Present {
+		o.Put("u32-range", v.U32Range.V)
+	}
+	if v.U64Max.Present {
+		o.Put("u64-max", v.U64Max.V)
+	}
+	if v.S8Range.Present {
+		o.Put("s8-range", v.S8Range.V)
+	}
+	if v.S16Range.Present {
+		o.Put("s16-range", v.S16Range.V)
+	}
+	if v.S32Range.Present {
+		o.Put("s32-range", v.S32Range.V)
+	}
+	if v.S64Range.Present {
+		o.Put("s64-range", v.S64Range.V)
+	}
+	if v.UintMax.Present {
+		o.Put("uint-max", v.UintMax.V)
+	}
+	if v.SintRange.Present {
+		o.Put("sint-range", v.SintRange.V)
+	}
+	if v.Be32Max.Present {
+		o.Put("be32-max", v.Be32Max.V)
+	}
+	if v.U32Mask.Present {
+		o.Put("u32-mask", v.U32Mask.V)
+	}
+	if v.StrMax.Present {
+		o.Put("str-max", v.StrMax.V)
+	}
+	if v.StrRange.Present {
+		o.Put("str-range", v.StrRange.V)
+	}
+	if v.BinMin != nil {
+		o.Put("bin-min", runtime.HexBytes(v.BinMin))
+	}
+	if v.BinMax != nil {
+		o.Put("bin-max", runtime.HexBytes(v.BinMax))
+	}
+	if v.BinExact.Present {
+		o.Put("bin-exact", runtime.HexBytes(v.BinExact.V[:]))
+	}
+	if v.BinRange != nil {
+		o.Put("bin-range", runtime.HexBytes(v.BinRange))
+	}
+	if v.Leaf != nil {
+		o.Put("leaf", v.Leaf)
+	}
+	if len(v.MultiLeaf) > 0 {
+		l := make([]any, len(v.MultiLeaf))
+		for i := range v.MultiLeaf {
+			l[i] = &v.MultiLeaf[i]
+		}
+		o.Put("multi-leaf", l)
+	}
+	if v.IdxLeaf != nil {
+		l := make([]any, len(v.IdxLeaf))
+		for i := range v.IdxLeaf {
+			l[i] = runtime.IndexedJSON(i, &v.IdxLeaf[i])
+		}
+		o.Put("idx-leaf", l)
+	}
+	if len(v.MultiS64) > 0 {
+		l := make([]any, len(v.MultiS64))
+		for i := range v.MultiS64 {
+			l[i] = v.MultiS64[i]
+		}
+		o.Put("multi-s64", l)
+	}
+	if len(v.MultiBin) > 0 {
+		l := make([]any, len(v.MultiBin))
+		for i := range v.MultiBin {
+			l[i] = runtime.HexBytes(v.MultiBin[i])
+		}
+		o.Put("multi-bin", l)
+	}
+	if v.IdxS16 != nil {
+		l := make([]any, len(v.IdxS16))
+		for i := range v.IdxS16 {
+			l[i] = v.IdxS16[i]
+		}
+		o.Put("idx-s16", l)
+	}
+	if v.IdxU64 != nil {
+		l := make([]any, len(v.IdxU64))
+		for i := range v.IdxU64 {
+			l[i] = v.IdxU64[i]
+		}
+		o.Put("idx-u64", l)
+	}
+	if v.Count.Present {
+		o.Put("count", v.Count.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *All) UnmarshalJSON(b []byte) error {
+	*v = All{}
+	if err := v.Header.unmarshalJSON(b, false); err != nil {
+		return err
+	}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "u8":
+			var x uint8
+			if err := runtime.ReadJSON("u8", raw, &x); err != nil {
+				return err
+			}
+			v.U8 = runtime.Some(x)
+		case "u16":
+			var x uint16
+			if err := runtime.ReadJSON("u16", raw, &x); err != nil {
+				return err
+			}
+			v.U16 = runtime.Some(x)
+		case "u32":
+			var x uint32
+			if err := runtime.ReadJSON("u32", raw, &x); err != nil {
+				return err
+			}
+			v.U32 = runtime.Some(x)
+		case "u64":
+			var x uint64
+			if err := runtime.ReadJSON("u64", raw, &x); err != nil {
+				return err
+			}
+			v.U64 = runtime.Some(x)
+		case "s8":
+			var x int8
+			if err := runtime.ReadJSON("s8", raw, &x); err != nil {
+				return err
+			}
+			v.S8 = runtime.Some(x)
+		case "s16":
+			var x int16
+			if err := runtime.ReadJSON("s16", raw, &x); err != nil {
+				return err
+			}
+			v.S16 = runtime.Some(x)
+		case "s32":
+			var x int32
+			if err := runtime.ReadJSON("s32", raw, &x); err != nil {
+				return err
+			}
+			v.S32 = runtime.Some(x)
+		case "s64":
+			var x int64
+			if err := runtime.ReadJSON("s64", raw, &x); err != nil {
+				return err
+			}
+			v.S64 = runtime.Some(x)
+		case "uint":
+			var x uint64
+			if err := runtime.ReadJSON("uint", raw, &x); err != nil {
+				return err
+			}
+			v.Uint = runtime.Some(x)
+		case "sint":
+			var x int64
+			if err := runtime.ReadJSON("sint", raw, &x); err != nil {
+				return err
+			}
+			v.Sint = runtime.Some(x)
+		case "be16":
+			var x uint16
+			if err := runtime.ReadJSON("be16", raw, &x); err != nil {
+				return err
+			}
+			v.Be16 = runtime.Some(x)
+		case "be32":
+			var x uint32
+			if err := runtime.ReadJSON("be32", raw, &x); err != nil {
+				return err
+			}
+			v.Be32 = runtime.Some(x)
+		case "be64":
+			var x uint64
+			if err := runtime.ReadJSON("be64", raw, &x); err != nil {
+				return err
+			}
+			v.Be64 = runtime.Some(x)
+		case "flag":
+			if err := runtime.ReadJSON("flag", raw, &v.Flag); err != nil {
+				return err
+			}
+		case "str":
+			var x string
+			if err := runtime.ReadJSON("str", raw, &x); err != nil {
+				return err
+			}
+			v.Str = runtime.Some(x)
+		case "loose-str":
+			var x string
+			if err := runtime.ReadJSON("loose-str", raw, &x); err != nil {
+				return err
+			}
+			v.LooseStr = runtime.Some(x)
+		case "bin":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("bin", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.Bin = x
+		case "u32-array":
+			var x []uint32
+			if err := runtime.ReadJSON("u32-array", raw, &x); err != nil {
+				return err
+			}
+			v.U32Array = x
+		case "s16-array":
+			var x []int16
+			if err := runtime.ReadJSON("s16-array", raw, &x); err != nil {
+				return err
+			}
+			v.S16Array = x
+		case "stats":
+			var x Stats
+			if err := runtime.ReadJSON("stats", raw, &x); err != nil {
+				return err
+			}
+			v.Stats = runtime.Some(x)
+		case "nest":
+			x := new(Inner)
+			if err := runtime.ReadJSON("nest", raw, x); err != nil {
+				return err
+			}
+			v.Nest = x
+		case "multi-u32":
+			l, err := runtime.ReadJSONList("multi-u32", raw)
+			if err != nil {
+				return err
+			}
+			v.MultiU32 = make([]uint32, 0, len(l))
+			for _, raw := range l {
+				var x uint32
+				if err := runtime.ReadJSON("multi-u32", raw, &x); err != nil {
+					return err
+				}
+				v.MultiU32 = append(v.MultiU32, x)
+			}
+		case "multi-str":
+			l, err := runtime.ReadJSONList("multi-str", raw)
+			if err != nil {
+				return err
+			}
+			v.MultiStr = make([]string, 0, len(l))
+			for _, raw := range l {
+				var x string
+				if err := runtime.ReadJSON("multi-str", raw, &x); err != nil {
+					return err
+				}
+				v.MultiStr = append(v.MultiStr, x)
+			}
+		case "multi-nest":
+			l, err := runtime.ReadJSONList("multi-nest", raw)
+			if err != nil {
+				return err
+			}
+			v.MultiNest = make([]Inner, 0, len(l))
+			for _, raw := range l {
+				var x Inner
+				if err := runtime.ReadJSON("multi-nest", raw, &x); err != nil {
+					return err
+				}
+				v.MultiNest = append(v.MultiNest, x)
+			}
+		case "idx-nest":
+			l, err := runtime.ReadJSONList("idx-nest", raw)
+			if err != nil {
+				return err
+			}
+			v.IdxNest = make([]Inner, 0, len(l))
+			for _, raw := range l {
+				raw := runtime.UnwrapIndexedJSON(raw)
+				var x Inner
+				if err := runtime.ReadJSON("idx-nest", raw, &x); err != nil {
+					return err
+				}
+				v.IdxNest = append(v.IdxNest, x)
+			}
+		case "idx-u32":
+			l, err := runtime.ReadJSONList("idx-u32", raw)
+			if err != nil {
+				return err
+			}
+			v.IdxU32 = make([]uint32, 0, len(l))
+			for _, raw := range l {
+				var x uint32
+				if err := runtime.ReadJSON("idx-u32", raw, &x); err != nil {
+					return err
+				}
+				v.IdxU32 = append(v.IdxU32, x)
+			}
+		case "tv":
+			l, err := runtime.ReadJSONList("tv", raw)
+			if err != nil {
+				return err
+			}
+			v.Tv = make([]AllTvEntry, 0, len(l))
+			for _, raw := range l {
+				var x AllTvEntry
+				if err := runtime.ReadJSON("tv", raw, &x); err != nil {
+					return err
+				}
+				v.Tv = append(v.Tv, x)
+			}
+		case "bf":
+			x, err := runtime.ParseFlagsBitfield("bf", raw, namesPerm, false)
+			if err != nil {
+				return err
+			}
+			v.Bf = runtime.Some(x)
+		case "color":
+			var x Color
+			if err := runtime.ReadJSON("color", raw, &x); err != nil {
+				return err
+			}
+			v.Color = runtime.Some(x)
+		case "perms":
+			r, err := runtime.ParseFlagList("perms", raw, namesPerm, false)
+			if err != nil {
+				return err
+			}
+			x := Perm(r)
+			v.Perms = runtime.Some(x)
+		case "color-mask":
+			r, err := runtime.ParseFlagList("color-mask", raw, namesColor, true)
+			if err != nil {
+				return err
+			}
+			x := uint32(r)
+			v.ColorMask = runtime.Some(x)
+		case "u8-range":
+			var x uint8
+			if err := runtime.ReadJSON("u8-range", raw, &x); err != nil {
+				return err
+			}
+			v.U8Range = runtime.Some(x)
+		case "u16-max":
+			var x uint16
+			if err := runtime.ReadJSON("u16-max", raw, &x); err != nil {
+				return err
+			}
+			v.U16Max = runtime.Some(x)
+		case "u32-range":
+			var x uint32
+			if err := runtime.ReadJSON("u32-range", raw, &x); err != nil {
+				return err
+			}
+			v.U32Range = runtime.Some(x)
+		case "u64-max":
+			var x uint64
+			if err := runtime.ReadJSON("u64-max", raw, &x); err != nil {
+				return err
+			}
+			v.U64Max = runtime.Some(x)
+		case "s8-range":
+			var x int8
+			if err := runtime.ReadJSON("s8-range", raw, &x); err != nil {
+				return err
+			}
+			v.S8Range = runtime.Some(x)
+		case "s16-range":
+			var x int16
+			if err := runtime.ReadJSON("s16-range", raw, &x); err != nil {
+				return err
+			}
+			v.S16Range = runtime.Some(x)
+		case "s32-range":
+			var x int32
+			if err := runtime.ReadJSON("s32-range", raw, &x); err != nil {
+				return err
+			}
+			v.S32Range = runtime.Some(x)
+		case "s64-range":
+			var x int64
+			if err := runtime.ReadJSON("s64-range", raw, &x); err != nil {
+				return err
+			}
+			v.S64Range = runtime.Some(x)
+		case "uint-max":
+			var x uint64
+			if err := runtime.ReadJSON("uint-max", raw, &x); err != nil {
+				return err
+			}
+			v.UintMax = runtime.Some(x)
+		case "sint-range":
+			var x int64
+			if err := runtime.ReadJSON("sint-range", raw, &x); err != nil {
+				return err
+			}
+			v.SintRange = runtime.Some(x)
+		case "be32-max":
+			var x uint32
+			if err := runtime.ReadJSON("be32-max", raw, &x); err != nil {
+				return err
+			}
+			v.Be32Max = runtime.Some(x)
+		case "u32-mask":
+			var x uint32
+			if err := runtime.ReadJSON("u32-mask", raw, &x); err != nil {
+				return err
+			}
+			v.U32Mask = runtime.Some(x)
+		case "str-max":
+			var x string
+			if err := runtime.ReadJSON("str-max", raw, &x); err != nil {
+				return err
+			}
+			v.StrMax = runtime.Some(x)
+		case "str-range":
+			var x string
+			if err := runtime.ReadJSON("str-range", raw, &x); err != nil {
+				return err
+			}
+			v.StrRange = runtime.Some(x)
+		case "bin-min":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("bin-min", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.BinMin = x
+		case "bin-max":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("bin-max", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.BinMax = x
+		case "bin-exact":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("bin-exact", raw, &h); err != nil {
+				return err
+			}
+			if len(h) != 16 {
+				return runtime.SizeError("bin-exact", 16, len(h))
+			}
+			var x [16]byte
+			copy(x[:], h)
+			v.BinExact = runtime.Some(x)
+		case "bin-range":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("bin-range", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.BinRange = x
+		case "leaf":
+			x := new(Leaf)
+			if err := runtime.ReadJSON("leaf", raw, x); err != nil {
+				return err
+			}
+			v.Leaf = x
+		case "multi-leaf":
+			l, err := runtime.ReadJSONList("multi-leaf", raw)
+			if err != nil {
+				return err
+			}
+			v.MultiLeaf = make([]Leaf, 0, len(l))
+			for _, raw := range l {
+				var x Leaf
+				if err := runtime.ReadJSON("multi-leaf", raw, &x); err != nil {
+					return err
+				}
+				v.MultiLeaf = append(v.MultiLeaf, x)
+			}
+		case "idx-leaf":
+			l, err := runtime.ReadJSONList("idx-leaf", raw)
+			if err != nil {
+				return err
+			}
+			v.IdxLeaf = make([]Leaf, 0, len(l))
+			for _, raw := range l {
+				raw := runtime.UnwrapIndexedJSON(raw)
+				var x Leaf
+				if err := runtime.ReadJSON("idx-leaf", raw, &x); err != nil {
+					return err
+				}
+				v.IdxLeaf = append(v.IdxLeaf, x)
+			}
+		case "multi-s64":
+			l, err := runtime.ReadJSONList("multi-s64", raw)
+			if err != nil {
+				return err
+			}
+			v.MultiS64 = make([]int64, 0, len(l))
+			for _, raw := range l {
+				var x int64
+				if err := runtime.ReadJSON("multi-s64", raw, &x); err != nil {
+					return err
+				}
+				v.MultiS64 = append(v.MultiS64, x)
+			}
+		case "multi-bin":
+			l, err := runtime.ReadJSONList("multi-bin", raw)
+			if err != nil {
+				return err
+			}
+			v.MultiBin = make([][]byte, 0, len(l))
+			for _, raw := range l {
+				var h runtime.HexBytes
+				if err := runtime.ReadJSON("multi-bin", raw, &h); err != nil {
+					return err
+				}
+				x := []byte(h)
+				v.MultiBin = append(v.MultiBin, x)
+			}
+		case "idx-s16":
+			l, err := runtime.ReadJSONList("idx-s16", raw)
+			if err != nil {
+				return err
+			}
+			v.IdxS16 = make([]int16, 0, len(l))
+			for _, raw := range l {
+				var x int16
+				if err := runtime.ReadJSON("idx-s16", raw, &x); err != nil {
+					return err
+				}
+				v.IdxS16 = append(v.IdxS16, x)
+			}
+		case "idx-u64":
+			l, err := runtime.ReadJSONList("idx-u64", raw)
+			if err != nil {
+				return err
+			}
+			v.IdxU64 = make([]uint64, 0, len(l))
+			for _, raw := range l {
+				var x uint64
+				if err := runtime.ReadJSON("idx-u64", raw, &x); err != nil {
+					return err
+				}
+				v.IdxU64 = append(v.IdxU64, x)
+			}
+		case "count":
+			var x uint32
+			if err := runtime.ReadJSON("count", raw, &x); err != nil {
+				return err
+			}
+			v.Count = runtime.Some(x)
+		case "id", "port", "kind", "reserved": // the fixed header's
+		default:
+			return runtime.UnknownJSON("all", name)
+		}
+		return nil
+	})
+}
+
 // encodeMessage appends the fixed header, then the attributes only
 // marks (nil: all of them).
 func (v *All) encodeMessage(e *runtime.Encoder, only []bool) {
@@ -846,15 +1543,16 @@ func (v *All) decodeMessage(b []byte, dc *decoder) error {
 type Inner struct {
 	// Header is the fixed header that precedes the attributes in
 	// messages whose top level is this set; it is ignored in nests.
-	Header Hdr `json:"header"`
+	Header Hdr
 	// A is the "a" attribute.
-	A runtime.Opt[uint32] `json:"a,omitzero"`
+	A runtime.Opt[uint32]
 	// B is the "b" attribute.
-	B runtime.Opt[string] `json:"b,omitzero"`
+	B runtime.Opt[string]
 	// Child is the "child" attribute.
-	Child *Inner `json:"child,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Child *Inner
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -930,6 +1628,65 @@ func (v *Inner) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Inner) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Merge(v.Header)
+	o.Merge(runtime.JSONFunc(v.attrsJSON))
+	return o.Bytes()
+}
+
+// attrsJSON is MarshalJSON without the fixed header, which only a
+// message's top level carries: the JSON of the set in a nest.
+func (v *Inner) attrsJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.A.Present {
+		o.Put("a", v.A.V)
+	}
+	if v.B.Present {
+		o.Put("b", v.B.V)
+	}
+	if v.Child != nil {
+		o.Put("child", runtime.JSONFunc((v.Child).attrsJSON))
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Inner) UnmarshalJSON(b []byte) error {
+	*v = Inner{}
+	if err := v.Header.unmarshalJSON(b, false); err != nil {
+		return err
+	}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "a":
+			var x uint32
+			if err := runtime.ReadJSON("a", raw, &x); err != nil {
+				return err
+			}
+			v.A = runtime.Some(x)
+		case "b":
+			var x string
+			if err := runtime.ReadJSON("b", raw, &x); err != nil {
+				return err
+			}
+			v.B = runtime.Some(x)
+		case "child":
+			x := new(Inner)
+			if err := runtime.ReadJSON("child", raw, x); err != nil {
+				return err
+			}
+			v.Child = x
+		case "id", "port", "kind", "reserved": // the fixed header's
+		default:
+			return runtime.UnknownJSON("inner", name)
+		}
+		return nil
+	})
+}
+
 // encodeMessage appends the fixed header, then the attributes only
 // marks (nil: all of them).
 func (v *Inner) encodeMessage(e *runtime.Encoder, only []bool) {
@@ -954,23 +1711,24 @@ func (v *Inner) decodeMessage(b []byte, dc *decoder) error {
 // does not nest itself, with checks of its own.
 type Leaf struct {
 	// U16 is the "u16" attribute.
-	U16 runtime.Opt[uint16] `json:"u16,omitzero"`
+	U16 runtime.Opt[uint16]
 	// S64 is the "s64" attribute.
-	S64 runtime.Opt[int64] `json:"s64,omitzero"`
+	S64 runtime.Opt[int64]
 	// Uint is the "uint" attribute.
-	Uint runtime.Opt[uint64] `json:"uint,omitzero"`
+	Uint runtime.Opt[uint64]
 	// Flag is the "flag" attribute.
-	Flag bool `json:"flag,omitempty"`
+	Flag bool
 	// Str is the "str" attribute.
-	Str runtime.Opt[string] `json:"str,omitzero"`
+	Str runtime.Opt[string]
 	// Bin is the "bin" attribute.
-	Bin []byte `json:"bin,omitempty"`
+	Bin runtime.Opt[[4]byte]
 	// Stats is the "stats" attribute.
-	Stats runtime.Opt[Stats] `json:"stats,omitzero"`
+	Stats runtime.Opt[Stats]
 	// Color is the "color" attribute.
-	Color runtime.Opt[Color] `json:"color,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Color runtime.Opt[Color]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1003,8 +1761,8 @@ func (v *Leaf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := &v.Str; x.Present && sends(e, only, 5, "Str", "str") {
 		e.PutString(5, x.V)
 	}
-	if x := v.Bin; x != nil && sends(e, only, 6, "Bin", "bin") {
-		e.PutBytes(6, x)
+	if x := &v.Bin; x.Present && sends(e, only, 6, "Bin", "bin") {
+		e.PutBytes(6, x.V[:])
 	}
 	if x := &v.Stats; x.Present && sends(e, only, 7, "Stats", "stats") {
 		e.PutStruct(7, 32, x.V.put)
@@ -1066,8 +1824,12 @@ func (v *Leaf) decode(b []byte, dc *decoder) error {
 			}
 			v.Str = runtime.Some(x)
 		case 6:
-			x := dc.bytes().Copy(b[off+4 : end])
-			v.Bin = x
+			if l-4 != 4 {
+				return runtime.SizeError("bin", 4, l-4)
+			}
+			var x [4]byte
+			copy(x[:], b[off+4:end])
+			v.Bin = runtime.Some(x)
 		case 7:
 			if err := runtime.CheckStruct("stats", b[off+4:end], 32); err != nil {
 				return err
@@ -1089,18 +1851,113 @@ func (v *Leaf) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Leaf) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.U16.Present {
+		o.Put("u16", v.U16.V)
+	}
+	if v.S64.Present {
+		o.Put("s64", v.S64.V)
+	}
+	if v.Uint.Present {
+		o.Put("uint", v.Uint.V)
+	}
+	if v.Flag {
+		o.Put("flag", true)
+	}
+	if v.Str.Present {
+		o.Put("str", v.Str.V)
+	}
+	if v.Bin.Present {
+		o.Put("bin", runtime.HexBytes(v.Bin.V[:]))
+	}
+	if v.Stats.Present {
+		o.Put("stats", v.Stats.V)
+	}
+	if v.Color.Present {
+		o.Put("color", v.Color.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Leaf) UnmarshalJSON(b []byte) error {
+	*v = Leaf{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "u16":
+			var x uint16
+			if err := runtime.ReadJSON("u16", raw, &x); err != nil {
+				return err
+			}
+			v.U16 = runtime.Some(x)
+		case "s64":
+			var x int64
+			if err := runtime.ReadJSON("s64", raw, &x); err != nil {
+				return err
+			}
+			v.S64 = runtime.Some(x)
+		case "uint":
+			var x uint64
+			if err := runtime.ReadJSON("uint", raw, &x); err != nil {
+				return err
+			}
+			v.Uint = runtime.Some(x)
+		case "flag":
+			if err := runtime.ReadJSON("flag", raw, &v.Flag); err != nil {
+				return err
+			}
+		case "str":
+			var x string
+			if err := runtime.ReadJSON("str", raw, &x); err != nil {
+				return err
+			}
+			v.Str = runtime.Some(x)
+		case "bin":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("bin", raw, &h); err != nil {
+				return err
+			}
+			if len(h) != 4 {
+				return runtime.SizeError("bin", 4, len(h))
+			}
+			var x [4]byte
+			copy(x[:], h)
+			v.Bin = runtime.Some(x)
+		case "stats":
+			var x Stats
+			if err := runtime.ReadJSON("stats", raw, &x); err != nil {
+				return err
+			}
+			v.Stats = runtime.Some(x)
+		case "color":
+			var x Color
+			if err := runtime.ReadJSON("color", raw, &x); err != nil {
+				return err
+			}
+			v.Color = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("leaf", name)
+		}
+		return nil
+	})
+}
+
 // Some holds the attributes of "some", a subset of "all": only the
 // attributes the subset lists.
 type Some struct {
 	// Header is the fixed header that precedes the attributes in
 	// messages whose top level is this set; it is ignored in nests.
-	Header Hdr `json:"header"`
+	Header Hdr
 	// U32 is the "u32" attribute.
-	U32 runtime.Opt[uint32] `json:"u32,omitzero"`
+	U32 runtime.Opt[uint32]
 	// Str is the "str" attribute.
-	Str runtime.Opt[string] `json:"str,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Str runtime.Opt[string]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -1165,6 +2022,56 @@ func (v *Some) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Some) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Merge(v.Header)
+	o.Merge(runtime.JSONFunc(v.attrsJSON))
+	return o.Bytes()
+}
+
+// attrsJSON is MarshalJSON without the fixed header, which only a
+// message's top level carries: the JSON of the set in a nest.
+func (v *Some) attrsJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.U32.Present {
+		o.Put("u32", v.U32.V)
+	}
+	if v.Str.Present {
+		o.Put("str", v.Str.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Some) UnmarshalJSON(b []byte) error {
+	*v = Some{}
+	if err := v.Header.unmarshalJSON(b, false); err != nil {
+		return err
+	}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "u32":
+			var x uint32
+			if err := runtime.ReadJSON("u32", raw, &x); err != nil {
+				return err
+			}
+			v.U32 = runtime.Some(x)
+		case "str":
+			var x string
+			if err := runtime.ReadJSON("str", raw, &x); err != nil {
+				return err
+			}
+			v.Str = runtime.Some(x)
+		case "id", "port", "kind", "reserved": // the fixed header's
+		default:
+			return runtime.UnknownJSON("some", name)
+		}
+		return nil
+	})
+}
+
 // encodeMessage appends the fixed header, then the attributes only
 // marks (nil: all of them).
 func (v *Some) encodeMessage(e *runtime.Encoder, only []bool) {
@@ -1189,11 +2096,31 @@ func (v *Some) decodeMessage(b []byte, dc *decoder) error {
 // it carry a-id, b-id in their types.
 type AllTvEntry struct {
 	// AID is carried in the type of a nest around the entry.
-	AID uint16 `json:"a-id"`
+	AID uint16
 	// BID is carried in the type of a nest around the entry.
-	BID uint16 `json:"b-id"`
+	BID uint16
 	// Attrs holds the entry's attributes.
-	Attrs Inner `json:"attrs"`
+	Attrs Inner
+}
+
+// MarshalJSON returns x as one object: its keys beside its attributes.
+func (x *AllTvEntry) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Put("a-id", x.AID)
+	o.Put("b-id", x.BID)
+	o.Merge(runtime.JSONFunc((&x.Attrs).attrsJSON))
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes.
+func (x *AllTvEntry) UnmarshalJSON(b []byte) error {
+	keys, rest, err := runtime.TypeValueKeys("tv", b, []string{"a-id", "b-id"})
+	if err != nil {
+		return err
+	}
+	x.AID = keys[0]
+	x.BID = keys[1]
+	return x.Attrs.UnmarshalJSON(rest)
 }
 
 // attrsAll names the attributes of "all" in kernel errors.

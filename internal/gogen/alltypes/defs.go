@@ -4,6 +4,7 @@ package alltypes
 
 import (
 	"encoding/binary"
+	"encoding/json"
 
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -69,6 +70,19 @@ var namesPerm = []runtime.EnumName{
 // unnamed bits in hex.
 func (v Perm) String() string { return runtime.FormatFlags(uint64(v), namesPerm) }
 
+// MarshalJSON lists the names of the bits set in v, sorted, as the
+// kernel's client shows flags.
+func (v Perm) MarshalJSON() ([]byte, error) {
+	return json.Marshal(runtime.FlagList(uint64(v), namesPerm, false))
+}
+
+// UnmarshalJSON reads a list of names (or String's form, or a number).
+func (v *Perm) UnmarshalJSON(b []byte) error {
+	x, err := runtime.ParseFlagList("perm", b, namesPerm, false)
+	*v = Perm(x)
+	return err
+}
+
 // UnmarshalText parses the form String returns.
 func (v *Perm) UnmarshalText(b []byte) error {
 	x, err := runtime.ParseFlags(string(b), namesPerm)
@@ -82,13 +96,67 @@ func (v Perm) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 // Hdr is the "hdr" struct (8 bytes on the wire). The fixed header.
 type Hdr struct {
 	// ID is the "id" member.
-	ID uint32 `json:"id"`
+	ID uint32
 	// Port is the "port" member.
-	Port uint16 `json:"port"`
+	Port uint16
 	// Kind is the "kind" member.
-	Kind Color `json:"kind"`
+	Kind Color
 	// Reserved is the "reserved" member.
-	Reserved uint8 `json:"reserved"`
+	Reserved uint8
+}
+
+// MarshalJSON returns s as the kernel's client shows a struct: its
+// members by name.
+func (s Hdr) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Put("id", s.ID)
+	o.Put("port", s.Port)
+	o.Put("kind", s.Kind)
+	o.Put("reserved", s.Reserved)
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes; a missing member is
+// zero.
+func (s *Hdr) UnmarshalJSON(b []byte) error { return s.unmarshalJSON(b, true) }
+
+// unmarshalJSON is UnmarshalJSON, which, unless strict, ignores members s
+// lacks (a fixed header read from its message's object).
+func (s *Hdr) unmarshalJSON(b []byte, strict bool) error {
+	*s = Hdr{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "id":
+			var x uint32
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			s.ID = x
+		case "port":
+			var x uint16
+			if err := runtime.ReadJSON("port", raw, &x); err != nil {
+				return err
+			}
+			s.Port = x
+		case "kind":
+			var x Color
+			if err := runtime.ReadJSON("kind", raw, &x); err != nil {
+				return err
+			}
+			s.Kind = x
+		case "reserved":
+			var x uint8
+			if err := runtime.ReadJSON("reserved", raw, &x); err != nil {
+				return err
+			}
+			s.Reserved = x
+		default:
+			if strict {
+				return runtime.UnknownJSON("hdr", name)
+			}
+		}
+		return nil
+	})
 }
 
 // put lays s out in b, which holds at least 8 bytes.
@@ -113,17 +181,88 @@ func (s *Hdr) get(b []byte) {
 // binary attribute.
 type Stats struct {
 	// Packets is the "packets" member.
-	Packets uint64 `json:"packets"`
+	Packets uint64
 	// Delta is the "delta" member.
-	Delta int32 `json:"delta"`
+	Delta int32
 	// Addr is the "addr" member.
-	Addr uint32 `json:"addr"`
+	Addr uint32
 	// MAC is the "mac" member.
-	MAC [6]byte `json:"mac"`
+	MAC [6]byte
 	// Tail is the "tail" member.
-	Tail uint16 `json:"tail"`
+	Tail uint16
 	// Hdr is the "hdr" member. A member holding another struct.
-	Hdr Hdr `json:"hdr"`
+	Hdr Hdr
+}
+
+// MarshalJSON returns s as the kernel's client shows a struct: its
+// members by name.
+func (s Stats) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	o.Put("packets", s.Packets)
+	o.Put("delta", s.Delta)
+	o.Put("addr", s.Addr)
+	o.Put("mac", runtime.HexBytes(s.MAC[:]))
+	o.Put("tail", s.Tail)
+	o.Put("hdr", &s.Hdr)
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes; a missing member is
+// zero.
+func (s *Stats) UnmarshalJSON(b []byte) error { return s.unmarshalJSON(b, true) }
+
+// unmarshalJSON is UnmarshalJSON, which, unless strict, ignores members s
+// lacks (a fixed header read from its message's object).
+func (s *Stats) unmarshalJSON(b []byte, strict bool) error {
+	*s = Stats{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "packets":
+			var x uint64
+			if err := runtime.ReadJSON("packets", raw, &x); err != nil {
+				return err
+			}
+			s.Packets = x
+		case "delta":
+			var x int32
+			if err := runtime.ReadJSON("delta", raw, &x); err != nil {
+				return err
+			}
+			s.Delta = x
+		case "addr":
+			var x uint32
+			if err := runtime.ReadJSON("addr", raw, &x); err != nil {
+				return err
+			}
+			s.Addr = x
+		case "mac":
+			var x runtime.HexBytes
+			if err := runtime.ReadJSON("mac", raw, &x); err != nil {
+				return err
+			}
+			if len(x) != 6 {
+				return runtime.SizeError("mac", 6, len(x))
+			}
+			copy(s.MAC[:], x)
+		case "tail":
+			var x uint16
+			if err := runtime.ReadJSON("tail", raw, &x); err != nil {
+				return err
+			}
+			s.Tail = x
+		case "hdr":
+			var x Hdr
+			if err := runtime.ReadJSON("hdr", raw, &x); err != nil {
+				return err
+			}
+			s.Hdr = x
+		default:
+			if strict {
+				return runtime.UnknownJSON("stats", name)
+			}
+		}
+		return nil
+	})
 }
 
 // put lays s out in b, which holds at least 32 bytes.

@@ -70,9 +70,9 @@ func full() *All {
 		StrRange:  runtime.Some("ab"),
 		BinMin:    []byte{1, 2, 3, 4, 5},
 		BinMax:    []byte{},
-		BinExact:  bytes.Repeat([]byte{0xa5}, 16),
+		BinExact:  runtime.Some([16]byte(bytes.Repeat([]byte{0xa5}, 16))),
 		BinRange:  []byte{1, 2},
-		Leaf:      &Leaf{U16: runtime.Some(uint16(3)), S64: runtime.Some(int64(-1 << 62)), Uint: runtime.Some(uint64(1 << 33)), Flag: true, Str: runtime.Some("leaf"), Bin: []byte{1, 2, 3, 4}, Stats: runtime.Some(Stats{Packets: 1}), Color: runtime.Some(ColorRed)},
+		Leaf:      &Leaf{U16: runtime.Some(uint16(3)), S64: runtime.Some(int64(-1 << 62)), Uint: runtime.Some(uint64(1 << 33)), Flag: true, Str: runtime.Some("leaf"), Bin: runtime.Some([4]byte{1, 2, 3, 4}), Stats: runtime.Some(Stats{Packets: 1}), Color: runtime.Some(ColorRed)},
 		MultiLeaf: []Leaf{{U16: runtime.Some(uint16(1))}, {}, {Flag: true}},
 		IdxLeaf:   []Leaf{{Color: runtime.Some(ColorBlue)}, {Str: runtime.Some("")}},
 		MultiS64:  []int64{-1, 0, 1 << 62},
@@ -318,7 +318,7 @@ func TestEnumsAndFlags(t *testing.T) {
 		t.Errorf("flags = %q", s)
 	}
 	js, err := json.Marshal(&All{Color: runtime.Some(ColorBlue), Perms: runtime.Some(PermWrite | PermExec)})
-	if err != nil || string(js) != `{"header":{"id":0,"port":0,"kind":"red","reserved":0},"color":"blue","perms":"write|exec"}` {
+	if err != nil || string(js) != `{"id":0,"port":0,"kind":"red","reserved":0,"color":"blue","perms":["exec","write"]}` {
 		t.Errorf("JSON %s, %v", js, err)
 	}
 	var back All
@@ -544,5 +544,51 @@ func TestReusedDecodeMatches(t *testing.T) {
 	// different one.
 	if kept := runtime.DecoderOf[decoder](&slot, false); kept == runtime.DecoderOf[decoder](&slot, true) {
 		t.Error("kept and reused decoders are the same")
+	}
+}
+
+// TestJSON: a value of every attribute kind survives MarshalJSON and
+// UnmarshalJSON, and its JSON has the kernel client's forms (cli.py
+// --output-json): the fixed header's members beside the attributes,
+// flags as sorted lists of names, enums by name, binary as hex, indexed
+// arrays of nests keyed by index, nest-type-value entries with their keys.
+func TestJSON(t *testing.T) {
+	in := full()
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out All
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	in.Unknown, out.Unknown = nil, nil
+	if !reflect.DeepEqual(in, &out) {
+		t.Errorf("JSON round trip differs:\n in  %+v\n out %+v\n%s", in, &out, b)
+	}
+	for _, want := range []string{
+		`"id":7,"port":4660,"kind":"blue","reserved":9,`,
+		`"perms":["exec","read"]`,
+		`"color-mask":["blue","red"]`,
+		`"color":"green"`,
+		`"bf":{"selector":["read","write"],"value":["read"]}`,
+		`"bin-min":"0102030405"`,
+		`"bin-exact":"a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5"`,
+		`"idx-nest":[{"1":{"a":10}},{"2":{"b":"second"}}]`,
+		`"tv":[{"a-id":1,"b-id":1,"a":11},{"a-id":1,"b-id":2,"b":"12"},{"a-id":2,"b-id":1},{"a-id":1,"b-id":3,"a":13}]`,
+		`"mac":"010203040506"`,
+		`"multi-bin":["","01","0203"]`,
+		`"flag":true`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b)
+		}
+	}
+	var bad All
+	if err := json.Unmarshal([]byte(`{"u8": 1, "no-such": 2}`), &bad); err == nil || !strings.Contains(err.Error(), `"no-such" is not an attribute of "all"`) {
+		t.Errorf("unknown member: %v", err)
+	}
+	if err := json.Unmarshal([]byte(`{"bin-exact": "00"}`), &bad); err == nil || !strings.Contains(err.Error(), "bin-exact") {
+		t.Errorf("short bin-exact: %v", err)
 	}
 }

@@ -3,6 +3,7 @@
 package mptcppm
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/genlgen/genlgen/runtime"
@@ -11,21 +12,22 @@ import (
 // Address holds the attributes of the "address" attribute set.
 type Address struct {
 	// Family is the "family" attribute.
-	Family runtime.Opt[uint16] `json:"family,omitzero"`
+	Family runtime.Opt[uint16]
 	// ID is the "id" attribute.
-	ID runtime.Opt[uint8] `json:"id,omitzero"`
+	ID runtime.Opt[uint8]
 	// Addr4 is the "addr4" attribute.
-	Addr4 runtime.Opt[uint32] `json:"addr4,omitzero"`
+	Addr4 runtime.Opt[uint32]
 	// Addr6 is the "addr6" attribute.
-	Addr6 []byte `json:"addr6,omitempty"`
+	Addr6 runtime.Opt[[16]byte]
 	// Port is the "port" attribute.
-	Port runtime.Opt[uint16] `json:"port,omitzero"`
+	Port runtime.Opt[uint16]
 	// Flags is the "flags" attribute.
-	Flags runtime.Opt[uint32] `json:"flags,omitzero"`
+	Flags runtime.Opt[uint32]
 	// IfIdx is the "if-idx" attribute.
-	IfIdx runtime.Opt[int32] `json:"if-idx,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	IfIdx runtime.Opt[int32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -52,8 +54,8 @@ func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 	if x := &v.Addr4; x.Present && sends(e, only, 3, "Addr4", "addr4") {
 		e.PutBE32(3, x.V)
 	}
-	if x := v.Addr6; x != nil && sends(e, only, 4, "Addr6", "addr6") {
-		e.PutBytes(4, x)
+	if x := &v.Addr6; x.Present && sends(e, only, 4, "Addr6", "addr6") {
+		e.PutBytes(4, x.V[:])
 	}
 	if x := &v.Port; x.Present && sends(e, only, 5, "Port", "port") {
 		e.PutU16(5, x.V)
@@ -105,8 +107,12 @@ func (v *Address) decode(b []byte, dc *decoder) error {
 			x := runtime.BE32(b[off+4 : end])
 			v.Addr4 = runtime.Some(x)
 		case 4:
-			x := dc.bytes().Copy(b[off+4 : end])
-			v.Addr6 = x
+			if l-4 != 16 {
+				return runtime.SizeError("addr6", 16, l-4)
+			}
+			var x [16]byte
+			copy(x[:], b[off+4:end])
+			v.Addr6 = runtime.Some(x)
 		case 5:
 			if l-4 != 2 {
 				return runtime.SizeError("port", 2, l-4)
@@ -133,12 +139,100 @@ func (v *Address) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Address) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Family.Present {
+		o.Put("family", v.Family.V)
+	}
+	if v.ID.Present {
+		o.Put("id", v.ID.V)
+	}
+	if v.Addr4.Present {
+		o.Put("addr4", v.Addr4.V)
+	}
+	if v.Addr6.Present {
+		o.Put("addr6", runtime.HexBytes(v.Addr6.V[:]))
+	}
+	if v.Port.Present {
+		o.Put("port", v.Port.V)
+	}
+	if v.Flags.Present {
+		o.Put("flags", v.Flags.V)
+	}
+	if v.IfIdx.Present {
+		o.Put("if-idx", v.IfIdx.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Address) UnmarshalJSON(b []byte) error {
+	*v = Address{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "family":
+			var x uint16
+			if err := runtime.ReadJSON("family", raw, &x); err != nil {
+				return err
+			}
+			v.Family = runtime.Some(x)
+		case "id":
+			var x uint8
+			if err := runtime.ReadJSON("id", raw, &x); err != nil {
+				return err
+			}
+			v.ID = runtime.Some(x)
+		case "addr4":
+			var x uint32
+			if err := runtime.ReadJSON("addr4", raw, &x); err != nil {
+				return err
+			}
+			v.Addr4 = runtime.Some(x)
+		case "addr6":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("addr6", raw, &h); err != nil {
+				return err
+			}
+			if len(h) != 16 {
+				return runtime.SizeError("addr6", 16, len(h))
+			}
+			var x [16]byte
+			copy(x[:], h)
+			v.Addr6 = runtime.Some(x)
+		case "port":
+			var x uint16
+			if err := runtime.ReadJSON("port", raw, &x); err != nil {
+				return err
+			}
+			v.Port = runtime.Some(x)
+		case "flags":
+			var x uint32
+			if err := runtime.ReadJSON("flags", raw, &x); err != nil {
+				return err
+			}
+			v.Flags = runtime.Some(x)
+		case "if-idx":
+			var x int32
+			if err := runtime.ReadJSON("if-idx", raw, &x); err != nil {
+				return err
+			}
+			v.IfIdx = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("address", name)
+		}
+		return nil
+	})
+}
+
 // Endpoint holds the attributes of the "endpoint" attribute set.
 type Endpoint struct {
 	// Addr is the "addr" attribute.
-	Addr *Address `json:"addr,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	Addr *Address
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -196,22 +290,51 @@ func (v *Endpoint) decode(b []byte, dc *decoder) error {
 	return nil
 }
 
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Endpoint) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Addr != nil {
+		o.Put("addr", v.Addr)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Endpoint) UnmarshalJSON(b []byte) error {
+	*v = Endpoint{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "addr":
+			x := new(Address)
+			if err := runtime.ReadJSON("addr", raw, x); err != nil {
+				return err
+			}
+			v.Addr = x
+		default:
+			return runtime.UnknownJSON("endpoint", name)
+		}
+		return nil
+	})
+}
+
 // Attr holds the attributes of the "attr" attribute set.
 type Attr struct {
 	// Addr is the "addr" attribute.
-	Addr *Address `json:"addr,omitempty"`
+	Addr *Address
 	// RcvAddAddrs is the "rcv-add-addrs" attribute.
-	RcvAddAddrs runtime.Opt[uint32] `json:"rcv-add-addrs,omitzero"`
+	RcvAddAddrs runtime.Opt[uint32]
 	// Subflows is the "subflows" attribute.
-	Subflows runtime.Opt[uint32] `json:"subflows,omitzero"`
+	Subflows runtime.Opt[uint32]
 	// Token is the "token" attribute.
-	Token runtime.Opt[uint32] `json:"token,omitzero"`
+	Token runtime.Opt[uint32]
 	// LocID is the "loc-id" attribute.
-	LocID runtime.Opt[uint8] `json:"loc-id,omitzero"`
+	LocID runtime.Opt[uint8]
 	// AddrRemote is the "addr-remote" attribute.
-	AddrRemote *Address `json:"addr-remote,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	AddrRemote *Address
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -315,6 +438,79 @@ func (v *Attr) decode(b []byte, dc *decoder) error {
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Attr) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Addr != nil {
+		o.Put("addr", v.Addr)
+	}
+	if v.RcvAddAddrs.Present {
+		o.Put("rcv-add-addrs", v.RcvAddAddrs.V)
+	}
+	if v.Subflows.Present {
+		o.Put("subflows", v.Subflows.V)
+	}
+	if v.Token.Present {
+		o.Put("token", v.Token.V)
+	}
+	if v.LocID.Present {
+		o.Put("loc-id", v.LocID.V)
+	}
+	if v.AddrRemote != nil {
+		o.Put("addr-remote", v.AddrRemote)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Attr) UnmarshalJSON(b []byte) error {
+	*v = Attr{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "addr":
+			x := new(Address)
+			if err := runtime.ReadJSON("addr", raw, x); err != nil {
+				return err
+			}
+			v.Addr = x
+		case "rcv-add-addrs":
+			var x uint32
+			if err := runtime.ReadJSON("rcv-add-addrs", raw, &x); err != nil {
+				return err
+			}
+			v.RcvAddAddrs = runtime.Some(x)
+		case "subflows":
+			var x uint32
+			if err := runtime.ReadJSON("subflows", raw, &x); err != nil {
+				return err
+			}
+			v.Subflows = runtime.Some(x)
+		case "token":
+			var x uint32
+			if err := runtime.ReadJSON("token", raw, &x); err != nil {
+				return err
+			}
+			v.Token = runtime.Some(x)
+		case "loc-id":
+			var x uint8
+			if err := runtime.ReadJSON("loc-id", raw, &x); err != nil {
+				return err
+			}
+			v.LocID = runtime.Some(x)
+		case "addr-remote":
+			x := new(Address)
+			if err := runtime.ReadJSON("addr-remote", raw, x); err != nil {
+				return err
+			}
+			v.AddrRemote = x
+		default:
+			return runtime.UnknownJSON("attr", name)
+		}
+		return nil
+	})
 }
 
 // attrsAddress names the attributes of "address" in kernel errors.

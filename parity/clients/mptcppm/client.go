@@ -116,7 +116,7 @@ func (c *Client) GetAddrDump(ctx context.Context, opts ...runtime.DumpOption) it
 var opFlushAddrs = runtime.Op{Name: "flush-addrs", Cmd: 4, Attrs: &attrsEndpoint}
 
 // FlushAddrs runs the "flush-addrs" operation; the kernel sends no reply.
-// flush addresses
+// Flush addresses
 func (c *Client) FlushAddrs(ctx context.Context, req *Endpoint) error {
 	return c.conn.Do(ctx, &opFlushAddrs, req.Encode, nil)
 }
@@ -180,7 +180,7 @@ var opAnnounce = runtime.Op{Name: "announce", Cmd: 8, Attrs: &attrsAttr}
 var reqAnnounceDo = []bool{1: true, 4: true}
 
 // Announce runs the "announce" operation; the kernel sends no reply.
-// announce new sf
+// Announce new address
 func (c *Client) Announce(ctx context.Context, req *Attr) error {
 	return c.conn.Do(ctx, &opAnnounce, func(e *runtime.Encoder) { req.encodeOnly(e, reqAnnounceDo) }, nil)
 }
@@ -191,7 +191,7 @@ var opRemove = runtime.Op{Name: "remove", Cmd: 9, Attrs: &attrsAttr}
 // reqRemoveDo marks the attributes "remove" do requests carry.
 var reqRemoveDo = []bool{4: true, 5: true}
 
-// Remove runs the "remove" operation; the kernel sends no reply. announce
+// Remove runs the "remove" operation; the kernel sends no reply. Announce
 // removal
 func (c *Client) Remove(ctx context.Context, req *Attr) error {
 	return c.conn.Do(ctx, &opRemove, func(e *runtime.Encoder) { req.encodeOnly(e, reqRemoveDo) }, nil)
@@ -204,7 +204,7 @@ var opSubflowCreate = runtime.Op{Name: "subflow-create", Cmd: 10, Attrs: &attrsA
 var reqSubflowCreateDo = []bool{1: true, 4: true, 6: true}
 
 // SubflowCreate runs the "subflow-create" operation; the kernel sends no
-// reply. todo
+// reply. Create subflow
 func (c *Client) SubflowCreate(ctx context.Context, req *Attr) error {
 	return c.conn.Do(ctx, &opSubflowCreate, func(e *runtime.Encoder) { req.encodeOnly(e, reqSubflowCreateDo) }, nil)
 }
@@ -216,7 +216,7 @@ var opSubflowDestroy = runtime.Op{Name: "subflow-destroy", Cmd: 11, Attrs: &attr
 var reqSubflowDestroyDo = []bool{1: true, 4: true, 6: true}
 
 // SubflowDestroy runs the "subflow-destroy" operation; the kernel sends no
-// reply. todo
+// reply. Destroy subflow
 func (c *Client) SubflowDestroy(ctx context.Context, req *Attr) error {
 	return c.conn.Do(ctx, &opSubflowDestroy, func(e *runtime.Encoder) { req.encodeOnly(e, reqSubflowDestroyDo) }, nil)
 }

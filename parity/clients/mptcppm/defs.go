@@ -6,7 +6,7 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
-// EventType is the "event-type" enum.
+// EventType is the "event-type" enum. Netlink MPTCP event types
 type EventType uint32
 
 const (
@@ -16,11 +16,11 @@ const (
 	// It is the good time to allocate memory and send ADD_ADDR if needed.
 	// Depending on the traffic-patterns it can take a long time until the
 	// MPTCP_EVENT_ESTABLISHED is sent. Attributes: token, family, saddr4 |
-	// saddr6, daddr4 | daddr6, sport, dport, server-side, [flags].
+	// saddr6, daddr4 | daddr6, sport, dport, [server-side], [flags].
 	EventTypeCreated EventType = 1
 	// EventTypeEstablished is "established". A MPTCP connection is established
 	// (can start new subflows). Attributes: token, family, saddr4 | saddr6,
-	// daddr4 | daddr6, sport, dport, server-side, [flags].
+	// daddr4 | daddr6, sport, dport, [server-side], [flags].
 	EventTypeEstablished EventType = 2
 	// EventTypeClosed is "closed". A MPTCP connection has stopped. Attribute:
 	// token.

@@ -11,7 +11,9 @@
 // are bools. A subset of an attribute set gets a struct of its own, with
 // only the attributes the subset lists. Attributes that the spec does not
 // know are kept raw in each struct's Unknown field, so nothing the kernel
-// sends is lost.
+// sends is lost. Every type marshals to JSON as the kernel's own client
+// prints it (cli.py --output-json: spec names, enums and flags by name,
+// binary as hex) and reads the same JSON back.
 //
 // Dial connects to the family; each operation is a method of Client, and
 // its dump form (if any) is a method whose name ends in Dump and that

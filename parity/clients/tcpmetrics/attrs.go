@@ -3,7 +3,9 @@
 package tcpmetrics
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/netip"
 
 	"github.com/genlgen/genlgen/runtime"
 )
@@ -11,31 +13,32 @@ import (
 // TCPMetrics holds the attributes of the "tcp-metrics" attribute set.
 type TCPMetrics struct {
 	// AddrIPv4 is the "addr-ipv4" attribute.
-	AddrIPv4 runtime.Opt[uint32] `json:"addr-ipv4,omitzero"`
+	AddrIPv4 runtime.Opt[netip.Addr]
 	// AddrIPv6 is the "addr-ipv6" attribute.
-	AddrIPv6 []byte `json:"addr-ipv6,omitempty"`
+	AddrIPv6 runtime.Opt[netip.Addr]
 	// Age is the "age" attribute.
-	Age runtime.Opt[uint64] `json:"age,omitzero"`
+	Age runtime.Opt[uint64]
 	// TwTsval is the "tw-tsval" attribute. unused
-	TwTsval runtime.Opt[uint32] `json:"tw-tsval,omitzero"`
+	TwTsval runtime.Opt[uint32]
 	// TwTsStamp is the "tw-ts-stamp" attribute. unused
-	TwTsStamp runtime.Opt[int32] `json:"tw-ts-stamp,omitzero"`
+	TwTsStamp runtime.Opt[int32]
 	// Vals is the "vals" attribute.
-	Vals *Metrics `json:"vals,omitempty"`
+	Vals *Metrics
 	// FopenMss is the "fopen-mss" attribute.
-	FopenMss runtime.Opt[uint16] `json:"fopen-mss,omitzero"`
+	FopenMss runtime.Opt[uint16]
 	// FopenSynDrops is the "fopen-syn-drops" attribute.
-	FopenSynDrops runtime.Opt[uint16] `json:"fopen-syn-drops,omitzero"`
+	FopenSynDrops runtime.Opt[uint16]
 	// FopenSynDropTs is the "fopen-syn-drop-ts" attribute.
-	FopenSynDropTs runtime.Opt[uint64] `json:"fopen-syn-drop-ts,omitzero"`
+	FopenSynDropTs runtime.Opt[uint64]
 	// FopenCookie is the "fopen-cookie" attribute.
-	FopenCookie []byte `json:"fopen-cookie,omitempty"`
+	FopenCookie []byte
 	// SaddrIPv4 is the "saddr-ipv4" attribute.
-	SaddrIPv4 runtime.Opt[uint32] `json:"saddr-ipv4,omitzero"`
+	SaddrIPv4 runtime.Opt[netip.Addr]
 	// SaddrIPv6 is the "saddr-ipv6" attribute.
-	SaddrIPv6 []byte `json:"saddr-ipv6,omitempty"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	SaddrIPv6 runtime.Opt[netip.Addr]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -54,10 +57,10 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 		return
 	}
 	if x := &v.AddrIPv4; x.Present && sends(e, only, 1, "AddrIPv4", "addr-ipv4") {
-		e.PutBE32(1, x.V)
+		e.PutIPv4(1, x.V, true)
 	}
-	if x := v.AddrIPv6; x != nil && sends(e, only, 2, "AddrIPv6", "addr-ipv6") {
-		e.PutBytes(2, x)
+	if x := &v.AddrIPv6; x.Present && sends(e, only, 2, "AddrIPv6", "addr-ipv6") {
+		e.PutIP(2, x.V, 16)
 	}
 	if x := &v.Age; x.Present && sends(e, only, 3, "Age", "age") {
 		e.PutU64(3, x.V)
@@ -86,10 +89,10 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 		e.PutBytes(10, x)
 	}
 	if x := &v.SaddrIPv4; x.Present && sends(e, only, 11, "SaddrIPv4", "saddr-ipv4") {
-		e.PutBE32(11, x.V)
+		e.PutIPv4(11, x.V, true)
 	}
-	if x := v.SaddrIPv6; x != nil && sends(e, only, 12, "SaddrIPv6", "saddr-ipv6") {
-		e.PutBytes(12, x)
+	if x := &v.SaddrIPv6; x.Present && sends(e, only, 12, "SaddrIPv6", "saddr-ipv6") {
+		e.PutIP(12, x.V, 16)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -114,14 +117,17 @@ func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
 		switch typ {
 		case 13: // pad or unused: never surfaced
 		case 1:
-			if l-4 != 4 {
-				return runtime.SizeError("addr-ipv4", 4, l-4)
+			x, err := runtime.ReadIPv4("addr-ipv4", b[off+4:end], true)
+			if err != nil {
+				return err
 			}
-			x := runtime.BE32(b[off+4 : end])
 			v.AddrIPv4 = runtime.Some(x)
 		case 2:
-			x := dc.bytes().Copy(b[off+4 : end])
-			v.AddrIPv6 = x
+			x, err := runtime.ReadIP("addr-ipv6", b[off+4:end], 16)
+			if err != nil {
+				return err
+			}
+			v.AddrIPv6 = runtime.Some(x)
 		case 3:
 			if l-4 != 8 {
 				return runtime.SizeError("age", 8, l-4)
@@ -168,20 +174,151 @@ func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.FopenCookie = x
 		case 11:
-			if l-4 != 4 {
-				return runtime.SizeError("saddr-ipv4", 4, l-4)
+			x, err := runtime.ReadIPv4("saddr-ipv4", b[off+4:end], true)
+			if err != nil {
+				return err
 			}
-			x := runtime.BE32(b[off+4 : end])
 			v.SaddrIPv4 = runtime.Some(x)
 		case 12:
-			x := dc.bytes().Copy(b[off+4 : end])
-			v.SaddrIPv6 = x
+			x, err := runtime.ReadIP("saddr-ipv6", b[off+4:end], 16)
+			if err != nil {
+				return err
+			}
+			v.SaddrIPv6 = runtime.Some(x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *TCPMetrics) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.AddrIPv4.Present {
+		o.Put("addr-ipv4", v.AddrIPv4.V)
+	}
+	if v.AddrIPv6.Present {
+		o.Put("addr-ipv6", v.AddrIPv6.V)
+	}
+	if v.Age.Present {
+		o.Put("age", v.Age.V)
+	}
+	if v.TwTsval.Present {
+		o.Put("tw-tsval", v.TwTsval.V)
+	}
+	if v.TwTsStamp.Present {
+		o.Put("tw-ts-stamp", v.TwTsStamp.V)
+	}
+	if v.Vals != nil {
+		o.Put("vals", v.Vals)
+	}
+	if v.FopenMss.Present {
+		o.Put("fopen-mss", v.FopenMss.V)
+	}
+	if v.FopenSynDrops.Present {
+		o.Put("fopen-syn-drops", v.FopenSynDrops.V)
+	}
+	if v.FopenSynDropTs.Present {
+		o.Put("fopen-syn-drop-ts", v.FopenSynDropTs.V)
+	}
+	if v.FopenCookie != nil {
+		o.Put("fopen-cookie", runtime.HexBytes(v.FopenCookie))
+	}
+	if v.SaddrIPv4.Present {
+		o.Put("saddr-ipv4", v.SaddrIPv4.V)
+	}
+	if v.SaddrIPv6.Present {
+		o.Put("saddr-ipv6", v.SaddrIPv6.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *TCPMetrics) UnmarshalJSON(b []byte) error {
+	*v = TCPMetrics{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "addr-ipv4":
+			var x netip.Addr
+			if err := runtime.ReadJSON("addr-ipv4", raw, &x); err != nil {
+				return err
+			}
+			v.AddrIPv4 = runtime.Some(x)
+		case "addr-ipv6":
+			var x netip.Addr
+			if err := runtime.ReadJSON("addr-ipv6", raw, &x); err != nil {
+				return err
+			}
+			v.AddrIPv6 = runtime.Some(x)
+		case "age":
+			var x uint64
+			if err := runtime.ReadJSON("age", raw, &x); err != nil {
+				return err
+			}
+			v.Age = runtime.Some(x)
+		case "tw-tsval":
+			var x uint32
+			if err := runtime.ReadJSON("tw-tsval", raw, &x); err != nil {
+				return err
+			}
+			v.TwTsval = runtime.Some(x)
+		case "tw-ts-stamp":
+			var x int32
+			if err := runtime.ReadJSON("tw-ts-stamp", raw, &x); err != nil {
+				return err
+			}
+			v.TwTsStamp = runtime.Some(x)
+		case "vals":
+			x := new(Metrics)
+			if err := runtime.ReadJSON("vals", raw, x); err != nil {
+				return err
+			}
+			v.Vals = x
+		case "fopen-mss":
+			var x uint16
+			if err := runtime.ReadJSON("fopen-mss", raw, &x); err != nil {
+				return err
+			}
+			v.FopenMss = runtime.Some(x)
+		case "fopen-syn-drops":
+			var x uint16
+			if err := runtime.ReadJSON("fopen-syn-drops", raw, &x); err != nil {
+				return err
+			}
+			v.FopenSynDrops = runtime.Some(x)
+		case "fopen-syn-drop-ts":
+			var x uint64
+			if err := runtime.ReadJSON("fopen-syn-drop-ts", raw, &x); err != nil {
+				return err
+			}
+			v.FopenSynDropTs = runtime.Some(x)
+		case "fopen-cookie":
+			var h runtime.HexBytes
+			if err := runtime.ReadJSON("fopen-cookie", raw, &h); err != nil {
+				return err
+			}
+			x := []byte(h)
+			v.FopenCookie = x
+		case "saddr-ipv4":
+			var x netip.Addr
+			if err := runtime.ReadJSON("saddr-ipv4", raw, &x); err != nil {
+				return err
+			}
+			v.SaddrIPv4 = runtime.Some(x)
+		case "saddr-ipv6":
+			var x netip.Addr
+			if err := runtime.ReadJSON("saddr-ipv6", raw, &x); err != nil {
+				return err
+			}
+			v.SaddrIPv6 = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("tcp-metrics", name)
+		}
+		return nil
+	})
 }
 
 // Metrics holds the attributes of the "metrics" attribute set. Attributes
@@ -191,24 +328,25 @@ func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
 type Metrics struct {
 	// Rtt is the "rtt" attribute. Round Trip Time (RTT), in msecs with 3 bits
 	// fractional (left-shift by 3 to get the msec value).
-	Rtt runtime.Opt[uint32] `json:"rtt,omitzero"`
+	Rtt runtime.Opt[uint32]
 	// Rttvar is the "rttvar" attribute. Round Trip Time VARiance (RTT), in
 	// msecs with 2 bits fractional (left-shift by 2 to get the msec value).
-	Rttvar runtime.Opt[uint32] `json:"rttvar,omitzero"`
+	Rttvar runtime.Opt[uint32]
 	// Ssthresh is the "ssthresh" attribute. Slow Start THRESHold.
-	Ssthresh runtime.Opt[uint32] `json:"ssthresh,omitzero"`
+	Ssthresh runtime.Opt[uint32]
 	// Cwnd is the "cwnd" attribute. Congestion Window.
-	Cwnd runtime.Opt[uint32] `json:"cwnd,omitzero"`
+	Cwnd runtime.Opt[uint32]
 	// Reodering is the "reodering" attribute. Reodering metric.
-	Reodering runtime.Opt[uint32] `json:"reodering,omitzero"`
+	Reodering runtime.Opt[uint32]
 	// RttUs is the "rtt-us" attribute. Round Trip Time (RTT), in usecs, with 3
 	// bits fractional (left-shift by 3 to get the msec value).
-	RttUs runtime.Opt[uint32] `json:"rtt-us,omitzero"`
+	RttUs runtime.Opt[uint32]
 	// RttvarUs is the "rttvar-us" attribute. Round Trip Time (RTT), in usecs,
 	// with 2 bits fractional (left-shift by 3 to get the msec value).
-	RttvarUs runtime.Opt[uint32] `json:"rttvar-us,omitzero"`
-	// Unknown holds the attributes the spec does not know, kept raw.
-	Unknown []runtime.RawAttr `json:"-"`
+	RttvarUs runtime.Opt[uint32]
+	// Unknown holds the attributes the spec does not know, kept raw (and
+	// left out of JSON).
+	Unknown []runtime.RawAttr
 }
 
 // Encode appends v's attributes (not the fixed header) to e; absent
@@ -316,6 +454,88 @@ func (v *Metrics) decode(b []byte, dc *decoder) error {
 		off += (l + 3) &^ 3
 	}
 	return nil
+}
+
+// MarshalJSON returns v as the kernel's client (cli.py) prints it: see
+// the package doc.
+func (v *Metrics) MarshalJSON() ([]byte, error) {
+	var o runtime.JSONObject
+	if v.Rtt.Present {
+		o.Put("rtt", v.Rtt.V)
+	}
+	if v.Rttvar.Present {
+		o.Put("rttvar", v.Rttvar.V)
+	}
+	if v.Ssthresh.Present {
+		o.Put("ssthresh", v.Ssthresh.V)
+	}
+	if v.Cwnd.Present {
+		o.Put("cwnd", v.Cwnd.V)
+	}
+	if v.Reodering.Present {
+		o.Put("reodering", v.Reodering.V)
+	}
+	if v.RttUs.Present {
+		o.Put("rtt-us", v.RttUs.V)
+	}
+	if v.RttvarUs.Present {
+		o.Put("rttvar-us", v.RttvarUs.V)
+	}
+	return o.Bytes()
+}
+
+// UnmarshalJSON reads the JSON MarshalJSON writes (and cli.py takes).
+func (v *Metrics) UnmarshalJSON(b []byte) error {
+	*v = Metrics{}
+	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
+		switch name {
+		case "rtt":
+			var x uint32
+			if err := runtime.ReadJSON("rtt", raw, &x); err != nil {
+				return err
+			}
+			v.Rtt = runtime.Some(x)
+		case "rttvar":
+			var x uint32
+			if err := runtime.ReadJSON("rttvar", raw, &x); err != nil {
+				return err
+			}
+			v.Rttvar = runtime.Some(x)
+		case "ssthresh":
+			var x uint32
+			if err := runtime.ReadJSON("ssthresh", raw, &x); err != nil {
+				return err
+			}
+			v.Ssthresh = runtime.Some(x)
+		case "cwnd":
+			var x uint32
+			if err := runtime.ReadJSON("cwnd", raw, &x); err != nil {
+				return err
+			}
+			v.Cwnd = runtime.Some(x)
+		case "reodering":
+			var x uint32
+			if err := runtime.ReadJSON("reodering", raw, &x); err != nil {
+				return err
+			}
+			v.Reodering = runtime.Some(x)
+		case "rtt-us":
+			var x uint32
+			if err := runtime.ReadJSON("rtt-us", raw, &x); err != nil {
+				return err
+			}
+			v.RttUs = runtime.Some(x)
+		case "rttvar-us":
+			var x uint32
+			if err := runtime.ReadJSON("rttvar-us", raw, &x); err != nil {
+				return err
+			}
+			v.RttvarUs = runtime.Some(x)
+		default:
+			return runtime.UnknownJSON("metrics", name)
+		}
+		return nil
+	})
 }
 
 // attrsTCPMetrics names the attributes of "tcp-metrics" in kernel errors.

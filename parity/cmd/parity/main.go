@@ -37,6 +37,7 @@ func main() {
 	out := flag.String("o", "", "write the report to this file (default: standard output)")
 	k73 := flag.String("k73", "", "status file of the 7.3 modules (k73.json from parity/cmd/paritymods); empty skips the 7.3 comparison")
 	specs73 := flag.String("specs73", "../shared/ynl-7.3/specs", "directory of the 7.3 specs")
+	cli := flag.String("cli", "../shared/ynl-7.3/pyynl/cli.py", "the kernel's Python client (7.3) the data comparison runs, with the 7.3 specs; empty skips it")
 	flag.Parse()
 	if *specs == "" {
 		*specs = filepath.Join(*linux, "Documentation/netlink/specs")
@@ -61,8 +62,11 @@ func main() {
 			}
 		}
 	}
-	if *linux != "" {
-		r.data(*linux)
+	if *cli != "" {
+		if err := r.data(*cli, *specs73); err != nil {
+			fmt.Fprintln(os.Stderr, "parity:", err)
+			os.Exit(1)
+		}
 	}
 	var buf bytes.Buffer
 	r.write(&buf)
@@ -342,10 +346,13 @@ func countModels(models [2]parity.Model) (ops, attrs int) {
 	return len(opSet), len(attrSet)
 }
 
-func (r *report) data(linux string) {
+func (r *report) data(cli, specs string) error {
 	r.usedData = map[*parity.KnownDiff]bool{}
 	for _, c := range parity.DataCases {
-		sp := r.specs[c.Spec]
+		sp, err := spec.Load(filepath.Join(specs, c.Spec+".yaml"))
+		if err != nil {
+			return err
+		}
 		op := sp.Op(c.Op)
 		if op == nil || op.AttrSet == nil {
 			r.fail("%s: no op %s with an attribute set in the spec", c.Spec, c.Op)
@@ -357,8 +364,8 @@ func (r *report) data(linux string) {
 		// runs: retry a few times before calling a difference real.
 		for try := 0; try < 3; try++ {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			res.py = parity.RunPython(ctx, c, linux, op.AttrSet)
-			res.gg = parity.RunGo(ctx, c, op.AttrSet)
+			res.py = parity.RunPython(ctx, c, cli, specs)
+			res.gg = parity.RunGo(ctx, c)
 			cancel()
 			lines = parity.CompareOutcomes(res.py, res.gg)
 			if len(lines) == 0 {
@@ -378,4 +385,5 @@ func (r *report) data(linux string) {
 	}
 	// The host's devices vary, so an unused data explanation is only
 	// reported, not a failure.
+	return nil
 }
