@@ -291,7 +291,10 @@ bench-smoke: bench-c-smoke ## Run every benchmark once (-benchtime 1x) so they k
 
 # Counts of executions, not durations: Go 1.26's fuzzing coordinator can
 # fail a duration run at its deadline for nothing (golang/go#75804; see
-# scripts/fuzz.sh). 50000 executions take 4 to 12 s per target here.
+# scripts/fuzz.sh). 50000 executions take 4 to 12 s per target here. A
+# target that costs more per execution caps its own count with a comment
+# above it: cmd/genlgen's FuzzGenerate (spec -> Go + C -> disk) runs 5000,
+# about 30 s.
 FUZZTIME ?= 50000x
 
 .PHONY: fuzz-smoke

@@ -8,7 +8,9 @@
 //     version, maximum attribute and multicast groups once through nlctrl
 //     (CTRL_CMD_GETFAMILY).
 //   - [Encoder] builds a request (netlink header, genl header, optional fixed
-//     header, attributes) into a reused buffer.
+//     header, attributes) into a reused buffer. It goes at most
+//     [MaxNestDepth] nests deep, so a value that contains itself fails to
+//     encode with an error instead of overflowing the stack.
 //   - [AttrIter] and the Read* helpers decode attributes straight from the
 //     receive buffer; generated decoders walk attributes with
 //     [AttrHeader] instead, read fixed-size integers with [U32] and its
@@ -33,7 +35,10 @@
 // attribute. This package therefore talks to an AF_NETLINK/NETLINK_GENERIC
 // socket directly with golang.org/x/sys/unix:
 //
-//   - blocking send and recvfrom system calls, no poller and no peek;
+//   - blocking send and recvfrom system calls, no poller and no peek (the
+//     first socket only makes sure Go's poller runs, which timers need: a
+//     process whose sockets had taken its last descriptors would otherwise
+//     die starting it; running out of descriptors is an error, EMFILE);
 //   - the kernel runs a request's handler inside sendmsg, so everything
 //     that answers a "do" request is queued by the time the send returns.
 //     An operation whose do form has a reply ([Op].DoReply) is therefore

@@ -21,13 +21,30 @@ type Encoder struct {
 	buf       []byte
 	attrStart int // offset of the first attribute, after any fixed header
 	err       error
+	depth     int // nests open
 }
+
+// MaxNestDepth is how many nests deep an Encoder goes: BeginNest refuses
+// to open one more, and [Encoder.Err] says so. A value that contains
+// itself (legal in a set that nests itself: a pointer back to an outer
+// value) would otherwise be encoded until the stack overflows, a fatal
+// error no caller can recover from; generated Encode methods stop once
+// Err is set, which ends the recursion.
+//
+// The kernel validates nests with policies at most 10 levels deep
+// (MAX_POLICY_RECURSION_DEPTH in lib/nlattr.c, counting an indexed
+// array's two nests as one level), but families that parse their own
+// nests go deeper: openvswitch accepts 16 levels of nested actions
+// (OVS_COPY_ACTIONS_MAX_DEPTH), two nests or more each. 64 leaves room
+// for those and stops a cycle after 64 nests of a few bytes.
+const MaxNestDepth = 64
 
 // Begin resets e and writes the netlink and genl headers of a new message.
 // The length, sequence number and port id are filled in when it is sent.
 func (e *Encoder) Begin(family, flags uint16, cmd, version uint8) {
 	e.buf = e.buf[:0]
 	e.err = nil
+	e.depth = 0
 	h := e.extend(nlmsgHdrLen + genlHdrLen)
 	clear(h)
 	ne.PutUint16(h[4:], family)
@@ -166,8 +183,16 @@ func (e *Encoder) PutRaw(a RawAttr) {
 // BeginNest opens a nested attribute (NLA_F_NESTED is set) and returns a
 // token to pass to EndNest once its contents have been appended. For an
 // indexed array, open one nest for the array and one per element, whose
-// type is the element's index.
+// type is the element's index. A nest MaxNestDepth nests deep is not
+// opened: Err reports it, and generated code stops encoding.
 func (e *Encoder) BeginNest(typ uint16) int {
+	e.depth++
+	if e.depth > MaxNestDepth {
+		if e.err == nil {
+			e.err = fmt.Errorf("genlgen: encode: nest type %d: more than %d nests deep (does the value contain itself?)", typ&attrTypeMask, MaxNestDepth)
+		}
+		return -1
+	}
 	start := len(e.buf)
 	e.attr(typ|unix.NLA_F_NESTED, 0)
 	return start
@@ -175,6 +200,10 @@ func (e *Encoder) BeginNest(typ uint16) int {
 
 // EndNest closes the nest opened by the BeginNest that returned start.
 func (e *Encoder) EndNest(start int) {
+	e.depth--
+	if start == -1 && e.depth >= MaxNestDepth {
+		return // the nest BeginNest refused; Err says so
+	}
 	if start < 0 || start+attrHdrLen > len(e.buf) {
 		if e.err == nil {
 			e.err = fmt.Errorf("genlgen: encode: EndNest(%d) without a matching BeginNest", start)

@@ -231,7 +231,9 @@ func (b *HexDump) UnmarshalText(t []byte) error { return (*HexBytes)(b).Unmarsha
 type HexInt uint64
 
 // MarshalText returns v in hex with a 0x prefix.
-func (v HexInt) MarshalText() ([]byte, error) { return []byte("0x" + strconv.FormatUint(uint64(v), 16)), nil }
+func (v HexInt) MarshalText() ([]byte, error) {
+	return []byte("0x" + strconv.FormatUint(uint64(v), 16)), nil
+}
 
 // UnmarshalText reads hex, with or without the 0x prefix.
 func (v *HexInt) UnmarshalText(t []byte) error {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -42,6 +44,9 @@ type sock struct {
 // only the kernel can send it unicast messages. A socket for requests
 // gets an io_uring if cfg allows and the kernel has one that works.
 func openSock(cfg *config, requests bool) (*sock, error) {
+	if err := startPoller(); err != nil {
+		return nil, err
+	}
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
 	if err != nil {
 		return nil, fmt.Errorf("genlgen: socket: %w", err)
@@ -58,6 +63,46 @@ func openSock(cfg *config, requests bool) (*sock, error) {
 		s.ring, _ = newURing()
 	}
 	return s, nil
+}
+
+// pollerStarted is set once startPoller has made sure Go's network
+// poller runs; pollerMu serialises the attempts.
+var (
+	pollerStarted atomic.Bool
+	pollerMu      sync.Mutex
+)
+
+// startPoller makes sure Go's network poller runs before the first socket
+// is opened. Sockets here never use it, but timers do (a context with a
+// deadline, time.Sleep, a Go program's first os.File), and Go starts it on
+// first use, taking two descriptors, an epoll instance and an eventfd:
+// when there are none left, that is a fatal error ("runtime: eventfd
+// failed"), not an error value. A process whose sockets took its last
+// descriptors before the first timer would die. So the first socket
+// checks that two descriptors are free (a pipe), gives them back, and at
+// once sets a timer, which starts the poller; with no descriptors free it
+// fails with EMFILE, as opening a socket would. The poller runs from then
+// on, so later sockets do not check again.
+func startPoller() error {
+	if pollerStarted.Load() {
+		return nil
+	}
+	pollerMu.Lock()
+	defer pollerMu.Unlock()
+	if pollerStarted.Load() {
+		return nil
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		return fmt.Errorf("genlgen: socket: no descriptors left for Go's network poller: %w", err)
+	}
+	unix.Close(p[0])
+	unix.Close(p[1])
+	// A function timer is put in the timer heap, which starts the poller,
+	// as soon as it is made; Stop takes it out.
+	time.AfterFunc(time.Hour, func() {}).Stop()
+	pollerStarted.Store(true)
+	return nil
 }
 
 func (s *sock) setup(cfg *config) error {

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	goruntime "runtime"
 	"sync"
 	"sync/atomic"
@@ -208,8 +209,10 @@ func (u *uring) put(pos uint32, e uringSQE) {
 }
 
 var (
-	uringOnce   sync.Once
-	uringUsable bool
+	// uringState is 0 until a probe answered, then uringOK or uringNo;
+	// uringMu serialises the probes.
+	uringState atomic.Int32
+	uringMu    sync.Mutex
 	// probeBuf and probeNoop are the probe's buffers: variables that
 	// live as long as the process, since a receive the kernel left
 	// waiting is only cancelled once the probe has returned.
@@ -222,6 +225,11 @@ var (
 	}()
 )
 
+const (
+	uringOK = 1 + iota
+	uringNo
+)
+
 // uringWorks reports, once per process, whether io_uring can run a
 // socket's send and receive the way sendRecv asks: rings must set up, a
 // send linked to a receive must both run, and a receive with MSG_DONTWAIT
@@ -231,28 +239,53 @@ var (
 // forever; sandboxes such as gVisor implement only some operations.) The
 // probe sends the kernel an NLMSG_NOOP, which it answers with nothing,
 // linked to such a receive, without waiting for their completions.
+//
+// A probe that fails for want of file descriptors (EMFILE, ENFILE) is not
+// the answer: the next socket asks again.
 func uringWorks() bool {
-	uringOnce.Do(func() { uringUsable = probeURing() })
-	return uringUsable
+	if v := uringState.Load(); v != 0 {
+		return v == uringOK
+	}
+	uringMu.Lock()
+	defer uringMu.Unlock()
+	if v := uringState.Load(); v != 0 {
+		return v == uringOK
+	}
+	ok, err := probeURingErr()
+	switch {
+	case ok:
+		uringState.Store(uringOK)
+	case !errors.Is(err, unix.EMFILE) && !errors.Is(err, unix.ENFILE):
+		uringState.Store(uringNo)
+	}
+	return ok
 }
 
+// probeURing reports whether the probe passes.
 func probeURing() bool {
+	ok, _ := probeURingErr()
+	return ok
+}
+
+// probeURingErr is probeURing with the error of the system call that
+// stopped the probe, if one did.
+func probeURingErr() (bool, error) {
 	u, err := newURing()
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer u.close() // closing the ring cancels a receive left waiting
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer unix.Close(fd)
-	if unix.Connect(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}) != nil {
-		return false
+	if err := unix.Connect(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return false, err
 	}
 	u.queueSendRecv(fd, probeNoop[:], probeBuf[:], unix.MSG_DONTWAIT)
 	if _, _, e := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 2, 0, 0, 0, 0); e != 0 {
-		return false
+		return false, e
 	}
 	var r uringResult
 	got := u.reap(&r)
@@ -262,5 +295,5 @@ func probeURing() bool {
 		unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(u.fd), 0, 0, ioringEnterGetEvents, 0, 0)
 		got += u.reap(&r)
 	}
-	return got == 2 && r.sent == int32(len(probeNoop)) && r.received == -int32(unix.EAGAIN)
+	return got == 2 && r.sent == int32(len(probeNoop)) && r.received == -int32(unix.EAGAIN), nil
 }

@@ -2,6 +2,15 @@ package spec
 
 // goNames gives every node its Go identifier, resolving collisions once
 // here so generators never mangle names.
+//
+// Two spec names that give C one identifier (foo-bar and foo_bar, get-x
+// and get_x) are an error (cNames, naming both), since the kernel's C
+// would merge or refuse them: such a spec never reaches a generator.
+// What collides in Go only is renamed here, with a suffix ("Attr", "Op",
+// "Value", then a number): a name Go reserves (Client, Close, Encode,
+// ...), or two names that C keeps apart but Go's CamelCase does not
+// (foo-1 and foo1 are FOO_1 and FOO1 in C, Foo1 both in Go: the second
+// field becomes Foo1Attr).
 func (rv *resolver) goNames() {
 	f := rv.f
 	types := newNamespace(ReservedGoTypeNames...)

@@ -11,6 +11,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -22,18 +23,42 @@ import (
 // protocol genlgen cannot generate, such as netlink-raw.
 var ErrUnsupportedProtocol = errors.New("protocol not supported")
 
-// Load reads and resolves the spec at path.
+// Load reads and resolves the spec at path, which may hold at most
+// MaxSpecSize bytes.
 func Load(path string) (*Family, error) {
-	data, err := os.ReadFile(path)
+	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("genlgen: load spec: %w", err)
+	}
+	defer fh.Close()
+	// One byte more than allowed tells a spec that is too large without
+	// reading all of it (it may be /dev/zero).
+	data, err := io.ReadAll(io.LimitReader(fh, MaxSpecSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("genlgen: load spec: %w", err)
+	}
+	if len(data) > MaxSpecSize {
+		n := int64(len(data))
+		if st, err := fh.Stat(); err == nil && st.Mode().IsRegular() {
+			n = st.Size()
+		}
+		return nil, ErrorList{sizeProblem(path, n)}
 	}
 	return Parse(path, data)
 }
 
 // Parse resolves a spec held in memory; file names it in diagnostics.
-// On failure the error is an ErrorList.
+// On failure the error is an ErrorList. Before anything else, it rejects
+// a spec of more than MaxSpecSize bytes, one whose YAML aliases expand it
+// more than twice (aliasProblem), and a file name the generated files
+// could not print in their banners.
 func Parse(file string, data []byte) (*Family, error) {
+	if len(data) > MaxSpecSize {
+		return nil, ErrorList{sizeProblem(file, int64(len(data)))}
+	}
+	if p := fileNameProblem(file); p != nil {
+		return nil, ErrorList{*p}
+	}
 	d := &diagnostics{file: file}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -41,6 +66,9 @@ func Parse(file string, data []byte) (*Family, error) {
 	}
 	if len(doc.Content) == 0 {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "empty spec"}}
+	}
+	if p := aliasProblem(file, &doc); p != nil {
+		return nil, ErrorList{*p}
 	}
 	root := deref(doc.Content[0])
 	if unsupported := protocolProblem(file, root); unsupported != nil {
@@ -115,9 +143,9 @@ func (l *loader) family(root *yaml.Node) *Family {
 	o := l.r.object(root, "spec", l.keys.top, []string{"name", "doc", "attribute-sets", "operations"})
 	f.Name = l.name(o, "spec")
 	f.Doc = o.str("doc")
-	f.UAPIHeader = o.str("uapi-header")
-	f.CFamilyNameDefine = o.str("c-family-name")
-	f.CVersionDefine = o.str("c-version-name")
+	f.UAPIHeader = o.header("uapi-header")
+	f.CFamilyNameDefine = o.cPart("c-family-name")
+	f.CVersionDefine = o.cPart("c-version-name")
 	f.MaxByDefine = o.boolean("max-by-define")
 	if v, ok := o.uint("version"); ok {
 		if v < 1 || v > 255 {
@@ -128,14 +156,12 @@ func (l *loader) family(root *yaml.Node) *Family {
 	if p := o.oneOf("kernel-policy", l.keys.kernelPolicies); p != "" {
 		f.KernelPolicy = KernelPolicy(p)
 	}
-	f.raw.cmdMaxName = o.str("cmd-max-name")
-	f.raw.cmdCntName = o.str("cmd-cnt-name")
+	f.raw.cmdMaxName = o.cPart("cmd-max-name")
+	f.raw.cmdCntName = o.cPart("cmd-cnt-name")
 	if o.has("kernel-family") {
 		kf := l.r.object(o.values["kernel-family"], "kernel-family", l.keys.kernelFamily, nil)
-		for _, h := range kf.strList("headers") {
-			f.KernelFamily.Headers = append(f.KernelFamily.Headers, h.Value)
-		}
-		f.KernelFamily.SockPriv = kf.str("sock-priv")
+		f.KernelFamily.Headers = kf.headers("headers")
+		f.KernelFamily.SockPriv = kf.matching("sock-priv", sockPrivRE, "it is a C type: a name, or \"struct name\"")
 	}
 	for _, n := range o.list("definitions") {
 		f.Definitions = append(f.Definitions, l.definition(n))
@@ -155,11 +181,19 @@ func (l *loader) family(root *yaml.Node) *Family {
 	return f
 }
 
-// name reads the "name" of an object of the given kind. Where the
-// protocol's schema gives that kind's names a pattern (7.3's do; 6.12's
-// did not, and its specs use underscores), a name outside it is a warning.
+// name reads the "name" of an object of the given kind. A name that
+// cannot become what genlgen makes of it (nameProblem) is an error.
+// Where the protocol's schema gives that kind's names a pattern (7.3's
+// do; 6.12's did not, and its specs use underscores), a name outside it
+// is a warning.
 func (l *loader) name(o *object, kind string) string {
 	s := o.str("name")
+	if v := o.values["name"]; v != nil && v.Tag == "!!str" {
+		if p := nameProblem(kind, s); p != "" {
+			l.r.diag.errorf(o.posOf("name"), "%s", p)
+			return s
+		}
+	}
 	if s != "" && contains(l.keys.patternNames, kind) && !namePatternRE.MatchString(s) {
 		l.r.diag.warnf(o.posOf("name"), "%s name %q does not match %s, which the 7.3 schema of protocol %s requires (lower-case letters, digits and dashes)",
 			kind, s, namePattern, l.protocol)
@@ -171,7 +205,7 @@ var namePatternRE = regexp.MustCompile(namePattern)
 
 func (l *loader) group(n *yaml.Node) *McastGroup {
 	o := l.r.object(n, "multicast group", l.keys.group, []string{"name"})
-	g := &McastGroup{Pos: l.r.pos(n), Name: l.name(o, "multicast group"), CDefine: o.str("c-define-name")}
+	g := &McastGroup{Pos: l.r.pos(n), Name: l.name(o, "multicast group"), CDefine: o.cPart("c-define-name")}
 	g.Flags = o.enumList("flags", l.keys.opFlags)
 	return g
 }

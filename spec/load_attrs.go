@@ -46,12 +46,12 @@ func (l *loader) attrSet(n *yaml.Node) *AttrSet {
 	s := &AttrSet{Pos: l.r.pos(n), Name: l.name(o, "attribute set"), Doc: o.str("doc")}
 	o.what = "attribute set " + quote(s.Name)
 	s.raw.subsetOf = o.refName("subset-of")
-	s.Header = o.str("header")
-	s.raw.namePrefix = o.str("name-prefix")
+	s.Header = o.header("header")
+	s.raw.namePrefix = o.cPart("name-prefix")
 	s.raw.hasNamePrefix = o.has("name-prefix")
-	s.raw.enumName, s.raw.hasEnumName = o.nullableName("enum-name")
-	s.raw.maxName = o.str("attr-max-name")
-	s.raw.cntName = o.str("attr-cnt-name")
+	s.raw.enumName, s.raw.hasEnumName = o.nullableCPart("enum-name")
+	s.raw.maxName = o.cPart("attr-max-name")
+	s.raw.cntName = o.cPart("attr-cnt-name")
 	if s.raw.hasNamePrefix && s.raw.subsetOf.Value != "" {
 		l.r.diag.errorf(o.keyPos("name-prefix"), "%s: a subset inherits its names and cannot set \"name-prefix\"", o.what)
 	}
@@ -76,6 +76,10 @@ func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
 		a.raw.hasValue = true
 	}
 	for _, tv := range o.strList("type-value") {
+		if !elementNameRE.MatchString(tv.Value) {
+			l.r.diag.errorf(tv.Pos, "%s: type-value %q must hold only letters, digits, '-' and '_': it becomes a Go field and a C member", o.what, tv.Value)
+			continue
+		}
 		a.TypeValue = append(a.TypeValue, tv.Value)
 	}
 	a.BigEndian = o.oneOf("byte-order", l.keys.byteOrders) == "big-endian"
@@ -86,7 +90,7 @@ func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
 	a.raw.structName = o.refName("struct")
 	a.EnumAsFlags = o.boolean("enum-as-flags")
 	a.DisplayHint = o.oneOf("display-hint", l.keys.displayHints)
-	a.raw.namePrefix = o.str("name-prefix")
+	a.raw.namePrefix = o.cPart("name-prefix")
 	if o.has("sub-type") {
 		a.SubType = AttrType(o.oneOf("sub-type", l.keys.attrTypes))
 		a.raw.subTypePos = o.posOf("sub-type")

@@ -19,7 +19,7 @@ type definitionRaw struct {
 
 func (l *loader) definition(n *yaml.Node) *Definition {
 	o := l.r.object(n, "definition", l.keys.definition, []string{"type", "name"})
-	d := &Definition{Pos: l.r.pos(n), Name: l.name(o, "definition"), Doc: o.str("doc"), Header: o.str("header"), Scope: o.oneOf("scope", l.keys.scopes)}
+	d := &Definition{Pos: l.r.pos(n), Name: l.name(o, "definition"), Doc: o.str("doc"), Header: o.header("header"), Scope: o.oneOf("scope", l.keys.scopes)}
 	if d.Scope == "" {
 		d.Scope = "uapi"
 	}
@@ -30,10 +30,10 @@ func (l *loader) definition(n *yaml.Node) *Definition {
 	} else {
 		d.Kind = DefKind(o.oneOf("type", l.keys.defTypes))
 	}
-	d.raw.namePrefix = o.str("name-prefix")
+	d.raw.namePrefix = o.cPart("name-prefix")
 	d.raw.hasNamePrefix = o.has("name-prefix")
-	d.raw.enumName, d.raw.hasEnumName = o.nullableName("enum-name")
-	d.EnumCntName = o.str("enum-cnt-name")
+	d.raw.enumName, d.raw.hasEnumName = o.nullableCPart("enum-name")
+	d.EnumCntName = o.cPart("enum-cnt-name")
 	d.RenderMax = o.boolean("render-max")
 
 	onlyFor := func(key string, kinds ...DefKind) {

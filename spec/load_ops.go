@@ -36,11 +36,11 @@ func (l *loader) operations(f *Family, n *yaml.Node) {
 	if ops.EnumModel == "" {
 		ops.EnumModel = "unified"
 	}
-	ops.NamePrefix = o.str("name-prefix")
-	ops.AsyncPrefix = o.str("async-prefix")
+	ops.NamePrefix = o.cPart("name-prefix")
+	ops.AsyncPrefix = o.cPart("async-prefix")
 	ops.raw.hasAsyncPrefix = o.has("async-prefix")
-	ops.raw.enumName, ops.raw.hasEnumName = o.nullableName("enum-name")
-	ops.raw.asyncEnum, ops.raw.hasAsyncEnum = o.nullableName("async-enum")
+	ops.raw.enumName, ops.raw.hasEnumName = o.nullableCPart("enum-name")
+	ops.raw.asyncEnum, ops.raw.hasAsyncEnum = o.nullableCPart("async-enum")
 	ops.raw.fixedHeader = o.refName("fixed-header")
 	for _, item := range o.list("list") {
 		ops.List = append(ops.List, l.op(item))
@@ -62,7 +62,7 @@ func (l *loader) op(n *yaml.Node) *Op {
 		op.UnsAdmin = op.UnsAdmin || fl == "uns-admin-perm"
 	}
 	op.DontValidate = o.enumList("dont-validate", l.keys.dontValidate)
-	op.ConfigCond = o.str("config-cond")
+	op.ConfigCond = o.cPart("config-cond")
 	op.raw.fixedHeader = o.refName("fixed-header")
 	if o.has("do") {
 		op.Do = l.mode(o.values["do"], o.what+" do")
@@ -89,7 +89,7 @@ func (l *loader) op(n *yaml.Node) *Op {
 
 func (l *loader) mode(n *yaml.Node, what string) *OpMode {
 	o := l.r.object(n, what, l.keys.mode, nil)
-	m := &OpMode{Pos: l.r.pos(n), Pre: o.str("pre"), Post: o.str("post")}
+	m := &OpMode{Pos: l.r.pos(n), Pre: o.cFunc("pre"), Post: o.cFunc("post")}
 	if o.has("request") {
 		m.Request = l.message(o.values["request"], what+" request")
 	}

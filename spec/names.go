@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"go/token"
 	"strconv"
 	"strings"
 	"unicode"
@@ -54,7 +55,9 @@ func goName(s string) string {
 	return out
 }
 
-// goPackageName is a lower-case Go package name for a family.
+// goPackageName is a lower-case Go package name for a family: its
+// letters and digits, with "family" in front when that is not a Go
+// identifier or is a keyword (a family called "type" or "go").
 func goPackageName(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
@@ -63,7 +66,7 @@ func goPackageName(s string) string {
 		}
 	}
 	out := b.String()
-	if out == "" || unicode.IsDigit(rune(out[0])) {
+	if out == "" || unicode.IsDigit(rune(out[0])) || token.IsKeyword(out) {
 		out = "family" + out
 	}
 	return out

@@ -12,6 +12,7 @@ func resolve(f *Family, d *diagnostics) {
 	rv.attrSets()
 	rv.operations()
 	rv.groups()
+	rv.cNames()
 	rv.markUsage()
 	rv.goNames()
 	rv.goExtras()
@@ -21,6 +22,9 @@ func resolve(f *Family, d *diagnostics) {
 type resolver struct {
 	f *Family
 	d *diagnostics
+	// cPairs are the pairs of elements already reported for giving C one
+	// name (cnames.go), reported once however many names they share.
+	cPairs map[string]bool
 }
 
 func (rv *resolver) familyNames() {

@@ -139,6 +139,10 @@ func (o *object) str(key string) string {
 		o.r.diag.errorf(o.r.pos(v), "%s: %q must be a string, not %s", o.what, key, kindName(v))
 		return ""
 	}
+	if p := textProblem(v.Value); p != "" {
+		o.r.diag.errorf(o.r.pos(v), "%s: %q %s", o.what, key, p)
+		return ""
+	}
 	return v.Value
 }
 
@@ -251,6 +255,10 @@ func (o *object) strList(key string) []posString {
 	for _, it := range o.list(key) {
 		if it.Kind != yaml.ScalarNode || it.Tag != "!!str" {
 			o.r.diag.errorf(o.r.pos(it), "%s: items of %q must be strings, not %s", o.what, key, kindName(it))
+			continue
+		}
+		if p := textProblem(it.Value); p != "" {
+			o.r.diag.errorf(o.r.pos(it), "%s: an item of %q %s", o.what, key, p)
 			continue
 		}
 		out = append(out, posString{Value: it.Value, Pos: o.r.pos(it)})

@@ -43,6 +43,7 @@ type config struct {
 	netnsok        bool
 	forceHandlers  bool
 	quiet          bool
+	compat         compatConfig
 	specs          []string
 }
 
@@ -57,6 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.netnsok, "netnsok", true, "register the kernel family in every network namespace; -netnsok=false limits it to the initial one")
 	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs (without it, regeneration only appends the stubs it lacks)")
 	fs.BoolVar(&c.quiet, "q", false, "do not print warnings")
+	c.compat.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: genlgen [flags] SPEC...\n\nflags:\n")
 		fs.PrintDefaults()
@@ -83,30 +85,56 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	if c.compat.on || c.compat.json {
+		return c.compare(stdout, stderr)
+	}
 	return c.all(stdout, stderr)
 }
 
 // all handles every spec, several at a time (one per CPU): specs are
 // independent and write to different directories. Each spec's output is
-// buffered and printed in command-line order, so runs read the same.
+// buffered and printed in command-line order, so runs read the same. All
+// specs are loaded before any is generated, so that two whose families
+// would write one directory (foo-bar and foo_bar, both foo_bar) are both
+// refused before either writes.
 func (c *config) all(stdout, stderr io.Writer) int {
 	type result struct {
 		out, errOut bytes.Buffer
 		status      int
+		f           *spec.Family
 	}
 	results := make([]result, len(c.specs))
-	sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, path := range c.specs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			r := &results[i]
-			r.status = c.one(path, &r.out, &r.errOut)
-		}()
+	parallel := func(do func(r *result, path string)) {
+		sem := make(chan struct{}, goruntime.GOMAXPROCS(0))
+		var wg sync.WaitGroup
+		for i, path := range c.specs {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				do(&results[i], path)
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	parallel(func(r *result, path string) { r.f, r.status = c.load(path, &r.out, &r.errOut) })
+	if len(c.specs) > 1 {
+		fams := make([]*spec.Family, len(results))
+		for i := range results {
+			fams[i] = results[i].f
+		}
+		for i, msg := range c.sharedDirs(fams) {
+			if msg != "" {
+				fmt.Fprintln(&results[i].errOut, msg)
+				results[i].f, results[i].status = nil, 1
+			}
+		}
+	}
+	parallel(func(r *result, path string) {
+		if r.f != nil {
+			r.status = max(r.status, c.generate(r.f, &r.out, &r.errOut))
+		}
+	})
 	status := 0
 	for i := range results {
 		stdout.Write(results[i].out.Bytes())
@@ -116,12 +144,47 @@ func (c *config) all(stdout, stderr io.Writer) int {
 	return status
 }
 
-// one handles one spec and returns its exit status.
-func (c *config) one(path string, stdout, stderr io.Writer) int {
+// sharedDirs finds the specs (fams[i], nil for one that did not load)
+// that would write the same output directory as another: for each, the
+// message saying so, "" for the others.
+func (c *config) sharedDirs(fams []*spec.Family) []string {
+	msgs := make([]string, len(fams))
+	claimed := map[string]int{} // directory: the first spec writing it
+	check := func(i int, dir string) {
+		dir = filepath.Clean(dir)
+		if prev, ok := claimed[dir]; ok {
+			for _, x := range [][2]int{{i, prev}, {prev, i}} {
+				if msgs[x[0]] == "" {
+					msgs[x[0]] = fmt.Sprintf("%s: family %q and %s's family %q would both write %s: rename one, or generate them one at a time",
+						fams[x[0]].Pos, fams[x[0]].Name, c.specs[x[1]], fams[x[1]].Name, dir)
+				}
+			}
+			return
+		}
+		claimed[dir] = i
+	}
+	for i, f := range fams {
+		if f == nil {
+			continue
+		}
+		if c.goDir != "" {
+			check(i, c.outDir(c.goDir, f.GoPackage))
+		}
+		if c.kmodDir != "" {
+			check(i, c.outDir(c.kmodDir, f.CName))
+		}
+	}
+	return msgs
+}
+
+// load loads one spec, printing its warnings (and, with neither -go nor
+// -kmod, its summary): the family to generate, or nil and the exit
+// status.
+func (c *config) load(path string, stdout, stderr io.Writer) (*spec.Family, int) {
 	f, err := spec.Load(path)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return 1
+		return nil, 1
 	}
 	if !c.quiet {
 		for _, w := range f.Warnings {
@@ -131,16 +194,22 @@ func (c *config) one(path string, stdout, stderr io.Writer) int {
 	if c.goDir == "" && c.kmodDir == "" {
 		fmt.Fprintf(stdout, "%s: family %s (%s, version %d): %d definitions, %d attribute sets, %d operations, %d multicast groups, %d warnings\n",
 			path, f.Name, f.Protocol, f.Version, len(f.Definitions), len(f.AttrSets), len(f.Ops.List), len(f.McastGroups), len(f.Warnings))
-		return 0
+		return nil, 0
 	}
+	return f, 0
+}
+
+// generate writes (or with -check, checks) what f asks for and returns
+// the exit status.
+func (c *config) generate(f *spec.Family, stdout, stderr io.Writer) int {
 	status := 0
 	if c.goDir != "" {
 		files, err := gogen.Generate(f, gogen.Options{})
-		status = max(status, c.emit(c.outDir(c.goDir, f.GoPackage), files, err, stdout, stderr))
+		status = max(status, c.emit(c.goDir, f.GoPackage, files, err, stdout, stderr))
 	}
 	if c.kmodDir != "" {
 		files, err := kgen.Generate(f, kgen.Options{FamilyName: c.familyName, NoNetns: !c.netnsok})
-		status = max(status, c.emit(c.outDir(c.kmodDir, f.CName), files, err, stdout, stderr))
+		status = max(status, c.emit(c.kmodDir, f.CName, files, err, stdout, stderr))
 	}
 	return status
 }
@@ -152,10 +221,23 @@ func (c *config) outDir(dir, name string) string {
 	return dir
 }
 
-func (c *config) emit(dir string, files []gen.File, genErr error, stdout, stderr io.Writer) int {
+// emit writes files into dir/<name> (dir with a single spec), or with
+// -check compares them. The directory the user named is theirs and taken
+// as it is (a symbolic link to it is followed); the per-family folder in
+// it is genlgen's, a path of the files, so that a link planted there is
+// refused like one at a file.
+func (c *config) emit(dir, name string, files []gen.File, genErr error, stdout, stderr io.Writer) int {
 	if genErr != nil {
 		fmt.Fprintln(stderr, genErr)
 		return 1
+	}
+	if len(c.specs) > 1 {
+		in := make([]gen.File, len(files))
+		for i, f := range files {
+			f.Path = filepath.Join(name, f.Path)
+			in[i] = f
+		}
+		files = in
 	}
 	if c.check {
 		problems, err := gen.Check(dir, files)
@@ -168,6 +250,9 @@ func (c *config) emit(dir string, files []gen.File, genErr error, stdout, stderr
 			return 1
 		}
 		return 0
+	}
+	if status := c.guard(dir, files, stderr); status != 0 {
+		return status
 	}
 	r, err := gen.Write(dir, files, gen.WriteOptions{ForceUserOwned: c.forceHandlers})
 	// An append notice is printed even with -q, which silences warnings

@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -66,21 +64,42 @@ type Appended struct {
 	Funcs []string
 }
 
-// Write writes files under dir, creating folders as needed. Generated
-// files are replaced only when their content changed, so timestamps (and
-// make) see real changes only. A user-owned file that exists is kept byte
-// for byte; the stubs of the Required functions it does not define are
-// appended to it, each after a blank line. It returns what it wrote and
-// appended, and the stale functions user-owned files still define, even
-// when it stops at an error.
+// Write writes files under dir, creating it and folders as needed.
+// Generated files are replaced only when their content changed, so
+// timestamps (and make) see real changes only. A user-owned file that
+// exists is kept byte for byte; the stubs of the Required functions it
+// does not define are appended to it, each after a blank line. It returns
+// what it wrote and appended, and the stale functions user-owned files
+// still define, even when it stops at an error.
+//
+// Every file is written inside dir, atomically and never through a
+// symbolic link (disk.go): a link, a directory or a device where a file
+// goes is an error, and so is a path that is not inside dir.
 func Write(dir string, files []File, opts WriteOptions) (*Report, error) {
 	r := &Report{}
+	if err := checkPaths(files); err != nil {
+		return r, err
+	}
+	out, err := openOut(dir, true)
+	if err != nil {
+		return r, err
+	}
+	defer out.close()
 	for _, f := range files {
-		path := filepath.Join(dir, f.Path)
-		old, err := os.ReadFile(path)
-		exists := err == nil
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return r, fmt.Errorf("genlgen: read %s: %w", path, err)
+		path := out.path(f.Path)
+		info, problem, err := out.target(f.Path)
+		if err != nil {
+			return r, err
+		}
+		if problem != "" {
+			return r, fmt.Errorf("genlgen: write %s: it %s", path, problem)
+		}
+		var old []byte
+		exists := info != nil
+		if exists {
+			if old, err = out.read(f.Path); err != nil {
+				return r, err
+			}
 		}
 		data := f.Data
 		var appended *Appended
@@ -101,11 +120,8 @@ func Write(dir string, files []File, opts WriteOptions) (*Report, error) {
 		if exists && bytes.Equal(old, data) {
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return r, fmt.Errorf("genlgen: create %s: %w", filepath.Dir(path), err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return r, fmt.Errorf("genlgen: write %s: %w", path, err)
+		if err := out.writeAtomic(f.Path, data, info); err != nil {
+			return r, err
 		}
 		r.Written = append(r.Written, path)
 		if appended != nil {
@@ -173,18 +189,47 @@ type Problem struct {
 
 // Check compares files with what is under dir, writing nothing. A user-owned
 // file has to exist and define its Required functions; the stale functions
-// it defines are Warning problems. Problems are sorted by path, a file's in
-// the order of its Required functions.
+// it defines are Warning problems. A symbolic link, a directory or a device
+// where a file goes is a problem; so is a temporary file a write left
+// behind, and other links and devices beside the files are Warning
+// problems. Problems are sorted by path, a file's in the order of its
+// Required functions.
 func Check(dir string, files []File) ([]Problem, error) {
+	if err := checkPaths(files); err != nil {
+		return nil, err
+	}
+	out, err := openOut(dir, false)
+	if errors.Is(err, errNoDir) {
+		var problems []Problem
+		for _, f := range files {
+			problems = append(problems, Problem{Path: filepath.Join(dir, f.Path), Reason: "missing"})
+		}
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })
+		return problems, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer out.close()
 	var problems []Problem
 	for _, f := range files {
-		path := filepath.Join(dir, f.Path)
-		old, err := os.ReadFile(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		path := out.path(f.Path)
+		info, problem, err := out.target(f.Path)
+		if err != nil {
+			return problems, err
+		}
+		if problem != "" {
+			problems = append(problems, Problem{Path: path, Reason: problem})
+			continue
+		}
+		if info == nil {
 			problems = append(problems, Problem{Path: path, Reason: "missing"})
+			continue
+		}
+		old, err := out.read(f.Path)
+		switch {
 		case err != nil:
-			return problems, fmt.Errorf("genlgen: read %s: %w", path, err)
+			return problems, err
 		case f.UserOwned:
 			missing, stale := scanUserOwned(old, f)
 			for _, fn := range missing {
@@ -202,6 +247,7 @@ func Check(dir string, files []File) ([]Problem, error) {
 			problems = append(problems, Problem{Path: path, Reason: "differs from the generated version"})
 		}
 	}
+	problems = append(problems, out.extras(files)...)
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Path < problems[j].Path })
 	return problems, nil
 }

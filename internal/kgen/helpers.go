@@ -520,20 +520,10 @@ func memberName(a *spec.Attr) string {
 	switch {
 	case n[0] >= '0' && n[0] <= '9':
 		n = "_" + n
-	case cKeywords[n]:
+	case spec.IsCKeyword(n): // nlctrl has an attribute "do"
 		n += "_"
 	}
 	return n
-}
-
-// cKeywords are the C keywords an attribute may be named (nlctrl's do).
-var cKeywords = map[string]bool{
-	"auto": true, "break": true, "case": true, "char": true, "const": true, "continue": true,
-	"default": true, "do": true, "double": true, "else": true, "enum": true, "extern": true,
-	"float": true, "for": true, "goto": true, "if": true, "inline": true, "int": true, "long": true,
-	"register": true, "restrict": true, "return": true, "short": true, "signed": true, "sizeof": true,
-	"static": true, "struct": true, "switch": true, "typedef": true, "union": true, "unsigned": true,
-	"void": true, "volatile": true, "while": true, "bool": true, "true": true, "false": true,
 }
 
 // setType declares a struct.
