@@ -21,22 +21,20 @@ type Encoder struct {
 	buf       []byte
 	attrStart int // offset of the first attribute, after any fixed header
 	err       error
-	depth     int // nests open
+	depth     int // levels of sets that nest themselves (Enter)
 }
 
-// MaxNestDepth is how many nests deep an Encoder goes: BeginNest refuses
-// to open one more, and [Encoder.Err] says so. A value that contains
-// itself (legal in a set that nests itself: a pointer back to an outer
-// value) would otherwise be encoded until the stack overflows, a fatal
-// error no caller can recover from; generated Encode methods stop once
-// Err is set, which ends the recursion.
+// MaxNestDepth is how many levels of a set that nests itself an Encoder
+// encodes (Enter): a value that contains itself (a pointer back to an
+// outer value, legal in such a set) would otherwise be encoded until the
+// stack overflows, a fatal error no caller can recover from.
 //
 // The kernel validates nests with policies at most 10 levels deep
 // (MAX_POLICY_RECURSION_DEPTH in lib/nlattr.c, counting an indexed
 // array's two nests as one level), but families that parse their own
 // nests go deeper: openvswitch accepts 16 levels of nested actions
-// (OVS_COPY_ACTIONS_MAX_DEPTH), two nests or more each. 64 leaves room
-// for those and stops a cycle after 64 nests of a few bytes.
+// (OVS_COPY_ACTIONS_MAX_DEPTH). 64 leaves room for those and stops a
+// cycle after 64 levels of a few bytes.
 const MaxNestDepth = 64
 
 // Begin resets e and writes the netlink and genl headers of a new message.
@@ -183,27 +181,33 @@ func (e *Encoder) PutRaw(a RawAttr) {
 // BeginNest opens a nested attribute (NLA_F_NESTED is set) and returns a
 // token to pass to EndNest once its contents have been appended. For an
 // indexed array, open one nest for the array and one per element, whose
-// type is the element's index. A nest MaxNestDepth nests deep is not
-// opened: Err reports it, and generated code stops encoding.
+// type is the element's index.
 func (e *Encoder) BeginNest(typ uint16) int {
-	e.depth++
-	if e.depth > MaxNestDepth {
-		if e.err == nil {
-			e.err = fmt.Errorf("genlgen: encode: nest type %d: more than %d nests deep (does the value contain itself?)", typ&attrTypeMask, MaxNestDepth)
-		}
-		return -1
-	}
 	start := len(e.buf)
 	e.attr(typ|unix.NLA_F_NESTED, 0)
 	return start
 }
 
+// Enter counts one more level of a value that may contain itself (the
+// generated Encode of a set that nests itself calls it, and Leave when
+// done) and reports whether encoding goes on: past MaxNestDepth levels it
+// fails the encoding, which ends the recursion of a cycle. Sets that
+// cannot nest themselves never call it, so they pay nothing.
+func (e *Encoder) Enter() bool {
+	if e.depth++; e.depth <= MaxNestDepth {
+		return true
+	}
+	if e.err == nil {
+		e.err = fmt.Errorf("genlgen: encode: a set that nests itself, more than %d nests deep (does the value contain itself?)", MaxNestDepth)
+	}
+	return false
+}
+
+// Leave ends a level Enter counted.
+func (e *Encoder) Leave() { e.depth-- }
+
 // EndNest closes the nest opened by the BeginNest that returned start.
 func (e *Encoder) EndNest(start int) {
-	e.depth--
-	if start == -1 && e.depth >= MaxNestDepth {
-		return // the nest BeginNest refused; Err says so
-	}
 	if start < 0 || start+attrHdrLen > len(e.buf) {
 		if e.err == nil {
 			e.err = fmt.Errorf("genlgen: encode: EndNest(%d) without a matching BeginNest", start)

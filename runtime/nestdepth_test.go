@@ -33,7 +33,8 @@ func TestEncodeCycleFails(t *testing.T) {
 	}
 }
 
-// A chain exactly MaxNestDepth nests deep encodes; one more does not.
+// A chain of MaxNestDepth values of a set that nests itself (the outer
+// one and MaxNestDepth-1 nests) encodes; one more does not.
 func TestEncodeNestDepthLimit(t *testing.T) {
 	chain := func(n int) *alltypes.Inner {
 		v := &alltypes.Inner{}
@@ -44,13 +45,13 @@ func TestEncodeNestDepthLimit(t *testing.T) {
 	}
 	var e runtime.Encoder
 	e.Begin(0x10, 0, 1, 1)
-	chain(runtime.MaxNestDepth).Encode(&e)
+	chain(runtime.MaxNestDepth - 1).Encode(&e)
 	if err := e.Err(); err != nil {
-		t.Errorf("%d nests: %v", runtime.MaxNestDepth, err)
+		t.Errorf("%d values: %v", runtime.MaxNestDepth, err)
 	}
 	e.Begin(0x10, 0, 1, 1)
-	chain(runtime.MaxNestDepth + 1).Encode(&e)
+	chain(runtime.MaxNestDepth).Encode(&e)
 	if e.Err() == nil {
-		t.Errorf("%d nests: no error", runtime.MaxNestDepth+1)
+		t.Errorf("%d values: no error", runtime.MaxNestDepth+1)
 	}
 }

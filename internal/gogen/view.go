@@ -80,6 +80,10 @@ type setView struct {
 	Header                        *headerView
 	// JSONCases says whether UnmarshalJSON knows any member name.
 	JSONCases bool
+	// Recursive marks a set that nests itself, directly or not: its
+	// values may contain themselves, so its Encode counts its levels
+	// (runtime.Encoder.Enter).
+	Recursive bool
 }
 
 type headerView struct {
@@ -479,6 +483,7 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 	}
 	slices.SortFunc(sv.Specs, func(a, b attrSpecView) int { return int(a.Value) - int(b.Value) })
 	sv.JSONCases = len(sv.Fields) > 0 || sv.Header != nil && sv.Header.JSONNames != ""
+	sv.Recursive = nestsItself(s)
 	return sv, entries, nil
 }
 
@@ -754,4 +759,30 @@ func countSent(s *spec.AttrSet) int {
 		}
 	}
 	return n
+}
+
+// nestsItself reports whether s is reachable from its own attributes'
+// nested sets.
+func nestsItself(s *spec.AttrSet) bool {
+	seen := map[*spec.AttrSet]bool{}
+	var reach func(x *spec.AttrSet) bool
+	reach = func(x *spec.AttrSet) bool {
+		for _, a := range x.Attrs {
+			n := a.Nested
+			if n == nil || !a.Type.IsNested() && a.Type != spec.TypeIndexedArray {
+				continue
+			}
+			if n == s {
+				return true
+			}
+			if !seen[n] {
+				seen[n] = true
+				if reach(n) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return reach(s)
 }

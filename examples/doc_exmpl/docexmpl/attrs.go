@@ -33,10 +33,8 @@ func (v *DocExmpl) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.Msg; x.Present && sends(e, only, 1, "Msg", "msg") {

@@ -397,10 +397,8 @@ func (v *Devlink) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.BusName; x.Present && sends(e, only, 1, "BusName", "bus-name") {
@@ -3964,10 +3962,8 @@ func (v *DlDevStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.ReloadStats; x != nil && sends(e, only, 157, "ReloadStats", "reload-stats") {
@@ -4077,10 +4073,8 @@ func (v *DlReloadStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.ReloadActionInfo) > 0 && sends(e, only, 162, "ReloadActionInfo", "reload-action-info") {
@@ -4185,10 +4179,8 @@ func (v *DlReloadActInfo) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.ReloadAction; x.Present && sends(e, only, 153, "ReloadAction", "reload-action") {
@@ -4309,10 +4301,8 @@ func (v *DlReloadActStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadActStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.ReloadStatsEntry) > 0 && sends(e, only, 158, "ReloadStatsEntry", "reload-stats-entry") {
@@ -4417,10 +4407,8 @@ func (v *DlReloadStatsEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, 159, "ReloadStatsLimit", "reload-stats-limit") {
@@ -4528,10 +4516,8 @@ func (v *DlInfoVersion) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.InfoVersionName; x.Present && sends(e, only, 103, "InfoVersionName", "info-version-name") {
@@ -4643,10 +4629,8 @@ func (v *DlPortFunction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.HWAddr; x != nil && sends(e, only, 1, "HWAddr", "hw-addr") {
@@ -4786,10 +4770,8 @@ func (v *DlDpipeTables) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTables) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeTable) > 0 && sends(e, only, 28, "DpipeTable", "dpipe-table") {
@@ -4905,10 +4887,8 @@ func (v *DlDpipeTable) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.DpipeTableName; x.Present && sends(e, only, 29, "DpipeTableName", "dpipe-table-name") {
@@ -5108,10 +5088,8 @@ func (v *DlDpipeTableMatches) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) 
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTableMatches) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
@@ -5214,10 +5192,8 @@ func (v *DlDpipeTableActions) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) 
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeTableActions) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
@@ -5320,10 +5296,8 @@ func (v *DlDpipeEntries) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntries) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeEntry) > 0 && sends(e, only, 35, "DpipeEntry", "dpipe-entry") {
@@ -5432,10 +5406,8 @@ func (v *DlDpipeEntry) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, 36, "DpipeEntryIndex", "dpipe-entry-index") {
@@ -5582,10 +5554,8 @@ func (v *DlDpipeEntryMatchValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, n
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntryMatchValues) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeMatchValue) > 0 && sends(e, only, 41, "DpipeMatchValue", "dpipe-match-value") {
@@ -5689,10 +5659,8 @@ func (v *DlDpipeEntryActionValues) Encode(e *runtime.Encoder) { v.encodeOnly(e, 
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeEntryActionValues) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeActionValue) > 0 && sends(e, only, 44, "DpipeActionValue", "dpipe-action-value") {
@@ -5803,10 +5771,8 @@ func (v *DlDpipeMatch) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.DpipeMatchType; x.Present && sends(e, only, 42, "DpipeMatchType", "dpipe-match-type") {
@@ -5972,10 +5938,8 @@ func (v *DlDpipeMatchValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
@@ -6136,10 +6100,8 @@ func (v *DlDpipeAction) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.DpipeActionType; x.Present && sends(e, only, 45, "DpipeActionType", "dpipe-action-type") {
@@ -6305,10 +6267,8 @@ func (v *DlDpipeActionValue) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
@@ -6461,10 +6421,8 @@ func (v *DlDpipeHeaders) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeHeaders) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeHeader) > 0 && sends(e, only, 50, "DpipeHeader", "dpipe-header") {
@@ -6573,10 +6531,8 @@ func (v *DlDpipeHeader) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.DpipeHeaderName; x.Present && sends(e, only, 51, "DpipeHeaderName", "dpipe-header-name") {
@@ -6720,10 +6676,8 @@ func (v *DlDpipeHeaderFields) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) 
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeHeaderFields) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.DpipeField) > 0 && sends(e, only, 56, "DpipeField", "dpipe-field") {
@@ -6832,10 +6786,8 @@ func (v *DlDpipeField) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.DpipeFieldName; x.Present && sends(e, only, 57, "DpipeFieldName", "dpipe-field-name") {
@@ -6995,10 +6947,8 @@ func (v *DlResource) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.ResourceName; x.Present && sends(e, only, 65, "ResourceName", "resource-name") {
@@ -7248,10 +7198,8 @@ func (v *DlResourceList) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlResourceList) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if len(v.Resource) > 0 && sends(e, only, 64, "Resource", "resource") {
@@ -7358,10 +7306,8 @@ func (v *DlParam) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.ParamName; x.Present && sends(e, only, 81, "ParamName", "param-name") {
@@ -7483,10 +7429,8 @@ func (v *DlRegionSnapshots) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.RegionSnapshot; x != nil && sends(e, only, 91, "RegionSnapshot", "region-snapshot") {
@@ -7576,10 +7520,8 @@ func (v *DlRegionSnapshot) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.RegionSnapshotID; x.Present && sends(e, only, 92, "RegionSnapshotID", "region-snapshot-id") {
@@ -7667,10 +7609,8 @@ func (v *DlRegionChunks) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.RegionChunk; x != nil && sends(e, only, 94, "RegionChunk", "region-chunk") {
@@ -7762,10 +7702,8 @@ func (v *DlRegionChunk) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.RegionChunkData; x != nil && sends(e, only, 95, "RegionChunkData", "region-chunk-data") {
@@ -7877,10 +7815,8 @@ func (v *DlFmsg) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if v.FmsgObjNestStart && sends(e, only, 107, "FmsgObjNestStart", "fmsg-obj-nest-start") {
@@ -8055,10 +7991,8 @@ func (v *DlHealthReporter) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.HealthReporterName; x.Present && sends(e, only, 115, "HealthReporterName", "health-reporter-name") {
@@ -8311,10 +8245,8 @@ func (v *DlAttrStats) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.StatsRxPackets; x.Present && sends(e, only, 0, "StatsRxPackets", "stats-rx-packets") {
@@ -8440,10 +8372,8 @@ func (v *DlTrapMetadata) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlTrapMetadata) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if v.TrapMetadataTypeInPort && sends(e, only, 0, "TrapMetadataTypeInPort", "trap-metadata-type-in-port") {
@@ -8546,10 +8476,8 @@ func (v *DlLinecardSupportedTypes) Encode(e *runtime.Encoder) { v.encodeOnly(e, 
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.LinecardType; x.Present && sends(e, only, 173, "LinecardType", "linecard-type") {
@@ -8636,10 +8564,8 @@ func (v *DlSelftestID) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlSelftestID) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if v.Flash && sends(e, only, 1, "Flash", "flash") {
@@ -8728,10 +8654,8 @@ func (v *DlRateTcBws) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlRateTcBws) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
@@ -8841,10 +8765,8 @@ func (v *DlParentDev) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *DlParentDev) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.BusName; x.Present && sends(e, only, 1, "BusName", "bus-name") {

@@ -143,10 +143,8 @@ func (v *All) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.U8; x.Present && sends(e, only, 1, "U8", "u8") {
@@ -1564,12 +1562,13 @@ func (v *Inner) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
+// The set nests itself: levels are counted, and a value that contains
+// itself fails past runtime.MaxNestDepth.
 func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil || !e.Enter() {
 		return
 	}
+	defer e.Leave()
 	if x := &v.A; x.Present && sends(e, only, 1, "A", "a") {
 		e.PutU32(1, x.V)
 	}
@@ -1740,10 +1739,8 @@ func (v *Leaf) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Leaf) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.U16; x.Present && sends(e, only, 1, "U16", "u16") {
@@ -1969,10 +1966,8 @@ func (v *Some) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.U32; x.Present && sends(e, only, 3, "U32", "u32") {

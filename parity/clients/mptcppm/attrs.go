@@ -39,10 +39,8 @@ func (v *Address) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.Family; x.Present && sends(e, only, 1, "Family", "family") {
@@ -244,10 +242,8 @@ func (v *Endpoint) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.Addr; x != nil && sends(e, only, 1, "Addr", "addr") {
@@ -346,10 +342,8 @@ func (v *Attr) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := v.Addr; x != nil && sends(e, only, 1, "Addr", "addr") {

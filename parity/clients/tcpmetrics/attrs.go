@@ -50,10 +50,8 @@ func (v *TCPMetrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.AddrIPv4; x.Present && sends(e, only, 1, "AddrIPv4", "addr-ipv4") {
@@ -358,10 +356,8 @@ func (v *Metrics) Encode(e *runtime.Encoder) { v.encodeOnly(e, nil) }
 // outside them fails the encoding (runtime.ErrNotInRequest) rather than
 // go unsent. Unknown attributes are always sent: the caller put them
 // there on purpose.
-// Nothing more is encoded once e has failed, which ends the recursion of
-// a value that contains itself (runtime.MaxNestDepth).
 func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
-	if v == nil || e.Err() != nil {
+	if v == nil {
 		return
 	}
 	if x := &v.Rtt; x.Present && sends(e, only, 1, "Rtt", "rtt") {
