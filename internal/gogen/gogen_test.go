@@ -11,6 +11,7 @@ import (
 	"github.com/genlgen/genlgen/internal/corpus"
 	"github.com/genlgen/genlgen/internal/gen"
 	"github.com/genlgen/genlgen/internal/gogen"
+	"github.com/genlgen/genlgen/runtime"
 	"github.com/genlgen/genlgen/spec"
 )
 
@@ -121,5 +122,12 @@ func checkFile(t *testing.T, name string, src []byte) {
 				}
 			}
 		}
+	}
+}
+
+// TestRuntimeLimits: the limits the generator restates are the runtime's.
+func TestRuntimeLimits(t *testing.T) {
+	if gogen.MaxTypeValueDepth != runtime.MaxTypeValueDepth {
+		t.Errorf("gogen allows %d nest-type-value keys, the runtime %d", gogen.MaxTypeValueDepth, runtime.MaxTypeValueDepth)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/genlgen/genlgen/runtime"
 	"github.com/genlgen/genlgen/spec"
 )
 
@@ -569,12 +568,18 @@ func subAttr(a *spec.Attr) *spec.Attr {
 	return &e
 }
 
+// maxTypeValueDepth is runtime.MaxTypeValueDepth, the most keys a
+// generated client's nest-type-value entries may have. It is restated
+// here so that the generator does not link the runtime it generates for
+// (TestRuntimeLimits checks that the two agree).
+const maxTypeValueDepth = 8
+
 func typeValueField(a *spec.Attr, fv fieldView) (fieldView, *entryView, error) {
 	if a.Nested == nil || len(a.TypeValue) == 0 {
 		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: nest-type-value needs type-value and nested-attributes", a.Pos, a.Name)
 	}
-	if len(a.TypeValue) > runtime.MaxTypeValueDepth {
-		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: nest-type-value with %d type-value keys; Go clients handle at most %d", a.Pos, a.Name, len(a.TypeValue), runtime.MaxTypeValueDepth)
+	if len(a.TypeValue) > maxTypeValueDepth {
+		return fv, nil, fmt.Errorf("genlgen: %s: attribute %q: nest-type-value with %d type-value keys; Go clients handle at most %d", a.Pos, a.Name, len(a.TypeValue), maxTypeValueDepth)
 	}
 	g := a.Go
 	fv.Shape = "typevalue"

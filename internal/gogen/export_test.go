@@ -1,0 +1,4 @@
+package gogen
+
+// MaxTypeValueDepth is maxTypeValueDepth, for TestRuntimeLimits.
+const MaxTypeValueDepth = maxTypeValueDepth
