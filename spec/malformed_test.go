@@ -97,6 +97,8 @@ func TestMalformedSpecs(t *testing.T) {
 		{"nest without set", "        nested-attributes: inner\n", "", `a nest attribute needs "nested-attributes"`, "24:15"},
 		{"dangling enum", "        type: u32\n      - name: name", "        type: u32\n        enum: colour\n      - name: name", `unknown enum "colour" (did you mean "color"?)`, "21:15"},
 		{"enum on string", "        type: string", "        type: string\n        enum: color", `"enum" only applies to integer attributes`, "23:15"},
+		{"max past 64 bits", "        type: u16", "        type: u16\n        checks: {max: 1000000000000000000000}", `"max" is 1000000000000000000000, out of range: integers here are 64-bit`, "30:23"},
+		{"value past 64 bits", "      - name: val\n", "      - name: val\n        value: 99999999999999999999\n", `"value" is 99999999999999999999, out of range`, "29:16"},
 		{"check does not fit type", "        type: string", "        type: string\n        checks: {min: 1}", `check "min" does not apply to type string`, "23:23"},
 		{"unknown check", "        type: u32\n      - name: name", "        type: u32\n        checks: {mni: 1}\n      - name: name", `unknown key "mni" (did you mean "min"?)`, "21:18"},
 		{"limit beyond type", "        type: u16", "        type: u16\n        checks: {max: 70000}", `limit 70000 does not fit type u16`, "30:23"},

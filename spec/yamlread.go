@@ -187,6 +187,9 @@ func (o *object) uint(key string) (uint64, bool) {
 }
 
 func parseUint(v *yaml.Node) (uint64, string) {
+	if v.Tag == "!!float" && isIntegerText(v.Value) {
+		return 0, "is " + v.Value + ", out of range: integers here are 64-bit"
+	}
 	if v.Tag != "!!int" {
 		return 0, "must be an integer, not " + kindName(v)
 	}
@@ -221,6 +224,12 @@ func (o *object) intOrString(key string) (num int64, name string, isNum, ok bool
 		return n, "", true, true
 	case "!!str":
 		return 0, v.Value, false, true
+	case "!!float":
+		// YAML makes an integer too big for 64 bits a float: say so.
+		if isIntegerText(v.Value) {
+			o.r.diag.errorf(o.r.pos(v), "%s: %q is %s, out of range: integers here are 64-bit", o.what, key, v.Value)
+			return 0, "", false, false
+		}
 	}
 	o.r.diag.errorf(o.r.pos(v), "%s: %q must be an integer or a name, not %s", o.what, key, kindName(v))
 	return 0, "", false, false
@@ -291,4 +300,19 @@ func (o *object) enumList(key string, choices []string) []string {
 		out = append(out, s.Value)
 	}
 	return out
+}
+
+// isIntegerText reports whether s is written as a decimal integer (YAML
+// reads one too big for 64 bits as a float).
+func isIntegerText(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
