@@ -69,13 +69,6 @@ var typeInfos = map[AttrType]typeInfo{
 	TypeNestTypeValue: {},
 }
 
-// attrTypeNames lists every type name in the order of the schema.
-var attrTypeNames = []string{
-	"unused", "pad", "flag", "binary", "bitfield32", "u8", "u16", "u32", "u64",
-	"s8", "s16", "s32", "s64", "uint", "sint", "string", "nest", "indexed-array",
-	"nest-type-value",
-}
-
 // IsInteger reports whether t is an integer type (u8..s64, uint, sint).
 func (t AttrType) IsInteger() bool { return typeInfos[t].Integer }
 

@@ -153,7 +153,7 @@ func (l *loader) family(root *yaml.Node) *Family {
 		}
 		f.Version = v
 	}
-	if p := o.oneOf("kernel-policy", l.keys.kernelPolicies); p != "" {
+	if p := o.oneOf("kernel-policy", l.keys, func(k *keySets) []string { return k.kernelPolicies }); p != "" {
 		f.KernelPolicy = KernelPolicy(p)
 	}
 	f.raw.cmdMaxName = o.cPart("cmd-max-name")
@@ -206,6 +206,6 @@ var namePatternRE = regexp.MustCompile(namePattern)
 func (l *loader) group(n *yaml.Node) *McastGroup {
 	o := l.r.object(n, "multicast group", l.keys.group, []string{"name"})
 	g := &McastGroup{Pos: l.r.pos(n), Name: l.name(o, "multicast group"), CDefine: o.cPart("c-define-name")}
-	g.Flags = o.enumList("flags", l.keys.opFlags)
+	g.Flags = o.enumList("flags", l.keys, func(k *keySets) []string { return k.opFlags })
 	return g
 }

@@ -25,7 +25,6 @@ type attrRaw struct {
 	len          lenRaw
 	checks       map[string]checkRaw
 	checksPos    Pos
-	subType      AttrType
 	subTypePos   Pos
 	multiAttrSet bool
 	duplicate    bool
@@ -70,7 +69,7 @@ func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
 	}
 	a.raw.hasType = o.has("type")
 	a.raw.typePos = o.posOf("type")
-	a.Type = AttrType(o.oneOf("type", l.keys.attrTypes))
+	a.Type = AttrType(o.oneOf("type", l.keys, func(k *keySets) []string { return k.attrTypes }))
 	if v, ok := o.uint("value"); ok {
 		a.Value = v
 		a.raw.hasValue = true
@@ -82,17 +81,17 @@ func (l *loader) attr(n *yaml.Node, s *AttrSet) *Attr {
 		}
 		a.TypeValue = append(a.TypeValue, tv.Value)
 	}
-	a.BigEndian = o.oneOf("byte-order", l.keys.byteOrders) == "big-endian"
+	a.BigEndian = o.oneOf("byte-order", l.keys, func(k *keySets) []string { return k.byteOrders }) == "big-endian"
 	a.MultiAttr = o.boolean("multi-attr")
 	a.raw.multiAttrSet = o.has("multi-attr")
 	a.raw.nested = o.refName("nested-attributes")
 	a.raw.enum = o.refName("enum")
 	a.raw.structName = o.refName("struct")
 	a.EnumAsFlags = o.boolean("enum-as-flags")
-	a.DisplayHint = o.oneOf("display-hint", l.keys.displayHints)
+	a.DisplayHint = o.oneOf("display-hint", l.keys, func(k *keySets) []string { return k.displayHints })
 	a.raw.namePrefix = o.cPart("name-prefix")
 	if o.has("sub-type") {
-		a.SubType = AttrType(o.oneOf("sub-type", l.keys.attrTypes))
+		a.SubType = AttrType(o.oneOf("sub-type", l.keys, func(k *keySets) []string { return k.attrTypes }))
 		a.raw.subTypePos = o.posOf("sub-type")
 	}
 	if o.has("len") {

@@ -19,7 +19,7 @@ type definitionRaw struct {
 
 func (l *loader) definition(n *yaml.Node) *Definition {
 	o := l.r.object(n, "definition", l.keys.definition, []string{"type", "name"})
-	d := &Definition{Pos: l.r.pos(n), Name: l.name(o, "definition"), Doc: o.str("doc"), Header: o.header("header"), Scope: o.oneOf("scope", l.keys.scopes)}
+	d := &Definition{Pos: l.r.pos(n), Name: l.name(o, "definition"), Doc: o.str("doc"), Header: o.header("header"), Scope: o.oneOf("scope", l.keys, func(k *keySets) []string { return k.scopes })}
 	if d.Scope == "" {
 		d.Scope = "uapi"
 	}
@@ -28,7 +28,7 @@ func (l *loader) definition(n *yaml.Node) *Definition {
 	if o.has("type") && o.str("type") == string(DefStruct) && !contains(l.keys.defTypes, string(DefStruct)) {
 		l.r.diag.errorf(o.posOf("type"), "%s: struct definitions need protocol genetlink-legacy", what)
 	} else {
-		d.Kind = DefKind(o.oneOf("type", l.keys.defTypes))
+		d.Kind = DefKind(o.oneOf("type", l.keys, func(k *keySets) []string { return k.defTypes }))
 	}
 	d.raw.namePrefix = o.cPart("name-prefix")
 	d.raw.hasNamePrefix = o.has("name-prefix")
@@ -112,9 +112,9 @@ func (l *loader) member(n *yaml.Node, owner string) *StructMember {
 	o := l.r.object(n, owner+" member", l.keys.member, []string{"name", "type"})
 	m := &StructMember{Pos: l.r.pos(n), Name: l.name(o, "member"), Doc: o.str("doc")}
 	o.what = owner + " member " + quote(m.Name)
-	m.Type = AttrType(o.oneOf("type", l.keys.memberTypes))
-	m.BigEndian = o.oneOf("byte-order", l.keys.byteOrders) == "big-endian"
-	m.DisplayHint = o.oneOf("display-hint", l.keys.displayHints)
+	m.Type = AttrType(o.oneOf("type", l.keys, func(k *keySets) []string { return k.memberTypes }))
+	m.BigEndian = o.oneOf("byte-order", l.keys, func(k *keySets) []string { return k.byteOrders }) == "big-endian"
+	m.DisplayHint = o.oneOf("display-hint", l.keys, func(k *keySets) []string { return k.displayHints })
 	m.raw.enum = o.refName("enum")
 	m.raw.structName = o.refName("struct")
 	if m.raw.structName.Value != "" && m.Type != "" && m.Type != TypeBinary {

@@ -32,7 +32,7 @@ func (l *loader) operations(f *Family, n *yaml.Node) {
 	o := l.r.object(n, "operations", l.keys.ops, []string{"list"})
 	ops := &f.Ops
 	ops.Pos = l.r.pos(n)
-	ops.EnumModel = o.oneOf("enum-model", l.keys.enumModels)
+	ops.EnumModel = o.oneOf("enum-model", l.keys, func(k *keySets) []string { return k.enumModels })
 	if ops.EnumModel == "" {
 		ops.EnumModel = "unified"
 	}
@@ -56,12 +56,12 @@ func (l *loader) op(n *yaml.Node) *Op {
 		op.raw.hasValue = true
 	}
 	op.raw.attrSet = o.refName("attribute-set")
-	op.Flags = o.enumList("flags", l.keys.opFlags)
+	op.Flags = o.enumList("flags", l.keys, func(k *keySets) []string { return k.opFlags })
 	for _, fl := range op.Flags {
 		op.AdminPerm = op.AdminPerm || fl == "admin-perm"
 		op.UnsAdmin = op.UnsAdmin || fl == "uns-admin-perm"
 	}
-	op.DontValidate = o.enumList("dont-validate", l.keys.dontValidate)
+	op.DontValidate = o.enumList("dont-validate", l.keys, func(k *keySets) []string { return k.dontValidate })
 	op.ConfigCond = o.cPart("config-cond")
 	op.raw.fixedHeader = o.refName("fixed-header")
 	if o.has("do") {

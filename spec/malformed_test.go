@@ -181,3 +181,21 @@ func TestWarningsDoNotFail(t *testing.T) {
 		t.Errorf("warnings = %v", f.Warnings)
 	}
 }
+
+// TestValueOfAnotherProtocol: a value the spec's protocol lacks but
+// another has is named as such, not "corrected" to a neighbour of another
+// meaning (genetlink-c has no uns-admin-perm; admin-perm is not it).
+func TestValueOfAnotherProtocol(t *testing.T) {
+	src := strings.Replace(strings.Replace(base, "protocol: genetlink-legacy", "protocol: genetlink-c", 1),
+		"      doc: Get.\n", "      doc: Get.\n      flags: [uns-admin-perm]\n", 1)
+	_, err := Parse("fam.yaml", []byte(src))
+	want := `"flags" holds "uns-admin-perm", want one of admin-perm ("uns-admin-perm" exists only in protocol genetlink, genetlink-legacy: change "protocol" to use it)`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want %s", err, want)
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if strings.Contains(line, "uns-admin-perm") && strings.Contains(line, "did you mean") {
+			t.Errorf("%s: no did you mean", line)
+		}
+	}
+}

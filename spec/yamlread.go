@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -275,31 +276,56 @@ func (o *object) strList(key string) []posString {
 	return out
 }
 
-// oneOf returns a string value that must be one of choices.
-func (o *object) oneOf(key string, choices []string) string {
+// values picks the values of one enumerated key from a protocol's
+// schema (keySets), so that a value can be looked up in the others.
+type values func(*keySets) []string
+
+// oneOf returns a string value that must be one of the values pick gives
+// for the spec's protocol (keys).
+func (o *object) oneOf(key string, keys *keySets, pick values) string {
 	s := o.str(key)
+	choices := pick(keys)
 	if s == "" || contains(choices, s) {
 		return s
 	}
 	sorted := append([]string(nil), choices...)
 	sort.Strings(sorted)
 	o.r.diag.errorf(o.posOf(key), "%s: %q is %q, want one of %s%s", o.what, key, s,
-		strings.Join(sorted, ", "), didYouMean(s, choices))
+		strings.Join(sorted, ", "), hint(s, choices, pick))
 	return ""
 }
 
-// enumList returns a list of strings each of which must be in choices.
-func (o *object) enumList(key string, choices []string) []string {
+// enumList returns a list of strings each of which must be one of the
+// values pick gives for the spec's protocol.
+func (o *object) enumList(key string, keys *keySets, pick values) []string {
 	var out []string
+	choices := pick(keys)
 	for _, s := range o.strList(key) {
 		if !contains(choices, s.Value) {
 			o.r.diag.errorf(s.Pos, "%s: %q holds %q, want one of %s%s", o.what, key, s.Value,
-				strings.Join(choices, ", "), didYouMean(s.Value, choices))
+				strings.Join(choices, ", "), hint(s.Value, choices, pick))
 			continue
 		}
 		out = append(out, s.Value)
 	}
 	return out
+}
+
+// hint ends the message about a value s that is not among choices: the
+// protocols that have it, when another does (a "did you mean" to a
+// neighbour would change its meaning: uns-admin-perm is not admin-perm),
+// else a "did you mean".
+func hint(s string, choices []string, pick values) string {
+	var in []string
+	for _, p := range []Protocol{ProtocolGenetlink, ProtocolGenetlinkC, ProtocolGenetlinkLegacy} {
+		if contains(pick(keysFor(p)), s) {
+			in = append(in, string(p))
+		}
+	}
+	if len(in) > 0 {
+		return fmt.Sprintf(" (%q exists only in protocol %s: change \"protocol\" to use it)", s, strings.Join(in, ", "))
+	}
+	return didYouMean(s, choices)
 }
 
 // isIntegerText reports whether s is written as a decimal integer (YAML
