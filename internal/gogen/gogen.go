@@ -15,6 +15,8 @@ package gogen
 import (
 	"bytes"
 	"fmt"
+	"strconv"
+	"strings"
 	"text/template"
 
 	"github.com/genlgen/genlgen/internal/gen"
@@ -36,7 +38,19 @@ var files = []struct{ path, tmpl string }{
 	{"client.go", "client.go.tmpl"},
 }
 
-var tmpl = template.Must(template.New("go").ParseFS(templates.Go, "go/*.tmpl"))
+var tmpl = template.Must(template.New("go").Funcs(template.FuncMap{"wrapf": wrapf}).ParseFS(templates.Go, "go/*.tmpl"))
+
+// wrapf is the format, as a Go string literal, of an error wrapping
+// another with a constant prefix and a spec name (quoted): the name is
+// written into the format rather than formatted at run time. Spec names
+// hold no % (the loader checks their characters).
+func wrapf(prefix, quotedName string) (string, error) {
+	name, err := strconv.Unquote(quotedName)
+	if err != nil {
+		return "", err
+	}
+	return strconv.Quote(prefix + strings.ReplaceAll(name, "%", "%%") + ": %w"), nil
+}
 
 // Generate renders the Go package files for f.
 func Generate(f *spec.Family, opts Options) ([]gen.File, error) {

@@ -127,7 +127,7 @@ func init() {
 			return fmt.Sprintf("n := e.BeginNest(%s)\n%s.Encode(e)\ne.EndNest(n)", typ, x)
 		},
 		get: func(a *spec.Attr, p payload) string {
-			return fmt.Sprintf("var x %s\nif err := x.decode(%s, dc); err != nil {\nreturn fmt.Errorf(\"%%s: %%w\", %s, err)\n}", a.Nested.GoName, p.data, q(a.Name))
+			return fmt.Sprintf("var x %s\nif err := x.decode(%s, dc); err != nil {\nreturn fmt.Errorf(%s, err)\n}", a.Nested.GoName, p.data, q(a.Name+": %w"))
 		},
 		pointer: true,
 	}

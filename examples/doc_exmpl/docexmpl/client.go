@@ -84,7 +84,7 @@ func (c *Client) HistoryDump(ctx context.Context, opts ...runtime.DumpOption) it
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDocExmpl(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "history", err))
+				yield(nil, fmt.Errorf("genlgen: history: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -202,7 +202,7 @@ func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDocExmpl(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)
+			return nil, fmt.Errorf("genlgen: echo-ntf: %w", err)
 		}
 		return EchoNtf{v}, nil
 	}

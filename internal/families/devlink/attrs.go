@@ -1233,13 +1233,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 27:
 			x := &dc.takeDlDpipeTables(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-tables", err)
+				return fmt.Errorf("dpipe-tables: %w", err)
 			}
 			v.DpipeTables = x
 		case 28:
 			var x DlDpipeTable
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-table", err)
+				return fmt.Errorf("dpipe-table: %w", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		case 29:
@@ -1257,13 +1257,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 31:
 			x := &dc.takeDlDpipeTableMatches(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
+				return fmt.Errorf("dpipe-table-matches: %w", err)
 			}
 			v.DpipeTableMatches = x
 		case 32:
 			x := &dc.takeDlDpipeTableActions(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
+				return fmt.Errorf("dpipe-table-actions: %w", err)
 			}
 			v.DpipeTableActions = x
 		case 33:
@@ -1275,13 +1275,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 34:
 			x := &dc.takeDlDpipeEntries(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entries", err)
+				return fmt.Errorf("dpipe-entries: %w", err)
 			}
 			v.DpipeEntries = x
 		case 35:
 			var x DlDpipeEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entry", err)
+				return fmt.Errorf("dpipe-entry: %w", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
 		case 36:
@@ -1293,13 +1293,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 37:
 			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
+				return fmt.Errorf("dpipe-entry-match-values: %w", err)
 			}
 			v.DpipeEntryMatchValues = x
 		case 38:
 			x := &dc.takeDlDpipeEntryActionValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
+				return fmt.Errorf("dpipe-entry-action-values: %w", err)
 			}
 			v.DpipeEntryActionValues = x
 		case 39:
@@ -1311,13 +1311,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 40:
 			var x DlDpipeMatch
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-match", err)
+				return fmt.Errorf("dpipe-match: %w", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 41:
 			var x DlDpipeMatchValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
+				return fmt.Errorf("dpipe-match-value: %w", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 		case 42:
@@ -1329,13 +1329,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 43:
 			var x DlDpipeAction
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-action", err)
+				return fmt.Errorf("dpipe-action: %w", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 44:
 			var x DlDpipeActionValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
+				return fmt.Errorf("dpipe-action-value: %w", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
 		case 45:
@@ -1359,13 +1359,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 49:
 			x := &dc.takeDlDpipeHeaders(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-headers", err)
+				return fmt.Errorf("dpipe-headers: %w", err)
 			}
 			v.DpipeHeaders = x
 		case 50:
 			var x DlDpipeHeader
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-header", err)
+				return fmt.Errorf("dpipe-header: %w", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		case 51:
@@ -1383,7 +1383,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 53:
 			x := &dc.takeDlDpipeHeaderFields(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
+				return fmt.Errorf("dpipe-header-fields: %w", err)
 			}
 			v.DpipeHeaderFields = x
 		case 54:
@@ -1401,7 +1401,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 56:
 			var x DlDpipeField
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-field", err)
+				return fmt.Errorf("dpipe-field: %w", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		case 57:
@@ -1437,13 +1437,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 63:
 			x := &dc.takeDlResourceList(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "resource-list", err)
+				return fmt.Errorf("resource-list: %w", err)
 			}
 			v.ResourceList = x
 		case 64:
 			var x DlResource
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "resource", err)
+				return fmt.Errorf("resource: %w", err)
 			}
 			v.Resource = append(v.Resource, x)
 		case 65:
@@ -1539,7 +1539,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 80:
 			x := &dc.takeDlParam(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "param", err)
+				return fmt.Errorf("param: %w", err)
 			}
 			v.Param = x
 		case 81:
@@ -1581,13 +1581,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 90:
 			x := &dc.takeDlRegionSnapshots(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "region-snapshots", err)
+				return fmt.Errorf("region-snapshots: %w", err)
 			}
 			v.RegionSnapshots = x
 		case 91:
 			x := &dc.takeDlRegionSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "region-snapshot", err)
+				return fmt.Errorf("region-snapshot: %w", err)
 			}
 			v.RegionSnapshot = x
 		case 92:
@@ -1599,13 +1599,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 93:
 			x := &dc.takeDlRegionChunks(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "region-chunks", err)
+				return fmt.Errorf("region-chunks: %w", err)
 			}
 			v.RegionChunks = x
 		case 94:
 			x := &dc.takeDlRegionChunk(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "region-chunk", err)
+				return fmt.Errorf("region-chunk: %w", err)
 			}
 			v.RegionChunk = x
 		case 95:
@@ -1638,19 +1638,19 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 100:
 			var x DlInfoVersion
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "info-version-fixed", err)
+				return fmt.Errorf("info-version-fixed: %w", err)
 			}
 			v.InfoVersionFixed = append(v.InfoVersionFixed, x)
 		case 101:
 			var x DlInfoVersion
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "info-version-running", err)
+				return fmt.Errorf("info-version-running: %w", err)
 			}
 			v.InfoVersionRunning = append(v.InfoVersionRunning, x)
 		case 102:
 			var x DlInfoVersion
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "info-version-stored", err)
+				return fmt.Errorf("info-version-stored: %w", err)
 			}
 			v.InfoVersionStored = append(v.InfoVersionStored, x)
 		case 103:
@@ -1674,7 +1674,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 106:
 			x := &dc.takeDlFmsg(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "fmsg", err)
+				return fmt.Errorf("fmsg: %w", err)
 			}
 			v.Fmsg = x
 		case 107:
@@ -1716,7 +1716,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 114:
 			x := &dc.takeDlHealthReporter(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "health-reporter", err)
+				return fmt.Errorf("health-reporter: %w", err)
 			}
 			v.HealthReporter = x
 		case 115:
@@ -1806,7 +1806,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 129:
 			x := &dc.takeDlAttrStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stats", err)
+				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
 		case 130:
@@ -1836,7 +1836,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 134:
 			x := &dc.takeDlTrapMetadata(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "trap-metadata", err)
+				return fmt.Errorf("trap-metadata: %w", err)
 			}
 			v.TrapMetadata = x
 		case 135:
@@ -1902,7 +1902,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 145:
 			x := &dc.takeDlPortFunction(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "port-function", err)
+				return fmt.Errorf("port-function: %w", err)
 			}
 			v.PortFunction = x
 		case 146:
@@ -1968,19 +1968,19 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 156:
 			x := &dc.takeDlDevStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dev-stats", err)
+				return fmt.Errorf("dev-stats: %w", err)
 			}
 			v.DevStats = x
 		case 157:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-stats", err)
+				return fmt.Errorf("reload-stats: %w", err)
 			}
 			v.ReloadStats = x
 		case 158:
 			var x DlReloadStatsEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
+				return fmt.Errorf("reload-stats-entry: %w", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 		case 159:
@@ -1998,19 +1998,19 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 161:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
+				return fmt.Errorf("remote-reload-stats: %w", err)
 			}
 			v.RemoteReloadStats = x
 		case 162:
 			var x DlReloadActInfo
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-action-info", err)
+				return fmt.Errorf("reload-action-info: %w", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		case 163:
 			var x DlReloadActStats
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-action-stats", err)
+				return fmt.Errorf("reload-action-stats: %w", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
 		case 164:
@@ -2076,13 +2076,13 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 174:
 			x := &dc.takeDlLinecardSupportedTypes(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "linecard-supported-types", err)
+				return fmt.Errorf("linecard-supported-types: %w", err)
 			}
 			v.LinecardSupportedTypes = x
 		case 176:
 			x := &dc.takeDlSelftestID(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "selftests", err)
+				return fmt.Errorf("selftests: %w", err)
 			}
 			v.Selftests = x
 		case 177:
@@ -2106,7 +2106,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 180:
 			var x DlRateTcBws
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "rate-tc-bws", err)
+				return fmt.Errorf("rate-tc-bws: %w", err)
 			}
 			v.RateTcBws = append(v.RateTcBws, x)
 		case 181:
@@ -2136,7 +2136,7 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 		case 186:
 			x := &dc.takeDlParentDev(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "parent-dev", err)
+				return fmt.Errorf("parent-dev: %w", err)
 			}
 			v.ParentDev = x
 		default:
@@ -4000,13 +4000,13 @@ func (v *DlDevStats) decode(b []byte, dc *decoder) error {
 		case 157:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-stats", err)
+				return fmt.Errorf("reload-stats: %w", err)
 			}
 			v.ReloadStats = x
 		case 161:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "remote-reload-stats", err)
+				return fmt.Errorf("remote-reload-stats: %w", err)
 			}
 			v.RemoteReloadStats = x
 		default:
@@ -4108,7 +4108,7 @@ func (v *DlReloadStats) decode(b []byte, dc *decoder) error {
 		case 162:
 			var x DlReloadActInfo
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-action-info", err)
+				return fmt.Errorf("reload-action-info: %w", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 		default:
@@ -4223,7 +4223,7 @@ func (v *DlReloadActInfo) decode(b []byte, dc *decoder) error {
 		case 163:
 			var x DlReloadActStats
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-action-stats", err)
+				return fmt.Errorf("reload-action-stats: %w", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
 		default:
@@ -4336,7 +4336,7 @@ func (v *DlReloadActStats) decode(b []byte, dc *decoder) error {
 		case 158:
 			var x DlReloadStatsEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "reload-stats-entry", err)
+				return fmt.Errorf("reload-stats-entry: %w", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 		default:
@@ -4805,7 +4805,7 @@ func (v *DlDpipeTables) decode(b []byte, dc *decoder) error {
 		case 28:
 			var x DlDpipeTable
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-table", err)
+				return fmt.Errorf("dpipe-table: %w", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
 		default:
@@ -4952,13 +4952,13 @@ func (v *DlDpipeTable) decode(b []byte, dc *decoder) error {
 		case 31:
 			x := &dc.takeDlDpipeTableMatches(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-table-matches", err)
+				return fmt.Errorf("dpipe-table-matches: %w", err)
 			}
 			v.DpipeTableMatches = x
 		case 32:
 			x := &dc.takeDlDpipeTableActions(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-table-actions", err)
+				return fmt.Errorf("dpipe-table-actions: %w", err)
 			}
 			v.DpipeTableActions = x
 		case 33:
@@ -5123,7 +5123,7 @@ func (v *DlDpipeTableMatches) decode(b []byte, dc *decoder) error {
 		case 40:
 			var x DlDpipeMatch
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-match", err)
+				return fmt.Errorf("dpipe-match: %w", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		default:
@@ -5227,7 +5227,7 @@ func (v *DlDpipeTableActions) decode(b []byte, dc *decoder) error {
 		case 43:
 			var x DlDpipeAction
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-action", err)
+				return fmt.Errorf("dpipe-action: %w", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		default:
@@ -5331,7 +5331,7 @@ func (v *DlDpipeEntries) decode(b []byte, dc *decoder) error {
 		case 35:
 			var x DlDpipeEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entry", err)
+				return fmt.Errorf("dpipe-entry: %w", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
 		default:
@@ -5456,13 +5456,13 @@ func (v *DlDpipeEntry) decode(b []byte, dc *decoder) error {
 		case 37:
 			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entry-match-values", err)
+				return fmt.Errorf("dpipe-entry-match-values: %w", err)
 			}
 			v.DpipeEntryMatchValues = x
 		case 38:
 			x := &dc.takeDlDpipeEntryActionValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-entry-action-values", err)
+				return fmt.Errorf("dpipe-entry-action-values: %w", err)
 			}
 			v.DpipeEntryActionValues = x
 		case 39:
@@ -5589,7 +5589,7 @@ func (v *DlDpipeEntryMatchValues) decode(b []byte, dc *decoder) error {
 		case 41:
 			var x DlDpipeMatchValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-match-value", err)
+				return fmt.Errorf("dpipe-match-value: %w", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 		default:
@@ -5694,7 +5694,7 @@ func (v *DlDpipeEntryActionValues) decode(b []byte, dc *decoder) error {
 		case 44:
 			var x DlDpipeActionValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-action-value", err)
+				return fmt.Errorf("dpipe-action-value: %w", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
 		default:
@@ -5982,7 +5982,7 @@ func (v *DlDpipeMatchValue) decode(b []byte, dc *decoder) error {
 		case 40:
 			var x DlDpipeMatch
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-match", err)
+				return fmt.Errorf("dpipe-match: %w", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
 		case 46:
@@ -6311,7 +6311,7 @@ func (v *DlDpipeActionValue) decode(b []byte, dc *decoder) error {
 		case 43:
 			var x DlDpipeAction
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-action", err)
+				return fmt.Errorf("dpipe-action: %w", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
 		case 46:
@@ -6456,7 +6456,7 @@ func (v *DlDpipeHeaders) decode(b []byte, dc *decoder) error {
 		case 50:
 			var x DlDpipeHeader
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-header", err)
+				return fmt.Errorf("dpipe-header: %w", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
 		default:
@@ -6591,7 +6591,7 @@ func (v *DlDpipeHeader) decode(b []byte, dc *decoder) error {
 		case 53:
 			x := &dc.takeDlDpipeHeaderFields(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-header-fields", err)
+				return fmt.Errorf("dpipe-header-fields: %w", err)
 			}
 			v.DpipeHeaderFields = x
 		default:
@@ -6711,7 +6711,7 @@ func (v *DlDpipeHeaderFields) decode(b []byte, dc *decoder) error {
 		case 56:
 			var x DlDpipeField
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "dpipe-field", err)
+				return fmt.Errorf("dpipe-field: %w", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
 		default:
@@ -7233,7 +7233,7 @@ func (v *DlResourceList) decode(b []byte, dc *decoder) error {
 		case 64:
 			var x DlResource
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "resource", err)
+				return fmt.Errorf("resource: %w", err)
 			}
 			v.Resource = append(v.Resource, x)
 		default:
@@ -7462,7 +7462,7 @@ func (v *DlRegionSnapshots) decode(b []byte, dc *decoder) error {
 		case 91:
 			x := &dc.takeDlRegionSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "region-snapshot", err)
+				return fmt.Errorf("region-snapshot: %w", err)
 			}
 			v.RegionSnapshot = x
 		default:
@@ -7642,7 +7642,7 @@ func (v *DlRegionChunks) decode(b []byte, dc *decoder) error {
 		case 94:
 			x := &dc.takeDlRegionChunk(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "region-chunk", err)
+				return fmt.Errorf("region-chunk: %w", err)
 			}
 			v.RegionChunk = x
 		default:

@@ -81,7 +81,7 @@ func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.S
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
+				yield(nil, fmt.Errorf("genlgen: get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -142,7 +142,7 @@ func (c *Client) PortGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-get", err))
+				yield(nil, fmt.Errorf("genlgen: port-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -279,7 +279,7 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink, opts ...runtime.Du
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-get", err))
+				yield(nil, fmt.Errorf("genlgen: sb-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -340,7 +340,7 @@ func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink, opts ...runtim
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-pool-get", err))
+				yield(nil, fmt.Errorf("genlgen: sb-pool-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -415,7 +415,7 @@ func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink, opts ...ru
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-port-pool-get", err))
+				yield(nil, fmt.Errorf("genlgen: sb-port-pool-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -490,7 +490,7 @@ func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink, opts ...
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "sb-tc-pool-bind-get", err))
+				yield(nil, fmt.Errorf("genlgen: sb-tc-pool-bind-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -738,7 +738,7 @@ func (c *Client) ResourceDumpDump(ctx context.Context, req *Devlink, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "resource-dump", err))
+				yield(nil, fmt.Errorf("genlgen: resource-dump: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -827,7 +827,7 @@ func (c *Client) ParamGetDump(ctx context.Context, req *Devlink, opts ...runtime
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "param-get", err))
+				yield(nil, fmt.Errorf("genlgen: param-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -900,7 +900,7 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink, opts ...runtim
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-get", err))
+				yield(nil, fmt.Errorf("genlgen: region-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -976,7 +976,7 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink, opts ...runti
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "region-read", err))
+				yield(nil, fmt.Errorf("genlgen: region-read: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1034,7 +1034,7 @@ func (c *Client) PortParamGetDump(ctx context.Context, opts ...runtime.DumpOptio
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "port-param-get", err))
+				yield(nil, fmt.Errorf("genlgen: port-param-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1106,7 +1106,7 @@ func (c *Client) InfoGetDump(ctx context.Context, opts ...runtime.DumpOption) it
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "info-get", err))
+				yield(nil, fmt.Errorf("genlgen: info-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1168,7 +1168,7 @@ func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink, opts .
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-get", err))
+				yield(nil, fmt.Errorf("genlgen: health-reporter-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1240,7 +1240,7 @@ func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink, op
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "health-reporter-dump-get", err))
+				yield(nil, fmt.Errorf("genlgen: health-reporter-dump-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1325,7 +1325,7 @@ func (c *Client) TrapGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-get", err))
+				yield(nil, fmt.Errorf("genlgen: trap-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1398,7 +1398,7 @@ func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-group-get", err))
+				yield(nil, fmt.Errorf("genlgen: trap-group-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1472,7 +1472,7 @@ func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink, opts ...r
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "trap-policer-get", err))
+				yield(nil, fmt.Errorf("genlgen: trap-policer-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1557,7 +1557,7 @@ func (c *Client) RateGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "rate-get", err))
+				yield(nil, fmt.Errorf("genlgen: rate-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1654,7 +1654,7 @@ func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink, opts ...runt
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "linecard-get", err))
+				yield(nil, fmt.Errorf("genlgen: linecard-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1724,7 +1724,7 @@ func (c *Client) SelftestsGetDump(ctx context.Context, opts ...runtime.DumpOptio
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDevlink(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "selftests-get", err))
+				yield(nil, fmt.Errorf("genlgen: selftests-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {

@@ -340,7 +340,7 @@ func (v *BitsetBits) decode(b []byte, dc *decoder) error {
 		case 1:
 			var x BitsetBit
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "bit", err)
+				return fmt.Errorf("bit: %w", err)
 			}
 			v.Bit = append(v.Bit, x)
 		default:
@@ -474,7 +474,7 @@ func (v *Bitset) decode(b []byte, dc *decoder) error {
 		case 3:
 			x := &dc.takeBitsetBits(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "bits", err)
+				return fmt.Errorf("bits: %w", err)
 			}
 			v.Bits = x
 		case 4:
@@ -718,7 +718,7 @@ func (v *Strings) decode(b []byte, dc *decoder) error {
 		case 1:
 			var x String
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "string", err)
+				return fmt.Errorf("string: %w", err)
 			}
 			v.StringAttr = append(v.StringAttr, x)
 		default:
@@ -844,7 +844,7 @@ func (v *StringsetAttrs) decode(b []byte, dc *decoder) error {
 		case 3:
 			var x Strings
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "strings", err)
+				return fmt.Errorf("strings: %w", err)
 			}
 			v.Strings = append(v.Strings, x)
 		default:
@@ -966,7 +966,7 @@ func (v *Stringsets) decode(b []byte, dc *decoder) error {
 		case 1:
 			var x StringsetAttrs
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stringset", err)
+				return fmt.Errorf("stringset: %w", err)
 			}
 			v.Stringset = append(v.Stringset, x)
 		default:
@@ -1080,13 +1080,13 @@ func (v *Strset) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeStringsets(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stringsets", err)
+				return fmt.Errorf("stringsets: %w", err)
 			}
 			v.Stringsets = x
 		case 3:
@@ -1206,13 +1206,13 @@ func (v *Privflags) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "flags", err)
+				return fmt.Errorf("flags: %w", err)
 			}
 			v.Flags = x
 		default:
@@ -1397,7 +1397,7 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -1987,7 +1987,7 @@ func (v *Mm) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -2047,7 +2047,7 @@ func (v *Mm) decode(b []byte, dc *decoder) error {
 		case 11:
 			x := &dc.takeMmStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stats", err)
+				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
 		default:
@@ -2253,7 +2253,7 @@ func (v *Linkinfo) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -2468,7 +2468,7 @@ func (v *Linkmodes) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -2480,13 +2480,13 @@ func (v *Linkmodes) decode(b []byte, dc *decoder) error {
 		case 3:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "ours", err)
+				return fmt.Errorf("ours: %w", err)
 			}
 			v.Ours = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "peer", err)
+				return fmt.Errorf("peer: %w", err)
 			}
 			v.Peer = x
 		case 5:
@@ -2724,7 +2724,7 @@ func (v *Linkstate) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -2912,13 +2912,13 @@ func (v *Debug) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "msgmask", err)
+				return fmt.Errorf("msgmask: %w", err)
 			}
 			v.Msgmask = x
 		default:
@@ -3030,13 +3030,13 @@ func (v *Wol) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "modes", err)
+				return fmt.Errorf("modes: %w", err)
 			}
 			v.Modes = x
 		case 3:
@@ -3177,31 +3177,31 @@ func (v *Features) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hw", err)
+				return fmt.Errorf("hw: %w", err)
 			}
 			v.HW = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "wanted", err)
+				return fmt.Errorf("wanted: %w", err)
 			}
 			v.Wanted = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "active", err)
+				return fmt.Errorf("active: %w", err)
 			}
 			v.Active = x
 		case 5:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "nochange", err)
+				return fmt.Errorf("nochange: %w", err)
 			}
 			v.Nochange = x
 		default:
@@ -3368,7 +3368,7 @@ func (v *Channels) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -3710,7 +3710,7 @@ func (v *Profile) decode(b []byte, dc *decoder) error {
 		case 1:
 			var x IRQModeration
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "irq-moderation", err)
+				return fmt.Errorf("irq-moderation: %w", err)
 			}
 			v.IRQModeration = append(v.IRQModeration, x)
 		default:
@@ -3971,7 +3971,7 @@ func (v *Coalesce) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -4139,13 +4139,13 @@ func (v *Coalesce) decode(b []byte, dc *decoder) error {
 		case 29:
 			x := &dc.takeProfile(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "rx-profile", err)
+				return fmt.Errorf("rx-profile: %w", err)
 			}
 			v.RxProfile = x
 		case 30:
 			x := &dc.takeProfile(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "tx-profile", err)
+				return fmt.Errorf("tx-profile: %w", err)
 			}
 			v.TxProfile = x
 		case 31:
@@ -4690,7 +4690,7 @@ func (v *Pause) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -4714,7 +4714,7 @@ func (v *Pause) decode(b []byte, dc *decoder) error {
 		case 5:
 			x := &dc.takePauseStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stats", err)
+				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
 		case 6:
@@ -4890,19 +4890,19 @@ func (v *EEE) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "modes-ours", err)
+				return fmt.Errorf("modes-ours: %w", err)
 			}
 			v.ModesOurs = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "modes-peer", err)
+				return fmt.Errorf("modes-peer: %w", err)
 			}
 			v.ModesPeer = x
 		case 4:
@@ -5380,25 +5380,25 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "timestamping", err)
+				return fmt.Errorf("timestamping: %w", err)
 			}
 			v.Timestamping = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "tx-types", err)
+				return fmt.Errorf("tx-types: %w", err)
 			}
 			v.TxTypes = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "rx-filters", err)
+				return fmt.Errorf("rx-filters: %w", err)
 			}
 			v.RxFilters = x
 		case 5:
@@ -5410,13 +5410,13 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 		case 6:
 			x := &dc.takeTsStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stats", err)
+				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
 		case 7:
 			x := &dc.takeTsHwtstampProvider(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hwtstamp-provider", err)
+				return fmt.Errorf("hwtstamp-provider: %w", err)
 			}
 			v.HwtstampProvider = x
 		case 8:
@@ -5857,13 +5857,13 @@ func (v *CableNest) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeCableResult(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "result", err)
+				return fmt.Errorf("result: %w", err)
 			}
 			v.Result = x
 		case 2:
 			x := &dc.takeCableFaultLength(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "fault-length", err)
+				return fmt.Errorf("fault-length: %w", err)
 			}
 			v.FaultLength = x
 		default:
@@ -5963,7 +5963,7 @@ func (v *CableTest) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		default:
@@ -6066,7 +6066,7 @@ func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -6078,7 +6078,7 @@ func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
 		case 3:
 			x := &dc.takeCableNest(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "nest", err)
+				return fmt.Errorf("nest: %w", err)
 			}
 			v.Nest = x
 		default:
@@ -6350,7 +6350,7 @@ func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -6362,7 +6362,7 @@ func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
 		case 3:
 			x := &dc.takeCableNest(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "nest", err)
+				return fmt.Errorf("nest: %w", err)
 			}
 			v.Nest = x
 		default:
@@ -6478,13 +6478,13 @@ func (v *CableTestTdr) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeCableTestTdrCfg(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "cfg", err)
+				return fmt.Errorf("cfg: %w", err)
 			}
 			v.Cfg = x
 		default:
@@ -6715,13 +6715,13 @@ func (v *TunnelUDPTable) decode(b []byte, dc *decoder) error {
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "types", err)
+				return fmt.Errorf("types: %w", err)
 			}
 			v.Types = x
 		case 3:
 			var x TunnelUDPEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "entry", err)
+				return fmt.Errorf("entry: %w", err)
 			}
 			v.Entry = append(v.Entry, x)
 		default:
@@ -6841,7 +6841,7 @@ func (v *TunnelUDP) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeTunnelUDPTable(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "table", err)
+				return fmt.Errorf("table: %w", err)
 			}
 			v.Table = x
 		default:
@@ -6939,13 +6939,13 @@ func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeTunnelUDP(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "udp-ports", err)
+				return fmt.Errorf("udp-ports: %w", err)
 			}
 			v.UDPPorts = x
 		default:
@@ -7232,7 +7232,7 @@ func (v *FECStat) decode(b []byte, dc *decoder) error {
 		case 5:
 			var x FECHist
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hist", err)
+				return fmt.Errorf("hist: %w", err)
 			}
 			v.Hist = append(v.Hist, x)
 		default:
@@ -7385,13 +7385,13 @@ func (v *FEC) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "modes", err)
+				return fmt.Errorf("modes: %w", err)
 			}
 			v.Modes = x
 		case 3:
@@ -7409,7 +7409,7 @@ func (v *FEC) decode(b []byte, dc *decoder) error {
 		case 5:
 			x := &dc.takeFECStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "stats", err)
+				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
 		default:
@@ -7566,7 +7566,7 @@ func (v *ModuleEeprom) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -7801,13 +7801,13 @@ func (v *StatsGrp) decode(b []byte, dc *decoder) error {
 		case 5:
 			x := &dc.takeStatsGrpHist(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hist-rx", err)
+				return fmt.Errorf("hist-rx: %w", err)
 			}
 			v.HistRx = x
 		case 6:
 			x := &dc.takeStatsGrpHist(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hist-tx", err)
+				return fmt.Errorf("hist-tx: %w", err)
 			}
 			v.HistTx = x
 		case 7:
@@ -8128,19 +8128,19 @@ func (v *Stats) decode(b []byte, dc *decoder) error {
 		case 2:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "groups", err)
+				return fmt.Errorf("groups: %w", err)
 			}
 			v.Groups = x
 		case 4:
 			x := &dc.takeStatsGrp(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "grp", err)
+				return fmt.Errorf("grp: %w", err)
 			}
 			v.Grp = x
 		case 5:
@@ -8274,7 +8274,7 @@ func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -8405,7 +8405,7 @@ func (v *Module) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -8715,7 +8715,7 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -8787,7 +8787,7 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 		case 13:
 			var x C33PSEPwLimit
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "c33-pse-pw-limit-ranges", err)
+				return fmt.Errorf("c33-pse-pw-limit-ranges: %w", err)
 			}
 			v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
 		case 14:
@@ -9745,7 +9745,7 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -9784,7 +9784,7 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 		case 8:
 			x := &dc.takeFlow(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "flow-hash", err)
+				return fmt.Errorf("flow-hash: %w", err)
 			}
 			v.FlowHash = x
 		default:
@@ -9980,7 +9980,7 @@ func (v *Plca) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -10222,7 +10222,7 @@ func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -10438,7 +10438,7 @@ func (v *PHY) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -10662,31 +10662,31 @@ func (v *Tsconfig) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeTsHwtstampProvider(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hwtstamp-provider", err)
+				return fmt.Errorf("hwtstamp-provider: %w", err)
 			}
 			v.HwtstampProvider = x
 		case 3:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "tx-types", err)
+				return fmt.Errorf("tx-types: %w", err)
 			}
 			v.TxTypes = x
 		case 4:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "rx-filters", err)
+				return fmt.Errorf("rx-filters: %w", err)
 			}
 			v.RxFilters = x
 		case 5:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "hwtstamp-flags", err)
+				return fmt.Errorf("hwtstamp-flags: %w", err)
 			}
 			v.HwtstampFlags = x
 		default:
@@ -10818,7 +10818,7 @@ func (v *PSENtf) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
@@ -11252,49 +11252,49 @@ func (v *Mse) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "header", err)
+				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
 		case 2:
 			x := &dc.takeMseCapabilities(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "capabilities", err)
+				return fmt.Errorf("capabilities: %w", err)
 			}
 			v.Capabilities = x
 		case 3:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "channel-a", err)
+				return fmt.Errorf("channel-a: %w", err)
 			}
 			v.ChannelA = x
 		case 4:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "channel-b", err)
+				return fmt.Errorf("channel-b: %w", err)
 			}
 			v.ChannelB = x
 		case 5:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "channel-c", err)
+				return fmt.Errorf("channel-c: %w", err)
 			}
 			v.ChannelC = x
 		case 6:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "channel-d", err)
+				return fmt.Errorf("channel-d: %w", err)
 			}
 			v.ChannelD = x
 		case 7:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "worst-channel", err)
+				return fmt.Errorf("worst-channel: %w", err)
 			}
 			v.WorstChannel = x
 		case 8:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "link", err)
+				return fmt.Errorf("link: %w", err)
 			}
 			v.Link = x
 		default:

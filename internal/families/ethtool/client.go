@@ -78,7 +78,7 @@ func (c *Client) StrsetGetDump(ctx context.Context, req *Strset, opts ...runtime
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeStrset(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "strset-get", err))
+				yield(nil, fmt.Errorf("genlgen: strset-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -139,7 +139,7 @@ func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeLinkinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-get", err))
+				yield(nil, fmt.Errorf("genlgen: linkinfo-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -209,7 +209,7 @@ func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes, opts ...r
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeLinkmodes(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-get", err))
+				yield(nil, fmt.Errorf("genlgen: linkmodes-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -279,7 +279,7 @@ func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate, opts ...r
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeLinkstate(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "linkstate-get", err))
+				yield(nil, fmt.Errorf("genlgen: linkstate-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -340,7 +340,7 @@ func (c *Client) DebugGetDump(ctx context.Context, req *Debug, opts ...runtime.D
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDebug(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "debug-get", err))
+				yield(nil, fmt.Errorf("genlgen: debug-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -410,7 +410,7 @@ func (c *Client) WolGetDump(ctx context.Context, req *Wol, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeWol(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "wol-get", err))
+				yield(nil, fmt.Errorf("genlgen: wol-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -480,7 +480,7 @@ func (c *Client) FeaturesGetDump(ctx context.Context, req *Features, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeFeatures(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "features-get", err))
+				yield(nil, fmt.Errorf("genlgen: features-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -566,7 +566,7 @@ func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags, opts ...r
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePrivflags(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "privflags-get", err))
+				yield(nil, fmt.Errorf("genlgen: privflags-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -636,7 +636,7 @@ func (c *Client) RingsGetDump(ctx context.Context, req *Rings, opts ...runtime.D
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeRings(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "rings-get", err))
+				yield(nil, fmt.Errorf("genlgen: rings-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -706,7 +706,7 @@ func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeChannels(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "channels-get", err))
+				yield(nil, fmt.Errorf("genlgen: channels-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -776,7 +776,7 @@ func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeCoalesce(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "coalesce-get", err))
+				yield(nil, fmt.Errorf("genlgen: coalesce-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -846,7 +846,7 @@ func (c *Client) PauseGetDump(ctx context.Context, req *Pause, opts ...runtime.D
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePause(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "pause-get", err))
+				yield(nil, fmt.Errorf("genlgen: pause-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -916,7 +916,7 @@ func (c *Client) EEEGetDump(ctx context.Context, req *EEE, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeEEE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "eee-get", err))
+				yield(nil, fmt.Errorf("genlgen: eee-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -986,7 +986,7 @@ func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo, opts ...runtime
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeTsinfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsinfo-get", err))
+				yield(nil, fmt.Errorf("genlgen: tsinfo-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1068,7 +1068,7 @@ func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo, opts ..
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeTunnelInfo(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "tunnel-info-get", err))
+				yield(nil, fmt.Errorf("genlgen: tunnel-info-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1129,7 +1129,7 @@ func (c *Client) FECGetDump(ctx context.Context, req *FEC, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeFEC(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "fec-get", err))
+				yield(nil, fmt.Errorf("genlgen: fec-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1200,7 +1200,7 @@ func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom, opt
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeModuleEeprom(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-eeprom-get", err))
+				yield(nil, fmt.Errorf("genlgen: module-eeprom-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1261,7 +1261,7 @@ func (c *Client) StatsGetDump(ctx context.Context, req *Stats, opts ...runtime.D
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "stats-get", err))
+				yield(nil, fmt.Errorf("genlgen: stats-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1322,7 +1322,7 @@ func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks, opts ..
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePhcVclocks(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "phc-vclocks-get", err))
+				yield(nil, fmt.Errorf("genlgen: phc-vclocks-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1383,7 +1383,7 @@ func (c *Client) ModuleGetDump(ctx context.Context, req *Module, opts ...runtime
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeModule(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "module-get", err))
+				yield(nil, fmt.Errorf("genlgen: module-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1453,7 +1453,7 @@ func (c *Client) PSEGetDump(ctx context.Context, req *PSE, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePSE(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "pse-get", err))
+				yield(nil, fmt.Errorf("genlgen: pse-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1526,7 +1526,7 @@ func (c *Client) RSSGetDump(ctx context.Context, req *RSS, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeRSS(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "rss-get", err))
+				yield(nil, fmt.Errorf("genlgen: rss-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1587,7 +1587,7 @@ func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca, opts ...runtime.
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-cfg", err))
+				yield(nil, fmt.Errorf("genlgen: plca-get-cfg: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1658,7 +1658,7 @@ func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca, opts ...runti
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePlca(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "plca-get-status", err))
+				yield(nil, fmt.Errorf("genlgen: plca-get-status: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1719,7 +1719,7 @@ func (c *Client) MmGetDump(ctx context.Context, req *Mm, opts ...runtime.DumpOpt
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeMm(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "mm-get", err))
+				yield(nil, fmt.Errorf("genlgen: mm-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1804,7 +1804,7 @@ func (c *Client) PHYGetDump(ctx context.Context, req *PHY, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePHY(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "phy-get", err))
+				yield(nil, fmt.Errorf("genlgen: phy-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -1865,7 +1865,7 @@ func (c *Client) TsconfigGetDump(ctx context.Context, req *Tsconfig, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeTsconfig(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "tsconfig-get", err))
+				yield(nil, fmt.Errorf("genlgen: tsconfig-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -2003,7 +2003,7 @@ func (c *Client) MseGetDump(ctx context.Context, req *Mse, opts ...runtime.DumpO
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeMse(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "mse-get", err))
+				yield(nil, fmt.Errorf("genlgen: mse-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -2379,161 +2379,161 @@ func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeLinkinfo(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "linkinfo-ntf", err)
+			return nil, fmt.Errorf("genlgen: linkinfo-ntf: %w", err)
 		}
 		return LinkinfoNtf{v}, nil
 	case 5:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeLinkmodes(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "linkmodes-ntf", err)
+			return nil, fmt.Errorf("genlgen: linkmodes-ntf: %w", err)
 		}
 		return LinkmodesNtf{v}, nil
 	case 8:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDebug(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "debug-ntf", err)
+			return nil, fmt.Errorf("genlgen: debug-ntf: %w", err)
 		}
 		return DebugNtf{v}, nil
 	case 10:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeWol(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "wol-ntf", err)
+			return nil, fmt.Errorf("genlgen: wol-ntf: %w", err)
 		}
 		return WolNtf{v}, nil
 	case 13:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeFeatures(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "features-ntf", err)
+			return nil, fmt.Errorf("genlgen: features-ntf: %w", err)
 		}
 		return FeaturesNtf{v}, nil
 	case 15:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePrivflags(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "privflags-ntf", err)
+			return nil, fmt.Errorf("genlgen: privflags-ntf: %w", err)
 		}
 		return PrivflagsNtf{v}, nil
 	case 17:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRings(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "rings-ntf", err)
+			return nil, fmt.Errorf("genlgen: rings-ntf: %w", err)
 		}
 		return RingsNtf{v}, nil
 	case 19:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeChannels(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "channels-ntf", err)
+			return nil, fmt.Errorf("genlgen: channels-ntf: %w", err)
 		}
 		return ChannelsNtf{v}, nil
 	case 21:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCoalesce(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "coalesce-ntf", err)
+			return nil, fmt.Errorf("genlgen: coalesce-ntf: %w", err)
 		}
 		return CoalesceNtf{v}, nil
 	case 23:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePause(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "pause-ntf", err)
+			return nil, fmt.Errorf("genlgen: pause-ntf: %w", err)
 		}
 		return PauseNtf{v}, nil
 	case 25:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeEEE(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "eee-ntf", err)
+			return nil, fmt.Errorf("genlgen: eee-ntf: %w", err)
 		}
 		return EEENtf{v}, nil
 	case 27:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCableTestNtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "cable-test-ntf", err)
+			return nil, fmt.Errorf("genlgen: cable-test-ntf: %w", err)
 		}
 		return CableTestNtfNotification{v}, nil
 	case 28:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCableTestTdrNtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "cable-test-tdr-ntf", err)
+			return nil, fmt.Errorf("genlgen: cable-test-tdr-ntf: %w", err)
 		}
 		return CableTestTdrNtfNotification{v}, nil
 	case 31:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeFEC(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "fec-ntf", err)
+			return nil, fmt.Errorf("genlgen: fec-ntf: %w", err)
 		}
 		return FECNtf{v}, nil
 	case 36:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeModule(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "module-ntf", err)
+			return nil, fmt.Errorf("genlgen: module-ntf: %w", err)
 		}
 		return ModuleNtf{v}, nil
 	case 41:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePlca(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "plca-ntf", err)
+			return nil, fmt.Errorf("genlgen: plca-ntf: %w", err)
 		}
 		return PlcaNtf{v}, nil
 	case 43:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeMm(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "mm-ntf", err)
+			return nil, fmt.Errorf("genlgen: mm-ntf: %w", err)
 		}
 		return MmNtf{v}, nil
 	case 44:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeModuleFwFlash(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "module-fw-flash-ntf", err)
+			return nil, fmt.Errorf("genlgen: module-fw-flash-ntf: %w", err)
 		}
 		return ModuleFwFlashNtf{v}, nil
 	case 46:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePHY(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "phy-ntf", err)
+			return nil, fmt.Errorf("genlgen: phy-ntf: %w", err)
 		}
 		return PHYNtf{v}, nil
 	case 49:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePSENtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "pse-ntf", err)
+			return nil, fmt.Errorf("genlgen: pse-ntf: %w", err)
 		}
 		return PSENtfNotification{v}, nil
 	case 50:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "rss-ntf", err)
+			return nil, fmt.Errorf("genlgen: rss-ntf: %w", err)
 		}
 		return RSSNtf{v}, nil
 	case 52:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "rss-create-ntf", err)
+			return nil, fmt.Errorf("genlgen: rss-create-ntf: %w", err)
 		}
 		return RSSCreateNtf{v}, nil
 	case 53:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "rss-delete-ntf", err)
+			return nil, fmt.Errorf("genlgen: rss-delete-ntf: %w", err)
 		}
 		return RSSDeleteNtf{v}, nil
 	}

@@ -421,7 +421,7 @@ func (v *PagePool) decode(b []byte, dc *decoder) error {
 		case 8:
 			x := &dc.takeIoUringProviderInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "io-uring", err)
+				return fmt.Errorf("io-uring: %w", err)
 			}
 			v.IoUring = x
 		default:
@@ -743,7 +743,7 @@ func (v *PagePoolStats) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takePagePoolInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "info", err)
+				return fmt.Errorf("info: %w", err)
 			}
 			v.Info = x
 		case 8:
@@ -1388,19 +1388,19 @@ func (v *Queue) decode(b []byte, dc *decoder) error {
 		case 6:
 			x := &dc.takeIoUringProviderInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "io-uring", err)
+				return fmt.Errorf("io-uring: %w", err)
 			}
 			v.IoUring = x
 		case 7:
 			x := &dc.takeXSKInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "xsk", err)
+				return fmt.Errorf("xsk: %w", err)
 			}
 			v.XSK = x
 		case 8:
 			x := &dc.takeLease(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "lease", err)
+				return fmt.Errorf("lease: %w", err)
 			}
 			v.Lease = x
 		default:
@@ -2433,7 +2433,7 @@ func (v *Lease) decode(b []byte, dc *decoder) error {
 		case 2:
 			x := &dc.takeQueueID(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "queue", err)
+				return fmt.Errorf("queue: %w", err)
 			}
 			v.Queue = x
 		case 3:
@@ -2577,7 +2577,7 @@ func (v *Dmabuf) decode(b []byte, dc *decoder) error {
 		case 2:
 			var x QueueID
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "queues", err)
+				return fmt.Errorf("queues: %w", err)
 			}
 			v.Queues = append(v.Queues, x)
 		case 3:

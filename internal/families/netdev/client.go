@@ -81,7 +81,7 @@ func (c *Client) DevGetDump(ctx context.Context, opts ...runtime.DumpOption) ite
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeDev(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "dev-get", err))
+				yield(nil, fmt.Errorf("genlgen: dev-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -146,7 +146,7 @@ func (c *Client) PagePoolGetDump(ctx context.Context, req *PagePool, opts ...run
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePagePool(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-get", err))
+				yield(nil, fmt.Errorf("genlgen: page-pool-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -208,7 +208,7 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context, req *PagePoolStats, o
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takePagePoolStats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "page-pool-stats-get", err))
+				yield(nil, fmt.Errorf("genlgen: page-pool-stats-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -273,7 +273,7 @@ func (c *Client) QueueGetDump(ctx context.Context, req *Queue, opts ...runtime.D
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeQueue(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "queue-get", err))
+				yield(nil, fmt.Errorf("genlgen: queue-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -336,7 +336,7 @@ func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI, opts ...runtime.Dum
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeNAPI(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "napi-get", err))
+				yield(nil, fmt.Errorf("genlgen: napi-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -374,7 +374,7 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats, opts ...runtime
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeQstats(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "qstats-get", err))
+				yield(nil, fmt.Errorf("genlgen: qstats-get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -641,42 +641,42 @@ func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "dev-add-ntf", err)
+			return nil, fmt.Errorf("genlgen: dev-add-ntf: %w", err)
 		}
 		return DevAddNtf{v}, nil
 	case 3:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "dev-del-ntf", err)
+			return nil, fmt.Errorf("genlgen: dev-del-ntf: %w", err)
 		}
 		return DevDelNtf{v}, nil
 	case 4:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "dev-change-ntf", err)
+			return nil, fmt.Errorf("genlgen: dev-change-ntf: %w", err)
 		}
 		return DevChangeNtf{v}, nil
 	case 6:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "page-pool-add-ntf", err)
+			return nil, fmt.Errorf("genlgen: page-pool-add-ntf: %w", err)
 		}
 		return PagePoolAddNtf{v}, nil
 	case 7:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "page-pool-del-ntf", err)
+			return nil, fmt.Errorf("genlgen: page-pool-del-ntf: %w", err)
 		}
 		return PagePoolDelNtf{v}, nil
 	case 8:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "page-pool-change-ntf", err)
+			return nil, fmt.Errorf("genlgen: page-pool-change-ntf: %w", err)
 		}
 		return PagePoolChangeNtf{v}, nil
 	}

@@ -170,7 +170,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 					return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
 				}
 				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
-					return fmt.Errorf("%s: %w", "ops", err)
+					return fmt.Errorf("ops: %w", err)
 				}
 				eoff += (el + 3) &^ 3
 			}
@@ -192,7 +192,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 					return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
 				}
 				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
-					return fmt.Errorf("%s: %w", "mcast-groups", err)
+					return fmt.Errorf("mcast-groups: %w", err)
 				}
 				eoff += (el + 3) &^ 3
 			}
@@ -208,7 +208,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			for it.Next() {
 				x := CtrlAttrsPolicyEntry{PolicyID: it.Key(0), AttrID: it.Key(1)}
 				if err := x.Attrs.decode(it.Data(), dc); err != nil {
-					return fmt.Errorf("%s: %w", "policy", err)
+					return fmt.Errorf("policy: %w", err)
 				}
 				entries = append(entries, x)
 			}
@@ -224,7 +224,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			for it.Next() {
 				x := CtrlAttrsOpPolicyEntry{OpID: it.Key(0)}
 				if err := x.Attrs.decode(it.Data(), dc); err != nil {
-					return fmt.Errorf("%s: %w", "op-policy", err)
+					return fmt.Errorf("op-policy: %w", err)
 				}
 				entries = append(entries, x)
 			}

@@ -81,7 +81,7 @@ func (c *Client) GetfamilyDump(ctx context.Context, opts ...runtime.DumpOption) 
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "getfamily", err))
+				yield(nil, fmt.Errorf("genlgen: getfamily: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -117,7 +117,7 @@ func (c *Client) GetpolicyDump(ctx context.Context, req *CtrlAttrs, opts ...runt
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeCtrlAttrs(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "getpolicy", err))
+				yield(nil, fmt.Errorf("genlgen: getpolicy: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {

@@ -513,7 +513,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 		case 21:
 			x := &dc.takeInner(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "nest", err)
+				return fmt.Errorf("nest: %w", err)
 			}
 			v.Nest = x
 		case 22:
@@ -531,7 +531,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 		case 24:
 			var x Inner
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "multi-nest", err)
+				return fmt.Errorf("multi-nest: %w", err)
 			}
 			v.MultiNest = append(v.MultiNest, x)
 		case 25:
@@ -548,7 +548,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 					return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
 				}
 				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
-					return fmt.Errorf("%s: %w", "idx-nest", err)
+					return fmt.Errorf("idx-nest: %w", err)
 				}
 				eoff += (el + 3) &^ 3
 			}
@@ -588,7 +588,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			for it.Next() {
 				x := AllTvEntry{AID: it.Key(0), BID: it.Key(1)}
 				if err := x.Attrs.decode(it.Data(), dc); err != nil {
-					return fmt.Errorf("%s: %w", "tv", err)
+					return fmt.Errorf("tv: %w", err)
 				}
 				entries = append(entries, x)
 			}
@@ -723,13 +723,13 @@ func (v *All) decode(b []byte, dc *decoder) error {
 		case 51:
 			x := &dc.takeLeaf(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "leaf", err)
+				return fmt.Errorf("leaf: %w", err)
 			}
 			v.Leaf = x
 		case 52:
 			var x Leaf
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "multi-leaf", err)
+				return fmt.Errorf("multi-leaf: %w", err)
 			}
 			v.MultiLeaf = append(v.MultiLeaf, x)
 		case 53:
@@ -746,7 +746,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 					return runtime.AttrError("idx-leaf", runtime.AttrsError(arr, eoff))
 				}
 				if err := elems[i].decode(arr[eoff+4:eend], dc); err != nil {
-					return fmt.Errorf("%s: %w", "idx-leaf", err)
+					return fmt.Errorf("idx-leaf: %w", err)
 				}
 				eoff += (el + 3) &^ 3
 			}
@@ -1616,7 +1616,7 @@ func (v *Inner) decode(b []byte, dc *decoder) error {
 		case 3:
 			x := &dc.takeInner(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "child", err)
+				return fmt.Errorf("child: %w", err)
 			}
 			v.Child = x
 		default:

@@ -81,7 +81,7 @@ func (c *Client) DoAllDump(ctx context.Context, req *All, opts ...runtime.DumpOp
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeAll(1)[0]
 			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "do-all", err))
+				yield(nil, fmt.Errorf("genlgen: do-all: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -170,7 +170,7 @@ func (c *Client) EchoDump(ctx context.Context, req *All, opts ...runtime.DumpOpt
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeAll(1)[0]
 			if err := rsp.decodeMessage(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "echo", err))
+				yield(nil, fmt.Errorf("genlgen: echo: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
@@ -303,21 +303,21 @@ func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeAll(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "all-ntf", err)
+			return nil, fmt.Errorf("genlgen: all-ntf: %w", err)
 		}
 		return AllNtf{v}, nil
 	case 4:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeInner(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "evt", err)
+			return nil, fmt.Errorf("genlgen: evt: %w", err)
 		}
 		return Evt{v}, nil
 	case 6:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeAll(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
-			return nil, fmt.Errorf("genlgen: %s: %w", "echo-ntf", err)
+			return nil, fmt.Errorf("genlgen: echo-ntf: %w", err)
 		}
 		return EchoNtf{v}, nil
 	}

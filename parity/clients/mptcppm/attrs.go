@@ -275,7 +275,7 @@ func (v *Endpoint) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeAddress(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "addr", err)
+				return fmt.Errorf("addr: %w", err)
 			}
 			v.Addr = x
 		default:
@@ -393,7 +393,7 @@ func (v *Attr) decode(b []byte, dc *decoder) error {
 		case 1:
 			x := &dc.takeAddress(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "addr", err)
+				return fmt.Errorf("addr: %w", err)
 			}
 			v.Addr = x
 		case 2:
@@ -423,7 +423,7 @@ func (v *Attr) decode(b []byte, dc *decoder) error {
 		case 6:
 			x := &dc.takeAddress(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "addr-remote", err)
+				return fmt.Errorf("addr-remote: %w", err)
 			}
 			v.AddrRemote = x
 		default:

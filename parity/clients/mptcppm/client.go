@@ -99,7 +99,7 @@ func (c *Client) GetAddrDump(ctx context.Context, opts ...runtime.DumpOption) it
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeAttr(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "get-addr", err))
+				yield(nil, fmt.Errorf("genlgen: get-addr: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {

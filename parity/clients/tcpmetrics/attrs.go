@@ -147,7 +147,7 @@ func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
 		case 6:
 			x := &dc.takeMetrics(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
-				return fmt.Errorf("%s: %w", "vals", err)
+				return fmt.Errorf("vals: %w", err)
 			}
 			v.Vals = x
 		case 7:

@@ -81,7 +81,7 @@ func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.S
 			dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 			rsp := &dc.takeTCPMetrics(1)[0]
 			if err := rsp.decode(m.Payload, dc); err != nil {
-				yield(nil, fmt.Errorf("genlgen: %s: %w", "get", err))
+				yield(nil, fmt.Errorf("genlgen: get: %w", err))
 				return
 			}
 			if !yield(rsp, nil) {
