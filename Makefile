@@ -261,21 +261,42 @@ CLEAN_FILES += $(addprefix kmod/,*.o *.ko *.mod *.mod.c .*.cmd Module.symvers mo
 # ---------------------------------------------------------------------------
 # Tests
 #
+# `make check` is the contributor's quick check: gofmt, go vet, staticcheck
+# and the Go tests, as any user, installing nothing on the host (the first
+# run downloads staticcheck into the Go module cache) and booting no VM.
+# Tests that need root, the kernel's families or a tool that is missing
+# skip themselves; TestSmokeVM, the one Go test that boots QEMU, is skipped
+# by name.
+#
 # `make test` is the one command that runs every test on a fresh machine:
-# it installs what the tests need (deps), then runs the Go tests with the
-# kernel-dependent ones required (they fail instead of skipping), the QEMU
-# suites, and short runs of the benchmarks and fuzz targets so they cannot
-# rot. .ci/run calls exactly this.
+# it installs what the tests need (deps), then runs `make check` with the
+# kernel-dependent Go tests required (they fail instead of skipping) and
+# none skipped, the QEMU suites, and short runs of the benchmarks and fuzz
+# targets so they cannot rot. .ci/run calls exactly this.
 # ---------------------------------------------------------------------------
 
 TEST_ENV := GENLGEN_REQUIRE_KERNEL=1 GENLGEN_REQUIRE_VM=1
 
-.PHONY: test
-test: deps ## Install what tests need, then run every test (Go, QEMU e2e, parity, bench and fuzz smoke)
-	$(MAKE) fmt-check
+# staticcheck, pinned; run over two build configurations merged, the host
+# one and the e2e guest tests' (-tags e2e_guest), so that code used by only
+# one of them is not reported unused.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+STATICCHECK_MATRIX := host:\nguest: -tags=e2e_guest\n
+
+# What `make check` passes `go test`, and the environment it runs it in.
+CHECK_TESTFLAGS ?= -skip '^TestSmokeVM$$'
+CHECK_ENV       ?=
+
+.PHONY: check
+check: fmt-check ## Quick check as any user, no root, no VM: gofmt, go vet, staticcheck, go test ./...
 	$(GO) vet ./...
 	$(GO) vet -tags e2e_guest ./e2e/...
-	$(TEST_ENV) $(GO) test -count=1 -timeout 20m ./...
+	printf '$(STATICCHECK_MATRIX)' | $(STATICCHECK) -matrix ./...
+	$(CHECK_ENV) $(GO) test $(CHECK_TESTFLAGS) ./...
+
+.PHONY: test
+test: deps ## Install what tests need, then run every test (make check, QEMU e2e, parity, bench and fuzz smoke)
+	$(MAKE) check CHECK_ENV='$(TEST_ENV)' CHECK_TESTFLAGS='-count=1 -timeout 20m'
 	$(MAKE) e2e
 	$(MAKE) parity
 	$(MAKE) bench-smoke

@@ -23,7 +23,7 @@ func TestChunkTake(t *testing.T) {
 		t.Errorf("second take does not follow the first in the chunk")
 	}
 	// Appending to a part never overwrites the next one.
-	a = append(a, chunkElem{A: 7})
+	_ = append(a, chunkElem{A: 7})
 	if b[0].A != 0 {
 		t.Errorf("append to one part wrote into the next")
 	}
@@ -104,7 +104,7 @@ func TestBytesCopies(t *testing.T) {
 	if cap(cp) != 3 {
 		t.Errorf("Copy capacity %d, want 3", cap(cp))
 	}
-	cp = append(cp, 'x', 'y')
+	_ = append(cp, 'x', 'y')
 	if next := c.String([]byte("ab")); next != "ab" {
 		t.Errorf("append to a copy wrote into the chunk: %q", next)
 	}

@@ -7,7 +7,10 @@
 //
 // With neither -go nor -kmod it validates each spec and prints a summary.
 // Exit status: 0 on success, 1 on a spec error (or, with -check, on stale
-// files or a handler file lacking a handler), 2 on a usage error.
+// files or a handler file lacking a handler), 2 on a usage error. -check
+// names each problem on stderr and prints on stdout the unified diff that
+// regenerating would apply to each file it would change; -v lists on
+// stderr every file written, unchanged or kept.
 //
 // The handler file of a kernel module (<family>_main.c) is the user's:
 // regeneration never changes its bytes, it only appends the stubs of the
@@ -43,6 +46,7 @@ type config struct {
 	netnsok        bool
 	forceHandlers  bool
 	quiet          bool
+	verbose        bool
 	compat         compatConfig
 	specs          []string
 }
@@ -53,11 +57,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.goDir, "go", "", "write the Go client package into `DIR` (DIR/<package> for several specs)")
 	fs.StringVar(&c.kmodDir, "kmod", "", "write the kernel module into `DIR` (DIR/<family> for several specs)")
-	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated, and handlers the handler file lacks")
+	fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 naming files that are missing or differ from what would be generated, and handlers the handler file lacks, printing on stdout the diff regenerating would apply")
 	fs.StringVar(&c.familyName, "family-name", "", "register the kernel family (and name the module) `NAME` instead of the spec's name")
 	fs.BoolVar(&c.netnsok, "netnsok", true, "register the kernel family in every network namespace; -netnsok=false limits it to the initial one")
 	fs.BoolVar(&c.forceHandlers, "force-handlers", false, "overwrite the user-owned handler file with fresh stubs (without it, regeneration only appends the stubs it lacks)")
 	fs.BoolVar(&c.quiet, "q", false, "do not print warnings")
+	fs.BoolVar(&c.verbose, "v", false, "list every file written, unchanged or kept on stderr, one line each")
 	c.compat.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: genlgen [flags] SPEC...\n\nflags:\n")
@@ -222,10 +227,10 @@ func (c *config) outDir(dir, name string) string {
 }
 
 // emit writes files into dir/<name> (dir with a single spec), or with
-// -check compares them. The directory the user named is theirs and taken
-// as it is (a symbolic link to it is followed); the per-family folder in
-// it is genlgen's, a path of the files, so that a link planted there is
-// refused like one at a file.
+// -check compares them, printing the diffs on stdout. The directory the
+// user named is theirs and taken as it is (a symbolic link to it is
+// followed); the per-family folder in it is genlgen's, a path of the
+// files, so that a link planted there is refused like one at a file.
 func (c *config) emit(dir, name string, files []gen.File, genErr error, stdout, stderr io.Writer) int {
 	if genErr != nil {
 		fmt.Fprintln(stderr, genErr)
@@ -246,6 +251,9 @@ func (c *config) emit(dir, name string, files []gen.File, genErr error, stdout, 
 			return 1
 		}
 		c.problems(problems, stderr)
+		for _, p := range problems {
+			io.WriteString(stdout, p.Diff)
+		}
 		if gen.Failed(problems) {
 			return 1
 		}
@@ -259,9 +267,12 @@ func (c *config) emit(dir, name string, files []gen.File, genErr error, stdout, 
 	// only: it is not advice about the spec or the code but the report of
 	// a change genlgen made to a file the user owns, whose new stubs they
 	// have to fill in (and will see in their diff). It is printed even
-	// when a later file failed: that append happened.
-	for _, a := range r.Appended {
-		fmt.Fprintf(stderr, "genlgen: %s\n", a)
+	// when a later file failed: that append happened. -v adds a line for
+	// every other file, in the same order.
+	for _, o := range r.Files {
+		if o.Action == gen.AppendedStubs || c.verbose {
+			fmt.Fprintf(stderr, "genlgen: %s\n", o)
+		}
 	}
 	c.problems(r.Warnings, stderr)
 	if err != nil {

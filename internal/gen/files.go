@@ -56,6 +56,44 @@ type Report struct {
 	Appended []Appended
 	// Warnings are the stale functions of user-owned files (Warning set).
 	Warnings []Problem
+	// Files are what Write did with each file it reached, in order.
+	Files []Outcome
+}
+
+// Outcome is what Write did with one file.
+type Outcome struct {
+	Path   string
+	Action Action
+	// Funcs are the functions whose stubs were appended (AppendedStubs).
+	Funcs []string
+}
+
+// Action is one thing Write does with a file.
+type Action int
+
+const (
+	// Wrote created or replaced the file.
+	Wrote Action = iota
+	// Unchanged left a file that already held what would be written.
+	Unchanged
+	// Kept left a user-owned file that defines every Required function.
+	Kept
+	// AppendedStubs appended the stubs a user-owned file lacked.
+	AppendedStubs
+)
+
+// String is the line -v prints for o: "PATH: written", "PATH: unchanged",
+// "PATH: kept (user-owned)" or the Appended notice.
+func (o Outcome) String() string {
+	switch o.Action {
+	case Unchanged:
+		return o.Path + ": unchanged"
+	case Kept:
+		return o.Path + ": kept (user-owned)"
+	case AppendedStubs:
+		return Appended{Path: o.Path, Funcs: o.Funcs}.String()
+	}
+	return o.Path + ": written"
 }
 
 // Appended is one user-owned file that gained stubs.
@@ -69,8 +107,9 @@ type Appended struct {
 // timestamps (and make) see real changes only. A user-owned file that
 // exists is kept byte for byte; the stubs of the Required functions it
 // does not define are appended to it, each after a blank line. It returns
-// what it wrote and appended, and the stale functions user-owned files
-// still define, even when it stops at an error.
+// what it did with each file (written, unchanged, kept, appended to), and
+// the stale functions user-owned files still define, even when it stops
+// at an error.
 //
 // Every file is written inside dir, atomically and never through a
 // symbolic link (disk.go): a link, a directory or a device where a file
@@ -109,6 +148,7 @@ func Write(dir string, files []File, opts WriteOptions) (*Report, error) {
 				r.Warnings = append(r.Warnings, staleProblem(path, name))
 			}
 			if len(missing) == 0 {
+				r.Files = append(r.Files, Outcome{Path: path, Action: Kept})
 				continue
 			}
 			data = appendStubs(old, missing)
@@ -118,15 +158,19 @@ func Write(dir string, files []File, opts WriteOptions) (*Report, error) {
 			}
 		}
 		if exists && bytes.Equal(old, data) {
+			r.Files = append(r.Files, Outcome{Path: path, Action: Unchanged})
 			continue
 		}
 		if err := out.writeAtomic(f.Path, data, info); err != nil {
 			return r, err
 		}
 		r.Written = append(r.Written, path)
+		outcome := Outcome{Path: path, Action: Wrote}
 		if appended != nil {
 			r.Appended = append(r.Appended, *appended)
+			outcome = Outcome{Path: path, Action: AppendedStubs, Funcs: appended.Funcs}
 		}
+		r.Files = append(r.Files, outcome)
 	}
 	return r, nil
 }
@@ -185,9 +229,15 @@ type Problem struct {
 	// Warning problems (a stale function of a user-owned file) are
 	// reported but fail nothing.
 	Warning bool
+	// Diff, on the first problem of a file that exists and that
+	// regenerating would change, is the unified diff of that change
+	// (unifiedDiff): the generated version, or a user-owned file's
+	// appended stubs. Empty otherwise.
+	Diff string
 }
 
-// Check compares files with what is under dir, writing nothing. A user-owned
+// Check compares files with what is under dir, writing nothing; a file
+// that differs carries the diff regenerating would apply. A user-owned
 // file has to exist and define its Required functions; the stale functions
 // it defines are Warning problems. A symbolic link, a directory or a device
 // where a file goes is a problem; so is a temporary file a write left
@@ -232,19 +282,25 @@ func Check(dir string, files []File) ([]Problem, error) {
 			return problems, err
 		case f.UserOwned:
 			missing, stale := scanUserOwned(old, f)
+			diff := ""
+			if len(missing) > 0 {
+				diff = unifiedDiff(path, old, appendStubs(old, missing))
+			}
 			for _, fn := range missing {
 				use := fn.Use
 				if use == "" {
 					use = "the generated code uses"
 				}
-				problems = append(problems, Problem{Path: path,
+				problems = append(problems, Problem{Path: path, Diff: diff,
 					Reason: "lacks " + fn.Name + ", which " + use + " (regenerate to append its stub)"})
+				diff = ""
 			}
 			for _, name := range stale {
 				problems = append(problems, staleProblem(path, name))
 			}
 		case !bytes.Equal(old, f.Data):
-			problems = append(problems, Problem{Path: path, Reason: "differs from the generated version"})
+			problems = append(problems, Problem{Path: path, Reason: "differs from the generated version",
+				Diff: unifiedDiff(path, old, f.Data)})
 		}
 	}
 	problems = append(problems, out.extras(files)...)

@@ -61,7 +61,6 @@ type policyBuilder struct {
 	helpers []*helper
 	// cond is the guard of the table being built ("" for shared ones).
 	cond string
-	err  error
 }
 
 func newPolicyBuilder(f *spec.Family) *policyBuilder {
