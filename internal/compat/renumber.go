@@ -195,6 +195,7 @@ func scanGo(n Numbers, file string, data []byte) {
 			n[file+": "+item] = v
 		}
 	}
+	ntfs := map[string]*ntfMethods{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.GenDecl:
@@ -215,6 +216,47 @@ func scanGo(n Numbers, file string, data []byte) {
 			if d.Name.Name == "decodeNotification" && d.Body != nil {
 				scanNotifications(put, d.Body)
 			}
+			ntfMethod(ntfs, d)
+		}
+	}
+	for _, m := range ntfs {
+		if m.name != "" && m.cmd != nil {
+			put("notification "+m.name, m.cmd)
+		}
+	}
+}
+
+// ntfMethods are, per notification type, what its Op and cmd methods
+// return: the spec name and the command (genlgen's typed notifications).
+type ntfMethods struct {
+	name string // quoted
+	cmd  ast.Expr
+}
+
+// ntfMethod records d if it is a notification type's Op or cmd method
+// (a one-statement body returning a literal).
+func ntfMethod(ntfs map[string]*ntfMethods, d *ast.FuncDecl) {
+	if d.Recv == nil || len(d.Recv.List) != 1 || d.Body == nil || len(d.Body.List) != 1 {
+		return
+	}
+	recv, ok := d.Recv.List[0].Type.(*ast.Ident)
+	ret, ok2 := d.Body.List[0].(*ast.ReturnStmt)
+	if !ok || !ok2 || len(ret.Results) != 1 {
+		return
+	}
+	m := ntfs[recv.Name]
+	if m == nil {
+		m = &ntfMethods{}
+		ntfs[recv.Name] = m
+	}
+	switch d.Name.Name {
+	case "Op":
+		if lit, ok := ret.Results[0].(*ast.BasicLit); ok && lit.Kind == token.STRING && lit.Value != `""` {
+			m.name = lit.Value
+		}
+	case "cmd":
+		if lit, ok := ret.Results[0].(*ast.BasicLit); ok && lit.Kind == token.INT {
+			m.cmd = lit
 		}
 	}
 }
