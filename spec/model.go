@@ -426,6 +426,10 @@ type Op struct {
 	// GoNtfName is the Go type of a notification or event (async ops),
 	// its name unless a type has it already (goExtras).
 	GoNtfName string
+	// GoCmd and GoReplyCmd are the Go constants of the op's command in
+	// each direction, the C enum entries' names in Go form; GoReplyCmd is
+	// GoCmd where both directions use one number.
+	GoCmd, GoReplyCmd string
 
 	raw opRaw
 }
@@ -491,4 +495,8 @@ type AttrGo struct {
 	TypeValueFields []string
 	// AttrsField is the entry's Go field holding the nested set.
 	AttrsField string
+	// Const is the Go constant of the attribute's type, the C enum
+	// entry's name in Go form (CtrlAttrFamilyID); a subset's attribute
+	// has its root attribute's.
+	Const string
 }

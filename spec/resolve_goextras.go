@@ -36,6 +36,35 @@ func (rv *resolver) goExtras() {
 			op.GoNtfName = types.claim(op.GoName, "Notification", "Msg")
 		}
 	}
+	// Numbers by name, as the kernel's header names them, so that
+	// generated code spells none.
+	for _, s := range f.AttrSets {
+		if s.SubsetOf != nil {
+			continue
+		}
+		for _, a := range s.Attrs {
+			a.Go.Const = types.claim(goName(a.CName), "Attr")
+		}
+	}
+	for _, s := range f.AttrSets {
+		if s.SubsetOf == nil {
+			continue
+		}
+		for _, a := range s.Attrs {
+			if r := s.Root().Attr(a.Name); r != nil {
+				a.Go.Const = r.Go.Const
+			}
+		}
+	}
+	for _, op := range f.Ops.List {
+		if op.CName != "" {
+			op.GoCmd = types.claim(goName(op.CName), "Cmd")
+		}
+		op.GoReplyCmd = op.GoCmd
+		if op.ReplyCName != "" && (op.ReplyValue != op.RequestValue || op.GoCmd == "") {
+			op.GoReplyCmd = types.claim(goName(op.ReplyCName), "Cmd")
+		}
+	}
 	for _, op := range f.Ops.List {
 		s := op.AttrSet
 		if s == nil || op.FixedHeader == nil || s.Go.FixedHeader != nil {

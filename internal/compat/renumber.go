@@ -190,7 +190,25 @@ func scanGo(n Numbers, file string, data []byte) {
 	if err != nil {
 		return
 	}
+	// Generated code names its numbers (attribute types and commands
+	// are constants): an identifier is looked up among the file's
+	// constants.
+	consts := map[string]ast.Expr{}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			for _, sp := range g.Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok && len(vs.Values) == len(vs.Names) {
+					for i, name := range vs.Names {
+						consts[name.Name] = vs.Values[i]
+					}
+				}
+			}
+		}
+	}
 	put := func(item string, e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok && consts[id.Name] != nil {
+			e = consts[id.Name]
+		}
 		if v, ok := goValue(fset, data, e); ok {
 			n[file+": "+item] = v
 		}
@@ -255,9 +273,7 @@ func ntfMethod(ntfs map[string]*ntfMethods, d *ast.FuncDecl) {
 			m.name = lit.Value
 		}
 	case "cmd":
-		if lit, ok := ret.Results[0].(*ast.BasicLit); ok && lit.Kind == token.INT {
-			m.cmd = lit
-		}
+		m.cmd = ret.Results[0]
 	}
 }
 

@@ -115,6 +115,7 @@ func TestRenumberedByInsertion(t *testing.T) {
 		got = append(got, r.String())
 	}
 	want := []string{
+		"go/client.go: const DocExmplCEchoNtf: 4 is now 5",
 		`go/client.go: notification "echo-ntf": 4 is now 5`,
 		"kmod/doc_exmpl.h: DOC_EXMPL_C_ECHO_NTF: 4 is now 5",
 	}

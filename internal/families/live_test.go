@@ -187,8 +187,8 @@ func TestGetFamilyByID(t *testing.T) {
 	}
 	t.Logf("refused: %v", err)
 	var e runtime.Encoder
-	e.PutU16(1, id.V) // CTRL_ATTR_FAMILY_ID
-	req := &nlctrl.CtrlAttrs{Unknown: []runtime.RawAttr{{Type: 1, Data: e.Bytes()[4:]}}}
+	e.PutU16(nlctrl.CtrlAttrFamilyID, id.V)
+	req := &nlctrl.CtrlAttrs{Unknown: []runtime.RawAttr{{Type: nlctrl.CtrlAttrFamilyID, Data: e.Bytes()[4:]}}}
 	byID, err := c.Getfamily(ctx, req)
 	if err != nil {
 		t.Fatalf("getfamily by id %d as an Unknown attribute: %v", id.V, err)

@@ -2,6 +2,7 @@ package gogen_test
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -130,4 +131,80 @@ func TestRuntimeLimits(t *testing.T) {
 	if gogen.MaxTypeValueDepth != runtime.MaxTypeValueDepth {
 		t.Errorf("gogen allows %d nest-type-value keys, the runtime %d", gogen.MaxTypeValueDepth, runtime.MaxTypeValueDepth)
 	}
+}
+
+// TestNoLiteralNumbers: generated code names every attribute type and
+// command by its constant (the kernel header's name in Go form), so that
+// a regenerated file's diff says what changed; no number is spelled
+// outside the constant declarations. Checked where numbers go: puts and
+// nests, decode and notification cases, request attribute tables,
+// attribute tables, runtime.Op's Cmd, the notification types' cmd.
+func TestNoLiteralNumbers(t *testing.T) {
+	forEachRelease(t, func(t *testing.T, r *corpus.Release) {
+		for _, f := range corpusSpecs(t, r) {
+			files, err := gogen.Generate(f, gogen.Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", f.Name, err)
+			}
+			for _, file := range files {
+				checkNoLiteralNumbers(t, f.Name+"/"+file.Path, file.Data)
+			}
+		}
+	})
+}
+
+func checkNoLiteralNumbers(t *testing.T, name string, src []byte) {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit := func(e ast.Expr, where string) {
+		if b, ok := e.(*ast.BasicLit); ok && b.Kind == token.INT {
+			t.Errorf("%s: %s is the number %s, not a constant", fset.Position(b.Pos()), where, b.Value)
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CaseClause:
+			for _, e := range n.List {
+				lit(e, "a case")
+			}
+		case *ast.CallExpr:
+			sel, ok := n.Fun.(*ast.SelectorExpr)
+			if !ok || len(n.Args) == 0 {
+				break
+			}
+			switch x, _ := sel.X.(*ast.Ident); {
+			case x != nil && x.Name == "e" && (strings.HasPrefix(sel.Sel.Name, "Put") || strings.HasPrefix(sel.Sel.Name, "Begin")):
+				lit(n.Args[0], "the attribute type of "+sel.Sel.Name)
+			case x != nil && x.Name == "runtime" && sel.Sel.Name == "PutIntArray":
+				lit(n.Args[1], "the attribute type of PutIntArray")
+			}
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "sends" && len(n.Args) > 2 {
+				lit(n.Args[2], "the attribute type sends checks")
+			}
+		case *ast.CompositeLit:
+			for _, el := range n.Elts {
+				kv, ok := el.(*ast.KeyValueExpr)
+				if !ok {
+					continue
+				}
+				if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Cmd" {
+					lit(kv.Value, "an op's Cmd")
+				}
+				if at, ok := n.Type.(*ast.ArrayType); ok {
+					lit(kv.Key, "a key of a "+fmt.Sprint(at.Elt)+" table")
+				}
+			}
+		case *ast.FuncDecl:
+			if n.Recv != nil && n.Name.Name == "cmd" && len(n.Body.List) == 1 {
+				if ret, ok := n.Body.List[0].(*ast.ReturnStmt); ok && len(ret.Results) == 1 {
+					lit(ret.Results[0], "a notification's cmd")
+				}
+			}
+		}
+		return true
+	})
 }

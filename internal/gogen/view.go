@@ -1,6 +1,7 @@
 package gogen
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -22,14 +23,18 @@ type fileView struct {
 	FamilyDoc string
 	Version   uint64
 
-	Consts  []constView
-	Enums   []enumView
-	Structs []structView
-	Sets    []setView
-	Entries []entryView
-	Ops     []opView
-	Groups  []groupView
-	Ntfs    []ntfView
+	Consts []constView
+	// AttrConsts and CmdConsts name the attribute types (per root set
+	// of the sets Sets holds) and the commands.
+	AttrConsts []constGroup
+	CmdConsts  []constView
+	Enums      []enumView
+	Structs    []structView
+	Sets       []setView
+	Entries    []entryView
+	Ops        []opView
+	Groups     []groupView
+	Ntfs       []ntfView
 
 	// LinksNests marks a package whose attribute tables point to
 	// nested ones, which its init links.
@@ -42,6 +47,12 @@ type fileView struct {
 
 type constView struct {
 	Name, Doc, Value string
+}
+
+// constGroup is one const block, with a doc comment.
+type constGroup struct {
+	Doc    string
+	Consts []constView
 }
 
 type enumView struct {
@@ -75,7 +86,7 @@ type setView struct {
 	Name, Doc, AttrsVar, SpecName string
 	Fields                        []fieldView
 	Specs                         []attrSpecView
-	Ignored                       []uint64 // pad and unused attributes
+	Ignored                       []string // pad and unused attributes' constants
 	Header                        *headerView
 	// JSONCases says whether UnmarshalJSON knows any member name.
 	JSONCases bool
@@ -95,6 +106,7 @@ type headerView struct {
 
 type attrSpecView struct {
 	Value     uint64
+	Const     string
 	Name      string
 	NestedVar string
 	Indexed   bool
@@ -109,6 +121,7 @@ type attrSpecView struct {
 type fieldView struct {
 	Name, Type, Tag, Doc string
 	Value                uint64
+	Const                string // the attribute type's constant
 	SpecName             string // quoted
 	Shape                string
 	Put                  string
@@ -147,7 +160,7 @@ type entryKeyView struct {
 type opView struct {
 	Name, SpecName, Doc, Var, AttrsVar string
 	DoDoc, DumpDoc                     string
-	Cmd                                uint64
+	Cmd                                string // the command's constant
 	Type                               string
 	Do, Dump                           *modeView
 	Header                             bool
@@ -177,7 +190,7 @@ type groupView struct {
 // ntfView is one notification or event: its Go type Name wraps a pointer
 // to the attribute set's struct Type.
 type ntfView struct {
-	Cmd                  uint64
+	Cmd                  string // the command's constant
 	SpecName, Name, Type string
 	Header               bool
 	Doc                  string
@@ -230,15 +243,25 @@ func build(f *spec.Family) (*fileView, error) {
 		v.LinksNests = v.LinksNests || slices.ContainsFunc(sv.Specs, func(a attrSpecView) bool { return a.NestedVar != "" })
 	}
 
+	v.AttrConsts = attrConsts(sets)
+	seenCmd := map[string]bool{}
+	cmd := func(name string, value uint64, op *spec.Op) {
+		if !seenCmd[name] {
+			seenCmd[name] = true
+			v.CmdConsts = append(v.CmdConsts, constView{Name: name, Value: strconv.FormatUint(value, 10), Doc: "// " + name + " is the command of " + q(op.Name) + "."})
+		}
+	}
 	for _, op := range f.Ops.List {
 		if op.IsReserved() {
 			continue
 		}
 		if op.IsAsync() {
 			v.Ntfs = append(v.Ntfs, ntfOf(op))
+			cmd(op.GoReplyCmd, op.ReplyValue, op)
 			continue
 		}
 		v.Ops = append(v.Ops, opOf(op))
+		cmd(op.GoCmd, op.RequestValue, op)
 	}
 	for _, g := range f.McastGroups {
 		v.Groups = append(v.Groups, groupView{Name: g.GoName, SpecName: q(g.Name)})
@@ -457,7 +480,7 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 	}
 	var entries []entryView
 	for _, a := range s.Attrs {
-		spv := attrSpecView{Value: a.Value, Name: q(a.Name)}
+		spv := attrSpecView{Value: a.Value, Const: a.Go.Const, Name: q(a.Name)}
 		if a.Nested != nil {
 			spv.NestedVar = "attrs" + a.Nested.GoName
 		}
@@ -468,7 +491,7 @@ func setOf(s *spec.AttrSet) (setView, []entryView, error) {
 		spv.Indexed = a.Type == spec.TypeIndexedArray
 		sv.Specs = append(sv.Specs, spv)
 		if a.Type == spec.TypePad || a.Type == spec.TypeUnused {
-			sv.Ignored = append(sv.Ignored, a.Value)
+			sv.Ignored = append(sv.Ignored, a.Go.Const)
 			continue
 		}
 		fv, entry, err := fieldOf(a)
@@ -513,7 +536,8 @@ func fieldCodec(a *spec.Attr) (fieldView, *entryView, error) {
 		Value:    a.Value,
 		SpecName: q(a.Name),
 	}
-	typ := strconv.FormatUint(a.Value, 10)
+	typ := a.Go.Const
+	fv.Const = typ
 	switch a.Type {
 	case spec.TypeNestTypeValue:
 		return typeValueField(a, fv)
@@ -615,7 +639,7 @@ func opOf(op *spec.Op) opView {
 		SpecName: q(op.Name),
 		Var:      "op" + op.GoName,
 		AttrsVar: "attrs" + op.AttrSet.GoName,
-		Cmd:      op.RequestValue,
+		Cmd:      op.GoCmd,
 		Type:     op.AttrSet.GoName,
 		Header:   op.AttrSet.Go.FixedHeader != nil,
 		Doc:      strings.TrimSpace(op.Doc),
@@ -632,14 +656,11 @@ func opOf(op *spec.Op) opView {
 		if mv.Request && m.Request != nil && len(m.Request.Attrs) < countSent(op.AttrSet) {
 			o := onlyView{Var: "req" + op.GoName + kind, What: q(op.Name) + " " + strings.ToLower(kind) + " requests"}
 			// In attribute order, however the spec lists them.
-			var values []uint64
-			for _, a := range m.Request.Attrs {
-				values = append(values, a.Value)
-			}
-			slices.Sort(values)
+			attrs := slices.Clone(m.Request.Attrs)
+			slices.SortFunc(attrs, func(a, b *spec.Attr) int { return cmp.Compare(a.Value, b.Value) })
 			var inits []string
-			for _, val := range values {
-				inits = append(inits, fmt.Sprintf("%d: true", val))
+			for _, a := range attrs {
+				inits = append(inits, a.Go.Const+": true")
 			}
 			o.Init = strings.Join(inits, ", ")
 			ov.Only = append(ov.Only, o)
@@ -681,7 +702,7 @@ func opDocTail(op *spec.Op, m *modeView, dump bool) string {
 
 func ntfOf(op *spec.Op) ntfView {
 	return ntfView{
-		Cmd:      op.ReplyValue,
+		Cmd:      op.GoReplyCmd,
 		SpecName: q(op.Name),
 		Name:     op.GoNtfName,
 		Type:     op.AttrSet.GoName,
@@ -790,4 +811,26 @@ func nestsItself(s *spec.AttrSet) bool {
 		return false
 	}
 	return reach(s)
+}
+
+// attrConsts declares the attribute types of the root sets of sets, one
+// block per root set, in value order.
+func attrConsts(sets []*spec.AttrSet) []constGroup {
+	var out []constGroup
+	seen := map[*spec.AttrSet]bool{}
+	for _, s := range sets {
+		r := s.Root()
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		g := constGroup{Doc: comment("Attribute types of " + q(r.Name) + ", as the kernel's header names them.")}
+		attrs := slices.Clone(r.Attrs)
+		slices.SortFunc(attrs, func(a, b *spec.Attr) int { return cmp.Compare(a.Value, b.Value) })
+		for _, a := range attrs {
+			g.Consts = append(g.Consts, constView{Name: a.Go.Const, Value: strconv.FormatUint(a.Value, 10)})
+		}
+		out = append(out, g)
+	}
+	return out
 }

@@ -8,6 +8,15 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "doc-exmpl", as the kernel's header names them.
+const (
+	DocExmplAUnspec    = 0
+	DocExmplAMsg       = 1
+	DocExmplASeq       = 2
+	DocExmplATimestamp = 3
+	DocExmplAPad       = 4
+)
+
 // DocExmpl holds the attributes of the "doc-exmpl" attribute set.
 // Attributes of every DOC_EXMPL message.
 type DocExmpl struct {
@@ -37,14 +46,14 @@ func (v *DocExmpl) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Msg; x.Present && sends(e, only, 1, "Msg", "msg") {
-		e.PutString(1, x.V)
+	if x := &v.Msg; x.Present && sends(e, only, DocExmplAMsg, "Msg", "msg") {
+		e.PutString(DocExmplAMsg, x.V)
 	}
-	if x := &v.Seq; x.Present && sends(e, only, 2, "Seq", "seq") {
-		e.PutU64(2, x.V)
+	if x := &v.Seq; x.Present && sends(e, only, DocExmplASeq, "Seq", "seq") {
+		e.PutU64(DocExmplASeq, x.V)
 	}
-	if x := &v.Timestamp; x.Present && sends(e, only, 3, "Timestamp", "timestamp") {
-		e.PutU64(3, x.V)
+	if x := &v.Timestamp; x.Present && sends(e, only, DocExmplATimestamp, "Timestamp", "timestamp") {
+		e.PutU64(DocExmplATimestamp, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -67,21 +76,21 @@ func (v *DocExmpl) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 4: // pad or unused: never surfaced
-		case 1:
+		case DocExmplAUnspec: // pad or unused: never surfaced
+		case DocExmplAPad: // pad or unused: never surfaced
+		case DocExmplAMsg:
 			x, err := dc.bytes().ReadNulString("msg", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Msg = runtime.Some(x)
-		case 2:
+		case DocExmplASeq:
 			if l-4 != 8 {
 				return runtime.SizeError("seq", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.Seq = runtime.Some(x)
-		case 3:
+		case DocExmplATimestamp:
 			if l-4 != 8 {
 				return runtime.SizeError("timestamp", 8, l-4)
 			}
@@ -143,11 +152,11 @@ func (v *DocExmpl) UnmarshalJSON(b []byte) error {
 
 // attrsDocExmpl names the attributes of "doc-exmpl" in kernel errors.
 var attrsDocExmpl = runtime.AttrSet{Name: "doc-exmpl", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "msg"},
-	2: {Name: "seq"},
-	3: {Name: "timestamp"},
-	4: {Name: "pad"},
+	DocExmplAUnspec:    {Name: "unspec"},
+	DocExmplAMsg:       {Name: "msg"},
+	DocExmplASeq:       {Name: "seq"},
+	DocExmplATimestamp: {Name: "timestamp"},
+	DocExmplAPad:       {Name: "pad"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's

@@ -10,6 +10,18 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// DocExmplCEcho is the command of "echo".
+	DocExmplCEcho = 1
+	// DocExmplCHistory is the command of "history".
+	DocExmplCHistory = 2
+	// DocExmplCClear is the command of "clear".
+	DocExmplCClear = 3
+	// DocExmplCEchoNtf is the command of "echo-ntf".
+	DocExmplCEchoNtf = 4
+)
+
 // Client is a connection to the DOC_EXMPL family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,10 +49,10 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opEcho describes "echo" requests.
-var opEcho = runtime.Op{Name: "echo", Cmd: 1, Attrs: &attrsDocExmpl, DoReply: true}
+var opEcho = runtime.Op{Name: "echo", Cmd: DocExmplCEcho, Attrs: &attrsDocExmpl, DoReply: true}
 
 // reqEchoDo marks the attributes "echo" do requests carry.
-var reqEchoDo = []bool{1: true}
+var reqEchoDo = []bool{DocExmplAMsg: true}
 
 // Echo runs the "echo" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
@@ -65,7 +77,7 @@ func (c *Client) Echo(ctx context.Context, req *DocExmpl, opts ...runtime.DoOpti
 }
 
 // opHistory describes "history" requests.
-var opHistory = runtime.Op{Name: "history", Cmd: 2, Attrs: &attrsDocExmpl}
+var opHistory = runtime.Op{Name: "history", Cmd: DocExmplCHistory, Attrs: &attrsDocExmpl}
 
 // HistoryDump runs the "history" operation as a dump, yielding each reply
 // as it arrives. Stopping the loop early is fine; the dump is not buffered.
@@ -98,7 +110,7 @@ func (c *Client) HistoryDump(ctx context.Context, opts ...runtime.DumpOption) it
 }
 
 // opClear describes "clear" requests.
-var opClear = runtime.Op{Name: "clear", Cmd: 3, Attrs: &attrsDocExmpl}
+var opClear = runtime.Op{Name: "clear", Cmd: DocExmplCClear, Attrs: &attrsDocExmpl}
 
 // Clear runs the "clear" operation; the kernel sends no reply. Forget every
 // recorded message; needs CAP_NET_ADMIN.
@@ -129,7 +141,7 @@ type EchoNtf struct {
 // Op returns "echo-ntf".
 func (EchoNtf) Op() string { return "echo-ntf" }
 
-func (EchoNtf) cmd() uint8 { return 4 }
+func (EchoNtf) cmd() uint8 { return DocExmplCEchoNtf }
 
 // UnknownNotification is a multicast message whose command the spec does
 // not describe, passed on undecoded.
@@ -198,7 +210,7 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 	switch m.Cmd {
-	case 4:
+	case DocExmplCEchoNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDocExmpl(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {

@@ -9,6 +9,222 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "devlink", as the kernel's header names them.
+const (
+	DevlinkAttrBusName                      = 1
+	DevlinkAttrDevName                      = 2
+	DevlinkAttrPortIndex                    = 3
+	DevlinkAttrPortType                     = 4
+	DevlinkAttrPortDesiredType              = 5
+	DevlinkAttrPortNetdevIfindex            = 6
+	DevlinkAttrPortNetdevName               = 7
+	DevlinkAttrPortIbdevName                = 8
+	DevlinkAttrPortSplitCount               = 9
+	DevlinkAttrPortSplitGroup               = 10
+	DevlinkAttrSbIndex                      = 11
+	DevlinkAttrSbSize                       = 12
+	DevlinkAttrSbIngressPoolCount           = 13
+	DevlinkAttrSbEgressPoolCount            = 14
+	DevlinkAttrSbIngressTcCount             = 15
+	DevlinkAttrSbEgressTcCount              = 16
+	DevlinkAttrSbPoolIndex                  = 17
+	DevlinkAttrSbPoolType                   = 18
+	DevlinkAttrSbPoolSize                   = 19
+	DevlinkAttrSbPoolThresholdType          = 20
+	DevlinkAttrSbThreshold                  = 21
+	DevlinkAttrSbTcIndex                    = 22
+	DevlinkAttrSbOccCur                     = 23
+	DevlinkAttrSbOccMax                     = 24
+	DevlinkAttrEswitchMode                  = 25
+	DevlinkAttrEswitchInlineMode            = 26
+	DevlinkAttrDpipeTables                  = 27
+	DevlinkAttrDpipeTable                   = 28
+	DevlinkAttrDpipeTableName               = 29
+	DevlinkAttrDpipeTableSize               = 30
+	DevlinkAttrDpipeTableMatches            = 31
+	DevlinkAttrDpipeTableActions            = 32
+	DevlinkAttrDpipeTableCountersEnabled    = 33
+	DevlinkAttrDpipeEntries                 = 34
+	DevlinkAttrDpipeEntry                   = 35
+	DevlinkAttrDpipeEntryIndex              = 36
+	DevlinkAttrDpipeEntryMatchValues        = 37
+	DevlinkAttrDpipeEntryActionValues       = 38
+	DevlinkAttrDpipeEntryCounter            = 39
+	DevlinkAttrDpipeMatch                   = 40
+	DevlinkAttrDpipeMatchValue              = 41
+	DevlinkAttrDpipeMatchType               = 42
+	DevlinkAttrDpipeAction                  = 43
+	DevlinkAttrDpipeActionValue             = 44
+	DevlinkAttrDpipeActionType              = 45
+	DevlinkAttrDpipeValue                   = 46
+	DevlinkAttrDpipeValueMask               = 47
+	DevlinkAttrDpipeValueMapping            = 48
+	DevlinkAttrDpipeHeaders                 = 49
+	DevlinkAttrDpipeHeader                  = 50
+	DevlinkAttrDpipeHeaderName              = 51
+	DevlinkAttrDpipeHeaderID                = 52
+	DevlinkAttrDpipeHeaderFields            = 53
+	DevlinkAttrDpipeHeaderGlobal            = 54
+	DevlinkAttrDpipeHeaderIndex             = 55
+	DevlinkAttrDpipeField                   = 56
+	DevlinkAttrDpipeFieldName               = 57
+	DevlinkAttrDpipeFieldID                 = 58
+	DevlinkAttrDpipeFieldBitwidth           = 59
+	DevlinkAttrDpipeFieldMappingType        = 60
+	DevlinkAttrPad                          = 61
+	DevlinkAttrEswitchEncapMode             = 62
+	DevlinkAttrResourceList                 = 63
+	DevlinkAttrResource                     = 64
+	DevlinkAttrResourceName                 = 65
+	DevlinkAttrResourceID                   = 66
+	DevlinkAttrResourceSize                 = 67
+	DevlinkAttrResourceSizeNew              = 68
+	DevlinkAttrResourceSizeValid            = 69
+	DevlinkAttrResourceSizeMin              = 70
+	DevlinkAttrResourceSizeMax              = 71
+	DevlinkAttrResourceSizeGran             = 72
+	DevlinkAttrResourceUnit                 = 73
+	DevlinkAttrResourceOcc                  = 74
+	DevlinkAttrDpipeTableResourceID         = 75
+	DevlinkAttrDpipeTableResourceUnits      = 76
+	DevlinkAttrPortFlavour                  = 77
+	DevlinkAttrPortNumber                   = 78
+	DevlinkAttrPortSplitSubportNumber       = 79
+	DevlinkAttrParam                        = 80
+	DevlinkAttrParamName                    = 81
+	DevlinkAttrParamGeneric                 = 82
+	DevlinkAttrParamType                    = 83
+	DevlinkAttrParamValueCmode              = 87
+	DevlinkAttrRegionName                   = 88
+	DevlinkAttrRegionSize                   = 89
+	DevlinkAttrRegionSnapshots              = 90
+	DevlinkAttrRegionSnapshot               = 91
+	DevlinkAttrRegionSnapshotID             = 92
+	DevlinkAttrRegionChunks                 = 93
+	DevlinkAttrRegionChunk                  = 94
+	DevlinkAttrRegionChunkData              = 95
+	DevlinkAttrRegionChunkAddr              = 96
+	DevlinkAttrRegionChunkLen               = 97
+	DevlinkAttrInfoDriverName               = 98
+	DevlinkAttrInfoSerialNumber             = 99
+	DevlinkAttrInfoVersionFixed             = 100
+	DevlinkAttrInfoVersionRunning           = 101
+	DevlinkAttrInfoVersionStored            = 102
+	DevlinkAttrInfoVersionName              = 103
+	DevlinkAttrInfoVersionValue             = 104
+	DevlinkAttrSbPoolCellSize               = 105
+	DevlinkAttrFmsg                         = 106
+	DevlinkAttrFmsgObjNestStart             = 107
+	DevlinkAttrFmsgPairNestStart            = 108
+	DevlinkAttrFmsgArrNestStart             = 109
+	DevlinkAttrFmsgNestEnd                  = 110
+	DevlinkAttrFmsgObjName                  = 111
+	DevlinkAttrFmsgObjValueType             = 112
+	DevlinkAttrHealthReporter               = 114
+	DevlinkAttrHealthReporterName           = 115
+	DevlinkAttrHealthReporterState          = 116
+	DevlinkAttrHealthReporterErrCount       = 117
+	DevlinkAttrHealthReporterRecoverCount   = 118
+	DevlinkAttrHealthReporterDumpTs         = 119
+	DevlinkAttrHealthReporterGracefulPeriod = 120
+	DevlinkAttrHealthReporterAutoRecover    = 121
+	DevlinkAttrFlashUpdateFileName          = 122
+	DevlinkAttrFlashUpdateComponent         = 123
+	DevlinkAttrFlashUpdateStatusMsg         = 124
+	DevlinkAttrFlashUpdateStatusDone        = 125
+	DevlinkAttrFlashUpdateStatusTotal       = 126
+	DevlinkAttrPortPCIPfNumber              = 127
+	DevlinkAttrPortPCIVfNumber              = 128
+	DevlinkAttrStats                        = 129
+	DevlinkAttrTrapName                     = 130
+	DevlinkAttrTrapAction                   = 131
+	DevlinkAttrTrapType                     = 132
+	DevlinkAttrTrapGeneric                  = 133
+	DevlinkAttrTrapMetadata                 = 134
+	DevlinkAttrTrapGroupName                = 135
+	DevlinkAttrReloadFailed                 = 136
+	DevlinkAttrHealthReporterDumpTsNs       = 137
+	DevlinkAttrNetnsFD                      = 138
+	DevlinkAttrNetnsPID                     = 139
+	DevlinkAttrNetnsID                      = 140
+	DevlinkAttrHealthReporterAutoDump       = 141
+	DevlinkAttrTrapPolicerID                = 142
+	DevlinkAttrTrapPolicerRate              = 143
+	DevlinkAttrTrapPolicerBurst             = 144
+	DevlinkAttrPortFunction                 = 145
+	DevlinkAttrInfoBoardSerialNumber        = 146
+	DevlinkAttrPortLanes                    = 147
+	DevlinkAttrPortSplittable               = 148
+	DevlinkAttrPortExternal                 = 149
+	DevlinkAttrPortControllerNumber         = 150
+	DevlinkAttrFlashUpdateStatusTimeout     = 151
+	DevlinkAttrFlashUpdateOverwriteMask     = 152
+	DevlinkAttrReloadAction                 = 153
+	DevlinkAttrReloadActionsPerformed       = 154
+	DevlinkAttrReloadLimits                 = 155
+	DevlinkAttrDevStats                     = 156
+	DevlinkAttrReloadStats                  = 157
+	DevlinkAttrReloadStatsEntry             = 158
+	DevlinkAttrReloadStatsLimit             = 159
+	DevlinkAttrReloadStatsValue             = 160
+	DevlinkAttrRemoteReloadStats            = 161
+	DevlinkAttrReloadActionInfo             = 162
+	DevlinkAttrReloadActionStats            = 163
+	DevlinkAttrPortPCISfNumber              = 164
+	DevlinkAttrRateType                     = 165
+	DevlinkAttrRateTxShare                  = 166
+	DevlinkAttrRateTxMax                    = 167
+	DevlinkAttrRateNodeName                 = 168
+	DevlinkAttrRateParentNodeName           = 169
+	DevlinkAttrRegionMaxSnapshots           = 170
+	DevlinkAttrLinecardIndex                = 171
+	DevlinkAttrLinecardState                = 172
+	DevlinkAttrLinecardType                 = 173
+	DevlinkAttrLinecardSupportedTypes       = 174
+	DevlinkAttrSelftests                    = 176
+	DevlinkAttrRateTxPriority               = 177
+	DevlinkAttrRateTxWeight                 = 178
+	DevlinkAttrRegionDirect                 = 179
+	DevlinkAttrRateTcBws                    = 180
+	DevlinkAttrHealthReporterBurstPeriod    = 181
+	DevlinkAttrParamResetDefault            = 183
+	DevlinkAttrIndex                        = 184
+	DevlinkAttrResourceScopeMask            = 185
+	DevlinkAttrParentDev                    = 186
+)
+
+// Attribute types of "dl-port-function", as the kernel's header names them.
+const (
+	DevlinkPortFunctionAttrHWAddr = 1
+	DevlinkPortFnAttrState        = 2
+	DevlinkPortFnAttrOpstate      = 3
+	DevlinkPortFnAttrCaps         = 4
+)
+
+// Attribute types of "dl-attr-stats", as the kernel's header names them.
+const (
+	DevlinkAttrStatsRxPackets = 0
+	DevlinkAttrStatsRxBytes   = 1
+	DevlinkAttrStatsRxDropped = 2
+)
+
+// Attribute types of "dl-trap-metadata", as the kernel's header names them.
+const (
+	DevlinkAttrTrapMetadataTypeInPort   = 0
+	DevlinkAttrTrapMetadataTypeFaCookie = 1
+)
+
+// Attribute types of "dl-selftest-id", as the kernel's header names them.
+const (
+	DevlinkAttrSelftestIDFlash = 1
+)
+
+// Attribute types of "dl-rate-tc-bws", as the kernel's header names them.
+const (
+	DevlinkRateTcAttrIndex = 1
+	DevlinkRateTcAttrBw    = 2
+)
+
 // Devlink holds the attributes of the "devlink" attribute set.
 type Devlink struct {
 	// BusName is the "bus-name" attribute.
@@ -401,654 +617,654 @@ func (v *Devlink) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.BusName; x.Present && sends(e, only, 1, "BusName", "bus-name") {
-		e.PutString(1, x.V)
+	if x := &v.BusName; x.Present && sends(e, only, DevlinkAttrBusName, "BusName", "bus-name") {
+		e.PutString(DevlinkAttrBusName, x.V)
 	}
-	if x := &v.DevName; x.Present && sends(e, only, 2, "DevName", "dev-name") {
-		e.PutString(2, x.V)
+	if x := &v.DevName; x.Present && sends(e, only, DevlinkAttrDevName, "DevName", "dev-name") {
+		e.PutString(DevlinkAttrDevName, x.V)
 	}
-	if x := &v.PortIndex; x.Present && sends(e, only, 3, "PortIndex", "port-index") {
-		e.PutU32(3, x.V)
+	if x := &v.PortIndex; x.Present && sends(e, only, DevlinkAttrPortIndex, "PortIndex", "port-index") {
+		e.PutU32(DevlinkAttrPortIndex, x.V)
 	}
-	if x := &v.PortType; x.Present && sends(e, only, 4, "PortType", "port-type") {
-		e.PutU16(4, uint16(x.V))
+	if x := &v.PortType; x.Present && sends(e, only, DevlinkAttrPortType, "PortType", "port-type") {
+		e.PutU16(DevlinkAttrPortType, uint16(x.V))
 	}
-	if x := &v.PortDesiredType; x.Present && sends(e, only, 5, "PortDesiredType", "port-desired-type") {
-		e.PutU16(5, x.V)
+	if x := &v.PortDesiredType; x.Present && sends(e, only, DevlinkAttrPortDesiredType, "PortDesiredType", "port-desired-type") {
+		e.PutU16(DevlinkAttrPortDesiredType, x.V)
 	}
-	if x := &v.PortNetdevIfindex; x.Present && sends(e, only, 6, "PortNetdevIfindex", "port-netdev-ifindex") {
-		e.PutU32(6, x.V)
+	if x := &v.PortNetdevIfindex; x.Present && sends(e, only, DevlinkAttrPortNetdevIfindex, "PortNetdevIfindex", "port-netdev-ifindex") {
+		e.PutU32(DevlinkAttrPortNetdevIfindex, x.V)
 	}
-	if x := &v.PortNetdevName; x.Present && sends(e, only, 7, "PortNetdevName", "port-netdev-name") {
-		e.PutString(7, x.V)
+	if x := &v.PortNetdevName; x.Present && sends(e, only, DevlinkAttrPortNetdevName, "PortNetdevName", "port-netdev-name") {
+		e.PutString(DevlinkAttrPortNetdevName, x.V)
 	}
-	if x := &v.PortIbdevName; x.Present && sends(e, only, 8, "PortIbdevName", "port-ibdev-name") {
-		e.PutString(8, x.V)
+	if x := &v.PortIbdevName; x.Present && sends(e, only, DevlinkAttrPortIbdevName, "PortIbdevName", "port-ibdev-name") {
+		e.PutString(DevlinkAttrPortIbdevName, x.V)
 	}
-	if x := &v.PortSplitCount; x.Present && sends(e, only, 9, "PortSplitCount", "port-split-count") {
-		e.PutU32(9, x.V)
+	if x := &v.PortSplitCount; x.Present && sends(e, only, DevlinkAttrPortSplitCount, "PortSplitCount", "port-split-count") {
+		e.PutU32(DevlinkAttrPortSplitCount, x.V)
 	}
-	if x := &v.PortSplitGroup; x.Present && sends(e, only, 10, "PortSplitGroup", "port-split-group") {
-		e.PutU32(10, x.V)
+	if x := &v.PortSplitGroup; x.Present && sends(e, only, DevlinkAttrPortSplitGroup, "PortSplitGroup", "port-split-group") {
+		e.PutU32(DevlinkAttrPortSplitGroup, x.V)
 	}
-	if x := &v.SbIndex; x.Present && sends(e, only, 11, "SbIndex", "sb-index") {
-		e.PutU32(11, x.V)
+	if x := &v.SbIndex; x.Present && sends(e, only, DevlinkAttrSbIndex, "SbIndex", "sb-index") {
+		e.PutU32(DevlinkAttrSbIndex, x.V)
 	}
-	if x := &v.SbSize; x.Present && sends(e, only, 12, "SbSize", "sb-size") {
-		e.PutU32(12, x.V)
+	if x := &v.SbSize; x.Present && sends(e, only, DevlinkAttrSbSize, "SbSize", "sb-size") {
+		e.PutU32(DevlinkAttrSbSize, x.V)
 	}
-	if x := &v.SbIngressPoolCount; x.Present && sends(e, only, 13, "SbIngressPoolCount", "sb-ingress-pool-count") {
-		e.PutU16(13, x.V)
+	if x := &v.SbIngressPoolCount; x.Present && sends(e, only, DevlinkAttrSbIngressPoolCount, "SbIngressPoolCount", "sb-ingress-pool-count") {
+		e.PutU16(DevlinkAttrSbIngressPoolCount, x.V)
 	}
-	if x := &v.SbEgressPoolCount; x.Present && sends(e, only, 14, "SbEgressPoolCount", "sb-egress-pool-count") {
-		e.PutU16(14, x.V)
+	if x := &v.SbEgressPoolCount; x.Present && sends(e, only, DevlinkAttrSbEgressPoolCount, "SbEgressPoolCount", "sb-egress-pool-count") {
+		e.PutU16(DevlinkAttrSbEgressPoolCount, x.V)
 	}
-	if x := &v.SbIngressTcCount; x.Present && sends(e, only, 15, "SbIngressTcCount", "sb-ingress-tc-count") {
-		e.PutU16(15, x.V)
+	if x := &v.SbIngressTcCount; x.Present && sends(e, only, DevlinkAttrSbIngressTcCount, "SbIngressTcCount", "sb-ingress-tc-count") {
+		e.PutU16(DevlinkAttrSbIngressTcCount, x.V)
 	}
-	if x := &v.SbEgressTcCount; x.Present && sends(e, only, 16, "SbEgressTcCount", "sb-egress-tc-count") {
-		e.PutU16(16, x.V)
+	if x := &v.SbEgressTcCount; x.Present && sends(e, only, DevlinkAttrSbEgressTcCount, "SbEgressTcCount", "sb-egress-tc-count") {
+		e.PutU16(DevlinkAttrSbEgressTcCount, x.V)
 	}
-	if x := &v.SbPoolIndex; x.Present && sends(e, only, 17, "SbPoolIndex", "sb-pool-index") {
-		e.PutU16(17, x.V)
+	if x := &v.SbPoolIndex; x.Present && sends(e, only, DevlinkAttrSbPoolIndex, "SbPoolIndex", "sb-pool-index") {
+		e.PutU16(DevlinkAttrSbPoolIndex, x.V)
 	}
-	if x := &v.SbPoolType; x.Present && sends(e, only, 18, "SbPoolType", "sb-pool-type") {
-		e.PutU8(18, uint8(x.V))
+	if x := &v.SbPoolType; x.Present && sends(e, only, DevlinkAttrSbPoolType, "SbPoolType", "sb-pool-type") {
+		e.PutU8(DevlinkAttrSbPoolType, uint8(x.V))
 	}
-	if x := &v.SbPoolSize; x.Present && sends(e, only, 19, "SbPoolSize", "sb-pool-size") {
-		e.PutU32(19, x.V)
+	if x := &v.SbPoolSize; x.Present && sends(e, only, DevlinkAttrSbPoolSize, "SbPoolSize", "sb-pool-size") {
+		e.PutU32(DevlinkAttrSbPoolSize, x.V)
 	}
-	if x := &v.SbPoolThresholdType; x.Present && sends(e, only, 20, "SbPoolThresholdType", "sb-pool-threshold-type") {
-		e.PutU8(20, uint8(x.V))
+	if x := &v.SbPoolThresholdType; x.Present && sends(e, only, DevlinkAttrSbPoolThresholdType, "SbPoolThresholdType", "sb-pool-threshold-type") {
+		e.PutU8(DevlinkAttrSbPoolThresholdType, uint8(x.V))
 	}
-	if x := &v.SbThreshold; x.Present && sends(e, only, 21, "SbThreshold", "sb-threshold") {
-		e.PutU32(21, x.V)
+	if x := &v.SbThreshold; x.Present && sends(e, only, DevlinkAttrSbThreshold, "SbThreshold", "sb-threshold") {
+		e.PutU32(DevlinkAttrSbThreshold, x.V)
 	}
-	if x := &v.SbTcIndex; x.Present && sends(e, only, 22, "SbTcIndex", "sb-tc-index") {
-		e.PutU16(22, x.V)
+	if x := &v.SbTcIndex; x.Present && sends(e, only, DevlinkAttrSbTcIndex, "SbTcIndex", "sb-tc-index") {
+		e.PutU16(DevlinkAttrSbTcIndex, x.V)
 	}
-	if x := &v.SbOccCur; x.Present && sends(e, only, 23, "SbOccCur", "sb-occ-cur") {
-		e.PutU32(23, x.V)
+	if x := &v.SbOccCur; x.Present && sends(e, only, DevlinkAttrSbOccCur, "SbOccCur", "sb-occ-cur") {
+		e.PutU32(DevlinkAttrSbOccCur, x.V)
 	}
-	if x := &v.SbOccMax; x.Present && sends(e, only, 24, "SbOccMax", "sb-occ-max") {
-		e.PutU32(24, x.V)
+	if x := &v.SbOccMax; x.Present && sends(e, only, DevlinkAttrSbOccMax, "SbOccMax", "sb-occ-max") {
+		e.PutU32(DevlinkAttrSbOccMax, x.V)
 	}
-	if x := &v.EswitchMode; x.Present && sends(e, only, 25, "EswitchMode", "eswitch-mode") {
-		e.PutU16(25, uint16(x.V))
+	if x := &v.EswitchMode; x.Present && sends(e, only, DevlinkAttrEswitchMode, "EswitchMode", "eswitch-mode") {
+		e.PutU16(DevlinkAttrEswitchMode, uint16(x.V))
 	}
-	if x := &v.EswitchInlineMode; x.Present && sends(e, only, 26, "EswitchInlineMode", "eswitch-inline-mode") {
-		e.PutU8(26, uint8(x.V))
+	if x := &v.EswitchInlineMode; x.Present && sends(e, only, DevlinkAttrEswitchInlineMode, "EswitchInlineMode", "eswitch-inline-mode") {
+		e.PutU8(DevlinkAttrEswitchInlineMode, uint8(x.V))
 	}
-	if x := v.DpipeTables; x != nil && sends(e, only, 27, "DpipeTables", "dpipe-tables") {
-		n := e.BeginNest(27)
+	if x := v.DpipeTables; x != nil && sends(e, only, DevlinkAttrDpipeTables, "DpipeTables", "dpipe-tables") {
+		n := e.BeginNest(DevlinkAttrDpipeTables)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.DpipeTable) > 0 && sends(e, only, 28, "DpipeTable", "dpipe-table") {
+	if len(v.DpipeTable) > 0 && sends(e, only, DevlinkAttrDpipeTable, "DpipeTable", "dpipe-table") {
 		for _, x := range v.DpipeTable {
-			n := e.BeginNest(28)
+			n := e.BeginNest(DevlinkAttrDpipeTable)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.DpipeTableName; x.Present && sends(e, only, 29, "DpipeTableName", "dpipe-table-name") {
-		e.PutString(29, x.V)
+	if x := &v.DpipeTableName; x.Present && sends(e, only, DevlinkAttrDpipeTableName, "DpipeTableName", "dpipe-table-name") {
+		e.PutString(DevlinkAttrDpipeTableName, x.V)
 	}
-	if x := &v.DpipeTableSize; x.Present && sends(e, only, 30, "DpipeTableSize", "dpipe-table-size") {
-		e.PutU64(30, x.V)
+	if x := &v.DpipeTableSize; x.Present && sends(e, only, DevlinkAttrDpipeTableSize, "DpipeTableSize", "dpipe-table-size") {
+		e.PutU64(DevlinkAttrDpipeTableSize, x.V)
 	}
-	if x := v.DpipeTableMatches; x != nil && sends(e, only, 31, "DpipeTableMatches", "dpipe-table-matches") {
-		n := e.BeginNest(31)
+	if x := v.DpipeTableMatches; x != nil && sends(e, only, DevlinkAttrDpipeTableMatches, "DpipeTableMatches", "dpipe-table-matches") {
+		n := e.BeginNest(DevlinkAttrDpipeTableMatches)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableActions; x != nil && sends(e, only, 32, "DpipeTableActions", "dpipe-table-actions") {
-		n := e.BeginNest(32)
+	if x := v.DpipeTableActions; x != nil && sends(e, only, DevlinkAttrDpipeTableActions, "DpipeTableActions", "dpipe-table-actions") {
+		n := e.BeginNest(DevlinkAttrDpipeTableActions)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeTableCountersEnabled; x.Present && sends(e, only, 33, "DpipeTableCountersEnabled", "dpipe-table-counters-enabled") {
-		e.PutU8(33, x.V)
+	if x := &v.DpipeTableCountersEnabled; x.Present && sends(e, only, DevlinkAttrDpipeTableCountersEnabled, "DpipeTableCountersEnabled", "dpipe-table-counters-enabled") {
+		e.PutU8(DevlinkAttrDpipeTableCountersEnabled, x.V)
 	}
-	if x := v.DpipeEntries; x != nil && sends(e, only, 34, "DpipeEntries", "dpipe-entries") {
-		n := e.BeginNest(34)
+	if x := v.DpipeEntries; x != nil && sends(e, only, DevlinkAttrDpipeEntries, "DpipeEntries", "dpipe-entries") {
+		n := e.BeginNest(DevlinkAttrDpipeEntries)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.DpipeEntry) > 0 && sends(e, only, 35, "DpipeEntry", "dpipe-entry") {
+	if len(v.DpipeEntry) > 0 && sends(e, only, DevlinkAttrDpipeEntry, "DpipeEntry", "dpipe-entry") {
 		for _, x := range v.DpipeEntry {
-			n := e.BeginNest(35)
+			n := e.BeginNest(DevlinkAttrDpipeEntry)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, 36, "DpipeEntryIndex", "dpipe-entry-index") {
-		e.PutU64(36, x.V)
+	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, DevlinkAttrDpipeEntryIndex, "DpipeEntryIndex", "dpipe-entry-index") {
+		e.PutU64(DevlinkAttrDpipeEntryIndex, x.V)
 	}
-	if x := v.DpipeEntryMatchValues; x != nil && sends(e, only, 37, "DpipeEntryMatchValues", "dpipe-entry-match-values") {
-		n := e.BeginNest(37)
+	if x := v.DpipeEntryMatchValues; x != nil && sends(e, only, DevlinkAttrDpipeEntryMatchValues, "DpipeEntryMatchValues", "dpipe-entry-match-values") {
+		n := e.BeginNest(DevlinkAttrDpipeEntryMatchValues)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryActionValues; x != nil && sends(e, only, 38, "DpipeEntryActionValues", "dpipe-entry-action-values") {
-		n := e.BeginNest(38)
+	if x := v.DpipeEntryActionValues; x != nil && sends(e, only, DevlinkAttrDpipeEntryActionValues, "DpipeEntryActionValues", "dpipe-entry-action-values") {
+		n := e.BeginNest(DevlinkAttrDpipeEntryActionValues)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeEntryCounter; x.Present && sends(e, only, 39, "DpipeEntryCounter", "dpipe-entry-counter") {
-		e.PutU64(39, x.V)
+	if x := &v.DpipeEntryCounter; x.Present && sends(e, only, DevlinkAttrDpipeEntryCounter, "DpipeEntryCounter", "dpipe-entry-counter") {
+		e.PutU64(DevlinkAttrDpipeEntryCounter, x.V)
 	}
-	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
+	if len(v.DpipeMatch) > 0 && sends(e, only, DevlinkAttrDpipeMatch, "DpipeMatch", "dpipe-match") {
 		for _, x := range v.DpipeMatch {
-			n := e.BeginNest(40)
+			n := e.BeginNest(DevlinkAttrDpipeMatch)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if len(v.DpipeMatchValue) > 0 && sends(e, only, 41, "DpipeMatchValue", "dpipe-match-value") {
+	if len(v.DpipeMatchValue) > 0 && sends(e, only, DevlinkAttrDpipeMatchValue, "DpipeMatchValue", "dpipe-match-value") {
 		for _, x := range v.DpipeMatchValue {
-			n := e.BeginNest(41)
+			n := e.BeginNest(DevlinkAttrDpipeMatchValue)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.DpipeMatchType; x.Present && sends(e, only, 42, "DpipeMatchType", "dpipe-match-type") {
-		e.PutU32(42, uint32(x.V))
+	if x := &v.DpipeMatchType; x.Present && sends(e, only, DevlinkAttrDpipeMatchType, "DpipeMatchType", "dpipe-match-type") {
+		e.PutU32(DevlinkAttrDpipeMatchType, uint32(x.V))
 	}
-	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
+	if len(v.DpipeAction) > 0 && sends(e, only, DevlinkAttrDpipeAction, "DpipeAction", "dpipe-action") {
 		for _, x := range v.DpipeAction {
-			n := e.BeginNest(43)
+			n := e.BeginNest(DevlinkAttrDpipeAction)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if len(v.DpipeActionValue) > 0 && sends(e, only, 44, "DpipeActionValue", "dpipe-action-value") {
+	if len(v.DpipeActionValue) > 0 && sends(e, only, DevlinkAttrDpipeActionValue, "DpipeActionValue", "dpipe-action-value") {
 		for _, x := range v.DpipeActionValue {
-			n := e.BeginNest(44)
+			n := e.BeginNest(DevlinkAttrDpipeActionValue)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.DpipeActionType; x.Present && sends(e, only, 45, "DpipeActionType", "dpipe-action-type") {
-		e.PutU32(45, uint32(x.V))
+	if x := &v.DpipeActionType; x.Present && sends(e, only, DevlinkAttrDpipeActionType, "DpipeActionType", "dpipe-action-type") {
+		e.PutU32(DevlinkAttrDpipeActionType, uint32(x.V))
 	}
-	if x := v.DpipeValue; x != nil && sends(e, only, 46, "DpipeValue", "dpipe-value") {
-		e.PutBytes(46, x)
+	if x := v.DpipeValue; x != nil && sends(e, only, DevlinkAttrDpipeValue, "DpipeValue", "dpipe-value") {
+		e.PutBytes(DevlinkAttrDpipeValue, x)
 	}
-	if x := v.DpipeValueMask; x != nil && sends(e, only, 47, "DpipeValueMask", "dpipe-value-mask") {
-		e.PutBytes(47, x)
+	if x := v.DpipeValueMask; x != nil && sends(e, only, DevlinkAttrDpipeValueMask, "DpipeValueMask", "dpipe-value-mask") {
+		e.PutBytes(DevlinkAttrDpipeValueMask, x)
 	}
-	if x := &v.DpipeValueMapping; x.Present && sends(e, only, 48, "DpipeValueMapping", "dpipe-value-mapping") {
-		e.PutU32(48, x.V)
+	if x := &v.DpipeValueMapping; x.Present && sends(e, only, DevlinkAttrDpipeValueMapping, "DpipeValueMapping", "dpipe-value-mapping") {
+		e.PutU32(DevlinkAttrDpipeValueMapping, x.V)
 	}
-	if x := v.DpipeHeaders; x != nil && sends(e, only, 49, "DpipeHeaders", "dpipe-headers") {
-		n := e.BeginNest(49)
+	if x := v.DpipeHeaders; x != nil && sends(e, only, DevlinkAttrDpipeHeaders, "DpipeHeaders", "dpipe-headers") {
+		n := e.BeginNest(DevlinkAttrDpipeHeaders)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.DpipeHeader) > 0 && sends(e, only, 50, "DpipeHeader", "dpipe-header") {
+	if len(v.DpipeHeader) > 0 && sends(e, only, DevlinkAttrDpipeHeader, "DpipeHeader", "dpipe-header") {
 		for _, x := range v.DpipeHeader {
-			n := e.BeginNest(50)
+			n := e.BeginNest(DevlinkAttrDpipeHeader)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.DpipeHeaderName; x.Present && sends(e, only, 51, "DpipeHeaderName", "dpipe-header-name") {
-		e.PutString(51, x.V)
+	if x := &v.DpipeHeaderName; x.Present && sends(e, only, DevlinkAttrDpipeHeaderName, "DpipeHeaderName", "dpipe-header-name") {
+		e.PutString(DevlinkAttrDpipeHeaderName, x.V)
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
-		e.PutU32(52, uint32(x.V))
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, DevlinkAttrDpipeHeaderID, "DpipeHeaderID", "dpipe-header-id") {
+		e.PutU32(DevlinkAttrDpipeHeaderID, uint32(x.V))
 	}
-	if x := v.DpipeHeaderFields; x != nil && sends(e, only, 53, "DpipeHeaderFields", "dpipe-header-fields") {
-		n := e.BeginNest(53)
+	if x := v.DpipeHeaderFields; x != nil && sends(e, only, DevlinkAttrDpipeHeaderFields, "DpipeHeaderFields", "dpipe-header-fields") {
+		n := e.BeginNest(DevlinkAttrDpipeHeaderFields)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
-		e.PutU8(54, x.V)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, DevlinkAttrDpipeHeaderGlobal, "DpipeHeaderGlobal", "dpipe-header-global") {
+		e.PutU8(DevlinkAttrDpipeHeaderGlobal, x.V)
 	}
-	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, 55, "DpipeHeaderIndex", "dpipe-header-index") {
-		e.PutU32(55, x.V)
+	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, DevlinkAttrDpipeHeaderIndex, "DpipeHeaderIndex", "dpipe-header-index") {
+		e.PutU32(DevlinkAttrDpipeHeaderIndex, x.V)
 	}
-	if len(v.DpipeField) > 0 && sends(e, only, 56, "DpipeField", "dpipe-field") {
+	if len(v.DpipeField) > 0 && sends(e, only, DevlinkAttrDpipeField, "DpipeField", "dpipe-field") {
 		for _, x := range v.DpipeField {
-			n := e.BeginNest(56)
+			n := e.BeginNest(DevlinkAttrDpipeField)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.DpipeFieldName; x.Present && sends(e, only, 57, "DpipeFieldName", "dpipe-field-name") {
-		e.PutString(57, x.V)
+	if x := &v.DpipeFieldName; x.Present && sends(e, only, DevlinkAttrDpipeFieldName, "DpipeFieldName", "dpipe-field-name") {
+		e.PutString(DevlinkAttrDpipeFieldName, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
-		e.PutU32(58, x.V)
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, DevlinkAttrDpipeFieldID, "DpipeFieldID", "dpipe-field-id") {
+		e.PutU32(DevlinkAttrDpipeFieldID, x.V)
 	}
-	if x := &v.DpipeFieldBitwidth; x.Present && sends(e, only, 59, "DpipeFieldBitwidth", "dpipe-field-bitwidth") {
-		e.PutU32(59, x.V)
+	if x := &v.DpipeFieldBitwidth; x.Present && sends(e, only, DevlinkAttrDpipeFieldBitwidth, "DpipeFieldBitwidth", "dpipe-field-bitwidth") {
+		e.PutU32(DevlinkAttrDpipeFieldBitwidth, x.V)
 	}
-	if x := &v.DpipeFieldMappingType; x.Present && sends(e, only, 60, "DpipeFieldMappingType", "dpipe-field-mapping-type") {
-		e.PutU32(60, uint32(x.V))
+	if x := &v.DpipeFieldMappingType; x.Present && sends(e, only, DevlinkAttrDpipeFieldMappingType, "DpipeFieldMappingType", "dpipe-field-mapping-type") {
+		e.PutU32(DevlinkAttrDpipeFieldMappingType, uint32(x.V))
 	}
-	if x := &v.EswitchEncapMode; x.Present && sends(e, only, 62, "EswitchEncapMode", "eswitch-encap-mode") {
-		e.PutU8(62, uint8(x.V))
+	if x := &v.EswitchEncapMode; x.Present && sends(e, only, DevlinkAttrEswitchEncapMode, "EswitchEncapMode", "eswitch-encap-mode") {
+		e.PutU8(DevlinkAttrEswitchEncapMode, uint8(x.V))
 	}
-	if x := v.ResourceList; x != nil && sends(e, only, 63, "ResourceList", "resource-list") {
-		n := e.BeginNest(63)
+	if x := v.ResourceList; x != nil && sends(e, only, DevlinkAttrResourceList, "ResourceList", "resource-list") {
+		n := e.BeginNest(DevlinkAttrResourceList)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.Resource) > 0 && sends(e, only, 64, "Resource", "resource") {
+	if len(v.Resource) > 0 && sends(e, only, DevlinkAttrResource, "Resource", "resource") {
 		for _, x := range v.Resource {
-			n := e.BeginNest(64)
+			n := e.BeginNest(DevlinkAttrResource)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.ResourceName; x.Present && sends(e, only, 65, "ResourceName", "resource-name") {
-		e.PutString(65, x.V)
+	if x := &v.ResourceName; x.Present && sends(e, only, DevlinkAttrResourceName, "ResourceName", "resource-name") {
+		e.PutString(DevlinkAttrResourceName, x.V)
 	}
-	if x := &v.ResourceID; x.Present && sends(e, only, 66, "ResourceID", "resource-id") {
-		e.PutU64(66, x.V)
+	if x := &v.ResourceID; x.Present && sends(e, only, DevlinkAttrResourceID, "ResourceID", "resource-id") {
+		e.PutU64(DevlinkAttrResourceID, x.V)
 	}
-	if x := &v.ResourceSize; x.Present && sends(e, only, 67, "ResourceSize", "resource-size") {
-		e.PutU64(67, x.V)
+	if x := &v.ResourceSize; x.Present && sends(e, only, DevlinkAttrResourceSize, "ResourceSize", "resource-size") {
+		e.PutU64(DevlinkAttrResourceSize, x.V)
 	}
-	if x := &v.ResourceSizeNew; x.Present && sends(e, only, 68, "ResourceSizeNew", "resource-size-new") {
-		e.PutU64(68, x.V)
+	if x := &v.ResourceSizeNew; x.Present && sends(e, only, DevlinkAttrResourceSizeNew, "ResourceSizeNew", "resource-size-new") {
+		e.PutU64(DevlinkAttrResourceSizeNew, x.V)
 	}
-	if x := &v.ResourceSizeValid; x.Present && sends(e, only, 69, "ResourceSizeValid", "resource-size-valid") {
-		e.PutU8(69, x.V)
+	if x := &v.ResourceSizeValid; x.Present && sends(e, only, DevlinkAttrResourceSizeValid, "ResourceSizeValid", "resource-size-valid") {
+		e.PutU8(DevlinkAttrResourceSizeValid, x.V)
 	}
-	if x := &v.ResourceSizeMin; x.Present && sends(e, only, 70, "ResourceSizeMin", "resource-size-min") {
-		e.PutU64(70, x.V)
+	if x := &v.ResourceSizeMin; x.Present && sends(e, only, DevlinkAttrResourceSizeMin, "ResourceSizeMin", "resource-size-min") {
+		e.PutU64(DevlinkAttrResourceSizeMin, x.V)
 	}
-	if x := &v.ResourceSizeMax; x.Present && sends(e, only, 71, "ResourceSizeMax", "resource-size-max") {
-		e.PutU64(71, x.V)
+	if x := &v.ResourceSizeMax; x.Present && sends(e, only, DevlinkAttrResourceSizeMax, "ResourceSizeMax", "resource-size-max") {
+		e.PutU64(DevlinkAttrResourceSizeMax, x.V)
 	}
-	if x := &v.ResourceSizeGran; x.Present && sends(e, only, 72, "ResourceSizeGran", "resource-size-gran") {
-		e.PutU64(72, x.V)
+	if x := &v.ResourceSizeGran; x.Present && sends(e, only, DevlinkAttrResourceSizeGran, "ResourceSizeGran", "resource-size-gran") {
+		e.PutU64(DevlinkAttrResourceSizeGran, x.V)
 	}
-	if x := &v.ResourceUnit; x.Present && sends(e, only, 73, "ResourceUnit", "resource-unit") {
-		e.PutU8(73, uint8(x.V))
+	if x := &v.ResourceUnit; x.Present && sends(e, only, DevlinkAttrResourceUnit, "ResourceUnit", "resource-unit") {
+		e.PutU8(DevlinkAttrResourceUnit, uint8(x.V))
 	}
-	if x := &v.ResourceOcc; x.Present && sends(e, only, 74, "ResourceOcc", "resource-occ") {
-		e.PutU64(74, x.V)
+	if x := &v.ResourceOcc; x.Present && sends(e, only, DevlinkAttrResourceOcc, "ResourceOcc", "resource-occ") {
+		e.PutU64(DevlinkAttrResourceOcc, x.V)
 	}
-	if x := &v.DpipeTableResourceID; x.Present && sends(e, only, 75, "DpipeTableResourceID", "dpipe-table-resource-id") {
-		e.PutU64(75, x.V)
+	if x := &v.DpipeTableResourceID; x.Present && sends(e, only, DevlinkAttrDpipeTableResourceID, "DpipeTableResourceID", "dpipe-table-resource-id") {
+		e.PutU64(DevlinkAttrDpipeTableResourceID, x.V)
 	}
-	if x := &v.DpipeTableResourceUnits; x.Present && sends(e, only, 76, "DpipeTableResourceUnits", "dpipe-table-resource-units") {
-		e.PutU64(76, x.V)
+	if x := &v.DpipeTableResourceUnits; x.Present && sends(e, only, DevlinkAttrDpipeTableResourceUnits, "DpipeTableResourceUnits", "dpipe-table-resource-units") {
+		e.PutU64(DevlinkAttrDpipeTableResourceUnits, x.V)
 	}
-	if x := &v.PortFlavour; x.Present && sends(e, only, 77, "PortFlavour", "port-flavour") {
-		e.PutU16(77, uint16(x.V))
+	if x := &v.PortFlavour; x.Present && sends(e, only, DevlinkAttrPortFlavour, "PortFlavour", "port-flavour") {
+		e.PutU16(DevlinkAttrPortFlavour, uint16(x.V))
 	}
-	if x := &v.PortNumber; x.Present && sends(e, only, 78, "PortNumber", "port-number") {
-		e.PutU32(78, x.V)
+	if x := &v.PortNumber; x.Present && sends(e, only, DevlinkAttrPortNumber, "PortNumber", "port-number") {
+		e.PutU32(DevlinkAttrPortNumber, x.V)
 	}
-	if x := &v.PortSplitSubportNumber; x.Present && sends(e, only, 79, "PortSplitSubportNumber", "port-split-subport-number") {
-		e.PutU32(79, x.V)
+	if x := &v.PortSplitSubportNumber; x.Present && sends(e, only, DevlinkAttrPortSplitSubportNumber, "PortSplitSubportNumber", "port-split-subport-number") {
+		e.PutU32(DevlinkAttrPortSplitSubportNumber, x.V)
 	}
-	if x := v.Param; x != nil && sends(e, only, 80, "Param", "param") {
-		n := e.BeginNest(80)
+	if x := v.Param; x != nil && sends(e, only, DevlinkAttrParam, "Param", "param") {
+		n := e.BeginNest(DevlinkAttrParam)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.ParamName; x.Present && sends(e, only, 81, "ParamName", "param-name") {
-		e.PutString(81, x.V)
+	if x := &v.ParamName; x.Present && sends(e, only, DevlinkAttrParamName, "ParamName", "param-name") {
+		e.PutString(DevlinkAttrParamName, x.V)
 	}
-	if v.ParamGeneric && sends(e, only, 82, "ParamGeneric", "param-generic") {
-		e.PutFlag(82)
+	if v.ParamGeneric && sends(e, only, DevlinkAttrParamGeneric, "ParamGeneric", "param-generic") {
+		e.PutFlag(DevlinkAttrParamGeneric)
 	}
-	if x := &v.ParamType; x.Present && sends(e, only, 83, "ParamType", "param-type") {
-		e.PutU8(83, uint8(x.V))
+	if x := &v.ParamType; x.Present && sends(e, only, DevlinkAttrParamType, "ParamType", "param-type") {
+		e.PutU8(DevlinkAttrParamType, uint8(x.V))
 	}
-	if x := &v.ParamValueCmode; x.Present && sends(e, only, 87, "ParamValueCmode", "param-value-cmode") {
-		e.PutU8(87, uint8(x.V))
+	if x := &v.ParamValueCmode; x.Present && sends(e, only, DevlinkAttrParamValueCmode, "ParamValueCmode", "param-value-cmode") {
+		e.PutU8(DevlinkAttrParamValueCmode, uint8(x.V))
 	}
-	if x := &v.RegionName; x.Present && sends(e, only, 88, "RegionName", "region-name") {
-		e.PutString(88, x.V)
+	if x := &v.RegionName; x.Present && sends(e, only, DevlinkAttrRegionName, "RegionName", "region-name") {
+		e.PutString(DevlinkAttrRegionName, x.V)
 	}
-	if x := &v.RegionSize; x.Present && sends(e, only, 89, "RegionSize", "region-size") {
-		e.PutU64(89, x.V)
+	if x := &v.RegionSize; x.Present && sends(e, only, DevlinkAttrRegionSize, "RegionSize", "region-size") {
+		e.PutU64(DevlinkAttrRegionSize, x.V)
 	}
-	if x := v.RegionSnapshots; x != nil && sends(e, only, 90, "RegionSnapshots", "region-snapshots") {
-		n := e.BeginNest(90)
+	if x := v.RegionSnapshots; x != nil && sends(e, only, DevlinkAttrRegionSnapshots, "RegionSnapshots", "region-snapshots") {
+		n := e.BeginNest(DevlinkAttrRegionSnapshots)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionSnapshot; x != nil && sends(e, only, 91, "RegionSnapshot", "region-snapshot") {
-		n := e.BeginNest(91)
+	if x := v.RegionSnapshot; x != nil && sends(e, only, DevlinkAttrRegionSnapshot, "RegionSnapshot", "region-snapshot") {
+		n := e.BeginNest(DevlinkAttrRegionSnapshot)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RegionSnapshotID; x.Present && sends(e, only, 92, "RegionSnapshotID", "region-snapshot-id") {
-		e.PutU32(92, x.V)
+	if x := &v.RegionSnapshotID; x.Present && sends(e, only, DevlinkAttrRegionSnapshotID, "RegionSnapshotID", "region-snapshot-id") {
+		e.PutU32(DevlinkAttrRegionSnapshotID, x.V)
 	}
-	if x := v.RegionChunks; x != nil && sends(e, only, 93, "RegionChunks", "region-chunks") {
-		n := e.BeginNest(93)
+	if x := v.RegionChunks; x != nil && sends(e, only, DevlinkAttrRegionChunks, "RegionChunks", "region-chunks") {
+		n := e.BeginNest(DevlinkAttrRegionChunks)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionChunk; x != nil && sends(e, only, 94, "RegionChunk", "region-chunk") {
-		n := e.BeginNest(94)
+	if x := v.RegionChunk; x != nil && sends(e, only, DevlinkAttrRegionChunk, "RegionChunk", "region-chunk") {
+		n := e.BeginNest(DevlinkAttrRegionChunk)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RegionChunkData; x != nil && sends(e, only, 95, "RegionChunkData", "region-chunk-data") {
-		e.PutBytes(95, x)
+	if x := v.RegionChunkData; x != nil && sends(e, only, DevlinkAttrRegionChunkData, "RegionChunkData", "region-chunk-data") {
+		e.PutBytes(DevlinkAttrRegionChunkData, x)
 	}
-	if x := &v.RegionChunkAddr; x.Present && sends(e, only, 96, "RegionChunkAddr", "region-chunk-addr") {
-		e.PutU64(96, x.V)
+	if x := &v.RegionChunkAddr; x.Present && sends(e, only, DevlinkAttrRegionChunkAddr, "RegionChunkAddr", "region-chunk-addr") {
+		e.PutU64(DevlinkAttrRegionChunkAddr, x.V)
 	}
-	if x := &v.RegionChunkLen; x.Present && sends(e, only, 97, "RegionChunkLen", "region-chunk-len") {
-		e.PutU64(97, x.V)
+	if x := &v.RegionChunkLen; x.Present && sends(e, only, DevlinkAttrRegionChunkLen, "RegionChunkLen", "region-chunk-len") {
+		e.PutU64(DevlinkAttrRegionChunkLen, x.V)
 	}
-	if x := &v.InfoDriverName; x.Present && sends(e, only, 98, "InfoDriverName", "info-driver-name") {
-		e.PutString(98, x.V)
+	if x := &v.InfoDriverName; x.Present && sends(e, only, DevlinkAttrInfoDriverName, "InfoDriverName", "info-driver-name") {
+		e.PutString(DevlinkAttrInfoDriverName, x.V)
 	}
-	if x := &v.InfoSerialNumber; x.Present && sends(e, only, 99, "InfoSerialNumber", "info-serial-number") {
-		e.PutString(99, x.V)
+	if x := &v.InfoSerialNumber; x.Present && sends(e, only, DevlinkAttrInfoSerialNumber, "InfoSerialNumber", "info-serial-number") {
+		e.PutString(DevlinkAttrInfoSerialNumber, x.V)
 	}
-	if len(v.InfoVersionFixed) > 0 && sends(e, only, 100, "InfoVersionFixed", "info-version-fixed") {
+	if len(v.InfoVersionFixed) > 0 && sends(e, only, DevlinkAttrInfoVersionFixed, "InfoVersionFixed", "info-version-fixed") {
 		for _, x := range v.InfoVersionFixed {
-			n := e.BeginNest(100)
+			n := e.BeginNest(DevlinkAttrInfoVersionFixed)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if len(v.InfoVersionRunning) > 0 && sends(e, only, 101, "InfoVersionRunning", "info-version-running") {
+	if len(v.InfoVersionRunning) > 0 && sends(e, only, DevlinkAttrInfoVersionRunning, "InfoVersionRunning", "info-version-running") {
 		for _, x := range v.InfoVersionRunning {
-			n := e.BeginNest(101)
+			n := e.BeginNest(DevlinkAttrInfoVersionRunning)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if len(v.InfoVersionStored) > 0 && sends(e, only, 102, "InfoVersionStored", "info-version-stored") {
+	if len(v.InfoVersionStored) > 0 && sends(e, only, DevlinkAttrInfoVersionStored, "InfoVersionStored", "info-version-stored") {
 		for _, x := range v.InfoVersionStored {
-			n := e.BeginNest(102)
+			n := e.BeginNest(DevlinkAttrInfoVersionStored)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.InfoVersionName; x.Present && sends(e, only, 103, "InfoVersionName", "info-version-name") {
-		e.PutString(103, x.V)
+	if x := &v.InfoVersionName; x.Present && sends(e, only, DevlinkAttrInfoVersionName, "InfoVersionName", "info-version-name") {
+		e.PutString(DevlinkAttrInfoVersionName, x.V)
 	}
-	if x := &v.InfoVersionValue; x.Present && sends(e, only, 104, "InfoVersionValue", "info-version-value") {
-		e.PutString(104, x.V)
+	if x := &v.InfoVersionValue; x.Present && sends(e, only, DevlinkAttrInfoVersionValue, "InfoVersionValue", "info-version-value") {
+		e.PutString(DevlinkAttrInfoVersionValue, x.V)
 	}
-	if x := &v.SbPoolCellSize; x.Present && sends(e, only, 105, "SbPoolCellSize", "sb-pool-cell-size") {
-		e.PutU32(105, x.V)
+	if x := &v.SbPoolCellSize; x.Present && sends(e, only, DevlinkAttrSbPoolCellSize, "SbPoolCellSize", "sb-pool-cell-size") {
+		e.PutU32(DevlinkAttrSbPoolCellSize, x.V)
 	}
-	if x := v.Fmsg; x != nil && sends(e, only, 106, "Fmsg", "fmsg") {
-		n := e.BeginNest(106)
+	if x := v.Fmsg; x != nil && sends(e, only, DevlinkAttrFmsg, "Fmsg", "fmsg") {
+		n := e.BeginNest(DevlinkAttrFmsg)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.FmsgObjNestStart && sends(e, only, 107, "FmsgObjNestStart", "fmsg-obj-nest-start") {
-		e.PutFlag(107)
+	if v.FmsgObjNestStart && sends(e, only, DevlinkAttrFmsgObjNestStart, "FmsgObjNestStart", "fmsg-obj-nest-start") {
+		e.PutFlag(DevlinkAttrFmsgObjNestStart)
 	}
-	if v.FmsgPairNestStart && sends(e, only, 108, "FmsgPairNestStart", "fmsg-pair-nest-start") {
-		e.PutFlag(108)
+	if v.FmsgPairNestStart && sends(e, only, DevlinkAttrFmsgPairNestStart, "FmsgPairNestStart", "fmsg-pair-nest-start") {
+		e.PutFlag(DevlinkAttrFmsgPairNestStart)
 	}
-	if v.FmsgArrNestStart && sends(e, only, 109, "FmsgArrNestStart", "fmsg-arr-nest-start") {
-		e.PutFlag(109)
+	if v.FmsgArrNestStart && sends(e, only, DevlinkAttrFmsgArrNestStart, "FmsgArrNestStart", "fmsg-arr-nest-start") {
+		e.PutFlag(DevlinkAttrFmsgArrNestStart)
 	}
-	if v.FmsgNestEnd && sends(e, only, 110, "FmsgNestEnd", "fmsg-nest-end") {
-		e.PutFlag(110)
+	if v.FmsgNestEnd && sends(e, only, DevlinkAttrFmsgNestEnd, "FmsgNestEnd", "fmsg-nest-end") {
+		e.PutFlag(DevlinkAttrFmsgNestEnd)
 	}
-	if x := &v.FmsgObjName; x.Present && sends(e, only, 111, "FmsgObjName", "fmsg-obj-name") {
-		e.PutString(111, x.V)
+	if x := &v.FmsgObjName; x.Present && sends(e, only, DevlinkAttrFmsgObjName, "FmsgObjName", "fmsg-obj-name") {
+		e.PutString(DevlinkAttrFmsgObjName, x.V)
 	}
-	if x := &v.FmsgObjValueType; x.Present && sends(e, only, 112, "FmsgObjValueType", "fmsg-obj-value-type") {
-		e.PutU8(112, uint8(x.V))
+	if x := &v.FmsgObjValueType; x.Present && sends(e, only, DevlinkAttrFmsgObjValueType, "FmsgObjValueType", "fmsg-obj-value-type") {
+		e.PutU8(DevlinkAttrFmsgObjValueType, uint8(x.V))
 	}
-	if x := v.HealthReporter; x != nil && sends(e, only, 114, "HealthReporter", "health-reporter") {
-		n := e.BeginNest(114)
+	if x := v.HealthReporter; x != nil && sends(e, only, DevlinkAttrHealthReporter, "HealthReporter", "health-reporter") {
+		n := e.BeginNest(DevlinkAttrHealthReporter)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.HealthReporterName; x.Present && sends(e, only, 115, "HealthReporterName", "health-reporter-name") {
-		e.PutString(115, x.V)
+	if x := &v.HealthReporterName; x.Present && sends(e, only, DevlinkAttrHealthReporterName, "HealthReporterName", "health-reporter-name") {
+		e.PutString(DevlinkAttrHealthReporterName, x.V)
 	}
-	if x := &v.HealthReporterState; x.Present && sends(e, only, 116, "HealthReporterState", "health-reporter-state") {
-		e.PutU8(116, x.V)
+	if x := &v.HealthReporterState; x.Present && sends(e, only, DevlinkAttrHealthReporterState, "HealthReporterState", "health-reporter-state") {
+		e.PutU8(DevlinkAttrHealthReporterState, x.V)
 	}
-	if x := &v.HealthReporterErrCount; x.Present && sends(e, only, 117, "HealthReporterErrCount", "health-reporter-err-count") {
-		e.PutU64(117, x.V)
+	if x := &v.HealthReporterErrCount; x.Present && sends(e, only, DevlinkAttrHealthReporterErrCount, "HealthReporterErrCount", "health-reporter-err-count") {
+		e.PutU64(DevlinkAttrHealthReporterErrCount, x.V)
 	}
-	if x := &v.HealthReporterRecoverCount; x.Present && sends(e, only, 118, "HealthReporterRecoverCount", "health-reporter-recover-count") {
-		e.PutU64(118, x.V)
+	if x := &v.HealthReporterRecoverCount; x.Present && sends(e, only, DevlinkAttrHealthReporterRecoverCount, "HealthReporterRecoverCount", "health-reporter-recover-count") {
+		e.PutU64(DevlinkAttrHealthReporterRecoverCount, x.V)
 	}
-	if x := &v.HealthReporterDumpTs; x.Present && sends(e, only, 119, "HealthReporterDumpTs", "health-reporter-dump-ts") {
-		e.PutU64(119, x.V)
+	if x := &v.HealthReporterDumpTs; x.Present && sends(e, only, DevlinkAttrHealthReporterDumpTs, "HealthReporterDumpTs", "health-reporter-dump-ts") {
+		e.PutU64(DevlinkAttrHealthReporterDumpTs, x.V)
 	}
-	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(e, only, 120, "HealthReporterGracefulPeriod", "health-reporter-graceful-period") {
-		e.PutU64(120, x.V)
+	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(e, only, DevlinkAttrHealthReporterGracefulPeriod, "HealthReporterGracefulPeriod", "health-reporter-graceful-period") {
+		e.PutU64(DevlinkAttrHealthReporterGracefulPeriod, x.V)
 	}
-	if x := &v.HealthReporterAutoRecover; x.Present && sends(e, only, 121, "HealthReporterAutoRecover", "health-reporter-auto-recover") {
-		e.PutU8(121, x.V)
+	if x := &v.HealthReporterAutoRecover; x.Present && sends(e, only, DevlinkAttrHealthReporterAutoRecover, "HealthReporterAutoRecover", "health-reporter-auto-recover") {
+		e.PutU8(DevlinkAttrHealthReporterAutoRecover, x.V)
 	}
-	if x := &v.FlashUpdateFileName; x.Present && sends(e, only, 122, "FlashUpdateFileName", "flash-update-file-name") {
-		e.PutString(122, x.V)
+	if x := &v.FlashUpdateFileName; x.Present && sends(e, only, DevlinkAttrFlashUpdateFileName, "FlashUpdateFileName", "flash-update-file-name") {
+		e.PutString(DevlinkAttrFlashUpdateFileName, x.V)
 	}
-	if x := &v.FlashUpdateComponent; x.Present && sends(e, only, 123, "FlashUpdateComponent", "flash-update-component") {
-		e.PutString(123, x.V)
+	if x := &v.FlashUpdateComponent; x.Present && sends(e, only, DevlinkAttrFlashUpdateComponent, "FlashUpdateComponent", "flash-update-component") {
+		e.PutString(DevlinkAttrFlashUpdateComponent, x.V)
 	}
-	if x := &v.FlashUpdateStatusMsg; x.Present && sends(e, only, 124, "FlashUpdateStatusMsg", "flash-update-status-msg") {
-		e.PutString(124, x.V)
+	if x := &v.FlashUpdateStatusMsg; x.Present && sends(e, only, DevlinkAttrFlashUpdateStatusMsg, "FlashUpdateStatusMsg", "flash-update-status-msg") {
+		e.PutString(DevlinkAttrFlashUpdateStatusMsg, x.V)
 	}
-	if x := &v.FlashUpdateStatusDone; x.Present && sends(e, only, 125, "FlashUpdateStatusDone", "flash-update-status-done") {
-		e.PutU64(125, x.V)
+	if x := &v.FlashUpdateStatusDone; x.Present && sends(e, only, DevlinkAttrFlashUpdateStatusDone, "FlashUpdateStatusDone", "flash-update-status-done") {
+		e.PutU64(DevlinkAttrFlashUpdateStatusDone, x.V)
 	}
-	if x := &v.FlashUpdateStatusTotal; x.Present && sends(e, only, 126, "FlashUpdateStatusTotal", "flash-update-status-total") {
-		e.PutU64(126, x.V)
+	if x := &v.FlashUpdateStatusTotal; x.Present && sends(e, only, DevlinkAttrFlashUpdateStatusTotal, "FlashUpdateStatusTotal", "flash-update-status-total") {
+		e.PutU64(DevlinkAttrFlashUpdateStatusTotal, x.V)
 	}
-	if x := &v.PortPCIPfNumber; x.Present && sends(e, only, 127, "PortPCIPfNumber", "port-pci-pf-number") {
-		e.PutU16(127, x.V)
+	if x := &v.PortPCIPfNumber; x.Present && sends(e, only, DevlinkAttrPortPCIPfNumber, "PortPCIPfNumber", "port-pci-pf-number") {
+		e.PutU16(DevlinkAttrPortPCIPfNumber, x.V)
 	}
-	if x := &v.PortPCIVfNumber; x.Present && sends(e, only, 128, "PortPCIVfNumber", "port-pci-vf-number") {
-		e.PutU16(128, x.V)
+	if x := &v.PortPCIVfNumber; x.Present && sends(e, only, DevlinkAttrPortPCIVfNumber, "PortPCIVfNumber", "port-pci-vf-number") {
+		e.PutU16(DevlinkAttrPortPCIVfNumber, x.V)
 	}
-	if x := v.Stats; x != nil && sends(e, only, 129, "Stats", "stats") {
-		n := e.BeginNest(129)
+	if x := v.Stats; x != nil && sends(e, only, DevlinkAttrStats, "Stats", "stats") {
+		n := e.BeginNest(DevlinkAttrStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.TrapName; x.Present && sends(e, only, 130, "TrapName", "trap-name") {
-		e.PutString(130, x.V)
+	if x := &v.TrapName; x.Present && sends(e, only, DevlinkAttrTrapName, "TrapName", "trap-name") {
+		e.PutString(DevlinkAttrTrapName, x.V)
 	}
-	if x := &v.TrapAction; x.Present && sends(e, only, 131, "TrapAction", "trap-action") {
-		e.PutU8(131, uint8(x.V))
+	if x := &v.TrapAction; x.Present && sends(e, only, DevlinkAttrTrapAction, "TrapAction", "trap-action") {
+		e.PutU8(DevlinkAttrTrapAction, uint8(x.V))
 	}
-	if x := &v.TrapType; x.Present && sends(e, only, 132, "TrapType", "trap-type") {
-		e.PutU8(132, uint8(x.V))
+	if x := &v.TrapType; x.Present && sends(e, only, DevlinkAttrTrapType, "TrapType", "trap-type") {
+		e.PutU8(DevlinkAttrTrapType, uint8(x.V))
 	}
-	if v.TrapGeneric && sends(e, only, 133, "TrapGeneric", "trap-generic") {
-		e.PutFlag(133)
+	if v.TrapGeneric && sends(e, only, DevlinkAttrTrapGeneric, "TrapGeneric", "trap-generic") {
+		e.PutFlag(DevlinkAttrTrapGeneric)
 	}
-	if x := v.TrapMetadata; x != nil && sends(e, only, 134, "TrapMetadata", "trap-metadata") {
-		n := e.BeginNest(134)
+	if x := v.TrapMetadata; x != nil && sends(e, only, DevlinkAttrTrapMetadata, "TrapMetadata", "trap-metadata") {
+		n := e.BeginNest(DevlinkAttrTrapMetadata)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.TrapGroupName; x.Present && sends(e, only, 135, "TrapGroupName", "trap-group-name") {
-		e.PutString(135, x.V)
+	if x := &v.TrapGroupName; x.Present && sends(e, only, DevlinkAttrTrapGroupName, "TrapGroupName", "trap-group-name") {
+		e.PutString(DevlinkAttrTrapGroupName, x.V)
 	}
-	if x := &v.ReloadFailed; x.Present && sends(e, only, 136, "ReloadFailed", "reload-failed") {
-		e.PutU8(136, x.V)
+	if x := &v.ReloadFailed; x.Present && sends(e, only, DevlinkAttrReloadFailed, "ReloadFailed", "reload-failed") {
+		e.PutU8(DevlinkAttrReloadFailed, x.V)
 	}
-	if x := &v.HealthReporterDumpTsNs; x.Present && sends(e, only, 137, "HealthReporterDumpTsNs", "health-reporter-dump-ts-ns") {
-		e.PutU64(137, x.V)
+	if x := &v.HealthReporterDumpTsNs; x.Present && sends(e, only, DevlinkAttrHealthReporterDumpTsNs, "HealthReporterDumpTsNs", "health-reporter-dump-ts-ns") {
+		e.PutU64(DevlinkAttrHealthReporterDumpTsNs, x.V)
 	}
-	if x := &v.NetnsFD; x.Present && sends(e, only, 138, "NetnsFD", "netns-fd") {
-		e.PutU32(138, x.V)
+	if x := &v.NetnsFD; x.Present && sends(e, only, DevlinkAttrNetnsFD, "NetnsFD", "netns-fd") {
+		e.PutU32(DevlinkAttrNetnsFD, x.V)
 	}
-	if x := &v.NetnsPID; x.Present && sends(e, only, 139, "NetnsPID", "netns-pid") {
-		e.PutU32(139, x.V)
+	if x := &v.NetnsPID; x.Present && sends(e, only, DevlinkAttrNetnsPID, "NetnsPID", "netns-pid") {
+		e.PutU32(DevlinkAttrNetnsPID, x.V)
 	}
-	if x := &v.NetnsID; x.Present && sends(e, only, 140, "NetnsID", "netns-id") {
-		e.PutU32(140, x.V)
+	if x := &v.NetnsID; x.Present && sends(e, only, DevlinkAttrNetnsID, "NetnsID", "netns-id") {
+		e.PutU32(DevlinkAttrNetnsID, x.V)
 	}
-	if x := &v.HealthReporterAutoDump; x.Present && sends(e, only, 141, "HealthReporterAutoDump", "health-reporter-auto-dump") {
-		e.PutU8(141, x.V)
+	if x := &v.HealthReporterAutoDump; x.Present && sends(e, only, DevlinkAttrHealthReporterAutoDump, "HealthReporterAutoDump", "health-reporter-auto-dump") {
+		e.PutU8(DevlinkAttrHealthReporterAutoDump, x.V)
 	}
-	if x := &v.TrapPolicerID; x.Present && sends(e, only, 142, "TrapPolicerID", "trap-policer-id") {
-		e.PutU32(142, x.V)
+	if x := &v.TrapPolicerID; x.Present && sends(e, only, DevlinkAttrTrapPolicerID, "TrapPolicerID", "trap-policer-id") {
+		e.PutU32(DevlinkAttrTrapPolicerID, x.V)
 	}
-	if x := &v.TrapPolicerRate; x.Present && sends(e, only, 143, "TrapPolicerRate", "trap-policer-rate") {
-		e.PutU64(143, x.V)
+	if x := &v.TrapPolicerRate; x.Present && sends(e, only, DevlinkAttrTrapPolicerRate, "TrapPolicerRate", "trap-policer-rate") {
+		e.PutU64(DevlinkAttrTrapPolicerRate, x.V)
 	}
-	if x := &v.TrapPolicerBurst; x.Present && sends(e, only, 144, "TrapPolicerBurst", "trap-policer-burst") {
-		e.PutU64(144, x.V)
+	if x := &v.TrapPolicerBurst; x.Present && sends(e, only, DevlinkAttrTrapPolicerBurst, "TrapPolicerBurst", "trap-policer-burst") {
+		e.PutU64(DevlinkAttrTrapPolicerBurst, x.V)
 	}
-	if x := v.PortFunction; x != nil && sends(e, only, 145, "PortFunction", "port-function") {
-		n := e.BeginNest(145)
+	if x := v.PortFunction; x != nil && sends(e, only, DevlinkAttrPortFunction, "PortFunction", "port-function") {
+		n := e.BeginNest(DevlinkAttrPortFunction)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.InfoBoardSerialNumber; x.Present && sends(e, only, 146, "InfoBoardSerialNumber", "info-board-serial-number") {
-		e.PutString(146, x.V)
+	if x := &v.InfoBoardSerialNumber; x.Present && sends(e, only, DevlinkAttrInfoBoardSerialNumber, "InfoBoardSerialNumber", "info-board-serial-number") {
+		e.PutString(DevlinkAttrInfoBoardSerialNumber, x.V)
 	}
-	if x := &v.PortLanes; x.Present && sends(e, only, 147, "PortLanes", "port-lanes") {
-		e.PutU32(147, x.V)
+	if x := &v.PortLanes; x.Present && sends(e, only, DevlinkAttrPortLanes, "PortLanes", "port-lanes") {
+		e.PutU32(DevlinkAttrPortLanes, x.V)
 	}
-	if x := &v.PortSplittable; x.Present && sends(e, only, 148, "PortSplittable", "port-splittable") {
-		e.PutU8(148, x.V)
+	if x := &v.PortSplittable; x.Present && sends(e, only, DevlinkAttrPortSplittable, "PortSplittable", "port-splittable") {
+		e.PutU8(DevlinkAttrPortSplittable, x.V)
 	}
-	if x := &v.PortExternal; x.Present && sends(e, only, 149, "PortExternal", "port-external") {
-		e.PutU8(149, x.V)
+	if x := &v.PortExternal; x.Present && sends(e, only, DevlinkAttrPortExternal, "PortExternal", "port-external") {
+		e.PutU8(DevlinkAttrPortExternal, x.V)
 	}
-	if x := &v.PortControllerNumber; x.Present && sends(e, only, 150, "PortControllerNumber", "port-controller-number") {
-		e.PutU32(150, x.V)
+	if x := &v.PortControllerNumber; x.Present && sends(e, only, DevlinkAttrPortControllerNumber, "PortControllerNumber", "port-controller-number") {
+		e.PutU32(DevlinkAttrPortControllerNumber, x.V)
 	}
-	if x := &v.FlashUpdateStatusTimeout; x.Present && sends(e, only, 151, "FlashUpdateStatusTimeout", "flash-update-status-timeout") {
-		e.PutU64(151, x.V)
+	if x := &v.FlashUpdateStatusTimeout; x.Present && sends(e, only, DevlinkAttrFlashUpdateStatusTimeout, "FlashUpdateStatusTimeout", "flash-update-status-timeout") {
+		e.PutU64(DevlinkAttrFlashUpdateStatusTimeout, x.V)
 	}
-	if x := &v.FlashUpdateOverwriteMask; x.Present && sends(e, only, 152, "FlashUpdateOverwriteMask", "flash-update-overwrite-mask") {
-		e.PutBitfield32(152, x.V)
+	if x := &v.FlashUpdateOverwriteMask; x.Present && sends(e, only, DevlinkAttrFlashUpdateOverwriteMask, "FlashUpdateOverwriteMask", "flash-update-overwrite-mask") {
+		e.PutBitfield32(DevlinkAttrFlashUpdateOverwriteMask, x.V)
 	}
-	if x := &v.ReloadAction; x.Present && sends(e, only, 153, "ReloadAction", "reload-action") {
-		e.PutU8(153, uint8(x.V))
+	if x := &v.ReloadAction; x.Present && sends(e, only, DevlinkAttrReloadAction, "ReloadAction", "reload-action") {
+		e.PutU8(DevlinkAttrReloadAction, uint8(x.V))
 	}
-	if x := &v.ReloadActionsPerformed; x.Present && sends(e, only, 154, "ReloadActionsPerformed", "reload-actions-performed") {
-		e.PutBitfield32(154, x.V)
+	if x := &v.ReloadActionsPerformed; x.Present && sends(e, only, DevlinkAttrReloadActionsPerformed, "ReloadActionsPerformed", "reload-actions-performed") {
+		e.PutBitfield32(DevlinkAttrReloadActionsPerformed, x.V)
 	}
-	if x := &v.ReloadLimits; x.Present && sends(e, only, 155, "ReloadLimits", "reload-limits") {
-		e.PutBitfield32(155, x.V)
+	if x := &v.ReloadLimits; x.Present && sends(e, only, DevlinkAttrReloadLimits, "ReloadLimits", "reload-limits") {
+		e.PutBitfield32(DevlinkAttrReloadLimits, x.V)
 	}
-	if x := v.DevStats; x != nil && sends(e, only, 156, "DevStats", "dev-stats") {
-		n := e.BeginNest(156)
+	if x := v.DevStats; x != nil && sends(e, only, DevlinkAttrDevStats, "DevStats", "dev-stats") {
+		n := e.BeginNest(DevlinkAttrDevStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ReloadStats; x != nil && sends(e, only, 157, "ReloadStats", "reload-stats") {
-		n := e.BeginNest(157)
+	if x := v.ReloadStats; x != nil && sends(e, only, DevlinkAttrReloadStats, "ReloadStats", "reload-stats") {
+		n := e.BeginNest(DevlinkAttrReloadStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.ReloadStatsEntry) > 0 && sends(e, only, 158, "ReloadStatsEntry", "reload-stats-entry") {
+	if len(v.ReloadStatsEntry) > 0 && sends(e, only, DevlinkAttrReloadStatsEntry, "ReloadStatsEntry", "reload-stats-entry") {
 		for _, x := range v.ReloadStatsEntry {
-			n := e.BeginNest(158)
+			n := e.BeginNest(DevlinkAttrReloadStatsEntry)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, 159, "ReloadStatsLimit", "reload-stats-limit") {
-		e.PutU8(159, x.V)
+	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, DevlinkAttrReloadStatsLimit, "ReloadStatsLimit", "reload-stats-limit") {
+		e.PutU8(DevlinkAttrReloadStatsLimit, x.V)
 	}
-	if x := &v.ReloadStatsValue; x.Present && sends(e, only, 160, "ReloadStatsValue", "reload-stats-value") {
-		e.PutU32(160, x.V)
+	if x := &v.ReloadStatsValue; x.Present && sends(e, only, DevlinkAttrReloadStatsValue, "ReloadStatsValue", "reload-stats-value") {
+		e.PutU32(DevlinkAttrReloadStatsValue, x.V)
 	}
-	if x := v.RemoteReloadStats; x != nil && sends(e, only, 161, "RemoteReloadStats", "remote-reload-stats") {
-		n := e.BeginNest(161)
+	if x := v.RemoteReloadStats; x != nil && sends(e, only, DevlinkAttrRemoteReloadStats, "RemoteReloadStats", "remote-reload-stats") {
+		n := e.BeginNest(DevlinkAttrRemoteReloadStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.ReloadActionInfo) > 0 && sends(e, only, 162, "ReloadActionInfo", "reload-action-info") {
+	if len(v.ReloadActionInfo) > 0 && sends(e, only, DevlinkAttrReloadActionInfo, "ReloadActionInfo", "reload-action-info") {
 		for _, x := range v.ReloadActionInfo {
-			n := e.BeginNest(162)
+			n := e.BeginNest(DevlinkAttrReloadActionInfo)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if len(v.ReloadActionStats) > 0 && sends(e, only, 163, "ReloadActionStats", "reload-action-stats") {
+	if len(v.ReloadActionStats) > 0 && sends(e, only, DevlinkAttrReloadActionStats, "ReloadActionStats", "reload-action-stats") {
 		for _, x := range v.ReloadActionStats {
-			n := e.BeginNest(163)
+			n := e.BeginNest(DevlinkAttrReloadActionStats)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.PortPCISfNumber; x.Present && sends(e, only, 164, "PortPCISfNumber", "port-pci-sf-number") {
-		e.PutU32(164, x.V)
+	if x := &v.PortPCISfNumber; x.Present && sends(e, only, DevlinkAttrPortPCISfNumber, "PortPCISfNumber", "port-pci-sf-number") {
+		e.PutU32(DevlinkAttrPortPCISfNumber, x.V)
 	}
-	if x := &v.RateType; x.Present && sends(e, only, 165, "RateType", "rate-type") {
-		e.PutU16(165, uint16(x.V))
+	if x := &v.RateType; x.Present && sends(e, only, DevlinkAttrRateType, "RateType", "rate-type") {
+		e.PutU16(DevlinkAttrRateType, uint16(x.V))
 	}
-	if x := &v.RateTxShare; x.Present && sends(e, only, 166, "RateTxShare", "rate-tx-share") {
-		e.PutU64(166, x.V)
+	if x := &v.RateTxShare; x.Present && sends(e, only, DevlinkAttrRateTxShare, "RateTxShare", "rate-tx-share") {
+		e.PutU64(DevlinkAttrRateTxShare, x.V)
 	}
-	if x := &v.RateTxMax; x.Present && sends(e, only, 167, "RateTxMax", "rate-tx-max") {
-		e.PutU64(167, x.V)
+	if x := &v.RateTxMax; x.Present && sends(e, only, DevlinkAttrRateTxMax, "RateTxMax", "rate-tx-max") {
+		e.PutU64(DevlinkAttrRateTxMax, x.V)
 	}
-	if x := &v.RateNodeName; x.Present && sends(e, only, 168, "RateNodeName", "rate-node-name") {
-		e.PutString(168, x.V)
+	if x := &v.RateNodeName; x.Present && sends(e, only, DevlinkAttrRateNodeName, "RateNodeName", "rate-node-name") {
+		e.PutString(DevlinkAttrRateNodeName, x.V)
 	}
-	if x := &v.RateParentNodeName; x.Present && sends(e, only, 169, "RateParentNodeName", "rate-parent-node-name") {
-		e.PutString(169, x.V)
+	if x := &v.RateParentNodeName; x.Present && sends(e, only, DevlinkAttrRateParentNodeName, "RateParentNodeName", "rate-parent-node-name") {
+		e.PutString(DevlinkAttrRateParentNodeName, x.V)
 	}
-	if x := &v.RegionMaxSnapshots; x.Present && sends(e, only, 170, "RegionMaxSnapshots", "region-max-snapshots") {
-		e.PutU32(170, x.V)
+	if x := &v.RegionMaxSnapshots; x.Present && sends(e, only, DevlinkAttrRegionMaxSnapshots, "RegionMaxSnapshots", "region-max-snapshots") {
+		e.PutU32(DevlinkAttrRegionMaxSnapshots, x.V)
 	}
-	if x := &v.LinecardIndex; x.Present && sends(e, only, 171, "LinecardIndex", "linecard-index") {
-		e.PutU32(171, x.V)
+	if x := &v.LinecardIndex; x.Present && sends(e, only, DevlinkAttrLinecardIndex, "LinecardIndex", "linecard-index") {
+		e.PutU32(DevlinkAttrLinecardIndex, x.V)
 	}
-	if x := &v.LinecardState; x.Present && sends(e, only, 172, "LinecardState", "linecard-state") {
-		e.PutU8(172, x.V)
+	if x := &v.LinecardState; x.Present && sends(e, only, DevlinkAttrLinecardState, "LinecardState", "linecard-state") {
+		e.PutU8(DevlinkAttrLinecardState, x.V)
 	}
-	if x := &v.LinecardType; x.Present && sends(e, only, 173, "LinecardType", "linecard-type") {
-		e.PutString(173, x.V)
+	if x := &v.LinecardType; x.Present && sends(e, only, DevlinkAttrLinecardType, "LinecardType", "linecard-type") {
+		e.PutString(DevlinkAttrLinecardType, x.V)
 	}
-	if x := v.LinecardSupportedTypes; x != nil && sends(e, only, 174, "LinecardSupportedTypes", "linecard-supported-types") {
-		n := e.BeginNest(174)
+	if x := v.LinecardSupportedTypes; x != nil && sends(e, only, DevlinkAttrLinecardSupportedTypes, "LinecardSupportedTypes", "linecard-supported-types") {
+		n := e.BeginNest(DevlinkAttrLinecardSupportedTypes)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Selftests; x != nil && sends(e, only, 176, "Selftests", "selftests") {
-		n := e.BeginNest(176)
+	if x := v.Selftests; x != nil && sends(e, only, DevlinkAttrSelftests, "Selftests", "selftests") {
+		n := e.BeginNest(DevlinkAttrSelftests)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RateTxPriority; x.Present && sends(e, only, 177, "RateTxPriority", "rate-tx-priority") {
-		e.PutU32(177, x.V)
+	if x := &v.RateTxPriority; x.Present && sends(e, only, DevlinkAttrRateTxPriority, "RateTxPriority", "rate-tx-priority") {
+		e.PutU32(DevlinkAttrRateTxPriority, x.V)
 	}
-	if x := &v.RateTxWeight; x.Present && sends(e, only, 178, "RateTxWeight", "rate-tx-weight") {
-		e.PutU32(178, x.V)
+	if x := &v.RateTxWeight; x.Present && sends(e, only, DevlinkAttrRateTxWeight, "RateTxWeight", "rate-tx-weight") {
+		e.PutU32(DevlinkAttrRateTxWeight, x.V)
 	}
-	if v.RegionDirect && sends(e, only, 179, "RegionDirect", "region-direct") {
-		e.PutFlag(179)
+	if v.RegionDirect && sends(e, only, DevlinkAttrRegionDirect, "RegionDirect", "region-direct") {
+		e.PutFlag(DevlinkAttrRegionDirect)
 	}
-	if len(v.RateTcBws) > 0 && sends(e, only, 180, "RateTcBws", "rate-tc-bws") {
+	if len(v.RateTcBws) > 0 && sends(e, only, DevlinkAttrRateTcBws, "RateTcBws", "rate-tc-bws") {
 		for _, x := range v.RateTcBws {
-			n := e.BeginNest(180)
+			n := e.BeginNest(DevlinkAttrRateTcBws)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.HealthReporterBurstPeriod; x.Present && sends(e, only, 181, "HealthReporterBurstPeriod", "health-reporter-burst-period") {
-		e.PutU64(181, x.V)
+	if x := &v.HealthReporterBurstPeriod; x.Present && sends(e, only, DevlinkAttrHealthReporterBurstPeriod, "HealthReporterBurstPeriod", "health-reporter-burst-period") {
+		e.PutU64(DevlinkAttrHealthReporterBurstPeriod, x.V)
 	}
-	if v.ParamResetDefault && sends(e, only, 183, "ParamResetDefault", "param-reset-default") {
-		e.PutFlag(183)
+	if v.ParamResetDefault && sends(e, only, DevlinkAttrParamResetDefault, "ParamResetDefault", "param-reset-default") {
+		e.PutFlag(DevlinkAttrParamResetDefault)
 	}
-	if x := &v.Index; x.Present && sends(e, only, 184, "Index", "index") {
-		e.PutUint(184, x.V)
+	if x := &v.Index; x.Present && sends(e, only, DevlinkAttrIndex, "Index", "index") {
+		e.PutUint(DevlinkAttrIndex, x.V)
 	}
-	if x := &v.ResourceScopeMask; x.Present && sends(e, only, 185, "ResourceScopeMask", "resource-scope-mask") {
-		e.PutU32(185, x.V)
+	if x := &v.ResourceScopeMask; x.Present && sends(e, only, DevlinkAttrResourceScopeMask, "ResourceScopeMask", "resource-scope-mask") {
+		e.PutU32(DevlinkAttrResourceScopeMask, x.V)
 	}
-	if x := v.ParentDev; x != nil && sends(e, only, 186, "ParentDev", "parent-dev") {
-		n := e.BeginNest(186)
+	if x := v.ParentDev; x != nil && sends(e, only, DevlinkAttrParentDev, "ParentDev", "parent-dev") {
+		n := e.BeginNest(DevlinkAttrParentDev)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -1073,1067 +1289,1067 @@ func (v *Devlink) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 61: // pad or unused: never surfaced
-		case 1:
+		case DevlinkAttrPad: // pad or unused: never surfaced
+		case DevlinkAttrBusName:
 			x, err := dc.bytes().ReadNulString("bus-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.BusName = runtime.Some(x)
-		case 2:
+		case DevlinkAttrDevName:
 			x, err := dc.bytes().ReadNulString("dev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
-		case 3:
+		case DevlinkAttrPortIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("port-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortIndex = runtime.Some(x)
-		case 4:
+		case DevlinkAttrPortType:
 			if l-4 != 2 {
 				return runtime.SizeError("port-type", 2, l-4)
 			}
 			x := PortType(runtime.U16(b[off+4 : end]))
 			v.PortType = runtime.Some(x)
-		case 5:
+		case DevlinkAttrPortDesiredType:
 			if l-4 != 2 {
 				return runtime.SizeError("port-desired-type", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.PortDesiredType = runtime.Some(x)
-		case 6:
+		case DevlinkAttrPortNetdevIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("port-netdev-ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortNetdevIfindex = runtime.Some(x)
-		case 7:
+		case DevlinkAttrPortNetdevName:
 			x, err := dc.bytes().ReadNulString("port-netdev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.PortNetdevName = runtime.Some(x)
-		case 8:
+		case DevlinkAttrPortIbdevName:
 			x, err := dc.bytes().ReadNulString("port-ibdev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.PortIbdevName = runtime.Some(x)
-		case 9:
+		case DevlinkAttrPortSplitCount:
 			if l-4 != 4 {
 				return runtime.SizeError("port-split-count", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortSplitCount = runtime.Some(x)
-		case 10:
+		case DevlinkAttrPortSplitGroup:
 			if l-4 != 4 {
 				return runtime.SizeError("port-split-group", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortSplitGroup = runtime.Some(x)
-		case 11:
+		case DevlinkAttrSbIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbIndex = runtime.Some(x)
-		case 12:
+		case DevlinkAttrSbSize:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbSize = runtime.Some(x)
-		case 13:
+		case DevlinkAttrSbIngressPoolCount:
 			if l-4 != 2 {
 				return runtime.SizeError("sb-ingress-pool-count", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.SbIngressPoolCount = runtime.Some(x)
-		case 14:
+		case DevlinkAttrSbEgressPoolCount:
 			if l-4 != 2 {
 				return runtime.SizeError("sb-egress-pool-count", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.SbEgressPoolCount = runtime.Some(x)
-		case 15:
+		case DevlinkAttrSbIngressTcCount:
 			if l-4 != 2 {
 				return runtime.SizeError("sb-ingress-tc-count", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.SbIngressTcCount = runtime.Some(x)
-		case 16:
+		case DevlinkAttrSbEgressTcCount:
 			if l-4 != 2 {
 				return runtime.SizeError("sb-egress-tc-count", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.SbEgressTcCount = runtime.Some(x)
-		case 17:
+		case DevlinkAttrSbPoolIndex:
 			if l-4 != 2 {
 				return runtime.SizeError("sb-pool-index", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.SbPoolIndex = runtime.Some(x)
-		case 18:
+		case DevlinkAttrSbPoolType:
 			if l-4 != 1 {
 				return runtime.SizeError("sb-pool-type", 1, l-4)
 			}
 			x := SbPoolType(runtime.U8(b[off+4 : end]))
 			v.SbPoolType = runtime.Some(x)
-		case 19:
+		case DevlinkAttrSbPoolSize:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-pool-size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbPoolSize = runtime.Some(x)
-		case 20:
+		case DevlinkAttrSbPoolThresholdType:
 			if l-4 != 1 {
 				return runtime.SizeError("sb-pool-threshold-type", 1, l-4)
 			}
 			x := SbThresholdType(runtime.U8(b[off+4 : end]))
 			v.SbPoolThresholdType = runtime.Some(x)
-		case 21:
+		case DevlinkAttrSbThreshold:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-threshold", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbThreshold = runtime.Some(x)
-		case 22:
+		case DevlinkAttrSbTcIndex:
 			if l-4 != 2 {
 				return runtime.SizeError("sb-tc-index", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.SbTcIndex = runtime.Some(x)
-		case 23:
+		case DevlinkAttrSbOccCur:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-occ-cur", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbOccCur = runtime.Some(x)
-		case 24:
+		case DevlinkAttrSbOccMax:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-occ-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbOccMax = runtime.Some(x)
-		case 25:
+		case DevlinkAttrEswitchMode:
 			if l-4 != 2 {
 				return runtime.SizeError("eswitch-mode", 2, l-4)
 			}
 			x := EswitchMode(runtime.U16(b[off+4 : end]))
 			v.EswitchMode = runtime.Some(x)
-		case 26:
+		case DevlinkAttrEswitchInlineMode:
 			if l-4 != 1 {
 				return runtime.SizeError("eswitch-inline-mode", 1, l-4)
 			}
 			x := EswitchInlineMode(runtime.U8(b[off+4 : end]))
 			v.EswitchInlineMode = runtime.Some(x)
-		case 27:
+		case DevlinkAttrDpipeTables:
 			x := &dc.takeDlDpipeTables(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-tables: %w", err)
 			}
 			v.DpipeTables = x
-		case 28:
+		case DevlinkAttrDpipeTable:
 			var x DlDpipeTable
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-table: %w", err)
 			}
 			v.DpipeTable = append(v.DpipeTable, x)
-		case 29:
+		case DevlinkAttrDpipeTableName:
 			x, err := dc.bytes().ReadNulString("dpipe-table-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeTableName = runtime.Some(x)
-		case 30:
+		case DevlinkAttrDpipeTableSize:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-table-size", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableSize = runtime.Some(x)
-		case 31:
+		case DevlinkAttrDpipeTableMatches:
 			x := &dc.takeDlDpipeTableMatches(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-table-matches: %w", err)
 			}
 			v.DpipeTableMatches = x
-		case 32:
+		case DevlinkAttrDpipeTableActions:
 			x := &dc.takeDlDpipeTableActions(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-table-actions: %w", err)
 			}
 			v.DpipeTableActions = x
-		case 33:
+		case DevlinkAttrDpipeTableCountersEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("dpipe-table-counters-enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.DpipeTableCountersEnabled = runtime.Some(x)
-		case 34:
+		case DevlinkAttrDpipeEntries:
 			x := &dc.takeDlDpipeEntries(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entries: %w", err)
 			}
 			v.DpipeEntries = x
-		case 35:
+		case DevlinkAttrDpipeEntry:
 			var x DlDpipeEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entry: %w", err)
 			}
 			v.DpipeEntry = append(v.DpipeEntry, x)
-		case 36:
+		case DevlinkAttrDpipeEntryIndex:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-entry-index", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryIndex = runtime.Some(x)
-		case 37:
+		case DevlinkAttrDpipeEntryMatchValues:
 			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entry-match-values: %w", err)
 			}
 			v.DpipeEntryMatchValues = x
-		case 38:
+		case DevlinkAttrDpipeEntryActionValues:
 			x := &dc.takeDlDpipeEntryActionValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entry-action-values: %w", err)
 			}
 			v.DpipeEntryActionValues = x
-		case 39:
+		case DevlinkAttrDpipeEntryCounter:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-entry-counter", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryCounter = runtime.Some(x)
-		case 40:
+		case DevlinkAttrDpipeMatch:
 			var x DlDpipeMatch
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-match: %w", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
-		case 41:
+		case DevlinkAttrDpipeMatchValue:
 			var x DlDpipeMatchValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-match-value: %w", err)
 			}
 			v.DpipeMatchValue = append(v.DpipeMatchValue, x)
-		case 42:
+		case DevlinkAttrDpipeMatchType:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-match-type", 4, l-4)
 			}
 			x := DpipeMatchType(runtime.U32(b[off+4 : end]))
 			v.DpipeMatchType = runtime.Some(x)
-		case 43:
+		case DevlinkAttrDpipeAction:
 			var x DlDpipeAction
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-action: %w", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
-		case 44:
+		case DevlinkAttrDpipeActionValue:
 			var x DlDpipeActionValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-action-value: %w", err)
 			}
 			v.DpipeActionValue = append(v.DpipeActionValue, x)
-		case 45:
+		case DevlinkAttrDpipeActionType:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-action-type", 4, l-4)
 			}
 			x := DpipeActionType(runtime.U32(b[off+4 : end]))
 			v.DpipeActionType = runtime.Some(x)
-		case 46:
+		case DevlinkAttrDpipeValue:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValue = x
-		case 47:
+		case DevlinkAttrDpipeValueMask:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValueMask = x
-		case 48:
+		case DevlinkAttrDpipeValueMapping:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-value-mapping", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeValueMapping = runtime.Some(x)
-		case 49:
+		case DevlinkAttrDpipeHeaders:
 			x := &dc.takeDlDpipeHeaders(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-headers: %w", err)
 			}
 			v.DpipeHeaders = x
-		case 50:
+		case DevlinkAttrDpipeHeader:
 			var x DlDpipeHeader
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-header: %w", err)
 			}
 			v.DpipeHeader = append(v.DpipeHeader, x)
-		case 51:
+		case DevlinkAttrDpipeHeaderName:
 			x, err := dc.bytes().ReadNulString("dpipe-header-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderName = runtime.Some(x)
-		case 52:
+		case DevlinkAttrDpipeHeaderID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
 			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
-		case 53:
+		case DevlinkAttrDpipeHeaderFields:
 			x := &dc.takeDlDpipeHeaderFields(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-header-fields: %w", err)
 			}
 			v.DpipeHeaderFields = x
-		case 54:
+		case DevlinkAttrDpipeHeaderGlobal:
 			if l-4 != 1 {
 				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
-		case 55:
+		case DevlinkAttrDpipeHeaderIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeHeaderIndex = runtime.Some(x)
-		case 56:
+		case DevlinkAttrDpipeField:
 			var x DlDpipeField
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-field: %w", err)
 			}
 			v.DpipeField = append(v.DpipeField, x)
-		case 57:
+		case DevlinkAttrDpipeFieldName:
 			x, err := dc.bytes().ReadNulString("dpipe-field-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldName = runtime.Some(x)
-		case 58:
+		case DevlinkAttrDpipeFieldID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldID = runtime.Some(x)
-		case 59:
+		case DevlinkAttrDpipeFieldBitwidth:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-bitwidth", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldBitwidth = runtime.Some(x)
-		case 60:
+		case DevlinkAttrDpipeFieldMappingType:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-mapping-type", 4, l-4)
 			}
 			x := DpipeFieldMappingType(runtime.U32(b[off+4 : end]))
 			v.DpipeFieldMappingType = runtime.Some(x)
-		case 62:
+		case DevlinkAttrEswitchEncapMode:
 			if l-4 != 1 {
 				return runtime.SizeError("eswitch-encap-mode", 1, l-4)
 			}
 			x := EswitchEncapMode(runtime.U8(b[off+4 : end]))
 			v.EswitchEncapMode = runtime.Some(x)
-		case 63:
+		case DevlinkAttrResourceList:
 			x := &dc.takeDlResourceList(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("resource-list: %w", err)
 			}
 			v.ResourceList = x
-		case 64:
+		case DevlinkAttrResource:
 			var x DlResource
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("resource: %w", err)
 			}
 			v.Resource = append(v.Resource, x)
-		case 65:
+		case DevlinkAttrResourceName:
 			x, err := dc.bytes().ReadNulString("resource-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ResourceName = runtime.Some(x)
-		case 66:
+		case DevlinkAttrResourceID:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-id", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceID = runtime.Some(x)
-		case 67:
+		case DevlinkAttrResourceSize:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSize = runtime.Some(x)
-		case 68:
+		case DevlinkAttrResourceSizeNew:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-new", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeNew = runtime.Some(x)
-		case 69:
+		case DevlinkAttrResourceSizeValid:
 			if l-4 != 1 {
 				return runtime.SizeError("resource-size-valid", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ResourceSizeValid = runtime.Some(x)
-		case 70:
+		case DevlinkAttrResourceSizeMin:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-min", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMin = runtime.Some(x)
-		case 71:
+		case DevlinkAttrResourceSizeMax:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-max", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMax = runtime.Some(x)
-		case 72:
+		case DevlinkAttrResourceSizeGran:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-gran", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeGran = runtime.Some(x)
-		case 73:
+		case DevlinkAttrResourceUnit:
 			if l-4 != 1 {
 				return runtime.SizeError("resource-unit", 1, l-4)
 			}
 			x := ResourceUnit(runtime.U8(b[off+4 : end]))
 			v.ResourceUnit = runtime.Some(x)
-		case 74:
+		case DevlinkAttrResourceOcc:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-occ", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceOcc = runtime.Some(x)
-		case 75:
+		case DevlinkAttrDpipeTableResourceID:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-table-resource-id", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceID = runtime.Some(x)
-		case 76:
+		case DevlinkAttrDpipeTableResourceUnits:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-table-resource-units", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceUnits = runtime.Some(x)
-		case 77:
+		case DevlinkAttrPortFlavour:
 			if l-4 != 2 {
 				return runtime.SizeError("port-flavour", 2, l-4)
 			}
 			x := PortFlavour(runtime.U16(b[off+4 : end]))
 			v.PortFlavour = runtime.Some(x)
-		case 78:
+		case DevlinkAttrPortNumber:
 			if l-4 != 4 {
 				return runtime.SizeError("port-number", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortNumber = runtime.Some(x)
-		case 79:
+		case DevlinkAttrPortSplitSubportNumber:
 			if l-4 != 4 {
 				return runtime.SizeError("port-split-subport-number", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortSplitSubportNumber = runtime.Some(x)
-		case 80:
+		case DevlinkAttrParam:
 			x := &dc.takeDlParam(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("param: %w", err)
 			}
 			v.Param = x
-		case 81:
+		case DevlinkAttrParamName:
 			x, err := dc.bytes().ReadNulString("param-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamName = runtime.Some(x)
-		case 82:
+		case DevlinkAttrParamGeneric:
 			x, err := runtime.ReadFlag("param-generic", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamGeneric = x
-		case 83:
+		case DevlinkAttrParamType:
 			if l-4 != 1 {
 				return runtime.SizeError("param-type", 1, l-4)
 			}
 			x := VarAttrType(runtime.U8(b[off+4 : end]))
 			v.ParamType = runtime.Some(x)
-		case 87:
+		case DevlinkAttrParamValueCmode:
 			if l-4 != 1 {
 				return runtime.SizeError("param-value-cmode", 1, l-4)
 			}
 			x := ParamCmode(runtime.U8(b[off+4 : end]))
 			v.ParamValueCmode = runtime.Some(x)
-		case 88:
+		case DevlinkAttrRegionName:
 			x, err := dc.bytes().ReadNulString("region-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RegionName = runtime.Some(x)
-		case 89:
+		case DevlinkAttrRegionSize:
 			if l-4 != 8 {
 				return runtime.SizeError("region-size", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RegionSize = runtime.Some(x)
-		case 90:
+		case DevlinkAttrRegionSnapshots:
 			x := &dc.takeDlRegionSnapshots(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("region-snapshots: %w", err)
 			}
 			v.RegionSnapshots = x
-		case 91:
+		case DevlinkAttrRegionSnapshot:
 			x := &dc.takeDlRegionSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("region-snapshot: %w", err)
 			}
 			v.RegionSnapshot = x
-		case 92:
+		case DevlinkAttrRegionSnapshotID:
 			if l-4 != 4 {
 				return runtime.SizeError("region-snapshot-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RegionSnapshotID = runtime.Some(x)
-		case 93:
+		case DevlinkAttrRegionChunks:
 			x := &dc.takeDlRegionChunks(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("region-chunks: %w", err)
 			}
 			v.RegionChunks = x
-		case 94:
+		case DevlinkAttrRegionChunk:
 			x := &dc.takeDlRegionChunk(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("region-chunk: %w", err)
 			}
 			v.RegionChunk = x
-		case 95:
+		case DevlinkAttrRegionChunkData:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.RegionChunkData = x
-		case 96:
+		case DevlinkAttrRegionChunkAddr:
 			if l-4 != 8 {
 				return runtime.SizeError("region-chunk-addr", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RegionChunkAddr = runtime.Some(x)
-		case 97:
+		case DevlinkAttrRegionChunkLen:
 			if l-4 != 8 {
 				return runtime.SizeError("region-chunk-len", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RegionChunkLen = runtime.Some(x)
-		case 98:
+		case DevlinkAttrInfoDriverName:
 			x, err := dc.bytes().ReadNulString("info-driver-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoDriverName = runtime.Some(x)
-		case 99:
+		case DevlinkAttrInfoSerialNumber:
 			x, err := dc.bytes().ReadNulString("info-serial-number", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoSerialNumber = runtime.Some(x)
-		case 100:
+		case DevlinkAttrInfoVersionFixed:
 			var x DlInfoVersion
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("info-version-fixed: %w", err)
 			}
 			v.InfoVersionFixed = append(v.InfoVersionFixed, x)
-		case 101:
+		case DevlinkAttrInfoVersionRunning:
 			var x DlInfoVersion
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("info-version-running: %w", err)
 			}
 			v.InfoVersionRunning = append(v.InfoVersionRunning, x)
-		case 102:
+		case DevlinkAttrInfoVersionStored:
 			var x DlInfoVersion
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("info-version-stored: %w", err)
 			}
 			v.InfoVersionStored = append(v.InfoVersionStored, x)
-		case 103:
+		case DevlinkAttrInfoVersionName:
 			x, err := dc.bytes().ReadNulString("info-version-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
-		case 104:
+		case DevlinkAttrInfoVersionValue:
 			x, err := dc.bytes().ReadNulString("info-version-value", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoVersionValue = runtime.Some(x)
-		case 105:
+		case DevlinkAttrSbPoolCellSize:
 			if l-4 != 4 {
 				return runtime.SizeError("sb-pool-cell-size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SbPoolCellSize = runtime.Some(x)
-		case 106:
+		case DevlinkAttrFmsg:
 			x := &dc.takeDlFmsg(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("fmsg: %w", err)
 			}
 			v.Fmsg = x
-		case 107:
+		case DevlinkAttrFmsgObjNestStart:
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgObjNestStart = x
-		case 108:
+		case DevlinkAttrFmsgPairNestStart:
 			x, err := runtime.ReadFlag("fmsg-pair-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgPairNestStart = x
-		case 109:
+		case DevlinkAttrFmsgArrNestStart:
 			x, err := runtime.ReadFlag("fmsg-arr-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgArrNestStart = x
-		case 110:
+		case DevlinkAttrFmsgNestEnd:
 			x, err := runtime.ReadFlag("fmsg-nest-end", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgNestEnd = x
-		case 111:
+		case DevlinkAttrFmsgObjName:
 			x, err := dc.bytes().ReadNulString("fmsg-obj-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgObjName = runtime.Some(x)
-		case 112:
+		case DevlinkAttrFmsgObjValueType:
 			if l-4 != 1 {
 				return runtime.SizeError("fmsg-obj-value-type", 1, l-4)
 			}
 			x := VarAttrType(runtime.U8(b[off+4 : end]))
 			v.FmsgObjValueType = runtime.Some(x)
-		case 114:
+		case DevlinkAttrHealthReporter:
 			x := &dc.takeDlHealthReporter(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("health-reporter: %w", err)
 			}
 			v.HealthReporter = x
-		case 115:
+		case DevlinkAttrHealthReporterName:
 			x, err := dc.bytes().ReadNulString("health-reporter-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.HealthReporterName = runtime.Some(x)
-		case 116:
+		case DevlinkAttrHealthReporterState:
 			if l-4 != 1 {
 				return runtime.SizeError("health-reporter-state", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterState = runtime.Some(x)
-		case 117:
+		case DevlinkAttrHealthReporterErrCount:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-err-count", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterErrCount = runtime.Some(x)
-		case 118:
+		case DevlinkAttrHealthReporterRecoverCount:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-recover-count", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterRecoverCount = runtime.Some(x)
-		case 119:
+		case DevlinkAttrHealthReporterDumpTs:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-dump-ts", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTs = runtime.Some(x)
-		case 120:
+		case DevlinkAttrHealthReporterGracefulPeriod:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-graceful-period", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterGracefulPeriod = runtime.Some(x)
-		case 121:
+		case DevlinkAttrHealthReporterAutoRecover:
 			if l-4 != 1 {
 				return runtime.SizeError("health-reporter-auto-recover", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoRecover = runtime.Some(x)
-		case 122:
+		case DevlinkAttrFlashUpdateFileName:
 			x, err := dc.bytes().ReadNulString("flash-update-file-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateFileName = runtime.Some(x)
-		case 123:
+		case DevlinkAttrFlashUpdateComponent:
 			x, err := dc.bytes().ReadNulString("flash-update-component", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateComponent = runtime.Some(x)
-		case 124:
+		case DevlinkAttrFlashUpdateStatusMsg:
 			x, err := dc.bytes().ReadNulString("flash-update-status-msg", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateStatusMsg = runtime.Some(x)
-		case 125:
+		case DevlinkAttrFlashUpdateStatusDone:
 			if l-4 != 8 {
 				return runtime.SizeError("flash-update-status-done", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.FlashUpdateStatusDone = runtime.Some(x)
-		case 126:
+		case DevlinkAttrFlashUpdateStatusTotal:
 			if l-4 != 8 {
 				return runtime.SizeError("flash-update-status-total", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.FlashUpdateStatusTotal = runtime.Some(x)
-		case 127:
+		case DevlinkAttrPortPCIPfNumber:
 			if l-4 != 2 {
 				return runtime.SizeError("port-pci-pf-number", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.PortPCIPfNumber = runtime.Some(x)
-		case 128:
+		case DevlinkAttrPortPCIVfNumber:
 			if l-4 != 2 {
 				return runtime.SizeError("port-pci-vf-number", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.PortPCIVfNumber = runtime.Some(x)
-		case 129:
+		case DevlinkAttrStats:
 			x := &dc.takeDlAttrStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
-		case 130:
+		case DevlinkAttrTrapName:
 			x, err := dc.bytes().ReadNulString("trap-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapName = runtime.Some(x)
-		case 131:
+		case DevlinkAttrTrapAction:
 			if l-4 != 1 {
 				return runtime.SizeError("trap-action", 1, l-4)
 			}
 			x := TrapAction(runtime.U8(b[off+4 : end]))
 			v.TrapAction = runtime.Some(x)
-		case 132:
+		case DevlinkAttrTrapType:
 			if l-4 != 1 {
 				return runtime.SizeError("trap-type", 1, l-4)
 			}
 			x := TrapType(runtime.U8(b[off+4 : end]))
 			v.TrapType = runtime.Some(x)
-		case 133:
+		case DevlinkAttrTrapGeneric:
 			x, err := runtime.ReadFlag("trap-generic", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapGeneric = x
-		case 134:
+		case DevlinkAttrTrapMetadata:
 			x := &dc.takeDlTrapMetadata(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("trap-metadata: %w", err)
 			}
 			v.TrapMetadata = x
-		case 135:
+		case DevlinkAttrTrapGroupName:
 			x, err := dc.bytes().ReadNulString("trap-group-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapGroupName = runtime.Some(x)
-		case 136:
+		case DevlinkAttrReloadFailed:
 			if l-4 != 1 {
 				return runtime.SizeError("reload-failed", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ReloadFailed = runtime.Some(x)
-		case 137:
+		case DevlinkAttrHealthReporterDumpTsNs:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-dump-ts-ns", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTsNs = runtime.Some(x)
-		case 138:
+		case DevlinkAttrNetnsFD:
 			if l-4 != 4 {
 				return runtime.SizeError("netns-fd", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.NetnsFD = runtime.Some(x)
-		case 139:
+		case DevlinkAttrNetnsPID:
 			if l-4 != 4 {
 				return runtime.SizeError("netns-pid", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.NetnsPID = runtime.Some(x)
-		case 140:
+		case DevlinkAttrNetnsID:
 			if l-4 != 4 {
 				return runtime.SizeError("netns-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.NetnsID = runtime.Some(x)
-		case 141:
+		case DevlinkAttrHealthReporterAutoDump:
 			if l-4 != 1 {
 				return runtime.SizeError("health-reporter-auto-dump", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoDump = runtime.Some(x)
-		case 142:
+		case DevlinkAttrTrapPolicerID:
 			if l-4 != 4 {
 				return runtime.SizeError("trap-policer-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TrapPolicerID = runtime.Some(x)
-		case 143:
+		case DevlinkAttrTrapPolicerRate:
 			if l-4 != 8 {
 				return runtime.SizeError("trap-policer-rate", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.TrapPolicerRate = runtime.Some(x)
-		case 144:
+		case DevlinkAttrTrapPolicerBurst:
 			if l-4 != 8 {
 				return runtime.SizeError("trap-policer-burst", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.TrapPolicerBurst = runtime.Some(x)
-		case 145:
+		case DevlinkAttrPortFunction:
 			x := &dc.takeDlPortFunction(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("port-function: %w", err)
 			}
 			v.PortFunction = x
-		case 146:
+		case DevlinkAttrInfoBoardSerialNumber:
 			x, err := dc.bytes().ReadNulString("info-board-serial-number", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoBoardSerialNumber = runtime.Some(x)
-		case 147:
+		case DevlinkAttrPortLanes:
 			if l-4 != 4 {
 				return runtime.SizeError("port-lanes", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortLanes = runtime.Some(x)
-		case 148:
+		case DevlinkAttrPortSplittable:
 			if l-4 != 1 {
 				return runtime.SizeError("port-splittable", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.PortSplittable = runtime.Some(x)
-		case 149:
+		case DevlinkAttrPortExternal:
 			if l-4 != 1 {
 				return runtime.SizeError("port-external", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.PortExternal = runtime.Some(x)
-		case 150:
+		case DevlinkAttrPortControllerNumber:
 			if l-4 != 4 {
 				return runtime.SizeError("port-controller-number", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortControllerNumber = runtime.Some(x)
-		case 151:
+		case DevlinkAttrFlashUpdateStatusTimeout:
 			if l-4 != 8 {
 				return runtime.SizeError("flash-update-status-timeout", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.FlashUpdateStatusTimeout = runtime.Some(x)
-		case 152:
+		case DevlinkAttrFlashUpdateOverwriteMask:
 			x, err := runtime.ReadBitfield32("flash-update-overwrite-mask", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateOverwriteMask = runtime.Some(x)
-		case 153:
+		case DevlinkAttrReloadAction:
 			if l-4 != 1 {
 				return runtime.SizeError("reload-action", 1, l-4)
 			}
 			x := ReloadAction(runtime.U8(b[off+4 : end]))
 			v.ReloadAction = runtime.Some(x)
-		case 154:
+		case DevlinkAttrReloadActionsPerformed:
 			x, err := runtime.ReadBitfield32("reload-actions-performed", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ReloadActionsPerformed = runtime.Some(x)
-		case 155:
+		case DevlinkAttrReloadLimits:
 			x, err := runtime.ReadBitfield32("reload-limits", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ReloadLimits = runtime.Some(x)
-		case 156:
+		case DevlinkAttrDevStats:
 			x := &dc.takeDlDevStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dev-stats: %w", err)
 			}
 			v.DevStats = x
-		case 157:
+		case DevlinkAttrReloadStats:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-stats: %w", err)
 			}
 			v.ReloadStats = x
-		case 158:
+		case DevlinkAttrReloadStatsEntry:
 			var x DlReloadStatsEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-stats-entry: %w", err)
 			}
 			v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
-		case 159:
+		case DevlinkAttrReloadStatsLimit:
 			if l-4 != 1 {
 				return runtime.SizeError("reload-stats-limit", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ReloadStatsLimit = runtime.Some(x)
-		case 160:
+		case DevlinkAttrReloadStatsValue:
 			if l-4 != 4 {
 				return runtime.SizeError("reload-stats-value", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ReloadStatsValue = runtime.Some(x)
-		case 161:
+		case DevlinkAttrRemoteReloadStats:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("remote-reload-stats: %w", err)
 			}
 			v.RemoteReloadStats = x
-		case 162:
+		case DevlinkAttrReloadActionInfo:
 			var x DlReloadActInfo
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-action-info: %w", err)
 			}
 			v.ReloadActionInfo = append(v.ReloadActionInfo, x)
-		case 163:
+		case DevlinkAttrReloadActionStats:
 			var x DlReloadActStats
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-action-stats: %w", err)
 			}
 			v.ReloadActionStats = append(v.ReloadActionStats, x)
-		case 164:
+		case DevlinkAttrPortPCISfNumber:
 			if l-4 != 4 {
 				return runtime.SizeError("port-pci-sf-number", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PortPCISfNumber = runtime.Some(x)
-		case 165:
+		case DevlinkAttrRateType:
 			if l-4 != 2 {
 				return runtime.SizeError("rate-type", 2, l-4)
 			}
 			x := RateType(runtime.U16(b[off+4 : end]))
 			v.RateType = runtime.Some(x)
-		case 166:
+		case DevlinkAttrRateTxShare:
 			if l-4 != 8 {
 				return runtime.SizeError("rate-tx-share", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RateTxShare = runtime.Some(x)
-		case 167:
+		case DevlinkAttrRateTxMax:
 			if l-4 != 8 {
 				return runtime.SizeError("rate-tx-max", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RateTxMax = runtime.Some(x)
-		case 168:
+		case DevlinkAttrRateNodeName:
 			x, err := dc.bytes().ReadNulString("rate-node-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RateNodeName = runtime.Some(x)
-		case 169:
+		case DevlinkAttrRateParentNodeName:
 			x, err := dc.bytes().ReadNulString("rate-parent-node-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RateParentNodeName = runtime.Some(x)
-		case 170:
+		case DevlinkAttrRegionMaxSnapshots:
 			if l-4 != 4 {
 				return runtime.SizeError("region-max-snapshots", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RegionMaxSnapshots = runtime.Some(x)
-		case 171:
+		case DevlinkAttrLinecardIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("linecard-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.LinecardIndex = runtime.Some(x)
-		case 172:
+		case DevlinkAttrLinecardState:
 			if l-4 != 1 {
 				return runtime.SizeError("linecard-state", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.LinecardState = runtime.Some(x)
-		case 173:
+		case DevlinkAttrLinecardType:
 			x, err := dc.bytes().ReadNulString("linecard-type", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.LinecardType = runtime.Some(x)
-		case 174:
+		case DevlinkAttrLinecardSupportedTypes:
 			x := &dc.takeDlLinecardSupportedTypes(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("linecard-supported-types: %w", err)
 			}
 			v.LinecardSupportedTypes = x
-		case 176:
+		case DevlinkAttrSelftests:
 			x := &dc.takeDlSelftestID(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("selftests: %w", err)
 			}
 			v.Selftests = x
-		case 177:
+		case DevlinkAttrRateTxPriority:
 			if l-4 != 4 {
 				return runtime.SizeError("rate-tx-priority", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RateTxPriority = runtime.Some(x)
-		case 178:
+		case DevlinkAttrRateTxWeight:
 			if l-4 != 4 {
 				return runtime.SizeError("rate-tx-weight", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RateTxWeight = runtime.Some(x)
-		case 179:
+		case DevlinkAttrRegionDirect:
 			x, err := runtime.ReadFlag("region-direct", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RegionDirect = x
-		case 180:
+		case DevlinkAttrRateTcBws:
 			var x DlRateTcBws
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("rate-tc-bws: %w", err)
 			}
 			v.RateTcBws = append(v.RateTcBws, x)
-		case 181:
+		case DevlinkAttrHealthReporterBurstPeriod:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-burst-period", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterBurstPeriod = runtime.Some(x)
-		case 183:
+		case DevlinkAttrParamResetDefault:
 			x, err := runtime.ReadFlag("param-reset-default", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamResetDefault = x
-		case 184:
+		case DevlinkAttrIndex:
 			x, err := runtime.ReadUint("index", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Index = runtime.Some(x)
-		case 185:
+		case DevlinkAttrResourceScopeMask:
 			if l-4 != 4 {
 				return runtime.SizeError("resource-scope-mask", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ResourceScopeMask = runtime.Some(x)
-		case 186:
+		case DevlinkAttrParentDev:
 			x := &dc.takeDlParentDev(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("parent-dev: %w", err)
@@ -3966,13 +4182,13 @@ func (v *DlDevStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.ReloadStats; x != nil && sends(e, only, 157, "ReloadStats", "reload-stats") {
-		n := e.BeginNest(157)
+	if x := v.ReloadStats; x != nil && sends(e, only, DevlinkAttrReloadStats, "ReloadStats", "reload-stats") {
+		n := e.BeginNest(DevlinkAttrReloadStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RemoteReloadStats; x != nil && sends(e, only, 161, "RemoteReloadStats", "remote-reload-stats") {
-		n := e.BeginNest(161)
+	if x := v.RemoteReloadStats; x != nil && sends(e, only, DevlinkAttrRemoteReloadStats, "RemoteReloadStats", "remote-reload-stats") {
+		n := e.BeginNest(DevlinkAttrRemoteReloadStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -3997,13 +4213,13 @@ func (v *DlDevStats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 157:
+		case DevlinkAttrReloadStats:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-stats: %w", err)
 			}
 			v.ReloadStats = x
-		case 161:
+		case DevlinkAttrRemoteReloadStats:
 			x := &dc.takeDlReloadStats(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("remote-reload-stats: %w", err)
@@ -4077,9 +4293,9 @@ func (v *DlReloadStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.ReloadActionInfo) > 0 && sends(e, only, 162, "ReloadActionInfo", "reload-action-info") {
+	if len(v.ReloadActionInfo) > 0 && sends(e, only, DevlinkAttrReloadActionInfo, "ReloadActionInfo", "reload-action-info") {
 		for _, x := range v.ReloadActionInfo {
-			n := e.BeginNest(162)
+			n := e.BeginNest(DevlinkAttrReloadActionInfo)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -4105,7 +4321,7 @@ func (v *DlReloadStats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 162:
+		case DevlinkAttrReloadActionInfo:
 			var x DlReloadActInfo
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-action-info: %w", err)
@@ -4183,12 +4399,12 @@ func (v *DlReloadActInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ReloadAction; x.Present && sends(e, only, 153, "ReloadAction", "reload-action") {
-		e.PutU8(153, uint8(x.V))
+	if x := &v.ReloadAction; x.Present && sends(e, only, DevlinkAttrReloadAction, "ReloadAction", "reload-action") {
+		e.PutU8(DevlinkAttrReloadAction, uint8(x.V))
 	}
-	if len(v.ReloadActionStats) > 0 && sends(e, only, 163, "ReloadActionStats", "reload-action-stats") {
+	if len(v.ReloadActionStats) > 0 && sends(e, only, DevlinkAttrReloadActionStats, "ReloadActionStats", "reload-action-stats") {
 		for _, x := range v.ReloadActionStats {
-			n := e.BeginNest(163)
+			n := e.BeginNest(DevlinkAttrReloadActionStats)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -4214,13 +4430,13 @@ func (v *DlReloadActInfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 153:
+		case DevlinkAttrReloadAction:
 			if l-4 != 1 {
 				return runtime.SizeError("reload-action", 1, l-4)
 			}
 			x := ReloadAction(runtime.U8(b[off+4 : end]))
 			v.ReloadAction = runtime.Some(x)
-		case 163:
+		case DevlinkAttrReloadActionStats:
 			var x DlReloadActStats
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-action-stats: %w", err)
@@ -4305,9 +4521,9 @@ func (v *DlReloadActStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.ReloadStatsEntry) > 0 && sends(e, only, 158, "ReloadStatsEntry", "reload-stats-entry") {
+	if len(v.ReloadStatsEntry) > 0 && sends(e, only, DevlinkAttrReloadStatsEntry, "ReloadStatsEntry", "reload-stats-entry") {
 		for _, x := range v.ReloadStatsEntry {
-			n := e.BeginNest(158)
+			n := e.BeginNest(DevlinkAttrReloadStatsEntry)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -4333,7 +4549,7 @@ func (v *DlReloadActStats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 158:
+		case DevlinkAttrReloadStatsEntry:
 			var x DlReloadStatsEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("reload-stats-entry: %w", err)
@@ -4411,11 +4627,11 @@ func (v *DlReloadStatsEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, 159, "ReloadStatsLimit", "reload-stats-limit") {
-		e.PutU8(159, x.V)
+	if x := &v.ReloadStatsLimit; x.Present && sends(e, only, DevlinkAttrReloadStatsLimit, "ReloadStatsLimit", "reload-stats-limit") {
+		e.PutU8(DevlinkAttrReloadStatsLimit, x.V)
 	}
-	if x := &v.ReloadStatsValue; x.Present && sends(e, only, 160, "ReloadStatsValue", "reload-stats-value") {
-		e.PutU32(160, x.V)
+	if x := &v.ReloadStatsValue; x.Present && sends(e, only, DevlinkAttrReloadStatsValue, "ReloadStatsValue", "reload-stats-value") {
+		e.PutU32(DevlinkAttrReloadStatsValue, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4438,13 +4654,13 @@ func (v *DlReloadStatsEntry) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 159:
+		case DevlinkAttrReloadStatsLimit:
 			if l-4 != 1 {
 				return runtime.SizeError("reload-stats-limit", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ReloadStatsLimit = runtime.Some(x)
-		case 160:
+		case DevlinkAttrReloadStatsValue:
 			if l-4 != 4 {
 				return runtime.SizeError("reload-stats-value", 4, l-4)
 			}
@@ -4520,11 +4736,11 @@ func (v *DlInfoVersion) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.InfoVersionName; x.Present && sends(e, only, 103, "InfoVersionName", "info-version-name") {
-		e.PutString(103, x.V)
+	if x := &v.InfoVersionName; x.Present && sends(e, only, DevlinkAttrInfoVersionName, "InfoVersionName", "info-version-name") {
+		e.PutString(DevlinkAttrInfoVersionName, x.V)
 	}
-	if x := &v.InfoVersionValue; x.Present && sends(e, only, 104, "InfoVersionValue", "info-version-value") {
-		e.PutString(104, x.V)
+	if x := &v.InfoVersionValue; x.Present && sends(e, only, DevlinkAttrInfoVersionValue, "InfoVersionValue", "info-version-value") {
+		e.PutString(DevlinkAttrInfoVersionValue, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4547,13 +4763,13 @@ func (v *DlInfoVersion) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 103:
+		case DevlinkAttrInfoVersionName:
 			x, err := dc.bytes().ReadNulString("info-version-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InfoVersionName = runtime.Some(x)
-		case 104:
+		case DevlinkAttrInfoVersionValue:
 			x, err := dc.bytes().ReadNulString("info-version-value", b[off+4:end])
 			if err != nil {
 				return err
@@ -4633,17 +4849,17 @@ func (v *DlPortFunction) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.HWAddr; x != nil && sends(e, only, 1, "HWAddr", "hw-addr") {
-		e.PutBytes(1, x)
+	if x := v.HWAddr; x != nil && sends(e, only, DevlinkPortFunctionAttrHWAddr, "HWAddr", "hw-addr") {
+		e.PutBytes(DevlinkPortFunctionAttrHWAddr, x)
 	}
-	if x := &v.State; x.Present && sends(e, only, 2, "State", "state") {
-		e.PutU8(2, uint8(x.V))
+	if x := &v.State; x.Present && sends(e, only, DevlinkPortFnAttrState, "State", "state") {
+		e.PutU8(DevlinkPortFnAttrState, uint8(x.V))
 	}
-	if x := &v.Opstate; x.Present && sends(e, only, 3, "Opstate", "opstate") {
-		e.PutU8(3, uint8(x.V))
+	if x := &v.Opstate; x.Present && sends(e, only, DevlinkPortFnAttrOpstate, "Opstate", "opstate") {
+		e.PutU8(DevlinkPortFnAttrOpstate, uint8(x.V))
 	}
-	if x := &v.Caps; x.Present && sends(e, only, 4, "Caps", "caps") {
-		e.PutBitfield32(4, x.V)
+	if x := &v.Caps; x.Present && sends(e, only, DevlinkPortFnAttrCaps, "Caps", "caps") {
+		e.PutBitfield32(DevlinkPortFnAttrCaps, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4666,22 +4882,22 @@ func (v *DlPortFunction) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case DevlinkPortFunctionAttrHWAddr:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.HWAddr = x
-		case 2:
+		case DevlinkPortFnAttrState:
 			if l-4 != 1 {
 				return runtime.SizeError("state", 1, l-4)
 			}
 			x := PortFnState(runtime.U8(b[off+4 : end]))
 			v.State = runtime.Some(x)
-		case 3:
+		case DevlinkPortFnAttrOpstate:
 			if l-4 != 1 {
 				return runtime.SizeError("opstate", 1, l-4)
 			}
 			x := PortFnOpstate(runtime.U8(b[off+4 : end]))
 			v.Opstate = runtime.Some(x)
-		case 4:
+		case DevlinkPortFnAttrCaps:
 			x, err := runtime.ReadBitfield32("caps", b[off+4:end])
 			if err != nil {
 				return err
@@ -4774,9 +4990,9 @@ func (v *DlDpipeTables) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeTable) > 0 && sends(e, only, 28, "DpipeTable", "dpipe-table") {
+	if len(v.DpipeTable) > 0 && sends(e, only, DevlinkAttrDpipeTable, "DpipeTable", "dpipe-table") {
 		for _, x := range v.DpipeTable {
-			n := e.BeginNest(28)
+			n := e.BeginNest(DevlinkAttrDpipeTable)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -4802,7 +5018,7 @@ func (v *DlDpipeTables) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 28:
+		case DevlinkAttrDpipeTable:
 			var x DlDpipeTable
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-table: %w", err)
@@ -4891,30 +5107,30 @@ func (v *DlDpipeTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DpipeTableName; x.Present && sends(e, only, 29, "DpipeTableName", "dpipe-table-name") {
-		e.PutString(29, x.V)
+	if x := &v.DpipeTableName; x.Present && sends(e, only, DevlinkAttrDpipeTableName, "DpipeTableName", "dpipe-table-name") {
+		e.PutString(DevlinkAttrDpipeTableName, x.V)
 	}
-	if x := &v.DpipeTableSize; x.Present && sends(e, only, 30, "DpipeTableSize", "dpipe-table-size") {
-		e.PutU64(30, x.V)
+	if x := &v.DpipeTableSize; x.Present && sends(e, only, DevlinkAttrDpipeTableSize, "DpipeTableSize", "dpipe-table-size") {
+		e.PutU64(DevlinkAttrDpipeTableSize, x.V)
 	}
-	if x := v.DpipeTableMatches; x != nil && sends(e, only, 31, "DpipeTableMatches", "dpipe-table-matches") {
-		n := e.BeginNest(31)
+	if x := v.DpipeTableMatches; x != nil && sends(e, only, DevlinkAttrDpipeTableMatches, "DpipeTableMatches", "dpipe-table-matches") {
+		n := e.BeginNest(DevlinkAttrDpipeTableMatches)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeTableActions; x != nil && sends(e, only, 32, "DpipeTableActions", "dpipe-table-actions") {
-		n := e.BeginNest(32)
+	if x := v.DpipeTableActions; x != nil && sends(e, only, DevlinkAttrDpipeTableActions, "DpipeTableActions", "dpipe-table-actions") {
+		n := e.BeginNest(DevlinkAttrDpipeTableActions)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeTableCountersEnabled; x.Present && sends(e, only, 33, "DpipeTableCountersEnabled", "dpipe-table-counters-enabled") {
-		e.PutU8(33, x.V)
+	if x := &v.DpipeTableCountersEnabled; x.Present && sends(e, only, DevlinkAttrDpipeTableCountersEnabled, "DpipeTableCountersEnabled", "dpipe-table-counters-enabled") {
+		e.PutU8(DevlinkAttrDpipeTableCountersEnabled, x.V)
 	}
-	if x := &v.DpipeTableResourceID; x.Present && sends(e, only, 75, "DpipeTableResourceID", "dpipe-table-resource-id") {
-		e.PutU64(75, x.V)
+	if x := &v.DpipeTableResourceID; x.Present && sends(e, only, DevlinkAttrDpipeTableResourceID, "DpipeTableResourceID", "dpipe-table-resource-id") {
+		e.PutU64(DevlinkAttrDpipeTableResourceID, x.V)
 	}
-	if x := &v.DpipeTableResourceUnits; x.Present && sends(e, only, 76, "DpipeTableResourceUnits", "dpipe-table-resource-units") {
-		e.PutU64(76, x.V)
+	if x := &v.DpipeTableResourceUnits; x.Present && sends(e, only, DevlinkAttrDpipeTableResourceUnits, "DpipeTableResourceUnits", "dpipe-table-resource-units") {
+		e.PutU64(DevlinkAttrDpipeTableResourceUnits, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4937,43 +5153,43 @@ func (v *DlDpipeTable) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 29:
+		case DevlinkAttrDpipeTableName:
 			x, err := dc.bytes().ReadNulString("dpipe-table-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeTableName = runtime.Some(x)
-		case 30:
+		case DevlinkAttrDpipeTableSize:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-table-size", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableSize = runtime.Some(x)
-		case 31:
+		case DevlinkAttrDpipeTableMatches:
 			x := &dc.takeDlDpipeTableMatches(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-table-matches: %w", err)
 			}
 			v.DpipeTableMatches = x
-		case 32:
+		case DevlinkAttrDpipeTableActions:
 			x := &dc.takeDlDpipeTableActions(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-table-actions: %w", err)
 			}
 			v.DpipeTableActions = x
-		case 33:
+		case DevlinkAttrDpipeTableCountersEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("dpipe-table-counters-enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.DpipeTableCountersEnabled = runtime.Some(x)
-		case 75:
+		case DevlinkAttrDpipeTableResourceID:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-table-resource-id", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeTableResourceID = runtime.Some(x)
-		case 76:
+		case DevlinkAttrDpipeTableResourceUnits:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-table-resource-units", 8, l-4)
 			}
@@ -5092,9 +5308,9 @@ func (v *DlDpipeTableMatches) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
+	if len(v.DpipeMatch) > 0 && sends(e, only, DevlinkAttrDpipeMatch, "DpipeMatch", "dpipe-match") {
 		for _, x := range v.DpipeMatch {
-			n := e.BeginNest(40)
+			n := e.BeginNest(DevlinkAttrDpipeMatch)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -5120,7 +5336,7 @@ func (v *DlDpipeTableMatches) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 40:
+		case DevlinkAttrDpipeMatch:
 			var x DlDpipeMatch
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-match: %w", err)
@@ -5196,9 +5412,9 @@ func (v *DlDpipeTableActions) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
+	if len(v.DpipeAction) > 0 && sends(e, only, DevlinkAttrDpipeAction, "DpipeAction", "dpipe-action") {
 		for _, x := range v.DpipeAction {
-			n := e.BeginNest(43)
+			n := e.BeginNest(DevlinkAttrDpipeAction)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -5224,7 +5440,7 @@ func (v *DlDpipeTableActions) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 43:
+		case DevlinkAttrDpipeAction:
 			var x DlDpipeAction
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-action: %w", err)
@@ -5300,9 +5516,9 @@ func (v *DlDpipeEntries) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeEntry) > 0 && sends(e, only, 35, "DpipeEntry", "dpipe-entry") {
+	if len(v.DpipeEntry) > 0 && sends(e, only, DevlinkAttrDpipeEntry, "DpipeEntry", "dpipe-entry") {
 		for _, x := range v.DpipeEntry {
-			n := e.BeginNest(35)
+			n := e.BeginNest(DevlinkAttrDpipeEntry)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -5328,7 +5544,7 @@ func (v *DlDpipeEntries) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 35:
+		case DevlinkAttrDpipeEntry:
 			var x DlDpipeEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entry: %w", err)
@@ -5410,21 +5626,21 @@ func (v *DlDpipeEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, 36, "DpipeEntryIndex", "dpipe-entry-index") {
-		e.PutU64(36, x.V)
+	if x := &v.DpipeEntryIndex; x.Present && sends(e, only, DevlinkAttrDpipeEntryIndex, "DpipeEntryIndex", "dpipe-entry-index") {
+		e.PutU64(DevlinkAttrDpipeEntryIndex, x.V)
 	}
-	if x := v.DpipeEntryMatchValues; x != nil && sends(e, only, 37, "DpipeEntryMatchValues", "dpipe-entry-match-values") {
-		n := e.BeginNest(37)
+	if x := v.DpipeEntryMatchValues; x != nil && sends(e, only, DevlinkAttrDpipeEntryMatchValues, "DpipeEntryMatchValues", "dpipe-entry-match-values") {
+		n := e.BeginNest(DevlinkAttrDpipeEntryMatchValues)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.DpipeEntryActionValues; x != nil && sends(e, only, 38, "DpipeEntryActionValues", "dpipe-entry-action-values") {
-		n := e.BeginNest(38)
+	if x := v.DpipeEntryActionValues; x != nil && sends(e, only, DevlinkAttrDpipeEntryActionValues, "DpipeEntryActionValues", "dpipe-entry-action-values") {
+		n := e.BeginNest(DevlinkAttrDpipeEntryActionValues)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.DpipeEntryCounter; x.Present && sends(e, only, 39, "DpipeEntryCounter", "dpipe-entry-counter") {
-		e.PutU64(39, x.V)
+	if x := &v.DpipeEntryCounter; x.Present && sends(e, only, DevlinkAttrDpipeEntryCounter, "DpipeEntryCounter", "dpipe-entry-counter") {
+		e.PutU64(DevlinkAttrDpipeEntryCounter, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5447,25 +5663,25 @@ func (v *DlDpipeEntry) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 36:
+		case DevlinkAttrDpipeEntryIndex:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-entry-index", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.DpipeEntryIndex = runtime.Some(x)
-		case 37:
+		case DevlinkAttrDpipeEntryMatchValues:
 			x := &dc.takeDlDpipeEntryMatchValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entry-match-values: %w", err)
 			}
 			v.DpipeEntryMatchValues = x
-		case 38:
+		case DevlinkAttrDpipeEntryActionValues:
 			x := &dc.takeDlDpipeEntryActionValues(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-entry-action-values: %w", err)
 			}
 			v.DpipeEntryActionValues = x
-		case 39:
+		case DevlinkAttrDpipeEntryCounter:
 			if l-4 != 8 {
 				return runtime.SizeError("dpipe-entry-counter", 8, l-4)
 			}
@@ -5558,9 +5774,9 @@ func (v *DlDpipeEntryMatchValues) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeMatchValue) > 0 && sends(e, only, 41, "DpipeMatchValue", "dpipe-match-value") {
+	if len(v.DpipeMatchValue) > 0 && sends(e, only, DevlinkAttrDpipeMatchValue, "DpipeMatchValue", "dpipe-match-value") {
 		for _, x := range v.DpipeMatchValue {
-			n := e.BeginNest(41)
+			n := e.BeginNest(DevlinkAttrDpipeMatchValue)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -5586,7 +5802,7 @@ func (v *DlDpipeEntryMatchValues) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 41:
+		case DevlinkAttrDpipeMatchValue:
 			var x DlDpipeMatchValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-match-value: %w", err)
@@ -5663,9 +5879,9 @@ func (v *DlDpipeEntryActionValues) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeActionValue) > 0 && sends(e, only, 44, "DpipeActionValue", "dpipe-action-value") {
+	if len(v.DpipeActionValue) > 0 && sends(e, only, DevlinkAttrDpipeActionValue, "DpipeActionValue", "dpipe-action-value") {
 		for _, x := range v.DpipeActionValue {
-			n := e.BeginNest(44)
+			n := e.BeginNest(DevlinkAttrDpipeActionValue)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -5691,7 +5907,7 @@ func (v *DlDpipeEntryActionValues) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 44:
+		case DevlinkAttrDpipeActionValue:
 			var x DlDpipeActionValue
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-action-value: %w", err)
@@ -5775,20 +5991,20 @@ func (v *DlDpipeMatch) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DpipeMatchType; x.Present && sends(e, only, 42, "DpipeMatchType", "dpipe-match-type") {
-		e.PutU32(42, uint32(x.V))
+	if x := &v.DpipeMatchType; x.Present && sends(e, only, DevlinkAttrDpipeMatchType, "DpipeMatchType", "dpipe-match-type") {
+		e.PutU32(DevlinkAttrDpipeMatchType, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
-		e.PutU32(52, uint32(x.V))
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, DevlinkAttrDpipeHeaderID, "DpipeHeaderID", "dpipe-header-id") {
+		e.PutU32(DevlinkAttrDpipeHeaderID, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
-		e.PutU8(54, x.V)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, DevlinkAttrDpipeHeaderGlobal, "DpipeHeaderGlobal", "dpipe-header-global") {
+		e.PutU8(DevlinkAttrDpipeHeaderGlobal, x.V)
 	}
-	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, 55, "DpipeHeaderIndex", "dpipe-header-index") {
-		e.PutU32(55, x.V)
+	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, DevlinkAttrDpipeHeaderIndex, "DpipeHeaderIndex", "dpipe-header-index") {
+		e.PutU32(DevlinkAttrDpipeHeaderIndex, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
-		e.PutU32(58, x.V)
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, DevlinkAttrDpipeFieldID, "DpipeFieldID", "dpipe-field-id") {
+		e.PutU32(DevlinkAttrDpipeFieldID, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5811,31 +6027,31 @@ func (v *DlDpipeMatch) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 42:
+		case DevlinkAttrDpipeMatchType:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-match-type", 4, l-4)
 			}
 			x := DpipeMatchType(runtime.U32(b[off+4 : end]))
 			v.DpipeMatchType = runtime.Some(x)
-		case 52:
+		case DevlinkAttrDpipeHeaderID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
 			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
-		case 54:
+		case DevlinkAttrDpipeHeaderGlobal:
 			if l-4 != 1 {
 				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
-		case 55:
+		case DevlinkAttrDpipeHeaderIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeHeaderIndex = runtime.Some(x)
-		case 58:
+		case DevlinkAttrDpipeFieldID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
@@ -5942,21 +6158,21 @@ func (v *DlDpipeMatchValue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeMatch) > 0 && sends(e, only, 40, "DpipeMatch", "dpipe-match") {
+	if len(v.DpipeMatch) > 0 && sends(e, only, DevlinkAttrDpipeMatch, "DpipeMatch", "dpipe-match") {
 		for _, x := range v.DpipeMatch {
-			n := e.BeginNest(40)
+			n := e.BeginNest(DevlinkAttrDpipeMatch)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := v.DpipeValue; x != nil && sends(e, only, 46, "DpipeValue", "dpipe-value") {
-		e.PutBytes(46, x)
+	if x := v.DpipeValue; x != nil && sends(e, only, DevlinkAttrDpipeValue, "DpipeValue", "dpipe-value") {
+		e.PutBytes(DevlinkAttrDpipeValue, x)
 	}
-	if x := v.DpipeValueMask; x != nil && sends(e, only, 47, "DpipeValueMask", "dpipe-value-mask") {
-		e.PutBytes(47, x)
+	if x := v.DpipeValueMask; x != nil && sends(e, only, DevlinkAttrDpipeValueMask, "DpipeValueMask", "dpipe-value-mask") {
+		e.PutBytes(DevlinkAttrDpipeValueMask, x)
 	}
-	if x := &v.DpipeValueMapping; x.Present && sends(e, only, 48, "DpipeValueMapping", "dpipe-value-mapping") {
-		e.PutU32(48, x.V)
+	if x := &v.DpipeValueMapping; x.Present && sends(e, only, DevlinkAttrDpipeValueMapping, "DpipeValueMapping", "dpipe-value-mapping") {
+		e.PutU32(DevlinkAttrDpipeValueMapping, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5979,19 +6195,19 @@ func (v *DlDpipeMatchValue) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 40:
+		case DevlinkAttrDpipeMatch:
 			var x DlDpipeMatch
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-match: %w", err)
 			}
 			v.DpipeMatch = append(v.DpipeMatch, x)
-		case 46:
+		case DevlinkAttrDpipeValue:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValue = x
-		case 47:
+		case DevlinkAttrDpipeValueMask:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValueMask = x
-		case 48:
+		case DevlinkAttrDpipeValueMapping:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-value-mapping", 4, l-4)
 			}
@@ -6104,20 +6320,20 @@ func (v *DlDpipeAction) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DpipeActionType; x.Present && sends(e, only, 45, "DpipeActionType", "dpipe-action-type") {
-		e.PutU32(45, uint32(x.V))
+	if x := &v.DpipeActionType; x.Present && sends(e, only, DevlinkAttrDpipeActionType, "DpipeActionType", "dpipe-action-type") {
+		e.PutU32(DevlinkAttrDpipeActionType, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
-		e.PutU32(52, uint32(x.V))
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, DevlinkAttrDpipeHeaderID, "DpipeHeaderID", "dpipe-header-id") {
+		e.PutU32(DevlinkAttrDpipeHeaderID, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
-		e.PutU8(54, x.V)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, DevlinkAttrDpipeHeaderGlobal, "DpipeHeaderGlobal", "dpipe-header-global") {
+		e.PutU8(DevlinkAttrDpipeHeaderGlobal, x.V)
 	}
-	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, 55, "DpipeHeaderIndex", "dpipe-header-index") {
-		e.PutU32(55, x.V)
+	if x := &v.DpipeHeaderIndex; x.Present && sends(e, only, DevlinkAttrDpipeHeaderIndex, "DpipeHeaderIndex", "dpipe-header-index") {
+		e.PutU32(DevlinkAttrDpipeHeaderIndex, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
-		e.PutU32(58, x.V)
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, DevlinkAttrDpipeFieldID, "DpipeFieldID", "dpipe-field-id") {
+		e.PutU32(DevlinkAttrDpipeFieldID, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -6140,31 +6356,31 @@ func (v *DlDpipeAction) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 45:
+		case DevlinkAttrDpipeActionType:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-action-type", 4, l-4)
 			}
 			x := DpipeActionType(runtime.U32(b[off+4 : end]))
 			v.DpipeActionType = runtime.Some(x)
-		case 52:
+		case DevlinkAttrDpipeHeaderID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
 			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
-		case 54:
+		case DevlinkAttrDpipeHeaderGlobal:
 			if l-4 != 1 {
 				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
-		case 55:
+		case DevlinkAttrDpipeHeaderIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeHeaderIndex = runtime.Some(x)
-		case 58:
+		case DevlinkAttrDpipeFieldID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
@@ -6271,21 +6487,21 @@ func (v *DlDpipeActionValue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeAction) > 0 && sends(e, only, 43, "DpipeAction", "dpipe-action") {
+	if len(v.DpipeAction) > 0 && sends(e, only, DevlinkAttrDpipeAction, "DpipeAction", "dpipe-action") {
 		for _, x := range v.DpipeAction {
-			n := e.BeginNest(43)
+			n := e.BeginNest(DevlinkAttrDpipeAction)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := v.DpipeValue; x != nil && sends(e, only, 46, "DpipeValue", "dpipe-value") {
-		e.PutBytes(46, x)
+	if x := v.DpipeValue; x != nil && sends(e, only, DevlinkAttrDpipeValue, "DpipeValue", "dpipe-value") {
+		e.PutBytes(DevlinkAttrDpipeValue, x)
 	}
-	if x := v.DpipeValueMask; x != nil && sends(e, only, 47, "DpipeValueMask", "dpipe-value-mask") {
-		e.PutBytes(47, x)
+	if x := v.DpipeValueMask; x != nil && sends(e, only, DevlinkAttrDpipeValueMask, "DpipeValueMask", "dpipe-value-mask") {
+		e.PutBytes(DevlinkAttrDpipeValueMask, x)
 	}
-	if x := &v.DpipeValueMapping; x.Present && sends(e, only, 48, "DpipeValueMapping", "dpipe-value-mapping") {
-		e.PutU32(48, x.V)
+	if x := &v.DpipeValueMapping; x.Present && sends(e, only, DevlinkAttrDpipeValueMapping, "DpipeValueMapping", "dpipe-value-mapping") {
+		e.PutU32(DevlinkAttrDpipeValueMapping, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -6308,19 +6524,19 @@ func (v *DlDpipeActionValue) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 43:
+		case DevlinkAttrDpipeAction:
 			var x DlDpipeAction
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-action: %w", err)
 			}
 			v.DpipeAction = append(v.DpipeAction, x)
-		case 46:
+		case DevlinkAttrDpipeValue:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValue = x
-		case 47:
+		case DevlinkAttrDpipeValueMask:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.DpipeValueMask = x
-		case 48:
+		case DevlinkAttrDpipeValueMapping:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-value-mapping", 4, l-4)
 			}
@@ -6425,9 +6641,9 @@ func (v *DlDpipeHeaders) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeHeader) > 0 && sends(e, only, 50, "DpipeHeader", "dpipe-header") {
+	if len(v.DpipeHeader) > 0 && sends(e, only, DevlinkAttrDpipeHeader, "DpipeHeader", "dpipe-header") {
 		for _, x := range v.DpipeHeader {
-			n := e.BeginNest(50)
+			n := e.BeginNest(DevlinkAttrDpipeHeader)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -6453,7 +6669,7 @@ func (v *DlDpipeHeaders) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 50:
+		case DevlinkAttrDpipeHeader:
 			var x DlDpipeHeader
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-header: %w", err)
@@ -6535,17 +6751,17 @@ func (v *DlDpipeHeader) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DpipeHeaderName; x.Present && sends(e, only, 51, "DpipeHeaderName", "dpipe-header-name") {
-		e.PutString(51, x.V)
+	if x := &v.DpipeHeaderName; x.Present && sends(e, only, DevlinkAttrDpipeHeaderName, "DpipeHeaderName", "dpipe-header-name") {
+		e.PutString(DevlinkAttrDpipeHeaderName, x.V)
 	}
-	if x := &v.DpipeHeaderID; x.Present && sends(e, only, 52, "DpipeHeaderID", "dpipe-header-id") {
-		e.PutU32(52, uint32(x.V))
+	if x := &v.DpipeHeaderID; x.Present && sends(e, only, DevlinkAttrDpipeHeaderID, "DpipeHeaderID", "dpipe-header-id") {
+		e.PutU32(DevlinkAttrDpipeHeaderID, uint32(x.V))
 	}
-	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, 54, "DpipeHeaderGlobal", "dpipe-header-global") {
-		e.PutU8(54, x.V)
+	if x := &v.DpipeHeaderGlobal; x.Present && sends(e, only, DevlinkAttrDpipeHeaderGlobal, "DpipeHeaderGlobal", "dpipe-header-global") {
+		e.PutU8(DevlinkAttrDpipeHeaderGlobal, x.V)
 	}
-	if x := v.DpipeHeaderFields; x != nil && sends(e, only, 53, "DpipeHeaderFields", "dpipe-header-fields") {
-		n := e.BeginNest(53)
+	if x := v.DpipeHeaderFields; x != nil && sends(e, only, DevlinkAttrDpipeHeaderFields, "DpipeHeaderFields", "dpipe-header-fields") {
+		n := e.BeginNest(DevlinkAttrDpipeHeaderFields)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -6570,25 +6786,25 @@ func (v *DlDpipeHeader) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 51:
+		case DevlinkAttrDpipeHeaderName:
 			x, err := dc.bytes().ReadNulString("dpipe-header-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeHeaderName = runtime.Some(x)
-		case 52:
+		case DevlinkAttrDpipeHeaderID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-header-id", 4, l-4)
 			}
 			x := DpipeHeaderID(runtime.U32(b[off+4 : end]))
 			v.DpipeHeaderID = runtime.Some(x)
-		case 54:
+		case DevlinkAttrDpipeHeaderGlobal:
 			if l-4 != 1 {
 				return runtime.SizeError("dpipe-header-global", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.DpipeHeaderGlobal = runtime.Some(x)
-		case 53:
+		case DevlinkAttrDpipeHeaderFields:
 			x := &dc.takeDlDpipeHeaderFields(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-header-fields: %w", err)
@@ -6680,9 +6896,9 @@ func (v *DlDpipeHeaderFields) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.DpipeField) > 0 && sends(e, only, 56, "DpipeField", "dpipe-field") {
+	if len(v.DpipeField) > 0 && sends(e, only, DevlinkAttrDpipeField, "DpipeField", "dpipe-field") {
 		for _, x := range v.DpipeField {
-			n := e.BeginNest(56)
+			n := e.BeginNest(DevlinkAttrDpipeField)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -6708,7 +6924,7 @@ func (v *DlDpipeHeaderFields) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 56:
+		case DevlinkAttrDpipeField:
 			var x DlDpipeField
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("dpipe-field: %w", err)
@@ -6790,17 +7006,17 @@ func (v *DlDpipeField) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DpipeFieldName; x.Present && sends(e, only, 57, "DpipeFieldName", "dpipe-field-name") {
-		e.PutString(57, x.V)
+	if x := &v.DpipeFieldName; x.Present && sends(e, only, DevlinkAttrDpipeFieldName, "DpipeFieldName", "dpipe-field-name") {
+		e.PutString(DevlinkAttrDpipeFieldName, x.V)
 	}
-	if x := &v.DpipeFieldID; x.Present && sends(e, only, 58, "DpipeFieldID", "dpipe-field-id") {
-		e.PutU32(58, x.V)
+	if x := &v.DpipeFieldID; x.Present && sends(e, only, DevlinkAttrDpipeFieldID, "DpipeFieldID", "dpipe-field-id") {
+		e.PutU32(DevlinkAttrDpipeFieldID, x.V)
 	}
-	if x := &v.DpipeFieldBitwidth; x.Present && sends(e, only, 59, "DpipeFieldBitwidth", "dpipe-field-bitwidth") {
-		e.PutU32(59, x.V)
+	if x := &v.DpipeFieldBitwidth; x.Present && sends(e, only, DevlinkAttrDpipeFieldBitwidth, "DpipeFieldBitwidth", "dpipe-field-bitwidth") {
+		e.PutU32(DevlinkAttrDpipeFieldBitwidth, x.V)
 	}
-	if x := &v.DpipeFieldMappingType; x.Present && sends(e, only, 60, "DpipeFieldMappingType", "dpipe-field-mapping-type") {
-		e.PutU32(60, uint32(x.V))
+	if x := &v.DpipeFieldMappingType; x.Present && sends(e, only, DevlinkAttrDpipeFieldMappingType, "DpipeFieldMappingType", "dpipe-field-mapping-type") {
+		e.PutU32(DevlinkAttrDpipeFieldMappingType, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -6823,25 +7039,25 @@ func (v *DlDpipeField) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 57:
+		case DevlinkAttrDpipeFieldName:
 			x, err := dc.bytes().ReadNulString("dpipe-field-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DpipeFieldName = runtime.Some(x)
-		case 58:
+		case DevlinkAttrDpipeFieldID:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldID = runtime.Some(x)
-		case 59:
+		case DevlinkAttrDpipeFieldBitwidth:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-bitwidth", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DpipeFieldBitwidth = runtime.Some(x)
-		case 60:
+		case DevlinkAttrDpipeFieldMappingType:
 			if l-4 != 4 {
 				return runtime.SizeError("dpipe-field-mapping-type", 4, l-4)
 			}
@@ -6951,35 +7167,35 @@ func (v *DlResource) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ResourceName; x.Present && sends(e, only, 65, "ResourceName", "resource-name") {
-		e.PutString(65, x.V)
+	if x := &v.ResourceName; x.Present && sends(e, only, DevlinkAttrResourceName, "ResourceName", "resource-name") {
+		e.PutString(DevlinkAttrResourceName, x.V)
 	}
-	if x := &v.ResourceID; x.Present && sends(e, only, 66, "ResourceID", "resource-id") {
-		e.PutU64(66, x.V)
+	if x := &v.ResourceID; x.Present && sends(e, only, DevlinkAttrResourceID, "ResourceID", "resource-id") {
+		e.PutU64(DevlinkAttrResourceID, x.V)
 	}
-	if x := &v.ResourceSize; x.Present && sends(e, only, 67, "ResourceSize", "resource-size") {
-		e.PutU64(67, x.V)
+	if x := &v.ResourceSize; x.Present && sends(e, only, DevlinkAttrResourceSize, "ResourceSize", "resource-size") {
+		e.PutU64(DevlinkAttrResourceSize, x.V)
 	}
-	if x := &v.ResourceSizeNew; x.Present && sends(e, only, 68, "ResourceSizeNew", "resource-size-new") {
-		e.PutU64(68, x.V)
+	if x := &v.ResourceSizeNew; x.Present && sends(e, only, DevlinkAttrResourceSizeNew, "ResourceSizeNew", "resource-size-new") {
+		e.PutU64(DevlinkAttrResourceSizeNew, x.V)
 	}
-	if x := &v.ResourceSizeValid; x.Present && sends(e, only, 69, "ResourceSizeValid", "resource-size-valid") {
-		e.PutU8(69, x.V)
+	if x := &v.ResourceSizeValid; x.Present && sends(e, only, DevlinkAttrResourceSizeValid, "ResourceSizeValid", "resource-size-valid") {
+		e.PutU8(DevlinkAttrResourceSizeValid, x.V)
 	}
-	if x := &v.ResourceSizeMin; x.Present && sends(e, only, 70, "ResourceSizeMin", "resource-size-min") {
-		e.PutU64(70, x.V)
+	if x := &v.ResourceSizeMin; x.Present && sends(e, only, DevlinkAttrResourceSizeMin, "ResourceSizeMin", "resource-size-min") {
+		e.PutU64(DevlinkAttrResourceSizeMin, x.V)
 	}
-	if x := &v.ResourceSizeMax; x.Present && sends(e, only, 71, "ResourceSizeMax", "resource-size-max") {
-		e.PutU64(71, x.V)
+	if x := &v.ResourceSizeMax; x.Present && sends(e, only, DevlinkAttrResourceSizeMax, "ResourceSizeMax", "resource-size-max") {
+		e.PutU64(DevlinkAttrResourceSizeMax, x.V)
 	}
-	if x := &v.ResourceSizeGran; x.Present && sends(e, only, 72, "ResourceSizeGran", "resource-size-gran") {
-		e.PutU64(72, x.V)
+	if x := &v.ResourceSizeGran; x.Present && sends(e, only, DevlinkAttrResourceSizeGran, "ResourceSizeGran", "resource-size-gran") {
+		e.PutU64(DevlinkAttrResourceSizeGran, x.V)
 	}
-	if x := &v.ResourceUnit; x.Present && sends(e, only, 73, "ResourceUnit", "resource-unit") {
-		e.PutU8(73, uint8(x.V))
+	if x := &v.ResourceUnit; x.Present && sends(e, only, DevlinkAttrResourceUnit, "ResourceUnit", "resource-unit") {
+		e.PutU8(DevlinkAttrResourceUnit, uint8(x.V))
 	}
-	if x := &v.ResourceOcc; x.Present && sends(e, only, 74, "ResourceOcc", "resource-occ") {
-		e.PutU64(74, x.V)
+	if x := &v.ResourceOcc; x.Present && sends(e, only, DevlinkAttrResourceOcc, "ResourceOcc", "resource-occ") {
+		e.PutU64(DevlinkAttrResourceOcc, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7002,61 +7218,61 @@ func (v *DlResource) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 65:
+		case DevlinkAttrResourceName:
 			x, err := dc.bytes().ReadNulString("resource-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ResourceName = runtime.Some(x)
-		case 66:
+		case DevlinkAttrResourceID:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-id", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceID = runtime.Some(x)
-		case 67:
+		case DevlinkAttrResourceSize:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSize = runtime.Some(x)
-		case 68:
+		case DevlinkAttrResourceSizeNew:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-new", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeNew = runtime.Some(x)
-		case 69:
+		case DevlinkAttrResourceSizeValid:
 			if l-4 != 1 {
 				return runtime.SizeError("resource-size-valid", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ResourceSizeValid = runtime.Some(x)
-		case 70:
+		case DevlinkAttrResourceSizeMin:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-min", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMin = runtime.Some(x)
-		case 71:
+		case DevlinkAttrResourceSizeMax:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-max", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeMax = runtime.Some(x)
-		case 72:
+		case DevlinkAttrResourceSizeGran:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-size-gran", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ResourceSizeGran = runtime.Some(x)
-		case 73:
+		case DevlinkAttrResourceUnit:
 			if l-4 != 1 {
 				return runtime.SizeError("resource-unit", 1, l-4)
 			}
 			x := ResourceUnit(runtime.U8(b[off+4 : end]))
 			v.ResourceUnit = runtime.Some(x)
-		case 74:
+		case DevlinkAttrResourceOcc:
 			if l-4 != 8 {
 				return runtime.SizeError("resource-occ", 8, l-4)
 			}
@@ -7202,9 +7418,9 @@ func (v *DlResourceList) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.Resource) > 0 && sends(e, only, 64, "Resource", "resource") {
+	if len(v.Resource) > 0 && sends(e, only, DevlinkAttrResource, "Resource", "resource") {
 		for _, x := range v.Resource {
-			n := e.BeginNest(64)
+			n := e.BeginNest(DevlinkAttrResource)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -7230,7 +7446,7 @@ func (v *DlResourceList) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 64:
+		case DevlinkAttrResource:
 			var x DlResource
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("resource: %w", err)
@@ -7310,14 +7526,14 @@ func (v *DlParam) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ParamName; x.Present && sends(e, only, 81, "ParamName", "param-name") {
-		e.PutString(81, x.V)
+	if x := &v.ParamName; x.Present && sends(e, only, DevlinkAttrParamName, "ParamName", "param-name") {
+		e.PutString(DevlinkAttrParamName, x.V)
 	}
-	if v.ParamGeneric && sends(e, only, 82, "ParamGeneric", "param-generic") {
-		e.PutFlag(82)
+	if v.ParamGeneric && sends(e, only, DevlinkAttrParamGeneric, "ParamGeneric", "param-generic") {
+		e.PutFlag(DevlinkAttrParamGeneric)
 	}
-	if x := &v.ParamType; x.Present && sends(e, only, 83, "ParamType", "param-type") {
-		e.PutU8(83, uint8(x.V))
+	if x := &v.ParamType; x.Present && sends(e, only, DevlinkAttrParamType, "ParamType", "param-type") {
+		e.PutU8(DevlinkAttrParamType, uint8(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7340,19 +7556,19 @@ func (v *DlParam) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 81:
+		case DevlinkAttrParamName:
 			x, err := dc.bytes().ReadNulString("param-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamName = runtime.Some(x)
-		case 82:
+		case DevlinkAttrParamGeneric:
 			x, err := runtime.ReadFlag("param-generic", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ParamGeneric = x
-		case 83:
+		case DevlinkAttrParamType:
 			if l-4 != 1 {
 				return runtime.SizeError("param-type", 1, l-4)
 			}
@@ -7433,8 +7649,8 @@ func (v *DlRegionSnapshots) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionSnapshot; x != nil && sends(e, only, 91, "RegionSnapshot", "region-snapshot") {
-		n := e.BeginNest(91)
+	if x := v.RegionSnapshot; x != nil && sends(e, only, DevlinkAttrRegionSnapshot, "RegionSnapshot", "region-snapshot") {
+		n := e.BeginNest(DevlinkAttrRegionSnapshot)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -7459,7 +7675,7 @@ func (v *DlRegionSnapshots) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 91:
+		case DevlinkAttrRegionSnapshot:
 			x := &dc.takeDlRegionSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("region-snapshot: %w", err)
@@ -7524,8 +7740,8 @@ func (v *DlRegionSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.RegionSnapshotID; x.Present && sends(e, only, 92, "RegionSnapshotID", "region-snapshot-id") {
-		e.PutU32(92, x.V)
+	if x := &v.RegionSnapshotID; x.Present && sends(e, only, DevlinkAttrRegionSnapshotID, "RegionSnapshotID", "region-snapshot-id") {
+		e.PutU32(DevlinkAttrRegionSnapshotID, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7548,7 +7764,7 @@ func (v *DlRegionSnapshot) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 92:
+		case DevlinkAttrRegionSnapshotID:
 			if l-4 != 4 {
 				return runtime.SizeError("region-snapshot-id", 4, l-4)
 			}
@@ -7613,8 +7829,8 @@ func (v *DlRegionChunks) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionChunk; x != nil && sends(e, only, 94, "RegionChunk", "region-chunk") {
-		n := e.BeginNest(94)
+	if x := v.RegionChunk; x != nil && sends(e, only, DevlinkAttrRegionChunk, "RegionChunk", "region-chunk") {
+		n := e.BeginNest(DevlinkAttrRegionChunk)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -7639,7 +7855,7 @@ func (v *DlRegionChunks) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 94:
+		case DevlinkAttrRegionChunk:
 			x := &dc.takeDlRegionChunk(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("region-chunk: %w", err)
@@ -7706,11 +7922,11 @@ func (v *DlRegionChunk) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.RegionChunkData; x != nil && sends(e, only, 95, "RegionChunkData", "region-chunk-data") {
-		e.PutBytes(95, x)
+	if x := v.RegionChunkData; x != nil && sends(e, only, DevlinkAttrRegionChunkData, "RegionChunkData", "region-chunk-data") {
+		e.PutBytes(DevlinkAttrRegionChunkData, x)
 	}
-	if x := &v.RegionChunkAddr; x.Present && sends(e, only, 96, "RegionChunkAddr", "region-chunk-addr") {
-		e.PutU64(96, x.V)
+	if x := &v.RegionChunkAddr; x.Present && sends(e, only, DevlinkAttrRegionChunkAddr, "RegionChunkAddr", "region-chunk-addr") {
+		e.PutU64(DevlinkAttrRegionChunkAddr, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7733,10 +7949,10 @@ func (v *DlRegionChunk) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 95:
+		case DevlinkAttrRegionChunkData:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.RegionChunkData = x
-		case 96:
+		case DevlinkAttrRegionChunkAddr:
 			if l-4 != 8 {
 				return runtime.SizeError("region-chunk-addr", 8, l-4)
 			}
@@ -7819,20 +8035,20 @@ func (v *DlFmsg) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.FmsgObjNestStart && sends(e, only, 107, "FmsgObjNestStart", "fmsg-obj-nest-start") {
-		e.PutFlag(107)
+	if v.FmsgObjNestStart && sends(e, only, DevlinkAttrFmsgObjNestStart, "FmsgObjNestStart", "fmsg-obj-nest-start") {
+		e.PutFlag(DevlinkAttrFmsgObjNestStart)
 	}
-	if v.FmsgPairNestStart && sends(e, only, 108, "FmsgPairNestStart", "fmsg-pair-nest-start") {
-		e.PutFlag(108)
+	if v.FmsgPairNestStart && sends(e, only, DevlinkAttrFmsgPairNestStart, "FmsgPairNestStart", "fmsg-pair-nest-start") {
+		e.PutFlag(DevlinkAttrFmsgPairNestStart)
 	}
-	if v.FmsgArrNestStart && sends(e, only, 109, "FmsgArrNestStart", "fmsg-arr-nest-start") {
-		e.PutFlag(109)
+	if v.FmsgArrNestStart && sends(e, only, DevlinkAttrFmsgArrNestStart, "FmsgArrNestStart", "fmsg-arr-nest-start") {
+		e.PutFlag(DevlinkAttrFmsgArrNestStart)
 	}
-	if v.FmsgNestEnd && sends(e, only, 110, "FmsgNestEnd", "fmsg-nest-end") {
-		e.PutFlag(110)
+	if v.FmsgNestEnd && sends(e, only, DevlinkAttrFmsgNestEnd, "FmsgNestEnd", "fmsg-nest-end") {
+		e.PutFlag(DevlinkAttrFmsgNestEnd)
 	}
-	if x := &v.FmsgObjName; x.Present && sends(e, only, 111, "FmsgObjName", "fmsg-obj-name") {
-		e.PutString(111, x.V)
+	if x := &v.FmsgObjName; x.Present && sends(e, only, DevlinkAttrFmsgObjName, "FmsgObjName", "fmsg-obj-name") {
+		e.PutString(DevlinkAttrFmsgObjName, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7855,31 +8071,31 @@ func (v *DlFmsg) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 107:
+		case DevlinkAttrFmsgObjNestStart:
 			x, err := runtime.ReadFlag("fmsg-obj-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgObjNestStart = x
-		case 108:
+		case DevlinkAttrFmsgPairNestStart:
 			x, err := runtime.ReadFlag("fmsg-pair-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgPairNestStart = x
-		case 109:
+		case DevlinkAttrFmsgArrNestStart:
 			x, err := runtime.ReadFlag("fmsg-arr-nest-start", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgArrNestStart = x
-		case 110:
+		case DevlinkAttrFmsgNestEnd:
 			x, err := runtime.ReadFlag("fmsg-nest-end", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FmsgNestEnd = x
-		case 111:
+		case DevlinkAttrFmsgObjName:
 			x, err := dc.bytes().ReadNulString("fmsg-obj-name", b[off+4:end])
 			if err != nil {
 				return err
@@ -7995,35 +8211,35 @@ func (v *DlHealthReporter) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.HealthReporterName; x.Present && sends(e, only, 115, "HealthReporterName", "health-reporter-name") {
-		e.PutString(115, x.V)
+	if x := &v.HealthReporterName; x.Present && sends(e, only, DevlinkAttrHealthReporterName, "HealthReporterName", "health-reporter-name") {
+		e.PutString(DevlinkAttrHealthReporterName, x.V)
 	}
-	if x := &v.HealthReporterState; x.Present && sends(e, only, 116, "HealthReporterState", "health-reporter-state") {
-		e.PutU8(116, x.V)
+	if x := &v.HealthReporterState; x.Present && sends(e, only, DevlinkAttrHealthReporterState, "HealthReporterState", "health-reporter-state") {
+		e.PutU8(DevlinkAttrHealthReporterState, x.V)
 	}
-	if x := &v.HealthReporterErrCount; x.Present && sends(e, only, 117, "HealthReporterErrCount", "health-reporter-err-count") {
-		e.PutU64(117, x.V)
+	if x := &v.HealthReporterErrCount; x.Present && sends(e, only, DevlinkAttrHealthReporterErrCount, "HealthReporterErrCount", "health-reporter-err-count") {
+		e.PutU64(DevlinkAttrHealthReporterErrCount, x.V)
 	}
-	if x := &v.HealthReporterRecoverCount; x.Present && sends(e, only, 118, "HealthReporterRecoverCount", "health-reporter-recover-count") {
-		e.PutU64(118, x.V)
+	if x := &v.HealthReporterRecoverCount; x.Present && sends(e, only, DevlinkAttrHealthReporterRecoverCount, "HealthReporterRecoverCount", "health-reporter-recover-count") {
+		e.PutU64(DevlinkAttrHealthReporterRecoverCount, x.V)
 	}
-	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(e, only, 120, "HealthReporterGracefulPeriod", "health-reporter-graceful-period") {
-		e.PutU64(120, x.V)
+	if x := &v.HealthReporterGracefulPeriod; x.Present && sends(e, only, DevlinkAttrHealthReporterGracefulPeriod, "HealthReporterGracefulPeriod", "health-reporter-graceful-period") {
+		e.PutU64(DevlinkAttrHealthReporterGracefulPeriod, x.V)
 	}
-	if x := &v.HealthReporterAutoRecover; x.Present && sends(e, only, 121, "HealthReporterAutoRecover", "health-reporter-auto-recover") {
-		e.PutU8(121, x.V)
+	if x := &v.HealthReporterAutoRecover; x.Present && sends(e, only, DevlinkAttrHealthReporterAutoRecover, "HealthReporterAutoRecover", "health-reporter-auto-recover") {
+		e.PutU8(DevlinkAttrHealthReporterAutoRecover, x.V)
 	}
-	if x := &v.HealthReporterDumpTs; x.Present && sends(e, only, 119, "HealthReporterDumpTs", "health-reporter-dump-ts") {
-		e.PutU64(119, x.V)
+	if x := &v.HealthReporterDumpTs; x.Present && sends(e, only, DevlinkAttrHealthReporterDumpTs, "HealthReporterDumpTs", "health-reporter-dump-ts") {
+		e.PutU64(DevlinkAttrHealthReporterDumpTs, x.V)
 	}
-	if x := &v.HealthReporterDumpTsNs; x.Present && sends(e, only, 137, "HealthReporterDumpTsNs", "health-reporter-dump-ts-ns") {
-		e.PutU64(137, x.V)
+	if x := &v.HealthReporterDumpTsNs; x.Present && sends(e, only, DevlinkAttrHealthReporterDumpTsNs, "HealthReporterDumpTsNs", "health-reporter-dump-ts-ns") {
+		e.PutU64(DevlinkAttrHealthReporterDumpTsNs, x.V)
 	}
-	if x := &v.HealthReporterAutoDump; x.Present && sends(e, only, 141, "HealthReporterAutoDump", "health-reporter-auto-dump") {
-		e.PutU8(141, x.V)
+	if x := &v.HealthReporterAutoDump; x.Present && sends(e, only, DevlinkAttrHealthReporterAutoDump, "HealthReporterAutoDump", "health-reporter-auto-dump") {
+		e.PutU8(DevlinkAttrHealthReporterAutoDump, x.V)
 	}
-	if x := &v.HealthReporterBurstPeriod; x.Present && sends(e, only, 181, "HealthReporterBurstPeriod", "health-reporter-burst-period") {
-		e.PutU64(181, x.V)
+	if x := &v.HealthReporterBurstPeriod; x.Present && sends(e, only, DevlinkAttrHealthReporterBurstPeriod, "HealthReporterBurstPeriod", "health-reporter-burst-period") {
+		e.PutU64(DevlinkAttrHealthReporterBurstPeriod, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8046,61 +8262,61 @@ func (v *DlHealthReporter) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 115:
+		case DevlinkAttrHealthReporterName:
 			x, err := dc.bytes().ReadNulString("health-reporter-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.HealthReporterName = runtime.Some(x)
-		case 116:
+		case DevlinkAttrHealthReporterState:
 			if l-4 != 1 {
 				return runtime.SizeError("health-reporter-state", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterState = runtime.Some(x)
-		case 117:
+		case DevlinkAttrHealthReporterErrCount:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-err-count", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterErrCount = runtime.Some(x)
-		case 118:
+		case DevlinkAttrHealthReporterRecoverCount:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-recover-count", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterRecoverCount = runtime.Some(x)
-		case 120:
+		case DevlinkAttrHealthReporterGracefulPeriod:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-graceful-period", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterGracefulPeriod = runtime.Some(x)
-		case 121:
+		case DevlinkAttrHealthReporterAutoRecover:
 			if l-4 != 1 {
 				return runtime.SizeError("health-reporter-auto-recover", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoRecover = runtime.Some(x)
-		case 119:
+		case DevlinkAttrHealthReporterDumpTs:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-dump-ts", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTs = runtime.Some(x)
-		case 137:
+		case DevlinkAttrHealthReporterDumpTsNs:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-dump-ts-ns", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.HealthReporterDumpTsNs = runtime.Some(x)
-		case 141:
+		case DevlinkAttrHealthReporterAutoDump:
 			if l-4 != 1 {
 				return runtime.SizeError("health-reporter-auto-dump", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.HealthReporterAutoDump = runtime.Some(x)
-		case 181:
+		case DevlinkAttrHealthReporterBurstPeriod:
 			if l-4 != 8 {
 				return runtime.SizeError("health-reporter-burst-period", 8, l-4)
 			}
@@ -8249,14 +8465,14 @@ func (v *DlAttrStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.StatsRxPackets; x.Present && sends(e, only, 0, "StatsRxPackets", "stats-rx-packets") {
-		e.PutU64(0, x.V)
+	if x := &v.StatsRxPackets; x.Present && sends(e, only, DevlinkAttrStatsRxPackets, "StatsRxPackets", "stats-rx-packets") {
+		e.PutU64(DevlinkAttrStatsRxPackets, x.V)
 	}
-	if x := &v.StatsRxBytes; x.Present && sends(e, only, 1, "StatsRxBytes", "stats-rx-bytes") {
-		e.PutU64(1, x.V)
+	if x := &v.StatsRxBytes; x.Present && sends(e, only, DevlinkAttrStatsRxBytes, "StatsRxBytes", "stats-rx-bytes") {
+		e.PutU64(DevlinkAttrStatsRxBytes, x.V)
 	}
-	if x := &v.StatsRxDropped; x.Present && sends(e, only, 2, "StatsRxDropped", "stats-rx-dropped") {
-		e.PutU64(2, x.V)
+	if x := &v.StatsRxDropped; x.Present && sends(e, only, DevlinkAttrStatsRxDropped, "StatsRxDropped", "stats-rx-dropped") {
+		e.PutU64(DevlinkAttrStatsRxDropped, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8279,19 +8495,19 @@ func (v *DlAttrStats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0:
+		case DevlinkAttrStatsRxPackets:
 			if l-4 != 8 {
 				return runtime.SizeError("stats-rx-packets", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.StatsRxPackets = runtime.Some(x)
-		case 1:
+		case DevlinkAttrStatsRxBytes:
 			if l-4 != 8 {
 				return runtime.SizeError("stats-rx-bytes", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.StatsRxBytes = runtime.Some(x)
-		case 2:
+		case DevlinkAttrStatsRxDropped:
 			if l-4 != 8 {
 				return runtime.SizeError("stats-rx-dropped", 8, l-4)
 			}
@@ -8376,11 +8592,11 @@ func (v *DlTrapMetadata) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.TrapMetadataTypeInPort && sends(e, only, 0, "TrapMetadataTypeInPort", "trap-metadata-type-in-port") {
-		e.PutFlag(0)
+	if v.TrapMetadataTypeInPort && sends(e, only, DevlinkAttrTrapMetadataTypeInPort, "TrapMetadataTypeInPort", "trap-metadata-type-in-port") {
+		e.PutFlag(DevlinkAttrTrapMetadataTypeInPort)
 	}
-	if v.TrapMetadataTypeFaCookie && sends(e, only, 1, "TrapMetadataTypeFaCookie", "trap-metadata-type-fa-cookie") {
-		e.PutFlag(1)
+	if v.TrapMetadataTypeFaCookie && sends(e, only, DevlinkAttrTrapMetadataTypeFaCookie, "TrapMetadataTypeFaCookie", "trap-metadata-type-fa-cookie") {
+		e.PutFlag(DevlinkAttrTrapMetadataTypeFaCookie)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8403,13 +8619,13 @@ func (v *DlTrapMetadata) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0:
+		case DevlinkAttrTrapMetadataTypeInPort:
 			x, err := runtime.ReadFlag("trap-metadata-type-in-port", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TrapMetadataTypeInPort = x
-		case 1:
+		case DevlinkAttrTrapMetadataTypeFaCookie:
 			x, err := runtime.ReadFlag("trap-metadata-type-fa-cookie", b[off+4:end])
 			if err != nil {
 				return err
@@ -8480,8 +8696,8 @@ func (v *DlLinecardSupportedTypes) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.LinecardType; x.Present && sends(e, only, 173, "LinecardType", "linecard-type") {
-		e.PutString(173, x.V)
+	if x := &v.LinecardType; x.Present && sends(e, only, DevlinkAttrLinecardType, "LinecardType", "linecard-type") {
+		e.PutString(DevlinkAttrLinecardType, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8504,7 +8720,7 @@ func (v *DlLinecardSupportedTypes) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 173:
+		case DevlinkAttrLinecardType:
 			x, err := dc.bytes().ReadNulString("linecard-type", b[off+4:end])
 			if err != nil {
 				return err
@@ -8568,8 +8784,8 @@ func (v *DlSelftestID) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.Flash && sends(e, only, 1, "Flash", "flash") {
-		e.PutFlag(1)
+	if v.Flash && sends(e, only, DevlinkAttrSelftestIDFlash, "Flash", "flash") {
+		e.PutFlag(DevlinkAttrSelftestIDFlash)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8592,7 +8808,7 @@ func (v *DlSelftestID) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case DevlinkAttrSelftestIDFlash:
 			x, err := runtime.ReadFlag("flash", b[off+4:end])
 			if err != nil {
 				return err
@@ -8658,11 +8874,11 @@ func (v *DlRateTcBws) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
-		e.PutU8(1, x.V)
+	if x := &v.Index; x.Present && sends(e, only, DevlinkRateTcAttrIndex, "Index", "index") {
+		e.PutU8(DevlinkRateTcAttrIndex, x.V)
 	}
-	if x := &v.Bw; x.Present && sends(e, only, 2, "Bw", "bw") {
-		e.PutU32(2, x.V)
+	if x := &v.Bw; x.Present && sends(e, only, DevlinkRateTcAttrBw, "Bw", "bw") {
+		e.PutU32(DevlinkRateTcAttrBw, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8685,13 +8901,13 @@ func (v *DlRateTcBws) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case DevlinkRateTcAttrIndex:
 			if l-4 != 1 {
 				return runtime.SizeError("index", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Index = runtime.Some(x)
-		case 2:
+		case DevlinkRateTcAttrBw:
 			if l-4 != 4 {
 				return runtime.SizeError("bw", 4, l-4)
 			}
@@ -8769,14 +8985,14 @@ func (v *DlParentDev) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.BusName; x.Present && sends(e, only, 1, "BusName", "bus-name") {
-		e.PutString(1, x.V)
+	if x := &v.BusName; x.Present && sends(e, only, DevlinkAttrBusName, "BusName", "bus-name") {
+		e.PutString(DevlinkAttrBusName, x.V)
 	}
-	if x := &v.DevName; x.Present && sends(e, only, 2, "DevName", "dev-name") {
-		e.PutString(2, x.V)
+	if x := &v.DevName; x.Present && sends(e, only, DevlinkAttrDevName, "DevName", "dev-name") {
+		e.PutString(DevlinkAttrDevName, x.V)
 	}
-	if x := &v.Index; x.Present && sends(e, only, 184, "Index", "index") {
-		e.PutUint(184, x.V)
+	if x := &v.Index; x.Present && sends(e, only, DevlinkAttrIndex, "Index", "index") {
+		e.PutUint(DevlinkAttrIndex, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8799,19 +9015,19 @@ func (v *DlParentDev) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case DevlinkAttrBusName:
 			x, err := dc.bytes().ReadNulString("bus-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.BusName = runtime.Some(x)
-		case 2:
+		case DevlinkAttrDevName:
 			x, err := dc.bytes().ReadNulString("dev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
-		case 184:
+		case DevlinkAttrIndex:
 			x, err := runtime.ReadUint("index", b[off+4:end])
 			if err != nil {
 				return err
@@ -8873,443 +9089,443 @@ func (v *DlParentDev) UnmarshalJSON(b []byte) error {
 
 // attrsDevlink names the attributes of "devlink" in kernel errors.
 var attrsDevlink = runtime.AttrSet{Name: "devlink", Attrs: []runtime.AttrSpec{
-	1:   {Name: "bus-name"},
-	2:   {Name: "dev-name"},
-	3:   {Name: "port-index"},
-	4:   {Name: "port-type"},
-	5:   {Name: "port-desired-type"},
-	6:   {Name: "port-netdev-ifindex"},
-	7:   {Name: "port-netdev-name"},
-	8:   {Name: "port-ibdev-name"},
-	9:   {Name: "port-split-count"},
-	10:  {Name: "port-split-group"},
-	11:  {Name: "sb-index"},
-	12:  {Name: "sb-size"},
-	13:  {Name: "sb-ingress-pool-count"},
-	14:  {Name: "sb-egress-pool-count"},
-	15:  {Name: "sb-ingress-tc-count"},
-	16:  {Name: "sb-egress-tc-count"},
-	17:  {Name: "sb-pool-index"},
-	18:  {Name: "sb-pool-type"},
-	19:  {Name: "sb-pool-size"},
-	20:  {Name: "sb-pool-threshold-type"},
-	21:  {Name: "sb-threshold"},
-	22:  {Name: "sb-tc-index"},
-	23:  {Name: "sb-occ-cur"},
-	24:  {Name: "sb-occ-max"},
-	25:  {Name: "eswitch-mode"},
-	26:  {Name: "eswitch-inline-mode"},
-	27:  {Name: "dpipe-tables"},
-	28:  {Name: "dpipe-table"},
-	29:  {Name: "dpipe-table-name"},
-	30:  {Name: "dpipe-table-size"},
-	31:  {Name: "dpipe-table-matches"},
-	32:  {Name: "dpipe-table-actions"},
-	33:  {Name: "dpipe-table-counters-enabled"},
-	34:  {Name: "dpipe-entries"},
-	35:  {Name: "dpipe-entry"},
-	36:  {Name: "dpipe-entry-index"},
-	37:  {Name: "dpipe-entry-match-values"},
-	38:  {Name: "dpipe-entry-action-values"},
-	39:  {Name: "dpipe-entry-counter"},
-	40:  {Name: "dpipe-match"},
-	41:  {Name: "dpipe-match-value"},
-	42:  {Name: "dpipe-match-type"},
-	43:  {Name: "dpipe-action"},
-	44:  {Name: "dpipe-action-value"},
-	45:  {Name: "dpipe-action-type"},
-	46:  {Name: "dpipe-value"},
-	47:  {Name: "dpipe-value-mask"},
-	48:  {Name: "dpipe-value-mapping"},
-	49:  {Name: "dpipe-headers"},
-	50:  {Name: "dpipe-header"},
-	51:  {Name: "dpipe-header-name"},
-	52:  {Name: "dpipe-header-id"},
-	53:  {Name: "dpipe-header-fields"},
-	54:  {Name: "dpipe-header-global"},
-	55:  {Name: "dpipe-header-index"},
-	56:  {Name: "dpipe-field"},
-	57:  {Name: "dpipe-field-name"},
-	58:  {Name: "dpipe-field-id"},
-	59:  {Name: "dpipe-field-bitwidth"},
-	60:  {Name: "dpipe-field-mapping-type"},
-	61:  {Name: "pad"},
-	62:  {Name: "eswitch-encap-mode"},
-	63:  {Name: "resource-list"},
-	64:  {Name: "resource"},
-	65:  {Name: "resource-name"},
-	66:  {Name: "resource-id"},
-	67:  {Name: "resource-size"},
-	68:  {Name: "resource-size-new"},
-	69:  {Name: "resource-size-valid"},
-	70:  {Name: "resource-size-min"},
-	71:  {Name: "resource-size-max"},
-	72:  {Name: "resource-size-gran"},
-	73:  {Name: "resource-unit"},
-	74:  {Name: "resource-occ"},
-	75:  {Name: "dpipe-table-resource-id"},
-	76:  {Name: "dpipe-table-resource-units"},
-	77:  {Name: "port-flavour"},
-	78:  {Name: "port-number"},
-	79:  {Name: "port-split-subport-number"},
-	80:  {Name: "param"},
-	81:  {Name: "param-name"},
-	82:  {Name: "param-generic"},
-	83:  {Name: "param-type"},
-	87:  {Name: "param-value-cmode"},
-	88:  {Name: "region-name"},
-	89:  {Name: "region-size"},
-	90:  {Name: "region-snapshots"},
-	91:  {Name: "region-snapshot"},
-	92:  {Name: "region-snapshot-id"},
-	93:  {Name: "region-chunks"},
-	94:  {Name: "region-chunk"},
-	95:  {Name: "region-chunk-data"},
-	96:  {Name: "region-chunk-addr"},
-	97:  {Name: "region-chunk-len"},
-	98:  {Name: "info-driver-name"},
-	99:  {Name: "info-serial-number"},
-	100: {Name: "info-version-fixed"},
-	101: {Name: "info-version-running"},
-	102: {Name: "info-version-stored"},
-	103: {Name: "info-version-name"},
-	104: {Name: "info-version-value"},
-	105: {Name: "sb-pool-cell-size"},
-	106: {Name: "fmsg"},
-	107: {Name: "fmsg-obj-nest-start"},
-	108: {Name: "fmsg-pair-nest-start"},
-	109: {Name: "fmsg-arr-nest-start"},
-	110: {Name: "fmsg-nest-end"},
-	111: {Name: "fmsg-obj-name"},
-	112: {Name: "fmsg-obj-value-type"},
-	114: {Name: "health-reporter"},
-	115: {Name: "health-reporter-name"},
-	116: {Name: "health-reporter-state"},
-	117: {Name: "health-reporter-err-count"},
-	118: {Name: "health-reporter-recover-count"},
-	119: {Name: "health-reporter-dump-ts"},
-	120: {Name: "health-reporter-graceful-period"},
-	121: {Name: "health-reporter-auto-recover"},
-	122: {Name: "flash-update-file-name"},
-	123: {Name: "flash-update-component"},
-	124: {Name: "flash-update-status-msg"},
-	125: {Name: "flash-update-status-done"},
-	126: {Name: "flash-update-status-total"},
-	127: {Name: "port-pci-pf-number"},
-	128: {Name: "port-pci-vf-number"},
-	129: {Name: "stats"},
-	130: {Name: "trap-name"},
-	131: {Name: "trap-action"},
-	132: {Name: "trap-type"},
-	133: {Name: "trap-generic"},
-	134: {Name: "trap-metadata"},
-	135: {Name: "trap-group-name"},
-	136: {Name: "reload-failed"},
-	137: {Name: "health-reporter-dump-ts-ns"},
-	138: {Name: "netns-fd"},
-	139: {Name: "netns-pid"},
-	140: {Name: "netns-id"},
-	141: {Name: "health-reporter-auto-dump"},
-	142: {Name: "trap-policer-id"},
-	143: {Name: "trap-policer-rate"},
-	144: {Name: "trap-policer-burst"},
-	145: {Name: "port-function"},
-	146: {Name: "info-board-serial-number"},
-	147: {Name: "port-lanes"},
-	148: {Name: "port-splittable"},
-	149: {Name: "port-external"},
-	150: {Name: "port-controller-number"},
-	151: {Name: "flash-update-status-timeout"},
-	152: {Name: "flash-update-overwrite-mask"},
-	153: {Name: "reload-action"},
-	154: {Name: "reload-actions-performed"},
-	155: {Name: "reload-limits"},
-	156: {Name: "dev-stats"},
-	157: {Name: "reload-stats"},
-	158: {Name: "reload-stats-entry"},
-	159: {Name: "reload-stats-limit"},
-	160: {Name: "reload-stats-value"},
-	161: {Name: "remote-reload-stats"},
-	162: {Name: "reload-action-info"},
-	163: {Name: "reload-action-stats"},
-	164: {Name: "port-pci-sf-number"},
-	165: {Name: "rate-type"},
-	166: {Name: "rate-tx-share"},
-	167: {Name: "rate-tx-max"},
-	168: {Name: "rate-node-name"},
-	169: {Name: "rate-parent-node-name"},
-	170: {Name: "region-max-snapshots"},
-	171: {Name: "linecard-index"},
-	172: {Name: "linecard-state"},
-	173: {Name: "linecard-type"},
-	174: {Name: "linecard-supported-types"},
-	176: {Name: "selftests"},
-	177: {Name: "rate-tx-priority"},
-	178: {Name: "rate-tx-weight"},
-	179: {Name: "region-direct"},
-	180: {Name: "rate-tc-bws"},
-	181: {Name: "health-reporter-burst-period"},
-	183: {Name: "param-reset-default"},
-	184: {Name: "index"},
-	185: {Name: "resource-scope-mask"},
-	186: {Name: "parent-dev"},
+	DevlinkAttrBusName:                      {Name: "bus-name"},
+	DevlinkAttrDevName:                      {Name: "dev-name"},
+	DevlinkAttrPortIndex:                    {Name: "port-index"},
+	DevlinkAttrPortType:                     {Name: "port-type"},
+	DevlinkAttrPortDesiredType:              {Name: "port-desired-type"},
+	DevlinkAttrPortNetdevIfindex:            {Name: "port-netdev-ifindex"},
+	DevlinkAttrPortNetdevName:               {Name: "port-netdev-name"},
+	DevlinkAttrPortIbdevName:                {Name: "port-ibdev-name"},
+	DevlinkAttrPortSplitCount:               {Name: "port-split-count"},
+	DevlinkAttrPortSplitGroup:               {Name: "port-split-group"},
+	DevlinkAttrSbIndex:                      {Name: "sb-index"},
+	DevlinkAttrSbSize:                       {Name: "sb-size"},
+	DevlinkAttrSbIngressPoolCount:           {Name: "sb-ingress-pool-count"},
+	DevlinkAttrSbEgressPoolCount:            {Name: "sb-egress-pool-count"},
+	DevlinkAttrSbIngressTcCount:             {Name: "sb-ingress-tc-count"},
+	DevlinkAttrSbEgressTcCount:              {Name: "sb-egress-tc-count"},
+	DevlinkAttrSbPoolIndex:                  {Name: "sb-pool-index"},
+	DevlinkAttrSbPoolType:                   {Name: "sb-pool-type"},
+	DevlinkAttrSbPoolSize:                   {Name: "sb-pool-size"},
+	DevlinkAttrSbPoolThresholdType:          {Name: "sb-pool-threshold-type"},
+	DevlinkAttrSbThreshold:                  {Name: "sb-threshold"},
+	DevlinkAttrSbTcIndex:                    {Name: "sb-tc-index"},
+	DevlinkAttrSbOccCur:                     {Name: "sb-occ-cur"},
+	DevlinkAttrSbOccMax:                     {Name: "sb-occ-max"},
+	DevlinkAttrEswitchMode:                  {Name: "eswitch-mode"},
+	DevlinkAttrEswitchInlineMode:            {Name: "eswitch-inline-mode"},
+	DevlinkAttrDpipeTables:                  {Name: "dpipe-tables"},
+	DevlinkAttrDpipeTable:                   {Name: "dpipe-table"},
+	DevlinkAttrDpipeTableName:               {Name: "dpipe-table-name"},
+	DevlinkAttrDpipeTableSize:               {Name: "dpipe-table-size"},
+	DevlinkAttrDpipeTableMatches:            {Name: "dpipe-table-matches"},
+	DevlinkAttrDpipeTableActions:            {Name: "dpipe-table-actions"},
+	DevlinkAttrDpipeTableCountersEnabled:    {Name: "dpipe-table-counters-enabled"},
+	DevlinkAttrDpipeEntries:                 {Name: "dpipe-entries"},
+	DevlinkAttrDpipeEntry:                   {Name: "dpipe-entry"},
+	DevlinkAttrDpipeEntryIndex:              {Name: "dpipe-entry-index"},
+	DevlinkAttrDpipeEntryMatchValues:        {Name: "dpipe-entry-match-values"},
+	DevlinkAttrDpipeEntryActionValues:       {Name: "dpipe-entry-action-values"},
+	DevlinkAttrDpipeEntryCounter:            {Name: "dpipe-entry-counter"},
+	DevlinkAttrDpipeMatch:                   {Name: "dpipe-match"},
+	DevlinkAttrDpipeMatchValue:              {Name: "dpipe-match-value"},
+	DevlinkAttrDpipeMatchType:               {Name: "dpipe-match-type"},
+	DevlinkAttrDpipeAction:                  {Name: "dpipe-action"},
+	DevlinkAttrDpipeActionValue:             {Name: "dpipe-action-value"},
+	DevlinkAttrDpipeActionType:              {Name: "dpipe-action-type"},
+	DevlinkAttrDpipeValue:                   {Name: "dpipe-value"},
+	DevlinkAttrDpipeValueMask:               {Name: "dpipe-value-mask"},
+	DevlinkAttrDpipeValueMapping:            {Name: "dpipe-value-mapping"},
+	DevlinkAttrDpipeHeaders:                 {Name: "dpipe-headers"},
+	DevlinkAttrDpipeHeader:                  {Name: "dpipe-header"},
+	DevlinkAttrDpipeHeaderName:              {Name: "dpipe-header-name"},
+	DevlinkAttrDpipeHeaderID:                {Name: "dpipe-header-id"},
+	DevlinkAttrDpipeHeaderFields:            {Name: "dpipe-header-fields"},
+	DevlinkAttrDpipeHeaderGlobal:            {Name: "dpipe-header-global"},
+	DevlinkAttrDpipeHeaderIndex:             {Name: "dpipe-header-index"},
+	DevlinkAttrDpipeField:                   {Name: "dpipe-field"},
+	DevlinkAttrDpipeFieldName:               {Name: "dpipe-field-name"},
+	DevlinkAttrDpipeFieldID:                 {Name: "dpipe-field-id"},
+	DevlinkAttrDpipeFieldBitwidth:           {Name: "dpipe-field-bitwidth"},
+	DevlinkAttrDpipeFieldMappingType:        {Name: "dpipe-field-mapping-type"},
+	DevlinkAttrPad:                          {Name: "pad"},
+	DevlinkAttrEswitchEncapMode:             {Name: "eswitch-encap-mode"},
+	DevlinkAttrResourceList:                 {Name: "resource-list"},
+	DevlinkAttrResource:                     {Name: "resource"},
+	DevlinkAttrResourceName:                 {Name: "resource-name"},
+	DevlinkAttrResourceID:                   {Name: "resource-id"},
+	DevlinkAttrResourceSize:                 {Name: "resource-size"},
+	DevlinkAttrResourceSizeNew:              {Name: "resource-size-new"},
+	DevlinkAttrResourceSizeValid:            {Name: "resource-size-valid"},
+	DevlinkAttrResourceSizeMin:              {Name: "resource-size-min"},
+	DevlinkAttrResourceSizeMax:              {Name: "resource-size-max"},
+	DevlinkAttrResourceSizeGran:             {Name: "resource-size-gran"},
+	DevlinkAttrResourceUnit:                 {Name: "resource-unit"},
+	DevlinkAttrResourceOcc:                  {Name: "resource-occ"},
+	DevlinkAttrDpipeTableResourceID:         {Name: "dpipe-table-resource-id"},
+	DevlinkAttrDpipeTableResourceUnits:      {Name: "dpipe-table-resource-units"},
+	DevlinkAttrPortFlavour:                  {Name: "port-flavour"},
+	DevlinkAttrPortNumber:                   {Name: "port-number"},
+	DevlinkAttrPortSplitSubportNumber:       {Name: "port-split-subport-number"},
+	DevlinkAttrParam:                        {Name: "param"},
+	DevlinkAttrParamName:                    {Name: "param-name"},
+	DevlinkAttrParamGeneric:                 {Name: "param-generic"},
+	DevlinkAttrParamType:                    {Name: "param-type"},
+	DevlinkAttrParamValueCmode:              {Name: "param-value-cmode"},
+	DevlinkAttrRegionName:                   {Name: "region-name"},
+	DevlinkAttrRegionSize:                   {Name: "region-size"},
+	DevlinkAttrRegionSnapshots:              {Name: "region-snapshots"},
+	DevlinkAttrRegionSnapshot:               {Name: "region-snapshot"},
+	DevlinkAttrRegionSnapshotID:             {Name: "region-snapshot-id"},
+	DevlinkAttrRegionChunks:                 {Name: "region-chunks"},
+	DevlinkAttrRegionChunk:                  {Name: "region-chunk"},
+	DevlinkAttrRegionChunkData:              {Name: "region-chunk-data"},
+	DevlinkAttrRegionChunkAddr:              {Name: "region-chunk-addr"},
+	DevlinkAttrRegionChunkLen:               {Name: "region-chunk-len"},
+	DevlinkAttrInfoDriverName:               {Name: "info-driver-name"},
+	DevlinkAttrInfoSerialNumber:             {Name: "info-serial-number"},
+	DevlinkAttrInfoVersionFixed:             {Name: "info-version-fixed"},
+	DevlinkAttrInfoVersionRunning:           {Name: "info-version-running"},
+	DevlinkAttrInfoVersionStored:            {Name: "info-version-stored"},
+	DevlinkAttrInfoVersionName:              {Name: "info-version-name"},
+	DevlinkAttrInfoVersionValue:             {Name: "info-version-value"},
+	DevlinkAttrSbPoolCellSize:               {Name: "sb-pool-cell-size"},
+	DevlinkAttrFmsg:                         {Name: "fmsg"},
+	DevlinkAttrFmsgObjNestStart:             {Name: "fmsg-obj-nest-start"},
+	DevlinkAttrFmsgPairNestStart:            {Name: "fmsg-pair-nest-start"},
+	DevlinkAttrFmsgArrNestStart:             {Name: "fmsg-arr-nest-start"},
+	DevlinkAttrFmsgNestEnd:                  {Name: "fmsg-nest-end"},
+	DevlinkAttrFmsgObjName:                  {Name: "fmsg-obj-name"},
+	DevlinkAttrFmsgObjValueType:             {Name: "fmsg-obj-value-type"},
+	DevlinkAttrHealthReporter:               {Name: "health-reporter"},
+	DevlinkAttrHealthReporterName:           {Name: "health-reporter-name"},
+	DevlinkAttrHealthReporterState:          {Name: "health-reporter-state"},
+	DevlinkAttrHealthReporterErrCount:       {Name: "health-reporter-err-count"},
+	DevlinkAttrHealthReporterRecoverCount:   {Name: "health-reporter-recover-count"},
+	DevlinkAttrHealthReporterDumpTs:         {Name: "health-reporter-dump-ts"},
+	DevlinkAttrHealthReporterGracefulPeriod: {Name: "health-reporter-graceful-period"},
+	DevlinkAttrHealthReporterAutoRecover:    {Name: "health-reporter-auto-recover"},
+	DevlinkAttrFlashUpdateFileName:          {Name: "flash-update-file-name"},
+	DevlinkAttrFlashUpdateComponent:         {Name: "flash-update-component"},
+	DevlinkAttrFlashUpdateStatusMsg:         {Name: "flash-update-status-msg"},
+	DevlinkAttrFlashUpdateStatusDone:        {Name: "flash-update-status-done"},
+	DevlinkAttrFlashUpdateStatusTotal:       {Name: "flash-update-status-total"},
+	DevlinkAttrPortPCIPfNumber:              {Name: "port-pci-pf-number"},
+	DevlinkAttrPortPCIVfNumber:              {Name: "port-pci-vf-number"},
+	DevlinkAttrStats:                        {Name: "stats"},
+	DevlinkAttrTrapName:                     {Name: "trap-name"},
+	DevlinkAttrTrapAction:                   {Name: "trap-action"},
+	DevlinkAttrTrapType:                     {Name: "trap-type"},
+	DevlinkAttrTrapGeneric:                  {Name: "trap-generic"},
+	DevlinkAttrTrapMetadata:                 {Name: "trap-metadata"},
+	DevlinkAttrTrapGroupName:                {Name: "trap-group-name"},
+	DevlinkAttrReloadFailed:                 {Name: "reload-failed"},
+	DevlinkAttrHealthReporterDumpTsNs:       {Name: "health-reporter-dump-ts-ns"},
+	DevlinkAttrNetnsFD:                      {Name: "netns-fd"},
+	DevlinkAttrNetnsPID:                     {Name: "netns-pid"},
+	DevlinkAttrNetnsID:                      {Name: "netns-id"},
+	DevlinkAttrHealthReporterAutoDump:       {Name: "health-reporter-auto-dump"},
+	DevlinkAttrTrapPolicerID:                {Name: "trap-policer-id"},
+	DevlinkAttrTrapPolicerRate:              {Name: "trap-policer-rate"},
+	DevlinkAttrTrapPolicerBurst:             {Name: "trap-policer-burst"},
+	DevlinkAttrPortFunction:                 {Name: "port-function"},
+	DevlinkAttrInfoBoardSerialNumber:        {Name: "info-board-serial-number"},
+	DevlinkAttrPortLanes:                    {Name: "port-lanes"},
+	DevlinkAttrPortSplittable:               {Name: "port-splittable"},
+	DevlinkAttrPortExternal:                 {Name: "port-external"},
+	DevlinkAttrPortControllerNumber:         {Name: "port-controller-number"},
+	DevlinkAttrFlashUpdateStatusTimeout:     {Name: "flash-update-status-timeout"},
+	DevlinkAttrFlashUpdateOverwriteMask:     {Name: "flash-update-overwrite-mask"},
+	DevlinkAttrReloadAction:                 {Name: "reload-action"},
+	DevlinkAttrReloadActionsPerformed:       {Name: "reload-actions-performed"},
+	DevlinkAttrReloadLimits:                 {Name: "reload-limits"},
+	DevlinkAttrDevStats:                     {Name: "dev-stats"},
+	DevlinkAttrReloadStats:                  {Name: "reload-stats"},
+	DevlinkAttrReloadStatsEntry:             {Name: "reload-stats-entry"},
+	DevlinkAttrReloadStatsLimit:             {Name: "reload-stats-limit"},
+	DevlinkAttrReloadStatsValue:             {Name: "reload-stats-value"},
+	DevlinkAttrRemoteReloadStats:            {Name: "remote-reload-stats"},
+	DevlinkAttrReloadActionInfo:             {Name: "reload-action-info"},
+	DevlinkAttrReloadActionStats:            {Name: "reload-action-stats"},
+	DevlinkAttrPortPCISfNumber:              {Name: "port-pci-sf-number"},
+	DevlinkAttrRateType:                     {Name: "rate-type"},
+	DevlinkAttrRateTxShare:                  {Name: "rate-tx-share"},
+	DevlinkAttrRateTxMax:                    {Name: "rate-tx-max"},
+	DevlinkAttrRateNodeName:                 {Name: "rate-node-name"},
+	DevlinkAttrRateParentNodeName:           {Name: "rate-parent-node-name"},
+	DevlinkAttrRegionMaxSnapshots:           {Name: "region-max-snapshots"},
+	DevlinkAttrLinecardIndex:                {Name: "linecard-index"},
+	DevlinkAttrLinecardState:                {Name: "linecard-state"},
+	DevlinkAttrLinecardType:                 {Name: "linecard-type"},
+	DevlinkAttrLinecardSupportedTypes:       {Name: "linecard-supported-types"},
+	DevlinkAttrSelftests:                    {Name: "selftests"},
+	DevlinkAttrRateTxPriority:               {Name: "rate-tx-priority"},
+	DevlinkAttrRateTxWeight:                 {Name: "rate-tx-weight"},
+	DevlinkAttrRegionDirect:                 {Name: "region-direct"},
+	DevlinkAttrRateTcBws:                    {Name: "rate-tc-bws"},
+	DevlinkAttrHealthReporterBurstPeriod:    {Name: "health-reporter-burst-period"},
+	DevlinkAttrParamResetDefault:            {Name: "param-reset-default"},
+	DevlinkAttrIndex:                        {Name: "index"},
+	DevlinkAttrResourceScopeMask:            {Name: "resource-scope-mask"},
+	DevlinkAttrParentDev:                    {Name: "parent-dev"},
 }}
 
 // attrsDlDevStats names the attributes of "dl-dev-stats" in kernel errors.
 var attrsDlDevStats = runtime.AttrSet{Name: "dl-dev-stats", Attrs: []runtime.AttrSpec{
-	157: {Name: "reload-stats"},
-	161: {Name: "remote-reload-stats"},
+	DevlinkAttrReloadStats:       {Name: "reload-stats"},
+	DevlinkAttrRemoteReloadStats: {Name: "remote-reload-stats"},
 }}
 
 // attrsDlReloadStats names the attributes of "dl-reload-stats" in kernel errors.
 var attrsDlReloadStats = runtime.AttrSet{Name: "dl-reload-stats", Attrs: []runtime.AttrSpec{
-	162: {Name: "reload-action-info"},
+	DevlinkAttrReloadActionInfo: {Name: "reload-action-info"},
 }}
 
 // attrsDlReloadActInfo names the attributes of "dl-reload-act-info" in kernel errors.
 var attrsDlReloadActInfo = runtime.AttrSet{Name: "dl-reload-act-info", Attrs: []runtime.AttrSpec{
-	153: {Name: "reload-action"},
-	163: {Name: "reload-action-stats"},
+	DevlinkAttrReloadAction:      {Name: "reload-action"},
+	DevlinkAttrReloadActionStats: {Name: "reload-action-stats"},
 }}
 
 // attrsDlReloadActStats names the attributes of "dl-reload-act-stats" in kernel errors.
 var attrsDlReloadActStats = runtime.AttrSet{Name: "dl-reload-act-stats", Attrs: []runtime.AttrSpec{
-	158: {Name: "reload-stats-entry"},
+	DevlinkAttrReloadStatsEntry: {Name: "reload-stats-entry"},
 }}
 
 // attrsDlReloadStatsEntry names the attributes of "dl-reload-stats-entry" in kernel errors.
 var attrsDlReloadStatsEntry = runtime.AttrSet{Name: "dl-reload-stats-entry", Attrs: []runtime.AttrSpec{
-	159: {Name: "reload-stats-limit"},
-	160: {Name: "reload-stats-value"},
+	DevlinkAttrReloadStatsLimit: {Name: "reload-stats-limit"},
+	DevlinkAttrReloadStatsValue: {Name: "reload-stats-value"},
 }}
 
 // attrsDlInfoVersion names the attributes of "dl-info-version" in kernel errors.
 var attrsDlInfoVersion = runtime.AttrSet{Name: "dl-info-version", Attrs: []runtime.AttrSpec{
-	103: {Name: "info-version-name"},
-	104: {Name: "info-version-value"},
+	DevlinkAttrInfoVersionName:  {Name: "info-version-name"},
+	DevlinkAttrInfoVersionValue: {Name: "info-version-value"},
 }}
 
 // attrsDlPortFunction names the attributes of "dl-port-function" in kernel errors.
 var attrsDlPortFunction = runtime.AttrSet{Name: "dl-port-function", Attrs: []runtime.AttrSpec{
-	1: {Name: "hw-addr"},
-	2: {Name: "state"},
-	3: {Name: "opstate"},
-	4: {Name: "caps"},
+	DevlinkPortFunctionAttrHWAddr: {Name: "hw-addr"},
+	DevlinkPortFnAttrState:        {Name: "state"},
+	DevlinkPortFnAttrOpstate:      {Name: "opstate"},
+	DevlinkPortFnAttrCaps:         {Name: "caps"},
 }}
 
 // attrsDlDpipeTables names the attributes of "dl-dpipe-tables" in kernel errors.
 var attrsDlDpipeTables = runtime.AttrSet{Name: "dl-dpipe-tables", Attrs: []runtime.AttrSpec{
-	28: {Name: "dpipe-table"},
+	DevlinkAttrDpipeTable: {Name: "dpipe-table"},
 }}
 
 // attrsDlDpipeTable names the attributes of "dl-dpipe-table" in kernel errors.
 var attrsDlDpipeTable = runtime.AttrSet{Name: "dl-dpipe-table", Attrs: []runtime.AttrSpec{
-	29: {Name: "dpipe-table-name"},
-	30: {Name: "dpipe-table-size"},
-	31: {Name: "dpipe-table-matches"},
-	32: {Name: "dpipe-table-actions"},
-	33: {Name: "dpipe-table-counters-enabled"},
-	75: {Name: "dpipe-table-resource-id"},
-	76: {Name: "dpipe-table-resource-units"},
+	DevlinkAttrDpipeTableName:            {Name: "dpipe-table-name"},
+	DevlinkAttrDpipeTableSize:            {Name: "dpipe-table-size"},
+	DevlinkAttrDpipeTableMatches:         {Name: "dpipe-table-matches"},
+	DevlinkAttrDpipeTableActions:         {Name: "dpipe-table-actions"},
+	DevlinkAttrDpipeTableCountersEnabled: {Name: "dpipe-table-counters-enabled"},
+	DevlinkAttrDpipeTableResourceID:      {Name: "dpipe-table-resource-id"},
+	DevlinkAttrDpipeTableResourceUnits:   {Name: "dpipe-table-resource-units"},
 }}
 
 // attrsDlDpipeTableMatches names the attributes of "dl-dpipe-table-matches" in kernel errors.
 var attrsDlDpipeTableMatches = runtime.AttrSet{Name: "dl-dpipe-table-matches", Attrs: []runtime.AttrSpec{
-	40: {Name: "dpipe-match"},
+	DevlinkAttrDpipeMatch: {Name: "dpipe-match"},
 }}
 
 // attrsDlDpipeTableActions names the attributes of "dl-dpipe-table-actions" in kernel errors.
 var attrsDlDpipeTableActions = runtime.AttrSet{Name: "dl-dpipe-table-actions", Attrs: []runtime.AttrSpec{
-	43: {Name: "dpipe-action"},
+	DevlinkAttrDpipeAction: {Name: "dpipe-action"},
 }}
 
 // attrsDlDpipeEntries names the attributes of "dl-dpipe-entries" in kernel errors.
 var attrsDlDpipeEntries = runtime.AttrSet{Name: "dl-dpipe-entries", Attrs: []runtime.AttrSpec{
-	35: {Name: "dpipe-entry"},
+	DevlinkAttrDpipeEntry: {Name: "dpipe-entry"},
 }}
 
 // attrsDlDpipeEntry names the attributes of "dl-dpipe-entry" in kernel errors.
 var attrsDlDpipeEntry = runtime.AttrSet{Name: "dl-dpipe-entry", Attrs: []runtime.AttrSpec{
-	36: {Name: "dpipe-entry-index"},
-	37: {Name: "dpipe-entry-match-values"},
-	38: {Name: "dpipe-entry-action-values"},
-	39: {Name: "dpipe-entry-counter"},
+	DevlinkAttrDpipeEntryIndex:        {Name: "dpipe-entry-index"},
+	DevlinkAttrDpipeEntryMatchValues:  {Name: "dpipe-entry-match-values"},
+	DevlinkAttrDpipeEntryActionValues: {Name: "dpipe-entry-action-values"},
+	DevlinkAttrDpipeEntryCounter:      {Name: "dpipe-entry-counter"},
 }}
 
 // attrsDlDpipeEntryMatchValues names the attributes of "dl-dpipe-entry-match-values" in kernel errors.
 var attrsDlDpipeEntryMatchValues = runtime.AttrSet{Name: "dl-dpipe-entry-match-values", Attrs: []runtime.AttrSpec{
-	41: {Name: "dpipe-match-value"},
+	DevlinkAttrDpipeMatchValue: {Name: "dpipe-match-value"},
 }}
 
 // attrsDlDpipeEntryActionValues names the attributes of "dl-dpipe-entry-action-values" in kernel errors.
 var attrsDlDpipeEntryActionValues = runtime.AttrSet{Name: "dl-dpipe-entry-action-values", Attrs: []runtime.AttrSpec{
-	44: {Name: "dpipe-action-value"},
+	DevlinkAttrDpipeActionValue: {Name: "dpipe-action-value"},
 }}
 
 // attrsDlDpipeMatch names the attributes of "dl-dpipe-match" in kernel errors.
 var attrsDlDpipeMatch = runtime.AttrSet{Name: "dl-dpipe-match", Attrs: []runtime.AttrSpec{
-	42: {Name: "dpipe-match-type"},
-	52: {Name: "dpipe-header-id"},
-	54: {Name: "dpipe-header-global"},
-	55: {Name: "dpipe-header-index"},
-	58: {Name: "dpipe-field-id"},
+	DevlinkAttrDpipeMatchType:    {Name: "dpipe-match-type"},
+	DevlinkAttrDpipeHeaderID:     {Name: "dpipe-header-id"},
+	DevlinkAttrDpipeHeaderGlobal: {Name: "dpipe-header-global"},
+	DevlinkAttrDpipeHeaderIndex:  {Name: "dpipe-header-index"},
+	DevlinkAttrDpipeFieldID:      {Name: "dpipe-field-id"},
 }}
 
 // attrsDlDpipeMatchValue names the attributes of "dl-dpipe-match-value" in kernel errors.
 var attrsDlDpipeMatchValue = runtime.AttrSet{Name: "dl-dpipe-match-value", Attrs: []runtime.AttrSpec{
-	40: {Name: "dpipe-match"},
-	46: {Name: "dpipe-value"},
-	47: {Name: "dpipe-value-mask"},
-	48: {Name: "dpipe-value-mapping"},
+	DevlinkAttrDpipeMatch:        {Name: "dpipe-match"},
+	DevlinkAttrDpipeValue:        {Name: "dpipe-value"},
+	DevlinkAttrDpipeValueMask:    {Name: "dpipe-value-mask"},
+	DevlinkAttrDpipeValueMapping: {Name: "dpipe-value-mapping"},
 }}
 
 // attrsDlDpipeAction names the attributes of "dl-dpipe-action" in kernel errors.
 var attrsDlDpipeAction = runtime.AttrSet{Name: "dl-dpipe-action", Attrs: []runtime.AttrSpec{
-	45: {Name: "dpipe-action-type"},
-	52: {Name: "dpipe-header-id"},
-	54: {Name: "dpipe-header-global"},
-	55: {Name: "dpipe-header-index"},
-	58: {Name: "dpipe-field-id"},
+	DevlinkAttrDpipeActionType:   {Name: "dpipe-action-type"},
+	DevlinkAttrDpipeHeaderID:     {Name: "dpipe-header-id"},
+	DevlinkAttrDpipeHeaderGlobal: {Name: "dpipe-header-global"},
+	DevlinkAttrDpipeHeaderIndex:  {Name: "dpipe-header-index"},
+	DevlinkAttrDpipeFieldID:      {Name: "dpipe-field-id"},
 }}
 
 // attrsDlDpipeActionValue names the attributes of "dl-dpipe-action-value" in kernel errors.
 var attrsDlDpipeActionValue = runtime.AttrSet{Name: "dl-dpipe-action-value", Attrs: []runtime.AttrSpec{
-	43: {Name: "dpipe-action"},
-	46: {Name: "dpipe-value"},
-	47: {Name: "dpipe-value-mask"},
-	48: {Name: "dpipe-value-mapping"},
+	DevlinkAttrDpipeAction:       {Name: "dpipe-action"},
+	DevlinkAttrDpipeValue:        {Name: "dpipe-value"},
+	DevlinkAttrDpipeValueMask:    {Name: "dpipe-value-mask"},
+	DevlinkAttrDpipeValueMapping: {Name: "dpipe-value-mapping"},
 }}
 
 // attrsDlDpipeHeaders names the attributes of "dl-dpipe-headers" in kernel errors.
 var attrsDlDpipeHeaders = runtime.AttrSet{Name: "dl-dpipe-headers", Attrs: []runtime.AttrSpec{
-	50: {Name: "dpipe-header"},
+	DevlinkAttrDpipeHeader: {Name: "dpipe-header"},
 }}
 
 // attrsDlDpipeHeader names the attributes of "dl-dpipe-header" in kernel errors.
 var attrsDlDpipeHeader = runtime.AttrSet{Name: "dl-dpipe-header", Attrs: []runtime.AttrSpec{
-	51: {Name: "dpipe-header-name"},
-	52: {Name: "dpipe-header-id"},
-	53: {Name: "dpipe-header-fields"},
-	54: {Name: "dpipe-header-global"},
+	DevlinkAttrDpipeHeaderName:   {Name: "dpipe-header-name"},
+	DevlinkAttrDpipeHeaderID:     {Name: "dpipe-header-id"},
+	DevlinkAttrDpipeHeaderFields: {Name: "dpipe-header-fields"},
+	DevlinkAttrDpipeHeaderGlobal: {Name: "dpipe-header-global"},
 }}
 
 // attrsDlDpipeHeaderFields names the attributes of "dl-dpipe-header-fields" in kernel errors.
 var attrsDlDpipeHeaderFields = runtime.AttrSet{Name: "dl-dpipe-header-fields", Attrs: []runtime.AttrSpec{
-	56: {Name: "dpipe-field"},
+	DevlinkAttrDpipeField: {Name: "dpipe-field"},
 }}
 
 // attrsDlDpipeField names the attributes of "dl-dpipe-field" in kernel errors.
 var attrsDlDpipeField = runtime.AttrSet{Name: "dl-dpipe-field", Attrs: []runtime.AttrSpec{
-	57: {Name: "dpipe-field-name"},
-	58: {Name: "dpipe-field-id"},
-	59: {Name: "dpipe-field-bitwidth"},
-	60: {Name: "dpipe-field-mapping-type"},
+	DevlinkAttrDpipeFieldName:        {Name: "dpipe-field-name"},
+	DevlinkAttrDpipeFieldID:          {Name: "dpipe-field-id"},
+	DevlinkAttrDpipeFieldBitwidth:    {Name: "dpipe-field-bitwidth"},
+	DevlinkAttrDpipeFieldMappingType: {Name: "dpipe-field-mapping-type"},
 }}
 
 // attrsDlResource names the attributes of "dl-resource" in kernel errors.
 var attrsDlResource = runtime.AttrSet{Name: "dl-resource", Attrs: []runtime.AttrSpec{
-	65: {Name: "resource-name"},
-	66: {Name: "resource-id"},
-	67: {Name: "resource-size"},
-	68: {Name: "resource-size-new"},
-	69: {Name: "resource-size-valid"},
-	70: {Name: "resource-size-min"},
-	71: {Name: "resource-size-max"},
-	72: {Name: "resource-size-gran"},
-	73: {Name: "resource-unit"},
-	74: {Name: "resource-occ"},
+	DevlinkAttrResourceName:      {Name: "resource-name"},
+	DevlinkAttrResourceID:        {Name: "resource-id"},
+	DevlinkAttrResourceSize:      {Name: "resource-size"},
+	DevlinkAttrResourceSizeNew:   {Name: "resource-size-new"},
+	DevlinkAttrResourceSizeValid: {Name: "resource-size-valid"},
+	DevlinkAttrResourceSizeMin:   {Name: "resource-size-min"},
+	DevlinkAttrResourceSizeMax:   {Name: "resource-size-max"},
+	DevlinkAttrResourceSizeGran:  {Name: "resource-size-gran"},
+	DevlinkAttrResourceUnit:      {Name: "resource-unit"},
+	DevlinkAttrResourceOcc:       {Name: "resource-occ"},
 }}
 
 // attrsDlResourceList names the attributes of "dl-resource-list" in kernel errors.
 var attrsDlResourceList = runtime.AttrSet{Name: "dl-resource-list", Attrs: []runtime.AttrSpec{
-	64: {Name: "resource"},
+	DevlinkAttrResource: {Name: "resource"},
 }}
 
 // attrsDlParam names the attributes of "dl-param" in kernel errors.
 var attrsDlParam = runtime.AttrSet{Name: "dl-param", Attrs: []runtime.AttrSpec{
-	81: {Name: "param-name"},
-	82: {Name: "param-generic"},
-	83: {Name: "param-type"},
+	DevlinkAttrParamName:    {Name: "param-name"},
+	DevlinkAttrParamGeneric: {Name: "param-generic"},
+	DevlinkAttrParamType:    {Name: "param-type"},
 }}
 
 // attrsDlRegionSnapshots names the attributes of "dl-region-snapshots" in kernel errors.
 var attrsDlRegionSnapshots = runtime.AttrSet{Name: "dl-region-snapshots", Attrs: []runtime.AttrSpec{
-	91: {Name: "region-snapshot"},
+	DevlinkAttrRegionSnapshot: {Name: "region-snapshot"},
 }}
 
 // attrsDlRegionSnapshot names the attributes of "dl-region-snapshot" in kernel errors.
 var attrsDlRegionSnapshot = runtime.AttrSet{Name: "dl-region-snapshot", Attrs: []runtime.AttrSpec{
-	92: {Name: "region-snapshot-id"},
+	DevlinkAttrRegionSnapshotID: {Name: "region-snapshot-id"},
 }}
 
 // attrsDlRegionChunks names the attributes of "dl-region-chunks" in kernel errors.
 var attrsDlRegionChunks = runtime.AttrSet{Name: "dl-region-chunks", Attrs: []runtime.AttrSpec{
-	94: {Name: "region-chunk"},
+	DevlinkAttrRegionChunk: {Name: "region-chunk"},
 }}
 
 // attrsDlRegionChunk names the attributes of "dl-region-chunk" in kernel errors.
 var attrsDlRegionChunk = runtime.AttrSet{Name: "dl-region-chunk", Attrs: []runtime.AttrSpec{
-	95: {Name: "region-chunk-data"},
-	96: {Name: "region-chunk-addr"},
+	DevlinkAttrRegionChunkData: {Name: "region-chunk-data"},
+	DevlinkAttrRegionChunkAddr: {Name: "region-chunk-addr"},
 }}
 
 // attrsDlFmsg names the attributes of "dl-fmsg" in kernel errors.
 var attrsDlFmsg = runtime.AttrSet{Name: "dl-fmsg", Attrs: []runtime.AttrSpec{
-	107: {Name: "fmsg-obj-nest-start"},
-	108: {Name: "fmsg-pair-nest-start"},
-	109: {Name: "fmsg-arr-nest-start"},
-	110: {Name: "fmsg-nest-end"},
-	111: {Name: "fmsg-obj-name"},
+	DevlinkAttrFmsgObjNestStart:  {Name: "fmsg-obj-nest-start"},
+	DevlinkAttrFmsgPairNestStart: {Name: "fmsg-pair-nest-start"},
+	DevlinkAttrFmsgArrNestStart:  {Name: "fmsg-arr-nest-start"},
+	DevlinkAttrFmsgNestEnd:       {Name: "fmsg-nest-end"},
+	DevlinkAttrFmsgObjName:       {Name: "fmsg-obj-name"},
 }}
 
 // attrsDlHealthReporter names the attributes of "dl-health-reporter" in kernel errors.
 var attrsDlHealthReporter = runtime.AttrSet{Name: "dl-health-reporter", Attrs: []runtime.AttrSpec{
-	115: {Name: "health-reporter-name"},
-	116: {Name: "health-reporter-state"},
-	117: {Name: "health-reporter-err-count"},
-	118: {Name: "health-reporter-recover-count"},
-	119: {Name: "health-reporter-dump-ts"},
-	120: {Name: "health-reporter-graceful-period"},
-	121: {Name: "health-reporter-auto-recover"},
-	137: {Name: "health-reporter-dump-ts-ns"},
-	141: {Name: "health-reporter-auto-dump"},
-	181: {Name: "health-reporter-burst-period"},
+	DevlinkAttrHealthReporterName:           {Name: "health-reporter-name"},
+	DevlinkAttrHealthReporterState:          {Name: "health-reporter-state"},
+	DevlinkAttrHealthReporterErrCount:       {Name: "health-reporter-err-count"},
+	DevlinkAttrHealthReporterRecoverCount:   {Name: "health-reporter-recover-count"},
+	DevlinkAttrHealthReporterDumpTs:         {Name: "health-reporter-dump-ts"},
+	DevlinkAttrHealthReporterGracefulPeriod: {Name: "health-reporter-graceful-period"},
+	DevlinkAttrHealthReporterAutoRecover:    {Name: "health-reporter-auto-recover"},
+	DevlinkAttrHealthReporterDumpTsNs:       {Name: "health-reporter-dump-ts-ns"},
+	DevlinkAttrHealthReporterAutoDump:       {Name: "health-reporter-auto-dump"},
+	DevlinkAttrHealthReporterBurstPeriod:    {Name: "health-reporter-burst-period"},
 }}
 
 // attrsDlAttrStats names the attributes of "dl-attr-stats" in kernel errors.
 var attrsDlAttrStats = runtime.AttrSet{Name: "dl-attr-stats", Attrs: []runtime.AttrSpec{
-	0: {Name: "stats-rx-packets"},
-	1: {Name: "stats-rx-bytes"},
-	2: {Name: "stats-rx-dropped"},
+	DevlinkAttrStatsRxPackets: {Name: "stats-rx-packets"},
+	DevlinkAttrStatsRxBytes:   {Name: "stats-rx-bytes"},
+	DevlinkAttrStatsRxDropped: {Name: "stats-rx-dropped"},
 }}
 
 // attrsDlTrapMetadata names the attributes of "dl-trap-metadata" in kernel errors.
 var attrsDlTrapMetadata = runtime.AttrSet{Name: "dl-trap-metadata", Attrs: []runtime.AttrSpec{
-	0: {Name: "trap-metadata-type-in-port"},
-	1: {Name: "trap-metadata-type-fa-cookie"},
+	DevlinkAttrTrapMetadataTypeInPort:   {Name: "trap-metadata-type-in-port"},
+	DevlinkAttrTrapMetadataTypeFaCookie: {Name: "trap-metadata-type-fa-cookie"},
 }}
 
 // attrsDlLinecardSupportedTypes names the attributes of "dl-linecard-supported-types" in kernel errors.
 var attrsDlLinecardSupportedTypes = runtime.AttrSet{Name: "dl-linecard-supported-types", Attrs: []runtime.AttrSpec{
-	173: {Name: "linecard-type"},
+	DevlinkAttrLinecardType: {Name: "linecard-type"},
 }}
 
 // attrsDlSelftestID names the attributes of "dl-selftest-id" in kernel errors.
 var attrsDlSelftestID = runtime.AttrSet{Name: "dl-selftest-id", Attrs: []runtime.AttrSpec{
-	1: {Name: "flash"},
+	DevlinkAttrSelftestIDFlash: {Name: "flash"},
 }}
 
 // attrsDlRateTcBws names the attributes of "dl-rate-tc-bws" in kernel errors.
 var attrsDlRateTcBws = runtime.AttrSet{Name: "dl-rate-tc-bws", Attrs: []runtime.AttrSpec{
-	1: {Name: "index"},
-	2: {Name: "bw"},
+	DevlinkRateTcAttrIndex: {Name: "index"},
+	DevlinkRateTcAttrBw:    {Name: "bw"},
 }}
 
 // attrsDlParentDev names the attributes of "dl-parent-dev" in kernel errors.
 var attrsDlParentDev = runtime.AttrSet{Name: "dl-parent-dev", Attrs: []runtime.AttrSpec{
-	1:   {Name: "bus-name"},
-	2:   {Name: "dev-name"},
-	184: {Name: "index"},
+	DevlinkAttrBusName: {Name: "bus-name"},
+	DevlinkAttrDevName: {Name: "dev-name"},
+	DevlinkAttrIndex:   {Name: "index"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -9727,70 +9943,70 @@ func (dc *decoder) takeDlParentDev(n int) []DlParentDev {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsDevlink.Attrs[27].Nested = &attrsDlDpipeTables
-	attrsDevlink.Attrs[28].Nested = &attrsDlDpipeTable
-	attrsDevlink.Attrs[31].Nested = &attrsDlDpipeTableMatches
-	attrsDevlink.Attrs[32].Nested = &attrsDlDpipeTableActions
-	attrsDevlink.Attrs[34].Nested = &attrsDlDpipeEntries
-	attrsDevlink.Attrs[35].Nested = &attrsDlDpipeEntry
-	attrsDevlink.Attrs[37].Nested = &attrsDlDpipeEntryMatchValues
-	attrsDevlink.Attrs[38].Nested = &attrsDlDpipeEntryActionValues
-	attrsDevlink.Attrs[40].Nested = &attrsDlDpipeMatch
-	attrsDevlink.Attrs[41].Nested = &attrsDlDpipeMatchValue
-	attrsDevlink.Attrs[43].Nested = &attrsDlDpipeAction
-	attrsDevlink.Attrs[44].Nested = &attrsDlDpipeActionValue
-	attrsDevlink.Attrs[49].Nested = &attrsDlDpipeHeaders
-	attrsDevlink.Attrs[50].Nested = &attrsDlDpipeHeader
-	attrsDevlink.Attrs[53].Nested = &attrsDlDpipeHeaderFields
-	attrsDevlink.Attrs[56].Nested = &attrsDlDpipeField
-	attrsDevlink.Attrs[63].Nested = &attrsDlResourceList
-	attrsDevlink.Attrs[64].Nested = &attrsDlResource
-	attrsDevlink.Attrs[80].Nested = &attrsDlParam
-	attrsDevlink.Attrs[90].Nested = &attrsDlRegionSnapshots
-	attrsDevlink.Attrs[91].Nested = &attrsDlRegionSnapshot
-	attrsDevlink.Attrs[93].Nested = &attrsDlRegionChunks
-	attrsDevlink.Attrs[94].Nested = &attrsDlRegionChunk
-	attrsDevlink.Attrs[100].Nested = &attrsDlInfoVersion
-	attrsDevlink.Attrs[101].Nested = &attrsDlInfoVersion
-	attrsDevlink.Attrs[102].Nested = &attrsDlInfoVersion
-	attrsDevlink.Attrs[106].Nested = &attrsDlFmsg
-	attrsDevlink.Attrs[114].Nested = &attrsDlHealthReporter
-	attrsDevlink.Attrs[129].Nested = &attrsDlAttrStats
-	attrsDevlink.Attrs[134].Nested = &attrsDlTrapMetadata
-	attrsDevlink.Attrs[145].Nested = &attrsDlPortFunction
-	attrsDevlink.Attrs[156].Nested = &attrsDlDevStats
-	attrsDevlink.Attrs[157].Nested = &attrsDlReloadStats
-	attrsDevlink.Attrs[158].Nested = &attrsDlReloadStatsEntry
-	attrsDevlink.Attrs[161].Nested = &attrsDlReloadStats
-	attrsDevlink.Attrs[162].Nested = &attrsDlReloadActInfo
-	attrsDevlink.Attrs[163].Nested = &attrsDlReloadActStats
-	attrsDevlink.Attrs[174].Nested = &attrsDlLinecardSupportedTypes
-	attrsDevlink.Attrs[176].Nested = &attrsDlSelftestID
-	attrsDevlink.Attrs[180].Nested = &attrsDlRateTcBws
-	attrsDevlink.Attrs[186].Nested = &attrsDlParentDev
-	attrsDlDevStats.Attrs[157].Nested = &attrsDlReloadStats
-	attrsDlDevStats.Attrs[161].Nested = &attrsDlReloadStats
-	attrsDlReloadStats.Attrs[162].Nested = &attrsDlReloadActInfo
-	attrsDlReloadActInfo.Attrs[163].Nested = &attrsDlReloadActStats
-	attrsDlReloadActStats.Attrs[158].Nested = &attrsDlReloadStatsEntry
-	attrsDlDpipeTables.Attrs[28].Nested = &attrsDlDpipeTable
-	attrsDlDpipeTable.Attrs[31].Nested = &attrsDlDpipeTableMatches
-	attrsDlDpipeTable.Attrs[32].Nested = &attrsDlDpipeTableActions
-	attrsDlDpipeTableMatches.Attrs[40].Nested = &attrsDlDpipeMatch
-	attrsDlDpipeTableActions.Attrs[43].Nested = &attrsDlDpipeAction
-	attrsDlDpipeEntries.Attrs[35].Nested = &attrsDlDpipeEntry
-	attrsDlDpipeEntry.Attrs[37].Nested = &attrsDlDpipeEntryMatchValues
-	attrsDlDpipeEntry.Attrs[38].Nested = &attrsDlDpipeEntryActionValues
-	attrsDlDpipeEntryMatchValues.Attrs[41].Nested = &attrsDlDpipeMatchValue
-	attrsDlDpipeEntryActionValues.Attrs[44].Nested = &attrsDlDpipeActionValue
-	attrsDlDpipeMatchValue.Attrs[40].Nested = &attrsDlDpipeMatch
-	attrsDlDpipeActionValue.Attrs[43].Nested = &attrsDlDpipeAction
-	attrsDlDpipeHeaders.Attrs[50].Nested = &attrsDlDpipeHeader
-	attrsDlDpipeHeader.Attrs[53].Nested = &attrsDlDpipeHeaderFields
-	attrsDlDpipeHeaderFields.Attrs[56].Nested = &attrsDlDpipeField
-	attrsDlResourceList.Attrs[64].Nested = &attrsDlResource
-	attrsDlRegionSnapshots.Attrs[91].Nested = &attrsDlRegionSnapshot
-	attrsDlRegionChunks.Attrs[94].Nested = &attrsDlRegionChunk
+	attrsDevlink.Attrs[DevlinkAttrDpipeTables].Nested = &attrsDlDpipeTables
+	attrsDevlink.Attrs[DevlinkAttrDpipeTable].Nested = &attrsDlDpipeTable
+	attrsDevlink.Attrs[DevlinkAttrDpipeTableMatches].Nested = &attrsDlDpipeTableMatches
+	attrsDevlink.Attrs[DevlinkAttrDpipeTableActions].Nested = &attrsDlDpipeTableActions
+	attrsDevlink.Attrs[DevlinkAttrDpipeEntries].Nested = &attrsDlDpipeEntries
+	attrsDevlink.Attrs[DevlinkAttrDpipeEntry].Nested = &attrsDlDpipeEntry
+	attrsDevlink.Attrs[DevlinkAttrDpipeEntryMatchValues].Nested = &attrsDlDpipeEntryMatchValues
+	attrsDevlink.Attrs[DevlinkAttrDpipeEntryActionValues].Nested = &attrsDlDpipeEntryActionValues
+	attrsDevlink.Attrs[DevlinkAttrDpipeMatch].Nested = &attrsDlDpipeMatch
+	attrsDevlink.Attrs[DevlinkAttrDpipeMatchValue].Nested = &attrsDlDpipeMatchValue
+	attrsDevlink.Attrs[DevlinkAttrDpipeAction].Nested = &attrsDlDpipeAction
+	attrsDevlink.Attrs[DevlinkAttrDpipeActionValue].Nested = &attrsDlDpipeActionValue
+	attrsDevlink.Attrs[DevlinkAttrDpipeHeaders].Nested = &attrsDlDpipeHeaders
+	attrsDevlink.Attrs[DevlinkAttrDpipeHeader].Nested = &attrsDlDpipeHeader
+	attrsDevlink.Attrs[DevlinkAttrDpipeHeaderFields].Nested = &attrsDlDpipeHeaderFields
+	attrsDevlink.Attrs[DevlinkAttrDpipeField].Nested = &attrsDlDpipeField
+	attrsDevlink.Attrs[DevlinkAttrResourceList].Nested = &attrsDlResourceList
+	attrsDevlink.Attrs[DevlinkAttrResource].Nested = &attrsDlResource
+	attrsDevlink.Attrs[DevlinkAttrParam].Nested = &attrsDlParam
+	attrsDevlink.Attrs[DevlinkAttrRegionSnapshots].Nested = &attrsDlRegionSnapshots
+	attrsDevlink.Attrs[DevlinkAttrRegionSnapshot].Nested = &attrsDlRegionSnapshot
+	attrsDevlink.Attrs[DevlinkAttrRegionChunks].Nested = &attrsDlRegionChunks
+	attrsDevlink.Attrs[DevlinkAttrRegionChunk].Nested = &attrsDlRegionChunk
+	attrsDevlink.Attrs[DevlinkAttrInfoVersionFixed].Nested = &attrsDlInfoVersion
+	attrsDevlink.Attrs[DevlinkAttrInfoVersionRunning].Nested = &attrsDlInfoVersion
+	attrsDevlink.Attrs[DevlinkAttrInfoVersionStored].Nested = &attrsDlInfoVersion
+	attrsDevlink.Attrs[DevlinkAttrFmsg].Nested = &attrsDlFmsg
+	attrsDevlink.Attrs[DevlinkAttrHealthReporter].Nested = &attrsDlHealthReporter
+	attrsDevlink.Attrs[DevlinkAttrStats].Nested = &attrsDlAttrStats
+	attrsDevlink.Attrs[DevlinkAttrTrapMetadata].Nested = &attrsDlTrapMetadata
+	attrsDevlink.Attrs[DevlinkAttrPortFunction].Nested = &attrsDlPortFunction
+	attrsDevlink.Attrs[DevlinkAttrDevStats].Nested = &attrsDlDevStats
+	attrsDevlink.Attrs[DevlinkAttrReloadStats].Nested = &attrsDlReloadStats
+	attrsDevlink.Attrs[DevlinkAttrReloadStatsEntry].Nested = &attrsDlReloadStatsEntry
+	attrsDevlink.Attrs[DevlinkAttrRemoteReloadStats].Nested = &attrsDlReloadStats
+	attrsDevlink.Attrs[DevlinkAttrReloadActionInfo].Nested = &attrsDlReloadActInfo
+	attrsDevlink.Attrs[DevlinkAttrReloadActionStats].Nested = &attrsDlReloadActStats
+	attrsDevlink.Attrs[DevlinkAttrLinecardSupportedTypes].Nested = &attrsDlLinecardSupportedTypes
+	attrsDevlink.Attrs[DevlinkAttrSelftests].Nested = &attrsDlSelftestID
+	attrsDevlink.Attrs[DevlinkAttrRateTcBws].Nested = &attrsDlRateTcBws
+	attrsDevlink.Attrs[DevlinkAttrParentDev].Nested = &attrsDlParentDev
+	attrsDlDevStats.Attrs[DevlinkAttrReloadStats].Nested = &attrsDlReloadStats
+	attrsDlDevStats.Attrs[DevlinkAttrRemoteReloadStats].Nested = &attrsDlReloadStats
+	attrsDlReloadStats.Attrs[DevlinkAttrReloadActionInfo].Nested = &attrsDlReloadActInfo
+	attrsDlReloadActInfo.Attrs[DevlinkAttrReloadActionStats].Nested = &attrsDlReloadActStats
+	attrsDlReloadActStats.Attrs[DevlinkAttrReloadStatsEntry].Nested = &attrsDlReloadStatsEntry
+	attrsDlDpipeTables.Attrs[DevlinkAttrDpipeTable].Nested = &attrsDlDpipeTable
+	attrsDlDpipeTable.Attrs[DevlinkAttrDpipeTableMatches].Nested = &attrsDlDpipeTableMatches
+	attrsDlDpipeTable.Attrs[DevlinkAttrDpipeTableActions].Nested = &attrsDlDpipeTableActions
+	attrsDlDpipeTableMatches.Attrs[DevlinkAttrDpipeMatch].Nested = &attrsDlDpipeMatch
+	attrsDlDpipeTableActions.Attrs[DevlinkAttrDpipeAction].Nested = &attrsDlDpipeAction
+	attrsDlDpipeEntries.Attrs[DevlinkAttrDpipeEntry].Nested = &attrsDlDpipeEntry
+	attrsDlDpipeEntry.Attrs[DevlinkAttrDpipeEntryMatchValues].Nested = &attrsDlDpipeEntryMatchValues
+	attrsDlDpipeEntry.Attrs[DevlinkAttrDpipeEntryActionValues].Nested = &attrsDlDpipeEntryActionValues
+	attrsDlDpipeEntryMatchValues.Attrs[DevlinkAttrDpipeMatchValue].Nested = &attrsDlDpipeMatchValue
+	attrsDlDpipeEntryActionValues.Attrs[DevlinkAttrDpipeActionValue].Nested = &attrsDlDpipeActionValue
+	attrsDlDpipeMatchValue.Attrs[DevlinkAttrDpipeMatch].Nested = &attrsDlDpipeMatch
+	attrsDlDpipeActionValue.Attrs[DevlinkAttrDpipeAction].Nested = &attrsDlDpipeAction
+	attrsDlDpipeHeaders.Attrs[DevlinkAttrDpipeHeader].Nested = &attrsDlDpipeHeader
+	attrsDlDpipeHeader.Attrs[DevlinkAttrDpipeHeaderFields].Nested = &attrsDlDpipeHeaderFields
+	attrsDlDpipeHeaderFields.Attrs[DevlinkAttrDpipeField].Nested = &attrsDlDpipeField
+	attrsDlResourceList.Attrs[DevlinkAttrResource].Nested = &attrsDlResource
+	attrsDlRegionSnapshots.Attrs[DevlinkAttrRegionSnapshot].Nested = &attrsDlRegionSnapshot
+	attrsDlRegionChunks.Attrs[DevlinkAttrRegionChunk].Nested = &attrsDlRegionChunk
 }
 
 // sends reports whether an encoding limited to only carries attribute

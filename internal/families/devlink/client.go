@@ -10,6 +10,124 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// DevlinkCmdGet is the command of "get".
+	DevlinkCmdGet = 1
+	// DevlinkCmdPortGet is the command of "port-get".
+	DevlinkCmdPortGet = 5
+	// DevlinkCmdPortSet is the command of "port-set".
+	DevlinkCmdPortSet = 6
+	// DevlinkCmdPortNew is the command of "port-new".
+	DevlinkCmdPortNew = 7
+	// DevlinkCmdPortDel is the command of "port-del".
+	DevlinkCmdPortDel = 8
+	// DevlinkCmdPortSplit is the command of "port-split".
+	DevlinkCmdPortSplit = 9
+	// DevlinkCmdPortUnsplit is the command of "port-unsplit".
+	DevlinkCmdPortUnsplit = 10
+	// DevlinkCmdSbGet is the command of "sb-get".
+	DevlinkCmdSbGet = 11
+	// DevlinkCmdSbPoolGet is the command of "sb-pool-get".
+	DevlinkCmdSbPoolGet = 15
+	// DevlinkCmdSbPoolSet is the command of "sb-pool-set".
+	DevlinkCmdSbPoolSet = 16
+	// DevlinkCmdSbPortPoolGet is the command of "sb-port-pool-get".
+	DevlinkCmdSbPortPoolGet = 19
+	// DevlinkCmdSbPortPoolSet is the command of "sb-port-pool-set".
+	DevlinkCmdSbPortPoolSet = 20
+	// DevlinkCmdSbTcPoolBindGet is the command of "sb-tc-pool-bind-get".
+	DevlinkCmdSbTcPoolBindGet = 23
+	// DevlinkCmdSbTcPoolBindSet is the command of "sb-tc-pool-bind-set".
+	DevlinkCmdSbTcPoolBindSet = 24
+	// DevlinkCmdSbOccSnapshot is the command of "sb-occ-snapshot".
+	DevlinkCmdSbOccSnapshot = 27
+	// DevlinkCmdSbOccMaxClear is the command of "sb-occ-max-clear".
+	DevlinkCmdSbOccMaxClear = 28
+	// DevlinkCmdEswitchGet is the command of "eswitch-get".
+	DevlinkCmdEswitchGet = 29
+	// DevlinkCmdEswitchSet is the command of "eswitch-set".
+	DevlinkCmdEswitchSet = 30
+	// DevlinkCmdDpipeTableGet is the command of "dpipe-table-get".
+	DevlinkCmdDpipeTableGet = 31
+	// DevlinkCmdDpipeEntriesGet is the command of "dpipe-entries-get".
+	DevlinkCmdDpipeEntriesGet = 32
+	// DevlinkCmdDpipeHeadersGet is the command of "dpipe-headers-get".
+	DevlinkCmdDpipeHeadersGet = 33
+	// DevlinkCmdDpipeTableCountersSet is the command of "dpipe-table-counters-set".
+	DevlinkCmdDpipeTableCountersSet = 34
+	// DevlinkCmdResourceSet is the command of "resource-set".
+	DevlinkCmdResourceSet = 35
+	// DevlinkCmdResourceDump is the command of "resource-dump".
+	DevlinkCmdResourceDump = 36
+	// DevlinkCmdReload is the command of "reload".
+	DevlinkCmdReload = 37
+	// DevlinkCmdParamGet is the command of "param-get".
+	DevlinkCmdParamGet = 38
+	// DevlinkCmdParamSet is the command of "param-set".
+	DevlinkCmdParamSet = 39
+	// DevlinkCmdRegionGet is the command of "region-get".
+	DevlinkCmdRegionGet = 42
+	// DevlinkCmdRegionNew is the command of "region-new".
+	DevlinkCmdRegionNew = 44
+	// DevlinkCmdRegionDel is the command of "region-del".
+	DevlinkCmdRegionDel = 45
+	// DevlinkCmdRegionRead is the command of "region-read".
+	DevlinkCmdRegionRead = 46
+	// DevlinkCmdPortParamGet is the command of "port-param-get".
+	DevlinkCmdPortParamGet = 47
+	// DevlinkCmdPortParamSet is the command of "port-param-set".
+	DevlinkCmdPortParamSet = 48
+	// DevlinkCmdInfoGet is the command of "info-get".
+	DevlinkCmdInfoGet = 51
+	// DevlinkCmdHealthReporterGet is the command of "health-reporter-get".
+	DevlinkCmdHealthReporterGet = 52
+	// DevlinkCmdHealthReporterSet is the command of "health-reporter-set".
+	DevlinkCmdHealthReporterSet = 53
+	// DevlinkCmdHealthReporterRecover is the command of "health-reporter-recover".
+	DevlinkCmdHealthReporterRecover = 54
+	// DevlinkCmdHealthReporterDiagnose is the command of "health-reporter-diagnose".
+	DevlinkCmdHealthReporterDiagnose = 55
+	// DevlinkCmdHealthReporterDumpGet is the command of "health-reporter-dump-get".
+	DevlinkCmdHealthReporterDumpGet = 56
+	// DevlinkCmdHealthReporterDumpClear is the command of "health-reporter-dump-clear".
+	DevlinkCmdHealthReporterDumpClear = 57
+	// DevlinkCmdFlashUpdate is the command of "flash-update".
+	DevlinkCmdFlashUpdate = 58
+	// DevlinkCmdTrapGet is the command of "trap-get".
+	DevlinkCmdTrapGet = 61
+	// DevlinkCmdTrapSet is the command of "trap-set".
+	DevlinkCmdTrapSet = 62
+	// DevlinkCmdTrapGroupGet is the command of "trap-group-get".
+	DevlinkCmdTrapGroupGet = 65
+	// DevlinkCmdTrapGroupSet is the command of "trap-group-set".
+	DevlinkCmdTrapGroupSet = 66
+	// DevlinkCmdTrapPolicerGet is the command of "trap-policer-get".
+	DevlinkCmdTrapPolicerGet = 69
+	// DevlinkCmdTrapPolicerSet is the command of "trap-policer-set".
+	DevlinkCmdTrapPolicerSet = 70
+	// DevlinkCmdHealthReporterTest is the command of "health-reporter-test".
+	DevlinkCmdHealthReporterTest = 73
+	// DevlinkCmdRateGet is the command of "rate-get".
+	DevlinkCmdRateGet = 74
+	// DevlinkCmdRateSet is the command of "rate-set".
+	DevlinkCmdRateSet = 75
+	// DevlinkCmdRateNew is the command of "rate-new".
+	DevlinkCmdRateNew = 76
+	// DevlinkCmdRateDel is the command of "rate-del".
+	DevlinkCmdRateDel = 77
+	// DevlinkCmdLinecardGet is the command of "linecard-get".
+	DevlinkCmdLinecardGet = 78
+	// DevlinkCmdLinecardSet is the command of "linecard-set".
+	DevlinkCmdLinecardSet = 79
+	// DevlinkCmdSelftestsGet is the command of "selftests-get".
+	DevlinkCmdSelftestsGet = 82
+	// DevlinkCmdSelftestsRun is the command of "selftests-run".
+	DevlinkCmdSelftestsRun = 83
+	// DevlinkCmdNotifyFilterSet is the command of "notify-filter-set".
+	DevlinkCmdNotifyFilterSet = 84
+)
+
 // Client is a connection to the devlink family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,10 +155,10 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opGet describes "get" requests.
-var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsDevlink, DoReply: true}
+var opGet = runtime.Op{Name: "get", Cmd: DevlinkCmdGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqGetDo marks the attributes "get" do requests carry.
-var reqGetDo = []bool{1: true, 2: true, 184: true}
+var reqGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
@@ -95,13 +213,13 @@ func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.S
 }
 
 // opPortGet describes "port-get" requests.
-var opPortGet = runtime.Op{Name: "port-get", Cmd: 5, Attrs: &attrsDevlink, DoReply: true}
+var opPortGet = runtime.Op{Name: "port-get", Cmd: DevlinkCmdPortGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortGetDo marks the attributes "port-get" do requests carry.
-var reqPortGetDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqPortGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // reqPortGetDump marks the attributes "port-get" dump requests carry.
-var reqPortGetDump = []bool{1: true, 2: true, 184: true}
+var reqPortGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // PortGet runs the "port-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -156,10 +274,10 @@ func (c *Client) PortGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 }
 
 // opPortSet describes "port-set" requests.
-var opPortSet = runtime.Op{Name: "port-set", Cmd: 6, Attrs: &attrsDevlink}
+var opPortSet = runtime.Op{Name: "port-set", Cmd: DevlinkCmdPortSet, Attrs: &attrsDevlink}
 
 // reqPortSetDo marks the attributes "port-set" do requests carry.
-var reqPortSetDo = []bool{1: true, 2: true, 3: true, 4: true, 145: true, 184: true}
+var reqPortSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrPortType: true, DevlinkAttrPortFunction: true, DevlinkAttrIndex: true}
 
 // PortSet runs the "port-set" operation; the kernel sends no reply. Set
 // devlink port instances.
@@ -168,10 +286,10 @@ func (c *Client) PortSet(ctx context.Context, req *Devlink) error {
 }
 
 // opPortNew describes "port-new" requests.
-var opPortNew = runtime.Op{Name: "port-new", Cmd: 7, Attrs: &attrsDevlink, DoReply: true}
+var opPortNew = runtime.Op{Name: "port-new", Cmd: DevlinkCmdPortNew, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortNewDo marks the attributes "port-new" do requests carry.
-var reqPortNewDo = []bool{1: true, 2: true, 3: true, 77: true, 127: true, 150: true, 164: true, 184: true}
+var reqPortNewDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrPortFlavour: true, DevlinkAttrPortPCIPfNumber: true, DevlinkAttrPortControllerNumber: true, DevlinkAttrPortPCISfNumber: true, DevlinkAttrIndex: true}
 
 // PortNew runs the "port-new" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -196,10 +314,10 @@ func (c *Client) PortNew(ctx context.Context, req *Devlink, opts ...runtime.DoOp
 }
 
 // opPortDel describes "port-del" requests.
-var opPortDel = runtime.Op{Name: "port-del", Cmd: 8, Attrs: &attrsDevlink}
+var opPortDel = runtime.Op{Name: "port-del", Cmd: DevlinkCmdPortDel, Attrs: &attrsDevlink}
 
 // reqPortDelDo marks the attributes "port-del" do requests carry.
-var reqPortDelDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqPortDelDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // PortDel runs the "port-del" operation; the kernel sends no reply. Delete
 // devlink port instances.
@@ -208,10 +326,10 @@ func (c *Client) PortDel(ctx context.Context, req *Devlink) error {
 }
 
 // opPortSplit describes "port-split" requests.
-var opPortSplit = runtime.Op{Name: "port-split", Cmd: 9, Attrs: &attrsDevlink}
+var opPortSplit = runtime.Op{Name: "port-split", Cmd: DevlinkCmdPortSplit, Attrs: &attrsDevlink}
 
 // reqPortSplitDo marks the attributes "port-split" do requests carry.
-var reqPortSplitDo = []bool{1: true, 2: true, 3: true, 9: true, 184: true}
+var reqPortSplitDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrPortSplitCount: true, DevlinkAttrIndex: true}
 
 // PortSplit runs the "port-split" operation; the kernel sends no reply.
 // Split devlink port instances.
@@ -220,10 +338,10 @@ func (c *Client) PortSplit(ctx context.Context, req *Devlink) error {
 }
 
 // opPortUnsplit describes "port-unsplit" requests.
-var opPortUnsplit = runtime.Op{Name: "port-unsplit", Cmd: 10, Attrs: &attrsDevlink}
+var opPortUnsplit = runtime.Op{Name: "port-unsplit", Cmd: DevlinkCmdPortUnsplit, Attrs: &attrsDevlink}
 
 // reqPortUnsplitDo marks the attributes "port-unsplit" do requests carry.
-var reqPortUnsplitDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqPortUnsplitDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // PortUnsplit runs the "port-unsplit" operation; the kernel sends no reply.
 // Unplit devlink port instances.
@@ -232,13 +350,13 @@ func (c *Client) PortUnsplit(ctx context.Context, req *Devlink) error {
 }
 
 // opSbGet describes "sb-get" requests.
-var opSbGet = runtime.Op{Name: "sb-get", Cmd: 11, Attrs: &attrsDevlink, DoReply: true}
+var opSbGet = runtime.Op{Name: "sb-get", Cmd: DevlinkCmdSbGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbGetDo marks the attributes "sb-get" do requests carry.
-var reqSbGetDo = []bool{1: true, 2: true, 11: true, 184: true}
+var reqSbGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrSbIndex: true, DevlinkAttrIndex: true}
 
 // reqSbGetDump marks the attributes "sb-get" dump requests carry.
-var reqSbGetDump = []bool{1: true, 2: true, 184: true}
+var reqSbGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // SbGet runs the "sb-get" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
@@ -293,13 +411,13 @@ func (c *Client) SbGetDump(ctx context.Context, req *Devlink, opts ...runtime.Du
 }
 
 // opSbPoolGet describes "sb-pool-get" requests.
-var opSbPoolGet = runtime.Op{Name: "sb-pool-get", Cmd: 15, Attrs: &attrsDevlink, DoReply: true}
+var opSbPoolGet = runtime.Op{Name: "sb-pool-get", Cmd: DevlinkCmdSbPoolGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbPoolGetDo marks the attributes "sb-pool-get" do requests carry.
-var reqSbPoolGetDo = []bool{1: true, 2: true, 11: true, 17: true, 184: true}
+var reqSbPoolGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrSbIndex: true, DevlinkAttrSbPoolIndex: true, DevlinkAttrIndex: true}
 
 // reqSbPoolGetDump marks the attributes "sb-pool-get" dump requests carry.
-var reqSbPoolGetDump = []bool{1: true, 2: true, 184: true}
+var reqSbPoolGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // SbPoolGet runs the "sb-pool-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -354,10 +472,10 @@ func (c *Client) SbPoolGetDump(ctx context.Context, req *Devlink, opts ...runtim
 }
 
 // opSbPoolSet describes "sb-pool-set" requests.
-var opSbPoolSet = runtime.Op{Name: "sb-pool-set", Cmd: 16, Attrs: &attrsDevlink}
+var opSbPoolSet = runtime.Op{Name: "sb-pool-set", Cmd: DevlinkCmdSbPoolSet, Attrs: &attrsDevlink}
 
 // reqSbPoolSetDo marks the attributes "sb-pool-set" do requests carry.
-var reqSbPoolSetDo = []bool{1: true, 2: true, 11: true, 17: true, 19: true, 20: true, 184: true}
+var reqSbPoolSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrSbIndex: true, DevlinkAttrSbPoolIndex: true, DevlinkAttrSbPoolSize: true, DevlinkAttrSbPoolThresholdType: true, DevlinkAttrIndex: true}
 
 // SbPoolSet runs the "sb-pool-set" operation; the kernel sends no reply.
 // Set shared buffer pool instances.
@@ -366,13 +484,13 @@ func (c *Client) SbPoolSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSbPortPoolGet describes "sb-port-pool-get" requests.
-var opSbPortPoolGet = runtime.Op{Name: "sb-port-pool-get", Cmd: 19, Attrs: &attrsDevlink, DoReply: true}
+var opSbPortPoolGet = runtime.Op{Name: "sb-port-pool-get", Cmd: DevlinkCmdSbPortPoolGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbPortPoolGetDo marks the attributes "sb-port-pool-get" do requests carry.
-var reqSbPortPoolGetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 184: true}
+var reqSbPortPoolGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrSbIndex: true, DevlinkAttrSbPoolIndex: true, DevlinkAttrIndex: true}
 
 // reqSbPortPoolGetDump marks the attributes "sb-port-pool-get" dump requests carry.
-var reqSbPortPoolGetDump = []bool{1: true, 2: true, 184: true}
+var reqSbPortPoolGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // SbPortPoolGet runs the "sb-port-pool-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -429,10 +547,10 @@ func (c *Client) SbPortPoolGetDump(ctx context.Context, req *Devlink, opts ...ru
 }
 
 // opSbPortPoolSet describes "sb-port-pool-set" requests.
-var opSbPortPoolSet = runtime.Op{Name: "sb-port-pool-set", Cmd: 20, Attrs: &attrsDevlink}
+var opSbPortPoolSet = runtime.Op{Name: "sb-port-pool-set", Cmd: DevlinkCmdSbPortPoolSet, Attrs: &attrsDevlink}
 
 // reqSbPortPoolSetDo marks the attributes "sb-port-pool-set" do requests carry.
-var reqSbPortPoolSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 21: true, 184: true}
+var reqSbPortPoolSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrSbIndex: true, DevlinkAttrSbPoolIndex: true, DevlinkAttrSbThreshold: true, DevlinkAttrIndex: true}
 
 // SbPortPoolSet runs the "sb-port-pool-set" operation; the kernel sends no
 // reply. Set shared buffer port-pool combinations and threshold.
@@ -441,13 +559,13 @@ func (c *Client) SbPortPoolSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSbTcPoolBindGet describes "sb-tc-pool-bind-get" requests.
-var opSbTcPoolBindGet = runtime.Op{Name: "sb-tc-pool-bind-get", Cmd: 23, Attrs: &attrsDevlink, DoReply: true}
+var opSbTcPoolBindGet = runtime.Op{Name: "sb-tc-pool-bind-get", Cmd: DevlinkCmdSbTcPoolBindGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSbTcPoolBindGetDo marks the attributes "sb-tc-pool-bind-get" do requests carry.
-var reqSbTcPoolBindGetDo = []bool{1: true, 2: true, 3: true, 11: true, 18: true, 22: true, 184: true}
+var reqSbTcPoolBindGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrSbIndex: true, DevlinkAttrSbPoolType: true, DevlinkAttrSbTcIndex: true, DevlinkAttrIndex: true}
 
 // reqSbTcPoolBindGetDump marks the attributes "sb-tc-pool-bind-get" dump requests carry.
-var reqSbTcPoolBindGetDump = []bool{1: true, 2: true, 184: true}
+var reqSbTcPoolBindGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // SbTcPoolBindGet runs the "sb-tc-pool-bind-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -504,10 +622,10 @@ func (c *Client) SbTcPoolBindGetDump(ctx context.Context, req *Devlink, opts ...
 }
 
 // opSbTcPoolBindSet describes "sb-tc-pool-bind-set" requests.
-var opSbTcPoolBindSet = runtime.Op{Name: "sb-tc-pool-bind-set", Cmd: 24, Attrs: &attrsDevlink}
+var opSbTcPoolBindSet = runtime.Op{Name: "sb-tc-pool-bind-set", Cmd: DevlinkCmdSbTcPoolBindSet, Attrs: &attrsDevlink}
 
 // reqSbTcPoolBindSetDo marks the attributes "sb-tc-pool-bind-set" do requests carry.
-var reqSbTcPoolBindSetDo = []bool{1: true, 2: true, 3: true, 11: true, 17: true, 18: true, 21: true, 22: true, 184: true}
+var reqSbTcPoolBindSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrSbIndex: true, DevlinkAttrSbPoolIndex: true, DevlinkAttrSbPoolType: true, DevlinkAttrSbThreshold: true, DevlinkAttrSbTcIndex: true, DevlinkAttrIndex: true}
 
 // SbTcPoolBindSet runs the "sb-tc-pool-bind-set" operation; the kernel
 // sends no reply. Set shared buffer port-TC to pool bindings and threshold.
@@ -516,10 +634,10 @@ func (c *Client) SbTcPoolBindSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSbOccSnapshot describes "sb-occ-snapshot" requests.
-var opSbOccSnapshot = runtime.Op{Name: "sb-occ-snapshot", Cmd: 27, Attrs: &attrsDevlink}
+var opSbOccSnapshot = runtime.Op{Name: "sb-occ-snapshot", Cmd: DevlinkCmdSbOccSnapshot, Attrs: &attrsDevlink}
 
 // reqSbOccSnapshotDo marks the attributes "sb-occ-snapshot" do requests carry.
-var reqSbOccSnapshotDo = []bool{1: true, 2: true, 11: true, 184: true}
+var reqSbOccSnapshotDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrSbIndex: true, DevlinkAttrIndex: true}
 
 // SbOccSnapshot runs the "sb-occ-snapshot" operation; the kernel sends no
 // reply. Take occupancy snapshot of shared buffer.
@@ -528,10 +646,10 @@ func (c *Client) SbOccSnapshot(ctx context.Context, req *Devlink) error {
 }
 
 // opSbOccMaxClear describes "sb-occ-max-clear" requests.
-var opSbOccMaxClear = runtime.Op{Name: "sb-occ-max-clear", Cmd: 28, Attrs: &attrsDevlink}
+var opSbOccMaxClear = runtime.Op{Name: "sb-occ-max-clear", Cmd: DevlinkCmdSbOccMaxClear, Attrs: &attrsDevlink}
 
 // reqSbOccMaxClearDo marks the attributes "sb-occ-max-clear" do requests carry.
-var reqSbOccMaxClearDo = []bool{1: true, 2: true, 11: true, 184: true}
+var reqSbOccMaxClearDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrSbIndex: true, DevlinkAttrIndex: true}
 
 // SbOccMaxClear runs the "sb-occ-max-clear" operation; the kernel sends no
 // reply. Clear occupancy watermarks of shared buffer.
@@ -540,10 +658,10 @@ func (c *Client) SbOccMaxClear(ctx context.Context, req *Devlink) error {
 }
 
 // opEswitchGet describes "eswitch-get" requests.
-var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: 29, Attrs: &attrsDevlink, DoReply: true}
+var opEswitchGet = runtime.Op{Name: "eswitch-get", Cmd: DevlinkCmdEswitchGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqEswitchGetDo marks the attributes "eswitch-get" do requests carry.
-var reqEswitchGetDo = []bool{1: true, 2: true, 184: true}
+var reqEswitchGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // EswitchGet runs the "eswitch-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -568,10 +686,10 @@ func (c *Client) EswitchGet(ctx context.Context, req *Devlink, opts ...runtime.D
 }
 
 // opEswitchSet describes "eswitch-set" requests.
-var opEswitchSet = runtime.Op{Name: "eswitch-set", Cmd: 30, Attrs: &attrsDevlink}
+var opEswitchSet = runtime.Op{Name: "eswitch-set", Cmd: DevlinkCmdEswitchSet, Attrs: &attrsDevlink}
 
 // reqEswitchSetDo marks the attributes "eswitch-set" do requests carry.
-var reqEswitchSetDo = []bool{1: true, 2: true, 25: true, 26: true, 62: true, 184: true}
+var reqEswitchSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrEswitchMode: true, DevlinkAttrEswitchInlineMode: true, DevlinkAttrEswitchEncapMode: true, DevlinkAttrIndex: true}
 
 // EswitchSet runs the "eswitch-set" operation; the kernel sends no reply.
 // Set eswitch attributes.
@@ -580,10 +698,10 @@ func (c *Client) EswitchSet(ctx context.Context, req *Devlink) error {
 }
 
 // opDpipeTableGet describes "dpipe-table-get" requests.
-var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: 31, Attrs: &attrsDevlink, DoReply: true}
+var opDpipeTableGet = runtime.Op{Name: "dpipe-table-get", Cmd: DevlinkCmdDpipeTableGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeTableGetDo marks the attributes "dpipe-table-get" do requests carry.
-var reqDpipeTableGetDo = []bool{1: true, 2: true, 29: true, 184: true}
+var reqDpipeTableGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrDpipeTableName: true, DevlinkAttrIndex: true}
 
 // DpipeTableGet runs the "dpipe-table-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -609,10 +727,10 @@ func (c *Client) DpipeTableGet(ctx context.Context, req *Devlink, opts ...runtim
 }
 
 // opDpipeEntriesGet describes "dpipe-entries-get" requests.
-var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: 32, Attrs: &attrsDevlink, DoReply: true}
+var opDpipeEntriesGet = runtime.Op{Name: "dpipe-entries-get", Cmd: DevlinkCmdDpipeEntriesGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeEntriesGetDo marks the attributes "dpipe-entries-get" do requests carry.
-var reqDpipeEntriesGetDo = []bool{1: true, 2: true, 29: true, 184: true}
+var reqDpipeEntriesGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrDpipeTableName: true, DevlinkAttrIndex: true}
 
 // DpipeEntriesGet runs the "dpipe-entries-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -638,10 +756,10 @@ func (c *Client) DpipeEntriesGet(ctx context.Context, req *Devlink, opts ...runt
 }
 
 // opDpipeHeadersGet describes "dpipe-headers-get" requests.
-var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: 33, Attrs: &attrsDevlink, DoReply: true}
+var opDpipeHeadersGet = runtime.Op{Name: "dpipe-headers-get", Cmd: DevlinkCmdDpipeHeadersGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqDpipeHeadersGetDo marks the attributes "dpipe-headers-get" do requests carry.
-var reqDpipeHeadersGetDo = []bool{1: true, 2: true, 184: true}
+var reqDpipeHeadersGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // DpipeHeadersGet runs the "dpipe-headers-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -667,10 +785,10 @@ func (c *Client) DpipeHeadersGet(ctx context.Context, req *Devlink, opts ...runt
 }
 
 // opDpipeTableCountersSet describes "dpipe-table-counters-set" requests.
-var opDpipeTableCountersSet = runtime.Op{Name: "dpipe-table-counters-set", Cmd: 34, Attrs: &attrsDevlink}
+var opDpipeTableCountersSet = runtime.Op{Name: "dpipe-table-counters-set", Cmd: DevlinkCmdDpipeTableCountersSet, Attrs: &attrsDevlink}
 
 // reqDpipeTableCountersSetDo marks the attributes "dpipe-table-counters-set" do requests carry.
-var reqDpipeTableCountersSetDo = []bool{1: true, 2: true, 29: true, 33: true, 184: true}
+var reqDpipeTableCountersSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrDpipeTableName: true, DevlinkAttrDpipeTableCountersEnabled: true, DevlinkAttrIndex: true}
 
 // DpipeTableCountersSet runs the "dpipe-table-counters-set" operation; the
 // kernel sends no reply. Set dpipe counter attributes.
@@ -679,10 +797,10 @@ func (c *Client) DpipeTableCountersSet(ctx context.Context, req *Devlink) error 
 }
 
 // opResourceSet describes "resource-set" requests.
-var opResourceSet = runtime.Op{Name: "resource-set", Cmd: 35, Attrs: &attrsDevlink}
+var opResourceSet = runtime.Op{Name: "resource-set", Cmd: DevlinkCmdResourceSet, Attrs: &attrsDevlink}
 
 // reqResourceSetDo marks the attributes "resource-set" do requests carry.
-var reqResourceSetDo = []bool{1: true, 2: true, 66: true, 67: true, 184: true}
+var reqResourceSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrResourceID: true, DevlinkAttrResourceSize: true, DevlinkAttrIndex: true}
 
 // ResourceSet runs the "resource-set" operation; the kernel sends no reply.
 // Set resource attributes.
@@ -691,13 +809,13 @@ func (c *Client) ResourceSet(ctx context.Context, req *Devlink) error {
 }
 
 // opResourceDump describes "resource-dump" requests.
-var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: 36, Attrs: &attrsDevlink, DoReply: true}
+var opResourceDump = runtime.Op{Name: "resource-dump", Cmd: DevlinkCmdResourceDump, Attrs: &attrsDevlink, DoReply: true}
 
 // reqResourceDumpDo marks the attributes "resource-dump" do requests carry.
-var reqResourceDumpDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqResourceDumpDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // reqResourceDumpDump marks the attributes "resource-dump" dump requests carry.
-var reqResourceDumpDump = []bool{1: true, 2: true, 184: true, 185: true}
+var reqResourceDumpDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true, DevlinkAttrResourceScopeMask: true}
 
 // ResourceDump runs the "resource-dump" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -752,10 +870,10 @@ func (c *Client) ResourceDumpDump(ctx context.Context, req *Devlink, opts ...run
 }
 
 // opReload describes "reload" requests.
-var opReload = runtime.Op{Name: "reload", Cmd: 37, Attrs: &attrsDevlink, DoReply: true}
+var opReload = runtime.Op{Name: "reload", Cmd: DevlinkCmdReload, Attrs: &attrsDevlink, DoReply: true}
 
 // reqReloadDo marks the attributes "reload" do requests carry.
-var reqReloadDo = []bool{1: true, 2: true, 138: true, 139: true, 140: true, 153: true, 155: true, 184: true}
+var reqReloadDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrNetnsFD: true, DevlinkAttrNetnsPID: true, DevlinkAttrNetnsID: true, DevlinkAttrReloadAction: true, DevlinkAttrReloadLimits: true, DevlinkAttrIndex: true}
 
 // Reload runs the "reload" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
@@ -780,13 +898,13 @@ func (c *Client) Reload(ctx context.Context, req *Devlink, opts ...runtime.DoOpt
 }
 
 // opParamGet describes "param-get" requests.
-var opParamGet = runtime.Op{Name: "param-get", Cmd: 38, Attrs: &attrsDevlink, DoReply: true}
+var opParamGet = runtime.Op{Name: "param-get", Cmd: DevlinkCmdParamGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqParamGetDo marks the attributes "param-get" do requests carry.
-var reqParamGetDo = []bool{1: true, 2: true, 81: true, 184: true}
+var reqParamGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrParamName: true, DevlinkAttrIndex: true}
 
 // reqParamGetDump marks the attributes "param-get" dump requests carry.
-var reqParamGetDump = []bool{1: true, 2: true, 184: true}
+var reqParamGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // ParamGet runs the "param-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -841,10 +959,10 @@ func (c *Client) ParamGetDump(ctx context.Context, req *Devlink, opts ...runtime
 }
 
 // opParamSet describes "param-set" requests.
-var opParamSet = runtime.Op{Name: "param-set", Cmd: 39, Attrs: &attrsDevlink}
+var opParamSet = runtime.Op{Name: "param-set", Cmd: DevlinkCmdParamSet, Attrs: &attrsDevlink}
 
 // reqParamSetDo marks the attributes "param-set" do requests carry.
-var reqParamSetDo = []bool{1: true, 2: true, 81: true, 83: true, 87: true, 183: true, 184: true}
+var reqParamSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrParamName: true, DevlinkAttrParamType: true, DevlinkAttrParamValueCmode: true, DevlinkAttrParamResetDefault: true, DevlinkAttrIndex: true}
 
 // ParamSet runs the "param-set" operation; the kernel sends no reply. Set
 // param instances.
@@ -853,13 +971,13 @@ func (c *Client) ParamSet(ctx context.Context, req *Devlink) error {
 }
 
 // opRegionGet describes "region-get" requests.
-var opRegionGet = runtime.Op{Name: "region-get", Cmd: 42, Attrs: &attrsDevlink, DoReply: true}
+var opRegionGet = runtime.Op{Name: "region-get", Cmd: DevlinkCmdRegionGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRegionGetDo marks the attributes "region-get" do requests carry.
-var reqRegionGetDo = []bool{1: true, 2: true, 3: true, 88: true, 184: true}
+var reqRegionGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrRegionName: true, DevlinkAttrIndex: true}
 
 // reqRegionGetDump marks the attributes "region-get" dump requests carry.
-var reqRegionGetDump = []bool{1: true, 2: true, 184: true}
+var reqRegionGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // RegionGet runs the "region-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -914,10 +1032,10 @@ func (c *Client) RegionGetDump(ctx context.Context, req *Devlink, opts ...runtim
 }
 
 // opRegionNew describes "region-new" requests.
-var opRegionNew = runtime.Op{Name: "region-new", Cmd: 44, Attrs: &attrsDevlink, DoReply: true}
+var opRegionNew = runtime.Op{Name: "region-new", Cmd: DevlinkCmdRegionNew, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRegionNewDo marks the attributes "region-new" do requests carry.
-var reqRegionNewDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 184: true}
+var reqRegionNewDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrRegionName: true, DevlinkAttrRegionSnapshotID: true, DevlinkAttrIndex: true}
 
 // RegionNew runs the "region-new" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -942,10 +1060,10 @@ func (c *Client) RegionNew(ctx context.Context, req *Devlink, opts ...runtime.Do
 }
 
 // opRegionDel describes "region-del" requests.
-var opRegionDel = runtime.Op{Name: "region-del", Cmd: 45, Attrs: &attrsDevlink}
+var opRegionDel = runtime.Op{Name: "region-del", Cmd: DevlinkCmdRegionDel, Attrs: &attrsDevlink}
 
 // reqRegionDelDo marks the attributes "region-del" do requests carry.
-var reqRegionDelDo = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 184: true}
+var reqRegionDelDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrRegionName: true, DevlinkAttrRegionSnapshotID: true, DevlinkAttrIndex: true}
 
 // RegionDel runs the "region-del" operation; the kernel sends no reply.
 // Delete region snapshot.
@@ -954,10 +1072,10 @@ func (c *Client) RegionDel(ctx context.Context, req *Devlink) error {
 }
 
 // opRegionRead describes "region-read" requests.
-var opRegionRead = runtime.Op{Name: "region-read", Cmd: 46, Attrs: &attrsDevlink}
+var opRegionRead = runtime.Op{Name: "region-read", Cmd: DevlinkCmdRegionRead, Attrs: &attrsDevlink}
 
 // reqRegionReadDump marks the attributes "region-read" dump requests carry.
-var reqRegionReadDump = []bool{1: true, 2: true, 3: true, 88: true, 92: true, 96: true, 97: true, 179: true, 184: true}
+var reqRegionReadDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrRegionName: true, DevlinkAttrRegionSnapshotID: true, DevlinkAttrRegionChunkAddr: true, DevlinkAttrRegionChunkLen: true, DevlinkAttrRegionDirect: true, DevlinkAttrIndex: true}
 
 // RegionReadDump runs the "region-read" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
@@ -990,10 +1108,10 @@ func (c *Client) RegionReadDump(ctx context.Context, req *Devlink, opts ...runti
 }
 
 // opPortParamGet describes "port-param-get" requests.
-var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: 47, Attrs: &attrsDevlink, DoReply: true}
+var opPortParamGet = runtime.Op{Name: "port-param-get", Cmd: DevlinkCmdPortParamGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqPortParamGetDo marks the attributes "port-param-get" do requests carry.
-var reqPortParamGetDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqPortParamGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // PortParamGet runs the "port-param-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1048,10 +1166,10 @@ func (c *Client) PortParamGetDump(ctx context.Context, opts ...runtime.DumpOptio
 }
 
 // opPortParamSet describes "port-param-set" requests.
-var opPortParamSet = runtime.Op{Name: "port-param-set", Cmd: 48, Attrs: &attrsDevlink}
+var opPortParamSet = runtime.Op{Name: "port-param-set", Cmd: DevlinkCmdPortParamSet, Attrs: &attrsDevlink}
 
 // reqPortParamSetDo marks the attributes "port-param-set" do requests carry.
-var reqPortParamSetDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqPortParamSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // PortParamSet runs the "port-param-set" operation; the kernel sends no
 // reply. Set port param instances.
@@ -1060,10 +1178,10 @@ func (c *Client) PortParamSet(ctx context.Context, req *Devlink) error {
 }
 
 // opInfoGet describes "info-get" requests.
-var opInfoGet = runtime.Op{Name: "info-get", Cmd: 51, Attrs: &attrsDevlink, DoReply: true}
+var opInfoGet = runtime.Op{Name: "info-get", Cmd: DevlinkCmdInfoGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqInfoGetDo marks the attributes "info-get" do requests carry.
-var reqInfoGetDo = []bool{1: true, 2: true, 184: true}
+var reqInfoGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // InfoGet runs the "info-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1120,13 +1238,13 @@ func (c *Client) InfoGetDump(ctx context.Context, opts ...runtime.DumpOption) it
 }
 
 // opHealthReporterGet describes "health-reporter-get" requests.
-var opHealthReporterGet = runtime.Op{Name: "health-reporter-get", Cmd: 52, Attrs: &attrsDevlink, DoReply: true}
+var opHealthReporterGet = runtime.Op{Name: "health-reporter-get", Cmd: DevlinkCmdHealthReporterGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqHealthReporterGetDo marks the attributes "health-reporter-get" do requests carry.
-var reqHealthReporterGetDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
+var reqHealthReporterGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrIndex: true}
 
 // reqHealthReporterGetDump marks the attributes "health-reporter-get" dump requests carry.
-var reqHealthReporterGetDump = []bool{1: true, 2: true, 3: true, 184: true}
+var reqHealthReporterGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // HealthReporterGet runs the "health-reporter-get" operation and returns
 // the kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1182,10 +1300,10 @@ func (c *Client) HealthReporterGetDump(ctx context.Context, req *Devlink, opts .
 }
 
 // opHealthReporterSet describes "health-reporter-set" requests.
-var opHealthReporterSet = runtime.Op{Name: "health-reporter-set", Cmd: 53, Attrs: &attrsDevlink}
+var opHealthReporterSet = runtime.Op{Name: "health-reporter-set", Cmd: DevlinkCmdHealthReporterSet, Attrs: &attrsDevlink}
 
 // reqHealthReporterSetDo marks the attributes "health-reporter-set" do requests carry.
-var reqHealthReporterSetDo = []bool{1: true, 2: true, 3: true, 115: true, 120: true, 121: true, 141: true, 181: true, 184: true}
+var reqHealthReporterSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrHealthReporterGracefulPeriod: true, DevlinkAttrHealthReporterAutoRecover: true, DevlinkAttrHealthReporterAutoDump: true, DevlinkAttrHealthReporterBurstPeriod: true, DevlinkAttrIndex: true}
 
 // HealthReporterSet runs the "health-reporter-set" operation; the kernel
 // sends no reply. Set health reporter instances.
@@ -1194,10 +1312,10 @@ func (c *Client) HealthReporterSet(ctx context.Context, req *Devlink) error {
 }
 
 // opHealthReporterRecover describes "health-reporter-recover" requests.
-var opHealthReporterRecover = runtime.Op{Name: "health-reporter-recover", Cmd: 54, Attrs: &attrsDevlink}
+var opHealthReporterRecover = runtime.Op{Name: "health-reporter-recover", Cmd: DevlinkCmdHealthReporterRecover, Attrs: &attrsDevlink}
 
 // reqHealthReporterRecoverDo marks the attributes "health-reporter-recover" do requests carry.
-var reqHealthReporterRecoverDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
+var reqHealthReporterRecoverDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrIndex: true}
 
 // HealthReporterRecover runs the "health-reporter-recover" operation; the
 // kernel sends no reply. Recover health reporter instances.
@@ -1206,10 +1324,10 @@ func (c *Client) HealthReporterRecover(ctx context.Context, req *Devlink) error 
 }
 
 // opHealthReporterDiagnose describes "health-reporter-diagnose" requests.
-var opHealthReporterDiagnose = runtime.Op{Name: "health-reporter-diagnose", Cmd: 55, Attrs: &attrsDevlink}
+var opHealthReporterDiagnose = runtime.Op{Name: "health-reporter-diagnose", Cmd: DevlinkCmdHealthReporterDiagnose, Attrs: &attrsDevlink}
 
 // reqHealthReporterDiagnoseDo marks the attributes "health-reporter-diagnose" do requests carry.
-var reqHealthReporterDiagnoseDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
+var reqHealthReporterDiagnoseDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrIndex: true}
 
 // HealthReporterDiagnose runs the "health-reporter-diagnose" operation; the
 // kernel sends no reply. Diagnose health reporter instances.
@@ -1218,10 +1336,10 @@ func (c *Client) HealthReporterDiagnose(ctx context.Context, req *Devlink) error
 }
 
 // opHealthReporterDumpGet describes "health-reporter-dump-get" requests.
-var opHealthReporterDumpGet = runtime.Op{Name: "health-reporter-dump-get", Cmd: 56, Attrs: &attrsDevlink}
+var opHealthReporterDumpGet = runtime.Op{Name: "health-reporter-dump-get", Cmd: DevlinkCmdHealthReporterDumpGet, Attrs: &attrsDevlink}
 
 // reqHealthReporterDumpGetDump marks the attributes "health-reporter-dump-get" dump requests carry.
-var reqHealthReporterDumpGetDump = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
+var reqHealthReporterDumpGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrIndex: true}
 
 // HealthReporterDumpGetDump runs the "health-reporter-dump-get" operation
 // as a dump, yielding each reply as it arrives. Stopping the loop early is
@@ -1254,10 +1372,10 @@ func (c *Client) HealthReporterDumpGetDump(ctx context.Context, req *Devlink, op
 }
 
 // opHealthReporterDumpClear describes "health-reporter-dump-clear" requests.
-var opHealthReporterDumpClear = runtime.Op{Name: "health-reporter-dump-clear", Cmd: 57, Attrs: &attrsDevlink}
+var opHealthReporterDumpClear = runtime.Op{Name: "health-reporter-dump-clear", Cmd: DevlinkCmdHealthReporterDumpClear, Attrs: &attrsDevlink}
 
 // reqHealthReporterDumpClearDo marks the attributes "health-reporter-dump-clear" do requests carry.
-var reqHealthReporterDumpClearDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
+var reqHealthReporterDumpClearDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrIndex: true}
 
 // HealthReporterDumpClear runs the "health-reporter-dump-clear" operation;
 // the kernel sends no reply. Clear dump of health reporter instances.
@@ -1266,10 +1384,10 @@ func (c *Client) HealthReporterDumpClear(ctx context.Context, req *Devlink) erro
 }
 
 // opFlashUpdate describes "flash-update" requests.
-var opFlashUpdate = runtime.Op{Name: "flash-update", Cmd: 58, Attrs: &attrsDevlink}
+var opFlashUpdate = runtime.Op{Name: "flash-update", Cmd: DevlinkCmdFlashUpdate, Attrs: &attrsDevlink}
 
 // reqFlashUpdateDo marks the attributes "flash-update" do requests carry.
-var reqFlashUpdateDo = []bool{1: true, 2: true, 122: true, 123: true, 152: true, 184: true}
+var reqFlashUpdateDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrFlashUpdateFileName: true, DevlinkAttrFlashUpdateComponent: true, DevlinkAttrFlashUpdateOverwriteMask: true, DevlinkAttrIndex: true}
 
 // FlashUpdate runs the "flash-update" operation; the kernel sends no reply.
 // Flash update devlink instances.
@@ -1278,13 +1396,13 @@ func (c *Client) FlashUpdate(ctx context.Context, req *Devlink) error {
 }
 
 // opTrapGet describes "trap-get" requests.
-var opTrapGet = runtime.Op{Name: "trap-get", Cmd: 61, Attrs: &attrsDevlink, DoReply: true}
+var opTrapGet = runtime.Op{Name: "trap-get", Cmd: DevlinkCmdTrapGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapGetDo marks the attributes "trap-get" do requests carry.
-var reqTrapGetDo = []bool{1: true, 2: true, 130: true, 184: true}
+var reqTrapGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrTrapName: true, DevlinkAttrIndex: true}
 
 // reqTrapGetDump marks the attributes "trap-get" dump requests carry.
-var reqTrapGetDump = []bool{1: true, 2: true, 184: true}
+var reqTrapGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // TrapGet runs the "trap-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1339,10 +1457,10 @@ func (c *Client) TrapGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 }
 
 // opTrapSet describes "trap-set" requests.
-var opTrapSet = runtime.Op{Name: "trap-set", Cmd: 62, Attrs: &attrsDevlink}
+var opTrapSet = runtime.Op{Name: "trap-set", Cmd: DevlinkCmdTrapSet, Attrs: &attrsDevlink}
 
 // reqTrapSetDo marks the attributes "trap-set" do requests carry.
-var reqTrapSetDo = []bool{1: true, 2: true, 130: true, 131: true, 184: true}
+var reqTrapSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrTrapName: true, DevlinkAttrTrapAction: true, DevlinkAttrIndex: true}
 
 // TrapSet runs the "trap-set" operation; the kernel sends no reply. Set
 // trap instances.
@@ -1351,13 +1469,13 @@ func (c *Client) TrapSet(ctx context.Context, req *Devlink) error {
 }
 
 // opTrapGroupGet describes "trap-group-get" requests.
-var opTrapGroupGet = runtime.Op{Name: "trap-group-get", Cmd: 65, Attrs: &attrsDevlink, DoReply: true}
+var opTrapGroupGet = runtime.Op{Name: "trap-group-get", Cmd: DevlinkCmdTrapGroupGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapGroupGetDo marks the attributes "trap-group-get" do requests carry.
-var reqTrapGroupGetDo = []bool{1: true, 2: true, 135: true, 184: true}
+var reqTrapGroupGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrTrapGroupName: true, DevlinkAttrIndex: true}
 
 // reqTrapGroupGetDump marks the attributes "trap-group-get" dump requests carry.
-var reqTrapGroupGetDump = []bool{1: true, 2: true, 184: true}
+var reqTrapGroupGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // TrapGroupGet runs the "trap-group-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1412,10 +1530,10 @@ func (c *Client) TrapGroupGetDump(ctx context.Context, req *Devlink, opts ...run
 }
 
 // opTrapGroupSet describes "trap-group-set" requests.
-var opTrapGroupSet = runtime.Op{Name: "trap-group-set", Cmd: 66, Attrs: &attrsDevlink}
+var opTrapGroupSet = runtime.Op{Name: "trap-group-set", Cmd: DevlinkCmdTrapGroupSet, Attrs: &attrsDevlink}
 
 // reqTrapGroupSetDo marks the attributes "trap-group-set" do requests carry.
-var reqTrapGroupSetDo = []bool{1: true, 2: true, 131: true, 135: true, 142: true, 184: true}
+var reqTrapGroupSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrTrapAction: true, DevlinkAttrTrapGroupName: true, DevlinkAttrTrapPolicerID: true, DevlinkAttrIndex: true}
 
 // TrapGroupSet runs the "trap-group-set" operation; the kernel sends no
 // reply. Set trap group instances.
@@ -1424,13 +1542,13 @@ func (c *Client) TrapGroupSet(ctx context.Context, req *Devlink) error {
 }
 
 // opTrapPolicerGet describes "trap-policer-get" requests.
-var opTrapPolicerGet = runtime.Op{Name: "trap-policer-get", Cmd: 69, Attrs: &attrsDevlink, DoReply: true}
+var opTrapPolicerGet = runtime.Op{Name: "trap-policer-get", Cmd: DevlinkCmdTrapPolicerGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqTrapPolicerGetDo marks the attributes "trap-policer-get" do requests carry.
-var reqTrapPolicerGetDo = []bool{1: true, 2: true, 142: true, 184: true}
+var reqTrapPolicerGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrTrapPolicerID: true, DevlinkAttrIndex: true}
 
 // reqTrapPolicerGetDump marks the attributes "trap-policer-get" dump requests carry.
-var reqTrapPolicerGetDump = []bool{1: true, 2: true, 184: true}
+var reqTrapPolicerGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // TrapPolicerGet runs the "trap-policer-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1486,10 +1604,10 @@ func (c *Client) TrapPolicerGetDump(ctx context.Context, req *Devlink, opts ...r
 }
 
 // opTrapPolicerSet describes "trap-policer-set" requests.
-var opTrapPolicerSet = runtime.Op{Name: "trap-policer-set", Cmd: 70, Attrs: &attrsDevlink}
+var opTrapPolicerSet = runtime.Op{Name: "trap-policer-set", Cmd: DevlinkCmdTrapPolicerSet, Attrs: &attrsDevlink}
 
 // reqTrapPolicerSetDo marks the attributes "trap-policer-set" do requests carry.
-var reqTrapPolicerSetDo = []bool{1: true, 2: true, 142: true, 143: true, 144: true, 184: true}
+var reqTrapPolicerSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrTrapPolicerID: true, DevlinkAttrTrapPolicerRate: true, DevlinkAttrTrapPolicerBurst: true, DevlinkAttrIndex: true}
 
 // TrapPolicerSet runs the "trap-policer-set" operation; the kernel sends no
 // reply. Get trap policer instances.
@@ -1498,10 +1616,10 @@ func (c *Client) TrapPolicerSet(ctx context.Context, req *Devlink) error {
 }
 
 // opHealthReporterTest describes "health-reporter-test" requests.
-var opHealthReporterTest = runtime.Op{Name: "health-reporter-test", Cmd: 73, Attrs: &attrsDevlink}
+var opHealthReporterTest = runtime.Op{Name: "health-reporter-test", Cmd: DevlinkCmdHealthReporterTest, Attrs: &attrsDevlink}
 
 // reqHealthReporterTestDo marks the attributes "health-reporter-test" do requests carry.
-var reqHealthReporterTestDo = []bool{1: true, 2: true, 3: true, 115: true, 184: true}
+var reqHealthReporterTestDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrHealthReporterName: true, DevlinkAttrIndex: true}
 
 // HealthReporterTest runs the "health-reporter-test" operation; the kernel
 // sends no reply. Test health reporter instances.
@@ -1510,13 +1628,13 @@ func (c *Client) HealthReporterTest(ctx context.Context, req *Devlink) error {
 }
 
 // opRateGet describes "rate-get" requests.
-var opRateGet = runtime.Op{Name: "rate-get", Cmd: 74, Attrs: &attrsDevlink, DoReply: true}
+var opRateGet = runtime.Op{Name: "rate-get", Cmd: DevlinkCmdRateGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqRateGetDo marks the attributes "rate-get" do requests carry.
-var reqRateGetDo = []bool{1: true, 2: true, 3: true, 168: true, 184: true}
+var reqRateGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrRateNodeName: true, DevlinkAttrIndex: true}
 
 // reqRateGetDump marks the attributes "rate-get" dump requests carry.
-var reqRateGetDump = []bool{1: true, 2: true, 184: true}
+var reqRateGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // RateGet runs the "rate-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1571,10 +1689,10 @@ func (c *Client) RateGetDump(ctx context.Context, req *Devlink, opts ...runtime.
 }
 
 // opRateSet describes "rate-set" requests.
-var opRateSet = runtime.Op{Name: "rate-set", Cmd: 75, Attrs: &attrsDevlink}
+var opRateSet = runtime.Op{Name: "rate-set", Cmd: DevlinkCmdRateSet, Attrs: &attrsDevlink}
 
 // reqRateSetDo marks the attributes "rate-set" do requests carry.
-var reqRateSetDo = []bool{1: true, 2: true, 166: true, 167: true, 168: true, 169: true, 177: true, 178: true, 180: true, 184: true, 186: true}
+var reqRateSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrRateTxShare: true, DevlinkAttrRateTxMax: true, DevlinkAttrRateNodeName: true, DevlinkAttrRateParentNodeName: true, DevlinkAttrRateTxPriority: true, DevlinkAttrRateTxWeight: true, DevlinkAttrRateTcBws: true, DevlinkAttrIndex: true, DevlinkAttrParentDev: true}
 
 // RateSet runs the "rate-set" operation; the kernel sends no reply. Set
 // rate instances.
@@ -1583,10 +1701,10 @@ func (c *Client) RateSet(ctx context.Context, req *Devlink) error {
 }
 
 // opRateNew describes "rate-new" requests.
-var opRateNew = runtime.Op{Name: "rate-new", Cmd: 76, Attrs: &attrsDevlink}
+var opRateNew = runtime.Op{Name: "rate-new", Cmd: DevlinkCmdRateNew, Attrs: &attrsDevlink}
 
 // reqRateNewDo marks the attributes "rate-new" do requests carry.
-var reqRateNewDo = []bool{1: true, 2: true, 166: true, 167: true, 168: true, 169: true, 177: true, 178: true, 180: true, 184: true, 186: true}
+var reqRateNewDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrRateTxShare: true, DevlinkAttrRateTxMax: true, DevlinkAttrRateNodeName: true, DevlinkAttrRateParentNodeName: true, DevlinkAttrRateTxPriority: true, DevlinkAttrRateTxWeight: true, DevlinkAttrRateTcBws: true, DevlinkAttrIndex: true, DevlinkAttrParentDev: true}
 
 // RateNew runs the "rate-new" operation; the kernel sends no reply. Create
 // rate instances.
@@ -1595,10 +1713,10 @@ func (c *Client) RateNew(ctx context.Context, req *Devlink) error {
 }
 
 // opRateDel describes "rate-del" requests.
-var opRateDel = runtime.Op{Name: "rate-del", Cmd: 77, Attrs: &attrsDevlink}
+var opRateDel = runtime.Op{Name: "rate-del", Cmd: DevlinkCmdRateDel, Attrs: &attrsDevlink}
 
 // reqRateDelDo marks the attributes "rate-del" do requests carry.
-var reqRateDelDo = []bool{1: true, 2: true, 168: true, 184: true}
+var reqRateDelDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrRateNodeName: true, DevlinkAttrIndex: true}
 
 // RateDel runs the "rate-del" operation; the kernel sends no reply. Delete
 // rate instances.
@@ -1607,13 +1725,13 @@ func (c *Client) RateDel(ctx context.Context, req *Devlink) error {
 }
 
 // opLinecardGet describes "linecard-get" requests.
-var opLinecardGet = runtime.Op{Name: "linecard-get", Cmd: 78, Attrs: &attrsDevlink, DoReply: true}
+var opLinecardGet = runtime.Op{Name: "linecard-get", Cmd: DevlinkCmdLinecardGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqLinecardGetDo marks the attributes "linecard-get" do requests carry.
-var reqLinecardGetDo = []bool{1: true, 2: true, 171: true, 184: true}
+var reqLinecardGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrLinecardIndex: true, DevlinkAttrIndex: true}
 
 // reqLinecardGetDump marks the attributes "linecard-get" dump requests carry.
-var reqLinecardGetDump = []bool{1: true, 2: true, 184: true}
+var reqLinecardGetDump = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // LinecardGet runs the "linecard-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1668,10 +1786,10 @@ func (c *Client) LinecardGetDump(ctx context.Context, req *Devlink, opts ...runt
 }
 
 // opLinecardSet describes "linecard-set" requests.
-var opLinecardSet = runtime.Op{Name: "linecard-set", Cmd: 79, Attrs: &attrsDevlink}
+var opLinecardSet = runtime.Op{Name: "linecard-set", Cmd: DevlinkCmdLinecardSet, Attrs: &attrsDevlink}
 
 // reqLinecardSetDo marks the attributes "linecard-set" do requests carry.
-var reqLinecardSetDo = []bool{1: true, 2: true, 171: true, 173: true, 184: true}
+var reqLinecardSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrLinecardIndex: true, DevlinkAttrLinecardType: true, DevlinkAttrIndex: true}
 
 // LinecardSet runs the "linecard-set" operation; the kernel sends no reply.
 // Set line card instances.
@@ -1680,10 +1798,10 @@ func (c *Client) LinecardSet(ctx context.Context, req *Devlink) error {
 }
 
 // opSelftestsGet describes "selftests-get" requests.
-var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: 82, Attrs: &attrsDevlink, DoReply: true}
+var opSelftestsGet = runtime.Op{Name: "selftests-get", Cmd: DevlinkCmdSelftestsGet, Attrs: &attrsDevlink, DoReply: true}
 
 // reqSelftestsGetDo marks the attributes "selftests-get" do requests carry.
-var reqSelftestsGetDo = []bool{1: true, 2: true, 184: true}
+var reqSelftestsGetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrIndex: true}
 
 // SelftestsGet runs the "selftests-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1738,10 +1856,10 @@ func (c *Client) SelftestsGetDump(ctx context.Context, opts ...runtime.DumpOptio
 }
 
 // opSelftestsRun describes "selftests-run" requests.
-var opSelftestsRun = runtime.Op{Name: "selftests-run", Cmd: 83, Attrs: &attrsDevlink}
+var opSelftestsRun = runtime.Op{Name: "selftests-run", Cmd: DevlinkCmdSelftestsRun, Attrs: &attrsDevlink}
 
 // reqSelftestsRunDo marks the attributes "selftests-run" do requests carry.
-var reqSelftestsRunDo = []bool{1: true, 2: true, 176: true, 184: true}
+var reqSelftestsRunDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrSelftests: true, DevlinkAttrIndex: true}
 
 // SelftestsRun runs the "selftests-run" operation; the kernel sends no
 // reply. Run device selftest instances.
@@ -1750,10 +1868,10 @@ func (c *Client) SelftestsRun(ctx context.Context, req *Devlink) error {
 }
 
 // opNotifyFilterSet describes "notify-filter-set" requests.
-var opNotifyFilterSet = runtime.Op{Name: "notify-filter-set", Cmd: 84, Attrs: &attrsDevlink}
+var opNotifyFilterSet = runtime.Op{Name: "notify-filter-set", Cmd: DevlinkCmdNotifyFilterSet, Attrs: &attrsDevlink}
 
 // reqNotifyFilterSetDo marks the attributes "notify-filter-set" do requests carry.
-var reqNotifyFilterSetDo = []bool{1: true, 2: true, 3: true, 184: true}
+var reqNotifyFilterSetDo = []bool{DevlinkAttrBusName: true, DevlinkAttrDevName: true, DevlinkAttrPortIndex: true, DevlinkAttrIndex: true}
 
 // NotifyFilterSet runs the "notify-filter-set" operation; the kernel sends
 // no reply. Set notification messages socket filter.

@@ -9,6 +9,650 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "header", as the kernel's header names them.
+const (
+	EthtoolAHeaderUnspec   = 0
+	EthtoolAHeaderDevIndex = 1
+	EthtoolAHeaderDevName  = 2
+	EthtoolAHeaderFlags    = 3
+	EthtoolAHeaderPHYIndex = 4
+)
+
+// Attribute types of "bitset-bit", as the kernel's header names them.
+const (
+	EthtoolABitsetBitUnspec = 0
+	EthtoolABitsetBitIndex  = 1
+	EthtoolABitsetBitName   = 2
+	EthtoolABitsetBitValue  = 3
+)
+
+// Attribute types of "bitset-bits", as the kernel's header names them.
+const (
+	EthtoolABitsetBitsUnspec = 0
+	EthtoolABitsetBitsBit    = 1
+)
+
+// Attribute types of "bitset", as the kernel's header names them.
+const (
+	EthtoolABitsetUnspec = 0
+	EthtoolABitsetNomask = 1
+	EthtoolABitsetSize   = 2
+	EthtoolABitsetBits   = 3
+	EthtoolABitsetValue  = 4
+	EthtoolABitsetMask   = 5
+)
+
+// Attribute types of "string", as the kernel's header names them.
+const (
+	EthtoolAStringUnspec = 0
+	EthtoolAStringIndex  = 1
+	EthtoolAStringValue  = 2
+)
+
+// Attribute types of "strings", as the kernel's header names them.
+const (
+	EthtoolAStringsUnspec = 0
+	EthtoolAStringsString = 1
+)
+
+// Attribute types of "stringset", as the kernel's header names them.
+const (
+	EthtoolAStringsetUnspec  = 0
+	EthtoolAStringsetID      = 1
+	EthtoolAStringsetCount   = 2
+	EthtoolAStringsetStrings = 3
+)
+
+// Attribute types of "stringsets", as the kernel's header names them.
+const (
+	EthtoolAStringsetsUnspec    = 0
+	EthtoolAStringsetsStringset = 1
+)
+
+// Attribute types of "strset", as the kernel's header names them.
+const (
+	EthtoolAStrsetUnspec     = 0
+	EthtoolAStrsetHeader     = 1
+	EthtoolAStrsetStringsets = 2
+	EthtoolAStrsetCountsOnly = 3
+)
+
+// Attribute types of "privflags", as the kernel's header names them.
+const (
+	EthtoolAPrivflagsUnspec = 0
+	EthtoolAPrivflagsHeader = 1
+	EthtoolAPrivflagsFlags  = 2
+)
+
+// Attribute types of "rings", as the kernel's header names them.
+const (
+	EthtoolARingsUnspec          = 0
+	EthtoolARingsHeader          = 1
+	EthtoolARingsRxMax           = 2
+	EthtoolARingsRxMiniMax       = 3
+	EthtoolARingsRxJumboMax      = 4
+	EthtoolARingsTxMax           = 5
+	EthtoolARingsRx              = 6
+	EthtoolARingsRxMini          = 7
+	EthtoolARingsRxJumbo         = 8
+	EthtoolARingsTx              = 9
+	EthtoolARingsRxBufLen        = 10
+	EthtoolARingsTCPDataSplit    = 11
+	EthtoolARingsCqeSize         = 12
+	EthtoolARingsTxPush          = 13
+	EthtoolARingsRxPush          = 14
+	EthtoolARingsTxPushBufLen    = 15
+	EthtoolARingsTxPushBufLenMax = 16
+	EthtoolARingsHdsThresh       = 17
+	EthtoolARingsHdsThreshMax    = 18
+)
+
+// Attribute types of "mm-stat", as the kernel's header names them.
+const (
+	EthtoolAMmStatUnspec           = 0
+	EthtoolAMmStatPad              = 1
+	EthtoolAMmStatReassemblyErrors = 2
+	EthtoolAMmStatSmdErrors        = 3
+	EthtoolAMmStatReassemblyOk     = 4
+	EthtoolAMmStatRxFragCount      = 5
+	EthtoolAMmStatTxFragCount      = 6
+	EthtoolAMmStatHoldCount        = 7
+)
+
+// Attribute types of "mm", as the kernel's header names them.
+const (
+	EthtoolAMmUnspec        = 0
+	EthtoolAMmHeader        = 1
+	EthtoolAMmPmacEnabled   = 2
+	EthtoolAMmTxEnabled     = 3
+	EthtoolAMmTxActive      = 4
+	EthtoolAMmTxMinFragSize = 5
+	EthtoolAMmRxMinFragSize = 6
+	EthtoolAMmVerifyEnabled = 7
+	EthtoolAMmVerifyStatus  = 8
+	EthtoolAMmVerifyTime    = 9
+	EthtoolAMmMaxVerifyTime = 10
+	EthtoolAMmStats         = 11
+)
+
+// Attribute types of "linkinfo", as the kernel's header names them.
+const (
+	EthtoolALinkinfoUnspec      = 0
+	EthtoolALinkinfoHeader      = 1
+	EthtoolALinkinfoPort        = 2
+	EthtoolALinkinfoPhyaddr     = 3
+	EthtoolALinkinfoTpMdix      = 4
+	EthtoolALinkinfoTpMdixCtrl  = 5
+	EthtoolALinkinfoTransceiver = 6
+)
+
+// Attribute types of "linkmodes", as the kernel's header names them.
+const (
+	EthtoolALinkmodesUnspec           = 0
+	EthtoolALinkmodesHeader           = 1
+	EthtoolALinkmodesAutoneg          = 2
+	EthtoolALinkmodesOurs             = 3
+	EthtoolALinkmodesPeer             = 4
+	EthtoolALinkmodesSpeed            = 5
+	EthtoolALinkmodesDuplex           = 6
+	EthtoolALinkmodesMasterSlaveCfg   = 7
+	EthtoolALinkmodesMasterSlaveState = 8
+	EthtoolALinkmodesLanes            = 9
+	EthtoolALinkmodesRateMatching     = 10
+)
+
+// Attribute types of "linkstate", as the kernel's header names them.
+const (
+	EthtoolALinkstateUnspec      = 0
+	EthtoolALinkstateHeader      = 1
+	EthtoolALinkstateLink        = 2
+	EthtoolALinkstateSqi         = 3
+	EthtoolALinkstateSqiMax      = 4
+	EthtoolALinkstateExtState    = 5
+	EthtoolALinkstateExtSubstate = 6
+	EthtoolALinkstateExtDownCnt  = 7
+)
+
+// Attribute types of "debug", as the kernel's header names them.
+const (
+	EthtoolADebugUnspec  = 0
+	EthtoolADebugHeader  = 1
+	EthtoolADebugMsgmask = 2
+)
+
+// Attribute types of "wol", as the kernel's header names them.
+const (
+	EthtoolAWolUnspec = 0
+	EthtoolAWolHeader = 1
+	EthtoolAWolModes  = 2
+	EthtoolAWolSopass = 3
+)
+
+// Attribute types of "features", as the kernel's header names them.
+const (
+	EthtoolAFeaturesUnspec   = 0
+	EthtoolAFeaturesHeader   = 1
+	EthtoolAFeaturesHW       = 2
+	EthtoolAFeaturesWanted   = 3
+	EthtoolAFeaturesActive   = 4
+	EthtoolAFeaturesNochange = 5
+)
+
+// Attribute types of "channels", as the kernel's header names them.
+const (
+	EthtoolAChannelsUnspec        = 0
+	EthtoolAChannelsHeader        = 1
+	EthtoolAChannelsRxMax         = 2
+	EthtoolAChannelsTxMax         = 3
+	EthtoolAChannelsOtherMax      = 4
+	EthtoolAChannelsCombinedMax   = 5
+	EthtoolAChannelsRxCount       = 6
+	EthtoolAChannelsTxCount       = 7
+	EthtoolAChannelsOtherCount    = 8
+	EthtoolAChannelsCombinedCount = 9
+)
+
+// Attribute types of "irq-moderation", as the kernel's header names them.
+const (
+	EthtoolAIRQModerationUnspec = 0
+	EthtoolAIRQModerationUsec   = 1
+	EthtoolAIRQModerationPkts   = 2
+	EthtoolAIRQModerationComps  = 3
+)
+
+// Attribute types of "profile", as the kernel's header names them.
+const (
+	EthtoolAProfileUnspec        = 0
+	EthtoolAProfileIRQModeration = 1
+)
+
+// Attribute types of "coalesce", as the kernel's header names them.
+const (
+	EthtoolACoalesceUnspec             = 0
+	EthtoolACoalesceHeader             = 1
+	EthtoolACoalesceRxUsecs            = 2
+	EthtoolACoalesceRxMaxFrames        = 3
+	EthtoolACoalesceRxUsecsIRQ         = 4
+	EthtoolACoalesceRxMaxFramesIRQ     = 5
+	EthtoolACoalesceTxUsecs            = 6
+	EthtoolACoalesceTxMaxFrames        = 7
+	EthtoolACoalesceTxUsecsIRQ         = 8
+	EthtoolACoalesceTxMaxFramesIRQ     = 9
+	EthtoolACoalesceStatsBlockUsecs    = 10
+	EthtoolACoalesceUseAdaptiveRx      = 11
+	EthtoolACoalesceUseAdaptiveTx      = 12
+	EthtoolACoalescePktRateLow         = 13
+	EthtoolACoalesceRxUsecsLow         = 14
+	EthtoolACoalesceRxMaxFramesLow     = 15
+	EthtoolACoalesceTxUsecsLow         = 16
+	EthtoolACoalesceTxMaxFramesLow     = 17
+	EthtoolACoalescePktRateHigh        = 18
+	EthtoolACoalesceRxUsecsHigh        = 19
+	EthtoolACoalesceRxMaxFramesHigh    = 20
+	EthtoolACoalesceTxUsecsHigh        = 21
+	EthtoolACoalesceTxMaxFramesHigh    = 22
+	EthtoolACoalesceRateSampleInterval = 23
+	EthtoolACoalesceUseCqeModeTx       = 24
+	EthtoolACoalesceUseCqeModeRx       = 25
+	EthtoolACoalesceTxAggrMaxBytes     = 26
+	EthtoolACoalesceTxAggrMaxFrames    = 27
+	EthtoolACoalesceTxAggrTimeUsecs    = 28
+	EthtoolACoalesceRxProfile          = 29
+	EthtoolACoalesceTxProfile          = 30
+	EthtoolACoalesceRxCqeFrames        = 31
+	EthtoolACoalesceRxCqeNsecs         = 32
+)
+
+// Attribute types of "pause-stat", as the kernel's header names them.
+const (
+	EthtoolAPauseStatUnspec             = 0
+	EthtoolAPauseStatPad                = 1
+	EthtoolAPauseStatTxFrames           = 2
+	EthtoolAPauseStatRxFrames           = 3
+	EthtoolAPauseStatTxPauseStormEvents = 4
+)
+
+// Attribute types of "pause", as the kernel's header names them.
+const (
+	EthtoolAPauseUnspec   = 0
+	EthtoolAPauseHeader   = 1
+	EthtoolAPauseAutoneg  = 2
+	EthtoolAPauseRx       = 3
+	EthtoolAPauseTx       = 4
+	EthtoolAPauseStats    = 5
+	EthtoolAPauseStatsSrc = 6
+)
+
+// Attribute types of "eee", as the kernel's header names them.
+const (
+	EthtoolAEEEUnspec       = 0
+	EthtoolAEEEHeader       = 1
+	EthtoolAEEEModesOurs    = 2
+	EthtoolAEEEModesPeer    = 3
+	EthtoolAEEEActive       = 4
+	EthtoolAEEEEnabled      = 5
+	EthtoolAEEETxLpiEnabled = 6
+	EthtoolAEEETxLpiTimer   = 7
+)
+
+// Attribute types of "ts-stat", as the kernel's header names them.
+const (
+	EthtoolATsStatUnspec                   = 0
+	EthtoolATsStatTxPkts                   = 1
+	EthtoolATsStatTxLost                   = 2
+	EthtoolATsStatTxErr                    = 3
+	EthtoolATsStatTxOnestepPktsUnconfirmed = 4
+)
+
+// Attribute types of "ts-hwtstamp-provider", as the kernel's header names
+// them.
+const (
+	EthtoolATsHwtstampProviderUnspec    = 0
+	EthtoolATsHwtstampProviderIndex     = 1
+	EthtoolATsHwtstampProviderQualifier = 2
+)
+
+// Attribute types of "tsinfo", as the kernel's header names them.
+const (
+	EthtoolATsinfoUnspec           = 0
+	EthtoolATsinfoHeader           = 1
+	EthtoolATsinfoTimestamping     = 2
+	EthtoolATsinfoTxTypes          = 3
+	EthtoolATsinfoRxFilters        = 4
+	EthtoolATsinfoPhcIndex         = 5
+	EthtoolATsinfoStats            = 6
+	EthtoolATsinfoHwtstampProvider = 7
+	EthtoolATsinfoHwtstampSource   = 8
+	EthtoolATsinfoHwtstampPhyindex = 9
+)
+
+// Attribute types of "cable-result", as the kernel's header names them.
+const (
+	EthtoolACableResultUnspec = 0
+	EthtoolACableResultPair   = 1
+	EthtoolACableResultCode   = 2
+	EthtoolACableResultSrc    = 3
+)
+
+// Attribute types of "cable-fault-length", as the kernel's header names
+// them.
+const (
+	EthtoolACableFaultLengthUnspec = 0
+	EthtoolACableFaultLengthPair   = 1
+	EthtoolACableFaultLengthCm     = 2
+	EthtoolACableFaultLengthSrc    = 3
+)
+
+// Attribute types of "cable-nest", as the kernel's header names them.
+const (
+	EthtoolACableNestUnspec      = 0
+	EthtoolACableNestResult      = 1
+	EthtoolACableNestFaultLength = 2
+)
+
+// Attribute types of "cable-test", as the kernel's header names them.
+const (
+	EthtoolACableTestUnspec = 0
+	EthtoolACableTestHeader = 1
+)
+
+// Attribute types of "cable-test-ntf", as the kernel's header names them.
+const (
+	EthtoolACableTestNtfUnspec = 0
+	EthtoolACableTestNtfHeader = 1
+	EthtoolACableTestNtfStatus = 2
+	EthtoolACableTestNtfNest   = 3
+)
+
+// Attribute types of "cable-test-tdr-cfg", as the kernel's header names
+// them.
+const (
+	EthtoolACableTestTdrCfgUnspec = 0
+	EthtoolACableTestTdrCfgFirst  = 1
+	EthtoolACableTestTdrCfgLast   = 2
+	EthtoolACableTestTdrCfgStep   = 3
+	EthtoolACableTestTdrCfgPair   = 4
+)
+
+// Attribute types of "cable-test-tdr-ntf", as the kernel's header names
+// them.
+const (
+	EthtoolACableTestTdrNtfUnspec = 0
+	EthtoolACableTestTdrNtfHeader = 1
+	EthtoolACableTestTdrNtfStatus = 2
+	EthtoolACableTestTdrNtfNest   = 3
+)
+
+// Attribute types of "cable-test-tdr", as the kernel's header names them.
+const (
+	EthtoolACableTestTdrUnspec = 0
+	EthtoolACableTestTdrHeader = 1
+	EthtoolACableTestTdrCfg    = 2
+)
+
+// Attribute types of "tunnel-udp-entry", as the kernel's header names them.
+const (
+	EthtoolATunnelUDPEntryUnspec = 0
+	EthtoolATunnelUDPEntryPort   = 1
+	EthtoolATunnelUDPEntryType   = 2
+)
+
+// Attribute types of "tunnel-udp-table", as the kernel's header names them.
+const (
+	EthtoolATunnelUDPTableUnspec = 0
+	EthtoolATunnelUDPTableSize   = 1
+	EthtoolATunnelUDPTableTypes  = 2
+	EthtoolATunnelUDPTableEntry  = 3
+)
+
+// Attribute types of "tunnel-udp", as the kernel's header names them.
+const (
+	EthtoolATunnelUDPUnspec = 0
+	EthtoolATunnelUDPTable  = 1
+)
+
+// Attribute types of "tunnel-info", as the kernel's header names them.
+const (
+	EthtoolATunnelInfoUnspec   = 0
+	EthtoolATunnelInfoHeader   = 1
+	EthtoolATunnelInfoUDPPorts = 2
+)
+
+// Attribute types of "fec-hist", as the kernel's header names them.
+const (
+	EthtoolAFECHistPad           = 1
+	EthtoolAFECHistBinLow        = 2
+	EthtoolAFECHistBinHigh       = 3
+	EthtoolAFECHistBinVal        = 4
+	EthtoolAFECHistBinValPerLane = 5
+)
+
+// Attribute types of "fec-stat", as the kernel's header names them.
+const (
+	EthtoolAFECStatUnspec    = 0
+	EthtoolAFECStatPad       = 1
+	EthtoolAFECStatCorrected = 2
+	EthtoolAFECStatUncorr    = 3
+	EthtoolAFECStatCorrBits  = 4
+	EthtoolAFECStatHist      = 5
+)
+
+// Attribute types of "fec", as the kernel's header names them.
+const (
+	EthtoolAFECUnspec = 0
+	EthtoolAFECHeader = 1
+	EthtoolAFECModes  = 2
+	EthtoolAFECAuto   = 3
+	EthtoolAFECActive = 4
+	EthtoolAFECStats  = 5
+)
+
+// Attribute types of "module-eeprom", as the kernel's header names them.
+const (
+	EthtoolAModuleEepromUnspec     = 0
+	EthtoolAModuleEepromHeader     = 1
+	EthtoolAModuleEepromOffset     = 2
+	EthtoolAModuleEepromLength     = 3
+	EthtoolAModuleEepromPage       = 4
+	EthtoolAModuleEepromBank       = 5
+	EthtoolAModuleEepromI2cAddress = 6
+	EthtoolAModuleEepromData       = 7
+)
+
+// Attribute types of "stats-grp", as the kernel's header names them.
+const (
+	EthtoolAStatsGrpUnspec     = 0
+	EthtoolAStatsGrpPad        = 1
+	EthtoolAStatsGrpID         = 2
+	EthtoolAStatsGrpSsID       = 3
+	EthtoolAStatsGrpStat       = 4
+	EthtoolAStatsGrpHistRx     = 5
+	EthtoolAStatsGrpHistTx     = 6
+	EthtoolAStatsGrpHistBktLow = 7
+	EthtoolAStatsGrpHistBktHi  = 8
+	EthtoolAStatsGrpHistVal    = 9
+)
+
+// Attribute types of "stats", as the kernel's header names them.
+const (
+	EthtoolAStatsUnspec = 0
+	EthtoolAStatsPad    = 1
+	EthtoolAStatsHeader = 2
+	EthtoolAStatsGroups = 3
+	EthtoolAStatsGrp    = 4
+	EthtoolAStatsSrc    = 5
+)
+
+// Attribute types of "phc-vclocks", as the kernel's header names them.
+const (
+	EthtoolAPhcVclocksUnspec = 0
+	EthtoolAPhcVclocksHeader = 1
+	EthtoolAPhcVclocksNum    = 2
+	EthtoolAPhcVclocksIndex  = 3
+)
+
+// Attribute types of "module", as the kernel's header names them.
+const (
+	EthtoolAModuleUnspec          = 0
+	EthtoolAModuleHeader          = 1
+	EthtoolAModulePowerModePolicy = 2
+	EthtoolAModulePowerMode       = 3
+)
+
+// Attribute types of "c33-pse-pw-limit", as the kernel's header names them.
+const (
+	EthtoolAC33PSEPwLimitUnspec = 0
+	EthtoolAC33PSEPwLimitMin    = 1
+	EthtoolAC33PSEPwLimitMax    = 2
+)
+
+// Attribute types of "pse", as the kernel's header names them.
+const (
+	EthtoolAPSEUnspec           = 0
+	EthtoolAPSEHeader           = 1
+	EthtoolAPodlPSEAdminState   = 2
+	EthtoolAPodlPSEAdminControl = 3
+	EthtoolAPodlPSEPwDStatus    = 4
+	EthtoolAC33PSEAdminState    = 5
+	EthtoolAC33PSEAdminControl  = 6
+	EthtoolAC33PSEPwDStatus     = 7
+	EthtoolAC33PSEPwClass       = 8
+	EthtoolAC33PSEActualPw      = 9
+	EthtoolAC33PSEExtState      = 10
+	EthtoolAC33PSEExtSubstate   = 11
+	EthtoolAC33PSEAvailPwLimit  = 12
+	EthtoolAC33PSEPwLimitRanges = 13
+	EthtoolAPSEPwDID            = 14
+	EthtoolAPSEPrioMax          = 15
+	EthtoolAPSEPrio             = 16
+)
+
+// Attribute types of "flow", as the kernel's header names them.
+const (
+	EthtoolAFlowEther     = 1
+	EthtoolAFlowIp4       = 2
+	EthtoolAFlowIp6       = 3
+	EthtoolAFlowTcp4      = 4
+	EthtoolAFlowTcp6      = 5
+	EthtoolAFlowUdp4      = 6
+	EthtoolAFlowUdp6      = 7
+	EthtoolAFlowSctp4     = 8
+	EthtoolAFlowSctp6     = 9
+	EthtoolAFlowAh4       = 10
+	EthtoolAFlowAh6       = 11
+	EthtoolAFlowEsp4      = 12
+	EthtoolAFlowEsp6      = 13
+	EthtoolAFlowAhEsp4    = 14
+	EthtoolAFlowAhEsp6    = 15
+	EthtoolAFlowGtpu4     = 16
+	EthtoolAFlowGtpu6     = 17
+	EthtoolAFlowGtpc4     = 18
+	EthtoolAFlowGtpc6     = 19
+	EthtoolAFlowGtpcTeid4 = 20
+	EthtoolAFlowGtpcTeid6 = 21
+	EthtoolAFlowGtpuEh4   = 22
+	EthtoolAFlowGtpuEh6   = 23
+	EthtoolAFlowGtpuUl4   = 24
+	EthtoolAFlowGtpuUl6   = 25
+	EthtoolAFlowGtpuDl4   = 26
+	EthtoolAFlowGtpuDl6   = 27
+)
+
+// Attribute types of "rss", as the kernel's header names them.
+const (
+	EthtoolARSSUnspec       = 0
+	EthtoolARSSHeader       = 1
+	EthtoolARSSContext      = 2
+	EthtoolARSSHfunc        = 3
+	EthtoolARSSIndir        = 4
+	EthtoolARSSHkey         = 5
+	EthtoolARSSInputXfrm    = 6
+	EthtoolARSSStartContext = 7
+	EthtoolARSSFlowHash     = 8
+)
+
+// Attribute types of "plca", as the kernel's header names them.
+const (
+	EthtoolAPlcaUnspec   = 0
+	EthtoolAPlcaHeader   = 1
+	EthtoolAPlcaVersion  = 2
+	EthtoolAPlcaEnabled  = 3
+	EthtoolAPlcaStatus   = 4
+	EthtoolAPlcaNodeCnt  = 5
+	EthtoolAPlcaNodeID   = 6
+	EthtoolAPlcaToTmr    = 7
+	EthtoolAPlcaBurstCnt = 8
+	EthtoolAPlcaBurstTmr = 9
+)
+
+// Attribute types of "module-fw-flash", as the kernel's header names them.
+const (
+	EthtoolAModuleFwFlashUnspec    = 0
+	EthtoolAModuleFwFlashHeader    = 1
+	EthtoolAModuleFwFlashFileName  = 2
+	EthtoolAModuleFwFlashPassword  = 3
+	EthtoolAModuleFwFlashStatus    = 4
+	EthtoolAModuleFwFlashStatusMsg = 5
+	EthtoolAModuleFwFlashDone      = 6
+	EthtoolAModuleFwFlashTotal     = 7
+)
+
+// Attribute types of "phy", as the kernel's header names them.
+const (
+	EthtoolAPHYUnspec            = 0
+	EthtoolAPHYHeader            = 1
+	EthtoolAPHYIndex             = 2
+	EthtoolAPHYDrvname           = 3
+	EthtoolAPHYName              = 4
+	EthtoolAPHYUpstreamType      = 5
+	EthtoolAPHYUpstreamIndex     = 6
+	EthtoolAPHYUpstreamSfpName   = 7
+	EthtoolAPHYDownstreamSfpName = 8
+)
+
+// Attribute types of "tsconfig", as the kernel's header names them.
+const (
+	EthtoolATsconfigUnspec           = 0
+	EthtoolATsconfigHeader           = 1
+	EthtoolATsconfigHwtstampProvider = 2
+	EthtoolATsconfigTxTypes          = 3
+	EthtoolATsconfigRxFilters        = 4
+	EthtoolATsconfigHwtstampFlags    = 5
+)
+
+// Attribute types of "pse-ntf", as the kernel's header names them.
+const (
+	EthtoolAPSENtfHeader = 1
+	EthtoolAPSENtfEvents = 2
+)
+
+// Attribute types of "mse-capabilities", as the kernel's header names them.
+const (
+	EthtoolAMseCapabilitiesMaxAverageMse = 1
+	EthtoolAMseCapabilitiesMaxPeakMse    = 2
+	EthtoolAMseCapabilitiesRefreshRatePs = 3
+	EthtoolAMseCapabilitiesNumSymbols    = 4
+)
+
+// Attribute types of "mse-snapshot", as the kernel's header names them.
+const (
+	EthtoolAMseSnapshotAverageMse   = 1
+	EthtoolAMseSnapshotPeakMse      = 2
+	EthtoolAMseSnapshotWorstPeakMse = 3
+)
+
+// Attribute types of "mse", as the kernel's header names them.
+const (
+	EthtoolAMseHeader       = 1
+	EthtoolAMseCapabilities = 2
+	EthtoolAMseChannelA     = 3
+	EthtoolAMseChannelB     = 4
+	EthtoolAMseChannelC     = 5
+	EthtoolAMseChannelD     = 6
+	EthtoolAMseWorstChannel = 7
+	EthtoolAMseLink         = 8
+)
+
 // Header holds the attributes of the "header" attribute set.
 type Header struct {
 	// DevIndex is the "dev-index" attribute.
@@ -37,17 +681,17 @@ func (v *Header) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.DevIndex; x.Present && sends(e, only, 1, "DevIndex", "dev-index") {
-		e.PutU32(1, x.V)
+	if x := &v.DevIndex; x.Present && sends(e, only, EthtoolAHeaderDevIndex, "DevIndex", "dev-index") {
+		e.PutU32(EthtoolAHeaderDevIndex, x.V)
 	}
-	if x := &v.DevName; x.Present && sends(e, only, 2, "DevName", "dev-name") {
-		e.PutString(2, x.V)
+	if x := &v.DevName; x.Present && sends(e, only, EthtoolAHeaderDevName, "DevName", "dev-name") {
+		e.PutString(EthtoolAHeaderDevName, x.V)
 	}
-	if x := &v.Flags; x.Present && sends(e, only, 3, "Flags", "flags") {
-		e.PutU32(3, uint32(x.V))
+	if x := &v.Flags; x.Present && sends(e, only, EthtoolAHeaderFlags, "Flags", "flags") {
+		e.PutU32(EthtoolAHeaderFlags, uint32(x.V))
 	}
-	if x := &v.PHYIndex; x.Present && sends(e, only, 4, "PHYIndex", "phy-index") {
-		e.PutU32(4, x.V)
+	if x := &v.PHYIndex; x.Present && sends(e, only, EthtoolAHeaderPHYIndex, "PHYIndex", "phy-index") {
+		e.PutU32(EthtoolAHeaderPHYIndex, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -70,26 +714,26 @@ func (v *Header) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAHeaderUnspec: // pad or unused: never surfaced
+		case EthtoolAHeaderDevIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("dev-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DevIndex = runtime.Some(x)
-		case 2:
+		case EthtoolAHeaderDevName:
 			x, err := dc.bytes().ReadNulString("dev-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DevName = runtime.Some(x)
-		case 3:
+		case EthtoolAHeaderFlags:
 			if l-4 != 4 {
 				return runtime.SizeError("flags", 4, l-4)
 			}
 			x := HeaderFlags(runtime.U32(b[off+4 : end]))
 			v.Flags = runtime.Some(x)
-		case 4:
+		case EthtoolAHeaderPHYIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("phy-index", 4, l-4)
 			}
@@ -185,14 +829,14 @@ func (v *BitsetBit) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
-		e.PutU32(1, x.V)
+	if x := &v.Index; x.Present && sends(e, only, EthtoolABitsetBitIndex, "Index", "index") {
+		e.PutU32(EthtoolABitsetBitIndex, x.V)
 	}
-	if x := &v.Name; x.Present && sends(e, only, 2, "Name", "name") {
-		e.PutString(2, x.V)
+	if x := &v.Name; x.Present && sends(e, only, EthtoolABitsetBitName, "Name", "name") {
+		e.PutString(EthtoolABitsetBitName, x.V)
 	}
-	if v.Value && sends(e, only, 3, "Value", "value") {
-		e.PutFlag(3)
+	if v.Value && sends(e, only, EthtoolABitsetBitValue, "Value", "value") {
+		e.PutFlag(EthtoolABitsetBitValue)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -215,20 +859,20 @@ func (v *BitsetBit) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolABitsetBitUnspec: // pad or unused: never surfaced
+		case EthtoolABitsetBitIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
-		case 2:
+		case EthtoolABitsetBitName:
 			x, err := dc.bytes().ReadNulString("name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
-		case 3:
+		case EthtoolABitsetBitValue:
 			x, err := runtime.ReadFlag("value", b[off+4:end])
 			if err != nil {
 				return err
@@ -308,9 +952,9 @@ func (v *BitsetBits) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.Bit) > 0 && sends(e, only, 1, "Bit", "bit") {
+	if len(v.Bit) > 0 && sends(e, only, EthtoolABitsetBitsBit, "Bit", "bit") {
 		for _, x := range v.Bit {
-			n := e.BeginNest(1)
+			n := e.BeginNest(EthtoolABitsetBitsBit)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -336,8 +980,8 @@ func (v *BitsetBits) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolABitsetBitsUnspec: // pad or unused: never surfaced
+		case EthtoolABitsetBitsBit:
 			var x BitsetBit
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("bit: %w", err)
@@ -420,22 +1064,22 @@ func (v *Bitset) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if v.Nomask && sends(e, only, 1, "Nomask", "nomask") {
-		e.PutFlag(1)
+	if v.Nomask && sends(e, only, EthtoolABitsetNomask, "Nomask", "nomask") {
+		e.PutFlag(EthtoolABitsetNomask)
 	}
-	if x := &v.Size; x.Present && sends(e, only, 2, "Size", "size") {
-		e.PutU32(2, x.V)
+	if x := &v.Size; x.Present && sends(e, only, EthtoolABitsetSize, "Size", "size") {
+		e.PutU32(EthtoolABitsetSize, x.V)
 	}
-	if x := v.Bits; x != nil && sends(e, only, 3, "Bits", "bits") {
-		n := e.BeginNest(3)
+	if x := v.Bits; x != nil && sends(e, only, EthtoolABitsetBits, "Bits", "bits") {
+		n := e.BeginNest(EthtoolABitsetBits)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Value; x != nil && sends(e, only, 4, "Value", "value") {
-		e.PutBytes(4, x)
+	if x := v.Value; x != nil && sends(e, only, EthtoolABitsetValue, "Value", "value") {
+		e.PutBytes(EthtoolABitsetValue, x)
 	}
-	if x := v.Mask; x != nil && sends(e, only, 5, "Mask", "mask") {
-		e.PutBytes(5, x)
+	if x := v.Mask; x != nil && sends(e, only, EthtoolABitsetMask, "Mask", "mask") {
+		e.PutBytes(EthtoolABitsetMask, x)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -458,29 +1102,29 @@ func (v *Bitset) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolABitsetUnspec: // pad or unused: never surfaced
+		case EthtoolABitsetNomask:
 			x, err := runtime.ReadFlag("nomask", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Nomask = x
-		case 2:
+		case EthtoolABitsetSize:
 			if l-4 != 4 {
 				return runtime.SizeError("size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Size = runtime.Some(x)
-		case 3:
+		case EthtoolABitsetBits:
 			x := &dc.takeBitsetBits(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("bits: %w", err)
 			}
 			v.Bits = x
-		case 4:
+		case EthtoolABitsetValue:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.Value = x
-		case 5:
+		case EthtoolABitsetMask:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.Mask = x
 		default:
@@ -579,11 +1223,11 @@ func (v *String) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
-		e.PutU32(1, x.V)
+	if x := &v.Index; x.Present && sends(e, only, EthtoolAStringIndex, "Index", "index") {
+		e.PutU32(EthtoolAStringIndex, x.V)
 	}
-	if x := &v.Value; x.Present && sends(e, only, 2, "Value", "value") {
-		e.PutString(2, x.V)
+	if x := &v.Value; x.Present && sends(e, only, EthtoolAStringValue, "Value", "value") {
+		e.PutString(EthtoolAStringValue, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -606,14 +1250,14 @@ func (v *String) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAStringUnspec: // pad or unused: never surfaced
+		case EthtoolAStringIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
-		case 2:
+		case EthtoolAStringValue:
 			x, err := dc.bytes().ReadNulString("value", b[off+4:end])
 			if err != nil {
 				return err
@@ -686,9 +1330,9 @@ func (v *Strings) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.StringAttr) > 0 && sends(e, only, 1, "StringAttr", "string") {
+	if len(v.StringAttr) > 0 && sends(e, only, EthtoolAStringsString, "StringAttr", "string") {
 		for _, x := range v.StringAttr {
-			n := e.BeginNest(1)
+			n := e.BeginNest(EthtoolAStringsString)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -714,8 +1358,8 @@ func (v *Strings) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAStringsUnspec: // pad or unused: never surfaced
+		case EthtoolAStringsString:
 			var x String
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("string: %w", err)
@@ -794,15 +1438,15 @@ func (v *StringsetAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
-		e.PutU32(1, x.V)
+	if x := &v.ID; x.Present && sends(e, only, EthtoolAStringsetID, "ID", "id") {
+		e.PutU32(EthtoolAStringsetID, x.V)
 	}
-	if x := &v.Count; x.Present && sends(e, only, 2, "Count", "count") {
-		e.PutU32(2, x.V)
+	if x := &v.Count; x.Present && sends(e, only, EthtoolAStringsetCount, "Count", "count") {
+		e.PutU32(EthtoolAStringsetCount, x.V)
 	}
-	if len(v.Strings) > 0 && sends(e, only, 3, "Strings", "strings") {
+	if len(v.Strings) > 0 && sends(e, only, EthtoolAStringsetStrings, "Strings", "strings") {
 		for _, x := range v.Strings {
-			n := e.BeginNest(3)
+			n := e.BeginNest(EthtoolAStringsetStrings)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -828,20 +1472,20 @@ func (v *StringsetAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAStringsetUnspec: // pad or unused: never surfaced
+		case EthtoolAStringsetID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 2:
+		case EthtoolAStringsetCount:
 			if l-4 != 4 {
 				return runtime.SizeError("count", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Count = runtime.Some(x)
-		case 3:
+		case EthtoolAStringsetStrings:
 			var x Strings
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("strings: %w", err)
@@ -934,9 +1578,9 @@ func (v *Stringsets) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.Stringset) > 0 && sends(e, only, 1, "Stringset", "stringset") {
+	if len(v.Stringset) > 0 && sends(e, only, EthtoolAStringsetsStringset, "Stringset", "stringset") {
 		for _, x := range v.Stringset {
-			n := e.BeginNest(1)
+			n := e.BeginNest(EthtoolAStringsetsStringset)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -962,8 +1606,8 @@ func (v *Stringsets) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAStringsetsUnspec: // pad or unused: never surfaced
+		case EthtoolAStringsetsStringset:
 			var x StringsetAttrs
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stringset: %w", err)
@@ -1042,18 +1686,18 @@ func (v *Strset) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAStrsetHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAStrsetHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Stringsets; x != nil && sends(e, only, 2, "Stringsets", "stringsets") {
-		n := e.BeginNest(2)
+	if x := v.Stringsets; x != nil && sends(e, only, EthtoolAStrsetStringsets, "Stringsets", "stringsets") {
+		n := e.BeginNest(EthtoolAStrsetStringsets)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if v.CountsOnly && sends(e, only, 3, "CountsOnly", "counts-only") {
-		e.PutFlag(3)
+	if v.CountsOnly && sends(e, only, EthtoolAStrsetCountsOnly, "CountsOnly", "counts-only") {
+		e.PutFlag(EthtoolAStrsetCountsOnly)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1076,20 +1720,20 @@ func (v *Strset) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAStrsetUnspec: // pad or unused: never surfaced
+		case EthtoolAStrsetHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAStrsetStringsets:
 			x := &dc.takeStringsets(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stringsets: %w", err)
 			}
 			v.Stringsets = x
-		case 3:
+		case EthtoolAStrsetCountsOnly:
 			x, err := runtime.ReadFlag("counts-only", b[off+4:end])
 			if err != nil {
 				return err
@@ -1171,13 +1815,13 @@ func (v *Privflags) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPrivflagsHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPrivflagsHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Flags; x != nil && sends(e, only, 2, "Flags", "flags") {
-		n := e.BeginNest(2)
+	if x := v.Flags; x != nil && sends(e, only, EthtoolAPrivflagsFlags, "Flags", "flags") {
+		n := e.BeginNest(EthtoolAPrivflagsFlags)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -1202,14 +1846,14 @@ func (v *Privflags) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAPrivflagsUnspec: // pad or unused: never surfaced
+		case EthtoolAPrivflagsHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPrivflagsFlags:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("flags: %w", err)
@@ -1316,61 +1960,61 @@ func (v *Rings) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolARingsHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolARingsHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxMax; x.Present && sends(e, only, 2, "RxMax", "rx-max") {
-		e.PutU32(2, x.V)
+	if x := &v.RxMax; x.Present && sends(e, only, EthtoolARingsRxMax, "RxMax", "rx-max") {
+		e.PutU32(EthtoolARingsRxMax, x.V)
 	}
-	if x := &v.RxMiniMax; x.Present && sends(e, only, 3, "RxMiniMax", "rx-mini-max") {
-		e.PutU32(3, x.V)
+	if x := &v.RxMiniMax; x.Present && sends(e, only, EthtoolARingsRxMiniMax, "RxMiniMax", "rx-mini-max") {
+		e.PutU32(EthtoolARingsRxMiniMax, x.V)
 	}
-	if x := &v.RxJumboMax; x.Present && sends(e, only, 4, "RxJumboMax", "rx-jumbo-max") {
-		e.PutU32(4, x.V)
+	if x := &v.RxJumboMax; x.Present && sends(e, only, EthtoolARingsRxJumboMax, "RxJumboMax", "rx-jumbo-max") {
+		e.PutU32(EthtoolARingsRxJumboMax, x.V)
 	}
-	if x := &v.TxMax; x.Present && sends(e, only, 5, "TxMax", "tx-max") {
-		e.PutU32(5, x.V)
+	if x := &v.TxMax; x.Present && sends(e, only, EthtoolARingsTxMax, "TxMax", "tx-max") {
+		e.PutU32(EthtoolARingsTxMax, x.V)
 	}
-	if x := &v.Rx; x.Present && sends(e, only, 6, "Rx", "rx") {
-		e.PutU32(6, x.V)
+	if x := &v.Rx; x.Present && sends(e, only, EthtoolARingsRx, "Rx", "rx") {
+		e.PutU32(EthtoolARingsRx, x.V)
 	}
-	if x := &v.RxMini; x.Present && sends(e, only, 7, "RxMini", "rx-mini") {
-		e.PutU32(7, x.V)
+	if x := &v.RxMini; x.Present && sends(e, only, EthtoolARingsRxMini, "RxMini", "rx-mini") {
+		e.PutU32(EthtoolARingsRxMini, x.V)
 	}
-	if x := &v.RxJumbo; x.Present && sends(e, only, 8, "RxJumbo", "rx-jumbo") {
-		e.PutU32(8, x.V)
+	if x := &v.RxJumbo; x.Present && sends(e, only, EthtoolARingsRxJumbo, "RxJumbo", "rx-jumbo") {
+		e.PutU32(EthtoolARingsRxJumbo, x.V)
 	}
-	if x := &v.Tx; x.Present && sends(e, only, 9, "Tx", "tx") {
-		e.PutU32(9, x.V)
+	if x := &v.Tx; x.Present && sends(e, only, EthtoolARingsTx, "Tx", "tx") {
+		e.PutU32(EthtoolARingsTx, x.V)
 	}
-	if x := &v.RxBufLen; x.Present && sends(e, only, 10, "RxBufLen", "rx-buf-len") {
-		e.PutU32(10, x.V)
+	if x := &v.RxBufLen; x.Present && sends(e, only, EthtoolARingsRxBufLen, "RxBufLen", "rx-buf-len") {
+		e.PutU32(EthtoolARingsRxBufLen, x.V)
 	}
-	if x := &v.TCPDataSplit; x.Present && sends(e, only, 11, "TCPDataSplit", "tcp-data-split") {
-		e.PutU8(11, uint8(x.V))
+	if x := &v.TCPDataSplit; x.Present && sends(e, only, EthtoolARingsTCPDataSplit, "TCPDataSplit", "tcp-data-split") {
+		e.PutU8(EthtoolARingsTCPDataSplit, uint8(x.V))
 	}
-	if x := &v.CqeSize; x.Present && sends(e, only, 12, "CqeSize", "cqe-size") {
-		e.PutU32(12, x.V)
+	if x := &v.CqeSize; x.Present && sends(e, only, EthtoolARingsCqeSize, "CqeSize", "cqe-size") {
+		e.PutU32(EthtoolARingsCqeSize, x.V)
 	}
-	if x := &v.TxPush; x.Present && sends(e, only, 13, "TxPush", "tx-push") {
-		e.PutU8(13, x.V)
+	if x := &v.TxPush; x.Present && sends(e, only, EthtoolARingsTxPush, "TxPush", "tx-push") {
+		e.PutU8(EthtoolARingsTxPush, x.V)
 	}
-	if x := &v.RxPush; x.Present && sends(e, only, 14, "RxPush", "rx-push") {
-		e.PutU8(14, x.V)
+	if x := &v.RxPush; x.Present && sends(e, only, EthtoolARingsRxPush, "RxPush", "rx-push") {
+		e.PutU8(EthtoolARingsRxPush, x.V)
 	}
-	if x := &v.TxPushBufLen; x.Present && sends(e, only, 15, "TxPushBufLen", "tx-push-buf-len") {
-		e.PutU32(15, x.V)
+	if x := &v.TxPushBufLen; x.Present && sends(e, only, EthtoolARingsTxPushBufLen, "TxPushBufLen", "tx-push-buf-len") {
+		e.PutU32(EthtoolARingsTxPushBufLen, x.V)
 	}
-	if x := &v.TxPushBufLenMax; x.Present && sends(e, only, 16, "TxPushBufLenMax", "tx-push-buf-len-max") {
-		e.PutU32(16, x.V)
+	if x := &v.TxPushBufLenMax; x.Present && sends(e, only, EthtoolARingsTxPushBufLenMax, "TxPushBufLenMax", "tx-push-buf-len-max") {
+		e.PutU32(EthtoolARingsTxPushBufLenMax, x.V)
 	}
-	if x := &v.HdsThresh; x.Present && sends(e, only, 17, "HdsThresh", "hds-thresh") {
-		e.PutU32(17, x.V)
+	if x := &v.HdsThresh; x.Present && sends(e, only, EthtoolARingsHdsThresh, "HdsThresh", "hds-thresh") {
+		e.PutU32(EthtoolARingsHdsThresh, x.V)
 	}
-	if x := &v.HdsThreshMax; x.Present && sends(e, only, 18, "HdsThreshMax", "hds-thresh-max") {
-		e.PutU32(18, x.V)
+	if x := &v.HdsThreshMax; x.Present && sends(e, only, EthtoolARingsHdsThreshMax, "HdsThreshMax", "hds-thresh-max") {
+		e.PutU32(EthtoolARingsHdsThreshMax, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1393,110 +2037,110 @@ func (v *Rings) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolARingsUnspec: // pad or unused: never surfaced
+		case EthtoolARingsHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolARingsRxMax:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMax = runtime.Some(x)
-		case 3:
+		case EthtoolARingsRxMiniMax:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-mini-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMiniMax = runtime.Some(x)
-		case 4:
+		case EthtoolARingsRxJumboMax:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-jumbo-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxJumboMax = runtime.Some(x)
-		case 5:
+		case EthtoolARingsTxMax:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMax = runtime.Some(x)
-		case 6:
+		case EthtoolARingsRx:
 			if l-4 != 4 {
 				return runtime.SizeError("rx", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Rx = runtime.Some(x)
-		case 7:
+		case EthtoolARingsRxMini:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-mini", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMini = runtime.Some(x)
-		case 8:
+		case EthtoolARingsRxJumbo:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-jumbo", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxJumbo = runtime.Some(x)
-		case 9:
+		case EthtoolARingsTx:
 			if l-4 != 4 {
 				return runtime.SizeError("tx", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Tx = runtime.Some(x)
-		case 10:
+		case EthtoolARingsRxBufLen:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-buf-len", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxBufLen = runtime.Some(x)
-		case 11:
+		case EthtoolARingsTCPDataSplit:
 			if l-4 != 1 {
 				return runtime.SizeError("tcp-data-split", 1, l-4)
 			}
 			x := TCPDataSplit(runtime.U8(b[off+4 : end]))
 			v.TCPDataSplit = runtime.Some(x)
-		case 12:
+		case EthtoolARingsCqeSize:
 			if l-4 != 4 {
 				return runtime.SizeError("cqe-size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.CqeSize = runtime.Some(x)
-		case 13:
+		case EthtoolARingsTxPush:
 			if l-4 != 1 {
 				return runtime.SizeError("tx-push", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.TxPush = runtime.Some(x)
-		case 14:
+		case EthtoolARingsRxPush:
 			if l-4 != 1 {
 				return runtime.SizeError("rx-push", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.RxPush = runtime.Some(x)
-		case 15:
+		case EthtoolARingsTxPushBufLen:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-push-buf-len", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxPushBufLen = runtime.Some(x)
-		case 16:
+		case EthtoolARingsTxPushBufLenMax:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-push-buf-len-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxPushBufLenMax = runtime.Some(x)
-		case 17:
+		case EthtoolARingsHdsThresh:
 			if l-4 != 4 {
 				return runtime.SizeError("hds-thresh", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.HdsThresh = runtime.Some(x)
-		case 18:
+		case EthtoolARingsHdsThreshMax:
 			if l-4 != 4 {
 				return runtime.SizeError("hds-thresh-max", 4, l-4)
 			}
@@ -1725,23 +2369,23 @@ func (v *MmStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ReassemblyErrors; x.Present && sends(e, only, 2, "ReassemblyErrors", "reassembly-errors") {
-		e.PutU64(2, x.V)
+	if x := &v.ReassemblyErrors; x.Present && sends(e, only, EthtoolAMmStatReassemblyErrors, "ReassemblyErrors", "reassembly-errors") {
+		e.PutU64(EthtoolAMmStatReassemblyErrors, x.V)
 	}
-	if x := &v.SmdErrors; x.Present && sends(e, only, 3, "SmdErrors", "smd-errors") {
-		e.PutU64(3, x.V)
+	if x := &v.SmdErrors; x.Present && sends(e, only, EthtoolAMmStatSmdErrors, "SmdErrors", "smd-errors") {
+		e.PutU64(EthtoolAMmStatSmdErrors, x.V)
 	}
-	if x := &v.ReassemblyOk; x.Present && sends(e, only, 4, "ReassemblyOk", "reassembly-ok") {
-		e.PutU64(4, x.V)
+	if x := &v.ReassemblyOk; x.Present && sends(e, only, EthtoolAMmStatReassemblyOk, "ReassemblyOk", "reassembly-ok") {
+		e.PutU64(EthtoolAMmStatReassemblyOk, x.V)
 	}
-	if x := &v.RxFragCount; x.Present && sends(e, only, 5, "RxFragCount", "rx-frag-count") {
-		e.PutU64(5, x.V)
+	if x := &v.RxFragCount; x.Present && sends(e, only, EthtoolAMmStatRxFragCount, "RxFragCount", "rx-frag-count") {
+		e.PutU64(EthtoolAMmStatRxFragCount, x.V)
 	}
-	if x := &v.TxFragCount; x.Present && sends(e, only, 6, "TxFragCount", "tx-frag-count") {
-		e.PutU64(6, x.V)
+	if x := &v.TxFragCount; x.Present && sends(e, only, EthtoolAMmStatTxFragCount, "TxFragCount", "tx-frag-count") {
+		e.PutU64(EthtoolAMmStatTxFragCount, x.V)
 	}
-	if x := &v.HoldCount; x.Present && sends(e, only, 7, "HoldCount", "hold-count") {
-		e.PutU64(7, x.V)
+	if x := &v.HoldCount; x.Present && sends(e, only, EthtoolAMmStatHoldCount, "HoldCount", "hold-count") {
+		e.PutU64(EthtoolAMmStatHoldCount, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1764,39 +2408,39 @@ func (v *MmStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1: // pad or unused: never surfaced
-		case 2:
+		case EthtoolAMmStatUnspec: // pad or unused: never surfaced
+		case EthtoolAMmStatPad: // pad or unused: never surfaced
+		case EthtoolAMmStatReassemblyErrors:
 			if l-4 != 8 {
 				return runtime.SizeError("reassembly-errors", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ReassemblyErrors = runtime.Some(x)
-		case 3:
+		case EthtoolAMmStatSmdErrors:
 			if l-4 != 8 {
 				return runtime.SizeError("smd-errors", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.SmdErrors = runtime.Some(x)
-		case 4:
+		case EthtoolAMmStatReassemblyOk:
 			if l-4 != 8 {
 				return runtime.SizeError("reassembly-ok", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.ReassemblyOk = runtime.Some(x)
-		case 5:
+		case EthtoolAMmStatRxFragCount:
 			if l-4 != 8 {
 				return runtime.SizeError("rx-frag-count", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RxFragCount = runtime.Some(x)
-		case 6:
+		case EthtoolAMmStatTxFragCount:
 			if l-4 != 8 {
 				return runtime.SizeError("tx-frag-count", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.TxFragCount = runtime.Some(x)
-		case 7:
+		case EthtoolAMmStatHoldCount:
 			if l-4 != 8 {
 				return runtime.SizeError("hold-count", 8, l-4)
 			}
@@ -1925,40 +2569,40 @@ func (v *Mm) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAMmHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAMmHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PmacEnabled; x.Present && sends(e, only, 2, "PmacEnabled", "pmac-enabled") {
-		e.PutU8(2, x.V)
+	if x := &v.PmacEnabled; x.Present && sends(e, only, EthtoolAMmPmacEnabled, "PmacEnabled", "pmac-enabled") {
+		e.PutU8(EthtoolAMmPmacEnabled, x.V)
 	}
-	if x := &v.TxEnabled; x.Present && sends(e, only, 3, "TxEnabled", "tx-enabled") {
-		e.PutU8(3, x.V)
+	if x := &v.TxEnabled; x.Present && sends(e, only, EthtoolAMmTxEnabled, "TxEnabled", "tx-enabled") {
+		e.PutU8(EthtoolAMmTxEnabled, x.V)
 	}
-	if x := &v.TxActive; x.Present && sends(e, only, 4, "TxActive", "tx-active") {
-		e.PutU8(4, x.V)
+	if x := &v.TxActive; x.Present && sends(e, only, EthtoolAMmTxActive, "TxActive", "tx-active") {
+		e.PutU8(EthtoolAMmTxActive, x.V)
 	}
-	if x := &v.TxMinFragSize; x.Present && sends(e, only, 5, "TxMinFragSize", "tx-min-frag-size") {
-		e.PutU32(5, x.V)
+	if x := &v.TxMinFragSize; x.Present && sends(e, only, EthtoolAMmTxMinFragSize, "TxMinFragSize", "tx-min-frag-size") {
+		e.PutU32(EthtoolAMmTxMinFragSize, x.V)
 	}
-	if x := &v.RxMinFragSize; x.Present && sends(e, only, 6, "RxMinFragSize", "rx-min-frag-size") {
-		e.PutU32(6, x.V)
+	if x := &v.RxMinFragSize; x.Present && sends(e, only, EthtoolAMmRxMinFragSize, "RxMinFragSize", "rx-min-frag-size") {
+		e.PutU32(EthtoolAMmRxMinFragSize, x.V)
 	}
-	if x := &v.VerifyEnabled; x.Present && sends(e, only, 7, "VerifyEnabled", "verify-enabled") {
-		e.PutU8(7, x.V)
+	if x := &v.VerifyEnabled; x.Present && sends(e, only, EthtoolAMmVerifyEnabled, "VerifyEnabled", "verify-enabled") {
+		e.PutU8(EthtoolAMmVerifyEnabled, x.V)
 	}
-	if x := &v.VerifyStatus; x.Present && sends(e, only, 8, "VerifyStatus", "verify-status") {
-		e.PutU8(8, x.V)
+	if x := &v.VerifyStatus; x.Present && sends(e, only, EthtoolAMmVerifyStatus, "VerifyStatus", "verify-status") {
+		e.PutU8(EthtoolAMmVerifyStatus, x.V)
 	}
-	if x := &v.VerifyTime; x.Present && sends(e, only, 9, "VerifyTime", "verify-time") {
-		e.PutU32(9, x.V)
+	if x := &v.VerifyTime; x.Present && sends(e, only, EthtoolAMmVerifyTime, "VerifyTime", "verify-time") {
+		e.PutU32(EthtoolAMmVerifyTime, x.V)
 	}
-	if x := &v.MaxVerifyTime; x.Present && sends(e, only, 10, "MaxVerifyTime", "max-verify-time") {
-		e.PutU32(10, x.V)
+	if x := &v.MaxVerifyTime; x.Present && sends(e, only, EthtoolAMmMaxVerifyTime, "MaxVerifyTime", "max-verify-time") {
+		e.PutU32(EthtoolAMmMaxVerifyTime, x.V)
 	}
-	if x := v.Stats; x != nil && sends(e, only, 11, "Stats", "stats") {
-		n := e.BeginNest(11)
+	if x := v.Stats; x != nil && sends(e, only, EthtoolAMmStats, "Stats", "stats") {
+		n := e.BeginNest(EthtoolAMmStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -1983,68 +2627,68 @@ func (v *Mm) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAMmUnspec: // pad or unused: never surfaced
+		case EthtoolAMmHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAMmPmacEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("pmac-enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.PmacEnabled = runtime.Some(x)
-		case 3:
+		case EthtoolAMmTxEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("tx-enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.TxEnabled = runtime.Some(x)
-		case 4:
+		case EthtoolAMmTxActive:
 			if l-4 != 1 {
 				return runtime.SizeError("tx-active", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.TxActive = runtime.Some(x)
-		case 5:
+		case EthtoolAMmTxMinFragSize:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-min-frag-size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMinFragSize = runtime.Some(x)
-		case 6:
+		case EthtoolAMmRxMinFragSize:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-min-frag-size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMinFragSize = runtime.Some(x)
-		case 7:
+		case EthtoolAMmVerifyEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("verify-enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.VerifyEnabled = runtime.Some(x)
-		case 8:
+		case EthtoolAMmVerifyStatus:
 			if l-4 != 1 {
 				return runtime.SizeError("verify-status", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.VerifyStatus = runtime.Some(x)
-		case 9:
+		case EthtoolAMmVerifyTime:
 			if l-4 != 4 {
 				return runtime.SizeError("verify-time", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.VerifyTime = runtime.Some(x)
-		case 10:
+		case EthtoolAMmMaxVerifyTime:
 			if l-4 != 4 {
 				return runtime.SizeError("max-verify-time", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.MaxVerifyTime = runtime.Some(x)
-		case 11:
+		case EthtoolAMmStats:
 			x := &dc.takeMmStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stats: %w", err)
@@ -2208,25 +2852,25 @@ func (v *Linkinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolALinkinfoHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolALinkinfoHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Port; x.Present && sends(e, only, 2, "Port", "port") {
-		e.PutU8(2, x.V)
+	if x := &v.Port; x.Present && sends(e, only, EthtoolALinkinfoPort, "Port", "port") {
+		e.PutU8(EthtoolALinkinfoPort, x.V)
 	}
-	if x := &v.Phyaddr; x.Present && sends(e, only, 3, "Phyaddr", "phyaddr") {
-		e.PutU8(3, x.V)
+	if x := &v.Phyaddr; x.Present && sends(e, only, EthtoolALinkinfoPhyaddr, "Phyaddr", "phyaddr") {
+		e.PutU8(EthtoolALinkinfoPhyaddr, x.V)
 	}
-	if x := &v.TpMdix; x.Present && sends(e, only, 4, "TpMdix", "tp-mdix") {
-		e.PutU8(4, x.V)
+	if x := &v.TpMdix; x.Present && sends(e, only, EthtoolALinkinfoTpMdix, "TpMdix", "tp-mdix") {
+		e.PutU8(EthtoolALinkinfoTpMdix, x.V)
 	}
-	if x := &v.TpMdixCtrl; x.Present && sends(e, only, 5, "TpMdixCtrl", "tp-mdix-ctrl") {
-		e.PutU8(5, x.V)
+	if x := &v.TpMdixCtrl; x.Present && sends(e, only, EthtoolALinkinfoTpMdixCtrl, "TpMdixCtrl", "tp-mdix-ctrl") {
+		e.PutU8(EthtoolALinkinfoTpMdixCtrl, x.V)
 	}
-	if x := &v.Transceiver; x.Present && sends(e, only, 6, "Transceiver", "transceiver") {
-		e.PutU8(6, x.V)
+	if x := &v.Transceiver; x.Present && sends(e, only, EthtoolALinkinfoTransceiver, "Transceiver", "transceiver") {
+		e.PutU8(EthtoolALinkinfoTransceiver, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2249,38 +2893,38 @@ func (v *Linkinfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolALinkinfoUnspec: // pad or unused: never surfaced
+		case EthtoolALinkinfoHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolALinkinfoPort:
 			if l-4 != 1 {
 				return runtime.SizeError("port", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Port = runtime.Some(x)
-		case 3:
+		case EthtoolALinkinfoPhyaddr:
 			if l-4 != 1 {
 				return runtime.SizeError("phyaddr", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Phyaddr = runtime.Some(x)
-		case 4:
+		case EthtoolALinkinfoTpMdix:
 			if l-4 != 1 {
 				return runtime.SizeError("tp-mdix", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.TpMdix = runtime.Some(x)
-		case 5:
+		case EthtoolALinkinfoTpMdixCtrl:
 			if l-4 != 1 {
 				return runtime.SizeError("tp-mdix-ctrl", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.TpMdixCtrl = runtime.Some(x)
-		case 6:
+		case EthtoolALinkinfoTransceiver:
 			if l-4 != 1 {
 				return runtime.SizeError("transceiver", 1, l-4)
 			}
@@ -2407,41 +3051,41 @@ func (v *Linkmodes) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolALinkmodesHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolALinkmodesHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Autoneg; x.Present && sends(e, only, 2, "Autoneg", "autoneg") {
-		e.PutU8(2, x.V)
+	if x := &v.Autoneg; x.Present && sends(e, only, EthtoolALinkmodesAutoneg, "Autoneg", "autoneg") {
+		e.PutU8(EthtoolALinkmodesAutoneg, x.V)
 	}
-	if x := v.Ours; x != nil && sends(e, only, 3, "Ours", "ours") {
-		n := e.BeginNest(3)
+	if x := v.Ours; x != nil && sends(e, only, EthtoolALinkmodesOurs, "Ours", "ours") {
+		n := e.BeginNest(EthtoolALinkmodesOurs)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Peer; x != nil && sends(e, only, 4, "Peer", "peer") {
-		n := e.BeginNest(4)
+	if x := v.Peer; x != nil && sends(e, only, EthtoolALinkmodesPeer, "Peer", "peer") {
+		n := e.BeginNest(EthtoolALinkmodesPeer)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Speed; x.Present && sends(e, only, 5, "Speed", "speed") {
-		e.PutU32(5, x.V)
+	if x := &v.Speed; x.Present && sends(e, only, EthtoolALinkmodesSpeed, "Speed", "speed") {
+		e.PutU32(EthtoolALinkmodesSpeed, x.V)
 	}
-	if x := &v.Duplex; x.Present && sends(e, only, 6, "Duplex", "duplex") {
-		e.PutU8(6, x.V)
+	if x := &v.Duplex; x.Present && sends(e, only, EthtoolALinkmodesDuplex, "Duplex", "duplex") {
+		e.PutU8(EthtoolALinkmodesDuplex, x.V)
 	}
-	if x := &v.MasterSlaveCfg; x.Present && sends(e, only, 7, "MasterSlaveCfg", "master-slave-cfg") {
-		e.PutU8(7, x.V)
+	if x := &v.MasterSlaveCfg; x.Present && sends(e, only, EthtoolALinkmodesMasterSlaveCfg, "MasterSlaveCfg", "master-slave-cfg") {
+		e.PutU8(EthtoolALinkmodesMasterSlaveCfg, x.V)
 	}
-	if x := &v.MasterSlaveState; x.Present && sends(e, only, 8, "MasterSlaveState", "master-slave-state") {
-		e.PutU8(8, x.V)
+	if x := &v.MasterSlaveState; x.Present && sends(e, only, EthtoolALinkmodesMasterSlaveState, "MasterSlaveState", "master-slave-state") {
+		e.PutU8(EthtoolALinkmodesMasterSlaveState, x.V)
 	}
-	if x := &v.Lanes; x.Present && sends(e, only, 9, "Lanes", "lanes") {
-		e.PutU32(9, x.V)
+	if x := &v.Lanes; x.Present && sends(e, only, EthtoolALinkmodesLanes, "Lanes", "lanes") {
+		e.PutU32(EthtoolALinkmodesLanes, x.V)
 	}
-	if x := &v.RateMatching; x.Present && sends(e, only, 10, "RateMatching", "rate-matching") {
-		e.PutU8(10, x.V)
+	if x := &v.RateMatching; x.Present && sends(e, only, EthtoolALinkmodesRateMatching, "RateMatching", "rate-matching") {
+		e.PutU8(EthtoolALinkmodesRateMatching, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2464,62 +3108,62 @@ func (v *Linkmodes) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolALinkmodesUnspec: // pad or unused: never surfaced
+		case EthtoolALinkmodesHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolALinkmodesAutoneg:
 			if l-4 != 1 {
 				return runtime.SizeError("autoneg", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Autoneg = runtime.Some(x)
-		case 3:
+		case EthtoolALinkmodesOurs:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("ours: %w", err)
 			}
 			v.Ours = x
-		case 4:
+		case EthtoolALinkmodesPeer:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("peer: %w", err)
 			}
 			v.Peer = x
-		case 5:
+		case EthtoolALinkmodesSpeed:
 			if l-4 != 4 {
 				return runtime.SizeError("speed", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Speed = runtime.Some(x)
-		case 6:
+		case EthtoolALinkmodesDuplex:
 			if l-4 != 1 {
 				return runtime.SizeError("duplex", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Duplex = runtime.Some(x)
-		case 7:
+		case EthtoolALinkmodesMasterSlaveCfg:
 			if l-4 != 1 {
 				return runtime.SizeError("master-slave-cfg", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.MasterSlaveCfg = runtime.Some(x)
-		case 8:
+		case EthtoolALinkmodesMasterSlaveState:
 			if l-4 != 1 {
 				return runtime.SizeError("master-slave-state", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.MasterSlaveState = runtime.Some(x)
-		case 9:
+		case EthtoolALinkmodesLanes:
 			if l-4 != 4 {
 				return runtime.SizeError("lanes", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Lanes = runtime.Some(x)
-		case 10:
+		case EthtoolALinkmodesRateMatching:
 			if l-4 != 1 {
 				return runtime.SizeError("rate-matching", 1, l-4)
 			}
@@ -2676,28 +3320,28 @@ func (v *Linkstate) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolALinkstateHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolALinkstateHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Link; x.Present && sends(e, only, 2, "Link", "link") {
-		e.PutU8(2, x.V)
+	if x := &v.Link; x.Present && sends(e, only, EthtoolALinkstateLink, "Link", "link") {
+		e.PutU8(EthtoolALinkstateLink, x.V)
 	}
-	if x := &v.Sqi; x.Present && sends(e, only, 3, "Sqi", "sqi") {
-		e.PutU32(3, x.V)
+	if x := &v.Sqi; x.Present && sends(e, only, EthtoolALinkstateSqi, "Sqi", "sqi") {
+		e.PutU32(EthtoolALinkstateSqi, x.V)
 	}
-	if x := &v.SqiMax; x.Present && sends(e, only, 4, "SqiMax", "sqi-max") {
-		e.PutU32(4, x.V)
+	if x := &v.SqiMax; x.Present && sends(e, only, EthtoolALinkstateSqiMax, "SqiMax", "sqi-max") {
+		e.PutU32(EthtoolALinkstateSqiMax, x.V)
 	}
-	if x := &v.ExtState; x.Present && sends(e, only, 5, "ExtState", "ext-state") {
-		e.PutU8(5, x.V)
+	if x := &v.ExtState; x.Present && sends(e, only, EthtoolALinkstateExtState, "ExtState", "ext-state") {
+		e.PutU8(EthtoolALinkstateExtState, x.V)
 	}
-	if x := &v.ExtSubstate; x.Present && sends(e, only, 6, "ExtSubstate", "ext-substate") {
-		e.PutU8(6, x.V)
+	if x := &v.ExtSubstate; x.Present && sends(e, only, EthtoolALinkstateExtSubstate, "ExtSubstate", "ext-substate") {
+		e.PutU8(EthtoolALinkstateExtSubstate, x.V)
 	}
-	if x := &v.ExtDownCnt; x.Present && sends(e, only, 7, "ExtDownCnt", "ext-down-cnt") {
-		e.PutU32(7, x.V)
+	if x := &v.ExtDownCnt; x.Present && sends(e, only, EthtoolALinkstateExtDownCnt, "ExtDownCnt", "ext-down-cnt") {
+		e.PutU32(EthtoolALinkstateExtDownCnt, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2720,44 +3364,44 @@ func (v *Linkstate) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolALinkstateUnspec: // pad or unused: never surfaced
+		case EthtoolALinkstateHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolALinkstateLink:
 			if l-4 != 1 {
 				return runtime.SizeError("link", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Link = runtime.Some(x)
-		case 3:
+		case EthtoolALinkstateSqi:
 			if l-4 != 4 {
 				return runtime.SizeError("sqi", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Sqi = runtime.Some(x)
-		case 4:
+		case EthtoolALinkstateSqiMax:
 			if l-4 != 4 {
 				return runtime.SizeError("sqi-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SqiMax = runtime.Some(x)
-		case 5:
+		case EthtoolALinkstateExtState:
 			if l-4 != 1 {
 				return runtime.SizeError("ext-state", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ExtState = runtime.Some(x)
-		case 6:
+		case EthtoolALinkstateExtSubstate:
 			if l-4 != 1 {
 				return runtime.SizeError("ext-substate", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ExtSubstate = runtime.Some(x)
-		case 7:
+		case EthtoolALinkstateExtDownCnt:
 			if l-4 != 4 {
 				return runtime.SizeError("ext-down-cnt", 4, l-4)
 			}
@@ -2877,13 +3521,13 @@ func (v *Debug) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolADebugHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolADebugHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Msgmask; x != nil && sends(e, only, 2, "Msgmask", "msgmask") {
-		n := e.BeginNest(2)
+	if x := v.Msgmask; x != nil && sends(e, only, EthtoolADebugMsgmask, "Msgmask", "msgmask") {
+		n := e.BeginNest(EthtoolADebugMsgmask)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -2908,14 +3552,14 @@ func (v *Debug) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolADebugUnspec: // pad or unused: never surfaced
+		case EthtoolADebugHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolADebugMsgmask:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("msgmask: %w", err)
@@ -2992,18 +3636,18 @@ func (v *Wol) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAWolHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAWolHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Modes; x != nil && sends(e, only, 2, "Modes", "modes") {
-		n := e.BeginNest(2)
+	if x := v.Modes; x != nil && sends(e, only, EthtoolAWolModes, "Modes", "modes") {
+		n := e.BeginNest(EthtoolAWolModes)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Sopass; x != nil && sends(e, only, 3, "Sopass", "sopass") {
-		e.PutBytes(3, x)
+	if x := v.Sopass; x != nil && sends(e, only, EthtoolAWolSopass, "Sopass", "sopass") {
+		e.PutBytes(EthtoolAWolSopass, x)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3026,20 +3670,20 @@ func (v *Wol) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAWolUnspec: // pad or unused: never surfaced
+		case EthtoolAWolHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAWolModes:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("modes: %w", err)
 			}
 			v.Modes = x
-		case 3:
+		case EthtoolAWolSopass:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.Sopass = x
 		default:
@@ -3127,28 +3771,28 @@ func (v *Features) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAFeaturesHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAFeaturesHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HW; x != nil && sends(e, only, 2, "HW", "hw") {
-		n := e.BeginNest(2)
+	if x := v.HW; x != nil && sends(e, only, EthtoolAFeaturesHW, "HW", "hw") {
+		n := e.BeginNest(EthtoolAFeaturesHW)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Wanted; x != nil && sends(e, only, 3, "Wanted", "wanted") {
-		n := e.BeginNest(3)
+	if x := v.Wanted; x != nil && sends(e, only, EthtoolAFeaturesWanted, "Wanted", "wanted") {
+		n := e.BeginNest(EthtoolAFeaturesWanted)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Active; x != nil && sends(e, only, 4, "Active", "active") {
-		n := e.BeginNest(4)
+	if x := v.Active; x != nil && sends(e, only, EthtoolAFeaturesActive, "Active", "active") {
+		n := e.BeginNest(EthtoolAFeaturesActive)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Nochange; x != nil && sends(e, only, 5, "Nochange", "nochange") {
-		n := e.BeginNest(5)
+	if x := v.Nochange; x != nil && sends(e, only, EthtoolAFeaturesNochange, "Nochange", "nochange") {
+		n := e.BeginNest(EthtoolAFeaturesNochange)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -3173,32 +3817,32 @@ func (v *Features) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAFeaturesUnspec: // pad or unused: never surfaced
+		case EthtoolAFeaturesHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAFeaturesHW:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hw: %w", err)
 			}
 			v.HW = x
-		case 3:
+		case EthtoolAFeaturesWanted:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("wanted: %w", err)
 			}
 			v.Wanted = x
-		case 4:
+		case EthtoolAFeaturesActive:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("active: %w", err)
 			}
 			v.Active = x
-		case 5:
+		case EthtoolAFeaturesNochange:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("nochange: %w", err)
@@ -3314,34 +3958,34 @@ func (v *Channels) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAChannelsHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAChannelsHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxMax; x.Present && sends(e, only, 2, "RxMax", "rx-max") {
-		e.PutU32(2, x.V)
+	if x := &v.RxMax; x.Present && sends(e, only, EthtoolAChannelsRxMax, "RxMax", "rx-max") {
+		e.PutU32(EthtoolAChannelsRxMax, x.V)
 	}
-	if x := &v.TxMax; x.Present && sends(e, only, 3, "TxMax", "tx-max") {
-		e.PutU32(3, x.V)
+	if x := &v.TxMax; x.Present && sends(e, only, EthtoolAChannelsTxMax, "TxMax", "tx-max") {
+		e.PutU32(EthtoolAChannelsTxMax, x.V)
 	}
-	if x := &v.OtherMax; x.Present && sends(e, only, 4, "OtherMax", "other-max") {
-		e.PutU32(4, x.V)
+	if x := &v.OtherMax; x.Present && sends(e, only, EthtoolAChannelsOtherMax, "OtherMax", "other-max") {
+		e.PutU32(EthtoolAChannelsOtherMax, x.V)
 	}
-	if x := &v.CombinedMax; x.Present && sends(e, only, 5, "CombinedMax", "combined-max") {
-		e.PutU32(5, x.V)
+	if x := &v.CombinedMax; x.Present && sends(e, only, EthtoolAChannelsCombinedMax, "CombinedMax", "combined-max") {
+		e.PutU32(EthtoolAChannelsCombinedMax, x.V)
 	}
-	if x := &v.RxCount; x.Present && sends(e, only, 6, "RxCount", "rx-count") {
-		e.PutU32(6, x.V)
+	if x := &v.RxCount; x.Present && sends(e, only, EthtoolAChannelsRxCount, "RxCount", "rx-count") {
+		e.PutU32(EthtoolAChannelsRxCount, x.V)
 	}
-	if x := &v.TxCount; x.Present && sends(e, only, 7, "TxCount", "tx-count") {
-		e.PutU32(7, x.V)
+	if x := &v.TxCount; x.Present && sends(e, only, EthtoolAChannelsTxCount, "TxCount", "tx-count") {
+		e.PutU32(EthtoolAChannelsTxCount, x.V)
 	}
-	if x := &v.OtherCount; x.Present && sends(e, only, 8, "OtherCount", "other-count") {
-		e.PutU32(8, x.V)
+	if x := &v.OtherCount; x.Present && sends(e, only, EthtoolAChannelsOtherCount, "OtherCount", "other-count") {
+		e.PutU32(EthtoolAChannelsOtherCount, x.V)
 	}
-	if x := &v.CombinedCount; x.Present && sends(e, only, 9, "CombinedCount", "combined-count") {
-		e.PutU32(9, x.V)
+	if x := &v.CombinedCount; x.Present && sends(e, only, EthtoolAChannelsCombinedCount, "CombinedCount", "combined-count") {
+		e.PutU32(EthtoolAChannelsCombinedCount, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3364,56 +4008,56 @@ func (v *Channels) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAChannelsUnspec: // pad or unused: never surfaced
+		case EthtoolAChannelsHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAChannelsRxMax:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMax = runtime.Some(x)
-		case 3:
+		case EthtoolAChannelsTxMax:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMax = runtime.Some(x)
-		case 4:
+		case EthtoolAChannelsOtherMax:
 			if l-4 != 4 {
 				return runtime.SizeError("other-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.OtherMax = runtime.Some(x)
-		case 5:
+		case EthtoolAChannelsCombinedMax:
 			if l-4 != 4 {
 				return runtime.SizeError("combined-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.CombinedMax = runtime.Some(x)
-		case 6:
+		case EthtoolAChannelsRxCount:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-count", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxCount = runtime.Some(x)
-		case 7:
+		case EthtoolAChannelsTxCount:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-count", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxCount = runtime.Some(x)
-		case 8:
+		case EthtoolAChannelsOtherCount:
 			if l-4 != 4 {
 				return runtime.SizeError("other-count", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.OtherCount = runtime.Some(x)
-		case 9:
+		case EthtoolAChannelsCombinedCount:
 			if l-4 != 4 {
 				return runtime.SizeError("combined-count", 4, l-4)
 			}
@@ -3553,14 +4197,14 @@ func (v *IRQModeration) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Usec; x.Present && sends(e, only, 1, "Usec", "usec") {
-		e.PutU32(1, x.V)
+	if x := &v.Usec; x.Present && sends(e, only, EthtoolAIRQModerationUsec, "Usec", "usec") {
+		e.PutU32(EthtoolAIRQModerationUsec, x.V)
 	}
-	if x := &v.Pkts; x.Present && sends(e, only, 2, "Pkts", "pkts") {
-		e.PutU32(2, x.V)
+	if x := &v.Pkts; x.Present && sends(e, only, EthtoolAIRQModerationPkts, "Pkts", "pkts") {
+		e.PutU32(EthtoolAIRQModerationPkts, x.V)
 	}
-	if x := &v.Comps; x.Present && sends(e, only, 3, "Comps", "comps") {
-		e.PutU32(3, x.V)
+	if x := &v.Comps; x.Present && sends(e, only, EthtoolAIRQModerationComps, "Comps", "comps") {
+		e.PutU32(EthtoolAIRQModerationComps, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3583,20 +4227,20 @@ func (v *IRQModeration) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAIRQModerationUnspec: // pad or unused: never surfaced
+		case EthtoolAIRQModerationUsec:
 			if l-4 != 4 {
 				return runtime.SizeError("usec", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Usec = runtime.Some(x)
-		case 2:
+		case EthtoolAIRQModerationPkts:
 			if l-4 != 4 {
 				return runtime.SizeError("pkts", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Pkts = runtime.Some(x)
-		case 3:
+		case EthtoolAIRQModerationComps:
 			if l-4 != 4 {
 				return runtime.SizeError("comps", 4, l-4)
 			}
@@ -3678,9 +4322,9 @@ func (v *Profile) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.IRQModeration) > 0 && sends(e, only, 1, "IRQModeration", "irq-moderation") {
+	if len(v.IRQModeration) > 0 && sends(e, only, EthtoolAProfileIRQModeration, "IRQModeration", "irq-moderation") {
 		for _, x := range v.IRQModeration {
-			n := e.BeginNest(1)
+			n := e.BeginNest(EthtoolAProfileIRQModeration)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -3706,8 +4350,8 @@ func (v *Profile) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAProfileUnspec: // pad or unused: never surfaced
+		case EthtoolAProfileIRQModeration:
 			var x IRQModeration
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("irq-moderation: %w", err)
@@ -3844,107 +4488,107 @@ func (v *Coalesce) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolACoalesceHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolACoalesceHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxUsecs; x.Present && sends(e, only, 2, "RxUsecs", "rx-usecs") {
-		e.PutU32(2, x.V)
+	if x := &v.RxUsecs; x.Present && sends(e, only, EthtoolACoalesceRxUsecs, "RxUsecs", "rx-usecs") {
+		e.PutU32(EthtoolACoalesceRxUsecs, x.V)
 	}
-	if x := &v.RxMaxFrames; x.Present && sends(e, only, 3, "RxMaxFrames", "rx-max-frames") {
-		e.PutU32(3, x.V)
+	if x := &v.RxMaxFrames; x.Present && sends(e, only, EthtoolACoalesceRxMaxFrames, "RxMaxFrames", "rx-max-frames") {
+		e.PutU32(EthtoolACoalesceRxMaxFrames, x.V)
 	}
-	if x := &v.RxUsecsIRQ; x.Present && sends(e, only, 4, "RxUsecsIRQ", "rx-usecs-irq") {
-		e.PutU32(4, x.V)
+	if x := &v.RxUsecsIRQ; x.Present && sends(e, only, EthtoolACoalesceRxUsecsIRQ, "RxUsecsIRQ", "rx-usecs-irq") {
+		e.PutU32(EthtoolACoalesceRxUsecsIRQ, x.V)
 	}
-	if x := &v.RxMaxFramesIRQ; x.Present && sends(e, only, 5, "RxMaxFramesIRQ", "rx-max-frames-irq") {
-		e.PutU32(5, x.V)
+	if x := &v.RxMaxFramesIRQ; x.Present && sends(e, only, EthtoolACoalesceRxMaxFramesIRQ, "RxMaxFramesIRQ", "rx-max-frames-irq") {
+		e.PutU32(EthtoolACoalesceRxMaxFramesIRQ, x.V)
 	}
-	if x := &v.TxUsecs; x.Present && sends(e, only, 6, "TxUsecs", "tx-usecs") {
-		e.PutU32(6, x.V)
+	if x := &v.TxUsecs; x.Present && sends(e, only, EthtoolACoalesceTxUsecs, "TxUsecs", "tx-usecs") {
+		e.PutU32(EthtoolACoalesceTxUsecs, x.V)
 	}
-	if x := &v.TxMaxFrames; x.Present && sends(e, only, 7, "TxMaxFrames", "tx-max-frames") {
-		e.PutU32(7, x.V)
+	if x := &v.TxMaxFrames; x.Present && sends(e, only, EthtoolACoalesceTxMaxFrames, "TxMaxFrames", "tx-max-frames") {
+		e.PutU32(EthtoolACoalesceTxMaxFrames, x.V)
 	}
-	if x := &v.TxUsecsIRQ; x.Present && sends(e, only, 8, "TxUsecsIRQ", "tx-usecs-irq") {
-		e.PutU32(8, x.V)
+	if x := &v.TxUsecsIRQ; x.Present && sends(e, only, EthtoolACoalesceTxUsecsIRQ, "TxUsecsIRQ", "tx-usecs-irq") {
+		e.PutU32(EthtoolACoalesceTxUsecsIRQ, x.V)
 	}
-	if x := &v.TxMaxFramesIRQ; x.Present && sends(e, only, 9, "TxMaxFramesIRQ", "tx-max-frames-irq") {
-		e.PutU32(9, x.V)
+	if x := &v.TxMaxFramesIRQ; x.Present && sends(e, only, EthtoolACoalesceTxMaxFramesIRQ, "TxMaxFramesIRQ", "tx-max-frames-irq") {
+		e.PutU32(EthtoolACoalesceTxMaxFramesIRQ, x.V)
 	}
-	if x := &v.StatsBlockUsecs; x.Present && sends(e, only, 10, "StatsBlockUsecs", "stats-block-usecs") {
-		e.PutU32(10, x.V)
+	if x := &v.StatsBlockUsecs; x.Present && sends(e, only, EthtoolACoalesceStatsBlockUsecs, "StatsBlockUsecs", "stats-block-usecs") {
+		e.PutU32(EthtoolACoalesceStatsBlockUsecs, x.V)
 	}
-	if x := &v.UseAdaptiveRx; x.Present && sends(e, only, 11, "UseAdaptiveRx", "use-adaptive-rx") {
-		e.PutU8(11, x.V)
+	if x := &v.UseAdaptiveRx; x.Present && sends(e, only, EthtoolACoalesceUseAdaptiveRx, "UseAdaptiveRx", "use-adaptive-rx") {
+		e.PutU8(EthtoolACoalesceUseAdaptiveRx, x.V)
 	}
-	if x := &v.UseAdaptiveTx; x.Present && sends(e, only, 12, "UseAdaptiveTx", "use-adaptive-tx") {
-		e.PutU8(12, x.V)
+	if x := &v.UseAdaptiveTx; x.Present && sends(e, only, EthtoolACoalesceUseAdaptiveTx, "UseAdaptiveTx", "use-adaptive-tx") {
+		e.PutU8(EthtoolACoalesceUseAdaptiveTx, x.V)
 	}
-	if x := &v.PktRateLow; x.Present && sends(e, only, 13, "PktRateLow", "pkt-rate-low") {
-		e.PutU32(13, x.V)
+	if x := &v.PktRateLow; x.Present && sends(e, only, EthtoolACoalescePktRateLow, "PktRateLow", "pkt-rate-low") {
+		e.PutU32(EthtoolACoalescePktRateLow, x.V)
 	}
-	if x := &v.RxUsecsLow; x.Present && sends(e, only, 14, "RxUsecsLow", "rx-usecs-low") {
-		e.PutU32(14, x.V)
+	if x := &v.RxUsecsLow; x.Present && sends(e, only, EthtoolACoalesceRxUsecsLow, "RxUsecsLow", "rx-usecs-low") {
+		e.PutU32(EthtoolACoalesceRxUsecsLow, x.V)
 	}
-	if x := &v.RxMaxFramesLow; x.Present && sends(e, only, 15, "RxMaxFramesLow", "rx-max-frames-low") {
-		e.PutU32(15, x.V)
+	if x := &v.RxMaxFramesLow; x.Present && sends(e, only, EthtoolACoalesceRxMaxFramesLow, "RxMaxFramesLow", "rx-max-frames-low") {
+		e.PutU32(EthtoolACoalesceRxMaxFramesLow, x.V)
 	}
-	if x := &v.TxUsecsLow; x.Present && sends(e, only, 16, "TxUsecsLow", "tx-usecs-low") {
-		e.PutU32(16, x.V)
+	if x := &v.TxUsecsLow; x.Present && sends(e, only, EthtoolACoalesceTxUsecsLow, "TxUsecsLow", "tx-usecs-low") {
+		e.PutU32(EthtoolACoalesceTxUsecsLow, x.V)
 	}
-	if x := &v.TxMaxFramesLow; x.Present && sends(e, only, 17, "TxMaxFramesLow", "tx-max-frames-low") {
-		e.PutU32(17, x.V)
+	if x := &v.TxMaxFramesLow; x.Present && sends(e, only, EthtoolACoalesceTxMaxFramesLow, "TxMaxFramesLow", "tx-max-frames-low") {
+		e.PutU32(EthtoolACoalesceTxMaxFramesLow, x.V)
 	}
-	if x := &v.PktRateHigh; x.Present && sends(e, only, 18, "PktRateHigh", "pkt-rate-high") {
-		e.PutU32(18, x.V)
+	if x := &v.PktRateHigh; x.Present && sends(e, only, EthtoolACoalescePktRateHigh, "PktRateHigh", "pkt-rate-high") {
+		e.PutU32(EthtoolACoalescePktRateHigh, x.V)
 	}
-	if x := &v.RxUsecsHigh; x.Present && sends(e, only, 19, "RxUsecsHigh", "rx-usecs-high") {
-		e.PutU32(19, x.V)
+	if x := &v.RxUsecsHigh; x.Present && sends(e, only, EthtoolACoalesceRxUsecsHigh, "RxUsecsHigh", "rx-usecs-high") {
+		e.PutU32(EthtoolACoalesceRxUsecsHigh, x.V)
 	}
-	if x := &v.RxMaxFramesHigh; x.Present && sends(e, only, 20, "RxMaxFramesHigh", "rx-max-frames-high") {
-		e.PutU32(20, x.V)
+	if x := &v.RxMaxFramesHigh; x.Present && sends(e, only, EthtoolACoalesceRxMaxFramesHigh, "RxMaxFramesHigh", "rx-max-frames-high") {
+		e.PutU32(EthtoolACoalesceRxMaxFramesHigh, x.V)
 	}
-	if x := &v.TxUsecsHigh; x.Present && sends(e, only, 21, "TxUsecsHigh", "tx-usecs-high") {
-		e.PutU32(21, x.V)
+	if x := &v.TxUsecsHigh; x.Present && sends(e, only, EthtoolACoalesceTxUsecsHigh, "TxUsecsHigh", "tx-usecs-high") {
+		e.PutU32(EthtoolACoalesceTxUsecsHigh, x.V)
 	}
-	if x := &v.TxMaxFramesHigh; x.Present && sends(e, only, 22, "TxMaxFramesHigh", "tx-max-frames-high") {
-		e.PutU32(22, x.V)
+	if x := &v.TxMaxFramesHigh; x.Present && sends(e, only, EthtoolACoalesceTxMaxFramesHigh, "TxMaxFramesHigh", "tx-max-frames-high") {
+		e.PutU32(EthtoolACoalesceTxMaxFramesHigh, x.V)
 	}
-	if x := &v.RateSampleInterval; x.Present && sends(e, only, 23, "RateSampleInterval", "rate-sample-interval") {
-		e.PutU32(23, x.V)
+	if x := &v.RateSampleInterval; x.Present && sends(e, only, EthtoolACoalesceRateSampleInterval, "RateSampleInterval", "rate-sample-interval") {
+		e.PutU32(EthtoolACoalesceRateSampleInterval, x.V)
 	}
-	if x := &v.UseCqeModeTx; x.Present && sends(e, only, 24, "UseCqeModeTx", "use-cqe-mode-tx") {
-		e.PutU8(24, x.V)
+	if x := &v.UseCqeModeTx; x.Present && sends(e, only, EthtoolACoalesceUseCqeModeTx, "UseCqeModeTx", "use-cqe-mode-tx") {
+		e.PutU8(EthtoolACoalesceUseCqeModeTx, x.V)
 	}
-	if x := &v.UseCqeModeRx; x.Present && sends(e, only, 25, "UseCqeModeRx", "use-cqe-mode-rx") {
-		e.PutU8(25, x.V)
+	if x := &v.UseCqeModeRx; x.Present && sends(e, only, EthtoolACoalesceUseCqeModeRx, "UseCqeModeRx", "use-cqe-mode-rx") {
+		e.PutU8(EthtoolACoalesceUseCqeModeRx, x.V)
 	}
-	if x := &v.TxAggrMaxBytes; x.Present && sends(e, only, 26, "TxAggrMaxBytes", "tx-aggr-max-bytes") {
-		e.PutU32(26, x.V)
+	if x := &v.TxAggrMaxBytes; x.Present && sends(e, only, EthtoolACoalesceTxAggrMaxBytes, "TxAggrMaxBytes", "tx-aggr-max-bytes") {
+		e.PutU32(EthtoolACoalesceTxAggrMaxBytes, x.V)
 	}
-	if x := &v.TxAggrMaxFrames; x.Present && sends(e, only, 27, "TxAggrMaxFrames", "tx-aggr-max-frames") {
-		e.PutU32(27, x.V)
+	if x := &v.TxAggrMaxFrames; x.Present && sends(e, only, EthtoolACoalesceTxAggrMaxFrames, "TxAggrMaxFrames", "tx-aggr-max-frames") {
+		e.PutU32(EthtoolACoalesceTxAggrMaxFrames, x.V)
 	}
-	if x := &v.TxAggrTimeUsecs; x.Present && sends(e, only, 28, "TxAggrTimeUsecs", "tx-aggr-time-usecs") {
-		e.PutU32(28, x.V)
+	if x := &v.TxAggrTimeUsecs; x.Present && sends(e, only, EthtoolACoalesceTxAggrTimeUsecs, "TxAggrTimeUsecs", "tx-aggr-time-usecs") {
+		e.PutU32(EthtoolACoalesceTxAggrTimeUsecs, x.V)
 	}
-	if x := v.RxProfile; x != nil && sends(e, only, 29, "RxProfile", "rx-profile") {
-		n := e.BeginNest(29)
+	if x := v.RxProfile; x != nil && sends(e, only, EthtoolACoalesceRxProfile, "RxProfile", "rx-profile") {
+		n := e.BeginNest(EthtoolACoalesceRxProfile)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxProfile; x != nil && sends(e, only, 30, "TxProfile", "tx-profile") {
-		n := e.BeginNest(30)
+	if x := v.TxProfile; x != nil && sends(e, only, EthtoolACoalesceTxProfile, "TxProfile", "tx-profile") {
+		n := e.BeginNest(EthtoolACoalesceTxProfile)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RxCqeFrames; x.Present && sends(e, only, 31, "RxCqeFrames", "rx-cqe-frames") {
-		e.PutU32(31, x.V)
+	if x := &v.RxCqeFrames; x.Present && sends(e, only, EthtoolACoalesceRxCqeFrames, "RxCqeFrames", "rx-cqe-frames") {
+		e.PutU32(EthtoolACoalesceRxCqeFrames, x.V)
 	}
-	if x := &v.RxCqeNsecs; x.Present && sends(e, only, 32, "RxCqeNsecs", "rx-cqe-nsecs") {
-		e.PutU32(32, x.V)
+	if x := &v.RxCqeNsecs; x.Present && sends(e, only, EthtoolACoalesceRxCqeNsecs, "RxCqeNsecs", "rx-cqe-nsecs") {
+		e.PutU32(EthtoolACoalesceRxCqeNsecs, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -3967,194 +4611,194 @@ func (v *Coalesce) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACoalesceUnspec: // pad or unused: never surfaced
+		case EthtoolACoalesceHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolACoalesceRxUsecs:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-usecs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxUsecs = runtime.Some(x)
-		case 3:
+		case EthtoolACoalesceRxMaxFrames:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-max-frames", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFrames = runtime.Some(x)
-		case 4:
+		case EthtoolACoalesceRxUsecsIRQ:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-usecs-irq", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxUsecsIRQ = runtime.Some(x)
-		case 5:
+		case EthtoolACoalesceRxMaxFramesIRQ:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-max-frames-irq", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFramesIRQ = runtime.Some(x)
-		case 6:
+		case EthtoolACoalesceTxUsecs:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-usecs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxUsecs = runtime.Some(x)
-		case 7:
+		case EthtoolACoalesceTxMaxFrames:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-max-frames", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFrames = runtime.Some(x)
-		case 8:
+		case EthtoolACoalesceTxUsecsIRQ:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-usecs-irq", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxUsecsIRQ = runtime.Some(x)
-		case 9:
+		case EthtoolACoalesceTxMaxFramesIRQ:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-max-frames-irq", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFramesIRQ = runtime.Some(x)
-		case 10:
+		case EthtoolACoalesceStatsBlockUsecs:
 			if l-4 != 4 {
 				return runtime.SizeError("stats-block-usecs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.StatsBlockUsecs = runtime.Some(x)
-		case 11:
+		case EthtoolACoalesceUseAdaptiveRx:
 			if l-4 != 1 {
 				return runtime.SizeError("use-adaptive-rx", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.UseAdaptiveRx = runtime.Some(x)
-		case 12:
+		case EthtoolACoalesceUseAdaptiveTx:
 			if l-4 != 1 {
 				return runtime.SizeError("use-adaptive-tx", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.UseAdaptiveTx = runtime.Some(x)
-		case 13:
+		case EthtoolACoalescePktRateLow:
 			if l-4 != 4 {
 				return runtime.SizeError("pkt-rate-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PktRateLow = runtime.Some(x)
-		case 14:
+		case EthtoolACoalesceRxUsecsLow:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-usecs-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxUsecsLow = runtime.Some(x)
-		case 15:
+		case EthtoolACoalesceRxMaxFramesLow:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-max-frames-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFramesLow = runtime.Some(x)
-		case 16:
+		case EthtoolACoalesceTxUsecsLow:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-usecs-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxUsecsLow = runtime.Some(x)
-		case 17:
+		case EthtoolACoalesceTxMaxFramesLow:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-max-frames-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFramesLow = runtime.Some(x)
-		case 18:
+		case EthtoolACoalescePktRateHigh:
 			if l-4 != 4 {
 				return runtime.SizeError("pkt-rate-high", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PktRateHigh = runtime.Some(x)
-		case 19:
+		case EthtoolACoalesceRxUsecsHigh:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-usecs-high", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxUsecsHigh = runtime.Some(x)
-		case 20:
+		case EthtoolACoalesceRxMaxFramesHigh:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-max-frames-high", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxMaxFramesHigh = runtime.Some(x)
-		case 21:
+		case EthtoolACoalesceTxUsecsHigh:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-usecs-high", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxUsecsHigh = runtime.Some(x)
-		case 22:
+		case EthtoolACoalesceTxMaxFramesHigh:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-max-frames-high", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxMaxFramesHigh = runtime.Some(x)
-		case 23:
+		case EthtoolACoalesceRateSampleInterval:
 			if l-4 != 4 {
 				return runtime.SizeError("rate-sample-interval", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RateSampleInterval = runtime.Some(x)
-		case 24:
+		case EthtoolACoalesceUseCqeModeTx:
 			if l-4 != 1 {
 				return runtime.SizeError("use-cqe-mode-tx", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.UseCqeModeTx = runtime.Some(x)
-		case 25:
+		case EthtoolACoalesceUseCqeModeRx:
 			if l-4 != 1 {
 				return runtime.SizeError("use-cqe-mode-rx", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.UseCqeModeRx = runtime.Some(x)
-		case 26:
+		case EthtoolACoalesceTxAggrMaxBytes:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-aggr-max-bytes", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxAggrMaxBytes = runtime.Some(x)
-		case 27:
+		case EthtoolACoalesceTxAggrMaxFrames:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-aggr-max-frames", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxAggrMaxFrames = runtime.Some(x)
-		case 28:
+		case EthtoolACoalesceTxAggrTimeUsecs:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-aggr-time-usecs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TxAggrTimeUsecs = runtime.Some(x)
-		case 29:
+		case EthtoolACoalesceRxProfile:
 			x := &dc.takeProfile(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("rx-profile: %w", err)
 			}
 			v.RxProfile = x
-		case 30:
+		case EthtoolACoalesceTxProfile:
 			x := &dc.takeProfile(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("tx-profile: %w", err)
 			}
 			v.TxProfile = x
-		case 31:
+		case EthtoolACoalesceRxCqeFrames:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-cqe-frames", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RxCqeFrames = runtime.Some(x)
-		case 32:
+		case EthtoolACoalesceRxCqeNsecs:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-cqe-nsecs", 4, l-4)
 			}
@@ -4507,14 +5151,14 @@ func (v *PauseStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.TxFrames; x.Present && sends(e, only, 2, "TxFrames", "tx-frames") {
-		e.PutU64(2, x.V)
+	if x := &v.TxFrames; x.Present && sends(e, only, EthtoolAPauseStatTxFrames, "TxFrames", "tx-frames") {
+		e.PutU64(EthtoolAPauseStatTxFrames, x.V)
 	}
-	if x := &v.RxFrames; x.Present && sends(e, only, 3, "RxFrames", "rx-frames") {
-		e.PutU64(3, x.V)
+	if x := &v.RxFrames; x.Present && sends(e, only, EthtoolAPauseStatRxFrames, "RxFrames", "rx-frames") {
+		e.PutU64(EthtoolAPauseStatRxFrames, x.V)
 	}
-	if x := &v.TxPauseStormEvents; x.Present && sends(e, only, 4, "TxPauseStormEvents", "tx-pause-storm-events") {
-		e.PutU64(4, x.V)
+	if x := &v.TxPauseStormEvents; x.Present && sends(e, only, EthtoolAPauseStatTxPauseStormEvents, "TxPauseStormEvents", "tx-pause-storm-events") {
+		e.PutU64(EthtoolAPauseStatTxPauseStormEvents, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4537,21 +5181,21 @@ func (v *PauseStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1: // pad or unused: never surfaced
-		case 2:
+		case EthtoolAPauseStatUnspec: // pad or unused: never surfaced
+		case EthtoolAPauseStatPad: // pad or unused: never surfaced
+		case EthtoolAPauseStatTxFrames:
 			if l-4 != 8 {
 				return runtime.SizeError("tx-frames", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.TxFrames = runtime.Some(x)
-		case 3:
+		case EthtoolAPauseStatRxFrames:
 			if l-4 != 8 {
 				return runtime.SizeError("rx-frames", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.RxFrames = runtime.Some(x)
-		case 4:
+		case EthtoolAPauseStatTxPauseStormEvents:
 			if l-4 != 8 {
 				return runtime.SizeError("tx-pause-storm-events", 8, l-4)
 			}
@@ -4643,27 +5287,27 @@ func (v *Pause) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPauseHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPauseHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Autoneg; x.Present && sends(e, only, 2, "Autoneg", "autoneg") {
-		e.PutU8(2, x.V)
+	if x := &v.Autoneg; x.Present && sends(e, only, EthtoolAPauseAutoneg, "Autoneg", "autoneg") {
+		e.PutU8(EthtoolAPauseAutoneg, x.V)
 	}
-	if x := &v.Rx; x.Present && sends(e, only, 3, "Rx", "rx") {
-		e.PutU8(3, x.V)
+	if x := &v.Rx; x.Present && sends(e, only, EthtoolAPauseRx, "Rx", "rx") {
+		e.PutU8(EthtoolAPauseRx, x.V)
 	}
-	if x := &v.Tx; x.Present && sends(e, only, 4, "Tx", "tx") {
-		e.PutU8(4, x.V)
+	if x := &v.Tx; x.Present && sends(e, only, EthtoolAPauseTx, "Tx", "tx") {
+		e.PutU8(EthtoolAPauseTx, x.V)
 	}
-	if x := v.Stats; x != nil && sends(e, only, 5, "Stats", "stats") {
-		n := e.BeginNest(5)
+	if x := v.Stats; x != nil && sends(e, only, EthtoolAPauseStats, "Stats", "stats") {
+		n := e.BeginNest(EthtoolAPauseStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.StatsSrc; x.Present && sends(e, only, 6, "StatsSrc", "stats-src") {
-		e.PutU32(6, x.V)
+	if x := &v.StatsSrc; x.Present && sends(e, only, EthtoolAPauseStatsSrc, "StatsSrc", "stats-src") {
+		e.PutU32(EthtoolAPauseStatsSrc, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4686,38 +5330,38 @@ func (v *Pause) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAPauseUnspec: // pad or unused: never surfaced
+		case EthtoolAPauseHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPauseAutoneg:
 			if l-4 != 1 {
 				return runtime.SizeError("autoneg", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Autoneg = runtime.Some(x)
-		case 3:
+		case EthtoolAPauseRx:
 			if l-4 != 1 {
 				return runtime.SizeError("rx", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Rx = runtime.Some(x)
-		case 4:
+		case EthtoolAPauseTx:
 			if l-4 != 1 {
 				return runtime.SizeError("tx", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Tx = runtime.Some(x)
-		case 5:
+		case EthtoolAPauseStats:
 			x := &dc.takePauseStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
-		case 6:
+		case EthtoolAPauseStatsSrc:
 			if l-4 != 4 {
 				return runtime.SizeError("stats-src", 4, l-4)
 			}
@@ -4838,32 +5482,32 @@ func (v *EEE) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAEEEHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAEEEHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ModesOurs; x != nil && sends(e, only, 2, "ModesOurs", "modes-ours") {
-		n := e.BeginNest(2)
+	if x := v.ModesOurs; x != nil && sends(e, only, EthtoolAEEEModesOurs, "ModesOurs", "modes-ours") {
+		n := e.BeginNest(EthtoolAEEEModesOurs)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ModesPeer; x != nil && sends(e, only, 3, "ModesPeer", "modes-peer") {
-		n := e.BeginNest(3)
+	if x := v.ModesPeer; x != nil && sends(e, only, EthtoolAEEEModesPeer, "ModesPeer", "modes-peer") {
+		n := e.BeginNest(EthtoolAEEEModesPeer)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Active; x.Present && sends(e, only, 4, "Active", "active") {
-		e.PutU8(4, x.V)
+	if x := &v.Active; x.Present && sends(e, only, EthtoolAEEEActive, "Active", "active") {
+		e.PutU8(EthtoolAEEEActive, x.V)
 	}
-	if x := &v.Enabled; x.Present && sends(e, only, 5, "Enabled", "enabled") {
-		e.PutU8(5, x.V)
+	if x := &v.Enabled; x.Present && sends(e, only, EthtoolAEEEEnabled, "Enabled", "enabled") {
+		e.PutU8(EthtoolAEEEEnabled, x.V)
 	}
-	if x := &v.TxLpiEnabled; x.Present && sends(e, only, 6, "TxLpiEnabled", "tx-lpi-enabled") {
-		e.PutU8(6, x.V)
+	if x := &v.TxLpiEnabled; x.Present && sends(e, only, EthtoolAEEETxLpiEnabled, "TxLpiEnabled", "tx-lpi-enabled") {
+		e.PutU8(EthtoolAEEETxLpiEnabled, x.V)
 	}
-	if x := &v.TxLpiTimer; x.Present && sends(e, only, 7, "TxLpiTimer", "tx-lpi-timer") {
-		e.PutU32(7, x.V)
+	if x := &v.TxLpiTimer; x.Present && sends(e, only, EthtoolAEEETxLpiTimer, "TxLpiTimer", "tx-lpi-timer") {
+		e.PutU32(EthtoolAEEETxLpiTimer, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -4886,44 +5530,44 @@ func (v *EEE) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAEEEUnspec: // pad or unused: never surfaced
+		case EthtoolAEEEHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAEEEModesOurs:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("modes-ours: %w", err)
 			}
 			v.ModesOurs = x
-		case 3:
+		case EthtoolAEEEModesPeer:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("modes-peer: %w", err)
 			}
 			v.ModesPeer = x
-		case 4:
+		case EthtoolAEEEActive:
 			if l-4 != 1 {
 				return runtime.SizeError("active", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Active = runtime.Some(x)
-		case 5:
+		case EthtoolAEEEEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Enabled = runtime.Some(x)
-		case 6:
+		case EthtoolAEEETxLpiEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("tx-lpi-enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.TxLpiEnabled = runtime.Some(x)
-		case 7:
+		case EthtoolAEEETxLpiTimer:
 			if l-4 != 4 {
 				return runtime.SizeError("tx-lpi-timer", 4, l-4)
 			}
@@ -5047,17 +5691,17 @@ func (v *TsStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.TxPkts; x.Present && sends(e, only, 1, "TxPkts", "tx-pkts") {
-		e.PutUint(1, x.V)
+	if x := &v.TxPkts; x.Present && sends(e, only, EthtoolATsStatTxPkts, "TxPkts", "tx-pkts") {
+		e.PutUint(EthtoolATsStatTxPkts, x.V)
 	}
-	if x := &v.TxLost; x.Present && sends(e, only, 2, "TxLost", "tx-lost") {
-		e.PutUint(2, x.V)
+	if x := &v.TxLost; x.Present && sends(e, only, EthtoolATsStatTxLost, "TxLost", "tx-lost") {
+		e.PutUint(EthtoolATsStatTxLost, x.V)
 	}
-	if x := &v.TxErr; x.Present && sends(e, only, 3, "TxErr", "tx-err") {
-		e.PutUint(3, x.V)
+	if x := &v.TxErr; x.Present && sends(e, only, EthtoolATsStatTxErr, "TxErr", "tx-err") {
+		e.PutUint(EthtoolATsStatTxErr, x.V)
 	}
-	if x := &v.TxOnestepPktsUnconfirmed; x.Present && sends(e, only, 4, "TxOnestepPktsUnconfirmed", "tx-onestep-pkts-unconfirmed") {
-		e.PutUint(4, x.V)
+	if x := &v.TxOnestepPktsUnconfirmed; x.Present && sends(e, only, EthtoolATsStatTxOnestepPktsUnconfirmed, "TxOnestepPktsUnconfirmed", "tx-onestep-pkts-unconfirmed") {
+		e.PutUint(EthtoolATsStatTxOnestepPktsUnconfirmed, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5080,26 +5724,26 @@ func (v *TsStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATsStatUnspec: // pad or unused: never surfaced
+		case EthtoolATsStatTxPkts:
 			x, err := runtime.ReadUint("tx-pkts", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxPkts = runtime.Some(x)
-		case 2:
+		case EthtoolATsStatTxLost:
 			x, err := runtime.ReadUint("tx-lost", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxLost = runtime.Some(x)
-		case 3:
+		case EthtoolATsStatTxErr:
 			x, err := runtime.ReadUint("tx-err", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxErr = runtime.Some(x)
-		case 4:
+		case EthtoolATsStatTxOnestepPktsUnconfirmed:
 			x, err := runtime.ReadUint("tx-onestep-pkts-unconfirmed", b[off+4:end])
 			if err != nil {
 				return err
@@ -5193,11 +5837,11 @@ func (v *TsHwtstampProvider) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Index; x.Present && sends(e, only, 1, "Index", "index") {
-		e.PutU32(1, x.V)
+	if x := &v.Index; x.Present && sends(e, only, EthtoolATsHwtstampProviderIndex, "Index", "index") {
+		e.PutU32(EthtoolATsHwtstampProviderIndex, x.V)
 	}
-	if x := &v.Qualifier; x.Present && sends(e, only, 2, "Qualifier", "qualifier") {
-		e.PutU32(2, x.V)
+	if x := &v.Qualifier; x.Present && sends(e, only, EthtoolATsHwtstampProviderQualifier, "Qualifier", "qualifier") {
+		e.PutU32(EthtoolATsHwtstampProviderQualifier, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5220,14 +5864,14 @@ func (v *TsHwtstampProvider) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATsHwtstampProviderUnspec: // pad or unused: never surfaced
+		case EthtoolATsHwtstampProviderIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
-		case 2:
+		case EthtoolATsHwtstampProviderQualifier:
 			if l-4 != 4 {
 				return runtime.SizeError("qualifier", 4, l-4)
 			}
@@ -5316,44 +5960,44 @@ func (v *Tsinfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolATsinfoHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolATsinfoHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Timestamping; x != nil && sends(e, only, 2, "Timestamping", "timestamping") {
-		n := e.BeginNest(2)
+	if x := v.Timestamping; x != nil && sends(e, only, EthtoolATsinfoTimestamping, "Timestamping", "timestamping") {
+		n := e.BeginNest(EthtoolATsinfoTimestamping)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxTypes; x != nil && sends(e, only, 3, "TxTypes", "tx-types") {
-		n := e.BeginNest(3)
+	if x := v.TxTypes; x != nil && sends(e, only, EthtoolATsinfoTxTypes, "TxTypes", "tx-types") {
+		n := e.BeginNest(EthtoolATsinfoTxTypes)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxFilters; x != nil && sends(e, only, 4, "RxFilters", "rx-filters") {
-		n := e.BeginNest(4)
+	if x := v.RxFilters; x != nil && sends(e, only, EthtoolATsinfoRxFilters, "RxFilters", "rx-filters") {
+		n := e.BeginNest(EthtoolATsinfoRxFilters)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PhcIndex; x.Present && sends(e, only, 5, "PhcIndex", "phc-index") {
-		e.PutU32(5, x.V)
+	if x := &v.PhcIndex; x.Present && sends(e, only, EthtoolATsinfoPhcIndex, "PhcIndex", "phc-index") {
+		e.PutU32(EthtoolATsinfoPhcIndex, x.V)
 	}
-	if x := v.Stats; x != nil && sends(e, only, 6, "Stats", "stats") {
-		n := e.BeginNest(6)
+	if x := v.Stats; x != nil && sends(e, only, EthtoolATsinfoStats, "Stats", "stats") {
+		n := e.BeginNest(EthtoolATsinfoStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HwtstampProvider; x != nil && sends(e, only, 7, "HwtstampProvider", "hwtstamp-provider") {
-		n := e.BeginNest(7)
+	if x := v.HwtstampProvider; x != nil && sends(e, only, EthtoolATsinfoHwtstampProvider, "HwtstampProvider", "hwtstamp-provider") {
+		n := e.BeginNest(EthtoolATsinfoHwtstampProvider)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.HwtstampSource; x.Present && sends(e, only, 8, "HwtstampSource", "hwtstamp-source") {
-		e.PutU32(8, uint32(x.V))
+	if x := &v.HwtstampSource; x.Present && sends(e, only, EthtoolATsinfoHwtstampSource, "HwtstampSource", "hwtstamp-source") {
+		e.PutU32(EthtoolATsinfoHwtstampSource, uint32(x.V))
 	}
-	if x := &v.HwtstampPhyindex; x.Present && sends(e, only, 9, "HwtstampPhyindex", "hwtstamp-phyindex") {
-		e.PutU32(9, x.V)
+	if x := &v.HwtstampPhyindex; x.Present && sends(e, only, EthtoolATsinfoHwtstampPhyindex, "HwtstampPhyindex", "hwtstamp-phyindex") {
+		e.PutU32(EthtoolATsinfoHwtstampPhyindex, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5376,56 +6020,56 @@ func (v *Tsinfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATsinfoUnspec: // pad or unused: never surfaced
+		case EthtoolATsinfoHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolATsinfoTimestamping:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("timestamping: %w", err)
 			}
 			v.Timestamping = x
-		case 3:
+		case EthtoolATsinfoTxTypes:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("tx-types: %w", err)
 			}
 			v.TxTypes = x
-		case 4:
+		case EthtoolATsinfoRxFilters:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("rx-filters: %w", err)
 			}
 			v.RxFilters = x
-		case 5:
+		case EthtoolATsinfoPhcIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("phc-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PhcIndex = runtime.Some(x)
-		case 6:
+		case EthtoolATsinfoStats:
 			x := &dc.takeTsStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stats: %w", err)
 			}
 			v.Stats = x
-		case 7:
+		case EthtoolATsinfoHwtstampProvider:
 			x := &dc.takeTsHwtstampProvider(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hwtstamp-provider: %w", err)
 			}
 			v.HwtstampProvider = x
-		case 8:
+		case EthtoolATsinfoHwtstampSource:
 			if l-4 != 4 {
 				return runtime.SizeError("hwtstamp-source", 4, l-4)
 			}
 			x := HwtstampSource(runtime.U32(b[off+4 : end]))
 			v.HwtstampSource = runtime.Some(x)
-		case 9:
+		case EthtoolATsinfoHwtstampPhyindex:
 			if l-4 != 4 {
 				return runtime.SizeError("hwtstamp-phyindex", 4, l-4)
 			}
@@ -5565,14 +6209,14 @@ func (v *CableResult) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Pair; x.Present && sends(e, only, 1, "Pair", "pair") {
-		e.PutU8(1, x.V)
+	if x := &v.Pair; x.Present && sends(e, only, EthtoolACableResultPair, "Pair", "pair") {
+		e.PutU8(EthtoolACableResultPair, x.V)
 	}
-	if x := &v.Code; x.Present && sends(e, only, 2, "Code", "code") {
-		e.PutU8(2, x.V)
+	if x := &v.Code; x.Present && sends(e, only, EthtoolACableResultCode, "Code", "code") {
+		e.PutU8(EthtoolACableResultCode, x.V)
 	}
-	if x := &v.Src; x.Present && sends(e, only, 3, "Src", "src") {
-		e.PutU32(3, x.V)
+	if x := &v.Src; x.Present && sends(e, only, EthtoolACableResultSrc, "Src", "src") {
+		e.PutU32(EthtoolACableResultSrc, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5595,20 +6239,20 @@ func (v *CableResult) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableResultUnspec: // pad or unused: never surfaced
+		case EthtoolACableResultPair:
 			if l-4 != 1 {
 				return runtime.SizeError("pair", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Pair = runtime.Some(x)
-		case 2:
+		case EthtoolACableResultCode:
 			if l-4 != 1 {
 				return runtime.SizeError("code", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Code = runtime.Some(x)
-		case 3:
+		case EthtoolACableResultSrc:
 			if l-4 != 4 {
 				return runtime.SizeError("src", 4, l-4)
 			}
@@ -5695,14 +6339,14 @@ func (v *CableFaultLength) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Pair; x.Present && sends(e, only, 1, "Pair", "pair") {
-		e.PutU8(1, x.V)
+	if x := &v.Pair; x.Present && sends(e, only, EthtoolACableFaultLengthPair, "Pair", "pair") {
+		e.PutU8(EthtoolACableFaultLengthPair, x.V)
 	}
-	if x := &v.Cm; x.Present && sends(e, only, 2, "Cm", "cm") {
-		e.PutU32(2, x.V)
+	if x := &v.Cm; x.Present && sends(e, only, EthtoolACableFaultLengthCm, "Cm", "cm") {
+		e.PutU32(EthtoolACableFaultLengthCm, x.V)
 	}
-	if x := &v.Src; x.Present && sends(e, only, 3, "Src", "src") {
-		e.PutU32(3, x.V)
+	if x := &v.Src; x.Present && sends(e, only, EthtoolACableFaultLengthSrc, "Src", "src") {
+		e.PutU32(EthtoolACableFaultLengthSrc, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -5725,20 +6369,20 @@ func (v *CableFaultLength) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableFaultLengthUnspec: // pad or unused: never surfaced
+		case EthtoolACableFaultLengthPair:
 			if l-4 != 1 {
 				return runtime.SizeError("pair", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Pair = runtime.Some(x)
-		case 2:
+		case EthtoolACableFaultLengthCm:
 			if l-4 != 4 {
 				return runtime.SizeError("cm", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Cm = runtime.Some(x)
-		case 3:
+		case EthtoolACableFaultLengthSrc:
 			if l-4 != 4 {
 				return runtime.SizeError("src", 4, l-4)
 			}
@@ -5822,13 +6466,13 @@ func (v *CableNest) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Result; x != nil && sends(e, only, 1, "Result", "result") {
-		n := e.BeginNest(1)
+	if x := v.Result; x != nil && sends(e, only, EthtoolACableNestResult, "Result", "result") {
+		n := e.BeginNest(EthtoolACableNestResult)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.FaultLength; x != nil && sends(e, only, 2, "FaultLength", "fault-length") {
-		n := e.BeginNest(2)
+	if x := v.FaultLength; x != nil && sends(e, only, EthtoolACableNestFaultLength, "FaultLength", "fault-length") {
+		n := e.BeginNest(EthtoolACableNestFaultLength)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -5853,14 +6497,14 @@ func (v *CableNest) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableNestUnspec: // pad or unused: never surfaced
+		case EthtoolACableNestResult:
 			x := &dc.takeCableResult(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("result: %w", err)
 			}
 			v.Result = x
-		case 2:
+		case EthtoolACableNestFaultLength:
 			x := &dc.takeCableFaultLength(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("fault-length: %w", err)
@@ -5933,8 +6577,8 @@ func (v *CableTest) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolACableTestHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolACableTestHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -5959,8 +6603,8 @@ func (v *CableTest) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableTestUnspec: // pad or unused: never surfaced
+		case EthtoolACableTestHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
@@ -6028,16 +6672,16 @@ func (v *CableTestNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolACableTestNtfHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolACableTestNtfHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Status; x.Present && sends(e, only, 2, "Status", "status") {
-		e.PutU8(2, x.V)
+	if x := &v.Status; x.Present && sends(e, only, EthtoolACableTestNtfStatus, "Status", "status") {
+		e.PutU8(EthtoolACableTestNtfStatus, x.V)
 	}
-	if x := v.Nest; x != nil && sends(e, only, 3, "Nest", "nest") {
-		n := e.BeginNest(3)
+	if x := v.Nest; x != nil && sends(e, only, EthtoolACableTestNtfNest, "Nest", "nest") {
+		n := e.BeginNest(EthtoolACableTestNtfNest)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -6062,20 +6706,20 @@ func (v *CableTestNtf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableTestNtfUnspec: // pad or unused: never surfaced
+		case EthtoolACableTestNtfHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolACableTestNtfStatus:
 			if l-4 != 1 {
 				return runtime.SizeError("status", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Status = runtime.Some(x)
-		case 3:
+		case EthtoolACableTestNtfNest:
 			x := &dc.takeCableNest(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("nest: %w", err)
@@ -6164,17 +6808,17 @@ func (v *CableTestTdrCfg) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.First; x.Present && sends(e, only, 1, "First", "first") {
-		e.PutU32(1, x.V)
+	if x := &v.First; x.Present && sends(e, only, EthtoolACableTestTdrCfgFirst, "First", "first") {
+		e.PutU32(EthtoolACableTestTdrCfgFirst, x.V)
 	}
-	if x := &v.Last; x.Present && sends(e, only, 2, "Last", "last") {
-		e.PutU32(2, x.V)
+	if x := &v.Last; x.Present && sends(e, only, EthtoolACableTestTdrCfgLast, "Last", "last") {
+		e.PutU32(EthtoolACableTestTdrCfgLast, x.V)
 	}
-	if x := &v.Step; x.Present && sends(e, only, 3, "Step", "step") {
-		e.PutU32(3, x.V)
+	if x := &v.Step; x.Present && sends(e, only, EthtoolACableTestTdrCfgStep, "Step", "step") {
+		e.PutU32(EthtoolACableTestTdrCfgStep, x.V)
 	}
-	if x := &v.Pair; x.Present && sends(e, only, 4, "Pair", "pair") {
-		e.PutU8(4, x.V)
+	if x := &v.Pair; x.Present && sends(e, only, EthtoolACableTestTdrCfgPair, "Pair", "pair") {
+		e.PutU8(EthtoolACableTestTdrCfgPair, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -6197,26 +6841,26 @@ func (v *CableTestTdrCfg) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableTestTdrCfgUnspec: // pad or unused: never surfaced
+		case EthtoolACableTestTdrCfgFirst:
 			if l-4 != 4 {
 				return runtime.SizeError("first", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.First = runtime.Some(x)
-		case 2:
+		case EthtoolACableTestTdrCfgLast:
 			if l-4 != 4 {
 				return runtime.SizeError("last", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Last = runtime.Some(x)
-		case 3:
+		case EthtoolACableTestTdrCfgStep:
 			if l-4 != 4 {
 				return runtime.SizeError("step", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Step = runtime.Some(x)
-		case 4:
+		case EthtoolACableTestTdrCfgPair:
 			if l-4 != 1 {
 				return runtime.SizeError("pair", 1, l-4)
 			}
@@ -6312,16 +6956,16 @@ func (v *CableTestTdrNtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolACableTestTdrNtfHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolACableTestTdrNtfHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Status; x.Present && sends(e, only, 2, "Status", "status") {
-		e.PutU8(2, x.V)
+	if x := &v.Status; x.Present && sends(e, only, EthtoolACableTestTdrNtfStatus, "Status", "status") {
+		e.PutU8(EthtoolACableTestTdrNtfStatus, x.V)
 	}
-	if x := v.Nest; x != nil && sends(e, only, 3, "Nest", "nest") {
-		n := e.BeginNest(3)
+	if x := v.Nest; x != nil && sends(e, only, EthtoolACableTestTdrNtfNest, "Nest", "nest") {
+		n := e.BeginNest(EthtoolACableTestTdrNtfNest)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -6346,20 +6990,20 @@ func (v *CableTestTdrNtf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableTestTdrNtfUnspec: // pad or unused: never surfaced
+		case EthtoolACableTestTdrNtfHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolACableTestTdrNtfStatus:
 			if l-4 != 1 {
 				return runtime.SizeError("status", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Status = runtime.Some(x)
-		case 3:
+		case EthtoolACableTestTdrNtfNest:
 			x := &dc.takeCableNest(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("nest: %w", err)
@@ -6443,13 +7087,13 @@ func (v *CableTestTdr) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolACableTestTdrHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolACableTestTdrHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Cfg; x != nil && sends(e, only, 2, "Cfg", "cfg") {
-		n := e.BeginNest(2)
+	if x := v.Cfg; x != nil && sends(e, only, EthtoolACableTestTdrCfg, "Cfg", "cfg") {
+		n := e.BeginNest(EthtoolACableTestTdrCfg)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -6474,14 +7118,14 @@ func (v *CableTestTdr) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolACableTestTdrUnspec: // pad or unused: never surfaced
+		case EthtoolACableTestTdrHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolACableTestTdrCfg:
 			x := &dc.takeCableTestTdrCfg(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("cfg: %w", err)
@@ -6557,11 +7201,11 @@ func (v *TunnelUDPEntry) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Port; x.Present && sends(e, only, 1, "Port", "port") {
-		e.PutBE16(1, x.V)
+	if x := &v.Port; x.Present && sends(e, only, EthtoolATunnelUDPEntryPort, "Port", "port") {
+		e.PutBE16(EthtoolATunnelUDPEntryPort, x.V)
 	}
-	if x := &v.Type; x.Present && sends(e, only, 2, "Type", "type") {
-		e.PutU32(2, uint32(x.V))
+	if x := &v.Type; x.Present && sends(e, only, EthtoolATunnelUDPEntryType, "Type", "type") {
+		e.PutU32(EthtoolATunnelUDPEntryType, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -6584,14 +7228,14 @@ func (v *TunnelUDPEntry) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATunnelUDPEntryUnspec: // pad or unused: never surfaced
+		case EthtoolATunnelUDPEntryPort:
 			if l-4 != 2 {
 				return runtime.SizeError("port", 2, l-4)
 			}
 			x := runtime.BE16(b[off+4 : end])
 			v.Port = runtime.Some(x)
-		case 2:
+		case EthtoolATunnelUDPEntryType:
 			if l-4 != 4 {
 				return runtime.SizeError("type", 4, l-4)
 			}
@@ -6669,17 +7313,17 @@ func (v *TunnelUDPTable) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Size; x.Present && sends(e, only, 1, "Size", "size") {
-		e.PutU32(1, x.V)
+	if x := &v.Size; x.Present && sends(e, only, EthtoolATunnelUDPTableSize, "Size", "size") {
+		e.PutU32(EthtoolATunnelUDPTableSize, x.V)
 	}
-	if x := v.Types; x != nil && sends(e, only, 2, "Types", "types") {
-		n := e.BeginNest(2)
+	if x := v.Types; x != nil && sends(e, only, EthtoolATunnelUDPTableTypes, "Types", "types") {
+		n := e.BeginNest(EthtoolATunnelUDPTableTypes)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.Entry) > 0 && sends(e, only, 3, "Entry", "entry") {
+	if len(v.Entry) > 0 && sends(e, only, EthtoolATunnelUDPTableEntry, "Entry", "entry") {
 		for _, x := range v.Entry {
-			n := e.BeginNest(3)
+			n := e.BeginNest(EthtoolATunnelUDPTableEntry)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -6705,20 +7349,20 @@ func (v *TunnelUDPTable) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATunnelUDPTableUnspec: // pad or unused: never surfaced
+		case EthtoolATunnelUDPTableSize:
 			if l-4 != 4 {
 				return runtime.SizeError("size", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Size = runtime.Some(x)
-		case 2:
+		case EthtoolATunnelUDPTableTypes:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("types: %w", err)
 			}
 			v.Types = x
-		case 3:
+		case EthtoolATunnelUDPTableEntry:
 			var x TunnelUDPEntry
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("entry: %w", err)
@@ -6811,8 +7455,8 @@ func (v *TunnelUDP) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Table; x != nil && sends(e, only, 1, "Table", "table") {
-		n := e.BeginNest(1)
+	if x := v.Table; x != nil && sends(e, only, EthtoolATunnelUDPTable, "Table", "table") {
+		n := e.BeginNest(EthtoolATunnelUDPTable)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -6837,8 +7481,8 @@ func (v *TunnelUDP) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATunnelUDPUnspec: // pad or unused: never surfaced
+		case EthtoolATunnelUDPTable:
 			x := &dc.takeTunnelUDPTable(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("table: %w", err)
@@ -6904,13 +7548,13 @@ func (v *TunnelInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolATunnelInfoHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolATunnelInfoHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.UDPPorts; x != nil && sends(e, only, 2, "UDPPorts", "udp-ports") {
-		n := e.BeginNest(2)
+	if x := v.UDPPorts; x != nil && sends(e, only, EthtoolATunnelInfoUDPPorts, "UDPPorts", "udp-ports") {
+		n := e.BeginNest(EthtoolATunnelInfoUDPPorts)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -6935,14 +7579,14 @@ func (v *TunnelInfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATunnelInfoUnspec: // pad or unused: never surfaced
+		case EthtoolATunnelInfoHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolATunnelInfoUDPPorts:
 			x := &dc.takeTunnelUDP(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("udp-ports: %w", err)
@@ -7023,17 +7667,17 @@ func (v *FECHist) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.BinLow; x.Present && sends(e, only, 2, "BinLow", "bin-low") {
-		e.PutU32(2, x.V)
+	if x := &v.BinLow; x.Present && sends(e, only, EthtoolAFECHistBinLow, "BinLow", "bin-low") {
+		e.PutU32(EthtoolAFECHistBinLow, x.V)
 	}
-	if x := &v.BinHigh; x.Present && sends(e, only, 3, "BinHigh", "bin-high") {
-		e.PutU32(3, x.V)
+	if x := &v.BinHigh; x.Present && sends(e, only, EthtoolAFECHistBinHigh, "BinHigh", "bin-high") {
+		e.PutU32(EthtoolAFECHistBinHigh, x.V)
 	}
-	if x := &v.BinVal; x.Present && sends(e, only, 4, "BinVal", "bin-val") {
-		e.PutUint(4, x.V)
+	if x := &v.BinVal; x.Present && sends(e, only, EthtoolAFECHistBinVal, "BinVal", "bin-val") {
+		e.PutUint(EthtoolAFECHistBinVal, x.V)
 	}
-	if x := v.BinValPerLane; x != nil && sends(e, only, 5, "BinValPerLane", "bin-val-per-lane") {
-		runtime.PutIntArray(e, 5, 8, x)
+	if x := v.BinValPerLane; x != nil && sends(e, only, EthtoolAFECHistBinValPerLane, "BinValPerLane", "bin-val-per-lane") {
+		runtime.PutIntArray(e, EthtoolAFECHistBinValPerLane, 8, x)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7056,26 +7700,26 @@ func (v *FECHist) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1: // pad or unused: never surfaced
-		case 2:
+		case EthtoolAFECHistPad: // pad or unused: never surfaced
+		case EthtoolAFECHistBinLow:
 			if l-4 != 4 {
 				return runtime.SizeError("bin-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.BinLow = runtime.Some(x)
-		case 3:
+		case EthtoolAFECHistBinHigh:
 			if l-4 != 4 {
 				return runtime.SizeError("bin-high", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.BinHigh = runtime.Some(x)
-		case 4:
+		case EthtoolAFECHistBinVal:
 			x, err := runtime.ReadUint("bin-val", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.BinVal = runtime.Some(x)
-		case 5:
+		case EthtoolAFECHistBinValPerLane:
 			x, err := runtime.ReadIntArray[uint64]("bin-val-per-lane", b[off+4:end], 8)
 			if err != nil {
 				return err
@@ -7172,18 +7816,18 @@ func (v *FECStat) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Corrected; x != nil && sends(e, only, 2, "Corrected", "corrected") {
-		runtime.PutIntArray(e, 2, 8, x)
+	if x := v.Corrected; x != nil && sends(e, only, EthtoolAFECStatCorrected, "Corrected", "corrected") {
+		runtime.PutIntArray(e, EthtoolAFECStatCorrected, 8, x)
 	}
-	if x := v.Uncorr; x != nil && sends(e, only, 3, "Uncorr", "uncorr") {
-		runtime.PutIntArray(e, 3, 8, x)
+	if x := v.Uncorr; x != nil && sends(e, only, EthtoolAFECStatUncorr, "Uncorr", "uncorr") {
+		runtime.PutIntArray(e, EthtoolAFECStatUncorr, 8, x)
 	}
-	if x := v.CorrBits; x != nil && sends(e, only, 4, "CorrBits", "corr-bits") {
-		runtime.PutIntArray(e, 4, 8, x)
+	if x := v.CorrBits; x != nil && sends(e, only, EthtoolAFECStatCorrBits, "CorrBits", "corr-bits") {
+		runtime.PutIntArray(e, EthtoolAFECStatCorrBits, 8, x)
 	}
-	if len(v.Hist) > 0 && sends(e, only, 5, "Hist", "hist") {
+	if len(v.Hist) > 0 && sends(e, only, EthtoolAFECStatHist, "Hist", "hist") {
 		for _, x := range v.Hist {
-			n := e.BeginNest(5)
+			n := e.BeginNest(EthtoolAFECStatHist)
 			x.Encode(e)
 			e.EndNest(n)
 		}
@@ -7209,27 +7853,27 @@ func (v *FECStat) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1: // pad or unused: never surfaced
-		case 2:
+		case EthtoolAFECStatUnspec: // pad or unused: never surfaced
+		case EthtoolAFECStatPad: // pad or unused: never surfaced
+		case EthtoolAFECStatCorrected:
 			x, err := runtime.ReadIntArray[uint64]("corrected", b[off+4:end], 8)
 			if err != nil {
 				return err
 			}
 			v.Corrected = x
-		case 3:
+		case EthtoolAFECStatUncorr:
 			x, err := runtime.ReadIntArray[uint64]("uncorr", b[off+4:end], 8)
 			if err != nil {
 				return err
 			}
 			v.Uncorr = x
-		case 4:
+		case EthtoolAFECStatCorrBits:
 			x, err := runtime.ReadIntArray[uint64]("corr-bits", b[off+4:end], 8)
 			if err != nil {
 				return err
 			}
 			v.CorrBits = x
-		case 5:
+		case EthtoolAFECStatHist:
 			var x FECHist
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hist: %w", err)
@@ -7339,24 +7983,24 @@ func (v *FEC) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAFECHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAFECHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Modes; x != nil && sends(e, only, 2, "Modes", "modes") {
-		n := e.BeginNest(2)
+	if x := v.Modes; x != nil && sends(e, only, EthtoolAFECModes, "Modes", "modes") {
+		n := e.BeginNest(EthtoolAFECModes)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Auto; x.Present && sends(e, only, 3, "Auto", "auto") {
-		e.PutU8(3, x.V)
+	if x := &v.Auto; x.Present && sends(e, only, EthtoolAFECAuto, "Auto", "auto") {
+		e.PutU8(EthtoolAFECAuto, x.V)
 	}
-	if x := &v.Active; x.Present && sends(e, only, 4, "Active", "active") {
-		e.PutU32(4, x.V)
+	if x := &v.Active; x.Present && sends(e, only, EthtoolAFECActive, "Active", "active") {
+		e.PutU32(EthtoolAFECActive, x.V)
 	}
-	if x := v.Stats; x != nil && sends(e, only, 5, "Stats", "stats") {
-		n := e.BeginNest(5)
+	if x := v.Stats; x != nil && sends(e, only, EthtoolAFECStats, "Stats", "stats") {
+		n := e.BeginNest(EthtoolAFECStats)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -7381,32 +8025,32 @@ func (v *FEC) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAFECUnspec: // pad or unused: never surfaced
+		case EthtoolAFECHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAFECModes:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("modes: %w", err)
 			}
 			v.Modes = x
-		case 3:
+		case EthtoolAFECAuto:
 			if l-4 != 1 {
 				return runtime.SizeError("auto", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Auto = runtime.Some(x)
-		case 4:
+		case EthtoolAFECActive:
 			if l-4 != 4 {
 				return runtime.SizeError("active", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Active = runtime.Some(x)
-		case 5:
+		case EthtoolAFECStats:
 			x := &dc.takeFECStat(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("stats: %w", err)
@@ -7518,28 +8162,28 @@ func (v *ModuleEeprom) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAModuleEepromHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAModuleEepromHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Offset; x.Present && sends(e, only, 2, "Offset", "offset") {
-		e.PutU32(2, x.V)
+	if x := &v.Offset; x.Present && sends(e, only, EthtoolAModuleEepromOffset, "Offset", "offset") {
+		e.PutU32(EthtoolAModuleEepromOffset, x.V)
 	}
-	if x := &v.Length; x.Present && sends(e, only, 3, "Length", "length") {
-		e.PutU32(3, x.V)
+	if x := &v.Length; x.Present && sends(e, only, EthtoolAModuleEepromLength, "Length", "length") {
+		e.PutU32(EthtoolAModuleEepromLength, x.V)
 	}
-	if x := &v.Page; x.Present && sends(e, only, 4, "Page", "page") {
-		e.PutU8(4, x.V)
+	if x := &v.Page; x.Present && sends(e, only, EthtoolAModuleEepromPage, "Page", "page") {
+		e.PutU8(EthtoolAModuleEepromPage, x.V)
 	}
-	if x := &v.Bank; x.Present && sends(e, only, 5, "Bank", "bank") {
-		e.PutU8(5, x.V)
+	if x := &v.Bank; x.Present && sends(e, only, EthtoolAModuleEepromBank, "Bank", "bank") {
+		e.PutU8(EthtoolAModuleEepromBank, x.V)
 	}
-	if x := &v.I2cAddress; x.Present && sends(e, only, 6, "I2cAddress", "i2c-address") {
-		e.PutU8(6, x.V)
+	if x := &v.I2cAddress; x.Present && sends(e, only, EthtoolAModuleEepromI2cAddress, "I2cAddress", "i2c-address") {
+		e.PutU8(EthtoolAModuleEepromI2cAddress, x.V)
 	}
-	if x := v.Data; x != nil && sends(e, only, 7, "Data", "data") {
-		e.PutBytes(7, x)
+	if x := v.Data; x != nil && sends(e, only, EthtoolAModuleEepromData, "Data", "data") {
+		e.PutBytes(EthtoolAModuleEepromData, x)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7562,44 +8206,44 @@ func (v *ModuleEeprom) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAModuleEepromUnspec: // pad or unused: never surfaced
+		case EthtoolAModuleEepromHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAModuleEepromOffset:
 			if l-4 != 4 {
 				return runtime.SizeError("offset", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Offset = runtime.Some(x)
-		case 3:
+		case EthtoolAModuleEepromLength:
 			if l-4 != 4 {
 				return runtime.SizeError("length", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Length = runtime.Some(x)
-		case 4:
+		case EthtoolAModuleEepromPage:
 			if l-4 != 1 {
 				return runtime.SizeError("page", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Page = runtime.Some(x)
-		case 5:
+		case EthtoolAModuleEepromBank:
 			if l-4 != 1 {
 				return runtime.SizeError("bank", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Bank = runtime.Some(x)
-		case 6:
+		case EthtoolAModuleEepromI2cAddress:
 			if l-4 != 1 {
 				return runtime.SizeError("i2c-address", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.I2cAddress = runtime.Some(x)
-		case 7:
+		case EthtoolAModuleEepromData:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.Data = x
 		default:
@@ -7729,33 +8373,33 @@ func (v *StatsGrp) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
-		e.PutU32(2, x.V)
+	if x := &v.ID; x.Present && sends(e, only, EthtoolAStatsGrpID, "ID", "id") {
+		e.PutU32(EthtoolAStatsGrpID, x.V)
 	}
-	if x := &v.SsID; x.Present && sends(e, only, 3, "SsID", "ss-id") {
-		e.PutU32(3, x.V)
+	if x := &v.SsID; x.Present && sends(e, only, EthtoolAStatsGrpSsID, "SsID", "ss-id") {
+		e.PutU32(EthtoolAStatsGrpSsID, x.V)
 	}
-	if x := &v.Stat; x.Present && sends(e, only, 4, "Stat", "stat") {
-		e.PutU64(4, x.V)
+	if x := &v.Stat; x.Present && sends(e, only, EthtoolAStatsGrpStat, "Stat", "stat") {
+		e.PutU64(EthtoolAStatsGrpStat, x.V)
 	}
-	if x := v.HistRx; x != nil && sends(e, only, 5, "HistRx", "hist-rx") {
-		n := e.BeginNest(5)
+	if x := v.HistRx; x != nil && sends(e, only, EthtoolAStatsGrpHistRx, "HistRx", "hist-rx") {
+		n := e.BeginNest(EthtoolAStatsGrpHistRx)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HistTx; x != nil && sends(e, only, 6, "HistTx", "hist-tx") {
-		n := e.BeginNest(6)
+	if x := v.HistTx; x != nil && sends(e, only, EthtoolAStatsGrpHistTx, "HistTx", "hist-tx") {
+		n := e.BeginNest(EthtoolAStatsGrpHistTx)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.HistBktLow; x.Present && sends(e, only, 7, "HistBktLow", "hist-bkt-low") {
-		e.PutU32(7, x.V)
+	if x := &v.HistBktLow; x.Present && sends(e, only, EthtoolAStatsGrpHistBktLow, "HistBktLow", "hist-bkt-low") {
+		e.PutU32(EthtoolAStatsGrpHistBktLow, x.V)
 	}
-	if x := &v.HistBktHi; x.Present && sends(e, only, 8, "HistBktHi", "hist-bkt-hi") {
-		e.PutU32(8, x.V)
+	if x := &v.HistBktHi; x.Present && sends(e, only, EthtoolAStatsGrpHistBktHi, "HistBktHi", "hist-bkt-hi") {
+		e.PutU32(EthtoolAStatsGrpHistBktHi, x.V)
 	}
-	if x := &v.HistVal; x.Present && sends(e, only, 9, "HistVal", "hist-val") {
-		e.PutU64(9, x.V)
+	if x := &v.HistVal; x.Present && sends(e, only, EthtoolAStatsGrpHistVal, "HistVal", "hist-val") {
+		e.PutU64(EthtoolAStatsGrpHistVal, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7778,51 +8422,51 @@ func (v *StatsGrp) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1: // pad or unused: never surfaced
-		case 2:
+		case EthtoolAStatsGrpUnspec: // pad or unused: never surfaced
+		case EthtoolAStatsGrpPad: // pad or unused: never surfaced
+		case EthtoolAStatsGrpID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 3:
+		case EthtoolAStatsGrpSsID:
 			if l-4 != 4 {
 				return runtime.SizeError("ss-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.SsID = runtime.Some(x)
-		case 4:
+		case EthtoolAStatsGrpStat:
 			if l-4 != 8 {
 				return runtime.SizeError("stat", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.Stat = runtime.Some(x)
-		case 5:
+		case EthtoolAStatsGrpHistRx:
 			x := &dc.takeStatsGrpHist(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hist-rx: %w", err)
 			}
 			v.HistRx = x
-		case 6:
+		case EthtoolAStatsGrpHistTx:
 			x := &dc.takeStatsGrpHist(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hist-tx: %w", err)
 			}
 			v.HistTx = x
-		case 7:
+		case EthtoolAStatsGrpHistBktLow:
 			if l-4 != 4 {
 				return runtime.SizeError("hist-bkt-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.HistBktLow = runtime.Some(x)
-		case 8:
+		case EthtoolAStatsGrpHistBktHi:
 			if l-4 != 4 {
 				return runtime.SizeError("hist-bkt-hi", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.HistBktHi = runtime.Some(x)
-		case 9:
+		case EthtoolAStatsGrpHistVal:
 			if l-4 != 8 {
 				return runtime.SizeError("hist-val", 8, l-4)
 			}
@@ -7954,14 +8598,14 @@ func (v *StatsGrpHist) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.HistBktLow; x.Present && sends(e, only, 7, "HistBktLow", "hist-bkt-low") {
-		e.PutU32(7, x.V)
+	if x := &v.HistBktLow; x.Present && sends(e, only, EthtoolAStatsGrpHistBktLow, "HistBktLow", "hist-bkt-low") {
+		e.PutU32(EthtoolAStatsGrpHistBktLow, x.V)
 	}
-	if x := &v.HistBktHi; x.Present && sends(e, only, 8, "HistBktHi", "hist-bkt-hi") {
-		e.PutU32(8, x.V)
+	if x := &v.HistBktHi; x.Present && sends(e, only, EthtoolAStatsGrpHistBktHi, "HistBktHi", "hist-bkt-hi") {
+		e.PutU32(EthtoolAStatsGrpHistBktHi, x.V)
 	}
-	if x := &v.HistVal; x.Present && sends(e, only, 9, "HistVal", "hist-val") {
-		e.PutU64(9, x.V)
+	if x := &v.HistVal; x.Present && sends(e, only, EthtoolAStatsGrpHistVal, "HistVal", "hist-val") {
+		e.PutU64(EthtoolAStatsGrpHistVal, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -7984,19 +8628,19 @@ func (v *StatsGrpHist) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 7:
+		case EthtoolAStatsGrpHistBktLow:
 			if l-4 != 4 {
 				return runtime.SizeError("hist-bkt-low", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.HistBktLow = runtime.Some(x)
-		case 8:
+		case EthtoolAStatsGrpHistBktHi:
 			if l-4 != 4 {
 				return runtime.SizeError("hist-bkt-hi", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.HistBktHi = runtime.Some(x)
-		case 9:
+		case EthtoolAStatsGrpHistVal:
 			if l-4 != 8 {
 				return runtime.SizeError("hist-val", 8, l-4)
 			}
@@ -8084,23 +8728,23 @@ func (v *Stats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 2, "Header", "header") {
-		n := e.BeginNest(2)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAStatsHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAStatsHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Groups; x != nil && sends(e, only, 3, "Groups", "groups") {
-		n := e.BeginNest(3)
+	if x := v.Groups; x != nil && sends(e, only, EthtoolAStatsGroups, "Groups", "groups") {
+		n := e.BeginNest(EthtoolAStatsGroups)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Grp; x != nil && sends(e, only, 4, "Grp", "grp") {
-		n := e.BeginNest(4)
+	if x := v.Grp; x != nil && sends(e, only, EthtoolAStatsGrp, "Grp", "grp") {
+		n := e.BeginNest(EthtoolAStatsGrp)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Src; x.Present && sends(e, only, 5, "Src", "src") {
-		e.PutU32(5, x.V)
+	if x := &v.Src; x.Present && sends(e, only, EthtoolAStatsSrc, "Src", "src") {
+		e.PutU32(EthtoolAStatsSrc, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8123,27 +8767,27 @@ func (v *Stats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1: // pad or unused: never surfaced
-		case 2:
+		case EthtoolAStatsUnspec: // pad or unused: never surfaced
+		case EthtoolAStatsPad: // pad or unused: never surfaced
+		case EthtoolAStatsHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 3:
+		case EthtoolAStatsGroups:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("groups: %w", err)
 			}
 			v.Groups = x
-		case 4:
+		case EthtoolAStatsGrp:
 			x := &dc.takeStatsGrp(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("grp: %w", err)
 			}
 			v.Grp = x
-		case 5:
+		case EthtoolAStatsSrc:
 			if l-4 != 4 {
 				return runtime.SizeError("src", 4, l-4)
 			}
@@ -8238,16 +8882,16 @@ func (v *PhcVclocks) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPhcVclocksHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPhcVclocksHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Num; x.Present && sends(e, only, 2, "Num", "num") {
-		e.PutU32(2, x.V)
+	if x := &v.Num; x.Present && sends(e, only, EthtoolAPhcVclocksNum, "Num", "num") {
+		e.PutU32(EthtoolAPhcVclocksNum, x.V)
 	}
-	if x := v.Index; x != nil && sends(e, only, 3, "Index", "index") {
-		runtime.PutIntArray(e, 3, 4, x)
+	if x := v.Index; x != nil && sends(e, only, EthtoolAPhcVclocksIndex, "Index", "index") {
+		runtime.PutIntArray(e, EthtoolAPhcVclocksIndex, 4, x)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8270,20 +8914,20 @@ func (v *PhcVclocks) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAPhcVclocksUnspec: // pad or unused: never surfaced
+		case EthtoolAPhcVclocksHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPhcVclocksNum:
 			if l-4 != 4 {
 				return runtime.SizeError("num", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Num = runtime.Some(x)
-		case 3:
+		case EthtoolAPhcVclocksIndex:
 			x, err := runtime.ReadIntArray[int32]("index", b[off+4:end], 4)
 			if err != nil {
 				return err
@@ -8369,16 +9013,16 @@ func (v *Module) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAModuleHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAModuleHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PowerModePolicy; x.Present && sends(e, only, 2, "PowerModePolicy", "power-mode-policy") {
-		e.PutU8(2, x.V)
+	if x := &v.PowerModePolicy; x.Present && sends(e, only, EthtoolAModulePowerModePolicy, "PowerModePolicy", "power-mode-policy") {
+		e.PutU8(EthtoolAModulePowerModePolicy, x.V)
 	}
-	if x := &v.PowerMode; x.Present && sends(e, only, 3, "PowerMode", "power-mode") {
-		e.PutU8(3, x.V)
+	if x := &v.PowerMode; x.Present && sends(e, only, EthtoolAModulePowerMode, "PowerMode", "power-mode") {
+		e.PutU8(EthtoolAModulePowerMode, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8401,20 +9045,20 @@ func (v *Module) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAModuleUnspec: // pad or unused: never surfaced
+		case EthtoolAModuleHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAModulePowerModePolicy:
 			if l-4 != 1 {
 				return runtime.SizeError("power-mode-policy", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.PowerModePolicy = runtime.Some(x)
-		case 3:
+		case EthtoolAModulePowerMode:
 			if l-4 != 1 {
 				return runtime.SizeError("power-mode", 1, l-4)
 			}
@@ -8499,11 +9143,11 @@ func (v *C33PSEPwLimit) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Min; x.Present && sends(e, only, 1, "Min", "min") {
-		e.PutU32(1, x.V)
+	if x := &v.Min; x.Present && sends(e, only, EthtoolAC33PSEPwLimitMin, "Min", "min") {
+		e.PutU32(EthtoolAC33PSEPwLimitMin, x.V)
 	}
-	if x := &v.Max; x.Present && sends(e, only, 2, "Max", "max") {
-		e.PutU32(2, x.V)
+	if x := &v.Max; x.Present && sends(e, only, EthtoolAC33PSEPwLimitMax, "Max", "max") {
+		e.PutU32(EthtoolAC33PSEPwLimitMax, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8526,14 +9170,14 @@ func (v *C33PSEPwLimit) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAC33PSEPwLimitUnspec: // pad or unused: never surfaced
+		case EthtoolAC33PSEPwLimitMin:
 			if l-4 != 4 {
 				return runtime.SizeError("min", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Min = runtime.Some(x)
-		case 2:
+		case EthtoolAC33PSEPwLimitMax:
 			if l-4 != 4 {
 				return runtime.SizeError("max", 4, l-4)
 			}
@@ -8636,59 +9280,59 @@ func (v *PSE) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPSEHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPSEHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.PodlPSEAdminState; x.Present && sends(e, only, 2, "PodlPSEAdminState", "podl-pse-admin-state") {
-		e.PutU32(2, x.V)
+	if x := &v.PodlPSEAdminState; x.Present && sends(e, only, EthtoolAPodlPSEAdminState, "PodlPSEAdminState", "podl-pse-admin-state") {
+		e.PutU32(EthtoolAPodlPSEAdminState, x.V)
 	}
-	if x := &v.PodlPSEAdminControl; x.Present && sends(e, only, 3, "PodlPSEAdminControl", "podl-pse-admin-control") {
-		e.PutU32(3, x.V)
+	if x := &v.PodlPSEAdminControl; x.Present && sends(e, only, EthtoolAPodlPSEAdminControl, "PodlPSEAdminControl", "podl-pse-admin-control") {
+		e.PutU32(EthtoolAPodlPSEAdminControl, x.V)
 	}
-	if x := &v.PodlPSEPwDStatus; x.Present && sends(e, only, 4, "PodlPSEPwDStatus", "podl-pse-pw-d-status") {
-		e.PutU32(4, x.V)
+	if x := &v.PodlPSEPwDStatus; x.Present && sends(e, only, EthtoolAPodlPSEPwDStatus, "PodlPSEPwDStatus", "podl-pse-pw-d-status") {
+		e.PutU32(EthtoolAPodlPSEPwDStatus, x.V)
 	}
-	if x := &v.C33PSEAdminState; x.Present && sends(e, only, 5, "C33PSEAdminState", "c33-pse-admin-state") {
-		e.PutU32(5, x.V)
+	if x := &v.C33PSEAdminState; x.Present && sends(e, only, EthtoolAC33PSEAdminState, "C33PSEAdminState", "c33-pse-admin-state") {
+		e.PutU32(EthtoolAC33PSEAdminState, x.V)
 	}
-	if x := &v.C33PSEAdminControl; x.Present && sends(e, only, 6, "C33PSEAdminControl", "c33-pse-admin-control") {
-		e.PutU32(6, x.V)
+	if x := &v.C33PSEAdminControl; x.Present && sends(e, only, EthtoolAC33PSEAdminControl, "C33PSEAdminControl", "c33-pse-admin-control") {
+		e.PutU32(EthtoolAC33PSEAdminControl, x.V)
 	}
-	if x := &v.C33PSEPwDStatus; x.Present && sends(e, only, 7, "C33PSEPwDStatus", "c33-pse-pw-d-status") {
-		e.PutU32(7, x.V)
+	if x := &v.C33PSEPwDStatus; x.Present && sends(e, only, EthtoolAC33PSEPwDStatus, "C33PSEPwDStatus", "c33-pse-pw-d-status") {
+		e.PutU32(EthtoolAC33PSEPwDStatus, x.V)
 	}
-	if x := &v.C33PSEPwClass; x.Present && sends(e, only, 8, "C33PSEPwClass", "c33-pse-pw-class") {
-		e.PutU32(8, x.V)
+	if x := &v.C33PSEPwClass; x.Present && sends(e, only, EthtoolAC33PSEPwClass, "C33PSEPwClass", "c33-pse-pw-class") {
+		e.PutU32(EthtoolAC33PSEPwClass, x.V)
 	}
-	if x := &v.C33PSEActualPw; x.Present && sends(e, only, 9, "C33PSEActualPw", "c33-pse-actual-pw") {
-		e.PutU32(9, x.V)
+	if x := &v.C33PSEActualPw; x.Present && sends(e, only, EthtoolAC33PSEActualPw, "C33PSEActualPw", "c33-pse-actual-pw") {
+		e.PutU32(EthtoolAC33PSEActualPw, x.V)
 	}
-	if x := &v.C33PSEExtState; x.Present && sends(e, only, 10, "C33PSEExtState", "c33-pse-ext-state") {
-		e.PutU32(10, uint32(x.V))
+	if x := &v.C33PSEExtState; x.Present && sends(e, only, EthtoolAC33PSEExtState, "C33PSEExtState", "c33-pse-ext-state") {
+		e.PutU32(EthtoolAC33PSEExtState, uint32(x.V))
 	}
-	if x := &v.C33PSEExtSubstate; x.Present && sends(e, only, 11, "C33PSEExtSubstate", "c33-pse-ext-substate") {
-		e.PutU32(11, x.V)
+	if x := &v.C33PSEExtSubstate; x.Present && sends(e, only, EthtoolAC33PSEExtSubstate, "C33PSEExtSubstate", "c33-pse-ext-substate") {
+		e.PutU32(EthtoolAC33PSEExtSubstate, x.V)
 	}
-	if x := &v.C33PSEAvailPwLimit; x.Present && sends(e, only, 12, "C33PSEAvailPwLimit", "c33-pse-avail-pw-limit") {
-		e.PutU32(12, x.V)
+	if x := &v.C33PSEAvailPwLimit; x.Present && sends(e, only, EthtoolAC33PSEAvailPwLimit, "C33PSEAvailPwLimit", "c33-pse-avail-pw-limit") {
+		e.PutU32(EthtoolAC33PSEAvailPwLimit, x.V)
 	}
-	if len(v.C33PSEPwLimitRanges) > 0 && sends(e, only, 13, "C33PSEPwLimitRanges", "c33-pse-pw-limit-ranges") {
+	if len(v.C33PSEPwLimitRanges) > 0 && sends(e, only, EthtoolAC33PSEPwLimitRanges, "C33PSEPwLimitRanges", "c33-pse-pw-limit-ranges") {
 		for _, x := range v.C33PSEPwLimitRanges {
-			n := e.BeginNest(13)
+			n := e.BeginNest(EthtoolAC33PSEPwLimitRanges)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.PSEPwDID; x.Present && sends(e, only, 14, "PSEPwDID", "pse-pw-d-id") {
-		e.PutU32(14, x.V)
+	if x := &v.PSEPwDID; x.Present && sends(e, only, EthtoolAPSEPwDID, "PSEPwDID", "pse-pw-d-id") {
+		e.PutU32(EthtoolAPSEPwDID, x.V)
 	}
-	if x := &v.PSEPrioMax; x.Present && sends(e, only, 15, "PSEPrioMax", "pse-prio-max") {
-		e.PutU32(15, x.V)
+	if x := &v.PSEPrioMax; x.Present && sends(e, only, EthtoolAPSEPrioMax, "PSEPrioMax", "pse-prio-max") {
+		e.PutU32(EthtoolAPSEPrioMax, x.V)
 	}
-	if x := &v.PSEPrio; x.Present && sends(e, only, 16, "PSEPrio", "pse-prio") {
-		e.PutU32(16, x.V)
+	if x := &v.PSEPrio; x.Present && sends(e, only, EthtoolAPSEPrio, "PSEPrio", "pse-prio") {
+		e.PutU32(EthtoolAPSEPrio, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -8711,98 +9355,98 @@ func (v *PSE) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAPSEUnspec: // pad or unused: never surfaced
+		case EthtoolAPSEHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPodlPSEAdminState:
 			if l-4 != 4 {
 				return runtime.SizeError("podl-pse-admin-state", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PodlPSEAdminState = runtime.Some(x)
-		case 3:
+		case EthtoolAPodlPSEAdminControl:
 			if l-4 != 4 {
 				return runtime.SizeError("podl-pse-admin-control", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PodlPSEAdminControl = runtime.Some(x)
-		case 4:
+		case EthtoolAPodlPSEPwDStatus:
 			if l-4 != 4 {
 				return runtime.SizeError("podl-pse-pw-d-status", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PodlPSEPwDStatus = runtime.Some(x)
-		case 5:
+		case EthtoolAC33PSEAdminState:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-admin-state", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEAdminState = runtime.Some(x)
-		case 6:
+		case EthtoolAC33PSEAdminControl:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-admin-control", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEAdminControl = runtime.Some(x)
-		case 7:
+		case EthtoolAC33PSEPwDStatus:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-pw-d-status", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEPwDStatus = runtime.Some(x)
-		case 8:
+		case EthtoolAC33PSEPwClass:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-pw-class", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEPwClass = runtime.Some(x)
-		case 9:
+		case EthtoolAC33PSEActualPw:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-actual-pw", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEActualPw = runtime.Some(x)
-		case 10:
+		case EthtoolAC33PSEExtState:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-ext-state", 4, l-4)
 			}
 			x := C33PSEExtState(runtime.U32(b[off+4 : end]))
 			v.C33PSEExtState = runtime.Some(x)
-		case 11:
+		case EthtoolAC33PSEExtSubstate:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-ext-substate", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEExtSubstate = runtime.Some(x)
-		case 12:
+		case EthtoolAC33PSEAvailPwLimit:
 			if l-4 != 4 {
 				return runtime.SizeError("c33-pse-avail-pw-limit", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.C33PSEAvailPwLimit = runtime.Some(x)
-		case 13:
+		case EthtoolAC33PSEPwLimitRanges:
 			var x C33PSEPwLimit
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("c33-pse-pw-limit-ranges: %w", err)
 			}
 			v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
-		case 14:
+		case EthtoolAPSEPwDID:
 			if l-4 != 4 {
 				return runtime.SizeError("pse-pw-d-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PSEPwDID = runtime.Some(x)
-		case 15:
+		case EthtoolAPSEPrioMax:
 			if l-4 != 4 {
 				return runtime.SizeError("pse-prio-max", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PSEPrioMax = runtime.Some(x)
-		case 16:
+		case EthtoolAPSEPrio:
 			if l-4 != 4 {
 				return runtime.SizeError("pse-prio", 4, l-4)
 			}
@@ -9068,86 +9712,86 @@ func (v *Flow) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Ether; x.Present && sends(e, only, 1, "Ether", "ether") {
-		e.PutUint(1, uint64(x.V))
+	if x := &v.Ether; x.Present && sends(e, only, EthtoolAFlowEther, "Ether", "ether") {
+		e.PutUint(EthtoolAFlowEther, uint64(x.V))
 	}
-	if x := &v.Ip4; x.Present && sends(e, only, 2, "Ip4", "ip4") {
-		e.PutUint(2, uint64(x.V))
+	if x := &v.Ip4; x.Present && sends(e, only, EthtoolAFlowIp4, "Ip4", "ip4") {
+		e.PutUint(EthtoolAFlowIp4, uint64(x.V))
 	}
-	if x := &v.Ip6; x.Present && sends(e, only, 3, "Ip6", "ip6") {
-		e.PutUint(3, uint64(x.V))
+	if x := &v.Ip6; x.Present && sends(e, only, EthtoolAFlowIp6, "Ip6", "ip6") {
+		e.PutUint(EthtoolAFlowIp6, uint64(x.V))
 	}
-	if x := &v.Tcp4; x.Present && sends(e, only, 4, "Tcp4", "tcp4") {
-		e.PutUint(4, uint64(x.V))
+	if x := &v.Tcp4; x.Present && sends(e, only, EthtoolAFlowTcp4, "Tcp4", "tcp4") {
+		e.PutUint(EthtoolAFlowTcp4, uint64(x.V))
 	}
-	if x := &v.Tcp6; x.Present && sends(e, only, 5, "Tcp6", "tcp6") {
-		e.PutUint(5, uint64(x.V))
+	if x := &v.Tcp6; x.Present && sends(e, only, EthtoolAFlowTcp6, "Tcp6", "tcp6") {
+		e.PutUint(EthtoolAFlowTcp6, uint64(x.V))
 	}
-	if x := &v.Udp4; x.Present && sends(e, only, 6, "Udp4", "udp4") {
-		e.PutUint(6, uint64(x.V))
+	if x := &v.Udp4; x.Present && sends(e, only, EthtoolAFlowUdp4, "Udp4", "udp4") {
+		e.PutUint(EthtoolAFlowUdp4, uint64(x.V))
 	}
-	if x := &v.Udp6; x.Present && sends(e, only, 7, "Udp6", "udp6") {
-		e.PutUint(7, uint64(x.V))
+	if x := &v.Udp6; x.Present && sends(e, only, EthtoolAFlowUdp6, "Udp6", "udp6") {
+		e.PutUint(EthtoolAFlowUdp6, uint64(x.V))
 	}
-	if x := &v.Sctp4; x.Present && sends(e, only, 8, "Sctp4", "sctp4") {
-		e.PutUint(8, uint64(x.V))
+	if x := &v.Sctp4; x.Present && sends(e, only, EthtoolAFlowSctp4, "Sctp4", "sctp4") {
+		e.PutUint(EthtoolAFlowSctp4, uint64(x.V))
 	}
-	if x := &v.Sctp6; x.Present && sends(e, only, 9, "Sctp6", "sctp6") {
-		e.PutUint(9, uint64(x.V))
+	if x := &v.Sctp6; x.Present && sends(e, only, EthtoolAFlowSctp6, "Sctp6", "sctp6") {
+		e.PutUint(EthtoolAFlowSctp6, uint64(x.V))
 	}
-	if x := &v.Ah4; x.Present && sends(e, only, 10, "Ah4", "ah4") {
-		e.PutUint(10, uint64(x.V))
+	if x := &v.Ah4; x.Present && sends(e, only, EthtoolAFlowAh4, "Ah4", "ah4") {
+		e.PutUint(EthtoolAFlowAh4, uint64(x.V))
 	}
-	if x := &v.Ah6; x.Present && sends(e, only, 11, "Ah6", "ah6") {
-		e.PutUint(11, uint64(x.V))
+	if x := &v.Ah6; x.Present && sends(e, only, EthtoolAFlowAh6, "Ah6", "ah6") {
+		e.PutUint(EthtoolAFlowAh6, uint64(x.V))
 	}
-	if x := &v.Esp4; x.Present && sends(e, only, 12, "Esp4", "esp4") {
-		e.PutUint(12, uint64(x.V))
+	if x := &v.Esp4; x.Present && sends(e, only, EthtoolAFlowEsp4, "Esp4", "esp4") {
+		e.PutUint(EthtoolAFlowEsp4, uint64(x.V))
 	}
-	if x := &v.Esp6; x.Present && sends(e, only, 13, "Esp6", "esp6") {
-		e.PutUint(13, uint64(x.V))
+	if x := &v.Esp6; x.Present && sends(e, only, EthtoolAFlowEsp6, "Esp6", "esp6") {
+		e.PutUint(EthtoolAFlowEsp6, uint64(x.V))
 	}
-	if x := &v.AhEsp4; x.Present && sends(e, only, 14, "AhEsp4", "ah-esp4") {
-		e.PutUint(14, uint64(x.V))
+	if x := &v.AhEsp4; x.Present && sends(e, only, EthtoolAFlowAhEsp4, "AhEsp4", "ah-esp4") {
+		e.PutUint(EthtoolAFlowAhEsp4, uint64(x.V))
 	}
-	if x := &v.AhEsp6; x.Present && sends(e, only, 15, "AhEsp6", "ah-esp6") {
-		e.PutUint(15, uint64(x.V))
+	if x := &v.AhEsp6; x.Present && sends(e, only, EthtoolAFlowAhEsp6, "AhEsp6", "ah-esp6") {
+		e.PutUint(EthtoolAFlowAhEsp6, uint64(x.V))
 	}
-	if x := &v.Gtpu4; x.Present && sends(e, only, 16, "Gtpu4", "gtpu4") {
-		e.PutUint(16, uint64(x.V))
+	if x := &v.Gtpu4; x.Present && sends(e, only, EthtoolAFlowGtpu4, "Gtpu4", "gtpu4") {
+		e.PutUint(EthtoolAFlowGtpu4, uint64(x.V))
 	}
-	if x := &v.Gtpu6; x.Present && sends(e, only, 17, "Gtpu6", "gtpu6") {
-		e.PutUint(17, uint64(x.V))
+	if x := &v.Gtpu6; x.Present && sends(e, only, EthtoolAFlowGtpu6, "Gtpu6", "gtpu6") {
+		e.PutUint(EthtoolAFlowGtpu6, uint64(x.V))
 	}
-	if x := &v.Gtpc4; x.Present && sends(e, only, 18, "Gtpc4", "gtpc4") {
-		e.PutUint(18, uint64(x.V))
+	if x := &v.Gtpc4; x.Present && sends(e, only, EthtoolAFlowGtpc4, "Gtpc4", "gtpc4") {
+		e.PutUint(EthtoolAFlowGtpc4, uint64(x.V))
 	}
-	if x := &v.Gtpc6; x.Present && sends(e, only, 19, "Gtpc6", "gtpc6") {
-		e.PutUint(19, uint64(x.V))
+	if x := &v.Gtpc6; x.Present && sends(e, only, EthtoolAFlowGtpc6, "Gtpc6", "gtpc6") {
+		e.PutUint(EthtoolAFlowGtpc6, uint64(x.V))
 	}
-	if x := &v.GtpcTeid4; x.Present && sends(e, only, 20, "GtpcTeid4", "gtpc-teid4") {
-		e.PutUint(20, uint64(x.V))
+	if x := &v.GtpcTeid4; x.Present && sends(e, only, EthtoolAFlowGtpcTeid4, "GtpcTeid4", "gtpc-teid4") {
+		e.PutUint(EthtoolAFlowGtpcTeid4, uint64(x.V))
 	}
-	if x := &v.GtpcTeid6; x.Present && sends(e, only, 21, "GtpcTeid6", "gtpc-teid6") {
-		e.PutUint(21, uint64(x.V))
+	if x := &v.GtpcTeid6; x.Present && sends(e, only, EthtoolAFlowGtpcTeid6, "GtpcTeid6", "gtpc-teid6") {
+		e.PutUint(EthtoolAFlowGtpcTeid6, uint64(x.V))
 	}
-	if x := &v.GtpuEh4; x.Present && sends(e, only, 22, "GtpuEh4", "gtpu-eh4") {
-		e.PutUint(22, uint64(x.V))
+	if x := &v.GtpuEh4; x.Present && sends(e, only, EthtoolAFlowGtpuEh4, "GtpuEh4", "gtpu-eh4") {
+		e.PutUint(EthtoolAFlowGtpuEh4, uint64(x.V))
 	}
-	if x := &v.GtpuEh6; x.Present && sends(e, only, 23, "GtpuEh6", "gtpu-eh6") {
-		e.PutUint(23, uint64(x.V))
+	if x := &v.GtpuEh6; x.Present && sends(e, only, EthtoolAFlowGtpuEh6, "GtpuEh6", "gtpu-eh6") {
+		e.PutUint(EthtoolAFlowGtpuEh6, uint64(x.V))
 	}
-	if x := &v.GtpuUl4; x.Present && sends(e, only, 24, "GtpuUl4", "gtpu-ul4") {
-		e.PutUint(24, uint64(x.V))
+	if x := &v.GtpuUl4; x.Present && sends(e, only, EthtoolAFlowGtpuUl4, "GtpuUl4", "gtpu-ul4") {
+		e.PutUint(EthtoolAFlowGtpuUl4, uint64(x.V))
 	}
-	if x := &v.GtpuUl6; x.Present && sends(e, only, 25, "GtpuUl6", "gtpu-ul6") {
-		e.PutUint(25, uint64(x.V))
+	if x := &v.GtpuUl6; x.Present && sends(e, only, EthtoolAFlowGtpuUl6, "GtpuUl6", "gtpu-ul6") {
+		e.PutUint(EthtoolAFlowGtpuUl6, uint64(x.V))
 	}
-	if x := &v.GtpuDl4; x.Present && sends(e, only, 26, "GtpuDl4", "gtpu-dl4") {
-		e.PutUint(26, uint64(x.V))
+	if x := &v.GtpuDl4; x.Present && sends(e, only, EthtoolAFlowGtpuDl4, "GtpuDl4", "gtpu-dl4") {
+		e.PutUint(EthtoolAFlowGtpuDl4, uint64(x.V))
 	}
-	if x := &v.GtpuDl6; x.Present && sends(e, only, 27, "GtpuDl6", "gtpu-dl6") {
-		e.PutUint(27, uint64(x.V))
+	if x := &v.GtpuDl6; x.Present && sends(e, only, EthtoolAFlowGtpuDl6, "GtpuDl6", "gtpu-dl6") {
+		e.PutUint(EthtoolAFlowGtpuDl6, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -9170,189 +9814,189 @@ func (v *Flow) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case EthtoolAFlowEther:
 			r, err := runtime.ReadUint("ether", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Ether = runtime.Some(x)
-		case 2:
+		case EthtoolAFlowIp4:
 			r, err := runtime.ReadUint("ip4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Ip4 = runtime.Some(x)
-		case 3:
+		case EthtoolAFlowIp6:
 			r, err := runtime.ReadUint("ip6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Ip6 = runtime.Some(x)
-		case 4:
+		case EthtoolAFlowTcp4:
 			r, err := runtime.ReadUint("tcp4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Tcp4 = runtime.Some(x)
-		case 5:
+		case EthtoolAFlowTcp6:
 			r, err := runtime.ReadUint("tcp6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Tcp6 = runtime.Some(x)
-		case 6:
+		case EthtoolAFlowUdp4:
 			r, err := runtime.ReadUint("udp4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Udp4 = runtime.Some(x)
-		case 7:
+		case EthtoolAFlowUdp6:
 			r, err := runtime.ReadUint("udp6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Udp6 = runtime.Some(x)
-		case 8:
+		case EthtoolAFlowSctp4:
 			r, err := runtime.ReadUint("sctp4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Sctp4 = runtime.Some(x)
-		case 9:
+		case EthtoolAFlowSctp6:
 			r, err := runtime.ReadUint("sctp6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Sctp6 = runtime.Some(x)
-		case 10:
+		case EthtoolAFlowAh4:
 			r, err := runtime.ReadUint("ah4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Ah4 = runtime.Some(x)
-		case 11:
+		case EthtoolAFlowAh6:
 			r, err := runtime.ReadUint("ah6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Ah6 = runtime.Some(x)
-		case 12:
+		case EthtoolAFlowEsp4:
 			r, err := runtime.ReadUint("esp4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Esp4 = runtime.Some(x)
-		case 13:
+		case EthtoolAFlowEsp6:
 			r, err := runtime.ReadUint("esp6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Esp6 = runtime.Some(x)
-		case 14:
+		case EthtoolAFlowAhEsp4:
 			r, err := runtime.ReadUint("ah-esp4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.AhEsp4 = runtime.Some(x)
-		case 15:
+		case EthtoolAFlowAhEsp6:
 			r, err := runtime.ReadUint("ah-esp6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.AhEsp6 = runtime.Some(x)
-		case 16:
+		case EthtoolAFlowGtpu4:
 			r, err := runtime.ReadUint("gtpu4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Gtpu4 = runtime.Some(x)
-		case 17:
+		case EthtoolAFlowGtpu6:
 			r, err := runtime.ReadUint("gtpu6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Gtpu6 = runtime.Some(x)
-		case 18:
+		case EthtoolAFlowGtpc4:
 			r, err := runtime.ReadUint("gtpc4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Gtpc4 = runtime.Some(x)
-		case 19:
+		case EthtoolAFlowGtpc6:
 			r, err := runtime.ReadUint("gtpc6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.Gtpc6 = runtime.Some(x)
-		case 20:
+		case EthtoolAFlowGtpcTeid4:
 			r, err := runtime.ReadUint("gtpc-teid4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpcTeid4 = runtime.Some(x)
-		case 21:
+		case EthtoolAFlowGtpcTeid6:
 			r, err := runtime.ReadUint("gtpc-teid6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpcTeid6 = runtime.Some(x)
-		case 22:
+		case EthtoolAFlowGtpuEh4:
 			r, err := runtime.ReadUint("gtpu-eh4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpuEh4 = runtime.Some(x)
-		case 23:
+		case EthtoolAFlowGtpuEh6:
 			r, err := runtime.ReadUint("gtpu-eh6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpuEh6 = runtime.Some(x)
-		case 24:
+		case EthtoolAFlowGtpuUl4:
 			r, err := runtime.ReadUint("gtpu-ul4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpuUl4 = runtime.Some(x)
-		case 25:
+		case EthtoolAFlowGtpuUl6:
 			r, err := runtime.ReadUint("gtpu-ul6", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpuUl6 = runtime.Some(x)
-		case 26:
+		case EthtoolAFlowGtpuDl4:
 			r, err := runtime.ReadUint("gtpu-dl4", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := RxfhFields(r)
 			v.GtpuDl4 = runtime.Some(x)
-		case 27:
+		case EthtoolAFlowGtpuDl6:
 			r, err := runtime.ReadUint("gtpu-dl6", b[off+4:end])
 			if err != nil {
 				return err
@@ -9692,31 +10336,31 @@ func (v *RSS) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolARSSHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolARSSHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Context; x.Present && sends(e, only, 2, "Context", "context") {
-		e.PutU32(2, x.V)
+	if x := &v.Context; x.Present && sends(e, only, EthtoolARSSContext, "Context", "context") {
+		e.PutU32(EthtoolARSSContext, x.V)
 	}
-	if x := &v.Hfunc; x.Present && sends(e, only, 3, "Hfunc", "hfunc") {
-		e.PutU32(3, x.V)
+	if x := &v.Hfunc; x.Present && sends(e, only, EthtoolARSSHfunc, "Hfunc", "hfunc") {
+		e.PutU32(EthtoolARSSHfunc, x.V)
 	}
-	if x := v.Indir; x != nil && sends(e, only, 4, "Indir", "indir") {
-		runtime.PutIntArray(e, 4, 4, x)
+	if x := v.Indir; x != nil && sends(e, only, EthtoolARSSIndir, "Indir", "indir") {
+		runtime.PutIntArray(e, EthtoolARSSIndir, 4, x)
 	}
-	if x := v.Hkey; x != nil && sends(e, only, 5, "Hkey", "hkey") {
-		e.PutBytes(5, x)
+	if x := v.Hkey; x != nil && sends(e, only, EthtoolARSSHkey, "Hkey", "hkey") {
+		e.PutBytes(EthtoolARSSHkey, x)
 	}
-	if x := &v.InputXfrm; x.Present && sends(e, only, 6, "InputXfrm", "input-xfrm") {
-		e.PutU32(6, uint32(x.V))
+	if x := &v.InputXfrm; x.Present && sends(e, only, EthtoolARSSInputXfrm, "InputXfrm", "input-xfrm") {
+		e.PutU32(EthtoolARSSInputXfrm, uint32(x.V))
 	}
-	if x := &v.StartContext; x.Present && sends(e, only, 7, "StartContext", "start-context") {
-		e.PutU32(7, x.V)
+	if x := &v.StartContext; x.Present && sends(e, only, EthtoolARSSStartContext, "StartContext", "start-context") {
+		e.PutU32(EthtoolARSSStartContext, x.V)
 	}
-	if x := v.FlowHash; x != nil && sends(e, only, 8, "FlowHash", "flow-hash") {
-		n := e.BeginNest(8)
+	if x := v.FlowHash; x != nil && sends(e, only, EthtoolARSSFlowHash, "FlowHash", "flow-hash") {
+		n := e.BeginNest(EthtoolARSSFlowHash)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -9741,47 +10385,47 @@ func (v *RSS) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolARSSUnspec: // pad or unused: never surfaced
+		case EthtoolARSSHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolARSSContext:
 			if l-4 != 4 {
 				return runtime.SizeError("context", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Context = runtime.Some(x)
-		case 3:
+		case EthtoolARSSHfunc:
 			if l-4 != 4 {
 				return runtime.SizeError("hfunc", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Hfunc = runtime.Some(x)
-		case 4:
+		case EthtoolARSSIndir:
 			x, err := runtime.ReadIntArray[uint32]("indir", b[off+4:end], 4)
 			if err != nil {
 				return err
 			}
 			v.Indir = x
-		case 5:
+		case EthtoolARSSHkey:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.Hkey = x
-		case 6:
+		case EthtoolARSSInputXfrm:
 			if l-4 != 4 {
 				return runtime.SizeError("input-xfrm", 4, l-4)
 			}
 			x := InputXfrm(runtime.U32(b[off+4 : end]))
 			v.InputXfrm = runtime.Some(x)
-		case 7:
+		case EthtoolARSSStartContext:
 			if l-4 != 4 {
 				return runtime.SizeError("start-context", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.StartContext = runtime.Some(x)
-		case 8:
+		case EthtoolARSSFlowHash:
 			x := &dc.takeFlow(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("flow-hash: %w", err)
@@ -9926,34 +10570,34 @@ func (v *Plca) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPlcaHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPlcaHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Version; x.Present && sends(e, only, 2, "Version", "version") {
-		e.PutU16(2, x.V)
+	if x := &v.Version; x.Present && sends(e, only, EthtoolAPlcaVersion, "Version", "version") {
+		e.PutU16(EthtoolAPlcaVersion, x.V)
 	}
-	if x := &v.Enabled; x.Present && sends(e, only, 3, "Enabled", "enabled") {
-		e.PutU8(3, x.V)
+	if x := &v.Enabled; x.Present && sends(e, only, EthtoolAPlcaEnabled, "Enabled", "enabled") {
+		e.PutU8(EthtoolAPlcaEnabled, x.V)
 	}
-	if x := &v.Status; x.Present && sends(e, only, 4, "Status", "status") {
-		e.PutU8(4, x.V)
+	if x := &v.Status; x.Present && sends(e, only, EthtoolAPlcaStatus, "Status", "status") {
+		e.PutU8(EthtoolAPlcaStatus, x.V)
 	}
-	if x := &v.NodeCnt; x.Present && sends(e, only, 5, "NodeCnt", "node-cnt") {
-		e.PutU32(5, x.V)
+	if x := &v.NodeCnt; x.Present && sends(e, only, EthtoolAPlcaNodeCnt, "NodeCnt", "node-cnt") {
+		e.PutU32(EthtoolAPlcaNodeCnt, x.V)
 	}
-	if x := &v.NodeID; x.Present && sends(e, only, 6, "NodeID", "node-id") {
-		e.PutU32(6, x.V)
+	if x := &v.NodeID; x.Present && sends(e, only, EthtoolAPlcaNodeID, "NodeID", "node-id") {
+		e.PutU32(EthtoolAPlcaNodeID, x.V)
 	}
-	if x := &v.ToTmr; x.Present && sends(e, only, 7, "ToTmr", "to-tmr") {
-		e.PutU32(7, x.V)
+	if x := &v.ToTmr; x.Present && sends(e, only, EthtoolAPlcaToTmr, "ToTmr", "to-tmr") {
+		e.PutU32(EthtoolAPlcaToTmr, x.V)
 	}
-	if x := &v.BurstCnt; x.Present && sends(e, only, 8, "BurstCnt", "burst-cnt") {
-		e.PutU32(8, x.V)
+	if x := &v.BurstCnt; x.Present && sends(e, only, EthtoolAPlcaBurstCnt, "BurstCnt", "burst-cnt") {
+		e.PutU32(EthtoolAPlcaBurstCnt, x.V)
 	}
-	if x := &v.BurstTmr; x.Present && sends(e, only, 9, "BurstTmr", "burst-tmr") {
-		e.PutU32(9, x.V)
+	if x := &v.BurstTmr; x.Present && sends(e, only, EthtoolAPlcaBurstTmr, "BurstTmr", "burst-tmr") {
+		e.PutU32(EthtoolAPlcaBurstTmr, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -9976,56 +10620,56 @@ func (v *Plca) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAPlcaUnspec: // pad or unused: never surfaced
+		case EthtoolAPlcaHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPlcaVersion:
 			if l-4 != 2 {
 				return runtime.SizeError("version", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.Version = runtime.Some(x)
-		case 3:
+		case EthtoolAPlcaEnabled:
 			if l-4 != 1 {
 				return runtime.SizeError("enabled", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Enabled = runtime.Some(x)
-		case 4:
+		case EthtoolAPlcaStatus:
 			if l-4 != 1 {
 				return runtime.SizeError("status", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.Status = runtime.Some(x)
-		case 5:
+		case EthtoolAPlcaNodeCnt:
 			if l-4 != 4 {
 				return runtime.SizeError("node-cnt", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.NodeCnt = runtime.Some(x)
-		case 6:
+		case EthtoolAPlcaNodeID:
 			if l-4 != 4 {
 				return runtime.SizeError("node-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.NodeID = runtime.Some(x)
-		case 7:
+		case EthtoolAPlcaToTmr:
 			if l-4 != 4 {
 				return runtime.SizeError("to-tmr", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ToTmr = runtime.Some(x)
-		case 8:
+		case EthtoolAPlcaBurstCnt:
 			if l-4 != 4 {
 				return runtime.SizeError("burst-cnt", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.BurstCnt = runtime.Some(x)
-		case 9:
+		case EthtoolAPlcaBurstTmr:
 			if l-4 != 4 {
 				return runtime.SizeError("burst-tmr", 4, l-4)
 			}
@@ -10174,28 +10818,28 @@ func (v *ModuleFwFlash) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAModuleFwFlashHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAModuleFwFlashHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.FileName; x.Present && sends(e, only, 2, "FileName", "file-name") {
-		e.PutString(2, x.V)
+	if x := &v.FileName; x.Present && sends(e, only, EthtoolAModuleFwFlashFileName, "FileName", "file-name") {
+		e.PutString(EthtoolAModuleFwFlashFileName, x.V)
 	}
-	if x := &v.Password; x.Present && sends(e, only, 3, "Password", "password") {
-		e.PutU32(3, x.V)
+	if x := &v.Password; x.Present && sends(e, only, EthtoolAModuleFwFlashPassword, "Password", "password") {
+		e.PutU32(EthtoolAModuleFwFlashPassword, x.V)
 	}
-	if x := &v.Status; x.Present && sends(e, only, 4, "Status", "status") {
-		e.PutU32(4, uint32(x.V))
+	if x := &v.Status; x.Present && sends(e, only, EthtoolAModuleFwFlashStatus, "Status", "status") {
+		e.PutU32(EthtoolAModuleFwFlashStatus, uint32(x.V))
 	}
-	if x := &v.StatusMsg; x.Present && sends(e, only, 5, "StatusMsg", "status-msg") {
-		e.PutString(5, x.V)
+	if x := &v.StatusMsg; x.Present && sends(e, only, EthtoolAModuleFwFlashStatusMsg, "StatusMsg", "status-msg") {
+		e.PutString(EthtoolAModuleFwFlashStatusMsg, x.V)
 	}
-	if x := &v.Done; x.Present && sends(e, only, 6, "Done", "done") {
-		e.PutUint(6, x.V)
+	if x := &v.Done; x.Present && sends(e, only, EthtoolAModuleFwFlashDone, "Done", "done") {
+		e.PutUint(EthtoolAModuleFwFlashDone, x.V)
 	}
-	if x := &v.Total; x.Present && sends(e, only, 7, "Total", "total") {
-		e.PutUint(7, x.V)
+	if x := &v.Total; x.Present && sends(e, only, EthtoolAModuleFwFlashTotal, "Total", "total") {
+		e.PutUint(EthtoolAModuleFwFlashTotal, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -10218,44 +10862,44 @@ func (v *ModuleFwFlash) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAModuleFwFlashUnspec: // pad or unused: never surfaced
+		case EthtoolAModuleFwFlashHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAModuleFwFlashFileName:
 			x, err := dc.bytes().ReadNulString("file-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FileName = runtime.Some(x)
-		case 3:
+		case EthtoolAModuleFwFlashPassword:
 			if l-4 != 4 {
 				return runtime.SizeError("password", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Password = runtime.Some(x)
-		case 4:
+		case EthtoolAModuleFwFlashStatus:
 			if l-4 != 4 {
 				return runtime.SizeError("status", 4, l-4)
 			}
 			x := ModuleFwFlashStatus(runtime.U32(b[off+4 : end]))
 			v.Status = runtime.Some(x)
-		case 5:
+		case EthtoolAModuleFwFlashStatusMsg:
 			x, err := dc.bytes().ReadNulString("status-msg", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.StatusMsg = runtime.Some(x)
-		case 6:
+		case EthtoolAModuleFwFlashDone:
 			x, err := runtime.ReadUint("done", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Done = runtime.Some(x)
-		case 7:
+		case EthtoolAModuleFwFlashTotal:
 			x, err := runtime.ReadUint("total", b[off+4:end])
 			if err != nil {
 				return err
@@ -10387,31 +11031,31 @@ func (v *PHY) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPHYHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPHYHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Index; x.Present && sends(e, only, 2, "Index", "index") {
-		e.PutU32(2, x.V)
+	if x := &v.Index; x.Present && sends(e, only, EthtoolAPHYIndex, "Index", "index") {
+		e.PutU32(EthtoolAPHYIndex, x.V)
 	}
-	if x := &v.Drvname; x.Present && sends(e, only, 3, "Drvname", "drvname") {
-		e.PutString(3, x.V)
+	if x := &v.Drvname; x.Present && sends(e, only, EthtoolAPHYDrvname, "Drvname", "drvname") {
+		e.PutString(EthtoolAPHYDrvname, x.V)
 	}
-	if x := &v.Name; x.Present && sends(e, only, 4, "Name", "name") {
-		e.PutString(4, x.V)
+	if x := &v.Name; x.Present && sends(e, only, EthtoolAPHYName, "Name", "name") {
+		e.PutString(EthtoolAPHYName, x.V)
 	}
-	if x := &v.UpstreamType; x.Present && sends(e, only, 5, "UpstreamType", "upstream-type") {
-		e.PutU32(5, uint32(x.V))
+	if x := &v.UpstreamType; x.Present && sends(e, only, EthtoolAPHYUpstreamType, "UpstreamType", "upstream-type") {
+		e.PutU32(EthtoolAPHYUpstreamType, uint32(x.V))
 	}
-	if x := &v.UpstreamIndex; x.Present && sends(e, only, 6, "UpstreamIndex", "upstream-index") {
-		e.PutU32(6, x.V)
+	if x := &v.UpstreamIndex; x.Present && sends(e, only, EthtoolAPHYUpstreamIndex, "UpstreamIndex", "upstream-index") {
+		e.PutU32(EthtoolAPHYUpstreamIndex, x.V)
 	}
-	if x := &v.UpstreamSfpName; x.Present && sends(e, only, 7, "UpstreamSfpName", "upstream-sfp-name") {
-		e.PutString(7, x.V)
+	if x := &v.UpstreamSfpName; x.Present && sends(e, only, EthtoolAPHYUpstreamSfpName, "UpstreamSfpName", "upstream-sfp-name") {
+		e.PutString(EthtoolAPHYUpstreamSfpName, x.V)
 	}
-	if x := &v.DownstreamSfpName; x.Present && sends(e, only, 8, "DownstreamSfpName", "downstream-sfp-name") {
-		e.PutString(8, x.V)
+	if x := &v.DownstreamSfpName; x.Present && sends(e, only, EthtoolAPHYDownstreamSfpName, "DownstreamSfpName", "downstream-sfp-name") {
+		e.PutString(EthtoolAPHYDownstreamSfpName, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -10434,50 +11078,50 @@ func (v *PHY) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolAPHYUnspec: // pad or unused: never surfaced
+		case EthtoolAPHYHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPHYIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Index = runtime.Some(x)
-		case 3:
+		case EthtoolAPHYDrvname:
 			x, err := dc.bytes().ReadNulString("drvname", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Drvname = runtime.Some(x)
-		case 4:
+		case EthtoolAPHYName:
 			x, err := dc.bytes().ReadNulString("name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
-		case 5:
+		case EthtoolAPHYUpstreamType:
 			if l-4 != 4 {
 				return runtime.SizeError("upstream-type", 4, l-4)
 			}
 			x := PHYUpstreamType(runtime.U32(b[off+4 : end]))
 			v.UpstreamType = runtime.Some(x)
-		case 6:
+		case EthtoolAPHYUpstreamIndex:
 			if l-4 != 4 {
 				return runtime.SizeError("upstream-index", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.UpstreamIndex = runtime.Some(x)
-		case 7:
+		case EthtoolAPHYUpstreamSfpName:
 			x, err := dc.bytes().ReadNulString("upstream-sfp-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.UpstreamSfpName = runtime.Some(x)
-		case 8:
+		case EthtoolAPHYDownstreamSfpName:
 			x, err := dc.bytes().ReadNulString("downstream-sfp-name", b[off+4:end])
 			if err != nil {
 				return err
@@ -10612,28 +11256,28 @@ func (v *Tsconfig) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolATsconfigHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolATsconfigHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HwtstampProvider; x != nil && sends(e, only, 2, "HwtstampProvider", "hwtstamp-provider") {
-		n := e.BeginNest(2)
+	if x := v.HwtstampProvider; x != nil && sends(e, only, EthtoolATsconfigHwtstampProvider, "HwtstampProvider", "hwtstamp-provider") {
+		n := e.BeginNest(EthtoolATsconfigHwtstampProvider)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.TxTypes; x != nil && sends(e, only, 3, "TxTypes", "tx-types") {
-		n := e.BeginNest(3)
+	if x := v.TxTypes; x != nil && sends(e, only, EthtoolATsconfigTxTypes, "TxTypes", "tx-types") {
+		n := e.BeginNest(EthtoolATsconfigTxTypes)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.RxFilters; x != nil && sends(e, only, 4, "RxFilters", "rx-filters") {
-		n := e.BeginNest(4)
+	if x := v.RxFilters; x != nil && sends(e, only, EthtoolATsconfigRxFilters, "RxFilters", "rx-filters") {
+		n := e.BeginNest(EthtoolATsconfigRxFilters)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.HwtstampFlags; x != nil && sends(e, only, 5, "HwtstampFlags", "hwtstamp-flags") {
-		n := e.BeginNest(5)
+	if x := v.HwtstampFlags; x != nil && sends(e, only, EthtoolATsconfigHwtstampFlags, "HwtstampFlags", "hwtstamp-flags") {
+		n := e.BeginNest(EthtoolATsconfigHwtstampFlags)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -10658,32 +11302,32 @@ func (v *Tsconfig) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case EthtoolATsconfigUnspec: // pad or unused: never surfaced
+		case EthtoolATsconfigHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolATsconfigHwtstampProvider:
 			x := &dc.takeTsHwtstampProvider(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hwtstamp-provider: %w", err)
 			}
 			v.HwtstampProvider = x
-		case 3:
+		case EthtoolATsconfigTxTypes:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("tx-types: %w", err)
 			}
 			v.TxTypes = x
-		case 4:
+		case EthtoolATsconfigRxFilters:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("rx-filters: %w", err)
 			}
 			v.RxFilters = x
-		case 5:
+		case EthtoolATsconfigHwtstampFlags:
 			x := &dc.takeBitset(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("hwtstamp-flags: %w", err)
@@ -10786,13 +11430,13 @@ func (v *PSENtf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAPSENtfHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAPSENtfHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.Events; x.Present && sends(e, only, 2, "Events", "events") {
-		e.PutUint(2, uint64(x.V))
+	if x := &v.Events; x.Present && sends(e, only, EthtoolAPSENtfEvents, "Events", "events") {
+		e.PutUint(EthtoolAPSENtfEvents, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -10815,13 +11459,13 @@ func (v *PSENtf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case EthtoolAPSENtfHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAPSENtfEvents:
 			r, err := runtime.ReadUint("events", b[off+4:end])
 			if err != nil {
 				return err
@@ -10903,17 +11547,17 @@ func (v *MseCapabilities) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.MaxAverageMse; x.Present && sends(e, only, 1, "MaxAverageMse", "max-average-mse") {
-		e.PutUint(1, x.V)
+	if x := &v.MaxAverageMse; x.Present && sends(e, only, EthtoolAMseCapabilitiesMaxAverageMse, "MaxAverageMse", "max-average-mse") {
+		e.PutUint(EthtoolAMseCapabilitiesMaxAverageMse, x.V)
 	}
-	if x := &v.MaxPeakMse; x.Present && sends(e, only, 2, "MaxPeakMse", "max-peak-mse") {
-		e.PutUint(2, x.V)
+	if x := &v.MaxPeakMse; x.Present && sends(e, only, EthtoolAMseCapabilitiesMaxPeakMse, "MaxPeakMse", "max-peak-mse") {
+		e.PutUint(EthtoolAMseCapabilitiesMaxPeakMse, x.V)
 	}
-	if x := &v.RefreshRatePs; x.Present && sends(e, only, 3, "RefreshRatePs", "refresh-rate-ps") {
-		e.PutUint(3, x.V)
+	if x := &v.RefreshRatePs; x.Present && sends(e, only, EthtoolAMseCapabilitiesRefreshRatePs, "RefreshRatePs", "refresh-rate-ps") {
+		e.PutUint(EthtoolAMseCapabilitiesRefreshRatePs, x.V)
 	}
-	if x := &v.NumSymbols; x.Present && sends(e, only, 4, "NumSymbols", "num-symbols") {
-		e.PutUint(4, x.V)
+	if x := &v.NumSymbols; x.Present && sends(e, only, EthtoolAMseCapabilitiesNumSymbols, "NumSymbols", "num-symbols") {
+		e.PutUint(EthtoolAMseCapabilitiesNumSymbols, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -10936,25 +11580,25 @@ func (v *MseCapabilities) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case EthtoolAMseCapabilitiesMaxAverageMse:
 			x, err := runtime.ReadUint("max-average-mse", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.MaxAverageMse = runtime.Some(x)
-		case 2:
+		case EthtoolAMseCapabilitiesMaxPeakMse:
 			x, err := runtime.ReadUint("max-peak-mse", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.MaxPeakMse = runtime.Some(x)
-		case 3:
+		case EthtoolAMseCapabilitiesRefreshRatePs:
 			x, err := runtime.ReadUint("refresh-rate-ps", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RefreshRatePs = runtime.Some(x)
-		case 4:
+		case EthtoolAMseCapabilitiesNumSymbols:
 			x, err := runtime.ReadUint("num-symbols", b[off+4:end])
 			if err != nil {
 				return err
@@ -11050,14 +11694,14 @@ func (v *MseSnapshot) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.AverageMse; x.Present && sends(e, only, 1, "AverageMse", "average-mse") {
-		e.PutUint(1, x.V)
+	if x := &v.AverageMse; x.Present && sends(e, only, EthtoolAMseSnapshotAverageMse, "AverageMse", "average-mse") {
+		e.PutUint(EthtoolAMseSnapshotAverageMse, x.V)
 	}
-	if x := &v.PeakMse; x.Present && sends(e, only, 2, "PeakMse", "peak-mse") {
-		e.PutUint(2, x.V)
+	if x := &v.PeakMse; x.Present && sends(e, only, EthtoolAMseSnapshotPeakMse, "PeakMse", "peak-mse") {
+		e.PutUint(EthtoolAMseSnapshotPeakMse, x.V)
 	}
-	if x := &v.WorstPeakMse; x.Present && sends(e, only, 3, "WorstPeakMse", "worst-peak-mse") {
-		e.PutUint(3, x.V)
+	if x := &v.WorstPeakMse; x.Present && sends(e, only, EthtoolAMseSnapshotWorstPeakMse, "WorstPeakMse", "worst-peak-mse") {
+		e.PutUint(EthtoolAMseSnapshotWorstPeakMse, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -11080,19 +11724,19 @@ func (v *MseSnapshot) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case EthtoolAMseSnapshotAverageMse:
 			x, err := runtime.ReadUint("average-mse", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AverageMse = runtime.Some(x)
-		case 2:
+		case EthtoolAMseSnapshotPeakMse:
 			x, err := runtime.ReadUint("peak-mse", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.PeakMse = runtime.Some(x)
-		case 3:
+		case EthtoolAMseSnapshotWorstPeakMse:
 			x, err := runtime.ReadUint("worst-peak-mse", b[off+4:end])
 			if err != nil {
 				return err
@@ -11188,43 +11832,43 @@ func (v *Mse) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Header; x != nil && sends(e, only, 1, "Header", "header") {
-		n := e.BeginNest(1)
+	if x := v.Header; x != nil && sends(e, only, EthtoolAMseHeader, "Header", "header") {
+		n := e.BeginNest(EthtoolAMseHeader)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Capabilities; x != nil && sends(e, only, 2, "Capabilities", "capabilities") {
-		n := e.BeginNest(2)
+	if x := v.Capabilities; x != nil && sends(e, only, EthtoolAMseCapabilities, "Capabilities", "capabilities") {
+		n := e.BeginNest(EthtoolAMseCapabilities)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelA; x != nil && sends(e, only, 3, "ChannelA", "channel-a") {
-		n := e.BeginNest(3)
+	if x := v.ChannelA; x != nil && sends(e, only, EthtoolAMseChannelA, "ChannelA", "channel-a") {
+		n := e.BeginNest(EthtoolAMseChannelA)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelB; x != nil && sends(e, only, 4, "ChannelB", "channel-b") {
-		n := e.BeginNest(4)
+	if x := v.ChannelB; x != nil && sends(e, only, EthtoolAMseChannelB, "ChannelB", "channel-b") {
+		n := e.BeginNest(EthtoolAMseChannelB)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelC; x != nil && sends(e, only, 5, "ChannelC", "channel-c") {
-		n := e.BeginNest(5)
+	if x := v.ChannelC; x != nil && sends(e, only, EthtoolAMseChannelC, "ChannelC", "channel-c") {
+		n := e.BeginNest(EthtoolAMseChannelC)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.ChannelD; x != nil && sends(e, only, 6, "ChannelD", "channel-d") {
-		n := e.BeginNest(6)
+	if x := v.ChannelD; x != nil && sends(e, only, EthtoolAMseChannelD, "ChannelD", "channel-d") {
+		n := e.BeginNest(EthtoolAMseChannelD)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.WorstChannel; x != nil && sends(e, only, 7, "WorstChannel", "worst-channel") {
-		n := e.BeginNest(7)
+	if x := v.WorstChannel; x != nil && sends(e, only, EthtoolAMseWorstChannel, "WorstChannel", "worst-channel") {
+		n := e.BeginNest(EthtoolAMseWorstChannel)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Link; x != nil && sends(e, only, 8, "Link", "link") {
-		n := e.BeginNest(8)
+	if x := v.Link; x != nil && sends(e, only, EthtoolAMseLink, "Link", "link") {
+		n := e.BeginNest(EthtoolAMseLink)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -11249,49 +11893,49 @@ func (v *Mse) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case EthtoolAMseHeader:
 			x := &dc.takeHeader(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("header: %w", err)
 			}
 			v.Header = x
-		case 2:
+		case EthtoolAMseCapabilities:
 			x := &dc.takeMseCapabilities(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("capabilities: %w", err)
 			}
 			v.Capabilities = x
-		case 3:
+		case EthtoolAMseChannelA:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("channel-a: %w", err)
 			}
 			v.ChannelA = x
-		case 4:
+		case EthtoolAMseChannelB:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("channel-b: %w", err)
 			}
 			v.ChannelB = x
-		case 5:
+		case EthtoolAMseChannelC:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("channel-c: %w", err)
 			}
 			v.ChannelC = x
-		case 6:
+		case EthtoolAMseChannelD:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("channel-d: %w", err)
 			}
 			v.ChannelD = x
-		case 7:
+		case EthtoolAMseWorstChannel:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("worst-channel: %w", err)
 			}
 			v.WorstChannel = x
-		case 8:
+		case EthtoolAMseLink:
 			x := &dc.takeMseSnapshot(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("link: %w", err)
@@ -11398,649 +12042,649 @@ func (v *Mse) UnmarshalJSON(b []byte) error {
 
 // attrsHeader names the attributes of "header" in kernel errors.
 var attrsHeader = runtime.AttrSet{Name: "header", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "dev-index"},
-	2: {Name: "dev-name"},
-	3: {Name: "flags"},
-	4: {Name: "phy-index"},
+	EthtoolAHeaderUnspec:   {Name: "unspec"},
+	EthtoolAHeaderDevIndex: {Name: "dev-index"},
+	EthtoolAHeaderDevName:  {Name: "dev-name"},
+	EthtoolAHeaderFlags:    {Name: "flags"},
+	EthtoolAHeaderPHYIndex: {Name: "phy-index"},
 }}
 
 // attrsBitsetBit names the attributes of "bitset-bit" in kernel errors.
 var attrsBitsetBit = runtime.AttrSet{Name: "bitset-bit", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "index"},
-	2: {Name: "name"},
-	3: {Name: "value"},
+	EthtoolABitsetBitUnspec: {Name: "unspec"},
+	EthtoolABitsetBitIndex:  {Name: "index"},
+	EthtoolABitsetBitName:   {Name: "name"},
+	EthtoolABitsetBitValue:  {Name: "value"},
 }}
 
 // attrsBitsetBits names the attributes of "bitset-bits" in kernel errors.
 var attrsBitsetBits = runtime.AttrSet{Name: "bitset-bits", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "bit"},
+	EthtoolABitsetBitsUnspec: {Name: "unspec"},
+	EthtoolABitsetBitsBit:    {Name: "bit"},
 }}
 
 // attrsBitset names the attributes of "bitset" in kernel errors.
 var attrsBitset = runtime.AttrSet{Name: "bitset", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "nomask"},
-	2: {Name: "size"},
-	3: {Name: "bits"},
-	4: {Name: "value"},
-	5: {Name: "mask"},
+	EthtoolABitsetUnspec: {Name: "unspec"},
+	EthtoolABitsetNomask: {Name: "nomask"},
+	EthtoolABitsetSize:   {Name: "size"},
+	EthtoolABitsetBits:   {Name: "bits"},
+	EthtoolABitsetValue:  {Name: "value"},
+	EthtoolABitsetMask:   {Name: "mask"},
 }}
 
 // attrsString names the attributes of "string" in kernel errors.
 var attrsString = runtime.AttrSet{Name: "string", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "index"},
-	2: {Name: "value"},
+	EthtoolAStringUnspec: {Name: "unspec"},
+	EthtoolAStringIndex:  {Name: "index"},
+	EthtoolAStringValue:  {Name: "value"},
 }}
 
 // attrsStrings names the attributes of "strings" in kernel errors.
 var attrsStrings = runtime.AttrSet{Name: "strings", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "string"},
+	EthtoolAStringsUnspec: {Name: "unspec"},
+	EthtoolAStringsString: {Name: "string"},
 }}
 
 // attrsStringsetAttrs names the attributes of "stringset" in kernel errors.
 var attrsStringsetAttrs = runtime.AttrSet{Name: "stringset", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "id"},
-	2: {Name: "count"},
-	3: {Name: "strings"},
+	EthtoolAStringsetUnspec:  {Name: "unspec"},
+	EthtoolAStringsetID:      {Name: "id"},
+	EthtoolAStringsetCount:   {Name: "count"},
+	EthtoolAStringsetStrings: {Name: "strings"},
 }}
 
 // attrsStringsets names the attributes of "stringsets" in kernel errors.
 var attrsStringsets = runtime.AttrSet{Name: "stringsets", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "stringset"},
+	EthtoolAStringsetsUnspec:    {Name: "unspec"},
+	EthtoolAStringsetsStringset: {Name: "stringset"},
 }}
 
 // attrsStrset names the attributes of "strset" in kernel errors.
 var attrsStrset = runtime.AttrSet{Name: "strset", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "stringsets"},
-	3: {Name: "counts-only"},
+	EthtoolAStrsetUnspec:     {Name: "unspec"},
+	EthtoolAStrsetHeader:     {Name: "header"},
+	EthtoolAStrsetStringsets: {Name: "stringsets"},
+	EthtoolAStrsetCountsOnly: {Name: "counts-only"},
 }}
 
 // attrsPrivflags names the attributes of "privflags" in kernel errors.
 var attrsPrivflags = runtime.AttrSet{Name: "privflags", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "flags"},
+	EthtoolAPrivflagsUnspec: {Name: "unspec"},
+	EthtoolAPrivflagsHeader: {Name: "header"},
+	EthtoolAPrivflagsFlags:  {Name: "flags"},
 }}
 
 // attrsRings names the attributes of "rings" in kernel errors.
 var attrsRings = runtime.AttrSet{Name: "rings", Attrs: []runtime.AttrSpec{
-	0:  {Name: "unspec"},
-	1:  {Name: "header"},
-	2:  {Name: "rx-max"},
-	3:  {Name: "rx-mini-max"},
-	4:  {Name: "rx-jumbo-max"},
-	5:  {Name: "tx-max"},
-	6:  {Name: "rx"},
-	7:  {Name: "rx-mini"},
-	8:  {Name: "rx-jumbo"},
-	9:  {Name: "tx"},
-	10: {Name: "rx-buf-len"},
-	11: {Name: "tcp-data-split"},
-	12: {Name: "cqe-size"},
-	13: {Name: "tx-push"},
-	14: {Name: "rx-push"},
-	15: {Name: "tx-push-buf-len"},
-	16: {Name: "tx-push-buf-len-max"},
-	17: {Name: "hds-thresh"},
-	18: {Name: "hds-thresh-max"},
+	EthtoolARingsUnspec:          {Name: "unspec"},
+	EthtoolARingsHeader:          {Name: "header"},
+	EthtoolARingsRxMax:           {Name: "rx-max"},
+	EthtoolARingsRxMiniMax:       {Name: "rx-mini-max"},
+	EthtoolARingsRxJumboMax:      {Name: "rx-jumbo-max"},
+	EthtoolARingsTxMax:           {Name: "tx-max"},
+	EthtoolARingsRx:              {Name: "rx"},
+	EthtoolARingsRxMini:          {Name: "rx-mini"},
+	EthtoolARingsRxJumbo:         {Name: "rx-jumbo"},
+	EthtoolARingsTx:              {Name: "tx"},
+	EthtoolARingsRxBufLen:        {Name: "rx-buf-len"},
+	EthtoolARingsTCPDataSplit:    {Name: "tcp-data-split"},
+	EthtoolARingsCqeSize:         {Name: "cqe-size"},
+	EthtoolARingsTxPush:          {Name: "tx-push"},
+	EthtoolARingsRxPush:          {Name: "rx-push"},
+	EthtoolARingsTxPushBufLen:    {Name: "tx-push-buf-len"},
+	EthtoolARingsTxPushBufLenMax: {Name: "tx-push-buf-len-max"},
+	EthtoolARingsHdsThresh:       {Name: "hds-thresh"},
+	EthtoolARingsHdsThreshMax:    {Name: "hds-thresh-max"},
 }}
 
 // attrsMmStat names the attributes of "mm-stat" in kernel errors.
 var attrsMmStat = runtime.AttrSet{Name: "mm-stat", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pad"},
-	2: {Name: "reassembly-errors"},
-	3: {Name: "smd-errors"},
-	4: {Name: "reassembly-ok"},
-	5: {Name: "rx-frag-count"},
-	6: {Name: "tx-frag-count"},
-	7: {Name: "hold-count"},
+	EthtoolAMmStatUnspec:           {Name: "unspec"},
+	EthtoolAMmStatPad:              {Name: "pad"},
+	EthtoolAMmStatReassemblyErrors: {Name: "reassembly-errors"},
+	EthtoolAMmStatSmdErrors:        {Name: "smd-errors"},
+	EthtoolAMmStatReassemblyOk:     {Name: "reassembly-ok"},
+	EthtoolAMmStatRxFragCount:      {Name: "rx-frag-count"},
+	EthtoolAMmStatTxFragCount:      {Name: "tx-frag-count"},
+	EthtoolAMmStatHoldCount:        {Name: "hold-count"},
 }}
 
 // attrsMm names the attributes of "mm" in kernel errors.
 var attrsMm = runtime.AttrSet{Name: "mm", Attrs: []runtime.AttrSpec{
-	0:  {Name: "unspec"},
-	1:  {Name: "header"},
-	2:  {Name: "pmac-enabled"},
-	3:  {Name: "tx-enabled"},
-	4:  {Name: "tx-active"},
-	5:  {Name: "tx-min-frag-size"},
-	6:  {Name: "rx-min-frag-size"},
-	7:  {Name: "verify-enabled"},
-	8:  {Name: "verify-status"},
-	9:  {Name: "verify-time"},
-	10: {Name: "max-verify-time"},
-	11: {Name: "stats"},
+	EthtoolAMmUnspec:        {Name: "unspec"},
+	EthtoolAMmHeader:        {Name: "header"},
+	EthtoolAMmPmacEnabled:   {Name: "pmac-enabled"},
+	EthtoolAMmTxEnabled:     {Name: "tx-enabled"},
+	EthtoolAMmTxActive:      {Name: "tx-active"},
+	EthtoolAMmTxMinFragSize: {Name: "tx-min-frag-size"},
+	EthtoolAMmRxMinFragSize: {Name: "rx-min-frag-size"},
+	EthtoolAMmVerifyEnabled: {Name: "verify-enabled"},
+	EthtoolAMmVerifyStatus:  {Name: "verify-status"},
+	EthtoolAMmVerifyTime:    {Name: "verify-time"},
+	EthtoolAMmMaxVerifyTime: {Name: "max-verify-time"},
+	EthtoolAMmStats:         {Name: "stats"},
 }}
 
 // attrsLinkinfo names the attributes of "linkinfo" in kernel errors.
 var attrsLinkinfo = runtime.AttrSet{Name: "linkinfo", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "port"},
-	3: {Name: "phyaddr"},
-	4: {Name: "tp-mdix"},
-	5: {Name: "tp-mdix-ctrl"},
-	6: {Name: "transceiver"},
+	EthtoolALinkinfoUnspec:      {Name: "unspec"},
+	EthtoolALinkinfoHeader:      {Name: "header"},
+	EthtoolALinkinfoPort:        {Name: "port"},
+	EthtoolALinkinfoPhyaddr:     {Name: "phyaddr"},
+	EthtoolALinkinfoTpMdix:      {Name: "tp-mdix"},
+	EthtoolALinkinfoTpMdixCtrl:  {Name: "tp-mdix-ctrl"},
+	EthtoolALinkinfoTransceiver: {Name: "transceiver"},
 }}
 
 // attrsLinkmodes names the attributes of "linkmodes" in kernel errors.
 var attrsLinkmodes = runtime.AttrSet{Name: "linkmodes", Attrs: []runtime.AttrSpec{
-	0:  {Name: "unspec"},
-	1:  {Name: "header"},
-	2:  {Name: "autoneg"},
-	3:  {Name: "ours"},
-	4:  {Name: "peer"},
-	5:  {Name: "speed"},
-	6:  {Name: "duplex"},
-	7:  {Name: "master-slave-cfg"},
-	8:  {Name: "master-slave-state"},
-	9:  {Name: "lanes"},
-	10: {Name: "rate-matching"},
+	EthtoolALinkmodesUnspec:           {Name: "unspec"},
+	EthtoolALinkmodesHeader:           {Name: "header"},
+	EthtoolALinkmodesAutoneg:          {Name: "autoneg"},
+	EthtoolALinkmodesOurs:             {Name: "ours"},
+	EthtoolALinkmodesPeer:             {Name: "peer"},
+	EthtoolALinkmodesSpeed:            {Name: "speed"},
+	EthtoolALinkmodesDuplex:           {Name: "duplex"},
+	EthtoolALinkmodesMasterSlaveCfg:   {Name: "master-slave-cfg"},
+	EthtoolALinkmodesMasterSlaveState: {Name: "master-slave-state"},
+	EthtoolALinkmodesLanes:            {Name: "lanes"},
+	EthtoolALinkmodesRateMatching:     {Name: "rate-matching"},
 }}
 
 // attrsLinkstate names the attributes of "linkstate" in kernel errors.
 var attrsLinkstate = runtime.AttrSet{Name: "linkstate", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "link"},
-	3: {Name: "sqi"},
-	4: {Name: "sqi-max"},
-	5: {Name: "ext-state"},
-	6: {Name: "ext-substate"},
-	7: {Name: "ext-down-cnt"},
+	EthtoolALinkstateUnspec:      {Name: "unspec"},
+	EthtoolALinkstateHeader:      {Name: "header"},
+	EthtoolALinkstateLink:        {Name: "link"},
+	EthtoolALinkstateSqi:         {Name: "sqi"},
+	EthtoolALinkstateSqiMax:      {Name: "sqi-max"},
+	EthtoolALinkstateExtState:    {Name: "ext-state"},
+	EthtoolALinkstateExtSubstate: {Name: "ext-substate"},
+	EthtoolALinkstateExtDownCnt:  {Name: "ext-down-cnt"},
 }}
 
 // attrsDebug names the attributes of "debug" in kernel errors.
 var attrsDebug = runtime.AttrSet{Name: "debug", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "msgmask"},
+	EthtoolADebugUnspec:  {Name: "unspec"},
+	EthtoolADebugHeader:  {Name: "header"},
+	EthtoolADebugMsgmask: {Name: "msgmask"},
 }}
 
 // attrsWol names the attributes of "wol" in kernel errors.
 var attrsWol = runtime.AttrSet{Name: "wol", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "modes"},
-	3: {Name: "sopass"},
+	EthtoolAWolUnspec: {Name: "unspec"},
+	EthtoolAWolHeader: {Name: "header"},
+	EthtoolAWolModes:  {Name: "modes"},
+	EthtoolAWolSopass: {Name: "sopass"},
 }}
 
 // attrsFeatures names the attributes of "features" in kernel errors.
 var attrsFeatures = runtime.AttrSet{Name: "features", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "hw"},
-	3: {Name: "wanted"},
-	4: {Name: "active"},
-	5: {Name: "nochange"},
+	EthtoolAFeaturesUnspec:   {Name: "unspec"},
+	EthtoolAFeaturesHeader:   {Name: "header"},
+	EthtoolAFeaturesHW:       {Name: "hw"},
+	EthtoolAFeaturesWanted:   {Name: "wanted"},
+	EthtoolAFeaturesActive:   {Name: "active"},
+	EthtoolAFeaturesNochange: {Name: "nochange"},
 }}
 
 // attrsChannels names the attributes of "channels" in kernel errors.
 var attrsChannels = runtime.AttrSet{Name: "channels", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "rx-max"},
-	3: {Name: "tx-max"},
-	4: {Name: "other-max"},
-	5: {Name: "combined-max"},
-	6: {Name: "rx-count"},
-	7: {Name: "tx-count"},
-	8: {Name: "other-count"},
-	9: {Name: "combined-count"},
+	EthtoolAChannelsUnspec:        {Name: "unspec"},
+	EthtoolAChannelsHeader:        {Name: "header"},
+	EthtoolAChannelsRxMax:         {Name: "rx-max"},
+	EthtoolAChannelsTxMax:         {Name: "tx-max"},
+	EthtoolAChannelsOtherMax:      {Name: "other-max"},
+	EthtoolAChannelsCombinedMax:   {Name: "combined-max"},
+	EthtoolAChannelsRxCount:       {Name: "rx-count"},
+	EthtoolAChannelsTxCount:       {Name: "tx-count"},
+	EthtoolAChannelsOtherCount:    {Name: "other-count"},
+	EthtoolAChannelsCombinedCount: {Name: "combined-count"},
 }}
 
 // attrsIRQModeration names the attributes of "irq-moderation" in kernel errors.
 var attrsIRQModeration = runtime.AttrSet{Name: "irq-moderation", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "usec"},
-	2: {Name: "pkts"},
-	3: {Name: "comps"},
+	EthtoolAIRQModerationUnspec: {Name: "unspec"},
+	EthtoolAIRQModerationUsec:   {Name: "usec"},
+	EthtoolAIRQModerationPkts:   {Name: "pkts"},
+	EthtoolAIRQModerationComps:  {Name: "comps"},
 }}
 
 // attrsProfile names the attributes of "profile" in kernel errors.
 var attrsProfile = runtime.AttrSet{Name: "profile", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "irq-moderation"},
+	EthtoolAProfileUnspec:        {Name: "unspec"},
+	EthtoolAProfileIRQModeration: {Name: "irq-moderation"},
 }}
 
 // attrsCoalesce names the attributes of "coalesce" in kernel errors.
 var attrsCoalesce = runtime.AttrSet{Name: "coalesce", Attrs: []runtime.AttrSpec{
-	0:  {Name: "unspec"},
-	1:  {Name: "header"},
-	2:  {Name: "rx-usecs"},
-	3:  {Name: "rx-max-frames"},
-	4:  {Name: "rx-usecs-irq"},
-	5:  {Name: "rx-max-frames-irq"},
-	6:  {Name: "tx-usecs"},
-	7:  {Name: "tx-max-frames"},
-	8:  {Name: "tx-usecs-irq"},
-	9:  {Name: "tx-max-frames-irq"},
-	10: {Name: "stats-block-usecs"},
-	11: {Name: "use-adaptive-rx"},
-	12: {Name: "use-adaptive-tx"},
-	13: {Name: "pkt-rate-low"},
-	14: {Name: "rx-usecs-low"},
-	15: {Name: "rx-max-frames-low"},
-	16: {Name: "tx-usecs-low"},
-	17: {Name: "tx-max-frames-low"},
-	18: {Name: "pkt-rate-high"},
-	19: {Name: "rx-usecs-high"},
-	20: {Name: "rx-max-frames-high"},
-	21: {Name: "tx-usecs-high"},
-	22: {Name: "tx-max-frames-high"},
-	23: {Name: "rate-sample-interval"},
-	24: {Name: "use-cqe-mode-tx"},
-	25: {Name: "use-cqe-mode-rx"},
-	26: {Name: "tx-aggr-max-bytes"},
-	27: {Name: "tx-aggr-max-frames"},
-	28: {Name: "tx-aggr-time-usecs"},
-	29: {Name: "rx-profile"},
-	30: {Name: "tx-profile"},
-	31: {Name: "rx-cqe-frames"},
-	32: {Name: "rx-cqe-nsecs"},
+	EthtoolACoalesceUnspec:             {Name: "unspec"},
+	EthtoolACoalesceHeader:             {Name: "header"},
+	EthtoolACoalesceRxUsecs:            {Name: "rx-usecs"},
+	EthtoolACoalesceRxMaxFrames:        {Name: "rx-max-frames"},
+	EthtoolACoalesceRxUsecsIRQ:         {Name: "rx-usecs-irq"},
+	EthtoolACoalesceRxMaxFramesIRQ:     {Name: "rx-max-frames-irq"},
+	EthtoolACoalesceTxUsecs:            {Name: "tx-usecs"},
+	EthtoolACoalesceTxMaxFrames:        {Name: "tx-max-frames"},
+	EthtoolACoalesceTxUsecsIRQ:         {Name: "tx-usecs-irq"},
+	EthtoolACoalesceTxMaxFramesIRQ:     {Name: "tx-max-frames-irq"},
+	EthtoolACoalesceStatsBlockUsecs:    {Name: "stats-block-usecs"},
+	EthtoolACoalesceUseAdaptiveRx:      {Name: "use-adaptive-rx"},
+	EthtoolACoalesceUseAdaptiveTx:      {Name: "use-adaptive-tx"},
+	EthtoolACoalescePktRateLow:         {Name: "pkt-rate-low"},
+	EthtoolACoalesceRxUsecsLow:         {Name: "rx-usecs-low"},
+	EthtoolACoalesceRxMaxFramesLow:     {Name: "rx-max-frames-low"},
+	EthtoolACoalesceTxUsecsLow:         {Name: "tx-usecs-low"},
+	EthtoolACoalesceTxMaxFramesLow:     {Name: "tx-max-frames-low"},
+	EthtoolACoalescePktRateHigh:        {Name: "pkt-rate-high"},
+	EthtoolACoalesceRxUsecsHigh:        {Name: "rx-usecs-high"},
+	EthtoolACoalesceRxMaxFramesHigh:    {Name: "rx-max-frames-high"},
+	EthtoolACoalesceTxUsecsHigh:        {Name: "tx-usecs-high"},
+	EthtoolACoalesceTxMaxFramesHigh:    {Name: "tx-max-frames-high"},
+	EthtoolACoalesceRateSampleInterval: {Name: "rate-sample-interval"},
+	EthtoolACoalesceUseCqeModeTx:       {Name: "use-cqe-mode-tx"},
+	EthtoolACoalesceUseCqeModeRx:       {Name: "use-cqe-mode-rx"},
+	EthtoolACoalesceTxAggrMaxBytes:     {Name: "tx-aggr-max-bytes"},
+	EthtoolACoalesceTxAggrMaxFrames:    {Name: "tx-aggr-max-frames"},
+	EthtoolACoalesceTxAggrTimeUsecs:    {Name: "tx-aggr-time-usecs"},
+	EthtoolACoalesceRxProfile:          {Name: "rx-profile"},
+	EthtoolACoalesceTxProfile:          {Name: "tx-profile"},
+	EthtoolACoalesceRxCqeFrames:        {Name: "rx-cqe-frames"},
+	EthtoolACoalesceRxCqeNsecs:         {Name: "rx-cqe-nsecs"},
 }}
 
 // attrsPauseStat names the attributes of "pause-stat" in kernel errors.
 var attrsPauseStat = runtime.AttrSet{Name: "pause-stat", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pad"},
-	2: {Name: "tx-frames"},
-	3: {Name: "rx-frames"},
-	4: {Name: "tx-pause-storm-events"},
+	EthtoolAPauseStatUnspec:             {Name: "unspec"},
+	EthtoolAPauseStatPad:                {Name: "pad"},
+	EthtoolAPauseStatTxFrames:           {Name: "tx-frames"},
+	EthtoolAPauseStatRxFrames:           {Name: "rx-frames"},
+	EthtoolAPauseStatTxPauseStormEvents: {Name: "tx-pause-storm-events"},
 }}
 
 // attrsPause names the attributes of "pause" in kernel errors.
 var attrsPause = runtime.AttrSet{Name: "pause", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "autoneg"},
-	3: {Name: "rx"},
-	4: {Name: "tx"},
-	5: {Name: "stats"},
-	6: {Name: "stats-src"},
+	EthtoolAPauseUnspec:   {Name: "unspec"},
+	EthtoolAPauseHeader:   {Name: "header"},
+	EthtoolAPauseAutoneg:  {Name: "autoneg"},
+	EthtoolAPauseRx:       {Name: "rx"},
+	EthtoolAPauseTx:       {Name: "tx"},
+	EthtoolAPauseStats:    {Name: "stats"},
+	EthtoolAPauseStatsSrc: {Name: "stats-src"},
 }}
 
 // attrsEEE names the attributes of "eee" in kernel errors.
 var attrsEEE = runtime.AttrSet{Name: "eee", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "modes-ours"},
-	3: {Name: "modes-peer"},
-	4: {Name: "active"},
-	5: {Name: "enabled"},
-	6: {Name: "tx-lpi-enabled"},
-	7: {Name: "tx-lpi-timer"},
+	EthtoolAEEEUnspec:       {Name: "unspec"},
+	EthtoolAEEEHeader:       {Name: "header"},
+	EthtoolAEEEModesOurs:    {Name: "modes-ours"},
+	EthtoolAEEEModesPeer:    {Name: "modes-peer"},
+	EthtoolAEEEActive:       {Name: "active"},
+	EthtoolAEEEEnabled:      {Name: "enabled"},
+	EthtoolAEEETxLpiEnabled: {Name: "tx-lpi-enabled"},
+	EthtoolAEEETxLpiTimer:   {Name: "tx-lpi-timer"},
 }}
 
 // attrsTsStat names the attributes of "ts-stat" in kernel errors.
 var attrsTsStat = runtime.AttrSet{Name: "ts-stat", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "tx-pkts"},
-	2: {Name: "tx-lost"},
-	3: {Name: "tx-err"},
-	4: {Name: "tx-onestep-pkts-unconfirmed"},
+	EthtoolATsStatUnspec:                   {Name: "unspec"},
+	EthtoolATsStatTxPkts:                   {Name: "tx-pkts"},
+	EthtoolATsStatTxLost:                   {Name: "tx-lost"},
+	EthtoolATsStatTxErr:                    {Name: "tx-err"},
+	EthtoolATsStatTxOnestepPktsUnconfirmed: {Name: "tx-onestep-pkts-unconfirmed"},
 }}
 
 // attrsTsHwtstampProvider names the attributes of "ts-hwtstamp-provider" in kernel errors.
 var attrsTsHwtstampProvider = runtime.AttrSet{Name: "ts-hwtstamp-provider", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "index"},
-	2: {Name: "qualifier"},
+	EthtoolATsHwtstampProviderUnspec:    {Name: "unspec"},
+	EthtoolATsHwtstampProviderIndex:     {Name: "index"},
+	EthtoolATsHwtstampProviderQualifier: {Name: "qualifier"},
 }}
 
 // attrsTsinfo names the attributes of "tsinfo" in kernel errors.
 var attrsTsinfo = runtime.AttrSet{Name: "tsinfo", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "timestamping"},
-	3: {Name: "tx-types"},
-	4: {Name: "rx-filters"},
-	5: {Name: "phc-index"},
-	6: {Name: "stats"},
-	7: {Name: "hwtstamp-provider"},
-	8: {Name: "hwtstamp-source"},
-	9: {Name: "hwtstamp-phyindex"},
+	EthtoolATsinfoUnspec:           {Name: "unspec"},
+	EthtoolATsinfoHeader:           {Name: "header"},
+	EthtoolATsinfoTimestamping:     {Name: "timestamping"},
+	EthtoolATsinfoTxTypes:          {Name: "tx-types"},
+	EthtoolATsinfoRxFilters:        {Name: "rx-filters"},
+	EthtoolATsinfoPhcIndex:         {Name: "phc-index"},
+	EthtoolATsinfoStats:            {Name: "stats"},
+	EthtoolATsinfoHwtstampProvider: {Name: "hwtstamp-provider"},
+	EthtoolATsinfoHwtstampSource:   {Name: "hwtstamp-source"},
+	EthtoolATsinfoHwtstampPhyindex: {Name: "hwtstamp-phyindex"},
 }}
 
 // attrsCableResult names the attributes of "cable-result" in kernel errors.
 var attrsCableResult = runtime.AttrSet{Name: "cable-result", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pair"},
-	2: {Name: "code"},
-	3: {Name: "src"},
+	EthtoolACableResultUnspec: {Name: "unspec"},
+	EthtoolACableResultPair:   {Name: "pair"},
+	EthtoolACableResultCode:   {Name: "code"},
+	EthtoolACableResultSrc:    {Name: "src"},
 }}
 
 // attrsCableFaultLength names the attributes of "cable-fault-length" in kernel errors.
 var attrsCableFaultLength = runtime.AttrSet{Name: "cable-fault-length", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pair"},
-	2: {Name: "cm"},
-	3: {Name: "src"},
+	EthtoolACableFaultLengthUnspec: {Name: "unspec"},
+	EthtoolACableFaultLengthPair:   {Name: "pair"},
+	EthtoolACableFaultLengthCm:     {Name: "cm"},
+	EthtoolACableFaultLengthSrc:    {Name: "src"},
 }}
 
 // attrsCableNest names the attributes of "cable-nest" in kernel errors.
 var attrsCableNest = runtime.AttrSet{Name: "cable-nest", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "result"},
-	2: {Name: "fault-length"},
+	EthtoolACableNestUnspec:      {Name: "unspec"},
+	EthtoolACableNestResult:      {Name: "result"},
+	EthtoolACableNestFaultLength: {Name: "fault-length"},
 }}
 
 // attrsCableTest names the attributes of "cable-test" in kernel errors.
 var attrsCableTest = runtime.AttrSet{Name: "cable-test", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
+	EthtoolACableTestUnspec: {Name: "unspec"},
+	EthtoolACableTestHeader: {Name: "header"},
 }}
 
 // attrsCableTestNtf names the attributes of "cable-test-ntf" in kernel errors.
 var attrsCableTestNtf = runtime.AttrSet{Name: "cable-test-ntf", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "status"},
-	3: {Name: "nest"},
+	EthtoolACableTestNtfUnspec: {Name: "unspec"},
+	EthtoolACableTestNtfHeader: {Name: "header"},
+	EthtoolACableTestNtfStatus: {Name: "status"},
+	EthtoolACableTestNtfNest:   {Name: "nest"},
 }}
 
 // attrsCableTestTdrCfg names the attributes of "cable-test-tdr-cfg" in kernel errors.
 var attrsCableTestTdrCfg = runtime.AttrSet{Name: "cable-test-tdr-cfg", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "first"},
-	2: {Name: "last"},
-	3: {Name: "step"},
-	4: {Name: "pair"},
+	EthtoolACableTestTdrCfgUnspec: {Name: "unspec"},
+	EthtoolACableTestTdrCfgFirst:  {Name: "first"},
+	EthtoolACableTestTdrCfgLast:   {Name: "last"},
+	EthtoolACableTestTdrCfgStep:   {Name: "step"},
+	EthtoolACableTestTdrCfgPair:   {Name: "pair"},
 }}
 
 // attrsCableTestTdrNtf names the attributes of "cable-test-tdr-ntf" in kernel errors.
 var attrsCableTestTdrNtf = runtime.AttrSet{Name: "cable-test-tdr-ntf", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "status"},
-	3: {Name: "nest"},
+	EthtoolACableTestTdrNtfUnspec: {Name: "unspec"},
+	EthtoolACableTestTdrNtfHeader: {Name: "header"},
+	EthtoolACableTestTdrNtfStatus: {Name: "status"},
+	EthtoolACableTestTdrNtfNest:   {Name: "nest"},
 }}
 
 // attrsCableTestTdr names the attributes of "cable-test-tdr" in kernel errors.
 var attrsCableTestTdr = runtime.AttrSet{Name: "cable-test-tdr", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "cfg"},
+	EthtoolACableTestTdrUnspec: {Name: "unspec"},
+	EthtoolACableTestTdrHeader: {Name: "header"},
+	EthtoolACableTestTdrCfg:    {Name: "cfg"},
 }}
 
 // attrsTunnelUDPEntry names the attributes of "tunnel-udp-entry" in kernel errors.
 var attrsTunnelUDPEntry = runtime.AttrSet{Name: "tunnel-udp-entry", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "port"},
-	2: {Name: "type"},
+	EthtoolATunnelUDPEntryUnspec: {Name: "unspec"},
+	EthtoolATunnelUDPEntryPort:   {Name: "port"},
+	EthtoolATunnelUDPEntryType:   {Name: "type"},
 }}
 
 // attrsTunnelUDPTable names the attributes of "tunnel-udp-table" in kernel errors.
 var attrsTunnelUDPTable = runtime.AttrSet{Name: "tunnel-udp-table", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "size"},
-	2: {Name: "types"},
-	3: {Name: "entry"},
+	EthtoolATunnelUDPTableUnspec: {Name: "unspec"},
+	EthtoolATunnelUDPTableSize:   {Name: "size"},
+	EthtoolATunnelUDPTableTypes:  {Name: "types"},
+	EthtoolATunnelUDPTableEntry:  {Name: "entry"},
 }}
 
 // attrsTunnelUDP names the attributes of "tunnel-udp" in kernel errors.
 var attrsTunnelUDP = runtime.AttrSet{Name: "tunnel-udp", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "table"},
+	EthtoolATunnelUDPUnspec: {Name: "unspec"},
+	EthtoolATunnelUDPTable:  {Name: "table"},
 }}
 
 // attrsTunnelInfo names the attributes of "tunnel-info" in kernel errors.
 var attrsTunnelInfo = runtime.AttrSet{Name: "tunnel-info", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "udp-ports"},
+	EthtoolATunnelInfoUnspec:   {Name: "unspec"},
+	EthtoolATunnelInfoHeader:   {Name: "header"},
+	EthtoolATunnelInfoUDPPorts: {Name: "udp-ports"},
 }}
 
 // attrsFECHist names the attributes of "fec-hist" in kernel errors.
 var attrsFECHist = runtime.AttrSet{Name: "fec-hist", Attrs: []runtime.AttrSpec{
-	1: {Name: "pad"},
-	2: {Name: "bin-low"},
-	3: {Name: "bin-high"},
-	4: {Name: "bin-val"},
-	5: {Name: "bin-val-per-lane"},
+	EthtoolAFECHistPad:           {Name: "pad"},
+	EthtoolAFECHistBinLow:        {Name: "bin-low"},
+	EthtoolAFECHistBinHigh:       {Name: "bin-high"},
+	EthtoolAFECHistBinVal:        {Name: "bin-val"},
+	EthtoolAFECHistBinValPerLane: {Name: "bin-val-per-lane"},
 }}
 
 // attrsFECStat names the attributes of "fec-stat" in kernel errors.
 var attrsFECStat = runtime.AttrSet{Name: "fec-stat", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pad"},
-	2: {Name: "corrected"},
-	3: {Name: "uncorr"},
-	4: {Name: "corr-bits"},
-	5: {Name: "hist"},
+	EthtoolAFECStatUnspec:    {Name: "unspec"},
+	EthtoolAFECStatPad:       {Name: "pad"},
+	EthtoolAFECStatCorrected: {Name: "corrected"},
+	EthtoolAFECStatUncorr:    {Name: "uncorr"},
+	EthtoolAFECStatCorrBits:  {Name: "corr-bits"},
+	EthtoolAFECStatHist:      {Name: "hist"},
 }}
 
 // attrsFEC names the attributes of "fec" in kernel errors.
 var attrsFEC = runtime.AttrSet{Name: "fec", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "modes"},
-	3: {Name: "auto"},
-	4: {Name: "active"},
-	5: {Name: "stats"},
+	EthtoolAFECUnspec: {Name: "unspec"},
+	EthtoolAFECHeader: {Name: "header"},
+	EthtoolAFECModes:  {Name: "modes"},
+	EthtoolAFECAuto:   {Name: "auto"},
+	EthtoolAFECActive: {Name: "active"},
+	EthtoolAFECStats:  {Name: "stats"},
 }}
 
 // attrsModuleEeprom names the attributes of "module-eeprom" in kernel errors.
 var attrsModuleEeprom = runtime.AttrSet{Name: "module-eeprom", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "offset"},
-	3: {Name: "length"},
-	4: {Name: "page"},
-	5: {Name: "bank"},
-	6: {Name: "i2c-address"},
-	7: {Name: "data"},
+	EthtoolAModuleEepromUnspec:     {Name: "unspec"},
+	EthtoolAModuleEepromHeader:     {Name: "header"},
+	EthtoolAModuleEepromOffset:     {Name: "offset"},
+	EthtoolAModuleEepromLength:     {Name: "length"},
+	EthtoolAModuleEepromPage:       {Name: "page"},
+	EthtoolAModuleEepromBank:       {Name: "bank"},
+	EthtoolAModuleEepromI2cAddress: {Name: "i2c-address"},
+	EthtoolAModuleEepromData:       {Name: "data"},
 }}
 
 // attrsStatsGrp names the attributes of "stats-grp" in kernel errors.
 var attrsStatsGrp = runtime.AttrSet{Name: "stats-grp", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pad"},
-	2: {Name: "id"},
-	3: {Name: "ss-id"},
-	4: {Name: "stat"},
-	5: {Name: "hist-rx"},
-	6: {Name: "hist-tx"},
-	7: {Name: "hist-bkt-low"},
-	8: {Name: "hist-bkt-hi"},
-	9: {Name: "hist-val"},
+	EthtoolAStatsGrpUnspec:     {Name: "unspec"},
+	EthtoolAStatsGrpPad:        {Name: "pad"},
+	EthtoolAStatsGrpID:         {Name: "id"},
+	EthtoolAStatsGrpSsID:       {Name: "ss-id"},
+	EthtoolAStatsGrpStat:       {Name: "stat"},
+	EthtoolAStatsGrpHistRx:     {Name: "hist-rx"},
+	EthtoolAStatsGrpHistTx:     {Name: "hist-tx"},
+	EthtoolAStatsGrpHistBktLow: {Name: "hist-bkt-low"},
+	EthtoolAStatsGrpHistBktHi:  {Name: "hist-bkt-hi"},
+	EthtoolAStatsGrpHistVal:    {Name: "hist-val"},
 }}
 
 // attrsStatsGrpHist names the attributes of "stats-grp-hist" in kernel errors.
 var attrsStatsGrpHist = runtime.AttrSet{Name: "stats-grp-hist", Attrs: []runtime.AttrSpec{
-	7: {Name: "hist-bkt-low"},
-	8: {Name: "hist-bkt-hi"},
-	9: {Name: "hist-val"},
+	EthtoolAStatsGrpHistBktLow: {Name: "hist-bkt-low"},
+	EthtoolAStatsGrpHistBktHi:  {Name: "hist-bkt-hi"},
+	EthtoolAStatsGrpHistVal:    {Name: "hist-val"},
 }}
 
 // attrsStats names the attributes of "stats" in kernel errors.
 var attrsStats = runtime.AttrSet{Name: "stats", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "pad"},
-	2: {Name: "header"},
-	3: {Name: "groups"},
-	4: {Name: "grp"},
-	5: {Name: "src"},
+	EthtoolAStatsUnspec: {Name: "unspec"},
+	EthtoolAStatsPad:    {Name: "pad"},
+	EthtoolAStatsHeader: {Name: "header"},
+	EthtoolAStatsGroups: {Name: "groups"},
+	EthtoolAStatsGrp:    {Name: "grp"},
+	EthtoolAStatsSrc:    {Name: "src"},
 }}
 
 // attrsPhcVclocks names the attributes of "phc-vclocks" in kernel errors.
 var attrsPhcVclocks = runtime.AttrSet{Name: "phc-vclocks", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "num"},
-	3: {Name: "index"},
+	EthtoolAPhcVclocksUnspec: {Name: "unspec"},
+	EthtoolAPhcVclocksHeader: {Name: "header"},
+	EthtoolAPhcVclocksNum:    {Name: "num"},
+	EthtoolAPhcVclocksIndex:  {Name: "index"},
 }}
 
 // attrsModule names the attributes of "module" in kernel errors.
 var attrsModule = runtime.AttrSet{Name: "module", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "power-mode-policy"},
-	3: {Name: "power-mode"},
+	EthtoolAModuleUnspec:          {Name: "unspec"},
+	EthtoolAModuleHeader:          {Name: "header"},
+	EthtoolAModulePowerModePolicy: {Name: "power-mode-policy"},
+	EthtoolAModulePowerMode:       {Name: "power-mode"},
 }}
 
 // attrsC33PSEPwLimit names the attributes of "c33-pse-pw-limit" in kernel errors.
 var attrsC33PSEPwLimit = runtime.AttrSet{Name: "c33-pse-pw-limit", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "min"},
-	2: {Name: "max"},
+	EthtoolAC33PSEPwLimitUnspec: {Name: "unspec"},
+	EthtoolAC33PSEPwLimitMin:    {Name: "min"},
+	EthtoolAC33PSEPwLimitMax:    {Name: "max"},
 }}
 
 // attrsPSE names the attributes of "pse" in kernel errors.
 var attrsPSE = runtime.AttrSet{Name: "pse", Attrs: []runtime.AttrSpec{
-	0:  {Name: "unspec"},
-	1:  {Name: "header"},
-	2:  {Name: "podl-pse-admin-state"},
-	3:  {Name: "podl-pse-admin-control"},
-	4:  {Name: "podl-pse-pw-d-status"},
-	5:  {Name: "c33-pse-admin-state"},
-	6:  {Name: "c33-pse-admin-control"},
-	7:  {Name: "c33-pse-pw-d-status"},
-	8:  {Name: "c33-pse-pw-class"},
-	9:  {Name: "c33-pse-actual-pw"},
-	10: {Name: "c33-pse-ext-state"},
-	11: {Name: "c33-pse-ext-substate"},
-	12: {Name: "c33-pse-avail-pw-limit"},
-	13: {Name: "c33-pse-pw-limit-ranges"},
-	14: {Name: "pse-pw-d-id"},
-	15: {Name: "pse-prio-max"},
-	16: {Name: "pse-prio"},
+	EthtoolAPSEUnspec:           {Name: "unspec"},
+	EthtoolAPSEHeader:           {Name: "header"},
+	EthtoolAPodlPSEAdminState:   {Name: "podl-pse-admin-state"},
+	EthtoolAPodlPSEAdminControl: {Name: "podl-pse-admin-control"},
+	EthtoolAPodlPSEPwDStatus:    {Name: "podl-pse-pw-d-status"},
+	EthtoolAC33PSEAdminState:    {Name: "c33-pse-admin-state"},
+	EthtoolAC33PSEAdminControl:  {Name: "c33-pse-admin-control"},
+	EthtoolAC33PSEPwDStatus:     {Name: "c33-pse-pw-d-status"},
+	EthtoolAC33PSEPwClass:       {Name: "c33-pse-pw-class"},
+	EthtoolAC33PSEActualPw:      {Name: "c33-pse-actual-pw"},
+	EthtoolAC33PSEExtState:      {Name: "c33-pse-ext-state"},
+	EthtoolAC33PSEExtSubstate:   {Name: "c33-pse-ext-substate"},
+	EthtoolAC33PSEAvailPwLimit:  {Name: "c33-pse-avail-pw-limit"},
+	EthtoolAC33PSEPwLimitRanges: {Name: "c33-pse-pw-limit-ranges"},
+	EthtoolAPSEPwDID:            {Name: "pse-pw-d-id"},
+	EthtoolAPSEPrioMax:          {Name: "pse-prio-max"},
+	EthtoolAPSEPrio:             {Name: "pse-prio"},
 }}
 
 // attrsFlow names the attributes of "flow" in kernel errors.
 var attrsFlow = runtime.AttrSet{Name: "flow", Attrs: []runtime.AttrSpec{
-	1:  {Name: "ether"},
-	2:  {Name: "ip4"},
-	3:  {Name: "ip6"},
-	4:  {Name: "tcp4"},
-	5:  {Name: "tcp6"},
-	6:  {Name: "udp4"},
-	7:  {Name: "udp6"},
-	8:  {Name: "sctp4"},
-	9:  {Name: "sctp6"},
-	10: {Name: "ah4"},
-	11: {Name: "ah6"},
-	12: {Name: "esp4"},
-	13: {Name: "esp6"},
-	14: {Name: "ah-esp4"},
-	15: {Name: "ah-esp6"},
-	16: {Name: "gtpu4"},
-	17: {Name: "gtpu6"},
-	18: {Name: "gtpc4"},
-	19: {Name: "gtpc6"},
-	20: {Name: "gtpc-teid4"},
-	21: {Name: "gtpc-teid6"},
-	22: {Name: "gtpu-eh4"},
-	23: {Name: "gtpu-eh6"},
-	24: {Name: "gtpu-ul4"},
-	25: {Name: "gtpu-ul6"},
-	26: {Name: "gtpu-dl4"},
-	27: {Name: "gtpu-dl6"},
+	EthtoolAFlowEther:     {Name: "ether"},
+	EthtoolAFlowIp4:       {Name: "ip4"},
+	EthtoolAFlowIp6:       {Name: "ip6"},
+	EthtoolAFlowTcp4:      {Name: "tcp4"},
+	EthtoolAFlowTcp6:      {Name: "tcp6"},
+	EthtoolAFlowUdp4:      {Name: "udp4"},
+	EthtoolAFlowUdp6:      {Name: "udp6"},
+	EthtoolAFlowSctp4:     {Name: "sctp4"},
+	EthtoolAFlowSctp6:     {Name: "sctp6"},
+	EthtoolAFlowAh4:       {Name: "ah4"},
+	EthtoolAFlowAh6:       {Name: "ah6"},
+	EthtoolAFlowEsp4:      {Name: "esp4"},
+	EthtoolAFlowEsp6:      {Name: "esp6"},
+	EthtoolAFlowAhEsp4:    {Name: "ah-esp4"},
+	EthtoolAFlowAhEsp6:    {Name: "ah-esp6"},
+	EthtoolAFlowGtpu4:     {Name: "gtpu4"},
+	EthtoolAFlowGtpu6:     {Name: "gtpu6"},
+	EthtoolAFlowGtpc4:     {Name: "gtpc4"},
+	EthtoolAFlowGtpc6:     {Name: "gtpc6"},
+	EthtoolAFlowGtpcTeid4: {Name: "gtpc-teid4"},
+	EthtoolAFlowGtpcTeid6: {Name: "gtpc-teid6"},
+	EthtoolAFlowGtpuEh4:   {Name: "gtpu-eh4"},
+	EthtoolAFlowGtpuEh6:   {Name: "gtpu-eh6"},
+	EthtoolAFlowGtpuUl4:   {Name: "gtpu-ul4"},
+	EthtoolAFlowGtpuUl6:   {Name: "gtpu-ul6"},
+	EthtoolAFlowGtpuDl4:   {Name: "gtpu-dl4"},
+	EthtoolAFlowGtpuDl6:   {Name: "gtpu-dl6"},
 }}
 
 // attrsRSS names the attributes of "rss" in kernel errors.
 var attrsRSS = runtime.AttrSet{Name: "rss", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "context"},
-	3: {Name: "hfunc"},
-	4: {Name: "indir"},
-	5: {Name: "hkey"},
-	6: {Name: "input-xfrm"},
-	7: {Name: "start-context"},
-	8: {Name: "flow-hash"},
+	EthtoolARSSUnspec:       {Name: "unspec"},
+	EthtoolARSSHeader:       {Name: "header"},
+	EthtoolARSSContext:      {Name: "context"},
+	EthtoolARSSHfunc:        {Name: "hfunc"},
+	EthtoolARSSIndir:        {Name: "indir"},
+	EthtoolARSSHkey:         {Name: "hkey"},
+	EthtoolARSSInputXfrm:    {Name: "input-xfrm"},
+	EthtoolARSSStartContext: {Name: "start-context"},
+	EthtoolARSSFlowHash:     {Name: "flow-hash"},
 }}
 
 // attrsPlca names the attributes of "plca" in kernel errors.
 var attrsPlca = runtime.AttrSet{Name: "plca", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "version"},
-	3: {Name: "enabled"},
-	4: {Name: "status"},
-	5: {Name: "node-cnt"},
-	6: {Name: "node-id"},
-	7: {Name: "to-tmr"},
-	8: {Name: "burst-cnt"},
-	9: {Name: "burst-tmr"},
+	EthtoolAPlcaUnspec:   {Name: "unspec"},
+	EthtoolAPlcaHeader:   {Name: "header"},
+	EthtoolAPlcaVersion:  {Name: "version"},
+	EthtoolAPlcaEnabled:  {Name: "enabled"},
+	EthtoolAPlcaStatus:   {Name: "status"},
+	EthtoolAPlcaNodeCnt:  {Name: "node-cnt"},
+	EthtoolAPlcaNodeID:   {Name: "node-id"},
+	EthtoolAPlcaToTmr:    {Name: "to-tmr"},
+	EthtoolAPlcaBurstCnt: {Name: "burst-cnt"},
+	EthtoolAPlcaBurstTmr: {Name: "burst-tmr"},
 }}
 
 // attrsModuleFwFlash names the attributes of "module-fw-flash" in kernel errors.
 var attrsModuleFwFlash = runtime.AttrSet{Name: "module-fw-flash", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "file-name"},
-	3: {Name: "password"},
-	4: {Name: "status"},
-	5: {Name: "status-msg"},
-	6: {Name: "done"},
-	7: {Name: "total"},
+	EthtoolAModuleFwFlashUnspec:    {Name: "unspec"},
+	EthtoolAModuleFwFlashHeader:    {Name: "header"},
+	EthtoolAModuleFwFlashFileName:  {Name: "file-name"},
+	EthtoolAModuleFwFlashPassword:  {Name: "password"},
+	EthtoolAModuleFwFlashStatus:    {Name: "status"},
+	EthtoolAModuleFwFlashStatusMsg: {Name: "status-msg"},
+	EthtoolAModuleFwFlashDone:      {Name: "done"},
+	EthtoolAModuleFwFlashTotal:     {Name: "total"},
 }}
 
 // attrsPHY names the attributes of "phy" in kernel errors.
 var attrsPHY = runtime.AttrSet{Name: "phy", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "index"},
-	3: {Name: "drvname"},
-	4: {Name: "name"},
-	5: {Name: "upstream-type"},
-	6: {Name: "upstream-index"},
-	7: {Name: "upstream-sfp-name"},
-	8: {Name: "downstream-sfp-name"},
+	EthtoolAPHYUnspec:            {Name: "unspec"},
+	EthtoolAPHYHeader:            {Name: "header"},
+	EthtoolAPHYIndex:             {Name: "index"},
+	EthtoolAPHYDrvname:           {Name: "drvname"},
+	EthtoolAPHYName:              {Name: "name"},
+	EthtoolAPHYUpstreamType:      {Name: "upstream-type"},
+	EthtoolAPHYUpstreamIndex:     {Name: "upstream-index"},
+	EthtoolAPHYUpstreamSfpName:   {Name: "upstream-sfp-name"},
+	EthtoolAPHYDownstreamSfpName: {Name: "downstream-sfp-name"},
 }}
 
 // attrsTsconfig names the attributes of "tsconfig" in kernel errors.
 var attrsTsconfig = runtime.AttrSet{Name: "tsconfig", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "header"},
-	2: {Name: "hwtstamp-provider"},
-	3: {Name: "tx-types"},
-	4: {Name: "rx-filters"},
-	5: {Name: "hwtstamp-flags"},
+	EthtoolATsconfigUnspec:           {Name: "unspec"},
+	EthtoolATsconfigHeader:           {Name: "header"},
+	EthtoolATsconfigHwtstampProvider: {Name: "hwtstamp-provider"},
+	EthtoolATsconfigTxTypes:          {Name: "tx-types"},
+	EthtoolATsconfigRxFilters:        {Name: "rx-filters"},
+	EthtoolATsconfigHwtstampFlags:    {Name: "hwtstamp-flags"},
 }}
 
 // attrsPSENtf names the attributes of "pse-ntf" in kernel errors.
 var attrsPSENtf = runtime.AttrSet{Name: "pse-ntf", Attrs: []runtime.AttrSpec{
-	1: {Name: "header"},
-	2: {Name: "events"},
+	EthtoolAPSENtfHeader: {Name: "header"},
+	EthtoolAPSENtfEvents: {Name: "events"},
 }}
 
 // attrsMseCapabilities names the attributes of "mse-capabilities" in kernel errors.
 var attrsMseCapabilities = runtime.AttrSet{Name: "mse-capabilities", Attrs: []runtime.AttrSpec{
-	1: {Name: "max-average-mse"},
-	2: {Name: "max-peak-mse"},
-	3: {Name: "refresh-rate-ps"},
-	4: {Name: "num-symbols"},
+	EthtoolAMseCapabilitiesMaxAverageMse: {Name: "max-average-mse"},
+	EthtoolAMseCapabilitiesMaxPeakMse:    {Name: "max-peak-mse"},
+	EthtoolAMseCapabilitiesRefreshRatePs: {Name: "refresh-rate-ps"},
+	EthtoolAMseCapabilitiesNumSymbols:    {Name: "num-symbols"},
 }}
 
 // attrsMseSnapshot names the attributes of "mse-snapshot" in kernel errors.
 var attrsMseSnapshot = runtime.AttrSet{Name: "mse-snapshot", Attrs: []runtime.AttrSpec{
-	1: {Name: "average-mse"},
-	2: {Name: "peak-mse"},
-	3: {Name: "worst-peak-mse"},
+	EthtoolAMseSnapshotAverageMse:   {Name: "average-mse"},
+	EthtoolAMseSnapshotPeakMse:      {Name: "peak-mse"},
+	EthtoolAMseSnapshotWorstPeakMse: {Name: "worst-peak-mse"},
 }}
 
 // attrsMse names the attributes of "mse" in kernel errors.
 var attrsMse = runtime.AttrSet{Name: "mse", Attrs: []runtime.AttrSpec{
-	1: {Name: "header"},
-	2: {Name: "capabilities"},
-	3: {Name: "channel-a"},
-	4: {Name: "channel-b"},
-	5: {Name: "channel-c"},
-	6: {Name: "channel-d"},
-	7: {Name: "worst-channel"},
-	8: {Name: "link"},
+	EthtoolAMseHeader:       {Name: "header"},
+	EthtoolAMseCapabilities: {Name: "capabilities"},
+	EthtoolAMseChannelA:     {Name: "channel-a"},
+	EthtoolAMseChannelB:     {Name: "channel-b"},
+	EthtoolAMseChannelC:     {Name: "channel-c"},
+	EthtoolAMseChannelD:     {Name: "channel-d"},
+	EthtoolAMseWorstChannel: {Name: "worst-channel"},
+	EthtoolAMseLink:         {Name: "link"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -12688,95 +13332,95 @@ func (dc *decoder) takeMse(n int) []Mse {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsBitsetBits.Attrs[1].Nested = &attrsBitsetBit
-	attrsBitset.Attrs[3].Nested = &attrsBitsetBits
-	attrsStrings.Attrs[1].Nested = &attrsString
-	attrsStringsetAttrs.Attrs[3].Nested = &attrsStrings
-	attrsStringsets.Attrs[1].Nested = &attrsStringsetAttrs
-	attrsStrset.Attrs[1].Nested = &attrsHeader
-	attrsStrset.Attrs[2].Nested = &attrsStringsets
-	attrsPrivflags.Attrs[1].Nested = &attrsHeader
-	attrsPrivflags.Attrs[2].Nested = &attrsBitset
-	attrsRings.Attrs[1].Nested = &attrsHeader
-	attrsMm.Attrs[1].Nested = &attrsHeader
-	attrsMm.Attrs[11].Nested = &attrsMmStat
-	attrsLinkinfo.Attrs[1].Nested = &attrsHeader
-	attrsLinkmodes.Attrs[1].Nested = &attrsHeader
-	attrsLinkmodes.Attrs[3].Nested = &attrsBitset
-	attrsLinkmodes.Attrs[4].Nested = &attrsBitset
-	attrsLinkstate.Attrs[1].Nested = &attrsHeader
-	attrsDebug.Attrs[1].Nested = &attrsHeader
-	attrsDebug.Attrs[2].Nested = &attrsBitset
-	attrsWol.Attrs[1].Nested = &attrsHeader
-	attrsWol.Attrs[2].Nested = &attrsBitset
-	attrsFeatures.Attrs[1].Nested = &attrsHeader
-	attrsFeatures.Attrs[2].Nested = &attrsBitset
-	attrsFeatures.Attrs[3].Nested = &attrsBitset
-	attrsFeatures.Attrs[4].Nested = &attrsBitset
-	attrsFeatures.Attrs[5].Nested = &attrsBitset
-	attrsChannels.Attrs[1].Nested = &attrsHeader
-	attrsProfile.Attrs[1].Nested = &attrsIRQModeration
-	attrsCoalesce.Attrs[1].Nested = &attrsHeader
-	attrsCoalesce.Attrs[29].Nested = &attrsProfile
-	attrsCoalesce.Attrs[30].Nested = &attrsProfile
-	attrsPause.Attrs[1].Nested = &attrsHeader
-	attrsPause.Attrs[5].Nested = &attrsPauseStat
-	attrsEEE.Attrs[1].Nested = &attrsHeader
-	attrsEEE.Attrs[2].Nested = &attrsBitset
-	attrsEEE.Attrs[3].Nested = &attrsBitset
-	attrsTsinfo.Attrs[1].Nested = &attrsHeader
-	attrsTsinfo.Attrs[2].Nested = &attrsBitset
-	attrsTsinfo.Attrs[3].Nested = &attrsBitset
-	attrsTsinfo.Attrs[4].Nested = &attrsBitset
-	attrsTsinfo.Attrs[6].Nested = &attrsTsStat
-	attrsTsinfo.Attrs[7].Nested = &attrsTsHwtstampProvider
-	attrsCableNest.Attrs[1].Nested = &attrsCableResult
-	attrsCableNest.Attrs[2].Nested = &attrsCableFaultLength
-	attrsCableTest.Attrs[1].Nested = &attrsHeader
-	attrsCableTestNtf.Attrs[1].Nested = &attrsHeader
-	attrsCableTestNtf.Attrs[3].Nested = &attrsCableNest
-	attrsCableTestTdrNtf.Attrs[1].Nested = &attrsHeader
-	attrsCableTestTdrNtf.Attrs[3].Nested = &attrsCableNest
-	attrsCableTestTdr.Attrs[1].Nested = &attrsHeader
-	attrsCableTestTdr.Attrs[2].Nested = &attrsCableTestTdrCfg
-	attrsTunnelUDPTable.Attrs[2].Nested = &attrsBitset
-	attrsTunnelUDPTable.Attrs[3].Nested = &attrsTunnelUDPEntry
-	attrsTunnelUDP.Attrs[1].Nested = &attrsTunnelUDPTable
-	attrsTunnelInfo.Attrs[1].Nested = &attrsHeader
-	attrsTunnelInfo.Attrs[2].Nested = &attrsTunnelUDP
-	attrsFECStat.Attrs[5].Nested = &attrsFECHist
-	attrsFEC.Attrs[1].Nested = &attrsHeader
-	attrsFEC.Attrs[2].Nested = &attrsBitset
-	attrsFEC.Attrs[5].Nested = &attrsFECStat
-	attrsModuleEeprom.Attrs[1].Nested = &attrsHeader
-	attrsStatsGrp.Attrs[5].Nested = &attrsStatsGrpHist
-	attrsStatsGrp.Attrs[6].Nested = &attrsStatsGrpHist
-	attrsStats.Attrs[2].Nested = &attrsHeader
-	attrsStats.Attrs[3].Nested = &attrsBitset
-	attrsStats.Attrs[4].Nested = &attrsStatsGrp
-	attrsPhcVclocks.Attrs[1].Nested = &attrsHeader
-	attrsModule.Attrs[1].Nested = &attrsHeader
-	attrsPSE.Attrs[1].Nested = &attrsHeader
-	attrsPSE.Attrs[13].Nested = &attrsC33PSEPwLimit
-	attrsRSS.Attrs[1].Nested = &attrsHeader
-	attrsRSS.Attrs[8].Nested = &attrsFlow
-	attrsPlca.Attrs[1].Nested = &attrsHeader
-	attrsModuleFwFlash.Attrs[1].Nested = &attrsHeader
-	attrsPHY.Attrs[1].Nested = &attrsHeader
-	attrsTsconfig.Attrs[1].Nested = &attrsHeader
-	attrsTsconfig.Attrs[2].Nested = &attrsTsHwtstampProvider
-	attrsTsconfig.Attrs[3].Nested = &attrsBitset
-	attrsTsconfig.Attrs[4].Nested = &attrsBitset
-	attrsTsconfig.Attrs[5].Nested = &attrsBitset
-	attrsPSENtf.Attrs[1].Nested = &attrsHeader
-	attrsMse.Attrs[1].Nested = &attrsHeader
-	attrsMse.Attrs[2].Nested = &attrsMseCapabilities
-	attrsMse.Attrs[3].Nested = &attrsMseSnapshot
-	attrsMse.Attrs[4].Nested = &attrsMseSnapshot
-	attrsMse.Attrs[5].Nested = &attrsMseSnapshot
-	attrsMse.Attrs[6].Nested = &attrsMseSnapshot
-	attrsMse.Attrs[7].Nested = &attrsMseSnapshot
-	attrsMse.Attrs[8].Nested = &attrsMseSnapshot
+	attrsBitsetBits.Attrs[EthtoolABitsetBitsBit].Nested = &attrsBitsetBit
+	attrsBitset.Attrs[EthtoolABitsetBits].Nested = &attrsBitsetBits
+	attrsStrings.Attrs[EthtoolAStringsString].Nested = &attrsString
+	attrsStringsetAttrs.Attrs[EthtoolAStringsetStrings].Nested = &attrsStrings
+	attrsStringsets.Attrs[EthtoolAStringsetsStringset].Nested = &attrsStringsetAttrs
+	attrsStrset.Attrs[EthtoolAStrsetHeader].Nested = &attrsHeader
+	attrsStrset.Attrs[EthtoolAStrsetStringsets].Nested = &attrsStringsets
+	attrsPrivflags.Attrs[EthtoolAPrivflagsHeader].Nested = &attrsHeader
+	attrsPrivflags.Attrs[EthtoolAPrivflagsFlags].Nested = &attrsBitset
+	attrsRings.Attrs[EthtoolARingsHeader].Nested = &attrsHeader
+	attrsMm.Attrs[EthtoolAMmHeader].Nested = &attrsHeader
+	attrsMm.Attrs[EthtoolAMmStats].Nested = &attrsMmStat
+	attrsLinkinfo.Attrs[EthtoolALinkinfoHeader].Nested = &attrsHeader
+	attrsLinkmodes.Attrs[EthtoolALinkmodesHeader].Nested = &attrsHeader
+	attrsLinkmodes.Attrs[EthtoolALinkmodesOurs].Nested = &attrsBitset
+	attrsLinkmodes.Attrs[EthtoolALinkmodesPeer].Nested = &attrsBitset
+	attrsLinkstate.Attrs[EthtoolALinkstateHeader].Nested = &attrsHeader
+	attrsDebug.Attrs[EthtoolADebugHeader].Nested = &attrsHeader
+	attrsDebug.Attrs[EthtoolADebugMsgmask].Nested = &attrsBitset
+	attrsWol.Attrs[EthtoolAWolHeader].Nested = &attrsHeader
+	attrsWol.Attrs[EthtoolAWolModes].Nested = &attrsBitset
+	attrsFeatures.Attrs[EthtoolAFeaturesHeader].Nested = &attrsHeader
+	attrsFeatures.Attrs[EthtoolAFeaturesHW].Nested = &attrsBitset
+	attrsFeatures.Attrs[EthtoolAFeaturesWanted].Nested = &attrsBitset
+	attrsFeatures.Attrs[EthtoolAFeaturesActive].Nested = &attrsBitset
+	attrsFeatures.Attrs[EthtoolAFeaturesNochange].Nested = &attrsBitset
+	attrsChannels.Attrs[EthtoolAChannelsHeader].Nested = &attrsHeader
+	attrsProfile.Attrs[EthtoolAProfileIRQModeration].Nested = &attrsIRQModeration
+	attrsCoalesce.Attrs[EthtoolACoalesceHeader].Nested = &attrsHeader
+	attrsCoalesce.Attrs[EthtoolACoalesceRxProfile].Nested = &attrsProfile
+	attrsCoalesce.Attrs[EthtoolACoalesceTxProfile].Nested = &attrsProfile
+	attrsPause.Attrs[EthtoolAPauseHeader].Nested = &attrsHeader
+	attrsPause.Attrs[EthtoolAPauseStats].Nested = &attrsPauseStat
+	attrsEEE.Attrs[EthtoolAEEEHeader].Nested = &attrsHeader
+	attrsEEE.Attrs[EthtoolAEEEModesOurs].Nested = &attrsBitset
+	attrsEEE.Attrs[EthtoolAEEEModesPeer].Nested = &attrsBitset
+	attrsTsinfo.Attrs[EthtoolATsinfoHeader].Nested = &attrsHeader
+	attrsTsinfo.Attrs[EthtoolATsinfoTimestamping].Nested = &attrsBitset
+	attrsTsinfo.Attrs[EthtoolATsinfoTxTypes].Nested = &attrsBitset
+	attrsTsinfo.Attrs[EthtoolATsinfoRxFilters].Nested = &attrsBitset
+	attrsTsinfo.Attrs[EthtoolATsinfoStats].Nested = &attrsTsStat
+	attrsTsinfo.Attrs[EthtoolATsinfoHwtstampProvider].Nested = &attrsTsHwtstampProvider
+	attrsCableNest.Attrs[EthtoolACableNestResult].Nested = &attrsCableResult
+	attrsCableNest.Attrs[EthtoolACableNestFaultLength].Nested = &attrsCableFaultLength
+	attrsCableTest.Attrs[EthtoolACableTestHeader].Nested = &attrsHeader
+	attrsCableTestNtf.Attrs[EthtoolACableTestNtfHeader].Nested = &attrsHeader
+	attrsCableTestNtf.Attrs[EthtoolACableTestNtfNest].Nested = &attrsCableNest
+	attrsCableTestTdrNtf.Attrs[EthtoolACableTestTdrNtfHeader].Nested = &attrsHeader
+	attrsCableTestTdrNtf.Attrs[EthtoolACableTestTdrNtfNest].Nested = &attrsCableNest
+	attrsCableTestTdr.Attrs[EthtoolACableTestTdrHeader].Nested = &attrsHeader
+	attrsCableTestTdr.Attrs[EthtoolACableTestTdrCfg].Nested = &attrsCableTestTdrCfg
+	attrsTunnelUDPTable.Attrs[EthtoolATunnelUDPTableTypes].Nested = &attrsBitset
+	attrsTunnelUDPTable.Attrs[EthtoolATunnelUDPTableEntry].Nested = &attrsTunnelUDPEntry
+	attrsTunnelUDP.Attrs[EthtoolATunnelUDPTable].Nested = &attrsTunnelUDPTable
+	attrsTunnelInfo.Attrs[EthtoolATunnelInfoHeader].Nested = &attrsHeader
+	attrsTunnelInfo.Attrs[EthtoolATunnelInfoUDPPorts].Nested = &attrsTunnelUDP
+	attrsFECStat.Attrs[EthtoolAFECStatHist].Nested = &attrsFECHist
+	attrsFEC.Attrs[EthtoolAFECHeader].Nested = &attrsHeader
+	attrsFEC.Attrs[EthtoolAFECModes].Nested = &attrsBitset
+	attrsFEC.Attrs[EthtoolAFECStats].Nested = &attrsFECStat
+	attrsModuleEeprom.Attrs[EthtoolAModuleEepromHeader].Nested = &attrsHeader
+	attrsStatsGrp.Attrs[EthtoolAStatsGrpHistRx].Nested = &attrsStatsGrpHist
+	attrsStatsGrp.Attrs[EthtoolAStatsGrpHistTx].Nested = &attrsStatsGrpHist
+	attrsStats.Attrs[EthtoolAStatsHeader].Nested = &attrsHeader
+	attrsStats.Attrs[EthtoolAStatsGroups].Nested = &attrsBitset
+	attrsStats.Attrs[EthtoolAStatsGrp].Nested = &attrsStatsGrp
+	attrsPhcVclocks.Attrs[EthtoolAPhcVclocksHeader].Nested = &attrsHeader
+	attrsModule.Attrs[EthtoolAModuleHeader].Nested = &attrsHeader
+	attrsPSE.Attrs[EthtoolAPSEHeader].Nested = &attrsHeader
+	attrsPSE.Attrs[EthtoolAC33PSEPwLimitRanges].Nested = &attrsC33PSEPwLimit
+	attrsRSS.Attrs[EthtoolARSSHeader].Nested = &attrsHeader
+	attrsRSS.Attrs[EthtoolARSSFlowHash].Nested = &attrsFlow
+	attrsPlca.Attrs[EthtoolAPlcaHeader].Nested = &attrsHeader
+	attrsModuleFwFlash.Attrs[EthtoolAModuleFwFlashHeader].Nested = &attrsHeader
+	attrsPHY.Attrs[EthtoolAPHYHeader].Nested = &attrsHeader
+	attrsTsconfig.Attrs[EthtoolATsconfigHeader].Nested = &attrsHeader
+	attrsTsconfig.Attrs[EthtoolATsconfigHwtstampProvider].Nested = &attrsTsHwtstampProvider
+	attrsTsconfig.Attrs[EthtoolATsconfigTxTypes].Nested = &attrsBitset
+	attrsTsconfig.Attrs[EthtoolATsconfigRxFilters].Nested = &attrsBitset
+	attrsTsconfig.Attrs[EthtoolATsconfigHwtstampFlags].Nested = &attrsBitset
+	attrsPSENtf.Attrs[EthtoolAPSENtfHeader].Nested = &attrsHeader
+	attrsMse.Attrs[EthtoolAMseHeader].Nested = &attrsHeader
+	attrsMse.Attrs[EthtoolAMseCapabilities].Nested = &attrsMseCapabilities
+	attrsMse.Attrs[EthtoolAMseChannelA].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[EthtoolAMseChannelB].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[EthtoolAMseChannelC].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[EthtoolAMseChannelD].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[EthtoolAMseWorstChannel].Nested = &attrsMseSnapshot
+	attrsMse.Attrs[EthtoolAMseLink].Nested = &attrsMseSnapshot
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -10,6 +10,158 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// EthtoolMsgStrsetGet is the command of "strset-get".
+	EthtoolMsgStrsetGet = 1
+	// EthtoolMsgLinkinfoGet is the command of "linkinfo-get".
+	EthtoolMsgLinkinfoGet = 2
+	// EthtoolMsgLinkinfoSet is the command of "linkinfo-set".
+	EthtoolMsgLinkinfoSet = 3
+	// EthtoolMsgLinkinfoNtf is the command of "linkinfo-ntf".
+	EthtoolMsgLinkinfoNtf = 3
+	// EthtoolMsgLinkmodesGet is the command of "linkmodes-get".
+	EthtoolMsgLinkmodesGet = 4
+	// EthtoolMsgLinkmodesSet is the command of "linkmodes-set".
+	EthtoolMsgLinkmodesSet = 5
+	// EthtoolMsgLinkmodesNtf is the command of "linkmodes-ntf".
+	EthtoolMsgLinkmodesNtf = 5
+	// EthtoolMsgLinkstateGet is the command of "linkstate-get".
+	EthtoolMsgLinkstateGet = 6
+	// EthtoolMsgDebugGet is the command of "debug-get".
+	EthtoolMsgDebugGet = 7
+	// EthtoolMsgDebugSet is the command of "debug-set".
+	EthtoolMsgDebugSet = 8
+	// EthtoolMsgDebugNtf is the command of "debug-ntf".
+	EthtoolMsgDebugNtf = 8
+	// EthtoolMsgWolGet is the command of "wol-get".
+	EthtoolMsgWolGet = 9
+	// EthtoolMsgWolSet is the command of "wol-set".
+	EthtoolMsgWolSet = 10
+	// EthtoolMsgWolNtf is the command of "wol-ntf".
+	EthtoolMsgWolNtf = 10
+	// EthtoolMsgFeaturesGet is the command of "features-get".
+	EthtoolMsgFeaturesGet = 11
+	// EthtoolMsgFeaturesSet is the command of "features-set".
+	EthtoolMsgFeaturesSet = 12
+	// EthtoolMsgFeaturesNtf is the command of "features-ntf".
+	EthtoolMsgFeaturesNtf = 13
+	// EthtoolMsgPrivflagsGet is the command of "privflags-get".
+	EthtoolMsgPrivflagsGet = 13
+	// EthtoolMsgPrivflagsSet is the command of "privflags-set".
+	EthtoolMsgPrivflagsSet = 14
+	// EthtoolMsgPrivflagsNtf is the command of "privflags-ntf".
+	EthtoolMsgPrivflagsNtf = 15
+	// EthtoolMsgRingsGet is the command of "rings-get".
+	EthtoolMsgRingsGet = 15
+	// EthtoolMsgRingsSet is the command of "rings-set".
+	EthtoolMsgRingsSet = 16
+	// EthtoolMsgRingsNtf is the command of "rings-ntf".
+	EthtoolMsgRingsNtf = 17
+	// EthtoolMsgChannelsGet is the command of "channels-get".
+	EthtoolMsgChannelsGet = 17
+	// EthtoolMsgChannelsSet is the command of "channels-set".
+	EthtoolMsgChannelsSet = 18
+	// EthtoolMsgChannelsNtf is the command of "channels-ntf".
+	EthtoolMsgChannelsNtf = 19
+	// EthtoolMsgCoalesceGet is the command of "coalesce-get".
+	EthtoolMsgCoalesceGet = 19
+	// EthtoolMsgCoalesceSet is the command of "coalesce-set".
+	EthtoolMsgCoalesceSet = 20
+	// EthtoolMsgCoalesceNtf is the command of "coalesce-ntf".
+	EthtoolMsgCoalesceNtf = 21
+	// EthtoolMsgPauseGet is the command of "pause-get".
+	EthtoolMsgPauseGet = 21
+	// EthtoolMsgPauseSet is the command of "pause-set".
+	EthtoolMsgPauseSet = 22
+	// EthtoolMsgPauseNtf is the command of "pause-ntf".
+	EthtoolMsgPauseNtf = 23
+	// EthtoolMsgEEEGet is the command of "eee-get".
+	EthtoolMsgEEEGet = 23
+	// EthtoolMsgEEESet is the command of "eee-set".
+	EthtoolMsgEEESet = 24
+	// EthtoolMsgEEENtf is the command of "eee-ntf".
+	EthtoolMsgEEENtf = 25
+	// EthtoolMsgTsinfoGet is the command of "tsinfo-get".
+	EthtoolMsgTsinfoGet = 25
+	// EthtoolMsgCableTestAct is the command of "cable-test-act".
+	EthtoolMsgCableTestAct = 26
+	// EthtoolMsgCableTestNtf is the command of "cable-test-ntf".
+	EthtoolMsgCableTestNtf = 27
+	// EthtoolMsgCableTestTdrAct is the command of "cable-test-tdr-act".
+	EthtoolMsgCableTestTdrAct = 27
+	// EthtoolMsgCableTestTdrNtf is the command of "cable-test-tdr-ntf".
+	EthtoolMsgCableTestTdrNtf = 28
+	// EthtoolMsgTunnelInfoGet is the command of "tunnel-info-get".
+	EthtoolMsgTunnelInfoGet = 28
+	// EthtoolMsgFECGet is the command of "fec-get".
+	EthtoolMsgFECGet = 29
+	// EthtoolMsgFECSet is the command of "fec-set".
+	EthtoolMsgFECSet = 30
+	// EthtoolMsgFECNtf is the command of "fec-ntf".
+	EthtoolMsgFECNtf = 31
+	// EthtoolMsgModuleEepromGet is the command of "module-eeprom-get".
+	EthtoolMsgModuleEepromGet = 31
+	// EthtoolMsgStatsGet is the command of "stats-get".
+	EthtoolMsgStatsGet = 32
+	// EthtoolMsgPhcVclocksGet is the command of "phc-vclocks-get".
+	EthtoolMsgPhcVclocksGet = 33
+	// EthtoolMsgModuleGet is the command of "module-get".
+	EthtoolMsgModuleGet = 34
+	// EthtoolMsgModuleSet is the command of "module-set".
+	EthtoolMsgModuleSet = 35
+	// EthtoolMsgModuleNtf is the command of "module-ntf".
+	EthtoolMsgModuleNtf = 36
+	// EthtoolMsgPSEGet is the command of "pse-get".
+	EthtoolMsgPSEGet = 36
+	// EthtoolMsgPSESet is the command of "pse-set".
+	EthtoolMsgPSESet = 37
+	// EthtoolMsgRSSGet is the command of "rss-get".
+	EthtoolMsgRSSGet = 38
+	// EthtoolMsgPlcaGetCfg is the command of "plca-get-cfg".
+	EthtoolMsgPlcaGetCfg = 39
+	// EthtoolMsgPlcaSetCfg is the command of "plca-set-cfg".
+	EthtoolMsgPlcaSetCfg = 40
+	// EthtoolMsgPlcaGetStatus is the command of "plca-get-status".
+	EthtoolMsgPlcaGetStatus = 41
+	// EthtoolMsgPlcaNtf is the command of "plca-ntf".
+	EthtoolMsgPlcaNtf = 41
+	// EthtoolMsgMmGet is the command of "mm-get".
+	EthtoolMsgMmGet = 42
+	// EthtoolMsgMmSet is the command of "mm-set".
+	EthtoolMsgMmSet = 43
+	// EthtoolMsgMmNtf is the command of "mm-ntf".
+	EthtoolMsgMmNtf = 43
+	// EthtoolMsgModuleFwFlashAct is the command of "module-fw-flash-act".
+	EthtoolMsgModuleFwFlashAct = 44
+	// EthtoolMsgModuleFwFlashNtf is the command of "module-fw-flash-ntf".
+	EthtoolMsgModuleFwFlashNtf = 44
+	// EthtoolMsgPHYGet is the command of "phy-get".
+	EthtoolMsgPHYGet = 45
+	// EthtoolMsgPHYNtf is the command of "phy-ntf".
+	EthtoolMsgPHYNtf = 46
+	// EthtoolMsgTsconfigGet is the command of "tsconfig-get".
+	EthtoolMsgTsconfigGet = 46
+	// EthtoolMsgTsconfigSet is the command of "tsconfig-set".
+	EthtoolMsgTsconfigSet = 47
+	// EthtoolMsgPSENtf is the command of "pse-ntf".
+	EthtoolMsgPSENtf = 49
+	// EthtoolMsgRSSSet is the command of "rss-set".
+	EthtoolMsgRSSSet = 48
+	// EthtoolMsgRSSNtf is the command of "rss-ntf".
+	EthtoolMsgRSSNtf = 50
+	// EthtoolMsgRSSCreateAct is the command of "rss-create-act".
+	EthtoolMsgRSSCreateAct = 49
+	// EthtoolMsgRSSCreateNtf is the command of "rss-create-ntf".
+	EthtoolMsgRSSCreateNtf = 52
+	// EthtoolMsgRSSDeleteAct is the command of "rss-delete-act".
+	EthtoolMsgRSSDeleteAct = 50
+	// EthtoolMsgRSSDeleteNtf is the command of "rss-delete-ntf".
+	EthtoolMsgRSSDeleteNtf = 53
+	// EthtoolMsgMseGet is the command of "mse-get".
+	EthtoolMsgMseGet = 51
+)
+
 // Client is a connection to the ethtool family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,7 +189,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opStrsetGet describes "strset-get" requests.
-var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: 1, Attrs: &attrsStrset, DoReply: true}
+var opStrsetGet = runtime.Op{Name: "strset-get", Cmd: EthtoolMsgStrsetGet, Attrs: &attrsStrset, DoReply: true}
 
 // StrsetGet runs the "strset-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -92,13 +244,13 @@ func (c *Client) StrsetGetDump(ctx context.Context, req *Strset, opts ...runtime
 }
 
 // opLinkinfoGet describes "linkinfo-get" requests.
-var opLinkinfoGet = runtime.Op{Name: "linkinfo-get", Cmd: 2, Attrs: &attrsLinkinfo, DoReply: true}
+var opLinkinfoGet = runtime.Op{Name: "linkinfo-get", Cmd: EthtoolMsgLinkinfoGet, Attrs: &attrsLinkinfo, DoReply: true}
 
 // reqLinkinfoGetDo marks the attributes "linkinfo-get" do requests carry.
-var reqLinkinfoGetDo = []bool{1: true}
+var reqLinkinfoGetDo = []bool{EthtoolALinkinfoHeader: true}
 
 // reqLinkinfoGetDump marks the attributes "linkinfo-get" dump requests carry.
-var reqLinkinfoGetDump = []bool{1: true}
+var reqLinkinfoGetDump = []bool{EthtoolALinkinfoHeader: true}
 
 // LinkinfoGet runs the "linkinfo-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -153,7 +305,7 @@ func (c *Client) LinkinfoGetDump(ctx context.Context, req *Linkinfo, opts ...run
 }
 
 // opLinkinfoSet describes "linkinfo-set" requests.
-var opLinkinfoSet = runtime.Op{Name: "linkinfo-set", Cmd: 3, Attrs: &attrsLinkinfo}
+var opLinkinfoSet = runtime.Op{Name: "linkinfo-set", Cmd: EthtoolMsgLinkinfoSet, Attrs: &attrsLinkinfo}
 
 // LinkinfoSet runs the "linkinfo-set" operation; the kernel sends no reply.
 // Set link info.
@@ -162,13 +314,13 @@ func (c *Client) LinkinfoSet(ctx context.Context, req *Linkinfo) error {
 }
 
 // opLinkmodesGet describes "linkmodes-get" requests.
-var opLinkmodesGet = runtime.Op{Name: "linkmodes-get", Cmd: 4, Attrs: &attrsLinkmodes, DoReply: true}
+var opLinkmodesGet = runtime.Op{Name: "linkmodes-get", Cmd: EthtoolMsgLinkmodesGet, Attrs: &attrsLinkmodes, DoReply: true}
 
 // reqLinkmodesGetDo marks the attributes "linkmodes-get" do requests carry.
-var reqLinkmodesGetDo = []bool{1: true}
+var reqLinkmodesGetDo = []bool{EthtoolALinkmodesHeader: true}
 
 // reqLinkmodesGetDump marks the attributes "linkmodes-get" dump requests carry.
-var reqLinkmodesGetDump = []bool{1: true}
+var reqLinkmodesGetDump = []bool{EthtoolALinkmodesHeader: true}
 
 // LinkmodesGet runs the "linkmodes-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -223,7 +375,7 @@ func (c *Client) LinkmodesGetDump(ctx context.Context, req *Linkmodes, opts ...r
 }
 
 // opLinkmodesSet describes "linkmodes-set" requests.
-var opLinkmodesSet = runtime.Op{Name: "linkmodes-set", Cmd: 5, Attrs: &attrsLinkmodes}
+var opLinkmodesSet = runtime.Op{Name: "linkmodes-set", Cmd: EthtoolMsgLinkmodesSet, Attrs: &attrsLinkmodes}
 
 // LinkmodesSet runs the "linkmodes-set" operation; the kernel sends no
 // reply. Set link modes.
@@ -232,13 +384,13 @@ func (c *Client) LinkmodesSet(ctx context.Context, req *Linkmodes) error {
 }
 
 // opLinkstateGet describes "linkstate-get" requests.
-var opLinkstateGet = runtime.Op{Name: "linkstate-get", Cmd: 6, Attrs: &attrsLinkstate, DoReply: true}
+var opLinkstateGet = runtime.Op{Name: "linkstate-get", Cmd: EthtoolMsgLinkstateGet, Attrs: &attrsLinkstate, DoReply: true}
 
 // reqLinkstateGetDo marks the attributes "linkstate-get" do requests carry.
-var reqLinkstateGetDo = []bool{1: true}
+var reqLinkstateGetDo = []bool{EthtoolALinkstateHeader: true}
 
 // reqLinkstateGetDump marks the attributes "linkstate-get" dump requests carry.
-var reqLinkstateGetDump = []bool{1: true}
+var reqLinkstateGetDump = []bool{EthtoolALinkstateHeader: true}
 
 // LinkstateGet runs the "linkstate-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -293,13 +445,13 @@ func (c *Client) LinkstateGetDump(ctx context.Context, req *Linkstate, opts ...r
 }
 
 // opDebugGet describes "debug-get" requests.
-var opDebugGet = runtime.Op{Name: "debug-get", Cmd: 7, Attrs: &attrsDebug, DoReply: true}
+var opDebugGet = runtime.Op{Name: "debug-get", Cmd: EthtoolMsgDebugGet, Attrs: &attrsDebug, DoReply: true}
 
 // reqDebugGetDo marks the attributes "debug-get" do requests carry.
-var reqDebugGetDo = []bool{1: true}
+var reqDebugGetDo = []bool{EthtoolADebugHeader: true}
 
 // reqDebugGetDump marks the attributes "debug-get" dump requests carry.
-var reqDebugGetDump = []bool{1: true}
+var reqDebugGetDump = []bool{EthtoolADebugHeader: true}
 
 // DebugGet runs the "debug-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -354,7 +506,7 @@ func (c *Client) DebugGetDump(ctx context.Context, req *Debug, opts ...runtime.D
 }
 
 // opDebugSet describes "debug-set" requests.
-var opDebugSet = runtime.Op{Name: "debug-set", Cmd: 8, Attrs: &attrsDebug}
+var opDebugSet = runtime.Op{Name: "debug-set", Cmd: EthtoolMsgDebugSet, Attrs: &attrsDebug}
 
 // DebugSet runs the "debug-set" operation; the kernel sends no reply. Set
 // debug message mask.
@@ -363,13 +515,13 @@ func (c *Client) DebugSet(ctx context.Context, req *Debug) error {
 }
 
 // opWolGet describes "wol-get" requests.
-var opWolGet = runtime.Op{Name: "wol-get", Cmd: 9, Attrs: &attrsWol, DoReply: true}
+var opWolGet = runtime.Op{Name: "wol-get", Cmd: EthtoolMsgWolGet, Attrs: &attrsWol, DoReply: true}
 
 // reqWolGetDo marks the attributes "wol-get" do requests carry.
-var reqWolGetDo = []bool{1: true}
+var reqWolGetDo = []bool{EthtoolAWolHeader: true}
 
 // reqWolGetDump marks the attributes "wol-get" dump requests carry.
-var reqWolGetDump = []bool{1: true}
+var reqWolGetDump = []bool{EthtoolAWolHeader: true}
 
 // WolGet runs the "wol-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -424,7 +576,7 @@ func (c *Client) WolGetDump(ctx context.Context, req *Wol, opts ...runtime.DumpO
 }
 
 // opWolSet describes "wol-set" requests.
-var opWolSet = runtime.Op{Name: "wol-set", Cmd: 10, Attrs: &attrsWol}
+var opWolSet = runtime.Op{Name: "wol-set", Cmd: EthtoolMsgWolSet, Attrs: &attrsWol}
 
 // WolSet runs the "wol-set" operation; the kernel sends no reply. Set WOL
 // params.
@@ -433,13 +585,13 @@ func (c *Client) WolSet(ctx context.Context, req *Wol) error {
 }
 
 // opFeaturesGet describes "features-get" requests.
-var opFeaturesGet = runtime.Op{Name: "features-get", Cmd: 11, Attrs: &attrsFeatures, DoReply: true}
+var opFeaturesGet = runtime.Op{Name: "features-get", Cmd: EthtoolMsgFeaturesGet, Attrs: &attrsFeatures, DoReply: true}
 
 // reqFeaturesGetDo marks the attributes "features-get" do requests carry.
-var reqFeaturesGetDo = []bool{1: true}
+var reqFeaturesGetDo = []bool{EthtoolAFeaturesHeader: true}
 
 // reqFeaturesGetDump marks the attributes "features-get" dump requests carry.
-var reqFeaturesGetDump = []bool{1: true}
+var reqFeaturesGetDump = []bool{EthtoolAFeaturesHeader: true}
 
 // FeaturesGet runs the "features-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -494,7 +646,7 @@ func (c *Client) FeaturesGetDump(ctx context.Context, req *Features, opts ...run
 }
 
 // opFeaturesSet describes "features-set" requests.
-var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: 12, Attrs: &attrsFeatures, DoReply: true}
+var opFeaturesSet = runtime.Op{Name: "features-set", Cmd: EthtoolMsgFeaturesSet, Attrs: &attrsFeatures, DoReply: true}
 
 // FeaturesSet runs the "features-set" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -519,13 +671,13 @@ func (c *Client) FeaturesSet(ctx context.Context, req *Features, opts ...runtime
 }
 
 // opPrivflagsGet describes "privflags-get" requests.
-var opPrivflagsGet = runtime.Op{Name: "privflags-get", Cmd: 13, Attrs: &attrsPrivflags, DoReply: true}
+var opPrivflagsGet = runtime.Op{Name: "privflags-get", Cmd: EthtoolMsgPrivflagsGet, Attrs: &attrsPrivflags, DoReply: true}
 
 // reqPrivflagsGetDo marks the attributes "privflags-get" do requests carry.
-var reqPrivflagsGetDo = []bool{1: true}
+var reqPrivflagsGetDo = []bool{EthtoolAPrivflagsHeader: true}
 
 // reqPrivflagsGetDump marks the attributes "privflags-get" dump requests carry.
-var reqPrivflagsGetDump = []bool{1: true}
+var reqPrivflagsGetDump = []bool{EthtoolAPrivflagsHeader: true}
 
 // PrivflagsGet runs the "privflags-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -580,7 +732,7 @@ func (c *Client) PrivflagsGetDump(ctx context.Context, req *Privflags, opts ...r
 }
 
 // opPrivflagsSet describes "privflags-set" requests.
-var opPrivflagsSet = runtime.Op{Name: "privflags-set", Cmd: 14, Attrs: &attrsPrivflags}
+var opPrivflagsSet = runtime.Op{Name: "privflags-set", Cmd: EthtoolMsgPrivflagsSet, Attrs: &attrsPrivflags}
 
 // PrivflagsSet runs the "privflags-set" operation; the kernel sends no
 // reply. Set device private flags.
@@ -589,13 +741,13 @@ func (c *Client) PrivflagsSet(ctx context.Context, req *Privflags) error {
 }
 
 // opRingsGet describes "rings-get" requests.
-var opRingsGet = runtime.Op{Name: "rings-get", Cmd: 15, Attrs: &attrsRings, DoReply: true}
+var opRingsGet = runtime.Op{Name: "rings-get", Cmd: EthtoolMsgRingsGet, Attrs: &attrsRings, DoReply: true}
 
 // reqRingsGetDo marks the attributes "rings-get" do requests carry.
-var reqRingsGetDo = []bool{1: true}
+var reqRingsGetDo = []bool{EthtoolARingsHeader: true}
 
 // reqRingsGetDump marks the attributes "rings-get" dump requests carry.
-var reqRingsGetDump = []bool{1: true}
+var reqRingsGetDump = []bool{EthtoolARingsHeader: true}
 
 // RingsGet runs the "rings-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -650,7 +802,7 @@ func (c *Client) RingsGetDump(ctx context.Context, req *Rings, opts ...runtime.D
 }
 
 // opRingsSet describes "rings-set" requests.
-var opRingsSet = runtime.Op{Name: "rings-set", Cmd: 16, Attrs: &attrsRings}
+var opRingsSet = runtime.Op{Name: "rings-set", Cmd: EthtoolMsgRingsSet, Attrs: &attrsRings}
 
 // RingsSet runs the "rings-set" operation; the kernel sends no reply. Set
 // ring params.
@@ -659,13 +811,13 @@ func (c *Client) RingsSet(ctx context.Context, req *Rings) error {
 }
 
 // opChannelsGet describes "channels-get" requests.
-var opChannelsGet = runtime.Op{Name: "channels-get", Cmd: 17, Attrs: &attrsChannels, DoReply: true}
+var opChannelsGet = runtime.Op{Name: "channels-get", Cmd: EthtoolMsgChannelsGet, Attrs: &attrsChannels, DoReply: true}
 
 // reqChannelsGetDo marks the attributes "channels-get" do requests carry.
-var reqChannelsGetDo = []bool{1: true}
+var reqChannelsGetDo = []bool{EthtoolAChannelsHeader: true}
 
 // reqChannelsGetDump marks the attributes "channels-get" dump requests carry.
-var reqChannelsGetDump = []bool{1: true}
+var reqChannelsGetDump = []bool{EthtoolAChannelsHeader: true}
 
 // ChannelsGet runs the "channels-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -720,7 +872,7 @@ func (c *Client) ChannelsGetDump(ctx context.Context, req *Channels, opts ...run
 }
 
 // opChannelsSet describes "channels-set" requests.
-var opChannelsSet = runtime.Op{Name: "channels-set", Cmd: 18, Attrs: &attrsChannels}
+var opChannelsSet = runtime.Op{Name: "channels-set", Cmd: EthtoolMsgChannelsSet, Attrs: &attrsChannels}
 
 // ChannelsSet runs the "channels-set" operation; the kernel sends no reply.
 // Set channel params.
@@ -729,13 +881,13 @@ func (c *Client) ChannelsSet(ctx context.Context, req *Channels) error {
 }
 
 // opCoalesceGet describes "coalesce-get" requests.
-var opCoalesceGet = runtime.Op{Name: "coalesce-get", Cmd: 19, Attrs: &attrsCoalesce, DoReply: true}
+var opCoalesceGet = runtime.Op{Name: "coalesce-get", Cmd: EthtoolMsgCoalesceGet, Attrs: &attrsCoalesce, DoReply: true}
 
 // reqCoalesceGetDo marks the attributes "coalesce-get" do requests carry.
-var reqCoalesceGetDo = []bool{1: true}
+var reqCoalesceGetDo = []bool{EthtoolACoalesceHeader: true}
 
 // reqCoalesceGetDump marks the attributes "coalesce-get" dump requests carry.
-var reqCoalesceGetDump = []bool{1: true}
+var reqCoalesceGetDump = []bool{EthtoolACoalesceHeader: true}
 
 // CoalesceGet runs the "coalesce-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -790,7 +942,7 @@ func (c *Client) CoalesceGetDump(ctx context.Context, req *Coalesce, opts ...run
 }
 
 // opCoalesceSet describes "coalesce-set" requests.
-var opCoalesceSet = runtime.Op{Name: "coalesce-set", Cmd: 20, Attrs: &attrsCoalesce}
+var opCoalesceSet = runtime.Op{Name: "coalesce-set", Cmd: EthtoolMsgCoalesceSet, Attrs: &attrsCoalesce}
 
 // CoalesceSet runs the "coalesce-set" operation; the kernel sends no reply.
 // Set coalesce params.
@@ -799,13 +951,13 @@ func (c *Client) CoalesceSet(ctx context.Context, req *Coalesce) error {
 }
 
 // opPauseGet describes "pause-get" requests.
-var opPauseGet = runtime.Op{Name: "pause-get", Cmd: 21, Attrs: &attrsPause, DoReply: true}
+var opPauseGet = runtime.Op{Name: "pause-get", Cmd: EthtoolMsgPauseGet, Attrs: &attrsPause, DoReply: true}
 
 // reqPauseGetDo marks the attributes "pause-get" do requests carry.
-var reqPauseGetDo = []bool{1: true}
+var reqPauseGetDo = []bool{EthtoolAPauseHeader: true}
 
 // reqPauseGetDump marks the attributes "pause-get" dump requests carry.
-var reqPauseGetDump = []bool{1: true}
+var reqPauseGetDump = []bool{EthtoolAPauseHeader: true}
 
 // PauseGet runs the "pause-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -860,7 +1012,7 @@ func (c *Client) PauseGetDump(ctx context.Context, req *Pause, opts ...runtime.D
 }
 
 // opPauseSet describes "pause-set" requests.
-var opPauseSet = runtime.Op{Name: "pause-set", Cmd: 22, Attrs: &attrsPause}
+var opPauseSet = runtime.Op{Name: "pause-set", Cmd: EthtoolMsgPauseSet, Attrs: &attrsPause}
 
 // PauseSet runs the "pause-set" operation; the kernel sends no reply. Set
 // pause params.
@@ -869,13 +1021,13 @@ func (c *Client) PauseSet(ctx context.Context, req *Pause) error {
 }
 
 // opEEEGet describes "eee-get" requests.
-var opEEEGet = runtime.Op{Name: "eee-get", Cmd: 23, Attrs: &attrsEEE, DoReply: true}
+var opEEEGet = runtime.Op{Name: "eee-get", Cmd: EthtoolMsgEEEGet, Attrs: &attrsEEE, DoReply: true}
 
 // reqEEEGetDo marks the attributes "eee-get" do requests carry.
-var reqEEEGetDo = []bool{1: true}
+var reqEEEGetDo = []bool{EthtoolAEEEHeader: true}
 
 // reqEEEGetDump marks the attributes "eee-get" dump requests carry.
-var reqEEEGetDump = []bool{1: true}
+var reqEEEGetDump = []bool{EthtoolAEEEHeader: true}
 
 // EEEGet runs the "eee-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -930,7 +1082,7 @@ func (c *Client) EEEGetDump(ctx context.Context, req *EEE, opts ...runtime.DumpO
 }
 
 // opEEESet describes "eee-set" requests.
-var opEEESet = runtime.Op{Name: "eee-set", Cmd: 24, Attrs: &attrsEEE}
+var opEEESet = runtime.Op{Name: "eee-set", Cmd: EthtoolMsgEEESet, Attrs: &attrsEEE}
 
 // EEESet runs the "eee-set" operation; the kernel sends no reply. Set eee
 // params.
@@ -939,13 +1091,13 @@ func (c *Client) EEESet(ctx context.Context, req *EEE) error {
 }
 
 // opTsinfoGet describes "tsinfo-get" requests.
-var opTsinfoGet = runtime.Op{Name: "tsinfo-get", Cmd: 25, Attrs: &attrsTsinfo, DoReply: true}
+var opTsinfoGet = runtime.Op{Name: "tsinfo-get", Cmd: EthtoolMsgTsinfoGet, Attrs: &attrsTsinfo, DoReply: true}
 
 // reqTsinfoGetDo marks the attributes "tsinfo-get" do requests carry.
-var reqTsinfoGetDo = []bool{1: true, 7: true}
+var reqTsinfoGetDo = []bool{EthtoolATsinfoHeader: true, EthtoolATsinfoHwtstampProvider: true}
 
 // reqTsinfoGetDump marks the attributes "tsinfo-get" dump requests carry.
-var reqTsinfoGetDump = []bool{1: true, 7: true}
+var reqTsinfoGetDump = []bool{EthtoolATsinfoHeader: true, EthtoolATsinfoHwtstampProvider: true}
 
 // TsinfoGet runs the "tsinfo-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -1000,7 +1152,7 @@ func (c *Client) TsinfoGetDump(ctx context.Context, req *Tsinfo, opts ...runtime
 }
 
 // opCableTestAct describes "cable-test-act" requests.
-var opCableTestAct = runtime.Op{Name: "cable-test-act", Cmd: 26, Attrs: &attrsCableTest}
+var opCableTestAct = runtime.Op{Name: "cable-test-act", Cmd: EthtoolMsgCableTestAct, Attrs: &attrsCableTest}
 
 // CableTestAct runs the "cable-test-act" operation; the kernel sends no
 // reply. Cable test.
@@ -1009,10 +1161,10 @@ func (c *Client) CableTestAct(ctx context.Context, req *CableTest) error {
 }
 
 // opCableTestTdrAct describes "cable-test-tdr-act" requests.
-var opCableTestTdrAct = runtime.Op{Name: "cable-test-tdr-act", Cmd: 27, Attrs: &attrsCableTestTdr}
+var opCableTestTdrAct = runtime.Op{Name: "cable-test-tdr-act", Cmd: EthtoolMsgCableTestTdrAct, Attrs: &attrsCableTestTdr}
 
 // reqCableTestTdrActDo marks the attributes "cable-test-tdr-act" do requests carry.
-var reqCableTestTdrActDo = []bool{1: true}
+var reqCableTestTdrActDo = []bool{EthtoolACableTestTdrHeader: true}
 
 // CableTestTdrAct runs the "cable-test-tdr-act" operation; the kernel sends
 // no reply. Cable test TDR.
@@ -1021,13 +1173,13 @@ func (c *Client) CableTestTdrAct(ctx context.Context, req *CableTestTdr) error {
 }
 
 // opTunnelInfoGet describes "tunnel-info-get" requests.
-var opTunnelInfoGet = runtime.Op{Name: "tunnel-info-get", Cmd: 28, Attrs: &attrsTunnelInfo, DoReply: true}
+var opTunnelInfoGet = runtime.Op{Name: "tunnel-info-get", Cmd: EthtoolMsgTunnelInfoGet, Attrs: &attrsTunnelInfo, DoReply: true}
 
 // reqTunnelInfoGetDo marks the attributes "tunnel-info-get" do requests carry.
-var reqTunnelInfoGetDo = []bool{1: true}
+var reqTunnelInfoGetDo = []bool{EthtoolATunnelInfoHeader: true}
 
 // reqTunnelInfoGetDump marks the attributes "tunnel-info-get" dump requests carry.
-var reqTunnelInfoGetDump = []bool{1: true}
+var reqTunnelInfoGetDump = []bool{EthtoolATunnelInfoHeader: true}
 
 // TunnelInfoGet runs the "tunnel-info-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1082,13 +1234,13 @@ func (c *Client) TunnelInfoGetDump(ctx context.Context, req *TunnelInfo, opts ..
 }
 
 // opFECGet describes "fec-get" requests.
-var opFECGet = runtime.Op{Name: "fec-get", Cmd: 29, Attrs: &attrsFEC, DoReply: true}
+var opFECGet = runtime.Op{Name: "fec-get", Cmd: EthtoolMsgFECGet, Attrs: &attrsFEC, DoReply: true}
 
 // reqFECGetDo marks the attributes "fec-get" do requests carry.
-var reqFECGetDo = []bool{1: true}
+var reqFECGetDo = []bool{EthtoolAFECHeader: true}
 
 // reqFECGetDump marks the attributes "fec-get" dump requests carry.
-var reqFECGetDump = []bool{1: true}
+var reqFECGetDump = []bool{EthtoolAFECHeader: true}
 
 // FECGet runs the "fec-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1143,7 +1295,7 @@ func (c *Client) FECGetDump(ctx context.Context, req *FEC, opts ...runtime.DumpO
 }
 
 // opFECSet describes "fec-set" requests.
-var opFECSet = runtime.Op{Name: "fec-set", Cmd: 30, Attrs: &attrsFEC}
+var opFECSet = runtime.Op{Name: "fec-set", Cmd: EthtoolMsgFECSet, Attrs: &attrsFEC}
 
 // FECSet runs the "fec-set" operation; the kernel sends no reply. Set FEC
 // params.
@@ -1152,13 +1304,13 @@ func (c *Client) FECSet(ctx context.Context, req *FEC) error {
 }
 
 // opModuleEepromGet describes "module-eeprom-get" requests.
-var opModuleEepromGet = runtime.Op{Name: "module-eeprom-get", Cmd: 31, Attrs: &attrsModuleEeprom, DoReply: true}
+var opModuleEepromGet = runtime.Op{Name: "module-eeprom-get", Cmd: EthtoolMsgModuleEepromGet, Attrs: &attrsModuleEeprom, DoReply: true}
 
 // reqModuleEepromGetDo marks the attributes "module-eeprom-get" do requests carry.
-var reqModuleEepromGetDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+var reqModuleEepromGetDo = []bool{EthtoolAModuleEepromHeader: true, EthtoolAModuleEepromOffset: true, EthtoolAModuleEepromLength: true, EthtoolAModuleEepromPage: true, EthtoolAModuleEepromBank: true, EthtoolAModuleEepromI2cAddress: true}
 
 // reqModuleEepromGetDump marks the attributes "module-eeprom-get" dump requests carry.
-var reqModuleEepromGetDump = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+var reqModuleEepromGetDump = []bool{EthtoolAModuleEepromHeader: true, EthtoolAModuleEepromOffset: true, EthtoolAModuleEepromLength: true, EthtoolAModuleEepromPage: true, EthtoolAModuleEepromBank: true, EthtoolAModuleEepromI2cAddress: true}
 
 // ModuleEepromGet runs the "module-eeprom-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1214,13 +1366,13 @@ func (c *Client) ModuleEepromGetDump(ctx context.Context, req *ModuleEeprom, opt
 }
 
 // opStatsGet describes "stats-get" requests.
-var opStatsGet = runtime.Op{Name: "stats-get", Cmd: 32, Attrs: &attrsStats, DoReply: true}
+var opStatsGet = runtime.Op{Name: "stats-get", Cmd: EthtoolMsgStatsGet, Attrs: &attrsStats, DoReply: true}
 
 // reqStatsGetDo marks the attributes "stats-get" do requests carry.
-var reqStatsGetDo = []bool{2: true, 3: true}
+var reqStatsGetDo = []bool{EthtoolAStatsHeader: true, EthtoolAStatsGroups: true}
 
 // reqStatsGetDump marks the attributes "stats-get" dump requests carry.
-var reqStatsGetDump = []bool{2: true, 3: true}
+var reqStatsGetDump = []bool{EthtoolAStatsHeader: true, EthtoolAStatsGroups: true}
 
 // StatsGet runs the "stats-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -1275,13 +1427,13 @@ func (c *Client) StatsGetDump(ctx context.Context, req *Stats, opts ...runtime.D
 }
 
 // opPhcVclocksGet describes "phc-vclocks-get" requests.
-var opPhcVclocksGet = runtime.Op{Name: "phc-vclocks-get", Cmd: 33, Attrs: &attrsPhcVclocks, DoReply: true}
+var opPhcVclocksGet = runtime.Op{Name: "phc-vclocks-get", Cmd: EthtoolMsgPhcVclocksGet, Attrs: &attrsPhcVclocks, DoReply: true}
 
 // reqPhcVclocksGetDo marks the attributes "phc-vclocks-get" do requests carry.
-var reqPhcVclocksGetDo = []bool{1: true}
+var reqPhcVclocksGetDo = []bool{EthtoolAPhcVclocksHeader: true}
 
 // reqPhcVclocksGetDump marks the attributes "phc-vclocks-get" dump requests carry.
-var reqPhcVclocksGetDump = []bool{1: true}
+var reqPhcVclocksGetDump = []bool{EthtoolAPhcVclocksHeader: true}
 
 // PhcVclocksGet runs the "phc-vclocks-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1336,13 +1488,13 @@ func (c *Client) PhcVclocksGetDump(ctx context.Context, req *PhcVclocks, opts ..
 }
 
 // opModuleGet describes "module-get" requests.
-var opModuleGet = runtime.Op{Name: "module-get", Cmd: 34, Attrs: &attrsModule, DoReply: true}
+var opModuleGet = runtime.Op{Name: "module-get", Cmd: EthtoolMsgModuleGet, Attrs: &attrsModule, DoReply: true}
 
 // reqModuleGetDo marks the attributes "module-get" do requests carry.
-var reqModuleGetDo = []bool{1: true}
+var reqModuleGetDo = []bool{EthtoolAModuleHeader: true}
 
 // reqModuleGetDump marks the attributes "module-get" dump requests carry.
-var reqModuleGetDump = []bool{1: true}
+var reqModuleGetDump = []bool{EthtoolAModuleHeader: true}
 
 // ModuleGet runs the "module-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -1397,7 +1549,7 @@ func (c *Client) ModuleGetDump(ctx context.Context, req *Module, opts ...runtime
 }
 
 // opModuleSet describes "module-set" requests.
-var opModuleSet = runtime.Op{Name: "module-set", Cmd: 35, Attrs: &attrsModule}
+var opModuleSet = runtime.Op{Name: "module-set", Cmd: EthtoolMsgModuleSet, Attrs: &attrsModule}
 
 // ModuleSet runs the "module-set" operation; the kernel sends no reply. Set
 // module params.
@@ -1406,13 +1558,13 @@ func (c *Client) ModuleSet(ctx context.Context, req *Module) error {
 }
 
 // opPSEGet describes "pse-get" requests.
-var opPSEGet = runtime.Op{Name: "pse-get", Cmd: 36, Attrs: &attrsPSE, DoReply: true}
+var opPSEGet = runtime.Op{Name: "pse-get", Cmd: EthtoolMsgPSEGet, Attrs: &attrsPSE, DoReply: true}
 
 // reqPSEGetDo marks the attributes "pse-get" do requests carry.
-var reqPSEGetDo = []bool{1: true}
+var reqPSEGetDo = []bool{EthtoolAPSEHeader: true}
 
 // reqPSEGetDump marks the attributes "pse-get" dump requests carry.
-var reqPSEGetDump = []bool{1: true}
+var reqPSEGetDump = []bool{EthtoolAPSEHeader: true}
 
 // PSEGet runs the "pse-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1467,10 +1619,10 @@ func (c *Client) PSEGetDump(ctx context.Context, req *PSE, opts ...runtime.DumpO
 }
 
 // opPSESet describes "pse-set" requests.
-var opPSESet = runtime.Op{Name: "pse-set", Cmd: 37, Attrs: &attrsPSE}
+var opPSESet = runtime.Op{Name: "pse-set", Cmd: EthtoolMsgPSESet, Attrs: &attrsPSE}
 
 // reqPSESetDo marks the attributes "pse-set" do requests carry.
-var reqPSESetDo = []bool{1: true, 3: true, 6: true, 12: true, 16: true}
+var reqPSESetDo = []bool{EthtoolAPSEHeader: true, EthtoolAPodlPSEAdminControl: true, EthtoolAC33PSEAdminControl: true, EthtoolAC33PSEAvailPwLimit: true, EthtoolAPSEPrio: true}
 
 // PSESet runs the "pse-set" operation; the kernel sends no reply. Set Power
 // Sourcing Equipment params.
@@ -1479,13 +1631,13 @@ func (c *Client) PSESet(ctx context.Context, req *PSE) error {
 }
 
 // opRSSGet describes "rss-get" requests.
-var opRSSGet = runtime.Op{Name: "rss-get", Cmd: 38, Attrs: &attrsRSS, DoReply: true}
+var opRSSGet = runtime.Op{Name: "rss-get", Cmd: EthtoolMsgRSSGet, Attrs: &attrsRSS, DoReply: true}
 
 // reqRSSGetDo marks the attributes "rss-get" do requests carry.
-var reqRSSGetDo = []bool{1: true, 2: true}
+var reqRSSGetDo = []bool{EthtoolARSSHeader: true, EthtoolARSSContext: true}
 
 // reqRSSGetDump marks the attributes "rss-get" dump requests carry.
-var reqRSSGetDump = []bool{1: true, 7: true}
+var reqRSSGetDump = []bool{EthtoolARSSHeader: true, EthtoolARSSStartContext: true}
 
 // RSSGet runs the "rss-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1540,13 +1692,13 @@ func (c *Client) RSSGetDump(ctx context.Context, req *RSS, opts ...runtime.DumpO
 }
 
 // opPlcaGetCfg describes "plca-get-cfg" requests.
-var opPlcaGetCfg = runtime.Op{Name: "plca-get-cfg", Cmd: 39, Attrs: &attrsPlca, DoReply: true}
+var opPlcaGetCfg = runtime.Op{Name: "plca-get-cfg", Cmd: EthtoolMsgPlcaGetCfg, Attrs: &attrsPlca, DoReply: true}
 
 // reqPlcaGetCfgDo marks the attributes "plca-get-cfg" do requests carry.
-var reqPlcaGetCfgDo = []bool{1: true}
+var reqPlcaGetCfgDo = []bool{EthtoolAPlcaHeader: true}
 
 // reqPlcaGetCfgDump marks the attributes "plca-get-cfg" dump requests carry.
-var reqPlcaGetCfgDump = []bool{1: true}
+var reqPlcaGetCfgDump = []bool{EthtoolAPlcaHeader: true}
 
 // PlcaGetCfg runs the "plca-get-cfg" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1601,7 +1753,7 @@ func (c *Client) PlcaGetCfgDump(ctx context.Context, req *Plca, opts ...runtime.
 }
 
 // opPlcaSetCfg describes "plca-set-cfg" requests.
-var opPlcaSetCfg = runtime.Op{Name: "plca-set-cfg", Cmd: 40, Attrs: &attrsPlca}
+var opPlcaSetCfg = runtime.Op{Name: "plca-set-cfg", Cmd: EthtoolMsgPlcaSetCfg, Attrs: &attrsPlca}
 
 // PlcaSetCfg runs the "plca-set-cfg" operation; the kernel sends no reply.
 // Set PLCA params.
@@ -1610,13 +1762,13 @@ func (c *Client) PlcaSetCfg(ctx context.Context, req *Plca) error {
 }
 
 // opPlcaGetStatus describes "plca-get-status" requests.
-var opPlcaGetStatus = runtime.Op{Name: "plca-get-status", Cmd: 41, Attrs: &attrsPlca, DoReply: true}
+var opPlcaGetStatus = runtime.Op{Name: "plca-get-status", Cmd: EthtoolMsgPlcaGetStatus, Attrs: &attrsPlca, DoReply: true}
 
 // reqPlcaGetStatusDo marks the attributes "plca-get-status" do requests carry.
-var reqPlcaGetStatusDo = []bool{1: true}
+var reqPlcaGetStatusDo = []bool{EthtoolAPlcaHeader: true}
 
 // reqPlcaGetStatusDump marks the attributes "plca-get-status" dump requests carry.
-var reqPlcaGetStatusDump = []bool{1: true}
+var reqPlcaGetStatusDump = []bool{EthtoolAPlcaHeader: true}
 
 // PlcaGetStatus runs the "plca-get-status" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -1672,13 +1824,13 @@ func (c *Client) PlcaGetStatusDump(ctx context.Context, req *Plca, opts ...runti
 }
 
 // opMmGet describes "mm-get" requests.
-var opMmGet = runtime.Op{Name: "mm-get", Cmd: 42, Attrs: &attrsMm, DoReply: true}
+var opMmGet = runtime.Op{Name: "mm-get", Cmd: EthtoolMsgMmGet, Attrs: &attrsMm, DoReply: true}
 
 // reqMmGetDo marks the attributes "mm-get" do requests carry.
-var reqMmGetDo = []bool{1: true}
+var reqMmGetDo = []bool{EthtoolAMmHeader: true}
 
 // reqMmGetDump marks the attributes "mm-get" dump requests carry.
-var reqMmGetDump = []bool{1: true}
+var reqMmGetDump = []bool{EthtoolAMmHeader: true}
 
 // MmGet runs the "mm-get" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
@@ -1733,10 +1885,10 @@ func (c *Client) MmGetDump(ctx context.Context, req *Mm, opts ...runtime.DumpOpt
 }
 
 // opMmSet describes "mm-set" requests.
-var opMmSet = runtime.Op{Name: "mm-set", Cmd: 43, Attrs: &attrsMm}
+var opMmSet = runtime.Op{Name: "mm-set", Cmd: EthtoolMsgMmSet, Attrs: &attrsMm}
 
 // reqMmSetDo marks the attributes "mm-set" do requests carry.
-var reqMmSetDo = []bool{1: true, 2: true, 3: true, 5: true, 7: true, 9: true}
+var reqMmSetDo = []bool{EthtoolAMmHeader: true, EthtoolAMmPmacEnabled: true, EthtoolAMmTxEnabled: true, EthtoolAMmTxMinFragSize: true, EthtoolAMmVerifyEnabled: true, EthtoolAMmVerifyTime: true}
 
 // MmSet runs the "mm-set" operation; the kernel sends no reply. Set MAC
 // Merge configuration
@@ -1745,10 +1897,10 @@ func (c *Client) MmSet(ctx context.Context, req *Mm) error {
 }
 
 // opModuleFwFlashAct describes "module-fw-flash-act" requests.
-var opModuleFwFlashAct = runtime.Op{Name: "module-fw-flash-act", Cmd: 44, Attrs: &attrsModuleFwFlash}
+var opModuleFwFlashAct = runtime.Op{Name: "module-fw-flash-act", Cmd: EthtoolMsgModuleFwFlashAct, Attrs: &attrsModuleFwFlash}
 
 // reqModuleFwFlashActDo marks the attributes "module-fw-flash-act" do requests carry.
-var reqModuleFwFlashActDo = []bool{1: true, 2: true, 3: true}
+var reqModuleFwFlashActDo = []bool{EthtoolAModuleFwFlashHeader: true, EthtoolAModuleFwFlashFileName: true, EthtoolAModuleFwFlashPassword: true}
 
 // ModuleFwFlashAct runs the "module-fw-flash-act" operation; the kernel
 // sends no reply. Flash transceiver module firmware.
@@ -1757,13 +1909,13 @@ func (c *Client) ModuleFwFlashAct(ctx context.Context, req *ModuleFwFlash) error
 }
 
 // opPHYGet describes "phy-get" requests.
-var opPHYGet = runtime.Op{Name: "phy-get", Cmd: 45, Attrs: &attrsPHY, DoReply: true}
+var opPHYGet = runtime.Op{Name: "phy-get", Cmd: EthtoolMsgPHYGet, Attrs: &attrsPHY, DoReply: true}
 
 // reqPHYGetDo marks the attributes "phy-get" do requests carry.
-var reqPHYGetDo = []bool{1: true}
+var reqPHYGetDo = []bool{EthtoolAPHYHeader: true}
 
 // reqPHYGetDump marks the attributes "phy-get" dump requests carry.
-var reqPHYGetDump = []bool{1: true}
+var reqPHYGetDump = []bool{EthtoolAPHYHeader: true}
 
 // PHYGet runs the "phy-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -1818,13 +1970,13 @@ func (c *Client) PHYGetDump(ctx context.Context, req *PHY, opts ...runtime.DumpO
 }
 
 // opTsconfigGet describes "tsconfig-get" requests.
-var opTsconfigGet = runtime.Op{Name: "tsconfig-get", Cmd: 46, Attrs: &attrsTsconfig, DoReply: true}
+var opTsconfigGet = runtime.Op{Name: "tsconfig-get", Cmd: EthtoolMsgTsconfigGet, Attrs: &attrsTsconfig, DoReply: true}
 
 // reqTsconfigGetDo marks the attributes "tsconfig-get" do requests carry.
-var reqTsconfigGetDo = []bool{1: true}
+var reqTsconfigGetDo = []bool{EthtoolATsconfigHeader: true}
 
 // reqTsconfigGetDump marks the attributes "tsconfig-get" dump requests carry.
-var reqTsconfigGetDump = []bool{1: true}
+var reqTsconfigGetDump = []bool{EthtoolATsconfigHeader: true}
 
 // TsconfigGet runs the "tsconfig-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1879,7 +2031,7 @@ func (c *Client) TsconfigGetDump(ctx context.Context, req *Tsconfig, opts ...run
 }
 
 // opTsconfigSet describes "tsconfig-set" requests.
-var opTsconfigSet = runtime.Op{Name: "tsconfig-set", Cmd: 47, Attrs: &attrsTsconfig, DoReply: true}
+var opTsconfigSet = runtime.Op{Name: "tsconfig-set", Cmd: EthtoolMsgTsconfigSet, Attrs: &attrsTsconfig, DoReply: true}
 
 // TsconfigSet runs the "tsconfig-set" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1904,10 +2056,10 @@ func (c *Client) TsconfigSet(ctx context.Context, req *Tsconfig, opts ...runtime
 }
 
 // opRSSSet describes "rss-set" requests.
-var opRSSSet = runtime.Op{Name: "rss-set", Cmd: 48, Attrs: &attrsRSS}
+var opRSSSet = runtime.Op{Name: "rss-set", Cmd: EthtoolMsgRSSSet, Attrs: &attrsRSS}
 
 // reqRSSSetDo marks the attributes "rss-set" do requests carry.
-var reqRSSSetDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 8: true}
+var reqRSSSetDo = []bool{EthtoolARSSHeader: true, EthtoolARSSContext: true, EthtoolARSSHfunc: true, EthtoolARSSIndir: true, EthtoolARSSHkey: true, EthtoolARSSInputXfrm: true, EthtoolARSSFlowHash: true}
 
 // RSSSet runs the "rss-set" operation; the kernel sends no reply. Set RSS
 // params.
@@ -1916,10 +2068,10 @@ func (c *Client) RSSSet(ctx context.Context, req *RSS) error {
 }
 
 // opRSSCreateAct describes "rss-create-act" requests.
-var opRSSCreateAct = runtime.Op{Name: "rss-create-act", Cmd: 49, Attrs: &attrsRSS, DoReply: true}
+var opRSSCreateAct = runtime.Op{Name: "rss-create-act", Cmd: EthtoolMsgRSSCreateAct, Attrs: &attrsRSS, DoReply: true}
 
 // reqRSSCreateActDo marks the attributes "rss-create-act" do requests carry.
-var reqRSSCreateActDo = []bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+var reqRSSCreateActDo = []bool{EthtoolARSSHeader: true, EthtoolARSSContext: true, EthtoolARSSHfunc: true, EthtoolARSSIndir: true, EthtoolARSSHkey: true, EthtoolARSSInputXfrm: true}
 
 // RSSCreateAct runs the "rss-create-act" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -1944,10 +2096,10 @@ func (c *Client) RSSCreateAct(ctx context.Context, req *RSS, opts ...runtime.DoO
 }
 
 // opRSSDeleteAct describes "rss-delete-act" requests.
-var opRSSDeleteAct = runtime.Op{Name: "rss-delete-act", Cmd: 50, Attrs: &attrsRSS}
+var opRSSDeleteAct = runtime.Op{Name: "rss-delete-act", Cmd: EthtoolMsgRSSDeleteAct, Attrs: &attrsRSS}
 
 // reqRSSDeleteActDo marks the attributes "rss-delete-act" do requests carry.
-var reqRSSDeleteActDo = []bool{1: true, 2: true}
+var reqRSSDeleteActDo = []bool{EthtoolARSSHeader: true, EthtoolARSSContext: true}
 
 // RSSDeleteAct runs the "rss-delete-act" operation; the kernel sends no
 // reply. Delete an RSS context.
@@ -1956,13 +2108,13 @@ func (c *Client) RSSDeleteAct(ctx context.Context, req *RSS) error {
 }
 
 // opMseGet describes "mse-get" requests.
-var opMseGet = runtime.Op{Name: "mse-get", Cmd: 51, Attrs: &attrsMse, DoReply: true}
+var opMseGet = runtime.Op{Name: "mse-get", Cmd: EthtoolMsgMseGet, Attrs: &attrsMse, DoReply: true}
 
 // reqMseGetDo marks the attributes "mse-get" do requests carry.
-var reqMseGetDo = []bool{1: true}
+var reqMseGetDo = []bool{EthtoolAMseHeader: true}
 
 // reqMseGetDump marks the attributes "mse-get" dump requests carry.
-var reqMseGetDump = []bool{1: true}
+var reqMseGetDump = []bool{EthtoolAMseHeader: true}
 
 // MseGet runs the "mse-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -2061,7 +2213,7 @@ type LinkinfoNtf struct {
 // Op returns "linkinfo-ntf".
 func (LinkinfoNtf) Op() string { return "linkinfo-ntf" }
 
-func (LinkinfoNtf) cmd() uint8 { return 3 }
+func (LinkinfoNtf) cmd() uint8 { return EthtoolMsgLinkinfoNtf }
 
 // LinkmodesNtf is the "linkmodes-ntf" notification, its attributes those of
 // Linkmodes. Notification for change in link modes.
@@ -2072,7 +2224,7 @@ type LinkmodesNtf struct {
 // Op returns "linkmodes-ntf".
 func (LinkmodesNtf) Op() string { return "linkmodes-ntf" }
 
-func (LinkmodesNtf) cmd() uint8 { return 5 }
+func (LinkmodesNtf) cmd() uint8 { return EthtoolMsgLinkmodesNtf }
 
 // DebugNtf is the "debug-ntf" notification, its attributes those of Debug.
 // Notification for change in debug message mask.
@@ -2083,7 +2235,7 @@ type DebugNtf struct {
 // Op returns "debug-ntf".
 func (DebugNtf) Op() string { return "debug-ntf" }
 
-func (DebugNtf) cmd() uint8 { return 8 }
+func (DebugNtf) cmd() uint8 { return EthtoolMsgDebugNtf }
 
 // WolNtf is the "wol-ntf" notification, its attributes those of Wol.
 // Notification for change in WOL params.
@@ -2094,7 +2246,7 @@ type WolNtf struct {
 // Op returns "wol-ntf".
 func (WolNtf) Op() string { return "wol-ntf" }
 
-func (WolNtf) cmd() uint8 { return 10 }
+func (WolNtf) cmd() uint8 { return EthtoolMsgWolNtf }
 
 // FeaturesNtf is the "features-ntf" notification, its attributes those of
 // Features. Notification for change in features.
@@ -2105,7 +2257,7 @@ type FeaturesNtf struct {
 // Op returns "features-ntf".
 func (FeaturesNtf) Op() string { return "features-ntf" }
 
-func (FeaturesNtf) cmd() uint8 { return 13 }
+func (FeaturesNtf) cmd() uint8 { return EthtoolMsgFeaturesNtf }
 
 // PrivflagsNtf is the "privflags-ntf" notification, its attributes those of
 // Privflags. Notification for change in device private flags.
@@ -2116,7 +2268,7 @@ type PrivflagsNtf struct {
 // Op returns "privflags-ntf".
 func (PrivflagsNtf) Op() string { return "privflags-ntf" }
 
-func (PrivflagsNtf) cmd() uint8 { return 15 }
+func (PrivflagsNtf) cmd() uint8 { return EthtoolMsgPrivflagsNtf }
 
 // RingsNtf is the "rings-ntf" notification, its attributes those of Rings.
 // Notification for change in ring params.
@@ -2127,7 +2279,7 @@ type RingsNtf struct {
 // Op returns "rings-ntf".
 func (RingsNtf) Op() string { return "rings-ntf" }
 
-func (RingsNtf) cmd() uint8 { return 17 }
+func (RingsNtf) cmd() uint8 { return EthtoolMsgRingsNtf }
 
 // ChannelsNtf is the "channels-ntf" notification, its attributes those of
 // Channels. Notification for change in channel params.
@@ -2138,7 +2290,7 @@ type ChannelsNtf struct {
 // Op returns "channels-ntf".
 func (ChannelsNtf) Op() string { return "channels-ntf" }
 
-func (ChannelsNtf) cmd() uint8 { return 19 }
+func (ChannelsNtf) cmd() uint8 { return EthtoolMsgChannelsNtf }
 
 // CoalesceNtf is the "coalesce-ntf" notification, its attributes those of
 // Coalesce. Notification for change in coalesce params.
@@ -2149,7 +2301,7 @@ type CoalesceNtf struct {
 // Op returns "coalesce-ntf".
 func (CoalesceNtf) Op() string { return "coalesce-ntf" }
 
-func (CoalesceNtf) cmd() uint8 { return 21 }
+func (CoalesceNtf) cmd() uint8 { return EthtoolMsgCoalesceNtf }
 
 // PauseNtf is the "pause-ntf" notification, its attributes those of Pause.
 // Notification for change in pause params.
@@ -2160,7 +2312,7 @@ type PauseNtf struct {
 // Op returns "pause-ntf".
 func (PauseNtf) Op() string { return "pause-ntf" }
 
-func (PauseNtf) cmd() uint8 { return 23 }
+func (PauseNtf) cmd() uint8 { return EthtoolMsgPauseNtf }
 
 // EEENtf is the "eee-ntf" notification, its attributes those of EEE.
 // Notification for change in eee params.
@@ -2171,7 +2323,7 @@ type EEENtf struct {
 // Op returns "eee-ntf".
 func (EEENtf) Op() string { return "eee-ntf" }
 
-func (EEENtf) cmd() uint8 { return 25 }
+func (EEENtf) cmd() uint8 { return EthtoolMsgEEENtf }
 
 // CableTestNtfNotification is the "cable-test-ntf" notification, its
 // attributes those of CableTestNtf. Cable test notification.
@@ -2182,7 +2334,7 @@ type CableTestNtfNotification struct {
 // Op returns "cable-test-ntf".
 func (CableTestNtfNotification) Op() string { return "cable-test-ntf" }
 
-func (CableTestNtfNotification) cmd() uint8 { return 27 }
+func (CableTestNtfNotification) cmd() uint8 { return EthtoolMsgCableTestNtf }
 
 // CableTestTdrNtfNotification is the "cable-test-tdr-ntf" notification, its
 // attributes those of CableTestTdrNtf. Cable test TDR notification.
@@ -2193,7 +2345,7 @@ type CableTestTdrNtfNotification struct {
 // Op returns "cable-test-tdr-ntf".
 func (CableTestTdrNtfNotification) Op() string { return "cable-test-tdr-ntf" }
 
-func (CableTestTdrNtfNotification) cmd() uint8 { return 28 }
+func (CableTestTdrNtfNotification) cmd() uint8 { return EthtoolMsgCableTestTdrNtf }
 
 // FECNtf is the "fec-ntf" notification, its attributes those of FEC.
 // Notification for change in FEC params.
@@ -2204,7 +2356,7 @@ type FECNtf struct {
 // Op returns "fec-ntf".
 func (FECNtf) Op() string { return "fec-ntf" }
 
-func (FECNtf) cmd() uint8 { return 31 }
+func (FECNtf) cmd() uint8 { return EthtoolMsgFECNtf }
 
 // ModuleNtf is the "module-ntf" notification, its attributes those of
 // Module. Notification for change in module params.
@@ -2215,7 +2367,7 @@ type ModuleNtf struct {
 // Op returns "module-ntf".
 func (ModuleNtf) Op() string { return "module-ntf" }
 
-func (ModuleNtf) cmd() uint8 { return 36 }
+func (ModuleNtf) cmd() uint8 { return EthtoolMsgModuleNtf }
 
 // PlcaNtf is the "plca-ntf" notification, its attributes those of Plca.
 // Notification for change in PLCA params.
@@ -2226,7 +2378,7 @@ type PlcaNtf struct {
 // Op returns "plca-ntf".
 func (PlcaNtf) Op() string { return "plca-ntf" }
 
-func (PlcaNtf) cmd() uint8 { return 41 }
+func (PlcaNtf) cmd() uint8 { return EthtoolMsgPlcaNtf }
 
 // MmNtf is the "mm-ntf" notification, its attributes those of Mm.
 // Notification for change in MAC Merge configuration.
@@ -2237,7 +2389,7 @@ type MmNtf struct {
 // Op returns "mm-ntf".
 func (MmNtf) Op() string { return "mm-ntf" }
 
-func (MmNtf) cmd() uint8 { return 43 }
+func (MmNtf) cmd() uint8 { return EthtoolMsgMmNtf }
 
 // ModuleFwFlashNtf is the "module-fw-flash-ntf" notification, its
 // attributes those of ModuleFwFlash. Notification for firmware flashing
@@ -2249,7 +2401,7 @@ type ModuleFwFlashNtf struct {
 // Op returns "module-fw-flash-ntf".
 func (ModuleFwFlashNtf) Op() string { return "module-fw-flash-ntf" }
 
-func (ModuleFwFlashNtf) cmd() uint8 { return 44 }
+func (ModuleFwFlashNtf) cmd() uint8 { return EthtoolMsgModuleFwFlashNtf }
 
 // PHYNtf is the "phy-ntf" notification, its attributes those of PHY.
 // Notification for change in PHY devices.
@@ -2260,7 +2412,7 @@ type PHYNtf struct {
 // Op returns "phy-ntf".
 func (PHYNtf) Op() string { return "phy-ntf" }
 
-func (PHYNtf) cmd() uint8 { return 46 }
+func (PHYNtf) cmd() uint8 { return EthtoolMsgPHYNtf }
 
 // PSENtfNotification is the "pse-ntf" notification, its attributes those of
 // PSENtf. Notification for PSE events.
@@ -2271,7 +2423,7 @@ type PSENtfNotification struct {
 // Op returns "pse-ntf".
 func (PSENtfNotification) Op() string { return "pse-ntf" }
 
-func (PSENtfNotification) cmd() uint8 { return 49 }
+func (PSENtfNotification) cmd() uint8 { return EthtoolMsgPSENtf }
 
 // RSSNtf is the "rss-ntf" notification, its attributes those of RSS.
 // Notification for change in RSS configuration. For additional contexts
@@ -2284,7 +2436,7 @@ type RSSNtf struct {
 // Op returns "rss-ntf".
 func (RSSNtf) Op() string { return "rss-ntf" }
 
-func (RSSNtf) cmd() uint8 { return 50 }
+func (RSSNtf) cmd() uint8 { return EthtoolMsgRSSNtf }
 
 // RSSCreateNtf is the "rss-create-ntf" notification, its attributes those
 // of RSS. Notification for creation of an additional RSS context.
@@ -2295,7 +2447,7 @@ type RSSCreateNtf struct {
 // Op returns "rss-create-ntf".
 func (RSSCreateNtf) Op() string { return "rss-create-ntf" }
 
-func (RSSCreateNtf) cmd() uint8 { return 52 }
+func (RSSCreateNtf) cmd() uint8 { return EthtoolMsgRSSCreateNtf }
 
 // RSSDeleteNtf is the "rss-delete-ntf" notification, its attributes those
 // of RSS. Notification for deletion of an additional RSS context.
@@ -2306,7 +2458,7 @@ type RSSDeleteNtf struct {
 // Op returns "rss-delete-ntf".
 func (RSSDeleteNtf) Op() string { return "rss-delete-ntf" }
 
-func (RSSDeleteNtf) cmd() uint8 { return 53 }
+func (RSSDeleteNtf) cmd() uint8 { return EthtoolMsgRSSDeleteNtf }
 
 // UnknownNotification is a multicast message whose command the spec does
 // not describe, passed on undecoded.
@@ -2375,161 +2527,161 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 	switch m.Cmd {
-	case 3:
+	case EthtoolMsgLinkinfoNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeLinkinfo(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: linkinfo-ntf: %w", err)
 		}
 		return LinkinfoNtf{v}, nil
-	case 5:
+	case EthtoolMsgLinkmodesNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeLinkmodes(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: linkmodes-ntf: %w", err)
 		}
 		return LinkmodesNtf{v}, nil
-	case 8:
+	case EthtoolMsgDebugNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDebug(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: debug-ntf: %w", err)
 		}
 		return DebugNtf{v}, nil
-	case 10:
+	case EthtoolMsgWolNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeWol(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: wol-ntf: %w", err)
 		}
 		return WolNtf{v}, nil
-	case 13:
+	case EthtoolMsgFeaturesNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeFeatures(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: features-ntf: %w", err)
 		}
 		return FeaturesNtf{v}, nil
-	case 15:
+	case EthtoolMsgPrivflagsNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePrivflags(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: privflags-ntf: %w", err)
 		}
 		return PrivflagsNtf{v}, nil
-	case 17:
+	case EthtoolMsgRingsNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRings(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: rings-ntf: %w", err)
 		}
 		return RingsNtf{v}, nil
-	case 19:
+	case EthtoolMsgChannelsNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeChannels(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: channels-ntf: %w", err)
 		}
 		return ChannelsNtf{v}, nil
-	case 21:
+	case EthtoolMsgCoalesceNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCoalesce(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: coalesce-ntf: %w", err)
 		}
 		return CoalesceNtf{v}, nil
-	case 23:
+	case EthtoolMsgPauseNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePause(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: pause-ntf: %w", err)
 		}
 		return PauseNtf{v}, nil
-	case 25:
+	case EthtoolMsgEEENtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeEEE(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: eee-ntf: %w", err)
 		}
 		return EEENtf{v}, nil
-	case 27:
+	case EthtoolMsgCableTestNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCableTestNtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: cable-test-ntf: %w", err)
 		}
 		return CableTestNtfNotification{v}, nil
-	case 28:
+	case EthtoolMsgCableTestTdrNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeCableTestTdrNtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: cable-test-tdr-ntf: %w", err)
 		}
 		return CableTestTdrNtfNotification{v}, nil
-	case 31:
+	case EthtoolMsgFECNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeFEC(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: fec-ntf: %w", err)
 		}
 		return FECNtf{v}, nil
-	case 36:
+	case EthtoolMsgModuleNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeModule(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: module-ntf: %w", err)
 		}
 		return ModuleNtf{v}, nil
-	case 41:
+	case EthtoolMsgPlcaNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePlca(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: plca-ntf: %w", err)
 		}
 		return PlcaNtf{v}, nil
-	case 43:
+	case EthtoolMsgMmNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeMm(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: mm-ntf: %w", err)
 		}
 		return MmNtf{v}, nil
-	case 44:
+	case EthtoolMsgModuleFwFlashNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeModuleFwFlash(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: module-fw-flash-ntf: %w", err)
 		}
 		return ModuleFwFlashNtf{v}, nil
-	case 46:
+	case EthtoolMsgPHYNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePHY(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: phy-ntf: %w", err)
 		}
 		return PHYNtf{v}, nil
-	case 49:
+	case EthtoolMsgPSENtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePSENtf(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: pse-ntf: %w", err)
 		}
 		return PSENtfNotification{v}, nil
-	case 50:
+	case EthtoolMsgRSSNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: rss-ntf: %w", err)
 		}
 		return RSSNtf{v}, nil
-	case 52:
+	case EthtoolMsgRSSCreateNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: rss-create-ntf: %w", err)
 		}
 		return RSSCreateNtf{v}, nil
-	case 53:
+	case EthtoolMsgRSSDeleteNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeRSS(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {

@@ -9,6 +9,128 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "dev", as the kernel's header names them.
+const (
+	NetdevADevIfindex               = 1
+	NetdevADevPad                   = 2
+	NetdevADevXDPFeatures           = 3
+	NetdevADevXDPZcMaxSegs          = 4
+	NetdevADevXDPRxMetadataFeatures = 5
+	NetdevADevXSKFeatures           = 6
+)
+
+// Attribute types of "io-uring-provider-info", as the kernel's header names
+// them.
+const (
+	NetdevAIoUringProviderInfoRxBufLen = 1
+)
+
+// Attribute types of "page-pool", as the kernel's header names them.
+const (
+	NetdevAPagePoolID          = 1
+	NetdevAPagePoolIfindex     = 2
+	NetdevAPagePoolNAPIID      = 3
+	NetdevAPagePoolInflight    = 4
+	NetdevAPagePoolInflightMem = 5
+	NetdevAPagePoolDetachTime  = 6
+	NetdevAPagePoolDmabuf      = 7
+	NetdevAPagePoolIoUring     = 8
+)
+
+// Attribute types of "page-pool-stats", as the kernel's header names them.
+const (
+	NetdevAPagePoolStatsInfo                  = 1
+	NetdevAPagePoolStatsAllocFast             = 8
+	NetdevAPagePoolStatsAllocSlow             = 9
+	NetdevAPagePoolStatsAllocSlowHighOrder    = 10
+	NetdevAPagePoolStatsAllocEmpty            = 11
+	NetdevAPagePoolStatsAllocRefill           = 12
+	NetdevAPagePoolStatsAllocWaive            = 13
+	NetdevAPagePoolStatsRecycleCached         = 14
+	NetdevAPagePoolStatsRecycleCacheFull      = 15
+	NetdevAPagePoolStatsRecycleRing           = 16
+	NetdevAPagePoolStatsRecycleRingFull       = 17
+	NetdevAPagePoolStatsRecycleReleasedRefcnt = 18
+)
+
+// Attribute types of "napi", as the kernel's header names them.
+const (
+	NetdevANAPIIfindex           = 1
+	NetdevANAPIID                = 2
+	NetdevANAPIIRQ               = 3
+	NetdevANAPIPID               = 4
+	NetdevANAPIDeferHardIrqs     = 5
+	NetdevANAPIGROFlushTimeout   = 6
+	NetdevANAPIIRQSuspendTimeout = 7
+	NetdevANAPIThreaded          = 8
+)
+
+// Attribute types of "xsk-info", as the kernel's header names them.
+const ()
+
+// Attribute types of "queue", as the kernel's header names them.
+const (
+	NetdevAQueueID      = 1
+	NetdevAQueueIfindex = 2
+	NetdevAQueueType    = 3
+	NetdevAQueueNAPIID  = 4
+	NetdevAQueueDmabuf  = 5
+	NetdevAQueueIoUring = 6
+	NetdevAQueueXSK     = 7
+	NetdevAQueueLease   = 8
+)
+
+// Attribute types of "qstats", as the kernel's header names them.
+const (
+	NetdevAQstatsIfindex            = 1
+	NetdevAQstatsQueueType          = 2
+	NetdevAQstatsQueueID            = 3
+	NetdevAQstatsScope              = 4
+	NetdevAQstatsRxPackets          = 8
+	NetdevAQstatsRxBytes            = 9
+	NetdevAQstatsTxPackets          = 10
+	NetdevAQstatsTxBytes            = 11
+	NetdevAQstatsRxAllocFail        = 12
+	NetdevAQstatsRxHWDrops          = 13
+	NetdevAQstatsRxHWDropOverruns   = 14
+	NetdevAQstatsRxCsumComplete     = 15
+	NetdevAQstatsRxCsumUnnecessary  = 16
+	NetdevAQstatsRxCsumNone         = 17
+	NetdevAQstatsRxCsumBad          = 18
+	NetdevAQstatsRxHWGROPackets     = 19
+	NetdevAQstatsRxHWGROBytes       = 20
+	NetdevAQstatsRxHWGROWirePackets = 21
+	NetdevAQstatsRxHWGROWireBytes   = 22
+	NetdevAQstatsRxHWDropRatelimits = 23
+	NetdevAQstatsTxHWDrops          = 24
+	NetdevAQstatsTxHWDropErrors     = 25
+	NetdevAQstatsTxCsumNone         = 26
+	NetdevAQstatsTxNeedsCsum        = 27
+	NetdevAQstatsTxHWGSOPackets     = 28
+	NetdevAQstatsTxHWGSOBytes       = 29
+	NetdevAQstatsTxHWGSOWirePackets = 30
+	NetdevAQstatsTxHWGSOWireBytes   = 31
+	NetdevAQstatsTxHWDropRatelimits = 32
+	NetdevAQstatsTxStop             = 33
+	NetdevAQstatsTxWake             = 34
+)
+
+// Attribute types of "lease", as the kernel's header names them.
+const (
+	NetdevALeaseIfindex = 1
+	NetdevALeaseQueue   = 2
+	NetdevALeaseNetnsID = 3
+)
+
+// Attribute types of "dmabuf", as the kernel's header names them.
+const (
+	NetdevADmabufIfindex    = 1
+	NetdevADmabufQueues     = 2
+	NetdevADmabufFD         = 3
+	NetdevADmabufID         = 4
+	NetdevADmabufRxPageSize = 5
+)
+
 // Dev holds the attributes of the "dev" attribute set.
 type Dev struct {
 	// Ifindex is the "ifindex" attribute. netdev ifindex
@@ -44,20 +166,20 @@ func (v *Dev) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
-		e.PutU32(1, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevADevIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevADevIfindex, x.V)
 	}
-	if x := &v.XDPFeatures; x.Present && sends(e, only, 3, "XDPFeatures", "xdp-features") {
-		e.PutU64(3, uint64(x.V))
+	if x := &v.XDPFeatures; x.Present && sends(e, only, NetdevADevXDPFeatures, "XDPFeatures", "xdp-features") {
+		e.PutU64(NetdevADevXDPFeatures, uint64(x.V))
 	}
-	if x := &v.XDPZcMaxSegs; x.Present && sends(e, only, 4, "XDPZcMaxSegs", "xdp-zc-max-segs") {
-		e.PutU32(4, x.V)
+	if x := &v.XDPZcMaxSegs; x.Present && sends(e, only, NetdevADevXDPZcMaxSegs, "XDPZcMaxSegs", "xdp-zc-max-segs") {
+		e.PutU32(NetdevADevXDPZcMaxSegs, x.V)
 	}
-	if x := &v.XDPRxMetadataFeatures; x.Present && sends(e, only, 5, "XDPRxMetadataFeatures", "xdp-rx-metadata-features") {
-		e.PutU64(5, uint64(x.V))
+	if x := &v.XDPRxMetadataFeatures; x.Present && sends(e, only, NetdevADevXDPRxMetadataFeatures, "XDPRxMetadataFeatures", "xdp-rx-metadata-features") {
+		e.PutU64(NetdevADevXDPRxMetadataFeatures, uint64(x.V))
 	}
-	if x := &v.XSKFeatures; x.Present && sends(e, only, 6, "XSKFeatures", "xsk-features") {
-		e.PutU64(6, uint64(x.V))
+	if x := &v.XSKFeatures; x.Present && sends(e, only, NetdevADevXSKFeatures, "XSKFeatures", "xsk-features") {
+		e.PutU64(NetdevADevXSKFeatures, uint64(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -80,32 +202,32 @@ func (v *Dev) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 2: // pad or unused: never surfaced
-		case 1:
+		case NetdevADevPad: // pad or unused: never surfaced
+		case NetdevADevIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 3:
+		case NetdevADevXDPFeatures:
 			if l-4 != 8 {
 				return runtime.SizeError("xdp-features", 8, l-4)
 			}
 			x := XDPAct(runtime.U64(b[off+4 : end]))
 			v.XDPFeatures = runtime.Some(x)
-		case 4:
+		case NetdevADevXDPZcMaxSegs:
 			if l-4 != 4 {
 				return runtime.SizeError("xdp-zc-max-segs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.XDPZcMaxSegs = runtime.Some(x)
-		case 5:
+		case NetdevADevXDPRxMetadataFeatures:
 			if l-4 != 8 {
 				return runtime.SizeError("xdp-rx-metadata-features", 8, l-4)
 			}
 			x := XDPRxMetadata(runtime.U64(b[off+4 : end]))
 			v.XDPRxMetadataFeatures = runtime.Some(x)
-		case 6:
+		case NetdevADevXSKFeatures:
 			if l-4 != 8 {
 				return runtime.SizeError("xsk-features", 8, l-4)
 			}
@@ -211,8 +333,8 @@ func (v *IoUringProviderInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.RxBufLen; x.Present && sends(e, only, 1, "RxBufLen", "rx-buf-len") {
-		e.PutUint(1, x.V)
+	if x := &v.RxBufLen; x.Present && sends(e, only, NetdevAIoUringProviderInfoRxBufLen, "RxBufLen", "rx-buf-len") {
+		e.PutUint(NetdevAIoUringProviderInfoRxBufLen, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -235,7 +357,7 @@ func (v *IoUringProviderInfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAIoUringProviderInfoRxBufLen:
 			x, err := runtime.ReadUint("rx-buf-len", b[off+4:end])
 			if err != nil {
 				return err
@@ -329,29 +451,29 @@ func (v *PagePool) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
-		e.PutUint(1, x.V)
+	if x := &v.ID; x.Present && sends(e, only, NetdevAPagePoolID, "ID", "id") {
+		e.PutUint(NetdevAPagePoolID, x.V)
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 2, "Ifindex", "ifindex") {
-		e.PutU32(2, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevAPagePoolIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevAPagePoolIfindex, x.V)
 	}
-	if x := &v.NAPIID; x.Present && sends(e, only, 3, "NAPIID", "napi-id") {
-		e.PutUint(3, x.V)
+	if x := &v.NAPIID; x.Present && sends(e, only, NetdevAPagePoolNAPIID, "NAPIID", "napi-id") {
+		e.PutUint(NetdevAPagePoolNAPIID, x.V)
 	}
-	if x := &v.Inflight; x.Present && sends(e, only, 4, "Inflight", "inflight") {
-		e.PutUint(4, x.V)
+	if x := &v.Inflight; x.Present && sends(e, only, NetdevAPagePoolInflight, "Inflight", "inflight") {
+		e.PutUint(NetdevAPagePoolInflight, x.V)
 	}
-	if x := &v.InflightMem; x.Present && sends(e, only, 5, "InflightMem", "inflight-mem") {
-		e.PutUint(5, x.V)
+	if x := &v.InflightMem; x.Present && sends(e, only, NetdevAPagePoolInflightMem, "InflightMem", "inflight-mem") {
+		e.PutUint(NetdevAPagePoolInflightMem, x.V)
 	}
-	if x := &v.DetachTime; x.Present && sends(e, only, 6, "DetachTime", "detach-time") {
-		e.PutUint(6, x.V)
+	if x := &v.DetachTime; x.Present && sends(e, only, NetdevAPagePoolDetachTime, "DetachTime", "detach-time") {
+		e.PutUint(NetdevAPagePoolDetachTime, x.V)
 	}
-	if x := &v.Dmabuf; x.Present && sends(e, only, 7, "Dmabuf", "dmabuf") {
-		e.PutU32(7, x.V)
+	if x := &v.Dmabuf; x.Present && sends(e, only, NetdevAPagePoolDmabuf, "Dmabuf", "dmabuf") {
+		e.PutU32(NetdevAPagePoolDmabuf, x.V)
 	}
-	if x := v.IoUring; x != nil && sends(e, only, 8, "IoUring", "io-uring") {
-		n := e.BeginNest(8)
+	if x := v.IoUring; x != nil && sends(e, only, NetdevAPagePoolIoUring, "IoUring", "io-uring") {
+		n := e.BeginNest(NetdevAPagePoolIoUring)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -376,49 +498,49 @@ func (v *PagePool) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAPagePoolID:
 			x, err := runtime.ReadUint("id", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
-		case 2:
+		case NetdevAPagePoolIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 3:
+		case NetdevAPagePoolNAPIID:
 			x, err := runtime.ReadUint("napi-id", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.NAPIID = runtime.Some(x)
-		case 4:
+		case NetdevAPagePoolInflight:
 			x, err := runtime.ReadUint("inflight", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Inflight = runtime.Some(x)
-		case 5:
+		case NetdevAPagePoolInflightMem:
 			x, err := runtime.ReadUint("inflight-mem", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.InflightMem = runtime.Some(x)
-		case 6:
+		case NetdevAPagePoolDetachTime:
 			x, err := runtime.ReadUint("detach-time", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.DetachTime = runtime.Some(x)
-		case 7:
+		case NetdevAPagePoolDmabuf:
 			if l-4 != 4 {
 				return runtime.SizeError("dmabuf", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Dmabuf = runtime.Some(x)
-		case 8:
+		case NetdevAPagePoolIoUring:
 			x := &dc.takeIoUringProviderInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("io-uring: %w", err)
@@ -551,11 +673,11 @@ func (v *PagePoolInfo) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
-		e.PutUint(1, x.V)
+	if x := &v.ID; x.Present && sends(e, only, NetdevAPagePoolID, "ID", "id") {
+		e.PutUint(NetdevAPagePoolID, x.V)
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 2, "Ifindex", "ifindex") {
-		e.PutU32(2, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevAPagePoolIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevAPagePoolIfindex, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -578,13 +700,13 @@ func (v *PagePoolInfo) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAPagePoolID:
 			x, err := runtime.ReadUint("id", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.ID = runtime.Some(x)
-		case 2:
+		case NetdevAPagePoolIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
@@ -681,43 +803,43 @@ func (v *PagePoolStats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Info; x != nil && sends(e, only, 1, "Info", "info") {
-		n := e.BeginNest(1)
+	if x := v.Info; x != nil && sends(e, only, NetdevAPagePoolStatsInfo, "Info", "info") {
+		n := e.BeginNest(NetdevAPagePoolStatsInfo)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.AllocFast; x.Present && sends(e, only, 8, "AllocFast", "alloc-fast") {
-		e.PutUint(8, x.V)
+	if x := &v.AllocFast; x.Present && sends(e, only, NetdevAPagePoolStatsAllocFast, "AllocFast", "alloc-fast") {
+		e.PutUint(NetdevAPagePoolStatsAllocFast, x.V)
 	}
-	if x := &v.AllocSlow; x.Present && sends(e, only, 9, "AllocSlow", "alloc-slow") {
-		e.PutUint(9, x.V)
+	if x := &v.AllocSlow; x.Present && sends(e, only, NetdevAPagePoolStatsAllocSlow, "AllocSlow", "alloc-slow") {
+		e.PutUint(NetdevAPagePoolStatsAllocSlow, x.V)
 	}
-	if x := &v.AllocSlowHighOrder; x.Present && sends(e, only, 10, "AllocSlowHighOrder", "alloc-slow-high-order") {
-		e.PutUint(10, x.V)
+	if x := &v.AllocSlowHighOrder; x.Present && sends(e, only, NetdevAPagePoolStatsAllocSlowHighOrder, "AllocSlowHighOrder", "alloc-slow-high-order") {
+		e.PutUint(NetdevAPagePoolStatsAllocSlowHighOrder, x.V)
 	}
-	if x := &v.AllocEmpty; x.Present && sends(e, only, 11, "AllocEmpty", "alloc-empty") {
-		e.PutUint(11, x.V)
+	if x := &v.AllocEmpty; x.Present && sends(e, only, NetdevAPagePoolStatsAllocEmpty, "AllocEmpty", "alloc-empty") {
+		e.PutUint(NetdevAPagePoolStatsAllocEmpty, x.V)
 	}
-	if x := &v.AllocRefill; x.Present && sends(e, only, 12, "AllocRefill", "alloc-refill") {
-		e.PutUint(12, x.V)
+	if x := &v.AllocRefill; x.Present && sends(e, only, NetdevAPagePoolStatsAllocRefill, "AllocRefill", "alloc-refill") {
+		e.PutUint(NetdevAPagePoolStatsAllocRefill, x.V)
 	}
-	if x := &v.AllocWaive; x.Present && sends(e, only, 13, "AllocWaive", "alloc-waive") {
-		e.PutUint(13, x.V)
+	if x := &v.AllocWaive; x.Present && sends(e, only, NetdevAPagePoolStatsAllocWaive, "AllocWaive", "alloc-waive") {
+		e.PutUint(NetdevAPagePoolStatsAllocWaive, x.V)
 	}
-	if x := &v.RecycleCached; x.Present && sends(e, only, 14, "RecycleCached", "recycle-cached") {
-		e.PutUint(14, x.V)
+	if x := &v.RecycleCached; x.Present && sends(e, only, NetdevAPagePoolStatsRecycleCached, "RecycleCached", "recycle-cached") {
+		e.PutUint(NetdevAPagePoolStatsRecycleCached, x.V)
 	}
-	if x := &v.RecycleCacheFull; x.Present && sends(e, only, 15, "RecycleCacheFull", "recycle-cache-full") {
-		e.PutUint(15, x.V)
+	if x := &v.RecycleCacheFull; x.Present && sends(e, only, NetdevAPagePoolStatsRecycleCacheFull, "RecycleCacheFull", "recycle-cache-full") {
+		e.PutUint(NetdevAPagePoolStatsRecycleCacheFull, x.V)
 	}
-	if x := &v.RecycleRing; x.Present && sends(e, only, 16, "RecycleRing", "recycle-ring") {
-		e.PutUint(16, x.V)
+	if x := &v.RecycleRing; x.Present && sends(e, only, NetdevAPagePoolStatsRecycleRing, "RecycleRing", "recycle-ring") {
+		e.PutUint(NetdevAPagePoolStatsRecycleRing, x.V)
 	}
-	if x := &v.RecycleRingFull; x.Present && sends(e, only, 17, "RecycleRingFull", "recycle-ring-full") {
-		e.PutUint(17, x.V)
+	if x := &v.RecycleRingFull; x.Present && sends(e, only, NetdevAPagePoolStatsRecycleRingFull, "RecycleRingFull", "recycle-ring-full") {
+		e.PutUint(NetdevAPagePoolStatsRecycleRingFull, x.V)
 	}
-	if x := &v.RecycleReleasedRefcnt; x.Present && sends(e, only, 18, "RecycleReleasedRefcnt", "recycle-released-refcnt") {
-		e.PutUint(18, x.V)
+	if x := &v.RecycleReleasedRefcnt; x.Present && sends(e, only, NetdevAPagePoolStatsRecycleReleasedRefcnt, "RecycleReleasedRefcnt", "recycle-released-refcnt") {
+		e.PutUint(NetdevAPagePoolStatsRecycleReleasedRefcnt, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -740,73 +862,73 @@ func (v *PagePoolStats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAPagePoolStatsInfo:
 			x := &dc.takePagePoolInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("info: %w", err)
 			}
 			v.Info = x
-		case 8:
+		case NetdevAPagePoolStatsAllocFast:
 			x, err := runtime.ReadUint("alloc-fast", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocFast = runtime.Some(x)
-		case 9:
+		case NetdevAPagePoolStatsAllocSlow:
 			x, err := runtime.ReadUint("alloc-slow", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocSlow = runtime.Some(x)
-		case 10:
+		case NetdevAPagePoolStatsAllocSlowHighOrder:
 			x, err := runtime.ReadUint("alloc-slow-high-order", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocSlowHighOrder = runtime.Some(x)
-		case 11:
+		case NetdevAPagePoolStatsAllocEmpty:
 			x, err := runtime.ReadUint("alloc-empty", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocEmpty = runtime.Some(x)
-		case 12:
+		case NetdevAPagePoolStatsAllocRefill:
 			x, err := runtime.ReadUint("alloc-refill", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocRefill = runtime.Some(x)
-		case 13:
+		case NetdevAPagePoolStatsAllocWaive:
 			x, err := runtime.ReadUint("alloc-waive", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.AllocWaive = runtime.Some(x)
-		case 14:
+		case NetdevAPagePoolStatsRecycleCached:
 			x, err := runtime.ReadUint("recycle-cached", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleCached = runtime.Some(x)
-		case 15:
+		case NetdevAPagePoolStatsRecycleCacheFull:
 			x, err := runtime.ReadUint("recycle-cache-full", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleCacheFull = runtime.Some(x)
-		case 16:
+		case NetdevAPagePoolStatsRecycleRing:
 			x, err := runtime.ReadUint("recycle-ring", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleRing = runtime.Some(x)
-		case 17:
+		case NetdevAPagePoolStatsRecycleRingFull:
 			x, err := runtime.ReadUint("recycle-ring-full", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RecycleRingFull = runtime.Some(x)
-		case 18:
+		case NetdevAPagePoolStatsRecycleReleasedRefcnt:
 			x, err := runtime.ReadUint("recycle-released-refcnt", b[off+4:end])
 			if err != nil {
 				return err
@@ -999,29 +1121,29 @@ func (v *NAPI) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
-		e.PutU32(1, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevANAPIIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevANAPIIfindex, x.V)
 	}
-	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
-		e.PutU32(2, x.V)
+	if x := &v.ID; x.Present && sends(e, only, NetdevANAPIID, "ID", "id") {
+		e.PutU32(NetdevANAPIID, x.V)
 	}
-	if x := &v.IRQ; x.Present && sends(e, only, 3, "IRQ", "irq") {
-		e.PutU32(3, x.V)
+	if x := &v.IRQ; x.Present && sends(e, only, NetdevANAPIIRQ, "IRQ", "irq") {
+		e.PutU32(NetdevANAPIIRQ, x.V)
 	}
-	if x := &v.PID; x.Present && sends(e, only, 4, "PID", "pid") {
-		e.PutU32(4, x.V)
+	if x := &v.PID; x.Present && sends(e, only, NetdevANAPIPID, "PID", "pid") {
+		e.PutU32(NetdevANAPIPID, x.V)
 	}
-	if x := &v.DeferHardIrqs; x.Present && sends(e, only, 5, "DeferHardIrqs", "defer-hard-irqs") {
-		e.PutU32(5, x.V)
+	if x := &v.DeferHardIrqs; x.Present && sends(e, only, NetdevANAPIDeferHardIrqs, "DeferHardIrqs", "defer-hard-irqs") {
+		e.PutU32(NetdevANAPIDeferHardIrqs, x.V)
 	}
-	if x := &v.GROFlushTimeout; x.Present && sends(e, only, 6, "GROFlushTimeout", "gro-flush-timeout") {
-		e.PutUint(6, x.V)
+	if x := &v.GROFlushTimeout; x.Present && sends(e, only, NetdevANAPIGROFlushTimeout, "GROFlushTimeout", "gro-flush-timeout") {
+		e.PutUint(NetdevANAPIGROFlushTimeout, x.V)
 	}
-	if x := &v.IRQSuspendTimeout; x.Present && sends(e, only, 7, "IRQSuspendTimeout", "irq-suspend-timeout") {
-		e.PutUint(7, x.V)
+	if x := &v.IRQSuspendTimeout; x.Present && sends(e, only, NetdevANAPIIRQSuspendTimeout, "IRQSuspendTimeout", "irq-suspend-timeout") {
+		e.PutUint(NetdevANAPIIRQSuspendTimeout, x.V)
 	}
-	if x := &v.Threaded; x.Present && sends(e, only, 8, "Threaded", "threaded") {
-		e.PutU32(8, uint32(x.V))
+	if x := &v.Threaded; x.Present && sends(e, only, NetdevANAPIThreaded, "Threaded", "threaded") {
+		e.PutU32(NetdevANAPIThreaded, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1044,49 +1166,49 @@ func (v *NAPI) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevANAPIIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 2:
+		case NetdevANAPIID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 3:
+		case NetdevANAPIIRQ:
 			if l-4 != 4 {
 				return runtime.SizeError("irq", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.IRQ = runtime.Some(x)
-		case 4:
+		case NetdevANAPIPID:
 			if l-4 != 4 {
 				return runtime.SizeError("pid", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PID = runtime.Some(x)
-		case 5:
+		case NetdevANAPIDeferHardIrqs:
 			if l-4 != 4 {
 				return runtime.SizeError("defer-hard-irqs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.DeferHardIrqs = runtime.Some(x)
-		case 6:
+		case NetdevANAPIGROFlushTimeout:
 			x, err := runtime.ReadUint("gro-flush-timeout", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.GROFlushTimeout = runtime.Some(x)
-		case 7:
+		case NetdevANAPIIRQSuspendTimeout:
 			x, err := runtime.ReadUint("irq-suspend-timeout", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.IRQSuspendTimeout = runtime.Some(x)
-		case 8:
+		case NetdevANAPIThreaded:
 			if l-4 != 4 {
 				return runtime.SizeError("threaded", 4, l-4)
 			}
@@ -1304,33 +1426,33 @@ func (v *Queue) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
-		e.PutU32(1, x.V)
+	if x := &v.ID; x.Present && sends(e, only, NetdevAQueueID, "ID", "id") {
+		e.PutU32(NetdevAQueueID, x.V)
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 2, "Ifindex", "ifindex") {
-		e.PutU32(2, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevAQueueIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevAQueueIfindex, x.V)
 	}
-	if x := &v.Type; x.Present && sends(e, only, 3, "Type", "type") {
-		e.PutU32(3, uint32(x.V))
+	if x := &v.Type; x.Present && sends(e, only, NetdevAQueueType, "Type", "type") {
+		e.PutU32(NetdevAQueueType, uint32(x.V))
 	}
-	if x := &v.NAPIID; x.Present && sends(e, only, 4, "NAPIID", "napi-id") {
-		e.PutU32(4, x.V)
+	if x := &v.NAPIID; x.Present && sends(e, only, NetdevAQueueNAPIID, "NAPIID", "napi-id") {
+		e.PutU32(NetdevAQueueNAPIID, x.V)
 	}
-	if x := &v.Dmabuf; x.Present && sends(e, only, 5, "Dmabuf", "dmabuf") {
-		e.PutU32(5, x.V)
+	if x := &v.Dmabuf; x.Present && sends(e, only, NetdevAQueueDmabuf, "Dmabuf", "dmabuf") {
+		e.PutU32(NetdevAQueueDmabuf, x.V)
 	}
-	if x := v.IoUring; x != nil && sends(e, only, 6, "IoUring", "io-uring") {
-		n := e.BeginNest(6)
+	if x := v.IoUring; x != nil && sends(e, only, NetdevAQueueIoUring, "IoUring", "io-uring") {
+		n := e.BeginNest(NetdevAQueueIoUring)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.XSK; x != nil && sends(e, only, 7, "XSK", "xsk") {
-		n := e.BeginNest(7)
+	if x := v.XSK; x != nil && sends(e, only, NetdevAQueueXSK, "XSK", "xsk") {
+		n := e.BeginNest(NetdevAQueueXSK)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := v.Lease; x != nil && sends(e, only, 8, "Lease", "lease") {
-		n := e.BeginNest(8)
+	if x := v.Lease; x != nil && sends(e, only, NetdevAQueueLease, "Lease", "lease") {
+		n := e.BeginNest(NetdevAQueueLease)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -1355,49 +1477,49 @@ func (v *Queue) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAQueueID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 2:
+		case NetdevAQueueIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 3:
+		case NetdevAQueueType:
 			if l-4 != 4 {
 				return runtime.SizeError("type", 4, l-4)
 			}
 			x := QueueType(runtime.U32(b[off+4 : end]))
 			v.Type = runtime.Some(x)
-		case 4:
+		case NetdevAQueueNAPIID:
 			if l-4 != 4 {
 				return runtime.SizeError("napi-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.NAPIID = runtime.Some(x)
-		case 5:
+		case NetdevAQueueDmabuf:
 			if l-4 != 4 {
 				return runtime.SizeError("dmabuf", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Dmabuf = runtime.Some(x)
-		case 6:
+		case NetdevAQueueIoUring:
 			x := &dc.takeIoUringProviderInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("io-uring: %w", err)
 			}
 			v.IoUring = x
-		case 7:
+		case NetdevAQueueXSK:
 			x := &dc.takeXSKInfo(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("xsk: %w", err)
 			}
 			v.XSK = x
-		case 8:
+		case NetdevAQueueLease:
 			x := &dc.takeLease(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("lease: %w", err)
@@ -1642,98 +1764,98 @@ func (v *Qstats) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
-		e.PutU32(1, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevAQstatsIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevAQstatsIfindex, x.V)
 	}
-	if x := &v.QueueType; x.Present && sends(e, only, 2, "QueueType", "queue-type") {
-		e.PutU32(2, uint32(x.V))
+	if x := &v.QueueType; x.Present && sends(e, only, NetdevAQstatsQueueType, "QueueType", "queue-type") {
+		e.PutU32(NetdevAQstatsQueueType, uint32(x.V))
 	}
-	if x := &v.QueueID; x.Present && sends(e, only, 3, "QueueID", "queue-id") {
-		e.PutU32(3, x.V)
+	if x := &v.QueueID; x.Present && sends(e, only, NetdevAQstatsQueueID, "QueueID", "queue-id") {
+		e.PutU32(NetdevAQstatsQueueID, x.V)
 	}
-	if x := &v.Scope; x.Present && sends(e, only, 4, "Scope", "scope") {
-		e.PutUint(4, uint64(x.V))
+	if x := &v.Scope; x.Present && sends(e, only, NetdevAQstatsScope, "Scope", "scope") {
+		e.PutUint(NetdevAQstatsScope, uint64(x.V))
 	}
-	if x := &v.RxPackets; x.Present && sends(e, only, 8, "RxPackets", "rx-packets") {
-		e.PutUint(8, x.V)
+	if x := &v.RxPackets; x.Present && sends(e, only, NetdevAQstatsRxPackets, "RxPackets", "rx-packets") {
+		e.PutUint(NetdevAQstatsRxPackets, x.V)
 	}
-	if x := &v.RxBytes; x.Present && sends(e, only, 9, "RxBytes", "rx-bytes") {
-		e.PutUint(9, x.V)
+	if x := &v.RxBytes; x.Present && sends(e, only, NetdevAQstatsRxBytes, "RxBytes", "rx-bytes") {
+		e.PutUint(NetdevAQstatsRxBytes, x.V)
 	}
-	if x := &v.TxPackets; x.Present && sends(e, only, 10, "TxPackets", "tx-packets") {
-		e.PutUint(10, x.V)
+	if x := &v.TxPackets; x.Present && sends(e, only, NetdevAQstatsTxPackets, "TxPackets", "tx-packets") {
+		e.PutUint(NetdevAQstatsTxPackets, x.V)
 	}
-	if x := &v.TxBytes; x.Present && sends(e, only, 11, "TxBytes", "tx-bytes") {
-		e.PutUint(11, x.V)
+	if x := &v.TxBytes; x.Present && sends(e, only, NetdevAQstatsTxBytes, "TxBytes", "tx-bytes") {
+		e.PutUint(NetdevAQstatsTxBytes, x.V)
 	}
-	if x := &v.RxAllocFail; x.Present && sends(e, only, 12, "RxAllocFail", "rx-alloc-fail") {
-		e.PutUint(12, x.V)
+	if x := &v.RxAllocFail; x.Present && sends(e, only, NetdevAQstatsRxAllocFail, "RxAllocFail", "rx-alloc-fail") {
+		e.PutUint(NetdevAQstatsRxAllocFail, x.V)
 	}
-	if x := &v.RxHWDrops; x.Present && sends(e, only, 13, "RxHWDrops", "rx-hw-drops") {
-		e.PutUint(13, x.V)
+	if x := &v.RxHWDrops; x.Present && sends(e, only, NetdevAQstatsRxHWDrops, "RxHWDrops", "rx-hw-drops") {
+		e.PutUint(NetdevAQstatsRxHWDrops, x.V)
 	}
-	if x := &v.RxHWDropOverruns; x.Present && sends(e, only, 14, "RxHWDropOverruns", "rx-hw-drop-overruns") {
-		e.PutUint(14, x.V)
+	if x := &v.RxHWDropOverruns; x.Present && sends(e, only, NetdevAQstatsRxHWDropOverruns, "RxHWDropOverruns", "rx-hw-drop-overruns") {
+		e.PutUint(NetdevAQstatsRxHWDropOverruns, x.V)
 	}
-	if x := &v.RxCsumComplete; x.Present && sends(e, only, 15, "RxCsumComplete", "rx-csum-complete") {
-		e.PutUint(15, x.V)
+	if x := &v.RxCsumComplete; x.Present && sends(e, only, NetdevAQstatsRxCsumComplete, "RxCsumComplete", "rx-csum-complete") {
+		e.PutUint(NetdevAQstatsRxCsumComplete, x.V)
 	}
-	if x := &v.RxCsumUnnecessary; x.Present && sends(e, only, 16, "RxCsumUnnecessary", "rx-csum-unnecessary") {
-		e.PutUint(16, x.V)
+	if x := &v.RxCsumUnnecessary; x.Present && sends(e, only, NetdevAQstatsRxCsumUnnecessary, "RxCsumUnnecessary", "rx-csum-unnecessary") {
+		e.PutUint(NetdevAQstatsRxCsumUnnecessary, x.V)
 	}
-	if x := &v.RxCsumNone; x.Present && sends(e, only, 17, "RxCsumNone", "rx-csum-none") {
-		e.PutUint(17, x.V)
+	if x := &v.RxCsumNone; x.Present && sends(e, only, NetdevAQstatsRxCsumNone, "RxCsumNone", "rx-csum-none") {
+		e.PutUint(NetdevAQstatsRxCsumNone, x.V)
 	}
-	if x := &v.RxCsumBad; x.Present && sends(e, only, 18, "RxCsumBad", "rx-csum-bad") {
-		e.PutUint(18, x.V)
+	if x := &v.RxCsumBad; x.Present && sends(e, only, NetdevAQstatsRxCsumBad, "RxCsumBad", "rx-csum-bad") {
+		e.PutUint(NetdevAQstatsRxCsumBad, x.V)
 	}
-	if x := &v.RxHWGROPackets; x.Present && sends(e, only, 19, "RxHWGROPackets", "rx-hw-gro-packets") {
-		e.PutUint(19, x.V)
+	if x := &v.RxHWGROPackets; x.Present && sends(e, only, NetdevAQstatsRxHWGROPackets, "RxHWGROPackets", "rx-hw-gro-packets") {
+		e.PutUint(NetdevAQstatsRxHWGROPackets, x.V)
 	}
-	if x := &v.RxHWGROBytes; x.Present && sends(e, only, 20, "RxHWGROBytes", "rx-hw-gro-bytes") {
-		e.PutUint(20, x.V)
+	if x := &v.RxHWGROBytes; x.Present && sends(e, only, NetdevAQstatsRxHWGROBytes, "RxHWGROBytes", "rx-hw-gro-bytes") {
+		e.PutUint(NetdevAQstatsRxHWGROBytes, x.V)
 	}
-	if x := &v.RxHWGROWirePackets; x.Present && sends(e, only, 21, "RxHWGROWirePackets", "rx-hw-gro-wire-packets") {
-		e.PutUint(21, x.V)
+	if x := &v.RxHWGROWirePackets; x.Present && sends(e, only, NetdevAQstatsRxHWGROWirePackets, "RxHWGROWirePackets", "rx-hw-gro-wire-packets") {
+		e.PutUint(NetdevAQstatsRxHWGROWirePackets, x.V)
 	}
-	if x := &v.RxHWGROWireBytes; x.Present && sends(e, only, 22, "RxHWGROWireBytes", "rx-hw-gro-wire-bytes") {
-		e.PutUint(22, x.V)
+	if x := &v.RxHWGROWireBytes; x.Present && sends(e, only, NetdevAQstatsRxHWGROWireBytes, "RxHWGROWireBytes", "rx-hw-gro-wire-bytes") {
+		e.PutUint(NetdevAQstatsRxHWGROWireBytes, x.V)
 	}
-	if x := &v.RxHWDropRatelimits; x.Present && sends(e, only, 23, "RxHWDropRatelimits", "rx-hw-drop-ratelimits") {
-		e.PutUint(23, x.V)
+	if x := &v.RxHWDropRatelimits; x.Present && sends(e, only, NetdevAQstatsRxHWDropRatelimits, "RxHWDropRatelimits", "rx-hw-drop-ratelimits") {
+		e.PutUint(NetdevAQstatsRxHWDropRatelimits, x.V)
 	}
-	if x := &v.TxHWDrops; x.Present && sends(e, only, 24, "TxHWDrops", "tx-hw-drops") {
-		e.PutUint(24, x.V)
+	if x := &v.TxHWDrops; x.Present && sends(e, only, NetdevAQstatsTxHWDrops, "TxHWDrops", "tx-hw-drops") {
+		e.PutUint(NetdevAQstatsTxHWDrops, x.V)
 	}
-	if x := &v.TxHWDropErrors; x.Present && sends(e, only, 25, "TxHWDropErrors", "tx-hw-drop-errors") {
-		e.PutUint(25, x.V)
+	if x := &v.TxHWDropErrors; x.Present && sends(e, only, NetdevAQstatsTxHWDropErrors, "TxHWDropErrors", "tx-hw-drop-errors") {
+		e.PutUint(NetdevAQstatsTxHWDropErrors, x.V)
 	}
-	if x := &v.TxCsumNone; x.Present && sends(e, only, 26, "TxCsumNone", "tx-csum-none") {
-		e.PutUint(26, x.V)
+	if x := &v.TxCsumNone; x.Present && sends(e, only, NetdevAQstatsTxCsumNone, "TxCsumNone", "tx-csum-none") {
+		e.PutUint(NetdevAQstatsTxCsumNone, x.V)
 	}
-	if x := &v.TxNeedsCsum; x.Present && sends(e, only, 27, "TxNeedsCsum", "tx-needs-csum") {
-		e.PutUint(27, x.V)
+	if x := &v.TxNeedsCsum; x.Present && sends(e, only, NetdevAQstatsTxNeedsCsum, "TxNeedsCsum", "tx-needs-csum") {
+		e.PutUint(NetdevAQstatsTxNeedsCsum, x.V)
 	}
-	if x := &v.TxHWGSOPackets; x.Present && sends(e, only, 28, "TxHWGSOPackets", "tx-hw-gso-packets") {
-		e.PutUint(28, x.V)
+	if x := &v.TxHWGSOPackets; x.Present && sends(e, only, NetdevAQstatsTxHWGSOPackets, "TxHWGSOPackets", "tx-hw-gso-packets") {
+		e.PutUint(NetdevAQstatsTxHWGSOPackets, x.V)
 	}
-	if x := &v.TxHWGSOBytes; x.Present && sends(e, only, 29, "TxHWGSOBytes", "tx-hw-gso-bytes") {
-		e.PutUint(29, x.V)
+	if x := &v.TxHWGSOBytes; x.Present && sends(e, only, NetdevAQstatsTxHWGSOBytes, "TxHWGSOBytes", "tx-hw-gso-bytes") {
+		e.PutUint(NetdevAQstatsTxHWGSOBytes, x.V)
 	}
-	if x := &v.TxHWGSOWirePackets; x.Present && sends(e, only, 30, "TxHWGSOWirePackets", "tx-hw-gso-wire-packets") {
-		e.PutUint(30, x.V)
+	if x := &v.TxHWGSOWirePackets; x.Present && sends(e, only, NetdevAQstatsTxHWGSOWirePackets, "TxHWGSOWirePackets", "tx-hw-gso-wire-packets") {
+		e.PutUint(NetdevAQstatsTxHWGSOWirePackets, x.V)
 	}
-	if x := &v.TxHWGSOWireBytes; x.Present && sends(e, only, 31, "TxHWGSOWireBytes", "tx-hw-gso-wire-bytes") {
-		e.PutUint(31, x.V)
+	if x := &v.TxHWGSOWireBytes; x.Present && sends(e, only, NetdevAQstatsTxHWGSOWireBytes, "TxHWGSOWireBytes", "tx-hw-gso-wire-bytes") {
+		e.PutUint(NetdevAQstatsTxHWGSOWireBytes, x.V)
 	}
-	if x := &v.TxHWDropRatelimits; x.Present && sends(e, only, 32, "TxHWDropRatelimits", "tx-hw-drop-ratelimits") {
-		e.PutUint(32, x.V)
+	if x := &v.TxHWDropRatelimits; x.Present && sends(e, only, NetdevAQstatsTxHWDropRatelimits, "TxHWDropRatelimits", "tx-hw-drop-ratelimits") {
+		e.PutUint(NetdevAQstatsTxHWDropRatelimits, x.V)
 	}
-	if x := &v.TxStop; x.Present && sends(e, only, 33, "TxStop", "tx-stop") {
-		e.PutUint(33, x.V)
+	if x := &v.TxStop; x.Present && sends(e, only, NetdevAQstatsTxStop, "TxStop", "tx-stop") {
+		e.PutUint(NetdevAQstatsTxStop, x.V)
 	}
-	if x := &v.TxWake; x.Present && sends(e, only, 34, "TxWake", "tx-wake") {
-		e.PutUint(34, x.V)
+	if x := &v.TxWake; x.Present && sends(e, only, NetdevAQstatsTxWake, "TxWake", "tx-wake") {
+		e.PutUint(NetdevAQstatsTxWake, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1756,188 +1878,188 @@ func (v *Qstats) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAQstatsIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 2:
+		case NetdevAQstatsQueueType:
 			if l-4 != 4 {
 				return runtime.SizeError("queue-type", 4, l-4)
 			}
 			x := QueueType(runtime.U32(b[off+4 : end]))
 			v.QueueType = runtime.Some(x)
-		case 3:
+		case NetdevAQstatsQueueID:
 			if l-4 != 4 {
 				return runtime.SizeError("queue-id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.QueueID = runtime.Some(x)
-		case 4:
+		case NetdevAQstatsScope:
 			r, err := runtime.ReadUint("scope", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			x := QstatsScope(r)
 			v.Scope = runtime.Some(x)
-		case 8:
+		case NetdevAQstatsRxPackets:
 			x, err := runtime.ReadUint("rx-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxPackets = runtime.Some(x)
-		case 9:
+		case NetdevAQstatsRxBytes:
 			x, err := runtime.ReadUint("rx-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxBytes = runtime.Some(x)
-		case 10:
+		case NetdevAQstatsTxPackets:
 			x, err := runtime.ReadUint("tx-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxPackets = runtime.Some(x)
-		case 11:
+		case NetdevAQstatsTxBytes:
 			x, err := runtime.ReadUint("tx-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxBytes = runtime.Some(x)
-		case 12:
+		case NetdevAQstatsRxAllocFail:
 			x, err := runtime.ReadUint("rx-alloc-fail", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxAllocFail = runtime.Some(x)
-		case 13:
+		case NetdevAQstatsRxHWDrops:
 			x, err := runtime.ReadUint("rx-hw-drops", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWDrops = runtime.Some(x)
-		case 14:
+		case NetdevAQstatsRxHWDropOverruns:
 			x, err := runtime.ReadUint("rx-hw-drop-overruns", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWDropOverruns = runtime.Some(x)
-		case 15:
+		case NetdevAQstatsRxCsumComplete:
 			x, err := runtime.ReadUint("rx-csum-complete", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumComplete = runtime.Some(x)
-		case 16:
+		case NetdevAQstatsRxCsumUnnecessary:
 			x, err := runtime.ReadUint("rx-csum-unnecessary", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumUnnecessary = runtime.Some(x)
-		case 17:
+		case NetdevAQstatsRxCsumNone:
 			x, err := runtime.ReadUint("rx-csum-none", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumNone = runtime.Some(x)
-		case 18:
+		case NetdevAQstatsRxCsumBad:
 			x, err := runtime.ReadUint("rx-csum-bad", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxCsumBad = runtime.Some(x)
-		case 19:
+		case NetdevAQstatsRxHWGROPackets:
 			x, err := runtime.ReadUint("rx-hw-gro-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROPackets = runtime.Some(x)
-		case 20:
+		case NetdevAQstatsRxHWGROBytes:
 			x, err := runtime.ReadUint("rx-hw-gro-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROBytes = runtime.Some(x)
-		case 21:
+		case NetdevAQstatsRxHWGROWirePackets:
 			x, err := runtime.ReadUint("rx-hw-gro-wire-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWirePackets = runtime.Some(x)
-		case 22:
+		case NetdevAQstatsRxHWGROWireBytes:
 			x, err := runtime.ReadUint("rx-hw-gro-wire-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWGROWireBytes = runtime.Some(x)
-		case 23:
+		case NetdevAQstatsRxHWDropRatelimits:
 			x, err := runtime.ReadUint("rx-hw-drop-ratelimits", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.RxHWDropRatelimits = runtime.Some(x)
-		case 24:
+		case NetdevAQstatsTxHWDrops:
 			x, err := runtime.ReadUint("tx-hw-drops", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWDrops = runtime.Some(x)
-		case 25:
+		case NetdevAQstatsTxHWDropErrors:
 			x, err := runtime.ReadUint("tx-hw-drop-errors", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWDropErrors = runtime.Some(x)
-		case 26:
+		case NetdevAQstatsTxCsumNone:
 			x, err := runtime.ReadUint("tx-csum-none", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxCsumNone = runtime.Some(x)
-		case 27:
+		case NetdevAQstatsTxNeedsCsum:
 			x, err := runtime.ReadUint("tx-needs-csum", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxNeedsCsum = runtime.Some(x)
-		case 28:
+		case NetdevAQstatsTxHWGSOPackets:
 			x, err := runtime.ReadUint("tx-hw-gso-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOPackets = runtime.Some(x)
-		case 29:
+		case NetdevAQstatsTxHWGSOBytes:
 			x, err := runtime.ReadUint("tx-hw-gso-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOBytes = runtime.Some(x)
-		case 30:
+		case NetdevAQstatsTxHWGSOWirePackets:
 			x, err := runtime.ReadUint("tx-hw-gso-wire-packets", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWirePackets = runtime.Some(x)
-		case 31:
+		case NetdevAQstatsTxHWGSOWireBytes:
 			x, err := runtime.ReadUint("tx-hw-gso-wire-bytes", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWGSOWireBytes = runtime.Some(x)
-		case 32:
+		case NetdevAQstatsTxHWDropRatelimits:
 			x, err := runtime.ReadUint("tx-hw-drop-ratelimits", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxHWDropRatelimits = runtime.Some(x)
-		case 33:
+		case NetdevAQstatsTxStop:
 			x, err := runtime.ReadUint("tx-stop", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.TxStop = runtime.Some(x)
-		case 34:
+		case NetdevAQstatsTxWake:
 			x, err := runtime.ReadUint("tx-wake", b[off+4:end])
 			if err != nil {
 				return err
@@ -2280,11 +2402,11 @@ func (v *QueueID) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
-		e.PutU32(1, x.V)
+	if x := &v.ID; x.Present && sends(e, only, NetdevAQueueID, "ID", "id") {
+		e.PutU32(NetdevAQueueID, x.V)
 	}
-	if x := &v.Type; x.Present && sends(e, only, 3, "Type", "type") {
-		e.PutU32(3, uint32(x.V))
+	if x := &v.Type; x.Present && sends(e, only, NetdevAQueueType, "Type", "type") {
+		e.PutU32(NetdevAQueueType, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2307,13 +2429,13 @@ func (v *QueueID) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevAQueueID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 3:
+		case NetdevAQueueType:
 			if l-4 != 4 {
 				return runtime.SizeError("type", 4, l-4)
 			}
@@ -2392,16 +2514,16 @@ func (v *Lease) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
-		e.PutU32(1, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevALeaseIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevALeaseIfindex, x.V)
 	}
-	if x := v.Queue; x != nil && sends(e, only, 2, "Queue", "queue") {
-		n := e.BeginNest(2)
+	if x := v.Queue; x != nil && sends(e, only, NetdevALeaseQueue, "Queue", "queue") {
+		n := e.BeginNest(NetdevALeaseQueue)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.NetnsID; x.Present && sends(e, only, 3, "NetnsID", "netns-id") {
-		e.PutS32(3, x.V)
+	if x := &v.NetnsID; x.Present && sends(e, only, NetdevALeaseNetnsID, "NetnsID", "netns-id") {
+		e.PutS32(NetdevALeaseNetnsID, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2424,19 +2546,19 @@ func (v *Lease) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevALeaseIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 2:
+		case NetdevALeaseQueue:
 			x := &dc.takeQueueID(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("queue: %w", err)
 			}
 			v.Queue = x
-		case 3:
+		case NetdevALeaseNetnsID:
 			if l-4 != 4 {
 				return runtime.SizeError("netns-id", 4, l-4)
 			}
@@ -2528,24 +2650,24 @@ func (v *Dmabuf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Ifindex; x.Present && sends(e, only, 1, "Ifindex", "ifindex") {
-		e.PutU32(1, x.V)
+	if x := &v.Ifindex; x.Present && sends(e, only, NetdevADmabufIfindex, "Ifindex", "ifindex") {
+		e.PutU32(NetdevADmabufIfindex, x.V)
 	}
-	if len(v.Queues) > 0 && sends(e, only, 2, "Queues", "queues") {
+	if len(v.Queues) > 0 && sends(e, only, NetdevADmabufQueues, "Queues", "queues") {
 		for _, x := range v.Queues {
-			n := e.BeginNest(2)
+			n := e.BeginNest(NetdevADmabufQueues)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if x := &v.FD; x.Present && sends(e, only, 3, "FD", "fd") {
-		e.PutU32(3, x.V)
+	if x := &v.FD; x.Present && sends(e, only, NetdevADmabufFD, "FD", "fd") {
+		e.PutU32(NetdevADmabufFD, x.V)
 	}
-	if x := &v.ID; x.Present && sends(e, only, 4, "ID", "id") {
-		e.PutU32(4, x.V)
+	if x := &v.ID; x.Present && sends(e, only, NetdevADmabufID, "ID", "id") {
+		e.PutU32(NetdevADmabufID, x.V)
 	}
-	if x := &v.RxPageSize; x.Present && sends(e, only, 5, "RxPageSize", "rx-page-size") {
-		e.PutU32(5, x.V)
+	if x := &v.RxPageSize; x.Present && sends(e, only, NetdevADmabufRxPageSize, "RxPageSize", "rx-page-size") {
+		e.PutU32(NetdevADmabufRxPageSize, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -2568,31 +2690,31 @@ func (v *Dmabuf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case NetdevADmabufIfindex:
 			if l-4 != 4 {
 				return runtime.SizeError("ifindex", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ifindex = runtime.Some(x)
-		case 2:
+		case NetdevADmabufQueues:
 			var x QueueID
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("queues: %w", err)
 			}
 			v.Queues = append(v.Queues, x)
-		case 3:
+		case NetdevADmabufFD:
 			if l-4 != 4 {
 				return runtime.SizeError("fd", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.FD = runtime.Some(x)
-		case 4:
+		case NetdevADmabufID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 5:
+		case NetdevADmabufRxPageSize:
 			if l-4 != 4 {
 				return runtime.SizeError("rx-page-size", 4, l-4)
 			}
@@ -2683,63 +2805,63 @@ func (v *Dmabuf) UnmarshalJSON(b []byte) error {
 
 // attrsDev names the attributes of "dev" in kernel errors.
 var attrsDev = runtime.AttrSet{Name: "dev", Attrs: []runtime.AttrSpec{
-	1: {Name: "ifindex"},
-	2: {Name: "pad"},
-	3: {Name: "xdp-features"},
-	4: {Name: "xdp-zc-max-segs"},
-	5: {Name: "xdp-rx-metadata-features"},
-	6: {Name: "xsk-features"},
+	NetdevADevIfindex:               {Name: "ifindex"},
+	NetdevADevPad:                   {Name: "pad"},
+	NetdevADevXDPFeatures:           {Name: "xdp-features"},
+	NetdevADevXDPZcMaxSegs:          {Name: "xdp-zc-max-segs"},
+	NetdevADevXDPRxMetadataFeatures: {Name: "xdp-rx-metadata-features"},
+	NetdevADevXSKFeatures:           {Name: "xsk-features"},
 }}
 
 // attrsIoUringProviderInfo names the attributes of "io-uring-provider-info" in kernel errors.
 var attrsIoUringProviderInfo = runtime.AttrSet{Name: "io-uring-provider-info", Attrs: []runtime.AttrSpec{
-	1: {Name: "rx-buf-len"},
+	NetdevAIoUringProviderInfoRxBufLen: {Name: "rx-buf-len"},
 }}
 
 // attrsPagePool names the attributes of "page-pool" in kernel errors.
 var attrsPagePool = runtime.AttrSet{Name: "page-pool", Attrs: []runtime.AttrSpec{
-	1: {Name: "id"},
-	2: {Name: "ifindex"},
-	3: {Name: "napi-id"},
-	4: {Name: "inflight"},
-	5: {Name: "inflight-mem"},
-	6: {Name: "detach-time"},
-	7: {Name: "dmabuf"},
-	8: {Name: "io-uring"},
+	NetdevAPagePoolID:          {Name: "id"},
+	NetdevAPagePoolIfindex:     {Name: "ifindex"},
+	NetdevAPagePoolNAPIID:      {Name: "napi-id"},
+	NetdevAPagePoolInflight:    {Name: "inflight"},
+	NetdevAPagePoolInflightMem: {Name: "inflight-mem"},
+	NetdevAPagePoolDetachTime:  {Name: "detach-time"},
+	NetdevAPagePoolDmabuf:      {Name: "dmabuf"},
+	NetdevAPagePoolIoUring:     {Name: "io-uring"},
 }}
 
 // attrsPagePoolInfo names the attributes of "page-pool-info" in kernel errors.
 var attrsPagePoolInfo = runtime.AttrSet{Name: "page-pool-info", Attrs: []runtime.AttrSpec{
-	1: {Name: "id"},
-	2: {Name: "ifindex"},
+	NetdevAPagePoolID:      {Name: "id"},
+	NetdevAPagePoolIfindex: {Name: "ifindex"},
 }}
 
 // attrsPagePoolStats names the attributes of "page-pool-stats" in kernel errors.
 var attrsPagePoolStats = runtime.AttrSet{Name: "page-pool-stats", Attrs: []runtime.AttrSpec{
-	1:  {Name: "info"},
-	8:  {Name: "alloc-fast"},
-	9:  {Name: "alloc-slow"},
-	10: {Name: "alloc-slow-high-order"},
-	11: {Name: "alloc-empty"},
-	12: {Name: "alloc-refill"},
-	13: {Name: "alloc-waive"},
-	14: {Name: "recycle-cached"},
-	15: {Name: "recycle-cache-full"},
-	16: {Name: "recycle-ring"},
-	17: {Name: "recycle-ring-full"},
-	18: {Name: "recycle-released-refcnt"},
+	NetdevAPagePoolStatsInfo:                  {Name: "info"},
+	NetdevAPagePoolStatsAllocFast:             {Name: "alloc-fast"},
+	NetdevAPagePoolStatsAllocSlow:             {Name: "alloc-slow"},
+	NetdevAPagePoolStatsAllocSlowHighOrder:    {Name: "alloc-slow-high-order"},
+	NetdevAPagePoolStatsAllocEmpty:            {Name: "alloc-empty"},
+	NetdevAPagePoolStatsAllocRefill:           {Name: "alloc-refill"},
+	NetdevAPagePoolStatsAllocWaive:            {Name: "alloc-waive"},
+	NetdevAPagePoolStatsRecycleCached:         {Name: "recycle-cached"},
+	NetdevAPagePoolStatsRecycleCacheFull:      {Name: "recycle-cache-full"},
+	NetdevAPagePoolStatsRecycleRing:           {Name: "recycle-ring"},
+	NetdevAPagePoolStatsRecycleRingFull:       {Name: "recycle-ring-full"},
+	NetdevAPagePoolStatsRecycleReleasedRefcnt: {Name: "recycle-released-refcnt"},
 }}
 
 // attrsNAPI names the attributes of "napi" in kernel errors.
 var attrsNAPI = runtime.AttrSet{Name: "napi", Attrs: []runtime.AttrSpec{
-	1: {Name: "ifindex"},
-	2: {Name: "id"},
-	3: {Name: "irq"},
-	4: {Name: "pid"},
-	5: {Name: "defer-hard-irqs"},
-	6: {Name: "gro-flush-timeout"},
-	7: {Name: "irq-suspend-timeout"},
-	8: {Name: "threaded"},
+	NetdevANAPIIfindex:           {Name: "ifindex"},
+	NetdevANAPIID:                {Name: "id"},
+	NetdevANAPIIRQ:               {Name: "irq"},
+	NetdevANAPIPID:               {Name: "pid"},
+	NetdevANAPIDeferHardIrqs:     {Name: "defer-hard-irqs"},
+	NetdevANAPIGROFlushTimeout:   {Name: "gro-flush-timeout"},
+	NetdevANAPIIRQSuspendTimeout: {Name: "irq-suspend-timeout"},
+	NetdevANAPIThreaded:          {Name: "threaded"},
 }}
 
 // attrsXSKInfo names the attributes of "xsk-info" in kernel errors.
@@ -2747,71 +2869,71 @@ var attrsXSKInfo = runtime.AttrSet{Name: "xsk-info", Attrs: []runtime.AttrSpec{}
 
 // attrsQueue names the attributes of "queue" in kernel errors.
 var attrsQueue = runtime.AttrSet{Name: "queue", Attrs: []runtime.AttrSpec{
-	1: {Name: "id"},
-	2: {Name: "ifindex"},
-	3: {Name: "type"},
-	4: {Name: "napi-id"},
-	5: {Name: "dmabuf"},
-	6: {Name: "io-uring"},
-	7: {Name: "xsk"},
-	8: {Name: "lease"},
+	NetdevAQueueID:      {Name: "id"},
+	NetdevAQueueIfindex: {Name: "ifindex"},
+	NetdevAQueueType:    {Name: "type"},
+	NetdevAQueueNAPIID:  {Name: "napi-id"},
+	NetdevAQueueDmabuf:  {Name: "dmabuf"},
+	NetdevAQueueIoUring: {Name: "io-uring"},
+	NetdevAQueueXSK:     {Name: "xsk"},
+	NetdevAQueueLease:   {Name: "lease"},
 }}
 
 // attrsQstats names the attributes of "qstats" in kernel errors.
 var attrsQstats = runtime.AttrSet{Name: "qstats", Attrs: []runtime.AttrSpec{
-	1:  {Name: "ifindex"},
-	2:  {Name: "queue-type"},
-	3:  {Name: "queue-id"},
-	4:  {Name: "scope"},
-	8:  {Name: "rx-packets"},
-	9:  {Name: "rx-bytes"},
-	10: {Name: "tx-packets"},
-	11: {Name: "tx-bytes"},
-	12: {Name: "rx-alloc-fail"},
-	13: {Name: "rx-hw-drops"},
-	14: {Name: "rx-hw-drop-overruns"},
-	15: {Name: "rx-csum-complete"},
-	16: {Name: "rx-csum-unnecessary"},
-	17: {Name: "rx-csum-none"},
-	18: {Name: "rx-csum-bad"},
-	19: {Name: "rx-hw-gro-packets"},
-	20: {Name: "rx-hw-gro-bytes"},
-	21: {Name: "rx-hw-gro-wire-packets"},
-	22: {Name: "rx-hw-gro-wire-bytes"},
-	23: {Name: "rx-hw-drop-ratelimits"},
-	24: {Name: "tx-hw-drops"},
-	25: {Name: "tx-hw-drop-errors"},
-	26: {Name: "tx-csum-none"},
-	27: {Name: "tx-needs-csum"},
-	28: {Name: "tx-hw-gso-packets"},
-	29: {Name: "tx-hw-gso-bytes"},
-	30: {Name: "tx-hw-gso-wire-packets"},
-	31: {Name: "tx-hw-gso-wire-bytes"},
-	32: {Name: "tx-hw-drop-ratelimits"},
-	33: {Name: "tx-stop"},
-	34: {Name: "tx-wake"},
+	NetdevAQstatsIfindex:            {Name: "ifindex"},
+	NetdevAQstatsQueueType:          {Name: "queue-type"},
+	NetdevAQstatsQueueID:            {Name: "queue-id"},
+	NetdevAQstatsScope:              {Name: "scope"},
+	NetdevAQstatsRxPackets:          {Name: "rx-packets"},
+	NetdevAQstatsRxBytes:            {Name: "rx-bytes"},
+	NetdevAQstatsTxPackets:          {Name: "tx-packets"},
+	NetdevAQstatsTxBytes:            {Name: "tx-bytes"},
+	NetdevAQstatsRxAllocFail:        {Name: "rx-alloc-fail"},
+	NetdevAQstatsRxHWDrops:          {Name: "rx-hw-drops"},
+	NetdevAQstatsRxHWDropOverruns:   {Name: "rx-hw-drop-overruns"},
+	NetdevAQstatsRxCsumComplete:     {Name: "rx-csum-complete"},
+	NetdevAQstatsRxCsumUnnecessary:  {Name: "rx-csum-unnecessary"},
+	NetdevAQstatsRxCsumNone:         {Name: "rx-csum-none"},
+	NetdevAQstatsRxCsumBad:          {Name: "rx-csum-bad"},
+	NetdevAQstatsRxHWGROPackets:     {Name: "rx-hw-gro-packets"},
+	NetdevAQstatsRxHWGROBytes:       {Name: "rx-hw-gro-bytes"},
+	NetdevAQstatsRxHWGROWirePackets: {Name: "rx-hw-gro-wire-packets"},
+	NetdevAQstatsRxHWGROWireBytes:   {Name: "rx-hw-gro-wire-bytes"},
+	NetdevAQstatsRxHWDropRatelimits: {Name: "rx-hw-drop-ratelimits"},
+	NetdevAQstatsTxHWDrops:          {Name: "tx-hw-drops"},
+	NetdevAQstatsTxHWDropErrors:     {Name: "tx-hw-drop-errors"},
+	NetdevAQstatsTxCsumNone:         {Name: "tx-csum-none"},
+	NetdevAQstatsTxNeedsCsum:        {Name: "tx-needs-csum"},
+	NetdevAQstatsTxHWGSOPackets:     {Name: "tx-hw-gso-packets"},
+	NetdevAQstatsTxHWGSOBytes:       {Name: "tx-hw-gso-bytes"},
+	NetdevAQstatsTxHWGSOWirePackets: {Name: "tx-hw-gso-wire-packets"},
+	NetdevAQstatsTxHWGSOWireBytes:   {Name: "tx-hw-gso-wire-bytes"},
+	NetdevAQstatsTxHWDropRatelimits: {Name: "tx-hw-drop-ratelimits"},
+	NetdevAQstatsTxStop:             {Name: "tx-stop"},
+	NetdevAQstatsTxWake:             {Name: "tx-wake"},
 }}
 
 // attrsQueueID names the attributes of "queue-id" in kernel errors.
 var attrsQueueID = runtime.AttrSet{Name: "queue-id", Attrs: []runtime.AttrSpec{
-	1: {Name: "id"},
-	3: {Name: "type"},
+	NetdevAQueueID:   {Name: "id"},
+	NetdevAQueueType: {Name: "type"},
 }}
 
 // attrsLease names the attributes of "lease" in kernel errors.
 var attrsLease = runtime.AttrSet{Name: "lease", Attrs: []runtime.AttrSpec{
-	1: {Name: "ifindex"},
-	2: {Name: "queue"},
-	3: {Name: "netns-id"},
+	NetdevALeaseIfindex: {Name: "ifindex"},
+	NetdevALeaseQueue:   {Name: "queue"},
+	NetdevALeaseNetnsID: {Name: "netns-id"},
 }}
 
 // attrsDmabuf names the attributes of "dmabuf" in kernel errors.
 var attrsDmabuf = runtime.AttrSet{Name: "dmabuf", Attrs: []runtime.AttrSpec{
-	1: {Name: "ifindex"},
-	2: {Name: "queues"},
-	3: {Name: "fd"},
-	4: {Name: "id"},
-	5: {Name: "rx-page-size"},
+	NetdevADmabufIfindex:    {Name: "ifindex"},
+	NetdevADmabufQueues:     {Name: "queues"},
+	NetdevADmabufFD:         {Name: "fd"},
+	NetdevADmabufID:         {Name: "id"},
+	NetdevADmabufRxPageSize: {Name: "rx-page-size"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -2959,13 +3081,13 @@ func (dc *decoder) takeDmabuf(n int) []Dmabuf {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsPagePool.Attrs[8].Nested = &attrsIoUringProviderInfo
-	attrsPagePoolStats.Attrs[1].Nested = &attrsPagePoolInfo
-	attrsQueue.Attrs[6].Nested = &attrsIoUringProviderInfo
-	attrsQueue.Attrs[7].Nested = &attrsXSKInfo
-	attrsQueue.Attrs[8].Nested = &attrsLease
-	attrsLease.Attrs[2].Nested = &attrsQueueID
-	attrsDmabuf.Attrs[2].Nested = &attrsQueueID
+	attrsPagePool.Attrs[NetdevAPagePoolIoUring].Nested = &attrsIoUringProviderInfo
+	attrsPagePoolStats.Attrs[NetdevAPagePoolStatsInfo].Nested = &attrsPagePoolInfo
+	attrsQueue.Attrs[NetdevAQueueIoUring].Nested = &attrsIoUringProviderInfo
+	attrsQueue.Attrs[NetdevAQueueXSK].Nested = &attrsXSKInfo
+	attrsQueue.Attrs[NetdevAQueueLease].Nested = &attrsLease
+	attrsLease.Attrs[NetdevALeaseQueue].Nested = &attrsQueueID
+	attrsDmabuf.Attrs[NetdevADmabufQueues].Nested = &attrsQueueID
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -10,6 +10,42 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// NetdevCmdDevGet is the command of "dev-get".
+	NetdevCmdDevGet = 1
+	// NetdevCmdDevAddNtf is the command of "dev-add-ntf".
+	NetdevCmdDevAddNtf = 2
+	// NetdevCmdDevDelNtf is the command of "dev-del-ntf".
+	NetdevCmdDevDelNtf = 3
+	// NetdevCmdDevChangeNtf is the command of "dev-change-ntf".
+	NetdevCmdDevChangeNtf = 4
+	// NetdevCmdPagePoolGet is the command of "page-pool-get".
+	NetdevCmdPagePoolGet = 5
+	// NetdevCmdPagePoolAddNtf is the command of "page-pool-add-ntf".
+	NetdevCmdPagePoolAddNtf = 6
+	// NetdevCmdPagePoolDelNtf is the command of "page-pool-del-ntf".
+	NetdevCmdPagePoolDelNtf = 7
+	// NetdevCmdPagePoolChangeNtf is the command of "page-pool-change-ntf".
+	NetdevCmdPagePoolChangeNtf = 8
+	// NetdevCmdPagePoolStatsGet is the command of "page-pool-stats-get".
+	NetdevCmdPagePoolStatsGet = 9
+	// NetdevCmdQueueGet is the command of "queue-get".
+	NetdevCmdQueueGet = 10
+	// NetdevCmdNAPIGet is the command of "napi-get".
+	NetdevCmdNAPIGet = 11
+	// NetdevCmdQstatsGet is the command of "qstats-get".
+	NetdevCmdQstatsGet = 12
+	// NetdevCmdBindRx is the command of "bind-rx".
+	NetdevCmdBindRx = 13
+	// NetdevCmdNAPISet is the command of "napi-set".
+	NetdevCmdNAPISet = 14
+	// NetdevCmdBindTx is the command of "bind-tx".
+	NetdevCmdBindTx = 15
+	// NetdevCmdQueueCreate is the command of "queue-create".
+	NetdevCmdQueueCreate = 16
+)
+
 // Client is a connection to the netdev family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,10 +73,10 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opDevGet describes "dev-get" requests.
-var opDevGet = runtime.Op{Name: "dev-get", Cmd: 1, Attrs: &attrsDev, DoReply: true}
+var opDevGet = runtime.Op{Name: "dev-get", Cmd: NetdevCmdDevGet, Attrs: &attrsDev, DoReply: true}
 
 // reqDevGetDo marks the attributes "dev-get" do requests carry.
-var reqDevGetDo = []bool{1: true}
+var reqDevGetDo = []bool{NetdevADevIfindex: true}
 
 // DevGet runs the "dev-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -95,13 +131,13 @@ func (c *Client) DevGetDump(ctx context.Context, opts ...runtime.DumpOption) ite
 }
 
 // opPagePoolGet describes "page-pool-get" requests.
-var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: 5, Attrs: &attrsPagePool, DoReply: true}
+var opPagePoolGet = runtime.Op{Name: "page-pool-get", Cmd: NetdevCmdPagePoolGet, Attrs: &attrsPagePool, DoReply: true}
 
 // reqPagePoolGetDo marks the attributes "page-pool-get" do requests carry.
-var reqPagePoolGetDo = []bool{1: true}
+var reqPagePoolGetDo = []bool{NetdevAPagePoolID: true}
 
 // reqPagePoolGetDump marks the attributes "page-pool-get" dump requests carry.
-var reqPagePoolGetDump = []bool{2: true}
+var reqPagePoolGetDump = []bool{NetdevAPagePoolIfindex: true}
 
 // PagePoolGet runs the "page-pool-get" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -160,13 +196,13 @@ func (c *Client) PagePoolGetDump(ctx context.Context, req *PagePool, opts ...run
 }
 
 // opPagePoolStatsGet describes "page-pool-stats-get" requests.
-var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: 9, Attrs: &attrsPagePoolStats, DoReply: true}
+var opPagePoolStatsGet = runtime.Op{Name: "page-pool-stats-get", Cmd: NetdevCmdPagePoolStatsGet, Attrs: &attrsPagePoolStats, DoReply: true}
 
 // reqPagePoolStatsGetDo marks the attributes "page-pool-stats-get" do requests carry.
-var reqPagePoolStatsGetDo = []bool{1: true}
+var reqPagePoolStatsGetDo = []bool{NetdevAPagePoolStatsInfo: true}
 
 // reqPagePoolStatsGetDump marks the attributes "page-pool-stats-get" dump requests carry.
-var reqPagePoolStatsGetDump = []bool{1: true}
+var reqPagePoolStatsGetDump = []bool{NetdevAPagePoolStatsInfo: true}
 
 // PagePoolStatsGet runs the "page-pool-stats-get" operation and returns the
 // kernel's reply (nil if it sent none), carved from chunks shared with
@@ -222,13 +258,13 @@ func (c *Client) PagePoolStatsGetDump(ctx context.Context, req *PagePoolStats, o
 }
 
 // opQueueGet describes "queue-get" requests.
-var opQueueGet = runtime.Op{Name: "queue-get", Cmd: 10, Attrs: &attrsQueue, DoReply: true}
+var opQueueGet = runtime.Op{Name: "queue-get", Cmd: NetdevCmdQueueGet, Attrs: &attrsQueue, DoReply: true}
 
 // reqQueueGetDo marks the attributes "queue-get" do requests carry.
-var reqQueueGetDo = []bool{1: true, 2: true, 3: true}
+var reqQueueGetDo = []bool{NetdevAQueueID: true, NetdevAQueueIfindex: true, NetdevAQueueType: true}
 
 // reqQueueGetDump marks the attributes "queue-get" dump requests carry.
-var reqQueueGetDump = []bool{2: true}
+var reqQueueGetDump = []bool{NetdevAQueueIfindex: true}
 
 // QueueGet runs the "queue-get" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -287,13 +323,13 @@ func (c *Client) QueueGetDump(ctx context.Context, req *Queue, opts ...runtime.D
 }
 
 // opNAPIGet describes "napi-get" requests.
-var opNAPIGet = runtime.Op{Name: "napi-get", Cmd: 11, Attrs: &attrsNAPI, DoReply: true}
+var opNAPIGet = runtime.Op{Name: "napi-get", Cmd: NetdevCmdNAPIGet, Attrs: &attrsNAPI, DoReply: true}
 
 // reqNAPIGetDo marks the attributes "napi-get" do requests carry.
-var reqNAPIGetDo = []bool{2: true}
+var reqNAPIGetDo = []bool{NetdevANAPIID: true}
 
 // reqNAPIGetDump marks the attributes "napi-get" dump requests carry.
-var reqNAPIGetDump = []bool{1: true}
+var reqNAPIGetDump = []bool{NetdevANAPIIfindex: true}
 
 // NAPIGet runs the "napi-get" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -350,10 +386,10 @@ func (c *Client) NAPIGetDump(ctx context.Context, req *NAPI, opts ...runtime.Dum
 }
 
 // opQstatsGet describes "qstats-get" requests.
-var opQstatsGet = runtime.Op{Name: "qstats-get", Cmd: 12, Attrs: &attrsQstats}
+var opQstatsGet = runtime.Op{Name: "qstats-get", Cmd: NetdevCmdQstatsGet, Attrs: &attrsQstats}
 
 // reqQstatsGetDump marks the attributes "qstats-get" dump requests carry.
-var reqQstatsGetDump = []bool{1: true, 4: true}
+var reqQstatsGetDump = []bool{NetdevAQstatsIfindex: true, NetdevAQstatsScope: true}
 
 // QstatsGetDump runs the "qstats-get" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not
@@ -388,10 +424,10 @@ func (c *Client) QstatsGetDump(ctx context.Context, req *Qstats, opts ...runtime
 }
 
 // opBindRx describes "bind-rx" requests.
-var opBindRx = runtime.Op{Name: "bind-rx", Cmd: 13, Attrs: &attrsDmabuf, DoReply: true}
+var opBindRx = runtime.Op{Name: "bind-rx", Cmd: NetdevCmdBindRx, Attrs: &attrsDmabuf, DoReply: true}
 
 // reqBindRxDo marks the attributes "bind-rx" do requests carry.
-var reqBindRxDo = []bool{1: true, 2: true, 3: true, 5: true}
+var reqBindRxDo = []bool{NetdevADmabufIfindex: true, NetdevADmabufQueues: true, NetdevADmabufFD: true, NetdevADmabufRxPageSize: true}
 
 // BindRx runs the "bind-rx" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -416,10 +452,10 @@ func (c *Client) BindRx(ctx context.Context, req *Dmabuf, opts ...runtime.DoOpti
 }
 
 // opNAPISet describes "napi-set" requests.
-var opNAPISet = runtime.Op{Name: "napi-set", Cmd: 14, Attrs: &attrsNAPI}
+var opNAPISet = runtime.Op{Name: "napi-set", Cmd: NetdevCmdNAPISet, Attrs: &attrsNAPI}
 
 // reqNAPISetDo marks the attributes "napi-set" do requests carry.
-var reqNAPISetDo = []bool{2: true, 5: true, 6: true, 7: true, 8: true}
+var reqNAPISetDo = []bool{NetdevANAPIID: true, NetdevANAPIDeferHardIrqs: true, NetdevANAPIGROFlushTimeout: true, NetdevANAPIIRQSuspendTimeout: true, NetdevANAPIThreaded: true}
 
 // NAPISet runs the "napi-set" operation; the kernel sends no reply. Set
 // configurable NAPI instance settings.
@@ -428,10 +464,10 @@ func (c *Client) NAPISet(ctx context.Context, req *NAPI) error {
 }
 
 // opBindTx describes "bind-tx" requests.
-var opBindTx = runtime.Op{Name: "bind-tx", Cmd: 15, Attrs: &attrsDmabuf, DoReply: true}
+var opBindTx = runtime.Op{Name: "bind-tx", Cmd: NetdevCmdBindTx, Attrs: &attrsDmabuf, DoReply: true}
 
 // reqBindTxDo marks the attributes "bind-tx" do requests carry.
-var reqBindTxDo = []bool{1: true, 3: true}
+var reqBindTxDo = []bool{NetdevADmabufIfindex: true, NetdevADmabufFD: true}
 
 // BindTx runs the "bind-tx" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -456,10 +492,10 @@ func (c *Client) BindTx(ctx context.Context, req *Dmabuf, opts ...runtime.DoOpti
 }
 
 // opQueueCreate describes "queue-create" requests.
-var opQueueCreate = runtime.Op{Name: "queue-create", Cmd: 16, Attrs: &attrsQueue, DoReply: true}
+var opQueueCreate = runtime.Op{Name: "queue-create", Cmd: NetdevCmdQueueCreate, Attrs: &attrsQueue, DoReply: true}
 
 // reqQueueCreateDo marks the attributes "queue-create" do requests carry.
-var reqQueueCreateDo = []bool{2: true, 3: true, 8: true}
+var reqQueueCreateDo = []bool{NetdevAQueueIfindex: true, NetdevAQueueType: true, NetdevAQueueLease: true}
 
 // QueueCreate runs the "queue-create" operation and returns the kernel's
 // reply (nil if it sent none), carved from chunks shared with other replies
@@ -512,7 +548,7 @@ type DevAddNtf struct {
 // Op returns "dev-add-ntf".
 func (DevAddNtf) Op() string { return "dev-add-ntf" }
 
-func (DevAddNtf) cmd() uint8 { return 2 }
+func (DevAddNtf) cmd() uint8 { return NetdevCmdDevAddNtf }
 
 // DevDelNtf is the "dev-del-ntf" notification, its attributes those of Dev.
 // Notification about device disappearing.
@@ -523,7 +559,7 @@ type DevDelNtf struct {
 // Op returns "dev-del-ntf".
 func (DevDelNtf) Op() string { return "dev-del-ntf" }
 
-func (DevDelNtf) cmd() uint8 { return 3 }
+func (DevDelNtf) cmd() uint8 { return NetdevCmdDevDelNtf }
 
 // DevChangeNtf is the "dev-change-ntf" notification, its attributes those
 // of Dev. Notification about device configuration being changed.
@@ -534,7 +570,7 @@ type DevChangeNtf struct {
 // Op returns "dev-change-ntf".
 func (DevChangeNtf) Op() string { return "dev-change-ntf" }
 
-func (DevChangeNtf) cmd() uint8 { return 4 }
+func (DevChangeNtf) cmd() uint8 { return NetdevCmdDevChangeNtf }
 
 // PagePoolAddNtf is the "page-pool-add-ntf" notification, its attributes
 // those of PagePool. Notification about page pool appearing.
@@ -545,7 +581,7 @@ type PagePoolAddNtf struct {
 // Op returns "page-pool-add-ntf".
 func (PagePoolAddNtf) Op() string { return "page-pool-add-ntf" }
 
-func (PagePoolAddNtf) cmd() uint8 { return 6 }
+func (PagePoolAddNtf) cmd() uint8 { return NetdevCmdPagePoolAddNtf }
 
 // PagePoolDelNtf is the "page-pool-del-ntf" notification, its attributes
 // those of PagePool. Notification about page pool disappearing.
@@ -556,7 +592,7 @@ type PagePoolDelNtf struct {
 // Op returns "page-pool-del-ntf".
 func (PagePoolDelNtf) Op() string { return "page-pool-del-ntf" }
 
-func (PagePoolDelNtf) cmd() uint8 { return 7 }
+func (PagePoolDelNtf) cmd() uint8 { return NetdevCmdPagePoolDelNtf }
 
 // PagePoolChangeNtf is the "page-pool-change-ntf" notification, its
 // attributes those of PagePool. Notification about page pool configuration
@@ -568,7 +604,7 @@ type PagePoolChangeNtf struct {
 // Op returns "page-pool-change-ntf".
 func (PagePoolChangeNtf) Op() string { return "page-pool-change-ntf" }
 
-func (PagePoolChangeNtf) cmd() uint8 { return 8 }
+func (PagePoolChangeNtf) cmd() uint8 { return NetdevCmdPagePoolChangeNtf }
 
 // UnknownNotification is a multicast message whose command the spec does
 // not describe, passed on undecoded.
@@ -637,42 +673,42 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 	switch m.Cmd {
-	case 2:
+	case NetdevCmdDevAddNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: dev-add-ntf: %w", err)
 		}
 		return DevAddNtf{v}, nil
-	case 3:
+	case NetdevCmdDevDelNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: dev-del-ntf: %w", err)
 		}
 		return DevDelNtf{v}, nil
-	case 4:
+	case NetdevCmdDevChangeNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeDev(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: dev-change-ntf: %w", err)
 		}
 		return DevChangeNtf{v}, nil
-	case 6:
+	case NetdevCmdPagePoolAddNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: page-pool-add-ntf: %w", err)
 		}
 		return PagePoolAddNtf{v}, nil
-	case 7:
+	case NetdevCmdPagePoolDelNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: page-pool-del-ntf: %w", err)
 		}
 		return PagePoolDelNtf{v}, nil
-	case 8:
+	case NetdevCmdPagePoolChangeNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takePagePool(1)[0]
 		if err := v.decode(m.Payload, dc); err != nil {

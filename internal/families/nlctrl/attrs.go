@@ -9,6 +9,55 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "ctrl-attrs", as the kernel's header names them.
+const (
+	CtrlAttrFamilyID    = 1
+	CtrlAttrFamilyName  = 2
+	CtrlAttrVersion     = 3
+	CtrlAttrHdrsize     = 4
+	CtrlAttrMaxattr     = 5
+	CtrlAttrOps         = 6
+	CtrlAttrMcastGroups = 7
+	CtrlAttrPolicy      = 8
+	CtrlAttrOpPolicy    = 9
+	CtrlAttrOp          = 10
+)
+
+// Attribute types of "mcast-group-attrs", as the kernel's header names
+// them.
+const (
+	CtrlAttrMcastGrpName = 1
+	CtrlAttrMcastGrpID   = 2
+)
+
+// Attribute types of "op-attrs", as the kernel's header names them.
+const (
+	CtrlAttrOpID    = 1
+	CtrlAttrOpFlags = 2
+)
+
+// Attribute types of "policy-attrs", as the kernel's header names them.
+const (
+	NlPolicyTypeAttrType           = 1
+	NlPolicyTypeAttrMinValueS      = 2
+	NlPolicyTypeAttrMaxValueS      = 3
+	NlPolicyTypeAttrMinValueU      = 4
+	NlPolicyTypeAttrMaxValueU      = 5
+	NlPolicyTypeAttrMinLength      = 6
+	NlPolicyTypeAttrMaxLength      = 7
+	NlPolicyTypeAttrPolicyIdx      = 8
+	NlPolicyTypeAttrPolicyMaxtype  = 9
+	NlPolicyTypeAttrBitfield32Mask = 10
+	NlPolicyTypeAttrMask           = 11
+	NlPolicyTypeAttrPad            = 12
+)
+
+// Attribute types of "op-policy-attrs", as the kernel's header names them.
+const (
+	CtrlAttrPolicyDo   = 1
+	CtrlAttrPolicyDump = 2
+)
+
 // CtrlAttrs holds the attributes of the "ctrl-attrs" attribute set.
 type CtrlAttrs struct {
 	// FamilyID is the "family-id" attribute.
@@ -49,23 +98,23 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.FamilyID; x.Present && sends(e, only, 1, "FamilyID", "family-id") {
-		e.PutU16(1, x.V)
+	if x := &v.FamilyID; x.Present && sends(e, only, CtrlAttrFamilyID, "FamilyID", "family-id") {
+		e.PutU16(CtrlAttrFamilyID, x.V)
 	}
-	if x := &v.FamilyName; x.Present && sends(e, only, 2, "FamilyName", "family-name") {
-		e.PutString(2, x.V)
+	if x := &v.FamilyName; x.Present && sends(e, only, CtrlAttrFamilyName, "FamilyName", "family-name") {
+		e.PutString(CtrlAttrFamilyName, x.V)
 	}
-	if x := &v.Version; x.Present && sends(e, only, 3, "Version", "version") {
-		e.PutU32(3, x.V)
+	if x := &v.Version; x.Present && sends(e, only, CtrlAttrVersion, "Version", "version") {
+		e.PutU32(CtrlAttrVersion, x.V)
 	}
-	if x := &v.Hdrsize; x.Present && sends(e, only, 4, "Hdrsize", "hdrsize") {
-		e.PutU32(4, x.V)
+	if x := &v.Hdrsize; x.Present && sends(e, only, CtrlAttrHdrsize, "Hdrsize", "hdrsize") {
+		e.PutU32(CtrlAttrHdrsize, x.V)
 	}
-	if x := &v.Maxattr; x.Present && sends(e, only, 5, "Maxattr", "maxattr") {
-		e.PutU32(5, x.V)
+	if x := &v.Maxattr; x.Present && sends(e, only, CtrlAttrMaxattr, "Maxattr", "maxattr") {
+		e.PutU32(CtrlAttrMaxattr, x.V)
 	}
-	if v.Ops != nil && sends(e, only, 6, "Ops", "ops") {
-		arr := e.BeginNest(6)
+	if v.Ops != nil && sends(e, only, CtrlAttrOps, "Ops", "ops") {
+		arr := e.BeginNest(CtrlAttrOps)
 		for i, x := range v.Ops {
 			n := e.BeginNest(uint16(i + 1))
 			x.Encode(e)
@@ -73,8 +122,8 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if v.McastGroups != nil && sends(e, only, 7, "McastGroups", "mcast-groups") {
-		arr := e.BeginNest(7)
+	if v.McastGroups != nil && sends(e, only, CtrlAttrMcastGroups, "McastGroups", "mcast-groups") {
+		arr := e.BeginNest(CtrlAttrMcastGroups)
 		for i, x := range v.McastGroups {
 			n := e.BeginNest(uint16(i + 1))
 			x.Encode(e)
@@ -82,8 +131,8 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if v.Policy != nil && sends(e, only, 8, "Policy", "policy") {
-		tv := e.BeginTypeValues(8)
+	if v.Policy != nil && sends(e, only, CtrlAttrPolicy, "Policy", "policy") {
+		tv := e.BeginTypeValues(CtrlAttrPolicy)
 		for i := range v.Policy {
 			x := &v.Policy[i]
 			tv.Entry(e, x.PolicyID, x.AttrID)
@@ -92,8 +141,8 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		tv.End(e)
 	}
-	if v.OpPolicy != nil && sends(e, only, 9, "OpPolicy", "op-policy") {
-		tv := e.BeginTypeValues(9)
+	if v.OpPolicy != nil && sends(e, only, CtrlAttrOpPolicy, "OpPolicy", "op-policy") {
+		tv := e.BeginTypeValues(CtrlAttrOpPolicy)
 		for i := range v.OpPolicy {
 			x := &v.OpPolicy[i]
 			tv.Entry(e, x.OpID)
@@ -102,8 +151,8 @@ func (v *CtrlAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		tv.End(e)
 	}
-	if x := &v.Op; x.Present && sends(e, only, 10, "Op", "op") {
-		e.PutU32(10, x.V)
+	if x := &v.Op; x.Present && sends(e, only, CtrlAttrOp, "Op", "op") {
+		e.PutU32(CtrlAttrOp, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -126,37 +175,37 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case CtrlAttrFamilyID:
 			if l-4 != 2 {
 				return runtime.SizeError("family-id", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.FamilyID = runtime.Some(x)
-		case 2:
+		case CtrlAttrFamilyName:
 			x, err := dc.bytes().ReadNulString("family-name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.FamilyName = runtime.Some(x)
-		case 3:
+		case CtrlAttrVersion:
 			if l-4 != 4 {
 				return runtime.SizeError("version", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Version = runtime.Some(x)
-		case 4:
+		case CtrlAttrHdrsize:
 			if l-4 != 4 {
 				return runtime.SizeError("hdrsize", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Hdrsize = runtime.Some(x)
-		case 5:
+		case CtrlAttrMaxattr:
 			if l-4 != 4 {
 				return runtime.SizeError("maxattr", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Maxattr = runtime.Some(x)
-		case 6:
+		case CtrlAttrOps:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -178,7 +227,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("ops", runtime.AttrsError(arr, eoff))
 			}
 			v.Ops = elems
-		case 7:
+		case CtrlAttrMcastGroups:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -200,7 +249,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("mcast-groups", runtime.AttrsError(arr, eoff))
 			}
 			v.McastGroups = elems
-		case 8:
+		case CtrlAttrPolicy:
 			// Entries in wire order; the nests around each give its keys.
 			d := b[off+4 : end]
 			entries := make([]CtrlAttrsPolicyEntry, 0, runtime.CountAttrs(d))
@@ -216,7 +265,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("policy", err)
 			}
 			v.Policy = entries
-		case 9:
+		case CtrlAttrOpPolicy:
 			// Entries in wire order; the nests around each give its keys.
 			d := b[off+4 : end]
 			entries := make([]CtrlAttrsOpPolicyEntry, 0, runtime.CountAttrs(d))
@@ -232,7 +281,7 @@ func (v *CtrlAttrs) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("op-policy", err)
 			}
 			v.OpPolicy = entries
-		case 10:
+		case CtrlAttrOp:
 			if l-4 != 4 {
 				return runtime.SizeError("op", 4, l-4)
 			}
@@ -430,11 +479,11 @@ func (v *McastGroupAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Name; x.Present && sends(e, only, 1, "Name", "name") {
-		e.PutString(1, x.V)
+	if x := &v.Name; x.Present && sends(e, only, CtrlAttrMcastGrpName, "Name", "name") {
+		e.PutString(CtrlAttrMcastGrpName, x.V)
 	}
-	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
-		e.PutU32(2, x.V)
+	if x := &v.ID; x.Present && sends(e, only, CtrlAttrMcastGrpID, "ID", "id") {
+		e.PutU32(CtrlAttrMcastGrpID, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -457,13 +506,13 @@ func (v *McastGroupAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case CtrlAttrMcastGrpName:
 			x, err := dc.bytes().ReadNulString("name", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Name = runtime.Some(x)
-		case 2:
+		case CtrlAttrMcastGrpID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
@@ -538,11 +587,11 @@ func (v *OpAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.ID; x.Present && sends(e, only, 1, "ID", "id") {
-		e.PutU32(1, x.V)
+	if x := &v.ID; x.Present && sends(e, only, CtrlAttrOpID, "ID", "id") {
+		e.PutU32(CtrlAttrOpID, x.V)
 	}
-	if x := &v.Flags; x.Present && sends(e, only, 2, "Flags", "flags") {
-		e.PutU32(2, uint32(x.V))
+	if x := &v.Flags; x.Present && sends(e, only, CtrlAttrOpFlags, "Flags", "flags") {
+		e.PutU32(CtrlAttrOpFlags, uint32(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -565,13 +614,13 @@ func (v *OpAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case CtrlAttrOpID:
 			if l-4 != 4 {
 				return runtime.SizeError("id", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 2:
+		case CtrlAttrOpFlags:
 			if l-4 != 4 {
 				return runtime.SizeError("flags", 4, l-4)
 			}
@@ -665,38 +714,38 @@ func (v *PolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Type; x.Present && sends(e, only, 1, "Type", "type") {
-		e.PutU32(1, uint32(x.V))
+	if x := &v.Type; x.Present && sends(e, only, NlPolicyTypeAttrType, "Type", "type") {
+		e.PutU32(NlPolicyTypeAttrType, uint32(x.V))
 	}
-	if x := &v.MinValueS; x.Present && sends(e, only, 2, "MinValueS", "min-value-s") {
-		e.PutS64(2, x.V)
+	if x := &v.MinValueS; x.Present && sends(e, only, NlPolicyTypeAttrMinValueS, "MinValueS", "min-value-s") {
+		e.PutS64(NlPolicyTypeAttrMinValueS, x.V)
 	}
-	if x := &v.MaxValueS; x.Present && sends(e, only, 3, "MaxValueS", "max-value-s") {
-		e.PutS64(3, x.V)
+	if x := &v.MaxValueS; x.Present && sends(e, only, NlPolicyTypeAttrMaxValueS, "MaxValueS", "max-value-s") {
+		e.PutS64(NlPolicyTypeAttrMaxValueS, x.V)
 	}
-	if x := &v.MinValueU; x.Present && sends(e, only, 4, "MinValueU", "min-value-u") {
-		e.PutU64(4, x.V)
+	if x := &v.MinValueU; x.Present && sends(e, only, NlPolicyTypeAttrMinValueU, "MinValueU", "min-value-u") {
+		e.PutU64(NlPolicyTypeAttrMinValueU, x.V)
 	}
-	if x := &v.MaxValueU; x.Present && sends(e, only, 5, "MaxValueU", "max-value-u") {
-		e.PutU64(5, x.V)
+	if x := &v.MaxValueU; x.Present && sends(e, only, NlPolicyTypeAttrMaxValueU, "MaxValueU", "max-value-u") {
+		e.PutU64(NlPolicyTypeAttrMaxValueU, x.V)
 	}
-	if x := &v.MinLength; x.Present && sends(e, only, 6, "MinLength", "min-length") {
-		e.PutU32(6, x.V)
+	if x := &v.MinLength; x.Present && sends(e, only, NlPolicyTypeAttrMinLength, "MinLength", "min-length") {
+		e.PutU32(NlPolicyTypeAttrMinLength, x.V)
 	}
-	if x := &v.MaxLength; x.Present && sends(e, only, 7, "MaxLength", "max-length") {
-		e.PutU32(7, x.V)
+	if x := &v.MaxLength; x.Present && sends(e, only, NlPolicyTypeAttrMaxLength, "MaxLength", "max-length") {
+		e.PutU32(NlPolicyTypeAttrMaxLength, x.V)
 	}
-	if x := &v.PolicyIdx; x.Present && sends(e, only, 8, "PolicyIdx", "policy-idx") {
-		e.PutU32(8, x.V)
+	if x := &v.PolicyIdx; x.Present && sends(e, only, NlPolicyTypeAttrPolicyIdx, "PolicyIdx", "policy-idx") {
+		e.PutU32(NlPolicyTypeAttrPolicyIdx, x.V)
 	}
-	if x := &v.PolicyMaxtype; x.Present && sends(e, only, 9, "PolicyMaxtype", "policy-maxtype") {
-		e.PutU32(9, x.V)
+	if x := &v.PolicyMaxtype; x.Present && sends(e, only, NlPolicyTypeAttrPolicyMaxtype, "PolicyMaxtype", "policy-maxtype") {
+		e.PutU32(NlPolicyTypeAttrPolicyMaxtype, x.V)
 	}
-	if x := &v.Bitfield32Mask; x.Present && sends(e, only, 10, "Bitfield32Mask", "bitfield32-mask") {
-		e.PutU32(10, x.V)
+	if x := &v.Bitfield32Mask; x.Present && sends(e, only, NlPolicyTypeAttrBitfield32Mask, "Bitfield32Mask", "bitfield32-mask") {
+		e.PutU32(NlPolicyTypeAttrBitfield32Mask, x.V)
 	}
-	if x := &v.Mask; x.Present && sends(e, only, 11, "Mask", "mask") {
-		e.PutU64(11, x.V)
+	if x := &v.Mask; x.Present && sends(e, only, NlPolicyTypeAttrMask, "Mask", "mask") {
+		e.PutU64(NlPolicyTypeAttrMask, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -719,68 +768,68 @@ func (v *PolicyAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 12: // pad or unused: never surfaced
-		case 1:
+		case NlPolicyTypeAttrPad: // pad or unused: never surfaced
+		case NlPolicyTypeAttrType:
 			if l-4 != 4 {
 				return runtime.SizeError("type", 4, l-4)
 			}
 			x := AttrType(runtime.U32(b[off+4 : end]))
 			v.Type = runtime.Some(x)
-		case 2:
+		case NlPolicyTypeAttrMinValueS:
 			if l-4 != 8 {
 				return runtime.SizeError("min-value-s", 8, l-4)
 			}
 			x := int64(runtime.U64(b[off+4 : end]))
 			v.MinValueS = runtime.Some(x)
-		case 3:
+		case NlPolicyTypeAttrMaxValueS:
 			if l-4 != 8 {
 				return runtime.SizeError("max-value-s", 8, l-4)
 			}
 			x := int64(runtime.U64(b[off+4 : end]))
 			v.MaxValueS = runtime.Some(x)
-		case 4:
+		case NlPolicyTypeAttrMinValueU:
 			if l-4 != 8 {
 				return runtime.SizeError("min-value-u", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.MinValueU = runtime.Some(x)
-		case 5:
+		case NlPolicyTypeAttrMaxValueU:
 			if l-4 != 8 {
 				return runtime.SizeError("max-value-u", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.MaxValueU = runtime.Some(x)
-		case 6:
+		case NlPolicyTypeAttrMinLength:
 			if l-4 != 4 {
 				return runtime.SizeError("min-length", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.MinLength = runtime.Some(x)
-		case 7:
+		case NlPolicyTypeAttrMaxLength:
 			if l-4 != 4 {
 				return runtime.SizeError("max-length", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.MaxLength = runtime.Some(x)
-		case 8:
+		case NlPolicyTypeAttrPolicyIdx:
 			if l-4 != 4 {
 				return runtime.SizeError("policy-idx", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PolicyIdx = runtime.Some(x)
-		case 9:
+		case NlPolicyTypeAttrPolicyMaxtype:
 			if l-4 != 4 {
 				return runtime.SizeError("policy-maxtype", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.PolicyMaxtype = runtime.Some(x)
-		case 10:
+		case NlPolicyTypeAttrBitfield32Mask:
 			if l-4 != 4 {
 				return runtime.SizeError("bitfield32-mask", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Bitfield32Mask = runtime.Some(x)
-		case 11:
+		case NlPolicyTypeAttrMask:
 			if l-4 != 8 {
 				return runtime.SizeError("mask", 8, l-4)
 			}
@@ -937,11 +986,11 @@ func (v *OpPolicyAttrs) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Do; x.Present && sends(e, only, 1, "Do", "do") {
-		e.PutU32(1, x.V)
+	if x := &v.Do; x.Present && sends(e, only, CtrlAttrPolicyDo, "Do", "do") {
+		e.PutU32(CtrlAttrPolicyDo, x.V)
 	}
-	if x := &v.Dump; x.Present && sends(e, only, 2, "Dump", "dump") {
-		e.PutU32(2, x.V)
+	if x := &v.Dump; x.Present && sends(e, only, CtrlAttrPolicyDump, "Dump", "dump") {
+		e.PutU32(CtrlAttrPolicyDump, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -964,13 +1013,13 @@ func (v *OpPolicyAttrs) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case CtrlAttrPolicyDo:
 			if l-4 != 4 {
 				return runtime.SizeError("do", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Do = runtime.Some(x)
-		case 2:
+		case CtrlAttrPolicyDump:
 			if l-4 != 4 {
 				return runtime.SizeError("dump", 4, l-4)
 			}
@@ -1082,50 +1131,50 @@ func (x *CtrlAttrsOpPolicyEntry) UnmarshalJSON(b []byte) error {
 
 // attrsCtrlAttrs names the attributes of "ctrl-attrs" in kernel errors.
 var attrsCtrlAttrs = runtime.AttrSet{Name: "ctrl-attrs", Attrs: []runtime.AttrSpec{
-	1:  {Name: "family-id"},
-	2:  {Name: "family-name"},
-	3:  {Name: "version"},
-	4:  {Name: "hdrsize"},
-	5:  {Name: "maxattr"},
-	6:  {Name: "ops", IndexedArray: true},
-	7:  {Name: "mcast-groups", IndexedArray: true},
-	8:  {Name: "policy", TypeValues: 2},
-	9:  {Name: "op-policy", TypeValues: 1},
-	10: {Name: "op"},
+	CtrlAttrFamilyID:    {Name: "family-id"},
+	CtrlAttrFamilyName:  {Name: "family-name"},
+	CtrlAttrVersion:     {Name: "version"},
+	CtrlAttrHdrsize:     {Name: "hdrsize"},
+	CtrlAttrMaxattr:     {Name: "maxattr"},
+	CtrlAttrOps:         {Name: "ops", IndexedArray: true},
+	CtrlAttrMcastGroups: {Name: "mcast-groups", IndexedArray: true},
+	CtrlAttrPolicy:      {Name: "policy", TypeValues: 2},
+	CtrlAttrOpPolicy:    {Name: "op-policy", TypeValues: 1},
+	CtrlAttrOp:          {Name: "op"},
 }}
 
 // attrsMcastGroupAttrs names the attributes of "mcast-group-attrs" in kernel errors.
 var attrsMcastGroupAttrs = runtime.AttrSet{Name: "mcast-group-attrs", Attrs: []runtime.AttrSpec{
-	1: {Name: "name"},
-	2: {Name: "id"},
+	CtrlAttrMcastGrpName: {Name: "name"},
+	CtrlAttrMcastGrpID:   {Name: "id"},
 }}
 
 // attrsOpAttrs names the attributes of "op-attrs" in kernel errors.
 var attrsOpAttrs = runtime.AttrSet{Name: "op-attrs", Attrs: []runtime.AttrSpec{
-	1: {Name: "id"},
-	2: {Name: "flags"},
+	CtrlAttrOpID:    {Name: "id"},
+	CtrlAttrOpFlags: {Name: "flags"},
 }}
 
 // attrsPolicyAttrs names the attributes of "policy-attrs" in kernel errors.
 var attrsPolicyAttrs = runtime.AttrSet{Name: "policy-attrs", Attrs: []runtime.AttrSpec{
-	1:  {Name: "type"},
-	2:  {Name: "min-value-s"},
-	3:  {Name: "max-value-s"},
-	4:  {Name: "min-value-u"},
-	5:  {Name: "max-value-u"},
-	6:  {Name: "min-length"},
-	7:  {Name: "max-length"},
-	8:  {Name: "policy-idx"},
-	9:  {Name: "policy-maxtype"},
-	10: {Name: "bitfield32-mask"},
-	11: {Name: "mask"},
-	12: {Name: "pad"},
+	NlPolicyTypeAttrType:           {Name: "type"},
+	NlPolicyTypeAttrMinValueS:      {Name: "min-value-s"},
+	NlPolicyTypeAttrMaxValueS:      {Name: "max-value-s"},
+	NlPolicyTypeAttrMinValueU:      {Name: "min-value-u"},
+	NlPolicyTypeAttrMaxValueU:      {Name: "max-value-u"},
+	NlPolicyTypeAttrMinLength:      {Name: "min-length"},
+	NlPolicyTypeAttrMaxLength:      {Name: "max-length"},
+	NlPolicyTypeAttrPolicyIdx:      {Name: "policy-idx"},
+	NlPolicyTypeAttrPolicyMaxtype:  {Name: "policy-maxtype"},
+	NlPolicyTypeAttrBitfield32Mask: {Name: "bitfield32-mask"},
+	NlPolicyTypeAttrMask:           {Name: "mask"},
+	NlPolicyTypeAttrPad:            {Name: "pad"},
 }}
 
 // attrsOpPolicyAttrs names the attributes of "op-policy-attrs" in kernel errors.
 var attrsOpPolicyAttrs = runtime.AttrSet{Name: "op-policy-attrs", Attrs: []runtime.AttrSpec{
-	1: {Name: "do"},
-	2: {Name: "dump"},
+	CtrlAttrPolicyDo:   {Name: "do"},
+	CtrlAttrPolicyDump: {Name: "dump"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -1203,10 +1252,10 @@ func (dc *decoder) takeOpPolicyAttrs(n int) []OpPolicyAttrs {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsCtrlAttrs.Attrs[6].Nested = &attrsOpAttrs
-	attrsCtrlAttrs.Attrs[7].Nested = &attrsMcastGroupAttrs
-	attrsCtrlAttrs.Attrs[8].Nested = &attrsPolicyAttrs
-	attrsCtrlAttrs.Attrs[9].Nested = &attrsOpPolicyAttrs
+	attrsCtrlAttrs.Attrs[CtrlAttrOps].Nested = &attrsOpAttrs
+	attrsCtrlAttrs.Attrs[CtrlAttrMcastGroups].Nested = &attrsMcastGroupAttrs
+	attrsCtrlAttrs.Attrs[CtrlAttrPolicy].Nested = &attrsPolicyAttrs
+	attrsCtrlAttrs.Attrs[CtrlAttrOpPolicy].Nested = &attrsOpPolicyAttrs
 }
 
 // sends reports whether an encoding limited to only carries attribute

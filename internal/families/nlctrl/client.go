@@ -10,6 +10,14 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// CtrlCmdGetfamily is the command of "getfamily".
+	CtrlCmdGetfamily = 3
+	// CtrlCmdGetpolicy is the command of "getpolicy".
+	CtrlCmdGetpolicy = 10
+)
+
 // Client is a connection to the nlctrl family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,10 +45,10 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opGetfamily describes "getfamily" requests.
-var opGetfamily = runtime.Op{Name: "getfamily", Cmd: 3, Attrs: &attrsCtrlAttrs, DoReply: true}
+var opGetfamily = runtime.Op{Name: "getfamily", Cmd: CtrlCmdGetfamily, Attrs: &attrsCtrlAttrs, DoReply: true}
 
 // reqGetfamilyDo marks the attributes "getfamily" do requests carry.
-var reqGetfamilyDo = []bool{2: true}
+var reqGetfamilyDo = []bool{CtrlAttrFamilyName: true}
 
 // Getfamily runs the "getfamily" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -95,10 +103,10 @@ func (c *Client) GetfamilyDump(ctx context.Context, opts ...runtime.DumpOption) 
 }
 
 // opGetpolicy describes "getpolicy" requests.
-var opGetpolicy = runtime.Op{Name: "getpolicy", Cmd: 10, Attrs: &attrsCtrlAttrs}
+var opGetpolicy = runtime.Op{Name: "getpolicy", Cmd: CtrlCmdGetpolicy, Attrs: &attrsCtrlAttrs}
 
 // reqGetpolicyDump marks the attributes "getpolicy" dump requests carry.
-var reqGetpolicyDump = []bool{1: true, 2: true, 10: true}
+var reqGetpolicyDump = []bool{CtrlAttrFamilyID: true, CtrlAttrFamilyName: true, CtrlAttrOp: true}
 
 // GetpolicyDump runs the "getpolicy" operation as a dump, yielding each
 // reply as it arrives. Stopping the loop early is fine; the dump is not

@@ -9,6 +9,90 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "all", as the kernel's header names them.
+const (
+	AlltypesAAllUnspec    = 0
+	AlltypesAAllU8        = 1
+	AlltypesAAllU16       = 2
+	AlltypesAAllU32       = 3
+	AlltypesAAllU64       = 4
+	AlltypesAAllS8        = 5
+	AlltypesAAllS16       = 6
+	AlltypesAAllS32       = 7
+	AlltypesAAllS64       = 8
+	AlltypesAAllUint      = 9
+	AlltypesAAllSint      = 10
+	AlltypesAAllBe16      = 11
+	AlltypesAAllBe32      = 12
+	AlltypesAAllBe64      = 13
+	AlltypesAAllFlag      = 14
+	AlltypesAAllStr       = 15
+	AlltypesAAllLooseStr  = 16
+	AlltypesAAllBin       = 17
+	AlltypesAAllU32Array  = 18
+	AlltypesAAllS16Array  = 19
+	AlltypesAAllStats     = 20
+	AlltypesAAllNest      = 21
+	AlltypesAAllMultiU32  = 22
+	AlltypesAAllMultiStr  = 23
+	AlltypesAAllMultiNest = 24
+	AlltypesAAllIdxNest   = 25
+	AlltypesAAllIdxU32    = 26
+	AlltypesAAllTv        = 27
+	AlltypesAAllBf        = 28
+	AlltypesAAllColor     = 29
+	AlltypesAAllPerms     = 30
+	AlltypesAAllColorMask = 31
+	AlltypesAAllPad       = 32
+	AlltypesAAllU8Range   = 33
+	AlltypesAAllU16Max    = 34
+	AlltypesAAllU32Range  = 35
+	AlltypesAAllU64Max    = 36
+	AlltypesAAllS8Range   = 37
+	AlltypesAAllS16Range  = 38
+	AlltypesAAllS32Range  = 39
+	AlltypesAAllS64Range  = 40
+	AlltypesAAllUintMax   = 41
+	AlltypesAAllSintRange = 42
+	AlltypesAAllBe32Max   = 43
+	AlltypesAAllU32Mask   = 44
+	AlltypesAAllStrMax    = 45
+	AlltypesAAllStrRange  = 46
+	AlltypesAAllBinMin    = 47
+	AlltypesAAllBinMax    = 48
+	AlltypesAAllBinExact  = 49
+	AlltypesAAllBinRange  = 50
+	AlltypesAAllLeaf      = 51
+	AlltypesAAllMultiLeaf = 52
+	AlltypesAAllIdxLeaf   = 53
+	AlltypesAAllMultiS64  = 54
+	AlltypesAAllMultiBin  = 55
+	AlltypesAAllIdxS16    = 56
+	AlltypesAAllIdxU64    = 57
+	AlltypesAAllCount     = 58
+)
+
+// Attribute types of "inner", as the kernel's header names them.
+const (
+	AlltypesAInnerA     = 1
+	AlltypesAInnerB     = 2
+	AlltypesAInnerChild = 3
+)
+
+// Attribute types of "leaf", as the kernel's header names them.
+const (
+	AlltypesALeafUnspec = 0
+	AlltypesALeafU16    = 1
+	AlltypesALeafS64    = 2
+	AlltypesALeafUint   = 3
+	AlltypesALeafFlag   = 4
+	AlltypesALeafStr    = 5
+	AlltypesALeafBin    = 6
+	AlltypesALeafStats  = 7
+	AlltypesALeafColor  = 8
+	AlltypesALeafPad    = 9
+)
+
 // All holds the attributes of the "all" attribute set. One attribute of
 // each type.
 type All struct {
@@ -147,90 +231,90 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.U8; x.Present && sends(e, only, 1, "U8", "u8") {
-		e.PutU8(1, x.V)
+	if x := &v.U8; x.Present && sends(e, only, AlltypesAAllU8, "U8", "u8") {
+		e.PutU8(AlltypesAAllU8, x.V)
 	}
-	if x := &v.U16; x.Present && sends(e, only, 2, "U16", "u16") {
-		e.PutU16(2, x.V)
+	if x := &v.U16; x.Present && sends(e, only, AlltypesAAllU16, "U16", "u16") {
+		e.PutU16(AlltypesAAllU16, x.V)
 	}
-	if x := &v.U32; x.Present && sends(e, only, 3, "U32", "u32") {
-		e.PutU32(3, x.V)
+	if x := &v.U32; x.Present && sends(e, only, AlltypesAAllU32, "U32", "u32") {
+		e.PutU32(AlltypesAAllU32, x.V)
 	}
-	if x := &v.U64; x.Present && sends(e, only, 4, "U64", "u64") {
-		e.PutU64(4, x.V)
+	if x := &v.U64; x.Present && sends(e, only, AlltypesAAllU64, "U64", "u64") {
+		e.PutU64(AlltypesAAllU64, x.V)
 	}
-	if x := &v.S8; x.Present && sends(e, only, 5, "S8", "s8") {
-		e.PutS8(5, x.V)
+	if x := &v.S8; x.Present && sends(e, only, AlltypesAAllS8, "S8", "s8") {
+		e.PutS8(AlltypesAAllS8, x.V)
 	}
-	if x := &v.S16; x.Present && sends(e, only, 6, "S16", "s16") {
-		e.PutS16(6, x.V)
+	if x := &v.S16; x.Present && sends(e, only, AlltypesAAllS16, "S16", "s16") {
+		e.PutS16(AlltypesAAllS16, x.V)
 	}
-	if x := &v.S32; x.Present && sends(e, only, 7, "S32", "s32") {
-		e.PutS32(7, x.V)
+	if x := &v.S32; x.Present && sends(e, only, AlltypesAAllS32, "S32", "s32") {
+		e.PutS32(AlltypesAAllS32, x.V)
 	}
-	if x := &v.S64; x.Present && sends(e, only, 8, "S64", "s64") {
-		e.PutS64(8, x.V)
+	if x := &v.S64; x.Present && sends(e, only, AlltypesAAllS64, "S64", "s64") {
+		e.PutS64(AlltypesAAllS64, x.V)
 	}
-	if x := &v.Uint; x.Present && sends(e, only, 9, "Uint", "uint") {
-		e.PutUint(9, x.V)
+	if x := &v.Uint; x.Present && sends(e, only, AlltypesAAllUint, "Uint", "uint") {
+		e.PutUint(AlltypesAAllUint, x.V)
 	}
-	if x := &v.Sint; x.Present && sends(e, only, 10, "Sint", "sint") {
-		e.PutSint(10, x.V)
+	if x := &v.Sint; x.Present && sends(e, only, AlltypesAAllSint, "Sint", "sint") {
+		e.PutSint(AlltypesAAllSint, x.V)
 	}
-	if x := &v.Be16; x.Present && sends(e, only, 11, "Be16", "be16") {
-		e.PutBE16(11, x.V)
+	if x := &v.Be16; x.Present && sends(e, only, AlltypesAAllBe16, "Be16", "be16") {
+		e.PutBE16(AlltypesAAllBe16, x.V)
 	}
-	if x := &v.Be32; x.Present && sends(e, only, 12, "Be32", "be32") {
-		e.PutBE32(12, x.V)
+	if x := &v.Be32; x.Present && sends(e, only, AlltypesAAllBe32, "Be32", "be32") {
+		e.PutBE32(AlltypesAAllBe32, x.V)
 	}
-	if x := &v.Be64; x.Present && sends(e, only, 13, "Be64", "be64") {
-		e.PutBE64(13, x.V)
+	if x := &v.Be64; x.Present && sends(e, only, AlltypesAAllBe64, "Be64", "be64") {
+		e.PutBE64(AlltypesAAllBe64, x.V)
 	}
-	if v.Flag && sends(e, only, 14, "Flag", "flag") {
-		e.PutFlag(14)
+	if v.Flag && sends(e, only, AlltypesAAllFlag, "Flag", "flag") {
+		e.PutFlag(AlltypesAAllFlag)
 	}
-	if x := &v.Str; x.Present && sends(e, only, 15, "Str", "str") {
-		e.PutString(15, x.V)
+	if x := &v.Str; x.Present && sends(e, only, AlltypesAAllStr, "Str", "str") {
+		e.PutString(AlltypesAAllStr, x.V)
 	}
-	if x := &v.LooseStr; x.Present && sends(e, only, 16, "LooseStr", "loose-str") {
-		e.PutString(16, x.V)
+	if x := &v.LooseStr; x.Present && sends(e, only, AlltypesAAllLooseStr, "LooseStr", "loose-str") {
+		e.PutString(AlltypesAAllLooseStr, x.V)
 	}
-	if x := v.Bin; x != nil && sends(e, only, 17, "Bin", "bin") {
-		e.PutBytes(17, x)
+	if x := v.Bin; x != nil && sends(e, only, AlltypesAAllBin, "Bin", "bin") {
+		e.PutBytes(AlltypesAAllBin, x)
 	}
-	if x := v.U32Array; x != nil && sends(e, only, 18, "U32Array", "u32-array") {
-		runtime.PutIntArray(e, 18, 4, x)
+	if x := v.U32Array; x != nil && sends(e, only, AlltypesAAllU32Array, "U32Array", "u32-array") {
+		runtime.PutIntArray(e, AlltypesAAllU32Array, 4, x)
 	}
-	if x := v.S16Array; x != nil && sends(e, only, 19, "S16Array", "s16-array") {
-		runtime.PutIntArray(e, 19, 2, x)
+	if x := v.S16Array; x != nil && sends(e, only, AlltypesAAllS16Array, "S16Array", "s16-array") {
+		runtime.PutIntArray(e, AlltypesAAllS16Array, 2, x)
 	}
-	if x := &v.Stats; x.Present && sends(e, only, 20, "Stats", "stats") {
-		e.PutStruct(20, 32, x.V.put)
+	if x := &v.Stats; x.Present && sends(e, only, AlltypesAAllStats, "Stats", "stats") {
+		e.PutStruct(AlltypesAAllStats, 32, x.V.put)
 	}
-	if x := v.Nest; x != nil && sends(e, only, 21, "Nest", "nest") {
-		n := e.BeginNest(21)
+	if x := v.Nest; x != nil && sends(e, only, AlltypesAAllNest, "Nest", "nest") {
+		n := e.BeginNest(AlltypesAAllNest)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.MultiU32) > 0 && sends(e, only, 22, "MultiU32", "multi-u32") {
+	if len(v.MultiU32) > 0 && sends(e, only, AlltypesAAllMultiU32, "MultiU32", "multi-u32") {
 		for _, x := range v.MultiU32 {
-			e.PutU32(22, x)
+			e.PutU32(AlltypesAAllMultiU32, x)
 		}
 	}
-	if len(v.MultiStr) > 0 && sends(e, only, 23, "MultiStr", "multi-str") {
+	if len(v.MultiStr) > 0 && sends(e, only, AlltypesAAllMultiStr, "MultiStr", "multi-str") {
 		for _, x := range v.MultiStr {
-			e.PutString(23, x)
+			e.PutString(AlltypesAAllMultiStr, x)
 		}
 	}
-	if len(v.MultiNest) > 0 && sends(e, only, 24, "MultiNest", "multi-nest") {
+	if len(v.MultiNest) > 0 && sends(e, only, AlltypesAAllMultiNest, "MultiNest", "multi-nest") {
 		for _, x := range v.MultiNest {
-			n := e.BeginNest(24)
+			n := e.BeginNest(AlltypesAAllMultiNest)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if v.IdxNest != nil && sends(e, only, 25, "IdxNest", "idx-nest") {
-		arr := e.BeginNest(25)
+	if v.IdxNest != nil && sends(e, only, AlltypesAAllIdxNest, "IdxNest", "idx-nest") {
+		arr := e.BeginNest(AlltypesAAllIdxNest)
 		for i, x := range v.IdxNest {
 			n := e.BeginNest(uint16(i + 1))
 			x.Encode(e)
@@ -238,15 +322,15 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if v.IdxU32 != nil && sends(e, only, 26, "IdxU32", "idx-u32") {
-		arr := e.BeginNest(26)
+	if v.IdxU32 != nil && sends(e, only, AlltypesAAllIdxU32, "IdxU32", "idx-u32") {
+		arr := e.BeginNest(AlltypesAAllIdxU32)
 		for i, x := range v.IdxU32 {
 			e.PutU32(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if v.Tv != nil && sends(e, only, 27, "Tv", "tv") {
-		tv := e.BeginTypeValues(27)
+	if v.Tv != nil && sends(e, only, AlltypesAAllTv, "Tv", "tv") {
+		tv := e.BeginTypeValues(AlltypesAAllTv)
 		for i := range v.Tv {
 			x := &v.Tv[i]
 			tv.Entry(e, x.AID, x.BID)
@@ -255,86 +339,86 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		tv.End(e)
 	}
-	if x := &v.Bf; x.Present && sends(e, only, 28, "Bf", "bf") {
-		e.PutBitfield32(28, x.V)
+	if x := &v.Bf; x.Present && sends(e, only, AlltypesAAllBf, "Bf", "bf") {
+		e.PutBitfield32(AlltypesAAllBf, x.V)
 	}
-	if x := &v.Color; x.Present && sends(e, only, 29, "Color", "color") {
-		e.PutU8(29, uint8(x.V))
+	if x := &v.Color; x.Present && sends(e, only, AlltypesAAllColor, "Color", "color") {
+		e.PutU8(AlltypesAAllColor, uint8(x.V))
 	}
-	if x := &v.Perms; x.Present && sends(e, only, 30, "Perms", "perms") {
-		e.PutU32(30, uint32(x.V))
+	if x := &v.Perms; x.Present && sends(e, only, AlltypesAAllPerms, "Perms", "perms") {
+		e.PutU32(AlltypesAAllPerms, uint32(x.V))
 	}
-	if x := &v.ColorMask; x.Present && sends(e, only, 31, "ColorMask", "color-mask") {
-		e.PutU32(31, x.V)
+	if x := &v.ColorMask; x.Present && sends(e, only, AlltypesAAllColorMask, "ColorMask", "color-mask") {
+		e.PutU32(AlltypesAAllColorMask, x.V)
 	}
-	if x := &v.U8Range; x.Present && sends(e, only, 33, "U8Range", "u8-range") {
-		e.PutU8(33, x.V)
+	if x := &v.U8Range; x.Present && sends(e, only, AlltypesAAllU8Range, "U8Range", "u8-range") {
+		e.PutU8(AlltypesAAllU8Range, x.V)
 	}
-	if x := &v.U16Max; x.Present && sends(e, only, 34, "U16Max", "u16-max") {
-		e.PutU16(34, x.V)
+	if x := &v.U16Max; x.Present && sends(e, only, AlltypesAAllU16Max, "U16Max", "u16-max") {
+		e.PutU16(AlltypesAAllU16Max, x.V)
 	}
-	if x := &v.U32Range; x.Present && sends(e, only, 35, "U32Range", "u32-range") {
-		e.PutU32(35, x.V)
+	if x := &v.U32Range; x.Present && sends(e, only, AlltypesAAllU32Range, "U32Range", "u32-range") {
+		e.PutU32(AlltypesAAllU32Range, x.V)
 	}
-	if x := &v.U64Max; x.Present && sends(e, only, 36, "U64Max", "u64-max") {
-		e.PutU64(36, x.V)
+	if x := &v.U64Max; x.Present && sends(e, only, AlltypesAAllU64Max, "U64Max", "u64-max") {
+		e.PutU64(AlltypesAAllU64Max, x.V)
 	}
-	if x := &v.S8Range; x.Present && sends(e, only, 37, "S8Range", "s8-range") {
-		e.PutS8(37, x.V)
+	if x := &v.S8Range; x.Present && sends(e, only, AlltypesAAllS8Range, "S8Range", "s8-range") {
+		e.PutS8(AlltypesAAllS8Range, x.V)
 	}
-	if x := &v.S16Range; x.Present && sends(e, only, 38, "S16Range", "s16-range") {
-		e.PutS16(38, x.V)
+	if x := &v.S16Range; x.Present && sends(e, only, AlltypesAAllS16Range, "S16Range", "s16-range") {
+		e.PutS16(AlltypesAAllS16Range, x.V)
 	}
-	if x := &v.S32Range; x.Present && sends(e, only, 39, "S32Range", "s32-range") {
-		e.PutS32(39, x.V)
+	if x := &v.S32Range; x.Present && sends(e, only, AlltypesAAllS32Range, "S32Range", "s32-range") {
+		e.PutS32(AlltypesAAllS32Range, x.V)
 	}
-	if x := &v.S64Range; x.Present && sends(e, only, 40, "S64Range", "s64-range") {
-		e.PutS64(40, x.V)
+	if x := &v.S64Range; x.Present && sends(e, only, AlltypesAAllS64Range, "S64Range", "s64-range") {
+		e.PutS64(AlltypesAAllS64Range, x.V)
 	}
-	if x := &v.UintMax; x.Present && sends(e, only, 41, "UintMax", "uint-max") {
-		e.PutUint(41, x.V)
+	if x := &v.UintMax; x.Present && sends(e, only, AlltypesAAllUintMax, "UintMax", "uint-max") {
+		e.PutUint(AlltypesAAllUintMax, x.V)
 	}
-	if x := &v.SintRange; x.Present && sends(e, only, 42, "SintRange", "sint-range") {
-		e.PutSint(42, x.V)
+	if x := &v.SintRange; x.Present && sends(e, only, AlltypesAAllSintRange, "SintRange", "sint-range") {
+		e.PutSint(AlltypesAAllSintRange, x.V)
 	}
-	if x := &v.Be32Max; x.Present && sends(e, only, 43, "Be32Max", "be32-max") {
-		e.PutBE32(43, x.V)
+	if x := &v.Be32Max; x.Present && sends(e, only, AlltypesAAllBe32Max, "Be32Max", "be32-max") {
+		e.PutBE32(AlltypesAAllBe32Max, x.V)
 	}
-	if x := &v.U32Mask; x.Present && sends(e, only, 44, "U32Mask", "u32-mask") {
-		e.PutU32(44, x.V)
+	if x := &v.U32Mask; x.Present && sends(e, only, AlltypesAAllU32Mask, "U32Mask", "u32-mask") {
+		e.PutU32(AlltypesAAllU32Mask, x.V)
 	}
-	if x := &v.StrMax; x.Present && sends(e, only, 45, "StrMax", "str-max") {
-		e.PutString(45, x.V)
+	if x := &v.StrMax; x.Present && sends(e, only, AlltypesAAllStrMax, "StrMax", "str-max") {
+		e.PutString(AlltypesAAllStrMax, x.V)
 	}
-	if x := &v.StrRange; x.Present && sends(e, only, 46, "StrRange", "str-range") {
-		e.PutString(46, x.V)
+	if x := &v.StrRange; x.Present && sends(e, only, AlltypesAAllStrRange, "StrRange", "str-range") {
+		e.PutString(AlltypesAAllStrRange, x.V)
 	}
-	if x := v.BinMin; x != nil && sends(e, only, 47, "BinMin", "bin-min") {
-		e.PutBytes(47, x)
+	if x := v.BinMin; x != nil && sends(e, only, AlltypesAAllBinMin, "BinMin", "bin-min") {
+		e.PutBytes(AlltypesAAllBinMin, x)
 	}
-	if x := v.BinMax; x != nil && sends(e, only, 48, "BinMax", "bin-max") {
-		e.PutBytes(48, x)
+	if x := v.BinMax; x != nil && sends(e, only, AlltypesAAllBinMax, "BinMax", "bin-max") {
+		e.PutBytes(AlltypesAAllBinMax, x)
 	}
-	if x := &v.BinExact; x.Present && sends(e, only, 49, "BinExact", "bin-exact") {
-		e.PutBytes(49, x.V[:])
+	if x := &v.BinExact; x.Present && sends(e, only, AlltypesAAllBinExact, "BinExact", "bin-exact") {
+		e.PutBytes(AlltypesAAllBinExact, x.V[:])
 	}
-	if x := v.BinRange; x != nil && sends(e, only, 50, "BinRange", "bin-range") {
-		e.PutBytes(50, x)
+	if x := v.BinRange; x != nil && sends(e, only, AlltypesAAllBinRange, "BinRange", "bin-range") {
+		e.PutBytes(AlltypesAAllBinRange, x)
 	}
-	if x := v.Leaf; x != nil && sends(e, only, 51, "Leaf", "leaf") {
-		n := e.BeginNest(51)
+	if x := v.Leaf; x != nil && sends(e, only, AlltypesAAllLeaf, "Leaf", "leaf") {
+		n := e.BeginNest(AlltypesAAllLeaf)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if len(v.MultiLeaf) > 0 && sends(e, only, 52, "MultiLeaf", "multi-leaf") {
+	if len(v.MultiLeaf) > 0 && sends(e, only, AlltypesAAllMultiLeaf, "MultiLeaf", "multi-leaf") {
 		for _, x := range v.MultiLeaf {
-			n := e.BeginNest(52)
+			n := e.BeginNest(AlltypesAAllMultiLeaf)
 			x.Encode(e)
 			e.EndNest(n)
 		}
 	}
-	if v.IdxLeaf != nil && sends(e, only, 53, "IdxLeaf", "idx-leaf") {
-		arr := e.BeginNest(53)
+	if v.IdxLeaf != nil && sends(e, only, AlltypesAAllIdxLeaf, "IdxLeaf", "idx-leaf") {
+		arr := e.BeginNest(AlltypesAAllIdxLeaf)
 		for i, x := range v.IdxLeaf {
 			n := e.BeginNest(uint16(i + 1))
 			x.Encode(e)
@@ -342,32 +426,32 @@ func (v *All) encodeOnly(e *runtime.Encoder, only []bool) {
 		}
 		e.EndNest(arr)
 	}
-	if len(v.MultiS64) > 0 && sends(e, only, 54, "MultiS64", "multi-s64") {
+	if len(v.MultiS64) > 0 && sends(e, only, AlltypesAAllMultiS64, "MultiS64", "multi-s64") {
 		for _, x := range v.MultiS64 {
-			e.PutS64(54, x)
+			e.PutS64(AlltypesAAllMultiS64, x)
 		}
 	}
-	if len(v.MultiBin) > 0 && sends(e, only, 55, "MultiBin", "multi-bin") {
+	if len(v.MultiBin) > 0 && sends(e, only, AlltypesAAllMultiBin, "MultiBin", "multi-bin") {
 		for _, x := range v.MultiBin {
-			e.PutBytes(55, x)
+			e.PutBytes(AlltypesAAllMultiBin, x)
 		}
 	}
-	if v.IdxS16 != nil && sends(e, only, 56, "IdxS16", "idx-s16") {
-		arr := e.BeginNest(56)
+	if v.IdxS16 != nil && sends(e, only, AlltypesAAllIdxS16, "IdxS16", "idx-s16") {
+		arr := e.BeginNest(AlltypesAAllIdxS16)
 		for i, x := range v.IdxS16 {
 			e.PutS16(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if v.IdxU64 != nil && sends(e, only, 57, "IdxU64", "idx-u64") {
-		arr := e.BeginNest(57)
+	if v.IdxU64 != nil && sends(e, only, AlltypesAAllIdxU64, "IdxU64", "idx-u64") {
+		arr := e.BeginNest(AlltypesAAllIdxU64)
 		for i, x := range v.IdxU64 {
 			e.PutU64(uint16(i+1), x)
 		}
 		e.EndNest(arr)
 	}
-	if x := &v.Count; x.Present && sends(e, only, 58, "Count", "count") {
-		e.PutU32(58, x.V)
+	if x := &v.Count; x.Present && sends(e, only, AlltypesAAllCount, "Count", "count") {
+		e.PutU32(AlltypesAAllCount, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -390,151 +474,151 @@ func (v *All) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 32: // pad or unused: never surfaced
-		case 1:
+		case AlltypesAAllUnspec: // pad or unused: never surfaced
+		case AlltypesAAllPad: // pad or unused: never surfaced
+		case AlltypesAAllU8:
 			if l-4 != 1 {
 				return runtime.SizeError("u8", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.U8 = runtime.Some(x)
-		case 2:
+		case AlltypesAAllU16:
 			if l-4 != 2 {
 				return runtime.SizeError("u16", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.U16 = runtime.Some(x)
-		case 3:
+		case AlltypesAAllU32:
 			if l-4 != 4 {
 				return runtime.SizeError("u32", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.U32 = runtime.Some(x)
-		case 4:
+		case AlltypesAAllU64:
 			if l-4 != 8 {
 				return runtime.SizeError("u64", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.U64 = runtime.Some(x)
-		case 5:
+		case AlltypesAAllS8:
 			if l-4 != 1 {
 				return runtime.SizeError("s8", 1, l-4)
 			}
 			x := int8(runtime.U8(b[off+4 : end]))
 			v.S8 = runtime.Some(x)
-		case 6:
+		case AlltypesAAllS16:
 			if l-4 != 2 {
 				return runtime.SizeError("s16", 2, l-4)
 			}
 			x := int16(runtime.U16(b[off+4 : end]))
 			v.S16 = runtime.Some(x)
-		case 7:
+		case AlltypesAAllS32:
 			if l-4 != 4 {
 				return runtime.SizeError("s32", 4, l-4)
 			}
 			x := int32(runtime.U32(b[off+4 : end]))
 			v.S32 = runtime.Some(x)
-		case 8:
+		case AlltypesAAllS64:
 			if l-4 != 8 {
 				return runtime.SizeError("s64", 8, l-4)
 			}
 			x := int64(runtime.U64(b[off+4 : end]))
 			v.S64 = runtime.Some(x)
-		case 9:
+		case AlltypesAAllUint:
 			x, err := runtime.ReadUint("uint", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Uint = runtime.Some(x)
-		case 10:
+		case AlltypesAAllSint:
 			x, err := runtime.ReadSint("sint", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Sint = runtime.Some(x)
-		case 11:
+		case AlltypesAAllBe16:
 			if l-4 != 2 {
 				return runtime.SizeError("be16", 2, l-4)
 			}
 			x := runtime.BE16(b[off+4 : end])
 			v.Be16 = runtime.Some(x)
-		case 12:
+		case AlltypesAAllBe32:
 			if l-4 != 4 {
 				return runtime.SizeError("be32", 4, l-4)
 			}
 			x := runtime.BE32(b[off+4 : end])
 			v.Be32 = runtime.Some(x)
-		case 13:
+		case AlltypesAAllBe64:
 			if l-4 != 8 {
 				return runtime.SizeError("be64", 8, l-4)
 			}
 			x := runtime.BE64(b[off+4 : end])
 			v.Be64 = runtime.Some(x)
-		case 14:
+		case AlltypesAAllFlag:
 			x, err := runtime.ReadFlag("flag", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Flag = x
-		case 15:
+		case AlltypesAAllStr:
 			x, err := dc.bytes().ReadNulString("str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Str = runtime.Some(x)
-		case 16:
+		case AlltypesAAllLooseStr:
 			x, err := dc.bytes().ReadString("loose-str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.LooseStr = runtime.Some(x)
-		case 17:
+		case AlltypesAAllBin:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.Bin = x
-		case 18:
+		case AlltypesAAllU32Array:
 			x, err := runtime.ReadIntArray[uint32]("u32-array", b[off+4:end], 4)
 			if err != nil {
 				return err
 			}
 			v.U32Array = x
-		case 19:
+		case AlltypesAAllS16Array:
 			x, err := runtime.ReadIntArray[int16]("s16-array", b[off+4:end], 2)
 			if err != nil {
 				return err
 			}
 			v.S16Array = x
-		case 20:
+		case AlltypesAAllStats:
 			if err := runtime.CheckStruct("stats", b[off+4:end], 32); err != nil {
 				return err
 			}
 			var x Stats
 			x.get(b[off+4 : end])
 			v.Stats = runtime.Some(x)
-		case 21:
+		case AlltypesAAllNest:
 			x := &dc.takeInner(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("nest: %w", err)
 			}
 			v.Nest = x
-		case 22:
+		case AlltypesAAllMultiU32:
 			if l-4 != 4 {
 				return runtime.SizeError("multi-u32", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.MultiU32 = append(v.MultiU32, x)
-		case 23:
+		case AlltypesAAllMultiStr:
 			x, err := dc.bytes().ReadNulString("multi-str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.MultiStr = append(v.MultiStr, x)
-		case 24:
+		case AlltypesAAllMultiNest:
 			var x Inner
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("multi-nest: %w", err)
 			}
 			v.MultiNest = append(v.MultiNest, x)
-		case 25:
+		case AlltypesAAllIdxNest:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -556,7 +640,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("idx-nest", runtime.AttrsError(arr, eoff))
 			}
 			v.IdxNest = elems
-		case 26:
+		case AlltypesAAllIdxU32:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -580,7 +664,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("idx-u32", runtime.AttrsError(arr, eoff))
 			}
 			v.IdxU32 = elems
-		case 27:
+		case AlltypesAAllTv:
 			// Entries in wire order; the nests around each give its keys.
 			d := b[off+4 : end]
 			entries := make([]AllTvEntry, 0, runtime.CountAttrs(d))
@@ -596,143 +680,143 @@ func (v *All) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("tv", err)
 			}
 			v.Tv = entries
-		case 28:
+		case AlltypesAAllBf:
 			x, err := runtime.ReadBitfield32("bf", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Bf = runtime.Some(x)
-		case 29:
+		case AlltypesAAllColor:
 			if l-4 != 1 {
 				return runtime.SizeError("color", 1, l-4)
 			}
 			x := Color(runtime.U8(b[off+4 : end]))
 			v.Color = runtime.Some(x)
-		case 30:
+		case AlltypesAAllPerms:
 			if l-4 != 4 {
 				return runtime.SizeError("perms", 4, l-4)
 			}
 			x := Perm(runtime.U32(b[off+4 : end]))
 			v.Perms = runtime.Some(x)
-		case 31:
+		case AlltypesAAllColorMask:
 			if l-4 != 4 {
 				return runtime.SizeError("color-mask", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.ColorMask = runtime.Some(x)
-		case 33:
+		case AlltypesAAllU8Range:
 			if l-4 != 1 {
 				return runtime.SizeError("u8-range", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.U8Range = runtime.Some(x)
-		case 34:
+		case AlltypesAAllU16Max:
 			if l-4 != 2 {
 				return runtime.SizeError("u16-max", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.U16Max = runtime.Some(x)
-		case 35:
+		case AlltypesAAllU32Range:
 			if l-4 != 4 {
 				return runtime.SizeError("u32-range", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.U32Range = runtime.Some(x)
-		case 36:
+		case AlltypesAAllU64Max:
 			if l-4 != 8 {
 				return runtime.SizeError("u64-max", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.U64Max = runtime.Some(x)
-		case 37:
+		case AlltypesAAllS8Range:
 			if l-4 != 1 {
 				return runtime.SizeError("s8-range", 1, l-4)
 			}
 			x := int8(runtime.U8(b[off+4 : end]))
 			v.S8Range = runtime.Some(x)
-		case 38:
+		case AlltypesAAllS16Range:
 			if l-4 != 2 {
 				return runtime.SizeError("s16-range", 2, l-4)
 			}
 			x := int16(runtime.U16(b[off+4 : end]))
 			v.S16Range = runtime.Some(x)
-		case 39:
+		case AlltypesAAllS32Range:
 			if l-4 != 4 {
 				return runtime.SizeError("s32-range", 4, l-4)
 			}
 			x := int32(runtime.U32(b[off+4 : end]))
 			v.S32Range = runtime.Some(x)
-		case 40:
+		case AlltypesAAllS64Range:
 			if l-4 != 8 {
 				return runtime.SizeError("s64-range", 8, l-4)
 			}
 			x := int64(runtime.U64(b[off+4 : end]))
 			v.S64Range = runtime.Some(x)
-		case 41:
+		case AlltypesAAllUintMax:
 			x, err := runtime.ReadUint("uint-max", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.UintMax = runtime.Some(x)
-		case 42:
+		case AlltypesAAllSintRange:
 			x, err := runtime.ReadSint("sint-range", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.SintRange = runtime.Some(x)
-		case 43:
+		case AlltypesAAllBe32Max:
 			if l-4 != 4 {
 				return runtime.SizeError("be32-max", 4, l-4)
 			}
 			x := runtime.BE32(b[off+4 : end])
 			v.Be32Max = runtime.Some(x)
-		case 44:
+		case AlltypesAAllU32Mask:
 			if l-4 != 4 {
 				return runtime.SizeError("u32-mask", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.U32Mask = runtime.Some(x)
-		case 45:
+		case AlltypesAAllStrMax:
 			x, err := dc.bytes().ReadNulString("str-max", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.StrMax = runtime.Some(x)
-		case 46:
+		case AlltypesAAllStrRange:
 			x, err := dc.bytes().ReadNulString("str-range", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.StrRange = runtime.Some(x)
-		case 47:
+		case AlltypesAAllBinMin:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.BinMin = x
-		case 48:
+		case AlltypesAAllBinMax:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.BinMax = x
-		case 49:
+		case AlltypesAAllBinExact:
 			if l-4 != 16 {
 				return runtime.SizeError("bin-exact", 16, l-4)
 			}
 			var x [16]byte
 			copy(x[:], b[off+4:end])
 			v.BinExact = runtime.Some(x)
-		case 50:
+		case AlltypesAAllBinRange:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.BinRange = x
-		case 51:
+		case AlltypesAAllLeaf:
 			x := &dc.takeLeaf(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("leaf: %w", err)
 			}
 			v.Leaf = x
-		case 52:
+		case AlltypesAAllMultiLeaf:
 			var x Leaf
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("multi-leaf: %w", err)
 			}
 			v.MultiLeaf = append(v.MultiLeaf, x)
-		case 53:
+		case AlltypesAAllIdxLeaf:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -754,16 +838,16 @@ func (v *All) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("idx-leaf", runtime.AttrsError(arr, eoff))
 			}
 			v.IdxLeaf = elems
-		case 54:
+		case AlltypesAAllMultiS64:
 			if l-4 != 8 {
 				return runtime.SizeError("multi-s64", 8, l-4)
 			}
 			x := int64(runtime.U64(b[off+4 : end]))
 			v.MultiS64 = append(v.MultiS64, x)
-		case 55:
+		case AlltypesAAllMultiBin:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.MultiBin = append(v.MultiBin, x)
-		case 56:
+		case AlltypesAAllIdxS16:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -787,7 +871,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("idx-s16", runtime.AttrsError(arr, eoff))
 			}
 			v.IdxS16 = elems
-		case 57:
+		case AlltypesAAllIdxU64:
 			// The elements' types only number them; wire order is kept.
 			// CountAttrs counts the whole attributes, which the loop
 			// decodes; whatever follows them is malformed.
@@ -811,7 +895,7 @@ func (v *All) decode(b []byte, dc *decoder) error {
 				return runtime.AttrError("idx-u64", runtime.AttrsError(arr, eoff))
 			}
 			v.IdxU64 = elems
-		case 58:
+		case AlltypesAAllCount:
 			if l-4 != 4 {
 				return runtime.SizeError("count", 4, l-4)
 			}
@@ -1569,14 +1653,14 @@ func (v *Inner) encodeOnly(e *runtime.Encoder, only []bool) {
 		return
 	}
 	defer e.Leave()
-	if x := &v.A; x.Present && sends(e, only, 1, "A", "a") {
-		e.PutU32(1, x.V)
+	if x := &v.A; x.Present && sends(e, only, AlltypesAInnerA, "A", "a") {
+		e.PutU32(AlltypesAInnerA, x.V)
 	}
-	if x := &v.B; x.Present && sends(e, only, 2, "B", "b") {
-		e.PutString(2, x.V)
+	if x := &v.B; x.Present && sends(e, only, AlltypesAInnerB, "B", "b") {
+		e.PutString(AlltypesAInnerB, x.V)
 	}
-	if x := v.Child; x != nil && sends(e, only, 3, "Child", "child") {
-		n := e.BeginNest(3)
+	if x := v.Child; x != nil && sends(e, only, AlltypesAInnerChild, "Child", "child") {
+		n := e.BeginNest(AlltypesAInnerChild)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -1601,19 +1685,19 @@ func (v *Inner) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case AlltypesAInnerA:
 			if l-4 != 4 {
 				return runtime.SizeError("a", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.A = runtime.Some(x)
-		case 2:
+		case AlltypesAInnerB:
 			x, err := dc.bytes().ReadNulString("b", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.B = runtime.Some(x)
-		case 3:
+		case AlltypesAInnerChild:
 			x := &dc.takeInner(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("child: %w", err)
@@ -1743,29 +1827,29 @@ func (v *Leaf) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.U16; x.Present && sends(e, only, 1, "U16", "u16") {
-		e.PutU16(1, x.V)
+	if x := &v.U16; x.Present && sends(e, only, AlltypesALeafU16, "U16", "u16") {
+		e.PutU16(AlltypesALeafU16, x.V)
 	}
-	if x := &v.S64; x.Present && sends(e, only, 2, "S64", "s64") {
-		e.PutS64(2, x.V)
+	if x := &v.S64; x.Present && sends(e, only, AlltypesALeafS64, "S64", "s64") {
+		e.PutS64(AlltypesALeafS64, x.V)
 	}
-	if x := &v.Uint; x.Present && sends(e, only, 3, "Uint", "uint") {
-		e.PutUint(3, x.V)
+	if x := &v.Uint; x.Present && sends(e, only, AlltypesALeafUint, "Uint", "uint") {
+		e.PutUint(AlltypesALeafUint, x.V)
 	}
-	if v.Flag && sends(e, only, 4, "Flag", "flag") {
-		e.PutFlag(4)
+	if v.Flag && sends(e, only, AlltypesALeafFlag, "Flag", "flag") {
+		e.PutFlag(AlltypesALeafFlag)
 	}
-	if x := &v.Str; x.Present && sends(e, only, 5, "Str", "str") {
-		e.PutString(5, x.V)
+	if x := &v.Str; x.Present && sends(e, only, AlltypesALeafStr, "Str", "str") {
+		e.PutString(AlltypesALeafStr, x.V)
 	}
-	if x := &v.Bin; x.Present && sends(e, only, 6, "Bin", "bin") {
-		e.PutBytes(6, x.V[:])
+	if x := &v.Bin; x.Present && sends(e, only, AlltypesALeafBin, "Bin", "bin") {
+		e.PutBytes(AlltypesALeafBin, x.V[:])
 	}
-	if x := &v.Stats; x.Present && sends(e, only, 7, "Stats", "stats") {
-		e.PutStruct(7, 32, x.V.put)
+	if x := &v.Stats; x.Present && sends(e, only, AlltypesALeafStats, "Stats", "stats") {
+		e.PutStruct(AlltypesALeafStats, 32, x.V.put)
 	}
-	if x := &v.Color; x.Present && sends(e, only, 8, "Color", "color") {
-		e.PutU8(8, uint8(x.V))
+	if x := &v.Color; x.Present && sends(e, only, AlltypesALeafColor, "Color", "color") {
+		e.PutU8(AlltypesALeafColor, uint8(x.V))
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1788,53 +1872,53 @@ func (v *Leaf) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 9: // pad or unused: never surfaced
-		case 1:
+		case AlltypesALeafUnspec: // pad or unused: never surfaced
+		case AlltypesALeafPad: // pad or unused: never surfaced
+		case AlltypesALeafU16:
 			if l-4 != 2 {
 				return runtime.SizeError("u16", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.U16 = runtime.Some(x)
-		case 2:
+		case AlltypesALeafS64:
 			if l-4 != 8 {
 				return runtime.SizeError("s64", 8, l-4)
 			}
 			x := int64(runtime.U64(b[off+4 : end]))
 			v.S64 = runtime.Some(x)
-		case 3:
+		case AlltypesALeafUint:
 			x, err := runtime.ReadUint("uint", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Uint = runtime.Some(x)
-		case 4:
+		case AlltypesALeafFlag:
 			x, err := runtime.ReadFlag("flag", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Flag = x
-		case 5:
+		case AlltypesALeafStr:
 			x, err := dc.bytes().ReadNulString("str", b[off+4:end])
 			if err != nil {
 				return err
 			}
 			v.Str = runtime.Some(x)
-		case 6:
+		case AlltypesALeafBin:
 			if l-4 != 4 {
 				return runtime.SizeError("bin", 4, l-4)
 			}
 			var x [4]byte
 			copy(x[:], b[off+4:end])
 			v.Bin = runtime.Some(x)
-		case 7:
+		case AlltypesALeafStats:
 			if err := runtime.CheckStruct("stats", b[off+4:end], 32); err != nil {
 				return err
 			}
 			var x Stats
 			x.get(b[off+4 : end])
 			v.Stats = runtime.Some(x)
-		case 8:
+		case AlltypesALeafColor:
 			if l-4 != 1 {
 				return runtime.SizeError("color", 1, l-4)
 			}
@@ -1970,11 +2054,11 @@ func (v *Some) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.U32; x.Present && sends(e, only, 3, "U32", "u32") {
-		e.PutU32(3, x.V)
+	if x := &v.U32; x.Present && sends(e, only, AlltypesAAllU32, "U32", "u32") {
+		e.PutU32(AlltypesAAllU32, x.V)
 	}
-	if x := &v.Str; x.Present && sends(e, only, 15, "Str", "str") {
-		e.PutString(15, x.V)
+	if x := &v.Str; x.Present && sends(e, only, AlltypesAAllStr, "Str", "str") {
+		e.PutString(AlltypesAAllStr, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -1997,13 +2081,13 @@ func (v *Some) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 3:
+		case AlltypesAAllU32:
 			if l-4 != 4 {
 				return runtime.SizeError("u32", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.U32 = runtime.Some(x)
-		case 15:
+		case AlltypesAAllStr:
 			x, err := dc.bytes().ReadNulString("str", b[off+4:end])
 			if err != nil {
 				return err
@@ -2120,92 +2204,92 @@ func (x *AllTvEntry) UnmarshalJSON(b []byte) error {
 
 // attrsAll names the attributes of "all" in kernel errors.
 var attrsAll = runtime.AttrSet{Name: "all", Attrs: []runtime.AttrSpec{
-	0:  {Name: "unspec"},
-	1:  {Name: "u8"},
-	2:  {Name: "u16"},
-	3:  {Name: "u32"},
-	4:  {Name: "u64"},
-	5:  {Name: "s8"},
-	6:  {Name: "s16"},
-	7:  {Name: "s32"},
-	8:  {Name: "s64"},
-	9:  {Name: "uint"},
-	10: {Name: "sint"},
-	11: {Name: "be16"},
-	12: {Name: "be32"},
-	13: {Name: "be64"},
-	14: {Name: "flag"},
-	15: {Name: "str"},
-	16: {Name: "loose-str"},
-	17: {Name: "bin"},
-	18: {Name: "u32-array"},
-	19: {Name: "s16-array"},
-	20: {Name: "stats"},
-	21: {Name: "nest"},
-	22: {Name: "multi-u32"},
-	23: {Name: "multi-str"},
-	24: {Name: "multi-nest"},
-	25: {Name: "idx-nest", IndexedArray: true},
-	26: {Name: "idx-u32", IndexedArray: true},
-	27: {Name: "tv", TypeValues: 2},
-	28: {Name: "bf"},
-	29: {Name: "color"},
-	30: {Name: "perms"},
-	31: {Name: "color-mask"},
-	32: {Name: "pad"},
-	33: {Name: "u8-range"},
-	34: {Name: "u16-max"},
-	35: {Name: "u32-range"},
-	36: {Name: "u64-max"},
-	37: {Name: "s8-range"},
-	38: {Name: "s16-range"},
-	39: {Name: "s32-range"},
-	40: {Name: "s64-range"},
-	41: {Name: "uint-max"},
-	42: {Name: "sint-range"},
-	43: {Name: "be32-max"},
-	44: {Name: "u32-mask"},
-	45: {Name: "str-max"},
-	46: {Name: "str-range"},
-	47: {Name: "bin-min"},
-	48: {Name: "bin-max"},
-	49: {Name: "bin-exact"},
-	50: {Name: "bin-range"},
-	51: {Name: "leaf"},
-	52: {Name: "multi-leaf"},
-	53: {Name: "idx-leaf", IndexedArray: true},
-	54: {Name: "multi-s64"},
-	55: {Name: "multi-bin"},
-	56: {Name: "idx-s16", IndexedArray: true},
-	57: {Name: "idx-u64", IndexedArray: true},
-	58: {Name: "count"},
+	AlltypesAAllUnspec:    {Name: "unspec"},
+	AlltypesAAllU8:        {Name: "u8"},
+	AlltypesAAllU16:       {Name: "u16"},
+	AlltypesAAllU32:       {Name: "u32"},
+	AlltypesAAllU64:       {Name: "u64"},
+	AlltypesAAllS8:        {Name: "s8"},
+	AlltypesAAllS16:       {Name: "s16"},
+	AlltypesAAllS32:       {Name: "s32"},
+	AlltypesAAllS64:       {Name: "s64"},
+	AlltypesAAllUint:      {Name: "uint"},
+	AlltypesAAllSint:      {Name: "sint"},
+	AlltypesAAllBe16:      {Name: "be16"},
+	AlltypesAAllBe32:      {Name: "be32"},
+	AlltypesAAllBe64:      {Name: "be64"},
+	AlltypesAAllFlag:      {Name: "flag"},
+	AlltypesAAllStr:       {Name: "str"},
+	AlltypesAAllLooseStr:  {Name: "loose-str"},
+	AlltypesAAllBin:       {Name: "bin"},
+	AlltypesAAllU32Array:  {Name: "u32-array"},
+	AlltypesAAllS16Array:  {Name: "s16-array"},
+	AlltypesAAllStats:     {Name: "stats"},
+	AlltypesAAllNest:      {Name: "nest"},
+	AlltypesAAllMultiU32:  {Name: "multi-u32"},
+	AlltypesAAllMultiStr:  {Name: "multi-str"},
+	AlltypesAAllMultiNest: {Name: "multi-nest"},
+	AlltypesAAllIdxNest:   {Name: "idx-nest", IndexedArray: true},
+	AlltypesAAllIdxU32:    {Name: "idx-u32", IndexedArray: true},
+	AlltypesAAllTv:        {Name: "tv", TypeValues: 2},
+	AlltypesAAllBf:        {Name: "bf"},
+	AlltypesAAllColor:     {Name: "color"},
+	AlltypesAAllPerms:     {Name: "perms"},
+	AlltypesAAllColorMask: {Name: "color-mask"},
+	AlltypesAAllPad:       {Name: "pad"},
+	AlltypesAAllU8Range:   {Name: "u8-range"},
+	AlltypesAAllU16Max:    {Name: "u16-max"},
+	AlltypesAAllU32Range:  {Name: "u32-range"},
+	AlltypesAAllU64Max:    {Name: "u64-max"},
+	AlltypesAAllS8Range:   {Name: "s8-range"},
+	AlltypesAAllS16Range:  {Name: "s16-range"},
+	AlltypesAAllS32Range:  {Name: "s32-range"},
+	AlltypesAAllS64Range:  {Name: "s64-range"},
+	AlltypesAAllUintMax:   {Name: "uint-max"},
+	AlltypesAAllSintRange: {Name: "sint-range"},
+	AlltypesAAllBe32Max:   {Name: "be32-max"},
+	AlltypesAAllU32Mask:   {Name: "u32-mask"},
+	AlltypesAAllStrMax:    {Name: "str-max"},
+	AlltypesAAllStrRange:  {Name: "str-range"},
+	AlltypesAAllBinMin:    {Name: "bin-min"},
+	AlltypesAAllBinMax:    {Name: "bin-max"},
+	AlltypesAAllBinExact:  {Name: "bin-exact"},
+	AlltypesAAllBinRange:  {Name: "bin-range"},
+	AlltypesAAllLeaf:      {Name: "leaf"},
+	AlltypesAAllMultiLeaf: {Name: "multi-leaf"},
+	AlltypesAAllIdxLeaf:   {Name: "idx-leaf", IndexedArray: true},
+	AlltypesAAllMultiS64:  {Name: "multi-s64"},
+	AlltypesAAllMultiBin:  {Name: "multi-bin"},
+	AlltypesAAllIdxS16:    {Name: "idx-s16", IndexedArray: true},
+	AlltypesAAllIdxU64:    {Name: "idx-u64", IndexedArray: true},
+	AlltypesAAllCount:     {Name: "count"},
 }}
 
 // attrsInner names the attributes of "inner" in kernel errors.
 var attrsInner = runtime.AttrSet{Name: "inner", Attrs: []runtime.AttrSpec{
-	1: {Name: "a"},
-	2: {Name: "b"},
-	3: {Name: "child"},
+	AlltypesAInnerA:     {Name: "a"},
+	AlltypesAInnerB:     {Name: "b"},
+	AlltypesAInnerChild: {Name: "child"},
 }}
 
 // attrsLeaf names the attributes of "leaf" in kernel errors.
 var attrsLeaf = runtime.AttrSet{Name: "leaf", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "u16"},
-	2: {Name: "s64"},
-	3: {Name: "uint"},
-	4: {Name: "flag"},
-	5: {Name: "str"},
-	6: {Name: "bin"},
-	7: {Name: "stats"},
-	8: {Name: "color"},
-	9: {Name: "pad"},
+	AlltypesALeafUnspec: {Name: "unspec"},
+	AlltypesALeafU16:    {Name: "u16"},
+	AlltypesALeafS64:    {Name: "s64"},
+	AlltypesALeafUint:   {Name: "uint"},
+	AlltypesALeafFlag:   {Name: "flag"},
+	AlltypesALeafStr:    {Name: "str"},
+	AlltypesALeafBin:    {Name: "bin"},
+	AlltypesALeafStats:  {Name: "stats"},
+	AlltypesALeafColor:  {Name: "color"},
+	AlltypesALeafPad:    {Name: "pad"},
 }}
 
 // attrsSome names the attributes of "some" in kernel errors.
 var attrsSome = runtime.AttrSet{Name: "some", Attrs: []runtime.AttrSpec{
-	3:  {Name: "u32"},
-	15: {Name: "str"},
+	AlltypesAAllU32: {Name: "u32"},
+	AlltypesAAllStr: {Name: "str"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -2273,14 +2357,14 @@ func (dc *decoder) takeSome(n int) []Some {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsAll.Attrs[21].Nested = &attrsInner
-	attrsAll.Attrs[24].Nested = &attrsInner
-	attrsAll.Attrs[25].Nested = &attrsInner
-	attrsAll.Attrs[27].Nested = &attrsInner
-	attrsAll.Attrs[51].Nested = &attrsLeaf
-	attrsAll.Attrs[52].Nested = &attrsLeaf
-	attrsAll.Attrs[53].Nested = &attrsLeaf
-	attrsInner.Attrs[3].Nested = &attrsInner
+	attrsAll.Attrs[AlltypesAAllNest].Nested = &attrsInner
+	attrsAll.Attrs[AlltypesAAllMultiNest].Nested = &attrsInner
+	attrsAll.Attrs[AlltypesAAllIdxNest].Nested = &attrsInner
+	attrsAll.Attrs[AlltypesAAllTv].Nested = &attrsInner
+	attrsAll.Attrs[AlltypesAAllLeaf].Nested = &attrsLeaf
+	attrsAll.Attrs[AlltypesAAllMultiLeaf].Nested = &attrsLeaf
+	attrsAll.Attrs[AlltypesAAllIdxLeaf].Nested = &attrsLeaf
+	attrsInner.Attrs[AlltypesAInnerChild].Nested = &attrsInner
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -10,6 +10,22 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// AlltypesCmdDoAll is the command of "do-all".
+	AlltypesCmdDoAll = 1
+	// AlltypesCmdGetSome is the command of "get-some".
+	AlltypesCmdGetSome = 2
+	// AlltypesCmdAllNtf is the command of "all-ntf".
+	AlltypesCmdAllNtf = 3
+	// AlltypesCmdEvt is the command of "evt".
+	AlltypesCmdEvt = 4
+	// AlltypesCmdEcho is the command of "echo".
+	AlltypesCmdEcho = 5
+	// AlltypesCmdEchoNtf is the command of "echo-ntf".
+	AlltypesCmdEchoNtf = 6
+)
+
 // Client is a connection to the alltypes family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,10 +53,10 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opDoAll describes "do-all" requests.
-var opDoAll = runtime.Op{Name: "do-all", Cmd: 1, Attrs: &attrsAll, DoReply: true}
+var opDoAll = runtime.Op{Name: "do-all", Cmd: AlltypesCmdDoAll, Attrs: &attrsAll, DoReply: true}
 
 // reqDoAllDo marks the attributes "do-all" do requests carry.
-var reqDoAllDo = []bool{1: true, 3: true, 15: true, 21: true}
+var reqDoAllDo = []bool{AlltypesAAllU8: true, AlltypesAAllU32: true, AlltypesAAllStr: true, AlltypesAAllNest: true}
 
 // DoAll runs the "do-all" operation and returns the kernel's reply (nil if
 // it sent none), carved from chunks shared with other replies on the same
@@ -95,10 +111,10 @@ func (c *Client) DoAllDump(ctx context.Context, req *All, opts ...runtime.DumpOp
 }
 
 // opGetSome describes "get-some" requests.
-var opGetSome = runtime.Op{Name: "get-some", Cmd: 2, Attrs: &attrsSome, DoReply: true}
+var opGetSome = runtime.Op{Name: "get-some", Cmd: AlltypesCmdGetSome, Attrs: &attrsSome, DoReply: true}
 
 // reqGetSomeDo marks the attributes "get-some" do requests carry.
-var reqGetSomeDo = []bool{3: true}
+var reqGetSomeDo = []bool{AlltypesAAllU32: true}
 
 // GetSome runs the "get-some" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -123,7 +139,7 @@ func (c *Client) GetSome(ctx context.Context, req *Some, opts ...runtime.DoOptio
 }
 
 // opEcho describes "echo" requests.
-var opEcho = runtime.Op{Name: "echo", Cmd: 5, Attrs: &attrsAll, DoReply: true}
+var opEcho = runtime.Op{Name: "echo", Cmd: AlltypesCmdEcho, Attrs: &attrsAll, DoReply: true}
 
 // Echo runs the "echo" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
@@ -208,7 +224,7 @@ type AllNtf struct {
 // Op returns "all-ntf".
 func (AllNtf) Op() string { return "all-ntf" }
 
-func (AllNtf) cmd() uint8 { return 3 }
+func (AllNtf) cmd() uint8 { return AlltypesCmdAllNtf }
 
 // Evt is the "evt" notification, its attributes those of Inner. An event
 // with its own attributes.
@@ -219,7 +235,7 @@ type Evt struct {
 // Op returns "evt".
 func (Evt) Op() string { return "evt" }
 
-func (Evt) cmd() uint8 { return 4 }
+func (Evt) cmd() uint8 { return AlltypesCmdEvt }
 
 // EchoNtf is the "echo-ntf" notification, its attributes those of All.
 // Announces an echo with the echoed attributes.
@@ -230,7 +246,7 @@ type EchoNtf struct {
 // Op returns "echo-ntf".
 func (EchoNtf) Op() string { return "echo-ntf" }
 
-func (EchoNtf) cmd() uint8 { return 6 }
+func (EchoNtf) cmd() uint8 { return AlltypesCmdEchoNtf }
 
 // UnknownNotification is a multicast message whose command the spec does
 // not describe, passed on undecoded.
@@ -299,21 +315,21 @@ func (n *Notifications) Close() error { return n.sub.Close() }
 // the socket's reused decoder if reuse (runtime.ReuseReplies).
 func decodeNotification(m runtime.Message, reuse bool) (Notification, error) {
 	switch m.Cmd {
-	case 3:
+	case AlltypesCmdAllNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeAll(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: all-ntf: %w", err)
 		}
 		return AllNtf{v}, nil
-	case 4:
+	case AlltypesCmdEvt:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeInner(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {
 			return nil, fmt.Errorf("genlgen: evt: %w", err)
 		}
 		return Evt{v}, nil
-	case 6:
+	case AlltypesCmdEchoNtf:
 		dc := runtime.DecoderOf[decoder](m.Scratch, reuse)
 		v := &dc.takeAll(1)[0]
 		if err := v.decodeMessage(m.Payload, dc); err != nil {

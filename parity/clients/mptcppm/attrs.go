@@ -9,6 +9,34 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "address", as the kernel's header names them.
+const (
+	MptcpPmAddrAttrUnspec = 0
+	MptcpPmAddrAttrFamily = 1
+	MptcpPmAddrAttrID     = 2
+	MptcpPmAddrAttrAddr4  = 3
+	MptcpPmAddrAttrAddr6  = 4
+	MptcpPmAddrAttrPort   = 5
+	MptcpPmAddrAttrFlags  = 6
+	MptcpPmAddrAttrIfIdx  = 7
+)
+
+// Attribute types of "endpoint", as the kernel's header names them.
+const (
+	MptcpPmEndpointAddr = 1
+)
+
+// Attribute types of "attr", as the kernel's header names them.
+const (
+	MptcpPmAttrUnspec      = 0
+	MptcpPmAttrAddr        = 1
+	MptcpPmAttrRcvAddAddrs = 2
+	MptcpPmAttrSubflows    = 3
+	MptcpPmAttrToken       = 4
+	MptcpPmAttrLocID       = 5
+	MptcpPmAttrAddrRemote  = 6
+)
+
 // Address holds the attributes of the "address" attribute set.
 type Address struct {
 	// Family is the "family" attribute.
@@ -43,26 +71,26 @@ func (v *Address) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Family; x.Present && sends(e, only, 1, "Family", "family") {
-		e.PutU16(1, x.V)
+	if x := &v.Family; x.Present && sends(e, only, MptcpPmAddrAttrFamily, "Family", "family") {
+		e.PutU16(MptcpPmAddrAttrFamily, x.V)
 	}
-	if x := &v.ID; x.Present && sends(e, only, 2, "ID", "id") {
-		e.PutU8(2, x.V)
+	if x := &v.ID; x.Present && sends(e, only, MptcpPmAddrAttrID, "ID", "id") {
+		e.PutU8(MptcpPmAddrAttrID, x.V)
 	}
-	if x := &v.Addr4; x.Present && sends(e, only, 3, "Addr4", "addr4") {
-		e.PutBE32(3, x.V)
+	if x := &v.Addr4; x.Present && sends(e, only, MptcpPmAddrAttrAddr4, "Addr4", "addr4") {
+		e.PutBE32(MptcpPmAddrAttrAddr4, x.V)
 	}
-	if x := &v.Addr6; x.Present && sends(e, only, 4, "Addr6", "addr6") {
-		e.PutBytes(4, x.V[:])
+	if x := &v.Addr6; x.Present && sends(e, only, MptcpPmAddrAttrAddr6, "Addr6", "addr6") {
+		e.PutBytes(MptcpPmAddrAttrAddr6, x.V[:])
 	}
-	if x := &v.Port; x.Present && sends(e, only, 5, "Port", "port") {
-		e.PutU16(5, x.V)
+	if x := &v.Port; x.Present && sends(e, only, MptcpPmAddrAttrPort, "Port", "port") {
+		e.PutU16(MptcpPmAddrAttrPort, x.V)
 	}
-	if x := &v.Flags; x.Present && sends(e, only, 6, "Flags", "flags") {
-		e.PutU32(6, x.V)
+	if x := &v.Flags; x.Present && sends(e, only, MptcpPmAddrAttrFlags, "Flags", "flags") {
+		e.PutU32(MptcpPmAddrAttrFlags, x.V)
 	}
-	if x := &v.IfIdx; x.Present && sends(e, only, 7, "IfIdx", "if-idx") {
-		e.PutS32(7, x.V)
+	if x := &v.IfIdx; x.Present && sends(e, only, MptcpPmAddrAttrIfIdx, "IfIdx", "if-idx") {
+		e.PutS32(MptcpPmAddrAttrIfIdx, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -85,45 +113,45 @@ func (v *Address) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case MptcpPmAddrAttrUnspec: // pad or unused: never surfaced
+		case MptcpPmAddrAttrFamily:
 			if l-4 != 2 {
 				return runtime.SizeError("family", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.Family = runtime.Some(x)
-		case 2:
+		case MptcpPmAddrAttrID:
 			if l-4 != 1 {
 				return runtime.SizeError("id", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.ID = runtime.Some(x)
-		case 3:
+		case MptcpPmAddrAttrAddr4:
 			if l-4 != 4 {
 				return runtime.SizeError("addr4", 4, l-4)
 			}
 			x := runtime.BE32(b[off+4 : end])
 			v.Addr4 = runtime.Some(x)
-		case 4:
+		case MptcpPmAddrAttrAddr6:
 			if l-4 != 16 {
 				return runtime.SizeError("addr6", 16, l-4)
 			}
 			var x [16]byte
 			copy(x[:], b[off+4:end])
 			v.Addr6 = runtime.Some(x)
-		case 5:
+		case MptcpPmAddrAttrPort:
 			if l-4 != 2 {
 				return runtime.SizeError("port", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.Port = runtime.Some(x)
-		case 6:
+		case MptcpPmAddrAttrFlags:
 			if l-4 != 4 {
 				return runtime.SizeError("flags", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Flags = runtime.Some(x)
-		case 7:
+		case MptcpPmAddrAttrIfIdx:
 			if l-4 != 4 {
 				return runtime.SizeError("if-idx", 4, l-4)
 			}
@@ -246,8 +274,8 @@ func (v *Endpoint) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Addr; x != nil && sends(e, only, 1, "Addr", "addr") {
-		n := e.BeginNest(1)
+	if x := v.Addr; x != nil && sends(e, only, MptcpPmEndpointAddr, "Addr", "addr") {
+		n := e.BeginNest(MptcpPmEndpointAddr)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -272,7 +300,7 @@ func (v *Endpoint) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case MptcpPmEndpointAddr:
 			x := &dc.takeAddress(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("addr: %w", err)
@@ -346,25 +374,25 @@ func (v *Attr) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := v.Addr; x != nil && sends(e, only, 1, "Addr", "addr") {
-		n := e.BeginNest(1)
+	if x := v.Addr; x != nil && sends(e, only, MptcpPmAttrAddr, "Addr", "addr") {
+		n := e.BeginNest(MptcpPmAttrAddr)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.RcvAddAddrs; x.Present && sends(e, only, 2, "RcvAddAddrs", "rcv-add-addrs") {
-		e.PutU32(2, x.V)
+	if x := &v.RcvAddAddrs; x.Present && sends(e, only, MptcpPmAttrRcvAddAddrs, "RcvAddAddrs", "rcv-add-addrs") {
+		e.PutU32(MptcpPmAttrRcvAddAddrs, x.V)
 	}
-	if x := &v.Subflows; x.Present && sends(e, only, 3, "Subflows", "subflows") {
-		e.PutU32(3, x.V)
+	if x := &v.Subflows; x.Present && sends(e, only, MptcpPmAttrSubflows, "Subflows", "subflows") {
+		e.PutU32(MptcpPmAttrSubflows, x.V)
 	}
-	if x := &v.Token; x.Present && sends(e, only, 4, "Token", "token") {
-		e.PutU32(4, x.V)
+	if x := &v.Token; x.Present && sends(e, only, MptcpPmAttrToken, "Token", "token") {
+		e.PutU32(MptcpPmAttrToken, x.V)
 	}
-	if x := &v.LocID; x.Present && sends(e, only, 5, "LocID", "loc-id") {
-		e.PutU8(5, x.V)
+	if x := &v.LocID; x.Present && sends(e, only, MptcpPmAttrLocID, "LocID", "loc-id") {
+		e.PutU8(MptcpPmAttrLocID, x.V)
 	}
-	if x := v.AddrRemote; x != nil && sends(e, only, 6, "AddrRemote", "addr-remote") {
-		n := e.BeginNest(6)
+	if x := v.AddrRemote; x != nil && sends(e, only, MptcpPmAttrAddrRemote, "AddrRemote", "addr-remote") {
+		n := e.BeginNest(MptcpPmAttrAddrRemote)
 		x.Encode(e)
 		e.EndNest(n)
 	}
@@ -389,38 +417,38 @@ func (v *Attr) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 0: // pad or unused: never surfaced
-		case 1:
+		case MptcpPmAttrUnspec: // pad or unused: never surfaced
+		case MptcpPmAttrAddr:
 			x := &dc.takeAddress(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("addr: %w", err)
 			}
 			v.Addr = x
-		case 2:
+		case MptcpPmAttrRcvAddAddrs:
 			if l-4 != 4 {
 				return runtime.SizeError("rcv-add-addrs", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RcvAddAddrs = runtime.Some(x)
-		case 3:
+		case MptcpPmAttrSubflows:
 			if l-4 != 4 {
 				return runtime.SizeError("subflows", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Subflows = runtime.Some(x)
-		case 4:
+		case MptcpPmAttrToken:
 			if l-4 != 4 {
 				return runtime.SizeError("token", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Token = runtime.Some(x)
-		case 5:
+		case MptcpPmAttrLocID:
 			if l-4 != 1 {
 				return runtime.SizeError("loc-id", 1, l-4)
 			}
 			x := runtime.U8(b[off+4 : end])
 			v.LocID = runtime.Some(x)
-		case 6:
+		case MptcpPmAttrAddrRemote:
 			x := &dc.takeAddress(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("addr-remote: %w", err)
@@ -509,30 +537,30 @@ func (v *Attr) UnmarshalJSON(b []byte) error {
 
 // attrsAddress names the attributes of "address" in kernel errors.
 var attrsAddress = runtime.AttrSet{Name: "address", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "family"},
-	2: {Name: "id"},
-	3: {Name: "addr4"},
-	4: {Name: "addr6"},
-	5: {Name: "port"},
-	6: {Name: "flags"},
-	7: {Name: "if-idx"},
+	MptcpPmAddrAttrUnspec: {Name: "unspec"},
+	MptcpPmAddrAttrFamily: {Name: "family"},
+	MptcpPmAddrAttrID:     {Name: "id"},
+	MptcpPmAddrAttrAddr4:  {Name: "addr4"},
+	MptcpPmAddrAttrAddr6:  {Name: "addr6"},
+	MptcpPmAddrAttrPort:   {Name: "port"},
+	MptcpPmAddrAttrFlags:  {Name: "flags"},
+	MptcpPmAddrAttrIfIdx:  {Name: "if-idx"},
 }}
 
 // attrsEndpoint names the attributes of "endpoint" in kernel errors.
 var attrsEndpoint = runtime.AttrSet{Name: "endpoint", Attrs: []runtime.AttrSpec{
-	1: {Name: "addr"},
+	MptcpPmEndpointAddr: {Name: "addr"},
 }}
 
 // attrsAttr names the attributes of "attr" in kernel errors.
 var attrsAttr = runtime.AttrSet{Name: "attr", Attrs: []runtime.AttrSpec{
-	0: {Name: "unspec"},
-	1: {Name: "addr"},
-	2: {Name: "rcv-add-addrs"},
-	3: {Name: "subflows"},
-	4: {Name: "token"},
-	5: {Name: "loc-id"},
-	6: {Name: "addr-remote"},
+	MptcpPmAttrUnspec:      {Name: "unspec"},
+	MptcpPmAttrAddr:        {Name: "addr"},
+	MptcpPmAttrRcvAddAddrs: {Name: "rcv-add-addrs"},
+	MptcpPmAttrSubflows:    {Name: "subflows"},
+	MptcpPmAttrToken:       {Name: "token"},
+	MptcpPmAttrLocID:       {Name: "loc-id"},
+	MptcpPmAttrAddrRemote:  {Name: "addr-remote"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -590,9 +618,9 @@ func (dc *decoder) takeAttr(n int) []Attr {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsEndpoint.Attrs[1].Nested = &attrsAddress
-	attrsAttr.Attrs[1].Nested = &attrsAddress
-	attrsAttr.Attrs[6].Nested = &attrsAddress
+	attrsEndpoint.Attrs[MptcpPmEndpointAddr].Nested = &attrsAddress
+	attrsAttr.Attrs[MptcpPmAttrAddr].Nested = &attrsAddress
+	attrsAttr.Attrs[MptcpPmAttrAddrRemote].Nested = &attrsAddress
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -10,6 +10,32 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// MptcpPmCmdAddAddr is the command of "add-addr".
+	MptcpPmCmdAddAddr = 1
+	// MptcpPmCmdDelAddr is the command of "del-addr".
+	MptcpPmCmdDelAddr = 2
+	// MptcpPmCmdGetAddr is the command of "get-addr".
+	MptcpPmCmdGetAddr = 3
+	// MptcpPmCmdFlushAddrs is the command of "flush-addrs".
+	MptcpPmCmdFlushAddrs = 4
+	// MptcpPmCmdSetLimits is the command of "set-limits".
+	MptcpPmCmdSetLimits = 5
+	// MptcpPmCmdGetLimits is the command of "get-limits".
+	MptcpPmCmdGetLimits = 6
+	// MptcpPmCmdSetFlags is the command of "set-flags".
+	MptcpPmCmdSetFlags = 7
+	// MptcpPmCmdAnnounce is the command of "announce".
+	MptcpPmCmdAnnounce = 8
+	// MptcpPmCmdRemove is the command of "remove".
+	MptcpPmCmdRemove = 9
+	// MptcpPmCmdSubflowCreate is the command of "subflow-create".
+	MptcpPmCmdSubflowCreate = 10
+	// MptcpPmCmdSubflowDestroy is the command of "subflow-destroy".
+	MptcpPmCmdSubflowDestroy = 11
+)
+
 // Client is a connection to the mptcp_pm family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,7 +63,7 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opAddAddr describes "add-addr" requests.
-var opAddAddr = runtime.Op{Name: "add-addr", Cmd: 1, Attrs: &attrsEndpoint}
+var opAddAddr = runtime.Op{Name: "add-addr", Cmd: MptcpPmCmdAddAddr, Attrs: &attrsEndpoint}
 
 // AddAddr runs the "add-addr" operation; the kernel sends no reply. Add
 // endpoint
@@ -46,7 +72,7 @@ func (c *Client) AddAddr(ctx context.Context, req *Endpoint) error {
 }
 
 // opDelAddr describes "del-addr" requests.
-var opDelAddr = runtime.Op{Name: "del-addr", Cmd: 2, Attrs: &attrsEndpoint}
+var opDelAddr = runtime.Op{Name: "del-addr", Cmd: MptcpPmCmdDelAddr, Attrs: &attrsEndpoint}
 
 // DelAddr runs the "del-addr" operation; the kernel sends no reply. Delete
 // endpoint
@@ -55,10 +81,10 @@ func (c *Client) DelAddr(ctx context.Context, req *Endpoint) error {
 }
 
 // opGetAddr describes "get-addr" requests.
-var opGetAddr = runtime.Op{Name: "get-addr", Cmd: 3, Attrs: &attrsAttr, DoReply: true}
+var opGetAddr = runtime.Op{Name: "get-addr", Cmd: MptcpPmCmdGetAddr, Attrs: &attrsAttr, DoReply: true}
 
 // reqGetAddrDo marks the attributes "get-addr" do requests carry.
-var reqGetAddrDo = []bool{1: true, 4: true}
+var reqGetAddrDo = []bool{MptcpPmAttrAddr: true, MptcpPmAttrToken: true}
 
 // GetAddr runs the "get-addr" operation and returns the kernel's reply (nil
 // if it sent none), carved from chunks shared with other replies on the
@@ -113,7 +139,7 @@ func (c *Client) GetAddrDump(ctx context.Context, opts ...runtime.DumpOption) it
 }
 
 // opFlushAddrs describes "flush-addrs" requests.
-var opFlushAddrs = runtime.Op{Name: "flush-addrs", Cmd: 4, Attrs: &attrsEndpoint}
+var opFlushAddrs = runtime.Op{Name: "flush-addrs", Cmd: MptcpPmCmdFlushAddrs, Attrs: &attrsEndpoint}
 
 // FlushAddrs runs the "flush-addrs" operation; the kernel sends no reply.
 // Flush addresses
@@ -122,10 +148,10 @@ func (c *Client) FlushAddrs(ctx context.Context, req *Endpoint) error {
 }
 
 // opSetLimits describes "set-limits" requests.
-var opSetLimits = runtime.Op{Name: "set-limits", Cmd: 5, Attrs: &attrsAttr}
+var opSetLimits = runtime.Op{Name: "set-limits", Cmd: MptcpPmCmdSetLimits, Attrs: &attrsAttr}
 
 // reqSetLimitsDo marks the attributes "set-limits" do requests carry.
-var reqSetLimitsDo = []bool{2: true, 3: true}
+var reqSetLimitsDo = []bool{MptcpPmAttrRcvAddAddrs: true, MptcpPmAttrSubflows: true}
 
 // SetLimits runs the "set-limits" operation; the kernel sends no reply. Set
 // protocol limits
@@ -134,10 +160,10 @@ func (c *Client) SetLimits(ctx context.Context, req *Attr) error {
 }
 
 // opGetLimits describes "get-limits" requests.
-var opGetLimits = runtime.Op{Name: "get-limits", Cmd: 6, Attrs: &attrsAttr, DoReply: true}
+var opGetLimits = runtime.Op{Name: "get-limits", Cmd: MptcpPmCmdGetLimits, Attrs: &attrsAttr, DoReply: true}
 
 // reqGetLimitsDo marks the attributes "get-limits" do requests carry.
-var reqGetLimitsDo = []bool{2: true, 3: true}
+var reqGetLimitsDo = []bool{MptcpPmAttrRcvAddAddrs: true, MptcpPmAttrSubflows: true}
 
 // GetLimits runs the "get-limits" operation and returns the kernel's reply
 // (nil if it sent none), carved from chunks shared with other replies on
@@ -162,10 +188,10 @@ func (c *Client) GetLimits(ctx context.Context, req *Attr, opts ...runtime.DoOpt
 }
 
 // opSetFlags describes "set-flags" requests.
-var opSetFlags = runtime.Op{Name: "set-flags", Cmd: 7, Attrs: &attrsAttr}
+var opSetFlags = runtime.Op{Name: "set-flags", Cmd: MptcpPmCmdSetFlags, Attrs: &attrsAttr}
 
 // reqSetFlagsDo marks the attributes "set-flags" do requests carry.
-var reqSetFlagsDo = []bool{1: true, 4: true, 6: true}
+var reqSetFlagsDo = []bool{MptcpPmAttrAddr: true, MptcpPmAttrToken: true, MptcpPmAttrAddrRemote: true}
 
 // SetFlags runs the "set-flags" operation; the kernel sends no reply.
 // Change endpoint flags
@@ -174,10 +200,10 @@ func (c *Client) SetFlags(ctx context.Context, req *Attr) error {
 }
 
 // opAnnounce describes "announce" requests.
-var opAnnounce = runtime.Op{Name: "announce", Cmd: 8, Attrs: &attrsAttr}
+var opAnnounce = runtime.Op{Name: "announce", Cmd: MptcpPmCmdAnnounce, Attrs: &attrsAttr}
 
 // reqAnnounceDo marks the attributes "announce" do requests carry.
-var reqAnnounceDo = []bool{1: true, 4: true}
+var reqAnnounceDo = []bool{MptcpPmAttrAddr: true, MptcpPmAttrToken: true}
 
 // Announce runs the "announce" operation; the kernel sends no reply.
 // Announce new address
@@ -186,10 +212,10 @@ func (c *Client) Announce(ctx context.Context, req *Attr) error {
 }
 
 // opRemove describes "remove" requests.
-var opRemove = runtime.Op{Name: "remove", Cmd: 9, Attrs: &attrsAttr}
+var opRemove = runtime.Op{Name: "remove", Cmd: MptcpPmCmdRemove, Attrs: &attrsAttr}
 
 // reqRemoveDo marks the attributes "remove" do requests carry.
-var reqRemoveDo = []bool{4: true, 5: true}
+var reqRemoveDo = []bool{MptcpPmAttrToken: true, MptcpPmAttrLocID: true}
 
 // Remove runs the "remove" operation; the kernel sends no reply. Announce
 // removal
@@ -198,10 +224,10 @@ func (c *Client) Remove(ctx context.Context, req *Attr) error {
 }
 
 // opSubflowCreate describes "subflow-create" requests.
-var opSubflowCreate = runtime.Op{Name: "subflow-create", Cmd: 10, Attrs: &attrsAttr}
+var opSubflowCreate = runtime.Op{Name: "subflow-create", Cmd: MptcpPmCmdSubflowCreate, Attrs: &attrsAttr}
 
 // reqSubflowCreateDo marks the attributes "subflow-create" do requests carry.
-var reqSubflowCreateDo = []bool{1: true, 4: true, 6: true}
+var reqSubflowCreateDo = []bool{MptcpPmAttrAddr: true, MptcpPmAttrToken: true, MptcpPmAttrAddrRemote: true}
 
 // SubflowCreate runs the "subflow-create" operation; the kernel sends no
 // reply. Create subflow
@@ -210,10 +236,10 @@ func (c *Client) SubflowCreate(ctx context.Context, req *Attr) error {
 }
 
 // opSubflowDestroy describes "subflow-destroy" requests.
-var opSubflowDestroy = runtime.Op{Name: "subflow-destroy", Cmd: 11, Attrs: &attrsAttr}
+var opSubflowDestroy = runtime.Op{Name: "subflow-destroy", Cmd: MptcpPmCmdSubflowDestroy, Attrs: &attrsAttr}
 
 // reqSubflowDestroyDo marks the attributes "subflow-destroy" do requests carry.
-var reqSubflowDestroyDo = []bool{1: true, 4: true, 6: true}
+var reqSubflowDestroyDo = []bool{MptcpPmAttrAddr: true, MptcpPmAttrToken: true, MptcpPmAttrAddrRemote: true}
 
 // SubflowDestroy runs the "subflow-destroy" operation; the kernel sends no
 // reply. Destroy subflow

@@ -10,6 +10,34 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// Attribute types of "tcp-metrics", as the kernel's header names them.
+const (
+	TCPMetricsAttrAddrIPv4       = 1
+	TCPMetricsAttrAddrIPv6       = 2
+	TCPMetricsAttrAge            = 3
+	TCPMetricsAttrTwTsval        = 4
+	TCPMetricsAttrTwTsStamp      = 5
+	TCPMetricsAttrVals           = 6
+	TCPMetricsAttrFopenMss       = 7
+	TCPMetricsAttrFopenSynDrops  = 8
+	TCPMetricsAttrFopenSynDropTs = 9
+	TCPMetricsAttrFopenCookie    = 10
+	TCPMetricsAttrSaddrIPv4      = 11
+	TCPMetricsAttrSaddrIPv6      = 12
+	TCPMetricsAttrPad            = 13
+)
+
+// Attribute types of "metrics", as the kernel's header names them.
+const (
+	TCPMetricsAMetricsRtt       = 1
+	TCPMetricsAMetricsRttvar    = 2
+	TCPMetricsAMetricsSsthresh  = 3
+	TCPMetricsAMetricsCwnd      = 4
+	TCPMetricsAMetricsReodering = 5
+	TCPMetricsAMetricsRttUs     = 6
+	TCPMetricsAMetricsRttvarUs  = 7
+)
+
 // TCPMetrics holds the attributes of the "tcp-metrics" attribute set.
 type TCPMetrics struct {
 	// AddrIPv4 is the "addr-ipv4" attribute.
@@ -54,43 +82,43 @@ func (v *TCPMetrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.AddrIPv4; x.Present && sends(e, only, 1, "AddrIPv4", "addr-ipv4") {
-		e.PutIPv4(1, x.V, true)
+	if x := &v.AddrIPv4; x.Present && sends(e, only, TCPMetricsAttrAddrIPv4, "AddrIPv4", "addr-ipv4") {
+		e.PutIPv4(TCPMetricsAttrAddrIPv4, x.V, true)
 	}
-	if x := &v.AddrIPv6; x.Present && sends(e, only, 2, "AddrIPv6", "addr-ipv6") {
-		e.PutIP(2, x.V, 16)
+	if x := &v.AddrIPv6; x.Present && sends(e, only, TCPMetricsAttrAddrIPv6, "AddrIPv6", "addr-ipv6") {
+		e.PutIP(TCPMetricsAttrAddrIPv6, x.V, 16)
 	}
-	if x := &v.Age; x.Present && sends(e, only, 3, "Age", "age") {
-		e.PutU64(3, x.V)
+	if x := &v.Age; x.Present && sends(e, only, TCPMetricsAttrAge, "Age", "age") {
+		e.PutU64(TCPMetricsAttrAge, x.V)
 	}
-	if x := &v.TwTsval; x.Present && sends(e, only, 4, "TwTsval", "tw-tsval") {
-		e.PutU32(4, x.V)
+	if x := &v.TwTsval; x.Present && sends(e, only, TCPMetricsAttrTwTsval, "TwTsval", "tw-tsval") {
+		e.PutU32(TCPMetricsAttrTwTsval, x.V)
 	}
-	if x := &v.TwTsStamp; x.Present && sends(e, only, 5, "TwTsStamp", "tw-ts-stamp") {
-		e.PutS32(5, x.V)
+	if x := &v.TwTsStamp; x.Present && sends(e, only, TCPMetricsAttrTwTsStamp, "TwTsStamp", "tw-ts-stamp") {
+		e.PutS32(TCPMetricsAttrTwTsStamp, x.V)
 	}
-	if x := v.Vals; x != nil && sends(e, only, 6, "Vals", "vals") {
-		n := e.BeginNest(6)
+	if x := v.Vals; x != nil && sends(e, only, TCPMetricsAttrVals, "Vals", "vals") {
+		n := e.BeginNest(TCPMetricsAttrVals)
 		x.Encode(e)
 		e.EndNest(n)
 	}
-	if x := &v.FopenMss; x.Present && sends(e, only, 7, "FopenMss", "fopen-mss") {
-		e.PutU16(7, x.V)
+	if x := &v.FopenMss; x.Present && sends(e, only, TCPMetricsAttrFopenMss, "FopenMss", "fopen-mss") {
+		e.PutU16(TCPMetricsAttrFopenMss, x.V)
 	}
-	if x := &v.FopenSynDrops; x.Present && sends(e, only, 8, "FopenSynDrops", "fopen-syn-drops") {
-		e.PutU16(8, x.V)
+	if x := &v.FopenSynDrops; x.Present && sends(e, only, TCPMetricsAttrFopenSynDrops, "FopenSynDrops", "fopen-syn-drops") {
+		e.PutU16(TCPMetricsAttrFopenSynDrops, x.V)
 	}
-	if x := &v.FopenSynDropTs; x.Present && sends(e, only, 9, "FopenSynDropTs", "fopen-syn-drop-ts") {
-		e.PutU64(9, x.V)
+	if x := &v.FopenSynDropTs; x.Present && sends(e, only, TCPMetricsAttrFopenSynDropTs, "FopenSynDropTs", "fopen-syn-drop-ts") {
+		e.PutU64(TCPMetricsAttrFopenSynDropTs, x.V)
 	}
-	if x := v.FopenCookie; x != nil && sends(e, only, 10, "FopenCookie", "fopen-cookie") {
-		e.PutBytes(10, x)
+	if x := v.FopenCookie; x != nil && sends(e, only, TCPMetricsAttrFopenCookie, "FopenCookie", "fopen-cookie") {
+		e.PutBytes(TCPMetricsAttrFopenCookie, x)
 	}
-	if x := &v.SaddrIPv4; x.Present && sends(e, only, 11, "SaddrIPv4", "saddr-ipv4") {
-		e.PutIPv4(11, x.V, true)
+	if x := &v.SaddrIPv4; x.Present && sends(e, only, TCPMetricsAttrSaddrIPv4, "SaddrIPv4", "saddr-ipv4") {
+		e.PutIPv4(TCPMetricsAttrSaddrIPv4, x.V, true)
 	}
-	if x := &v.SaddrIPv6; x.Present && sends(e, only, 12, "SaddrIPv6", "saddr-ipv6") {
-		e.PutIP(12, x.V, 16)
+	if x := &v.SaddrIPv6; x.Present && sends(e, only, TCPMetricsAttrSaddrIPv6, "SaddrIPv6", "saddr-ipv6") {
+		e.PutIP(TCPMetricsAttrSaddrIPv6, x.V, 16)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -113,71 +141,71 @@ func (v *TCPMetrics) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 13: // pad or unused: never surfaced
-		case 1:
+		case TCPMetricsAttrPad: // pad or unused: never surfaced
+		case TCPMetricsAttrAddrIPv4:
 			x, err := runtime.ReadIPv4("addr-ipv4", b[off+4:end], true)
 			if err != nil {
 				return err
 			}
 			v.AddrIPv4 = runtime.Some(x)
-		case 2:
+		case TCPMetricsAttrAddrIPv6:
 			x, err := runtime.ReadIP("addr-ipv6", b[off+4:end], 16)
 			if err != nil {
 				return err
 			}
 			v.AddrIPv6 = runtime.Some(x)
-		case 3:
+		case TCPMetricsAttrAge:
 			if l-4 != 8 {
 				return runtime.SizeError("age", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.Age = runtime.Some(x)
-		case 4:
+		case TCPMetricsAttrTwTsval:
 			if l-4 != 4 {
 				return runtime.SizeError("tw-tsval", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.TwTsval = runtime.Some(x)
-		case 5:
+		case TCPMetricsAttrTwTsStamp:
 			if l-4 != 4 {
 				return runtime.SizeError("tw-ts-stamp", 4, l-4)
 			}
 			x := int32(runtime.U32(b[off+4 : end]))
 			v.TwTsStamp = runtime.Some(x)
-		case 6:
+		case TCPMetricsAttrVals:
 			x := &dc.takeMetrics(1)[0]
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("vals: %w", err)
 			}
 			v.Vals = x
-		case 7:
+		case TCPMetricsAttrFopenMss:
 			if l-4 != 2 {
 				return runtime.SizeError("fopen-mss", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.FopenMss = runtime.Some(x)
-		case 8:
+		case TCPMetricsAttrFopenSynDrops:
 			if l-4 != 2 {
 				return runtime.SizeError("fopen-syn-drops", 2, l-4)
 			}
 			x := runtime.U16(b[off+4 : end])
 			v.FopenSynDrops = runtime.Some(x)
-		case 9:
+		case TCPMetricsAttrFopenSynDropTs:
 			if l-4 != 8 {
 				return runtime.SizeError("fopen-syn-drop-ts", 8, l-4)
 			}
 			x := runtime.U64(b[off+4 : end])
 			v.FopenSynDropTs = runtime.Some(x)
-		case 10:
+		case TCPMetricsAttrFopenCookie:
 			x := dc.bytes().Copy(b[off+4 : end])
 			v.FopenCookie = x
-		case 11:
+		case TCPMetricsAttrSaddrIPv4:
 			x, err := runtime.ReadIPv4("saddr-ipv4", b[off+4:end], true)
 			if err != nil {
 				return err
 			}
 			v.SaddrIPv4 = runtime.Some(x)
-		case 12:
+		case TCPMetricsAttrSaddrIPv6:
 			x, err := runtime.ReadIP("saddr-ipv6", b[off+4:end], 16)
 			if err != nil {
 				return err
@@ -360,26 +388,26 @@ func (v *Metrics) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if x := &v.Rtt; x.Present && sends(e, only, 1, "Rtt", "rtt") {
-		e.PutU32(1, x.V)
+	if x := &v.Rtt; x.Present && sends(e, only, TCPMetricsAMetricsRtt, "Rtt", "rtt") {
+		e.PutU32(TCPMetricsAMetricsRtt, x.V)
 	}
-	if x := &v.Rttvar; x.Present && sends(e, only, 2, "Rttvar", "rttvar") {
-		e.PutU32(2, x.V)
+	if x := &v.Rttvar; x.Present && sends(e, only, TCPMetricsAMetricsRttvar, "Rttvar", "rttvar") {
+		e.PutU32(TCPMetricsAMetricsRttvar, x.V)
 	}
-	if x := &v.Ssthresh; x.Present && sends(e, only, 3, "Ssthresh", "ssthresh") {
-		e.PutU32(3, x.V)
+	if x := &v.Ssthresh; x.Present && sends(e, only, TCPMetricsAMetricsSsthresh, "Ssthresh", "ssthresh") {
+		e.PutU32(TCPMetricsAMetricsSsthresh, x.V)
 	}
-	if x := &v.Cwnd; x.Present && sends(e, only, 4, "Cwnd", "cwnd") {
-		e.PutU32(4, x.V)
+	if x := &v.Cwnd; x.Present && sends(e, only, TCPMetricsAMetricsCwnd, "Cwnd", "cwnd") {
+		e.PutU32(TCPMetricsAMetricsCwnd, x.V)
 	}
-	if x := &v.Reodering; x.Present && sends(e, only, 5, "Reodering", "reodering") {
-		e.PutU32(5, x.V)
+	if x := &v.Reodering; x.Present && sends(e, only, TCPMetricsAMetricsReodering, "Reodering", "reodering") {
+		e.PutU32(TCPMetricsAMetricsReodering, x.V)
 	}
-	if x := &v.RttUs; x.Present && sends(e, only, 6, "RttUs", "rtt-us") {
-		e.PutU32(6, x.V)
+	if x := &v.RttUs; x.Present && sends(e, only, TCPMetricsAMetricsRttUs, "RttUs", "rtt-us") {
+		e.PutU32(TCPMetricsAMetricsRttUs, x.V)
 	}
-	if x := &v.RttvarUs; x.Present && sends(e, only, 7, "RttvarUs", "rttvar-us") {
-		e.PutU32(7, x.V)
+	if x := &v.RttvarUs; x.Present && sends(e, only, TCPMetricsAMetricsRttvarUs, "RttvarUs", "rttvar-us") {
+		e.PutU32(TCPMetricsAMetricsRttvarUs, x.V)
 	}
 	for _, a := range v.Unknown {
 		e.PutRaw(a)
@@ -402,43 +430,43 @@ func (v *Metrics) decode(b []byte, dc *decoder) error {
 			return runtime.AttrsError(b, off)
 		}
 		switch typ {
-		case 1:
+		case TCPMetricsAMetricsRtt:
 			if l-4 != 4 {
 				return runtime.SizeError("rtt", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Rtt = runtime.Some(x)
-		case 2:
+		case TCPMetricsAMetricsRttvar:
 			if l-4 != 4 {
 				return runtime.SizeError("rttvar", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Rttvar = runtime.Some(x)
-		case 3:
+		case TCPMetricsAMetricsSsthresh:
 			if l-4 != 4 {
 				return runtime.SizeError("ssthresh", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Ssthresh = runtime.Some(x)
-		case 4:
+		case TCPMetricsAMetricsCwnd:
 			if l-4 != 4 {
 				return runtime.SizeError("cwnd", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Cwnd = runtime.Some(x)
-		case 5:
+		case TCPMetricsAMetricsReodering:
 			if l-4 != 4 {
 				return runtime.SizeError("reodering", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.Reodering = runtime.Some(x)
-		case 6:
+		case TCPMetricsAMetricsRttUs:
 			if l-4 != 4 {
 				return runtime.SizeError("rtt-us", 4, l-4)
 			}
 			x := runtime.U32(b[off+4 : end])
 			v.RttUs = runtime.Some(x)
-		case 7:
+		case TCPMetricsAMetricsRttvarUs:
 			if l-4 != 4 {
 				return runtime.SizeError("rttvar-us", 4, l-4)
 			}
@@ -536,30 +564,30 @@ func (v *Metrics) UnmarshalJSON(b []byte) error {
 
 // attrsTCPMetrics names the attributes of "tcp-metrics" in kernel errors.
 var attrsTCPMetrics = runtime.AttrSet{Name: "tcp-metrics", Attrs: []runtime.AttrSpec{
-	1:  {Name: "addr-ipv4"},
-	2:  {Name: "addr-ipv6"},
-	3:  {Name: "age"},
-	4:  {Name: "tw-tsval"},
-	5:  {Name: "tw-ts-stamp"},
-	6:  {Name: "vals"},
-	7:  {Name: "fopen-mss"},
-	8:  {Name: "fopen-syn-drops"},
-	9:  {Name: "fopen-syn-drop-ts"},
-	10: {Name: "fopen-cookie"},
-	11: {Name: "saddr-ipv4"},
-	12: {Name: "saddr-ipv6"},
-	13: {Name: "pad"},
+	TCPMetricsAttrAddrIPv4:       {Name: "addr-ipv4"},
+	TCPMetricsAttrAddrIPv6:       {Name: "addr-ipv6"},
+	TCPMetricsAttrAge:            {Name: "age"},
+	TCPMetricsAttrTwTsval:        {Name: "tw-tsval"},
+	TCPMetricsAttrTwTsStamp:      {Name: "tw-ts-stamp"},
+	TCPMetricsAttrVals:           {Name: "vals"},
+	TCPMetricsAttrFopenMss:       {Name: "fopen-mss"},
+	TCPMetricsAttrFopenSynDrops:  {Name: "fopen-syn-drops"},
+	TCPMetricsAttrFopenSynDropTs: {Name: "fopen-syn-drop-ts"},
+	TCPMetricsAttrFopenCookie:    {Name: "fopen-cookie"},
+	TCPMetricsAttrSaddrIPv4:      {Name: "saddr-ipv4"},
+	TCPMetricsAttrSaddrIPv6:      {Name: "saddr-ipv6"},
+	TCPMetricsAttrPad:            {Name: "pad"},
 }}
 
 // attrsMetrics names the attributes of "metrics" in kernel errors.
 var attrsMetrics = runtime.AttrSet{Name: "metrics", Attrs: []runtime.AttrSpec{
-	1: {Name: "rtt"},
-	2: {Name: "rttvar"},
-	3: {Name: "ssthresh"},
-	4: {Name: "cwnd"},
-	5: {Name: "reodering"},
-	6: {Name: "rtt-us"},
-	7: {Name: "rttvar-us"},
+	TCPMetricsAMetricsRtt:       {Name: "rtt"},
+	TCPMetricsAMetricsRttvar:    {Name: "rttvar"},
+	TCPMetricsAMetricsSsthresh:  {Name: "ssthresh"},
+	TCPMetricsAMetricsCwnd:      {Name: "cwnd"},
+	TCPMetricsAMetricsReodering: {Name: "reodering"},
+	TCPMetricsAMetricsRttUs:     {Name: "rtt-us"},
+	TCPMetricsAMetricsRttvarUs:  {Name: "rttvar-us"},
 }}
 
 // decoder carves the structs, strings and byte slices that one socket's
@@ -607,7 +635,7 @@ func (dc *decoder) takeMetrics(n int) []Metrics {
 
 // init links nested attribute sets, which may refer to each other.
 func init() {
-	attrsTCPMetrics.Attrs[6].Nested = &attrsMetrics
+	attrsTCPMetrics.Attrs[TCPMetricsAttrVals].Nested = &attrsMetrics
 }
 
 // sends reports whether an encoding limited to only carries attribute

@@ -10,6 +10,14 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
+// The family's commands, as the kernel's header names them.
+const (
+	// TCPMetricsCmdGet is the command of "get".
+	TCPMetricsCmdGet = 1
+	// TCPMetricsCmdDel is the command of "del".
+	TCPMetricsCmdDel = 2
+)
+
 // Client is a connection to the tcp_metrics family. It is safe for
 // concurrent use; every method honours its context.
 type Client struct {
@@ -37,10 +45,10 @@ func (c *Client) Close() error { return c.conn.Close() }
 func (c *Client) Conn() *runtime.Conn { return c.conn }
 
 // opGet describes "get" requests.
-var opGet = runtime.Op{Name: "get", Cmd: 1, Attrs: &attrsTCPMetrics, DoReply: true}
+var opGet = runtime.Op{Name: "get", Cmd: TCPMetricsCmdGet, Attrs: &attrsTCPMetrics, DoReply: true}
 
 // reqGetDo marks the attributes "get" do requests carry.
-var reqGetDo = []bool{1: true, 2: true, 11: true, 12: true}
+var reqGetDo = []bool{TCPMetricsAttrAddrIPv4: true, TCPMetricsAttrAddrIPv6: true, TCPMetricsAttrSaddrIPv4: true, TCPMetricsAttrSaddrIPv6: true}
 
 // Get runs the "get" operation and returns the kernel's reply (nil if it
 // sent none), carved from chunks shared with other replies on the same
@@ -95,10 +103,10 @@ func (c *Client) GetDump(ctx context.Context, opts ...runtime.DumpOption) iter.S
 }
 
 // opDel describes "del" requests.
-var opDel = runtime.Op{Name: "del", Cmd: 2, Attrs: &attrsTCPMetrics}
+var opDel = runtime.Op{Name: "del", Cmd: TCPMetricsCmdDel, Attrs: &attrsTCPMetrics}
 
 // reqDelDo marks the attributes "del" do requests carry.
-var reqDelDo = []bool{1: true, 2: true, 11: true, 12: true}
+var reqDelDo = []bool{TCPMetricsAttrAddrIPv4: true, TCPMetricsAttrAddrIPv6: true, TCPMetricsAttrSaddrIPv4: true, TCPMetricsAttrSaddrIPv6: true}
 
 // Del runs the "del" operation; the kernel sends no reply. Delete metrics.
 func (c *Client) Del(ctx context.Context, req *TCPMetrics) error {
