@@ -13,7 +13,7 @@ package spec
 // field becomes Foo1Attr).
 func (rv *resolver) goNames() {
 	f := rv.f
-	types := newNamespace(ReservedGoTypeNames...)
+	types := newNamespace(GoReservedNames.Types...)
 	for _, def := range f.Definitions {
 		if def.Header != "" && def.Kind == DefConst {
 			def.GoName = types.claim(goName(def.Name))
@@ -37,12 +37,12 @@ func (rv *resolver) goNames() {
 		}
 	}
 	for _, s := range f.AttrSets {
-		fields := newNamespace(ReservedGoFieldNames...)
+		fields := newNamespace(GoReservedNames.Fields...)
 		for _, a := range s.Attrs {
 			a.GoName = fields.claim(goName(a.Name), "Attr")
 		}
 	}
-	methods := newNamespace(ReservedGoMethodNames...)
+	methods := newNamespace(GoReservedNames.Methods...)
 	for _, op := range f.Ops.List {
 		op.GoName = methods.claim(goName(op.Name), "Op")
 		// The dump method is GoName+"Dump"; reserve it too.

@@ -106,17 +106,20 @@ func (ns *namespace) claim(name string, suffixes ...string) string {
 	}
 }
 
-// ReservedGoTypeNames are package-level identifiers every generated Go
-// package declares itself; spec names that would collide get a suffix.
-var ReservedGoTypeNames = []string{
-	"Client", "Dial", "DialOption", "Notification", "Notifications", "UnknownNotification", "FamilyName", "FamilyVersion",
-	"Error", "RawAttr", "Conn", "Option",
+// GoReserved are the identifiers a Go renderer declares itself, which
+// spec names must not take (goNames gives colliding names a suffix). The
+// model knows none of its own: the renderer that declares them supplies
+// them (internal/gogen does, in its init, and tests them against what its
+// templates declare), since only it knows what its templates write.
+type GoReserved struct {
+	// Types are package-level identifiers of every generated package.
+	Types []string
+	// Methods are methods of the generated Client.
+	Methods []string
+	// Fields are fields and methods of every attribute set's struct.
+	Fields []string
 }
 
-// ReservedGoMethodNames are methods of the generated Client; an op whose
-// Go name collides gets an "Op" suffix.
-var ReservedGoMethodNames = []string{"Close", "Subscribe", "Family", "FamilyID", "Conn", "Raw", "Notifications"}
-
-// ReservedGoFieldNames are fields and methods generated on every attribute
-// set struct; attributes named so get an "Attr" suffix.
-var ReservedGoFieldNames = []string{"Unknown", "Encode", "Decode", "String", "MarshalJSON"}
+// GoReservedNames is what the Go renderer reserves; set it before loading
+// specs.
+var GoReservedNames GoReserved

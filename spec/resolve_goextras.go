@@ -5,7 +5,7 @@ package spec
 // holding a message's fixed header. It runs after goNames so it can avoid every name given there.
 func (rv *resolver) goExtras() {
 	f := rv.f
-	types := newNamespace(ReservedGoTypeNames...)
+	types := newNamespace(GoReservedNames.Types...)
 	for _, def := range f.Definitions {
 		types.taken[def.GoName] = true
 		for _, e := range def.Entries {
@@ -71,7 +71,7 @@ func (rv *resolver) goExtras() {
 			continue
 		}
 		s.Go.FixedHeader = op.FixedHeader
-		fields := newNamespace(ReservedGoFieldNames...)
+		fields := newNamespace(GoReservedNames.Fields...)
 		for _, a := range s.Attrs {
 			fields.taken[a.GoName] = true
 		}

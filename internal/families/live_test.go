@@ -423,7 +423,7 @@ func TestEthtoolLoopback(t *testing.T) {
 	n := 0
 	for _, ss := range set.Stringsets.Stringset {
 		for _, strs := range ss.Strings {
-			for _, s := range strs.StringAttr {
+			for _, s := range strs.String {
 				if s.Value.Present {
 					n++
 				}

@@ -1310,8 +1310,8 @@ func (v *String) UnmarshalJSON(b []byte) error {
 
 // Strings holds the attributes of the "strings" attribute set.
 type Strings struct {
-	// StringAttr is the "string" attribute.
-	StringAttr []String
+	// String is the "string" attribute.
+	String []String
 	// Unknown holds the attributes the spec does not know, kept raw (and
 	// left out of JSON).
 	Unknown []runtime.RawAttr
@@ -1330,8 +1330,8 @@ func (v *Strings) encodeOnly(e *runtime.Encoder, only []bool) {
 	if v == nil {
 		return
 	}
-	if len(v.StringAttr) > 0 && sends(e, only, EthtoolAStringsString, "StringAttr", "string") {
-		for _, x := range v.StringAttr {
+	if len(v.String) > 0 && sends(e, only, EthtoolAStringsString, "String", "string") {
+		for _, x := range v.String {
 			n := e.BeginNest(EthtoolAStringsString)
 			x.Encode(e)
 			e.EndNest(n)
@@ -1364,7 +1364,7 @@ func (v *Strings) decode(b []byte, dc *decoder) error {
 			if err := x.decode(b[off+4:end], dc); err != nil {
 				return fmt.Errorf("string: %w", err)
 			}
-			v.StringAttr = append(v.StringAttr, x)
+			v.String = append(v.String, x)
 		default:
 			v.Unknown = append(v.Unknown, runtime.RawAttrAt(b, off))
 		}
@@ -1377,10 +1377,10 @@ func (v *Strings) decode(b []byte, dc *decoder) error {
 // the package doc.
 func (v *Strings) MarshalJSON() ([]byte, error) {
 	var o runtime.JSONObject
-	if len(v.StringAttr) > 0 {
-		l := make([]any, len(v.StringAttr))
-		for i := range v.StringAttr {
-			l[i] = &v.StringAttr[i]
+	if len(v.String) > 0 {
+		l := make([]any, len(v.String))
+		for i := range v.String {
+			l[i] = &v.String[i]
 		}
 		o.Put("string", l)
 	}
@@ -1397,13 +1397,13 @@ func (v *Strings) UnmarshalJSON(b []byte) error {
 			if err != nil {
 				return err
 			}
-			v.StringAttr = make([]String, 0, len(l))
+			v.String = make([]String, 0, len(l))
 			for _, raw := range l {
 				var x String
 				if err := runtime.ReadJSON("string", raw, &x); err != nil {
 					return err
 				}
-				v.StringAttr = append(v.StringAttr, x)
+				v.String = append(v.String, x)
 			}
 		default:
 			return runtime.UnknownJSON("strings", name)
