@@ -37,6 +37,7 @@ func main() {
 	out := flag.String("o", "", "write the report to this file (default: standard output)")
 	k73 := flag.String("k73", "", "status file of the 7.3 modules (k73.json from parity/cmd/paritymods); empty skips the 7.3 comparison")
 	specs73 := flag.String("specs73", "../shared/ynl-7.3/specs", "directory of the 7.3 specs")
+	detailsOut := flag.String("details", "build/parity/differences.md", "write every difference with its cause to this file (empty: nowhere)")
 	cli := flag.String("cli", "../shared/ynl-7.3/pyynl/cli.py", "the kernel's Python client (7.3) the data comparison runs, with the 7.3 specs; empty skips it")
 	flag.Parse()
 	if *specs == "" {
@@ -68,8 +69,14 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	var buf bytes.Buffer
-	r.write(&buf)
+	var buf, details bytes.Buffer
+	r.write(&buf, &details)
+	if *detailsOut != "" {
+		if err := os.WriteFile(*detailsOut, details.Bytes(), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "parity:", err)
+			os.Exit(1)
+		}
+	}
 	if *out == "" {
 		os.Stdout.Write(buf.Bytes())
 	} else if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
@@ -86,7 +93,9 @@ func main() {
 }
 
 type report struct {
-	specs    map[string]*spec.Family
+	specs map[string]*spec.Family
+	// d writes to the details file (write).
+	d        func(string, ...any)
 	pol      []policyResult
 	k73      []k73Result
 	dat      []dataResult

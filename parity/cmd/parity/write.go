@@ -6,14 +6,22 @@ import (
 	"strings"
 )
 
-// write renders PARITY.md.
-func (r *report) write(w io.Writer) {
+// write renders PARITY.md to w, a page of verdicts (what is compared, a
+// table, the causes of the differences by family), and every difference
+// with its cause to details (build/parity/differences.md).
+func (r *report) write(w, details io.Writer) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	r.d = func(format string, args ...any) { fmt.Fprintf(details, format+"\n", args...) }
+	r.d("# Parity with the kernel: every difference")
+	r.d("")
+	r.d("Written by `make parity` with PARITY.md, which holds the verdicts.")
 	p("# Parity with the kernel")
 	p("")
 	p("Written by `make parity` (parity/cmd/parity); do not edit by hand. Known")
 	p("differences and their causes live in parity/known.go; any other")
-	p("difference fails `make parity`.")
+	p("difference fails `make parity`. Below, the verdicts and the causes of")
+	p("the differences; every difference is listed in")
+	p("build/parity/differences.md, which the same run writes.")
 	if r.pol != nil {
 		r.writePolicies(p)
 	}
@@ -68,18 +76,21 @@ func (r *report) writePolicies(p func(string, ...any)) {
 		}
 		p("| %s | `%s` | %s | %s | %s | %s |", res.fam.Spec, res.fam.Source, gen, ops, attrs, result)
 	}
+	p("")
 	for _, res := range r.pol {
 		if res.skip == "" && res.identical {
 			continue
 		}
-		p("")
-		p("### %s", res.fam.Spec)
-		p("")
+		r.d("")
+		r.d("## %s", res.fam.Spec)
+		r.d("")
 		if res.skip != "" {
-			p("Not compared: %s.", res.skip)
+			r.d("Not compared: %s.", res.skip)
+			p("- %s: not compared: %s.", res.fam.Spec, res.skip)
 			continue
 		}
-		writeExplained(p, res.diffs)
+		writeExplained(r.d, res.diffs)
+		p("- %s: %s", res.fam.Spec, causes(res.diffs))
 	}
 }
 
@@ -157,14 +168,16 @@ func (r *report) writeK73(p func(string, ...any)) {
 			p("- %s: %s", res.s.Spec, mdCode(res.skip))
 		}
 	}
+	p("")
 	for _, res := range r.k73 {
 		if res.skip != "" || res.identical {
 			continue
 		}
-		p("")
-		p("### %s (7.3)", res.s.Spec)
-		p("")
-		writeExplained(p, res.diffs)
+		r.d("")
+		r.d("## %s (7.3)", res.s.Spec)
+		r.d("")
+		writeExplained(r.d, res.diffs)
+		p("- %s (7.3): %s", res.s.Spec, causes(res.diffs))
 	}
 }
 
@@ -173,6 +186,28 @@ func (r *report) writeK73(p func(string, ...any)) {
 func mdCode(s string) string {
 	s = strings.NewReplacer("‘", "`", "’", "`").Replace(s)
 	return s
+}
+
+// causes summarises diffs in one line: how many differences each cause
+// explains, in order of first appearance.
+func causes(diffs []explained) string {
+	var order []string
+	n := map[string]int{}
+	for _, d := range diffs {
+		c := "unexplained (a failure)"
+		if d.known != nil {
+			c = string(d.known.Cause)
+		}
+		if n[c] == 0 {
+			order = append(order, c)
+		}
+		n[c]++
+	}
+	parts := make([]string, len(order))
+	for i, c := range order {
+		parts[i] = fmt.Sprintf("%s (%d)", c, n[c])
+	}
+	return plural(len(diffs), "difference") + ", by cause: " + strings.Join(parts, ", ")
 }
 
 // writeExplained lists differences grouped by their explanation (entries
@@ -235,10 +270,11 @@ func (r *report) writeData(p func(string, ...any)) {
 		if len(res.diffs) == 0 {
 			continue
 		}
-		p("")
-		p("### `%s`", res.c.Name())
-		p("")
-		writeExplained(p, res.diffs)
+		r.d("")
+		r.d("## `%s`", res.c.Name())
+		r.d("")
+		writeExplained(r.d, res.diffs)
+		p("- `%s`: %s", res.c.Name(), causes(res.diffs))
 	}
 }
 
