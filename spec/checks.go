@@ -74,6 +74,8 @@ func (rv *resolver) constByCName(cname string) *Definition {
 	return nil
 }
 
+// limit resolves a check's value (a number, a const's name, "NAME - 1"
+// where allowMinus1) to a Limit, keeping the spec's text for C.
 func (rv *resolver) limit(c checkRaw, what string, allowMinus1 bool) *Limit {
 	if c.isNum {
 		l := &Limit{Pos: c.pos}
@@ -195,6 +197,7 @@ func enumMask(e *Definition) uint64 {
 	return m
 }
 
+// absInt is the magnitude of v (math.MinInt64 included).
 func absInt(v int64) uint64 {
 	if v < 0 {
 		return uint64(-v)
@@ -202,6 +205,7 @@ func absInt(v int64) uint64 {
 	return uint64(v)
 }
 
+// fitsType reports whether limit l is a value of integer type t.
 func fitsType(l *Limit, t AttrType) bool {
 	bits := t.Bits()
 	if t.IsSigned() {
@@ -216,6 +220,7 @@ func fitsType(l *Limit, t AttrType) bool {
 	return bits == 64 || l.Abs <= 1<<uint(bits)-1
 }
 
+// limitText shows l in messages: its number, after the spec's text when that is a name.
 func limitText(l *Limit) string {
 	n := strconv.FormatUint(l.Abs, 10)
 	if l.Neg {

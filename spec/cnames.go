@@ -222,6 +222,7 @@ func (o cOwner) describe() string {
 	return o.what
 }
 
+// namespace is an empty scope of C identifiers for cNames.
 func (rv *resolver) namespace() *cNamespace {
 	return &cNamespace{rv: rv, names: map[string]cOwner{}}
 }

@@ -89,6 +89,7 @@ type capped struct {
 	firstDropped Pos
 }
 
+// posBefore orders positions in file order.
 func posBefore(a, b Pos) bool {
 	if a.Line != b.Line {
 		return a.Line < b.Line

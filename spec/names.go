@@ -78,6 +78,7 @@ type namespace struct {
 	taken map[string]bool
 }
 
+// newNamespace is an empty scope of identifiers, the reserved ones taken.
 func newNamespace(reserved ...string) *namespace {
 	ns := &namespace{taken: map[string]bool{}}
 	for _, r := range reserved {
@@ -86,6 +87,11 @@ func newNamespace(reserved ...string) *namespace {
 	return ns
 }
 
+// claim takes name in the scope and returns it, or, when it is taken
+// (by a reserved identifier or an earlier spec name, which keeps its
+// name: spec order decides), the first of name+suffix that is free, then
+// name2, name3, ... The model claims every Go identifier once, here, so
+// generators never rename.
 func (ns *namespace) claim(name string, suffixes ...string) string {
 	if !ns.taken[name] {
 		ns.taken[name] = true

@@ -159,6 +159,7 @@ func (rv *resolver) enumDef(def *Definition) {
 	def.Contiguous = contiguous(def.Entries)
 }
 
+// contiguous reports whether an enum's values, sorted, leave no gap.
 func contiguous(entries []*EnumEntry) bool {
 	if len(entries) == 0 {
 		return true
@@ -184,6 +185,7 @@ func (d *Definition) minMax() (lo, hi int64) {
 	return lo, hi
 }
 
+// orDefault is s, or def when s is empty.
 func orDefault(s, def string) string {
 	if s == "" {
 		return def

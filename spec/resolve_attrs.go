@@ -38,6 +38,10 @@ func (rv *resolver) attrSets() {
 	}
 }
 
+// rootSet resolves a set that is not a subset: its C enum prefix (the
+// family's "<ident>-a-<set>-" unless name-prefix says otherwise, without
+// the set name for the set named like the family) and its attributes'
+// values and names.
 func (rv *resolver) rootSet(s *AttrSet) {
 	f := rv.f
 	prefix := f.IdentName + "-a-" + s.Name + "-"
@@ -91,6 +95,10 @@ func setCName(f *Family, name string) string {
 	return cLower(f.IdentName + "_" + name)
 }
 
+// subset resolves a subset-of set: it shares its full parent set's C
+// names, and each attribute it lists points to the parent's (Parent); a
+// name the parent lacks, or a type or value that differs from the
+// parent's, is an error, and a name listed twice a warning.
 func (rv *resolver) subset(s *AttrSet) {
 	f := rv.f
 	ref := s.raw.subsetOf

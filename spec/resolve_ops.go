@@ -56,6 +56,9 @@ func (rv *resolver) operations() {
 	rv.checkDuplicateValues()
 }
 
+// numberUnified numbers the ops of a unified model: one number for both
+// directions, counting on from the previous op's (1 first) unless an op
+// gives its own value.
 func (rv *resolver) numberUnified() {
 	val := uint64(1)
 	for _, op := range rv.f.Ops.List {
@@ -113,6 +116,9 @@ func (rv *resolver) numberDirectional() {
 	}
 }
 
+// opCNames names op in C: its command enum entry (the async prefix for
+// notifications and events, else the ops' name-prefix), the _REPLY
+// entry of a directional model, and the lower-case stem of its handlers.
 func (rv *resolver) opCNames(op *Op) {
 	ops := &rv.f.Ops
 	op.CIdent = cLower(op.Name)
@@ -126,6 +132,9 @@ func (rv *resolver) opCNames(op *Op) {
 	}
 }
 
+// checkDuplicateValues refuses two ops with one request command (in a
+// directional model only ops that have a request direction count) and
+// commands past the u8 of the genl header.
 func (rv *resolver) checkDuplicateValues() {
 	seenReq := map[uint64]*Op{}
 	for _, op := range rv.f.Ops.List {
@@ -142,6 +151,7 @@ func (rv *resolver) checkDuplicateValues() {
 	}
 }
 
+// structRef resolves a fixed-header reference to its struct definition.
 func (rv *resolver) structRef(ref posString, what string) *Definition {
 	def := rv.f.defs[ref.Value]
 	if def == nil || def.Kind != DefStruct {
@@ -151,6 +161,8 @@ func (rv *resolver) structRef(ref posString, what string) *Definition {
 	return def
 }
 
+// opRefs resolves what op names: its fixed header, attribute set,
+// request and reply attribute lists, notify source and multicast group.
 func (rv *resolver) opRefs(op *Op) {
 	f := rv.f
 	what := "operation " + quote(op.Name)
