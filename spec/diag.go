@@ -70,6 +70,10 @@ type diagnostics struct {
 	file        string
 	errs, warns capped
 	nerrs       int
+	// recovered counts the errors loading recovered from (a misspelt key
+	// read as the key it resembles), after which the model is whole
+	// enough to resolve, so that one run reports both phases' errors.
+	recovered int
 }
 
 // capped holds the first MaxErrors diagnostics in file order of those
@@ -188,16 +192,23 @@ func (d *diagnostics) sorted() (errs ErrorList, warns []Diagnostic) {
 // didYouMean returns a " (did you mean "x"?)" hint naming the candidate
 // closest to got, or "" when none is close.
 func didYouMean(got string, candidates []string) string {
+	best := closest(got, candidates)
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// closest is the candidate nearest got by edit distance, if one is near
+// enough to be a misspelling of it ("" if none).
+func closest(got string, candidates []string) string {
 	best, bestDist := "", len(got)/2+2
 	for _, c := range candidates {
 		if d := editDistance(got, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b.

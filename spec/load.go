@@ -76,7 +76,10 @@ func Parse(file string, data []byte) (*Family, error) {
 	}
 	l := &loader{r: reader{diag: d}}
 	f := l.family(root)
-	if d.nerrs == 0 {
+	// Resolving a model that loading left incomplete would only add
+	// noise; one whose only errors were misspelt keys, read as the keys
+	// they resemble, is complete.
+	if d.nerrs == d.recovered {
 		resolve(f, d)
 	}
 	errs, warns := d.sorted()

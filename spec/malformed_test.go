@@ -199,3 +199,23 @@ func TestValueOfAnotherProtocol(t *testing.T) {
 		}
 	}
 }
+
+// TestMisspeltKeyAndReferenceErrors: a misspelt key is read as the key it
+// resembles, so one run reports it and the reference errors resolution
+// finds, and nothing that needs the key complains of its absence.
+func TestMisspeltKeyAndReferenceErrors(t *testing.T) {
+	src := strings.Replace(base, "        nested-attributes: inner\n", "        nested-atributes: inner\n", 1)
+	src = strings.Replace(src, "        type: u32\n      - name: name", "        type: u32\n        enum: colour\n      - name: name", 1)
+	_, err := Parse("fam.yaml", []byte(src))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{`unknown key "nested-atributes" (did you mean "nested-attributes"?)`, `unknown enum "colour" (did you mean "color"?)`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors lack %s:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), `needs "nested-attributes"`) {
+		t.Errorf("a follow-on error:\n%v", err)
+	}
+}

@@ -82,6 +82,13 @@ func (r *reader) object(n *yaml.Node, what string, allowed, required []string) *
 		}
 		if !contains(allowed, k.Value) {
 			r.diag.errorf(r.pos(k), "%s: unknown key %q%s", what, k.Value, didYouMean(k.Value, allowed))
+			// Read a misspelt key as the one it resembles, when the
+			// mapping lacks that one: what it says is then checked too,
+			// and nothing that needs it reports a follow-on error.
+			if want := closest(k.Value, allowed); want != "" && !hasKey(n, want) {
+				o.keys[want], o.values[want] = k, v
+				r.diag.recovered++
+			}
 			continue
 		}
 		if prev, dup := o.keys[k.Value]; dup {
@@ -341,4 +348,14 @@ func isIntegerText(s string) bool {
 		}
 	}
 	return true
+}
+
+// hasKey reports whether mapping n holds key.
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
