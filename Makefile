@@ -118,15 +118,18 @@ $(E2E_OUT)/doc_exmpl.test: FORCE
 	$(call guest-test,$@,./e2e/doc_exmpl)
 
 # e2e-storm (e2e/storm): two storms of 100,000 hostile messages at the
-# doc_exmpl module of kmod/, then permission and namespace probes of two
-# test modules generated from e2e/storm/testdata: gg_perm (one op per
-# permission flag) and gg_local (-netnsok=false). Their handler stubs are
-# made to return 0, so an allowed request succeeds.
+# doc_exmpl module of kmod/; two rounds of deeper attacks at the alltypes
+# module of e2e-alltypes (built by its rule below), then its unload under
+# load; then permission and namespace probes of two test modules generated
+# from e2e/storm/testdata: gg_perm (one op per permission flag) and
+# gg_local (-netnsok=false). Their handler stubs are made to return 0, so
+# an allowed request succeeds.
 STORM_OUT := $(E2E_OUT)/storm
-STORM_KOS := $(STORM_OUT)/doc_exmpl/doc_exmpl.ko $(STORM_OUT)/gg_perm/gg_perm.ko $(STORM_OUT)/gg_local/gg_local.ko
+STORM_KOS := $(STORM_OUT)/doc_exmpl/doc_exmpl.ko $(STORM_OUT)/gg_perm/gg_perm.ko $(STORM_OUT)/gg_local/gg_local.ko \
+	$(E2E_OUT)/alltypes/alltypes.ko
 
 .PHONY: e2e-storm
-e2e-storm: deps $(VMRUN_BIN) $(STORM_KOS) $(E2E_OUT)/storm.test ## Storm doc_exmpl with hostile messages; probe permissions and netns defaults
+e2e-storm: deps $(VMRUN_BIN) $(STORM_KOS) $(E2E_OUT)/storm.test ## Storm doc_exmpl and alltypes with hostile messages, unload alltypes under load; probe permissions and netns defaults
 	$(VMRUN) $(VMRUN_FLAGS) -timeout 15m $(addprefix -ko ,$(STORM_KOS)) -test $(E2E_OUT)/storm.test
 
 $(STORM_OUT)/doc_exmpl/doc_exmpl.ko: deps FORCE

@@ -9,7 +9,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Wire sizes and the doc_exmpl numbers the generator starts from.
+// Wire sizes and the doc_exmpl numbers the generator starts from (the
+// all-types module's are in atgen_test.go).
 const (
 	nlmsgHdrLen = 16
 	genlHdrLen  = 4
@@ -29,15 +30,70 @@ var ne = binary.NativeEndian
 // gen builds the storm's datagrams for one family id. Every message it
 // builds carries that id as its type, and the datagrams are framed so
 // that no byte the kernel could read as another message's header escapes
-// its mutations: the storm must hit doc_exmpl, not whatever family a
-// flipped bit would reach.
+// its mutations: the storm must hit the stormed family, not whatever
+// family a flipped bit would reach.
 type gen struct {
 	r      *rand.Rand
 	family uint16
+	s      *shape
+	// tag, if not 0, is the fixed header's id in the all-types
+	// module's valid requests, so their notifications name their sender.
+	tag uint32
+	// validOnly makes every datagram one valid request: a flood.
+	validOnly bool
+	// noDump clears NLM_F_DUMP in every message: requests that start
+	// no dump.
+	noDump bool
 }
 
-// datagram returns one datagram: usually one message, sometimes several.
+// shape is what the generator knows of the stormed family.
+type shape struct {
+	cmds      int // random commands are mostly below this
+	attrTypes int // random attribute types at the top level are below this
+	nestTypes int // and inside nests
+	maxDepth  int // random nests go this deep
+	hdrLen    int // the family's fixed header
+	// bigDatagrams makes one datagram in 200 hold whole messages past
+	// maxDatagram, up to 64 KiB.
+	bigDatagrams bool
+	// valid returns a well-formed request.
+	valid func(g *gen) []byte
+	// special, if set, returns one message of the family's own hostile
+	// kinds; one message in ten is one.
+	special func(g *gen) []byte
+}
+
+// docExmplShape is doc_exmpl's: six commands and attribute types, no
+// fixed header.
+var docExmplShape = &shape{cmds: 6, attrTypes: 6, nestTypes: 6, maxDepth: 4, valid: (*gen).validDocExmpl}
+
+// datagram returns one datagram (see messages), NLM_F_DUMP cleared in
+// each of its messages if noDump.
 func (g *gen) datagram() []byte {
+	b := g.messages()
+	if g.noDump {
+		for m := b; len(m) >= 8; {
+			ne.PutUint16(m[6:], ne.Uint16(m[6:])&^unix.NLM_F_DUMP)
+			l := int(ne.Uint32(m))
+			if l < nlmsgHdrLen || l > len(m) {
+				break
+			}
+			m = m[min(align4(l), len(m)):]
+		}
+	}
+	return b
+}
+
+// messages returns a datagram's messages: one valid request in a flood,
+// else usually one message, sometimes several, now and then (if the
+// shape says so) more than 8 KiB of them.
+func (g *gen) messages() []byte {
+	if g.validOnly {
+		return g.valid()
+	}
+	if g.s.bigDatagrams && g.r.IntN(200) == 0 {
+		return g.bigDatagram()
+	}
 	if g.r.IntN(10) == 0 {
 		var b []byte
 		for n := 2 + g.r.IntN(3); n > 0; n-- {
@@ -54,6 +110,18 @@ func (g *gen) datagram() []byte {
 	return g.message()
 }
 
+// bigDatagram returns whole messages past maxDatagram, up to 64 KiB.
+func (g *gen) bigDatagram() []byte {
+	limit := maxDatagram + 1 + g.r.IntN(56<<10)
+	var b []byte
+	for len(b) <= maxDatagram {
+		if m := g.message(); whole(m) && len(b)+len(m) <= limit {
+			b = append(b, m...)
+		}
+	}
+	return b
+}
+
 // whole reports whether m is one message whose length field covers it
 // exactly (padded), so another may follow it in a datagram.
 func whole(m []byte) bool {
@@ -64,6 +132,9 @@ func align4(n int) int { return (n + 3) &^ 3 }
 
 // message returns one message of a random kind.
 func (g *gen) message() []byte {
+	if g.s.special != nil && g.r.IntN(10) == 0 {
+		return g.s.special(g)
+	}
 	switch k := g.r.IntN(100); {
 	case k < 20: // well-formed requests, to keep the module busy for real
 		return g.valid()
@@ -134,9 +205,12 @@ func (g *gen) text(n int, nul bool) []byte {
 	return p
 }
 
-// valid returns an echo (with a message of up to msgMaxLen bytes, or just
-// over), a history dump or a clear.
-func (g *gen) valid() []byte {
+// valid returns a well-formed request of the stormed family.
+func (g *gen) valid() []byte { return g.s.valid(g) }
+
+// validDocExmpl returns an echo (with a message of up to msgMaxLen bytes,
+// or just over), a history dump or a clear.
+func (g *gen) validDocExmpl() []byte {
 	switch g.r.IntN(10) {
 	case 0:
 		return finish(g.header(unix.NLM_F_REQUEST|unix.NLM_F_ACK|unix.NLM_F_DUMP, cmdHistory, 1))
@@ -198,15 +272,19 @@ func (g *gen) bytes(n int) []byte {
 }
 
 // random returns a message with a random command (mostly near the
-// family's), version and flags, and a random attribute tree.
+// family's), version and flags, a random fixed header if the family has
+// one, and a random attribute tree.
 func (g *gen) random() []byte {
-	cmd := uint8(g.r.IntN(6))
+	cmd := uint8(g.r.IntN(g.s.cmds))
 	if g.r.IntN(5) == 0 {
 		cmd = uint8(g.r.Uint32())
 	}
 	b := g.header(g.flags(), cmd, uint8(g.r.IntN(3)))
 	if g.r.IntN(8) == 0 {
 		b[19] = byte(g.r.Uint32()) // reserved
+	}
+	if g.s.hdrLen > 0 {
+		b = append(b, g.bytes(g.s.hdrLen)...)
 	}
 	b = g.attrs(b, 0)
 	if len(b) > maxDatagram {
@@ -216,10 +294,14 @@ func (g *gen) random() []byte {
 }
 
 // attrs appends up to six attributes with random types, lengths (some of
-// them lies) and payloads, nesting up to four deep.
+// them lies) and payloads, nesting up to the shape's depth.
 func (g *gen) attrs(b []byte, depth int) []byte {
+	types := g.s.attrTypes
+	if depth > 0 {
+		types = g.s.nestTypes
+	}
 	for n := g.r.IntN(7); n > 0; n-- {
-		typ := uint16(g.r.IntN(6))
+		typ := uint16(g.r.IntN(types))
 		switch g.r.IntN(8) {
 		case 0:
 			typ = uint16(g.r.Uint32()) // any type, flags included
@@ -233,7 +315,7 @@ func (g *gen) attrs(b []byte, depth int) []byte {
 		case 1:
 			payload = g.bytes(8) // a u64
 		case 2:
-			if depth < 4 {
+			if depth < g.s.maxDepth {
 				payload = g.attrs(nil, depth+1)
 				typ |= unix.NLA_F_NESTED
 			}

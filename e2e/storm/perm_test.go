@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -70,14 +69,10 @@ func probe(ctx context.Context, family string, op runtime.Op) string {
 	return "error: " + strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
-// runHelper is the re-executed binary's main: it runs every probe in the
+// probeHelper is the "probe" helper: it runs every probe in the
 // credentials and namespaces it was started in and prints "name: outcome"
 // lines.
-func runHelper(mode string) int {
-	if mode != "probe" {
-		fmt.Fprintf(os.Stderr, "unknown helper mode %q\n", mode)
-		return 2
-	}
+func probeHelper() int {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for _, p := range probes {

@@ -32,6 +32,9 @@ const (
 	// would grow it by 800 kB; settled readings of this VM vary by less
 	// than a tenth of that.
 	slabTolerance = 512 << 10
+
+	// recvBufLen is the storm readers' buffer.
+	recvBufLen = 1 << 20
 )
 
 // tally counts a storm's outcomes; a mutex is plenty at this rate.
@@ -102,34 +105,45 @@ func countMessages(b []byte) int {
 	return max(n, 1)
 }
 
-// storm sends stormMessages messages to family from stormSenders raw
-// sockets at once, each drained by its own reader, and returns the tally
-// once every socket is closed.
+// storm sends stormMessages messages to doc_exmpl (family) from
+// stormSenders raw sockets at once and returns the tally.
 func storm(t *testing.T, family uint16, seed uint64) *tally {
 	t.Helper()
+	tl, err := runStorm(stormMessages, stormSenders, func(i int) *gen {
+		return &gen{r: rand.New(rand.NewPCG(seed, uint64(i))), family: family, s: docExmplShape}
+	})
+	if err != nil {
+		t.Fatalf("storm: %v", err)
+	}
+	return tl
+}
+
+// runStorm sends n messages from senders raw sockets at once, sender i's
+// made by newGen(i), each socket drained by its own reader, and returns
+// the tally once every socket is closed.
+func runStorm(n, senders int, newGen func(i int) *gen) (*tally, error) {
+	fds := make([]int, 0, senders)
+	for range senders {
+		fd, err := stormSocket()
+		if err != nil {
+			for _, fd := range fds {
+				unix.Close(fd)
+			}
+			return nil, err
+		}
+		fds = append(fds, fd)
+	}
 	tl := newTally()
 	var wg sync.WaitGroup
-	per := stormMessages / stormSenders
-	for i := range stormSenders {
-		fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
-		if err != nil {
-			t.Fatalf("socket: %v", err)
-		}
-		if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-			t.Fatalf("bind: %v", err)
-		}
-		// Wake the reader now and then so it notices the end.
-		tv := unix.NsecToTimeval((200 * time.Millisecond).Nanoseconds())
-		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
-			t.Fatalf("SO_RCVTIMEO: %v", err)
-		}
-		g := &gen{r: rand.New(rand.NewPCG(seed, uint64(i))), family: family}
+	for i, fd := range fds {
+		g := newGen(i)
 		done := make(chan struct{})
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			defer close(done)
-			send(fd, g, per, tl)
+			per := n / senders
+			send(fd, g, tl, func(sent int) bool { return sent < per })
 		}()
 		go func() {
 			defer wg.Done()
@@ -138,13 +152,32 @@ func storm(t *testing.T, family uint16, seed uint64) *tally {
 		}()
 	}
 	wg.Wait()
-	return tl
+	return tl, nil
 }
 
-// send sends datagrams until they hold n messages.
-func send(fd int, g *gen, n int, tl *tally) {
+// stormSocket opens a bound generic netlink socket whose receives wake
+// now and then, so a reader notices the end of its sender.
+func stormSocket() (int, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_GENERIC)
+	if err != nil {
+		return -1, fmt.Errorf("socket: %w", err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("bind: %w", err)
+	}
+	tv := unix.NsecToTimeval((200 * time.Millisecond).Nanoseconds())
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("SO_RCVTIMEO: %w", err)
+	}
+	return fd, nil
+}
+
+// send sends datagrams while more(messages sent so far).
+func send(fd int, g *gen, tl *tally, more func(sent int) bool) {
 	kernel := &unix.SockaddrNetlink{Family: unix.AF_NETLINK}
-	for sent := 0; sent < n; {
+	for sent := 0; more(sent); {
 		b := g.datagram()
 		k := countMessages(b)
 		err := unix.Sendto(fd, b, 0, kernel)
@@ -169,7 +202,9 @@ func send(fd int, g *gen, n int, tl *tally) {
 // receive reads and classifies the kernel's answers until the sender is
 // done and the socket has been quiet for a while.
 func receive(fd int, done <-chan struct{}, tl *tally) {
-	buf := make([]byte, 64<<10)
+	// Big enough for the largest answer: the all-types module echoes
+	// requests of up to the socket's send buffer (208 KiB).
+	buf := make([]byte, recvBufLen)
 	quiet := 0
 	for {
 		n, _, err := unix.Recvfrom(fd, buf, 0)
@@ -240,8 +275,9 @@ func (s slab) String() string {
 }
 
 // readSlab lets the kernel settle (RCU-deferred socket frees, caches
-// dropped) and reads the slab figures: the smaller of three readings a
-// moment apart, so a burst of unrelated activity does not count.
+// dropped, empty slabs released) and reads the slab figures: the smaller
+// of three readings a moment apart, so a burst of unrelated activity does
+// not count.
 func readSlab(t *testing.T) slab {
 	t.Helper()
 	best := slab{meminfo: 1 << 62, objects: 1 << 62}
@@ -251,11 +287,33 @@ func readSlab(t *testing.T) slab {
 			t.Fatalf("drop caches: %v", err)
 		}
 		time.Sleep(time.Second)
+		shrinkSlabs(t)
 		s := slab{meminfo: meminfoSlab(t), objects: slabBytes(t)}
 		best.meminfo = min(best.meminfo, s.meminfo)
 		best.objects = min(best.objects, s.objects)
 	}
 	return best
+}
+
+// shrinkSlabs has SLUB release every cache's empty slabs and count the
+// free objects its CPUs hold as free (/sys/kernel/slab/*/shrink): without
+// it, slabs that are empty but cached, and objects free on a CPU's slab,
+// count as used, and the figures move by hundreds of kB with the order
+// things were freed in (network namespaces torn down, say).
+func shrinkSlabs(t *testing.T) {
+	t.Helper()
+	dirs, err := os.ReadDir("/sys/kernel/slab")
+	if err != nil {
+		t.Fatalf("slab caches: %v", err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() { // a symlink: another name of a merged cache
+			continue
+		}
+		if err := os.WriteFile("/sys/kernel/slab/"+d.Name()+"/shrink", []byte("1\n"), 0); err != nil {
+			t.Fatalf("shrink %s: %v", d.Name(), err)
+		}
+	}
 }
 
 func meminfoSlab(t *testing.T) int {
@@ -284,9 +342,10 @@ func slabBytes(t *testing.T) int {
 	return b
 }
 
-// moduleRefs reads the module's reference count.
-func moduleRefs(t *testing.T) int {
-	b, err := os.ReadFile("/sys/module/" + *moduleName + "/refcnt")
+// moduleRefs reads a module's reference count.
+func moduleRefs(t *testing.T, module string) int {
+	t.Helper()
+	b, err := os.ReadFile("/sys/module/" + module + "/refcnt")
 	if err != nil {
 		t.Fatalf("module refcnt: %v", err)
 	}
@@ -297,18 +356,18 @@ func moduleRefs(t *testing.T) int {
 	return n
 }
 
-// waitNoRefs waits for the module's references to drop to zero: the last
+// waitNoRefs waits for a module's references to drop to zero: the last
 // ones go with RCU-deferred socket destruction.
-func waitNoRefs(t *testing.T) {
+func waitNoRefs(t *testing.T, module string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		n := moduleRefs(t)
+		n := moduleRefs(t, module)
 		if n == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("module %s still holds %d references with every storm socket closed", *moduleName, n)
+			t.Fatalf("module %s still holds %d references with every storm socket closed", module, n)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -377,7 +436,7 @@ func TestStorm(t *testing.T) {
 	family := c.Conn().Family().ID
 	c.Close()
 	checkEcho(t, "loading")
-	waitNoRefs(t)
+	waitNoRefs(t, *moduleName)
 
 	base := readSlab(t)
 	t.Logf("before the storms: %v", base)
@@ -396,7 +455,7 @@ func TestStorm(t *testing.T) {
 			t.Errorf("storm %d: send errors %s, want ENODATA for each of the %d empty datagrams only", i+1, counts(tl.sendErrs), tl.empty)
 		}
 		checkEcho(t, fmt.Sprintf("storm %d", i+1))
-		waitNoRefs(t)
+		waitNoRefs(t, *moduleName)
 		after[i] = readSlab(t)
 		t.Logf("after storm %d: %v", i+1, after[i])
 	}
