@@ -352,8 +352,16 @@ func edgeLengths(t *testing.T, ctx context.Context, c *runtime.Conn) map[string]
 					}
 					reply, err := request(ctx, c, atCmdEcho, sent)
 					o := outcome(err)
-					got[o]++
 					name := fmt.Sprintf("%s type %d, %d bytes (NUL %v)", set.name, typ, n, nul)
+					// A nest the echo rebuilds padded past 0xffff
+					// bytes cannot be sent: its put fails whole
+					// (the generated nest closer refuses a length
+					// nla_len cannot hold).
+					if o == "EMSGSIZE" && set.outer != 0 && attrHdrLen+align4(attrHdrLen+n) > 0xffff {
+						got["EMSGSIZE (rebuilt nest past 0xffff)"]++
+						continue
+					}
+					got[o]++
 					if !allowed[o] {
 						t.Errorf("%s: %v, want OK, EINVAL or ERANGE", name, err)
 						continue
@@ -369,14 +377,7 @@ func edgeLengths(t *testing.T, ctx context.Context, c *runtime.Conn) map[string]
 						back, ok = attrOf(back, int(typ))
 					}
 					if set.outer != 0 && wrappedNest(reply, set.outer) {
-						msg := fmt.Sprintf("BUG (generated reply helper): %s: the echo rebuilt the nest it came in (nla_len 0x%x, its last attribute unpadded) with the attribute padded, %d bytes, and nla_nest_end wrapped the nest's nla_len to %d",
-							name, attrHdrLen+len(sent.Data), attrHdrLen+align4(attrHdrLen+n), (attrHdrLen+align4(attrHdrLen+n))&0xffff)
-						if *strictKnown {
-							t.Error(msg)
-						} else {
-							t.Log(msg)
-						}
-						got["known bug"]++
+						t.Errorf("%s: the echo's nest came back with a wrapped nla_len (a nest past 0xffff bytes closed anyway)", name)
 						continue
 					}
 					if !ok || !echoed(kind, a.Data, back) {

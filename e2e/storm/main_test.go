@@ -16,7 +16,6 @@ var (
 	moduleName     = flag.String("module", "doc_exmpl", "the stormed module's name, for /sys/module")
 	alltypesModule = flag.String("alltypes-module", "alltypes", "the all-types module's name, for /sys/module and rmmod")
 	alltypesKo     = flag.String("alltypes-ko", "/e2e/modules/alltypes.ko", "the all-types module's file, for insmod after the unload")
-	strictKnown    = flag.Bool("strict-known", false, "fail on the known bug of the generated reply helpers the edge lengths find (wrappedNest); false only logs it")
 )
 
 func TestMain(m *testing.M) {

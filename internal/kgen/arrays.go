@@ -476,10 +476,11 @@ func (b *helperBuilder) putArray(a *spec.Attr, s *helperSet, m string, needNest 
 		if e.kind == elemTypeValue {
 			typ = m + "[i]." + tvKeys(a)[0]
 		}
-		out = append(out, "\t\tstruct nlattr *array;", "")
+		out = append(out, "\t\tstruct nlattr *array;")
 		if e.kind == elemTypeValue && depth(a) > 1 {
 			return append(out, b.putTypeValues(a, m)...)
 		}
+		out = append(out, "")
 		out = append(out, "\t\tarray = nla_nest_start(skb, "+a.CName+");", "\t\tif (!array)", "\t\t\treturn -EMSGSIZE;")
 	}
 	out = append(out, "\t\tfor (i = 0; i < src->n_"+n+"; i++) {")
@@ -506,7 +507,7 @@ func (b *helperBuilder) putArray(a *spec.Attr, s *helperSet, m string, needNest 
 		fail(call{"!nest", nil}, false)
 		// Cancelling an array drops the element's nest with it.
 		fail(call{b.putName(b.nested[a.Nested]), []string{"skb", src}}, a.MultiAttr)
-		out = append(out, ind+"nla_nest_end(skb, nest);")
+		fail(call{b.nestEnd(), []string{"skb", "nest"}}, false)
 	case elemScalar:
 		fail(b.putScalar(a, e.t, s, typ, m+"[i]"), false)
 	case elemString:
@@ -522,7 +523,7 @@ func (b *helperBuilder) putArray(a *spec.Attr, s *helperSet, m string, needNest 
 	}
 	out = append(out, "\t\t}")
 	if !a.MultiAttr {
-		out = append(out, "\t\tnla_nest_end(skb, array);")
+		out = append(out, "\t\tif ("+b.nestEnd()+"(skb, array))", "\t\t\treturn -EMSGSIZE;")
 	}
 	return append(out, "\t}")
 }
@@ -561,18 +562,39 @@ func (b *helperBuilder) putTypeValues(a *spec.Attr, m string) []string {
 		"\t\t\tl = 0;",
 		"\t\t\twhile (l < open && key[l] == prev[l])",
 		"\t\t\t\tl++;",
-		"\t\t\twhile (open > l)",
-		"\t\t\t\tnla_nest_end(skb, lvl[--open]);",
+		"\t\t\twhile (open > l) {")
+	out = append(out, b.failBlock(call{b.nestEnd(), []string{"skb", "lvl[--open]"}}, "\t\t\t\t", cancel)...)
+	out = append(out, "\t\t\t}",
 		fmt.Sprintf("\t\t\tfor (; open < %d; open++) {", d),
 		"\t\t\t\tlvl[open] = nla_nest_start(skb, key[open]);")
 	out = append(out, b.failBlock(call{"!lvl[open]", nil}, "\t\t\t\t", cancel)...)
 	out = append(out, "\t\t\t\tprev[open] = key[open];", "\t\t\t}")
 	out = append(out, b.failBlock(call{b.putName(b.nested[a.Nested]), []string{"skb", "&" + m + "[i].attrs"}}, "\t\t\t", cancel)...)
-	return append(out,
-		"\t\t\tnla_nest_end(skb, lvl[--open]);",
-		"\t\t}",
-		"\t\twhile (open)",
-		"\t\t\tnla_nest_end(skb, lvl[--open]);",
-		"\t\tnla_nest_end(skb, array);",
+	out = append(out, b.failBlock(call{b.nestEnd(), []string{"skb", "lvl[--open]"}}, "\t\t\t", cancel)...)
+	out = append(out, "\t\t}", "\t\twhile (open) {")
+	out = append(out, b.failBlock(call{b.nestEnd(), []string{"skb", "lvl[--open]"}}, "\t\t\t", cancel)...)
+	return append(out, "\t\t}",
+		"\t\tif ("+b.nestEnd()+"(skb, array))", "\t\t\treturn -EMSGSIZE;",
 		"\t}")
+}
+
+// nestEnd names the static function that closes a nest, writing it
+// before its first use: nla_nest_end() would store a length past 0xffff
+// wrapped (a nest rebuilt from a request can outgrow it: the put pads
+// what the request may leave unpadded), so a nest that long is cancelled
+// and the put fails with -EMSGSIZE instead.
+func (b *helperBuilder) nestEnd() string {
+	name := b.f.CName + "_nl_nest_end"
+	if !b.nestEnded {
+		b.nestEnded = true
+		b.static("Closes nest, or cancels it when it is too long for its length field.", "int", name,
+			[]string{"struct sk_buff *skb", "struct nlattr *nest"}, []string{
+				"\tif (skb_tail_pointer(skb) - (unsigned char *)nest > U16_MAX) {",
+				"\t\tnla_nest_cancel(skb, nest);",
+				"\t\treturn -EMSGSIZE;",
+				"\t}",
+				"\tnla_nest_end(skb, nest);",
+				"\treturn 0;"})
+	}
+	return name
 }

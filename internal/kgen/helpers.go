@@ -59,6 +59,8 @@ type helperBuilder struct {
 	Types  []string
 	Protos []string
 	Funcs  []string
+	// nestEnded says the static nest closer is written (nestEnd).
+	nestEnded bool
 }
 
 func (v *view) buildHelpers() {
@@ -965,7 +967,7 @@ func (b *helperBuilder) putFunc(s *helperSet) {
 				"\t\tif (!nest)", "\t\t\treturn -EMSGSIZE;",
 				"\t\tif ("+b.putName(b.nested[a.Nested])+"(skb, &"+m+")) {",
 				"\t\t\tnla_nest_cancel(skb, nest);", "\t\t\treturn -EMSGSIZE;", "\t\t}",
-				"\t\tnla_nest_end(skb, nest);", "\t}")
+				"\t\tif ("+b.nestEnd()+"(skb, nest))", "\t\t\treturn -EMSGSIZE;", "\t}")
 		case shapeArray:
 			needI = true
 			body = append(body, b.putArray(a, s, m, &needNest)...)
