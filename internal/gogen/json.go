@@ -27,12 +27,19 @@ func jsonOut(a *spec.Attr, x string) string {
 // jsonIn returns statements declaring x, element of attribute a, read
 // from the JSON in raw.
 func jsonIn(a *spec.Attr, elem string) string {
-	if k := kinds[a.Type]; k.unjson != nil {
-		if s := k.unjson(a); s != "" {
-			return s
-		}
+	if s := customJSONIn(a); s != "" {
+		return s
 	}
 	return fmt.Sprintf("var x %s\nif err := runtime.ReadJSON(%s, raw, &x); err != nil {\nreturn err\n}", elem, q(a.Name))
+}
+
+// customJSONIn is a's own reading of an element (unjson), "" when the
+// element's Go type reads its JSON itself.
+func customJSONIn(a *spec.Attr) string {
+	if k := kinds[a.Type]; k.unjson != nil {
+		return k.unjson(a)
+	}
+	return ""
 }
 
 // jsonField fills fv's JSONPut (statements adding the field to the
@@ -40,6 +47,12 @@ func jsonIn(a *spec.Attr, elem string) string {
 // it from raw in an UnmarshalJSON).
 func jsonField(a *spec.Attr, fv *fieldView) {
 	name, f := q(a.Name), "v."+fv.Name
+	// Each case of UnmarshalJSON's switch ends in a return.
+	defer func() {
+		if lines := strings.Split(fv.JSONGet, "\n"); !strings.HasPrefix(lines[len(lines)-1], "return ") {
+			fv.JSONGet += "\nreturn nil"
+		}
+	}()
 	elem := a
 	if a.Type == spec.TypeIndexedArray {
 		elem = subAttr(a)
@@ -62,16 +75,23 @@ func jsonField(a *spec.Attr, fv *fieldView) {
 	switch fv.Shape {
 	case "flag":
 		fv.JSONPut = fmt.Sprintf("if %s {\no.Put(%s, true)\n}", f, name)
-		fv.JSONGet = fmt.Sprintf("if err := runtime.ReadJSON(%s, raw, &%s); err != nil {\nreturn err\n}", name, f)
+		fv.JSONGet = fmt.Sprintf("return runtime.ReadJSON(%s, raw, &%s)", name, f)
 	case "opt":
 		fv.JSONPut = fmt.Sprintf("if %s.Present {\no.Put(%s, %s)\n}", f, name, jsonOut(a, f+".V"))
-		fv.JSONGet = jsonIn(a, fv.ElemType) + "\n" + f + " = runtime.Some(x)"
+		// runtime.Opt reads its value's JSON (null: absent).
+		fv.JSONGet = fmt.Sprintf("return runtime.ReadJSON(%s, raw, &%s)", name, f)
+		if s := customJSONIn(a); s != "" {
+			fv.JSONGet = s + "\n" + f + " = runtime.Some(x)"
+		}
 	case "ptr":
 		fv.JSONPut = fmt.Sprintf("if %s != nil {\no.Put(%s, %s)\n}", f, name, nestJSON(a.Nested, f))
-		fv.JSONGet = fmt.Sprintf("x := new(%s)\nif err := runtime.ReadJSON(%s, raw, x); err != nil {\nreturn err\n}\n%s = x", fv.ElemType, name, f)
+		fv.JSONGet = fmt.Sprintf("%s = new(%s)\nreturn runtime.ReadJSON(%s, raw, %s)", f, fv.ElemType, name, f)
 	case "nil":
 		fv.JSONPut = fmt.Sprintf("if %s != nil {\no.Put(%s, %s)\n}", f, name, jsonOut(a, f))
-		fv.JSONGet = jsonIn(a, fv.ElemType) + "\n" + f + " = x"
+		fv.JSONGet = fmt.Sprintf("return runtime.ReadJSON(%s, raw, &%s)", name, f)
+		if s := customJSONIn(a); s != "" {
+			fv.JSONGet = s + "\n" + f + " = x"
+		}
 	case "multi":
 		fv.JSONPut = fmt.Sprintf("if len(%s) > 0 {\n%s\n}", f, list(jsonOut(elem, addr(f+"[i]"))))
 		fv.JSONGet = readList("", fv.ElemType, jsonIn(elem, fv.ElemType))
@@ -107,13 +127,15 @@ func nestJSON(s *spec.AttrSet, p string) string {
 func memberJSON(m *spec.StructMember, mv *memberView) {
 	name, f := q(m.Name), "s."+m.GoName
 	put := func(v string) { mv.JSONPut = fmt.Sprintf("o.Put(%s, %s)", name, v) }
+	// direct reads a member whose Go type reads its JSON itself.
+	direct := func() { mv.JSONGet = fmt.Sprintf("return runtime.ReadJSON(%s, raw, &%s)", name, f) }
 	read := func(typ, conv string) {
 		mv.JSONGet = fmt.Sprintf("var x %s\nif err := runtime.ReadJSON(%s, raw, &x); err != nil {\nreturn err\n}\n%s", typ, name, conv)
 	}
 	switch {
 	case m.Type == spec.TypeBinary && m.Struct != nil:
 		put("&" + f)
-		read(m.Struct.GoName, f+" = x")
+		direct()
 	case m.Type == spec.TypeBinary:
 		n := m.Len
 		switch {
@@ -128,7 +150,7 @@ func memberJSON(m *spec.StructMember, mv *memberView) {
 			read("netip.Addr", "if !x.Is4() {\nreturn fmt.Errorf(\"genlgen: JSON: member %s: %v is not an IPv4 address\", "+name+", x)\n}\n"+f+" = x.As4()")
 		case m.DisplayHint == "uuid" && n == 16:
 			put("runtime.UUID(" + f + ")")
-			read("runtime.UUID", f+" = x")
+			direct()
 		default:
 			text := "runtime.HexBytes"
 			if m.DisplayHint == "hex" {
@@ -142,7 +164,7 @@ func memberJSON(m *spec.StructMember, mv *memberView) {
 		mv.JSONGet = fmt.Sprintf("x, err := runtime.ParseFlagList(%s, raw, names%s, false)\nif err != nil {\nreturn err\n}\n%s = %s(x)", name, m.Enum.GoName, f, mv.Type)
 	case m.Enum != nil:
 		put(f)
-		read(mv.Type, f+" = x")
+		direct()
 	case m.DisplayHint == "ipv4" && m.Type == spec.TypeU32:
 		put("runtime.IPv4FromUint32(" + f + ")")
 		read("netip.Addr", "if !x.Is4() {\nreturn fmt.Errorf(\"genlgen: JSON: member %s: %v is not an IPv4 address\", "+name+", x)\n}\n"+f+" = runtime.Uint32FromIPv4(x)")
@@ -151,7 +173,7 @@ func memberJSON(m *spec.StructMember, mv *memberView) {
 		read("runtime.HexInt", f+" = "+mv.Type+"(x)")
 	default:
 		put(f)
-		read(mv.Type, f+" = x")
+		direct()
 	}
 }
 

@@ -126,27 +126,14 @@ func (v *DocExmpl) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "msg":
-			var x string
-			if err := runtime.ReadJSON("msg", raw, &x); err != nil {
-				return err
-			}
-			v.Msg = runtime.Some(x)
+			return runtime.ReadJSON("msg", raw, &v.Msg)
 		case "seq":
-			var x uint64
-			if err := runtime.ReadJSON("seq", raw, &x); err != nil {
-				return err
-			}
-			v.Seq = runtime.Some(x)
+			return runtime.ReadJSON("seq", raw, &v.Seq)
 		case "timestamp":
-			var x uint64
-			if err := runtime.ReadJSON("timestamp", raw, &x); err != nil {
-				return err
-			}
-			v.Timestamp = runtime.Some(x)
+			return runtime.ReadJSON("timestamp", raw, &v.Timestamp)
 		default:
 			return runtime.UnknownJSON("doc-exmpl", name)
 		}
-		return nil
 	})
 }
 

@@ -2977,167 +2977,60 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "bus-name":
-			var x string
-			if err := runtime.ReadJSON("bus-name", raw, &x); err != nil {
-				return err
-			}
-			v.BusName = runtime.Some(x)
+			return runtime.ReadJSON("bus-name", raw, &v.BusName)
 		case "dev-name":
-			var x string
-			if err := runtime.ReadJSON("dev-name", raw, &x); err != nil {
-				return err
-			}
-			v.DevName = runtime.Some(x)
+			return runtime.ReadJSON("dev-name", raw, &v.DevName)
 		case "port-index":
-			var x uint32
-			if err := runtime.ReadJSON("port-index", raw, &x); err != nil {
-				return err
-			}
-			v.PortIndex = runtime.Some(x)
+			return runtime.ReadJSON("port-index", raw, &v.PortIndex)
 		case "port-type":
-			var x PortType
-			if err := runtime.ReadJSON("port-type", raw, &x); err != nil {
-				return err
-			}
-			v.PortType = runtime.Some(x)
+			return runtime.ReadJSON("port-type", raw, &v.PortType)
 		case "port-desired-type":
-			var x uint16
-			if err := runtime.ReadJSON("port-desired-type", raw, &x); err != nil {
-				return err
-			}
-			v.PortDesiredType = runtime.Some(x)
+			return runtime.ReadJSON("port-desired-type", raw, &v.PortDesiredType)
 		case "port-netdev-ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("port-netdev-ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.PortNetdevIfindex = runtime.Some(x)
+			return runtime.ReadJSON("port-netdev-ifindex", raw, &v.PortNetdevIfindex)
 		case "port-netdev-name":
-			var x string
-			if err := runtime.ReadJSON("port-netdev-name", raw, &x); err != nil {
-				return err
-			}
-			v.PortNetdevName = runtime.Some(x)
+			return runtime.ReadJSON("port-netdev-name", raw, &v.PortNetdevName)
 		case "port-ibdev-name":
-			var x string
-			if err := runtime.ReadJSON("port-ibdev-name", raw, &x); err != nil {
-				return err
-			}
-			v.PortIbdevName = runtime.Some(x)
+			return runtime.ReadJSON("port-ibdev-name", raw, &v.PortIbdevName)
 		case "port-split-count":
-			var x uint32
-			if err := runtime.ReadJSON("port-split-count", raw, &x); err != nil {
-				return err
-			}
-			v.PortSplitCount = runtime.Some(x)
+			return runtime.ReadJSON("port-split-count", raw, &v.PortSplitCount)
 		case "port-split-group":
-			var x uint32
-			if err := runtime.ReadJSON("port-split-group", raw, &x); err != nil {
-				return err
-			}
-			v.PortSplitGroup = runtime.Some(x)
+			return runtime.ReadJSON("port-split-group", raw, &v.PortSplitGroup)
 		case "sb-index":
-			var x uint32
-			if err := runtime.ReadJSON("sb-index", raw, &x); err != nil {
-				return err
-			}
-			v.SbIndex = runtime.Some(x)
+			return runtime.ReadJSON("sb-index", raw, &v.SbIndex)
 		case "sb-size":
-			var x uint32
-			if err := runtime.ReadJSON("sb-size", raw, &x); err != nil {
-				return err
-			}
-			v.SbSize = runtime.Some(x)
+			return runtime.ReadJSON("sb-size", raw, &v.SbSize)
 		case "sb-ingress-pool-count":
-			var x uint16
-			if err := runtime.ReadJSON("sb-ingress-pool-count", raw, &x); err != nil {
-				return err
-			}
-			v.SbIngressPoolCount = runtime.Some(x)
+			return runtime.ReadJSON("sb-ingress-pool-count", raw, &v.SbIngressPoolCount)
 		case "sb-egress-pool-count":
-			var x uint16
-			if err := runtime.ReadJSON("sb-egress-pool-count", raw, &x); err != nil {
-				return err
-			}
-			v.SbEgressPoolCount = runtime.Some(x)
+			return runtime.ReadJSON("sb-egress-pool-count", raw, &v.SbEgressPoolCount)
 		case "sb-ingress-tc-count":
-			var x uint16
-			if err := runtime.ReadJSON("sb-ingress-tc-count", raw, &x); err != nil {
-				return err
-			}
-			v.SbIngressTcCount = runtime.Some(x)
+			return runtime.ReadJSON("sb-ingress-tc-count", raw, &v.SbIngressTcCount)
 		case "sb-egress-tc-count":
-			var x uint16
-			if err := runtime.ReadJSON("sb-egress-tc-count", raw, &x); err != nil {
-				return err
-			}
-			v.SbEgressTcCount = runtime.Some(x)
+			return runtime.ReadJSON("sb-egress-tc-count", raw, &v.SbEgressTcCount)
 		case "sb-pool-index":
-			var x uint16
-			if err := runtime.ReadJSON("sb-pool-index", raw, &x); err != nil {
-				return err
-			}
-			v.SbPoolIndex = runtime.Some(x)
+			return runtime.ReadJSON("sb-pool-index", raw, &v.SbPoolIndex)
 		case "sb-pool-type":
-			var x SbPoolType
-			if err := runtime.ReadJSON("sb-pool-type", raw, &x); err != nil {
-				return err
-			}
-			v.SbPoolType = runtime.Some(x)
+			return runtime.ReadJSON("sb-pool-type", raw, &v.SbPoolType)
 		case "sb-pool-size":
-			var x uint32
-			if err := runtime.ReadJSON("sb-pool-size", raw, &x); err != nil {
-				return err
-			}
-			v.SbPoolSize = runtime.Some(x)
+			return runtime.ReadJSON("sb-pool-size", raw, &v.SbPoolSize)
 		case "sb-pool-threshold-type":
-			var x SbThresholdType
-			if err := runtime.ReadJSON("sb-pool-threshold-type", raw, &x); err != nil {
-				return err
-			}
-			v.SbPoolThresholdType = runtime.Some(x)
+			return runtime.ReadJSON("sb-pool-threshold-type", raw, &v.SbPoolThresholdType)
 		case "sb-threshold":
-			var x uint32
-			if err := runtime.ReadJSON("sb-threshold", raw, &x); err != nil {
-				return err
-			}
-			v.SbThreshold = runtime.Some(x)
+			return runtime.ReadJSON("sb-threshold", raw, &v.SbThreshold)
 		case "sb-tc-index":
-			var x uint16
-			if err := runtime.ReadJSON("sb-tc-index", raw, &x); err != nil {
-				return err
-			}
-			v.SbTcIndex = runtime.Some(x)
+			return runtime.ReadJSON("sb-tc-index", raw, &v.SbTcIndex)
 		case "sb-occ-cur":
-			var x uint32
-			if err := runtime.ReadJSON("sb-occ-cur", raw, &x); err != nil {
-				return err
-			}
-			v.SbOccCur = runtime.Some(x)
+			return runtime.ReadJSON("sb-occ-cur", raw, &v.SbOccCur)
 		case "sb-occ-max":
-			var x uint32
-			if err := runtime.ReadJSON("sb-occ-max", raw, &x); err != nil {
-				return err
-			}
-			v.SbOccMax = runtime.Some(x)
+			return runtime.ReadJSON("sb-occ-max", raw, &v.SbOccMax)
 		case "eswitch-mode":
-			var x EswitchMode
-			if err := runtime.ReadJSON("eswitch-mode", raw, &x); err != nil {
-				return err
-			}
-			v.EswitchMode = runtime.Some(x)
+			return runtime.ReadJSON("eswitch-mode", raw, &v.EswitchMode)
 		case "eswitch-inline-mode":
-			var x EswitchInlineMode
-			if err := runtime.ReadJSON("eswitch-inline-mode", raw, &x); err != nil {
-				return err
-			}
-			v.EswitchInlineMode = runtime.Some(x)
+			return runtime.ReadJSON("eswitch-inline-mode", raw, &v.EswitchInlineMode)
 		case "dpipe-tables":
-			x := new(DlDpipeTables)
-			if err := runtime.ReadJSON("dpipe-tables", raw, x); err != nil {
-				return err
-			}
-			v.DpipeTables = x
+			v.DpipeTables = new(DlDpipeTables)
+			return runtime.ReadJSON("dpipe-tables", raw, v.DpipeTables)
 		case "dpipe-table":
 			l, err := runtime.ReadJSONList("dpipe-table", raw)
 			if err != nil {
@@ -3151,42 +3044,22 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeTable = append(v.DpipeTable, x)
 			}
+			return nil
 		case "dpipe-table-name":
-			var x string
-			if err := runtime.ReadJSON("dpipe-table-name", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableName = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-name", raw, &v.DpipeTableName)
 		case "dpipe-table-size":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-table-size", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableSize = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-size", raw, &v.DpipeTableSize)
 		case "dpipe-table-matches":
-			x := new(DlDpipeTableMatches)
-			if err := runtime.ReadJSON("dpipe-table-matches", raw, x); err != nil {
-				return err
-			}
-			v.DpipeTableMatches = x
+			v.DpipeTableMatches = new(DlDpipeTableMatches)
+			return runtime.ReadJSON("dpipe-table-matches", raw, v.DpipeTableMatches)
 		case "dpipe-table-actions":
-			x := new(DlDpipeTableActions)
-			if err := runtime.ReadJSON("dpipe-table-actions", raw, x); err != nil {
-				return err
-			}
-			v.DpipeTableActions = x
+			v.DpipeTableActions = new(DlDpipeTableActions)
+			return runtime.ReadJSON("dpipe-table-actions", raw, v.DpipeTableActions)
 		case "dpipe-table-counters-enabled":
-			var x uint8
-			if err := runtime.ReadJSON("dpipe-table-counters-enabled", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableCountersEnabled = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-counters-enabled", raw, &v.DpipeTableCountersEnabled)
 		case "dpipe-entries":
-			x := new(DlDpipeEntries)
-			if err := runtime.ReadJSON("dpipe-entries", raw, x); err != nil {
-				return err
-			}
-			v.DpipeEntries = x
+			v.DpipeEntries = new(DlDpipeEntries)
+			return runtime.ReadJSON("dpipe-entries", raw, v.DpipeEntries)
 		case "dpipe-entry":
 			l, err := runtime.ReadJSONList("dpipe-entry", raw)
 			if err != nil {
@@ -3200,30 +3073,17 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeEntry = append(v.DpipeEntry, x)
 			}
+			return nil
 		case "dpipe-entry-index":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-entry-index", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeEntryIndex = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-entry-index", raw, &v.DpipeEntryIndex)
 		case "dpipe-entry-match-values":
-			x := new(DlDpipeEntryMatchValues)
-			if err := runtime.ReadJSON("dpipe-entry-match-values", raw, x); err != nil {
-				return err
-			}
-			v.DpipeEntryMatchValues = x
+			v.DpipeEntryMatchValues = new(DlDpipeEntryMatchValues)
+			return runtime.ReadJSON("dpipe-entry-match-values", raw, v.DpipeEntryMatchValues)
 		case "dpipe-entry-action-values":
-			x := new(DlDpipeEntryActionValues)
-			if err := runtime.ReadJSON("dpipe-entry-action-values", raw, x); err != nil {
-				return err
-			}
-			v.DpipeEntryActionValues = x
+			v.DpipeEntryActionValues = new(DlDpipeEntryActionValues)
+			return runtime.ReadJSON("dpipe-entry-action-values", raw, v.DpipeEntryActionValues)
 		case "dpipe-entry-counter":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-entry-counter", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeEntryCounter = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-entry-counter", raw, &v.DpipeEntryCounter)
 		case "dpipe-match":
 			l, err := runtime.ReadJSONList("dpipe-match", raw)
 			if err != nil {
@@ -3237,6 +3097,7 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeMatch = append(v.DpipeMatch, x)
 			}
+			return nil
 		case "dpipe-match-value":
 			l, err := runtime.ReadJSONList("dpipe-match-value", raw)
 			if err != nil {
@@ -3250,12 +3111,9 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 			}
+			return nil
 		case "dpipe-match-type":
-			var x DpipeMatchType
-			if err := runtime.ReadJSON("dpipe-match-type", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeMatchType = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-match-type", raw, &v.DpipeMatchType)
 		case "dpipe-action":
 			l, err := runtime.ReadJSONList("dpipe-action", raw)
 			if err != nil {
@@ -3269,6 +3127,7 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeAction = append(v.DpipeAction, x)
 			}
+			return nil
 		case "dpipe-action-value":
 			l, err := runtime.ReadJSONList("dpipe-action-value", raw)
 			if err != nil {
@@ -3282,12 +3141,9 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeActionValue = append(v.DpipeActionValue, x)
 			}
+			return nil
 		case "dpipe-action-type":
-			var x DpipeActionType
-			if err := runtime.ReadJSON("dpipe-action-type", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeActionType = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-action-type", raw, &v.DpipeActionType)
 		case "dpipe-value":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("dpipe-value", raw, &h); err != nil {
@@ -3295,6 +3151,7 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.DpipeValue = x
+			return nil
 		case "dpipe-value-mask":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("dpipe-value-mask", raw, &h); err != nil {
@@ -3302,18 +3159,12 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.DpipeValueMask = x
+			return nil
 		case "dpipe-value-mapping":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-value-mapping", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeValueMapping = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-value-mapping", raw, &v.DpipeValueMapping)
 		case "dpipe-headers":
-			x := new(DlDpipeHeaders)
-			if err := runtime.ReadJSON("dpipe-headers", raw, x); err != nil {
-				return err
-			}
-			v.DpipeHeaders = x
+			v.DpipeHeaders = new(DlDpipeHeaders)
+			return runtime.ReadJSON("dpipe-headers", raw, v.DpipeHeaders)
 		case "dpipe-header":
 			l, err := runtime.ReadJSONList("dpipe-header", raw)
 			if err != nil {
@@ -3327,36 +3178,18 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeHeader = append(v.DpipeHeader, x)
 			}
+			return nil
 		case "dpipe-header-name":
-			var x string
-			if err := runtime.ReadJSON("dpipe-header-name", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderName = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-name", raw, &v.DpipeHeaderName)
 		case "dpipe-header-id":
-			var x DpipeHeaderID
-			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-id", raw, &v.DpipeHeaderID)
 		case "dpipe-header-fields":
-			x := new(DlDpipeHeaderFields)
-			if err := runtime.ReadJSON("dpipe-header-fields", raw, x); err != nil {
-				return err
-			}
-			v.DpipeHeaderFields = x
+			v.DpipeHeaderFields = new(DlDpipeHeaderFields)
+			return runtime.ReadJSON("dpipe-header-fields", raw, v.DpipeHeaderFields)
 		case "dpipe-header-global":
-			var x uint8
-			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderGlobal = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-global", raw, &v.DpipeHeaderGlobal)
 		case "dpipe-header-index":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-header-index", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderIndex = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-index", raw, &v.DpipeHeaderIndex)
 		case "dpipe-field":
 			l, err := runtime.ReadJSONList("dpipe-field", raw)
 			if err != nil {
@@ -3370,42 +3203,20 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeField = append(v.DpipeField, x)
 			}
+			return nil
 		case "dpipe-field-name":
-			var x string
-			if err := runtime.ReadJSON("dpipe-field-name", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldName = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-name", raw, &v.DpipeFieldName)
 		case "dpipe-field-id":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-id", raw, &v.DpipeFieldID)
 		case "dpipe-field-bitwidth":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-field-bitwidth", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldBitwidth = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-bitwidth", raw, &v.DpipeFieldBitwidth)
 		case "dpipe-field-mapping-type":
-			var x DpipeFieldMappingType
-			if err := runtime.ReadJSON("dpipe-field-mapping-type", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldMappingType = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-mapping-type", raw, &v.DpipeFieldMappingType)
 		case "eswitch-encap-mode":
-			var x EswitchEncapMode
-			if err := runtime.ReadJSON("eswitch-encap-mode", raw, &x); err != nil {
-				return err
-			}
-			v.EswitchEncapMode = runtime.Some(x)
+			return runtime.ReadJSON("eswitch-encap-mode", raw, &v.EswitchEncapMode)
 		case "resource-list":
-			x := new(DlResourceList)
-			if err := runtime.ReadJSON("resource-list", raw, x); err != nil {
-				return err
-			}
-			v.ResourceList = x
+			v.ResourceList = new(DlResourceList)
+			return runtime.ReadJSON("resource-list", raw, v.ResourceList)
 		case "resource":
 			l, err := runtime.ReadJSONList("resource", raw)
 			if err != nil {
@@ -3419,166 +3230,66 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.Resource = append(v.Resource, x)
 			}
+			return nil
 		case "resource-name":
-			var x string
-			if err := runtime.ReadJSON("resource-name", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceName = runtime.Some(x)
+			return runtime.ReadJSON("resource-name", raw, &v.ResourceName)
 		case "resource-id":
-			var x uint64
-			if err := runtime.ReadJSON("resource-id", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceID = runtime.Some(x)
+			return runtime.ReadJSON("resource-id", raw, &v.ResourceID)
 		case "resource-size":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSize = runtime.Some(x)
+			return runtime.ReadJSON("resource-size", raw, &v.ResourceSize)
 		case "resource-size-new":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-new", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeNew = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-new", raw, &v.ResourceSizeNew)
 		case "resource-size-valid":
-			var x uint8
-			if err := runtime.ReadJSON("resource-size-valid", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeValid = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-valid", raw, &v.ResourceSizeValid)
 		case "resource-size-min":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-min", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeMin = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-min", raw, &v.ResourceSizeMin)
 		case "resource-size-max":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-max", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeMax = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-max", raw, &v.ResourceSizeMax)
 		case "resource-size-gran":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-gran", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeGran = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-gran", raw, &v.ResourceSizeGran)
 		case "resource-unit":
-			var x ResourceUnit
-			if err := runtime.ReadJSON("resource-unit", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceUnit = runtime.Some(x)
+			return runtime.ReadJSON("resource-unit", raw, &v.ResourceUnit)
 		case "resource-occ":
-			var x uint64
-			if err := runtime.ReadJSON("resource-occ", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceOcc = runtime.Some(x)
+			return runtime.ReadJSON("resource-occ", raw, &v.ResourceOcc)
 		case "dpipe-table-resource-id":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-table-resource-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableResourceID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-resource-id", raw, &v.DpipeTableResourceID)
 		case "dpipe-table-resource-units":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-table-resource-units", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableResourceUnits = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-resource-units", raw, &v.DpipeTableResourceUnits)
 		case "port-flavour":
-			var x PortFlavour
-			if err := runtime.ReadJSON("port-flavour", raw, &x); err != nil {
-				return err
-			}
-			v.PortFlavour = runtime.Some(x)
+			return runtime.ReadJSON("port-flavour", raw, &v.PortFlavour)
 		case "port-number":
-			var x uint32
-			if err := runtime.ReadJSON("port-number", raw, &x); err != nil {
-				return err
-			}
-			v.PortNumber = runtime.Some(x)
+			return runtime.ReadJSON("port-number", raw, &v.PortNumber)
 		case "port-split-subport-number":
-			var x uint32
-			if err := runtime.ReadJSON("port-split-subport-number", raw, &x); err != nil {
-				return err
-			}
-			v.PortSplitSubportNumber = runtime.Some(x)
+			return runtime.ReadJSON("port-split-subport-number", raw, &v.PortSplitSubportNumber)
 		case "param":
-			x := new(DlParam)
-			if err := runtime.ReadJSON("param", raw, x); err != nil {
-				return err
-			}
-			v.Param = x
+			v.Param = new(DlParam)
+			return runtime.ReadJSON("param", raw, v.Param)
 		case "param-name":
-			var x string
-			if err := runtime.ReadJSON("param-name", raw, &x); err != nil {
-				return err
-			}
-			v.ParamName = runtime.Some(x)
+			return runtime.ReadJSON("param-name", raw, &v.ParamName)
 		case "param-generic":
-			if err := runtime.ReadJSON("param-generic", raw, &v.ParamGeneric); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("param-generic", raw, &v.ParamGeneric)
 		case "param-type":
-			var x VarAttrType
-			if err := runtime.ReadJSON("param-type", raw, &x); err != nil {
-				return err
-			}
-			v.ParamType = runtime.Some(x)
+			return runtime.ReadJSON("param-type", raw, &v.ParamType)
 		case "param-value-cmode":
-			var x ParamCmode
-			if err := runtime.ReadJSON("param-value-cmode", raw, &x); err != nil {
-				return err
-			}
-			v.ParamValueCmode = runtime.Some(x)
+			return runtime.ReadJSON("param-value-cmode", raw, &v.ParamValueCmode)
 		case "region-name":
-			var x string
-			if err := runtime.ReadJSON("region-name", raw, &x); err != nil {
-				return err
-			}
-			v.RegionName = runtime.Some(x)
+			return runtime.ReadJSON("region-name", raw, &v.RegionName)
 		case "region-size":
-			var x uint64
-			if err := runtime.ReadJSON("region-size", raw, &x); err != nil {
-				return err
-			}
-			v.RegionSize = runtime.Some(x)
+			return runtime.ReadJSON("region-size", raw, &v.RegionSize)
 		case "region-snapshots":
-			x := new(DlRegionSnapshots)
-			if err := runtime.ReadJSON("region-snapshots", raw, x); err != nil {
-				return err
-			}
-			v.RegionSnapshots = x
+			v.RegionSnapshots = new(DlRegionSnapshots)
+			return runtime.ReadJSON("region-snapshots", raw, v.RegionSnapshots)
 		case "region-snapshot":
-			x := new(DlRegionSnapshot)
-			if err := runtime.ReadJSON("region-snapshot", raw, x); err != nil {
-				return err
-			}
-			v.RegionSnapshot = x
+			v.RegionSnapshot = new(DlRegionSnapshot)
+			return runtime.ReadJSON("region-snapshot", raw, v.RegionSnapshot)
 		case "region-snapshot-id":
-			var x uint32
-			if err := runtime.ReadJSON("region-snapshot-id", raw, &x); err != nil {
-				return err
-			}
-			v.RegionSnapshotID = runtime.Some(x)
+			return runtime.ReadJSON("region-snapshot-id", raw, &v.RegionSnapshotID)
 		case "region-chunks":
-			x := new(DlRegionChunks)
-			if err := runtime.ReadJSON("region-chunks", raw, x); err != nil {
-				return err
-			}
-			v.RegionChunks = x
+			v.RegionChunks = new(DlRegionChunks)
+			return runtime.ReadJSON("region-chunks", raw, v.RegionChunks)
 		case "region-chunk":
-			x := new(DlRegionChunk)
-			if err := runtime.ReadJSON("region-chunk", raw, x); err != nil {
-				return err
-			}
-			v.RegionChunk = x
+			v.RegionChunk = new(DlRegionChunk)
+			return runtime.ReadJSON("region-chunk", raw, v.RegionChunk)
 		case "region-chunk-data":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("region-chunk-data", raw, &h); err != nil {
@@ -3586,30 +3297,15 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.RegionChunkData = x
+			return nil
 		case "region-chunk-addr":
-			var x uint64
-			if err := runtime.ReadJSON("region-chunk-addr", raw, &x); err != nil {
-				return err
-			}
-			v.RegionChunkAddr = runtime.Some(x)
+			return runtime.ReadJSON("region-chunk-addr", raw, &v.RegionChunkAddr)
 		case "region-chunk-len":
-			var x uint64
-			if err := runtime.ReadJSON("region-chunk-len", raw, &x); err != nil {
-				return err
-			}
-			v.RegionChunkLen = runtime.Some(x)
+			return runtime.ReadJSON("region-chunk-len", raw, &v.RegionChunkLen)
 		case "info-driver-name":
-			var x string
-			if err := runtime.ReadJSON("info-driver-name", raw, &x); err != nil {
-				return err
-			}
-			v.InfoDriverName = runtime.Some(x)
+			return runtime.ReadJSON("info-driver-name", raw, &v.InfoDriverName)
 		case "info-serial-number":
-			var x string
-			if err := runtime.ReadJSON("info-serial-number", raw, &x); err != nil {
-				return err
-			}
-			v.InfoSerialNumber = runtime.Some(x)
+			return runtime.ReadJSON("info-serial-number", raw, &v.InfoSerialNumber)
 		case "info-version-fixed":
 			l, err := runtime.ReadJSONList("info-version-fixed", raw)
 			if err != nil {
@@ -3623,6 +3319,7 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.InfoVersionFixed = append(v.InfoVersionFixed, x)
 			}
+			return nil
 		case "info-version-running":
 			l, err := runtime.ReadJSONList("info-version-running", raw)
 			if err != nil {
@@ -3636,6 +3333,7 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.InfoVersionRunning = append(v.InfoVersionRunning, x)
 			}
+			return nil
 		case "info-version-stored":
 			l, err := runtime.ReadJSONList("info-version-stored", raw)
 			if err != nil {
@@ -3649,320 +3347,137 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.InfoVersionStored = append(v.InfoVersionStored, x)
 			}
+			return nil
 		case "info-version-name":
-			var x string
-			if err := runtime.ReadJSON("info-version-name", raw, &x); err != nil {
-				return err
-			}
-			v.InfoVersionName = runtime.Some(x)
+			return runtime.ReadJSON("info-version-name", raw, &v.InfoVersionName)
 		case "info-version-value":
-			var x string
-			if err := runtime.ReadJSON("info-version-value", raw, &x); err != nil {
-				return err
-			}
-			v.InfoVersionValue = runtime.Some(x)
+			return runtime.ReadJSON("info-version-value", raw, &v.InfoVersionValue)
 		case "sb-pool-cell-size":
-			var x uint32
-			if err := runtime.ReadJSON("sb-pool-cell-size", raw, &x); err != nil {
-				return err
-			}
-			v.SbPoolCellSize = runtime.Some(x)
+			return runtime.ReadJSON("sb-pool-cell-size", raw, &v.SbPoolCellSize)
 		case "fmsg":
-			x := new(DlFmsg)
-			if err := runtime.ReadJSON("fmsg", raw, x); err != nil {
-				return err
-			}
-			v.Fmsg = x
+			v.Fmsg = new(DlFmsg)
+			return runtime.ReadJSON("fmsg", raw, v.Fmsg)
 		case "fmsg-obj-nest-start":
-			if err := runtime.ReadJSON("fmsg-obj-nest-start", raw, &v.FmsgObjNestStart); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-obj-nest-start", raw, &v.FmsgObjNestStart)
 		case "fmsg-pair-nest-start":
-			if err := runtime.ReadJSON("fmsg-pair-nest-start", raw, &v.FmsgPairNestStart); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-pair-nest-start", raw, &v.FmsgPairNestStart)
 		case "fmsg-arr-nest-start":
-			if err := runtime.ReadJSON("fmsg-arr-nest-start", raw, &v.FmsgArrNestStart); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-arr-nest-start", raw, &v.FmsgArrNestStart)
 		case "fmsg-nest-end":
-			if err := runtime.ReadJSON("fmsg-nest-end", raw, &v.FmsgNestEnd); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-nest-end", raw, &v.FmsgNestEnd)
 		case "fmsg-obj-name":
-			var x string
-			if err := runtime.ReadJSON("fmsg-obj-name", raw, &x); err != nil {
-				return err
-			}
-			v.FmsgObjName = runtime.Some(x)
+			return runtime.ReadJSON("fmsg-obj-name", raw, &v.FmsgObjName)
 		case "fmsg-obj-value-type":
-			var x VarAttrType
-			if err := runtime.ReadJSON("fmsg-obj-value-type", raw, &x); err != nil {
-				return err
-			}
-			v.FmsgObjValueType = runtime.Some(x)
+			return runtime.ReadJSON("fmsg-obj-value-type", raw, &v.FmsgObjValueType)
 		case "health-reporter":
-			x := new(DlHealthReporter)
-			if err := runtime.ReadJSON("health-reporter", raw, x); err != nil {
-				return err
-			}
-			v.HealthReporter = x
+			v.HealthReporter = new(DlHealthReporter)
+			return runtime.ReadJSON("health-reporter", raw, v.HealthReporter)
 		case "health-reporter-name":
-			var x string
-			if err := runtime.ReadJSON("health-reporter-name", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterName = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-name", raw, &v.HealthReporterName)
 		case "health-reporter-state":
-			var x uint8
-			if err := runtime.ReadJSON("health-reporter-state", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterState = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-state", raw, &v.HealthReporterState)
 		case "health-reporter-err-count":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-err-count", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterErrCount = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-err-count", raw, &v.HealthReporterErrCount)
 		case "health-reporter-recover-count":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-recover-count", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterRecoverCount = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-recover-count", raw, &v.HealthReporterRecoverCount)
 		case "health-reporter-dump-ts":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-dump-ts", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterDumpTs = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-dump-ts", raw, &v.HealthReporterDumpTs)
 		case "health-reporter-graceful-period":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-graceful-period", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterGracefulPeriod = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-graceful-period", raw, &v.HealthReporterGracefulPeriod)
 		case "health-reporter-auto-recover":
-			var x uint8
-			if err := runtime.ReadJSON("health-reporter-auto-recover", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterAutoRecover = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-auto-recover", raw, &v.HealthReporterAutoRecover)
 		case "flash-update-file-name":
-			var x string
-			if err := runtime.ReadJSON("flash-update-file-name", raw, &x); err != nil {
-				return err
-			}
-			v.FlashUpdateFileName = runtime.Some(x)
+			return runtime.ReadJSON("flash-update-file-name", raw, &v.FlashUpdateFileName)
 		case "flash-update-component":
-			var x string
-			if err := runtime.ReadJSON("flash-update-component", raw, &x); err != nil {
-				return err
-			}
-			v.FlashUpdateComponent = runtime.Some(x)
+			return runtime.ReadJSON("flash-update-component", raw, &v.FlashUpdateComponent)
 		case "flash-update-status-msg":
-			var x string
-			if err := runtime.ReadJSON("flash-update-status-msg", raw, &x); err != nil {
-				return err
-			}
-			v.FlashUpdateStatusMsg = runtime.Some(x)
+			return runtime.ReadJSON("flash-update-status-msg", raw, &v.FlashUpdateStatusMsg)
 		case "flash-update-status-done":
-			var x uint64
-			if err := runtime.ReadJSON("flash-update-status-done", raw, &x); err != nil {
-				return err
-			}
-			v.FlashUpdateStatusDone = runtime.Some(x)
+			return runtime.ReadJSON("flash-update-status-done", raw, &v.FlashUpdateStatusDone)
 		case "flash-update-status-total":
-			var x uint64
-			if err := runtime.ReadJSON("flash-update-status-total", raw, &x); err != nil {
-				return err
-			}
-			v.FlashUpdateStatusTotal = runtime.Some(x)
+			return runtime.ReadJSON("flash-update-status-total", raw, &v.FlashUpdateStatusTotal)
 		case "port-pci-pf-number":
-			var x uint16
-			if err := runtime.ReadJSON("port-pci-pf-number", raw, &x); err != nil {
-				return err
-			}
-			v.PortPCIPfNumber = runtime.Some(x)
+			return runtime.ReadJSON("port-pci-pf-number", raw, &v.PortPCIPfNumber)
 		case "port-pci-vf-number":
-			var x uint16
-			if err := runtime.ReadJSON("port-pci-vf-number", raw, &x); err != nil {
-				return err
-			}
-			v.PortPCIVfNumber = runtime.Some(x)
+			return runtime.ReadJSON("port-pci-vf-number", raw, &v.PortPCIVfNumber)
 		case "stats":
-			x := new(DlAttrStats)
-			if err := runtime.ReadJSON("stats", raw, x); err != nil {
-				return err
-			}
-			v.Stats = x
+			v.Stats = new(DlAttrStats)
+			return runtime.ReadJSON("stats", raw, v.Stats)
 		case "trap-name":
-			var x string
-			if err := runtime.ReadJSON("trap-name", raw, &x); err != nil {
-				return err
-			}
-			v.TrapName = runtime.Some(x)
+			return runtime.ReadJSON("trap-name", raw, &v.TrapName)
 		case "trap-action":
-			var x TrapAction
-			if err := runtime.ReadJSON("trap-action", raw, &x); err != nil {
-				return err
-			}
-			v.TrapAction = runtime.Some(x)
+			return runtime.ReadJSON("trap-action", raw, &v.TrapAction)
 		case "trap-type":
-			var x TrapType
-			if err := runtime.ReadJSON("trap-type", raw, &x); err != nil {
-				return err
-			}
-			v.TrapType = runtime.Some(x)
+			return runtime.ReadJSON("trap-type", raw, &v.TrapType)
 		case "trap-generic":
-			if err := runtime.ReadJSON("trap-generic", raw, &v.TrapGeneric); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("trap-generic", raw, &v.TrapGeneric)
 		case "trap-metadata":
-			x := new(DlTrapMetadata)
-			if err := runtime.ReadJSON("trap-metadata", raw, x); err != nil {
-				return err
-			}
-			v.TrapMetadata = x
+			v.TrapMetadata = new(DlTrapMetadata)
+			return runtime.ReadJSON("trap-metadata", raw, v.TrapMetadata)
 		case "trap-group-name":
-			var x string
-			if err := runtime.ReadJSON("trap-group-name", raw, &x); err != nil {
-				return err
-			}
-			v.TrapGroupName = runtime.Some(x)
+			return runtime.ReadJSON("trap-group-name", raw, &v.TrapGroupName)
 		case "reload-failed":
-			var x uint8
-			if err := runtime.ReadJSON("reload-failed", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadFailed = runtime.Some(x)
+			return runtime.ReadJSON("reload-failed", raw, &v.ReloadFailed)
 		case "health-reporter-dump-ts-ns":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-dump-ts-ns", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterDumpTsNs = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-dump-ts-ns", raw, &v.HealthReporterDumpTsNs)
 		case "netns-fd":
-			var x uint32
-			if err := runtime.ReadJSON("netns-fd", raw, &x); err != nil {
-				return err
-			}
-			v.NetnsFD = runtime.Some(x)
+			return runtime.ReadJSON("netns-fd", raw, &v.NetnsFD)
 		case "netns-pid":
-			var x uint32
-			if err := runtime.ReadJSON("netns-pid", raw, &x); err != nil {
-				return err
-			}
-			v.NetnsPID = runtime.Some(x)
+			return runtime.ReadJSON("netns-pid", raw, &v.NetnsPID)
 		case "netns-id":
-			var x uint32
-			if err := runtime.ReadJSON("netns-id", raw, &x); err != nil {
-				return err
-			}
-			v.NetnsID = runtime.Some(x)
+			return runtime.ReadJSON("netns-id", raw, &v.NetnsID)
 		case "health-reporter-auto-dump":
-			var x uint8
-			if err := runtime.ReadJSON("health-reporter-auto-dump", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterAutoDump = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-auto-dump", raw, &v.HealthReporterAutoDump)
 		case "trap-policer-id":
-			var x uint32
-			if err := runtime.ReadJSON("trap-policer-id", raw, &x); err != nil {
-				return err
-			}
-			v.TrapPolicerID = runtime.Some(x)
+			return runtime.ReadJSON("trap-policer-id", raw, &v.TrapPolicerID)
 		case "trap-policer-rate":
-			var x uint64
-			if err := runtime.ReadJSON("trap-policer-rate", raw, &x); err != nil {
-				return err
-			}
-			v.TrapPolicerRate = runtime.Some(x)
+			return runtime.ReadJSON("trap-policer-rate", raw, &v.TrapPolicerRate)
 		case "trap-policer-burst":
-			var x uint64
-			if err := runtime.ReadJSON("trap-policer-burst", raw, &x); err != nil {
-				return err
-			}
-			v.TrapPolicerBurst = runtime.Some(x)
+			return runtime.ReadJSON("trap-policer-burst", raw, &v.TrapPolicerBurst)
 		case "port-function":
-			x := new(DlPortFunction)
-			if err := runtime.ReadJSON("port-function", raw, x); err != nil {
-				return err
-			}
-			v.PortFunction = x
+			v.PortFunction = new(DlPortFunction)
+			return runtime.ReadJSON("port-function", raw, v.PortFunction)
 		case "info-board-serial-number":
-			var x string
-			if err := runtime.ReadJSON("info-board-serial-number", raw, &x); err != nil {
-				return err
-			}
-			v.InfoBoardSerialNumber = runtime.Some(x)
+			return runtime.ReadJSON("info-board-serial-number", raw, &v.InfoBoardSerialNumber)
 		case "port-lanes":
-			var x uint32
-			if err := runtime.ReadJSON("port-lanes", raw, &x); err != nil {
-				return err
-			}
-			v.PortLanes = runtime.Some(x)
+			return runtime.ReadJSON("port-lanes", raw, &v.PortLanes)
 		case "port-splittable":
-			var x uint8
-			if err := runtime.ReadJSON("port-splittable", raw, &x); err != nil {
-				return err
-			}
-			v.PortSplittable = runtime.Some(x)
+			return runtime.ReadJSON("port-splittable", raw, &v.PortSplittable)
 		case "port-external":
-			var x uint8
-			if err := runtime.ReadJSON("port-external", raw, &x); err != nil {
-				return err
-			}
-			v.PortExternal = runtime.Some(x)
+			return runtime.ReadJSON("port-external", raw, &v.PortExternal)
 		case "port-controller-number":
-			var x uint32
-			if err := runtime.ReadJSON("port-controller-number", raw, &x); err != nil {
-				return err
-			}
-			v.PortControllerNumber = runtime.Some(x)
+			return runtime.ReadJSON("port-controller-number", raw, &v.PortControllerNumber)
 		case "flash-update-status-timeout":
-			var x uint64
-			if err := runtime.ReadJSON("flash-update-status-timeout", raw, &x); err != nil {
-				return err
-			}
-			v.FlashUpdateStatusTimeout = runtime.Some(x)
+			return runtime.ReadJSON("flash-update-status-timeout", raw, &v.FlashUpdateStatusTimeout)
 		case "flash-update-overwrite-mask":
 			x, err := runtime.ParseFlagsBitfield("flash-update-overwrite-mask", raw, namesFlashOverwrite, true)
 			if err != nil {
 				return err
 			}
 			v.FlashUpdateOverwriteMask = runtime.Some(x)
+			return nil
 		case "reload-action":
-			var x ReloadAction
-			if err := runtime.ReadJSON("reload-action", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadAction = runtime.Some(x)
+			return runtime.ReadJSON("reload-action", raw, &v.ReloadAction)
 		case "reload-actions-performed":
 			x, err := runtime.ParseFlagsBitfield("reload-actions-performed", raw, namesReloadAction, true)
 			if err != nil {
 				return err
 			}
 			v.ReloadActionsPerformed = runtime.Some(x)
+			return nil
 		case "reload-limits":
 			x, err := runtime.ParseFlagsBitfield("reload-limits", raw, namesReloadAction, true)
 			if err != nil {
 				return err
 			}
 			v.ReloadLimits = runtime.Some(x)
+			return nil
 		case "dev-stats":
-			x := new(DlDevStats)
-			if err := runtime.ReadJSON("dev-stats", raw, x); err != nil {
-				return err
-			}
-			v.DevStats = x
+			v.DevStats = new(DlDevStats)
+			return runtime.ReadJSON("dev-stats", raw, v.DevStats)
 		case "reload-stats":
-			x := new(DlReloadStats)
-			if err := runtime.ReadJSON("reload-stats", raw, x); err != nil {
-				return err
-			}
-			v.ReloadStats = x
+			v.ReloadStats = new(DlReloadStats)
+			return runtime.ReadJSON("reload-stats", raw, v.ReloadStats)
 		case "reload-stats-entry":
 			l, err := runtime.ReadJSONList("reload-stats-entry", raw)
 			if err != nil {
@@ -3976,24 +3491,14 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 			}
+			return nil
 		case "reload-stats-limit":
-			var x uint8
-			if err := runtime.ReadJSON("reload-stats-limit", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadStatsLimit = runtime.Some(x)
+			return runtime.ReadJSON("reload-stats-limit", raw, &v.ReloadStatsLimit)
 		case "reload-stats-value":
-			var x uint32
-			if err := runtime.ReadJSON("reload-stats-value", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadStatsValue = runtime.Some(x)
+			return runtime.ReadJSON("reload-stats-value", raw, &v.ReloadStatsValue)
 		case "remote-reload-stats":
-			x := new(DlReloadStats)
-			if err := runtime.ReadJSON("remote-reload-stats", raw, x); err != nil {
-				return err
-			}
-			v.RemoteReloadStats = x
+			v.RemoteReloadStats = new(DlReloadStats)
+			return runtime.ReadJSON("remote-reload-stats", raw, v.RemoteReloadStats)
 		case "reload-action-info":
 			l, err := runtime.ReadJSONList("reload-action-info", raw)
 			if err != nil {
@@ -4007,6 +3512,7 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 			}
+			return nil
 		case "reload-action-stats":
 			l, err := runtime.ReadJSONList("reload-action-stats", raw)
 			if err != nil {
@@ -4020,94 +3526,39 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.ReloadActionStats = append(v.ReloadActionStats, x)
 			}
+			return nil
 		case "port-pci-sf-number":
-			var x uint32
-			if err := runtime.ReadJSON("port-pci-sf-number", raw, &x); err != nil {
-				return err
-			}
-			v.PortPCISfNumber = runtime.Some(x)
+			return runtime.ReadJSON("port-pci-sf-number", raw, &v.PortPCISfNumber)
 		case "rate-type":
-			var x RateType
-			if err := runtime.ReadJSON("rate-type", raw, &x); err != nil {
-				return err
-			}
-			v.RateType = runtime.Some(x)
+			return runtime.ReadJSON("rate-type", raw, &v.RateType)
 		case "rate-tx-share":
-			var x uint64
-			if err := runtime.ReadJSON("rate-tx-share", raw, &x); err != nil {
-				return err
-			}
-			v.RateTxShare = runtime.Some(x)
+			return runtime.ReadJSON("rate-tx-share", raw, &v.RateTxShare)
 		case "rate-tx-max":
-			var x uint64
-			if err := runtime.ReadJSON("rate-tx-max", raw, &x); err != nil {
-				return err
-			}
-			v.RateTxMax = runtime.Some(x)
+			return runtime.ReadJSON("rate-tx-max", raw, &v.RateTxMax)
 		case "rate-node-name":
-			var x string
-			if err := runtime.ReadJSON("rate-node-name", raw, &x); err != nil {
-				return err
-			}
-			v.RateNodeName = runtime.Some(x)
+			return runtime.ReadJSON("rate-node-name", raw, &v.RateNodeName)
 		case "rate-parent-node-name":
-			var x string
-			if err := runtime.ReadJSON("rate-parent-node-name", raw, &x); err != nil {
-				return err
-			}
-			v.RateParentNodeName = runtime.Some(x)
+			return runtime.ReadJSON("rate-parent-node-name", raw, &v.RateParentNodeName)
 		case "region-max-snapshots":
-			var x uint32
-			if err := runtime.ReadJSON("region-max-snapshots", raw, &x); err != nil {
-				return err
-			}
-			v.RegionMaxSnapshots = runtime.Some(x)
+			return runtime.ReadJSON("region-max-snapshots", raw, &v.RegionMaxSnapshots)
 		case "linecard-index":
-			var x uint32
-			if err := runtime.ReadJSON("linecard-index", raw, &x); err != nil {
-				return err
-			}
-			v.LinecardIndex = runtime.Some(x)
+			return runtime.ReadJSON("linecard-index", raw, &v.LinecardIndex)
 		case "linecard-state":
-			var x uint8
-			if err := runtime.ReadJSON("linecard-state", raw, &x); err != nil {
-				return err
-			}
-			v.LinecardState = runtime.Some(x)
+			return runtime.ReadJSON("linecard-state", raw, &v.LinecardState)
 		case "linecard-type":
-			var x string
-			if err := runtime.ReadJSON("linecard-type", raw, &x); err != nil {
-				return err
-			}
-			v.LinecardType = runtime.Some(x)
+			return runtime.ReadJSON("linecard-type", raw, &v.LinecardType)
 		case "linecard-supported-types":
-			x := new(DlLinecardSupportedTypes)
-			if err := runtime.ReadJSON("linecard-supported-types", raw, x); err != nil {
-				return err
-			}
-			v.LinecardSupportedTypes = x
+			v.LinecardSupportedTypes = new(DlLinecardSupportedTypes)
+			return runtime.ReadJSON("linecard-supported-types", raw, v.LinecardSupportedTypes)
 		case "selftests":
-			x := new(DlSelftestID)
-			if err := runtime.ReadJSON("selftests", raw, x); err != nil {
-				return err
-			}
-			v.Selftests = x
+			v.Selftests = new(DlSelftestID)
+			return runtime.ReadJSON("selftests", raw, v.Selftests)
 		case "rate-tx-priority":
-			var x uint32
-			if err := runtime.ReadJSON("rate-tx-priority", raw, &x); err != nil {
-				return err
-			}
-			v.RateTxPriority = runtime.Some(x)
+			return runtime.ReadJSON("rate-tx-priority", raw, &v.RateTxPriority)
 		case "rate-tx-weight":
-			var x uint32
-			if err := runtime.ReadJSON("rate-tx-weight", raw, &x); err != nil {
-				return err
-			}
-			v.RateTxWeight = runtime.Some(x)
+			return runtime.ReadJSON("rate-tx-weight", raw, &v.RateTxWeight)
 		case "region-direct":
-			if err := runtime.ReadJSON("region-direct", raw, &v.RegionDirect); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("region-direct", raw, &v.RegionDirect)
 		case "rate-tc-bws":
 			l, err := runtime.ReadJSONList("rate-tc-bws", raw)
 			if err != nil {
@@ -4121,22 +3572,13 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 				}
 				v.RateTcBws = append(v.RateTcBws, x)
 			}
+			return nil
 		case "health-reporter-burst-period":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-burst-period", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterBurstPeriod = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-burst-period", raw, &v.HealthReporterBurstPeriod)
 		case "param-reset-default":
-			if err := runtime.ReadJSON("param-reset-default", raw, &v.ParamResetDefault); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("param-reset-default", raw, &v.ParamResetDefault)
 		case "index":
-			var x uint64
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		case "resource-scope-mask":
 			r, err := runtime.ParseFlagList("resource-scope-mask", raw, namesResourceScope, true)
 			if err != nil {
@@ -4144,16 +3586,13 @@ func (v *Devlink) UnmarshalJSON(b []byte) error {
 			}
 			x := uint32(r)
 			v.ResourceScopeMask = runtime.Some(x)
+			return nil
 		case "parent-dev":
-			x := new(DlParentDev)
-			if err := runtime.ReadJSON("parent-dev", raw, x); err != nil {
-				return err
-			}
-			v.ParentDev = x
+			v.ParentDev = new(DlParentDev)
+			return runtime.ReadJSON("parent-dev", raw, v.ParentDev)
 		default:
 			return runtime.UnknownJSON("devlink", name)
 		}
-		return nil
 	})
 }
 
@@ -4252,21 +3691,14 @@ func (v *DlDevStats) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "reload-stats":
-			x := new(DlReloadStats)
-			if err := runtime.ReadJSON("reload-stats", raw, x); err != nil {
-				return err
-			}
-			v.ReloadStats = x
+			v.ReloadStats = new(DlReloadStats)
+			return runtime.ReadJSON("reload-stats", raw, v.ReloadStats)
 		case "remote-reload-stats":
-			x := new(DlReloadStats)
-			if err := runtime.ReadJSON("remote-reload-stats", raw, x); err != nil {
-				return err
-			}
-			v.RemoteReloadStats = x
+			v.RemoteReloadStats = new(DlReloadStats)
+			return runtime.ReadJSON("remote-reload-stats", raw, v.RemoteReloadStats)
 		default:
 			return runtime.UnknownJSON("dl-dev-stats", name)
 		}
-		return nil
 	})
 }
 
@@ -4367,10 +3799,10 @@ func (v *DlReloadStats) UnmarshalJSON(b []byte) error {
 				}
 				v.ReloadActionInfo = append(v.ReloadActionInfo, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-reload-stats", name)
 		}
-		return nil
 	})
 }
 
@@ -4473,11 +3905,7 @@ func (v *DlReloadActInfo) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "reload-action":
-			var x ReloadAction
-			if err := runtime.ReadJSON("reload-action", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadAction = runtime.Some(x)
+			return runtime.ReadJSON("reload-action", raw, &v.ReloadAction)
 		case "reload-action-stats":
 			l, err := runtime.ReadJSONList("reload-action-stats", raw)
 			if err != nil {
@@ -4491,10 +3919,10 @@ func (v *DlReloadActInfo) UnmarshalJSON(b []byte) error {
 				}
 				v.ReloadActionStats = append(v.ReloadActionStats, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-reload-act-info", name)
 		}
-		return nil
 	})
 }
 
@@ -4595,10 +4023,10 @@ func (v *DlReloadActStats) UnmarshalJSON(b []byte) error {
 				}
 				v.ReloadStatsEntry = append(v.ReloadStatsEntry, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-reload-act-stats", name)
 		}
-		return nil
 	})
 }
 
@@ -4693,21 +4121,12 @@ func (v *DlReloadStatsEntry) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "reload-stats-limit":
-			var x uint8
-			if err := runtime.ReadJSON("reload-stats-limit", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadStatsLimit = runtime.Some(x)
+			return runtime.ReadJSON("reload-stats-limit", raw, &v.ReloadStatsLimit)
 		case "reload-stats-value":
-			var x uint32
-			if err := runtime.ReadJSON("reload-stats-value", raw, &x); err != nil {
-				return err
-			}
-			v.ReloadStatsValue = runtime.Some(x)
+			return runtime.ReadJSON("reload-stats-value", raw, &v.ReloadStatsValue)
 		default:
 			return runtime.UnknownJSON("dl-reload-stats-entry", name)
 		}
-		return nil
 	})
 }
 
@@ -4802,21 +4221,12 @@ func (v *DlInfoVersion) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "info-version-name":
-			var x string
-			if err := runtime.ReadJSON("info-version-name", raw, &x); err != nil {
-				return err
-			}
-			v.InfoVersionName = runtime.Some(x)
+			return runtime.ReadJSON("info-version-name", raw, &v.InfoVersionName)
 		case "info-version-value":
-			var x string
-			if err := runtime.ReadJSON("info-version-value", raw, &x); err != nil {
-				return err
-			}
-			v.InfoVersionValue = runtime.Some(x)
+			return runtime.ReadJSON("info-version-value", raw, &v.InfoVersionValue)
 		default:
 			return runtime.UnknownJSON("dl-info-version", name)
 		}
-		return nil
 	})
 }
 
@@ -4942,28 +4352,21 @@ func (v *DlPortFunction) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.HWAddr = x
+			return nil
 		case "state":
-			var x PortFnState
-			if err := runtime.ReadJSON("state", raw, &x); err != nil {
-				return err
-			}
-			v.State = runtime.Some(x)
+			return runtime.ReadJSON("state", raw, &v.State)
 		case "opstate":
-			var x PortFnOpstate
-			if err := runtime.ReadJSON("opstate", raw, &x); err != nil {
-				return err
-			}
-			v.Opstate = runtime.Some(x)
+			return runtime.ReadJSON("opstate", raw, &v.Opstate)
 		case "caps":
 			x, err := runtime.ParseFlagsBitfield("caps", raw, namesPortFnAttrCap, true)
 			if err != nil {
 				return err
 			}
 			v.Caps = runtime.Some(x)
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-port-function", name)
 		}
-		return nil
 	})
 }
 
@@ -5064,10 +4467,10 @@ func (v *DlDpipeTables) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeTable = append(v.DpipeTable, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-tables", name)
 		}
-		return nil
 	})
 }
 
@@ -5237,51 +4640,24 @@ func (v *DlDpipeTable) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dpipe-table-name":
-			var x string
-			if err := runtime.ReadJSON("dpipe-table-name", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableName = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-name", raw, &v.DpipeTableName)
 		case "dpipe-table-size":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-table-size", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableSize = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-size", raw, &v.DpipeTableSize)
 		case "dpipe-table-matches":
-			x := new(DlDpipeTableMatches)
-			if err := runtime.ReadJSON("dpipe-table-matches", raw, x); err != nil {
-				return err
-			}
-			v.DpipeTableMatches = x
+			v.DpipeTableMatches = new(DlDpipeTableMatches)
+			return runtime.ReadJSON("dpipe-table-matches", raw, v.DpipeTableMatches)
 		case "dpipe-table-actions":
-			x := new(DlDpipeTableActions)
-			if err := runtime.ReadJSON("dpipe-table-actions", raw, x); err != nil {
-				return err
-			}
-			v.DpipeTableActions = x
+			v.DpipeTableActions = new(DlDpipeTableActions)
+			return runtime.ReadJSON("dpipe-table-actions", raw, v.DpipeTableActions)
 		case "dpipe-table-counters-enabled":
-			var x uint8
-			if err := runtime.ReadJSON("dpipe-table-counters-enabled", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableCountersEnabled = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-counters-enabled", raw, &v.DpipeTableCountersEnabled)
 		case "dpipe-table-resource-id":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-table-resource-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableResourceID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-resource-id", raw, &v.DpipeTableResourceID)
 		case "dpipe-table-resource-units":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-table-resource-units", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeTableResourceUnits = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-table-resource-units", raw, &v.DpipeTableResourceUnits)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-table", name)
 		}
-		return nil
 	})
 }
 
@@ -5382,10 +4758,10 @@ func (v *DlDpipeTableMatches) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeMatch = append(v.DpipeMatch, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-table-matches", name)
 		}
-		return nil
 	})
 }
 
@@ -5486,10 +4862,10 @@ func (v *DlDpipeTableActions) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeAction = append(v.DpipeAction, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-table-actions", name)
 		}
-		return nil
 	})
 }
 
@@ -5590,10 +4966,10 @@ func (v *DlDpipeEntries) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeEntry = append(v.DpipeEntry, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-entries", name)
 		}
-		return nil
 	})
 }
 
@@ -5720,33 +5096,18 @@ func (v *DlDpipeEntry) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dpipe-entry-index":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-entry-index", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeEntryIndex = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-entry-index", raw, &v.DpipeEntryIndex)
 		case "dpipe-entry-match-values":
-			x := new(DlDpipeEntryMatchValues)
-			if err := runtime.ReadJSON("dpipe-entry-match-values", raw, x); err != nil {
-				return err
-			}
-			v.DpipeEntryMatchValues = x
+			v.DpipeEntryMatchValues = new(DlDpipeEntryMatchValues)
+			return runtime.ReadJSON("dpipe-entry-match-values", raw, v.DpipeEntryMatchValues)
 		case "dpipe-entry-action-values":
-			x := new(DlDpipeEntryActionValues)
-			if err := runtime.ReadJSON("dpipe-entry-action-values", raw, x); err != nil {
-				return err
-			}
-			v.DpipeEntryActionValues = x
+			v.DpipeEntryActionValues = new(DlDpipeEntryActionValues)
+			return runtime.ReadJSON("dpipe-entry-action-values", raw, v.DpipeEntryActionValues)
 		case "dpipe-entry-counter":
-			var x uint64
-			if err := runtime.ReadJSON("dpipe-entry-counter", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeEntryCounter = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-entry-counter", raw, &v.DpipeEntryCounter)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-entry", name)
 		}
-		return nil
 	})
 }
 
@@ -5848,10 +5209,10 @@ func (v *DlDpipeEntryMatchValues) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeMatchValue = append(v.DpipeMatchValue, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-entry-match-values", name)
 		}
-		return nil
 	})
 }
 
@@ -5953,10 +5314,10 @@ func (v *DlDpipeEntryActionValues) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeActionValue = append(v.DpipeActionValue, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-entry-action-values", name)
 		}
-		return nil
 	})
 }
 
@@ -6093,39 +5454,18 @@ func (v *DlDpipeMatch) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dpipe-match-type":
-			var x DpipeMatchType
-			if err := runtime.ReadJSON("dpipe-match-type", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeMatchType = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-match-type", raw, &v.DpipeMatchType)
 		case "dpipe-header-id":
-			var x DpipeHeaderID
-			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-id", raw, &v.DpipeHeaderID)
 		case "dpipe-header-global":
-			var x uint8
-			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderGlobal = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-global", raw, &v.DpipeHeaderGlobal)
 		case "dpipe-header-index":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-header-index", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderIndex = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-index", raw, &v.DpipeHeaderIndex)
 		case "dpipe-field-id":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-id", raw, &v.DpipeFieldID)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-match", name)
 		}
-		return nil
 	})
 }
 
@@ -6262,6 +5602,7 @@ func (v *DlDpipeMatchValue) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeMatch = append(v.DpipeMatch, x)
 			}
+			return nil
 		case "dpipe-value":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("dpipe-value", raw, &h); err != nil {
@@ -6269,6 +5610,7 @@ func (v *DlDpipeMatchValue) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.DpipeValue = x
+			return nil
 		case "dpipe-value-mask":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("dpipe-value-mask", raw, &h); err != nil {
@@ -6276,16 +5618,12 @@ func (v *DlDpipeMatchValue) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.DpipeValueMask = x
+			return nil
 		case "dpipe-value-mapping":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-value-mapping", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeValueMapping = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-value-mapping", raw, &v.DpipeValueMapping)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-match-value", name)
 		}
-		return nil
 	})
 }
 
@@ -6422,39 +5760,18 @@ func (v *DlDpipeAction) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dpipe-action-type":
-			var x DpipeActionType
-			if err := runtime.ReadJSON("dpipe-action-type", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeActionType = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-action-type", raw, &v.DpipeActionType)
 		case "dpipe-header-id":
-			var x DpipeHeaderID
-			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-id", raw, &v.DpipeHeaderID)
 		case "dpipe-header-global":
-			var x uint8
-			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderGlobal = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-global", raw, &v.DpipeHeaderGlobal)
 		case "dpipe-header-index":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-header-index", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderIndex = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-index", raw, &v.DpipeHeaderIndex)
 		case "dpipe-field-id":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-id", raw, &v.DpipeFieldID)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-action", name)
 		}
-		return nil
 	})
 }
 
@@ -6591,6 +5908,7 @@ func (v *DlDpipeActionValue) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeAction = append(v.DpipeAction, x)
 			}
+			return nil
 		case "dpipe-value":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("dpipe-value", raw, &h); err != nil {
@@ -6598,6 +5916,7 @@ func (v *DlDpipeActionValue) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.DpipeValue = x
+			return nil
 		case "dpipe-value-mask":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("dpipe-value-mask", raw, &h); err != nil {
@@ -6605,16 +5924,12 @@ func (v *DlDpipeActionValue) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.DpipeValueMask = x
+			return nil
 		case "dpipe-value-mapping":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-value-mapping", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeValueMapping = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-value-mapping", raw, &v.DpipeValueMapping)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-action-value", name)
 		}
-		return nil
 	})
 }
 
@@ -6715,10 +6030,10 @@ func (v *DlDpipeHeaders) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeHeader = append(v.DpipeHeader, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-headers", name)
 		}
-		return nil
 	})
 }
 
@@ -6843,33 +6158,17 @@ func (v *DlDpipeHeader) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dpipe-header-name":
-			var x string
-			if err := runtime.ReadJSON("dpipe-header-name", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderName = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-name", raw, &v.DpipeHeaderName)
 		case "dpipe-header-id":
-			var x DpipeHeaderID
-			if err := runtime.ReadJSON("dpipe-header-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-id", raw, &v.DpipeHeaderID)
 		case "dpipe-header-global":
-			var x uint8
-			if err := runtime.ReadJSON("dpipe-header-global", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeHeaderGlobal = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-header-global", raw, &v.DpipeHeaderGlobal)
 		case "dpipe-header-fields":
-			x := new(DlDpipeHeaderFields)
-			if err := runtime.ReadJSON("dpipe-header-fields", raw, x); err != nil {
-				return err
-			}
-			v.DpipeHeaderFields = x
+			v.DpipeHeaderFields = new(DlDpipeHeaderFields)
+			return runtime.ReadJSON("dpipe-header-fields", raw, v.DpipeHeaderFields)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-header", name)
 		}
-		return nil
 	})
 }
 
@@ -6970,10 +6269,10 @@ func (v *DlDpipeHeaderFields) UnmarshalJSON(b []byte) error {
 				}
 				v.DpipeField = append(v.DpipeField, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-dpipe-header-fields", name)
 		}
-		return nil
 	})
 }
 
@@ -7096,33 +6395,16 @@ func (v *DlDpipeField) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dpipe-field-name":
-			var x string
-			if err := runtime.ReadJSON("dpipe-field-name", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldName = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-name", raw, &v.DpipeFieldName)
 		case "dpipe-field-id":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-field-id", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldID = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-id", raw, &v.DpipeFieldID)
 		case "dpipe-field-bitwidth":
-			var x uint32
-			if err := runtime.ReadJSON("dpipe-field-bitwidth", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldBitwidth = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-bitwidth", raw, &v.DpipeFieldBitwidth)
 		case "dpipe-field-mapping-type":
-			var x DpipeFieldMappingType
-			if err := runtime.ReadJSON("dpipe-field-mapping-type", raw, &x); err != nil {
-				return err
-			}
-			v.DpipeFieldMappingType = runtime.Some(x)
+			return runtime.ReadJSON("dpipe-field-mapping-type", raw, &v.DpipeFieldMappingType)
 		default:
 			return runtime.UnknownJSON("dl-dpipe-field", name)
 		}
-		return nil
 	})
 }
 
@@ -7329,69 +6611,28 @@ func (v *DlResource) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "resource-name":
-			var x string
-			if err := runtime.ReadJSON("resource-name", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceName = runtime.Some(x)
+			return runtime.ReadJSON("resource-name", raw, &v.ResourceName)
 		case "resource-id":
-			var x uint64
-			if err := runtime.ReadJSON("resource-id", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceID = runtime.Some(x)
+			return runtime.ReadJSON("resource-id", raw, &v.ResourceID)
 		case "resource-size":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSize = runtime.Some(x)
+			return runtime.ReadJSON("resource-size", raw, &v.ResourceSize)
 		case "resource-size-new":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-new", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeNew = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-new", raw, &v.ResourceSizeNew)
 		case "resource-size-valid":
-			var x uint8
-			if err := runtime.ReadJSON("resource-size-valid", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeValid = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-valid", raw, &v.ResourceSizeValid)
 		case "resource-size-min":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-min", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeMin = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-min", raw, &v.ResourceSizeMin)
 		case "resource-size-max":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-max", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeMax = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-max", raw, &v.ResourceSizeMax)
 		case "resource-size-gran":
-			var x uint64
-			if err := runtime.ReadJSON("resource-size-gran", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceSizeGran = runtime.Some(x)
+			return runtime.ReadJSON("resource-size-gran", raw, &v.ResourceSizeGran)
 		case "resource-unit":
-			var x ResourceUnit
-			if err := runtime.ReadJSON("resource-unit", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceUnit = runtime.Some(x)
+			return runtime.ReadJSON("resource-unit", raw, &v.ResourceUnit)
 		case "resource-occ":
-			var x uint64
-			if err := runtime.ReadJSON("resource-occ", raw, &x); err != nil {
-				return err
-			}
-			v.ResourceOcc = runtime.Some(x)
+			return runtime.ReadJSON("resource-occ", raw, &v.ResourceOcc)
 		default:
 			return runtime.UnknownJSON("dl-resource", name)
 		}
-		return nil
 	})
 }
 
@@ -7492,10 +6733,10 @@ func (v *DlResourceList) UnmarshalJSON(b []byte) error {
 				}
 				v.Resource = append(v.Resource, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("dl-resource-list", name)
 		}
-		return nil
 	})
 }
 
@@ -7604,25 +6845,14 @@ func (v *DlParam) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "param-name":
-			var x string
-			if err := runtime.ReadJSON("param-name", raw, &x); err != nil {
-				return err
-			}
-			v.ParamName = runtime.Some(x)
+			return runtime.ReadJSON("param-name", raw, &v.ParamName)
 		case "param-generic":
-			if err := runtime.ReadJSON("param-generic", raw, &v.ParamGeneric); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("param-generic", raw, &v.ParamGeneric)
 		case "param-type":
-			var x VarAttrType
-			if err := runtime.ReadJSON("param-type", raw, &x); err != nil {
-				return err
-			}
-			v.ParamType = runtime.Some(x)
+			return runtime.ReadJSON("param-type", raw, &v.ParamType)
 		default:
 			return runtime.UnknownJSON("dl-param", name)
 		}
-		return nil
 	})
 }
 
@@ -7705,15 +6935,11 @@ func (v *DlRegionSnapshots) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "region-snapshot":
-			x := new(DlRegionSnapshot)
-			if err := runtime.ReadJSON("region-snapshot", raw, x); err != nil {
-				return err
-			}
-			v.RegionSnapshot = x
+			v.RegionSnapshot = new(DlRegionSnapshot)
+			return runtime.ReadJSON("region-snapshot", raw, v.RegionSnapshot)
 		default:
 			return runtime.UnknownJSON("dl-region-snapshots", name)
 		}
-		return nil
 	})
 }
 
@@ -7794,15 +7020,10 @@ func (v *DlRegionSnapshot) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "region-snapshot-id":
-			var x uint32
-			if err := runtime.ReadJSON("region-snapshot-id", raw, &x); err != nil {
-				return err
-			}
-			v.RegionSnapshotID = runtime.Some(x)
+			return runtime.ReadJSON("region-snapshot-id", raw, &v.RegionSnapshotID)
 		default:
 			return runtime.UnknownJSON("dl-region-snapshot", name)
 		}
-		return nil
 	})
 }
 
@@ -7885,15 +7106,11 @@ func (v *DlRegionChunks) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "region-chunk":
-			x := new(DlRegionChunk)
-			if err := runtime.ReadJSON("region-chunk", raw, x); err != nil {
-				return err
-			}
-			v.RegionChunk = x
+			v.RegionChunk = new(DlRegionChunk)
+			return runtime.ReadJSON("region-chunk", raw, v.RegionChunk)
 		default:
 			return runtime.UnknownJSON("dl-region-chunks", name)
 		}
-		return nil
 	})
 }
 
@@ -7991,16 +7208,12 @@ func (v *DlRegionChunk) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.RegionChunkData = x
+			return nil
 		case "region-chunk-addr":
-			var x uint64
-			if err := runtime.ReadJSON("region-chunk-addr", raw, &x); err != nil {
-				return err
-			}
-			v.RegionChunkAddr = runtime.Some(x)
+			return runtime.ReadJSON("region-chunk-addr", raw, &v.RegionChunkAddr)
 		default:
 			return runtime.UnknownJSON("dl-region-chunk", name)
 		}
-		return nil
 	})
 }
 
@@ -8137,31 +7350,18 @@ func (v *DlFmsg) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "fmsg-obj-nest-start":
-			if err := runtime.ReadJSON("fmsg-obj-nest-start", raw, &v.FmsgObjNestStart); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-obj-nest-start", raw, &v.FmsgObjNestStart)
 		case "fmsg-pair-nest-start":
-			if err := runtime.ReadJSON("fmsg-pair-nest-start", raw, &v.FmsgPairNestStart); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-pair-nest-start", raw, &v.FmsgPairNestStart)
 		case "fmsg-arr-nest-start":
-			if err := runtime.ReadJSON("fmsg-arr-nest-start", raw, &v.FmsgArrNestStart); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-arr-nest-start", raw, &v.FmsgArrNestStart)
 		case "fmsg-nest-end":
-			if err := runtime.ReadJSON("fmsg-nest-end", raw, &v.FmsgNestEnd); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("fmsg-nest-end", raw, &v.FmsgNestEnd)
 		case "fmsg-obj-name":
-			var x string
-			if err := runtime.ReadJSON("fmsg-obj-name", raw, &x); err != nil {
-				return err
-			}
-			v.FmsgObjName = runtime.Some(x)
+			return runtime.ReadJSON("fmsg-obj-name", raw, &v.FmsgObjName)
 		default:
 			return runtime.UnknownJSON("dl-fmsg", name)
 		}
-		return nil
 	})
 }
 
@@ -8373,69 +7573,28 @@ func (v *DlHealthReporter) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "health-reporter-name":
-			var x string
-			if err := runtime.ReadJSON("health-reporter-name", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterName = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-name", raw, &v.HealthReporterName)
 		case "health-reporter-state":
-			var x uint8
-			if err := runtime.ReadJSON("health-reporter-state", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterState = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-state", raw, &v.HealthReporterState)
 		case "health-reporter-err-count":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-err-count", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterErrCount = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-err-count", raw, &v.HealthReporterErrCount)
 		case "health-reporter-recover-count":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-recover-count", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterRecoverCount = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-recover-count", raw, &v.HealthReporterRecoverCount)
 		case "health-reporter-graceful-period":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-graceful-period", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterGracefulPeriod = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-graceful-period", raw, &v.HealthReporterGracefulPeriod)
 		case "health-reporter-auto-recover":
-			var x uint8
-			if err := runtime.ReadJSON("health-reporter-auto-recover", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterAutoRecover = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-auto-recover", raw, &v.HealthReporterAutoRecover)
 		case "health-reporter-dump-ts":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-dump-ts", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterDumpTs = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-dump-ts", raw, &v.HealthReporterDumpTs)
 		case "health-reporter-dump-ts-ns":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-dump-ts-ns", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterDumpTsNs = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-dump-ts-ns", raw, &v.HealthReporterDumpTsNs)
 		case "health-reporter-auto-dump":
-			var x uint8
-			if err := runtime.ReadJSON("health-reporter-auto-dump", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterAutoDump = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-auto-dump", raw, &v.HealthReporterAutoDump)
 		case "health-reporter-burst-period":
-			var x uint64
-			if err := runtime.ReadJSON("health-reporter-burst-period", raw, &x); err != nil {
-				return err
-			}
-			v.HealthReporterBurstPeriod = runtime.Some(x)
+			return runtime.ReadJSON("health-reporter-burst-period", raw, &v.HealthReporterBurstPeriod)
 		default:
 			return runtime.UnknownJSON("dl-health-reporter", name)
 		}
-		return nil
 	})
 }
 
@@ -8543,27 +7702,14 @@ func (v *DlAttrStats) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "stats-rx-packets":
-			var x uint64
-			if err := runtime.ReadJSON("stats-rx-packets", raw, &x); err != nil {
-				return err
-			}
-			v.StatsRxPackets = runtime.Some(x)
+			return runtime.ReadJSON("stats-rx-packets", raw, &v.StatsRxPackets)
 		case "stats-rx-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("stats-rx-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.StatsRxBytes = runtime.Some(x)
+			return runtime.ReadJSON("stats-rx-bytes", raw, &v.StatsRxBytes)
 		case "stats-rx-dropped":
-			var x uint64
-			if err := runtime.ReadJSON("stats-rx-dropped", raw, &x); err != nil {
-				return err
-			}
-			v.StatsRxDropped = runtime.Some(x)
+			return runtime.ReadJSON("stats-rx-dropped", raw, &v.StatsRxDropped)
 		default:
 			return runtime.UnknownJSON("dl-attr-stats", name)
 		}
-		return nil
 	})
 }
 
@@ -8658,17 +7804,12 @@ func (v *DlTrapMetadata) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "trap-metadata-type-in-port":
-			if err := runtime.ReadJSON("trap-metadata-type-in-port", raw, &v.TrapMetadataTypeInPort); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("trap-metadata-type-in-port", raw, &v.TrapMetadataTypeInPort)
 		case "trap-metadata-type-fa-cookie":
-			if err := runtime.ReadJSON("trap-metadata-type-fa-cookie", raw, &v.TrapMetadataTypeFaCookie); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("trap-metadata-type-fa-cookie", raw, &v.TrapMetadataTypeFaCookie)
 		default:
 			return runtime.UnknownJSON("dl-trap-metadata", name)
 		}
-		return nil
 	})
 }
 
@@ -8750,15 +7891,10 @@ func (v *DlLinecardSupportedTypes) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "linecard-type":
-			var x string
-			if err := runtime.ReadJSON("linecard-type", raw, &x); err != nil {
-				return err
-			}
-			v.LinecardType = runtime.Some(x)
+			return runtime.ReadJSON("linecard-type", raw, &v.LinecardType)
 		default:
 			return runtime.UnknownJSON("dl-linecard-supported-types", name)
 		}
-		return nil
 	})
 }
 
@@ -8838,13 +7974,10 @@ func (v *DlSelftestID) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "flash":
-			if err := runtime.ReadJSON("flash", raw, &v.Flash); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("flash", raw, &v.Flash)
 		default:
 			return runtime.UnknownJSON("dl-selftest-id", name)
 		}
-		return nil
 	})
 }
 
@@ -8940,21 +8073,12 @@ func (v *DlRateTcBws) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "index":
-			var x uint8
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		case "bw":
-			var x uint32
-			if err := runtime.ReadJSON("bw", raw, &x); err != nil {
-				return err
-			}
-			v.Bw = runtime.Some(x)
+			return runtime.ReadJSON("bw", raw, &v.Bw)
 		default:
 			return runtime.UnknownJSON("dl-rate-tc-bws", name)
 		}
-		return nil
 	})
 }
 
@@ -9063,27 +8187,14 @@ func (v *DlParentDev) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "bus-name":
-			var x string
-			if err := runtime.ReadJSON("bus-name", raw, &x); err != nil {
-				return err
-			}
-			v.BusName = runtime.Some(x)
+			return runtime.ReadJSON("bus-name", raw, &v.BusName)
 		case "dev-name":
-			var x string
-			if err := runtime.ReadJSON("dev-name", raw, &x); err != nil {
-				return err
-			}
-			v.DevName = runtime.Some(x)
+			return runtime.ReadJSON("dev-name", raw, &v.DevName)
 		case "index":
-			var x uint64
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		default:
 			return runtime.UnknownJSON("dl-parent-dev", name)
 		}
-		return nil
 	})
 }
 

@@ -772,17 +772,9 @@ func (v *Header) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "dev-index":
-			var x uint32
-			if err := runtime.ReadJSON("dev-index", raw, &x); err != nil {
-				return err
-			}
-			v.DevIndex = runtime.Some(x)
+			return runtime.ReadJSON("dev-index", raw, &v.DevIndex)
 		case "dev-name":
-			var x string
-			if err := runtime.ReadJSON("dev-name", raw, &x); err != nil {
-				return err
-			}
-			v.DevName = runtime.Some(x)
+			return runtime.ReadJSON("dev-name", raw, &v.DevName)
 		case "flags":
 			r, err := runtime.ParseFlagList("flags", raw, namesHeaderFlags, false)
 			if err != nil {
@@ -790,16 +782,12 @@ func (v *Header) UnmarshalJSON(b []byte) error {
 			}
 			x := HeaderFlags(r)
 			v.Flags = runtime.Some(x)
+			return nil
 		case "phy-index":
-			var x uint32
-			if err := runtime.ReadJSON("phy-index", raw, &x); err != nil {
-				return err
-			}
-			v.PHYIndex = runtime.Some(x)
+			return runtime.ReadJSON("phy-index", raw, &v.PHYIndex)
 		default:
 			return runtime.UnknownJSON("header", name)
 		}
-		return nil
 	})
 }
 
@@ -908,25 +896,14 @@ func (v *BitsetBit) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "index":
-			var x uint32
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		case "name":
-			var x string
-			if err := runtime.ReadJSON("name", raw, &x); err != nil {
-				return err
-			}
-			v.Name = runtime.Some(x)
+			return runtime.ReadJSON("name", raw, &v.Name)
 		case "value":
-			if err := runtime.ReadJSON("value", raw, &v.Value); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("value", raw, &v.Value)
 		default:
 			return runtime.UnknownJSON("bitset-bit", name)
 		}
-		return nil
 	})
 }
 
@@ -1027,10 +1004,10 @@ func (v *BitsetBits) UnmarshalJSON(b []byte) error {
 				}
 				v.Bit = append(v.Bit, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("bitset-bits", name)
 		}
-		return nil
 	})
 }
 
@@ -1163,21 +1140,12 @@ func (v *Bitset) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "nomask":
-			if err := runtime.ReadJSON("nomask", raw, &v.Nomask); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("nomask", raw, &v.Nomask)
 		case "size":
-			var x uint32
-			if err := runtime.ReadJSON("size", raw, &x); err != nil {
-				return err
-			}
-			v.Size = runtime.Some(x)
+			return runtime.ReadJSON("size", raw, &v.Size)
 		case "bits":
-			x := new(BitsetBits)
-			if err := runtime.ReadJSON("bits", raw, x); err != nil {
-				return err
-			}
-			v.Bits = x
+			v.Bits = new(BitsetBits)
+			return runtime.ReadJSON("bits", raw, v.Bits)
 		case "value":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("value", raw, &h); err != nil {
@@ -1185,6 +1153,7 @@ func (v *Bitset) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.Value = x
+			return nil
 		case "mask":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("mask", raw, &h); err != nil {
@@ -1192,10 +1161,10 @@ func (v *Bitset) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.Mask = x
+			return nil
 		default:
 			return runtime.UnknownJSON("bitset", name)
 		}
-		return nil
 	})
 }
 
@@ -1290,21 +1259,12 @@ func (v *String) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "index":
-			var x uint32
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		case "value":
-			var x string
-			if err := runtime.ReadJSON("value", raw, &x); err != nil {
-				return err
-			}
-			v.Value = runtime.Some(x)
+			return runtime.ReadJSON("value", raw, &v.Value)
 		default:
 			return runtime.UnknownJSON("string", name)
 		}
-		return nil
 	})
 }
 
@@ -1405,10 +1365,10 @@ func (v *Strings) UnmarshalJSON(b []byte) error {
 				}
 				v.String = append(v.String, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("strings", name)
 		}
-		return nil
 	})
 }
 
@@ -1525,17 +1485,9 @@ func (v *StringsetAttrs) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "count":
-			var x uint32
-			if err := runtime.ReadJSON("count", raw, &x); err != nil {
-				return err
-			}
-			v.Count = runtime.Some(x)
+			return runtime.ReadJSON("count", raw, &v.Count)
 		case "strings":
 			l, err := runtime.ReadJSONList("strings", raw)
 			if err != nil {
@@ -1549,10 +1501,10 @@ func (v *StringsetAttrs) UnmarshalJSON(b []byte) error {
 				}
 				v.Strings = append(v.Strings, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("stringset", name)
 		}
-		return nil
 	})
 }
 
@@ -1653,10 +1605,10 @@ func (v *Stringsets) UnmarshalJSON(b []byte) error {
 				}
 				v.Stringset = append(v.Stringset, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("stringsets", name)
 		}
-		return nil
 	})
 }
 
@@ -1769,25 +1721,16 @@ func (v *Strset) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "stringsets":
-			x := new(Stringsets)
-			if err := runtime.ReadJSON("stringsets", raw, x); err != nil {
-				return err
-			}
-			v.Stringsets = x
+			v.Stringsets = new(Stringsets)
+			return runtime.ReadJSON("stringsets", raw, v.Stringsets)
 		case "counts-only":
-			if err := runtime.ReadJSON("counts-only", raw, &v.CountsOnly); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("counts-only", raw, &v.CountsOnly)
 		default:
 			return runtime.UnknownJSON("strset", name)
 		}
-		return nil
 	})
 }
 
@@ -1886,21 +1829,14 @@ func (v *Privflags) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "flags":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("flags", raw, x); err != nil {
-				return err
-			}
-			v.Flags = x
+			v.Flags = new(Bitset)
+			return runtime.ReadJSON("flags", raw, v.Flags)
 		default:
 			return runtime.UnknownJSON("privflags", name)
 		}
-		return nil
 	})
 }
 
@@ -2221,117 +2157,45 @@ func (v *Rings) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "rx-max":
-			var x uint32
-			if err := runtime.ReadJSON("rx-max", raw, &x); err != nil {
-				return err
-			}
-			v.RxMax = runtime.Some(x)
+			return runtime.ReadJSON("rx-max", raw, &v.RxMax)
 		case "rx-mini-max":
-			var x uint32
-			if err := runtime.ReadJSON("rx-mini-max", raw, &x); err != nil {
-				return err
-			}
-			v.RxMiniMax = runtime.Some(x)
+			return runtime.ReadJSON("rx-mini-max", raw, &v.RxMiniMax)
 		case "rx-jumbo-max":
-			var x uint32
-			if err := runtime.ReadJSON("rx-jumbo-max", raw, &x); err != nil {
-				return err
-			}
-			v.RxJumboMax = runtime.Some(x)
+			return runtime.ReadJSON("rx-jumbo-max", raw, &v.RxJumboMax)
 		case "tx-max":
-			var x uint32
-			if err := runtime.ReadJSON("tx-max", raw, &x); err != nil {
-				return err
-			}
-			v.TxMax = runtime.Some(x)
+			return runtime.ReadJSON("tx-max", raw, &v.TxMax)
 		case "rx":
-			var x uint32
-			if err := runtime.ReadJSON("rx", raw, &x); err != nil {
-				return err
-			}
-			v.Rx = runtime.Some(x)
+			return runtime.ReadJSON("rx", raw, &v.Rx)
 		case "rx-mini":
-			var x uint32
-			if err := runtime.ReadJSON("rx-mini", raw, &x); err != nil {
-				return err
-			}
-			v.RxMini = runtime.Some(x)
+			return runtime.ReadJSON("rx-mini", raw, &v.RxMini)
 		case "rx-jumbo":
-			var x uint32
-			if err := runtime.ReadJSON("rx-jumbo", raw, &x); err != nil {
-				return err
-			}
-			v.RxJumbo = runtime.Some(x)
+			return runtime.ReadJSON("rx-jumbo", raw, &v.RxJumbo)
 		case "tx":
-			var x uint32
-			if err := runtime.ReadJSON("tx", raw, &x); err != nil {
-				return err
-			}
-			v.Tx = runtime.Some(x)
+			return runtime.ReadJSON("tx", raw, &v.Tx)
 		case "rx-buf-len":
-			var x uint32
-			if err := runtime.ReadJSON("rx-buf-len", raw, &x); err != nil {
-				return err
-			}
-			v.RxBufLen = runtime.Some(x)
+			return runtime.ReadJSON("rx-buf-len", raw, &v.RxBufLen)
 		case "tcp-data-split":
-			var x TCPDataSplit
-			if err := runtime.ReadJSON("tcp-data-split", raw, &x); err != nil {
-				return err
-			}
-			v.TCPDataSplit = runtime.Some(x)
+			return runtime.ReadJSON("tcp-data-split", raw, &v.TCPDataSplit)
 		case "cqe-size":
-			var x uint32
-			if err := runtime.ReadJSON("cqe-size", raw, &x); err != nil {
-				return err
-			}
-			v.CqeSize = runtime.Some(x)
+			return runtime.ReadJSON("cqe-size", raw, &v.CqeSize)
 		case "tx-push":
-			var x uint8
-			if err := runtime.ReadJSON("tx-push", raw, &x); err != nil {
-				return err
-			}
-			v.TxPush = runtime.Some(x)
+			return runtime.ReadJSON("tx-push", raw, &v.TxPush)
 		case "rx-push":
-			var x uint8
-			if err := runtime.ReadJSON("rx-push", raw, &x); err != nil {
-				return err
-			}
-			v.RxPush = runtime.Some(x)
+			return runtime.ReadJSON("rx-push", raw, &v.RxPush)
 		case "tx-push-buf-len":
-			var x uint32
-			if err := runtime.ReadJSON("tx-push-buf-len", raw, &x); err != nil {
-				return err
-			}
-			v.TxPushBufLen = runtime.Some(x)
+			return runtime.ReadJSON("tx-push-buf-len", raw, &v.TxPushBufLen)
 		case "tx-push-buf-len-max":
-			var x uint32
-			if err := runtime.ReadJSON("tx-push-buf-len-max", raw, &x); err != nil {
-				return err
-			}
-			v.TxPushBufLenMax = runtime.Some(x)
+			return runtime.ReadJSON("tx-push-buf-len-max", raw, &v.TxPushBufLenMax)
 		case "hds-thresh":
-			var x uint32
-			if err := runtime.ReadJSON("hds-thresh", raw, &x); err != nil {
-				return err
-			}
-			v.HdsThresh = runtime.Some(x)
+			return runtime.ReadJSON("hds-thresh", raw, &v.HdsThresh)
 		case "hds-thresh-max":
-			var x uint32
-			if err := runtime.ReadJSON("hds-thresh-max", raw, &x); err != nil {
-				return err
-			}
-			v.HdsThreshMax = runtime.Some(x)
+			return runtime.ReadJSON("hds-thresh-max", raw, &v.HdsThreshMax)
 		default:
 			return runtime.UnknownJSON("rings", name)
 		}
-		return nil
 	})
 }
 
@@ -2485,45 +2349,20 @@ func (v *MmStat) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "reassembly-errors":
-			var x uint64
-			if err := runtime.ReadJSON("reassembly-errors", raw, &x); err != nil {
-				return err
-			}
-			v.ReassemblyErrors = runtime.Some(x)
+			return runtime.ReadJSON("reassembly-errors", raw, &v.ReassemblyErrors)
 		case "smd-errors":
-			var x uint64
-			if err := runtime.ReadJSON("smd-errors", raw, &x); err != nil {
-				return err
-			}
-			v.SmdErrors = runtime.Some(x)
+			return runtime.ReadJSON("smd-errors", raw, &v.SmdErrors)
 		case "reassembly-ok":
-			var x uint64
-			if err := runtime.ReadJSON("reassembly-ok", raw, &x); err != nil {
-				return err
-			}
-			v.ReassemblyOk = runtime.Some(x)
+			return runtime.ReadJSON("reassembly-ok", raw, &v.ReassemblyOk)
 		case "rx-frag-count":
-			var x uint64
-			if err := runtime.ReadJSON("rx-frag-count", raw, &x); err != nil {
-				return err
-			}
-			v.RxFragCount = runtime.Some(x)
+			return runtime.ReadJSON("rx-frag-count", raw, &v.RxFragCount)
 		case "tx-frag-count":
-			var x uint64
-			if err := runtime.ReadJSON("tx-frag-count", raw, &x); err != nil {
-				return err
-			}
-			v.TxFragCount = runtime.Some(x)
+			return runtime.ReadJSON("tx-frag-count", raw, &v.TxFragCount)
 		case "hold-count":
-			var x uint64
-			if err := runtime.ReadJSON("hold-count", raw, &x); err != nil {
-				return err
-			}
-			v.HoldCount = runtime.Some(x)
+			return runtime.ReadJSON("hold-count", raw, &v.HoldCount)
 		default:
 			return runtime.UnknownJSON("mm-stat", name)
 		}
-		return nil
 	})
 }
 
@@ -2748,75 +2587,32 @@ func (v *Mm) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "pmac-enabled":
-			var x uint8
-			if err := runtime.ReadJSON("pmac-enabled", raw, &x); err != nil {
-				return err
-			}
-			v.PmacEnabled = runtime.Some(x)
+			return runtime.ReadJSON("pmac-enabled", raw, &v.PmacEnabled)
 		case "tx-enabled":
-			var x uint8
-			if err := runtime.ReadJSON("tx-enabled", raw, &x); err != nil {
-				return err
-			}
-			v.TxEnabled = runtime.Some(x)
+			return runtime.ReadJSON("tx-enabled", raw, &v.TxEnabled)
 		case "tx-active":
-			var x uint8
-			if err := runtime.ReadJSON("tx-active", raw, &x); err != nil {
-				return err
-			}
-			v.TxActive = runtime.Some(x)
+			return runtime.ReadJSON("tx-active", raw, &v.TxActive)
 		case "tx-min-frag-size":
-			var x uint32
-			if err := runtime.ReadJSON("tx-min-frag-size", raw, &x); err != nil {
-				return err
-			}
-			v.TxMinFragSize = runtime.Some(x)
+			return runtime.ReadJSON("tx-min-frag-size", raw, &v.TxMinFragSize)
 		case "rx-min-frag-size":
-			var x uint32
-			if err := runtime.ReadJSON("rx-min-frag-size", raw, &x); err != nil {
-				return err
-			}
-			v.RxMinFragSize = runtime.Some(x)
+			return runtime.ReadJSON("rx-min-frag-size", raw, &v.RxMinFragSize)
 		case "verify-enabled":
-			var x uint8
-			if err := runtime.ReadJSON("verify-enabled", raw, &x); err != nil {
-				return err
-			}
-			v.VerifyEnabled = runtime.Some(x)
+			return runtime.ReadJSON("verify-enabled", raw, &v.VerifyEnabled)
 		case "verify-status":
-			var x uint8
-			if err := runtime.ReadJSON("verify-status", raw, &x); err != nil {
-				return err
-			}
-			v.VerifyStatus = runtime.Some(x)
+			return runtime.ReadJSON("verify-status", raw, &v.VerifyStatus)
 		case "verify-time":
-			var x uint32
-			if err := runtime.ReadJSON("verify-time", raw, &x); err != nil {
-				return err
-			}
-			v.VerifyTime = runtime.Some(x)
+			return runtime.ReadJSON("verify-time", raw, &v.VerifyTime)
 		case "max-verify-time":
-			var x uint32
-			if err := runtime.ReadJSON("max-verify-time", raw, &x); err != nil {
-				return err
-			}
-			v.MaxVerifyTime = runtime.Some(x)
+			return runtime.ReadJSON("max-verify-time", raw, &v.MaxVerifyTime)
 		case "stats":
-			x := new(MmStat)
-			if err := runtime.ReadJSON("stats", raw, x); err != nil {
-				return err
-			}
-			v.Stats = x
+			v.Stats = new(MmStat)
+			return runtime.ReadJSON("stats", raw, v.Stats)
 		default:
 			return runtime.UnknownJSON("mm", name)
 		}
-		return nil
 	})
 }
 
@@ -2969,45 +2765,21 @@ func (v *Linkinfo) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "port":
-			var x uint8
-			if err := runtime.ReadJSON("port", raw, &x); err != nil {
-				return err
-			}
-			v.Port = runtime.Some(x)
+			return runtime.ReadJSON("port", raw, &v.Port)
 		case "phyaddr":
-			var x uint8
-			if err := runtime.ReadJSON("phyaddr", raw, &x); err != nil {
-				return err
-			}
-			v.Phyaddr = runtime.Some(x)
+			return runtime.ReadJSON("phyaddr", raw, &v.Phyaddr)
 		case "tp-mdix":
-			var x uint8
-			if err := runtime.ReadJSON("tp-mdix", raw, &x); err != nil {
-				return err
-			}
-			v.TpMdix = runtime.Some(x)
+			return runtime.ReadJSON("tp-mdix", raw, &v.TpMdix)
 		case "tp-mdix-ctrl":
-			var x uint8
-			if err := runtime.ReadJSON("tp-mdix-ctrl", raw, &x); err != nil {
-				return err
-			}
-			v.TpMdixCtrl = runtime.Some(x)
+			return runtime.ReadJSON("tp-mdix-ctrl", raw, &v.TpMdixCtrl)
 		case "transceiver":
-			var x uint8
-			if err := runtime.ReadJSON("transceiver", raw, &x); err != nil {
-				return err
-			}
-			v.Transceiver = runtime.Some(x)
+			return runtime.ReadJSON("transceiver", raw, &v.Transceiver)
 		default:
 			return runtime.UnknownJSON("linkinfo", name)
 		}
-		return nil
 	})
 }
 
@@ -3220,69 +2992,31 @@ func (v *Linkmodes) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "autoneg":
-			var x uint8
-			if err := runtime.ReadJSON("autoneg", raw, &x); err != nil {
-				return err
-			}
-			v.Autoneg = runtime.Some(x)
+			return runtime.ReadJSON("autoneg", raw, &v.Autoneg)
 		case "ours":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("ours", raw, x); err != nil {
-				return err
-			}
-			v.Ours = x
+			v.Ours = new(Bitset)
+			return runtime.ReadJSON("ours", raw, v.Ours)
 		case "peer":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("peer", raw, x); err != nil {
-				return err
-			}
-			v.Peer = x
+			v.Peer = new(Bitset)
+			return runtime.ReadJSON("peer", raw, v.Peer)
 		case "speed":
-			var x uint32
-			if err := runtime.ReadJSON("speed", raw, &x); err != nil {
-				return err
-			}
-			v.Speed = runtime.Some(x)
+			return runtime.ReadJSON("speed", raw, &v.Speed)
 		case "duplex":
-			var x uint8
-			if err := runtime.ReadJSON("duplex", raw, &x); err != nil {
-				return err
-			}
-			v.Duplex = runtime.Some(x)
+			return runtime.ReadJSON("duplex", raw, &v.Duplex)
 		case "master-slave-cfg":
-			var x uint8
-			if err := runtime.ReadJSON("master-slave-cfg", raw, &x); err != nil {
-				return err
-			}
-			v.MasterSlaveCfg = runtime.Some(x)
+			return runtime.ReadJSON("master-slave-cfg", raw, &v.MasterSlaveCfg)
 		case "master-slave-state":
-			var x uint8
-			if err := runtime.ReadJSON("master-slave-state", raw, &x); err != nil {
-				return err
-			}
-			v.MasterSlaveState = runtime.Some(x)
+			return runtime.ReadJSON("master-slave-state", raw, &v.MasterSlaveState)
 		case "lanes":
-			var x uint32
-			if err := runtime.ReadJSON("lanes", raw, &x); err != nil {
-				return err
-			}
-			v.Lanes = runtime.Some(x)
+			return runtime.ReadJSON("lanes", raw, &v.Lanes)
 		case "rate-matching":
-			var x uint8
-			if err := runtime.ReadJSON("rate-matching", raw, &x); err != nil {
-				return err
-			}
-			v.RateMatching = runtime.Some(x)
+			return runtime.ReadJSON("rate-matching", raw, &v.RateMatching)
 		default:
 			return runtime.UnknownJSON("linkmodes", name)
 		}
-		return nil
 	})
 }
 
@@ -3449,51 +3183,23 @@ func (v *Linkstate) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "link":
-			var x uint8
-			if err := runtime.ReadJSON("link", raw, &x); err != nil {
-				return err
-			}
-			v.Link = runtime.Some(x)
+			return runtime.ReadJSON("link", raw, &v.Link)
 		case "sqi":
-			var x uint32
-			if err := runtime.ReadJSON("sqi", raw, &x); err != nil {
-				return err
-			}
-			v.Sqi = runtime.Some(x)
+			return runtime.ReadJSON("sqi", raw, &v.Sqi)
 		case "sqi-max":
-			var x uint32
-			if err := runtime.ReadJSON("sqi-max", raw, &x); err != nil {
-				return err
-			}
-			v.SqiMax = runtime.Some(x)
+			return runtime.ReadJSON("sqi-max", raw, &v.SqiMax)
 		case "ext-state":
-			var x uint8
-			if err := runtime.ReadJSON("ext-state", raw, &x); err != nil {
-				return err
-			}
-			v.ExtState = runtime.Some(x)
+			return runtime.ReadJSON("ext-state", raw, &v.ExtState)
 		case "ext-substate":
-			var x uint8
-			if err := runtime.ReadJSON("ext-substate", raw, &x); err != nil {
-				return err
-			}
-			v.ExtSubstate = runtime.Some(x)
+			return runtime.ReadJSON("ext-substate", raw, &v.ExtSubstate)
 		case "ext-down-cnt":
-			var x uint32
-			if err := runtime.ReadJSON("ext-down-cnt", raw, &x); err != nil {
-				return err
-			}
-			v.ExtDownCnt = runtime.Some(x)
+			return runtime.ReadJSON("ext-down-cnt", raw, &v.ExtDownCnt)
 		default:
 			return runtime.UnknownJSON("linkstate", name)
 		}
-		return nil
 	})
 }
 
@@ -3592,21 +3298,14 @@ func (v *Debug) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "msgmask":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("msgmask", raw, x); err != nil {
-				return err
-			}
-			v.Msgmask = x
+			v.Msgmask = new(Bitset)
+			return runtime.ReadJSON("msgmask", raw, v.Msgmask)
 		default:
 			return runtime.UnknownJSON("debug", name)
 		}
-		return nil
 	})
 }
 
@@ -3716,17 +3415,11 @@ func (v *Wol) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "modes":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("modes", raw, x); err != nil {
-				return err
-			}
-			v.Modes = x
+			v.Modes = new(Bitset)
+			return runtime.ReadJSON("modes", raw, v.Modes)
 		case "sopass":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("sopass", raw, &h); err != nil {
@@ -3734,10 +3427,10 @@ func (v *Wol) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.Sopass = x
+			return nil
 		default:
 			return runtime.UnknownJSON("wol", name)
 		}
-		return nil
 	})
 }
 
@@ -3884,39 +3577,23 @@ func (v *Features) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "hw":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("hw", raw, x); err != nil {
-				return err
-			}
-			v.HW = x
+			v.HW = new(Bitset)
+			return runtime.ReadJSON("hw", raw, v.HW)
 		case "wanted":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("wanted", raw, x); err != nil {
-				return err
-			}
-			v.Wanted = x
+			v.Wanted = new(Bitset)
+			return runtime.ReadJSON("wanted", raw, v.Wanted)
 		case "active":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("active", raw, x); err != nil {
-				return err
-			}
-			v.Active = x
+			v.Active = new(Bitset)
+			return runtime.ReadJSON("active", raw, v.Active)
 		case "nochange":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("nochange", raw, x); err != nil {
-				return err
-			}
-			v.Nochange = x
+			v.Nochange = new(Bitset)
+			return runtime.ReadJSON("nochange", raw, v.Nochange)
 		default:
 			return runtime.UnknownJSON("features", name)
 		}
-		return nil
 	})
 }
 
@@ -4111,63 +3788,27 @@ func (v *Channels) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "rx-max":
-			var x uint32
-			if err := runtime.ReadJSON("rx-max", raw, &x); err != nil {
-				return err
-			}
-			v.RxMax = runtime.Some(x)
+			return runtime.ReadJSON("rx-max", raw, &v.RxMax)
 		case "tx-max":
-			var x uint32
-			if err := runtime.ReadJSON("tx-max", raw, &x); err != nil {
-				return err
-			}
-			v.TxMax = runtime.Some(x)
+			return runtime.ReadJSON("tx-max", raw, &v.TxMax)
 		case "other-max":
-			var x uint32
-			if err := runtime.ReadJSON("other-max", raw, &x); err != nil {
-				return err
-			}
-			v.OtherMax = runtime.Some(x)
+			return runtime.ReadJSON("other-max", raw, &v.OtherMax)
 		case "combined-max":
-			var x uint32
-			if err := runtime.ReadJSON("combined-max", raw, &x); err != nil {
-				return err
-			}
-			v.CombinedMax = runtime.Some(x)
+			return runtime.ReadJSON("combined-max", raw, &v.CombinedMax)
 		case "rx-count":
-			var x uint32
-			if err := runtime.ReadJSON("rx-count", raw, &x); err != nil {
-				return err
-			}
-			v.RxCount = runtime.Some(x)
+			return runtime.ReadJSON("rx-count", raw, &v.RxCount)
 		case "tx-count":
-			var x uint32
-			if err := runtime.ReadJSON("tx-count", raw, &x); err != nil {
-				return err
-			}
-			v.TxCount = runtime.Some(x)
+			return runtime.ReadJSON("tx-count", raw, &v.TxCount)
 		case "other-count":
-			var x uint32
-			if err := runtime.ReadJSON("other-count", raw, &x); err != nil {
-				return err
-			}
-			v.OtherCount = runtime.Some(x)
+			return runtime.ReadJSON("other-count", raw, &v.OtherCount)
 		case "combined-count":
-			var x uint32
-			if err := runtime.ReadJSON("combined-count", raw, &x); err != nil {
-				return err
-			}
-			v.CombinedCount = runtime.Some(x)
+			return runtime.ReadJSON("combined-count", raw, &v.CombinedCount)
 		default:
 			return runtime.UnknownJSON("channels", name)
 		}
-		return nil
 	})
 }
 
@@ -4276,27 +3917,14 @@ func (v *IRQModeration) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "usec":
-			var x uint32
-			if err := runtime.ReadJSON("usec", raw, &x); err != nil {
-				return err
-			}
-			v.Usec = runtime.Some(x)
+			return runtime.ReadJSON("usec", raw, &v.Usec)
 		case "pkts":
-			var x uint32
-			if err := runtime.ReadJSON("pkts", raw, &x); err != nil {
-				return err
-			}
-			v.Pkts = runtime.Some(x)
+			return runtime.ReadJSON("pkts", raw, &v.Pkts)
 		case "comps":
-			var x uint32
-			if err := runtime.ReadJSON("comps", raw, &x); err != nil {
-				return err
-			}
-			v.Comps = runtime.Some(x)
+			return runtime.ReadJSON("comps", raw, &v.Comps)
 		default:
 			return runtime.UnknownJSON("irq-moderation", name)
 		}
-		return nil
 	})
 }
 
@@ -4397,10 +4025,10 @@ func (v *Profile) UnmarshalJSON(b []byte) error {
 				}
 				v.IRQModeration = append(v.IRQModeration, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("profile", name)
 		}
-		return nil
 	})
 }
 
@@ -4921,201 +4549,75 @@ func (v *Coalesce) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "rx-usecs":
-			var x uint32
-			if err := runtime.ReadJSON("rx-usecs", raw, &x); err != nil {
-				return err
-			}
-			v.RxUsecs = runtime.Some(x)
+			return runtime.ReadJSON("rx-usecs", raw, &v.RxUsecs)
 		case "rx-max-frames":
-			var x uint32
-			if err := runtime.ReadJSON("rx-max-frames", raw, &x); err != nil {
-				return err
-			}
-			v.RxMaxFrames = runtime.Some(x)
+			return runtime.ReadJSON("rx-max-frames", raw, &v.RxMaxFrames)
 		case "rx-usecs-irq":
-			var x uint32
-			if err := runtime.ReadJSON("rx-usecs-irq", raw, &x); err != nil {
-				return err
-			}
-			v.RxUsecsIRQ = runtime.Some(x)
+			return runtime.ReadJSON("rx-usecs-irq", raw, &v.RxUsecsIRQ)
 		case "rx-max-frames-irq":
-			var x uint32
-			if err := runtime.ReadJSON("rx-max-frames-irq", raw, &x); err != nil {
-				return err
-			}
-			v.RxMaxFramesIRQ = runtime.Some(x)
+			return runtime.ReadJSON("rx-max-frames-irq", raw, &v.RxMaxFramesIRQ)
 		case "tx-usecs":
-			var x uint32
-			if err := runtime.ReadJSON("tx-usecs", raw, &x); err != nil {
-				return err
-			}
-			v.TxUsecs = runtime.Some(x)
+			return runtime.ReadJSON("tx-usecs", raw, &v.TxUsecs)
 		case "tx-max-frames":
-			var x uint32
-			if err := runtime.ReadJSON("tx-max-frames", raw, &x); err != nil {
-				return err
-			}
-			v.TxMaxFrames = runtime.Some(x)
+			return runtime.ReadJSON("tx-max-frames", raw, &v.TxMaxFrames)
 		case "tx-usecs-irq":
-			var x uint32
-			if err := runtime.ReadJSON("tx-usecs-irq", raw, &x); err != nil {
-				return err
-			}
-			v.TxUsecsIRQ = runtime.Some(x)
+			return runtime.ReadJSON("tx-usecs-irq", raw, &v.TxUsecsIRQ)
 		case "tx-max-frames-irq":
-			var x uint32
-			if err := runtime.ReadJSON("tx-max-frames-irq", raw, &x); err != nil {
-				return err
-			}
-			v.TxMaxFramesIRQ = runtime.Some(x)
+			return runtime.ReadJSON("tx-max-frames-irq", raw, &v.TxMaxFramesIRQ)
 		case "stats-block-usecs":
-			var x uint32
-			if err := runtime.ReadJSON("stats-block-usecs", raw, &x); err != nil {
-				return err
-			}
-			v.StatsBlockUsecs = runtime.Some(x)
+			return runtime.ReadJSON("stats-block-usecs", raw, &v.StatsBlockUsecs)
 		case "use-adaptive-rx":
-			var x uint8
-			if err := runtime.ReadJSON("use-adaptive-rx", raw, &x); err != nil {
-				return err
-			}
-			v.UseAdaptiveRx = runtime.Some(x)
+			return runtime.ReadJSON("use-adaptive-rx", raw, &v.UseAdaptiveRx)
 		case "use-adaptive-tx":
-			var x uint8
-			if err := runtime.ReadJSON("use-adaptive-tx", raw, &x); err != nil {
-				return err
-			}
-			v.UseAdaptiveTx = runtime.Some(x)
+			return runtime.ReadJSON("use-adaptive-tx", raw, &v.UseAdaptiveTx)
 		case "pkt-rate-low":
-			var x uint32
-			if err := runtime.ReadJSON("pkt-rate-low", raw, &x); err != nil {
-				return err
-			}
-			v.PktRateLow = runtime.Some(x)
+			return runtime.ReadJSON("pkt-rate-low", raw, &v.PktRateLow)
 		case "rx-usecs-low":
-			var x uint32
-			if err := runtime.ReadJSON("rx-usecs-low", raw, &x); err != nil {
-				return err
-			}
-			v.RxUsecsLow = runtime.Some(x)
+			return runtime.ReadJSON("rx-usecs-low", raw, &v.RxUsecsLow)
 		case "rx-max-frames-low":
-			var x uint32
-			if err := runtime.ReadJSON("rx-max-frames-low", raw, &x); err != nil {
-				return err
-			}
-			v.RxMaxFramesLow = runtime.Some(x)
+			return runtime.ReadJSON("rx-max-frames-low", raw, &v.RxMaxFramesLow)
 		case "tx-usecs-low":
-			var x uint32
-			if err := runtime.ReadJSON("tx-usecs-low", raw, &x); err != nil {
-				return err
-			}
-			v.TxUsecsLow = runtime.Some(x)
+			return runtime.ReadJSON("tx-usecs-low", raw, &v.TxUsecsLow)
 		case "tx-max-frames-low":
-			var x uint32
-			if err := runtime.ReadJSON("tx-max-frames-low", raw, &x); err != nil {
-				return err
-			}
-			v.TxMaxFramesLow = runtime.Some(x)
+			return runtime.ReadJSON("tx-max-frames-low", raw, &v.TxMaxFramesLow)
 		case "pkt-rate-high":
-			var x uint32
-			if err := runtime.ReadJSON("pkt-rate-high", raw, &x); err != nil {
-				return err
-			}
-			v.PktRateHigh = runtime.Some(x)
+			return runtime.ReadJSON("pkt-rate-high", raw, &v.PktRateHigh)
 		case "rx-usecs-high":
-			var x uint32
-			if err := runtime.ReadJSON("rx-usecs-high", raw, &x); err != nil {
-				return err
-			}
-			v.RxUsecsHigh = runtime.Some(x)
+			return runtime.ReadJSON("rx-usecs-high", raw, &v.RxUsecsHigh)
 		case "rx-max-frames-high":
-			var x uint32
-			if err := runtime.ReadJSON("rx-max-frames-high", raw, &x); err != nil {
-				return err
-			}
-			v.RxMaxFramesHigh = runtime.Some(x)
+			return runtime.ReadJSON("rx-max-frames-high", raw, &v.RxMaxFramesHigh)
 		case "tx-usecs-high":
-			var x uint32
-			if err := runtime.ReadJSON("tx-usecs-high", raw, &x); err != nil {
-				return err
-			}
-			v.TxUsecsHigh = runtime.Some(x)
+			return runtime.ReadJSON("tx-usecs-high", raw, &v.TxUsecsHigh)
 		case "tx-max-frames-high":
-			var x uint32
-			if err := runtime.ReadJSON("tx-max-frames-high", raw, &x); err != nil {
-				return err
-			}
-			v.TxMaxFramesHigh = runtime.Some(x)
+			return runtime.ReadJSON("tx-max-frames-high", raw, &v.TxMaxFramesHigh)
 		case "rate-sample-interval":
-			var x uint32
-			if err := runtime.ReadJSON("rate-sample-interval", raw, &x); err != nil {
-				return err
-			}
-			v.RateSampleInterval = runtime.Some(x)
+			return runtime.ReadJSON("rate-sample-interval", raw, &v.RateSampleInterval)
 		case "use-cqe-mode-tx":
-			var x uint8
-			if err := runtime.ReadJSON("use-cqe-mode-tx", raw, &x); err != nil {
-				return err
-			}
-			v.UseCqeModeTx = runtime.Some(x)
+			return runtime.ReadJSON("use-cqe-mode-tx", raw, &v.UseCqeModeTx)
 		case "use-cqe-mode-rx":
-			var x uint8
-			if err := runtime.ReadJSON("use-cqe-mode-rx", raw, &x); err != nil {
-				return err
-			}
-			v.UseCqeModeRx = runtime.Some(x)
+			return runtime.ReadJSON("use-cqe-mode-rx", raw, &v.UseCqeModeRx)
 		case "tx-aggr-max-bytes":
-			var x uint32
-			if err := runtime.ReadJSON("tx-aggr-max-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.TxAggrMaxBytes = runtime.Some(x)
+			return runtime.ReadJSON("tx-aggr-max-bytes", raw, &v.TxAggrMaxBytes)
 		case "tx-aggr-max-frames":
-			var x uint32
-			if err := runtime.ReadJSON("tx-aggr-max-frames", raw, &x); err != nil {
-				return err
-			}
-			v.TxAggrMaxFrames = runtime.Some(x)
+			return runtime.ReadJSON("tx-aggr-max-frames", raw, &v.TxAggrMaxFrames)
 		case "tx-aggr-time-usecs":
-			var x uint32
-			if err := runtime.ReadJSON("tx-aggr-time-usecs", raw, &x); err != nil {
-				return err
-			}
-			v.TxAggrTimeUsecs = runtime.Some(x)
+			return runtime.ReadJSON("tx-aggr-time-usecs", raw, &v.TxAggrTimeUsecs)
 		case "rx-profile":
-			x := new(Profile)
-			if err := runtime.ReadJSON("rx-profile", raw, x); err != nil {
-				return err
-			}
-			v.RxProfile = x
+			v.RxProfile = new(Profile)
+			return runtime.ReadJSON("rx-profile", raw, v.RxProfile)
 		case "tx-profile":
-			x := new(Profile)
-			if err := runtime.ReadJSON("tx-profile", raw, x); err != nil {
-				return err
-			}
-			v.TxProfile = x
+			v.TxProfile = new(Profile)
+			return runtime.ReadJSON("tx-profile", raw, v.TxProfile)
 		case "rx-cqe-frames":
-			var x uint32
-			if err := runtime.ReadJSON("rx-cqe-frames", raw, &x); err != nil {
-				return err
-			}
-			v.RxCqeFrames = runtime.Some(x)
+			return runtime.ReadJSON("rx-cqe-frames", raw, &v.RxCqeFrames)
 		case "rx-cqe-nsecs":
-			var x uint32
-			if err := runtime.ReadJSON("rx-cqe-nsecs", raw, &x); err != nil {
-				return err
-			}
-			v.RxCqeNsecs = runtime.Some(x)
+			return runtime.ReadJSON("rx-cqe-nsecs", raw, &v.RxCqeNsecs)
 		default:
 			return runtime.UnknownJSON("coalesce", name)
 		}
-		return nil
 	})
 }
 
@@ -5231,27 +4733,14 @@ func (v *PauseStat) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "tx-frames":
-			var x uint64
-			if err := runtime.ReadJSON("tx-frames", raw, &x); err != nil {
-				return err
-			}
-			v.TxFrames = runtime.Some(x)
+			return runtime.ReadJSON("tx-frames", raw, &v.TxFrames)
 		case "rx-frames":
-			var x uint64
-			if err := runtime.ReadJSON("rx-frames", raw, &x); err != nil {
-				return err
-			}
-			v.RxFrames = runtime.Some(x)
+			return runtime.ReadJSON("rx-frames", raw, &v.RxFrames)
 		case "tx-pause-storm-events":
-			var x uint64
-			if err := runtime.ReadJSON("tx-pause-storm-events", raw, &x); err != nil {
-				return err
-			}
-			v.TxPauseStormEvents = runtime.Some(x)
+			return runtime.ReadJSON("tx-pause-storm-events", raw, &v.TxPauseStormEvents)
 		default:
 			return runtime.UnknownJSON("pause-stat", name)
 		}
-		return nil
 	})
 }
 
@@ -5406,45 +4895,22 @@ func (v *Pause) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "autoneg":
-			var x uint8
-			if err := runtime.ReadJSON("autoneg", raw, &x); err != nil {
-				return err
-			}
-			v.Autoneg = runtime.Some(x)
+			return runtime.ReadJSON("autoneg", raw, &v.Autoneg)
 		case "rx":
-			var x uint8
-			if err := runtime.ReadJSON("rx", raw, &x); err != nil {
-				return err
-			}
-			v.Rx = runtime.Some(x)
+			return runtime.ReadJSON("rx", raw, &v.Rx)
 		case "tx":
-			var x uint8
-			if err := runtime.ReadJSON("tx", raw, &x); err != nil {
-				return err
-			}
-			v.Tx = runtime.Some(x)
+			return runtime.ReadJSON("tx", raw, &v.Tx)
 		case "stats":
-			x := new(PauseStat)
-			if err := runtime.ReadJSON("stats", raw, x); err != nil {
-				return err
-			}
-			v.Stats = x
+			v.Stats = new(PauseStat)
+			return runtime.ReadJSON("stats", raw, v.Stats)
 		case "stats-src":
-			var x uint32
-			if err := runtime.ReadJSON("stats-src", raw, &x); err != nil {
-				return err
-			}
-			v.StatsSrc = runtime.Some(x)
+			return runtime.ReadJSON("stats-src", raw, &v.StatsSrc)
 		default:
 			return runtime.UnknownJSON("pause", name)
 		}
-		return nil
 	})
 }
 
@@ -5615,51 +5081,25 @@ func (v *EEE) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "modes-ours":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("modes-ours", raw, x); err != nil {
-				return err
-			}
-			v.ModesOurs = x
+			v.ModesOurs = new(Bitset)
+			return runtime.ReadJSON("modes-ours", raw, v.ModesOurs)
 		case "modes-peer":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("modes-peer", raw, x); err != nil {
-				return err
-			}
-			v.ModesPeer = x
+			v.ModesPeer = new(Bitset)
+			return runtime.ReadJSON("modes-peer", raw, v.ModesPeer)
 		case "active":
-			var x uint8
-			if err := runtime.ReadJSON("active", raw, &x); err != nil {
-				return err
-			}
-			v.Active = runtime.Some(x)
+			return runtime.ReadJSON("active", raw, &v.Active)
 		case "enabled":
-			var x uint8
-			if err := runtime.ReadJSON("enabled", raw, &x); err != nil {
-				return err
-			}
-			v.Enabled = runtime.Some(x)
+			return runtime.ReadJSON("enabled", raw, &v.Enabled)
 		case "tx-lpi-enabled":
-			var x uint8
-			if err := runtime.ReadJSON("tx-lpi-enabled", raw, &x); err != nil {
-				return err
-			}
-			v.TxLpiEnabled = runtime.Some(x)
+			return runtime.ReadJSON("tx-lpi-enabled", raw, &v.TxLpiEnabled)
 		case "tx-lpi-timer":
-			var x uint32
-			if err := runtime.ReadJSON("tx-lpi-timer", raw, &x); err != nil {
-				return err
-			}
-			v.TxLpiTimer = runtime.Some(x)
+			return runtime.ReadJSON("tx-lpi-timer", raw, &v.TxLpiTimer)
 		default:
 			return runtime.UnknownJSON("eee", name)
 		}
-		return nil
 	})
 }
 
@@ -5782,33 +5222,16 @@ func (v *TsStat) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "tx-pkts":
-			var x uint64
-			if err := runtime.ReadJSON("tx-pkts", raw, &x); err != nil {
-				return err
-			}
-			v.TxPkts = runtime.Some(x)
+			return runtime.ReadJSON("tx-pkts", raw, &v.TxPkts)
 		case "tx-lost":
-			var x uint64
-			if err := runtime.ReadJSON("tx-lost", raw, &x); err != nil {
-				return err
-			}
-			v.TxLost = runtime.Some(x)
+			return runtime.ReadJSON("tx-lost", raw, &v.TxLost)
 		case "tx-err":
-			var x uint64
-			if err := runtime.ReadJSON("tx-err", raw, &x); err != nil {
-				return err
-			}
-			v.TxErr = runtime.Some(x)
+			return runtime.ReadJSON("tx-err", raw, &v.TxErr)
 		case "tx-onestep-pkts-unconfirmed":
-			var x uint64
-			if err := runtime.ReadJSON("tx-onestep-pkts-unconfirmed", raw, &x); err != nil {
-				return err
-			}
-			v.TxOnestepPktsUnconfirmed = runtime.Some(x)
+			return runtime.ReadJSON("tx-onestep-pkts-unconfirmed", raw, &v.TxOnestepPktsUnconfirmed)
 		default:
 			return runtime.UnknownJSON("ts-stat", name)
 		}
-		return nil
 	})
 }
 
@@ -5904,21 +5327,12 @@ func (v *TsHwtstampProvider) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "index":
-			var x uint32
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		case "qualifier":
-			var x uint32
-			if err := runtime.ReadJSON("qualifier", raw, &x); err != nil {
-				return err
-			}
-			v.Qualifier = runtime.Some(x)
+			return runtime.ReadJSON("qualifier", raw, &v.Qualifier)
 		default:
 			return runtime.UnknownJSON("ts-hwtstamp-provider", name)
 		}
-		return nil
 	})
 }
 
@@ -6123,63 +5537,32 @@ func (v *Tsinfo) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "timestamping":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("timestamping", raw, x); err != nil {
-				return err
-			}
-			v.Timestamping = x
+			v.Timestamping = new(Bitset)
+			return runtime.ReadJSON("timestamping", raw, v.Timestamping)
 		case "tx-types":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("tx-types", raw, x); err != nil {
-				return err
-			}
-			v.TxTypes = x
+			v.TxTypes = new(Bitset)
+			return runtime.ReadJSON("tx-types", raw, v.TxTypes)
 		case "rx-filters":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("rx-filters", raw, x); err != nil {
-				return err
-			}
-			v.RxFilters = x
+			v.RxFilters = new(Bitset)
+			return runtime.ReadJSON("rx-filters", raw, v.RxFilters)
 		case "phc-index":
-			var x uint32
-			if err := runtime.ReadJSON("phc-index", raw, &x); err != nil {
-				return err
-			}
-			v.PhcIndex = runtime.Some(x)
+			return runtime.ReadJSON("phc-index", raw, &v.PhcIndex)
 		case "stats":
-			x := new(TsStat)
-			if err := runtime.ReadJSON("stats", raw, x); err != nil {
-				return err
-			}
-			v.Stats = x
+			v.Stats = new(TsStat)
+			return runtime.ReadJSON("stats", raw, v.Stats)
 		case "hwtstamp-provider":
-			x := new(TsHwtstampProvider)
-			if err := runtime.ReadJSON("hwtstamp-provider", raw, x); err != nil {
-				return err
-			}
-			v.HwtstampProvider = x
+			v.HwtstampProvider = new(TsHwtstampProvider)
+			return runtime.ReadJSON("hwtstamp-provider", raw, v.HwtstampProvider)
 		case "hwtstamp-source":
-			var x HwtstampSource
-			if err := runtime.ReadJSON("hwtstamp-source", raw, &x); err != nil {
-				return err
-			}
-			v.HwtstampSource = runtime.Some(x)
+			return runtime.ReadJSON("hwtstamp-source", raw, &v.HwtstampSource)
 		case "hwtstamp-phyindex":
-			var x uint32
-			if err := runtime.ReadJSON("hwtstamp-phyindex", raw, &x); err != nil {
-				return err
-			}
-			v.HwtstampPhyindex = runtime.Some(x)
+			return runtime.ReadJSON("hwtstamp-phyindex", raw, &v.HwtstampPhyindex)
 		default:
 			return runtime.UnknownJSON("tsinfo", name)
 		}
-		return nil
 	})
 }
 
@@ -6288,27 +5671,14 @@ func (v *CableResult) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "pair":
-			var x uint8
-			if err := runtime.ReadJSON("pair", raw, &x); err != nil {
-				return err
-			}
-			v.Pair = runtime.Some(x)
+			return runtime.ReadJSON("pair", raw, &v.Pair)
 		case "code":
-			var x uint8
-			if err := runtime.ReadJSON("code", raw, &x); err != nil {
-				return err
-			}
-			v.Code = runtime.Some(x)
+			return runtime.ReadJSON("code", raw, &v.Code)
 		case "src":
-			var x uint32
-			if err := runtime.ReadJSON("src", raw, &x); err != nil {
-				return err
-			}
-			v.Src = runtime.Some(x)
+			return runtime.ReadJSON("src", raw, &v.Src)
 		default:
 			return runtime.UnknownJSON("cable-result", name)
 		}
-		return nil
 	})
 }
 
@@ -6418,27 +5788,14 @@ func (v *CableFaultLength) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "pair":
-			var x uint8
-			if err := runtime.ReadJSON("pair", raw, &x); err != nil {
-				return err
-			}
-			v.Pair = runtime.Some(x)
+			return runtime.ReadJSON("pair", raw, &v.Pair)
 		case "cm":
-			var x uint32
-			if err := runtime.ReadJSON("cm", raw, &x); err != nil {
-				return err
-			}
-			v.Cm = runtime.Some(x)
+			return runtime.ReadJSON("cm", raw, &v.Cm)
 		case "src":
-			var x uint32
-			if err := runtime.ReadJSON("src", raw, &x); err != nil {
-				return err
-			}
-			v.Src = runtime.Some(x)
+			return runtime.ReadJSON("src", raw, &v.Src)
 		default:
 			return runtime.UnknownJSON("cable-fault-length", name)
 		}
-		return nil
 	})
 }
 
@@ -6537,21 +5894,14 @@ func (v *CableNest) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "result":
-			x := new(CableResult)
-			if err := runtime.ReadJSON("result", raw, x); err != nil {
-				return err
-			}
-			v.Result = x
+			v.Result = new(CableResult)
+			return runtime.ReadJSON("result", raw, v.Result)
 		case "fault-length":
-			x := new(CableFaultLength)
-			if err := runtime.ReadJSON("fault-length", raw, x); err != nil {
-				return err
-			}
-			v.FaultLength = x
+			v.FaultLength = new(CableFaultLength)
+			return runtime.ReadJSON("fault-length", raw, v.FaultLength)
 		default:
 			return runtime.UnknownJSON("cable-nest", name)
 		}
-		return nil
 	})
 }
 
@@ -6634,15 +5984,11 @@ func (v *CableTest) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		default:
 			return runtime.UnknownJSON("cable-test", name)
 		}
-		return nil
 	})
 }
 
@@ -6755,27 +6101,16 @@ func (v *CableTestNtf) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "status":
-			var x uint8
-			if err := runtime.ReadJSON("status", raw, &x); err != nil {
-				return err
-			}
-			v.Status = runtime.Some(x)
+			return runtime.ReadJSON("status", raw, &v.Status)
 		case "nest":
-			x := new(CableNest)
-			if err := runtime.ReadJSON("nest", raw, x); err != nil {
-				return err
-			}
-			v.Nest = x
+			v.Nest = new(CableNest)
+			return runtime.ReadJSON("nest", raw, v.Nest)
 		default:
 			return runtime.UnknownJSON("cable-test-ntf", name)
 		}
-		return nil
 	})
 }
 
@@ -6899,33 +6234,16 @@ func (v *CableTestTdrCfg) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "first":
-			var x uint32
-			if err := runtime.ReadJSON("first", raw, &x); err != nil {
-				return err
-			}
-			v.First = runtime.Some(x)
+			return runtime.ReadJSON("first", raw, &v.First)
 		case "last":
-			var x uint32
-			if err := runtime.ReadJSON("last", raw, &x); err != nil {
-				return err
-			}
-			v.Last = runtime.Some(x)
+			return runtime.ReadJSON("last", raw, &v.Last)
 		case "step":
-			var x uint32
-			if err := runtime.ReadJSON("step", raw, &x); err != nil {
-				return err
-			}
-			v.Step = runtime.Some(x)
+			return runtime.ReadJSON("step", raw, &v.Step)
 		case "pair":
-			var x uint8
-			if err := runtime.ReadJSON("pair", raw, &x); err != nil {
-				return err
-			}
-			v.Pair = runtime.Some(x)
+			return runtime.ReadJSON("pair", raw, &v.Pair)
 		default:
 			return runtime.UnknownJSON("cable-test-tdr-cfg", name)
 		}
-		return nil
 	})
 }
 
@@ -7039,27 +6357,16 @@ func (v *CableTestTdrNtf) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "status":
-			var x uint8
-			if err := runtime.ReadJSON("status", raw, &x); err != nil {
-				return err
-			}
-			v.Status = runtime.Some(x)
+			return runtime.ReadJSON("status", raw, &v.Status)
 		case "nest":
-			x := new(CableNest)
-			if err := runtime.ReadJSON("nest", raw, x); err != nil {
-				return err
-			}
-			v.Nest = x
+			v.Nest = new(CableNest)
+			return runtime.ReadJSON("nest", raw, v.Nest)
 		default:
 			return runtime.UnknownJSON("cable-test-tdr-ntf", name)
 		}
-		return nil
 	})
 }
 
@@ -7158,21 +6465,14 @@ func (v *CableTestTdr) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "cfg":
-			x := new(CableTestTdrCfg)
-			if err := runtime.ReadJSON("cfg", raw, x); err != nil {
-				return err
-			}
-			v.Cfg = x
+			v.Cfg = new(CableTestTdrCfg)
+			return runtime.ReadJSON("cfg", raw, v.Cfg)
 		default:
 			return runtime.UnknownJSON("cable-test-tdr", name)
 		}
-		return nil
 	})
 }
 
@@ -7268,21 +6568,12 @@ func (v *TunnelUDPEntry) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "port":
-			var x uint16
-			if err := runtime.ReadJSON("port", raw, &x); err != nil {
-				return err
-			}
-			v.Port = runtime.Some(x)
+			return runtime.ReadJSON("port", raw, &v.Port)
 		case "type":
-			var x UDPTunnelType
-			if err := runtime.ReadJSON("type", raw, &x); err != nil {
-				return err
-			}
-			v.Type = runtime.Some(x)
+			return runtime.ReadJSON("type", raw, &v.Type)
 		default:
 			return runtime.UnknownJSON("tunnel-udp-entry", name)
 		}
-		return nil
 	})
 }
 
@@ -7402,17 +6693,10 @@ func (v *TunnelUDPTable) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "size":
-			var x uint32
-			if err := runtime.ReadJSON("size", raw, &x); err != nil {
-				return err
-			}
-			v.Size = runtime.Some(x)
+			return runtime.ReadJSON("size", raw, &v.Size)
 		case "types":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("types", raw, x); err != nil {
-				return err
-			}
-			v.Types = x
+			v.Types = new(Bitset)
+			return runtime.ReadJSON("types", raw, v.Types)
 		case "entry":
 			l, err := runtime.ReadJSONList("entry", raw)
 			if err != nil {
@@ -7426,10 +6710,10 @@ func (v *TunnelUDPTable) UnmarshalJSON(b []byte) error {
 				}
 				v.Entry = append(v.Entry, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("tunnel-udp-table", name)
 		}
-		return nil
 	})
 }
 
@@ -7512,15 +6796,11 @@ func (v *TunnelUDP) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "table":
-			x := new(TunnelUDPTable)
-			if err := runtime.ReadJSON("table", raw, x); err != nil {
-				return err
-			}
-			v.Table = x
+			v.Table = new(TunnelUDPTable)
+			return runtime.ReadJSON("table", raw, v.Table)
 		default:
 			return runtime.UnknownJSON("tunnel-udp", name)
 		}
-		return nil
 	})
 }
 
@@ -7619,21 +6899,14 @@ func (v *TunnelInfo) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "udp-ports":
-			x := new(TunnelUDP)
-			if err := runtime.ReadJSON("udp-ports", raw, x); err != nil {
-				return err
-			}
-			v.UDPPorts = x
+			v.UDPPorts = new(TunnelUDP)
+			return runtime.ReadJSON("udp-ports", raw, v.UDPPorts)
 		default:
 			return runtime.UnknownJSON("tunnel-info", name)
 		}
-		return nil
 	})
 }
 
@@ -7758,33 +7031,16 @@ func (v *FECHist) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "bin-low":
-			var x uint32
-			if err := runtime.ReadJSON("bin-low", raw, &x); err != nil {
-				return err
-			}
-			v.BinLow = runtime.Some(x)
+			return runtime.ReadJSON("bin-low", raw, &v.BinLow)
 		case "bin-high":
-			var x uint32
-			if err := runtime.ReadJSON("bin-high", raw, &x); err != nil {
-				return err
-			}
-			v.BinHigh = runtime.Some(x)
+			return runtime.ReadJSON("bin-high", raw, &v.BinHigh)
 		case "bin-val":
-			var x uint64
-			if err := runtime.ReadJSON("bin-val", raw, &x); err != nil {
-				return err
-			}
-			v.BinVal = runtime.Some(x)
+			return runtime.ReadJSON("bin-val", raw, &v.BinVal)
 		case "bin-val-per-lane":
-			var x []uint64
-			if err := runtime.ReadJSON("bin-val-per-lane", raw, &x); err != nil {
-				return err
-			}
-			v.BinValPerLane = x
+			return runtime.ReadJSON("bin-val-per-lane", raw, &v.BinValPerLane)
 		default:
 			return runtime.UnknownJSON("fec-hist", name)
 		}
-		return nil
 	})
 }
 
@@ -7916,23 +7172,11 @@ func (v *FECStat) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "corrected":
-			var x []uint64
-			if err := runtime.ReadJSON("corrected", raw, &x); err != nil {
-				return err
-			}
-			v.Corrected = x
+			return runtime.ReadJSON("corrected", raw, &v.Corrected)
 		case "uncorr":
-			var x []uint64
-			if err := runtime.ReadJSON("uncorr", raw, &x); err != nil {
-				return err
-			}
-			v.Uncorr = x
+			return runtime.ReadJSON("uncorr", raw, &v.Uncorr)
 		case "corr-bits":
-			var x []uint64
-			if err := runtime.ReadJSON("corr-bits", raw, &x); err != nil {
-				return err
-			}
-			v.CorrBits = x
+			return runtime.ReadJSON("corr-bits", raw, &v.CorrBits)
 		case "hist":
 			l, err := runtime.ReadJSONList("hist", raw)
 			if err != nil {
@@ -7946,10 +7190,10 @@ func (v *FECStat) UnmarshalJSON(b []byte) error {
 				}
 				v.Hist = append(v.Hist, x)
 			}
+			return nil
 		default:
 			return runtime.UnknownJSON("fec-stat", name)
 		}
-		return nil
 	})
 }
 
@@ -8092,39 +7336,21 @@ func (v *FEC) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "modes":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("modes", raw, x); err != nil {
-				return err
-			}
-			v.Modes = x
+			v.Modes = new(Bitset)
+			return runtime.ReadJSON("modes", raw, v.Modes)
 		case "auto":
-			var x uint8
-			if err := runtime.ReadJSON("auto", raw, &x); err != nil {
-				return err
-			}
-			v.Auto = runtime.Some(x)
+			return runtime.ReadJSON("auto", raw, &v.Auto)
 		case "active":
-			var x uint32
-			if err := runtime.ReadJSON("active", raw, &x); err != nil {
-				return err
-			}
-			v.Active = runtime.Some(x)
+			return runtime.ReadJSON("active", raw, &v.Active)
 		case "stats":
-			x := new(FECStat)
-			if err := runtime.ReadJSON("stats", raw, x); err != nil {
-				return err
-			}
-			v.Stats = x
+			v.Stats = new(FECStat)
+			return runtime.ReadJSON("stats", raw, v.Stats)
 		default:
 			return runtime.UnknownJSON("fec", name)
 		}
-		return nil
 	})
 }
 
@@ -8288,41 +7514,18 @@ func (v *ModuleEeprom) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "offset":
-			var x uint32
-			if err := runtime.ReadJSON("offset", raw, &x); err != nil {
-				return err
-			}
-			v.Offset = runtime.Some(x)
+			return runtime.ReadJSON("offset", raw, &v.Offset)
 		case "length":
-			var x uint32
-			if err := runtime.ReadJSON("length", raw, &x); err != nil {
-				return err
-			}
-			v.Length = runtime.Some(x)
+			return runtime.ReadJSON("length", raw, &v.Length)
 		case "page":
-			var x uint8
-			if err := runtime.ReadJSON("page", raw, &x); err != nil {
-				return err
-			}
-			v.Page = runtime.Some(x)
+			return runtime.ReadJSON("page", raw, &v.Page)
 		case "bank":
-			var x uint8
-			if err := runtime.ReadJSON("bank", raw, &x); err != nil {
-				return err
-			}
-			v.Bank = runtime.Some(x)
+			return runtime.ReadJSON("bank", raw, &v.Bank)
 		case "i2c-address":
-			var x uint8
-			if err := runtime.ReadJSON("i2c-address", raw, &x); err != nil {
-				return err
-			}
-			v.I2cAddress = runtime.Some(x)
+			return runtime.ReadJSON("i2c-address", raw, &v.I2cAddress)
 		case "data":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("data", raw, &h); err != nil {
@@ -8330,10 +7533,10 @@ func (v *ModuleEeprom) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.Data = x
+			return nil
 		default:
 			return runtime.UnknownJSON("module-eeprom", name)
 		}
-		return nil
 	})
 }
 
@@ -8517,57 +7720,26 @@ func (v *StatsGrp) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "ss-id":
-			var x uint32
-			if err := runtime.ReadJSON("ss-id", raw, &x); err != nil {
-				return err
-			}
-			v.SsID = runtime.Some(x)
+			return runtime.ReadJSON("ss-id", raw, &v.SsID)
 		case "stat":
-			var x uint64
-			if err := runtime.ReadJSON("stat", raw, &x); err != nil {
-				return err
-			}
-			v.Stat = runtime.Some(x)
+			return runtime.ReadJSON("stat", raw, &v.Stat)
 		case "hist-rx":
-			x := new(StatsGrpHist)
-			if err := runtime.ReadJSON("hist-rx", raw, x); err != nil {
-				return err
-			}
-			v.HistRx = x
+			v.HistRx = new(StatsGrpHist)
+			return runtime.ReadJSON("hist-rx", raw, v.HistRx)
 		case "hist-tx":
-			x := new(StatsGrpHist)
-			if err := runtime.ReadJSON("hist-tx", raw, x); err != nil {
-				return err
-			}
-			v.HistTx = x
+			v.HistTx = new(StatsGrpHist)
+			return runtime.ReadJSON("hist-tx", raw, v.HistTx)
 		case "hist-bkt-low":
-			var x uint32
-			if err := runtime.ReadJSON("hist-bkt-low", raw, &x); err != nil {
-				return err
-			}
-			v.HistBktLow = runtime.Some(x)
+			return runtime.ReadJSON("hist-bkt-low", raw, &v.HistBktLow)
 		case "hist-bkt-hi":
-			var x uint32
-			if err := runtime.ReadJSON("hist-bkt-hi", raw, &x); err != nil {
-				return err
-			}
-			v.HistBktHi = runtime.Some(x)
+			return runtime.ReadJSON("hist-bkt-hi", raw, &v.HistBktHi)
 		case "hist-val":
-			var x uint64
-			if err := runtime.ReadJSON("hist-val", raw, &x); err != nil {
-				return err
-			}
-			v.HistVal = runtime.Some(x)
+			return runtime.ReadJSON("hist-val", raw, &v.HistVal)
 		default:
 			return runtime.UnknownJSON("stats-grp", name)
 		}
-		return nil
 	})
 }
 
@@ -8676,27 +7848,14 @@ func (v *StatsGrpHist) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "hist-bkt-low":
-			var x uint32
-			if err := runtime.ReadJSON("hist-bkt-low", raw, &x); err != nil {
-				return err
-			}
-			v.HistBktLow = runtime.Some(x)
+			return runtime.ReadJSON("hist-bkt-low", raw, &v.HistBktLow)
 		case "hist-bkt-hi":
-			var x uint32
-			if err := runtime.ReadJSON("hist-bkt-hi", raw, &x); err != nil {
-				return err
-			}
-			v.HistBktHi = runtime.Some(x)
+			return runtime.ReadJSON("hist-bkt-hi", raw, &v.HistBktHi)
 		case "hist-val":
-			var x uint64
-			if err := runtime.ReadJSON("hist-val", raw, &x); err != nil {
-				return err
-			}
-			v.HistVal = runtime.Some(x)
+			return runtime.ReadJSON("hist-val", raw, &v.HistVal)
 		default:
 			return runtime.UnknownJSON("stats-grp-hist", name)
 		}
-		return nil
 	})
 }
 
@@ -8826,33 +7985,19 @@ func (v *Stats) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "groups":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("groups", raw, x); err != nil {
-				return err
-			}
-			v.Groups = x
+			v.Groups = new(Bitset)
+			return runtime.ReadJSON("groups", raw, v.Groups)
 		case "grp":
-			x := new(StatsGrp)
-			if err := runtime.ReadJSON("grp", raw, x); err != nil {
-				return err
-			}
-			v.Grp = x
+			v.Grp = new(StatsGrp)
+			return runtime.ReadJSON("grp", raw, v.Grp)
 		case "src":
-			var x uint32
-			if err := runtime.ReadJSON("src", raw, &x); err != nil {
-				return err
-			}
-			v.Src = runtime.Some(x)
+			return runtime.ReadJSON("src", raw, &v.Src)
 		default:
 			return runtime.UnknownJSON("stats", name)
 		}
-		return nil
 	})
 }
 
@@ -8963,27 +8108,15 @@ func (v *PhcVclocks) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "num":
-			var x uint32
-			if err := runtime.ReadJSON("num", raw, &x); err != nil {
-				return err
-			}
-			v.Num = runtime.Some(x)
+			return runtime.ReadJSON("num", raw, &v.Num)
 		case "index":
-			var x []int32
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = x
+			return runtime.ReadJSON("index", raw, &v.Index)
 		default:
 			return runtime.UnknownJSON("phc-vclocks", name)
 		}
-		return nil
 	})
 }
 
@@ -9094,27 +8227,15 @@ func (v *Module) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "power-mode-policy":
-			var x uint8
-			if err := runtime.ReadJSON("power-mode-policy", raw, &x); err != nil {
-				return err
-			}
-			v.PowerModePolicy = runtime.Some(x)
+			return runtime.ReadJSON("power-mode-policy", raw, &v.PowerModePolicy)
 		case "power-mode":
-			var x uint8
-			if err := runtime.ReadJSON("power-mode", raw, &x); err != nil {
-				return err
-			}
-			v.PowerMode = runtime.Some(x)
+			return runtime.ReadJSON("power-mode", raw, &v.PowerMode)
 		default:
 			return runtime.UnknownJSON("module", name)
 		}
-		return nil
 	})
 }
 
@@ -9210,21 +8331,12 @@ func (v *C33PSEPwLimit) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "min":
-			var x uint32
-			if err := runtime.ReadJSON("min", raw, &x); err != nil {
-				return err
-			}
-			v.Min = runtime.Some(x)
+			return runtime.ReadJSON("min", raw, &v.Min)
 		case "max":
-			var x uint32
-			if err := runtime.ReadJSON("max", raw, &x); err != nil {
-				return err
-			}
-			v.Max = runtime.Some(x)
+			return runtime.ReadJSON("max", raw, &v.Max)
 		default:
 			return runtime.UnknownJSON("c33-pse-pw-limit", name)
 		}
-		return nil
 	})
 }
 
@@ -9525,77 +8637,30 @@ func (v *PSE) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "podl-pse-admin-state":
-			var x uint32
-			if err := runtime.ReadJSON("podl-pse-admin-state", raw, &x); err != nil {
-				return err
-			}
-			v.PodlPSEAdminState = runtime.Some(x)
+			return runtime.ReadJSON("podl-pse-admin-state", raw, &v.PodlPSEAdminState)
 		case "podl-pse-admin-control":
-			var x uint32
-			if err := runtime.ReadJSON("podl-pse-admin-control", raw, &x); err != nil {
-				return err
-			}
-			v.PodlPSEAdminControl = runtime.Some(x)
+			return runtime.ReadJSON("podl-pse-admin-control", raw, &v.PodlPSEAdminControl)
 		case "podl-pse-pw-d-status":
-			var x uint32
-			if err := runtime.ReadJSON("podl-pse-pw-d-status", raw, &x); err != nil {
-				return err
-			}
-			v.PodlPSEPwDStatus = runtime.Some(x)
+			return runtime.ReadJSON("podl-pse-pw-d-status", raw, &v.PodlPSEPwDStatus)
 		case "c33-pse-admin-state":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-admin-state", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEAdminState = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-admin-state", raw, &v.C33PSEAdminState)
 		case "c33-pse-admin-control":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-admin-control", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEAdminControl = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-admin-control", raw, &v.C33PSEAdminControl)
 		case "c33-pse-pw-d-status":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-pw-d-status", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEPwDStatus = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-pw-d-status", raw, &v.C33PSEPwDStatus)
 		case "c33-pse-pw-class":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-pw-class", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEPwClass = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-pw-class", raw, &v.C33PSEPwClass)
 		case "c33-pse-actual-pw":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-actual-pw", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEActualPw = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-actual-pw", raw, &v.C33PSEActualPw)
 		case "c33-pse-ext-state":
-			var x C33PSEExtState
-			if err := runtime.ReadJSON("c33-pse-ext-state", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEExtState = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-ext-state", raw, &v.C33PSEExtState)
 		case "c33-pse-ext-substate":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-ext-substate", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEExtSubstate = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-ext-substate", raw, &v.C33PSEExtSubstate)
 		case "c33-pse-avail-pw-limit":
-			var x uint32
-			if err := runtime.ReadJSON("c33-pse-avail-pw-limit", raw, &x); err != nil {
-				return err
-			}
-			v.C33PSEAvailPwLimit = runtime.Some(x)
+			return runtime.ReadJSON("c33-pse-avail-pw-limit", raw, &v.C33PSEAvailPwLimit)
 		case "c33-pse-pw-limit-ranges":
 			l, err := runtime.ReadJSONList("c33-pse-pw-limit-ranges", raw)
 			if err != nil {
@@ -9609,28 +8674,16 @@ func (v *PSE) UnmarshalJSON(b []byte) error {
 				}
 				v.C33PSEPwLimitRanges = append(v.C33PSEPwLimitRanges, x)
 			}
+			return nil
 		case "pse-pw-d-id":
-			var x uint32
-			if err := runtime.ReadJSON("pse-pw-d-id", raw, &x); err != nil {
-				return err
-			}
-			v.PSEPwDID = runtime.Some(x)
+			return runtime.ReadJSON("pse-pw-d-id", raw, &v.PSEPwDID)
 		case "pse-prio-max":
-			var x uint32
-			if err := runtime.ReadJSON("pse-prio-max", raw, &x); err != nil {
-				return err
-			}
-			v.PSEPrioMax = runtime.Some(x)
+			return runtime.ReadJSON("pse-prio-max", raw, &v.PSEPrioMax)
 		case "pse-prio":
-			var x uint32
-			if err := runtime.ReadJSON("pse-prio", raw, &x); err != nil {
-				return err
-			}
-			v.PSEPrio = runtime.Some(x)
+			return runtime.ReadJSON("pse-prio", raw, &v.PSEPrio)
 		default:
 			return runtime.UnknownJSON("pse", name)
 		}
-		return nil
 	})
 }
 
@@ -10111,6 +9164,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Ether = runtime.Some(x)
+			return nil
 		case "ip4":
 			r, err := runtime.ParseFlagList("ip4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10118,6 +9172,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Ip4 = runtime.Some(x)
+			return nil
 		case "ip6":
 			r, err := runtime.ParseFlagList("ip6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10125,6 +9180,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Ip6 = runtime.Some(x)
+			return nil
 		case "tcp4":
 			r, err := runtime.ParseFlagList("tcp4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10132,6 +9188,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Tcp4 = runtime.Some(x)
+			return nil
 		case "tcp6":
 			r, err := runtime.ParseFlagList("tcp6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10139,6 +9196,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Tcp6 = runtime.Some(x)
+			return nil
 		case "udp4":
 			r, err := runtime.ParseFlagList("udp4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10146,6 +9204,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Udp4 = runtime.Some(x)
+			return nil
 		case "udp6":
 			r, err := runtime.ParseFlagList("udp6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10153,6 +9212,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Udp6 = runtime.Some(x)
+			return nil
 		case "sctp4":
 			r, err := runtime.ParseFlagList("sctp4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10160,6 +9220,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Sctp4 = runtime.Some(x)
+			return nil
 		case "sctp6":
 			r, err := runtime.ParseFlagList("sctp6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10167,6 +9228,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Sctp6 = runtime.Some(x)
+			return nil
 		case "ah4":
 			r, err := runtime.ParseFlagList("ah4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10174,6 +9236,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Ah4 = runtime.Some(x)
+			return nil
 		case "ah6":
 			r, err := runtime.ParseFlagList("ah6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10181,6 +9244,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Ah6 = runtime.Some(x)
+			return nil
 		case "esp4":
 			r, err := runtime.ParseFlagList("esp4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10188,6 +9252,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Esp4 = runtime.Some(x)
+			return nil
 		case "esp6":
 			r, err := runtime.ParseFlagList("esp6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10195,6 +9260,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Esp6 = runtime.Some(x)
+			return nil
 		case "ah-esp4":
 			r, err := runtime.ParseFlagList("ah-esp4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10202,6 +9268,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.AhEsp4 = runtime.Some(x)
+			return nil
 		case "ah-esp6":
 			r, err := runtime.ParseFlagList("ah-esp6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10209,6 +9276,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.AhEsp6 = runtime.Some(x)
+			return nil
 		case "gtpu4":
 			r, err := runtime.ParseFlagList("gtpu4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10216,6 +9284,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Gtpu4 = runtime.Some(x)
+			return nil
 		case "gtpu6":
 			r, err := runtime.ParseFlagList("gtpu6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10223,6 +9292,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Gtpu6 = runtime.Some(x)
+			return nil
 		case "gtpc4":
 			r, err := runtime.ParseFlagList("gtpc4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10230,6 +9300,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Gtpc4 = runtime.Some(x)
+			return nil
 		case "gtpc6":
 			r, err := runtime.ParseFlagList("gtpc6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10237,6 +9308,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.Gtpc6 = runtime.Some(x)
+			return nil
 		case "gtpc-teid4":
 			r, err := runtime.ParseFlagList("gtpc-teid4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10244,6 +9316,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpcTeid4 = runtime.Some(x)
+			return nil
 		case "gtpc-teid6":
 			r, err := runtime.ParseFlagList("gtpc-teid6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10251,6 +9324,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpcTeid6 = runtime.Some(x)
+			return nil
 		case "gtpu-eh4":
 			r, err := runtime.ParseFlagList("gtpu-eh4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10258,6 +9332,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpuEh4 = runtime.Some(x)
+			return nil
 		case "gtpu-eh6":
 			r, err := runtime.ParseFlagList("gtpu-eh6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10265,6 +9340,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpuEh6 = runtime.Some(x)
+			return nil
 		case "gtpu-ul4":
 			r, err := runtime.ParseFlagList("gtpu-ul4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10272,6 +9348,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpuUl4 = runtime.Some(x)
+			return nil
 		case "gtpu-ul6":
 			r, err := runtime.ParseFlagList("gtpu-ul6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10279,6 +9356,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpuUl6 = runtime.Some(x)
+			return nil
 		case "gtpu-dl4":
 			r, err := runtime.ParseFlagList("gtpu-dl4", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10286,6 +9364,7 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpuDl4 = runtime.Some(x)
+			return nil
 		case "gtpu-dl6":
 			r, err := runtime.ParseFlagList("gtpu-dl6", raw, namesRxfhFields, false)
 			if err != nil {
@@ -10293,10 +9372,10 @@ func (v *Flow) UnmarshalJSON(b []byte) error {
 			}
 			x := RxfhFields(r)
 			v.GtpuDl6 = runtime.Some(x)
+			return nil
 		default:
 			return runtime.UnknownJSON("flow", name)
 		}
-		return nil
 	})
 }
 
@@ -10476,29 +9555,14 @@ func (v *RSS) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "context":
-			var x uint32
-			if err := runtime.ReadJSON("context", raw, &x); err != nil {
-				return err
-			}
-			v.Context = runtime.Some(x)
+			return runtime.ReadJSON("context", raw, &v.Context)
 		case "hfunc":
-			var x uint32
-			if err := runtime.ReadJSON("hfunc", raw, &x); err != nil {
-				return err
-			}
-			v.Hfunc = runtime.Some(x)
+			return runtime.ReadJSON("hfunc", raw, &v.Hfunc)
 		case "indir":
-			var x []uint32
-			if err := runtime.ReadJSON("indir", raw, &x); err != nil {
-				return err
-			}
-			v.Indir = x
+			return runtime.ReadJSON("indir", raw, &v.Indir)
 		case "hkey":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("hkey", raw, &h); err != nil {
@@ -10506,6 +9570,7 @@ func (v *RSS) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.Hkey = x
+			return nil
 		case "input-xfrm":
 			r, err := runtime.ParseFlagList("input-xfrm", raw, namesInputXfrm, false)
 			if err != nil {
@@ -10513,22 +9578,15 @@ func (v *RSS) UnmarshalJSON(b []byte) error {
 			}
 			x := InputXfrm(r)
 			v.InputXfrm = runtime.Some(x)
+			return nil
 		case "start-context":
-			var x uint32
-			if err := runtime.ReadJSON("start-context", raw, &x); err != nil {
-				return err
-			}
-			v.StartContext = runtime.Some(x)
+			return runtime.ReadJSON("start-context", raw, &v.StartContext)
 		case "flow-hash":
-			x := new(Flow)
-			if err := runtime.ReadJSON("flow-hash", raw, x); err != nil {
-				return err
-			}
-			v.FlowHash = x
+			v.FlowHash = new(Flow)
+			return runtime.ReadJSON("flow-hash", raw, v.FlowHash)
 		default:
 			return runtime.UnknownJSON("rss", name)
 		}
-		return nil
 	})
 }
 
@@ -10723,63 +9781,27 @@ func (v *Plca) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "version":
-			var x uint16
-			if err := runtime.ReadJSON("version", raw, &x); err != nil {
-				return err
-			}
-			v.Version = runtime.Some(x)
+			return runtime.ReadJSON("version", raw, &v.Version)
 		case "enabled":
-			var x uint8
-			if err := runtime.ReadJSON("enabled", raw, &x); err != nil {
-				return err
-			}
-			v.Enabled = runtime.Some(x)
+			return runtime.ReadJSON("enabled", raw, &v.Enabled)
 		case "status":
-			var x uint8
-			if err := runtime.ReadJSON("status", raw, &x); err != nil {
-				return err
-			}
-			v.Status = runtime.Some(x)
+			return runtime.ReadJSON("status", raw, &v.Status)
 		case "node-cnt":
-			var x uint32
-			if err := runtime.ReadJSON("node-cnt", raw, &x); err != nil {
-				return err
-			}
-			v.NodeCnt = runtime.Some(x)
+			return runtime.ReadJSON("node-cnt", raw, &v.NodeCnt)
 		case "node-id":
-			var x uint32
-			if err := runtime.ReadJSON("node-id", raw, &x); err != nil {
-				return err
-			}
-			v.NodeID = runtime.Some(x)
+			return runtime.ReadJSON("node-id", raw, &v.NodeID)
 		case "to-tmr":
-			var x uint32
-			if err := runtime.ReadJSON("to-tmr", raw, &x); err != nil {
-				return err
-			}
-			v.ToTmr = runtime.Some(x)
+			return runtime.ReadJSON("to-tmr", raw, &v.ToTmr)
 		case "burst-cnt":
-			var x uint32
-			if err := runtime.ReadJSON("burst-cnt", raw, &x); err != nil {
-				return err
-			}
-			v.BurstCnt = runtime.Some(x)
+			return runtime.ReadJSON("burst-cnt", raw, &v.BurstCnt)
 		case "burst-tmr":
-			var x uint32
-			if err := runtime.ReadJSON("burst-tmr", raw, &x); err != nil {
-				return err
-			}
-			v.BurstTmr = runtime.Some(x)
+			return runtime.ReadJSON("burst-tmr", raw, &v.BurstTmr)
 		default:
 			return runtime.UnknownJSON("plca", name)
 		}
-		return nil
 	})
 }
 
@@ -10947,51 +9969,23 @@ func (v *ModuleFwFlash) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "file-name":
-			var x string
-			if err := runtime.ReadJSON("file-name", raw, &x); err != nil {
-				return err
-			}
-			v.FileName = runtime.Some(x)
+			return runtime.ReadJSON("file-name", raw, &v.FileName)
 		case "password":
-			var x uint32
-			if err := runtime.ReadJSON("password", raw, &x); err != nil {
-				return err
-			}
-			v.Password = runtime.Some(x)
+			return runtime.ReadJSON("password", raw, &v.Password)
 		case "status":
-			var x ModuleFwFlashStatus
-			if err := runtime.ReadJSON("status", raw, &x); err != nil {
-				return err
-			}
-			v.Status = runtime.Some(x)
+			return runtime.ReadJSON("status", raw, &v.Status)
 		case "status-msg":
-			var x string
-			if err := runtime.ReadJSON("status-msg", raw, &x); err != nil {
-				return err
-			}
-			v.StatusMsg = runtime.Some(x)
+			return runtime.ReadJSON("status-msg", raw, &v.StatusMsg)
 		case "done":
-			var x uint64
-			if err := runtime.ReadJSON("done", raw, &x); err != nil {
-				return err
-			}
-			v.Done = runtime.Some(x)
+			return runtime.ReadJSON("done", raw, &v.Done)
 		case "total":
-			var x uint64
-			if err := runtime.ReadJSON("total", raw, &x); err != nil {
-				return err
-			}
-			v.Total = runtime.Some(x)
+			return runtime.ReadJSON("total", raw, &v.Total)
 		default:
 			return runtime.UnknownJSON("module-fw-flash", name)
 		}
-		return nil
 	})
 }
 
@@ -11172,57 +10166,25 @@ func (v *PHY) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "index":
-			var x uint32
-			if err := runtime.ReadJSON("index", raw, &x); err != nil {
-				return err
-			}
-			v.Index = runtime.Some(x)
+			return runtime.ReadJSON("index", raw, &v.Index)
 		case "drvname":
-			var x string
-			if err := runtime.ReadJSON("drvname", raw, &x); err != nil {
-				return err
-			}
-			v.Drvname = runtime.Some(x)
+			return runtime.ReadJSON("drvname", raw, &v.Drvname)
 		case "name":
-			var x string
-			if err := runtime.ReadJSON("name", raw, &x); err != nil {
-				return err
-			}
-			v.Name = runtime.Some(x)
+			return runtime.ReadJSON("name", raw, &v.Name)
 		case "upstream-type":
-			var x PHYUpstreamType
-			if err := runtime.ReadJSON("upstream-type", raw, &x); err != nil {
-				return err
-			}
-			v.UpstreamType = runtime.Some(x)
+			return runtime.ReadJSON("upstream-type", raw, &v.UpstreamType)
 		case "upstream-index":
-			var x uint32
-			if err := runtime.ReadJSON("upstream-index", raw, &x); err != nil {
-				return err
-			}
-			v.UpstreamIndex = runtime.Some(x)
+			return runtime.ReadJSON("upstream-index", raw, &v.UpstreamIndex)
 		case "upstream-sfp-name":
-			var x string
-			if err := runtime.ReadJSON("upstream-sfp-name", raw, &x); err != nil {
-				return err
-			}
-			v.UpstreamSfpName = runtime.Some(x)
+			return runtime.ReadJSON("upstream-sfp-name", raw, &v.UpstreamSfpName)
 		case "downstream-sfp-name":
-			var x string
-			if err := runtime.ReadJSON("downstream-sfp-name", raw, &x); err != nil {
-				return err
-			}
-			v.DownstreamSfpName = runtime.Some(x)
+			return runtime.ReadJSON("downstream-sfp-name", raw, &v.DownstreamSfpName)
 		default:
 			return runtime.UnknownJSON("phy", name)
 		}
-		return nil
 	})
 }
 
@@ -11369,39 +10331,23 @@ func (v *Tsconfig) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "hwtstamp-provider":
-			x := new(TsHwtstampProvider)
-			if err := runtime.ReadJSON("hwtstamp-provider", raw, x); err != nil {
-				return err
-			}
-			v.HwtstampProvider = x
+			v.HwtstampProvider = new(TsHwtstampProvider)
+			return runtime.ReadJSON("hwtstamp-provider", raw, v.HwtstampProvider)
 		case "tx-types":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("tx-types", raw, x); err != nil {
-				return err
-			}
-			v.TxTypes = x
+			v.TxTypes = new(Bitset)
+			return runtime.ReadJSON("tx-types", raw, v.TxTypes)
 		case "rx-filters":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("rx-filters", raw, x); err != nil {
-				return err
-			}
-			v.RxFilters = x
+			v.RxFilters = new(Bitset)
+			return runtime.ReadJSON("rx-filters", raw, v.RxFilters)
 		case "hwtstamp-flags":
-			x := new(Bitset)
-			if err := runtime.ReadJSON("hwtstamp-flags", raw, x); err != nil {
-				return err
-			}
-			v.HwtstampFlags = x
+			v.HwtstampFlags = new(Bitset)
+			return runtime.ReadJSON("hwtstamp-flags", raw, v.HwtstampFlags)
 		default:
 			return runtime.UnknownJSON("tsconfig", name)
 		}
-		return nil
 	})
 }
 
@@ -11499,11 +10445,8 @@ func (v *PSENtf) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "events":
 			r, err := runtime.ParseFlagList("events", raw, namesPSEEvent, false)
 			if err != nil {
@@ -11511,10 +10454,10 @@ func (v *PSENtf) UnmarshalJSON(b []byte) error {
 			}
 			x := PSEEvent(r)
 			v.Events = runtime.Some(x)
+			return nil
 		default:
 			return runtime.UnknownJSON("pse-ntf", name)
 		}
-		return nil
 	})
 }
 
@@ -11637,33 +10580,16 @@ func (v *MseCapabilities) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "max-average-mse":
-			var x uint64
-			if err := runtime.ReadJSON("max-average-mse", raw, &x); err != nil {
-				return err
-			}
-			v.MaxAverageMse = runtime.Some(x)
+			return runtime.ReadJSON("max-average-mse", raw, &v.MaxAverageMse)
 		case "max-peak-mse":
-			var x uint64
-			if err := runtime.ReadJSON("max-peak-mse", raw, &x); err != nil {
-				return err
-			}
-			v.MaxPeakMse = runtime.Some(x)
+			return runtime.ReadJSON("max-peak-mse", raw, &v.MaxPeakMse)
 		case "refresh-rate-ps":
-			var x uint64
-			if err := runtime.ReadJSON("refresh-rate-ps", raw, &x); err != nil {
-				return err
-			}
-			v.RefreshRatePs = runtime.Some(x)
+			return runtime.ReadJSON("refresh-rate-ps", raw, &v.RefreshRatePs)
 		case "num-symbols":
-			var x uint64
-			if err := runtime.ReadJSON("num-symbols", raw, &x); err != nil {
-				return err
-			}
-			v.NumSymbols = runtime.Some(x)
+			return runtime.ReadJSON("num-symbols", raw, &v.NumSymbols)
 		default:
 			return runtime.UnknownJSON("mse-capabilities", name)
 		}
-		return nil
 	})
 }
 
@@ -11772,27 +10698,14 @@ func (v *MseSnapshot) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "average-mse":
-			var x uint64
-			if err := runtime.ReadJSON("average-mse", raw, &x); err != nil {
-				return err
-			}
-			v.AverageMse = runtime.Some(x)
+			return runtime.ReadJSON("average-mse", raw, &v.AverageMse)
 		case "peak-mse":
-			var x uint64
-			if err := runtime.ReadJSON("peak-mse", raw, &x); err != nil {
-				return err
-			}
-			v.PeakMse = runtime.Some(x)
+			return runtime.ReadJSON("peak-mse", raw, &v.PeakMse)
 		case "worst-peak-mse":
-			var x uint64
-			if err := runtime.ReadJSON("worst-peak-mse", raw, &x); err != nil {
-				return err
-			}
-			v.WorstPeakMse = runtime.Some(x)
+			return runtime.ReadJSON("worst-peak-mse", raw, &v.WorstPeakMse)
 		default:
 			return runtime.UnknownJSON("mse-snapshot", name)
 		}
-		return nil
 	})
 }
 
@@ -11986,57 +10899,32 @@ func (v *Mse) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "header":
-			x := new(Header)
-			if err := runtime.ReadJSON("header", raw, x); err != nil {
-				return err
-			}
-			v.Header = x
+			v.Header = new(Header)
+			return runtime.ReadJSON("header", raw, v.Header)
 		case "capabilities":
-			x := new(MseCapabilities)
-			if err := runtime.ReadJSON("capabilities", raw, x); err != nil {
-				return err
-			}
-			v.Capabilities = x
+			v.Capabilities = new(MseCapabilities)
+			return runtime.ReadJSON("capabilities", raw, v.Capabilities)
 		case "channel-a":
-			x := new(MseSnapshot)
-			if err := runtime.ReadJSON("channel-a", raw, x); err != nil {
-				return err
-			}
-			v.ChannelA = x
+			v.ChannelA = new(MseSnapshot)
+			return runtime.ReadJSON("channel-a", raw, v.ChannelA)
 		case "channel-b":
-			x := new(MseSnapshot)
-			if err := runtime.ReadJSON("channel-b", raw, x); err != nil {
-				return err
-			}
-			v.ChannelB = x
+			v.ChannelB = new(MseSnapshot)
+			return runtime.ReadJSON("channel-b", raw, v.ChannelB)
 		case "channel-c":
-			x := new(MseSnapshot)
-			if err := runtime.ReadJSON("channel-c", raw, x); err != nil {
-				return err
-			}
-			v.ChannelC = x
+			v.ChannelC = new(MseSnapshot)
+			return runtime.ReadJSON("channel-c", raw, v.ChannelC)
 		case "channel-d":
-			x := new(MseSnapshot)
-			if err := runtime.ReadJSON("channel-d", raw, x); err != nil {
-				return err
-			}
-			v.ChannelD = x
+			v.ChannelD = new(MseSnapshot)
+			return runtime.ReadJSON("channel-d", raw, v.ChannelD)
 		case "worst-channel":
-			x := new(MseSnapshot)
-			if err := runtime.ReadJSON("worst-channel", raw, x); err != nil {
-				return err
-			}
-			v.WorstChannel = x
+			v.WorstChannel = new(MseSnapshot)
+			return runtime.ReadJSON("worst-channel", raw, v.WorstChannel)
 		case "link":
-			x := new(MseSnapshot)
-			if err := runtime.ReadJSON("link", raw, x); err != nil {
-				return err
-			}
-			v.Link = x
+			v.Link = new(MseSnapshot)
+			return runtime.ReadJSON("link", raw, v.Link)
 		default:
 			return runtime.UnknownJSON("mse", name)
 		}
-		return nil
 	})
 }
 

@@ -269,11 +269,7 @@ func (v *Dev) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "xdp-features":
 			r, err := runtime.ParseFlagList("xdp-features", raw, namesXDPAct, false)
 			if err != nil {
@@ -281,12 +277,9 @@ func (v *Dev) UnmarshalJSON(b []byte) error {
 			}
 			x := XDPAct(r)
 			v.XDPFeatures = runtime.Some(x)
+			return nil
 		case "xdp-zc-max-segs":
-			var x uint32
-			if err := runtime.ReadJSON("xdp-zc-max-segs", raw, &x); err != nil {
-				return err
-			}
-			v.XDPZcMaxSegs = runtime.Some(x)
+			return runtime.ReadJSON("xdp-zc-max-segs", raw, &v.XDPZcMaxSegs)
 		case "xdp-rx-metadata-features":
 			r, err := runtime.ParseFlagList("xdp-rx-metadata-features", raw, namesXDPRxMetadata, false)
 			if err != nil {
@@ -294,6 +287,7 @@ func (v *Dev) UnmarshalJSON(b []byte) error {
 			}
 			x := XDPRxMetadata(r)
 			v.XDPRxMetadataFeatures = runtime.Some(x)
+			return nil
 		case "xsk-features":
 			r, err := runtime.ParseFlagList("xsk-features", raw, namesXSKFlags, false)
 			if err != nil {
@@ -301,10 +295,10 @@ func (v *Dev) UnmarshalJSON(b []byte) error {
 			}
 			x := XSKFlags(r)
 			v.XSKFeatures = runtime.Some(x)
+			return nil
 		default:
 			return runtime.UnknownJSON("dev", name)
 		}
-		return nil
 	})
 }
 
@@ -387,15 +381,10 @@ func (v *IoUringProviderInfo) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "rx-buf-len":
-			var x uint64
-			if err := runtime.ReadJSON("rx-buf-len", raw, &x); err != nil {
-				return err
-			}
-			v.RxBufLen = runtime.Some(x)
+			return runtime.ReadJSON("rx-buf-len", raw, &v.RxBufLen)
 		default:
 			return runtime.UnknownJSON("io-uring-provider-info", name)
 		}
-		return nil
 	})
 }
 
@@ -591,57 +580,25 @@ func (v *PagePool) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint64
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "napi-id":
-			var x uint64
-			if err := runtime.ReadJSON("napi-id", raw, &x); err != nil {
-				return err
-			}
-			v.NAPIID = runtime.Some(x)
+			return runtime.ReadJSON("napi-id", raw, &v.NAPIID)
 		case "inflight":
-			var x uint64
-			if err := runtime.ReadJSON("inflight", raw, &x); err != nil {
-				return err
-			}
-			v.Inflight = runtime.Some(x)
+			return runtime.ReadJSON("inflight", raw, &v.Inflight)
 		case "inflight-mem":
-			var x uint64
-			if err := runtime.ReadJSON("inflight-mem", raw, &x); err != nil {
-				return err
-			}
-			v.InflightMem = runtime.Some(x)
+			return runtime.ReadJSON("inflight-mem", raw, &v.InflightMem)
 		case "detach-time":
-			var x uint64
-			if err := runtime.ReadJSON("detach-time", raw, &x); err != nil {
-				return err
-			}
-			v.DetachTime = runtime.Some(x)
+			return runtime.ReadJSON("detach-time", raw, &v.DetachTime)
 		case "dmabuf":
-			var x uint32
-			if err := runtime.ReadJSON("dmabuf", raw, &x); err != nil {
-				return err
-			}
-			v.Dmabuf = runtime.Some(x)
+			return runtime.ReadJSON("dmabuf", raw, &v.Dmabuf)
 		case "io-uring":
-			x := new(IoUringProviderInfo)
-			if err := runtime.ReadJSON("io-uring", raw, x); err != nil {
-				return err
-			}
-			v.IoUring = x
+			v.IoUring = new(IoUringProviderInfo)
+			return runtime.ReadJSON("io-uring", raw, v.IoUring)
 		default:
 			return runtime.UnknownJSON("page-pool", name)
 		}
-		return nil
 	})
 }
 
@@ -739,21 +696,12 @@ func (v *PagePoolInfo) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint64
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		default:
 			return runtime.UnknownJSON("page-pool-info", name)
 		}
-		return nil
 	})
 }
 
@@ -991,81 +939,33 @@ func (v *PagePoolStats) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "info":
-			x := new(PagePoolInfo)
-			if err := runtime.ReadJSON("info", raw, x); err != nil {
-				return err
-			}
-			v.Info = x
+			v.Info = new(PagePoolInfo)
+			return runtime.ReadJSON("info", raw, v.Info)
 		case "alloc-fast":
-			var x uint64
-			if err := runtime.ReadJSON("alloc-fast", raw, &x); err != nil {
-				return err
-			}
-			v.AllocFast = runtime.Some(x)
+			return runtime.ReadJSON("alloc-fast", raw, &v.AllocFast)
 		case "alloc-slow":
-			var x uint64
-			if err := runtime.ReadJSON("alloc-slow", raw, &x); err != nil {
-				return err
-			}
-			v.AllocSlow = runtime.Some(x)
+			return runtime.ReadJSON("alloc-slow", raw, &v.AllocSlow)
 		case "alloc-slow-high-order":
-			var x uint64
-			if err := runtime.ReadJSON("alloc-slow-high-order", raw, &x); err != nil {
-				return err
-			}
-			v.AllocSlowHighOrder = runtime.Some(x)
+			return runtime.ReadJSON("alloc-slow-high-order", raw, &v.AllocSlowHighOrder)
 		case "alloc-empty":
-			var x uint64
-			if err := runtime.ReadJSON("alloc-empty", raw, &x); err != nil {
-				return err
-			}
-			v.AllocEmpty = runtime.Some(x)
+			return runtime.ReadJSON("alloc-empty", raw, &v.AllocEmpty)
 		case "alloc-refill":
-			var x uint64
-			if err := runtime.ReadJSON("alloc-refill", raw, &x); err != nil {
-				return err
-			}
-			v.AllocRefill = runtime.Some(x)
+			return runtime.ReadJSON("alloc-refill", raw, &v.AllocRefill)
 		case "alloc-waive":
-			var x uint64
-			if err := runtime.ReadJSON("alloc-waive", raw, &x); err != nil {
-				return err
-			}
-			v.AllocWaive = runtime.Some(x)
+			return runtime.ReadJSON("alloc-waive", raw, &v.AllocWaive)
 		case "recycle-cached":
-			var x uint64
-			if err := runtime.ReadJSON("recycle-cached", raw, &x); err != nil {
-				return err
-			}
-			v.RecycleCached = runtime.Some(x)
+			return runtime.ReadJSON("recycle-cached", raw, &v.RecycleCached)
 		case "recycle-cache-full":
-			var x uint64
-			if err := runtime.ReadJSON("recycle-cache-full", raw, &x); err != nil {
-				return err
-			}
-			v.RecycleCacheFull = runtime.Some(x)
+			return runtime.ReadJSON("recycle-cache-full", raw, &v.RecycleCacheFull)
 		case "recycle-ring":
-			var x uint64
-			if err := runtime.ReadJSON("recycle-ring", raw, &x); err != nil {
-				return err
-			}
-			v.RecycleRing = runtime.Some(x)
+			return runtime.ReadJSON("recycle-ring", raw, &v.RecycleRing)
 		case "recycle-ring-full":
-			var x uint64
-			if err := runtime.ReadJSON("recycle-ring-full", raw, &x); err != nil {
-				return err
-			}
-			v.RecycleRingFull = runtime.Some(x)
+			return runtime.ReadJSON("recycle-ring-full", raw, &v.RecycleRingFull)
 		case "recycle-released-refcnt":
-			var x uint64
-			if err := runtime.ReadJSON("recycle-released-refcnt", raw, &x); err != nil {
-				return err
-			}
-			v.RecycleReleasedRefcnt = runtime.Some(x)
+			return runtime.ReadJSON("recycle-released-refcnt", raw, &v.RecycleReleasedRefcnt)
 		default:
 			return runtime.UnknownJSON("page-pool-stats", name)
 		}
-		return nil
 	})
 }
 
@@ -1259,57 +1159,24 @@ func (v *NAPI) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "irq":
-			var x uint32
-			if err := runtime.ReadJSON("irq", raw, &x); err != nil {
-				return err
-			}
-			v.IRQ = runtime.Some(x)
+			return runtime.ReadJSON("irq", raw, &v.IRQ)
 		case "pid":
-			var x uint32
-			if err := runtime.ReadJSON("pid", raw, &x); err != nil {
-				return err
-			}
-			v.PID = runtime.Some(x)
+			return runtime.ReadJSON("pid", raw, &v.PID)
 		case "defer-hard-irqs":
-			var x uint32
-			if err := runtime.ReadJSON("defer-hard-irqs", raw, &x); err != nil {
-				return err
-			}
-			v.DeferHardIrqs = runtime.Some(x)
+			return runtime.ReadJSON("defer-hard-irqs", raw, &v.DeferHardIrqs)
 		case "gro-flush-timeout":
-			var x uint64
-			if err := runtime.ReadJSON("gro-flush-timeout", raw, &x); err != nil {
-				return err
-			}
-			v.GROFlushTimeout = runtime.Some(x)
+			return runtime.ReadJSON("gro-flush-timeout", raw, &v.GROFlushTimeout)
 		case "irq-suspend-timeout":
-			var x uint64
-			if err := runtime.ReadJSON("irq-suspend-timeout", raw, &x); err != nil {
-				return err
-			}
-			v.IRQSuspendTimeout = runtime.Some(x)
+			return runtime.ReadJSON("irq-suspend-timeout", raw, &v.IRQSuspendTimeout)
 		case "threaded":
-			var x NAPIThreaded
-			if err := runtime.ReadJSON("threaded", raw, &x); err != nil {
-				return err
-			}
-			v.Threaded = runtime.Some(x)
+			return runtime.ReadJSON("threaded", raw, &v.Threaded)
 		default:
 			return runtime.UnknownJSON("napi", name)
 		}
-		return nil
 	})
 }
 
@@ -1570,57 +1437,27 @@ func (v *Queue) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "type":
-			var x QueueType
-			if err := runtime.ReadJSON("type", raw, &x); err != nil {
-				return err
-			}
-			v.Type = runtime.Some(x)
+			return runtime.ReadJSON("type", raw, &v.Type)
 		case "napi-id":
-			var x uint32
-			if err := runtime.ReadJSON("napi-id", raw, &x); err != nil {
-				return err
-			}
-			v.NAPIID = runtime.Some(x)
+			return runtime.ReadJSON("napi-id", raw, &v.NAPIID)
 		case "dmabuf":
-			var x uint32
-			if err := runtime.ReadJSON("dmabuf", raw, &x); err != nil {
-				return err
-			}
-			v.Dmabuf = runtime.Some(x)
+			return runtime.ReadJSON("dmabuf", raw, &v.Dmabuf)
 		case "io-uring":
-			x := new(IoUringProviderInfo)
-			if err := runtime.ReadJSON("io-uring", raw, x); err != nil {
-				return err
-			}
-			v.IoUring = x
+			v.IoUring = new(IoUringProviderInfo)
+			return runtime.ReadJSON("io-uring", raw, v.IoUring)
 		case "xsk":
-			x := new(XSKInfo)
-			if err := runtime.ReadJSON("xsk", raw, x); err != nil {
-				return err
-			}
-			v.XSK = x
+			v.XSK = new(XSKInfo)
+			return runtime.ReadJSON("xsk", raw, v.XSK)
 		case "lease":
-			x := new(Lease)
-			if err := runtime.ReadJSON("lease", raw, x); err != nil {
-				return err
-			}
-			v.Lease = x
+			v.Lease = new(Lease)
+			return runtime.ReadJSON("lease", raw, v.Lease)
 		default:
 			return runtime.UnknownJSON("queue", name)
 		}
-		return nil
 	})
 }
 
@@ -2179,23 +2016,11 @@ func (v *Qstats) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "queue-type":
-			var x QueueType
-			if err := runtime.ReadJSON("queue-type", raw, &x); err != nil {
-				return err
-			}
-			v.QueueType = runtime.Some(x)
+			return runtime.ReadJSON("queue-type", raw, &v.QueueType)
 		case "queue-id":
-			var x uint32
-			if err := runtime.ReadJSON("queue-id", raw, &x); err != nil {
-				return err
-			}
-			v.QueueID = runtime.Some(x)
+			return runtime.ReadJSON("queue-id", raw, &v.QueueID)
 		case "scope":
 			r, err := runtime.ParseFlagList("scope", raw, namesQstatsScope, false)
 			if err != nil {
@@ -2203,172 +2028,64 @@ func (v *Qstats) UnmarshalJSON(b []byte) error {
 			}
 			x := QstatsScope(r)
 			v.Scope = runtime.Some(x)
+			return nil
 		case "rx-packets":
-			var x uint64
-			if err := runtime.ReadJSON("rx-packets", raw, &x); err != nil {
-				return err
-			}
-			v.RxPackets = runtime.Some(x)
+			return runtime.ReadJSON("rx-packets", raw, &v.RxPackets)
 		case "rx-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("rx-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.RxBytes = runtime.Some(x)
+			return runtime.ReadJSON("rx-bytes", raw, &v.RxBytes)
 		case "tx-packets":
-			var x uint64
-			if err := runtime.ReadJSON("tx-packets", raw, &x); err != nil {
-				return err
-			}
-			v.TxPackets = runtime.Some(x)
+			return runtime.ReadJSON("tx-packets", raw, &v.TxPackets)
 		case "tx-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("tx-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.TxBytes = runtime.Some(x)
+			return runtime.ReadJSON("tx-bytes", raw, &v.TxBytes)
 		case "rx-alloc-fail":
-			var x uint64
-			if err := runtime.ReadJSON("rx-alloc-fail", raw, &x); err != nil {
-				return err
-			}
-			v.RxAllocFail = runtime.Some(x)
+			return runtime.ReadJSON("rx-alloc-fail", raw, &v.RxAllocFail)
 		case "rx-hw-drops":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-drops", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWDrops = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-drops", raw, &v.RxHWDrops)
 		case "rx-hw-drop-overruns":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-drop-overruns", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWDropOverruns = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-drop-overruns", raw, &v.RxHWDropOverruns)
 		case "rx-csum-complete":
-			var x uint64
-			if err := runtime.ReadJSON("rx-csum-complete", raw, &x); err != nil {
-				return err
-			}
-			v.RxCsumComplete = runtime.Some(x)
+			return runtime.ReadJSON("rx-csum-complete", raw, &v.RxCsumComplete)
 		case "rx-csum-unnecessary":
-			var x uint64
-			if err := runtime.ReadJSON("rx-csum-unnecessary", raw, &x); err != nil {
-				return err
-			}
-			v.RxCsumUnnecessary = runtime.Some(x)
+			return runtime.ReadJSON("rx-csum-unnecessary", raw, &v.RxCsumUnnecessary)
 		case "rx-csum-none":
-			var x uint64
-			if err := runtime.ReadJSON("rx-csum-none", raw, &x); err != nil {
-				return err
-			}
-			v.RxCsumNone = runtime.Some(x)
+			return runtime.ReadJSON("rx-csum-none", raw, &v.RxCsumNone)
 		case "rx-csum-bad":
-			var x uint64
-			if err := runtime.ReadJSON("rx-csum-bad", raw, &x); err != nil {
-				return err
-			}
-			v.RxCsumBad = runtime.Some(x)
+			return runtime.ReadJSON("rx-csum-bad", raw, &v.RxCsumBad)
 		case "rx-hw-gro-packets":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-gro-packets", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWGROPackets = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-gro-packets", raw, &v.RxHWGROPackets)
 		case "rx-hw-gro-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-gro-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWGROBytes = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-gro-bytes", raw, &v.RxHWGROBytes)
 		case "rx-hw-gro-wire-packets":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-gro-wire-packets", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWGROWirePackets = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-gro-wire-packets", raw, &v.RxHWGROWirePackets)
 		case "rx-hw-gro-wire-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-gro-wire-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWGROWireBytes = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-gro-wire-bytes", raw, &v.RxHWGROWireBytes)
 		case "rx-hw-drop-ratelimits":
-			var x uint64
-			if err := runtime.ReadJSON("rx-hw-drop-ratelimits", raw, &x); err != nil {
-				return err
-			}
-			v.RxHWDropRatelimits = runtime.Some(x)
+			return runtime.ReadJSON("rx-hw-drop-ratelimits", raw, &v.RxHWDropRatelimits)
 		case "tx-hw-drops":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-drops", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWDrops = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-drops", raw, &v.TxHWDrops)
 		case "tx-hw-drop-errors":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-drop-errors", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWDropErrors = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-drop-errors", raw, &v.TxHWDropErrors)
 		case "tx-csum-none":
-			var x uint64
-			if err := runtime.ReadJSON("tx-csum-none", raw, &x); err != nil {
-				return err
-			}
-			v.TxCsumNone = runtime.Some(x)
+			return runtime.ReadJSON("tx-csum-none", raw, &v.TxCsumNone)
 		case "tx-needs-csum":
-			var x uint64
-			if err := runtime.ReadJSON("tx-needs-csum", raw, &x); err != nil {
-				return err
-			}
-			v.TxNeedsCsum = runtime.Some(x)
+			return runtime.ReadJSON("tx-needs-csum", raw, &v.TxNeedsCsum)
 		case "tx-hw-gso-packets":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-gso-packets", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWGSOPackets = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-gso-packets", raw, &v.TxHWGSOPackets)
 		case "tx-hw-gso-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-gso-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWGSOBytes = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-gso-bytes", raw, &v.TxHWGSOBytes)
 		case "tx-hw-gso-wire-packets":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-gso-wire-packets", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWGSOWirePackets = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-gso-wire-packets", raw, &v.TxHWGSOWirePackets)
 		case "tx-hw-gso-wire-bytes":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-gso-wire-bytes", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWGSOWireBytes = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-gso-wire-bytes", raw, &v.TxHWGSOWireBytes)
 		case "tx-hw-drop-ratelimits":
-			var x uint64
-			if err := runtime.ReadJSON("tx-hw-drop-ratelimits", raw, &x); err != nil {
-				return err
-			}
-			v.TxHWDropRatelimits = runtime.Some(x)
+			return runtime.ReadJSON("tx-hw-drop-ratelimits", raw, &v.TxHWDropRatelimits)
 		case "tx-stop":
-			var x uint64
-			if err := runtime.ReadJSON("tx-stop", raw, &x); err != nil {
-				return err
-			}
-			v.TxStop = runtime.Some(x)
+			return runtime.ReadJSON("tx-stop", raw, &v.TxStop)
 		case "tx-wake":
-			var x uint64
-			if err := runtime.ReadJSON("tx-wake", raw, &x); err != nil {
-				return err
-			}
-			v.TxWake = runtime.Some(x)
+			return runtime.ReadJSON("tx-wake", raw, &v.TxWake)
 		default:
 			return runtime.UnknownJSON("qstats", name)
 		}
-		return nil
 	})
 }
 
@@ -2468,21 +2185,12 @@ func (v *QueueID) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "type":
-			var x QueueType
-			if err := runtime.ReadJSON("type", raw, &x); err != nil {
-				return err
-			}
-			v.Type = runtime.Some(x)
+			return runtime.ReadJSON("type", raw, &v.Type)
 		default:
 			return runtime.UnknownJSON("queue-id", name)
 		}
-		return nil
 	})
 }
 
@@ -2594,27 +2302,15 @@ func (v *Lease) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "queue":
-			x := new(QueueID)
-			if err := runtime.ReadJSON("queue", raw, x); err != nil {
-				return err
-			}
-			v.Queue = x
+			v.Queue = new(QueueID)
+			return runtime.ReadJSON("queue", raw, v.Queue)
 		case "netns-id":
-			var x int32
-			if err := runtime.ReadJSON("netns-id", raw, &x); err != nil {
-				return err
-			}
-			v.NetnsID = runtime.Some(x)
+			return runtime.ReadJSON("netns-id", raw, &v.NetnsID)
 		default:
 			return runtime.UnknownJSON("lease", name)
 		}
-		return nil
 	})
 }
 
@@ -2760,11 +2456,7 @@ func (v *Dmabuf) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "ifindex":
-			var x uint32
-			if err := runtime.ReadJSON("ifindex", raw, &x); err != nil {
-				return err
-			}
-			v.Ifindex = runtime.Some(x)
+			return runtime.ReadJSON("ifindex", raw, &v.Ifindex)
 		case "queues":
 			l, err := runtime.ReadJSONList("queues", raw)
 			if err != nil {
@@ -2778,28 +2470,16 @@ func (v *Dmabuf) UnmarshalJSON(b []byte) error {
 				}
 				v.Queues = append(v.Queues, x)
 			}
+			return nil
 		case "fd":
-			var x uint32
-			if err := runtime.ReadJSON("fd", raw, &x); err != nil {
-				return err
-			}
-			v.FD = runtime.Some(x)
+			return runtime.ReadJSON("fd", raw, &v.FD)
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "rx-page-size":
-			var x uint32
-			if err := runtime.ReadJSON("rx-page-size", raw, &x); err != nil {
-				return err
-			}
-			v.RxPageSize = runtime.Some(x)
+			return runtime.ReadJSON("rx-page-size", raw, &v.RxPageSize)
 		default:
 			return runtime.UnknownJSON("dmabuf", name)
 		}
-		return nil
 	})
 }
 

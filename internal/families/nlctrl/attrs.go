@@ -358,35 +358,15 @@ func (v *CtrlAttrs) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "family-id":
-			var x uint16
-			if err := runtime.ReadJSON("family-id", raw, &x); err != nil {
-				return err
-			}
-			v.FamilyID = runtime.Some(x)
+			return runtime.ReadJSON("family-id", raw, &v.FamilyID)
 		case "family-name":
-			var x string
-			if err := runtime.ReadJSON("family-name", raw, &x); err != nil {
-				return err
-			}
-			v.FamilyName = runtime.Some(x)
+			return runtime.ReadJSON("family-name", raw, &v.FamilyName)
 		case "version":
-			var x uint32
-			if err := runtime.ReadJSON("version", raw, &x); err != nil {
-				return err
-			}
-			v.Version = runtime.Some(x)
+			return runtime.ReadJSON("version", raw, &v.Version)
 		case "hdrsize":
-			var x uint32
-			if err := runtime.ReadJSON("hdrsize", raw, &x); err != nil {
-				return err
-			}
-			v.Hdrsize = runtime.Some(x)
+			return runtime.ReadJSON("hdrsize", raw, &v.Hdrsize)
 		case "maxattr":
-			var x uint32
-			if err := runtime.ReadJSON("maxattr", raw, &x); err != nil {
-				return err
-			}
-			v.Maxattr = runtime.Some(x)
+			return runtime.ReadJSON("maxattr", raw, &v.Maxattr)
 		case "ops":
 			l, err := runtime.ReadJSONList("ops", raw)
 			if err != nil {
@@ -401,6 +381,7 @@ func (v *CtrlAttrs) UnmarshalJSON(b []byte) error {
 				}
 				v.Ops = append(v.Ops, x)
 			}
+			return nil
 		case "mcast-groups":
 			l, err := runtime.ReadJSONList("mcast-groups", raw)
 			if err != nil {
@@ -415,6 +396,7 @@ func (v *CtrlAttrs) UnmarshalJSON(b []byte) error {
 				}
 				v.McastGroups = append(v.McastGroups, x)
 			}
+			return nil
 		case "policy":
 			l, err := runtime.ReadJSONList("policy", raw)
 			if err != nil {
@@ -428,6 +410,7 @@ func (v *CtrlAttrs) UnmarshalJSON(b []byte) error {
 				}
 				v.Policy = append(v.Policy, x)
 			}
+			return nil
 		case "op-policy":
 			l, err := runtime.ReadJSONList("op-policy", raw)
 			if err != nil {
@@ -441,16 +424,12 @@ func (v *CtrlAttrs) UnmarshalJSON(b []byte) error {
 				}
 				v.OpPolicy = append(v.OpPolicy, x)
 			}
+			return nil
 		case "op":
-			var x uint32
-			if err := runtime.ReadJSON("op", raw, &x); err != nil {
-				return err
-			}
-			v.Op = runtime.Some(x)
+			return runtime.ReadJSON("op", raw, &v.Op)
 		default:
 			return runtime.UnknownJSON("ctrl-attrs", name)
 		}
-		return nil
 	})
 }
 
@@ -545,21 +524,12 @@ func (v *McastGroupAttrs) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "name":
-			var x string
-			if err := runtime.ReadJSON("name", raw, &x); err != nil {
-				return err
-			}
-			v.Name = runtime.Some(x)
+			return runtime.ReadJSON("name", raw, &v.Name)
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		default:
 			return runtime.UnknownJSON("mcast-group-attrs", name)
 		}
-		return nil
 	})
 }
 
@@ -653,11 +623,7 @@ func (v *OpAttrs) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "flags":
 			r, err := runtime.ParseFlagList("flags", raw, namesOpFlags, false)
 			if err != nil {
@@ -665,10 +631,10 @@ func (v *OpAttrs) UnmarshalJSON(b []byte) error {
 			}
 			x := OpFlags(r)
 			v.Flags = runtime.Some(x)
+			return nil
 		default:
 			return runtime.UnknownJSON("op-attrs", name)
 		}
-		return nil
 	})
 }
 
@@ -889,75 +855,30 @@ func (v *PolicyAttrs) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "type":
-			var x AttrType
-			if err := runtime.ReadJSON("type", raw, &x); err != nil {
-				return err
-			}
-			v.Type = runtime.Some(x)
+			return runtime.ReadJSON("type", raw, &v.Type)
 		case "min-value-s":
-			var x int64
-			if err := runtime.ReadJSON("min-value-s", raw, &x); err != nil {
-				return err
-			}
-			v.MinValueS = runtime.Some(x)
+			return runtime.ReadJSON("min-value-s", raw, &v.MinValueS)
 		case "max-value-s":
-			var x int64
-			if err := runtime.ReadJSON("max-value-s", raw, &x); err != nil {
-				return err
-			}
-			v.MaxValueS = runtime.Some(x)
+			return runtime.ReadJSON("max-value-s", raw, &v.MaxValueS)
 		case "min-value-u":
-			var x uint64
-			if err := runtime.ReadJSON("min-value-u", raw, &x); err != nil {
-				return err
-			}
-			v.MinValueU = runtime.Some(x)
+			return runtime.ReadJSON("min-value-u", raw, &v.MinValueU)
 		case "max-value-u":
-			var x uint64
-			if err := runtime.ReadJSON("max-value-u", raw, &x); err != nil {
-				return err
-			}
-			v.MaxValueU = runtime.Some(x)
+			return runtime.ReadJSON("max-value-u", raw, &v.MaxValueU)
 		case "min-length":
-			var x uint32
-			if err := runtime.ReadJSON("min-length", raw, &x); err != nil {
-				return err
-			}
-			v.MinLength = runtime.Some(x)
+			return runtime.ReadJSON("min-length", raw, &v.MinLength)
 		case "max-length":
-			var x uint32
-			if err := runtime.ReadJSON("max-length", raw, &x); err != nil {
-				return err
-			}
-			v.MaxLength = runtime.Some(x)
+			return runtime.ReadJSON("max-length", raw, &v.MaxLength)
 		case "policy-idx":
-			var x uint32
-			if err := runtime.ReadJSON("policy-idx", raw, &x); err != nil {
-				return err
-			}
-			v.PolicyIdx = runtime.Some(x)
+			return runtime.ReadJSON("policy-idx", raw, &v.PolicyIdx)
 		case "policy-maxtype":
-			var x uint32
-			if err := runtime.ReadJSON("policy-maxtype", raw, &x); err != nil {
-				return err
-			}
-			v.PolicyMaxtype = runtime.Some(x)
+			return runtime.ReadJSON("policy-maxtype", raw, &v.PolicyMaxtype)
 		case "bitfield32-mask":
-			var x uint32
-			if err := runtime.ReadJSON("bitfield32-mask", raw, &x); err != nil {
-				return err
-			}
-			v.Bitfield32Mask = runtime.Some(x)
+			return runtime.ReadJSON("bitfield32-mask", raw, &v.Bitfield32Mask)
 		case "mask":
-			var x uint64
-			if err := runtime.ReadJSON("mask", raw, &x); err != nil {
-				return err
-			}
-			v.Mask = runtime.Some(x)
+			return runtime.ReadJSON("mask", raw, &v.Mask)
 		default:
 			return runtime.UnknownJSON("policy-attrs", name)
 		}
-		return nil
 	})
 }
 
@@ -1052,21 +973,12 @@ func (v *OpPolicyAttrs) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "do":
-			var x uint32
-			if err := runtime.ReadJSON("do", raw, &x); err != nil {
-				return err
-			}
-			v.Do = runtime.Some(x)
+			return runtime.ReadJSON("do", raw, &v.Do)
 		case "dump":
-			var x uint32
-			if err := runtime.ReadJSON("dump", raw, &x); err != nil {
-				return err
-			}
-			v.Dump = runtime.Some(x)
+			return runtime.ReadJSON("dump", raw, &v.Dump)
 		default:
 			return runtime.UnknownJSON("op-policy-attrs", name)
 		}
-		return nil
 	})
 }
 

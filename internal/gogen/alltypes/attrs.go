@@ -1155,99 +1155,37 @@ func (v *All) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "u8":
-			var x uint8
-			if err := runtime.ReadJSON("u8", raw, &x); err != nil {
-				return err
-			}
-			v.U8 = runtime.Some(x)
+			return runtime.ReadJSON("u8", raw, &v.U8)
 		case "u16":
-			var x uint16
-			if err := runtime.ReadJSON("u16", raw, &x); err != nil {
-				return err
-			}
-			v.U16 = runtime.Some(x)
+			return runtime.ReadJSON("u16", raw, &v.U16)
 		case "u32":
-			var x uint32
-			if err := runtime.ReadJSON("u32", raw, &x); err != nil {
-				return err
-			}
-			v.U32 = runtime.Some(x)
+			return runtime.ReadJSON("u32", raw, &v.U32)
 		case "u64":
-			var x uint64
-			if err := runtime.ReadJSON("u64", raw, &x); err != nil {
-				return err
-			}
-			v.U64 = runtime.Some(x)
+			return runtime.ReadJSON("u64", raw, &v.U64)
 		case "s8":
-			var x int8
-			if err := runtime.ReadJSON("s8", raw, &x); err != nil {
-				return err
-			}
-			v.S8 = runtime.Some(x)
+			return runtime.ReadJSON("s8", raw, &v.S8)
 		case "s16":
-			var x int16
-			if err := runtime.ReadJSON("s16", raw, &x); err != nil {
-				return err
-			}
-			v.S16 = runtime.Some(x)
+			return runtime.ReadJSON("s16", raw, &v.S16)
 		case "s32":
-			var x int32
-			if err := runtime.ReadJSON("s32", raw, &x); err != nil {
-				return err
-			}
-			v.S32 = runtime.Some(x)
+			return runtime.ReadJSON("s32", raw, &v.S32)
 		case "s64":
-			var x int64
-			if err := runtime.ReadJSON("s64", raw, &x); err != nil {
-				return err
-			}
-			v.S64 = runtime.Some(x)
+			return runtime.ReadJSON("s64", raw, &v.S64)
 		case "uint":
-			var x uint64
-			if err := runtime.ReadJSON("uint", raw, &x); err != nil {
-				return err
-			}
-			v.Uint = runtime.Some(x)
+			return runtime.ReadJSON("uint", raw, &v.Uint)
 		case "sint":
-			var x int64
-			if err := runtime.ReadJSON("sint", raw, &x); err != nil {
-				return err
-			}
-			v.Sint = runtime.Some(x)
+			return runtime.ReadJSON("sint", raw, &v.Sint)
 		case "be16":
-			var x uint16
-			if err := runtime.ReadJSON("be16", raw, &x); err != nil {
-				return err
-			}
-			v.Be16 = runtime.Some(x)
+			return runtime.ReadJSON("be16", raw, &v.Be16)
 		case "be32":
-			var x uint32
-			if err := runtime.ReadJSON("be32", raw, &x); err != nil {
-				return err
-			}
-			v.Be32 = runtime.Some(x)
+			return runtime.ReadJSON("be32", raw, &v.Be32)
 		case "be64":
-			var x uint64
-			if err := runtime.ReadJSON("be64", raw, &x); err != nil {
-				return err
-			}
-			v.Be64 = runtime.Some(x)
+			return runtime.ReadJSON("be64", raw, &v.Be64)
 		case "flag":
-			if err := runtime.ReadJSON("flag", raw, &v.Flag); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("flag", raw, &v.Flag)
 		case "str":
-			var x string
-			if err := runtime.ReadJSON("str", raw, &x); err != nil {
-				return err
-			}
-			v.Str = runtime.Some(x)
+			return runtime.ReadJSON("str", raw, &v.Str)
 		case "loose-str":
-			var x string
-			if err := runtime.ReadJSON("loose-str", raw, &x); err != nil {
-				return err
-			}
-			v.LooseStr = runtime.Some(x)
+			return runtime.ReadJSON("loose-str", raw, &v.LooseStr)
 		case "bin":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("bin", raw, &h); err != nil {
@@ -1255,30 +1193,16 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.Bin = x
+			return nil
 		case "u32-array":
-			var x []uint32
-			if err := runtime.ReadJSON("u32-array", raw, &x); err != nil {
-				return err
-			}
-			v.U32Array = x
+			return runtime.ReadJSON("u32-array", raw, &v.U32Array)
 		case "s16-array":
-			var x []int16
-			if err := runtime.ReadJSON("s16-array", raw, &x); err != nil {
-				return err
-			}
-			v.S16Array = x
+			return runtime.ReadJSON("s16-array", raw, &v.S16Array)
 		case "stats":
-			var x Stats
-			if err := runtime.ReadJSON("stats", raw, &x); err != nil {
-				return err
-			}
-			v.Stats = runtime.Some(x)
+			return runtime.ReadJSON("stats", raw, &v.Stats)
 		case "nest":
-			x := new(Inner)
-			if err := runtime.ReadJSON("nest", raw, x); err != nil {
-				return err
-			}
-			v.Nest = x
+			v.Nest = new(Inner)
+			return runtime.ReadJSON("nest", raw, v.Nest)
 		case "multi-u32":
 			l, err := runtime.ReadJSONList("multi-u32", raw)
 			if err != nil {
@@ -1292,6 +1216,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.MultiU32 = append(v.MultiU32, x)
 			}
+			return nil
 		case "multi-str":
 			l, err := runtime.ReadJSONList("multi-str", raw)
 			if err != nil {
@@ -1305,6 +1230,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.MultiStr = append(v.MultiStr, x)
 			}
+			return nil
 		case "multi-nest":
 			l, err := runtime.ReadJSONList("multi-nest", raw)
 			if err != nil {
@@ -1318,6 +1244,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.MultiNest = append(v.MultiNest, x)
 			}
+			return nil
 		case "idx-nest":
 			l, err := runtime.ReadJSONList("idx-nest", raw)
 			if err != nil {
@@ -1332,6 +1259,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.IdxNest = append(v.IdxNest, x)
 			}
+			return nil
 		case "idx-u32":
 			l, err := runtime.ReadJSONList("idx-u32", raw)
 			if err != nil {
@@ -1345,6 +1273,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.IdxU32 = append(v.IdxU32, x)
 			}
+			return nil
 		case "tv":
 			l, err := runtime.ReadJSONList("tv", raw)
 			if err != nil {
@@ -1358,18 +1287,16 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.Tv = append(v.Tv, x)
 			}
+			return nil
 		case "bf":
 			x, err := runtime.ParseFlagsBitfield("bf", raw, namesPerm, false)
 			if err != nil {
 				return err
 			}
 			v.Bf = runtime.Some(x)
+			return nil
 		case "color":
-			var x Color
-			if err := runtime.ReadJSON("color", raw, &x); err != nil {
-				return err
-			}
-			v.Color = runtime.Some(x)
+			return runtime.ReadJSON("color", raw, &v.Color)
 		case "perms":
 			r, err := runtime.ParseFlagList("perms", raw, namesPerm, false)
 			if err != nil {
@@ -1377,6 +1304,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			}
 			x := Perm(r)
 			v.Perms = runtime.Some(x)
+			return nil
 		case "color-mask":
 			r, err := runtime.ParseFlagList("color-mask", raw, namesColor, true)
 			if err != nil {
@@ -1384,90 +1312,35 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			}
 			x := uint32(r)
 			v.ColorMask = runtime.Some(x)
+			return nil
 		case "u8-range":
-			var x uint8
-			if err := runtime.ReadJSON("u8-range", raw, &x); err != nil {
-				return err
-			}
-			v.U8Range = runtime.Some(x)
+			return runtime.ReadJSON("u8-range", raw, &v.U8Range)
 		case "u16-max":
-			var x uint16
-			if err := runtime.ReadJSON("u16-max", raw, &x); err != nil {
-				return err
-			}
-			v.U16Max = runtime.Some(x)
+			return runtime.ReadJSON("u16-max", raw, &v.U16Max)
 		case "u32-range":
-			var x uint32
-			if err := runtime.ReadJSON("u32-range", raw, &x); err != nil {
-				return err
-			}
-			v.U32Range = runtime.Some(x)
+			return runtime.ReadJSON("u32-range", raw, &v.U32Range)
 		case "u64-max":
-			var x uint64
-			if err := runtime.ReadJSON("u64-max", raw, &x); err != nil {
-				return err
-			}
-			v.U64Max = runtime.Some(x)
+			return runtime.ReadJSON("u64-max", raw, &v.U64Max)
 		case "s8-range":
-			var x int8
-			if err := runtime.ReadJSON("s8-range", raw, &x); err != nil {
-				return err
-			}
-			v.S8Range = runtime.Some(x)
+			return runtime.ReadJSON("s8-range", raw, &v.S8Range)
 		case "s16-range":
-			var x int16
-			if err := runtime.ReadJSON("s16-range", raw, &x); err != nil {
-				return err
-			}
-			v.S16Range = runtime.Some(x)
+			return runtime.ReadJSON("s16-range", raw, &v.S16Range)
 		case "s32-range":
-			var x int32
-			if err := runtime.ReadJSON("s32-range", raw, &x); err != nil {
-				return err
-			}
-			v.S32Range = runtime.Some(x)
+			return runtime.ReadJSON("s32-range", raw, &v.S32Range)
 		case "s64-range":
-			var x int64
-			if err := runtime.ReadJSON("s64-range", raw, &x); err != nil {
-				return err
-			}
-			v.S64Range = runtime.Some(x)
+			return runtime.ReadJSON("s64-range", raw, &v.S64Range)
 		case "uint-max":
-			var x uint64
-			if err := runtime.ReadJSON("uint-max", raw, &x); err != nil {
-				return err
-			}
-			v.UintMax = runtime.Some(x)
+			return runtime.ReadJSON("uint-max", raw, &v.UintMax)
 		case "sint-range":
-			var x int64
-			if err := runtime.ReadJSON("sint-range", raw, &x); err != nil {
-				return err
-			}
-			v.SintRange = runtime.Some(x)
+			return runtime.ReadJSON("sint-range", raw, &v.SintRange)
 		case "be32-max":
-			var x uint32
-			if err := runtime.ReadJSON("be32-max", raw, &x); err != nil {
-				return err
-			}
-			v.Be32Max = runtime.Some(x)
+			return runtime.ReadJSON("be32-max", raw, &v.Be32Max)
 		case "u32-mask":
-			var x uint32
-			if err := runtime.ReadJSON("u32-mask", raw, &x); err != nil {
-				return err
-			}
-			v.U32Mask = runtime.Some(x)
+			return runtime.ReadJSON("u32-mask", raw, &v.U32Mask)
 		case "str-max":
-			var x string
-			if err := runtime.ReadJSON("str-max", raw, &x); err != nil {
-				return err
-			}
-			v.StrMax = runtime.Some(x)
+			return runtime.ReadJSON("str-max", raw, &v.StrMax)
 		case "str-range":
-			var x string
-			if err := runtime.ReadJSON("str-range", raw, &x); err != nil {
-				return err
-			}
-			v.StrRange = runtime.Some(x)
+			return runtime.ReadJSON("str-range", raw, &v.StrRange)
 		case "bin-min":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("bin-min", raw, &h); err != nil {
@@ -1475,6 +1348,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.BinMin = x
+			return nil
 		case "bin-max":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("bin-max", raw, &h); err != nil {
@@ -1482,6 +1356,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.BinMax = x
+			return nil
 		case "bin-exact":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("bin-exact", raw, &h); err != nil {
@@ -1493,6 +1368,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			var x [16]byte
 			copy(x[:], h)
 			v.BinExact = runtime.Some(x)
+			return nil
 		case "bin-range":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("bin-range", raw, &h); err != nil {
@@ -1500,12 +1376,10 @@ func (v *All) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.BinRange = x
+			return nil
 		case "leaf":
-			x := new(Leaf)
-			if err := runtime.ReadJSON("leaf", raw, x); err != nil {
-				return err
-			}
-			v.Leaf = x
+			v.Leaf = new(Leaf)
+			return runtime.ReadJSON("leaf", raw, v.Leaf)
 		case "multi-leaf":
 			l, err := runtime.ReadJSONList("multi-leaf", raw)
 			if err != nil {
@@ -1519,6 +1393,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.MultiLeaf = append(v.MultiLeaf, x)
 			}
+			return nil
 		case "idx-leaf":
 			l, err := runtime.ReadJSONList("idx-leaf", raw)
 			if err != nil {
@@ -1533,6 +1408,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.IdxLeaf = append(v.IdxLeaf, x)
 			}
+			return nil
 		case "multi-s64":
 			l, err := runtime.ReadJSONList("multi-s64", raw)
 			if err != nil {
@@ -1546,6 +1422,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.MultiS64 = append(v.MultiS64, x)
 			}
+			return nil
 		case "multi-bin":
 			l, err := runtime.ReadJSONList("multi-bin", raw)
 			if err != nil {
@@ -1560,6 +1437,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				x := []byte(h)
 				v.MultiBin = append(v.MultiBin, x)
 			}
+			return nil
 		case "idx-s16":
 			l, err := runtime.ReadJSONList("idx-s16", raw)
 			if err != nil {
@@ -1573,6 +1451,7 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.IdxS16 = append(v.IdxS16, x)
 			}
+			return nil
 		case "idx-u64":
 			l, err := runtime.ReadJSONList("idx-u64", raw)
 			if err != nil {
@@ -1586,17 +1465,14 @@ func (v *All) UnmarshalJSON(b []byte) error {
 				}
 				v.IdxU64 = append(v.IdxU64, x)
 			}
+			return nil
 		case "count":
-			var x uint32
-			if err := runtime.ReadJSON("count", raw, &x); err != nil {
-				return err
-			}
-			v.Count = runtime.Some(x)
+			return runtime.ReadJSON("count", raw, &v.Count)
 		case "id", "port", "kind", "reserved": // the fixed header's
+			return nil
 		default:
 			return runtime.UnknownJSON("all", name)
 		}
-		return nil
 	})
 }
 
@@ -1745,28 +1621,17 @@ func (v *Inner) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "a":
-			var x uint32
-			if err := runtime.ReadJSON("a", raw, &x); err != nil {
-				return err
-			}
-			v.A = runtime.Some(x)
+			return runtime.ReadJSON("a", raw, &v.A)
 		case "b":
-			var x string
-			if err := runtime.ReadJSON("b", raw, &x); err != nil {
-				return err
-			}
-			v.B = runtime.Some(x)
+			return runtime.ReadJSON("b", raw, &v.B)
 		case "child":
-			x := new(Inner)
-			if err := runtime.ReadJSON("child", raw, x); err != nil {
-				return err
-			}
-			v.Child = x
+			v.Child = new(Inner)
+			return runtime.ReadJSON("child", raw, v.Child)
 		case "id", "port", "kind", "reserved": // the fixed header's
+			return nil
 		default:
 			return runtime.UnknownJSON("inner", name)
 		}
-		return nil
 	})
 }
 
@@ -1969,33 +1834,15 @@ func (v *Leaf) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "u16":
-			var x uint16
-			if err := runtime.ReadJSON("u16", raw, &x); err != nil {
-				return err
-			}
-			v.U16 = runtime.Some(x)
+			return runtime.ReadJSON("u16", raw, &v.U16)
 		case "s64":
-			var x int64
-			if err := runtime.ReadJSON("s64", raw, &x); err != nil {
-				return err
-			}
-			v.S64 = runtime.Some(x)
+			return runtime.ReadJSON("s64", raw, &v.S64)
 		case "uint":
-			var x uint64
-			if err := runtime.ReadJSON("uint", raw, &x); err != nil {
-				return err
-			}
-			v.Uint = runtime.Some(x)
+			return runtime.ReadJSON("uint", raw, &v.Uint)
 		case "flag":
-			if err := runtime.ReadJSON("flag", raw, &v.Flag); err != nil {
-				return err
-			}
+			return runtime.ReadJSON("flag", raw, &v.Flag)
 		case "str":
-			var x string
-			if err := runtime.ReadJSON("str", raw, &x); err != nil {
-				return err
-			}
-			v.Str = runtime.Some(x)
+			return runtime.ReadJSON("str", raw, &v.Str)
 		case "bin":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("bin", raw, &h); err != nil {
@@ -2007,22 +1854,14 @@ func (v *Leaf) UnmarshalJSON(b []byte) error {
 			var x [4]byte
 			copy(x[:], h)
 			v.Bin = runtime.Some(x)
+			return nil
 		case "stats":
-			var x Stats
-			if err := runtime.ReadJSON("stats", raw, &x); err != nil {
-				return err
-			}
-			v.Stats = runtime.Some(x)
+			return runtime.ReadJSON("stats", raw, &v.Stats)
 		case "color":
-			var x Color
-			if err := runtime.ReadJSON("color", raw, &x); err != nil {
-				return err
-			}
-			v.Color = runtime.Some(x)
+			return runtime.ReadJSON("color", raw, &v.Color)
 		default:
 			return runtime.UnknownJSON("leaf", name)
 		}
-		return nil
 	})
 }
 
@@ -2132,22 +1971,14 @@ func (v *Some) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "u32":
-			var x uint32
-			if err := runtime.ReadJSON("u32", raw, &x); err != nil {
-				return err
-			}
-			v.U32 = runtime.Some(x)
+			return runtime.ReadJSON("u32", raw, &v.U32)
 		case "str":
-			var x string
-			if err := runtime.ReadJSON("str", raw, &x); err != nil {
-				return err
-			}
-			v.Str = runtime.Some(x)
+			return runtime.ReadJSON("str", raw, &v.Str)
 		case "id", "port", "kind", "reserved": // the fixed header's
+			return nil
 		default:
 			return runtime.UnknownJSON("some", name)
 		}
-		return nil
 	})
 }
 

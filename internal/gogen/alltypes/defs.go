@@ -127,29 +127,13 @@ func (s *Hdr) unmarshalJSON(b []byte, strict bool) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "id":
-			var x uint32
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			s.ID = x
+			return runtime.ReadJSON("id", raw, &s.ID)
 		case "port":
-			var x uint16
-			if err := runtime.ReadJSON("port", raw, &x); err != nil {
-				return err
-			}
-			s.Port = x
+			return runtime.ReadJSON("port", raw, &s.Port)
 		case "kind":
-			var x Color
-			if err := runtime.ReadJSON("kind", raw, &x); err != nil {
-				return err
-			}
-			s.Kind = x
+			return runtime.ReadJSON("kind", raw, &s.Kind)
 		case "reserved":
-			var x uint8
-			if err := runtime.ReadJSON("reserved", raw, &x); err != nil {
-				return err
-			}
-			s.Reserved = x
+			return runtime.ReadJSON("reserved", raw, &s.Reserved)
 		default:
 			if strict {
 				return runtime.UnknownJSON("hdr", name)
@@ -218,23 +202,11 @@ func (s *Stats) unmarshalJSON(b []byte, strict bool) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "packets":
-			var x uint64
-			if err := runtime.ReadJSON("packets", raw, &x); err != nil {
-				return err
-			}
-			s.Packets = x
+			return runtime.ReadJSON("packets", raw, &s.Packets)
 		case "delta":
-			var x int32
-			if err := runtime.ReadJSON("delta", raw, &x); err != nil {
-				return err
-			}
-			s.Delta = x
+			return runtime.ReadJSON("delta", raw, &s.Delta)
 		case "addr":
-			var x uint32
-			if err := runtime.ReadJSON("addr", raw, &x); err != nil {
-				return err
-			}
-			s.Addr = x
+			return runtime.ReadJSON("addr", raw, &s.Addr)
 		case "mac":
 			var x runtime.HexBytes
 			if err := runtime.ReadJSON("mac", raw, &x); err != nil {
@@ -245,17 +217,9 @@ func (s *Stats) unmarshalJSON(b []byte, strict bool) error {
 			}
 			copy(s.MAC[:], x)
 		case "tail":
-			var x uint16
-			if err := runtime.ReadJSON("tail", raw, &x); err != nil {
-				return err
-			}
-			s.Tail = x
+			return runtime.ReadJSON("tail", raw, &s.Tail)
 		case "hdr":
-			var x Hdr
-			if err := runtime.ReadJSON("hdr", raw, &x); err != nil {
-				return err
-			}
-			s.Hdr = x
+			return runtime.ReadJSON("hdr", raw, &s.Hdr)
 		default:
 			if strict {
 				return runtime.UnknownJSON("stats", name)

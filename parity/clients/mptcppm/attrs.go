@@ -199,23 +199,11 @@ func (v *Address) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "family":
-			var x uint16
-			if err := runtime.ReadJSON("family", raw, &x); err != nil {
-				return err
-			}
-			v.Family = runtime.Some(x)
+			return runtime.ReadJSON("family", raw, &v.Family)
 		case "id":
-			var x uint8
-			if err := runtime.ReadJSON("id", raw, &x); err != nil {
-				return err
-			}
-			v.ID = runtime.Some(x)
+			return runtime.ReadJSON("id", raw, &v.ID)
 		case "addr4":
-			var x uint32
-			if err := runtime.ReadJSON("addr4", raw, &x); err != nil {
-				return err
-			}
-			v.Addr4 = runtime.Some(x)
+			return runtime.ReadJSON("addr4", raw, &v.Addr4)
 		case "addr6":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("addr6", raw, &h); err != nil {
@@ -227,28 +215,16 @@ func (v *Address) UnmarshalJSON(b []byte) error {
 			var x [16]byte
 			copy(x[:], h)
 			v.Addr6 = runtime.Some(x)
+			return nil
 		case "port":
-			var x uint16
-			if err := runtime.ReadJSON("port", raw, &x); err != nil {
-				return err
-			}
-			v.Port = runtime.Some(x)
+			return runtime.ReadJSON("port", raw, &v.Port)
 		case "flags":
-			var x uint32
-			if err := runtime.ReadJSON("flags", raw, &x); err != nil {
-				return err
-			}
-			v.Flags = runtime.Some(x)
+			return runtime.ReadJSON("flags", raw, &v.Flags)
 		case "if-idx":
-			var x int32
-			if err := runtime.ReadJSON("if-idx", raw, &x); err != nil {
-				return err
-			}
-			v.IfIdx = runtime.Some(x)
+			return runtime.ReadJSON("if-idx", raw, &v.IfIdx)
 		default:
 			return runtime.UnknownJSON("address", name)
 		}
-		return nil
 	})
 }
 
@@ -330,15 +306,11 @@ func (v *Endpoint) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "addr":
-			x := new(Address)
-			if err := runtime.ReadJSON("addr", raw, x); err != nil {
-				return err
-			}
-			v.Addr = x
+			v.Addr = new(Address)
+			return runtime.ReadJSON("addr", raw, v.Addr)
 		default:
 			return runtime.UnknownJSON("endpoint", name)
 		}
-		return nil
 	})
 }
 
@@ -493,45 +465,22 @@ func (v *Attr) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "addr":
-			x := new(Address)
-			if err := runtime.ReadJSON("addr", raw, x); err != nil {
-				return err
-			}
-			v.Addr = x
+			v.Addr = new(Address)
+			return runtime.ReadJSON("addr", raw, v.Addr)
 		case "rcv-add-addrs":
-			var x uint32
-			if err := runtime.ReadJSON("rcv-add-addrs", raw, &x); err != nil {
-				return err
-			}
-			v.RcvAddAddrs = runtime.Some(x)
+			return runtime.ReadJSON("rcv-add-addrs", raw, &v.RcvAddAddrs)
 		case "subflows":
-			var x uint32
-			if err := runtime.ReadJSON("subflows", raw, &x); err != nil {
-				return err
-			}
-			v.Subflows = runtime.Some(x)
+			return runtime.ReadJSON("subflows", raw, &v.Subflows)
 		case "token":
-			var x uint32
-			if err := runtime.ReadJSON("token", raw, &x); err != nil {
-				return err
-			}
-			v.Token = runtime.Some(x)
+			return runtime.ReadJSON("token", raw, &v.Token)
 		case "loc-id":
-			var x uint8
-			if err := runtime.ReadJSON("loc-id", raw, &x); err != nil {
-				return err
-			}
-			v.LocID = runtime.Some(x)
+			return runtime.ReadJSON("loc-id", raw, &v.LocID)
 		case "addr-remote":
-			x := new(Address)
-			if err := runtime.ReadJSON("addr-remote", raw, x); err != nil {
-				return err
-			}
-			v.AddrRemote = x
+			v.AddrRemote = new(Address)
+			return runtime.ReadJSON("addr-remote", raw, v.AddrRemote)
 		default:
 			return runtime.UnknownJSON("attr", name)
 		}
-		return nil
 	})
 }
 

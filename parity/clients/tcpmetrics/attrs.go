@@ -268,59 +268,24 @@ func (v *TCPMetrics) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "addr-ipv4":
-			var x netip.Addr
-			if err := runtime.ReadJSON("addr-ipv4", raw, &x); err != nil {
-				return err
-			}
-			v.AddrIPv4 = runtime.Some(x)
+			return runtime.ReadJSON("addr-ipv4", raw, &v.AddrIPv4)
 		case "addr-ipv6":
-			var x netip.Addr
-			if err := runtime.ReadJSON("addr-ipv6", raw, &x); err != nil {
-				return err
-			}
-			v.AddrIPv6 = runtime.Some(x)
+			return runtime.ReadJSON("addr-ipv6", raw, &v.AddrIPv6)
 		case "age":
-			var x uint64
-			if err := runtime.ReadJSON("age", raw, &x); err != nil {
-				return err
-			}
-			v.Age = runtime.Some(x)
+			return runtime.ReadJSON("age", raw, &v.Age)
 		case "tw-tsval":
-			var x uint32
-			if err := runtime.ReadJSON("tw-tsval", raw, &x); err != nil {
-				return err
-			}
-			v.TwTsval = runtime.Some(x)
+			return runtime.ReadJSON("tw-tsval", raw, &v.TwTsval)
 		case "tw-ts-stamp":
-			var x int32
-			if err := runtime.ReadJSON("tw-ts-stamp", raw, &x); err != nil {
-				return err
-			}
-			v.TwTsStamp = runtime.Some(x)
+			return runtime.ReadJSON("tw-ts-stamp", raw, &v.TwTsStamp)
 		case "vals":
-			x := new(Metrics)
-			if err := runtime.ReadJSON("vals", raw, x); err != nil {
-				return err
-			}
-			v.Vals = x
+			v.Vals = new(Metrics)
+			return runtime.ReadJSON("vals", raw, v.Vals)
 		case "fopen-mss":
-			var x uint16
-			if err := runtime.ReadJSON("fopen-mss", raw, &x); err != nil {
-				return err
-			}
-			v.FopenMss = runtime.Some(x)
+			return runtime.ReadJSON("fopen-mss", raw, &v.FopenMss)
 		case "fopen-syn-drops":
-			var x uint16
-			if err := runtime.ReadJSON("fopen-syn-drops", raw, &x); err != nil {
-				return err
-			}
-			v.FopenSynDrops = runtime.Some(x)
+			return runtime.ReadJSON("fopen-syn-drops", raw, &v.FopenSynDrops)
 		case "fopen-syn-drop-ts":
-			var x uint64
-			if err := runtime.ReadJSON("fopen-syn-drop-ts", raw, &x); err != nil {
-				return err
-			}
-			v.FopenSynDropTs = runtime.Some(x)
+			return runtime.ReadJSON("fopen-syn-drop-ts", raw, &v.FopenSynDropTs)
 		case "fopen-cookie":
 			var h runtime.HexBytes
 			if err := runtime.ReadJSON("fopen-cookie", raw, &h); err != nil {
@@ -328,22 +293,14 @@ func (v *TCPMetrics) UnmarshalJSON(b []byte) error {
 			}
 			x := []byte(h)
 			v.FopenCookie = x
+			return nil
 		case "saddr-ipv4":
-			var x netip.Addr
-			if err := runtime.ReadJSON("saddr-ipv4", raw, &x); err != nil {
-				return err
-			}
-			v.SaddrIPv4 = runtime.Some(x)
+			return runtime.ReadJSON("saddr-ipv4", raw, &v.SaddrIPv4)
 		case "saddr-ipv6":
-			var x netip.Addr
-			if err := runtime.ReadJSON("saddr-ipv6", raw, &x); err != nil {
-				return err
-			}
-			v.SaddrIPv6 = runtime.Some(x)
+			return runtime.ReadJSON("saddr-ipv6", raw, &v.SaddrIPv6)
 		default:
 			return runtime.UnknownJSON("tcp-metrics", name)
 		}
-		return nil
 	})
 }
 
@@ -514,51 +471,22 @@ func (v *Metrics) UnmarshalJSON(b []byte) error {
 	return runtime.ReadJSONObject(b, func(name string, raw json.RawMessage) error {
 		switch name {
 		case "rtt":
-			var x uint32
-			if err := runtime.ReadJSON("rtt", raw, &x); err != nil {
-				return err
-			}
-			v.Rtt = runtime.Some(x)
+			return runtime.ReadJSON("rtt", raw, &v.Rtt)
 		case "rttvar":
-			var x uint32
-			if err := runtime.ReadJSON("rttvar", raw, &x); err != nil {
-				return err
-			}
-			v.Rttvar = runtime.Some(x)
+			return runtime.ReadJSON("rttvar", raw, &v.Rttvar)
 		case "ssthresh":
-			var x uint32
-			if err := runtime.ReadJSON("ssthresh", raw, &x); err != nil {
-				return err
-			}
-			v.Ssthresh = runtime.Some(x)
+			return runtime.ReadJSON("ssthresh", raw, &v.Ssthresh)
 		case "cwnd":
-			var x uint32
-			if err := runtime.ReadJSON("cwnd", raw, &x); err != nil {
-				return err
-			}
-			v.Cwnd = runtime.Some(x)
+			return runtime.ReadJSON("cwnd", raw, &v.Cwnd)
 		case "reodering":
-			var x uint32
-			if err := runtime.ReadJSON("reodering", raw, &x); err != nil {
-				return err
-			}
-			v.Reodering = runtime.Some(x)
+			return runtime.ReadJSON("reodering", raw, &v.Reodering)
 		case "rtt-us":
-			var x uint32
-			if err := runtime.ReadJSON("rtt-us", raw, &x); err != nil {
-				return err
-			}
-			v.RttUs = runtime.Some(x)
+			return runtime.ReadJSON("rtt-us", raw, &v.RttUs)
 		case "rttvar-us":
-			var x uint32
-			if err := runtime.ReadJSON("rttvar-us", raw, &x); err != nil {
-				return err
-			}
-			v.RttvarUs = runtime.Some(x)
+			return runtime.ReadJSON("rttvar-us", raw, &v.RttvarUs)
 		default:
 			return runtime.UnknownJSON("metrics", name)
 		}
-		return nil
 	})
 }
 
