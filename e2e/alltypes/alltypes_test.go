@@ -354,11 +354,11 @@ func invalidCases() []invalidCase {
 	}
 	// Attribute types of the "all" set, for raw attributes.
 	const (
-		tU8, tU16, tU32, tU64, tS16 = 1, 2, 3, 4, 6
-		tBe16, tBe64, tFlag, tStr   = 11, 13, 14, 15
-		tStats, tMultiStr, tIdxU32  = 20, 23, 26
-		tTv, tBinExact, tLeafBin    = 27, 49, 6
-		tBf, tIdxU64                = 28, 57
+		tU8, tU16, tU32, tU64, tS16 = at.AlltypesAAllU8, at.AlltypesAAllU16, at.AlltypesAAllU32, at.AlltypesAAllU64, at.AlltypesAAllS16
+		tBe16, tBe64, tFlag, tStr   = at.AlltypesAAllBe16, at.AlltypesAAllBe64, at.AlltypesAAllFlag, at.AlltypesAAllStr
+		tStats, tMultiStr, tIdxU32  = at.AlltypesAAllStats, at.AlltypesAAllMultiStr, at.AlltypesAAllIdxU32
+		tTv, tBinExact, tLeafBin    = at.AlltypesAAllTv, at.AlltypesAAllBinExact, at.AlltypesALeafBin
+		tBf, tIdxU64                = at.AlltypesAAllBf, at.AlltypesAAllIdxU64
 	)
 	cases := []invalidCase{
 		u("u8-range", 10, 200, 255, func(r *at.All, v uint64) { r.U8Range = runtime.Some(uint8(v)) }),
@@ -652,8 +652,8 @@ func TestUnterminatedLooseString(t *testing.T) {
 	ctx := guest.Ctx(t, 10*time.Second)
 	c := dial(t, ctx)
 	req := &at.All{}
-	raw(req, 16, []byte("abcd")) // loose-str, no NUL
-	raw(req, 1, []byte{0x7f})    // u8 after it: header 05 00 01 00
+	raw(req, at.AlltypesAAllLooseStr, []byte("abcd")) // no NUL
+	raw(req, at.AlltypesAAllU8, []byte{0x7f})         // after it: header 05 00 01 00
 	rsp, err := c.Echo(ctx, req)
 	if err != nil {
 		t.Fatalf("echo of an unterminated loose-str: %v", err)

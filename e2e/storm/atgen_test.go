@@ -9,34 +9,35 @@ import (
 	"github.com/genlgen/genlgen/runtime"
 )
 
-// The all-types module's numbers (internal/gogen/testdata/alltypes.yaml,
-// as the generated uAPI header alltypes.h numbers them).
+// The all-types module's numbers, the generated client's constants (the
+// names of the uAPI header alltypes.h in Go form), in this file's short
+// names.
 const (
-	atCmdDoAll   = 1
-	atCmdGetSome = 2
-	atCmdEcho    = 5
-	atCmdEchoNtf = 6
+	atCmdDoAll   = at.AlltypesCmdDoAll
+	atCmdGetSome = at.AlltypesCmdGetSome
+	atCmdEcho    = at.AlltypesCmdEcho
+	atCmdEchoNtf = at.AlltypesCmdEchoNtf
 	atHdrLen     = 8 // struct alltypes_hdr
 
 	// The "all" set.
-	atAllU32       = 3
-	atAllStr       = 15
-	atAllBin       = 17
-	atAllNest      = 21
-	atAllMultiNest = 24
-	atAllIdxNest   = 25
-	atAllTv        = 27
-	atAllLeaf      = 51
-	atAllMultiBin  = 55
-	atAllCount     = 58
-	atAllMax       = 58
+	atAllU32       = at.AlltypesAAllU32
+	atAllStr       = at.AlltypesAAllStr
+	atAllBin       = at.AlltypesAAllBin
+	atAllNest      = at.AlltypesAAllNest
+	atAllMultiNest = at.AlltypesAAllMultiNest
+	atAllIdxNest   = at.AlltypesAAllIdxNest
+	atAllTv        = at.AlltypesAAllTv
+	atAllLeaf      = at.AlltypesAAllLeaf
+	atAllMultiBin  = at.AlltypesAAllMultiBin
+	atAllCount     = at.AlltypesAAllCount
+	atAllMax       = at.AlltypesAAllCount // the last
 	// The "inner" set, which nests itself through child.
-	atInnerA     = 1
-	atInnerB     = 2
-	atInnerChild = 3
-	atInnerMax   = 3
+	atInnerA     = at.AlltypesAInnerA
+	atInnerB     = at.AlltypesAInnerB
+	atInnerChild = at.AlltypesAInnerChild
+	atInnerMax   = at.AlltypesAInnerChild
 	// The "leaf" set, which does not.
-	atLeafMax = 9
+	atLeafMax = at.AlltypesALeafPad
 
 	atCountMax = 1000 // count's max check
 
