@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -75,115 +76,66 @@ func request[T any](b []byte) (*T, error) {
 	return v, nil
 }
 
-func ethtoolDo[T any](op func(*ethtool.Client, context.Context, *T, ...runtime.DoOption) (*T, error)) func(context.Context, []byte) (any, error) {
+// with runs f with a client of its own, dialled by dial and closed after.
+func with[C io.Closer](dial func(context.Context, ...runtime.Option) (C, error), f func(C, context.Context, []byte) (any, error)) func(context.Context, []byte) (any, error) {
 	return func(ctx context.Context, b []byte) (any, error) {
+		c, err := dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return f(c, ctx, b)
+	}
+}
+
+// do runs a do op of client C on the case's request, decoded into a T.
+func do[C io.Closer, T any](dial func(context.Context, ...runtime.Option) (C, error), op func(C, context.Context, *T, ...runtime.DoOption) (*T, error)) func(context.Context, []byte) (any, error) {
+	return with(dial, func(c C, ctx context.Context, b []byte) (any, error) {
 		req, err := request[T](b)
 		if err != nil {
 			return nil, err
 		}
-		c, err := ethtool.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
 		return op(c, ctx, req)
-	}
+	})
 }
 
 // DataCases are the comparisons `make parity` runs on the host.
 var DataCases = []DataCase{
-	{Spec: "nlctrl", Op: "getfamily", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
-		c, err := nlctrl.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
+	{Spec: "nlctrl", Op: "getfamily", Dump: true, run: with(nlctrl.Dial, func(c *nlctrl.Client, ctx context.Context, _ []byte) (any, error) {
 		return dumpAll(c.GetfamilyDump(ctx))
-	}},
-	{Spec: "nlctrl", Op: "getpolicy", Dump: true, Request: `{"family-name": "netdev"}`, run: func(ctx context.Context, b []byte) (any, error) {
+	})},
+	{Spec: "nlctrl", Op: "getpolicy", Dump: true, Request: `{"family-name": "netdev"}`, run: with(nlctrl.Dial, func(c *nlctrl.Client, ctx context.Context, b []byte) (any, error) {
 		req, err := request[nlctrl.CtrlAttrs](b)
 		if err != nil {
 			return nil, err
 		}
-		c, err := nlctrl.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
 		return dumpAll(c.GetpolicyDump(ctx, req))
-	}},
-	{Spec: "netdev", Op: "dev-get", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
-		c, err := netdev.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
+	})},
+	{Spec: "netdev", Op: "dev-get", Dump: true, run: with(netdev.Dial, func(c *netdev.Client, ctx context.Context, _ []byte) (any, error) {
 		return dumpAll(c.DevGetDump(ctx))
-	}},
-	{Spec: "netdev", Op: "queue-get", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
-		c, err := netdev.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
+	})},
+	{Spec: "netdev", Op: "queue-get", Dump: true, run: with(netdev.Dial, func(c *netdev.Client, ctx context.Context, _ []byte) (any, error) {
 		return dumpAll(c.QueueGetDump(ctx, &netdev.Queue{}))
-	}},
-	{Spec: "netdev", Op: "napi-get", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
-		c, err := netdev.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
+	})},
+	{Spec: "netdev", Op: "napi-get", Dump: true, run: with(netdev.Dial, func(c *netdev.Client, ctx context.Context, _ []byte) (any, error) {
 		return dumpAll(c.NAPIGetDump(ctx, &netdev.NAPI{}))
-	}},
-	{Spec: "nlctrl", Op: "getfamily", Request: `{"family-name": "netdev"}`, run: func(ctx context.Context, b []byte) (any, error) {
-		req, err := request[nlctrl.CtrlAttrs](b)
-		if err != nil {
-			return nil, err
-		}
-		c, err := nlctrl.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
-		return c.Getfamily(ctx, req)
-	}},
-	{Spec: "ethtool", Op: "linkinfo-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).LinkinfoGet)},
-	{Spec: "ethtool", Op: "linkinfo-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).LinkinfoGet)},
-	{Spec: "ethtool", Op: "linkmodes-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).LinkmodesGet)},
-	{Spec: "ethtool", Op: "linkmodes-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).LinkmodesGet)},
-	{Spec: "ethtool", Op: "strset-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).StrsetGet)},
-	{Spec: "ethtool", Op: "strset-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).StrsetGet)},
-	{Spec: "ethtool", Op: "features-get", Request: `{"header": {"dev-name": "lo"}}`, run: ethtoolDo((*ethtool.Client).FeaturesGet)},
-	{Spec: "ethtool", Op: "rings-get", Request: `{"header": {"dev-name": "eth0"}}`, run: ethtoolDo((*ethtool.Client).RingsGet)},
-	{Spec: "tcp_metrics", Op: "get", Dump: true, Volatile: []string{"age"}, run: func(ctx context.Context, _ []byte) (any, error) {
-		c, err := tcpmetrics.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
+	})},
+	{Spec: "nlctrl", Op: "getfamily", Request: `{"family-name": "netdev"}`, run: do(nlctrl.Dial, (*nlctrl.Client).Getfamily)},
+	{Spec: "ethtool", Op: "linkinfo-get", Request: `{"header": {"dev-name": "lo"}}`, run: do(ethtool.Dial, (*ethtool.Client).LinkinfoGet)},
+	{Spec: "ethtool", Op: "linkinfo-get", Request: `{"header": {"dev-name": "eth0"}}`, run: do(ethtool.Dial, (*ethtool.Client).LinkinfoGet)},
+	{Spec: "ethtool", Op: "linkmodes-get", Request: `{"header": {"dev-name": "lo"}}`, run: do(ethtool.Dial, (*ethtool.Client).LinkmodesGet)},
+	{Spec: "ethtool", Op: "linkmodes-get", Request: `{"header": {"dev-name": "eth0"}}`, run: do(ethtool.Dial, (*ethtool.Client).LinkmodesGet)},
+	{Spec: "ethtool", Op: "strset-get", Request: `{"header": {"dev-name": "lo"}}`, run: do(ethtool.Dial, (*ethtool.Client).StrsetGet)},
+	{Spec: "ethtool", Op: "strset-get", Request: `{"header": {"dev-name": "eth0"}}`, run: do(ethtool.Dial, (*ethtool.Client).StrsetGet)},
+	{Spec: "ethtool", Op: "features-get", Request: `{"header": {"dev-name": "lo"}}`, run: do(ethtool.Dial, (*ethtool.Client).FeaturesGet)},
+	{Spec: "ethtool", Op: "rings-get", Request: `{"header": {"dev-name": "eth0"}}`, run: do(ethtool.Dial, (*ethtool.Client).RingsGet)},
+	{Spec: "tcp_metrics", Op: "get", Dump: true, Volatile: []string{"age"}, run: with(tcpmetrics.Dial, func(c *tcpmetrics.Client, ctx context.Context, _ []byte) (any, error) {
 		return dumpAll(c.GetDump(ctx))
-	}},
-	{Spec: "mptcp_pm", Op: "get-addr", Dump: true, run: func(ctx context.Context, _ []byte) (any, error) {
-		c, err := mptcppm.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
+	})},
+	{Spec: "mptcp_pm", Op: "get-addr", Dump: true, run: with(mptcppm.Dial, func(c *mptcppm.Client, ctx context.Context, _ []byte) (any, error) {
 		return dumpAll(c.GetAddrDump(ctx))
-	}},
-	{Spec: "mptcp_pm", Op: "get-limits", run: func(ctx context.Context, b []byte) (any, error) {
-		req, err := request[mptcppm.Attr](b)
-		if err != nil {
-			return nil, err
-		}
-		c, err := mptcppm.Dial(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer c.Close()
-		return c.GetLimits(ctx, req)
-	}},
+	})},
+	{Spec: "mptcp_pm", Op: "get-limits", run: do(mptcppm.Dial, (*mptcppm.Client).GetLimits)},
 }
 
 // Outcome is what one client did for a case: a normalised reply, or an

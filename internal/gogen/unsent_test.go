@@ -66,7 +66,7 @@ func unsentTest(f *spec.Family) (string, int) {
 				sent[a.Name] = true
 			}
 			only := "nil"
-			if len(m.mode.Request.Attrs) < countSentAttrs(op.AttrSet) {
+			if len(m.mode.Request.Attrs) < gogen.CountSent(op.AttrSet) {
 				only = "req" + op.GoName + m.kind
 			}
 			for _, a := range op.AttrSet.Attrs {
@@ -122,16 +122,4 @@ func setSome(v reflect.Value) {
 }
 `)
 	return b.String(), n
-}
-
-// countSentAttrs is how many attributes of s a message can carry (the
-// generator gives an op an attribute table only when it sends fewer).
-func countSentAttrs(s *spec.AttrSet) int {
-	n := 0
-	for _, a := range s.Attrs {
-		if a.Type != spec.TypePad && a.Type != spec.TypeUnused {
-			n++
-		}
-	}
-	return n
 }

@@ -144,29 +144,25 @@ func (b *helperBuilder) arrayTypes(all []*helperSet) {
 			"\tint type;",
 			"};"}, "\n"))
 	}
-	if strs {
+	// A string or binary element: a pointer and a length.
+	elemStruct := func(tag, what, member, ctype, memberDoc, lenDoc string) {
 		b.Types = append(b.Types, strings.Join([]string{
 			"/**",
-			" * struct " + c + "str - a string element",
-			" * @str: the string, NUL-terminated unless its attribute is unterminated-ok",
-			" * @len: its length without the NUL (set by reading)",
+			" * struct " + c + tag + " - " + what,
+			" * @" + member + ": " + memberDoc,
+			" * @len: " + lenDoc,
 			" */",
-			"struct " + c + "str {",
-			"\tconst char *str;",
+			"struct " + c + tag + " {",
+			"\t" + ctype + member + ";",
 			"\tu32 len;",
 			"};"}, "\n"))
 	}
+	if strs {
+		elemStruct("str", "a string element", "str", "const char *",
+			"the string, NUL-terminated unless its attribute is unterminated-ok", "its length without the NUL (set by reading)")
+	}
 	if bins {
-		b.Types = append(b.Types, strings.Join([]string{
-			"/**",
-			" * struct " + c + "bin - a binary element",
-			" * @data: its bytes",
-			" * @len: how many",
-			" */",
-			"struct " + c + "bin {",
-			"\tconst void *data;",
-			"\tu32 len;",
-			"};"}, "\n"))
+		elemStruct("bin", "a binary element", "data", "const void *", "its bytes", "how many")
 	}
 }
 
